@@ -1,0 +1,29 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.ledger.Ledger;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+@Controller
+class AccountPages {
+
+    private final Ledger ledger;
+
+    AccountPages(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    @GetMapping("/login")
+    String login() {
+        return "login";
+    }
+
+    @GetMapping("/")
+    String home(@AuthenticationPrincipal CurrentUser user, Model model) {
+        model.addAttribute("email", user.email());
+        model.addAttribute("credits", ledger.balance(user.id()));
+        return "home";
+    }
+}

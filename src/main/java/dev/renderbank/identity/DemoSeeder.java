@@ -1,0 +1,91 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Seeds {@code demo@renderbank.local} (with credits) and {@code admin@renderbank.local} on a
+ * development run. Passwords and tokens are printed on the first start and kept in
+ * {@code <data-dir>/demo-credentials.txt}; later starts only point there.
+ */
+@Component
+@Order(0)
+@ConditionalOnProperty(prefix = "renderbank.demo", name = "enabled", havingValue = "true", matchIfMissing = true)
+class DemoSeeder implements ApplicationRunner {
+
+    static final String DEMO_EMAIL = "demo@renderbank.local";
+    static final String ADMIN_EMAIL = "admin@renderbank.local";
+    private static final Logger log = LoggerFactory.getLogger(DemoSeeder.class);
+
+    private final Users users;
+    private final Ledger ledger;
+    private final DemoProperties props;
+    private final Path credentialsFile;
+
+    DemoSeeder(
+            Users users, Ledger ledger, DemoProperties props, @Value("${renderbank.data-dir:./data}") String dataDir) {
+        this.users = users;
+        this.ledger = ledger;
+        this.props = props;
+        this.credentialsFile = Path.of(dataDir, "demo-credentials.txt");
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        List<String> lines = new ArrayList<>();
+        seed(DEMO_EMAIL, Role.USER, props.apiToken(), lines);
+        seed(ADMIN_EMAIL, Role.ADMIN, props.adminToken(), lines);
+        if (!lines.isEmpty()) {
+            Files.createDirectories(credentialsFile.toAbsolutePath().getParent());
+            Files.write(
+                    credentialsFile,
+                    lines,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            try {
+                Files.setPosixFilePermissions(credentialsFile, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: the file stays with default permissions
+            }
+            log.info(
+                    "\n\n  Demo logins (shown once, also kept in {}):\n  {}\n",
+                    credentialsFile,
+                    String.join("\n  ", lines));
+        } else {
+            log.info("Demo logins: {} and {} (passwords and tokens in {})", DEMO_EMAIL, ADMIN_EMAIL, credentialsFile);
+        }
+    }
+
+    private void seed(String email, Role role, String fixedToken, List<String> lines) {
+        boolean isNew = users.byEmail(email).isEmpty();
+        String password = Users.newSecret().substring(3, 19);
+        UserAccount user = users.create(email, password, role, true);
+        if (role == Role.USER) {
+            // keyed by user: a restart never grants the demo credits twice
+            ledger.grant(
+                    user.id(), props.credits(), GrantSource.SIGNUP, "demo-seed:" + user.id(), null, "demo account");
+        }
+        if (fixedToken != null && !fixedToken.isBlank()) {
+            users.registerToken(user.id(), fixedToken, "configured demo token");
+        }
+        if (isNew) {
+            String token =
+                    fixedToken != null && !fixedToken.isBlank() ? fixedToken : users.issueToken(user.id(), "demo");
+            lines.add("%-24s password %s   api token %s".formatted(email, password, token));
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.renderbank.identity;
+
+public enum Role {
+    USER,
+    ADMIN
+}

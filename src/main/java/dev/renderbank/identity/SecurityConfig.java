@@ -1,0 +1,104 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.platform.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+
+/**
+ * Everything is authenticated unless it must be public. Three chains: the built-in provider
+ * simulator (checks its own provider key), the API (bearer token or session, 401/403 as
+ * problem+json), and pages (form login).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService userDetailsService(UserStore store) {
+        return email -> store.principalByEmail(email).orElseThrow(() -> new UsernameNotFoundException("no such user"));
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain simulatorChain(HttpSecurity http) throws Exception {
+        // The simulator speaks the provider's protocol and checks the provider's bearer key itself.
+        http.securityMatcher("/sim/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .securityContext(c -> c.disable())
+                .sessionManagement(s -> s.disable());
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiChain(HttpSecurity http, Users users) throws Exception {
+        http.securityMatcher("/api/**", "/actuator/**")
+                .addFilterBefore(new BearerTokenFilter(users), UsernamePasswordAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        // signature or per-job token checked by the handler itself
+                        .requestMatchers("/api/webhooks/**", "/api/provider/**")
+                        .permitAll()
+                        .requestMatchers("/actuator/**", "/api/v1/admin/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                // Browser sessions need CSRF protection; token-authenticated and signed calls do not.
+                .csrf(c -> c.requireCsrfProtectionMatcher(SecurityConfig::needsCsrf))
+                .requestCache(c -> c.disable())
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
+                            res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                            Problems.write(
+                                    res,
+                                    HttpStatus.UNAUTHORIZED,
+                                    "unauthorized",
+                                    "Unauthorized",
+                                    "Send Authorization: Bearer <api token> or log in");
+                        })
+                        .accessDeniedHandler((req, res, ex) -> Problems.write(
+                                res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not do this")));
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain pageChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
+                        .permitAll()
+                        .requestMatchers("/admin/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                .formLogin(
+                        f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .logout(l -> l.logoutSuccessUrl("/login?logout"));
+        return http.build();
+    }
+
+    private static boolean needsCsrf(HttpServletRequest request) {
+        String method = request.getMethod();
+        boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        String path = request.getRequestURI();
+        return !safe
+                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && !path.startsWith("/api/webhooks/")
+                && !path.startsWith("/api/provider/");
+    }
+}

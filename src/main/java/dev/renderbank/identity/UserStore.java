@@ -1,0 +1,110 @@
+package dev.renderbank.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class UserStore {
+
+    private final JdbcClient jdbc;
+
+    UserStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<UserAccount> findByEmail(String email) {
+        return jdbc.sql("select * from app_user where lower(email) = lower(:email)")
+                .param("email", email)
+                .query(UserStore::mapAccount)
+                .optional();
+    }
+
+    Optional<UserAccount> findById(long id) {
+        return jdbc.sql("select * from app_user where id = :id")
+                .param("id", id)
+                .query(UserStore::mapAccount)
+                .optional();
+    }
+
+    Optional<CurrentUser> principalByEmail(String email) {
+        return jdbc.sql(
+                        "select id, email, role, enabled, password_hash from app_user where lower(email) = lower(:email)")
+                .param("email", email)
+                .query(UserStore::mapPrincipal)
+                .optional();
+    }
+
+    Optional<CurrentUser> principalByTokenHash(byte[] hash) {
+        return jdbc.sql("""
+                        select u.id, u.email, u.role, u.enabled, null as password_hash
+                          from api_token t join app_user u on u.id = t.user_id
+                         where t.token_hash = :hash and t.revoked_at is null and u.enabled""").param("hash", hash).query(UserStore::mapPrincipal).optional();
+    }
+
+    /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
+    long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
+        Optional<Long> id = jdbc.sql("""
+                        insert into app_user (email, password_hash, display_name, role, email_verified)
+                        values (:email, :hash, :name, :role, :verified)
+                        on conflict do nothing returning id""")
+                .param("email", email)
+                .param("hash", passwordHash)
+                .param("name", displayName)
+                .param("role", role.name())
+                .param("verified", verified)
+                .query(Long.class)
+                .optional();
+        return id.orElseGet(() -> findByEmail(email).orElseThrow().id());
+    }
+
+    void updatePassword(long userId, String passwordHash) {
+        jdbc.sql("update app_user set password_hash = :hash where id = :id")
+                .param("hash", passwordHash)
+                .param("id", userId)
+                .update();
+    }
+
+    void insertToken(long userId, String token, String name) {
+        jdbc.sql(
+                        "insert into api_token (user_id, token_hash, name) values (:user, :hash, :name) on conflict do nothing")
+                .param("user", userId)
+                .param("hash", sha256(token))
+                .param("name", name)
+                .update();
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UserAccount mapAccount(ResultSet rs, int n) throws SQLException {
+        return new UserAccount(
+                rs.getLong("id"),
+                rs.getString("email"),
+                rs.getString("display_name"),
+                Role.valueOf(rs.getString("role")),
+                rs.getBoolean("email_verified"),
+                rs.getString("time_zone"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static CurrentUser mapPrincipal(ResultSet rs, int n) throws SQLException {
+        return new CurrentUser(
+                rs.getLong("id"),
+                rs.getString("email"),
+                Role.valueOf(rs.getString("role")),
+                rs.getBoolean("enabled"),
+                rs.getString("password_hash"));
+    }
+}

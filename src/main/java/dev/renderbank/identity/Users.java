@@ -1,0 +1,77 @@
+package dev.renderbank.identity;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Users, passwords and API tokens. */
+@Service
+public class Users {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UserStore store;
+    private final PasswordEncoder passwords;
+
+    Users(UserStore store, PasswordEncoder passwords) {
+        this.store = store;
+        this.passwords = passwords;
+    }
+
+    public Optional<UserAccount> byEmail(String email) {
+        return store.findByEmail(email);
+    }
+
+    public Optional<UserAccount> byId(long id) {
+        return store.findById(id);
+    }
+
+    /** Creates the user, or returns the existing one with that email (the password is then left as is). */
+    @Transactional
+    public UserAccount create(String email, String password, Role role, boolean emailVerified) {
+        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+") || email.length() > 254) {
+            throw new IllegalArgumentException("email is not a valid address");
+        }
+        if (password == null || password.length() < 12) {
+            throw new IllegalArgumentException("password must be at least 12 characters");
+        }
+        long id = store.insert(email, passwords.encode(password), null, role, emailVerified);
+        return store.findById(id).orElseThrow();
+    }
+
+    @Transactional
+    public void setPassword(long userId, String password) {
+        store.updatePassword(userId, passwords.encode(password));
+    }
+
+    /** Issues a new API token; it is shown once and stored only as its SHA-256. */
+    @Transactional
+    public String issueToken(long userId, String name) {
+        String token = newSecret();
+        store.insertToken(userId, token, name);
+        return token;
+    }
+
+    /** Registers a token chosen by configuration (demo scripts); idempotent. */
+    @Transactional
+    public void registerToken(long userId, String token, String name) {
+        if (token.length() < 24) {
+            throw new IllegalArgumentException("an API token must be at least 24 characters");
+        }
+        store.insertToken(userId, token, name);
+    }
+
+    Optional<CurrentUser> authenticateToken(String token) {
+        return store.principalByTokenHash(UserStore.sha256(token));
+    }
+
+    /** 32 random bytes, URL-safe: 256 bits of entropy. */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "rb_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.renderbank.ledger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The credit ledger: the only way credits change. Every operation is one transaction of
+ * conditional SQL whose row counts are checked, writes an immutable entry, and is idempotent by
+ * its key (a repeat returns the first outcome). Bad input is rejected with {@link
+ * IllegalArgumentException} before anything is written.
+ */
+@Service
+public class Ledger {
+
+    /** Upper bound of any single amount: far above any price or pack, far below overflow. */
+    public static final long MAX_AMOUNT = 1_000_000_000L;
+
+    static final Duration MAX_TTL = Duration.ofDays(30);
+
+    private final LedgerStore store;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    Ledger(LedgerStore store, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
+    public GrantResult grant(
+            long userId, long amount, GrantSource source, String key, String reference, String reason) {
+        checkAmount(amount);
+        checkKey(key);
+        if (source == null) {
+            throw new IllegalArgumentException("source is required");
+        }
+        return tx.execute(status -> store.grant(userId, amount, source, key, reference, reason, now()));
+    }
+
+    /** Holds {@code amount} of the user's available credits under {@code key} until {@code ttl} passes. */
+    public ReserveResult reserve(long userId, long amount, String key, Duration ttl) {
+        checkAmount(amount);
+        checkKey(key);
+        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("ttl must be positive and at most " + MAX_TTL.toDays() + " days");
+        }
+        return tx.execute(status -> {
+            ReserveResult result = store.reserve(userId, amount, key, ttl, now());
+            if (result instanceof ReserveResult.InsufficientCredits) {
+                status.setRollbackOnly(); // the hold row just inserted must not survive
+            }
+            return result;
+        });
+    }
+
+    /** Charges a held amount: balance and held both drop by it. Refused if released or expired. */
+    public SettleResult capture(String key) {
+        checkKey(key);
+        return tx.execute(status -> store.capture(key, now()));
+    }
+
+    /** Gives held credits back. Refused if already captured. */
+    public SettleResult release(String key, String reason) {
+        checkKey(key);
+        return tx.execute(status -> store.settleOpen(key, HoldState.RELEASED, reason, now(), false));
+    }
+
+    /**
+     * Takes back up to {@code amount} credits of a grant (refund, dispute). A grant is never clawed
+     * back beyond what it granted in total; what the balance cannot cover becomes debt.
+     */
+    public ClawbackResult clawback(String grantKey, long amount, String key, String reason) {
+        checkAmount(amount);
+        checkKey(grantKey);
+        checkKey(key);
+        return tx.execute(status -> store.clawback(grantKey, amount, key, reason, now()));
+    }
+
+    /** Releases, as EXPIRED, every open hold whose deadline is at or before {@code now}. */
+    public int expireDue(Instant now) {
+        int expired = 0;
+        List<String> due;
+        do {
+            due = store.openHoldsDue(now, 200);
+            for (String key : due) {
+                SettleResult r = tx.execute(
+                        status -> store.settleOpen(key, HoldState.EXPIRED, "hold deadline passed", now, true));
+                if (r instanceof SettleResult.Settled s && !s.repeated()) {
+                    expired++;
+                }
+            }
+        } while (due.size() == 200);
+        return expired;
+    }
+
+    public Balance balance(long userId) {
+        return store.balance(userId).orElse(Balance.EMPTY);
+    }
+
+    public Optional<Hold> hold(String key) {
+        return store.hold(key);
+    }
+
+    public HistoryPage history(long userId, String cursor, int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be between 1 and 200");
+        }
+        long before;
+        try {
+            before = cursor == null || cursor.isBlank() ? Long.MAX_VALUE : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cursor is not one this API returned");
+        }
+        List<LedgerEntry> rows = store.history(userId, before, limit + 1);
+        if (rows.size() > limit) {
+            List<LedgerEntry> page = rows.subList(0, limit);
+            return new HistoryPage(
+                    List.copyOf(page), Long.toString(page.get(limit - 1).id()));
+        }
+        return new HistoryPage(rows, null);
+    }
+
+    public HoldsSummary holdsSummary() {
+        return store.holdsSummary(now());
+    }
+
+    /**
+     * Balances equal the sum of their entries, held equals the sum of open holds, and no account is
+     * overdrawn. Used by tests and by reconciliation.
+     */
+    public InvariantReport checkInvariants() {
+        return tx.execute(status -> store.checkInvariants());
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static void checkAmount(long amount) {
+        if (amount <= 0 || amount > MAX_AMOUNT) {
+            throw new IllegalArgumentException("amount must be between 1 and " + MAX_AMOUNT + ", was " + amount);
+        }
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isBlank() || key.length() > 200) {
+            throw new IllegalArgumentException("key must be 1 to 200 characters");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.renderbank.platform;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/** RFC 9457 problem details: one place that names the problem types clients can rely on. */
+public final class Problems {
+
+    public static final String TYPE_BASE = "https://renderbank.dev/problems/";
+
+    private Problems() {}
+
+    public static ProblemDetail of(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setType(URI.create(TYPE_BASE + type));
+        p.setTitle(title);
+        return p;
+    }
+
+    /** For filters that answer before MVC runs (no message converters there); fields are constants. */
+    public static void write(HttpServletResponse response, HttpStatus status, String type, String title, String detail)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter()
+                .write("{\"type\":\"%s%s\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}"
+                        .formatted(TYPE_BASE, type, title, status.value(), detail.replace("\"", "'")));
+    }
+}
