@@ -1,0 +1,50 @@
+package dev.renderbank.ops;
+
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * The operator channel: every alert is logged at WARN and recorded in {@code operator_alert};
+ * the notifications work adds email delivery of the same records.
+ */
+@Service
+public class OperatorAlerts {
+
+    private static final Logger log = LoggerFactory.getLogger(OperatorAlerts.class);
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    OperatorAlerts(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans. */
+    public void raise(String kind, String message) {
+        log.warn("OPERATOR ALERT [{}] {}", kind, message);
+        jdbc.sql("insert into operator_alert (kind, message, created_at) values (:kind, :message, :now)")
+                .param("kind", kind)
+                .param("message", message)
+                .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .update();
+    }
+
+    public List<Alert> recent(int limit) {
+        return jdbc.sql("select id, kind, message, created_at from operator_alert order by id desc limit :limit")
+                .param("limit", limit)
+                .query((rs, n) -> new Alert(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getString("message"),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class)
+                                .toInstant()))
+                .list();
+    }
+
+    public record Alert(long id, String kind, String message, java.time.Instant createdAt) {}
+}

@@ -1,0 +1,25 @@
+package dev.renderbank.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where generated files live: a local directory (default) or S3-compatible object storage (S3,
+ * Cloudflare R2, MinIO). Content is streamed, never held whole in memory.
+ */
+public interface AssetStore {
+
+    /** Stores {@code content} under {@code key} (overwrites), returning its size and SHA-256. */
+    StoredAsset put(String key, InputStream content, String contentType) throws IOException;
+
+    /** Opens a stored file for streaming to its owner; empty when absent. */
+    Optional<AssetContent> open(String key) throws IOException;
+
+    /** A short-lived direct link (S3 presigned GET); empty when the store serves through the app. */
+    Optional<URI> presignedUrl(String key, Duration ttl);
+
+    void delete(String key) throws IOException;
+}
