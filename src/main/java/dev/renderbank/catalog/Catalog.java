@@ -1,0 +1,166 @@
+package dev.renderbank.catalog;
+
+import dev.renderbank.catalog.CatalogProperties.ModelConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/** Models, options and prices; turns a client request into a priced provider call. */
+@Service
+public class Catalog {
+
+    public static final int MAX_PROMPT = 4000;
+    static final int MAX_URL = 2048;
+    static final List<String> IMAGE_RESOLUTIONS = List.of("1K", "2K", "4K");
+    static final List<String> OUTPUT_FORMATS = List.of("png", "jpeg");
+    static final List<String> VIDEO_RESOLUTIONS = List.of("720p", "1080p");
+    static final List<String> ASPECT_RATIOS = List.of("landscape", "portrait");
+    static final List<Integer> DURATIONS = List.of(10, 15);
+
+    private final Map<String, ModelConfig> models;
+
+    Catalog(CatalogProperties props) {
+        this.models = props.models();
+        models.forEach((id, m) -> {
+            if (m.type() == null || m.providerModel() == null || (m.price() == null && m.prices().isEmpty())) {
+                throw new IllegalStateException(
+                        "renderbank.catalog.models." + id + " needs type, provider-model and price or prices");
+            }
+        });
+    }
+
+    public Map<String, ModelConfig> models() {
+        return Map.copyOf(models);
+    }
+
+    /** Validates a request field by field (cheapest first) and prices it. Writes nothing. */
+    public Pricing price(GenerationSpec spec) {
+        ModelConfig m = spec.model() == null ? null : models.get(spec.model());
+        if (spec.model() == null || spec.model().isBlank()) {
+            return new Pricing.Invalid("model", "is required", false);
+        }
+        if (m == null || m.type() != spec.type()) {
+            return new Pricing.Invalid(
+                    "model",
+                    "'" + spec.model() + "' is not a known " + spec.type().label() + " model; known: "
+                            + String.join(", ", modelIds(spec.type())),
+                    true);
+        }
+        if (spec.prompt() == null || spec.prompt().isBlank()) {
+            return new Pricing.Invalid("prompt", "must not be empty", false);
+        }
+        if (spec.prompt().length() > MAX_PROMPT) {
+            return new Pricing.Invalid("prompt", "must be at most " + MAX_PROMPT + " characters", false);
+        }
+        List<String> images = spec.imageUrls() == null ? List.of() : spec.imageUrls();
+        int maxImages = m.maxImages() == null ? (spec.type() == AssetType.VIDEO ? 1 : 5) : m.maxImages();
+        if (images.size() > maxImages) {
+            return new Pricing.Invalid("imageUrls", "at most " + maxImages + " image(s) for " + spec.model(), true);
+        }
+        for (int i = 0; i < images.size(); i++) {
+            Optional<String> problem = urlProblem(images.get(i));
+            if (problem.isPresent()) {
+                return new Pricing.Invalid("imageUrls[" + i + "]", problem.get(), false);
+            }
+        }
+        return spec.type() == AssetType.IMAGE ? priceImage(spec, m, images) : priceVideo(spec, m, images);
+    }
+
+    private Pricing priceImage(GenerationSpec spec, ModelConfig m, List<String> images) {
+        String resolution = spec.resolution() == null ? "1K" : spec.resolution().toUpperCase(Locale.ROOT);
+        if (!IMAGE_RESOLUTIONS.contains(resolution)) {
+            return new Pricing.Invalid("resolution", "must be one of " + IMAGE_RESOLUTIONS, false);
+        }
+        List<String> offered = m.resolutions().isEmpty() ? IMAGE_RESOLUTIONS : m.resolutions();
+        if (!offered.contains(resolution)) {
+            return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
+        }
+        String format = spec.outputFormat() == null ? "png" : spec.outputFormat().toLowerCase(Locale.ROOT);
+        if (!OUTPUT_FORMATS.contains(format)) {
+            return new Pricing.Invalid("outputFormat", "must be one of " + OUTPUT_FORMATS, false);
+        }
+        Long credits = m.prices().isEmpty() ? m.price() : m.prices().get(resolution);
+        if (credits == null) {
+            return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("prompt", spec.prompt());
+        if (!images.isEmpty()) {
+            input.put("image_urls", images);
+        }
+        input.put("output_format", format);
+        input.put("resolution", resolution);
+        Map<String, Object> options = Map.of("resolution", resolution, "outputFormat", format);
+        String providerModel = images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        return new Pricing.Priced(new PricedRequest(
+                AssetType.IMAGE, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
+    }
+
+    private Pricing priceVideo(GenerationSpec spec, ModelConfig m, List<String> images) {
+        String resolution = spec.resolution() == null ? "720p" : spec.resolution().toLowerCase(Locale.ROOT);
+        if (!VIDEO_RESOLUTIONS.contains(resolution)) {
+            return new Pricing.Invalid("resolution", "must be one of " + VIDEO_RESOLUTIONS, false);
+        }
+        String aspect = spec.aspectRatio() == null ? "landscape" : spec.aspectRatio().toLowerCase(Locale.ROOT);
+        if (!ASPECT_RATIOS.contains(aspect)) {
+            return new Pricing.Invalid("aspectRatio", "must be one of " + ASPECT_RATIOS, false);
+        }
+        int duration = spec.durationSeconds() == null ? 10 : spec.durationSeconds();
+        if (!DURATIONS.contains(duration)) {
+            return new Pricing.Invalid("durationSeconds", "must be one of " + DURATIONS, false);
+        }
+        Long credits = m.prices().isEmpty() ? m.price() : m.prices().get(resolution + "-" + duration);
+        if (credits == null) {
+            return new Pricing.Invalid(
+                    "resolution", resolution + " for " + duration + " s is not offered for " + spec.model(), true);
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("prompt", spec.prompt());
+        if (!images.isEmpty()) {
+            input.put("image_urls", images);
+        }
+        input.put("aspect_ratio", aspect);
+        input.put("n_frames", Integer.toString(duration));
+        input.put("size", resolution.equals("1080p") ? "high" : "standard");
+        Map<String, Object> options =
+                Map.of("resolution", resolution, "aspectRatio", aspect, "durationSeconds", duration);
+        String providerModel = images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        return new Pricing.Priced(new PricedRequest(
+                AssetType.VIDEO, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
+    }
+
+    private List<String> modelIds(AssetType type) {
+        List<String> ids = new ArrayList<>();
+        models.forEach((id, m) -> {
+            if (m.type() == type) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    private static Optional<String> urlProblem(String url) {
+        if (url == null || url.isBlank()) {
+            return Optional.of("must not be empty");
+        }
+        if (url.length() > MAX_URL) {
+            return Optional.of("must be at most " + MAX_URL + " characters");
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                return Optional.of("must be an absolute http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            return Optional.of("is not a valid URL");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.renderbank.catalog;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Models and their prices, from configuration ({@code renderbank.catalog.models.<id>}); the
+ * defaults in application.yml are the original product's prices.
+ *
+ * <p>A model has either one {@code price} or a {@code prices} table keyed by its options:
+ * images by resolution ({@code 1K}), videos by resolution and duration ({@code 720p-10}).
+ */
+@ConfigurationProperties("renderbank.catalog")
+public record CatalogProperties(Map<String, ModelConfig> models) {
+
+    public CatalogProperties {
+        models = models == null ? Map.of() : new LinkedHashMap<>(models);
+    }
+
+    public record ModelConfig(
+            AssetType type,
+            String providerModel,
+            String imageProviderModel,
+            Long price,
+            Map<String, Long> prices,
+            List<String> resolutions,
+            Integer maxImages) {
+
+        public ModelConfig {
+            prices = prices == null ? Map.of() : new LinkedHashMap<>(prices);
+            resolutions = resolutions == null ? List.of() : List.copyOf(resolutions);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.renderbank.generation;
+
+import dev.renderbank.catalog.AssetType;
+import java.time.Duration;
+
+/** Outcome of a generation request; refusals hold nothing and write nothing. */
+public sealed interface AcceptOutcome {
+
+    /** 202: the job exists and its price is held. {@code repeated} for an Idempotency-Key replay. */
+    record Accepted(Job job, boolean repeated) implements AcceptOutcome {}
+
+    /** 400 / 422. */
+    record Invalid(String field, String message, boolean unprocessable) implements AcceptOutcome {}
+
+    /** 503: the provider is out of credits or unreachable for now. */
+    record ProviderUnavailable(Duration retryAfter, String reason) implements AcceptOutcome {}
+
+    /** 429: the per-user cooldown of this asset type is still running. */
+    record CoolingDown(AssetType type, Duration remaining) implements AcceptOutcome {}
+
+    /** 429: the user already has {@code cap} jobs of this type in flight. */
+    record TooManyInFlight(AssetType type, int cap, Duration retryAfter) implements AcceptOutcome {}
+
+    /** 402: not enough available credits, or an unpaid debt. */
+    record NotEnoughCredits(long needed, long available, long debt) implements AcceptOutcome {}
+
+    /** 422: the Idempotency-Key was used before with a different request body. */
+    record KeyReusedWithDifferentRequest(String key) implements AcceptOutcome {}
+}

@@ -1,0 +1,102 @@
+package dev.renderbank.generation;
+
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ledger.SettleResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The only place a job reaches a terminal state. The compare-and-set on {@code state} and the
+ * capture or release of its hold happen in one transaction, so whichever path brings the news
+ * (callback, poll, sweeper) finishes the job, and moves its credits, exactly once.
+ */
+@Component
+class JobFinisher {
+
+    private static final Logger log = LoggerFactory.getLogger(JobFinisher.class);
+
+    private final JobStore store;
+    private final Ledger ledger;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final JobEvents events;
+
+    JobFinisher(JobStore store, Ledger ledger, TransactionTemplate tx, Clock clock, JobEvents events) {
+        this.store = store;
+        this.ledger = ledger;
+        this.tx = tx;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
+    boolean fail(Job job, String code, String message, boolean notUsersFault) {
+        Instant now = clock.instant();
+        Boolean won = tx.execute(status -> {
+            if (!store.markFailed(job.id(), code, message, now)) {
+                return false;
+            }
+            SettleResult released = ledger.release(job.id(), code);
+            if (!(released instanceof SettleResult.Settled)) {
+                throw new IllegalStateException("hold of failed job " + job.id() + " could not be released: " + released);
+            }
+            if (notUsersFault) {
+                store.clearCooldown(job.userId(), job.type(), job.createdAt());
+            }
+            return true;
+        });
+        if (Boolean.TRUE.equals(won)) {
+            log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
+            events.changed(job.id());
+        }
+        return Boolean.TRUE.equals(won);
+    }
+
+    /**
+     * Records the stored output and charges the hold. If the job already failed (deadline), the
+     * output is kept as a late delivery, free of charge. Returns what happened.
+     */
+    Completion succeed(Job job, StoredOutput output) {
+        Instant now = clock.instant();
+        String assetId = "ast_" + UUID.randomUUID().toString().replace("-", "");
+        Completion result = tx.execute(status -> {
+            store.insertAsset(
+                    assetId, job, output.key(), output.contentType(), output.size(), output.sha256(), output.source(), now);
+            if (store.markSucceeded(job.id(), assetId, job.price(), now)) {
+                SettleResult captured = ledger.capture(job.id());
+                if (!(captured instanceof SettleResult.Settled)) {
+                    // Only a hold that outlived its margin can be refused here; never charge twice or wrongly.
+                    throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
+                }
+                return Completion.CHARGED;
+            }
+            if (store.markLateDelivery(job.id(), assetId, now)) {
+                return Completion.LATE_FREE;
+            }
+            status.setRollbackOnly(); // a duplicate: the job already has its asset
+            return Completion.DUPLICATE;
+        });
+        if (result == Completion.CHARGED) {
+            log.info("job {} succeeded; {} credits charged", job.id(), job.price());
+        } else if (result == Completion.LATE_FREE) {
+            log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
+        }
+        if (result != Completion.DUPLICATE) {
+            events.changed(job.id());
+        }
+        return result;
+    }
+
+    enum Completion {
+        CHARGED,
+        LATE_FREE,
+        DUPLICATE
+    }
+
+    record StoredOutput(String key, String contentType, long size, String sha256, String source) {}
+}

@@ -1,0 +1,48 @@
+package dev.renderbank.generation;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Durable background work on db-scheduler (cluster-safe on PostgreSQL): one task instance per
+ * job drives it to a terminal state, surviving restarts; a recurring sweeper enforces deadlines
+ * and hold expiry even for jobs whose task was lost.
+ */
+@Configuration(proxyBeanMethods = false)
+class JobTasks {
+
+    static final String JOB_TASK = "generation-job";
+
+    @Bean
+    CustomTask<String> generationJobTask(ObjectProvider<JobDriver> driver) {
+        return Tasks.custom(JOB_TASK, String.class)
+                // An exception here is infrastructure (database down): try again soon, backing off.
+                .onFailure(new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(5), 2.0))
+                .execute((instance, context) -> {
+                    Optional<Instant> next = driver.getObject().step(instance.getData());
+                    return (CompletionHandler<String>) (complete, ops) -> {
+                        if (next.isPresent()) {
+                            ops.reschedule(complete, next.get());
+                        } else {
+                            ops.remove();
+                        }
+                    };
+                });
+    }
+
+    @Bean
+    RecurringTask<Void> generationSweeperTask(ObjectProvider<Sweeper> sweeper, GenerationProperties props) {
+        return Tasks.recurring("generation-sweeper", FixedDelay.of(props.jobs().sweepInterval()))
+                .execute((instance, context) -> sweeper.getObject().sweep());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.renderbank.generation.web;
+
+import dev.renderbank.generation.Generations;
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.platform.Problems;
+import dev.renderbank.storage.AssetContent;
+import dev.renderbank.storage.AssetStore;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Generated files, to their owner only: streamed through the app, or a short-lived S3 link. */
+@RestController
+class AssetController {
+
+    private final Generations generations;
+    private final AssetStore store;
+
+    AssetController(Generations generations, AssetStore store) {
+        this.generations = generations;
+        this.store = store;
+    }
+
+    @GetMapping("/api/v1/assets/{id}")
+    ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) throws IOException {
+        Optional<Generations.AssetRef> ref = generations.asset(user.id(), id);
+        if (ref.isEmpty()) {
+            return notFound(id);
+        }
+        Optional<URI> direct = store.presignedUrl(ref.get().storageKey(), Duration.ofMinutes(10));
+        if (direct.isPresent()) {
+            return ResponseEntity.status(HttpStatus.FOUND).location(direct.get()).build();
+        }
+        Optional<AssetContent> content = store.open(ref.get().storageKey());
+        if (content.isEmpty()) {
+            return notFound(id);
+        }
+        AssetContent c = content.get();
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(ref.get().contentType()))
+                .contentLength(c.size())
+                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
+                .body(new InputStreamResource(c.stream()));
+    }
+
+    private static ResponseEntity<?> notFound(String id) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No asset " + id));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.renderbank.generation.web;
+
+import dev.renderbank.generation.Generations;
+import dev.renderbank.platform.Problems;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * KIE callbacks. The body is not signed (at most its task id and timestamp are), so it is only a
+ * hint: the per-job token authorizes it and the provider is queried before anything changes.
+ */
+@RestController
+class ProviderCallbackController {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderCallbackController.class);
+
+    private final Generations generations;
+
+    ProviderCallbackController(Generations generations) {
+        this.generations = generations;
+    }
+
+    @PostMapping("/api/provider/kie/callback/{jobId}")
+    ResponseEntity<?> callback(
+            @PathVariable String jobId,
+            @RequestParam(required = false) String token,
+            @RequestBody(required = false) Map<String, Object> body) {
+        String taskId = null;
+        if (body != null && body.get("data") instanceof Map<?, ?> data && data.get("taskId") instanceof String t) {
+            taskId = t;
+        }
+        if (!generations.onProviderCallback(jobId, token, taskId)) {
+            log.warn("provider callback for {} refused: unknown job or wrong token", jobId);
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .body(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Unknown job or wrong token"));
+        }
+        return ResponseEntity.ok(Map.of("code", 200, "msg", "received"));
+    }
+}
