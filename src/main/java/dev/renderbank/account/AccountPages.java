@@ -1,5 +1,6 @@
-package dev.renderbank.identity;
+package dev.renderbank.account;
 
+import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ledger.Ledger;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;

@@ -1,5 +1,9 @@
-package dev.renderbank.identity;
+package dev.renderbank.ops;
 
+import dev.renderbank.identity.DemoProperties;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import java.io.IOException;
