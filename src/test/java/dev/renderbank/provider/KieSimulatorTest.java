@@ -117,6 +117,29 @@ class KieSimulatorTest extends ProviderIntegrationTest {
     }
 
     @Test
+    void aRefusedCallbackIsSentAgainLaterUntilAccepted() {
+        app.stubFor(
+                post(urlPathEqualTo("/callback/job-13")).willReturn(aResponse().withStatus(503)));
+        simulator.setImageDuration(Duration.ZERO);
+        accept(gateway.submit(new SubmitRequest(
+                "job-13", "google/nano-banana", Map.of("prompt", "a bridge"), app.baseUrl() + "/callback/job-13")));
+
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> app.verify(1, postRequestedFor(urlPathEqualTo("/callback/job-13"))));
+
+        app.stubFor(
+                post(urlPathEqualTo("/callback/job-13")).willReturn(aResponse().withStatus(200)));
+        clock.advance(Duration.ofSeconds(3)); // past the first back-off
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> app.verify(2, postRequestedFor(urlPathEqualTo("/callback/job-13"))));
+
+        clock.advance(Duration.ofMinutes(5)); // delivered: never sent again
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> app.verify(2, postRequestedFor(urlPathEqualTo("/callback/job-13"))));
+    }
+
+    @Test
     void aVideoTaskYieldsAnMp4() throws Exception {
         simulator.setVideoDuration(Duration.ZERO);
 
