@@ -1,0 +1,112 @@
+package dev.renderbank.provider;
+
+import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.provider.Availability.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The provider-availability state every node shares (one database row). Trips and clears are
+ * conditional updates: only the call that makes the transition alerts operators, so a storm of
+ * 402s from many jobs on many nodes raises one alert. The gateway trips it by itself on 402 and
+ * 401 answers; {@link BalanceMonitor} clears it when a balance check shows credits again.
+ */
+@Service
+public class ProviderStatus {
+
+    private final JdbcClient jdbc;
+    private final OperatorAlerts alerts;
+    private final Clock clock;
+    private final Duration recheckInterval;
+    private final TransactionTemplate ownTransaction;
+
+    ProviderStatus(
+            JdbcClient jdbc,
+            OperatorAlerts alerts,
+            Clock clock,
+            ProviderProperties properties,
+            PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.alerts = alerts;
+        this.clock = clock;
+        this.recheckInterval = properties.balance().recheckInterval();
+        // A trip must stick even if a caller's transaction rolls back afterwards.
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    public Availability current() {
+        return jdbc.sql("select state, since, detail from provider_status where id = 1")
+                .query((rs, n) -> {
+                    State state = State.valueOf(rs.getString("state"));
+                    return new Availability(
+                            state,
+                            rs.getObject("since", OffsetDateTime.class).toInstant(),
+                            rs.getString("detail"),
+                            state == State.AVAILABLE ? Duration.ZERO : recheckInterval);
+                })
+                .single();
+    }
+
+    /** The provider is out of credits. Returns true for the call that made the transition (and alerted). */
+    public boolean tripExhausted(String detail) {
+        return trip(
+                State.EXHAUSTED,
+                detail,
+                "provider.exhausted",
+                "The generation provider is out of credits (" + detail + "). New generation requests are refused"
+                        + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
+                        + " provider account.");
+    }
+
+    /** The provider refused our API key. Returns true for the call that made the transition (and alerted). */
+    public boolean tripUnauthorized(String detail) {
+        return trip(
+                State.UNAUTHORIZED,
+                detail,
+                "provider.unauthorized",
+                "The generation provider refused our API key (" + detail + "). New generation requests are"
+                        + " refused with 503 until a balance check succeeds. Check renderbank.provider.kie.api-key.");
+    }
+
+    /** Back to AVAILABLE (a balance check showed credits, or an operator said so). True if it was tripped. */
+    public boolean clear(String detail) {
+        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
+            int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail"
+                            + " where id = 1 and state <> 'AVAILABLE'")
+                    .param("now", now())
+                    .param("detail", detail)
+                    .update();
+            if (changed == 1) {
+                alerts.raise("provider.available", "The generation provider is available again: " + detail);
+            }
+            return changed == 1;
+        }));
+    }
+
+    private boolean trip(State state, String detail, String alertKind, String message) {
+        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
+            int changed = jdbc.sql("update provider_status set state = :state, since = :now, detail = :detail"
+                            + " where id = 1 and state <> :state")
+                    .param("state", state.name())
+                    .param("now", now())
+                    .param("detail", detail)
+                    .update();
+            if (changed == 1) {
+                alerts.raise(alertKind, message);
+            }
+            return changed == 1;
+        }));
+    }
+
+    private OffsetDateTime now() {
+        return clock.instant().atOffset(ZoneOffset.UTC);
+    }
+}

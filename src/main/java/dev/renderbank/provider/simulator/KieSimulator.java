@@ -1,0 +1,228 @@
+package dev.renderbank.provider.simulator;
+
+import dev.renderbank.provider.ProviderProperties;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A stand-in for KIE.ai served by this process under {@value #PATH} while no real provider key is
+ * configured, so the default run is real HTTP end to end. Tasks live in the database and finish
+ * by the clock, so they survive a restart; outputs are real files (a PNG drawn from the prompt, a
+ * short H.264 MP4). Behaviour can be switched at run time (tests, demos) with the setters here;
+ * they apply to this node only.
+ */
+@Component
+public class KieSimulator {
+
+    public static final String PATH = "/sim/kie";
+    /** Simulated provider credits one task costs. */
+    public static final long IMAGE_COST = 5;
+
+    public static final long VIDEO_COST = 30;
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final SimulatorProperties defaults;
+    private final ProviderProperties provider;
+    private final SimTaskStore store;
+    private final TransactionTemplate tx;
+    private final Environment environment;
+    private final Clock clock;
+    private final String apiKey;
+
+    private volatile double failureRate;
+    private volatile boolean outOfCredits;
+    private volatile Duration imageDuration;
+    private volatile Duration videoDuration;
+
+    KieSimulator(
+            SimulatorProperties defaults,
+            ProviderProperties provider,
+            SimTaskStore store,
+            TransactionTemplate tx,
+            Environment environment,
+            Clock clock) {
+        this.defaults = defaults;
+        this.provider = provider;
+        this.store = store;
+        this.tx = tx;
+        this.environment = environment;
+        this.clock = clock;
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        this.apiKey = "sim-" + HexFormat.of().formatHex(key);
+        resetSettings();
+    }
+
+    /** True while no KIE key is configured; otherwise every simulator endpoint answers 404. */
+    public boolean active() {
+        return provider.kie().simulated();
+    }
+
+    /** {@code http://127.0.0.1:<this server's port>/sim/kie}, resolved now (the port may be random). */
+    public URI baseUrl() {
+        Integer port = environment.getProperty("local.server.port", Integer.class);
+        if (port == null || port <= 0) {
+            port = environment.getProperty("server.port", Integer.class, 8080);
+        }
+        return URI.create("http://127.0.0.1:" + port + PATH);
+    }
+
+    /** The bearer key the simulator accepts, random per process start. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public void setFailureRate(double failureRate) {
+        if (!(failureRate >= 0 && failureRate <= 1)) {
+            throw new IllegalArgumentException("failureRate must be between 0 and 1");
+        }
+        this.failureRate = failureRate;
+    }
+
+    public void setOutOfCredits(boolean outOfCredits) {
+        this.outOfCredits = outOfCredits;
+    }
+
+    public void setImageDuration(Duration duration) {
+        this.imageDuration = requireNonNegative(duration);
+    }
+
+    public void setVideoDuration(Duration duration) {
+        this.videoDuration = requireNonNegative(duration);
+    }
+
+    public void setBalance(long credits) {
+        if (credits < 0) {
+            throw new IllegalArgumentException("credits must not be negative");
+        }
+        store.setBalance(credits);
+    }
+
+    public long balance() {
+        return store.balance(defaults.balance());
+    }
+
+    /** Back to the configured behaviour and starting balance (tasks already created are kept). */
+    public void reset() {
+        resetSettings();
+        store.setBalance(defaults.balance());
+    }
+
+    /** The KIE state of a task as recordInfo would report it now, if the simulator has it. */
+    public Optional<String> taskState(String taskId) {
+        return store.find(taskId).map(t -> t.stateAt(now()));
+    }
+
+    boolean acceptsKey(String authorization) {
+        String expected = "Bearer " + apiKey;
+        return authorization != null
+                && java.security.MessageDigest.isEqual(
+                        expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        authorization.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** createTask: debits the simulated account and stores the task, or says why not. */
+    Created create(String model, JsonNode input, String callbackUrl) {
+        if (outOfCredits) {
+            return new Created(null, 402, "insufficient credits");
+        }
+        SimTask.Kind kind = SimTask.kindOf(model, input);
+        SimTask task = new SimTask(
+                newTaskId(),
+                model,
+                kind,
+                input,
+                callbackUrl,
+                now(),
+                kind == SimTask.Kind.VIDEO ? videoDuration : imageDuration,
+                ThreadLocalRandom.current().nextDouble() < failureRate,
+                0);
+        long cost = kind == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
+        Boolean created = tx.execute(status -> {
+            if (!store.debit(cost, defaults.balance())) {
+                return false;
+            }
+            store.insert(task);
+            return true;
+        });
+        return Boolean.TRUE.equals(created)
+                ? new Created(task.taskId(), 200, "success")
+                : new Created(null, 402, "insufficient credits");
+    }
+
+    Optional<SimTask> find(String taskId) {
+        return store.find(taskId);
+    }
+
+    /** The recordInfo / callback {@code data} object of a task as of now. */
+    Map<String, Object> recordData(SimTask task) {
+        Instant now = now();
+        String state = task.stateAt(now);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("taskId", task.taskId());
+        data.put("model", task.model());
+        data.put("state", state);
+        data.put("param", JSON.writeValueAsString(Map.of("model", task.model(), "input", task.input())));
+        data.put("progress", task.progressAt(now));
+        data.put("resultJson", null);
+        data.put("failCode", null);
+        data.put("failMsg", null);
+        data.put("costTime", null);
+        data.put("completeTime", null);
+        data.put("createTime", task.createdAt().toEpochMilli());
+        if (state.equals("success")) {
+            String url = baseUrl() + "/files/" + task.taskId() + "/" + SimMedia.fileName(task);
+            data.put("resultJson", JSON.writeValueAsString(Map.of("resultUrls", List.of(url))));
+        } else if (state.equals("fail")) {
+            data.put("failCode", "500");
+            data.put("failMsg", "Simulated generation failure");
+        }
+        if (task.finishedAt(now)) {
+            data.put("costTime", task.duration().toMillis());
+            data.put("completeTime", task.finishesAt().toEpochMilli());
+        }
+        return data;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    private void resetSettings() {
+        this.failureRate = defaults.failureRate();
+        this.outOfCredits = defaults.outOfCredits();
+        this.imageDuration = defaults.imageDuration();
+        this.videoDuration = defaults.videoDuration();
+    }
+
+    private static String newTaskId() {
+        byte[] id = new byte[16];
+        ThreadLocalRandom.current().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static Duration requireNonNegative(Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative");
+        }
+        return d;
+    }
+
+    /** {@code taskId} is set when created; otherwise {@code code}/{@code msg} say why not. */
+    record Created(String taskId, int code, String msg) {}
+}

@@ -1,0 +1,130 @@
+package dev.renderbank.provider.simulator;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The simulator's tables: its tasks (with their callback delivery state) and its account balance. */
+@Repository
+class SimTaskStore {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+    private static final String COLUMNS =
+            "task_id, model, kind, input, callback_url, created_at, duration_ms, fails, callback_attempts";
+
+    private final JdbcClient jdbc;
+
+    SimTaskStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(SimTask task) {
+        jdbc.sql("insert into sim_task (" + COLUMNS + ", callback_state, callback_next_at)"
+                        + " values (:id, :model, :kind, :input, :callback, :created, :duration, :fails, 0,"
+                        + " :callbackState, :nextAt)")
+                .param("id", task.taskId())
+                .param("model", task.model())
+                .param("kind", task.kind().name())
+                .param("input", JSON.writeValueAsString(task.input()))
+                .param("callback", task.callbackUrl())
+                .param("created", utc(task.createdAt()))
+                .param("duration", task.duration().toMillis())
+                .param("fails", task.fails())
+                .param("callbackState", task.callbackUrl() == null ? "NONE" : "PENDING")
+                .param("nextAt", utc(task.finishesAt()))
+                .update();
+    }
+
+    Optional<SimTask> find(String taskId) {
+        return jdbc.sql("select " + COLUMNS + " from sim_task where task_id = :id")
+                .param("id", taskId)
+                .query(SimTaskStore::task)
+                .optional();
+    }
+
+    /** Finished tasks whose callback is still to be sent and whose next attempt is due. */
+    List<SimTask> callbacksDue(Instant now, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from sim_task where callback_state = 'PENDING'"
+                        + " and callback_next_at <= :now order by callback_next_at limit :limit")
+                .param("now", utc(now))
+                .param("limit", limit)
+                .query(SimTaskStore::task)
+                .list();
+    }
+
+    void callbackDelivered(String taskId) {
+        jdbc.sql("update sim_task set callback_state = 'DELIVERED', callback_attempts = callback_attempts + 1"
+                        + " where task_id = :id and callback_state = 'PENDING'")
+                .param("id", taskId)
+                .update();
+    }
+
+    /** Another attempt at {@code nextAt}, or none (GAVE_UP) when {@code nextAt} is null. */
+    void callbackFailed(String taskId, Instant nextAt) {
+        if (nextAt == null) {
+            jdbc.sql("update sim_task set callback_attempts = callback_attempts + 1, callback_state = 'GAVE_UP',"
+                            + " callback_next_at = null where task_id = :id and callback_state = 'PENDING'")
+                    .param("id", taskId)
+                    .update();
+            return;
+        }
+        jdbc.sql("update sim_task set callback_attempts = callback_attempts + 1, callback_next_at = :nextAt"
+                        + " where task_id = :id and callback_state = 'PENDING'")
+                .param("id", taskId)
+                .param("nextAt", utc(nextAt))
+                .update();
+    }
+
+    /** Takes {@code cost} from the simulated account; false when it has too few credits. */
+    boolean debit(long cost, long startingBalance) {
+        ensureAccount(startingBalance);
+        return jdbc.sql("update sim_account set balance = balance - :cost where id = 1 and balance >= :cost")
+                        .param("cost", cost)
+                        .update()
+                == 1;
+    }
+
+    long balance(long startingBalance) {
+        ensureAccount(startingBalance);
+        return jdbc.sql("select balance from sim_account where id = 1")
+                .query(Long.class)
+                .single();
+    }
+
+    void setBalance(long balance) {
+        jdbc.sql("insert into sim_account (id, balance) values (1, :b) on conflict (id) do update set balance = :b")
+                .param("b", balance)
+                .update();
+    }
+
+    private void ensureAccount(long startingBalance) {
+        jdbc.sql("insert into sim_account (id, balance) values (1, :b) on conflict (id) do nothing")
+                .param("b", startingBalance)
+                .update();
+    }
+
+    private static SimTask task(ResultSet rs, int row) throws SQLException {
+        return new SimTask(
+                rs.getString("task_id"),
+                rs.getString("model"),
+                SimTask.Kind.valueOf(rs.getString("kind")),
+                JSON.readTree(rs.getString("input")),
+                rs.getString("callback_url"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                Duration.ofMillis(rs.getLong("duration_ms")),
+                rs.getBoolean("fails"),
+                rs.getInt("callback_attempts"));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

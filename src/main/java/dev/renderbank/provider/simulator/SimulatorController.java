@@ -1,0 +1,146 @@
+package dev.renderbank.provider.simulator;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * KIE.ai's endpoints as the simulator serves them: the same paths under {@value KieSimulator#PATH},
+ * the same {@code {code, msg, data}} bodies, the same bearer-key check (Spring Security lets
+ * {@code /sim/**} through; the key is checked here). Result files are public, like KIE's.
+ */
+@RestController
+@RequestMapping(KieSimulator.PATH)
+class SimulatorController {
+
+    private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{32}");
+    private static final int MAX_PROMPT = 10_000;
+
+    private final KieSimulator simulator;
+    private final SimMedia media;
+
+    SimulatorController(KieSimulator simulator, SimMedia media) {
+        this.simulator = simulator;
+        this.media = media;
+    }
+
+    @PostMapping("/api/v1/jobs/createTask")
+    ResponseEntity<Map<String, Object>> createTask(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestBody(required = false) JsonNode body) {
+        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (body == null
+                || !body.path("model").isString()
+                || body.path("model").asString().isBlank()) {
+            return answer(422, "model is required", null);
+        }
+        JsonNode input = body.path("input");
+        if (!input.isObject()
+                || !input.path("prompt").isString()
+                || input.path("prompt").asString().isBlank()) {
+            return answer(422, "input.prompt is required", null);
+        }
+        if (input.path("prompt").asString().length() > MAX_PROMPT) {
+            return answer(422, "input.prompt is longer than " + MAX_PROMPT + " characters", null);
+        }
+        String callbackUrl =
+                body.path("callBackUrl").isString() ? body.path("callBackUrl").asString() : null;
+        if (callbackUrl != null && !isHttpUrl(callbackUrl)) {
+            return answer(422, "callBackUrl must be an http(s) URL", null);
+        }
+        KieSimulator.Created created = simulator.create(body.path("model").asString(), input, callbackUrl);
+        if (created.taskId() == null) {
+            return answer(created.code(), created.msg(), null);
+        }
+        return answer(200, "success", Map.of("taskId", created.taskId()));
+    }
+
+    @GetMapping("/api/v1/jobs/recordInfo")
+    ResponseEntity<Map<String, Object>> recordInfo(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestParam(required = false) String taskId) {
+        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (taskId == null || taskId.isBlank()) {
+            return answer(422, "taskId is required", null);
+        }
+        return simulator
+                .find(taskId)
+                .map(task -> answer(200, "success", simulator.recordData(task)))
+                .orElseGet(() -> answer(404, "task not found", null));
+    }
+
+    @GetMapping("/api/v1/chat/credit")
+    ResponseEntity<Map<String, Object>> credit(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        return gate(authorization).orElseGet(() -> answer(200, "success", simulator.balance()));
+    }
+
+    @GetMapping("/files/{taskId}/{name}")
+    ResponseEntity<Resource> file(@PathVariable String taskId, @PathVariable String name) {
+        if (!simulator.active() || !TASK_ID.matcher(taskId).matches()) {
+            return ResponseEntity.notFound().build();
+        }
+        Optional<SimTask> task = simulator.find(taskId);
+        if (task.isEmpty()
+                || !"success".equals(task.get().stateAt(simulator.now()))
+                || !SimMedia.fileName(task.get()).equals(name)) {
+            return ResponseEntity.notFound().build();
+        }
+        Path file = media.file(task.get());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(SimMedia.contentType(name)))
+                .body(new FileSystemResource(file));
+    }
+
+    private Optional<ResponseEntity<Map<String, Object>>> gate(String authorization) {
+        if (!simulator.active()) {
+            return Optional.of(answer(404, "the simulator is off: a real provider key is configured", null));
+        }
+        if (!simulator.acceptsKey(authorization)) {
+            return Optional.of(answer(401, "You do not have access permissions", null));
+        }
+        return Optional.empty();
+    }
+
+    private static ResponseEntity<Map<String, Object>> answer(int code, String msg, Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("msg", msg);
+        body.put("data", data);
+        return ResponseEntity.status(code)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body);
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = URI.create(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.renderbank.provider.simulator;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The built-in KIE simulator (active while {@code renderbank.provider.kie.api-key} is unset). All
+ * of these can also be changed at run time through {@link KieSimulator}'s setters.
+ *
+ * @param failureRate share of new tasks that fail (decided when the task is created)
+ * @param outOfCredits when true, createTask answers 402 "insufficient credits"
+ * @param balance the simulated provider account's starting credits (set on first start)
+ * @param callbackInterval how often finished tasks' callbacks are looked for and sent
+ */
+@Validated
+@ConfigurationProperties("renderbank.simulator")
+public record SimulatorProperties(
+        @DefaultValue("5s") @NotNull Duration imageDuration,
+        @DefaultValue("30s") @NotNull Duration videoDuration,
+        @DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failureRate,
+        @DefaultValue("false") boolean outOfCredits,
+        @DefaultValue("100000") @PositiveOrZero long balance,
+        @DefaultValue("1s") @NotNull Duration callbackInterval) {}
