@@ -14,9 +14,8 @@ class ArchitectureTest {
 
     /** A module's web controllers are its own: nobody else calls them. */
     @ArchTest
-    static final ArchRule webLayersAreLeaves = slices().matching("dev.renderbank.(*).web..")
-            .should()
-            .notDependOnEachOther();
+    static final ArchRule webLayersAreLeaves =
+            slices().matching("dev.renderbank.(*).web..").should().notDependOnEachOther();
 
     @ArchTest
     static final ArchRule nobodyReachesIntoAnotherModulesWebPackage = noClasses()

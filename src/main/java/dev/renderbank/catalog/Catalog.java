@@ -28,7 +28,9 @@ public class Catalog {
     Catalog(CatalogProperties props) {
         this.models = props.models();
         models.forEach((id, m) -> {
-            if (m.type() == null || m.providerModel() == null || (m.price() == null && m.prices().isEmpty())) {
+            if (m.type() == null
+                    || m.providerModel() == null
+                    || (m.price() == null && m.prices().isEmpty())) {
                 throw new IllegalStateException(
                         "renderbank.catalog.models." + id + " needs type, provider-model and price or prices");
             }
@@ -81,7 +83,8 @@ public class Catalog {
         if (!offered.contains(resolution)) {
             return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
         }
-        String format = spec.outputFormat() == null ? "png" : spec.outputFormat().toLowerCase(Locale.ROOT);
+        String format =
+                spec.outputFormat() == null ? "png" : spec.outputFormat().toLowerCase(Locale.ROOT);
         if (!OUTPUT_FORMATS.contains(format)) {
             return new Pricing.Invalid("outputFormat", "must be one of " + OUTPUT_FORMATS, false);
         }
@@ -97,17 +100,20 @@ public class Catalog {
         input.put("output_format", format);
         input.put("resolution", resolution);
         Map<String, Object> options = Map.of("resolution", resolution, "outputFormat", format);
-        String providerModel = images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        String providerModel =
+                images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
         return new Pricing.Priced(new PricedRequest(
                 AssetType.IMAGE, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
     }
 
     private Pricing priceVideo(GenerationSpec spec, ModelConfig m, List<String> images) {
-        String resolution = spec.resolution() == null ? "720p" : spec.resolution().toLowerCase(Locale.ROOT);
+        String resolution =
+                spec.resolution() == null ? "720p" : spec.resolution().toLowerCase(Locale.ROOT);
         if (!VIDEO_RESOLUTIONS.contains(resolution)) {
             return new Pricing.Invalid("resolution", "must be one of " + VIDEO_RESOLUTIONS, false);
         }
-        String aspect = spec.aspectRatio() == null ? "landscape" : spec.aspectRatio().toLowerCase(Locale.ROOT);
+        String aspect =
+                spec.aspectRatio() == null ? "landscape" : spec.aspectRatio().toLowerCase(Locale.ROOT);
         if (!ASPECT_RATIOS.contains(aspect)) {
             return new Pricing.Invalid("aspectRatio", "must be one of " + ASPECT_RATIOS, false);
         }
@@ -130,7 +136,8 @@ public class Catalog {
         input.put("size", resolution.equals("1080p") ? "high" : "standard");
         Map<String, Object> options =
                 Map.of("resolution", resolution, "aspectRatio", aspect, "durationSeconds", duration);
-        String providerModel = images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        String providerModel =
+                images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
         return new Pricing.Priced(new PricedRequest(
                 AssetType.VIDEO, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
     }

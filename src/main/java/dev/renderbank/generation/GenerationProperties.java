@@ -8,17 +8,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /** Limits and timings of generation jobs; see CONTRACT.md for the keys. */
 @ConfigurationProperties("renderbank")
 public record GenerationProperties(
-        @DefaultValue Limits limits, @DefaultValue Jobs jobs, @DefaultValue("http://localhost:8080") String publicUrl) {
+        @DefaultValue Limits limits, @DefaultValue Jobs jobs) {
 
-    public record Limits(@DefaultValue PerType cooldown, @DefaultValue InFlight inFlight) {}
+    public record Limits(
+            @DefaultValue PerType cooldown, @DefaultValue InFlight inFlight) {}
 
-    public record PerType(@DefaultValue("3m") Duration image, @DefaultValue("3m") Duration video) {
+    public record PerType(
+            @DefaultValue("3m") Duration image,
+            @DefaultValue("3m") Duration video) {
         public Duration of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }
     }
 
-    public record InFlight(@DefaultValue("2") int image, @DefaultValue("1") int video) {
+    public record InFlight(
+            @DefaultValue("2") int image, @DefaultValue("1") int video) {
         public int of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }
@@ -37,7 +41,9 @@ public record GenerationProperties(
             @DefaultValue("1h") Duration holdMargin,
             @DefaultValue("30s") Duration sweepInterval) {}
 
-    public record DeadlinePerType(@DefaultValue("15m") Duration image, @DefaultValue("45m") Duration video) {
+    public record DeadlinePerType(
+            @DefaultValue("15m") Duration image,
+            @DefaultValue("45m") Duration video) {
         public Duration of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }

@@ -127,7 +127,9 @@ public class Generations {
         }
         int cap = props.limits().inFlight().of(req.type());
         if (cap > 0 && store.countInFlight(userId, req.type()) >= cap) {
-            Duration retry = req.type() == dev.renderbank.catalog.AssetType.VIDEO ? Duration.ofMinutes(1) : Duration.ofSeconds(10);
+            Duration retry = req.type() == dev.renderbank.catalog.AssetType.VIDEO
+                    ? Duration.ofMinutes(1)
+                    : Duration.ofSeconds(10);
             return new AcceptOutcome.TooManyInFlight(req.type(), cap, retry);
         }
         Duration ttl = Duration.between(now, job.deadlineAt()).plus(props.jobs().holdMargin());
@@ -140,17 +142,41 @@ public class Generations {
 
     private Optional<AcceptOutcome> replay(long userId, String endpoint, String key, String hash) {
         Instant notBefore = clock.instant().minus(Duration.ofHours(24));
-        return store.idempotencyHit(userId, endpoint, key, notBefore).map(hit -> hit.requestHash().equals(hash)
-                ? new AcceptOutcome.Accepted(store.find(hit.jobId()).orElseThrow(), true)
-                : new AcceptOutcome.KeyReusedWithDifferentRequest(key));
+        return store.idempotencyHit(userId, endpoint, key, notBefore)
+                .map(hit -> hit.requestHash().equals(hash)
+                        ? new AcceptOutcome.Accepted(store.find(hit.jobId()).orElseThrow(), true)
+                        : new AcceptOutcome.KeyReusedWithDifferentRequest(key));
     }
 
     private Job newJob(long userId, PricedRequest req, Instant now) {
         String id = "gen_" + randomToken(15);
         Duration deadline = props.jobs().deadline().of(req.type());
-        return new Job(id, userId, req.type(), req.model(), req.prompt(), json.writeValueAsString(req.options()),
-                req.providerModel(), json.writeValueAsString(req.providerInput()), req.credits(), JobState.RESERVED,
-                null, randomToken(24), 0, null, null, 0, null, false, null, 0, 1, now, null, null, now.plus(deadline));
+        return new Job(
+                id,
+                userId,
+                req.type(),
+                req.model(),
+                req.prompt(),
+                json.writeValueAsString(req.options()),
+                req.providerModel(),
+                json.writeValueAsString(req.providerInput()),
+                req.credits(),
+                JobState.RESERVED,
+                null,
+                randomToken(24),
+                0,
+                null,
+                null,
+                0,
+                null,
+                false,
+                null,
+                0,
+                1,
+                now,
+                null,
+                null,
+                now.plus(deadline));
     }
 
     /** The caller's job; another user's job is indistinguishable from a missing one. */
@@ -167,7 +193,8 @@ public class Generations {
         String beforeId = "";
         if (cursor != null && !cursor.isBlank()) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
                 beforeCreated = Instant.parse(parts[0]);
                 beforeId = parts[1];
             } catch (RuntimeException e) {
@@ -182,7 +209,8 @@ public class Generations {
         }
         List<Job> page = rows.subList(0, limit);
         Job last = page.get(limit - 1);
-        String next = Base64.getUrlEncoder().withoutPadding()
+        String next = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
         return new JobPage(List.copyOf(page), next);
     }
@@ -193,7 +221,8 @@ public class Generations {
             case "processing" -> "RUNNING,UNKNOWN";
             case "completed" -> "SUCCEEDED";
             case "failed" -> "FAILED";
-            default -> throw new IllegalArgumentException("status must be one of queued, processing, completed, failed");
+            default ->
+                throw new IllegalArgumentException("status must be one of queued, processing, completed, failed");
         };
     }
 
@@ -205,13 +234,17 @@ public class Generations {
      */
     public boolean onProviderCallback(String jobId, String token, String providerTaskId) {
         Optional<Job> found = store.find(jobId);
-        if (found.isEmpty() || token == null
+        if (found.isEmpty()
+                || token == null
                 || !MessageDigest.isEqual(
-                        found.get().callbackToken().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+                        found.get().callbackToken().getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8))) {
             return false;
         }
         Job job = found.get();
-        if (job.providerTaskId() == null && providerTaskId != null && !providerTaskId.isBlank()
+        if (job.providerTaskId() == null
+                && providerTaskId != null
+                && !providerTaskId.isBlank()
                 && (job.state() == JobState.UNKNOWN || job.state() == JobState.RESERVED)) {
             // The callback URL carries our id: this is how an UNKNOWN submit learns its task.
             store.markSubmitted(job.id(), providerTaskId, clock.instant());
@@ -225,7 +258,6 @@ public class Generations {
         return true;
     }
 
-
     /** A stored output, only to the user who owns it. */
     public Optional<AssetRef> asset(long userId, String assetId) {
         return store.asset(assetId)
@@ -237,7 +269,8 @@ public class Generations {
 
     static String requestHash(GenerationSpec spec) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(spec.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(spec.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

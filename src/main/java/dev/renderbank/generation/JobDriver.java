@@ -1,6 +1,7 @@
 package dev.renderbank.generation;
 
 import dev.renderbank.catalog.AssetType;
+import dev.renderbank.platform.PublicUrl;
 import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.QueryOutcome;
@@ -42,6 +43,7 @@ class JobDriver {
     private final Clock clock;
     private final ObjectMapper json;
     private final JobEvents events;
+    private final PublicUrl publicUrl;
 
     JobDriver(
             JobStore store,
@@ -52,7 +54,8 @@ class JobDriver {
             GenerationProperties props,
             Clock clock,
             ObjectMapper json,
-            JobEvents events) {
+            JobEvents events,
+            PublicUrl publicUrl) {
         this.store = store;
         this.finisher = finisher;
         this.provider = provider;
@@ -62,6 +65,7 @@ class JobDriver {
         this.clock = clock;
         this.json = json;
         this.events = events;
+        this.publicUrl = publicUrl;
     }
 
     /** Does the next step; returns when to look again, or empty when the job needs nothing more. */
@@ -73,7 +77,11 @@ class JobDriver {
         Job job = found.get();
         Instant now = clock.instant();
         if (!now.isBefore(job.deadlineAt())) {
-            finisher.fail(job, "deadline_exceeded", "The generation did not finish in time; your credits were released.", true);
+            finisher.fail(
+                    job,
+                    "deadline_exceeded",
+                    "The generation did not finish in time; your credits were released.",
+                    true);
             return Optional.empty();
         }
         return switch (job.state()) {
@@ -94,7 +102,9 @@ class JobDriver {
         if (job.submitStartedAt() != null) {
             // A previous attempt died mid-call: the provider may have the task. Never submit twice.
             if (store.markUnknown(job.id(), "submit attempt interrupted", now)) {
-                log.warn("job {}: earlier submit attempt was interrupted; state UNKNOWN until callback or deadline", job.id());
+                log.warn(
+                        "job {}: earlier submit attempt was interrupted; state UNKNOWN until callback or deadline",
+                        job.id());
                 events.changed(job.id());
             }
             return Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
@@ -146,8 +156,13 @@ class JobDriver {
             if (isInsufficientCredits(f.failCode(), f.failMessage())) {
                 failForProvider(job, new ProviderError(ProviderError.Kind.INSUFFICIENT_CREDITS, 402, f.failMessage()));
             } else {
-                finisher.fail(job, "provider_generation_failed", "The generation failed at the provider"
-                        + (f.failMessage() == null ? "" : ": " + f.failMessage()) + ". Your credits were released.", true);
+                finisher.fail(
+                        job,
+                        "provider_generation_failed",
+                        "The generation failed at the provider"
+                                + (f.failMessage() == null ? "" : ": " + f.failMessage())
+                                + ". Your credits were released.",
+                        true);
             }
             return Optional.empty();
         }
@@ -170,19 +185,26 @@ class JobDriver {
 
     private Optional<Instant> complete(Job job, QueryOutcome.Succeeded s, Instant now) {
         if (s.resultUrls().isEmpty()) {
-            finisher.fail(job, "provider_no_output", "The provider reported success without a file. Your credits were released.", true);
+            finisher.fail(
+                    job,
+                    "provider_no_output",
+                    "The provider reported success without a file. Your credits were released.",
+                    true);
             return Optional.empty();
         }
         URI source = s.resultUrls().get(0);
         String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
         try {
             StoredAsset stored = fetcher.fetch(source, key);
-            finisher.succeed(job, new JobFinisher.StoredOutput(
-                    stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
+            finisher.succeed(
+                    job,
+                    new JobFinisher.StoredOutput(
+                            stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
             return Optional.empty();
         } catch (OutputFetcher.FetchRefusedException e) {
             log.warn("job {}: output {} refused: {}", job.id(), source, e.getMessage());
-            finisher.fail(job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
+            finisher.fail(
+                    job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
             return Optional.empty();
         } catch (IOException e) {
             // Keep trying until the deadline: result URLs live about a day.
@@ -201,10 +223,14 @@ class JobDriver {
                 availability.tripUnauthorized(error.message());
                 finisher.fail(job, error.reasonCode(), PROVIDER_DOWN_MESSAGE, true);
             }
-            case VALIDATION -> finisher.fail(
-                    job, error.reasonCode(), "The provider refused the request: " + error.message(), false);
-            default -> finisher.fail(
-                    job, error.reasonCode(), "The generation failed at the provider. Your credits were released.", true);
+            case VALIDATION ->
+                finisher.fail(job, error.reasonCode(), "The provider refused the request: " + error.message(), false);
+            default ->
+                finisher.fail(
+                        job,
+                        error.reasonCode(),
+                        "The generation failed at the provider. Your credits were released.",
+                        true);
         }
     }
 
@@ -213,7 +239,7 @@ class JobDriver {
     }
 
     private String callbackUrl(Job job) {
-        return props.publicUrl() + "/api/provider/kie/callback/" + job.id() + "?token=" + job.callbackToken();
+        return publicUrl.get() + "/api/provider/kie/callback/" + job.id() + "?token=" + job.callbackToken();
     }
 
     private Map<String, Object> parse(String input) {

@@ -43,7 +43,8 @@ class JobFinisher {
             }
             SettleResult released = ledger.release(job.id(), code);
             if (!(released instanceof SettleResult.Settled)) {
-                throw new IllegalStateException("hold of failed job " + job.id() + " could not be released: " + released);
+                throw new IllegalStateException(
+                        "hold of failed job " + job.id() + " could not be released: " + released);
             }
             if (notUsersFault) {
                 store.clearCooldown(job.userId(), job.type(), job.createdAt());
@@ -66,7 +67,14 @@ class JobFinisher {
         String assetId = "ast_" + UUID.randomUUID().toString().replace("-", "");
         Completion result = tx.execute(status -> {
             store.insertAsset(
-                    assetId, job, output.key(), output.contentType(), output.size(), output.sha256(), output.source(), now);
+                    assetId,
+                    job,
+                    output.key(),
+                    output.contentType(),
+                    output.size(),
+                    output.sha256(),
+                    output.source(),
+                    now);
             if (store.markSucceeded(job.id(), assetId, job.price(), now)) {
                 SettleResult captured = ledger.capture(job.id());
                 if (!(captured instanceof SettleResult.Settled)) {

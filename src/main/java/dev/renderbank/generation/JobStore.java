@@ -24,8 +24,7 @@ class JobStore {
     }
 
     void insert(Job j) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         insert into generation_job (id, user_id, type, model, prompt, options, provider_model,
                             provider_input, price, state, callback_token, progress, created_at, updated_at, deadline_at)
                         values (:id, :user, :type, :model, :prompt, :options, :providerModel, :providerInput, :price,
@@ -60,8 +59,7 @@ class JobStore {
     }
 
     List<Job> page(long userId, String state, Instant beforeCreated, String beforeId, int limit) {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         select * from generation_job
                          where user_id = :user and (:state::text is null or state = any(string_to_array(:state, ',')))
                            and (created_at, id) < (:beforeCreated, :beforeId)
@@ -98,8 +96,7 @@ class JobStore {
 
     /** A failure that is not the user's fault gives the cooldown back, if it is still this job's. */
     void clearCooldown(long userId, AssetType type, Instant acceptedAt) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         update generation_limit set cooldown_until = null
                          where user_id = :u and type = :t and cooldown_until is not null
                            and not exists (select 1 from generation_job where user_id = :u and type = :t
@@ -120,8 +117,7 @@ class JobStore {
 
     /** Returns the job id already accepted under this key and whether the request body matched. */
     Optional<IdempotentHit> idempotencyHit(long userId, String endpoint, String key, Instant notBefore) {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         select job_id, request_hash from idempotency_record
                          where user_id = :u and endpoint = :e and idem_key = :k and created_at >= :notBefore""")
                 .param("u", userId)
@@ -139,8 +135,7 @@ class JobStore {
      * uncommitted, so a concurrent repeat waits for the first; returns false if the key is taken.
      */
     boolean claimIdempotencyKey(long userId, String endpoint, String key, String hash, String jobId, Instant now) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         delete from idempotency_record where user_id = :u and endpoint = :e and idem_key = :k
                            and created_at < :expired""")
                 .param("u", userId)
@@ -148,8 +143,7 @@ class JobStore {
                 .param("k", key)
                 .param("expired", ts(now.minus(java.time.Duration.ofHours(24))))
                 .update();
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         insert into idempotency_record (user_id, endpoint, idem_key, request_hash, job_id, created_at)
                         values (:u, :e, :k, :h, :job, :now) on conflict do nothing""")
                         .param("u", userId)
@@ -164,15 +158,10 @@ class JobStore {
 
     /** Marks the start of the one submit attempt; false if another attempt already started. */
     boolean markSubmitStarted(String id, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set submit_started_at = :now, attempts = attempts + 1,
                                updated_at = :now
-                         where id = :id and state = 'RESERVED' and submit_started_at is null""")
-                        .param("id", id)
-                        .param("now", ts(now))
-                        .update()
-                == 1;
+                         where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", ts(now)).update() == 1;
     }
 
     /** A retryable refusal proved no task was created: allow the next attempt. */
@@ -183,8 +172,7 @@ class JobStore {
     }
 
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
                                progress = greatest(progress, 5), version = version + 1, updated_at = :now
                          where id = :id and state in ('RESERVED', 'UNKNOWN')""")
@@ -196,8 +184,7 @@ class JobStore {
     }
 
     boolean markUnknown(String id, String why, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,
                                updated_at = :now
                          where id = :id and state = 'RESERVED'""")
@@ -210,8 +197,7 @@ class JobStore {
 
     /** SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. */
     boolean markRunning(String id, int progress, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set state = 'RUNNING', progress = greatest(progress, :p),
                                version = version + 1, updated_at = :now
                          where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN')
@@ -225,12 +211,10 @@ class JobStore {
 
     /** The one winning transition to SUCCEEDED; the caller captures the hold in the same transaction. */
     boolean markSucceeded(String id, String assetId, long charged, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set state = 'SUCCEEDED', progress = 100, asset_id = :asset,
                                credits_charged = :charged, completed_at = :now, version = version + 1, updated_at = :now
-                         where id = :id and state in """
-                                        + LIVE)
+                         where id = :id and state in """ + LIVE)
                         .param("id", id)
                         .param("asset", assetId)
                         .param("charged", charged)
@@ -241,12 +225,10 @@ class JobStore {
 
     /** The one winning transition to FAILED; the caller releases the hold in the same transaction. */
     boolean markFailed(String id, String code, String message, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
                                completed_at = :now, version = version + 1, updated_at = :now
-                         where id = :id and state in """
-                                        + LIVE)
+                         where id = :id and state in """ + LIVE)
                         .param("id", id)
                         .param("code", code)
                         .param("message", message)
@@ -257,8 +239,7 @@ class JobStore {
 
     /** A delivery after the job was failed: shown to the user, never charged. */
     boolean markLateDelivery(String id, String assetId, Instant now) {
-        return jdbc.sql(
-                                """
+        return jdbc.sql("""
                         update generation_job set late_delivery = true, asset_id = :asset, version = version + 1,
                                updated_at = :now
                          where id = :id and state = 'FAILED' and asset_id is null""")
@@ -269,10 +250,16 @@ class JobStore {
                 == 1;
     }
 
-    void insertAsset(String assetId, Job job, String storageKey, String contentType, long size, String sha256,
-            String sourceUrl, Instant now) {
-        jdbc.sql(
-                        """
+    void insertAsset(
+            String assetId,
+            Job job,
+            String storageKey,
+            String contentType,
+            long size,
+            String sha256,
+            String sourceUrl,
+            Instant now) {
+        jdbc.sql("""
                         insert into generation_asset (id, job_id, user_id, storage_key, content_type, size_bytes, sha256,
                                                       source_url, created_at)
                         values (:id, :job, :user, :key, :ct, :size, :sha, :src, :now)""")
@@ -289,7 +276,8 @@ class JobStore {
     }
 
     Optional<AssetRow> asset(String assetId) {
-        return jdbc.sql("select id, user_id, storage_key, content_type, size_bytes from generation_asset where id = :id")
+        return jdbc.sql(
+                        "select id, user_id, storage_key, content_type, size_bytes from generation_asset where id = :id")
                 .param("id", assetId)
                 .query((rs, n) -> new AssetRow(
                         rs.getString("id"),

@@ -1,15 +1,36 @@
 package dev.renderbank.generation;
 
+import dev.renderbank.provider.Availability;
+import dev.renderbank.provider.ProviderStatus;
 import java.time.Duration;
 import java.util.Optional;
+import org.springframework.stereotype.Component;
 
-/** What the job engine needs to know of the provider's health (see the provider module). */
-interface ProviderAvailability {
+/** What the job engine needs of the provider's shared (database-held) availability state. */
+@Component
+class ProviderAvailability {
+
+    private final ProviderStatus status;
+
+    ProviderAvailability(ProviderStatus status) {
+        this.status = status;
+    }
 
     /** Present while new requests must be refused fast (provider out of credits or bad key). */
-    Optional<Duration> refusalRetryAfter();
+    Optional<Duration> refusalRetryAfter() {
+        Availability a = status.current();
+        if (a.available()) {
+            return Optional.empty();
+        }
+        Duration retry = a.retryAfter() == null || a.retryAfter().isZero() ? Duration.ofMinutes(1) : a.retryAfter();
+        return Optional.of(retry);
+    }
 
-    void tripExhausted(String detail);
+    void tripExhausted(String detail) {
+        status.tripExhausted(detail);
+    }
 
-    void tripUnauthorized(String detail);
+    void tripUnauthorized(String detail) {
+        status.tripUnauthorized(detail);
+    }
 }

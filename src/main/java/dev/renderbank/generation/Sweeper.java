@@ -34,7 +34,11 @@ class Sweeper {
             due = store.liveJobsPastDeadline(now, 100);
             for (String id : due) {
                 var job = store.find(id).orElseThrow();
-                if (finisher.fail(job, "deadline_exceeded", "The generation did not finish in time; your credits were released.", true)) {
+                if (finisher.fail(
+                        job,
+                        "deadline_exceeded",
+                        "The generation did not finish in time; your credits were released.",
+                        true)) {
                     failed++;
                 }
             }

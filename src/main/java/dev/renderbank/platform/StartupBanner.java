@@ -2,7 +2,6 @@ package dev.renderbank.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -13,14 +12,15 @@ class StartupBanner {
 
     private static final Logger log = LoggerFactory.getLogger(StartupBanner.class);
 
-    private final String publicUrl;
+    private final PublicUrl url;
 
-    StartupBanner(@Value("${renderbank.public-url}") String publicUrl) {
-        this.publicUrl = publicUrl;
+    StartupBanner(PublicUrl url) {
+        this.url = url;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void ready() {
+        String publicUrl = url.get();
         log.info(
                 "\n\n  renderbank is running at {}  (API under {}/api/v1, health at {}/actuator/health)\n",
                 publicUrl,

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
-import dev.renderbank.provider.KieSimulator;
+import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
@@ -85,10 +85,15 @@ class GenerationFlowTest extends IntegrationTest {
     }
 
     private JsonNode awaitTerminal(TestUser u, String taskId) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            String s = api.get("/api/v1/generations/" + taskId, u.token()).json().get("status").asString();
-            return s.equals("completed") || s.equals("failed");
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String s = api.get("/api/v1/generations/" + taskId, u.token())
+                            .json()
+                            .get("status")
+                            .asString();
+                    return s.equals("completed") || s.equals("failed");
+                });
         return api.get("/api/v1/generations/" + taskId, u.token()).json();
     }
 
@@ -125,23 +130,36 @@ class GenerationFlowTest extends IntegrationTest {
         assertThat(ImageIO.read(new ByteArrayInputStream(png))).isNotNull();
 
         // the original's path answers the same
-        assertThat(api.get("/api/v1/video-status/" + taskId, u.token()).json().get("status").asString())
+        assertThat(api.get("/api/v1/video-status/" + taskId, u.token())
+                        .json()
+                        .get("status")
+                        .asString())
                 .isEqualTo("completed");
 
         // IDOR: another user sees neither the job nor its file
         TestUser other = users.create(10);
-        assertThat(api.get("/api/v1/generations/" + taskId, other.token()).status()).isEqualTo(404);
-        assertThat(api.get("/api/v1/video-status/" + taskId, other.token()).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/generations/" + taskId, other.token()).status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/video-status/" + taskId, other.token()).status())
+                .isEqualTo(404);
         assertThat(api.get(assetUrl, other.token()).status()).isEqualTo(404);
-        assertThat(api.get("/api/v1/generations/" + taskId + "/events", other.token()).status()).isEqualTo(404);
-        assertThat(api.get("/api/v1/generations", other.token()).json().get("items").size()).isZero();
+        assertThat(api.get("/api/v1/generations/" + taskId + "/events", other.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/api/v1/generations", other.token())
+                        .json()
+                        .get("items")
+                        .size())
+                .isZero();
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
     @Test
     void videoSucceedsWithAPlayableMp4() {
         TestUser u = users.create(100);
-        Api.Response r = api.post("/api/v1/generate-video", u.token(),
+        Api.Response r = api.post(
+                "/api/v1/generate-video",
+                u.token(),
                 "{\"model\":\"sora-2\",\"prompt\":\"waves\",\"aspectRatio\":\"portrait\",\"durationSeconds\":15}");
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.json().get("creditsHeld").asLong()).isEqualTo(30);
@@ -157,7 +175,10 @@ class GenerationFlowTest extends IntegrationTest {
     void providerFailureReleasesEverything() {
         TestUser u = users.create(100);
         simulator.setFailureRate(1.0);
-        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE).json().get("taskId").asString();
+        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE)
+                .json()
+                .get("taskId")
+                .asString();
         JsonNode done = awaitTerminal(u, taskId);
         assertThat(done.get("status").asString()).isEqualTo("failed");
         assertThat(done.get("error").get("code").asString()).isEqualTo("provider_generation_failed");
@@ -170,11 +191,15 @@ class GenerationFlowTest extends IntegrationTest {
     @Test
     void duplicateCallbacksChangeNothing() {
         TestUser u = users.create(100);
-        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE).json().get("taskId").asString();
+        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE)
+                .json()
+                .get("taskId")
+                .asString();
         awaitTerminal(u, taskId);
         Job job = generations.find(u.id(), taskId).orElseThrow();
         String callback = "/api/provider/kie/callback/" + taskId + "?token=" + job.callbackToken();
-        String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + job.providerTaskId() + "\",\"state\":\"success\"}}";
+        String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + job.providerTaskId()
+                + "\",\"state\":\"success\"}}";
         for (int i = 0; i < 5; i++) {
             assertThat(api.post(callback, null, body).status()).isEqualTo(200);
         }
@@ -182,7 +207,8 @@ class GenerationFlowTest extends IntegrationTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
         assertThat(entries(taskId, "CAPTURE")).isEqualTo(1);
         // a wrong token is refused and changes nothing
-        assertThat(api.post("/api/provider/kie/callback/" + taskId + "?token=guess", null, body).status())
+        assertThat(api.post("/api/provider/kie/callback/" + taskId + "?token=guess", null, body)
+                        .status())
                 .isEqualTo(401);
     }
 
@@ -190,8 +216,12 @@ class GenerationFlowTest extends IntegrationTest {
     void callbackAndPollRacingFinishOnce() throws Exception {
         TestUser u = users.create(100);
         simulator.setImageDuration(Duration.ofMillis(1500));
-        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE).json().get("taskId").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
+        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE)
+                .json()
+                .get("taskId")
+                .asString();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
         Job job = generations.find(u.id(), taskId).orElseThrow();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -214,8 +244,10 @@ class GenerationFlowTest extends IntegrationTest {
         }
         assertThat(entries(taskId, "CAPTURE")).isEqualTo(1);
         assertThat(entries(taskId, "RELEASE")).isZero();
-        assertThat(jdbc.sql("select count(*) from generation_asset where job_id = :j").param("j", taskId)
-                        .query(Long.class).single())
+        assertThat(jdbc.sql("select count(*) from generation_asset where job_id = :j")
+                        .param("j", taskId)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
     }
@@ -226,11 +258,15 @@ class GenerationFlowTest extends IntegrationTest {
         simulator.setVideoDuration(Duration.ofHours(2));
         try {
             String taskId = api.post("/api/v1/generate-video", u.token(), "{\"model\":\"sora-2\",\"prompt\":\"slow\"}")
-                    .json().get("taskId").asString();
-            await().atMost(Duration.ofSeconds(10)).until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
+                    .json()
+                    .get("taskId")
+                    .asString();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
             clock.advance(Duration.ofMinutes(46));
             sweeper.sweep();
-            JsonNode failed = api.get("/api/v1/generations/" + taskId, u.token()).json();
+            JsonNode failed =
+                    api.get("/api/v1/generations/" + taskId, u.token()).json();
             assertThat(failed.get("status").asString()).isEqualTo("failed");
             assertThat(failed.get("error").get("code").asString()).isEqualTo("deadline_exceeded");
             assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
@@ -291,44 +327,81 @@ class GenerationFlowTest extends IntegrationTest {
         Api.Response again = api.post("/api/v1/generate-image", u.token(), IMAGE, key);
         assertThat(first.status()).isEqualTo(202);
         assertThat(again.status()).isEqualTo(202);
-        assertThat(again.json().get("taskId").asString()).isEqualTo(first.json().get("taskId").asString());
-        assertThat(ledger.balance(u.id()).held() + 100 - ledger.balance(u.id()).balance()).isEqualTo(5);
-        Api.Response different = api.post("/api/v1/generate-image", u.token(),
-                "{\"model\":\"nano-banana\",\"prompt\":\"something else\"}", key);
+        assertThat(again.json().get("taskId").asString())
+                .isEqualTo(first.json().get("taskId").asString());
+        assertThat(ledger.balance(u.id()).held() + 100 - ledger.balance(u.id()).balance())
+                .isEqualTo(5);
+        Api.Response different = api.post(
+                "/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"something else\"}", key);
         assertThat(different.status()).isEqualTo(422);
         // the same key is the user's own: another user's identical key is a different request
         TestUser other = users.create(100);
         Api.Response theirs = api.post("/api/v1/generate-image", other.token(), IMAGE, key);
-        assertThat(theirs.json().get("taskId").asString()).isNotEqualTo(first.json().get("taskId").asString());
+        assertThat(theirs.json().get("taskId").asString())
+                .isNotEqualTo(first.json().get("taskId").asString());
     }
 
     @Test
     void badInputIsAClearProblemAndWritesNothing() {
         TestUser u = users.create(100);
-        assertProblem(api.post("/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"\"}"), 400, "prompt");
-        assertProblem(api.post("/api/v1/generate-image", u.token(),
-                "{\"model\":\"nano-banana\",\"prompt\":\"" + "x".repeat(4001) + "\"}"), 400, "prompt");
-        assertProblem(api.post("/api/v1/generate-image", u.token(), "{\"model\":\"dall-e\",\"prompt\":\"x\"}"), 422, "model");
-        assertProblem(api.post("/api/v1/generate-image", u.token(), "{\"model\":\"sora-2\",\"prompt\":\"x\"}"), 422, "model");
-        assertProblem(api.post("/api/v1/generate-image", u.token(),
-                "{\"model\":\"flux-dev\",\"prompt\":\"x\",\"resolution\":\"4K\"}"), 422, "resolution");
-        assertProblem(api.post("/api/v1/generate-image", u.token(),
-                "{\"model\":\"nano-banana\",\"prompt\":\"x\",\"imageUrls\":[\"file:///etc/passwd\"]}"), 400, "imageUrls[0]");
-        assertProblem(api.post("/api/v1/generate-video", u.token(),
-                "{\"model\":\"sora-2\",\"prompt\":\"x\",\"durationSeconds\":12}"), 400, "durationSeconds");
-        assertProblem(api.post("/api/v1/generate-video", u.token(),
-                "{\"model\":\"sora-2\",\"prompt\":\"x\",\"resolution\":\"1080p\"}"), 422, "resolution");
+        assertProblem(
+                api.post("/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"\"}"),
+                400,
+                "prompt");
+        assertProblem(
+                api.post(
+                        "/api/v1/generate-image",
+                        u.token(),
+                        "{\"model\":\"nano-banana\",\"prompt\":\"" + "x".repeat(4001) + "\"}"),
+                400,
+                "prompt");
+        assertProblem(
+                api.post("/api/v1/generate-image", u.token(), "{\"model\":\"dall-e\",\"prompt\":\"x\"}"), 422, "model");
+        assertProblem(
+                api.post("/api/v1/generate-image", u.token(), "{\"model\":\"sora-2\",\"prompt\":\"x\"}"), 422, "model");
+        assertProblem(
+                api.post(
+                        "/api/v1/generate-image",
+                        u.token(),
+                        "{\"model\":\"flux-dev\",\"prompt\":\"x\",\"resolution\":\"4K\"}"),
+                422,
+                "resolution");
+        assertProblem(
+                api.post(
+                        "/api/v1/generate-image",
+                        u.token(),
+                        "{\"model\":\"nano-banana\",\"prompt\":\"x\",\"imageUrls\":[\"file:///etc/passwd\"]}"),
+                400,
+                "imageUrls[0]");
+        assertProblem(
+                api.post(
+                        "/api/v1/generate-video",
+                        u.token(),
+                        "{\"model\":\"sora-2\",\"prompt\":\"x\",\"durationSeconds\":12}"),
+                400,
+                "durationSeconds");
+        assertProblem(
+                api.post(
+                        "/api/v1/generate-video",
+                        u.token(),
+                        "{\"model\":\"sora-2\",\"prompt\":\"x\",\"resolution\":\"1080p\"}"),
+                422,
+                "resolution");
         Api.Response malformed = api.post("/api/v1/generate-image", u.token(), "{not json");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.header("Content-Type")).startsWith("application/problem+json");
 
-        Api.Response poor = api.post("/api/v1/generate-video", users.create(20).token(),
-                "{\"model\":\"sora-2\",\"prompt\":\"x\"}");
+        Api.Response poor =
+                api.post("/api/v1/generate-video", users.create(20).token(), "{\"model\":\"sora-2\",\"prompt\":\"x\"}");
         assertThat(poor.status()).isEqualTo(402);
         assertThat(poor.json().get("needed").asLong()).isEqualTo(25);
         assertThat(poor.json().get("available").asLong()).isEqualTo(20);
 
-        assertThat(api.get("/api/v1/generations?limit=1", u.token()).json().get("items").size()).isZero();
+        assertThat(api.get("/api/v1/generations?limit=1", u.token())
+                        .json()
+                        .get("items")
+                        .size())
+                .isZero();
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(api.post("/api/v1/generate-image", null, IMAGE).status()).isEqualTo(401);
     }
@@ -344,18 +417,23 @@ class GenerationFlowTest extends IntegrationTest {
         TestUser u = users.create(100);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(api.post("/api/v1/generate-image", u.token(), IMAGE).json().get("taskId").asString());
+            ids.add(api.post("/api/v1/generate-image", u.token(), IMAGE)
+                    .json()
+                    .get("taskId")
+                    .asString());
         }
         JsonNode page1 = api.get("/api/v1/generations?limit=3", u.token()).json();
         assertThat(page1.get("items").size()).isEqualTo(3);
         String cursor = page1.get("nextCursor").asString();
-        JsonNode page2 = api.get("/api/v1/generations?limit=3&cursor=" + cursor, u.token()).json();
+        JsonNode page2 = api.get("/api/v1/generations?limit=3&cursor=" + cursor, u.token())
+                .json();
         assertThat(page2.get("items").size()).isEqualTo(2);
         assertThat(page2.get("nextCursor")).isNull();
         List<String> seen = new ArrayList<>();
         page1.get("items").forEach(n -> seen.add(n.get("taskId").asString()));
         page2.get("items").forEach(n -> seen.add(n.get("taskId").asString()));
         assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(api.get("/api/v1/generations?status=bogus", u.token()).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/generations?status=bogus", u.token()).status())
+                .isEqualTo(400);
     }
 }

@@ -49,7 +49,8 @@ class GenerationLimitsTest extends IntegrationTest {
     @Test
     void cooldownRefusesWith429RetryAfterAndAHumanMessage() {
         TestUser u = users.create(1000);
-        assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status()).isEqualTo(202);
+        assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
+                .isEqualTo(202);
         Api.Response r = api.post("/api/v1/generate-video", u.token(), VIDEO);
         assertThat(r.status()).isEqualTo(429);
         assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(170L, 180L);
@@ -70,12 +71,15 @@ class GenerationLimitsTest extends IntegrationTest {
     @Test
     void imageCapIsTwoInFlightAndIndependentOfVideos() {
         TestUser u = users.create(1000);
-        assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status()).isEqualTo(202);
-        assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status()).isEqualTo(202);
+        assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status())
+                .isEqualTo(202);
+        assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status())
+                .isEqualTo(202);
         Api.Response third = api.post("/api/v1/generate-image", u.token(), IMAGE);
         assertThat(third.status()).isEqualTo(429);
         assertThat(third.json().get("detail").asString()).contains("2 image generations in progress");
-        assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status()).isEqualTo(202);
+        assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
+                .isEqualTo(202);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(1000, 35, 0));
     }
 
@@ -108,9 +112,11 @@ class GenerationLimitsTest extends IntegrationTest {
     void refusalsComeInSpecOrderCheapestFirst() {
         TestUser poor = users.create(1);
         // bad input beats everything
-        assertThat(api.post("/api/v1/generate-image", poor.token(), "{\"model\":\"nano-banana\",\"prompt\":\"\"}").status())
+        assertThat(api.post("/api/v1/generate-image", poor.token(), "{\"model\":\"nano-banana\",\"prompt\":\"\"}")
+                        .status())
                 .isEqualTo(400);
         // credits are checked last
-        assertThat(api.post("/api/v1/generate-image", poor.token(), IMAGE).status()).isEqualTo(402);
+        assertThat(api.post("/api/v1/generate-image", poor.token(), IMAGE).status())
+                .isEqualTo(402);
     }
 }

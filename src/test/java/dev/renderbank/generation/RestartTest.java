@@ -44,15 +44,22 @@ class RestartTest {
             taskId = r.json().get("taskId").asString();
             String id = taskId;
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                String s = api.get("/api/v1/generations/" + id, token).json().get("status").asString();
+                String s = api.get("/api/v1/generations/" + id, token)
+                        .json()
+                        .get("status")
+                        .asString();
                 return s.equals("processing");
             });
         }
         try (ConfigurableApplicationContext second = start(db, port, dataDir)) {
             Api api = new Api(port);
             String id = taskId;
-            await().atMost(Duration.ofSeconds(40)).until(() -> api.get("/api/v1/generations/" + id, token)
-                    .json().get("status").asString().equals("completed"));
+            await().atMost(Duration.ofSeconds(40))
+                    .until(() -> api.get("/api/v1/generations/" + id, token)
+                            .json()
+                            .get("status")
+                            .asString()
+                            .equals("completed"));
             Ledger ledger = second.getBean(Ledger.class);
             assertThat(ledger.balance(userId)).isEqualTo(new Balance(75, 0, 0));
             long captures = second.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public Api(int port) {
@@ -53,7 +54,8 @@ public final class Api {
 
     public byte[] download(String path, String token) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).GET();
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
@@ -72,7 +74,8 @@ public final class Api {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers().map());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);

@@ -39,7 +39,9 @@ class AssetController {
         }
         Optional<URI> direct = store.presignedUrl(ref.get().storageKey(), Duration.ofMinutes(10));
         if (direct.isPresent()) {
-            return ResponseEntity.status(HttpStatus.FOUND).location(direct.get()).build();
+            return ResponseEntity.status(HttpStatus.FOUND)
+                    .location(direct.get())
+                    .build();
         }
         Optional<AssetContent> content = store.open(ref.get().storageKey());
         if (content.isEmpty()) {

@@ -52,8 +52,15 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody ImageRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-        var spec = new GenerationSpec(AssetType.IMAGE, body.model(), body.prompt(), body.imageUrls(),
-                body.resolution(), body.outputFormat(), null, null);
+        var spec = new GenerationSpec(
+                AssetType.IMAGE,
+                body.model(),
+                body.prompt(),
+                body.imageUrls(),
+                body.resolution(),
+                body.outputFormat(),
+                null,
+                null);
         return answer(generations.accept(user.id(), spec, checkKey(key)));
     }
 
@@ -62,14 +69,22 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody VideoRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-        var spec = new GenerationSpec(AssetType.VIDEO, body.model(), body.prompt(), body.imageUrls(),
-                body.resolution(), null, body.aspectRatio(), body.durationSeconds());
+        var spec = new GenerationSpec(
+                AssetType.VIDEO,
+                body.model(),
+                body.prompt(),
+                body.imageUrls(),
+                body.resolution(),
+                null,
+                body.aspectRatio(),
+                body.durationSeconds());
         return answer(generations.accept(user.id(), spec, checkKey(key)));
     }
 
     @GetMapping({"/generations/{taskId}", "/video-status/{taskId}"})
     ResponseEntity<?> status(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
-        return generations.find(user.id(), taskId)
+        return generations
+                .find(user.id(), taskId)
                 .<ResponseEntity<?>>map(j -> ResponseEntity.ok(JobJson.of(j)))
                 .orElseGet(() -> notFound(taskId));
     }
@@ -110,17 +125,27 @@ class GenerationController {
             return ResponseEntity.status(s).body(p);
         }
         if (outcome instanceof AcceptOutcome.ProviderUnavailable u) {
-            return withRetryAfter(HttpStatus.SERVICE_UNAVAILABLE, "provider-unavailable",
-                    "Generation temporarily unavailable", u.reason() + " Please try again later.", u.retryAfter());
+            return withRetryAfter(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "provider-unavailable",
+                    "Generation temporarily unavailable",
+                    u.reason() + " Please try again later.",
+                    u.retryAfter());
         }
         if (outcome instanceof AcceptOutcome.CoolingDown c) {
-            return withRetryAfter(HttpStatus.TOO_MANY_REQUESTS, "cooldown", "Too many requests",
-                    "Please wait " + human(c.remaining()) + " before starting another " + c.type().label()
-                            + " generation. This limit protects the service for everyone.",
+            return withRetryAfter(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "cooldown",
+                    "Too many requests",
+                    "Please wait " + human(c.remaining()) + " before starting another "
+                            + c.type().label() + " generation. This limit protects the service for everyone.",
                     c.remaining());
         }
         if (outcome instanceof AcceptOutcome.TooManyInFlight t) {
-            return withRetryAfter(HttpStatus.TOO_MANY_REQUESTS, "in-flight-limit", "Too many requests",
+            return withRetryAfter(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "in-flight-limit",
+                    "Too many requests",
                     "You already have " + t.cap() + " " + t.type().label() + " generation" + (t.cap() == 1 ? "" : "s")
                             + " in progress. Please wait for " + (t.cap() == 1 ? "it" : "one")
                             + " to finish before starting another.",
@@ -128,15 +153,20 @@ class GenerationController {
         }
         if (outcome instanceof AcceptOutcome.NotEnoughCredits n) {
             String detail = n.debt() > 0
-                    ? "You owe " + n.debt() + " credits (a refunded or disputed purchase); new generations need the debt paid first."
+                    ? "You owe " + n.debt()
+                            + " credits (a refunded or disputed purchase); new generations need the debt paid first."
                     : "This generation costs " + n.needed() + " credits; you have " + n.available() + " available.";
-            ProblemDetail p = Problems.of(HttpStatus.PAYMENT_REQUIRED, "insufficient-credits", "Not enough credits", detail);
+            ProblemDetail p =
+                    Problems.of(HttpStatus.PAYMENT_REQUIRED, "insufficient-credits", "Not enough credits", detail);
             p.setProperty("needed", n.needed());
             p.setProperty("available", n.available());
             p.setProperty("debt", n.debt());
             return ResponseEntity.status(HttpStatus.PAYMENT_REQUIRED).body(p);
         }
-        ProblemDetail p = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused",
+        ProblemDetail p = Problems.of(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
                 "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
         return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
     }
@@ -145,7 +175,8 @@ class GenerationController {
         String statusUrl = "/api/v1/generations/" + job.id();
         return ResponseEntity.accepted()
                 .location(URI.create(statusUrl))
-                .body(new Accepted(job.id(), job.state().status(), job.state().isTerminal() ? 0 : job.price(), statusUrl));
+                .body(new Accepted(
+                        job.id(), job.state().status(), job.state().isTerminal() ? 0 : job.price(), statusUrl));
     }
 
     private static ResponseEntity<?> withRetryAfter(
@@ -153,7 +184,9 @@ class GenerationController {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         ProblemDetail p = Problems.of(status, type, title, detail);
         p.setProperty("retryAfterSeconds", seconds);
-        return ResponseEntity.status(status).header("Retry-After", Long.toString(seconds)).body(p);
+        return ResponseEntity.status(status)
+                .header("Retry-After", Long.toString(seconds))
+                .body(p);
     }
 
     static String human(Duration d) {

@@ -40,7 +40,8 @@ class ProviderCallbackController {
         if (!generations.onProviderCallback(jobId, token, taskId)) {
             log.warn("provider callback for {} refused: unknown job or wrong token", jobId);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .body(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Unknown job or wrong token"));
+                    .body(Problems.of(
+                            HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Unknown job or wrong token"));
         }
         return ResponseEntity.ok(Map.of("code", 200, "msg", "received"));
     }
