@@ -9,8 +9,17 @@ import java.util.Optional;
 /**
  * Where generated files live: a local directory (default) or S3-compatible object storage (S3,
  * Cloudflare R2, MinIO). Content is streamed, never held whole in memory.
+ *
+ * <p>Keys are {@code /}-separated segments of {@code [A-Za-z0-9_.-]} (no segment starting with a
+ * dot, no {@code ..}, no leading slash, at most 512 characters), e.g. {@code
+ * jobs/7f3c/output-0.mp4}; every method refuses another key with {@link IllegalArgumentException}.
  */
 public interface AssetStore {
+
+    /** Whether {@code key} is acceptable to every store. */
+    static boolean isValidKey(String key) {
+        return AssetKeys.isValid(key);
+    }
 
     /** Stores {@code content} under {@code key} (overwrites), returning its size and SHA-256. */
     StoredAsset put(String key, InputStream content, String contentType) throws IOException;
@@ -18,7 +27,10 @@ public interface AssetStore {
     /** Opens a stored file for streaming to its owner; empty when absent. */
     Optional<AssetContent> open(String key) throws IOException;
 
-    /** A short-lived direct link (S3 presigned GET); empty when the store serves through the app. */
+    /**
+     * A short-lived direct link (S3 presigned GET) valid for {@code ttl} ({@code null}: the configured
+     * {@code renderbank.storage.s3.presign-ttl}); empty when the store serves through the app.
+     */
     Optional<URI> presignedUrl(String key, Duration ttl);
 
     void delete(String key) throws IOException;

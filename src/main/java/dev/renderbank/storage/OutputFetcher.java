@@ -16,5 +16,9 @@ public interface OutputFetcher {
         public FetchRefusedException(String message) {
             super(message);
         }
+
+        public FetchRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

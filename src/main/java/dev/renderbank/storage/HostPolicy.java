@@ -1,0 +1,101 @@
+package dev.renderbank.storage;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Which hosts a download may connect to. {@link #resolve} is the only way the downloader turns a
+ * host name into addresses: it is called before each hop and again by the HTTP client when it
+ * connects, and the client connects only to the addresses it returned, so a DNS answer that changes
+ * between the check and the connection (DNS rebinding) is checked too.
+ */
+final class HostPolicy {
+
+    /** Name resolution, replaceable in tests. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A host that resolved to an address downloads may not reach. */
+    static final class BlockedAddressException extends UnknownHostException {
+        BlockedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    private final Resolver resolver;
+    private final boolean anyAddress;
+    private final Set<String> trustedHosts;
+
+    private HostPolicy(Resolver resolver, boolean anyAddress, Set<String> trustedHosts) {
+        this.resolver = resolver;
+        this.anyAddress = anyAddress;
+        this.trustedHosts = trustedHosts;
+    }
+
+    /** Public internet addresses only (the production setting). */
+    static HostPolicy publicOnly() {
+        return new HostPolicy(InetAddress::getAllByName, false, Set.of());
+    }
+
+    /** Any address, private ones included (the simulator runs on this machine). */
+    static HostPolicy anyAddress() {
+        return new HostPolicy(InetAddress::getAllByName, true, Set.of());
+    }
+
+    /** The same policy, but {@code host} (by name, as written in URLs) may resolve anywhere. */
+    HostPolicy trusting(String host) {
+        return new HostPolicy(
+                resolver,
+                anyAddress,
+                Stream.concat(trustedHosts.stream(), Stream.of(normalize(host)))
+                        .collect(Collectors.toUnmodifiableSet()));
+    }
+
+    HostPolicy withResolver(Resolver other) {
+        return new HostPolicy(other, anyAddress, trustedHosts);
+    }
+
+    boolean allowsAnyAddress() {
+        return anyAddress;
+    }
+
+    /**
+     * The addresses of {@code host}, all of them allowed.
+     *
+     * @throws BlockedAddressException when any of them is not (a name with one private address among
+     *     public ones is refused whole: its owner controls which one we would get)
+     */
+    InetAddress[] resolve(String host) throws UnknownHostException {
+        String name = normalize(host);
+        InetAddress[] addresses = resolver.resolve(name);
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException(name);
+        }
+        if (anyAddress || trustedHosts.contains(name)) {
+            return addresses;
+        }
+        for (InetAddress address : addresses) {
+            if (!PublicAddresses.isPublic(address)) {
+                throw new BlockedAddressException("host " + name + " resolves to a non-public address "
+                        + address.getHostAddress() + " (of " + Arrays.toString(addresses) + ")");
+            }
+        }
+        return addresses;
+    }
+
+    /** URIs write IPv6 literals in brackets; names compare case-insensitively. */
+    static String normalize(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}
