@@ -75,19 +75,18 @@ class RestartTest {
     private static ConfigurableApplicationContext start(String db, int port, Path dataDir) {
         return new SpringApplicationBuilder(RenderbankApplication.class)
                 .profiles("test")
-                .properties(
-                        "spring.datasource.url=" + db,
-                        "spring.datasource.username=postgres",
-                        "spring.datasource.password=postgres",
-                        "server.port=" + port,
-                        "renderbank.public-url=http://localhost:" + port,
-                        "renderbank.data-dir=" + dataDir,
-                        "renderbank.demo.enabled=false",
-                        "renderbank.limits.cooldown.video=0",
-                        "renderbank.simulator.video-duration=6s",
-                        "renderbank.jobs.first-poll=500ms",
-                        "renderbank.jobs.max-poll=1s")
-                .run();
+                .run(
+                        "--spring.datasource.url=" + db,
+                        "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=postgres",
+                        "--server.port=" + port,
+                        "--renderbank.public-url=http://localhost:" + port,
+                        "--renderbank.data-dir=" + dataDir,
+                        "--renderbank.demo.enabled=false",
+                        "--renderbank.limits.cooldown.video=0",
+                        "--renderbank.simulator.video-duration=6s",
+                        "--renderbank.jobs.first-poll=500ms",
+                        "--renderbank.jobs.max-poll=1s");
     }
 
     private static int freePort() throws IOException {

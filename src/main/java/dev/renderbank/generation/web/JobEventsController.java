@@ -44,7 +44,7 @@ class JobEventsController {
         this.events = events;
     }
 
-    @GetMapping(path = "/api/v1/generations/{taskId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @GetMapping("/api/v1/generations/{taskId}/events")
     ResponseEntity<?> stream(
             @AuthenticationPrincipal CurrentUser user,
             @PathVariable String taskId,
