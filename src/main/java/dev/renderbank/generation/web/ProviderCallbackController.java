@@ -2,6 +2,7 @@ package dev.renderbank.generation.web;
 
 import dev.renderbank.generation.Generations;
 import dev.renderbank.platform.Problems;
+import dev.renderbank.provider.KieCallbackVerifier;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -23,19 +25,30 @@ class ProviderCallbackController {
     private static final Logger log = LoggerFactory.getLogger(ProviderCallbackController.class);
 
     private final Generations generations;
+    private final KieCallbackVerifier verifier;
 
-    ProviderCallbackController(Generations generations) {
+    ProviderCallbackController(Generations generations, KieCallbackVerifier verifier) {
         this.generations = generations;
+        this.verifier = verifier;
     }
 
     @PostMapping("/api/provider/kie/callback/{jobId}")
     ResponseEntity<?> callback(
             @PathVariable String jobId,
             @RequestParam(required = false) String token,
+            @RequestHeader(name = KieCallbackVerifier.TIMESTAMP_HEADER, required = false) String timestamp,
+            @RequestHeader(name = KieCallbackVerifier.SIGNATURE_HEADER, required = false) String signature,
             @RequestBody(required = false) Map<String, Object> body) {
         String taskId = null;
         if (body != null && body.get("data") instanceof Map<?, ?> data && data.get("taskId") instanceof String t) {
             taskId = t;
+        }
+        if (verifier.configured()
+                && verifier.verify(taskId, timestamp, signature) != KieCallbackVerifier.Outcome.VALID) {
+            log.warn("provider callback for {} refused: missing, stale or wrong signature", jobId);
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .body(Problems.of(
+                            HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Bad callback signature"));
         }
         if (!generations.onProviderCallback(jobId, token, taskId)) {
             log.warn("provider callback for {} refused: unknown job or wrong token", jobId);

@@ -1,0 +1,338 @@
+package dev.renderbank.generation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.provider.Availability;
+import dev.renderbank.provider.BalanceMonitor;
+import dev.renderbank.provider.KieCallbackVerifier;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * WireMock stands in for KIE.ai with its documented wire shapes: outages and exhaustion never cost
+ * users credits, and the fast-refusal state holds nothing while it lasts.
+ */
+class ProviderOutageTest extends IntegrationTest {
+
+    static final String HMAC_KEY = "test-kie-hmac-key";
+    static final WireMockServer KIE =
+            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        KIE.start();
+    }
+
+    @DynamicPropertySource
+    static void kie(DynamicPropertyRegistry r) {
+        r.add("renderbank.provider.kie.base-url", KIE::baseUrl);
+        r.add("renderbank.provider.kie.api-key", () -> "test-kie-key");
+        r.add("renderbank.provider.kie.webhook-hmac-key", () -> HMAC_KEY);
+        r.add("renderbank.provider.kie.read-timeout", () -> "1s");
+        r.add("renderbank.download.allow-private-hosts", () -> "true");
+        r.add("renderbank.limits.cooldown.image", () -> "0");
+        r.add("renderbank.limits.in-flight.image", () -> "0");
+        r.add("renderbank.jobs.first-poll", () -> "200ms");
+        r.add("renderbank.jobs.max-poll", () -> "500ms");
+        r.add("renderbank.jobs.max-submit-backoff", () -> "500ms");
+    }
+
+    @AfterAll
+    static void stopKie() {
+        KIE.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    ProviderStatus providerStatus;
+
+    @Autowired
+    BalanceMonitor balanceMonitor;
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Autowired
+    Generations generations;
+
+    @Autowired
+    Sweeper sweeper;
+
+    Api api;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new Api(port);
+        KIE.resetAll();
+        providerStatus.clear("test reset");
+        BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        KIE.stubFor(get("/files/out.png")
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png.toByteArray())));
+    }
+
+    private static String image(String prompt) {
+        return "{\"model\":\"nano-banana\",\"prompt\":\"" + prompt + "\"}";
+    }
+
+    private static void createTaskAnswers(String prompt, int status, String body) {
+        KIE.stubFor(post("/api/v1/jobs/createTask")
+                .withRequestBody(containing(prompt))
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(body)));
+    }
+
+    private static String created(String taskId) {
+        return "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + taskId + "\"}}";
+    }
+
+    private static void recordInfo(String taskId, String data) {
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .withQueryParam("taskId", equalTo(taskId))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":" + data + "}")));
+    }
+
+    private String success(String taskId) {
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + "/files/out.png\\\"]}";
+        return "{\"taskId\":\"" + taskId + "\",\"state\":\"success\",\"resultJson\":\"" + result + "\"}";
+    }
+
+    private JsonNode awaitTerminal(TestUser u, String taskId) {
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String s = api.get("/api/v1/generations/" + taskId, u.token())
+                            .json()
+                            .get("status")
+                            .asString();
+                    return s.equals("completed") || s.equals("failed");
+                });
+        return api.get("/api/v1/generations/" + taskId, u.token()).json();
+    }
+
+    private String accept(TestUser u, String prompt) {
+        Api.Response r = api.post("/api/v1/generate-image", u.token(), image(prompt));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("taskId").asString();
+    }
+
+    @Test
+    void outOfProviderCreditsAtSubmitReleasesTripsAndRefusesFastWithoutHolding() {
+        TestUser u = users.create(100);
+        createTaskAnswers("exhausted", 402, "{\"code\":402,\"msg\":\"insufficient credits\"}");
+        String taskId = accept(u, "exhausted");
+        JsonNode failed = awaitTerminal(u, taskId);
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("provider_insufficient_credits");
+        assertThat(failed.get("error").get("message").asString()).contains("your credits were not charged");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(providerStatus.current().state()).isEqualTo(Availability.State.EXHAUSTED);
+        assertThat(alerts.recent(20)).anyMatch(a -> a.kind().equals("provider.exhausted"));
+
+        Api.Response refused = api.post("/api/v1/generate-image", u.token(), image("while exhausted"));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isNotNull();
+        assertThat(refused.json().get("detail").asString()).contains("temporarily unavailable");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(api.get("/api/v1/generations", u.token()).json().get("items").size())
+                .isEqualTo(1);
+
+        // the provider is topped up: the periodic recheck clears the state, and requests flow again
+        KIE.stubFor(get("/api/v1/chat/credit").willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":50000}")));
+        balanceMonitor.recheckWhileTripped();
+        assertThat(providerStatus.current().available()).isTrue();
+        assertThat(alerts.recent(20)).anyMatch(a -> a.kind().equals("provider.available"));
+        createTaskAnswers("after top-up", 200, created("t-topup"));
+        recordInfo("t-topup", success("t-topup"));
+        assertThat(awaitTerminal(u, accept(u, "after top-up")).get("status").asString())
+                .isEqualTo("completed");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
+    @Test
+    void outOfProviderCreditsMidJobFailsAndReleases() {
+        TestUser u = users.create(100);
+        createTaskAnswers("midjob", 200, created("t-midjob"));
+        recordInfo(
+                "t-midjob",
+                "{\"taskId\":\"t-midjob\",\"state\":\"fail\",\"failCode\":\"402\",\"failMsg\":\"insufficient credits\"}");
+        JsonNode failed = awaitTerminal(u, accept(u, "midjob"));
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("provider_insufficient_credits");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(providerStatus.current().state()).isEqualTo(Availability.State.EXHAUSTED);
+    }
+
+    @Test
+    void rateLimitedThenAcceptedIsRetriedAndChargedOnce() {
+        TestUser u = users.create(100);
+        KIE.stubFor(post("/api/v1/jobs/createTask")
+                .withRequestBody(containing("ratelimited"))
+                .inScenario("429")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withBody("{\"code\":429,\"msg\":\"rate limited\"}"))
+                .willSetStateTo("second"));
+        KIE.stubFor(post("/api/v1/jobs/createTask")
+                .withRequestBody(containing("ratelimited"))
+                .inScenario("429")
+                .whenScenarioStateIs("second")
+                .willReturn(okJson(created("t-429"))));
+        recordInfo("t-429", success("t-429"));
+        String taskId = accept(u, "ratelimited");
+        assertThat(awaitTerminal(u, taskId).get("status").asString()).isEqualTo("completed");
+        KIE.verify(
+                2,
+                postRequestedFor(urlPathEqualTo("/api/v1/jobs/createTask")).withRequestBody(containing("ratelimited")));
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+        assertThat(providerStatus.current().available()).isTrue();
+    }
+
+    @Test
+    void serverErrorStormIsRetriedUntilTheDeadlineThenReleased() {
+        TestUser u = users.create(100);
+        createTaskAnswers("storm", 500, "{\"code\":500,\"msg\":\"internal error\"}");
+        String taskId = accept(u, "storm");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> KIE.verify(
+                        com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly(2),
+                        postRequestedFor(urlPathEqualTo("/api/v1/jobs/createTask"))
+                                .withRequestBody(containing("storm"))));
+        assertThat(generations.find(u.id(), taskId).orElseThrow().state()).isEqualTo(JobState.RESERVED);
+        clock.advance(Duration.ofMinutes(16));
+        sweeper.sweep();
+        JsonNode failed = api.get("/api/v1/generations/" + taskId, u.token()).json();
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("deadline_exceeded");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(providerStatus.current().available()).isTrue();
+    }
+
+    @Test
+    void submitTimeoutIsUnknownNeverResubmittedAndResolvedBySignedCallback() {
+        TestUser u = users.create(100);
+        KIE.stubFor(post("/api/v1/jobs/createTask")
+                .withRequestBody(containing("slow-submit"))
+                .willReturn(okJson(created("t-slow")).withFixedDelay(2500)));
+        recordInfo("t-slow", success("t-slow"));
+        String taskId = accept(u, "slow-submit");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> generations.find(u.id(), taskId).orElseThrow().state() == JobState.UNKNOWN);
+        assertThat(api.get("/api/v1/generations/" + taskId, u.token())
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("processing");
+        Job job = generations.find(u.id(), taskId).orElseThrow();
+        String callback = "/api/provider/kie/callback/" + taskId + "?token=" + job.callbackToken();
+        String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-slow\",\"state\":\"success\"}}";
+
+        // unsigned and wrongly signed callbacks are refused and change nothing
+        assertThat(api.post(callback, null, body).status()).isEqualTo(401);
+        String ts = Long.toString(clock.instant().getEpochSecond());
+        assertThat(api.post(
+                                callback,
+                                null,
+                                body,
+                                Map.of(
+                                        KieCallbackVerifier.TIMESTAMP_HEADER,
+                                        ts,
+                                        KieCallbackVerifier.SIGNATURE_HEADER,
+                                        KieCallbackVerifier.signature("wrong-key", "t-slow", ts)))
+                        .status())
+                .isEqualTo(401);
+        assertThat(generations.find(u.id(), taskId).orElseThrow().state()).isEqualTo(JobState.UNKNOWN);
+
+        Api.Response ok = api.post(
+                callback,
+                null,
+                body,
+                Map.of(
+                        KieCallbackVerifier.TIMESTAMP_HEADER,
+                        ts,
+                        KieCallbackVerifier.SIGNATURE_HEADER,
+                        KieCallbackVerifier.signature(HMAC_KEY, "t-slow", ts)));
+        assertThat(ok.status()).isEqualTo(200);
+        JsonNode done = awaitTerminal(u, taskId);
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+        KIE.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/api/v1/jobs/createTask")).withRequestBody(containing("slow-submit")));
+    }
+
+    @Test
+    void unknownSubmitWithoutCallbackFailsAtTheDeadlineAndIsNeverResubmitted() {
+        TestUser u = users.create(100);
+        KIE.stubFor(post("/api/v1/jobs/createTask")
+                .withRequestBody(containing("lost-submit"))
+                .willReturn(okJson(created("t-lost")).withFixedDelay(2500)));
+        String taskId = accept(u, "lost-submit");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> generations.find(u.id(), taskId).orElseThrow().state() == JobState.UNKNOWN);
+        clock.advance(Duration.ofMinutes(16));
+        sweeper.sweep();
+        assertThat(generations.find(u.id(), taskId).orElseThrow().state()).isEqualTo(JobState.FAILED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        KIE.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/api/v1/jobs/createTask")).withRequestBody(containing("lost-submit")));
+    }
+
+    @Test
+    void lowProviderBalanceAlertsOncePerCrossing() {
+        KIE.stubFor(get("/api/v1/chat/credit").willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":1500}")));
+        long before = alerts.recent(100).stream()
+                .filter(a -> a.kind().equals("provider.balance.low"))
+                .count();
+        balanceMonitor.check();
+        balanceMonitor.check();
+        long after = alerts.recent(100).stream()
+                .filter(a -> a.kind().equals("provider.balance.low"))
+                .count();
+        assertThat(after - before).isEqualTo(1);
+        KIE.stubFor(get("/api/v1/chat/credit").willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":9000}")));
+        balanceMonitor.check();
+        assertThat(alerts.recent(100)).anyMatch(a -> a.kind().equals("provider.balance.recovered"));
+        assertThat(providerStatus.current().available()).isTrue();
+    }
+}
