@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.platform.Problems;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,7 +52,11 @@ class SecurityConfig {
     SecurityFilterChain apiChain(HttpSecurity http, Users users) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 .addFilterBefore(new BearerTokenFilter(users), UsernamePasswordAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health", "/actuator/health/**")
+                .authorizeHttpRequests(a -> a
+                        // the completion of a stream (SSE) re-dispatches a request that was authorized already
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**")
                         .permitAll()
                         // signature or per-job token checked by the handler itself
                         .requestMatchers("/api/webhooks/**", "/api/provider/**")

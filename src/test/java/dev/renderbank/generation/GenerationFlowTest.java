@@ -172,6 +172,44 @@ class GenerationFlowTest extends IntegrationTest {
     }
 
     @Test
+    void eventStreamPushesStatusChangesUntilCompletion() throws Exception {
+        TestUser u = users.create(100);
+        String taskId = api.post("/api/v1/generate-image", u.token(), IMAGE)
+                .json()
+                .get("taskId")
+                .asString();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/api/v1/generations/" + taskId + "/events"))
+                .header("Authorization", "Bearer " + u.token())
+                .header("Accept", "text/event-stream")
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> data = response.body()
+                .filter(line -> line.startsWith("data:"))
+                .map(line -> line.substring(5))
+                .toList(); // the server completes the stream once the job is terminal
+        assertThat(data).isNotEmpty();
+        assertThat(data.get(data.size() - 1))
+                .contains("\"status\":\"completed\"")
+                .contains("\"progress\":100");
+
+        // a client reconnecting with the last id it saw gets nothing old, only the end state again if newer
+        long last = generations.find(u.id(), taskId).orElseThrow().version();
+        var again = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(request.uri())
+                                .header("Authorization", "Bearer " + u.token())
+                                .header("Last-Event-ID", Long.toString(last))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(again.body().filter(line -> line.startsWith("data:")).count())
+                .isZero();
+    }
+
+    @Test
     void providerFailureReleasesEverything() {
         TestUser u = users.create(100);
         simulator.setFailureRate(1.0);
