@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,40 +31,47 @@ final class HostPolicy {
     }
 
     private final Resolver resolver;
-    private final boolean anyAddress;
+    private final Predicate<InetAddress> allowed;
     private final Set<String> trustedHosts;
 
-    private HostPolicy(Resolver resolver, boolean anyAddress, Set<String> trustedHosts) {
+    private HostPolicy(Resolver resolver, Predicate<InetAddress> allowed, Set<String> trustedHosts) {
         this.resolver = resolver;
-        this.anyAddress = anyAddress;
+        this.allowed = allowed;
         this.trustedHosts = trustedHosts;
     }
 
     /** Public internet addresses only (the production setting). */
     static HostPolicy publicOnly() {
-        return new HostPolicy(InetAddress::getAllByName, false, Set.of());
+        return new HostPolicy(InetAddress::getAllByName, PublicAddresses::isPublic, Set.of());
     }
 
     /** Any address, private ones included (the simulator runs on this machine). */
     static HostPolicy anyAddress() {
-        return new HostPolicy(InetAddress::getAllByName, true, Set.of());
+        return new HostPolicy(InetAddress::getAllByName, ANY, Set.of());
     }
 
     /** The same policy, but {@code host} (by name, as written in URLs) may resolve anywhere. */
     HostPolicy trusting(String host) {
         return new HostPolicy(
                 resolver,
-                anyAddress,
+                allowed,
                 Stream.concat(trustedHosts.stream(), Stream.of(normalize(host)))
                         .collect(Collectors.toUnmodifiableSet()));
     }
 
     HostPolicy withResolver(Resolver other) {
-        return new HostPolicy(other, anyAddress, trustedHosts);
+        return new HostPolicy(other, allowed, trustedHosts);
     }
 
+    /** The same policy judging addresses by {@code check} instead. */
+    HostPolicy withAddressCheck(Predicate<InetAddress> check) {
+        return new HostPolicy(resolver, check, trustedHosts);
+    }
+
+    private static final Predicate<InetAddress> ANY = address -> true;
+
     boolean allowsAnyAddress() {
-        return anyAddress;
+        return allowed == ANY;
     }
 
     /**
@@ -78,11 +86,11 @@ final class HostPolicy {
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException(name);
         }
-        if (anyAddress || trustedHosts.contains(name)) {
+        if (trustedHosts.contains(name)) {
             return addresses;
         }
         for (InetAddress address : addresses) {
-            if (!PublicAddresses.isPublic(address)) {
+            if (!allowed.test(address)) {
                 throw new BlockedAddressException("host " + name + " resolves to a non-public address "
                         + address.getHostAddress() + " (of " + Arrays.toString(addresses) + ")");
             }

@@ -86,6 +86,10 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
                 .build();
     }
 
+    HostPolicy policy() {
+        return policy;
+    }
+
     @Override
     public StoredAsset fetch(URI source, String key) throws FetchRefusedException, IOException {
         AssetKeys.requireValid(key);

@@ -30,8 +30,9 @@ class StorageConfig {
                 yield local;
             }
             case S3 -> {
+                S3AssetStore s3 = S3AssetStore.create(storage.s3());
                 log.info("Assets are stored in S3-compatible storage: {}", storage.s3());
-                yield S3AssetStore.create(storage.s3());
+                yield s3;
             }
         };
     }

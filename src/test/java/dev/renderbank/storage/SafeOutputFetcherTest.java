@@ -77,18 +77,19 @@ class SafeOutputFetcherTest {
         }
     }
 
-    static DownloadProperties limits(Boolean allowPrivate) {
+    /** Generous read timeout: a cold WireMock can take a second to answer its first request. */
+    static DownloadProperties limits(Duration readTimeout) {
         return new DownloadProperties(
                 DataSize.ofBytes(MAX_BYTES),
-                allowPrivate,
+                false,
                 Duration.ofSeconds(2),
-                Duration.ofMillis(700),
+                readTimeout,
                 Duration.ofSeconds(20),
                 List.of("image/png", "image/jpeg", "video/mp4", "application/octet-stream"));
     }
 
     SafeOutputFetcher fetcher(HostPolicy policy) {
-        fetcher = new SafeOutputFetcher(store, limits(false), policy);
+        fetcher = new SafeOutputFetcher(store, limits(Duration.ofSeconds(10)), policy);
         return fetcher;
     }
 
@@ -228,6 +229,26 @@ class SafeOutputFetcherTest {
                 .isInstanceOf(FetchRefusedException.class)
                 .hasMessageContaining("non-public address");
 
+        wiremock.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void aNameThatChangesItsAnswerBetweenCheckAndConnectIsRefused() {
+        // DNS rebinding: the first answer passes the check, the one used to connect must pass too.
+        // Here 127.0.0.2 stands for "a public address" (and nothing listens there, should it be used).
+        AtomicInteger lookups = new AtomicInteger();
+        HostPolicy policy = HostPolicy.publicOnly()
+                .withAddressCheck(address -> address.getHostAddress().equals("127.0.0.2"))
+                .withResolver(host -> new InetAddress[] {
+                    InetAddress.getByName(lookups.incrementAndGet() == 1 ? "127.0.0.2" : "127.0.0.1")
+                });
+        serve("/x.png", new byte[] {1}, "image/png");
+
+        assertThatThrownBy(() -> fetcher(policy)
+                        .fetch(URI.create("http://rebind.invalid:" + wiremock.port() + "/x.png"), "x.png"))
+                .isInstanceOf(FetchRefusedException.class)
+                .hasMessageContaining("127.0.0.1");
+        assertThat(lookups).hasValue(2);
         wiremock.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -396,9 +417,11 @@ class SafeOutputFetcherTest {
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "image/png")
                         .withBody(new byte[] {1})
-                        .withFixedDelay(3000)));
+                        .withFixedDelay(5000)));
 
-        assertThatThrownBy(() -> trustingLocalhost().fetch(URI.create(localhost("/slow.png")), "slow.png"))
+        fetcher = new SafeOutputFetcher(store, limits(Duration.ofMillis(500)), HostPolicy.anyAddress());
+
+        assertThatThrownBy(() -> fetcher.fetch(URI.create(localhost("/slow.png")), "slow.png"))
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(FetchRefusedException.class);
         assertThat(dir.resolve("slow.png")).doesNotExist();
