@@ -47,6 +47,10 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
                 problems.add("payments are simulated (set renderbank.payments.provider to creem or stripe)");
             }
         }
+        if (env.getProperty("renderbank.download.allow-private-hosts", Boolean.class, false) && !allowSimulators) {
+            problems.add(
+                    "renderbank.download.allow-private-hosts=true lets provider output URLs reach internal addresses");
+        }
         return problems;
     }
 }

@@ -7,7 +7,6 @@ import dev.renderbank.storage.AssetContent;
 import dev.renderbank.storage.AssetStore;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +36,7 @@ class AssetController {
         if (ref.isEmpty()) {
             return notFound(id);
         }
-        Optional<URI> direct = store.presignedUrl(ref.get().storageKey(), Duration.ofMinutes(10));
+        Optional<URI> direct = store.presignedUrl(ref.get().storageKey(), null);
         if (direct.isPresent()) {
             return ResponseEntity.status(HttpStatus.FOUND)
                     .location(direct.get())
@@ -52,6 +51,7 @@ class AssetController {
                 .contentType(MediaType.parseMediaType(ref.get().contentType()))
                 .contentLength(c.size())
                 .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
+                .header("X-Content-Type-Options", "nosniff")
                 .body(new InputStreamResource(c.stream()));
     }
 
