@@ -18,11 +18,11 @@ class CreemGateway implements CheckoutGateway {
     private final RestClient http;
     private final PaymentSecrets secrets;
 
-    CreemGateway(RestClient.Builder builder, PaymentsProperties props, PaymentSecrets secrets) {
+    CreemGateway(PaymentsProperties props, PaymentSecrets secrets) {
         var jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         var factory = new JdkClientHttpRequestFactory(jdk);
         factory.setReadTimeout(Duration.ofSeconds(20));
-        this.http = builder.clone()
+        this.http = RestClient.builder()
                 .baseUrl(props.creem().baseUrl())
                 .requestFactory(factory)
                 .build();

@@ -107,7 +107,7 @@ class PurchaseStore {
         if (present.isEmpty()) {
             return Optional.empty();
         }
-        return jdbc.sql("select " + PURCHASE_COLUMNS + """
+        return jdbc.sql("select " + PURCHASE_COLUMNS + " " + """
                          from billing_purchase p
                          where p.id = (select purchase_id from billing_purchase_ref
                                         where provider = :provider and ref in (:refs) limit 1)
