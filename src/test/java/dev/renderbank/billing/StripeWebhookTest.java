@@ -159,6 +159,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
 
     /** An invoice in the 2025+ shape: subscription and price under parent / pricing. */
     String invoice(
+            long userId,
             String eventId,
             String invoiceId,
             String sub,
