@@ -42,7 +42,8 @@ class SimulatedCheckoutPage {
     String page(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
         CheckoutStore.Checkout checkout = ownCheckout(user, id);
         Product product = catalog.product(checkout.product()).orElseThrow();
-        model.addAttribute("checkout", checkout);
+        model.addAttribute("checkoutId", checkout.id());
+        model.addAttribute("completed", "COMPLETED".equals(checkout.status()));
         model.addAttribute("product", product);
         model.addAttribute("price", price(product));
         model.addAttribute("email", user.email());
@@ -61,7 +62,9 @@ class SimulatedCheckoutPage {
         model.addAttribute("product", product);
         model.addAttribute("price", price(product));
         model.addAttribute("email", user.email());
-        model.addAttribute("delivery", delivery);
+        model.addAttribute("ok", delivery.ok());
+        model.addAttribute("error", delivery.error());
+        model.addAttribute("sent", sentLines(delivery));
         model.addAttribute("credits", ledger.balance(user.id()));
         return "billing/simulated-paid";
     }
@@ -71,6 +74,15 @@ class SimulatedCheckoutPage {
                 billing.checkoutOf(id).filter(c -> c.userId() == user.id() && "simulated".equals(c.provider()));
         // Someone else's checkout is "not found", like any other object of another user.
         return checkout.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
+    private static java.util.List<String> sentLines(SimulatedWebhooks.Delivery d) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < d.events().size(); i++) {
+            lines.add(d.events().get(i) + " → "
+                    + (i < d.statuses().size() ? "HTTP " + d.statuses().get(i) : "not sent"));
+        }
+        return lines;
     }
 
     static String price(Product p) {
