@@ -21,6 +21,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class Billing {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Billing.class);
+
     static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
 
     private final ProductCatalog catalog;
@@ -100,6 +102,7 @@ public class Billing {
             checkouts.open(id, session.url(), session.providerRef());
             return new CheckoutResult.Created(id, session.url(), productId, false);
         } catch (CheckoutGateway.Unavailable e) {
+            log.warn("Checkout {} of {} refused: {}", id, productId, e.getMessage());
             checkouts.delete(id);
             return new CheckoutResult.ProviderUnavailable(e.getMessage());
         }
@@ -123,6 +126,7 @@ public class Billing {
         try {
             gateways.get(props.provider()).cancel(subscriptionId);
         } catch (CheckoutGateway.Unavailable e) {
+            log.warn("Cancelling subscription {} failed: {}", subscriptionId, e.getMessage());
             return new CancelResult.ProviderUnavailable(e.getMessage());
         }
         Instant endsAt = sub.periodEnd() != null && sub.periodEnd().isAfter(now) ? sub.periodEnd() : now;

@@ -19,7 +19,10 @@ class CreemGateway implements CheckoutGateway {
     private final PaymentSecrets secrets;
 
     CreemGateway(PaymentsProperties props, PaymentSecrets secrets) {
-        var jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var jdk = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         var factory = new JdkClientHttpRequestFactory(jdk);
         factory.setReadTimeout(Duration.ofSeconds(20));
         this.http = RestClient.builder()

@@ -32,8 +32,10 @@ class SimulatedWebhooks {
     private final JsonMapper json;
     private final PaymentSecrets secrets;
     private final Environment env;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     SimulatedWebhooks(JsonMapper json, PaymentSecrets secrets, Environment env) {
         this.json = json;
