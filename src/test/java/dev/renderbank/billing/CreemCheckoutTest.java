@@ -107,7 +107,7 @@ class CreemCheckoutTest extends IntegrationTest {
     void cancellingASubscriptionCallsCreemAndStopsAtThePeriodEnd() throws Exception {
         UserAccount u =
                 users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
         subscriptions.ensure("creem", "sub_abc", u.id(), "pro-monthly", "active", now, now);
         subscriptions.recordPaidPeriod("creem", "sub_abc", "pro-monthly", now.plus(30, ChronoUnit.DAYS));
         creem.stubFor(post("/v1/subscriptions/sub_abc/cancel")
@@ -123,7 +123,7 @@ class CreemCheckoutTest extends IntegrationTest {
                 .withHeader("x-api-key", equalTo("creem_test_key_for_wiremock"))
                 .withRequestBody(equalToJson("{}")));
         assertThat(subscriptions.find("creem", "sub_abc").orElseThrow().endsAt())
-                .isEqualTo(now.plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS));
+                .isEqualTo(now.plus(30, ChronoUnit.DAYS));
     }
 
     private HttpResponse<String> call(String path, String token, String body) throws Exception {
