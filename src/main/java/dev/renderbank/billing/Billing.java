@@ -1,0 +1,163 @@
+package dev.renderbank.billing;
+
+import dev.renderbank.identity.Users;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Credits in: checkout at the configured payment provider, subscriptions, and the operators' view
+ * of payment webhooks. Webhook processing itself lives behind {@code /api/webhooks/*}.
+ */
+@Service
+public class Billing {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Billing.class);
+
+    static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
+
+    private final ProductCatalog catalog;
+    private final CheckoutStore checkouts;
+    private final SubscriptionStore subscriptions;
+    private final PaymentEventStore events;
+    private final Map<PaymentsProperties.Provider, CheckoutGateway> gateways;
+    private final PaymentsProperties props;
+    private final Users users;
+    private final Clock clock;
+    private final String publicUrl;
+
+    Billing(
+            ProductCatalog catalog,
+            CheckoutStore checkouts,
+            SubscriptionStore subscriptions,
+            PaymentEventStore events,
+            List<CheckoutGateway> gateways,
+            PaymentsProperties props,
+            Users users,
+            Clock clock,
+            @Value("${renderbank.public-url}") String publicUrl) {
+        this.catalog = catalog;
+        this.checkouts = checkouts;
+        this.subscriptions = subscriptions;
+        this.events = events;
+        this.gateways = gateways.stream().collect(Collectors.toMap(CheckoutGateway::mode, Function.identity()));
+        this.props = props;
+        this.users = users;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    /** Packs and plans with prices, for the catalogue API. */
+    public Collection<Product> products() {
+        return catalog.all();
+    }
+
+    public PaymentsProperties.Provider provider() {
+        return props.provider();
+    }
+
+    /**
+     * Starts a checkout. With {@code idempotencyKey} (scoped to the user, kept 24 h) a repeat
+     * returns the first answer; the provider is called outside any transaction.
+     */
+    public CheckoutResult checkout(long userId, String productId, String idempotencyKey) {
+        Optional<Product> product = catalog.product(productId);
+        if (product.isEmpty()) {
+            return new CheckoutResult.UnknownProduct(productId);
+        }
+        Instant now = clock.instant();
+        String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
+        if (key != null && key.length() > 200) {
+            throw new IllegalArgumentException("Idempotency-Key must be at most 200 characters");
+        }
+        String id = "chk_" + UUID.randomUUID().toString().replace("-", "");
+        if (key != null) {
+            checkouts.expireKey(userId, key, now.minus(IDEMPOTENCY_TTL));
+        }
+        if (!checkouts.insertPending(
+                id, userId, productId, props.provider().name().toLowerCase(), key, now)) {
+            CheckoutStore.Checkout earlier =
+                    checkouts.byIdempotencyKey(userId, key).orElseThrow();
+            if (!earlier.product().equals(productId)) {
+                return new CheckoutResult.KeyReused(earlier.product());
+            }
+            if (earlier.url() == null) {
+                return new CheckoutResult.InProgress();
+            }
+            return new CheckoutResult.Created(earlier.id(), earlier.url(), earlier.product(), true);
+        }
+        String email = users.byId(userId).orElseThrow().email();
+        try {
+            CheckoutGateway.Session session = gateways.get(props.provider())
+                    .create(new CheckoutGateway.Request(id, userId, email, product.get(), successUrl()));
+            checkouts.open(id, session.url(), session.providerRef());
+            return new CheckoutResult.Created(id, session.url(), productId, false);
+        } catch (CheckoutGateway.Unavailable e) {
+            log.warn("Checkout {} of {} refused: {}", id, productId, e.getMessage());
+            checkouts.delete(id);
+            return new CheckoutResult.ProviderUnavailable(e.getMessage());
+        }
+    }
+
+    public List<Subscription> subscriptions(long userId) {
+        return subscriptions.forUser(userId);
+    }
+
+    /** Cancels at the provider (simulated: locally); no renewal, grants stop at the end of the paid period. */
+    public CancelResult cancelSubscription(long userId, String subscriptionId) {
+        Optional<Subscription> found = subscriptions.findForUser(userId, subscriptionId);
+        if (found.isEmpty()) {
+            return new CancelResult.NotFound(subscriptionId);
+        }
+        Subscription sub = found.get();
+        Instant now = clock.instant();
+        if (sub.endsAt() != null && !sub.endsAt().isAfter(now)) {
+            return new CancelResult.AlreadyEnded(sub);
+        }
+        try {
+            gateways.get(props.provider()).cancel(subscriptionId);
+        } catch (CheckoutGateway.Unavailable e) {
+            log.warn("Cancelling subscription {} failed: {}", subscriptionId, e.getMessage());
+            return new CancelResult.ProviderUnavailable(e.getMessage());
+        }
+        Instant endsAt = sub.periodEnd() != null && sub.periodEnd().isAfter(now) ? sub.periodEnd() : now;
+        subscriptions.applyStatus(sub.provider(), subscriptionId, "canceled", endsAt, now);
+        return new CancelResult.Cancelled(
+                subscriptions.find(sub.provider(), subscriptionId).orElseThrow());
+    }
+
+    /** Stored payment webhooks, newest first; {@code status} null for all. */
+    public List<PaymentEvent> paymentEvents(String status, Long beforeId, int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be between 1 and 200");
+        }
+        return events.list(status, beforeId == null ? Long.MAX_VALUE : beforeId, limit);
+    }
+
+    public Optional<String> paymentEventPayload(long id) {
+        return events.payload(id);
+    }
+
+    /** Makes a failed webhook due for processing now (the sweep picks it up within seconds). */
+    public boolean retryPaymentEvent(long id) {
+        return events.retryNow(id, clock.instant());
+    }
+
+    Optional<CheckoutStore.Checkout> checkoutOf(String id) {
+        return checkouts.find(id);
+    }
+
+    private String successUrl() {
+        String s = props.successUrl();
+        return s.startsWith("http://") || s.startsWith("https://") ? s : publicUrl + s;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.renderbank.billing;
+
+/** Outcome of {@link Billing#checkout}. */
+public sealed interface CheckoutResult {
+
+    /** Send the buyer to {@code url}. {@code repeated} when an Idempotency-Key returned an earlier answer. */
+    record Created(String checkoutId, String url, String product, boolean repeated) implements CheckoutResult {}
+
+    record UnknownProduct(String product) implements CheckoutResult {}
+
+    /** The same Idempotency-Key is still being answered (409, retry in a second). */
+    record InProgress() implements CheckoutResult {}
+
+    /** The Idempotency-Key was used for a different product (422). */
+    record KeyReused(String product) implements CheckoutResult {}
+
+    /** The payment provider could not be reached or refused; nothing was stored (503). */
+    record ProviderUnavailable(String message) implements CheckoutResult {}
+}

@@ -1,0 +1,68 @@
+package dev.renderbank.billing;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Payment secrets, only from the environment. With simulated payments and no
+ * {@code CREEM_WEBHOOK_SECRET}, a random secret is made for this process: the simulated checkout
+ * signs with it, so the local purchase path runs through the real signature check.
+ */
+@Component
+class PaymentSecrets {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentSecrets.class);
+
+    private final String creemApiKey;
+    private final String creemWebhookSecret;
+    private final String stripeApiKey;
+    private final String stripeWebhookSecret;
+
+    PaymentSecrets(Environment env, PaymentsProperties props) {
+        this.creemApiKey = env.getProperty("CREEM_API_KEY");
+        this.stripeApiKey = env.getProperty("STRIPE_API_KEY");
+        this.stripeWebhookSecret = env.getProperty("STRIPE_WEBHOOK_SECRET");
+        String creemSecret = env.getProperty("CREEM_WEBHOOK_SECRET");
+        if (!StringUtils.hasText(creemSecret) && props.provider() == PaymentsProperties.Provider.SIMULATED) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            creemSecret = "whsec_dev_" + HexFormat.of().formatHex(random);
+            log.info("Simulated payments: signing local Creem-format webhooks with a random per-process secret");
+        }
+        this.creemWebhookSecret = creemSecret;
+        if (props.provider() == PaymentsProperties.Provider.CREEM
+                && (!StringUtils.hasText(creemApiKey) || !StringUtils.hasText(creemWebhookSecret))) {
+            log.error("renderbank.payments.provider=creem but CREEM_API_KEY or CREEM_WEBHOOK_SECRET is not set");
+        }
+        if (props.provider() == PaymentsProperties.Provider.STRIPE
+                && (!StringUtils.hasText(stripeApiKey) || !StringUtils.hasText(stripeWebhookSecret))) {
+            log.error("renderbank.payments.provider=stripe but STRIPE_API_KEY or STRIPE_WEBHOOK_SECRET is not set");
+        }
+    }
+
+    Optional<String> creemApiKey() {
+        return nonBlank(creemApiKey);
+    }
+
+    Optional<String> creemWebhookSecret() {
+        return nonBlank(creemWebhookSecret);
+    }
+
+    Optional<String> stripeApiKey() {
+        return nonBlank(stripeApiKey);
+    }
+
+    Optional<String> stripeWebhookSecret() {
+        return nonBlank(stripeWebhookSecret);
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return StringUtils.hasText(s) ? Optional.of(s) : Optional.empty();
+    }
+}

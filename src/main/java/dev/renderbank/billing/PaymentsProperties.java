@@ -1,0 +1,36 @@
+package dev.renderbank.billing;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code renderbank.payments.*}. Secrets are not here: they come from the environment
+ * ({@code CREEM_API_KEY}, {@code CREEM_WEBHOOK_SECRET}, {@code STRIPE_API_KEY},
+ * {@code STRIPE_WEBHOOK_SECRET}), see {@link PaymentSecrets}.
+ */
+@ConfigurationProperties("renderbank.payments")
+public record PaymentsProperties(
+        @DefaultValue("simulated") Provider provider,
+        @DefaultValue Creem creem,
+        @DefaultValue Stripe stripe,
+        /** Page the provider sends the buyer back to; relative to renderbank.public-url unless absolute. */
+        @DefaultValue("/?checkout=done") String successUrl,
+        /** How often failed webhooks and due monthly grants are looked at. */
+        @DefaultValue("15s") Duration sweepInterval,
+        /** Signature failures within {@code signatureAlertWindow} that raise an operator alert. */
+        @DefaultValue("5") int signatureAlertThreshold,
+        @DefaultValue("10m") Duration signatureAlertWindow) {
+
+    public enum Provider {
+        SIMULATED,
+        CREEM,
+        STRIPE
+    }
+
+    public record Creem(
+            @DefaultValue("https://api.creem.io") String baseUrl) {}
+
+    public record Stripe(
+            @DefaultValue("https://api.stripe.com") String apiBase) {}
+}

@@ -1,0 +1,26 @@
+package dev.renderbank.billing;
+
+/**
+ * Something we sell: a one-time credit pack or a plan. {@code credits} is what one pack grants, or
+ * what a plan grants each month (yearly plans too: paid once, granted monthly). Money is integer
+ * minor units plus an ISO currency.
+ */
+public record Product(
+        String id,
+        Kind kind,
+        long credits,
+        long priceMinor,
+        String currency,
+        int months,
+        String creemProductId,
+        String stripePriceId) {
+
+    public enum Kind {
+        PACK,
+        PLAN
+    }
+
+    public boolean isPlan() {
+        return kind == Kind.PLAN;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.renderbank.billing;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Packs and plans from {@code renderbank.catalog.packs.<id>.*} and {@code renderbank.catalog.plans.<id>.*}.
+ * The products of SPEC section 3 are built in; configuration overrides any field of them or adds
+ * products. Provider ids default to placeholders that only the simulated checkout understands.
+ */
+@ConfigurationProperties("renderbank.catalog")
+public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans, Entry free) {
+
+    /** One configured product; unset fields fall back to the built-in default of the same id. */
+    public record Entry(
+            Long credits,
+            Long priceMinor,
+            String currency,
+            String interval,
+            String creemProductId,
+            String stripePriceId) {}
+
+    public ProductCatalog {
+        packs = merge(defaultPacks(), packs);
+        plans = merge(defaultPlans(), plans);
+        free = free == null || free.credits() == null ? new Entry(15L, 0L, "USD", null, null, null) : free;
+        for (var e : packs.entrySet()) {
+            check(e.getKey(), e.getValue(), false);
+        }
+        for (var e : plans.entrySet()) {
+            check(e.getKey(), e.getValue(), true);
+        }
+    }
+
+    /** Credits of the free plan: the one-time sign-up bonus. */
+    public long signupBonus() {
+        return free.credits();
+    }
+
+    public Optional<Product> product(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        if (packs.containsKey(id)) {
+            return Optional.of(toProduct(id, packs.get(id), Product.Kind.PACK));
+        }
+        if (plans.containsKey(id)) {
+            return Optional.of(toProduct(id, plans.get(id), Product.Kind.PLAN));
+        }
+        return Optional.empty();
+    }
+
+    public Collection<Product> all() {
+        Map<String, Product> all = new LinkedHashMap<>();
+        packs.forEach((id, e) -> all.put(id, toProduct(id, e, Product.Kind.PACK)));
+        plans.forEach((id, e) -> all.put(id, toProduct(id, e, Product.Kind.PLAN)));
+        return all.values();
+    }
+
+    public Optional<Product> byCreemProductId(String creemId) {
+        return all().stream()
+                .filter(p -> p.creemProductId() != null && p.creemProductId().equals(creemId))
+                .findFirst();
+    }
+
+    public Optional<Product> byStripePriceId(String priceId) {
+        return all().stream()
+                .filter(p -> p.stripePriceId() != null && p.stripePriceId().equals(priceId))
+                .findFirst();
+    }
+
+    private static Product toProduct(String id, Entry e, Product.Kind kind) {
+        int months = kind == Product.Kind.PACK ? 0 : "year".equals(e.interval()) ? 12 : 1;
+        return new Product(
+                id,
+                kind,
+                e.credits(),
+                e.priceMinor(),
+                e.currency().toUpperCase(Locale.ROOT),
+                months,
+                e.creemProductId(),
+                e.stripePriceId());
+    }
+
+    private static void check(String id, Entry e, boolean plan) {
+        if (e.credits() == null || e.credits() <= 0) {
+            throw new IllegalArgumentException("renderbank.catalog product " + id + ": credits must be positive");
+        }
+        if (e.priceMinor() == null || e.priceMinor() <= 0) {
+            throw new IllegalArgumentException("renderbank.catalog product " + id + ": price-minor must be positive");
+        }
+        if (e.currency() == null || !e.currency().matches("[A-Za-z]{3}")) {
+            throw new IllegalArgumentException("renderbank.catalog product " + id + ": currency must be an ISO code");
+        }
+        if (plan && !"month".equals(e.interval()) && !"year".equals(e.interval())) {
+            throw new IllegalArgumentException("renderbank.catalog plan " + id + ": interval must be month or year");
+        }
+    }
+
+    private static Map<String, Entry> merge(Map<String, Entry> defaults, Map<String, Entry> configured) {
+        Map<String, Entry> merged = new LinkedHashMap<>(defaults);
+        if (configured != null) {
+            configured.forEach((id, c) -> {
+                Entry d = defaults.getOrDefault(id, new Entry(null, null, "USD", "month", null, null));
+                merged.put(
+                        id,
+                        new Entry(
+                                c.credits() != null ? c.credits() : d.credits(),
+                                c.priceMinor() != null ? c.priceMinor() : d.priceMinor(),
+                                c.currency() != null ? c.currency() : d.currency(),
+                                c.interval() != null ? c.interval() : d.interval(),
+                                c.creemProductId() != null ? c.creemProductId() : d.creemProductId(),
+                                c.stripePriceId() != null ? c.stripePriceId() : d.stripePriceId()));
+            });
+        }
+        return java.util.Collections.unmodifiableMap(merged);
+    }
+
+    private static Map<String, Entry> defaultPacks() {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        pack(m, 200, 990);
+        pack(m, 500, 2290);
+        pack(m, 1000, 4500);
+        pack(m, 2000, 8900);
+        pack(m, 5000, 22000);
+        return m;
+    }
+
+    private static void pack(Map<String, Entry> m, long credits, long priceMinor) {
+        String id = "pack-" + credits;
+        m.put(id, new Entry(credits, priceMinor, "USD", null, "prod_local_" + id, "price_local_" + id));
+    }
+
+    private static Map<String, Entry> defaultPlans() {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        plan(m, "pro-monthly", 500, 1990, "month");
+        plan(m, "proplus-monthly", 900, 3490, "month");
+        plan(m, "pro-yearly", 500, 19900, "year");
+        plan(m, "proplus-yearly", 900, 34900, "year");
+        return m;
+    }
+
+    private static void plan(Map<String, Entry> m, String id, long credits, long priceMinor, String interval) {
+        m.put(id, new Entry(credits, priceMinor, "USD", interval, "prod_local_" + id, "price_local_" + id));
+    }
+}

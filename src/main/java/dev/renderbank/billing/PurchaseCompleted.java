@@ -1,0 +1,9 @@
+package dev.renderbank.billing;
+
+/**
+ * Published after the commit that granted a purchase (a pack, or a subscription period's first
+ * month); the notifications module sends the confirmation email. {@code reference} is the
+ * purchase's ledger grant key.
+ */
+public record PurchaseCompleted(
+        long userId, String product, long credits, long amountMinor, String currency, String reference) {}

@@ -1,0 +1,318 @@
+package dev.renderbank.billing;
+
+import static dev.renderbank.billing.PaymentEventStore.instant;
+import static dev.renderbank.billing.PaymentEventStore.ts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of purchases, their provider refs and grants, refunds, disputes and subscription periods. */
+@Repository
+class PurchaseStore {
+
+    record Purchase(
+            long id,
+            String key,
+            String provider,
+            long userId,
+            String product,
+            long credits,
+            long amountMinor,
+            String currency,
+            long granted,
+            long clawed,
+            long refundedMinor,
+            boolean disputed) {
+
+        /** What the user may keep: all, minus the refunded fraction (rounded down), nothing while disputed. */
+        long entitlement() {
+            if (disputed) {
+                return 0;
+            }
+            if (amountMinor <= 0) {
+                return credits;
+            }
+            return credits
+                    - Math.floorDiv(Math.multiplyExact(credits, Math.min(refundedMinor, amountMinor)), amountMinor);
+        }
+    }
+
+    record Period(
+            long purchaseId,
+            String provider,
+            String subscriptionId,
+            Instant periodStart,
+            Instant periodEnd,
+            long monthlyCredits,
+            int months,
+            int monthsGranted) {}
+
+    private static final String PURCHASE_COLUMNS = """
+            p.id, p.purchase_key, p.provider, p.user_id, p.product, p.credits, p.amount_minor, p.currency,
+            p.granted, p.clawed, p.refunded_minor, p.disputed""";
+
+    private final JdbcClient jdbc;
+
+    PurchaseStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the purchase; empty if its key was recorded before. */
+    Optional<Long> insert(
+            String key,
+            String provider,
+            long userId,
+            String product,
+            long credits,
+            long amount,
+            String currency,
+            Instant now) {
+        return jdbc.sql("""
+                        insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
+                                                      currency, created_at)
+                        values (:key, :provider, :user, :product, :credits, :amount, :currency, :now)
+                        on conflict (purchase_key) do nothing returning id""")
+                .param("key", key)
+                .param("provider", provider)
+                .param("user", userId)
+                .param("product", product)
+                .param("credits", credits)
+                .param("amount", amount)
+                .param("currency", currency)
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    void addRefs(String provider, long purchaseId, List<String> refs) {
+        for (String ref : refs) {
+            if (ref != null && !ref.isBlank()) {
+                jdbc.sql("""
+                                insert into billing_purchase_ref (provider, ref, purchase_id) values (:provider, :ref, :id)
+                                on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("ref", ref)
+                        .param("id", purchaseId)
+                        .update();
+            }
+        }
+    }
+
+    Optional<Purchase> lockByRefs(String provider, List<String> refs) {
+        List<String> present =
+                refs.stream().filter(r -> r != null && !r.isBlank()).toList();
+        if (present.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select " + PURCHASE_COLUMNS + " " + """
+                         from billing_purchase p
+                         where p.id = (select purchase_id from billing_purchase_ref
+                                        where provider = :provider and ref in (:refs) limit 1)
+                           for update""")
+                .param("provider", provider)
+                .param("refs", present)
+                .query(PurchaseStore::mapPurchase)
+                .optional();
+    }
+
+    Purchase lock(long id) {
+        return jdbc.sql("select " + PURCHASE_COLUMNS + " from billing_purchase p where p.id = :id for update")
+                .param("id", id)
+                .query(PurchaseStore::mapPurchase)
+                .single();
+    }
+
+    /** Records a grant of the purchase; false if that grant key is already taken (nothing to grant). */
+    boolean addGrant(long purchaseId, String grantKey, long amount, Instant now) {
+        int inserted = jdbc.sql("""
+                        insert into billing_purchase_grant (grant_key, purchase_id, amount, created_at)
+                        values (:key, :id, :amount, :now) on conflict (grant_key) do nothing""")
+                .param("key", grantKey)
+                .param("id", purchaseId)
+                .param("amount", amount)
+                .param("now", ts(now))
+                .update();
+        if (inserted == 1) {
+            expectOne(
+                    jdbc.sql("update billing_purchase set granted = granted + :amount where id = :id")
+                            .param("amount", amount)
+                            .param("id", purchaseId)
+                            .update(),
+                    "purchase grant");
+        }
+        return inserted == 1;
+    }
+
+    /** Grant keys of a purchase, newest first: clawbacks take from the latest grants first. */
+    List<String> grantKeys(long purchaseId) {
+        return jdbc.sql(
+                        "select grant_key from billing_purchase_grant where purchase_id = :id order by created_at desc, grant_key desc")
+                .param("id", purchaseId)
+                .query(String.class)
+                .list();
+    }
+
+    void addClawed(long purchaseId, long amount) {
+        expectOne(
+                jdbc.sql(
+                                "update billing_purchase set clawed = clawed + :amount where id = :id and clawed + :amount >= 0")
+                        .param("amount", amount)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase clawback");
+    }
+
+    void setRefunded(long purchaseId, long refundedMinor) {
+        expectOne(
+                jdbc.sql("update billing_purchase set refunded_minor = :r where id = :id and refunded_minor <= :r")
+                        .param("r", refundedMinor)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase refund");
+    }
+
+    void setDisputed(long purchaseId, boolean disputed) {
+        jdbc.sql("update billing_purchase set disputed = :d where id = :id")
+                .param("d", disputed)
+                .param("id", purchaseId)
+                .update();
+    }
+
+    boolean hasOtherPurchase(long userId, long purchaseId) {
+        return jdbc.sql("select exists (select 1 from billing_purchase where user_id = :user and id <> :id)")
+                .param("user", userId)
+                .param("id", purchaseId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Records a refund once; false if this refund was applied before. */
+    boolean insertRefund(String provider, String refundId, long purchaseId, long cumulative, Instant now) {
+        return jdbc.sql("""
+                                insert into billing_refund (provider, refund_id, purchase_id, cumulative, created_at)
+                                values (:provider, :id, :purchase, :cumulative, :now) on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("id", refundId)
+                        .param("purchase", purchaseId)
+                        .param("cumulative", cumulative)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    record Dispute(Long purchaseId, String status, long clawed) {}
+
+    Optional<Dispute> lockDispute(String provider, String disputeId) {
+        return jdbc.sql("""
+                        select purchase_id, status, clawed from billing_dispute
+                         where provider = :provider and dispute_id = :id for update""")
+                .param("provider", provider)
+                .param("id", disputeId)
+                .query((rs, n) -> new Dispute(
+                        (Long) rs.getObject("purchase_id", Long.class), rs.getString("status"), rs.getLong("clawed")))
+                .optional();
+    }
+
+    void upsertDispute(String provider, String disputeId, Long purchaseId, String status, long clawed, Instant now) {
+        jdbc.sql("""
+                        insert into billing_dispute (provider, dispute_id, purchase_id, status, clawed, created_at)
+                        values (:provider, :id, :purchase, :status, :clawed, :now)
+                        on conflict (provider, dispute_id) do update
+                           set status = excluded.status, clawed = excluded.clawed,
+                               purchase_id = coalesce(billing_dispute.purchase_id, excluded.purchase_id)""")
+                .param("provider", provider)
+                .param("id", disputeId)
+                .param("purchase", purchaseId)
+                .param("status", status)
+                .param("clawed", clawed)
+                .param("now", ts(now))
+                .update();
+    }
+
+    void insertPeriod(
+            long purchaseId,
+            String provider,
+            String subscriptionId,
+            Instant start,
+            Instant end,
+            long monthlyCredits,
+            int months) {
+        jdbc.sql("""
+                        insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
+                                    period_end, monthly_credits, months, months_granted, next_grant_at)
+                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start)""")
+                .param("id", purchaseId)
+                .param("provider", provider)
+                .param("sub", subscriptionId)
+                .param("start", ts(start))
+                .param("end", ts(end))
+                .param("monthly", monthlyCredits)
+                .param("months", months)
+                .update();
+    }
+
+    Optional<Period> lockPeriod(long purchaseId) {
+        return jdbc.sql("""
+                        select purchase_id, provider, subscription_id, period_start, period_end, monthly_credits,
+                               months, months_granted
+                          from billing_subscription_period where purchase_id = :id for update skip locked""")
+                .param("id", purchaseId)
+                .query((rs, n) -> new Period(
+                        rs.getLong("purchase_id"),
+                        rs.getString("provider"),
+                        rs.getString("subscription_id"),
+                        instant(rs, "period_start"),
+                        instant(rs, "period_end"),
+                        rs.getLong("monthly_credits"),
+                        rs.getInt("months"),
+                        rs.getInt("months_granted")))
+                .optional();
+    }
+
+    void advancePeriod(long purchaseId, int monthsGranted, Instant nextGrantAt) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_subscription_period set months_granted = :m, next_grant_at = :next
+                                 where purchase_id = :id and months_granted <= :m""")
+                        .param("m", monthsGranted)
+                        .param("next", ts(nextGrantAt))
+                        .param("id", purchaseId)
+                        .update(),
+                "period advance");
+    }
+
+    List<Long> periodsDue(Instant now, int limit) {
+        return jdbc.sql("""
+                        select purchase_id from billing_subscription_period where next_grant_at <= :now
+                         order by next_grant_at limit :limit""")
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
+    private static Purchase mapPurchase(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Purchase(
+                rs.getLong("id"),
+                rs.getString("purchase_key"),
+                rs.getString("provider"),
+                rs.getLong("user_id"),
+                rs.getString("product"),
+                rs.getLong("credits"),
+                rs.getLong("amount_minor"),
+                rs.getString("currency"),
+                rs.getLong("granted"),
+                rs.getLong("clawed"),
+                rs.getLong("refunded_minor"),
+                rs.getBoolean("disputed"));
+    }
+
+    private static void expectOne(int rows, String what) {
+        if (rows != 1) {
+            throw new IllegalStateException(what + " changed " + rows + " rows, expected 1");
+        }
+    }
+}

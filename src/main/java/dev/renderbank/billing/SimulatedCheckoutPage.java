@@ -1,0 +1,92 @@
+package dev.renderbank.billing;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ledger.Ledger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The local stand-in for a provider's hosted checkout (simulated payments only). "Pay" makes the
+ * server send a Creem-format webhook, signed with the webhook secret, over real HTTP to its own
+ * {@code /api/webhooks/creem}: the purchase then goes the same way a real one does.
+ */
+@Controller
+class SimulatedCheckoutPage {
+
+    private final Billing billing;
+    private final ProductCatalog catalog;
+    private final SimulatedWebhooks webhooks;
+    private final Ledger ledger;
+    private final Clock clock;
+
+    SimulatedCheckoutPage(
+            Billing billing, ProductCatalog catalog, SimulatedWebhooks webhooks, Ledger ledger, Clock clock) {
+        this.billing = billing;
+        this.catalog = catalog;
+        this.webhooks = webhooks;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @GetMapping("/checkout/simulated/{id}")
+    String page(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
+        CheckoutStore.Checkout checkout = ownCheckout(user, id);
+        Product product = catalog.product(checkout.product()).orElseThrow();
+        model.addAttribute("checkoutId", checkout.id());
+        model.addAttribute("completed", "COMPLETED".equals(checkout.status()));
+        model.addAttribute("product", product);
+        model.addAttribute("price", price(product));
+        model.addAttribute("email", user.email());
+        return "billing/simulated-checkout";
+    }
+
+    @PostMapping("/checkout/simulated/{id}/pay")
+    String pay(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
+        CheckoutStore.Checkout checkout = ownCheckout(user, id);
+        Product product = catalog.product(checkout.product()).orElseThrow();
+        Instant now = clock.instant();
+        Instant periodEnd = product.isPlan()
+                ? now.atZone(ZoneOffset.UTC).plusMonths(product.months()).toInstant()
+                : null;
+        SimulatedWebhooks.Delivery delivery = webhooks.pay(checkout, product, user.email(), now, periodEnd);
+        model.addAttribute("product", product);
+        model.addAttribute("price", price(product));
+        model.addAttribute("email", user.email());
+        model.addAttribute("ok", delivery.ok());
+        model.addAttribute("error", delivery.error());
+        model.addAttribute("sent", sentLines(delivery));
+        model.addAttribute("credits", ledger.balance(user.id()));
+        return "billing/simulated-paid";
+    }
+
+    private CheckoutStore.Checkout ownCheckout(CurrentUser user, String id) {
+        Optional<CheckoutStore.Checkout> checkout =
+                billing.checkoutOf(id).filter(c -> c.userId() == user.id() && "simulated".equals(c.provider()));
+        // Someone else's checkout is "not found", like any other object of another user.
+        return checkout.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
+    private static java.util.List<String> sentLines(SimulatedWebhooks.Delivery d) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < d.events().size(); i++) {
+            lines.add(d.events().get(i) + " → "
+                    + (i < d.statuses().size() ? "HTTP " + d.statuses().get(i) : "not sent"));
+        }
+        return lines;
+    }
+
+    static String price(Product p) {
+        return "%s %d.%02d".formatted(p.currency(), p.priceMinor() / 100, p.priceMinor() % 100)
+                + (p.isPlan() ? (p.months() == 12 ? " / year" : " / month") : "");
+    }
+}

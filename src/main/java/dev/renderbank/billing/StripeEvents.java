@@ -1,0 +1,275 @@
+package dev.renderbank.billing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stripe events, read from the raw JSON (older and newer API versions: invoice subscription and
+ * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
+ * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
+ * period start.
+ */
+@Component
+class StripeEvents implements EventHandler {
+
+    private final JsonMapper json;
+    private final ProductCatalog catalog;
+    private final Buyers buyers;
+    private final Purchases purchases;
+    private final SubscriptionStore subscriptions;
+    private final CheckoutStore checkouts;
+    private final Clock clock;
+
+    StripeEvents(
+            JsonMapper json,
+            ProductCatalog catalog,
+            Buyers buyers,
+            Purchases purchases,
+            SubscriptionStore subscriptions,
+            CheckoutStore checkouts,
+            Clock clock) {
+        this.json = json;
+        this.catalog = catalog;
+        this.buyers = buyers;
+        this.purchases = purchases;
+        this.subscriptions = subscriptions;
+        this.checkouts = checkouts;
+        this.clock = clock;
+    }
+
+    @Override
+    public String provider() {
+        return "stripe";
+    }
+
+    @Override
+    public Outcome handle(PaymentEventStore.Stored event) {
+        JsonNode root;
+        try {
+            root = json.readTree(event.payload());
+        } catch (JacksonException e) {
+            return new Outcome.Unprocessable("payload is not JSON");
+        }
+        JsonNode obj = root.path("data").path("object");
+        Long created = Json.number(root, "created");
+        Instant at = created != null ? Instant.ofEpochSecond(created) : clock.instant();
+        switch (event.type()) {
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded":
+                return session(obj, at);
+            case "invoice.paid":
+                return invoice(obj);
+            case "customer.subscription.created",
+                    "customer.subscription.updated",
+                    "customer.subscription.resumed",
+                    "customer.subscription.paused":
+                return subscription(obj, at, false);
+            case "customer.subscription.deleted":
+                return subscription(obj, at, true);
+            case "charge.refunded":
+                return refund(obj);
+            case "charge.dispute.created":
+                return Optional.ofNullable(Json.text(obj, "id"))
+                        .map(id -> purchases.disputeOpened("stripe", id, disputeRefs(obj)))
+                        .orElse(new Outcome.Unprocessable("dispute without id"));
+            case "charge.dispute.closed":
+                String disputeId = Json.text(obj, "id");
+                if (disputeId == null) {
+                    return new Outcome.Unprocessable("dispute without id");
+                }
+                return purchases.disputeClosed(
+                        "stripe", disputeId, disputeRefs(obj), "won".equals(Json.text(obj, "status")));
+            default:
+                return new Outcome.Ignored("event type " + event.type() + " is not used");
+        }
+    }
+
+    private Outcome session(JsonNode s, Instant at) {
+        String sessionId = Json.text(s, "id");
+        String paymentStatus = Json.text(s, "payment_status");
+        String mode = Json.text(s, "mode");
+        if (sessionId == null) {
+            return new Outcome.Unprocessable("checkout session without id");
+        }
+        String productId = Json.text(s, "metadata", "product");
+        Optional<Product> product = catalog.product(productId);
+        if (product.isEmpty()) {
+            return new Outcome.Unprocessable("unknown product " + productId);
+        }
+        Optional<Long> user = buyers.find(
+                Optional.ofNullable(Json.text(s, "metadata", "userId")).orElse(Json.text(s, "client_reference_id")),
+                null,
+                Json.text(s, "customer_details", "email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user (metadata " + Json.text(s, "metadata", "userId") + ")");
+        }
+        Product p = product.get();
+        String checkoutId = Json.text(s, "metadata", "checkoutId");
+        if ("subscription".equals(mode)) {
+            String subId = Json.id(s, "subscription");
+            if (subId == null || !p.isPlan()) {
+                return new Outcome.Unprocessable("subscription session without a subscription or plan");
+            }
+            subscriptions.ensure("stripe", subId, user.get(), p.id(), "active", at, clock.instant());
+            if (checkoutId != null) {
+                checkouts.complete(checkoutId);
+            }
+            return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
+        }
+        if (!"paid".equals(paymentStatus)) {
+            return new Outcome.Ignored("session " + sessionId + " is " + paymentStatus + ", not paid");
+        }
+        if (p.isPlan()) {
+            return new Outcome.Unprocessable("one-time session for plan " + p.id());
+        }
+        if (checkoutId != null) {
+            checkouts.complete(checkoutId);
+        }
+        Long amount = Json.number(s, "amount_total");
+        String currency = Json.text(s, "currency");
+        var charge = new Purchases.Charge(
+                "stripe",
+                user.get(),
+                p,
+                amount != null ? amount : p.priceMinor(),
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                List.of(sessionId, nz(Json.id(s, "payment_intent"))));
+        return purchases.pack(charge, "stripe:checkout:" + sessionId);
+    }
+
+    private Outcome invoice(JsonNode inv) {
+        String invoiceId = Json.text(inv, "id");
+        Long paid = Json.number(inv, "amount_paid");
+        if (invoiceId == null || paid == null) {
+            return new Outcome.Unprocessable("invoice without id or amount_paid");
+        }
+        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
+                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+        if (subId == null) {
+            return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
+        }
+        if (paid == 0) {
+            return new Outcome.Ignored("invoice " + invoiceId + " paid nothing (trial)");
+        }
+        if ("subscription_update".equals(Json.text(inv, "billing_reason"))) {
+            return new Outcome.Ignored("mid-period plan change: the new plan's credits start with the next period");
+        }
+        JsonNode line = subscriptionLine(inv);
+        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
+        JsonNode meta =
+                newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
+        Optional<Subscription> known = subscriptions.find("stripe", subId);
+        String priceId = Optional.ofNullable(Json.id(line, "price"))
+                .orElse(Json.text(line, "pricing", "price_details", "price"));
+        Optional<Product> product = Optional.ofNullable(priceId)
+                .flatMap(catalog::byStripePriceId)
+                .or(() -> catalog.product(Json.text(meta, "product")))
+                .or(() -> known.flatMap(k -> catalog.product(k.product())));
+        if (product.isEmpty() || !product.get().isPlan()) {
+            return new Outcome.Unprocessable("unknown plan (price " + priceId + ")");
+        }
+        Optional<Long> user = buyers.find(
+                Json.text(meta, "userId"),
+                known.map(Subscription::userId).orElse(null),
+                Json.text(inv, "customer_email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user for subscription " + subId);
+        }
+        Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
+        Instant end = Optional.ofNullable(Json.time(line, "period", "end")).orElse(Json.time(inv, "period_end"));
+        if (start == null || end == null || !end.isAfter(start)) {
+            return new Outcome.Unprocessable("invoice " + invoiceId + " has no valid period");
+        }
+        List<String> refs =
+                new ArrayList<>(List.of(invoiceId, nz(Json.id(inv, "payment_intent")), nz(Json.id(inv, "charge"))));
+        for (JsonNode payment : inv.path("payments").path("data")) {
+            refs.add(nz(Json.id(payment, "payment", "payment_intent")));
+            refs.add(nz(Json.id(payment, "payment", "charge")));
+        }
+        String currency = Json.text(inv, "currency");
+        Product p = product.get();
+        var charge = new Purchases.Charge(
+                "stripe",
+                user.get(),
+                p,
+                paid,
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                refs);
+        return purchases.period(charge, subId, start, end);
+    }
+
+    private static JsonNode subscriptionLine(JsonNode inv) {
+        JsonNode first = null;
+        for (JsonNode line : inv.path("lines").path("data")) {
+            if (first == null) {
+                first = line;
+            }
+            if ("subscription".equals(Json.text(line, "type"))
+                    || line.path("parent").path("subscription_item_details").isObject()) {
+                return line;
+            }
+        }
+        return first != null ? first : inv.path("lines");
+    }
+
+    private Outcome subscription(JsonNode sub, Instant at, boolean deleted) {
+        String subId = Json.text(sub, "id");
+        if (subId == null) {
+            return new Outcome.Unprocessable("subscription without id");
+        }
+        if (subscriptions.find("stripe", subId).isEmpty()) {
+            String priceId = Json.id(sub.path("items").path("data").path(0), "price");
+            Optional<Product> product = catalog.product(Json.text(sub, "metadata", "product"))
+                    .or(() -> Optional.ofNullable(priceId).flatMap(catalog::byStripePriceId));
+            Optional<Long> user = buyers.find(Json.text(sub, "metadata", "userId"), null, null);
+            if (product.isEmpty() || user.isEmpty()) {
+                return new Outcome.Unprocessable("status of unknown subscription " + subId);
+            }
+            subscriptions.ensure("stripe", subId, user.get(), product.get().id(), "incomplete", at, clock.instant());
+        }
+        String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
+        Instant endsAt = null;
+        if (deleted) {
+            status = "canceled";
+            endsAt = Optional.ofNullable(Json.time(sub, "ended_at")).orElse(at);
+        } else if (Json.time(sub, "cancel_at") != null) {
+            endsAt = Json.time(sub, "cancel_at");
+        } else if (sub.path("cancel_at_period_end").asBoolean(false)) {
+            endsAt = Optional.ofNullable(Json.time(sub, "current_period_end"))
+                    .orElse(Json.time(sub.path("items").path("data").path(0), "current_period_end"));
+        }
+        if (sub.path("pause_collection").isObject()) {
+            status = "paused";
+        }
+        boolean applied = subscriptions.applyStatus("stripe", subId, status, endsAt, at);
+        return applied
+                ? new Outcome.Processed("subscription " + subId + " is " + status)
+                : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
+    }
+
+    private Outcome refund(JsonNode charge) {
+        String chargeId = Json.text(charge, "id");
+        Long refunded = Json.number(charge, "amount_refunded");
+        if (chargeId == null || refunded == null) {
+            return new Outcome.Unprocessable("charge without id or amount_refunded");
+        }
+        List<String> refs = List.of(chargeId, nz(Json.id(charge, "payment_intent")), nz(Json.id(charge, "invoice")));
+        // amount_refunded is cumulative: the refund id names the charge and how much is refunded in total.
+        return purchases.refund("stripe", chargeId + ":" + refunded, refs, refunded, 0);
+    }
+
+    private static List<String> disputeRefs(JsonNode dispute) {
+        return List.of(nz(Json.id(dispute, "charge")), nz(Json.id(dispute, "payment_intent")));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.renderbank.billing;
+
+import com.stripe.net.Webhook;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * One shared context for the webhook, refund, subscription, reward and simulated-checkout tests:
+ * simulated payments, both webhook secrets set by the test (never by main code), a fast sweep.
+ */
+@TestPropertySource(
+        properties = {
+            "CREEM_WEBHOOK_SECRET=" + BillingIntegrationTest.CREEM_SECRET,
+            "STRIPE_WEBHOOK_SECRET=" + BillingIntegrationTest.STRIPE_SECRET,
+            "renderbank.payments.sweep-interval=300ms"
+        })
+abstract class BillingIntegrationTest extends IntegrationTest {
+
+    static final String CREEM_SECRET = "test-creem-webhook-secret-5f1c2a";
+    static final String STRIPE_SECRET = "whsec_test_stripe_secret_9b7e41";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    UserAccount newUser() {
+        return newUser(true);
+    }
+
+    UserAccount newUser(boolean verified) {
+        return users.create("u" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, verified);
+    }
+
+    long available(UserAccount u) {
+        return ledger.balance(u.id()).available();
+    }
+
+    HttpResponse<String> postCreem(String body, String signature) throws Exception {
+        return postCreem(body.getBytes(StandardCharsets.UTF_8), signature);
+    }
+
+    HttpResponse<String> postCreem(byte[] body, String signature) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/api/webhooks/creem"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) {
+            b.header("creem-signature", signature);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> creem(String body) throws Exception {
+        return postCreem(body, CreemSignature.sign(body.getBytes(StandardCharsets.UTF_8), CREEM_SECRET));
+    }
+
+    /** Signed with stripe-java's own helper, at the (settable) clock's time unless told otherwise. */
+    HttpResponse<String> stripe(String body) throws Exception {
+        return stripe(body, clock.instant().getEpochSecond(), STRIPE_SECRET);
+    }
+
+    HttpResponse<String> stripe(String body, long timestamp, String secret) throws Exception {
+        String header = Webhook.Signature.generateSignatureHeader(body, secret, timestamp);
+        return http.send(
+                HttpRequest.newBuilder(uri("/api/webhooks/stripe"))
+                        .header("Content-Type", "application/json")
+                        .header("Stripe-Signature", header)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> api(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String token(UserAccount u) {
+        return users.issueToken(u.id(), "test");
+    }
+
+    long storedEvents(String provider, String eventId) {
+        return jdbc.sql("select count(*) from payment_event where provider = :p and event_id = :e")
+                .param("p", provider)
+                .param("e", eventId)
+                .query(Long.class)
+                .single();
+    }
+
+    String eventStatus(String provider, String eventId) {
+        return jdbc.sql("select status from payment_event where provider = :p and event_id = :e")
+                .param("p", provider)
+                .param("e", eventId)
+                .query(String.class)
+                .single();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    static String id(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** A Creem checkout.completed for a one-time pack, as Creem sends it. */
+    static String creemCheckout(String eventId, String orderId, long userId, String creemProductId, long amount) {
+        return """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"%s","amount":%d,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"%s","name":"Pack","price":%d,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(
+                        eventId, orderId, orderId, orderId, creemProductId, amount, creemProductId, amount, userId);
+    }
+
+    static String creemRefund(String eventId, String refundId, String orderId, long refundAmount) {
+        return """
+                {"id":"%s","eventType":"refund.created","created_at":1728734325927,
+                 "object":{"id":"%s","object":"refund","status":"succeeded","refund_amount":%d,"refund_currency":"USD",
+                   "reason":"requested_by_customer","transaction":{"id":"tran_%s","amount":990,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(eventId, refundId, refundAmount, orderId, orderId, orderId);
+    }
+}

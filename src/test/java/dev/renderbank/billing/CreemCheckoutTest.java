@@ -1,0 +1,141 @@
+package dev.renderbank.billing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@code renderbank.payments.provider=creem}: checkout and cancel call Creem's API (a WireMock here). */
+class CreemCheckoutTest extends IntegrationTest {
+
+    static final WireMockServer creem = new WireMockServer(options().dynamicPort());
+
+    static {
+        creem.start();
+    }
+
+    @DynamicPropertySource
+    static void creemProperties(DynamicPropertyRegistry registry) {
+        registry.add("renderbank.payments.provider", () -> "creem");
+        registry.add("renderbank.payments.creem.base-url", creem::baseUrl);
+        registry.add("CREEM_API_KEY", () -> "creem_test_key_for_wiremock");
+        registry.add("CREEM_WEBHOOK_SECRET", () -> "creem-test-webhook-secret-77");
+    }
+
+    @AfterAll
+    static void stop() {
+        creem.stop();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    SubscriptionStore subscriptions;
+
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void reset() {
+        creem.resetAll();
+    }
+
+    @Test
+    void checkoutCallsCreemWithProductRequestIdMetadataAndEmail() throws Exception {
+        UserAccount u =
+                users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
+        creem.stubFor(post("/v1/checkouts")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"ch_123\",\"object\":\"checkout\",\"status\":\"pending\","
+                                + "\"checkout_url\":\"https://checkout.creem.io/ch_123\"}")));
+
+        var r = call("/api/v1/checkout", users.issueToken(u.id(), "t"), "{\"product\":\"pack-1000\"}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"url\":\"https://checkout.creem.io/ch_123\"");
+        creem.verify(postRequestedFor(urlEqualTo("/v1/checkouts"))
+                .withHeader("x-api-key", equalTo("creem_test_key_for_wiremock"))
+                .withRequestBody(matchingJsonPath("$.product_id", equalTo("prod_local_pack-1000")))
+                .withRequestBody(matchingJsonPath(
+                        "$.request_id", com.github.tomakehurst.wiremock.client.WireMock.matching("chk_[0-9a-f]{32}")))
+                .withRequestBody(matchingJsonPath("$.metadata.userId", equalTo(Long.toString(u.id()))))
+                .withRequestBody(matchingJsonPath("$.metadata.product", equalTo("pack-1000")))
+                .withRequestBody(matchingJsonPath("$.customer.email", equalTo(u.email())))
+                .withRequestBody(matchingJsonPath(
+                        "$.success_url",
+                        com.github.tomakehurst.wiremock.client.WireMock.containing("/?checkout=done"))));
+    }
+
+    @Test
+    void aFailingProviderIs503AndNothingIsKept() throws Exception {
+        creem.stubFor(post("/v1/checkouts").willReturn(aResponse().withStatus(500)));
+        var r = call("/api/v1/checkout", DEMO_TOKEN, "{\"product\":\"pack-200\"}");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void cancellingASubscriptionCallsCreemAndStopsAtThePeriodEnd() throws Exception {
+        UserAccount u =
+                users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+        subscriptions.ensure("creem", "sub_abc", u.id(), "pro-monthly", "active", now, now);
+        subscriptions.recordPaidPeriod("creem", "sub_abc", "pro-monthly", now.plus(30, ChronoUnit.DAYS));
+        creem.stubFor(post("/v1/subscriptions/sub_abc/cancel")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"sub_abc\",\"status\":\"canceled\"}")));
+
+        var r = call("/api/v1/subscriptions/sub_abc/cancel", users.issueToken(u.id(), "t"), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"status\":\"canceled\"");
+        creem.verify(postRequestedFor(urlEqualTo("/v1/subscriptions/sub_abc/cancel"))
+                .withHeader("x-api-key", equalTo("creem_test_key_for_wiremock"))
+                .withRequestBody(equalToJson("{}")));
+        assertThat(subscriptions.find("creem", "sub_abc").orElseThrow().endsAt())
+                .isEqualTo(now.plus(30, ChronoUnit.DAYS));
+    }
+
+    private HttpResponse<String> call(String path, String token, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

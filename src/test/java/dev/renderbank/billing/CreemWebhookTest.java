@@ -1,0 +1,198 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.ops.OperatorAlerts;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Creem webhooks over real HTTP, signed with Creem's scheme (hex HMAC-SHA256 of the raw body). */
+class CreemWebhookTest extends BillingIntegrationTest {
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Test
+    void aPaidPackIsGrantedOnceHoweverOftenTheEventArrives() throws Exception {
+        UserAccount u = newUser();
+        String event = creemCheckout(id("evt"), id("ord"), u.id(), "prod_local_pack-200", 990);
+
+        HttpResponse<String> first = creem(event);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(available(u)).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(creem(event).statusCode()).isEqualTo(200);
+        }
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void tenConcurrentDeliveriesOfOneEventGrantOnce() throws Exception {
+        UserAccount u = newUser();
+        String eventId = id("evt");
+        String event = creemCheckout(eventId, id("ord"), u.id(), "prod_local_pack-500", 2290);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(pool.submit(() -> {
+                start.await();
+                return creem(event).statusCode();
+            }));
+        }
+        start.countDown();
+        for (Future<Integer> a : answers) {
+            assertThat(a.get()).isEqualTo(200);
+        }
+        pool.shutdown();
+        assertThat(available(u)).isEqualTo(500);
+        assertThat(storedEvents("creem", eventId)).isEqualTo(1);
+        assertThat(eventStatus("creem", eventId)).isEqualTo("PROCESSED");
+    }
+
+    @Test
+    void forgedMissingTruncatedAndNonJsonBodiesAreRefusedAndNothingIsStored() throws Exception {
+        UserAccount u = newUser();
+        String eventId = id("evt");
+        String event = creemCheckout(eventId, id("ord"), u.id(), "prod_local_pack-200", 990);
+        byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+        String good = CreemSignature.sign(bytes, CREEM_SECRET);
+
+        HttpResponse<String> forged = postCreem(event, CreemSignature.sign(bytes, "not-the-secret"));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(postCreem(event, null).statusCode()).isEqualTo(401);
+        assertThat(postCreem(Arrays.copyOf(bytes, bytes.length - 10), good).statusCode())
+                .isEqualTo(401);
+        assertThat(postCreem("not json at all", "00ff").statusCode()).isEqualTo(401);
+        // correctly signed, but not an event: refused as malformed, not stored either
+        byte[] junk = "not json at all".getBytes(StandardCharsets.UTF_8);
+        assertThat(postCreem(junk, CreemSignature.sign(junk, CREEM_SECRET)).statusCode())
+                .isEqualTo(400);
+
+        assertThat(storedEvents("creem", eventId)).isZero();
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void persistentSignatureFailuresRaiseAnOperatorAlert() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            postCreem("{\"id\":\"x\"}", "deadbeef");
+        }
+        assertThat(alerts.recent(50)).anySatisfy(a -> assertThat(a.kind()).isEqualTo("billing.webhook.signature"));
+    }
+
+    @Test
+    void anUnknownProductIsStoredShownToOperatorsAndRetried() throws Exception {
+        UserAccount u = newUser();
+        String eventId = id("evt");
+        HttpResponse<String> r = creem(creemCheckout(eventId, id("ord"), u.id(), "prod_nobody_sells_this", 990));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(eventStatus("creem", eventId)).isEqualTo("FAILED");
+        HttpResponse<String> admin = api("GET", "/api/v1/admin/webhooks?status=failed", ADMIN_TOKEN, null);
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.body()).contains(eventId).contains("unknown product prod_nobody_sells_this");
+        assertThat(api("GET", "/api/v1/admin/webhooks?status=failed", DEMO_TOKEN, null)
+                        .statusCode())
+                .isEqualTo(403);
+
+        clock.advance(Duration.ofSeconds(31)); // first backoff step
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(attempts(eventId)).isGreaterThanOrEqualTo(2));
+        assertThat(eventStatus("creem", eventId)).isEqualTo("FAILED");
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void aRefundThatArrivesBeforeItsPurchaseIsAppliedOnRetry() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String refundEvent = id("evt");
+        creem(creemRefund(refundEvent, id("ref"), order, 990));
+        assertThat(eventStatus("creem", refundEvent)).isEqualTo("FAILED");
+
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        assertThat(available(u)).isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(31));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(eventStatus("creem", refundEvent)).isEqualTo("PROCESSED"));
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void aRefundAfterPartialSpendClawsBackWhatIsLeftAndRecordsTheRestAsDebt() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        spend(u, 150);
+        assertThat(available(u)).isEqualTo(50);
+
+        String refund = creemRefund(id("evt"), id("ref"), order, 990);
+        assertThat(creem(refund).statusCode()).isEqualTo(200);
+        creem(refund);
+
+        var b = ledger.balance(u.id());
+        assertThat(b.available()).isZero();
+        assertThat(b.debt()).isEqualTo(150);
+        // debt blocks generation: nothing can be reserved until it is paid
+        assertThat(ledger.reserve(u.id(), 1, id("hold"), Duration.ofMinutes(5)))
+                .isInstanceOf(ReserveResult.InsufficientCredits.class);
+        // the next purchase pays the debt first
+        creem(creemCheckout(id("evt"), id("ord"), u.id(), "prod_local_pack-200", 990));
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(available(u)).isEqualTo(50);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void partialRefundsClawBackProportionallyAndNeverMoreThanTheChargeGranted() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(creemRefund(id("evt"), id("ref"), order, 333)); // 200 * 333/990 = 67.27 → 67
+        assertThat(available(u)).isEqualTo(200 - 67);
+        creem(creemRefund(id("evt"), id("ref"), order, 657)); // now fully refunded
+        assertThat(available(u)).isZero();
+        creem(creemRefund(id("evt"), id("ref"), order, 990)); // more than paid: nothing more
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1728734325927,
+                 "object":{"id":"%s","object":"dispute","amount":990,"currency":"USD","order":{"id":"%s"}}}""".formatted(id("evt"), id("dp"), order);
+        creem(dispute);
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+    }
+
+    private void spend(UserAccount u, long amount) {
+        String key = id("job");
+        assertThat(ledger.reserve(u.id(), amount, key, Duration.ofMinutes(10)))
+                .isInstanceOf(ReserveResult.Reserved.class);
+        ledger.capture(key);
+    }
+
+    private int attempts(String eventId) {
+        return jdbc.sql("select attempts from payment_event where provider = 'creem' and event_id = :e")
+                .param("e", eventId)
+                .query(Integer.class)
+                .single();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class RewardsTest extends BillingIntegrationTest {
+
+    @Autowired
+    Rewards rewards;
+
+    @Test
+    void theSignupBonusWaitsForAVerifiedEmailAndIsGrantedOnce() {
+        UserAccount unverified = newUser(false);
+        assertThat(rewards.grantSignupBonus(unverified.id())).isInstanceOf(RewardResult.Refused.class);
+        assertThat(available(unverified)).isZero();
+
+        UserAccount verified = newUser(true);
+        assertThat(rewards.grantSignupBonus(verified.id()))
+                .isEqualTo(new RewardResult.Granted(15, 0, "signup:" + verified.id()));
+        assertThat(rewards.grantSignupBonus(verified.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
+        assertThat(available(verified)).isEqualTo(15);
+    }
+
+    @Test
+    void checkInIsOncePerDayAndTheSeventhDayInARowGivesFive() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        var first = api("POST", "/api/v1/rewards/check-in", token, null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body())
+                .contains("\"granted\":true")
+                .contains("\"credits\":2")
+                .contains("\"streak\":1");
+        assertThat(api("POST", "/api/v1/rewards/check-in", token, null).body()).contains("\"granted\":false");
+        assertThat(available(u)).isEqualTo(2);
+
+        for (int day = 2; day <= 7; day++) {
+            clock.advance(Duration.ofDays(1));
+            rewards.checkIn(u.id());
+        }
+        assertThat(available(u)).isEqualTo(6 * 2 + 5);
+
+        clock.advance(Duration.ofDays(2)); // a day missed: the streak starts over
+        assertThat(rewards.checkIn(u.id()))
+                .isInstanceOf(RewardResult.Granted.class)
+                .extracting(r -> ((RewardResult.Granted) r).streak())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCheckInsOnOneDayGrantOnce() throws Exception {
+        UserAccount u = newUser();
+        var pool = Executors.newFixedThreadPool(8);
+        List<Future<RewardResult>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit((Callable<RewardResult>) () -> rewards.checkIn(u.id())));
+        }
+        int granted = 0;
+        for (var f : results) {
+            if (f.get() instanceof RewardResult.Granted) {
+                granted++;
+            }
+        }
+        pool.shutdown();
+        assertThat(granted).isEqualTo(1);
+        assertThat(available(u)).isEqualTo(2);
+    }
+
+    @Test
+    void sharingPaysAtMostOnceADay() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        assertThat(api("POST", "/api/v1/rewards/share", token, null).body()).contains("\"granted\":true");
+        assertThat(api("POST", "/api/v1/rewards/share", token, null).body()).contains("\"granted\":false");
+        clock.advance(Duration.ofDays(1));
+        assertThat(api("POST", "/api/v1/rewards/share", token, null).body()).contains("\"granted\":true");
+        assertThat(available(u)).isEqualTo(4);
+    }
+
+    @Test
+    void theReferrerGetsTenAtTheRefereesFirstPurchaseOnly() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount referee = newUser();
+        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
+        assertThat(rewards.recordReferral(referee.id(), newUser().id())).isFalse();
+        assertThatThrownBy(() -> rewards.recordReferral(referrer.id(), referrer.id()))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referrer)).isEqualTo(10);
+        assertThat(available(referee)).isEqualTo(400);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.identity.UserAccount;
+import java.net.CookieManager;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The default, key-less purchase path end to end over HTTP: API checkout → the local checkout
+ * page (logged in as the buyer) → "Pay" → the server's own signed webhook → credits.
+ */
+class SimulatedCheckoutTest extends BillingIntegrationTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+    private static final String PASSWORD = "a-long-password-123";
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void buyingAPackThroughTheSimulatedCheckoutGrantsItsCredits() throws Exception {
+        UserAccount u = newUser();
+        var checkout = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"pack-500\"}");
+        assertThat(checkout.statusCode()).isEqualTo(200);
+        String path = pathOf(json.readTree(checkout.body()).path("url").asString());
+        assertThat(path).startsWith("/checkout/simulated/chk_");
+
+        Browser browser = login(u);
+        var page = browser.get(path);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("pack-500").contains("USD 22.90");
+
+        var paid = browser.post(path + "/pay", "_csrf=" + csrf(page.body()));
+        assertThat(paid.statusCode()).isEqualTo(200);
+        assertThat(paid.body()).contains("Payment received");
+        assertThat(available(u)).isEqualTo(500);
+
+        // paying again is a replay of the same webhook: nothing more
+        browser.post(path + "/pay", "_csrf=" + csrf(browser.get(path).body()));
+        assertThat(available(u)).isEqualTo(500);
+    }
+
+    @Test
+    void aSimulatedPlanGrantsItsFirstMonthAndCanBeCancelled() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        var checkout = api("POST", "/api/v1/checkout", token, "{\"product\":\"pro-monthly\"}");
+        String path = pathOf(json.readTree(checkout.body()).path("url").asString());
+        Browser browser = login(u);
+        browser.post(path + "/pay", "_csrf=" + csrf(browser.get(path).body()));
+        assertThat(available(u)).isEqualTo(500);
+
+        JsonNode subs =
+                json.readTree(api("GET", "/api/v1/subscriptions", token, null).body());
+        assertThat(subs.size()).isEqualTo(1);
+        String subId = subs.path(0).path("id").asString();
+        var cancelled = api("POST", "/api/v1/subscriptions/" + subId + "/cancel", token, null);
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.body()).contains("\"status\":\"canceled\"");
+        assertThat(api("POST", "/api/v1/subscriptions/" + subId + "/cancel", token(newUser()), null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void anotherUsersCheckoutPageIsNotFound() throws Exception {
+        UserAccount buyer = newUser();
+        var checkout = api("POST", "/api/v1/checkout", token(buyer), "{\"product\":\"pack-200\"}");
+        String path = pathOf(json.readTree(checkout.body()).path("url").asString());
+        assertThat(login(newUser()).get(path).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void checkoutRefusalsAndIdempotencyKeys() throws Exception {
+        String token = token(newUser());
+        var unknown = api("POST", "/api/v1/checkout", token, "{\"product\":\"pack-3\"}");
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(unknown.body()).contains("\"field\":\"product\"");
+        assertThat(api("POST", "/api/v1/checkout", token, "{}").statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/v1/checkout", token, "not json").statusCode())
+                .isEqualTo(400);
+
+        var first = keyed(token, "key-1", "pack-200");
+        var again = keyed(token, "key-1", "pack-200");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(keyed(token, "key-1", "pack-500").statusCode()).isEqualTo(422);
+        assertThat(keyed(token(newUser()), "key-1", "pack-200").body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void theCatalogueListsPacksAndPlansWithMinorUnitPrices() throws Exception {
+        var r = api("GET", "/api/v1/catalog/products", token(newUser()), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.path("packs").size()).isEqualTo(5);
+        assertThat(body.path("plans").size()).isEqualTo(4);
+        assertThat(r.body())
+                .contains(
+                        "{\"id\":\"pack-200\",\"kind\":\"pack\",\"credits\":200,\"priceMinor\":990,\"currency\":\"USD\"")
+                .contains("\"id\":\"pro-yearly\"")
+                .doesNotContain("price_local");
+    }
+
+    private HttpResponse<String> keyed(String token, String key, String product) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(uri("/api/v1/checkout"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Idempotency-Key", key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"product\":\"" + product + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String pathOf(String url) {
+        return url.replaceFirst("^https?://[^/]+", "");
+    }
+
+    private static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        assertThat(m.find()).as("CSRF token in page").isTrue();
+        return URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+    }
+
+    private Browser login(UserAccount u) throws Exception {
+        Browser b = new Browser();
+        String token = csrf(b.get("/login").body());
+        var r = b.post(
+                "/login",
+                "username=" + URLEncoder.encode(u.email(), StandardCharsets.UTF_8) + "&password=" + PASSWORD + "&_csrf="
+                        + token);
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+        return b;
+    }
+
+    /** A session-keeping client, like a browser (no redirects followed, so statuses stay visible). */
+    private class Browser {
+        private final HttpClient client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+
+        HttpResponse<String> get(String path) throws Exception {
+            return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> post(String path, String form) throws Exception {
+            return client.send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** Stripe webhooks signed with stripe-java's own helper (HMAC of {@code t.body}, 300 s tolerance). */
+class StripeWebhookTest extends BillingIntegrationTest {
+
+    @Test
+    void aPaidCheckoutSessionGrantsThePackOnce() throws Exception {
+        UserAccount u = newUser();
+        String event = session(id("evt"), id("cs"), id("pi"), u.id(), "pack-1000", 4500);
+
+        assertThat(stripe(event).statusCode()).isEqualTo(200);
+        assertThat(stripe(event).statusCode()).isEqualTo(200);
+        assertThat(available(u)).isEqualTo(1000);
+    }
+
+    @Test
+    void staleForgedAndUnsignedStripeEventsAreRefused() throws Exception {
+        UserAccount u = newUser();
+        String eventId = id("evt");
+        String event = session(eventId, id("cs"), id("pi"), u.id(), "pack-200", 990);
+        long now = clock.instant().getEpochSecond();
+
+        assertThat(stripe(event, now - 400, STRIPE_SECRET).statusCode()).isEqualTo(401);
+        assertThat(stripe(event, now, "whsec_wrong").statusCode()).isEqualTo(401);
+        assertThat(stripe(event.substring(0, event.length() - 5), now, "whsec_wrong")
+                        .statusCode())
+                .isEqualTo(401);
+        var unsigned = http.send(
+                java.net.http.HttpRequest.newBuilder(uri("/api/webhooks/stripe"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(event))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(stripe("{not json", now, STRIPE_SECRET).statusCode()).isEqualTo(400);
+
+        assertThat(storedEvents("stripe", eventId)).isZero();
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void cumulativeRefundsAndAWonDisputeMoveCreditsExactly() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        stripe(refunded(id("evt"), charge, pi, 990, 495)); // half: 100 back
+        assertThat(available(u)).isEqualTo(100);
+        stripe(refunded(id("evt"), charge, pi, 990, 495)); // same state again (another event id): nothing
+        assertThat(available(u)).isEqualTo(100);
+
+        String dispute = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dispute, charge, pi, "needs_response"));
+        assertThat(available(u)).isZero();
+        stripe(dispute("charge.dispute.closed", id("evt"), dispute, charge, pi, "won"));
+        assertThat(available(u)).isEqualTo(100);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void monthlyRenewalsGrantOncePerPeriodAndMidPeriodPlanChangesWait() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(subscriptionSession(id("evt"), id("cs"), sub, u.id(), "pro-monthly"));
+        assertThat(available(u)).isZero(); // credits come with the paid invoice
+
+        String firstInvoice = invoice(
+                u.id(), id("evt"), id("in"), sub, "price_local_pro-monthly", 1990, start, next, "subscription_create");
+        stripe(firstInvoice);
+        stripe(firstInvoice);
+        assertThat(available(u)).isEqualTo(500);
+
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_proplus-monthly",
+                700,
+                start.plusSeconds(86400),
+                next,
+                "subscription_update"));
+        assertThat(available(u)).isEqualTo(500);
+
+        Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        clock.advance(Duration.between(start, next).plusMinutes(1));
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_proplus-monthly",
+                3490,
+                next,
+                after,
+                "subscription_cycle"));
+        assertThat(available(u)).isEqualTo(500 + 900);
+    }
+
+    @Test
+    void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(), id("evt"), id("in"), sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+
+        clock.advance(Duration.ofDays(20));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(500); // the next month has not started
+
+        clock.advance(Duration.ofDays(12)); // day 32: month 2 started
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+        clock.advance(Duration.ofDays(60)); // day 92: months 3 and 4 have started
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(2000));
+
+        stripe(subscriptionDeleted(id("evt"), sub, clock.instant()));
+        clock.advance(Duration.ofDays(62));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(2000);
+    }
+
+    /** Lets the recurring sweep (300 ms) run at least twice. */
+    private void awaitSweep() {
+        long until = System.nanoTime() + Duration.ofMillis(900).toNanos();
+        await().pollDelay(Duration.ofMillis(900)).until(() -> System.nanoTime() >= until);
+    }
+
+    static String session(String eventId, String sessionId, String pi, long userId, String product, long amount) {
+        return """
+                {"id":"%s","object":"event","api_version":"2026-07-29.dahlia","created":%d,"type":"checkout.session.completed",
+                 "data":{"object":{"id":"%s","object":"checkout.session","mode":"payment","payment_status":"paid",
+                   "amount_total":%d,"currency":"usd","payment_intent":"%s","client_reference_id":"%d",
+                   "metadata":{"userId":"%d","product":"%s"}}}}""".formatted(eventId, Instant.now().getEpochSecond(), sessionId, amount, pi, userId, userId, product);
+    }
+
+    static String subscriptionSession(String eventId, String sessionId, String sub, long userId, String product) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"checkout.session.completed",
+                 "data":{"object":{"id":"%s","object":"checkout.session","mode":"subscription","payment_status":"paid",
+                   "amount_total":1990,"currency":"usd","subscription":"%s",
+                   "metadata":{"userId":"%d","product":"%s"}}}}""".formatted(eventId, Instant.now().getEpochSecond(), sessionId, sub, userId, product);
+    }
+
+    /** An invoice in the 2025+ shape: subscription and price under parent / pricing. */
+    String invoice(
+            long userId,
+            String eventId,
+            String invoiceId,
+            String sub,
+            String price,
+            long paid,
+            Instant start,
+            Instant end,
+            String reason) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"invoice.paid",
+                 "data":{"object":{"id":"%s","object":"invoice","amount_paid":%d,"currency":"usd","billing_reason":"%s",
+                   "customer_email":"nobody@example.com",
+                   "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
+                      "metadata":{"userId":"%d"}}},
+                   "lines":{"data":[{"id":"il_1","object":"line_item","amount":%d,
+                      "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s"}},
+                      "pricing":{"type":"price_details","price_details":{"price":"%s","product":"prod_x"}},
+                      "period":{"start":%d,"end":%d}}]}}}}""".formatted(
+                        eventId,
+                        clock.instant().getEpochSecond(),
+                        invoiceId,
+                        paid,
+                        reason,
+                        sub,
+                        userId,
+                        paid,
+                        sub,
+                        price,
+                        start.getEpochSecond(),
+                        end.getEpochSecond());
+    }
+
+    static String subscriptionDeleted(String eventId, String sub, Instant at) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"customer.subscription.deleted",
+                 "data":{"object":{"id":"%s","object":"subscription","status":"canceled","ended_at":%d,
+                   "metadata":{}}}}""".formatted(eventId, at.getEpochSecond(), sub, at.getEpochSecond());
+    }
+
+    static String refunded(String eventId, String charge, String pi, long amount, long refunded) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"charge.refunded",
+                 "data":{"object":{"id":"%s","object":"charge","amount":%d,"amount_refunded":%d,"currency":"usd",
+                   "payment_intent":"%s","refunded":%b}}}""".formatted(eventId, Instant.now().getEpochSecond(), charge, amount, refunded, pi, refunded == amount);
+    }
+
+    static String dispute(String type, String eventId, String dispute, String charge, String pi, String status) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"%s",
+                 "data":{"object":{"id":"%s","object":"dispute","amount":990,"currency":"usd","charge":"%s",
+                   "payment_intent":"%s","status":"%s"}}}""".formatted(eventId, Instant.now().getEpochSecond(), type, dispute, charge, pi, status);
+    }
+}
