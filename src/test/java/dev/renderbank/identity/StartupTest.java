@@ -66,4 +66,16 @@ class StartupTest extends IntegrationTest {
         assertThat(get("/api/v1/credits/history?cursor=abc", DEMO_TOKEN).statusCode())
                 .isEqualTo(400);
     }
+
+    @Test
+    void catalogListsModelsPacksAndPlans() throws Exception {
+        HttpResponse<String> r = get("/api/v1/catalog", DEMO_TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body())
+                .contains("\"id\":\"sora-2-pro\"")
+                .contains("\"1080p-15\":300")
+                .contains("\"id\":\"pack-200\"")
+                .contains("\"priceMinor\":990")
+                .contains("\"id\":\"pro-monthly\"");
+    }
 }

@@ -1,5 +1,7 @@
-package dev.renderbank.catalog.web;
+package dev.renderbank.account;
 
+import dev.renderbank.billing.Billing;
+import dev.renderbank.billing.Product;
 import dev.renderbank.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,16 +10,18 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+/** What can be bought and what it costs: generation models in credits, packs and plans in money. */
 @RestController
 class CatalogController {
 
     private final Catalog catalog;
+    private final Billing billing;
 
-    CatalogController(Catalog catalog) {
+    CatalogController(Catalog catalog, Billing billing) {
         this.catalog = catalog;
+        this.billing = billing;
     }
 
-    /** Models with their priced options; payment products are listed by the billing module. */
     @GetMapping("/api/v1/catalog")
     Map<String, Object> catalog() {
         List<Map<String, Object>> models = new ArrayList<>();
@@ -33,6 +37,21 @@ class CatalogController {
             }
             models.add(m);
         });
-        return Map.of("models", models);
+        List<Map<String, Object>> packs = new ArrayList<>();
+        List<Map<String, Object>> plans = new ArrayList<>();
+        for (Product p : billing.products()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", p.id());
+            v.put("credits", p.credits());
+            v.put("priceMinor", p.priceMinor());
+            v.put("currency", p.currency());
+            if (p.isPlan()) {
+                v.put("interval", p.months() >= 12 ? "year" : "month");
+                plans.add(v);
+            } else {
+                packs.add(v);
+            }
+        }
+        return Map.of("models", models, "packs", packs, "plans", plans);
     }
 }
