@@ -43,6 +43,21 @@
     });
   }
 
+  fetch('/api/v1/catalog').then(r => r.json()).then(c => {
+    const packs = document.getElementById('packs');
+    packs.className = '';
+    packs.innerHTML = c.packs.map(p => '<button class="buy" data-product="' + esc(p.id) + '">' + esc(p.credits)
+      + ' credits · ' + esc((p.priceMinor / 100).toFixed(2)) + ' ' + esc(p.currency) + '</button>').join(' ');
+    packs.querySelectorAll('.buy').forEach(b => b.addEventListener('click', () => {
+      fetch('/api/v1/checkout', {
+        method: 'POST', headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf, 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify({ product: b.dataset.product })
+      }).then(r => r.json().then(j => ({ ok: r.ok, j }))).then(({ ok, j }) => {
+        if (ok) { location.href = j.url; } else { document.getElementById('buy-message').textContent = j.detail || j.title; }
+      });
+    }));
+  });
+
   fetch('/api/v1/generations?limit=20').then(r => r.json()).then(page => {
     rows.innerHTML = page.items.length ? '' : '<tr id="empty"><td colspan="6" class="muted">Nothing yet: start one above.</td></tr>';
     page.items.slice().reverse().forEach(show);

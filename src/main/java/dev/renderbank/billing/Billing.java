@@ -1,6 +1,7 @@
 package dev.renderbank.billing;
 
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.PublicUrl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,7 +33,7 @@ public class Billing {
     private final PaymentsProperties props;
     private final Users users;
     private final Clock clock;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
     Billing(
             ProductCatalog catalog,
@@ -44,7 +44,7 @@ public class Billing {
             PaymentsProperties props,
             Users users,
             Clock clock,
-            @Value("${renderbank.public-url}") String publicUrl) {
+            PublicUrl publicUrl) {
         this.catalog = catalog;
         this.checkouts = checkouts;
         this.subscriptions = subscriptions;
@@ -158,6 +158,6 @@ public class Billing {
 
     private String successUrl() {
         String s = props.successUrl();
-        return s.startsWith("http://") || s.startsWith("https://") ? s : publicUrl + s;
+        return s.startsWith("http://") || s.startsWith("https://") ? s : publicUrl.get() + s;
     }
 }

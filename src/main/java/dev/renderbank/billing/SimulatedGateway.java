@@ -1,15 +1,15 @@
 package dev.renderbank.billing;
 
-import org.springframework.beans.factory.annotation.Value;
+import dev.renderbank.platform.PublicUrl;
 import org.springframework.stereotype.Component;
 
 /** No provider: the checkout is a local page whose "Pay" sends a signed Creem-format webhook. */
 @Component
 class SimulatedGateway implements CheckoutGateway {
 
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
-    SimulatedGateway(@Value("${renderbank.public-url}") String publicUrl) {
+    SimulatedGateway(PublicUrl publicUrl) {
         this.publicUrl = publicUrl;
     }
 
@@ -20,7 +20,7 @@ class SimulatedGateway implements CheckoutGateway {
 
     @Override
     public Session create(Request request) {
-        return new Session(publicUrl + "/checkout/simulated/" + request.checkoutId(), request.checkoutId());
+        return new Session(publicUrl.get() + "/checkout/simulated/" + request.checkoutId(), request.checkoutId());
     }
 
     @Override

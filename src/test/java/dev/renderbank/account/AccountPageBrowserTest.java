@@ -1,0 +1,113 @@
+package dev.renderbank.account;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A real browser (Debian's chromium) signs in, starts a generation and watches it finish live;
+ * screenshots land in target/screenshots for people to look at.
+ */
+@TestPropertySource(properties = {"renderbank.simulator.image-duration=3s", "renderbank.limits.cooldown.image=0"})
+class AccountPageBrowserTest extends IntegrationTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    dev.renderbank.identity.Users users;
+
+    @BeforeAll
+    static void launch() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void signInGenerateAndWatchItFinish() throws Exception {
+        var user = users.create(
+                "browser@test.local", "correct horse battery staple", dev.renderbank.identity.Role.USER, true);
+        ledger.grant(user.id(), 50, dev.renderbank.ledger.GrantSource.ADMIN, "browser-grant", null, "test");
+        Path shots = Files.createDirectories(Path.of("target/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            page.navigate("http://localhost:" + port + "/");
+            assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login$"));
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("login.png")));
+            page.fill("#username", "browser@test.local");
+            page.fill("#password", "wrong password!!");
+            page.click("button[type=submit]");
+            assertThat(page.locator(".error")).containsText("Wrong email or password");
+            page.fill("#username", "browser@test.local");
+            page.fill("#password", "correct horse battery staple");
+            page.click("button[type=submit]");
+            assertThat(page.locator(".stat .n").first()).hasText("50");
+
+            page.fill("#prompt", "a lighthouse at dusk");
+            page.click("#generate button[type=submit]");
+            assertThat(page.locator("#message")).containsText("5 credits held");
+            Locator row = page.locator("#jobs tr").first();
+            assertThat(row).containsText("nano-banana");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("account-running.png")));
+            assertThat(row)
+                    .containsText(
+                            "completed",
+                            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                                    .setTimeout(30_000));
+            assertThat(row.locator("a")).hasText("open");
+            assertThat(page.locator(".stat .n").first()).hasText("45");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("account-done.png")));
+        }
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(45, 0, 0));
+    }
+}
