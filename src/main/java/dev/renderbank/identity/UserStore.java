@@ -64,6 +64,13 @@ class UserStore {
         return id.orElseGet(() -> findByEmail(email).orElseThrow().id());
     }
 
+    boolean markEmailVerified(long userId) {
+        return jdbc.sql("update app_user set email_verified = true where id = :id and not email_verified")
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
     void updatePassword(long userId, String passwordHash) {
         jdbc.sql("update app_user set password_hash = :hash where id = :id")
                 .param("hash", passwordHash)

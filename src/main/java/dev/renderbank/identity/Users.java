@@ -3,6 +3,7 @@ package dev.renderbank.identity;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -15,10 +16,22 @@ public class Users {
 
     private final UserStore store;
     private final PasswordEncoder passwords;
+    private final ApplicationEventPublisher events;
 
-    Users(UserStore store, PasswordEncoder passwords) {
+    Users(UserStore store, PasswordEncoder passwords, ApplicationEventPublisher events) {
         this.store = store;
         this.passwords = passwords;
+        this.events = events;
+    }
+
+    /** Marks the address verified; the first time only, {@link EmailVerified} is published. */
+    @Transactional
+    public boolean markEmailVerified(long userId) {
+        boolean changed = store.markEmailVerified(userId);
+        if (changed) {
+            events.publishEvent(new EmailVerified(userId));
+        }
+        return changed;
     }
 
     public Optional<UserAccount> byEmail(String email) {

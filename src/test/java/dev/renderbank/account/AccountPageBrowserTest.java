@@ -106,7 +106,9 @@ class AccountPageBrowserTest extends IntegrationTest {
                                     .setTimeout(30_000));
             assertThat(row.locator("a")).hasText("open");
             assertThat(page.locator(".stat .n").first()).hasText("45");
-            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("account-done.png")).setFullPage(true));
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("account-done.png"))
+                    .setFullPage(true));
         }
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(45, 0, 0));
     }

@@ -31,6 +31,19 @@ class RewardsTest extends BillingIntegrationTest {
         assertThat(available(verified)).isEqualTo(15);
     }
 
+    @Autowired
+    dev.renderbank.identity.Users users;
+
+    @Test
+    void verifyingTheEmailGrantsTheSignupBonusOnce() {
+        UserAccount u = newUser(false);
+        assertThat(users.markEmailVerified(u.id())).isTrue();
+        assertThat(available(u)).isEqualTo(15);
+        assertThat(users.markEmailVerified(u.id())).isFalse();
+        assertThat(rewards.grantSignupBonus(u.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
+        assertThat(available(u)).isEqualTo(15);
+    }
+
     @Test
     void checkInIsOncePerDayAndTheSeventhDayInARowGivesFive() throws Exception {
         UserAccount u = newUser();
