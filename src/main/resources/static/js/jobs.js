@@ -48,7 +48,10 @@
     packs.className = '';
     packs.innerHTML = c.packs.map(p => '<button class="buy" data-product="' + esc(p.id) + '">' + esc(p.credits)
       + ' credits · ' + esc((p.priceMinor / 100).toFixed(2)) + ' ' + esc(p.currency) + '</button>').join(' ');
-    packs.querySelectorAll('.buy').forEach(b => b.addEventListener('click', () => {
+    document.getElementById('plans').innerHTML = 'Plans: ' + c.plans.map(p => '<button class="buy" data-product="' + esc(p.id)
+      + '">' + esc(p.id) + ' · ' + esc(p.credits) + '/month · ' + esc((p.priceMinor / 100).toFixed(2)) + ' ' + esc(p.currency)
+      + '/' + esc(p.interval) + '</button>').join(' ');
+    document.querySelectorAll('.buy').forEach(b => b.addEventListener('click', () => {
       fetch('/api/v1/checkout', {
         method: 'POST', headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf, 'Idempotency-Key': crypto.randomUUID() },
         body: JSON.stringify({ product: b.dataset.product })
@@ -57,6 +60,23 @@
       });
     }));
   });
+
+  function loadSubscriptions() {
+    fetch('/api/v1/subscriptions').then(r => r.json()).then(list => {
+      const box = document.getElementById('subscriptions');
+      if (!list.length) { box.innerHTML = ''; return; }
+      box.innerHTML = '<h3>Your subscriptions</h3><table><tbody>' + list.map(s => '<tr><td>' + esc(s.product) + '</td><td>'
+        + esc(s.status) + (s.endsAt ? ' · ends ' + esc(s.endsAt.slice(0, 10)) : '') + '</td><td>'
+        + (s.endsAt ? '' : '<button class="cancel" data-id="' + esc(s.id) + '">Cancel</button>') + '</td></tr>').join('')
+        + '</tbody></table>';
+      box.querySelectorAll('.cancel').forEach(b => b.addEventListener('click', () => {
+        if (!confirm('Cancel this subscription? Credits already granted stay yours.')) return;
+        fetch('/api/v1/subscriptions/' + encodeURIComponent(b.dataset.id) + '/cancel', { method: 'POST', headers: { [csrfHeader]: csrf } })
+          .then(loadSubscriptions);
+      }));
+    });
+  }
+  loadSubscriptions();
 
   fetch('/api/v1/generations?limit=20').then(r => r.json()).then(page => {
     rows.innerHTML = page.items.length ? '' : '<tr id="empty"><td colspan="6" class="muted">Nothing yet: start one above.</td></tr>';
