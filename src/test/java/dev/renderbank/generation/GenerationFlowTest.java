@@ -85,16 +85,7 @@ class GenerationFlowTest extends IntegrationTest {
     }
 
     private JsonNode awaitTerminal(TestUser u, String taskId) {
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    String s = api.get("/api/v1/generations/" + taskId, u.token())
-                            .json()
-                            .get("status")
-                            .asString();
-                    return s.equals("completed") || s.equals("failed");
-                });
-        return api.get("/api/v1/generations/" + taskId, u.token()).json();
+        return api.awaitTerminal(taskId, u.token());
     }
 
     private long entries(String jobId, String kind) {

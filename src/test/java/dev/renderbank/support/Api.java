@@ -52,6 +52,21 @@ public final class Api {
         return send(b, token);
     }
 
+    /** Waits until the job is completed or failed and returns its final status document. */
+    public JsonNode awaitTerminal(String taskId, String token) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    String s = get("/api/v1/generations/" + taskId, token)
+                            .json()
+                            .get("status")
+                            .asString();
+                    return s.equals("completed") || s.equals("failed");
+                });
+        return get("/api/v1/generations/" + taskId, token).json();
+    }
+
     public byte[] download(String path, String token) {
         try {
             HttpRequest.Builder b =
