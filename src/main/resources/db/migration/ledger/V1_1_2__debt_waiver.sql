@@ -1,0 +1,18 @@
+-- An operator forgiving (part of) a user's debt. The key makes the waiver idempotent; the row is
+-- the audit record (who, why, how much was asked and how much was actually owed and waived).
+create table debt_waiver (
+    id          bigserial primary key,
+    waiver_key  text        not null unique,
+    user_id     bigint      not null,
+    requested   bigint      not null check (requested > 0),
+    waived      bigint      not null check (waived >= 0 and waived <= requested),
+    actor       text        not null,
+    reason      text        not null,
+    created_at  timestamptz not null
+);
+create index debt_waiver_user_idx on debt_waiver (user_id);
+
+
+-- The credit trail of one hold, grant or clawback (operators asking "what happened to job X",
+-- and the invariant check matching holds to their entries without scanning all history).
+create index ledger_entry_ref_idx on ledger_entry (ref_key);
