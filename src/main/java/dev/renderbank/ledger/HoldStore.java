@@ -7,13 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Holds: reserve, capture, release, expire. Runs inside the caller's transaction. The common path
- * of each step is one statement (hold row, conditional account update and entry fused with
- * data-modifying CTEs), so the account row stays locked for one round trip plus the commit.
+ * Holds: reserve, capture, release, expire. The common path of each step is one statement (hold
+ * row, conditional account update and entry fused with data-modifying CTEs) that is atomic on its
+ * own, so outside a caller's transaction it runs in autocommit: one round trip, and the account
+ * row stays locked only for that statement and its commit.
  */
 @Repository
 class HoldStore {
@@ -39,8 +41,10 @@ class HoldStore {
                          where hold_key = :key and state = 'OPEN' and %s
                         returning hold_key, user_id, amount, state, reason, expires_at, created_at),
                     upd as (
+                        -- no condition here: the account's CHECK constraints refuse held < 0 and
+                        -- held > balance, and a refusal aborts the whole statement, hold row included
                         update credit_account a set held = a.held - h.amount, balance = a.balance - h.amount * :charge
-                          from h where a.user_id = h.user_id and a.held >= h.amount
+                          from h where a.user_id = h.user_id
                         returning a.user_id),
                     e as (
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
@@ -51,12 +55,34 @@ class HoldStore {
         }
     }
 
-    private static final String RESERVE = """
+    /**
+     * Reserve on its own (autocommit): the account update comes first and the hold insert has no
+     * ON CONFLICT, so a repeated key aborts the whole statement and nothing is written.
+     */
+    private static final String RESERVE_ALONE = """
+            with upd as (
+                update credit_account set held = held + :amount
+                 where user_id = :user and balance - held >= :amount and debt = 0
+                returning user_id),
+            h as (
+                insert into credit_hold (hold_key, user_id, amount, state, expires_at, created_at)
+                select :key, user_id, :amount, 'OPEN', :expires, :now from upd
+                returning user_id),
+            e as (
+                insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, created_at)
+                select user_id, 'HOLD', :amount, 0, :amount, 0, :key, :now from h)
+            select count(*) from h""";
+
+    /**
+     * Reserve inside a caller's transaction, where an error would poison the caller's work: the
+     * hold row claims the key first (a repeat is a quiet conflict), a refusal deletes it again.
+     */
+    private static final String RESERVE_IN_TRANSACTION = """
             with h as (
                 insert into credit_hold (hold_key, user_id, amount, state, expires_at, created_at)
                 select :key, a.user_id, :amount, 'OPEN', :expires, :now from credit_account a where a.user_id = :user
                 on conflict (hold_key) do nothing
-                returning id),
+                returning hold_key),
             upd as (
                 update credit_account a set held = a.held + :amount
                   from h where a.user_id = :user and a.balance - a.held >= :amount and a.debt = 0
@@ -74,9 +100,32 @@ class HoldStore {
         this.accounts = accounts;
     }
 
-    ReserveResult reserve(long userId, long amount, String key, Duration ttl, Instant now) {
+    /** One autocommit statement; must not run inside a transaction (a repeat raises and is caught). */
+    ReserveResult reserveAlone(long userId, long amount, String key, Duration ttl, Instant now) {
+        long held;
+        try {
+            held = jdbc.sql(RESERVE_ALONE)
+                    .param("key", key)
+                    .param("user", userId)
+                    .param("amount", amount)
+                    .param("expires", ts(now.plus(ttl)))
+                    .param("now", ts(now))
+                    .query(Long.class)
+                    .single();
+        } catch (DuplicateKeyException e) {
+            return repeated(key, userId, amount).orElseThrow(() -> e);
+        }
+        if (held == 1) {
+            return new ReserveResult.Reserved(
+                    new Hold(key, userId, amount, HoldState.OPEN, null, now.plus(ttl), now), false);
+        }
+        // Refused, or a repeat of a reservation the account could not afford again: the key decides.
+        return repeated(key, userId, amount).orElseGet(() -> insufficient(userId, amount));
+    }
+
+    ReserveResult reserveInTransaction(long userId, long amount, String key, Duration ttl, Instant now) {
         record Outcome(long inserted, long held) {}
-        Outcome o = jdbc.sql(RESERVE)
+        Outcome o = jdbc.sql(RESERVE_IN_TRANSACTION)
                 .param("key", key)
                 .param("user", userId)
                 .param("amount", amount)
@@ -98,15 +147,18 @@ class HoldStore {
                     "withdrawing refused hold " + key);
             return insufficient(userId, amount);
         }
-        Optional<Hold> existing = hold(key);
-        if (existing.isEmpty()) {
-            return insufficient(userId, amount); // no account: nothing to hold
-        }
-        Hold h = existing.get();
-        if (h.userId() != userId || h.amount() != amount) {
-            throw new IllegalArgumentException("hold key " + key + " was already used for a different user or amount");
-        }
-        return new ReserveResult.Reserved(h, true);
+        // A conflict (repeat), or no account to hold against.
+        return repeated(key, userId, amount).orElseGet(() -> insufficient(userId, amount));
+    }
+
+    private Optional<ReserveResult> repeated(String key, long userId, long amount) {
+        return hold(key).map(h -> {
+            if (h.userId() != userId || h.amount() != amount) {
+                throw new IllegalArgumentException(
+                        "hold key " + key + " was already used for a different user or amount");
+            }
+            return new ReserveResult.Reserved(h, true);
+        });
     }
 
     private ReserveResult insufficient(long userId, long amount) {

@@ -33,6 +33,12 @@ class InvariantCheck {
         if (orphanEntries > 0) {
             violations.add(orphanEntries + " ledger entries belong to no account");
         }
+        long orphanHolds = jdbc.sql("""
+                        select count(*) from credit_hold h
+                         where not exists (select 1 from credit_account a where a.user_id = h.user_id)""").query(Long.class).single();
+        if (orphanHolds > 0) {
+            violations.add(orphanHolds + " holds belong to no account");
+        }
         long orphanHoldEntries = jdbc.sql("""
                         select count(*) from ledger_entry e
                          where e.kind in ('HOLD', 'CAPTURE', 'RELEASE', 'EXPIRE')

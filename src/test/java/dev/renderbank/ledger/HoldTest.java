@@ -35,6 +35,48 @@ class HoldTest extends LedgerTestSupport {
     }
 
     @Test
+    void aRepeatIsRecognisedEvenWhenTheAccountCouldNotAffordItAgain() {
+        long user = fundedUser(50);
+        String key = key("job");
+        ledger.reserve(user, 40, key, TTL);
+
+        assertThat(ledger.reserve(user, 40, key, TTL))
+                .isInstanceOfSatisfying(
+                        ReserveResult.Reserved.class,
+                        r -> assertThat(r.repeated()).isTrue());
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(50, 40, 0));
+    }
+
+    @Test
+    void insideACallersTransactionHoldStepsJoinItAndRollBackWithIt() {
+        long user = fundedUser(100);
+        String kept = key("job");
+        String dropped = key("job");
+
+        tx.executeWithoutResult(status -> {
+            assertThat(ledger.reserve(user, 10, kept, TTL))
+                    .isInstanceOfSatisfying(
+                            ReserveResult.Reserved.class,
+                            r -> assertThat(r.repeated()).isFalse());
+            assertThat(ledger.reserve(user, 10, kept, TTL))
+                    .isInstanceOfSatisfying(
+                            ReserveResult.Reserved.class,
+                            r -> assertThat(r.repeated()).isTrue());
+            assertThat(ledger.reserve(user, 1000, key("job"), TTL))
+                    .isEqualTo(new ReserveResult.InsufficientCredits(1000, 90, 0));
+        });
+        tx.executeWithoutResult(status -> {
+            ledger.reserve(user, 20, dropped, TTL);
+            assertThat(ledger.capture(dropped)).isInstanceOf(SettleResult.Settled.class);
+            status.setRollbackOnly(); // the caller's step failed: the charge goes with it
+        });
+
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 10, 0));
+        assertThat(ledger.hold(dropped)).isEmpty();
+        assertThat(entries(dropped, "HOLD") + entries(dropped, "CAPTURE")).isZero();
+    }
+
+    @Test
     void reserveBeyondAvailableIsRefusedWithNeededAndAvailableAndWritesNothing() {
         long user = fundedUser(10);
         ledger.reserve(user, 3, key("job"), TTL);
