@@ -1,7 +1,6 @@
 package dev.renderbank.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,8 +107,19 @@ public final class LedgerBench {
         return total;
     }
 
-    private static void reset(HikariDataSource ds, String sql) throws IOException {
-        JdbcClient.create(ds).sql(sql).update();
+    /** Runs the reset script statement by statement (it ends with a CHECKPOINT, which needs autocommit). */
+    private static void reset(HikariDataSource ds, String sql) {
+        JdbcClient jdbc = JdbcClient.create(ds);
+        for (String statement : sql.split(";\\s*\\n")) {
+            String code = statement
+                    .lines()
+                    .filter(line -> !line.trim().startsWith("--"))
+                    .reduce("", (a, b) -> a + "\n" + b)
+                    .trim();
+            if (!code.isEmpty()) {
+                jdbc.sql(code).update();
+            }
+        }
     }
 
     private static HikariDataSource dataSource(String url, int size) {
