@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -13,6 +14,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * conditional SQL whose row counts are checked, writes an immutable entry, and is idempotent by
  * its key (a repeat returns the first outcome). Bad input is rejected with {@link
  * IllegalArgumentException} before anything is written.
+ *
+ * <p>Called inside a transaction, every operation joins it. Hold steps (reserve, capture, release,
+ * expire) called on their own are each a single atomic statement run in autocommit, which halves
+ * their round trips on the hottest path of the product.
  */
 @Service
 public class Ledger {
@@ -22,12 +27,29 @@ public class Ledger {
 
     static final Duration MAX_TTL = Duration.ofDays(30);
 
+    private static final int EXPIRY_BATCH = 200;
+
     private final LedgerStore store;
+    private final HoldStore holds;
+    private final GrantStore grants;
+    private final DebtWaiverStore waivers;
+    private final InvariantCheck invariants;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    Ledger(LedgerStore store, TransactionTemplate tx, Clock clock) {
+    Ledger(
+            LedgerStore store,
+            HoldStore holds,
+            GrantStore grants,
+            DebtWaiverStore waivers,
+            InvariantCheck invariants,
+            TransactionTemplate tx,
+            Clock clock) {
         this.store = store;
+        this.holds = holds;
+        this.grants = grants;
+        this.waivers = waivers;
+        this.invariants = invariants;
         this.tx = tx;
         this.clock = clock;
     }
@@ -35,40 +57,47 @@ public class Ledger {
     /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
     public GrantResult grant(
             long userId, long amount, GrantSource source, String key, String reference, String reason) {
+        return grant(userId, amount, source, key, reference, reason, null);
+    }
+
+    /** As {@link #grant(long, long, GrantSource, String, String, String)}, recording who granted it. */
+    public GrantResult grant(
+            long userId, long amount, GrantSource source, String key, String reference, String reason, String actor) {
+        checkUser(userId);
         checkAmount(amount);
         checkKey(key);
         if (source == null) {
             throw new IllegalArgumentException("source is required");
         }
-        return tx.execute(status -> store.grant(userId, amount, source, key, reference, reason, now()));
+        return tx.execute(status -> grants.grant(userId, amount, source, key, reference, reason, actor, now()));
     }
 
     /** Holds {@code amount} of the user's available credits under {@code key} until {@code ttl} passes. */
     public ReserveResult reserve(long userId, long amount, String key, Duration ttl) {
+        checkUser(userId);
         checkAmount(amount);
         checkKey(key);
         if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("ttl must be positive and at most " + MAX_TTL.toDays() + " days");
         }
-        return tx.execute(status -> {
-            ReserveResult result = store.reserve(userId, amount, key, ttl, now());
-            if (result instanceof ReserveResult.InsufficientCredits) {
-                status.setRollbackOnly(); // the hold row just inserted must not survive
-            }
-            return result;
-        });
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Joins the caller's transaction. A refusal or repeat writes nothing and raises nothing,
+            // so the caller may still commit its other work.
+            return holds.reserveInTransaction(userId, amount, key, ttl, now());
+        }
+        return holds.reserveAlone(userId, amount, key, ttl, now());
     }
 
     /** Charges a held amount: balance and held both drop by it. Refused if released or expired. */
     public SettleResult capture(String key) {
         checkKey(key);
-        return tx.execute(status -> store.capture(key, now()));
+        return holds.settle(key, HoldStore.Settlement.CAPTURE, null, now());
     }
 
     /** Gives held credits back. Refused if already captured. */
     public SettleResult release(String key, String reason) {
         checkKey(key);
-        return tx.execute(status -> store.settleOpen(key, HoldState.RELEASED, reason, now(), false));
+        return holds.settle(key, HoldStore.Settlement.RELEASE, reason, now());
     }
 
     /**
@@ -79,7 +108,21 @@ public class Ledger {
         checkAmount(amount);
         checkKey(grantKey);
         checkKey(key);
-        return tx.execute(status -> store.clawback(grantKey, amount, key, reason, now()));
+        return tx.execute(status -> grants.clawback(grantKey, amount, key, reason, now()));
+    }
+
+    /**
+     * An operator forgives up to {@code amount} of the user's debt (never more than is owed). The
+     * waiver is recorded with its actor and reason even when nothing was owed; a repeat of {@code
+     * key} returns the first outcome.
+     */
+    public DebtWaived waiveDebt(long userId, long amount, String key, String actor, String reason) {
+        checkUser(userId);
+        checkAmount(amount);
+        checkKey(key);
+        checkText("actor", actor);
+        checkText("reason", reason);
+        return tx.execute(status -> waivers.waive(userId, amount, key, actor, reason, now()));
     }
 
     /** Releases, as EXPIRED, every open hold whose deadline is at or before {@code now}. */
@@ -87,15 +130,16 @@ public class Ledger {
         int expired = 0;
         List<String> due;
         do {
-            due = store.openHoldsDue(now, 200);
+            due = holds.openHoldsDue(now, EXPIRY_BATCH);
             for (String key : due) {
+                // One transaction per hold: a slow sweep never keeps many accounts locked.
                 SettleResult r = tx.execute(
-                        status -> store.settleOpen(key, HoldState.EXPIRED, "hold deadline passed", now, true));
+                        status -> holds.settle(key, HoldStore.Settlement.EXPIRE, "hold deadline passed", now));
                 if (r instanceof SettleResult.Settled s && !s.repeated()) {
                     expired++;
                 }
             }
-        } while (due.size() == 200);
+        } while (due.size() == EXPIRY_BATCH);
         return expired;
     }
 
@@ -104,7 +148,7 @@ public class Ledger {
     }
 
     public Optional<Hold> hold(String key) {
-        return store.hold(key);
+        return holds.hold(key);
     }
 
     public HistoryPage history(long userId, String cursor, int limit) {
@@ -135,7 +179,7 @@ public class Ledger {
      * overdrawn. Used by tests and by reconciliation.
      */
     public InvariantReport checkInvariants() {
-        return tx.execute(status -> store.checkInvariants());
+        return invariants.run();
     }
 
     private Instant now() {
@@ -151,6 +195,18 @@ public class Ledger {
     private static void checkKey(String key) {
         if (key == null || key.isBlank() || key.length() > 200) {
             throw new IllegalArgumentException("key must be 1 to 200 characters");
+        }
+    }
+
+    private static void checkUser(long userId) {
+        if (userId <= 0) {
+            throw new IllegalArgumentException("user id must be positive, was " + userId);
+        }
+    }
+
+    private static void checkText(String name, String value) {
+        if (value == null || value.isBlank() || value.length() > 1000) {
+            throw new IllegalArgumentException(name + " must be 1 to 1000 characters");
         }
     }
 }

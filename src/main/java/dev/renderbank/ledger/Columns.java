@@ -1,0 +1,40 @@
+package dev.renderbank.ledger;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Conversions and row-count checks shared by the ledger's SQL classes. */
+final class Columns {
+
+    private Columns() {}
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Hold hold(ResultSet rs, int rowNum) throws SQLException {
+        return new Hold(
+                rs.getString("hold_key"),
+                rs.getLong("user_id"),
+                rs.getLong("amount"),
+                HoldState.valueOf(rs.getString("state")),
+                rs.getString("reason"),
+                instant(rs, "expires_at"),
+                instant(rs, "created_at"));
+    }
+
+    static void expectOne(int rows, String what) {
+        if (rows != 1) {
+            // Not an expected outcome: the books would no longer balance, so the transaction must roll back.
+            throw new IllegalStateException(what + " changed " + rows + " rows, expected 1");
+        }
+    }
+}

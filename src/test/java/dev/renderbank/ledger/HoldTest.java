@@ -1,0 +1,280 @@
+package dev.renderbank.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class HoldTest extends LedgerTestSupport {
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void reserveHoldsCreditsAndARepeatReturnsTheSameHold() {
+        long user = fundedUser(100);
+        String key = key("job");
+
+        ReserveResult first = ledger.reserve(user, 30, key, TTL);
+        ReserveResult again = ledger.reserve(user, 30, key, TTL);
+
+        assertThat(first).isInstanceOfSatisfying(ReserveResult.Reserved.class, r -> {
+            assertThat(r.repeated()).isFalse();
+            assertThat(r.hold().state()).isEqualTo(HoldState.OPEN);
+            assertThat(r.hold().amount()).isEqualTo(30);
+        });
+        assertThat(again).isInstanceOfSatisfying(ReserveResult.Reserved.class, r -> {
+            assertThat(r.repeated()).isTrue();
+            assertThat(r.hold().key()).isEqualTo(key);
+        });
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 30, 0));
+        assertThat(entries(key, "HOLD")).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatIsRecognisedEvenWhenTheAccountCouldNotAffordItAgain() {
+        long user = fundedUser(50);
+        String key = key("job");
+        ledger.reserve(user, 40, key, TTL);
+
+        assertThat(ledger.reserve(user, 40, key, TTL))
+                .isInstanceOfSatisfying(
+                        ReserveResult.Reserved.class,
+                        r -> assertThat(r.repeated()).isTrue());
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(50, 40, 0));
+    }
+
+    @Test
+    void insideACallersTransactionHoldStepsJoinItAndRollBackWithIt() {
+        long user = fundedUser(100);
+        String kept = key("job");
+        String dropped = key("job");
+
+        tx.executeWithoutResult(status -> {
+            assertThat(ledger.reserve(user, 10, kept, TTL))
+                    .isInstanceOfSatisfying(
+                            ReserveResult.Reserved.class,
+                            r -> assertThat(r.repeated()).isFalse());
+            assertThat(ledger.reserve(user, 10, kept, TTL))
+                    .isInstanceOfSatisfying(
+                            ReserveResult.Reserved.class,
+                            r -> assertThat(r.repeated()).isTrue());
+            assertThat(ledger.reserve(user, 1000, key("job"), TTL))
+                    .isEqualTo(new ReserveResult.InsufficientCredits(1000, 90, 0));
+        });
+        tx.executeWithoutResult(status -> {
+            ledger.reserve(user, 20, dropped, TTL);
+            assertThat(ledger.capture(dropped)).isInstanceOf(SettleResult.Settled.class);
+            status.setRollbackOnly(); // the caller's step failed: the charge goes with it
+        });
+
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 10, 0));
+        assertThat(ledger.hold(dropped)).isEmpty();
+        assertThat(entries(dropped, "HOLD") + entries(dropped, "CAPTURE")).isZero();
+    }
+
+    @Test
+    void reserveBeyondAvailableIsRefusedWithNeededAndAvailableAndWritesNothing() {
+        long user = fundedUser(10);
+        ledger.reserve(user, 3, key("job"), TTL);
+        String key = key("job");
+        String before = tableCounts();
+
+        ReserveResult result = ledger.reserve(user, 8, key, TTL);
+
+        assertThat(result).isEqualTo(new ReserveResult.InsufficientCredits(8, 7, 0));
+        assertThat(tableCounts()).isEqualTo(before);
+        assertThat(ledger.hold(key)).isEmpty();
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(10, 3, 0));
+    }
+
+    @Test
+    void aRefusedKeyIsEvaluatedAfreshOnRetry() {
+        long user = fundedUser(5);
+        String key = key("job");
+        assertThat(ledger.reserve(user, 8, key, TTL)).isInstanceOf(ReserveResult.InsufficientCredits.class);
+
+        ledger.grant(user, 5, GrantSource.REWARD, key("reward"), null, "check-in");
+
+        assertThat(ledger.reserve(user, 8, key, TTL))
+                .isInstanceOfSatisfying(
+                        ReserveResult.Reserved.class,
+                        r -> assertThat(r.repeated()).isFalse());
+    }
+
+    @Test
+    void reserveForAUserWithoutAccountIsRefusedAndCreatesNoAccount() {
+        long user = newUser();
+        String before = tableCounts();
+
+        assertThat(ledger.reserve(user, 1, key("job"), TTL)).isEqualTo(new ReserveResult.InsufficientCredits(1, 0, 0));
+        assertThat(tableCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void aRefusalInsideACallersTransactionLeavesTheRestOfItToCommit() {
+        long user = fundedUser(5);
+        String grantKey = key("reward");
+
+        tx.executeWithoutResult(status -> {
+            assertThat(ledger.reserve(user, 50, key("job"), TTL)).isInstanceOf(ReserveResult.InsufficientCredits.class);
+            ledger.grant(user, 7, GrantSource.REWARD, grantKey, null, "same transaction");
+        });
+
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(12, 0, 0));
+    }
+
+    @Test
+    void aHoldKeyReusedForAnotherAmountOrUserIsABugAndWritesNothing() {
+        long user = fundedUser(100);
+        long other = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 10, key, TTL);
+        String before = tableCounts();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> ledger.reserve(user, 11, key, TTL));
+        assertThatIllegalArgumentException().isThrownBy(() -> ledger.reserve(other, 10, key, TTL));
+        assertThat(tableCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void captureChargesOnceAndARepeatSaysSo() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, TTL);
+
+        SettleResult first = ledger.capture(key);
+        SettleResult again = ledger.capture(key);
+
+        assertThat(first).isInstanceOfSatisfying(SettleResult.Settled.class, s -> {
+            assertThat(s.repeated()).isFalse();
+            assertThat(s.hold().state()).isEqualTo(HoldState.CAPTURED);
+        });
+        assertThat(again)
+                .isInstanceOfSatisfying(
+                        SettleResult.Settled.class,
+                        s -> assertThat(s.repeated()).isTrue());
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(70, 0, 0));
+        assertThat(entries(key, "CAPTURE")).isEqualTo(1);
+        assertThat(ledger.reserve(user, 30, key, TTL)).isInstanceOfSatisfying(ReserveResult.Reserved.class, r -> {
+            assertThat(r.repeated()).isTrue();
+            assertThat(r.hold().state()).isEqualTo(HoldState.CAPTURED);
+        });
+    }
+
+    @Test
+    void releaseAfterCaptureIsRefused() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, TTL);
+        ledger.capture(key);
+
+        assertThat(ledger.release(key, "provider failed"))
+                .isInstanceOfSatisfying(
+                        SettleResult.Refused.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.CAPTURED));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(70, 0, 0));
+        assertThat(entries(key, "RELEASE")).isZero();
+    }
+
+    @Test
+    void releaseGivesTheCreditsBackOnceAndCaptureAfterwardsIsRefused() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, TTL);
+
+        SettleResult first = ledger.release(key, "provider failed");
+        SettleResult again = ledger.release(key, "provider failed");
+        SettleResult capture = ledger.capture(key);
+
+        assertThat(first).isInstanceOfSatisfying(SettleResult.Settled.class, s -> {
+            assertThat(s.repeated()).isFalse();
+            assertThat(s.hold().state()).isEqualTo(HoldState.RELEASED);
+            assertThat(s.hold().reason()).isEqualTo("provider failed");
+        });
+        assertThat(again)
+                .isInstanceOfSatisfying(
+                        SettleResult.Settled.class,
+                        s -> assertThat(s.repeated()).isTrue());
+        assertThat(capture)
+                .isInstanceOfSatisfying(
+                        SettleResult.Refused.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.RELEASED));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(key, "RELEASE")).isEqualTo(1);
+        assertThat(entries(key, "CAPTURE")).isZero();
+    }
+
+    @Test
+    void settlingAnUnknownKeyIsNotFoundAndWritesNothing() {
+        String before = tableCounts();
+
+        assertThat(ledger.capture("no-such-hold")).isEqualTo(new SettleResult.NotFound("no-such-hold"));
+        assertThat(ledger.release("no-such-hold", "x")).isEqualTo(new SettleResult.NotFound("no-such-hold"));
+        assertThat(tableCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void captureOfAHoldPastItsDeadlineIsRefusedAndExpiresIt() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(2));
+
+        SettleResult result = ledger.capture(key);
+
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        SettleResult.Refused.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.EXPIRED));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(key, "EXPIRE")).isEqualTo(1);
+        assertThat(ledger.capture(key)).isInstanceOf(SettleResult.Refused.class);
+    }
+
+    @Test
+    void expireDueReleasesOnlyHoldsPastTheirDeadline() {
+        long user = fundedUser(100);
+        String soon = key("job");
+        String later = key("job");
+        ledger.reserve(user, 10, soon, Duration.ofMinutes(1));
+        ledger.reserve(user, 20, later, Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(5));
+
+        int expired = ledger.expireDue(clock.instant());
+
+        assertThat(expired).isGreaterThanOrEqualTo(1);
+        assertThat(ledger.hold(soon)).get().extracting(Hold::state).isEqualTo(HoldState.EXPIRED);
+        assertThat(ledger.hold(later)).get().extracting(Hold::state).isEqualTo(HoldState.OPEN);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 20, 0));
+        assertThat(ledger.release(soon, "late cancel"))
+                .isInstanceOfSatisfying(
+                        SettleResult.Settled.class,
+                        s -> assertThat(s.repeated()).isTrue());
+        assertThat(ledger.capture(soon)).isInstanceOf(SettleResult.Refused.class);
+
+        assertThat(ledger.expireDue(clock.instant())).isZero();
+        assertThat(entries(soon, "EXPIRE")).isEqualTo(1);
+        assertThat(ledger.capture(later)).isInstanceOf(SettleResult.Settled.class);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(80, 0, 0));
+    }
+
+    @Test
+    void operatorsSeeOpenAndOverdueHolds() {
+        long user = fundedUser(100);
+        HoldsSummary before = ledger.holdsSummary();
+        ledger.reserve(user, 10, key("job"), Duration.ofMinutes(1));
+        ledger.reserve(user, 20, key("job"), Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(5));
+
+        HoldsSummary after = ledger.holdsSummary();
+
+        assertThat(after.openHolds() - before.openHolds()).isEqualTo(2);
+        assertThat(after.heldCredits() - before.heldCredits()).isEqualTo(30);
+        assertThat(after.expiredButOpen() - before.expiredButOpen()).isGreaterThanOrEqualTo(1);
+        ledger.expireDue(clock.instant());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.renderbank.ledger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Benchmark harness, not a test (bench/ledger/run.sh runs it): reserve+capture pairs per second
+ * through the real {@link Ledger} on a PostgreSQL server, with the same pool, transaction manager
+ * and SQL as the application.
+ *
+ * <p>Arguments: {@code migrate JDBC_URL} applies the Flyway schema; {@code run JDBC_URL RESET_SQL
+ * ACCOUNTS CLIENTS SECONDS WARMUP_SECONDS} resets the tables, warms up, resets again, measures and
+ * prints {@code RESULT pairs_per_second=N pairs=N seconds=N invariants=ok|...}.
+ */
+public final class LedgerBench {
+
+    private static final long PRICE = 5;
+
+    private LedgerBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String url = args[1];
+        if (args[0].equals("migrate")) {
+            try (HikariDataSource ds = dataSource(url, 2)) {
+                Flyway.configure()
+                        .dataSource(ds)
+                        .locations("classpath:db/migration")
+                        .load()
+                        .migrate();
+            }
+            return;
+        }
+        String resetSql = Files.readString(Path.of(args[2]));
+        int accounts = Integer.parseInt(args[3]);
+        int clients = Integer.parseInt(args[4]);
+        Duration measured = Duration.ofSeconds(Long.parseLong(args[5]));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(args[6]));
+        try (HikariDataSource ds = dataSource(url, clients)) {
+            JdbcClient jdbc = JdbcClient.create(ds);
+            LedgerStore store = new LedgerStore(jdbc);
+            Ledger ledger = new Ledger(
+                    store,
+                    new HoldStore(jdbc, store),
+                    new GrantStore(jdbc, store),
+                    new DebtWaiverStore(jdbc),
+                    new InvariantCheck(jdbc),
+                    new TransactionTemplate(new DataSourceTransactionManager(ds)),
+                    Clock.systemUTC());
+            reset(ds, resetSql);
+            pairs(ledger, accounts, clients, warmup, "warm");
+            reset(ds, resetSql);
+            long pairs = pairs(ledger, accounts, clients, measured, "run");
+            InvariantReport report = ledger.checkInvariants();
+            System.out.printf(
+                    "RESULT pairs_per_second=%.0f pairs=%d seconds=%d invariants=%s%n",
+                    pairs / (double) measured.toSeconds(),
+                    pairs,
+                    measured.toSeconds(),
+                    report.holds() ? "ok" : report.violations());
+        }
+    }
+
+    private static long pairs(Ledger ledger, int accounts, int clients, Duration duration, String tag)
+            throws Exception {
+        long deadline = System.nanoTime() + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<Long>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String prefix = tag + "-" + c + "-" + System.nanoTime() + "-";
+            done.add(pool.submit(() -> {
+                long n = 0;
+                while (System.nanoTime() < deadline) {
+                    long user = 1 + ThreadLocalRandom.current().nextInt(accounts);
+                    String key = prefix + n;
+                    if (!(ledger.reserve(user, PRICE, key, Duration.ofMinutes(10)) instanceof ReserveResult.Reserved r
+                            && !r.repeated())) {
+                        throw new IllegalStateException("reserve refused: " + key);
+                    }
+                    if (!(ledger.capture(key) instanceof SettleResult.Settled s && !s.repeated())) {
+                        throw new IllegalStateException("capture refused: " + key);
+                    }
+                    n++;
+                }
+                return n;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> f : done) {
+            total += f.get();
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        return total;
+    }
+
+    /** Runs the reset script statement by statement (it ends with a CHECKPOINT, which needs autocommit). */
+    private static void reset(HikariDataSource ds, String sql) {
+        JdbcClient jdbc = JdbcClient.create(ds);
+        for (String statement : sql.split(";\\s*\\n")) {
+            String code = statement
+                    .lines()
+                    .filter(line -> !line.trim().startsWith("--"))
+                    .reduce("", (a, b) -> a + "\n" + b)
+                    .trim();
+            if (!code.isEmpty()) {
+                jdbc.sql(code).update();
+            }
+        }
+    }
+
+    private static HikariDataSource dataSource(String url, int size) {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setJdbcUrl(url);
+        ds.setMaximumPoolSize(size);
+        ds.setMinimumIdle(size);
+        ds.setPoolName("ledger-bench");
+        return ds;
+    }
+}
