@@ -47,6 +47,14 @@ class InvariantCheck {
         if (orphanHoldEntries > 0) {
             violations.add(orphanHoldEntries + " hold entries belong to no hold");
         }
+        long orphanGrants = jdbc.sql("""
+                        select (select count(*) from credit_grant g
+                                 where not exists (select 1 from credit_account a where a.user_id = g.user_id))
+                             + (select count(*) from credit_clawback c
+                                 where not exists (select 1 from credit_grant g where g.id = c.grant_id))""").query(Long.class).single();
+        if (orphanGrants > 0) {
+            violations.add(orphanGrants + " grants or clawbacks belong to no account or grant");
+        }
         long accounts = jdbc.sql("select count(*) from credit_account")
                 .query(Long.class)
                 .single();
