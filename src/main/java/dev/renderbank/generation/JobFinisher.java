@@ -2,6 +2,7 @@ package dev.renderbank.generation;
 
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.SettleResult;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -26,12 +27,36 @@ class JobFinisher {
     private final Clock clock;
     private final JobEvents events;
 
-    JobFinisher(JobStore store, Ledger ledger, TransactionTemplate tx, Clock clock, JobEvents events) {
+    private final MeterRegistry meters;
+
+    JobFinisher(
+            JobStore store,
+            Ledger ledger,
+            TransactionTemplate tx,
+            Clock clock,
+            JobEvents events,
+            MeterRegistry meters) {
         this.store = store;
         this.ledger = ledger;
         this.tx = tx;
         this.clock = clock;
         this.events = events;
+        this.meters = meters;
+    }
+
+    /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
+    private void count(Job job, String outcome, String reason) {
+        meters.counter(
+                        "renderbank.jobs.finished",
+                        "type",
+                        job.type().label(),
+                        "model",
+                        job.model(),
+                        "outcome",
+                        outcome,
+                        "reason",
+                        reason)
+                .increment();
     }
 
     /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
@@ -53,6 +78,7 @@ class JobFinisher {
         });
         if (Boolean.TRUE.equals(won)) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
+            count(job, "failed", code);
             events.changed(job.id());
         }
         return Boolean.TRUE.equals(won);
@@ -91,8 +117,10 @@ class JobFinisher {
         });
         if (result == Completion.CHARGED) {
             log.info("job {} succeeded; {} credits charged", job.id(), job.price());
+            count(job, "succeeded", "none");
         } else if (result == Completion.LATE_FREE) {
             log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
+            count(job, "late_delivery", "free_of_charge");
         }
         if (result != Completion.DUPLICATE) {
             events.changed(job.id());

@@ -290,6 +290,12 @@ class JobStore {
 
     record AssetRow(String id, long userId, String storageKey, String contentType, long size) {}
 
+    int forgetIdempotencyKeys(Instant before) {
+        return jdbc.sql("delete from idempotency_record where created_at < :before")
+                .param("before", ts(before))
+                .update();
+    }
+
     List<String> liveJobsPastDeadline(Instant now, int limit) {
         return jdbc.sql("select id from generation_job where state in " + LIVE
                         + " and deadline_at <= :now order by deadline_at limit :limit")

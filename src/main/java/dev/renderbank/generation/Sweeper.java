@@ -44,6 +44,7 @@ class Sweeper {
             }
         } while (due.size() == 100);
         int expired = ledger.expireDue(now);
+        store.forgetIdempotencyKeys(now.minus(java.time.Duration.ofHours(24)));
         if (failed > 0 || expired > 0) {
             log.info("sweeper: {} jobs past deadline failed, {} holds expired", failed, expired);
         }

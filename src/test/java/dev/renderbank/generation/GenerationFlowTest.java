@@ -69,6 +69,9 @@ class GenerationFlowTest extends IntegrationTest {
     @Autowired
     Generations generations;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     Api api;
 
     @BeforeEach
@@ -215,6 +218,18 @@ class GenerationFlowTest extends IntegrationTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(taskId, "RELEASE")).isEqualTo(1);
         assertThat(entries(taskId, "CAPTURE")).isZero();
+        assertThat(meters.counter(
+                                "renderbank.jobs.finished",
+                                "type",
+                                "image",
+                                "model",
+                                "nano-banana",
+                                "outcome",
+                                "failed",
+                                "reason",
+                                "provider_generation_failed")
+                        .count())
+                .isGreaterThanOrEqualTo(1);
     }
 
     @Test
