@@ -55,7 +55,9 @@ class StartupTest extends IntegrationTest {
     void healthIsPublicAndMetricsAreForAdmins() throws Exception {
         assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus", DEMO_TOKEN).statusCode()).isEqualTo(403);
-        assertThat(get("/actuator/prometheus", ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get("/actuator/prometheus", ADMIN_TOKEN);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("renderbank_credits_held").contains("renderbank_provider_available");
     }
 
     @Test
