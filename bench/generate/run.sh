@@ -25,7 +25,8 @@
 #
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,200,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
-# BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000).
+# BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
+# BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -87,12 +88,15 @@ else
   say "starting a throwaway PostgreSQL on port $PG_PORT"
   JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
   PG_STARTED=1
+  export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT/data/postmaster.pid")
 fi
 export BENCH_JDBC_URL=$JDBC_URL
 
 if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
 say "starting the app on port $APP_PORT (heap $APP_HEAP)"
-DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" -jar target/renderbank.jar \
+JFR=()
+if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true"); fi
+DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar target/renderbank.jar \
   --server.port="$APP_PORT" \
   --renderbank.data-dir="$OUT/data" \
   --renderbank.demo.enabled=false \

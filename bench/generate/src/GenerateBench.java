@@ -171,8 +171,11 @@ public final class GenerateBench {
         List<Integer> passing = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
-                long drained = drain(drainMax);
+                Cpu before = Cpu.now(pid);
                 Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
+                // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
+                long drained = drain(drainMax);
+                Cpu used = Cpu.now(pid).minus(before);
                 String k = "accept." + kind.name().toLowerCase() + "." + rate;
                 result(k + ".requests", s.n);
                 result(k + ".ok", s.ok);
@@ -184,7 +187,13 @@ public final class GenerateBench {
                 result(k + ".max_ms", ms(s.max));
                 result(k + ".achieved_rps", String.format("%.0f", s.achieved));
                 result(k + ".send_lag_max_ms", ms(s.sendLagMax));
-                result(k + ".drain_before_ms", drained);
+                result(k + ".drain_after_ms", drained);
+                result(k + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs / s.n));
+                result(k + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs / s.n));
+                result(k + ".cpu_ms_per_request.loadgen", String.format("%.2f", used.selfMs / s.n));
+                log("    CPU per request: app %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms (backlog drained %d ms"
+                                + " after the step)",
+                        used.appMs / s.n, used.pgMs / s.n, used.selfMs / s.n, drained);
                 Map<String, Long> states = states();
                 result(k + ".states_after", states);
                 result(k + ".rss_mb_after", rssMb(pid));
@@ -298,6 +307,7 @@ public final class GenerateBench {
         long startNanos = System.nanoTime() + 50_000_000L;
         long startWallMicros = System.currentTimeMillis() * 1000 + 50_000;
         log("callbacks: %d (+%d warm-up) at %d/s", measured, warmup, rate);
+        Cpu cpuBefore = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0")));
         for (int i = 0; i < total; i++) {
             String[] job = jobs.get(i);
             String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + job[2]
@@ -319,6 +329,9 @@ public final class GenerateBench {
             });
         }
         done.await(60, TimeUnit.SECONDS);
+        Cpu cpu = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0"))).minus(cpuBefore);
+        result("callback.cpu_ms_per_callback.app", String.format("%.2f", cpu.appMs / total));
+        result("callback.cpu_ms_per_callback.postgres", String.format("%.2f", cpu.pgMs / total));
         // Confirm in SQL: every job has exactly one CAPTURE entry, and when it was written.
         List<String> ids = jobs.stream().map(j -> j[0]).toList();
         Map<String, long[]> captures = new ConcurrentHashMap<>();
@@ -439,9 +452,9 @@ public final class GenerateBench {
         md.append("Accept latency, open loop (latency from the intended send time), ")
                 .append(r.getOrDefault("bench.step_seconds", "?"))
                 .append(" s per step, requests spread over 1,000 users:\n\n");
-        md.append("| rate (req/s) | POST generate-image p50 / p99 / max (ms) | achieved | errors "
-                + "| GET /credits p50 / p99 / max (ms) | achieved | errors |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| rate (req/s) | POST generate-image p50 / p99 / max (ms) | achieved | errors | CPU ms/req app + PG "
+                + "| GET /credits p50 / p99 / max (ms) | achieved | errors | CPU ms/req app + PG |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
             String p = "accept.post." + rate.trim();
             String g = "accept.get." + rate.trim();
@@ -449,9 +462,13 @@ public final class GenerateBench {
                     .append(r.get(p + ".p50_ms")).append(" / ").append(r.get(p + ".p99_ms")).append(" / ")
                     .append(r.get(p + ".max_ms")).append(" | ").append(r.get(p + ".achieved_rps")).append("/s | ")
                     .append(r.get(p + ".errors")).append(" | ")
+                    .append(r.get(p + ".cpu_ms_per_request.app")).append(" + ")
+                    .append(r.get(p + ".cpu_ms_per_request.postgres")).append(" | ")
                     .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
                     .append(r.get(g + ".max_ms")).append(" | ").append(r.get(g + ".achieved_rps")).append("/s | ")
-                    .append(r.get(g + ".errors")).append(" |\n");
+                    .append(r.get(g + ".errors")).append(" | ")
+                    .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
+                    .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
         }
         md.append("\nIn flight: ").append(r.getOrDefault("inflight.states", "?"))
                 .append("; RSS idle after start ").append(r.getOrDefault("app.idle.rss_mb", "?"))
@@ -618,6 +635,44 @@ public final class GenerateBench {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** CPU time used so far by the app, the PostgreSQL server ($BENCH_PG_PID and children) and this process. */
+    record Cpu(double appMs, double pgMs, double selfMs) {
+
+        static Cpu now(long appPid) {
+            long pgPid = Long.parseLong(env("BENCH_PG_PID", "0"));
+            double pg = 0;
+            if (pgPid > 0) {
+                pg = ticks(pgPid, true);
+                pg += ProcessHandle.of(pgPid).stream()
+                        .flatMap(ProcessHandle::children)
+                        .mapToDouble(ch -> ticks(ch.pid(), false))
+                        .sum();
+            }
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return new Cpu(ticks(appPid, false), pg, os.getProcessCpuTime() / 1e6);
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs);
+        }
+
+        /** utime+stime (plus waited-for children's) in ms; 0 when the process is gone. */
+        static double ticks(long pid, boolean withChildren) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                if (withChildren) {
+                    t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                }
+                return t * 10.0; // USER_HZ is 100 on Linux
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
 
     static long pct(long[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
