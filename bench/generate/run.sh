@@ -24,7 +24,7 @@
 # Raw output: bench/generate/out/ (gitignored): results.txt, latency-*.tsv, callbacks.tsv, app.log, ...
 #
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
-# BENCH_RATES (100,200,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
+# BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
 set -euo pipefail
@@ -35,7 +35,7 @@ APP_PORT=${APP_PORT:-18471}
 PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
 PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/../shared/tools/pg-throwaway}
-export BENCH_RATES=${BENCH_RATES:-100,200,400,700,1000}
+export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
 export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
 
 APP_PID=

@@ -154,13 +154,14 @@ public final class GenerateBench {
         int seconds = Integer.parseInt(env("BENCH_STEP_SECONDS", "15"));
         int warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "10"));
         int warmupRate = Integer.parseInt(env("BENCH_WARMUP_RATE", "200"));
-        int drainMax = Integer.parseInt(env("BENCH_DRAIN_MAX_SECONDS", "45"));
-        int[] rates = Arrays.stream(env("BENCH_RATES", "100,200,400,700,1000").split(","))
+        int drainMax = Integer.parseInt(env("BENCH_DRAIN_MAX_SECONDS", "30"));
+        int[] rates = Arrays.stream(env("BENCH_RATES", "100,150,200,300,400,700,1000").split(","))
                 .mapToInt(s -> Integer.parseInt(s.trim()))
                 .toArray();
         result("app.idle.rss_mb", rssMb(pid));
-        result("bench.rates", env("BENCH_RATES", "100,200,400,700,1000").replace(" ", ""));
+        result("bench.rates", env("BENCH_RATES", "100,150,200,300,400,700,1000").replace(" ", ""));
         result("bench.step_seconds", seconds);
+        result("bench.drain_max_seconds", drainMax);
         result("accept.top_rate", rates[rates.length - 1]);
 
         log("warm-up: GET and POST at %d/s for %d s each", warmupRate, warmupSeconds);
@@ -427,6 +428,7 @@ public final class GenerateBench {
                 .append(r.getOrDefault("run.seconds", "?")).append(" s.\n\n");
 
         String best = r.getOrDefault("accept.best_rate_p99_50ms", "0");
+        int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
         String top = r.getOrDefault("accept.top_rate", "1000");
         String inflightRss = r.getOrDefault("inflight.rss_mb", "?");
         String cbP99 = r.getOrDefault("callback.response.p99_ms", "?");
@@ -452,9 +454,10 @@ public final class GenerateBench {
         md.append("Accept latency, open loop (latency from the intended send time), ")
                 .append(r.getOrDefault("bench.step_seconds", "?"))
                 .append(" s per step, requests spread over 1,000 users:\n\n");
-        md.append("| rate (req/s) | POST generate-image p50 / p99 / max (ms) | achieved | errors | CPU ms/req app + PG "
+        md.append("| rate (req/s) | POST generate-image p50 / p99 / max (ms) | achieved | errors "
+                + "| submits done (s after step) | CPU ms/req app + PG "
                 + "| GET /credits p50 / p99 / max (ms) | achieved | errors | CPU ms/req app + PG |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
             String p = "accept.post." + rate.trim();
             String g = "accept.get." + rate.trim();
@@ -462,6 +465,7 @@ public final class GenerateBench {
                     .append(r.get(p + ".p50_ms")).append(" / ").append(r.get(p + ".p99_ms")).append(" / ")
                     .append(r.get(p + ".max_ms")).append(" | ").append(r.get(p + ".achieved_rps")).append("/s | ")
                     .append(r.get(p + ".errors")).append(" | ")
+                    .append(backlog(r.get(p + ".drain_after_ms"), drainMax)).append(" | ")
                     .append(r.get(p + ".cpu_ms_per_request.app")).append(" + ")
                     .append(r.get(p + ".cpu_ms_per_request.postgres")).append(" | ")
                     .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
@@ -503,6 +507,14 @@ public final class GenerateBench {
             Files.writeString(docs, text);
             log("updated %s", docs);
         }
+    }
+
+    static String backlog(String drainMs, int max) {
+        if (drainMs == null) {
+            return "?";
+        }
+        long ms = Long.parseLong(drainMs);
+        return ms >= max * 1000L ? "> " + max + " (not done)" : String.format("%.1f", ms / 1000.0);
     }
 
     static String yes(boolean met) {
