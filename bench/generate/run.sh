@@ -26,6 +26,7 @@
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
+# APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments),
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -107,6 +108,7 @@ DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar target/renderbank.j
   --renderbank.simulator.balance=1000000000 \
   --renderbank.simulator.callback-interval=1h \
   --renderbank.jobs.first-poll=30m --renderbank.jobs.max-poll=30m \
+  ${APP_EXTRA_ARGS:-} \
   >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 for i in $(seq 1 180); do
