@@ -17,7 +17,8 @@
 #   4. seeds 1,000 users with API tokens and credits straight into SQL (GRANT entries included);
 #   5. open-loop load at fixed rates ($BENCH_RATES, $BENCH_STEP_SECONDS s each, after a warm-up) of
 #      POST /api/v1/generate-image (nano-banana) and the baseline GET /api/v1/credits, over the 1,000 users;
-#   6. the in-flight checkpoint: >= 10,000 live jobs counted in SQL, the app's VmRSS and heap (jcmd);
+#   6. the in-flight checkpoint: after the first step that leaves >= 10,000 live jobs (counted in SQL), the
+#      app's VmRSS and heap (jcmd); again after the last step;
 #   7. KIE callbacks POSTed by the harness for jobs the simulator has finished, timed until the job's
 #      CAPTURE ledger entry exists (the endpoint processes inline; confirmed in SQL);
 #   8. stops the app and the PostgreSQL it started (by pid / pg-throwaway stop) and prints the summary.

@@ -152,7 +152,7 @@ public final class GenerateBench {
         Load load = new Load(baseUrl(), tokens());
         long pid = Long.parseLong(env("BENCH_APP_PID", "0"));
         int seconds = Integer.parseInt(env("BENCH_STEP_SECONDS", "15"));
-        int warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "10"));
+        int warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "20"));
         int warmupRate = Integer.parseInt(env("BENCH_WARMUP_RATE", "200"));
         int drainMax = Integer.parseInt(env("BENCH_DRAIN_MAX_SECONDS", "30"));
         int[] rates = Arrays.stream(env("BENCH_RATES", "100,150,200,300,400,700,1000").split(","))
@@ -169,6 +169,8 @@ public final class GenerateBench {
         load.run("warmup-post", Load.Kind.POST, warmupRate, warmupSeconds);
         drain(drainMax);
 
+        int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
+        boolean checkpointed = false;
         List<Integer> passing = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
@@ -198,6 +200,10 @@ public final class GenerateBench {
                 Map<String, Long> states = states();
                 result(k + ".states_after", states);
                 result(k + ".rss_mb_after", rssMb(pid));
+                if (!checkpointed && live(states) >= inflightTarget) {
+                    inFlightCheckpoint(pid, "after the " + kind + " step at " + rate + " req/s");
+                    checkpointed = true;
+                }
                 if (kind == Load.Kind.POST && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
                     passing.add(rate);
                 }
@@ -209,19 +215,27 @@ public final class GenerateBench {
         }
         result("accept.best_rate_p99_50ms", best);
 
-        // In flight: let the submit backlog finish, top up if needed, then count and measure.
-        int target = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
-        long drained = drain(Integer.parseInt(env("BENCH_INFLIGHT_DRAIN_MAX_SECONDS", "90")));
-        long live = live(states());
-        if (live < target) {
-            int missing = (int) (target - live) + 200;
-            log("only %d live jobs: topping up with %d more at 400/s", live, missing);
-            load.run("topup", Load.Kind.POST, 400, (missing + 399) / 400);
-            drained += drain(90);
+        // The in-flight checkpoint was taken after the first step that brought 10,000 jobs in flight;
+        // if none did, top up now. The state after all steps (overload included) is recorded too.
+        Map<String, Long> finalStates = states();
+        result("final.states", finalStates);
+        result("final.live", live(finalStates));
+        result("final.rss_mb", rssMb(pid));
+        result("final.threads", procStatus(pid, "Threads"));
+        if (!checkpointed) {
+            long live = live(finalStates);
+            int missing = (int) (inflightTarget - live) + 200;
+            log("only %d live jobs: topping up with %d more at 200/s", live, missing);
+            load.run("topup", Load.Kind.POST, 200, (missing + 199) / 200);
+            drain(90);
+            inFlightCheckpoint(pid, "after a top-up");
         }
+    }
+
+    static void inFlightCheckpoint(long pid, String when) throws Exception {
         Map<String, Long> states = states();
-        live = live(states);
-        result("inflight.drain_ms", drained);
+        long live = live(states);
+        result("inflight.when", when);
         result("inflight.states", states);
         result("inflight.live", live);
         result("inflight.rss_mb", rssMb(pid));
@@ -233,8 +247,12 @@ public final class GenerateBench {
             result("inflight.heap_committed_mb", Long.parseLong(used.group(1)) / 1024);
             result("inflight.heap_used_mb", Long.parseLong(used.group(2)) / 1024);
         }
+        Matcher meta = Pattern.compile("Metaspace\\s+used (\\d+)K, committed (\\d+)K").matcher(heap);
+        if (meta.find()) {
+            result("inflight.metaspace_committed_mb", Long.parseLong(meta.group(2)) / 1024);
+        }
         result("inflight.scheduled_tasks", scalar("select count(*) from scheduled_tasks"));
-        log("in flight: %d live jobs %s, RSS %s MB", live, states, rssMb(pid));
+        log("  in-flight checkpoint (%s): %d live jobs %s, RSS %s MB", when, live, states, rssMb(pid));
     }
 
     /** Waits (up to {@code maxSeconds}) until no accepted job waits for its submit; returns ms waited. */
@@ -474,11 +492,17 @@ public final class GenerateBench {
                     .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
                     .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
         }
-        md.append("\nIn flight: ").append(r.getOrDefault("inflight.states", "?"))
+        md.append("\nIn flight (checkpoint ").append(r.getOrDefault("inflight.when", "?")).append("): ")
+                .append(r.getOrDefault("inflight.states", "?"))
                 .append("; RSS idle after start ").append(r.getOrDefault("app.idle.rss_mb", "?"))
-                .append(" MB, with the jobs in flight ").append(inflightRss).append(" MB, ")
+                .append(" MB, at the checkpoint ").append(inflightRss).append(" MB (heap committed ")
+                .append(r.getOrDefault("inflight.heap_committed_mb", "?")).append(" MB, metaspace ")
+                .append(r.getOrDefault("inflight.metaspace_committed_mb", "?")).append(" MB), ")
                 .append(r.getOrDefault("inflight.threads", "?")).append(" threads, ")
-                .append(r.getOrDefault("inflight.scheduled_tasks", "?")).append(" db-scheduler rows.\n");
+                .append(r.getOrDefault("inflight.scheduled_tasks", "?")).append(" db-scheduler rows. After all steps: ")
+                .append(r.getOrDefault("final.live", "?")).append(" live jobs, RSS ")
+                .append(r.getOrDefault("final.rss_mb", "?")).append(" MB, ")
+                .append(r.getOrDefault("final.threads", "?")).append(" threads.\n");
         md.append("Callbacks at ").append(r.getOrDefault("callback.rate", "?"))
                 .append("/s: response p50 / p90 / p99 / max ")
                 .append(r.get("callback.response.p50_ms")).append(" / ").append(r.get("callback.response.p90_ms"))
