@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# bench/generate — the generation engine under load (issue 4). Not a test: `./mvnw verify` never runs it.
+#
+# Run from anywhere (it cd's to the repository root), on an otherwise idle machine:
+#
+#     bench/generate/run.sh                       # ~8 minutes on 2 cores
+#     BENCH_UPDATE_DOCS=1 bench/generate/run.sh   # also rewrite the measured part of docs/BENCHMARKS.md
+#
+# What one run does:
+#   1. builds target/renderbank.jar (./mvnw -q -DskipTests package; BENCH_SKIP_BUILD=1 reuses it) and the
+#      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
+#   2. starts a throwaway PostgreSQL (../shared/tools/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
+#      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
+#   3. starts the app jar against it: demo off, cooldowns and in-flight caps off, the built-in KIE simulator
+#      with 3-minute image tasks, the app's own polling and the simulator's callback loop slowed right
+#      down (so jobs stay in flight, and phase 6 decides when each one hears back), heap -Xmx$APP_HEAP;
+#   4. seeds 1,000 users with API tokens and credits straight into SQL (GRANT entries included);
+#   5. open-loop load at fixed rates ($BENCH_RATES, $BENCH_STEP_SECONDS s each, after a warm-up) of
+#      POST /api/v1/generate-image (nano-banana) and the baseline GET /api/v1/credits, over the 1,000 users;
+#   6. the in-flight checkpoint: after the first step that leaves >= 10,000 live jobs (counted in SQL), the
+#      app's VmRSS and heap (jcmd); again after the last step;
+#   7. KIE callbacks POSTed by the harness for jobs the simulator has finished, timed until the job's
+#      CAPTURE ledger entry exists (the endpoint processes inline; confirmed in SQL);
+#   8. stops the app and the PostgreSQL it started (by pid / pg-throwaway stop) and prints the summary.
+# Raw output: bench/generate/out/ (gitignored): results.txt, latency-*.tsv, callbacks.tsv, app.log, ...
+#
+# Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
+# BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
+# BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
+# APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments),
+# BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+OUT=$ROOT/bench/generate/out
+APP_PORT=${APP_PORT:-18471}
+PG_PORT=${PG_PORT:-55487}
+APP_HEAP=${APP_HEAP:-384m}
+PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/../shared/tools/pg-throwaway}
+export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
+export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
+
+APP_PID=
+PG_STARTED=
+cleanup() {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill -TERM "$APP_PID"
+    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID"
+  fi
+  if [ -n "$PG_STARTED" ]; then "$PG_THROWAWAY" stop "$PG_PORT" || true; fi
+}
+trap cleanup EXIT
+
+say() { echo "$(date +%H:%M:%S) $*"; }
+result() { echo "$1=$2" >>"$OUT/results.txt"; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+{
+  echo "date: $(date -u)"; echo "nproc: $(nproc)"; free -m; java -version 2>&1; echo "loadavg: $(cat /proc/loadavg)"
+  echo "busiest processes at start:"; ps -eo pid,pcpu,rss,comm --sort=-pcpu | head -8
+} >"$OUT/machine.txt"
+result machine.date "$(date -u +%Y-%m-%d)"
+result machine.nproc "$(nproc)"
+result machine.memory "$(free -g | awk '/^Mem:/{print $2 " GiB"}')"
+result machine.jdk "$(java -version 2>&1 | head -1 | sed 's/"//g')"
+result machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+result app.heap "-Xmx$APP_HEAP"
+
+if [ "${BENCH_SKIP_BUILD:-}" = 1 ] && [ -f target/renderbank.jar ]; then
+  say "reusing target/renderbank.jar"
+else
+  say "building target/renderbank.jar"
+  ./mvnw -q -DskipTests package
+fi
+./mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+CP=$(cat "$OUT/classpath.txt")
+javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java
+harness() { java -Xmx512m -cp "$OUT/classes:$CP" GenerateBench "$@"; }
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  JDBC_URL=$DATABASE_URL
+  say "using DATABASE_URL (must be an empty database)"
+else
+  # never share a port or data directory with someone else's throwaway server
+  if [ -e "${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT" ] || ss -ltn | grep -q ":$PG_PORT "; then
+    echo "port $PG_PORT (or ${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT) is in use: set PG_PORT" >&2; exit 1
+  fi
+  say "starting a throwaway PostgreSQL on port $PG_PORT"
+  JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
+  PG_STARTED=1
+  export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT/data/postmaster.pid")
+fi
+export BENCH_JDBC_URL=$JDBC_URL
+
+if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
+say "starting the app on port $APP_PORT (heap $APP_HEAP)"
+JFR=()
+if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true"); fi
+DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar target/renderbank.jar \
+  --server.port="$APP_PORT" \
+  --renderbank.data-dir="$OUT/data" \
+  --renderbank.demo.enabled=false \
+  --renderbank.limits.cooldown.image=0 --renderbank.limits.cooldown.video=0 \
+  --renderbank.limits.in-flight.image=0 --renderbank.limits.in-flight.video=0 \
+  --renderbank.simulator.image-duration="${SIM_IMAGE_DURATION:-3m}" \
+  --renderbank.simulator.video-duration=1h \
+  --renderbank.simulator.balance=1000000000 \
+  --renderbank.simulator.callback-interval=1h \
+  --renderbank.jobs.first-poll=30m --renderbank.jobs.max-poll=30m \
+  ${APP_EXTRA_ARGS:-} \
+  >"$OUT/app.log" 2>&1 &
+APP_PID=$!
+for i in $(seq 1 180); do
+  curl -sf "http://127.0.0.1:$APP_PORT/actuator/health" >/dev/null 2>&1 && break
+  kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$OUT/app.log"; echo "the app died at startup" >&2; exit 1; }
+  [ "$i" = 180 ] && { echo "the app did not become healthy in 90 s" >&2; exit 1; }
+  sleep 0.5
+done
+export BENCH_APP_PID=$APP_PID
+say "app up (pid $APP_PID)"
+
+harness seed
+harness accept
+harness callbacks
+
+result machine.load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+result run.seconds "$SECONDS"
+if [ "${BENCH_UPDATE_DOCS:-}" = 1 ]; then
+  harness report "$ROOT/docs/BENCHMARKS.md"
+else
+  harness report
+fi
+say "done in ${SECONDS}s; raw output in $OUT"

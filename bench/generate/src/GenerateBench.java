@@ -1,0 +1,837 @@
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load harness of bench/generate (driven by run.sh; not a test). Subcommands:
+ *
+ * <ul>
+ *   <li>{@code seed}: 1,000 users with API tokens and credits, written straight into the database
+ *       (app_user, api_token = SHA-256 of the token, credit_account + credit_grant + a GRANT
+ *       ledger_entry, so the ledger invariants hold).
+ *   <li>{@code accept}: open-loop load (fixed arrival rate, latency from the intended send time,
+ *       so a stalled server cannot hide its queueing: no coordinated omission) of
+ *       {@code POST /api/v1/generate-image} and, as the baseline, {@code GET /api/v1/credits}, at
+ *       increasing rates; then the in-flight checkpoint (live jobs counted in SQL, app RSS).
+ *   <li>{@code callbacks}: POSTs KIE callbacks for jobs whose simulator task has finished and
+ *       measures callback → CAPTURE ledger entry.
+ *   <li>{@code report}: the Markdown section from the collected results.
+ * </ul>
+ *
+ * Results go to {@code $BENCH_OUT/results.txt} (key=value, appended) plus raw latency files.
+ * Only the JDK and the PostgreSQL JDBC driver are needed.
+ */
+public final class GenerateBench {
+
+    static final Path OUT = Path.of(env("BENCH_OUT", "bench/generate/out"));
+    static final Path RESULTS = OUT.resolve("results.txt");
+    static final String LIVE = "('RESERVED','SUBMITTED','RUNNING','UNKNOWN')";
+
+    public static void main(String[] args) throws Exception {
+        Files.createDirectories(OUT);
+        switch (args.length == 0 ? "" : args[0]) {
+            case "seed" -> seed();
+            case "accept" -> accept();
+            case "callbacks" -> callbacks();
+            case "report" -> report(args.length > 1 ? Path.of(args[1]) : null);
+            default -> {
+                System.err.println("usage: GenerateBench seed|accept|callbacks|report [docs/BENCHMARKS.md]");
+                System.exit(2);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- seed
+
+    static void seed() throws Exception {
+        int users = Integer.parseInt(env("BENCH_USERS", "1000"));
+        long credits = Long.parseLong(env("BENCH_CREDITS", "10000000"));
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        SecureRandom random = new SecureRandom();
+        long started = System.nanoTime();
+        List<String> lines = new ArrayList<>();
+        try (Connection c = db()) {
+            c.setAutoCommit(false);
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into app_user (email, password_hash, display_name, role, email_verified)
+                    select 'bench-' || ? || '-' || g || '@bench.invalid', '!no-login', 'Bench user ' || g, 'USER', true
+                      from generate_series(1, ?) g
+                    returning id""")) {
+                ps.setString(1, run);
+                ps.setInt(2, users);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("insert into api_token (user_id, token_hash, name) values (?, ?, 'bench')")) {
+                for (long id : ids) {
+                    byte[] raw = new byte[32];
+                    random.nextBytes(raw);
+                    String token = "rb_bench_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                    ps.setLong(1, id);
+                    ps.setBytes(2, MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+                    ps.addBatch();
+                    lines.add(id + "\t" + token);
+                }
+                ps.executeBatch();
+            }
+            Array idArray = c.createArrayOf("bigint", ids.toArray());
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into credit_account (user_id, balance) select u, ? from unnest(?::bigint[]) u""")) {
+                ps.setLong(1, credits);
+                ps.setArray(2, idArray);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into credit_grant (grant_key, user_id, amount, source, reason, actor, created_at)
+                    select 'bench-seed-' || u, u, ?, 'ADMIN', 'bench/generate seed', 'bench', now()
+                      from unnest(?::bigint[]) u""")) {
+                ps.setLong(1, credits);
+                ps.setArray(2, idArray);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta, ref_key,
+                                              source, reason, created_at)
+                    select u, 'GRANT', ?, ?, 0, 0, 'bench-seed-' || u, 'ADMIN', 'bench/generate seed', now()
+                      from unnest(?::bigint[]) u""")) {
+                ps.setLong(1, credits);
+                ps.setLong(2, credits);
+                ps.setArray(3, idArray);
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+        Files.write(OUT.resolve("tokens.tsv"), lines);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        log("seeded %d users with API tokens and %d credits each in %d ms", users, credits, ms);
+        result("seed.users", users);
+        result("seed.credits", credits);
+        result("seed.ms", ms);
+        result("machine.postgres", rows("select current_setting('server_version')", 1).get(0)[0]);
+    }
+
+    // ---------------------------------------------------------------- accept + in flight
+
+    static void accept() throws Exception {
+        Load load = new Load(baseUrl(), tokens());
+        long pid = Long.parseLong(env("BENCH_APP_PID", "0"));
+        int seconds = Integer.parseInt(env("BENCH_STEP_SECONDS", "15"));
+        int warmupSeconds = Integer.parseInt(env("BENCH_WARMUP_SECONDS", "20"));
+        int warmupRate = Integer.parseInt(env("BENCH_WARMUP_RATE", "200"));
+        int drainMax = Integer.parseInt(env("BENCH_DRAIN_MAX_SECONDS", "30"));
+        int[] rates = Arrays.stream(env("BENCH_RATES", "100,150,200,300,400,700,1000").split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim()))
+                .toArray();
+        result("app.idle.rss_mb", rssMb(pid));
+        result("bench.rates", env("BENCH_RATES", "100,150,200,300,400,700,1000").replace(" ", ""));
+        result("bench.step_seconds", seconds);
+        result("bench.drain_max_seconds", drainMax);
+        result("accept.top_rate", rates[rates.length - 1]);
+
+        log("warm-up: GET and POST at %d/s for %d s each", warmupRate, warmupSeconds);
+        load.run("warmup-get", Load.Kind.GET, warmupRate, warmupSeconds);
+        load.run("warmup-post", Load.Kind.POST, warmupRate, warmupSeconds);
+        drain(drainMax);
+
+        int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
+        boolean checkpointed = false;
+        List<Integer> passing = new ArrayList<>();
+        for (int rate : rates) {
+            for (Load.Kind kind : Load.Kind.values()) {
+                Cpu before = Cpu.now(pid);
+                Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
+                // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
+                long drained = drain(drainMax);
+                Cpu used = Cpu.now(pid).minus(before);
+                String k = "accept." + kind.name().toLowerCase() + "." + rate;
+                result(k + ".requests", s.n);
+                result(k + ".ok", s.ok);
+                result(k + ".errors", s.n - s.ok);
+                result(k + ".statuses", s.statuses);
+                result(k + ".p50_ms", ms(s.p50));
+                result(k + ".p90_ms", ms(s.p90));
+                result(k + ".p99_ms", ms(s.p99));
+                result(k + ".max_ms", ms(s.max));
+                result(k + ".achieved_rps", String.format("%.0f", s.achieved));
+                result(k + ".send_lag_max_ms", ms(s.sendLagMax));
+                result(k + ".drain_after_ms", drained);
+                result(k + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs / s.n));
+                result(k + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs / s.n));
+                result(k + ".cpu_ms_per_request.loadgen", String.format("%.2f", used.selfMs / s.n));
+                log("    CPU per request: app %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms (backlog drained %d ms"
+                                + " after the step)",
+                        used.appMs / s.n, used.pgMs / s.n, used.selfMs / s.n, drained);
+                Map<String, Long> states = states();
+                result(k + ".states_after", states);
+                result(k + ".rss_mb_after", rssMb(pid));
+                if (!checkpointed && live(states) >= inflightTarget) {
+                    inFlightCheckpoint(pid, "after the " + kind + " step at " + rate + " req/s");
+                    checkpointed = true;
+                }
+                if (kind == Load.Kind.POST && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
+                    passing.add(rate);
+                }
+            }
+        }
+        int best = 0;
+        for (int i = 0; i < rates.length && passing.contains(rates[i]); i++) {
+            best = rates[i]; // the highest rate up to which every step kept p99 <= 50 ms
+        }
+        result("accept.best_rate_p99_50ms", best);
+
+        // The in-flight checkpoint was taken after the first step that brought 10,000 jobs in flight;
+        // if none did, top up now. The state after all steps (overload included) is recorded too.
+        Map<String, Long> finalStates = states();
+        result("final.states", finalStates);
+        result("final.live", live(finalStates));
+        result("final.rss_mb", rssMb(pid));
+        result("final.threads", procStatus(pid, "Threads"));
+        if (!checkpointed) {
+            long live = live(finalStates);
+            int missing = (int) (inflightTarget - live) + 200;
+            log("only %d live jobs: topping up with %d more at 200/s", live, missing);
+            load.run("topup", Load.Kind.POST, 200, (missing + 199) / 200);
+            drain(90);
+            inFlightCheckpoint(pid, "after a top-up");
+        }
+    }
+
+    static void inFlightCheckpoint(long pid, String when) throws Exception {
+        Map<String, Long> states = states();
+        long live = live(states);
+        result("inflight.when", when);
+        result("inflight.states", states);
+        result("inflight.live", live);
+        result("inflight.rss_mb", rssMb(pid));
+        result("inflight.threads", procStatus(pid, "Threads"));
+        String heap = heapInfo(pid);
+        Files.writeString(OUT.resolve("heap-inflight.txt"), heap);
+        Matcher used = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heap);
+        if (used.find()) {
+            result("inflight.heap_committed_mb", Long.parseLong(used.group(1)) / 1024);
+            result("inflight.heap_used_mb", Long.parseLong(used.group(2)) / 1024);
+        }
+        Matcher meta = Pattern.compile("Metaspace\\s+used (\\d+)K, committed (\\d+)K").matcher(heap);
+        if (meta.find()) {
+            result("inflight.metaspace_committed_mb", Long.parseLong(meta.group(2)) / 1024);
+        }
+        result("inflight.scheduled_tasks", scalar("select count(*) from scheduled_tasks"));
+        log("  in-flight checkpoint (%s): %d live jobs %s, RSS %s MB", when, live, states, rssMb(pid));
+    }
+
+    /** Waits (up to {@code maxSeconds}) until no accepted job waits for its submit; returns ms waited. */
+    static long drain(int maxSeconds) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
+        long reserved;
+        while ((reserved = scalar("select count(*) from generation_job where state = 'RESERVED'")) > 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (reserved > 0) {
+            log("  still %d jobs RESERVED after %d ms (submit backlog)", reserved, ms);
+        } else if (ms > 500) {
+            log("  submit backlog drained in %d ms", ms);
+        }
+        return ms;
+    }
+
+    // ---------------------------------------------------------------- callbacks
+
+    static void callbacks() throws Exception {
+        int measured = Integer.parseInt(env("BENCH_CALLBACKS", "400"));
+        int warmup = Integer.parseInt(env("BENCH_CALLBACK_WARMUP", "50"));
+        int rate = Integer.parseInt(env("BENCH_CALLBACK_RATE", "25"));
+        int waitMax = Integer.parseInt(env("BENCH_CALLBACK_WAIT_SECONDS", "240"));
+        int total = measured + warmup;
+        // Jobs the app still tracks as live whose simulator task has already finished: the provider
+        // is done, the app has not heard yet (its polls and the simulator's callbacks are slowed).
+        String pick = """
+                select j.id, j.callback_token, j.provider_task_id from generation_job j
+                  join sim_task s on s.task_id = j.provider_task_id
+                 where j.state in ('SUBMITTED', 'RUNNING') and not s.fails
+                   and s.created_at + s.duration_ms * interval '1 millisecond' < now() - interval '1 second'
+                 order by j.created_at limit\s""" + total;
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitMax);
+        List<String[]> jobs;
+        while ((jobs = rows(pick, 3)).size() < total && System.nanoTime() < waitUntil) {
+            log("  %d of %d jobs finished at the simulator; waiting", jobs.size(), total);
+            Thread.sleep(5000);
+        }
+        if (jobs.size() < total) {
+            throw new IllegalStateException("only " + jobs.size() + " jobs finished at the simulator");
+        }
+        HttpClient http = Load.client();
+        String base = baseUrl();
+        // A real provider has the file ready when it calls back; the simulator paints it on first
+        // download. Have it painted now, so the timing below is the app's work, not the painting.
+        long renderStart = System.nanoTime();
+        for (int i = 0; i < total; i += 2) {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(total, i + 2); j++) {
+                batch.add(http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(base + "/sim/kie/files/" + jobs.get(j)[2] + "/output.png"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding()));
+            }
+            for (var f : batch) {
+                if (f.join().statusCode() != 200) {
+                    throw new IllegalStateException("simulator file not served: " + f.join().statusCode());
+                }
+            }
+        }
+        result("callback.sim_render_ms_per_file", (System.nanoTime() - renderStart) / 1_000_000 / total);
+        long[] latency = new long[total];
+        long[] wallSentMicros = new long[total];
+        int[] status = new int[total];
+        CountDownLatch done = new CountDownLatch(total);
+        long period = 1_000_000_000L / rate;
+        long startNanos = System.nanoTime() + 50_000_000L;
+        long startWallMicros = System.currentTimeMillis() * 1000 + 50_000;
+        log("callbacks: %d (+%d warm-up) at %d/s", measured, warmup, rate);
+        Cpu cpuBefore = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0")));
+        for (int i = 0; i < total; i++) {
+            String[] job = jobs.get(i);
+            String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + job[2]
+                    + "\",\"state\":\"success\"}}";
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create(base + "/api/provider/kie/callback/" + job[0] + "?token=" + job[1]))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            long intended = startNanos + i * period;
+            waitUntil(intended);
+            wallSentMicros[i] = startWallMicros + (intended - startNanos) / 1000;
+            int index = i;
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                latency[index] = System.nanoTime() - intended;
+                status[index] = e == null ? r.statusCode() : 0;
+                done.countDown();
+            });
+        }
+        done.await(60, TimeUnit.SECONDS);
+        Cpu cpu = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0"))).minus(cpuBefore);
+        result("callback.cpu_ms_per_callback.app", String.format("%.2f", cpu.appMs / total));
+        result("callback.cpu_ms_per_callback.postgres", String.format("%.2f", cpu.pgMs / total));
+        // Confirm in SQL: every job has exactly one CAPTURE entry, and when it was written.
+        List<String> ids = jobs.stream().map(j -> j[0]).toList();
+        Map<String, long[]> captures = new ConcurrentHashMap<>();
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement("""
+                        select ref_key, count(*), (extract(epoch from min(created_at)) * 1000000)::bigint
+                          from ledger_entry where kind = 'CAPTURE' and ref_key = any(?) group by ref_key""")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    captures.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        long[] resp = new long[measured];
+        long[] toCapture = new long[measured];
+        int ok = 0;
+        int capturedOnce = 0;
+        int n = 0;
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        StringBuilder raw = new StringBuilder("job_id\tstatus\tresponse_us\tcapture_after_send_us\n");
+        for (int i = warmup; i < total; i++) {
+            long[] cap = captures.get(ids.get(i));
+            statuses.merge(status[i], 1, Integer::sum);
+            if (status[i] == 200) {
+                ok++;
+            }
+            if (cap != null && cap[0] == 1) {
+                capturedOnce++;
+            }
+            resp[n] = latency[i];
+            toCapture[n] = cap == null ? Long.MAX_VALUE : (cap[1] - wallSentMicros[i]) * 1000;
+            raw.append(ids.get(i)).append('\t').append(status[i]).append('\t').append(latency[i] / 1000)
+                    .append('\t').append(cap == null ? "" : Long.toString(cap[1] - wallSentMicros[i]))
+                    .append('\n');
+            n++;
+        }
+        Files.writeString(OUT.resolve("callbacks.tsv"), raw.toString());
+        Arrays.sort(resp);
+        Arrays.sort(toCapture);
+        result("callback.count", measured);
+        result("callback.rate", rate);
+        result("callback.ok", ok);
+        result("callback.statuses", statuses);
+        result("callback.captured_once", capturedOnce);
+        result("callback.total_captures_for_jobs",
+                captures.values().stream().mapToLong(v -> v[0]).sum() + " (for " + total + " jobs incl. warm-up)");
+        result("callback.response.p50_ms", ms(pct(resp, 50)));
+        result("callback.response.p90_ms", ms(pct(resp, 90)));
+        result("callback.response.p99_ms", ms(pct(resp, 99)));
+        result("callback.response.max_ms", ms(resp[resp.length - 1]));
+        result("callback.capture_entry.p50_ms", ms(pct(toCapture, 50)));
+        result("callback.capture_entry.p99_ms", ms(pct(toCapture, 99)));
+        result("callback.succeeded_jobs", scalar("select count(*) from generation_job where state = 'SUCCEEDED'"));
+        log("callbacks: %d/%d answered 200, %d captured exactly once; response p50 %s ms p99 %s ms",
+                ok, measured, capturedOnce, ms(pct(resp, 50)), ms(pct(resp, 99)));
+
+        // The books still balance after all of this (same check as Ledger.checkInvariants).
+        long violations = scalar("""
+                select count(*) from credit_account a
+                  left join (select user_id, sum(balance_delta) b, sum(held_delta) h, sum(debt_delta) d
+                               from ledger_entry group by user_id) e on e.user_id = a.user_id
+                  left join (select user_id, sum(amount) h from credit_hold where state = 'OPEN'
+                              group by user_id) o on o.user_id = a.user_id
+                 where a.balance <> coalesce(e.b, 0) or a.held <> coalesce(e.h, 0)
+                    or a.debt <> coalesce(e.d, 0) or a.held <> coalesce(o.h, 0) or a.held > a.balance""");
+        result("ledger.invariant_violations", violations);
+        result("ledger.open_holds_vs_live_jobs",
+                scalar("select count(*) from credit_hold where state = 'OPEN'") + " open holds / "
+                        + scalar("select count(*) from generation_job where state in " + LIVE) + " live jobs");
+    }
+
+    // ---------------------------------------------------------------- report
+
+    static void report(Path docs) throws Exception {
+        Map<String, String> r = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(RESULTS)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                r.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- generate:begin (written by bench/generate/run.sh; edit outside these markers) -->\n");
+        md.append("Measured ").append(r.getOrDefault("machine.date", "?")).append(" on ")
+                .append(r.getOrDefault("machine.nproc", "?")).append(" cores, ")
+                .append(r.getOrDefault("machine.memory", "?")).append(" memory, ")
+                .append(r.getOrDefault("machine.jdk", "?")).append(", PostgreSQL ")
+                .append(r.getOrDefault("machine.postgres", "?")).append("; app heap ")
+                .append(r.getOrDefault("app.heap", "?")).append(". Load average at start: ")
+                .append(r.getOrDefault("machine.load_start", "?")).append(", at end: ")
+                .append(r.getOrDefault("machine.load_end", "?")).append(". Total run ")
+                .append(r.getOrDefault("run.seconds", "?")).append(" s.\n\n");
+
+        String best = r.getOrDefault("accept.best_rate_p99_50ms", "0");
+        int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
+        String top = r.getOrDefault("accept.top_rate", "1000");
+        String inflightRss = r.getOrDefault("inflight.rss_mb", "?");
+        String cbP99 = r.getOrDefault("callback.response.p99_ms", "?");
+        md.append("| target | measured | met |\n|---|---|---|\n");
+        md.append("| accept p99 ≤ 50 ms at 1,000 req/s | p99 ")
+                .append(r.getOrDefault("accept.post.1000.p99_ms", "?"))
+                .append(" ms at 1,000 req/s (achieved ")
+                .append(r.getOrDefault("accept.post.1000.achieved_rps", "?"))
+                .append("/s); highest rate with p99 ≤ 50 ms: ")
+                .append(best.equals("0") ? "none of the rates tried" : best + " req/s")
+                .append(" | ").append(yes(best.equals(top) && r.containsKey("accept.post.1000.p99_ms"))).append(" |\n");
+        md.append("| 10,000 jobs in flight in ≤ 512 MB RSS | ").append(r.getOrDefault("inflight.live", "?"))
+                .append(" live jobs, RSS ").append(inflightRss).append(" MB (heap used ")
+                .append(r.getOrDefault("inflight.heap_used_mb", "?")).append(" MB) | ")
+                .append(yes(num(r.get("inflight.live")) >= 10_000 && num(inflightRss) <= 512)).append(" |\n");
+        md.append("| callback → credits captured p99 ≤ 250 ms | p50 ")
+                .append(r.getOrDefault("callback.response.p50_ms", "?")).append(" ms, p99 ").append(cbP99)
+                .append(" ms over ").append(r.getOrDefault("callback.count", "?")).append(" callbacks (")
+                .append(r.getOrDefault("callback.captured_once", "?")).append(" captured exactly once) | ")
+                .append(yes(num(cbP99) <= 250 && r.get("callback.captured_once").equals(r.get("callback.count"))))
+                .append(" |\n\n");
+
+        md.append("Accept latency, open loop (latency from the intended send time), ")
+                .append(r.getOrDefault("bench.step_seconds", "?"))
+                .append(" s per step, requests spread over 1,000 users:\n\n");
+        md.append("| rate (req/s) | POST generate-image p50 / p99 / max (ms) | achieved | errors "
+                + "| submits done (s after step) | CPU ms/req app + PG "
+                + "| GET /credits p50 / p99 / max (ms) | achieved | errors | CPU ms/req app + PG |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
+            String p = "accept.post." + rate.trim();
+            String g = "accept.get." + rate.trim();
+            md.append("| ").append(rate.trim()).append(" | ")
+                    .append(r.get(p + ".p50_ms")).append(" / ").append(r.get(p + ".p99_ms")).append(" / ")
+                    .append(r.get(p + ".max_ms")).append(" | ").append(r.get(p + ".achieved_rps")).append("/s | ")
+                    .append(r.get(p + ".errors")).append(" | ")
+                    .append(backlog(r.get(p + ".drain_after_ms"), drainMax)).append(" | ")
+                    .append(r.get(p + ".cpu_ms_per_request.app")).append(" + ")
+                    .append(r.get(p + ".cpu_ms_per_request.postgres")).append(" | ")
+                    .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
+                    .append(r.get(g + ".max_ms")).append(" | ").append(r.get(g + ".achieved_rps")).append("/s | ")
+                    .append(r.get(g + ".errors")).append(" | ")
+                    .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
+                    .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
+        }
+        md.append("\nIn flight (checkpoint ").append(r.getOrDefault("inflight.when", "?")).append("): ")
+                .append(r.getOrDefault("inflight.states", "?"))
+                .append("; RSS idle after start ").append(r.getOrDefault("app.idle.rss_mb", "?"))
+                .append(" MB, at the checkpoint ").append(inflightRss).append(" MB (heap committed ")
+                .append(r.getOrDefault("inflight.heap_committed_mb", "?")).append(" MB, metaspace ")
+                .append(r.getOrDefault("inflight.metaspace_committed_mb", "?")).append(" MB), ")
+                .append(r.getOrDefault("inflight.threads", "?")).append(" threads, ")
+                .append(r.getOrDefault("inflight.scheduled_tasks", "?")).append(" db-scheduler rows. After all steps: ")
+                .append(r.getOrDefault("final.live", "?")).append(" live jobs, RSS ")
+                .append(r.getOrDefault("final.rss_mb", "?")).append(" MB, ")
+                .append(r.getOrDefault("final.threads", "?")).append(" threads.\n");
+        md.append("Callbacks at ").append(r.getOrDefault("callback.rate", "?"))
+                .append("/s: response p50 / p90 / p99 / max ")
+                .append(r.get("callback.response.p50_ms")).append(" / ").append(r.get("callback.response.p90_ms"))
+                .append(" / ").append(r.get("callback.response.p99_ms")).append(" / ")
+                .append(r.get("callback.response.max_ms"))
+                .append(" ms; CAPTURE entry written (its timestamp, taken before the commit) p50 / p99 ")
+                .append(r.get("callback.capture_entry.p50_ms")).append(" / ")
+                .append(r.get("callback.capture_entry.p99_ms")).append(" ms after the send. Ledger invariant violations after the run: ")
+                .append(r.getOrDefault("ledger.invariant_violations", "?")).append(".\n");
+        md.append("<!-- generate:end -->\n");
+        Files.writeString(OUT.resolve("generate-section.md"), md.toString());
+        System.out.print(md);
+        if (docs != null) {
+            String heading = "## Generate";
+            String text = Files.exists(docs) ? Files.readString(docs) : "# Benchmarks\n";
+            int b = text.indexOf("<!-- generate:begin");
+            int e = text.indexOf("<!-- generate:end -->");
+            if (b >= 0 && e > b) {
+                text = text.substring(0, b) + md + text.substring(e + "<!-- generate:end -->\n".length());
+            } else if (text.contains(heading + "\n")) {
+                int h = text.indexOf(heading + "\n") + heading.length() + 1;
+                text = text.substring(0, h) + "\n" + md + text.substring(h);
+            } else {
+                text = text + "\n" + heading + "\n\n" + md;
+            }
+            Files.writeString(docs, text);
+            log("updated %s", docs);
+        }
+    }
+
+    static String backlog(String drainMs, int max) {
+        if (drainMs == null) {
+            return "?";
+        }
+        long ms = Long.parseLong(drainMs);
+        return ms >= max * 1000L ? "> " + max + " (not done)" : String.format("%.1f", ms / 1000.0);
+    }
+
+    static String yes(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    static double num(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    // ---------------------------------------------------------------- the load generator
+
+    /** Open-loop: request i is due at start + i/rate, and its latency counts from then. */
+    static final class Load {
+
+        enum Kind {
+            GET,
+            POST
+        }
+
+        record Stats(
+                int n,
+                int ok,
+                Map<Integer, Integer> statuses,
+                long p50,
+                long p90,
+                long p99,
+                long max,
+                double achieved,
+                long sendLagMax) {}
+
+        private final String base;
+        private final List<String> tokens;
+        private final HttpClient http = client();
+        private final AtomicLong sequence = new AtomicLong();
+
+        Load(String base, List<String> tokens) {
+            this.base = base;
+            this.tokens = tokens;
+        }
+
+        static HttpClient client() {
+            return HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+        }
+
+        Stats run(String name, Kind kind, int rate, int seconds) throws Exception {
+            int n = rate * seconds;
+            long period = 1_000_000_000L / rate;
+            long[] latency = new long[n];
+            int[] status = new int[n];
+            long[] doneAt = new long[n];
+            CountDownLatch done = new CountDownLatch(n);
+            long sendLagMax = 0;
+            URI get = URI.create(base + "/api/v1/credits");
+            URI post = URI.create(base + "/api/v1/generate-image");
+            long start = System.nanoTime() + 20_000_000L;
+            for (int i = 0; i < n; i++) {
+                long seq = sequence.getAndIncrement();
+                String token = tokens.get((int) (seq % tokens.size()));
+                HttpRequest.Builder b = HttpRequest.newBuilder(kind == Kind.GET ? get : post)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + token);
+                if (kind == Kind.POST) {
+                    b.header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"nano-banana\",\"prompt\":\"a lighthouse at dawn, bench " + name
+                                            + " #" + seq + "\",\"resolution\":\"1K\",\"outputFormat\":\"png\"}"));
+                }
+                HttpRequest request = b.build();
+                long intended = start + i * period;
+                long lag = waitUntil(intended);
+                sendLagMax = Math.max(sendLagMax, lag);
+                int index = i;
+                http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                    long now = System.nanoTime();
+                    latency[index] = now - intended;
+                    doneAt[index] = now;
+                    status[index] = e == null ? r.statusCode() : 0;
+                    done.countDown();
+                });
+            }
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                log("  %s: %d requests did not complete", name, done.getCount());
+            }
+            int expect = kind == Kind.GET ? 200 : 202;
+            int ok = 0;
+            long last = start;
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            StringBuilder raw = new StringBuilder("intended_offset_ms\tlatency_us\tstatus\n");
+            for (int i = 0; i < n; i++) {
+                if (doneAt[i] == 0) {
+                    latency[i] = System.nanoTime() - (start + i * period); // never answered: still waiting
+                }
+                statuses.merge(status[i], 1, Integer::sum);
+                if (status[i] == expect) {
+                    ok++;
+                    last = Math.max(last, doneAt[i]);
+                }
+                raw.append(i * period / 1_000_000).append('\t').append(latency[i] / 1000).append('\t')
+                        .append(status[i]).append('\n');
+            }
+            Files.writeString(OUT.resolve("latency-" + name + ".tsv"), raw.toString());
+            long[] sorted = latency.clone();
+            Arrays.sort(sorted);
+            double achieved = ok / ((last - start) / 1e9);
+            Stats s = new Stats(n, ok, statuses, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
+                    sorted[n - 1], achieved, sendLagMax);
+            log("  %-12s %5d req at %4d/s: p50 %7s p90 %7s p99 %7s max %7s ms, achieved %5.0f/s, statuses %s,"
+                            + " max send lag %s ms",
+                    name, n, rate, ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), achieved, statuses,
+                    ms(sendLagMax));
+            return s;
+        }
+    }
+
+    /** Parks until {@code nanos}; returns how late the caller already was (load generator lag). */
+    static long waitUntil(long nanos) {
+        long now;
+        while ((now = System.nanoTime()) < nanos) {
+            LockSupport.parkNanos(nanos - now);
+        }
+        return now - nanos;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** CPU time used so far by the app, the PostgreSQL server ($BENCH_PG_PID and children) and this process. */
+    record Cpu(double appMs, double pgMs, double selfMs) {
+
+        static Cpu now(long appPid) {
+            long pgPid = Long.parseLong(env("BENCH_PG_PID", "0"));
+            double pg = 0;
+            if (pgPid > 0) {
+                pg = ticks(pgPid, true);
+                pg += ProcessHandle.of(pgPid).stream()
+                        .flatMap(ProcessHandle::children)
+                        .mapToDouble(ch -> ticks(ch.pid(), false))
+                        .sum();
+            }
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return new Cpu(ticks(appPid, false), pg, os.getProcessCpuTime() / 1e6);
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs);
+        }
+
+        /** utime+stime (plus waited-for children's) in ms; 0 when the process is gone. */
+        static double ticks(long pid, boolean withChildren) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                if (withChildren) {
+                    t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                }
+                return t * 10.0; // USER_HZ is 100 on Linux
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+
+    static long pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    static String ms(long nanos) {
+        if (nanos == Long.MAX_VALUE) {
+            return "n/a";
+        }
+        double v = nanos / 1e6;
+        return v < 10 ? String.format("%.2f", v) : v < 100 ? String.format("%.1f", v) : String.format("%.0f", v);
+    }
+
+    static Map<String, Long> states() throws SQLException {
+        Map<String, Long> m = new TreeMap<>();
+        try (Connection c = db();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("select state, count(*) from generation_job group by state")) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return m;
+    }
+
+    static long live(Map<String, Long> states) {
+        return states.entrySet().stream()
+                .filter(e -> LIVE.contains("'" + e.getKey() + "'"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    static long scalar(String sql) throws SQLException {
+        try (Connection c = db();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static List<String[]> rows(String sql, int columns) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = db();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                String[] row = new String[columns];
+                for (int i = 0; i < columns; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    static String rssMb(long pid) throws IOException {
+        String kb = procStatus(pid, "VmRSS").replaceAll("[^0-9]", "");
+        return kb.isEmpty() ? "?" : Long.toString(Long.parseLong(kb) / 1024);
+    }
+
+    static String procStatus(long pid, String field) throws IOException {
+        if (pid <= 0) {
+            return "?";
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).trim();
+            }
+        }
+        return "?";
+    }
+
+    static String heapInfo(long pid) {
+        if (pid <= 0) {
+            return "";
+        }
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info")
+                    .redirectErrorStream(true)
+                    .start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(20, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException | InterruptedException e) {
+            return "jcmd failed: " + e;
+        }
+    }
+
+    static List<String> tokens() throws IOException {
+        return Files.readAllLines(OUT.resolve("tokens.tsv")).stream()
+                .map(l -> l.substring(l.indexOf('\t') + 1))
+                .toList();
+    }
+
+    static Connection db() throws SQLException {
+        return DriverManager.getConnection(env("BENCH_JDBC_URL", null));
+    }
+
+    static String baseUrl() {
+        return env("BENCH_BASE_URL", "http://127.0.0.1:18471");
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            if (fallback == null) {
+                throw new IllegalStateException(name + " is not set");
+            }
+            return fallback;
+        }
+        return v;
+    }
+
+    static synchronized void result(String key, Object value) throws IOException {
+        Files.writeString(RESULTS, key + "=" + value + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    static void log(String format, Object... args) {
+        System.out.println(Instant.now().toString().substring(11, 23) + " " + String.format(format, args));
+    }
+
+    private GenerateBench() {}
+}
