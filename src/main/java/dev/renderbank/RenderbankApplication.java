@@ -1,5 +1,6 @@
 package dev.renderbank;
 
+import dev.renderbank.ops.OpsCli;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RenderbankApplication {
 
     public static void main(String[] args) {
+        if (OpsCli.isCommand(args)) {
+            System.exit(OpsCli.run(args));
+        }
         SpringApplication.run(RenderbankApplication.class, args);
     }
 }

@@ -25,6 +25,11 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAPackage("dev.renderbank.*.web..");
 
+    /** Feature modules form a directed graph: no two modules need each other. */
+    @ArchTest
+    static final ArchRule modulesAreFreeOfCycles =
+            slices().matching("dev.renderbank.(*)..").should().beFreeOfCycles();
+
     /** The ledger is the heart: it knows nothing of jobs, payments or providers. */
     @ArchTest
     static final ArchRule ledgerDependsOnNoFeatureModule = noClasses()

@@ -1,6 +1,6 @@
 package dev.renderbank.billing;
 
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.renderbank.billing;
 
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -258,6 +258,11 @@ public class Generations {
         return true;
     }
 
+    /** Jobs still in flight that were accepted before {@code before}, oldest first (operators). */
+    public List<Job> liveAcceptedBefore(Instant before, int limit) {
+        return store.liveCreatedBefore(before, limit);
+    }
+
     /** A stored output, only to the user who owns it. */
     public Optional<AssetRef> asset(long userId, String assetId) {
         return store.asset(assetId)

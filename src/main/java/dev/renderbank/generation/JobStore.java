@@ -296,6 +296,15 @@ class JobStore {
                 .update();
     }
 
+    List<Job> liveCreatedBefore(Instant before, int limit) {
+        return jdbc.sql("select * from generation_job where state in " + LIVE
+                        + " and created_at < :before order by created_at limit :limit")
+                .param("before", ts(before))
+                .param("limit", limit)
+                .query(JobStore::map)
+                .list();
+    }
+
     List<String> liveJobsPastDeadline(Instant now, int limit) {
         return jdbc.sql("select id from generation_job where state in " + LIVE
                         + " and deadline_at <= :now order by deadline_at limit :limit")

@@ -1,6 +1,6 @@
 package dev.renderbank.provider;
 
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.renderbank.provider;
 
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability.State;
 import java.time.Clock;
 import java.time.Duration;

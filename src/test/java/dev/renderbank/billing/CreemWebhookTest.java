@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.ledger.ReserveResult;
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.BalanceMonitor;
 import dev.renderbank.provider.KieCallbackVerifier;

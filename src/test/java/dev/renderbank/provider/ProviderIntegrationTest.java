@@ -1,6 +1,6 @@
 package dev.renderbank.provider;
 
-import dev.renderbank.ops.OperatorAlerts;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;

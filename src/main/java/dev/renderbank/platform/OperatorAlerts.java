@@ -1,4 +1,4 @@
-package dev.renderbank.ops;
+package dev.renderbank.platform;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,0 +1,42 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.RenderbankApplication;
+import java.util.Set;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The operator command line: {@code java -jar renderbank.jar <command>} runs one command against
+ * the configured database (same configuration as the service, no web server, no background
+ * workers) and exits 0 on success, 1 on a finding or refusal, 2 on bad usage.
+ */
+public final class OpsCli {
+
+    static final Set<String> COMMANDS = Set.of("credits", "holds", "jobs", "reconcile", "users", "help");
+
+    private OpsCli() {}
+
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && COMMANDS.contains(args[0]);
+    }
+
+    /** {@code --key=value} arguments configure the application, as they do for the service. */
+    static String[] springArguments(String[] args) {
+        return java.util.Arrays.stream(args).filter(OpsCli::isSpringArgument).toArray(String[]::new);
+    }
+
+    static boolean isSpringArgument(String arg) {
+        return arg.startsWith("--") && arg.contains("=");
+    }
+
+    public static int run(String[] args) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderbankApplication.class)
+                .web(WebApplicationType.NONE)
+                .logStartupInfo(false)
+                .properties("db-scheduler.enabled=false", "renderbank.demo.enabled=false", "logging.level.root=WARN")
+                .run(springArguments(args))) {
+            return context.getBean(OpsCommands.class).execute(args, System.out);
+        }
+    }
+}

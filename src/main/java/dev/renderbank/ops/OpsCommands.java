@@ -1,0 +1,185 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.Job;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.HoldsSummary;
+import dev.renderbank.ledger.InvariantReport;
+import dev.renderbank.ledger.Ledger;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. */
+@Component
+class OpsCommands {
+
+    static final int OK = 0;
+    static final int FINDING = 1;
+    static final int USAGE = 2;
+    static final String HELP = """
+            usage: java -jar renderbank.jar <command>
+              credits show <email>
+              credits grant <email> <amount> --reason "…" --actor <name> [--key <idempotency key>]
+              holds summary
+              jobs stuck [--older-than 30m]
+              reconcile
+              users create-admin <email>""";
+
+    private final Users users;
+    private final Ledger ledger;
+    private final Generations generations;
+    private final Clock clock;
+
+    OpsCommands(Users users, Ledger ledger, Generations generations, Clock clock) {
+        this.users = users;
+        this.ledger = ledger;
+        this.generations = generations;
+        this.clock = clock;
+    }
+
+    int execute(String[] args, PrintStream out) {
+        List<String> words = new ArrayList<>();
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (OpsCli.isSpringArgument(args[i])) {
+                continue;
+            }
+            if (args[i].startsWith("--")) {
+                if (i + 1 >= args.length) {
+                    return usage(out, args[i] + " needs a value");
+                }
+                options.put(args[i].substring(2), args[++i]);
+            } else {
+                words.add(args[i]);
+            }
+        }
+        String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+        try {
+            return switch (command) {
+                case "credits show" -> creditsShow(words, out);
+                case "credits grant" -> creditsGrant(words, options, out);
+                case "holds summary" -> holdsSummary(out);
+                case "jobs stuck" -> jobsStuck(options, out);
+                case "users create-admin" -> createAdmin(words, out);
+                default ->
+                    words.size() == 1 && words.get(0).equals("reconcile")
+                            ? reconcile(out)
+                            : usage(out, words.isEmpty() || words.get(0).equals("help") ? null : "unknown command");
+            };
+        } catch (IllegalArgumentException e) {
+            return usage(out, e.getMessage());
+        }
+    }
+
+    private int creditsShow(List<String> words, PrintStream out) {
+        if (words.size() != 3) {
+            return usage(out, "credits show takes one email");
+        }
+        Optional<UserAccount> user = users.byEmail(words.get(2));
+        if (user.isEmpty()) {
+            out.println("no user " + words.get(2));
+            return FINDING;
+        }
+        Balance b = ledger.balance(user.get().id());
+        out.printf(
+                "%s (user %d): balance %d, held %d, available %d, debt %d%n",
+                user.get().email(), user.get().id(), b.balance(), b.held(), b.available(), b.debt());
+        return OK;
+    }
+
+    private int creditsGrant(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 4 || !options.containsKey("reason") || !options.containsKey("actor")) {
+            return usage(out, "credits grant needs <email> <amount> --reason and --actor");
+        }
+        Optional<UserAccount> user = users.byEmail(words.get(2));
+        if (user.isEmpty()) {
+            out.println("no user " + words.get(2));
+            return FINDING;
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(words.get(3));
+        } catch (NumberFormatException e) {
+            return usage(out, "amount must be a whole number of credits");
+        }
+        // Without --key a repeat of the command grants again: say so, so a retry is a choice.
+        String key = options.getOrDefault("key", "ops:" + UUID.randomUUID());
+        GrantResult r = ledger.grant(
+                user.get().id(),
+                amount,
+                GrantSource.COMPENSATION,
+                key,
+                null,
+                options.get("reason"),
+                options.get("actor"));
+        out.printf(
+                "%s %d credits to %s (key %s%s)%n",
+                r.repeated() ? "already granted" : "granted",
+                amount,
+                user.get().email(),
+                key,
+                r.paidDebt() > 0 ? ", " + r.paidDebt() + " paid debt" : "");
+        return OK;
+    }
+
+    private int holdsSummary(PrintStream out) {
+        HoldsSummary s = ledger.holdsSummary();
+        out.printf(
+                "open holds %d, held credits %d, users with holds %d, overdue holds %d%n",
+                s.openHolds(), s.heldCredits(), s.usersWithHolds(), s.expiredButOpen());
+        return s.expiredButOpen() > 0 ? FINDING : OK;
+    }
+
+    private int jobsStuck(Map<String, String> options, PrintStream out) {
+        Duration age =
+                Duration.parse("PT" + options.getOrDefault("older-than", "30m").toUpperCase());
+        List<Job> stuck = generations.liveAcceptedBefore(clock.instant().minus(age), 200);
+        stuck.forEach(j -> out.printf(
+                "%s user %d %s %s state %s since %s deadline %s held %d%n",
+                j.id(), j.userId(), j.type().label(), j.model(), j.state(), j.createdAt(), j.deadlineAt(), j.price()));
+        out.println(stuck.size() + " job(s) in flight for longer than " + age.toMinutes() + " min");
+        return stuck.isEmpty() ? OK : FINDING;
+    }
+
+    private int reconcile(PrintStream out) {
+        InvariantReport r = ledger.checkInvariants();
+        r.violations().forEach(v -> out.println("VIOLATION " + v));
+        out.println(r.accountsChecked() + " accounts checked, " + r.violations().size() + " violation(s)");
+        return r.holds() ? OK : FINDING;
+    }
+
+    private int createAdmin(List<String> words, PrintStream out) {
+        if (words.size() != 3) {
+            return usage(out, "users create-admin takes one email");
+        }
+        if (users.byEmail(words.get(2)).isPresent()) {
+            out.println("a user " + words.get(2) + " exists already; nothing changed");
+            return FINDING;
+        }
+        String password = Users.newSecret().substring(3, 23);
+        users.create(words.get(2), password, Role.ADMIN, true);
+        out.println("created admin " + words.get(2) + " with one-time password " + password);
+        return OK;
+    }
+
+    private static int usage(PrintStream out, String problem) {
+        if (problem != null) {
+            out.println("error: " + problem);
+        }
+        out.println(HELP);
+        return problem == null ? OK : USAGE;
+    }
+}
