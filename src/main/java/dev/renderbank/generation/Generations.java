@@ -251,6 +251,11 @@ public class Generations {
             job = store.find(jobId).orElseThrow();
         }
         if (job.state() == JobState.FAILED) {
+            if (job.providerTaskId() == null && providerTaskId != null && !providerTaskId.isBlank()) {
+                // failed (deadline) before we learned its task: the callback still names it
+                store.recordTaskOfFailedJob(job.id(), providerTaskId, clock.instant());
+                job = store.find(jobId).orElseThrow();
+            }
             driver.checkLateDelivery(job);
         } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
             driver.poll(job, clock.instant());

@@ -183,6 +183,18 @@ class JobStore {
                 == 1;
     }
 
+    /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
+    boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set provider_task_id = :task, updated_at = :now
+                         where id = :id and state = 'FAILED' and provider_task_id is null""")
+                        .param("id", id)
+                        .param("task", providerTaskId)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
     boolean markUnknown(String id, String why, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,

@@ -25,11 +25,16 @@ class BearerTokenFilter extends OncePerRequestFilter {
         this.users = users;
     }
 
+    /** Only a bearer token stands in for the session; any other Authorization scheme does not. */
+    static boolean isBearer(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!isBearer(header)) {
             chain.doFilter(request, response);
             return;
         }

@@ -100,7 +100,7 @@ class SecurityConfig {
         // request is answered 401 by authentication instead.
         return !safe
                 && request.getRequestedSessionId() != null
-                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && !BearerTokenFilter.isBearer(request.getHeader(HttpHeaders.AUTHORIZATION))
                 && !path.startsWith("/api/webhooks/")
                 && !path.startsWith("/api/provider/");
     }

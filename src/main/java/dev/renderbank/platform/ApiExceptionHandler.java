@@ -21,7 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * Bad input gets a 4xx problem+json that says what to fix; anything unexpected is logged with a
  * reference and answered with a 500 that reveals nothing internal.
  */
-@RestControllerAdvice(basePackages = "dev.renderbank")
+@RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -71,6 +71,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
+        if (e.getClass().getSimpleName().equals("InvalidParameterException")) {
+            // Tomcat refusing a malformed query string (e.g. a stray %): the client's mistake
+            return Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", "The query string is malformed");
+        }
         String ref = java.util.UUID.randomUUID().toString().substring(0, 8);
         log.error("Unexpected error, reference {}", ref, e);
         ProblemDetail p = Problems.of(

@@ -119,6 +119,11 @@ final class KieHttpGateway implements ProviderGateway {
             // A 2xx we cannot read may still have created a task.
             return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " with an unreadable body");
         }
+        if (a.status() == 408 || a.status() == 502 || a.status() == 504) {
+            // A proxy or gateway gave up waiting: the request may have reached KIE and created a task.
+            // Retrying could pay for it twice, so this is as uncertain as a read timeout.
+            return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " from a gateway");
+        }
         return new SubmitOutcome.Rejected(KieAnswers.classify(a.status(), a.body()));
     }
 

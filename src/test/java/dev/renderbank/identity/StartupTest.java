@@ -80,4 +80,74 @@ class StartupTest extends IntegrationTest {
                 .contains("\"priceMinor\":990")
                 .contains("\"id\":\"pro-monthly\"");
     }
+
+    @Test
+    void oversizeBodiesAreRefusedBeforeBeingRead() throws Exception {
+        byte[] big = new byte[2 * 1024 * 1024];
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/creem"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void unknownRoutesAndMalformedQueriesAreProblemJson() throws Exception {
+        HttpResponse<String> missing = get("/api/v1/nonexistent", DEMO_TOKEN);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        // a query string no URI class will build: sent raw
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream()
+                    .write(
+                            ("GET /api/v1/credits/history?cursor=%%% HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                            + DEMO_TOKEN + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status =
+                    new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    Users users;
+
+    @Test
+    void aSessionNeedsCsrfEvenWithANonBearerAuthorizationHeader() throws Exception {
+        users.create("csrf@test.local", "correct horse battery staple", Role.USER, true);
+        var cookies = new java.net.CookieManager();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        String loginPage = browser.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(loginPage);
+        assertThat(m.find()).isTrue();
+        String form = "username=csrf%40test.local&password=correct+horse+battery+staple&_csrf=" + m.group(1);
+        browser.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(browser.send(
+                                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/credits"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> forged = browser.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/rewards/check-in"))
+                        .header("Authorization", "Basic Zm9vOmJhcg==")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+    }
 }

@@ -131,6 +131,13 @@ class KieHttpGatewayTest {
                 .isEqualTo(Kind.INSUFFICIENT_CREDITS);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {408, 502, 504})
+    void aGatewayGivingUpAtSubmitIsUnknownBecauseTheTaskMayExist(int status) {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(status)));
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+    }
+
     @Test
     void aReadTimeoutAtSubmitIsUnknownNotFailed() {
         kie.stubFor(post(CREATE)

@@ -1,0 +1,115 @@
+package dev.renderbank.platform;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Caps request bodies under {@code /api/} (webhooks and callbacks are public): a declared length
+ * over the cap is refused at once with 413, and a chunked body is cut off when it passes the cap,
+ * so nobody can make the service buffer hundreds of megabytes.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class BodySizeLimit extends OncePerRequestFilter {
+
+    private final long max;
+
+    BodySizeLimit(@Value("${renderbank.http.max-body:1MB}") DataSize max) {
+        this.max = max.toBytes();
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > max) {
+            Problems.write(
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "body-too-large",
+                    "Request body too large",
+                    "Request bodies are limited to " + max + " bytes");
+            return;
+        }
+        chain.doFilter(new Limited(request, max), response);
+    }
+
+    private static final class Limited extends HttpServletRequestWrapper {
+
+        private final long max;
+        private ServletInputStream stream;
+
+        Limited(HttpServletRequest request, long max) {
+            super(request);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                ServletInputStream in = super.getInputStream();
+                stream = new ServletInputStream() {
+                    private long read;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = in.read();
+                        if (b >= 0) {
+                            count(1);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = in.read(buf, off, len);
+                        if (n > 0) {
+                            count(n);
+                        }
+                        return n;
+                    }
+
+                    private void count(int n) throws IOException {
+                        read += n;
+                        if (read > max) {
+                            throw new IOException("request body exceeds " + max + " bytes");
+                        }
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return in.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        in.setReadListener(listener);
+                    }
+                };
+            }
+            return stream;
+        }
+    }
+}
