@@ -84,8 +84,10 @@ class StripeEvents implements EventHandler {
                 if (disputeId == null) {
                     return new Outcome.Unprocessable("dispute without id");
                 }
-                return purchases.disputeClosed(
-                        "stripe", disputeId, disputeRefs(obj), "won".equals(Json.text(obj, "status")));
+                // An inquiry closed as warning_closed ended without a chargeback: the merchant kept the money.
+                String closedAs = Json.text(obj, "status");
+                boolean kept = "won".equals(closedAs) || "warning_closed".equals(closedAs);
+                return purchases.disputeClosed("stripe", disputeId, disputeRefs(obj), kept);
             default:
                 return new Outcome.Ignored("event type " + event.type() + " is not used");
         }
