@@ -4,7 +4,9 @@ import static dev.renderbank.billing.PaymentEventStore.instant;
 import static dev.renderbank.billing.PaymentEventStore.ts;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -101,21 +103,25 @@ class PurchaseStore {
         }
     }
 
+    /**
+     * Locks the purchase named by the first of {@code refs} that is recorded: callers list refs
+     * most specific first (transaction, charge, payment intent; then invoice; then order; then
+     * checkout), because one refund can name both a renewal's own transaction and the original
+     * order, and only the transaction says which period it takes back.
+     */
     Optional<Purchase> lockByRefs(String provider, List<String> refs) {
         List<String> present =
                 refs.stream().filter(r -> r != null && !r.isBlank()).toList();
         if (present.isEmpty()) {
             return Optional.empty();
         }
-        return jdbc.sql("select " + PURCHASE_COLUMNS + " " + """
-                         from billing_purchase p
-                         where p.id = (select purchase_id from billing_purchase_ref
-                                        where provider = :provider and ref in (:refs) limit 1)
-                           for update""")
+        Map<String, Long> recorded = new HashMap<>();
+        jdbc.sql("select ref, purchase_id from billing_purchase_ref where provider = :provider and ref in (:refs)")
                 .param("provider", provider)
                 .param("refs", present)
-                .query(PurchaseStore::mapPurchase)
-                .optional();
+                .query((rs, n) -> recorded.put(rs.getString("ref"), rs.getLong("purchase_id")))
+                .list();
+        return present.stream().filter(recorded::containsKey).findFirst().map(ref -> lock(recorded.get(ref)));
     }
 
     Purchase lock(long id) {
