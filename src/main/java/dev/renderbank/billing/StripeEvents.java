@@ -157,11 +157,23 @@ class StripeEvents implements EventHandler {
         if (subId == null) {
             return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
         }
-        if (paid == 0) {
-            return new Outcome.Ignored("invoice " + invoiceId + " paid nothing (trial)");
-        }
-        if ("subscription_update".equals(Json.text(inv, "billing_reason"))) {
+        String reason = Json.text(inv, "billing_reason");
+        if ("subscription_update".equals(reason)) {
             return new Outcome.Ignored("mid-period plan change: the new plan's credits start with the next period");
+        }
+        if (!"subscription_create".equals(reason) && !"subscription_cycle".equals(reason)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " (" + reason + ") is not for a subscription period");
+        }
+        String status = Json.text(inv, "status");
+        if (status != null && !"paid".equals(status)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " is " + status + ", not paid");
+        }
+        // amount_paid is 0 also for a period paid from the customer's credit balance; only an
+        // invoice whose total is 0 (a trial) is free.
+        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
+        long cost = total != null ? total : paid;
+        if (cost <= 0) {
+            return new Outcome.Ignored("invoice " + invoiceId + " costs nothing (trial)");
         }
         JsonNode line = subscriptionLine(inv);
         JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
@@ -201,7 +213,7 @@ class StripeEvents implements EventHandler {
                 "stripe",
                 user.get(),
                 p,
-                paid,
+                paid > 0 ? paid : cost, // what a refund of its charge is measured against
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 refs);
         return purchases.period(charge, subId, start, end);

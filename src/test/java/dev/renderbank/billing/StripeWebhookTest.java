@@ -109,6 +109,41 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aRenewalPaidFromTheCustomerBalanceGrantsButATrialDoesNot() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                0,
+                0,
+                start,
+                next,
+                "subscription_create")); // a free trial month
+        assertThat(available(u)).isZero();
+
+        clock.advance(Duration.between(start, next).plusMinutes(1));
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                0,
+                1990,
+                next,
+                after,
+                "subscription_cycle")); // paid in full from the customer's credit balance
+        assertThat(available(u)).isEqualTo(500);
+    }
+
+    @Test
     void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");
@@ -168,9 +203,25 @@ class StripeWebhookTest extends BillingIntegrationTest {
             Instant start,
             Instant end,
             String reason) {
+        return invoice(userId, eventId, invoiceId, sub, price, paid, paid, start, end, reason);
+    }
+
+    /** A paid invoice of {@code total}, of which {@code paid} was charged (the rest from the customer balance). */
+    String invoice(
+            long userId,
+            String eventId,
+            String invoiceId,
+            String sub,
+            String price,
+            long paid,
+            long total,
+            Instant start,
+            Instant end,
+            String reason) {
         return """
                 {"id":"%s","object":"event","created":%d,"type":"invoice.paid",
-                 "data":{"object":{"id":"%s","object":"invoice","amount_paid":%d,"currency":"usd","billing_reason":"%s",
+                 "data":{"object":{"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,
+                   "currency":"usd","billing_reason":"%s",
                    "customer_email":"nobody@example.com",
                    "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
                       "metadata":{"userId":"%d"}}},
@@ -182,6 +233,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
                         clock.instant().getEpochSecond(),
                         invoiceId,
                         paid,
+                        total,
                         reason,
                         sub,
                         userId,
