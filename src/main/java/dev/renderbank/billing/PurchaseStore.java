@@ -124,6 +124,39 @@ class PurchaseStore {
         return present.stream().filter(recorded::containsKey).findFirst().map(ref -> lock(recorded.get(ref)));
     }
 
+    /**
+     * Serializes the two events that link an invoice to its payment (invoice.paid and
+     * invoice_payment.paid), so whichever commits second sees what the first recorded.
+     */
+    void lockInvoice(String provider, String invoiceId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext(:key))")
+                .param("key", provider + ":invoice:" + invoiceId)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    void addInvoicePayment(String provider, String invoiceId, List<String> refs) {
+        for (String ref : refs) {
+            if (ref != null && !ref.isBlank()) {
+                jdbc.sql("""
+                                insert into billing_invoice_payment (provider, invoice_id, ref)
+                                values (:provider, :invoice, :ref) on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("invoice", invoiceId)
+                        .param("ref", ref)
+                        .update();
+            }
+        }
+    }
+
+    List<String> invoicePayments(String provider, String invoiceId) {
+        return jdbc.sql("select ref from billing_invoice_payment where provider = :provider and invoice_id = :invoice")
+                .param("provider", provider)
+                .param("invoice", invoiceId)
+                .query(String.class)
+                .list();
+    }
+
     Purchase lock(long id) {
         return jdbc.sql("select " + PURCHASE_COLUMNS + " from billing_purchase p where p.id = :id for update")
                 .param("id", id)

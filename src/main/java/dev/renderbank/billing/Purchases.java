@@ -107,6 +107,29 @@ class Purchases {
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 
+    /**
+     * The payment ids of a paid invoice (Stripe invoice_payment.paid): added as refs of the
+     * invoice's purchase if it is recorded, and kept for {@link #invoicePayments} if not yet.
+     */
+    Outcome invoicePaid(String provider, String invoiceId, List<String> paymentRefs) {
+        store.lockInvoice(provider, invoiceId);
+        store.addInvoicePayment(provider, invoiceId, paymentRefs);
+        Optional<PurchaseStore.Purchase> found = store.lockByRefs(provider, List.of(invoiceId));
+        if (found.isEmpty()) {
+            return new Outcome.Processed(
+                    "payment " + paymentRefs + " of invoice " + invoiceId + " kept for its purchase");
+        }
+        store.addRefs(provider, found.get().id(), paymentRefs);
+        return new Outcome.Processed("payment " + paymentRefs + " of invoice " + invoiceId + " added to purchase "
+                + found.get().key());
+    }
+
+    /** Payment ids already known for an invoice; takes the invoice's lock until the transaction ends. */
+    List<String> invoicePayments(String provider, String invoiceId) {
+        store.lockInvoice(provider, invoiceId);
+        return store.invoicePayments(provider, invoiceId);
+    }
+
     /** Grants the months of one period that have started; returns the credits granted. */
     long grantMonths(long purchaseId, Instant now) {
         Optional<PurchaseStore.Period> locked = store.lockPeriod(purchaseId);

@@ -66,6 +66,8 @@ class StripeEvents implements EventHandler {
                 return session(obj, at);
             case "invoice.paid":
                 return invoice(obj);
+            case "invoice_payment.paid":
+                return invoicePayment(obj);
             case "customer.subscription.created",
                     "customer.subscription.updated",
                     "customer.subscription.resumed",
@@ -207,6 +209,8 @@ class StripeEvents implements EventHandler {
             refs.add(nz(Json.id(payment, "payment", "payment_intent")));
             refs.add(nz(Json.id(payment, "payment", "charge")));
         }
+        // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
+        refs.addAll(purchases.invoicePayments("stripe", invoiceId));
         String currency = Json.text(inv, "currency");
         Product p = product.get();
         var charge = new Purchases.Charge(
@@ -217,6 +221,24 @@ class StripeEvents implements EventHandler {
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 refs);
         return purchases.period(charge, subId, start, end);
+    }
+
+    /**
+     * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
+     * and payment intent a later refund or dispute names.
+     */
+    private Outcome invoicePayment(JsonNode payment) {
+        String invoiceId = Json.id(payment, "invoice");
+        if (invoiceId == null) {
+            return new Outcome.Unprocessable("invoice payment without an invoice");
+        }
+        List<String> refs = new ArrayList<>();
+        refs.add(nz(Json.id(payment, "payment", "charge")));
+        refs.add(nz(Json.id(payment, "payment", "payment_intent")));
+        if (refs.stream().allMatch(String::isEmpty)) {
+            return new Outcome.Ignored("payment of invoice " + invoiceId + " names no charge or payment intent");
+        }
+        return purchases.invoicePaid("stripe", invoiceId, refs);
     }
 
     private static JsonNode subscriptionLine(JsonNode inv) {

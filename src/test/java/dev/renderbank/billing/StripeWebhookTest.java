@@ -144,6 +144,63 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aRefundOfAnInvoiceThatNamesNoChargeFindsItThroughItsInvoicePayment() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                start,
+                next,
+                "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        assertThat(available(u)).isEqualTo(500);
+
+        String refundEvent = id("evt");
+        stripe(refunded(refundEvent, charge, pi, 1990, 1990));
+
+        assertThat(eventStatus("stripe", refundEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void anInvoicePaymentArrivingBeforeItsInvoiceIsKeptForIt() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                start,
+                next,
+                "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
     void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");
@@ -242,6 +299,15 @@ class StripeWebhookTest extends BillingIntegrationTest {
                         price,
                         start.getEpochSecond(),
                         end.getEpochSecond());
+    }
+
+    /** An invoice_payment.paid (API 2025-03-31+): the only event linking an invoice to its charge. */
+    String invoicePayment(String eventId, String invoiceId, String pi, String charge) {
+        return """
+                {"id":"%s","object":"event","api_version":"2025-03-31.basil","created":%d,"type":"invoice_payment.paid",
+                 "data":{"object":{"id":"%s","object":"invoice_payment","invoice":"%s","status":"paid",
+                   "amount_paid":1990,"currency":"usd","is_default":true,
+                   "payment":{"type":"payment_intent","payment_intent":"%s","charge":"%s"}}}}""".formatted(eventId, clock.instant().getEpochSecond(), id("inpay"), invoiceId, pi, charge);
     }
 
     static String subscriptionDeleted(String eventId, String sub, Instant at) {
