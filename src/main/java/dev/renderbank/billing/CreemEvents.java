@@ -203,12 +203,15 @@ class CreemEvents implements EventHandler {
         return purchases.refund("creem", refundId, refs(refund), null, amount);
     }
 
-    /** Ids by which a refund or dispute may name the purchase. */
+    /**
+     * Ids by which a refund or dispute may name the purchase, most specific first: a renewal's
+     * refund names its own transaction and possibly the subscription's original order.
+     */
     private static List<String> refs(JsonNode obj) {
         List<String> refs = new ArrayList<>();
-        refs.add(nz(Json.id(obj, "order")));
         refs.add(nz(Json.id(obj, "transaction")));
         refs.add(nz(Json.id(obj, "transaction", "order")));
+        refs.add(nz(Json.id(obj, "order")));
         refs.add(nz(Json.id(obj, "checkout")));
         return refs;
     }

@@ -4,7 +4,9 @@ import static dev.renderbank.billing.PaymentEventStore.instant;
 import static dev.renderbank.billing.PaymentEventStore.ts;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -101,21 +103,58 @@ class PurchaseStore {
         }
     }
 
+    /**
+     * Locks the purchase named by the first of {@code refs} that is recorded: callers list refs
+     * most specific first (transaction, charge, payment intent; then invoice; then order; then
+     * checkout), because one refund can name both a renewal's own transaction and the original
+     * order, and only the transaction says which period it takes back.
+     */
     Optional<Purchase> lockByRefs(String provider, List<String> refs) {
         List<String> present =
                 refs.stream().filter(r -> r != null && !r.isBlank()).toList();
         if (present.isEmpty()) {
             return Optional.empty();
         }
-        return jdbc.sql("select " + PURCHASE_COLUMNS + " " + """
-                         from billing_purchase p
-                         where p.id = (select purchase_id from billing_purchase_ref
-                                        where provider = :provider and ref in (:refs) limit 1)
-                           for update""")
+        Map<String, Long> recorded = new HashMap<>();
+        jdbc.sql("select ref, purchase_id from billing_purchase_ref where provider = :provider and ref in (:refs)")
                 .param("provider", provider)
                 .param("refs", present)
-                .query(PurchaseStore::mapPurchase)
-                .optional();
+                .query((rs, n) -> recorded.put(rs.getString("ref"), rs.getLong("purchase_id")))
+                .list();
+        return present.stream().filter(recorded::containsKey).findFirst().map(ref -> lock(recorded.get(ref)));
+    }
+
+    /**
+     * Serializes the two events that link an invoice to its payment (invoice.paid and
+     * invoice_payment.paid), so whichever commits second sees what the first recorded.
+     */
+    void lockInvoice(String provider, String invoiceId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext(:key))")
+                .param("key", provider + ":invoice:" + invoiceId)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    void addInvoicePayment(String provider, String invoiceId, List<String> refs) {
+        for (String ref : refs) {
+            if (ref != null && !ref.isBlank()) {
+                jdbc.sql("""
+                                insert into billing_invoice_payment (provider, invoice_id, ref)
+                                values (:provider, :invoice, :ref) on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("invoice", invoiceId)
+                        .param("ref", ref)
+                        .update();
+            }
+        }
+    }
+
+    List<String> invoicePayments(String provider, String invoiceId) {
+        return jdbc.sql("select ref from billing_invoice_payment where provider = :provider and invoice_id = :invoice")
+                .param("provider", provider)
+                .param("invoice", invoiceId)
+                .query(String.class)
+                .list();
     }
 
     Purchase lock(long id) {

@@ -107,6 +107,29 @@ class Purchases {
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 
+    /**
+     * The payment ids of a paid invoice (Stripe invoice_payment.paid): added as refs of the
+     * invoice's purchase if it is recorded, and kept for {@link #invoicePayments} if not yet.
+     */
+    Outcome invoicePaid(String provider, String invoiceId, List<String> paymentRefs) {
+        store.lockInvoice(provider, invoiceId);
+        store.addInvoicePayment(provider, invoiceId, paymentRefs);
+        Optional<PurchaseStore.Purchase> found = store.lockByRefs(provider, List.of(invoiceId));
+        if (found.isEmpty()) {
+            return new Outcome.Processed(
+                    "payment " + paymentRefs + " of invoice " + invoiceId + " kept for its purchase");
+        }
+        store.addRefs(provider, found.get().id(), paymentRefs);
+        return new Outcome.Processed("payment " + paymentRefs + " of invoice " + invoiceId + " added to purchase "
+                + found.get().key());
+    }
+
+    /** Payment ids already known for an invoice; takes the invoice's lock until the transaction ends. */
+    List<String> invoicePayments(String provider, String invoiceId) {
+        store.lockInvoice(provider, invoiceId);
+        return store.invoicePayments(provider, invoiceId);
+    }
+
     /** Grants the months of one period that have started; returns the credits granted. */
     long grantMonths(long purchaseId, Instant now) {
         Optional<PurchaseStore.Period> locked = store.lockPeriod(purchaseId);
@@ -200,17 +223,15 @@ class Purchases {
         return new Outcome.Processed("dispute " + disputeId + ": " + taken + " credits clawed back");
     }
 
-    /** A closed dispute: won gives back what the dispute took; lost keeps it taken. */
+    /**
+     * A closed dispute: won gives back what the dispute took (as far as the purchase is still
+     * entitled to it); lost keeps it taken, and takes it now if the dispute was never seen open.
+     */
     Outcome disputeClosed(String provider, String disputeId, List<String> refs, boolean won) {
         Optional<PurchaseStore.Dispute> existing = store.lockDispute(provider, disputeId);
         String status = won ? "WON" : "LOST";
         if (existing.isEmpty()) {
-            // Closed before we saw it open: nothing was taken, nothing to give back.
-            Long purchaseId = store.lockByRefs(provider, refs)
-                    .map(PurchaseStore.Purchase::id)
-                    .orElse(null);
-            store.upsertDispute(provider, disputeId, purchaseId, status, 0, clock.instant());
-            return new Outcome.Processed("dispute " + disputeId + " closed (" + status + ") before it was opened");
+            return closedUnseen(provider, disputeId, refs, won);
         }
         PurchaseStore.Dispute d = existing.get();
         if (!"OPEN".equals(d.status())) {
@@ -220,15 +241,41 @@ class Purchases {
         if (!won) {
             return new Outcome.Processed("dispute " + disputeId + " lost: " + d.clawed() + " credits stay clawed back");
         }
+        store.setDisputed(d.purchaseId(), false);
         PurchaseStore.Purchase p = store.lock(d.purchaseId());
-        store.setDisputed(p.id(), false);
-        if (d.clawed() > 0) {
+        // A refund may have arrived while the dispute was open: give back only what is still owed.
+        long back = Math.max(0, Math.min(d.clawed(), p.entitlement() - (p.granted() - p.clawed())));
+        if (back > 0) {
             String key = provider + ":dispute-won:" + disputeId;
-            store.addGrant(p.id(), key, d.clawed(), clock.instant());
-            ledger.grant(
-                    p.userId(), d.clawed(), GrantSource.PURCHASE, key, p.product(), "dispute " + disputeId + " won");
+            if (store.addGrant(p.id(), key, back, clock.instant())) {
+                ledger.grant(p.userId(), back, GrantSource.PURCHASE, key, p.product(), "dispute " + disputeId + " won");
+            }
         }
-        return new Outcome.Processed("dispute " + disputeId + " won: " + d.clawed() + " credits given back");
+        return new Outcome.Processed("dispute " + disputeId + " won: " + back + " credits given back");
+    }
+
+    /**
+     * A dispute closed before its opening was processed (the opening may still be waiting on a
+     * retry). Recording it makes the late opening a no-op, so a lost one must claw back here.
+     */
+    private Outcome closedUnseen(String provider, String disputeId, List<String> refs, boolean won) {
+        Optional<PurchaseStore.Purchase> found = store.lockByRefs(provider, refs);
+        if (won) {
+            // Won before we saw it open: nothing was taken, nothing to give back.
+            store.upsertDispute(
+                    provider, disputeId, found.map(PurchaseStore.Purchase::id).orElse(null), "WON", 0, clock.instant());
+            return new Outcome.Processed("dispute " + disputeId + " closed (WON) before it was opened");
+        }
+        if (found.isEmpty()) {
+            // Retried until the purchase is known, so the loss is never recorded without its clawback.
+            return new Outcome.Unprocessable("lost dispute " + disputeId + " names no known purchase " + refs);
+        }
+        PurchaseStore.Purchase p = found.get();
+        store.setDisputed(p.id(), true);
+        long taken = rebalance(store.lock(p.id()), provider + ":dispute:" + disputeId, "dispute " + disputeId);
+        store.upsertDispute(provider, disputeId, p.id(), "LOST", taken, clock.instant());
+        return new Outcome.Processed(
+                "dispute " + disputeId + " lost before it was opened: " + taken + " credits clawed back");
     }
 
     /**

@@ -66,6 +66,8 @@ class StripeEvents implements EventHandler {
                 return session(obj, at);
             case "invoice.paid":
                 return invoice(obj);
+            case "invoice_payment.paid":
+                return invoicePayment(obj);
             case "customer.subscription.created",
                     "customer.subscription.updated",
                     "customer.subscription.resumed",
@@ -84,8 +86,10 @@ class StripeEvents implements EventHandler {
                 if (disputeId == null) {
                     return new Outcome.Unprocessable("dispute without id");
                 }
-                return purchases.disputeClosed(
-                        "stripe", disputeId, disputeRefs(obj), "won".equals(Json.text(obj, "status")));
+                // An inquiry closed as warning_closed ended without a chargeback: the merchant kept the money.
+                String closedAs = Json.text(obj, "status");
+                boolean kept = "won".equals(closedAs) || "warning_closed".equals(closedAs);
+                return purchases.disputeClosed("stripe", disputeId, disputeRefs(obj), kept);
             default:
                 return new Outcome.Ignored("event type " + event.type() + " is not used");
         }
@@ -155,11 +159,23 @@ class StripeEvents implements EventHandler {
         if (subId == null) {
             return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
         }
-        if (paid == 0) {
-            return new Outcome.Ignored("invoice " + invoiceId + " paid nothing (trial)");
-        }
-        if ("subscription_update".equals(Json.text(inv, "billing_reason"))) {
+        String reason = Json.text(inv, "billing_reason");
+        if ("subscription_update".equals(reason)) {
             return new Outcome.Ignored("mid-period plan change: the new plan's credits start with the next period");
+        }
+        if (!"subscription_create".equals(reason) && !"subscription_cycle".equals(reason)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " (" + reason + ") is not for a subscription period");
+        }
+        String status = Json.text(inv, "status");
+        if (status != null && !"paid".equals(status)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " is " + status + ", not paid");
+        }
+        // amount_paid is 0 also for a period paid from the customer's credit balance; only an
+        // invoice whose total is 0 (a trial) is free.
+        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
+        long cost = total != null ? total : paid;
+        if (cost <= 0) {
+            return new Outcome.Ignored("invoice " + invoiceId + " costs nothing (trial)");
         }
         JsonNode line = subscriptionLine(inv);
         JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
@@ -193,16 +209,36 @@ class StripeEvents implements EventHandler {
             refs.add(nz(Json.id(payment, "payment", "payment_intent")));
             refs.add(nz(Json.id(payment, "payment", "charge")));
         }
+        // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
+        refs.addAll(purchases.invoicePayments("stripe", invoiceId));
         String currency = Json.text(inv, "currency");
         Product p = product.get();
         var charge = new Purchases.Charge(
                 "stripe",
                 user.get(),
                 p,
-                paid,
+                paid > 0 ? paid : cost, // what a refund of its charge is measured against
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 refs);
         return purchases.period(charge, subId, start, end);
+    }
+
+    /**
+     * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
+     * and payment intent a later refund or dispute names.
+     */
+    private Outcome invoicePayment(JsonNode payment) {
+        String invoiceId = Json.id(payment, "invoice");
+        if (invoiceId == null) {
+            return new Outcome.Unprocessable("invoice payment without an invoice");
+        }
+        List<String> refs = new ArrayList<>();
+        refs.add(nz(Json.id(payment, "payment", "charge")));
+        refs.add(nz(Json.id(payment, "payment", "payment_intent")));
+        if (refs.stream().allMatch(String::isEmpty)) {
+            return new Outcome.Ignored("payment of invoice " + invoiceId + " names no charge or payment intent");
+        }
+        return purchases.invoicePaid("stripe", invoiceId, refs);
     }
 
     private static JsonNode subscriptionLine(JsonNode inv) {

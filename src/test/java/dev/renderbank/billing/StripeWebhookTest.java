@@ -109,6 +109,98 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aRenewalPaidFromTheCustomerBalanceGrantsButATrialDoesNot() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                0,
+                0,
+                start,
+                next,
+                "subscription_create")); // a free trial month
+        assertThat(available(u)).isZero();
+
+        clock.advance(Duration.between(start, next).plusMinutes(1));
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                0,
+                1990,
+                next,
+                after,
+                "subscription_cycle")); // paid in full from the customer's credit balance
+        assertThat(available(u)).isEqualTo(500);
+    }
+
+    @Test
+    void aRefundOfAnInvoiceThatNamesNoChargeFindsItThroughItsInvoicePayment() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                start,
+                next,
+                "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        assertThat(available(u)).isEqualTo(500);
+
+        String refundEvent = id("evt");
+        stripe(refunded(refundEvent, charge, pi, 1990, 1990));
+
+        assertThat(eventStatus("stripe", refundEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void anInvoicePaymentArrivingBeforeItsInvoiceIsKeptForIt() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                start,
+                next,
+                "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
     void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");
@@ -168,9 +260,25 @@ class StripeWebhookTest extends BillingIntegrationTest {
             Instant start,
             Instant end,
             String reason) {
+        return invoice(userId, eventId, invoiceId, sub, price, paid, paid, start, end, reason);
+    }
+
+    /** A paid invoice of {@code total}, of which {@code paid} was charged (the rest from the customer balance). */
+    String invoice(
+            long userId,
+            String eventId,
+            String invoiceId,
+            String sub,
+            String price,
+            long paid,
+            long total,
+            Instant start,
+            Instant end,
+            String reason) {
         return """
                 {"id":"%s","object":"event","created":%d,"type":"invoice.paid",
-                 "data":{"object":{"id":"%s","object":"invoice","amount_paid":%d,"currency":"usd","billing_reason":"%s",
+                 "data":{"object":{"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,
+                   "currency":"usd","billing_reason":"%s",
                    "customer_email":"nobody@example.com",
                    "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
                       "metadata":{"userId":"%d"}}},
@@ -182,6 +290,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
                         clock.instant().getEpochSecond(),
                         invoiceId,
                         paid,
+                        total,
                         reason,
                         sub,
                         userId,
@@ -190,6 +299,15 @@ class StripeWebhookTest extends BillingIntegrationTest {
                         price,
                         start.getEpochSecond(),
                         end.getEpochSecond());
+    }
+
+    /** An invoice_payment.paid (API 2025-03-31+): the only event linking an invoice to its charge. */
+    String invoicePayment(String eventId, String invoiceId, String pi, String charge) {
+        return """
+                {"id":"%s","object":"event","api_version":"2025-03-31.basil","created":%d,"type":"invoice_payment.paid",
+                 "data":{"object":{"id":"%s","object":"invoice_payment","invoice":"%s","status":"paid",
+                   "amount_paid":1990,"currency":"usd","is_default":true,
+                   "payment":{"type":"payment_intent","payment_intent":"%s","charge":"%s"}}}}""".formatted(eventId, clock.instant().getEpochSecond(), id("inpay"), invoiceId, pi, charge);
     }
 
     static String subscriptionDeleted(String eventId, String sub, Instant at) {
