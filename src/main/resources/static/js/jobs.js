@@ -12,7 +12,8 @@
     const credits = job.status === 'completed' ? job.creditsCharged + ' charged'
       : job.status === 'failed' ? 'released' : job.creditsHeld + ' held';
     const result = job.assetUrl ? '<a href="' + esc(job.assetUrl) + '" target="_blank">open</a>'
-      : job.error ? '<span class="error" title="' + esc(job.error.code) + '">' + esc(job.error.message) + '</span>' : '';
+      : job.error ? '<span class="error" title="' + esc(job.error.code) + '">' + esc(job.error.message) + '</span>'
+      : job.status === 'queued' ? '<button class="cancel-job" data-id="' + esc(job.taskId) + '">Cancel</button>' : '';
     return '<td><code>' + esc(job.taskId.slice(0, 12)) + '…</code></td><td>' + esc(job.model) + '</td>'
       + '<td>' + esc(job.status) + '</td>'
       + '<td><div class="progress" role="progressbar" aria-valuenow="' + job.progress + '"><div style="width:' + job.progress + '%"></div></div></td>'
@@ -23,6 +24,11 @@
     let tr = document.getElementById('job-' + job.taskId);
     if (!tr) { tr = document.createElement('tr'); tr.id = 'job-' + job.taskId; rows.prepend(tr); }
     tr.innerHTML = row(job);
+    const cancel = tr.querySelector('.cancel-job');
+    if (cancel) cancel.addEventListener('click', () => {
+      fetch('/api/v1/generations/' + encodeURIComponent(job.taskId) + '/cancel', { method: 'POST', headers: { [csrfHeader]: csrf } })
+        .then(r => r.json()).then(j => { if (j.taskId) { show(j); refreshCredits(); } else { message.textContent = j.detail; } });
+    });
     if (job.status !== 'completed' && job.status !== 'failed' && !streams[job.taskId]) watch(job.taskId);
   }
 

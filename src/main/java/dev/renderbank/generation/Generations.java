@@ -36,6 +36,7 @@ public class Generations {
     private final Ledger ledger;
     private final JobStore store;
     private final JobDriver driver;
+    private final JobFinisher finisher;
     private final ProviderAvailability availability;
     private final ObjectProvider<SchedulerClient> scheduler;
     private final CustomTask<String> jobTask;
@@ -49,6 +50,7 @@ public class Generations {
             Ledger ledger,
             JobStore store,
             JobDriver driver,
+            JobFinisher finisher,
             ProviderAvailability availability,
             ObjectProvider<SchedulerClient> scheduler,
             CustomTask<String> generationJobTask,
@@ -60,6 +62,7 @@ public class Generations {
         this.ledger = ledger;
         this.store = store;
         this.driver = driver;
+        this.finisher = finisher;
         this.availability = availability;
         this.scheduler = scheduler;
         this.jobTask = generationJobTask;
@@ -261,6 +264,14 @@ public class Generations {
             driver.poll(job, clock.instant());
         }
         return true;
+    }
+
+    /**
+     * Cancels the caller's job if the provider has not been asked yet (SPEC section 4: KIE cannot
+     * cancel, so a job at the provider runs to its end). Empty when there is no such job.
+     */
+    public Optional<Boolean> cancel(long userId, String jobId) {
+        return find(userId, jobId).map(finisher::cancel);
     }
 
     /** Jobs still in flight that were accepted before {@code before}, oldest first (operators). */

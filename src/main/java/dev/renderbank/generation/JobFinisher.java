@@ -84,6 +84,27 @@ class JobFinisher {
         return Boolean.TRUE.equals(won);
     }
 
+    /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
+    boolean cancel(Job job) {
+        Instant now = clock.instant();
+        Boolean won = tx.execute(status -> {
+            if (!store.markCancelled(job.id(), now)) {
+                return false;
+            }
+            if (!(ledger.release(job.id(), "cancelled") instanceof SettleResult.Settled)) {
+                throw new IllegalStateException("hold of cancelled job " + job.id() + " could not be released");
+            }
+            store.clearCooldown(job.userId(), job.type(), job.createdAt());
+            return true;
+        });
+        if (Boolean.TRUE.equals(won)) {
+            log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
+            count(job, "cancelled", "cancelled");
+            events.changed(job.id());
+        }
+        return Boolean.TRUE.equals(won);
+    }
+
     /**
      * Records the stored output and charges the hold. If the job already failed (deadline), the
      * output is kept as a late delivery, free of charge. Returns what happened.

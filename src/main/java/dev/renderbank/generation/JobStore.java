@@ -249,6 +249,15 @@ class JobStore {
                 == 1;
     }
 
+    /** Cancels a job the provider has not seen: still RESERVED and no submit attempt started. */
+    boolean markCancelled(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'FAILED', error_code = 'cancelled',
+                               error_message = 'Cancelled before it reached the provider; your credits were released.',
+                               completed_at = :now, version = version + 1, updated_at = :now
+                         where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", ts(now)).update() == 1;
+    }
+
     /** A delivery after the job was failed: shown to the user, never charged. */
     boolean markLateDelivery(String id, String assetId, Instant now) {
         return jdbc.sql("""

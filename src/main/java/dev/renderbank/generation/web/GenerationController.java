@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -87,6 +88,24 @@ class GenerationController {
                 .find(user.id(), taskId)
                 .<ResponseEntity<?>>map(j -> ResponseEntity.ok(JobJson.of(j)))
                 .orElseGet(() -> notFound(taskId));
+    }
+
+    @PostMapping("/generations/{taskId}/cancel")
+    ResponseEntity<?> cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
+        Optional<Boolean> cancelled = generations.cancel(user.id(), taskId);
+        if (cancelled.isEmpty()) {
+            return notFound(taskId);
+        }
+        if (!cancelled.get()) {
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(
+                            Problems.of(
+                                    HttpStatus.CONFLICT,
+                                    "not-cancellable",
+                                    "Cannot cancel",
+                                    "This generation has already reached the provider (which cannot cancel it) or has finished."));
+        }
+        return ResponseEntity.ok(JobJson.of(generations.find(user.id(), taskId).orElseThrow()));
     }
 
     @GetMapping("/generations")

@@ -1,0 +1,84 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/** A job that has not reached the provider can be cancelled; one that has cannot (KIE cannot cancel). */
+@TestPropertySource(
+        properties = {
+            // keep accepted jobs waiting: the job task is not picked up during this test
+            "db-scheduler.immediate-execution-enabled=false",
+            "db-scheduler.polling-interval=1h",
+            "renderbank.limits.cooldown.video=3m"
+        })
+class GenerationCancelTest extends IntegrationTest {
+
+    static final String VIDEO = "{\"model\":\"sora-2\",\"prompt\":\"cancel me\"}";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JobStore store;
+
+    @Test
+    void aWaitingJobIsCancelledReleasedAndItsCooldownGivenBack() {
+        Api api = new Api(port);
+        var u = users.create(100);
+        String taskId = api.post("/api/v1/generate-video", u.token(), VIDEO)
+                .json()
+                .get("taskId")
+                .asString();
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 25, 0));
+
+        assertThat(api.post(
+                                "/api/v1/generations/" + taskId + "/cancel",
+                                users.create(1).token(),
+                                "")
+                        .status())
+                .isEqualTo(404);
+        Api.Response cancelled = api.post("/api/v1/generations/" + taskId + "/cancel", u.token(), "");
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("failed");
+        assertThat(cancelled.json().get("error").get("code").asString()).isEqualTo("cancelled");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(api.post("/api/v1/generations/" + taskId + "/cancel", u.token(), "")
+                        .status())
+                .isEqualTo(409);
+
+        // not the user's fault: the cooldown is given back, so a new request is accepted at once
+        assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
+                .isEqualTo(202);
+    }
+
+    @Test
+    void aJobWhoseSubmitHasStartedCannotBeCancelled() {
+        Api api = new Api(port);
+        var u = users.create(100);
+        String taskId = api.post("/api/v1/generate-video", u.token(), VIDEO)
+                .json()
+                .get("taskId")
+                .asString();
+        assertThat(store.markSubmitStarted(taskId, Instant.now())).isTrue();
+        assertThat(api.post("/api/v1/generations/" + taskId + "/cancel", u.token(), "")
+                        .status())
+                .isEqualTo(409);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 25, 0));
+    }
+}
