@@ -74,26 +74,29 @@ class JobEventsController {
         return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
     }
 
-    private static synchronized void send(SseEmitter emitter, Optional<Job> job, AtomicLong sent, Runnable close) {
+    /** One stream's sends are serialized (push and ticker may race); other streams are not held up. */
+    private static void send(SseEmitter emitter, Optional<Job> job, AtomicLong sent, Runnable close) {
         if (job.isEmpty()) {
             return;
         }
         Job j = job.get();
-        if (j.version() > sent.get()) {
-            try {
-                emitter.send(SseEmitter.event()
-                        .id(Long.toString(j.version()))
-                        .name("status")
-                        .data(JobJson.of(j), MediaType.APPLICATION_JSON));
-                sent.set(j.version());
-            } catch (IOException | IllegalStateException e) {
-                close.run();
-                return;
+        synchronized (emitter) {
+            if (j.version() > sent.get()) {
+                try {
+                    emitter.send(SseEmitter.event()
+                            .id(Long.toString(j.version()))
+                            .name("status")
+                            .data(JobJson.of(j), MediaType.APPLICATION_JSON));
+                    sent.set(j.version());
+                } catch (IOException | IllegalStateException e) {
+                    close.run();
+                    return;
+                }
             }
-        }
-        if (j.state().isTerminal()) {
-            close.run();
-            emitter.complete();
+            if (j.state().isTerminal()) {
+                close.run();
+                emitter.complete();
+            }
         }
     }
 
