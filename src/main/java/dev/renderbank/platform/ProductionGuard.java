@@ -37,6 +37,9 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
                 || StringUtils.hasText(env.getProperty("renderbank.demo.admin-token"))) {
             problems.add("demo API tokens are configured (renderbank.demo.api-token / admin-token)");
         }
+        if (!StringUtils.hasText(env.getProperty("renderbank.public-url"))) {
+            problems.add("renderbank.public-url is not set: provider callbacks and links would point at localhost");
+        }
         boolean allowSimulators = env.getProperty("renderbank.allow-simulators-in-prod", Boolean.class, false);
         if (!allowSimulators) {
             if (!StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"))) {

@@ -16,7 +16,8 @@ class ProductionGuardTest {
         assertThat(ProductionGuard.problems(env))
                 .anyMatch(p -> p.contains("demo users"))
                 .anyMatch(p -> p.contains("simulator"))
-                .anyMatch(p -> p.contains("payments are simulated"));
+                .anyMatch(p -> p.contains("payments are simulated"))
+                .anyMatch(p -> p.contains("renderbank.public-url"));
         env.setProperty("renderbank.demo.enabled", "false");
         env.setProperty("renderbank.demo.api-token", "x".repeat(30));
         assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("demo API tokens"));
@@ -27,7 +28,8 @@ class ProductionGuardTest {
         MockEnvironment env = new MockEnvironment()
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
-                .withProperty("renderbank.payments.provider", "stripe");
+                .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("renderbank.public-url", "https://renderbank.example.com");
         assertThat(ProductionGuard.problems(env)).isEmpty();
         env.setProperty("renderbank.download.allow-private-hosts", "true");
         assertThat(ProductionGuard.problems(env)).hasSize(1);
