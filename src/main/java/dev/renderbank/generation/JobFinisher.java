@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -62,44 +63,44 @@ class JobFinisher {
     /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
-        Boolean won = tx.execute(status -> {
-            if (!store.markFailed(job.id(), code, message, now)) {
-                return false;
-            }
-            SettleResult released = ledger.release(job.id(), code);
-            if (!(released instanceof SettleResult.Settled)) {
-                throw new IllegalStateException(
-                        "hold of failed job " + job.id() + " could not be released: " + released);
-            }
-            if (notUsersFault) {
-                store.clearCooldown(job.userId(), job.type(), job.createdAt());
-            }
-            return true;
-        });
-        if (Boolean.TRUE.equals(won)) {
+        boolean won = release(job, () -> store.markFailed(job.id(), code, message, now), code, notUsersFault);
+        if (won) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
             count(job, "failed", code);
-            events.changed(job.id());
         }
-        return Boolean.TRUE.equals(won);
+        return won;
     }
 
     /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
     boolean cancel(Job job) {
         Instant now = clock.instant();
+        boolean won = release(job, () -> store.markCancelled(job.id(), now), "cancelled", true);
+        if (won) {
+            log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
+            count(job, "cancelled", "cancelled");
+        }
+        return won;
+    }
+
+    /**
+     * The one way a job ends without a charge: if {@code transition} wins the compare-and-set, its
+     * hold is released in the same transaction (and the cooldown given back when asked).
+     */
+    private boolean release(Job job, BooleanSupplier transition, String reason, boolean giveCooldownBack) {
         Boolean won = tx.execute(status -> {
-            if (!store.markCancelled(job.id(), now)) {
+            if (!transition.getAsBoolean()) {
                 return false;
             }
-            if (!(ledger.release(job.id(), "cancelled") instanceof SettleResult.Settled)) {
-                throw new IllegalStateException("hold of cancelled job " + job.id() + " could not be released");
+            SettleResult released = ledger.release(job.id(), reason);
+            if (!(released instanceof SettleResult.Settled)) {
+                throw new IllegalStateException("hold of job " + job.id() + " could not be released: " + released);
             }
-            store.clearCooldown(job.userId(), job.type(), job.createdAt());
+            if (giveCooldownBack) {
+                store.clearCooldown(job.userId(), job.type(), job.createdAt());
+            }
             return true;
         });
         if (Boolean.TRUE.equals(won)) {
-            log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
-            count(job, "cancelled", "cancelled");
             events.changed(job.id());
         }
         return Boolean.TRUE.equals(won);
