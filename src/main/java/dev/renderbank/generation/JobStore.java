@@ -1,11 +1,11 @@
 package dev.renderbank.generation;
 
 import dev.renderbank.catalog.AssetType;
+import dev.renderbank.platform.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -365,11 +365,10 @@ class JobStore {
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+        return SqlTime.instant(rs, column);
     }
 
     static OffsetDateTime ts(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        return SqlTime.ts(instant);
     }
 }

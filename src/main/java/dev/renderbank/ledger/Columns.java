@@ -1,10 +1,10 @@
 package dev.renderbank.ledger;
 
+import dev.renderbank.platform.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** Conversions and row-count checks shared by the ledger's SQL classes. */
 final class Columns {
@@ -12,12 +12,11 @@ final class Columns {
     private Columns() {}
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+        return SqlTime.instant(rs, column);
     }
 
     static OffsetDateTime ts(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+        return SqlTime.ts(instant);
     }
 
     static Hold hold(ResultSet rs, int rowNum) throws SQLException {
