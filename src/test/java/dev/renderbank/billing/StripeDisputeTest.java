@@ -111,7 +111,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 330));
 
         assertThat(available(u)).isEqualTo(200);
-        assertThat(disputed("stripe", charge)).isFalse();
+        assertThat(disputed("stripe", pi)).isFalse();
     }
 
     @Test
