@@ -50,6 +50,21 @@ class StripeEvents implements EventHandler {
         this.clock = clock;
     }
 
+    /** The event types handled below: the README lists them as the ones to subscribe to. */
+    static final List<String> SUBSCRIBED = List.of(
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+            "invoice.paid",
+            "invoice_payment.paid",
+            "customer.subscription.created",
+            "customer.subscription.updated",
+            "customer.subscription.deleted",
+            "customer.subscription.paused",
+            "customer.subscription.resumed",
+            "charge.refunded",
+            "charge.dispute.created",
+            "charge.dispute.closed");
+
     @Override
     public String provider() {
         return "stripe";
@@ -62,6 +77,9 @@ class StripeEvents implements EventHandler {
             root = json.readTree(event.payload());
         } catch (JacksonException e) {
             return new Outcome.Unprocessable("payload is not JSON");
+        }
+        if (!SUBSCRIBED.contains(event.type())) {
+            return new Outcome.Ignored("event type " + event.type() + " is not used");
         }
         JsonNode obj = root.path("data").path("object");
         Long created = Json.number(root, "created");
