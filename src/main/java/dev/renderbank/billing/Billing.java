@@ -31,6 +31,7 @@ public class Billing {
     private final PaymentEventStore events;
     private final Map<PaymentsProperties.Provider, CheckoutGateway> gateways;
     private final PaymentsProperties props;
+    private final CheckoutLimitProperties limit;
     private final Users users;
     private final Clock clock;
     private final PublicUrl publicUrl;
@@ -42,6 +43,7 @@ public class Billing {
             PaymentEventStore events,
             List<CheckoutGateway> gateways,
             PaymentsProperties props,
+            CheckoutLimitProperties limit,
             Users users,
             Clock clock,
             PublicUrl publicUrl) {
@@ -51,6 +53,7 @@ public class Billing {
         this.events = events;
         this.gateways = gateways.stream().collect(Collectors.toMap(CheckoutGateway::mode, Function.identity()));
         this.props = props;
+        this.limit = limit;
         this.users = users;
         this.clock = clock;
         this.publicUrl = publicUrl;
@@ -67,7 +70,8 @@ public class Billing {
 
     /**
      * Starts a checkout. With {@code idempotencyKey} (scoped to the user, kept 24 h) a repeat
-     * returns the first answer; the provider is called outside any transaction.
+     * returns the first answer; the provider is called outside any transaction. Only a new checkout
+     * counts against the user's limit (a repeat calls no provider); a refused one is not kept.
      */
     public CheckoutResult checkout(long userId, String productId, String idempotencyKey) {
         Optional<Product> product = catalog.product(productId);
@@ -94,6 +98,13 @@ public class Billing {
                 return new CheckoutResult.InProgress();
             }
             return new CheckoutResult.Created(earlier.id(), earlier.url(), earlier.product(), true);
+        }
+        if (limit.enabled()) {
+            Optional<Duration> wait = checkouts.takeCheckoutSlot(userId, limit.maxCalls(), limit.window(), now);
+            if (wait.isPresent()) {
+                checkouts.delete(id);
+                return new CheckoutResult.RateLimited(wait.get(), limit.maxCalls(), limit.window());
+            }
         }
         String email = users.byId(userId).orElseThrow().email();
         try {

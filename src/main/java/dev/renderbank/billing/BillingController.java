@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,16 @@ class BillingController {
                     "A checkout with this Idempotency-Key is still being created; retry in a second",
                     "1");
         }
+        if (result instanceof CheckoutResult.RateLimited r) {
+            long seconds = Math.max(1, (r.retryAfter().toMillis() + 999) / 1000);
+            return problem(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "checkout-rate-limit",
+                    "Too many requests",
+                    "You started " + r.maxCalls() + " checkouts within " + human(r.window()) + ". Please wait "
+                            + human(Duration.ofSeconds(seconds)) + " before starting another.",
+                    Long.toString(seconds));
+        }
         if (result instanceof CheckoutResult.KeyReused k) {
             return problem(
                     HttpStatus.UNPROCESSABLE_CONTENT,
@@ -124,6 +135,14 @@ class BillingController {
                 "Payment provider unavailable",
                 "The payment provider could not cancel the subscription; try again shortly",
                 "30");
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 60 && s % 60 == 0) {
+            return s / 60 + (s == 60 ? " minute" : " minutes");
+        }
+        return s + (s == 1 ? " second" : " seconds");
     }
 
     private static ResponseEntity<ProblemDetail> problem(

@@ -23,11 +23,11 @@ class BillingTasks {
 
     @Bean
     RecurringTask<Void> billingMonthlyGrants(
-            PaymentsProperties props, Purchases purchases, TransactionTemplate tx, Clock clock) {
+            PaymentsProperties props, MonthlyGrants months, TransactionTemplate tx, Clock clock) {
         return Tasks.recurring("billing-monthly-grants", Schedules.fixedDelay(props.sweepInterval()))
                 .execute((instance, ctx) -> {
-                    for (Long period : purchases.periodsDue()) {
-                        tx.executeWithoutResult(s -> purchases.grantMonths(period, clock.instant()));
+                    for (Long period : months.due()) {
+                        tx.executeWithoutResult(s -> months.grant(period, clock.instant()));
                     }
                 });
     }

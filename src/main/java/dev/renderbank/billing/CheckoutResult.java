@@ -1,5 +1,7 @@
 package dev.renderbank.billing;
 
+import java.time.Duration;
+
 /** Outcome of {@link Billing#checkout}. */
 public sealed interface CheckoutResult {
 
@@ -13,6 +15,9 @@ public sealed interface CheckoutResult {
 
     /** The Idempotency-Key was used for a different product (422). */
     record KeyReused(String product) implements CheckoutResult {}
+
+    /** The user started as many checkouts as allowed in the current window; try again after {@code retryAfter} (429). */
+    record RateLimited(Duration retryAfter, int maxCalls, Duration window) implements CheckoutResult {}
 
     /** The payment provider could not be reached or refused; nothing was stored (503). */
     record ProviderUnavailable(String message) implements CheckoutResult {}

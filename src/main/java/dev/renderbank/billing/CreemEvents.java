@@ -14,8 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Creem events ({@code {id, eventType, created_at, object}}). A pack is granted on
  * {@code checkout.completed}, keyed by the order id; a plan on each {@code subscription.paid},
- * keyed by subscription and period start. The product is Creem's product id mapped through the
- * catalogue, never inferred from the amount.
+ * keyed by subscription and period start ({@link CreemSubscriptions}). The product is Creem's
+ * product id mapped through the catalogue, never inferred from the amount.
  */
 @Component
 class CreemEvents implements EventHandler {
@@ -24,7 +24,9 @@ class CreemEvents implements EventHandler {
     private final ProductCatalog catalog;
     private final Buyers buyers;
     private final Purchases purchases;
-    private final SubscriptionStore subscriptions;
+    private final CreemSubscriptions subscriptions;
+    private final SubscriptionStore subscriptionStore;
+    private final Disputes disputes;
     private final CheckoutStore checkouts;
     private final Clock clock;
 
@@ -33,7 +35,9 @@ class CreemEvents implements EventHandler {
             ProductCatalog catalog,
             Buyers buyers,
             Purchases purchases,
-            SubscriptionStore subscriptions,
+            CreemSubscriptions subscriptions,
+            SubscriptionStore subscriptionStore,
+            Disputes disputes,
             CheckoutStore checkouts,
             Clock clock) {
         this.json = json;
@@ -41,6 +45,8 @@ class CreemEvents implements EventHandler {
         this.buyers = buyers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
+        this.subscriptionStore = subscriptionStore;
+        this.disputes = disputes;
         this.checkouts = checkouts;
         this.clock = clock;
     }
@@ -65,18 +71,17 @@ class CreemEvents implements EventHandler {
             case "checkout.completed":
                 return checkoutCompleted(obj, at);
             case "subscription.paid":
-                return subscriptionPaid(obj);
-            case "subscription.active", "subscription.update", "subscription.trial_ended":
-                return status(obj, Optional.ofNullable(Json.text(obj, "status")).orElse("active"), null, at);
-            case "subscription.paused":
-                return status(obj, "paused", null, at);
-            case "subscription.canceled":
-                // Paid-for time is kept: grants stop at the end of the current period.
-                Instant end = Optional.ofNullable(Json.time(obj, "current_period_end_date"))
-                        .orElse(at);
-                return status(obj, "canceled", end, at);
-            case "subscription.expired":
-                return status(obj, "expired", at, at);
+                return subscriptions.paid(obj, at);
+            case "subscription.active", "subscription.update":
+                return subscriptions.status(obj, null, at);
+            case "subscription.trialing",
+                    "subscription.past_due",
+                    "subscription.unpaid",
+                    "subscription.expired",
+                    "subscription.paused",
+                    "subscription.scheduled_cancel",
+                    "subscription.canceled":
+                return subscriptions.status(obj, event.type().substring("subscription.".length()), at);
             case "refund.created":
                 return refund(obj);
             case "dispute.created":
@@ -84,7 +89,7 @@ class CreemEvents implements EventHandler {
                 if (disputeId == null) {
                     return new Outcome.Unprocessable("dispute without id");
                 }
-                return purchases.disputeOpened("creem", disputeId, refs(obj));
+                return disputes.opened("creem", disputeId, refs(obj), Json.number(obj, "amount"), paidOf(obj));
             default:
                 return new Outcome.Ignored("event type " + event.type() + " is not used");
         }
@@ -95,7 +100,7 @@ class CreemEvents implements EventHandler {
         if (orderStatus != null && !"paid".equals(orderStatus)) {
             return new Outcome.Ignored("order is " + orderStatus + ", not paid");
         }
-        Optional<Product> product = product(obj);
+        Optional<Product> product = product(catalog, obj);
         if (product.isEmpty()) {
             return new Outcome.Unprocessable("unknown product " + creemProductId(obj));
         }
@@ -118,14 +123,16 @@ class CreemEvents implements EventHandler {
             if (subId == null) {
                 return new Outcome.Unprocessable("plan checkout without a subscription");
             }
-            subscriptions.ensure("creem", subId, user.get(), p.id(), "active", at, clock.instant());
+            subscriptionStore.ensure("creem", subId, user.get(), p.id(), "active", at, clock.instant());
             return new Outcome.Processed("subscription " + subId + " recorded; credits come with subscription.paid");
         }
         String orderId = Json.id(obj, "order");
         if (orderId == null) {
             return new Outcome.Unprocessable("checkout without an order id");
         }
-        Long amount = Json.number(obj, "order", "amount");
+        // What was paid, tax included, when Creem says so (order.amount is before tax).
+        Long amount = Optional.ofNullable(Json.number(obj, "order", "amount_paid"))
+                .orElse(Json.number(obj, "order", "amount"));
         String currency = Json.text(obj, "order", "currency");
         var charge = new Purchases.Charge(
                 "creem",
@@ -137,70 +144,28 @@ class CreemEvents implements EventHandler {
         return purchases.pack(charge, "creem:order:" + orderId);
     }
 
-    private Outcome subscriptionPaid(JsonNode sub) {
-        String subId = Json.text(sub, "id");
-        Optional<Product> product = product(sub);
-        if (subId == null) {
-            return new Outcome.Unprocessable("subscription without id");
-        }
-        if (product.isEmpty() || !product.get().isPlan()) {
-            return new Outcome.Unprocessable("unknown plan " + creemProductId(sub));
-        }
-        Long known =
-                subscriptions.find("creem", subId).map(Subscription::userId).orElse(null);
-        Optional<Long> user =
-                buyers.find(Json.text(sub, "metadata", "userId"), known, Json.text(sub, "customer", "email"));
-        if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user for subscription " + subId);
-        }
-        Instant start = Json.time(sub, "current_period_start_date");
-        Instant end = Json.time(sub, "current_period_end_date");
-        if (start == null || end == null || !end.isAfter(start)) {
-            return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
-        }
-        Product p = product.get();
-        Long amount = Json.number(sub, "last_transaction", "amount");
-        String currency = Json.text(sub, "last_transaction", "currency");
-        var charge = new Purchases.Charge(
-                "creem",
-                user.get(),
-                p,
-                amount != null ? amount : p.priceMinor(),
-                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
-                List.of(
-                        nz(Json.text(sub, "last_transaction_id")),
-                        nz(Json.id(sub, "last_transaction")),
-                        nz(Json.id(sub, "last_transaction", "order"))));
-        return purchases.period(charge, subId, start, end);
-    }
-
-    private Outcome status(JsonNode sub, String status, Instant endsAt, Instant at) {
-        String subId = Json.text(sub, "id");
-        if (subId == null) {
-            return new Outcome.Unprocessable("subscription without id");
-        }
-        if (subscriptions.find("creem", subId).isEmpty()) {
-            Optional<Product> product = product(sub);
-            Optional<Long> user =
-                    buyers.find(Json.text(sub, "metadata", "userId"), null, Json.text(sub, "customer", "email"));
-            if (product.isEmpty() || user.isEmpty()) {
-                return new Outcome.Unprocessable("status of unknown subscription " + subId);
-            }
-            subscriptions.ensure("creem", subId, user.get(), product.get().id(), status, at, clock.instant());
-        }
-        boolean applied = subscriptions.applyStatus("creem", subId, status, endsAt, at);
-        return applied
-                ? new Outcome.Processed("subscription " + subId + " is " + status)
-                : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
-    }
-
+    /**
+     * A refund: only a succeeded one takes credits back (pending, canceled and failed ones move no
+     * money). {@code refund_amount} includes tax, like the transaction's {@code amount_paid} it is a
+     * part of, so the fraction refunded is measured against that, not the pre-tax order amount.
+     */
     private Outcome refund(JsonNode refund) {
         String refundId = Json.text(refund, "id");
         Long amount = Json.number(refund, "refund_amount");
         if (refundId == null || amount == null || amount <= 0) {
             return new Outcome.Unprocessable("refund without id or refund_amount");
         }
-        return purchases.refund("creem", refundId, refs(refund), null, amount);
+        String status = Json.text(refund, "status");
+        if (!"succeeded".equals(status)) {
+            return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
+        }
+        return purchases.refund("creem", refundId, refs(refund), null, amount, paidOf(refund));
+    }
+
+    /** What the refunded or disputed charge paid, tax included, when the event says so. */
+    private static Long paidOf(JsonNode obj) {
+        return Optional.ofNullable(Json.number(obj, "transaction", "amount_paid"))
+                .orElse(Json.number(obj, "order", "amount_paid"));
     }
 
     /**
@@ -216,12 +181,12 @@ class CreemEvents implements EventHandler {
         return refs;
     }
 
-    private Optional<Product> product(JsonNode obj) {
+    static Optional<Product> product(ProductCatalog catalog, JsonNode obj) {
         String id = creemProductId(obj);
         return id == null ? Optional.empty() : catalog.byCreemProductId(id);
     }
 
-    private static String creemProductId(JsonNode obj) {
+    static String creemProductId(JsonNode obj) {
         String id = Json.id(obj, "product");
         return id != null ? id : Json.text(obj, "order", "product");
     }

@@ -3,7 +3,7 @@ package dev.renderbank.billing;
 /**
  * Published after the commit that granted a purchase (a pack, or a subscription period's first
  * month); the notifications module sends the confirmation email. {@code reference} is the
- * purchase's ledger grant key.
+ * purchase's own key, one per pack order or paid period (a pack's is also its ledger grant key).
  */
 public record PurchaseCompleted(
         long userId, String product, long credits, long amountMinor, String currency, String reference) {}

@@ -1,6 +1,5 @@
 package dev.renderbank.billing;
 
-import static dev.renderbank.billing.PaymentEventStore.instant;
 import static dev.renderbank.billing.PaymentEventStore.ts;
 
 import java.time.Instant;
@@ -11,50 +10,16 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL of purchases, their provider refs and grants, refunds, disputes and subscription periods. */
+/**
+ * SQL of purchases, their provider refs, grants and refunds. Disputes: {@link DisputeStore};
+ * subscription periods: {@link PeriodStore}.
+ */
 @Repository
 class PurchaseStore {
 
-    record Purchase(
-            long id,
-            String key,
-            String provider,
-            long userId,
-            String product,
-            long credits,
-            long amountMinor,
-            String currency,
-            long granted,
-            long clawed,
-            long refundedMinor,
-            boolean disputed) {
-
-        /** What the user may keep: all, minus the refunded fraction (rounded down), nothing while disputed. */
-        long entitlement() {
-            if (disputed) {
-                return 0;
-            }
-            if (amountMinor <= 0) {
-                return credits;
-            }
-            return credits
-                    - Math.floorDiv(Math.multiplyExact(credits, Math.min(refundedMinor, amountMinor)), amountMinor);
-        }
-    }
-
-    record Period(
-            long purchaseId,
-            String provider,
-            String subscriptionId,
-            Instant periodStart,
-            Instant periodEnd,
-            long monthlyCredits,
-            int months,
-            int monthsGranted) {}
-
     private static final String PURCHASE_COLUMNS = """
             p.id, p.purchase_key, p.provider, p.user_id, p.product, p.credits, p.amount_minor, p.currency,
-            p.granted, p.clawed, p.refunded_minor, p.disputed""";
+            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed""";
 
     private final JdbcClient jdbc;
 
@@ -213,11 +178,32 @@ class PurchaseStore {
                 "purchase refund");
     }
 
-    void setDisputed(long purchaseId, boolean disputed) {
-        jdbc.sql("update billing_purchase set disputed = :d where id = :id")
-                .param("d", disputed)
-                .param("id", purchaseId)
-                .update();
+    /** Adds (or, negative, removes) a dispute's share of the charge. */
+    void addDisputed(long purchaseId, long amountMinor) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_purchase set disputed_minor = disputed_minor + :amount
+                                 where id = :id and disputed_minor + :amount >= 0""")
+                        .param("amount", amountMinor)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase dispute");
+    }
+
+    /** Marks the purchase disputed exactly while one of its disputes is open. */
+    void markOpenDisputes(long purchaseId) {
+        expectOne(jdbc.sql("""
+                                update billing_purchase p
+                                   set disputed = exists (select 1 from billing_dispute d
+                                                           where d.purchase_id = p.id and d.status = 'OPEN')
+                                 where p.id = :id""").param("id", purchaseId).update(), "purchase dispute mark");
+    }
+
+    /** The product of the purchase that holds {@code grantKey}, if any. */
+    Optional<String> productOfGrant(String grantKey) {
+        return jdbc.sql("""
+                        select p.product from billing_purchase_grant g join billing_purchase p on p.id = g.purchase_id
+                         where g.grant_key = :key""").param("key", grantKey).query(String.class).optional();
     }
 
     boolean hasOtherPurchase(long userId, long purchaseId) {
@@ -242,97 +228,6 @@ class PurchaseStore {
                 == 1;
     }
 
-    record Dispute(Long purchaseId, String status, long clawed) {}
-
-    Optional<Dispute> lockDispute(String provider, String disputeId) {
-        return jdbc.sql("""
-                        select purchase_id, status, clawed from billing_dispute
-                         where provider = :provider and dispute_id = :id for update""")
-                .param("provider", provider)
-                .param("id", disputeId)
-                .query((rs, n) -> new Dispute(
-                        (Long) rs.getObject("purchase_id", Long.class), rs.getString("status"), rs.getLong("clawed")))
-                .optional();
-    }
-
-    void upsertDispute(String provider, String disputeId, Long purchaseId, String status, long clawed, Instant now) {
-        jdbc.sql("""
-                        insert into billing_dispute (provider, dispute_id, purchase_id, status, clawed, created_at)
-                        values (:provider, :id, :purchase, :status, :clawed, :now)
-                        on conflict (provider, dispute_id) do update
-                           set status = excluded.status, clawed = excluded.clawed,
-                               purchase_id = coalesce(billing_dispute.purchase_id, excluded.purchase_id)""")
-                .param("provider", provider)
-                .param("id", disputeId)
-                .param("purchase", purchaseId)
-                .param("status", status)
-                .param("clawed", clawed)
-                .param("now", ts(now))
-                .update();
-    }
-
-    void insertPeriod(
-            long purchaseId,
-            String provider,
-            String subscriptionId,
-            Instant start,
-            Instant end,
-            long monthlyCredits,
-            int months) {
-        jdbc.sql("""
-                        insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
-                                    period_end, monthly_credits, months, months_granted, next_grant_at)
-                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start)""")
-                .param("id", purchaseId)
-                .param("provider", provider)
-                .param("sub", subscriptionId)
-                .param("start", ts(start))
-                .param("end", ts(end))
-                .param("monthly", monthlyCredits)
-                .param("months", months)
-                .update();
-    }
-
-    Optional<Period> lockPeriod(long purchaseId) {
-        return jdbc.sql("""
-                        select purchase_id, provider, subscription_id, period_start, period_end, monthly_credits,
-                               months, months_granted
-                          from billing_subscription_period where purchase_id = :id for update skip locked""")
-                .param("id", purchaseId)
-                .query((rs, n) -> new Period(
-                        rs.getLong("purchase_id"),
-                        rs.getString("provider"),
-                        rs.getString("subscription_id"),
-                        instant(rs, "period_start"),
-                        instant(rs, "period_end"),
-                        rs.getLong("monthly_credits"),
-                        rs.getInt("months"),
-                        rs.getInt("months_granted")))
-                .optional();
-    }
-
-    void advancePeriod(long purchaseId, int monthsGranted, Instant nextGrantAt) {
-        expectOne(
-                jdbc.sql("""
-                                update billing_subscription_period set months_granted = :m, next_grant_at = :next
-                                 where purchase_id = :id and months_granted <= :m""")
-                        .param("m", monthsGranted)
-                        .param("next", ts(nextGrantAt))
-                        .param("id", purchaseId)
-                        .update(),
-                "period advance");
-    }
-
-    List<Long> periodsDue(Instant now, int limit) {
-        return jdbc.sql("""
-                        select purchase_id from billing_subscription_period where next_grant_at <= :now
-                         order by next_grant_at limit :limit""")
-                .param("now", ts(now))
-                .param("limit", limit)
-                .query(Long.class)
-                .list();
-    }
-
     private static Purchase mapPurchase(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Purchase(
                 rs.getLong("id"),
@@ -346,10 +241,11 @@ class PurchaseStore {
                 rs.getLong("granted"),
                 rs.getLong("clawed"),
                 rs.getLong("refunded_minor"),
+                rs.getLong("disputed_minor"),
                 rs.getBoolean("disputed"));
     }
 
-    private static void expectOne(int rows, String what) {
+    static void expectOne(int rows, String what) {
         if (rows != 1) {
             throw new IllegalStateException(what + " changed " + rows + " rows, expected 1");
         }

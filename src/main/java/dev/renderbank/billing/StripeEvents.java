@@ -2,7 +2,6 @@ package dev.renderbank.billing;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe events, read from the raw JSON (older and newer API versions: invoice subscription and
  * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
  * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
- * period start.
+ * period start ({@link StripeInvoices}).
  */
 @Component
 class StripeEvents implements EventHandler {
@@ -24,6 +23,8 @@ class StripeEvents implements EventHandler {
     private final ProductCatalog catalog;
     private final Buyers buyers;
     private final Purchases purchases;
+    private final StripeInvoices invoices;
+    private final Disputes disputes;
     private final SubscriptionStore subscriptions;
     private final CheckoutStore checkouts;
     private final Clock clock;
@@ -33,6 +34,8 @@ class StripeEvents implements EventHandler {
             ProductCatalog catalog,
             Buyers buyers,
             Purchases purchases,
+            StripeInvoices invoices,
+            Disputes disputes,
             SubscriptionStore subscriptions,
             CheckoutStore checkouts,
             Clock clock) {
@@ -40,10 +43,27 @@ class StripeEvents implements EventHandler {
         this.catalog = catalog;
         this.buyers = buyers;
         this.purchases = purchases;
+        this.invoices = invoices;
+        this.disputes = disputes;
         this.subscriptions = subscriptions;
         this.checkouts = checkouts;
         this.clock = clock;
     }
+
+    /** The event types handled below: the README lists them as the ones to subscribe to. */
+    static final List<String> SUBSCRIBED = List.of(
+            "checkout.session.completed",
+            "checkout.session.async_payment_succeeded",
+            "invoice.paid",
+            "invoice_payment.paid",
+            "customer.subscription.created",
+            "customer.subscription.updated",
+            "customer.subscription.deleted",
+            "customer.subscription.paused",
+            "customer.subscription.resumed",
+            "charge.refunded",
+            "charge.dispute.created",
+            "charge.dispute.closed");
 
     @Override
     public String provider() {
@@ -58,6 +78,9 @@ class StripeEvents implements EventHandler {
         } catch (JacksonException e) {
             return new Outcome.Unprocessable("payload is not JSON");
         }
+        if (!SUBSCRIBED.contains(event.type())) {
+            return new Outcome.Ignored("event type " + event.type() + " is not used");
+        }
         JsonNode obj = root.path("data").path("object");
         Long created = Json.number(root, "created");
         Instant at = created != null ? Instant.ofEpochSecond(created) : clock.instant();
@@ -65,9 +88,9 @@ class StripeEvents implements EventHandler {
             case "checkout.session.completed", "checkout.session.async_payment_succeeded":
                 return session(obj, at);
             case "invoice.paid":
-                return invoice(obj);
+                return invoices.paid(obj);
             case "invoice_payment.paid":
-                return invoicePayment(obj);
+                return invoices.paymentPaid(obj);
             case "customer.subscription.created",
                     "customer.subscription.updated",
                     "customer.subscription.resumed",
@@ -79,7 +102,7 @@ class StripeEvents implements EventHandler {
                 return refund(obj);
             case "charge.dispute.created":
                 return Optional.ofNullable(Json.text(obj, "id"))
-                        .map(id -> purchases.disputeOpened("stripe", id, disputeRefs(obj)))
+                        .map(id -> disputes.opened("stripe", id, disputeRefs(obj), Json.number(obj, "amount"), null))
                         .orElse(new Outcome.Unprocessable("dispute without id"));
             case "charge.dispute.closed":
                 String disputeId = Json.text(obj, "id");
@@ -89,7 +112,7 @@ class StripeEvents implements EventHandler {
                 // An inquiry closed as warning_closed ended without a chargeback: the merchant kept the money.
                 String closedAs = Json.text(obj, "status");
                 boolean kept = "won".equals(closedAs) || "warning_closed".equals(closedAs);
-                return purchases.disputeClosed("stripe", disputeId, disputeRefs(obj), kept);
+                return disputes.closed("stripe", disputeId, disputeRefs(obj), kept, Json.number(obj, "amount"), null);
             default:
                 return new Outcome.Ignored("event type " + event.type() + " is not used");
         }
@@ -127,7 +150,8 @@ class StripeEvents implements EventHandler {
             }
             return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
         }
-        if (!"paid".equals(paymentStatus)) {
+        // no_payment_required: a promotion code paid all of it (amount_total 0); still a purchase.
+        if (!"paid".equals(paymentStatus) && !"no_payment_required".equals(paymentStatus)) {
             return new Outcome.Ignored("session " + sessionId + " is " + paymentStatus + ", not paid");
         }
         if (p.isPlan()) {
@@ -146,113 +170,6 @@ class StripeEvents implements EventHandler {
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 List.of(sessionId, nz(Json.id(s, "payment_intent"))));
         return purchases.pack(charge, "stripe:checkout:" + sessionId);
-    }
-
-    private Outcome invoice(JsonNode inv) {
-        String invoiceId = Json.text(inv, "id");
-        Long paid = Json.number(inv, "amount_paid");
-        if (invoiceId == null || paid == null) {
-            return new Outcome.Unprocessable("invoice without id or amount_paid");
-        }
-        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
-                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
-        if (subId == null) {
-            return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
-        }
-        String reason = Json.text(inv, "billing_reason");
-        if ("subscription_update".equals(reason)) {
-            return new Outcome.Ignored("mid-period plan change: the new plan's credits start with the next period");
-        }
-        if (!"subscription_create".equals(reason) && !"subscription_cycle".equals(reason)) {
-            return new Outcome.Ignored("invoice " + invoiceId + " (" + reason + ") is not for a subscription period");
-        }
-        String status = Json.text(inv, "status");
-        if (status != null && !"paid".equals(status)) {
-            return new Outcome.Ignored("invoice " + invoiceId + " is " + status + ", not paid");
-        }
-        // amount_paid is 0 also for a period paid from the customer's credit balance; only an
-        // invoice whose total is 0 (a trial) is free.
-        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
-        long cost = total != null ? total : paid;
-        if (cost <= 0) {
-            return new Outcome.Ignored("invoice " + invoiceId + " costs nothing (trial)");
-        }
-        JsonNode line = subscriptionLine(inv);
-        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
-        JsonNode meta =
-                newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
-        Optional<Subscription> known = subscriptions.find("stripe", subId);
-        String priceId = Optional.ofNullable(Json.id(line, "price"))
-                .orElse(Json.text(line, "pricing", "price_details", "price"));
-        Optional<Product> product = Optional.ofNullable(priceId)
-                .flatMap(catalog::byStripePriceId)
-                .or(() -> catalog.product(Json.text(meta, "product")))
-                .or(() -> known.flatMap(k -> catalog.product(k.product())));
-        if (product.isEmpty() || !product.get().isPlan()) {
-            return new Outcome.Unprocessable("unknown plan (price " + priceId + ")");
-        }
-        Optional<Long> user = buyers.find(
-                Json.text(meta, "userId"),
-                known.map(Subscription::userId).orElse(null),
-                Json.text(inv, "customer_email"));
-        if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user for subscription " + subId);
-        }
-        Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
-        Instant end = Optional.ofNullable(Json.time(line, "period", "end")).orElse(Json.time(inv, "period_end"));
-        if (start == null || end == null || !end.isAfter(start)) {
-            return new Outcome.Unprocessable("invoice " + invoiceId + " has no valid period");
-        }
-        List<String> refs =
-                new ArrayList<>(List.of(invoiceId, nz(Json.id(inv, "payment_intent")), nz(Json.id(inv, "charge"))));
-        for (JsonNode payment : inv.path("payments").path("data")) {
-            refs.add(nz(Json.id(payment, "payment", "payment_intent")));
-            refs.add(nz(Json.id(payment, "payment", "charge")));
-        }
-        // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
-        refs.addAll(purchases.invoicePayments("stripe", invoiceId));
-        String currency = Json.text(inv, "currency");
-        Product p = product.get();
-        var charge = new Purchases.Charge(
-                "stripe",
-                user.get(),
-                p,
-                paid > 0 ? paid : cost, // what a refund of its charge is measured against
-                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
-                refs);
-        return purchases.period(charge, subId, start, end);
-    }
-
-    /**
-     * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
-     * and payment intent a later refund or dispute names.
-     */
-    private Outcome invoicePayment(JsonNode payment) {
-        String invoiceId = Json.id(payment, "invoice");
-        if (invoiceId == null) {
-            return new Outcome.Unprocessable("invoice payment without an invoice");
-        }
-        List<String> refs = new ArrayList<>();
-        refs.add(nz(Json.id(payment, "payment", "charge")));
-        refs.add(nz(Json.id(payment, "payment", "payment_intent")));
-        if (refs.stream().allMatch(String::isEmpty)) {
-            return new Outcome.Ignored("payment of invoice " + invoiceId + " names no charge or payment intent");
-        }
-        return purchases.invoicePaid("stripe", invoiceId, refs);
-    }
-
-    private static JsonNode subscriptionLine(JsonNode inv) {
-        JsonNode first = null;
-        for (JsonNode line : inv.path("lines").path("data")) {
-            if (first == null) {
-                first = line;
-            }
-            if ("subscription".equals(Json.text(line, "type"))
-                    || line.path("parent").path("subscription_item_details").isObject()) {
-                return line;
-            }
-        }
-        return first != null ? first : inv.path("lines");
     }
 
     private Outcome subscription(JsonNode sub, Instant at, boolean deleted) {
@@ -298,7 +215,7 @@ class StripeEvents implements EventHandler {
         }
         List<String> refs = List.of(chargeId, nz(Json.id(charge, "payment_intent")), nz(Json.id(charge, "invoice")));
         // amount_refunded is cumulative: the refund id names the charge and how much is refunded in total.
-        return purchases.refund("stripe", chargeId + ":" + refunded, refs, refunded, 0);
+        return purchases.refund("stripe", chargeId + ":" + refunded, refs, refunded, 0, Json.number(charge, "amount"));
     }
 
     private static List<String> disputeRefs(JsonNode dispute) {

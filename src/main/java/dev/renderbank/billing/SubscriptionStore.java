@@ -55,6 +55,22 @@ class SubscriptionStore {
                 == 1;
     }
 
+    /**
+     * Applies a status reported at {@code at} that says nothing about when grants stop (expired,
+     * past due, unpaid, paused): the recorded end stays. False when a newer status is recorded.
+     */
+    boolean applyStatusKeepingEnd(String provider, String id, String status, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription set status = :status, status_at = :at
+                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                        .param("status", status)
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
     /** A paid period moves the subscription's plan and paid-through date forward (never back). */
     void recordPaidPeriod(String provider, String id, String product, Instant periodEnd) {
         jdbc.sql("""

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -120,6 +121,32 @@ abstract class BillingIntegrationTest extends IntegrationTest {
                 .param("e", eventId)
                 .query(String.class)
                 .single();
+    }
+
+    /** Whether the purchase a provider ref (charge, order, invoice …) names has a dispute open. */
+    boolean disputed(String provider, String ref) {
+        return jdbc.sql("""
+                        select p.disputed from billing_purchase p
+                          join billing_purchase_ref r on r.purchase_id = p.id
+                         where r.provider = :p and r.ref = :ref""")
+                .param("p", provider)
+                .param("ref", ref)
+                .query(Boolean.class)
+                .single();
+    }
+
+    String disputeStatus(String provider, String disputeId) {
+        return jdbc.sql("select status from billing_dispute where provider = :p and dispute_id = :d")
+                .param("p", provider)
+                .param("d", disputeId)
+                .query(String.class)
+                .single();
+    }
+
+    /** Lets the recurring sweep (300 ms) run at least twice. */
+    void awaitSweep() {
+        long until = System.nanoTime() + Duration.ofMillis(900).toNanos();
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(900)).until(() -> System.nanoTime() >= until);
     }
 
     URI uri(String path) {

@@ -19,9 +19,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +111,67 @@ class CreemCheckoutTest extends IntegrationTest {
     }
 
     @Test
+    void checkoutsAreLimitedPerUserWithRetryAfterAndRepeatsOfAnAcceptedKeyStillAnswer() throws Exception {
+        UserAccount u =
+                users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
+        String token = users.issueToken(u.id(), "t");
+        creem.stubFor(post("/v1/checkouts")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"ch_1\",\"checkout_url\":\"https://checkout.creem.io/ch_1\"}")));
+        var keyed = call("/api/v1/checkout", token, "{\"product\":\"pack-200\"}", "checkout-key-1");
+        assertThat(keyed.statusCode()).isEqualTo(200);
+
+        ExecutorService pool = Executors.newFixedThreadPool(29);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 29; i++) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return call("/api/v1/checkout", token, "{\"product\":\"pack-200\"}");
+            }));
+        }
+        go.countDown();
+        List<HttpResponse<String>> refused = new ArrayList<>();
+        int accepted = 1;
+        for (Future<HttpResponse<String>> a : answers) {
+            HttpResponse<String> r = a.get();
+            if (r.statusCode() == 200) {
+                accepted++;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(429);
+                refused.add(r);
+            }
+        }
+        pool.shutdown();
+
+        assertThat(accepted).isEqualTo(10);
+        assertThat(refused).hasSize(20);
+        creem.verify(10, postRequestedFor(urlEqualTo("/v1/checkouts")));
+        HttpResponse<String> limited = refused.get(0);
+        assertThat(limited.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        long retryAfter =
+                Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(limited.body()).contains("\"retryAfterSeconds\":" + retryAfter);
+
+        // A repeat of an accepted request is its first answer, not a new checkout.
+        var repeat = call("/api/v1/checkout", token, "{\"product\":\"pack-200\"}", "checkout-key-1");
+        assertThat(repeat.statusCode()).isEqualTo(200);
+        assertThat(repeat.body()).isEqualTo(keyed.body());
+        // Another user is not limited by this one.
+        assertThat(call("/api/v1/checkout", DEMO_TOKEN, "{\"product\":\"pack-200\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(retryAfter));
+        assertThat(call("/api/v1/checkout", token, "{\"product\":\"pack-200\"}").statusCode())
+                .isEqualTo(200);
+        creem.verify(12, postRequestedFor(urlEqualTo("/v1/checkouts")));
+    }
+
+    @Test
     void cancellingASubscriptionCallsCreemAndStopsAtThePeriodEnd() throws Exception {
         UserAccount u =
                 users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
@@ -127,15 +195,17 @@ class CreemCheckoutTest extends IntegrationTest {
     }
 
     private HttpResponse<String> call(String path, String token, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return call(path, token, body, null);
+    }
+
+    private HttpResponse<String> call(String path, String token, String body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

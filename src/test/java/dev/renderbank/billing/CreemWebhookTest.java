@@ -182,6 +182,79 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(b.debt()).isZero();
     }
 
+    @Test
+    void aHalfRefundOfATaxedOrderClawsBackHalfTheCredits() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        // As in Creem's own samples: order.amount is before tax, the refund is measured in what was paid.
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // half of 1198 (990 + 21 % VAT)
+
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // the other half
+        assertThat(available(u)).isZero();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aTaxedOrderIsRecordedAtWhatWasPaidAndAFullTaxedDisputeTakesItAll() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "tax_amount":208,"amount_due":1198,"amount_paid":1198,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 300, 1198, "succeeded")); // 200 * 300/1198 = 50.08 → 50
+        assertThat(available(u)).isEqualTo(150);
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":898,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"amount_paid":1198,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
+        creem(dispute); // the rest of what was paid: everything is gone, nothing twice
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+    }
+
+    @Test
+    void onlyASucceededRefundTakesCreditsBack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        for (String status : new String[] {"pending", "failed", "canceled"}) {
+            String event = id("evt");
+            creem(taxedRefund(event, id("ref"), order, 1198, 1198, status));
+            assertThat(eventStatus("creem", event)).isEqualTo("IGNORED");
+        }
+        assertThat(available(u)).isEqualTo(200);
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 1198, 1198, "succeeded"));
+        assertThat(available(u)).isZero();
+    }
+
+    /** A refund of a pack order whose transaction paid {@code paid} (tax included); order.amount is 990. */
+    static String taxedRefund(String eventId, String refundId, String order, long amount, long paid, String status) {
+        return """
+                {"id":"%s","eventType":"refund.created","created_at":1728734351631,
+                 "object":{"id":"%s","object":"refund","status":"%s","refund_amount":%d,"refund_currency":"USD",
+                   "reason":"requested_by_customer",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":%d,
+                      "tax_amount":%d,"currency":"USD","order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}}""".formatted(eventId, refundId, status, amount, order, paid, paid - 990, order, order);
+    }
+
     private void spend(UserAccount u, long amount) {
         String key = id("job");
         assertThat(ledger.reserve(u.id(), amount, key, Duration.ofMinutes(10)))

@@ -1,11 +1,17 @@
 package dev.renderbank.billing;
 
 import static dev.renderbank.billing.StripeWebhookTest.dispute;
+import static dev.renderbank.billing.StripeWebhookTest.invoice;
+import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
 import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Disputes and inquiries of a Stripe pack purchase (pack-200: 200 credits for 990). */
@@ -72,6 +78,89 @@ class StripeDisputeTest extends BillingIntegrationTest {
         stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won"));
 
         assertThat(available(u)).isEqualTo(100);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aLostPartialDisputeClawsBackOnlyItsShare() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 495));
+        assertThat(available(u)).isEqualTo(100);
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "lost", 495));
+
+        assertThat(available(u)).isEqualTo(100);
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aWonPartialDisputeGivesItsShareBack() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 330));
+        assertThat(available(u)).isEqualTo(200 - 66); // 200 * 330/990 = 66.67 → 66
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 330));
+
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(disputed("stripe", pi)).isFalse();
+    }
+
+    @Test
+    void aPartialDisputeLostAfterAPartialRefundNeverTakesBackMoreThanTheCharge() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        stripe(refunded(id("evt"), charge, pi, 990, 495)); // half refunded: 100 back
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 990));
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "lost", 990));
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void monthsThatStartWhileAYearlyPlanIsDisputedAreGrantedWhenTheDisputeIsWon() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(), id("evt"), invoiceId, sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        assertThat(available(u)).isEqualTo(500);
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 19900));
+        assertThat(available(u)).isZero();
+        clock.advance(Duration.ofDays(32)); // month 2 starts while the dispute is open
+        awaitSweep();
+        assertThat(available(u)).isZero();
+
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 19900));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+        assertThat(disputed("stripe", charge)).isFalse();
+
+        clock.advance(Duration.ofDays(31)); // day 63: month 3
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1500));
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 }

@@ -7,6 +7,7 @@ import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /** Stripe webhooks signed with stripe-java's own helper (HMAC of {@code t.body}, 300 s tolerance). */
@@ -67,7 +68,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
-    void monthlyRenewalsGrantOncePerPeriodAndMidPeriodPlanChangesWait() throws Exception {
+    void monthlyRenewalsGrantOncePerPeriodAndAPureProrationInvoiceWaitsForTheNextPeriod() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");
         Instant start = clock.instant();
@@ -81,16 +82,20 @@ class StripeWebhookTest extends BillingIntegrationTest {
         stripe(firstInvoice);
         assertThat(available(u)).isEqualTo(500);
 
+        // An upgrade within the period, invoiced at once: only proration lines, no new period.
+        Instant upgrade = start.plusSeconds(86400);
+        String proration = id("evt");
         stripe(invoice(
                 u.id(),
-                id("evt"),
+                proration,
                 id("in"),
                 sub,
-                "price_local_proplus-monthly",
                 700,
-                start.plusSeconds(86400),
-                next,
-                "subscription_update"));
+                700,
+                "subscription_update",
+                new Line("price_local_pro-monthly", -1925, upgrade, next, true),
+                new Line("price_local_proplus-monthly", 2625, upgrade, next, true)));
+        assertThat(eventStatus("stripe", proration)).isEqualTo("IGNORED");
         assertThat(available(u)).isEqualTo(500);
 
         Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
@@ -106,6 +111,83 @@ class StripeWebhookTest extends BillingIntegrationTest {
                 after,
                 "subscription_cycle"));
         assertThat(available(u)).isEqualTo(500 + 900);
+    }
+
+    @Test
+    void aSwitchFromMonthlyToYearlyInThePortalRecordsTheYearAsANewPeriod() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        // The monthly period starts on the 1st and the switch falls in the same calendar month.
+        Instant start = clock.instant()
+                .atZone(ZoneOffset.UTC)
+                .withDayOfMonth(1)
+                .truncatedTo(ChronoUnit.DAYS)
+                .toInstant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(), id("evt"), id("in"), sub, "price_local_pro-monthly", 1990, start, next, "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+
+        Instant switchAt = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        Instant yearEnd = switchAt.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        String yearly = id("in");
+        String switchEvent = id("evt");
+        stripe(invoice(
+                u.id(),
+                switchEvent,
+                yearly,
+                sub,
+                18995,
+                18995,
+                "subscription_update",
+                new Line("price_local_pro-monthly", -905, switchAt, next, true), // unused monthly time
+                new Line("price_local_pro-yearly", 19900, switchAt, yearEnd, false)));
+        assertThat(eventStatus("stripe", switchEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(500 + 500); // the year's first month, on top of the paid monthly one
+
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(invoicePayment(id("evt"), yearly, pi, charge));
+        String refundEvent = id("evt");
+        stripe(refunded(refundEvent, charge, pi, 18995, 18995));
+        assertThat(eventStatus("stripe", refundEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(500);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aCheckoutSessionPaidInFullByAPromotionCodeGrantsThePackOnce() throws Exception {
+        UserAccount u = newUser();
+        String event = """
+                {"id":"%s","object":"event","created":%d,"type":"checkout.session.completed",
+                 "data":{"object":{"id":"%s","object":"checkout.session","mode":"payment",
+                   "payment_status":"no_payment_required","status":"complete","amount_subtotal":990,"amount_total":0,
+                   "total_details":{"amount_discount":990,"amount_shipping":0,"amount_tax":0},
+                   "currency":"usd","payment_intent":null,"client_reference_id":"%d",
+                   "metadata":{"userId":"%d","product":"pack-200"}}}}""".formatted(id("evt"), Instant.now().getEpochSecond(), id("cs"), u.id(), u.id());
+
+        stripe(event);
+        stripe(event);
+
+        assertThat(available(u)).isEqualTo(200);
+    }
+
+    @Test
+    void aPeriodPaidInFullByACouponGrantsItsCredits() throws Exception {
+        UserAccount u = newUser();
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                id("sub"),
+                0,
+                0,
+                "subscription_create",
+                new Line("price_local_pro-monthly", 1990, start, next, false))); // 100 % off: subtotal 1990, total 0
+
+        assertThat(available(u)).isEqualTo(500);
     }
 
     @Test
@@ -195,7 +277,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(500);
 
         String dp = id("dp");
-        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 1990));
 
         assertThat(available(u)).isZero();
     }
@@ -227,12 +309,6 @@ class StripeWebhookTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(2000);
     }
 
-    /** Lets the recurring sweep (300 ms) run at least twice. */
-    private void awaitSweep() {
-        long until = System.nanoTime() + Duration.ofMillis(900).toNanos();
-        await().pollDelay(Duration.ofMillis(900)).until(() -> System.nanoTime() >= until);
-    }
-
     static String session(String eventId, String sessionId, String pi, long userId, String product, long amount) {
         return """
                 {"id":"%s","object":"event","api_version":"2026-07-29.dahlia","created":%d,"type":"checkout.session.completed",
@@ -250,7 +326,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     /** An invoice in the 2025+ shape: subscription and price under parent / pricing. */
-    String invoice(
+    static String invoice(
             long userId,
             String eventId,
             String invoiceId,
@@ -264,7 +340,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     /** A paid invoice of {@code total}, of which {@code paid} was charged (the rest from the customer balance). */
-    String invoice(
+    static String invoice(
             long userId,
             String eventId,
             String invoiceId,
@@ -275,39 +351,58 @@ class StripeWebhookTest extends BillingIntegrationTest {
             Instant start,
             Instant end,
             String reason) {
+        return invoice(userId, eventId, invoiceId, sub, paid, total, reason, new Line(price, total, start, end, false));
+    }
+
+    /** One invoice line of a subscription item; {@code proration} marks a mid-period adjustment. */
+    record Line(String price, long amount, Instant start, Instant end, boolean proration) {}
+
+    /** A paid invoice with the given lines; its subtotal is their sum (before discounts). */
+    static String invoice(
+            long userId,
+            String eventId,
+            String invoiceId,
+            String sub,
+            long paid,
+            long total,
+            String reason,
+            Line... lines) {
+        StringBuilder json = new StringBuilder();
+        long subtotal = 0;
+        for (Line l : lines) {
+            subtotal += l.amount();
+            json.append(json.isEmpty() ? "" : ",").append("""
+                    {"id":"%s","object":"line_item","amount":%d,
+                      "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s",
+                         "proration":%b}},
+                      "pricing":{"type":"price_details","price_details":{"price":"%s","product":"prod_x"}},
+                      "period":{"start":%d,"end":%d}}""".formatted(
+                            id("il"),
+                            l.amount(),
+                            sub,
+                            l.proration(),
+                            l.price(),
+                            l.start().getEpochSecond(),
+                            l.end().getEpochSecond()));
+        }
         return """
                 {"id":"%s","object":"event","created":%d,"type":"invoice.paid",
                  "data":{"object":{"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,
-                   "currency":"usd","billing_reason":"%s",
+                   "subtotal":%d,"currency":"usd","billing_reason":"%s",
                    "customer_email":"nobody@example.com",
                    "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
                       "metadata":{"userId":"%d"}}},
-                   "lines":{"data":[{"id":"il_1","object":"line_item","amount":%d,
-                      "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s"}},
-                      "pricing":{"type":"price_details","price_details":{"price":"%s","product":"prod_x"}},
-                      "period":{"start":%d,"end":%d}}]}}}}""".formatted(
-                        eventId,
-                        clock.instant().getEpochSecond(),
-                        invoiceId,
-                        paid,
-                        total,
-                        reason,
-                        sub,
-                        userId,
-                        paid,
-                        sub,
-                        price,
-                        start.getEpochSecond(),
-                        end.getEpochSecond());
+                   "lines":{"data":[%s]}}}}""".formatted(
+                eventId, Instant.now().getEpochSecond(), invoiceId, paid, total, subtotal, reason, sub, userId, json);
     }
 
     /** An invoice_payment.paid (API 2025-03-31+): the only event linking an invoice to its charge. */
-    String invoicePayment(String eventId, String invoiceId, String pi, String charge) {
+    static String invoicePayment(String eventId, String invoiceId, String pi, String charge) {
         return """
                 {"id":"%s","object":"event","api_version":"2025-03-31.basil","created":%d,"type":"invoice_payment.paid",
                  "data":{"object":{"id":"%s","object":"invoice_payment","invoice":"%s","status":"paid",
                    "amount_paid":1990,"currency":"usd","is_default":true,
-                   "payment":{"type":"payment_intent","payment_intent":"%s","charge":"%s"}}}}""".formatted(eventId, clock.instant().getEpochSecond(), id("inpay"), invoiceId, pi, charge);
+                   "payment":{"type":"payment_intent","payment_intent":"%s","charge":"%s"}}}}""".formatted(eventId, Instant.now().getEpochSecond(), id("inpay"), invoiceId, pi, charge);
     }
 
     static String subscriptionDeleted(String eventId, String sub, Instant at) {
@@ -324,10 +419,16 @@ class StripeWebhookTest extends BillingIntegrationTest {
                    "payment_intent":"%s","refunded":%b}}}""".formatted(eventId, Instant.now().getEpochSecond(), charge, amount, refunded, pi, refunded == amount);
     }
 
+    /** A dispute of 990 (all of a pack-200 charge). */
     static String dispute(String type, String eventId, String dispute, String charge, String pi, String status) {
+        return dispute(type, eventId, dispute, charge, pi, status, 990);
+    }
+
+    static String dispute(
+            String type, String eventId, String dispute, String charge, String pi, String status, long amount) {
         return """
                 {"id":"%s","object":"event","created":%d,"type":"%s",
-                 "data":{"object":{"id":"%s","object":"dispute","amount":990,"currency":"usd","charge":"%s",
-                   "payment_intent":"%s","status":"%s"}}}""".formatted(eventId, Instant.now().getEpochSecond(), type, dispute, charge, pi, status);
+                 "data":{"object":{"id":"%s","object":"dispute","amount":%d,"currency":"usd","charge":"%s",
+                   "payment_intent":"%s","status":"%s"}}}""".formatted(eventId, Instant.now().getEpochSecond(), type, dispute, amount, charge, pi, status);
     }
 }

@@ -1,0 +1,116 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Creem subscription statuses as Creem documents them: {@code subscription.expired} is not terminal
+ * (payment retries follow; only {@code canceled} is), {@code scheduled_cancel} ends grants at the
+ * period end, {@code trialing}, {@code past_due} and {@code unpaid} are recorded.
+ */
+class CreemSubscriptionTest extends BillingIntegrationTest {
+
+    @Autowired
+    SubscriptionStore subscriptions;
+
+    @Test
+    void anExpiredYearlyPlanWhosePaymentRecoversGrantsEveryMonthOfItsNewYear() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant year = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        Instant nextYear = year.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        creem(paid(id("evt"), sub, u.id(), "prod_local_pro-yearly", id("tran"), start, year, start));
+        assertThat(available(u)).isEqualTo(500);
+
+        clock.advance(Duration.between(start, year).plusMinutes(1)); // the paid year is over
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(12 * 500));
+        creem(status("subscription.expired", id("evt"), sub, u.id(), "active", year, year, clock.instant()));
+
+        clock.advance(Duration.ofDays(3)); // a payment retry succeeds
+        creem(paid(id("evt"), sub, u.id(), "prod_local_pro-yearly", id("tran"), year, nextYear, clock.instant()));
+        assertThat(available(u)).isEqualTo(13 * 500);
+
+        clock.advance(Duration.ofDays(32)); // the new year's second month has started
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(14 * 500));
+        assertThat(subscriptions.find("creem", sub).orElseThrow().endsAt()).isNull();
+    }
+
+    @Test
+    void documentedStatusesAreRecordedAndAScheduledCancelEndsAtThePeriodEnd() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        creem(paid(id("evt"), sub, u.id(), "prod_local_pro-monthly", id("tran"), start, next, start));
+
+        creem(status("subscription.past_due", id("evt"), sub, u.id(), "past_due", start, next, start.plusSeconds(1)));
+        assertThat(subscriptions.find("creem", sub).orElseThrow().status()).isEqualTo("past_due");
+        creem(status("subscription.unpaid", id("evt"), sub, u.id(), "unpaid", start, next, start.plusSeconds(2)));
+        assertThat(subscriptions.find("creem", sub).orElseThrow().status()).isEqualTo("unpaid");
+        creem(status(
+                "subscription.scheduled_cancel",
+                id("evt"),
+                sub,
+                u.id(),
+                "scheduled_cancel",
+                start,
+                next,
+                start.plusSeconds(3)));
+        Subscription cancelling = subscriptions.find("creem", sub).orElseThrow();
+        assertThat(cancelling.status()).isEqualTo("scheduled_cancel");
+        assertThat(cancelling.endsAt()).isEqualTo(next);
+
+        String trial = id("sub");
+        creem(status("subscription.trialing", id("evt"), trial, u.id(), "trialing", start, next, start));
+        assertThat(subscriptions.find("creem", trial).orElseThrow().status()).isEqualTo("trialing");
+        assertThat(available(u)).isEqualTo(500); // a trial grants nothing
+    }
+
+    /** A subscription.paid whose last transaction carries tax: amount 1990 before tax, 2408 paid. */
+    static String paid(
+            String eventId,
+            String sub,
+            long userId,
+            String creemProduct,
+            String txn,
+            Instant start,
+            Instant end,
+            Instant createdAt) {
+        return """
+                {"id":"%s","eventType":"subscription.paid","created_at":%d,
+                 "object":{"id":"%s","object":"subscription","status":"active",
+                   "product":{"id":"%s"},"customer":{"email":"buyer@example.com"},
+                   "last_transaction_id":"%s",
+                   "last_transaction":{"id":"%s","amount":1990,"amount_paid":2408,"tax_amount":418,"currency":"USD"},
+                   "current_period_start_date":"%s","current_period_end_date":"%s",
+                   "metadata":{"userId":"%d"}}}""".formatted(eventId, createdAt.toEpochMilli(), sub, creemProduct, txn, txn, start, end, userId);
+    }
+
+    static String status(
+            String type,
+            String eventId,
+            String sub,
+            long userId,
+            String status,
+            Instant start,
+            Instant end,
+            Instant createdAt) {
+        return """
+                {"id":"%s","eventType":"%s","created_at":%d,
+                 "object":{"id":"%s","object":"subscription","status":"%s",
+                   "product":{"id":"prod_local_pro-monthly"},"customer":{"email":"buyer@example.com"},
+                   "current_period_start_date":"%s","current_period_end_date":"%s",
+                   "metadata":{"userId":"%d"}}}""".formatted(eventId, type, createdAt.toEpochMilli(), sub, status, start, end, userId);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.renderbank.billing;
+
+import static dev.renderbank.billing.StripeWebhookTest.dispute;
+import static dev.renderbank.billing.StripeWebhookTest.invoice;
+import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dispute's opening and its closing (won) delivered at the same moment, on two threads, many
+ * times: whichever is processed first, the merchant won, so the user keeps every credit, the
+ * purchase is no longer disputed and the yearly plan's next month is granted.
+ */
+class StripeDisputeRaceTest extends BillingIntegrationTest {
+
+    private static final int ROUNDS = 20;
+
+    @Test
+    void aDisputeOpenedAndWonAtTheSameMomentLeavesTheYearlyPlanWhole() throws Exception {
+        List<UserAccount> buyers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                UserAccount u = newUser();
+                String invoiceId = id("in");
+                String pi = id("pi");
+                String charge = id("ch");
+                Instant start = clock.instant();
+                Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+                stripe(invoice(
+                        u.id(),
+                        id("evt"),
+                        invoiceId,
+                        id("sub"),
+                        "price_local_pro-yearly",
+                        19900,
+                        start,
+                        end,
+                        "subscription_create"));
+                stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+                assertThat(available(u)).isEqualTo(500);
+
+                String dp = id("dp");
+                String opened = dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 19900);
+                String won = dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 19900);
+                CyclicBarrier together = new CyclicBarrier(2);
+                Future<Integer> a = pool.submit(() -> {
+                    together.await();
+                    return stripe(opened).statusCode();
+                });
+                Future<Integer> b = pool.submit(() -> {
+                    together.await();
+                    return stripe(won).statusCode();
+                });
+                assertThat(a.get()).isEqualTo(200);
+                assertThat(b.get()).isEqualTo(200);
+
+                assertThat(available(u)).as("credits after round %d", round).isEqualTo(500);
+                assertThat(disputed("stripe", charge))
+                        .as("purchase disputed after round %d", round)
+                        .isFalse();
+                assertThat(disputeStatus("stripe", dp)).isEqualTo("WON");
+                buyers.add(u);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        clock.advance(Duration.ofDays(32)); // every plan's second month has started
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(buyers)
+                        .allSatisfy(u -> assertThat(available(u)).isEqualTo(1000)));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+}
