@@ -11,7 +11,7 @@ public class RenderbankApplication {
 
     public static void main(String[] args) {
         if (OpsCli.isCommand(args)) {
-            System.exit(OpsCli.run(args));
+            System.exit(OpsCli.run(RenderbankApplication.class, args));
         }
         SpringApplication.run(RenderbankApplication.class, args);
     }

@@ -1,22 +1,25 @@
 package dev.renderbank;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Module boundaries (STYLE.md): facades in module roots, internals private, the ledger at the bottom. */
+/**
+ * The layering rules Spring Modulith does not express (it checks cycles, internals and allowed
+ * dependencies: see {@link ModularityTest}): the ledger and platform at the bottom, adapters that know
+ * no jobs, web packages as leaves. Stated here as well as in package-info so that widening a module's
+ * allowed dependencies does not silently undo them.
+ */
 @AnalyzeClasses(packages = "dev.renderbank", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    /** A module's web controllers are its own: nobody else calls them. */
-    @ArchTest
-    static final ArchRule webLayersAreLeaves =
-            slices().matching("dev.renderbank.(*).web..").should().notDependOnEachOther();
-
+    /**
+     * Web packages are leaves, also inside their own module: a facade or store never calls a controller.
+     * (Across modules, {@link ModularityTest} already forbids it: sub-packages are internal.)
+     */
     @ArchTest
     static final ArchRule nobodyReachesIntoAnotherModulesWebPackage = noClasses()
             .that()
@@ -24,11 +27,6 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.renderbank.*.web..");
-
-    /** Feature modules form a directed graph: no two modules need each other. */
-    @ArchTest
-    static final ArchRule modulesAreFreeOfCycles =
-            slices().matching("dev.renderbank.(*)..").should().beFreeOfCycles();
 
     /** The ledger is the heart: it knows nothing of jobs, payments or providers. */
     @ArchTest

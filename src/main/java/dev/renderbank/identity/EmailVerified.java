@@ -1,4 +1,12 @@
 package dev.renderbank.identity;
 
-/** Published (after commit) when a user's email address becomes verified; rewards listen. */
-public record EmailVerified(long userId) {}
+import dev.renderbank.platform.DurableEvent;
+
+/** A user's address was verified for the first time (published in the verifying transaction). */
+public record EmailVerified(long userId) implements DurableEvent {
+
+    @Override
+    public String key() {
+        return "email-verified:" + userId;
+    }
+}

@@ -1,9 +1,9 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.platform.DurableEvents;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,20 +16,23 @@ public class Users {
 
     private final UserStore store;
     private final PasswordEncoder passwords;
-    private final ApplicationEventPublisher events;
+    private final DurableEvents events;
 
-    Users(UserStore store, PasswordEncoder passwords, ApplicationEventPublisher events) {
+    Users(UserStore store, PasswordEncoder passwords, DurableEvents events) {
         this.store = store;
         this.passwords = passwords;
         this.events = events;
     }
 
-    /** Marks the address verified; the first time only, {@link EmailVerified} is published. */
+    /**
+     * Marks the address verified; the first time only, {@link EmailVerified} is published durably in
+     * the same transaction (billing grants the sign-up bonus on it).
+     */
     @Transactional
     public boolean markEmailVerified(long userId) {
         boolean changed = store.markEmailVerified(userId);
         if (changed) {
-            events.publishEvent(new EmailVerified(userId));
+            events.publish(new EmailVerified(userId));
         }
         return changed;
     }

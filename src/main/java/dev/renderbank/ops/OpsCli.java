@@ -1,6 +1,5 @@
 package dev.renderbank.ops;
 
-import dev.renderbank.RenderbankApplication;
 import java.util.Set;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,8 +29,9 @@ public final class OpsCli {
         return arg.startsWith("--") && arg.contains("=");
     }
 
-    public static int run(String[] args) {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderbankApplication.class)
+    /** The application class comes from the caller so that ops does not depend on the root package. */
+    public static int run(Class<?> application, String[] args) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .properties("db-scheduler.enabled=false", "renderbank.demo.enabled=false", "logging.level.root=WARN")

@@ -38,7 +38,10 @@ class RewardsTest extends BillingIntegrationTest {
     void verifyingTheEmailGrantsTheSignupBonusOnce() {
         UserAccount u = newUser(false);
         assertThat(users.markEmailVerified(u.id())).isTrue();
-        assertThat(available(u)).isEqualTo(15);
+        // granted by a durable event handler after the verification commits
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15));
         assertThat(users.markEmailVerified(u.id())).isFalse();
         assertThat(rewards.grantSignupBonus(u.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
         assertThat(available(u)).isEqualTo(15);

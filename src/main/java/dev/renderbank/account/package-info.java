@@ -1,0 +1,5 @@
+/**
+ * The signed-in user's pages and the public catalogue endpoint; no logic of its own.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"billing", "catalog", "identity", "ledger"})
+package dev.renderbank.account;
