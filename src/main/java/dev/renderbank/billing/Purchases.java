@@ -3,14 +3,12 @@ package dev.renderbank.billing;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * What a payment does to credits. Runs inside the event's transaction, so a grant and the
@@ -32,7 +30,7 @@ class Purchases {
     private final Clawbacks clawbacks;
     private final Ledger ledger;
     private final Rewards rewards;
-    private final ApplicationEventPublisher events;
+    private final DurableEvents events;
     private final Clock clock;
 
     Purchases(
@@ -43,7 +41,7 @@ class Purchases {
             Clawbacks clawbacks,
             Ledger ledger,
             Rewards rewards,
-            ApplicationEventPublisher events,
+            DurableEvents events,
             Clock clock) {
         this.store = store;
         this.periods = periods;
@@ -81,7 +79,7 @@ class Purchases {
                 c.product().id(),
                 "purchase of " + c.product().id());
         afterFirstPurchase(c.userId(), id.get());
-        publishAfterCommit(new PurchaseCompleted(
+        publish(new PurchaseCompleted(
                 c.userId(), c.product().id(), c.product().credits(), c.amountMinor(), c.currency(), grantKey));
         return new Outcome.Processed(
                 "granted " + g.amount() + " credits for " + c.product().id());
@@ -106,7 +104,7 @@ class Purchases {
         periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
         long first = months.grant(id.get(), now);
         afterFirstPurchase(c.userId(), id.get());
-        publishAfterCommit(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key));
+        publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 
@@ -170,16 +168,8 @@ class Purchases {
         }
     }
 
-    private void publishAfterCommit(PurchaseCompleted event) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    events.publishEvent(event);
-                }
-            });
-        } else {
-            events.publishEvent(event);
-        }
+    /** Stored with the grant, in its transaction: the confirmation email cannot be lost or sent for a rollback. */
+    private void publish(PurchaseCompleted event) {
+        events.publish(event);
     }
 }
