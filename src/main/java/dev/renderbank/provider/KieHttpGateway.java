@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -81,6 +82,11 @@ final class KieHttpGateway implements ProviderGateway {
         return breaker.getState();
     }
 
+    /** Closes the breaker and forgets its window (tests that share one application context). */
+    void resetBreaker() {
+        breaker.reset();
+    }
+
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -97,7 +103,7 @@ final class KieHttpGateway implements ProviderGateway {
         Exchange x = exchange(httpRequest);
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
-            case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.Rejected(x.error());
+            case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
             case LOST -> new SubmitOutcome.Unknown(x.error().message());
             case ANSWERED -> submitAnswer(x);
         };
@@ -108,23 +114,40 @@ final class KieHttpGateway implements ProviderGateway {
         return outcome;
     }
 
-    private SubmitOutcome submitAnswer(Exchange a) {
-        if (KieAnswers.isSuccess(a.status(), a.body())) {
+    /**
+     * Only answers that prove no task exists are refusals; anything else that may have reached KIE
+     * is {@link SubmitOutcome.Unknown}, because a retry could create (and pay for) a second task.
+     */
+    private static SubmitOutcome submitAnswer(Exchange a) {
+        OptionalInt bodyCode = KieAnswers.bodyCode(a.body());
+        if (a.status() / 100 == 2 && bodyCode.orElse(0) == 200) {
             String taskId = KieAnswers.text(a.body().path("data").path("taskId"), null);
             return taskId != null
                     ? new SubmitOutcome.Accepted(taskId)
                     : new SubmitOutcome.Unknown("createTask answered success without a taskId");
         }
-        if (a.status() / 100 == 2 && a.body() == null) {
-            // A 2xx we cannot read may still have created a task.
-            return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " with an unreadable body");
+        if (a.status() / 100 == 2 && bodyCode.isEmpty()) {
+            return new SubmitOutcome.Unknown(
+                    "createTask answered HTTP " + a.status() + " without a readable code: " + abbreviate(a.raw()));
         }
-        if (a.status() == 408 || a.status() == 502 || a.status() == 504) {
-            // A proxy or gateway gave up waiting: the request may have reached KIE and created a task.
-            // Retrying could pay for it twice, so this is as uncertain as a read timeout.
-            return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " from a gateway");
+        ProviderError error = KieAnswers.classify(a.status(), a.body());
+        int code = error.code();
+        if (code == 429 || code == 455) {
+            return new SubmitOutcome.RetryLater(error);
         }
-        return new SubmitOutcome.Rejected(KieAnswers.classify(a.status(), a.body()));
+        if ((code >= 400 && code < 500 && code != 408) || code == 501 || code == 505) {
+            return new SubmitOutcome.Rejected(error);
+        }
+        // 408, any other 5xx, a redirect: a proxy or KIE itself may have created the task meanwhile
+        return new SubmitOutcome.Unknown("createTask answered " + code + ": " + error.message());
+    }
+
+    private static String abbreviate(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "(empty body)";
+        }
+        String oneLine = raw.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 
     @Override
@@ -215,7 +238,8 @@ final class KieHttpGateway implements ProviderGateway {
         Exchange result;
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            result = new Exchange(Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), null);
+            result = new Exchange(
+                    Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), response.body(), null);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             result = Exchange.failed(
                     Result.NOT_CONNECTED,
@@ -256,6 +280,8 @@ final class KieHttpGateway implements ProviderGateway {
         ProviderError error = null;
         if (outcome instanceof SubmitOutcome.Rejected r) {
             error = r.error();
+        } else if (outcome instanceof SubmitOutcome.RetryLater r) {
+            error = r.error();
         } else if (outcome instanceof QueryOutcome.Unavailable u) {
             error = u.error();
         } else if (outcome instanceof BalanceOutcome.Unavailable u) {
@@ -282,10 +308,10 @@ final class KieHttpGateway implements ProviderGateway {
         CIRCUIT_OPEN
     }
 
-    private record Exchange(Result result, int status, JsonNode body, ProviderError error) {
+    private record Exchange(Result result, int status, JsonNode body, String raw, ProviderError error) {
 
         static Exchange failed(Result result, Kind kind, String message) {
-            return new Exchange(result, 0, null, new ProviderError(kind, 0, message));
+            return new Exchange(result, 0, null, null, new ProviderError(kind, 0, message));
         }
     }
 }
