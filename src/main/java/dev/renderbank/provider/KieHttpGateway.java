@@ -16,9 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -105,49 +103,13 @@ final class KieHttpGateway implements ProviderGateway {
             // nothing reached the provider, so no task can exist
             case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
             case LOST -> new SubmitOutcome.Unknown(x.error().message());
-            case ANSWERED -> submitAnswer(x);
+            case ANSWERED -> KieOutcomes.submit(x.status(), x.body(), x.raw());
         };
         record("submit", outcome);
         if (!(outcome instanceof SubmitOutcome.Accepted)) {
             log.warn("KIE createTask for job {} ({}): {}", request.jobId(), request.providerModel(), outcome);
         }
         return outcome;
-    }
-
-    /**
-     * Only answers that prove no task exists are refusals; anything else that may have reached KIE
-     * is {@link SubmitOutcome.Unknown}, because a retry could create (and pay for) a second task.
-     */
-    private static SubmitOutcome submitAnswer(Exchange a) {
-        OptionalInt bodyCode = KieAnswers.bodyCode(a.body());
-        if (a.status() / 100 == 2 && bodyCode.orElse(0) == 200) {
-            String taskId = KieAnswers.text(a.body().path("data").path("taskId"), null);
-            return taskId != null
-                    ? new SubmitOutcome.Accepted(taskId)
-                    : new SubmitOutcome.Unknown("createTask answered success without a taskId");
-        }
-        if (a.status() / 100 == 2 && bodyCode.isEmpty()) {
-            return new SubmitOutcome.Unknown(
-                    "createTask answered HTTP " + a.status() + " without a readable code: " + abbreviate(a.raw()));
-        }
-        ProviderError error = KieAnswers.classify(a.status(), a.body());
-        int code = error.code();
-        if (code == 429 || code == 455) {
-            return new SubmitOutcome.RetryLater(error);
-        }
-        if ((code >= 400 && code < 500 && code != 408) || code == 501 || code == 505) {
-            return new SubmitOutcome.Rejected(error);
-        }
-        // 408, any other 5xx, a redirect: a proxy or KIE itself may have created the task meanwhile
-        return new SubmitOutcome.Unknown("createTask answered " + code + ": " + error.message());
-    }
-
-    private static String abbreviate(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return "(empty body)";
-        }
-        String oneLine = raw.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 
     @Override
@@ -159,35 +121,11 @@ final class KieHttpGateway implements ProviderGateway {
                 .GET()
                 .build();
         Exchange x = exchange(httpRequest);
-        QueryOutcome outcome = x.result() == Result.ANSWERED ? queryAnswer(x) : new QueryOutcome.Unavailable(x.error());
+        QueryOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.query(x.status(), x.body())
+                : new QueryOutcome.Unavailable(x.error());
         record("query", outcome);
         return outcome;
-    }
-
-    private static QueryOutcome queryAnswer(Exchange a) {
-        if (!KieAnswers.isSuccess(a.status(), a.body())) {
-            return new QueryOutcome.Unavailable(KieAnswers.classify(a.status(), a.body()));
-        }
-        JsonNode data = a.body().path("data");
-        String state = KieAnswers.text(data.path("state"), "");
-        return switch (state) {
-            case "success" -> {
-                List<java.net.URI> urls = KieAnswers.resultUrls(data);
-                yield urls != null
-                        ? new QueryOutcome.Succeeded(urls)
-                        : new QueryOutcome.Failed(
-                                "result_missing", "The provider reported success without result URLs");
-            }
-            case "fail" ->
-                new QueryOutcome.Failed(
-                        KieAnswers.text(data.path("failCode"), "unknown"),
-                        KieAnswers.text(data.path("failMsg"), "The provider reported the generation failed"));
-            case "" ->
-                new QueryOutcome.Unavailable(
-                        new ProviderError(Kind.OTHER, a.status(), "recordInfo answered without a state"));
-            // waiting, queuing, generating, and any state KIE adds later: not finished yet
-            default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
-        };
     }
 
     @Override
@@ -195,28 +133,11 @@ final class KieHttpGateway implements ProviderGateway {
         HttpRequest httpRequest =
                 requestTo(endpoint.get(), "/api/v1/chat/credit").GET().build();
         Exchange x = exchange(httpRequest);
-        BalanceOutcome outcome =
-                x.result() == Result.ANSWERED ? balanceAnswer(x) : new BalanceOutcome.Unavailable(x.error());
+        BalanceOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.balance(x.status(), x.body())
+                : new BalanceOutcome.Unavailable(x.error());
         record("balance", outcome);
         return outcome;
-    }
-
-    private static BalanceOutcome balanceAnswer(Exchange a) {
-        if (!KieAnswers.isSuccess(a.status(), a.body())) {
-            return new BalanceOutcome.Unavailable(KieAnswers.classify(a.status(), a.body()));
-        }
-        JsonNode data = a.body().path("data");
-        if (data.isNumber()) {
-            return new BalanceOutcome.Known((long) Math.floor(data.asDouble()));
-        }
-        if (data.isString()) {
-            try {
-                return new BalanceOutcome.Known((long) Math.floor(Double.parseDouble(data.asString())));
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        return new BalanceOutcome.Unavailable(new ProviderError(Kind.OTHER, 200, "credit answered without a number"));
     }
 
     private HttpRequest.Builder requestTo(KieEndpoint target, String pathAndQuery) {
