@@ -4,7 +4,6 @@ import dev.renderbank.catalog.CatalogProperties.ModelConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +59,10 @@ public class Catalog {
         if (spec.prompt().length() > MAX_PROMPT) {
             return new Pricing.Invalid("prompt", "must be at most " + MAX_PROMPT + " characters", false);
         }
+        Optional<String> control = controlCharacter(spec.prompt());
+        if (control.isPresent()) {
+            return new Pricing.Invalid("prompt", control.get(), false);
+        }
         List<String> images = spec.imageUrls() == null ? List.of() : spec.imageUrls();
         int maxImages = m.maxImages() == null ? (spec.type() == AssetType.VIDEO ? 1 : 5) : m.maxImages();
         if (images.size() > maxImages) {
@@ -92,16 +95,10 @@ public class Catalog {
         if (credits == null) {
             return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
         }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("prompt", spec.prompt());
-        if (!images.isEmpty()) {
-            input.put("image_urls", images);
-        }
-        input.put("output_format", format);
-        input.put("resolution", resolution);
         Map<String, Object> options = Map.of("resolution", resolution, "outputFormat", format);
         String providerModel =
                 images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        Map<String, Object> input = ProviderInputs.image(providerModel, spec.prompt(), images, resolution, format);
         return new Pricing.Priced(new PricedRequest(
                 AssetType.IMAGE, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
     }
@@ -126,18 +123,12 @@ public class Catalog {
             return new Pricing.Invalid(
                     "resolution", resolution + " for " + duration + " s is not offered for " + spec.model(), true);
         }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("prompt", spec.prompt());
-        if (!images.isEmpty()) {
-            input.put("image_urls", images);
-        }
-        input.put("aspect_ratio", aspect);
-        input.put("n_frames", Integer.toString(duration));
-        input.put("size", resolution.equals("1080p") ? "high" : "standard");
         Map<String, Object> options =
                 Map.of("resolution", resolution, "aspectRatio", aspect, "durationSeconds", duration);
         String providerModel =
                 images.isEmpty() || m.imageProviderModel() == null ? m.providerModel() : m.imageProviderModel();
+        Map<String, Object> input =
+                ProviderInputs.video(providerModel, spec.prompt(), images, aspect, duration, resolution);
         return new Pricing.Priced(new PricedRequest(
                 AssetType.VIDEO, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
     }
@@ -150,6 +141,22 @@ public class Catalog {
             }
         });
         return ids;
+    }
+
+    /**
+     * Control characters have no place in a prompt (NUL cannot even be stored); line breaks and tabs
+     * are text. Names the first one found so the client can see what to remove.
+     */
+    static Optional<String> controlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+                return Optional.of(String.format(
+                        "must not contain control characters (U+%04X at position %d); line breaks and tabs are fine",
+                        (int) c, i));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> urlProblem(String url) {

@@ -8,7 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /** Limits and timings of generation jobs; see CONTRACT.md for the keys. */
 @ConfigurationProperties("renderbank")
 public record GenerationProperties(
-        @DefaultValue Limits limits, @DefaultValue Jobs jobs) {
+        @DefaultValue Limits limits,
+        @DefaultValue Jobs jobs,
+        @DefaultValue Events events) {
 
     public record Limits(
             @DefaultValue PerType cooldown, @DefaultValue InFlight inFlight) {}
@@ -46,6 +48,30 @@ public record GenerationProperties(
             @DefaultValue("45m") Duration video) {
         public Duration of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
+        }
+    }
+
+    /**
+     * Server-sent event streams of job status ({@code renderbank.events.*}). {@code heartbeat}: a
+     * comment sent this often, so a client that went away is noticed (its write fails) and its stream
+     * dropped. {@code maxPerUser}: open streams one user may hold on one node (more is 429).
+     * {@code rereadInterval}: how often a stream re-reads its job, to see changes made on other nodes.
+     */
+    public record Events(
+            @DefaultValue("15s") Duration heartbeat,
+            @DefaultValue("20") int maxPerUser,
+            @DefaultValue("2s") Duration rereadInterval) {
+
+        public Events {
+            if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+                throw new IllegalArgumentException("renderbank.events.heartbeat must be positive");
+            }
+            if (rereadInterval == null || rereadInterval.isNegative() || rereadInterval.isZero()) {
+                throw new IllegalArgumentException("renderbank.events.reread-interval must be positive");
+            }
+            if (maxPerUser < 1) {
+                throw new IllegalArgumentException("renderbank.events.max-per-user must be at least 1");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.renderbank.catalog.PricedRequest;
 import dev.renderbank.catalog.Pricing;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.storage.ReferenceHosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -44,6 +45,7 @@ public class Generations {
     private final GenerationProperties props;
     private final Clock clock;
     private final ObjectMapper json;
+    private final ReferenceHosts referenceHosts;
 
     Generations(
             Catalog catalog,
@@ -57,7 +59,8 @@ public class Generations {
             TransactionTemplate tx,
             GenerationProperties props,
             Clock clock,
-            ObjectMapper json) {
+            ObjectMapper json,
+            ReferenceHosts referenceHosts) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.store = store;
@@ -70,11 +73,13 @@ public class Generations {
         this.props = props;
         this.clock = clock;
         this.json = json;
+        this.referenceHosts = referenceHosts;
     }
 
     /**
-     * Refusals in SPEC order, cheapest first: bad input, provider unavailable, cooldown or
-     * in-flight cap, credits. None of them holds or writes anything.
+     * Refusals in SPEC order, cheapest first: bad input (reference images on private or metadata
+     * hosts included), provider unavailable, cooldown or in-flight cap, credits. None of them holds
+     * or writes anything.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
         Pricing pricing = catalog.price(spec);
@@ -82,6 +87,12 @@ public class Generations {
             return new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable());
         }
         PricedRequest req = ((Pricing.Priced) pricing).request();
+        for (int i = 0; i < req.imageUrls().size(); i++) {
+            Optional<String> refused = referenceHosts.refusal(req.imageUrls().get(i));
+            if (refused.isPresent()) {
+                return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
+            }
+        }
         String endpoint = "generate-" + req.type().label();
         String hash = requestHash(spec);
         if (idempotencyKey != null) {

@@ -129,14 +129,14 @@ class JobDriver {
             }
             return Optional.of(earliest(after.plus(props.jobs().maxPoll()), job.deadlineAt()));
         }
-        ProviderError error = ((SubmitOutcome.Rejected) outcome).error();
-        if (error.kind().retryable()) {
+        if (outcome instanceof SubmitOutcome.RetryLater r) {
+            // No task exists (nothing was sent, or 429/455): the one case where sending again is safe.
             store.clearSubmitStarted(job.id());
             Duration wait = backoff(job.attempts() + 1, props.jobs().maxSubmitBackoff());
-            log.info("job {}: provider refused submit ({}), retrying in {}", job.id(), error.kind(), wait);
+            log.info("job {}: provider not taking work ({}), retrying in {}", job.id(), r.error(), wait);
             return Optional.of(earliest(after.plus(wait), job.deadlineAt()));
         }
-        failForProvider(job, error);
+        failForProvider(job, ((SubmitOutcome.Rejected) outcome).error());
         return Optional.empty();
     }
 
@@ -213,6 +213,7 @@ class JobDriver {
         }
     }
 
+    /** A refusal is never the user's fault (we sent what we validated): the cooldown is given back. */
     private void failForProvider(Job job, ProviderError error) {
         switch (error.kind()) {
             case INSUFFICIENT_CREDITS -> {
@@ -223,13 +224,12 @@ class JobDriver {
                 availability.tripUnauthorized(error.message());
                 finisher.fail(job, error.reasonCode(), PROVIDER_DOWN_MESSAGE, true);
             }
-            case VALIDATION ->
-                finisher.fail(job, error.reasonCode(), "The provider refused the request: " + error.message(), false);
             default ->
                 finisher.fail(
                         job,
                         error.reasonCode(),
-                        "The generation failed at the provider. Your credits were released.",
+                        "The provider refused the request (" + error.code() + ": " + error.message()
+                                + "). Your credits were released.",
                         true);
         }
     }

@@ -1,5 +1,6 @@
 package dev.renderbank.generation;
 
+import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.SettleResult;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,8 +108,9 @@ class JobFinisher {
     }
 
     /**
-     * Records the stored output and charges the hold. If the job already failed (deadline), the
-     * output is kept as a late delivery, free of charge. Returns what happened.
+     * Records the stored output and charges the hold. If the job already failed (deadline), or its
+     * hold can no longer be captured (it expired), the output is kept as a late delivery, free of
+     * charge: the user never pays without a hold, and never loses a result we received.
      */
     Completion succeed(Job job, StoredOutput output) {
         Instant now = clock.instant();
@@ -125,11 +127,17 @@ class JobFinisher {
                     now);
             if (store.markSucceeded(job.id(), assetId, job.price(), now)) {
                 SettleResult captured = ledger.capture(job.id());
-                if (!(captured instanceof SettleResult.Settled)) {
-                    // Only a hold that outlived its margin can be refused here; never charge twice or wrongly.
-                    throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
+                if (captured instanceof SettleResult.Settled) {
+                    return Completion.CHARGED;
                 }
-                return Completion.CHARGED;
+                if (captured instanceof SettleResult.Refused refused
+                        && refused.hold().state() != HoldState.CAPTURED
+                        && store.markSucceededUncharged(job.id(), now)) {
+                    // The hold expired (nothing ran for longer than the hold margin) or was released: the
+                    // credits are back with the user, who gets the output anyway, as a free late delivery.
+                    return Completion.LATE_FREE;
+                }
+                throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
             if (store.markLateDelivery(job.id(), assetId, now)) {
                 return Completion.LATE_FREE;

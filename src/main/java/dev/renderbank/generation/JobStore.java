@@ -258,6 +258,20 @@ class JobStore {
                          where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", ts(now)).update() == 1;
     }
 
+    /**
+     * Turns the success just recorded in this transaction into a free late delivery: its hold could
+     * not be captured (expired while nothing ran), so the job ends failed, with its asset, uncharged.
+     */
+    boolean markSucceededUncharged(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'FAILED', late_delivery = true, credits_charged = 0,
+                               error_code = 'deadline_exceeded',
+                               error_message = 'The generation finished after its deadline; the result is yours,'
+                                   || ' free of charge.',
+                               version = version + 1, updated_at = :now
+                         where id = :id and state = 'SUCCEEDED'""").param("id", id).param("now", ts(now)).update() == 1;
+    }
+
     /** A delivery after the job was failed: shown to the user, never charged. */
     boolean markLateDelivery(String id, String assetId, Instant now) {
         return jdbc.sql("""

@@ -54,6 +54,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "malformed-body",
                 "Malformed request body",
                 "The request body is not valid JSON of the expected shape");
+        JsonCoercion.fieldOf(ex).ifPresent(field -> {
+            p.setDetail(field + " has the wrong JSON type (or shape)");
+            p.setProperty("errors", List.of(Map.of("field", field, "message", "has the wrong JSON type")));
+        });
         return ResponseEntity.badRequest().body(p);
     }
 

@@ -4,6 +4,7 @@ import dev.renderbank.provider.ProviderError.Kind;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,24 +32,54 @@ final class KieAnswers {
         }
     }
 
-    static boolean isSuccess(int httpStatus, JsonNode body) {
-        return httpStatus / 100 == 2
-                && body != null
-                && body.path("code").isNumber()
-                && body.path("code").asInt() == 200;
+    /**
+     * The body's {@code code} when it can be read as a whole number (a JSON number, or digits in a
+     * string); empty when it is missing or anything else.
+     */
+    static OptionalInt bodyCode(JsonNode body) {
+        JsonNode code = body == null ? null : body.path("code");
+        if (code == null || code.isMissingNode() || code.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (code.isIntegralNumber() && code.canConvertToInt()) {
+            return OptionalInt.of(code.asInt());
+        }
+        if (code.isString() && code.asString().trim().matches("[0-9]{1,9}")) {
+            return OptionalInt.of(Integer.parseInt(code.asString().trim()));
+        }
+        return OptionalInt.empty();
     }
 
+    static boolean isSuccess(int httpStatus, JsonNode body) {
+        return httpStatus / 100 == 2 && bodyCode(body).orElse(0) == 200;
+    }
+
+    /**
+     * KIE reports an error as the body's {@code code} or as the HTTP status: a readable code other
+     * than 200 wins, else the status. The text is under {@code msg} (createTask, credit) or
+     * {@code message} (recordInfo).
+     */
     static ProviderError classify(int httpStatus, JsonNode body) {
-        int bodyCode = body != null && body.path("code").canConvertToInt()
-                ? body.path("code").asInt()
-                : 0;
+        int bodyCode = bodyCode(body).orElse(0);
         int code = bodyCode != 0 && bodyCode != 200 ? bodyCode : httpStatus;
-        String msg =
-                body != null && body.path("msg").isString() ? body.path("msg").asString() : null;
-        if (msg == null || msg.isBlank()) {
+        String msg = firstText(body, "msg", "message");
+        if (msg == null) {
             msg = "HTTP " + httpStatus + (code != httpStatus ? ", code " + code : "");
         }
         return new ProviderError(kindOf(code), code, msg);
+    }
+
+    private static String firstText(JsonNode body, String... fields) {
+        if (body == null) {
+            return null;
+        }
+        for (String field : fields) {
+            JsonNode value = body.path(field);
+            if (value.isString() && !value.asString().isBlank()) {
+                return value.asString();
+            }
+        }
+        return null;
     }
 
     static Kind kindOf(int code) {

@@ -16,7 +16,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -81,6 +80,11 @@ final class KieHttpGateway implements ProviderGateway {
         return breaker.getState();
     }
 
+    /** Closes the breaker and forgets its window (tests that share one application context). */
+    void resetBreaker() {
+        breaker.reset();
+    }
+
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -97,34 +101,15 @@ final class KieHttpGateway implements ProviderGateway {
         Exchange x = exchange(httpRequest);
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
-            case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.Rejected(x.error());
+            case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
             case LOST -> new SubmitOutcome.Unknown(x.error().message());
-            case ANSWERED -> submitAnswer(x);
+            case ANSWERED -> KieOutcomes.submit(x.status(), x.body(), x.raw());
         };
         record("submit", outcome);
         if (!(outcome instanceof SubmitOutcome.Accepted)) {
             log.warn("KIE createTask for job {} ({}): {}", request.jobId(), request.providerModel(), outcome);
         }
         return outcome;
-    }
-
-    private SubmitOutcome submitAnswer(Exchange a) {
-        if (KieAnswers.isSuccess(a.status(), a.body())) {
-            String taskId = KieAnswers.text(a.body().path("data").path("taskId"), null);
-            return taskId != null
-                    ? new SubmitOutcome.Accepted(taskId)
-                    : new SubmitOutcome.Unknown("createTask answered success without a taskId");
-        }
-        if (a.status() / 100 == 2 && a.body() == null) {
-            // A 2xx we cannot read may still have created a task.
-            return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " with an unreadable body");
-        }
-        if (a.status() == 408 || a.status() == 502 || a.status() == 504) {
-            // A proxy or gateway gave up waiting: the request may have reached KIE and created a task.
-            // Retrying could pay for it twice, so this is as uncertain as a read timeout.
-            return new SubmitOutcome.Unknown("createTask answered HTTP " + a.status() + " from a gateway");
-        }
-        return new SubmitOutcome.Rejected(KieAnswers.classify(a.status(), a.body()));
     }
 
     @Override
@@ -136,35 +121,11 @@ final class KieHttpGateway implements ProviderGateway {
                 .GET()
                 .build();
         Exchange x = exchange(httpRequest);
-        QueryOutcome outcome = x.result() == Result.ANSWERED ? queryAnswer(x) : new QueryOutcome.Unavailable(x.error());
+        QueryOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.query(x.status(), x.body())
+                : new QueryOutcome.Unavailable(x.error());
         record("query", outcome);
         return outcome;
-    }
-
-    private static QueryOutcome queryAnswer(Exchange a) {
-        if (!KieAnswers.isSuccess(a.status(), a.body())) {
-            return new QueryOutcome.Unavailable(KieAnswers.classify(a.status(), a.body()));
-        }
-        JsonNode data = a.body().path("data");
-        String state = KieAnswers.text(data.path("state"), "");
-        return switch (state) {
-            case "success" -> {
-                List<java.net.URI> urls = KieAnswers.resultUrls(data);
-                yield urls != null
-                        ? new QueryOutcome.Succeeded(urls)
-                        : new QueryOutcome.Failed(
-                                "result_missing", "The provider reported success without result URLs");
-            }
-            case "fail" ->
-                new QueryOutcome.Failed(
-                        KieAnswers.text(data.path("failCode"), "unknown"),
-                        KieAnswers.text(data.path("failMsg"), "The provider reported the generation failed"));
-            case "" ->
-                new QueryOutcome.Unavailable(
-                        new ProviderError(Kind.OTHER, a.status(), "recordInfo answered without a state"));
-            // waiting, queuing, generating, and any state KIE adds later: not finished yet
-            default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
-        };
     }
 
     @Override
@@ -172,28 +133,11 @@ final class KieHttpGateway implements ProviderGateway {
         HttpRequest httpRequest =
                 requestTo(endpoint.get(), "/api/v1/chat/credit").GET().build();
         Exchange x = exchange(httpRequest);
-        BalanceOutcome outcome =
-                x.result() == Result.ANSWERED ? balanceAnswer(x) : new BalanceOutcome.Unavailable(x.error());
+        BalanceOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.balance(x.status(), x.body())
+                : new BalanceOutcome.Unavailable(x.error());
         record("balance", outcome);
         return outcome;
-    }
-
-    private static BalanceOutcome balanceAnswer(Exchange a) {
-        if (!KieAnswers.isSuccess(a.status(), a.body())) {
-            return new BalanceOutcome.Unavailable(KieAnswers.classify(a.status(), a.body()));
-        }
-        JsonNode data = a.body().path("data");
-        if (data.isNumber()) {
-            return new BalanceOutcome.Known((long) Math.floor(data.asDouble()));
-        }
-        if (data.isString()) {
-            try {
-                return new BalanceOutcome.Known((long) Math.floor(Double.parseDouble(data.asString())));
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        return new BalanceOutcome.Unavailable(new ProviderError(Kind.OTHER, 200, "credit answered without a number"));
     }
 
     private HttpRequest.Builder requestTo(KieEndpoint target, String pathAndQuery) {
@@ -215,7 +159,8 @@ final class KieHttpGateway implements ProviderGateway {
         Exchange result;
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            result = new Exchange(Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), null);
+            result = new Exchange(
+                    Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), response.body(), null);
         } catch (HttpConnectTimeoutException | ConnectException e) {
             result = Exchange.failed(
                     Result.NOT_CONNECTED,
@@ -256,6 +201,8 @@ final class KieHttpGateway implements ProviderGateway {
         ProviderError error = null;
         if (outcome instanceof SubmitOutcome.Rejected r) {
             error = r.error();
+        } else if (outcome instanceof SubmitOutcome.RetryLater r) {
+            error = r.error();
         } else if (outcome instanceof QueryOutcome.Unavailable u) {
             error = u.error();
         } else if (outcome instanceof BalanceOutcome.Unavailable u) {
@@ -282,10 +229,10 @@ final class KieHttpGateway implements ProviderGateway {
         CIRCUIT_OPEN
     }
 
-    private record Exchange(Result result, int status, JsonNode body, ProviderError error) {
+    private record Exchange(Result result, int status, JsonNode body, String raw, ProviderError error) {
 
         static Exchange failed(Result result, Kind kind, String message) {
-            return new Exchange(result, 0, null, new ProviderError(kind, 0, message));
+            return new Exchange(result, 0, null, null, new ProviderError(kind, 0, message));
         }
     }
 }

@@ -1,38 +1,34 @@
 package dev.renderbank.provider;
 
-/** A classified provider failure; {@code kind} decides what the job engine does with it. */
+/**
+ * A classified provider failure. Whether a failed createTask may be sent again is not a property of
+ * the kind but of the outcome ({@link SubmitOutcome}): a 5xx is UNAVAILABLE, yet may have created a task.
+ */
 public record ProviderError(Kind kind, int code, String message) {
 
     public enum Kind {
         /** 402: the provider account is out of credits. Fail the job (release), trip fast refusal. */
-        INSUFFICIENT_CREDITS(false),
+        INSUFFICIENT_CREDITS,
         /** 401: our API key is wrong. Trip fast refusal, alert operators. */
-        UNAUTHORIZED(false),
+        UNAUTHORIZED,
         /** 429: slow down and retry. */
-        RATE_LIMITED(true),
-        /** 455, 5xx, connection refused, circuit open: retry with backoff. */
-        UNAVAILABLE(true),
+        RATE_LIMITED,
+        /**
+         * 455, 5xx, connection refused, circuit open: ask again later. At createTask only 455,
+         * "not connected" and "circuit open" are retried; a 5xx may have created a task (UNKNOWN).
+         */
+        UNAVAILABLE,
         /** 422 and friends: the request itself is bad. Fail and release. */
-        VALIDATION(false),
+        VALIDATION,
         /** 501 or a content-policy refusal: the generation failed. Fail and release. */
-        GENERATION_FAILED(false),
+        GENERATION_FAILED,
         /** 404: the provider does not know the task. */
-        NOT_FOUND(false),
+        NOT_FOUND,
         /** 505: the feature is disabled at the provider. Fail and release. */
-        FEATURE_DISABLED(false),
-        /** Read timed out: the outcome is unknown (submit) or must be asked again (query). */
-        TIMEOUT(true),
-        OTHER(false);
-
-        private final boolean retryable;
-
-        Kind(boolean retryable) {
-            this.retryable = retryable;
-        }
-
-        public boolean retryable() {
-            return retryable;
-        }
+        FEATURE_DISABLED,
+        /** 408 or a read timeout: the outcome is unknown (submit) or must be asked again (query). */
+        TIMEOUT,
+        OTHER
     }
 
     /** Stable reason code recorded on the job and on the ledger entry that releases its credits. */

@@ -4,8 +4,10 @@ import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability.State;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -104,6 +106,45 @@ public class ProviderStatus {
             }
             return changed == 1;
         }));
+    }
+
+    /**
+     * A refusal that changes no state but tells operators something: the provider rate-limits us
+     * (429) or is in maintenance (455). Only the last one is kept; jobs wait and retry meanwhile.
+     */
+    public void noteRefusal(int code, String detail) {
+        ownTransaction.executeWithoutResult(tx -> jdbc.sql("""
+                        update provider_status set last_refusal_code = :code, last_refusal_at = :now,
+                               last_refusal_detail = :detail
+                         where id = 1""")
+                .param("code", code)
+                .param("now", now())
+                .param("detail", detail)
+                .update());
+    }
+
+    /** The last 429 or 455 the provider answered, if any. */
+    public Optional<Refusal> lastRefusal() {
+        return jdbc.sql("select last_refusal_code, last_refusal_at, last_refusal_detail from provider_status"
+                        + " where id = 1 and last_refusal_code is not null")
+                .query((rs, n) -> new Refusal(
+                        rs.getInt("last_refusal_code"),
+                        rs.getObject("last_refusal_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("last_refusal_detail")))
+                .optional();
+    }
+
+    public record Refusal(int code, Instant at, String detail) {}
+
+    /**
+     * The provider answered 505: a feature (model) we offer is disabled there. Jobs that need it fail;
+     * operators are told so they can pause the model ({@code switches set model:<id> paused}).
+     */
+    public void featureDisabled(String detail) {
+        alerts.raise(
+                "provider.feature-disabled",
+                "The generation provider says a feature is disabled (" + detail + "). Jobs that need it fail"
+                        + " and are released; consider pausing the model until the provider enables it again.");
     }
 
     private OffsetDateTime now() {

@@ -1,13 +1,27 @@
 package dev.renderbank.provider;
 
+/**
+ * What a createTask call did. KIE has no idempotency key on create, so only {@link RetryLater}
+ * may be sent again: every other outcome either is final or may have created a task.
+ */
 public sealed interface SubmitOutcome {
 
     /** The provider created the task. */
     record Accepted(String providerTaskId) implements SubmitOutcome {}
 
-    /** The provider answered and refused; no task exists. */
+    /**
+     * No task was created and sending again later is safe: the request never left (unreachable,
+     * circuit breaker open) or the provider turned it away before doing anything (429 rate limited,
+     * 455 maintenance).
+     */
+    record RetryLater(ProviderError error) implements SubmitOutcome {}
+
+    /** The provider answered and refused (401, 402, 404, 422, 501, 505 ...); no task exists. */
     record Rejected(ProviderError error) implements SubmitOutcome {}
 
-    /** We do not know whether a task was created (read timeout after sending). Never resubmit. */
+    /**
+     * The request may have reached the provider and we do not know whether it created a task (read
+     * timeout, 408, a 5xx, a 2xx we cannot read). Never resubmit: a callback or the deadline resolves it.
+     */
     record Unknown(String why) implements SubmitOutcome {}
 }

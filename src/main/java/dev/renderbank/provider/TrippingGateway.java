@@ -5,7 +5,8 @@ import dev.renderbank.provider.ProviderError.Kind;
 /**
  * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401
  * (bad key) the provider answers trips {@link ProviderStatus} before the outcome is returned.
- * Tripping is idempotent, so callers may trip again themselves.
+ * Tripping is idempotent, so callers may trip again themselves. A 429 or 455 at createTask is noted
+ * there (no trip: jobs wait and retry), and a 505 alerts operators.
  */
 final class TrippingGateway implements ProviderGateway {
 
@@ -17,11 +18,26 @@ final class TrippingGateway implements ProviderGateway {
         this.status = status;
     }
 
+    /** The wrapped gateway (tests reach its circuit breaker through it). */
+    ProviderGateway delegate() {
+        return delegate;
+    }
+
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
         SubmitOutcome outcome = delegate.submit(request);
         if (outcome instanceof SubmitOutcome.Rejected r) {
             trip(r.error(), "createTask");
+            if (r.error().kind() == Kind.FEATURE_DISABLED) {
+                status.featureDisabled("KIE createTask for model " + request.providerModel() + " answered "
+                        + r.error().code() + ": " + r.error().message());
+            }
+        } else if (outcome instanceof SubmitOutcome.RetryLater later
+                && (later.error().code() == 429 || later.error().code() == 455)) {
+            status.noteRefusal(
+                    later.error().code(),
+                    "KIE createTask answered " + later.error().code() + ": "
+                            + later.error().message());
         }
         return outcome;
     }

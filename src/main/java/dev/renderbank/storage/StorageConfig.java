@@ -39,8 +39,7 @@ class StorageConfig {
 
     @Bean
     OutputFetcher outputFetcher(AssetStore store, DownloadProperties download, Environment env) {
-        boolean simulator = !StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"));
-        boolean allowPrivate = download.privateHostsAllowed(simulator);
+        boolean allowPrivate = download.privateHostsAllowed(simulatorActive(env));
         if (allowPrivate) {
             log.warn(
                     "Provider outputs may be downloaded from private and loopback addresses ({})",
@@ -49,5 +48,17 @@ class StorageConfig {
                             : "the provider simulator is running");
         }
         return new SafeOutputFetcher(store, download, allowPrivate ? HostPolicy.anyAddress() : HostPolicy.publicOnly());
+    }
+
+    /** Reference image URLs: public only; loopback too where outputs may come from private hosts (simulator). */
+    @Bean
+    ReferenceHosts referenceHosts(DownloadProperties download, Environment env) {
+        return download.privateHostsAllowed(simulatorActive(env))
+                ? ReferenceHosts.publicOrLoopback()
+                : ReferenceHosts.publicOnly();
+    }
+
+    private static boolean simulatorActive(Environment env) {
+        return !StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"));
     }
 }

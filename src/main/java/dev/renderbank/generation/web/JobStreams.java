@@ -1,0 +1,229 @@
+package dev.renderbank.generation.web;
+
+import dev.renderbank.generation.GenerationProperties;
+import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.Job;
+import dev.renderbank.generation.JobEvents;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The event streams open on this node. A stream pushes its job's status when it changes here and
+ * re-reads it every {@code reread-interval} (changes made on other nodes); sends a comment every
+ * {@code heartbeat}, because a client that went away is only noticed when a write to it fails;
+ * and ends with its job (or shortly after its deadline). A user holds at most {@code
+ * max-per-user} streams on a node. Without these, streams whose clients were gone kept re-reading
+ * the database every two seconds for an hour.
+ */
+@Component
+class JobStreams {
+
+    /** A stream outlives its job's deadline by this much, so the failure at the deadline is seen. */
+    static final Duration AFTER_DEADLINE = Duration.ofMinutes(2);
+
+    private static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
+
+    private final Generations generations;
+    private final JobEvents events;
+    private final GenerationProperties.Events settings;
+    private final Clock clock;
+    private final Map<Long, Integer> perUser = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "sse-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    JobStreams(
+            Generations generations,
+            JobEvents events,
+            GenerationProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
+        this.generations = generations;
+        this.events = events;
+        this.settings = properties.events();
+        this.clock = clock;
+        Gauge.builder("renderbank.events.open", open, AtomicInteger::get)
+                .description("Job event streams open on this node")
+                .register(meters);
+    }
+
+    int maxPerUser() {
+        return settings.maxPerUser();
+    }
+
+    Duration heartbeat() {
+        return settings.heartbeat();
+    }
+
+    /** A stream of {@code job} for its owner, or empty when the owner already holds the most allowed. */
+    Optional<SseEmitter> open(long userId, Job job, long lastSeenVersion) {
+        if (!takeSlot(userId)) {
+            return Optional.empty();
+        }
+        Duration lifetime = Duration.between(clock.instant(), job.deadlineAt()).plus(AFTER_DEADLINE);
+        SseEmitter emitter =
+                new SseEmitter((lifetime.compareTo(MIN_LIFETIME) < 0 ? MIN_LIFETIME : lifetime).toMillis());
+        new Stream(userId, job.id(), emitter, lastSeenVersion).start();
+        return Optional.of(emitter);
+    }
+
+    private boolean takeSlot(long userId) {
+        AtomicBoolean taken = new AtomicBoolean();
+        perUser.compute(userId, (id, count) -> {
+            int n = count == null ? 0 : count;
+            if (n >= settings.maxPerUser()) {
+                return count;
+            }
+            taken.set(true);
+            return n + 1;
+        });
+        return taken.get();
+    }
+
+    private void giveSlotBack(long userId) {
+        perUser.computeIfPresent(userId, (id, count) -> count <= 1 ? null : count - 1);
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+    }
+
+    private final class Stream {
+
+        private final long userId;
+        private final String jobId;
+        private final SseEmitter emitter;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private long sent;
+        private volatile Runnable unsubscribe = () -> {};
+        private volatile ScheduledFuture<?> reread;
+        private volatile ScheduledFuture<?> heartbeat;
+
+        Stream(long userId, String jobId, SseEmitter emitter, long lastSeenVersion) {
+            this.userId = userId;
+            this.jobId = jobId;
+            this.emitter = emitter;
+            this.sent = lastSeenVersion;
+        }
+
+        void start() {
+            open.incrementAndGet();
+            emitter.onCompletion(this::close);
+            emitter.onTimeout(this::close);
+            emitter.onError(e -> close());
+            // pushed from the ticker, not from the thread that changed the job (a job engine thread)
+            unsubscribe = events.subscribe(jobId, id -> later(this::push));
+            long rereadMs = settings.rereadInterval().toMillis();
+            long beatMs = settings.heartbeat().toMillis();
+            reread = ticker.scheduleWithFixedDelay(this::push, rereadMs, rereadMs, TimeUnit.MILLISECONDS);
+            heartbeat = ticker.scheduleWithFixedDelay(this::beat, beatMs, beatMs, TimeUnit.MILLISECONDS);
+            if (closed.get()) {
+                stopTimers(); // closed while starting
+            }
+            push();
+        }
+
+        private void later(Runnable work) {
+            try {
+                ticker.execute(work);
+            } catch (RejectedExecutionException e) {
+                close(); // shutting down
+            }
+        }
+
+        /** Sends the job's status if newer than what the client has; ends the stream once the job has ended. */
+        void push() {
+            if (closed.get()) {
+                return;
+            }
+            Optional<Job> job = generations.find(userId, jobId);
+            synchronized (this) {
+                if (closed.get()) {
+                    return;
+                }
+                if (job.isEmpty()) {
+                    end();
+                    return;
+                }
+                Job j = job.get();
+                if (j.version() > sent) {
+                    try {
+                        emitter.send(SseEmitter.event()
+                                .id(Long.toString(j.version()))
+                                .name("status")
+                                .data(JobJson.of(j), MediaType.APPLICATION_JSON));
+                        sent = j.version();
+                    } catch (IOException | IllegalStateException e) {
+                        close();
+                        return;
+                    }
+                }
+                if (j.state().isTerminal()) {
+                    end();
+                }
+            }
+        }
+
+        /** A comment line: ignored by clients, but a write that fails when the client is gone. */
+        void beat() {
+            synchronized (this) {
+                if (closed.get()) {
+                    return;
+                }
+                try {
+                    emitter.send(SseEmitter.event().comment("keep-alive"));
+                } catch (IOException | IllegalStateException e) {
+                    close();
+                }
+            }
+        }
+
+        private void end() {
+            close();
+            emitter.complete();
+        }
+
+        /** Stops everything this stream does; safe to call any number of times, from any thread. */
+        void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            stopTimers();
+            unsubscribe.run();
+            giveSlotBack(userId);
+            open.decrementAndGet();
+        }
+
+        private void stopTimers() {
+            ScheduledFuture<?> r = reread;
+            if (r != null) {
+                r.cancel(false);
+            }
+            ScheduledFuture<?> h = heartbeat;
+            if (h != null) {
+                h.cancel(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.support.TestUsers.TestUser;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Event streams of job status (issue 9, item 18): a comment every heartbeat (200 ms here, ~15 s by
+ * default) so a client that went away is noticed and its stream dropped; at most
+ * {@code renderbank.events.max-per-user} open streams per user (3 here, 20 by default); no stream
+ * outlives its job. Streams are read over a plain socket, so "the client went away" is a real close.
+ */
+class JobEventStreamsTest extends StubbedKieTest {
+
+    @Autowired
+    MeterRegistry meters;
+
+    private final List<Stream> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeStreams() {
+        opened.forEach(Stream::close);
+        // so the next test starts with none open: the server notices at its next heartbeats
+        await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == 0);
+    }
+
+    @Test
+    void aQuietStreamGetsAHeartbeatComment() throws IOException {
+        TestUser u = users.create(100);
+        String id = accept(u, "quiet stream");
+        Stream s = open(u, id);
+        assertThat(s.status).isEqualTo(200);
+        assertThat(s.headers.get("content-type")).startsWith("text/event-stream");
+        // the job's current status first, then only heartbeats: nothing drives the job here
+        assertThat(s.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"queued\"");
+        assertThat(s.readUntil(line -> line.startsWith(":"))).isNotNull();
+        assertThat(s.readUntil(line -> line.startsWith(":"))).isNotNull();
+    }
+
+    @Test
+    void aUserMayKeepAtMostTheCapOfStreamsOpen() throws IOException {
+        TestUser u = users.create(100);
+        String id = accept(u, "capped streams");
+        for (int i = 0; i < 3; i++) {
+            assertThat(open(u, id).status).isEqualTo(200);
+        }
+        Stream refused = open(u, id);
+        assertThat(refused.status).isEqualTo(429);
+        assertThat(refused.headers.get("retry-after")).isNotBlank();
+        assertThat(refused.headers.get("content-type")).startsWith("application/problem+json");
+
+        TestUser other = users.create(100);
+        assertThat(open(other, accept(other, "someone else's stream")).status).isEqualTo(200);
+    }
+
+    @Test
+    void streamsWhoseClientsWentAwayAreDroppedAndStopReReading() throws IOException {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "abandoned streams");
+        List<Stream> streams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            streams.add(open(u, id));
+        }
+        assertThat(openStreams()).isEqualTo(before + 3);
+
+        streams.forEach(Stream::close);
+
+        // the job is still live and nothing changes, yet the next heartbeats find the clients gone
+        await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == before);
+        assertThat(open(u, id).status).isEqualTo(200);
+    }
+
+    @Test
+    void aStreamEndsWithItsJob() throws IOException {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "ending stream");
+        Stream s = open(u, id);
+        assertThat(s.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"queued\"");
+
+        assertThat(api.post("/api/v1/generations/" + id + "/cancel", u.token(), "")
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(s.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"failed\"");
+        assertThat(s.readToEnd()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
+
+        // a stream asked for a job that already ended sends its last state and ends at once
+        Stream late = open(u, id);
+        assertThat(late.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"failed\"");
+        assertThat(late.readToEnd()).isTrue();
+    }
+
+    private double openStreams() {
+        Gauge gauge = meters.find("renderbank.events.open").gauge();
+        assertThat(gauge).as("gauge renderbank.events.open").isNotNull();
+        return gauge.value();
+    }
+
+    private Stream open(TestUser u, String jobId) throws IOException {
+        Stream s = new Stream(port, "/api/v1/generations/" + jobId + "/events", u.token());
+        opened.add(s);
+        return s;
+    }
+
+    /** One HTTP/1.1 request on its own socket; the server closes it when the stream ends. */
+    static final class Stream {
+
+        final Socket socket;
+        final BufferedReader in;
+        final int status;
+        final Map<String, String> headers = new LinkedHashMap<>();
+
+        Stream(int port, String path, String token) throws IOException {
+            socket = new Socket("localhost", port);
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                            + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String statusLine = in.readLine();
+            status = Integer.parseInt(statusLine.split(" ")[1]);
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                int colon = line.indexOf(':');
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(),
+                        line.substring(colon + 1).trim());
+            }
+        }
+
+        /** The first line matching, or a failure when the stream ends or stays silent for 5 s. */
+        String readUntil(java.util.function.Predicate<String> wanted) throws IOException {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (wanted.test(line)) {
+                    return line;
+                }
+            }
+            throw new AssertionError("the stream ended before the line looked for");
+        }
+
+        /** True when the server ends the response within 5 s. */
+        boolean readToEnd() throws IOException {
+            while (in.readLine() != null) {
+                // drain
+            }
+            return true;
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.renderbank.generation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.renderbank.ledger.HoldState;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.provider.ProviderTestSupport;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The whole application against a WireMock KIE, with the job task never picked up by the scheduler
+ * (polled once an hour, no immediate execution): tests drive a job step by step through {@link
+ * JobDriver#step}, so "how often was createTask called" has one answer whatever a scheduler would
+ * have done. Subclasses share one application context and one WireMock server.
+ */
+@TestPropertySource(
+        properties = {
+            "db-scheduler.immediate-execution-enabled=false",
+            "db-scheduler.polling-interval=1h",
+            "renderbank.download.allow-private-hosts=true",
+            "renderbank.provider.kie.read-timeout=3s",
+            "renderbank.events.heartbeat=200ms",
+            "renderbank.events.max-per-user=3"
+        })
+abstract class StubbedKieTest extends IntegrationTest {
+
+    static final String CREATE = "/api/v1/jobs/createTask";
+    static final WireMockServer KIE =
+            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+    static {
+        // never stopped: a cached context of a later subclass still points at it
+        KIE.start();
+    }
+
+    @DynamicPropertySource
+    static void kie(DynamicPropertyRegistry r) {
+        r.add("renderbank.provider.kie.base-url", KIE::baseUrl);
+        r.add("renderbank.provider.kie.api-key", () -> "test-kie-key");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JobDriver driver;
+
+    @Autowired
+    Generations generations;
+
+    @Autowired
+    ProviderStatus providerStatus;
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ProviderGateway gateway;
+
+    Api api;
+
+    @BeforeEach
+    void resetKie() {
+        api = new Api(port);
+        KIE.resetAll();
+        providerStatus.clear("test reset");
+        ProviderTestSupport.resetBreaker(gateway);
+    }
+
+    static String image(String prompt) {
+        return "{\"model\":\"nano-banana\",\"prompt\":\"" + prompt + "\"}";
+    }
+
+    String accept(TestUser u, String prompt) {
+        Api.Response r = api.post("/api/v1/generate-image", u.token(), image(prompt));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("taskId").asString();
+    }
+
+    static void createTaskAnswers(String prompt, ResponseDefinitionBuilder answer) {
+        KIE.stubFor(post(CREATE).withRequestBody(containing(prompt)).willReturn(answer));
+    }
+
+    static void createTaskAnswers(String prompt, int status, String body) {
+        ResponseDefinitionBuilder answer = aResponse().withStatus(status);
+        if (body != null) {
+            answer = answer.withHeader("Content-Type", "application/json").withBody(body);
+        }
+        createTaskAnswers(prompt, answer);
+    }
+
+    static int createTaskCalls(String prompt) {
+        return KIE.countRequestsMatching(postRequestedFor(urlPathEqualTo(CREATE))
+                        .withRequestBody(containing(prompt))
+                        .build())
+                .getCount();
+    }
+
+    Job job(String taskId) {
+        return generations.find(jobOwner(taskId), taskId).orElseThrow();
+    }
+
+    private long jobOwner(String taskId) {
+        return jdbc.sql("select user_id from generation_job where id = :id")
+                .param("id", taskId)
+                .query(Long.class)
+                .single();
+    }
+
+    HoldState hold(String taskId) {
+        return ledger.hold(taskId).orElseThrow().state();
+    }
+
+    /** The user's image cooldown end, empty when there is none (never started, or given back). */
+    Optional<Instant> imageCooldown(TestUser u) {
+        return jdbc.sql("select cooldown_until from generation_limit where user_id = :u and type = 'IMAGE'")
+                .param("u", u.id())
+                .query((rs, n) -> Optional.ofNullable(rs.getObject("cooldown_until", OffsetDateTime.class))
+                        .map(OffsetDateTime::toInstant))
+                .optional()
+                .flatMap(o -> o);
+    }
+}
