@@ -1,0 +1,99 @@
+package dev.renderbank.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
+import dev.renderbank.support.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
+
+/** The persistent embedded PostgreSQL under {@code renderbank.data-dir} (issue 9, items 19 and 20). */
+class EmbeddedDatabaseTest {
+
+    private final List<Long> startedServers = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() {
+        // only servers this test started, by pid
+        startedServers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+    }
+
+    private static DatabaseLocation start(Path dataDir) {
+        return new DatabaseConfig()
+                .databaseLocation(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
+    }
+
+    private static String show(Connection c, String setting) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** A webhook answered 200 is on disk: a machine crash must not lose it. */
+    @Test
+    void thePersistentServerKeepsFsyncAndSynchronousCommitOn() throws Exception {
+        Path dataDir = Files.createTempDirectory("renderbank-durable");
+        try (DatabaseLocation location = start(dataDir);
+                Connection c = DriverManager.getConnection(location.url(), location.username(), location.password())) {
+            assertThat(show(c, "fsync")).isEqualTo("on");
+            assertThat(show(c, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(c, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    /**
+     * The owner was killed with SIGKILL and left its server running: the next start stops that
+     * stale server cleanly and comes up on the same data, on its own.
+     */
+    @Test
+    void aServerWhoseOwnerDiedIsStoppedAndTheNextStartComesUpOnTheSameData() throws Exception {
+        Path dataDir = Files.createTempDirectory("renderbank-orphan");
+        Path log = dataDir.resolve("orphan.log");
+        ChildJvm owner = ChildJvm.start(
+                log,
+                true,
+                OrphanPostgres.class.getName(),
+                dataDir.resolve("postgres").toString());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        owner.output().contains("READY ") || !owner.process().isAlive());
+        assertThat(owner.output()).as(owner.tail()).contains("READY ");
+        long orphanPid = Long.parseLong(owner.output()
+                .lines()
+                .filter(l -> l.startsWith("READY "))
+                .findFirst()
+                .orElseThrow()
+                .substring(6)
+                .trim());
+        startedServers.add(orphanPid);
+        owner.process().destroyForcibly().waitFor();
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
+
+        try (DatabaseLocation location = start(dataDir);
+                Connection c = DriverManager.getConnection(location.url(), location.username(), location.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select note from survivor")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("written before the owner died");
+            Optional<ProcessHandle> orphan = ProcessHandle.of(orphanPid);
+            assertThat(orphan.isEmpty() || !orphan.get().isAlive()).isTrue();
+        }
+        assertThat(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")))
+                .isFalse();
+    }
+}
