@@ -55,7 +55,8 @@ record Postmaster(long pid, int port, String status) {
     /**
      * Stops a server left running in {@code dataDir} by an owner that is gone, and waits for it to
      * exit. A pid file whose process is gone is left to PostgreSQL (it removes a stale one itself);
-     * one whose pid now belongs to another program is removed, because PostgreSQL would refuse it.
+     * one whose pid now belongs to another program (or another server) is removed, because
+     * PostgreSQL would refuse to start while it names a live process.
      */
     static void stopLeftover(Path dataDir) {
         Optional<Postmaster> found = read(dataDir);
@@ -67,14 +68,9 @@ record Postmaster(long pid, int port, String status) {
         if (process.isEmpty()) {
             return;
         }
-        boolean postgres = process.get()
-                .info()
-                .command()
-                .map(c -> Path.of(c).getFileName().toString().startsWith("postgres"))
-                .orElse(true);
-        if (!postgres) {
+        if (!servesDirectory(process.get(), dataDir)) {
             log.warn(
-                    "{}/postmaster.pid names pid {}, which is no longer PostgreSQL: removing the stale file",
+                    "{}/postmaster.pid names pid {}, which is not this directory's PostgreSQL: removing the stale file",
                     dataDir,
                     pid);
             try {
@@ -97,6 +93,36 @@ record Postmaster(long pid, int port, String status) {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping PostgreSQL pid " + pid, e);
+        }
+    }
+
+    /**
+     * Whether the process is a PostgreSQL server of {@code dataDir} ({@code postgres -D <dir>}), so
+     * that a pid reused after a reboot (by any program, or by another PostgreSQL) is never signalled.
+     * What the system does not tell us (another user's process) is taken on the pid file's word.
+     */
+    private static boolean servesDirectory(ProcessHandle process, Path dataDir) {
+        ProcessHandle.Info info = process.info();
+        boolean postgres = info.command()
+                .map(c -> Path.of(c).getFileName().toString().startsWith("postgres"))
+                .orElse(true);
+        if (!postgres || info.arguments().isEmpty()) {
+            return postgres;
+        }
+        String[] args = info.arguments().get();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("-D")) {
+                return sameFile(Path.of(args[i + 1]), dataDir);
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }
 

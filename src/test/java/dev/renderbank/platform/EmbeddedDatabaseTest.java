@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
 import dev.renderbank.support.ChildJvm;
+import dev.renderbank.support.SharedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,6 +54,29 @@ class EmbeddedDatabaseTest {
             assertThat(show(c, "synchronous_commit")).isEqualTo("on");
             assertThat(show(c, "full_page_writes")).isEqualTo("on");
         }
+    }
+
+    /**
+     * After a reboot the pid in a stale {@code postmaster.pid} may belong to anything, even another
+     * PostgreSQL: only a server of this very directory is ever stopped.
+     */
+    @Test
+    void aPidFileNamingAnotherDirectorysServerNeverStopsThatServer() throws Exception {
+        Path otherDir;
+        try (Connection c = SharedPostgres.server().getPostgresDatabase().getConnection()) {
+            otherDir = Path.of(show(c, "data_directory"));
+        }
+        long otherServer = Postmaster.read(otherDir).orElseThrow().pid();
+        Path pgDir = Files.createTempDirectory("renderbank-reused-pid").resolve("postgres");
+        Files.createDirectories(pgDir);
+        Files.writeString(
+                pgDir.resolve("postmaster.pid"),
+                otherServer + "\n" + pgDir + "\n1\n5432\n/tmp\nlocalhost\n0 0\nready\n");
+
+        Postmaster.stopLeftover(pgDir);
+
+        assertThat(ProcessHandle.of(otherServer).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(pgDir.resolve("postmaster.pid")).doesNotExist();
     }
 
     /**
