@@ -10,8 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the events Creem would send for a paid checkout and hands them to the {@link
- * WebhookIntake}, inside the process: stored (unique per event id), then processed like any
- * verified webhook. Nothing is signed, so no provider secret is ever used for a payment nobody
+ * WebhookIntake}, inside the process, as provider {@code simulated}: stored (unique per event id),
+ * then processed like any verified webhook by {@link SimulatedEvents}. Nothing is signed, so no provider secret is ever used for a payment nobody
  * made, and nothing leaves the process that a real provider endpoint could be fed. Event and
  * order ids derive from the checkout id, so paying twice is a replay that the dedupe absorbs.
  */
@@ -100,7 +100,7 @@ class SimulatedWebhooks {
         List<String> outcomes = new ArrayList<>();
         try {
             for (int i = 0; i < payloads.size(); i++) {
-                outcomes.add(intake.receive("creem", ids.get(i), names.get(i), payloads.get(i))
+                outcomes.add(intake.receive(SimulatedEvents.PROVIDER, ids.get(i), names.get(i), payloads.get(i))
                         .status());
             }
         } catch (RuntimeException e) {
