@@ -58,6 +58,26 @@ class RequestLimitsTest extends IntegrationTest {
         }
     }
 
+    /** No Content-Length (chunked): the body is cut off when it passes the cap, wherever it goes. */
+    @Test
+    void aChunkedBodyOverTheCapIsCutOffOutsideTheApiToo() throws Exception {
+        byte[] json = ("{\"model\":\"google/nano-banana\",\"input\":{\"prompt\":\"a fox\"},\"padding\":\""
+                        + "x".repeat(OVER_THE_CAP) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/sim/kie/api/v1/jobs/createTask"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + simulator.apiKey())
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(json)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).doesNotContain("taskId");
+    }
+
+    @Autowired
+    dev.renderbank.provider.simulator.KieSimulator simulator;
+
     @Test
     void theSimulatorRefusesAMissingOrWrongKeyBeforeReadingTheBody() throws Exception {
         byte[] notJson = "{ this is not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
