@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,6 +30,10 @@ class CrashRestartTest {
 
     private static final String TOKEN = "crash-test-demo-token-0123456789";
     private final List<ChildJvm> started = new ArrayList<>();
+
+    /** Kept when the test fails: the children's logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dataDir;
 
     @AfterEach
     void stopWhatWeStarted() throws Exception {
@@ -43,7 +49,6 @@ class CrashRestartTest {
 
     @Test
     void killedMidJobItRestartsOnItsOwnAndChargesTheJobOnce() throws Exception {
-        Path dataDir = Files.createTempDirectory("renderbank-crash");
         int port = freePort();
         String[] service = {
             "--server.port=" + port,

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.renderbank.RenderbankApplication;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.SharedPostgres;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class SimulatedEventsAfterSwitchTest {
 
     @Test
-    void aStoredSimulatedPaymentIsNeverGrantedOncePaymentsAreReal() throws Exception {
+    void aStoredSimulatedPaymentIsNeverGrantedOncePaymentsAreReal(@TempDir Path dataDir) throws Exception {
         String db = SharedPostgres.newDatabase();
         // the schema as it was before simulated events had their own provider
         Flyway.configure()
@@ -48,7 +49,7 @@ class SimulatedEventsAfterSwitchTest {
                         "--spring.datasource.url=" + db,
                         "--spring.datasource.username=postgres",
                         "--spring.datasource.password=postgres",
-                        "--renderbank.data-dir=" + Files.createTempDirectory("renderbank-switch"),
+                        "--renderbank.data-dir=" + dataDir,
                         "--renderbank.demo.enabled=false",
                         "--renderbank.provider.kie.api-key=live-kie-key",
                         "--renderbank.provider.kie.base-url=http://127.0.0.1:9",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.RenderbankApplication;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.SharedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,9 +27,8 @@ class DemoAccountsInProdTest {
     private static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
     @Test
-    void demoUsersAndTokensLeftInTheDatabaseAreDisabledWhenProdStarts() throws Exception {
+    void demoUsersAndTokensLeftInTheDatabaseAreDisabledWhenProdStarts(@TempDir Path dataDir) throws Exception {
         String db = SharedPostgres.newDatabase();
-        Path dataDir = Files.createTempDirectory("renderbank-demo-prod");
         seedAsADevelopmentRunDoes(db);
         try (ConfigurableApplicationContext prod = start(
                 db,

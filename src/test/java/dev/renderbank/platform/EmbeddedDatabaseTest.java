@@ -18,12 +18,17 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.mock.env.MockEnvironment;
 
 /** The persistent embedded PostgreSQL under {@code renderbank.data-dir} (issue 9, items 19 and 20). */
 class EmbeddedDatabaseTest {
 
     private final List<Long> startedServers = new ArrayList<>();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
 
     @AfterEach
     void stopLeftovers() {
@@ -47,7 +52,7 @@ class EmbeddedDatabaseTest {
     /** A webhook answered 200 is on disk: a machine crash must not lose it. */
     @Test
     void thePersistentServerKeepsFsyncAndSynchronousCommitOn() throws Exception {
-        Path dataDir = Files.createTempDirectory("renderbank-durable");
+        Path dataDir = tmp;
         try (DatabaseLocation location = start(dataDir);
                 Connection c = DriverManager.getConnection(location.url(), location.username(), location.password())) {
             assertThat(show(c, "fsync")).isEqualTo("on");
@@ -67,7 +72,7 @@ class EmbeddedDatabaseTest {
             otherDir = Path.of(show(c, "data_directory"));
         }
         long otherServer = Postmaster.read(otherDir).orElseThrow().pid();
-        Path pgDir = Files.createTempDirectory("renderbank-reused-pid").resolve("postgres");
+        Path pgDir = tmp.resolve("postgres");
         Files.createDirectories(pgDir);
         Files.writeString(
                 pgDir.resolve("postmaster.pid"),
@@ -85,7 +90,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void aServerWhoseOwnerDiedIsStoppedAndTheNextStartComesUpOnTheSameData() throws Exception {
-        Path dataDir = Files.createTempDirectory("renderbank-orphan");
+        Path dataDir = tmp;
         Path log = dataDir.resolve("orphan.log");
         ChildJvm owner = ChildJvm.start(
                 log,
