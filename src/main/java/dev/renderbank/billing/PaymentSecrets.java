@@ -1,7 +1,5 @@
 package dev.renderbank.billing;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +8,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * Payment secrets, only from the environment. With simulated payments and no
- * {@code CREEM_WEBHOOK_SECRET}, a random secret is made for this process: the simulated checkout
- * signs with it, so the local purchase path runs through the real signature check.
+ * Payment secrets, only from the environment. Unset means "refuse": a webhook endpoint without its
+ * secret accepts nothing. The simulated checkout needs none (it never signs anything).
  */
 @Component
 class PaymentSecrets {
@@ -28,14 +25,7 @@ class PaymentSecrets {
         this.creemApiKey = env.getProperty("CREEM_API_KEY");
         this.stripeApiKey = env.getProperty("STRIPE_API_KEY");
         this.stripeWebhookSecret = env.getProperty("STRIPE_WEBHOOK_SECRET");
-        String creemSecret = env.getProperty("CREEM_WEBHOOK_SECRET");
-        if (!StringUtils.hasText(creemSecret) && props.provider() == PaymentsProperties.Provider.SIMULATED) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            creemSecret = "whsec_dev_" + HexFormat.of().formatHex(random);
-            log.info("Simulated payments: signing local Creem-format webhooks with a random per-process secret");
-        }
-        this.creemWebhookSecret = creemSecret;
+        this.creemWebhookSecret = env.getProperty("CREEM_WEBHOOK_SECRET");
         if (props.provider() == PaymentsProperties.Provider.CREEM
                 && (!StringUtils.hasText(creemApiKey) || !StringUtils.hasText(creemWebhookSecret))) {
             log.error("renderbank.payments.provider=creem but CREEM_API_KEY or CREEM_WEBHOOK_SECRET is not set");

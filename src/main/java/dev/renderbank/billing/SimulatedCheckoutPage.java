@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -16,11 +17,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The local stand-in for a provider's hosted checkout (simulated payments only). "Pay" makes the
- * server send a Creem-format webhook, signed with the webhook secret, over real HTTP to its own
- * {@code /api/webhooks/creem}: the purchase then goes the same way a real one does.
+ * The local stand-in for a provider's hosted checkout. "Pay" hands the events Creem would send to
+ * the webhook intake, so the purchase is stored, deduplicated and granted the way a real one is.
+ * Registered only while payments are simulated ({@link SimulatedPayments}): with real payments
+ * these paths do not exist, and a {@code simulated} checkout left in the database cannot be paid.
  */
 @Controller
+@Conditional(SimulatedPayments.class)
 class SimulatedCheckoutPage {
 
     private final Billing billing;
@@ -80,7 +83,7 @@ class SimulatedCheckoutPage {
         java.util.List<String> lines = new java.util.ArrayList<>();
         for (int i = 0; i < d.events().size(); i++) {
             lines.add(d.events().get(i) + " → "
-                    + (i < d.statuses().size() ? "HTTP " + d.statuses().get(i) : "not sent"));
+                    + (i < d.outcomes().size() ? d.outcomes().get(i) : "not sent"));
         }
         return lines;
     }

@@ -1,10 +1,15 @@
 package dev.renderbank.billing;
 
 import dev.renderbank.platform.PublicUrl;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
-/** No provider: the checkout is a local page whose "Pay" sends a signed Creem-format webhook. */
+/**
+ * No provider: the checkout is a local page whose "Pay" hands Creem-format events to the webhook
+ * intake. Only while payments are simulated.
+ */
 @Component
+@Conditional(SimulatedPayments.class)
 class SimulatedGateway implements CheckoutGateway {
 
     private final PublicUrl publicUrl;

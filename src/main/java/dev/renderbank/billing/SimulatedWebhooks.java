@@ -1,52 +1,46 @@
 package dev.renderbank.billing;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Builds the webhooks Creem would send for a paid checkout and delivers them, signed, to this
- * server. Event and order ids derive from the checkout id, so paying twice is a replay that the
- * webhook dedupe absorbs.
+ * Builds the events Creem would send for a paid checkout and hands them to the {@link
+ * WebhookIntake}, inside the process, as provider {@code simulated}: stored (unique per event id),
+ * then processed like any verified webhook by {@link SimulatedEvents}. Nothing is signed, so no provider secret is ever used for a payment nobody
+ * made, and nothing leaves the process that a real provider endpoint could be fed. Event and
+ * order ids derive from the checkout id, so paying twice is a replay that the dedupe absorbs.
  */
 @Component
+@Conditional(SimulatedPayments.class)
 class SimulatedWebhooks {
 
-    record Delivery(List<String> events, List<Integer> statuses, String error) {
+    /** {@code outcomes}: the intake's answer per event (processed, duplicate, stored-for-retry). */
+    record Delivery(List<String> events, List<String> outcomes, String error) {
         boolean ok() {
-            return error == null && statuses.stream().allMatch(s -> s == 200);
+            return error == null
+                    && outcomes.size() == events.size()
+                    && outcomes.stream().noneMatch(o -> o.equals("stored-for-retry"));
         }
     }
 
     private final JsonMapper json;
-    private final PaymentSecrets secrets;
-    private final Environment env;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final WebhookIntake intake;
 
-    SimulatedWebhooks(JsonMapper json, PaymentSecrets secrets, Environment env) {
+    SimulatedWebhooks(JsonMapper json, WebhookIntake intake) {
         this.json = json;
-        this.secrets = secrets;
-        this.env = env;
+        this.intake = intake;
     }
 
     Delivery pay(CheckoutStore.Checkout checkout, Product product, String email, Instant now, Instant periodEnd) {
         String id = checkout.id();
         List<String> payloads = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         ObjectNode completed = event("sim_evt_" + id + "_checkout", "checkout.completed", now);
         ObjectNode obj = completed.putObject("object");
         obj.put("id", "sim_ch_" + id)
@@ -71,6 +65,7 @@ class SimulatedWebhooks {
         }
         payloads.add(json.writeValueAsString(completed));
         names.add("checkout.completed");
+        ids.add(completed.path("id").asString());
         if (product.isPlan()) {
             ObjectNode paid = event("sim_evt_" + id + "_paid", "subscription.paid", now);
             ObjectNode sub = paid.putObject("object");
@@ -90,8 +85,9 @@ class SimulatedWebhooks {
                     .put("product", product.id());
             payloads.add(json.writeValueAsString(paid));
             names.add("subscription.paid");
+            ids.add(paid.path("id").asString());
         }
-        return deliver(names, payloads);
+        return deliver(names, ids, payloads);
     }
 
     private ObjectNode event(String id, String type, Instant at) {
@@ -100,32 +96,16 @@ class SimulatedWebhooks {
         return e;
     }
 
-    private Delivery deliver(List<String> names, List<String> payloads) {
-        String secret = secrets.creemWebhookSecret().orElse(null);
-        if (secret == null) {
-            return new Delivery(names, List.of(), "no webhook secret to sign with");
-        }
-        URI target =
-                URI.create("http://localhost:" + env.getProperty("local.server.port", "8080") + "/api/webhooks/creem");
-        List<Integer> statuses = new ArrayList<>();
+    private Delivery deliver(List<String> names, List<String> ids, List<String> payloads) {
+        List<String> outcomes = new ArrayList<>();
         try {
-            for (String payload : payloads) {
-                byte[] body = payload.getBytes(StandardCharsets.UTF_8);
-                HttpRequest request = HttpRequest.newBuilder(target)
-                        .timeout(Duration.ofSeconds(15))
-                        .header("Content-Type", "application/json")
-                        .header("creem-signature", CreemSignature.sign(body, secret))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build();
-                statuses.add(http.send(request, HttpResponse.BodyHandlers.discarding())
-                        .statusCode());
+            for (int i = 0; i < payloads.size(); i++) {
+                outcomes.add(intake.receive(SimulatedEvents.PROVIDER, ids.get(i), names.get(i), payloads.get(i))
+                        .status());
             }
-        } catch (IOException e) {
-            return new Delivery(names, statuses, "could not reach " + target + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Delivery(names, statuses, "interrupted");
+        } catch (RuntimeException e) {
+            return new Delivery(names, outcomes, "the webhook intake failed: " + e.getMessage());
         }
-        return new Delivery(names, statuses, null);
+        return new Delivery(names, outcomes, null);
     }
 }

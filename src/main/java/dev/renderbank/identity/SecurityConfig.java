@@ -16,9 +16,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 
 /**
- * Everything is authenticated unless it must be public. Three chains: the built-in provider
- * simulator (checks its own provider key), the API (bearer token or session, 401/403 as
- * problem+json), and pages (form login).
+ * Everything is authenticated unless it must be public. Two chains here: the API (bearer token or
+ * session, 401/403 as problem+json) and pages (form login); the built-in provider simulator adds
+ * its own (order 1) while it runs.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -27,19 +27,6 @@ class SecurityConfig {
     @Bean
     UserDetailsService userDetailsService(UserStore store) {
         return email -> store.principalByEmail(email).orElseThrow(() -> new UsernameNotFoundException("no such user"));
-    }
-
-    @Bean
-    @Order(1)
-    SecurityFilterChain simulatorChain(HttpSecurity http) throws Exception {
-        // The simulator speaks the provider's protocol and checks the provider's bearer key itself.
-        http.securityMatcher("/sim/**")
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(c -> c.disable())
-                .requestCache(c -> c.disable())
-                .securityContext(c -> c.disable())
-                .sessionManagement(s -> s.disable());
-        return http.build();
     }
 
     @Bean

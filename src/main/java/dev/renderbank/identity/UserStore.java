@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -85,6 +86,21 @@ class UserStore {
                 .param("hash", sha256(token))
                 .param("name", name)
                 .update();
+    }
+
+    /** Disables the accounts with these (lower-case) emails; returns how many were enabled. */
+    int disable(Collection<String> emails) {
+        return jdbc.sql("update app_user set enabled = false where lower(email) in (:emails) and enabled")
+                .param("emails", emails)
+                .update();
+    }
+
+    /** Revokes every live token of the accounts with these (lower-case) emails; returns how many. */
+    int revokeTokensOf(Collection<String> emails) {
+        return jdbc.sql("""
+                        update api_token set revoked_at = now()
+                         where revoked_at is null
+                           and user_id in (select id from app_user where lower(email) in (:emails))""").param("emails", emails).update();
     }
 
     static byte[] sha256(String token) {

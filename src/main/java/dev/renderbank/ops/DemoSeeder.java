@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.identity.DemoAccounts;
 import dev.renderbank.identity.DemoProperties;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
@@ -31,8 +32,8 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(prefix = "renderbank.demo", name = "enabled", havingValue = "true", matchIfMissing = true)
 class DemoSeeder implements ApplicationRunner {
 
-    static final String DEMO_EMAIL = "demo@renderbank.local";
-    static final String ADMIN_EMAIL = "admin@renderbank.local";
+    static final String DEMO_EMAIL = DemoAccounts.DEMO_EMAIL;
+    static final String ADMIN_EMAIL = DemoAccounts.ADMIN_EMAIL;
     private static final Logger log = LoggerFactory.getLogger(DemoSeeder.class);
 
     private final Users users;

@@ -8,7 +8,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The operator command line: {@code java -jar renderbank.jar <command>} runs one command against
  * the configured database (same configuration as the service, no web server, no background
- * workers) and exits 0 on success, 1 on a finding or refusal, 2 on bad usage.
+ * workers) and exits 0 on success, 1 on a finding or refusal, 2 on bad usage. On the default
+ * embedded database it connects to the server of a running service, or runs its own while none does.
  */
 public final class OpsCli {
 
@@ -34,7 +35,12 @@ public final class OpsCli {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
-                .properties("db-scheduler.enabled=false", "renderbank.demo.enabled=false", "logging.level.root=WARN")
+                .properties(
+                        "db-scheduler.enabled=false",
+                        "renderbank.demo.enabled=false",
+                        "logging.level.root=WARN",
+                        // with the default embedded database, use the running service's server
+                        "renderbank.embedded-db.attach-to-running=true")
                 .run(springArguments(args))) {
             return context.getBean(OpsCommands.class).execute(args, System.out);
         }

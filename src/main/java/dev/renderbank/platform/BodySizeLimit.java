@@ -7,7 +7,11 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -17,9 +21,11 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies under {@code /api/} (webhooks and callbacks are public): a declared length
- * over the cap is refused at once with 413, and a chunked body is cut off when it passes the cap,
- * so nobody can make the service buffer hundreds of megabytes.
+ * Caps request bodies on every path, not only the API: webhooks, callbacks, the provider simulator
+ * and the login form are public, and any of them could otherwise be made to buffer hundreds of
+ * megabytes. A declared length over the cap is refused at once with 413; a chunked body is cut off
+ * when it passes the cap, whether read as bytes or as characters. Jackson has the same bound on
+ * documents ({@link JsonLimits}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -29,11 +35,6 @@ class BodySizeLimit extends OncePerRequestFilter {
 
     BodySizeLimit(@Value("${renderbank.http.max-body:1MB}") DataSize max) {
         this.max = max.toBytes();
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
     }
 
     @Override
@@ -55,10 +56,21 @@ class BodySizeLimit extends OncePerRequestFilter {
 
         private final long max;
         private ServletInputStream stream;
+        private BufferedReader reader;
 
         Limited(HttpServletRequest request, long max) {
             super(request);
             this.max = max;
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            if (reader == null) {
+                String encoding = getCharacterEncoding();
+                reader = new BufferedReader(new InputStreamReader(
+                        getInputStream(), encoding != null ? Charset.forName(encoding) : StandardCharsets.UTF_8));
+            }
+            return reader;
         }
 
         @Override

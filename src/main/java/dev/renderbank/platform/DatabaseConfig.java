@@ -1,14 +1,8 @@
 package dev.renderbank.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,15 +12,14 @@ import org.springframework.util.StringUtils;
 /**
  * Where the system of record lives: {@code spring.datasource.url}, else {@code DATABASE_URL}
  * (JDBC or {@code postgres://user:pass@host:port/db}), else an embedded PostgreSQL whose data
- * directory persists under {@code renderbank.data-dir}/postgres so credits survive a restart.
+ * directory persists under {@code renderbank.data-dir}/postgres so credits survive a restart
+ * ({@link EmbeddedDatabase}: one owner, durable settings, stale servers stopped, a watchdog).
  *
  * <p>Kept apart from anything that needs a JdbcClient: Flyway sits between the two and a shared
  * class makes a dependency cycle.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
-
-    private static final Logger log = LoggerFactory.getLogger(DatabaseConfig.class);
 
     @Bean
     DatabaseLocation databaseLocation(Environment env) {
@@ -42,12 +35,25 @@ public class DatabaseConfig {
         if (StringUtils.hasText(databaseUrl)) {
             return DatabaseLocation.parse(databaseUrl);
         }
-        Path dir = Path.of(env.getProperty("renderbank.data-dir", "./data"), "postgres")
+        return EmbeddedDatabase.open(
+                dataDir(env), env.getProperty("renderbank.embedded-db.port", Integer.class, 0), attachToRunning(env));
+    }
+
+    /** No {@code spring.datasource.url} and no {@code DATABASE_URL}: the embedded server is used. */
+    static boolean embedded(Environment env) {
+        return !StringUtils.hasText(env.getProperty("spring.datasource.url"))
+                && !StringUtils.hasText(env.getProperty("DATABASE_URL"));
+    }
+
+    static Path dataDir(Environment env) {
+        return Path.of(env.getProperty("renderbank.data-dir", "./data"))
                 .toAbsolutePath()
                 .normalize();
-        EmbeddedPostgres pg = startEmbedded(dir, env.getProperty("renderbank.embedded-db.port", Integer.class, 0));
-        log.info("Embedded PostgreSQL {} on port {} (data in {})", "18", pg.getPort(), dir);
-        return new DatabaseLocation(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", pg);
+    }
+
+    /** Set by the operator command line: use the running service's embedded server, never start a second. */
+    static boolean attachToRunning(Environment env) {
+        return env.getProperty("renderbank.embedded-db.attach-to-running", Boolean.class, false);
     }
 
     @Bean
@@ -65,24 +71,8 @@ public class DatabaseConfig {
         return ds;
     }
 
-    private static EmbeddedPostgres startEmbedded(Path dir, int port) {
-        try {
-            Files.createDirectories(dir.getParent());
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("max_connections", "200");
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
-        }
-    }
-
-    /** Resolved connection settings; {@code embedded} is non-null when this process owns the server. */
-    public record DatabaseLocation(String url, String username, String password, EmbeddedPostgres embedded)
+    /** Resolved connection settings; {@code server} is non-null when this process runs the server. */
+    public record DatabaseLocation(String url, String username, String password, AutoCloseable server)
             implements AutoCloseable {
 
         static DatabaseLocation parse(String databaseUrl) {
@@ -104,13 +94,13 @@ public class DatabaseConfig {
         }
 
         public boolean isEmbedded() {
-            return embedded != null;
+            return server != null;
         }
 
         @Override
-        public void close() throws IOException {
-            if (embedded != null) {
-                embedded.close();
+        public void close() throws Exception {
+            if (server != null) {
+                server.close();
             }
         }
     }

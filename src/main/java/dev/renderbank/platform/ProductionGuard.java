@@ -3,15 +3,18 @@ package dev.renderbank.platform;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.util.StringUtils;
 
 /**
- * The {@code prod} profile refuses to start with development conveniences: demo users or tokens,
- * the provider simulator, or simulated payments (the last two unless
- * {@code renderbank.allow-simulators-in-prod=true}). Runs before any bean exists, so nothing
- * touches the database first. Registered in META-INF/spring.factories.
+ * The {@code prod} profile refuses to start with development conveniences. Each module states its
+ * own rules as a {@link ProductionCheck} (demo users, the provider simulator, simulated payments);
+ * the guard adds the platform's: a public URL, an external database unless the embedded one is
+ * chosen on purpose, and no downloads from private addresses. Runs before any bean exists, so
+ * nothing touches the database first. Registered in META-INF/spring.factories.
  */
 public class ProductionGuard implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -29,30 +32,25 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
     }
 
     static List<String> problems(ConfigurableEnvironment env) {
+        Binder config = Binder.get(env);
         List<String> problems = new ArrayList<>();
-        if (env.getProperty("renderbank.demo.enabled", Boolean.class, true)) {
-            problems.add("demo users are enabled (set renderbank.demo.enabled=false)");
-        }
-        if (StringUtils.hasText(env.getProperty("renderbank.demo.api-token"))
-                || StringUtils.hasText(env.getProperty("renderbank.demo.admin-token"))) {
-            problems.add("demo API tokens are configured (renderbank.demo.api-token / admin-token)");
-        }
-        if (!StringUtils.hasText(env.getProperty("renderbank.public-url"))) {
+        if (!StringUtils.hasText(
+                config.bind("renderbank.public-url", String.class).orElse(null))) {
             problems.add("renderbank.public-url is not set: provider callbacks and links would point at localhost");
         }
-        boolean allowSimulators = env.getProperty("renderbank.allow-simulators-in-prod", Boolean.class, false);
-        if (!allowSimulators) {
-            if (!StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"))) {
-                problems.add(
-                        "no provider key: the built-in provider simulator would run (set renderbank.provider.kie.api-key)");
-            }
-            if ("simulated".equals(env.getProperty("renderbank.payments.provider", "simulated"))) {
-                problems.add("payments are simulated (set renderbank.payments.provider to creem or stripe)");
-            }
+        if (DatabaseConfig.embedded(env) && !ProductionCheck.enabled(config, "renderbank.allow-embedded-db-in-prod")) {
+            problems.add("no DATABASE_URL or spring.datasource.url: the embedded PostgreSQL (trust authentication"
+                    + " for every local process, data on this machine only) would hold the money; set one, or"
+                    + " renderbank.allow-embedded-db-in-prod=true to choose it on purpose");
         }
-        if (env.getProperty("renderbank.download.allow-private-hosts", Boolean.class, false) && !allowSimulators) {
+        boolean allowSimulators = ProductionCheck.enabled(config, "renderbank.allow-simulators-in-prod");
+        if (ProductionCheck.enabled(config, "renderbank.download.allow-private-hosts") && !allowSimulators) {
             problems.add(
                     "renderbank.download.allow-private-hosts=true lets provider output URLs reach internal addresses");
+        }
+        for (ProductionCheck check :
+                SpringFactoriesLoader.loadFactories(ProductionCheck.class, ProductionGuard.class.getClassLoader())) {
+            problems.addAll(check.problems(config));
         }
         return problems;
     }

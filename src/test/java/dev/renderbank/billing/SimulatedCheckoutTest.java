@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The default, key-less purchase path end to end over HTTP: API checkout → the local checkout
- * page (logged in as the buyer) → "Pay" → the server's own signed webhook → credits.
+ * page (logged in as the buyer) → "Pay" → the Creem-format events handed to the webhook intake → credits.
  */
 class SimulatedCheckoutTest extends BillingIntegrationTest {
 

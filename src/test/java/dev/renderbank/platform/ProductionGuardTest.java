@@ -4,11 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.renderbank.RenderbankApplication;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 class ProductionGuardTest {
+
+    /** Everything prod needs; each test breaks one thing. */
+    private static MockEnvironment productionReady() {
+        return new MockEnvironment()
+                .withProperty("renderbank.demo.enabled", "false")
+                .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
+                .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("renderbank.public-url", "https://renderbank.example.com")
+                .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
+    }
 
     @Test
     void prodRefusesSimulatorsDemoUsersAndDevelopmentSecrets() {
@@ -17,7 +31,8 @@ class ProductionGuardTest {
                 .anyMatch(p -> p.contains("demo users"))
                 .anyMatch(p -> p.contains("simulator"))
                 .anyMatch(p -> p.contains("payments are simulated"))
-                .anyMatch(p -> p.contains("renderbank.public-url"));
+                .anyMatch(p -> p.contains("renderbank.public-url"))
+                .anyMatch(p -> p.contains("embedded PostgreSQL"));
         env.setProperty("renderbank.demo.enabled", "false");
         env.setProperty("renderbank.demo.api-token", "x".repeat(30));
         assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("demo API tokens"));
@@ -25,16 +40,79 @@ class ProductionGuardTest {
 
     @Test
     void aProperProductionConfigurationPasses() {
-        MockEnvironment env = new MockEnvironment()
-                .withProperty("renderbank.demo.enabled", "false")
-                .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
-                .withProperty("renderbank.payments.provider", "stripe")
-                .withProperty("renderbank.public-url", "https://renderbank.example.com");
+        MockEnvironment env = productionReady();
         assertThat(ProductionGuard.problems(env)).isEmpty();
         env.setProperty("renderbank.download.allow-private-hosts", "true");
         assertThat(ProductionGuard.problems(env)).hasSize(1);
         env.setProperty("renderbank.allow-simulators-in-prod", "true");
         assertThat(ProductionGuard.problems(env)).isEmpty();
+    }
+
+    /** The app binds the provider enum case-insensitively, so the guard must too (issue 9, item 1). */
+    @Test
+    void simulatedPaymentsAreRefusedWhateverTheLetterCase() {
+        for (String value : List.of("simulated", "SIMULATED", "Simulated", "sImUlAtEd")) {
+            MockEnvironment env = productionReady().withProperty("renderbank.payments.provider", value);
+            assertThat(ProductionGuard.problems(env))
+                    .as("renderbank.payments.provider=%s", value)
+                    .anyMatch(p -> p.contains("payments are simulated"));
+        }
+    }
+
+    @Test
+    void simulatedPaymentsSetThroughTheEnvironmentAreRefused() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "env",
+                        Map.of(
+                                "RENDERBANK_PAYMENTS_PROVIDER", "SIMULATED",
+                                "RENDERBANK_DEMO_ENABLED", "false",
+                                "RENDERBANK_PROVIDER_KIE_API_KEY", "kie-key-from-env",
+                                "RENDERBANK_PUBLIC_URL", "https://renderbank.example.com",
+                                "DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank")));
+        assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("payments are simulated"));
+    }
+
+    /** Simulated payments mean free credits: allowing the provider simulator does not allow them. */
+    @Test
+    void simulatedPaymentsNeedTheirOwnSwitch() {
+        MockEnvironment env = productionReady()
+                .withProperty("renderbank.payments.provider", "simulated")
+                .withProperty("renderbank.allow-simulators-in-prod", "true");
+        assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("payments are simulated"));
+        env.setProperty("renderbank.allow-simulated-payments-in-prod", "true");
+        assertThat(ProductionGuard.problems(env)).isEmpty();
+    }
+
+    @Test
+    void theProviderSimulatorIsRefusedWhenTheKeyIsBlank() {
+        MockEnvironment env = productionReady().withProperty("renderbank.provider.kie.api-key", "  ");
+        assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("simulator"));
+    }
+
+    /** Trust authentication and a data directory on the app's own disk: an explicit choice only. */
+    @Test
+    void prodOnTheEmbeddedDatabaseNeedsExplicitConsent() {
+        MockEnvironment embedded = new MockEnvironment()
+                .withProperty("renderbank.demo.enabled", "false")
+                .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
+                .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("renderbank.public-url", "https://renderbank.example.com");
+        assertThat(ProductionGuard.problems(embedded))
+                .singleElement()
+                .asString()
+                .contains("embedded PostgreSQL");
+        embedded.setProperty("spring.datasource.url", "jdbc:postgresql://db.internal/renderbank");
+        assertThat(ProductionGuard.problems(embedded)).isEmpty();
+
+        MockEnvironment consented = new MockEnvironment()
+                .withProperty("renderbank.demo.enabled", "false")
+                .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
+                .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("renderbank.public-url", "https://renderbank.example.com")
+                .withProperty("renderbank.allow-embedded-db-in-prod", "TRUE");
+        assertThat(ProductionGuard.problems(consented)).isEmpty();
     }
 
     @Test

@@ -68,7 +68,7 @@ public class KieSimulator {
         resetSettings();
     }
 
-    /** True while no KIE key is configured; otherwise every simulator endpoint answers 404. */
+    /** True while no KIE key is configured; otherwise the simulator's endpoints are not mapped at all. */
     public boolean active() {
         return provider.kie().simulated();
     }

@@ -1,11 +1,14 @@
 package dev.renderbank.provider.simulator;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
@@ -14,20 +17,24 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * KIE.ai's endpoints as the simulator serves them: the same paths under {@value KieSimulator#PATH},
  * the same {@code {code, msg, data}} bodies, the same bearer-key check (Spring Security lets
- * {@code /sim/**} through; the key is checked here). Result files are public, like KIE's.
+ * {@code /sim/**} through; the key is checked here, before a byte of the body is read, and the
+ * body is then parsed by the application's size-bounded mapper). Result files are public, like
+ * KIE's. Mapped only while the simulator runs ({@link SimulatorRuns}).
  */
 @RestController
 @RequestMapping(KieSimulator.PATH)
+@Conditional(SimulatorRuns.class)
 class SimulatorController {
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{32}");
@@ -35,19 +42,28 @@ class SimulatorController {
 
     private final KieSimulator simulator;
     private final SimMedia media;
+    private final JsonMapper json;
 
-    SimulatorController(KieSimulator simulator, SimMedia media) {
+    SimulatorController(KieSimulator simulator, SimMedia media, JsonMapper json) {
         this.simulator = simulator;
         this.media = media;
+        this.json = json;
     }
 
     @PostMapping("/api/v1/jobs/createTask")
     ResponseEntity<Map<String, Object>> createTask(
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-            @RequestBody(required = false) JsonNode body) {
+            HttpServletRequest request)
+            throws IOException {
         Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
         if (refused.isPresent()) {
             return refused.get();
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(request.getInputStream());
+        } catch (JacksonException e) {
+            return answer(422, "the body must be a JSON object within the request size limit", null);
         }
         if (body == null
                 || !body.path("model").isString()

@@ -1,0 +1,119 @@
+package dev.renderbank.platform;
+
+import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default system of record: PostgreSQL in {@code <data-dir>/postgres}, run by whichever
+ * process holds {@code <data-dir>/postgres.owner} ({@link DataDirectoryOwner}).
+ *
+ * <ul>
+ *   <li>Owner gone (crash, {@code kill -9}): its server is stale; stop it cleanly and start ours.
+ *   <li>Owner alive: never stop its server. The operator command line connects to it; a second
+ *       service refuses with {@link DataDirectoryInUse}.
+ *   <li>Our server gets a {@link PostgresWatchdog}, so it does not outlive this JVM.
+ *   <li>Durable: fsync, synchronous commit and full-page writes on (zonky's defaults are for
+ *       throwaway test databases), so a webhook answered 200 survives a machine crash.
+ * </ul>
+ */
+final class EmbeddedDatabase {
+
+    static final String OWNER_FILE = "postgres.owner";
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    /** Crash recovery with fsync on can take a while on a big WAL; zonky's default is 10 s. */
+    private static final Duration STARTUP_WAIT = Duration.ofMinutes(2);
+
+    private EmbeddedDatabase() {}
+
+    /**
+     * @param port 0 for any free port
+     * @param attachToRunning true for the operator command line: use the server of a live owner
+     */
+    static DatabaseLocation open(Path dataDir, int port, boolean attachToRunning) {
+        Path pgDir = dataDir.resolve("postgres");
+        Path ownerFile = dataDir.resolve(OWNER_FILE);
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create " + dataDir, e);
+        }
+        Optional<DataDirectoryOwner> claimed = DataDirectoryOwner.claim(ownerFile);
+        if (claimed.isEmpty()) {
+            long owner = DataDirectoryOwner.owner(ownerFile).orElse(-1);
+            if (!attachToRunning) {
+                throw new DataDirectoryInUse(dataDir, owner);
+            }
+            return attach(pgDir, owner);
+        }
+        DataDirectoryOwner owner = claimed.get();
+        try {
+            Postmaster.stopLeftover(pgDir);
+            EmbeddedPostgres server = start(pgDir, port);
+            Optional<PostgresWatchdog> watchdog =
+                    Postmaster.read(pgDir).flatMap(pm -> PostgresWatchdog.watch(pgDir, pm.pid()));
+            log.info("Embedded PostgreSQL on port {} (data in {})", server.getPort(), pgDir);
+            return new DatabaseLocation(
+                    server.getJdbcUrl("postgres", "postgres"),
+                    "postgres",
+                    "postgres",
+                    new Running(server, watchdog, owner));
+        } catch (IOException e) {
+            owner.close();
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgDir, e);
+        } catch (RuntimeException e) {
+            owner.close();
+            throw e;
+        }
+    }
+
+    private static DatabaseLocation attach(Path pgDir, long owner) {
+        Postmaster server = Postmaster.read(pgDir)
+                .filter(Postmaster::ready)
+                .orElseThrow(() -> new IllegalStateException("renderbank (pid " + owner + ") owns " + pgDir
+                        + " but its database is not accepting connections yet; try again in a moment"));
+        log.info("Using the embedded PostgreSQL of the running renderbank (pid {}) on port {}", owner, server.port());
+        return new DatabaseLocation(
+                "jdbc:postgresql://localhost:" + server.port() + "/postgres", "postgres", "postgres", null);
+    }
+
+    private static EmbeddedPostgres start(Path pgDir, int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(pgDir)
+                .setCleanDataDirectory(false)
+                // the Spring context (or the watchdog) stops it, after the pool and workers let go
+                .setRegisterShutdownHook(false)
+                .setPGStartupWait(STARTUP_WAIT)
+                .setServerConfig("max_connections", "200")
+                // zonky passes -F (fsync off) and synchronous_commit=off; these come later and win
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /** What this process runs, released in order: the server, its watchdog, the ownership. */
+    private record Running(EmbeddedPostgres server, Optional<PostgresWatchdog> watchdog, DataDirectoryOwner owner)
+            implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            try {
+                server.close();
+            } finally {
+                watchdog.ifPresent(PostgresWatchdog::close);
+                owner.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.renderbank.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
+import dev.renderbank.support.ChildJvm;
+import dev.renderbank.support.SharedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
+
+/** The persistent embedded PostgreSQL under {@code renderbank.data-dir} (issue 9, items 19 and 20). */
+class EmbeddedDatabaseTest {
+
+    private final List<Long> startedServers = new ArrayList<>();
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    @AfterEach
+    void stopLeftovers() {
+        // only servers this test started, by pid
+        startedServers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+    }
+
+    private static DatabaseLocation start(Path dataDir) {
+        return new DatabaseConfig()
+                .databaseLocation(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
+    }
+
+    private static String show(Connection c, String setting) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** A webhook answered 200 is on disk: a machine crash must not lose it. */
+    @Test
+    void thePersistentServerKeepsFsyncAndSynchronousCommitOn() throws Exception {
+        Path dataDir = tmp;
+        try (DatabaseLocation location = start(dataDir);
+                Connection c = DriverManager.getConnection(location.url(), location.username(), location.password())) {
+            assertThat(show(c, "fsync")).isEqualTo("on");
+            assertThat(show(c, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(c, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    /**
+     * After a reboot the pid in a stale {@code postmaster.pid} may belong to anything, even another
+     * PostgreSQL: only a server of this very directory is ever stopped.
+     */
+    @Test
+    void aPidFileNamingAnotherDirectorysServerNeverStopsThatServer() throws Exception {
+        Path otherDir;
+        try (Connection c = SharedPostgres.server().getPostgresDatabase().getConnection()) {
+            otherDir = Path.of(show(c, "data_directory"));
+        }
+        long otherServer = Postmaster.read(otherDir).orElseThrow().pid();
+        Path pgDir = tmp.resolve("postgres");
+        Files.createDirectories(pgDir);
+        Files.writeString(
+                pgDir.resolve("postmaster.pid"),
+                otherServer + "\n" + pgDir + "\n1\n5432\n/tmp\nlocalhost\n0 0\nready\n");
+
+        Postmaster.stopLeftover(pgDir);
+
+        assertThat(ProcessHandle.of(otherServer).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(pgDir.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    /**
+     * The owner was killed with SIGKILL and left its server running: the next start stops that
+     * stale server cleanly and comes up on the same data, on its own.
+     */
+    @Test
+    void aServerWhoseOwnerDiedIsStoppedAndTheNextStartComesUpOnTheSameData() throws Exception {
+        Path dataDir = tmp;
+        Path log = dataDir.resolve("orphan.log");
+        ChildJvm owner = ChildJvm.start(
+                log,
+                true,
+                OrphanPostgres.class.getName(),
+                dataDir.resolve("postgres").toString());
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        owner.output().contains("READY ") || !owner.process().isAlive());
+        assertThat(owner.output()).as(owner.tail()).contains("READY ");
+        long orphanPid = Long.parseLong(owner.output()
+                .lines()
+                .filter(l -> l.startsWith("READY "))
+                .findFirst()
+                .orElseThrow()
+                .substring(6)
+                .trim());
+        startedServers.add(orphanPid);
+        owner.process().destroyForcibly().waitFor();
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
+
+        try (DatabaseLocation location = start(dataDir);
+                Connection c = DriverManager.getConnection(location.url(), location.username(), location.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select note from survivor")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("written before the owner died");
+            Optional<ProcessHandle> orphan = ProcessHandle.of(orphanPid);
+            assertThat(orphan.isEmpty() || !orphan.get().isAlive()).isTrue();
+        }
+        assertThat(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")))
+                .isFalse();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.renderbank.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.renderbank.support.IntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Request bodies are capped on every path, not only under {@code /api/}; the simulator (public,
+ * keyed) checks its key before it reads a byte; the JSON mapper itself refuses oversize documents
+ * (issue 9, item 3: a 39 MB unauthenticated body to {@code /sim/**} took about 1 GB of heap).
+ */
+class RequestLimitsTest extends IntegrationTest {
+
+    private static final int OVER_THE_CAP = 2 * 1024 * 1024;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JsonMapper json;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> post(String path, byte[] body, String contentType) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anOversizeBodyIsRefusedOnEveryPath() throws Exception {
+        byte[] big = new byte[OVER_THE_CAP];
+        for (String path : List.of(
+                "/sim/kie/api/v1/jobs/createTask",
+                "/login",
+                "/checkout/simulated/chk_x/pay",
+                "/anything/else",
+                "/api/webhooks/creem")) {
+            HttpResponse<String> r = post(path, big, "application/json");
+            assertThat(r.statusCode()).as(path).isEqualTo(413);
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .as(path)
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        }
+    }
+
+    /** No Content-Length (chunked): the body is cut off when it passes the cap, wherever it goes. */
+    @Test
+    void aChunkedBodyOverTheCapIsCutOffOutsideTheApiToo() throws Exception {
+        byte[] json = ("{\"model\":\"google/nano-banana\",\"input\":{\"prompt\":\"a fox\"},\"padding\":\""
+                        + "x".repeat(OVER_THE_CAP) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/sim/kie/api/v1/jobs/createTask"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + simulator.apiKey())
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(json)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).doesNotContain("taskId");
+    }
+
+    @Autowired
+    dev.renderbank.provider.simulator.KieSimulator simulator;
+
+    @Test
+    void theSimulatorRefusesAMissingOrWrongKeyBeforeReadingTheBody() throws Exception {
+        byte[] notJson = "{ this is not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> anonymous = post("/sim/kie/api/v1/jobs/createTask", notJson, "application/json");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("\"code\":401");
+
+        HttpResponse<String> wrongKey = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/sim/kie/api/v1/jobs/createTask"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer not-the-key")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(notJson))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theApplicationsJsonMapperRefusesDocumentsLargerThanTheBodyCap() {
+        String big = "{\"prompt\":\"" + "x".repeat(OVER_THE_CAP) + "\"}";
+        assertThatThrownBy(() -> json.readTree(big)).isInstanceOf(StreamConstraintsException.class);
+        assertThat(json.readTree("{\"prompt\":\"a fox\"}").path("prompt").asString())
+                .isEqualTo("a fox");
+    }
+}
