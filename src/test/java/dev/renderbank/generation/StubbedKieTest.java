@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobDriver;
+import dev.renderbank.generation.internal.JobStore;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
@@ -76,7 +79,7 @@ abstract class StubbedKieTest extends IntegrationTest {
     JobDriver driver;
 
     @Autowired
-    Generations generations;
+    JobStore jobs;
 
     @Autowired
     ProviderStatus providerStatus;
@@ -129,15 +132,9 @@ abstract class StubbedKieTest extends IntegrationTest {
                 .getCount();
     }
 
+    /** The job as stored (the state machine's own fields included). */
     Job job(String taskId) {
-        return generations.find(jobOwner(taskId), taskId).orElseThrow();
-    }
-
-    private long jobOwner(String taskId) {
-        return jdbc.sql("select user_id from generation_job where id = :id")
-                .param("id", taskId)
-                .query(Long.class)
-                .single();
+        return jobs.find(taskId).orElseThrow();
     }
 
     HoldState hold(String taskId) {
