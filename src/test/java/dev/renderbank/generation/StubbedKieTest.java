@@ -15,6 +15,8 @@ import dev.renderbank.generation.internal.JobDriver;
 import dev.renderbank.generation.internal.JobStore;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEvent;
+import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
@@ -28,7 +30,10 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +54,7 @@ import org.springframework.test.context.TestPropertySource;
             "renderbank.events.heartbeat=200ms",
             "renderbank.events.max-per-user=3"
         })
+@Import(StubbedKieTest.FinishListeners.class)
 abstract class StubbedKieTest extends IntegrationTest {
 
     static final String CREATE = "/api/v1/jobs/createTask";
@@ -149,5 +155,28 @@ abstract class StubbedKieTest extends IntegrationTest {
                         .map(OffsetDateTime::toInstant))
                 .optional()
                 .flatMap(o -> o);
+    }
+
+    /**
+     * Listeners of finished jobs, so that finishing publishes (nobody listens in production yet); they
+     * never run here, the scheduler does not poll ({@link GenerationFinishedEventsTest}).
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class FinishListeners {
+
+        @Bean
+        DurableEventHandler<GenerationSucceeded> testSucceededListener() {
+            return new Listener<>("test.generation-succeeded", GenerationSucceeded.class);
+        }
+
+        @Bean
+        DurableEventHandler<GenerationFailed> testFailedListener() {
+            return new Listener<>("test.generation-failed", GenerationFailed.class);
+        }
+    }
+
+    record Listener<E extends DurableEvent>(String name, Class<E> eventType) implements DurableEventHandler<E> {
+        @Override
+        public void handle(E event) {}
     }
 }

@@ -1,9 +1,12 @@
 package dev.renderbank.generation.internal;
 
+import dev.renderbank.generation.GenerationFailed;
+import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.SettleResult;
+import dev.renderbank.platform.DurableEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,9 +18,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The only place a job reaches a terminal state. The compare-and-set on {@code state} and the
- * capture or release of its hold happen in one transaction, so whichever path brings the news
- * (callback, poll, sweeper) finishes the job, and moves its credits, exactly once.
+ * The only place a job reaches a terminal state. The compare-and-set on {@code state}, the capture
+ * or release of its hold and the {@link GenerationSucceeded} / {@link GenerationFailed} event happen
+ * in one transaction, so whichever path brings the news (callback, poll, sweeper) finishes the job,
+ * moves its credits and tells the rest of the application exactly once.
  */
 @Component
 public class JobFinisher {
@@ -28,6 +32,7 @@ public class JobFinisher {
     private final LimitStore limits;
     private final OutputStore outputs;
     private final Ledger ledger;
+    private final DurableEvents durableEvents;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final JobEvents events;
@@ -38,6 +43,7 @@ public class JobFinisher {
             LimitStore limits,
             OutputStore outputs,
             Ledger ledger,
+            DurableEvents durableEvents,
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
@@ -46,6 +52,7 @@ public class JobFinisher {
         this.limits = limits;
         this.outputs = outputs;
         this.ledger = ledger;
+        this.durableEvents = durableEvents;
         this.tx = tx;
         this.clock = clock;
         this.events = events;
@@ -112,6 +119,7 @@ public class JobFinisher {
             if (giveCooldownBack) {
                 limits.clearCooldown(job.userId(), job.type(), job.createdAt());
             }
+            durableEvents.publish(failed(job, job.price(), code, message, false));
             return true;
         }));
         if (won) {
@@ -141,6 +149,8 @@ public class JobFinisher {
             if (transitions.markSucceeded(job.id(), assetId, job.price(), now)) {
                 SettleResult captured = ledger.capture(job.id());
                 if (captured instanceof SettleResult.Settled) {
+                    durableEvents.publish(
+                            new GenerationSucceeded(job.userId(), job.id(), job.model(), job.type(), job.price()));
                     return Completion.CHARGED;
                 }
                 if (captured instanceof SettleResult.Refused refused
@@ -148,12 +158,14 @@ public class JobFinisher {
                         && transitions.markSucceededUncharged(job.id(), now)) {
                     // The hold expired (nothing ran for longer than the hold margin) or was released: the
                     // credits are back with the user, who gets the output anyway, as a free late delivery.
+                    durableEvents.publish(
+                            failed(job, 0, FailureReasons.DEADLINE_CODE, JobTransitions.LATE_FREE_MESSAGE, true));
                     return Completion.LATE_FREE;
                 }
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
             if (transitions.markLateDelivery(job.id(), assetId, now)) {
-                return Completion.LATE_FREE;
+                return Completion.LATE_FREE; // the job finished (failed) before: no second finish event
             }
             status.setRollbackOnly(); // a duplicate: the job already has its asset
             return Completion.DUPLICATE;
@@ -173,6 +185,10 @@ public class JobFinisher {
             default -> throw new IllegalStateException("unexpected completion " + result);
         }
         return result;
+    }
+
+    private static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
+        return new GenerationFailed(job.userId(), job.id(), job.model(), job.type(), released, code, reason, late);
     }
 
     enum Completion {
