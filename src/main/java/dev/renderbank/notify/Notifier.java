@@ -68,8 +68,11 @@ public class Notifier {
                         ledger.balance(userId).available()));
     }
 
-    /** A finished generation; {@code taskId} links to its page in the app, which never expires. */
-    public Queued generationReady(long userId, String taskId, String type, String model) {
+    /**
+     * A finished generation; {@code taskId} links to its page in the app, which never expires (unlike
+     * a presigned storage URL). {@code free}: delivered after its hold expired, so not charged.
+     */
+    public Queued generationReady(long userId, String taskId, String type, String model, boolean free) {
         if (!settings.generationEmails(userId)) {
             return Queued.OPTED_OUT;
         }
@@ -77,7 +80,7 @@ public class Notifier {
                 userId,
                 "generation:" + taskId,
                 "generation-ready",
-                vars("type", type, "model", model, "link", "/creations/" + encode(taskId)));
+                vars("type", type, "model", model, "free", free, "link", "/creations/" + encode(taskId)));
     }
 
     /** A failed generation: its credits were released; {@code reason} in plain words. */

@@ -13,5 +13,6 @@
  *
  * <p>Nothing depends on this module except through events.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"platform", "identity", "ledger", "billing"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog"})
 package dev.renderbank.notify;

@@ -11,7 +11,10 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.provider.simulator.KieSimulator;
+import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +63,8 @@ class MailOutboxTest extends IntegrationTest {
         r.add("renderbank.public-url", () -> "https://app.test.example");
         r.add("renderbank.ops.email", () -> OPS);
         r.add("CREEM_WEBHOOK_SECRET", () -> CREEM_SECRET);
+        r.add("renderbank.simulator.image-duration", () -> "1s");
+        r.add("renderbank.limits.cooldown.image", () -> "0");
     }
 
     @BeforeAll
@@ -92,6 +97,12 @@ class MailOutboxTest extends IntegrationTest {
 
     @Autowired
     Ledger ledger;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    KieSimulator simulator;
 
     @Autowired
     TransactionTemplate tx;
@@ -178,7 +189,7 @@ class MailOutboxTest extends IntegrationTest {
         UserAccount u = newUser();
         ledger.grant(u.id(), 40, GrantSource.ADMIN, "apology-1", null, "Sorry for the outage on Monday");
         for (int round = 0; round < 2; round++) { // the second round is a repeat of the same causes
-            notifier.generationReady(u.id(), "gen_ready1", "image", "nano-banana");
+            notifier.generationReady(u.id(), "gen_ready1", "image", "nano-banana", false);
             notifier.generationFailed(u.id(), "gen_failed1", "video", "sora-2", 25, "the provider refused the prompt");
             notifier.compensation(u.id(), "grant:apology-1", 40, "Sorry for the outage on Monday");
             notifier.clawback(u.id(), "refund:r1", 200, "refund of order ord_1");
@@ -213,10 +224,57 @@ class MailOutboxTest extends IntegrationTest {
     }
 
     @Test
+    void aFinishedGenerationMailsItsLinkAndAFailedOneItsReasonAndReleasedCredits() {
+        TestUsers.TestUser u = testUsers.create(100);
+        Api api = new Api(port);
+        String ok = api.post(
+                        "/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a ready cat\"}")
+                .json()
+                .get("taskId")
+                .asString();
+        assertThat(api.awaitTerminal(ok, u.token()).get("status").asString()).isEqualTo("completed");
+        Inbox.Mail ready = awaitMail(u.email(), 1).get(0);
+        assertThat(ready.subject()).isEqualTo("Your image is ready");
+        assertThat(ready.text()).contains("nano-banana").contains("https://app.test.example/creations/" + ok);
+
+        simulator.setFailureRate(1);
+        String failed;
+        try {
+            failed = api.post(
+                            "/api/v1/generate-image",
+                            u.token(),
+                            "{\"model\":\"nano-banana\",\"prompt\":\"a failing cat\"}")
+                    .json()
+                    .get("taskId")
+                    .asString();
+            assertThat(api.awaitTerminal(failed, u.token()).get("status").asString())
+                    .isEqualTo("failed");
+        } finally {
+            simulator.setFailureRate(0);
+        }
+        List<Inbox.Mail> mails = awaitMail(u.email(), 2);
+        awaitOutboxSettled();
+        assertThat(mails).hasSize(2);
+        assertThat(mails.get(1).subject()).isEqualTo("Your image could not be made; 5 credits released");
+        assertThat(mails.get(1).text()).contains("https://app.test.example/creations/" + failed);
+
+        notifier.setGenerationEmails(u.id(), false);
+        String quiet = api.post(
+                        "/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a quiet cat\"}")
+                .json()
+                .get("taskId")
+                .asString();
+        assertThat(api.awaitTerminal(quiet, u.token()).get("status").asString()).isEqualTo("completed");
+        awaitOutboxSettled();
+        assertThat(inbox.to(u.email())).hasSize(2);
+    }
+
+    @Test
     void generationEmailsCanBeTurnedOffButReceiptsStillGo() {
         UserAccount u = newUser();
         notifier.setGenerationEmails(u.id(), false);
-        assertThat(notifier.generationReady(u.id(), "gen_off", "image", "sd")).isEqualTo(Queued.OPTED_OUT);
+        assertThat(notifier.generationReady(u.id(), "gen_off", "image", "sd", false))
+                .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.generationFailed(u.id(), "gen_off2", "image", "sd", 5, "x"))
                 .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.purchase(u.id(), "purchase:optout", "pack-200", 990, "USD", 200, false))

@@ -157,7 +157,8 @@ class NotifyApiTest extends IntegrationTest {
                         .get("generationEmails")
                         .asBoolean())
                 .isFalse();
-        assertThat(notifier.generationReady(u.id(), "gen_x", "image", "sd")).isEqualTo(Queued.OPTED_OUT);
+        assertThat(notifier.generationReady(u.id(), "gen_x", "image", "sd", false))
+                .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.message("generation:gen_x", u.id())).isEmpty();
 
         HttpResponse<String> missing = put(token, "{}");
