@@ -6,6 +6,7 @@ import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.Idempotency;
 import dev.renderbank.platform.PublicUrl;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +28,6 @@ import org.springframework.stereotype.Service;
 public class Billing {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Billing.class);
-
-    static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
 
     private final ProductCatalog catalog;
     private final CheckoutStore checkouts;
@@ -93,7 +92,7 @@ public class Billing {
         }
         String id = "chk_" + UUID.randomUUID().toString().replace("-", "");
         if (key != null) {
-            checkouts.expireKey(userId, key, now.minus(IDEMPOTENCY_TTL));
+            checkouts.expireKey(userId, key, now.minus(Idempotency.WINDOW));
         }
         if (!checkouts.insertPending(
                 id, userId, productId, props.provider().name().toLowerCase(), key, now)) {

@@ -7,7 +7,7 @@ import java.time.Duration;
 public sealed interface AcceptOutcome {
 
     /** 202: the job exists and its price is held. {@code repeated} for an Idempotency-Key replay. */
-    record Accepted(Job job, boolean repeated) implements AcceptOutcome {}
+    record Accepted(JobView job, boolean repeated) implements AcceptOutcome {}
 
     /** 400 / 422. */
     record Invalid(String field, String message, boolean unprocessable) implements AcceptOutcome {}

@@ -24,7 +24,8 @@ public class JobEvents {
         });
     }
 
-    void changed(String jobId) {
+    /** Called by the job engine after a change of the job is committed. */
+    public void changed(String jobId) {
         List<Consumer<String>> list = listeners.get(jobId);
         if (list != null) {
             list.forEach(l -> l.accept(jobId));

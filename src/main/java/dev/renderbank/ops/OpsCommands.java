@@ -1,7 +1,7 @@
 package dev.renderbank.ops;
 
-import dev.renderbank.generation.Generations;
-import dev.renderbank.generation.Job;
+import dev.renderbank.generation.JobView;
+import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -40,13 +40,13 @@ class OpsCommands {
 
     private final Users users;
     private final Ledger ledger;
-    private final Generations generations;
+    private final OperatorJobs jobs;
     private final Clock clock;
 
-    OpsCommands(Users users, Ledger ledger, Generations generations, Clock clock) {
+    OpsCommands(Users users, Ledger ledger, OperatorJobs jobs, Clock clock) {
         this.users = users;
         this.ledger = ledger;
-        this.generations = generations;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -146,7 +146,7 @@ class OpsCommands {
     private int jobsStuck(Map<String, String> options, PrintStream out) {
         Duration age =
                 Duration.parse("PT" + options.getOrDefault("older-than", "30m").toUpperCase());
-        List<Job> stuck = generations.liveAcceptedBefore(clock.instant().minus(age), 200);
+        List<JobView> stuck = jobs.liveAcceptedBefore(clock.instant().minus(age), 200);
         stuck.forEach(j -> out.printf(
                 "%s user %d %s %s state %s since %s deadline %s held %d%n",
                 j.id(), j.userId(), j.type().label(), j.model(), j.state(), j.createdAt(), j.deadlineAt(), j.price()));

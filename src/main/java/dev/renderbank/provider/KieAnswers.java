@@ -4,10 +4,12 @@ import dev.renderbank.provider.ProviderError.Kind;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * Reading KIE's {@code {code, msg, data}} answers. KIE reports errors both as HTTP statuses and as
@@ -19,16 +21,16 @@ final class KieAnswers {
 
     private KieAnswers() {}
 
-    /** The parsed body, or null when it is not a JSON object. */
+    /** The parsed body, or a missing node (every field of which is missing too) when it is not a JSON object. */
     static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
-            return null;
+            return MissingNode.getInstance();
         }
         try {
             JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
+            return node != null && node.isObject() ? node : MissingNode.getInstance();
         } catch (JacksonException e) {
-            return null;
+            return MissingNode.getInstance();
         }
     }
 
@@ -37,8 +39,8 @@ final class KieAnswers {
      * string); empty when it is missing or anything else.
      */
     static OptionalInt bodyCode(JsonNode body) {
-        JsonNode code = body == null ? null : body.path("code");
-        if (code == null || code.isMissingNode() || code.isNull()) {
+        JsonNode code = body.path("code");
+        if (code.isMissingNode() || code.isNull()) {
             return OptionalInt.empty();
         }
         if (code.isIntegralNumber() && code.canConvertToInt()) {
@@ -62,24 +64,19 @@ final class KieAnswers {
     static ProviderError classify(int httpStatus, JsonNode body) {
         int bodyCode = bodyCode(body).orElse(0);
         int code = bodyCode != 0 && bodyCode != 200 ? bodyCode : httpStatus;
-        String msg = firstText(body, "msg", "message");
-        if (msg == null) {
-            msg = "HTTP " + httpStatus + (code != httpStatus ? ", code " + code : "");
-        }
+        String msg = firstText(body, "msg", "message")
+                .orElse("HTTP " + httpStatus + (code != httpStatus ? ", code " + code : ""));
         return new ProviderError(kindOf(code), code, msg);
     }
 
-    private static String firstText(JsonNode body, String... fields) {
-        if (body == null) {
-            return null;
-        }
+    private static Optional<String> firstText(JsonNode body, String... fields) {
         for (String field : fields) {
             JsonNode value = body.path(field);
             if (value.isString() && !value.asString().isBlank()) {
-                return value.asString();
+                return Optional.of(value.asString());
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     static Kind kindOf(int code) {
@@ -119,35 +116,40 @@ final class KieAnswers {
 
     /**
      * The result URLs of a finished task. KIE sends {@code resultJson} as a JSON document inside a
-     * string; an object is accepted too. Null when there are none to be read.
+     * string; an object is accepted too. Empty when there are none to be read.
      */
-    static List<URI> resultUrls(JsonNode data) {
+    static Optional<List<URI>> resultUrls(JsonNode data) {
         JsonNode result = data.path("resultJson");
         if (result.isString()) {
             result = parse(result.asString());
         }
-        if (result == null || !result.path("resultUrls").isArray()) {
-            return null;
+        if (!result.path("resultUrls").isArray()) {
+            return Optional.empty();
         }
         List<URI> urls = new ArrayList<>();
         for (JsonNode url : result.path("resultUrls")) {
             if (!url.isString()) {
-                return null;
+                return Optional.empty();
             }
             try {
                 urls.add(URI.create(url.asString()));
             } catch (IllegalArgumentException e) {
-                return null;
+                return Optional.empty();
             }
         }
-        return urls.isEmpty() ? null : urls;
+        return urls.isEmpty() ? Optional.empty() : Optional.of(urls);
     }
 
     static String text(JsonNode node, String fallback) {
+        return presentText(node).orElse(fallback);
+    }
+
+    /** The node as text, empty when it is missing, null or blank. */
+    static Optional<String> presentText(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
-            return fallback;
+            return Optional.empty();
         }
         String s = node.isValueNode() ? node.asString() : node.toString();
-        return s == null || s.isBlank() ? fallback : s;
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
@@ -57,9 +58,9 @@ public class KieCallbackVerifier {
                 || !StringUtils.hasText(signatureHeader)) {
             return Outcome.INVALID;
         }
-        Instant signedAt = parseTimestamp(timestampHeader.trim());
-        if (signedAt == null
-                || Duration.between(signedAt, clock.instant()).abs().compareTo(TOLERANCE) > 0) {
+        Optional<Instant> signedAt = parseTimestamp(timestampHeader.trim());
+        if (signedAt.isEmpty()
+                || Duration.between(signedAt.get(), clock.instant()).abs().compareTo(TOLERANCE) > 0) {
             return Outcome.INVALID;
         }
         byte[] provided;
@@ -77,13 +78,13 @@ public class KieCallbackVerifier {
         return Base64.getEncoder().encodeToString(hmac(hmacKey, taskId + "." + timestamp));
     }
 
-    private static Instant parseTimestamp(String value) {
+    private static Optional<Instant> parseTimestamp(String value) {
         try {
             long n = Long.parseLong(value);
             // 13 digits and more are milliseconds; seconds stay below that until the year 5138
-            return n >= 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+            return Optional.of(n >= 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n));
         } catch (NumberFormatException | java.time.DateTimeException e) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * KIE.ai over HTTP (also the simulator, which speaks the same protocol). Every call goes through one
@@ -232,7 +233,7 @@ final class KieHttpGateway implements ProviderGateway {
     private record Exchange(Result result, int status, JsonNode body, String raw, ProviderError error) {
 
         static Exchange failed(Result result, Kind kind, String message) {
-            return new Exchange(result, 0, null, null, new ProviderError(kind, 0, message));
+            return new Exchange(result, 0, MissingNode.getInstance(), null, new ProviderError(kind, 0, message));
         }
     }
 }

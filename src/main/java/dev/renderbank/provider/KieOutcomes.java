@@ -1,8 +1,6 @@
 package dev.renderbank.provider;
 
 import dev.renderbank.provider.ProviderError.Kind;
-import java.net.URI;
-import java.util.List;
 import java.util.OptionalInt;
 import tools.jackson.databind.JsonNode;
 
@@ -22,10 +20,9 @@ final class KieOutcomes {
     static SubmitOutcome submit(int status, JsonNode body, String raw) {
         OptionalInt bodyCode = KieAnswers.bodyCode(body);
         if (status / 100 == 2 && bodyCode.orElse(0) == 200) {
-            String taskId = KieAnswers.text(body.path("data").path("taskId"), null);
-            return taskId != null
-                    ? new SubmitOutcome.Accepted(taskId)
-                    : new SubmitOutcome.Unknown("createTask answered success without a taskId");
+            return KieAnswers.presentText(body.path("data").path("taskId"))
+                    .<SubmitOutcome>map(SubmitOutcome.Accepted::new)
+                    .orElseGet(() -> new SubmitOutcome.Unknown("createTask answered success without a taskId"));
         }
         if (status / 100 == 2 && bodyCode.isEmpty()) {
             return new SubmitOutcome.Unknown(
@@ -58,13 +55,11 @@ final class KieOutcomes {
         JsonNode data = body.path("data");
         String state = KieAnswers.text(data.path("state"), "");
         return switch (state) {
-            case "success" -> {
-                List<URI> urls = KieAnswers.resultUrls(data);
-                yield urls != null
-                        ? new QueryOutcome.Succeeded(urls)
-                        : new QueryOutcome.Failed(
-                                "result_missing", "The provider reported success without result URLs");
-            }
+            case "success" ->
+                KieAnswers.resultUrls(data)
+                        .<QueryOutcome>map(QueryOutcome.Succeeded::new)
+                        .orElseGet(() -> new QueryOutcome.Failed(
+                                "result_missing", "The provider reported success without result URLs"));
             case "fail" ->
                 new QueryOutcome.Failed(
                         KieAnswers.text(data.path("failCode"), "unknown"),

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
@@ -133,11 +134,11 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
 
     /** Blocked addresses and oversize bodies surface from deep inside the client or the store. */
     private IOException translated(IOException e, URI uri) throws FetchRefusedException {
-        HostPolicy.BlockedAddressException blocked = causeOf(e, HostPolicy.BlockedAddressException.class);
-        if (blocked != null) {
-            throw refused(blocked.getMessage(), uri);
+        Optional<HostPolicy.BlockedAddressException> blocked = causeOf(e, HostPolicy.BlockedAddressException.class);
+        if (blocked.isPresent()) {
+            throw refused(blocked.get().getMessage(), uri);
         }
-        if (causeOf(e, LimitedBody.TooLargeException.class) != null) {
+        if (causeOf(e, LimitedBody.TooLargeException.class).isPresent()) {
             throw refused("body larger than " + maxBytes + " bytes", uri);
         }
         return e;
@@ -239,13 +240,13 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
-    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    private static <T extends Throwable> Optional<T> causeOf(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return type.cast(t);
+                return Optional.of(type.cast(t));
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     @Override

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.generation.internal.Job;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.support.Api;

@@ -2,6 +2,7 @@ package dev.renderbank.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.generation.internal.JobTransitions;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.Api;
@@ -35,7 +36,7 @@ class GenerationCancelTest extends IntegrationTest {
     Ledger ledger;
 
     @Autowired
-    JobStore store;
+    JobTransitions transitions;
 
     @Test
     void aWaitingJobIsCancelledReleasedAndItsCooldownGivenBack() {
@@ -75,7 +76,7 @@ class GenerationCancelTest extends IntegrationTest {
                 .json()
                 .get("taskId")
                 .asString();
-        assertThat(store.markSubmitStarted(taskId, Instant.now())).isTrue();
+        assertThat(transitions.markSubmitStarted(taskId, Instant.now())).isTrue();
         assertThat(api.post("/api/v1/generations/" + taskId + "/cancel", u.token(), "")
                         .status())
                 .isEqualTo(409);

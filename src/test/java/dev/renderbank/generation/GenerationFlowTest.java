@@ -3,6 +3,10 @@ package dev.renderbank.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobDriver;
+import dev.renderbank.generation.internal.JobStore;
+import dev.renderbank.generation.internal.Sweeper;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
@@ -68,6 +72,12 @@ class GenerationFlowTest extends IntegrationTest {
 
     @Autowired
     Generations generations;
+
+    @Autowired
+    ProviderCallbacks callbacks;
+
+    @Autowired
+    JobStore jobs;
 
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
@@ -240,7 +250,7 @@ class GenerationFlowTest extends IntegrationTest {
                 .get("taskId")
                 .asString();
         awaitTerminal(u, taskId);
-        Job job = generations.find(u.id(), taskId).orElseThrow();
+        Job job = jobs.find(taskId).orElseThrow();
         String callback = "/api/provider/kie/callback/" + taskId + "?token=" + job.callbackToken();
         String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + job.providerTaskId()
                 + "\",\"state\":\"success\"}}";
@@ -265,15 +275,15 @@ class GenerationFlowTest extends IntegrationTest {
                 .get("taskId")
                 .asString();
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
-        Job job = generations.find(u.id(), taskId).orElseThrow();
+                .until(() -> jobs.find(taskId).orElseThrow().providerTaskId() != null);
+        Job job = jobs.find(taskId).orElseThrow();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> all = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 for (int i = 0; i < 16; i++) {
                     Callable<Object> c = i % 2 == 0
-                            ? () -> generations.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId())
+                            ? () -> callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId())
                             : () -> driver.step(taskId);
                     all.add(pool.submit(c));
                 }
@@ -306,7 +316,7 @@ class GenerationFlowTest extends IntegrationTest {
                     .get("taskId")
                     .asString();
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> generations.find(u.id(), taskId).orElseThrow().providerTaskId() != null);
+                    .until(() -> jobs.find(taskId).orElseThrow().providerTaskId() != null);
             clock.advance(Duration.ofMinutes(46));
             sweeper.sweep();
             JsonNode failed =
@@ -317,8 +327,8 @@ class GenerationFlowTest extends IntegrationTest {
 
             // the provider finishes after all: stored and shown, never charged
             clock.advance(Duration.ofHours(2));
-            Job job = generations.find(u.id(), taskId).orElseThrow();
-            generations.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
+            Job job = jobs.find(taskId).orElseThrow();
+            callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
             JsonNode late = api.get("/api/v1/generations/" + taskId, u.token()).json();
             assertThat(late.get("status").asString()).isEqualTo("failed");
             assertThat(late.get("lateDelivery").asBoolean()).isTrue();

@@ -14,6 +14,10 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobDriver;
+import dev.renderbank.generation.internal.JobStore;
+import dev.renderbank.generation.internal.Sweeper;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
@@ -93,6 +97,9 @@ class ProviderOutageTest extends IntegrationTest {
 
     @Autowired
     Generations generations;
+
+    @Autowired
+    JobStore jobs;
 
     @Autowired
     Sweeper sweeper;
@@ -261,7 +268,7 @@ class ProviderOutageTest extends IntegrationTest {
                         .get("status")
                         .asString())
                 .isEqualTo("processing");
-        Job job = generations.find(u.id(), taskId).orElseThrow();
+        Job job = jobs.find(taskId).orElseThrow();
         String callback = "/api/provider/kie/callback/" + taskId + "?token=" + job.callbackToken();
         String body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-slow\",\"state\":\"success\"}}";
 

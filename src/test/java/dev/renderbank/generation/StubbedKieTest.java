@@ -10,8 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobDriver;
+import dev.renderbank.generation.internal.JobStore;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEvent;
+import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
@@ -25,7 +30,10 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +54,7 @@ import org.springframework.test.context.TestPropertySource;
             "renderbank.events.heartbeat=200ms",
             "renderbank.events.max-per-user=3"
         })
+@Import(StubbedKieTest.FinishListeners.class)
 abstract class StubbedKieTest extends IntegrationTest {
 
     static final String CREATE = "/api/v1/jobs/createTask";
@@ -76,7 +85,7 @@ abstract class StubbedKieTest extends IntegrationTest {
     JobDriver driver;
 
     @Autowired
-    Generations generations;
+    JobStore jobs;
 
     @Autowired
     ProviderStatus providerStatus;
@@ -129,15 +138,9 @@ abstract class StubbedKieTest extends IntegrationTest {
                 .getCount();
     }
 
+    /** The job as stored (the state machine's own fields included). */
     Job job(String taskId) {
-        return generations.find(jobOwner(taskId), taskId).orElseThrow();
-    }
-
-    private long jobOwner(String taskId) {
-        return jdbc.sql("select user_id from generation_job where id = :id")
-                .param("id", taskId)
-                .query(Long.class)
-                .single();
+        return jobs.find(taskId).orElseThrow();
     }
 
     HoldState hold(String taskId) {
@@ -152,5 +155,28 @@ abstract class StubbedKieTest extends IntegrationTest {
                         .map(OffsetDateTime::toInstant))
                 .optional()
                 .flatMap(o -> o);
+    }
+
+    /**
+     * Listeners of finished jobs, so that finishing publishes (nobody listens in production yet); they
+     * never run here, the scheduler does not poll ({@link GenerationFinishedEventsTest}).
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class FinishListeners {
+
+        @Bean
+        DurableEventHandler<GenerationSucceeded> testSucceededListener() {
+            return new Listener<>("test.generation-succeeded", GenerationSucceeded.class);
+        }
+
+        @Bean
+        DurableEventHandler<GenerationFailed> testFailedListener() {
+            return new Listener<>("test.generation-failed", GenerationFailed.class);
+        }
+    }
+
+    record Listener<E extends DurableEvent>(String name, Class<E> eventType) implements DurableEventHandler<E> {
+        @Override
+        public void handle(E event) {}
     }
 }

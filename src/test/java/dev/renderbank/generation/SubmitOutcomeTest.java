@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import dev.renderbank.generation.internal.Job;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.provider.Availability;

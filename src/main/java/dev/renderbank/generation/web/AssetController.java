@@ -1,5 +1,6 @@
 package dev.renderbank.generation.web;
 
+import dev.renderbank.generation.AssetRef;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
@@ -32,7 +33,7 @@ class AssetController {
 
     @GetMapping("/api/v1/assets/{id}")
     ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) throws IOException {
-        Optional<Generations.AssetRef> ref = generations.asset(user.id(), id);
+        Optional<AssetRef> ref = generations.asset(user.id(), id);
         if (ref.isEmpty()) {
             return notFound(id);
         }

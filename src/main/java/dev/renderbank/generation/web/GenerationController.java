@@ -3,15 +3,17 @@ package dev.renderbank.generation.web;
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.GenerationSpec;
 import dev.renderbank.generation.AcceptOutcome;
+import dev.renderbank.generation.CancelOutcome;
 import dev.renderbank.generation.Generations;
-import dev.renderbank.generation.Job;
+import dev.renderbank.generation.JobPage;
+import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -92,11 +94,11 @@ class GenerationController {
 
     @PostMapping("/generations/{taskId}/cancel")
     ResponseEntity<?> cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
-        Optional<Boolean> cancelled = generations.cancel(user.id(), taskId);
-        if (cancelled.isEmpty()) {
-            return notFound(taskId);
+        CancelOutcome outcome = generations.cancel(user.id(), taskId);
+        if (outcome instanceof CancelOutcome.Cancelled c) {
+            return ResponseEntity.ok(JobJson.of(c.job()));
         }
-        if (!cancelled.get()) {
+        if (outcome instanceof CancelOutcome.TooLate) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
                     .body(
                             Problems.of(
@@ -105,7 +107,10 @@ class GenerationController {
                                     "Cannot cancel",
                                     "This generation has already reached the provider (which cannot cancel it) or has finished."));
         }
-        return ResponseEntity.ok(JobJson.of(generations.find(user.id(), taskId).orElseThrow()));
+        if (outcome instanceof CancelOutcome.NotFound) {
+            return notFound(taskId);
+        }
+        throw new IllegalStateException("unexpected cancel outcome " + outcome);
     }
 
     @GetMapping("/generations")
@@ -114,7 +119,7 @@ class GenerationController {
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "20") int limit) {
-        Generations.JobPage page = generations.list(user.id(), status, cursor, limit);
+        JobPage page = generations.list(user.id(), status, cursor, limit);
         var items = page.items().stream().map(JobJson::of).toList();
         return page.nextCursor() == null
                 ? Map.of("items", items)
@@ -128,7 +133,7 @@ class GenerationController {
 
     private static String checkKey(String key) {
         if (key != null && (key.isBlank() || key.length() > 200)) {
-            throw new dev.renderbank.platform.InvalidFieldException("Idempotency-Key", "must be 1 to 200 characters");
+            throw new InvalidFieldException("Idempotency-Key", "must be 1 to 200 characters");
         }
         return key;
     }
@@ -182,20 +187,22 @@ class GenerationController {
             p.setProperty("debt", n.debt());
             return ResponseEntity.status(HttpStatus.PAYMENT_REQUIRED).body(p);
         }
-        ProblemDetail p = Problems.of(
-                HttpStatus.UNPROCESSABLE_CONTENT,
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
-        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
+        if (outcome instanceof AcceptOutcome.KeyReusedWithDifferentRequest) {
+            ProblemDetail p = Problems.of(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
+            return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
+        }
+        throw new IllegalStateException("unexpected accept outcome " + outcome);
     }
 
-    private static ResponseEntity<?> accepted(Job job) {
+    private static ResponseEntity<?> accepted(JobView job) {
         String statusUrl = "/api/v1/generations/" + job.id();
         return ResponseEntity.accepted()
                 .location(URI.create(statusUrl))
-                .body(new Accepted(
-                        job.id(), job.state().status(), job.state().isTerminal() ? 0 : job.price(), statusUrl));
+                .body(new Accepted(job.id(), job.state().status(), job.creditsHeld(), statusUrl));
     }
 
     private static ResponseEntity<?> withRetryAfter(

@@ -1,7 +1,7 @@
 package dev.renderbank.generation.web;
 
 import dev.renderbank.generation.Generations;
-import dev.renderbank.generation.Job;
+import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
 import java.util.Optional;
@@ -37,7 +37,7 @@ class JobEventsController {
             @AuthenticationPrincipal CurrentUser user,
             @PathVariable String taskId,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        Optional<Job> job = generations.find(user.id(), taskId);
+        Optional<JobView> job = generations.find(user.id(), taskId);
         if (job.isEmpty()) {
             // the client asked for an event stream; the refusal is problem+json all the same
             return withProblemType(GenerationController.notFound(taskId));

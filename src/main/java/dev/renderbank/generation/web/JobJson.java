@@ -1,7 +1,7 @@
 package dev.renderbank.generation.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.renderbank.generation.Job;
+import dev.renderbank.generation.JobView;
 import java.time.Instant;
 
 /** The client's view of a job (CONTRACT.md); nulls are omitted. */
@@ -22,15 +22,14 @@ record JobJson(
 
     record ErrorJson(String code, String message) {}
 
-    static JobJson of(Job j) {
-        boolean live = !j.state().isTerminal();
+    static JobJson of(JobView j) {
         return new JobJson(
                 j.id(),
                 j.type().label(),
                 j.model(),
                 j.state().status(),
                 j.progress(),
-                live ? j.price() : 0,
+                j.creditsHeld(),
                 j.creditsCharged(),
                 j.assetId() == null ? null : "/api/v1/assets/" + j.assetId(),
                 j.errorCode() == null ? null : new ErrorJson(j.errorCode(), j.errorMessage()),

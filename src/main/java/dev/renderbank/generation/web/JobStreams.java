@@ -2,8 +2,8 @@ package dev.renderbank.generation.web;
 
 import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.generation.Generations;
-import dev.renderbank.generation.Job;
 import dev.renderbank.generation.JobEvents;
+import dev.renderbank.generation.JobView;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -76,7 +76,7 @@ class JobStreams {
     }
 
     /** A stream of {@code job} for its owner, or empty when the owner already holds the most allowed. */
-    Optional<SseEmitter> open(long userId, Job job, long lastSeenVersion) {
+    Optional<SseEmitter> open(long userId, JobView job, long lastSeenVersion) {
         if (!takeSlot(userId)) {
             return Optional.empty();
         }
@@ -157,7 +157,7 @@ class JobStreams {
             if (closed.get()) {
                 return;
             }
-            Optional<Job> job = generations.find(userId, jobId);
+            Optional<JobView> job = generations.find(userId, jobId);
             synchronized (this) {
                 if (closed.get()) {
                     return;
@@ -166,7 +166,7 @@ class JobStreams {
                     end();
                     return;
                 }
-                Job j = job.get();
+                JobView j = job.get();
                 if (j.version() > sent) {
                     try {
                         emitter.send(SseEmitter.event()

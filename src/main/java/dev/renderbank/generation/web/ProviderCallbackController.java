@@ -1,6 +1,7 @@
 package dev.renderbank.generation.web;
 
-import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.CallbackOutcome;
+import dev.renderbank.generation.ProviderCallbacks;
 import dev.renderbank.platform.Problems;
 import dev.renderbank.provider.KieCallbackVerifier;
 import java.util.Map;
@@ -24,11 +25,11 @@ class ProviderCallbackController {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderCallbackController.class);
 
-    private final Generations generations;
+    private final ProviderCallbacks callbacks;
     private final KieCallbackVerifier verifier;
 
-    ProviderCallbackController(Generations generations, KieCallbackVerifier verifier) {
-        this.generations = generations;
+    ProviderCallbackController(ProviderCallbacks callbacks, KieCallbackVerifier verifier) {
+        this.callbacks = callbacks;
         this.verifier = verifier;
     }
 
@@ -50,7 +51,7 @@ class ProviderCallbackController {
                     .body(Problems.of(
                             HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Bad callback signature"));
         }
-        if (!generations.onProviderCallback(jobId, token, taskId)) {
+        if (callbacks.onProviderCallback(jobId, token, taskId) == CallbackOutcome.REFUSED) {
             log.warn("provider callback for {} refused: unknown job or wrong token", jobId);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .body(Problems.of(

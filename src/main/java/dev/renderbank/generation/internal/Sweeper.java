@@ -1,4 +1,4 @@
-package dev.renderbank.generation;
+package dev.renderbank.generation.internal;
 
 import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
@@ -8,43 +8,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Fails jobs past their deadline (releasing their credits) and expires overdue holds. */
+/**
+ * Fails jobs past their deadline (releasing their credits), even jobs whose task was lost, and
+ * forgets Idempotency-Keys older than their window; expires overdue holds.
+ */
 @Component
-class Sweeper {
+public class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
-    private final JobStore store;
+    private final JobStore jobs;
+    private final IdempotencyStore keys;
     private final JobFinisher finisher;
     private final Ledger ledger;
     private final Clock clock;
 
-    Sweeper(JobStore store, JobFinisher finisher, Ledger ledger, Clock clock) {
-        this.store = store;
-        this.finisher = finisher;
+    Sweeper(JobStore jobs, IdempotencyStore keys, JobFinisher finisher, Ledger ledger, Clock clock) {
+        this.jobs = jobs;
         this.ledger = ledger;
+        this.keys = keys;
+        this.finisher = finisher;
         this.clock = clock;
     }
 
-    int sweep() {
+    public int sweep() {
         Instant now = clock.instant();
         int failed = 0;
         List<String> due;
         do {
-            due = store.liveJobsPastDeadline(now, 100);
+            due = jobs.liveJobsPastDeadline(now, 100);
             for (String id : due) {
-                var job = store.find(id).orElseThrow();
-                if (finisher.fail(
-                        job,
-                        "deadline_exceeded",
-                        "The generation did not finish in time; your credits were released.",
-                        true)) {
+                Job job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
+                if (finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true)) {
                     failed++;
                 }
             }
         } while (due.size() == 100);
         int expired = ledger.expireDue(now);
-        store.forgetIdempotencyKeys(now.minus(java.time.Duration.ofHours(24)));
+        keys.forgetExpired(now);
         if (failed > 0 || expired > 0) {
             log.info("sweeper: {} jobs past deadline failed, {} holds expired", failed, expired);
         }

@@ -1,4 +1,4 @@
-package dev.renderbank.generation;
+package dev.renderbank.generation.internal;
 
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.ProviderStatus;

@@ -1,8 +1,12 @@
-package dev.renderbank.generation;
+package dev.renderbank.generation.internal;
 
+import dev.renderbank.generation.GenerationFailed;
+import dev.renderbank.generation.GenerationSucceeded;
+import dev.renderbank.generation.JobEvents;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.SettleResult;
+import dev.renderbank.platform.DurableEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,32 +18,41 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The only place a job reaches a terminal state. The compare-and-set on {@code state} and the
- * capture or release of its hold happen in one transaction, so whichever path brings the news
- * (callback, poll, sweeper) finishes the job, and moves its credits, exactly once.
+ * The only place a job reaches a terminal state. The compare-and-set on {@code state}, the capture
+ * or release of its hold and the {@link GenerationSucceeded} / {@link GenerationFailed} event happen
+ * in one transaction, so whichever path brings the news (callback, poll, sweeper) finishes the job,
+ * moves its credits and tells the rest of the application exactly once.
  */
 @Component
-class JobFinisher {
+public class JobFinisher {
 
     private static final Logger log = LoggerFactory.getLogger(JobFinisher.class);
 
-    private final JobStore store;
+    private final JobTransitions transitions;
+    private final LimitStore limits;
+    private final OutputStore outputs;
     private final Ledger ledger;
+    private final DurableEvents durableEvents;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final JobEvents events;
-
     private final MeterRegistry meters;
 
     JobFinisher(
-            JobStore store,
+            JobTransitions transitions,
+            LimitStore limits,
+            OutputStore outputs,
             Ledger ledger,
+            DurableEvents durableEvents,
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
             MeterRegistry meters) {
-        this.store = store;
+        this.transitions = transitions;
+        this.limits = limits;
+        this.outputs = outputs;
         this.ledger = ledger;
+        this.durableEvents = durableEvents;
         this.tx = tx;
         this.clock = clock;
         this.events = events;
@@ -64,7 +77,8 @@ class JobFinisher {
     /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
-        boolean won = release(job, () -> store.markFailed(job.id(), code, message, now), code, notUsersFault);
+        boolean won =
+                release(job, () -> transitions.markFailed(job.id(), code, message, now), code, message, notUsersFault);
         if (won) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
             count(job, "failed", code);
@@ -75,7 +89,12 @@ class JobFinisher {
     /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
     boolean cancel(Job job) {
         Instant now = clock.instant();
-        boolean won = release(job, () -> store.markCancelled(job.id(), now), "cancelled", true);
+        boolean won = release(
+                job,
+                () -> transitions.markCancelled(job.id(), now),
+                JobTransitions.CANCELLED_CODE,
+                JobTransitions.CANCELLED_MESSAGE,
+                true);
         if (won) {
             log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
             count(job, "cancelled", "cancelled");
@@ -87,24 +106,26 @@ class JobFinisher {
      * The one way a job ends without a charge: if {@code transition} wins the compare-and-set, its
      * hold is released in the same transaction (and the cooldown given back when asked).
      */
-    private boolean release(Job job, BooleanSupplier transition, String reason, boolean giveCooldownBack) {
-        Boolean won = tx.execute(status -> {
+    private boolean release(
+            Job job, BooleanSupplier transition, String code, String message, boolean giveCooldownBack) {
+        boolean won = Boolean.TRUE.equals(tx.execute(status -> {
             if (!transition.getAsBoolean()) {
                 return false;
             }
-            SettleResult released = ledger.release(job.id(), reason);
+            SettleResult released = ledger.release(job.id(), code);
             if (!(released instanceof SettleResult.Settled)) {
                 throw new IllegalStateException("hold of job " + job.id() + " could not be released: " + released);
             }
             if (giveCooldownBack) {
-                store.clearCooldown(job.userId(), job.type(), job.createdAt());
+                limits.clearCooldown(job.userId(), job.type(), job.createdAt());
             }
+            durableEvents.publish(failed(job, job.price(), code, message, false));
             return true;
-        });
-        if (Boolean.TRUE.equals(won)) {
+        }));
+        if (won) {
             events.changed(job.id());
         }
-        return Boolean.TRUE.equals(won);
+        return won;
     }
 
     /**
@@ -116,7 +137,7 @@ class JobFinisher {
         Instant now = clock.instant();
         String assetId = "ast_" + UUID.randomUUID().toString().replace("-", "");
         Completion result = tx.execute(status -> {
-            store.insertAsset(
+            outputs.insert(
                     assetId,
                     job,
                     output.key(),
@@ -125,37 +146,49 @@ class JobFinisher {
                     output.sha256(),
                     output.source(),
                     now);
-            if (store.markSucceeded(job.id(), assetId, job.price(), now)) {
+            if (transitions.markSucceeded(job.id(), assetId, job.price(), now)) {
                 SettleResult captured = ledger.capture(job.id());
                 if (captured instanceof SettleResult.Settled) {
+                    durableEvents.publish(
+                            new GenerationSucceeded(job.userId(), job.id(), job.model(), job.type(), job.price()));
                     return Completion.CHARGED;
                 }
                 if (captured instanceof SettleResult.Refused refused
                         && refused.hold().state() != HoldState.CAPTURED
-                        && store.markSucceededUncharged(job.id(), now)) {
+                        && transitions.markSucceededUncharged(job.id(), now)) {
                     // The hold expired (nothing ran for longer than the hold margin) or was released: the
                     // credits are back with the user, who gets the output anyway, as a free late delivery.
+                    durableEvents.publish(
+                            failed(job, 0, FailureReasons.DEADLINE_CODE, JobTransitions.LATE_FREE_MESSAGE, true));
                     return Completion.LATE_FREE;
                 }
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
-            if (store.markLateDelivery(job.id(), assetId, now)) {
-                return Completion.LATE_FREE;
+            if (transitions.markLateDelivery(job.id(), assetId, now)) {
+                return Completion.LATE_FREE; // the job finished (failed) before: no second finish event
             }
             status.setRollbackOnly(); // a duplicate: the job already has its asset
             return Completion.DUPLICATE;
         });
-        if (result == Completion.CHARGED) {
-            log.info("job {} succeeded; {} credits charged", job.id(), job.price());
-            count(job, "succeeded", "none");
-        } else if (result == Completion.LATE_FREE) {
-            log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
-            count(job, "late_delivery", "free_of_charge");
-        }
-        if (result != Completion.DUPLICATE) {
-            events.changed(job.id());
+        switch (result) {
+            case CHARGED -> {
+                log.info("job {} succeeded; {} credits charged", job.id(), job.price());
+                count(job, "succeeded", "none");
+                events.changed(job.id());
+            }
+            case LATE_FREE -> {
+                log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
+                count(job, "late_delivery", "free_of_charge");
+                events.changed(job.id());
+            }
+            case DUPLICATE -> {}
+            default -> throw new IllegalStateException("unexpected completion " + result);
         }
         return result;
+    }
+
+    private static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
+        return new GenerationFailed(job.userId(), job.id(), job.model(), job.type(), released, code, reason, late);
     }
 
     enum Completion {

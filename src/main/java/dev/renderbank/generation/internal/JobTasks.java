@@ -1,4 +1,4 @@
-package dev.renderbank.generation;
+package dev.renderbank.generation.internal;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.renderbank.generation.GenerationProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

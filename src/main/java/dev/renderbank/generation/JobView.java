@@ -1,0 +1,35 @@
+package dev.renderbank.generation;
+
+import dev.renderbank.catalog.AssetType;
+import java.time.Instant;
+
+/**
+ * A job as other modules and the web layer see it: status, prices, asset and times. The stored row
+ * (with the provider's input and the callback token) stays inside the module.
+ *
+ * @param price the credits this job costs: held while it runs, charged when it succeeds
+ * @param version grows with every visible change (event stream ids)
+ */
+public record JobView(
+        String id,
+        long userId,
+        AssetType type,
+        String model,
+        JobState state,
+        int progress,
+        long price,
+        long creditsCharged,
+        String assetId,
+        String errorCode,
+        String errorMessage,
+        boolean lateDelivery,
+        long version,
+        Instant createdAt,
+        Instant completedAt,
+        Instant deadlineAt) {
+
+    /** Credits still held for this job: its price while it runs, nothing once it has ended. */
+    public long creditsHeld() {
+        return state.isTerminal() ? 0 : price;
+    }
+}

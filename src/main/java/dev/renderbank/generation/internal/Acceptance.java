@@ -1,0 +1,217 @@
+package dev.renderbank.generation.internal;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import dev.renderbank.catalog.AssetType;
+import dev.renderbank.catalog.Catalog;
+import dev.renderbank.catalog.GenerationSpec;
+import dev.renderbank.catalog.PricedRequest;
+import dev.renderbank.catalog.Pricing;
+import dev.renderbank.generation.AcceptOutcome;
+import dev.renderbank.generation.GenerationProperties;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.storage.ReferenceHosts;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Accepting a generation request: validate, price, limit, hold, persist and schedule, in one
+ * transaction; the provider is called only after commit, by the job task.
+ */
+@Component
+public class Acceptance {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Catalog catalog;
+    private final Ledger ledger;
+    private final JobStore jobs;
+    private final LimitStore limits;
+    private final IdempotencyStore keys;
+    private final ProviderAvailability availability;
+    private final ObjectProvider<SchedulerClient> scheduler;
+    private final CustomTask<String> jobTask;
+    private final TransactionTemplate tx;
+    private final GenerationProperties props;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final ReferenceHosts referenceHosts;
+
+    Acceptance(
+            Catalog catalog,
+            Ledger ledger,
+            JobStore jobs,
+            LimitStore limits,
+            IdempotencyStore keys,
+            ProviderAvailability availability,
+            ObjectProvider<SchedulerClient> scheduler,
+            CustomTask<String> generationJobTask,
+            TransactionTemplate tx,
+            GenerationProperties props,
+            Clock clock,
+            ObjectMapper json,
+            ReferenceHosts referenceHosts) {
+        this.catalog = catalog;
+        this.ledger = ledger;
+        this.jobs = jobs;
+        this.limits = limits;
+        this.keys = keys;
+        this.availability = availability;
+        this.scheduler = scheduler;
+        this.jobTask = generationJobTask;
+        this.tx = tx;
+        this.props = props;
+        this.clock = clock;
+        this.json = json;
+        this.referenceHosts = referenceHosts;
+    }
+
+    /** What the accepting transaction decided; a key taken meanwhile is answered as its first use. */
+    private sealed interface Attempt {
+        record Decided(AcceptOutcome outcome) implements Attempt {}
+
+        record KeyTakenMeanwhile() implements Attempt {}
+    }
+
+    /**
+     * Refusals in SPEC order, cheapest first: bad input (reference images on private or metadata
+     * hosts included), provider unavailable, cooldown or in-flight cap, credits. None of them holds
+     * or writes anything.
+     */
+    public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
+        Pricing pricing = catalog.price(spec);
+        if (pricing instanceof Pricing.Invalid inv) {
+            return new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable());
+        }
+        if (!(pricing instanceof Pricing.Priced priced)) {
+            throw new IllegalStateException("unexpected pricing outcome " + pricing);
+        }
+        PricedRequest req = priced.request();
+        for (int i = 0; i < req.imageUrls().size(); i++) {
+            Optional<String> refused = referenceHosts.refusal(req.imageUrls().get(i));
+            if (refused.isPresent()) {
+                return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
+            }
+        }
+        String endpoint = "generate-" + req.type().label();
+        String hash = requestHash(spec);
+        if (idempotencyKey != null) {
+            // A replay of an accepted request answers as the first did, whatever the limits say now.
+            Optional<AcceptOutcome> replay = replay(userId, endpoint, idempotencyKey, hash);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
+        Optional<Duration> down = availability.refusalRetryAfter();
+        if (down.isPresent()) {
+            return new AcceptOutcome.ProviderUnavailable(down.get(), FailureReasons.PROVIDER_DOWN);
+        }
+        Instant now = clock.instant();
+        Job job = newJob(userId, req, now);
+        Attempt attempt = tx.execute(status -> {
+            if (idempotencyKey != null && !keys.claim(userId, endpoint, idempotencyKey, hash, job.id(), now)) {
+                status.setRollbackOnly();
+                return new Attempt.KeyTakenMeanwhile();
+            }
+            Optional<AcceptOutcome> refusal = checkLimitsAndHold(userId, req, job, now);
+            if (refusal.isPresent()) {
+                status.setRollbackOnly();
+                return new Attempt.Decided(refusal.get());
+            }
+            jobs.insert(job);
+            Duration cooldown = props.limits().cooldown().of(req.type());
+            if (!cooldown.isZero()) {
+                limits.startCooldown(userId, req.type(), now.plus(cooldown));
+            }
+            // Same transaction (db-scheduler's DataSource is transaction-aware): no job without its task.
+            scheduler.getObject().schedule(jobTask.instance(job.id(), job.id()), now);
+            return new Attempt.Decided(new AcceptOutcome.Accepted(job.view(), false));
+        });
+        if (attempt instanceof Attempt.Decided d) {
+            return d.outcome();
+        }
+        if (attempt instanceof Attempt.KeyTakenMeanwhile) {
+            // a concurrent first request committed meanwhile: answer as it did
+            return replay(userId, endpoint, idempotencyKey, hash)
+                    .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
+        }
+        throw new IllegalStateException("unexpected accept attempt " + attempt);
+    }
+
+    /** A refusal, or empty when the request is within its limits and its price is now held. */
+    private Optional<AcceptOutcome> checkLimitsAndHold(long userId, PricedRequest req, Job job, Instant now) {
+        Optional<Instant> cooldownUntil = limits.lockLimits(userId, req.type());
+        if (cooldownUntil.isPresent() && cooldownUntil.get().isAfter(now)) {
+            return Optional.of(new AcceptOutcome.CoolingDown(req.type(), Duration.between(now, cooldownUntil.get())));
+        }
+        int cap = props.limits().inFlight().of(req.type());
+        if (cap > 0 && jobs.countInFlight(userId, req.type()) >= cap) {
+            Duration retry = req.type() == AssetType.VIDEO ? Duration.ofMinutes(1) : Duration.ofSeconds(10);
+            return Optional.of(new AcceptOutcome.TooManyInFlight(req.type(), cap, retry));
+        }
+        Duration ttl = Duration.between(now, job.deadlineAt()).plus(props.jobs().holdMargin());
+        ReserveResult reserved = ledger.reserve(userId, req.credits(), job.id(), ttl);
+        if (reserved instanceof ReserveResult.InsufficientCredits ic) {
+            return Optional.of(new AcceptOutcome.NotEnoughCredits(ic.needed(), ic.available(), ic.debt()));
+        }
+        if (reserved instanceof ReserveResult.Reserved) {
+            return Optional.empty();
+        }
+        throw new IllegalStateException("unexpected reserve outcome for job " + job.id() + ": " + reserved);
+    }
+
+    private Optional<AcceptOutcome> replay(long userId, String endpoint, String key, String hash) {
+        return keys.hit(userId, endpoint, key, clock.instant())
+                .map(hit -> hit.requestHash().equals(hash)
+                        ? new AcceptOutcome.Accepted(
+                                jobs.find(hit.jobId())
+                                        .orElseThrow(() -> new IllegalStateException(
+                                                "key " + key + " names missing job " + hit.jobId()))
+                                        .view(),
+                                true)
+                        : new AcceptOutcome.KeyReusedWithDifferentRequest(key));
+    }
+
+    private Job newJob(long userId, PricedRequest req, Instant now) {
+        Job.Request request = new Job.Request(
+                userId,
+                req.type(),
+                req.model(),
+                req.prompt(),
+                json.writeValueAsString(req.options()),
+                req.providerModel(),
+                json.writeValueAsString(req.providerInput()),
+                req.credits());
+        Duration deadline = props.jobs().deadline().of(req.type());
+        return Job.accepted("gen_" + randomToken(15), request, randomToken(24), now, now.plus(deadline));
+    }
+
+    static String requestHash(GenerationSpec spec) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(spec.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.platform.Idempotency;
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * {@code idempotency_record}: which job a user's Idempotency-Key accepted, for {@link
+ * Idempotency#WINDOW}.
+ */
+@Repository
+class IdempotencyStore {
+
+    private final JdbcClient jdbc;
+
+    IdempotencyStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The job accepted under this key within the window before {@code now}, with its request's hash. */
+    Optional<IdempotentHit> hit(long userId, String endpoint, String key, Instant now) {
+        return jdbc.sql("""
+                        select job_id, request_hash from idempotency_record
+                         where user_id = :u and endpoint = :e and idem_key = :k and created_at >= :notBefore""")
+                .param("u", userId)
+                .param("e", endpoint)
+                .param("k", key)
+                .param("notBefore", SqlTime.ts(now.minus(Idempotency.WINDOW)))
+                .query((rs, n) -> new IdempotentHit(rs.getString("job_id"), rs.getString("request_hash")))
+                .optional();
+    }
+
+    record IdempotentHit(String jobId, String requestHash) {}
+
+    /**
+     * Claims the key for this request. Blocks while a concurrent first request with the same key is
+     * uncommitted, so a concurrent repeat waits for the first; returns false if the key is taken.
+     */
+    boolean claim(long userId, String endpoint, String key, String hash, String jobId, Instant now) {
+        jdbc.sql("""
+                        delete from idempotency_record where user_id = :u and endpoint = :e and idem_key = :k
+                           and created_at < :expired""")
+                .param("u", userId)
+                .param("e", endpoint)
+                .param("k", key)
+                .param("expired", SqlTime.ts(now.minus(Idempotency.WINDOW)))
+                .update();
+        return jdbc.sql("""
+                        insert into idempotency_record (user_id, endpoint, idem_key, request_hash, job_id, created_at)
+                        values (:u, :e, :k, :h, :job, :now) on conflict do nothing""")
+                        .param("u", userId)
+                        .param("e", endpoint)
+                        .param("k", key)
+                        .param("h", hash)
+                        .param("job", jobId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** Deletes the keys whose window has passed by {@code now}. */
+    int forgetExpired(Instant now) {
+        return jdbc.sql("delete from idempotency_record where created_at < :before")
+                .param("before", SqlTime.ts(now.minus(Idempotency.WINDOW)))
+                .update();
+    }
+}

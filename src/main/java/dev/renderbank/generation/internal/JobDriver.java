@@ -1,0 +1,146 @@
+package dev.renderbank.generation.internal;
+
+import static dev.renderbank.generation.internal.PollTiming.earliest;
+
+import dev.renderbank.generation.GenerationProperties;
+import dev.renderbank.generation.JobEvents;
+import dev.renderbank.platform.PublicUrl;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Moves one job one step: submit it, poll it ({@link JobPolling}), or give up at its deadline. Runs
+ * from the durable job task; every step is safe to repeat and to race.
+ */
+@Component
+public class JobDriver {
+
+    private static final Logger log = LoggerFactory.getLogger(JobDriver.class);
+
+    private final JobStore jobs;
+    private final JobTransitions transitions;
+    private final JobFinisher finisher;
+    private final JobPolling polling;
+    private final ProviderGateway provider;
+    private final ProviderAvailability availability;
+    private final GenerationProperties props;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final JobEvents events;
+    private final PublicUrl publicUrl;
+
+    JobDriver(
+            JobStore jobs,
+            JobTransitions transitions,
+            JobFinisher finisher,
+            JobPolling polling,
+            ProviderGateway provider,
+            ProviderAvailability availability,
+            GenerationProperties props,
+            Clock clock,
+            ObjectMapper json,
+            JobEvents events,
+            PublicUrl publicUrl) {
+        this.jobs = jobs;
+        this.transitions = transitions;
+        this.finisher = finisher;
+        this.polling = polling;
+        this.provider = provider;
+        this.availability = availability;
+        this.props = props;
+        this.clock = clock;
+        this.json = json;
+        this.events = events;
+        this.publicUrl = publicUrl;
+    }
+
+    /** Does the next step; returns when to look again, or empty when the job needs nothing more. */
+    public Optional<Instant> step(String jobId) {
+        Optional<Job> found = jobs.find(jobId);
+        if (found.isEmpty() || found.get().state().isTerminal()) {
+            return Optional.empty();
+        }
+        Job job = found.get();
+        Instant now = clock.instant();
+        if (!now.isBefore(job.deadlineAt())) {
+            finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true);
+            return Optional.empty();
+        }
+        return switch (job.state()) {
+            case RESERVED -> submit(job, now);
+            case SUBMITTED, RUNNING -> polling.poll(job, now);
+            // Never resubmitted: only a callback (which carries our job id) or the deadline resolves it.
+            case UNKNOWN -> Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
+            case SUCCEEDED, FAILED -> Optional.empty();
+        };
+    }
+
+    private Optional<Instant> submit(Job job, Instant now) {
+        Optional<Duration> down = availability.refusalRetryAfter();
+        if (down.isPresent()) {
+            // Accepted before the provider ran dry: wait (until the deadline) rather than fail at once.
+            return Optional.of(earliest(now.plus(Duration.ofSeconds(30)), job.deadlineAt()));
+        }
+        if (job.submitStartedAt() != null) {
+            // A previous attempt died mid-call: the provider may have the task. Never submit twice.
+            if (transitions.markUnknown(job.id(), "submit attempt interrupted", now)) {
+                log.warn(
+                        "job {}: earlier submit attempt was interrupted; state UNKNOWN until callback or deadline",
+                        job.id());
+                events.changed(job.id());
+            }
+            return Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
+        }
+        if (!transitions.markSubmitStarted(job.id(), now)) {
+            return Optional.of(now.plusSeconds(1));
+        }
+        SubmitOutcome outcome = provider.submit(
+                new SubmitRequest(job.id(), job.providerModel(), parse(job.providerInput()), callbackUrl(job)));
+        Instant after = clock.instant();
+        if (outcome instanceof SubmitOutcome.Accepted a) {
+            if (transitions.markSubmitted(job.id(), a.providerTaskId(), after)) {
+                log.info("job {} submitted as provider task {}", job.id(), a.providerTaskId());
+                events.changed(job.id());
+            }
+            return Optional.of(after.plus(props.jobs().firstPoll()));
+        }
+        if (outcome instanceof SubmitOutcome.Unknown u) {
+            if (transitions.markUnknown(job.id(), u.why(), after)) {
+                log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), u.why());
+                events.changed(job.id());
+            }
+            return Optional.of(earliest(after.plus(props.jobs().maxPoll()), job.deadlineAt()));
+        }
+        if (outcome instanceof SubmitOutcome.RetryLater r) {
+            // No task exists (nothing was sent, or 429/455): the one case where sending again is safe.
+            transitions.clearSubmitStarted(job.id());
+            Duration wait = PollTiming.backoff(job.attempts() + 1, props.jobs().maxSubmitBackoff());
+            log.info("job {}: provider not taking work ({}), retrying in {}", job.id(), r.error(), wait);
+            return Optional.of(earliest(after.plus(wait), job.deadlineAt()));
+        }
+        if (outcome instanceof SubmitOutcome.Rejected rejected) {
+            polling.failForProvider(job, rejected.error());
+            return Optional.empty();
+        }
+        throw new IllegalStateException("unexpected submit outcome for job " + job.id() + ": " + outcome);
+    }
+
+    private String callbackUrl(Job job) {
+        return publicUrl.get() + "/api/provider/kie/callback/" + job.id() + "?token=" + job.callbackToken();
+    }
+
+    private Map<String, Object> parse(String input) {
+        return json.readValue(input, new TypeReference<Map<String, Object>>() {});
+    }
+}

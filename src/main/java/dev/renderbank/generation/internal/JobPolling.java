@@ -1,0 +1,180 @@
+package dev.renderbank.generation.internal;
+
+import static dev.renderbank.generation.internal.PollTiming.earliest;
+
+import dev.renderbank.catalog.AssetType;
+import dev.renderbank.generation.GenerationProperties;
+import dev.renderbank.generation.JobEvents;
+import dev.renderbank.generation.JobState;
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.storage.OutputFetcher;
+import dev.renderbank.storage.StoredAsset;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Asks the provider about a submitted job and acts on the answer: progress, the output copied to
+ * our storage and the job finished, or a failure. Runs from the job task and from callbacks.
+ */
+@Component
+class JobPolling {
+
+    private static final Logger log = LoggerFactory.getLogger(JobPolling.class);
+
+    private final JobTransitions transitions;
+    private final JobFinisher finisher;
+    private final ProviderGateway provider;
+    private final ProviderAvailability availability;
+    private final OutputFetcher fetcher;
+    private final GenerationProperties props;
+    private final Clock clock;
+    private final JobEvents events;
+
+    JobPolling(
+            JobTransitions transitions,
+            JobFinisher finisher,
+            ProviderGateway provider,
+            ProviderAvailability availability,
+            OutputFetcher fetcher,
+            GenerationProperties props,
+            Clock clock,
+            JobEvents events) {
+        this.transitions = transitions;
+        this.finisher = finisher;
+        this.provider = provider;
+        this.availability = availability;
+        this.fetcher = fetcher;
+        this.props = props;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    Optional<Instant> poll(Job job, Instant now) {
+        QueryOutcome outcome = provider.query(job.providerTaskId());
+        if (outcome instanceof QueryOutcome.Running r) {
+            int progress = r.progress() >= 0 ? r.progress() : PollTiming.estimateProgress(job, now);
+            if (transitions.markRunning(job.id(), progress, now)) {
+                events.changed(job.id());
+            }
+            return Optional.of(again(job, now));
+        }
+        if (outcome instanceof QueryOutcome.Succeeded s) {
+            return complete(job, s, now);
+        }
+        if (outcome instanceof QueryOutcome.Failed f) {
+            if (isInsufficientCredits(f.failCode(), f.failMessage())) {
+                failForProvider(job, new ProviderError(ProviderError.Kind.INSUFFICIENT_CREDITS, 402, f.failMessage()));
+            } else {
+                finisher.fail(
+                        job,
+                        "provider_generation_failed",
+                        "The generation failed at the provider"
+                                + (f.failMessage() == null ? "" : ": " + f.failMessage())
+                                + ". Your credits were released.",
+                        true);
+            }
+            return Optional.empty();
+        }
+        if (outcome instanceof QueryOutcome.Unavailable u) {
+            if (u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
+                availability.tripUnauthorized(u.error().message());
+            }
+            return Optional.of(again(job, now));
+        }
+        throw new IllegalStateException("unexpected query outcome for job " + job.id() + ": " + outcome);
+    }
+
+    /** A provider success also reaches jobs that were already failed: then it is a free late delivery. */
+    void checkLateDelivery(Job job) {
+        if (job.state() != JobState.FAILED || job.assetId() != null || job.providerTaskId() == null) {
+            return;
+        }
+        if (provider.query(job.providerTaskId()) instanceof QueryOutcome.Succeeded s) {
+            complete(job, s, clock.instant());
+        }
+    }
+
+    private Optional<Instant> complete(Job job, QueryOutcome.Succeeded s, Instant now) {
+        if (s.resultUrls().isEmpty()) {
+            finisher.fail(
+                    job,
+                    "provider_no_output",
+                    "The provider reported success without a file. Your credits were released.",
+                    true);
+            return Optional.empty();
+        }
+        URI source = s.resultUrls().get(0);
+        String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
+        try {
+            StoredAsset stored = fetcher.fetch(source, key);
+            finisher.succeed(
+                    job,
+                    new JobFinisher.StoredOutput(
+                            stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
+            return Optional.empty();
+        } catch (OutputFetcher.FetchRefusedException e) {
+            log.warn("job {}: output {} refused: {}", job.id(), source, e.getMessage());
+            finisher.fail(
+                    job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
+            return Optional.empty();
+        } catch (IOException e) {
+            // Keep trying until the deadline: result URLs live about a day.
+            log.warn("job {}: copying output failed, will retry: {}", job.id(), e.toString());
+            return Optional.of(again(job, now));
+        }
+    }
+
+    /** A refusal is never the user's fault (we sent what we validated): the cooldown is given back. */
+    void failForProvider(Job job, ProviderError error) {
+        // a switch expression: a new kind of provider error does not compile until it is decided here
+        String message = switch (error.kind()) {
+            case INSUFFICIENT_CREDITS -> {
+                availability.tripExhausted(error.message());
+                yield FailureReasons.PROVIDER_DOWN;
+            }
+            case UNAUTHORIZED -> {
+                availability.tripUnauthorized(error.message());
+                yield FailureReasons.PROVIDER_DOWN;
+            }
+            case RATE_LIMITED,
+                    UNAVAILABLE,
+                    VALIDATION,
+                    GENERATION_FAILED,
+                    NOT_FOUND,
+                    FEATURE_DISABLED,
+                    TIMEOUT,
+                    OTHER ->
+                "The provider refused the request (" + error.code() + ": " + error.message()
+                        + "). Your credits were released.";
+        };
+        finisher.fail(job, error.reasonCode(), message, true);
+    }
+
+    static boolean isInsufficientCredits(String code, String message) {
+        return "402".equals(code) || (message != null && message.toLowerCase().contains("insufficient"));
+    }
+
+    private Instant again(Job job, Instant now) {
+        Duration delay = PollTiming.pollDelay(
+                job, now, props.jobs().firstPoll(), props.jobs().maxPoll());
+        return earliest(now.plus(delay), job.deadlineAt());
+    }
+
+    private static String extension(Job job, URI source) {
+        String path = source.getPath() == null ? "" : source.getPath();
+        int dot = path.lastIndexOf('.');
+        if (dot >= 0 && path.length() - dot <= 5) {
+            return path.substring(dot).toLowerCase();
+        }
+        return job.type() == AssetType.VIDEO ? ".mp4" : ".png";
+    }
+}

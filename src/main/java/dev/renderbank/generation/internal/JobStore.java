@@ -1,0 +1,130 @@
+package dev.renderbank.generation.internal;
+
+import static dev.renderbank.platform.Rows.expectOne;
+
+import dev.renderbank.catalog.AssetType;
+import dev.renderbank.generation.JobState;
+import dev.renderbank.platform.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads and inserts of {@code generation_job}. Its state changes are in {@link JobTransitions}: they
+ * are compare-and-set, and their callers act on the result.
+ */
+@Repository
+public class JobStore {
+
+    /** The states of a job still in flight (not terminal), as an SQL list. */
+    static final String LIVE = "('RESERVED', 'SUBMITTED', 'RUNNING', 'UNKNOWN')";
+
+    private final JdbcClient jdbc;
+
+    JobStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Job j) {
+        int rows = jdbc.sql("""
+                        insert into generation_job (id, user_id, type, model, prompt, options, provider_model,
+                            provider_input, price, state, callback_token, progress, created_at, updated_at, deadline_at)
+                        values (:id, :user, :type, :model, :prompt, :options, :providerModel, :providerInput, :price,
+                            'RESERVED', :token, 0, :now, :now, :deadline)""")
+                .param("id", j.id())
+                .param("user", j.userId())
+                .param("type", j.type().name())
+                .param("model", j.model())
+                .param("prompt", j.prompt())
+                .param("options", j.options())
+                .param("providerModel", j.providerModel())
+                .param("providerInput", j.providerInput())
+                .param("price", j.price())
+                .param("token", j.callbackToken())
+                .param("now", SqlTime.ts(j.createdAt()))
+                .param("deadline", SqlTime.ts(j.deadlineAt()))
+                .update();
+        expectOne(rows, "insert of job " + j.id());
+    }
+
+    public Optional<Job> find(String id) {
+        return jdbc.sql("select * from generation_job where id = :id")
+                .param("id", id)
+                .query(JobStore::map)
+                .optional();
+    }
+
+    List<Job> page(long userId, String state, Instant beforeCreated, String beforeId, int limit) {
+        return jdbc.sql("""
+                        select * from generation_job
+                         where user_id = :user and (:state::text is null or state = any(string_to_array(:state, ',')))
+                           and (created_at, id) < (:beforeCreated, :beforeId)
+                         order by created_at desc, id desc limit :limit""")
+                .param("user", userId)
+                .param("state", state)
+                .param("beforeCreated", SqlTime.ts(beforeCreated))
+                .param("beforeId", beforeId)
+                .param("limit", limit)
+                .query(JobStore::map)
+                .list();
+    }
+
+    int countInFlight(long userId, AssetType type) {
+        return jdbc.sql("select count(*) from generation_job where user_id = :u and type = :t and state in " + LIVE)
+                .param("u", userId)
+                .param("t", type.name())
+                .query(Integer.class)
+                .single();
+    }
+
+    List<Job> liveCreatedBefore(Instant before, int limit) {
+        return jdbc.sql("select * from generation_job where state in " + LIVE
+                        + " and created_at < :before order by created_at limit :limit")
+                .param("before", SqlTime.ts(before))
+                .param("limit", limit)
+                .query(JobStore::map)
+                .list();
+    }
+
+    List<String> liveJobsPastDeadline(Instant now, int limit) {
+        return jdbc.sql("select id from generation_job where state in " + LIVE
+                        + " and deadline_at <= :now order by deadline_at limit :limit")
+                .param("now", SqlTime.ts(now))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
+    static Job map(ResultSet rs, int n) throws SQLException {
+        return new Job(
+                rs.getString("id"),
+                rs.getLong("user_id"),
+                AssetType.valueOf(rs.getString("type")),
+                rs.getString("model"),
+                rs.getString("prompt"),
+                rs.getString("options"),
+                rs.getString("provider_model"),
+                rs.getString("provider_input"),
+                rs.getLong("price"),
+                JobState.valueOf(rs.getString("state")),
+                rs.getString("provider_task_id"),
+                rs.getString("callback_token"),
+                rs.getInt("progress"),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getLong("credits_charged"),
+                rs.getString("asset_id"),
+                rs.getBoolean("late_delivery"),
+                SqlTime.instant(rs, "submit_started_at"),
+                rs.getInt("attempts"),
+                rs.getLong("version"),
+                SqlTime.instant(rs, "created_at"),
+                SqlTime.instant(rs, "submitted_at"),
+                SqlTime.instant(rs, "completed_at"),
+                SqlTime.instant(rs, "deadline_at"));
+    }
+}

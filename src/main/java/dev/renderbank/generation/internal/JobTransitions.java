@@ -1,0 +1,163 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The state machine of {@code generation_job} in SQL (SPEC section 4): every change is a
+ * compare-and-set on {@code state}, and {@code true} means this caller won it and does its side
+ * effects (in the same transaction, for the money moves).
+ */
+@Repository
+public class JobTransitions {
+
+    static final String CANCELLED_CODE = "cancelled";
+    static final String CANCELLED_MESSAGE = "Cancelled before it reached the provider; your credits were released.";
+    static final String LATE_FREE_MESSAGE =
+            "The generation finished after its deadline; the result is yours, free of charge.";
+
+    private final JdbcClient jdbc;
+
+    JobTransitions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Marks the start of the one submit attempt; false if another attempt already started. */
+    public boolean markSubmitStarted(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set submit_started_at = :now, attempts = attempts + 1,
+                               updated_at = :now
+                         where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", SqlTime.ts(now)).update() == 1;
+    }
+
+    /** A retryable refusal proved no task was created: allow the next attempt. */
+    void clearSubmitStarted(String id) {
+        jdbc.sql("update generation_job set submit_started_at = null where id = :id and state = 'RESERVED'")
+                .param("id", id)
+                .update();
+    }
+
+    boolean markSubmitted(String id, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
+                               progress = greatest(progress, 5), version = version + 1, updated_at = :now
+                         where id = :id and state in ('RESERVED', 'UNKNOWN')""")
+                        .param("id", id)
+                        .param("task", providerTaskId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
+    boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set provider_task_id = :task, updated_at = :now
+                         where id = :id and state = 'FAILED' and provider_task_id is null""")
+                        .param("id", id)
+                        .param("task", providerTaskId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    boolean markUnknown(String id, String why, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,
+                               updated_at = :now
+                         where id = :id and state = 'RESERVED'""")
+                        .param("id", id)
+                        .param("why", why)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. */
+    boolean markRunning(String id, int progress, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'RUNNING', progress = greatest(progress, :p),
+                               version = version + 1, updated_at = :now
+                         where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN')
+                           and (state <> 'RUNNING' or progress < :p)""")
+                        .param("id", id)
+                        .param("p", Math.max(0, Math.min(99, progress)))
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** The one winning transition to SUCCEEDED; the caller captures the hold in the same transaction. */
+    boolean markSucceeded(String id, String assetId, long charged, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'SUCCEEDED', progress = 100, asset_id = :asset,
+                               credits_charged = :charged, completed_at = :now, version = version + 1, updated_at = :now
+                         where id = :id and state in """ + JobStore.LIVE)
+                        .param("id", id)
+                        .param("asset", assetId)
+                        .param("charged", charged)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** The one winning transition to FAILED; the caller releases the hold in the same transaction. */
+    boolean markFailed(String id, String code, String message, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
+                               completed_at = :now, version = version + 1, updated_at = :now
+                         where id = :id and state in """ + JobStore.LIVE)
+                        .param("id", id)
+                        .param("code", code)
+                        .param("message", message)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** Cancels a job the provider has not seen: still RESERVED and no submit attempt started. */
+    boolean markCancelled(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
+                               completed_at = :now, version = version + 1, updated_at = :now
+                         where id = :id and state = 'RESERVED' and submit_started_at is null""")
+                        .param("id", id)
+                        .param("code", CANCELLED_CODE)
+                        .param("message", CANCELLED_MESSAGE)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Turns the success just recorded in this transaction into a free late delivery: its hold could
+     * not be captured (expired while nothing ran), so the job ends failed, with its asset, uncharged.
+     */
+    boolean markSucceededUncharged(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'FAILED', late_delivery = true, credits_charged = 0,
+                               error_code = :code, error_message = :message, version = version + 1, updated_at = :now
+                         where id = :id and state = 'SUCCEEDED'""")
+                        .param("id", id)
+                        .param("code", FailureReasons.DEADLINE_CODE)
+                        .param("message", LATE_FREE_MESSAGE)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** A delivery after the job was failed: shown to the user, never charged. */
+    boolean markLateDelivery(String id, String assetId, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set late_delivery = true, asset_id = :asset, version = version + 1,
+                               updated_at = :now
+                         where id = :id and state = 'FAILED' and asset_id is null""")
+                        .param("id", id)
+                        .param("asset", assetId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.renderbank.generation.internal;
+
+import static dev.renderbank.platform.Rows.expectOne;
+
+import dev.renderbank.catalog.AssetType;
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * {@code generation_limit}: one row per user and asset type, locked while a request is accepted so
+ * the cooldown and the in-flight cap are checked and taken atomically.
+ */
+@Repository
+class LimitStore {
+
+    private final JdbcClient jdbc;
+
+    LimitStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Locks the user's row for this asset type (created on first use) and returns its cooldown end. */
+    Optional<Instant> lockLimits(long userId, AssetType type) {
+        jdbc.sql("insert into generation_limit (user_id, type) values (:u, :t) on conflict do nothing")
+                .param("u", userId)
+                .param("t", type.name())
+                .update();
+        return jdbc.sql("select cooldown_until from generation_limit where user_id = :u and type = :t for update")
+                .param("u", userId)
+                .param("t", type.name())
+                .query((rs, n) -> Optional.ofNullable(SqlTime.instant(rs, "cooldown_until")))
+                .single();
+    }
+
+    void startCooldown(long userId, AssetType type, Instant until) {
+        int rows = jdbc.sql("update generation_limit set cooldown_until = :until where user_id = :u and type = :t")
+                .param("until", SqlTime.ts(until))
+                .param("u", userId)
+                .param("t", type.name())
+                .update();
+        expectOne(rows, "cooldown of user " + userId + " " + type); // locked by lockLimits in this transaction
+    }
+
+    /** A failure that is not the user's fault gives the cooldown back, if it is still this job's. */
+    void clearCooldown(long userId, AssetType type, Instant acceptedAt) {
+        jdbc.sql("""
+                        update generation_limit set cooldown_until = null
+                         where user_id = :u and type = :t and cooldown_until is not null
+                           and not exists (select 1 from generation_job where user_id = :u and type = :t
+                                            and created_at > :accepted)""")
+                .param("u", userId)
+                .param("t", type.name())
+                .param("accepted", SqlTime.ts(acceptedAt))
+                .update();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.generation.CallbackOutcome;
+import dev.renderbank.generation.JobState;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * A provider callback is only a hint. The per-job token must match; then the task is confirmed by
+ * querying the provider before anything changes.
+ */
+@Component
+public class ProviderCallbackHandling {
+
+    private final JobStore jobs;
+    private final JobTransitions transitions;
+    private final JobPolling polling;
+    private final Clock clock;
+
+    ProviderCallbackHandling(JobStore jobs, JobTransitions transitions, JobPolling polling, Clock clock) {
+        this.jobs = jobs;
+        this.transitions = transitions;
+        this.polling = polling;
+        this.clock = clock;
+    }
+
+    public CallbackOutcome handle(String jobId, String token, String providerTaskId) {
+        Optional<Job> found = jobs.find(jobId);
+        if (found.isEmpty()
+                || token == null
+                || !MessageDigest.isEqual(
+                        found.get().callbackToken().getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8))) {
+            return CallbackOutcome.REFUSED;
+        }
+        Job job = found.get();
+        boolean namesTask = providerTaskId != null && !providerTaskId.isBlank();
+        if (job.providerTaskId() == null
+                && namesTask
+                && (job.state() == JobState.UNKNOWN || job.state() == JobState.RESERVED)) {
+            // The callback URL carries our id: this is how an UNKNOWN submit learns its task.
+            transitions.markSubmitted(job.id(), providerTaskId, clock.instant());
+            job = reread(jobId);
+        }
+        if (job.state() == JobState.FAILED) {
+            if (job.providerTaskId() == null && namesTask) {
+                // failed (deadline) before we learned its task: the callback still names it
+                transitions.recordTaskOfFailedJob(job.id(), providerTaskId, clock.instant());
+                job = reread(jobId);
+            }
+            polling.checkLateDelivery(job);
+        } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
+            polling.poll(job, clock.instant());
+        }
+        return CallbackOutcome.CHECKED;
+    }
+
+    private Job reread(String jobId) {
+        return jobs.find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " vanished"));
+    }
+}
