@@ -1,5 +1,6 @@
 package dev.renderbank.ledger;
 
+import dev.renderbank.platform.RowCount;
 import dev.renderbank.platform.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,10 +31,8 @@ final class Columns {
                 instant(rs, "created_at"));
     }
 
+    /** Not an expected outcome: the books would no longer balance, so the transaction must roll back. */
     static void expectOne(int rows, String what) {
-        if (rows != 1) {
-            // Not an expected outcome: the books would no longer balance, so the transaction must roll back.
-            throw new IllegalStateException(what + " changed " + rows + " rows, expected 1");
-        }
+        RowCount.expectOne(rows, what);
     }
 }
