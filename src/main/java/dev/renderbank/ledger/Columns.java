@@ -1,6 +1,5 @@
 package dev.renderbank.ledger;
 
-import dev.renderbank.platform.RowCount;
 import dev.renderbank.platform.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,10 +28,5 @@ final class Columns {
                 rs.getString("reason"),
                 instant(rs, "expires_at"),
                 instant(rs, "created_at"));
-    }
-
-    /** Not an expected outcome: the books would no longer balance, so the transaction must roll back. */
-    static void expectOne(int rows, String what) {
-        RowCount.expectOne(rows, what);
     }
 }

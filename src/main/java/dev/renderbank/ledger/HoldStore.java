@@ -1,7 +1,7 @@
 package dev.renderbank.ledger;
 
-import static dev.renderbank.ledger.Columns.expectOne;
 import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import java.time.Duration;
 import java.time.Instant;
