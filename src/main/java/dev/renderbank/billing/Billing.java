@@ -1,6 +1,12 @@
 package dev.renderbank.billing;
 
+import dev.renderbank.billing.core.CheckoutGateway;
+import dev.renderbank.billing.db.CheckoutRateStore;
+import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.Idempotency;
 import dev.renderbank.platform.PublicUrl;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +29,9 @@ public class Billing {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Billing.class);
 
-    static final Duration IDEMPOTENCY_TTL = Duration.ofHours(24);
-
     private final ProductCatalog catalog;
     private final CheckoutStore checkouts;
+    private final CheckoutRateStore checkoutRate;
     private final SubscriptionStore subscriptions;
     private final PaymentEventStore events;
     private final Map<PaymentsProperties.Provider, CheckoutGateway> gateways;
@@ -39,6 +44,7 @@ public class Billing {
     Billing(
             ProductCatalog catalog,
             CheckoutStore checkouts,
+            CheckoutRateStore checkoutRate,
             SubscriptionStore subscriptions,
             PaymentEventStore events,
             List<CheckoutGateway> gateways,
@@ -49,6 +55,7 @@ public class Billing {
             PublicUrl publicUrl) {
         this.catalog = catalog;
         this.checkouts = checkouts;
+        this.checkoutRate = checkoutRate;
         this.subscriptions = subscriptions;
         this.events = events;
         this.gateways = gateways.stream().collect(Collectors.toMap(CheckoutGateway::mode, Function.identity()));
@@ -85,12 +92,14 @@ public class Billing {
         }
         String id = "chk_" + UUID.randomUUID().toString().replace("-", "");
         if (key != null) {
-            checkouts.expireKey(userId, key, now.minus(IDEMPOTENCY_TTL));
+            checkouts.expireKey(userId, key, now.minus(Idempotency.WINDOW));
         }
         if (!checkouts.insertPending(
                 id, userId, productId, props.provider().name().toLowerCase(), key, now)) {
-            CheckoutStore.Checkout earlier =
-                    checkouts.byIdempotencyKey(userId, key).orElseThrow();
+            // Only the (user, key) pair can conflict: checkout ids are random.
+            CheckoutStore.Checkout earlier = checkouts
+                    .byIdempotencyKey(userId, key)
+                    .orElseThrow(() -> new IllegalStateException("checkout " + id + " conflicted with no earlier one"));
             if (!earlier.product().equals(productId)) {
                 return new CheckoutResult.KeyReused(earlier.product());
             }
@@ -100,13 +109,15 @@ public class Billing {
             return new CheckoutResult.Created(earlier.id(), earlier.url(), earlier.product(), true);
         }
         if (limit.enabled()) {
-            Optional<Duration> wait = checkouts.takeCheckoutSlot(userId, limit.maxCalls(), limit.window(), now);
+            Optional<Duration> wait = checkoutRate.take(userId, limit.maxCalls(), limit.window(), now);
             if (wait.isPresent()) {
                 checkouts.delete(id);
                 return new CheckoutResult.RateLimited(wait.get(), limit.maxCalls(), limit.window());
             }
         }
-        String email = users.byId(userId).orElseThrow().email();
+        String email = users.byId(userId)
+                .orElseThrow(() -> new IllegalStateException("checkout " + id + " for unknown user " + userId))
+                .email();
         try {
             CheckoutGateway.Session session = gateways.get(props.provider())
                     .create(new CheckoutGateway.Request(id, userId, email, product.get(), successUrl()));
@@ -142,8 +153,9 @@ public class Billing {
         }
         Instant endsAt = sub.periodEnd() != null && sub.periodEnd().isAfter(now) ? sub.periodEnd() : now;
         subscriptions.applyStatus(sub.provider(), subscriptionId, "canceled", endsAt, now);
-        return new CancelResult.Cancelled(
-                subscriptions.find(sub.provider(), subscriptionId).orElseThrow());
+        return new CancelResult.Cancelled(subscriptions
+                .find(sub.provider(), subscriptionId)
+                .orElseThrow(() -> new IllegalStateException("subscription " + subscriptionId + " vanished")));
     }
 
     /** Stored payment webhooks, newest first; {@code status} null for all. */
@@ -161,10 +173,6 @@ public class Billing {
     /** Makes a failed webhook due for processing now (the sweep picks it up within seconds). */
     public boolean retryPaymentEvent(long id) {
         return events.retryNow(id, clock.instant());
-    }
-
-    Optional<CheckoutStore.Checkout> checkoutOf(String id) {
-        return checkouts.find(id);
     }
 
     private String successUrl() {

@@ -29,11 +29,4 @@ final class Columns {
                 instant(rs, "expires_at"),
                 instant(rs, "created_at"));
     }
-
-    static void expectOne(int rows, String what) {
-        if (rows != 1) {
-            // Not an expected outcome: the books would no longer balance, so the transaction must roll back.
-            throw new IllegalStateException(what + " changed " + rows + " rows, expected 1");
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package dev.renderbank.ledger;
 
-import static dev.renderbank.ledger.Columns.expectOne;
 import static dev.renderbank.ledger.Columns.ts;
 
 import java.time.Instant;
@@ -42,11 +41,14 @@ class DebtWaiverStore {
                         upd as (
                             update credit_account a set debt = a.debt - least(old.debt, :amount)
                               from old where a.user_id = old.user_id
-                            returning least(old.debt, :amount) as waived)
+                            returning least(old.debt, :amount) as waived),
+                        recorded as (
+                            update debt_waiver w set waived = upd.waived from upd where w.id = :waiver)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, reason, created_at)
                         select :user, 'DEBT_WAIVED', upd.waived, 0, 0, -upd.waived, :key, :reason, :now from upd
                         returning amount""")
+                .param("waiver", waiverId.get())
                 .param("user", userId)
                 .param("amount", amount)
                 .param("key", key)
@@ -55,14 +57,6 @@ class DebtWaiverStore {
                 .query(Long.class)
                 .optional()
                 .orElse(0L); // nothing owed: the waiver is recorded, the books do not move
-        if (waived > 0) {
-            expectOne(
-                    jdbc.sql("update debt_waiver set waived = :waived where id = :id")
-                            .param("waived", waived)
-                            .param("id", waiverId.get())
-                            .update(),
-                    "debt waiver " + key);
-        }
         return new DebtWaived(userId, amount, waived, false);
     }
 

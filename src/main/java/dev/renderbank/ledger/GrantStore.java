@@ -1,6 +1,5 @@
 package dev.renderbank.ledger;
 
-import static dev.renderbank.ledger.Columns.expectOne;
 import static dev.renderbank.ledger.Columns.ts;
 
 import java.time.Instant;
@@ -53,7 +52,8 @@ class GrantStore {
         // then changes, so the amount paid is exact under any concurrency. It must be NO KEY
         // UPDATE, the lock the UPDATE takes anyway: a plain FOR UPDATE conflicts with the KEY SHARE
         // locks that foreign-key checks (grant and hold inserts) take on the account, and two
-        // grants to one account then deadlock.
+        // grants to one account then deadlock. The grant row records what it paid in the same
+        // statement (the invariant check compares it with the entry).
         long paid = jdbc.sql("""
                         with old as (select user_id, debt from credit_account where user_id = :user for no key update),
                         upd as (
@@ -61,12 +61,16 @@ class GrantStore {
                                set debt = a.debt - least(old.debt, :amount),
                                    balance = a.balance + :amount - least(old.debt, :amount)
                               from old where a.user_id = old.user_id
-                            returning least(old.debt, :amount) as paid)
+                            returning least(old.debt, :amount) as paid),
+                        paid as (
+                            update credit_grant g set paid_debt = upd.paid
+                              from upd where g.id = :grant and upd.paid > 0)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, source, reason, created_at)
                         select :user, 'GRANT', :amount, :amount - upd.paid, 0, -upd.paid, :key, :source, :reason, :now
                           from upd
                         returning amount - balance_delta""")
+                .param("grant", grantId.get())
                 .param("user", userId)
                 .param("amount", amount)
                 .param("key", key)
@@ -76,14 +80,6 @@ class GrantStore {
                 .query(Long.class)
                 .optional()
                 .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
-        if (paid > 0) {
-            expectOne(
-                    jdbc.sql("update credit_grant set paid_debt = :paid where id = :id")
-                            .param("paid", paid)
-                            .param("id", grantId.get())
-                            .update(),
-                    "grant debt payment");
-        }
         return new GrantResult(grantId.get(), userId, amount, paid, false);
     }
 
@@ -103,12 +99,11 @@ class GrantStore {
     ClawbackResult clawback(String grantKey, long amount, String key, String reason, Instant now) {
         // Lock the grant first: clawbacks of one grant queue here, so the repeat check below and the
         // cap on what is left of the grant are both exact.
-        record Grant(long id, long userId, long left) {}
+        record Grant(long id, long userId) {}
         Optional<Grant> grant = jdbc.sql("""
-                        select id, user_id, amount - clawed_back as left_ from credit_grant
-                         where grant_key = :grantKey for no key update""")
+                        select id, user_id from credit_grant where grant_key = :grantKey for no key update""")
                 .param("grantKey", grantKey)
-                .query((rs, n) -> new Grant(rs.getLong("id"), rs.getLong("user_id"), rs.getLong("left_")))
+                .query((rs, n) -> new Grant(rs.getLong("id"), rs.getLong("user_id")))
                 .optional();
         if (grant.isEmpty()) {
             return new ClawbackResult.GrantNotFound(grantKey);
@@ -130,15 +125,20 @@ class GrantStore {
         if (repeat.isPresent()) {
             return repeat.get();
         }
-        // One charge is clawed back at most once in total, whatever mix of refunds and disputes.
-        long applied = Math.min(g.left(), amount);
+        // One charge is clawed back at most once in total, whatever mix of refunds and disputes: the
+        // statement caps what it applies at what is left of the grant (the row is locked above).
+        long applied = jdbc.sql("""
+                        with g as (select id, least(amount - clawed_back, :requested) as applied
+                                     from credit_grant where id = :id)
+                        update credit_grant c set clawed_back = c.clawed_back + g.applied
+                          from g where c.id = g.id
+                        returning g.applied""")
+                .param("requested", amount)
+                .param("id", g.id())
+                .query(Long.class)
+                .single();
         long taken = 0;
-        if (applied > 0) {
-            expectOne(
-                    jdbc.sql("""
-                                    update credit_grant set clawed_back = clawed_back + :applied
-                                     where id = :id and clawed_back + :applied <= amount""").param("applied", applied).param("id", g.id()).update(),
-                    "clawback of grant " + grantKey);
+        if (applied > 0) { // a grant already clawed back in full: recorded below, no empty entry
             taken = takeFromBalance(g.userId(), applied, key, reason, now);
         }
         long debtAdded = applied - taken;

@@ -5,9 +5,5 @@ public enum HoldState {
     OPEN,
     CAPTURED,
     RELEASED,
-    EXPIRED;
-
-    public boolean isFinal() {
-        return this != OPEN;
-    }
+    EXPIRED
 }

@@ -1,7 +1,7 @@
 package dev.renderbank.ledger;
 
-import static dev.renderbank.ledger.Columns.expectOne;
 import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class HoldStore {
 
-    /** How a settlement moves a hold and the account. The deadline guard is part of the statement. */
+    /**
+     * How a settlement moves a hold and the account. The deadline guard is part of the statement,
+     * and so is the check that the account moved with the hold: in autocommit a check after the
+     * statement would come after its commit, so {@code ledger_expect} fails the statement itself.
+     */
     enum Settlement {
         CAPTURE(HoldState.CAPTURED, "CAPTURE", 1, "expires_at > :now"),
         RELEASE(HoldState.RELEASED, "RELEASE", 0, "true"),
@@ -51,7 +55,9 @@ class HoldStore {
                                                   ref_key, reason, created_at)
                         select h.user_id, :kind, h.amount, -h.amount * :charge, -h.amount, 0, h.hold_key, h.reason, :now
                           from h, upd)
-                    select h.*, (select count(*) from upd) as moved from h""".formatted(deadlineGuard);
+                    select h.* from h
+                     where ledger_expect((select count(*) from upd) = 1,
+                                         'hold ' || h.hold_key || ' was not settled: its account did not move')""".formatted(deadlineGuard);
         }
     }
 
@@ -168,19 +174,17 @@ class HoldStore {
 
     /** Moves an OPEN hold to the settlement's state, or explains why it is not (repeat, refusal). */
     SettleResult settle(String key, Settlement s, String reason, Instant now) {
-        record Moved(Hold hold, long moved) {}
-        Optional<Moved> done = jdbc.sql(s.sql)
+        Optional<Hold> done = jdbc.sql(s.sql)
                 .param("target", s.target.name())
                 .param("reason", reason)
                 .param("key", key)
                 .param("now", ts(now))
                 .param("charge", s.charge)
                 .param("kind", s.entryKind)
-                .query((rs, n) -> new Moved(Columns.hold(rs, n), rs.getLong("moved")))
+                .query(Columns::hold)
                 .optional();
         if (done.isPresent()) {
-            expectOne((int) done.get().moved(), s.entryKind + " of hold " + key);
-            return new SettleResult.Settled(done.get().hold(), false);
+            return new SettleResult.Settled(done.get(), false);
         }
         Optional<Hold> current = hold(key);
         if (current.isEmpty()) {

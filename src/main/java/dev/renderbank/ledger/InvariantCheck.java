@@ -8,8 +8,9 @@ import org.springframework.stereotype.Repository;
 /**
  * The books balance: each account equals the sum of its entries and its open holds, no account is
  * overdrawn, every hold has exactly one HOLD entry and (once settled) exactly one matching
- * settlement entry, every grant has one GRANT entry and its clawbacks add up. Each check is one
- * statement, so it sees one consistent snapshot even while the ledger is busy.
+ * settlement entry, every grant has one GRANT entry and its clawbacks add up, and every grant,
+ * clawback or waiver entry matches the record that explains it (no credits from nowhere). Each
+ * check is one statement, so it sees one consistent snapshot even while the ledger is busy.
  */
 @Repository
 class InvariantCheck {
@@ -27,6 +28,7 @@ class InvariantCheck {
         violations.addAll(accounts());
         violations.addAll(holds());
         violations.addAll(grants());
+        violations.addAll(unexplainedEntries());
         long orphanEntries = jdbc.sql("""
                         select count(*) from ledger_entry e
                          where not exists (select 1 from credit_account a where a.user_id = e.user_id)""").query(Long.class).single();
@@ -139,6 +141,39 @@ class InvariantCheck {
                                 rs.getLong("entries"),
                                 rs.getLong("clawed_back"),
                                 rs.getLong("clawbacks")))
+                .list();
+    }
+
+    /** Grant, clawback and waiver entries that no grant, clawback or waiver row explains, amounts included. */
+    private List<String> unexplainedEntries() {
+        return jdbc.sql("""
+                        select e.kind, e.ref_key, e.user_id, e.amount from ledger_entry e
+                         where e.kind = 'GRANT' and not exists (
+                                   select 1 from credit_grant g
+                                    where g.grant_key = e.ref_key and g.user_id = e.user_id and g.amount = e.amount
+                                      and e.balance_delta = g.amount - g.paid_debt and e.held_delta = 0
+                                      and e.debt_delta = -g.paid_debt)
+                            or e.kind = 'CLAWBACK' and not exists (
+                                   select 1 from credit_clawback c
+                                    where c.clawback_key = e.ref_key and c.user_id = e.user_id and c.applied = e.amount
+                                      and e.balance_delta = -c.taken and e.held_delta = 0 and e.debt_delta = c.debt_added)
+                            or e.kind = 'DEBT_WAIVED' and not exists (
+                                   select 1 from debt_waiver w
+                                    where w.waiver_key = e.ref_key and w.user_id = e.user_id and w.waived = e.amount
+                                      and e.balance_delta = 0 and e.held_delta = 0 and e.debt_delta = -w.waived)
+                         limit :shown""")
+                .param("shown", SHOWN)
+                .query((rs, n) -> "%s entry %s of user %d (amount %d) matches no %s"
+                        .formatted(
+                                rs.getString("kind"),
+                                rs.getString("ref_key"),
+                                rs.getLong("user_id"),
+                                rs.getLong("amount"),
+                                switch (rs.getString("kind")) {
+                                    case "GRANT" -> "grant";
+                                    case "CLAWBACK" -> "clawback";
+                                    default -> "waiver";
+                                }))
                 .list();
     }
 }

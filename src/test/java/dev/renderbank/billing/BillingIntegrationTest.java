@@ -1,6 +1,7 @@
 package dev.renderbank.billing;
 
 import com.stripe.net.Webhook;
+import dev.renderbank.billing.creem.CreemSignature;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;

@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.billing.creem.CreemSignature;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.ledger.ReserveResult;
 import dev.renderbank.platform.OperatorAlerts;

@@ -3,6 +3,8 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.billing.rewards.RewardResult;
+import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
 import java.util.ArrayList;

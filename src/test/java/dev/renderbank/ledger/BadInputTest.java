@@ -46,6 +46,30 @@ class BadInputTest extends LedgerTestSupport {
                 () -> ledger.waiveDebt(user, 5, key("waiver"), " ", "x"),
                 () -> ledger.waiveDebt(user, 5, key("waiver"), "ops", null),
                 () -> ledger.waiveDebt(user, 5, null, "ops", "x"),
+                () -> ledger.waiveDebt(0, 5, key("waiver"), "ops", "x"),
+                () -> ledger.waiveDebt(-1, 5, key("waiver"), "ops", "x"),
+                () -> ledger.waiveDebt(user, -5, key("waiver"), "ops", "x"),
+                () -> ledger.waiveDebt(user, Ledger.MAX_AMOUNT + 1, key("waiver"), "ops", "x"),
+                () -> ledger.waiveDebt(user, 5, longKey, "ops", "x"),
+                () -> ledger.waiveDebt(user, 5, " ", "ops", "x"),
+                () -> ledger.waiveDebt(user, 5, key("waiver"), null, "x"),
+                () -> ledger.waiveDebt(user, 5, key("waiver"), "o".repeat(1001), "x"),
+                () -> ledger.waiveDebt(user, 5, key("waiver"), "ops", " "),
+                () -> ledger.waiveDebt(user, 5, key("waiver"), "ops", "r".repeat(1001)),
+                () -> ledger.clawback(grant, -1, key("refund"), "x"),
+                () -> ledger.clawback(grant, Ledger.MAX_AMOUNT + 1, key("refund"), "x"),
+                () -> ledger.clawback(" ", 5, key("refund"), "x"),
+                () -> ledger.clawback(longKey, 5, key("refund"), "x"),
+                () -> ledger.clawback(grant, 5, null, "x"),
+                () -> ledger.clawback(grant, 5, longKey, "x"),
+                () -> ledger.reserve(user, Ledger.MAX_AMOUNT + 1, key("job"), TTL),
+                () -> ledger.reserve(user, 5, longKey, TTL),
+                () -> ledger.reserve(0, 5, key("job"), TTL),
+                () -> ledger.release(null, "x"),
+                () -> ledger.release(" ", "x"),
+                () -> ledger.grant(-1, 5, GrantSource.ADMIN, key("g"), null, null),
+                () -> ledger.grant(user, 5, GrantSource.ADMIN, null, null, null),
+                () -> ledger.history(user, null, -1),
                 () -> ledger.history(user, null, 0),
                 () -> ledger.history(user, null, 201),
                 () -> ledger.history(user, "not-a-cursor", 10));
@@ -55,5 +79,32 @@ class BadInputTest extends LedgerTestSupport {
         }
         assertThat(tableCounts()).isEqualTo(before);
         assertThat(ledger.balance(user)).isEqualTo(new Balance(150, 10, 0));
+    }
+
+    @Test
+    void limitsAcceptTheirExactBounds() {
+        long user = newUser();
+        String grant = exactly200(key("purchase"));
+
+        assertThat(ledger.grant(user, Ledger.MAX_AMOUNT, GrantSource.ADMIN, grant, null, null)
+                        .amount())
+                .isEqualTo(Ledger.MAX_AMOUNT);
+        String hold = exactly200(key("job"));
+        assertThat(ledger.reserve(user, 1, hold, Ledger.MAX_TTL)).isInstanceOf(ReserveResult.Reserved.class);
+        assertThat(ledger.hold(hold).orElseThrow().expiresAt())
+                .isAfter(clock.instant().plus(Ledger.MAX_TTL).minusSeconds(60));
+        assertThat(ledger.release(hold, "bounds")).isInstanceOf(SettleResult.Settled.class);
+        assertThat(ledger.waiveDebt(
+                        user, Ledger.MAX_AMOUNT, exactly200(key("waiver")), "o".repeat(1000), "r".repeat(1000)))
+                .isEqualTo(new DebtWaived(user, Ledger.MAX_AMOUNT, 0, false));
+        assertThat(ledger.clawback(grant, 1, exactly200(key("refund")), "bounds"))
+                .isEqualTo(new ClawbackResult.ClawedBack(1, 1, 0, false));
+        assertThat(ledger.history(user, null, 1).items()).hasSize(1);
+        assertThat(ledger.history(user, null, 200).items()).hasSize(4);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(Ledger.MAX_AMOUNT - 1, 0, 0));
+    }
+
+    private static String exactly200(String key) {
+        return key + "x".repeat(200 - key.length());
     }
 }

@@ -2,6 +2,7 @@ package dev.renderbank.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,14 +60,21 @@ class GrantAndDebtTest extends LedgerTestSupport {
         ledger.grant(user, 100, GrantSource.PURCHASE, grant, null, null);
         ledger.grant(user, 1000, GrantSource.SUBSCRIPTION, key("month"), null, null);
 
+        String disputeKey = key("dispute");
+        String secondDispute = key("dispute");
         ClawbackResult refund = ledger.clawback(grant, 70, key("refund"), "partial refund");
-        ClawbackResult dispute = ledger.clawback(grant, 100, key("dispute"), "dispute");
-        ClawbackResult third = ledger.clawback(grant, 100, key("dispute"), "second dispute");
+        ClawbackResult dispute = ledger.clawback(grant, 100, disputeKey, "dispute");
+        ClawbackResult third = ledger.clawback(grant, 100, secondDispute, "second dispute");
 
         assertThat(refund).isEqualTo(new ClawbackResult.ClawedBack(70, 70, 0, false));
         assertThat(dispute).isEqualTo(new ClawbackResult.ClawedBack(30, 30, 0, false));
         assertThat(third).isEqualTo(new ClawbackResult.ClawedBack(0, 0, 0, false));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(1000, 0, 0));
+        assertThat(entries(disputeKey, "CLAWBACK")).isEqualTo(1);
+        // the grant was already clawed back in full: the attempt is recorded, the books get no empty line
+        assertThat(entries(secondDispute, "CLAWBACK")).isZero();
+        assertThat(ledger.clawback(grant, 100, secondDispute, "second dispute"))
+                .isEqualTo(new ClawbackResult.ClawedBack(0, 0, 0, true));
     }
 
     @Test
@@ -105,6 +113,35 @@ class GrantAndDebtTest extends LedgerTestSupport {
         assertThat(ledger.grant(user, 200, GrantSource.PURCHASE, key, null, null))
                 .isEqualTo(new GrantResult(big.grantId(), user, 200, 20, true));
         assertThat(ledger.reserve(user, 10, key("job"), TTL)).isInstanceOf(ReserveResult.Reserved.class);
+    }
+
+    @Test
+    void aClawbackWhoseAccountIsGoneFailsAndWritesNothing() {
+        long user = newUser();
+        String grant = key("purchase");
+        ledger.grant(user, 100, GrantSource.PURCHASE, grant, null, null);
+        Balance saved = ledger.balance(user);
+        // a broken database: the grant is there, its account row is not
+        jdbc.sql("delete from credit_account where user_id = :user")
+                .param("user", user)
+                .update();
+        String refund = key("refund");
+        try {
+            String before = tableCounts();
+            assertThatIllegalStateException()
+                    .isThrownBy(() -> ledger.clawback(grant, 40, refund, "refund"))
+                    .withMessageContaining(Long.toString(user));
+            assertThat(tableCounts()).isEqualTo(before);
+        } finally {
+            jdbc.sql("insert into credit_account (user_id, balance, held, debt) values (:user, :b, :h, :d)")
+                    .param("user", user)
+                    .param("b", saved.balance())
+                    .param("h", saved.held())
+                    .param("d", saved.debt())
+                    .update();
+        }
+        assertThat(ledger.clawback(grant, 40, refund, "refund"))
+                .isEqualTo(new ClawbackResult.ClawedBack(40, 40, 0, false));
     }
 
     @Test
@@ -170,18 +207,5 @@ class GrantAndDebtTest extends LedgerTestSupport {
 
         assertThatIllegalArgumentException().isThrownBy(() -> ledger.waiveDebt(user, 6, key, "ops", "goodwill"));
         assertThat(tableCounts()).isEqualTo(before);
-    }
-
-    /** A user with no credits left and {@code debt} owed: granted, spent, then the grant was disputed. */
-    private long userOwing(long debt) {
-        long user = newUser();
-        String grant = key("purchase");
-        ledger.grant(user, debt, GrantSource.PURCHASE, grant, null, null);
-        String job = key("job");
-        ledger.reserve(user, debt, job, TTL);
-        ledger.capture(job);
-        ledger.clawback(grant, debt, key("dispute"), "chargeback");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, debt));
-        return user;
     }
 }

@@ -2,8 +2,10 @@ package dev.renderbank.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -12,6 +14,9 @@ class HoldTest extends LedgerTestSupport {
 
     @Autowired
     TransactionTemplate tx;
+
+    @Autowired
+    HoldStore holdStore;
 
     @Test
     void reserveHoldsCreditsAndARepeatReturnsTheSameHold() {
@@ -111,6 +116,17 @@ class HoldTest extends LedgerTestSupport {
         String before = tableCounts();
 
         assertThat(ledger.reserve(user, 1, key("job"), TTL)).isEqualTo(new ReserveResult.InsufficientCredits(1, 0, 0));
+        assertThat(tableCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void reserveInsideACallersTransactionForAUserWithoutAccountIsRefusedToo() {
+        long user = newUser();
+        String before = tableCounts();
+
+        tx.executeWithoutResult(status -> assertThat(ledger.reserve(user, 1, key("job"), TTL))
+                .isEqualTo(new ReserveResult.InsufficientCredits(1, 0, 0)));
+
         assertThat(tableCounts()).isEqualTo(before);
     }
 
@@ -276,5 +292,94 @@ class HoldTest extends LedgerTestSupport {
         assertThat(after.heldCredits() - before.heldCredits()).isEqualTo(30);
         assertThat(after.expiredButOpen() - before.expiredButOpen()).isGreaterThanOrEqualTo(1);
         ledger.expireDue(clock.instant());
+    }
+
+    @Test
+    void debtRefusesAReserveInsideACallersTransactionAsItDoesAlone() {
+        // generation reserves inside its own transaction: this is the product's real path
+        long user = userOwingWithCreditsAvailable(100);
+        String key = key("job");
+        String before = tableCounts();
+
+        tx.executeWithoutResult(status -> assertThat(ledger.reserve(user, 10, key, TTL))
+                .isEqualTo(new ReserveResult.InsufficientCredits(10, 100, 100)));
+
+        assertThat(tableCounts()).isEqualTo(before);
+        assertThat(ledger.hold(key)).isEmpty();
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 100));
+    }
+
+    @Test
+    void aHoldIsNotExpiredBeforeItsDeadlineButIsAtIt() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, TTL);
+        Instant deadline = ledger.hold(key).orElseThrow().expiresAt();
+
+        SettleResult early = holdStore.settle(key, HoldStore.Settlement.EXPIRE, "swept", deadline.minusMillis(1));
+
+        assertThat(early)
+                .isInstanceOfSatisfying(
+                        SettleResult.Refused.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.OPEN));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 30, 0));
+        assertThat(entries(key, "EXPIRE")).isZero();
+
+        assertThat(holdStore.settle(key, HoldStore.Settlement.EXPIRE, "swept", deadline))
+                .isInstanceOfSatisfying(
+                        SettleResult.Settled.class,
+                        s -> assertThat(s.hold().state()).isEqualTo(HoldState.EXPIRED));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void aHoldCannotBeCapturedAtItsDeadline() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, TTL);
+        Instant deadline = ledger.hold(key).orElseThrow().expiresAt();
+
+        assertThat(holdStore.settle(key, HoldStore.Settlement.CAPTURE, null, deadline.minusMillis(1)))
+                .isInstanceOf(SettleResult.Settled.class);
+        String late = key("job");
+        ledger.reserve(user, 30, late, TTL);
+        Instant lateDeadline = ledger.hold(late).orElseThrow().expiresAt();
+        assertThat(holdStore.settle(late, HoldStore.Settlement.CAPTURE, null, lateDeadline))
+                .isInstanceOfSatisfying(
+                        SettleResult.Refused.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.EXPIRED));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(70, 0, 0));
+    }
+
+    @Test
+    void aHoldWhoseAccountDidNotMoveIsNeitherCapturedNorReleasedNorExpired() {
+        long user = fundedUser(100);
+        String key = key("job");
+        ledger.reserve(user, 30, key, Duration.ofMinutes(1));
+        // a broken database: the account row is gone while its hold is open
+        Balance saved = ledger.balance(user);
+        jdbc.sql("delete from credit_account where user_id = :user")
+                .param("user", user)
+                .update();
+        try {
+            assertThatThrownBy(() -> ledger.capture(key)).hasMessageContaining(key);
+            assertThatThrownBy(() -> ledger.release(key, "provider failed")).hasMessageContaining(key);
+            assertThatThrownBy(() -> tx.executeWithoutResult(status -> ledger.capture(key)))
+                    .hasMessageContaining(key);
+            clock.advance(Duration.ofMinutes(2));
+            assertThatThrownBy(() -> ledger.expireDue(clock.instant())).hasMessageContaining(key);
+
+            assertThat(ledger.hold(key)).get().extracting(Hold::state).isEqualTo(HoldState.OPEN);
+            assertThat(entries(key, "CAPTURE") + entries(key, "RELEASE") + entries(key, "EXPIRE"))
+                    .isZero();
+        } finally {
+            jdbc.sql("insert into credit_account (user_id, balance, held, debt) values (:user, :b, :h, :d)")
+                    .param("user", user)
+                    .param("b", saved.balance())
+                    .param("h", saved.held())
+                    .param("d", saved.debt())
+                    .update();
+        }
+        ledger.release(key, "cleanup");
     }
 }

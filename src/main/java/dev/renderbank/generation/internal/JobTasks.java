@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Durable background work on db-scheduler (cluster-safe on PostgreSQL): one task instance per
  * job drives it to a terminal state, surviving restarts; a recurring sweeper enforces deadlines
- * and hold expiry even for jobs whose task was lost.
+ * even for jobs whose task was lost (overdue holds are the ledger's own task).
  */
 @Configuration(proxyBeanMethods = false)
 class JobTasks {

@@ -1,6 +1,6 @@
 package dev.renderbank.generation.internal;
 
-import static dev.renderbank.platform.RowCount.expectOne;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.platform.SqlTime;

@@ -1,6 +1,5 @@
 package dev.renderbank.generation.internal;
 
-import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Fails jobs past their deadline (releasing their credits), even jobs whose task was lost, and
- * forgets Idempotency-Keys older than their window; expires overdue holds.
+ * forgets Idempotency-Keys older than their window. Overdue holds are the ledger's own sweep.
  */
 @Component
 public class Sweeper {
@@ -20,12 +19,10 @@ public class Sweeper {
     private final JobStore jobs;
     private final IdempotencyStore keys;
     private final JobFinisher finisher;
-    private final Ledger ledger;
     private final Clock clock;
 
-    Sweeper(JobStore jobs, IdempotencyStore keys, JobFinisher finisher, Ledger ledger, Clock clock) {
+    Sweeper(JobStore jobs, IdempotencyStore keys, JobFinisher finisher, Clock clock) {
         this.jobs = jobs;
-        this.ledger = ledger;
         this.keys = keys;
         this.finisher = finisher;
         this.clock = clock;
@@ -44,10 +41,9 @@ public class Sweeper {
                 }
             }
         } while (due.size() == 100);
-        int expired = ledger.expireDue(now);
         keys.forgetExpired(now);
-        if (failed > 0 || expired > 0) {
-            log.info("sweeper: {} jobs past deadline failed, {} holds expired", failed, expired);
+        if (failed > 0) {
+            log.info("sweeper: {} jobs past deadline failed", failed);
         }
         return failed;
     }

@@ -1,0 +1,26 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.PaymentsProperties;
+import dev.renderbank.billing.Product;
+
+/** A payment provider's hosted checkout and subscription API. Calls are remote: never inside a transaction. */
+public interface CheckoutGateway {
+
+    record Request(String checkoutId, long userId, String email, Product product, String successUrl) {}
+
+    record Session(String url, String providerRef) {}
+
+    /** The provider could not be reached or refused the call; nothing was bought. */
+    class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    PaymentsProperties.Provider mode();
+
+    Session create(Request request);
+
+    /** Cancels at the end of the paid period. */
+    void cancel(String subscriptionId);
+}

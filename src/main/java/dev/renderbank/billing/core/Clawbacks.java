@@ -1,0 +1,49 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.ledger.ClawbackResult;
+import dev.renderbank.ledger.Ledger;
+import org.springframework.stereotype.Component;
+
+/** Takes back what a purchase granted beyond what it is still entitled to (refunds, disputes). */
+@Component
+class Clawbacks {
+
+    private final PurchaseStore store;
+    private final Ledger ledger;
+
+    Clawbacks(PurchaseStore store, Ledger ledger) {
+        this.store = store;
+        this.ledger = ledger;
+    }
+
+    /**
+     * Claws back whatever the locked purchase {@code p} granted beyond its entitlement, latest grants
+     * first. The ledger caps each grant at what it granted, and turns what the balance cannot cover
+     * into debt. Returns the credits clawed back now.
+     */
+    long rebalance(Purchase p, String keyPrefix, String reason) {
+        long excess = p.kept() - p.entitlement();
+        long applied = 0;
+        for (String grantKey : store.grantKeys(p.id())) {
+            if (excess - applied <= 0) {
+                break;
+            }
+            ClawbackResult r = ledger.clawback(grantKey, excess - applied, keyPrefix + ":" + grantKey, reason);
+            if (r instanceof ClawbackResult.ClawedBack cb) {
+                applied += cb.applied();
+            } else if (r instanceof ClawbackResult.GrantNotFound) {
+                // Each purchase grant is recorded in the transaction of its ledger grant: one missing is a bug.
+                throw new IllegalStateException(
+                        "purchase " + p.id() + " names grant " + grantKey + " the ledger lacks");
+            } else {
+                throw new IllegalStateException("unexpected clawback result " + r);
+            }
+        }
+        if (applied > 0) {
+            store.addClawed(p.id(), applied);
+        }
+        return applied;
+    }
+}

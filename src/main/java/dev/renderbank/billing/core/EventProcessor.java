@@ -1,0 +1,117 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.platform.OperatorAlerts;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Processes a stored event exactly once: the row is locked ({@code SKIP LOCKED}, so concurrent
+ * deliveries and sweeps do not wait for each other), the handler's grants and the "processed"
+ * mark commit together or not at all. A failure is recorded on the row with its next attempt time.
+ */
+@Component
+class EventProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
+
+    private final PaymentEventStore store;
+    private final Map<String, EventHandler> handlers;
+    private final TransactionTemplate tx;
+    private final OperatorAlerts alerts;
+    private final Clock clock;
+
+    EventProcessor(
+            PaymentEventStore store,
+            List<EventHandler> handlers,
+            TransactionTemplate tx,
+            OperatorAlerts alerts,
+            Clock clock) {
+        this.store = store;
+        this.handlers = handlers.stream().collect(Collectors.toMap(EventHandler::provider, Function.identity()));
+        this.tx = tx;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /** What one attempt at a stored event came to. */
+    sealed interface Attempt {
+
+        /** The handler ran; an {@link Outcome.Unprocessable} (or a failure) is recorded for a retry. */
+        record Ran(Outcome outcome) implements Attempt {}
+
+        /** Nothing done: the event is finished already, or another transaction is processing it now. */
+        record Skipped() implements Attempt {}
+    }
+
+    /** Processes the event if it is unfinished and no other transaction has it. */
+    Attempt process(long eventId) {
+        Attempt attempt;
+        try {
+            attempt = tx.execute(status -> {
+                var event = store.lockUnfinished(eventId);
+                if (event.isEmpty()) {
+                    return new Attempt.Skipped();
+                }
+                Outcome o = handler(event.get().provider()).handle(event.get());
+                if (o instanceof Outcome.Processed p) {
+                    store.finish(eventId, "PROCESSED", p.note(), clock.instant());
+                } else if (o instanceof Outcome.Ignored i) {
+                    store.finish(eventId, "IGNORED", i.reason(), clock.instant());
+                } else if (o instanceof Outcome.Unprocessable) {
+                    status.setRollbackOnly(); // nothing of a half-applied event may stay
+                } else {
+                    throw new IllegalStateException("unexpected outcome " + o + " of payment event " + eventId);
+                }
+                return new Attempt.Ran(o);
+            });
+        } catch (RuntimeException ex) {
+            log.error("Processing payment event {} failed; it stays stored and will be retried", eventId, ex);
+            attempt =
+                    new Attempt.Ran(new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage()));
+        }
+        if (attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Unprocessable u) {
+            recordFailure(eventId, u.error());
+        }
+        return attempt;
+    }
+
+    private EventHandler handler(String provider) {
+        EventHandler handler = handlers.get(provider);
+        if (handler == null) {
+            throw new IllegalStateException("no handler for payment provider " + provider);
+        }
+        return handler;
+    }
+
+    private void recordFailure(long eventId, String error) {
+        OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant()));
+        if (failed.isEmpty()) {
+            log.info("Payment event {} was finished by another node meanwhile", eventId);
+            return;
+        }
+        int attempts = failed.getAsInt();
+        log.warn("Payment event {} could not be processed (attempt {}): {}", eventId, attempts, error);
+        if (attempts == 1 || attempts == PaymentEventStore.BACKOFF.size()) {
+            alerts.raise(
+                    "billing.webhook.failed",
+                    "Payment webhook " + eventId + " could not be processed (attempt " + attempts + "): " + error
+                            + ". It is kept and retried; see /api/v1/admin/webhooks?status=failed");
+        }
+    }
+
+    /** Retries every event whose next attempt is due; returns how many were looked at. */
+    int processDue() {
+        List<Long> due = store.due(clock.instant(), 100);
+        due.forEach(this::process);
+        return due.size();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.Subscription;
+import dev.renderbank.billing.db.PeriodStore;
+import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
+ * yearly one a month at each month's start, keyed by subscription and month. No month is used up
+ * while the purchase has a dispute open; the dispute's closing grants the months that started.
+ */
+@Component
+class MonthlyGrants {
+
+    private static final DateTimeFormatter MONTH =
+            DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+
+    private final PeriodStore periods;
+    private final PurchaseStore purchases;
+    private final SubscriptionStore subscriptions;
+    private final Ledger ledger;
+    private final Clock clock;
+
+    MonthlyGrants(
+            PeriodStore periods, PurchaseStore purchases, SubscriptionStore subscriptions, Ledger ledger, Clock clock) {
+        this.periods = periods;
+        this.purchases = purchases;
+        this.subscriptions = subscriptions;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /**
+     * Grants the months of one period that have started; returns the credits granted. Locks the
+     * period ({@code SKIP LOCKED}: 0 if another transaction is granting it) and then its purchase.
+     */
+    long grant(long purchaseId, Instant now) {
+        Optional<PeriodStore.Period> locked = periods.lock(purchaseId);
+        if (locked.isEmpty()) {
+            return 0; // not a period, or another node is granting it
+        }
+        PeriodStore.Period period = locked.get();
+        if (purchases.lock(purchaseId).disputed()) {
+            // Looked at again when the dispute closes (which waits for this lock, then grants).
+            periods.advance(purchaseId, period.monthsGranted(), null);
+            return 0;
+        }
+        Subscription sub = subscriptions
+                .find(period.provider(), period.subscriptionId())
+                .orElseThrow(() -> new IllegalStateException(
+                        "period " + purchaseId + " has no subscription " + period.subscriptionId()));
+        long grantedNow = 0;
+        int k = period.monthsGranted();
+        Instant next = null;
+        while (k < period.months()) {
+            Instant monthStart =
+                    period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
+            boolean stopped = sub.endsAt() != null && !monthStart.isBefore(sub.endsAt());
+            if (k > 0 && stopped) {
+                break; // cancelled or ended: no further months
+            }
+            if (k > 0 && (monthStart.isAfter(now) || "paused".equals(sub.status()))) {
+                next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);
+                break;
+            }
+            grantedNow += grantMonth(period, monthStart);
+            k++;
+        }
+        periods.advance(purchaseId, k, next);
+        return grantedNow;
+    }
+
+    /** Periods with a month due (the recurring sweep). */
+    List<Long> due() {
+        return periods.due(clock.instant(), 200);
+    }
+
+    private long grantMonth(PeriodStore.Period period, Instant monthStart) {
+        Purchase p = purchases.lock(period.purchaseId());
+        long amount = Math.min(period.monthlyCredits(), p.entitlement() - p.kept());
+        if (amount <= 0) {
+            return 0;
+        }
+        String key = monthKey(period.subscriptionId(), monthStart);
+        if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
+            // The month was granted already: by this period or an earlier one of the same plan (nothing
+            // more), or by the plan this period replaced, paid as a new period (monthly → yearly in the
+            // customer portal), whose month does not stand in for the new plan's first.
+            Optional<String> holder = purchases.productOfGrant(key);
+            if (holder.isEmpty() || holder.get().equals(p.product())) {
+                return 0;
+            }
+            key = key + ":" + p.product();
+            if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
+                return 0;
+            }
+        }
+        ledger.grant(
+                p.userId(),
+                amount,
+                GrantSource.SUBSCRIPTION,
+                key,
+                p.product(),
+                p.product() + " credits for " + MONTH.format(monthStart));
+        return amount;
+    }
+
+    static String monthKey(String subscriptionId, Instant monthStart) {
+        return "sub:" + subscriptionId + ":" + MONTH.format(monthStart);
+    }
+}

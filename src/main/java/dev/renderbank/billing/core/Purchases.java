@@ -1,0 +1,208 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.billing.db.InvoicePaymentStore;
+import dev.renderbank.billing.db.PeriodStore;
+import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseRefStore;
+import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEvents;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a payment does to credits. Runs inside the event's transaction, so a grant and the
+ * "processed" mark commit together. Every grant key comes from provider ids, never from time of
+ * arrival, so a replay of any event finds the grant already made. Disputes: {@link Disputes};
+ * months of subscription periods: {@link MonthlyGrants}.
+ */
+@Component
+public class Purchases {
+
+    /** A paid charge as the provider reported it; {@code refs} are ids later refunds may name. */
+    public record Charge(
+            String provider, long userId, Product product, long amountMinor, String currency, List<String> refs) {}
+
+    private final PurchaseStore store;
+    private final PurchaseRefStore refs;
+    private final InvoicePaymentStore invoicePayments;
+    private final RefundStore refunds;
+    private final PeriodStore periods;
+    private final SubscriptionStore subscriptions;
+    private final MonthlyGrants months;
+    private final Clawbacks clawbacks;
+    private final Ledger ledger;
+    private final Rewards rewards;
+    private final DurableEvents events;
+    private final Clock clock;
+
+    Purchases(
+            PurchaseStore store,
+            PurchaseRefStore refs,
+            InvoicePaymentStore invoicePayments,
+            RefundStore refunds,
+            PeriodStore periods,
+            SubscriptionStore subscriptions,
+            MonthlyGrants months,
+            Clawbacks clawbacks,
+            Ledger ledger,
+            Rewards rewards,
+            DurableEvents events,
+            Clock clock) {
+        this.store = store;
+        this.refs = refs;
+        this.invoicePayments = invoicePayments;
+        this.refunds = refunds;
+        this.periods = periods;
+        this.subscriptions = subscriptions;
+        this.months = months;
+        this.clawbacks = clawbacks;
+        this.ledger = ledger;
+        this.rewards = rewards;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** A one-time pack: grants its credits under {@code grantKey} (e.g. {@code creem:order:<id>}). */
+    public Outcome pack(Charge c, String grantKey) {
+        Instant now = clock.instant();
+        Optional<Long> id = store.insert(
+                grantKey,
+                c.provider(),
+                c.userId(),
+                c.product().id(),
+                c.product().credits(),
+                c.amountMinor(),
+                c.currency(),
+                now);
+        if (id.isEmpty()) {
+            return new Outcome.Processed("purchase " + grantKey + " was already granted");
+        }
+        refs.add(c.provider(), id.get(), c.refs());
+        store.addGrant(id.get(), grantKey, c.product().credits(), now);
+        GrantResult g = ledger.grant(
+                c.userId(),
+                c.product().credits(),
+                GrantSource.PURCHASE,
+                grantKey,
+                c.product().id(),
+                "purchase of " + c.product().id());
+        afterFirstPurchase(c.userId(), id.get());
+        publish(new PurchaseCompleted(
+                c.userId(), c.product().id(), c.product().credits(), c.amountMinor(), c.currency(), grantKey));
+        return new Outcome.Processed(
+                "granted " + g.amount() + " credits for " + c.product().id());
+    }
+
+    /**
+     * One paid subscription period: recorded once per (subscription, period start), its first
+     * month granted now and, for yearly plans, one month at each month's start by {@link MonthlyGrants}.
+     */
+    public Outcome period(Charge c, String subscriptionId, Instant periodStart, Instant periodEnd) {
+        Instant now = clock.instant();
+        Product p = c.product();
+        subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
+        subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodEnd);
+        String key = c.provider() + ":period:" + subscriptionId + ":" + periodStart.getEpochSecond();
+        Optional<Long> id = store.insert(
+                key, c.provider(), c.userId(), p.id(), p.credits() * p.months(), c.amountMinor(), c.currency(), now);
+        if (id.isEmpty()) {
+            return new Outcome.Processed("period " + key + " was already recorded");
+        }
+        refs.add(c.provider(), id.get(), c.refs());
+        periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
+        long first = months.grant(id.get(), now);
+        afterFirstPurchase(c.userId(), id.get());
+        boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
+        publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
+        return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
+    }
+
+    /**
+     * The payment ids of a paid invoice (Stripe invoice_payment.paid): added as refs of the
+     * invoice's purchase if it is recorded, and kept for {@link #invoicePayments} if not yet.
+     */
+    public Outcome invoicePaid(String provider, String invoiceId, List<String> paymentRefs) {
+        invoicePayments.lock(provider, invoiceId);
+        invoicePayments.add(provider, invoiceId, paymentRefs);
+        Optional<Purchase> found = lockByRefs(provider, List.of(invoiceId));
+        if (found.isEmpty()) {
+            return new Outcome.Processed(
+                    "payment " + paymentRefs + " of invoice " + invoiceId + " kept for its purchase");
+        }
+        refs.add(provider, found.get().id(), paymentRefs);
+        return new Outcome.Processed("payment " + paymentRefs + " of invoice " + invoiceId + " added to purchase "
+                + found.get().key());
+    }
+
+    /** Payment ids already known for an invoice; takes the invoice's lock until the transaction ends. */
+    public List<String> invoicePayments(String provider, String invoiceId) {
+        invoicePayments.lock(provider, invoiceId);
+        return invoicePayments.refs(provider, invoiceId);
+    }
+
+    /** How a provider states a refund's amount; either is measured against the charge the provider reports. */
+    public sealed interface Refunded {
+
+        /** The charge's total refunded so far, this refund included (Stripe's {@code amount_refunded}). */
+        record SoFar(long totalMinor) implements Refunded {}
+
+        /** This refund's own amount (Creem's {@code refund_amount}). */
+        record ThisRefund(long amountMinor) implements Refunded {}
+    }
+
+    /**
+     * A refund of a charge. Its amount is measured against {@code chargeMinor}, what the provider says
+     * was paid (tax included); null means the purchase's own amount.
+     */
+    public Outcome refund(
+            String provider, String refundId, List<String> chargeRefs, Refunded amount, Long chargeMinor) {
+        Optional<Purchase> found = lockByRefs(provider, chargeRefs);
+        if (found.isEmpty()) {
+            return new Outcome.Unprocessable("refund " + refundId + " names no known purchase " + chargeRefs);
+        }
+        Purchase p = found.get();
+        long refunded;
+        if (amount instanceof Refunded.SoFar soFar) {
+            refunded = Math.max(p.refundedMinor(), p.inOwnAmount(soFar.totalMinor(), chargeMinor));
+        } else if (amount instanceof Refunded.ThisRefund one) {
+            refunded = p.refundedMinor() + p.inOwnAmount(one.amountMinor(), chargeMinor);
+        } else {
+            throw new IllegalStateException("unexpected refund amount " + amount);
+        }
+        refunded = Math.min(refunded, p.amountMinor());
+        if (!refunds.insert(provider, refundId, p.id(), refunded, clock.instant())) {
+            return new Outcome.Processed("refund " + refundId + " was already applied");
+        }
+        store.setRefunded(p.id(), refunded);
+        long taken = clawbacks.rebalance(store.lock(p.id()), provider + ":refund:" + refundId, "refund " + refundId);
+        return new Outcome.Processed("refund " + refundId + ": " + refunded + "/" + p.amountMinor() + " " + p.currency()
+                + " refunded, " + taken + " credits clawed back");
+    }
+
+    /** The purchase named by the first recorded of {@code refs}, locked until the transaction ends. */
+    private Optional<Purchase> lockByRefs(String provider, List<String> refs) {
+        return this.refs.purchaseOf(provider, refs).map(store::lock);
+    }
+
+    private void afterFirstPurchase(long userId, long purchaseId) {
+        if (!store.hasOtherPurchase(userId, purchaseId)) {
+            rewards.rewardReferrer(userId);
+        }
+    }
+
+    /** Stored with the grant, in its transaction: the confirmation email cannot be lost or sent for a rollback. */
+    private void publish(PurchaseCompleted event) {
+        events.publish(event);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.db.PaymentEventStore;
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Stores a verified event (its own committed transaction) and then tries to process it at once. */
+@Component
+public class WebhookIntake {
+
+    public record Receipt(long eventId, String status) {}
+
+    private final PaymentEventStore store;
+    private final EventProcessor processor;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    WebhookIntake(PaymentEventStore store, EventProcessor processor, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.processor = processor;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public Receipt receive(String provider, String eventId, String type, String payload) {
+        long id = tx.execute(s -> store.store(provider, eventId, type, payload, clock.instant()));
+        return new Receipt(id, status(processor.process(id)));
+    }
+
+    /** What the provider is told: the event is stored either way, so it never needs to send it again. */
+    private static String status(EventProcessor.Attempt attempt) {
+        if (attempt instanceof EventProcessor.Attempt.Skipped) {
+            return "duplicate";
+        }
+        if (attempt instanceof EventProcessor.Attempt.Ran ran) {
+            Outcome o = ran.outcome();
+            if (o instanceof Outcome.Unprocessable) {
+                return "stored-for-retry";
+            }
+            if (o instanceof Outcome.Processed || o instanceof Outcome.Ignored) {
+                return "processed";
+            }
+        }
+        throw new IllegalStateException("unexpected processing attempt " + attempt);
+    }
+}

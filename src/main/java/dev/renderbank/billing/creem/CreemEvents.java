@@ -1,0 +1,220 @@
+package dev.renderbank.billing.creem;
+
+import static java.util.Map.entry;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.Disputes;
+import dev.renderbank.billing.core.EventHandler;
+import dev.renderbank.billing.core.EventKind;
+import dev.renderbank.billing.core.Json;
+import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.SubscriptionStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Creem events ({@code {id, eventType, created_at, object}}). A pack is granted on
+ * {@code checkout.completed}, keyed by the order id; a plan on each {@code subscription.paid},
+ * keyed by subscription and period start ({@link CreemSubscriptions}). The product is Creem's
+ * product id mapped through the catalogue, never inferred from the amount.
+ */
+@Component
+public class CreemEvents implements EventHandler {
+
+    private final JsonMapper json;
+    private final ProductCatalog catalog;
+    private final Buyers buyers;
+    private final Purchases purchases;
+    private final CreemSubscriptions subscriptions;
+    private final SubscriptionStore subscriptionStore;
+    private final Disputes disputes;
+    private final CheckoutStore checkouts;
+    private final Clock clock;
+
+    CreemEvents(
+            JsonMapper json,
+            ProductCatalog catalog,
+            Buyers buyers,
+            Purchases purchases,
+            CreemSubscriptions subscriptions,
+            SubscriptionStore subscriptionStore,
+            Disputes disputes,
+            CheckoutStore checkouts,
+            Clock clock) {
+        this.json = json;
+        this.catalog = catalog;
+        this.buyers = buyers;
+        this.purchases = purchases;
+        this.subscriptions = subscriptions;
+        this.subscriptionStore = subscriptionStore;
+        this.disputes = disputes;
+        this.checkouts = checkouts;
+        this.clock = clock;
+    }
+
+    /** Every Creem event type handled, and how; any other type is acknowledged and ignored. */
+    static final Map<String, EventKind<CreemEvents>> KINDS = Map.ofEntries(
+            entry("checkout.completed", CreemEvents::checkoutCompleted),
+            entry("subscription.paid", (self, sub, at) -> self.subscriptions.paid(sub, at)),
+            entry("subscription.active", (self, sub, at) -> self.subscriptions.reportedStatus(sub, at)),
+            entry("subscription.update", (self, sub, at) -> self.subscriptions.reportedStatus(sub, at)),
+            status("trialing"),
+            status("past_due"),
+            status("unpaid"),
+            status("expired"),
+            status("paused"),
+            status("scheduled_cancel"),
+            status("canceled"),
+            entry("refund.created", CreemEvents::refund),
+            entry("dispute.created", CreemEvents::disputeCreated));
+
+    /** {@code subscription.<status>}: the status is the event type's own word. */
+    private static Map.Entry<String, EventKind<CreemEvents>> status(String status) {
+        return entry("subscription." + status, (self, sub, at) -> self.subscriptions.status(sub, status, at));
+    }
+
+    @Override
+    public String provider() {
+        return "creem";
+    }
+
+    @Override
+    public Outcome handle(PaymentEventStore.Stored event) {
+        JsonNode root;
+        try {
+            root = json.readTree(event.payload());
+        } catch (JacksonException e) {
+            return new Outcome.Unprocessable("payload is not JSON");
+        }
+        EventKind<CreemEvents> kind = KINDS.get(event.type());
+        if (kind == null) {
+            return new Outcome.Ignored("event type " + event.type() + " is not used");
+        }
+        Long createdMs = Json.number(root, "created_at");
+        Instant at = createdMs != null ? Instant.ofEpochMilli(createdMs) : clock.instant();
+        return kind.handle(this, root.path("object"), at);
+    }
+
+    private Outcome checkoutCompleted(JsonNode obj, Instant at) {
+        String orderStatus = Json.text(obj, "order", "status");
+        if (orderStatus != null && !"paid".equals(orderStatus)) {
+            return new Outcome.Ignored("order is " + orderStatus + ", not paid");
+        }
+        Optional<Product> product = product(catalog, obj);
+        if (product.isEmpty()) {
+            return new Outcome.Unprocessable("unknown product " + creemProductId(obj));
+        }
+        Product p = product.get();
+        String claimed = Json.text(obj, "metadata", "product");
+        if (claimed != null && !claimed.equals(p.id())) {
+            return new Outcome.Unprocessable("metadata says " + claimed + " but Creem product is " + p.id());
+        }
+        Optional<Long> user =
+                buyers.find(Json.text(obj, "metadata", "userId"), null, Json.text(obj, "customer", "email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user (metadata " + Json.text(obj, "metadata", "userId") + ")");
+        }
+        String requestId = Json.text(obj, "request_id");
+        if (requestId != null) {
+            checkouts.complete(requestId);
+        }
+        if (p.isPlan()) {
+            String subId = Json.id(obj, "subscription");
+            if (subId == null) {
+                return new Outcome.Unprocessable("plan checkout without a subscription");
+            }
+            subscriptionStore.ensure("creem", subId, user.get(), p.id(), "active", at, clock.instant());
+            return new Outcome.Processed("subscription " + subId + " recorded; credits come with subscription.paid");
+        }
+        String orderId = Json.id(obj, "order");
+        if (orderId == null) {
+            return new Outcome.Unprocessable("checkout without an order id");
+        }
+        // What was paid, tax included, when Creem says so (order.amount is before tax).
+        Long amount = Optional.ofNullable(Json.number(obj, "order", "amount_paid"))
+                .orElse(Json.number(obj, "order", "amount"));
+        String currency = Json.text(obj, "order", "currency");
+        var charge = new Purchases.Charge(
+                "creem",
+                user.get(),
+                p,
+                amount != null ? amount : p.priceMinor(),
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                List.of(orderId, Optional.ofNullable(Json.text(obj, "id")).orElse(""), nz(requestId)));
+        return purchases.pack(charge, "creem:order:" + orderId);
+    }
+
+    /**
+     * A refund: only a succeeded one takes credits back (pending, canceled and failed ones move no
+     * money). {@code refund_amount} includes tax, like the transaction's {@code amount_paid} it is a
+     * part of, so the fraction refunded is measured against that, not the pre-tax order amount.
+     */
+    private Outcome refund(JsonNode refund, Instant at) {
+        String refundId = Json.text(refund, "id");
+        Long amount = Json.number(refund, "refund_amount");
+        if (refundId == null || amount == null || amount <= 0) {
+            return new Outcome.Unprocessable("refund without id or refund_amount");
+        }
+        String status = Json.text(refund, "status");
+        if (!"succeeded".equals(status)) {
+            return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
+        }
+        return purchases.refund(
+                "creem", refundId, refs(refund), new Purchases.Refunded.ThisRefund(amount), paidOf(refund));
+    }
+
+    private Outcome disputeCreated(JsonNode dispute, Instant at) {
+        String disputeId = Json.text(dispute, "id");
+        if (disputeId == null) {
+            return new Outcome.Unprocessable("dispute without id");
+        }
+        return disputes.opened("creem", disputeId, refs(dispute), Json.number(dispute, "amount"), paidOf(dispute));
+    }
+
+    /** What the refunded or disputed charge paid, tax included, when the event says so. */
+    private static Long paidOf(JsonNode obj) {
+        return Optional.ofNullable(Json.number(obj, "transaction", "amount_paid"))
+                .orElse(Json.number(obj, "order", "amount_paid"));
+    }
+
+    /**
+     * Ids by which a refund or dispute may name the purchase, most specific first: a renewal's
+     * refund names its own transaction and possibly the subscription's original order.
+     */
+    private static List<String> refs(JsonNode obj) {
+        List<String> refs = new ArrayList<>();
+        refs.add(nz(Json.id(obj, "transaction")));
+        refs.add(nz(Json.id(obj, "transaction", "order")));
+        refs.add(nz(Json.id(obj, "order")));
+        refs.add(nz(Json.id(obj, "checkout")));
+        return refs;
+    }
+
+    static Optional<Product> product(ProductCatalog catalog, JsonNode obj) {
+        String id = creemProductId(obj);
+        return id == null ? Optional.empty() : catalog.byCreemProductId(id);
+    }
+
+    static String creemProductId(JsonNode obj) {
+        String id = Json.id(obj, "product");
+        return id != null ? id : Json.text(obj, "order", "product");
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.renderbank.billing.creem;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.Subscription;
+import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.Json;
+import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.SubscriptionStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Creem subscription events. A plan is granted on each {@code subscription.paid}, keyed by
+ * subscription and period start. Statuses are Creem's documented ones: {@code expired} is not
+ * terminal (payment retries follow, and a later payment makes the subscription active again; only
+ * {@code canceled} is final), {@code scheduled_cancel} and {@code canceled} stop grants at the end of
+ * the paid period, {@code trialing}, {@code past_due}, {@code unpaid} and {@code paused} are recorded.
+ */
+@Component
+class CreemSubscriptions {
+
+    private final ProductCatalog catalog;
+    private final Buyers buyers;
+    private final Purchases purchases;
+    private final SubscriptionStore subscriptions;
+
+    CreemSubscriptions(ProductCatalog catalog, Buyers buyers, Purchases purchases, SubscriptionStore subscriptions) {
+        this.catalog = catalog;
+        this.buyers = buyers;
+        this.purchases = purchases;
+        this.subscriptions = subscriptions;
+    }
+
+    Outcome paid(JsonNode sub, Instant at) {
+        String subId = Json.text(sub, "id");
+        Optional<Product> product = CreemEvents.product(catalog, sub);
+        if (subId == null) {
+            return new Outcome.Unprocessable("subscription without id");
+        }
+        if (product.isEmpty() || !product.get().isPlan()) {
+            return new Outcome.Unprocessable("unknown plan " + CreemEvents.creemProductId(sub));
+        }
+        Long known =
+                subscriptions.find("creem", subId).map(Subscription::userId).orElse(null);
+        Optional<Long> user =
+                buyers.find(Json.text(sub, "metadata", "userId"), known, Json.text(sub, "customer", "email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user for subscription " + subId);
+        }
+        Instant start = Json.time(sub, "current_period_start_date");
+        Instant end = Json.time(sub, "current_period_end_date");
+        if (start == null || end == null || !end.isAfter(start)) {
+            return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
+        }
+        Product p = product.get();
+        // A payment after expired (a retry that succeeded) makes the subscription active again, and
+        // its months run on: the status goes first, so months granted now already see it.
+        String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
+        subscriptions.ensure("creem", subId, user.get(), p.id(), status, at, at);
+        apply(subId, status, sub, at);
+        // What was paid, tax included, when Creem says so: refunds and disputes are measured in it.
+        Long amount = Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
+                .orElse(Json.number(sub, "last_transaction", "amount"));
+        String currency = Json.text(sub, "last_transaction", "currency");
+        var charge = new Purchases.Charge(
+                "creem",
+                user.get(),
+                p,
+                amount != null ? amount : p.priceMinor(),
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                List.of(
+                        nz(Json.text(sub, "last_transaction_id")),
+                        nz(Json.id(sub, "last_transaction")),
+                        nz(Json.id(sub, "last_transaction", "order"))));
+        return purchases.period(charge, subId, start, end);
+    }
+
+    /** A status event that names no status ({@code subscription.active}, {@code .update}): the object's own. */
+    Outcome reportedStatus(JsonNode sub, Instant at) {
+        return status(sub, Optional.ofNullable(Json.text(sub, "status")).orElse("active"), at);
+    }
+
+    /** A status event: {@code reported} is what the event says the subscription is now. */
+    Outcome status(JsonNode sub, String reported, Instant at) {
+        String subId = Json.text(sub, "id");
+        if (subId == null) {
+            return new Outcome.Unprocessable("subscription without id");
+        }
+        if (subscriptions.find("creem", subId).isEmpty()) {
+            Optional<Product> product = CreemEvents.product(catalog, sub);
+            Optional<Long> user =
+                    buyers.find(Json.text(sub, "metadata", "userId"), null, Json.text(sub, "customer", "email"));
+            if (product.isEmpty() || user.isEmpty()) {
+                return new Outcome.Unprocessable("status of unknown subscription " + subId);
+            }
+            subscriptions.ensure("creem", subId, user.get(), product.get().id(), reported, at, at);
+        }
+        return apply(subId, reported, sub, at)
+                ? new Outcome.Processed("subscription " + subId + " is " + reported)
+                : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
+    }
+
+    /** Records {@code status} as of {@code at}, with the end of grants it implies. */
+    private boolean apply(String subId, String status, JsonNode sub, Instant at) {
+        Instant periodEnd = Json.time(sub, "current_period_end_date");
+        return switch (status) {
+            // Paid-for time is kept: grants stop at the end of the current period.
+            case "canceled" ->
+                subscriptions.applyStatus("creem", subId, status, periodEnd != null ? periodEnd : at, at);
+            case "scheduled_cancel" ->
+                periodEnd != null
+                        ? subscriptions.applyStatus("creem", subId, status, periodEnd, at)
+                        : subscriptions.applyStatusKeepingEnd("creem", subId, status, at);
+            // Running (again): a cancellation that was scheduled is undone.
+            case "active", "trialing" -> subscriptions.applyStatus("creem", subId, status, null, at);
+            // Unpaid for now (expired, past_due, unpaid) or paused: may recover, the end is unchanged.
+            default -> subscriptions.applyStatusKeepingEnd("creem", subId, status, at);
+        };
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

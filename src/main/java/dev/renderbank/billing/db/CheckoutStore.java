@@ -1,0 +1,99 @@
+package dev.renderbank.billing.db;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of {@code billing_checkout}: checkouts started, with the user's Idempotency-Key (kept 24 h). */
+@Repository
+public class CheckoutStore {
+
+    public record Checkout(
+            String id, long userId, String product, String provider, String url, String status, Instant createdAt) {}
+
+    private final JdbcClient jdbc;
+
+    CheckoutStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** False when the user's idempotency key is already taken by a checkout. */
+    public boolean insertPending(String id, long userId, String product, String provider, String idemKey, Instant now) {
+        return jdbc.sql("""
+                                insert into billing_checkout (id, user_id, product, provider, idempotency_key, status,
+                                                              created_at)
+                                values (:id, :user, :product, :provider, :key, 'PENDING', :now)
+                                on conflict do nothing""")
+                        .param("id", id)
+                        .param("user", userId)
+                        .param("product", product)
+                        .param("provider", provider)
+                        .param("key", idemKey)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    public Optional<Checkout> byIdempotencyKey(long userId, String key) {
+        return jdbc.sql("select * from billing_checkout where user_id = :user and idempotency_key = :key")
+                .param("user", userId)
+                .param("key", key)
+                .query(CheckoutStore::map)
+                .optional();
+    }
+
+    /** Frees an idempotency key older than {@code cutoff} (keys are kept 24 h). */
+    public void expireKey(long userId, String key, Instant cutoff) {
+        jdbc.sql("""
+                        update billing_checkout set idempotency_key = null
+                         where user_id = :user and idempotency_key = :key and created_at < :cutoff""")
+                .param("user", userId)
+                .param("key", key)
+                .param("cutoff", ts(cutoff))
+                .update();
+    }
+
+    public void open(String id, String url, String providerRef) {
+        jdbc.sql(
+                        "update billing_checkout set url = :url, provider_ref = :ref, status = 'OPEN' where id = :id and status = 'PENDING'")
+                .param("url", url)
+                .param("ref", providerRef)
+                .param("id", id)
+                .update();
+    }
+
+    /** A refused checkout is not stored: a retry with the same key is evaluated afresh. */
+    public void delete(String id) {
+        jdbc.sql("delete from billing_checkout where id = :id and status = 'PENDING'")
+                .param("id", id)
+                .update();
+    }
+
+    public void complete(String id) {
+        jdbc.sql("update billing_checkout set status = 'COMPLETED' where id = :id")
+                .param("id", id)
+                .update();
+    }
+
+    public Optional<Checkout> find(String id) {
+        return jdbc.sql("select * from billing_checkout where id = :id")
+                .param("id", id)
+                .query(CheckoutStore::map)
+                .optional();
+    }
+
+    private static Checkout map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Checkout(
+                rs.getString("id"),
+                rs.getLong("user_id"),
+                rs.getString("product"),
+                rs.getString("provider"),
+                rs.getString("url"),
+                rs.getString("status"),
+                instant(rs, "created_at"));
+    }
+}

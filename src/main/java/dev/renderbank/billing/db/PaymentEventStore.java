@@ -1,0 +1,172 @@
+package dev.renderbank.billing.db;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.billing.PaymentEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The webhook inbox: unique per (provider, event id), raw payload kept, outcome recorded on the row. */
+@Repository
+public class PaymentEventStore {
+
+    /** Retry delays after the 1st, 2nd, … failure; the last one repeats for ever (never dropped). */
+    public static final List<Duration> BACKOFF = List.of(
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(6));
+
+    /** A received event not processed by then (node died mid-way) is picked up by the sweeper. */
+    static final Duration RECEIVED_GRACE = Duration.ofMinutes(1);
+
+    public record Stored(long id, String provider, String eventId, String type, String payload, int attempts) {}
+
+    private final JdbcClient jdbc;
+
+    PaymentEventStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores the event unless already stored; returns its row id either way. */
+    public long store(String provider, String eventId, String type, String payload, Instant now) {
+        Optional<Long> id = jdbc.sql("""
+                        insert into payment_event (provider, event_id, event_type, payload, status, next_attempt_at,
+                                                   received_at)
+                        values (:provider, :eventId, :type, :payload, 'RECEIVED', :next, :now)
+                        on conflict (provider, event_id) do nothing
+                        returning id""")
+                .param("provider", provider)
+                .param("eventId", eventId)
+                .param("type", type)
+                .param("payload", payload)
+                .param("next", ts(now.plus(RECEIVED_GRACE)))
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional();
+        return id.orElseGet(() -> jdbc.sql("select id from payment_event where provider = :provider and event_id = :id")
+                .param("provider", provider)
+                .param("id", eventId)
+                .query(Long.class)
+                .single());
+    }
+
+    /** Locks an unfinished event for this transaction; empty if finished or another node holds it. */
+    public Optional<Stored> lockUnfinished(long id) {
+        return jdbc.sql("""
+                        select id, provider, event_id, event_type, payload, attempts from payment_event
+                         where id = :id and status in ('RECEIVED', 'FAILED')
+                           for update skip locked""")
+                .param("id", id)
+                .query((rs, n) -> new Stored(
+                        rs.getLong("id"),
+                        rs.getString("provider"),
+                        rs.getString("event_id"),
+                        rs.getString("event_type"),
+                        rs.getString("payload"),
+                        rs.getInt("attempts")))
+                .optional();
+    }
+
+    public void finish(long id, String status, String note, Instant now) {
+        int rows = jdbc.sql("""
+                        update payment_event set status = :status, last_error = :note, processed_at = :now,
+                                                 attempts = attempts + 1, next_attempt_at = null
+                         where id = :id and status in ('RECEIVED', 'FAILED')""")
+                .param("status", status)
+                .param("note", note)
+                .param("now", ts(now))
+                .param("id", id)
+                .update();
+        if (rows != 1) {
+            throw new IllegalStateException("payment event " + id + " was finished concurrently");
+        }
+    }
+
+    /** Records a failed attempt and when to try again; the attempt count, or empty if the event was finished meanwhile. */
+    public OptionalInt fail(long id, String error, Instant now) {
+        Optional<Integer> recorded = jdbc.sql(
+                        "select attempts from payment_event where id = :id and status in ('RECEIVED', 'FAILED')")
+                .param("id", id)
+                .query(Integer.class)
+                .optional();
+        if (recorded.isEmpty()) {
+            return OptionalInt.empty(); // finished meanwhile by another node: nothing to record
+        }
+        int attempts = recorded.get();
+        Duration delay = BACKOFF.get(Math.min(attempts, BACKOFF.size() - 1));
+        jdbc.sql("""
+                        update payment_event set status = 'FAILED', attempts = attempts + 1, last_error = :error,
+                                                 next_attempt_at = :next
+                         where id = :id and status in ('RECEIVED', 'FAILED') and attempts = :attempts""")
+                .param("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+                .param("next", ts(now.plus(delay)))
+                .param("id", id)
+                .param("attempts", attempts)
+                .update();
+        return OptionalInt.of(attempts + 1);
+    }
+
+    public List<Long> due(Instant now, int limit) {
+        return jdbc.sql("""
+                        select id from payment_event where status in ('RECEIVED', 'FAILED') and next_attempt_at <= :now
+                         order by next_attempt_at limit :limit""")
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Makes a failed event due now (operator's "retry"). */
+    public boolean retryNow(long id, Instant now) {
+        return jdbc.sql("update payment_event set next_attempt_at = :now where id = :id and status = 'FAILED'")
+                        .param("now", ts(now))
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    public List<PaymentEvent> list(String status, long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, provider, event_id, event_type, status, attempts, last_error, next_attempt_at,
+                               received_at, processed_at
+                          from payment_event where (:status::text is null or status = :status) and id < :before
+                         order by id desc limit :limit""")
+                .param("status", status)
+                .param("before", beforeId)
+                .param("limit", limit)
+                .query(PaymentEventStore::map)
+                .list();
+    }
+
+    public Optional<String> payload(long id) {
+        return jdbc.sql("select payload from payment_event where id = :id")
+                .param("id", id)
+                .query(String.class)
+                .optional();
+    }
+
+    private static PaymentEvent map(ResultSet rs, int n) throws SQLException {
+        return new PaymentEvent(
+                rs.getLong("id"),
+                rs.getString("provider"),
+                rs.getString("event_id"),
+                rs.getString("event_type"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                instant(rs, "next_attempt_at"),
+                instant(rs, "received_at"),
+                instant(rs, "processed_at"));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.renderbank.billing.db;
+
+import static dev.renderbank.platform.Rows.expectOne;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL of one aggregate: a purchase ({@code billing_purchase}) and the grants it made
+ * ({@code billing_purchase_grant}); its {@code granted} column is the sum of its grants, written in the
+ * same step. The ids that name a purchase: {@link PurchaseRefStore}; its refunds: {@link RefundStore};
+ * disputes: {@link DisputeStore}; subscription periods: {@link PeriodStore}.
+ */
+@Repository
+public class PurchaseStore {
+
+    private static final String PURCHASE_COLUMNS = """
+            p.id, p.purchase_key, p.provider, p.user_id, p.product, p.credits, p.amount_minor, p.currency,
+            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed""";
+
+    private final JdbcClient jdbc;
+
+    PurchaseStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the purchase; empty if its key was recorded before. */
+    public Optional<Long> insert(
+            String key,
+            String provider,
+            long userId,
+            String product,
+            long credits,
+            long amount,
+            String currency,
+            Instant now) {
+        return jdbc.sql("""
+                        insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
+                                                      currency, created_at)
+                        values (:key, :provider, :user, :product, :credits, :amount, :currency, :now)
+                        on conflict (purchase_key) do nothing returning id""")
+                .param("key", key)
+                .param("provider", provider)
+                .param("user", userId)
+                .param("product", product)
+                .param("credits", credits)
+                .param("amount", amount)
+                .param("currency", currency)
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    public Purchase lock(long id) {
+        return jdbc.sql("select " + PURCHASE_COLUMNS + " from billing_purchase p where p.id = :id for update")
+                .param("id", id)
+                .query(PurchaseStore::mapPurchase)
+                .single();
+    }
+
+    /** Records a grant of the purchase; false if that grant key is already taken (nothing to grant). */
+    public boolean addGrant(long purchaseId, String grantKey, long amount, Instant now) {
+        int inserted = jdbc.sql("""
+                        insert into billing_purchase_grant (grant_key, purchase_id, amount, created_at)
+                        values (:key, :id, :amount, :now) on conflict (grant_key) do nothing""")
+                .param("key", grantKey)
+                .param("id", purchaseId)
+                .param("amount", amount)
+                .param("now", ts(now))
+                .update();
+        if (inserted == 1) {
+            expectOne(
+                    jdbc.sql("update billing_purchase set granted = granted + :amount where id = :id")
+                            .param("amount", amount)
+                            .param("id", purchaseId)
+                            .update(),
+                    "purchase grant");
+        }
+        return inserted == 1;
+    }
+
+    /** Grant keys of a purchase, newest first: clawbacks take from the latest grants first. */
+    public List<String> grantKeys(long purchaseId) {
+        return jdbc.sql(
+                        "select grant_key from billing_purchase_grant where purchase_id = :id order by created_at desc, grant_key desc")
+                .param("id", purchaseId)
+                .query(String.class)
+                .list();
+    }
+
+    public void addClawed(long purchaseId, long amount) {
+        expectOne(
+                jdbc.sql(
+                                "update billing_purchase set clawed = clawed + :amount where id = :id and clawed + :amount >= 0")
+                        .param("amount", amount)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase clawback");
+    }
+
+    public void setRefunded(long purchaseId, long refundedMinor) {
+        expectOne(
+                jdbc.sql("update billing_purchase set refunded_minor = :r where id = :id and refunded_minor <= :r")
+                        .param("r", refundedMinor)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase refund");
+    }
+
+    /** Adds (or, negative, removes) a dispute's share of the charge. */
+    public void addDisputed(long purchaseId, long amountMinor) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_purchase set disputed_minor = disputed_minor + :amount
+                                 where id = :id and disputed_minor + :amount >= 0""")
+                        .param("amount", amountMinor)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase dispute");
+    }
+
+    /** Marks the purchase disputed exactly while one of its disputes is open. */
+    public void markOpenDisputes(long purchaseId) {
+        expectOne(jdbc.sql("""
+                                update billing_purchase p
+                                   set disputed = exists (select 1 from billing_dispute d
+                                                           where d.purchase_id = p.id and d.status = 'OPEN')
+                                 where p.id = :id""").param("id", purchaseId).update(), "purchase dispute mark");
+    }
+
+    /** The product of the purchase that holds {@code grantKey}, if any. */
+    public Optional<String> productOfGrant(String grantKey) {
+        return jdbc.sql("""
+                        select p.product from billing_purchase_grant g join billing_purchase p on p.id = g.purchase_id
+                         where g.grant_key = :key""").param("key", grantKey).query(String.class).optional();
+    }
+
+    public boolean hasOtherPurchase(long userId, long purchaseId) {
+        return jdbc.sql("select exists (select 1 from billing_purchase where user_id = :user and id <> :id)")
+                .param("user", userId)
+                .param("id", purchaseId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    private static Purchase mapPurchase(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Purchase(
+                rs.getLong("id"),
+                rs.getString("purchase_key"),
+                rs.getString("provider"),
+                rs.getLong("user_id"),
+                rs.getString("product"),
+                rs.getLong("credits"),
+                rs.getLong("amount_minor"),
+                rs.getString("currency"),
+                rs.getLong("granted"),
+                rs.getLong("clawed"),
+                rs.getLong("refunded_minor"),
+                rs.getLong("disputed_minor"),
+                rs.getBoolean("disputed"));
+    }
+}

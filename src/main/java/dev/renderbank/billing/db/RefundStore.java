@@ -1,0 +1,32 @@
+package dev.renderbank.billing.db;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of {@code billing_refund}: each provider refund applied once, with the purchase's refunded total after it. */
+@Repository
+public class RefundStore {
+
+    private final JdbcClient jdbc;
+
+    RefundStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a refund once; false if this refund was applied before. */
+    public boolean insert(String provider, String refundId, long purchaseId, long cumulative, Instant now) {
+        return jdbc.sql("""
+                                insert into billing_refund (provider, refund_id, purchase_id, cumulative, created_at)
+                                values (:provider, :id, :purchase, :cumulative, :now) on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("id", refundId)
+                        .param("purchase", purchaseId)
+                        .param("cumulative", cumulative)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.renderbank.billing.db;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.billing.Subscription;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Subscriptions as last reported. Status changes carry the event's own time and never overwrite a
+ * newer one, so events that arrive out of order cannot resurrect a cancelled subscription.
+ */
+@Repository
+public class SubscriptionStore {
+
+    private final JdbcClient jdbc;
+
+    SubscriptionStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Creates the subscription if unknown (its status then is {@code status} as of {@code at}). */
+    public void ensure(
+            String provider, String id, long userId, String product, String status, Instant at, Instant now) {
+        jdbc.sql("""
+                        insert into billing_subscription (provider, subscription_id, user_id, product, status,
+                                                          status_at, created_at)
+                        values (:provider, :id, :user, :product, :status, :at, :now)
+                        on conflict (provider, subscription_id) do nothing""")
+                .param("provider", provider)
+                .param("id", id)
+                .param("user", userId)
+                .param("product", product)
+                .param("status", status)
+                .param("at", ts(at))
+                .param("now", ts(now))
+                .update();
+    }
+
+    /** Applies a status reported at {@code at}; false when a newer status is already recorded. */
+    public boolean applyStatus(String provider, String id, String status, Instant endsAt, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at
+                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                        .param("status", status)
+                        .param("endsAt", ts(endsAt))
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Applies a status reported at {@code at} that says nothing about when grants stop (expired,
+     * past due, unpaid, paused): the recorded end stays. False when a newer status is recorded.
+     */
+    public boolean applyStatusKeepingEnd(String provider, String id, String status, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription set status = :status, status_at = :at
+                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                        .param("status", status)
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /** A paid period moves the subscription's plan and paid-through date forward (never back). */
+    public void recordPaidPeriod(String provider, String id, String product, Instant periodEnd) {
+        jdbc.sql("""
+                        update billing_subscription set product = :product, period_end = :end
+                         where provider = :provider and subscription_id = :id
+                           and (period_end is null or period_end <= :end)""")
+                .param("product", product)
+                .param("end", ts(periodEnd))
+                .param("provider", provider)
+                .param("id", id)
+                .update();
+    }
+
+    public Optional<Subscription> find(String provider, String id) {
+        return jdbc.sql("select * from billing_subscription where provider = :provider and subscription_id = :id")
+                .param("provider", provider)
+                .param("id", id)
+                .query(SubscriptionStore::map)
+                .optional();
+    }
+
+    public Optional<Subscription> findForUser(long userId, String id) {
+        return jdbc.sql("select * from billing_subscription where user_id = :user and subscription_id = :id")
+                .param("user", userId)
+                .param("id", id)
+                .query(SubscriptionStore::map)
+                .optional();
+    }
+
+    public List<Subscription> forUser(long userId) {
+        return jdbc.sql("select * from billing_subscription where user_id = :user order by created_at desc")
+                .param("user", userId)
+                .query(SubscriptionStore::map)
+                .list();
+    }
+
+    private static Subscription map(ResultSet rs, int n) throws SQLException {
+        return new Subscription(
+                rs.getString("provider"),
+                rs.getString("subscription_id"),
+                rs.getLong("user_id"),
+                rs.getString("product"),
+                rs.getString("status"),
+                instant(rs, "period_end"),
+                instant(rs, "ends_at"));
+    }
+}

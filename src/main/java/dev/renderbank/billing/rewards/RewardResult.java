@@ -1,0 +1,14 @@
+package dev.renderbank.billing.rewards;
+
+/** Outcome of asking for a reward; refusals are values, not errors. */
+public sealed interface RewardResult {
+
+    /** Credits granted; {@code streak} is the check-in streak in days (0 for other rewards). */
+    record Granted(long credits, int streak, String grantKey) implements RewardResult {}
+
+    /** Already given (today, or once per user); nothing new was granted. */
+    record AlreadyGranted(String grantKey) implements RewardResult {}
+
+    /** Not allowed (unknown user, email not verified …). */
+    record Refused(String reason) implements RewardResult {}
+}

@@ -1,0 +1,143 @@
+package dev.renderbank.billing.rewards;
+
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Free credits: sign-up bonus, daily check-in (with a streak bonus), sharing and referrals. Each
+ * is a ledger grant whose key names the user and the day (or the referee), so asking twice never
+ * grants twice. "Day" is the calendar day in the user's own time zone.
+ */
+@Service
+public class Rewards {
+
+    private final Ledger ledger;
+    private final Users users;
+    private final CheckInStore checkIns;
+    private final ReferralStore referrals;
+    private final RewardsProperties props;
+    private final ProductCatalog catalog;
+    private final Clock clock;
+
+    Rewards(
+            Ledger ledger,
+            Users users,
+            CheckInStore checkIns,
+            ReferralStore referrals,
+            RewardsProperties props,
+            ProductCatalog catalog,
+            Clock clock) {
+        this.ledger = ledger;
+        this.users = users;
+        this.checkIns = checkIns;
+        this.referrals = referrals;
+        this.props = props;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** The free plan's credits, once per user, and only once the email address is verified. */
+    public RewardResult grantSignupBonus(long userId) {
+        Optional<UserAccount> user = users.byId(userId);
+        if (user.isEmpty()) {
+            return new RewardResult.Refused("unknown user");
+        }
+        if (!user.get().emailVerified()) {
+            return new RewardResult.Refused("the email address is not verified yet");
+        }
+        return granted(
+                ledger.grant(
+                        userId, catalog.signupBonus(), GrantSource.SIGNUP, "signup:" + userId, null, "sign-up bonus"),
+                "signup:" + userId,
+                0);
+    }
+
+    /** Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day. */
+    @Transactional
+    public RewardResult checkIn(long userId) {
+        Optional<LocalDate> today = today(userId);
+        if (today.isEmpty()) {
+            return new RewardResult.Refused("unknown user");
+        }
+        String key = "reward:check-in:" + userId + ":" + today.get();
+        Optional<Integer> streak = checkIns.checkIn(userId, today.get());
+        if (streak.isEmpty()) {
+            return new RewardResult.AlreadyGranted(key);
+        }
+        long amount = streak.get() % props.streakDays() == 0 ? props.checkInStreak() : props.checkIn();
+        return granted(
+                ledger.grant(userId, amount, GrantSource.REWARD, key, null, "daily check-in, day " + streak.get()),
+                key,
+                streak.get());
+    }
+
+    /** Sharing: 2 credits at most once a day. */
+    public RewardResult share(long userId) {
+        Optional<LocalDate> today = today(userId);
+        if (today.isEmpty()) {
+            return new RewardResult.Refused("unknown user");
+        }
+        String key = "reward:share:" + userId + ":" + today.get();
+        return granted(ledger.grant(userId, props.share(), GrantSource.REWARD, key, null, "shared"), key, 0);
+    }
+
+    /**
+     * Records that {@code refereeId} signed up through {@code referrerId}'s link. The referrer is
+     * rewarded at the referee's first purchase. False if the referee already has a referrer.
+     */
+    public boolean recordReferral(long refereeId, long referrerId) {
+        if (refereeId == referrerId) {
+            throw new IllegalArgumentException("a user cannot refer themselves");
+        }
+        if (users.byId(referrerId).isEmpty() || users.byId(refereeId).isEmpty()) {
+            throw new IllegalArgumentException("unknown user");
+        }
+        return referrals.record(refereeId, referrerId, clock.instant());
+    }
+
+    public Optional<Long> referrerOf(long refereeId) {
+        return referrals.referrerOf(refereeId);
+    }
+
+    /** Called in the transaction of the referee's first purchase: the referrer's reward, once per referee. */
+    public void rewardReferrer(long refereeId) {
+        referrals
+                .claim(refereeId, clock.instant())
+                .ifPresent(referrer -> ledger.grant(
+                        referrer,
+                        props.referral(),
+                        GrantSource.REWARD,
+                        "reward:referral:" + refereeId,
+                        "user:" + refereeId,
+                        "referral reward"));
+    }
+
+    private Optional<LocalDate> today(long userId) {
+        return users.byId(userId)
+                .map(u -> clock.instant().atZone(zone(u.timeZone())).toLocalDate());
+    }
+
+    private static ZoneId zone(String timeZone) {
+        try {
+            return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC; // an unknown zone must not cost the user their reward
+        }
+    }
+
+    private static RewardResult granted(GrantResult g, String key, int streak) {
+        return g.repeated() ? new RewardResult.AlreadyGranted(key) : new RewardResult.Granted(g.amount(), streak, key);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.renderbank.billing.stripe;
+
+import static java.util.Map.entry;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.Disputes;
+import dev.renderbank.billing.core.EventHandler;
+import dev.renderbank.billing.core.EventKind;
+import dev.renderbank.billing.core.Json;
+import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.SubscriptionStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stripe events, read from the raw JSON (older and newer API versions: invoice subscription and
+ * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
+ * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
+ * period start ({@link StripeInvoices}).
+ */
+@Component
+class StripeEvents implements EventHandler {
+
+    private final JsonMapper json;
+    private final ProductCatalog catalog;
+    private final Buyers buyers;
+    private final Purchases purchases;
+    private final StripeInvoices invoices;
+    private final Disputes disputes;
+    private final SubscriptionStore subscriptionStore;
+    private final StripeSubscriptions subscriptions;
+    private final CheckoutStore checkouts;
+    private final Clock clock;
+
+    StripeEvents(
+            JsonMapper json,
+            ProductCatalog catalog,
+            Buyers buyers,
+            Purchases purchases,
+            StripeInvoices invoices,
+            Disputes disputes,
+            SubscriptionStore subscriptionStore,
+            StripeSubscriptions subscriptions,
+            CheckoutStore checkouts,
+            Clock clock) {
+        this.json = json;
+        this.catalog = catalog;
+        this.buyers = buyers;
+        this.purchases = purchases;
+        this.invoices = invoices;
+        this.disputes = disputes;
+        this.subscriptionStore = subscriptionStore;
+        this.subscriptions = subscriptions;
+        this.checkouts = checkouts;
+        this.clock = clock;
+    }
+
+    /**
+     * Every Stripe event type handled, and how; any other type is acknowledged and ignored. The
+     * README lists these as the ones to subscribe to.
+     */
+    static final Map<String, EventKind<StripeEvents>> KINDS = Map.ofEntries(
+            entry("checkout.session.completed", StripeEvents::session),
+            entry("checkout.session.async_payment_succeeded", StripeEvents::session),
+            entry("invoice.paid", (self, invoice, at) -> self.invoices.paid(invoice)),
+            entry("invoice_payment.paid", (self, payment, at) -> self.invoices.paymentPaid(payment)),
+            entry("customer.subscription.created", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
+            entry("customer.subscription.updated", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
+            entry("customer.subscription.resumed", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
+            entry("customer.subscription.paused", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
+            entry("customer.subscription.deleted", (self, sub, at) -> self.subscriptions.status(sub, at, true)),
+            entry("charge.refunded", StripeEvents::refund),
+            entry("charge.dispute.created", StripeEvents::disputeCreated),
+            entry("charge.dispute.closed", StripeEvents::disputeClosed));
+
+    /** The event types to subscribe to at Stripe. */
+    static final Set<String> SUBSCRIBED = KINDS.keySet();
+
+    @Override
+    public String provider() {
+        return "stripe";
+    }
+
+    @Override
+    public Outcome handle(PaymentEventStore.Stored event) {
+        JsonNode root;
+        try {
+            root = json.readTree(event.payload());
+        } catch (JacksonException e) {
+            return new Outcome.Unprocessable("payload is not JSON");
+        }
+        EventKind<StripeEvents> kind = KINDS.get(event.type());
+        if (kind == null) {
+            return new Outcome.Ignored("event type " + event.type() + " is not used");
+        }
+        Long created = Json.number(root, "created");
+        Instant at = created != null ? Instant.ofEpochSecond(created) : clock.instant();
+        return kind.handle(this, root.path("data").path("object"), at);
+    }
+
+    private Outcome session(JsonNode s, Instant at) {
+        String sessionId = Json.text(s, "id");
+        String paymentStatus = Json.text(s, "payment_status");
+        String mode = Json.text(s, "mode");
+        if (sessionId == null) {
+            return new Outcome.Unprocessable("checkout session without id");
+        }
+        String productId = Json.text(s, "metadata", "product");
+        Optional<Product> product = catalog.product(productId);
+        if (product.isEmpty()) {
+            return new Outcome.Unprocessable("unknown product " + productId);
+        }
+        Optional<Long> user = buyers.find(
+                Optional.ofNullable(Json.text(s, "metadata", "userId")).orElse(Json.text(s, "client_reference_id")),
+                null,
+                Json.text(s, "customer_details", "email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user (metadata " + Json.text(s, "metadata", "userId") + ")");
+        }
+        Product p = product.get();
+        String checkoutId = Json.text(s, "metadata", "checkoutId");
+        if ("subscription".equals(mode)) {
+            String subId = Json.id(s, "subscription");
+            if (subId == null || !p.isPlan()) {
+                return new Outcome.Unprocessable("subscription session without a subscription or plan");
+            }
+            subscriptionStore.ensure("stripe", subId, user.get(), p.id(), "active", at, clock.instant());
+            if (checkoutId != null) {
+                checkouts.complete(checkoutId);
+            }
+            return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
+        }
+        // no_payment_required: a promotion code paid all of it (amount_total 0); still a purchase.
+        if (!"paid".equals(paymentStatus) && !"no_payment_required".equals(paymentStatus)) {
+            return new Outcome.Ignored("session " + sessionId + " is " + paymentStatus + ", not paid");
+        }
+        if (p.isPlan()) {
+            return new Outcome.Unprocessable("one-time session for plan " + p.id());
+        }
+        if (checkoutId != null) {
+            checkouts.complete(checkoutId);
+        }
+        Long amount = Json.number(s, "amount_total");
+        String currency = Json.text(s, "currency");
+        var charge = new Purchases.Charge(
+                "stripe",
+                user.get(),
+                p,
+                amount != null ? amount : p.priceMinor(),
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                List.of(sessionId, nz(Json.id(s, "payment_intent"))));
+        return purchases.pack(charge, "stripe:checkout:" + sessionId);
+    }
+
+    private Outcome refund(JsonNode charge, Instant at) {
+        String chargeId = Json.text(charge, "id");
+        Long refunded = Json.number(charge, "amount_refunded");
+        if (chargeId == null || refunded == null) {
+            return new Outcome.Unprocessable("charge without id or amount_refunded");
+        }
+        List<String> refs = List.of(chargeId, nz(Json.id(charge, "payment_intent")), nz(Json.id(charge, "invoice")));
+        // amount_refunded is cumulative: the refund id names the charge and how much is refunded in total.
+        return purchases.refund(
+                "stripe",
+                chargeId + ":" + refunded,
+                refs,
+                new Purchases.Refunded.SoFar(refunded),
+                Json.number(charge, "amount"));
+    }
+
+    private Outcome disputeCreated(JsonNode dispute, Instant at) {
+        String disputeId = Json.text(dispute, "id");
+        if (disputeId == null) {
+            return new Outcome.Unprocessable("dispute without id");
+        }
+        return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
+    }
+
+    private Outcome disputeClosed(JsonNode dispute, Instant at) {
+        String disputeId = Json.text(dispute, "id");
+        if (disputeId == null) {
+            return new Outcome.Unprocessable("dispute without id");
+        }
+        // An inquiry closed as warning_closed ended without a chargeback: the merchant kept the money.
+        String closedAs = Json.text(dispute, "status");
+        boolean kept = "won".equals(closedAs) || "warning_closed".equals(closedAs);
+        return disputes.closed("stripe", disputeId, disputeRefs(dispute), kept, Json.number(dispute, "amount"), null);
+    }
+
+    private static List<String> disputeRefs(JsonNode dispute) {
+        return List.of(nz(Json.id(dispute, "charge")), nz(Json.id(dispute, "payment_intent")));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

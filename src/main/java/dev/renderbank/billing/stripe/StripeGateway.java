@@ -1,0 +1,99 @@
+package dev.renderbank.billing.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.SubscriptionUpdateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import dev.renderbank.billing.PaymentsProperties;
+import dev.renderbank.billing.core.CheckoutGateway;
+import dev.renderbank.billing.core.PaymentSecrets;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** Stripe Checkout Sessions through stripe-java; the API base is configurable for tests. */
+@Component
+class StripeGateway implements CheckoutGateway {
+
+    private final PaymentsProperties props;
+    private final PaymentSecrets secrets;
+    private volatile StripeClient client;
+
+    StripeGateway(PaymentsProperties props, PaymentSecrets secrets) {
+        this.props = props;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public PaymentsProperties.Provider mode() {
+        return PaymentsProperties.Provider.STRIPE;
+    }
+
+    @Override
+    public CheckoutGateway.Session create(Request r) {
+        Map<String, String> metadata = Map.of(
+                "userId", Long.toString(r.userId()), "product", r.product().id(), "checkoutId", r.checkoutId());
+        var params = SessionCreateParams.builder()
+                .setSuccessUrl(r.successUrl())
+                .setClientReferenceId(Long.toString(r.userId()))
+                .setCustomerEmail(r.email())
+                .putAllMetadata(metadata)
+                .addLineItem(SessionCreateParams.LineItem.builder()
+                        .setPrice(r.product().stripePriceId())
+                        .setQuantity(1L)
+                        .build());
+        if (r.product().isPlan()) {
+            params.setMode(SessionCreateParams.Mode.SUBSCRIPTION)
+                    .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
+                            .putAllMetadata(metadata)
+                            .build());
+        } else {
+            params.setMode(SessionCreateParams.Mode.PAYMENT)
+                    .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                            .putAllMetadata(metadata)
+                            .build());
+        }
+        try {
+            com.stripe.model.checkout.Session s = client().v1()
+                    .checkout()
+                    .sessions()
+                    .create(
+                            params.build(),
+                            RequestOptions.builder()
+                                    .setIdempotencyKey(r.checkoutId())
+                                    .build());
+            return new CheckoutGateway.Session(s.getUrl(), s.getId());
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe checkout failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cancel(String subscriptionId) {
+        try {
+            client().v1()
+                    .subscriptions()
+                    .update(
+                            subscriptionId,
+                            SubscriptionUpdateParams.builder()
+                                    .setCancelAtPeriodEnd(true)
+                                    .build());
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe cancel failed: " + e.getMessage(), e);
+        }
+    }
+
+    private StripeClient client() {
+        if (client == null) {
+            String key = secrets.stripeApiKey().orElseThrow(() -> new Unavailable("STRIPE_API_KEY is not set", null));
+            client = StripeClient.builder()
+                    .setApiKey(key)
+                    .setApiBase(props.stripe().apiBase())
+                    .setConnectTimeout(5_000)
+                    .setReadTimeout(20_000)
+                    .setMaxNetworkRetries(1)
+                    .build();
+        }
+        return client;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.renderbank.billing.stripe;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.Subscription;
+import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.Json;
+import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.SubscriptionStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Stripe invoices of subscriptions. Each paid period is recorded once, keyed by subscription and
+ * period start: the first ({@code subscription_create}), each renewal ({@code subscription_cycle})
+ * and a plan change that starts a new period ({@code subscription_update} with a period line, e.g.
+ * monthly → yearly in the customer portal). An invoice with proration lines only changes nothing:
+ * the new plan's credits come with its next period.
+ */
+@Component
+class StripeInvoices {
+
+    private final ProductCatalog catalog;
+    private final Buyers buyers;
+    private final Purchases purchases;
+    private final SubscriptionStore subscriptions;
+
+    StripeInvoices(ProductCatalog catalog, Buyers buyers, Purchases purchases, SubscriptionStore subscriptions) {
+        this.catalog = catalog;
+        this.buyers = buyers;
+        this.purchases = purchases;
+        this.subscriptions = subscriptions;
+    }
+
+    Outcome paid(JsonNode inv) {
+        String invoiceId = Json.text(inv, "id");
+        Long paid = Json.number(inv, "amount_paid");
+        if (invoiceId == null || paid == null) {
+            return new Outcome.Unprocessable("invoice without id or amount_paid");
+        }
+        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
+                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+        if (subId == null) {
+            return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
+        }
+        String reason = Json.text(inv, "billing_reason");
+        Optional<JsonNode> periodLine = periodLine(inv);
+        if ("subscription_update".equals(reason)) {
+            if (periodLine.isEmpty()) {
+                return new Outcome.Ignored(
+                        "invoice " + invoiceId + " only prorates a plan change: its credits come with the next period");
+            }
+        } else if (!"subscription_create".equals(reason) && !"subscription_cycle".equals(reason)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " (" + reason + ") is not for a subscription period");
+        }
+        String status = Json.text(inv, "status");
+        if (status != null && !"paid".equals(status)) {
+            return new Outcome.Ignored("invoice " + invoiceId + " is " + status + ", not paid");
+        }
+        JsonNode line = periodLine.orElseGet(() -> firstLine(inv));
+        // amount_paid is 0 also for a period paid from the customer's credit balance, total is 0 for
+        // one paid by a 100 % coupon (subtotal and the line keep the price before discounts); only a
+        // period whose price is 0 (a trial) is free.
+        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
+        long cost = total != null ? total : paid;
+        long price = Math.max(
+                cost,
+                Math.max(
+                        Optional.ofNullable(Json.number(inv, "subtotal")).orElse(0L),
+                        Optional.ofNullable(Json.number(line, "amount")).orElse(0L)));
+        if (price <= 0) {
+            return new Outcome.Ignored("invoice " + invoiceId + " costs nothing (trial)");
+        }
+        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
+        JsonNode meta =
+                newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
+        Optional<Subscription> known = subscriptions.find("stripe", subId);
+        String priceId = Optional.ofNullable(Json.id(line, "price"))
+                .orElse(Json.text(line, "pricing", "price_details", "price"));
+        Optional<Product> product = Optional.ofNullable(priceId)
+                .flatMap(catalog::byStripePriceId)
+                .or(() -> catalog.product(Json.text(meta, "product")))
+                .or(() -> known.flatMap(k -> catalog.product(k.product())));
+        if (product.isEmpty() || !product.get().isPlan()) {
+            return new Outcome.Unprocessable("unknown plan (price " + priceId + ")");
+        }
+        Optional<Long> user = buyers.find(
+                Json.text(meta, "userId"),
+                known.map(Subscription::userId).orElse(null),
+                Json.text(inv, "customer_email"));
+        if (user.isEmpty()) {
+            return new Outcome.Unprocessable("unknown user for subscription " + subId);
+        }
+        Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
+        Instant end = Optional.ofNullable(Json.time(line, "period", "end")).orElse(Json.time(inv, "period_end"));
+        if (start == null || end == null || !end.isAfter(start)) {
+            return new Outcome.Unprocessable("invoice " + invoiceId + " has no valid period");
+        }
+        List<String> refs =
+                new ArrayList<>(List.of(invoiceId, nz(Json.id(inv, "payment_intent")), nz(Json.id(inv, "charge"))));
+        for (JsonNode payment : inv.path("payments").path("data")) {
+            refs.add(nz(Json.id(payment, "payment", "payment_intent")));
+            refs.add(nz(Json.id(payment, "payment", "charge")));
+        }
+        // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
+        refs.addAll(purchases.invoicePayments("stripe", invoiceId));
+        String currency = Json.text(inv, "currency");
+        Product p = product.get();
+        var charge = new Purchases.Charge(
+                "stripe",
+                user.get(),
+                p,
+                paid > 0 ? paid : Math.max(cost, 0), // what a refund of its charge is measured against
+                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
+                refs);
+        return purchases.period(charge, subId, start, end);
+    }
+
+    /**
+     * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
+     * and payment intent a later refund or dispute names.
+     */
+    Outcome paymentPaid(JsonNode payment) {
+        String invoiceId = Json.id(payment, "invoice");
+        if (invoiceId == null) {
+            return new Outcome.Unprocessable("invoice payment without an invoice");
+        }
+        List<String> refs = new ArrayList<>();
+        refs.add(nz(Json.id(payment, "payment", "charge")));
+        refs.add(nz(Json.id(payment, "payment", "payment_intent")));
+        if (refs.stream().allMatch(String::isEmpty)) {
+            return new Outcome.Ignored("payment of invoice " + invoiceId + " names no charge or payment intent");
+        }
+        return purchases.invoicePaid("stripe", invoiceId, refs);
+    }
+
+    /** The line of the subscription's (new) period: a subscription item's line that is not a proration. */
+    private static Optional<JsonNode> periodLine(JsonNode inv) {
+        for (JsonNode line : inv.path("lines").path("data")) {
+            boolean subscriptionItem = "subscription".equals(Json.text(line, "type"))
+                    || line.path("parent").path("subscription_item_details").isObject();
+            if (subscriptionItem && !proration(line)) {
+                return Optional.of(line);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Proration flag of a line: on the line before API 2025-03-31, under its parent's details since. */
+    private static boolean proration(JsonNode line) {
+        return line.path("proration").asBoolean(false)
+                || line.path("parent")
+                        .path("subscription_item_details")
+                        .path("proration")
+                        .asBoolean(false)
+                || line.path("parent")
+                        .path("invoice_item_details")
+                        .path("proration")
+                        .asBoolean(false);
+    }
+
+    private static JsonNode firstLine(JsonNode inv) {
+        JsonNode first = inv.path("lines").path("data").path(0);
+        return first.isMissingNode() ? inv.path("lines") : first;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

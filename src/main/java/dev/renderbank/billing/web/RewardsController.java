@@ -1,0 +1,50 @@
+package dev.renderbank.billing.web;
+
+import dev.renderbank.billing.rewards.RewardResult;
+import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.platform.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class RewardsController {
+
+    private final Rewards rewards;
+
+    RewardsController(Rewards rewards) {
+        this.rewards = rewards;
+    }
+
+    record RewardView(boolean granted, long credits, int streak, String reason) {}
+
+    @PostMapping("/api/v1/rewards/check-in")
+    ResponseEntity<?> checkIn(@AuthenticationPrincipal CurrentUser user) {
+        return view(rewards.checkIn(user.id()), "already checked in today");
+    }
+
+    @PostMapping("/api/v1/rewards/share")
+    ResponseEntity<?> share(@AuthenticationPrincipal CurrentUser user) {
+        return view(rewards.share(user.id()), "already rewarded for sharing today");
+    }
+
+    /** Repeats are 200 with {@code granted:false}: asking twice is not an error, it just grants nothing. */
+    private static ResponseEntity<?> view(RewardResult r, String already) {
+        if (r instanceof RewardResult.Granted g) {
+            return ResponseEntity.ok(new RewardView(true, g.credits(), g.streak(), null));
+        }
+        if (r instanceof RewardResult.AlreadyGranted) {
+            return ResponseEntity.ok(new RewardView(false, 0, 0, already));
+        }
+        if (r instanceof RewardResult.Refused refused) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.of(HttpStatus.FORBIDDEN, "reward-refused", "Reward refused", refused.reason()));
+        }
+        throw new IllegalStateException("unexpected reward result " + r);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.renderbank.ledger;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
+
+/**
+ * For mutation testing only (the {@code pit} Maven profile turns it on). A PIT minion runs many
+ * mutants in one JVM, so one cached Spring context and one database: books that a mutant broke
+ * would fail every later invariant check and count later mutants as killed. Before each Spring
+ * Boot test the money tables are emptied. Off in ordinary runs, where test classes share a
+ * database whose other users (demo accounts, other classes' fixtures) must keep their credits.
+ */
+public class MoneyTablesReset implements BeforeEachCallback {
+
+    static final String SWITCH = "renderbank.test.reset-money-tables";
+
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!Boolean.getBoolean(SWITCH)
+                || !AnnotatedElementUtils.hasAnnotation(context.getRequiredTestClass(), SpringBootTest.class)) {
+            return;
+        }
+        SpringExtension.getApplicationContext(context)
+                .getBean(JdbcClient.class)
+                .sql("truncate credit_account, credit_hold, credit_grant, credit_clawback, debt_waiver, ledger_entry")
+                .update();
+        if (ANNOUNCED.compareAndSet(false, true)) {
+            // shows in the PIT log (minion output), so a run can be checked to have reset its tables
+            System.err.println("MoneyTablesReset: money tables are emptied before each Spring Boot test");
+        }
+    }
+}
