@@ -53,7 +53,7 @@ public class PeriodStore {
     }
 
     /** Whether the subscription has a paid period that started before {@code start} (this one is a renewal). */
-    boolean hasEarlier(String provider, String subscriptionId, Instant start) {
+    public boolean hasEarlier(String provider, String subscriptionId, Instant start) {
         return jdbc.sql("""
                         select exists (select 1 from billing_subscription_period
                                        where provider = :provider and subscription_id = :sub
