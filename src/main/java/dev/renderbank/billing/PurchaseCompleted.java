@@ -10,8 +10,13 @@ import dev.renderbank.platform.DurableEvent;
  * first receipt); false for packs and first periods, and in events stored before it existed.
  */
 public record PurchaseCompleted(
-        long userId, String product, long credits, long amountMinor, String currency, String reference, boolean renewal)
+        long userId, String product, long credits, long amountMinor, String currency, String reference, Boolean renewal)
         implements DurableEvent {
+
+    /** A wrapper so that events stored without the field (before it existed) still read: as false. */
+    public PurchaseCompleted {
+        renewal = Boolean.TRUE.equals(renewal);
+    }
 
     public PurchaseCompleted(
             long userId, String product, long credits, long amountMinor, String currency, String reference) {

@@ -2,6 +2,7 @@ package dev.renderbank.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.PurchaseCompleted;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Without {@code spring.mail.host} (the default) mail stays in the outbox, readable by admins; the
@@ -37,6 +39,9 @@ class NotifyApiTest extends IntegrationTest {
 
     @Autowired
     Users users;
+
+    @Autowired
+    JsonMapper json;
 
     @LocalServerPort
     int port;
@@ -58,6 +63,14 @@ class NotifyApiTest extends IntegrationTest {
         assertThat(m.to()).isEqualTo(u.email());
         assertThat(m.attempts()).isZero();
         assertThat(output.getOut()).contains("/verify-email?token=tok-held-" + u.id());
+    }
+
+    /** Purchase events stored (as task data) by the release before {@code renewal} existed still run. */
+    @Test
+    void aPurchaseEventStoredWithoutRenewalReadsAsAFirstPurchase() {
+        PurchaseCompleted e = json.readValue("""
+                {"userId":7,"product":"pack-200","credits":200,"amountMinor":990,"currency":"USD","reference":"r1"}""", PurchaseCompleted.class);
+        assertThat(e).isEqualTo(new PurchaseCompleted(7, "pack-200", 200, 990, "USD", "r1", false));
     }
 
     @Test
