@@ -32,6 +32,7 @@ class ModularityTest {
                         "generation",
                         "identity",
                         "ledger",
+                        "notify",
                         "ops",
                         "platform",
                         "provider",

@@ -6,10 +6,22 @@ import dev.renderbank.platform.DurableEvent;
  * Published durably in the transaction that granted a purchase (a pack, or a subscription period's first
  * month); the notifications module sends the confirmation email. {@code reference} is the
  * purchase's own key, one per pack order or paid period (a pack's is also its ledger grant key).
+ * {@code renewal}: a subscription period after the subscription's first (a renewal notice, not a
+ * first receipt); false for packs and first periods, and in events stored before it existed.
  */
 public record PurchaseCompleted(
-        long userId, String product, long credits, long amountMinor, String currency, String reference)
+        long userId, String product, long credits, long amountMinor, String currency, String reference, Boolean renewal)
         implements DurableEvent {
+
+    /** A wrapper so that events stored without the field (before it existed) still read: as false. */
+    public PurchaseCompleted {
+        renewal = Boolean.TRUE.equals(renewal);
+    }
+
+    public PurchaseCompleted(
+            long userId, String product, long credits, long amountMinor, String currency, String reference) {
+        this(userId, product, credits, amountMinor, currency, reference, false);
+    }
 
     @Override
     public String key() {

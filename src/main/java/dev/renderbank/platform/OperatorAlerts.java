@@ -8,8 +8,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * The operator channel: every alert is logged at WARN and recorded in {@code operator_alert};
- * the notifications work adds email delivery of the same records.
+ * The operator channel: every alert is logged at WARN and recorded in {@code operator_alert}; the
+ * notify module forwards the records by email ({@link #claimUnsent}). A record, not an event, because
+ * alerts are also raised outside any transaction and by the event machinery itself.
  */
 @Service
 public class OperatorAlerts {
@@ -44,6 +45,31 @@ public class OperatorAlerts {
                         rs.getObject("created_at", java.time.OffsetDateTime.class)
                                 .toInstant()))
                 .list();
+    }
+
+    /**
+     * Marks up to {@code limit} alerts not yet forwarded as forwarded and returns them, oldest first;
+     * run it in the transaction that writes what they become, so a rollback forwards them again. Rows
+     * another transaction is claiming are skipped, not waited for.
+     */
+    public List<Alert> claimUnsent(int limit) {
+        return jdbc
+                .sql("""
+                        update operator_alert set sent_at = :now
+                        where id in (select id from operator_alert where sent_at is null
+                                     order by id limit :limit for update skip locked)
+                        returning id, kind, message, created_at""")
+                .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .param("limit", limit)
+                .query((rs, n) -> new Alert(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getString("message"),
+                        SqlTime.instant(rs, "created_at")))
+                .list()
+                .stream()
+                .sorted(java.util.Comparator.comparingLong(Alert::id))
+                .toList();
     }
 
     public record Alert(long id, String kind, String message, java.time.Instant createdAt) {}

@@ -81,12 +81,12 @@ class GenerationFinishedEventsTest extends StubbedKieTest {
                 .isEqualTo(CallbackOutcome.CHECKED);
     }
 
-    /** The finish events of this job waiting for their handlers. */
+    /** The finish events of this job waiting for this test's listeners (other modules' handlers aside). */
     private List<DurableEvent> published(String jobId) {
         return jdbc.sql("""
                         select task_data from scheduled_tasks
                          where task_name = 'durable-event' and task_instance like :instance""")
-                .param("instance", "%:generation-finished:" + jobId)
+                .param("instance", "test.generation-%:generation-finished:" + jobId)
                 .query((rs, n) -> event(rs.getBytes("task_data")))
                 .list();
     }

@@ -123,7 +123,8 @@ public class Purchases {
         periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
         long first = months.grant(id.get(), now);
         afterFirstPurchase(c.userId(), id.get());
-        publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key));
+        boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
+        publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 

@@ -52,6 +52,19 @@ public class PeriodStore {
                 .update();
     }
 
+    /** Whether the subscription has a paid period that started before {@code start} (this one is a renewal). */
+    public boolean hasEarlier(String provider, String subscriptionId, Instant start) {
+        return jdbc.sql("""
+                        select exists (select 1 from billing_subscription_period
+                                       where provider = :provider and subscription_id = :sub
+                                         and period_start < :start)""")
+                .param("provider", provider)
+                .param("sub", subscriptionId)
+                .param("start", ts(start))
+                .query(Boolean.class)
+                .single();
+    }
+
     /** Locks the period; empty when it is unknown or another transaction is granting it ({@code SKIP LOCKED}). */
     public Optional<Period> lock(long purchaseId) {
         return jdbc.sql("""

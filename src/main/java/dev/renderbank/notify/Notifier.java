@@ -1,0 +1,200 @@
+package dev.renderbank.notify;
+
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.internal.Mailer;
+import dev.renderbank.notify.internal.Money;
+import dev.renderbank.notify.internal.NotificationSettings;
+import dev.renderbank.notify.internal.Outbox;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The notifications facade: one method per email a user gets, the outbox for operators and the
+ * user's notification settings. Each email method queues into the outbox under {@code cause} (the
+ * business occurrence, e.g. {@code purchase:<reference>}); calling it again for the same cause queues
+ * nothing new. Called by this module's durable event handlers after the business commit.
+ */
+@Service
+public class Notifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+
+    private final Mailer mailer;
+    private final Outbox outbox;
+    private final NotificationSettings settings;
+    private final Users users;
+    private final Ledger ledger;
+    private final Clock clock;
+
+    Notifier(Mailer mailer, Outbox outbox, NotificationSettings settings, Users users, Ledger ledger, Clock clock) {
+        this.mailer = mailer;
+        this.outbox = outbox;
+        this.settings = settings;
+        this.users = users;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /** A receipt: a pack, a subscription's first period, or ({@code renewal}) a later period. */
+    public Queued purchase(
+            long userId,
+            String cause,
+            String product,
+            long amountMinor,
+            String currency,
+            long credits,
+            boolean renewal) {
+        return toUser(
+                userId,
+                cause,
+                renewal ? "subscription-renewal" : "purchase",
+                vars(
+                        "product",
+                        product,
+                        "amountPaid",
+                        Money.format(amountMinor, currency),
+                        "credits",
+                        credits,
+                        "balance",
+                        ledger.balance(userId).available()));
+    }
+
+    /**
+     * A finished generation; {@code taskId} links to its page in the app, which never expires (unlike
+     * a presigned storage URL). {@code free}: delivered after its hold expired, so not charged.
+     */
+    public Queued generationReady(long userId, String taskId, String type, String model, boolean free) {
+        if (!settings.generationEmails(userId)) {
+            return Queued.OPTED_OUT;
+        }
+        return toUser(
+                userId,
+                "generation:" + taskId,
+                "generation-ready",
+                vars("type", type, "model", model, "free", free, "link", "/creations/" + encode(taskId)));
+    }
+
+    /** A failed generation: its credits were released; {@code reason} in plain words. */
+    public Queued generationFailed(
+            long userId, String taskId, String type, String model, long creditsReleased, String reason) {
+        if (!settings.generationEmails(userId)) {
+            return Queued.OPTED_OUT;
+        }
+        return toUser(
+                userId,
+                "generation:" + taskId,
+                "generation-failed",
+                vars(
+                        "type",
+                        type,
+                        "model",
+                        model,
+                        "credits",
+                        creditsReleased,
+                        "reason",
+                        reason,
+                        "link",
+                        "/creations/" + encode(taskId)));
+    }
+
+    /** Credits an operator granted as an apology, with the operator's reason. */
+    public Queued compensation(long userId, String cause, long credits, String reason) {
+        return toUser(
+                userId,
+                cause,
+                "compensation",
+                vars(
+                        "credits",
+                        credits,
+                        "reason",
+                        reason,
+                        "balance",
+                        ledger.balance(userId).available()));
+    }
+
+    /** Credits taken back after a refund or a lost dispute. */
+    public Queued clawback(long userId, String cause, long credits, String reason) {
+        var b = ledger.balance(userId);
+        return toUser(
+                userId,
+                cause,
+                "clawback",
+                vars("credits", credits, "reason", reason, "balance", b.available(), "debt", b.debt()));
+    }
+
+    /** The link that verifies the address; also logged when no SMTP server is configured. */
+    public Queued emailVerification(long userId, String cause, String token) {
+        String link = "/verify-email?token=" + encode(token);
+        Queued q = toUser(userId, cause, "verify-email", vars("link", link));
+        if (q == Queued.QUEUED && !mailer.delivering()) {
+            log.info("No SMTP server configured (spring.mail.host): verification link for user {}: {}", userId, link);
+        }
+        return q;
+    }
+
+    public Queued passwordReset(long userId, String cause, String token) {
+        return toUser(userId, cause, "password-reset", vars("link", "/password/reset?token=" + encode(token)));
+    }
+
+    public OutboxPage outbox(Long cursor, int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be between 1 and 200");
+        }
+        var items = outbox.page(cursor, limit + 1);
+        if (items.size() > limit) {
+            var page = items.subList(0, limit);
+            return new OutboxPage(
+                    java.util.List.copyOf(page), page.get(limit - 1).id());
+        }
+        return new OutboxPage(items, null);
+    }
+
+    public Optional<OutboxMessage> message(String cause, long userId) {
+        return outbox.byKey(Mailer.key(cause, "user:" + userId));
+    }
+
+    /** False in outbox-only mode (no {@code spring.mail.host}): messages are kept, not sent. */
+    public boolean delivering() {
+        return mailer.delivering();
+    }
+
+    /** Whether "generation ready/failed" emails go to the user (receipts and security emails always do). */
+    public boolean generationEmails(long userId) {
+        return settings.generationEmails(userId);
+    }
+
+    public void setGenerationEmails(long userId, boolean on) {
+        settings.setGenerationEmails(userId, on, clock.instant());
+    }
+
+    private Queued toUser(long userId, String cause, String template, Map<String, Object> vars) {
+        Optional<UserAccount> user = users.byId(userId);
+        if (user.isEmpty()) {
+            log.warn("no user {}: {} email for {} not queued", userId, template, cause);
+            return Queued.NO_RECIPIENT;
+        }
+        vars.put("email", user.get().email());
+        return mailer.queue(cause, template, user.get().email(), userId, vars);
+    }
+
+    private static Map<String, Object> vars(Object... pairs) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

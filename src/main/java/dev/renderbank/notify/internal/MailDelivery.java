@@ -1,0 +1,89 @@
+package dev.renderbank.notify.internal;
+
+import dev.renderbank.platform.OperatorAlerts;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers due outbox rows, after their commit, at least once. A claim (its own statement, committed
+ * before SMTP is called) counts the attempt and leases the row; the outcome is then recorded against
+ * that attempt: sent, retried after an exponentially growing wait, or {@code FAILED} after {@code
+ * renderbank.mail.max-attempts} (then operators are alerted and the admin outbox shows it).
+ */
+@Component
+public class MailDelivery {
+
+    static final int BATCH = 20;
+    private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
+
+    private final Outbox outbox;
+    private final Smtp smtp;
+    private final MailProperties props;
+    private final OperatorAlerts alerts;
+    private final Clock clock;
+
+    MailDelivery(Outbox outbox, Smtp smtp, MailProperties props, OperatorAlerts alerts, Clock clock) {
+        this.outbox = outbox;
+        this.smtp = smtp;
+        this.props = props;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /** Sends everything due now; returns how many were sent. Nothing happens in outbox-only mode. */
+    public int deliverDue() {
+        if (!smtp.enabled()) {
+            return 0;
+        }
+        int sent = 0;
+        List<Outbox.Claimed> batch;
+        do {
+            Instant now = clock.instant();
+            batch = outbox.claimDue(now, now.plus(props.lease()), BATCH);
+            for (Outbox.Claimed mail : batch) {
+                sent += deliver(mail) ? 1 : 0;
+            }
+        } while (batch.size() == BATCH);
+        return sent;
+    }
+
+    private boolean deliver(Outbox.Claimed mail) {
+        try {
+            smtp.send(mail);
+        } catch (Exception e) {
+            failed(mail, e);
+            return false;
+        }
+        if (!outbox.markSent(mail, clock.instant())) {
+            log.warn("mail {} was sent but its claim had expired; it may be sent once more", mail.id());
+        }
+        return true;
+    }
+
+    private void failed(Outbox.Claimed mail, Exception e) {
+        String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        boolean last = mail.attempt() >= props.maxAttempts();
+        Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
+        outbox.markAttemptFailed(mail, error, next);
+        if (last) {
+            log.error(
+                    "mail {} to {} failed for good after {} attempts: {}", mail.id(), mail.to(), mail.attempt(), error);
+            alerts.raise(
+                    "mail.failed",
+                    "Email " + mail.id() + " (" + mail.subject() + ") could not be delivered after " + mail.attempt()
+                            + " attempts: " + error + ". See /admin/mail.");
+        } else {
+            log.warn(
+                    "mail {} to {} failed (attempt {}), next try at {}: {}",
+                    mail.id(),
+                    mail.to(),
+                    mail.attempt(),
+                    next,
+                    error);
+        }
+    }
+}

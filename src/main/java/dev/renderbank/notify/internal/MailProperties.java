@@ -1,0 +1,44 @@
+package dev.renderbank.notify.internal;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code renderbank.mail.*}: what emails say about the product and how the outbox is delivered.
+ * Whether mail leaves the machine at all is decided by {@code spring.mail.host} (unset: outbox only).
+ *
+ * @param from the sender, e.g. {@code renderbank <no-reply@example.com>}
+ * @param productName the product's name in subjects and bodies
+ * @param maxAttempts deliveries tried before a message is {@code FAILED}
+ * @param firstRetry the wait after the first failed attempt; doubles per attempt
+ * @param maxRetry the longest wait between two attempts
+ * @param sendInterval how often the sender looks for due messages
+ * @param lease how long a message being sent is kept from other senders; a sender that died while
+ *     sending is replaced after it (the one case that may duplicate an email)
+ */
+@Validated
+@ConfigurationProperties("renderbank.mail")
+public record MailProperties(
+        @DefaultValue("renderbank <no-reply@localhost>") @NotBlank
+        String from,
+
+        @DefaultValue("renderbank") @NotBlank String productName,
+        @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("30s") @NotNull Duration firstRetry,
+        @DefaultValue("1h") @NotNull Duration maxRetry,
+        @DefaultValue("5s") @NotNull Duration sendInterval,
+        @DefaultValue("5m") @NotNull Duration lease) {
+
+    /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
+    public Duration backoff(int attempts) {
+        int doublings = Math.min(Math.max(attempts - 1, 0), 30);
+        Duration d = firstRetry.multipliedBy(1L << doublings);
+        return d.compareTo(maxRetry) > 0 || d.isNegative() ? maxRetry : d;
+    }
+}

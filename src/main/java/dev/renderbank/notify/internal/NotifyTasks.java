@@ -1,0 +1,27 @@
+package dev.renderbank.notify.internal;
+
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The sender and the operator alert forwarder, on db-scheduler: one node runs each execution, and
+ * the rows they claim are taken with {@code SKIP LOCKED} besides, so several nodes never double up.
+ */
+@Configuration(proxyBeanMethods = false)
+class NotifyTasks {
+
+    @Bean
+    RecurringTask<Void> notifyMailSenderTask(MailProperties props, MailDelivery delivery) {
+        return Tasks.recurring("notify-mail-sender", Schedules.fixedDelay(props.sendInterval()))
+                .execute((instance, ctx) -> delivery.deliverDue());
+    }
+
+    @Bean
+    RecurringTask<Void> notifyOperatorAlertTask(MailProperties props, AlertMail alerts) {
+        return Tasks.recurring("notify-operator-alerts", Schedules.fixedDelay(props.sendInterval()))
+                .execute((instance, ctx) -> alerts.forward());
+    }
+}

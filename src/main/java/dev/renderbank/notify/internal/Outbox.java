@@ -1,0 +1,144 @@
+package dev.renderbank.notify.internal;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.notify.OutboxMessage;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code mail_outbox} table. Every state change is one conditional statement. */
+@Repository
+public class Outbox {
+
+    /** A message ready to be handed to SMTP, with the attempt number its claim took. */
+    public record Claimed(long id, String key, String to, String subject, String text, String html, int attempt) {}
+
+    private static final String COLUMNS = "id, message_key, template, recipient, subject, status, attempts,"
+            + " last_error, next_attempt_at, created_at, sent_at";
+
+    private final JdbcClient jdbc;
+
+    Outbox(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Writes the message unless its key exists; true when this call wrote it. */
+    public boolean insert(
+            String key, String template, String to, Long userId, Rendered mail, boolean deliver, Instant now) {
+        return jdbc.sql("""
+                        insert into mail_outbox (message_key, template, recipient, user_id, subject, body_text,
+                                    body_html, status, next_attempt_at, created_at)
+                        values (:key, :template, :to, :user, :subject, :text, :html, :status, :now, :now)
+                        on conflict (message_key) do nothing""")
+                        .param("key", key)
+                        .param("template", template)
+                        .param("to", to)
+                        .param("user", userId)
+                        .param("subject", mail.subject())
+                        .param("text", mail.text())
+                        .param("html", mail.html())
+                        .param("status", deliver ? "PENDING" : "HELD")
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Claims due messages for one attempt: counts the attempt and moves the next attempt a lease away,
+     * so a sender that dies mid-send is replaced after the lease. {@code SKIP LOCKED}: several nodes
+     * never claim the same row.
+     */
+    public List<Claimed> claimDue(Instant now, Instant leaseUntil, int limit) {
+        return jdbc.sql("""
+                        update mail_outbox set attempts = attempts + 1, next_attempt_at = :lease
+                        where id in (select id from mail_outbox
+                                     where status = 'PENDING' and next_attempt_at <= :now
+                                     order by next_attempt_at, id limit :limit for update skip locked)
+                        returning id, message_key, recipient, subject, body_text, body_html, attempts""")
+                .param("now", ts(now))
+                .param("lease", ts(leaseUntil))
+                .param("limit", limit)
+                .query((rs, n) -> new Claimed(
+                        rs.getLong("id"),
+                        rs.getString("message_key"),
+                        rs.getString("recipient"),
+                        rs.getString("subject"),
+                        rs.getString("body_text"),
+                        rs.getString("body_html"),
+                        rs.getInt("attempts")))
+                .list();
+    }
+
+    /** Only the claim that is still current may mark (a re-claim after a lease counted another attempt). */
+    public boolean markSent(Claimed c, Instant now) {
+        return jdbc.sql("""
+                        update mail_outbox set status = 'SENT', sent_at = :now, last_error = null
+                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        .param("id", c.id())
+                        .param("attempt", c.attempt())
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** A failed attempt: retried at {@code next}, or {@code FAILED} for good when {@code next} is null. */
+    public boolean markAttemptFailed(Claimed c, String error, Instant next) {
+        return jdbc.sql("""
+                        update mail_outbox
+                        set status = case when cast(:next as timestamptz) is null then 'FAILED' else 'PENDING' end,
+                            next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at),
+                            last_error = :error
+                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        .param("id", c.id())
+                        .param("attempt", c.attempt())
+                        .param("next", ts(next))
+                        .param("error", error.length() > 1000 ? error.substring(0, 1000) : error)
+                        .update()
+                == 1;
+    }
+
+    /** Newest first, ids below {@code before} (null: from the newest). */
+    public List<OutboxMessage> page(Long before, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from mail_outbox where id < :before order by id desc limit :limit")
+                .param("before", before == null ? Long.MAX_VALUE : before)
+                .param("limit", limit)
+                .query(Outbox::map)
+                .list();
+    }
+
+    public Optional<OutboxMessage> byKey(String key) {
+        return jdbc.sql("select " + COLUMNS + " from mail_outbox where message_key = :key")
+                .param("key", key)
+                .query(Outbox::map)
+                .optional();
+    }
+
+    /** The stored bodies of one message: {@code [text, html]}. */
+    public Optional<String[]> bodies(long id) {
+        return jdbc.sql("select body_text, body_html from mail_outbox where id = :id")
+                .param("id", id)
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+                .optional();
+    }
+
+    private static OutboxMessage map(ResultSet rs, int n) throws SQLException {
+        return new OutboxMessage(
+                rs.getLong("id"),
+                rs.getString("message_key"),
+                rs.getString("template"),
+                rs.getString("recipient"),
+                rs.getString("subject"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                instant(rs, "next_attempt_at"),
+                instant(rs, "created_at"),
+                instant(rs, "sent_at"));
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * Notifications: the email outbox, its templates and the SMTP sender ({@link dev.renderbank.notify.Notifier}).
+ *
+ * <p>Why an email can neither be lost nor sent for a change that rolled back: the business transaction
+ * (a purchase's grant, a verification, ...) publishes a {@link dev.renderbank.platform.DurableEvent}, which
+ * stores one db-scheduler task row per handler <em>in that transaction</em>. After the commit a handler
+ * here turns the event into an outbox row, idempotently ({@code insert ... on conflict (message_key) do
+ * nothing}, the key being cause + recipient + channel), so however often the task runs there is one row.
+ * The sender task then delivers rows after commit with retries, exponential backoff and a final {@code
+ * FAILED} after {@code renderbank.mail.max-attempts}. A crash between the SMTP server's acceptance and
+ * the row being marked sent can send one email twice; receivers can dedupe on its stable {@code
+ * Message-ID}, derived from the key. Operator alerts are forwarded from platform's alert records.
+ *
+ * <p>Nothing depends on this module except through events.
+ */
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog"})
+package dev.renderbank.notify;
