@@ -1,5 +1,6 @@
 /**
  * The signed-in user's pages and the public catalogue endpoint; no logic of its own.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"billing", "catalog", "identity", "ledger"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"billing", "catalog", "generation", "identity", "ledger"})
 package dev.renderbank.account;

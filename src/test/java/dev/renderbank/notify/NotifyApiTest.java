@@ -7,17 +7,13 @@ import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.support.Api;
+import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.IntegrationTest;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -112,45 +108,17 @@ class NotifyApiTest extends IntegrationTest {
         assertThat(api.get("/admin/mail", userToken).status()).isEqualTo(302); // pages need a session
 
         UserAccount user = newUser();
-        assertThat(session(user.email()).send(get("/admin/mail")).statusCode()).isEqualTo(403);
+        assertThat(session(user.email()).get("/admin/mail").statusCode()).isEqualTo(403);
         UserAccount admin =
                 users.create("admin" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.ADMIN, true);
-        HttpResponse<String> page = session(admin.email()).send(get("/admin/mail"));
+        HttpResponse<String> page = session(admin.email()).get("/admin/mail");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Mail outbox").contains("Outbox only");
     }
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
-
     /** A browser-like client signed in with the login form. */
-    private Session session(String email) throws Exception {
-        HttpClient client =
-                HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-        Session s = new Session(client);
-        String form = s.send(get("/login")).body();
-        Matcher m = CSRF.matcher(form);
-        assertThat(m.find()).isTrue();
-        String body = "username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
-                + "&password=a-long-password-123&_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
-        HttpResponse<String> login = s.send(HttpRequest.newBuilder(uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-        assertThat(login.headers().firstValue("Location").orElse("")).doesNotContain("error");
-        return s;
-    }
-
-    private record Session(HttpClient client) {
-        HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(uri(path)).GET();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+    private BrowserSession session(String email) throws Exception {
+        return BrowserSession.signIn(port, email, "a-long-password-123");
     }
 
     @Test

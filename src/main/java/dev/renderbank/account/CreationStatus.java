@@ -1,0 +1,33 @@
+package dev.renderbank.account;
+
+import dev.renderbank.catalog.AssetType;
+import dev.renderbank.generation.JobView;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** What a creation's page says about its job, in words a user reads. */
+record CreationStatus(String label, String css, boolean running, String assetUrl, boolean video) {
+
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** Times as the page shows them (UTC; empty when not yet). */
+    static String when(Instant at) {
+        return at == null ? "" : WHEN.format(at);
+    }
+
+    static CreationStatus of(JobView job) {
+        String asset = job.assetId() == null ? null : "/api/v1/assets/" + job.assetId();
+        boolean video = job.type() == AssetType.VIDEO;
+        return switch (job.state()) {
+            case RESERVED -> new CreationStatus("Queued", "muted", true, null, video);
+            case SUBMITTED, RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video);
+            case SUCCEEDED -> new CreationStatus("Ready", "ok", false, asset, video);
+            case FAILED ->
+                job.lateDelivery() && asset != null
+                        ? new CreationStatus("Delivered late, free of charge", "ok", false, asset, video)
+                        : new CreationStatus("Failed", "error", false, null, video);
+        };
+    }
+}

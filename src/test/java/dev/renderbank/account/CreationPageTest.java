@@ -1,0 +1,69 @@
+package dev.renderbank.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.BrowserSession;
+import dev.renderbank.support.IntegrationTest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The page the "your generation is ready" email links to: the result, to its owner only. */
+class CreationPageTest extends IntegrationTest {
+
+    static final String PASSWORD = "a-long-password-123";
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    @LocalServerPort
+    int port;
+
+    private UserAccount userWithCredits() {
+        UserAccount u = users.create("creation-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(u.id(), 100, GrantSource.ADMIN, "creation-page:" + u.id(), null, "test");
+        return u;
+    }
+
+    @Test
+    void theOwnerSeesTheFinishedImageAndOthersGetA404() throws Exception {
+        UserAccount owner = userWithCredits();
+        String token = users.issueToken(owner.id(), "t");
+        Api api = new Api(port);
+        Api.Response accepted = api.post(
+                "/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a lighthouse at dusk\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String taskId = accepted.json().get("taskId").asString();
+        JsonNode done = api.awaitTerminal(taskId, token);
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+
+        HttpResponse<String> page =
+                BrowserSession.signIn(port, owner.email(), PASSWORD).get("/creations/" + taskId);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("nano-banana")
+                .contains("Ready")
+                .contains("5 charged")
+                .contains("src=\"" + done.get("assetUrl").asString() + "\"")
+                .doesNotContain("http-equiv=\"refresh\"");
+
+        UserAccount stranger = userWithCredits();
+        assertThat(BrowserSession.signIn(port, stranger.email(), PASSWORD)
+                        .get("/creations/" + taskId)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(api.get("/creations/" + taskId, null).status()).isEqualTo(302); // sign in first
+    }
+}
