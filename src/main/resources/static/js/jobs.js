@@ -14,7 +14,7 @@
     const result = job.assetUrl ? '<a href="' + esc(job.assetUrl) + '" target="_blank">open</a>'
       : job.error ? '<span class="error" title="' + esc(job.error.code) + '">' + esc(job.error.message) + '</span>'
       : job.status === 'queued' ? '<button class="cancel-job" data-id="' + esc(job.taskId) + '">Cancel</button>' : '';
-    return '<td><code>' + esc(job.taskId.slice(0, 12)) + '…</code></td><td>' + esc(job.model) + '</td>'
+    return '<td><a class="creation" href="/creations/' + encodeURIComponent(job.taskId) + '"><code>' + esc(job.taskId.slice(0, 12)) + '…</code></a></td><td>' + esc(job.model) + '</td>'
       + '<td>' + esc(job.status) + '</td>'
       + '<td><div class="progress" role="progressbar" aria-valuenow="' + job.progress + '"><div style="width:' + job.progress + '%"></div></div></td>'
       + '<td>' + esc(credits) + '</td><td>' + result + '</td>';

@@ -109,6 +109,16 @@ class AccountPageBrowserTest extends IntegrationTest {
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("account-done.png"))
                     .setFullPage(true));
+
+            // the task id opens the creation's own page, the link the "ready" email carries
+            row.locator("a.creation").click();
+            assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/creations/gen_.*"));
+            assertThat(page.locator("h2")).containsText("nano-banana");
+            assertThat(page.locator("strong.ok")).hasText("Ready");
+            assertThat(page.locator("img")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("creation.png"))
+                    .setFullPage(true));
         }
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(45, 0, 0));
     }
