@@ -104,7 +104,7 @@ class AccountPageBrowserTest extends IntegrationTest {
                             "completed",
                             new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
                                     .setTimeout(30_000));
-            assertThat(row.locator("a")).hasText("open");
+            assertThat(row.locator("a[target=_blank]")).hasText("open");
             assertThat(page.locator(".stat .n").first()).hasText("45");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("account-done.png"))
