@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refusals ({@link FetchRefusedException}) are permanent. {@link IOException}s (network trouble,
  * timeouts, 408/429/5xx answers) may succeed on a later try.
+ *
+ * <p>Longer than this code base's usual ~250 lines on purpose: the redirect loop, the address
+ * pinning and the size and type checks are read together to see that no path reaches an address
+ * the policy did not approve; split, that argument would span files.
  */
 final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
 
