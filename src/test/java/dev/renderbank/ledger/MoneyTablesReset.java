@@ -12,7 +12,7 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * For mutation testing only (the {@code pit} Maven profile turns it on). A PIT minion runs many
  * mutants in one JVM, so one cached Spring context and one database: books that a mutant broke
  * would fail every later invariant check and count later mutants as killed. Before each Spring
- * Boot test the money tables are emptied. Off in ordinary runs, where test classes share a
+ * Boot test the money tables (and the generation jobs that hold money) are emptied. Off in ordinary runs, where test classes share a
  * database whose other users (demo accounts, other classes' fixtures) must keep their credits.
  */
 public class MoneyTablesReset implements BeforeEachCallback {
@@ -27,9 +27,14 @@ public class MoneyTablesReset implements BeforeEachCallback {
                 || !AnnotatedElementUtils.hasAnnotation(context.getRequiredTestClass(), SpringBootTest.class)) {
             return;
         }
-        SpringExtension.getApplicationContext(context)
-                .getBean(JdbcClient.class)
-                .sql("truncate credit_account, credit_hold, credit_grant, credit_clawback, debt_waiver, ledger_entry")
+        JdbcClient jdbc = SpringExtension.getApplicationContext(context).getBean(JdbcClient.class);
+        jdbc.sql("truncate credit_account, credit_hold, credit_grant, credit_clawback, debt_waiver, ledger_entry")
+                .update();
+        // Jobs of earlier tests would otherwise outlive their holds: the sweeper would try to fail
+        // them at their deadline, find no hold to release and stop before reaching this test's jobs.
+        jdbc.sql("truncate generation_job, generation_limit, idempotency_record, generation_asset")
+                .update();
+        jdbc.sql("delete from scheduled_tasks where task_name = 'generation-job'")
                 .update();
         if (ANNOUNCED.compareAndSet(false, true)) {
             // shows in the PIT log (minion output), so a run can be checked to have reset its tables
