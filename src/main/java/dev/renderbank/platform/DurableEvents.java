@@ -2,7 +2,7 @@ package dev.renderbank.platform;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
-import java.time.Clock;
+import java.time.Instant;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -18,25 +18,29 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class DurableEvents {
 
+    /**
+     * Handlers run as soon as a node polls: the execution time is compared with the scheduler's own
+     * (system) time, not the application's {@code Clock}, which tests move; a time in the past is
+     * always due, whatever that clock says.
+     */
+    static final Instant DUE_AT_ONCE = Instant.EPOCH;
+
     private final ObjectProvider<SchedulerClient> scheduler;
     private final OneTimeTask<String> task;
     /** Looked up at publish time: handlers depend on facades that publish (no construction cycle). */
     private final ObjectProvider<DurableEventHandler<?>> handlers;
 
     private final JsonMapper json;
-    private final Clock clock;
 
     DurableEvents(
             ObjectProvider<SchedulerClient> scheduler,
             OneTimeTask<String> durableEventTask,
             ObjectProvider<DurableEventHandler<?>> handlers,
-            JsonMapper json,
-            Clock clock) {
+            JsonMapper json) {
         this.scheduler = scheduler;
         this.task = durableEventTask;
         this.handlers = handlers;
         this.json = json;
-        this.clock = clock;
     }
 
     /**
@@ -55,7 +59,7 @@ public class DurableEvents {
                         h.name(), event.getClass().getName(), json.writeValueAsString(event)));
                 scheduler
                         .getObject()
-                        .scheduleIfNotExists(task.instance(h.name() + ":" + event.key(), data), clock.instant());
+                        .scheduleIfNotExists(task.instance(h.name() + ":" + event.key(), data), DUE_AT_ONCE);
                 scheduled++;
             }
         }
