@@ -1,10 +1,7 @@
 package dev.renderbank.account;
 
-import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ledger.Ledger;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 @Controller
@@ -19,12 +16,5 @@ class AccountPages {
     @GetMapping("/login")
     String login() {
         return "login";
-    }
-
-    @GetMapping("/")
-    String home(@AuthenticationPrincipal CurrentUser user, Model model) {
-        model.addAttribute("email", user.email());
-        model.addAttribute("credits", ledger.balance(user.id()));
-        return "home";
     }
 }

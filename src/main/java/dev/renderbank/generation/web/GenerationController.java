@@ -10,6 +10,9 @@ import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +53,22 @@ class GenerationController {
 
     record Accepted(String taskId, String status, long creditsHeld, String statusUrl) {}
 
+    @ApiResponse(
+            responseCode = "202",
+            description = ApiDocsText.ACCEPTED,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(
+            responseCode = "402",
+            description = ApiDocsText.NOT_ENOUGH,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
+    @ApiResponse(
+            responseCode = "429",
+            description = ApiDocsText.TOO_MANY,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
+    @ApiResponse(
+            responseCode = "503",
+            description = ApiDocsText.UNAVAILABLE,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @PostMapping("/generate-image")
     ResponseEntity<?> generateImage(
             @AuthenticationPrincipal CurrentUser user,
@@ -67,6 +86,22 @@ class GenerationController {
         return answer(generations.accept(user.id(), spec, checkKey(key)));
     }
 
+    @ApiResponse(
+            responseCode = "202",
+            description = ApiDocsText.ACCEPTED,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(
+            responseCode = "402",
+            description = ApiDocsText.NOT_ENOUGH,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
+    @ApiResponse(
+            responseCode = "429",
+            description = ApiDocsText.TOO_MANY,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
+    @ApiResponse(
+            responseCode = "503",
+            description = ApiDocsText.UNAVAILABLE,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @PostMapping("/generate-video")
     ResponseEntity<?> generateVideo(
             @AuthenticationPrincipal CurrentUser user,
@@ -84,6 +119,9 @@ class GenerationController {
         return answer(generations.accept(user.id(), spec, checkKey(key)));
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobJson.class)))
     @GetMapping({"/generations/{taskId}", "/video-status/{taskId}"})
     ResponseEntity<?> status(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
         return generations
@@ -92,6 +130,13 @@ class GenerationController {
                 .orElseGet(() -> notFound(taskId));
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Already at the provider (which cannot cancel) or finished",
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @PostMapping("/generations/{taskId}/cancel")
     ResponseEntity<?> cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
         CancelOutcome outcome = generations.cancel(user.id(), taskId);
@@ -113,13 +158,20 @@ class GenerationController {
         throw new IllegalStateException("unexpected cancel outcome " + outcome);
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = ApiDocsText.JobList.class)))
     @GetMapping("/generations")
     Map<String, Object> list(
             @AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String type,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String cursor,
             @RequestParam(defaultValue = "20") int limit) {
-        JobPage page = generations.list(user.id(), status, cursor, limit);
+        JobPage page = generations.list(user.id(), type, status, cursor, limit);
         var items = page.items().stream().map(JobJson::of).toList();
         return page.nextCursor() == null
                 ? Map.of("items", items)
@@ -131,14 +183,15 @@ class GenerationController {
                 .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No generation " + taskId));
     }
 
-    private static String checkKey(String key) {
+    static String checkKey(String key) {
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw new InvalidFieldException("Idempotency-Key", "must be 1 to 200 characters");
         }
         return key;
     }
 
-    private ResponseEntity<?> answer(AcceptOutcome outcome) {
+    /** The HTTP answer to an accept outcome (also a retry's): 202, or the refusal as problem+json. */
+    static ResponseEntity<?> answer(AcceptOutcome outcome) {
         if (outcome instanceof AcceptOutcome.Accepted a) {
             return accepted(a.job());
         }
