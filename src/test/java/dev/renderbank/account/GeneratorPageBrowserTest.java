@@ -12,7 +12,10 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.SelectOption;
 import dev.renderbank.catalog.Catalog;
 import dev.renderbank.catalog.ModelOffer;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
@@ -57,6 +60,9 @@ class GeneratorPageBrowserTest extends IntegrationTest {
 
     @Autowired
     Catalog catalog;
+
+    @Autowired
+    Users identities;
 
     @Autowired
     KieSimulator simulator;
@@ -121,7 +127,10 @@ class GeneratorPageBrowserTest extends IntegrationTest {
 
     @Test
     void theOptionSetsThePriceAndTheJobIsFollowedToItsImage() throws Exception {
-        TestUser user = users.create(100);
+        // a short address keeps the screenshot's header on one line
+        var account = identities.create("maker@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(account.id(), 100, GrantSource.ADMIN, "browser-grant:" + account.id(), null, "test");
+        TestUser user = new TestUser(account.id(), account.email(), null);
         Files.createDirectories(SHOTS);
         try (BrowserContext context = context()) {
             Page page = signIn(context, user);

@@ -57,7 +57,7 @@ class CreationActionsController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
         RetryOutcome outcome = generations.retry(user.id(), taskId, GenerationController.checkKey(key));
         if (outcome instanceof RetryOutcome.Decided d) {
-            return GenerationController.answer(d.outcome());
+            return AcceptAnswers.of(d.outcome());
         }
         if (outcome instanceof RetryOutcome.NotFailed n) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
