@@ -14,5 +14,5 @@
  * <p>Nothing depends on this module except through events.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog"})
+        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog", "storage"})
 package dev.renderbank.notify;
