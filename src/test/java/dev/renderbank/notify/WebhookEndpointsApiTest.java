@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class WebhookEndpointsApiTest extends IntegrationTest {
 
-    static final WireMockServer receiver = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    static final WireMockServer receiver =
+            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Pattern CSRF = Pattern.compile("name=\"_csrf\" content=\"([^\"]+)\"");
 
@@ -106,8 +107,7 @@ class WebhookEndpointsApiTest extends IntegrationTest {
         assertThat(api().get("/api/v1/webhook-endpoints/" + id + "/deliveries", other.token())
                         .status())
                 .isEqualTo(404);
-        assertThat(api().post(
-                                "/api/v1/webhook-endpoints/" + id + "/deliveries/msg_x/resend", other.token(), "")
+        assertThat(api().post("/api/v1/webhook-endpoints/" + id + "/deliveries/msg_x/resend", other.token(), "")
                         .status())
                 .isEqualTo(404);
         assertThat(delete(other.token(), id)).isEqualTo(404);
@@ -164,8 +164,8 @@ class WebhookEndpointsApiTest extends IntegrationTest {
 
     @Test
     void aBrowserSessionNeedsItsCsrfTokenToCreateOrDelete() throws Exception {
-        UserAccount user = users.create(
-                "wh-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        UserAccount user =
+                users.create("wh-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
         BrowserSession s = BrowserSession.signIn(port, user.email(), "a-long-password-123");
         String body = "{\"url\":\"" + url("/session") + "\",\"events\":[\"credits.low\"]}";
         HttpResponse<String> forged = s.send(json("POST", "/api/v1/webhook-endpoints", body));
@@ -174,12 +174,11 @@ class WebhookEndpointsApiTest extends IntegrationTest {
 
         Matcher m = CSRF.matcher(s.get("/account/webhooks").body());
         assertThat(m.find()).isTrue();
-        HttpResponse<String> created = s.send(
-                json("POST", "/api/v1/webhook-endpoints", body).header("X-CSRF-TOKEN", m.group(1)));
+        HttpResponse<String> created =
+                s.send(json("POST", "/api/v1/webhook-endpoints", body).header("X-CSRF-TOKEN", m.group(1)));
         assertThat(created.statusCode()).isEqualTo(201);
         String id = JSON.readTree(created.body()).get("id").asString();
-        assertThat(s.send(json("DELETE", "/api/v1/webhook-endpoints/" + id, ""))
-                        .statusCode())
+        assertThat(s.send(json("DELETE", "/api/v1/webhook-endpoints/" + id, "")).statusCode())
                 .isEqualTo(403);
         assertThat(s.send(json("DELETE", "/api/v1/webhook-endpoints/" + id, "").header("X-CSRF-TOKEN", m.group(1)))
                         .statusCode())
@@ -206,18 +205,20 @@ class WebhookEndpointsApiTest extends IntegrationTest {
         assertThat(status.get("status").asString()).isEqualTo("completed");
 
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> !receiver.findAll(postRequestedFor(urlEqualTo(path))).isEmpty());
+                .until(() ->
+                        !receiver.findAll(postRequestedFor(urlEqualTo(path))).isEmpty());
         LoggedRequest r = receiver.findAll(postRequestedFor(urlEqualTo(path))).get(0);
         JsonNode body = JSON.readTree(r.getBodyAsString());
         assertThat(body.get("type").asString()).isEqualTo("generation.completed");
         JsonNode data = body.get("data");
-        for (String field : List.of(
-                "taskId", "type", "model", "status", "progress", "creditsHeld", "creditsCharged", "assetUrl")) {
+        for (String field :
+                List.of("taskId", "type", "model", "status", "progress", "creditsHeld", "creditsCharged", "assetUrl")) {
             assertThat(data.get(field)).as(field).isEqualTo(status.get(field));
         }
         assertThat(Duration.between(
                                 java.time.Instant.parse(data.get("completedAt").asString()),
-                                java.time.Instant.parse(status.get("completedAt").asString()))
+                                java.time.Instant.parse(
+                                        status.get("completedAt").asString()))
                         .abs())
                 .isLessThan(Duration.ofMillis(1));
     }
@@ -226,7 +227,8 @@ class WebhookEndpointsApiTest extends IntegrationTest {
         try {
             return java.net.http.HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/webhook-endpoints/" + id))
+                            HttpRequest.newBuilder(
+                                            URI.create("http://localhost:" + port + "/api/v1/webhook-endpoints/" + id))
                                     .header("Authorization", "Bearer " + token)
                                     .DELETE()
                                     .build(),
