@@ -132,6 +132,16 @@ class CreditsPagesBrowserTest extends IntegrationTest {
             page.reload();
             assertThat(page.locator("#streak")).hasText("1");
             assertThat(page.locator("#check-in")).isDisabled();
+
+            // a phone-sized look at each page, for people to check the layout (not committed)
+            Path phone = Files.createDirectories(Path.of("target/screenshots"));
+            page.setViewportSize(390, 844);
+            for (String name : List.of("account", "buy", "rewards")) {
+                page.navigate(url("/" + name));
+                page.screenshot(new Page.ScreenshotOptions()
+                        .setPath(phone.resolve(name + "-phone.png"))
+                        .setFullPage(true));
+            }
         }
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(1002, 0, 0));
     }
