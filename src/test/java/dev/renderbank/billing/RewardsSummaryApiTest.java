@@ -66,6 +66,28 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
     }
 
     @Test
+    void concurrentFirstAsksAgreeOnOneCode() throws Exception {
+        UserAccount u = newUser();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var codes = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+        for (int i = 0; i < 8; i++) {
+            codes.add(pool.submit(() -> {
+                start.await();
+                return rewards.referralCode(u.id());
+            }));
+        }
+        start.countDown();
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (var f : codes) {
+            distinct.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(distinct).hasSize(1);
+        assertThat(rewards.referralCode(u.id())).isEqualTo(distinct.iterator().next());
+    }
+
+    @Test
     void referralsCountWhoJoinedAndWhatTheirFirstPurchasesEarned() throws Exception {
         UserAccount referrer = newUser();
         UserAccount buyer = newUser();
