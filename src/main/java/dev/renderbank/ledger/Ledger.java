@@ -1,5 +1,10 @@
 package dev.renderbank.ledger;
 
+import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.HoldStore;
+import dev.renderbank.ledger.internal.InvariantCheck;
+import dev.renderbank.ledger.internal.LedgerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

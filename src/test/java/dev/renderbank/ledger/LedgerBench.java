@@ -1,6 +1,11 @@
 package dev.renderbank.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.HoldStore;
+import dev.renderbank.ledger.internal.InvariantCheck;
+import dev.renderbank.ledger.internal.LedgerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,7 +1,8 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
-import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.ledger.internal.Columns.ts;
 
+import dev.renderbank.ledger.DebtWaived;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -9,15 +10,15 @@ import org.springframework.stereotype.Repository;
 
 /** Operators forgiving debt. Runs inside the caller's transaction. */
 @Repository
-class DebtWaiverStore {
+public class DebtWaiverStore {
 
     private final JdbcClient jdbc;
 
-    DebtWaiverStore(JdbcClient jdbc) {
+    public DebtWaiverStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    DebtWaived waive(long userId, long amount, String key, String actor, String reason, Instant now) {
+    public DebtWaived waive(long userId, long amount, String key, String actor, String reason, Instant now) {
         // Claim the key first: a concurrent waiver with the same key waits here, then sees this one.
         Optional<Long> waiverId = jdbc.sql("""
                         insert into debt_waiver (waiver_key, user_id, requested, waived, actor, reason, created_at)

@@ -1,8 +1,13 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
-import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.ledger.internal.Columns.ts;
 import static dev.renderbank.platform.Rows.expectOne;
 
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Hold;
+import dev.renderbank.ledger.HoldState;
+import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.ledger.SettleResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +23,14 @@ import org.springframework.stereotype.Repository;
  * row stays locked only for that statement and its commit.
  */
 @Repository
-class HoldStore {
+public class HoldStore {
 
     /**
      * How a settlement moves a hold and the account. The deadline guard is part of the statement,
      * and so is the check that the account moved with the hold: in autocommit a check after the
      * statement would come after its commit, so {@code ledger_expect} fails the statement itself.
      */
-    enum Settlement {
+    public enum Settlement {
         CAPTURE(HoldState.CAPTURED, "CAPTURE", 1, "expires_at > :now"),
         RELEASE(HoldState.RELEASED, "RELEASE", 0, "true"),
         EXPIRE(HoldState.EXPIRED, "EXPIRE", 0, "expires_at <= :now");
@@ -101,13 +106,13 @@ class HoldStore {
     private final JdbcClient jdbc;
     private final LedgerStore accounts;
 
-    HoldStore(JdbcClient jdbc, LedgerStore accounts) {
+    public HoldStore(JdbcClient jdbc, LedgerStore accounts) {
         this.jdbc = jdbc;
         this.accounts = accounts;
     }
 
     /** One autocommit statement; must not run inside a transaction (a repeat raises and is caught). */
-    ReserveResult reserveAlone(long userId, long amount, String key, Duration ttl, Instant now) {
+    public ReserveResult reserveAlone(long userId, long amount, String key, Duration ttl, Instant now) {
         long held;
         try {
             held = jdbc.sql(RESERVE_ALONE)
@@ -129,7 +134,7 @@ class HoldStore {
         return repeated(key, userId, amount).orElseGet(() -> insufficient(userId, amount));
     }
 
-    ReserveResult reserveInTransaction(long userId, long amount, String key, Duration ttl, Instant now) {
+    public ReserveResult reserveInTransaction(long userId, long amount, String key, Duration ttl, Instant now) {
         record Outcome(long inserted, long held) {}
         Outcome o = jdbc.sql(RESERVE_IN_TRANSACTION)
                 .param("key", key)
@@ -173,7 +178,7 @@ class HoldStore {
     }
 
     /** Moves an OPEN hold to the settlement's state, or explains why it is not (repeat, refusal). */
-    SettleResult settle(String key, Settlement s, String reason, Instant now) {
+    public SettleResult settle(String key, Settlement s, String reason, Instant now) {
         Optional<Hold> done = jdbc.sql(s.sql)
                 .param("target", s.target.name())
                 .param("reason", reason)
@@ -213,13 +218,13 @@ class HoldStore {
         }
     }
 
-    Optional<Hold> hold(String key) {
+    public Optional<Hold> hold(String key) {
         return jdbc.sql("""
                         select hold_key, user_id, amount, state, reason, expires_at, created_at
                           from credit_hold where hold_key = :key""").param("key", key).query(Columns::hold).optional();
     }
 
-    List<String> openHoldsDue(Instant now, int limit) {
+    public List<String> openHoldsDue(Instant now, int limit) {
         return jdbc.sql("""
                         select hold_key from credit_hold where state = 'OPEN' and expires_at <= :now
                          order by expires_at limit :limit""")

@@ -1,5 +1,6 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
+import dev.renderbank.ledger.InvariantReport;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,17 +14,17 @@ import org.springframework.stereotype.Repository;
  * check is one statement, so it sees one consistent snapshot even while the ledger is busy.
  */
 @Repository
-class InvariantCheck {
+public class InvariantCheck {
 
     private static final int SHOWN = 50;
 
     private final JdbcClient jdbc;
 
-    InvariantCheck(JdbcClient jdbc) {
+    public InvariantCheck(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    InvariantReport run() {
+    public InvariantReport run() {
         List<String> violations = new ArrayList<>();
         violations.addAll(accounts());
         violations.addAll(holds());

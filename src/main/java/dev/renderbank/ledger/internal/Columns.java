@@ -1,5 +1,7 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
+import dev.renderbank.ledger.Hold;
+import dev.renderbank.ledger.HoldState;
 import dev.renderbank.platform.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;

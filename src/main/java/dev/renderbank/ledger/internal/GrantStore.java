@@ -1,7 +1,10 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
-import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.ledger.internal.Columns.ts;
 
+import dev.renderbank.ledger.ClawbackResult;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -9,17 +12,17 @@ import org.springframework.stereotype.Repository;
 
 /** Grants and their clawbacks. Runs inside the caller's transaction. */
 @Repository
-class GrantStore {
+public class GrantStore {
 
     private final JdbcClient jdbc;
     private final LedgerStore accounts;
 
-    GrantStore(JdbcClient jdbc, LedgerStore accounts) {
+    public GrantStore(JdbcClient jdbc, LedgerStore accounts) {
         this.jdbc = jdbc;
         this.accounts = accounts;
     }
 
-    GrantResult grant(
+    public GrantResult grant(
             long userId,
             long amount,
             GrantSource source,
@@ -96,7 +99,7 @@ class GrantStore {
                 .single();
     }
 
-    ClawbackResult clawback(String grantKey, long amount, String key, String reason, Instant now) {
+    public ClawbackResult clawback(String grantKey, long amount, String key, String reason, Instant now) {
         // Lock the grant first: clawbacks of one grant queue here, so the repeat check below and the
         // cap on what is left of the grant are both exact.
         record Grant(long id, long userId) {}

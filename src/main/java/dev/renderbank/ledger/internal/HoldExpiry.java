@@ -1,8 +1,9 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -1,8 +1,11 @@
-package dev.renderbank.ledger;
+package dev.renderbank.ledger.internal;
 
-import static dev.renderbank.ledger.Columns.instant;
-import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.ledger.internal.Columns.instant;
+import static dev.renderbank.ledger.internal.Columns.ts;
 
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.HoldsSummary;
+import dev.renderbank.ledger.LedgerEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,22 +17,22 @@ import org.springframework.stereotype.Repository;
  * live in {@link HoldStore}, {@link GrantStore} and {@link DebtWaiverStore}.
  */
 @Repository
-class LedgerStore {
+public class LedgerStore {
 
     private final JdbcClient jdbc;
 
-    LedgerStore(JdbcClient jdbc) {
+    public LedgerStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    Optional<Balance> balance(long userId) {
+    public Optional<Balance> balance(long userId) {
         return jdbc.sql("select balance, held, debt from credit_account where user_id = :user")
                 .param("user", userId)
                 .query((rs, n) -> new Balance(rs.getLong("balance"), rs.getLong("held"), rs.getLong("debt")))
                 .optional();
     }
 
-    List<LedgerEntry> history(long userId, long beforeId, int limit) {
+    public List<LedgerEntry> history(long userId, long beforeId, int limit) {
         return jdbc.sql("""
                         select id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, source, reason, created_at
                           from ledger_entry where user_id = :user and id < :before
@@ -51,7 +54,7 @@ class LedgerStore {
                 .list();
     }
 
-    HoldsSummary holdsSummary(Instant now) {
+    public HoldsSummary holdsSummary(Instant now) {
         return jdbc.sql("""
                         select count(*) as holds, coalesce(sum(amount), 0) as credits, count(distinct user_id) as users,
                                count(*) filter (where expires_at <= :now) as overdue
@@ -62,7 +65,7 @@ class LedgerStore {
                 .single();
     }
 
-    void ensureAccount(long userId) {
+    public void ensureAccount(long userId) {
         jdbc.sql("insert into credit_account (user_id) values (:user) on conflict (user_id) do nothing")
                 .param("user", userId)
                 .update();
