@@ -95,7 +95,7 @@ public final class LedgerBench {
                             && !r.repeated())) {
                         throw new IllegalStateException("reserve refused: " + key);
                     }
-                    if (!(ledger.capture(key) instanceof SettleResult.Settled s && !s.repeated())) {
+                    if (!(ledger.capture(key) instanceof CaptureResult.Captured)) {
                         throw new IllegalStateException("capture refused: " + key);
                     }
                     n++;

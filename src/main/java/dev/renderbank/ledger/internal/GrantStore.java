@@ -83,7 +83,7 @@ public class GrantStore {
                 .query(Long.class)
                 .optional()
                 .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
-        return new GrantResult(grantId.get(), userId, amount, paid, false);
+        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
     }
 
     private GrantResult existingGrant(String key, long userId, long amount) {
@@ -94,7 +94,7 @@ public class GrantStore {
                         throw new IllegalArgumentException(
                                 "grant key " + key + " was already used for a different user or amount");
                     }
-                    return new GrantResult(rs.getLong("id"), userId, amount, rs.getLong("paid_debt"), true);
+                    return new GrantResult.AlreadyGranted(rs.getLong("id"), userId, amount, rs.getLong("paid_debt"));
                 })
                 .single();
     }

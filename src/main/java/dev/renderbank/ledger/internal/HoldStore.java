@@ -7,7 +7,6 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Hold;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.ReserveResult;
-import dev.renderbank.ledger.SettleResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
