@@ -1,6 +1,13 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
 
 /**
  * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401

@@ -1,4 +1,4 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -13,7 +13,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;

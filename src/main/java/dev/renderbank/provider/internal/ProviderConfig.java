@@ -1,5 +1,7 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.simulator.KieSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Supplier;

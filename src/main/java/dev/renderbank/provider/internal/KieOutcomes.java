@@ -1,6 +1,10 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
 import java.util.OptionalInt;
 import tools.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

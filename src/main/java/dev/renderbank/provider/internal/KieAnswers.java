@@ -1,5 +1,6 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
 import java.net.URI;
 import java.util.ArrayList;

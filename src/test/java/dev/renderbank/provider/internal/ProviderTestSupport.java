@@ -1,4 +1,6 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.ProviderGateway;
 
 /** Reaches into the provider module for tests in other packages that share one application context. */
 public final class ProviderTestSupport {

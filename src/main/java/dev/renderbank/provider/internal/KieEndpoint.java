@@ -1,4 +1,4 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
 import java.net.URI;
 

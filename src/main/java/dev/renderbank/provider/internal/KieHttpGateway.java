@@ -1,6 +1,12 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;

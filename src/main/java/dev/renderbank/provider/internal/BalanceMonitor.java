@@ -1,6 +1,10 @@
-package dev.renderbank.provider;
+package dev.renderbank.provider.internal;
 
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.provider.Availability;
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
