@@ -1,5 +1,8 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
+import dev.renderbank.storage.AssetContent;
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

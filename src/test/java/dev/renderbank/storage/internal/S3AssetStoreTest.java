@@ -1,11 +1,13 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
-import static dev.renderbank.storage.LocalAssetStoreTest.randomBytes;
-import static dev.renderbank.storage.LocalAssetStoreTest.sha256;
+import static dev.renderbank.storage.internal.LocalAssetStoreTest.randomBytes;
+import static dev.renderbank.storage.internal.LocalAssetStoreTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.storage.AssetContent;
+import dev.renderbank.storage.StoredAsset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

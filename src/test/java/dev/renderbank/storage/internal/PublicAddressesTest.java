@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.OutputFetcher;
+import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -14,7 +14,7 @@ import java.util.List;
  * IPv6 unique-local and link-local, and IPv6 forms that embed an IPv4 address (mapped, compatible,
  * NAT64, 6to4), which are judged by that embedded address.
  */
-final class PublicAddresses {
+public final class PublicAddresses {
 
     private static final List<Block> IPV4_BLOCKED = List.of(
             Block.of("0.0.0.0/8"), // "this network", 0.0.0.0 reaches the local host on Linux
@@ -47,7 +47,7 @@ final class PublicAddresses {
 
     private PublicAddresses() {}
 
-    static boolean isPublic(InetAddress address) {
+    public static boolean isPublic(InetAddress address) {
         if (address.isAnyLocalAddress()
                 || address.isLoopbackAddress()
                 || address.isLinkLocalAddress()

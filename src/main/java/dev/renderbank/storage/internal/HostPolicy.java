@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,16 +15,16 @@ import java.util.stream.Stream;
  * connects, and the client connects only to the addresses it returned, so a DNS answer that changes
  * between the check and the connection (DNS rebinding) is checked too.
  */
-final class HostPolicy {
+public final class HostPolicy {
 
     /** Name resolution, replaceable in tests. */
     @FunctionalInterface
-    interface Resolver {
+    public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
     /** A host that resolved to an address downloads may not reach. */
-    static final class BlockedAddressException extends UnknownHostException {
+    public static final class BlockedAddressException extends UnknownHostException {
         BlockedAddressException(String message) {
             super(message);
         }
@@ -41,7 +41,7 @@ final class HostPolicy {
     }
 
     /** Public internet addresses only (the production setting). */
-    static HostPolicy publicOnly() {
+    public static HostPolicy publicOnly() {
         return new HostPolicy(InetAddress::getAllByName, PublicAddresses::isPublic, Set.of());
     }
 
@@ -59,12 +59,12 @@ final class HostPolicy {
                         .collect(Collectors.toUnmodifiableSet()));
     }
 
-    HostPolicy withResolver(Resolver other) {
+    public HostPolicy withResolver(Resolver other) {
         return new HostPolicy(other, allowed, trustedHosts);
     }
 
     /** The same policy judging addresses by {@code check} instead. */
-    HostPolicy withAddressCheck(Predicate<InetAddress> check) {
+    public HostPolicy withAddressCheck(Predicate<InetAddress> check) {
         return new HostPolicy(resolver, check, trustedHosts);
     }
 
@@ -80,7 +80,7 @@ final class HostPolicy {
      * @throws BlockedAddressException when any of them is not (a name with one private address among
      *     public ones is refused whole: its owner controls which one we would get)
      */
-    InetAddress[] resolve(String host) throws UnknownHostException {
+    public InetAddress[] resolve(String host) throws UnknownHostException {
         String name = normalize(host);
         InetAddress[] addresses = resolver.resolve(name);
         if (addresses == null || addresses.length == 0) {
@@ -99,7 +99,7 @@ final class HostPolicy {
     }
 
     /** URIs write IPv6 literals in brackets; names compare case-insensitively. */
-    static String normalize(String host) {
+    public static String normalize(String host) {
         String h = host.trim();
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);

@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -7,14 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static dev.renderbank.storage.LocalAssetStoreTest.randomBytes;
-import static dev.renderbank.storage.LocalAssetStoreTest.sha256;
+import static dev.renderbank.storage.internal.LocalAssetStoreTest.randomBytes;
+import static dev.renderbank.storage.internal.LocalAssetStoreTest.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.Options;
+import dev.renderbank.storage.AssetContent;
 import dev.renderbank.storage.OutputFetcher.FetchRefusedException;
+import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

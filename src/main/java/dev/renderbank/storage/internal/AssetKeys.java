@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import java.util.regex.Pattern;
 
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * starting with a dot (hidden names are the local store's own bookkeeping), no {@code ..}, no
  * leading slash. So a key can never leave the local directory, whatever the file system.
  */
-final class AssetKeys {
+public final class AssetKeys {
 
     static final int MAX_LENGTH = 512;
 
@@ -16,7 +16,7 @@ final class AssetKeys {
 
     private AssetKeys() {}
 
-    static boolean isValid(String key) {
+    public static boolean isValid(String key) {
         return key != null
                 && !key.isEmpty()
                 && key.length() <= MAX_LENGTH

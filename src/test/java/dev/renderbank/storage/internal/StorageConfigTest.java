@@ -1,7 +1,9 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.OutputFetcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

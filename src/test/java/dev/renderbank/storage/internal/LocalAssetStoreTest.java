@@ -1,8 +1,11 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.storage.AssetContent;
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.StoredAsset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.OutputFetcher;
+import dev.renderbank.storage.ReferenceHosts;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.renderbank.storage;
+package dev.renderbank.storage.internal;
 
 import java.time.Duration;
 import java.util.List;
