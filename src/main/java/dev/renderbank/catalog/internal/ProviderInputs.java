@@ -1,4 +1,4 @@
-package dev.renderbank.catalog;
+package dev.renderbank.catalog.internal;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,12 +9,12 @@ import java.util.Map;
  * ignores names it does not know, so a wrong one silently drops the option: keep one branch per
  * provider model, pinned by a request-shape test. The client API keeps its own names and values.
  */
-final class ProviderInputs {
+public final class ProviderInputs {
 
     private ProviderInputs() {}
 
     /** {@code format} is the API's value ({@code png} or {@code jpeg}); {@code resolution} 1K, 2K or 4K. */
-    static Map<String, Object> image(
+    public static Map<String, Object> image(
             String providerModel, String prompt, List<String> images, String resolution, String format) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("prompt", prompt);
@@ -48,7 +48,7 @@ final class ProviderInputs {
     }
 
     /** sora-2-*: {@code size} (standard or high) exists only on the pro models. */
-    static Map<String, Object> video(
+    public static Map<String, Object> video(
             String providerModel, String prompt, List<String> images, String aspect, int seconds, String resolution) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("prompt", prompt);
