@@ -18,7 +18,8 @@ public final class CurrentUser implements UserDetails {
     private final boolean enabled;
     private transient String passwordHash;
 
-    CurrentUser(long id, String email, Role role, boolean enabled, String passwordHash) {
+    /** Built by identity's store from a user row; other modules receive it from Spring Security. */
+    public CurrentUser(long id, String email, Role role, boolean enabled, String passwordHash) {
         this.id = id;
         this.email = email;
         this.role = role;
@@ -62,10 +63,6 @@ public final class CurrentUser implements UserDetails {
     @Override
     public boolean isEnabled() {
         return enabled;
-    }
-
-    void eraseCredentials() {
-        passwordHash = null;
     }
 
     @Override

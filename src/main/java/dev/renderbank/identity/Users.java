@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.UserStore;
 import dev.renderbank.platform.DurableEvents;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -80,7 +81,8 @@ public class Users {
         store.insertToken(userId, token, name);
     }
 
-    Optional<CurrentUser> authenticateToken(String token) {
+    /** The principal an API token stands for, if the token is live; one indexed read by its SHA-256. */
+    public Optional<CurrentUser> authenticateToken(String token) {
         return store.principalByTokenHash(UserStore.sha256(token));
     }
 

@@ -3,6 +3,7 @@ package dev.renderbank.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.RenderbankApplication;
+import dev.renderbank.identity.internal.UserStore;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.SharedPostgres;
 import java.nio.file.Path;

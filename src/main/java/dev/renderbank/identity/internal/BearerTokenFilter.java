@@ -1,5 +1,7 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.Users;
 import dev.renderbank.platform.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

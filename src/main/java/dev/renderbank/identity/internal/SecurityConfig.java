@@ -1,5 +1,6 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.Users;
 import dev.renderbank.platform.Problems;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;

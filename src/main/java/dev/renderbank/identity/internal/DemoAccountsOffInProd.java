@@ -1,5 +1,6 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.DemoAccounts;
 import dev.renderbank.platform.OperatorAlerts;
 import java.util.List;
 import org.slf4j.Logger;

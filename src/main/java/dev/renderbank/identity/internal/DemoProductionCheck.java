@@ -1,5 +1,6 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.DemoProperties;
 import dev.renderbank.platform.ProductionCheck;
 import java.util.ArrayList;
 import java.util.List;

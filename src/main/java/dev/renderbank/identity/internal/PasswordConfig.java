@@ -1,4 +1,4 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,5 +1,8 @@
-package dev.renderbank.identity;
+package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,29 +15,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
-class UserStore {
+public class UserStore {
 
     private final JdbcClient jdbc;
 
-    UserStore(JdbcClient jdbc) {
+    public UserStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    Optional<UserAccount> findByEmail(String email) {
+    public Optional<UserAccount> findByEmail(String email) {
         return jdbc.sql("select * from app_user where lower(email) = lower(:email)")
                 .param("email", email)
                 .query(UserStore::mapAccount)
                 .optional();
     }
 
-    Optional<UserAccount> findById(long id) {
+    public Optional<UserAccount> findById(long id) {
         return jdbc.sql("select * from app_user where id = :id")
                 .param("id", id)
                 .query(UserStore::mapAccount)
                 .optional();
     }
 
-    Optional<CurrentUser> principalByEmail(String email) {
+    public Optional<CurrentUser> principalByEmail(String email) {
         return jdbc.sql(
                         "select id, email, role, enabled, password_hash from app_user where lower(email) = lower(:email)")
                 .param("email", email)
@@ -42,7 +45,7 @@ class UserStore {
                 .optional();
     }
 
-    Optional<CurrentUser> principalByTokenHash(byte[] hash) {
+    public Optional<CurrentUser> principalByTokenHash(byte[] hash) {
         return jdbc.sql("""
                         select u.id, u.email, u.role, u.enabled, null as password_hash
                           from api_token t join app_user u on u.id = t.user_id
@@ -50,7 +53,7 @@ class UserStore {
     }
 
     /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
-    long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
+    public long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
         Optional<Long> id = jdbc.sql("""
                         insert into app_user (email, password_hash, display_name, role, email_verified)
                         values (:email, :hash, :name, :role, :verified)
@@ -65,21 +68,21 @@ class UserStore {
         return id.orElseGet(() -> findByEmail(email).orElseThrow().id());
     }
 
-    boolean markEmailVerified(long userId) {
+    public boolean markEmailVerified(long userId) {
         return jdbc.sql("update app_user set email_verified = true where id = :id and not email_verified")
                         .param("id", userId)
                         .update()
                 == 1;
     }
 
-    void updatePassword(long userId, String passwordHash) {
+    public void updatePassword(long userId, String passwordHash) {
         jdbc.sql("update app_user set password_hash = :hash where id = :id")
                 .param("hash", passwordHash)
                 .param("id", userId)
                 .update();
     }
 
-    void insertToken(long userId, String token, String name) {
+    public void insertToken(long userId, String token, String name) {
         jdbc.sql(
                         "insert into api_token (user_id, token_hash, name) values (:user, :hash, :name) on conflict do nothing")
                 .param("user", userId)
@@ -89,21 +92,21 @@ class UserStore {
     }
 
     /** Disables the accounts with these (lower-case) emails; returns how many were enabled. */
-    int disable(Collection<String> emails) {
+    public int disable(Collection<String> emails) {
         return jdbc.sql("update app_user set enabled = false where lower(email) in (:emails) and enabled")
                 .param("emails", emails)
                 .update();
     }
 
     /** Revokes every live token of the accounts with these (lower-case) emails; returns how many. */
-    int revokeTokensOf(Collection<String> emails) {
+    public int revokeTokensOf(Collection<String> emails) {
         return jdbc.sql("""
                         update api_token set revoked_at = now()
                          where revoked_at is null
                            and user_id in (select id from app_user where lower(email) in (:emails))""").param("emails", emails).update();
     }
 
-    static byte[] sha256(String token) {
+    public static byte[] sha256(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
