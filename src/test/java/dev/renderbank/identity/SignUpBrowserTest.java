@@ -54,6 +54,9 @@ class SignUpBrowserTest extends IntegrationTest {
     Users users;
 
     @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
     dev.renderbank.ledger.Ledger ledger;
 
     @DynamicPropertySource
@@ -121,6 +124,14 @@ class SignUpBrowserTest extends IntegrationTest {
             String link = await().atMost(Duration.ofSeconds(30))
                     .until(() -> verificationLink(email), Optional::isPresent)
                     .orElseThrow();
+            // once sent, the outbox no longer holds the one-time link
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("select body_text from mail_outbox where recipient = :to and status = 'SENT'")
+                            .param("to", email)
+                            .query(String.class)
+                            .optional()
+                            .filter(body -> !body.contains("token="))
+                            .isPresent());
             page.navigate(link.replaceFirst("^https?://[^/]+", "http://localhost:" + port));
             assertThat(page.locator("#verified")).containsText("your address is confirmed");
             page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("verify-email.png")));
