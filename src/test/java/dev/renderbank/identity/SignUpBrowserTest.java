@@ -144,6 +144,18 @@ class SignUpBrowserTest extends IntegrationTest {
             page.fill("#password", password);
             page.click("button[type=submit]");
             assertThat(page.locator(".stat .n").first()).hasText("15");
+
+            page.navigate("http://localhost:" + port + "/account/password");
+            assertThat(page.locator("h1")).hasText("Change your password");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("password-change.png")));
+        }
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
+            Page page = context.newPage();
+            page.navigate("http://localhost:" + port + "/password/forgot");
+            page.fill("#email", "browser-signup@test.local");
+            page.click("button[type=submit]");
+            assertThat(page.locator("#sent")).containsText("we sent it a link");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("password-forgot.png")));
         }
     }
 
