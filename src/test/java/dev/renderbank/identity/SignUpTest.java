@@ -88,6 +88,27 @@ class SignUpTest extends IntegrationTest {
         assertThat(ledger.history(user.id(), null, 50).items()).hasSize(1);
     }
 
+    @Autowired
+    dev.renderbank.billing.rewards.Rewards rewards;
+
+    @Test
+    void aSignUpThroughAReferralLinkRecordsTheReferrer() throws Exception {
+        UserAccount referrer = users.create(newEmail(), "correct horse battery staple", Role.USER, true);
+        String code = rewards.referralCode(referrer.id());
+        String email = newEmail();
+        FormClient browser = new FormClient(port);
+        assertThat(browser.get("/signup?ref=" + code).body()).contains("value=\"" + code + "\"");
+        browser.post("/signup?ref=" + code, "/signup", "email", email, "password", PASSWORD, "ref", code);
+        long referee = users.byEmail(email).orElseThrow().id();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> rewards.referrerOf(referee).isPresent());
+        assertThat(rewards.referrerOf(referee)).contains(referrer.id());
+
+        String other = newEmail();
+        browser.post("/signup", "/signup", "email", other, "password", PASSWORD, "ref", "unknowncode1");
+        assertThat(users.byEmail(other)).isPresent();
+    }
+
     @Test
     void anExpiredLinkIsRefusedAndVerifiesNothing() throws Exception {
         String email = newEmail();
