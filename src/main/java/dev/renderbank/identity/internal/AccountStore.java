@@ -1,0 +1,77 @@
+package dev.renderbank.identity.internal;
+
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The self-service parts of {@code app_user}: new sign-ups, password hashes, "change it first". */
+@Repository
+public class AccountStore {
+
+    /** What the password forms need of a user. */
+    public record Login(long id, String email, String passwordHash, boolean verified, boolean enabled) {}
+
+    private final JdbcClient jdbc;
+
+    AccountStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts a new, unverified user; empty if the address has an account already. */
+    public Optional<Long> insertNew(String email, String passwordHash) {
+        return jdbc.sql("""
+                        insert into app_user (email, password_hash, role, email_verified)
+                        values (:email, :hash, 'USER', false)
+                        on conflict do nothing returning id""")
+                .param("email", email)
+                .param("hash", passwordHash)
+                .query(Long.class)
+                .optional();
+    }
+
+    public Optional<Login> byEmail(String email) {
+        return jdbc.sql("""
+                        select id, email, password_hash, email_verified, enabled
+                          from app_user where lower(email) = lower(:email)""").param("email", email).query(AccountStore::map).optional();
+    }
+
+    public Optional<Login> byId(long id) {
+        return jdbc.sql("select id, email, password_hash, email_verified, enabled from app_user where id = :id")
+                .param("id", id)
+                .query(AccountStore::map)
+                .optional();
+    }
+
+    /** Sets the hash and clears "must change" in one statement; false if no such user. */
+    public boolean setPassword(long userId, String passwordHash) {
+        return jdbc.sql("update app_user set password_hash = :hash, must_change_password = false where id = :id")
+                        .param("hash", passwordHash)
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
+    public boolean requirePasswordChange(long userId) {
+        return jdbc.sql("update app_user set must_change_password = true where id = :id")
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
+    public boolean mustChangePassword(long userId) {
+        return jdbc.sql("select must_change_password from app_user where id = :id")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
+    private static Login map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Login(
+                rs.getLong("id"),
+                rs.getString("email"),
+                rs.getString("password_hash"),
+                rs.getBoolean("email_verified"),
+                rs.getBoolean("enabled"));
+    }
+}
