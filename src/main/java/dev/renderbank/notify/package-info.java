@@ -11,7 +11,8 @@
  * the row being marked sent can send one email twice; receivers can dedupe on its stable {@code
  * Message-ID}, derived from the key. Operator alerts are forwarded from platform's alert records.
  *
- * <p>Nothing depends on this module except through events.
+ * <p>Nothing depends on this module except through events, and ops, whose audited compensation grant
+ * queues its email through {@link dev.renderbank.notify.Notifier#compensation} in the grant's transaction.
  */
 @org.springframework.modulith.ApplicationModule(
         allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog"})
