@@ -1,8 +1,10 @@
 package dev.renderbank.billing.db;
 
 import static dev.renderbank.platform.Rows.expectOne;
+import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.billing.PurchaseRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -145,6 +147,29 @@ public class PurchaseStore {
                 .param("id", purchaseId)
                 .query(Boolean.class)
                 .single();
+    }
+
+    /** The user's purchases with ids below {@code beforeId}, newest first (the purchases page and API). */
+    public List<PurchaseRecord> forUser(long userId, long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, product, credits, amount_minor, currency, refunded_minor, disputed_minor, disputed,
+                               created_at
+                          from billing_purchase where user_id = :user and id < :before
+                         order by id desc limit :limit""")
+                .param("user", userId)
+                .param("before", beforeId)
+                .param("limit", limit)
+                .query((rs, n) -> new PurchaseRecord(
+                        rs.getLong("id"),
+                        rs.getString("product"),
+                        rs.getLong("credits"),
+                        rs.getLong("amount_minor"),
+                        rs.getString("currency"),
+                        rs.getLong("refunded_minor"),
+                        rs.getLong("disputed_minor"),
+                        rs.getBoolean("disputed"),
+                        instant(rs, "created_at")))
+                .list();
     }
 
     private static Purchase mapPurchase(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
