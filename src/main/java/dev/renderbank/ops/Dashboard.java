@@ -8,8 +8,6 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.Notifier;
 import dev.renderbank.platform.Switches;
 import dev.renderbank.provider.Availability;
-import dev.renderbank.provider.BalanceMonitor;
-import dev.renderbank.provider.ProviderProperties;
 import dev.renderbank.provider.ProviderStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +25,6 @@ public class Dashboard {
     private final OperatorJobs jobs;
     private final Ledger ledger;
     private final ProviderStatus providerStatus;
-    private final BalanceMonitor balance;
-    private final ProviderProperties provider;
     private final OperatorBilling billing;
     private final Notifier notifier;
     private final Switches switches;
@@ -38,8 +34,6 @@ public class Dashboard {
             OperatorJobs jobs,
             Ledger ledger,
             ProviderStatus providerStatus,
-            BalanceMonitor balance,
-            ProviderProperties provider,
             OperatorBilling billing,
             Notifier notifier,
             Switches switches,
@@ -47,8 +41,6 @@ public class Dashboard {
         this.jobs = jobs;
         this.ledger = ledger;
         this.providerStatus = providerStatus;
-        this.balance = balance;
-        this.provider = provider;
         this.billing = billing;
         this.notifier = notifier;
         this.switches = switches;
@@ -82,7 +74,7 @@ public class Dashboard {
         Instant now = clock.instant();
         Instant since = now.minus(WINDOW);
         Map<String, Long> byState = jobs.countsByState(since);
-        var known = balance.lastKnownBalance();
+        var known = providerStatus.lastKnownBalance();
         return new View(
                 now,
                 byState,
@@ -92,7 +84,7 @@ public class Dashboard {
                 ledger.holdsSummary(),
                 providerStatus.current(),
                 known.isPresent() ? known.getAsLong() : null,
-                provider.balance().lowThreshold(),
+                providerStatus.lowBalanceThreshold(),
                 billing.paymentEventsByStatus(),
                 notifier.outboxByStatus(),
                 switches.all());
