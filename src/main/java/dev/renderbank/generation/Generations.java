@@ -6,6 +6,7 @@ import dev.renderbank.generation.internal.AssetRemoval;
 import dev.renderbank.generation.internal.JobListing;
 import dev.renderbank.generation.internal.JobQueries;
 import dev.renderbank.generation.internal.Retries;
+import dev.renderbank.platform.Switches;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -21,13 +22,21 @@ public class Generations {
     private final JobListing listing;
     private final Retries retries;
     private final AssetRemoval removal;
+    private final Switches switches;
 
-    Generations(Acceptance acceptance, JobQueries queries, JobListing listing, Retries retries, AssetRemoval removal) {
+    Generations(
+            Acceptance acceptance,
+            JobQueries queries,
+            JobListing listing,
+            Retries retries,
+            AssetRemoval removal,
+            Switches switches) {
         this.acceptance = acceptance;
         this.queries = queries;
         this.listing = listing;
         this.retries = retries;
         this.removal = removal;
+        this.switches = switches;
     }
 
     /**
@@ -35,6 +44,11 @@ public class Generations {
      * transaction; the provider is called only after commit. Refusals hold and write nothing.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
+        // An operator's pause (platform switch, cached about a second) refuses before anything is held.
+        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
+        if (paused.isPresent()) {
+            return new AcceptOutcome.Paused(paused.get().message(), paused.get().retryAfter());
+        }
         return acceptance.accept(userId, spec, idempotencyKey);
     }
 
