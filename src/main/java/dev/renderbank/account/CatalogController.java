@@ -3,6 +3,7 @@ package dev.renderbank.account;
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.Product;
 import dev.renderbank.catalog.Catalog;
+import dev.renderbank.catalog.ModelOffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +26,24 @@ class CatalogController {
     @GetMapping("/api/v1/catalog")
     Map<String, Object> catalog() {
         List<Map<String, Object>> models = new ArrayList<>();
-        catalog.models().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        var configs = catalog.models();
+        for (ModelOffer offer : catalog.offers()) {
+            var config = configs.get(offer.id());
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.getKey());
-            m.put("type", e.getValue().type().label());
-            if (e.getValue().price() != null) {
-                m.put("credits", e.getValue().price());
+            m.put("id", offer.id());
+            m.put("type", offer.type().label());
+            if (config.price() != null) {
+                m.put("credits", config.price());
             }
-            if (!e.getValue().prices().isEmpty()) {
-                m.put("creditsByOption", e.getValue().prices());
+            if (!config.prices().isEmpty()) {
+                m.put("creditsByOption", config.prices());
             }
+            // what the generator page builds its form from: options on sale and the price of each choice
+            m.put("options", offer.options());
+            m.put("maxImages", offer.maxImages());
+            m.put("prices", offer.prices());
             models.add(m);
-        });
+        }
         List<Map<String, Object>> packs = new ArrayList<>();
         List<Map<String, Object>> plans = new ArrayList<>();
         for (Product p : billing.products()) {

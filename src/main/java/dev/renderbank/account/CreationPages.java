@@ -1,28 +1,58 @@
 package dev.renderbank.account;
 
 import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.JobPage;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * One creation's own page, the target of the "your generation is ready" email: a link that never
- * expires (unlike a presigned storage URL), showing the result to its owner only (404 for anyone
- * else, as the API does).
+ * The caller's creations: the gallery ({@code /creations}, newest first, filtered by type and
+ * status, in pages), and one creation's own page, the target of the "your generation is ready"
+ * email: a link that never expires (unlike a presigned storage URL), showing the result to its
+ * owner only (404 for anyone else, as the API does). Deleting a file and "try again" are API calls
+ * made by static/js/creations.js.
  */
 @Controller
 class CreationPages {
+
+    static final int PAGE = 24;
+    static final List<String> TYPES = List.of("image", "video");
+    static final List<String> STATUSES = List.of("queued", "processing", "completed", "failed");
 
     private final Generations generations;
 
     CreationPages(Generations generations) {
         this.generations = generations;
+    }
+
+    @GetMapping("/creations")
+    String creations(
+            @AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String cursor,
+            Model model) {
+        // List.of(...).contains(null) throws: an absent filter is checked first
+        String t = type != null && TYPES.contains(type) ? type : null;
+        String s = status != null && STATUSES.contains(status) ? status : null;
+        // an edited cursor is answered 400 naming the field, as the API does
+        JobPage page = generations.list(user.id(), t, s, cursor, PAGE);
+        model.addAttribute("cards", page.items().stream().map(CreationCard::of).toList());
+        model.addAttribute("type", t == null ? "" : t);
+        model.addAttribute("status", s == null ? "" : s);
+        model.addAttribute("statuses", STATUSES);
+        model.addAttribute("nextCursor", page.nextCursor());
+        model.addAttribute("paged", cursor != null && !cursor.isBlank());
+        return "creations";
     }
 
     @GetMapping("/creations/{taskId}")
@@ -32,6 +62,7 @@ class CreationPages {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such creation"));
         model.addAttribute("email", user.email());
         model.addAttribute("job", job);
+        model.addAttribute("card", CreationCard.of(job));
         model.addAttribute("status", CreationStatus.of(job));
         model.addAttribute("started", CreationStatus.when(job.createdAt()));
         model.addAttribute("finished", CreationStatus.when(job.completedAt()));

@@ -20,6 +20,9 @@ record CreationStatus(String label, String css, boolean running, String assetUrl
     static CreationStatus of(JobView job) {
         String asset = job.assetId() == null ? null : "/api/v1/assets/" + job.assetId();
         boolean video = job.type() == AssetType.VIDEO;
+        if (job.assetDeleted()) {
+            return new CreationStatus("File deleted", "muted", false, null, video);
+        }
         return switch (job.state()) {
             case RESERVED -> new CreationStatus("Queued", "muted", true, null, video);
             case SUBMITTED, RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video);

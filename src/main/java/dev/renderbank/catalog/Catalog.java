@@ -41,6 +41,11 @@ public class Catalog {
         return Map.copyOf(models);
     }
 
+    /** Every model with its options on sale and their prices, by model id (what pages and clients show). */
+    public List<ModelOffer> offers() {
+        return CatalogOffers.of(models);
+    }
+
     /** Validates a request field by field (cheapest first) and prices it. Writes nothing. */
     public Pricing price(GenerationSpec spec) {
         ModelConfig m = spec.model() == null ? null : models.get(spec.model());

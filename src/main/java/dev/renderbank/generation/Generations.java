@@ -2,8 +2,10 @@ package dev.renderbank.generation;
 
 import dev.renderbank.catalog.GenerationSpec;
 import dev.renderbank.generation.internal.Acceptance;
+import dev.renderbank.generation.internal.AssetRemoval;
 import dev.renderbank.generation.internal.JobListing;
 import dev.renderbank.generation.internal.JobQueries;
+import dev.renderbank.generation.internal.Retries;
 import dev.renderbank.platform.Switches;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -18,12 +20,22 @@ public class Generations {
     private final Acceptance acceptance;
     private final JobQueries queries;
     private final JobListing listing;
+    private final Retries retries;
+    private final AssetRemoval removal;
     private final Switches switches;
 
-    Generations(Acceptance acceptance, JobQueries queries, JobListing listing, Switches switches) {
+    Generations(
+            Acceptance acceptance,
+            JobQueries queries,
+            JobListing listing,
+            Retries retries,
+            AssetRemoval removal,
+            Switches switches) {
         this.acceptance = acceptance;
         this.queries = queries;
         this.listing = listing;
+        this.retries = retries;
+        this.removal = removal;
         this.switches = switches;
     }
 
@@ -50,6 +62,11 @@ public class Generations {
         return listing.list(userId, status, cursor, limit);
     }
 
+    /** As {@link #list(long, String, String, int)}, of one type ({@code image}, {@code video}; null: all). */
+    public JobPage list(long userId, String type, String status, String cursor, int limit) {
+        return listing.list(userId, type, status, cursor, limit);
+    }
+
     /**
      * Cancels the caller's job if the provider has not been asked yet (SPEC section 4: KIE cannot
      * cancel, so a job at the provider runs to its end).
@@ -58,8 +75,29 @@ public class Generations {
         return queries.cancel(userId, jobId);
     }
 
-    /** A stored output, only to the user who owns it. */
+    /** A stored output, only to the user who owns it (not once deleted). */
     public Optional<AssetRef> asset(long userId, String assetId) {
         return queries.asset(userId, assetId);
+    }
+
+    /**
+     * "Try again" on the caller's failed job: a new job with the same input, priced, limited and
+     * held like any new request (the Idempotency-Key scoped to the failed job).
+     */
+    public RetryOutcome retry(long userId, String jobId, String idempotencyKey) {
+        return retries.retry(userId, jobId, idempotencyKey);
+    }
+
+    /**
+     * Deletes the stored output of the caller's job (the file, then the rows are marked; the
+     * credits stay charged). False when the job is not the caller's or has no output left.
+     */
+    public boolean deleteOutput(long userId, String jobId) {
+        return removal.deleteForJob(userId, jobId);
+    }
+
+    /** As {@link #deleteOutput}, by the asset's id. */
+    public boolean deleteAsset(long userId, String assetId) {
+        return removal.delete(userId, assetId);
     }
 }

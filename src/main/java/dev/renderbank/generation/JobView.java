@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param price the credits this job costs: held while it runs, charged when it succeeds
  * @param version grows with every visible change (event stream ids)
+ * @param assetId the stored output, null while there is none or after its owner deleted it
+ * @param assetDeleted the owner deleted the output (the job and its charge stay)
  */
 public record JobView(
         String id,
@@ -26,7 +28,8 @@ public record JobView(
         long version,
         Instant createdAt,
         Instant completedAt,
-        Instant deadlineAt) {
+        Instant deadlineAt,
+        boolean assetDeleted) {
 
     /** Credits still held for this job: its price while it runs, nothing once it has ended. */
     public long creditsHeld() {

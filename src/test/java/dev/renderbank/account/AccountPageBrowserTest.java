@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
-import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.renderbank.ledger.Balance;
@@ -91,27 +90,29 @@ class AccountPageBrowserTest extends IntegrationTest {
             page.fill("#username", "browser@test.local");
             page.fill("#password", "correct horse battery staple");
             page.click("button[type=submit]");
-            assertThat(page.locator(".stat .n").first()).hasText("50");
+            assertThat(page.locator("#available")).hasText("50");
+            assertThat(page.locator("#model")).isEnabled();
+            page.selectOption("#model", "nano-banana");
 
             page.fill("#prompt", "a lighthouse at dusk");
-            page.click("#generate button[type=submit]");
-            assertThat(page.locator("#message")).containsText("5 credits held");
-            Locator row = page.locator("#jobs tr").first();
-            assertThat(row).containsText("nano-banana");
+            page.click("#submit");
+            assertThat(page.locator("#job-note")).containsText("5 credits held");
+            assertThat(page.locator("#job-model")).hasText("nano-banana");
             page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("account-running.png")));
-            assertThat(row)
-                    .containsText(
+            assertThat(page.locator("#job-status"))
+                    .hasText(
                             "completed",
-                            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
                                     .setTimeout(30_000));
-            assertThat(row.locator("a[target=_blank]")).hasText("open");
-            assertThat(page.locator(".stat .n").first()).hasText("45");
+            assertThat(page.locator("#download")).hasText("Download");
+            assertThat(page.locator("#available")).hasText("45");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("account-done.png"))
                     .setFullPage(true));
 
-            // the task id opens the creation's own page, the link the "ready" email carries
-            row.locator("a.creation").click();
+            // the creation's own page, the link the "ready" email carries
+            page.locator("#job-links a", new Page.LocatorOptions().setHasText("Open this creation"))
+                    .click();
             assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/creations/gen_.*"));
             assertThat(page.locator("h2")).containsText("nano-banana");
             assertThat(page.locator("strong.ok")).hasText("Ready");

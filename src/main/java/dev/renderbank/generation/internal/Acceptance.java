@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -92,6 +94,14 @@ public class Acceptance {
      * or writes anything.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
+        return accept(userId, spec, idempotencyKey, null);
+    }
+
+    /**
+     * As {@link #accept(long, GenerationSpec, String)}, with the Idempotency-Key scoped to {@code
+     * endpoint} (null: the generate endpoint of the spec's type), e.g. one failed job's "try again".
+     */
+    AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey, String endpoint) {
         Pricing pricing = catalog.price(spec);
         if (pricing instanceof Pricing.Invalid inv) {
             return new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable());
@@ -106,11 +116,11 @@ public class Acceptance {
                 return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
             }
         }
-        String endpoint = "generate-" + req.type().label();
+        String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         String hash = requestHash(spec);
         if (idempotencyKey != null) {
             // A replay of an accepted request answers as the first did, whatever the limits say now.
-            Optional<AcceptOutcome> replay = replay(userId, endpoint, idempotencyKey, hash);
+            Optional<AcceptOutcome> replay = replay(userId, scope, idempotencyKey, hash);
             if (replay.isPresent()) {
                 return replay.get();
             }
@@ -122,7 +132,7 @@ public class Acceptance {
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
         Attempt attempt = tx.execute(status -> {
-            if (idempotencyKey != null && !keys.claim(userId, endpoint, idempotencyKey, hash, job.id(), now)) {
+            if (idempotencyKey != null && !keys.claim(userId, scope, idempotencyKey, hash, job.id(), now)) {
                 status.setRollbackOnly();
                 return new Attempt.KeyTakenMeanwhile();
             }
@@ -145,7 +155,7 @@ public class Acceptance {
         }
         if (attempt instanceof Attempt.KeyTakenMeanwhile) {
             // a concurrent first request committed meanwhile: answer as it did
-            return replay(userId, endpoint, idempotencyKey, hash)
+            return replay(userId, scope, idempotencyKey, hash)
                     .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
         }
         throw new IllegalStateException("unexpected accept attempt " + attempt);
@@ -186,12 +196,18 @@ public class Acceptance {
     }
 
     private Job newJob(long userId, PricedRequest req, Instant now) {
+        // the stored options are the client's input as accepted, reference images included, so that
+        // "try again" (Retries) asks for the same thing
+        Map<String, Object> options = new LinkedHashMap<>(req.options());
+        if (!req.imageUrls().isEmpty()) {
+            options.put(Retries.IMAGE_URLS, req.imageUrls());
+        }
         Job.Request request = new Job.Request(
                 userId,
                 req.type(),
                 req.model(),
                 req.prompt(),
-                json.writeValueAsString(req.options()),
+                json.writeValueAsString(options),
                 req.providerModel(),
                 json.writeValueAsString(req.providerInput()),
                 req.credits());

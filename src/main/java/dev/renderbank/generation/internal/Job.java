@@ -31,7 +31,8 @@ public record Job(
         Instant createdAt,
         Instant submittedAt,
         Instant completedAt,
-        Instant deadlineAt) {
+        Instant deadlineAt,
+        Instant assetDeletedAt) {
 
     /** What a request asks of the provider, as accepted: the parts of a new job the caller decides. */
     public record Request(
@@ -71,9 +72,11 @@ public record Job(
                 now,
                 /* submittedAt */ null,
                 /* completedAt */ null,
-                deadlineAt);
+                deadlineAt,
+                /* assetDeletedAt */ null);
     }
 
+    /** The view hides a deleted file (no asset id to link), and says it was deleted. */
     public JobView view() {
         return new JobView(
                 id,
@@ -84,13 +87,14 @@ public record Job(
                 progress,
                 price,
                 creditsCharged,
-                assetId,
+                assetDeletedAt == null ? assetId : null,
                 errorCode,
                 errorMessage,
                 lateDelivery,
                 version,
                 createdAt,
                 completedAt,
-                deadlineAt);
+                deadlineAt,
+                assetDeletedAt != null);
     }
 }

@@ -24,6 +24,12 @@ public class JobListing {
 
     /** Bad {@code status}, {@code cursor} or {@code limit} are the caller's mistake: a 400 naming the field. */
     public JobPage list(long userId, String status, String cursor, int limit) {
+        return list(userId, null, status, cursor, limit);
+    }
+
+    /** As {@link #list(long, String, String, int)}, of one asset type ({@code image}, {@code video}) or all. */
+    public JobPage list(long userId, String type, String status, String cursor, int limit) {
+        String typeName = type == null || type.isBlank() ? null : typeFor(type);
         if (limit < 1 || limit > 100) {
             throw new InvalidFieldException("limit", "must be between 1 and 100");
         }
@@ -42,7 +48,7 @@ public class JobListing {
         } else {
             beforeId = "\uffff";
         }
-        List<Job> rows = jobs.page(userId, states, beforeCreated, beforeId, limit + 1);
+        List<Job> rows = jobs.page(userId, typeName, states, beforeCreated, beforeId, limit + 1);
         if (rows.size() <= limit) {
             return new JobPage(views(rows), null);
         }
@@ -56,6 +62,14 @@ public class JobListing {
 
     private static List<JobView> views(List<Job> rows) {
         return rows.stream().map(Job::view).toList();
+    }
+
+    private static String typeFor(String type) {
+        return switch (type) {
+            case "image" -> "IMAGE";
+            case "video" -> "VIDEO";
+            default -> throw new InvalidFieldException("type", "must be image or video");
+        };
     }
 
     private static String statesFor(String status) {

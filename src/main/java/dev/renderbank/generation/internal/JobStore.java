@@ -58,13 +58,15 @@ public class JobStore {
                 .optional();
     }
 
-    List<Job> page(long userId, String state, Instant beforeCreated, String beforeId, int limit) {
+    List<Job> page(long userId, String type, String state, Instant beforeCreated, String beforeId, int limit) {
         return jdbc.sql("""
                         select * from generation_job
-                         where user_id = :user and (:state::text is null or state = any(string_to_array(:state, ',')))
+                         where user_id = :user and (:type::text is null or type = :type)
+                           and (:state::text is null or state = any(string_to_array(:state, ',')))
                            and (created_at, id) < (:beforeCreated, :beforeId)
                          order by created_at desc, id desc limit :limit""")
                 .param("user", userId)
+                .param("type", type)
                 .param("state", state)
                 .param("beforeCreated", SqlTime.ts(beforeCreated))
                 .param("beforeId", beforeId)
@@ -125,6 +127,7 @@ public class JobStore {
                 SqlTime.instant(rs, "created_at"),
                 SqlTime.instant(rs, "submitted_at"),
                 SqlTime.instant(rs, "completed_at"),
-                SqlTime.instant(rs, "deadline_at"));
+                SqlTime.instant(rs, "deadline_at"),
+                SqlTime.instant(rs, "asset_deleted_at"));
     }
 }

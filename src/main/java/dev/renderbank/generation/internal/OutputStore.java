@@ -44,12 +44,15 @@ class OutputStore {
         expectOne(rows, "insert of asset " + assetId);
     }
 
+    /** A stored output that has not been deleted by its owner. */
     Optional<AssetRow> find(String assetId) {
-        return jdbc.sql(
-                        "select id, user_id, storage_key, content_type, size_bytes from generation_asset where id = :id")
+        return jdbc.sql("""
+                        select id, job_id, user_id, storage_key, content_type, size_bytes from generation_asset
+                         where id = :id and deleted_at is null""")
                 .param("id", assetId)
                 .query((rs, n) -> new AssetRow(
                         rs.getString("id"),
+                        rs.getString("job_id"),
                         rs.getLong("user_id"),
                         rs.getString("storage_key"),
                         rs.getString("content_type"),
@@ -57,5 +60,29 @@ class OutputStore {
                 .optional();
     }
 
-    record AssetRow(String id, long userId, String storageKey, String contentType, long size) {}
+    /**
+     * Marks an output deleted, and its job's output with it, in the caller's transaction. False when
+     * a concurrent delete marked it first.
+     */
+    boolean markDeleted(AssetRow asset, Instant now) {
+        int rows = jdbc.sql("update generation_asset set deleted_at = :now where id = :id and deleted_at is null")
+                .param("now", SqlTime.ts(now))
+                .param("id", asset.id())
+                .update();
+        if (rows == 0) {
+            return false;
+        }
+        // the job's version grows so that its event stream tells open pages the file is gone; every
+        // asset row is its job's asset (a duplicate delivery's row is rolled back), so this is one row
+        jdbc.sql("""
+                        update generation_job set asset_deleted_at = :now, version = version + 1, updated_at = :now
+                         where id = :job and asset_id = :id and asset_deleted_at is null""")
+                .param("now", SqlTime.ts(now))
+                .param("job", asset.jobId())
+                .param("id", asset.id())
+                .update();
+        return true;
+    }
+
+    record AssetRow(String id, String jobId, long userId, String storageKey, String contentType, long size) {}
 }

@@ -6,6 +6,9 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
 import dev.renderbank.storage.AssetContent;
 import dev.renderbank.storage.AssetStore;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
@@ -31,6 +34,14 @@ class AssetController {
         this.store = store;
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "The file (image/png, image/jpeg, video/mp4 …)",
+            content =
+                    @Content(
+                            mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "302", description = "With S3 storage: a short-lived direct link")
     @GetMapping("/api/v1/assets/{id}")
     ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) throws IOException {
         Optional<AssetRef> ref = generations.asset(user.id(), id);

@@ -4,6 +4,9 @@ import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,6 +35,10 @@ class JobEventsController {
         this.streams = streams;
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "`status` events whose data is the status document; ids are versions (Last-Event-ID)",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = JobJson.class)))
     @GetMapping("/api/v1/generations/{taskId}/events")
     ResponseEntity<?> stream(
             @AuthenticationPrincipal CurrentUser user,

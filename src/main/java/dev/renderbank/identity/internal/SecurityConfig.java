@@ -74,6 +74,8 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers(LoginFlow.PUBLIC_PAGES)
                         .permitAll()
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html") // API docs, read-only
+                        .permitAll()
                         .requestMatchers("/admin/**")
                         .hasRole("ADMIN")
                         .anyRequest()

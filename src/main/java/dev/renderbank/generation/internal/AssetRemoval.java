@@ -1,0 +1,76 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.generation.JobEvents;
+import dev.renderbank.storage.AssetStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * An owner deletes a creation's file. The stored file goes first, then the rows are marked: a
+ * failure between the two leaves a row whose file is already gone (its download answers 404), and
+ * the owner's repeat finishes the job, never a marked row whose file still exists. The job and its
+ * charge stay: the credits were spent on a result that was delivered.
+ */
+@Component
+public class AssetRemoval {
+
+    private static final Logger log = LoggerFactory.getLogger(AssetRemoval.class);
+
+    private final JobStore jobs;
+    private final OutputStore outputs;
+    private final AssetStore store;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final JobEvents events;
+
+    AssetRemoval(
+            JobStore jobs,
+            OutputStore outputs,
+            AssetStore store,
+            TransactionTemplate tx,
+            Clock clock,
+            JobEvents events) {
+        this.jobs = jobs;
+        this.outputs = outputs;
+        this.store = store;
+        this.tx = tx;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Deletes the output of the caller's job; false when there is none (or not the caller's). */
+    public boolean deleteForJob(long userId, String jobId) {
+        Optional<String> assetId = jobs.find(jobId)
+                .filter(j -> j.userId() == userId && j.assetDeletedAt() == null)
+                .map(Job::assetId);
+        return assetId.isPresent() && delete(userId, assetId.get());
+    }
+
+    /** Deletes one of the caller's outputs; false when it does not exist, is gone, or is another's. */
+    public boolean delete(long userId, String assetId) {
+        Optional<OutputStore.AssetRow> asset = outputs.find(assetId).filter(a -> a.userId() == userId);
+        if (asset.isEmpty()) {
+            return false;
+        }
+        try {
+            store.delete(asset.get().storageKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the file of asset " + assetId, e);
+        }
+        boolean marked = Boolean.TRUE.equals(tx.execute(s -> outputs.markDeleted(asset.get(), clock.instant())));
+        if (marked) {
+            log.info(
+                    "asset {} of job {} deleted by its owner",
+                    assetId,
+                    asset.get().jobId());
+            events.changed(asset.get().jobId());
+        }
+        return true;
+    }
+}

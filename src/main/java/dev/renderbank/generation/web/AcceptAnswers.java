@@ -1,0 +1,115 @@
+package dev.renderbank.generation.web;
+
+import dev.renderbank.generation.AcceptOutcome;
+import dev.renderbank.generation.JobView;
+import dev.renderbank.platform.Problems;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/** How an accept outcome (a generate request's, or a retry's) is answered over HTTP. */
+final class AcceptAnswers {
+
+    private AcceptAnswers() {}
+
+    /** The HTTP answer to an accept outcome (also a retry's): 202, or the refusal as problem+json. */
+    static ResponseEntity<?> of(AcceptOutcome outcome) {
+        if (outcome instanceof AcceptOutcome.Accepted a) {
+            return accepted(a.job());
+        }
+        if (outcome instanceof AcceptOutcome.Invalid i) {
+            HttpStatus s = i.unprocessable() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_REQUEST;
+            ProblemDetail p = Problems.of(s, "invalid-request", "Invalid request", i.field() + " " + i.message());
+            p.setProperty("errors", List.of(Map.of("field", i.field(), "message", i.message())));
+            return ResponseEntity.status(s).body(p);
+        }
+        if (outcome instanceof AcceptOutcome.ProviderUnavailable u) {
+            return withRetryAfter(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "provider-unavailable",
+                    "Generation temporarily unavailable",
+                    u.reason() + " Please try again later.",
+                    u.retryAfter());
+        }
+        if (outcome instanceof AcceptOutcome.Paused p) {
+            return withRetryAfter(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "generation-paused",
+                    "Generation paused",
+                    p.message() == null || p.message().isBlank()
+                            ? "New generations are paused by the operators. Nothing was held; please try again later."
+                            : p.message(),
+                    p.retryAfter());
+        }
+        if (outcome instanceof AcceptOutcome.CoolingDown c) {
+            return withRetryAfter(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "cooldown",
+                    "Too many requests",
+                    "Please wait " + human(c.remaining()) + " before starting another "
+                            + c.type().label() + " generation. This limit protects the service for everyone.",
+                    c.remaining());
+        }
+        if (outcome instanceof AcceptOutcome.TooManyInFlight t) {
+            return withRetryAfter(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "in-flight-limit",
+                    "Too many requests",
+                    "You already have " + t.cap() + " " + t.type().label() + " generation" + (t.cap() == 1 ? "" : "s")
+                            + " in progress. Please wait for " + (t.cap() == 1 ? "it" : "one")
+                            + " to finish before starting another.",
+                    t.retryAfter());
+        }
+        if (outcome instanceof AcceptOutcome.NotEnoughCredits n) {
+            String detail = n.debt() > 0
+                    ? "You owe " + n.debt()
+                            + " credits (a refunded or disputed purchase); new generations need the debt paid first."
+                    : "This generation costs " + n.needed() + " credits; you have " + n.available() + " available.";
+            ProblemDetail p =
+                    Problems.of(HttpStatus.PAYMENT_REQUIRED, "insufficient-credits", "Not enough credits", detail);
+            p.setProperty("needed", n.needed());
+            p.setProperty("available", n.available());
+            p.setProperty("debt", n.debt());
+            return ResponseEntity.status(HttpStatus.PAYMENT_REQUIRED).body(p);
+        }
+        if (outcome instanceof AcceptOutcome.KeyReusedWithDifferentRequest) {
+            ProblemDetail p = Problems.of(
+                    HttpStatus.UNPROCESSABLE_CONTENT,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
+            return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
+        }
+        throw new IllegalStateException("unexpected accept outcome " + outcome);
+    }
+
+    private static ResponseEntity<?> accepted(JobView job) {
+        String statusUrl = "/api/v1/generations/" + job.id();
+        return ResponseEntity.accepted()
+                .location(URI.create(statusUrl))
+                .body(new GenerationController.Accepted(job.id(), job.state().status(), job.creditsHeld(), statusUrl));
+    }
+
+    private static ResponseEntity<?> withRetryAfter(
+            HttpStatus status, String type, String title, String detail, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        ProblemDetail p = Problems.of(status, type, title, detail);
+        p.setProperty("retryAfterSeconds", seconds);
+        return ResponseEntity.status(status)
+                .header("Retry-After", Long.toString(seconds))
+                .body(p);
+    }
+
+    static String human(Duration d) {
+        long s = Math.max(1, (d.toMillis() + 999) / 1000);
+        if (s < 60) {
+            return s + (s == 1 ? " second" : " seconds");
+        }
+        long m = (s + 59) / 60;
+        return m + (m == 1 ? " minute" : " minutes");
+    }
+}

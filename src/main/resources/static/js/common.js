@@ -1,0 +1,164 @@
+// Shared by the generator and the creations pages: CSRF headers, idempotency keys, problem+json
+// refusals (with a countdown for Retry-After) and following a job live (SSE, polling as fallback).
+// No framework, no build step; the CSP allows only scripts served from this app.
+window.Renderbank = (function () {
+  'use strict';
+
+  function meta(name) {
+    const m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.content : null;
+  }
+
+  /** Headers for a state-changing call made with the browser session. */
+  function headers(extra) {
+    const h = Object.assign({ 'Accept': 'application/json, application/problem+json' }, extra || {});
+    const token = meta('_csrf');
+    const header = meta('_csrf_header');
+    if (token && header) { h[header] = token; }
+    return h;
+  }
+
+  /** A fresh Idempotency-Key for one form submission (randomUUID needs a secure context). */
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.from(b, function (x) { return x.toString(16).padStart(2, '0'); }).join('');
+  }
+
+  /** fetch that resolves to {status, ok, body} with the JSON (or problem+json) body parsed. */
+  function call(method, url, body, extraHeaders) {
+    const h = headers(extraHeaders);
+    const init = { method: method, headers: h, credentials: 'same-origin' };
+    if (body !== undefined) {
+      h['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (r) {
+      return r.text().then(function (text) {
+        let parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        return { status: r.status, ok: r.ok, body: parsed };
+      });
+    });
+  }
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.ceil(seconds));
+    const m = Math.floor(s / 60);
+    return m + ':' + String(s % 60).padStart(2, '0');
+  }
+
+  let countdownTimer = null;
+
+  /**
+   * Shows a refusal in a box made of #<prefix>, #<prefix>-title, -detail and -extra: the server's
+   * title and message, what is missing for 402 (with the link to buy), and a countdown from
+   * retryAfterSeconds for 429 and 503. onReady runs when the countdown has ended.
+   */
+  function showProblem(prefix, status, problem, onReady) {
+    const box = document.getElementById(prefix);
+    const extra = document.getElementById(prefix + '-extra');
+    const p = problem || {};
+    stopCountdown();
+    box.hidden = false;
+    box.className = 'notice ' + (status === 429 ? 'wait' : 'error');
+    document.getElementById(prefix + '-title').textContent = p.title || ('Refused (' + status + ')');
+    document.getElementById(prefix + '-detail').textContent = p.detail || 'The request was refused.';
+    extra.textContent = '';
+    if (status === 402) {
+      if (p.debt > 0) {
+        extra.append('Debt to pay first: ' + p.debt + ' credits. ');
+      } else if (typeof p.needed === 'number' && typeof p.available === 'number') {
+        const missing = Math.max(0, p.needed - p.available);
+        extra.append(el('strong', { 'class': 'missing' }, missing + ' credits missing'), '. ');
+      }
+      extra.append(el('a', { href: '/buy', 'class': 'button small' }, 'Buy credits'));
+    } else if (Array.isArray(p.errors) && p.errors.length) {
+      const ul = el('ul');
+      p.errors.forEach(function (e) { ul.append(el('li', {}, e.field + ': ' + e.message)); });
+      extra.append(ul);
+    }
+    if ((status === 429 || status === 503) && p.retryAfterSeconds > 0) {
+      const until = Date.now() + p.retryAfterSeconds * 1000;
+      const timer = el('span', { id: prefix + '-countdown', role: 'timer', 'class': 'countdown' });
+      extra.append(status === 429 ? 'Time left: ' : 'Try again in ', timer);
+      const tick = function () {
+        const left = (until - Date.now()) / 1000;
+        if (left <= 0) {
+          stopCountdown();
+          extra.textContent = 'You can try again now.';
+          if (onReady) { onReady(); }
+          return;
+        }
+        timer.textContent = clock(left);
+      };
+      tick();
+      countdownTimer = setInterval(tick, 1000);
+      return true;
+    }
+    return false;
+  }
+
+  function stopCountdown() {
+    if (countdownTimer) { clearInterval(countdownTimer); countdownTimer = null; }
+  }
+
+  function hideProblem(prefix) {
+    stopCountdown();
+    document.getElementById(prefix).hidden = true;
+  }
+
+  function terminal(job) { return job.status === 'completed' || job.status === 'failed'; }
+
+  /**
+   * Follows a job until it ends: server-sent events first; if the stream cannot be opened or
+   * breaks, polls GET /api/v1/generations/{id} every 2 seconds. Returns a function that stops.
+   */
+  function follow(taskId, onChange) {
+    const url = '/api/v1/generations/' + encodeURIComponent(taskId);
+    let stopped = false;
+    let source = null;
+    let timer = null;
+    function poll() {
+      call('GET', url).then(function (r) {
+        if (stopped) { return; }
+        if (r.ok && r.body) {
+          onChange(r.body);
+          if (terminal(r.body)) { return; }
+        }
+        timer = setTimeout(poll, 2000);
+      }).catch(function () { if (!stopped) { timer = setTimeout(poll, 2000); } });
+    }
+    if (window.EventSource) {
+      source = new EventSource(url + '/events');
+      source.addEventListener('status', function (e) {
+        const job = JSON.parse(e.data);
+        onChange(job);
+        if (terminal(job)) { source.close(); source = null; }
+      });
+      source.onerror = function () {
+        if (source && !stopped) { source.close(); source = null; poll(); }
+      };
+    } else {
+      poll();
+    }
+    return function stop() {
+      stopped = true;
+      if (source) { source.close(); source = null; }
+      if (timer) { clearTimeout(timer); }
+    };
+  }
+
+  return {
+    call: call, el: el, newKey: newKey, showProblem: showProblem, hideProblem: hideProblem,
+    follow: follow, terminal: terminal
+  };
+})();

@@ -1,0 +1,50 @@
+// My creations (and one creation's page): delete a file, try a failed generation again.
+(function () {
+  'use strict';
+  const R = window.Renderbank;
+  const message = document.getElementById('action-message');
+
+  function say(text) { if (message) { message.textContent = text; } }
+
+  document.querySelectorAll('button.delete-asset').forEach(function (button) {
+    button.addEventListener('click', function () {
+      const task = button.dataset.task;
+      if (!window.confirm('Delete this file for good? The credits it cost stay spent.')) { return; }
+      button.disabled = true;
+      R.hideProblem('action-problem');
+      R.call('DELETE', '/api/v1/generations/' + encodeURIComponent(task) + '/asset').then(function (r) {
+        if (r.status === 204 || r.status === 404) {
+          const card = document.getElementById('card-' + task) || document;
+          card.querySelectorAll('.thumb img, .thumb video, .output img, .output video, a.download, button.delete-asset')
+            .forEach(function (e) { e.remove(); });
+          const thumb = card.querySelector('.thumb');
+          if (thumb && !thumb.textContent.trim()) { thumb.append(R.el('span', {}, 'File deleted')); }
+          const badge = card.querySelector('.badge');
+          if (badge) { badge.textContent = 'File deleted'; badge.className = 'badge muted'; }
+          say('The file was deleted.');
+          return;
+        }
+        button.disabled = false;
+        R.showProblem('action-problem', r.status, r.body);
+      });
+    });
+  });
+
+  document.querySelectorAll('button.retry').forEach(function (button) {
+    button.addEventListener('click', function () {
+      const task = button.dataset.task;
+      button.disabled = true;
+      R.hideProblem('action-problem');
+      R.call('POST', '/api/v1/generations/' + encodeURIComponent(task) + '/retry', undefined,
+        { 'Idempotency-Key': R.newKey() }).then(function (r) {
+        if (r.status === 202) {
+          say('Started again (' + r.body.creditsHeld + ' credits held).');
+          window.location.href = '/creations/' + encodeURIComponent(r.body.taskId);
+          return;
+        }
+        button.disabled = false;
+        R.showProblem('action-problem', r.status, r.body);
+      });
+    });
+  });
+})();

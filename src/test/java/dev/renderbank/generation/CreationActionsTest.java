@@ -1,0 +1,228 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobStore;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.provider.simulator.KieSimulator;
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An owner's actions on a finished creation, over HTTP with the simulator: deleting its file (owner
+ * only, the file gone, the charge kept) and trying a failed job again (a new job with the same
+ * input, priced and held again through the normal accept path; the failed job unchanged).
+ */
+class CreationActionsTest extends IntegrationTest {
+
+    static final String PRO_4K = "{\"model\":\"nano-banana-pro\",\"prompt\":\"a red fox\",\"resolution\":\"4K\","
+            + "\"outputFormat\":\"jpeg\",\"imageUrls\":[\"http://127.0.0.1:9/ref.png\"]}";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    KieSimulator simulator;
+
+    @Autowired
+    Generations generations;
+
+    @Autowired
+    AssetStore store;
+
+    @Autowired
+    JobStore jobs;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterEach
+    void resetSimulator() {
+        simulator.reset();
+    }
+
+    private Api api() {
+        return new Api(port);
+    }
+
+    private int delete(String path, String token) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return r.statusCode();
+    }
+
+    private String start(TestUser user, String body) {
+        Api.Response r = api().post("/api/v1/generate-image", user.token(), body);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("taskId").asString();
+    }
+
+    private Api.Response retry(TestUser user, String taskId, String key) {
+        return api().post("/api/v1/generations/" + taskId + "/retry", user.token(), "", Map.of("Idempotency-Key", key));
+    }
+
+    private String failedJob(TestUser user, String body) {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        simulator.setFailureRate(1.0);
+        String taskId = start(user, body);
+        JsonNode done = api().awaitTerminal(taskId, user.token());
+        assertThat(done.get("status").asString()).isEqualTo("failed");
+        simulator.setFailureRate(0);
+        return taskId;
+    }
+
+    @Test
+    void theOwnerDeletesTheFileAndTheChargeStays() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        TestUser owner = users.create(20);
+        TestUser other = users.create(20);
+        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"delete me\"}");
+        JsonNode done = api().awaitTerminal(taskId, owner.token());
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        String assetUrl = done.get("assetUrl").asString();
+        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        String key = generations.asset(owner.id(), assetId).orElseThrow().storageKey();
+        assertThat(store.open(key)).isPresent();
+
+        assertThat(delete("/api/v1/generations/" + taskId + "/asset", other.token()))
+                .isEqualTo(404);
+        assertThat(delete("/api/v1/assets/" + assetId, other.token())).isEqualTo(404);
+        assertThat(store.open(key)).as("another user's delete leaves the file").isPresent();
+
+        assertThat(delete("/api/v1/generations/" + taskId + "/asset", owner.token()))
+                .isEqualTo(204);
+        assertThat(store.open(key)).as("the stored file is gone").isEmpty();
+        assertThat(api().get(assetUrl, owner.token()).status()).isEqualTo(404);
+        JsonNode after =
+                api().get("/api/v1/generations/" + taskId, owner.token()).json();
+        assertThat(after.get("status").asString()).isEqualTo("completed");
+        assertThat(after.has("assetUrl")).isFalse();
+        assertThat(after.get("creditsCharged").asLong()).isEqualTo(5);
+        assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(15, 0, 0));
+        assertThat(jdbc.sql("select deleted_at is not null from generation_asset where id = :id")
+                        .param("id", assetId)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+        assertThat(delete("/api/v1/generations/" + taskId + "/asset", owner.token()))
+                .as("nothing left to delete")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void anAssetIsAlsoDeletedByItsId() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        TestUser owner = users.create(20);
+        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"by id\"}");
+        String assetUrl =
+                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
+        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        String key = generations.asset(owner.id(), assetId).orElseThrow().storageKey();
+        assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(204);
+        assertThat(store.open(key)).isEmpty();
+        assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(404);
+    }
+
+    @Test
+    void aFailedJobIsTriedAgainAsANewJobWithTheSameInputHeldAgain() {
+        TestUser user = users.create(100);
+        String failedId = failedJob(user, PRO_4K);
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 0, 0));
+        Job failedBefore = jobs.find(failedId).orElseThrow();
+
+        String key = UUID.randomUUID().toString();
+        Api.Response r = retry(user, failedId, key);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        String newId = r.json().get("taskId").asString();
+        assertThat(newId).isNotEqualTo(failedId);
+        assertThat(r.json().get("creditsHeld").asLong()).isEqualTo(30);
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 30, 0));
+
+        Job retried = jobs.find(newId).orElseThrow();
+        assertThat(retried.model()).isEqualTo("nano-banana-pro");
+        assertThat(retried.prompt()).isEqualTo("a red fox");
+        assertThat(retried.providerInput()).isEqualTo(failedBefore.providerInput());
+        assertThat(retried.price()).isEqualTo(30);
+        assertThat(jobs.find(failedId).orElseThrow())
+                .as("the failed job is unchanged")
+                .isEqualTo(failedBefore);
+
+        Api.Response again = retry(user, failedId, key);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("taskId").asString())
+                .as("the same key answers as the first time")
+                .isEqualTo(newId);
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 30, 0));
+
+        assertThat(api().awaitTerminal(newId, user.token()).get("status").asString())
+                .isEqualTo("completed");
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(70, 0, 0));
+    }
+
+    @Test
+    void aRetryThatCannotBeAffordedIs402AndHoldsNothing() {
+        TestUser user = users.create(30);
+        String failedId = failedJob(user, PRO_4K);
+        ledger.reserve(user.id(), 10, "other-" + failedId, Duration.ofHours(1));
+        int jobsBefore = countJobs(user);
+
+        Api.Response r = retry(user, failedId, UUID.randomUUID().toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(402);
+        assertThat(r.json().get("needed").asLong()).isEqualTo(30);
+        assertThat(r.json().get("available").asLong()).isEqualTo(20);
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(30, 10, 0));
+        assertThat(countJobs(user)).isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void onlyTheOwnersFailedJobsCanBeTriedAgain() {
+        TestUser owner = users.create(100);
+        TestUser other = users.create(100);
+        String failedId = failedJob(owner, "{\"model\":\"nano-banana\",\"prompt\":\"fails\"}");
+        assertThat(retry(other, failedId, "k1").status()).isEqualTo(404);
+        assertThat(ledger.balance(other.id())).isEqualTo(new Balance(100, 0, 0));
+
+        simulator.setImageDuration(Duration.ofMillis(500));
+        String done = start(other, "{\"model\":\"nano-banana\",\"prompt\":\"works\"}");
+        api().awaitTerminal(done, other.token());
+        Api.Response r = retry(other, done, "k2");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().get("type").asString()).endsWith("not-retryable");
+    }
+
+    private int countJobs(TestUser user) {
+        return jdbc.sql("select count(*) from generation_job where user_id = :u")
+                .param("u", user.id())
+                .query(Integer.class)
+                .single();
+    }
+}

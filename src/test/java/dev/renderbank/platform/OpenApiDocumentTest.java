@@ -1,0 +1,150 @@
+package dev.renderbank.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI description covers the whole client API: every {@code /api/v1} route the application
+ * serves (read from Spring MVC's own handler mappings, so a new controller is checked without
+ * editing this test) appears in {@code /v3/api-docs} with its method; the internal endpoints do not.
+ */
+class OpenApiDocumentTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    private JsonNode document() {
+        Api.Response r = new Api(port).get("/v3/api-docs", null);
+        assertThat(r.status()).as("the description is public: " + r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** "GET /api/v1/credits" for every route the app serves under /api/v1. */
+    private Set<String> servedRoutes() {
+        Set<String> routes = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+            for (String pattern : info.getPatternValues()) {
+                if (!pattern.startsWith("/api/v1/") && !pattern.equals("/api/v1")) {
+                    continue;
+                }
+                if (methods.isEmpty()) {
+                    routes.add("ANY " + pattern);
+                }
+                methods.forEach(m -> routes.add(m.name() + " " + pattern));
+            }
+        });
+        return routes;
+    }
+
+    private static Set<String> documentedRoutes(JsonNode doc) {
+        Set<String> routes = new TreeSet<>();
+        doc.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    String method = op.getKey().toUpperCase(Locale.ROOT);
+                    if (Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+                            .contains(method)) {
+                        routes.add(method + " " + path.getKey());
+                    }
+                }));
+        return routes;
+    }
+
+    @Test
+    void everyApiRouteTheAppServesIsDescribed() {
+        Set<String> served = servedRoutes();
+        assertThat(served)
+                .as("the app's /api/v1 routes were found")
+                .contains(
+                        "POST /api/v1/generate-image",
+                        "GET /api/v1/generations/{taskId}",
+                        "POST /api/v1/generations/{taskId}/retry",
+                        "DELETE /api/v1/generations/{taskId}/asset",
+                        "GET /api/v1/catalog");
+        Set<String> documented = documentedRoutes(document());
+        List<String> missing = new ArrayList<>();
+        for (String route : served) {
+            if (route.startsWith("ANY ")) {
+                String path = route.substring(4);
+                if (documented.stream().noneMatch(d -> d.endsWith(" " + path))) {
+                    missing.add(route);
+                }
+            } else if (!documented.contains(route)) {
+                missing.add(route);
+            }
+        }
+        assertThat(missing).as("routes served but not in /v3/api-docs").isEmpty();
+    }
+
+    @Test
+    void internalEndpointsAreLeftOut() {
+        Set<String> documented = documentedRoutes(document());
+        assertThat(documented)
+                .noneMatch(r -> r.contains(" /sim/") || r.contains(" /api/provider/") || r.contains(" /api/webhooks/"));
+        assertThat(documented).allMatch(r -> r.contains(" /api/v1/"));
+    }
+
+    @Test
+    void bearerAuthIdempotencyKeysAndProblemsAreDescribed() {
+        JsonNode doc = document();
+        JsonNode scheme = doc.at("/components/securitySchemes/bearer");
+        assertThat(scheme.get("type").asString()).isEqualTo("http");
+        assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+        assertThat(doc.at("/security/0").has("bearer")).isTrue();
+
+        for (String path : List.of("/api/v1/generate-image", "/api/v1/generate-video", "/api/v1/checkout")) {
+            JsonNode post = doc.at("/paths/" + path.replace("/", "~1") + "/post");
+            List<String> headers = new ArrayList<>();
+            post.get("parameters").forEach(p -> {
+                if (p.get("in").asString().equals("header")) {
+                    headers.add(p.get("name").asString());
+                }
+            });
+            assertThat(headers).as(path).contains("Idempotency-Key");
+            assertThat(post.at("/responses/401/content").has("application/problem+json"))
+                    .as(path)
+                    .isTrue();
+        }
+        JsonNode generate = doc.at("/paths/~1api~1v1~1generate-image/post");
+        assertThat(generate.at("/responses/202/content/application~1json/schema/$ref")
+                        .asString())
+                .as("the accepted answer's record")
+                .isNotBlank();
+        for (String status : List.of("400", "402", "429", "503")) {
+            assertThat(generate.at("/responses/" + status + "/content").has("application/problem+json"))
+                    .as("generate-image answers " + status + " as problem+json")
+                    .isTrue();
+        }
+        assertThat(generate.at("/requestBody/content/application~1json/schema/$ref")
+                        .asString())
+                .isNotBlank();
+        assertThat(doc.at("/components/schemas/Problem/properties").has("retryAfterSeconds"))
+                .isTrue();
+    }
+
+    @Test
+    void swaggerUiIsServedWithoutSigningIn() {
+        Api.Response r = new Api(port).get("/swagger-ui/index.html", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).contains("swagger-ui");
+    }
+}
