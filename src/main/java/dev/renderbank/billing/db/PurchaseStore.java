@@ -28,6 +28,24 @@ public class PurchaseStore {
         this.jdbc = jdbc;
     }
 
+    /** The user's purchases, newest first. */
+    public List<dev.renderbank.billing.PurchaseRecord> forUser(long userId) {
+        return jdbc.sql("""
+                        select id, provider, product, credits, amount_minor, currency, refunded_minor, created_at
+                          from billing_purchase where user_id = :user order by created_at desc, id desc""")
+                .param("user", userId)
+                .query((rs, n) -> new dev.renderbank.billing.PurchaseRecord(
+                        rs.getLong("id"),
+                        rs.getString("provider"),
+                        rs.getString("product"),
+                        rs.getLong("credits"),
+                        rs.getLong("amount_minor"),
+                        rs.getString("currency"),
+                        rs.getLong("refunded_minor"),
+                        dev.renderbank.platform.SqlTime.instant(rs, "created_at")))
+                .list();
+    }
+
     /** Inserts the purchase; empty if its key was recorded before. */
     public Optional<Long> insert(
             String key,
