@@ -176,6 +176,18 @@ public class Notifier {
         settings.setGenerationEmails(userId, on, clock.instant());
     }
 
+    /** Available credits below which a {@code credits.low} webhook fires (once per crossing). */
+    public long creditsLowThreshold(long userId) {
+        return settings.creditsLowThreshold(userId);
+    }
+
+    public void setCreditsLowThreshold(long userId, long threshold) {
+        if (threshold < 0) {
+            throw new IllegalArgumentException("creditsLowThreshold must be 0 or more");
+        }
+        settings.setCreditsLowThreshold(userId, threshold, clock.instant());
+    }
+
     private Queued toUser(long userId, String cause, String template, Map<String, Object> vars) {
         Optional<UserAccount> user = users.byId(userId);
         if (user.isEmpty()) {

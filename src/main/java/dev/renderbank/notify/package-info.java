@@ -11,8 +11,14 @@
  * the row being marked sent can send one email twice; receivers can dedupe on its stable {@code
  * Message-ID}, derived from the key. Operator alerts are forwarded from platform's alert records.
  *
+ * <p>Client webhooks ({@link dev.renderbank.notify.Webhooks}, internals in {@code notify.webhooks}) use
+ * the same path: durable event handlers write one {@code webhook_delivery} row per (event, endpoint)
+ * under a unique key, and a sender task POSTs them signed by the Standard Webhooks scheme, retried for
+ * 24 hours. Their URLs are judged by storage's address rules ({@link
+ * dev.renderbank.storage.InternetAddresses}) at registration and at every connection.
+ *
  * <p>Nothing depends on this module except through events.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog"})
+        allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog", "storage"})
 package dev.renderbank.notify;

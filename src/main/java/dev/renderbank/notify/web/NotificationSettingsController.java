@@ -11,12 +11,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The caller's email choices. Only "generation ready/failed" can be turned off; receipts and security
- * emails (verification, password reset) always go.
+ * The caller's notification choices. Only "generation ready/failed" emails can be turned off;
+ * receipts and security emails (verification, password reset) always go. {@code creditsLowThreshold}:
+ * the available credits below which a {@code credits.low} webhook fires (default 20).
  */
 @RestController
 @RequestMapping("/api/v1/notification-settings")
 class NotificationSettingsController {
+
+    static final long MAX_THRESHOLD = 1_000_000_000L;
 
     private final Notifier notifier;
 
@@ -24,19 +27,34 @@ class NotificationSettingsController {
         this.notifier = notifier;
     }
 
-    record Settings(Boolean generationEmails) {}
+    record Settings(Boolean generationEmails, Long creditsLowThreshold) {}
 
     @GetMapping
     Settings get(@AuthenticationPrincipal CurrentUser user) {
-        return new Settings(notifier.generationEmails(user.id()));
+        return current(user.id());
     }
 
+    /** Changes the fields sent (at least one); the others keep their values. */
     @PutMapping
     Settings put(@AuthenticationPrincipal CurrentUser user, @RequestBody Settings body) {
-        if (body == null || body.generationEmails() == null) {
-            throw new InvalidFieldException("generationEmails", "is required: true or false");
+        if (body == null || body.generationEmails() == null && body.creditsLowThreshold() == null) {
+            throw new InvalidFieldException(
+                    "generationEmails", "is required: true or false (or send creditsLowThreshold)");
         }
-        notifier.setGenerationEmails(user.id(), body.generationEmails());
-        return new Settings(notifier.generationEmails(user.id()));
+        if (body.creditsLowThreshold() != null
+                && (body.creditsLowThreshold() < 0 || body.creditsLowThreshold() > MAX_THRESHOLD)) {
+            throw new InvalidFieldException("creditsLowThreshold", "must be between 0 and " + MAX_THRESHOLD);
+        }
+        if (body.generationEmails() != null) {
+            notifier.setGenerationEmails(user.id(), body.generationEmails());
+        }
+        if (body.creditsLowThreshold() != null) {
+            notifier.setCreditsLowThreshold(user.id(), body.creditsLowThreshold());
+        }
+        return current(user.id());
+    }
+
+    private Settings current(long userId) {
+        return new Settings(notifier.generationEmails(userId), notifier.creditsLowThreshold(userId));
     }
 }

@@ -1,0 +1,7 @@
+package dev.renderbank.notify;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A user's webhook endpoint as its owner sees it (never the secret after creation). */
+public record WebhookEndpoint(String id, String url, List<String> events, Instant createdAt) {}

@@ -1,0 +1,13 @@
+package dev.renderbank.notify;
+
+/** What registering an endpoint did. */
+public sealed interface WebhookOutcome {
+
+    record Created(WebhookCreated created) implements WebhookOutcome {}
+
+    /** Bad input: {@code field} and what to fix; nothing was written. */
+    record Invalid(String field, String message) implements WebhookOutcome {}
+
+    /** The user has as many endpoints as allowed. */
+    record TooMany(int max) implements WebhookOutcome {}
+}

@@ -1,0 +1,100 @@
+package dev.renderbank.notify.web;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.notify.WebhookCreated;
+import dev.renderbank.notify.WebhookEndpoint;
+import dev.renderbank.notify.WebhookOutcome;
+import dev.renderbank.notify.Webhooks;
+import dev.renderbank.platform.InvalidFieldException;
+import dev.renderbank.platform.Problems;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The caller's webhook endpoints (CONTRACT.md). A bearer token may manage them as well as a browser
+ * session (which needs its CSRF token, as on every session call). Another user's endpoint is a 404.
+ */
+@RestController
+@RequestMapping("/api/v1/webhook-endpoints")
+class WebhookEndpointsController {
+
+    private final Webhooks webhooks;
+
+    WebhookEndpointsController(Webhooks webhooks) {
+        this.webhooks = webhooks;
+    }
+
+    record Body(String url, List<String> events) {}
+
+    record Items<T>(List<T> items) {}
+
+    record Created(String id, String url, List<String> events, String secret, java.time.Instant createdAt) {}
+
+    @GetMapping
+    Items<WebhookEndpoint> list(@AuthenticationPrincipal CurrentUser user) {
+        return new Items<>(webhooks.endpoints(user.id()));
+    }
+
+    @PostMapping
+    ResponseEntity<?> create(@AuthenticationPrincipal CurrentUser user, @RequestBody(required = false) Body body) {
+        if (body == null) {
+            throw new InvalidFieldException("url", "is required: send {\"url\": \"https://…\", \"events\": [...]}");
+        }
+        WebhookOutcome outcome = webhooks.register(user.id(), body.url(), body.events());
+        if (outcome instanceof WebhookOutcome.Invalid i) {
+            throw new InvalidFieldException(i.field(), i.message());
+        }
+        if (outcome instanceof WebhookOutcome.TooMany t) {
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(Problems.of(
+                            HttpStatus.CONFLICT,
+                            "webhook-endpoint-limit",
+                            "Too many webhook endpoints",
+                            "You have " + t.max() + " webhook endpoints, the most allowed; delete one first"));
+        }
+        WebhookCreated c = ((WebhookOutcome.Created) outcome).created();
+        WebhookEndpoint e = c.endpoint();
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new Created(e.id(), e.url(), e.events(), c.secret(), e.createdAt()));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<?> delete(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
+        return webhooks.remove(user.id(), id) ? ResponseEntity.noContent().build() : notFound(id);
+    }
+
+    @GetMapping("/{id}/deliveries")
+    ResponseEntity<?> deliveries(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
+        return webhooks.deliveries(user.id(), id)
+                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(new Items<>(d)))
+                .orElseGet(() -> notFound(id));
+    }
+
+    @PostMapping("/{id}/deliveries/{deliveryId}/resend")
+    ResponseEntity<?> resend(
+            @AuthenticationPrincipal CurrentUser user, @PathVariable String id, @PathVariable String deliveryId) {
+        return webhooks.resend(user.id(), id, deliveryId)
+                .<ResponseEntity<?>>map(
+                        d -> ResponseEntity.status(HttpStatus.ACCEPTED).body(d))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+                        .body(Problems.of(
+                                HttpStatus.NOT_FOUND,
+                                "not-found",
+                                "Not found",
+                                "No delivery " + deliveryId + " of webhook endpoint " + id)));
+    }
+
+    private static ResponseEntity<?> notFound(String id) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No webhook endpoint " + id));
+    }
+}

@@ -1,0 +1,228 @@
+package dev.renderbank.notify.webhooks;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.notify.WebhookDelivery;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code webhook_delivery} and {@code webhook_attempt} tables; each state change one conditional statement. */
+@Repository
+public class DeliveryStore {
+
+    /** A delivery claimed for one attempt, with what is needed to send it. */
+    public record Claimed(
+            String id, String endpointId, String url, String secret, String body, int attempt, Instant giveUpAt) {}
+
+    static final int MAX_ERROR = 1000;
+    static final int RECENT_ATTEMPTS = 5;
+
+    private static final String COLUMNS =
+            "id, event_type, status, attempts, last_status, last_error," + " next_attempt_at, created_at, delivered_at";
+
+    private final JdbcClient jdbc;
+
+    DeliveryStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Writes the delivery unless this event already has one for this endpoint; true when this call wrote it. */
+    public boolean insert(
+            String id,
+            String endpointId,
+            long userId,
+            String eventKey,
+            String type,
+            String body,
+            Instant now,
+            Instant giveUpAt) {
+        return jdbc.sql("""
+                        insert into webhook_delivery (id, endpoint_id, user_id, event_key, event_type, body, status,
+                                    next_attempt_at, give_up_at, created_at)
+                        values (:id, :endpoint, :u, :key, :type, :body, 'PENDING', :now, :giveUp, :now)
+                        on conflict (event_key, endpoint_id) do nothing""")
+                        .param("id", id)
+                        .param("endpoint", endpointId)
+                        .param("u", userId)
+                        .param("key", eventKey)
+                        .param("type", type)
+                        .param("body", body)
+                        .param("now", ts(now))
+                        .param("giveUp", ts(giveUpAt))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Claims due deliveries for one attempt: counts it and moves the next attempt a lease away, so a
+     * sender that dies mid-send is replaced after the lease. {@code SKIP LOCKED}: several nodes never
+     * claim the same row.
+     */
+    public List<Claimed> claimDue(Instant now, Instant leaseUntil, int limit) {
+        return jdbc.sql("""
+                        update webhook_delivery d set attempts = d.attempts + 1, next_attempt_at = :lease
+                        from webhook_endpoint e
+                        where e.id = d.endpoint_id
+                          and d.id in (select id from webhook_delivery
+                                       where status = 'PENDING' and next_attempt_at <= :now
+                                       order by next_attempt_at, id limit :limit for update skip locked)
+                        returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts, d.give_up_at""")
+                .param("now", ts(now))
+                .param("lease", ts(leaseUntil))
+                .param("limit", limit)
+                .query((rs, n) -> new Claimed(
+                        rs.getString("id"),
+                        rs.getString("endpoint_id"),
+                        rs.getString("url"),
+                        rs.getString("secret"),
+                        rs.getString("body"),
+                        rs.getInt("attempts"),
+                        instant(rs, "give_up_at")))
+                .list();
+    }
+
+    /**
+     * Records the attempt's outcome: {@code DELIVERED}, retried at {@code next}, or {@code FAILED} for
+     * good (not delivered and {@code next} null). Only the claim that is still current may record.
+     */
+    public boolean record(
+            Claimed c,
+            Instant startedAt,
+            Integer status,
+            String error,
+            String excerpt,
+            boolean delivered,
+            Instant next) {
+        String err = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
+        int n = jdbc.sql("""
+                        update webhook_delivery
+                        set status = case when :delivered then 'DELIVERED'
+                                          when cast(:next as timestamptz) is null then 'FAILED' else 'PENDING' end,
+                            next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at),
+                            delivered_at = case when :delivered then cast(:now as timestamptz) end,
+                            last_status = :code, last_error = :error
+                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                .param("id", c.id())
+                .param("attempt", c.attempt())
+                .param("delivered", delivered)
+                .param("next", ts(next))
+                .param("now", ts(startedAt))
+                .param("code", status)
+                .param("error", err)
+                .update();
+        jdbc.sql("""
+                        insert into webhook_attempt (delivery_id, attempt, started_at, status_code, error, excerpt)
+                        values (:id, :attempt, :at, :code, :error, :excerpt)
+                        on conflict (delivery_id, attempt) do nothing""")
+                .param("id", c.id())
+                .param("attempt", c.attempt())
+                .param("at", ts(startedAt))
+                .param("code", status)
+                .param("error", err)
+                .param("excerpt", excerpt)
+                .update();
+        return n == 1;
+    }
+
+    /** The endpoint's deliveries, newest first, each with its latest attempts. */
+    public List<WebhookDelivery> list(String endpointId, int limit) {
+        List<WebhookDelivery> rows = jdbc.sql("select " + COLUMNS + " from webhook_delivery where endpoint_id = :e"
+                        + " order by created_at desc, id desc limit :limit")
+                .param("e", endpointId)
+                .param("limit", limit)
+                .query((rs, n) -> map(rs, List.of()))
+                .list();
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<String, List<WebhookDelivery.Attempt>> attempts = new LinkedHashMap<>();
+        jdbc.sql("""
+                        select delivery_id, attempt, started_at, status_code, error, excerpt from (
+                            select a.*, row_number() over (partition by delivery_id order by attempt desc) as r
+                            from webhook_attempt a where delivery_id in (:ids)) t
+                        where r <= :recent order by delivery_id, attempt desc""")
+                .param("ids", rows.stream().map(WebhookDelivery::id).toList())
+                .param("recent", RECENT_ATTEMPTS)
+                .query((rs, n) -> {
+                    attempts.computeIfAbsent(rs.getString("delivery_id"), k -> new ArrayList<>())
+                            .add(attempt(rs));
+                    return 1;
+                })
+                .list();
+        return rows.stream()
+                .map(d -> withAttempts(d, attempts.getOrDefault(d.id(), List.of())))
+                .toList();
+    }
+
+    public Optional<WebhookDelivery> find(String endpointId, String id) {
+        return jdbc.sql("select " + COLUMNS + " from webhook_delivery where endpoint_id = :e and id = :id")
+                .param("e", endpointId)
+                .param("id", id)
+                .query((rs, n) -> map(rs, List.of()))
+                .optional();
+    }
+
+    /**
+     * Sends the delivery again as soon as a sender polls, with the same {@code webhook-id} and body,
+     * and a fresh retry window; false when the endpoint has no such delivery.
+     */
+    public boolean resend(String endpointId, String id, Instant now, Instant giveUpAt) {
+        return jdbc.sql("""
+                        update webhook_delivery set status = 'PENDING', next_attempt_at = :now, give_up_at = :giveUp,
+                                                    delivered_at = null
+                        where endpoint_id = :e and id = :id""")
+                        .param("e", endpointId)
+                        .param("id", id)
+                        .param("now", ts(now))
+                        .param("giveUp", ts(giveUpAt))
+                        .update()
+                == 1;
+    }
+
+    private static WebhookDelivery withAttempts(WebhookDelivery d, List<WebhookDelivery.Attempt> a) {
+        return new WebhookDelivery(
+                d.id(),
+                d.type(),
+                d.status(),
+                d.attempts(),
+                d.lastStatusCode(),
+                d.lastError(),
+                d.nextAttemptAt(),
+                d.createdAt(),
+                d.deliveredAt(),
+                List.copyOf(a));
+    }
+
+    private static WebhookDelivery.Attempt attempt(ResultSet rs) throws SQLException {
+        return new WebhookDelivery.Attempt(
+                rs.getInt("attempt"),
+                instant(rs, "started_at"),
+                (Integer) rs.getObject("status_code"),
+                rs.getString("error"),
+                rs.getString("excerpt"));
+    }
+
+    private static WebhookDelivery map(ResultSet rs, List<WebhookDelivery.Attempt> attempts) throws SQLException {
+        String status = rs.getString("status");
+        return new WebhookDelivery(
+                rs.getString("id"),
+                rs.getString("event_type"),
+                status,
+                rs.getInt("attempts"),
+                (Integer) rs.getObject("last_status"),
+                rs.getString("last_error"),
+                status.equals("PENDING") ? instant(rs, "next_attempt_at") : null,
+                instant(rs, "created_at"),
+                instant(rs, "delivered_at"),
+                attempts);
+    }
+}

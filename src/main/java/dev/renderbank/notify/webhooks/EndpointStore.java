@@ -1,0 +1,105 @@
+package dev.renderbank.notify.webhooks;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.notify.WebhookEndpoint;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The {@code webhook_endpoint} table. Every query names the owner: another user's endpoint is absent. */
+@Repository
+public class EndpointStore {
+
+    /** Who gets an event: the endpoint and the secret that signs for it. */
+    public record Subscriber(String id, String url, String secret) {}
+
+    private final JdbcClient jdbc;
+
+    EndpointStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Writes the endpoint unless the user already has {@code max}; false then. A per-user advisory
+     * lock makes the count and the insert one step, so two concurrent registrations cannot both pass.
+     */
+    @Transactional
+    public boolean insertWithinCap(
+            String id, long userId, String url, List<String> events, String secret, int max, Instant now) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || :u, 0))")
+                .param("u", userId)
+                .query((rs, n) -> 1)
+                .single();
+        long count = jdbc.sql("select count(*) from webhook_endpoint where user_id = :u")
+                .param("u", userId)
+                .query(Long.class)
+                .single();
+        if (count >= max) {
+            return false;
+        }
+        return jdbc.sql("""
+                        insert into webhook_endpoint (id, user_id, url, events, secret, created_at)
+                        values (:id, :u, :url, :events, :secret, :now)""")
+                        .param("id", id)
+                        .param("u", userId)
+                        .param("url", url)
+                        .param("events", events.toArray(String[]::new))
+                        .param("secret", secret)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    public List<WebhookEndpoint> list(long userId) {
+        return jdbc.sql("select id, url, events, created_at from webhook_endpoint where user_id = :u"
+                        + " order by created_at, id")
+                .param("u", userId)
+                .query(EndpointStore::map)
+                .list();
+    }
+
+    public Optional<WebhookEndpoint> find(long userId, String id) {
+        return jdbc.sql("select id, url, events, created_at from webhook_endpoint where user_id = :u and id = :id")
+                .param("u", userId)
+                .param("id", id)
+                .query(EndpointStore::map)
+                .optional();
+    }
+
+    /** Removes the endpoint and its delivery log; false when the user has no such endpoint. */
+    public boolean delete(long userId, String id) {
+        return jdbc.sql("delete from webhook_endpoint where user_id = :u and id = :id")
+                        .param("u", userId)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /** The user's endpoints that asked for {@code eventType}. */
+    public List<Subscriber> subscribers(long userId, String eventType) {
+        return jdbc.sql("select id, url, secret from webhook_endpoint where user_id = :u and :type = any(events)"
+                        + " order by id")
+                .param("u", userId)
+                .param("type", eventType)
+                .query((rs, n) -> new Subscriber(rs.getString("id"), rs.getString("url"), rs.getString("secret")))
+                .list();
+    }
+
+    private static WebhookEndpoint map(ResultSet rs, int n) throws SQLException {
+        Array events = rs.getArray("events");
+        return new WebhookEndpoint(
+                rs.getString("id"),
+                rs.getString("url"),
+                List.copyOf(Arrays.asList((String[]) events.getArray())),
+                instant(rs, "created_at"));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.renderbank.notify.webhooks;
+
+import dev.renderbank.platform.OperatorAlerts;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends due deliveries after their commit, at least once. A claim (its own statement, committed
+ * before the POST) counts the attempt and leases the row; the outcome is then recorded against that
+ * attempt: {@code DELIVERED} on a 2xx, otherwise retried after an exponentially growing wait until
+ * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
+ * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's).
+ */
+@Component
+public class WebhookDispatch implements DisposableBean {
+
+    static final int BATCH = 20;
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatch.class);
+
+    private final DeliveryStore deliveries;
+    private final WebhookProperties props;
+    private final OperatorAlerts alerts;
+    private final Clock clock;
+    private final WebhookHttp http;
+
+    WebhookDispatch(DeliveryStore deliveries, WebhookProperties props, OperatorAlerts alerts, Clock clock) {
+        this.deliveries = deliveries;
+        this.props = props;
+        this.alerts = alerts;
+        this.clock = clock;
+        this.http = new WebhookHttp(
+                new WebhookUrlPolicy(props.allowPrivateHosts()), props.connectTimeout(), props.readTimeout());
+    }
+
+    /** Sends everything due now; returns how many were delivered. */
+    public int deliverDue() {
+        int delivered = 0;
+        List<DeliveryStore.Claimed> batch;
+        do {
+            Instant now = clock.instant();
+            batch = deliveries.claimDue(now, now.plus(props.lease()), BATCH);
+            for (DeliveryStore.Claimed d : batch) {
+                delivered += attempt(d) ? 1 : 0;
+            }
+        } while (batch.size() == BATCH);
+        return delivered;
+    }
+
+    private boolean attempt(DeliveryStore.Claimed d) {
+        Instant started = clock.instant();
+        long timestamp = started.getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", d.id());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", StandardWebhooks.sign(d.secret(), d.id(), timestamp, d.body()));
+        WebhookHttp.Answer answer;
+        try {
+            answer = http.post(d.url(), headers, d.body());
+        } catch (IOException | RuntimeException e) {
+            failed(d, started, null, describe(e), null);
+            return false;
+        }
+        if (answer.delivered()) {
+            if (!deliveries.record(d, started, answer.status(), null, answer.excerpt(), true, null)) {
+                log.warn("webhook {} was delivered but its claim had expired; it may be sent once more", d.id());
+            }
+            return true;
+        }
+        String error = answer.status() >= 300 && answer.status() < 400
+                ? "HTTP " + answer.status() + " (redirects are not followed)"
+                : "HTTP " + answer.status();
+        failed(d, started, answer.status(), error, answer.excerpt());
+        return false;
+    }
+
+    private void failed(DeliveryStore.Claimed d, Instant started, Integer status, String error, String excerpt) {
+        Instant next = clock.instant().plus(props.backoff(d.attempt()));
+        boolean last = next.isAfter(d.giveUpAt());
+        deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
+        if (last) {
+            log.warn(
+                    "webhook {} to endpoint {} failed for good after {} attempts: {}",
+                    d.id(),
+                    d.endpointId(),
+                    d.attempt(),
+                    error);
+            alerts.raise(
+                    "webhooks.failed",
+                    "Webhook " + d.id() + " to endpoint " + d.endpointId() + " could not be delivered after "
+                            + d.attempt() + " attempts: " + error);
+        } else {
+            log.info("webhook {} attempt {} failed ({}), next at {}", d.id(), d.attempt(), error, next);
+        }
+    }
+
+    /** Says what went wrong without the stack: a refused address, a timeout, a refused connection. */
+    private static String describe(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WebhookUrlPolicy.RefusedAddressException) {
+                return "refused: " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
+    }
+}

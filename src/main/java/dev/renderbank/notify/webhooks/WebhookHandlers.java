@@ -1,0 +1,94 @@
+package dev.renderbank.notify.webhooks;
+
+import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.generation.GenerationFailed;
+import dev.renderbank.generation.GenerationSucceeded;
+import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.JobView;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEventHandler;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The business events that become client webhooks. Each runs after the cause committed, at least
+ * once ({@link dev.renderbank.platform.DurableEvents}); what it writes is keyed by the event, so a
+ * second run writes nothing. {@code generation.*} carries the job as the status API shows it (a late
+ * delivery is {@code failed} there with {@code lateDelivery: true} and its asset); a job its owner
+ * cancelled is reported too (API clients may cancel from elsewhere).
+ */
+@Configuration(proxyBeanMethods = false)
+class WebhookHandlers {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookHandlers.class);
+
+    @Bean
+    DurableEventHandler<GenerationSucceeded> generationSucceededWebhook(
+            WebhookEvents events, Generations generations, CreditsLow low) {
+        return handler("notify.webhook-generation-succeeded", GenerationSucceeded.class, e -> {
+            job(generations, e.userId(), e.taskId())
+                    .ifPresent(j -> events.record(
+                            e.userId(), WebhookEvents.GENERATION_COMPLETED, e.key(), WebhookEvents.generation(j)));
+            low.check(e.userId(), true, -e.creditsCharged(), "generation");
+        });
+    }
+
+    @Bean
+    DurableEventHandler<GenerationFailed> generationFailedWebhook(
+            WebhookEvents events, Generations generations, CreditsLow low) {
+        return handler("notify.webhook-generation-failed", GenerationFailed.class, e -> {
+            job(generations, e.userId(), e.taskId())
+                    .ifPresent(j -> events.record(
+                            e.userId(), WebhookEvents.GENERATION_FAILED, e.key(), WebhookEvents.generation(j)));
+            low.check(e.userId(), false, e.creditsReleased(), "generation-released");
+        });
+    }
+
+    @Bean
+    DurableEventHandler<PurchaseCompleted> purchaseWebhook(WebhookEvents events, Ledger ledger, CreditsLow low) {
+        return handler("notify.webhook-purchase", PurchaseCompleted.class, e -> {
+            if (events.wanted(e.userId(), WebhookEvents.CREDITS_GRANTED)) {
+                events.record(
+                        e.userId(),
+                        WebhookEvents.CREDITS_GRANTED,
+                        e.key(),
+                        WebhookEvents.credits(
+                                ledger.balance(e.userId()),
+                                e.credits(),
+                                e.renewal() ? "subscription-renewal" : "purchase"));
+            }
+            low.check(e.userId(), false, e.credits(), "purchase");
+        });
+    }
+
+    private static Optional<JobView> job(Generations generations, long userId, String taskId) {
+        Optional<JobView> j = generations.find(userId, taskId);
+        if (j.isEmpty()) {
+            log.warn("finished job {} of user {} not found: no webhook", taskId, userId);
+        }
+        return j;
+    }
+
+    private static <E extends dev.renderbank.platform.DurableEvent> DurableEventHandler<E> handler(
+            String name, Class<E> type, java.util.function.Consumer<E> body) {
+        return new DurableEventHandler<>() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Class<E> eventType() {
+                return type;
+            }
+
+            @Override
+            public void handle(E event) {
+                body.accept(event);
+            }
+        };
+    }
+}

@@ -1,0 +1,45 @@
+package dev.renderbank.notify.webhooks;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code renderbank.webhooks.*}: client webhooks (Standard Webhooks) and the rules for their URLs.
+ *
+ * @param allowPrivateHosts lets endpoints resolve to private, loopback and link-local addresses and
+ *     use plain http to loopback (a receiver on this machine while developing); refused in {@code
+ *     prod} by {@link WebhooksProductionCheck}
+ * @param maxEndpointsPerUser endpoints one user may register
+ * @param connectTimeout to connect to a receiver
+ * @param readTimeout for the receiver's answer; a 2xx within it is a delivery
+ * @param retryWindow how long a delivery is retried before it is {@code FAILED}
+ * @param firstRetry the wait after the first failed attempt; doubles per attempt
+ * @param maxRetry the longest wait between two attempts
+ * @param sendInterval how often the sender looks for due deliveries
+ * @param lease how long a delivery being sent is kept from other senders (longer than one attempt)
+ */
+@Validated
+@ConfigurationProperties("renderbank.webhooks")
+public record WebhookProperties(
+        @DefaultValue("false") boolean allowPrivateHosts,
+        @DefaultValue("10") @Min(1) @Max(100) int maxEndpointsPerUser,
+        @DefaultValue("5s") @NotNull Duration connectTimeout,
+        @DefaultValue("10s") @NotNull Duration readTimeout,
+        @DefaultValue("24h") @NotNull Duration retryWindow,
+        @DefaultValue("30s") @NotNull Duration firstRetry,
+        @DefaultValue("2h") @NotNull Duration maxRetry,
+        @DefaultValue("5s") @NotNull Duration sendInterval,
+        @DefaultValue("1m") @NotNull Duration lease) {
+
+    /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
+    public Duration backoff(int attempts) {
+        int doublings = Math.min(Math.max(attempts - 1, 0), 30);
+        Duration d = firstRetry.multipliedBy(1L << doublings);
+        return d.compareTo(maxRetry) > 0 || d.isNegative() ? maxRetry : d;
+    }
+}

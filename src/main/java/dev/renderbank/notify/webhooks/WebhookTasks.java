@@ -1,0 +1,21 @@
+package dev.renderbank.notify.webhooks;
+
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The webhook sender on db-scheduler: one node runs each execution, and the rows it claims are taken
+ * with {@code SKIP LOCKED} besides, so several nodes never send the same attempt.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebhookTasks {
+
+    @Bean
+    RecurringTask<Void> notifyWebhookSenderTask(WebhookProperties props, WebhookDispatch dispatch) {
+        return Tasks.recurring("notify-webhook-sender", Schedules.fixedDelay(props.sendInterval()))
+                .execute((instance, ctx) -> dispatch.deliverDue());
+    }
+}

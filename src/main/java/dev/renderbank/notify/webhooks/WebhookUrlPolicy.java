@@ -1,0 +1,146 @@
+package dev.renderbank.notify.webhooks;
+
+import dev.renderbank.storage.InternetAddresses;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where client webhooks may go (SSRF): a URL is accepted at registration only if its host resolves,
+ * and every address it resolves to is on the public internet ({@link InternetAddresses}); at each
+ * send the HTTP client resolves through {@link #resolve} again and connects only to the addresses it
+ * approved, so a DNS answer that changed since (DNS rebinding) is judged again. https only; plain
+ * http only to loopback and only with {@code renderbank.webhooks.allow-private-hosts}, which also
+ * admits private addresses but never link-local (cloud metadata), multicast or the unspecified
+ * address.
+ */
+public final class WebhookUrlPolicy {
+
+    static final int MAX_URL_LENGTH = 2000;
+
+    /** Name resolution, replaceable in tests. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A host that resolved to an address webhooks may not reach. */
+    public static final class RefusedAddressException extends UnknownHostException {
+        RefusedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    /** Numeric host forms other than a dotted quad (2130706433, 0x7f.1, 0177.1): resolvers differ on them. */
+    private static final Pattern ODD_NUMERIC =
+            Pattern.compile("(?i)(0x[0-9a-f]+|[0-9]+)(\\.(0x[0-9a-f]+|[0-9]+)){0,3}");
+
+    private static final Pattern DOTTED_QUAD = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    private final boolean allowPrivate;
+    private final Resolver resolver;
+
+    public WebhookUrlPolicy(boolean allowPrivate, Resolver resolver) {
+        this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
+    }
+
+    public WebhookUrlPolicy(boolean allowPrivate) {
+        this(allowPrivate, InetAddress::getAllByName);
+    }
+
+    /** Why {@code url} may not be registered, said for the client; empty when it may. */
+    public Optional<String> refusal(String url) {
+        if (url == null || url.isBlank()) {
+            return Optional.of("is required: the https URL that receives the events");
+        }
+        if (url.length() > MAX_URL_LENGTH) {
+            return Optional.of("must be at most " + MAX_URL_LENGTH + " characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            return Optional.of("is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            return Optional.of("must be an https URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            return Optional.of("must name a host");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            return Optional.of("must not contain user info or a fragment");
+        }
+        String host = normalize(uri.getHost());
+        if (ODD_NUMERIC.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+            return Optional.of("must name its host as a name or a dotted IPv4 address, not " + host);
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolve(host);
+        } catch (RefusedAddressException e) {
+            return Optional.of("must be on the public internet; " + host
+                    + " is a private, loopback, link-local or metadata address");
+        } catch (UnknownHostException e) {
+            return Optional.of("names a host that does not resolve: " + host);
+        }
+        if (scheme.equals("http")
+                && !(allowPrivate && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress))) {
+            return Optional.of("must be an https URL (plain http only to this machine while developing)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The addresses of {@code host}, all of them allowed; the HTTP client connects only to these.
+     *
+     * @throws RefusedAddressException when any is not (a name with one private address among public
+     *     ones is refused whole: its owner controls which one a connection would get)
+     */
+    public InetAddress[] resolve(String host) throws UnknownHostException {
+        String name = normalize(host);
+        InetAddress[] addresses = resolver.resolve(name);
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException(name);
+        }
+        for (InetAddress address : addresses) {
+            if (!allowed(address)) {
+                throw new RefusedAddressException(
+                        "host " + name + " resolves to a non-public address " + address.getHostAddress());
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * Public addresses; with {@code allowPrivate} also loopback, IPv4 private networks and IPv6
+     * unique-local ones, and nothing else (never link-local/metadata, multicast, unspecified, or a
+     * translated form that hides one of those).
+     */
+    boolean allowed(InetAddress address) {
+        if (InternetAddresses.isPublic(address)) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        boolean uniqueLocal = b.length == 16 && (b[0] & 0xfe) == 0xfc;
+        return allowPrivate
+                && (address.isLoopbackAddress() || address.isSiteLocalAddress() && b.length == 4 || uniqueLocal);
+    }
+
+    /** URIs write IPv6 literals in brackets; names compare case-insensitively. */
+    static String normalize(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}

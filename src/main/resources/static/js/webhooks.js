@@ -1,0 +1,46 @@
+// Webhooks page: add and remove endpoints and resend deliveries through the JSON API; shows a new
+// endpoint's secret once. No inline script (CSP).
+(function () {
+  const csrf = document.querySelector('meta[name="_csrf"]').content;
+  const csrfHeader = document.querySelector('meta[name="_csrf_header"]').content;
+  const message = document.getElementById('message');
+
+  function call(method, url, body) {
+    const headers = { [csrfHeader]: csrf };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(url, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(r => r.text().then(t => ({ status: r.status, json: t ? JSON.parse(t) : null })));
+  }
+
+  document.getElementById('add-endpoint').addEventListener('submit', e => {
+    e.preventDefault();
+    const url = document.getElementById('url').value.trim();
+    const events = Array.from(document.querySelectorAll('input[name="events"]:checked')).map(c => c.value);
+    message.textContent = 'Checking the URL…';
+    message.className = 'muted';
+    call('POST', '/api/v1/webhook-endpoints', { url: url, events: events }).then(r => {
+      if (r.status === 201) {
+        message.textContent = 'Added.';
+        document.getElementById('secret-endpoint').textContent = r.json.url;
+        document.getElementById('secret').textContent = r.json.secret;
+        document.getElementById('secret-box').hidden = false;
+      } else {
+        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
+        message.className = 'error';
+      }
+    });
+  });
+
+  document.querySelectorAll('.remove-endpoint').forEach(b => b.addEventListener('click', () => {
+    if (!window.confirm('Remove this endpoint and its delivery log?')) return;
+    call('DELETE', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.id)).then(() => window.location.reload());
+  }));
+
+  document.querySelectorAll('.resend').forEach(b => b.addEventListener('click', () => {
+    b.disabled = true;
+    call('POST', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.endpoint) + '/deliveries/'
+      + encodeURIComponent(b.dataset.id) + '/resend').then(r => {
+      b.textContent = r.status === 202 ? 'Queued' : 'Failed';
+    });
+  }));
+})();

@@ -1,0 +1,335 @@
+package dev.renderbank.notify;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEventHandler;
+import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Client webhooks end to end, with WireMock as the receiver: signed by the Standard Webhooks scheme
+ * (checked by an independent implementation below), retried with the same {@code webhook-id} until a
+ * 2xx, one delivery per event and endpoint however often the event handler runs, {@code FAILED}
+ * after the retry window and resendable, per-user endpoints.
+ */
+class WebhooksTest extends IntegrationTest {
+
+    static final WireMockServer receiver =
+            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void up() {
+        receiver.start();
+    }
+
+    @AfterAll
+    static void down() {
+        receiver.stop();
+    }
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    DurableEvents events;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    List<DurableEventHandler<?>> handlers;
+
+    @LocalServerPort
+    int port;
+
+    Api api() {
+        return new Api(port);
+    }
+
+    /** A receiver path of its own per test (the receiver is shared). */
+    static String path() {
+        return "/hooks/" + UUID.randomUUID();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + receiver.port() + path;
+    }
+
+    JsonNode register(String token, String path, String... types) {
+        String events = String.join("\",\"", types);
+        Api.Response r = api().post(
+                        "/api/v1/webhook-endpoints",
+                        token,
+                        "{\"url\":\"" + url(path) + "\",\"events\":[\"" + events + "\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    /** A granted purchase, as billing commits it: the grant and its event in one transaction. */
+    void purchase(long userId, long credits) {
+        String ref = "ord_" + UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            ledger.grant(userId, credits, GrantSource.PURCHASE, ref, ref, "pack");
+            events.publish(new PurchaseCompleted(userId, "pack-" + credits, credits, 990, "USD", ref));
+        });
+    }
+
+    List<LoggedRequest> received(String path) {
+        return receiver.findAll(postRequestedFor(urlEqualTo(path)));
+    }
+
+    int attemptsRecorded(String endpointId) {
+        return jdbc.sql("select count(*) from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id"
+                        + " where d.endpoint_id = :e")
+                .param("e", endpointId)
+                .query(Integer.class)
+                .single();
+    }
+
+    /**
+     * Standard Webhooks verification written from the specification, not from the app's signer:
+     * HMAC-SHA256 over "id.timestamp.body" with the base64-decoded key after "whsec_", compared in
+     * constant time against each "v1," signature in the header.
+     */
+    static boolean verifies(String secret, String id, String timestamp, String body, String signatureHeader)
+            throws Exception {
+        byte[] key = Base64.getDecoder().decode(secret.split("_", 2)[1]);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        byte[] expected = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+        for (String sig : signatureHeader.split(" ")) {
+            String[] parts = sig.split(",", 2);
+            if (parts[0].equals("v1")
+                    && MessageDigest.isEqual(expected, Base64.getDecoder().decode(parts[1]))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aReceiverAnswering500TwiceGetsTheEventThreeTimesWithOneIdAndValidSignatures() throws Exception {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        receiver.stubFor(post(urlEqualTo(path))
+                .inScenario(path)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500).withBody("boom"))
+                .willSetStateTo("second"));
+        receiver.stubFor(post(urlEqualTo(path))
+                .inScenario(path)
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("third"));
+        receiver.stubFor(post(urlEqualTo(path))
+                .inScenario(path)
+                .whenScenarioStateIs("third")
+                .willReturn(aResponse().withStatus(204)));
+        JsonNode endpoint = register(u.token(), path, "credits.granted");
+        String secret = endpoint.get("secret").asString();
+        String endpointId = endpoint.get("id").asString();
+        assertThat(secret).startsWith("whsec_");
+        assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(32);
+
+        purchase(u.id(), 200);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            int n = attempt;
+            await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == n);
+            clock.advance(Duration.ofMinutes(5)); // past the backoff (30 s, then 1 min)
+        }
+
+        List<LoggedRequest> got = received(path);
+        assertThat(got).hasSize(3);
+        String id = got.get(0).getHeader("webhook-id");
+        assertThat(id).startsWith("msg_");
+        for (LoggedRequest r : got) {
+            assertThat(r.getHeader("webhook-id")).isEqualTo(id);
+            assertThat(r.getHeader("webhook-timestamp")).matches("[0-9]{10}");
+            assertThat(r.getBodyAsString()).isEqualTo(got.get(0).getBodyAsString());
+            assertThat(verifies(
+                            secret,
+                            id,
+                            r.getHeader("webhook-timestamp"),
+                            r.getBodyAsString(),
+                            r.getHeader("webhook-signature")))
+                    .as("signature of attempt %s", r.getHeader("webhook-timestamp"))
+                    .isTrue();
+            assertThat(verifies(
+                            "whsec_" + Base64.getEncoder().encodeToString(new byte[32]),
+                            id,
+                            r.getHeader("webhook-timestamp"),
+                            r.getBodyAsString(),
+                            r.getHeader("webhook-signature")))
+                    .isFalse();
+        }
+        JsonNode body = JSON.readTree(got.get(0).getBodyAsString());
+        assertThat(body.get("type").asString()).isEqualTo("credits.granted");
+        assertThat(body.get("timestamp").asString()).isNotBlank();
+        JsonNode data = body.get("data");
+        assertThat(data.get("balance").asLong()).isEqualTo(200);
+        assertThat(data.get("held").asLong()).isZero();
+        assertThat(data.get("available").asLong()).isEqualTo(200);
+        assertThat(data.get("debt").asLong()).isZero();
+        assertThat(data.get("change").asLong()).isEqualTo(200);
+        assertThat(data.get("reason").asString()).isEqualTo("purchase");
+
+        JsonNode log = api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                .json()
+                .get("items");
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0).get("id").asString()).isEqualTo(id);
+        assertThat(log.get(0).get("status").asString()).isEqualTo("DELIVERED");
+        assertThat(log.get(0).get("attempts").asInt()).isEqualTo(3);
+        JsonNode attempts = log.get(0).get("recentAttempts");
+        assertThat(attempts.get(0).get("statusCode").asInt()).isEqualTo(204);
+        assertThat(attempts.get(1).get("statusCode").asInt()).isEqualTo(500);
+        assertThat(attempts.get(2).get("responseExcerpt").asString()).isEqualTo("boom");
+    }
+
+    @Test
+    void anEventHandledTwiceEvenConcurrentlyMakesOneDeliveryPerEndpoint() throws Exception {
+        TestUsers.TestUser u = testUsers.create(0);
+        String p1 = path();
+        String p2 = path();
+        receiver.stubFor(post(urlEqualTo(p1)).willReturn(aResponse().withStatus(200)));
+        receiver.stubFor(post(urlEqualTo(p2)).willReturn(aResponse().withStatus(200)));
+        register(u.token(), p1, "credits.granted");
+        register(u.token(), p2, "credits.granted", "credits.low");
+
+        String ref = "ord_" + UUID.randomUUID();
+        ledger.grant(u.id(), 300, GrantSource.PURCHASE, ref, ref, "pack");
+        PurchaseCompleted event = new PurchaseCompleted(u.id(), "pack-300", 300, 990, "USD", ref);
+        @SuppressWarnings("unchecked")
+        DurableEventHandler<PurchaseCompleted> handler = (DurableEventHandler<PurchaseCompleted>) handlers.stream()
+                .filter(h -> h.name().equals("notify.webhook-purchase"))
+                .findFirst()
+                .orElseThrow();
+        CyclicBarrier start = new CyclicBarrier(3);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> runs = List.of(
+                    pool.submit(() -> {
+                        start.await();
+                        handler.handle(event);
+                        return null;
+                    }),
+                    pool.submit(() -> {
+                        start.await();
+                        handler.handle(event);
+                        return null;
+                    }),
+                    pool.submit(() -> {
+                        start.await();
+                        tx.executeWithoutResult(s -> events.publish(event));
+                        return null;
+                    }));
+            for (Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        handler.handle(event); // and once more, after all of them
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("""
+                                select (select count(*) from webhook_delivery where user_id = :u and status = 'PENDING')
+                                     + (select count(*) from scheduled_tasks where task_name = 'durable-event'
+                                        and task_instance like 'notify.webhook-purchase:%' || :ref)""")
+                                .param("u", u.id())
+                                .param("ref", ref)
+                                .query(Long.class)
+                                .single()
+                        == 0);
+        assertThat(received(p1)).hasSize(1);
+        assertThat(received(p2)).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from webhook_delivery where user_id = :u")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aDeliveryFailingForTheWholeRetryWindowIsFailedForItsOwnerAndCanBeResent() {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        String endpointId =
+                register(u.token(), path, "credits.granted").get("id").asString();
+        purchase(u.id(), 50);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 1);
+        clock.advance(Duration.ofHours(24));
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 2);
+
+        JsonNode d = api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                .json()
+                .get("items")
+                .get(0);
+        assertThat(d.get("status").asString()).isEqualTo("FAILED");
+        assertThat(d.get("lastStatusCode").asInt()).isEqualTo(503);
+        assertThat(d.get("lastError").asString()).contains("503");
+        assertThat(d.has("nextAttemptAt") && !d.get("nextAttemptAt").isNull()).isFalse();
+
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        String deliveryId = d.get("id").asString();
+        Api.Response resend = api().post(
+                        "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + deliveryId + "/resend",
+                        u.token(),
+                        "");
+        assertThat(resend.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 3);
+        List<LoggedRequest> got = received(path);
+        assertThat(got).hasSize(3);
+        assertThat(got.get(2).getHeader("webhook-id")).isEqualTo(deliveryId);
+        assertThat(api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("status")
+                        .asString())
+                .isEqualTo("DELIVERED");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.renderbank.notify.webhooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sender's HTTP client: the address policy holds at send time; no redirects; capped excerpts. */
+class WebhookHttpTest {
+
+    WireMockServer receiver;
+
+    @BeforeEach
+    void start() {
+        receiver = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        receiver.start();
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.stop();
+    }
+
+    WebhookHttp client(boolean allowPrivate, WebhookUrlPolicy.Resolver dns) {
+        return new WebhookHttp(new WebhookUrlPolicy(allowPrivate, dns), Duration.ofSeconds(10), Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aLoopbackReceiverIsNeverContactedWithoutAllowPrivateHosts() throws Exception {
+        receiver.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)));
+        try (WebhookHttp http = client(false, InetAddress::getAllByName)) {
+            for (String host : new String[] {"127.0.0.1", "[::ffff:127.0.0.1]", "localhost"}) {
+                assertThatThrownBy(() -> http.post("http://" + host + ":" + receiver.port() + "/hook", Map.of(), "{}"))
+                        .isInstanceOf(WebhookUrlPolicy.RefusedAddressException.class);
+            }
+        }
+        receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** DNS rebinding: the name resolved public when registered, now resolves to this machine. */
+    @Test
+    void aNameRebindingToLoopbackIsRefusedWhenSending() throws Exception {
+        receiver.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(200)));
+        String[] answer = {"93.184.216.34"};
+        WebhookUrlPolicy.Resolver dns = host -> new InetAddress[] {InetAddress.getByName(answer[0])};
+        assertThat(new WebhookUrlPolicy(false, dns).refusal("https://rebind.example.com/hook"))
+                .isEmpty();
+        answer[0] = "127.0.0.1";
+        try (WebhookHttp http = client(false, dns)) {
+            assertThatThrownBy(
+                            () -> http.post("http://rebind.example.com:" + receiver.port() + "/hook", Map.of(), "{}"))
+                    .isInstanceOf(WebhookUrlPolicy.RefusedAddressException.class);
+        }
+        receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void redirectsAreNotFollowedAndOnlyAShortExcerptIsKept() throws Exception {
+        receiver.stubFor(
+                post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(302).withHeader("Location", "/elsewhere")));
+        receiver.stubFor(
+                post(urlEqualTo("/big")).willReturn(aResponse().withStatus(500).withBody("x".repeat(100_000))));
+        try (WebhookHttp http = client(true, InetAddress::getAllByName)) {
+            WebhookHttp.Answer redirect =
+                    http.post("http://127.0.0.1:" + receiver.port() + "/hook", Map.of("webhook-id", "msg_1"), "{}");
+            assertThat(redirect.status()).isEqualTo(302);
+            assertThat(redirect.delivered()).isFalse();
+            WebhookHttp.Answer big = http.post("http://127.0.0.1:" + receiver.port() + "/big", Map.of(), "{}");
+            assertThat(big.status()).isEqualTo(500);
+            assertThat(big.excerpt()).hasSize(WebhookHttp.EXCERPT_BYTES);
+        }
+        receiver.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
+        receiver.verify(1, postRequestedFor(urlEqualTo("/hook")));
+    }
+}

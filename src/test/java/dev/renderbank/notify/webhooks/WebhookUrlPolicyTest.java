@@ -1,0 +1,113 @@
+package dev.renderbank.notify.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Webhook URLs may only reach the public internet (SSRF): checked at registration here, and by the
+ * same {@link WebhookUrlPolicy#resolve} that the sender's HTTP client resolves through at each send.
+ */
+class WebhookUrlPolicyTest {
+
+    /** A fake DNS: names map to fixed addresses; literals resolve to themselves. */
+    static WebhookUrlPolicy.Resolver dns(Map<String, String> names) {
+        return host -> {
+            String ip = names.get(host);
+            if (ip != null) {
+                return new InetAddress[] {InetAddress.getByName(ip)};
+            }
+            if (host.matches("[0-9.]+") || host.contains(":")) {
+                return new InetAddress[] {InetAddress.getByName(host)};
+            }
+            throw new UnknownHostException(host);
+        };
+    }
+
+    final WebhookUrlPolicy strict = new WebhookUrlPolicy(
+            false,
+            dns(Map.of(
+                    "hooks.example.com", "93.184.216.34",
+                    "internal.example.com", "10.1.2.3",
+                    "metadata.example.com", "169.254.169.254")));
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "https://127.0.0.1/hook",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://[::1]/hook",
+                "https://10.0.0.5/hook",
+                "https://192.168.1.10/hook",
+                "https://172.16.0.1/hook",
+                "https://[::ffff:127.0.0.1]/hook",
+                "https://[::ffff:169.254.169.254]/hook",
+                "https://[fe80::1]/hook",
+                "https://[fd00::1]/hook",
+                "https://0.0.0.0/hook",
+                "https://internal.example.com/hook",
+                "https://metadata.example.com/hook"
+            })
+    void privateLoopbackLinkLocalAndMetadataTargetsAreRefused(String url) {
+        assertThat(strict.refusal(url)).hasValueSatisfying(m -> assertThat(m).contains("public internet"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://2130706433/hook", "https://0x7f.1/hook", "https://0177.0.0.1/hook"})
+    void oddNumericHostFormsAreRefused(String url) {
+        assertThat(strict.refusal(url)).isPresent();
+    }
+
+    @Test
+    void aPublicHttpsUrlIsAccepted() {
+        assertThat(strict.refusal("https://hooks.example.com/renderbank?x=1")).isEmpty();
+    }
+
+    @Test
+    void plainHttpUserInfoOtherSchemesAndUnknownHostsAreRefused() {
+        assertThat(strict.refusal("http://hooks.example.com/hook"))
+                .hasValueSatisfying(m -> assertThat(m).contains("https"));
+        assertThat(strict.refusal("ftp://hooks.example.com/hook")).isPresent();
+        assertThat(strict.refusal("https://user:pw@hooks.example.com/hook")).isPresent();
+        assertThat(strict.refusal("https://nowhere.example.com/hook"))
+                .hasValueSatisfying(m -> assertThat(m).contains("does not resolve"));
+        assertThat(strict.refusal("not a url")).isPresent();
+        assertThat(strict.refusal("")).isPresent();
+    }
+
+    @Test
+    void allowingPrivateHostsAdmitsLoopbackOverHttpButNeverMetadata() {
+        WebhookUrlPolicy dev = new WebhookUrlPolicy(true, dns(Map.of("hooks.example.com", "93.184.216.34")));
+        assertThat(dev.refusal("http://127.0.0.1:8089/hook")).isEmpty();
+        assertThat(dev.refusal("https://10.0.0.5/hook")).isEmpty();
+        assertThat(dev.refusal("http://10.0.0.5/hook")).isPresent(); // plain http: loopback only
+        assertThat(dev.refusal("http://hooks.example.com/hook")).isPresent();
+        assertThat(dev.refusal("https://169.254.169.254/latest/meta-data/")).isPresent();
+        assertThat(dev.refusal("https://[::ffff:169.254.169.254]/")).isPresent();
+        assertThat(dev.refusal("https://[fe80::1]/")).isPresent();
+    }
+
+    /** DNS rebinding: a name that was public at registration is judged again when the client connects. */
+    @Test
+    void aNameThatLaterResolvesPrivateIsRefusedAtResolveTime() throws Exception {
+        String[] answer = {"93.184.216.34"};
+        WebhookUrlPolicy p = new WebhookUrlPolicy(false, host -> new InetAddress[] {InetAddress.getByName(answer[0])});
+        assertThat(p.refusal("https://rebind.example.com/hook")).isEmpty();
+        answer[0] = "127.0.0.1";
+        assertThatThrownBy(() -> p.resolve("rebind.example.com"))
+                .isInstanceOf(WebhookUrlPolicy.RefusedAddressException.class);
+    }
+
+    @Test
+    void oneNonPublicAddressAmongPublicOnesRefusesTheName() {
+        WebhookUrlPolicy p = new WebhookUrlPolicy(false, host ->
+                new InetAddress[] {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")});
+        assertThat(p.refusal("https://mixed.example.com/")).isPresent();
+    }
+}
