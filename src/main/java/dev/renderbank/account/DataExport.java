@@ -1,6 +1,7 @@
 package dev.renderbank.account;
 
-import dev.renderbank.billing.PurchaseHistory;
+import dev.renderbank.billing.Billing;
+import dev.renderbank.billing.PurchasePage;
 import dev.renderbank.billing.PurchaseRecord;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
@@ -34,7 +35,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 @Controller
 class DataExport {
 
-    /** The largest page each facade serves. */
+    /** The largest page the job and purchase listings serve. */
     private static final int JOB_PAGE = 100;
 
     private static final int LEDGER_PAGE = 200;
@@ -43,21 +44,15 @@ class DataExport {
     private final ApiTokens tokens;
     private final Generations generations;
     private final Ledger ledger;
-    private final PurchaseHistory purchases;
+    private final Billing billing;
     private final Clock clock;
 
-    DataExport(
-            Users users,
-            ApiTokens tokens,
-            Generations generations,
-            Ledger ledger,
-            PurchaseHistory purchases,
-            Clock clock) {
+    DataExport(Users users, ApiTokens tokens, Generations generations, Ledger ledger, Billing billing, Clock clock) {
         this.users = users;
         this.tokens = tokens;
         this.generations = generations;
         this.ledger = ledger;
-        this.purchases = purchases;
+        this.billing = billing;
         this.clock = clock;
     }
 
@@ -98,7 +93,7 @@ class DataExport {
                 new Credits(b.balance(), b.held(), b.available(), b.debt()),
                 jobs(user.id()),
                 entries(user.id()),
-                purchases.of(user.id()),
+                purchases(user.id()),
                 tokens.list(user.id()));
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
@@ -117,6 +112,17 @@ class DataExport {
         String cursor = null;
         do {
             JobPage page = generations.list(userId, null, cursor, JOB_PAGE);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
+
+    private List<PurchaseRecord> purchases(long userId) {
+        List<PurchaseRecord> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            PurchasePage page = billing.purchases(userId, cursor, JOB_PAGE);
             all.addAll(page.items());
             cursor = page.nextCursor();
         } while (cursor != null);

@@ -4,7 +4,9 @@ import dev.renderbank.billing.core.CheckoutGateway;
 import dev.renderbank.billing.db.CheckoutRateStore;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.Users;
 import dev.renderbank.platform.Idempotency;
 import dev.renderbank.platform.PublicUrl;
@@ -34,6 +36,8 @@ public class Billing {
     private final CheckoutRateStore checkoutRate;
     private final SubscriptionStore subscriptions;
     private final PaymentEventStore events;
+    private final PurchaseStore purchases;
+    private final Rewards rewards;
     private final Map<PaymentsProperties.Provider, CheckoutGateway> gateways;
     private final PaymentsProperties props;
     private final CheckoutLimitProperties limit;
@@ -47,6 +51,8 @@ public class Billing {
             CheckoutRateStore checkoutRate,
             SubscriptionStore subscriptions,
             PaymentEventStore events,
+            PurchaseStore purchases,
+            Rewards rewards,
             List<CheckoutGateway> gateways,
             PaymentsProperties props,
             CheckoutLimitProperties limit,
@@ -58,6 +64,8 @@ public class Billing {
         this.checkoutRate = checkoutRate;
         this.subscriptions = subscriptions;
         this.events = events;
+        this.purchases = purchases;
+        this.rewards = rewards;
         this.gateways = gateways.stream().collect(Collectors.toMap(CheckoutGateway::mode, Function.identity()));
         this.props = props;
         this.limit = limit;
@@ -156,6 +164,34 @@ public class Billing {
         return new CancelResult.Cancelled(subscriptions
                 .find(sub.provider(), subscriptionId)
                 .orElseThrow(() -> new IllegalStateException("subscription " + subscriptionId + " vanished")));
+    }
+
+    /**
+     * The user's purchases, newest first; {@code cursor} is the {@code nextCursor} of the page
+     * before (null for the first page). Only the user's own rows are ever read.
+     */
+    public PurchasePage purchases(long userId, String cursor, int limit) {
+        if (limit < 1 || limit > 100) {
+            throw new IllegalArgumentException("limit must be between 1 and 100");
+        }
+        long before;
+        try {
+            before = cursor == null || cursor.isBlank() ? Long.MAX_VALUE : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cursor is not one this API returned");
+        }
+        List<PurchaseRecord> rows = purchases.forUser(userId, before, limit + 1);
+        if (rows.size() > limit) {
+            return new PurchasePage(
+                    List.copyOf(rows.subList(0, limit)),
+                    Long.toString(rows.get(limit - 1).id()));
+        }
+        return new PurchasePage(rows, null);
+    }
+
+    /** The user's check-in streak, referral link and referral earnings, for the rewards page. */
+    public RewardStatus rewards(long userId) {
+        return rewards.status(userId);
     }
 
     /** Stored payment webhooks, newest first; {@code status} null for all. */

@@ -1,8 +1,10 @@
 package dev.renderbank.billing.db;
 
 import static dev.renderbank.platform.Rows.expectOne;
+import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.billing.PurchaseRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,24 +28,6 @@ public class PurchaseStore {
 
     PurchaseStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    /** The user's purchases, newest first. */
-    public List<dev.renderbank.billing.PurchaseRecord> forUser(long userId) {
-        return jdbc.sql("""
-                        select id, provider, product, credits, amount_minor, currency, refunded_minor, created_at
-                          from billing_purchase where user_id = :user order by created_at desc, id desc""")
-                .param("user", userId)
-                .query((rs, n) -> new dev.renderbank.billing.PurchaseRecord(
-                        rs.getLong("id"),
-                        rs.getString("provider"),
-                        rs.getString("product"),
-                        rs.getLong("credits"),
-                        rs.getLong("amount_minor"),
-                        rs.getString("currency"),
-                        rs.getLong("refunded_minor"),
-                        dev.renderbank.platform.SqlTime.instant(rs, "created_at")))
-                .list();
     }
 
     /** Inserts the purchase; empty if its key was recorded before. */
@@ -163,6 +147,29 @@ public class PurchaseStore {
                 .param("id", purchaseId)
                 .query(Boolean.class)
                 .single();
+    }
+
+    /** The user's purchases with ids below {@code beforeId}, newest first (the purchases page and API). */
+    public List<PurchaseRecord> forUser(long userId, long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, product, credits, amount_minor, currency, refunded_minor, disputed_minor, disputed,
+                               created_at
+                          from billing_purchase where user_id = :user and id < :before
+                         order by id desc limit :limit""")
+                .param("user", userId)
+                .param("before", beforeId)
+                .param("limit", limit)
+                .query((rs, n) -> new PurchaseRecord(
+                        rs.getLong("id"),
+                        rs.getString("product"),
+                        rs.getLong("credits"),
+                        rs.getLong("amount_minor"),
+                        rs.getString("currency"),
+                        rs.getLong("refunded_minor"),
+                        rs.getLong("disputed_minor"),
+                        rs.getBoolean("disputed"),
+                        instant(rs, "created_at")))
+                .list();
     }
 
     private static Purchase mapPurchase(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -15,6 +15,16 @@ class CheckInStore {
         this.jdbc = jdbc;
     }
 
+    /** The user's latest check-in: its day and the streak it made. */
+    record Latest(LocalDate day, int streak) {}
+
+    Optional<Latest> latest(long userId) {
+        return jdbc.sql("select day, streak from billing_checkin where user_id = :user order by day desc limit 1")
+                .param("user", userId)
+                .query((rs, n) -> new Latest(rs.getObject("day", LocalDate.class), rs.getInt("streak")))
+                .optional();
+    }
+
     /** Records today's check-in; returns the streak, or empty if the user already checked in today. */
     Optional<Integer> checkIn(long userId, LocalDate day) {
         return jdbc.sql("""

@@ -36,14 +36,62 @@ class ReferralStore {
                 .optional();
     }
 
-    /** Marks the referral rewarded; returns the referrer if this call did it (once per referee). */
-    Optional<Long> claim(long refereeId, Instant now) {
+    /**
+     * Marks the referral rewarded with {@code reward} credits; returns the referrer if this call did
+     * it (once per referee).
+     */
+    Optional<Long> claim(long refereeId, long reward, Instant now) {
         return jdbc.sql("""
-                        update billing_referral set rewarded_at = :now
+                        update billing_referral set rewarded_at = :now, reward = :reward
                          where referee_id = :referee and rewarded_at is null
                         returning referrer_id""")
                 .param("now", ts(now))
+                .param("reward", reward)
                 .param("referee", refereeId)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** How many signed up through the referrer, and what their rewarded referrals paid. */
+    record Tally(long referred, long earned) {}
+
+    /** {@code defaultReward} counts rewarded referrals recorded before rewards were stored. */
+    Tally tally(long referrerId, long defaultReward) {
+        return jdbc.sql("""
+                        select count(*) as referred,
+                               coalesce(sum(coalesce(reward, :fallback)) filter (where rewarded_at is not null), 0) as earned
+                          from billing_referral where referrer_id = :referrer""")
+                .param("referrer", referrerId)
+                .param("fallback", defaultReward)
+                .query((rs, n) -> new Tally(rs.getLong("referred"), rs.getLong("earned")))
+                .single();
+    }
+
+    Optional<String> codeOf(long userId) {
+        return jdbc.sql("select code from billing_referral_code where user_id = :user")
+                .param("user", userId)
+                .query(String.class)
+                .optional();
+    }
+
+    /**
+     * Gives the user {@code code} unless they have one already (a concurrent first call may win);
+     * false if the code is taken by someone else, so the caller draws another.
+     */
+    boolean assignCode(long userId, String code, Instant now) {
+        return jdbc.sql("""
+                                insert into billing_referral_code (user_id, code, created_at)
+                                values (:user, :code, :now) on conflict do nothing""")
+                        .param("user", userId)
+                        .param("code", code)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    Optional<Long> userOfCode(String code) {
+        return jdbc.sql("select user_id from billing_referral_code where code = :code")
+                .param("code", code)
                 .query(Long.class)
                 .optional();
     }

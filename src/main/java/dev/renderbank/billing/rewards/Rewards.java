@@ -1,12 +1,15 @@
 package dev.renderbank.billing.rewards;
 
 import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.RewardStatus;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.PublicUrl;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -24,6 +27,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Rewards {
 
+    private static final String CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no look-alikes (l, 1, o, 0)
+    private static final int CODE_LENGTH = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Ledger ledger;
     private final Users users;
     private final CheckInStore checkIns;
@@ -32,6 +39,7 @@ public class Rewards {
     private final ProductCatalog catalog;
     private final Clock clock;
     private final AccountDeletion accounts;
+    private final PublicUrl publicUrl;
 
     Rewards(
             Ledger ledger,
@@ -41,7 +49,8 @@ public class Rewards {
             ReferralStore referrals,
             RewardsProperties props,
             ProductCatalog catalog,
-            Clock clock) {
+            Clock clock,
+            PublicUrl publicUrl) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -50,6 +59,7 @@ public class Rewards {
         this.props = props;
         this.catalog = catalog;
         this.clock = clock;
+        this.publicUrl = publicUrl;
     }
 
     /** The free plan's credits, once per user, and only once the email address is verified. */
@@ -122,7 +132,7 @@ public class Rewards {
     /** Called in the transaction of the referee's first purchase: the referrer's reward, once per referee. */
     public void rewardReferrer(long refereeId) {
         referrals
-                .claim(refereeId, clock.instant())
+                .claim(refereeId, props.referral(), clock.instant())
                 .ifPresent(referrer -> ledger.grant(
                         referrer,
                         props.referral(),
@@ -130,6 +140,60 @@ public class Rewards {
                         "reward:referral:" + refereeId,
                         "user:" + refereeId,
                         "referral reward"));
+    }
+
+    /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
+    public RewardStatus status(long userId) {
+        LocalDate today = today(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
+        Optional<CheckInStore.Latest> latest = checkIns.latest(userId);
+        boolean checkedInToday = latest.filter(l -> l.day().equals(today)).isPresent();
+        int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
+                .map(CheckInStore.Latest::streak)
+                .orElse(0);
+        String code = referralCode(userId);
+        ReferralStore.Tally tally = referrals.tally(userId, props.referral());
+        return new RewardStatus(
+                streak,
+                checkedInToday,
+                code,
+                publicUrl.get() + "/signup?ref=" + code,
+                tally.referred(),
+                tally.earned(),
+                new RewardStatus.Terms(
+                        props.checkIn(), props.checkInStreak(), props.streakDays(), props.share(), props.referral()));
+    }
+
+    /**
+     * The user's referral code: drawn at random on first use, then the same forever, so a link once
+     * shared keeps naming the user.
+     */
+    public String referralCode(long userId) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<String> existing = referrals.codeOf(userId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            referrals.assignCode(userId, newCode(), clock.instant()); // a taken code: draw again
+        }
+        return referrals
+                .codeOf(userId)
+                .orElseThrow(() -> new IllegalStateException("no free referral code for user " + userId));
+    }
+
+    /** Who a sign-up link's {@code ref} names, if anyone: for recording the referral at sign-up. */
+    public Optional<Long> referrerByCode(String code) {
+        if (code == null || !code.matches("[a-z0-9]{8,32}")) {
+            return Optional.empty();
+        }
+        return referrals.userOfCode(code);
+    }
+
+    private static String newCode() {
+        StringBuilder code = new StringBuilder(CODE_LENGTH);
+        for (int i = 0; i < CODE_LENGTH; i++) {
+            code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
+        }
+        return code.toString();
     }
 
     private Optional<LocalDate> today(long userId) {

@@ -4,6 +4,8 @@ import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.CancelResult;
 import dev.renderbank.billing.CheckoutResult;
 import dev.renderbank.billing.Product;
+import dev.renderbank.billing.PurchasePage;
+import dev.renderbank.billing.PurchaseRecord;
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.InvalidFieldException;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -123,6 +126,41 @@ class BillingController {
     @GetMapping("/api/v1/subscriptions")
     List<Subscription> subscriptions(@AuthenticationPrincipal CurrentUser user) {
         return billing.subscriptions(user.id());
+    }
+
+    /** The caller's purchases, newest first: {@code {items:[…], nextCursor}}. */
+    @GetMapping("/api/v1/purchases")
+    PurchasesView purchases(
+            @AuthenticationPrincipal CurrentUser user,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(defaultValue = "20") int limit) {
+        PurchasePage page = billing.purchases(user.id(), cursor, limit);
+        return new PurchasesView(page.items().stream().map(PurchaseView::of).toList(), page.nextCursor());
+    }
+
+    record PurchasesView(List<PurchaseView> items, String nextCursor) {}
+
+    /** A purchase as its buyer sees it; money in minor units of {@code currency}. */
+    record PurchaseView(
+            long id,
+            String product,
+            long credits,
+            long amountMinor,
+            String currency,
+            long refundedMinor,
+            String state,
+            java.time.Instant createdAt) {
+        static PurchaseView of(PurchaseRecord p) {
+            return new PurchaseView(
+                    p.id(),
+                    p.product(),
+                    p.credits(),
+                    p.amountMinor(),
+                    p.currency(),
+                    p.refundedMinor(),
+                    p.state(),
+                    p.createdAt());
+        }
     }
 
     @PostMapping("/api/v1/subscriptions/{id}/cancel")

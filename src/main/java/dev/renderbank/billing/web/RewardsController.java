@@ -1,5 +1,6 @@
 package dev.renderbank.billing.web;
 
+import dev.renderbank.billing.RewardStatus;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.CurrentUser;
@@ -8,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -21,6 +23,12 @@ class RewardsController {
     }
 
     record RewardView(boolean granted, long credits, int streak, String reason) {}
+
+    /** {@code {streak, checkedInToday, referralCode, referralUrl, referred, earned, terms}} of the caller. */
+    @GetMapping("/api/v1/rewards")
+    RewardStatus status(@AuthenticationPrincipal CurrentUser user) {
+        return rewards.status(user.id());
+    }
 
     @PostMapping("/api/v1/rewards/check-in")
     ResponseEntity<?> checkIn(@AuthenticationPrincipal CurrentUser user) {

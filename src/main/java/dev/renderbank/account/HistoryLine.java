@@ -1,0 +1,8 @@
+package dev.renderbank.account;
+
+/**
+ * One ledger entry as the credits page shows it: when, what happened in words, the generation it
+ * belongs to (for a link to its page; null for other entries), and the change in credits
+ * ({@code +500}, {@code −5}, {@code 5 held}); {@code tone} is {@code plus}, {@code minus} or {@code muted}.
+ */
+record HistoryLine(String when, String text, String taskId, String change, String tone) {}

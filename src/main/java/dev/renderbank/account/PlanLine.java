@@ -1,0 +1,44 @@
+package dev.renderbank.account;
+
+import dev.renderbank.billing.Product;
+import dev.renderbank.billing.Subscription;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A subscription the user still has (not ended): its plan's name, what it grants, its status and
+ * the date that matters (next renewal, or when it ends after a cancellation).
+ */
+record PlanLine(String id, String name, String detail, String status, String when, boolean cancellable) {
+
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("MMMM d, yyyy").withZone(ZoneOffset.UTC);
+
+    /** The subscriptions that have not ended by {@code now}, newest first. */
+    static List<PlanLine> current(List<Subscription> subs, Function<String, Optional<Product>> product, Instant now) {
+        return subs.stream()
+                .filter(s -> s.endsAt() == null || s.endsAt().isAfter(now))
+                .map(s -> of(s, product.apply(s.product())))
+                .toList();
+    }
+
+    static PlanLine of(Subscription s, Optional<Product> product) {
+        String name = product.map(Offer::planName).orElse(s.product());
+        String detail = product.map(Offer::of)
+                .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
+                .orElse("");
+        String when;
+        if (s.endsAt() != null) {
+            when = "Cancelled: credits stop on " + DAY.format(s.endsAt());
+        } else if (s.periodEnd() != null) {
+            when = "Renews on " + DAY.format(s.periodEnd());
+        } else {
+            when = "";
+        }
+        return new PlanLine(s.id(), name, detail, s.status(), when, s.endsAt() == null);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.renderbank.account;
+
+import dev.renderbank.billing.Billing;
+import dev.renderbank.billing.RewardStatus;
+import dev.renderbank.identity.CurrentUser;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/**
+ * The rewards page ({@code /rewards}): the daily check-in with its streak, the share reward, and the
+ * user's referral link with how many joined and what it earned. The buttons call the rewards API
+ * ({@code static/js/rewards.js}); everything shown is rendered here first.
+ */
+@Controller
+class RewardsPage {
+
+    private final Billing billing;
+
+    RewardsPage(Billing billing) {
+        this.billing = billing;
+    }
+
+    @GetMapping("/rewards")
+    String rewards(@AuthenticationPrincipal CurrentUser user, Model model) {
+        RewardStatus status = billing.rewards(user.id());
+        RewardStatus.Terms terms = status.terms();
+        model.addAttribute("status", status);
+        model.addAttribute("terms", terms);
+        // Whether checked in today or not, the next check-in makes day streak + 1 of the streak.
+        model.addAttribute("daysToBonus", terms.streakDays() - status.streak() % terms.streakDays());
+        return "rewards";
+    }
+}

@@ -1,0 +1,160 @@
+package dev.renderbank.account;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The money pages in a real browser (Debian's chromium): buy a pack and a plan on /buy through the
+ * simulated checkout, see the purchases, the credits and the history on /account, cancel the plan
+ * through its confirmation, and check in on /rewards. Screenshots go to docs/screenshots.
+ */
+class CreditsPagesBrowserTest extends IntegrationTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path SHOTS = Path.of("docs/screenshots");
+    static final String PASSWORD = "correct horse battery staple";
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    @BeforeAll
+    static void launch() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void buyAPackAndAPlanSeeThemOnTheCreditsPageCancelThePlanAndCheckIn() throws Exception {
+        UserAccount user = users.create("pages-" + System.nanoTime() + "@test.local", PASSWORD, Role.USER, true);
+        Files.createDirectories(SHOTS);
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            page.navigate(url("/buy"));
+            page.fill("#username", user.email());
+            page.fill("#password", PASSWORD);
+            page.click("button[type=submit]");
+            assertThat(page).hasURL(Pattern.compile(".*/buy(\\?continue)?$"));
+            assertThat(page.locator("#packs")).containsText("$22.90");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SHOTS.resolve("buy.png"))
+                    .setFullPage(true));
+
+            pay(page, "#buy-pack-500");
+            page.navigate(url("/buy"));
+            pay(page, "#buy-pro-monthly");
+
+            page.navigate(url("/account"));
+            assertThat(page.locator("#available")).hasText("1000");
+            assertThat(page.locator("#purchases tbody tr")).hasCount(2);
+            assertThat(page.locator("#purchases tbody tr").last()).containsText("500 credits");
+            assertThat(page.locator("#purchases tbody tr").last()).containsText("$22.90");
+            assertThat(page.locator("#purchases tbody tr").last()).containsText("paid");
+            assertThat(page.locator("#history")).containsText("Purchase of pack-500");
+            assertThat(page.locator(".plan-name")).hasText("Pro, monthly");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SHOTS.resolve("credits.png"))
+                    .setFullPage(true));
+
+            page.click("text=Cancel plan…");
+            assertThat(page.locator("h1")).hasText("Cancel Pro, monthly?");
+            page.click("#confirm-cancel");
+            assertThat(page).hasURL(Pattern.compile(".*/account$"));
+            assertThat(page.locator(".notice")).containsText("Your plan is cancelled");
+            assertThat(page.locator(".plan")).containsText("credits stop on");
+            assertThat(page.locator(".plan a.danger")).hasCount(0);
+
+            page.navigate(url("/rewards"));
+            assertThat(page.locator("#streak")).hasText("0");
+            assertThat(page.locator("#referral-url")).hasValue(Pattern.compile(".*/signup\\?ref=[a-z0-9]{10}$"));
+            page.click("#check-in");
+            assertThat(page.locator("#check-in-message")).containsText("+2 credits");
+            assertThat(page.locator("#streak")).hasText("1");
+            assertThat(page.locator("#bonus-hint")).hasText("6 more check-ins in a row to the 5-credit bonus.");
+            assertThat(page.locator("#check-in")).isDisabled();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SHOTS.resolve("rewards.png"))
+                    .setFullPage(true));
+
+            page.reload();
+            assertThat(page.locator("#streak")).hasText("1");
+            assertThat(page.locator("#check-in")).isDisabled();
+
+            // a phone-sized look at each page, for people to check the layout (not committed)
+            Path phone = Files.createDirectories(Path.of("target/screenshots"));
+            page.setViewportSize(390, 844);
+            for (String name : List.of("account", "buy", "rewards")) {
+                page.navigate(url("/" + name));
+                page.screenshot(new Page.ScreenshotOptions()
+                        .setPath(phone.resolve(name + "-phone.png"))
+                        .setFullPage(true));
+            }
+        }
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(1002, 0, 0));
+    }
+
+    /** Clicks a buy button, pays on the simulated checkout page and waits for the receipt. */
+    private static void pay(Page page, String button) {
+        page.click(button);
+        assertThat(page).hasURL(Pattern.compile(".*/checkout/simulated/chk_.*"));
+        page.click("#pay");
+        assertThat(page.locator("#result")).hasText("Payment received");
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.identity.UserAccount;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code GET /api/v1/rewards}: the caller's streak, referral code and link, and what referrals earned. */
+class RewardsSummaryApiTest extends BillingIntegrationTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Autowired
+    Rewards rewards;
+
+    @Test
+    void anonymousCallersAreRefused() throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri("/api/v1/rewards")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theStreakCountsConsecutiveDaysAndLapsesAfterAMissedDay() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        JsonNode before = summary(token);
+        assertThat(before.path("streak").asInt()).isZero();
+        assertThat(before.path("checkedInToday").asBoolean()).isFalse();
+
+        rewards.checkIn(u.id());
+        clock.advance(Duration.ofDays(1));
+        rewards.checkIn(u.id());
+        JsonNode today = summary(token);
+        assertThat(today.path("streak").asInt()).isEqualTo(2);
+        assertThat(today.path("checkedInToday").asBoolean()).isTrue();
+
+        clock.advance(Duration.ofDays(1)); // not yet checked in today: yesterday's streak still counts
+        JsonNode nextDay = summary(token);
+        assertThat(nextDay.path("streak").asInt()).isEqualTo(2);
+        assertThat(nextDay.path("checkedInToday").asBoolean()).isFalse();
+
+        clock.advance(Duration.ofDays(1)); // a day missed
+        assertThat(summary(token).path("streak").asInt()).isZero();
+    }
+
+    @Test
+    void eachUserHasOneStableReferralCodeThatNamesThem() throws Exception {
+        UserAccount u = newUser();
+        UserAccount other = newUser();
+        JsonNode first = summary(token(u));
+        String code = first.path("referralCode").asString();
+        assertThat(code).matches("[a-z0-9]{8,}");
+        assertThat(first.path("referralUrl").asString()).endsWith("/signup?ref=" + code);
+        assertThat(summary(token(u)).path("referralCode").asString()).isEqualTo(code);
+        assertThat(summary(token(other)).path("referralCode").asString()).isNotEqualTo(code);
+        assertThat(rewards.referrerByCode(code)).contains(u.id());
+        assertThat(rewards.referrerByCode("nobody-has-this")).isEmpty();
+    }
+
+    @Test
+    void concurrentFirstAsksAgreeOnOneCode() throws Exception {
+        UserAccount u = newUser();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var codes = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+        for (int i = 0; i < 8; i++) {
+            codes.add(pool.submit(() -> {
+                start.await();
+                return rewards.referralCode(u.id());
+            }));
+        }
+        start.countDown();
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (var f : codes) {
+            distinct.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(distinct).hasSize(1);
+        assertThat(rewards.referralCode(u.id())).isEqualTo(distinct.iterator().next());
+    }
+
+    @Test
+    void referralsCountWhoJoinedAndWhatTheirFirstPurchasesEarned() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount buyer = newUser();
+        UserAccount browser = newUser();
+        rewards.recordReferral(buyer.id(), referrer.id());
+        rewards.recordReferral(browser.id(), referrer.id());
+        rewards.recordReferral(newUser().id(), newUser().id()); // someone else's referral
+        creem(creemCheckout(id("evt"), id("ord"), buyer.id(), "prod_local_pack-200", 990));
+
+        JsonNode s = summary(token(referrer));
+        assertThat(s.path("referred").asLong()).isEqualTo(2);
+        assertThat(s.path("earned").asLong()).isEqualTo(10);
+        assertThat(summary(token(buyer)).path("referred").asLong()).isZero();
+    }
+
+    private JsonNode summary(String token) throws Exception {
+        HttpResponse<String> r = api("GET", "/api/v1/rewards", token, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+}
