@@ -32,7 +32,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule ledgerDependsOnNoFeatureModule = noClasses()
             .that()
-            .resideInAPackage("dev.renderbank.ledger")
+            .resideInAnyPackage("dev.renderbank.ledger", "dev.renderbank.ledger.internal..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(

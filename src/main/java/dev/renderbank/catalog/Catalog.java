@@ -1,6 +1,7 @@
 package dev.renderbank.catalog;
 
 import dev.renderbank.catalog.CatalogProperties.ModelConfig;
+import dev.renderbank.catalog.internal.ProviderInputs;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
 package dev.renderbank.ledger;
 
+import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.HoldStore;
+import dev.renderbank.ledger.internal.InvariantCheck;
+import dev.renderbank.ledger.internal.LedgerStore;
+import dev.renderbank.ledger.internal.SettleResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,15 +95,15 @@ public class Ledger {
     }
 
     /** Charges a held amount: balance and held both drop by it. Refused if released or expired. */
-    public SettleResult capture(String key) {
+    public CaptureResult capture(String key) {
         checkKey(key);
-        return holds.settle(key, HoldStore.Settlement.CAPTURE, null, now());
+        return holds.settle(key, HoldStore.Settlement.CAPTURE, null, now()).asCapture();
     }
 
     /** Gives held credits back. Refused if already captured. */
-    public SettleResult release(String key, String reason) {
+    public ReleaseResult release(String key, String reason) {
         checkKey(key);
-        return holds.settle(key, HoldStore.Settlement.RELEASE, reason, now());
+        return holds.settle(key, HoldStore.Settlement.RELEASE, reason, now()).asRelease();
     }
 
     /**

@@ -127,7 +127,7 @@ class OpsCommands {
                 options.get("actor"));
         out.printf(
                 "%s %d credits to %s (key %s%s)%n",
-                r.repeated() ? "already granted" : "granted",
+                r instanceof GrantResult.AlreadyGranted ? "already granted" : "granted",
                 amount,
                 user.get().email(),
                 key,

@@ -1,5 +1,6 @@
 package dev.renderbank.provider;
 
+import dev.renderbank.provider.internal.ProviderProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -2,6 +2,8 @@ package dev.renderbank.provider;
 
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability.State;
+import dev.renderbank.provider.internal.BalanceMonitor;
+import dev.renderbank.provider.internal.ProviderProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

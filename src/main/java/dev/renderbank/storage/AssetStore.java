@@ -1,5 +1,6 @@
 package dev.renderbank.storage;
 
+import dev.renderbank.storage.internal.AssetKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

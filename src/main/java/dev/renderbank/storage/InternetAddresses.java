@@ -1,5 +1,6 @@
 package dev.renderbank.storage;
 
+import dev.renderbank.storage.internal.PublicAddresses;
 import java.net.InetAddress;
 
 /**

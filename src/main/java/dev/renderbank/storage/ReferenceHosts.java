@@ -1,5 +1,7 @@
 package dev.renderbank.storage;
 
+import dev.renderbank.storage.internal.HostPolicy;
+import dev.renderbank.storage.internal.PublicAddresses;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -29,12 +31,12 @@ public final class ReferenceHosts {
     }
 
     /** Public internet addresses only (production). */
-    static ReferenceHosts publicOnly() {
+    public static ReferenceHosts publicOnly() {
         return new ReferenceHosts(HostPolicy.publicOnly());
     }
 
     /** Public addresses and this machine's loopback (the simulator's own URLs). */
-    static ReferenceHosts publicOrLoopback() {
+    public static ReferenceHosts publicOrLoopback() {
         return new ReferenceHosts(
                 HostPolicy.publicOnly().withAddressCheck(a -> PublicAddresses.isPublic(a) || a.isLoopbackAddress()));
     }

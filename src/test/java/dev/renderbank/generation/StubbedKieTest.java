@@ -20,7 +20,7 @@ import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
-import dev.renderbank.provider.ProviderTestSupport;
+import dev.renderbank.provider.internal.ProviderTestSupport;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;

@@ -93,7 +93,7 @@ class BadInputTest extends LedgerTestSupport {
         assertThat(ledger.reserve(user, 1, hold, Ledger.MAX_TTL)).isInstanceOf(ReserveResult.Reserved.class);
         assertThat(ledger.hold(hold).orElseThrow().expiresAt())
                 .isAfter(clock.instant().plus(Ledger.MAX_TTL).minusSeconds(60));
-        assertThat(ledger.release(hold, "bounds")).isInstanceOf(SettleResult.Settled.class);
+        assertThat(ledger.release(hold, "bounds")).isInstanceOf(ReleaseResult.Released.class);
         assertThat(ledger.waiveDebt(
                         user, Ledger.MAX_AMOUNT, exactly200(key("waiver")), "o".repeat(1000), "r".repeat(1000)))
                 .isEqualTo(new DebtWaived(user, Ledger.MAX_AMOUNT, 0, false));

@@ -16,8 +16,8 @@ class GrantAndDebtTest extends LedgerTestSupport {
         GrantResult first = ledger.grant(user, 500, GrantSource.PURCHASE, key, "order-1", "pack-500");
         GrantResult again = ledger.grant(user, 500, GrantSource.PURCHASE, key, "order-1", "pack-500");
 
-        assertThat(first.repeated()).isFalse();
-        assertThat(again.repeated()).isTrue();
+        assertThat(first).isInstanceOf(GrantResult.Granted.class);
+        assertThat(again).isInstanceOf(GrantResult.AlreadyGranted.class);
         assertThat(again.grantId()).isEqualTo(first.grantId());
         assertThat(ledger.balance(user)).isEqualTo(new Balance(500, 0, 0));
         assertThat(entries(key, "GRANT")).isEqualTo(1);
@@ -103,7 +103,7 @@ class GrantAndDebtTest extends LedgerTestSupport {
         long user = userOwing(70);
 
         GrantResult small = ledger.grant(user, 50, GrantSource.REWARD, key("reward"), null, null);
-        assertThat(small.paidDebt()).isEqualTo(50);
+        assertThat(small).isEqualTo(new GrantResult.Granted(small.grantId(), user, 50, 50));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 20));
 
         String key = key("purchase");
@@ -111,7 +111,7 @@ class GrantAndDebtTest extends LedgerTestSupport {
         assertThat(big.paidDebt()).isEqualTo(20);
         assertThat(ledger.balance(user)).isEqualTo(new Balance(180, 0, 0));
         assertThat(ledger.grant(user, 200, GrantSource.PURCHASE, key, null, null))
-                .isEqualTo(new GrantResult(big.grantId(), user, 200, 20, true));
+                .isEqualTo(new GrantResult.AlreadyGranted(big.grantId(), user, 200, 20));
         assertThat(ledger.reserve(user, 10, key("job"), TTL)).isInstanceOf(ReserveResult.Reserved.class);
     }
 

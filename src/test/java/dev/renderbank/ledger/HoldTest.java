@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.ledger.internal.HoldStore;
+import dev.renderbank.ledger.internal.SettleResult;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class HoldTest extends LedgerTestSupport {
         });
         tx.executeWithoutResult(status -> {
             ledger.reserve(user, 20, dropped, TTL);
-            assertThat(ledger.capture(dropped)).isInstanceOf(SettleResult.Settled.class);
+            assertThat(ledger.capture(dropped)).isInstanceOf(CaptureResult.Captured.class);
             status.setRollbackOnly(); // the caller's step failed: the charge goes with it
         });
 
@@ -162,17 +164,17 @@ class HoldTest extends LedgerTestSupport {
         String key = key("job");
         ledger.reserve(user, 30, key, TTL);
 
-        SettleResult first = ledger.capture(key);
-        SettleResult again = ledger.capture(key);
+        CaptureResult first = ledger.capture(key);
+        CaptureResult again = ledger.capture(key);
 
-        assertThat(first).isInstanceOfSatisfying(SettleResult.Settled.class, s -> {
-            assertThat(s.repeated()).isFalse();
-            assertThat(s.hold().state()).isEqualTo(HoldState.CAPTURED);
-        });
+        assertThat(first)
+                .isInstanceOfSatisfying(
+                        CaptureResult.Captured.class,
+                        c -> assertThat(c.hold().state()).isEqualTo(HoldState.CAPTURED));
         assertThat(again)
                 .isInstanceOfSatisfying(
-                        SettleResult.Settled.class,
-                        s -> assertThat(s.repeated()).isTrue());
+                        CaptureResult.AlreadyCaptured.class,
+                        c -> assertThat(c.hold().state()).isEqualTo(HoldState.CAPTURED));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(70, 0, 0));
         assertThat(entries(key, "CAPTURE")).isEqualTo(1);
         assertThat(ledger.reserve(user, 30, key, TTL)).isInstanceOfSatisfying(ReserveResult.Reserved.class, r -> {
@@ -190,7 +192,7 @@ class HoldTest extends LedgerTestSupport {
 
         assertThat(ledger.release(key, "provider failed"))
                 .isInstanceOfSatisfying(
-                        SettleResult.Refused.class,
+                        ReleaseResult.AlreadyCaptured.class,
                         r -> assertThat(r.hold().state()).isEqualTo(HoldState.CAPTURED));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(70, 0, 0));
         assertThat(entries(key, "RELEASE")).isZero();
@@ -202,22 +204,21 @@ class HoldTest extends LedgerTestSupport {
         String key = key("job");
         ledger.reserve(user, 30, key, TTL);
 
-        SettleResult first = ledger.release(key, "provider failed");
-        SettleResult again = ledger.release(key, "provider failed");
-        SettleResult capture = ledger.capture(key);
+        ReleaseResult first = ledger.release(key, "provider failed");
+        ReleaseResult again = ledger.release(key, "provider failed");
+        CaptureResult capture = ledger.capture(key);
 
-        assertThat(first).isInstanceOfSatisfying(SettleResult.Settled.class, s -> {
-            assertThat(s.repeated()).isFalse();
-            assertThat(s.hold().state()).isEqualTo(HoldState.RELEASED);
-            assertThat(s.hold().reason()).isEqualTo("provider failed");
+        assertThat(first).isInstanceOfSatisfying(ReleaseResult.Released.class, r -> {
+            assertThat(r.hold().state()).isEqualTo(HoldState.RELEASED);
+            assertThat(r.hold().reason()).isEqualTo("provider failed");
         });
         assertThat(again)
                 .isInstanceOfSatisfying(
-                        SettleResult.Settled.class,
-                        s -> assertThat(s.repeated()).isTrue());
+                        ReleaseResult.AlreadyReleased.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.RELEASED));
         assertThat(capture)
                 .isInstanceOfSatisfying(
-                        SettleResult.Refused.class,
+                        CaptureResult.AlreadyReleased.class,
                         r -> assertThat(r.hold().state()).isEqualTo(HoldState.RELEASED));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(key, "RELEASE")).isEqualTo(1);
@@ -228,8 +229,8 @@ class HoldTest extends LedgerTestSupport {
     void settlingAnUnknownKeyIsNotFoundAndWritesNothing() {
         String before = tableCounts();
 
-        assertThat(ledger.capture("no-such-hold")).isEqualTo(new SettleResult.NotFound("no-such-hold"));
-        assertThat(ledger.release("no-such-hold", "x")).isEqualTo(new SettleResult.NotFound("no-such-hold"));
+        assertThat(ledger.capture("no-such-hold")).isEqualTo(new CaptureResult.NotFound("no-such-hold"));
+        assertThat(ledger.release("no-such-hold", "x")).isEqualTo(new ReleaseResult.NotFound("no-such-hold"));
         assertThat(tableCounts()).isEqualTo(before);
     }
 
@@ -240,15 +241,15 @@ class HoldTest extends LedgerTestSupport {
         ledger.reserve(user, 30, key, Duration.ofMinutes(1));
         clock.advance(Duration.ofMinutes(2));
 
-        SettleResult result = ledger.capture(key);
+        CaptureResult result = ledger.capture(key);
 
         assertThat(result)
                 .isInstanceOfSatisfying(
-                        SettleResult.Refused.class,
+                        CaptureResult.AlreadyReleased.class,
                         r -> assertThat(r.hold().state()).isEqualTo(HoldState.EXPIRED));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(key, "EXPIRE")).isEqualTo(1);
-        assertThat(ledger.capture(key)).isInstanceOf(SettleResult.Refused.class);
+        assertThat(ledger.capture(key)).isInstanceOf(CaptureResult.AlreadyReleased.class);
     }
 
     @Test
@@ -268,13 +269,16 @@ class HoldTest extends LedgerTestSupport {
         assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 20, 0));
         assertThat(ledger.release(soon, "late cancel"))
                 .isInstanceOfSatisfying(
-                        SettleResult.Settled.class,
-                        s -> assertThat(s.repeated()).isTrue());
-        assertThat(ledger.capture(soon)).isInstanceOf(SettleResult.Refused.class);
+                        ReleaseResult.AlreadyReleased.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.EXPIRED));
+        assertThat(ledger.capture(soon))
+                .isInstanceOfSatisfying(
+                        CaptureResult.AlreadyReleased.class,
+                        r -> assertThat(r.hold().state()).isEqualTo(HoldState.EXPIRED));
 
         assertThat(ledger.expireDue(clock.instant())).isZero();
         assertThat(entries(soon, "EXPIRE")).isEqualTo(1);
-        assertThat(ledger.capture(later)).isInstanceOf(SettleResult.Settled.class);
+        assertThat(ledger.capture(later)).isInstanceOf(CaptureResult.Captured.class);
         assertThat(ledger.balance(user)).isEqualTo(new Balance(80, 0, 0));
     }
 

@@ -1,6 +1,11 @@
 package dev.renderbank.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.HoldStore;
+import dev.renderbank.ledger.internal.InvariantCheck;
+import dev.renderbank.ledger.internal.LedgerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,7 +95,7 @@ public final class LedgerBench {
                             && !r.repeated())) {
                         throw new IllegalStateException("reserve refused: " + key);
                     }
-                    if (!(ledger.capture(key) instanceof SettleResult.Settled s && !s.repeated())) {
+                    if (!(ledger.capture(key) instanceof CaptureResult.Captured)) {
                         throw new IllegalStateException("capture refused: " + key);
                     }
                     n++;

@@ -35,20 +35,34 @@ class SameKeyRaceTest extends LedgerTestSupport {
             String key = key("job");
             ledger.reserve(user, 5, key, TTL);
 
-            List<SettleResult> results = race(i -> () -> i % 2 == 0 ? ledger.capture(key) : ledger.release(key, "x"));
+            List<Object> results =
+                    race(i -> () -> i % 2 == 0 ? (Object) ledger.capture(key) : ledger.release(key, "x"));
 
-            List<SettleResult.Settled> winners = results.stream()
-                    .filter(r -> r instanceof SettleResult.Settled s && !s.repeated())
-                    .map(SettleResult.Settled.class::cast)
-                    .toList();
+            List<Hold> winners = new ArrayList<>();
+            for (Object r : results) {
+                if (r instanceof CaptureResult.Captured c) {
+                    winners.add(c.hold());
+                } else if (r instanceof ReleaseResult.Released rel) {
+                    winners.add(rel.hold());
+                }
+            }
             assertThat(winners).hasSize(1);
-            HoldState won = winners.get(0).hold().state();
+            HoldState won = winners.get(0).state();
             assertThat(ledger.hold(key)).get().extracting(Hold::state).isEqualTo(won);
-            for (SettleResult r : results) {
-                if (r instanceof SettleResult.Settled s) {
-                    assertThat(s.hold().state()).isEqualTo(won); // repeats of the winning side
+            // the winner's side sees repeats of its own settlement, the losing side that it lost
+            for (Object r : results) {
+                if (won == HoldState.CAPTURED) {
+                    assertThat(r)
+                            .isInstanceOfAny(
+                                    CaptureResult.Captured.class,
+                                    CaptureResult.AlreadyCaptured.class,
+                                    ReleaseResult.AlreadyCaptured.class);
                 } else {
-                    assertThat(r).isInstanceOf(SettleResult.Refused.class); // the losing side
+                    assertThat(r)
+                            .isInstanceOfAny(
+                                    ReleaseResult.Released.class,
+                                    ReleaseResult.AlreadyReleased.class,
+                                    CaptureResult.AlreadyReleased.class);
                 }
             }
             assertThat(entries(key, "CAPTURE") + entries(key, "RELEASE")).isEqualTo(1);
@@ -98,7 +112,12 @@ class SameKeyRaceTest extends LedgerTestSupport {
 
             List<GrantResult> results = race(i -> () -> ledger.grant(user, 100, GrantSource.PURCHASE, key, null, null));
 
-            assertThat(results).filteredOn(r -> !r.repeated()).hasSize(1);
+            assertThat(results)
+                    .filteredOn(GrantResult.Granted.class::isInstance)
+                    .hasSize(1);
+            assertThat(results)
+                    .filteredOn(GrantResult.AlreadyGranted.class::isInstance)
+                    .hasSize(RACERS - 1);
             assertThat(results)
                     .extracting(GrantResult::grantId)
                     .containsOnly(results.get(0).grantId());

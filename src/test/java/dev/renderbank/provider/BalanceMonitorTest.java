@@ -3,6 +3,7 @@ package dev.renderbank.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.provider.Availability.State;
+import dev.renderbank.provider.internal.BalanceMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

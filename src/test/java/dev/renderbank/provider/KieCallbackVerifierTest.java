@@ -3,6 +3,7 @@ package dev.renderbank.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.provider.KieCallbackVerifier.Outcome;
+import dev.renderbank.provider.internal.ProviderProperties;
 import dev.renderbank.support.SettableClock;
 import java.net.URI;
 import java.time.Duration;

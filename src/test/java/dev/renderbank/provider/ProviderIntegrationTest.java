@@ -1,6 +1,7 @@
 package dev.renderbank.provider;
 
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;

@@ -6,6 +6,7 @@ import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.Disputes;
+import dev.renderbank.billing.core.EventEnvelope;
 import dev.renderbank.billing.core.EventHandler;
 import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -92,21 +92,14 @@ public class CreemEvents implements EventHandler {
         return "creem";
     }
 
+    /** Creem's envelope: the object under {@code object}, the time in epoch milliseconds. */
+    static final EventEnvelope ENVELOPE = new EventEnvelope(
+            root -> root.path("object"),
+            root -> Optional.ofNullable(Json.number(root, "created_at")).map(Instant::ofEpochMilli));
+
     @Override
     public Outcome handle(PaymentEventStore.Stored event) {
-        JsonNode root;
-        try {
-            root = json.readTree(event.payload());
-        } catch (JacksonException e) {
-            return new Outcome.Unprocessable("payload is not JSON");
-        }
-        EventKind<CreemEvents> kind = KINDS.get(event.type());
-        if (kind == null) {
-            return new Outcome.Ignored("event type " + event.type() + " is not used");
-        }
-        Long createdMs = Json.number(root, "created_at");
-        Instant at = createdMs != null ? Instant.ofEpochMilli(createdMs) : clock.instant();
-        return kind.handle(this, root.path("object"), at);
+        return ENVELOPE.dispatch(this, KINDS, json, event, clock);
     }
 
     private Outcome checkoutCompleted(JsonNode obj, Instant at) {

@@ -210,6 +210,8 @@ public class Rewards {
     }
 
     private static RewardResult granted(GrantResult g, String key, int streak) {
-        return g.repeated() ? new RewardResult.AlreadyGranted(key) : new RewardResult.Granted(g.amount(), streak, key);
+        return g instanceof GrantResult.AlreadyGranted
+                ? new RewardResult.AlreadyGranted(key)
+                : new RewardResult.Granted(g.amount(), streak, key);
     }
 }

@@ -6,6 +6,7 @@ import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.Disputes;
+import dev.renderbank.billing.core.EventEnvelope;
 import dev.renderbank.billing.core.EventHandler;
 import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,21 +95,14 @@ class StripeEvents implements EventHandler {
         return "stripe";
     }
 
+    /** Stripe's envelope: the object under {@code data.object}, the time in epoch seconds. */
+    static final EventEnvelope ENVELOPE = new EventEnvelope(
+            root -> root.path("data").path("object"),
+            root -> Optional.ofNullable(Json.number(root, "created")).map(Instant::ofEpochSecond));
+
     @Override
     public Outcome handle(PaymentEventStore.Stored event) {
-        JsonNode root;
-        try {
-            root = json.readTree(event.payload());
-        } catch (JacksonException e) {
-            return new Outcome.Unprocessable("payload is not JSON");
-        }
-        EventKind<StripeEvents> kind = KINDS.get(event.type());
-        if (kind == null) {
-            return new Outcome.Ignored("event type " + event.type() + " is not used");
-        }
-        Long created = Json.number(root, "created");
-        Instant at = created != null ? Instant.ofEpochSecond(created) : clock.instant();
-        return kind.handle(this, root.path("data").path("object"), at);
+        return ENVELOPE.dispatch(this, KINDS, json, event, clock);
     }
 
     private Outcome session(JsonNode s, Instant at) {

@@ -3,9 +3,9 @@ package dev.renderbank.generation.internal;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
-import dev.renderbank.ledger.HoldState;
+import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
-import dev.renderbank.ledger.SettleResult;
+import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -112,8 +112,8 @@ public class JobFinisher {
             if (!transition.getAsBoolean()) {
                 return false;
             }
-            SettleResult released = ledger.release(job.id(), code);
-            if (!(released instanceof SettleResult.Settled)) {
+            ReleaseResult released = ledger.release(job.id(), code);
+            if (!(released instanceof ReleaseResult.Released || released instanceof ReleaseResult.AlreadyReleased)) {
                 throw new IllegalStateException("hold of job " + job.id() + " could not be released: " + released);
             }
             if (giveCooldownBack) {
@@ -147,14 +147,13 @@ public class JobFinisher {
                     output.source(),
                     now);
             if (transitions.markSucceeded(job.id(), assetId, job.price(), now)) {
-                SettleResult captured = ledger.capture(job.id());
-                if (captured instanceof SettleResult.Settled) {
+                CaptureResult captured = ledger.capture(job.id());
+                if (captured instanceof CaptureResult.Captured || captured instanceof CaptureResult.AlreadyCaptured) {
                     durableEvents.publish(
                             new GenerationSucceeded(job.userId(), job.id(), job.model(), job.type(), job.price()));
                     return Completion.CHARGED;
                 }
-                if (captured instanceof SettleResult.Refused refused
-                        && refused.hold().state() != HoldState.CAPTURED
+                if (captured instanceof CaptureResult.AlreadyReleased
                         && transitions.markSucceededUncharged(job.id(), now)) {
                     // The hold expired (nothing ran for longer than the hold margin) or was released: the
                     // credits are back with the user, who gets the output anyway, as a free late delivery.

@@ -1,6 +1,6 @@
 package dev.renderbank.provider.simulator;
 
-import dev.renderbank.provider.ProviderProperties;
+import dev.renderbank.provider.internal.ProviderProperties;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.renderbank.provider.simulator;
 
-import dev.renderbank.provider.ProviderProperties;
+import dev.renderbank.provider.internal.ProviderProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;

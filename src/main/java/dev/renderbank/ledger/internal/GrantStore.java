@@ -1,0 +1,190 @@
+package dev.renderbank.ledger.internal;
+
+import static dev.renderbank.ledger.internal.Columns.ts;
+
+import dev.renderbank.ledger.ClawbackResult;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Grants and their clawbacks. Runs inside the caller's transaction. */
+@Repository
+public class GrantStore {
+
+    private final JdbcClient jdbc;
+    private final LedgerStore accounts;
+
+    public GrantStore(JdbcClient jdbc, LedgerStore accounts) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+    }
+
+    public GrantResult grant(
+            long userId,
+            long amount,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason,
+            String actor,
+            Instant now) {
+        accounts.ensureAccount(userId);
+        // A concurrent grant with the same key waits here for the first to finish, then sees it.
+        Optional<Long> grantId = jdbc.sql("""
+                        insert into credit_grant (grant_key, user_id, amount, source, reference, reason, actor, created_at)
+                        values (:key, :user, :amount, :source, :reference, :reason, :actor, :now)
+                        on conflict (grant_key) do nothing
+                        returning id""")
+                .param("key", key)
+                .param("user", userId)
+                .param("amount", amount)
+                .param("source", source.name())
+                .param("reference", reference)
+                .param("reason", reason)
+                .param("actor", actor)
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional();
+        if (grantId.isEmpty()) {
+            return existingGrant(key, userId, amount);
+        }
+        // Debt is paid first. The row lock makes "old" the latest committed row, which the UPDATE
+        // then changes, so the amount paid is exact under any concurrency. It must be NO KEY
+        // UPDATE, the lock the UPDATE takes anyway: a plain FOR UPDATE conflicts with the KEY SHARE
+        // locks that foreign-key checks (grant and hold inserts) take on the account, and two
+        // grants to one account then deadlock. The grant row records what it paid in the same
+        // statement (the invariant check compares it with the entry).
+        long paid = jdbc.sql("""
+                        with old as (select user_id, debt from credit_account where user_id = :user for no key update),
+                        upd as (
+                            update credit_account a
+                               set debt = a.debt - least(old.debt, :amount),
+                                   balance = a.balance + :amount - least(old.debt, :amount)
+                              from old where a.user_id = old.user_id
+                            returning least(old.debt, :amount) as paid),
+                        paid as (
+                            update credit_grant g set paid_debt = upd.paid
+                              from upd where g.id = :grant and upd.paid > 0)
+                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
+                                                  ref_key, source, reason, created_at)
+                        select :user, 'GRANT', :amount, :amount - upd.paid, 0, -upd.paid, :key, :source, :reason, :now
+                          from upd
+                        returning amount - balance_delta""")
+                .param("grant", grantId.get())
+                .param("user", userId)
+                .param("amount", amount)
+                .param("key", key)
+                .param("source", source.name())
+                .param("reason", reason)
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
+    }
+
+    private GrantResult existingGrant(String key, long userId, long amount) {
+        return jdbc.sql("select id, user_id, amount, paid_debt from credit_grant where grant_key = :key")
+                .param("key", key)
+                .query((rs, n) -> {
+                    if (rs.getLong("user_id") != userId || rs.getLong("amount") != amount) {
+                        throw new IllegalArgumentException(
+                                "grant key " + key + " was already used for a different user or amount");
+                    }
+                    return new GrantResult.AlreadyGranted(rs.getLong("id"), userId, amount, rs.getLong("paid_debt"));
+                })
+                .single();
+    }
+
+    public ClawbackResult clawback(String grantKey, long amount, String key, String reason, Instant now) {
+        // Lock the grant first: clawbacks of one grant queue here, so the repeat check below and the
+        // cap on what is left of the grant are both exact.
+        record Grant(long id, long userId) {}
+        Optional<Grant> grant = jdbc.sql("""
+                        select id, user_id from credit_grant where grant_key = :grantKey for no key update""")
+                .param("grantKey", grantKey)
+                .query((rs, n) -> new Grant(rs.getLong("id"), rs.getLong("user_id")))
+                .optional();
+        if (grant.isEmpty()) {
+            return new ClawbackResult.GrantNotFound(grantKey);
+        }
+        Grant g = grant.get();
+        Optional<ClawbackResult> repeat = jdbc.sql("""
+                        select grant_id, requested, applied, taken, debt_added
+                          from credit_clawback where clawback_key = :key""")
+                .param("key", key)
+                .query((rs, n) -> {
+                    if (rs.getLong("grant_id") != g.id() || rs.getLong("requested") != amount) {
+                        throw new IllegalArgumentException(
+                                "clawback key " + key + " was already used for a different grant or amount");
+                    }
+                    return (ClawbackResult) new ClawbackResult.ClawedBack(
+                            rs.getLong("applied"), rs.getLong("taken"), rs.getLong("debt_added"), true);
+                })
+                .optional();
+        if (repeat.isPresent()) {
+            return repeat.get();
+        }
+        // One charge is clawed back at most once in total, whatever mix of refunds and disputes: the
+        // statement caps what it applies at what is left of the grant (the row is locked above).
+        long applied = jdbc.sql("""
+                        with g as (select id, least(amount - clawed_back, :requested) as applied
+                                     from credit_grant where id = :id)
+                        update credit_grant c set clawed_back = c.clawed_back + g.applied
+                          from g where c.id = g.id
+                        returning g.applied""")
+                .param("requested", amount)
+                .param("id", g.id())
+                .query(Long.class)
+                .single();
+        long taken = 0;
+        if (applied > 0) { // a grant already clawed back in full: recorded below, no empty entry
+            taken = takeFromBalance(g.userId(), applied, key, reason, now);
+        }
+        long debtAdded = applied - taken;
+        jdbc.sql("""
+                        insert into credit_clawback (clawback_key, grant_id, user_id, requested, applied, taken,
+                                                     debt_added, reason, created_at)
+                        values (:key, :grant, :user, :requested, :applied, :taken, :debt, :reason, :now)""")
+                .param("key", key)
+                .param("grant", g.id())
+                .param("user", g.userId())
+                .param("requested", amount)
+                .param("applied", applied)
+                .param("taken", taken)
+                .param("debt", debtAdded)
+                .param("reason", reason)
+                .param("now", ts(now))
+                .update();
+        return new ClawbackResult.ClawedBack(applied, taken, debtAdded, false);
+    }
+
+    /** Takes what the available credits cover; the rest becomes debt. Returns what was taken. */
+    private long takeFromBalance(long userId, long amount, String key, String reason, Instant now) {
+        return jdbc.sql("""
+                        with old as (select user_id, balance - held as available from credit_account
+                                      where user_id = :user for no key update),
+                        upd as (
+                            update credit_account c
+                               set balance = c.balance - least(old.available, :amount),
+                                   debt = c.debt + :amount - least(old.available, :amount)
+                              from old where c.user_id = old.user_id
+                            returning least(old.available, :amount) as taken)
+                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
+                                                  ref_key, reason, created_at)
+                        select :user, 'CLAWBACK', :amount, -upd.taken, 0, :amount - upd.taken, :key, :reason, :now
+                          from upd
+                        returning -balance_delta""")
+                .param("user", userId)
+                .param("amount", amount)
+                .param("key", key)
+                .param("reason", reason)
+                .param("now", ts(now))
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+    }
+}

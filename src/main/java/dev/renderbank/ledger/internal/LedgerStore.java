@@ -1,0 +1,73 @@
+package dev.renderbank.ledger.internal;
+
+import static dev.renderbank.ledger.internal.Columns.instant;
+import static dev.renderbank.ledger.internal.Columns.ts;
+
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.HoldsSummary;
+import dev.renderbank.ledger.LedgerEntry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Accounts as a whole: balances, history, operator summaries and the invariant check. The writes
+ * live in {@link HoldStore}, {@link GrantStore} and {@link DebtWaiverStore}.
+ */
+@Repository
+public class LedgerStore {
+
+    private final JdbcClient jdbc;
+
+    public LedgerStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Balance> balance(long userId) {
+        return jdbc.sql("select balance, held, debt from credit_account where user_id = :user")
+                .param("user", userId)
+                .query((rs, n) -> new Balance(rs.getLong("balance"), rs.getLong("held"), rs.getLong("debt")))
+                .optional();
+    }
+
+    public List<LedgerEntry> history(long userId, long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, source, reason, created_at
+                          from ledger_entry where user_id = :user and id < :before
+                         order by id desc limit :limit""")
+                .param("user", userId)
+                .param("before", beforeId)
+                .param("limit", limit)
+                .query((rs, n) -> new LedgerEntry(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getLong("amount"),
+                        rs.getLong("balance_delta"),
+                        rs.getLong("held_delta"),
+                        rs.getLong("debt_delta"),
+                        rs.getString("ref_key"),
+                        rs.getString("source"),
+                        rs.getString("reason"),
+                        instant(rs, "created_at")))
+                .list();
+    }
+
+    public HoldsSummary holdsSummary(Instant now) {
+        return jdbc.sql("""
+                        select count(*) as holds, coalesce(sum(amount), 0) as credits, count(distinct user_id) as users,
+                               count(*) filter (where expires_at <= :now) as overdue
+                          from credit_hold where state = 'OPEN'""")
+                .param("now", ts(now))
+                .query((rs, n) -> new HoldsSummary(
+                        rs.getLong("holds"), rs.getLong("credits"), rs.getLong("users"), rs.getLong("overdue")))
+                .single();
+    }
+
+    public void ensureAccount(long userId) {
+        jdbc.sql("insert into credit_account (user_id) values (:user) on conflict (user_id) do nothing")
+                .param("user", userId)
+                .update();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderError.Kind;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+/**
+ * Reading KIE's {@code {code, msg, data}} answers. KIE reports errors both as HTTP statuses and as
+ * a {@code code} in a 200 body, so both are looked at: a non-200 body code wins, else the status.
+ */
+final class KieAnswers {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private KieAnswers() {}
+
+    /** The parsed body, or a missing node (every field of which is missing too) when it is not a JSON object. */
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : MissingNode.getInstance();
+        } catch (JacksonException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /**
+     * The body's {@code code} when it can be read as a whole number (a JSON number, or digits in a
+     * string); empty when it is missing or anything else.
+     */
+    static OptionalInt bodyCode(JsonNode body) {
+        JsonNode code = body.path("code");
+        if (code.isMissingNode() || code.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (code.isIntegralNumber() && code.canConvertToInt()) {
+            return OptionalInt.of(code.asInt());
+        }
+        if (code.isString() && code.asString().trim().matches("[0-9]{1,9}")) {
+            return OptionalInt.of(Integer.parseInt(code.asString().trim()));
+        }
+        return OptionalInt.empty();
+    }
+
+    static boolean isSuccess(int httpStatus, JsonNode body) {
+        return httpStatus / 100 == 2 && bodyCode(body).orElse(0) == 200;
+    }
+
+    /**
+     * KIE reports an error as the body's {@code code} or as the HTTP status: a readable code other
+     * than 200 wins, else the status. The text is under {@code msg} (createTask, credit) or
+     * {@code message} (recordInfo).
+     */
+    static ProviderError classify(int httpStatus, JsonNode body) {
+        int bodyCode = bodyCode(body).orElse(0);
+        int code = bodyCode != 0 && bodyCode != 200 ? bodyCode : httpStatus;
+        String msg = firstText(body, "msg", "message")
+                .orElse("HTTP " + httpStatus + (code != httpStatus ? ", code " + code : ""));
+        return new ProviderError(kindOf(code), code, msg);
+    }
+
+    private static Optional<String> firstText(JsonNode body, String... fields) {
+        for (String field : fields) {
+            JsonNode value = body.path(field);
+            if (value.isString() && !value.asString().isBlank()) {
+                return Optional.of(value.asString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Kind kindOf(int code) {
+        return switch (code) {
+            case 400, 422 -> Kind.VALIDATION;
+            case 401 -> Kind.UNAUTHORIZED;
+            case 402 -> Kind.INSUFFICIENT_CREDITS;
+            case 404 -> Kind.NOT_FOUND;
+            case 408 -> Kind.TIMEOUT;
+            case 429 -> Kind.RATE_LIMITED;
+            case 501 -> Kind.GENERATION_FAILED;
+            case 505 -> Kind.FEATURE_DISABLED;
+            default -> code == 455 || (code >= 500 && code < 600) ? Kind.UNAVAILABLE : Kind.OTHER;
+        };
+    }
+
+    /** {@code data.progress} as 0-100 when the provider sent a number (or a numeric string), else -1. */
+    static int progress(JsonNode data) {
+        JsonNode p = data.path("progress");
+        double value;
+        if (p.isNumber()) {
+            value = p.asDouble();
+        } else if (p.isString()) {
+            try {
+                value = Double.parseDouble(p.asString().trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+        if (Double.isNaN(value)) {
+            return -1;
+        }
+        return (int) Math.max(0, Math.min(100, Math.round(value)));
+    }
+
+    /**
+     * The result URLs of a finished task. KIE sends {@code resultJson} as a JSON document inside a
+     * string; an object is accepted too. Empty when there are none to be read.
+     */
+    static Optional<List<URI>> resultUrls(JsonNode data) {
+        JsonNode result = data.path("resultJson");
+        if (result.isString()) {
+            result = parse(result.asString());
+        }
+        if (!result.path("resultUrls").isArray()) {
+            return Optional.empty();
+        }
+        List<URI> urls = new ArrayList<>();
+        for (JsonNode url : result.path("resultUrls")) {
+            if (!url.isString()) {
+                return Optional.empty();
+            }
+            try {
+                urls.add(URI.create(url.asString()));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+        return urls.isEmpty() ? Optional.empty() : Optional.of(urls);
+    }
+
+    static String text(JsonNode node, String fallback) {
+        return presentText(node).orElse(fallback);
+    }
+
+    /** The node as text, empty when it is missing, null or blank. */
+    static Optional<String> presentText(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        String s = node.isValueNode() ? node.asString() : node.toString();
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+}

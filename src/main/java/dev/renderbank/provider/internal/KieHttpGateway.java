@@ -1,0 +1,245 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
+/**
+ * KIE.ai over HTTP (also the simulator, which speaks the same protocol). Every call goes through one
+ * circuit breaker: when the provider keeps failing (timeouts, 5xx/455, 429) calls are refused as
+ * UNAVAILABLE without being sent. A read timeout after a createTask was sent is {@link
+ * SubmitOutcome.Unknown}: the task may exist, and KIE has no idempotency key to make a retry safe.
+ */
+final class KieHttpGateway implements ProviderGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(KieHttpGateway.class);
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final Supplier<KieEndpoint> endpoint;
+    private final HttpClient http;
+    private final Duration readTimeout;
+    private final CircuitBreaker breaker;
+    private final MeterRegistry meters;
+
+    KieHttpGateway(
+            Supplier<KieEndpoint> endpoint,
+            Duration connectTimeout,
+            Duration readTimeout,
+            CircuitBreakerConfig breakerConfig,
+            MeterRegistry meters) {
+        this.endpoint = endpoint;
+        this.readTimeout = readTimeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.breaker = CircuitBreaker.of("kie", breakerConfig);
+        this.meters = meters;
+        Gauge.builder(
+                        "renderbank.provider.circuit.open",
+                        breaker,
+                        b -> b.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
+                .description("1 while the provider circuit breaker is open (calls refused without being sent)")
+                .register(meters);
+    }
+
+    /** Opens after half of the last 20 calls (at least 10) failed; tries again after 30 s. */
+    static CircuitBreakerConfig defaultBreaker() {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(10)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build();
+    }
+
+    CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    /** Closes the breaker and forgets its window (tests that share one application context). */
+    void resetBreaker() {
+        breaker.reset();
+    }
+
+    @Override
+    public SubmitOutcome submit(SubmitRequest request) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", request.providerModel());
+        if (request.callbackUrl() != null) {
+            body.put("callBackUrl", request.callbackUrl());
+        }
+        body.put("input", request.input() == null ? Map.of() : request.input());
+        KieEndpoint target = endpoint.get();
+        HttpRequest httpRequest = requestTo(target, "/api/v1/jobs/createTask")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        Exchange x = exchange(httpRequest);
+        SubmitOutcome outcome = switch (x.result()) {
+            // nothing reached the provider, so no task can exist
+            case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
+            case LOST -> new SubmitOutcome.Unknown(x.error().message());
+            case ANSWERED -> KieOutcomes.submit(x.status(), x.body(), x.raw());
+        };
+        record("submit", outcome);
+        if (!(outcome instanceof SubmitOutcome.Accepted)) {
+            log.warn("KIE createTask for job {} ({}): {}", request.jobId(), request.providerModel(), outcome);
+        }
+        return outcome;
+    }
+
+    @Override
+    public QueryOutcome query(String providerTaskId) {
+        KieEndpoint target = endpoint.get();
+        HttpRequest httpRequest = requestTo(
+                        target,
+                        "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8))
+                .GET()
+                .build();
+        Exchange x = exchange(httpRequest);
+        QueryOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.query(x.status(), x.body())
+                : new QueryOutcome.Unavailable(x.error());
+        record("query", outcome);
+        return outcome;
+    }
+
+    @Override
+    public BalanceOutcome balance() {
+        HttpRequest httpRequest =
+                requestTo(endpoint.get(), "/api/v1/chat/credit").GET().build();
+        Exchange x = exchange(httpRequest);
+        BalanceOutcome outcome = x.result() == Result.ANSWERED
+                ? KieOutcomes.balance(x.status(), x.body())
+                : new BalanceOutcome.Unavailable(x.error());
+        record("balance", outcome);
+        return outcome;
+    }
+
+    private HttpRequest.Builder requestTo(KieEndpoint target, String pathAndQuery) {
+        return HttpRequest.newBuilder(target.resolve(pathAndQuery))
+                .timeout(readTimeout)
+                .header("Authorization", "Bearer " + target.apiKey())
+                .header("Accept", "application/json");
+    }
+
+    /** One HTTP exchange, guarded and scored by the circuit breaker. */
+    private Exchange exchange(HttpRequest request) {
+        if (!breaker.tryAcquirePermission()) {
+            return Exchange.failed(
+                    Result.CIRCUIT_OPEN,
+                    Kind.UNAVAILABLE,
+                    "circuit breaker open: the provider kept failing, not calling it for now");
+        }
+        long start = System.nanoTime();
+        Exchange result;
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            result = new Exchange(
+                    Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), response.body(), null);
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            result = Exchange.failed(
+                    Result.NOT_CONNECTED,
+                    Kind.UNAVAILABLE,
+                    "could not connect to " + request.uri().getHost() + ":"
+                            + request.uri().getPort() + " (" + e + ")");
+        } catch (HttpTimeoutException e) {
+            result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "no answer within " + readTimeout + " (read timeout)");
+        } catch (IOException e) {
+            result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "connection failed after sending: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "interrupted while waiting for the provider");
+        }
+        long elapsed = System.nanoTime() - start;
+        if (countsAsFailure(result)) {
+            breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IOException(String.valueOf(result.error())));
+        } else {
+            breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        }
+        return result;
+    }
+
+    /** Only "the provider is not coping" counts against it; a clear refusal (402, 422 ...) is an answer. */
+    private static boolean countsAsFailure(Exchange x) {
+        if (x.result() != Result.ANSWERED) {
+            return true;
+        }
+        if (KieAnswers.isSuccess(x.status(), x.body())) {
+            return false;
+        }
+        Kind kind = KieAnswers.classify(x.status(), x.body()).kind();
+        return kind == Kind.UNAVAILABLE || kind == Kind.RATE_LIMITED || kind == Kind.TIMEOUT;
+    }
+
+    private void record(String operation, Object outcome) {
+        String name = outcome.getClass().getSimpleName().toLowerCase();
+        ProviderError error = null;
+        if (outcome instanceof SubmitOutcome.Rejected r) {
+            error = r.error();
+        } else if (outcome instanceof SubmitOutcome.RetryLater r) {
+            error = r.error();
+        } else if (outcome instanceof QueryOutcome.Unavailable u) {
+            error = u.error();
+        } else if (outcome instanceof BalanceOutcome.Unavailable u) {
+            error = u.error();
+        }
+        meters.counter(
+                        "renderbank.provider.calls",
+                        "operation",
+                        operation,
+                        "outcome",
+                        name,
+                        "error",
+                        error == null ? "none" : error.kind().name().toLowerCase())
+                .increment();
+    }
+
+    private enum Result {
+        ANSWERED,
+        /** Nothing was sent (refused, unreachable, connect timeout). */
+        NOT_CONNECTED,
+        /** Sent, but no answer came back: the provider may have acted on it. */
+        LOST,
+        /** Not sent: the breaker is open. */
+        CIRCUIT_OPEN
+    }
+
+    private record Exchange(Result result, int status, JsonNode body, String raw, ProviderError error) {
+
+        static Exchange failed(Result result, Kind kind, String message) {
+            return new Exchange(result, 0, MissingNode.getInstance(), null, new ProviderError(kind, 0, message));
+        }
+    }
+}

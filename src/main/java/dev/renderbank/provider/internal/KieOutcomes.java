@@ -1,0 +1,96 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import java.util.OptionalInt;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What an answer of KIE's means for each call: the outcome records the rest of the application
+ * acts on. {@code body} is the parsed JSON object (null when the body is not one), {@code raw} the
+ * body as received.
+ */
+final class KieOutcomes {
+
+    private KieOutcomes() {}
+
+    /**
+     * Only answers that prove no task exists are refusals; anything else that may have reached KIE
+     * is {@link SubmitOutcome.Unknown}, because a retry could create (and pay for) a second task.
+     */
+    static SubmitOutcome submit(int status, JsonNode body, String raw) {
+        OptionalInt bodyCode = KieAnswers.bodyCode(body);
+        if (status / 100 == 2 && bodyCode.orElse(0) == 200) {
+            return KieAnswers.presentText(body.path("data").path("taskId"))
+                    .<SubmitOutcome>map(SubmitOutcome.Accepted::new)
+                    .orElseGet(() -> new SubmitOutcome.Unknown("createTask answered success without a taskId"));
+        }
+        if (status / 100 == 2 && bodyCode.isEmpty()) {
+            return new SubmitOutcome.Unknown(
+                    "createTask answered HTTP " + status + " without a readable code: " + abbreviate(raw));
+        }
+        ProviderError error = KieAnswers.classify(status, body);
+        int code = error.code();
+        if (code == 429 || code == 455) {
+            return new SubmitOutcome.RetryLater(error);
+        }
+        if ((code >= 400 && code < 500 && code != 408) || code == 501 || code == 505) {
+            return new SubmitOutcome.Rejected(error);
+        }
+        // 408, any other 5xx, a redirect: a proxy or KIE itself may have created the task meanwhile
+        return new SubmitOutcome.Unknown("createTask answered " + code + ": " + error.message());
+    }
+
+    private static String abbreviate(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "(empty body)";
+        }
+        String oneLine = raw.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+
+    static QueryOutcome query(int status, JsonNode body) {
+        if (!KieAnswers.isSuccess(status, body)) {
+            return new QueryOutcome.Unavailable(KieAnswers.classify(status, body));
+        }
+        JsonNode data = body.path("data");
+        String state = KieAnswers.text(data.path("state"), "");
+        return switch (state) {
+            case "success" ->
+                KieAnswers.resultUrls(data)
+                        .<QueryOutcome>map(QueryOutcome.Succeeded::new)
+                        .orElseGet(() -> new QueryOutcome.Failed(
+                                "result_missing", "The provider reported success without result URLs"));
+            case "fail" ->
+                new QueryOutcome.Failed(
+                        KieAnswers.text(data.path("failCode"), "unknown"),
+                        KieAnswers.text(data.path("failMsg"), "The provider reported the generation failed"));
+            case "" ->
+                new QueryOutcome.Unavailable(
+                        new ProviderError(Kind.OTHER, status, "recordInfo answered without a state"));
+            // waiting, queuing, generating, and any state KIE adds later: not finished yet
+            default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
+        };
+    }
+
+    static BalanceOutcome balance(int status, JsonNode body) {
+        if (!KieAnswers.isSuccess(status, body)) {
+            return new BalanceOutcome.Unavailable(KieAnswers.classify(status, body));
+        }
+        JsonNode data = body.path("data");
+        if (data.isNumber()) {
+            return new BalanceOutcome.Known((long) Math.floor(data.asDouble()));
+        }
+        if (data.isString()) {
+            try {
+                return new BalanceOutcome.Known((long) Math.floor(Double.parseDouble(data.asString())));
+            } catch (NumberFormatException ignored) {
+                // fall through
+            }
+        }
+        return new BalanceOutcome.Unavailable(new ProviderError(Kind.OTHER, 200, "credit answered without a number"));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.provider.simulator.KieSimulator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one {@link ProviderGateway}: KIE.ai when a key is configured, else the built-in simulator over HTTP. */
+@Configuration(proxyBeanMethods = false)
+class ProviderConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderConfig.class);
+
+    @Bean
+    ProviderGateway providerGateway(
+            ProviderProperties properties, KieSimulator simulator, ProviderStatus status, MeterRegistry meters) {
+        ProviderProperties.Kie kie = properties.kie();
+        Supplier<KieEndpoint> endpoint;
+        if (kie.simulated()) {
+            log.info("No renderbank.provider.kie.api-key: generations go to the built-in KIE simulator under /sim/kie");
+            // the port is known only once the server listens (and is random in tests): resolve per call
+            endpoint = () -> new KieEndpoint(simulator.baseUrl(), simulator.apiKey());
+        } else {
+            KieEndpoint fixed = new KieEndpoint(kie.baseUrl(), kie.apiKey());
+            endpoint = () -> fixed;
+        }
+        KieHttpGateway http = new KieHttpGateway(
+                endpoint, kie.connectTimeout(), kie.readTimeout(), KieHttpGateway.defaultBreaker(), meters);
+        return new TrippingGateway(http, status);
+    }
+}

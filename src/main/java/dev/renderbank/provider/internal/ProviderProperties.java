@@ -1,0 +1,49 @@
+package dev.renderbank.provider.internal;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The upstream provider. With no {@code kie.api-key} the built-in simulator (served by this same
+ * process under {@code /sim/kie}) stands in for KIE.ai, so a default run is real HTTP end to end.
+ */
+@Validated
+@ConfigurationProperties("renderbank.provider")
+public record ProviderProperties(
+        @DefaultValue @Valid Kie kie, @DefaultValue @Valid Balance balance) {
+
+    /**
+     * @param apiKey KIE.ai key, from the environment only; unset means "use the simulator"
+     * @param webhookHmacKey when set, callbacks must carry a valid X-Webhook-Signature
+     */
+    public record Kie(
+            @DefaultValue("https://api.kie.ai") @NotNull URI baseUrl,
+            String apiKey,
+            String webhookHmacKey,
+            @DefaultValue("5s") @NotNull Duration connectTimeout,
+            @DefaultValue("30s") @NotNull Duration readTimeout) {
+
+        public boolean simulated() {
+            return !StringUtils.hasText(apiKey);
+        }
+    }
+
+    /**
+     * @param checkInterval how often the balance monitor reads the provider's credits
+     * @param lowThreshold below this (provider credits) operators get a low-balance alert
+     * @param recheckInterval while exhausted or unauthorized, how often the balance is read to clear it
+     * @param resumeThreshold a balance at or above this clears the exhausted state; below it trips it
+     */
+    public record Balance(
+            @DefaultValue("5m") @NotNull Duration checkInterval,
+            @DefaultValue("2000") @PositiveOrZero long lowThreshold,
+            @DefaultValue("1m") @NotNull Duration recheckInterval,
+            @DefaultValue("1") @PositiveOrZero long resumeThreshold) {}
+}

@@ -1,0 +1,80 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
+
+/**
+ * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401
+ * (bad key) the provider answers trips {@link ProviderStatus} before the outcome is returned.
+ * Tripping is idempotent, so callers may trip again themselves. A 429 or 455 at createTask is noted
+ * there (no trip: jobs wait and retry), and a 505 alerts operators.
+ */
+final class TrippingGateway implements ProviderGateway {
+
+    private final ProviderGateway delegate;
+    private final ProviderStatus status;
+
+    TrippingGateway(ProviderGateway delegate, ProviderStatus status) {
+        this.delegate = delegate;
+        this.status = status;
+    }
+
+    /** The wrapped gateway (tests reach its circuit breaker through it). */
+    ProviderGateway delegate() {
+        return delegate;
+    }
+
+    @Override
+    public SubmitOutcome submit(SubmitRequest request) {
+        SubmitOutcome outcome = delegate.submit(request);
+        if (outcome instanceof SubmitOutcome.Rejected r) {
+            trip(r.error(), "createTask");
+            if (r.error().kind() == Kind.FEATURE_DISABLED) {
+                status.featureDisabled("KIE createTask for model " + request.providerModel() + " answered "
+                        + r.error().code() + ": " + r.error().message());
+            }
+        } else if (outcome instanceof SubmitOutcome.RetryLater later
+                && (later.error().code() == 429 || later.error().code() == 455)) {
+            status.noteRefusal(
+                    later.error().code(),
+                    "KIE createTask answered " + later.error().code() + ": "
+                            + later.error().message());
+        }
+        return outcome;
+    }
+
+    @Override
+    public QueryOutcome query(String providerTaskId) {
+        QueryOutcome outcome = delegate.query(providerTaskId);
+        if (outcome instanceof QueryOutcome.Unavailable u) {
+            trip(u.error(), "recordInfo");
+        } else if (outcome instanceof QueryOutcome.Failed f && "402".equals(f.failCode())) {
+            // a task that ran out of provider credits mid-way
+            status.tripExhausted("KIE task " + providerTaskId + " failed with 402: " + f.failMessage());
+        }
+        return outcome;
+    }
+
+    @Override
+    public BalanceOutcome balance() {
+        BalanceOutcome outcome = delegate.balance();
+        if (outcome instanceof BalanceOutcome.Unavailable u && u.error().kind() == Kind.UNAUTHORIZED) {
+            trip(u.error(), "credit");
+        }
+        return outcome;
+    }
+
+    private void trip(ProviderError error, String call) {
+        if (error.kind() == Kind.INSUFFICIENT_CREDITS) {
+            status.tripExhausted("KIE " + call + " answered " + error.code() + ": " + error.message());
+        } else if (error.kind() == Kind.UNAUTHORIZED) {
+            status.tripUnauthorized("KIE " + call + " answered " + error.code() + ": " + error.message());
+        }
+    }
+}

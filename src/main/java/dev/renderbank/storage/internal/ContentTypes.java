@@ -1,0 +1,74 @@
+package dev.renderbank.storage.internal;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Content types are stored and later sent back as a response header, so only well-formed,
+ * printable values are kept; anything else becomes a guess from the file name or octet-stream.
+ */
+final class ContentTypes {
+
+    static final String OCTET_STREAM = "application/octet-stream";
+
+    private static final Pattern WELL_FORMED =
+            Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,100}/[A-Za-z0-9!#$&^_.+-]{1,100}( *;[ -~]{0,150})?");
+
+    private static final Map<String, String> BY_EXTENSION = Map.of(
+            "png", "image/png",
+            "jpg", "image/jpeg",
+            "jpeg", "image/jpeg",
+            "webp", "image/webp",
+            "gif", "image/gif",
+            "mp4", "video/mp4",
+            "webm", "video/webm",
+            "mov", "video/quicktime");
+
+    private ContentTypes() {}
+
+    /** The lower-case {@code type/subtype} of a header value, without parameters; "" when absent. */
+    static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        String type = semicolon < 0 ? header : header.substring(0, semicolon);
+        return type.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** A value safe to store and send back: the given one when well-formed, else a guess from {@code name}. */
+    static String safe(String contentType, String name) {
+        if (contentType != null && WELL_FORMED.matcher(contentType.trim()).matches()) {
+            return contentType.trim();
+        }
+        return byExtension(name);
+    }
+
+    /** Generic binary types say nothing: prefer what the file name tells. */
+    static String refine(String contentType, String... names) {
+        String media = mediaType(contentType);
+        if (!media.isEmpty() && !media.equals(OCTET_STREAM) && !media.equals("binary/octet-stream")) {
+            return contentType;
+        }
+        for (String name : names) {
+            String guess = byExtension(name);
+            if (!guess.equals(OCTET_STREAM)) {
+                return guess;
+            }
+        }
+        return OCTET_STREAM;
+    }
+
+    static String byExtension(String name) {
+        if (name == null) {
+            return OCTET_STREAM;
+        }
+        int dot = name.lastIndexOf('.');
+        int slash = name.lastIndexOf('/');
+        if (dot < 0 || dot < slash) {
+            return OCTET_STREAM;
+        }
+        return BY_EXTENSION.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), OCTET_STREAM);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.renderbank.storage.internal;
+
+import dev.renderbank.storage.AssetContent;
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.StoredAsset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Files under one directory. A write goes to a hidden temporary file beside its target and is then
+ * renamed over it, so readers see the old file or the new one, never half of one. The content type
+ * sits in a hidden sidecar ({@code .<name>.type}); keys cannot name hidden files, so the two never
+ * collide.
+ */
+final class LocalAssetStore implements AssetStore {
+
+    private final Path root;
+
+    LocalAssetStore(Path dir) throws IOException {
+        this.root = Files.createDirectories(dir).toAbsolutePath().normalize();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public StoredAsset put(String key, InputStream content, String contentType) throws IOException {
+        Path target = fileFor(key);
+        Files.createDirectories(target.getParent());
+        String type = ContentTypes.safe(contentType, key);
+        Path data = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+        Path typeFile = Files.createTempFile(target.getParent(), ".upload-", ".type");
+        try {
+            long size;
+            String sha256;
+            try (DigestInputStream in = Sha256.digesting(content);
+                    FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(channel)) {
+                size = in.transferTo(out);
+                channel.force(true);
+                sha256 = Sha256.hex(in);
+            }
+            Files.writeString(typeFile, type, StandardCharsets.US_ASCII);
+            Files.move(typeFile, typeFileFor(target), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+            return new StoredAsset(key, size, type, sha256);
+        } finally {
+            Files.deleteIfExists(data);
+            Files.deleteIfExists(typeFile);
+        }
+    }
+
+    @Override
+    public Optional<AssetContent> open(String key) throws IOException {
+        Path file = fileFor(key);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            // size of the file we opened: a concurrent overwrite renames a new file in, this one stays whole
+            long size = channel.size();
+            return Optional.of(new AssetContent(Channels.newInputStream(channel), size, contentTypeOf(file, key)));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Local files are served through the app, which checks ownership first. */
+    @Override
+    public Optional<java.net.URI> presignedUrl(String key, Duration ttl) {
+        AssetKeys.requireValid(key);
+        return Optional.empty();
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Path file = fileFor(key);
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(typeFileFor(file));
+    }
+
+    private Path fileFor(String key) {
+        Path file = root.resolve(AssetKeys.requireValid(key)).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw new IllegalArgumentException("asset key escapes the storage directory");
+        }
+        return file;
+    }
+
+    private static Path typeFileFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".type");
+    }
+
+    private static String contentTypeOf(Path file, String key) throws IOException {
+        try {
+            return ContentTypes.safe(
+                    Files.readString(typeFileFor(file), StandardCharsets.US_ASCII)
+                            .trim(),
+                    key);
+        } catch (NoSuchFileException e) {
+            return ContentTypes.byExtension(key);
+        }
+    }
+}

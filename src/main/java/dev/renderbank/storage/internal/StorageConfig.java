@@ -1,0 +1,67 @@
+package dev.renderbank.storage.internal;
+
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.OutputFetcher;
+import dev.renderbank.storage.ReferenceHosts;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Exactly one {@link AssetStore}, chosen by {@code renderbank.storage.type}, and the {@link
+ * OutputFetcher} that fills it. Both close their clients on shutdown (inferred {@code close()}).
+ */
+@Configuration(proxyBeanMethods = false)
+class StorageConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageConfig.class);
+
+    @Bean
+    AssetStore assetStore(StorageProperties storage, @Value("${renderbank.data-dir:./data}") Path dataDir)
+            throws IOException {
+        return switch (storage.type()) {
+            case LOCAL -> {
+                Path dir = storage.local().dir() != null ? storage.local().dir() : dataDir.resolve("assets");
+                LocalAssetStore local = new LocalAssetStore(dir);
+                log.info("Assets are stored in {}", local.root());
+                yield local;
+            }
+            case S3 -> {
+                S3AssetStore s3 = S3AssetStore.create(storage.s3());
+                log.info("Assets are stored in S3-compatible storage: {}", storage.s3());
+                yield s3;
+            }
+        };
+    }
+
+    @Bean
+    OutputFetcher outputFetcher(AssetStore store, DownloadProperties download, Environment env) {
+        boolean allowPrivate = download.privateHostsAllowed(simulatorActive(env));
+        if (allowPrivate) {
+            log.warn(
+                    "Provider outputs may be downloaded from private and loopback addresses ({})",
+                    download.allowPrivateHosts() != null
+                            ? "renderbank.download.allow-private-hosts=true"
+                            : "the provider simulator is running");
+        }
+        return new SafeOutputFetcher(store, download, allowPrivate ? HostPolicy.anyAddress() : HostPolicy.publicOnly());
+    }
+
+    /** Reference image URLs: public only; loopback too where outputs may come from private hosts (simulator). */
+    @Bean
+    ReferenceHosts referenceHosts(DownloadProperties download, Environment env) {
+        return download.privateHostsAllowed(simulatorActive(env))
+                ? ReferenceHosts.publicOrLoopback()
+                : ReferenceHosts.publicOnly();
+    }
+
+    private static boolean simulatorActive(Environment env) {
+        return !StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"));
+    }
+}

@@ -1,0 +1,321 @@
+package dev.renderbank.provider.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
+import dev.renderbank.provider.ProviderError.Kind;
+import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.provider.SubmitOutcome;
+import dev.renderbank.provider.SubmitRequest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The KIE.ai client against WireMock speaking the documented wire shapes (SPEC section 5). */
+class KieHttpGatewayTest {
+
+    @RegisterExtension
+    static WireMockExtension kie = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
+
+    private static final String CREATE = "/api/v1/jobs/createTask";
+    private static final String RECORD = "/api/v1/jobs/recordInfo";
+    private static final String CREDIT = "/api/v1/chat/credit";
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private KieHttpGateway gateway;
+
+    @BeforeEach
+    void setUp() {
+        // generous: a loaded machine must not turn a slow first answer into a timeout
+        gateway = gatewayTo(URI.create(kie.baseUrl()), Duration.ofSeconds(10));
+    }
+
+    private KieHttpGateway gatewayTo(URI base, Duration readTimeout) {
+        return new KieHttpGateway(
+                () -> new KieEndpoint(base, "test-key"),
+                Duration.ofMillis(500),
+                readTimeout,
+                KieHttpGateway.defaultBreaker(),
+                meters);
+    }
+
+    private static SubmitRequest request() {
+        return new SubmitRequest(
+                "job-1",
+                "sora-2-text-to-video",
+                Map.of("prompt", "a cat surfing", "aspect_ratio", "landscape", "n_frames", "10"),
+                "https://app.example/api/provider/kie/callback/job-1?token=abc");
+    }
+
+    @Test
+    void createTaskSendsTheKieShapeWithTheBearerKey() {
+        kie.stubFor(
+                post(CREATE).willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-1\"}}")));
+
+        assertThat(gateway.submit(request())).isEqualTo(new SubmitOutcome.Accepted("t-1"));
+
+        kie.verify(
+                postRequestedFor(urlPathEqualTo(CREATE))
+                        .withHeader("Authorization", equalTo("Bearer test-key"))
+                        .withRequestBody(
+                                equalToJson(
+                                        "{\"model\":\"sora-2-text-to-video\","
+                                                + "\"callBackUrl\":\"https://app.example/api/provider/kie/callback/job-1?token=abc\","
+                                                + "\"input\":{\"prompt\":\"a cat surfing\",\"aspect_ratio\":\"landscape\",\"n_frames\":\"10\"}}")));
+        assertThat(meters.counter(
+                                "renderbank.provider.calls",
+                                "operation",
+                                "submit",
+                                "outcome",
+                                "accepted",
+                                "error",
+                                "none")
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} / code {1} -> {2}")
+    @CsvSource({
+        "402, 402, INSUFFICIENT_CREDITS",
+        "200, 402, INSUFFICIENT_CREDITS",
+        "401, 401, UNAUTHORIZED",
+        "200, 401, UNAUTHORIZED",
+        "404, 404, NOT_FOUND",
+        "422, 422, VALIDATION",
+        "501, 501, GENERATION_FAILED",
+        "200, 501, GENERATION_FAILED",
+        "505, 505, FEATURE_DISABLED",
+    })
+    void refusalsAtCreateTaskAreClassifiedByStatusAndBodyCode(int httpStatus, int bodyCode, Kind expected) {
+        kie.stubFor(post(CREATE)
+                .willReturn(aResponse()
+                        .withStatus(httpStatus)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":" + bodyCode + ",\"msg\":\"provider says no\",\"data\":null}")));
+
+        SubmitOutcome outcome = gateway.submit(request());
+
+        assertThat(outcome).isInstanceOf(SubmitOutcome.Rejected.class);
+        ProviderError error = ((SubmitOutcome.Rejected) outcome).error();
+        assertThat(error.kind()).isEqualTo(expected);
+        assertThat(error.code()).isEqualTo(bodyCode);
+        assertThat(error.message()).isEqualTo("provider says no");
+    }
+
+    @ParameterizedTest(name = "HTTP {0} / code {1} -> {2}")
+    @CsvSource({
+        "429, 429, RATE_LIMITED",
+        "200, 429, RATE_LIMITED",
+        "455, 455, UNAVAILABLE",
+        "200, 455, UNAVAILABLE",
+    })
+    void rateLimitAndMaintenanceAtCreateTaskMayBeSentAgain(int httpStatus, int bodyCode, Kind expected) {
+        kie.stubFor(post(CREATE)
+                .willReturn(aResponse()
+                        .withStatus(httpStatus)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":" + bodyCode + ",\"msg\":\"not now\"}")));
+
+        SubmitOutcome outcome = gateway.submit(request());
+
+        assertThat(outcome).isInstanceOf(SubmitOutcome.RetryLater.class);
+        assertThat(((SubmitOutcome.RetryLater) outcome).error().kind()).isEqualTo(expected);
+        assertThat(((SubmitOutcome.RetryLater) outcome).error().code()).isEqualTo(bodyCode);
+    }
+
+    @Test
+    void aBareHttpErrorWithoutBodyIsClassifiedByItsStatus() {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(402)));
+        assertThat(((SubmitOutcome.Rejected) gateway.submit(request())).error().kind())
+                .isEqualTo(Kind.INSUFFICIENT_CREDITS);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {408, 500, 502, 503, 504, 599, 302})
+    void anErrorThatMayHaveCreatedATaskIsUnknown(int status) {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(status)));
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "{\"code\":500,\"msg\":\"internal error\"}",
+                "{\"code\":408,\"msg\":\"timeout\"}",
+                "{\"code\":\"success\",\"data\":{\"taskId\":\"t-1\"}}",
+                "{\"code\":200.5,\"data\":{\"taskId\":\"t-1\"}}",
+                "{\"code\":null,\"data\":{\"taskId\":\"t-1\"}}",
+                "{\"msg\":\"success\",\"data\":{\"taskId\":\"t-1\"}}",
+                "{\"code\":200,\"msg\":\"success\",\"data\":{}}",
+                "[200]"
+            })
+    void aSuccessStatusWhoseBodyCodeIsNotAReadable200IsUnknown(String body) {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(200).withBody(body)));
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+    }
+
+    @Test
+    void aBodyCodeWrittenAsDigitsIsRead() {
+        kie.stubFor(post(CREATE)
+                .willReturn(okJson("{\"code\":\"200\",\"msg\":\"success\",\"data\":{\"taskId\":\"t-9\"}}")));
+        assertThat(gateway.submit(request())).isEqualTo(new SubmitOutcome.Accepted("t-9"));
+    }
+
+    @Test
+    void aReadTimeoutAtSubmitIsUnknownNotFailed() {
+        kie.stubFor(post(CREATE)
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"late\"}}")
+                        .withFixedDelay(1500)));
+        KieHttpGateway impatient = gatewayTo(URI.create(kie.baseUrl()), Duration.ofMillis(300));
+
+        assertThat(impatient.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+        kie.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
+    }
+
+    @Test
+    void aSuccessWithoutReadableBodyAtSubmitIsUnknown() {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(200).withBody("<html>gateway</html>")));
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+    }
+
+    @Test
+    void aConnectFailureAtSubmitMayBeSentAgainBecauseNothingWasSent() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        KieHttpGateway nowhere = gatewayTo(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(1));
+
+        SubmitOutcome outcome = nowhere.submit(request());
+
+        assertThat(outcome).isInstanceOf(SubmitOutcome.RetryLater.class);
+        assertThat(((SubmitOutcome.RetryLater) outcome).error().kind()).isEqualTo(Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void aStormOf5xxOpensTheBreakerAndThenNothingIsSent() {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(500)));
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+        }
+        assertThat(gateway.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        SubmitOutcome whileOpen = gateway.submit(request());
+        assertThat(((SubmitOutcome.RetryLater) whileOpen).error().message()).contains("circuit breaker open");
+        assertThat(gateway.query("t-1")).isInstanceOf(QueryOutcome.Unavailable.class);
+        kie.verify(10, postRequestedFor(urlPathEqualTo(CREATE)));
+        kie.verify(0, getRequestedFor(urlPathEqualTo(RECORD)));
+    }
+
+    @Test
+    void clearRefusalsDoNotOpenTheBreaker() {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(422).withBody("{\"code\":422,\"msg\":\"bad\"}")));
+        for (int i = 0; i < 15; i++) {
+            gateway.submit(request());
+        }
+        assertThat(gateway.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void recordInfoWhileRunningReportsStateAndProgress() {
+        stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"generating\",\"progress\":42}");
+        stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"queuing\"}");
+        stubRecord("t-3", "{\"taskId\":\"t-3\",\"state\":\"waiting\",\"progress\":\"7\"}");
+
+        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("generating", 42));
+        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Running("queuing", -1));
+        assertThat(gateway.query("t-3")).isEqualTo(new QueryOutcome.Running("waiting", 7));
+        kie.verify(getRequestedFor(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo("t-1"))
+                .withHeader("Authorization", equalTo("Bearer test-key")));
+    }
+
+    @Test
+    void recordInfoSuccessReadsTheUrlsOutOfTheResultJsonString() {
+        stubRecord(
+                "t-1",
+                "{\"taskId\":\"t-1\",\"model\":\"sora-2-text-to-video\",\"state\":\"success\","
+                        + "\"resultJson\":\"{\\\"resultUrls\\\":[\\\"https://cdn.kie.example/a.mp4\\\","
+                        + "\\\"https://cdn.kie.example/b.mp4\\\"]}\",\"failCode\":null,\"failMsg\":null,"
+                        + "\"costTime\":120000,\"completeTime\":1700000000000,\"createTime\":1699999880000}");
+
+        assertThat(gateway.query("t-1"))
+                .isEqualTo(new QueryOutcome.Succeeded(List.of(
+                        URI.create("https://cdn.kie.example/a.mp4"), URI.create("https://cdn.kie.example/b.mp4"))));
+    }
+
+    @Test
+    void recordInfoSuccessWithoutUrlsIsAFailure() {
+        stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"success\",\"resultJson\":\"\"}");
+        assertThat(gateway.query("t-1")).isInstanceOf(QueryOutcome.Failed.class);
+    }
+
+    @Test
+    void recordInfoFailCarriesTheProvidersCodeAndMessage() {
+        stubRecord(
+                "t-1",
+                "{\"taskId\":\"t-1\",\"state\":\"fail\",\"failCode\":\"400\",\"failMsg\":\"content policy violation\"}");
+
+        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Failed("400", "content policy violation"));
+    }
+
+    @Test
+    void recordInfoErrorsAndTimeoutsAreUnavailableToBeAskedAgain() {
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo("gone"))
+                // recordInfo puts its error text under "message", not "msg"
+                .willReturn(aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"not found\"}")));
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo("slow"))
+                .willReturn(okJson("{\"code\":200,\"data\":{\"state\":\"success\"}}")
+                        .withFixedDelay(1500)));
+        KieHttpGateway impatient = gatewayTo(URI.create(kie.baseUrl()), Duration.ofMillis(300));
+
+        assertThat(((QueryOutcome.Unavailable) gateway.query("gone")).error().kind())
+                .isEqualTo(Kind.NOT_FOUND);
+        assertThat(((QueryOutcome.Unavailable) gateway.query("gone")).error().message())
+                .isEqualTo("not found");
+        assertThat(((QueryOutcome.Unavailable) impatient.query("slow")).error().kind())
+                .isEqualTo(Kind.TIMEOUT);
+    }
+
+    @Test
+    void creditReadsTheAccountBalance() {
+        kie.stubFor(get(CREDIT).willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":1234}")));
+        assertThat(gateway.balance()).isEqualTo(new BalanceOutcome.Known(1234));
+
+        kie.stubFor(get(CREDIT).willReturn(aResponse().withStatus(401).withBody("{\"code\":401,\"msg\":\"bad key\"}")));
+        assertThat(((BalanceOutcome.Unavailable) gateway.balance()).error().kind())
+                .isEqualTo(Kind.UNAUTHORIZED);
+    }
+
+    private static void stubRecord(String taskId, String data) {
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo(taskId))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":" + data + "}")));
+    }
+}
