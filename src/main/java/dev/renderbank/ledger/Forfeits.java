@@ -1,6 +1,6 @@
 package dev.renderbank.ledger;
 
-import static dev.renderbank.ledger.Columns.ts;
+import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Clock;
 import java.util.Optional;

@@ -1,9 +1,10 @@
 package dev.renderbank.generation.web;
 
 import dev.renderbank.platform.ContentSources;
-import dev.renderbank.storage.StorageProperties;
 import java.net.URI;
 import java.util.List;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,12 +17,23 @@ class AssetContentSources implements ContentSources {
 
     private final List<String> media;
 
-    AssetContentSources(StorageProperties storage) {
-        this.media = storage.type() == StorageProperties.Type.S3 ? origins(storage.s3()) : List.of();
+    /** The two storage settings this needs, bound as storage binds them (relaxed names, enum case). */
+    enum StorageType {
+        LOCAL,
+        S3
     }
 
-    static List<String> origins(StorageProperties.S3 s3) {
-        URI endpoint = s3.endpoint();
+    AssetContentSources(Environment env) {
+        Binder binder = Binder.get(env);
+        boolean s3 =
+                binder.bind("renderbank.storage.type", StorageType.class).orElse(StorageType.LOCAL) == StorageType.S3;
+        this.media = s3
+                ? origins(
+                        binder.bind("renderbank.storage.s3.endpoint", URI.class).orElse(null))
+                : List.of();
+    }
+
+    static List<String> origins(URI endpoint) {
         if (endpoint == null || endpoint.getHost() == null) {
             return List.of("https://*.amazonaws.com");
         }
