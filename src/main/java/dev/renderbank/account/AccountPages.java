@@ -16,11 +16,6 @@ class AccountPages {
         this.ledger = ledger;
     }
 
-    @GetMapping("/login")
-    String login() {
-        return "login";
-    }
-
     @GetMapping("/")
     String home(@AuthenticationPrincipal CurrentUser user, Model model) {
         model.addAttribute("email", user.email());

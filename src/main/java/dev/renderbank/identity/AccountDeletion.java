@@ -1,7 +1,7 @@
 package dev.renderbank.identity;
 
-import dev.renderbank.identity.internal.AccountStore;
 import dev.renderbank.identity.internal.AddressHasher;
+import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +23,7 @@ public class AccountDeletion {
 
     private static final Logger log = LoggerFactory.getLogger(AccountDeletion.class);
 
-    private final AccountStore accounts;
+    private final DeletionStore accounts;
     private final ApiTokens tokens;
     private final AddressHasher addresses;
     private final PasswordEncoder passwords;
@@ -31,7 +31,7 @@ public class AccountDeletion {
     private final Clock clock;
 
     AccountDeletion(
-            AccountStore accounts,
+            DeletionStore accounts,
             ApiTokens tokens,
             AddressHasher addresses,
             PasswordEncoder passwords,
@@ -47,11 +47,11 @@ public class AccountDeletion {
 
     @Transactional
     public DeletionOutcome delete(long userId, String password) {
-        Optional<AccountStore.Row> found = accounts.lock(userId);
+        Optional<DeletionStore.Row> found = accounts.lock(userId);
         if (found.isEmpty()) {
             throw new IllegalArgumentException("no user " + userId);
         }
-        AccountStore.Row row = found.get();
+        DeletionStore.Row row = found.get();
         if (row.deleted()) {
             return new DeletionOutcome.AlreadyDeleted(userId);
         }
@@ -82,7 +82,7 @@ public class AccountDeletion {
      */
     @Transactional
     public boolean claimSignupBonus(long userId) {
-        Optional<AccountStore.Row> row = accounts.lock(userId);
+        Optional<DeletionStore.Row> row = accounts.lock(userId);
         if (row.isEmpty() || row.get().deleted() || !row.get().emailVerified()) {
             return false;
         }

@@ -7,6 +7,7 @@ import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.Money;
 import dev.renderbank.notify.internal.NotificationSettings;
 import dev.renderbank.notify.internal.Outbox;
+import dev.renderbank.platform.PublicUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,14 +37,26 @@ public class Notifier {
     private final Users users;
     private final Ledger ledger;
     private final Clock clock;
+    private final Environment profiles;
+    private final PublicUrl publicUrl;
 
-    Notifier(Mailer mailer, Outbox outbox, NotificationSettings settings, Users users, Ledger ledger, Clock clock) {
+    Notifier(
+            Mailer mailer,
+            Outbox outbox,
+            NotificationSettings settings,
+            Users users,
+            Ledger ledger,
+            Clock clock,
+            Environment profiles,
+            PublicUrl publicUrl) {
         this.mailer = mailer;
         this.outbox = outbox;
         this.settings = settings;
         this.users = users;
         this.ledger = ledger;
         this.clock = clock;
+        this.profiles = profiles;
+        this.publicUrl = publicUrl;
     }
 
     /** A receipt: a pack, a subscription's first period, or ({@code renewal}) a later period. */
@@ -131,18 +146,32 @@ public class Notifier {
                 vars("credits", credits, "reason", reason, "balance", b.available(), "debt", b.debt()));
     }
 
-    /** The link that verifies the address; also logged when no SMTP server is configured. */
+    /** The link that verifies the address; outside {@code prod} also logged when no SMTP server is configured. */
     public Queued emailVerification(long userId, String cause, String token) {
         String link = "/verify-email?token=" + encode(token);
-        Queued q = toUser(userId, cause, "verify-email", vars("link", link));
-        if (q == Queued.QUEUED && !mailer.delivering()) {
-            log.info("No SMTP server configured (spring.mail.host): verification link for user {}: {}", userId, link);
-        }
-        return q;
+        return logged(toUser(userId, cause, "verify-email", vars("link", link)), userId, "verification", link);
     }
 
+    /** The password-reset link; logged like {@link #emailVerification}. */
     public Queued passwordReset(long userId, String cause, String token) {
-        return toUser(userId, cause, "password-reset", vars("link", "/password/reset?token=" + encode(token)));
+        String link = "/password/reset?token=" + encode(token);
+        return logged(toUser(userId, cause, "password-reset", vars("link", link)), userId, "password-reset", link);
+    }
+
+    /**
+     * A local run without SMTP keeps emails in the outbox, so the person trying it could never open
+     * their link: it is logged for them. Never under {@code prod}, where logs are read by others.
+     */
+    private Queued logged(Queued q, long userId, String what, String link) {
+        if (q == Queued.QUEUED && !mailer.delivering() && !profiles.acceptsProfiles(Profiles.of("prod"))) {
+            log.info(
+                    "No SMTP server configured (spring.mail.host): {} link for user {}: {}{}",
+                    what,
+                    userId,
+                    publicUrl.get(),
+                    link);
+        }
+        return q;
     }
 
     public OutboxPage outbox(Long cursor, int limit) {

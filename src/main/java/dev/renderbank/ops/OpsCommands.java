@@ -2,6 +2,7 @@ package dev.renderbank.ops;
 
 import dev.renderbank.generation.JobView;
 import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.identity.Passwords;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -42,9 +43,11 @@ class OpsCommands {
     private final Ledger ledger;
     private final OperatorJobs jobs;
     private final Clock clock;
+    private final Passwords passwords;
 
-    OpsCommands(Users users, Ledger ledger, OperatorJobs jobs, Clock clock) {
+    OpsCommands(Users users, Ledger ledger, OperatorJobs jobs, Clock clock, Passwords passwords) {
         this.users = users;
+        this.passwords = passwords;
         this.ledger = ledger;
         this.jobs = jobs;
         this.clock = clock;
@@ -170,8 +173,10 @@ class OpsCommands {
             return FINDING;
         }
         String password = Users.newSecret().substring(3, 23);
-        users.create(words.get(2), password, Role.ADMIN, true);
-        out.println("created admin " + words.get(2) + " with one-time password " + password);
+        UserAccount admin = users.create(words.get(2), password, Role.ADMIN, true);
+        passwords.requireChange(admin.id()); // printed to a console: replaced at the first sign-in
+        out.println("created admin " + words.get(2) + " with one-time password " + password
+                + " (to be changed at the first sign-in)");
         return OK;
     }
 

@@ -39,7 +39,8 @@ class DemoAccountsInProdTest {
                 "--renderbank.accounts.address-hash-secret=kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
                 "--renderbank.provider.kie.api-key=live-kie-key",
                 "--renderbank.provider.kie.base-url=http://127.0.0.1:9",
-                "--renderbank.payments.provider=stripe")) {
+                "--renderbank.payments.provider=stripe",
+                "--renderbank.signup.enabled=false")) {
             Users users = prod.getBean(Users.class);
             assertThat(users.authenticateToken(DEMO_TOKEN)).isEmpty();
             assertThat(users.authenticateToken(ADMIN_TOKEN)).isEmpty();

@@ -2,6 +2,7 @@ package dev.renderbank.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.Passwords;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
@@ -25,6 +26,9 @@ class OpsCommandsTest extends IntegrationTest {
 
     @Autowired
     Users users;
+
+    @Autowired
+    Passwords passwords;
 
     @Autowired
     Ledger ledger;
@@ -102,6 +106,10 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(created.code()).isZero();
         assertThat(created.out()).contains("one-time password");
         assertThat(users.byEmail("ops-admin@test.local").orElseThrow().role()).isEqualTo(Role.ADMIN);
+        // printed to a console: it must be replaced at the first sign-in
+        assertThat(passwords.mustChange(
+                        users.byEmail("ops-admin@test.local").orElseThrow().id()))
+                .isTrue();
         assertThat(run("users", "create-admin", "ops-admin@test.local").code()).isEqualTo(1);
     }
 }

@@ -22,6 +22,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
+                .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
     }
 
@@ -112,7 +113,8 @@ class ProductionGuardTest {
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
-                .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40));
+                .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
+                .withProperty("spring.mail.host", "smtp.example.com");
         assertThat(ProductionGuard.problems(embedded))
                 .singleElement()
                 .asString()
@@ -126,8 +128,19 @@ class ProductionGuardTest {
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
+                .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("renderbank.allow-embedded-db-in-prod", "TRUE");
         assertThat(ProductionGuard.problems(consented)).isEmpty();
+    }
+
+    /** Open sign-up without SMTP: nobody could verify an address, and prod never logs the links. */
+    @Test
+    void openSignUpNeedsAnSmtpServer() {
+        MockEnvironment env = productionReady();
+        env.setProperty("spring.mail.host", "");
+        assertThat(ProductionGuard.problems(env)).singleElement().asString().contains("spring.mail.host");
+        env.setProperty("renderbank.signup.enabled", "FALSE");
+        assertThat(ProductionGuard.problems(env)).isEmpty();
     }
 
     @Test

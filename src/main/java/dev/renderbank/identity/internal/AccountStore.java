@@ -1,73 +1,77 @@
 package dev.renderbank.identity.internal;
 
-import dev.renderbank.platform.SqlTime;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Account deletion and the sign-up bonus claims ({@code app_user.deleted_at}, {@code signup_bonus_claim}). */
+/** The self-service parts of {@code app_user}: new sign-ups, password hashes, "change it first". */
 @Repository
 public class AccountStore {
 
+    /** What the password forms need of a user. */
+    public record Login(long id, String email, String passwordHash, boolean verified, boolean enabled) {}
+
     private final JdbcClient jdbc;
 
-    public AccountStore(JdbcClient jdbc) {
+    AccountStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    public record Row(long id, String email, String passwordHash, boolean emailVerified, boolean deleted) {}
-
-    /** The row, locked until the end of the caller's transaction. */
-    public Optional<Row> lock(long userId) {
+    /** Inserts a new, unverified user; empty if the address has an account already. */
+    public Optional<Long> insertNew(String email, String passwordHash) {
         return jdbc.sql("""
-                        select id, email, password_hash, email_verified, deleted_at is not null as deleted
-                          from app_user where id = :id for update""")
-                .param("id", userId)
-                .query((rs, n) -> new Row(
-                        rs.getLong("id"),
-                        rs.getString("email"),
-                        rs.getString("password_hash"),
-                        rs.getBoolean("email_verified"),
-                        rs.getBoolean("deleted")))
+                        insert into app_user (email, password_hash, role, email_verified)
+                        values (:email, :hash, 'USER', false)
+                        on conflict do nothing returning id""")
+                .param("email", email)
+                .param("hash", passwordHash)
+                .query(Long.class)
                 .optional();
     }
 
-    public boolean isDeleted(long userId) {
-        return jdbc.sql("select deleted_at is not null from app_user where id = :id")
+    public Optional<Login> byEmail(String email) {
+        return jdbc.sql("""
+                        select id, email, password_hash, email_verified, enabled
+                          from app_user where lower(email) = lower(:email)""").param("email", email).query(AccountStore::map).optional();
+    }
+
+    public Optional<Login> byId(long id) {
+        return jdbc.sql("select id, email, password_hash, email_verified, enabled from app_user where id = :id")
+                .param("id", id)
+                .query(AccountStore::map)
+                .optional();
+    }
+
+    /** Sets the hash and clears "must change" in one statement; false if no such user. */
+    public boolean setPassword(long userId, String passwordHash) {
+        return jdbc.sql("update app_user set password_hash = :hash, must_change_password = false where id = :id")
+                        .param("hash", passwordHash)
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
+    public boolean requirePasswordChange(long userId) {
+        return jdbc.sql("update app_user set must_change_password = true where id = :id")
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
+    public boolean mustChangePassword(long userId) {
+        return jdbc.sql("select must_change_password from app_user where id = :id")
                 .param("id", userId)
                 .query(Boolean.class)
                 .optional()
                 .orElse(false);
     }
 
-    /**
-     * Removes the personal data and closes the door: a placeholder address (unique, never
-     * deliverable: {@code .invalid}), no name, a password hash no password matches, disabled.
-     */
-    public int anonymise(long userId, Instant now) {
-        return jdbc.sql("""
-                        update app_user set email = 'deleted-' || id || '@deleted.invalid', display_name = null,
-                               password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
-                         where id = :id and deleted_at is null""").param("id", userId).param("now", SqlTime.ts(now)).update();
-    }
-
-    /**
-     * Claims the sign-up bonus of an address for a user: true if this user holds the claim (just
-     * now or before), false if another account of the same address had it.
-     */
-    public boolean claim(byte[] addressHash, long userId, Instant now) {
-        jdbc.sql("""
-                        insert into signup_bonus_claim (address_hash, user_id, claimed_at)
-                        values (:hash, :user, :now) on conflict (address_hash) do nothing""")
-                .param("hash", addressHash)
-                .param("user", userId)
-                .param("now", SqlTime.ts(now))
-                .update();
-        return jdbc.sql("select user_id from signup_bonus_claim where address_hash = :hash")
-                        .param("hash", addressHash)
-                        .query(Long.class)
-                        .single()
-                == userId;
+    private static Login map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Login(
+                rs.getLong("id"),
+                rs.getString("email"),
+                rs.getString("password_hash"),
+                rs.getBoolean("email_verified"),
+                rs.getBoolean("enabled"));
     }
 }

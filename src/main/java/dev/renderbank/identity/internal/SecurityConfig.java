@@ -14,6 +14,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 
 /**
@@ -32,9 +33,10 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, Users users) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, Users users, LoginFlow login) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 .addFilterBefore(new BearerTokenFilter(users), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a
                         // the completion of a stream (SSE) re-dispatches a request that was authorized already
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
@@ -67,15 +69,21 @@ class SecurityConfig {
 
     @Bean
     @Order(3)
-    SecurityFilterChain pageChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(a -> a.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
+    SecurityFilterChain pageChain(HttpSecurity http, LoginFlow login) throws Exception {
+        http.authorizeHttpRequests(a -> a.requestMatchers("/css/**", "/js/**", "/favicon.ico", "/error")
+                        .permitAll()
+                        .requestMatchers(LoginFlow.PUBLIC_PAGES)
                         .permitAll()
                         .requestMatchers("/admin/**")
                         .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
-                .formLogin(
-                        f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(f -> f.loginPage("/login")
+                        .successHandler(login.success())
+                        .failureHandler(login.failure())
+                        .permitAll())
+                .addFilterBefore(login.throttleFilter(), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .logout(l -> l.logoutSuccessUrl("/login?logout"));
         return http.build();
     }

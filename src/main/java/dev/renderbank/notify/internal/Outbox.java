@@ -22,6 +22,9 @@ public class Outbox {
     private static final String COLUMNS = "id, message_key, template, recipient, subject, status, attempts,"
             + " last_error, next_attempt_at, created_at, sent_at";
 
+    /** Templates whose body holds a one-time secret link. */
+    static final List<String> ONE_TIME_LINK_TEMPLATES = List.of("verify-email", "password-reset");
+
     private final JdbcClient jdbc;
 
     Outbox(JdbcClient jdbc) {
@@ -75,11 +78,19 @@ public class Outbox {
                 .list();
     }
 
-    /** Only the claim that is still current may mark (a re-claim after a lease counted another attempt). */
+    /**
+     * Only the claim that is still current may mark (a re-claim after a lease counted another attempt).
+     * Emails that carry a one-time link (verification, password reset) lose their bodies once sent:
+     * the link would otherwise sit readable in the table until it expires.
+     */
     public boolean markSent(Claimed c, Instant now) {
         return jdbc.sql("""
-                        update mail_outbox set status = 'SENT', sent_at = :now, last_error = null
+                        update mail_outbox set status = 'SENT', sent_at = :now, last_error = null,
+                            body_text = case when template in (:secret) then :removed else body_text end,
+                            body_html = case when template in (:secret) then :removed else body_html end
                         where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        .param("secret", ONE_TIME_LINK_TEMPLATES)
+                        .param("removed", "(removed once sent: this email carried a one-time link)")
                         .param("id", c.id())
                         .param("attempt", c.attempt())
                         .param("now", ts(now))

@@ -1,0 +1,170 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.EmailTokenStore;
+import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
+import dev.renderbank.identity.internal.PasswordRules;
+import dev.renderbank.identity.internal.RequestLimits;
+import dev.renderbank.platform.DurableEvents;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Self-service accounts: sign-up, email verification, and the request for a new verification email.
+ * Answers never tell whether an address has an account: sign-up and resend say "check your inbox"
+ * either way, and the request limits are counted before anything is looked up. Emails leave through
+ * durable events (identity cannot call notify, which depends on it).
+ */
+@Service
+public class Accounts {
+
+    /** What the sign-up form is told. */
+    public sealed interface SignUpResult {
+        /** Sign-up is switched off ({@code renderbank.signup.enabled=false}). */
+        record Closed() implements SignUpResult {}
+
+        /** Bad input, nothing written; {@code field} is the form field to fix. */
+        record Invalid(String field, String message) implements SignUpResult {}
+
+        /** Too many requests from this client or for this address. */
+        record Limited() implements SignUpResult {}
+
+        /** Check your inbox (whether the account is new, unverified or verified already). */
+        record Accepted() implements SignUpResult {}
+    }
+
+    /** What opening a verification link did. */
+    public sealed interface VerifyResult {
+        /** {@code firstTime}: the address was not verified before (the bonus follows). */
+        record Verified(long userId, boolean firstTime) implements VerifyResult {}
+
+        record AlreadyUsed() implements VerifyResult {}
+
+        record Expired() implements VerifyResult {}
+
+        record Unknown() implements VerifyResult {}
+    }
+
+    private final AccountStore store;
+    private final EmailTokenStore tokens;
+    private final PasswordRules rules;
+    private final RequestLimits limits;
+    private final PasswordEncoder passwords;
+    private final Users users;
+    private final DurableEvents events;
+    private final SignupProperties props;
+    private final Clock clock;
+
+    Accounts(
+            AccountStore store,
+            EmailTokenStore tokens,
+            PasswordRules rules,
+            RequestLimits limits,
+            PasswordEncoder passwords,
+            Users users,
+            DurableEvents events,
+            SignupProperties props,
+            Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.rules = rules;
+        this.limits = limits;
+        this.passwords = passwords;
+        this.users = users;
+        this.events = events;
+        this.props = props;
+        this.clock = clock;
+    }
+
+    public boolean signupOpen() {
+        return props.enabled();
+    }
+
+    /**
+     * Creates an unverified account and queues its verification email. An address that has an
+     * account gets the same answer: a new verification email if it is unverified, nothing otherwise.
+     * {@code referralCode} travels in {@link SignedUp}; billing records the referrer.
+     */
+    @Transactional
+    public SignUpResult signUp(String email, String password, String referralCode, String client) {
+        if (!props.enabled()) {
+            return new SignUpResult.Closed();
+        }
+        String address = email == null ? "" : email.strip();
+        if (!isEmail(address)) {
+            return new SignUpResult.Invalid("email", "Enter an email address such as you@example.com.");
+        }
+        Optional<String> weak = rules.problem(password, address);
+        if (weak.isPresent()) {
+            return new SignUpResult.Invalid("password", weak.get());
+        }
+        if (!limits.allow("signup", client, address)) {
+            return new SignUpResult.Limited();
+        }
+        String hash = passwords.encode(password); // hashed for existing addresses too: same time taken
+        Optional<Long> created = store.insertNew(address, hash);
+        if (created.isPresent()) {
+            String ref = referralCode == null || referralCode.isBlank() || referralCode.length() > 64
+                    ? null
+                    : referralCode.strip();
+            events.publish(new SignedUp(created.get(), ref));
+            sendVerification(created.get());
+        } else {
+            store.byEmail(address).filter(u -> !u.verified() && u.enabled()).ifPresent(u -> sendVerification(u.id()));
+        }
+        return new SignUpResult.Accepted();
+    }
+
+    /** "Send the link again": the same answer (true) for any address, false only when limited. */
+    @Transactional
+    public boolean resendVerification(String email, String client) {
+        String address = email == null ? "" : email.strip();
+        if (!limits.allow("resend", client, address)) {
+            return false;
+        }
+        if (isEmail(address)) {
+            store.byEmail(address).filter(u -> !u.verified() && u.enabled()).ifPresent(u -> sendVerification(u.id()));
+        }
+        return true;
+    }
+
+    /** Opens a verification link: once, before it expires. */
+    @Transactional
+    public VerifyResult verifyEmail(String token) {
+        if (token == null || token.isBlank() || token.length() > 200) {
+            return new VerifyResult.Unknown();
+        }
+        Instant now = clock.instant();
+        Optional<EmailTokenStore.Found> found = tokens.find(Purpose.VERIFY, token);
+        if (found.isEmpty()) {
+            return new VerifyResult.Unknown();
+        }
+        if (found.get().usedAt() != null) {
+            return new VerifyResult.AlreadyUsed();
+        }
+        if (!found.get().expiresAt().isAfter(now)) {
+            return new VerifyResult.Expired();
+        }
+        Optional<Long> user = tokens.use(Purpose.VERIFY, token, now);
+        if (user.isEmpty()) {
+            return new VerifyResult.AlreadyUsed(); // a concurrent click won
+        }
+        return new VerifyResult.Verified(user.get(), users.markEmailVerified(user.get()));
+    }
+
+    /** The same rule as {@link Users#create}: something@something, at most 254 characters. */
+    static boolean isEmail(String s) {
+        return s != null && s.length() <= 254 && s.matches("[^@\\s]+@[^@\\s]+");
+    }
+
+    private void sendVerification(long userId) {
+        String token = Users.newSecret();
+        Instant now = clock.instant();
+        long id = tokens.insert(userId, Purpose.VERIFY, token, now, now.plus(props.verificationLinkLifetime()));
+        events.publish(new VerificationRequested(userId, id, token));
+    }
+}

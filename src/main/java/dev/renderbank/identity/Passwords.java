@@ -1,0 +1,162 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.EmailTokenStore;
+import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
+import dev.renderbank.identity.internal.LoginThrottle;
+import dev.renderbank.identity.internal.PasswordRules;
+import dev.renderbank.identity.internal.RequestLimits;
+import dev.renderbank.platform.DurableEvents;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Changing a password (knowing the current one), resetting a forgotten one by an emailed one-time
+ * link, and the "change it first" rule for one-time passwords. A change ends the user's other
+ * sessions; a reset ends all of them (whoever knew the old password is signed out everywhere).
+ */
+@Service
+public class Passwords {
+
+    /** Set on a session signed in with a password that must be changed first (see {@link #mustChange}). */
+    public static final String MUST_CHANGE_SESSION_ATTRIBUTE = "renderbank.mustChangePassword";
+
+    /** What a change or a reset did. */
+    public sealed interface Outcome {
+        record Changed() implements Outcome {}
+
+        /** Bad input, nothing written; {@code field} is the form field to fix. */
+        record Invalid(String field, String message) implements Outcome {}
+
+        /** The reset link is unknown, used or expired. */
+        record LinkNotValid() implements Outcome {}
+    }
+
+    private final AccountStore store;
+    private final EmailTokenStore tokens;
+    private final PasswordRules rules;
+    private final RequestLimits limits;
+    private final PasswordEncoder encoder;
+    private final Sessions sessions;
+    private final LoginThrottle throttle;
+    private final DurableEvents events;
+    private final SignupProperties props;
+    private final Clock clock;
+
+    Passwords(
+            AccountStore store,
+            EmailTokenStore tokens,
+            PasswordRules rules,
+            RequestLimits limits,
+            PasswordEncoder encoder,
+            Sessions sessions,
+            LoginThrottle throttle,
+            DurableEvents events,
+            SignupProperties props,
+            Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.rules = rules;
+        this.limits = limits;
+        this.encoder = encoder;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.events = events;
+        this.props = props;
+        this.clock = clock;
+    }
+
+    /**
+     * "Forgot password": emails a reset link if the address has an enabled account. True for any
+     * address (the same answer either way); false only when the request limits refuse.
+     */
+    @Transactional
+    public boolean requestReset(String email, String client) {
+        String address = email == null ? "" : email.strip();
+        if (!limits.allow("forgot", client, address)) {
+            return false;
+        }
+        if (Accounts.isEmail(address)) {
+            store.byEmail(address).filter(AccountStore.Login::enabled).ifPresent(u -> {
+                String token = Users.newSecret();
+                Instant now = clock.instant();
+                long id = tokens.insert(u.id(), Purpose.RESET, token, now, now.plus(props.resetLinkLifetime()));
+                events.publish(new PasswordResetRequested(u.id(), id, token));
+            });
+        }
+        return true;
+    }
+
+    /** Whether a reset link still works (to show the form or say it does not); uses nothing. */
+    public boolean resetLinkValid(String token) {
+        if (token == null || token.isBlank() || token.length() > 200) {
+            return false;
+        }
+        return tokens.find(Purpose.RESET, token)
+                .filter(t -> t.usedAt() == null && t.expiresAt().isAfter(clock.instant()))
+                .isPresent();
+    }
+
+    /** Sets a new password through a reset link: once, before it expires; ends every session. */
+    @Transactional
+    public Outcome reset(String token, String password) {
+        if (!resetLinkValid(token)) {
+            return new Outcome.LinkNotValid();
+        }
+        Optional<AccountStore.Login> user = tokens.find(Purpose.RESET, token).flatMap(t -> store.byId(t.userId()));
+        if (user.isEmpty()) {
+            return new Outcome.LinkNotValid();
+        }
+        Optional<String> weak = rules.problem(password, user.get().email());
+        if (weak.isPresent()) {
+            return new Outcome.Invalid("password", weak.get());
+        }
+        Instant now = clock.instant();
+        if (tokens.use(Purpose.RESET, token, now).isEmpty()) {
+            return new Outcome.LinkNotValid(); // a concurrent use won
+        }
+        tokens.useAll(user.get().id(), Purpose.RESET, now);
+        store.setPassword(user.get().id(), encoder.encode(password));
+        sessions.endSessions(user.get().id(), null);
+        throttle.recordSuccess(user.get().email()); // the owner proved themselves by email
+        return new Outcome.Changed();
+    }
+
+    /** Changes the password of a signed-in user who knows the current one; ends their other sessions. */
+    @Transactional
+    public Outcome change(long userId, String current, String password, String currentSessionId) {
+        Optional<AccountStore.Login> user = store.byId(userId);
+        if (user.isEmpty()
+                || current == null
+                || !encoder.matches(current, user.get().passwordHash())) {
+            return new Outcome.Invalid("current", "The current password is not right.");
+        }
+        if (password != null && password.equals(current)) {
+            return new Outcome.Invalid("password", "Choose a password different from the current one.");
+        }
+        Optional<String> weak = rules.problem(password, user.get().email());
+        if (weak.isPresent()) {
+            return new Outcome.Invalid("password", weak.get());
+        }
+        store.setPassword(userId, encoder.encode(password));
+        tokens.useAll(userId, Purpose.RESET, clock.instant());
+        sessions.endSessions(userId, currentSessionId);
+        return new Outcome.Changed();
+    }
+
+    /** The user must replace their password before anything else (a printed one-time password). */
+    @Transactional
+    public void requireChange(long userId) {
+        if (!store.requirePasswordChange(userId)) {
+            throw new IllegalArgumentException("no user " + userId);
+        }
+    }
+
+    public boolean mustChange(long userId) {
+        return store.mustChangePassword(userId);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.renderbank.identity.internal;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.Passwords;
+import dev.renderbank.platform.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * What happens around the login form: failed attempts are counted and throttled ({@link
+ * LoginThrottle}) before a password is even checked; a success clears the account's count and, for
+ * a one-time password, marks the session so that every page leads to the password form until the
+ * password is changed (API calls with that session get 403).
+ */
+@Component
+public class LoginFlow {
+
+    /** Public pages of the accounts flow (no session needed). */
+    public static final String[] PUBLIC_PAGES = {
+        "/login", "/signup", "/signup/resend", "/verify-email", "/password/forgot", "/password/reset"
+    };
+
+    private static final String CHANGE_PAGE = "/account/password";
+
+    private final LoginThrottle throttle;
+    private final TrustedProxies proxies;
+    private final Passwords passwords;
+
+    LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords) {
+        this.throttle = throttle;
+        this.proxies = proxies;
+        this.passwords = passwords;
+    }
+
+    /** The client's address: the peer, or the forwarded client behind a trusted proxy. */
+    public String client(HttpServletRequest request) {
+        return proxies.clientAddress(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+    }
+
+    /** Runs before the password check: a throttled attempt is turned away unchecked. */
+    OncePerRequestFilter throttleFilter() {
+        return new OncePerRequestFilter() {
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                return !("POST".equals(request.getMethod()) && "/login".equals(request.getServletPath()));
+            }
+
+            @Override
+            protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+                    throws ServletException, IOException {
+                Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"));
+                if (wait.isPresent()) {
+                    res.sendRedirect(
+                            req.getContextPath() + "/login?locked=" + wait.get().toSeconds());
+                    return;
+                }
+                chain.doFilter(req, res);
+            }
+        };
+    }
+
+    AuthenticationFailureHandler failure() {
+        return (HttpServletRequest req, HttpServletResponse res, AuthenticationException e) -> {
+            Optional<Duration> wait = throttle.recordFailure(client(req), req.getParameter("username"));
+            res.sendRedirect(req.getContextPath() + "/login?error"
+                    + wait.map(w -> "&locked=" + w.toSeconds()).orElse(""));
+        };
+    }
+
+    SavedRequestAwareAuthenticationSuccessHandler success() {
+        var handler = new SavedRequestAwareAuthenticationSuccessHandler() {
+            @Override
+            public void onAuthenticationSuccess(HttpServletRequest req, HttpServletResponse res, Authentication auth)
+                    throws ServletException, IOException {
+                throttle.recordSuccess(auth.getName());
+                if (auth.getPrincipal() instanceof CurrentUser user && passwords.mustChange(user.id())) {
+                    req.getSession().setAttribute(Passwords.MUST_CHANGE_SESSION_ATTRIBUTE, Boolean.TRUE);
+                    clearAuthenticationAttributes(req);
+                    res.sendRedirect(req.getContextPath() + CHANGE_PAGE);
+                    return;
+                }
+                super.onAuthenticationSuccess(req, res, auth);
+            }
+        };
+        handler.setDefaultTargetUrl("/");
+        return handler;
+    }
+
+    /** While the session's password must be changed: pages lead to the form, the API answers 403. */
+    OncePerRequestFilter passwordChangeFilter() {
+        return new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+                    throws ServletException, IOException {
+                HttpSession session = req.getSession(false);
+                boolean mustChange = session != null
+                        && session.getAttribute(Passwords.MUST_CHANGE_SESSION_ATTRIBUTE) != null
+                        && !BearerTokenFilter.isBearer(req.getHeader(HttpHeaders.AUTHORIZATION));
+                String path = req.getServletPath();
+                if (!mustChange || allowedBeforeChange(path)) {
+                    chain.doFilter(req, res);
+                } else if (path.startsWith("/api/")) {
+                    Problems.write(
+                            res,
+                            HttpStatus.FORBIDDEN,
+                            "password-change-required",
+                            "Password change required",
+                            "This account signed in with a one-time password: change it at " + CHANGE_PAGE
+                                    + " before using the API");
+                } else {
+                    res.sendRedirect(req.getContextPath() + CHANGE_PAGE);
+                }
+            }
+        };
+    }
+
+    private static boolean allowedBeforeChange(String path) {
+        return path.equals(CHANGE_PAGE)
+                || path.equals("/logout")
+                || path.equals("/login")
+                || path.equals("/error")
+                || path.equals("/favicon.ico")
+                || path.startsWith("/css/")
+                || path.startsWith("/js/");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.renderbank.identity.internal;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fixed-window request counts in PostgreSQL (so they hold across nodes) for the forms that send
+ * email: sign-up, resend, forgot password. Counted before anything is looked up, so a refusal says
+ * nothing about whether an account exists.
+ */
+@Component
+public class RequestLimits {
+
+    private final JdbcClient jdbc;
+    private final RequestLimitProperties props;
+    private final Clock clock;
+
+    RequestLimits(JdbcClient jdbc, RequestLimitProperties props, Clock clock) {
+        this.jdbc = jdbc;
+        this.props = props;
+        this.clock = clock;
+    }
+
+    /**
+     * Counts one {@code action} request from {@code client} naming {@code email}; true if both the
+     * client's and the address's counts are within their limits. Both are counted either way.
+     */
+    public boolean allow(String action, String client, String email) {
+        boolean byClient = hit(action + ":client:" + client) <= props.perClient();
+        boolean byAddress = hit(action + ":address:" + email.strip().toLowerCase(Locale.ROOT)) <= props.perAddress();
+        return byClient && byAddress;
+    }
+
+    private int hit(String bucket) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                        insert into request_limit as r (bucket, window_start, hits) values (:b, :now, 1)
+                        on conflict (bucket) do update set
+                            window_start = case when r.window_start <= :windowStart then :now else r.window_start end,
+                            hits = case when r.window_start <= :windowStart then 1 else r.hits + 1 end
+                        returning hits""")
+                .param("b", bucket.length() > 300 ? bucket.substring(0, 300) : bucket)
+                .param("now", ts(now))
+                .param("windowStart", ts(now.minus(props.window())))
+                .query(Integer.class)
+                .single();
+    }
+}

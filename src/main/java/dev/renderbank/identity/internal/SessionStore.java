@@ -1,0 +1,29 @@
+package dev.renderbank.identity.internal;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Spring Session's {@code spring_session} table, which every node reads on every request: deleting a
+ * row here signs that browser out everywhere at its next request. The principal name is the email.
+ */
+@Repository
+public class SessionStore {
+
+    private final JdbcClient jdbc;
+
+    SessionStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Deletes the user's sessions except {@code exceptSessionId} (null: all); returns how many. */
+    public int deleteOf(long userId, String exceptSessionId) {
+        return jdbc.sql("""
+                        delete from spring_session
+                         where principal_name = (select email from app_user where id = :user)
+                           and session_id <> coalesce(:except, '')""")
+                .param("user", userId)
+                .param("except", exceptSessionId)
+                .update();
+    }
+}

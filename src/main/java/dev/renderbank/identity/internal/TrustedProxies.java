@@ -1,0 +1,64 @@
+package dev.renderbank.identity.internal;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+
+/**
+ * {@code renderbank.trusted-proxies}: addresses or CIDR ranges (e.g. {@code 10.0.0.0/8}) of the
+ * reverse proxies in front of the application. Only a request that comes straight from one of them
+ * may name the client in {@code X-Forwarded-For}; anyone else could write any address there and
+ * escape the per-address limits. Default none: the peer's address is the client.
+ */
+@ConfigurationProperties("renderbank")
+public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
+
+    /** IP literals only: a host name here would be resolved on every check. */
+    private static final Pattern IP_OR_CIDR = Pattern.compile("[0-9a-fA-F:.]+(/\\d{1,3})?");
+
+    public TrustedProxies {
+        trustedProxies = List.copyOf(trustedProxies);
+        for (String p : trustedProxies) {
+            if (!IP_OR_CIDR.matcher(p.strip()).matches()) {
+                throw new IllegalArgumentException("renderbank.trusted-proxies: '" + p
+                        + "' is not an IP address or CIDR range (e.g. 10.0.0.5 or 10.0.0.0/8)");
+            }
+            new IpAddressMatcher(p.strip()); // rejects a malformed range at start-up
+        }
+    }
+
+    public boolean trusts(String address) {
+        if (address == null
+                || address.isBlank()
+                || !IP_OR_CIDR.matcher(address.strip()).matches()) {
+            return false;
+        }
+        for (String p : trustedProxies) {
+            if (new IpAddressMatcher(p.strip()).matches(address.strip())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most
+     * address of {@code X-Forwarded-For} that is not itself a trusted proxy (entries further left
+     * were written by the client and prove nothing).
+     */
+    public String clientAddress(String peer, String forwardedFor) {
+        if (!trusts(peer) || forwardedFor == null || forwardedFor.isBlank()) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].strip();
+            if (!trusts(hop)) {
+                return IP_OR_CIDR.matcher(hop).matches() && hop.length() <= 45 ? hop : peer;
+            }
+        }
+        return peer;
+    }
+}

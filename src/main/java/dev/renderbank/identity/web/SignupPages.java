@@ -1,0 +1,97 @@
+package dev.renderbank.identity.web;
+
+import dev.renderbank.identity.Accounts;
+import dev.renderbank.identity.Accounts.SignUpResult;
+import dev.renderbank.identity.Accounts.VerifyResult;
+import dev.renderbank.identity.internal.LoginFlow;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Sign-up, "send the link again" and the verification link's landing page. */
+@Controller
+class SignupPages {
+
+    static final String TOO_MANY = "Too many requests from this network or for this address; try again in an hour.";
+
+    private final Accounts accounts;
+    private final LoginFlow login;
+
+    SignupPages(Accounts accounts, LoginFlow login) {
+        this.accounts = accounts;
+        this.login = login;
+    }
+
+    @GetMapping("/signup")
+    String form(@RequestParam(required = false) String ref, Model model) {
+        model.addAttribute("open", accounts.signupOpen());
+        model.addAttribute("ref", ref);
+        return "signup";
+    }
+
+    @PostMapping("/signup")
+    String signUp(
+            @RequestParam(defaultValue = "") String email,
+            @RequestParam(defaultValue = "") String password,
+            @RequestParam(required = false) String ref,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Model model) {
+        SignUpResult result = accounts.signUp(email, password, ref, login.client(request));
+        model.addAttribute("open", true);
+        model.addAttribute("ref", ref);
+        model.addAttribute("email", email);
+        if (result instanceof SignUpResult.Closed) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "sign-up is closed");
+        }
+        if (result instanceof SignUpResult.Invalid i) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            model.addAttribute("field", i.field());
+            model.addAttribute("problem", i.message());
+            return "signup";
+        }
+        if (result instanceof SignUpResult.Limited) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            model.addAttribute("problem", TOO_MANY);
+            return "signup";
+        }
+        return "signup-sent";
+    }
+
+    @PostMapping("/signup/resend")
+    String resend(
+            @RequestParam(defaultValue = "") String email,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Model model) {
+        model.addAttribute("email", email);
+        if (!accounts.resendVerification(email, login.client(request))) {
+            response.setStatus(429);
+            model.addAttribute("problem", TOO_MANY);
+        } else {
+            model.addAttribute("resent", true);
+        }
+        return "signup-sent";
+    }
+
+    @GetMapping("/verify-email")
+    String verify(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
+        VerifyResult result = accounts.verifyEmail(token);
+        String outcome = result instanceof VerifyResult.Verified
+                ? "verified"
+                : result instanceof VerifyResult.AlreadyUsed
+                        ? "used"
+                        : result instanceof VerifyResult.Expired ? "expired" : "unknown";
+        if (!(result instanceof VerifyResult.Verified)) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+        }
+        model.addAttribute("outcome", outcome);
+        return "verify-email";
+    }
+}

@@ -1,0 +1,161 @@
+package dev.renderbank.billing;
+
+import static dev.renderbank.billing.StripeWebhookTest.dispute;
+import static dev.renderbank.billing.StripeWebhookTest.invoice;
+import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
+import static dev.renderbank.billing.StripeWebhookTest.refunded;
+import static dev.renderbank.billing.StripeWebhookTest.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dispute's events in any order and any number of times (pack-200: 200 credits for 990): a
+ * dispute moves credits when it is first seen (open or closed) and once more only when an open
+ * dispute closes; a lost one waits for its purchase rather than being recorded without its
+ * clawback. What a closing did is written on the event for operators.
+ */
+class StripeDisputeOrderTest extends BillingIntegrationTest {
+
+    @Test
+    void aDisputeWonBeforeItsOpeningWasSeenTakesNothingAndItsLateOpeningChangesNothing() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won"));
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("WON");
+        String lateOpening = id("evt");
+        stripe(dispute("charge.dispute.created", lateOpening, dp, charge, pi, "needs_response"));
+
+        assertThat(eventStatus("stripe", lateOpening)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(disputed("stripe", pi)).isFalse();
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("WON");
+    }
+
+    @Test
+    void aClosedDisputeClosedAgainChangesNothing() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+        assertThat(available(u)).isZero();
+        String won = id("evt");
+        // the closing names only the charge, which no purchase event named: the recorded dispute does
+        stripe(dispute("charge.dispute.closed", won, dp, charge, "", "won"));
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(note(won)).contains("won: 200 credits given back").doesNotContain("months");
+
+        String again = id("evt");
+        stripe(dispute("charge.dispute.closed", again, dp, charge, pi, "won")); // another event id
+        String contradicting = id("evt");
+        stripe(dispute("charge.dispute.closed", contradicting, dp, charge, pi, "lost"));
+
+        assertThat(eventStatus("stripe", again)).isEqualTo("PROCESSED");
+        assertThat(eventStatus("stripe", contradicting)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("WON");
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeWonAfterAFullRefundIsProcessedAndGivesNothingBack() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+        stripe(refunded(id("evt"), charge, pi, 990, 990));
+        String won = id("evt");
+        stripe(dispute("charge.dispute.closed", won, dp, charge, pi, "won"));
+
+        assertThat(eventStatus("stripe", won)).isEqualTo("PROCESSED"); // not retried for ever
+        assertThat(note(won)).contains("won: 0 credits given back");
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("WON");
+        assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void aLostClosingSaysWhatStaysTakenAndWhichMonthsItGrantedMeanwhile() throws Exception {
+        UserAccount u = newUser();
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                id("sub"),
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+
+        String dp = id("dp");
+        // a 30 % dispute: the plan is worth 4200 while it is open, the first month (500) stays
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 5970));
+        clock.advance(Duration.ofDays(32)); // month 2 starts while the dispute is open: it waits
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(500);
+        String lost = id("evt");
+        stripe(dispute("charge.dispute.closed", lost, dp, charge, pi, "lost", 5970));
+
+        assertThat(available(u)).isEqualTo(1000);
+        assertThat(note(lost))
+                .contains("lost: 0 credits stay clawed back")
+                .contains("500 credits of months that started meanwhile");
+    }
+
+    @Test
+    void aDisputeLostBeforeItsPurchaseWasRecordedIsRetriedUntilItCanClawBack() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        String dp = id("dp");
+        String lost = id("evt");
+        stripe(dispute("charge.dispute.closed", lost, dp, charge, pi, "lost"));
+        assertThat(eventStatus("stripe", lost)).isEqualTo("FAILED");
+
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        assertThat(available(u)).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(31)); // the first retry is due
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(eventStatus("stripe", lost)).isEqualTo("PROCESSED"));
+        assertThat(available(u)).isZero();
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("LOST");
+
+        String lateOpening = id("evt");
+        stripe(dispute("charge.dispute.created", lateOpening, dp, charge, pi, "needs_response"));
+        assertThat(eventStatus("stripe", lateOpening)).isEqualTo("PROCESSED");
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("LOST");
+        assertThat(disputed("stripe", pi)).isFalse();
+        assertThat(available(u)).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** What processing the event did, as the admin's webhook list shows it. */
+    private String note(String eventId) {
+        return jdbc.sql("select last_error from payment_event where provider = 'stripe' and event_id = :e")
+                .param("e", eventId)
+                .query(String.class)
+                .single();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.renderbank.billing;
+
+import static dev.renderbank.billing.StripeWebhookTest.invoice;
+import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
+import static dev.renderbank.billing.StripeWebhookTest.refunded;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A yearly plan (pro-yearly: 19900 for 12 months of 500 credits) grants one month at each month's
+ * start: a month starts on the period's day of the month, or on the month's last day when it is
+ * shorter; twelve months and never a thirteenth; none while the subscription is paused; and never
+ * more than the purchase is still entitled to after a partial refund.
+ */
+class YearlyPlanMonthsTest extends BillingIntegrationTest {
+
+    @Test
+    void aYearStartingOnJanuary31GrantsEachMonthOnItsDayOrTheMonthsLastDayAndNeverAThirteenth() throws Exception {
+        UserAccount u = newUser();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        int year = today.isBefore(LocalDate.of(today.getYear(), 1, 31)) ? today.getYear() : today.getYear() + 1;
+        Instant start = LocalDate.of(year, 1, 31).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = LocalDate.of(year + 1, 1, 31).atStartOfDay(ZoneOffset.UTC).toInstant();
+        // paid ahead of the period's start: its first month is granted with the payment
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                id("sub"),
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+
+        for (int month = 2; month <= 12; month++) {
+            YearMonth ym = YearMonth.of(year, month);
+            Instant monthStart = ym.atDay(Math.min(31, ym.lengthOfMonth()))
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
+            long grantedBefore = 500L * (month - 1);
+            moveClockTo(monthStart.minus(Duration.ofHours(1)));
+            awaitSweep();
+            assertThat(available(u)).as("an hour before %s", ym).isEqualTo(grantedBefore);
+            moveClockTo(monthStart.plusSeconds(60));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(available(u)).as("at %s", monthStart).isEqualTo(grantedBefore + 500));
+        }
+
+        moveClockTo(end.plus(Duration.ofDays(45))); // the year is over, nothing renewed it
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(12 * 500);
+    }
+
+    @Test
+    void aPausedPlansMonthWaitsUntilItResumes() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(), id("evt"), id("in"), sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        assertThat(available(u)).isEqualTo(500);
+        stripe(status("customer.subscription.paused", sub, "paused", clock.instant()));
+
+        clock.advance(Duration.ofDays(32)); // the second month has started, but the plan is paused
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(500);
+
+        stripe(status("customer.subscription.resumed", sub, "active", clock.instant()));
+        clock.advance(Duration.ofMinutes(61)); // the paused month is looked at again within the hour
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+    }
+
+    @Test
+    void aYearlyPlanRefunded30PercentGrantsOnly70PercentOfItsYear() throws Exception {
+        UserAccount u = newUser();
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                invoiceId,
+                id("sub"),
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        stripe(refunded(id("evt"), charge, pi, 19900, 5970)); // 30 %: the plan is worth 4200 of its 6000 credits
+        assertThat(available(u)).isEqualTo(500); // the first month is well within that: nothing clawed back
+
+        clock.advance(Duration.between(start, end).plus(Duration.ofDays(31)));
+        // eight full months, 200 in the ninth, nothing after
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(4200));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(4200);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private void moveClockTo(Instant at) {
+        clock.advance(Duration.between(clock.instant(), at));
+    }
+
+    private static String status(String type, String sub, String status, Instant at) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"%s",
+                 "data":{"object":{"id":"%s","object":"subscription","status":"%s","metadata":{}}}}""".formatted(id("evt"), at.getEpochSecond(), type, sub, status);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.generation.internal.FinisherTestSupport;
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobFinisher;
+import dev.renderbank.generation.internal.JobTransitions;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.TestUsers.TestUser;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Each way a job ends is counted once in {@code renderbank.jobs.finished} (what operators read for
+ * success rates), and a second delivery of a job's output changes nothing: whichever path brings
+ * the output second gets the answer "duplicate", the books and the counters stay as they were.
+ */
+class GenerationFinishOutcomesTest extends StubbedKieTest {
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    JobFinisher finisher;
+
+    @Autowired
+    JobTransitions transitions;
+
+    @Test
+    void aCancelledJobIsCountedOnceAndARefusedSecondCancelNotAtAll() {
+        TestUser u = users.create(100);
+        String id = accept(u, "counted when cancelled");
+        double before = finished("cancelled", "cancelled");
+
+        Api.Response cancelled = api.post("/api/v1/generations/" + id + "/cancel", u.token(), "");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        assertThat(finished("cancelled", "cancelled")).isEqualTo(before + 1);
+
+        assertThat(api.post("/api/v1/generations/" + id + "/cancel", u.token(), "")
+                        .status())
+                .isEqualTo(409);
+        assertThat(finished("cancelled", "cancelled")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void anOutputArrivingAfterTheDeadlineIsOneFreeLateDeliveryAndItsSecondArrivalADuplicate() {
+        TestUser u = users.create(100);
+        String id = submitted(u, "delivered after its deadline", "t-late-twice");
+        clock.advance(Duration.ofMinutes(16)); // past the image deadline (15 min), hold still valid
+        driver.step(id);
+        Job failed = job(id);
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        double late = finished("late_delivery", "free_of_charge");
+        double succeeded = finished("succeeded", "none");
+
+        assertThat(FinisherTestSupport.deliver(finisher, failed, "jobs/late-1.png"))
+                .isEqualTo("LATE_FREE");
+        Job delivered = job(id);
+        assertThat(delivered.assetId()).isNotNull();
+        assertThat(delivered.lateDelivery()).isTrue();
+        assertThat(finished("late_delivery", "free_of_charge")).isEqualTo(late + 1);
+
+        // the same output brought again by a second path (the job as that path read it before)
+        assertThat(FinisherTestSupport.deliver(finisher, failed, "jobs/late-2.png"))
+                .isEqualTo("DUPLICATE");
+        assertThat(job(id).assetId()).isEqualTo(delivered.assetId());
+        assertThat(job(id).version()).isEqualTo(delivered.version());
+        assertThat(assets(id)).isEqualTo(1);
+        assertThat(finished("late_delivery", "free_of_charge")).isEqualTo(late + 1);
+        assertThat(finished("succeeded", "none")).isEqualTo(succeeded);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void anOutputArrivingAfterTheHoldExpiredIsCountedAsALateDeliveryNotASuccess() {
+        TestUser u = users.create(100);
+        String id = submitted(u, "delivered after its hold expired", "t-expired-hold");
+        // nothing ran for the image deadline (15 min) plus the hold margin (1 h)
+        clock.advance(Duration.ofMinutes(15).plus(Duration.ofHours(1)).plusMinutes(1));
+        double late = finished("late_delivery", "free_of_charge");
+        double succeeded = finished("succeeded", "none");
+
+        assertThat(FinisherTestSupport.deliver(finisher, job(id), "jobs/expired.png"))
+                .isEqualTo("LATE_FREE");
+        assertThat(job(id).lateDelivery()).isTrue();
+        assertThat(finished("late_delivery", "free_of_charge")).isEqualTo(late + 1);
+        assertThat(finished("succeeded", "none")).isEqualTo(succeeded);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void aChargedJobDeliveredAgainIsADuplicateChargedAndCountedOnce() {
+        TestUser u = users.create(100);
+        String id = submitted(u, "delivered twice in time", "t-twice");
+        Job running = job(id);
+        double succeeded = finished("succeeded", "none");
+
+        assertThat(FinisherTestSupport.deliver(finisher, running, "jobs/once-1.png"))
+                .isEqualTo("CHARGED");
+        Job done = job(id);
+        assertThat(FinisherTestSupport.deliver(finisher, running, "jobs/once-2.png"))
+                .isEqualTo("DUPLICATE");
+
+        assertThat(job(id).assetId()).isEqualTo(done.assetId());
+        assertThat(job(id).version()).isEqualTo(done.version());
+        assertThat(assets(id)).isEqualTo(1);
+        assertThat(finished("succeeded", "none")).isEqualTo(succeeded + 1);
+        assertThat(ledger.balance(u.id()).available()).isEqualTo(100 - done.price());
+        assertThat(ledger.balance(u.id()).held()).isZero();
+    }
+
+    /** An accepted image job the provider took as {@code providerTaskId}. */
+    private String submitted(TestUser u, String prompt, String providerTaskId) {
+        String id = accept(u, prompt);
+        FinisherTestSupport.submitted(transitions, id, providerTaskId, clock.instant());
+        assertThat(job(id).state()).isEqualTo(JobState.SUBMITTED);
+        return id;
+    }
+
+    private double finished(String outcome, String reason) {
+        return meters.counter(
+                        "renderbank.jobs.finished",
+                        "type",
+                        "image",
+                        "model",
+                        "nano-banana",
+                        "outcome",
+                        outcome,
+                        "reason",
+                        reason)
+                .count();
+    }
+
+    private long assets(String jobId) {
+        return jdbc.sql("select count(*) from generation_asset where job_id = :id")
+                .param("id", jobId)
+                .query(Long.class)
+                .single();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.renderbank.generation.internal;
+
+import java.time.Instant;
+
+/**
+ * Lets tests outside this package deliver an output to {@link JobFinisher} the way a second path
+ * (callback, poll, sweeper) racing the first would, and read the finisher's answer, which no public
+ * path returns.
+ */
+public final class FinisherTestSupport {
+
+    private FinisherTestSupport() {}
+
+    /**
+     * Records that the provider took the job as {@code providerTaskId}, as a successful submit does,
+     * without an HTTP round trip whose timeout a loaded machine can miss.
+     */
+    public static void submitted(JobTransitions transitions, String jobId, String providerTaskId, Instant now) {
+        if (!transitions.markSubmitStarted(jobId, now) || !transitions.markSubmitted(jobId, providerTaskId, now)) {
+            throw new IllegalStateException("job " + jobId + " could not be marked submitted");
+        }
+    }
+
+    /** Delivers an output (as if already stored under {@code key}); returns CHARGED, LATE_FREE or DUPLICATE. */
+    public static String deliver(JobFinisher finisher, Job job, String key) {
+        JobFinisher.StoredOutput output =
+                new JobFinisher.StoredOutput(key, "image/png", 4, "0".repeat(64), "http://provider.test/" + key);
+        return finisher.succeed(job, output).name();
+    }
+}

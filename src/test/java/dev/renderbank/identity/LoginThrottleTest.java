@@ -1,0 +1,134 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.IntegrationTest;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Failed sign-ins are throttled in the database: too many from one client address lock it (the right
+ * password is refused until the lock ends), an account's failures make it wait longer each time but
+ * never longer than the cap, and X-Forwarded-For is not believed from a peer that is no trusted proxy.
+ */
+class LoginThrottleTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final Pattern LOCKED = Pattern.compile("locked=(\\d+)");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Users users;
+
+    @AfterEach
+    void forgetFailures() {
+        AccountsTestCleanup.clear(jdbc);
+    }
+
+    private String newUser() {
+        String email = "throttle-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        return email;
+    }
+
+    @Test
+    void twentyFailuresFromOneAddressLockItAndTheRightPasswordIsRefusedUntilTheLockEnds() throws Exception {
+        String email = newUser();
+        FormClient browser = new FormClient(port);
+        for (int i = 1; i < 20; i++) {
+            // many accounts guessed once each: no account reaches its own limit
+            assertThat(browser.signIn("nobody-" + i + "@test.local", "wrong password " + i))
+                    .endsWith("/login?error");
+        }
+        String twentieth = browser.signIn("nobody-20@test.local", "wrong password 20");
+        assertThat(seconds(twentieth)).isEqualTo(15 * 60);
+
+        String refused = browser.signIn(email, PASSWORD);
+        assertThat(refused).contains("/login?locked=");
+        assertThat(browser.get("/").statusCode()).as("not signed in").isEqualTo(302);
+        String page = browser.get("/login?locked=" + seconds(refused)).body();
+        assertThat(page).contains("Too many failed sign-ins. Try again in <span>15 minutes</span>.");
+
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(seconds(browser.signIn(email, PASSWORD))).isBetween(50L, 60L);
+        clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        assertThat(browser.get("/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void forwardedAddressesFromAnUntrustedPeerAreIgnored() throws Exception {
+        FormClient browser = new FormClient(port);
+        for (int i = 1; i <= 20; i++) {
+            // a guesser naming a new address each time would never be locked if the header counted
+            browser.postWithHeader(
+                    "/login",
+                    "/login",
+                    "X-Forwarded-For",
+                    "198.51.100." + i,
+                    "username",
+                    "nobody-" + i + "@test.local",
+                    "password",
+                    "wrong password " + i);
+        }
+        assertThat(jdbc.sql("select client from login_throttle_client")
+                        .query(String.class)
+                        .list())
+                .containsOnly("127.0.0.1");
+        assertThat(new FormClient(port).signIn(newUser(), PASSWORD)).contains("/login?locked=");
+    }
+
+    @Test
+    void anAccountWaitsLongerAfterEachFailureButNeverMoreThanTheCap() throws Exception {
+        String email = newUser();
+        long previous = 0;
+        for (int failure = 1; failure <= 16; failure++) {
+            FormClient from = new FormClient(port);
+            String answer = from.postWithHeader(
+                            "/login", "/login", null, null, "username", email, "password", "nope " + failure)
+                    .headers()
+                    .firstValue("Location")
+                    .orElse("");
+            assertThat(answer).startsWith("http://localhost:" + port + "/login?error");
+            long wait = failure < 5 ? 0 : seconds(answer);
+            if (failure < 5) {
+                assertThat(answer).doesNotContain("locked");
+            } else if (failure == 5) {
+                assertThat(wait).isEqualTo(1);
+            } else {
+                assertThat(wait).isEqualTo(Math.min(previous * 2, 15 * 60));
+            }
+            // while it waits even the right password is refused, unchecked
+            if (wait > 0) {
+                assertThat(new FormClient(port).signIn(email, PASSWORD)).contains("/login?locked=");
+            }
+            previous = wait;
+            clock.advance(Duration.ofSeconds(wait));
+            jdbc.sql("delete from login_throttle_client").update(); // only the account's count matters here
+        }
+        assertThat(previous).as("capped at 15 minutes").isEqualTo(15 * 60);
+
+        FormClient owner = new FormClient(port);
+        assertThat(owner.signIn(email, PASSWORD)).doesNotContain("/login");
+        // a success starts the account afresh: the next failure costs no wait
+        assertThat(new FormClient(port).signIn(email, "nope again")).endsWith("/login?error");
+    }
+
+    private static long seconds(String location) {
+        Matcher m = LOCKED.matcher(location);
+        assertThat(m.find()).as(location).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}

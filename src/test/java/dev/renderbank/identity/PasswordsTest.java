@@ -1,0 +1,146 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.IntegrationTest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Password change ends the other sessions (sessions live in the database), a reset by emailed link
+ * ends all of them and works once, and a one-time password must be changed before anything else.
+ */
+class PasswordsTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String NEW_PASSWORD = "seven ravens over the harbour";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Passwords passwords;
+
+    @AfterEach
+    void forgetLimits() {
+        AccountsTestCleanup.clear(jdbc);
+    }
+
+    private String newUser() {
+        String email = "pw-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        return email;
+    }
+
+    @Test
+    void changingThePasswordEndsTheOtherSessionButKeepsThisOne() throws Exception {
+        String email = newUser();
+        FormClient here = new FormClient(port);
+        FormClient elsewhere = new FormClient(port);
+        here.signIn(email, PASSWORD);
+        elsewhere.signIn(email, PASSWORD);
+        assertThat(elsewhere.get("/").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> wrong = here.post(
+                "/account/password", "/account/password", "current", "not my password", "password", NEW_PASSWORD);
+        assertThat(wrong.statusCode()).isEqualTo(422);
+        assertThat(wrong.body()).contains("The current password is not right.");
+
+        HttpResponse<String> changed =
+                here.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).contains("Your password is changed");
+
+        HttpResponse<String> next = elsewhere.get("/");
+        assertThat(next.statusCode()).isEqualTo(302);
+        assertThat(FormClient.location(next)).endsWith("/login");
+        assertThat(here.get("/").statusCode()).isEqualTo(200);
+        assertThat(new FormClient(port).signIn(email, PASSWORD)).contains("/login?error");
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+    }
+
+    @Test
+    void aResetLinkSetsANewPasswordOnceAndEndsEverySession() throws Exception {
+        String email = newUser();
+        FormClient signedIn = new FormClient(port);
+        signedIn.signIn(email, PASSWORD);
+
+        FormClient forgetful = new FormClient(port);
+        HttpResponse<String> asked = forgetful.post("/password/forgot", "/password/forgot", "email", email);
+        assertThat(asked.body()).contains("we sent it a link");
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+        assertThat(forgetful.get(link).body()).contains("Set password");
+
+        HttpResponse<String> weak =
+                forgetful.post(link, "/password/reset", "token", token(link), "password", "password1234");
+        assertThat(weak.statusCode()).isEqualTo(422);
+        assertThat(weak.body()).contains("too common");
+
+        HttpResponse<String> done =
+                forgetful.post(link, "/password/reset", "token", token(link), "password", NEW_PASSWORD);
+        assertThat(FormClient.location(done)).endsWith("/login?reset");
+        assertThat(signedIn.get("/").statusCode()).as("the old session ended").isEqualTo(302);
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+
+        HttpResponse<String> reused = new FormClient(port).get(link);
+        assertThat(reused.statusCode()).isEqualTo(400);
+        assertThat(reused.body()).contains("This link is not valid any more");
+    }
+
+    @Test
+    void forgotPasswordAnswersTheSameForAnUnknownAddress() throws Exception {
+        String known = newUser();
+        String unknown = "nobody-" + UUID.randomUUID() + "@test.local";
+        HttpResponse<String> a = new FormClient(port).post("/password/forgot", "/password/forgot", "email", known);
+        HttpResponse<String> b = new FormClient(port).post("/password/forgot", "/password/forgot", "email", unknown);
+        assertThat(a.statusCode()).isEqualTo(b.statusCode()).isEqualTo(200);
+        assertThat(normal(a.body(), known)).isEqualTo(normal(b.body(), unknown));
+        MailedLinks.await(jdbc, "password-reset", known, 1);
+        assertThat(MailedLinks.count(jdbc, "password-reset", unknown)).isZero();
+    }
+
+    @Test
+    void aOneTimePasswordMustBeChangedBeforeAnythingElse() throws Exception {
+        String email = newUser();
+        passwords.requireChange(users.byEmail(email).orElseThrow().id());
+        FormClient admin = new FormClient(port);
+        assertThat(admin.signIn(email, PASSWORD)).endsWith("/account/password");
+
+        HttpResponse<String> page = admin.get("/");
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(FormClient.location(page)).endsWith("/account/password");
+        HttpResponse<String> api = admin.get("/api/v1/credits");
+        assertThat(api.statusCode()).isEqualTo(403);
+        assertThat(api.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(api.body()).contains("password-change-required");
+        assertThat(admin.get("/account/password").body()).contains("one-time password");
+
+        assertThat(admin.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(admin.get("/").statusCode()).isEqualTo(200);
+        assertThat(passwords.mustChange(users.byEmail(email).orElseThrow().id()))
+                .isFalse();
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/account/password");
+    }
+
+    private static String token(String link) {
+        return java.net.URLDecoder.decode(
+                link.substring(link.indexOf('=') + 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String normal(String body, String email) {
+        return body.replace(email, "EMAIL").replaceAll("(value|content)=\"[^\"]+\"", "$1=\"\"");
+    }
+}
