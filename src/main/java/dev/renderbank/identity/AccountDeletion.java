@@ -28,6 +28,7 @@ public class AccountDeletion {
     private final AddressHasher addresses;
     private final PasswordEncoder passwords;
     private final DurableEvents events;
+    private final Sessions sessions;
     private final Clock clock;
 
     AccountDeletion(
@@ -36,12 +37,14 @@ public class AccountDeletion {
             AddressHasher addresses,
             PasswordEncoder passwords,
             DurableEvents events,
+            Sessions sessions,
             Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.addresses = addresses;
         this.passwords = passwords;
         this.events = events;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -63,12 +66,18 @@ public class AccountDeletion {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it
             accounts.claim(addresses.hash(row.email()), userId, now);
         }
+        // by address, so before it is erased: every browser of this user is signed out on its next request
+        int ended = sessions.endSessions(userId, null);
         if (accounts.anonymise(userId, now) != 1) {
             throw new IllegalStateException("user " + userId + " could not be anonymised");
         }
         int revoked = tokens.revokeAll(userId);
         events.publish(new AccountDeleted(userId));
-        log.info("account {} deleted by its owner; {} API token(s) revoked", userId, revoked);
+        log.info(
+                "account {} deleted by its owner; {} API token(s) revoked, {} session(s) ended",
+                userId,
+                revoked,
+                ended);
         return new DeletionOutcome.Deleted(userId);
     }
 

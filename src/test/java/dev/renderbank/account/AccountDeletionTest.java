@@ -76,6 +76,7 @@ class AccountDeletionTest extends IntegrationTest {
         assertThat(ledger.balance(user.id()).held()).isEqualTo(25);
 
         SessionApi session = SessionApi.signIn(port, user.email(), PASSWORD, "/account/delete");
+        SessionApi otherBrowser = SessionApi.signIn(port, user.email(), PASSWORD, "/account/tokens");
         HttpResponse<String> wrong = postForm(session.browser(), session.csrf(), "password=not-my-password");
         assertThat(wrong.statusCode()).isEqualTo(422);
         assertThat(wrong.body()).contains("nothing was deleted");
@@ -88,6 +89,9 @@ class AccountDeletionTest extends IntegrationTest {
 
         // signed out at once, the token refused at once, and the password no longer opens the account
         assertThat(session.browser().get("/account/tokens").statusCode()).isEqualTo(302);
+        assertThat(otherBrowser.browser().get("/account/tokens").statusCode())
+                .as("the user's other browser is signed out too")
+                .isEqualTo(302);
         assertThat(api.get("/api/v1/credits", user.token()).status()).isEqualTo(401);
         assertThat(loginLocation(user.email(), PASSWORD)).contains("error");
 
