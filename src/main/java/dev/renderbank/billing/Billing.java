@@ -10,6 +10,7 @@ import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.Users;
 import dev.renderbank.platform.Idempotency;
 import dev.renderbank.platform.PublicUrl;
+import dev.renderbank.platform.Switches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ public class Billing {
     private final Users users;
     private final Clock clock;
     private final PublicUrl publicUrl;
+    private final Switches switches;
 
     Billing(
             ProductCatalog catalog,
@@ -58,7 +60,9 @@ public class Billing {
             CheckoutLimitProperties limit,
             Users users,
             Clock clock,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl,
+            Switches switches) {
+        this.switches = switches;
         this.catalog = catalog;
         this.checkouts = checkouts;
         this.checkoutRate = checkoutRate;
@@ -92,6 +96,11 @@ public class Billing {
         Optional<Product> product = catalog.product(productId);
         if (product.isEmpty()) {
             return new CheckoutResult.UnknownProduct(productId);
+        }
+        Optional<Switches.Switch> paused = switches.paused(Switches.SALES);
+        if (paused.isPresent()) {
+            return new CheckoutResult.SalesPaused(
+                    paused.get().message(), paused.get().retryAfter());
         }
         Instant now = clock.instant();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;

@@ -19,6 +19,9 @@ public sealed interface CheckoutResult {
     /** The user started as many checkouts as allowed in the current window; try again after {@code retryAfter} (429). */
     record RateLimited(Duration retryAfter, int maxCalls, Duration window) implements CheckoutResult {}
 
+    /** 503: an operator paused sales; {@code message} is theirs. Nothing was stored. */
+    record SalesPaused(String message, Duration retryAfter) implements CheckoutResult {}
+
     /** The payment provider could not be reached or refused; nothing was stored (503). */
     record ProviderUnavailable(String message) implements CheckoutResult {}
 }

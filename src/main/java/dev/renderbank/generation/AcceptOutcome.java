@@ -15,6 +15,9 @@ public sealed interface AcceptOutcome {
     /** 503: the provider is out of credits or unreachable for now. */
     record ProviderUnavailable(Duration retryAfter, String reason) implements AcceptOutcome {}
 
+    /** 503: an operator paused new generations (all, or this model); {@code message} is theirs. */
+    record Paused(String message, Duration retryAfter) implements AcceptOutcome {}
+
     /** 429: the per-user cooldown of this asset type is still running. */
     record CoolingDown(AssetType type, Duration remaining) implements AcceptOutcome {}
 

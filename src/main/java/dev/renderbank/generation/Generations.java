@@ -4,6 +4,7 @@ import dev.renderbank.catalog.GenerationSpec;
 import dev.renderbank.generation.internal.Acceptance;
 import dev.renderbank.generation.internal.JobListing;
 import dev.renderbank.generation.internal.JobQueries;
+import dev.renderbank.platform.Switches;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -17,11 +18,13 @@ public class Generations {
     private final Acceptance acceptance;
     private final JobQueries queries;
     private final JobListing listing;
+    private final Switches switches;
 
-    Generations(Acceptance acceptance, JobQueries queries, JobListing listing) {
+    Generations(Acceptance acceptance, JobQueries queries, JobListing listing, Switches switches) {
         this.acceptance = acceptance;
         this.queries = queries;
         this.listing = listing;
+        this.switches = switches;
     }
 
     /**
@@ -29,6 +32,11 @@ public class Generations {
      * transaction; the provider is called only after commit. Refusals hold and write nothing.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
+        // An operator's pause (platform switch, cached about a second) refuses before anything is held.
+        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
+        if (paused.isPresent()) {
+            return new AcceptOutcome.Paused(paused.get().message(), paused.get().retryAfter());
+        }
         return acceptance.accept(userId, spec, idempotencyKey);
     }
 

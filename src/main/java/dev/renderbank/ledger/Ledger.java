@@ -157,6 +157,11 @@ public class Ledger {
         return holds.hold(key);
     }
 
+    /** The user's open holds (jobs in flight), oldest first; at most 200. */
+    public List<Hold> openHolds(long userId) {
+        return holds.openHoldsOf(userId, 200);
+    }
+
     public HistoryPage history(long userId, String cursor, int limit) {
         if (limit < 1 || limit > 200) {
             throw new IllegalArgumentException("limit must be between 1 and 200");

@@ -191,6 +191,11 @@ public class Notifier {
         return outbox.byKey(Mailer.key(cause, "user:" + userId));
     }
 
+    /** Outbox messages by status (PENDING, HELD, FAILED, SENT): the backlog operators watch. */
+    public Map<String, Long> outboxByStatus() {
+        return outbox.countByStatus();
+    }
+
     /** False in outbox-only mode (no {@code spring.mail.host}): messages are kept, not sent. */
     public boolean delivering() {
         return mailer.delivering();

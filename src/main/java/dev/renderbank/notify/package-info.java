@@ -17,7 +17,8 @@
  * 24 hours. Their URLs are judged by storage's address rules ({@link
  * dev.renderbank.storage.InternetAddresses}) at registration and at every connection.
  *
- * <p>Nothing depends on this module except through events.
+ * <p>Nothing depends on this module except through events, and ops, whose audited compensation grant
+ * queues its email through {@link dev.renderbank.notify.Notifier#compensation} in the grant's transaction.
  */
 @org.springframework.modulith.ApplicationModule(
         allowedDependencies = {"platform", "identity", "ledger", "billing", "generation", "catalog", "storage"})

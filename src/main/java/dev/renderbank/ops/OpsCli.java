@@ -13,7 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class OpsCli {
 
-    static final Set<String> COMMANDS = Set.of("credits", "holds", "jobs", "reconcile", "users", "help");
+    static final Set<String> COMMANDS =
+            Set.of("credits", "holds", "jobs", "reconcile", "users", "tokens", "switches", "help");
 
     private OpsCli() {}
 

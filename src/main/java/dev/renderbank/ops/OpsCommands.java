@@ -7,8 +7,6 @@ import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
-import dev.renderbank.ledger.GrantResult;
-import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.InvariantReport;
 import dev.renderbank.ledger.Ledger;
@@ -20,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. */
@@ -37,20 +34,38 @@ class OpsCommands {
               holds summary
               jobs stuck [--older-than 30m]
               reconcile
-              users create-admin <email>""";
+              users create-admin <email>
+              credits waive-debt <email> --reason "…" --actor <name>
+              jobs check <taskId>
+              jobs fail <taskId> --reason "…" --actor <name>
+              users suspend|reinstate <email> --reason "…" --actor <name>
+              tokens revoke <email> [--all]
+              switches show
+              switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>]""";
 
     private final Users users;
     private final Ledger ledger;
     private final OperatorJobs jobs;
     private final Clock clock;
     private final Passwords passwords;
+    private final UserActions userActions;
+    private final RepairCommands repairs;
 
-    OpsCommands(Users users, Ledger ledger, OperatorJobs jobs, Clock clock, Passwords passwords) {
+    OpsCommands(
+            Users users,
+            Ledger ledger,
+            OperatorJobs jobs,
+            Clock clock,
+            Passwords passwords,
+            UserActions userActions,
+            RepairCommands repairs) {
         this.users = users;
         this.passwords = passwords;
         this.ledger = ledger;
         this.jobs = jobs;
         this.clock = clock;
+        this.userActions = userActions;
+        this.repairs = repairs;
     }
 
     int execute(String[] args, PrintStream out) {
@@ -58,6 +73,10 @@ class OpsCommands {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (OpsCli.isSpringArgument(args[i])) {
+                continue;
+            }
+            if (RepairCommands.FLAGS.contains(args[i])) {
+                options.put(args[i].substring(2), "true");
                 continue;
             }
             if (args[i].startsWith("--")) {
@@ -77,6 +96,14 @@ class OpsCommands {
                 case "holds summary" -> holdsSummary(out);
                 case "jobs stuck" -> jobsStuck(options, out);
                 case "users create-admin" -> createAdmin(words, out);
+                case "credits waive-debt",
+                        "jobs check",
+                        "jobs fail",
+                        "users suspend",
+                        "users reinstate",
+                        "tokens revoke",
+                        "switches show",
+                        "switches set" -> repairs.execute(command, words, options, out);
                 default ->
                     words.size() == 1 && words.get(0).equals("reconcile")
                             ? reconcile(out)
@@ -118,23 +145,22 @@ class OpsCommands {
         } catch (NumberFormatException e) {
             return usage(out, "amount must be a whole number of credits");
         }
-        // Without --key a repeat of the command grants again: say so, so a retry is a choice.
-        String key = options.getOrDefault("key", "ops:" + UUID.randomUUID());
-        GrantResult r = ledger.grant(
-                user.get().id(),
-                amount,
-                GrantSource.COMPENSATION,
-                key,
-                null,
-                options.get("reason"),
-                options.get("actor"));
+        String key = options.get("key");
+        if (key == null) {
+            // A repeated command (same user, amount and reason, same UTC day) grants once.
+            key = RepairCommands.derivedKey(
+                    "grant", words.get(2).toLowerCase(), words.get(3), options.get("reason"), clock);
+            out.println("no --key given: using " + key + " (from email, amount, reason and the UTC day)");
+        }
+        ActionResult r =
+                userActions.grant(options.get("actor"), user.get().id(), amount, options.get("reason"), false, key);
+        if (!(r instanceof ActionResult.Done d)) {
+            out.println("refused: " + RepairCommands.describe(r));
+            return FINDING;
+        }
         out.printf(
-                "%s %d credits to %s (key %s%s)%n",
-                r instanceof GrantResult.AlreadyGranted ? "already granted" : "granted",
-                amount,
-                user.get().email(),
-                key,
-                r.paidDebt() > 0 ? ", " + r.paidDebt() + " paid debt" : "");
+                "%s %d credits to %s (key %s)%n",
+                d.repeated() ? "already granted" : "granted", amount, user.get().email(), key);
         return OK;
     }
 

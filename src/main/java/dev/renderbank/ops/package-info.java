@@ -1,6 +1,16 @@
 /**
- * Operators: the command line, demo seeding, ledger metrics.
+ * Operators: the admin pages and API, the audited repairs (grants, debt waivers, suspensions, job
+ * repairs, switches), the command line, demo seeding, ledger metrics.
  */
 @org.springframework.modulith.ApplicationModule(
-        allowedDependencies = {"platform", "identity", "ledger", "generation", "catalog"})
+        allowedDependencies = {
+            "platform",
+            "identity",
+            "ledger",
+            "generation",
+            "catalog",
+            "billing",
+            "notify",
+            "provider"
+        })
 package dev.renderbank.ops;

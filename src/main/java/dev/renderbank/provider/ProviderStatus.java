@@ -29,6 +29,7 @@ public class ProviderStatus {
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final Duration recheckInterval;
+    private final long lowBalanceThreshold;
     private final TransactionTemplate ownTransaction;
 
     ProviderStatus(
@@ -41,6 +42,7 @@ public class ProviderStatus {
         this.alerts = alerts;
         this.clock = clock;
         this.recheckInterval = properties.balance().recheckInterval();
+        this.lowBalanceThreshold = properties.balance().lowThreshold();
         // A trip must stick even if a caller's transaction rolls back afterwards.
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -151,5 +153,19 @@ public class ProviderStatus {
 
     private OffsetDateTime now() {
         return clock.instant().atOffset(ZoneOffset.UTC);
+    }
+
+    /** The provider's credits at the last balance check (the monitor's row), empty if never read. */
+    public java.util.OptionalLong lastKnownBalance() {
+        Long credits = jdbc.sql("select credits from provider_balance where id = 1")
+                .query(Long.class)
+                .optional()
+                .orElse(null);
+        return credits == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(credits);
+    }
+
+    /** {@code renderbank.provider.balance.low-threshold}: below it operators are alerted. */
+    public long lowBalanceThreshold() {
+        return lowBalanceThreshold;
     }
 }

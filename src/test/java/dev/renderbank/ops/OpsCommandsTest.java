@@ -112,4 +112,132 @@ class OpsCommandsTest extends IntegrationTest {
                 .isTrue();
         assertThat(run("users", "create-admin", "ops-admin@test.local").code()).isEqualTo(1);
     }
+
+    @Autowired
+    Audit audit;
+
+    @Autowired
+    dev.renderbank.identity.UserAdministration accounts;
+
+    @Autowired
+    dev.renderbank.provider.simulator.KieSimulator simulator;
+
+    @Autowired
+    dev.renderbank.generation.OperatorJobs operatorJobs;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    @Test
+    void aGrantWithoutAKeyDerivesOneSaysSoAndGrantsOnce() {
+        var u = testUsers.create(0);
+        String actor = "cli-" + u.id();
+        Run first = run("credits", "grant", u.email(), "200", "--reason", "lost purchase", "--actor", actor);
+        assertThat(first.code()).isZero();
+        assertThat(first.out()).contains("no --key given").contains("granted 200 credits");
+        Run again = run("credits", "grant", u.email(), "200", "--reason", "lost purchase", "--actor", actor);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("already granted");
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(200);
+        assertThat(audit.list(actor, "grant", null, null, 10)).hasSize(1);
+        Run tooMuch = run("credits", "grant", u.email(), "10001", "--reason", "typo", "--actor", actor);
+        assertThat(tooMuch.code()).isEqualTo(1);
+        assertThat(tooMuch.out()).contains("renderbank.ops.max-grant");
+    }
+
+    @Test
+    void waiveDebtSuspendReinstateAndRevokeAreAuditedWithTheirExitCodes() {
+        var u = testUsers.create(10);
+        ledger.reserve(u.id(), 8, "cli-job-" + u.id(), java.time.Duration.ofMinutes(5));
+        ledger.clawback("test-grant:" + u.id(), 10, "cli-refund-" + u.id(), "refund");
+        assertThat(run("credits", "waive-debt", u.email(), "--reason", "goodwill")
+                        .code())
+                .as("--actor missing")
+                .isEqualTo(2);
+        assertThat(run("credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", "bob")
+                        .code())
+                .isZero();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(run("credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", "bob")
+                        .out())
+                .startsWith("already done");
+        assertThat(run("credits", "waive-debt", u.email(), "--reason", "nothing owed", "--actor", "bob")
+                        .code())
+                .isEqualTo(1);
+        assertThat(run("credits", "waive-debt", "nobody@test.local", "--reason", "r", "--actor", "bob")
+                        .code())
+                .isEqualTo(1);
+
+        assertThat(run("users", "suspend", u.email(), "--actor", "bob").code()).isEqualTo(2);
+        assertThat(run("users", "suspend", u.email(), "--reason", "chargeback fraud", "--actor", "bob")
+                        .code())
+                .isZero();
+        assertThat(accounts.active(u.id())).isFalse();
+        assertThat(run("users", "reinstate", u.email(), "--reason", "cleared", "--actor", "bob")
+                        .code())
+                .isZero();
+        assertThat(accounts.active(u.id())).isTrue();
+
+        assertThat(users.authenticateToken(u.token())).isPresent();
+        assertThat(run("tokens", "revoke", u.email(), "--all").code()).isZero();
+        assertThat(users.authenticateToken(u.token())).isEmpty();
+        assertThat(run("tokens", "revoke", "nobody@test.local", "--all").code()).isEqualTo(1);
+        assertThat(run("tokens", "revoke").code()).isEqualTo(2);
+
+        assertThat(audit.list(null, null, "user:" + u.id(), null, 10))
+                .extracting(OperatorAction::action)
+                .containsExactly("revoke-tokens", "reinstate", "suspend", "waive-debt");
+        assertThat(audit.list(null, "suspend", "user:" + u.id(), null, 1).get(0).actor())
+                .isEqualTo("bob");
+    }
+
+    @Test
+    void jobsFailAndCheckGoThroughTheNormalPath() {
+        var u = testUsers.create(100);
+        simulator.setImageDuration(java.time.Duration.ofMinutes(10));
+        try {
+            String taskId = new dev.renderbank.support.Api(port)
+                    .post("/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"cli\"}")
+                    .json()
+                    .get("taskId")
+                    .asString();
+            assertThat(run("jobs", "fail", taskId, "--reason", "stuck").code()).isEqualTo(2);
+            assertThat(run("jobs", "fail", "no-such-job", "--reason", "stuck", "--actor", "carol")
+                            .code())
+                    .isEqualTo(1);
+            Run failed = run("jobs", "fail", taskId, "--reason", "stuck at provider", "--actor", "carol");
+            assertThat(failed.code()).isZero();
+            assertThat(failed.out()).contains("FAILED");
+            assertThat(run("jobs", "fail", taskId, "--reason", "stuck at provider", "--actor", "carol")
+                            .out())
+                    .startsWith("already done");
+            assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+            Run check = run("jobs", "check", taskId);
+            assertThat(check.code()).isZero();
+            assertThat(check.out()).contains("already finished");
+            assertThat(run("jobs", "check", "no-such-job").code()).isEqualTo(1);
+            assertThat(run("jobs", "check").code()).isEqualTo(2);
+        } finally {
+            simulator.reset();
+        }
+    }
+
+    @Test
+    void switchesShowAndSet() {
+        try {
+            assertThat(run("switches", "set", "everything", "paused").code()).isEqualTo(2);
+            assertThat(run("switches", "set", "generation", "maybe").code()).isEqualTo(2);
+            Run set =
+                    run("switches", "set", "generation", "paused", "--message", "Back at 10:00 UTC", "--actor", "dave");
+            assertThat(set.code()).isZero();
+            Run show = run("switches", "show");
+            assertThat(show.code()).isZero();
+            assertThat(show.out()).contains("generation PAUSED: Back at 10:00 UTC (Retry-After 300 s; by dave");
+            assertThat(audit.list("dave", "switch", "switch:generation", null, 5))
+                    .hasSize(1);
+        } finally {
+            assertThat(run("switches", "set", "generation", "on").code()).isZero();
+        }
+        assertThat(run("switches", "show").out()).contains("generation on");
+    }
 }

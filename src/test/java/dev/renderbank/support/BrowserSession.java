@@ -39,6 +39,11 @@ public final class BrowserSession {
         return s;
     }
 
+    /** A browser with a cookie jar and no sign-in (an anonymous session starts at its first page). */
+    public static BrowserSession anonymous(int port) {
+        return new BrowserSession(port);
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }

@@ -112,6 +112,16 @@ class BillingController {
                     "This Idempotency-Key was used for a checkout of " + k.product() + "; use a new key",
                     null);
         }
+        if (result instanceof CheckoutResult.SalesPaused p) {
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "sales-paused",
+                    "Sales paused",
+                    p.message() == null || p.message().isBlank()
+                            ? "Sales are paused by the operators; nothing was charged. Please try again later."
+                            : p.message(),
+                    Long.toString(Math.max(1, p.retryAfter().toSeconds())));
+        }
         if (result instanceof CheckoutResult.ProviderUnavailable) {
             return problem(
                     HttpStatus.SERVICE_UNAVAILABLE,

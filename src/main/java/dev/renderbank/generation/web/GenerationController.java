@@ -156,6 +156,16 @@ class GenerationController {
                     u.reason() + " Please try again later.",
                     u.retryAfter());
         }
+        if (outcome instanceof AcceptOutcome.Paused p) {
+            return withRetryAfter(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "generation-paused",
+                    "Generation paused",
+                    p.message() == null || p.message().isBlank()
+                            ? "New generations are paused by the operators. Nothing was held; please try again later."
+                            : p.message(),
+                    p.retryAfter());
+        }
         if (outcome instanceof AcceptOutcome.CoolingDown c) {
             return withRetryAfter(
                     HttpStatus.TOO_MANY_REQUESTS,

@@ -27,12 +27,12 @@ public class TokenStore {
     /** A token found by its hash: who it stands for, and when it was last recorded as used. */
     public record Found(long tokenId, CurrentUser user, Instant lastUsedAt) {}
 
-    /** Live means not revoked and not expired at {@code now}; the user must be enabled too. */
+    /** Live means not revoked and not expired at {@code now}; a suspended user is refused later (SuspendedAccountFilter). */
     public Optional<Found> findLive(byte[] hash, Instant now) {
         return jdbc.sql("""
                         select t.id as token_id, t.last_used_at, u.id, u.email, u.role, u.enabled
                           from api_token t join app_user u on u.id = t.user_id
-                         where t.token_hash = :hash and t.revoked_at is null and u.enabled
+                         where t.token_hash = :hash and t.revoked_at is null
                            and (t.expires_at is null or t.expires_at > :now)""")
                 .param("hash", hash)
                 .param("now", SqlTime.ts(now))

@@ -232,4 +232,15 @@ public class HoldStore {
                 .query(String.class)
                 .list();
     }
+
+    public List<Hold> openHoldsOf(long userId, int limit) {
+        return jdbc.sql("""
+                        select hold_key, user_id, amount, state, reason, expires_at, created_at
+                          from credit_hold where user_id = :user and state = 'OPEN'
+                         order by created_at limit :limit""")
+                .param("user", userId)
+                .param("limit", limit)
+                .query(Columns::hold)
+                .list();
+    }
 }

@@ -152,4 +152,16 @@ public class Outbox {
                 instant(rs, "created_at"),
                 instant(rs, "sent_at"));
     }
+
+    /** Messages by status (PENDING, SENT, FAILED, HELD), for the operators' dashboard. */
+    public java.util.Map<String, Long> countByStatus() {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String status : List.of("PENDING", "HELD", "FAILED", "SENT")) {
+            counts.put(status, 0L);
+        }
+        jdbc.sql("select status, count(*) as n from mail_outbox group by status")
+                .query((rs, n) -> counts.put(rs.getString("status"), rs.getLong("n")))
+                .list();
+        return counts;
+    }
 }

@@ -1,0 +1,56 @@
+package dev.renderbank.identity.internal;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.UserAdministration;
+import dev.renderbank.platform.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * A suspension takes effect on the next request on every node: a session or token authenticated
+ * before the suspension is still checked against the account's flag (one read by primary key), and
+ * refused with 403 (API) or signed out (pages). Registered after Spring Security's filter chain, so
+ * the caller is known here.
+ */
+@Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+class SuspendedAccountFilter extends OncePerRequestFilter {
+
+    static final String MESSAGE = "This account is suspended. Contact support to have it reinstated.";
+
+    private final UserAdministration accounts;
+
+    SuspendedAccountFilter(UserAdministration accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth != null && auth.getPrincipal() instanceof CurrentUser user && !accounts.active(user.id())) {
+            if (request.getRequestURI().startsWith("/api/")) {
+                Problems.write(response, HttpStatus.FORBIDDEN, "account-suspended", "Account suspended", MESSAGE);
+                return;
+            }
+            HttpSession session = request.getSession(false);
+            if (session != null) {
+                session.invalidate();
+            }
+            SecurityContextHolder.clearContext();
+            response.sendRedirect(request.getContextPath() + "/login?suspended");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

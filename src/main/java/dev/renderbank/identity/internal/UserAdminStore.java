@@ -1,0 +1,59 @@
+package dev.renderbank.identity.internal;
+
+import dev.renderbank.identity.TokenInfo;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Account state and tokens, for operators. */
+@Repository
+public class UserAdminStore {
+
+    private final JdbcClient jdbc;
+
+    UserAdminStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Compare-and-set: true only if this call changed the flag. */
+    public boolean setEnabled(long userId, boolean enabled) {
+        return jdbc.sql("update app_user set enabled = :on where id = :id and enabled <> :on")
+                        .param("on", enabled)
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
+    public Optional<Boolean> enabled(long userId) {
+        return jdbc.sql("select enabled from app_user where id = :id")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional();
+    }
+
+    public int revokeTokens(long userId, Instant now) {
+        return jdbc.sql("update api_token set revoked_at = :now where user_id = :id and revoked_at is null")
+                .param("now", Timestamp.from(now))
+                .param("id", userId)
+                .update();
+    }
+
+    public List<TokenInfo> tokens(long userId) {
+        return jdbc.sql("""
+                        select id, name, created_at, revoked_at from api_token
+                         where user_id = :id order by id desc limit 100""")
+                .param("id", userId)
+                .query((rs, n) -> new TokenInfo(
+                        rs.getLong("id"),
+                        rs.getString("name"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        Optional.ofNullable(rs.getObject("revoked_at", OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant)
+                                .orElse(null)))
+                .list();
+    }
+}

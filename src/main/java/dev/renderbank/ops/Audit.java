@@ -1,0 +1,28 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.ops.internal.AuditLog;
+import java.util.List;
+import org.springframework.stereotype.Service;
+
+/** The operator actions as recorded, for the audit page and API. */
+@Service
+public class Audit {
+
+    private final AuditLog log;
+
+    Audit(AuditLog log) {
+        this.log = log;
+    }
+
+    /** Newest first; blank filters match everything; {@code beforeId} pages. */
+    public List<OperatorAction> list(String actor, String action, String target, Long beforeId, int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be between 1 and 200");
+        }
+        return log.list(blankToNull(actor), blankToNull(action), blankToNull(target), beforeId, limit);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.billing.OperatorBilling;
+import dev.renderbank.generation.ModelStats;
+import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.ledger.HoldsSummary;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.Notifier;
+import dev.renderbank.platform.Switches;
+import dev.renderbank.provider.Availability;
+import dev.renderbank.provider.ProviderStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/** The operators' dashboard: one read of every module's public figures. */
+@Service
+public class Dashboard {
+
+    public static final Duration WINDOW = Duration.ofHours(24);
+
+    private final OperatorJobs jobs;
+    private final Ledger ledger;
+    private final ProviderStatus providerStatus;
+    private final OperatorBilling billing;
+    private final Notifier notifier;
+    private final Switches switches;
+    private final Clock clock;
+
+    Dashboard(
+            OperatorJobs jobs,
+            Ledger ledger,
+            ProviderStatus providerStatus,
+            OperatorBilling billing,
+            Notifier notifier,
+            Switches switches,
+            Clock clock) {
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.providerStatus = providerStatus;
+        this.billing = billing;
+        this.notifier = notifier;
+        this.switches = switches;
+        this.clock = clock;
+    }
+
+    /**
+     * @param jobsByState live jobs by state, plus jobs finished in the window by state
+     * @param providerBalance last balance read from the provider (provider credits), null if never read
+     */
+    public record View(
+            Instant at,
+            Map<String, Long> jobsByState,
+            long jobsTotal,
+            List<ModelStats> models,
+            Map<String, Long> failureReasons,
+            HoldsSummary holds,
+            Availability provider,
+            Long providerBalance,
+            long providerLowThreshold,
+            Map<String, Long> paymentEvents,
+            Map<String, Long> outbox,
+            List<Switches.Switch> switches) {
+
+        public boolean providerBalanceLow() {
+            return providerBalance != null && providerBalance < providerLowThreshold;
+        }
+    }
+
+    public View now() {
+        Instant now = clock.instant();
+        Instant since = now.minus(WINDOW);
+        Map<String, Long> byState = jobs.countsByState(since);
+        var known = providerStatus.lastKnownBalance();
+        return new View(
+                now,
+                byState,
+                byState.values().stream().mapToLong(Long::longValue).sum(),
+                jobs.modelStats(since),
+                jobs.failureReasons(since),
+                ledger.holdsSummary(),
+                providerStatus.current(),
+                known.isPresent() ? known.getAsLong() : null,
+                providerStatus.lowBalanceThreshold(),
+                billing.paymentEventsByStatus(),
+                notifier.outboxByStatus(),
+                switches.all());
+    }
+}

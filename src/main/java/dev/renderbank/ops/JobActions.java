@@ -1,0 +1,92 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.generation.JobCheck;
+import dev.renderbank.generation.JobView;
+import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.generation.StuckJob;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.internal.AuditedActions.Request;
+import dev.renderbank.ops.internal.AuditedActions.Step;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** Operators' view of stuck jobs and their two repairs, audited. */
+@Service
+public class JobActions {
+
+    /** A job accepted longer ago than this is overdue (deadlines are 15 min for images, 45 for video). */
+    public static final Duration OVERDUE = Duration.ofMinutes(30);
+
+    /** A job at the provider that has not changed for this long has had no provider news. */
+    public static final Duration QUIET = Duration.ofMinutes(10);
+
+    private final OperatorJobs jobs;
+    private final AuditedActions actions;
+    private final Clock clock;
+
+    JobActions(OperatorJobs jobs, AuditedActions actions, Clock clock) {
+        this.jobs = jobs;
+        this.actions = actions;
+        this.clock = clock;
+    }
+
+    public List<StuckJob> stuck(Duration overdue) {
+        Instant now = clock.instant();
+        return jobs.stuck(now.minus(overdue), now.minus(QUIET), 200);
+    }
+
+    /**
+     * Asks the provider now and settles through the normal path. The provider is called outside any
+     * transaction; the audit record follows (checking twice is harmless, so each check is recorded).
+     */
+    public ActionResult check(String actor, String jobId) {
+        Optional<JobCheck> checked = jobs.checkAtProvider(jobId);
+        if (checked.isEmpty()) {
+            return new ActionResult.NotFound("No job " + jobId);
+        }
+        JobCheck c = checked.get();
+        return actions.run(
+                new Request(actor, "job-check", target(jobId), "check at provider", null, "auto:" + UUID.randomUUID()),
+                () -> new Step.Applied(state(c.before()), withNote(state(c.after()), c.note())));
+    }
+
+    /** Fails a live job and releases its credits, in one transaction with the audit record. */
+    public ActionResult fail(String actor, String jobId, String reason, String key) {
+        if (jobs.find(jobId).isEmpty()) {
+            return new ActionResult.NotFound("No job " + jobId);
+        }
+        return actions.run(new Request(actor, "job-fail", target(jobId), reason, null, key), () -> {
+            JobView before = jobs.find(jobId).orElseThrow();
+            boolean failed = jobs.failAndRelease(jobId, reason).orElse(false);
+            if (!failed) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "job-finished",
+                        "Job " + jobId + " already finished (" + before.state() + "); nothing to fail"));
+            }
+            return new Step.Applied(state(before), state(jobs.find(jobId).orElseThrow()));
+        });
+    }
+
+    static String target(String jobId) {
+        return "job:" + jobId;
+    }
+
+    private static Map<String, Object> state(JobView j) {
+        return new java.util.LinkedHashMap<>(Map.of(
+                "state", j.state().name(),
+                "held", j.creditsHeld(),
+                "charged", j.creditsCharged(),
+                "userId", j.userId()));
+    }
+
+    private static Map<String, Object> withNote(Map<String, Object> m, String note) {
+        m.put("note", note);
+        return m;
+    }
+}

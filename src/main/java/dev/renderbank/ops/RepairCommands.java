@@ -1,0 +1,213 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.platform.Switches;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * The repair commands of {@link OpsCli} (waive debt, suspend, revoke tokens, fail or check a job,
+ * switches): each goes through the same audited actions as the admin pages, with the actor given.
+ * Exit codes: {@link OpsCommands#OK}, {@link OpsCommands#FINDING} for a refusal or an unknown
+ * target, {@link OpsCommands#USAGE}.
+ */
+@Component
+class RepairCommands {
+
+    /** Options that take no value. */
+    static final Set<String> FLAGS = Set.of("--all");
+
+    private final Users users;
+    private final UserActions userActions;
+    private final JobActions jobActions;
+    private final SwitchActions switchActions;
+    private final Clock clock;
+
+    RepairCommands(
+            Users users, UserActions userActions, JobActions jobActions, SwitchActions switchActions, Clock clock) {
+        this.users = users;
+        this.userActions = userActions;
+        this.jobActions = jobActions;
+        this.switchActions = switchActions;
+        this.clock = clock;
+    }
+
+    int execute(String command, List<String> words, Map<String, String> options, PrintStream out) {
+        return switch (command) {
+            case "credits waive-debt" ->
+                onUser(
+                        words,
+                        options,
+                        out,
+                        true,
+                        (actor, user, reason, key) -> userActions.waiveDebt(actor, user.id(), reason, key));
+            case "users suspend" ->
+                onUser(
+                        words,
+                        options,
+                        out,
+                        true,
+                        (actor, user, reason, key) -> userActions.suspend(actor, user.id(), reason, key));
+            case "users reinstate" ->
+                onUser(
+                        words,
+                        options,
+                        out,
+                        true,
+                        (actor, user, reason, key) -> userActions.reinstate(actor, user.id(), reason, key));
+            case "tokens revoke" ->
+                onUser(
+                        words,
+                        options,
+                        out,
+                        false,
+                        (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key));
+            case "jobs check" -> jobsCheck(words, options, out);
+            case "jobs fail" -> jobsFail(words, options, out);
+            case "switches show" -> switchesShow(words, out);
+            default -> switchesSet(words, options, out);
+        };
+    }
+
+    private interface UserAction {
+        ActionResult apply(String actor, UserAccount user, String reason, String key);
+    }
+
+    /** {@code strict}: --reason and --actor are required (else defaults say it came from the command line). */
+    private int onUser(
+            List<String> words, Map<String, String> options, PrintStream out, boolean strict, UserAction action) {
+        String command = words.get(0) + " " + words.get(1);
+        if (words.size() != 3 || (strict && (!options.containsKey("reason") || !options.containsKey("actor")))) {
+            return usage(out, command + " needs <email>" + (strict ? " --reason and --actor" : ""));
+        }
+        Optional<UserAccount> user = users.byEmail(words.get(2));
+        if (user.isEmpty()) {
+            out.println("no user " + words.get(2));
+            return OpsCommands.FINDING;
+        }
+        String reason = options.getOrDefault("reason", "revoked from the command line");
+        String actor = options.getOrDefault("actor", "cli");
+        String key = options.getOrDefault(
+                "key", derivedKey(words.get(1), user.get().email().toLowerCase(), reason, clock));
+        return report(out, command + " " + user.get().email(), action.apply(actor, user.get(), reason, key));
+    }
+
+    private int jobsCheck(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 3) {
+            return usage(out, "jobs check takes one task id");
+        }
+        return report(
+                out,
+                "jobs check " + words.get(2),
+                jobActions.check(options.getOrDefault("actor", "cli"), words.get(2)));
+    }
+
+    private int jobsFail(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 3 || !options.containsKey("reason") || !options.containsKey("actor")) {
+            return usage(out, "jobs fail needs <taskId> --reason and --actor");
+        }
+        String key = options.getOrDefault("key", "cli:job-fail:" + words.get(2));
+        return report(
+                out,
+                "jobs fail " + words.get(2),
+                jobActions.fail(options.get("actor"), words.get(2), options.get("reason"), key));
+    }
+
+    private int switchesShow(List<String> words, PrintStream out) {
+        if (words.size() != 2) {
+            return usage(out, "switches show takes no arguments");
+        }
+        List<Switches.Switch> all = switchActions.all();
+        all.forEach(s -> out.printf(
+                "%s %s%s (Retry-After %d s; by %s at %s)%n",
+                s.name(),
+                s.paused() ? "PAUSED" : "on",
+                s.message() == null ? "" : ": " + s.message(),
+                s.retryAfter().toSeconds(),
+                s.updatedBy(),
+                s.updatedAt()));
+        out.println(all.stream().filter(Switches.Switch::paused).count() + " paused; unset switches are on");
+        return OpsCommands.OK;
+    }
+
+    private int switchesSet(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 4 || !Set.of("on", "paused").contains(words.get(3))) {
+            return usage(out, "switches set needs <generation|sales|model:<id>> on|paused");
+        }
+        String invalid = switchActions.invalidName(words.get(2));
+        if (invalid != null) {
+            return usage(out, "switch " + words.get(2) + ": " + invalid);
+        }
+        Integer retry;
+        try {
+            retry = options.containsKey("retry-after") ? Integer.valueOf(options.get("retry-after")) : null;
+        } catch (NumberFormatException e) {
+            return usage(out, "--retry-after must be a whole number of seconds");
+        }
+        String key = options.getOrDefault("key", "cli:" + java.util.UUID.randomUUID());
+        return report(
+                out,
+                "switch " + words.get(2),
+                switchActions.set(
+                        options.getOrDefault("actor", "cli"),
+                        words.get(2),
+                        words.get(3).equals("paused"),
+                        options.get("message"),
+                        retry,
+                        key));
+    }
+
+    private static int report(PrintStream out, String what, ActionResult result) {
+        if (result instanceof ActionResult.Done d) {
+            out.println((d.repeated() ? "already done: " : "done: ") + what + " "
+                    + d.action().after());
+            return OpsCommands.OK;
+        }
+        out.println("refused: " + what + ": " + describe(result));
+        return OpsCommands.FINDING;
+    }
+
+    static String describe(ActionResult r) {
+        if (r instanceof ActionResult.NotFound n) {
+            return n.message();
+        }
+        if (r instanceof ActionResult.Refused f) {
+            return f.message();
+        }
+        return r.toString();
+    }
+
+    /** A key from the command's meaning and the UTC day: the same command repeated today acts once. */
+    static String derivedKey(String action, String a, String b, Clock clock) {
+        return derivedKey(action, a, b, null, clock);
+    }
+
+    static String derivedKey(String action, String a, String b, String c, Clock clock) {
+        String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
+        String material = String.join("\n", action, a, String.valueOf(b), String.valueOf(c), day);
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+            return "cli:" + action + ":" + day + ":" + HexFormat.of().formatHex(hash, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int usage(PrintStream out, String problem) {
+        out.println("error: " + problem);
+        out.println(OpsCommands.HELP);
+        return OpsCommands.USAGE;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.catalog.Catalog;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.internal.AuditedActions.Request;
+import dev.renderbank.ops.internal.AuditedActions.Step;
+import dev.renderbank.platform.Switches;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * Pausing new generations (all, or one model) and sales: ops writes the switch (platform's {@link
+ * Switches}, which generation and billing read) together with its audit record.
+ */
+@Service
+public class SwitchActions {
+
+    private final Switches switches;
+    private final Catalog catalog;
+    private final AuditedActions actions;
+    private final Clock clock;
+
+    SwitchActions(Switches switches, Catalog catalog, AuditedActions actions, Clock clock) {
+        this.switches = switches;
+        this.catalog = catalog;
+        this.actions = actions;
+        this.clock = clock;
+    }
+
+    public List<Switches.Switch> all() {
+        return switches.all();
+    }
+
+    /** Null when the name is one of generation, sales, model:&lt;a model of the catalog&gt;; else why not. */
+    public String invalidName(String name) {
+        if (Switches.GENERATION.equals(name) || Switches.SALES.equals(name)) {
+            return null;
+        }
+        if (name != null && name.startsWith(Switches.MODEL_PREFIX)) {
+            String model = name.substring(Switches.MODEL_PREFIX.length());
+            return catalog.models().containsKey(model)
+                    ? null
+                    : "no model " + model + " in the catalog (models: "
+                            + String.join(", ", catalog.models().keySet()) + ")";
+        }
+        return "must be generation, sales or model:<model id>";
+    }
+
+    /**
+     * Sets the switch. {@code message} is what refused users read; {@code retryAfterSeconds} null
+     * means {@link Switches#DEFAULT_RETRY_AFTER}. Running jobs are untouched.
+     */
+    public ActionResult set(
+            String actor, String name, boolean paused, String message, Integer retryAfterSeconds, String key) {
+        String invalid = invalidName(name);
+        if (invalid != null) {
+            throw new IllegalArgumentException("switch name " + invalid);
+        }
+        if (retryAfterSeconds != null && (retryAfterSeconds < 1 || retryAfterSeconds > 86_400)) {
+            throw new IllegalArgumentException("retryAfterSeconds must be between 1 and 86400");
+        }
+        if (message != null && message.length() > 500) {
+            throw new IllegalArgumentException("message must be at most 500 characters");
+        }
+        String reason = message == null || message.isBlank() ? (paused ? "paused" : "resumed") : message;
+        return actions.run(new Request(actor, "switch", "switch:" + name, reason, null, key), () -> {
+            Map<String, Object> before = view(switches.get(name));
+            switches.set(name, paused, blankToNull(message), retryAfterSeconds, actor, clock.instant());
+            return new Step.Applied(before, view(switches.get(name)));
+        });
+    }
+
+    private static Map<String, Object> view(Optional<Switches.Switch> s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("paused", s.map(Switches.Switch::paused).orElse(false));
+        s.map(Switches.Switch::message).ifPresent(v -> m.put("message", v));
+        s.ifPresent(v -> m.put("retryAfterSeconds", v.retryAfter().toSeconds()));
+        return m;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.identity.UserAdministration;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.DebtWaived;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.Notifier;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.internal.AuditedActions.Request;
+import dev.renderbank.ops.internal.AuditedActions.Step;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/**
+ * Operators' repairs on a user: grant credits, waive debt, suspend, reinstate, revoke tokens. Each is
+ * one transaction with its audit record and idempotent by its key (see {@link AuditedActions}).
+ */
+@Service
+public class UserActions {
+
+    private final AuditedActions actions;
+    private final Users users;
+    private final UserAdministration accounts;
+    private final Ledger ledger;
+    private final Notifier notifier;
+    private final OpsProperties limits;
+    private final Clock clock;
+
+    UserActions(
+            AuditedActions actions,
+            Users users,
+            UserAdministration accounts,
+            Ledger ledger,
+            Notifier notifier,
+            OpsProperties limits,
+            Clock clock) {
+        this.actions = actions;
+        this.users = users;
+        this.accounts = accounts;
+        this.ledger = ledger;
+        this.notifier = notifier;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /**
+     * Grants {@code amount} credits as compensation, and with {@code notify} queues the compensation
+     * email in the same transaction. Refused above the per-grant cap, or when the operator's grants of
+     * the UTC day would pass the daily cap (checked under a per-operator lock, so two concurrent
+     * grants cannot both pass it).
+     */
+    public ActionResult grant(String actor, long userId, long amount, String reason, boolean notify, String key) {
+        if (amount < 1) {
+            throw new IllegalArgumentException("amount must be a positive number of credits");
+        }
+        if (amount > limits.maxGrant()) {
+            return new ActionResult.Refused(
+                    "grant-too-large",
+                    "A grant is at most " + limits.maxGrant() + " credits (renderbank.ops.max-grant)");
+        }
+        if (users.byId(userId).isEmpty()) {
+            return notFound(userId);
+        }
+        return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), () -> {
+            Instant dayStart = actions.lockOperatorDay(actor);
+            long today = actions.grantedSince(actor, dayStart); // includes this grant's own claim
+            if (today > limits.maxGrantPerDay()) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "daily-grant-cap",
+                        "This grant would bring " + actor + "'s grants today (UTC) to " + today + " credits, above "
+                                + limits.maxGrantPerDay() + " (renderbank.ops.max-grant-per-day)"));
+            }
+            Map<String, Object> before = credits(userId);
+            String grantKey = "ops-grant:" + key;
+            GrantResult g = ledger.grant(userId, amount, GrantSource.COMPENSATION, grantKey, null, reason, actor);
+            if (notify) {
+                notifier.compensation(userId, grantKey, amount, reason);
+            }
+            Map<String, Object> after = credits(userId);
+            after.put("granted", amount);
+            after.put("paidDebt", g.paidDebt());
+            after.put("notified", notify);
+            return new Step.Applied(before, after);
+        });
+    }
+
+    /** Forgives the user's whole current debt; refused when nothing is owed. */
+    public ActionResult waiveDebt(String actor, long userId, String reason, String key) {
+        if (users.byId(userId).isEmpty()) {
+            return notFound(userId);
+        }
+        return actions.run(new Request(actor, "waive-debt", target(userId), reason, null, key), () -> {
+            Map<String, Object> before = credits(userId);
+            long debt = ledger.balance(userId).debt();
+            if (debt == 0) {
+                return new Step.Refuse(new ActionResult.Refused("no-debt", "The user owes nothing"));
+            }
+            DebtWaived w = ledger.waiveDebt(userId, debt, "ops-waive:" + key, actor, reason);
+            Map<String, Object> after = credits(userId);
+            after.put("waived", w.waived());
+            return new Step.Applied(before, after);
+        });
+    }
+
+    /** Refuses the user's logins, API calls and new jobs from the next request on; keeps all data. */
+    public ActionResult suspend(String actor, long userId, String reason, String key) {
+        return setActive(actor, "suspend", userId, false, reason, key);
+    }
+
+    public ActionResult reinstate(String actor, long userId, String reason, String key) {
+        return setActive(actor, "reinstate", userId, true, reason, key);
+    }
+
+    /** Revokes every live API token of the user. */
+    public ActionResult revokeTokens(String actor, long userId, String reason, String key) {
+        if (users.byId(userId).isEmpty()) {
+            return notFound(userId);
+        }
+        return actions.run(new Request(actor, "revoke-tokens", target(userId), reason, null, key), () -> {
+            long live = accounts.tokens(userId).stream().filter(t -> t.live()).count();
+            int revoked = accounts.revokeTokens(userId, clock.instant());
+            return new Step.Applied(
+                    Map.of("liveTokens", live), Map.of("liveTokens", live - revoked, "revoked", revoked));
+        });
+    }
+
+    private ActionResult setActive(
+            String actor, String action, long userId, boolean active, String reason, String key) {
+        if (users.byId(userId).isEmpty()) {
+            return notFound(userId);
+        }
+        return actions.run(new Request(actor, action, target(userId), reason, null, key), () -> {
+            boolean wasActive = accounts.active(userId);
+            if (active) {
+                accounts.reinstate(userId);
+            } else {
+                accounts.suspend(userId);
+            }
+            return new Step.Applied(Map.of("active", wasActive), Map.of("active", active));
+        });
+    }
+
+    static String target(long userId) {
+        return "user:" + userId;
+    }
+
+    private Map<String, Object> credits(long userId) {
+        Balance b = ledger.balance(userId);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("balance", b.balance());
+        m.put("held", b.held());
+        m.put("debt", b.debt());
+        return m;
+    }
+
+    private static ActionResult notFound(long userId) {
+        return new ActionResult.NotFound("No user " + userId);
+    }
+}

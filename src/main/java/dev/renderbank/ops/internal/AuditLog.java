@@ -1,0 +1,138 @@
+package dev.renderbank.ops.internal;
+
+import dev.renderbank.ops.OperatorAction;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code operator_action} table. Writes run inside the action's own transaction. */
+@Repository
+public class AuditLog {
+
+    private static final String COLUMNS =
+            "id, actor, action, target, reason, amount, before_state::text as before_state,"
+                    + " after_state::text as after_state, idempotency_key, created_at";
+
+    private final JdbcClient jdbc;
+
+    AuditLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Claims the key for this action. Empty when it was claimed before: a concurrent claim with the
+     * same key waits here for the first transaction, then sees its row.
+     */
+    public Optional<Long> claim(
+            String actor, String action, String target, String reason, Long amount, String key, Instant now) {
+        return jdbc.sql("""
+                        insert into operator_action (actor, action, target, reason, amount, idempotency_key, created_at)
+                        values (:actor, :action, :target, :reason, :amount, :key, :now)
+                        on conflict (action, idempotency_key) do nothing
+                        returning id""")
+                .param("actor", actor)
+                .param("action", action)
+                .param("target", target)
+                .param("reason", reason)
+                .param("amount", amount)
+                .param("key", key)
+                .param("now", Timestamp.from(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    /** Stores the states the action saw and left; exactly one row or the action fails. */
+    public void complete(long id, String beforeJson, String afterJson) {
+        int n = jdbc.sql("""
+                        update operator_action set before_state = cast(:before as jsonb),
+                                                   after_state = cast(:after as jsonb)
+                         where id = :id""")
+                .param("before", beforeJson)
+                .param("after", afterJson)
+                .param("id", id)
+                .update();
+        if (n != 1) {
+            throw new IllegalStateException("operator action " + id + " vanished while recorded");
+        }
+    }
+
+    public Optional<OperatorAction> byKey(String action, String key) {
+        return jdbc.sql("select " + COLUMNS + " from operator_action where action = :action and idempotency_key = :key")
+                .param("action", action)
+                .param("key", key)
+                .query(AuditLog::map)
+                .optional();
+    }
+
+    public Optional<OperatorAction> byId(long id) {
+        return jdbc.sql("select " + COLUMNS + " from operator_action where id = :id")
+                .param("id", id)
+                .query(AuditLog::map)
+                .optional();
+    }
+
+    /**
+     * Serializes the grants of one operator on one UTC day (a transaction-scoped advisory lock), so
+     * that the sum read after it includes every grant that passed the cap before.
+     */
+    public void lockOperatorDay(String actor, String day) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:k, 13))")
+                .param("k", "ops-grant:" + actor + ":" + day)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    /** Credits this operator granted since {@code from} (committed, plus the caller's own transaction). */
+    public long grantedSince(String actor, Instant from) {
+        return jdbc.sql("""
+                        select coalesce(sum(amount), 0) from operator_action
+                         where actor = :actor and action = 'grant' and created_at >= :from""")
+                .param("actor", actor)
+                .param("from", Timestamp.from(from))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Newest first; each filter is optional (null); {@code beforeId} pages. */
+    public List<OperatorAction> list(String actor, String action, String target, Long beforeId, int limit) {
+        return jdbc.sql("select " + COLUMNS + """
+                         from operator_action
+                        where (cast(:actor as text) is null or actor = :actor)
+                          and (cast(:action as text) is null or action = :action)
+                          and (cast(:target as text) is null or target = :target)
+                          and id < :before
+                        order by id desc limit :limit""")
+                .param("actor", actor)
+                .param("action", action)
+                .param("target", target)
+                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .param("limit", limit)
+                .query(AuditLog::map)
+                .list();
+    }
+
+    private static OperatorAction map(ResultSet rs, int n) throws SQLException {
+        long amount = rs.getLong("amount");
+        Long boxed = rs.wasNull() ? null : amount;
+        return new OperatorAction(
+                rs.getLong("id"),
+                rs.getString("actor"),
+                rs.getString("action"),
+                rs.getString("target"),
+                rs.getString("reason"),
+                boxed,
+                rs.getString("before_state"),
+                rs.getString("after_state"),
+                rs.getString("idempotency_key"),
+                rs.getObject("created_at", OffsetDateTime.class)
+                        .withOffsetSameInstant(ZoneOffset.UTC)
+                        .toInstant());
+    }
+}

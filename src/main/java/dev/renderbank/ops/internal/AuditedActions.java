@@ -1,0 +1,95 @@
+package dev.renderbank.ops.internal;
+
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.OperatorAction;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs an operator action and its audit record in one transaction. The record claims the
+ * idempotency key first: a repeat (double submit, retried command) returns the first record and does
+ * nothing; a refusal rolls everything back, the claim included.
+ */
+@Component
+public class AuditedActions {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final AuditLog log;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    AuditedActions(AuditLog log, TransactionTemplate tx, Clock clock) {
+        this.log = log;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** What the action is, by whom and why; {@code amount} only for actions that move credits. */
+    public record Request(String actor, String action, String target, String reason, Long amount, String key) {
+        public Request {
+            check("actor", actor, 200);
+            check("reason", reason, 1000);
+            check("Idempotency-Key", key, 200);
+        }
+    }
+
+    /** What the body of an action reports. */
+    public sealed interface Step {
+        record Applied(Map<String, Object> before, Map<String, Object> after) implements Step {}
+
+        record Refuse(ActionResult result) implements Step {}
+    }
+
+    public ActionResult run(Request r, Supplier<Step> body) {
+        return tx.execute(status -> {
+            Optional<Long> id =
+                    log.claim(r.actor(), r.action(), r.target(), r.reason(), r.amount(), r.key(), clock.instant());
+            if (id.isEmpty()) {
+                OperatorAction prior = log.byKey(r.action(), r.key())
+                        .orElseThrow(() -> new IllegalStateException("claimed key " + r.key() + " vanished"));
+                if (!prior.target().equals(r.target()) || !Objects.equals(prior.amount(), r.amount())) {
+                    return new ActionResult.Refused(
+                            "key-reused",
+                            "The Idempotency-Key " + r.key() + " was used for a different " + r.action() + " ("
+                                    + prior.target() + "); send a new key");
+                }
+                return new ActionResult.Done(prior, true);
+            }
+            Step step = body.get();
+            if (step instanceof Step.Refuse refuse) {
+                status.setRollbackOnly();
+                return refuse.result();
+            }
+            Step.Applied applied = (Step.Applied) step;
+            log.complete(id.get(), JSON.writeValueAsString(applied.before()), JSON.writeValueAsString(applied.after()));
+            return new ActionResult.Done(log.byId(id.get()).orElseThrow(), false);
+        });
+    }
+
+    /** The start of the current UTC day, and a lock that serializes one operator's grants on it. */
+    public Instant lockOperatorDay(String actor) {
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        log.lockOperatorDay(actor, day.toString());
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    public long grantedSince(String actor, Instant from) {
+        return log.grantedSince(actor, from);
+    }
+
+    private static void check(String name, String value, int max) {
+        if (value == null || value.isBlank() || value.length() > max) {
+            throw new IllegalArgumentException(name + " is required (1 to " + max + " characters)");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.ops.Dashboard;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+/** {@code /admin}: the dashboard page, and the same figures as JSON. */
+@Controller
+class AdminDashboard {
+
+    private final Dashboard dashboard;
+
+    AdminDashboard(Dashboard dashboard) {
+        this.dashboard = dashboard;
+    }
+
+    @GetMapping({"/admin", "/admin/"})
+    String page(Model model) {
+        model.addAttribute("v", dashboard.now());
+        return "admin/dashboard";
+    }
+
+    @GetMapping("/api/v1/admin/dashboard")
+    @ResponseBody
+    Dashboard.View json() {
+        return dashboard.now();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.JobActions;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** {@code /admin/jobs}: stuck jobs with "check at provider now" and "fail and release" as forms. */
+@Controller
+class AdminJobPages {
+
+    private final JobActions jobs;
+
+    AdminJobPages(JobActions jobs) {
+        this.jobs = jobs;
+    }
+
+    @GetMapping("/admin/jobs")
+    String page(@RequestParam(required = false) String olderThan, Model model) {
+        model.addAttribute("olderThan", olderThan == null ? "30m" : olderThan);
+        model.addAttribute("stuck", jobs.stuck(AdminJobsApi.duration(olderThan)));
+        model.addAttribute("newKey", UUID.randomUUID().toString());
+        return "admin/jobs";
+    }
+
+    @PostMapping("/admin/jobs/{taskId}/check")
+    String check(@AuthenticationPrincipal CurrentUser admin, @PathVariable String taskId, RedirectAttributes flash) {
+        return done(flash, taskId, jobs.check(admin.email(), taskId));
+    }
+
+    @PostMapping("/admin/jobs/{taskId}/fail")
+    String fail(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable String taskId,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
+            flash.addFlashAttribute("flash", "A reason is required to fail job " + taskId + ".");
+            flash.addFlashAttribute("refused", true);
+            return "redirect:/admin/jobs";
+        }
+        return done(flash, taskId, jobs.fail(admin.email(), taskId, reason.trim(), idempotencyKey));
+    }
+
+    private static String done(RedirectAttributes flash, String taskId, ActionResult result) {
+        String message;
+        boolean refused = true;
+        if (result instanceof ActionResult.Done d) {
+            refused = false;
+            message = "Job " + taskId + ": " + d.action().action() + (d.repeated() ? " (already done)" : "") + " → "
+                    + d.action().after();
+        } else if (result instanceof ActionResult.NotFound n) {
+            message = n.message();
+        } else {
+            message = "Refused: " + ((ActionResult.Refused) result).message();
+        }
+        flash.addFlashAttribute("flash", message);
+        flash.addFlashAttribute("refused", refused);
+        return "redirect:/admin/jobs";
+    }
+}

@@ -1,0 +1,84 @@
+package dev.renderbank.ops.web;
+
+import static dev.renderbank.ops.web.ActionAnswers.answer;
+import static dev.renderbank.ops.web.ActionAnswers.key;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.SwitchActions;
+import dev.renderbank.platform.InvalidFieldException;
+import dev.renderbank.platform.Switches;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/admin/switches}: pause or resume new generations (all, one model) and sales. */
+@RestController
+class AdminSwitchesApi {
+
+    private final SwitchActions switches;
+
+    AdminSwitchesApi(SwitchActions switches) {
+        this.switches = switches;
+    }
+
+    record SwitchBody(Boolean paused, String message, Integer retryAfterSeconds) {}
+
+    @GetMapping("/api/v1/admin/switches")
+    Map<String, Object> all() {
+        return Map.of(
+                "items", switches.all().stream().map(AdminSwitchesApi::json).toList());
+    }
+
+    @PutMapping("/api/v1/admin/switches/{name}")
+    ResponseEntity<?> set(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable String name,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody SwitchBody body) {
+        String invalid = switches.invalidName(name);
+        if (invalid != null) {
+            throw new InvalidFieldException("name", invalid);
+        }
+        if (body.paused() == null) {
+            throw new InvalidFieldException("paused", "is required (true to pause, false to resume)");
+        }
+        if (body.retryAfterSeconds() != null && (body.retryAfterSeconds() < 1 || body.retryAfterSeconds() > 86_400)) {
+            throw new InvalidFieldException("retryAfterSeconds", "must be between 1 and 86400");
+        }
+        if (body.message() != null && body.message().length() > 500) {
+            throw new InvalidFieldException("message", "must be at most 500 characters");
+        }
+        return answer(
+                switches.set(
+                        admin.email(),
+                        name,
+                        body.paused(),
+                        body.message(),
+                        body.retryAfterSeconds(),
+                        key(idempotencyKey, false)),
+                false);
+    }
+
+    static Map<String, Object> json(Switches.Switch s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("paused", s.paused());
+        m.put("message", s.message());
+        m.put("retryAfterSeconds", s.retryAfter().toSeconds());
+        m.put("updatedBy", s.updatedBy());
+        m.put("updatedAt", s.updatedAt().toString());
+        return m;
+    }
+
+    static List<String> names() {
+        return List.of(Switches.GENERATION, Switches.SALES);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.Audit;
+import dev.renderbank.ops.OperatorAction;
+import dev.renderbank.ops.OpsProperties;
+import dev.renderbank.ops.UserActions;
+import dev.renderbank.ops.UserLookup;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * {@code /admin/users} and {@code /admin/audit}: the same lookups and actions as the API, as forms.
+ * Each form carries a fresh idempotency key, so a double submit acts once; after an action the
+ * browser is redirected (post/redirect/get), so a reload does not post again.
+ */
+@Controller
+class AdminUserPages {
+
+    private final UserLookup lookup;
+    private final UserActions actions;
+    private final Audit audit;
+    private final OpsProperties limits;
+
+    AdminUserPages(UserLookup lookup, UserActions actions, Audit audit, OpsProperties limits) {
+        this.lookup = lookup;
+        this.actions = actions;
+        this.audit = audit;
+        this.limits = limits;
+    }
+
+    @GetMapping("/admin/users")
+    String users(@RequestParam(required = false) String q, Model model) {
+        model.addAttribute("q", q == null || q.isBlank() ? null : q.trim());
+        model.addAttribute("d", lookup.find(q).orElse(null));
+        model.addAttribute("newKey", UUID.randomUUID().toString());
+        model.addAttribute("maxGrant", limits.maxGrant());
+        return "admin/users";
+    }
+
+    @PostMapping("/admin/users/{id}/grant")
+    String grant(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestParam(required = false) Long amount,
+            @RequestParam(required = false) String reason,
+            @RequestParam(defaultValue = "false") boolean notify,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        if (amount == null || amount < 1) {
+            return refused(flash, id, "Give a positive number of credits.");
+        }
+        if (blank(reason) || blank(idempotencyKey)) {
+            return refused(flash, id, "A reason is required.");
+        }
+        return done(flash, id, actions.grant(admin.email(), id, amount, reason.trim(), notify, idempotencyKey));
+    }
+
+    @PostMapping("/admin/users/{id}/{action:waive-debt|suspend|reinstate|revoke-tokens}")
+    String act(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @PathVariable String action,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        if (blank(reason) || blank(idempotencyKey)) {
+            return refused(flash, id, "A reason is required.");
+        }
+        if (action.equals("suspend") && admin.id() == id) {
+            return refused(flash, id, "An operator cannot suspend their own account.");
+        }
+        String why = reason.trim();
+        ActionResult result = switch (action) {
+            case "waive-debt" -> actions.waiveDebt(admin.email(), id, why, idempotencyKey);
+            case "suspend" -> actions.suspend(admin.email(), id, why, idempotencyKey);
+            case "reinstate" -> actions.reinstate(admin.email(), id, why, idempotencyKey);
+            default -> actions.revokeTokens(admin.email(), id, why, idempotencyKey);
+        };
+        return done(flash, id, result);
+    }
+
+    @GetMapping("/admin/audit")
+    String audit(
+            @RequestParam(required = false) String actor,
+            @RequestParam(required = false) String action,
+            @RequestParam(required = false) String target,
+            @RequestParam(required = false) Long cursor,
+            Model model) {
+        List<OperatorAction> items = audit.list(actor, action, target, cursor, 100);
+        model.addAttribute("items", items);
+        model.addAttribute("actor", actor);
+        model.addAttribute("action", action);
+        model.addAttribute("target", target);
+        model.addAttribute(
+                "nextCursor", items.size() == 100 ? items.get(items.size() - 1).id() : null);
+        return "admin/audit";
+    }
+
+    private static String done(RedirectAttributes flash, long id, ActionResult result) {
+        if (result instanceof ActionResult.Done d) {
+            OperatorAction a = d.action();
+            String what = a.action() + (a.amount() != null ? " of " + a.amount() + " credits" : "");
+            flash.addFlashAttribute(
+                    "flash",
+                    d.repeated()
+                            ? "Already done: " + what + " (this form was submitted before)."
+                            : "Done: " + what + ".");
+            flash.addFlashAttribute("refused", false);
+            return "redirect:/admin/users?q=" + id;
+        }
+        if (result instanceof ActionResult.NotFound n) {
+            return refused(flash, id, n.message());
+        }
+        return refused(flash, id, "Refused: " + ((ActionResult.Refused) result).message());
+    }
+
+    private static String refused(RedirectAttributes flash, long id, String message) {
+        flash.addFlashAttribute("flash", message);
+        flash.addFlashAttribute("refused", true);
+        return "redirect:/admin/users?q=" + id;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.renderbank.ops;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The seed's compensation, done by an operator in a real browser: look the user up, grant the lost
+ * 200-credit purchase, then a 30-credit apology with an email, as two form submissions; a double
+ * click on the submit button grants once. Screenshots go to docs/screenshots.
+ */
+class AdminPagesBrowserTest extends IntegrationTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Audit audit;
+
+    @BeforeAll
+    static void launch() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void compensationAsTwoFormSubmissionsAndADoubleClickGrantsOnce() throws Exception {
+        String adminEmail = "ops-browser-" + UUID.randomUUID() + "@test.local";
+        users.create(adminEmail, "correct horse battery staple", Role.ADMIN, true);
+        var customer = users.create(
+                "customer-" + UUID.randomUUID() + "@test.local", "correct horse battery staple", Role.USER, true);
+        ledger.grant(customer.id(), 15, GrantSource.SIGNUP, "browser-signup:" + customer.id(), null, "sign-up");
+        Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            Page page = context.newPage();
+            page.navigate("http://localhost:" + port + "/admin/users");
+            page.fill("#username", adminEmail);
+            page.fill("#password", "correct horse battery staple");
+            page.click("button[type=submit]");
+            page.navigate("http://localhost:" + port + "/admin/users");
+            page.fill("#q", customer.email());
+            page.click("#find");
+            assertThat(page.locator("#balance")).hasText("15");
+
+            page.fill("#grant-amount", "200");
+            page.fill("#grant-reason", "lost purchase");
+            page.dblclick("#grant-submit");
+            assertThat(page.locator("#flash")).containsText("grant of 200 credits");
+            assertThat(page.locator("#balance")).hasText("215");
+
+            page.fill("#grant-amount", "30");
+            page.fill("#grant-reason", "apology");
+            page.check("#grant-notify");
+            page.click("#grant-submit");
+            assertThat(page.locator("#flash")).containsText("grant of 30 credits");
+            assertThat(page.locator("#balance")).hasText("245");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-users.png"))
+                    .setFullPage(true));
+
+            assertThat(ledger.balance(customer.id()).balance()).isEqualTo(245);
+            var grants = audit.list(adminEmail, "grant", "user:" + customer.id(), null, 10);
+            assertThat(grants).extracting(OperatorAction::amount).containsExactly(30L, 200L);
+            assertThat(grants.get(0).after()).contains("\"notified\": true");
+            assertThat(grants.get(1).after()).contains("\"notified\": false");
+
+            page.navigate("http://localhost:" + port + "/admin");
+            assertThat(page.locator("#jobs-by-state")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin.png"))
+                    .setFullPage(true));
+            page.navigate("http://localhost:" + port + "/admin/audit?actor=" + adminEmail);
+            assertThat(page.locator("#audit tbody tr")).hasCount(2);
+        }
+    }
+}

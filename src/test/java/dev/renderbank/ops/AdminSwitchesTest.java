@@ -1,0 +1,163 @@
+package dev.renderbank.ops;
+
+import static dev.renderbank.ops.AdminSupport.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Switches refuse new work with the operator's message and Retry-After, hold nothing, spare running jobs. */
+class AdminSwitchesTest extends IntegrationTest {
+
+    static final JsonMapper JSON = JsonMapper.shared();
+    static final String IMAGE = "{\"model\":\"nano-banana\",\"prompt\":\"a lighthouse at dusk\"}";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    AdminSupport admins;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterEach
+    void allOn() {
+        for (String name : new String[] {"generation", "sales", "model:nano-banana"}) {
+            put(IntegrationTest.ADMIN_TOKEN, name, "{\"paused\":false}");
+        }
+    }
+
+    private HttpResponse<String> put(String token, String name, String json) {
+        return call(port, "PUT", "/api/v1/admin/switches/" + name, token, json, null);
+    }
+
+    private long jobsOf(long userId) {
+        return jdbc.sql("select count(*) from generation_job where user_id = :u")
+                .param("u", userId)
+                .query(Long.class)
+                .single();
+    }
+
+    @Test
+    void pausedGenerationRefusesWithTheMessageHoldsNothingAndSparesRunningJobs() {
+        var admin = admins.newAdmin();
+        var running = testUsers.create(100);
+        Api api = new Api(port);
+        String taskId = api.post("/api/v1/generate-image", running.token(), IMAGE)
+                .json()
+                .get("taskId")
+                .asString();
+
+        HttpResponse<String> paused = put(
+                admin.token(),
+                "generation",
+                "{\"paused\":true,\"message\":\"Maintenance until 10:00 UTC\",\"retryAfterSeconds\":120}");
+        assertThat(paused.statusCode()).isEqualTo(200);
+
+        var u = testUsers.create(100);
+        Api.Response refused = api.post("/api/v1/generate-image", u.token(), IMAGE);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Content-Type")).contains("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).isEqualTo("Maintenance until 10:00 UTC");
+        assertThat(refused.header("Retry-After")).isEqualTo("120");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(jobsOf(u.id())).isZero();
+
+        JsonNode done = api.awaitTerminal(taskId, running.token());
+        assertThat(done.get("status").asString()).as("a running job continues").isEqualTo("completed");
+
+        JsonNode list = JSON.readTree(call(port, "GET", "/api/v1/admin/switches", admin.token(), null, null)
+                .body());
+        assertThat(list.get("items")
+                        .valueStream()
+                        .filter(s -> s.get("name").asString().equals("generation")))
+                .singleElement()
+                .satisfies(s -> assertThat(s.get("paused").asBoolean()).isTrue());
+
+        assertThat(put(admin.token(), "generation", "{\"paused\":false}").statusCode())
+                .isEqualTo(200);
+        assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status())
+                .isEqualTo(202);
+        JsonNode audit = JSON.readTree(call(
+                        port,
+                        "GET",
+                        "/api/v1/admin/audit?target=switch:generation&actor=" + admin.email(),
+                        admin.token(),
+                        null,
+                        null)
+                .body());
+        assertThat(audit.get("items")).hasSize(2);
+    }
+
+    @Test
+    void aPausedModelRefusesOnlyThatModelWithTheDefaultRetryAfter() {
+        var admin = admins.newAdmin();
+        assertThat(put(admin.token(), "model:nano-banana", "{\"paused\":true,\"message\":\"nano-banana is down\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        var u = testUsers.create(100);
+        Api.Response refused = new Api(port).post("/api/v1/generate-image", u.token(), IMAGE);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("300");
+        assertThat(refused.json().get("detail").asString()).isEqualTo("nano-banana is down");
+        assertThat(ledger.balance(u.id()).held()).isZero();
+    }
+
+    @Test
+    void pausedSalesRefuseCheckoutAndStoreNothing() {
+        var admin = admins.newAdmin();
+        put(
+                admin.token(),
+                "sales",
+                "{\"paused\":true,\"message\":\"Sales resume tomorrow\",\"retryAfterSeconds\":3600}");
+        var u = testUsers.create(0);
+        Api.Response refused = new Api(port)
+                .post(
+                        "/api/v1/checkout",
+                        u.token(),
+                        "{\"product\":\"pack-200\"}",
+                        java.util.Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isEqualTo("3600");
+        assertThat(refused.json().get("detail").asString()).isEqualTo("Sales resume tomorrow");
+        assertThat(jdbc.sql("select count(*) from billing_checkout where user_id = :u")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void badSwitchesAreRefused() {
+        var admin = admins.newAdmin();
+        assertThat(put(admin.token(), "everything", "{\"paused\":true}").statusCode())
+                .isEqualTo(400);
+        assertThat(put(admin.token(), "model:no-such-model", "{\"paused\":true}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(put(admin.token(), "generation", "{\"message\":\"x\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(put(admin.token(), "generation", "{\"paused\":true,\"retryAfterSeconds\":0}")
+                        .statusCode())
+                .isEqualTo(400);
+    }
+}

@@ -1,0 +1,276 @@
+package dev.renderbank.ops;
+
+import static dev.renderbank.ops.AdminSupport.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.notify.Notifier;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The user actions of the admin API: effect, audit record, idempotency and limits. */
+class AdminUsersTest extends IntegrationTest {
+
+    static final JsonMapper JSON = JsonMapper.shared();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    AdminSupport admins;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    Notifier notifier;
+
+    private HttpResponse<String> post(String path, String token, String json, String key) {
+        return call(port, "POST", path, token, json, key);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void aGrantNeedsAKeyGrantsOnceAndIsAudited() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(10);
+        String path = "/api/v1/admin/users/" + u.id() + "/grants";
+        String body = "{\"amount\":200,\"reason\":\"lost purchase\",\"notify\":false}";
+
+        HttpResponse<String> noKey = post(path, admin.token(), body, null);
+        assertThat(noKey.statusCode()).isEqualTo(400);
+        assertThat(noKey.body()).contains("Idempotency-Key");
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(10);
+
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> first = post(path, admin.token(), body, key);
+        assertThat(first.statusCode()).isEqualTo(201);
+        HttpResponse<String> again = post(path, admin.token(), body, key);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).get("repeated").asBoolean()).isTrue();
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(210, 0, 0));
+
+        JsonNode audit = json(call(
+                port, "GET", "/api/v1/admin/audit?target=user:" + u.id() + "&action=grant", admin.token(), null, null));
+        assertThat(audit.get("items")).hasSize(1);
+        JsonNode a = audit.get("items").get(0);
+        assertThat(a.get("actor").asString()).isEqualTo(admin.email());
+        assertThat(a.get("reason").asString()).isEqualTo("lost purchase");
+        assertThat(a.get("amount").asLong()).isEqualTo(200);
+        assertThat(JSON.readTree(a.get("before").asString()).get("balance").asLong())
+                .isEqualTo(10);
+        assertThat(JSON.readTree(a.get("after").asString()).get("balance").asLong())
+                .isEqualTo(210);
+        assertThat(ledger.history(u.id(), null, 1).items().get(0).source()).isEqualTo("COMPENSATION");
+    }
+
+    @Test
+    void badGrantsAreRefusedAndWriteNothing() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(10);
+        String path = "/api/v1/admin/users/" + u.id() + "/grants";
+        HttpResponse<String> tooLarge = post(
+                path,
+                admin.token(),
+                "{\"amount\":10001,\"reason\":\"typo\"}",
+                UUID.randomUUID().toString());
+        assertThat(tooLarge.statusCode()).isEqualTo(422);
+        assertThat(tooLarge.body()).contains("renderbank.ops.max-grant");
+        assertThat(post(path, admin.token(), "{\"amount\":5}", UUID.randomUUID().toString())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post(
+                                path,
+                                admin.token(),
+                                "{\"reason\":\"x\"}",
+                                UUID.randomUUID().toString())
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post(
+                                "/api/v1/admin/users/999999999/grants",
+                                admin.token(),
+                                "{\"amount\":5,\"reason\":\"x\"}",
+                                UUID.randomUUID().toString())
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(10);
+        JsonNode audit =
+                json(call(port, "GET", "/api/v1/admin/audit?actor=" + admin.email(), admin.token(), null, null));
+        assertThat(audit.get("items")).isEmpty();
+    }
+
+    @Test
+    void concurrentGrantsCannotBothPassTheDailyCap() throws Exception {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        int attempts = 8; // 8 x 10000 asked, 50000 allowed: exactly five pass
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return post(
+                                "/api/v1/admin/users/" + u.id() + "/grants",
+                                admin.token(),
+                                "{\"amount\":10000,\"reason\":\"race\"}",
+                                UUID.randomUUID().toString())
+                        .statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (Future<Integer> f : results) {
+            codes.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(codes).filteredOn(c -> c == 201).hasSize(5);
+        assertThat(codes).filteredOn(c -> c == 422).hasSize(3);
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(50_000);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aGrantWithNotifyQueuesTheCompensationEmailOnce() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        String key = UUID.randomUUID().toString();
+        String body = "{\"amount\":30,\"reason\":\"apology\",\"notify\":true}";
+        assertThat(post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), body, key)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), body, key)
+                        .statusCode())
+                .isEqualTo(200);
+        var mail = notifier.message("ops-grant:" + key, u.id()).orElseThrow();
+        assertThat(mail.to()).isEqualTo(u.email());
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(30);
+    }
+
+    @Test
+    void waivingDebtClearsItOnceAndIsAudited() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(10);
+        assertThat(ledger.reserve(u.id(), 8, "job-" + u.id(), Duration.ofMinutes(5)))
+                .isInstanceOf(ReserveResult.Reserved.class);
+        ledger.clawback("test-grant:" + u.id(), 10, "refund-" + u.id(), "refund");
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(8);
+
+        String path = "/api/v1/admin/users/" + u.id() + "/waive-debt";
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> waived = post(path, admin.token(), "{\"reason\":\"goodwill\"}", key);
+        assertThat(waived.statusCode()).isEqualTo(200);
+        assertThat(json(waived).get("after").asString()).contains("\"waived\": 8");
+        assertThat(json(post(path, admin.token(), "{\"reason\":\"goodwill\"}", key))
+                        .get("repeated")
+                        .asBoolean())
+                .isTrue();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(post(path, admin.token(), "{\"reason\":\"again\"}", null).statusCode())
+                .as("nothing owed any more")
+                .isEqualTo(422);
+        assertThat(post(path, admin.token(), "{}", null).statusCode())
+                .as("reason required")
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aSuspendedUserIsRefusedEverywhereUntilReinstated() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(100);
+        assertThat(call(port, "GET", "/api/v1/credits", u.token(), null, null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> suspended =
+                post("/api/v1/admin/users/" + u.id() + "/suspend", admin.token(), "{\"reason\":\"fraud check\"}", null);
+        assertThat(suspended.statusCode()).isEqualTo(200);
+
+        HttpResponse<String> refused = call(port, "GET", "/api/v1/credits", u.token(), null, null);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("suspended");
+        HttpResponse<String> job = post(
+                "/api/v1/generate-image",
+                u.token(),
+                "{\"model\":\"nano-banana\",\"prompt\":\"a cat\"}",
+                UUID.randomUUID().toString());
+        assertThat(job.statusCode()).isEqualTo(403);
+        assertThat(ledger.balance(u.id()).held()).isZero();
+        assertThat(loginWorks(u.email())).isFalse();
+
+        assertThat(post("/api/v1/admin/users/" + u.id() + "/reinstate", admin.token(), "{\"reason\":\"cleared\"}", null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(call(port, "GET", "/api/v1/credits", u.token(), null, null).statusCode())
+                .isEqualTo(200);
+        assertThat(loginWorks(u.email())).isTrue();
+        JsonNode audit =
+                json(call(port, "GET", "/api/v1/admin/audit?target=user:" + u.id(), admin.token(), null, null));
+        assertThat(audit.get("items").valueStream().map(a -> a.get("action").asString()))
+                .containsExactly("reinstate", "suspend");
+    }
+
+    @Test
+    void revokingTokensLocksTheApiOut() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        HttpResponse<String> r = post(
+                "/api/v1/admin/users/" + u.id() + "/revoke-tokens", admin.token(), "{\"reason\":\"leaked\"}", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("after").asString()).contains("\"revoked\": 1");
+        assertThat(call(port, "GET", "/api/v1/credits", u.token(), null, null).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void lookupByEmailShowsCreditsHoldsAndActions() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(40);
+        ledger.reserve(u.id(), 15, "job-look-" + u.id(), Duration.ofMinutes(5));
+        JsonNode d = json(call(port, "GET", "/api/v1/admin/users?email=" + u.email(), admin.token(), null, null));
+        assertThat(d.get("balance").asLong()).isEqualTo(40);
+        assertThat(d.get("held").asLong()).isEqualTo(15);
+        assertThat(d.get("available").asLong()).isEqualTo(25);
+        assertThat(d.get("debt").asLong()).isZero();
+        assertThat(d.get("openHolds")).hasSize(1);
+        assertThat(d.get("history")).isNotEmpty();
+        assertThat(d.get("tokens")).hasSize(1);
+        assertThat(call(port, "GET", "/api/v1/admin/users?email=nobody@test.local", admin.token(), null, null)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(call(port, "GET", "/api/v1/admin/users", admin.token(), null, null)
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    private boolean loginWorks(String email) {
+        try {
+            dev.renderbank.support.BrowserSession.signIn(port, email, "correct horse battery staple");
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
