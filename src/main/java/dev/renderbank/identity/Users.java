@@ -18,11 +18,13 @@ public class Users {
     private final UserStore store;
     private final PasswordEncoder passwords;
     private final DurableEvents events;
+    private final ApiTokens tokens;
 
-    Users(UserStore store, PasswordEncoder passwords, DurableEvents events) {
+    Users(UserStore store, PasswordEncoder passwords, DurableEvents events, ApiTokens tokens) {
         this.store = store;
         this.passwords = passwords;
         this.events = events;
+        this.tokens = tokens;
     }
 
     /**
@@ -81,9 +83,9 @@ public class Users {
         store.insertToken(userId, token, name);
     }
 
-    /** The principal an API token stands for, if the token is live; one indexed read by its SHA-256. */
+    /** The principal an API token stands for, if the token is live (see {@link ApiTokens#authenticate}). */
     public Optional<CurrentUser> authenticateToken(String token) {
-        return store.principalByTokenHash(UserStore.sha256(token));
+        return tokens.authenticate(token);
     }
 
     /** 32 random bytes, URL-safe: 256 bits of entropy. */

@@ -195,6 +195,33 @@ class CreemCheckoutTest extends IntegrationTest {
                 .isEqualTo(now.plus(30, ChronoUnit.DAYS));
     }
 
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
+    @Test
+    void deletingTheAccountCancelsItsSubscriptionAtCreem() throws Exception {
+        UserAccount u =
+                users.create("gone-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        subscriptions.ensure("creem", sub, u.id(), "pro-monthly", "active", now, now);
+        subscriptions.recordPaidPeriod("creem", sub, "pro-monthly", now.plus(30, ChronoUnit.DAYS));
+        creem.stubFor(post("/v1/subscriptions/" + sub + "/cancel")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + sub + "\",\"status\":\"canceled\"}")));
+
+        assertThat(deletion.delete(u.id(), "a-long-password-123"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(
+                                subscriptions.find("creem", sub).orElseThrow().endsAt())
+                        .isNotNull());
+        creem.verify(1, postRequestedFor(urlEqualTo("/v1/subscriptions/" + sub + "/cancel")));
+    }
+
     private HttpResponse<String> call(String path, String token, String body) throws Exception {
         return call(path, token, body, null);
     }

@@ -36,6 +36,7 @@ class DemoAccountsInProdTest {
                 dataDir,
                 "prod",
                 "--renderbank.public-url=https://renderbank.example.com",
+                "--renderbank.accounts.address-hash-secret=kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
                 "--renderbank.provider.kie.api-key=live-kie-key",
                 "--renderbank.provider.kie.base-url=http://127.0.0.1:9",
                 "--renderbank.payments.provider=stripe",

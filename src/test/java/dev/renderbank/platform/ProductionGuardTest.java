@@ -21,6 +21,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
+                .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
     }
@@ -60,6 +61,17 @@ class ProductionGuardTest {
         }
     }
 
+    /** Without a configured key the bonus-once-per-address memory would differ per node and vanish with a data directory. */
+    @Test
+    void prodNeedsTheAddressHashSecret() {
+        MockEnvironment env = productionReady();
+        assertThat(ProductionGuard.problems(env)).isEmpty();
+        env.setProperty("renderbank.accounts.address-hash-secret", "");
+        assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("renderbank.accounts.address-hash-secret"));
+        env.setProperty("renderbank.accounts.address-hash-secret", "too-short");
+        assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("shorter than 32"));
+    }
+
     @Test
     void simulatedPaymentsSetThroughTheEnvironmentAreRefused() {
         StandardEnvironment env = new StandardEnvironment();
@@ -71,6 +83,7 @@ class ProductionGuardTest {
                                 "RENDERBANK_DEMO_ENABLED", "false",
                                 "RENDERBANK_PROVIDER_KIE_API_KEY", "kie-key-from-env",
                                 "RENDERBANK_PUBLIC_URL", "https://renderbank.example.com",
+                                "RENDERBANK_ACCOUNTS_ADDRESS_HASH_SECRET", "k".repeat(40),
                                 "DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank")));
         assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("payments are simulated"));
     }
@@ -100,6 +113,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
+                .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com");
         assertThat(ProductionGuard.problems(embedded))
                 .singleElement()
@@ -113,6 +127,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
+                .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("renderbank.allow-embedded-db-in-prod", "TRUE");
         assertThat(ProductionGuard.problems(consented)).isEmpty();

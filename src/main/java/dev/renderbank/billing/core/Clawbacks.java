@@ -2,6 +2,7 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.Ledger;
 import org.springframework.stereotype.Component;
@@ -13,9 +14,12 @@ class Clawbacks {
     private final PurchaseStore store;
     private final Ledger ledger;
 
-    Clawbacks(PurchaseStore store, Ledger ledger) {
+    private final AccountDeletion accounts;
+
+    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts) {
         this.store = store;
         this.ledger = ledger;
+        this.accounts = accounts;
     }
 
     /**
@@ -24,6 +28,11 @@ class Clawbacks {
      * into debt. Returns the credits clawed back now.
      */
     long rebalance(Purchase p, String keyPrefix, String reason) {
+        if (accounts.isDeleted(p.userId())) {
+            // The owner deleted the account and its credits were forfeited: the refund or dispute is
+            // recorded by the caller, but there is nobody to take credits from and no debt to collect.
+            return 0;
+        }
         long excess = p.kept() - p.entitlement();
         long applied = 0;
         for (String grantKey : store.grantKeys(p.id())) {

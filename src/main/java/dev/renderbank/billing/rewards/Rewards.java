@@ -2,6 +2,7 @@ package dev.renderbank.billing.rewards;
 
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.RewardStatus;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantResult;
@@ -37,11 +38,13 @@ public class Rewards {
     private final RewardsProperties props;
     private final ProductCatalog catalog;
     private final Clock clock;
+    private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
 
     Rewards(
             Ledger ledger,
             Users users,
+            AccountDeletion accounts,
             CheckInStore checkIns,
             ReferralStore referrals,
             RewardsProperties props,
@@ -50,6 +53,7 @@ public class Rewards {
             PublicUrl publicUrl) {
         this.ledger = ledger;
         this.users = users;
+        this.accounts = accounts;
         this.checkIns = checkIns;
         this.referrals = referrals;
         this.props = props;
@@ -66,6 +70,10 @@ public class Rewards {
         }
         if (!user.get().emailVerified()) {
             return new RewardResult.Refused("the email address is not verified yet");
+        }
+        if (!accounts.claimSignupBonus(userId)) {
+            // an earlier (since deleted) account of the same address had it: once per address, ever
+            return new RewardResult.Refused("the sign-up bonus was already paid for this email address");
         }
         return granted(
                 ledger.grant(

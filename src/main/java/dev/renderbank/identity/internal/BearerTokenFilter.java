@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import dev.renderbank.identity.ApiTokens;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.Users;
 import dev.renderbank.platform.Problems;
@@ -29,7 +30,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
 
     /** Only a bearer token stands in for the session; any other Authorization scheme does not. */
     static boolean isBearer(String header) {
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        return ApiTokens.isBearer(header);
     }
 
     @Override
@@ -50,7 +51,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
                     HttpStatus.UNAUTHORIZED,
                     "unauthorized",
                     "Unauthorized",
-                    "The API token is unknown or revoked");
+                    "The API token is unknown, expired or revoked");
             return;
         }
         var auth = UsernamePasswordAuthenticationToken.authenticated(

@@ -1,0 +1,50 @@
+package dev.renderbank.billing;
+
+import dev.renderbank.identity.AccountDeleted;
+import dev.renderbank.platform.DurableEventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * A deleted account pays for nothing more: each subscription not yet cancelled is cancelled at the
+ * payment provider. Idempotent (a cancelled one has an end and is skipped); a provider that cannot be
+ * reached makes the handler try again later. The purchases stay for the books; refunds and disputes
+ * of them are recorded without clawing back (see {@code Clawbacks}), since nothing is left to take.
+ */
+@Component
+class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted> {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountDeletedSubscriptions.class);
+
+    private final Billing billing;
+
+    AccountDeletedSubscriptions(Billing billing) {
+        this.billing = billing;
+    }
+
+    @Override
+    public String name() {
+        return "billing.account-deleted";
+    }
+
+    @Override
+    public Class<AccountDeleted> eventType() {
+        return AccountDeleted.class;
+    }
+
+    @Override
+    public void handle(AccountDeleted event) {
+        for (Subscription sub : billing.subscriptions(event.userId())) {
+            if (sub.endsAt() != null) {
+                continue;
+            }
+            CancelResult r = billing.cancelSubscription(event.userId(), sub.id());
+            if (r instanceof CancelResult.ProviderUnavailable unavailable) {
+                throw new IllegalStateException(
+                        "subscription " + sub.id() + " could not be cancelled yet: " + unavailable.message());
+            }
+            log.info("account {} deleted: subscription {} {}", event.userId(), sub.id(), r);
+        }
+    }
+}

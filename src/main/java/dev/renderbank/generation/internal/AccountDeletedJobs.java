@@ -1,0 +1,92 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.identity.AccountDeleted;
+import dev.renderbank.platform.DurableEventHandler;
+import dev.renderbank.storage.AssetStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * A deleted account's generations: running jobs are failed and their holds released (the provider
+ * cannot cancel; a result arriving later is stored as a late delivery, free of charge), stored files
+ * deleted, prompts and provider inputs blanked. Job rows
+ * stay (prices, states, times) because the ledger's entries refer to them. Idempotent: a second run
+ * finds nothing live, no files, nothing to blank.
+ */
+@Component
+class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
+
+    static final String CODE = "ACCOUNT_DELETED";
+    static final String MESSAGE = "The account was deleted";
+
+    private static final Logger log = LoggerFactory.getLogger(AccountDeletedJobs.class);
+
+    private final JdbcClient jdbc;
+    private final JobStore jobs;
+    private final JobFinisher finisher;
+    private final AssetStore assets;
+
+    AccountDeletedJobs(JdbcClient jdbc, JobStore jobs, JobFinisher finisher, AssetStore assets) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.finisher = finisher;
+        this.assets = assets;
+    }
+
+    @Override
+    public String name() {
+        return "generation.account-deleted";
+    }
+
+    @Override
+    public Class<AccountDeleted> eventType() {
+        return AccountDeleted.class;
+    }
+
+    @Override
+    public void handle(AccountDeleted event) {
+        long userId = event.userId();
+        List<String> live = jdbc.sql("select id from generation_job where user_id = :u and state in " + JobStore.LIVE)
+                .param("u", userId)
+                .query(String.class)
+                .list();
+        int released = 0;
+        for (String id : live) {
+            var job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
+            if (finisher.fail(job, CODE, MESSAGE, false)) {
+                released++;
+            }
+        }
+        List<String> files = jdbc.sql("select storage_key from generation_asset where user_id = :u")
+                .param("u", userId)
+                .query(String.class)
+                .list();
+        for (String key : files) {
+            try {
+                assets.delete(key);
+            } catch (IOException e) {
+                throw new UncheckedIOException("asset " + key + " of deleted user " + userId + " not deleted yet", e);
+            }
+        }
+        jdbc.sql("delete from generation_asset where user_id = :u")
+                .param("u", userId)
+                .update();
+        jdbc.sql("delete from idempotency_record where user_id = :u")
+                .param("u", userId)
+                .update();
+        int blanked = jdbc.sql("""
+                        update generation_job set prompt = '', options = '{}', provider_input = '{}', asset_id = null
+                         where user_id = :u and (prompt <> '' or asset_id is not null)""").param("u", userId).update();
+        log.info(
+                "account {} deleted: {} running job(s) released, {} file(s) deleted, {} job(s) blanked",
+                userId,
+                released,
+                files.size(),
+                blanked);
+    }
+}

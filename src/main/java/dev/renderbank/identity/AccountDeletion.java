@@ -1,0 +1,100 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.identity.internal.AddressHasher;
+import dev.renderbank.identity.internal.DeletionStore;
+import dev.renderbank.platform.DurableEvents;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * "Delete my account". Identity's part happens in one transaction: the password is checked, the
+ * personal data removed (the row stays, anonymised, for the ledger and payment records), every API
+ * token revoked, the address remembered only as a keyed hash (so the sign-up bonus is never paid to
+ * it again) and {@link AccountDeleted} published; the other modules do their part from that event.
+ */
+@Service
+public class AccountDeletion {
+
+    private static final Logger log = LoggerFactory.getLogger(AccountDeletion.class);
+
+    private final DeletionStore accounts;
+    private final ApiTokens tokens;
+    private final AddressHasher addresses;
+    private final PasswordEncoder passwords;
+    private final DurableEvents events;
+    private final Sessions sessions;
+    private final Clock clock;
+
+    AccountDeletion(
+            DeletionStore accounts,
+            ApiTokens tokens,
+            AddressHasher addresses,
+            PasswordEncoder passwords,
+            DurableEvents events,
+            Sessions sessions,
+            Clock clock) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.addresses = addresses;
+        this.passwords = passwords;
+        this.events = events;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public DeletionOutcome delete(long userId, String password) {
+        Optional<DeletionStore.Row> found = accounts.lock(userId);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no user " + userId);
+        }
+        DeletionStore.Row row = found.get();
+        if (row.deleted()) {
+            return new DeletionOutcome.AlreadyDeleted(userId);
+        }
+        if (password == null || !passwords.matches(password, row.passwordHash())) {
+            return new DeletionOutcome.WrongPassword();
+        }
+        Instant now = clock.instant();
+        if (row.emailVerified()) {
+            // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it
+            accounts.claim(addresses.hash(row.email()), userId, now);
+        }
+        // by address, so before it is erased: every browser of this user is signed out on its next request
+        int ended = sessions.endSessions(userId, null);
+        if (accounts.anonymise(userId, now) != 1) {
+            throw new IllegalStateException("user " + userId + " could not be anonymised");
+        }
+        int revoked = tokens.revokeAll(userId);
+        events.publish(new AccountDeleted(userId));
+        log.info(
+                "account {} deleted by its owner; {} API token(s) revoked, {} session(s) ended",
+                userId,
+                revoked,
+                ended);
+        return new DeletionOutcome.Deleted(userId);
+    }
+
+    public boolean isDeleted(long userId) {
+        return accounts.isDeleted(userId);
+    }
+
+    /**
+     * Claims the sign-up bonus for the user's verified address: false if an account of the same
+     * address (deleted or not) had it. Idempotent for the same user.
+     */
+    @Transactional
+    public boolean claimSignupBonus(long userId) {
+        Optional<DeletionStore.Row> row = accounts.lock(userId);
+        if (row.isEmpty() || row.get().deleted() || !row.get().emailVerified()) {
+            return false;
+        }
+        return accounts.claim(addresses.hash(row.get().email()), userId, clock.instant());
+    }
+}

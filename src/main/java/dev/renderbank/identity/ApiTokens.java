@@ -1,0 +1,99 @@
+package dev.renderbank.identity;
+
+import dev.renderbank.identity.internal.TokenStore;
+import dev.renderbank.identity.internal.UserStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Self-service API tokens: issue (the secret shown once, only its SHA-256 kept), list, revoke, and
+ * the check every bearer call makes. Issuing and revoking are for a signed-in browser session; the
+ * web layer refuses them to bearer callers so a leaked token cannot mint its own successors.
+ */
+@Service
+public class ApiTokens {
+
+    public static final int MAX_NAME_LENGTH = 100;
+
+    private final TokenStore store;
+    private final ApiTokenProperties limits;
+    private final Clock clock;
+
+    ApiTokens(TokenStore store, ApiTokenProperties limits, Clock clock) {
+        this.store = store;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /**
+     * Issues a token named {@code name} that expires at {@code expiresAt} (null: never). The user's
+     * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together.
+     */
+    @Transactional
+    public TokenOutcome create(long userId, String name, Instant expiresAt) {
+        Instant now = clock.instant();
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
+            return new TokenOutcome.Invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            return new TokenOutcome.Invalid("expiresAt", "must be in the future");
+        }
+        if (expiresAt != null && expiresAt.isAfter(now.plus(limits.maxLifetime()))) {
+            return new TokenOutcome.Invalid(
+                    "expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
+        }
+        if (!store.lockUser(userId)) {
+            throw new IllegalStateException("no user " + userId);
+        }
+        if (store.countLive(userId, now) >= limits.maxPerUser()) {
+            return new TokenOutcome.TooMany(limits.maxPerUser());
+        }
+        String secret = Users.newSecret();
+        long id = store.insert(userId, UserStore.sha256(secret), trimmed, expiresAt, now);
+        return new TokenOutcome.Created(id, trimmed, secret);
+    }
+
+    /**
+     * Whether an {@code Authorization} header carries a bearer token. A request with one is
+     * authenticated by it or refused, never by the session, so this also tells how a call signed in.
+     */
+    public static boolean isBearer(String authorizationHeader) {
+        return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    public List<ApiToken> list(long userId) {
+        return store.listOf(userId);
+    }
+
+    /** True if the user's live token was revoked; false if it is not theirs or already revoked. */
+    @Transactional
+    public boolean revoke(long userId, long tokenId) {
+        return store.revoke(userId, tokenId, clock.instant()) == 1;
+    }
+
+    /** Revokes all of the user's tokens (account deletion, suspension); returns how many were live. */
+    @Transactional
+    public int revokeAll(long userId) {
+        return store.revokeAll(userId, clock.instant());
+    }
+
+    /**
+     * The principal a presented token stands for, if it is live now (not revoked, not expired, user
+     * enabled). Records the use only when the stored time is older than a minute: a read per call,
+     * a conditional write at most once a minute per token.
+     */
+    public Optional<CurrentUser> authenticate(String token) {
+        Instant now = clock.instant();
+        return store.findLive(UserStore.sha256(token), now).map(found -> {
+            if (found.lastUsedAt() == null || found.lastUsedAt().isBefore(now.minus(TokenStore.USE_RESOLUTION))) {
+                store.touch(found.tokenId(), now);
+            }
+            return found.user();
+        });
+    }
+}

@@ -1,0 +1,14 @@
+package dev.renderbank.identity;
+
+/** What {@link ApiTokens#create} did. */
+public sealed interface TokenOutcome {
+
+    /** The secret is in {@code token}, shown this once; only its SHA-256 is kept. */
+    record Created(long id, String name, String token) implements TokenOutcome {}
+
+    /** A field was wrong; nothing was written. */
+    record Invalid(String field, String message) implements TokenOutcome {}
+
+    /** The user already holds the maximum number of live tokens; nothing was written. */
+    record TooMany(int max) implements TokenOutcome {}
+}

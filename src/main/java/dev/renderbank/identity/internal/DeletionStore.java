@@ -1,0 +1,73 @@
+package dev.renderbank.identity.internal;
+
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Account deletion and the sign-up bonus claims ({@code app_user.deleted_at}, {@code signup_bonus_claim}). */
+@Repository
+public class DeletionStore {
+
+    private final JdbcClient jdbc;
+
+    public DeletionStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Row(long id, String email, String passwordHash, boolean emailVerified, boolean deleted) {}
+
+    /** The row, locked until the end of the caller's transaction. */
+    public Optional<Row> lock(long userId) {
+        return jdbc.sql("""
+                        select id, email, password_hash, email_verified, deleted_at is not null as deleted
+                          from app_user where id = :id for update""")
+                .param("id", userId)
+                .query((rs, n) -> new Row(
+                        rs.getLong("id"),
+                        rs.getString("email"),
+                        rs.getString("password_hash"),
+                        rs.getBoolean("email_verified"),
+                        rs.getBoolean("deleted")))
+                .optional();
+    }
+
+    public boolean isDeleted(long userId) {
+        return jdbc.sql("select deleted_at is not null from app_user where id = :id")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
+    /**
+     * Removes the personal data and closes the door: a placeholder address (unique, never
+     * deliverable: {@code .invalid}), no name, a password hash no password matches, disabled.
+     */
+    public int anonymise(long userId, Instant now) {
+        return jdbc.sql("""
+                        update app_user set email = 'deleted-' || id || '@deleted.invalid', display_name = null,
+                               password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
+                         where id = :id and deleted_at is null""").param("id", userId).param("now", SqlTime.ts(now)).update();
+    }
+
+    /**
+     * Claims the sign-up bonus of an address for a user: true if this user holds the claim (just
+     * now or before), false if another account of the same address had it.
+     */
+    public boolean claim(byte[] addressHash, long userId, Instant now) {
+        jdbc.sql("""
+                        insert into signup_bonus_claim (address_hash, user_id, claimed_at)
+                        values (:hash, :user, :now) on conflict (address_hash) do nothing""")
+                .param("hash", addressHash)
+                .param("user", userId)
+                .param("now", SqlTime.ts(now))
+                .update();
+        return jdbc.sql("select user_id from signup_bonus_claim where address_hash = :hash")
+                        .param("hash", addressHash)
+                        .query(Long.class)
+                        .single()
+                == userId;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.renderbank.identity.internal;
+
+import dev.renderbank.identity.ApiToken;
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.Role;
+import dev.renderbank.platform.SqlTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code api_token} table: issue, list, revoke, and the lookup every bearer call makes. */
+@Repository
+public class TokenStore {
+
+    /** How stale {@code last_used_at} may get before a call writes it again. */
+    public static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
+
+    private final JdbcClient jdbc;
+
+    public TokenStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A token found by its hash: who it stands for, and when it was last recorded as used. */
+    public record Found(long tokenId, CurrentUser user, Instant lastUsedAt) {}
+
+    /** Live means not revoked and not expired at {@code now}; a suspended user is refused later (SuspendedAccountFilter). */
+    public Optional<Found> findLive(byte[] hash, Instant now) {
+        return jdbc.sql("""
+                        select t.id as token_id, t.last_used_at, u.id, u.email, u.role, u.enabled
+                          from api_token t join app_user u on u.id = t.user_id
+                         where t.token_hash = :hash and t.revoked_at is null
+                           and (t.expires_at is null or t.expires_at > :now)""")
+                .param("hash", hash)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> new Found(
+                        rs.getLong("token_id"),
+                        new CurrentUser(
+                                rs.getLong("id"),
+                                rs.getString("email"),
+                                Role.valueOf(rs.getString("role")),
+                                rs.getBoolean("enabled"),
+                                null),
+                        SqlTime.instant(rs, "last_used_at")))
+                .optional();
+    }
+
+    /**
+     * Records a use, at most once per {@link #USE_RESOLUTION}: the condition makes concurrent calls
+     * of one token write once, and callers skip the statement entirely while the stored time is fresh.
+     */
+    public int touch(long tokenId, Instant now) {
+        return jdbc.sql("""
+                        update api_token set last_used_at = :now
+                         where id = :id and (last_used_at is null or last_used_at < :stale)""")
+                .param("now", SqlTime.ts(now))
+                .param("stale", SqlTime.ts(now.minus(USE_RESOLUTION)))
+                .param("id", tokenId)
+                .update();
+    }
+
+    /** Serialises token creation per user (the cap is then exact); false if there is no such user. */
+    public boolean lockUser(long userId) {
+        return jdbc.sql("select id from app_user where id = :id for update")
+                .param("id", userId)
+                .query(Long.class)
+                .optional()
+                .isPresent();
+    }
+
+    public int countLive(long userId, Instant now) {
+        return jdbc.sql("""
+                        select count(*) from api_token
+                         where user_id = :user and revoked_at is null
+                           and (expires_at is null or expires_at > :now)""")
+                .param("user", userId)
+                .param("now", SqlTime.ts(now))
+                .query(Integer.class)
+                .single();
+    }
+
+    public long insert(long userId, byte[] hash, String name, Instant expiresAt, Instant now) {
+        return jdbc.sql("""
+                        insert into api_token (user_id, token_hash, name, expires_at, created_at)
+                        values (:user, :hash, :name, :expires, :now) returning id""")
+                .param("user", userId)
+                .param("hash", hash)
+                .param("name", name)
+                .param("expires", SqlTime.ts(expiresAt))
+                .param("now", SqlTime.ts(now))
+                .query(Long.class)
+                .single();
+    }
+
+    /** The user's unrevoked tokens, newest first (expired ones too: the list says they expired). */
+    public List<ApiToken> listOf(long userId) {
+        return jdbc.sql("""
+                        select id, name, created_at, last_used_at, expires_at from api_token
+                         where user_id = :user and revoked_at is null order by id desc""")
+                .param("user", userId)
+                .query((rs, n) -> new ApiToken(
+                        rs.getLong("id"),
+                        rs.getString("name"),
+                        SqlTime.instant(rs, "created_at"),
+                        SqlTime.instant(rs, "last_used_at"),
+                        SqlTime.instant(rs, "expires_at")))
+                .list();
+    }
+
+    /** 1 if this user's live token was revoked now; 0 if it is not theirs or already revoked. */
+    public int revoke(long userId, long tokenId, Instant now) {
+        return jdbc.sql("""
+                        update api_token set revoked_at = :now
+                         where id = :id and user_id = :user and revoked_at is null""")
+                .param("now", SqlTime.ts(now))
+                .param("id", tokenId)
+                .param("user", userId)
+                .update();
+    }
+
+    /** Revokes every token of the user; returns how many were live. */
+    public int revokeAll(long userId, Instant now) {
+        return jdbc.sql("update api_token set revoked_at = :now where user_id = :user and revoked_at is null")
+                .param("now", SqlTime.ts(now))
+                .param("user", userId)
+                .update();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.renderbank.identity.web;
+
+import dev.renderbank.identity.ApiToken;
+import dev.renderbank.identity.ApiTokens;
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.TokenOutcome;
+import dev.renderbank.platform.Problems;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/tokens}. Listing works with any login; creating and revoking only with the browser
+ * session (CSRF-checked by the API chain), so whoever holds a leaked token cannot mint successors
+ * that outlive its revocation, nor revoke the owner's other tokens.
+ */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokensController {
+
+    private final ApiTokens tokens;
+
+    TokensController(ApiTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    record TokenList(List<ApiToken> items) {}
+
+    record CreateRequest(String name, Instant expiresAt) {}
+
+    record Created(long id, String name, String token) {}
+
+    @GetMapping
+    TokenList list(@AuthenticationPrincipal CurrentUser user) {
+        return new TokenList(tokens.list(user.id()));
+    }
+
+    @PostMapping
+    ResponseEntity<?> create(
+            @AuthenticationPrincipal CurrentUser user,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestBody(required = false) CreateRequest body) {
+        if (ApiTokens.isBearer(authorization)) {
+            return sessionOnly("created");
+        }
+        if (body == null) {
+            return invalid(HttpStatus.BAD_REQUEST, "name", "is required");
+        }
+        TokenOutcome outcome = tokens.create(user.id(), body.name(), body.expiresAt());
+        if (outcome instanceof TokenOutcome.Created c) {
+            return ResponseEntity.status(HttpStatus.CREATED).body(new Created(c.id(), c.name(), c.token()));
+        }
+        if (outcome instanceof TokenOutcome.Invalid i) {
+            return invalid(HttpStatus.BAD_REQUEST, i.field(), i.message());
+        }
+        TokenOutcome.TooMany t = (TokenOutcome.TooMany) outcome;
+        return invalid(
+                HttpStatus.UNPROCESSABLE_CONTENT,
+                "name",
+                "you already have " + t.max() + " live tokens; revoke one before creating another");
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<?> revoke(
+            @AuthenticationPrincipal CurrentUser user,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @PathVariable long id) {
+        if (ApiTokens.isBearer(authorization)) {
+            return sessionOnly("revoked");
+        }
+        if (!tokens.revoke(user.id(), id)) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No live token " + id));
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ResponseEntity<ProblemDetail> sessionOnly(String what) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                .body(Problems.of(
+                        HttpStatus.FORBIDDEN,
+                        "session-required",
+                        "Browser session required",
+                        "API tokens can only be " + what
+                                + " from a signed-in browser session (/account/tokens), not with an API token"));
+    }
+
+    private static ResponseEntity<ProblemDetail> invalid(HttpStatus status, String field, String message) {
+        ProblemDetail p = Problems.of(status, "invalid-request", "Invalid request", field + " " + message);
+        p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+        return ResponseEntity.status(status).body(p);
+    }
+}

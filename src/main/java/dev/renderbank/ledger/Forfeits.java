@@ -1,0 +1,61 @@
+package dev.renderbank.ledger;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Credits given up for good: what is left on an account its owner deleted. One conditional statement
+ * takes the whole balance to zero and writes the FORFEIT entry, only while nothing is held (a held
+ * amount is about to be captured or released; forfeiting before it settles would leave the released
+ * part behind). Debt is left as it is: it is never collected from a deleted account, and stays visible
+ * to operators.
+ */
+@Service
+public class Forfeits {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    Forfeits(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Idempotent: a repeat finds a zero balance and forfeits nothing more. */
+    @Transactional
+    public ForfeitResult forfeitAll(long userId, String key, String reason) {
+        if (key == null || key.isBlank() || reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("key and reason are required");
+        }
+        Optional<Long> taken = jdbc.sql("""
+                        with old as (select user_id, balance from credit_account
+                                      where user_id = :user and held = 0 and balance > 0 for no key update),
+                        upd as (
+                            update credit_account a set balance = a.balance - old.balance
+                              from old where a.user_id = old.user_id and a.held = 0
+                            returning old.balance as taken)
+                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
+                                                  ref_key, reason, created_at)
+                        select :user, 'FORFEIT', upd.taken, -upd.taken, 0, 0, :key, :reason, :now from upd
+                        returning amount""")
+                .param("user", userId)
+                .param("key", key)
+                .param("reason", reason)
+                .param("now", ts(clock.instant()))
+                .query(Long.class)
+                .optional();
+        if (taken.isPresent()) {
+            return new ForfeitResult.Forfeited(taken.get());
+        }
+        long held = jdbc.sql("select coalesce((select held from credit_account where user_id = :user), 0)")
+                .param("user", userId)
+                .query(Long.class)
+                .single();
+        return held > 0 ? new ForfeitResult.HoldsOpen(held) : new ForfeitResult.Forfeited(0);
+    }
+}

@@ -1,0 +1,93 @@
+// API tokens page: create (the secret is shown once, with a copy button) and revoke (after a
+// confirmation) through /api/v1/tokens with the session's CSRF token. No inline script: the CSP forbids it.
+(function () {
+  const csrf = document.querySelector('meta[name="_csrf"]').content;
+  const csrfHeader = document.querySelector('meta[name="_csrf_header"]').content;
+  const form = document.getElementById('create-token');
+  const error = document.getElementById('token-error');
+  const box = document.getElementById('new-token');
+  const value = document.getElementById('new-token-value');
+  const copied = document.getElementById('copied');
+  const table = document.getElementById('tokens');
+  const none = document.getElementById('no-tokens');
+
+  function fail(problem) {
+    const first = problem && problem.errors && problem.errors[0];
+    error.textContent = first ? first.field + ' ' + first.message : (problem && problem.detail) || 'Something went wrong';
+    error.hidden = false;
+  }
+
+  function fmt(iso) { return iso ? iso.replace('T', ' ').slice(0, 16) : 'never'; }
+
+  function addRow(id, name, expiresAt) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = id;
+    const cells = [name, fmt(new Date().toISOString()), 'never', fmt(expiresAt)];
+    cells.forEach((text, i) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (i === 0) td.className = 'name';
+      tr.appendChild(td);
+    });
+    const td = document.createElement('td');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'revoke danger';
+    b.dataset.id = id;
+    b.dataset.name = name;
+    b.textContent = 'Revoke';
+    td.appendChild(b);
+    tr.appendChild(td);
+    table.tBodies[0].prepend(tr);
+    table.hidden = false;
+    none.hidden = true;
+  }
+
+  form.addEventListener('submit', async e => {
+    e.preventDefault();
+    error.hidden = true;
+    const name = form.elements.name.value;
+    const day = form.elements.expiresAt.value;
+    const body = { name: name };
+    if (day) body.expiresAt = day + 'T23:59:59Z';
+    const r = await fetch('/api/v1/tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf },
+      body: JSON.stringify(body)
+    });
+    const j = await r.json().catch(() => null);
+    if (r.status !== 201) { fail(j); return; }
+    value.textContent = j.token;
+    copied.hidden = true;
+    box.hidden = false;
+    addRow(j.id, j.name, body.expiresAt || null);
+    form.reset();
+  });
+
+  document.getElementById('copy-token').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(value.textContent);
+    } catch (ignored) {
+      // no clipboard permission (plain http): select the text so the user can copy it by hand
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    copied.hidden = false;
+  });
+
+  table.addEventListener('click', async e => {
+    const b = e.target.closest('button.revoke');
+    if (!b) return;
+    if (!window.confirm('Revoke the token "' + b.dataset.name + '"? Scripts using it stop working at once.')) return;
+    const r = await fetch('/api/v1/tokens/' + encodeURIComponent(b.dataset.id), {
+      method: 'DELETE',
+      headers: { [csrfHeader]: csrf }
+    });
+    if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null)); return; }
+    b.closest('tr').remove();
+    if (table.tBodies[0].rows.length === 0) { table.hidden = true; none.hidden = false; }
+  });
+})();

@@ -1,0 +1,131 @@
+package dev.renderbank.account;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A real browser, under the real CSP: create a token on /account/tokens, use it, revoke it (401 at
+ * once), then delete the account and fail to sign in again. Writes docs/screenshots/tokens.png.
+ */
+class TokensBrowserTest extends IntegrationTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final String PASSWORD = "correct horse battery staple";
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @BeforeAll
+    static void launch() {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    void signIn(Page page, String email) {
+        page.navigate("http://localhost:" + port + "/login");
+        page.fill("#username", email);
+        page.fill("#password", PASSWORD);
+        page.click("button[type=submit]");
+    }
+
+    @Test
+    void createUseRevokeATokenThenDeleteTheAccount() throws Exception {
+        TestUsers.TestUser user = testUsers.create(30);
+        Api api = new Api(port);
+        List<String> cspViolations = new CopyOnWriteArrayList<>();
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
+            context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+            Page page = context.newPage();
+            page.onConsoleMessage(m -> {
+                if (m.text().contains("Content Security Policy")) {
+                    cspViolations.add(m.text());
+                }
+            });
+            signIn(page, user.email());
+            page.navigate("http://localhost:" + port + "/account/tokens");
+            assertThat(page.locator("h2")).hasText("API tokens");
+
+            page.fill("#token-name", "nightly render script");
+            page.click("#create-token button[type=submit]");
+            assertThat(page.locator("#new-token")).isVisible();
+            String token = page.locator("#new-token-value").textContent();
+            assertThat(token).startsWith("rb_");
+            assertThat(page.locator("#tokens tbody tr").first()).containsText("nightly render script");
+            page.click("#copy-token");
+            assertThat(page.locator("#copied")).isVisible();
+            Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("tokens.png")));
+
+            assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(200);
+
+            page.onceDialog(dialog -> dialog.accept());
+            page.locator("#tokens tbody tr", new Page.LocatorOptions().setHasText("nightly render script"))
+                    .locator("button.revoke")
+                    .click();
+            assertThat(page.locator("#tokens tbody tr", new Page.LocatorOptions().setHasText("nightly render script")))
+                    .hasCount(0);
+            assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(401);
+
+            page.navigate("http://localhost:" + port + "/account/delete");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("account-delete.png"))
+                    .setFullPage(true));
+            page.fill("#delete-password", PASSWORD);
+            page.click("#delete-account button[type=submit]");
+            assertThat(page).hasURL(Pattern.compile(".*/login\\?deleted$"));
+
+            signIn(page, user.email());
+            assertThat(page.locator(".error")).containsText("Wrong email or password");
+        }
+        assertThat(cspViolations).as("the pages work under their CSP").isEmpty();
+    }
+}

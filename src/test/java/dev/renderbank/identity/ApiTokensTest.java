@@ -1,0 +1,211 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SessionApi;
+import dev.renderbank.support.TestUsers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API token lifecycle of CONTRACT "API tokens": create once, list without secrets, revoke at once. */
+class ApiTokensTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers testUsers;
+
+    Api api;
+    TestUsers.TestUser user;
+    SessionApi session;
+
+    @BeforeEach
+    void signIn() throws Exception {
+        api = new Api(port);
+        user = testUsers.create(0);
+        session = SessionApi.signIn(port, user.email(), PASSWORD, "/account/tokens");
+    }
+
+    JsonNode create(String body) throws Exception {
+        HttpResponse<String> r = session.call("POST", "/api/v1/tokens", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body());
+    }
+
+    JsonNode list() throws Exception {
+        HttpResponse<String> r = session.call("GET", "/api/v1/tokens", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("items");
+    }
+
+    @Test
+    void aCreatedTokenWorksIsListedWithoutItsSecretAndIsRefusedRightAfterRevoking() throws Exception {
+        JsonNode created = create("{\"name\":\"render script\"}");
+        String token = created.get("token").asString();
+        assertThat(token).startsWith("rb_");
+        assertThat(created.get("name").asString()).isEqualTo("render script");
+
+        assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(200);
+
+        HttpResponse<String> listed = session.call("GET", "/api/v1/tokens", null);
+        assertThat(listed.body()).doesNotContain(token).contains("render script");
+        JsonNode mine = find(list(), created.get("id").asLong());
+        assertThat(mine.get("createdAt").isNull()).isFalse();
+        assertThat(mine.get("lastUsedAt").isNull())
+                .as("the call above was recorded")
+                .isFalse();
+        assertThat(mine.get("expiresAt").isNull()).isTrue();
+        // the page lists it too, and never shows the secret again
+        assertThat(session.browser().get("/account/tokens").body())
+                .contains("render script")
+                .doesNotContain(token);
+
+        HttpResponse<String> revoked = session.call("DELETE", "/api/v1/tokens/" + created.get("id"), null);
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        Api.Response after = api.get("/api/v1/credits", token);
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(find(list(), created.get("id").asLong())).isNull();
+        assertThat(session.call("DELETE", "/api/v1/tokens/" + created.get("id"), null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aBearerTokenCanNeitherCreateNorRevokeTokens() throws Exception {
+        String token = user.token();
+        Api.Response mint = api.post("/api/v1/tokens", token, "{\"name\":\"successor\"}");
+        assertThat(mint.status()).isEqualTo(403);
+        assertThat(mint.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(mint.json().get("detail").asString()).contains("browser session");
+        assertThat(list()).hasSize(1);
+
+        long id = list().get(0).get("id").asLong();
+        Api.Response revoke = send(token, "DELETE", "/api/v1/tokens/" + id);
+        assertThat(revoke.status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theSessionMustSendTheCsrfToken() throws Exception {
+        HttpResponse<String> r = session.call("POST", "/api/v1/tokens", "{\"name\":\"x\"}", false);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(list()).hasSize(1);
+    }
+
+    @Test
+    void anotherUsersTokenIdIsNotFoundAndStaysLive() throws Exception {
+        TestUsers.TestUser other = testUsers.create(0);
+        SessionApi otherSession = SessionApi.signIn(port, other.email(), PASSWORD, "/account/tokens");
+        JsonNode theirs = JSON.readTree(otherSession
+                .call("POST", "/api/v1/tokens", "{\"name\":\"theirs\"}")
+                .body());
+
+        HttpResponse<String> r = session.call("DELETE", "/api/v1/tokens/" + theirs.get("id"), null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/v1/credits", theirs.get("token").asString()).status())
+                .isEqualTo(200);
+        assertThat(list().toString()).doesNotContain("theirs");
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        // whole seconds: the column keeps microseconds
+        Instant expires = clock.instant().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JsonNode created = create("{\"name\":\"short\",\"expiresAt\":\"" + expires + "\"}");
+        String token = created.get("token").asString();
+        assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(200);
+        assertThat(find(list(), created.get("id").asLong()).get("expiresAt").asString())
+                .isEqualTo(expires.toString());
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(401);
+        assertThat(find(list(), created.get("id").asLong()))
+                .as("listed as expired until revoked")
+                .isNotNull();
+    }
+
+    @Test
+    void theLastUseIsWrittenAtMostOnceAMinute() throws Exception {
+        JsonNode created = create("{\"name\":\"busy\"}");
+        String token = created.get("token").asString();
+        long id = created.get("id").asLong();
+        assertThat(find(list(), id).get("lastUsedAt").isNull()).isTrue();
+
+        api.get("/api/v1/credits", token);
+        String first = find(list(), id).get("lastUsedAt").asString();
+        clock.advance(Duration.ofSeconds(30));
+        api.get("/api/v1/credits", token);
+        assertThat(find(list(), id).get("lastUsedAt").asString()).isEqualTo(first);
+
+        clock.advance(Duration.ofSeconds(31));
+        api.get("/api/v1/credits", token);
+        assertThat(find(list(), id).get("lastUsedAt").asString()).isNotEqualTo(first);
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldAndWritesNothing() throws Exception {
+        assertInvalid("{\"name\":\"\"}", 400, "name");
+        assertInvalid("{\"name\":\"" + "x".repeat(101) + "\"}", 400, "name");
+        assertInvalid(
+                "{\"name\":\"late\",\"expiresAt\":\"" + clock.instant().minusSeconds(1) + "\"}", 400, "expiresAt");
+        assertInvalid(
+                "{\"name\":\"far\",\"expiresAt\":\"" + clock.instant().plus(Duration.ofDays(366)) + "\"}",
+                400,
+                "expiresAt");
+        assertInvalid("{\"name\":\"x\",\"expiresAt\":\"tomorrow\"}", 400, "expiresAt");
+        assertThat(list()).hasSize(1);
+    }
+
+    @Test
+    void liveTokensPerUserAreCapped() throws Exception {
+        for (int i = list().size(); i < 20; i++) {
+            create("{\"name\":\"t" + i + "\"}");
+        }
+        assertInvalid("{\"name\":\"one too many\"}", 422, "name");
+        assertThat(list()).hasSize(20);
+        session.call("DELETE", "/api/v1/tokens/" + list().get(0).get("id"), null);
+        create("{\"name\":\"after revoking one\"}");
+    }
+
+    void assertInvalid(String body, int status, String field) throws Exception {
+        HttpResponse<String> r = session.call("POST", "/api/v1/tokens", body);
+        assertThat(r.statusCode()).as(body).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(JSON.readTree(r.body()).get("errors").get(0).get("field").asString())
+                .isEqualTo(field);
+    }
+
+    Api.Response send(String token, String method, String path) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + token)
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Api.Response(r.statusCode(), r.body(), r.headers().map());
+    }
+
+    static JsonNode find(JsonNode items, long id) {
+        for (JsonNode item : items) {
+            if (item.get("id").asLong() == id) {
+                return item;
+            }
+        }
+        return null;
+    }
+}
