@@ -1,10 +1,12 @@
 package dev.renderbank.billing.core;
 
+import dev.renderbank.billing.CreditsClawedBack;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.DurableEvents;
 import org.springframework.stereotype.Component;
 
 /** Takes back what a purchase granted beyond what it is still entitled to (refunds, disputes). */
@@ -15,11 +17,13 @@ class Clawbacks {
     private final Ledger ledger;
 
     private final AccountDeletion accounts;
+    private final DurableEvents events;
 
-    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts) {
+    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts, DurableEvents events) {
         this.store = store;
         this.ledger = ledger;
         this.accounts = accounts;
+        this.events = events;
     }
 
     /**
@@ -52,6 +56,8 @@ class Clawbacks {
         }
         if (applied > 0) {
             store.addClawed(p.id(), applied);
+            events.publish(
+                    new CreditsClawedBack(p.userId(), p.id(), p.product(), applied, reason, p.clawed() + applied));
         }
         return applied;
     }
