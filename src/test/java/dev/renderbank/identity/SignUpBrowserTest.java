@@ -143,7 +143,9 @@ class SignUpBrowserTest extends IntegrationTest {
             page.fill("#username", email);
             page.fill("#password", password);
             page.click("button[type=submit]");
-            assertThat(page.locator(".stat .n").first()).hasText("15");
+            page.waitForURL("http://localhost:" + port + "/");
+            page.navigate("http://localhost:" + port + "/account");
+            assertThat(page.locator("#available")).hasText("15");
 
             page.navigate("http://localhost:" + port + "/account/password");
             assertThat(page.locator("h1")).hasText("Change your password");
