@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -19,18 +18,17 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
+import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +41,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 class GeneratorPageBrowserTest extends IntegrationTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path SHOTS = Path.of("docs/screenshots");
     static final String PASSWORD = "correct horse battery staple";
     static Playwright playwright;
@@ -74,22 +71,9 @@ class GeneratorPageBrowserTest extends IntegrationTest {
 
     @BeforeAll
     static void launch() {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        Chromium.assumeInstalled();
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
     }
 
     @AfterAll

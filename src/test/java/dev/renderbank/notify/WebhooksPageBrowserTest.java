@@ -8,7 +8,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.renderbank.billing.PurchaseCompleted;
@@ -18,15 +17,13 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,7 +38,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class WebhooksPageBrowserTest extends IntegrationTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final WireMockServer receiver =
             new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     static Playwright playwright;
@@ -67,23 +63,10 @@ class WebhooksPageBrowserTest extends IntegrationTest {
 
     @BeforeAll
     static void launch() {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM), "browser tests need /usr/bin/chromium (apt-get install chromium)");
+        Chromium.assumeInstalled();
         receiver.start();
-        playwright = Playwright.create(
-                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright
-                .chromium()
-                .launch(new BrowserType.LaunchOptions()
-                        .setExecutablePath(CHROMIUM)
-                        .setHeadless(true)
-                        .setArgs(List.of(
-                                "--no-sandbox",
-                                "--disable-gpu",
-                                "--disable-background-networking",
-                                "--disable-component-update",
-                                "--disable-sync",
-                                "--no-first-run")));
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
     }
 
     @AfterAll
