@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.identity.Sessions;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
@@ -27,6 +28,7 @@ public class UserActions {
     private final AuditedActions actions;
     private final Users users;
     private final UserAdministration accounts;
+    private final Sessions sessions;
     private final Ledger ledger;
     private final Notifier notifier;
     private final OpsProperties limits;
@@ -36,6 +38,7 @@ public class UserActions {
             AuditedActions actions,
             Users users,
             UserAdministration accounts,
+            Sessions sessions,
             Ledger ledger,
             Notifier notifier,
             OpsProperties limits,
@@ -43,6 +46,7 @@ public class UserActions {
         this.actions = actions;
         this.users = users;
         this.accounts = accounts;
+        this.sessions = sessions;
         this.ledger = ledger;
         this.notifier = notifier;
         this.limits = limits;
@@ -108,7 +112,10 @@ public class UserActions {
         });
     }
 
-    /** Refuses the user's logins, API calls and new jobs from the next request on; keeps all data. */
+    /**
+     * Refuses the user's logins, API calls and new jobs from the next request on, and ends the user's
+     * browser sessions (stored in PostgreSQL, so on every node); keeps all data.
+     */
     public ActionResult suspend(String actor, long userId, String reason, String key) {
         return setActive(actor, "suspend", userId, false, reason, key);
     }
@@ -117,7 +124,7 @@ public class UserActions {
         return setActive(actor, "reinstate", userId, true, reason, key);
     }
 
-    /** Revokes every live API token of the user. */
+    /** Revokes every live API token of the user and ends the user's browser sessions on every node. */
     public ActionResult revokeTokens(String actor, long userId, String reason, String key) {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
@@ -125,8 +132,10 @@ public class UserActions {
         return actions.run(new Request(actor, "revoke-tokens", target(userId), reason, null, key), () -> {
             long live = accounts.tokens(userId).stream().filter(t -> t.live()).count();
             int revoked = accounts.revokeTokens(userId, clock.instant());
+            int ended = sessions.endSessions(userId, null);
             return new Step.Applied(
-                    Map.of("liveTokens", live), Map.of("liveTokens", live - revoked, "revoked", revoked));
+                    Map.of("liveTokens", live),
+                    Map.of("liveTokens", live - revoked, "revoked", revoked, "sessionsEnded", ended));
         });
     }
 
@@ -139,10 +148,11 @@ public class UserActions {
             boolean wasActive = accounts.active(userId);
             if (active) {
                 accounts.reinstate(userId);
-            } else {
-                accounts.suspend(userId);
+                return new Step.Applied(Map.of("active", wasActive), Map.of("active", true));
             }
-            return new Step.Applied(Map.of("active", wasActive), Map.of("active", active));
+            accounts.suspend(userId);
+            int ended = sessions.endSessions(userId, null);
+            return new Step.Applied(Map.of("active", wasActive), Map.of("active", false, "sessionsEnded", ended));
         });
     }
 

@@ -44,6 +44,9 @@ class AdminUsersTest extends IntegrationTest {
     @Autowired
     Notifier notifier;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private HttpResponse<String> post(String path, String token, String json, String key) {
         return call(port, "POST", path, token, json, key);
     }
@@ -228,6 +231,40 @@ class AdminUsersTest extends IntegrationTest {
                 json(call(port, "GET", "/api/v1/admin/audit?target=user:" + u.id(), admin.token(), null, null));
         assertThat(audit.get("items").valueStream().map(a -> a.get("action").asString()))
                 .containsExactly("reinstate", "suspend");
+    }
+
+    @Test
+    void suspendingAndRevokingEndTheUsersBrowserSessionsOnEveryNode() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        assertThat(loginWorks(u.email())).isTrue();
+        assertThat(storedSessionsOf(u.email())).isPositive();
+        assertThat(post("/api/v1/admin/users/" + u.id() + "/suspend", admin.token(), "{\"reason\":\"fraud\"}", null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(storedSessionsOf(u.email())).isZero();
+
+        assertThat(post("/api/v1/admin/users/" + u.id() + "/reinstate", admin.token(), "{\"reason\":\"ok\"}", null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(loginWorks(u.email())).isTrue();
+        assertThat(storedSessionsOf(u.email())).isPositive();
+        assertThat(post(
+                                "/api/v1/admin/users/" + u.id() + "/revoke-tokens",
+                                admin.token(),
+                                "{\"reason\":\"leak\"}",
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(storedSessionsOf(u.email())).isZero();
+    }
+
+    /** Sessions live in PostgreSQL, read by every node: a deleted row is a signed-out browser everywhere. */
+    private long storedSessionsOf(String email) {
+        return jdbc.sql("select count(*) from spring_session where principal_name = ?")
+                .param(email)
+                .query(Long.class)
+                .single();
     }
 
     @Test
