@@ -22,6 +22,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
+    /**
+     * Set on a request whose principal was read from the database by this filter just now (token and
+     * user row in one query), so its {@code enabled} flag is current and needs no second read.
+     */
+    static final String FRESH_PRINCIPAL = BearerTokenFilter.class.getName() + ".fresh";
+
     private final Users users;
 
     BearerTokenFilter(Users users) {
@@ -59,6 +65,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(auth);
         SecurityContextHolder.setContext(context);
+        request.setAttribute(FRESH_PRINCIPAL, Boolean.TRUE);
         try {
             chain.doFilter(request, response);
         } finally {

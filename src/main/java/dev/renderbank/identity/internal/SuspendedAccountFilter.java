@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A suspension takes effect on the next request on every node: a session or token authenticated
- * before the suspension is still checked against the account's flag (one read by primary key), and
+ * A suspension takes effect on the next request on every node: a session authenticated before the
+ * suspension is checked against the account's flag (one read by primary key; a bearer token's lookup
+ * already read the flag with the token, so it is not read twice), and
  * refused with 403 (API) or signed out (pages). Registered after Spring Security's filter chain, so
  * the caller is known here.
  */
@@ -38,7 +39,7 @@ class SuspendedAccountFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        if (auth != null && auth.getPrincipal() instanceof CurrentUser user && !accounts.active(user.id())) {
+        if (auth != null && auth.getPrincipal() instanceof CurrentUser user && !active(request, user)) {
             if (request.getRequestURI().startsWith("/api/")) {
                 Problems.write(response, HttpStatus.FORBIDDEN, "account-suspended", "Account suspended", MESSAGE);
                 return;
@@ -52,5 +53,15 @@ class SuspendedAccountFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A bearer principal was read with its user row in this request: its flag is current. A session's
+     * principal was stored at sign-in, so the account is read again.
+     */
+    private boolean active(HttpServletRequest request, CurrentUser user) {
+        return request.getAttribute(BearerTokenFilter.FRESH_PRINCIPAL) != null
+                ? user.isEnabled()
+                : accounts.active(user.id());
     }
 }
