@@ -45,13 +45,6 @@ public class UserStore {
                 .optional();
     }
 
-    public Optional<CurrentUser> principalByTokenHash(byte[] hash) {
-        return jdbc.sql("""
-                        select u.id, u.email, u.role, u.enabled, null as password_hash
-                          from api_token t join app_user u on u.id = t.user_id
-                         where t.token_hash = :hash and t.revoked_at is null""").param("hash", hash).query(UserStore::mapPrincipal).optional();
-    }
-
     /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
     public long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
         Optional<Long> id = jdbc.sql("""
