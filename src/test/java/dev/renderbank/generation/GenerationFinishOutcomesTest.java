@@ -150,21 +150,14 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
                     .isFalse();
             assertThat(seen).containsExactly(cancelledId + " FAILED cancelled", failedId + " FAILED provider_failed");
 
-            assertThat(FinisherTestSupport.deliver(finisher, running, "jobs/signal-late.png"))
-                    .isEqualTo("LATE_FREE");
-            assertThat(FinisherTestSupport.deliver(finisher, running, "jobs/signal-late-2.png"))
-                    .isEqualTo("DUPLICATE");
+            assertThat(deliveredTwice(running, "jobs/signal-late")).containsExactly("LATE_FREE", "DUPLICATE");
             assertThat(seen)
                     .containsExactly(
                             cancelledId + " FAILED cancelled",
                             failedId + " FAILED provider_failed",
                             failedId + " FAILED provider_failed late");
 
-            Job toCharge = job(chargedId);
-            assertThat(FinisherTestSupport.deliver(finisher, toCharge, "jobs/signal-1.png"))
-                    .isEqualTo("CHARGED");
-            assertThat(FinisherTestSupport.deliver(finisher, toCharge, "jobs/signal-2.png"))
-                    .isEqualTo("DUPLICATE");
+            assertThat(deliveredTwice(job(chargedId), "jobs/signal")).containsExactly("CHARGED", "DUPLICATE");
             assertThat(seen)
                     .containsExactly(
                             cancelledId + " FAILED cancelled",
@@ -194,6 +187,13 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
         assertThat(finished("failed", "provider_failed")).isEqualTo(failedBefore + 1);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** The finisher's answers to the same job's output brought twice (two paths, each with the job as read before). */
+    private List<String> deliveredTwice(Job job, String key) {
+        return List.of(
+                FinisherTestSupport.deliver(finisher, job, key + "-1.png"),
+                FinisherTestSupport.deliver(finisher, job, key + "-2.png"));
     }
 
     /** An accepted image job the provider took as {@code providerTaskId}. */
