@@ -155,6 +155,44 @@ class ReconcileStripeTest extends IntegrationTest {
         assertThat(report.path("skipped").toString()).contains("stripe");
     }
 
+    @Test
+    void anOperatorRunsItFromThePageAndRepairsWithTheButton() throws Exception {
+        dev.renderbank.support.Chromium.assumeInstalled();
+        String adminEmail = "ops-page-" + UUID.randomUUID() + "@test.local";
+        users.create(adminEmail, "correct horse battery staple", Role.ADMIN, true);
+        UserAccount buyer =
+                users.create("buyer-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String paid = session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        stubSessions(paid);
+        java.nio.file.Path shots = java.nio.file.Files.createDirectories(java.nio.file.Path.of("docs/screenshots"));
+        try (var playwright = dev.renderbank.support.Chromium.playwright();
+                var browser = dev.renderbank.support.Chromium.launch(playwright);
+                var context = browser.newContext(
+                        new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            var page = context.newPage();
+            page.navigate("http://localhost:" + port + "/admin/reconciliation");
+            page.fill("#username", adminEmail);
+            page.fill("#password", "correct horse battery staple");
+            page.click("button[type=submit]");
+            page.navigate("http://localhost:" + port + "/admin/reconciliation");
+            page.click("text=Run now");
+            assertThat(page.locator("#findings").textContent()).contains("PAID_NOT_RECORDED");
+            page.locator("#findings input[name=reason]").first().fill("webhook never arrived");
+            page.screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-reconciliation.png"))
+                    .setFullPage(true));
+            page.locator("#findings button").first().click();
+            assertThat(page.locator("#flash").textContent()).contains("repaired");
+            assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+            page.navigate("http://localhost:" + port + "/admin");
+            assertThat(page.locator("#reconciliation-latest").textContent()).contains("1 finding(s)");
+            assertThat(page.locator("details").count()).as("only the summary card, not the findings").isZero();
+            page.screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-reconciliation-dashboard.png"))
+                    .setFullPage(true));
+        }
+    }
+
     private int cli(String... args) {
         return commands.execute(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }

@@ -107,6 +107,23 @@ class ReconciliationTest extends IntegrationTest {
     }
 
     @Test
+    void aJobWeFailedThatTheProviderRunsOrFinishedIsFound() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        var submitted = provider.submit(new dev.renderbank.provider.SubmitRequest(
+                job, "google/nano-banana", java.util.Map.of("prompt", "planted"), null));
+        String taskId = ((dev.renderbank.provider.SubmitOutcome.Accepted) submitted).providerTaskId();
+        List<Finding> found = findingsAfter(sql -> insertJob(sql, job, user, "FAILED", taskId));
+        assertThat(found).anySatisfy(f -> {
+            assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + job);
+            assertThat(f.evidence()).contains(taskId);
+        });
+    }
+
+    @Autowired
+    dev.renderbank.provider.ProviderGateway provider;
+
+    @Test
     void aDifferenceFoundIsStoredWithItsEvidenceAndCountedInTheMetric() {
         long user = testUsers.create(100).id();
         String job = "job-" + UUID.randomUUID();
@@ -165,7 +182,7 @@ class ReconciliationTest extends IntegrationTest {
                         providerTaskId,
                         Timestamp.from(hourAgo),
                         Timestamp.from(hourAgo),
-                        "SUCCEEDED".equals(state) ? Timestamp.from(hourAgo) : null,
+                        "RUNNING".equals(state) ? null : ts(Duration.ofMinutes(-11)),
                         Timestamp.from(clock.instant().plus(Duration.ofHours(1))))
                 .update();
     }

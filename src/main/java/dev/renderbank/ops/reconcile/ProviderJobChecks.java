@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * A sample of the jobs finished in the window, asked about at the generation provider (through its
+ * A sample of the jobs finished in the window (the latest ones that have settled), asked about at the generation provider (through its
  * facade, a read the provider allows to repeat): ours succeeded exactly when the provider's did. A job
  * we failed that the provider finished is a difference too: the provider was paid for it. The sample
  * ({@code renderbank.ops.reconcile.sample}) bounds the calls a run makes.
@@ -43,7 +43,7 @@ public class ProviderJobChecks {
                         select id, state, provider_task_id, error_code from generation_job
                          where state in ('SUCCEEDED', 'FAILED') and provider_task_id is not null
                            and completed_at >= :from and completed_at < :settled
-                         order by random() limit :sample""")
+                         order by completed_at desc limit :sample""")
                 .param("from", ts(from))
                 .param("settled", ts(settled))
                 .param("sample", props.sample())
