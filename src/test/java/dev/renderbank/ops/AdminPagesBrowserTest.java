@@ -14,7 +14,6 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
-import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +57,9 @@ class AdminPagesBrowserTest extends IntegrationTest {
 
     @Autowired
     OperatorJobs operatorJobs;
+
+    @Autowired
+    AdminSupport admins;
 
     @BeforeAll
     static void launch() {
@@ -147,21 +148,9 @@ class AdminPagesBrowserTest extends IntegrationTest {
     @Test
     void aStuckJobIsFailedAndReleasedWithAReasonThatTheAuditShows() throws Exception {
         var u = testUsers.create(100);
-        simulator.setImageDuration(Duration.ofMinutes(10));
         String taskId;
         try {
-            taskId = new Api(port)
-                    .post(
-                            "/api/v1/generate-image",
-                            u.token(),
-                            "{\"model\":\"nano-banana\",\"prompt\":\"a stuck lighthouse\"}")
-                    .json()
-                    .get("taskId")
-                    .asString();
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> operatorJobs.find(taskId).orElseThrow().state() == JobState.RUNNING
-                            || operatorJobs.find(taskId).orElseThrow().state() == JobState.SUBMITTED);
+            taskId = admins.jobAtProvider(port, u.token(), Duration.ofMinutes(10));
         } finally {
             simulator.reset();
         }
