@@ -33,8 +33,10 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, Users users, LoginFlow login) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, Users users, LoginFlow login, MetricsTokenProperties metrics)
+            throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
+                .addFilterBefore(new MetricsTokenFilter(metrics), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(new BearerTokenFilter(users), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a
@@ -46,6 +48,8 @@ class SecurityConfig {
                         // signature or per-job token checked by the handler itself
                         .requestMatchers("/api/webhooks/**", "/api/provider/**")
                         .permitAll()
+                        .requestMatchers(MetricsTokenFilter.PATH)
+                        .hasAnyRole("ADMIN", MetricsTokenFilter.ROLE)
                         .requestMatchers("/actuator/**", "/api/v1/admin/**")
                         .hasRole("ADMIN")
                         .anyRequest()
