@@ -129,14 +129,24 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
                 .single();
     }
 
-    @Test
-    void failingForDaysDisablesTheEndpointAndEmailsItsOwner() {
+    /** A user's endpoint whose receiver answers 500, and one event that failed there. */
+    private record Failing(TestUsers.TestUser user, String path, String endpointId) {}
+
+    private Failing failingEndpoint() {
         var user = testUsers.create(0);
         String path = "/hooks/" + UUID.randomUUID();
         answer(path, 500);
         String endpointId = register(user.token(), path);
-
         purchaseAndAwaitAttempt(user.id(), path);
+        return new Failing(user, path, endpointId);
+    }
+
+    @Test
+    void failingForDaysDisablesTheEndpointAndEmailsItsOwner() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String path = f.path();
+        String endpointId = f.endpointId();
         clock.advance(Duration.ofDays(2));
         purchaseAndAwaitAttempt(user.id(), path);
         assertThat(disabled(endpointId)).as("failing for 2 days: still on").isFalse();
@@ -193,12 +203,10 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
 
     @Test
     void aDeliveryThatGetsThroughStartsTheCountAfresh() {
-        var user = testUsers.create(0);
-        String path = "/hooks/" + UUID.randomUUID();
-        answer(path, 500);
-        String endpointId = register(user.token(), path);
-
-        purchaseAndAwaitAttempt(user.id(), path);
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String path = f.path();
+        String endpointId = f.endpointId();
         clock.advance(Duration.ofDays(2));
         answer(path, 204);
         purchaseAndAwaitAttempt(user.id(), path);
