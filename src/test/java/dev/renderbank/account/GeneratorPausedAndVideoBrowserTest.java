@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
-import dev.renderbank.support.Chromium;
-import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.BrowserTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.net.URI;
@@ -23,25 +21,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The generator page when an operator has paused generation (the 503 answer shown with the
  * operator's message and a countdown, nothing held), and following a video job to its player.
  */
-class GeneratorPausedAndVideoBrowserTest extends IntegrationTest {
+class GeneratorPausedAndVideoBrowserTest extends BrowserTest {
 
     static final String PASSWORD = "correct horse battery staple";
-    static Playwright playwright;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     TestUsers users;
@@ -51,23 +41,6 @@ class GeneratorPausedAndVideoBrowserTest extends IntegrationTest {
 
     @Autowired
     KieSimulator simulator;
-
-    @BeforeAll
-    static void launch() {
-        Chromium.assumeInstalled();
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     @AfterEach
     void resume() {
@@ -95,11 +68,11 @@ class GeneratorPausedAndVideoBrowserTest extends IntegrationTest {
 
     private Page signIn(BrowserContext context, TestUser user) {
         Page page = context.newPage();
-        page.navigate("http://localhost:" + port + "/login");
+        page.navigate(url("/login"));
         page.fill("#username", user.email());
         page.fill("#password", PASSWORD);
         page.click("button[type=submit]");
-        page.navigate("http://localhost:" + port + "/generate");
+        page.navigate(url("/generate"));
         assertThat(page.locator("#model")).isEnabled();
         return page;
     }
@@ -140,20 +113,14 @@ class GeneratorPausedAndVideoBrowserTest extends IntegrationTest {
             page.fill("#prompt", "waves rolling onto a beach at dusk");
             page.click("#submit");
             assertThat(page.locator("#job-model")).hasText("sora-2");
-            // <progress> reflects its value as an attribute: between 1 and 99 while the job runs
-            // (read through the attribute: the page's CSP forbids evaluating script strings)
-            assertThat(page.locator("#job-progress"))
-                    .hasAttribute(
-                            "value",
-                            Pattern.compile("^[1-9][0-9]?(\\.[0-9]+)?$"),
-                            new LocatorAssertions.HasAttributeOptions().setTimeout(20_000));
+            assertProgressMoves(page);
             assertThat(page.locator("#job-status"))
                     .hasText("completed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
             var video = page.locator("#job-output video");
             assertThat(video).isVisible();
             String src = video.getAttribute("src");
             assertThat(src).startsWith("/api/v1/assets/");
-            var file = page.request().get("http://localhost:" + port + src);
+            var file = page.request().get(url(src));
             assertThat(file.status()).isEqualTo(200);
             assertThat(file.headers().get("content-type")).startsWith("video/");
             assertThat(file.body()).isNotEmpty();
