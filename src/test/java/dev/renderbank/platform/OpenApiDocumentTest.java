@@ -165,7 +165,10 @@ class OpenApiDocumentTest extends IntegrationTest {
             "GET /api/v1/admin/webhooks/{id}/payload",
             "GET /api/v1/admin/users",
             "GET /api/v1/admin/jobs/stuck",
-            "GET /api/v1/admin/audit");
+            "GET /api/v1/admin/audit",
+            "POST /api/v1/admin/reconcile",
+            "GET /api/v1/admin/reconciliations/latest",
+            "POST /api/v1/admin/reconciliations/findings/{id}/repair");
 
     /**
      * Every successful answer of an {@code /api/v1} route has a real schema: a named record
