@@ -294,6 +294,15 @@ class AuthorizationMatrixTest extends EveryRouteTest {
     @Test
     void everyRouteHasAStatedAccessRule() {
         List<Route> routes = applicationRoutes();
+        assertThat(routes)
+                .as("the enumeration finds admin pages and API routes (ADMIN by their prefix)")
+                .extracting(Route::key)
+                .contains(
+                        "POST /api/v1/admin/users/{id}/grants",
+                        "GET /admin",
+                        "PUT /api/v1/admin/switches/{name}",
+                        "POST /api/v1/admin/reconcile",
+                        "POST /admin/reconciliation/run");
         List<String> missing = routes.stream()
                 .filter(r -> !adminRoute(r) && !RULES.containsKey(r.key()))
                 .map(Route::key)
