@@ -15,8 +15,8 @@ public final class BusinessRows {
 
     /**
      * Not counted: sessions, throttles and rate-limit counters (a refusal may count), the provider
-     * simulator's own tables, and operator alerts (a forged payment webhook is reported to operators
-     * on purpose, once per kind).
+     * simulator's own tables, and operator alerts with the signature-failure counters behind them (a
+     * forged payment webhook is counted and reported to operators on purpose).
      */
     public static Map<String, Long> of(JdbcClient jdbc) {
         Map<String, Long> counts = new TreeMap<>();
@@ -26,7 +26,7 @@ public final class BusinessRows {
                           AND table_name NOT IN ('flyway_schema_history', 'scheduled_tasks', 'spring_session',
                               'spring_session_attributes', 'login_throttle_account', 'login_throttle_client',
                               'request_limit', 'provider_status', 'provider_balance', 'sim_task', 'sim_account',
-                              'operator_alert')
+                              'operator_alert', 'webhook_signature_failure', 'webhook_signature_alert')
                         """).query(String.class).list();
         for (String t : tables) {
             counts.put(
