@@ -190,6 +190,12 @@ public class Catalog {
                         "must not contain control characters (U+%04X at position %d); line breaks and tabs are fine",
                         (int) c, i));
             }
+            // half of a surrogate pair is not a character: the provider would get a '?' in its place
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(String.format("must be valid Unicode (a lone surrogate at position %d)", i));
+            }
         }
         return Optional.empty();
     }

@@ -1,9 +1,12 @@
 package dev.renderbank.platform;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -71,6 +74,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "Some fields are invalid");
         p.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(p);
+    }
+
+    /**
+     * Text PostgreSQL cannot store (a NUL character, SQLSTATE 22021) is the client's input, not our
+     * failure: whatever field carried it, the statement was refused before anything was written.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ProblemDetail unstorable(DataIntegrityViolationException e) {
+        if (NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql
+                && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+            return Problems.of(
+                    HttpStatus.BAD_REQUEST,
+                    "bad-request",
+                    "Bad request",
+                    "The request contains characters that cannot be stored, such as NUL");
+        }
+        return unexpected(e);
     }
 
     @ExceptionHandler(Exception.class)

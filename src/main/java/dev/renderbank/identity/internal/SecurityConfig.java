@@ -16,6 +16,7 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Everything is authenticated unless it must be public. Two chains here: the API (bearer token or
@@ -29,6 +30,20 @@ class SecurityConfig {
     @Bean
     UserDetailsService userDetailsService(UserStore store) {
         return email -> store.principalByEmail(email).orElseThrow(() -> new UsernameNotFoundException("no such user"));
+    }
+
+    /**
+     * Requests the firewall refuses (a {@code ;}, {@code ..}, an encoded slash or line break in the
+     * path) get the same problem+json as any other bad request, not the error page's plain JSON.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, e) -> Problems.write(
+                response,
+                HttpStatus.BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                "The request path is not accepted (no ';', '..', encoded '/' or control characters)");
     }
 
     @Bean
