@@ -23,7 +23,7 @@ final class BankChaos {
             report.put("chaos.kill", "SIGKILL node 0 (pid " + pid + ") at +" + since(loadStart) + " s");
             Thread.sleep(2000);
             processes.start(victim);
-            processes.awaitUp(victim, Duration.ofMinutes(4));
+            processes.awaitUp(victim, Duration.ofMinutes(8)); // an overloaded 2-core machine starts slowly
             report.put("chaos.restart", "node 0 answered again " + since(killed) + " s after the kill");
 
             sleepUntil(loadStart.plus(config.load().multipliedBy(6).dividedBy(10)));

@@ -64,22 +64,32 @@ final class BankClients {
 
     /** Runs one thread per user until {@code until}; returns when all have stopped. */
     void run(List<User> users, Instant until) throws InterruptedException {
+        run(users, () -> until);
+    }
+
+    /** The same with an end that may move later while the clients run (read before each request). */
+    void run(List<User> users, Supplier<Instant> until) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(users.size());
         for (User user : users) {
             pool.submit(() -> play(user, until));
         }
         pool.shutdown();
-        if (!pool.awaitTermination(Duration.between(Instant.now(), until).toSeconds() + 180, TimeUnit.SECONDS)) {
+        while (!pool.awaitTermination(
+                Duration.between(Instant.now(), until.get()).toSeconds() + 180, TimeUnit.SECONDS)) {
+            if (Instant.now().isBefore(until.get())) {
+                continue;
+            }
             violations.add("clients did not stop within 3 minutes of the end of the run");
             pool.shutdownNow();
+            break;
         }
     }
 
-    private void play(User user, Instant until) {
+    private void play(User user, Supplier<Instant> until) {
         List<String> mine = new ArrayList<>();
         String[] lastKey = new String[3]; // key, body, task of the last keyed generate
         String[] lastOrder = {null};
-        while (Instant.now().isBefore(until)) {
+        while (Instant.now().isBefore(until.get())) {
             int roll = ThreadLocalRandom.current().nextInt(100);
             try {
                 if (roll < 30) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Jepsen-style bank run against real app processes (bench/bank/run.sh, bench/cluster/run.sh and,
@@ -129,9 +130,17 @@ public final class BankRun {
             BankClients clients = new BankClients(() -> urls(processes, true), admin);
             long commitsBefore = db.commits();
             Instant loadStart = Instant.now();
-            Thread chaos = new Thread(() -> BankChaos.run(processes, config, loadStart, report), "bank-chaos");
+            // the load goes on until both disasters are over (a slow restart must not leave the
+            // database outage without clients), and at least 10 s past them
+            AtomicReference<Instant> until = new AtomicReference<>(loadStart.plus(config.load()));
+            Thread chaos = new Thread(
+                    () -> {
+                        BankChaos.run(processes, config, loadStart, report);
+                        until.accumulateAndGet(Instant.now().plusSeconds(10), (a, b) -> a.isAfter(b) ? a : b);
+                    },
+                    "bank-chaos");
             chaos.start();
-            clients.run(players, loadStart.plus(config.load()));
+            clients.run(players, () -> chaos.isAlive() ? Instant.MAX : until.get());
             chaos.join();
             report.put(
                     "load.seconds",
@@ -163,6 +172,9 @@ public final class BankRun {
                             .toString());
 
             BankVerdict verdict = new BankVerdict(db).check(clients, hooks, processes.jdbcUrl());
+            if (report.containsKey("chaos.error")) {
+                violations.add("the disasters did not all happen: " + report.get("chaos.error"));
+            }
             verdict.violations.addAll(violations);
             verdict.violations.addAll(clients.violations);
             clients.close();
