@@ -48,6 +48,7 @@ public class KieSimulator {
     private volatile boolean outOfCredits;
     private volatile Duration imageDuration;
     private volatile Duration videoDuration;
+    private volatile SimulatorFaults faults;
 
     KieSimulator(
             SimulatorProperties defaults,
@@ -106,6 +107,15 @@ public class KieSimulator {
         this.videoDuration = requireNonNegative(duration);
     }
 
+    /** Replaces the injected faults (until {@link #reset()}). */
+    public void setFaults(SimulatorFaults faults) {
+        this.faults = java.util.Objects.requireNonNull(faults);
+    }
+
+    SimulatorFaults faults() {
+        return faults;
+    }
+
     public void setBalance(long credits) {
         if (credits < 0) {
             throw new IllegalArgumentException("credits must not be negative");
@@ -138,7 +148,11 @@ public class KieSimulator {
 
     /** createTask: debits the simulated account and stores the task, or says why not. */
     Created create(String model, JsonNode input, String callbackUrl) {
-        if (outOfCredits) {
+        SimulatorFaults.Submit fault = faults.submit();
+        if (fault == SimulatorFaults.Submit.ERROR) {
+            return new Created(null, 500, "Server exception (simulated fault)");
+        }
+        if (outOfCredits || fault == SimulatorFaults.Submit.OUT_OF_CREDITS) {
             return new Created(null, 402, "insufficient credits");
         }
         SimTask.Kind kind = SimTask.kindOf(model, input);
@@ -157,11 +171,11 @@ public class KieSimulator {
             if (!store.debit(cost, defaults.balance())) {
                 return false;
             }
-            store.insert(task);
+            store.insert(task, faults.callbackDelay());
             return true;
         });
         return Boolean.TRUE.equals(created)
-                ? new Created(task.taskId(), 200, "success")
+                ? new Created(task.taskId(), 200, "success", fault == SimulatorFaults.Submit.SLOW)
                 : new Created(null, 402, "insufficient credits");
     }
 
@@ -208,6 +222,7 @@ public class KieSimulator {
         this.outOfCredits = defaults.outOfCredits();
         this.imageDuration = defaults.imageDuration();
         this.videoDuration = defaults.videoDuration();
+        this.faults = defaults.faults();
     }
 
     private static String newTaskId() {
@@ -223,6 +238,13 @@ public class KieSimulator {
         return d;
     }
 
-    /** {@code taskId} is set when created; otherwise {@code code}/{@code msg} say why not. */
-    record Created(String taskId, int code, String msg) {}
+    /**
+     * {@code taskId} is set when created; otherwise {@code code}/{@code msg} say why not. {@code
+     * slow}: the answer is to be held back ({@link SimulatorFaults#submitDelay()}).
+     */
+    record Created(String taskId, int code, String msg, boolean slow) {
+        Created(String taskId, int code, String msg) {
+            this(taskId, code, msg, false);
+        }
+    }
 }

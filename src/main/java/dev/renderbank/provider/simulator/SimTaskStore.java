@@ -26,7 +26,8 @@ class SimTaskStore {
         this.jdbc = jdbc;
     }
 
-    void insert(SimTask task) {
+    /** Stores a new task whose callback (if any) is due {@code callbackDelay} after it finishes. */
+    void insert(SimTask task, Duration callbackDelay) {
         jdbc.sql("insert into sim_task (" + COLUMNS + ", callback_state, callback_next_at)"
                         + " values (:id, :model, :kind, :input, :callback, :created, :duration, :fails, 0,"
                         + " :callbackState, :nextAt)")
@@ -39,7 +40,7 @@ class SimTaskStore {
                 .param("duration", task.duration().toMillis())
                 .param("fails", task.fails())
                 .param("callbackState", task.callbackUrl() == null ? "NONE" : "PENDING")
-                .param("nextAt", utc(task.finishesAt()))
+                .param("nextAt", utc(task.finishesAt().plus(callbackDelay)))
                 .update();
     }
 

@@ -1,5 +1,6 @@
 package dev.renderbank.provider.simulator;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -17,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param outOfCredits when true, createTask answers 402 "insufficient credits"
  * @param balance the simulated provider account's starting credits (set on first start)
  * @param callbackInterval how often finished tasks' callbacks are looked for and sent
+ * @param faults injected faults ({@link SimulatorFaults}), all off unless configured
  */
 @Validated
 @ConfigurationProperties("renderbank.simulator")
@@ -26,4 +28,5 @@ public record SimulatorProperties(
         @DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failureRate,
         @DefaultValue("false") boolean outOfCredits,
         @DefaultValue("100000") @PositiveOrZero long balance,
-        @DefaultValue("1s") @NotNull Duration callbackInterval) {}
+        @DefaultValue("1s") @NotNull Duration callbackInterval,
+        @DefaultValue @NotNull @Valid SimulatorFaults faults) {}
