@@ -82,14 +82,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * failure: whatever field carried it, the statement was refused before anything was written.
      */
     @ExceptionHandler(DataIntegrityViolationException.class)
-    ProblemDetail unstorable(DataIntegrityViolationException e) {
+    ResponseEntity<ProblemDetail> unstorable(DataIntegrityViolationException e) {
         if (NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql
                 && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
-            return Problems.of(
-                    HttpStatus.BAD_REQUEST,
-                    "bad-request",
-                    "Bad request",
-                    "The request contains characters that cannot be stored, such as NUL");
+            return ResponseEntity.badRequest()
+                    .body(Problems.of(
+                            HttpStatus.BAD_REQUEST,
+                            "bad-request",
+                            "Bad request",
+                            "The request contains characters that cannot be stored, such as NUL"));
         }
         return unexpected(e);
     }
