@@ -38,7 +38,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-OUT=$ROOT/bench/generate/out
+OUT=${BENCH_OUT_DIR:-$ROOT/bench/generate/out}
 APP_PORT=${APP_PORT:-18471}
 PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}

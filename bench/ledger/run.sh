@@ -58,54 +58,61 @@ cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 harness() { java -Xms512m -Xmx2g -cp "$cp" dev.renderbank.ledger.LedgerBench "$@"; }
 harness migrate "$PG_URL" >target/bench-ledger-migrate.log 2>&1 || { cat target/bench-ledger-migrate.log; exit 1; }
 
-ledger_run() { # accounts indexes(new|old) -> "pairs_per_second wal_per_pair hot/updates invariants"
+ledger_run() { # accounts indexes(new|old) -> "pairs_per_second wal_per_pair hot/updates records/fpi invariants"
   local out log="target/bench-ledger-$1-$2.log"
   psql -q -v ON_ERROR_STOP=1 -f "$here/$2-hold-indexes.sql" >/dev/null
   if ! harness run "$PG_URL" "$here/reset.sql" "$1" "$clients" "$seconds" "$warmup" >"$log" 2>&1 \
       || ! out=$(grep '^RESULT' "$log"); then
     tail -40 "$log" >&2
-    echo "0 0 0/0 failed"
+    echo "0 0 0/0 0/0 failed"
     return
   fi
   echo "$out" >&2
-  local pps wal upd hot inv
+  local pps wal upd hot inv rec fpi
+  rec=$(sed -E 's/.*wal_records_per_pair=([0-9.]+).*/\1/' <<<"$out")
+  fpi=$(sed -E 's/.*wal_fpi_per_pair=([0-9.]+).*/\1/' <<<"$out")
   pps=$(sed -E 's/.*pairs_per_second=([0-9]+).*/\1/' <<<"$out")
   wal=$(sed -E 's/.*wal_bytes_per_pair=([0-9]+).*/\1/' <<<"$out")
   upd=$(sed -E 's/.*hold_updates=([0-9]+).*/\1/' <<<"$out")
   hot=$(sed -E 's/.*hold_hot_updates=([0-9]+).*/\1/' <<<"$out")
   inv=$(sed -E 's/.*invariants=(.*)$/\1/' <<<"$out")
-  echo "$pps $wal $hot/$upd $inv"
+  echo "$pps $wal $hot/$upd $rec/$fpi $inv"
 }
 lsn() { psql -tA -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"; }
+walstat() { psql -tA -F' ' -c "select wal_records, wal_fpi from pg_stat_wal"; }
 pgbench_run() { # accounts -> "pairs_per_second failed wal_per_pair"
   psql -q -v ON_ERROR_STOP=1 -f "$here/reset.sql" >/dev/null
-  local out start end
+  local out start end r0 f0 r1 f1
   start=$(lsn)
+  read -r r0 f0 < <(walstat)
   out=$(pgbench -n -M prepared -c "$clients" -j 2 -T "$seconds" -D accounts="$1" -f "$here/pair.sql" 2>&1)
   end=$(lsn)
+  sleep 1 # pgbench's sessions report their WAL counts when they end
+  read -r r1 f1 < <(walstat)
   grep -E '^(tps|number of failed|number of transactions actually)' <<<"$out" >&2 || true
   local tps failed n
   tps=$(grep -E '^tps' <<<"$out" | head -1 | sed -E 's/tps = ([0-9]+)\..*/\1/')
   failed=$(grep -E '^number of failed' <<<"$out" | sed -E 's/number of failed transactions: ([0-9]+).*/\1/' || true)
   n=$(grep -E '^number of transactions actually processed' <<<"$out" | sed -E 's/.*: ([0-9]+).*/\1/')
-  echo "$tps ${failed:-0} $(awk -v a="$start" -v b="$end" -v n="${n:-0}" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / n : 0) }')"
+  echo "$tps ${failed:-0} $(awk -v a="$start" -v b="$end" -v n="${n:-0}" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / n : 0) }')" \
+    "$(awk -v r="$((r1 - r0))" -v f="$((f1 - f0))" -v n="${n:-0}" 'BEGIN { if (n > 0) printf "%.2f/%.2f", r / n, f / n; else print "0/0" }')"
 }
 
-declare -A ledger pgb inv failed wal hot oldledger oldwal oldhot pgwal
+declare -A ledger pgb inv failed wal hot oldledger oldwal oldhot pgwal rec oldrec pgrec
 loads=""
 for accounts in 1 10000; do
   for round in $(seq "$rounds"); do
     echo "== $accounts account(s), $clients clients, ${seconds}s, round $round: ledger"
-    read -r pps w h result < <(ledger_run "$accounts" new)
-    ledger[$accounts]+="$pps " wal[$accounts]+="$w " hot[$accounts]+="$h "
+    read -r pps w h rf result < <(ledger_run "$accounts" new)
+    ledger[$accounts]+="$pps " wal[$accounts]+="$w " hot[$accounts]+="$h " rec[$accounts]+="$rf "
     inv[$accounts]+="$result "
     echo "== $accounts account(s), $clients clients, ${seconds}s, round $round: ledger, hold indexes before issue 15"
-    read -r pps w h result < <(ledger_run "$accounts" old)
-    oldledger[$accounts]+="$pps " oldwal[$accounts]+="$w " oldhot[$accounts]+="$h "
+    read -r pps w h rf result < <(ledger_run "$accounts" old)
+    oldledger[$accounts]+="$pps " oldwal[$accounts]+="$w " oldhot[$accounts]+="$h " oldrec[$accounts]+="$rf "
     inv[$accounts]+="$result "
     echo "== $accounts account(s), $clients clients, ${seconds}s, round $round: pgbench"
-    read -r tps nfailed w < <(pgbench_run "$accounts")
-    pgb[$accounts]+="$tps " pgwal[$accounts]+="$w "
+    read -r tps nfailed w rf < <(pgbench_run "$accounts")
+    pgb[$accounts]+="$tps " pgwal[$accounts]+="$w " pgrec[$accounts]+="$rf "
     failed[$accounts]+="$nfailed "
     loads+="$(cut -d' ' -f1 /proc/loadavg) "
   done
@@ -156,6 +163,14 @@ HOT/all per round):
 |---|---|---|---|---|
 | 1 | ${w1} (HOT $(rounds_of "${hot[1]}")) | ${ow1} (HOT $(rounds_of "${oldhot[1]}")) | ${pw1} | $(ratio "$w1" "$pw1") |
 | 10,000 | ${w2} (HOT $(rounds_of "${hot[10000]}")) | ${ow2} (HOT $(rounds_of "${oldhot[10000]}")) | ${pw2} | $(ratio "$w2" "$pw2") |
+
+WAL records / full-page images per pair (\`pg_stat_wal\`; the records do not depend on how many pages
+were first touched after the checkpoint each measurement starts from, the bytes do), per round:
+
+| accounts | ledger | ledger, hold indexes before issue 15 | pgbench (minimal SQL) |
+|---|---|---|---|
+| 1 | $(rounds_of "${rec[1]}") | $(rounds_of "${oldrec[1]}") | $(rounds_of "${pgrec[1]}") |
+| 10,000 | $(rounds_of "${rec[10000]}") | $(rounds_of "${oldrec[10000]}") | $(rounds_of "${pgrec[10000]}") |
 
 Load average (1 min) after each round: $(rounds_of "$loads").
 

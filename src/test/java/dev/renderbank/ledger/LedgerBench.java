@@ -83,11 +83,14 @@ public final class LedgerBench {
             InvariantReport report = ledger.checkInvariants();
             System.out.printf(
                     "RESULT pairs_per_second=%.0f pairs=%d seconds=%d wal_bytes_per_pair=%.0f"
+                            + " wal_records_per_pair=%.2f wal_fpi_per_pair=%.2f"
                             + " hold_updates=%d hold_hot_updates=%d invariants=%s%n",
                     pairs / (double) measured.toSeconds(),
                     pairs,
                     measured.toSeconds(),
                     (after.walBytes() - before.walBytes()) / (double) Math.max(1, pairs),
+                    (after.walRecords() - before.walRecords()) / (double) Math.max(1, pairs),
+                    (after.walFpi() - before.walFpi()) / (double) Math.max(1, pairs),
                     after.holdUpdates() - before.holdUpdates(),
                     after.holdHotUpdates() - before.holdHotUpdates(),
                     report.holds() ? "ok" : report.violations());
@@ -128,14 +131,20 @@ public final class LedgerBench {
     }
 
     /** WAL position (bytes) and the hold table's updates, all and HOT, as PostgreSQL counts them. */
-    private record Counts(long walBytes, long holdUpdates, long holdHotUpdates) {}
+    private record Counts(long walBytes, long walRecords, long walFpi, long holdUpdates, long holdHotUpdates) {}
 
     private static Counts counts(JdbcClient jdbc) {
         return jdbc.sql("""
                         select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint as wal,
+                               (select wal_records from pg_stat_wal) as records, (select wal_fpi from pg_stat_wal) as fpi,
                                n_tup_upd, n_tup_hot_upd
                           from pg_stat_user_tables where relname = 'credit_hold'""")
-                .query((rs, n) -> new Counts(rs.getLong("wal"), rs.getLong("n_tup_upd"), rs.getLong("n_tup_hot_upd")))
+                .query((rs, n) -> new Counts(
+                        rs.getLong("wal"),
+                        rs.getLong("records"),
+                        rs.getLong("fpi"),
+                        rs.getLong("n_tup_upd"),
+                        rs.getLong("n_tup_hot_upd")))
                 .single();
     }
 
