@@ -70,6 +70,9 @@ public final class LedgerBench {
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);
+            // An idle session reports its WAL and table counts within 10 s: wait, so the reset's and the
+            // warm-up's own counts are not taken for the measurement's.
+            TimeUnit.SECONDS.sleep(11);
             Counts before = counts(jdbc);
             long pairs = pairs(ledger, accounts, clients, measured, "run");
             // Each client's table statistics reach pg_stat_user_tables when it has been idle a while

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 class SimulatorConnector {
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> simulatorConnector(SimulatorProperties props) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> simulatorTomcatConnector(SimulatorProperties props) {
         return factory -> {
             Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
             connector.setPort(props.port());
