@@ -8,7 +8,6 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldsSummary;
-import dev.renderbank.ledger.InvariantReport;
 import dev.renderbank.ledger.Ledger;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -33,7 +32,7 @@ class OpsCommands {
               credits grant <email> <amount> --reason "…" --actor <name> [--key <idempotency key>]
               holds summary
               jobs stuck [--older-than 30m]
-              reconcile
+              reconcile [--actor <name>]
               users create-admin <email>
               credits waive-debt <email> --reason "…" --actor <name>
               jobs check <taskId>
@@ -50,6 +49,7 @@ class OpsCommands {
     private final Passwords passwords;
     private final UserActions userActions;
     private final RepairCommands repairs;
+    private final Reconciliation reconciliation;
 
     OpsCommands(
             Users users,
@@ -58,7 +58,8 @@ class OpsCommands {
             Clock clock,
             Passwords passwords,
             UserActions userActions,
-            RepairCommands repairs) {
+            RepairCommands repairs,
+            Reconciliation reconciliation) {
         this.users = users;
         this.passwords = passwords;
         this.ledger = ledger;
@@ -66,6 +67,7 @@ class OpsCommands {
         this.clock = clock;
         this.userActions = userActions;
         this.repairs = repairs;
+        this.reconciliation = reconciliation;
     }
 
     int execute(String[] args, PrintStream out) {
@@ -106,7 +108,7 @@ class OpsCommands {
                         "switches set" -> repairs.execute(command, words, options, out);
                 default ->
                     words.size() == 1 && words.get(0).equals("reconcile")
-                            ? reconcile(out)
+                            ? reconcile(options.getOrDefault("actor", "command line"), out)
                             : usage(out, words.isEmpty() || words.get(0).equals("help") ? null : "unknown command");
             };
         } catch (IllegalArgumentException e) {
@@ -183,11 +185,15 @@ class OpsCommands {
         return stuck.isEmpty() ? OK : FINDING;
     }
 
-    private int reconcile(PrintStream out) {
-        InvariantReport r = ledger.checkInvariants();
-        r.violations().forEach(v -> out.println("VIOLATION " + v));
-        out.println(r.accountsChecked() + " accounts checked, " + r.violations().size() + " violation(s)");
-        return r.holds() ? OK : FINDING;
+    /** Every reconciliation check (see {@link Reconciliation}); stored and audited like a run from the API. */
+    private int reconcile(String actor, PrintStream out) {
+        ReconciliationReport r = reconciliation.runAudited(actor, Reconciliation.COMMAND);
+        r.findings()
+                .forEach(f ->
+                        out.println("FINDING " + f.id() + " " + f.kind() + " " + f.subject() + " " + f.evidence()));
+        r.skipped().forEach(s -> out.println("NOT CHECKED " + s));
+        out.println("reconciliation run " + r.runId() + ": " + r.findings().size() + " finding(s)");
+        return r.clean() ? OK : FINDING;
     }
 
     private int createAdmin(List<String> words, PrintStream out) {

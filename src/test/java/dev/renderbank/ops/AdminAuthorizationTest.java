@@ -81,7 +81,13 @@ class AdminAuthorizationTest extends IntegrationTest {
                         new Route(RequestMethod.GET, "/admin"),
                         new Route(RequestMethod.POST, "/admin/users/1/grant"),
                         new Route(RequestMethod.PUT, "/api/v1/admin/switches/1"),
-                        new Route(RequestMethod.GET, "/admin/mail"));
+                        new Route(RequestMethod.GET, "/admin/mail"),
+                        new Route(RequestMethod.POST, "/api/v1/admin/reconcile"),
+                        new Route(RequestMethod.GET, "/api/v1/admin/reconciliations/latest"),
+                        new Route(RequestMethod.POST, "/api/v1/admin/reconciliations/findings/1/repair"),
+                        new Route(RequestMethod.GET, "/admin/reconciliation"),
+                        new Route(RequestMethod.POST, "/admin/reconciliation/run"),
+                        new Route(RequestMethod.POST, "/admin/reconciliation/findings/1/repair"));
         var user = testUsers.create(0);
         BrowserSession userSession = BrowserSession.signIn(port, user.email(), "correct horse battery staple");
         String userCsrf = csrf(userSession);

@@ -91,10 +91,8 @@ class OpsCommandsTest extends IntegrationTest {
     }
 
     @Test
-    void reconcileHoldsSummaryAndStuckJobs() {
-        Run reconcile = run("reconcile");
-        assertThat(reconcile.code()).isZero();
-        assertThat(reconcile.out()).contains("0 violation(s)");
+    void holdsSummaryAndStuckJobs() {
+        // reconcile's exit codes: ReconcileStripeTest (a database of its own, so "clean" means clean)
         assertThat(run("holds", "summary").out()).contains("open holds");
         Run stuck = run("jobs", "stuck", "--older-than", "30m");
         assertThat(stuck.out()).contains("job(s) in flight for longer than 30 min");

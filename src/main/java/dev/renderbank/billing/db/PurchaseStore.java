@@ -57,6 +57,14 @@ public class PurchaseStore {
                 .optional();
     }
 
+    /** Whether a purchase is recorded under {@code key} (a webhook's purchase key). */
+    public boolean exists(String key) {
+        return jdbc.sql("select exists (select 1 from billing_purchase where purchase_key = :key)")
+                .param("key", key)
+                .query(Boolean.class)
+                .single();
+    }
+
     public Purchase lock(long id) {
         return jdbc.sql("select " + PURCHASE_COLUMNS + " from billing_purchase p where p.id = :id for update")
                 .param("id", id)

@@ -7,7 +7,6 @@ import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.core.CheckoutGateway;
-import dev.renderbank.billing.core.PaymentSecrets;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -15,13 +14,10 @@ import org.springframework.stereotype.Component;
 @Component
 class StripeGateway implements CheckoutGateway {
 
-    private final PaymentsProperties props;
-    private final PaymentSecrets secrets;
-    private volatile StripeClient client;
+    private final StripeClients clients;
 
-    StripeGateway(PaymentsProperties props, PaymentSecrets secrets) {
-        this.props = props;
-        this.secrets = secrets;
+    StripeGateway(StripeClients clients) {
+        this.clients = clients;
     }
 
     @Override
@@ -84,16 +80,6 @@ class StripeGateway implements CheckoutGateway {
     }
 
     private StripeClient client() {
-        if (client == null) {
-            String key = secrets.stripeApiKey().orElseThrow(() -> new Unavailable("STRIPE_API_KEY is not set", null));
-            client = StripeClient.builder()
-                    .setApiKey(key)
-                    .setApiBase(props.stripe().apiBase())
-                    .setConnectTimeout(5_000)
-                    .setReadTimeout(20_000)
-                    .setMaxNetworkRetries(1)
-                    .build();
-        }
-        return client;
+        return clients.client();
     }
 }

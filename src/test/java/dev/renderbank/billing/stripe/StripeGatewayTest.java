@@ -41,7 +41,7 @@ class StripeGatewayTest {
         var env = new MockEnvironment()
                 .withProperty("STRIPE_API_KEY", "sk_test_fake")
                 .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_fake");
-        gateway = new StripeGateway(props, new PaymentSecrets(env, props));
+        gateway = new StripeGateway(new StripeClients(props, new PaymentSecrets(env, props)));
     }
 
     @AfterEach

@@ -1,0 +1,98 @@
+package dev.renderbank.billing;
+
+import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
+import dev.renderbank.billing.core.PaymentLookup;
+import dev.renderbank.billing.core.WebhookIntake;
+import dev.renderbank.billing.db.PurchaseStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+
+/**
+ * The payment providers' own records against ours: payments the provider reports paid that no
+ * purchase records (a webhook that never arrived or failed its signature), and their repair. A
+ * repair fetches the provider's object and stores it as the event its webhook carries, processed by
+ * the normal event processing: the same purchase key, so a late webhook grants nothing more, and
+ * receipts and referral rewards follow as for any purchase. Provider calls happen outside transactions.
+ */
+@Service
+public class PaymentReconciliation {
+
+    /** What the providers report unrecorded; {@code skipped} says which could not be asked, and why. */
+    public record Checked(List<ProviderPayment> unrecorded, List<String> skipped) {}
+
+    /** The outcome of feeding a provider's object through event processing. */
+    public sealed interface Replay {
+
+        /** Stored and processed as an event; {@code recordedBefore}/{@code recordedAfter}: its purchase. */
+        record Fed(
+                long eventRowId, String status, boolean recordedBefore, boolean recordedAfter, ProviderPayment payment)
+                implements Replay {}
+
+        /** The provider has no such paid object. */
+        record NotPaid(String message) implements Replay {}
+
+        /** The provider could not be asked. */
+        record Failed(String message) implements Replay {}
+    }
+
+    private final Map<String, PaymentLookup> lookups;
+    private final PurchaseStore purchases;
+    private final WebhookIntake intake;
+
+    PaymentReconciliation(List<PaymentLookup> lookups, PurchaseStore purchases, WebhookIntake intake) {
+        this.lookups = lookups.stream().collect(Collectors.toMap(PaymentLookup::provider, Function.identity()));
+        this.purchases = purchases;
+        this.intake = intake;
+    }
+
+    public Checked unrecordedSince(Instant from) {
+        List<ProviderPayment> unrecorded = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (PaymentLookup lookup : lookups.values()) {
+            Optional<String> why = lookup.unavailable();
+            if (why.isPresent()) {
+                skipped.add(lookup.provider() + ": " + why.get());
+                continue;
+            }
+            try {
+                lookup.paidSince(from).stream()
+                        .filter(p -> !purchases.exists(p.purchaseKey()))
+                        .forEach(unrecorded::add);
+            } catch (Unavailable e) {
+                skipped.add(lookup.provider() + ": " + e.getMessage());
+            }
+        }
+        return new Checked(unrecorded, skipped);
+    }
+
+    public Replay replay(String provider, String kind, String objectId) {
+        PaymentLookup lookup = lookups.get(provider);
+        if (lookup == null || lookup.unavailable().isPresent()) {
+            return new Replay.Failed("payment provider " + provider + " cannot be asked");
+        }
+        Optional<PaymentLookup.AsEvent> fetched;
+        try {
+            fetched = lookup.fetch(kind, objectId);
+        } catch (Unavailable e) {
+            return new Replay.Failed(e.getMessage());
+        }
+        if (fetched.isEmpty()) {
+            return new Replay.NotPaid(provider + " reports no paid " + kind + " " + objectId);
+        }
+        PaymentLookup.AsEvent e = fetched.get();
+        boolean before = purchases.exists(e.payment().purchaseKey());
+        WebhookIntake.Receipt receipt = intake.receive(provider, e.eventId(), e.type(), e.payload());
+        return new Replay.Fed(
+                receipt.eventId(),
+                receipt.status(),
+                before,
+                purchases.exists(e.payment().purchaseKey()),
+                e.payment());
+    }
+}

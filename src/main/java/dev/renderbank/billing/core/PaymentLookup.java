@@ -1,0 +1,27 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.ProviderPayment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A payment provider's API read back for reconciliation: what it says was paid, and one object
+ * fetched again as the event its webhook would have carried. Calls are remote: never in a transaction.
+ */
+public interface PaymentLookup {
+
+    /** An object fetched from the provider, wrapped as the webhook event that reports it. */
+    record AsEvent(String eventId, String type, String payload, ProviderPayment payment) {}
+
+    String provider();
+
+    /** Why this provider cannot be asked (no API key), empty if it can. */
+    Optional<String> unavailable();
+
+    /** Paid one-time checkouts created at or after {@code from}. */
+    List<ProviderPayment> paidSince(Instant from);
+
+    /** The paid object {@code objectId} of {@code kind}, empty if the provider has no such paid object. */
+    Optional<AsEvent> fetch(String kind, String objectId);
+}

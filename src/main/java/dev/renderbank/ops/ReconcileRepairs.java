@@ -1,0 +1,88 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.billing.PaymentReconciliation;
+import dev.renderbank.billing.PaymentReconciliation.Replay;
+import dev.renderbank.ops.internal.AuditLog;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.internal.AuditedActions.Request;
+import dev.renderbank.ops.internal.AuditedActions.Step;
+import dev.renderbank.ops.reconcile.FindingStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one-click repair of a "paid at the provider, not recorded" finding: the provider's own object
+ * is fetched and processed as the event its webhook carries (same purchase key, so receipts and
+ * referral rewards follow and a late webhook grants nothing more). Audited; a repeat, or a repair of
+ * a repaired finding, returns the first repair and changes nothing.
+ */
+@Service
+public class ReconcileRepairs {
+
+    static final String ACTION = "reconcile-repair";
+
+    private final FindingStore findings;
+    private final PaymentReconciliation payments;
+    private final AuditedActions actions;
+    private final AuditLog log;
+    private final Clock clock;
+
+    ReconcileRepairs(
+            FindingStore findings, PaymentReconciliation payments, AuditedActions actions, AuditLog log, Clock clock) {
+        this.findings = findings;
+        this.payments = payments;
+        this.actions = actions;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    public ActionResult repair(String actor, long findingId, String reason, String key) {
+        Optional<Finding> found = findings.finding(findingId);
+        if (found.isEmpty()) {
+            return new ActionResult.NotFound("No reconciliation finding " + findingId);
+        }
+        Finding f = found.get();
+        if (!f.repairable()) {
+            return new ActionResult.Refused(
+                    "not-repairable", "A " + f.kind() + " finding has no one-click repair; see the README");
+        }
+        if (f.repairedBy() != null) {
+            return new ActionResult.Done(log.byId(f.repairedBy()).orElseThrow(), true);
+        }
+        String[] subject = f.subject().split(":", 3); // provider:kind:objectId
+        // A remote call, outside any transaction; its processing is idempotent by event id and purchase key.
+        Replay replay = payments.replay(subject[0], subject[1], subject[2]);
+        if (replay instanceof Replay.NotPaid n) {
+            return new ActionResult.Refused("not-paid", n.message());
+        }
+        if (replay instanceof Replay.Failed failed) {
+            return new ActionResult.Refused("provider-unavailable", failed.message());
+        }
+        Replay.Fed fed = (Replay.Fed) replay;
+        if (!fed.recordedAfter()) {
+            return new ActionResult.Refused(
+                    "not-processed",
+                    "The provider's object was stored as payment event " + fed.eventRowId() + " (" + fed.status()
+                            + ") but recorded no purchase; see /api/v1/admin/webhooks?status=failed");
+        }
+        ActionResult result = actions.run(new Request(actor, ACTION, "finding:" + findingId, reason, null, key), () -> {
+            findings.markRepaired(findingId, clock.instant());
+            Map<String, Object> before = new LinkedHashMap<>();
+            before.put("finding", f.subject());
+            before.put("recorded", fed.recordedBefore());
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("recorded", true);
+            after.put("purchaseKey", fed.payment().purchaseKey());
+            after.put("paymentEvent", fed.eventRowId());
+            after.put("eventStatus", fed.status());
+            return new Step.Applied(before, after);
+        });
+        if (result instanceof ActionResult.Done d && !d.repeated()) {
+            findings.repairedBy(findingId, d.action().id());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.renderbank.ops;
+
+import dev.renderbank.billing.PaymentReconciliation;
+import dev.renderbank.billing.ProviderPayment;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.reconcile.CrossChecks;
+import dev.renderbank.ops.reconcile.FindingStore;
+import dev.renderbank.ops.reconcile.Found;
+import dev.renderbank.ops.reconcile.ProviderJobChecks;
+import dev.renderbank.ops.reconcile.ReconcileProperties;
+import dev.renderbank.platform.OperatorAlerts;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reconciliation: the books against themselves (ledger invariants), the modules against each other
+ * (holds and jobs, purchases and grants, succeeded jobs, captures and assets), and against the outside
+ * world (the generation provider's job states, the payment providers' paid checkouts). A run only
+ * reads and records: every difference is stored as a finding with its evidence, counted in a metric
+ * and sent to the operators in one alert per run; nothing is fixed silently. A paid checkout not
+ * recorded here can be repaired by an operator ({@link ReconcileRepairs}).
+ */
+@Service
+public class Reconciliation {
+
+    public static final String SCHEDULED = "SCHEDULED";
+    public static final String ON_DEMAND = "ON_DEMAND";
+    public static final String COMMAND = "COMMAND";
+
+    static final String ALERT = "reconciliation.findings";
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final Ledger ledger;
+    private final CrossChecks cross;
+    private final ProviderJobChecks providerJobs;
+    private final PaymentReconciliation payments;
+    private final FindingStore store;
+    private final OperatorAlerts alerts;
+    private final AuditedActions actions;
+    private final ReconcileProperties props;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    Reconciliation(
+            Ledger ledger,
+            CrossChecks cross,
+            ProviderJobChecks providerJobs,
+            PaymentReconciliation payments,
+            FindingStore store,
+            OperatorAlerts alerts,
+            AuditedActions actions,
+            ReconcileProperties props,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.ledger = ledger;
+        this.cross = cross;
+        this.providerJobs = providerJobs;
+        this.payments = payments;
+        this.store = store;
+        this.alerts = alerts;
+        this.actions = actions;
+        this.props = props;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Runs every check and stores the run; provider calls happen outside any transaction. */
+    public ReconciliationReport run(String trigger, String actor) {
+        Instant now = clock.instant();
+        Instant from = now.minus(props.window());
+        long runId = store.start(trigger, actor, from, now);
+        List<Found> found = new ArrayList<>();
+        ledger.checkInvariants()
+                .violations()
+                .forEach(v -> found.add(Found.of(FindingKind.LEDGER_INVARIANT, "ledger", Map.of("violation", v))));
+        found.addAll(cross.run(now.minus(props.settle())));
+        List<String> skipped = new ArrayList<>(providerJobs.run(from, now.minus(props.settle()), found::add));
+        PaymentReconciliation.Checked paid = payments.unrecordedSince(from);
+        skipped.addAll(paid.skipped());
+        paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
+        tx.executeWithoutResult(s -> {
+            store.finish(runId, found, skipped, clock.instant());
+            if (!found.isEmpty()) {
+                alerts.raise(ALERT, summary(runId, found));
+            }
+        });
+        return store.report(runId).orElseThrow();
+    }
+
+    /** An on-demand run by an operator, recorded in the audit with its result. */
+    public ReconciliationReport runAudited(String actor, String trigger) {
+        ReconciliationReport r = run(trigger, actor);
+        actions.run(
+                new AuditedActions.Request(
+                        actor, "reconcile", "reconciliation", "on demand", null, "auto:" + UUID.randomUUID()),
+                () -> new AuditedActions.Step.Applied(
+                        Map.of(), Map.of("runId", r.runId(), "findings", countsText(r.countsByKind()))));
+        return r;
+    }
+
+    public Optional<ReconciliationReport> latest() {
+        return store.latest();
+    }
+
+    public Optional<ReconciliationReport> report(long runId) {
+        return store.report(runId);
+    }
+
+    private static Found unrecorded(ProviderPayment p) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("provider", p.provider());
+        evidence.put("kind", p.kind());
+        evidence.put("objectId", p.objectId());
+        evidence.put("purchaseKey", p.purchaseKey());
+        evidence.put("userId", p.userId());
+        evidence.put("product", p.product());
+        evidence.put("amountMinor", p.amountMinor());
+        evidence.put("currency", p.currency());
+        evidence.put("paidAt", p.paidAt() == null ? null : p.paidAt().toString());
+        evidence.put("object", JSON.readTree(p.raw()));
+        return new Found(
+                FindingKind.PAID_NOT_RECORDED, p.provider() + ":" + p.kind() + ":" + p.objectId(), evidence, true);
+    }
+
+    private static String summary(long runId, List<Found> found) {
+        Map<FindingKind, Long> counts = found.stream()
+                .collect(Collectors.groupingBy(Found::kind, java.util.TreeMap::new, Collectors.counting()));
+        return "Reconciliation run " + runId + " found " + found.size() + " difference(s): " + countsText(counts)
+                + ". Nothing was changed; see /admin/reconciliation (repairs are operator actions).";
+    }
+
+    private static String countsText(Map<FindingKind, Long> counts) {
+        return counts.isEmpty()
+                ? "none"
+                : counts.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "));
+    }
+}

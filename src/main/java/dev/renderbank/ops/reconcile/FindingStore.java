@@ -1,0 +1,147 @@
+package dev.renderbank.ops.reconcile;
+
+import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.ops.Finding;
+import dev.renderbank.ops.FindingKind;
+import dev.renderbank.ops.ReconciliationReport;
+import dev.renderbank.platform.Rows;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reconciliation runs and their findings, with the evidence as JSON. */
+@Repository
+public class FindingStore {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final JdbcClient jdbc;
+
+    FindingStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long start(String trigger, String actor, Instant windowFrom, Instant now) {
+        return jdbc.sql("""
+                        insert into reconciliation_run (trigger, actor, window_from, started_at)
+                        values (:trigger, :actor, :from, :now) returning id""")
+                .param("trigger", trigger)
+                .param("actor", actor)
+                .param("from", ts(windowFrom))
+                .param("now", ts(now))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Stores the run's findings and closes it, in the caller's transaction. */
+    public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
+        for (Found f : found) {
+            jdbc.sql("""
+                            insert into reconciliation_finding (run_id, kind, subject, evidence, repairable, created_at)
+                            values (:run, :kind, :subject, cast(:evidence as jsonb), :repairable, :now)""")
+                    .param("run", runId)
+                    .param("kind", f.kind().name())
+                    .param("subject", f.subject())
+                    .param("evidence", JSON.writeValueAsString(f.evidence()))
+                    .param("repairable", f.repairable())
+                    .param("now", ts(now))
+                    .update();
+        }
+        Rows.expectOne(
+                jdbc.sql("""
+                                update reconciliation_run set finished_at = :now, findings = :n,
+                                       skipped = cast(:skipped as jsonb)
+                                 where id = :id and finished_at is null""")
+                        .param("now", ts(now))
+                        .param("n", found.size())
+                        .param("skipped", JSON.writeValueAsString(skipped))
+                        .param("id", runId)
+                        .update(),
+                "reconciliation run " + runId + " finished twice");
+    }
+
+    public Optional<ReconciliationReport> latest() {
+        return jdbc.sql("select max(id) from reconciliation_run where finished_at is not null")
+                .query(Long.class)
+                .optional()
+                .flatMap(this::report);
+    }
+
+    public Optional<ReconciliationReport> report(long runId) {
+        return jdbc.sql("""
+                        select id, trigger, actor, window_from, started_at, finished_at, skipped::text as skipped
+                          from reconciliation_run where id = :id""")
+                .param("id", runId)
+                .query((rs, n) -> new ReconciliationReport(
+                        rs.getLong("id"),
+                        rs.getString("trigger"),
+                        rs.getString("actor"),
+                        instant(rs, "window_from"),
+                        instant(rs, "started_at"),
+                        instant(rs, "finished_at"),
+                        List.of(JSON.readValue(rs.getString("skipped"), String[].class)),
+                        findings(rs.getLong("id"))))
+                .optional();
+    }
+
+    public List<Finding> findings(long runId) {
+        return jdbc.sql("select * from reconciliation_finding where run_id = :run order by id")
+                .param("run", runId)
+                .query((rs, n) -> finding(rs))
+                .list();
+    }
+
+    public Optional<Finding> finding(long id) {
+        return jdbc.sql("select * from reconciliation_finding where id = :id for update")
+                .param("id", id)
+                .query((rs, n) -> finding(rs))
+                .optional();
+    }
+
+    /** Marks a finding repaired; false if it was repaired already (a concurrent repair). */
+    public boolean markRepaired(long id, Instant now) {
+        return jdbc.sql("update reconciliation_finding set repaired_at = :now where id = :id and repaired_at is null")
+                        .param("now", ts(now))
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /** The audit record of the repair, once it exists. */
+    public void repairedBy(long id, long actionId) {
+        Rows.expectOne(
+                jdbc.sql("update reconciliation_finding set repaired_by = :action where id = :id")
+                        .param("action", actionId)
+                        .param("id", id)
+                        .update(),
+                "repaired finding " + id);
+    }
+
+    /** Unrepaired findings of {@code kind} in the latest finished run. */
+    public long openCount(FindingKind kind) {
+        return jdbc.sql("""
+                        select count(*) from reconciliation_finding
+                         where kind = :kind and repaired_at is null
+                           and run_id = (select max(id) from reconciliation_run where finished_at is not null)""").param("kind", kind.name()).query(Long.class).single();
+    }
+
+    private static Finding finding(ResultSet rs) throws SQLException {
+        Long by = rs.getObject("repaired_by", Long.class);
+        return new Finding(
+                rs.getLong("id"),
+                rs.getLong("run_id"),
+                FindingKind.valueOf(rs.getString("kind")),
+                rs.getString("subject"),
+                rs.getString("evidence"),
+                rs.getBoolean("repairable"),
+                instant(rs, "repaired_at"),
+                by);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.renderbank.ops.reconcile;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.ops.FindingKind;
+import dev.renderbank.provider.ProviderGateway;
+import dev.renderbank.provider.QueryOutcome;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * A sample of the jobs finished in the window (the latest ones that have settled), asked about at the generation provider (through its
+ * facade, a read the provider allows to repeat): ours succeeded exactly when the provider's did. A job
+ * we failed that the provider finished is a difference too: the provider was paid for it. The sample
+ * ({@code renderbank.ops.reconcile.sample}) bounds the calls a run makes.
+ */
+@Component
+public class ProviderJobChecks {
+
+    private record Sampled(String id, String state, String providerTaskId, String errorCode) {}
+
+    private final JdbcClient jdbc;
+    private final ProviderGateway provider;
+    private final ReconcileProperties props;
+
+    ProviderJobChecks(JdbcClient jdbc, ProviderGateway provider, ReconcileProperties props) {
+        this.jdbc = jdbc;
+        this.provider = provider;
+        this.props = props;
+    }
+
+    /** Reports each difference to {@code found}; returns what could not be checked. */
+    public List<String> run(Instant from, Instant settled, Consumer<Found> found) {
+        if (props.sample() == 0) {
+            return List.of();
+        }
+        List<Sampled> sample = jdbc.sql("""
+                        select id, state, provider_task_id, error_code from generation_job
+                         where state in ('SUCCEEDED', 'FAILED') and provider_task_id is not null
+                           and completed_at >= :from and completed_at < :settled
+                         order by completed_at desc limit :sample""")
+                .param("from", ts(from))
+                .param("settled", ts(settled))
+                .param("sample", props.sample())
+                .query((rs, n) -> new Sampled(
+                        rs.getString("id"),
+                        rs.getString("state"),
+                        rs.getString("provider_task_id"),
+                        rs.getString("error_code")))
+                .list();
+        int unanswered = 0;
+        for (Sampled job : sample) {
+            QueryOutcome answer = provider.query(job.providerTaskId());
+            if (answer instanceof QueryOutcome.Unavailable) {
+                unanswered++;
+                continue;
+            }
+            boolean theirsSucceeded = answer instanceof QueryOutcome.Succeeded;
+            boolean theirsFailed = answer instanceof QueryOutcome.Failed;
+            boolean agree = "SUCCEEDED".equals(job.state()) ? theirsSucceeded : theirsFailed;
+            if (!agree) {
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                evidence.put("jobId", job.id());
+                evidence.put("state", job.state());
+                evidence.put("errorCode", job.errorCode());
+                evidence.put("providerTaskId", job.providerTaskId());
+                evidence.put("provider", describe(answer));
+                found.accept(Found.of(FindingKind.JOB_PROVIDER_DISAGREES, "job:" + job.id(), evidence));
+            }
+        }
+        return unanswered == 0
+                ? List.of()
+                : List.of("provider: " + unanswered + " of " + sample.size() + " sampled jobs could not be queried");
+    }
+
+    private static String describe(QueryOutcome o) {
+        if (o instanceof QueryOutcome.Running r) {
+            return "running (" + r.state() + ")";
+        }
+        if (o instanceof QueryOutcome.Failed f) {
+            return "failed (" + f.failCode() + ": " + f.failMessage() + ")";
+        }
+        return "succeeded";
+    }
+}

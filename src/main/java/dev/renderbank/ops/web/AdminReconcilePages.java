@@ -1,0 +1,75 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.ReconcileRepairs;
+import dev.renderbank.ops.Reconciliation;
+import dev.renderbank.ops.ReconciliationReport;
+import java.util.UUID;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** {@code /admin/reconciliation}: the latest run's findings with their evidence, "run now" and "repair". */
+@Controller
+class AdminReconcilePages {
+
+    private static final String BACK = "redirect:/admin/reconciliation";
+
+    private final Reconciliation reconciliation;
+    private final ReconcileRepairs repairs;
+
+    AdminReconcilePages(Reconciliation reconciliation, ReconcileRepairs repairs) {
+        this.reconciliation = reconciliation;
+        this.repairs = repairs;
+    }
+
+    @GetMapping("/admin/reconciliation")
+    String page(Model model) {
+        model.addAttribute("report", reconciliation.latest().orElse(null));
+        model.addAttribute("newKey", UUID.randomUUID().toString());
+        return "admin/reconciliation";
+    }
+
+    @PostMapping("/admin/reconciliation/run")
+    String run(@AuthenticationPrincipal CurrentUser admin, RedirectAttributes flash) {
+        ReconciliationReport r = reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND);
+        flash.addFlashAttribute(
+                "flash",
+                "Run " + r.runId() + ": " + (r.clean() ? "clean" : r.findings().size() + " finding(s)"));
+        flash.addFlashAttribute("refused", !r.clean());
+        return BACK;
+    }
+
+    @PostMapping("/admin/reconciliation/findings/{id}/repair")
+    String repair(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
+            flash.addFlashAttribute("flash", "A reason is required to repair finding " + id + ".");
+            flash.addFlashAttribute("refused", true);
+            return BACK;
+        }
+        ActionResult result = repairs.repair(admin.email(), id, reason.trim(), idempotencyKey);
+        String message;
+        if (result instanceof ActionResult.Done d) {
+            message = "Finding " + id + " repaired" + (d.repeated() ? " (already done)" : "") + " → "
+                    + d.action().after();
+        } else if (result instanceof ActionResult.NotFound n) {
+            message = n.message();
+        } else {
+            message = "Refused: " + ((ActionResult.Refused) result).message();
+        }
+        flash.addFlashAttribute("flash", message);
+        flash.addFlashAttribute("refused", !(result instanceof ActionResult.Done));
+        return BACK;
+    }
+}

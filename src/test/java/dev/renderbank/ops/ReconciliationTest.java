@@ -1,0 +1,189 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Each kind of discrepancy the reconciliation looks for, planted by SQL, must be found with its
+ * subject. The plant and the run share one transaction that is rolled back, so the shared database
+ * stays sound (and the run's own records go with it). A clean system is asserted in {@link
+ * ReconcileStripeTest}, whose database is its own.
+ */
+class ReconciliationTest extends IntegrationTest {
+
+    @Autowired
+    Reconciliation reconciliation;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Test
+    void aBalanceThatIsNotTheSumOfItsEntriesIsFound() {
+        long user = testUsers.create(100).id();
+        List<Finding> found =
+                findingsAfter(sql -> sql.sql("update credit_account set balance = balance + 5 where user_id = ?")
+                        .param(user)
+                        .update());
+        assertThat(found).anySatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.LEDGER_INVARIANT);
+            assertThat(f.evidence()).contains("user " + user + ":");
+        });
+    }
+
+    @Test
+    void anOpenHoldWithoutALiveJobIsFound() {
+        long user = testUsers.create(100).id();
+        String key = "orphan-hold-" + UUID.randomUUID();
+        List<Finding> found = findingsAfter(sql -> sql.sql("""
+                        insert into credit_hold (hold_key, user_id, amount, state, expires_at, created_at)
+                        values (?, ?, 10, 'OPEN', ?, ?)""")
+                .params(key, user, ts(Duration.ofHours(1)), ts(Duration.ofHours(-1)))
+                .update());
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.HOLD_WITHOUT_JOB, "hold:" + key));
+    }
+
+    @Test
+    void aLiveJobWithoutAHoldIsFound() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        List<Finding> found = findingsAfter(sql -> insertJob(sql, job, user, "RUNNING", null));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_WITHOUT_HOLD, "job:" + job));
+    }
+
+    @Test
+    void aSucceededJobWithoutCaptureAndAssetIsFoundForBoth() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        List<Finding> found = findingsAfter(sql -> insertJob(sql, job, user, "SUCCEEDED", null));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_CAPTURE_MISSING, "job:" + job));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_ASSET_MISSING, "job:" + job));
+    }
+
+    @Test
+    void aProcessedPurchaseWithoutItsGrantIsFound() {
+        long user = testUsers.create(0).id();
+        String key = "stripe:checkout:cs_planted_" + UUID.randomUUID();
+        long[] id = new long[1];
+        List<Finding> found = findingsAfter(sql -> id[0] = sql.sql("""
+                        insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
+                                                      currency, created_at)
+                        values (?, 'stripe', ?, 'pack-200', 200, 990, 'USD', ?) returning id""")
+                .params(key, user, ts(Duration.ofHours(-1)))
+                .query(Long.class)
+                .single());
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.PURCHASE_GRANT_MISSING, "purchase:" + id[0]));
+    }
+
+    @Test
+    void aPurchaseGrantNoPurchaseExplainsIsFound() {
+        long user = testUsers.create(0).id();
+        String key = "stripe:checkout:cs_nowhere_" + UUID.randomUUID();
+        List<Finding> found = findingsAfter(
+                sql -> ledger.grant(user, 200, GrantSource.PURCHASE, key, "pack-200", "planted: no purchase row"));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.GRANT_WITHOUT_PURCHASE, "grant:" + key));
+    }
+
+    @Test
+    void aJobWeFailedThatTheProviderRunsOrFinishedIsFound() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        var submitted = provider.submit(new dev.renderbank.provider.SubmitRequest(
+                job, "google/nano-banana", java.util.Map.of("prompt", "planted"), null));
+        String taskId = ((dev.renderbank.provider.SubmitOutcome.Accepted) submitted).providerTaskId();
+        List<Finding> found = findingsAfter(sql -> insertJob(sql, job, user, "FAILED", taskId));
+        assertThat(found).anySatisfy(f -> {
+            assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + job);
+            assertThat(f.evidence()).contains(taskId);
+        });
+    }
+
+    @Autowired
+    dev.renderbank.provider.ProviderGateway provider;
+
+    @Test
+    void aDifferenceFoundIsStoredWithItsEvidenceAndCountedInTheMetric() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            insertJob(jdbc, job, user, "RUNNING", null);
+            ReconciliationReport run = reconciliation.run(Reconciliation.COMMAND, "test");
+            ReconciliationReport stored = reconciliation.latest().orElseThrow();
+            assertThat(stored.runId()).isEqualTo(run.runId());
+            assertThat(stored.findings()).anySatisfy(f -> {
+                assertFinding(f, FindingKind.JOB_WITHOUT_HOLD, "job:" + job);
+                assertThat(f.evidence()).contains("\"state\": \"RUNNING\"");
+            });
+            double gauge = meters.get("renderbank.reconciliation.findings")
+                    .tag("kind", "JOB_WITHOUT_HOLD")
+                    .gauge()
+                    .value();
+            assertThat(gauge).isGreaterThanOrEqualTo(1);
+            s.setRollbackOnly();
+        });
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private List<Finding> findingsAfter(Consumer<JdbcClient> plant) {
+        return tx.execute(s -> {
+            plant.accept(jdbc);
+            ReconciliationReport report = reconciliation.run(Reconciliation.COMMAND, "test");
+            s.setRollbackOnly();
+            return report.findings();
+        });
+    }
+
+    private static void assertFinding(Finding f, FindingKind kind, String subject) {
+        assertThat(f.kind()).isEqualTo(kind);
+        assertThat(f.subject()).isEqualTo(subject);
+    }
+
+    private Timestamp ts(Duration fromNow) {
+        return Timestamp.from(clock.instant().plus(fromNow));
+    }
+
+    /** A job row as generation writes it, an hour old (past the settle time), with no hold. */
+    private void insertJob(JdbcClient sql, String id, long user, String state, String providerTaskId) {
+        Instant hourAgo = clock.instant().minus(Duration.ofHours(1));
+        sql.sql("""
+                        insert into generation_job (id, user_id, type, model, prompt, options, provider_model,
+                                                    provider_input, price, state, provider_task_id, callback_token,
+                                                    created_at, updated_at, completed_at, deadline_at)
+                        values (?, ?, 'IMAGE', 'nano-banana', 'planted', '{}', 'google/nano-banana', '{}', 10, ?, ?,
+                                'token', ?, ?, ?, ?)""")
+                .params(
+                        id,
+                        user,
+                        state,
+                        providerTaskId,
+                        Timestamp.from(hourAgo),
+                        Timestamp.from(hourAgo),
+                        "RUNNING".equals(state) ? null : ts(Duration.ofMinutes(-11)),
+                        Timestamp.from(clock.instant().plus(Duration.ofHours(1))))
+                .update();
+    }
+}
