@@ -7,7 +7,9 @@
 --
 -- The sweep and the operators' summary find open holds by insertion order above a low-water mark
 -- (ledger_expiry_sweep, one row written once per sweep, never by holds): every hold below it is
--- settled. Insertion order, unlike deadlines and clocks, only grows. See
+-- settled. Insertion order, unlike deadlines and clocks, only grows. A reserve whose transaction stayed
+-- open past the mark's margin could commit below it, so at least once an hour (full_scan_at) the sweep
+-- scans every hold regardless of the mark. See
 -- dev.renderbank.ledger.internal.OpenHolds.
 drop index credit_hold_open_expiry_idx;
 alter table credit_hold add column seq bigint generated always as identity;
@@ -17,5 +19,6 @@ alter table credit_hold set (fillfactor = 80);
 create table ledger_expiry_sweep (
     id       smallint    primary key check (id = 1),
     low_seq  bigint      not null,
-    swept_at timestamptz not null
+    swept_at timestamptz not null,
+    full_scan_at timestamptz not null
 );

@@ -3,6 +3,11 @@ package dev.renderbank.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -87,6 +92,53 @@ class HotHoldUpdateTest extends LedgerTestSupport {
         ledger.expireDue(clock.instant());
 
         assertThat(ledger.hold(key).orElseThrow().state()).isEqualTo(HoldState.EXPIRED);
+    }
+
+    @Test
+    void aReserveThatCommitsBelowTheSweepsMarkIsStillExpiredWithinAnHour() throws Exception {
+        // A reserve whose transaction stays open (here: held open on purpose) while sweeps move the
+        // low-water mark past its number: once committed, the mark would hide it for ever; the sweep's
+        // periodic full scan must still expire it.
+        long slowUser = fundedUser(100);
+        long otherUser = fundedUser(100);
+        String slow = key("job");
+        CountDownLatch reserved = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> slowReserve = pool.submit(() -> tx.executeWithoutResult(status -> {
+                ledger.reserve(slowUser, 10, slow, Duration.ofMinutes(1));
+                reserved.countDown();
+                await(commit);
+            }));
+            assertThat(reserved.await(30, TimeUnit.SECONDS)).isTrue();
+            String later = key("job");
+            ledger.reserve(otherUser, 10, later, TTL);
+            ledger.capture(later);
+            clock.advance(Duration.ofMinutes(3));
+            ledger.expireDue(clock.instant());
+            commit.countDown();
+            slowReserve.get(30, TimeUnit.SECONDS);
+
+            for (int minutes = 0; minutes <= 70; minutes += 10) {
+                clock.advance(Duration.ofMinutes(10));
+                ledger.expireDue(clock.instant());
+            }
+
+            assertThat(ledger.hold(slow).orElseThrow().state()).isEqualTo(HoldState.EXPIRED);
+        } finally {
+            commit.countDown();
+            pool.shutdownNow();
+            clock.reset();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

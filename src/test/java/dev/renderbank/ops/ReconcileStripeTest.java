@@ -186,7 +186,9 @@ class ReconcileStripeTest extends IntegrationTest {
             assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
             page.navigate("http://localhost:" + port + "/admin");
             assertThat(page.locator("#reconciliation-latest").textContent()).contains("1 finding(s)");
-            assertThat(page.locator("details").count()).as("only the summary card, not the findings").isZero();
+            assertThat(page.locator("details").count())
+                    .as("only the summary card, not the findings")
+                    .isZero();
             page.screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
                     .setPath(shots.resolve("admin-reconciliation-dashboard.png"))
                     .setFullPage(true));

@@ -17,9 +17,11 @@ import org.springframework.stereotype.Repository;
  * still open, or one created in the last {@link #MARGIN} (a reserve that had taken its number but
  * not committed yet must not be passed over). Every hold below the mark is settled, so the sweep,
  * the summary and the due list only look above it: the holds of the last minutes, not the whole
- * history. A mark written more than {@link #TRUSTED} ago, at a time after now (a clock set back, as
- * tests do), or beyond the table's numbers (a table emptied with its numbering restarted) is not
- * used: a full scan, which is always right.
+ * history. A full scan, which is always right, is done instead when the last full scan is more than
+ * {@link #TRUSTED} old (so a reserve whose transaction stayed open past the margin and committed
+ * below the mark is expired at most that late, never left open), when the mark is more than that old
+ * or written at a time after now (a clock set back, as tests do), or beyond the table's numbers (a
+ * table emptied with its numbering restarted).
  */
 @Repository
 public class OpenHolds {
@@ -27,7 +29,7 @@ public class OpenHolds {
     /** Holds created this recently stay above the mark even when settled. */
     static final Duration MARGIN = Duration.ofMinutes(2);
 
-    /** A mark older than this is not used; the sweep runs every 30 s, so it is rarely that old. */
+    /** A mark older than this, or one whose last full scan is older, is not used: a full scan. */
     static final Duration TRUSTED = Duration.ofHours(1);
 
     private final JdbcClient jdbc;
@@ -40,6 +42,7 @@ public class OpenHolds {
     public long low(Instant now) {
         return jdbc.sql("""
                         select case when s.swept_at > :now or s.swept_at <= :trusted
+                                      or s.full_scan_at > :now or s.full_scan_at <= :trusted
                                       or s.low_seq > coalesce((select max(seq) from credit_hold), 0) + 1
                                     then 0 else s.low_seq end
                           from ledger_expiry_sweep s where s.id = 1""")
@@ -50,15 +53,20 @@ public class OpenHolds {
                 .orElse(0L);
     }
 
-    /** After a sweep at {@code now} that left no open hold due: moves the mark up to the first one that matters. */
+    /**
+     * After a sweep at {@code now} that left no open hold due: moves the mark up to the first one that
+     * matters, and records a full scan when the sweep looked at every hold ({@code low == 0}).
+     */
     public void swept(Instant now, long low) {
         jdbc.sql("""
-                        insert into ledger_expiry_sweep (id, low_seq, swept_at)
+                        insert into ledger_expiry_sweep (id, low_seq, swept_at, full_scan_at)
                         select 1, coalesce(
                                    (select min(seq) from credit_hold
                                      where seq >= :low and (state = 'OPEN' or created_at > :recent)),
-                                   (select coalesce(max(seq), 0) + 1 from credit_hold)), :now
-                        on conflict (id) do update set low_seq = excluded.low_seq, swept_at = excluded.swept_at""")
+                                   (select coalesce(max(seq), 0) + 1 from credit_hold)), :now, :now
+                        on conflict (id) do update set low_seq = excluded.low_seq, swept_at = excluded.swept_at,
+                               full_scan_at = case when :low = 0 then excluded.full_scan_at
+                                                   else ledger_expiry_sweep.full_scan_at end""")
                 .param("low", low)
                 .param("recent", ts(now.minus(MARGIN)))
                 .param("now", ts(now))
