@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +38,6 @@ public class KieSimulator {
     private final SimulatorProperties defaults;
     private final ProviderProperties provider;
     private final SimTaskStore store;
-    private final TransactionTemplate tx;
     private final Environment environment;
     private final Clock clock;
     private final String apiKey;
@@ -54,13 +52,11 @@ public class KieSimulator {
             SimulatorProperties defaults,
             ProviderProperties provider,
             SimTaskStore store,
-            TransactionTemplate tx,
             Environment environment,
             Clock clock) {
         this.defaults = defaults;
         this.provider = provider;
         this.store = store;
-        this.tx = tx;
         this.environment = environment;
         this.clock = clock;
         byte[] key = new byte[24];
@@ -74,8 +70,14 @@ public class KieSimulator {
         return provider.kie().simulated();
     }
 
-    /** {@code http://127.0.0.1:<this server's port>/sim/kie}, resolved now (the port may be random). */
+    /**
+     * {@code http://127.0.0.1:<port>/sim/kie}: the simulator's own port when one is configured,
+     * otherwise this server's, resolved now (the port may be random).
+     */
     public URI baseUrl() {
+        if (defaults.port() > 0) {
+            return URI.create("http://127.0.0.1:" + defaults.port() + PATH);
+        }
         Integer port = environment.getProperty("local.server.port", Integer.class);
         if (port == null || port <= 0) {
             port = environment.getProperty("server.port", Integer.class, 8080);
@@ -146,16 +148,24 @@ public class KieSimulator {
                         authorization.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** createTask: debits the simulated account and stores the task, or says why not. */
+    /**
+     * createTask: stores the task with its cost, or says why not. Out-of-credits mode, or a balance
+     * set below one task's cost, answers 402. Spending is not checked against the balance here: that
+     * would put every createTask on one account row again (they all queued on its lock), and the
+     * simulator's balance only has to run dry when a test or demo says so.
+     */
     Created create(String model, JsonNode input, String callbackUrl) {
         SimulatorFaults.Submit fault = faults.submit();
         if (fault == SimulatorFaults.Submit.ERROR) {
             return new Created(null, 500, "Server exception (simulated fault)");
         }
-        if (outOfCredits || fault == SimulatorFaults.Submit.OUT_OF_CREDITS) {
+        SimTask.Kind kind = SimTask.kindOf(model, input);
+        long cost = kind == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
+        if (outOfCredits
+                || fault == SimulatorFaults.Submit.OUT_OF_CREDITS
+                || store.balanceAsSet(defaults.balance()) < cost) {
             return new Created(null, 402, "insufficient credits");
         }
-        SimTask.Kind kind = SimTask.kindOf(model, input);
         SimTask task = new SimTask(
                 newTaskId(),
                 model,
@@ -166,17 +176,8 @@ public class KieSimulator {
                 kind == SimTask.Kind.VIDEO ? videoDuration : imageDuration,
                 ThreadLocalRandom.current().nextDouble() < failureRate,
                 0);
-        long cost = kind == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
-        Boolean created = tx.execute(status -> {
-            if (!store.debit(cost, defaults.balance())) {
-                return false;
-            }
-            store.insert(task, faults.callbackDelay());
-            return true;
-        });
-        return Boolean.TRUE.equals(created)
-                ? new Created(task.taskId(), 200, "success", fault == SimulatorFaults.Submit.SLOW)
-                : new Created(null, 402, "insufficient credits");
+        store.insert(task, cost, faults.callbackDelay());
+        return new Created(task.taskId(), 200, "success", fault == SimulatorFaults.Submit.SLOW);
     }
 
     Optional<SimTask> find(String taskId) {
