@@ -12,7 +12,7 @@
 # What one run does:
 #   1. builds target/renderbank.jar (./mvnw -q -DskipTests package; BENCH_SKIP_BUILD=1 reuses it) and the
 #      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
-#   2. starts a throwaway PostgreSQL (../shared/tools/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
+#   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
 #   3. starts the app jar against it: demo off, cooldowns and in-flight caps off, the built-in KIE simulator
 #      with 3-minute image tasks, the app's own polling and the simulator's callback loop slowed right
@@ -43,8 +43,7 @@ APP_PORT=${APP_PORT:-18471}
 PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
 SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
-PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/../shared/tools/pg-throwaway}
-[ -x "$PG_THROWAWAY" ] || PG_THROWAWAY=/work/shared/tools/pg-throwaway
+PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
 export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
 export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
 

@@ -7,7 +7,7 @@
 # are not HOT updates). Every run reports WAL bytes per pair (pg_current_wal_lsn) and, for the
 # ledger, the hold updates that were HOT (pg_stat_user_tables), so the figures explain each other.
 #
-#   bench/ledger/run.sh                 starts a throwaway PostgreSQL (../shared/tools/pg-throwaway)
+#   bench/ledger/run.sh                 starts a throwaway PostgreSQL (bench/pg-throwaway)
 #   PG_URL=jdbc:postgresql://127.0.0.1:5432/bench?user=postgres bench/ledger/run.sh   uses that one
 #
 # Knobs: BENCH_SECONDS (20), BENCH_WARMUP (5, ledger JIT warm-up), BENCH_CLIENTS (32),
@@ -29,8 +29,7 @@ fi
 
 started=""
 if [ -z "${PG_URL:-}" ]; then
-  pg_tool=${PG_THROWAWAY:-$root/../shared/tools/pg-throwaway}
-  [ -x "$pg_tool" ] || pg_tool=/work/shared/tools/pg-throwaway
+  pg_tool=${PG_THROWAWAY:-$root/bench/pg-throwaway}
   PG_URL=$("$pg_tool" start "$port")
   started="$port"
   trap '"$pg_tool" stop "$started"' EXIT
