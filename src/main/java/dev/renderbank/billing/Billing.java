@@ -215,11 +215,6 @@ public class Billing {
         return events.payload(id);
     }
 
-    /** Makes a failed webhook due for processing now (the sweep picks it up within seconds). */
-    public boolean retryPaymentEvent(long id) {
-        return events.retryNow(id, clock.instant());
-    }
-
     private String successUrl() {
         String s = props.successUrl();
         return s.startsWith("http://") || s.startsWith("https://") ? s : publicUrl.get() + s;

@@ -56,9 +56,10 @@ class JobMetricsTest extends IntegrationTest {
         var done = api.awaitTerminal(r.json().get("taskId").asString(), u.token());
         assertThat(done.get("status").asString()).isEqualTo("completed");
 
-        assertThat(timerCount("renderbank.jobs.accept", "outcome", "accepted")).isEqualTo(accepted + 1);
+        // at least this job: jobs of earlier test classes in the shared context may still finish meanwhile
+        assertThat(timerCount("renderbank.jobs.accept", "outcome", "accepted")).isGreaterThan(accepted);
         assertThat(timerCount("renderbank.jobs.time-to-finish", "model", "nano-banana", "outcome", "succeeded"))
-                .isEqualTo(finished + 1);
+                .isGreaterThan(finished);
         assertThat(timerCount("renderbank.provider.call.latency", "endpoint", "createTask"))
                 .isGreaterThan(submits);
         // histograms, so that a p95 can be computed from the scrape

@@ -152,7 +152,6 @@ class OpenApiDocumentTest extends IntegrationTest {
             "POST /api/v1/rewards/share",
             "POST /api/v1/rewards/check-in",
             "POST /api/v1/checkout",
-            "POST /api/v1/admin/webhooks/{id}/retry",
             "POST /api/v1/admin/users/{id}/waive-debt",
             "POST /api/v1/admin/users/{id}/suspend",
             "POST /api/v1/admin/users/{id}/revoke-tokens",
@@ -168,7 +167,8 @@ class OpenApiDocumentTest extends IntegrationTest {
             "GET /api/v1/admin/audit",
             "POST /api/v1/admin/reconcile",
             "GET /api/v1/admin/reconciliations/latest",
-            "POST /api/v1/admin/reconciliations/findings/{id}/repair");
+            "POST /api/v1/admin/reconciliations/findings/{id}/repair",
+            "POST /api/v1/admin/webhooks/{id}/reprocess");
 
     /**
      * Every successful answer of an {@code /api/v1} route has a real schema: a named record

@@ -127,15 +127,6 @@ public class PaymentEventStore {
                 .list();
     }
 
-    /** Makes a failed event due now (operator's "retry"). */
-    public boolean retryNow(long id, Instant now) {
-        return jdbc.sql("update payment_event set next_attempt_at = :now where id = :id and status = 'FAILED'")
-                        .param("now", ts(now))
-                        .param("id", id)
-                        .update()
-                == 1;
-    }
-
     public List<PaymentEvent> list(String status, long beforeId, int limit) {
         return jdbc.sql("""
                         select id, provider, event_id, event_type, status, attempts, last_error, next_attempt_at,

@@ -13,11 +13,13 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operators' view of payment webhooks (ADMIN only, by the API security chain). */
+/**
+ * Operators' view of payment webhooks (ADMIN only, by the API security chain). Repairs go through the
+ * audited {@code POST /api/v1/admin/webhooks/{id}/reprocess} (ops), which needs a reason.
+ */
 @RestController
 class AdminWebhooksController {
 
@@ -52,16 +54,5 @@ class AdminWebhooksController {
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
                         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such webhook")));
-    }
-
-    @PostMapping("/api/v1/admin/webhooks/{id}/retry")
-    ResponseEntity<?> retry(@PathVariable long id) {
-        if (billing.retryPaymentEvent(id)) {
-            return ResponseEntity.accepted().body(Map.of("id", id, "retry", "due now"));
-        }
-        return ResponseEntity.status(HttpStatus.CONFLICT)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(
-                        HttpStatus.CONFLICT, "not-failed", "Not failed", "Only a failed webhook can be retried"));
     }
 }
