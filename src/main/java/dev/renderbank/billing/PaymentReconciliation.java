@@ -23,8 +23,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class PaymentReconciliation {
 
-    /** What the providers report unrecorded; {@code skipped} says which could not be asked, and why. */
-    public record Checked(List<ProviderPayment> unrecorded, List<String> skipped) {}
+    /**
+     * What the providers report unrecorded: payments without a purchase, refunds a purchase here does
+     * not reflect ({@code refunds}); {@code skipped} says which could not be asked, and why.
+     */
+    public record Checked(List<ProviderPayment> unrecorded, List<RefundNotRecorded> refunds, List<String> skipped) {}
+
+    /** A provider's refund larger than the purchase it names records here. */
+    public record RefundNotRecorded(ProviderRefund refund, String purchaseKey, long refundedHereMinor) {}
 
     /** The outcome of feeding a provider's object through event processing. */
     public sealed interface Replay {
@@ -53,6 +59,7 @@ public class PaymentReconciliation {
 
     public Checked unrecordedSince(Instant from) {
         List<ProviderPayment> unrecorded = new ArrayList<>();
+        List<RefundNotRecorded> refunds = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (PaymentLookup lookup : lookups.values()) {
             Optional<String> why = lookup.unavailable();
@@ -64,11 +71,18 @@ public class PaymentReconciliation {
                 lookup.paidSince(from).stream()
                         .filter(p -> !purchases.exists(p.purchaseKey()))
                         .forEach(unrecorded::add);
+                for (ProviderRefund r : lookup.refundsSince(from)) {
+                    purchases
+                            .refundedByRefs(r.provider(), r.refs())
+                            .filter(here -> here.refundedMinor() < r.refundedMinor())
+                            .ifPresent(here ->
+                                    refunds.add(new RefundNotRecorded(r, here.purchaseKey(), here.refundedMinor())));
+                }
             } catch (Unavailable e) {
                 skipped.add(lookup.provider() + ": " + e.getMessage());
             }
         }
-        return new Checked(unrecorded, skipped);
+        return new Checked(unrecorded, refunds, skipped);
     }
 
     public Replay replay(String provider, String kind, String objectId) {

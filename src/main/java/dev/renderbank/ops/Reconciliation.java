@@ -90,6 +90,7 @@ public class Reconciliation {
         PaymentReconciliation.Checked paid = payments.unrecordedSince(from);
         skipped.addAll(paid.skipped());
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
+        paid.refunds().forEach(r -> found.add(refundNotRecorded(r)));
         tx.executeWithoutResult(s -> {
             store.finish(runId, found, skipped, clock.instant());
             if (!found.isEmpty()) {
@@ -132,6 +133,22 @@ public class Reconciliation {
         evidence.put("object", JSON.readTree(p.raw()));
         return new Found(
                 FindingKind.PAID_NOT_RECORDED, p.provider() + ":" + p.kind() + ":" + p.objectId(), evidence, true);
+    }
+
+    private static Found refundNotRecorded(PaymentReconciliation.RefundNotRecorded r) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("provider", r.refund().provider());
+        evidence.put("chargeId", r.refund().chargeId());
+        evidence.put("refundId", r.refund().refundId());
+        evidence.put("purchaseKey", r.purchaseKey());
+        evidence.put("refundedAtProviderMinor", r.refund().refundedMinor());
+        evidence.put("refundedHereMinor", r.refundedHereMinor());
+        evidence.put("object", JSON.readTree(r.refund().raw()));
+        return new Found(
+                FindingKind.REFUND_NOT_RECORDED,
+                r.refund().provider() + ":charge:" + r.refund().chargeId(),
+                evidence,
+                false);
     }
 
     private static String summary(long runId, List<Found> found) {
