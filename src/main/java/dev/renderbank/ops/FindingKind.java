@@ -21,5 +21,7 @@ public enum FindingKind {
     /** Paid at the payment provider, not recorded here (webhook lost or refused); repairable. */
     PAID_NOT_RECORDED,
     /** Refunded at the payment provider more than the purchase here records (refund not clawed back). */
-    REFUND_NOT_RECORDED
+    REFUND_NOT_RECORDED,
+    /** A dispute at the payment provider on a purchase here that is not recorded, or recorded in another state. */
+    DISPUTE_NOT_RECORDED
 }

@@ -91,6 +91,7 @@ public class Reconciliation {
         skipped.addAll(paid.skipped());
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
         paid.refunds().forEach(r -> found.add(refundNotRecorded(r)));
+        paid.disputes().forEach(d -> found.add(disputeNotRecorded(d)));
         tx.executeWithoutResult(s -> {
             store.finish(runId, found, skipped, clock.instant());
             if (!found.isEmpty()) {
@@ -147,6 +148,21 @@ public class Reconciliation {
         return new Found(
                 FindingKind.REFUND_NOT_RECORDED,
                 r.refund().provider() + ":charge:" + r.refund().chargeId(),
+                evidence,
+                false);
+    }
+
+    private static Found disputeNotRecorded(PaymentReconciliation.DisputeNotRecorded d) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("provider", d.dispute().provider());
+        evidence.put("disputeId", d.dispute().disputeId());
+        evidence.put("purchaseKey", d.purchaseKey());
+        evidence.put("statusAtProvider", d.dispute().expectedStatus());
+        evidence.put("recordedHere", d.recorded());
+        evidence.put("object", JSON.readTree(d.dispute().raw()));
+        return new Found(
+                FindingKind.DISPUTE_NOT_RECORDED,
+                d.dispute().provider() + ":dispute:" + d.dispute().disputeId(),
                 evidence,
                 false);
     }

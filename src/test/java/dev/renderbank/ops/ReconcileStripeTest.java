@@ -209,7 +209,7 @@ class ReconcileStripeTest extends IntegrationTest {
         String refund = """
                 {"id":"re_%s","object":"refund","status":"succeeded","amount":990,"currency":"usd","created":%d,
                  "charge":%s}""".formatted(chargeId, clock.instant().getEpochSecond(), charge);
-        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(refund));
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(refund), java.util.List.of());
 
         JsonNode report =
                 JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
@@ -234,6 +234,63 @@ class ReconcileStripeTest extends IntegrationTest {
                 JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
                         .body());
         assertThat(after.path("findings")).as(after.toString()).isEmpty();
+    }
+
+    @Test
+    void aDisputeAtStripeNotRecordedOrInAnotherStateHereIsFoundWithItsEvidence() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("disputed-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String session =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
+        String disputeId = "dp_" + UUID.randomUUID().toString().replace("-", "");
+        String pi = "pi_" + JSON.readTree(session).path("id").asString();
+
+        String open = dispute(disputeId, pi, "needs_response");
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(open));
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:dispute:" + disputeId);
+        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("evidence").path("statusAtProvider").asString()).isEqualTo("OPEN");
+        assertThat(finding.path("evidence").path("recordedHere").isNull()).isTrue();
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing fixed silently")
+                .isEqualTo(200);
+
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.created", open)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(findings(admin)).as("recorded as open").isEmpty();
+
+        String lost = dispute(disputeId, pi, "lost");
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(lost));
+        JsonNode differs = onlyFinding(admin);
+        assertThat(differs.path("evidence").path("statusAtProvider").asString()).isEqualTo("LOST");
+        assertThat(differs.path("evidence").path("recordedHere").asString()).isEqualTo("OPEN");
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.closed", lost)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(findings(admin)).isEmpty();
+    }
+
+    private JsonNode findings(AdminSupport.Admin admin) {
+        return JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body())
+                .path("findings");
+    }
+
+    private JsonNode onlyFinding(AdminSupport.Admin admin) {
+        JsonNode findings = findings(admin);
+        assertThat(findings).as(findings.toString()).hasSize(1);
+        return findings.get(0);
+    }
+
+    private String dispute(String id, String pi, String status) {
+        return """
+                {"id":"%s","object":"dispute","amount":990,"currency":"usd","status":"%s","charge":"ch_%s",
+                 "payment_intent":"%s","created":%d}""".formatted(id, status, id, pi, clock.instant().getEpochSecond());
     }
 
     @Test
@@ -352,16 +409,20 @@ class ReconcileStripeTest extends IntegrationTest {
     }
 
     private static void stubStripe(java.util.List<String> sessions, java.util.List<String> invoices) {
-        stubStripe(sessions, invoices, java.util.List.of());
+        stubStripe(sessions, invoices, java.util.List.of(), java.util.List.of());
     }
 
-    /** Stripe's lists of the window (sessions, paid invoices, refunds) and each object by id. */
+    /** Stripe's lists of the window (sessions, paid invoices, refunds, disputes) and each object by id. */
     private static void stubStripe(
-            java.util.List<String> sessions, java.util.List<String> invoices, java.util.List<String> refunds) {
+            java.util.List<String> sessions,
+            java.util.List<String> invoices,
+            java.util.List<String> refunds,
+            java.util.List<String> disputes) {
         STRIPE.resetAll();
         stubList("/v1/checkout/sessions", sessions);
         stubList("/v1/invoices", invoices);
         stubList("/v1/refunds", refunds);
+        stubList("/v1/disputes", disputes);
     }
 
     private static void stubList(String path, java.util.List<String> objects) {

@@ -1,5 +1,6 @@
 package dev.renderbank.billing.core;
 
+import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderPayment;
 import dev.renderbank.billing.ProviderRefund;
 import java.time.Instant;
@@ -25,6 +26,11 @@ public interface PaymentLookup {
 
     /** Charges refunded at or after {@code from}, with their total refunded so far; none if not read. */
     default List<ProviderRefund> refundsSince(Instant from) {
+        return List.of();
+    }
+
+    /** Disputes created at or after {@code from}, with the state our records should show; none if not read. */
+    default List<ProviderDispute> disputesSince(Instant from) {
         return List.of();
     }
 

@@ -7,6 +7,7 @@ import com.stripe.model.StripeCollection;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.InvoiceListParams;
 import com.stripe.param.checkout.SessionListParams;
+import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderPayment;
 import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
@@ -53,6 +54,11 @@ class StripeLookup implements PaymentLookup {
     @Override
     public List<ProviderRefund> refundsSince(Instant from) {
         return refunds.since(from);
+    }
+
+    @Override
+    public List<ProviderDispute> disputesSince(Instant from) {
+        return refunds.disputesSince(from);
     }
 
     @Override
