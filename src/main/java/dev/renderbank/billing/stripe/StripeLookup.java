@@ -3,7 +3,6 @@ package dev.renderbank.billing.stripe;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
-import com.stripe.model.StripeCollection;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.InvoiceListParams;
 import com.stripe.param.checkout.SessionListParams;
@@ -108,33 +107,20 @@ class StripeLookup implements PaymentLookup {
     /** Paid invoices created in the window that record a subscription period at their webhook. */
     private List<ProviderPayment> paidInvoicesSince(Instant from) {
         List<ProviderPayment> paid = new ArrayList<>();
-        String after = null;
         try {
-            for (int page = 0; page < PAGES; page++) {
+            for (JsonNode inv : StripePages.all(after -> {
                 var params = InvoiceListParams.builder()
                         .setCreated(InvoiceListParams.Created.builder()
                                 .setGte(from.getEpochSecond())
                                 .build())
                         .setStatus(InvoiceListParams.Status.PAID)
-                        .setLimit(PAGE);
+                        .setLimit(StripePages.PAGE);
                 if (after != null) {
                     params.setStartingAfter(after);
                 }
-                StripeCollection<Invoice> invoices =
-                        clients.client().v1().invoices().list(params.build());
-                JsonNode data = raw(
-                                invoices.getLastResponse() == null
-                                        ? null
-                                        : invoices.getLastResponse().body(),
-                                invoices.toJson())
-                        .path("data");
-                for (JsonNode inv : data) {
-                    after = inv.path("id").asString();
-                    invoicePayment(inv).ifPresent(paid::add);
-                }
-                if (!Boolean.TRUE.equals(invoices.getHasMore()) || data.isEmpty()) {
-                    break;
-                }
+                return clients.client().v1().invoices().list(params.build());
+            })) {
+                invoicePayment(inv).ifPresent(paid::add);
             }
         } catch (StripeException e) {
             throw new Unavailable("Stripe invoices could not be listed: " + e.getMessage(), e);
