@@ -5,11 +5,14 @@
 #
 #     bench/generate/run.sh                       # ~8 minutes on 2 cores
 #     BENCH_UPDATE_DOCS=1 bench/generate/run.sh   # also rewrite the measured part of docs/BENCHMARKS.md
+#     BENCH_MODE=inflight bench/generate/run.sh   # accept cost with 0, 10,000 and 50,000 jobs in flight
+#     BENCH_MODE=polling bench/generate/run.sh    # provider polls per 1,000 jobs in flight per minute,
+#                                                 # callbacks arriving, then lost (~13 minutes)
 #
 # What one run does:
 #   1. builds target/renderbank.jar (./mvnw -q -DskipTests package; BENCH_SKIP_BUILD=1 reuses it) and the
 #      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
-#   2. starts a throwaway PostgreSQL (../shared/tools/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
+#   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
 #   3. starts the app jar against it: demo off, cooldowns and in-flight caps off, the built-in KIE simulator
 #      with 3-minute image tasks, the app's own polling and the simulator's callback loop slowed right
@@ -27,16 +30,20 @@
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
-# APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments),
+# APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),
+# APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments), SIM_PORT (APP_PORT+1: the
+# built-in simulator is called on a connector of its own with its own threads, as a real provider would
+# not share the app's; SIM_PORT=0 serves it from the app's own port and threads, as before issue 15),
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-OUT=$ROOT/bench/generate/out
+OUT=${BENCH_OUT_DIR:-$ROOT/bench/generate/out}
 APP_PORT=${APP_PORT:-18471}
 PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
-PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/../shared/tools/pg-throwaway}
+SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
+PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
 export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
 export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
 
@@ -76,7 +83,7 @@ else
 fi
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
 CP=$(cat "$OUT/classpath.txt")
-javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java
+javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java bench/generate/src/InFlightBench.java
 harness() { java -Xmx512m -cp "$OUT/classes:$CP" GenerateBench "$@"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -94,42 +101,94 @@ else
 fi
 export BENCH_JDBC_URL=$JDBC_URL
 
-if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
-say "starting the app on port $APP_PORT (heap $APP_HEAP)"
-JFR=()
-if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true"); fi
-DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar target/renderbank.jar \
-  --server.port="$APP_PORT" \
-  --renderbank.data-dir="$OUT/data" \
-  --renderbank.demo.enabled=false \
-  --renderbank.limits.cooldown.image=0 --renderbank.limits.cooldown.video=0 \
-  --renderbank.limits.in-flight.image=0 --renderbank.limits.in-flight.video=0 \
-  --renderbank.simulator.image-duration="${SIM_IMAGE_DURATION:-3m}" \
-  --renderbank.simulator.video-duration=1h \
-  --renderbank.simulator.balance=1000000000 \
-  --renderbank.simulator.callback-interval=1h \
-  --renderbank.jobs.first-poll=30m --renderbank.jobs.max-poll=30m \
-  ${APP_EXTRA_ARGS:-} \
-  >"$OUT/app.log" 2>&1 &
-APP_PID=$!
-for i in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$APP_PORT/actuator/health" >/dev/null 2>&1 && break
-  kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$OUT/app.log"; echo "the app died at startup" >&2; exit 1; }
-  [ "$i" = 180 ] && { echo "the app did not become healthy in 90 s" >&2; exit 1; }
-  sleep 0.5
-done
-export BENCH_APP_PID=$APP_PID
-say "app up (pid $APP_PID)"
+# The machine's commit speed, which moves every absolute figure: pgbench's simple-update run (one
+# write transaction per row update, 8 clients, 10 s) on a database of its own on the same server.
+if [ -n "$PG_STARTED" ] && command -v pgbench >/dev/null; then
+  PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -qc 'create database fsync_probe' >/dev/null
+  PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres pgbench -q -i -s 1 fsync_probe >/dev/null 2>&1
+  probe=$(PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres pgbench -n -N -c 8 -j 2 -T 10 fsync_probe 2>&1 \
+    | sed -nE 's/^tps = ([0-9]+)\..*/\1/p' | head -1)
+  result machine.pgbench_simple_update_tps "${probe:-?}"
+  result machine.pgbench_load "$(cut -d' ' -f1 /proc/loadavg)"
+fi
 
-harness seed
-harness accept
-harness callbacks
+start_app() { # the app against $JDBC_URL; the polling and simulator timings come from the variables below
+  if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
+  say "starting the app on port $APP_PORT (heap $APP_HEAP; simulator tasks $SIM_IMAGE_DURATION, callbacks every $SIM_CALLBACK_INTERVAL, polls $FIRST_POLL..$MAX_POLL)"
+  JFR=()
+  if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app-$1.jfr,settings=profile,dumponexit=true"); fi
+  DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar "${APP_JAR:-target/renderbank.jar}" \
+    --server.port="$APP_PORT" \
+    --renderbank.data-dir="$OUT/data" \
+    --renderbank.demo.enabled=false \
+    --renderbank.limits.cooldown.image=0 --renderbank.limits.cooldown.video=0 \
+    --renderbank.limits.in-flight.image=0 --renderbank.limits.in-flight.video=0 \
+    --renderbank.simulator.image-duration="$SIM_IMAGE_DURATION" \
+    --renderbank.simulator.video-duration=1h \
+    --renderbank.simulator.balance=1000000000 \
+    --renderbank.simulator.callback-interval="$SIM_CALLBACK_INTERVAL" \
+    --renderbank.jobs.first-poll="$FIRST_POLL" --renderbank.jobs.max-poll="$MAX_POLL" \
+    --renderbank.simulator.port="$SIM_PORT" \
+    --server.tomcat.accesslog.enabled=true --server.tomcat.accesslog.directory="$OUT/access-$1" \
+    --server.tomcat.accesslog.pattern='%r %s' --server.tomcat.accesslog.buffered=false \
+    ${APP_EXTRA_ARGS:-} \
+    >"$OUT/app-$1.log" 2>&1 &
+  APP_PID=$!
+  for i in $(seq 1 180); do
+    curl -sf "http://127.0.0.1:$APP_PORT/actuator/health" >/dev/null 2>&1 && break
+    kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$OUT/app-$1.log"; echo "the app died at startup" >&2; exit 1; }
+    [ "$i" = 180 ] && { echo "the app did not become healthy in 90 s" >&2; exit 1; }
+    sleep 0.5
+  done
+  export BENCH_APP_PID=$APP_PID BENCH_ACCESS_LOG_DIR=$OUT/access-$1
+  say "app up (pid $APP_PID)"
+}
+stop_app() {
+  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill -TERM "$APP_PID"
+    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID"
+  fi
+  APP_PID=
+}
+
+# The app's own polling and the simulator's callbacks slowed right down, so jobs stay in flight and
+# the harness decides when each one hears back (accept and inflight modes).
+SIM_IMAGE_DURATION=${SIM_IMAGE_DURATION:-3m} SIM_CALLBACK_INTERVAL=1h FIRST_POLL=30m MAX_POLL=30m
+case "${BENCH_MODE:-accept}" in
+  accept)
+    start_app accept
+    harness seed
+    harness accept
+    harness callbacks
+    ;;
+  inflight)
+    start_app inflight
+    harness seed
+    java -Xmx512m -cp "$OUT/classes:$CP" InFlightBench levels
+    ;;
+  polling)
+    # callbacks arriving: 20 s tasks, the simulator calls back every second, the app's default polling
+    SIM_IMAGE_DURATION=20s SIM_CALLBACK_INTERVAL=1s FIRST_POLL=2s MAX_POLL=60s
+    start_app polling-normal
+    harness seed
+    java -Xmx512m -cp "$OUT/classes:$CP" InFlightBench polling normal
+    stop_app
+    # callbacks lost: the tasks never finish within the run and no callback is sent; polling only
+    SIM_IMAGE_DURATION=1h SIM_CALLBACK_INTERVAL=1h
+    start_app polling-lost
+    java -Xmx512m -cp "$OUT/classes:$CP" InFlightBench polling lost
+    ;;
+  *) echo "BENCH_MODE must be accept, inflight or polling" >&2; exit 2 ;;
+esac
 
 result machine.load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 result run.seconds "$SECONDS"
+report=(harness report)
+[ "${BENCH_MODE:-accept}" = accept ] || report=(java -cp "$OUT/classes:$CP" InFlightBench report)
 if [ "${BENCH_UPDATE_DOCS:-}" = 1 ]; then
-  harness report "$ROOT/docs/BENCHMARKS.md"
+  "${report[@]}" "$ROOT/docs/BENCHMARKS.md"
 else
-  harness report
+  "${report[@]}"
 fi
 say "done in ${SECONDS}s; raw output in $OUT"

@@ -1,6 +1,6 @@
 -- Fresh ledger tables for one benchmark run: 10,000 accounts, each funded by one grant (so the
 -- ledger's invariant check holds after a ledger run). Account 1 is the hot one.
-truncate ledger_entry, credit_hold, credit_clawback, debt_waiver, credit_grant, credit_account restart identity;
+truncate ledger_entry, credit_hold, credit_clawback, debt_waiver, credit_grant, credit_account, ledger_expiry_sweep restart identity;
 insert into credit_account (user_id, balance) select u, 1000000000 from generate_series(1, 10000) u;
 insert into credit_grant (grant_key, user_id, amount, source, created_at)
     select 'bench-seed-' || u, u, 1000000000, 'ADMIN', now() from generate_series(1, 10000) u;

@@ -172,14 +172,18 @@ public final class GenerateBench {
         int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
         boolean checkpointed = false;
         List<Integer> passing = new ArrayList<>();
+        List<Integer> passingGet = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
                 Cpu before = Cpu.now(pid);
+                Counts countsBefore = Counts.now();
                 Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
                 // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
                 long drained = drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
                 String k = "accept." + kind.name().toLowerCase() + "." + rate;
+                Counts.now().minus(countsBefore).record(k, s.ok);
+                result(k + ".load1", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                 result(k + ".requests", s.n);
                 result(k + ".ok", s.ok);
                 result(k + ".errors", s.n - s.ok);
@@ -207,6 +211,9 @@ public final class GenerateBench {
                 if (kind == Load.Kind.POST && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
                     passing.add(rate);
                 }
+                if (kind == Load.Kind.GET && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
+                    passingGet.add(rate);
+                }
             }
         }
         int best = 0;
@@ -214,6 +221,11 @@ public final class GenerateBench {
             best = rates[i]; // the highest rate up to which every step kept p99 <= 50 ms
         }
         result("accept.best_rate_p99_50ms", best);
+        int bestGet = 0;
+        for (int i = 0; i < rates.length && passingGet.contains(rates[i]); i++) {
+            bestGet = rates[i];
+        }
+        result("accept.best_get_rate_p99_50ms", bestGet);
 
         // The in-flight checkpoint was taken after the first step that brought 10,000 jobs in flight;
         // if none did, top up now. The state after all steps (overload included) is recorded too.
@@ -443,7 +455,10 @@ public final class GenerateBench {
                 .append(r.getOrDefault("app.heap", "?")).append(". Load average at start: ")
                 .append(r.getOrDefault("machine.load_start", "?")).append(", at end: ")
                 .append(r.getOrDefault("machine.load_end", "?")).append(". Total run ")
-                .append(r.getOrDefault("run.seconds", "?")).append(" s.\n\n");
+                .append(r.getOrDefault("run.seconds", "?")).append(" s. The commit speed of this run's PostgreSQL:"
+                        + " pgbench simple-update (8 clients, 10 s) ")
+                .append(r.getOrDefault("machine.pgbench_simple_update_tps", "?")).append(" tps at load ")
+                .append(r.getOrDefault("machine.pgbench_load", "?")).append(".\n\n");
 
         String best = r.getOrDefault("accept.best_rate_p99_50ms", "0");
         int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
@@ -492,6 +507,26 @@ public final class GenerateBench {
                     .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
                     .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
         }
+        md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
+                + " ids handed out, so reads do not count; the simulator's createTask is its own write transaction"
+                + " and is shown apart; WAL from pg_current_wal_lsn; 1-minute load average after the step):\n\n");
+        md.append("| rate (req/s) | POST: app write tx / simulator write tx / WAL bytes | GET: app write tx / WAL bytes "
+                + "| load after POST, GET |\n|---|---|---|---|\n");
+        for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
+            String p = "accept.post." + rate.trim();
+            String g = "accept.get." + rate.trim();
+            md.append("| ").append(rate.trim()).append(" | ")
+                    .append(r.get(p + ".write_tx_per_request.app")).append(" / ")
+                    .append(r.get(p + ".write_tx_per_request.simulator")).append(" / ")
+                    .append(r.get(p + ".wal_bytes_per_request")).append(" | ")
+                    .append(r.get(g + ".write_tx_per_request.app")).append(" / ")
+                    .append(r.get(g + ".wal_bytes_per_request")).append(" | ")
+                    .append(r.get(p + ".load1")).append(", ").append(r.get(g + ".load1")).append(" |\n");
+        }
+        md.append("\nhighest rate with p99 ≤ 50 ms: POST ").append(best).append(" req/s, GET ")
+                .append(r.getOrDefault("accept.best_get_rate_p99_50ms", "?"))
+                .append(" req/s (load average at start ").append(r.getOrDefault("machine.load_start", "?"))
+                .append(", at end ").append(r.getOrDefault("machine.load_end", "?")).append(").\n");
         md.append("\nIn flight (checkpoint ").append(r.getOrDefault("inflight.when", "?")).append("): ")
                 .append(r.getOrDefault("inflight.states", "?"))
                 .append("; RSS idle after start ").append(r.getOrDefault("app.idle.rss_mb", "?"))
@@ -673,6 +708,40 @@ public final class GenerateBench {
     // ---------------------------------------------------------------- helpers
 
     /** CPU time used so far by the app, the PostgreSQL server ($BENCH_PG_PID and children) and this process. */
+    /**
+     * What PostgreSQL counted during a step: write transactions (transaction ids handed out; a read-only
+     * transaction gets none, so the harness's and the app's reads do not count), all commits
+     * (pg_stat_database.xact_commit, reads included), WAL bytes, and tasks the simulator created (one
+     * write transaction each, the provider's side). Load-independent, unlike the latencies.
+     */
+    record Counts(long xids, long commits, long walBytes, long simTasks) {
+
+        static Counts now() throws SQLException {
+            try (Connection c = db();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("""
+                            select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+                                   (select xact_commit from pg_stat_database where datname = current_database()),
+                                   pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
+                                   (select count(*) from sim_task)""")) {
+                rs.next();
+                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        }
+
+        Counts minus(Counts o) {
+            return new Counts(xids - o.xids, commits - o.commits, walBytes - o.walBytes, simTasks - o.simTasks);
+        }
+
+        void record(String k, long ok) throws IOException {
+            double n = Math.max(1, ok);
+            result(k + ".write_tx_per_request.app", String.format("%.2f", (xids - simTasks) / n));
+            result(k + ".write_tx_per_request.simulator", String.format("%.2f", simTasks / n));
+            result(k + ".commits_per_request", String.format("%.2f", commits / n));
+            result(k + ".wal_bytes_per_request", String.format("%.0f", walBytes / n));
+        }
+    }
+
     record Cpu(double appMs, double pgMs, double selfMs) {
 
         static Cpu now(long appPid) {

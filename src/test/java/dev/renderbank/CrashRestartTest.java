@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.ChildJvm;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,18 +37,13 @@ class CrashRestartTest {
     @AfterEach
     void stopWhatWeStarted() throws Exception {
         for (ChildJvm jvm : started) {
-            if (jvm.process().isAlive()) {
-                jvm.process().destroy();
-                if (!jvm.process().waitFor(30, TimeUnit.SECONDS)) {
-                    jvm.process().destroyForcibly();
-                }
-            }
+            jvm.stop();
         }
     }
 
     @Test
     void killedMidJobItRestartsOnItsOwnAndChargesTheJobOnce() throws Exception {
-        int port = freePort();
+        int port = ChildJvm.freePort();
         String[] service = {
             "--server.port=" + port,
             "--renderbank.data-dir=" + dataDir,
@@ -63,7 +57,7 @@ class CrashRestartTest {
         Api api = new Api(port);
 
         ChildJvm first = service(dataDir.resolve("first.log"), service);
-        awaitUp(api, first);
+        first.awaitUp(api, Duration.ofSeconds(90));
 
         // both at once: the second service start must refuse, the command line must use the running server
         ChildJvm second = service(dataDir.resolve("second.log"), service);
@@ -108,7 +102,7 @@ class CrashRestartTest {
                         .equals(false));
 
         ChildJvm again = service(dataDir.resolve("again.log"), service);
-        awaitUp(api, again);
+        again.awaitUp(api, Duration.ofSeconds(90));
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> status(api, taskId).equals("completed"));
@@ -141,21 +135,6 @@ class CrashRestartTest {
         return jvm;
     }
 
-    private static void awaitUp(Api api, ChildJvm jvm) {
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> !jvm.process().isAlive() || health(api) == 200);
-        assertThat(jvm.process().isAlive()).as(jvm.tail()).isTrue();
-    }
-
-    private static int health(Api api) {
-        try {
-            return api.get("/actuator/health", null).status();
-        } catch (IllegalStateException e) {
-            return -1;
-        }
-    }
-
     private static String status(Api api, String taskId) {
         try {
             return api.get("/api/v1/generations/" + taskId, TOKEN)
@@ -171,11 +150,5 @@ class CrashRestartTest {
         return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"))
                 .get(0)
                 .trim());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.renderbank.account;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.Product;
 import dev.renderbank.catalog.Catalog;
 import dev.renderbank.catalog.ModelOffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,6 +14,27 @@ import org.springframework.web.bind.annotation.RestController;
 /** What can be bought and what it costs: generation models in credits, packs and plans in money. */
 @RestController
 class CatalogController {
+
+    /** The whole catalogue: what the generator and buy pages are built from. */
+    record CatalogJson(List<ModelJson> models, List<ProductJson> packs, List<ProductJson> plans) {}
+
+    /**
+     * A model on sale: one price ({@code credits}) or a price per option ({@code creditsByOption}),
+     * its options, and the price of each choice ({@code prices}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ModelJson(
+            String id,
+            String type,
+            Long credits,
+            Map<String, Long> creditsByOption,
+            List<ModelOffer.Option> options,
+            int maxImages,
+            List<ModelOffer.PriceRow> prices) {}
+
+    /** A pack, or a plan with its billing {@code interval} ({@code month} or {@code year}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ProductJson(String id, long credits, long priceMinor, String currency, String interval) {}
 
     private final Catalog catalog;
     private final Billing billing;
@@ -24,41 +45,28 @@ class CatalogController {
     }
 
     @GetMapping("/api/v1/catalog")
-    Map<String, Object> catalog() {
-        List<Map<String, Object>> models = new ArrayList<>();
+    CatalogJson catalog() {
+        List<ModelJson> models = new ArrayList<>();
         var configs = catalog.models();
         for (ModelOffer offer : catalog.offers()) {
             var config = configs.get(offer.id());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", offer.id());
-            m.put("type", offer.type().label());
-            if (config.price() != null) {
-                m.put("credits", config.price());
-            }
-            if (!config.prices().isEmpty()) {
-                m.put("creditsByOption", config.prices());
-            }
-            // what the generator page builds its form from: options on sale and the price of each choice
-            m.put("options", offer.options());
-            m.put("maxImages", offer.maxImages());
-            m.put("prices", offer.prices());
-            models.add(m);
+            models.add(new ModelJson(
+                    offer.id(),
+                    offer.type().label(),
+                    config.price(),
+                    config.prices().isEmpty() ? null : config.prices(),
+                    // what the generator page builds its form from: options on sale and the price of each choice
+                    offer.options(),
+                    offer.maxImages(),
+                    offer.prices()));
         }
-        List<Map<String, Object>> packs = new ArrayList<>();
-        List<Map<String, Object>> plans = new ArrayList<>();
+        List<ProductJson> packs = new ArrayList<>();
+        List<ProductJson> plans = new ArrayList<>();
         for (Product p : billing.products()) {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("id", p.id());
-            v.put("credits", p.credits());
-            v.put("priceMinor", p.priceMinor());
-            v.put("currency", p.currency());
-            if (p.isPlan()) {
-                v.put("interval", p.months() >= 12 ? "year" : "month");
-                plans.add(v);
-            } else {
-                packs.add(v);
-            }
+            String interval = p.isPlan() ? (p.months() >= 12 ? "year" : "month") : null;
+            var v = new ProductJson(p.id(), p.credits(), p.priceMinor(), p.currency(), interval);
+            (p.isPlan() ? plans : packs).add(v);
         }
-        return Map.of("models", models, "packs", packs, "plans", plans);
+        return new CatalogJson(models, packs, plans);
     }
 }

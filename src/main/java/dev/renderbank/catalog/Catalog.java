@@ -41,6 +41,35 @@ public class Catalog {
         return Map.copyOf(models);
     }
 
+    /** The option a model's price is set for (its {@code prices} key): {@value #SINGLE_PRICE} without one. */
+    public static final String SINGLE_PRICE = "default";
+
+    /**
+     * The priced option of a job of {@code model} with these options, as its {@code prices} map
+     * names it: the resolution for images ({@code 2K}), resolution and duration for videos ({@code
+     * 720p-10}); {@value #SINGLE_PRICE} for a model with one price. Empty for an unknown model.
+     */
+    public Optional<String> priceKey(String model, String resolution, Integer durationSeconds) {
+        ModelConfig m = models.get(model);
+        if (m == null) {
+            return Optional.empty();
+        }
+        if (m.prices().isEmpty()) {
+            return Optional.of(SINGLE_PRICE);
+        }
+        return Optional.of(m.type() == AssetType.IMAGE ? resolution : resolution + "-" + durationSeconds);
+    }
+
+    /** Every priced option of {@code model} (its {@code prices} keys, or {@value #SINGLE_PRICE}). */
+    public List<String> priceKeys(String model) {
+        ModelConfig m = models.get(model);
+        return m == null
+                ? List.of()
+                : m.prices().isEmpty()
+                        ? List.of(SINGLE_PRICE)
+                        : List.copyOf(m.prices().keySet());
+    }
+
     /** Every model with its options on sale and their prices, by model id (what pages and clients show). */
     public List<ModelOffer> offers() {
         return CatalogOffers.of(models);
@@ -160,6 +189,12 @@ public class Catalog {
                 return Optional.of(String.format(
                         "must not contain control characters (U+%04X at position %d); line breaks and tabs are fine",
                         (int) c, i));
+            }
+            // half of a surrogate pair is not a character: the provider would get a '?' in its place
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(String.format("must be valid Unicode (a lone surrogate at position %d)", i));
             }
         }
         return Optional.empty();

@@ -55,12 +55,14 @@ public record GenerationProperties(
      * Server-sent event streams of job status ({@code renderbank.events.*}). {@code heartbeat}: a
      * comment sent this often, so a client that went away is noticed (its write fails) and its stream
      * dropped. {@code maxPerUser}: open streams one user may hold on one node (more is 429).
-     * {@code rereadInterval}: how often a stream re-reads its job, to see changes made on other nodes.
+     * {@code rereadInterval}: how often a stream re-reads its job anyway; changes made on any node
+     * arrive within milliseconds as database notifications, so this is only the fallback for a
+     * notification that was lost (it was 2 s before notifications existed).
      */
     public record Events(
             @DefaultValue("15s") Duration heartbeat,
             @DefaultValue("20") int maxPerUser,
-            @DefaultValue("2s") Duration rereadInterval) {
+            @DefaultValue("10s") Duration rereadInterval) {
 
         public Events {
             if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {

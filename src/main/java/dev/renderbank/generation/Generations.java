@@ -7,6 +7,8 @@ import dev.renderbank.generation.internal.JobListing;
 import dev.renderbank.generation.internal.JobQueries;
 import dev.renderbank.generation.internal.Retries;
 import dev.renderbank.platform.Switches;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -23,6 +25,7 @@ public class Generations {
     private final Retries retries;
     private final AssetRemoval removal;
     private final Switches switches;
+    private final MeterRegistry meters;
 
     Generations(
             Acceptance acceptance,
@@ -30,7 +33,9 @@ public class Generations {
             JobListing listing,
             Retries retries,
             AssetRemoval removal,
-            Switches switches) {
+            Switches switches,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.acceptance = acceptance;
         this.queries = queries;
         this.listing = listing;
@@ -44,6 +49,30 @@ public class Generations {
      * transaction; the provider is called only after commit. Refusals hold and write nothing.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
+        Timer.Sample sample = Timer.start(meters);
+        AcceptOutcome outcome = decide(userId, spec, idempotencyKey);
+        String name = outcomeName(outcome);
+        sample.stop(Timer.builder("renderbank.jobs.accept")
+                .description("Time to accept or refuse a generation request (before any provider call)")
+                .tag("outcome", outcome instanceof AcceptOutcome.Accepted ? "accepted" : "refused")
+                .publishPercentileHistogram()
+                .register(meters));
+        if (!(outcome instanceof AcceptOutcome.Accepted)) {
+            // the seed's "rate limit blocks", and every other refusal, by reason
+            meters.counter("renderbank.jobs.refused", "reason", name).increment();
+        }
+        return outcome;
+    }
+
+    /** {@code TooManyInFlight} → {@code too-many-in-flight}. */
+    private static String outcomeName(AcceptOutcome outcome) {
+        return outcome.getClass()
+                .getSimpleName()
+                .replaceAll("([a-z])([A-Z])", "$1-$2")
+                .toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private AcceptOutcome decide(long userId, GenerationSpec spec, String idempotencyKey) {
         // An operator's pause (platform switch, cached about a second) refuses before anything is held.
         Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
         if (paused.isPresent()) {

@@ -8,8 +8,10 @@ import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
- * Local fan-out of "job changed" signals to open event streams. Streams also re-read the job
- * periodically, so a change made on another node reaches them too, only a little later.
+ * Fan-out of "job changed" signals to the event streams open on this node. Signals come from this
+ * node's job engine right after its commits and, for changes made anywhere (any node, an operator
+ * command), from the database's notifications ({@code internal.JobChangeListener}). Streams also
+ * re-read their job now and then, the fallback for a notification that was never delivered.
  */
 @Component
 public class JobEvents {
@@ -30,5 +32,13 @@ public class JobEvents {
         if (list != null) {
             list.forEach(l -> l.accept(jobId));
         }
+    }
+
+    /**
+     * Signals every job that has a stream here: notifications sent while this node was not
+     * listening (its listening connection was lost) are gone, so each stream re-reads its job.
+     */
+    public void changedAll() {
+        listeners.keySet().forEach(this::changed);
     }
 }

@@ -1,5 +1,6 @@
 package dev.renderbank.generation;
 
+import dev.renderbank.generation.internal.JobCosts;
 import dev.renderbank.generation.internal.JobQueries;
 import dev.renderbank.generation.internal.OperatorRepairs;
 import java.time.Instant;
@@ -14,8 +15,10 @@ public class OperatorJobs {
 
     private final JobQueries queries;
     private final OperatorRepairs repairs;
+    private final JobCosts costs;
 
-    OperatorJobs(JobQueries queries, OperatorRepairs repairs) {
+    OperatorJobs(JobQueries queries, OperatorRepairs repairs, JobCosts costs) {
+        this.costs = costs;
         this.queries = queries;
         this.repairs = repairs;
     }
@@ -31,6 +34,11 @@ public class OperatorJobs {
      */
     public List<StuckJob> stuck(Instant overdue, Instant quiet, int limit) {
         return repairs.stuck(overdue, quiet, limit);
+    }
+
+    /** Jobs accepted in [from, to) the provider was paid for or that charged credits, by day, model, option. */
+    public List<JobCostRow> costBasis(Instant from, Instant to) {
+        return costs.rows(from, to);
     }
 
     public Optional<JobView> find(String jobId) {

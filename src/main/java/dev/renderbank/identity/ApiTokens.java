@@ -40,6 +40,9 @@ public class ApiTokens {
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
             return new TokenOutcome.Invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
+        if (!printable(trimmed)) {
+            return new TokenOutcome.Invalid("name", "must be printable text, without control characters");
+        }
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             return new TokenOutcome.Invalid("expiresAt", "must be in the future");
         }
@@ -95,5 +98,10 @@ public class ApiTokens {
             }
             return found.user();
         });
+    }
+
+    /** Control characters and unpaired surrogates cannot be shown back (NUL cannot even be stored). */
+    static boolean printable(String s) {
+        return s.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE);
     }
 }

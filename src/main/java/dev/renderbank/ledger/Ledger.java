@@ -5,6 +5,7 @@ import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
+import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.SettleResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public class Ledger {
 
     private final LedgerStore store;
     private final HoldStore holds;
+    private final OpenHolds open;
     private final GrantStore grants;
     private final DebtWaiverStore waivers;
     private final InvariantCheck invariants;
@@ -46,6 +48,7 @@ public class Ledger {
     Ledger(
             LedgerStore store,
             HoldStore holds,
+            OpenHolds open,
             GrantStore grants,
             DebtWaiverStore waivers,
             InvariantCheck invariants,
@@ -53,6 +56,7 @@ public class Ledger {
             Clock clock) {
         this.store = store;
         this.holds = holds;
+        this.open = open;
         this.grants = grants;
         this.waivers = waivers;
         this.invariants = invariants;
@@ -134,9 +138,10 @@ public class Ledger {
     /** Releases, as EXPIRED, every open hold whose deadline is at or before {@code now}. */
     public int expireDue(Instant now) {
         int expired = 0;
+        long low = open.low(now);
         List<String> due;
         do {
-            due = holds.openHoldsDue(now, EXPIRY_BATCH);
+            due = open.due(now, low, EXPIRY_BATCH);
             for (String key : due) {
                 // One transaction per hold: a slow sweep never keeps many accounts locked.
                 SettleResult r = tx.execute(
@@ -146,6 +151,8 @@ public class Ledger {
                 }
             }
         } while (due.size() == EXPIRY_BATCH);
+        // Nothing due is left open: the next sweep need not look below the first hold still open.
+        open.swept(now, low);
         return expired;
     }
 
@@ -159,7 +166,7 @@ public class Ledger {
 
     /** The user's open holds (jobs in flight), oldest first; at most 200. */
     public List<Hold> openHolds(long userId) {
-        return holds.openHoldsOf(userId, 200);
+        return open.of(userId, 200);
     }
 
     public HistoryPage history(long userId, String cursor, int limit) {
@@ -182,7 +189,7 @@ public class Ledger {
     }
 
     public HoldsSummary holdsSummary() {
-        return store.holdsSummary(now());
+        return open.summary(now());
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.renderbank.platform.PublicUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -144,6 +145,26 @@ public class Notifier {
                 cause,
                 "clawback",
                 vars("credits", credits, "reason", reason, "balance", b.available(), "debt", b.debt()));
+    }
+
+    /**
+     * One of the user's webhook endpoints was disabled after failing since {@code failingSince}; sent
+     * once per endpoint (an endpoint is disabled once), whatever the user's email settings.
+     */
+    public Queued webhookEndpointDisabled(long userId, String endpointId, String url, Instant failingSince) {
+        return toUser(
+                userId,
+                "webhook-disabled:" + endpointId,
+                "webhook-disabled",
+                vars(
+                        "endpointId",
+                        endpointId,
+                        "url",
+                        url,
+                        "since",
+                        failingSince.toString(),
+                        "link",
+                        "/account/webhooks"));
     }
 
     /** The link that verifies the address; outside {@code prod} also logged when no SMTP server is configured. */

@@ -76,7 +76,7 @@ public class Webhooks {
             return new WebhookOutcome.TooMany(props.maxEndpointsPerUser());
         }
         return new WebhookOutcome.Created(
-                new WebhookCreated(new WebhookEndpoint(id, clean, List.copyOf(wanted), now), secret));
+                new WebhookCreated(new WebhookEndpoint(id, clean, List.copyOf(wanted), now, null), secret));
     }
 
     public List<WebhookEndpoint> endpoints(long userId) {

@@ -20,25 +20,28 @@ import org.springframework.stereotype.Service;
 @Service
 public class JobActions {
 
-    /** A job accepted longer ago than this is overdue (deadlines are 15 min for images, 45 for video). */
-    public static final Duration OVERDUE = Duration.ofMinutes(30);
-
-    /** A job at the provider that has not changed for this long has had no provider news. */
-    public static final Duration QUIET = Duration.ofMinutes(10);
-
     private final OperatorJobs jobs;
     private final AuditedActions actions;
     private final Clock clock;
+    private final OpsProperties.Stuck thresholds;
 
-    JobActions(OperatorJobs jobs, AuditedActions actions, Clock clock) {
+    JobActions(OperatorJobs jobs, AuditedActions actions, Clock clock, OpsProperties props) {
+        this.thresholds = props.stuck();
         this.jobs = jobs;
         this.actions = actions;
         this.clock = clock;
     }
 
+    /** The configured thresholds ({@code renderbank.ops.stuck.*}). */
+    public OpsProperties.Stuck thresholds() {
+        return thresholds;
+    }
+
+    /** Stuck jobs: accepted before {@code overdue} (null: the configured threshold), or quiet too long. */
     public List<StuckJob> stuck(Duration overdue) {
         Instant now = clock.instant();
-        return jobs.stuck(now.minus(overdue), now.minus(QUIET), 200);
+        return jobs.stuck(
+                now.minus(overdue == null ? thresholds.overdue() : overdue), now.minus(thresholds.quiet()), 200);
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.renderbank.platform;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -18,8 +21,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Bad input gets a 4xx problem+json that says what to fix; anything unexpected is logged with a
- * reference and answered with a 500 that reveals nothing internal.
+ * Bad input gets a 4xx problem+json that says what to fix; the database out of reach is a 503 with
+ * Retry-After ({@link DatabaseOutage}); anything else unexpected is logged with a reference and
+ * answered with a 500 that reveals nothing internal.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -73,11 +77,37 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(p);
     }
 
+    /**
+     * Text PostgreSQL cannot store (a NUL character, SQLSTATE 22021) is the client's input, not our
+     * failure: whatever field carried it, the statement was refused before anything was written.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> unstorable(DataIntegrityViolationException e) {
+        if (NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql
+                && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+            return ResponseEntity.badRequest()
+                    .body(Problems.of(
+                            HttpStatus.BAD_REQUEST,
+                            "bad-request",
+                            "Bad request",
+                            "The request contains characters that cannot be stored, such as NUL"));
+        }
+        return unexpected(e);
+    }
+
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
         if (e.getClass().getSimpleName().equals("InvalidParameterException")) {
             // Tomcat refusing a malformed query string (e.g. a stray %): the client's mistake
-            return Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", "The query string is malformed");
+            return ResponseEntity.badRequest()
+                    .body(Problems.of(
+                            HttpStatus.BAD_REQUEST, "bad-request", "Bad request", "The query string is malformed"));
+        }
+        if (DatabaseOutage.causedBy(e)) {
+            log.warn("Database unavailable: {}", e.toString());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
+                    .body(DatabaseOutage.problem());
         }
         String ref = java.util.UUID.randomUUID().toString().substring(0, 8);
         log.error("Unexpected error, reference {}", ref, e);
@@ -86,6 +116,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "internal",
                 "Internal error",
                 "Something went wrong on our side; nothing was charged. Reference " + ref);
-        return p;
+        return ResponseEntity.internalServerError().body(p);
     }
 }

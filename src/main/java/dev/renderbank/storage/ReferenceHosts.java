@@ -24,6 +24,14 @@ public final class ReferenceHosts {
     private static final Pattern DOTTED_QUAD = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
+    /**
+     * Names that are never on the public internet, whatever resolves here: cloud metadata services
+     * ({@code metadata.google.internal}, {@code instance-data}) and the {@code .internal} and
+     * {@code .local} zones. They do not resolve on this machine either, so the rule below (an
+     * unresolvable name goes to the provider as is) would otherwise let them through.
+     */
+    private static final Pattern INTERNAL_NAME = Pattern.compile("(?i)(.+\\.)?(internal|local)|metadata|instance-data");
+
     private final HostPolicy policy;
 
     ReferenceHosts(HostPolicy policy) {
@@ -50,18 +58,26 @@ public final class ReferenceHosts {
      * that does not resolve here is allowed: the provider resolves it on its own network.
      */
     public Optional<String> refusal(String url) {
-        String host;
+        URI uri;
         try {
-            host = new URI(url).getHost();
+            uri = new URI(url);
         } catch (URISyntaxException e) {
             return Optional.of("is not a valid URL");
         }
+        if (uri.getRawUserInfo() != null) {
+            // credentials would be handed to the provider, and user@host forms are how hosts are disguised
+            return Optional.of("must not contain user info (user:password@)");
+        }
+        String host = uri.getHost();
         if (host == null || host.isBlank()) {
             return Optional.of("must name a host");
         }
         String name = HostPolicy.normalize(host);
         if (ODD_NUMERIC.matcher(name).matches() && !DOTTED_QUAD.matcher(name).matches()) {
             return Optional.of("must name its host as a name or a dotted IPv4 address, not " + name);
+        }
+        if (INTERNAL_NAME.matcher(name).matches()) {
+            return Optional.of("must be on the public internet; " + name + " is an internal or metadata name");
         }
         try {
             policy.resolve(name);

@@ -11,6 +11,9 @@ import dev.renderbank.support.Api;
 import dev.renderbank.support.TestUsers.TestUser;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -29,6 +32,12 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
 
     @Autowired
     JobTransitions transitions;
+
+    @Autowired
+    JobEvents jobEvents;
+
+    @Autowired
+    Generations generations;
 
     @Test
     void aCancelledJobIsCountedOnceAndARefusedSecondCancelNotAtAll() {
@@ -111,6 +120,80 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
         assertThat(finished("succeeded", "none")).isEqualTo(succeeded + 1);
         assertThat(ledger.balance(u.id()).available()).isEqualTo(100 - done.price());
         assertThat(ledger.balance(u.id()).held()).isZero();
+    }
+
+    @Test
+    void eachFinishTellsTheJobsStreamsOnceAfterItCommittedAndARefusedOrDuplicateFinishNever() {
+        TestUser u = users.create(100);
+        String cancelledId = accept(u, "signalled when cancelled");
+        // one user per job: the image cooldown admits one new job per user at a time
+        String failedId = submitted(users.create(100), "signalled when failed", "t-signal-failed");
+        String chargedId = submitted(users.create(100), "signalled when charged", "t-signal-charged");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<Runnable> subscriptions = new ArrayList<>();
+        for (String id : List.of(cancelledId, failedId, chargedId)) {
+            // what a stream sees when told: the job as committed (read on another connection)
+            subscriptions.add(jobEvents.subscribe(id, changed -> {
+                Job j = job(changed);
+                seen.add(changed + " " + j.state() + " " + j.errorCode() + (j.lateDelivery() ? " late" : ""));
+            }));
+        }
+        try {
+            assertThat(generations.cancel(u.id(), cancelledId)).isInstanceOf(CancelOutcome.Cancelled.class);
+            assertThat(generations.cancel(u.id(), cancelledId)).isInstanceOf(CancelOutcome.TooLate.class);
+            assertThat(seen).containsExactly(cancelledId + " FAILED cancelled");
+
+            Job running = job(failedId);
+            assertThat(FinisherTestSupport.fail(finisher, running, "provider_failed", "it broke", true))
+                    .isTrue();
+            assertThat(FinisherTestSupport.fail(finisher, running, "provider_failed", "it broke", true))
+                    .isFalse();
+            assertThat(seen).containsExactly(cancelledId + " FAILED cancelled", failedId + " FAILED provider_failed");
+
+            assertThat(deliveredTwice(running, "jobs/signal-late")).containsExactly("LATE_FREE", "DUPLICATE");
+            assertThat(seen)
+                    .containsExactly(
+                            cancelledId + " FAILED cancelled",
+                            failedId + " FAILED provider_failed",
+                            failedId + " FAILED provider_failed late");
+
+            assertThat(deliveredTwice(job(chargedId), "jobs/signal")).containsExactly("CHARGED", "DUPLICATE");
+            assertThat(seen)
+                    .containsExactly(
+                            cancelledId + " FAILED cancelled",
+                            failedId + " FAILED provider_failed",
+                            failedId + " FAILED provider_failed late",
+                            chargedId + " SUCCEEDED null");
+        } finally {
+            subscriptions.forEach(Runnable::run);
+        }
+    }
+
+    @Test
+    void aJobWhoseHoldAlreadyExpiredStillFailsAndItsCreditsComeBackOnce() {
+        TestUser u = users.create(100);
+        String id = submitted(u, "failed after its hold expired", "t-fail-expired");
+        // nothing ran for the image deadline (15 min) plus the hold margin (1 h); the hold-expiry task ran
+        clock.advance(Duration.ofMinutes(15).plus(Duration.ofHours(1)).plusMinutes(1));
+        ledger.expireDue(clock.instant());
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        double failedBefore = finished("failed", "provider_failed");
+
+        assertThat(FinisherTestSupport.fail(finisher, job(id), "provider_failed", "it broke", true))
+                .isTrue();
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_failed");
+        assertThat(finished("failed", "provider_failed")).isEqualTo(failedBefore + 1);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** The finisher's answers to the same job's output brought twice (two paths, each with the job as read before). */
+    private List<String> deliveredTwice(Job job, String key) {
+        return List.of(
+                FinisherTestSupport.deliver(finisher, job, key + "-1.png"),
+                FinisherTestSupport.deliver(finisher, job, key + "-2.png"));
     }
 
     /** An accepted image job the provider took as {@code providerTaskId}. */

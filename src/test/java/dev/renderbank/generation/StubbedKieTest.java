@@ -52,6 +52,8 @@ import org.springframework.test.context.TestPropertySource;
             "renderbank.download.allow-private-hosts=true",
             "renderbank.provider.kie.read-timeout=3s",
             "renderbank.events.heartbeat=200ms",
+            // streams learn of changes from notifications; the periodic re-read must not hide their absence
+            "renderbank.events.reread-interval=1m",
             "renderbank.events.max-per-user=3"
         })
 @Import(StubbedKieTest.FinishListeners.class)

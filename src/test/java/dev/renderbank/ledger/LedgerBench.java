@@ -6,6 +6,7 @@ import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
+import dev.renderbank.ledger.internal.OpenHolds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +61,7 @@ public final class LedgerBench {
             Ledger ledger = new Ledger(
                     store,
                     new HoldStore(jdbc, store),
+                    new OpenHolds(jdbc),
                     new GrantStore(jdbc, store),
                     new DebtWaiverStore(jdbc),
                     new InvariantCheck(jdbc),
@@ -68,13 +70,32 @@ public final class LedgerBench {
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);
+            // An idle session reports its WAL and table counts within 10 s: wait, so the reset's and the
+            // warm-up's own counts are not taken for the measurement's.
+            TimeUnit.SECONDS.sleep(11);
+            Counts before = counts(jdbc);
             long pairs = pairs(ledger, accounts, clients, measured, "run");
+            // Each client's table statistics reach pg_stat_user_tables when it has been idle a while
+            // (up to 10 s): wait until every capture's hold update is counted.
+            Counts after = counts(jdbc);
+            for (long waitUntil = System.nanoTime() + 15_000_000_000L;
+                    after.holdUpdates() - before.holdUpdates() < pairs && System.nanoTime() < waitUntil;
+                    after = counts(jdbc)) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
             InvariantReport report = ledger.checkInvariants();
             System.out.printf(
-                    "RESULT pairs_per_second=%.0f pairs=%d seconds=%d invariants=%s%n",
+                    "RESULT pairs_per_second=%.0f pairs=%d seconds=%d wal_bytes_per_pair=%.0f"
+                            + " wal_records_per_pair=%.2f wal_fpi_per_pair=%.2f"
+                            + " hold_updates=%d hold_hot_updates=%d invariants=%s%n",
                     pairs / (double) measured.toSeconds(),
                     pairs,
                     measured.toSeconds(),
+                    (after.walBytes() - before.walBytes()) / (double) Math.max(1, pairs),
+                    (after.walRecords() - before.walRecords()) / (double) Math.max(1, pairs),
+                    (after.walFpi() - before.walFpi()) / (double) Math.max(1, pairs),
+                    after.holdUpdates() - before.holdUpdates(),
+                    after.holdHotUpdates() - before.holdHotUpdates(),
                     report.holds() ? "ok" : report.violations());
         }
     }
@@ -110,6 +131,24 @@ public final class LedgerBench {
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.MINUTES);
         return total;
+    }
+
+    /** WAL position (bytes) and the hold table's updates, all and HOT, as PostgreSQL counts them. */
+    private record Counts(long walBytes, long walRecords, long walFpi, long holdUpdates, long holdHotUpdates) {}
+
+    private static Counts counts(JdbcClient jdbc) {
+        return jdbc.sql("""
+                        select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint as wal,
+                               (select wal_records from pg_stat_wal) as records, (select wal_fpi from pg_stat_wal) as fpi,
+                               n_tup_upd, n_tup_hot_upd
+                          from pg_stat_user_tables where relname = 'credit_hold'""")
+                .query((rs, n) -> new Counts(
+                        rs.getLong("wal"),
+                        rs.getLong("records"),
+                        rs.getLong("fpi"),
+                        rs.getLong("n_tup_upd"),
+                        rs.getLong("n_tup_hot_upd")))
+                .single();
     }
 
     /** Runs the reset script statement by statement (it ends with a CHECKPOINT, which needs autocommit). */

@@ -8,7 +8,6 @@ import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
-import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
@@ -26,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 class AdminJobsTest extends IntegrationTest {
 
     static final JsonMapper JSON = JsonMapper.shared();
-    static final String IMAGE = "{\"model\":\"nano-banana\",\"prompt\":\"a lighthouse at dusk\"}";
 
     @LocalServerPort
     int port;
@@ -51,19 +49,8 @@ class AdminJobsTest extends IntegrationTest {
         simulator.reset();
     }
 
-    /** A job the provider has accepted and is still working on (the simulator runs for {@code runs}). */
     private String jobAtProvider(TestUsers.TestUser u, Duration runs) {
-        simulator.setImageDuration(runs);
-        String taskId = new Api(port)
-                .post("/api/v1/generate-image", u.token(), IMAGE)
-                .json()
-                .get("taskId")
-                .asString();
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> operatorJobs.find(taskId).orElseThrow().state() == JobState.RUNNING
-                        || operatorJobs.find(taskId).orElseThrow().state() == JobState.SUBMITTED);
-        return taskId;
+        return admins.jobAtProvider(port, u.token(), runs);
     }
 
     @Test

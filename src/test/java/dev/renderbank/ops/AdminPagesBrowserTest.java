@@ -6,14 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.renderbank.generation.JobState;
+import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +48,18 @@ class AdminPagesBrowserTest extends IntegrationTest {
 
     @Autowired
     Audit audit;
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    KieSimulator simulator;
+
+    @Autowired
+    OperatorJobs operatorJobs;
+
+    @Autowired
+    AdminSupport admins;
 
     @BeforeAll
     static void launch() {
@@ -108,6 +126,76 @@ class AdminPagesBrowserTest extends IntegrationTest {
                     .setFullPage(true));
             page.navigate("http://localhost:" + port + "/admin/audit?actor=" + adminEmail);
             assertThat(page.locator("#audit tbody tr")).hasCount(2);
+
+            // the apology email is in the outbox, addressed to the customer
+            page.navigate("http://localhost:" + port + "/admin/mail");
+            assertThat(page.locator("body")).containsText(customer.email());
+        }
+    }
+
+    private Page signIn(com.microsoft.playwright.BrowserContext context, String path) {
+        String adminEmail = "ops-browser-" + UUID.randomUUID() + "@test.local";
+        users.create(adminEmail, "correct horse battery staple", Role.ADMIN, true);
+        Page page = context.newPage();
+        page.navigate("http://localhost:" + port + path);
+        page.fill("#username", adminEmail);
+        page.fill("#password", "correct horse battery staple");
+        page.click("button[type=submit]");
+        page.navigate("http://localhost:" + port + path);
+        return page;
+    }
+
+    @Test
+    void aStuckJobIsFailedAndReleasedWithAReasonThatTheAuditShows() throws Exception {
+        var u = testUsers.create(100);
+        String taskId;
+        try {
+            taskId = admins.jobAtProvider(port, u.token(), Duration.ofMinutes(10));
+        } finally {
+            simulator.reset();
+        }
+        clock.advance(Duration.ofMinutes(2));
+        Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            Page page = signIn(context, "/admin/jobs?olderThan=1m");
+            var row = page.locator("#job-" + taskId);
+            assertThat(row).containsText("nano-banana");
+            row.locator("input[name=reason]").fill("lost at the provider");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-jobs.png"))
+                    .setFullPage(true));
+            row.locator("button:has-text('Fail and release')").click();
+            assertThat(page.locator("#flash")).containsText("job-fail");
+            assertThat(page.locator("#job-" + taskId)).hasCount(0);
+
+            assertThat(operatorJobs.find(taskId).orElseThrow().state()).isEqualTo(JobState.FAILED);
+            assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+
+            page.navigate("http://localhost:" + port + "/admin/audit?target=job:" + taskId);
+            assertThat(page.locator("#audit tbody tr")).hasCount(1);
+            assertThat(page.locator("#audit tbody tr")).containsText("lost at the provider");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-audit.png"))
+                    .setFullPage(true));
+        }
+    }
+
+    @Test
+    void thePaymentsAndMarginsPagesRender() throws Exception {
+        Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            Page page = signIn(context, "/admin/payments");
+            assertThat(page.locator("#events")).isVisible();
+            assertThat(page.locator("#purchases")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-payments.png"))
+                    .setFullPage(true));
+            page.navigate("http://localhost:" + port + "/admin/margins");
+            assertThat(page.locator("#not-configured")).containsText("not configured");
+            assertThat(page.locator("#per-model")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-margins.png"))
+                    .setFullPage(true));
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.generation.JobState;
+import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
+import dev.renderbank.provider.simulator.KieSimulator;
+import dev.renderbank.support.Api;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.springframework.stereotype.Component;
 
 /** Admins with tokens, and raw HTTP calls with any method, for the admin tests. */
@@ -20,9 +25,34 @@ class AdminSupport {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Users users;
+    private final KieSimulator simulator;
+    private final OperatorJobs operatorJobs;
 
-    AdminSupport(Users users) {
+    AdminSupport(Users users, KieSimulator simulator, OperatorJobs operatorJobs) {
         this.users = users;
+        this.simulator = simulator;
+        this.operatorJobs = operatorJobs;
+    }
+
+    /**
+     * A nano-banana job the provider has accepted and is still working on (the simulator runs for
+     * {@code runs}); the caller resets the simulator afterwards.
+     */
+    String jobAtProvider(int port, String token, Duration runs) {
+        simulator.setImageDuration(runs);
+        String taskId = new Api(port)
+                .post(
+                        "/api/v1/generate-image",
+                        token,
+                        "{\"model\":\"nano-banana\",\"prompt\":\"a lighthouse at dusk\"}")
+                .json()
+                .get("taskId")
+                .asString();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> operatorJobs.find(taskId).orElseThrow().state() == JobState.RUNNING
+                        || operatorJobs.find(taskId).orElseThrow().state() == JobState.SUBMITTED);
+        return taskId;
     }
 
     record Admin(long id, String email, String token) {}

@@ -141,6 +141,97 @@ class OpenApiDocumentTest extends IntegrationTest {
                 .isTrue();
     }
 
+    /**
+     * Routes whose successful answer was still untyped when this check was added (issue 12). The list
+     * only shrinks: a route given a record must leave it (checked below), and a route not on it must
+     * be typed.
+     */
+    static final Set<String> NOT_YET_TYPED = Set.of(
+            "PUT /api/v1/admin/switches/{name}",
+            "POST /api/v1/subscriptions/{id}/cancel",
+            "POST /api/v1/rewards/share",
+            "POST /api/v1/rewards/check-in",
+            "POST /api/v1/checkout",
+            "POST /api/v1/admin/webhooks/{id}/retry",
+            "POST /api/v1/admin/users/{id}/waive-debt",
+            "POST /api/v1/admin/users/{id}/suspend",
+            "POST /api/v1/admin/users/{id}/revoke-tokens",
+            "POST /api/v1/admin/users/{id}/reinstate",
+            "POST /api/v1/admin/users/{id}/grants",
+            "POST /api/v1/admin/jobs/{taskId}/fail",
+            "POST /api/v1/admin/jobs/{taskId}/check",
+            "GET /api/v1/catalog/products",
+            "GET /api/v1/admin/webhooks",
+            "GET /api/v1/admin/webhooks/{id}/payload",
+            "GET /api/v1/admin/users",
+            "GET /api/v1/admin/jobs/stuck",
+            "GET /api/v1/admin/audit",
+            "POST /api/v1/admin/reconcile",
+            "GET /api/v1/admin/reconciliations/latest",
+            "POST /api/v1/admin/reconciliations/findings/{id}/repair");
+
+    /**
+     * Every successful answer of an {@code /api/v1} route has a real schema: a named record
+     * (component), a list of them, or a scalar. A route that returns {@code Map<String, Object>} or
+     * {@code ResponseEntity<?>} without a documented record shows up as an untyped object (or no
+     * schema at all), which tells a client nothing; this names each such route.
+     */
+    @Test
+    void everySuccessfulAnswerHasATypedSchema() {
+        JsonNode doc = document();
+        List<String> untyped = new ArrayList<>();
+        doc.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    JsonNode responses = op.getValue().path("responses");
+                    responses.properties().forEach(response -> {
+                        if (!response.getKey().startsWith("2")) {
+                            return;
+                        }
+                        String route = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+                        JsonNode content = response.getValue().path("content");
+                        content.properties().forEach(media -> {
+                            if (media.getKey().equals("text/event-stream")) {
+                                return;
+                            }
+                            if (!typed(doc, media.getValue().path("schema"))) {
+                                untyped.add(route);
+                            }
+                        });
+                    });
+                }));
+        assertThat(new TreeSet<>(untyped))
+                .as("successful answers without a real schema (give the route a record)")
+                .isSubsetOf(NOT_YET_TYPED);
+        assertThat(NOT_YET_TYPED)
+                .as("typed now: remove them from NOT_YET_TYPED")
+                .isSubsetOf(new TreeSet<>(untyped));
+    }
+
+    /** A $ref to a component with properties, an array of typed items, a scalar, or a map of typed values. */
+    static boolean typed(JsonNode doc, JsonNode schema) {
+        if (schema.isMissingNode() || schema.isNull()) {
+            return false;
+        }
+        if (schema.has("$ref")) {
+            String name = schema.get("$ref").asString().replace("#/components/schemas/", "");
+            JsonNode component = doc.at("/components/schemas/" + name);
+            return !component.isMissingNode() && !component.equals(schema) && typed(doc, component);
+        }
+        String type = schema.path("type").isArray()
+                ? schema.path("type").get(0).asString()
+                : schema.path("type").asString("");
+        return switch (type) {
+            case "string", "integer", "number", "boolean" -> true;
+            case "array" -> typed(doc, schema.path("items"));
+            default ->
+                (schema.has("properties") && !schema.get("properties").isEmpty())
+                        || (schema.path("additionalProperties").isObject()
+                                && !schema.get("additionalProperties").isEmpty()
+                                && typed(doc, schema.get("additionalProperties")));
+        };
+    }
+
     @Test
     void swaggerUiIsServedWithoutSigningIn() {
         Api.Response r = new Api(port).get("/swagger-ui/index.html", null);

@@ -25,7 +25,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import javax.sql.DataSource;
 import org.jcodec.api.FrameGrab;
 import org.jcodec.common.io.ByteBufferSeekableByteChannel;
 import org.jcodec.common.model.Picture;
@@ -43,6 +46,9 @@ class KieSimulatorTest extends ProviderIntegrationTest {
 
     @Autowired
     KieCallbackVerifier verifier;
+
+    @Autowired
+    DataSource dataSource;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -199,6 +205,26 @@ class KieSimulatorTest extends ProviderIntegrationTest {
         accept(gateway.submit(new SubmitRequest("job-11", "google/nano-banana", Map.of("prompt", "a kite"), null)));
 
         assertThat(gateway.balance()).isEqualTo(new BalanceOutcome.Known(before - KieSimulator.IMAGE_COST));
+    }
+
+    @Test
+    void createTaskWaitsForNoSharedRowSoSubmitsDoNotQueueBehindEachOther() throws Exception {
+        // Another transaction keeps the simulated account row locked, as every in-flight createTask
+        // did to all the others while each one debited that single row.
+        try (java.sql.Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (var lock = other.createStatement()) {
+                lock.execute("select balance from sim_account where id = 1 for update");
+            }
+            try {
+                CompletableFuture<SubmitOutcome> submit = CompletableFuture.supplyAsync(() -> gateway.submit(
+                        new SubmitRequest("job-lock", "google/nano-banana", Map.of("prompt", "a bell"), null)));
+
+                assertThat(submit.get(10, TimeUnit.SECONDS)).isInstanceOf(SubmitOutcome.Accepted.class);
+            } finally {
+                other.rollback();
+            }
+        }
     }
 
     @Test

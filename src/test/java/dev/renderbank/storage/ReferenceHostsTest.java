@@ -43,7 +43,12 @@ class ReferenceHostsTest {
                 "http://[::ffff:169.254.169.254]/",
                 "http://2130706433/x.png",
                 "http://0x7f000001/x.png",
-                "http://0177.0.0.1/x.png"
+                "http://0177.0.0.1/x.png",
+                // names that resolve nowhere public, whatever this machine's resolver says
+                "http://db.corp.internal/x.png",
+                "http://printer.local/x.png",
+                "http://instance-data/latest/",
+                "https://user:pass@cdn.example.com/a.png"
             })
     void productionRefusesEverythingNotOnThePublicInternet(String url) {
         assertThat(production.refusal(url)).isPresent();

@@ -52,6 +52,11 @@ public final class BrowserSession {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Status and headers at once, the body as a stream (for event streams that do not end). */
+    public HttpResponse<java.io.InputStream> sendStreaming(HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     private URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }

@@ -3,13 +3,18 @@ package dev.renderbank.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /**
  * Starts a class's {@code main} in a separate JVM, as an operator would start the jar, so a test
@@ -58,6 +63,45 @@ public final class ChildJvm {
         return Arrays.stream(cp.split(File.pathSeparator))
                 .filter(entry -> withTestClasses || !entry.replace('\\', '/').endsWith("/test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * Waits until the service answers {@code /actuator/health} with 200; fails with its output if it
+     * exits first or takes longer than {@code max}.
+     */
+    public void awaitUp(Api api, Duration max) {
+        Awaitility.await()
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> !process.isAlive() || health(api) == 200);
+        Assertions.assertThat(process.isAlive()).as(tail()).isTrue();
+    }
+
+    private static int health(Api api) {
+        try {
+            return api.get("/actuator/health", null).status();
+        } catch (IllegalStateException down) {
+            return -1;
+        }
+    }
+
+    /** Stops it politely if it still runs (SIGTERM), with SIGKILL after 30 s. */
+    public void stop() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Process process() {

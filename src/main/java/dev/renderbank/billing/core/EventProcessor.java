@@ -2,6 +2,8 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.platform.OperatorAlerts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,16 @@ class EventProcessor {
     private final TransactionTemplate tx;
     private final OperatorAlerts alerts;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     EventProcessor(
             PaymentEventStore store,
             List<EventHandler> handlers,
             TransactionTemplate tx,
             OperatorAlerts alerts,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toMap(EventHandler::provider, Function.identity()));
         this.tx = tx;
@@ -54,6 +59,23 @@ class EventProcessor {
 
     /** Processes the event if it is unfinished and no other transaction has it. */
     Attempt process(long eventId) {
+        Timer.Sample sample = Timer.start(meters);
+        Attempt attempt = attempt(eventId);
+        sample.stop(Timer.builder("renderbank.payments.webhook.processing")
+                .description("Time to process one stored payment event (grants included)")
+                .tag("outcome", outcomeTag(attempt))
+                .publishPercentileHistogram()
+                .register(meters));
+        return attempt;
+    }
+
+    private static String outcomeTag(Attempt attempt) {
+        return attempt instanceof Attempt.Ran ran
+                ? ran.outcome().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                : "skipped";
+    }
+
+    private Attempt attempt(long eventId) {
         Attempt attempt;
         try {
             attempt = tx.execute(status -> {

@@ -2,37 +2,39 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.platform.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Refused webhook signatures: a security signal, and the classic sign of a rotated or wrong
  * secret (every real purchase is then refused). Counted in
- * {@code renderbank.webhook.signature.failures}; when they persist (threshold within the window)
- * operators are alerted, at most once per window and provider. The window is per node.
+ * {@code renderbank.webhook.signature.failures} (per node, like every metric); when they persist
+ * (threshold within the window) operators are alerted, at most once per window and provider. The
+ * window lives in PostgreSQL, so failures landing on different nodes add up and only one node
+ * alerts: with a per-node window, N nodes behind a load balancer saw each a 1/N share and might
+ * never reach the threshold.
  */
 @Component
 public class SignatureFailures {
 
     private static final Logger security = LoggerFactory.getLogger("dev.renderbank.security");
 
+    private final JdbcClient jdbc;
     private final MeterRegistry meters;
     private final OperatorAlerts alerts;
     private final PaymentsProperties props;
     private final Clock clock;
-    private final Map<String, Deque<Instant>> recent = new HashMap<>();
-    private final Map<String, Instant> lastAlert = new HashMap<>();
 
-    SignatureFailures(MeterRegistry meters, OperatorAlerts alerts, PaymentsProperties props, Clock clock) {
+    SignatureFailures(
+            JdbcClient jdbc, MeterRegistry meters, OperatorAlerts alerts, PaymentsProperties props, Clock clock) {
+        this.jdbc = jdbc;
         this.meters = meters;
         this.alerts = alerts;
         this.props = props;
@@ -47,28 +49,40 @@ public class SignatureFailures {
                 .register(meters)
                 .increment();
         Instant now = clock.instant();
-        boolean alert;
-        int count;
-        synchronized (this) {
-            Deque<Instant> window = recent.computeIfAbsent(provider, p -> new ArrayDeque<>());
-            window.addLast(now);
-            Instant cutoff = now.minus(props.signatureAlertWindow());
-            while (!window.isEmpty() && window.peekFirst().isBefore(cutoff)) {
-                window.removeFirst();
-            }
-            count = window.size();
-            Instant last = lastAlert.get(provider);
-            alert = count >= props.signatureAlertThreshold() && (last == null || last.isBefore(cutoff));
-            if (alert) {
-                lastAlert.put(provider, now);
-            }
-        }
-        if (alert) {
+        Instant cutoff = now.minus(props.signatureAlertWindow());
+        jdbc.sql("delete from webhook_signature_failure where provider = :p and refused_at < :cutoff")
+                .param("p", provider)
+                .param("cutoff", SqlTime.ts(cutoff))
+                .update();
+        jdbc.sql("insert into webhook_signature_failure (provider, refused_at) values (:p, :now)")
+                .param("p", provider)
+                .param("now", SqlTime.ts(now))
+                .update();
+        long count = jdbc.sql("select count(*) from webhook_signature_failure where provider = :p"
+                        + " and refused_at >= :cutoff")
+                .param("p", provider)
+                .param("cutoff", SqlTime.ts(cutoff))
+                .query(Long.class)
+                .single();
+        if (count >= props.signatureAlertThreshold() && claimAlert(provider, now, cutoff)) {
             alerts.raise(
                     "billing.webhook.signature",
                     count + " " + provider + " webhooks refused for bad signatures within "
                             + props.signatureAlertWindow().toMinutes()
                             + " min: check the webhook secret (a wrong secret refuses every purchase)");
         }
+    }
+
+    /** True for the one call, on any node, that may alert in this window. */
+    private boolean claimAlert(String provider, Instant now, Instant cutoff) {
+        return jdbc.sql("""
+                        insert into webhook_signature_alert as a (provider, alerted_at) values (:p, :now)
+                        on conflict (provider) do update set alerted_at = excluded.alerted_at
+                         where a.alerted_at < :cutoff""")
+                        .param("p", provider)
+                        .param("now", SqlTime.ts(now))
+                        .param("cutoff", SqlTime.ts(cutoff))
+                        .update()
+                == 1;
     }
 }

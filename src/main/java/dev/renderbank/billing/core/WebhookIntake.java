@@ -28,6 +28,15 @@ public class WebhookIntake {
         return new Receipt(id, status(processor.process(id)));
     }
 
+    /**
+     * An operator's "reprocess": the stored event goes through the same processing as on arrival
+     * (row lock, handler, "processed" mark in one transaction), so a processed or ignored event is
+     * skipped ({@code duplicate}) and can never grant twice.
+     */
+    public String reprocess(long eventId) {
+        return status(processor.process(eventId));
+    }
+
     /** What the provider is told: the event is stored either way, so it never needs to send it again. */
     private static String status(EventProcessor.Attempt attempt) {
         if (attempt instanceof EventProcessor.Attempt.Skipped) {

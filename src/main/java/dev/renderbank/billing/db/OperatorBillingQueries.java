@@ -1,10 +1,13 @@
 package dev.renderbank.billing.db;
 
+import dev.renderbank.billing.CreditPrice;
 import dev.renderbank.billing.PurchaseSummary;
+import dev.renderbank.billing.UserPurchase;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,19 +28,44 @@ public class OperatorBillingQueries {
                           from billing_purchase where user_id = :user order by id desc limit :limit""")
                 .param("user", userId)
                 .param("limit", limit)
-                .query((rs, n) -> new PurchaseSummary(
-                        rs.getLong("id"),
-                        rs.getString("provider"),
-                        rs.getString("product"),
-                        rs.getLong("credits"),
-                        rs.getLong("amount_minor"),
-                        rs.getString("currency"),
-                        rs.getLong("granted"),
-                        rs.getLong("clawed"),
-                        rs.getLong("refunded_minor"),
-                        rs.getBoolean("disputed"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .query(OperatorBillingQueries::summary)
                 .list();
+    }
+
+    /** All users' newest purchases (the payments page). */
+    public List<UserPurchase> recentPurchases(int limit) {
+        return jdbc.sql("""
+                        select user_id, id, provider, product, credits, amount_minor, currency, granted, clawed,
+                               refunded_minor, disputed, created_at
+                          from billing_purchase order by id desc limit :limit""")
+                .param("limit", limit)
+                .query((rs, n) -> new UserPurchase(rs.getLong("user_id"), summary(rs, n)))
+                .list();
+    }
+
+    private static PurchaseSummary summary(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new PurchaseSummary(
+                rs.getLong("id"),
+                rs.getString("provider"),
+                rs.getString("product"),
+                rs.getLong("credits"),
+                rs.getLong("amount_minor"),
+                rs.getString("currency"),
+                rs.getLong("granted"),
+                rs.getLong("clawed"),
+                rs.getLong("refunded_minor"),
+                rs.getBoolean("disputed"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    public Optional<CreditPrice> averageCreditPrice() {
+        return jdbc.sql("""
+                        select currency, sum(amount_minor) as amount, sum(credits) as credits
+                          from billing_purchase where amount_minor > 0
+                         group by currency order by count(*) desc, currency limit 1""")
+                .query((rs, n) ->
+                        new CreditPrice(rs.getString("currency"), rs.getLong("amount"), rs.getLong("credits")))
+                .optional();
     }
 
     public Map<String, Long> eventsByStatus() {

@@ -71,7 +71,12 @@ public class JobDriver {
         if (found.isEmpty() || found.get().state().isTerminal()) {
             return Optional.empty();
         }
-        Job job = found.get();
+        try (var logContext = JobLogContext.of(found.get())) {
+            return step(found.get());
+        }
+    }
+
+    private Optional<Instant> step(Job job) {
         Instant now = clock.instant();
         if (!now.isBefore(job.deadlineAt())) {
             finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true);

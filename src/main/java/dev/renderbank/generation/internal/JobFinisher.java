@@ -8,7 +8,9 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -72,10 +74,24 @@ public class JobFinisher {
                         "reason",
                         reason)
                 .increment();
+        if (!outcome.equals("cancelled") && !outcome.equals("late_delivery")) {
+            Timer.builder("renderbank.jobs.time-to-finish")
+                    .description("From acceptance to success or failure, per model")
+                    .tags("type", job.type().label(), "model", job.model(), "outcome", outcome)
+                    .publishPercentileHistogram()
+                    .register(meters)
+                    .record(Duration.between(job.createdAt(), clock.instant()));
+        }
     }
 
     /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
+        try (var logContext = JobLogContext.of(job)) {
+            return failInContext(job, code, message, notUsersFault);
+        }
+    }
+
+    private boolean failInContext(Job job, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
         boolean won =
                 release(job, () -> transitions.markFailed(job.id(), code, message, now), code, message, notUsersFault);
@@ -88,6 +104,12 @@ public class JobFinisher {
 
     /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
     boolean cancel(Job job) {
+        try (var logContext = JobLogContext.of(job)) {
+            return cancelInContext(job);
+        }
+    }
+
+    private boolean cancelInContext(Job job) {
         Instant now = clock.instant();
         boolean won = release(
                 job,
@@ -134,6 +156,12 @@ public class JobFinisher {
      * charge: the user never pays without a hold, and never loses a result we received.
      */
     Completion succeed(Job job, StoredOutput output) {
+        try (var logContext = JobLogContext.of(job)) {
+            return succeedInContext(job, output);
+        }
+    }
+
+    private Completion succeedInContext(Job job, StoredOutput output) {
         Instant now = clock.instant();
         String assetId = "ast_" + UUID.randomUUID().toString().replace("-", "");
         Completion result = tx.execute(status -> {

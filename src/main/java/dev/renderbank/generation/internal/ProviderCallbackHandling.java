@@ -36,7 +36,13 @@ public class ProviderCallbackHandling {
                         token.getBytes(StandardCharsets.UTF_8))) {
             return CallbackOutcome.REFUSED;
         }
-        Job job = found.get();
+        try (var logContext = JobLogContext.of(found.get())) {
+            return handle(found.get(), jobId, providerTaskId);
+        }
+    }
+
+    private CallbackOutcome handle(Job found, String jobId, String providerTaskId) {
+        Job job = found;
         boolean namesTask = providerTaskId != null && !providerTaskId.isBlank();
         if (job.providerTaskId() == null
                 && namesTask

@@ -75,7 +75,7 @@ class CreationActionsController {
     }
 
     /** 204; the credits stay charged. 404 for another user's job or one without a file left. */
-    @ApiResponse(responseCode = "204", description = "The file is deleted; the job stays, charged")
+    @ApiResponse(responseCode = "204", description = "The file is deleted; the job stays, charged", content = @Content)
     @DeleteMapping("/api/v1/generations/{taskId}/asset")
     ResponseEntity<?> deleteOutput(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
         if (generations.deleteOutput(user.id(), taskId)) {
@@ -86,7 +86,7 @@ class CreationActionsController {
                         HttpStatus.NOT_FOUND, "not-found", "Not found", "No stored file for generation " + taskId));
     }
 
-    @ApiResponse(responseCode = "204", description = "The file is deleted; its job stays, charged")
+    @ApiResponse(responseCode = "204", description = "The file is deleted; its job stays, charged", content = @Content)
     @DeleteMapping("/api/v1/assets/{id}")
     ResponseEntity<?> deleteAsset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         if (generations.deleteAsset(user.id(), id)) {

@@ -22,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Server-sent events of a job's status. Event ids are the job's version, so a client that
  * reconnects with {@code Last-Event-ID} gets only what it missed. {@link JobStreams} keeps the
- * streams: heartbeats, the per-user cap, re-reads for changes made on other nodes.
+ * streams: heartbeats, the per-user cap, changes signalled from any node.
  */
 @RestController
 class JobEventsController {

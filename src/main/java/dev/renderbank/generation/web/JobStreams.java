@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * The event streams open on this node. A stream pushes its job's status when it changes here and
- * re-reads it every {@code reread-interval} (changes made on other nodes); sends a comment every
+ * The event streams open on this node. A stream pushes its job's status when {@link JobEvents}
+ * signals a change (made on this node, or on any node by way of the database's notifications) and
+ * re-reads it every {@code reread-interval} in case a notification was lost; sends a comment every
  * {@code heartbeat}, because a client that went away is only noticed when a write to it fails;
  * and ends with its job (or shortly after its deadline). A user holds at most {@code
  * max-per-user} streams on a node. Without these, streams whose clients were gone kept re-reading

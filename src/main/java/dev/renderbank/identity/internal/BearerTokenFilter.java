@@ -28,6 +28,9 @@ class BearerTokenFilter extends OncePerRequestFilter {
      */
     static final String FRESH_PRINCIPAL = BearerTokenFilter.class.getName() + ".fresh";
 
+    /** Set by {@link MetricsTokenFilter} on a request it authenticated already. */
+    static final String SKIP = BearerTokenFilter.class.getName() + ".skip";
+
     private final Users users;
 
     BearerTokenFilter(Users users) {
@@ -43,7 +46,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (!isBearer(header)) {
+        if (!isBearer(header) || request.getAttribute(SKIP) != null) {
             chain.doFilter(request, response);
             return;
         }

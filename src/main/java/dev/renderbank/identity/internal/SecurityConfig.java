@@ -16,6 +16,7 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Everything is authenticated unless it must be public. Two chains here: the API (bearer token or
@@ -31,10 +32,26 @@ class SecurityConfig {
         return email -> store.principalByEmail(email).orElseThrow(() -> new UsernameNotFoundException("no such user"));
     }
 
+    /**
+     * Requests the firewall refuses (a {@code ;}, {@code ..}, an encoded slash or line break in the
+     * path) get the same problem+json as any other bad request, not the error page's plain JSON.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, e) -> Problems.write(
+                response,
+                HttpStatus.BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                "The request path is not accepted (no ';', '..', encoded '/' or control characters)");
+    }
+
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, Users users, LoginFlow login) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, Users users, LoginFlow login, MetricsTokenProperties metrics)
+            throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
+                .addFilterBefore(new MetricsTokenFilter(metrics), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(new BearerTokenFilter(users), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a
@@ -46,6 +63,8 @@ class SecurityConfig {
                         // signature or per-job token checked by the handler itself
                         .requestMatchers("/api/webhooks/**", "/api/provider/**")
                         .permitAll()
+                        .requestMatchers(MetricsTokenFilter.PATH)
+                        .hasAnyRole("ADMIN", MetricsTokenFilter.ROLE)
                         .requestMatchers("/actuator/**", "/api/v1/admin/**")
                         .hasRole("ADMIN")
                         .anyRequest()

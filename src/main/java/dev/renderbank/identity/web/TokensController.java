@@ -5,6 +5,9 @@ import dev.renderbank.identity.ApiTokens;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.TokenOutcome;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,10 @@ class TokensController {
         return new TokenList(tokens.list(user.id()));
     }
 
+    @ApiResponse(
+            responseCode = "201",
+            description = "The new token; `token` (the secret) is shown only here",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     @PostMapping
     ResponseEntity<?> create(
             @AuthenticationPrincipal CurrentUser user,
@@ -73,6 +80,10 @@ class TokensController {
                 "you already have " + t.max() + " live tokens; revoke one before creating another");
     }
 
+    @ApiResponse(
+            responseCode = "204",
+            description = "Revoked: the token is refused (401) from now on",
+            content = @Content)
     @DeleteMapping("/{id}")
     ResponseEntity<?> revoke(
             @AuthenticationPrincipal CurrentUser user,

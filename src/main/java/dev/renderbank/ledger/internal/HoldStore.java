@@ -9,7 +9,6 @@ import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ledger.ReserveResult;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -221,26 +220,5 @@ public class HoldStore {
         return jdbc.sql("""
                         select hold_key, user_id, amount, state, reason, expires_at, created_at
                           from credit_hold where hold_key = :key""").param("key", key).query(Columns::hold).optional();
-    }
-
-    public List<String> openHoldsDue(Instant now, int limit) {
-        return jdbc.sql("""
-                        select hold_key from credit_hold where state = 'OPEN' and expires_at <= :now
-                         order by expires_at limit :limit""")
-                .param("now", ts(now))
-                .param("limit", limit)
-                .query(String.class)
-                .list();
-    }
-
-    public List<Hold> openHoldsOf(long userId, int limit) {
-        return jdbc.sql("""
-                        select hold_key, user_id, amount, state, reason, expires_at, created_at
-                          from credit_hold where user_id = :user and state = 'OPEN'
-                         order by created_at limit :limit""")
-                .param("user", userId)
-                .param("limit", limit)
-                .query(Columns::hold)
-                .list();
     }
 }

@@ -1,12 +1,9 @@
 package dev.renderbank.ledger.internal;
 
 import static dev.renderbank.ledger.internal.Columns.instant;
-import static dev.renderbank.ledger.internal.Columns.ts;
 
 import dev.renderbank.ledger.Balance;
-import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.LedgerEntry;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,17 +49,6 @@ public class LedgerStore {
                         rs.getString("reason"),
                         instant(rs, "created_at")))
                 .list();
-    }
-
-    public HoldsSummary holdsSummary(Instant now) {
-        return jdbc.sql("""
-                        select count(*) as holds, coalesce(sum(amount), 0) as credits, count(distinct user_id) as users,
-                               count(*) filter (where expires_at <= :now) as overdue
-                          from credit_hold where state = 'OPEN'""")
-                .param("now", ts(now))
-                .query((rs, n) -> new HoldsSummary(
-                        rs.getLong("holds"), rs.getLong("credits"), rs.getLong("users"), rs.getLong("overdue")))
-                .single();
     }
 
     public void ensureAccount(long userId) {

@@ -1,13 +1,12 @@
 package dev.renderbank.notify.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.notify.Notifier;
 import dev.renderbank.notify.OutboxMessage;
 import dev.renderbank.notify.OutboxPage;
 import dev.renderbank.platform.InvalidFieldException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,9 +48,12 @@ class AdminMailController {
         }
     }
 
+    /** A page of the outbox, newest first; {@code nextCursor} is absent on the last page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record MailPage(List<Item> items, Long nextCursor) {}
+
     @GetMapping("/api/v1/admin/mail")
-    Map<String, Object> list(
-            @RequestParam(required = false) Long cursor, @RequestParam(defaultValue = "50") int limit) {
+    MailPage list(@RequestParam(required = false) Long cursor, @RequestParam(defaultValue = "50") int limit) {
         if (limit < 1 || limit > 200) {
             throw new InvalidFieldException("limit", "must be between 1 and 200");
         }
@@ -59,12 +61,6 @@ class AdminMailController {
             throw new InvalidFieldException("cursor", "must be a nextCursor this API returned");
         }
         OutboxPage page = notifier.outbox(cursor, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        List<Item> items = page.items().stream().map(Item::of).toList();
-        body.put("items", items);
-        if (page.nextCursor() != null) {
-            body.put("nextCursor", page.nextCursor());
-        }
-        return body;
+        return new MailPage(page.items().stream().map(Item::of).toList(), page.nextCursor());
     }
 }

@@ -2,11 +2,15 @@ package dev.renderbank.notify.web;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.notify.WebhookCreated;
+import dev.renderbank.notify.WebhookDelivery;
 import dev.renderbank.notify.WebhookEndpoint;
 import dev.renderbank.notify.WebhookOutcome;
 import dev.renderbank.notify.Webhooks;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,11 +43,18 @@ class WebhookEndpointsController {
 
     record Created(String id, String url, List<String> events, String secret, java.time.Instant createdAt) {}
 
+    /** An endpoint's deliveries, newest first (the OpenAPI schema of the deliveries route). */
+    record Deliveries(List<WebhookDelivery> items) {}
+
     @GetMapping
     Items<WebhookEndpoint> list(@AuthenticationPrincipal CurrentUser user) {
         return new Items<>(webhooks.endpoints(user.id()));
     }
 
+    @ApiResponse(
+            responseCode = "201",
+            description = "The new endpoint; `secret` (`whsec_…`) is shown only here",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     @PostMapping
     ResponseEntity<?> create(@AuthenticationPrincipal CurrentUser user, @RequestBody(required = false) Body body) {
         if (body == null) {
@@ -67,18 +78,27 @@ class WebhookEndpointsController {
                 .body(new Created(e.id(), e.url(), e.events(), c.secret(), e.createdAt()));
     }
 
+    @ApiResponse(responseCode = "204", description = "Removed, with its deliveries", content = @Content)
     @DeleteMapping("/{id}")
     ResponseEntity<?> delete(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         return webhooks.remove(user.id(), id) ? ResponseEntity.noContent().build() : notFound(id);
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Deliveries.class)))
     @GetMapping("/{id}/deliveries")
     ResponseEntity<?> deliveries(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         return webhooks.deliveries(user.id(), id)
-                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(new Items<>(d)))
+                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(new Deliveries(d)))
                 .orElseGet(() -> notFound(id));
     }
 
+    @ApiResponse(
+            responseCode = "202",
+            description = "Queued again: the same `webhook-id` and body, a new retry window",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookDelivery.class)))
     @PostMapping("/{id}/deliveries/{deliveryId}/resend")
     ResponseEntity<?> resend(
             @AuthenticationPrincipal CurrentUser user, @PathVariable String id, @PathVariable String deliveryId) {

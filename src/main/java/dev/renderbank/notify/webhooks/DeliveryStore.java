@@ -71,7 +71,7 @@ public class DeliveryStore {
         return jdbc.sql("""
                         update webhook_delivery d set attempts = d.attempts + 1, next_attempt_at = :lease
                         from webhook_endpoint e
-                        where e.id = d.endpoint_id
+                        where e.id = d.endpoint_id and e.disabled_at is null
                           and d.id in (select id from webhook_delivery
                                        where status = 'PENDING' and next_attempt_at <= :now
                                        order by next_attempt_at, id limit :limit for update skip locked)

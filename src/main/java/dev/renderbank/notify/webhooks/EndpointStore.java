@@ -60,7 +60,7 @@ public class EndpointStore {
     }
 
     public List<WebhookEndpoint> list(long userId) {
-        return jdbc.sql("select id, url, events, created_at from webhook_endpoint where user_id = :u"
+        return jdbc.sql("select id, url, events, created_at, disabled_at from webhook_endpoint where user_id = :u"
                         + " order by created_at, id")
                 .param("u", userId)
                 .query(EndpointStore::map)
@@ -68,7 +68,8 @@ public class EndpointStore {
     }
 
     public Optional<WebhookEndpoint> find(long userId, String id) {
-        return jdbc.sql("select id, url, events, created_at from webhook_endpoint where user_id = :u and id = :id")
+        return jdbc.sql(
+                        "select id, url, events, created_at, disabled_at from webhook_endpoint where user_id = :u and id = :id")
                 .param("u", userId)
                 .param("id", id)
                 .query(EndpointStore::map)
@@ -84,10 +85,10 @@ public class EndpointStore {
                 == 1;
     }
 
-    /** The user's endpoints that asked for {@code eventType}. */
+    /** The user's endpoints that asked for {@code eventType} and are not disabled. */
     public List<Subscriber> subscribers(long userId, String eventType) {
         return jdbc.sql("select id, url, secret from webhook_endpoint where user_id = :u and :type = any(events)"
-                        + " order by id")
+                        + " and disabled_at is null order by id")
                 .param("u", userId)
                 .param("type", eventType)
                 .query((rs, n) -> new Subscriber(rs.getString("id"), rs.getString("url"), rs.getString("secret")))
@@ -100,6 +101,7 @@ public class EndpointStore {
                 rs.getString("id"),
                 rs.getString("url"),
                 List.copyOf(Arrays.asList((String[]) events.getArray())),
-                instant(rs, "created_at"));
+                instant(rs, "created_at"),
+                instant(rs, "disabled_at"));
     }
 }

@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * before the POST) counts the attempt and leases the row; the outcome is then recorded against that
  * attempt: {@code DELIVERED} on a 2xx, otherwise retried after an exponentially growing wait until
  * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
- * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's).
+ * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's). Every
+ * outcome also counts towards the endpoint's health ({@link EndpointHealth}), which disables an
+ * endpoint that has failed for days.
  */
 @Component
 public class WebhookDispatch implements DisposableBean {
@@ -30,9 +32,16 @@ public class WebhookDispatch implements DisposableBean {
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final WebhookHttp http;
+    private final EndpointHealth health;
 
-    WebhookDispatch(DeliveryStore deliveries, WebhookProperties props, OperatorAlerts alerts, Clock clock) {
+    WebhookDispatch(
+            DeliveryStore deliveries,
+            WebhookProperties props,
+            OperatorAlerts alerts,
+            Clock clock,
+            EndpointHealth health) {
         this.deliveries = deliveries;
+        this.health = health;
         this.props = props;
         this.alerts = alerts;
         this.clock = clock;
@@ -72,6 +81,7 @@ public class WebhookDispatch implements DisposableBean {
             if (!deliveries.record(d, started, answer.status(), null, answer.excerpt(), true, null)) {
                 log.warn("webhook {} was delivered but its claim had expired; it may be sent once more", d.id());
             }
+            health.delivered(d.endpointId());
             return true;
         }
         String error = answer.status() >= 300 && answer.status() < 400
@@ -85,6 +95,7 @@ public class WebhookDispatch implements DisposableBean {
         Instant next = clock.instant().plus(props.backoff(d.attempt()));
         boolean last = next.isAfter(d.giveUpAt());
         deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
+        health.failed(d.endpointId(), started);
         if (last) {
             log.warn(
                     "webhook {} to endpoint {} failed for good after {} attempts: {}",

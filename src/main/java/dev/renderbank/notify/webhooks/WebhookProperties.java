@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRetry the longest wait between two attempts
  * @param sendInterval how often the sender looks for due deliveries
  * @param lease how long a delivery being sent is kept from other senders (longer than one attempt)
+ * @param disableAfter an endpoint whose deliveries have failed this long, with none getting through,
+ *     is disabled and its owner emailed
  */
 @Validated
 @ConfigurationProperties("renderbank.webhooks")
@@ -34,7 +36,8 @@ public record WebhookProperties(
         @DefaultValue("30s") @NotNull Duration firstRetry,
         @DefaultValue("2h") @NotNull Duration maxRetry,
         @DefaultValue("5s") @NotNull Duration sendInterval,
-        @DefaultValue("1m") @NotNull Duration lease) {
+        @DefaultValue("1m") @NotNull Duration lease,
+        @DefaultValue("3d") @NotNull Duration disableAfter) {
 
     /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
     public Duration backoff(int attempts) {

@@ -100,18 +100,22 @@ public class AuditLog {
                 .single();
     }
 
-    /** Newest first; each filter is optional (null); {@code beforeId} pages. */
-    public List<OperatorAction> list(String actor, String action, String target, Long beforeId, int limit) {
+    /** Newest first; each filter is optional (null); [from, to) bounds the time; {@code beforeId} pages. */
+    public List<OperatorAction> list(
+            String actor, String action, String target, Instant from, Instant to, Long beforeId, int limit) {
         return jdbc.sql("select " + COLUMNS + """
                          from operator_action
                         where (cast(:actor as text) is null or actor = :actor)
                           and (cast(:action as text) is null or action = :action)
                           and (cast(:target as text) is null or target = :target)
+                          and created_at >= :from and created_at < :to
                           and id < :before
                         order by id desc limit :limit""")
                 .param("actor", actor)
                 .param("action", action)
                 .param("target", target)
+                .param("from", Timestamp.from(from == null ? Instant.EPOCH : from))
+                .param("to", Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to))
                 .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
                 .param("limit", limit)
                 .query(AuditLog::map)

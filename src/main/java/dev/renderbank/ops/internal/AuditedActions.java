@@ -76,6 +76,11 @@ public class AuditedActions {
         });
     }
 
+    /** The action recorded under this key, if any (for actions whose effect happens outside {@link #run}). */
+    public Optional<OperatorAction> recorded(String action, String key) {
+        return log.byKey(action, key);
+    }
+
     /** The start of the current UTC day, and a lock that serializes one operator's grants on it. */
     public Instant lockOperatorDay(String actor) {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);

@@ -25,7 +25,9 @@ class AdminJobPages {
 
     @GetMapping("/admin/jobs")
     String page(@RequestParam(required = false) String olderThan, Model model) {
-        model.addAttribute("olderThan", olderThan == null ? "30m" : olderThan);
+        model.addAttribute(
+                "olderThan", olderThan == null ? jobs.thresholds().overdue().toMinutes() + "m" : olderThan);
+        model.addAttribute("quietMinutes", jobs.thresholds().quiet().toMinutes());
         model.addAttribute("stuck", jobs.stuck(AdminJobsApi.duration(olderThan)));
         model.addAttribute("newKey", UUID.randomUUID().toString());
         return "admin/jobs";

@@ -56,7 +56,7 @@ class AdminJobsApi {
 
     static Duration duration(String olderThan) {
         if (olderThan == null || olderThan.isBlank()) {
-            return JobActions.OVERDUE;
+            return null; // the configured renderbank.ops.stuck.overdue
         }
         try {
             Duration d = Duration.parse("PT" + olderThan.trim().toUpperCase());

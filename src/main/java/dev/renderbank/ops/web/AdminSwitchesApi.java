@@ -7,9 +7,7 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.SwitchActions;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Switches;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,10 +29,17 @@ class AdminSwitchesApi {
 
     record SwitchBody(Boolean paused, String message, Integer retryAfterSeconds) {}
 
+    /** One switch as operators see it; {@code message} is null when none was given. */
+    record SwitchJson(
+            String name, boolean paused, String message, long retryAfterSeconds, String updatedBy, String updatedAt) {}
+
+    /** Every switch ever set. */
+    record SwitchList(List<SwitchJson> items) {}
+
     @GetMapping("/api/v1/admin/switches")
-    Map<String, Object> all() {
-        return Map.of(
-                "items", switches.all().stream().map(AdminSwitchesApi::json).toList());
+    SwitchList all() {
+        return new SwitchList(
+                switches.all().stream().map(AdminSwitchesApi::json).toList());
     }
 
     @PutMapping("/api/v1/admin/switches/{name}")
@@ -67,15 +72,14 @@ class AdminSwitchesApi {
                 false);
     }
 
-    static Map<String, Object> json(Switches.Switch s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("paused", s.paused());
-        m.put("message", s.message());
-        m.put("retryAfterSeconds", s.retryAfter().toSeconds());
-        m.put("updatedBy", s.updatedBy());
-        m.put("updatedAt", s.updatedAt().toString());
-        return m;
+    static SwitchJson json(Switches.Switch s) {
+        return new SwitchJson(
+                s.name(),
+                s.paused(),
+                s.message(),
+                s.retryAfter().toSeconds(),
+                s.updatedBy(),
+                s.updatedAt().toString());
     }
 
     static List<String> names() {

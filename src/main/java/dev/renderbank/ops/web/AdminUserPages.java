@@ -2,12 +2,10 @@ package dev.renderbank.ops.web;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.ActionResult;
-import dev.renderbank.ops.Audit;
 import dev.renderbank.ops.OperatorAction;
 import dev.renderbank.ops.OpsProperties;
 import dev.renderbank.ops.UserActions;
 import dev.renderbank.ops.UserLookup;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -19,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * {@code /admin/users} and {@code /admin/audit}: the same lookups and actions as the API, as forms.
+ * {@code /admin/users}: the same lookups and actions as the API, as forms.
  * Each form carries a fresh idempotency key, so a double submit acts once; after an action the
  * browser is redirected (post/redirect/get), so a reload does not post again.
  */
@@ -28,13 +26,11 @@ class AdminUserPages {
 
     private final UserLookup lookup;
     private final UserActions actions;
-    private final Audit audit;
     private final OpsProperties limits;
 
-    AdminUserPages(UserLookup lookup, UserActions actions, Audit audit, OpsProperties limits) {
+    AdminUserPages(UserLookup lookup, UserActions actions, OpsProperties limits) {
         this.lookup = lookup;
         this.actions = actions;
-        this.audit = audit;
         this.limits = limits;
     }
 
@@ -87,23 +83,6 @@ class AdminUserPages {
             default -> actions.revokeTokens(admin.email(), id, why, idempotencyKey);
         };
         return done(flash, id, result);
-    }
-
-    @GetMapping("/admin/audit")
-    String audit(
-            @RequestParam(required = false) String actor,
-            @RequestParam(required = false) String action,
-            @RequestParam(required = false) String target,
-            @RequestParam(required = false) Long cursor,
-            Model model) {
-        List<OperatorAction> items = audit.list(actor, action, target, cursor, 100);
-        model.addAttribute("items", items);
-        model.addAttribute("actor", actor);
-        model.addAttribute("action", action);
-        model.addAttribute("target", target);
-        model.addAttribute(
-                "nextCursor", items.size() == 100 ? items.get(items.size() - 1).id() : null);
-        return "admin/audit";
     }
 
     private static String done(RedirectAttributes flash, long id, ActionResult result) {

@@ -11,6 +11,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URLEncoder;
@@ -105,7 +106,7 @@ final class KieHttpGateway implements ProviderGateway {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build();
-        Exchange x = exchange(httpRequest);
+        Exchange x = exchange("createTask", httpRequest);
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
             case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
@@ -127,7 +128,7 @@ final class KieHttpGateway implements ProviderGateway {
                         "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8))
                 .GET()
                 .build();
-        Exchange x = exchange(httpRequest);
+        Exchange x = exchange("recordInfo", httpRequest);
         QueryOutcome outcome = x.result() == Result.ANSWERED
                 ? KieOutcomes.query(x.status(), x.body())
                 : new QueryOutcome.Unavailable(x.error());
@@ -139,7 +140,7 @@ final class KieHttpGateway implements ProviderGateway {
     public BalanceOutcome balance() {
         HttpRequest httpRequest =
                 requestTo(endpoint.get(), "/api/v1/chat/credit").GET().build();
-        Exchange x = exchange(httpRequest);
+        Exchange x = exchange("credit", httpRequest);
         BalanceOutcome outcome = x.result() == Result.ANSWERED
                 ? KieOutcomes.balance(x.status(), x.body())
                 : new BalanceOutcome.Unavailable(x.error());
@@ -154,8 +155,11 @@ final class KieHttpGateway implements ProviderGateway {
                 .header("Accept", "application/json");
     }
 
-    /** One HTTP exchange, guarded and scored by the circuit breaker. */
-    private Exchange exchange(HttpRequest request) {
+    /**
+     * One HTTP exchange, guarded and scored by the circuit breaker; its time is recorded per
+     * endpoint (renderbank_provider_call_latency_seconds, with a histogram for p95 alerts).
+     */
+    private Exchange exchange(String endpointName, HttpRequest request) {
         if (!breaker.tryAcquirePermission()) {
             return Exchange.failed(
                     Result.CIRCUIT_OPEN,
@@ -183,6 +187,13 @@ final class KieHttpGateway implements ProviderGateway {
             result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "interrupted while waiting for the provider");
         }
         long elapsed = System.nanoTime() - start;
+        Timer.builder("renderbank.provider.call.latency")
+                .description("Time of one provider HTTP call, per endpoint and result")
+                .tag("endpoint", endpointName)
+                .tag("result", result.result().name().toLowerCase(java.util.Locale.ROOT))
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(elapsed, TimeUnit.NANOSECONDS);
         if (countsAsFailure(result)) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IOException(String.valueOf(result.error())));
         } else {

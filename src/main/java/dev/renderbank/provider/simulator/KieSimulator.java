@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +38,6 @@ public class KieSimulator {
     private final SimulatorProperties defaults;
     private final ProviderProperties provider;
     private final SimTaskStore store;
-    private final TransactionTemplate tx;
     private final Environment environment;
     private final Clock clock;
     private final String apiKey;
@@ -48,18 +46,17 @@ public class KieSimulator {
     private volatile boolean outOfCredits;
     private volatile Duration imageDuration;
     private volatile Duration videoDuration;
+    private volatile SimulatorFaults faults;
 
     KieSimulator(
             SimulatorProperties defaults,
             ProviderProperties provider,
             SimTaskStore store,
-            TransactionTemplate tx,
             Environment environment,
             Clock clock) {
         this.defaults = defaults;
         this.provider = provider;
         this.store = store;
-        this.tx = tx;
         this.environment = environment;
         this.clock = clock;
         byte[] key = new byte[24];
@@ -73,8 +70,14 @@ public class KieSimulator {
         return provider.kie().simulated();
     }
 
-    /** {@code http://127.0.0.1:<this server's port>/sim/kie}, resolved now (the port may be random). */
+    /**
+     * {@code http://127.0.0.1:<port>/sim/kie}: the simulator's own port when one is configured,
+     * otherwise this server's, resolved now (the port may be random).
+     */
     public URI baseUrl() {
+        if (defaults.port() > 0) {
+            return URI.create("http://127.0.0.1:" + defaults.port() + PATH);
+        }
         Integer port = environment.getProperty("local.server.port", Integer.class);
         if (port == null || port <= 0) {
             port = environment.getProperty("server.port", Integer.class, 8080);
@@ -104,6 +107,15 @@ public class KieSimulator {
 
     public void setVideoDuration(Duration duration) {
         this.videoDuration = requireNonNegative(duration);
+    }
+
+    /** Replaces the injected faults (until {@link #reset()}). */
+    public void setFaults(SimulatorFaults faults) {
+        this.faults = java.util.Objects.requireNonNull(faults);
+    }
+
+    SimulatorFaults faults() {
+        return faults;
     }
 
     public void setBalance(long credits) {
@@ -136,12 +148,24 @@ public class KieSimulator {
                         authorization.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** createTask: debits the simulated account and stores the task, or says why not. */
+    /**
+     * createTask: stores the task with its cost, or says why not. Out-of-credits mode, or a balance
+     * set below one task's cost, answers 402. Spending is not checked against the balance here: that
+     * would put every createTask on one account row again (they all queued on its lock), and the
+     * simulator's balance only has to run dry when a test or demo says so.
+     */
     Created create(String model, JsonNode input, String callbackUrl) {
-        if (outOfCredits) {
-            return new Created(null, 402, "insufficient credits");
+        SimulatorFaults.Submit fault = faults.submit();
+        if (fault == SimulatorFaults.Submit.ERROR) {
+            return new Created(null, 500, "Server exception (simulated fault)");
         }
         SimTask.Kind kind = SimTask.kindOf(model, input);
+        long cost = kind == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
+        if (outOfCredits
+                || fault == SimulatorFaults.Submit.OUT_OF_CREDITS
+                || store.balanceAsSet(defaults.balance()) < cost) {
+            return new Created(null, 402, "insufficient credits");
+        }
         SimTask task = new SimTask(
                 newTaskId(),
                 model,
@@ -152,17 +176,8 @@ public class KieSimulator {
                 kind == SimTask.Kind.VIDEO ? videoDuration : imageDuration,
                 ThreadLocalRandom.current().nextDouble() < failureRate,
                 0);
-        long cost = kind == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
-        Boolean created = tx.execute(status -> {
-            if (!store.debit(cost, defaults.balance())) {
-                return false;
-            }
-            store.insert(task);
-            return true;
-        });
-        return Boolean.TRUE.equals(created)
-                ? new Created(task.taskId(), 200, "success")
-                : new Created(null, 402, "insufficient credits");
+        store.insert(task, cost, faults.callbackDelay());
+        return new Created(task.taskId(), 200, "success", fault == SimulatorFaults.Submit.SLOW);
     }
 
     Optional<SimTask> find(String taskId) {
@@ -208,6 +223,7 @@ public class KieSimulator {
         this.outOfCredits = defaults.outOfCredits();
         this.imageDuration = defaults.imageDuration();
         this.videoDuration = defaults.videoDuration();
+        this.faults = defaults.faults();
     }
 
     private static String newTaskId() {
@@ -223,6 +239,13 @@ public class KieSimulator {
         return d;
     }
 
-    /** {@code taskId} is set when created; otherwise {@code code}/{@code msg} say why not. */
-    record Created(String taskId, int code, String msg) {}
+    /**
+     * {@code taskId} is set when created; otherwise {@code code}/{@code msg} say why not. {@code
+     * slow}: the answer is to be held back ({@link SimulatorFaults#submitDelay()}).
+     */
+    record Created(String taskId, int code, String msg, boolean slow) {
+        Created(String taskId, int code, String msg) {
+            this(taskId, code, msg, false);
+        }
+    }
 }

@@ -79,6 +79,9 @@ class SimCallbacks {
                 if (sends.get(i).join()) {
                     store.callbackDelivered(task.taskId());
                     delivered++;
+                    if (simulator.faults().duplicateCallback()) {
+                        send(task); // the duplicate-callback fault: KIE may deliver twice
+                    }
                 } else {
                     int attempt = task.callbackAttempts() + 1;
                     store.callbackFailed(

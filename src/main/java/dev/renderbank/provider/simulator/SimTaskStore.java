@@ -12,7 +12,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The simulator's tables: its tasks (with their callback delivery state) and its account balance. */
+/**
+ * The simulator's tables: its tasks (with their callback delivery state and cost) and its account
+ * balance, which createTask only reads: the spending is the sum of the tasks' costs.
+ */
 @Repository
 class SimTaskStore {
 
@@ -26,10 +29,14 @@ class SimTaskStore {
         this.jdbc = jdbc;
     }
 
-    void insert(SimTask task) {
-        jdbc.sql("insert into sim_task (" + COLUMNS + ", callback_state, callback_next_at)"
+    /**
+     * Stores a task with its cost (no shared row is written, so concurrent creates never wait) and its
+     * callback (if any) due {@code callbackDelay} after it finishes.
+     */
+    void insert(SimTask task, long cost, Duration callbackDelay) {
+        jdbc.sql("insert into sim_task (" + COLUMNS + ", callback_state, callback_next_at, cost)"
                         + " values (:id, :model, :kind, :input, :callback, :created, :duration, :fails, 0,"
-                        + " :callbackState, :nextAt)")
+                        + " :callbackState, :nextAt, :cost)")
                 .param("id", task.taskId())
                 .param("model", task.model())
                 .param("kind", task.kind().name())
@@ -39,7 +46,8 @@ class SimTaskStore {
                 .param("duration", task.duration().toMillis())
                 .param("fails", task.fails())
                 .param("callbackState", task.callbackUrl() == null ? "NONE" : "PENDING")
-                .param("nextAt", utc(task.finishesAt()))
+                .param("nextAt", utc(task.finishesAt().plus(callbackDelay)))
+                .param("cost", cost)
                 .update();
     }
 
@@ -83,30 +91,38 @@ class SimTaskStore {
                 .update();
     }
 
-    /** Takes {@code cost} from the simulated account; false when it has too few credits. */
-    boolean debit(long cost, long startingBalance) {
-        ensureAccount(startingBalance);
-        return jdbc.sql("update sim_account set balance = balance - :cost where id = 1 and balance >= :cost")
-                        .param("cost", cost)
-                        .update()
-                == 1;
-    }
-
-    long balance(long startingBalance) {
-        ensureAccount(startingBalance);
-        return jdbc.sql("select balance from sim_account where id = 1")
+    /** The balance as set, without what tasks cost since: a plain read, taken on every createTask. */
+    long balanceAsSet(long startingBalance) {
+        return jdbc.sql("select coalesce((select balance from sim_account where id = 1), :b)")
+                .param("b", startingBalance)
                 .query(Long.class)
                 .single();
     }
 
+    /** The balance as set, less the cost of the tasks created since it was set. */
+    long balance(long startingBalance) {
+        ensureAccount(startingBalance);
+        return jdbc.sql("select a.balance - (coalesce((select sum(cost) from sim_task), 0) - a.spent_before)"
+                        + " from sim_account a where a.id = 1")
+                .query(Long.class)
+                .single();
+    }
+
+    /** From now on the balance is {@code balance}, less what tasks created from now on cost. */
     void setBalance(long balance) {
-        jdbc.sql("insert into sim_account (id, balance) values (1, :b) on conflict (id) do update set balance = :b")
+        jdbc.sql(
+                        "insert into sim_account (id, balance, spent_before)"
+                                + " values (1, :b, coalesce((select sum(cost) from sim_task), 0))"
+                                + " on conflict (id) do update set balance = excluded.balance, spent_before = excluded.spent_before")
                 .param("b", balance)
                 .update();
     }
 
     private void ensureAccount(long startingBalance) {
-        jdbc.sql("insert into sim_account (id, balance) values (1, :b) on conflict (id) do nothing")
+        jdbc.sql("insert into sim_account (id, balance, spent_before)"
+                        + " select 1, :b, coalesce((select sum(cost) from sim_task), 0)"
+                        + " where not exists (select 1 from sim_account where id = 1)"
+                        + " on conflict (id) do nothing")
                 .param("b", startingBalance)
                 .update();
     }

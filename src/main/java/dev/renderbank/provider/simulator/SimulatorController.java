@@ -88,6 +88,9 @@ class SimulatorController {
         if (created.taskId() == null) {
             return answer(created.code(), created.msg(), null);
         }
+        if (created.slow()) {
+            holdBack(simulator.faults().submitDelay());
+        }
         return answer(200, "success", Map.of("taskId", created.taskId()));
     }
 
@@ -125,10 +128,22 @@ class SimulatorController {
                 || !SimMedia.fileName(task.get()).equals(name)) {
             return ResponseEntity.notFound().build();
         }
+        if (simulator.faults().downloadFails()) {
+            return ResponseEntity.internalServerError().build();
+        }
         Path file = media.file(task.get());
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(SimMedia.contentType(name)))
                 .body(new FileSystemResource(file));
+    }
+
+    /** The slow-createTask fault: the caller times out while this thread waits (simulator only). */
+    private static void holdBack(java.time.Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Optional<ResponseEntity<Map<String, Object>>> gate(String authorization) {

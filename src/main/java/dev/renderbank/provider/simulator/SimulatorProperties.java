@@ -1,8 +1,11 @@
 package dev.renderbank.provider.simulator;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +20,11 @@ import org.springframework.validation.annotation.Validated;
  * @param outOfCredits when true, createTask answers 402 "insufficient credits"
  * @param balance the simulated provider account's starting credits (set on first start)
  * @param callbackInterval how often finished tasks' callbacks are looked for and sent
+ * @param faults injected faults ({@link SimulatorFaults}), all off unless configured
+ * @param port 0: served on the app's own port; otherwise the simulator is called on this port, a
+ *     connector of its own with its own request threads (so provider calls never take the threads
+ *     that serve the API, as with a real provider)
+ * @param threads request threads of that connector
  */
 @Validated
 @ConfigurationProperties("renderbank.simulator")
@@ -26,4 +34,7 @@ public record SimulatorProperties(
         @DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failureRate,
         @DefaultValue("false") boolean outOfCredits,
         @DefaultValue("100000") @PositiveOrZero long balance,
-        @DefaultValue("1s") @NotNull Duration callbackInterval) {}
+        @DefaultValue("1s") @NotNull Duration callbackInterval,
+        @DefaultValue @NotNull @Valid SimulatorFaults faults,
+        @DefaultValue("0") @PositiveOrZero @Max(65535) int port,
+        @DefaultValue("16") @Positive int threads) {}

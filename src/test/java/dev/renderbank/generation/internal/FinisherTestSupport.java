@@ -21,6 +21,11 @@ public final class FinisherTestSupport {
         }
     }
 
+    /** Fails the job as a path bringing a failure would; true if this call finished it. */
+    public static boolean fail(JobFinisher finisher, Job job, String code, String message, boolean notUsersFault) {
+        return finisher.fail(job, code, message, notUsersFault);
+    }
+
     /** Delivers an output (as if already stored under {@code key}); returns CHARGED, LATE_FREE or DUPLICATE. */
     public static String deliver(JobFinisher finisher, Job job, String key) {
         JobFinisher.StoredOutput output =

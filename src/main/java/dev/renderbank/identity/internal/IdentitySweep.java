@@ -1,0 +1,90 @@
+package dev.renderbank.identity.internal;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Deletes the identity rows that have stopped mattering, so the throttle and link tables do not grow
+ * with every guess, sign-up and reset ever made: a cluster-safe db-scheduler task every {@code
+ * renderbank.retention.sweep-interval}. A throttle row goes only once it can no longer lock, wait or
+ * count anything (checked at start: the retention is longer than every window and lock); a one-time
+ * link once it was used or expired long enough ago. Expired browser sessions are not swept here:
+ * Spring Session JDBC deletes them itself ({@code spring.session.jdbc.cleanup-cron}, every minute).
+ */
+@Configuration(proxyBeanMethods = false)
+public class IdentitySweep {
+
+    private static final Logger log = LoggerFactory.getLogger(IdentitySweep.class);
+
+    /** How many rows of each kind one sweep deleted. */
+    public record Swept(int clientThrottles, int accountThrottles, int requestLimits, int emailTokens) {
+
+        int total() {
+            return clientThrottles + accountThrottles + requestLimits + emailTokens;
+        }
+    }
+
+    private final JdbcClient jdbc;
+    private final RetentionProperties retention;
+
+    IdentitySweep(
+            JdbcClient jdbc, RetentionProperties retention, LoginProperties login, RequestLimitProperties limits) {
+        this.jdbc = jdbc;
+        this.retention = retention;
+        for (Duration enforced : List.of(
+                login.clientWindow(),
+                login.clientLock(),
+                login.accountForgetAfter(),
+                login.accountMaxWait(),
+                limits.window())) {
+            if (retention.throttles().compareTo(enforced) < 0) {
+                throw new IllegalStateException("renderbank.retention.throttles (" + retention.throttles()
+                        + ") must be at least every sign-in window, lock and wait and the request-limit window ("
+                        + enforced + "), or the sweep would forgive them early");
+            }
+        }
+    }
+
+    @Bean
+    RecurringTask<Void> identitySweepTask(Clock clock) {
+        return Tasks.recurring("identity-sweep", FixedDelay.of(retention.sweepInterval()))
+                .execute((instance, context) -> {
+                    Swept swept = sweep(clock.instant());
+                    if (swept.total() > 0) {
+                        log.info("identity sweep: {}", swept);
+                    }
+                });
+    }
+
+    /** Deletes what stopped mattering before {@code now}; each kind one statement. */
+    public Swept sweep(Instant now) {
+        var throttleCutoff = ts(now.minus(retention.throttles()));
+        int clients = jdbc.sql("""
+                        delete from login_throttle_client
+                         where window_start <= :cutoff and coalesce(locked_until, window_start) <= :cutoff""").param("cutoff", throttleCutoff).update();
+        int accounts = jdbc.sql("""
+                        delete from login_throttle_account
+                         where last_failure_at <= :cutoff and coalesce(blocked_until, last_failure_at) <= :cutoff""").param("cutoff", throttleCutoff).update();
+        int limits = jdbc.sql("delete from request_limit where window_start <= :cutoff")
+                .param("cutoff", throttleCutoff)
+                .update();
+        int tokens = jdbc.sql("""
+                        delete from email_token
+                         where used_at <= :cutoff or expires_at <= :cutoff""")
+                .param("cutoff", ts(now.minus(retention.emailTokens())))
+                .update();
+        return new Swept(clients, accounts, limits, tokens);
+    }
+}

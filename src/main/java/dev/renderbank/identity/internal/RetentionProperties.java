@@ -1,0 +1,35 @@
+package dev.renderbank.identity.internal;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code renderbank.retention.*}: how long the identity module keeps rows that only matter for a
+ * while, and how often it sweeps them.
+ *
+ * @param sweepInterval how often the sweep runs (one node at a time)
+ * @param throttles how long sign-in throttle and request-limit rows are kept after their last use;
+ *     must be at least every window, lock and wait they enforce, or a sweep would forgive a
+ *     guesser early (checked at start)
+ * @param emailTokens how long a used or expired one-time link is kept (its row only says "this link
+ *     was used"; after that it reads as unknown)
+ */
+@Validated
+@ConfigurationProperties("renderbank.retention")
+public record RetentionProperties(
+        @DefaultValue("1h") @NotNull Duration sweepInterval,
+        @DefaultValue("7d") @NotNull Duration throttles,
+        @DefaultValue("30d") @NotNull Duration emailTokens) {
+
+    public RetentionProperties {
+        if (sweepInterval != null && (sweepInterval.isNegative() || sweepInterval.isZero())) {
+            throw new IllegalArgumentException("renderbank.retention.sweep-interval must be positive");
+        }
+        if (emailTokens != null && emailTokens.isNegative()) {
+            throw new IllegalArgumentException("renderbank.retention.email-tokens must not be negative");
+        }
+    }
+}

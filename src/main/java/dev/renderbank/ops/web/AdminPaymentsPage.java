@@ -1,0 +1,98 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.billing.OperatorBilling;
+import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.PaymentActions;
+import dev.renderbank.platform.InvalidFieldException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * {@code /admin/payments}: payment webhooks by state with their errors and "reprocess", and the
+ * newest purchases with what was granted, refunded and disputed; {@code POST
+ * /api/v1/admin/webhooks/{id}/reprocess} is the same repair over the API.
+ */
+@Controller
+class AdminPaymentsPage {
+
+    private static final Set<String> STATUSES = Set.of("RECEIVED", "PROCESSED", "IGNORED", "FAILED");
+
+    private final OperatorBilling billing;
+    private final PaymentActions payments;
+
+    AdminPaymentsPage(OperatorBilling billing, PaymentActions payments) {
+        this.billing = billing;
+        this.payments = payments;
+    }
+
+    record ReasonBody(String reason) {}
+
+    @GetMapping("/admin/payments")
+    String page(@RequestParam(required = false) String status, Model model) {
+        String s = status == null || status.isBlank() ? null : status.trim().toUpperCase(Locale.ROOT);
+        if (s != null && !STATUSES.contains(s)) {
+            throw new InvalidFieldException("status", "must be one of " + STATUSES);
+        }
+        model.addAttribute("status", s == null ? "" : s);
+        model.addAttribute("counts", billing.paymentEventsByStatus());
+        model.addAttribute("events", billing.paymentEvents(s, null, 100));
+        model.addAttribute("purchases", billing.recentPurchases(50));
+        model.addAttribute("newKey", UUID.randomUUID().toString());
+        return "admin/payments";
+    }
+
+    @PostMapping("/admin/payments/webhooks/{id}/reprocess")
+    String reprocessForm(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
+            flash.addFlashAttribute("flash", "A reason is required to reprocess payment event " + id + ".");
+            flash.addFlashAttribute("refused", true);
+            return "redirect:/admin/payments";
+        }
+        ActionResult result = payments.reprocess(admin.email(), id, reason.trim(), idempotencyKey);
+        boolean done = result instanceof ActionResult.Done;
+        String message = result instanceof ActionResult.Done d
+                ? "Payment event " + id + ": reprocessed" + (d.repeated() ? " (already done)" : "") + " → "
+                        + d.action().after()
+                : result instanceof ActionResult.NotFound n
+                        ? n.message()
+                        : "Refused: " + ((ActionResult.Refused) result).message();
+        flash.addFlashAttribute("flash", message);
+        flash.addFlashAttribute("refused", !done);
+        return "redirect:/admin/payments";
+    }
+
+    @PostMapping("/api/v1/admin/webhooks/{id}/reprocess")
+    @ResponseBody
+    ResponseEntity<?> reprocess(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody ReasonBody body) {
+        return ActionAnswers.answer(
+                payments.reprocess(
+                        admin.email(),
+                        id,
+                        ActionAnswers.reason(body.reason()),
+                        ActionAnswers.key(idempotencyKey, false)),
+                false);
+    }
+}

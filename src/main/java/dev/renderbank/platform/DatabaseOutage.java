@@ -1,0 +1,93 @@
+package dev.renderbank.platform;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * PostgreSQL unreachable (restarting, failing over, connections cut by its shutdown) is not a bug:
+ * the request is answered 503 problem+json with {@code Retry-After}, so clients wait and send it
+ * again (with the same Idempotency-Key), instead of a 500 that says "broken". Controllers get this
+ * through {@link ApiExceptionHandler}; this filter, outside Spring Security and the session store,
+ * catches what filters raise (token lookups, session reads and writes). A transaction that failed
+ * this way was rolled back, or its connection died while committing; either way the client's retry
+ * is answered from what was stored.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+public class DatabaseOutage extends OncePerRequestFilter {
+
+    static final long RETRY_AFTER_SECONDS = 5;
+    static final String TYPE = "database-unavailable";
+    static final String TITLE = "Service unavailable";
+    static final String DETAIL = "The database is unavailable for a moment; try again shortly";
+
+    /** Connection failures (08…), and the server shutting down or starting up (57P01–57P03). */
+    private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (!causedBy(e) || response.isCommitted()) {
+                throw e;
+            }
+            log.warn("Database unavailable during {} {}: {}", request.getMethod(), request.getRequestURI(), rootOf(e));
+            response.reset();
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
+            Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
+        }
+    }
+
+    /** Whether anything in the cause chain says the database could not be reached. */
+    public static boolean causedBy(Throwable e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || SHUTDOWN_STATES.contains(state)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static ProblemDetail problem() {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
+    }
+
+    private static Throwable next(Throwable t) {
+        Throwable cause = t instanceof ServletException s && s.getRootCause() != null ? s.getRootCause() : t.getCause();
+        return cause == t ? null : cause;
+    }
+
+    private static String rootOf(Throwable e) {
+        Throwable root = e;
+        while (next(root) != null) {
+            root = next(root);
+        }
+        return root.toString();
+    }
+}

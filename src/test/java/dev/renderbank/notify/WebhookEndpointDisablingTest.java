@@ -1,0 +1,221 @@
+package dev.renderbank.notify;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.webhooks.WebhookEvents;
+import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.Chromium;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * An endpoint whose deliveries have failed for {@code renderbank.webhooks.disable-after} (3 days) is
+ * disabled: its owner gets an email, its pending deliveries stop and new events are not queued for
+ * it. A delivery that gets through in between starts the count afresh.
+ */
+class WebhookEndpointDisablingTest extends IntegrationTest {
+
+    static final WireMockServer receiver =
+            new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+    @BeforeAll
+    static void up() {
+        receiver.start();
+    }
+
+    @AfterAll
+    static void down() {
+        receiver.stop();
+    }
+
+    @Autowired
+    TestUsers testUsers;
+
+    @Autowired
+    DurableEvents events;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Notifier notifier;
+
+    @Autowired
+    WebhookEvents webhookEvents;
+
+    @LocalServerPort
+    int port;
+
+    private String register(String token, String path) {
+        Api.Response r = new Api(port)
+                .post(
+                        "/api/v1/webhook-endpoints",
+                        token,
+                        "{\"url\":\"http://127.0.0.1:" + receiver.port() + path
+                                + "\",\"events\":[\"credits.granted\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asString();
+    }
+
+    private void answer(String path, int status) {
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(status)));
+    }
+
+    /** A purchase as billing commits it; its credits.granted event becomes a delivery. */
+    private void purchase(long userId) {
+        String ref = "ord_" + UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            ledger.grant(userId, 10, GrantSource.PURCHASE, ref, ref, "pack");
+            events.publish(new PurchaseCompleted(userId, "pack-10", 10, 990, "USD", ref));
+        });
+    }
+
+    private int requests(String path) {
+        return receiver.findAll(postRequestedFor(urlEqualTo(path))).size();
+    }
+
+    /** A purchase, then the receiver's answer to its delivery has been recorded. */
+    private void purchaseAndAwaitAttempt(long userId, String path) {
+        int before = requests(path);
+        purchase(userId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> requests(path) > before);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql(
+                                        "select count(*) from webhook_delivery d where d.user_id = :u"
+                                                + " and not exists (select 1 from webhook_attempt a where a.delivery_id = d.id)")
+                                .param("u", userId)
+                                .query(Long.class)
+                                .single()
+                        == 0);
+    }
+
+    private boolean disabled(String endpointId) {
+        return jdbc.sql("select disabled_at is not null from webhook_endpoint where id = :e")
+                .param("e", endpointId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** A user's endpoint whose receiver answers 500, and one event that failed there. */
+    private record Failing(TestUsers.TestUser user, String path, String endpointId) {}
+
+    private Failing failingEndpoint() {
+        var user = testUsers.create(0);
+        String path = "/hooks/" + UUID.randomUUID();
+        answer(path, 500);
+        String endpointId = register(user.token(), path);
+        purchaseAndAwaitAttempt(user.id(), path);
+        return new Failing(user, path, endpointId);
+    }
+
+    @Test
+    void failingForDaysDisablesTheEndpointAndEmailsItsOwner() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String path = f.path();
+        String endpointId = f.endpointId();
+        clock.advance(Duration.ofDays(2));
+        purchaseAndAwaitAttempt(user.id(), path);
+        assertThat(disabled(endpointId)).as("failing for 2 days: still on").isFalse();
+        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
+                .isEmpty();
+
+        // past 3 days: the next failed attempt (a retry of an earlier delivery, or this purchase's) disables it
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        purchase(user.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
+        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
+                .hasValueSatisfying(m -> {
+                    assertThat(m.template()).isEqualTo("webhook-disabled");
+                    assertThat(m.to()).isEqualTo(user.email());
+                    assertThat(m.subject()).contains("disabled");
+                });
+        assertThat(jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and status = 'PENDING'")
+                        .param("e", endpointId)
+                        .query(Long.class)
+                        .single())
+                .as("nothing left to retry")
+                .isZero();
+        assertThat(webhookEvents.record(user.id(), "credits.granted", "after-disabling", Map.of()))
+                .as("a disabled endpoint gets no new deliveries")
+                .isZero();
+        assertThat(new Api(port)
+                        .get("/api/v1/webhook-endpoints", user.token())
+                        .json()
+                        .at("/items/0/disabledAt")
+                        .asString())
+                .isNotBlank();
+        showsTheDisabledEndpoint(user.email());
+    }
+
+    /** The owner's webhooks page says the endpoint is disabled (and a screenshot of it for the docs). */
+    private void showsTheDisabledEndpoint(String email) {
+        Chromium.assumeInstalled();
+        try (Playwright playwright = Chromium.playwright();
+                Browser browser = Chromium.launch(playwright);
+                BrowserContext context =
+                        browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
+            Page page = context.newPage();
+            page.navigate("http://localhost:" + port + "/login");
+            page.fill("#username", email);
+            page.fill("#password", "correct horse battery staple");
+            page.click("button[type=submit]");
+            page.navigate("http://localhost:" + port + "/account/webhooks");
+            PlaywrightAssertions.assertThat(page.locator(".endpoint-disabled")).containsText("Disabled");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(Path.of("docs/screenshots/webhooks-disabled.png"))
+                    .setFullPage(true));
+        }
+    }
+
+    @Test
+    void aDeliveryThatGetsThroughStartsTheCountAfresh() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String path = f.path();
+        String endpointId = f.endpointId();
+        clock.advance(Duration.ofDays(2));
+        answer(path, 204);
+        purchaseAndAwaitAttempt(user.id(), path);
+        answer(path, 500);
+        clock.advance(Duration.ofDays(2));
+        purchaseAndAwaitAttempt(user.id(), path);
+
+        assertThat(disabled(endpointId)).as("failing since 2 days only").isFalse();
+        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
+                .isEmpty();
+    }
+}

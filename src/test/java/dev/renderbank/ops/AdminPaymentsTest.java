@@ -1,0 +1,131 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.core.WebhookIntake;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.BrowserSession;
+import dev.renderbank.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * "Reprocess" on the payments page and API: a failed webhook goes through the normal processing
+ * and grants once; a repeat of its key and a second reprocess grant nothing more; each is audited.
+ */
+class AdminPaymentsTest extends IntegrationTest {
+
+    static final JsonMapper JSON = JsonMapper.shared();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AdminSupport admins;
+
+    @Autowired
+    WebhookIntake webhooks;
+
+    @Autowired
+    ProductCatalog catalog;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    /** A paid pack checkout by an e-mail nobody has signed up with yet: it fails (unknown user) and is kept. */
+    private long failedPurchaseEvent(String email) {
+        String id = UUID.randomUUID().toString();
+        var pack = catalog.product("pack-200").orElseThrow();
+        String payload = """
+                {"id":"evt_%1$s","eventType":"checkout.completed","created_at":%2$d,
+                 "object":{"id":"ch_%1$s","object":"checkout","status":"completed",
+                   "order":{"id":"ord_%1$s","product":"%3$s","amount":%4$d,"currency":"%5$s","status":"paid","type":"onetime"},
+                   "product":{"id":"%3$s"},"customer":{"email":"%6$s"}}}""".formatted(
+                id, clock.instant().toEpochMilli(), pack.creemProductId(), pack.priceMinor(), pack.currency(), email);
+        var receipt = webhooks.receive("simulated", "evt_" + id, "checkout.completed", payload);
+        assertThat(receipt.status()).isEqualTo("stored-for-retry");
+        return receipt.eventId();
+    }
+
+    private JsonNode reprocess(String token, long eventId, String key, int expected) {
+        var r = AdminSupport.call(
+                port,
+                "POST",
+                "/api/v1/admin/webhooks/" + eventId + "/reprocess",
+                token,
+                "{\"reason\":\"user signed up late\"}",
+                key);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(expected);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void reprocessingAFailedWebhookGrantsOnceAndIsAudited() {
+        var admin = admins.newAdmin();
+        String email = "late-" + UUID.randomUUID() + "@test.local";
+        long eventId = failedPurchaseEvent(email);
+        long userId = users.create(email, "correct horse battery staple", Role.USER, true)
+                .id();
+
+        JsonNode done = reprocess(admin.token(), eventId, "rp-" + eventId, 200);
+        assertThat(done.get("action").asString()).isEqualTo("webhook-reprocess");
+        assertThat(done.get("after").asString()).contains("PROCESSED");
+        assertThat(done.get("before").asString()).contains("FAILED");
+        assertThat(ledger.balance(userId).balance()).isEqualTo(200);
+
+        // a double submit: the first record, nothing more
+        assertThat(reprocess(admin.token(), eventId, "rp-" + eventId, 200)
+                        .get("repeated")
+                        .asBoolean())
+                .isTrue();
+        // a new reprocess of a processed event: refused, nothing granted
+        assertThat(reprocess(admin.token(), eventId, "rp2-" + eventId, 422)
+                        .get("type")
+                        .asString())
+                .endsWith("event-finished");
+        assertThat(ledger.balance(userId).balance()).isEqualTo(200);
+
+        JsonNode audit = JSON.readTree(AdminSupport.call(
+                        port,
+                        "GET",
+                        "/api/v1/admin/audit?action=webhook-reprocess&target=webhook:" + eventId,
+                        admin.token(),
+                        null,
+                        null)
+                .body());
+        assertThat(audit.get("items").size()).isEqualTo(1);
+        assertThat(audit.get("items").get(0).get("reason").asString()).isEqualTo("user signed up late");
+    }
+
+    @Test
+    void aReprocessNeedsAReasonAndAKnownEvent() {
+        var admin = admins.newAdmin();
+        var noReason = AdminSupport.call(port, "POST", "/api/v1/admin/webhooks/1/reprocess", admin.token(), "{}", null);
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("reason");
+        reprocess(admin.token(), Long.MAX_VALUE - 1, null, 404);
+    }
+
+    @Test
+    void thePaymentsPageListsFailedEventsWithTheirErrorAndAReprocessForm() throws Exception {
+        var admin = admins.newAdmin();
+        long eventId = failedPurchaseEvent("nobody-" + UUID.randomUUID() + "@test.local");
+        var page = BrowserSession.signIn(port, admin.email(), "correct horse battery staple")
+                .get("/admin/payments?status=failed");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("id=\"event-" + eventId + "\"")
+                .contains("unknown user")
+                .contains("/admin/payments/webhooks/" + eventId + "/reprocess");
+    }
+}
