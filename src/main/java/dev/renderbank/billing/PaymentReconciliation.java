@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.PaymentLookup;
 import dev.renderbank.billing.core.WebhookIntake;
+import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +24,21 @@ import org.springframework.stereotype.Service;
 @Service
 public class PaymentReconciliation {
 
-    /** What the providers report unrecorded; {@code skipped} says which could not be asked, and why. */
-    public record Checked(List<ProviderPayment> unrecorded, List<String> skipped) {}
+    /**
+     * What the providers report unrecorded: payments without a purchase, refunds a purchase here does
+     * not reflect ({@code refunds}); {@code skipped} says which could not be asked, and why.
+     */
+    public record Checked(
+            List<ProviderPayment> unrecorded,
+            List<RefundNotRecorded> refunds,
+            List<DisputeNotRecorded> disputes,
+            List<String> skipped) {}
+
+    /** A provider's dispute on a purchase here that is not recorded ({@code recorded} null) or in another state. */
+    public record DisputeNotRecorded(ProviderDispute dispute, String purchaseKey, String recorded) {}
+
+    /** A provider's refund larger than the purchase it names records here. */
+    public record RefundNotRecorded(ProviderRefund refund, String purchaseKey, long refundedHereMinor) {}
 
     /** The outcome of feeding a provider's object through event processing. */
     public sealed interface Replay {
@@ -43,9 +57,12 @@ public class PaymentReconciliation {
 
     private final Map<String, PaymentLookup> lookups;
     private final PurchaseStore purchases;
+    private final DisputeStore disputes;
     private final WebhookIntake intake;
 
-    PaymentReconciliation(List<PaymentLookup> lookups, PurchaseStore purchases, WebhookIntake intake) {
+    PaymentReconciliation(
+            List<PaymentLookup> lookups, PurchaseStore purchases, DisputeStore disputes, WebhookIntake intake) {
+        this.disputes = disputes;
         this.lookups = lookups.stream().collect(Collectors.toMap(PaymentLookup::provider, Function.identity()));
         this.purchases = purchases;
         this.intake = intake;
@@ -53,6 +70,8 @@ public class PaymentReconciliation {
 
     public Checked unrecordedSince(Instant from) {
         List<ProviderPayment> unrecorded = new ArrayList<>();
+        List<RefundNotRecorded> refunds = new ArrayList<>();
+        List<DisputeNotRecorded> disputeDiffs = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (PaymentLookup lookup : lookups.values()) {
             Optional<String> why = lookup.unavailable();
@@ -64,11 +83,29 @@ public class PaymentReconciliation {
                 lookup.paidSince(from).stream()
                         .filter(p -> !purchases.exists(p.purchaseKey()))
                         .forEach(unrecorded::add);
+                for (ProviderRefund r : lookup.refundsSince(from)) {
+                    purchases
+                            .refundedByRefs(r.provider(), r.refs())
+                            .filter(here -> here.refundedMinor() < r.refundedMinor())
+                            .ifPresent(here ->
+                                    refunds.add(new RefundNotRecorded(r, here.purchaseKey(), here.refundedMinor())));
+                }
+                for (ProviderDispute d : lookup.disputesSince(from)) {
+                    String recorded = disputes.find(d.provider(), d.disputeId())
+                            .map(DisputeStore.Dispute::status)
+                            .orElse(null);
+                    if (!d.expectedStatus().equals(recorded)) {
+                        purchases
+                                .refundedByRefs(d.provider(), d.refs())
+                                .ifPresent(here ->
+                                        disputeDiffs.add(new DisputeNotRecorded(d, here.purchaseKey(), recorded)));
+                    }
+                }
             } catch (Unavailable e) {
                 skipped.add(lookup.provider() + ": " + e.getMessage());
             }
         }
-        return new Checked(unrecorded, skipped);
+        return new Checked(unrecorded, refunds, disputeDiffs, skipped);
     }
 
     public Replay replay(String provider, String kind, String objectId) {

@@ -19,5 +19,9 @@ public enum FindingKind {
     /** A finished job whose state the provider reports differently. */
     JOB_PROVIDER_DISAGREES,
     /** Paid at the payment provider, not recorded here (webhook lost or refused); repairable. */
-    PAID_NOT_RECORDED
+    PAID_NOT_RECORDED,
+    /** Refunded at the payment provider more than the purchase here records (refund not clawed back). */
+    REFUND_NOT_RECORDED,
+    /** A dispute at the payment provider on a purchase here that is not recorded, or recorded in another state. */
+    DISPUTE_NOT_RECORDED
 }

@@ -90,6 +90,8 @@ public class Reconciliation {
         PaymentReconciliation.Checked paid = payments.unrecordedSince(from);
         skipped.addAll(paid.skipped());
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
+        paid.refunds().forEach(r -> found.add(refundNotRecorded(r)));
+        paid.disputes().forEach(d -> found.add(disputeNotRecorded(d)));
         tx.executeWithoutResult(s -> {
             store.finish(runId, found, skipped, clock.instant());
             if (!found.isEmpty()) {
@@ -132,6 +134,37 @@ public class Reconciliation {
         evidence.put("object", JSON.readTree(p.raw()));
         return new Found(
                 FindingKind.PAID_NOT_RECORDED, p.provider() + ":" + p.kind() + ":" + p.objectId(), evidence, true);
+    }
+
+    private static Found refundNotRecorded(PaymentReconciliation.RefundNotRecorded r) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("provider", r.refund().provider());
+        evidence.put("chargeId", r.refund().chargeId());
+        evidence.put("refundId", r.refund().refundId());
+        evidence.put("purchaseKey", r.purchaseKey());
+        evidence.put("refundedAtProviderMinor", r.refund().refundedMinor());
+        evidence.put("refundedHereMinor", r.refundedHereMinor());
+        evidence.put("object", JSON.readTree(r.refund().raw()));
+        return new Found(
+                FindingKind.REFUND_NOT_RECORDED,
+                r.refund().provider() + ":charge:" + r.refund().chargeId(),
+                evidence,
+                false);
+    }
+
+    private static Found disputeNotRecorded(PaymentReconciliation.DisputeNotRecorded d) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("provider", d.dispute().provider());
+        evidence.put("disputeId", d.dispute().disputeId());
+        evidence.put("purchaseKey", d.purchaseKey());
+        evidence.put("statusAtProvider", d.dispute().expectedStatus());
+        evidence.put("recordedHere", d.recorded());
+        evidence.put("object", JSON.readTree(d.dispute().raw()));
+        return new Found(
+                FindingKind.DISPUTE_NOT_RECORDED,
+                d.dispute().provider() + ":dispute:" + d.dispute().disputeId(),
+                evidence,
+                false);
     }
 
     private static String summary(long runId, List<Found> found) {

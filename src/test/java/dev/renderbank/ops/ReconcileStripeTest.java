@@ -144,6 +144,156 @@ class ReconcileStripeTest extends IntegrationTest {
     }
 
     @Test
+    void aPaidRenewalInvoiceWithoutItsWebhookIsFoundAndRepairedAsItsInvoicePaidEventOnce() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("renewer-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        String renewal = invoice(
+                "in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id(), "subscription_cycle", 1990);
+        // a trial's free first period and a one-off invoice record no purchase at their webhooks either
+        String trial = invoice(
+                "in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id(), "subscription_create", 0);
+        String oneOff = invoice("in_" + UUID.randomUUID().toString().replace("-", ""), null, buyer.id(), "manual", 500);
+        stubStripe(java.util.List.of(), java.util.List.of(renewal, trial, oneOff));
+
+        JsonNode report =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+        String renewalId = JSON.readTree(renewal).path("id").asString();
+        assertThat(report.path("findings")).as(report.toString()).hasSize(1);
+        JsonNode finding = report.path("findings").get(0);
+        assertThat(finding.path("kind").asString()).isEqualTo("PAID_NOT_RECORDED");
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:invoice:" + renewalId);
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing fixed silently")
+                .isZero();
+
+        long findingId = findingFor(admin, renewalId);
+        var repaired = AdminSupport.call(
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"renewal webhook lost\"}", null);
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(500);
+
+        // Stripe's own invoice.paid arrives late: the same period key, nothing more
+        assertThat(webhook("evt_late_" + UUID.randomUUID(), "invoice.paid", renewal)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(500);
+        assertThat(purchases(buyer)).isEqualTo(1);
+        JsonNode after =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aRefundAtStripeThatThePurchaseDoesNotReflectIsFoundWithItsEvidenceUntilItsWebhookIsProcessed()
+            throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("refunded-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String session =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+        String chargeId = "ch_" + UUID.randomUUID().toString().replace("-", "");
+        String charge = """
+                {"id":"%s","object":"charge","amount":990,"amount_refunded":990,"refunded":true,"currency":"usd",
+                 "payment_intent":"pi_%s","created":%d}""".formatted(
+                        chargeId,
+                        JSON.readTree(session).path("id").asString(),
+                        clock.instant().getEpochSecond());
+        String refund = """
+                {"id":"re_%s","object":"refund","status":"succeeded","amount":990,"currency":"usd","created":%d,
+                 "charge":%s}""".formatted(chargeId, clock.instant().getEpochSecond(), charge);
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(refund), java.util.List.of());
+
+        JsonNode report =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+        assertThat(report.path("findings")).as(report.toString()).hasSize(1);
+        JsonNode finding = report.path("findings").get(0);
+        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:charge:" + chargeId);
+        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing fixed silently")
+                .isEqualTo(200);
+
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.refunded", charge)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isZero();
+        JsonNode after =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+    }
+
+    @Test
+    void aDisputeAtStripeNotRecordedOrInAnotherStateHereIsFoundWithItsEvidence() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("disputed-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String session =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
+        String disputeId = "dp_" + UUID.randomUUID().toString().replace("-", "");
+        String pi = "pi_" + JSON.readTree(session).path("id").asString();
+
+        String open = dispute(disputeId, pi, "needs_response");
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(open));
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:dispute:" + disputeId);
+        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("evidence").path("statusAtProvider").asString()).isEqualTo("OPEN");
+        assertThat(finding.path("evidence").path("recordedHere").isNull()).isTrue();
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing fixed silently")
+                .isEqualTo(200);
+
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.created", open)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(findings(admin)).as("recorded as open").isEmpty();
+
+        String lost = dispute(disputeId, pi, "lost");
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(lost));
+        JsonNode differs = onlyFinding(admin);
+        assertThat(differs.path("evidence").path("statusAtProvider").asString()).isEqualTo("LOST");
+        assertThat(differs.path("evidence").path("recordedHere").asString()).isEqualTo("OPEN");
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.closed", lost)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(findings(admin)).isEmpty();
+    }
+
+    private JsonNode findings(AdminSupport.Admin admin) {
+        return JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body())
+                .path("findings");
+    }
+
+    private JsonNode onlyFinding(AdminSupport.Admin admin) {
+        JsonNode findings = findings(admin);
+        assertThat(findings).as(findings.toString()).hasSize(1);
+        return findings.get(0);
+    }
+
+    private String dispute(String id, String pi, String status) {
+        return """
+                {"id":"%s","object":"dispute","amount":990,"currency":"usd","status":"%s","charge":"ch_%s",
+                 "payment_intent":"%s","created":%d}""".formatted(id, status, id, pi, clock.instant().getEpochSecond());
+    }
+
+    @Test
     void theCommandSaysHowItIsUsedAndAStripeApiThatFailsIsReportedNotSkippedSilently() throws Exception {
         assertThat(cli("reconcile", "everything")).isEqualTo(2);
         STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
@@ -255,14 +405,51 @@ class ReconcileStripeTest extends IntegrationTest {
     }
 
     private static void stubSessions(String... sessions) {
+        stubStripe(java.util.List.of(sessions), java.util.List.of());
+    }
+
+    private static void stubStripe(java.util.List<String> sessions, java.util.List<String> invoices) {
+        stubStripe(sessions, invoices, java.util.List.of(), java.util.List.of());
+    }
+
+    /** Stripe's lists of the window (sessions, paid invoices, refunds, disputes) and each object by id. */
+    private static void stubStripe(
+            java.util.List<String> sessions,
+            java.util.List<String> invoices,
+            java.util.List<String> refunds,
+            java.util.List<String> disputes) {
         STRIPE.resetAll();
-        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
-                .willReturn(json("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":false,\"data\":["
-                        + String.join(",", sessions) + "]}")));
-        for (String s : sessions) {
-            String id = JSON.readTree(s).path("id").asString();
-            STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions/" + id)).willReturn(json(s)));
+        stubList("/v1/checkout/sessions", sessions);
+        stubList("/v1/invoices", invoices);
+        stubList("/v1/refunds", refunds);
+        stubList("/v1/disputes", disputes);
+    }
+
+    private static void stubList(String path, java.util.List<String> objects) {
+        STRIPE.stubFor(get(urlPathEqualTo(path))
+                .willReturn(json("{\"object\":\"list\",\"url\":\"" + path + "\",\"has_more\":false,\"data\":["
+                        + String.join(",", objects) + "]}")));
+        for (String o : objects) {
+            String id = JSON.readTree(o).path("id").asString();
+            STRIPE.stubFor(get(urlPathEqualTo(path + "/" + id)).willReturn(json(o)));
         }
+    }
+
+    /** A paid invoice as Stripe's API (2025+) returns it; {@code sub} null: not a subscription's. */
+    private String invoice(String id, String sub, long userId, String reason, long amount) {
+        long now = clock.instant().getEpochSecond();
+        long end =
+                clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(1).toEpochSecond();
+        String parent = sub == null ? "null" : """
+                {"type":"subscription_details","subscription_details":{"subscription":"%s","metadata":{"userId":"%d"}}}""".formatted(sub, userId);
+        return """
+                {"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,"subtotal":%d,
+                 "currency":"usd","billing_reason":"%s","created":%d,"customer_email":"nobody@example.com",
+                 "period_start":%d,"period_end":%d,"parent":%s,
+                 "lines":{"object":"list","data":[{"id":"il_%s","object":"line_item","amount":%d,
+                   "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s","proration":false}},
+                   "pricing":{"type":"price_details","price_details":{"price":"price_local_pro-monthly","product":"prod_x"}},
+                   "period":{"start":%d,"end":%d}}]}}""".formatted(id, amount, amount, amount, reason, now, now, end, parent, id, amount, sub, now, end);
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
@@ -270,9 +457,12 @@ class ReconcileStripeTest extends IntegrationTest {
     }
 
     private HttpResponse<String> webhook(String eventId, String session) throws Exception {
-        String event =
-                "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"checkout.session.completed\",\"created\":%d,\"data\":{\"object\":%s}}"
-                        .formatted(eventId, clock.instant().getEpochSecond(), session);
+        return webhook(eventId, "checkout.session.completed", session);
+    }
+
+    private HttpResponse<String> webhook(String eventId, String type, String object) throws Exception {
+        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
+                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
         String header = Webhook.Signature.generateSignatureHeader(
                 event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
         return AdminSupport.HTTP.send(

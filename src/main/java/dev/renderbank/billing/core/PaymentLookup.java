@@ -1,6 +1,8 @@
 package dev.renderbank.billing.core;
 
+import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderPayment;
+import dev.renderbank.billing.ProviderRefund;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +21,18 @@ public interface PaymentLookup {
     /** Why this provider cannot be asked (no API key), empty if it can. */
     Optional<String> unavailable();
 
-    /** Paid one-time checkouts created at or after {@code from}. */
+    /** Paid objects created at or after {@code from} that record a purchase at their webhook (checkouts, subscription periods). */
     List<ProviderPayment> paidSince(Instant from);
+
+    /** Charges refunded at or after {@code from}, with their total refunded so far; none if not read. */
+    default List<ProviderRefund> refundsSince(Instant from) {
+        return List.of();
+    }
+
+    /** Disputes created at or after {@code from}, with the state our records should show; none if not read. */
+    default List<ProviderDispute> disputesSince(Instant from) {
+        return List.of();
+    }
 
     /** The paid object {@code objectId} of {@code kind}, empty if the provider has no such paid object. */
     Optional<AsEvent> fetch(String kind, String objectId);

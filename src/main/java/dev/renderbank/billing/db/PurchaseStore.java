@@ -65,6 +65,22 @@ public class PurchaseStore {
                 .single();
     }
 
+    /** The purchase the provider's ids name (the first found): its key and what it records refunded. */
+    public Optional<RefundedHere> refundedByRefs(String provider, List<String> refs) {
+        return jdbc.sql("""
+                        select p.purchase_key, p.refunded_minor from billing_purchase p
+                          join billing_purchase_ref r on r.purchase_id = p.id
+                         where r.provider = :provider and r.ref in (:refs) and r.ref <> ''
+                         order by p.id limit 1""")
+                .param("provider", provider)
+                .param("refs", refs)
+                .query((rs, n) -> new RefundedHere(rs.getString(1), rs.getLong(2)))
+                .optional();
+    }
+
+    /** A purchase's key and the total refunded it records. */
+    public record RefundedHere(String purchaseKey, long refundedMinor) {}
+
     public Purchase lock(long id) {
         return jdbc.sql("select " + PURCHASE_COLUMNS + " from billing_purchase p where p.id = :id for update")
                 .param("id", id)

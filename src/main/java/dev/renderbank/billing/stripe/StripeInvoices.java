@@ -123,6 +123,36 @@ class StripeInvoices {
     }
 
     /**
+     * The purchase key {@link #paid} records a paid invoice under ({@code stripe:period:<sub>:<start>}),
+     * empty where it records none (not a subscription's, not a period, not paid, free): reconciliation
+     * asks whether each paid invoice at Stripe is recorded here by this key.
+     */
+    static Optional<String> periodKey(JsonNode inv) {
+        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
+                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+        String reason = Json.text(inv, "billing_reason");
+        Optional<JsonNode> periodLine = periodLine(inv);
+        boolean period = "subscription_create".equals(reason)
+                || "subscription_cycle".equals(reason)
+                || ("subscription_update".equals(reason) && periodLine.isPresent());
+        if (subId == null || !period || !"paid".equals(Json.text(inv, "status"))) {
+            return Optional.empty();
+        }
+        JsonNode line = periodLine.orElseGet(() -> firstLine(inv));
+        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
+        long price = Math.max(
+                Optional.ofNullable(total).orElse(0L),
+                Math.max(
+                        Optional.ofNullable(Json.number(inv, "subtotal")).orElse(0L),
+                        Optional.ofNullable(Json.number(line, "amount")).orElse(0L)));
+        Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
+        if (price <= 0 || start == null) {
+            return Optional.empty();
+        }
+        return Optional.of("stripe:period:" + subId + ":" + start.getEpochSecond());
+    }
+
+    /**
      * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
      * and payment intent a later refund or dispute names.
      */

@@ -2,10 +2,15 @@ package dev.renderbank.billing.stripe;
 
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Invoice;
 import com.stripe.model.checkout.Session;
+import com.stripe.param.InvoiceListParams;
 import com.stripe.param.checkout.SessionListParams;
+import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderPayment;
+import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
+import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,17 +18,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stripe read back: completed Checkout Sessions of the window (paid one-time packs), and one session
- * fetched again and wrapped as the {@code checkout.session.completed} event its webhook carries. The
- * purchase key is the webhook's ({@code stripe:checkout:<session id>}), so a repair and a late
- * webhook record one purchase.
+ * Stripe read back: completed Checkout Sessions of the window (paid one-time packs) and paid invoices
+ * of the window (subscription periods: first, renewals, plan changes), and one such object fetched
+ * again and wrapped as the event its webhook carries ({@code checkout.session.completed},
+ * {@code invoice.paid}). The purchase key is the webhook's ({@code stripe:checkout:<session id>},
+ * {@code stripe:period:<subscription>:<period start>}), so a repair and a late webhook record one
+ * purchase. Invoices are read as raw JSON, as their webhook's handler reads them.
  */
 @Component
 class StripeLookup implements PaymentLookup {
 
     static final String SESSION = "checkout.session";
+    static final String INVOICE = "invoice";
+
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     /** A paid session is read this many at a time; a window holds at most {@code PAGES} pages. */
     private static final long PAGE = 100;
@@ -31,9 +43,21 @@ class StripeLookup implements PaymentLookup {
     private static final int PAGES = 50;
 
     private final StripeClients clients;
+    private final StripeRefunds refunds;
 
-    StripeLookup(StripeClients clients) {
+    StripeLookup(StripeClients clients, StripeRefunds refunds) {
         this.clients = clients;
+        this.refunds = refunds;
+    }
+
+    @Override
+    public List<ProviderRefund> refundsSince(Instant from) {
+        return refunds.since(from);
+    }
+
+    @Override
+    public List<ProviderDispute> disputesSince(Instant from) {
+        return refunds.disputesSince(from);
     }
 
     @Override
@@ -76,11 +100,82 @@ class StripeLookup implements PaymentLookup {
         } catch (StripeException e) {
             throw new Unavailable("Stripe checkout sessions could not be listed: " + e.getMessage(), e);
         }
+        paid.addAll(paidInvoicesSince(from));
         return paid;
+    }
+
+    /** Paid invoices created in the window that record a subscription period at their webhook. */
+    private List<ProviderPayment> paidInvoicesSince(Instant from) {
+        List<ProviderPayment> paid = new ArrayList<>();
+        try {
+            for (JsonNode inv : StripePages.all(after -> {
+                var params = InvoiceListParams.builder()
+                        .setCreated(InvoiceListParams.Created.builder()
+                                .setGte(from.getEpochSecond())
+                                .build())
+                        .setStatus(InvoiceListParams.Status.PAID)
+                        .setLimit(StripePages.PAGE);
+                if (after != null) {
+                    params.setStartingAfter(after);
+                }
+                return clients.client().v1().invoices().list(params.build());
+            })) {
+                invoicePayment(inv).ifPresent(paid::add);
+            }
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe invoices could not be listed: " + e.getMessage(), e);
+        }
+        return paid;
+    }
+
+    private Optional<AsEvent> fetchInvoice(String objectId) {
+        Invoice i;
+        try {
+            i = clients.client().v1().invoices().retrieve(objectId);
+        } catch (InvalidRequestException e) {
+            return Optional.empty(); // no such invoice at Stripe
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe invoice " + objectId + " could not be read: " + e.getMessage(), e);
+        }
+        Optional<ProviderPayment> p = invoicePayment(
+                raw(i.getLastResponse() == null ? null : i.getLastResponse().body(), i.toJson()));
+        return p.map(payment -> event(INVOICE, objectId, "invoice.paid", payment, i.getCreated()));
+    }
+
+    private static Optional<ProviderPayment> invoicePayment(JsonNode inv) {
+        return StripeInvoices.periodKey(inv).map(key -> {
+            JsonNode meta = inv.path("parent").path("subscription_details").path("metadata");
+            return new ProviderPayment(
+                    "stripe",
+                    INVOICE,
+                    Json.text(inv, "id"),
+                    key,
+                    Json.text(meta, "userId"),
+                    Json.text(meta, "product"),
+                    Json.number(inv, "amount_paid"),
+                    Json.text(inv, "currency"),
+                    Json.time(inv, "created"),
+                    inv.toString());
+        });
+    }
+
+    private static JsonNode raw(String body, String fallback) {
+        return JSON.readTree(body != null ? body : fallback);
+    }
+
+    /** The object wrapped as the event its webhook carries, under an event id of its own. */
+    private static AsEvent event(String kind, String objectId, String type, ProviderPayment p, Long created) {
+        String at = created == null ? "" : ",\"created\":" + created;
+        String payload = "{\"id\":\"reconcile:" + objectId + "\",\"object\":\"event\",\"type\":\"" + type + "\"" + at
+                + ",\"data\":{\"object\":" + p.raw() + "}}";
+        return new AsEvent("reconcile:" + kind + ":" + objectId, type, payload, p);
     }
 
     @Override
     public Optional<AsEvent> fetch(String kind, String objectId) {
+        if (INVOICE.equals(kind)) {
+            return fetchInvoice(objectId);
+        }
         if (!SESSION.equals(kind)) {
             return Optional.empty();
         }
@@ -97,13 +192,7 @@ class StripeLookup implements PaymentLookup {
         }
         // the object exactly as Stripe sent it, as its webhook would carry it
         String raw = s.getLastResponse() != null ? s.getLastResponse().body() : s.toJson();
-        ProviderPayment p = payment(s, raw);
-        String created = s.getCreated() == null ? "" : ",\"created\":" + s.getCreated();
-        String payload = "{\"id\":\"reconcile:" + s.getId()
-                + "\",\"object\":\"event\",\"type\":\"checkout.session.completed\"" + created
-                + ",\"data\":{\"object\":" + p.raw() + "}}";
-        return Optional.of(
-                new AsEvent("reconcile:" + SESSION + ":" + s.getId(), "checkout.session.completed", payload, p));
+        return Optional.of(event(SESSION, s.getId(), "checkout.session.completed", payment(s, raw), s.getCreated()));
     }
 
     private static boolean isPaidPack(Session s) {

@@ -1,0 +1,11 @@
+package dev.renderbank.billing;
+
+import java.util.List;
+
+/**
+ * A dispute as the payment provider's API reports it: {@code expectedStatus} is the state our records
+ * should show for it ({@code OPEN}, {@code WON}, {@code LOST}), {@code refs} the ids a purchase here may
+ * be known by (charge, payment intent), {@code raw} the provider's object (JSON) as evidence.
+ */
+public record ProviderDispute(
+        String provider, String disputeId, String expectedStatus, List<String> refs, String raw) {}
