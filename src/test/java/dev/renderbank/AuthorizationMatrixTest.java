@@ -435,7 +435,7 @@ class AuthorizationMatrixTest extends EveryRouteTest {
     }
 
     /**
-     * API calls with the caller's bearer token (a session with CSRF for the token routes, which
+     * API and actuator calls with the caller's bearer token (a session with CSRF for the token routes, which
      * refuse bearer tokens); pages with the caller's session and CSRF token. Only the status and
      * headers are read (an event stream would not end).
      */
@@ -453,7 +453,8 @@ class AuthorizationMatrixTest extends EveryRouteTest {
         if (body) {
             b.header("Content-Type", "application/json");
         }
-        boolean useSession = caller.token() == null || !path.startsWith("/api/") || path.startsWith("/api/v1/tokens");
+        boolean bearerPath = path.startsWith("/api/") || path.startsWith("/actuator/");
+        boolean useSession = caller.token() == null || !bearerPath || path.startsWith("/api/v1/tokens");
         HttpResponse<InputStream> r;
         if (useSession) {
             if (caller.csrf() != null) {

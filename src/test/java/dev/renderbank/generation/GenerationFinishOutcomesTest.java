@@ -148,7 +148,8 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
                     .isTrue();
             assertThat(FinisherTestSupport.fail(finisher, running, "provider_failed", "it broke", true))
                     .isFalse();
-            assertThat(told(seen)).containsExactly(cancelledId + " FAILED cancelled", failedId + " FAILED provider_failed");
+            assertThat(told(seen))
+                    .containsExactly(cancelledId + " FAILED cancelled", failedId + " FAILED provider_failed");
 
             assertThat(deliveredTwice(running, "jobs/signal-late")).containsExactly("LATE_FREE", "DUPLICATE");
             assertThat(told(seen))
