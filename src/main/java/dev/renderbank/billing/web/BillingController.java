@@ -10,10 +10,12 @@ import dev.renderbank.billing.Subscription;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -41,20 +43,15 @@ class BillingController {
 
     record CheckoutView(String url, String checkoutId, String product) {}
 
+    /** The products on sale: credit packs and plans. */
+    record Products(List<ProductView> packs, List<ProductView> plans) {}
+
     @GetMapping("/api/v1/catalog/products")
-    Map<String, Object> products() {
+    Products products() {
         Collection<Product> all = billing.products();
-        return Map.of(
-                "packs",
-                        all.stream()
-                                .filter(p -> !p.isPlan())
-                                .map(ProductView::of)
-                                .toList(),
-                "plans",
-                        all.stream()
-                                .filter(Product::isPlan)
-                                .map(ProductView::of)
-                                .toList());
+        return new Products(
+                all.stream().filter(p -> !p.isPlan()).map(ProductView::of).toList(),
+                all.stream().filter(Product::isPlan).map(ProductView::of).toList());
     }
 
     /** What clients see of a product (provider ids stay inside). */
@@ -70,6 +67,10 @@ class BillingController {
         }
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "The checkout to send the user to",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CheckoutView.class)))
     @PostMapping("/api/v1/checkout")
     ResponseEntity<?> checkout(
             @AuthenticationPrincipal CurrentUser user,
@@ -173,6 +174,10 @@ class BillingController {
         }
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "The subscription, cancelled at the end of its period (or already ended)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Subscription.class)))
     @PostMapping("/api/v1/subscriptions/{id}/cancel")
     ResponseEntity<?> cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         CancelResult result = billing.cancelSubscription(user.id(), id);

@@ -5,6 +5,9 @@ import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,11 +33,20 @@ class RewardsController {
         return rewards.status(user.id());
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description =
+                    "Granted today's check-in (with the streak), or granted:false with the reason when already checked in",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/check-in")
     ResponseEntity<?> checkIn(@AuthenticationPrincipal CurrentUser user) {
         return view(rewards.checkIn(user.id()), "already checked in today");
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "Granted the share reward, or granted:false with the reason when already rewarded today",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/share")
     ResponseEntity<?> share(@AuthenticationPrincipal CurrentUser user) {
         return view(rewards.share(user.id()), "already rewarded for sharing today");
