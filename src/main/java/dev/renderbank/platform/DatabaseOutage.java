@@ -17,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -58,10 +59,19 @@ public class DatabaseOutage extends OncePerRequestFilter {
         }
     }
 
-    /** Whether anything in the cause chain says the database could not be reached. */
+    /**
+     * Whether anything in the cause chain says the database could not be reached. A rollback that
+     * failed (its connection already closed) carries the failure that caused it aside, as its
+     * application exception: that one is followed too.
+     */
     public static boolean causedBy(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof TransactionSystemException failed
+                    && failed.getApplicationException() != null
+                    && causedBy(failed.getApplicationException())) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -100,6 +100,22 @@ class DatabaseOutageTest {
     }
 
     @Test
+    void aRollbackThatFailsBecauseTheServerShutDownIsAnOutage() {
+        // Seen in the bank test: a payment webhook's transaction failed because PostgreSQL was stopping
+        // (57P01), then its rollback failed on the closed connection; the outage is the cause.
+        var shutdown = new java.sql.SQLException("terminating connection due to administrator command", "57P01");
+        var rollback = new org.springframework.transaction.TransactionSystemException(
+                "JDBC rollback failed", new java.sql.SQLException("Connection is closed"));
+        rollback.initApplicationException(new RuntimeException("statement failed", shutdown));
+
+        org.assertj.core.api.Assertions.assertThat(DatabaseOutage.causedBy(rollback))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(DatabaseOutage.causedBy(
+                        new org.springframework.transaction.TransactionSystemException("commit failed")))
+                .isFalse();
+    }
+
+    @Test
     void anyOtherFailureIsStillA500() throws Exception {
         controllers.perform(get("/fails")).andExpect(status().isInternalServerError());
     }
