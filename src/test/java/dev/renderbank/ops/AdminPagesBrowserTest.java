@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.LoadState;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
@@ -100,9 +101,16 @@ class AdminPagesBrowserTest extends IntegrationTest {
             page.fill("#grant-amount", "200");
             page.fill("#grant-reason", "lost purchase");
             page.dblclick("#grant-submit");
+            // both submissions answer (the second as "already done"); whichever page came last shows it
+            page.waitForLoadState(LoadState.NETWORKIDLE);
             assertThat(page.locator("#flash")).containsText("grant of 200 credits");
             assertThat(page.locator("#balance")).hasText("215");
 
+            // the second grant from a freshly opened form, as an operator would after the first
+            page.navigate("http://localhost:" + port + "/admin/users");
+            page.fill("#q", customer.email());
+            page.click("#find");
+            assertThat(page.locator("#balance")).hasText("215");
             page.fill("#grant-amount", "30");
             page.fill("#grant-reason", "apology");
             page.check("#grant-notify");
