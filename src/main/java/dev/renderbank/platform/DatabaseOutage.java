@@ -74,6 +74,9 @@ public class DatabaseOutage extends OncePerRequestFilter {
                     && causedBy(failed.getApplicationException())) {
                 return true;
             }
+            if (t instanceof TransactionSystemException failed && connectionAlreadyClosed(failed.getCause())) {
+                return true;
+            }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 if (state.startsWith("08") || SHUTDOWN_STATES.contains(state)) {
@@ -82,6 +85,18 @@ public class DatabaseOutage extends OncePerRequestFilter {
             }
         }
         return false;
+    }
+
+    /**
+     * A commit cut by the server's shutdown (57P01) makes the pool close the connection; Spring then
+     * tries a rollback on it, which fails with the pool's own "connection is closed" (an SQLException
+     * with no SQLState), and throws that one, only logging the commit's failure. A transaction that
+     * cannot even end on its connection is a lost connection, never a bug in the request.
+     */
+    private static boolean connectionAlreadyClosed(Throwable cause) {
+        return cause instanceof SQLException sql
+                && sql.getSQLState() == null
+                && !(sql.getCause() instanceof SQLException);
     }
 
     static ProblemDetail problem() {
