@@ -4,6 +4,7 @@
 #
 #     bench/start/run.sh                  # builds target/renderbank.jar, ~3 minutes on an idle machine
 #     BENCH_SKIP_BUILD=1 bench/start/run.sh
+#     BENCH_REUSE=1 bench/start/run.sh    # the same jar again: keep its database and archives, no build
 #
 # Every start uses the app's embedded PostgreSQL in its own data directory (out/data). The first start
 # ("cold") also creates that database (initdb + all migrations); every later start is "warm": the
@@ -22,7 +23,8 @@
 # the 1-minute load average when the start began, and the ratio to the plain jar's start of the same
 # round. The summary gives medians and the median of the per-round ratios: on a loaded machine only
 # the ratios say something, the absolute seconds only "under load X".
-# Knobs: APP_PORT (18491), BENCH_STARTS (3), BENCH_VARIANTS, JAVA (java), JAVA25, APP_ARGS (more --key=value).
+# Knobs: APP_PORT (18491), BENCH_STARTS (3), BENCH_VARIANTS, BENCH_REUSE (0), JAVA (java), JAVA25,
+# APP_ARGS (more --key=value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -33,14 +35,21 @@ JAVA=${JAVA:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAR=$ROOT/target/renderbank.jar
 mkdir -p "$OUT"
-rm -rf "$OUT/data" "$OUT/extracted" "$OUT"/*.jsa "$OUT"/*.aot
+REUSE=${BENCH_REUSE:-0}
+if [ "$REUSE" = 1 ] && [ -d "$OUT/data" ] && [ -d "$OUT/extracted" ]; then
+  echo "BENCH_REUSE=1: the database, extracted layout and archives of the last run are used again" >&2
+  [ -f "$OUT/starts.tsv" ] && mv "$OUT/starts.tsv" "$OUT/starts.previous.tsv"
+else
+  REUSE=0
+  rm -rf "$OUT/data" "$OUT/extracted" "$OUT"/*.jsa "$OUT"/*.aot
+fi
 : >"$OUT/starts.tsv"
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
+if { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ "$REUSE" != 1 ]; } || [ ! -f "$JAR" ]; then
   echo "building $JAR ..."
   ./mvnw -B -ntp -q -DskipTests package
 fi
-"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
+[ "$REUSE" = 1 ] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
 EXTRACTED=$OUT/extracted/renderbank.jar
 
 app_args=(--server.port="$PORT" --renderbank.data-dir="$OUT/data" --renderbank.demo.enabled=false ${APP_ARGS:-})
@@ -79,15 +88,19 @@ start() {
     | tee -a "$OUT/starts.tsv"
 }
 
-start cold "$JAVA" -jar "$JAR"
+[ "$REUSE" = 1 ] || start cold "$JAVA" -jar "$JAR"
 variants=${BENCH_VARIANTS:-jar extracted extracted+cds jdk25 jdk25+aot}
 if [ ! -x "$JAVA25" ]; then
   echo "no JDK 25 at $JAVA25: the jdk25 variants are left out" >&2
   variants=$(tr ' ' '\n' <<<"$variants" | grep -v '^jdk25' | tr '\n' ' ')
 fi
 wants() { [[ " $variants " == *" $1 "* ]]; }
-wants extracted+cds && start cds-training "$JAVA" -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$EXTRACTED"
-wants jdk25+aot && start aot-training "$JAVA25" -XX:AOTCacheOutput="$OUT/app.aot" -jar "$EXTRACTED"
+if wants extracted+cds && [ ! -f "$OUT/app.jsa" ]; then
+  start cds-training "$JAVA" -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$EXTRACTED"
+fi
+if wants jdk25+aot && [ ! -f "$OUT/app.aot" ]; then
+  start aot-training "$JAVA25" -XX:AOTCacheOutput="$OUT/app.aot" -jar "$EXTRACTED"
+fi
 
 for round in $(seq "$STARTS"); do
   for v in $variants; do
