@@ -127,4 +127,6 @@ for v in $variants; do
     "$(awk -F'\t' -v v="$v" '$1 == v { print $4 }' "$OUT/starts.tsv" | median)" \
     "$(awk -F'\t' -v v="$v" '$1 == v { printf "%s ", $5 }' "$OUT/starts.tsv")"
 done
-echo "cold (initdb + migrations): $(awk -F'\t' '$1 == "cold" { print $3 " s, load " $5 }' "$OUT/starts.tsv")"
+if grep -q "^cold"$'\t' "$OUT/starts.tsv"; then
+  echo "cold (initdb + migrations): $(awk -F'\t' '$1 == "cold" { print $3 " s, load " $5 }' "$OUT/starts.tsv")"
+fi
