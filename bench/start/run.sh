@@ -4,20 +4,27 @@
 #
 #     bench/start/run.sh                  # builds target/renderbank.jar, ~3 minutes on an idle machine
 #     BENCH_SKIP_BUILD=1 bench/start/run.sh
+#     BENCH_REUSE=1 bench/start/run.sh    # the same jar again: keep its database and archives, no build
 #
 # Every start uses the app's embedded PostgreSQL in its own data directory (out/data). The first start
 # ("cold") also creates that database (initdb + all migrations); every later start is "warm": the
 # embedded database is already initialised, as in the goal "warm start to first healthy answer <= 5 s".
-# Variants, each started BENCH_STARTS times (3) after one untimed start that builds its archive:
+# Variants (BENCH_VARIANTS, default all that can run here):
 #   jar           java -jar target/renderbank.jar
 #   extracted     java -jar out/extracted/renderbank.jar (Spring Boot's `-Djarmode=tools extract` layout)
 #   extracted+cds the same with a class data sharing archive (-XX:SharedArchiveFile, written by a training
 #                 start with -XX:ArchiveClassesAtExit)
+#   jdk25         the extracted layout on JDK 25 without a cache (separates the JDK's own share)
 #   jdk25+aot     the extracted layout on JDK 25 with its AOT cache (-XX:AOTCacheOutput, JEP 514), when
 #                 $JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java) exists
-# Each line of out/starts.tsv: variant, seconds to healthy, Spring's own "Started ... in" figure, and
-# the 1-minute load average when the start began (a loaded machine makes every figure longer).
-# Knobs: APP_PORT (18491), BENCH_STARTS (3), JAVA (java), JAVA25, APP_ARGS (more --key=value).
+# The archives are written by untimed training starts first; then BENCH_STARTS (3) rounds each start
+# every variant once, in turn, so that a change of the machine's load hits all variants alike.
+# Each line of out/starts.tsv: variant, round, seconds to healthy, Spring's own "Started ... in" figure,
+# the 1-minute load average when the start began, and the ratio to the plain jar's start of the same
+# round. The summary gives medians and the median of the per-round ratios: on a loaded machine only
+# the ratios say something, the absolute seconds only "under load X".
+# Knobs: APP_PORT (18491), BENCH_STARTS (3), BENCH_VARIANTS, BENCH_REUSE (0), JAVA (java), JAVA25,
+# APP_ARGS (more --key=value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -28,32 +35,40 @@ JAVA=${JAVA:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JAR=$ROOT/target/renderbank.jar
 mkdir -p "$OUT"
-rm -rf "$OUT/data" "$OUT/extracted" "$OUT"/*.jsa "$OUT"/*.aot
+REUSE=${BENCH_REUSE:-0}
+if [ "$REUSE" = 1 ] && [ -d "$OUT/data" ] && [ -d "$OUT/extracted" ]; then
+  echo "BENCH_REUSE=1: the database, extracted layout and archives of the last run are used again" >&2
+  [ -f "$OUT/starts.tsv" ] && mv "$OUT/starts.tsv" "$OUT/starts.previous.tsv"
+else
+  REUSE=0
+  rm -rf "$OUT/data" "$OUT/extracted" "$OUT"/*.jsa "$OUT"/*.aot
+fi
 : >"$OUT/starts.tsv"
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
+if { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ "$REUSE" != 1 ]; } || [ ! -f "$JAR" ]; then
   echo "building $JAR ..."
   ./mvnw -B -ntp -q -DskipTests package
 fi
-"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
+[ "$REUSE" = 1 ] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
 EXTRACTED=$OUT/extracted/renderbank.jar
 
 app_args=(--server.port="$PORT" --renderbank.data-dir="$OUT/data" --renderbank.demo.enabled=false ${APP_ARGS:-})
 pid=""
 stop_app() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"                      # SIGTERM: a graceful stop (also writes an ArchiveClassesAtExit archive)
-    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$pid"                      # SIGTERM: a graceful stop (also writes a training start's archive)
+    # a training start writes its archive at exit, which under load can take minutes: wait up to 10
+    for _ in $(seq 6000); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   fi
   pid=""
 }
 trap stop_app EXIT
 
-# start VARIANT JAVA-AND-ARGS... : starts, waits for health, records a line, stops.
+# [ROUND=n] start VARIANT JAVA-AND-ARGS... : starts, waits for health, records a line, stops.
 start() {
   local variant=$1; shift
-  local log="$OUT/$variant.log" load t0 t1 spring
+  local log="$OUT/$variant${ROUND:+-$ROUND}.log" load t0 t1 spring
   load=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s%N)
   "$@" "${app_args[@]}" >"$log" 2>&1 &
@@ -65,28 +80,53 @@ start() {
   t1=$(date +%s%N)
   spring=$(sed -nE 's/.*Started [A-Za-z]+ in ([0-9.]+) seconds.*/\1/p' "$log" | tail -1)
   stop_app
-  printf '%s\t%.2f\t%s\t%s\n' "$variant" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1e9 }')" \
-    "${spring:-?}" "$load" | tee -a "$OUT/starts.tsv"
+  local secs ratio="-" base
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+  base=$(awk -F'\t' -v r="${ROUND:--}" '$1 == "jar" && $2 == r { print $3 }' "$OUT/starts.tsv")
+  [ -n "$base" ] && ratio=$(awk -v a="$secs" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "${ROUND:--}" "$secs" "${spring:-?}" "$load" "$ratio" \
+    | tee -a "$OUT/starts.tsv"
 }
 
-start cold "$JAVA" -jar "$JAR"
-for _ in $(seq "$STARTS"); do start jar "$JAVA" -jar "$JAR"; done
-for _ in $(seq "$STARTS"); do start extracted "$JAVA" -jar "$EXTRACTED"; done
-start cds-training "$JAVA" -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$EXTRACTED"
-for _ in $(seq "$STARTS"); do start extracted+cds "$JAVA" -XX:SharedArchiveFile="$OUT/app.jsa" -jar "$EXTRACTED"; done
-if [ -x "$JAVA25" ]; then
+[ "$REUSE" = 1 ] || start cold "$JAVA" -jar "$JAR"
+variants=${BENCH_VARIANTS:-jar extracted extracted+cds jdk25 jdk25+aot}
+if [ ! -x "$JAVA25" ]; then
+  echo "no JDK 25 at $JAVA25: the jdk25 variants are left out" >&2
+  variants=$(tr ' ' '\n' <<<"$variants" | grep -v '^jdk25' | tr '\n' ' ')
+fi
+wants() { [[ " $variants " == *" $1 "* ]]; }
+if wants extracted+cds && [ ! -f "$OUT/app.jsa" ]; then
+  start cds-training "$JAVA" -XX:ArchiveClassesAtExit="$OUT/app.jsa" -jar "$EXTRACTED"
+fi
+if wants jdk25+aot && [ ! -f "$OUT/app.aot" ]; then
   start aot-training "$JAVA25" -XX:AOTCacheOutput="$OUT/app.aot" -jar "$EXTRACTED"
-  for _ in $(seq "$STARTS"); do start jdk25+aot "$JAVA25" -XX:AOTCache="$OUT/app.aot" -jar "$EXTRACTED"; done
 fi
 
-echo
-echo "median seconds to the first healthy answer (warm: embedded database already initialised):"
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-for v in jar extracted extracted+cds jdk25+aot; do
-  grep -q "^$v"$'\t' "$OUT/starts.tsv" || continue
-  printf '  %-14s %s s (Spring: %s s; load %s)\n' "$v" \
-    "$(awk -F'\t' -v v="$v" '$1 == v { print $2 }' "$OUT/starts.tsv" | median)" \
-    "$(awk -F'\t' -v v="$v" '$1 == v { print $3 }' "$OUT/starts.tsv" | median)" \
-    "$(awk -F'\t' -v v="$v" '$1 == v { printf "%s ", $4 }' "$OUT/starts.tsv")"
+for round in $(seq "$STARTS"); do
+  for v in $variants; do
+    case $v in
+      jar) cmd=("$JAVA" -jar "$JAR") ;;
+      extracted) cmd=("$JAVA" -jar "$EXTRACTED") ;;
+      extracted+cds) cmd=("$JAVA" -XX:SharedArchiveFile="$OUT/app.jsa" -jar "$EXTRACTED") ;;
+      jdk25) cmd=("$JAVA25" -jar "$EXTRACTED") ;;
+      jdk25+aot) cmd=("$JAVA25" -XX:AOTCache="$OUT/app.aot" -jar "$EXTRACTED") ;;
+      *) echo "unknown variant $v" >&2; exit 2 ;;
+    esac
+    ROUND=$round start "$v" "${cmd[@]}"
+  done
 done
-echo "cold (initdb + migrations): $(awk -F'\t' '$1 == "cold" { print $2 " s, load " $4 }' "$OUT/starts.tsv")"
+
+echo
+echo "warm starts (embedded database already initialised), median seconds to the first healthy answer;"
+echo "ratio: median over rounds of (this variant's start / the plain jar's start in the same round):"
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+for v in $variants; do
+  printf '  %-14s %6s s  ratio %-5s (Spring: %s s; load %s)\n' "$v" \
+    "$(awk -F'\t' -v v="$v" '$1 == v { print $3 }' "$OUT/starts.tsv" | median)" \
+    "$(awk -F'\t' -v v="$v" '$1 == v { print $6 }' "$OUT/starts.tsv" | median)" \
+    "$(awk -F'\t' -v v="$v" '$1 == v { print $4 }' "$OUT/starts.tsv" | median)" \
+    "$(awk -F'\t' -v v="$v" '$1 == v { printf "%s ", $5 }' "$OUT/starts.tsv")"
+done
+if grep -q "^cold"$'\t' "$OUT/starts.tsv"; then
+  echo "cold (initdb + migrations): $(awk -F'\t' '$1 == "cold" { print $3 " s, load " $5 }' "$OUT/starts.tsv")"
+fi

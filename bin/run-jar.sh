@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# bin/run-jar.sh [--key=value ...] — starts the packaged jar the fast way: Spring Boot's extracted
+# layout with a class data sharing (CDS) archive, so the JVM maps most of the classes it needs
+# instead of finding, reading and verifying them in the jar (README "Starting fast"; the gain,
+# measured side by side with the plain jar, is in docs/BENCHMARKS.md "Start").
+#
+#     ./mvnw -DskipTests package && bin/run-jar.sh                  # the same arguments as java -jar
+#     RENDERBANK_JAR=/opt/renderbank.jar bin/run-jar.sh --server.port=9000
+#
+# After each new build the first call extracts the jar into <jar's folder>/app and makes one training
+# start, which runs the application (with your arguments, on a throwaway port) until it has started,
+# stops it and writes the archive app/renderbank.jsa; every later call only starts. A stale archive is
+# never used for a newer jar (the JVM would refuse it with a warning; the script rebuilds it first).
+# Knobs: RENDERBANK_JAR (target/renderbank.jar), JAVA (java), JAVA_OPTS (more JVM options).
+set -euo pipefail
+JAR=${RENDERBANK_JAR:-$(dirname "$0")/../target/renderbank.jar}
+JAVA=${JAVA:-java}
+APP=$(dirname "$JAR")/app
+if [ ! -f "$JAR" ]; then
+  echo "no $JAR: build it first (./mvnw -DskipTests package)" >&2
+  exit 1
+fi
+if [ ! -f "$APP/renderbank.jar" ] || [ "$JAR" -nt "$APP/renderbank.jar" ]; then
+  rm -rf "$APP"
+  "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$APP" >/dev/null
+  touch "$APP/renderbank.jar" # newer than the jar it came from
+fi
+if [ ! -f "$APP/renderbank.jsa" ]; then
+  echo "training start: writing $APP/renderbank.jsa (once per build)" >&2
+  log=$APP/training.log
+  args=()
+  for a in "$@"; do [[ $a == --server.port=* ]] || args+=("$a"); done
+  # shellcheck disable=SC2086
+  "$JAVA" -XX:ArchiveClassesAtExit="$APP/renderbank.jsa" ${JAVA_OPTS:-} -jar "$APP/renderbank.jar" ${args[@]+"${args[@]}"} \
+    --server.port=0 >"$log" 2>&1 &
+  training=$!
+  until grep -q 'Started [A-Za-z]* in' "$log"; do
+    if ! kill -0 "$training" 2>/dev/null; then
+      echo "the training start failed, see $log:" >&2
+      tail -20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  kill "$training" # a graceful stop; the JVM writes the archive as it exits
+  wait "$training" || true
+  [ -f "$APP/renderbank.jsa" ] || { echo "no archive written, see $log" >&2; exit 1; }
+fi
+# shellcheck disable=SC2086
+exec "$JAVA" -XX:SharedArchiveFile="$APP/renderbank.jsa" ${JAVA_OPTS:-} -jar "$APP/renderbank.jar" "$@"
