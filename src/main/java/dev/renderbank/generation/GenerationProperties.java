@@ -33,7 +33,10 @@ public record GenerationProperties(
     /**
      * {@code deadline}: after this a job fails and releases. {@code firstPoll}/{@code maxPoll}:
      * polling backoff bounds (callbacks usually arrive first). {@code holdMargin}: how long a hold
-     * outlives its job's deadline, so only a lost job ever lets it expire.
+     * outlives its job's deadline, so only a lost job ever lets it expire. {@code submitFallback}:
+     * when a job's task comes due after an accept whose node submits the job at once (longer than
+     * a provider call may take: the task then finds the submit done, or started and never to be
+     * repeated).
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -41,7 +44,8 @@ public record GenerationProperties(
             @DefaultValue("60s") Duration maxPoll,
             @DefaultValue("5m") Duration maxSubmitBackoff,
             @DefaultValue("1h") Duration holdMargin,
-            @DefaultValue("30s") Duration sweepInterval) {}
+            @DefaultValue("30s") Duration sweepInterval,
+            @DefaultValue("1m") Duration submitFallback) {}
 
     public record DeadlinePerType(
             @DefaultValue("15m") Duration image,

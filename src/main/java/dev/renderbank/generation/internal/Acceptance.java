@@ -31,7 +31,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Accepting a generation request: validate, price, limit, hold, persist and schedule, in one
- * transaction; the provider is called only after commit, by the job task.
+ * transaction; the provider is called only after commit, by this node's {@link JobSubmitter} or the
+ * job task.
  */
 @Component
 public class Acceptance {
@@ -51,6 +52,7 @@ public class Acceptance {
     private final Clock clock;
     private final ObjectMapper json;
     private final ReferenceHosts referenceHosts;
+    private final JobSubmitter submitter;
 
     Acceptance(
             Catalog catalog,
@@ -65,7 +67,8 @@ public class Acceptance {
             GenerationProperties props,
             Clock clock,
             ObjectMapper json,
-            ReferenceHosts referenceHosts) {
+            ReferenceHosts referenceHosts,
+            JobSubmitter submitter) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.jobs = jobs;
@@ -79,6 +82,7 @@ public class Acceptance {
         this.clock = clock;
         this.json = json;
         this.referenceHosts = referenceHosts;
+        this.submitter = submitter;
     }
 
     /** What the accepting transaction decided; a key taken meanwhile is answered as its first use. */
@@ -131,8 +135,35 @@ public class Acceptance {
         }
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
-        Attempt attempt = tx.execute(status -> {
-            if (idempotencyKey != null && !keys.claim(userId, scope, idempotencyKey, hash, job.id(), now)) {
+        // a slot on this node's submitter: the job is sent right after the commit, its task due later
+        boolean submitHere = submitter.reserve();
+        Attempt attempt = null;
+        try {
+            Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
+            attempt = persist(userId, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
+        } finally {
+            if (submitHere) {
+                submitter.handOver(
+                        job, attempt instanceof Attempt.Decided d && d.outcome() instanceof AcceptOutcome.Accepted);
+            }
+        }
+        if (attempt instanceof Attempt.Decided d) {
+            return d.outcome();
+        }
+        if (attempt instanceof Attempt.KeyTakenMeanwhile) {
+            // a concurrent first request committed meanwhile: answer as it did
+            return replay(userId, scope, idempotencyKey, hash)
+                    .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
+        }
+        throw new IllegalStateException("unexpected accept attempt " + attempt);
+    }
+
+    private record Key(String scope, String key, String hash) {}
+
+    /** The accepting transaction: key, limits, hold, job and its task, or nothing. */
+    private Attempt persist(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
+        return tx.execute(status -> {
+            if (k.key() != null && !keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
                 status.setRollbackOnly();
                 return new Attempt.KeyTakenMeanwhile();
             }
@@ -147,18 +178,9 @@ public class Acceptance {
                 limits.startCooldown(userId, req.type(), now.plus(cooldown));
             }
             // Same transaction (db-scheduler's DataSource is transaction-aware): no job without its task.
-            scheduler.getObject().schedule(jobTask.instance(job.id(), job.id()), now);
+            scheduler.getObject().schedule(jobTask.instance(job.id(), job.id()), taskDue);
             return new Attempt.Decided(new AcceptOutcome.Accepted(job.view(), false));
         });
-        if (attempt instanceof Attempt.Decided d) {
-            return d.outcome();
-        }
-        if (attempt instanceof Attempt.KeyTakenMeanwhile) {
-            // a concurrent first request committed meanwhile: answer as it did
-            return replay(userId, scope, idempotencyKey, hash)
-                    .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
-        }
-        throw new IllegalStateException("unexpected accept attempt " + attempt);
     }
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
@@ -39,6 +41,7 @@ public class JobDriver {
     private final ObjectMapper json;
     private final JobEvents events;
     private final PublicUrl publicUrl;
+    private final TransactionTemplate tx;
 
     JobDriver(
             JobStore jobs,
@@ -51,7 +54,8 @@ public class JobDriver {
             Clock clock,
             ObjectMapper json,
             JobEvents events,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl,
+            TransactionTemplate tx) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -63,6 +67,34 @@ public class JobDriver {
         this.json = json;
         this.events = events;
         this.publicUrl = publicUrl;
+        this.tx = tx;
+    }
+
+    /**
+     * Where the job's durable task goes next. The task's own run reschedules it when the run
+     * completes ({@link #NONE}); a submit outside the task ({@link JobSubmitter}) moves it in the
+     * same transaction as the job's state change, so the two are one commit.
+     */
+    @FunctionalInterface
+    public interface TaskMove {
+        TaskMove NONE = next -> {};
+
+        void to(Instant next);
+    }
+
+    /**
+     * The first submit of a job just accepted, outside its task (issue 15: no scheduler pick before
+     * it). The same compare-and-set on {@code submit_started_at} as {@link #step}: whoever wins it is
+     * the one caller that sends, so this and the job's task can race safely. Does nothing when the
+     * provider is refusing work: the task, due later, takes the job from there.
+     */
+    public void submitAccepted(Job job, TaskMove move) {
+        if (availability.refusalRetryAfter().isPresent()) {
+            return;
+        }
+        try (var logContext = JobLogContext.of(job)) {
+            send(job, clock.instant(), move);
+        }
     }
 
     /** Does the next step; returns when to look again, or empty when the job needs nothing more. */
@@ -107,6 +139,11 @@ public class JobDriver {
             }
             return Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
         }
+        return send(job, now, TaskMove.NONE);
+    }
+
+    /** Marks the one submit attempt, sends, and records the answer (with the task's move, if any). */
+    private Optional<Instant> send(Job job, Instant now, TaskMove move) {
         if (!transitions.markSubmitStarted(job.id(), now)) {
             return Optional.of(now.plusSeconds(1));
         }
@@ -114,31 +151,46 @@ public class JobDriver {
                 new SubmitRequest(job.id(), job.providerModel(), parse(job.providerInput()), callbackUrl(job)));
         Instant after = clock.instant();
         if (outcome instanceof SubmitOutcome.Accepted a) {
-            if (transitions.markSubmitted(job.id(), a.providerTaskId(), after)) {
+            Instant next = after.plus(props.jobs().firstPoll());
+            if (withTask(() -> transitions.markSubmitted(job.id(), a.providerTaskId(), after), next, move)) {
                 log.info("job {} submitted as provider task {}", job.id(), a.providerTaskId());
                 events.changed(job.id());
             }
-            return Optional.of(after.plus(props.jobs().firstPoll()));
+            return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.Unknown u) {
-            if (transitions.markUnknown(job.id(), u.why(), after)) {
+            Instant next = earliest(after.plus(props.jobs().maxPoll()), job.deadlineAt());
+            if (withTask(() -> transitions.markUnknown(job.id(), u.why(), after), next, move)) {
                 log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), u.why());
                 events.changed(job.id());
             }
-            return Optional.of(earliest(after.plus(props.jobs().maxPoll()), job.deadlineAt()));
+            return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.RetryLater r) {
             // No task exists (nothing was sent, or 429/455): the one case where sending again is safe.
-            transitions.clearSubmitStarted(job.id());
             Duration wait = PollTiming.backoff(job.attempts() + 1, props.jobs().maxSubmitBackoff());
+            Instant next = earliest(after.plus(wait), job.deadlineAt());
+            withTask(() -> transitions.clearSubmitStarted(job.id()), next, move);
             log.info("job {}: provider not taking work ({}), retrying in {}", job.id(), r.error(), wait);
-            return Optional.of(earliest(after.plus(wait), job.deadlineAt()));
+            return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.Rejected rejected) {
             polling.failForProvider(job, rejected.error());
             return Optional.empty();
         }
         throw new IllegalStateException("unexpected submit outcome for job " + job.id() + ": " + outcome);
+    }
+
+    /** The job's state change, and with it (one transaction) the task's move when there is one. */
+    private boolean withTask(BooleanSupplier change, Instant next, TaskMove move) {
+        if (move == TaskMove.NONE) {
+            return change.getAsBoolean();
+        }
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            boolean won = change.getAsBoolean();
+            move.to(next);
+            return won;
+        }));
     }
 
     private String callbackUrl(Job job) {

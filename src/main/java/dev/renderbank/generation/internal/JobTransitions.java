@@ -33,10 +33,11 @@ public class JobTransitions {
     }
 
     /** A retryable refusal proved no task was created: allow the next attempt. */
-    void clearSubmitStarted(String id) {
-        jdbc.sql("update generation_job set submit_started_at = null where id = :id and state = 'RESERVED'")
-                .param("id", id)
-                .update();
+    boolean clearSubmitStarted(String id) {
+        return jdbc.sql("update generation_job set submit_started_at = null where id = :id and state = 'RESERVED'")
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
