@@ -45,12 +45,14 @@ class AdminJobPages {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
-            flash.addFlashAttribute("flash", "A reason is required to fail job " + taskId + ".");
-            flash.addFlashAttribute("refused", true);
+        var form = OperatorForm.check(reason, idempotencyKey, "fail job " + taskId, flash);
+        if (form.isEmpty()) {
             return "redirect:/admin/jobs";
         }
-        return done(flash, taskId, jobs.fail(admin.email(), taskId, reason.trim(), idempotencyKey));
+        return done(
+                flash,
+                taskId,
+                jobs.fail(admin.email(), taskId, form.get().reason(), form.get().key()));
     }
 
     private static String done(RedirectAttributes flash, String taskId, ActionResult result) {

@@ -53,12 +53,12 @@ class AdminReconcilePages {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
-            flash.addFlashAttribute("flash", "A reason is required to repair finding " + id + ".");
-            flash.addFlashAttribute("refused", true);
+        var form = OperatorForm.check(reason, idempotencyKey, "repair finding " + id, flash);
+        if (form.isEmpty()) {
             return BACK;
         }
-        ActionResult result = repairs.repair(admin.email(), id, reason.trim(), idempotencyKey);
+        ActionResult result = repairs.repair(
+                admin.email(), id, form.get().reason(), form.get().key());
         String message;
         if (result instanceof ActionResult.Done d) {
             message = "Finding " + id + " repaired" + (d.repeated() ? " (already done)" : "") + " → "
