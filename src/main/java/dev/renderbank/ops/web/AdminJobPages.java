@@ -56,19 +56,7 @@ class AdminJobPages {
     }
 
     private static String done(RedirectAttributes flash, String taskId, ActionResult result) {
-        String message;
-        boolean refused = true;
-        if (result instanceof ActionResult.Done d) {
-            refused = false;
-            message = "Job " + taskId + ": " + d.action().action() + (d.repeated() ? " (already done)" : "") + " → "
-                    + d.action().after();
-        } else if (result instanceof ActionResult.NotFound n) {
-            message = n.message();
-        } else {
-            message = "Refused: " + ((ActionResult.Refused) result).message();
-        }
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", refused);
+        OperatorForm.outcome(flash, result, a -> "Job " + taskId + ": " + a.action());
         return "redirect:/admin/jobs";
     }
 }

@@ -69,15 +69,7 @@ class AdminPaymentsPage {
         }
         ActionResult result = payments.reprocess(
                 admin.email(), id, form.get().reason(), form.get().key());
-        boolean done = result instanceof ActionResult.Done;
-        String message = result instanceof ActionResult.Done d
-                ? "Payment event " + id + ": reprocessed" + (d.repeated() ? " (already done)" : "") + " → "
-                        + d.action().after()
-                : result instanceof ActionResult.NotFound n
-                        ? n.message()
-                        : "Refused: " + ((ActionResult.Refused) result).message();
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", !done);
+        OperatorForm.outcome(flash, result, a -> "Payment event " + id + ": reprocessed");
         return "redirect:/admin/payments";
     }
 

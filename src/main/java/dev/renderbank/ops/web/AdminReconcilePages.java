@@ -59,17 +59,7 @@ class AdminReconcilePages {
         }
         ActionResult result = repairs.repair(
                 admin.email(), id, form.get().reason(), form.get().key());
-        String message;
-        if (result instanceof ActionResult.Done d) {
-            message = "Finding " + id + " repaired" + (d.repeated() ? " (already done)" : "") + " → "
-                    + d.action().after();
-        } else if (result instanceof ActionResult.NotFound n) {
-            message = n.message();
-        } else {
-            message = "Refused: " + ((ActionResult.Refused) result).message();
-        }
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", !(result instanceof ActionResult.Done));
+        OperatorForm.outcome(flash, result, a -> "Finding " + id + " repaired");
         return BACK;
     }
 }

@@ -1,6 +1,9 @@
 package dev.renderbank.ops.web;
 
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.OperatorAction;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -67,6 +70,25 @@ final class OperatorForm {
             return Optional.empty();
         }
         return Optional.of(new Checked(reason.trim(), key));
+    }
+
+    /**
+     * Flashes an action's outcome for the page the caller redirects to: what was done ({@code done}
+     * names it, e.g. "Job x: job-fail"), marked when the same form had been submitted before, with
+     * the state after; or why nothing was done.
+     */
+    static void outcome(RedirectAttributes flash, ActionResult result, Function<OperatorAction, String> done) {
+        if (result instanceof ActionResult.Done d) {
+            flash.addFlashAttribute(
+                    "flash",
+                    done.apply(d.action()) + (d.repeated() ? " (already done)" : "") + " → "
+                            + d.action().after());
+            flash.addFlashAttribute("refused", false);
+        } else if (result instanceof ActionResult.NotFound n) {
+            refuse(flash, n.message());
+        } else {
+            refuse(flash, "Refused: " + ((ActionResult.Refused) result).message());
+        }
     }
 
     /** Flashes a refusal for the page the caller redirects to. */
