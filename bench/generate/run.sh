@@ -34,6 +34,7 @@
 # APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments), SIM_PORT (APP_PORT+1: the
 # built-in simulator is called on a connector of its own with its own threads, as a real provider would
 # not share the app's; SIM_PORT=0 serves it from the app's own port and threads, as before issue 15),
+# APP_START_TIMEOUT (300 s to the first healthy answer),
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -91,13 +92,13 @@ if [ -n "${DATABASE_URL:-}" ]; then
   say "using DATABASE_URL (must be an empty database)"
 else
   # never share a port or data directory with someone else's throwaway server
-  if [ -e "${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT" ] || ss -ltn | grep -q ":$PG_PORT "; then
-    echo "port $PG_PORT (or ${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT) is in use: set PG_PORT" >&2; exit 1
+  if [ -e "${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT" ] || ss -ltn | grep -q ":$PG_PORT "; then
+    echo "port $PG_PORT (or ${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT) is in use: set PG_PORT" >&2; exit 1
   fi
   say "starting a throwaway PostgreSQL on port $PG_PORT"
   JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
   PG_STARTED=1
-  export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/pg-throwaway-$PG_PORT/data/postmaster.pid")
+  export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT/data/postmaster.pid")
 fi
 export BENCH_JDBC_URL=$JDBC_URL
 
@@ -134,10 +135,11 @@ start_app() { # the app against $JDBC_URL; the polling and simulator timings com
     ${APP_EXTRA_ARGS:-} \
     >"$OUT/app-$1.log" 2>&1 &
   APP_PID=$!
-  for i in $(seq 1 180); do
+  local tries=$((${APP_START_TIMEOUT:-300} * 2))
+  for i in $(seq 1 "$tries"); do
     curl -sf "http://127.0.0.1:$APP_PORT/actuator/health" >/dev/null 2>&1 && break
     kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$OUT/app-$1.log"; echo "the app died at startup" >&2; exit 1; }
-    [ "$i" = 180 ] && { echo "the app did not become healthy in 90 s" >&2; exit 1; }
+    [ "$i" = "$tries" ] && { echo "the app did not become healthy in ${APP_START_TIMEOUT:-300} s" >&2; exit 1; }
     sleep 0.5
   done
   export BENCH_APP_PID=$APP_PID BENCH_ACCESS_LOG_DIR=$OUT/access-$1

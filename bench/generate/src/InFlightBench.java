@@ -171,7 +171,9 @@ final class InFlightBench {
                 r.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        StringBuilder md = new StringBuilder("<!-- inflight:begin (written by BENCH_MODE=inflight|polling"
+        // each mode writes its own marked part, so a polling run does not wipe an in-flight run's table
+        String marker = r.containsKey("inflight.levels") ? "inflight" : "polling";
+        StringBuilder md = new StringBuilder("<!-- " + marker + ":begin (written by BENCH_MODE=" + marker
                 + " bench/generate/run.sh) -->\n");
         md.append("Measured ").append(r.getOrDefault("machine.date", "?")).append(", load average at start ")
                 .append(r.getOrDefault("machine.load_start", "?")).append(", at end ")
@@ -215,15 +217,16 @@ final class InFlightBench {
             }
             md.append('\n');
         }
-        md.append("<!-- inflight:end -->\n");
-        Files.writeString(GenerateBench.OUT.resolve("inflight-section.md"), md.toString());
+        md.append("<!-- ").append(marker).append(":end -->\n");
+        Files.writeString(GenerateBench.OUT.resolve(marker + "-section.md"), md.toString());
         System.out.print(md);
         if (docs != null) {
             String text = Files.readString(docs);
-            int b = text.indexOf("<!-- inflight:begin");
-            int e = text.indexOf("<!-- inflight:end -->");
+            String end = "<!-- " + marker + ":end -->\n";
+            int b = text.indexOf("<!-- " + marker + ":begin");
+            int e = text.indexOf(end);
             if (b >= 0 && e > b) {
-                text = text.substring(0, b) + md + text.substring(e + "<!-- inflight:end -->\n".length());
+                text = text.substring(0, b) + md + text.substring(e + end.length());
             } else {
                 int at = text.indexOf("<!-- generate:end -->");
                 at = at < 0 ? text.length() : at + "<!-- generate:end -->\n".length();

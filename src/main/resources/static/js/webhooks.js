@@ -1,4 +1,4 @@
-// Webhooks page: add and remove endpoints and resend deliveries through the JSON API; shows a new
+// Webhooks page: add, remove and enable endpoints and resend deliveries through the JSON API; shows a new
 // endpoint's secret once. No inline script (CSP).
 (function () {
   const csrf = document.querySelector('meta[name="_csrf"]').content;
@@ -36,11 +36,24 @@
     call('DELETE', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.id)).then(() => window.location.reload());
   }));
 
+  document.querySelectorAll('.enable-endpoint').forEach(b => b.addEventListener('click', () => {
+    b.disabled = true;
+    call('POST', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.id) + '/enable').then(r => {
+      if (r.status === 200) {
+        window.location.reload();
+      } else {
+        b.disabled = false;
+        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
+        message.className = 'error';
+      }
+    });
+  }));
+
   document.querySelectorAll('.resend').forEach(b => b.addEventListener('click', () => {
     b.disabled = true;
     call('POST', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.endpoint) + '/deliveries/'
       + encodeURIComponent(b.dataset.id) + '/resend').then(r => {
-      b.textContent = r.status === 202 ? 'Queued' : 'Failed';
+      b.textContent = r.status === 202 ? 'Queued' : ((r.json && r.json.title) || 'Failed');
     });
   }));
 })();

@@ -154,7 +154,8 @@ class AuthorizationMatrixTest extends EveryRouteTest {
         rule(
                 Rule.owner(Owned.ENDPOINT),
                 "DELETE /api/v1/webhook-endpoints/{id}",
-                "GET /api/v1/webhook-endpoints/{id}/deliveries");
+                "GET /api/v1/webhook-endpoints/{id}/deliveries",
+                "POST /api/v1/webhook-endpoints/{id}/enable");
         rule(Rule.owner(Owned.DELIVERY), "POST /api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/resend");
         rule(Rule.owner(Owned.CHECKOUT), "GET /checkout/simulated/{id}", "POST /checkout/simulated/{id}/pay");
         rule(

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Client webhooks (Standard Webhooks): a user's endpoints, their delivery log and resend. Everything
@@ -39,9 +40,16 @@ public class Webhooks {
     private final WebhookProperties props;
     private final WebhookUrlPolicy policy;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
-    Webhooks(EndpointStore endpoints, DeliveryStore deliveries, WebhookProperties props, Clock clock) {
+    Webhooks(
+            EndpointStore endpoints,
+            DeliveryStore deliveries,
+            WebhookProperties props,
+            Clock clock,
+            TransactionTemplate tx) {
         this.endpoints = endpoints;
+        this.tx = tx;
         this.deliveries = deliveries;
         this.props = props;
         this.policy = new WebhookUrlPolicy(props.allowPrivateHosts());
@@ -95,17 +103,38 @@ public class Webhooks {
 
     /**
      * Sends a delivery again (same {@code webhook-id} and body, a fresh retry window), whatever its
-     * state; empty when the user has no such endpoint or delivery.
+     * state, unless its endpoint is disabled: that one must be enabled first.
      */
-    public Optional<WebhookDelivery> resend(long userId, String endpointId, String deliveryId) {
-        if (endpoints.find(userId, endpointId).isEmpty()) {
+    public ResendOutcome resend(long userId, String endpointId, String deliveryId) {
+        return tx.execute(s -> {
+            Optional<Boolean> disabled = endpoints.lockDisabled(userId, endpointId);
+            if (disabled.isEmpty()) {
+                return new ResendOutcome.NotFound();
+            }
+            if (disabled.get()) {
+                return new ResendOutcome.EndpointDisabled();
+            }
+            Instant now = clock.instant();
+            if (!deliveries.resend(endpointId, deliveryId, now, now.plus(props.retryWindow()))) {
+                return new ResendOutcome.NotFound();
+            }
+            return deliveries
+                    .find(endpointId, deliveryId)
+                    .<ResendOutcome>map(ResendOutcome.Queued::new)
+                    .orElseGet(ResendOutcome.NotFound::new);
+        });
+    }
+
+    /**
+     * Enables an endpoint that was disabled after failing for days; its failures are counted afresh
+     * and new events reach it again (what failed meanwhile stays failed: resend it). Empty when the
+     * user has no such endpoint.
+     */
+    public Optional<WebhookEndpoint> enable(long userId, String endpointId) {
+        if (!endpoints.enable(userId, endpointId)) {
             return Optional.empty();
         }
-        Instant now = clock.instant();
-        if (!deliveries.resend(endpointId, deliveryId, now, now.plus(props.retryWindow()))) {
-            return Optional.empty();
-        }
-        return deliveries.find(endpointId, deliveryId);
+        return endpoints.find(userId, endpointId);
     }
 
     public int maxEndpointsPerUser() {

@@ -40,7 +40,9 @@ class ClawbackMailTest extends BillingIntegrationTest {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(clawbackMails(u)).hasSize(1));
         // a second, different refund of the same order finds nothing left to take back
-        creem(creemRefund(id("evt"), id("ref"), order, 990));
+        String second = id("evt");
+        creem(creemRefund(second, id("ref"), order, 990));
+        assertThat(eventStatus("creem", second)).isEqualTo("PROCESSED");
         long purchaseMails = jdbc.sql("select count(*) from mail_outbox where user_id = ? and template = 'purchase'")
                 .param(u.id())
                 .query(Long.class)
@@ -49,6 +51,27 @@ class ClawbackMailTest extends BillingIntegrationTest {
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(clawbackMails(u)).hasSize(1));
         assertThat(purchaseMails).isEqualTo(1);
+    }
+
+    @Test
+    void aRefundTooSmallToTakeAWholeCreditIsProcessedTakesNothingAndSendsNothing() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        // 4 of 990 is 0.8 of the pack's 200 credits: the purchase stays entitled to all 200
+        String refund = id("evt");
+        creem(creemRefund(refund, id("ref"), order, 4));
+
+        assertThat(eventStatus("creem", refund)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from ledger_entry where user_id = ? and kind = 'CLAWBACK'")
+                        .param(u.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(clawbackMails(u)).isEmpty());
     }
 
     private List<String> clawbackMails(UserAccount u) {

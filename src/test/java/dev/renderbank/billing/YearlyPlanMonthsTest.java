@@ -114,6 +114,44 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    @Test
+    void aYearlyPlanRefunded90PercentAfterTwoMonthsKeepsExactly600AndTakesTheRestFromItsLatestMonthOnly()
+            throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        String pi = id("pi");
+        String charge = id("ch");
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe(invoice(
+                u.id(), id("evt"), invoiceId, sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        clock.advance(Duration.ofDays(32)); // month 2
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+
+        // 90 %: the plan is worth 600 of its 6000 credits; of the 1000 granted, 400 go back, all of
+        // them from month 2 (500), so month 1 is not touched
+        String refund = id("evt");
+        stripe(refunded(refund, charge, pi, 19900, 17910));
+
+        assertThat(eventStatus("stripe", refund)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(600);
+        Instant month2 = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(jdbc.sql("select ref_key, amount from ledger_entry where user_id = ? and kind = 'CLAWBACK'")
+                        .param(u.id())
+                        .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
+                        .list())
+                .singleElement()
+                .satisfies(e -> assertThat(e).endsWith(monthKey(sub, month2) + "=400"));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private static String monthKey(String sub, Instant monthStart) {
+        return "sub:" + sub + ":" + YearMonth.from(monthStart.atZone(ZoneOffset.UTC));
+    }
+
     private void moveClockTo(Instant at) {
         clock.advance(Duration.between(clock.instant(), at));
     }

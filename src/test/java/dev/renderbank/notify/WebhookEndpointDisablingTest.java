@@ -179,6 +179,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
                         .asString())
                 .isNotBlank();
         showsTheDisabledEndpoint(user.email());
+        assertThat(disabled(endpointId)).as("enabled from the page").isFalse();
     }
 
     /** The owner's webhooks page says the endpoint is disabled (and a screenshot of it for the docs). */
@@ -198,6 +199,13 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(Path.of("docs/screenshots/webhooks-disabled.png"))
                     .setFullPage(true));
+            // the owner enables it from the page (the receiver may answer again)
+            PlaywrightAssertions.assertThat(page.locator("button.resend").first())
+                    .isDisabled();
+            page.click(".enable-endpoint");
+            PlaywrightAssertions.assertThat(page.locator(".endpoint-disabled")).hasCount(0);
+            PlaywrightAssertions.assertThat(page.locator("button.resend").first())
+                    .isEnabled();
         }
     }
 
@@ -217,5 +225,75 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         assertThat(disabled(endpointId)).as("failing since 2 days only").isFalse();
         assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
                 .isEmpty();
+    }
+
+    @Test
+    void itsOwnerEnablesADisabledEndpointAgainAndOnlyThenCanResendWhatFailed() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String endpointId = f.endpointId();
+        clock.advance(Duration.ofDays(3).plusMinutes(1));
+        purchase(user.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
+        String failedDelivery = jdbc.sql("select id from webhook_delivery where endpoint_id = :e order by id limit 1")
+                .param("e", endpointId)
+                .query(String.class)
+                .single();
+        String resend = "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + failedDelivery + "/resend";
+        String enable = "/api/v1/webhook-endpoints/" + endpointId + "/enable";
+
+        Api.Response refused = new Api(port).post(resend, user.token(), "");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("type").asString()).endsWith("endpoint-disabled");
+        assertThat(refused.json().get("detail").asString()).contains("enable");
+        assertThat(status(failedDelivery)).as("a refused resend queues nothing").isEqualTo("FAILED");
+
+        Api.Response stranger = new Api(port).post(enable, testUsers.create(0).token(), "");
+        assertThat(stranger.status()).as("another user's endpoint").isEqualTo(404);
+        assertThat(disabled(endpointId)).isTrue();
+
+        answer(f.path(), 204);
+        Api.Response enabled = new Api(port).post(enable, user.token(), "");
+        assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+        assertThat(enabled.json().get("disabledAt").isNull()).isTrue();
+        assertThat(disabled(endpointId)).isFalse();
+        assertThat(new Api(port).post(enable, user.token(), "").status())
+                .as("enabling an enabled endpoint changes nothing")
+                .isEqualTo(200);
+
+        assertThat(new Api(port).post(resend, user.token(), "").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(failedDelivery)));
+        assertThat(webhookEvents.record(user.id(), "credits.granted", "after-enabling", Map.of()))
+                .as("new events reach it again")
+                .isEqualTo(1);
+        // the next three days of failures are counted afresh, not from the old failing_since
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and status = 'PENDING'")
+                                        .param("e", endpointId)
+                                        .query(Long.class)
+                                        .single()
+                                == 0);
+        answer(f.path(), 500);
+        clock.advance(Duration.ofDays(1));
+        long attempts = attempts(endpointId);
+        purchase(user.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(endpointId) > attempts);
+        assertThat(disabled(endpointId)).isFalse();
+    }
+
+    private long attempts(String endpointId) {
+        return jdbc.sql("select count(*) from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id"
+                        + " where d.endpoint_id = :e")
+                .param("e", endpointId)
+                .query(Long.class)
+                .single();
+    }
+
+    private String status(String deliveryId) {
+        return jdbc.sql("select status from webhook_delivery where id = :d")
+                .param("d", deliveryId)
+                .query(String.class)
+                .single();
     }
 }

@@ -1,6 +1,7 @@
 package dev.renderbank.notify.web;
 
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.notify.ResendOutcome;
 import dev.renderbank.notify.WebhookCreated;
 import dev.renderbank.notify.WebhookDelivery;
 import dev.renderbank.notify.WebhookEndpoint;
@@ -99,18 +100,44 @@ class WebhookEndpointsController {
             description = "Queued again: the same `webhook-id` and body, a new retry window",
             content =
                     @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookDelivery.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The endpoint is disabled: enable it first",
+            content = @Content(mediaType = "application/problem+json"))
     @PostMapping("/{id}/deliveries/{deliveryId}/resend")
     ResponseEntity<?> resend(
             @AuthenticationPrincipal CurrentUser user, @PathVariable String id, @PathVariable String deliveryId) {
-        return webhooks.resend(user.id(), id, deliveryId)
-                .<ResponseEntity<?>>map(
-                        d -> ResponseEntity.status(HttpStatus.ACCEPTED).body(d))
-                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
-                        .body(Problems.of(
-                                HttpStatus.NOT_FOUND,
-                                "not-found",
-                                "Not found",
-                                "No delivery " + deliveryId + " of webhook endpoint " + id)));
+        ResendOutcome outcome = webhooks.resend(user.id(), id, deliveryId);
+        if (outcome instanceof ResendOutcome.Queued q) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(q.delivery());
+        }
+        if (outcome instanceof ResendOutcome.EndpointDisabled) {
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(Problems.of(
+                            HttpStatus.CONFLICT,
+                            "endpoint-disabled",
+                            "Webhook endpoint disabled",
+                            "Webhook endpoint " + id + " was disabled after failing for days; enable it (POST"
+                                    + " /api/v1/webhook-endpoints/" + id + "/enable) once it answers, then resend"));
+        }
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(Problems.of(
+                        HttpStatus.NOT_FOUND,
+                        "not-found",
+                        "Not found",
+                        "No delivery " + deliveryId + " of webhook endpoint " + id));
+    }
+
+    @ApiResponse(
+            responseCode = "200",
+            description = "Enabled: new events reach it again and its failures are counted afresh",
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookEndpoint.class)))
+    @PostMapping("/{id}/enable")
+    ResponseEntity<?> enable(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
+        return webhooks.enable(user.id(), id)
+                .<ResponseEntity<?>>map(ResponseEntity::ok)
+                .orElseGet(() -> notFound(id));
     }
 
     private static ResponseEntity<?> notFound(String id) {

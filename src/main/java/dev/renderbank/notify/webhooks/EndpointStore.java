@@ -76,6 +76,34 @@ public class EndpointStore {
                 .optional();
     }
 
+    /**
+     * Whether the user's endpoint is disabled, read under a share lock: the disabling (which takes
+     * the row's update lock first) and a resend queued in this transaction cannot interleave, so a
+     * resend never leaves a delivery pending on an endpoint that was disabled meanwhile. Empty when
+     * the user has no such endpoint.
+     */
+    public Optional<Boolean> lockDisabled(long userId, String id) {
+        return jdbc.sql(
+                        "select disabled_at is not null from webhook_endpoint where user_id = :u and id = :id for share")
+                .param("u", userId)
+                .param("id", id)
+                .query(Boolean.class)
+                .optional();
+    }
+
+    /**
+     * Enables the user's endpoint again, counting its failures afresh; false when the user has no
+     * such endpoint. Enabling an enabled endpoint changes nothing but the count.
+     */
+    public boolean enable(long userId, String id) {
+        return jdbc.sql("update webhook_endpoint set disabled_at = null, failing_since = null"
+                                + " where user_id = :u and id = :id")
+                        .param("u", userId)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
     /** Removes the endpoint and its delivery log; false when the user has no such endpoint. */
     public boolean delete(long userId, String id) {
         return jdbc.sql("delete from webhook_endpoint where user_id = :u and id = :id")
@@ -85,10 +113,16 @@ public class EndpointStore {
                 == 1;
     }
 
-    /** The user's endpoints that asked for {@code eventType} and are not disabled. */
+    /**
+     * The user's endpoints that asked for {@code eventType} and are not disabled, share-locked until
+     * the caller's transaction ends: a disabling (which updates the row) waits for the deliveries
+     * written here to commit and then stops them with the others, or goes first and the endpoint is
+     * not returned. Without the lock a delivery committed just after a disabling stayed pending on a
+     * disabled endpoint, where nothing sends or fails it.
+     */
     public List<Subscriber> subscribers(long userId, String eventType) {
         return jdbc.sql("select id, url, secret from webhook_endpoint where user_id = :u and :type = any(events)"
-                        + " and disabled_at is null order by id")
+                        + " and disabled_at is null order by id for share")
                 .param("u", userId)
                 .param("type", eventType)
                 .query((rs, n) -> new Subscriber(rs.getString("id"), rs.getString("url"), rs.getString("secret")))

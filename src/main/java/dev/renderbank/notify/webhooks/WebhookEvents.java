@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,7 +43,12 @@ public class WebhookEvents {
         this.clock = clock;
     }
 
-    /** Writes the deliveries of one event; returns how many rows this call wrote. */
+    /**
+     * Writes the deliveries of one event; returns how many rows this call wrote. One transaction, so
+     * the endpoints read stay share-locked until the deliveries are committed (see
+     * {@link EndpointStore#subscribers}).
+     */
+    @Transactional
     public int record(long userId, String type, String cause, Map<String, Object> data) {
         var subscribers = endpoints.subscribers(userId, type);
         if (subscribers.isEmpty()) {

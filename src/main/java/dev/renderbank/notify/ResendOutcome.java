@@ -1,0 +1,14 @@
+package dev.renderbank.notify;
+
+/** What asking to send a delivery again did. */
+public sealed interface ResendOutcome {
+
+    /** Pending again, with the same {@code webhook-id} and body and a fresh retry window. */
+    record Queued(WebhookDelivery delivery) implements ResendOutcome {}
+
+    /** The endpoint is disabled (it failed for days): nothing queued until its owner enables it. */
+    record EndpointDisabled() implements ResendOutcome {}
+
+    /** The user has no such endpoint, or the endpoint no such delivery. */
+    record NotFound() implements ResendOutcome {}
+}
