@@ -142,30 +142,6 @@ class OpenApiDocumentTest extends IntegrationTest {
     }
 
     /**
-     * Routes whose successful answer was still untyped when this check was added (issue 12). The list
-     * only shrinks: a route given a record must leave it (checked below), and a route not on it must
-     * be typed.
-     */
-    static final Set<String> NOT_YET_TYPED = Set.of(
-            "PUT /api/v1/admin/switches/{name}",
-            "POST /api/v1/admin/users/{id}/waive-debt",
-            "POST /api/v1/admin/users/{id}/suspend",
-            "POST /api/v1/admin/users/{id}/revoke-tokens",
-            "POST /api/v1/admin/users/{id}/reinstate",
-            "POST /api/v1/admin/users/{id}/grants",
-            "POST /api/v1/admin/jobs/{taskId}/fail",
-            "POST /api/v1/admin/jobs/{taskId}/check",
-            "GET /api/v1/admin/webhooks",
-            "GET /api/v1/admin/webhooks/{id}/payload",
-            "GET /api/v1/admin/users",
-            "GET /api/v1/admin/jobs/stuck",
-            "GET /api/v1/admin/audit",
-            "POST /api/v1/admin/reconcile",
-            "GET /api/v1/admin/reconciliations/latest",
-            "POST /api/v1/admin/reconciliations/findings/{id}/repair",
-            "POST /api/v1/admin/webhooks/{id}/reprocess");
-
-    /**
      * Every successful answer of an {@code /api/v1} route has a real schema: a named record
      * (component), a list of them, or a scalar. A route that returns {@code Map<String, Object>} or
      * {@code ResponseEntity<?>} without a documented record shows up as an untyped object (or no
@@ -197,10 +173,7 @@ class OpenApiDocumentTest extends IntegrationTest {
                 }));
         assertThat(new TreeSet<>(untyped))
                 .as("successful answers without a real schema (give the route a record)")
-                .isSubsetOf(NOT_YET_TYPED);
-        assertThat(NOT_YET_TYPED)
-                .as("typed now: remove them from NOT_YET_TYPED")
-                .isSubsetOf(new TreeSet<>(untyped));
+                .isEmpty();
     }
 
     /** A $ref to a component with properties, an array of typed items, a scalar, or a map of typed values. */

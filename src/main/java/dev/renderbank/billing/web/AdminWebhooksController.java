@@ -1,12 +1,15 @@
 package dev.renderbank.billing.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.PaymentEvent;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -31,8 +34,23 @@ class AdminWebhooksController {
         this.billing = billing;
     }
 
+    /** A page of stored payment events, newest first; {@code nextCursor} is absent on the last page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record WebhookEventList(List<PaymentEvent> items, Long nextCursor) {}
+
+    /**
+     * Documentation only: the body is the provider's event exactly as it arrived (Creem and Stripe
+     * events, and the simulated ones, are JSON objects with the provider's event id).
+     */
+    @Schema(
+            description = "The payment provider's webhook event exactly as received; its other fields are the"
+                    + " provider's own",
+            additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    record WebhookPayload(
+            @Schema(description = "The provider's event id") String id) {}
+
     @GetMapping("/api/v1/admin/webhooks")
-    Map<String, Object> list(
+    WebhookEventList list(
             @RequestParam(required = false) String status,
             @RequestParam(required = false) Long cursor,
             @RequestParam(defaultValue = "50") int limit) {
@@ -41,11 +59,15 @@ class AdminWebhooksController {
         }
         List<PaymentEvent> items =
                 billing.paymentEvents(status == null ? null : status.toUpperCase(Locale.ROOT), cursor, limit);
-        Long next = items.size() == limit ? items.get(items.size() - 1).id() : null;
-        return next == null ? Map.of("items", items) : Map.of("items", items, "nextCursor", next);
+        return new WebhookEventList(
+                items, items.size() == limit ? items.get(items.size() - 1).id() : null);
     }
 
     @GetMapping("/api/v1/admin/webhooks/{id}/payload")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stored payload, byte for byte",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookPayload.class)))
     ResponseEntity<?> payload(@PathVariable long id) {
         return billing.paymentEventPayload(id)
                 .<ResponseEntity<?>>map(p -> ResponseEntity.ok()

@@ -1,10 +1,10 @@
 package dev.renderbank.ops.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.ops.Audit;
 import dev.renderbank.ops.OperatorAction;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,9 +45,13 @@ class AdminAuditPages {
         return "admin/audit";
     }
 
+    /** A page of operator actions, newest first; {@code nextCursor} is absent on the last page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ActionList(List<ActionRecord> items, Long nextCursor) {}
+
     @GetMapping("/api/v1/admin/audit")
     @ResponseBody
-    Map<String, Object> json(
+    ActionList json(
             @RequestParam(required = false) String actor,
             @RequestParam(required = false) String action,
             @RequestParam(required = false) String target,
@@ -56,11 +60,9 @@ class AdminAuditPages {
             @RequestParam(required = false) Long cursor,
             @RequestParam(defaultValue = "50") int limit) {
         List<OperatorAction> items = list(actor, action, target, from, to, cursor, limit);
-        var json = items.stream().map(a -> ActionAnswers.json(a, false)).toList();
-        return items.size() == limit
-                ? Map.of(
-                        "items", json, "nextCursor", items.get(items.size() - 1).id())
-                : Map.of("items", json);
+        return new ActionList(
+                items.stream().map(a -> ActionRecord.of(a, false)).toList(),
+                items.size() == limit ? items.get(items.size() - 1).id() : null);
     }
 
     private List<OperatorAction> list(

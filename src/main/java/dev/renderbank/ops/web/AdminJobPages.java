@@ -45,28 +45,18 @@ class AdminJobPages {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
-            flash.addFlashAttribute("flash", "A reason is required to fail job " + taskId + ".");
-            flash.addFlashAttribute("refused", true);
+        var form = OperatorForm.check(reason, idempotencyKey, "fail job " + taskId, flash);
+        if (form.isEmpty()) {
             return "redirect:/admin/jobs";
         }
-        return done(flash, taskId, jobs.fail(admin.email(), taskId, reason.trim(), idempotencyKey));
+        return done(
+                flash,
+                taskId,
+                jobs.fail(admin.email(), taskId, form.get().reason(), form.get().key()));
     }
 
     private static String done(RedirectAttributes flash, String taskId, ActionResult result) {
-        String message;
-        boolean refused = true;
-        if (result instanceof ActionResult.Done d) {
-            refused = false;
-            message = "Job " + taskId + ": " + d.action().action() + (d.repeated() ? " (already done)" : "") + " → "
-                    + d.action().after();
-        } else if (result instanceof ActionResult.NotFound n) {
-            message = n.message();
-        } else {
-            message = "Refused: " + ((ActionResult.Refused) result).message();
-        }
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", refused);
+        OperatorForm.outcome(flash, result, a -> "Job " + taskId + ": " + a.action());
         return "redirect:/admin/jobs";
     }
 }

@@ -1,5 +1,7 @@
 package dev.renderbank.ops.web;
 
+import static dev.renderbank.ops.web.ActionAnswers.DONE;
+import static dev.renderbank.ops.web.ActionAnswers.JSON;
 import static dev.renderbank.ops.web.ActionAnswers.answer;
 import static dev.renderbank.ops.web.ActionAnswers.key;
 import static dev.renderbank.ops.web.ActionAnswers.reason;
@@ -8,10 +10,11 @@ import dev.renderbank.generation.StuckJob;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.JobActions;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,20 +35,57 @@ class AdminJobsApi {
         this.jobs = jobs;
     }
 
-    record ReasonBody(String reason) {}
+    /** One live job an operator should look at; {@code why} is unknown, overdue or quiet. */
+    record StuckJobJson(
+            String taskId,
+            long userId,
+            String model,
+            String state,
+
+            @Schema(description = "unknown (the provider's state is not known), overdue or quiet (no provider news)")
+            String why,
+
+            String providerTaskId,
+            @Schema(description = "Credits the job holds") long held,
+            String createdAt,
+            String deadlineAt) {
+
+        static StuckJobJson of(StuckJob s) {
+            return new StuckJobJson(
+                    s.job().id(),
+                    s.job().userId(),
+                    s.job().model(),
+                    s.job().state().name(),
+                    s.why(),
+                    s.providerTaskId(),
+                    s.job().creditsHeld(),
+                    s.job().createdAt().toString(),
+                    s.job().deadlineAt().toString());
+        }
+    }
+
+    record StuckJobList(List<StuckJobJson> items) {}
 
     @GetMapping("/api/v1/admin/jobs/stuck")
-    Map<String, Object> stuck(@RequestParam(required = false) String olderThan) {
+    StuckJobList stuck(@RequestParam(required = false) String olderThan) {
         List<StuckJob> found = jobs.stuck(duration(olderThan));
-        return Map.of("items", found.stream().map(AdminJobsApi::json).toList());
+        return new StuckJobList(found.stream().map(StuckJobJson::of).toList());
     }
 
     @PostMapping("/api/v1/admin/jobs/{taskId}/check")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE + "; `after.note` says what the provider answered",
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> check(@AuthenticationPrincipal CurrentUser admin, @PathVariable String taskId) {
         return answer(jobs.check(admin.email(), taskId), false);
     }
 
     @PostMapping("/api/v1/admin/jobs/{taskId}/fail")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> fail(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable String taskId,
@@ -67,19 +107,5 @@ class AdminJobsApi {
         } catch (java.time.format.DateTimeParseException e) {
             throw new InvalidFieldException("olderThan", "must be a duration like 30m or 2h");
         }
-    }
-
-    static Map<String, Object> json(StuckJob s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("taskId", s.job().id());
-        m.put("userId", s.job().userId());
-        m.put("model", s.job().model());
-        m.put("state", s.job().state().name());
-        m.put("why", s.why());
-        m.put("providerTaskId", s.providerTaskId());
-        m.put("held", s.job().creditsHeld());
-        m.put("createdAt", s.job().createdAt().toString());
-        m.put("deadlineAt", s.job().deadlineAt().toString());
-        return m;
     }
 }

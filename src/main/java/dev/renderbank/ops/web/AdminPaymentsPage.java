@@ -5,6 +5,9 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.PaymentActions;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -39,8 +42,6 @@ class AdminPaymentsPage {
         this.payments = payments;
     }
 
-    record ReasonBody(String reason) {}
-
     @GetMapping("/admin/payments")
     String page(@RequestParam(required = false) String status, Model model) {
         String s = status == null || status.isBlank() ? null : status.trim().toUpperCase(Locale.ROOT);
@@ -62,26 +63,22 @@ class AdminPaymentsPage {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
-            flash.addFlashAttribute("flash", "A reason is required to reprocess payment event " + id + ".");
-            flash.addFlashAttribute("refused", true);
+        var form = OperatorForm.check(reason, idempotencyKey, "reprocess payment event " + id, flash);
+        if (form.isEmpty()) {
             return "redirect:/admin/payments";
         }
-        ActionResult result = payments.reprocess(admin.email(), id, reason.trim(), idempotencyKey);
-        boolean done = result instanceof ActionResult.Done;
-        String message = result instanceof ActionResult.Done d
-                ? "Payment event " + id + ": reprocessed" + (d.repeated() ? " (already done)" : "") + " → "
-                        + d.action().after()
-                : result instanceof ActionResult.NotFound n
-                        ? n.message()
-                        : "Refused: " + ((ActionResult.Refused) result).message();
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", !done);
+        ActionResult result = payments.reprocess(
+                admin.email(), id, form.get().reason(), form.get().key());
+        OperatorForm.outcome(flash, result, a -> "Payment event " + id + ": reprocessed");
         return "redirect:/admin/payments";
     }
 
     @PostMapping("/api/v1/admin/webhooks/{id}/reprocess")
     @ResponseBody
+    @ApiResponse(
+            responseCode = "200",
+            description = ActionAnswers.DONE + "; `before`/`after` status, `after.result`",
+            content = @Content(mediaType = ActionAnswers.JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> reprocess(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,

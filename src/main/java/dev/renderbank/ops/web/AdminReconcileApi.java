@@ -7,10 +7,14 @@ import static dev.renderbank.ops.web.ActionAnswers.reason;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.Finding;
+import dev.renderbank.ops.FindingKind;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
-import java.util.LinkedHashMap;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reconciliation over the API: run now (audited), read the latest report, repair a finding. */
@@ -37,18 +42,93 @@ class AdminReconcileApi {
         this.repairs = repairs;
     }
 
-    record ReasonBody(String reason) {}
+    /** One difference a run found, with what it saw. */
+    record FindingJson(
+            long id,
+
+            @Schema(description = "The kind of difference (README, section Reconciliation)")
+            FindingKind kind,
+
+            @Schema(description = "What it is about, e.g. user:42 or a provider's payment id")
+            String subject,
+
+            @Schema(
+                    description = "The rows or the provider's object as seen (a JSON object whose fields"
+                            + " depend on the kind)",
+                    implementation = Object.class)
+            JsonNode evidence,
+
+            @Schema(description = "true: POST .../findings/{id}/repair can repair it")
+            boolean repairable,
+
+            String repairedAt,
+
+            @Schema(description = "The audit record id of the repair")
+            Long repairedBy) {
+
+        static FindingJson of(Finding f) {
+            return new FindingJson(
+                    f.id(),
+                    f.kind(),
+                    f.subject(),
+                    JSON.readTree(f.evidence()),
+                    f.repairable(),
+                    f.repairedAt() == null ? null : f.repairedAt().toString(),
+                    f.repairedBy());
+        }
+    }
+
+    /** One reconciliation run; {@code clean} when it found nothing. */
+    record ReconciliationJson(
+            long runId,
+            @Schema(description = "SCHEDULED or ON_DEMAND") String trigger,
+            String actor,
+
+            @Schema(description = "Start of the window the provider checks looked at")
+            String windowFrom,
+
+            String startedAt,
+            String finishedAt,
+            boolean clean,
+            @Schema(description = "Findings per kind") Map<FindingKind, Long> counts,
+
+            @Schema(description = "Checks that could not run, e.g. a payment provider without an API key")
+            List<String> skipped,
+
+            List<FindingJson> findings) {
+
+        static ReconciliationJson of(ReconciliationReport r) {
+            return new ReconciliationJson(
+                    r.runId(),
+                    r.trigger(),
+                    r.actor(),
+                    r.windowFrom().toString(),
+                    r.startedAt().toString(),
+                    r.finishedAt() == null ? null : r.finishedAt().toString(),
+                    r.clean(),
+                    r.countsByKind(),
+                    r.skipped(),
+                    r.findings().stream().map(FindingJson::of).toList());
+        }
+    }
 
     @PostMapping("/api/v1/admin/reconcile")
-    Map<String, Object> run(@AuthenticationPrincipal CurrentUser admin) {
-        return json(reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND));
+    ReconciliationJson run(@AuthenticationPrincipal CurrentUser admin) {
+        return ReconciliationJson.of(reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND));
     }
 
     @GetMapping("/api/v1/admin/reconciliations/latest")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The latest finished run",
+            content =
+                    @Content(
+                            mediaType = ActionAnswers.JSON,
+                            schema = @Schema(implementation = ReconciliationJson.class)))
     ResponseEntity<?> latest() {
         return reconciliation
                 .latest()
-                .<ResponseEntity<?>>map(r -> ResponseEntity.ok(json(r)))
+                .<ResponseEntity<?>>map(r -> ResponseEntity.ok(ReconciliationJson.of(r)))
                 .orElseGet(() -> problem(
                         HttpStatus.NOT_FOUND,
                         "not-found",
@@ -57,38 +137,15 @@ class AdminReconcileApi {
     }
 
     @PostMapping("/api/v1/admin/reconciliations/findings/{id}/repair")
+    @ApiResponse(
+            responseCode = "200",
+            description = ActionAnswers.DONE + "; `after.purchaseKey`, `after.paymentEvent`",
+            content = @Content(mediaType = ActionAnswers.JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> repair(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody ReasonBody body) {
         return answer(repairs.repair(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)), false);
-    }
-
-    static Map<String, Object> json(ReconciliationReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", r.runId());
-        m.put("trigger", r.trigger());
-        m.put("actor", r.actor());
-        m.put("windowFrom", r.windowFrom().toString());
-        m.put("startedAt", r.startedAt().toString());
-        m.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-        m.put("clean", r.clean());
-        m.put("counts", r.countsByKind());
-        m.put("skipped", r.skipped());
-        m.put("findings", r.findings().stream().map(AdminReconcileApi::json).toList());
-        return m;
-    }
-
-    static Map<String, Object> json(Finding f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", f.id());
-        m.put("kind", f.kind().name());
-        m.put("subject", f.subject());
-        m.put("evidence", JSON.readTree(f.evidence()));
-        m.put("repairable", f.repairable());
-        m.put("repairedAt", f.repairedAt() == null ? null : f.repairedAt().toString());
-        m.put("repairedBy", f.repairedBy());
-        return m;
     }
 }

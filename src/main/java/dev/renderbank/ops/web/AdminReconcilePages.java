@@ -53,23 +53,13 @@ class AdminReconcilePages {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (reason == null || reason.isBlank() || idempotencyKey == null || idempotencyKey.isBlank()) {
-            flash.addFlashAttribute("flash", "A reason is required to repair finding " + id + ".");
-            flash.addFlashAttribute("refused", true);
+        var form = OperatorForm.check(reason, idempotencyKey, "repair finding " + id, flash);
+        if (form.isEmpty()) {
             return BACK;
         }
-        ActionResult result = repairs.repair(admin.email(), id, reason.trim(), idempotencyKey);
-        String message;
-        if (result instanceof ActionResult.Done d) {
-            message = "Finding " + id + " repaired" + (d.repeated() ? " (already done)" : "") + " → "
-                    + d.action().after();
-        } else if (result instanceof ActionResult.NotFound n) {
-            message = n.message();
-        } else {
-            message = "Refused: " + ((ActionResult.Refused) result).message();
-        }
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", !(result instanceof ActionResult.Done));
+        ActionResult result = repairs.repair(
+                admin.email(), id, form.get().reason(), form.get().key());
+        OperatorForm.outcome(flash, result, a -> "Finding " + id + " repaired");
         return BACK;
     }
 }

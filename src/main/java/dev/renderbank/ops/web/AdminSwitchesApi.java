@@ -7,6 +7,9 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.SwitchActions;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Switches;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -27,7 +30,15 @@ class AdminSwitchesApi {
         this.switches = switches;
     }
 
-    record SwitchBody(Boolean paused, String message, Integer retryAfterSeconds) {}
+    record SwitchBody(
+            @Schema(description = "true pauses, false resumes", requiredMode = Schema.RequiredMode.REQUIRED)
+            Boolean paused,
+
+            @Schema(description = "What refused users are told (at most 500 characters)")
+            String message,
+
+            @Schema(description = "Retry-After of the refusals, 1 to 86400 (default 300)")
+            Integer retryAfterSeconds) {}
 
     /** One switch as operators see it; {@code message} is null when none was given. */
     record SwitchJson(
@@ -43,6 +54,10 @@ class AdminSwitchesApi {
     }
 
     @PutMapping("/api/v1/admin/switches/{name}")
+    @ApiResponse(
+            responseCode = "200",
+            description = ActionAnswers.DONE,
+            content = @Content(mediaType = ActionAnswers.JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> set(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable String name,

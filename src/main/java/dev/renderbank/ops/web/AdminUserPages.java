@@ -55,10 +55,20 @@ class AdminUserPages {
         if (amount == null || amount < 1) {
             return refused(flash, id, "Give a positive number of credits.");
         }
-        if (blank(reason) || blank(idempotencyKey)) {
-            return refused(flash, id, "A reason is required.");
+        var form = OperatorForm.check(reason, idempotencyKey, "grant credits to user " + id, flash);
+        if (form.isEmpty()) {
+            return back(id);
         }
-        return done(flash, id, actions.grant(admin.email(), id, amount, reason.trim(), notify, idempotencyKey));
+        return done(
+                flash,
+                id,
+                actions.grant(
+                        admin.email(),
+                        id,
+                        amount,
+                        form.get().reason(),
+                        notify,
+                        form.get().key()));
     }
 
     @PostMapping("/admin/users/{id}/{action:waive-debt|suspend|reinstate|revoke-tokens}")
@@ -69,18 +79,26 @@ class AdminUserPages {
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
             RedirectAttributes flash) {
-        if (blank(reason) || blank(idempotencyKey)) {
-            return refused(flash, id, "A reason is required.");
+        String what = switch (action) {
+                    case "waive-debt" -> "waive the debt of";
+                    case "revoke-tokens" -> "revoke the tokens of";
+                    default -> action;
+                }
+                + " user " + id;
+        var form = OperatorForm.check(reason, idempotencyKey, what, flash);
+        if (form.isEmpty()) {
+            return back(id);
         }
         if (action.equals("suspend") && admin.id() == id) {
             return refused(flash, id, "An operator cannot suspend their own account.");
         }
-        String why = reason.trim();
+        String why = form.get().reason();
+        String key = form.get().key();
         ActionResult result = switch (action) {
-            case "waive-debt" -> actions.waiveDebt(admin.email(), id, why, idempotencyKey);
-            case "suspend" -> actions.suspend(admin.email(), id, why, idempotencyKey);
-            case "reinstate" -> actions.reinstate(admin.email(), id, why, idempotencyKey);
-            default -> actions.revokeTokens(admin.email(), id, why, idempotencyKey);
+            case "waive-debt" -> actions.waiveDebt(admin.email(), id, why, key);
+            case "suspend" -> actions.suspend(admin.email(), id, why, key);
+            case "reinstate" -> actions.reinstate(admin.email(), id, why, key);
+            default -> actions.revokeTokens(admin.email(), id, why, key);
         };
         return done(flash, id, result);
     }
@@ -95,7 +113,7 @@ class AdminUserPages {
                             ? "Already done: " + what + " (this form was submitted before)."
                             : "Done: " + what + ".");
             flash.addFlashAttribute("refused", false);
-            return "redirect:/admin/users?q=" + id;
+            return back(id);
         }
         if (result instanceof ActionResult.NotFound n) {
             return refused(flash, id, n.message());
@@ -104,12 +122,11 @@ class AdminUserPages {
     }
 
     private static String refused(RedirectAttributes flash, long id, String message) {
-        flash.addFlashAttribute("flash", message);
-        flash.addFlashAttribute("refused", true);
-        return "redirect:/admin/users?q=" + id;
+        OperatorForm.refuse(flash, message);
+        return back(id);
     }
 
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
+    private static String back(long id) {
+        return "redirect:/admin/users?q=" + id;
     }
 }

@@ -1,15 +1,20 @@
 package dev.renderbank.ops.web;
 
+import static dev.renderbank.ops.web.ActionAnswers.DONE;
+import static dev.renderbank.ops.web.ActionAnswers.JSON;
 import static dev.renderbank.ops.web.ActionAnswers.answer;
 import static dev.renderbank.ops.web.ActionAnswers.key;
 import static dev.renderbank.ops.web.ActionAnswers.reason;
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.UserActions;
-import dev.renderbank.ops.UserDossier;
 import dev.renderbank.ops.UserLookup;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -35,24 +40,39 @@ class AdminUsersApi {
 
     /** {@code notify} in JSON: email the user (a record component cannot be named notify). */
     record GrantBody(
+            @Schema(description = "Credits to grant, 1 to renderbank.ops.max-grant", requiredMode = REQUIRED)
             Long amount,
-            String reason,
-            @JsonProperty("notify") Boolean emailUser) {}
 
-    record ReasonBody(String reason) {}
+            @Schema(description = "Why; recorded in the audit", requiredMode = REQUIRED)
+            String reason,
+
+            @Schema(description = "true: queue the compensation email to the user") @JsonProperty("notify")
+            Boolean emailUser) {}
 
     @GetMapping("/api/v1/admin/users")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The user's balance, holds, history, jobs, purchases, tokens and operator actions",
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = AdminUserView.class)))
     ResponseEntity<?> find(@RequestParam(required = false) String email, @RequestParam(required = false) Long id) {
         if ((email == null || email.isBlank()) && id == null) {
             throw new InvalidFieldException("email", "give ?email= (or ?id=)");
         }
         return (id != null ? lookup.byId(id) : lookup.find(email))
-                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(view(d)))
+                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(AdminUserView.of(d)))
                 .orElseGet(() -> ActionAnswers.problem(
                         HttpStatus.NOT_FOUND, "not-found", "Not found", "No user " + (id != null ? id : email)));
     }
 
     @PostMapping("/api/v1/admin/users/{id}/grants")
+    @ApiResponse(
+            responseCode = "201",
+            description = "Granted: the action record",
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> grant(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
@@ -74,6 +94,10 @@ class AdminUsersApi {
     }
 
     @PostMapping("/api/v1/admin/users/{id}/waive-debt")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> waiveDebt(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
@@ -83,6 +107,10 @@ class AdminUsersApi {
     }
 
     @PostMapping("/api/v1/admin/users/{id}/suspend")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> suspend(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
@@ -95,6 +123,10 @@ class AdminUsersApi {
     }
 
     @PostMapping("/api/v1/admin/users/{id}/reinstate")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> reinstate(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
@@ -104,6 +136,10 @@ class AdminUsersApi {
     }
 
     @PostMapping("/api/v1/admin/users/{id}/revoke-tokens")
+    @ApiResponse(
+            responseCode = "200",
+            description = DONE,
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = ActionRecord.class)))
     ResponseEntity<?> revokeTokens(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
@@ -111,26 +147,5 @@ class AdminUsersApi {
             @RequestBody ReasonBody body) {
         return answer(
                 actions.revokeTokens(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)), false);
-    }
-
-    private static java.util.Map<String, Object> view(UserDossier d) {
-        var m = new java.util.LinkedHashMap<String, Object>();
-        m.put("id", d.user().id());
-        m.put("email", d.user().email());
-        m.put("role", d.user().role().name());
-        m.put("active", d.active());
-        m.put("balance", d.credits().balance());
-        m.put("held", d.credits().held());
-        m.put("available", d.available());
-        m.put("debt", d.credits().debt());
-        m.put("openHolds", d.openHolds());
-        m.put("history", d.history());
-        m.put("jobs", d.jobs());
-        m.put("purchases", d.purchases());
-        m.put("tokens", d.tokens());
-        m.put(
-                "actions",
-                d.actions().stream().map(a -> ActionAnswers.json(a, false)).toList());
-        return m;
     }
 }

@@ -1,0 +1,55 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.billing.PurchaseSummary;
+import dev.renderbank.generation.JobView;
+import dev.renderbank.identity.TokenInfo;
+import dev.renderbank.ledger.Hold;
+import dev.renderbank.ledger.LedgerEntry;
+import dev.renderbank.ops.UserDossier;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+
+/** {@code GET /api/v1/admin/users}: everything an operator needs to help one user. */
+@Schema(description = "One user as operators see them")
+record AdminUserView(
+        long id,
+        String email,
+        @Schema(description = "USER or ADMIN") String role,
+        @Schema(description = "false while suspended") boolean active,
+        long balance,
+
+        @Schema(description = "Credits held by running jobs")
+        long held,
+
+        @Schema(description = "balance - held") long available,
+
+        @Schema(description = "Credits owed (after a refund or dispute of spent credits)")
+        long debt,
+
+        List<Hold> openHolds,
+        @Schema(description = "The newest ledger entries") List<LedgerEntry> history,
+        @Schema(description = "The newest jobs") List<JobView> jobs,
+        List<PurchaseSummary> purchases,
+        List<TokenInfo> tokens,
+
+        @Schema(description = "Operator actions on this user, newest first")
+        List<ActionRecord> actions) {
+
+    static AdminUserView of(UserDossier d) {
+        return new AdminUserView(
+                d.user().id(),
+                d.user().email(),
+                d.user().role().name(),
+                d.active(),
+                d.credits().balance(),
+                d.credits().held(),
+                d.available(),
+                d.credits().debt(),
+                d.openHolds(),
+                d.history(),
+                d.jobs(),
+                d.purchases(),
+                d.tokens(),
+                d.actions().stream().map(a -> ActionRecord.of(a, false)).toList());
+    }
+}
