@@ -137,47 +137,23 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
     void aRefundAtStripeThatThePurchaseDoesNotReflectIsFoundWithItsEvidenceUntilItsWebhookIsProcessed()
             throws Exception {
         AdminSupport.Admin admin = admins.newAdmin();
-        UserAccount buyer =
-                users.create("refunded-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String session =
-                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
-        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
-        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
-        String chargeId = "ch_" + UUID.randomUUID().toString().replace("-", "");
-        String charge = """
-                {"id":"%s","object":"charge","amount":990,"amount_refunded":990,"refunded":true,"currency":"usd",
-                 "payment_intent":"pi_%s","created":%d}""".formatted(
-                        chargeId,
-                        JSON.readTree(session).path("id").asString(),
-                        clock.instant().getEpochSecond());
-        String refund = """
-                {"id":"re_%s","object":"refund","status":"succeeded","amount":990,"currency":"usd","created":%d,
-                 "charge":%s}""".formatted(chargeId, clock.instant().getEpochSecond(), charge);
-        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(refund), java.util.List.of());
-
-        JsonNode report =
-                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
-                        .body());
-        assertThat(report.path("findings")).as(report.toString()).hasSize(1);
-        JsonNode finding = report.path("findings").get(0);
+        Refunded r = refundedAtStripeOnly();
+        JsonNode finding = onlyFinding(admin);
         assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
-        assertThat(finding.path("subject").asString()).isEqualTo("stripe:charge:" + chargeId);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:charge:" + r.chargeId());
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
         assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
                 .isEqualTo(990);
         assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
-        assertThat(ledger.balance(buyer.id()).available())
+        assertThat(ledger.balance(r.buyer().id()).available())
                 .as("nothing fixed silently")
                 .isEqualTo(200);
 
-        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.refunded", charge)
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.refunded", r.charge())
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(ledger.balance(buyer.id()).available()).isZero();
-        JsonNode after =
-                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
-                        .body());
-        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+        assertThat(ledger.balance(r.buyer().id()).available()).isZero();
+        assertThat(findings(admin)).isEmpty();
     }
 
     @Test
@@ -336,7 +312,7 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         JsonNode finding = onlyFinding(admin);
         assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
         assertThat(finding.path("subject").asString()).isEqualTo("stripe:dispute:" + disputeId);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
         assertThat(finding.path("evidence").path("statusAtProvider").asString()).isEqualTo("OPEN");
         assertThat(finding.path("evidence").path("recordedHere").isNull()).isTrue();
         assertThat(ledger.balance(buyer.id()).available())

@@ -2,6 +2,7 @@ package dev.renderbank.billing.stripe;
 
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.StripeObject;
 import com.stripe.param.DisputeListParams;
 import com.stripe.param.RefundListParams;
 import dev.renderbank.billing.ProviderDispute;
@@ -99,18 +100,12 @@ class StripeRefunds {
      * handler records the refund under (charge, total refunded), as the webhook's copy does.
      */
     Optional<AsEvent> charge(String chargeId) {
-        JsonNode charge;
-        try {
-            var c = clients.client().v1().charges().retrieve(chargeId);
-            charge = raw(
-                    c.getLastResponse() == null
-                            ? c.toJson()
-                            : c.getLastResponse().body());
-        } catch (InvalidRequestException e) {
-            return Optional.empty(); // no such charge at Stripe
-        } catch (StripeException e) {
-            throw new Unavailable("Stripe charge " + chargeId + " could not be read: " + e.getMessage(), e);
+        Optional<JsonNode> fetched = retrieve(
+                "charge " + chargeId, () -> clients.client().v1().charges().retrieve(chargeId));
+        if (fetched.isEmpty()) {
+            return Optional.empty();
         }
+        JsonNode charge = fetched.get();
         return refunded(charge, null)
                 .filter(r -> r.refundedMinor() > 0)
                 .map(r -> StripeLookup.event(
@@ -126,18 +121,12 @@ class StripeRefunds {
      * handler records it under the dispute's id.
      */
     Optional<AsEvent> dispute(String disputeId) {
-        JsonNode d;
-        try {
-            var fetched = clients.client().v1().disputes().retrieve(disputeId);
-            d = raw(
-                    fetched.getLastResponse() == null
-                            ? fetched.toJson()
-                            : fetched.getLastResponse().body());
-        } catch (InvalidRequestException e) {
-            return Optional.empty(); // no such dispute at Stripe
-        } catch (StripeException e) {
-            throw new Unavailable("Stripe dispute " + disputeId + " could not be read: " + e.getMessage(), e);
+        Optional<JsonNode> fetched = retrieve(
+                "dispute " + disputeId, () -> clients.client().v1().disputes().retrieve(disputeId));
+        if (fetched.isEmpty()) {
+            return Optional.empty();
         }
+        JsonNode d = fetched.get();
         ProviderDispute dispute = dispute(d);
         String type = "OPEN".equals(dispute.expectedStatus()) ? "charge.dispute.created" : "charge.dispute.closed";
         return Optional.of(StripeLookup.event(
@@ -177,8 +166,24 @@ class StripeRefunds {
                 d.toString());
     }
 
-    private static JsonNode raw(String body) {
-        return JSON.readTree(body);
+    /** One object read by id. */
+    private interface Retrieve {
+        StripeObject get() throws StripeException;
+    }
+
+    /** The object's JSON exactly as Stripe sent it, empty if Stripe has no such object. */
+    private static Optional<JsonNode> retrieve(String what, Retrieve read) {
+        try {
+            StripeObject o = read.get();
+            return Optional.of(JSON.readTree(
+                    o.getLastResponse() == null
+                            ? o.toJson()
+                            : o.getLastResponse().body()));
+        } catch (InvalidRequestException e) {
+            return Optional.empty(); // no such object at Stripe
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe " + what + " could not be read: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> refs(String... ids) {
