@@ -11,10 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * The real processes of a bank run: one PostgreSQL server from the embedded binaries the project
@@ -135,28 +135,28 @@ final class BankProcesses implements AutoCloseable {
     }
 
     /** Waits until the node answers its health check (it has migrated and started). */
-    void awaitUp(Node node, Duration within) throws InterruptedException {
-        Instant stop = Instant.now().plus(within);
-        while (Instant.now().isBefore(stop)) {
-            if (!node.alive()) {
-                throw new IllegalStateException("node " + node.index + " exited with " + node.process.exitValue()
-                        + "; see " + dir.resolve("node-" + node.index + ".log"));
-            }
-            try {
-                HttpResponse<Void> health = http.send(
-                        HttpRequest.newBuilder(URI.create(node.baseUrl() + "/actuator/health"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (health.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
+    void awaitUp(Node node, Duration within) {
+        Awaitility.await("node " + node.index + " healthy")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> healthy(node));
+    }
+
+    private boolean healthy(Node node) throws InterruptedException {
+        if (!node.alive()) {
+            throw new IllegalStateException("node " + node.index + " exited with " + node.process.exitValue() + "; see "
+                    + dir.resolve("node-" + node.index + ".log"));
         }
-        throw new IllegalStateException("node " + node.index + " did not come up within " + within);
+        try {
+            HttpResponse<Void> health = http.send(
+                    HttpRequest.newBuilder(URI.create(node.baseUrl() + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return health.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** SIGKILL: no shutdown hook, no graceful drain, in-flight requests and tasks cut off. */
