@@ -40,7 +40,15 @@ class ReconcileCreemTest extends ReconcileIntegrationTest {
         assertThat(JSON.readTree(abandoned).path("status").asString()).isEqualTo("pending");
         String paidId = JSON.readTree(paid).path("id").asString();
 
-        JsonNode finding = onlyFinding(admin);
+        JsonNode found = findings(admin);
+        assertThat(found)
+                .as(found + "; Creem was asked: "
+                        + CREEM.getAllServeEvents().stream()
+                                .map(e -> e.getRequest().getUrl() + " -> "
+                                        + e.getResponse().getStatus())
+                                .toList())
+                .hasSize(1);
+        JsonNode finding = found.get(0);
         assertThat(finding.path("kind").asString()).isEqualTo("PAID_NOT_RECORDED");
         assertThat(finding.path("subject").asString()).isEqualTo("creem:checkout:" + paidId);
         assertThat(finding.path("repairable").asBoolean()).isTrue();

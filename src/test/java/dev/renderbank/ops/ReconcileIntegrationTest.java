@@ -12,7 +12,6 @@ import dev.renderbank.support.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,9 +44,14 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     static final WireMockServer CREEM = new WireMockServer(options().dynamicPort());
     static final JsonMapper JSON = JsonMapper.shared();
 
+    // Shared by every class of the cached context: stopped when the JVM ends, not after one class.
     static {
         STRIPE.start();
         CREEM.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            STRIPE.stop();
+            CREEM.stop();
+        }));
     }
 
     @DynamicPropertySource
@@ -60,12 +64,6 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     @BeforeEach
     void creemKnowsNothing() {
         CREEM.resetAll();
-    }
-
-    @AfterAll
-    static void stop() {
-        STRIPE.stop();
-        CREEM.stop();
     }
 
     @LocalServerPort
