@@ -16,10 +16,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * The payment providers' own records against ours: payments the provider reports paid that no
- * purchase records (a webhook that never arrived or failed its signature), and their repair. A
- * repair fetches the provider's object and stores it as the event its webhook carries, processed by
- * the normal event processing: the same purchase key, so a late webhook grants nothing more, and
- * receipts and referral rewards follow as for any purchase. Provider calls happen outside transactions.
+ * purchase records (a webhook that never arrived or failed its signature), refunds and disputes our
+ * purchases do not reflect, and their repair. A repair fetches the provider's object and stores it as
+ * the event its webhook carries, processed by the normal event processing: the same purchase key,
+ * refund key or dispute id as its webhook's, so a late webhook records nothing more, and receipts,
+ * referral rewards and claw-backs follow as for any event. Provider calls happen outside transactions.
  */
 @Service
 public class PaymentReconciliation {
@@ -43,12 +44,11 @@ public class PaymentReconciliation {
     /** The outcome of feeding a provider's object through event processing. */
     public sealed interface Replay {
 
-        /** Stored and processed as an event; {@code recordedBefore}/{@code recordedAfter}: its purchase. */
-        record Fed(
-                long eventRowId, String status, boolean recordedBefore, boolean recordedAfter, ProviderPayment payment)
+        /** Stored and processed as an event; {@code recordedBefore}/{@code recordedAfter}: whether our records reflect it. */
+        record Fed(long eventRowId, String status, boolean recordedBefore, boolean recordedAfter, ProviderObject object)
                 implements Replay {}
 
-        /** The provider has no such paid object. */
+        /** The provider has no such object in a state to record (not paid, nothing refunded). */
         record NotPaid(String message) implements Replay {}
 
         /** The provider could not be asked. */
@@ -80,9 +80,7 @@ public class PaymentReconciliation {
                 continue;
             }
             try {
-                lookup.paidSince(from).stream()
-                        .filter(p -> !purchases.exists(p.purchaseKey()))
-                        .forEach(unrecorded::add);
+                lookup.paidSince(from).stream().filter(p -> !recorded(p)).forEach(unrecorded::add);
                 for (ProviderRefund r : lookup.refundsSince(from)) {
                     purchases
                             .refundedByRefs(r.provider(), r.refs())
@@ -91,14 +89,12 @@ public class PaymentReconciliation {
                                     refunds.add(new RefundNotRecorded(r, here.purchaseKey(), here.refundedMinor())));
                 }
                 for (ProviderDispute d : lookup.disputesSince(from)) {
-                    String recorded = disputes.find(d.provider(), d.disputeId())
-                            .map(DisputeStore.Dispute::status)
-                            .orElse(null);
-                    if (!d.expectedStatus().equals(recorded)) {
+                    if (!recorded(d)) {
+                        String status = disputeStatus(d);
                         purchases
                                 .refundedByRefs(d.provider(), d.refs())
                                 .ifPresent(here ->
-                                        disputeDiffs.add(new DisputeNotRecorded(d, here.purchaseKey(), recorded)));
+                                        disputeDiffs.add(new DisputeNotRecorded(d, here.purchaseKey(), status)));
                     }
                 }
             } catch (Unavailable e) {
@@ -120,16 +116,35 @@ public class PaymentReconciliation {
             return new Replay.Failed(e.getMessage());
         }
         if (fetched.isEmpty()) {
-            return new Replay.NotPaid(provider + " reports no paid " + kind + " " + objectId);
+            return new Replay.NotPaid(provider + " reports no " + kind + " " + objectId + " to record");
         }
         PaymentLookup.AsEvent e = fetched.get();
-        boolean before = purchases.exists(e.payment().purchaseKey());
+        boolean before = recorded(e.object());
         WebhookIntake.Receipt receipt = intake.receive(provider, e.eventId(), e.type(), e.payload());
-        return new Replay.Fed(
-                receipt.eventId(),
-                receipt.status(),
-                before,
-                purchases.exists(e.payment().purchaseKey()),
-                e.payment());
+        return new Replay.Fed(receipt.eventId(), receipt.status(), before, recorded(e.object()), e.object());
+    }
+
+    /**
+     * Whether our records reflect the provider's object: a payment's purchase exists, a charge's
+     * refunded total is recorded on the purchase it names, a dispute is recorded in the provider's state.
+     */
+    private boolean recorded(ProviderObject o) {
+        if (o instanceof ProviderPayment p) {
+            return purchases.exists(p.purchaseKey());
+        }
+        if (o instanceof ProviderRefund r) {
+            return purchases
+                    .refundedByRefs(r.provider(), r.refs())
+                    .map(here -> here.refundedMinor() >= r.refundedMinor())
+                    .orElse(false);
+        }
+        ProviderDispute d = (ProviderDispute) o;
+        return d.expectedStatus().equals(disputeStatus(d));
+    }
+
+    private String disputeStatus(ProviderDispute d) {
+        return disputes.find(d.provider(), d.disputeId())
+                .map(DisputeStore.Dispute::status)
+                .orElse(null);
     }
 }

@@ -7,5 +7,5 @@ import java.util.List;
  * should show for it ({@code OPEN}, {@code WON}, {@code LOST}), {@code refs} the ids a purchase here may
  * be known by (charge, payment intent), {@code raw} the provider's object (JSON) as evidence.
  */
-public record ProviderDispute(
-        String provider, String disputeId, String expectedStatus, List<String> refs, String raw) {}
+public record ProviderDispute(String provider, String disputeId, String expectedStatus, List<String> refs, String raw)
+        implements ProviderObject {}

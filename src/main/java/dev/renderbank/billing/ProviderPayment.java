@@ -17,4 +17,5 @@ public record ProviderPayment(
         Long amountMinor,
         String currency,
         Instant paidAt,
-        String raw) {}
+        String raw)
+        implements ProviderObject {}

@@ -6,9 +6,5 @@ package dev.renderbank.billing;
  * intent, invoice), {@code raw} the provider's object (JSON) as evidence.
  */
 public record ProviderRefund(
-        String provider,
-        String chargeId,
-        String refundId,
-        long refundedMinor,
-        java.util.List<String> refs,
-        String raw) {}
+        String provider, String chargeId, String refundId, long refundedMinor, java.util.List<String> refs, String raw)
+        implements ProviderObject {}

@@ -28,6 +28,7 @@ public class Dashboard {
     private final OperatorBilling billing;
     private final Notifier notifier;
     private final Switches switches;
+    private final Reconciliation reconciliation;
     private final Clock clock;
 
     Dashboard(
@@ -37,6 +38,7 @@ public class Dashboard {
             OperatorBilling billing,
             Notifier notifier,
             Switches switches,
+            Reconciliation reconciliation,
             Clock clock) {
         this.jobs = jobs;
         this.ledger = ledger;
@@ -44,12 +46,14 @@ public class Dashboard {
         this.billing = billing;
         this.notifier = notifier;
         this.switches = switches;
+        this.reconciliation = reconciliation;
         this.clock = clock;
     }
 
     /**
      * @param jobsByState live jobs by state, plus jobs finished in the window by state
      * @param providerBalance last balance read from the provider (provider credits), null if never read
+     * @param lastReconciliation the latest reconciliation run, null if none has run yet
      */
     public record View(
             Instant at,
@@ -63,7 +67,8 @@ public class Dashboard {
             long providerLowThreshold,
             Map<String, Long> paymentEvents,
             Map<String, Long> outbox,
-            List<Switches.Switch> switches) {
+            List<Switches.Switch> switches,
+            ReconciliationSummary lastReconciliation) {
 
         public boolean providerBalanceLow() {
             return providerBalance != null && providerBalance < providerLowThreshold;
@@ -87,6 +92,7 @@ public class Dashboard {
                 providerStatus.lowBalanceThreshold(),
                 billing.paymentEventsByStatus(),
                 notifier.outboxByStatus(),
-                switches.all());
+                switches.all(),
+                reconciliation.latest().map(ReconciliationSummary::of).orElse(null));
     }
 }

@@ -20,8 +20,8 @@ public enum FindingKind {
     JOB_PROVIDER_DISAGREES,
     /** Paid at the payment provider, not recorded here (webhook lost or refused); repairable. */
     PAID_NOT_RECORDED,
-    /** Refunded at the payment provider more than the purchase here records (refund not clawed back). */
+    /** Refunded at the payment provider more than the purchase here records (refund not clawed back); repairable. */
     REFUND_NOT_RECORDED,
-    /** A dispute at the payment provider on a purchase here that is not recorded, or recorded in another state. */
+    /** A dispute at the payment provider on a purchase here not recorded, or recorded in another state; repairable. */
     DISPUTE_NOT_RECORDED
 }

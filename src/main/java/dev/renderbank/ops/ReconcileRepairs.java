@@ -2,6 +2,10 @@ package dev.renderbank.ops;
 
 import dev.renderbank.billing.PaymentReconciliation;
 import dev.renderbank.billing.PaymentReconciliation.Replay;
+import dev.renderbank.billing.ProviderDispute;
+import dev.renderbank.billing.ProviderObject;
+import dev.renderbank.billing.ProviderPayment;
+import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.ops.internal.AuditLog;
 import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
@@ -14,10 +18,11 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
- * The one-click repair of a "paid at the provider, not recorded" finding: the provider's own object
- * is fetched and processed as the event its webhook carries (same purchase key, so receipts and
- * referral rewards follow and a late webhook grants nothing more). Audited; a repeat, or a repair of
- * a repaired finding, returns the first repair and changes nothing.
+ * The one-click repair of a "paid, refunded or disputed at the provider, not recorded" finding: the
+ * provider's own object is fetched and processed as the event its webhook carries (same purchase key,
+ * refund key or dispute id, so receipts, referral rewards and claw-backs follow and a late webhook
+ * records nothing more). Audited; a repeat, or a repair of a repaired finding, returns the first
+ * repair and changes nothing.
  */
 @Service
 public class ReconcileRepairs {
@@ -66,7 +71,7 @@ public class ReconcileRepairs {
             return new ActionResult.Refused(
                     "not-processed",
                     "The provider's object was stored as payment event " + fed.eventRowId() + " (" + fed.status()
-                            + ") but recorded no purchase; see /api/v1/admin/webhooks?status=failed");
+                            + ") but our records still do not reflect it; see /api/v1/admin/webhooks?status=failed");
         }
         ActionResult result = actions.run(new Request(actor, ACTION, "finding:" + findingId, reason, null, key), () -> {
             findings.markRepaired(findingId, clock.instant());
@@ -75,7 +80,7 @@ public class ReconcileRepairs {
             before.put("recorded", fed.recordedBefore());
             Map<String, Object> after = new LinkedHashMap<>();
             after.put("recorded", true);
-            after.put("purchaseKey", fed.payment().purchaseKey());
+            recordedAs(fed.object(), after);
             after.put("paymentEvent", fed.eventRowId());
             after.put("eventStatus", fed.status());
             return new Step.Applied(before, after);
@@ -84,5 +89,18 @@ public class ReconcileRepairs {
             findings.repairedBy(findingId, d.action().id());
         }
         return result;
+    }
+
+    /** What the repaired object is recorded under here, for the audit record. */
+    private static void recordedAs(ProviderObject o, Map<String, Object> after) {
+        if (o instanceof ProviderPayment p) {
+            after.put("purchaseKey", p.purchaseKey());
+        } else if (o instanceof ProviderRefund r) {
+            after.put("chargeId", r.chargeId());
+            after.put("refundedMinor", r.refundedMinor());
+        } else if (o instanceof ProviderDispute d) {
+            after.put("disputeId", d.disputeId());
+            after.put("disputeStatus", d.expectedStatus());
+        }
     }
 }

@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (holds and jobs, purchases and grants, succeeded jobs, captures and assets), and against the outside
  * world (the generation provider's job states, the payment providers' paid checkouts). A run only
  * reads and records: every difference is stored as a finding with its evidence, counted in a metric
- * and sent to the operators in one alert per run; nothing is fixed silently. A paid checkout not
- * recorded here can be repaired by an operator ({@link ReconcileRepairs}).
+ * and sent to the operators in one alert per run; nothing is fixed silently. A paid checkout, a refund
+ * or a dispute not recorded here can be repaired by an operator ({@link ReconcileRepairs}).
  */
 @Service
 public class Reconciliation {
@@ -149,7 +149,7 @@ public class Reconciliation {
                 FindingKind.REFUND_NOT_RECORDED,
                 r.refund().provider() + ":charge:" + r.refund().chargeId(),
                 evidence,
-                false);
+                true);
     }
 
     private static Found disputeNotRecorded(PaymentReconciliation.DisputeNotRecorded d) {
@@ -164,7 +164,7 @@ public class Reconciliation {
                 FindingKind.DISPUTE_NOT_RECORDED,
                 d.dispute().provider() + ":dispute:" + d.dispute().disputeId(),
                 evidence,
-                false);
+                true);
     }
 
     private static String summary(long runId, List<Found> found) {

@@ -3,83 +3,27 @@ package dev.renderbank.ops;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.stripe.net.Webhook;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
-import dev.renderbank.identity.Users;
-import dev.renderbank.ledger.Ledger;
-import dev.renderbank.support.IntegrationTest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The seed's first incident, found by a machine: a Stripe checkout paid at Stripe (a local fake of its
- * API) whose webhook never arrived. Its own context (a fresh database and a Stripe API key), so the
- * system it starts from is clean and "clean" can be asserted.
+ * API) whose webhook never arrived; and refunds and disputes at Stripe our records do not reflect.
  */
-@TestPropertySource(
-        properties = {
-            "STRIPE_API_KEY=sk_test_reconcile",
-            "STRIPE_WEBHOOK_SECRET=" + ReconcileStripeTest.WEBHOOK_SECRET,
-            "renderbank.ops.reconcile.scheduled=false"
-        })
-class ReconcileStripeTest extends IntegrationTest {
-
-    static final String WEBHOOK_SECRET = "whsec_reconcile_test_5d1e";
-    static final WireMockServer STRIPE = new WireMockServer(options().dynamicPort());
-
-    static {
-        STRIPE.start();
-    }
-
-    @DynamicPropertySource
-    static void stripeApi(DynamicPropertyRegistry registry) {
-        registry.add("renderbank.payments.stripe.api-base", STRIPE::baseUrl);
-    }
-
-    @AfterAll
-    static void stop() {
-        STRIPE.stop();
-    }
-
-    private static final JsonMapper JSON = JsonMapper.shared();
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    OpsCommands commands;
-
-    @Autowired
-    Users users;
-
-    @Autowired
-    Ledger ledger;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    AdminSupport admins;
+class ReconcileStripeTest extends ReconcileIntegrationTest {
 
     @Test
     void aPaidCheckoutWithoutItsWebhookIsFoundRepairedOnceAndALateWebhookGrantsNothingMore() throws Exception {
@@ -193,8 +137,132 @@ class ReconcileStripeTest extends IntegrationTest {
     void aRefundAtStripeThatThePurchaseDoesNotReflectIsFoundWithItsEvidenceUntilItsWebhookIsProcessed()
             throws Exception {
         AdminSupport.Admin admin = admins.newAdmin();
+        Refunded r = refundedAtStripeOnly();
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
+        assertThat(finding.path("subject").asString()).isEqualTo("stripe:charge:" + r.chargeId());
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+        assertThat(ledger.balance(r.buyer().id()).available())
+                .as("nothing fixed silently")
+                .isEqualTo(200);
+
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.refunded", r.charge())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(r.buyer().id()).available()).isZero();
+        assertThat(findings(admin)).isEmpty();
+    }
+
+    @Test
+    void aMissingRefundIsRepairedWithOneClickAndClawedBackOnceAndNeitherARepeatNorItsLateWebhookTakesMore()
+            throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Refunded r = refundedAtStripeOnly();
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
+        long findingId = finding.path("id").asLong();
+
+        var repaired = AdminSupport.call(
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", "r1");
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        assertThat(ledger.balance(r.buyer().id()).available()).isZero();
+        assertThat(clawbacks(r.buyer())).isEqualTo(1);
+
+        var again = AdminSupport.call(
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", "r2");
+        assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
+        assertThat(webhook("evt_late_" + UUID.randomUUID(), "charge.refunded", r.charge())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(clawbacks(r.buyer()))
+                .as("a repeat and the late webhook take nothing more")
+                .isEqualTo(1);
+        assertThat(refunds(r.chargeId())).isEqualTo(1);
+        assertThat(ledger.balance(r.buyer().id()).available()).isZero();
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aRefundRepairAndItsLateWebhookAtTheSameTimeClawBackExactlyOnce() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Refunded r = refundedAtStripeOnly();
+        long findingId = onlyFinding(admin).path("id").asLong();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            Future<Integer> repair = pool.submit(() -> {
+                start.await();
+                return AdminSupport.call(
+                                port,
+                                "POST",
+                                repairPath(findingId),
+                                admin.token(),
+                                "{\"reason\":\"refund webhook lost\"}",
+                                null)
+                        .statusCode();
+            });
+            Future<Integer> late = pool.submit(() -> {
+                start.await();
+                return webhook("evt_race_" + UUID.randomUUID(), "charge.refunded", r.charge())
+                        .statusCode();
+            });
+            start.countDown();
+            assertThat(late.get()).isEqualTo(200);
+            assertThat(repair.get()).isEqualTo(200);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(clawbacks(r.buyer())).isEqualTo(1);
+        assertThat(refunds(r.chargeId())).isEqualTo(1);
+        assertThat(ledger.balance(r.buyer().id()).available()).isZero();
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeLostAtStripeAndNotRecordedIsRepairedWithOneClickOnce() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
-                users.create("refunded-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+                users.create("lost-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String session =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
+        String disputeId = "dp_" + UUID.randomUUID().toString().replace("-", "");
+        String lost =
+                dispute(disputeId, "pi_" + JSON.readTree(session).path("id").asString(), "lost");
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(lost));
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
+
+        var repaired = AdminSupport.call(
+                port,
+                "POST",
+                repairPath(finding.path("id").asLong()),
+                admin.token(),
+                "{\"reason\":\"dispute webhooks lost\"}",
+                null);
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isZero();
+        assertThat(webhook("evt_late_" + UUID.randomUUID(), "charge.dispute.closed", lost)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(clawbacks(buyer)).isEqualTo(1);
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** A buyer's pack, granted by its webhook, then fully refunded at Stripe with no webhook here. */
+    private record Refunded(UserAccount buyer, String chargeId, String charge) {}
+
+    private Refunded refundedAtStripeOnly() throws Exception {
+        UserAccount buyer =
+                users.create("refund-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
         String session =
                 session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
         assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
@@ -210,30 +278,22 @@ class ReconcileStripeTest extends IntegrationTest {
                 {"id":"re_%s","object":"refund","status":"succeeded","amount":990,"currency":"usd","created":%d,
                  "charge":%s}""".formatted(chargeId, clock.instant().getEpochSecond(), charge);
         stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(refund), java.util.List.of());
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + chargeId)).willReturn(json(charge)));
+        return new Refunded(buyer, chargeId, charge);
+    }
 
-        JsonNode report =
-                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
-                        .body());
-        assertThat(report.path("findings")).as(report.toString()).hasSize(1);
-        JsonNode finding = report.path("findings").get(0);
-        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
-        assertThat(finding.path("subject").asString()).isEqualTo("stripe:charge:" + chargeId);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
-        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
-                .isEqualTo(990);
-        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
-        assertThat(ledger.balance(buyer.id()).available())
-                .as("nothing fixed silently")
-                .isEqualTo(200);
+    private long clawbacks(UserAccount u) {
+        return jdbc.sql("select count(*) from ledger_entry where user_id = :u and kind = 'CLAWBACK'")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+    }
 
-        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.refunded", charge)
-                        .statusCode())
-                .isEqualTo(200);
-        assertThat(ledger.balance(buyer.id()).available()).isZero();
-        JsonNode after =
-                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
-                        .body());
-        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+    private long refunds(String chargeId) {
+        return jdbc.sql("select count(*) from billing_refund where provider = 'stripe' and refund_id like :c")
+                .param("c", chargeId + ":%")
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -252,7 +312,7 @@ class ReconcileStripeTest extends IntegrationTest {
         JsonNode finding = onlyFinding(admin);
         assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
         assertThat(finding.path("subject").asString()).isEqualTo("stripe:dispute:" + disputeId);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
         assertThat(finding.path("evidence").path("statusAtProvider").asString()).isEqualTo("OPEN");
         assertThat(finding.path("evidence").path("recordedHere").isNull()).isTrue();
         assertThat(ledger.balance(buyer.id()).available())
@@ -273,18 +333,6 @@ class ReconcileStripeTest extends IntegrationTest {
                         .statusCode())
                 .isEqualTo(200);
         assertThat(findings(admin)).isEmpty();
-    }
-
-    private JsonNode findings(AdminSupport.Admin admin) {
-        return JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
-                        .body())
-                .path("findings");
-    }
-
-    private JsonNode onlyFinding(AdminSupport.Admin admin) {
-        JsonNode findings = findings(admin);
-        assertThat(findings).as(findings.toString()).hasSize(1);
-        return findings.get(0);
     }
 
     private String dispute(String id, String pi, String status) {
@@ -345,10 +393,6 @@ class ReconcileStripeTest extends IntegrationTest {
         }
     }
 
-    private int cli(String... args) {
-        return commands.execute(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
-
     private JsonNode latest(AdminSupport.Admin admin) {
         return JSON.readTree(
                 AdminSupport.call(port, "GET", "/api/v1/admin/reconciliations/latest", admin.token(), null, null)
@@ -370,10 +414,6 @@ class ReconcileStripeTest extends IntegrationTest {
                           from reconciliation_finding where kind = 'PAID_NOT_RECORDED'""").query(String.class).single());
     }
 
-    private static String repairPath(long findingId) {
-        return "/api/v1/admin/reconciliations/findings/" + findingId + "/repair";
-    }
-
     private long alerts() {
         return jdbc.sql("select count(*) from operator_alert where kind = 'reconciliation.findings'")
                 .query(Long.class)
@@ -384,13 +424,6 @@ class ReconcileStripeTest extends IntegrationTest {
         return jdbc.sql("select count(*) from operator_action where actor = :a and action = :action")
                 .param("a", admin.email())
                 .param("action", action)
-                .query(Long.class)
-                .single();
-    }
-
-    private long purchases(UserAccount u) {
-        return jdbc.sql("select count(*) from billing_purchase where user_id = :u")
-                .param("u", u.id())
                 .query(Long.class)
                 .single();
     }
@@ -450,10 +483,6 @@ class ReconcileStripeTest extends IntegrationTest {
                    "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s","proration":false}},
                    "pricing":{"type":"price_details","price_details":{"price":"price_local_pro-monthly","product":"prod_x"}},
                    "period":{"start":%d,"end":%d}}]}}""".formatted(id, amount, amount, amount, reason, now, now, end, parent, id, amount, sub, now, end);
-    }
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
     }
 
     private HttpResponse<String> webhook(String eventId, String session) throws Exception {

@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.ProviderDispute;
+import dev.renderbank.billing.ProviderObject;
 import dev.renderbank.billing.ProviderPayment;
 import dev.renderbank.billing.ProviderRefund;
 import java.time.Instant;
@@ -13,8 +14,12 @@ import java.util.Optional;
  */
 public interface PaymentLookup {
 
-    /** An object fetched from the provider, wrapped as the webhook event that reports it. */
-    record AsEvent(String eventId, String type, String payload, ProviderPayment payment) {}
+    /**
+     * An object fetched from the provider, wrapped as the webhook event that reports it. The event id
+     * is the repair's own ({@code reconcile:…}); what makes a repair and the late webhook record the
+     * object once is the key its processing records it under (purchase key, refund key, dispute id).
+     */
+    record AsEvent(String eventId, String type, String payload, ProviderObject object) {}
 
     String provider();
 
@@ -34,6 +39,9 @@ public interface PaymentLookup {
         return List.of();
     }
 
-    /** The paid object {@code objectId} of {@code kind}, empty if the provider has no such paid object. */
+    /**
+     * The object {@code objectId} of {@code kind} (a finding's subject: a paid checkout or invoice, a
+     * refunded charge, a dispute), empty if the provider has no such object in a state to record.
+     */
     Optional<AsEvent> fetch(String kind, String objectId);
 }

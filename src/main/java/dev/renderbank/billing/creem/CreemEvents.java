@@ -148,7 +148,12 @@ public class CreemEvents implements EventHandler {
                 amount != null ? amount : p.priceMinor(),
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 List.of(orderId, Optional.ofNullable(Json.text(obj, "id")).orElse(""), nz(requestId)));
-        return purchases.pack(charge, "creem:order:" + orderId);
+        return purchases.pack(charge, packKey(orderId));
+    }
+
+    /** The key a pack's purchase is recorded under: Creem's order id, whichever copy of its checkout arrives. */
+    static String packKey(String orderId) {
+        return "creem:order:" + orderId;
     }
 
     /**

@@ -3,15 +3,10 @@ package dev.renderbank.billing.creem;
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.core.CheckoutGateway;
 import dev.renderbank.billing.core.Json;
-import dev.renderbank.billing.core.PaymentSecrets;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import tools.jackson.databind.JsonNode;
 
@@ -19,21 +14,10 @@ import tools.jackson.databind.JsonNode;
 @Component
 class CreemGateway implements CheckoutGateway {
 
-    private final RestClient http;
-    private final PaymentSecrets secrets;
+    private final CreemApi api;
 
-    CreemGateway(PaymentsProperties props, PaymentSecrets secrets) {
-        var jdk = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        var factory = new JdkClientHttpRequestFactory(jdk);
-        factory.setReadTimeout(Duration.ofSeconds(20));
-        this.http = RestClient.builder()
-                .baseUrl(props.creem().baseUrl())
-                .requestFactory(factory)
-                .build();
-        this.secrets = secrets;
+    CreemGateway(CreemApi api) {
+        this.api = api;
     }
 
     @Override
@@ -59,9 +43,10 @@ class CreemGateway implements CheckoutGateway {
         body.put("success_url", r.successUrl());
         JsonNode answer;
         try {
-            answer = http.post()
+            answer = api.http()
+                    .post()
                     .uri("/v1/checkouts")
-                    .header("x-api-key", apiKey())
+                    .header("x-api-key", api.apiKey())
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(body)
                     .retrieve()
@@ -79,9 +64,10 @@ class CreemGateway implements CheckoutGateway {
     @Override
     public void cancel(String subscriptionId) {
         try {
-            http.post()
+            api.http()
+                    .post()
                     .uri("/v1/subscriptions/{id}/cancel", subscriptionId)
-                    .header("x-api-key", apiKey())
+                    .header("x-api-key", api.apiKey())
                     .contentType(MediaType.APPLICATION_JSON)
                     .body(Map.of())
                     .retrieve()
@@ -89,9 +75,5 @@ class CreemGateway implements CheckoutGateway {
         } catch (RestClientException e) {
             throw new Unavailable("Creem cancel failed: " + e.getMessage(), e);
         }
-    }
-
-    private String apiKey() {
-        return secrets.creemApiKey().orElseThrow(() -> new Unavailable("CREEM_API_KEY is not set", null));
     }
 }

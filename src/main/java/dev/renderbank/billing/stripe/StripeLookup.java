@@ -7,6 +7,7 @@ import com.stripe.model.checkout.Session;
 import com.stripe.param.InvoiceListParams;
 import com.stripe.param.checkout.SessionListParams;
 import dev.renderbank.billing.ProviderDispute;
+import dev.renderbank.billing.ProviderObject;
 import dev.renderbank.billing.ProviderPayment;
 import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * again and wrapped as the event its webhook carries ({@code checkout.session.completed},
  * {@code invoice.paid}). The purchase key is the webhook's ({@code stripe:checkout:<session id>},
  * {@code stripe:period:<subscription>:<period start>}), so a repair and a late webhook record one
- * purchase. Invoices are read as raw JSON, as their webhook's handler reads them.
+ * purchase. Invoices are read as raw JSON, as their webhook's handler reads them. Refunded charges
+ * and disputes are read and fetched by {@link StripeRefunds}.
  */
 @Component
 class StripeLookup implements PaymentLookup {
@@ -139,7 +141,8 @@ class StripeLookup implements PaymentLookup {
         }
         Optional<ProviderPayment> p = invoicePayment(
                 raw(i.getLastResponse() == null ? null : i.getLastResponse().body(), i.toJson()));
-        return p.map(payment -> event(INVOICE, objectId, "invoice.paid", payment, i.getCreated()));
+        return p.map(
+                payment -> event("reconcile:" + INVOICE + ":" + objectId, "invoice.paid", payment, i.getCreated()));
     }
 
     private static Optional<ProviderPayment> invoicePayment(JsonNode inv) {
@@ -163,18 +166,24 @@ class StripeLookup implements PaymentLookup {
         return JSON.readTree(body != null ? body : fallback);
     }
 
-    /** The object wrapped as the event its webhook carries, under an event id of its own. */
-    private static AsEvent event(String kind, String objectId, String type, ProviderPayment p, Long created) {
+    /** The object wrapped as the event its webhook carries, under an event id of its own ({@code reconcile:…}). */
+    static AsEvent event(String eventId, String type, ProviderObject o, Long created) {
         String at = created == null ? "" : ",\"created\":" + created;
-        String payload = "{\"id\":\"reconcile:" + objectId + "\",\"object\":\"event\",\"type\":\"" + type + "\"" + at
-                + ",\"data\":{\"object\":" + p.raw() + "}}";
-        return new AsEvent("reconcile:" + kind + ":" + objectId, type, payload, p);
+        String payload = "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"" + type + "\"" + at
+                + ",\"data\":{\"object\":" + o.raw() + "}}";
+        return new AsEvent(eventId, type, payload, o);
     }
 
     @Override
     public Optional<AsEvent> fetch(String kind, String objectId) {
         if (INVOICE.equals(kind)) {
             return fetchInvoice(objectId);
+        }
+        if (StripeRefunds.CHARGE.equals(kind)) {
+            return refunds.charge(objectId);
+        }
+        if (StripeRefunds.DISPUTE.equals(kind)) {
+            return refunds.dispute(objectId);
         }
         if (!SESSION.equals(kind)) {
             return Optional.empty();
@@ -192,7 +201,11 @@ class StripeLookup implements PaymentLookup {
         }
         // the object exactly as Stripe sent it, as its webhook would carry it
         String raw = s.getLastResponse() != null ? s.getLastResponse().body() : s.toJson();
-        return Optional.of(event(SESSION, s.getId(), "checkout.session.completed", payment(s, raw), s.getCreated()));
+        return Optional.of(event(
+                "reconcile:" + SESSION + ":" + s.getId(),
+                "checkout.session.completed",
+                payment(s, raw),
+                s.getCreated()));
     }
 
     private static boolean isPaidPack(Session s) {

@@ -1,28 +1,41 @@
 package dev.renderbank.billing.stripe;
 
+import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.StripeObject;
 import com.stripe.param.DisputeListParams;
 import com.stripe.param.RefundListParams;
 import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
+import dev.renderbank.billing.core.PaymentLookup.AsEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stripe refunds and disputes of the window. A refund comes with its charge expanded: the charge's
  * {@code amount_refunded} (cumulative, what {@code charge.refunded} records) is compared with what
  * the purchase its ids name records refunded. A dispute's status is mapped as its webhooks' handler
- * maps it (won or warning_closed: kept; lost; anything else: open).
+ * maps it (won or warning_closed: kept; lost; anything else: open). A repair fetches one charge or
+ * dispute again and wraps it as the event its webhook carries.
  */
 @Component
 class StripeRefunds {
+
+    /** The kinds of finding subject a repair fetches here ({@code stripe:charge:<id>}, {@code stripe:dispute:<id>}). */
+    static final String CHARGE = "charge";
+
+    static final String DISPUTE = "dispute";
+
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final StripeClients clients;
 
@@ -46,21 +59,12 @@ class StripeRefunds {
                 }
                 return clients.client().v1().refunds().list(params.build());
             })) {
-                JsonNode charge = refund.path("charge");
-                Long refunded = Json.number(charge, "amount_refunded");
-                String chargeId = Json.text(charge, "id");
-                if (!"succeeded".equals(Json.text(refund, "status")) || chargeId == null || refunded == null) {
-                    continue; // pending or failed refunds move no money; a charge not expanded says nothing
+                if (!"succeeded".equals(Json.text(refund, "status"))) {
+                    continue; // pending or failed refunds move no money
                 }
-                byCharge.putIfAbsent(
-                        chargeId,
-                        new ProviderRefund(
-                                "stripe",
-                                chargeId,
-                                Json.text(refund, "id"),
-                                refunded,
-                                refs(chargeId, Json.id(charge, "payment_intent"), Json.id(charge, "invoice")),
-                                charge.toString()));
+                // a charge not expanded says nothing
+                refunded(refund.path("charge"), Json.text(refund, "id"))
+                        .ifPresent(r -> byCharge.putIfAbsent(r.chargeId(), r));
             }
         } catch (StripeException e) {
             throw new Unavailable("Stripe refunds could not be listed: " + e.getMessage(), e);
@@ -83,21 +87,103 @@ class StripeRefunds {
                 }
                 return clients.client().v1().disputes().list(params.build());
             })) {
-                String status = Json.text(d, "status");
-                String expected = "won".equals(status) || "warning_closed".equals(status)
-                        ? "WON"
-                        : "lost".equals(status) ? "LOST" : "OPEN";
-                disputes.add(new ProviderDispute(
-                        "stripe",
-                        Json.text(d, "id"),
-                        expected,
-                        refs(Json.id(d, "charge"), Json.id(d, "payment_intent"), null),
-                        d.toString()));
+                disputes.add(dispute(d));
             }
         } catch (StripeException e) {
             throw new Unavailable("Stripe disputes could not be listed: " + e.getMessage(), e);
         }
         return disputes;
+    }
+
+    /**
+     * A charge with a refund, fetched again and wrapped as its {@code charge.refunded} event: its
+     * handler records the refund under (charge, total refunded), as the webhook's copy does.
+     */
+    Optional<AsEvent> charge(String chargeId) {
+        Optional<JsonNode> fetched = retrieve(
+                "charge " + chargeId, () -> clients.client().v1().charges().retrieve(chargeId));
+        if (fetched.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode charge = fetched.get();
+        return refunded(charge, null)
+                .filter(r -> r.refundedMinor() > 0)
+                .map(r -> StripeLookup.event(
+                        "reconcile:" + CHARGE + ":" + chargeId + ":" + r.refundedMinor(),
+                        "charge.refunded",
+                        r,
+                        Json.number(charge, "created")));
+    }
+
+    /**
+     * A dispute fetched again and wrapped as the event its state's webhook carries
+     * ({@code charge.dispute.created} while open, {@code charge.dispute.closed} once decided); its
+     * handler records it under the dispute's id.
+     */
+    Optional<AsEvent> dispute(String disputeId) {
+        Optional<JsonNode> fetched = retrieve(
+                "dispute " + disputeId, () -> clients.client().v1().disputes().retrieve(disputeId));
+        if (fetched.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode d = fetched.get();
+        ProviderDispute dispute = dispute(d);
+        String type = "OPEN".equals(dispute.expectedStatus()) ? "charge.dispute.created" : "charge.dispute.closed";
+        return Optional.of(StripeLookup.event(
+                "reconcile:" + DISPUTE + ":" + disputeId + ":" + dispute.expectedStatus(),
+                type,
+                dispute,
+                Json.number(d, "created")));
+    }
+
+    /** A charge's refunded total as our records should show it; empty for an object that is not a charge. */
+    private static Optional<ProviderRefund> refunded(JsonNode charge, String refundId) {
+        Long refunded = Json.number(charge, "amount_refunded");
+        String chargeId = Json.text(charge, "id");
+        if (chargeId == null || refunded == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProviderRefund(
+                "stripe",
+                chargeId,
+                refundId,
+                refunded,
+                refs(chargeId, Json.id(charge, "payment_intent"), Json.id(charge, "invoice")),
+                charge.toString()));
+    }
+
+    /** A dispute with its status mapped as its webhooks' handler maps it. */
+    private static ProviderDispute dispute(JsonNode d) {
+        String status = Json.text(d, "status");
+        String expected = "won".equals(status) || "warning_closed".equals(status)
+                ? "WON"
+                : "lost".equals(status) ? "LOST" : "OPEN";
+        return new ProviderDispute(
+                "stripe",
+                Json.text(d, "id"),
+                expected,
+                refs(Json.id(d, "charge"), Json.id(d, "payment_intent"), null),
+                d.toString());
+    }
+
+    /** One object read by id. */
+    private interface Retrieve {
+        StripeObject get() throws StripeException;
+    }
+
+    /** The object's JSON exactly as Stripe sent it, empty if Stripe has no such object. */
+    private static Optional<JsonNode> retrieve(String what, Retrieve read) {
+        try {
+            StripeObject o = read.get();
+            return Optional.of(JSON.readTree(
+                    o.getLastResponse() == null
+                            ? o.toJson()
+                            : o.getLastResponse().body()));
+        } catch (InvalidRequestException e) {
+            return Optional.empty(); // no such object at Stripe
+        } catch (StripeException e) {
+            throw new Unavailable("Stripe " + what + " could not be read: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> refs(String... ids) {

@@ -1,0 +1,118 @@
+package dev.renderbank.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.IntegrationTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One context for the reconciliation tests against the payment providers' APIs: local fakes of
+ * Stripe's and Creem's APIs, both API keys and webhook secrets set, no scheduled run. Its own
+ * database, so a system it starts from is clean and "clean" can be asserted; each test leaves it
+ * clean (every planted difference repaired or recorded).
+ */
+@TestPropertySource(
+        properties = {
+            "STRIPE_API_KEY=sk_test_reconcile",
+            "STRIPE_WEBHOOK_SECRET=" + ReconcileIntegrationTest.WEBHOOK_SECRET,
+            "CREEM_API_KEY=creem_test_reconcile",
+            "CREEM_WEBHOOK_SECRET=" + ReconcileIntegrationTest.CREEM_SECRET,
+            "renderbank.ops.reconcile.scheduled=false"
+        })
+abstract class ReconcileIntegrationTest extends IntegrationTest {
+
+    static final String WEBHOOK_SECRET = "whsec_reconcile_test_5d1e";
+    static final String CREEM_SECRET = "creem-reconcile-test-secret-31c9";
+    static final WireMockServer STRIPE = new WireMockServer(options().dynamicPort());
+    static final WireMockServer CREEM = new WireMockServer(options().dynamicPort());
+    static final JsonMapper JSON = JsonMapper.shared();
+
+    // Shared by every class of the cached context: stopped when the JVM ends, not after one class.
+    static {
+        STRIPE.start();
+        CREEM.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            STRIPE.stop();
+            CREEM.stop();
+        }));
+    }
+
+    @DynamicPropertySource
+    static void providerApis(DynamicPropertyRegistry registry) {
+        registry.add("renderbank.payments.stripe.api-base", STRIPE::baseUrl);
+        registry.add("renderbank.payments.creem.base-url", CREEM::baseUrl);
+    }
+
+    /** Creem knows no checkout until a test stubs it (open checkouts of earlier tests are answered 404). */
+    @BeforeEach
+    void creemKnowsNothing() {
+        CREEM.resetAll();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    OpsCommands commands;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AdminSupport admins;
+
+    int cli(String... args) {
+        return commands.execute(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** Runs a reconciliation over the API and answers its findings. */
+    JsonNode findings(AdminSupport.Admin admin) {
+        return JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body())
+                .path("findings");
+    }
+
+    JsonNode onlyFinding(AdminSupport.Admin admin) {
+        JsonNode findings = findings(admin);
+        assertThat(findings).as(findings.toString()).hasSize(1);
+        return findings.get(0);
+    }
+
+    static String repairPath(long findingId) {
+        return "/api/v1/admin/reconciliations/findings/" + findingId + "/repair";
+    }
+
+    long purchases(UserAccount u) {
+        return jdbc.sql("select count(*) from billing_purchase where user_id = :u")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
+        return aResponse().withHeader("Content-Type", "application/json").withBody(body);
+    }
+}
