@@ -44,11 +44,19 @@ class JobSubmitter implements DisposableBean {
     private final Semaphore slots;
     private final ThreadPoolExecutor pool;
 
-    JobSubmitter(JobDriver driver, ObjectProvider<SchedulerClient> scheduler, DbSchedulerProperties scheduling) {
+    /**
+     * {@code scheduling} is absent where db-scheduler is switched off ({@code db-scheduler.enabled=false},
+     * e.g. a start that only runs a command): then nothing is submitted here either.
+     */
+    JobSubmitter(
+            JobDriver driver,
+            ObjectProvider<SchedulerClient> scheduler,
+            ObjectProvider<DbSchedulerProperties> scheduling) {
         this.driver = driver;
         this.scheduler = scheduler;
-        this.enabled = scheduling.isEnabled() && scheduling.isImmediateExecutionEnabled();
-        int threads = Math.max(1, scheduling.getThreads());
+        DbSchedulerProperties settings = scheduling.getIfAvailable();
+        this.enabled = settings != null && settings.isEnabled() && settings.isImmediateExecutionEnabled();
+        int threads = settings == null ? 1 : Math.max(1, settings.getThreads());
         this.slots = new Semaphore(threads * (1 + QUEUED_PER_THREAD));
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
