@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,6 +56,41 @@ abstract class BillingIntegrationTest extends IntegrationTest {
 
     UserAccount newUser(boolean verified) {
         return users.create("u" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, verified);
+    }
+
+    /** A Stripe yearly plan (pro-yearly, 199.00, 500 credits a month): its user and Stripe ids. */
+    record YearlyPlan(
+            UserAccount user,
+            String subscription,
+            String invoice,
+            String paymentIntent,
+            String charge,
+            Instant start,
+            Instant end) {}
+
+    /**
+     * A new user's yearly plan bought at Stripe now (its first invoice: the first month is granted);
+     * {@code paid} also sends the invoice's payment, which names its charge (for refunds and disputes).
+     */
+    YearlyPlan yearlyPlan(boolean paid) throws Exception {
+        UserAccount u = newUser();
+        Instant start = clock.instant();
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        YearlyPlan plan = new YearlyPlan(u, id("sub"), id("in"), id("pi"), id("ch"), start, end);
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                plan.invoice(),
+                plan.subscription(),
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        if (paid) {
+            stripe(StripeWebhookTest.invoicePayment(id("evt"), plan.invoice(), plan.paymentIntent(), plan.charge()));
+        }
+        return plan;
     }
 
     long available(UserAccount u) {

@@ -9,8 +9,6 @@ import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.UserAccount;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -70,20 +68,9 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
 
     @Test
     void aPeriodsGrantedMonthsNeverMoveBackwards() throws Exception {
-        UserAccount u = newUser();
-        String invoiceId = id("in");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(StripeWebhookTest.invoice(
-                u.id(),
-                id("evt"),
-                invoiceId,
-                id("sub"),
-                "price_local_pro-yearly",
-                19900,
-                start,
-                end,
-                "subscription_create"));
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String invoiceId = plan.invoice();
         long id = jdbc.sql("select purchase_id from billing_purchase_ref where provider = 'stripe' and ref = :ref")
                 .param("ref", invoiceId)
                 .query(Long.class)

@@ -1,8 +1,6 @@
 package dev.renderbank.billing;
 
 import static dev.renderbank.billing.StripeWebhookTest.dispute;
-import static dev.renderbank.billing.StripeWebhookTest.invoice;
-import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
 import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,23 +87,10 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
 
     @Test
     void aLostClosingSaysWhatStaysTakenAndWhichMonthsItGrantedMeanwhile() throws Exception {
-        UserAccount u = newUser();
-        String invoiceId = id("in");
-        String pi = id("pi");
-        String charge = id("ch");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                invoiceId,
-                id("sub"),
-                "price_local_pro-yearly",
-                19900,
-                start,
-                end,
-                "subscription_create"));
-        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        YearlyPlan plan = yearlyPlan(true);
+        UserAccount u = plan.user();
+        String pi = plan.paymentIntent();
+        String charge = plan.charge();
 
         String dp = id("dp");
         // a 30 % dispute: the plan is worth 4200 while it is open, the first month (500) stays

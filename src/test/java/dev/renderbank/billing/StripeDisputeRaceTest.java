@@ -1,15 +1,11 @@
 package dev.renderbank.billing;
 
 import static dev.renderbank.billing.StripeWebhookTest.dispute;
-import static dev.renderbank.billing.StripeWebhookTest.invoice;
-import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -33,23 +29,10 @@ class StripeDisputeRaceTest extends BillingIntegrationTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                UserAccount u = newUser();
-                String invoiceId = id("in");
-                String pi = id("pi");
-                String charge = id("ch");
-                Instant start = clock.instant();
-                Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-                stripe(invoice(
-                        u.id(),
-                        id("evt"),
-                        invoiceId,
-                        id("sub"),
-                        "price_local_pro-yearly",
-                        19900,
-                        start,
-                        end,
-                        "subscription_create"));
-                stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+                YearlyPlan plan = yearlyPlan(true);
+                UserAccount u = plan.user();
+                String pi = plan.paymentIntent();
+                String charge = plan.charge();
                 assertThat(available(u)).isEqualTo(500);
 
                 String dp = id("dp");

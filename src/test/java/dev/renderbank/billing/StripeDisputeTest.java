@@ -1,8 +1,6 @@
 package dev.renderbank.billing;
 
 import static dev.renderbank.billing.StripeWebhookTest.dispute;
-import static dev.renderbank.billing.StripeWebhookTest.invoice;
-import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
 import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,8 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -139,16 +135,11 @@ class StripeDisputeTest extends BillingIntegrationTest {
 
     @Test
     void monthsThatStartWhileAYearlyPlanIsDisputedAreGrantedWhenTheDisputeIsWon() throws Exception {
-        UserAccount u = newUser();
-        String sub = id("sub");
-        String invoiceId = id("in");
-        String pi = id("pi");
-        String charge = id("ch");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(), id("evt"), invoiceId, sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
-        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        YearlyPlan plan = yearlyPlan(true);
+        UserAccount u = plan.user();
+        String invoiceId = plan.invoice();
+        String pi = plan.paymentIntent();
+        String charge = plan.charge();
         assertThat(available(u)).isEqualTo(500);
 
         String dp = id("dp");

@@ -284,12 +284,9 @@ class StripeWebhookTest extends BillingIntegrationTest {
 
     @Test
     void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
-        UserAccount u = newUser();
-        String sub = id("sub");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(), id("evt"), id("in"), sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
         assertThat(available(u)).isEqualTo(500);
 
         clock.advance(Duration.ofDays(20));

@@ -1,7 +1,6 @@
 package dev.renderbank.billing;
 
 import static dev.renderbank.billing.StripeWebhookTest.invoice;
-import static dev.renderbank.billing.StripeWebhookTest.invoicePayment;
 import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,12 +63,9 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
 
     @Test
     void aPausedPlansMonthWaitsUntilItResumes() throws Exception {
-        UserAccount u = newUser();
-        String sub = id("sub");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(), id("evt"), id("in"), sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
         assertThat(available(u)).isEqualTo(500);
         stripe(status("customer.subscription.paused", sub, "paused", clock.instant()));
 
@@ -85,23 +81,12 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
 
     @Test
     void aYearlyPlanRefunded30PercentGrantsOnly70PercentOfItsYear() throws Exception {
-        UserAccount u = newUser();
-        String invoiceId = id("in");
-        String pi = id("pi");
-        String charge = id("ch");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                invoiceId,
-                id("sub"),
-                "price_local_pro-yearly",
-                19900,
-                start,
-                end,
-                "subscription_create"));
-        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        YearlyPlan plan = yearlyPlan(true);
+        UserAccount u = plan.user();
+        String pi = plan.paymentIntent();
+        String charge = plan.charge();
+        Instant start = plan.start();
+        Instant end = plan.end();
         stripe(refunded(id("evt"), charge, pi, 19900, 5970)); // 30 %: the plan is worth 4200 of its 6000 credits
         assertThat(available(u)).isEqualTo(500); // the first month is well within that: nothing clawed back
 
@@ -117,16 +102,12 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
     @Test
     void aYearlyPlanRefunded90PercentAfterTwoMonthsKeepsExactly600AndTakesTheRestFromItsLatestMonthOnly()
             throws Exception {
-        UserAccount u = newUser();
-        String sub = id("sub");
-        String invoiceId = id("in");
-        String pi = id("pi");
-        String charge = id("ch");
-        Instant start = clock.instant();
-        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
-        stripe(invoice(
-                u.id(), id("evt"), invoiceId, sub, "price_local_pro-yearly", 19900, start, end, "subscription_create"));
-        stripe(invoicePayment(id("evt"), invoiceId, pi, charge));
+        YearlyPlan plan = yearlyPlan(true);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        String pi = plan.paymentIntent();
+        String charge = plan.charge();
+        Instant start = plan.start();
         clock.advance(Duration.ofDays(32)); // month 2
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
