@@ -7,6 +7,8 @@ import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -115,8 +117,42 @@ class RewardsTest extends BillingIntegrationTest {
                 .isInstanceOf(IllegalArgumentException.class);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referrer)).as("rewarded at the first purchase").isEqualTo(10);
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
-        assertThat(available(referrer)).isEqualTo(10);
+        assertThat(available(referrer)).as("and never again").isEqualTo(10);
         assertThat(available(referee)).isEqualTo(400);
+    }
+
+    @Test
+    void aFirstPurchaseThatIsASubscriptionPeriodRewardsTheReferrer() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount referee = newUser();
+        rewards.recordReferral(referee.id(), referrer.id());
+        Instant start = clock.instant();
+        stripe(StripeWebhookTest.invoice(
+                referee.id(),
+                id("evt"),
+                id("in"),
+                id("sub"),
+                "price_local_pro-monthly",
+                1990,
+                start,
+                start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant(),
+                "subscription_create"));
+        assertThat(available(referee)).isEqualTo(500);
+        assertThat(available(referrer)).isEqualTo(10);
+    }
+
+    @Test
+    void aReferralRecordedAfterTheRefereesFirstPurchaseEarnsNothingAtALaterOne() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount referee = newUser();
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referee)).isEqualTo(400);
+        assertThat(available(referrer))
+                .as("the first purchase was made before the referral")
+                .isZero();
     }
 }
