@@ -145,10 +145,9 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void anOrderDeliveredAgainUnderAnotherEventIdIsProcessedAndGrantsNothingMore() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        String order = boughtPack(u);
         String again = id("evt");
-        creem(creemCheckout(again, order, u.id(), "prod_local_pack-200", 990));
+        creem(creemCheckout(again, order, u.id(), "prod_local_pack-200", 990)); // the same order, another event
 
         assertThat(eventStatus("creem", again)).as("done, not retried").isEqualTo("PROCESSED");
         assertThat(available(u)).isEqualTo(200);
@@ -157,12 +156,10 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void aRefundDeliveredAgainUnderAnotherEventIdIsCountedOnce() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        String order = boughtPack(u);
         String refundId = id("ref");
         creem(creemRefund(id("evt"), refundId, order, 495)); // half
         assertThat(available(u)).isEqualTo(100);
-
         String again = id("evt");
         creem(creemRefund(again, refundId, order, 495)); // the same refund, not a second half
 
@@ -173,6 +170,13 @@ class CreemWebhookTest extends BillingIntegrationTest {
                           join billing_purchase_ref r on r.purchase_id = p.id
                          where r.provider = 'creem' and r.ref = :order""").param("order", order).query(Long.class).single())
                 .isEqualTo(495);
+    }
+
+    /** A pack-200 bought at 9.90 under a new order: its order id. */
+    private String boughtPack(UserAccount u) throws Exception {
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        return order;
     }
 
     private String lastError(String eventId) {

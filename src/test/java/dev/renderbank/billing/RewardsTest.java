@@ -7,8 +7,6 @@ import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -128,17 +126,7 @@ class RewardsTest extends BillingIntegrationTest {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
         rewards.recordReferral(referee.id(), referrer.id());
-        Instant start = clock.instant();
-        stripe(StripeWebhookTest.invoice(
-                referee.id(),
-                id("evt"),
-                id("in"),
-                id("sub"),
-                "price_local_pro-monthly",
-                1990,
-                start,
-                start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant(),
-                "subscription_create"));
+        stripe(StripeWebhookTest.firstMonthlyInvoice(referee.id(), id("evt"), id("in"), id("sub"), clock.instant()));
         assertThat(available(referee)).isEqualTo(500);
         assertThat(available(referrer)).isEqualTo(10);
     }
