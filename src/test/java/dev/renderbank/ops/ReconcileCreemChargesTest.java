@@ -32,11 +32,7 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                 .isEmpty();
 
         transactionAtCreem(order, transaction, "refunded", 990);
-        JsonNode finding = onlyFinding(admin);
-        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
-        assertThat(finding.path("subject").asString()).isEqualTo("creem:charge:" + transaction);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
-        assertThat(finding.path("evidence").path("purchaseKey").asString()).isEqualTo("creem:order:" + order);
+        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
         assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
                 .isEqualTo(990);
         assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
@@ -52,11 +48,7 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                  "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
                    "status":"refunded","refunded_amount":990,"order":"%s"},
                  "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
-        assertThat(creemWebhook(id("evt"), "refund.created", refund).statusCode())
-                .isEqualTo(200);
-        assertThat(ledger.balance(buyer.id()).available()).isZero();
-        assertThat(findings(admin)).as("the resent webhook recorded the refund").isEmpty();
-        assertThat(ledger.checkInvariants().holds()).isTrue();
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
     }
 
     @Test
@@ -68,11 +60,7 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
         packBought(buyer, order);
         transactionAtCreem(order, transaction, "chargedBack", 0);
 
-        JsonNode finding = onlyFinding(admin);
-        assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
-        assertThat(finding.path("subject").asString()).isEqualTo("creem:dispute:chargeback:" + transaction);
-        assertThat(finding.path("repairable").asBoolean()).isFalse();
-        assertThat(finding.path("evidence").path("purchaseKey").asString()).isEqualTo("creem:order:" + order);
+        foundNotRepairable(admin, "DISPUTE_NOT_RECORDED", "creem:dispute:chargeback:" + transaction, order);
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
 
         String dispute = """
@@ -80,12 +68,25 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                  "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
                    "status":"chargedBack","order":"%s"},
                  "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("dis"), transaction, order, order);
-        assertThat(creemWebhook(id("evt"), "dispute.created", dispute).statusCode())
-                .isEqualTo(200);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "dispute.created", dispute);
+    }
+
+    /** The one finding of a run: of {@code kind} on {@code subject}, naming the order's purchase, with no repair. */
+    private JsonNode foundNotRepairable(AdminSupport.Admin admin, String kind, String subject, String order) {
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo(kind);
+        assertThat(finding.path("subject").asString()).isEqualTo(subject);
+        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("evidence").path("purchaseKey").asString()).isEqualTo("creem:order:" + order);
+        return finding;
+    }
+
+    /** The webhook, resent from Creem's dashboard, claws the pack back and the next run finds nothing. */
+    private void resentWebhookTakesTheCreditsBackAndTheRunIsClean(
+            AdminSupport.Admin admin, UserAccount buyer, String type, String object) throws Exception {
+        assertThat(creemWebhook(id("evt"), type, object).statusCode()).isEqualTo(200);
         assertThat(ledger.balance(buyer.id()).available()).isZero();
-        assertThat(findings(admin))
-                .as("the resent webhook recorded the dispute")
-                .isEmpty();
+        assertThat(findings(admin)).as("the resent " + type + " is recorded").isEmpty();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
