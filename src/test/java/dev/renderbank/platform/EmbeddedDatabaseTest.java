@@ -37,8 +37,7 @@ class EmbeddedDatabaseTest {
     }
 
     private static DatabaseLocation start(Path dataDir) {
-        return new DatabaseConfig()
-                .databaseLocation(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
+        return DatabaseConfig.locate(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
     }
 
     private static String show(Connection c, String setting) throws Exception {
