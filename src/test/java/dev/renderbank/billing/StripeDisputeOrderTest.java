@@ -116,6 +116,8 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         String lost = id("evt");
         stripe(dispute("charge.dispute.closed", lost, dp, charge, pi, "lost"));
         assertThat(eventStatus("stripe", lost)).isEqualTo("FAILED");
+        // the operator's webhook list says why it waits
+        assertThat(note(lost)).contains("lost dispute " + dp + " names no known purchase");
 
         stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
         assertThat(available(u)).isEqualTo(200);
