@@ -41,17 +41,7 @@ class StripeDisputeRaceTest extends BillingIntegrationTest {
                 String dp = id("dp");
                 String opened = dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 19900);
                 String won = dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 19900);
-                CyclicBarrier together = new CyclicBarrier(2);
-                Future<Integer> a = pool.submit(() -> {
-                    together.await();
-                    return stripe(opened).statusCode();
-                });
-                Future<Integer> b = pool.submit(() -> {
-                    together.await();
-                    return stripe(won).statusCode();
-                });
-                assertThat(a.get()).isEqualTo(200);
-                assertThat(b.get()).isEqualTo(200);
+                deliverTogether(pool, opened, won);
 
                 assertThat(available(u)).as("credits after round %d", round).isEqualTo(500);
                 assertThat(disputed("stripe", charge))
@@ -86,17 +76,7 @@ class StripeDisputeRaceTest extends BillingIntegrationTest {
                 String dp = id("dp");
                 String opened = dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response");
                 String won = dispute("charge.dispute.closed", id("evt"), dp, charge, "", "won");
-                CyclicBarrier together = new CyclicBarrier(2);
-                Future<Integer> a = pool.submit(() -> {
-                    together.await();
-                    return stripe(opened).statusCode();
-                });
-                Future<Integer> b = pool.submit(() -> {
-                    together.await();
-                    return stripe(won).statusCode();
-                });
-                assertThat(a.get()).isEqualTo(200);
-                assertThat(b.get()).isEqualTo(200);
+                deliverTogether(pool, opened, won);
                 buyers.add(u);
                 disputeIds.add(dp);
             }
@@ -111,5 +91,20 @@ class StripeDisputeRaceTest extends BillingIntegrationTest {
                     .allSatisfy(dp -> assertThat(disputeStatus("stripe", dp)).isEqualTo("WON"));
         });
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** Delivers the two events at the same moment, one on each of the pool's threads; both are accepted. */
+    private void deliverTogether(ExecutorService pool, String first, String second) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(2);
+        Future<Integer> a = pool.submit(() -> {
+            together.await();
+            return stripe(first).statusCode();
+        });
+        Future<Integer> b = pool.submit(() -> {
+            together.await();
+            return stripe(second).statusCode();
+        });
+        assertThat(a.get()).isEqualTo(200);
+        assertThat(b.get()).isEqualTo(200);
     }
 }
