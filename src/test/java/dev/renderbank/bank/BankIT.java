@@ -21,8 +21,18 @@ class BankIT {
         assertThat(jar).as("the packaged jar (run after package)").exists();
         Path dir = Files.createDirectories(Path.of("target", "bank-it", Long.toString(System.currentTimeMillis())));
 
-        BankRun.Outcome outcome = BankRun.run(
-                new BankRun.Config(dir, jar, 1, 16, Duration.ofSeconds(50), Duration.ofSeconds(10), Duration.ZERO));
+        BankRun.Outcome outcome = BankRun.run(new BankRun.Config(
+                dir,
+                jar,
+                1,
+                16,
+                Duration.ofSeconds(50),
+                Duration.ofSeconds(10),
+                Duration.ZERO,
+                // the slowest sound path (accepted just before the kill, taken over after
+                // 30 s, a 12 s submit fault, a 5 s video, a 5 s late callback) takes ~65 s;
+                // the settling after the load lasts up to one deadline (see Config)
+                Duration.ofSeconds(80)));
 
         outcome.report().forEach((k, v) -> System.out.println(k + "=" + v));
         System.out.println(outcome.line());

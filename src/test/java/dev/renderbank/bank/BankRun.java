@@ -23,7 +23,20 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class BankRun {
 
-    record Config(Path dir, Path jar, int nodes, int clients, Duration load, Duration outage, Duration throughput) {
+    /**
+     * @param deadline the image jobs' deadline (videos get 30 s more). A job whose createTask timed
+     *     out is UNKNOWN until a callback or its deadline, and the callback of a task whose id never
+     *     came back cannot be matched, so the settling after the load lasts up to one deadline.
+     */
+    record Config(
+            Path dir,
+            Path jar,
+            int nodes,
+            int clients,
+            Duration load,
+            Duration outage,
+            Duration throughput,
+            Duration deadline) {
 
         static Config fromEnvironment() {
             return new Config(
@@ -33,7 +46,8 @@ public final class BankRun {
                     Integer.parseInt(env("BANK_CLIENTS", "64")),
                     Duration.ofSeconds(Long.parseLong(env("BANK_SECONDS", "150"))),
                     Duration.ofSeconds(Long.parseLong(env("BANK_DB_OUTAGE_SECONDS", "10"))),
-                    Duration.ofSeconds(Long.parseLong(env("BANK_THROUGHPUT_SECONDS", "0"))));
+                    Duration.ofSeconds(Long.parseLong(env("BANK_THROUGHPUT_SECONDS", "0"))),
+                    Duration.ofSeconds(Long.parseLong(env("BANK_DEADLINE_SECONDS", "150"))));
         }
     }
 
@@ -41,15 +55,21 @@ public final class BankRun {
     record Outcome(boolean passed, String line, List<String> violations, Map<String, String> report) {}
 
     /** The faults and settings every node runs with (the simulator's faults are its own properties). */
-    static final List<String> NODE_ARGS = List.of(
+    static List<String> nodeArgs(Config config) {
+        List<String> args = new ArrayList<>(NODE_ARGS);
+        args.add("--renderbank.jobs.deadline.image=" + config.deadline().toSeconds() + "s");
+        args.add("--renderbank.jobs.deadline.video="
+                + config.deadline().plusSeconds(30).toSeconds() + "s");
+        return args;
+    }
+
+    private static final List<String> NODE_ARGS = List.of(
             "--renderbank.demo.enabled=false",
             // a killed node's picked tasks are taken over after 6 missed heartbeats: 30 s, not 2 min
             "--db-scheduler.heartbeat-interval=5s",
             "--management.health.mail.enabled=false",
             "--renderbank.limits.cooldown.image=0s",
             "--renderbank.limits.cooldown.video=0s",
-            "--renderbank.jobs.deadline.image=150s",
-            "--renderbank.jobs.deadline.video=180s",
             "--renderbank.jobs.sweep-interval=5s",
             "--renderbank.jobs.max-poll=10s",
             "--renderbank.provider.kie.read-timeout=10s",
@@ -87,7 +107,7 @@ public final class BankRun {
         Map<String, String> report = new TreeMap<>();
         report.put("loadavg.start", loadAverage());
         Files.createDirectories(config.dir());
-        try (BankProcesses processes = new BankProcesses(config.dir(), config.jar(), NODE_ARGS);
+        try (BankProcesses processes = new BankProcesses(config.dir(), config.jar(), nodeArgs(config));
                 BankHooks hooks = new BankHooks()) {
             processes.startDatabase();
             BankLedger db = new BankLedger(processes.jdbcUrl());
