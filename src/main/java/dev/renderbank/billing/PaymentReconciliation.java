@@ -80,15 +80,17 @@ public class PaymentReconciliation {
                 continue;
             }
             try {
-                lookup.paidSince(from).stream().filter(p -> !recorded(p)).forEach(unrecorded::add);
-                for (ProviderRefund r : lookup.refundsSince(from)) {
+                PaymentLookup.Read read = lookup.read(from);
+                read.payments().stream().filter(p -> !recorded(p)).forEach(unrecorded::add);
+                read.notChecked().forEach(note -> skipped.add(lookup.provider() + ": " + note));
+                for (ProviderRefund r : concat(read.refunds(), lookup.refundsSince(from))) {
                     purchases
                             .refundedByRefs(r.provider(), r.refs())
                             .filter(here -> here.refundedMinor() < r.refundedMinor())
                             .ifPresent(here ->
                                     refunds.add(new RefundNotRecorded(r, here.purchaseKey(), here.refundedMinor())));
                 }
-                for (ProviderDispute d : lookup.disputesSince(from)) {
+                for (ProviderDispute d : concat(read.disputes(), lookup.disputesSince(from))) {
                     if (!recorded(d)) {
                         String status = disputeStatus(d);
                         purchases
@@ -102,6 +104,12 @@ public class PaymentReconciliation {
             }
         }
         return new Checked(unrecorded, refunds, disputeDiffs, skipped);
+    }
+
+    private static <T> List<T> concat(List<T> read, List<T> listed) {
+        List<T> all = new ArrayList<>(read);
+        all.addAll(listed);
+        return all;
     }
 
     public Replay replay(String provider, String kind, String objectId) {
@@ -120,6 +128,9 @@ public class PaymentReconciliation {
         }
         PaymentLookup.AsEvent e = fetched.get();
         boolean before = recorded(e.object());
+        for (PaymentLookup.AsEvent first : e.first()) {
+            intake.receive(provider, first.eventId(), first.type(), first.payload());
+        }
         WebhookIntake.Receipt receipt = intake.receive(provider, e.eventId(), e.type(), e.payload());
         return new Replay.Fed(receipt.eventId(), receipt.status(), before, recorded(e.object()), e.object());
     }

@@ -28,8 +28,20 @@ public record PaymentsProperties(
         STRIPE
     }
 
+    /**
+     * {@code reconcileMaxCalls}: Creem API calls one reconciliation run may make (Creem is read object
+     * by object: each open checkout and each subscription due for a renewal is one call or two).
+     */
     public record Creem(
-            @DefaultValue("https://api.creem.io") String baseUrl) {}
+            @DefaultValue("https://api.creem.io") String baseUrl,
+            @DefaultValue("200") int reconcileMaxCalls) {
+
+        public Creem {
+            if (reconcileMaxCalls < 1) {
+                throw new IllegalArgumentException("renderbank.payments.creem.reconcile-max-calls must be at least 1");
+            }
+        }
+    }
 
     public record Stripe(
             @DefaultValue("https://api.stripe.com") String apiBase) {}

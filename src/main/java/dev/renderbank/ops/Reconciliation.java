@@ -149,7 +149,7 @@ public class Reconciliation {
                 FindingKind.REFUND_NOT_RECORDED,
                 r.refund().provider() + ":charge:" + r.refund().chargeId(),
                 evidence,
-                true);
+                r.refund().replayable());
     }
 
     private static Found disputeNotRecorded(PaymentReconciliation.DisputeNotRecorded d) {
@@ -164,7 +164,7 @@ public class Reconciliation {
                 FindingKind.DISPUTE_NOT_RECORDED,
                 d.dispute().provider() + ":dispute:" + d.dispute().disputeId(),
                 evidence,
-                true);
+                d.dispute().replayable());
     }
 
     private static String summary(long runId, List<Found> found) {

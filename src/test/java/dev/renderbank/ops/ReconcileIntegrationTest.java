@@ -5,12 +5,16 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.renderbank.billing.creem.CreemSignature;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
             "STRIPE_WEBHOOK_SECRET=" + ReconcileIntegrationTest.WEBHOOK_SECRET,
             "CREEM_API_KEY=creem_test_reconcile",
             "CREEM_WEBHOOK_SECRET=" + ReconcileIntegrationTest.CREEM_SECRET,
-            "renderbank.ops.reconcile.scheduled=false"
+            "renderbank.ops.reconcile.scheduled=false",
+            "renderbank.payments.creem.reconcile-max-calls=" + ReconcileIntegrationTest.CREEM_CALL_CAP
         })
 abstract class ReconcileIntegrationTest extends IntegrationTest {
 
@@ -43,6 +48,8 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     static final WireMockServer STRIPE = new WireMockServer(options().dynamicPort());
     static final WireMockServer CREEM = new WireMockServer(options().dynamicPort());
     static final JsonMapper JSON = JsonMapper.shared();
+    /** Creem API calls one run may make here (small, so a test can reach it). */
+    static final int CREEM_CALL_CAP = 8;
 
     // Shared by every class of the cached context: stopped when the JVM ends, not after one class.
     static {
@@ -110,6 +117,20 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
                 .param("u", u.id())
                 .query(Long.class)
                 .single();
+    }
+
+    /** A Creem webhook, signed with the webhook secret, carrying {@code object} as its {@code eventType}. */
+    HttpResponse<String> creemWebhook(String eventId, String eventType, String object) throws Exception {
+        String event = "{\"id\":\"%s\",\"eventType\":\"%s\",\"created_at\":%d,\"object\":%s}"
+                .formatted(eventId, eventType, clock.instant().toEpochMilli(), object);
+        byte[] body = event.getBytes(StandardCharsets.UTF_8);
+        return AdminSupport.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/creem"))
+                        .header("Content-Type", "application/json")
+                        .header("creem-signature", CreemSignature.sign(body, CREEM_SECRET))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {

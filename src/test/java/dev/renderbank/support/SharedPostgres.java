@@ -26,6 +26,8 @@ public final class SharedPostgres {
                         .setServerConfig("max_connections", "300")
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
+                        // zonky's default 10 s is not enough on a loaded machine (2 cores, load 40)
+                        .setPGStartupWait(java.time.Duration.ofMinutes(2))
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

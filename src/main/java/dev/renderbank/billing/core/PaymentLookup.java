@@ -19,7 +19,24 @@ public interface PaymentLookup {
      * is the repair's own ({@code reconcile:…}); what makes a repair and the late webhook record the
      * object once is the key its processing records it under (purchase key, refund key, dispute id).
      */
-    record AsEvent(String eventId, String type, String payload, ProviderObject object) {}
+    record AsEvent(String eventId, String type, String payload, ProviderObject object, List<AsEvent> first) {
+
+        /** The events fed before this one (a Creem plan's {@code checkout.completed} before its {@code subscription.paid}). */
+        public AsEvent {
+            first = List.copyOf(first);
+        }
+
+        public AsEvent(String eventId, String type, String payload, ProviderObject object) {
+            this(eventId, type, payload, object, List.of());
+        }
+    }
+
+    /** What a run read: the payments, and what the provider could not be asked about (why), not passed silently. */
+    record Read(
+            List<ProviderPayment> payments,
+            List<ProviderRefund> refunds,
+            List<ProviderDispute> disputes,
+            List<String> notChecked) {}
 
     String provider();
 
@@ -28,6 +45,11 @@ public interface PaymentLookup {
 
     /** Paid objects created at or after {@code from} that record a purchase at their webhook (checkouts, subscription periods). */
     List<ProviderPayment> paidSince(Instant from);
+
+    /** {@link #paidSince}, with what could not be compared; a provider read object by object overrides it. */
+    default Read read(Instant from) {
+        return new Read(paidSince(from), List.of(), List.of(), List.of());
+    }
 
     /** Charges refunded at or after {@code from}, with their total refunded so far; none if not read. */
     default List<ProviderRefund> refundsSince(Instant from) {

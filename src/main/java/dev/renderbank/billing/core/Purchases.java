@@ -113,7 +113,7 @@ public class Purchases {
         Product p = c.product();
         subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
         subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodEnd);
-        String key = c.provider() + ":period:" + subscriptionId + ":" + periodStart.getEpochSecond();
+        String key = periodKey(c.provider(), subscriptionId, periodStart);
         Optional<Long> id = store.insert(
                 key, c.provider(), c.userId(), p.id(), p.credits() * p.months(), c.amountMinor(), c.currency(), now);
         if (id.isEmpty()) {
@@ -126,6 +126,11 @@ public class Purchases {
         boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
         publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
+    }
+
+    /** The key a subscription period's purchase is recorded under, whichever copy of its event arrives. */
+    public static String periodKey(String provider, String subscriptionId, Instant periodStart) {
+        return provider + ":period:" + subscriptionId + ":" + periodStart.getEpochSecond();
     }
 
     /**

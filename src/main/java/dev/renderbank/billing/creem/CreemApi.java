@@ -5,9 +5,15 @@ import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.PaymentSecrets;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one client of Creem's REST API (checkout, cancel and reconciliation): the configured base URL,
@@ -15,6 +21,8 @@ import org.springframework.web.client.RestClient;
  */
 @Component
 class CreemApi {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final RestClient http;
     private final PaymentSecrets secrets;
@@ -43,5 +51,30 @@ class CreemApi {
 
     String apiKey() {
         return secrets.creemApiKey().orElseThrow(() -> new Unavailable("CREEM_API_KEY is not set", null));
+    }
+
+    /**
+     * One object read by id, as Creem's API answers {@code GET <path>?<param>=<id>} (its retrieve
+     * endpoints take the id as a query parameter): empty if Creem has no such object (404).
+     *
+     * @throws Unavailable if Creem cannot be asked or answers with an error
+     */
+    Optional<JsonNode> read(String path, String param, String id) {
+        String body;
+        try {
+            body = http.get()
+                    .uri(u -> u.path(path).queryParam(param, id).build())
+                    .header("x-api-key", apiKey())
+                    .retrieve()
+                    .body(String.class);
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
+                return Optional.empty();
+            }
+            throw new Unavailable("Creem " + path + " " + id + " could not be read: " + e.getMessage(), e);
+        } catch (RestClientException e) {
+            throw new Unavailable("Creem " + path + " " + id + " could not be read: " + e.getMessage(), e);
+        }
+        return body == null || body.isBlank() ? Optional.empty() : Optional.of(JSON.readTree(body));
     }
 }

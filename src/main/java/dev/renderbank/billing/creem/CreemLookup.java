@@ -1,5 +1,6 @@
 package dev.renderbank.billing.creem;
 
+import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.ProviderPayment;
@@ -7,46 +8,73 @@ import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup;
 import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.SubscriptionStore;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.HttpClientErrorException;
-import org.springframework.web.client.RestClientException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Creem read back. Creem's API lists transactions ({@code GET /v1/transactions/search}) without a date
- * filter and without the checkout, its {@code request_id} or metadata, so a transaction can neither be
- * limited to the window nor replayed as the {@code checkout.completed} its webhook carries. What can
- * be compared is every checkout we opened at Creem in the window and that no webhook completed: each
- * is fetched by id ({@code GET /v1/checkouts?checkout_id=}); a completed one with a paid order for a
- * pack is a payment whose webhook was lost or refused. Its purchase key is the webhook's (the order
- * id), so a repair, which feeds the fetched checkout through the normal processing as
- * {@code checkout.completed}, and a late webhook record one purchase. A plan's checkout records a
- * subscription, not a purchase (credits come with {@code subscription.paid}), so it is not compared.
+ * Creem read back, object by object: Creem's transaction search ({@code GET /v1/transactions/search})
+ * filters by customer, order or product only, with no date filter, and a transaction names neither the
+ * checkout, its {@code request_id} nor its metadata, so it can neither be limited to the window nor
+ * replayed as the event its webhook carries. What is compared instead:
+ *
+ * <ul>
+ *   <li>every checkout opened at Creem in the window that no webhook completed, fetched by id
+ *       ({@code GET /v1/checkouts?checkout_id=}): a completed one with a paid order is a payment whose
+ *       webhook was lost or refused. A pack's purchase key is the webhook's (the order id); a plan's is
+ *       its subscription's current period ({@code GET /v1/subscriptions}), as {@code subscription.paid}
+ *       records it;
+ *   <li>every Creem subscription here due for a renewal (its recorded paid period, or its start, ended
+ *       in the window and it is not canceled), fetched by id: a current period Creem reports paid that
+ *       is not recorded is a {@code subscription.paid} lost or refused ({@link CreemPeriods});
+ *   <li>every Creem purchase of the window against its transaction: refunds and charge-backs
+ *       ({@link CreemCharges}), found but not replayable.
+ * </ul>
+ *
+ * Calls per run are capped ({@link CallBudget}); an object Creem cannot answer is a warning of the
+ * run, and the others are still compared. A repair feeds the fetched objects through the normal
+ * processing as the events their webhooks carry, under the same purchase keys.
  */
 @Component
 class CreemLookup implements PaymentLookup {
 
     static final String CHECKOUT = "checkout";
 
-    /** At most this many open checkouts are fetched in one run (one request each). */
-    private static final int MAX_CHECKOUTS = 500;
-
-    private static final JsonMapper JSON = JsonMapper.shared();
+    /** At most this many open checkouts and due subscriptions are listed from our tables in one run. */
+    private static final int MAX_LISTED = 500;
 
     private final CreemApi api;
     private final CheckoutStore checkouts;
+    private final SubscriptionStore subscriptions;
     private final ProductCatalog catalog;
+    private final CreemPeriods periods;
+    private final CreemCharges charges;
+    private final PaymentsProperties props;
+    private final Clock clock;
 
-    CreemLookup(CreemApi api, CheckoutStore checkouts, ProductCatalog catalog) {
+    CreemLookup(
+            CreemApi api,
+            CheckoutStore checkouts,
+            SubscriptionStore subscriptions,
+            ProductCatalog catalog,
+            CreemPeriods periods,
+            CreemCharges charges,
+            PaymentsProperties props,
+            Clock clock) {
         this.api = api;
         this.checkouts = checkouts;
+        this.subscriptions = subscriptions;
         this.catalog = catalog;
+        this.periods = periods;
+        this.charges = charges;
+        this.props = props;
+        this.clock = clock;
     }
 
     @Override
@@ -61,47 +89,105 @@ class CreemLookup implements PaymentLookup {
 
     @Override
     public List<ProviderPayment> paidSince(Instant from) {
+        return read(from).payments();
+    }
+
+    @Override
+    public Read read(Instant from) {
+        CallBudget budget = new CallBudget(props.creem().reconcileMaxCalls());
         List<ProviderPayment> paid = new ArrayList<>();
-        for (String checkoutId : checkouts.openAtProvider(provider(), from, MAX_CHECKOUTS)) {
-            checkout(checkoutId).flatMap(this::paidPack).ifPresent(paid::add);
+        List<String> notChecked = new ArrayList<>();
+        // One read per open checkout, then one per subscription due for a renewal; each one call (or two).
+        List<Supplier<Optional<ProviderPayment>>> reads = new ArrayList<>();
+        for (String checkoutId : checkouts.openAtProvider(provider(), from, MAX_LISTED)) {
+            reads.add(() -> api.read("/v1/checkouts", "checkout_id", checkoutId).flatMap(c -> paidCheckout(c, budget)));
         }
-        return paid;
+        for (String subscriptionId : subscriptions.dueForRenewal(provider(), from, clock.instant(), MAX_LISTED)) {
+            reads.add(() -> renewal(subscriptionId));
+        }
+        for (int i = 0; i < reads.size(); i++) {
+            if (!budget.take()) {
+                notChecked.add(budget.exhausted(reads.size() - i));
+                return new Read(paid, List.of(), List.of(), notChecked);
+            }
+            try {
+                reads.get(i).get().ifPresent(paid::add);
+            } catch (Unavailable e) {
+                notChecked.add(e.getMessage());
+            }
+        }
+        CreemCharges.Found charged = charges.compare(from, budget, notChecked);
+        return new Read(paid, charged.refunds(), charged.disputes(), notChecked);
     }
 
     @Override
     public Optional<AsEvent> fetch(String kind, String objectId) {
+        if (CreemPeriods.SUBSCRIPTION.equals(kind)) {
+            int at = objectId.lastIndexOf(':');
+            String subscriptionId = at < 0 ? objectId : objectId.substring(0, at);
+            // Only the period the finding names: Creem's API returns the current one, which may have moved on.
+            return subscription(subscriptionId)
+                    .flatMap(s -> periods.paidPeriod(s, kind, null, null)
+                            .filter(p -> p.objectId().equals(objectId))
+                            .map(p -> CreemPeriods.asEvent(s, p, List.of())));
+        }
         if (!CHECKOUT.equals(kind)) {
             return Optional.empty();
         }
-        return checkout(objectId).flatMap(this::paidPack).map(p -> {
+        return api.read("/v1/checkouts", "checkout_id", objectId).flatMap(c -> {
             String eventId = "reconcile:" + CHECKOUT + ":" + objectId;
-            String payload =
-                    "{\"id\":\"" + eventId + "\",\"eventType\":\"checkout.completed\",\"object\":" + p.raw() + "}";
-            return new AsEvent(eventId, "checkout.completed", payload, p);
+            String payload = "{\"id\":\"" + eventId + "\",\"eventType\":\"checkout.completed\",\"object\":" + c + "}";
+            Optional<ProviderPayment> pack = paidPack(c);
+            if (pack.isPresent()) {
+                return Optional.of(new AsEvent(eventId, "checkout.completed", payload, pack.get()));
+            }
+            // A plan: the checkout records the subscription, the period comes with subscription.paid.
+            return paidPlanCheckout(c)
+                    .flatMap(s -> periods.paidPeriod(s, kind, objectId, null)
+                            .map(p -> CreemPeriods.asEvent(
+                                    s, p, List.of(new AsEvent(eventId, "checkout.completed", payload, p)))));
         });
     }
 
-    /** The checkout as Creem's API returns it, empty if Creem has no such checkout. */
-    private Optional<JsonNode> checkout(String checkoutId) {
-        String body;
-        try {
-            body = api.http()
-                    .get()
-                    .uri(u -> u.path("/v1/checkouts")
-                            .queryParam("checkout_id", checkoutId)
-                            .build())
-                    .header("x-api-key", api.apiKey())
-                    .retrieve()
-                    .body(String.class);
-        } catch (HttpClientErrorException e) {
-            if (e.getStatusCode().isSameCodeAs(HttpStatus.NOT_FOUND)) {
-                return Optional.empty();
-            }
-            throw new Unavailable("Creem checkout " + checkoutId + " could not be read: " + e.getMessage(), e);
-        } catch (RestClientException e) {
-            throw new Unavailable("Creem checkout " + checkoutId + " could not be read: " + e.getMessage(), e);
+    /** A subscription due for a renewal: its current period, if Creem reports it paid. */
+    private Optional<ProviderPayment> renewal(String subscriptionId) {
+        String user = subscriptions
+                .find(provider(), subscriptionId)
+                .map(s -> String.valueOf(s.userId()))
+                .orElse(null);
+        return subscription(subscriptionId).flatMap(s -> periods.paidPeriod(s, CreemPeriods.SUBSCRIPTION, null, user));
+    }
+
+    private Optional<JsonNode> subscription(String subscriptionId) {
+        return api.read("/v1/subscriptions", "subscription_id", subscriptionId);
+    }
+
+    /** A completed, paid checkout: a pack as its purchase, a plan as its subscription's current period. */
+    private Optional<ProviderPayment> paidCheckout(JsonNode c, CallBudget budget) {
+        Optional<ProviderPayment> pack = paidPack(c);
+        if (pack.isPresent() || !paid(c) || Json.id(c, "subscription") == null) {
+            return pack;
         }
-        return body == null || body.isBlank() ? Optional.empty() : Optional.of(JSON.readTree(body));
+        if (!budget.take()) {
+            throw new Unavailable(budget.exhausted(1), null);
+        }
+        return paidPlanCheckout(c)
+                .flatMap(s -> periods.paidPeriod(s, CHECKOUT, Json.text(c, "id"), Json.text(c, "metadata", "userId")));
+    }
+
+    /** The subscription a completed, paid plan checkout started, as Creem reports it now. */
+    private Optional<JsonNode> paidPlanCheckout(JsonNode c) {
+        String subscriptionId = Json.id(c, "subscription");
+        if (!paid(c)
+                || subscriptionId == null
+                || CreemEvents.product(catalog, c).filter(Product::isPlan).isEmpty()) {
+            return Optional.empty();
+        }
+        return subscription(subscriptionId);
+    }
+
+    private static boolean paid(JsonNode c) {
+        return "completed".equals(Json.text(c, "status")) && "paid".equals(Json.text(c, "order", "status"));
     }
 
     /** The order's {@code created_at} (an ISO-8601 time in Creem's API), null if absent or not a time. */
@@ -117,9 +203,7 @@ class CreemLookup implements PaymentLookup {
     /** A completed checkout of a pack whose order is paid, as the purchase its webhook records. */
     private Optional<ProviderPayment> paidPack(JsonNode c) {
         String orderId = Json.id(c, "order");
-        if (!"completed".equals(Json.text(c, "status"))
-                || !"paid".equals(Json.text(c, "order", "status"))
-                || orderId == null) {
+        if (!paid(c) || orderId == null) {
             return Optional.empty();
         }
         Optional<Product> product = CreemEvents.product(catalog, c);

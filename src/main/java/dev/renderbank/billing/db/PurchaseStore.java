@@ -78,6 +78,34 @@ public class PurchaseStore {
                 .optional();
     }
 
+    /**
+     * A provider's purchases recorded since {@code from}, newest first, at most {@code limit}: what it
+     * records refunded, whether any dispute is recorded on it, and the provider's ids it is known by.
+     */
+    public List<Recorded> recordedSince(String provider, Instant from, int limit) {
+        return jdbc.sql("""
+                        select p.purchase_key, p.amount_minor, p.refunded_minor,
+                               exists (select 1 from billing_dispute d where d.purchase_id = p.id) as any_dispute,
+                               array(select r.ref from billing_purchase_ref r
+                                      where r.purchase_id = p.id and r.ref <> '' order by r.ref) as refs
+                          from billing_purchase p
+                         where p.provider = :provider and p.created_at >= :from
+                         order by p.created_at desc, p.id desc limit :limit""")
+                .param("provider", provider)
+                .param("from", ts(from))
+                .param("limit", limit)
+                .query((rs, n) -> new Recorded(
+                        rs.getString("purchase_key"),
+                        rs.getLong("amount_minor"),
+                        rs.getLong("refunded_minor"),
+                        rs.getBoolean("any_dispute"),
+                        List.of((String[]) rs.getArray("refs").getArray())))
+                .list();
+    }
+
+    /** A recorded purchase as reconciliation compares it with the provider's transaction. */
+    public record Recorded(String key, long amountMinor, long refundedMinor, boolean anyDispute, List<String> refs) {}
+
     /** A purchase's key and the total refunded it records. */
     public record RefundedHere(String purchaseKey, long refundedMinor) {}
 

@@ -86,6 +86,25 @@ public class SubscriptionStore {
                 .update();
     }
 
+    /**
+     * Subscriptions at {@code provider} whose recorded paid period (or, with none recorded, whose start)
+     * ended between {@code from} and {@code now} and that are not canceled: each should have been
+     * renewed, or its first period paid, by now. Oldest first, at most {@code limit}.
+     */
+    public List<String> dueForRenewal(String provider, Instant from, Instant now, int limit) {
+        return jdbc.sql("""
+                        select subscription_id from billing_subscription
+                         where provider = :provider and status <> 'canceled'
+                           and coalesce(period_end, created_at) between :from and :now
+                         order by coalesce(period_end, created_at), subscription_id limit :limit""")
+                .param("provider", provider)
+                .param("from", ts(from))
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
     public Optional<Subscription> find(String provider, String id) {
         return jdbc.sql("select * from billing_subscription where provider = :provider and subscription_id = :id")
                 .param("provider", provider)

@@ -32,7 +32,7 @@ class StripeGatewayTest {
         stripe.start();
         var props = new PaymentsProperties(
                 PaymentsProperties.Provider.STRIPE,
-                new PaymentsProperties.Creem("http://unused"),
+                new PaymentsProperties.Creem("http://unused", 200),
                 new PaymentsProperties.Stripe(stripe.baseUrl()),
                 "/",
                 Duration.ofSeconds(15),

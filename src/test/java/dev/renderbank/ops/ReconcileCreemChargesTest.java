@@ -1,0 +1,126 @@
+package dev.renderbank.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Creem refunds and charge-backs of the window's purchases whose webhooks never arrived: found by
+ * reading each purchase's transaction from Creem's API (a local fake), shown with their evidence, not
+ * repairable (Creem's API names no refund or dispute id, which their webhooks are recorded under), and
+ * gone once the webhook, resent from Creem's dashboard, is processed.
+ */
+class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
+
+    @Test
+    void aCreemRefundThePurchaseDoesNotReflectIsFoundNotRepairableAndTheResentWebhookClearsIt() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer = buyer();
+        String order = id("ord");
+        String transaction = id("tran");
+        packBought(buyer, order);
+        transactionAtCreem(order, transaction, "paid", 0);
+        assertThat(findings(admin))
+                .as("a paid transaction the purchase records")
+                .isEmpty();
+
+        transactionAtCreem(order, transaction, "refunded", 990);
+        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+        var repair = AdminSupport.call(
+                port, "POST", repairPath(finding.path("id").asLong()), admin.token(), "{\"reason\":\"lost\"}", "x1");
+        assertThat(repair.statusCode()).as(repair.body()).isEqualTo(422);
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing fixed silently")
+                .isEqualTo(200);
+
+        String refund = """
+                {"id":"%s","object":"refund","status":"succeeded","refund_amount":990,"refund_currency":"USD",
+                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
+                   "status":"refunded","refunded_amount":990,"order":"%s"},
+                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
+    }
+
+    @Test
+    void aCreemChargeBackWithNoDisputeRecordedIsFoundNotRepairableAndTheResentWebhookClearsIt() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer = buyer();
+        String order = id("ord");
+        String transaction = id("tran");
+        packBought(buyer, order);
+        transactionAtCreem(order, transaction, "chargedBack", 0);
+
+        foundNotRepairable(admin, "DISPUTE_NOT_RECORDED", "creem:dispute:chargeback:" + transaction, order);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+
+        String dispute = """
+                {"id":"%s","object":"dispute","amount":990,"currency":"USD",
+                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
+                   "status":"chargedBack","order":"%s"},
+                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("dis"), transaction, order, order);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "dispute.created", dispute);
+    }
+
+    /** The one finding of a run: of {@code kind} on {@code subject}, naming the order's purchase, with no repair. */
+    private JsonNode foundNotRepairable(AdminSupport.Admin admin, String kind, String subject, String order) {
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo(kind);
+        assertThat(finding.path("subject").asString()).isEqualTo(subject);
+        assertThat(finding.path("repairable").asBoolean()).isFalse();
+        assertThat(finding.path("evidence").path("purchaseKey").asString()).isEqualTo("creem:order:" + order);
+        return finding;
+    }
+
+    /** The webhook, resent from Creem's dashboard, claws the pack back and the next run finds nothing. */
+    private void resentWebhookTakesTheCreditsBackAndTheRunIsClean(
+            AdminSupport.Admin admin, UserAccount buyer, String type, String object) throws Exception {
+        assertThat(creemWebhook(id("evt"), type, object).statusCode()).isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isZero();
+        assertThat(findings(admin)).as("the resent " + type + " is recorded").isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private UserAccount buyer() {
+        return users.create(
+                "creem-charge-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+    }
+
+    /** A pack-200 bought at Creem, its {@code checkout.completed} processed: 200 credits. */
+    private void packBought(UserAccount buyer, String order) throws Exception {
+        String checkout = """
+                {"id":"%s","object":"checkout","status":"completed","request_id":"%s",
+                 "product":{"id":"prod_local_pack-200"},
+                 "order":{"id":"%s","amount":990,"amount_paid":990,"currency":"USD","status":"paid"},
+                 "customer":{"email":"%s"},"metadata":{"userId":"%d","product":"pack-200"}}""".formatted(id("ch"), id("req"), order, buyer.email(), buyer.id());
+        assertThat(creemWebhook(id("evt"), "checkout.completed", checkout).statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+    }
+
+    /** The order's transaction as Creem's {@code GET /v1/transactions/search?order_id=} answers it (stubbed). */
+    private static void transactionAtCreem(String order, String transaction, String status, long refunded) {
+        String list = """
+                {"items":[{"id":"%s","mode":"test","object":"transaction","amount":990,"amount_paid":990,
+                  "currency":"USD","type":"payment","status":"%s","refunded_amount":%d,"order":"%s",
+                  "customer":"cust_1","created_at":1764500000000}],
+                 "pagination":{"total_records":1,"total_pages":1,"current_page":1,"next_page":null,"prev_page":null}}""".formatted(transaction, status, refunded, order);
+        CREEM.stubFor(get(urlPathEqualTo("/v1/transactions/search"))
+                .withQueryParam("order_id", equalTo(order))
+                .withHeader("x-api-key", equalTo("creem_test_reconcile"))
+                .willReturn(json(list)));
+    }
+
+    private static String id(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+    }
+}
