@@ -12,9 +12,10 @@
 # unpacked once per machine by the library that brings them (outside the data directory), as on a
 # developer's second project checkout. `./mvnw spring-boot:run` runs the same application on exploded
 # classes (plus Maven's own start); the jar is what an operator runs.
-# Output: out/first.tsv (start, seconds to healthy, seconds to first page, Spring's "Started ... in",
+# Output: out/first.tsv (start, jar, seconds to healthy, seconds to first page, Spring's "Started ... in",
 # 1-minute load average before and after). Knobs: APP_PORT (18493), BENCH_STARTS (3), JAVA (java),
-# APP_JAR (target/renderbank.jar).
+# APP_JAR (target/renderbank.jar), BENCH_BASE_JAR (another build's jar, e.g. main's copied aside: each
+# round then starts it too, right after APP_JAR, for a before/after in the same rounds).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -45,15 +46,16 @@ trap stop_app EXIT
 
 seconds_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 
-printf 'start\thealthy_s\tfirst_page_s\tspring_s\tload_before\tload_after\n' | tee -a "$OUT/first.tsv"
-for n in $(seq "$STARTS"); do
-  dir=$OUT/first-$n
+printf 'start\tjar\thealthy_s\tfirst_page_s\tspring_s\tload_before\tload_after\n' | tee -a "$OUT/first.tsv"
+first_start() { # N JAR LABEL
+  local n=$1 jar=$2 label=$3
+  dir=$OUT/first-$n-$label
   rm -rf "$dir"
   mkdir -p "$dir"
   log=$dir/app.log
   load=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s%N)
-  "$JAVA" -jar "$JAR" --server.port="$PORT" --renderbank.data-dir="$dir/data" >"$log" 2>&1 &
+  "$JAVA" -jar "$jar" --server.port="$PORT" --renderbank.data-dir="$dir/data" >"$log" 2>&1 &
   pid=$!
   healthy=""
   until curl -fsSL -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null; do
@@ -67,6 +69,10 @@ for n in $(seq "$STARTS"); do
   [ -n "$healthy" ] || healthy=$page
   spring=$(sed -nE 's/.*Started [A-Za-z]+ in ([0-9.]+) seconds.*/\1/p' "$log" | tail -1)
   stop_app
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$healthy" "$page" "${spring:-?}" "$load" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$healthy" "$page" "${spring:-?}" "$load" \
     "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/first.tsv"
+}
+for n in $(seq "$STARTS"); do
+  first_start "$n" "$JAR" jar
+  [ -z "${BENCH_BASE_JAR:-}" ] || first_start "$n" "$BENCH_BASE_JAR" base
 done

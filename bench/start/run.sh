@@ -17,6 +17,8 @@
 #   jdk25         the extracted layout on JDK 25 without a cache (separates the JDK's own share)
 #   jdk25+aot     the extracted layout on JDK 25 with its AOT cache (-XX:AOTCacheOutput, JEP 514), when
 #                 $JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java) exists
+#   base          java -jar $BENCH_BASE_JAR: the plain jar of another build (e.g. main's, copied aside before
+#                 building), for a before/after of a change in the same rounds (left out when unset)
 # The archives are written by untimed training starts first; then BENCH_STARTS (3) rounds each start
 # every variant once, in turn, so that a change of the machine's load hits all variants alike.
 # Each line of out/starts.tsv: variant, round, seconds to healthy, Spring's own "Started ... in" figure,
@@ -24,7 +26,7 @@
 # round. The summary gives medians and the median of the per-round ratios: on a loaded machine only
 # the ratios say something, the absolute seconds only "under load X".
 # Knobs: APP_PORT (18491), BENCH_STARTS (3), BENCH_VARIANTS, BENCH_REUSE (0), JAVA (java), JAVA25,
-# APP_ARGS (more --key=value).
+# BENCH_BASE_JAR, APP_JAR (target/renderbank.jar; not built when set), APP_ARGS (more --key=value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -33,7 +35,7 @@ PORT=${APP_PORT:-18491}
 STARTS=${BENCH_STARTS:-3}
 JAVA=${JAVA:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-JAR=$ROOT/target/renderbank.jar
+JAR=${APP_JAR:-$ROOT/target/renderbank.jar}
 mkdir -p "$OUT"
 REUSE=${BENCH_REUSE:-0}
 if [ "$REUSE" = 1 ] && [ -d "$OUT/data" ] && [ -d "$OUT/extracted" ]; then
@@ -45,12 +47,12 @@ else
 fi
 : >"$OUT/starts.tsv"
 
-if { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ "$REUSE" != 1 ]; } || [ ! -f "$JAR" ]; then
+if { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ "$REUSE" != 1 ] && [ -z "${APP_JAR:-}" ]; } || [ ! -f "$JAR" ]; then
   echo "building $JAR ..."
   ./mvnw -B -ntp -q -DskipTests package
 fi
 [ "$REUSE" = 1 ] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$OUT/extracted" >/dev/null
-EXTRACTED=$OUT/extracted/renderbank.jar
+EXTRACTED=$OUT/extracted/$(basename "$JAR")  # the tools extract names it after the jar
 
 app_args=(--server.port="$PORT" --renderbank.data-dir="$OUT/data" --renderbank.demo.enabled=false ${APP_ARGS:-})
 pid=""
@@ -89,7 +91,8 @@ start() {
 }
 
 [ "$REUSE" = 1 ] || start cold "$JAVA" -jar "$JAR"
-variants=${BENCH_VARIANTS:-jar extracted extracted+cds jdk25 jdk25+aot}
+variants=${BENCH_VARIANTS:-jar extracted extracted+cds jdk25 jdk25+aot${BENCH_BASE_JAR:+ base}}
+if [ -z "${BENCH_BASE_JAR:-}" ]; then variants=$(tr ' ' '\n' <<<"$variants" | grep -v '^base$' | tr '\n' ' '); fi
 if [ ! -x "$JAVA25" ]; then
   echo "no JDK 25 at $JAVA25: the jdk25 variants are left out" >&2
   variants=$(tr ' ' '\n' <<<"$variants" | grep -v '^jdk25' | tr '\n' ' ')
@@ -110,6 +113,7 @@ for round in $(seq "$STARTS"); do
       extracted+cds) cmd=("$JAVA" -XX:SharedArchiveFile="$OUT/app.jsa" -jar "$EXTRACTED") ;;
       jdk25) cmd=("$JAVA25" -jar "$EXTRACTED") ;;
       jdk25+aot) cmd=("$JAVA25" -XX:AOTCache="$OUT/app.aot" -jar "$EXTRACTED") ;;
+      base) cmd=("$JAVA" -jar "$BENCH_BASE_JAR") ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;
     esac
     ROUND=$round start "$v" "${cmd[@]}"

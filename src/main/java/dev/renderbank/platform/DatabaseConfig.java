@@ -3,6 +3,7 @@ package dev.renderbank.platform;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +22,17 @@ import org.springframework.util.StringUtils;
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
 
+    /**
+     * The embedded server is usually already starting ({@link EmbeddedDatabaseEarlyStart}): take it
+     * rather than start a second.
+     */
     @Bean
-    DatabaseLocation databaseLocation(Environment env) {
+    DatabaseLocation databaseLocation(Environment env, ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early) {
+        EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
+        return starting != null ? starting.take() : locate(env);
+    }
+
+    static DatabaseLocation locate(Environment env) {
         String url = env.getProperty("spring.datasource.url");
         if (StringUtils.hasText(url)) {
             return new DatabaseLocation(

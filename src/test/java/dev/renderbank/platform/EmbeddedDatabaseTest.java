@@ -20,9 +20,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.mock.env.MockEnvironment;
 
-/** The persistent embedded PostgreSQL under {@code renderbank.data-dir} (issue 9, items 19 and 20). */
+/**
+ * The persistent embedded PostgreSQL under {@code renderbank.data-dir} (issue 9, items 19 and 20),
+ * started beside the context (issue 15).
+ */
 class EmbeddedDatabaseTest {
 
     private final List<Long> startedServers = new ArrayList<>();
@@ -37,8 +46,7 @@ class EmbeddedDatabaseTest {
     }
 
     private static DatabaseLocation start(Path dataDir) {
-        return new DatabaseConfig()
-                .databaseLocation(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
+        return DatabaseConfig.locate(new MockEnvironment().withProperty("renderbank.data-dir", dataDir.toString()));
     }
 
     private static String show(Connection c, String setting) throws Exception {
@@ -124,5 +132,71 @@ class EmbeddedDatabaseTest {
         }
         assertThat(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")))
                 .isFalse();
+    }
+
+    // The embedded PostgreSQL starts while the context is still being built (start time, issue 15;
+    // first start, issue 14): before any bean asks for it, and the data source then uses that server.
+
+    private ConfigurableApplicationContext run(Class<?> config) {
+        SpringApplication app = new SpringApplication(config);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        return app.run("--renderbank.data-dir=" + tmp, "--spring.main.banner-mode=off");
+    }
+
+    /** Stands for the beans Spring creates before the data source: it waits for a ready server. */
+    @Configuration(proxyBeanMethods = false)
+    static class NoDatabaseBean {
+        static Path pgDir;
+
+        @Bean
+        String waitsForTheServer() {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() ->
+                            Postmaster.read(pgDir).filter(Postmaster::ready).isPresent());
+            return "ready";
+        }
+    }
+
+    @Test
+    void theServerIsStartingBeforeAnyBeanAsksForItAndStopsWithAContextThatNeverTookIt() {
+        Path pgDir = tmp.resolve("postgres");
+        NoDatabaseBean.pgDir = pgDir;
+        long pid;
+        try (ConfigurableApplicationContext context = run(NoDatabaseBean.class)) {
+            Postmaster server = Postmaster.read(pgDir).orElseThrow();
+            pid = server.pid();
+            startedServers.add(pid);
+            assertThat(context.getBean("waitsForTheServer")).isEqualTo("ready");
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        assertThat(pgDir.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(DatabaseConfig.class)
+    static class WithDatabaseConfig {}
+
+    @Test
+    void theDataSourceUsesTheServerStartedEarlyAndTheContextStopsIt() throws Exception {
+        Path pgDir = tmp.resolve("postgres");
+        long pid;
+        try (ConfigurableApplicationContext context = run(WithDatabaseConfig.class)) {
+            Postmaster server = Postmaster.read(pgDir).orElseThrow();
+            pid = server.pid();
+            startedServers.add(pid);
+            DatabaseLocation location = context.getBean(DatabaseLocation.class);
+            assertThat(location.isEmbedded()).isTrue();
+            assertThat(location.url()).contains("localhost:" + server.port() + "/");
+            assertThat(context.getBean(EmbeddedDatabaseEarlyStart.BEAN)).isNotNull();
+            try (var c = context.getBean(javax.sql.DataSource.class).getConnection();
+                    var rs = c.createStatement().executeQuery("show fsync")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("on");
+            }
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     }
 }
