@@ -35,7 +35,9 @@
 # built-in simulator is called on a connector of its own with its own threads, as a real provider would
 # not share the app's; SIM_PORT=0 serves it from the app's own port and threads, as before issue 15),
 # APP_START_TIMEOUT (300 s to the first healthy answer),
-# BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes).
+# BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes),
+# BENCH_PGSS=1 (pg_stat_statements on the throwaway server; each accept step's statements, reset before
+# the step and read after its submits are done, go to out/pgss-<step>.tsv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -96,7 +98,14 @@ else
     echo "port $PG_PORT (or ${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT) is in use: set PG_PORT" >&2; exit 1
   fi
   say "starting a throwaway PostgreSQL on port $PG_PORT"
+  if [ "${BENCH_PGSS:-}" = 1 ]; then
+    export PG_THROWAWAY_OPTS="${PG_THROWAWAY_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+  fi
   JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
+  if [ "${BENCH_PGSS:-}" = 1 ]; then
+    PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -qc 'create extension pg_stat_statements' >/dev/null
+    export BENCH_PGSS
+  fi
   PG_STARTED=1
   export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT/data/postmaster.pid")
 fi

@@ -175,12 +175,14 @@ public final class GenerateBench {
         List<Integer> passingGet = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
+                Pgss.reset();
                 Cpu before = Cpu.now(pid);
                 Counts countsBefore = Counts.now();
                 Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
                 // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
                 long drained = drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
+                Pgss.dump(kind.name().toLowerCase() + "-" + rate, s.ok);
                 String k = "accept." + kind.name().toLowerCase() + "." + rate;
                 Counts.now().minus(countsBefore).record(k, s.ok);
                 result(k + ".load1", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
@@ -198,9 +200,10 @@ public final class GenerateBench {
                 result(k + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs / s.n));
                 result(k + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs / s.n));
                 result(k + ".cpu_ms_per_request.loadgen", String.format("%.2f", used.selfMs / s.n));
-                log("    CPU per request: app %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms (backlog drained %d ms"
-                                + " after the step)",
-                        used.appMs / s.n, used.pgMs / s.n, used.selfMs / s.n, drained);
+                result(k + ".cpu_ms_per_request.simulator", String.format("%.2f", used.simMs() / s.n));
+                log("    CPU per request: app %.2f ms (of it the simulator's connector %.2f ms), PostgreSQL %.2f ms,"
+                                + " load generator %.2f ms (backlog drained %d ms after the step)",
+                        used.appMs / s.n, used.simMs() / s.n, used.pgMs / s.n, used.selfMs / s.n, drained);
                 Map<String, Long> states = states();
                 result(k + ".states_after", states);
                 result(k + ".rss_mb_after", rssMb(pid));
@@ -500,7 +503,11 @@ public final class GenerateBench {
                     .append(r.get(p + ".errors")).append(" | ")
                     .append(backlog(r.get(p + ".drain_after_ms"), drainMax)).append(" | ")
                     .append(r.get(p + ".cpu_ms_per_request.app")).append(" + ")
-                    .append(r.get(p + ".cpu_ms_per_request.postgres")).append(" | ")
+                    .append(r.get(p + ".cpu_ms_per_request.postgres"))
+                    .append(r.containsKey(p + ".cpu_ms_per_request.simulator")
+                            ? " (simulator's threads " + r.get(p + ".cpu_ms_per_request.simulator") + " of the app's)"
+                            : "")
+                    .append(" | ")
                     .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
                     .append(r.get(g + ".max_ms")).append(" | ").append(r.get(g + ".achieved_rps")).append("/s | ")
                     .append(r.get(g + ".errors")).append(" | ")
@@ -742,7 +749,81 @@ public final class GenerateBench {
         }
     }
 
-    record Cpu(double appMs, double pgMs, double selfMs) {
+    /** pg_stat_statements per step (BENCH_PGSS=1): reset before the step, written after its drain. */
+    static final class Pgss {
+        static final boolean ON = "1".equals(System.getenv("BENCH_PGSS"));
+
+        static void reset() throws SQLException {
+            if (ON) {
+                scalar("select count(*) from (select pg_stat_statements_reset()) r");
+            }
+        }
+
+        /** Per statement: calls, time, rows, blocks and WAL, also per accepted request ({@code ok}). */
+        static void dump(String step, long ok) throws Exception {
+            if (!ON) {
+                return;
+            }
+            double n = Math.max(1, ok);
+            StringBuilder out = new StringBuilder("calls/req\tms/req\trows/req\tblks_hit/req\tblks_read/req"
+                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tquery\n");
+            try (Connection c = db();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("""
+                            select calls, total_exec_time, rows, shared_blks_hit, shared_blks_read,
+                                   shared_blks_dirtied, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g')
+                              from pg_stat_statements order by total_exec_time desc""")) {
+                while (rs.next()) {
+                    out.append(String.format(
+                            "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s%n",
+                            rs.getLong(1) / n, rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n,
+                            rs.getLong(5) / n, rs.getLong(6) / n, rs.getDouble(7) / n, rs.getLong(1),
+                            rs.getDouble(2), rs.getString(8)));
+                }
+            }
+            Files.writeString(OUT.resolve("pgss-" + step + ".tsv"), out.toString());
+        }
+    }
+
+    /**
+     * CPU in ms: the app's process, PostgreSQL (postmaster and backends), this harness; {@code sim}
+     * holds, per thread id, the app's threads that serve the built-in simulator's own connector
+     * (their names start with "http-nio-127.0.", the connector bound to 127.0.0.1; the app's own
+     * connector's threads are "http-nio-PORT-"), so the app's cost can be told without the
+     * simulator's (a real provider's work).
+     */
+    record Cpu(double appMs, double pgMs, double selfMs, Map<Long, Double> sim) {
+
+        Cpu(double appMs, double pgMs, double selfMs) {
+            this(appMs, pgMs, selfMs, Map.of());
+        }
+
+        /** The simulator threads' CPU: in a difference, threads that ended meanwhile are not counted. */
+        double simMs() {
+            return sim.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        static Map<Long, Double> simThreads(long appPid) {
+            Map<Long, Double> out = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + appPid + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (comm.startsWith(env("BENCH_SIM_THREADS", "http-nio-127.0."))) {
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            out.put(Long.parseLong(t.getFileName().toString()),
+                                    (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return out;
+            }
+            return out;
+        }
 
         static Cpu now(long appPid) {
             long pgPid = Long.parseLong(env("BENCH_PG_PID", "0"));
@@ -756,11 +837,13 @@ public final class GenerateBench {
             }
             var os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            return new Cpu(ticks(appPid, false), pg, os.getProcessCpuTime() / 1e6);
+            return new Cpu(ticks(appPid, false), pg, os.getProcessCpuTime() / 1e6, simThreads(appPid));
         }
 
         Cpu minus(Cpu o) {
-            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs);
+            Map<Long, Double> simDelta = new java.util.HashMap<>();
+            sim.forEach((tid, ms) -> simDelta.put(tid, Math.max(0, ms - o.sim.getOrDefault(tid, 0.0))));
+            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs, simDelta);
         }
 
         /** utime+stime (plus waited-for children's) in ms; 0 when the process is gone. */

@@ -62,11 +62,13 @@ final class InFlightBench {
             GenerateBench.result(k + ".live_before", GenerateBench.live(GenerateBench.states()));
             for (GenerateBench.Load.Kind kind : List.of(GenerateBench.Load.Kind.POST, GenerateBench.Load.Kind.GET)) {
                 String kk = k + "." + kind.name().toLowerCase();
+                GenerateBench.Pgss.reset();
                 GenerateBench.Cpu before = GenerateBench.Cpu.now(pid);
                 GenerateBench.Counts counts = GenerateBench.Counts.now();
                 GenerateBench.Load.Stats s = load.run(kk, kind, rate, seconds);
                 GenerateBench.drain(120);
                 GenerateBench.Cpu used = GenerateBench.Cpu.now(pid).minus(before);
+                GenerateBench.Pgss.dump(kk, s.ok());
                 GenerateBench.Counts.now().minus(counts).record(kk, s.ok());
                 GenerateBench.result(kk + ".p50_ms", GenerateBench.ms(s.p50()));
                 GenerateBench.result(kk + ".p99_ms", GenerateBench.ms(s.p99()));
@@ -74,6 +76,7 @@ final class InFlightBench {
                 GenerateBench.result(kk + ".achieved_rps", String.format("%.0f", s.achieved()));
                 GenerateBench.result(kk + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs() / s.n()));
                 GenerateBench.result(kk + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs() / s.n()));
+                GenerateBench.result(kk + ".cpu_ms_per_request.simulator", String.format("%.2f", used.simMs() / s.n()));
                 GenerateBench.result(kk + ".load1", load1());
             }
             GenerateBench.result(k + ".rss_mb", GenerateBench.rssMb(pid));

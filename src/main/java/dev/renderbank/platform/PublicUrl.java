@@ -6,24 +6,37 @@ import org.springframework.util.StringUtils;
 
 /**
  * The URL the outside world reaches this node at (callback URLs, emails). {@code
- * renderbank.public-url} when set; otherwise localhost on the port the server actually bound,
- * read at call time so a random port (tests) is right too.
+ * renderbank.public-url} when set; otherwise localhost on the port the server actually bound, so a
+ * random port (tests) is right too. Resolved once it is known (every job's submit needs it, and a
+ * lookup walks all property sources): until the server has bound its port, each call looks again.
  */
 @Component
 public class PublicUrl {
 
     private final Environment env;
+    private volatile String known;
 
     PublicUrl(Environment env) {
         this.env = env;
     }
 
     public String get() {
+        String url = known;
+        if (url != null) {
+            return url;
+        }
         String configured = env.getProperty("renderbank.public-url");
         if (StringUtils.hasText(configured)) {
-            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+            url = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+            known = url;
+            return url;
         }
-        String port = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
-        return "http://localhost:" + port;
+        String bound = env.getProperty("local.server.port");
+        if (bound != null) {
+            url = "http://localhost:" + bound;
+            known = url;
+            return url;
+        }
+        return "http://localhost:" + env.getProperty("server.port", "8080");
     }
 }

@@ -54,6 +54,26 @@ class ClawbackMailTest extends BillingIntegrationTest {
     }
 
     @Test
+    void eachOfTwoRefundsThatTakeCreditsBackSendsItsOwnEmail() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        creem(creemRefund(id("evt"), id("ref"), order, 248)); // 200 * 248/990 = 50.1: 50 back
+        creem(creemRefund(id("evt"), id("ref"), order, 495)); // 743 of 990 in all: 150, so 100 more
+
+        assertThat(available(u)).isEqualTo(50);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(jdbc.sql(
+                                        "select body_text from mail_outbox where user_id = ? and template = 'clawback'")
+                                .param(u.id())
+                                .query(String.class)
+                                .list())
+                        .satisfiesExactlyInAnyOrder(
+                                b -> assertThat(b).contains("50 credits were taken back"),
+                                b -> assertThat(b).contains("100 credits were taken back")));
+    }
+
+    @Test
     void aRefundTooSmallToTakeAWholeCreditIsProcessedTakesNothingAndSendsNothing() throws Exception {
         UserAccount u = newUser();
         String order = id("ord");

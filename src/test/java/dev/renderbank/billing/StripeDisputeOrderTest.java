@@ -116,12 +116,12 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         String lost = id("evt");
         stripe(dispute("charge.dispute.closed", lost, dp, charge, pi, "lost"));
         assertThat(eventStatus("stripe", lost)).isEqualTo("FAILED");
+        // the operator's webhook list says why it waits
+        assertThat(note(lost)).contains("lost dispute " + dp + " names no known purchase");
 
         stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
         assertThat(available(u)).isEqualTo(200);
-        clock.advance(Duration.ofSeconds(31)); // the first retry is due
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(eventStatus("stripe", lost)).isEqualTo("PROCESSED"));
+        awaitRetried(lost);
         assertThat(available(u)).isZero();
         assertThat(disputeStatus("stripe", dp)).isEqualTo("LOST");
 
@@ -132,6 +132,30 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         assertThat(disputed("stripe", pi)).isFalse();
         assertThat(available(u)).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeOpenedBeforeItsPurchaseWasRecordedWaitsForItAndThenClawsBack() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        String dp = id("dp");
+        String opened = id("evt");
+        stripe(dispute("charge.dispute.created", opened, dp, charge, pi, "needs_response"));
+        assertThat(eventStatus("stripe", opened)).isEqualTo("FAILED");
+        assertThat(note(opened)).contains("dispute " + dp + " names no known purchase");
+
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        awaitRetried(opened);
+        assertThat(available(u)).isZero();
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("OPEN");
+    }
+
+    /** Lets the first retry of a failed event come due and waits until it is processed. */
+    private void awaitRetried(String eventId) {
+        clock.advance(Duration.ofSeconds(31));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(eventStatus("stripe", eventId)).isEqualTo("PROCESSED"));
     }
 
     /** What processing the event did, as the admin's webhook list shows it. */

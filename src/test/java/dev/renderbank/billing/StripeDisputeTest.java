@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.billing.db.PeriodStore;
+import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,9 @@ class StripeDisputeTest extends BillingIntegrationTest {
 
     @Autowired
     PeriodStore periods;
+
+    @Autowired
+    PurchaseStore purchases;
 
     @Test
     void anInquiryClosedWithoutAChargebackGivesTheCreditsBack() throws Exception {
@@ -80,6 +84,74 @@ class StripeDisputeTest extends BillingIntegrationTest {
 
         assertThat(available(u)).isEqualTo(100);
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeWonAfterSmallRefundsLeavesExactlyWhatTheRefundsAloneLeave() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(refunded(id("evt"), charge, pi, 990, 2)); // 0.4 of a credit: nothing taken
+
+        String dp = id("dp");
+        // a third disputed on top of the 2 refunded: 200 * 332/990 = 67.07, so 67 are taken
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 330));
+        assertThat(available(u)).isEqualTo(133);
+        stripe(refunded(id("evt"), charge, pi, 990, 5)); // 335 of 990 taken back: still 67 credits
+        assertThat(available(u)).isEqualTo(133);
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 330));
+
+        // 5 of 990 refunded is 1.01 credits: the purchase keeps 199, whatever the dispute had taken
+        assertThat(available(u)).isEqualTo(199);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeThatStatesNoAmountDisputesTheWholeCharge() throws Exception {
+        // No provider documents a dispute of 0: a dispute without a positive amount is read as the
+        // usual one, of the whole charge, so a chargeback never leaves the credits it paid for.
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 0));
+        assertThat(available(u)).isZero();
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won", 0));
+
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aDisputeOfAPurchaseWhoseGrantTheLedgerLacksTakesNothingAndSaysWhichGrant() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        String cs = id("cs");
+        stripe(session(id("evt"), cs, pi, u.id(), "pack-200", 990));
+        long purchase = jdbc.sql("select id from billing_purchase where purchase_key = :k")
+                .param("k", "stripe:checkout:" + cs)
+                .query(Long.class)
+                .single();
+        // a purchase grant without its ledger grant (a bug elsewhere), the latest, so looked at first
+        String missing = id("grant");
+        assertThat(purchases.addGrant(purchase, missing, 1, clock.instant().plusSeconds(1)))
+                .isTrue();
+
+        String opened = id("evt");
+        stripe(dispute("charge.dispute.created", opened, id("dp"), charge, pi, "needs_response"));
+
+        assertThat(eventStatus("stripe", opened)).isEqualTo("FAILED"); // kept and retried, never half applied
+        assertThat(jdbc.sql("select last_error from payment_event where provider = 'stripe' and event_id = :e")
+                        .param("e", opened)
+                        .query(String.class)
+                        .single())
+                .contains("names grant " + missing + " the ledger lacks");
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(purchases.lock(purchase).clawed()).isZero();
     }
 
     @Test

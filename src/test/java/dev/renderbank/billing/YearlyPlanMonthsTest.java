@@ -5,6 +5,7 @@ import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,14 +13,19 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A yearly plan (pro-yearly: 19900 for 12 months of 500 credits) grants one month at each month's
  * start: a month starts on the period's day of the month, or on the month's last day when it is
  * shorter; twelve months and never a thirteenth; none while the subscription is paused; and never
- * more than the purchase is still entitled to after a partial refund.
+ * more than the purchase is still entitled to after a partial refund. The sweep looks at a period
+ * when its next month starts, not before and, once its twelfth month is granted, never again.
  */
 class YearlyPlanMonthsTest extends BillingIntegrationTest {
+
+    @Autowired
+    PeriodStore periods;
 
     @Test
     void aYearStartingOnJanuary31GrantsEachMonthOnItsDayOrTheMonthsLastDayAndNeverAThirteenth() throws Exception {
@@ -28,11 +34,12 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         int year = today.isBefore(LocalDate.of(today.getYear(), 1, 31)) ? today.getYear() : today.getYear() + 1;
         Instant start = LocalDate.of(year, 1, 31).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = LocalDate.of(year + 1, 1, 31).atStartOfDay(ZoneOffset.UTC).toInstant();
+        String invoiceId = id("in");
         // paid ahead of the period's start: its first month is granted with the payment
         stripe(invoice(
                 u.id(),
                 id("evt"),
-                id("in"),
+                invoiceId,
                 id("sub"),
                 "price_local_pro-yearly",
                 19900,
@@ -40,6 +47,7 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                 end,
                 "subscription_create"));
         assertThat(available(u)).isEqualTo(500);
+        long purchase = purchaseOf(invoiceId);
 
         for (int month = 2; month <= 12; month++) {
             YearMonth ym = YearMonth.of(year, month);
@@ -47,6 +55,10 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                     .atStartOfDay(ZoneOffset.UTC)
                     .toInstant();
             long grantedBefore = 500L * (month - 1);
+            assertThat(periods.due(monthStart.minusSeconds(1), 10_000))
+                    .as("due before %s", ym)
+                    .doesNotContain(purchase);
+            assertThat(periods.due(monthStart, 10_000)).as("due at %s", ym).contains(purchase);
             moveClockTo(monthStart.minus(Duration.ofHours(1)));
             awaitSweep();
             assertThat(available(u)).as("an hour before %s", ym).isEqualTo(grantedBefore);
@@ -56,9 +68,40 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                             assertThat(available(u)).as("at %s", monthStart).isEqualTo(grantedBefore + 500));
         }
 
+        // the twelfth month granted, the period is done: never due again
+        assertThat(periods.due(end.plus(Duration.ofDays(3650)), 10_000)).doesNotContain(purchase);
         moveClockTo(end.plus(Duration.ofDays(45))); // the year is over, nothing renewed it
         awaitSweep();
         assertThat(available(u)).isEqualTo(12 * 500);
+        assertThat(monthsGranted(purchase)).isEqualTo(12);
+    }
+
+    @Test
+    void aPaidRenewalGrantsItsFirstMonthEvenWhenTheSubscriptionsEndWasRecordedFirst() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant end = plan.end();
+        // the subscription ends with its first year, and that is recorded before the renewal's payment
+        stripe(StripeWebhookTest.subscriptionDeleted(id("evt"), sub, end));
+
+        // yet the next year was charged: its first month is granted with the payment, no later month
+        String renewal = id("in");
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                renewal,
+                sub,
+                "price_local_pro-yearly",
+                19900,
+                end,
+                end.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
+                "subscription_cycle"));
+
+        assertThat(available(u)).isEqualTo(1000);
+        long purchase = purchaseOf(renewal);
+        assertThat(monthsGranted(purchase)).isEqualTo(1);
+        assertThat(periods.due(end.plus(Duration.ofDays(3650)), 10_000)).doesNotContain(purchase);
     }
 
     @Test
@@ -72,6 +115,11 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         clock.advance(Duration.ofDays(32)); // the second month has started, but the plan is paused
         awaitSweep();
         assertThat(available(u)).isEqualTo(500);
+        // the paused month is looked at again within the hour, not at every sweep
+        long purchase = purchaseOf(plan.invoice());
+        assertThat(periods.due(clock.instant(), 10_000)).doesNotContain(purchase);
+        assertThat(periods.due(clock.instant().plus(Duration.ofHours(1)), 10_000))
+                .contains(purchase);
 
         stripe(status("customer.subscription.resumed", sub, "active", clock.instant()));
         clock.advance(Duration.ofMinutes(61)); // the paused month is looked at again within the hour
@@ -127,6 +175,47 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                 .singleElement()
                 .satisfies(e -> assertThat(e).endsWith(monthKey(sub, month2) + "=400"));
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aYearlyPlanRefunded95PercentAfterTwoMonthsTakesItsLatestMonthWholeAndTheRestFromTheMonthBefore()
+            throws Exception {
+        YearlyPlan plan = yearlyPlan(true);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant start = plan.start();
+        clock.advance(Duration.ofDays(32)); // month 2
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+
+        // 95 %: the plan is worth 300 of its 6000 credits; of the 1000 granted, 700 go back: all 500
+        // of month 2, and 200 of month 1
+        stripe(refunded(id("evt"), plan.charge(), plan.paymentIntent(), 19900, 18905));
+
+        assertThat(available(u)).isEqualTo(300);
+        Instant month2 = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(jdbc.sql("select ref_key, amount from ledger_entry where user_id = ? and kind = 'CLAWBACK'")
+                        .param(u.id())
+                        .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
+                        .list())
+                .satisfiesExactlyInAnyOrder(
+                        e -> assertThat(e).endsWith(monthKey(sub, month2) + "=500"),
+                        e -> assertThat(e).endsWith(monthKey(sub, start) + "=200"));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private long purchaseOf(String invoiceId) {
+        return jdbc.sql("select purchase_id from billing_purchase_ref where provider = 'stripe' and ref = ?")
+                .param(invoiceId)
+                .query(Long.class)
+                .single();
+    }
+
+    private int monthsGranted(long purchase) {
+        return jdbc.sql("select months_granted from billing_subscription_period where purchase_id = ?")
+                .param(purchase)
+                .query(Integer.class)
+                .single();
     }
 
     private static String monthKey(String sub, Instant monthStart) {

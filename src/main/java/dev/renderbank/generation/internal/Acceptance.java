@@ -1,6 +1,7 @@
 package dev.renderbank.generation.internal;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.Catalog;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -177,8 +179,11 @@ public class Acceptance {
             if (!cooldown.isZero()) {
                 limits.startCooldown(userId, req.type(), now.plus(cooldown));
             }
-            // Same transaction (db-scheduler's DataSource is transaction-aware): no job without its task.
-            scheduler.getObject().schedule(jobTask.instance(job.id(), job.id()), taskDue);
+            // Same transaction (db-scheduler's DataSource is transaction-aware): no job without its task;
+            // a new id has no task yet, so a plain insert (schedule() would look for one first).
+            scheduler
+                    .getObject()
+                    .scheduleBatch(List.<TaskInstance<?>>of(jobTask.instance(job.id(), job.id())), taskDue);
             return new Attempt.Decided(new AcceptOutcome.Accepted(job.view(), false));
         });
     }

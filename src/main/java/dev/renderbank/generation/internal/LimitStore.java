@@ -22,17 +22,38 @@ class LimitStore {
         this.jdbc = jdbc;
     }
 
-    /** Locks the user's row for this asset type (created on first use) and returns its cooldown end. */
+    /**
+     * Locks the user's row for this asset type and returns its cooldown end. A returning user's row
+     * exists: one statement locks it; only a first request creates it, then locks it.
+     */
     Optional<Instant> lockLimits(long userId, AssetType type) {
+        Optional<LockedRow> locked = lockExisting(userId, type);
+        if (locked.isPresent()) {
+            return locked.get().cooldownUntil();
+        }
         jdbc.sql("insert into generation_limit (user_id, type) values (:u, :t) on conflict do nothing")
                 .param("u", userId)
                 .param("t", type.name())
                 .update();
+        return lockExisting(userId, type)
+                .orElseThrow(() -> new IllegalStateException("limit row of user " + userId + " " + type + " missing"))
+                .cooldownUntil();
+    }
+
+    /** The locked row's cooldown end (null: none). */
+    private record LockedRow(Instant cooldown) {
+        Optional<Instant> cooldownUntil() {
+            return Optional.ofNullable(cooldown);
+        }
+    }
+
+    /** The row, locked; empty when it does not exist yet. */
+    private Optional<LockedRow> lockExisting(long userId, AssetType type) {
         return jdbc.sql("select cooldown_until from generation_limit where user_id = :u and type = :t for update")
                 .param("u", userId)
                 .param("t", type.name())
-                .query((rs, n) -> Optional.ofNullable(SqlTime.instant(rs, "cooldown_until")))
-                .single();
+                .query((rs, n) -> new LockedRow(SqlTime.instant(rs, "cooldown_until")))
+                .optional();
     }
 
     void startCooldown(long userId, AssetType type, Instant until) {
