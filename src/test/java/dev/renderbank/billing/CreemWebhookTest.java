@@ -125,8 +125,12 @@ class CreemWebhookTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String order = id("ord");
         String refundEvent = id("evt");
-        creem(creemRefund(refundEvent, id("ref"), order, 990));
+        String refundId = id("ref");
+        creem(creemRefund(refundEvent, refundId, order, 990));
         assertThat(eventStatus("creem", refundEvent)).isEqualTo("FAILED");
+        assertThat(lastError(refundEvent))
+                .as("the operator is told why")
+                .contains("refund " + refundId + " names no known purchase");
 
         creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
         assertThat(available(u)).isEqualTo(200);
@@ -136,6 +140,50 @@ class CreemWebhookTest extends BillingIntegrationTest {
                 .untilAsserted(
                         () -> assertThat(eventStatus("creem", refundEvent)).isEqualTo("PROCESSED"));
         assertThat(available(u)).isZero();
+    }
+
+    @Test
+    void anOrderDeliveredAgainUnderAnotherEventIdIsProcessedAndGrantsNothingMore() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+        String again = id("evt");
+        creem(creemCheckout(again, order, u.id(), "prod_local_pack-200", 990)); // the same order, another event
+
+        assertThat(eventStatus("creem", again)).as("done, not retried").isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(200);
+    }
+
+    @Test
+    void aRefundDeliveredAgainUnderAnotherEventIdIsCountedOnce() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+        String refundId = id("ref");
+        creem(creemRefund(id("evt"), refundId, order, 495)); // half
+        assertThat(available(u)).isEqualTo(100);
+        String again = id("evt");
+        creem(creemRefund(again, refundId, order, 495)); // the same refund, not a second half
+
+        assertThat(eventStatus("creem", again)).as("done, not retried").isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(100);
+        assertThat(jdbc.sql("""
+                        select p.refunded_minor from billing_purchase p
+                          join billing_purchase_ref r on r.purchase_id = p.id
+                         where r.provider = 'creem' and r.ref = :order""").param("order", order).query(Long.class).single())
+                .isEqualTo(495);
+    }
+
+    /** A pack-200 bought at 9.90 under a new order: its order id. */
+    private String boughtPack(UserAccount u) throws Exception {
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        return order;
+    }
+
+    private String lastError(String eventId) {
+        return jdbc.sql("select last_error from payment_event where provider = 'creem' and event_id = :e")
+                .param("e", eventId)
+                .query(String.class)
+                .single();
     }
 
     @Test

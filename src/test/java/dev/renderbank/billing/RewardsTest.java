@@ -115,8 +115,32 @@ class RewardsTest extends BillingIntegrationTest {
                 .isInstanceOf(IllegalArgumentException.class);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referrer)).as("rewarded at the first purchase").isEqualTo(10);
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
-        assertThat(available(referrer)).isEqualTo(10);
+        assertThat(available(referrer)).as("and never again").isEqualTo(10);
         assertThat(available(referee)).isEqualTo(400);
+    }
+
+    @Test
+    void aFirstPurchaseThatIsASubscriptionPeriodRewardsTheReferrer() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount referee = newUser();
+        rewards.recordReferral(referee.id(), referrer.id());
+        stripe(StripeWebhookTest.firstMonthlyInvoice(referee.id(), id("evt"), id("in"), id("sub"), clock.instant()));
+        assertThat(available(referee)).isEqualTo(500);
+        assertThat(available(referrer)).isEqualTo(10);
+    }
+
+    @Test
+    void aReferralRecordedAfterTheRefereesFirstPurchaseEarnsNothingAtALaterOne() throws Exception {
+        UserAccount referrer = newUser();
+        UserAccount referee = newUser();
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referee)).isEqualTo(400);
+        assertThat(available(referrer))
+                .as("the first purchase was made before the referral")
+                .isZero();
     }
 }

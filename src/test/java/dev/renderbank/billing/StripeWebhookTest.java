@@ -9,9 +9,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Stripe webhooks signed with stripe-java's own helper (HMAC of {@code t.body}, 300 s tolerance). */
 class StripeWebhookTest extends BillingIntegrationTest {
+
+    @Autowired
+    Billing billing;
 
     @Test
     void aPaidCheckoutSessionGrantsThePackOnce() throws Exception {
@@ -111,6 +115,49 @@ class StripeWebhookTest extends BillingIntegrationTest {
                 after,
                 "subscription_cycle"));
         assertThat(available(u)).isEqualTo(500 + 900);
+    }
+
+    @Test
+    void eachPaidPeriodMovesTheSubscriptionsPlanAndPaidThroughDateForward() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(firstMonthlyInvoice(u.id(), id("evt"), id("in"), sub, start));
+        assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
+            assertThat(s.product()).isEqualTo("pro-monthly");
+            assertThat(s.periodEnd()).isEqualTo(next);
+        });
+
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_proplus-monthly",
+                3490,
+                next,
+                after,
+                "subscription_cycle"));
+        assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
+            assertThat(s.product()).isEqualTo("proplus-monthly");
+            assertThat(s.periodEnd()).isEqualTo(after);
+        });
+    }
+
+    @Test
+    void aPeriodDeliveredAgainUnderAnotherEventIdIsProcessedAndGrantsNothingMore() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String invoiceId = id("in");
+        Instant start = clock.instant();
+        stripe(firstMonthlyInvoice(u.id(), id("evt"), invoiceId, sub, start));
+        String again = id("evt");
+        stripe(firstMonthlyInvoice(u.id(), again, invoiceId, sub, start)); // the same invoice, another event
+
+        assertThat(eventStatus("stripe", again)).as("done, not retried").isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(500);
     }
 
     @Test
@@ -320,6 +367,13 @@ class StripeWebhookTest extends BillingIntegrationTest {
                  "data":{"object":{"id":"%s","object":"checkout.session","mode":"subscription","payment_status":"paid",
                    "amount_total":1990,"currency":"usd","subscription":"%s",
                    "metadata":{"userId":"%d","product":"%s"}}}}""".formatted(eventId, Instant.now().getEpochSecond(), sessionId, sub, userId, product);
+    }
+
+    /** The first invoice of a new pro-monthly plan (19.90, 500 credits) whose month starts at {@code start}. */
+    static String firstMonthlyInvoice(long userId, String eventId, String invoiceId, String sub, Instant start) {
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        return invoice(
+                userId, eventId, invoiceId, sub, "price_local_pro-monthly", 1990, start, next, "subscription_create");
     }
 
     /** An invoice in the 2025+ shape: subscription and price under parent / pricing. */
