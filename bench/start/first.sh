@@ -27,7 +27,7 @@ JAR=${APP_JAR:-$ROOT/target/renderbank.jar}
 mkdir -p "$OUT"
 : >"$OUT/first.tsv"
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; then
+if [ -z "${APP_JAR:-}" ] && { [ "${BENCH_SKIP_BUILD:-0}" != 1 ] || [ ! -f "$JAR" ]; }; then
   echo "building $JAR ..."
   ./mvnw -B -ntp -q -DskipTests package
 fi

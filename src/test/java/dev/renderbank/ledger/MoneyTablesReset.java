@@ -12,7 +12,8 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * For mutation testing only (the {@code pit} Maven profile turns it on). A PIT minion runs many
  * mutants in one JVM, so one cached Spring context and one database: books that a mutant broke
  * would fail every later invariant check and count later mutants as killed. Before each Spring
- * Boot test the money tables (and the generation jobs that hold money) are emptied. Off in ordinary runs, where test classes share a
+ * Boot test the money tables (and the generation jobs and the purchases that hold or gave money, with
+ * the reconciliation's findings about them) are emptied. Off in ordinary runs, where test classes share a
  * database whose other users (demo accounts, other classes' fixtures) must keep their credits.
  */
 public class MoneyTablesReset implements BeforeEachCallback {
@@ -35,6 +36,13 @@ public class MoneyTablesReset implements BeforeEachCallback {
         jdbc.sql("truncate generation_job, generation_limit, idempotency_record, generation_asset")
                 .update();
         jdbc.sql("delete from scheduled_tasks where task_name = 'generation-job'")
+                .update();
+        // Purchases of earlier tests would otherwise outlive their grants (emptied above), and the
+        // reconciliation of a later test would report them as purchases without their grants.
+        jdbc.sql("truncate billing_purchase, billing_purchase_grant, billing_purchase_ref, billing_refund,"
+                        + " billing_dispute, billing_invoice_payment, billing_subscription,"
+                        + " billing_subscription_period, billing_checkout, payment_event,"
+                        + " reconciliation_finding, reconciliation_run cascade")
                 .update();
         if (ANNOUNCED.compareAndSet(false, true)) {
             // shows in the PIT log (minion output), so a run can be checked to have reset its tables
