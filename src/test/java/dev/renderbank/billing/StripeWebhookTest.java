@@ -104,16 +104,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
 
         Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
         clock.advance(Duration.between(start, next).plusMinutes(1));
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                id("in"),
-                sub,
-                "price_local_proplus-monthly",
-                3490,
-                next,
-                after,
-                "subscription_cycle"));
+        stripe(proPlusRenewal(u.id(), sub, next, after));
         assertThat(available(u)).isEqualTo(500 + 900);
     }
 
@@ -130,16 +121,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
             assertThat(s.periodEnd()).isEqualTo(next);
         });
 
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                id("in"),
-                sub,
-                "price_local_proplus-monthly",
-                3490,
-                next,
-                after,
-                "subscription_cycle"));
+        stripe(proPlusRenewal(u.id(), sub, next, after));
         assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
             assertThat(s.product()).isEqualTo("proplus-monthly");
             assertThat(s.periodEnd()).isEqualTo(after);
@@ -374,6 +356,12 @@ class StripeWebhookTest extends BillingIntegrationTest {
         Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
         return invoice(
                 userId, eventId, invoiceId, sub, "price_local_pro-monthly", 1990, start, next, "subscription_create");
+    }
+
+    /** A paid renewal of {@code sub} on the pro-plus monthly price for the period {@code from}–{@code to}. */
+    private static String proPlusRenewal(long userId, String sub, Instant from, Instant to) {
+        return invoice(
+                userId, id("evt"), id("in"), sub, "price_local_proplus-monthly", 3490, from, to, "subscription_cycle");
     }
 
     /** An invoice in the 2025+ shape: subscription and price under parent / pricing. */
