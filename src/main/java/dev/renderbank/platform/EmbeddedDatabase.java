@@ -96,11 +96,10 @@ final class EmbeddedDatabase {
                 // zonky passes -F (fsync off) and synchronous_commit=off; these come later and win
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                // (zonky hands these to initdb as --key=value.) initdb's last step makes the new cluster
-                // durable: one syncfs() of its file system instead of an fsync() per file (~1,000 files,
-                // ~2 s of a first start on a 2-core VM), the same guarantee; PostgreSQL 17 or later
-                .setLocaleConfig("sync-method", "syncfs");
+                .setServerConfig("full_page_writes", "on");
+        // initdb keeps its default sync (an fsync() per file, ~2.5 s of a first start here): its
+        // --sync-method=syncfs was tried and waits for every dirty page of the whole file system, which
+        // on a busy machine took longer (docs/BENCHMARKS.md, "First start of the default run")
         if (port > 0) {
             builder.setPort(port);
         }
