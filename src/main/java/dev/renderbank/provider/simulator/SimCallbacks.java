@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,10 +44,11 @@ class SimCallbacks {
     private final KieSimulator simulator;
     private final SimTaskStore store;
     private final String hmacKey;
-    private final HttpClient http = HttpClient.newBuilder()
+    /** Built on the first callback: a JDK client builds the default TLS context, which a start need not wait for. */
+    private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .build());
 
     SimCallbacks(KieSimulator simulator, SimTaskStore store, ProviderProperties provider) {
         this.simulator = simulator;
@@ -116,7 +118,8 @@ class SimCallbacks {
                             KieCallbackVerifier.SIGNATURE_HEADER,
                             KieCallbackVerifier.signature(hmacKey, task.taskId(), timestamp));
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+        return http.obtain()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> {
                     boolean ok = error == null && response.statusCode() / 100 == 2;
                     if (!ok) {
