@@ -36,6 +36,7 @@
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
+# BENCH_WARMUP_DRAIN_MAX_SECONDS (120: how long the warm-up's submit backlog may take before the first step),
 # APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),
 # APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments), SIM_PORT (APP_PORT+1: the
 # built-in simulator is called on a connector of its own with its own threads, as a real provider would

@@ -167,7 +167,8 @@ public final class GenerateBench {
         log("warm-up: GET and POST at %d/s for %d s each", warmupRate, warmupSeconds);
         load.run("warmup-get", Load.Kind.GET, warmupRate, warmupSeconds);
         load.run("warmup-post", Load.Kind.POST, warmupRate, warmupSeconds);
-        drain(drainMax);
+        // the first step must not inherit the warm-up's submits (a cold JIT, here and in a provider process)
+        drain(Integer.parseInt(env("BENCH_WARMUP_DRAIN_MAX_SECONDS", "120")));
 
         int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
         boolean checkpointed = false;
