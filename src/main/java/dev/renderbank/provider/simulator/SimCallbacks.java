@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -56,7 +57,9 @@ class SimCallbacks {
         this.hmacKey = provider.kie().webhookHmacKey();
     }
 
+    /** Only while the simulator stands in for KIE: with a real key it would run every second for nothing. */
     @Bean
+    @Conditional(SimulatorRuns.class)
     RecurringTask<Void> kieSimulatorCallbacks(SimulatorProperties properties) {
         return Tasks.recurring("kie-simulator-callbacks", FixedDelay.of(properties.callbackInterval()))
                 .execute((instance, context) -> deliverDue());
