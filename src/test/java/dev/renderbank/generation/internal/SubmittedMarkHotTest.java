@@ -23,34 +23,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nor the state (which says whether a job is live) may be what an index of {@code generation_job}
  * names. Counted by PostgreSQL itself for this transaction ({@code pg_stat_xact_user_tables}).
  */
-class SubmittedMarkHotTest extends IntegrationTest {
-
-    @Autowired
-    JobStore jobs;
-
-    @Autowired
-    JobTransitions transitions;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    TransactionTemplate tx;
+class SubmittedMarkHotTest extends JobRowsTest {
 
     private record Updates(long all, long hot) {}
 
     @Test
     void theSubmittedMarkUpdatesTheJobRowInPlace() {
-        String id = acceptedJob();
-        Instant now = clock.instant();
-        assertThat(transitions.markSubmitStarted(id, now)).isTrue();
+        String id = startedJob();
 
-        Updates counted = tx.execute(status -> {
-            Updates before = jobUpdates();
-            assertThat(transitions.markSubmitted(id, "task-" + id, now)).isTrue();
-            Updates after = jobUpdates();
-            return new Updates(after.all() - before.all(), after.hot() - before.hot());
-        });
+        Updates counted = markSubmitted(id);
 
         assertThat(counted).as("updates of generation_job: all, HOT").isEqualTo(new Updates(1, 1));
         Job job = jobs.find(id).orElseThrow();
@@ -66,15 +47,7 @@ class SubmittedMarkHotTest extends IntegrationTest {
         String walBefore = walPosition();
         Updates counted = new Updates(0, 0);
         for (int i = 0; i < n; i++) {
-            String id = acceptedJob();
-            Instant now = clock.instant();
-            assertThat(transitions.markSubmitStarted(id, now)).isTrue();
-            Updates mark = tx.execute(status -> {
-                Updates before = jobUpdates();
-                assertThat(transitions.markSubmitted(id, "task-" + id, now)).isTrue();
-                Updates after = jobUpdates();
-                return new Updates(after.all() - before.all(), after.hot() - before.hot());
-            });
+            Updates mark = markSubmitted(startedJob());
             counted = new Updates(counted.all() + mark.all(), counted.hot() + mark.hot());
         }
         printWal(walBefore, n);
@@ -119,19 +92,6 @@ class SubmittedMarkHotTest extends IntegrationTest {
         });
     }
 
-    private String acceptedJob() {
-        String id = "hot-" + UUID.randomUUID();
-        Instant now = clock.instant();
-        jobs.insert(Job.accepted(
-                id,
-                new Job.Request(
-                        1L, AssetType.IMAGE, "nano-banana", "a lighthouse", "{}", "google/nano-banana", "{}", 10),
-                "token",
-                now,
-                now.plus(Duration.ofHours(1))));
-        return id;
-    }
-
     private String walPosition() {
         jdbc.sql("create extension if not exists pg_walinspect").update();
         return jdbc.sql("select pg_current_wal_insert_lsn()::text")
@@ -162,6 +122,16 @@ class SubmittedMarkHotTest extends IntegrationTest {
                         .formatted(rs.getString(1), rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n))
                 .list()
                 .forEach(line -> System.out.println("SubmittedMarkHotTest WAL " + line));
+    }
+
+    /** Marks the job SUBMITTED; the job table's updates (all, HOT) that this made. */
+    private Updates markSubmitted(String id) {
+        return tx.execute(status -> {
+            Updates before = jobUpdates();
+            assertThat(transitions.markSubmitted(id, "task-" + id, clock.instant())).isTrue();
+            Updates after = jobUpdates();
+            return new Updates(after.all() - before.all(), after.hot() - before.hot());
+        });
     }
 
     private Updates jobUpdates() {

@@ -32,22 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * others. The first mark is held at its job's row (locked here) so that the others queue behind it
  * for certain; each mark's transaction is the one that inserted its task's row (that row's xmin).
  */
-class SubmittedMarksTest extends IntegrationTest {
+class SubmittedMarksTest extends JobRowsTest {
 
     @Autowired
     SubmittedMarks marks;
-
-    @Autowired
-    JobStore jobs;
-
-    @Autowired
-    JobTransitions transitions;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    TransactionTemplate tx;
 
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -152,19 +140,5 @@ class SubmittedMarksTest extends IntegrationTest {
                 .param("ids", ids)
                 .query(Long.class)
                 .single();
-    }
-
-    private String startedJob() {
-        String id = "marks-" + UUID.randomUUID();
-        Instant now = clock.instant();
-        jobs.insert(Job.accepted(
-                id,
-                new Job.Request(
-                        1L, AssetType.IMAGE, "nano-banana", "a lighthouse", "{}", "google/nano-banana", "{}", 10),
-                "token",
-                now,
-                now.plus(Duration.ofHours(1))));
-        assertThat(transitions.markSubmitStarted(id, now)).isTrue();
-        return id;
     }
 }
