@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.SpringApplication;
 
 /**
  * One real PostgreSQL per test JVM; each Spring context gets a database of its own, so background
@@ -32,13 +33,16 @@ public final class SharedPostgres {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // After the cached Spring contexts are closed, not beside them: a JVM shutdown hook runs
+            // concurrently with Spring's, stopped the server under open pools, and each pool's close
+            // then waited out its connection attempts (Surefire killed the fork 30 s after exit).
+            SpringApplication.getShutdownHandlers().add(() -> {
                 try {
                     server.close();
                 } catch (IOException ignored) {
                     // the JVM is going away
                 }
-            }));
+            });
         }
         return server;
     }
