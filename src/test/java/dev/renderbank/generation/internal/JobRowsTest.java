@@ -32,7 +32,8 @@ abstract class JobRowsTest extends IntegrationTest {
         Instant now = clock.instant();
         jobs.insert(Job.accepted(
                 id,
-                new Job.Request(1L, AssetType.IMAGE, "nano-banana", "a lighthouse", "{}", "google/nano-banana", "{}", 10),
+                new Job.Request(
+                        1L, AssetType.IMAGE, "nano-banana", "a lighthouse", "{}", "google/nano-banana", "{}", 10),
                 "token",
                 now,
                 now.plus(Duration.ofHours(1))));

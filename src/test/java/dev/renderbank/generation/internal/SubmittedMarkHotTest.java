@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.renderbank.catalog.AssetType;
 import dev.renderbank.generation.JobState;
-import dev.renderbank.support.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Issue 15: the SUBMITTED mark, written once per job on the submit path, is a HOT update (heap only,
@@ -128,7 +122,8 @@ class SubmittedMarkHotTest extends JobRowsTest {
     private Updates markSubmitted(String id) {
         return tx.execute(status -> {
             Updates before = jobUpdates();
-            assertThat(transitions.markSubmitted(id, "task-" + id, clock.instant())).isTrue();
+            assertThat(transitions.markSubmitted(id, "task-" + id, clock.instant()))
+                    .isTrue();
             Updates after = jobUpdates();
             return new Updates(after.all() - before.all(), after.hot() - before.hot());
         });
