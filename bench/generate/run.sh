@@ -14,9 +14,15 @@
 #      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
 #   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
-#   3. starts the app jar against it: demo off, cooldowns and in-flight caps off, the built-in KIE simulator
-#      with 3-minute image tasks, the app's own polling and the simulator's callback loop slowed right
-#      down (so jobs stay in flight, and phase 6 decides when each one hears back), heap -Xmx$APP_HEAP;
+#   3. starts the KIE simulator with 3-minute image tasks and its callback loop slowed right down, by default
+#      in a process of its own (BENCH_SIM=process): a second instance of the same jar, "the provider", on
+#      $SIM_PORT with its own throwaway PostgreSQL on $SIM_PG_PORT (or $SIM_DATABASE_URL) and a fixed simulator
+#      key (renderbank.simulator.api-key); then the app jar: demo off, cooldowns and in-flight caps off, the
+#      app's own polling slowed right down (so jobs stay in flight, and phase 6 decides when each one hears
+#      back), heap -Xmx$APP_HEAP, calling the provider as a real KIE (renderbank.provider.kie.api-key and
+#      .base-url=http://127.0.0.1:$SIM_PORT/sim/kie), so neither the app's CPU nor its PostgreSQL's holds any
+#      of the simulator's work. BENCH_SIM=inproc: the built-in simulator inside the app's JVM and database,
+#      as before (its connector's threads counted apart);
 #   4. seeds 1,000 users with API tokens and credits straight into SQL (GRANT entries included);
 #   5. open-loop load at fixed rates ($BENCH_RATES, $BENCH_STEP_SECONDS s each, after a warm-up) of
 #      POST /api/v1/generate-image (nano-banana) and the baseline GET /api/v1/credits, over the 1,000 users;
@@ -30,6 +36,7 @@
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
+# BENCH_WARMUP_DRAIN_MAX_SECONDS (120: how long the warm-up's submit backlog may take before the first step),
 # APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),
 # APP_EXTRA_ARGS (more --key=value arguments for the app, for experiments), SIM_PORT (APP_PORT+1: the
 # built-in simulator is called on a connector of its own with its own threads, as a real provider would
@@ -37,7 +44,12 @@
 # APP_START_TIMEOUT (300 s to the first healthy answer),
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes),
 # BENCH_PGSS=1 (pg_stat_statements on the throwaway server; each accept step's statements, reset before
-# the step and read after its submits are done, go to out/pgss-<step>.tsv).
+# the step and read after its submits are done, go to out/pgss-<step>.tsv; the harness connects as a role
+# of its own, "bench", so statements per request are the app's without the harness's).
+# BENCH_SIM (process | inproc; default process): where the KIE simulator runs (see 3.). In process mode:
+# SIM_PORT (APP_PORT+1) is the provider's own HTTP port, SIM_PG_PORT (PG_PORT+1) its throwaway PostgreSQL
+# (SIM_DATABASE_URL: an existing empty database instead), SIM_HEAP (384m); its log is out/provider-*.log and
+# its CPU (process + its PostgreSQL) is printed apart from the app's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -47,18 +59,31 @@ PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
 SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
 PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
+BENCH_SIM=${BENCH_SIM:-process}
+case "$BENCH_SIM" in process|inproc) ;; *) echo "BENCH_SIM must be process or inproc" >&2; exit 2 ;; esac
+SIM_PG_PORT=${SIM_PG_PORT:-$((PG_PORT + 1))}
+SIM_HEAP=${SIM_HEAP:-384m}
+if [ "$BENCH_SIM" = process ] && [ "$SIM_PORT" = 0 ]; then echo "BENCH_SIM=process needs a SIM_PORT" >&2; exit 2; fi
 export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
 export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
 
 APP_PID=
+SIM_PID=
 PG_STARTED=
-cleanup() {
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID"
-    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID"
+SIM_PG_STARTED=
+stop_pid() { # TERM, then KILL after 30 s
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1"
+    for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$1" 2>/dev/null && kill -KILL "$1"
   fi
+  return 0
+}
+cleanup() {
+  stop_pid "$APP_PID"
+  stop_pid "$SIM_PID"
   if [ -n "$PG_STARTED" ]; then "$PG_THROWAWAY" stop "$PG_PORT" || true; fi
+  if [ -n "$SIM_PG_STARTED" ]; then "$PG_THROWAWAY" stop "$SIM_PG_PORT" || true; fi
 }
 trap cleanup EXIT
 
@@ -77,6 +102,9 @@ result machine.memory "$(free -g | awk '/^Mem:/{print $2 " GiB"}')"
 result machine.jdk "$(java -version 2>&1 | head -1 | sed 's/"//g')"
 result machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 result app.heap "-Xmx$APP_HEAP"
+result bench.sim "$BENCH_SIM"
+result bench.sim_port "$SIM_PORT"
+[ "$BENCH_SIM" = process ] && result bench.sim_heap "-Xmx$SIM_HEAP"
 
 if [ "${BENCH_SKIP_BUILD:-}" = 1 ] && [ -f target/renderbank.jar ]; then
   say "reusing target/renderbank.jar"
@@ -102,14 +130,36 @@ else
     export PG_THROWAWAY_OPTS="${PG_THROWAWAY_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
   fi
   JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
+  PG_STARTED=1
   if [ "${BENCH_PGSS:-}" = 1 ]; then
     PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -qc 'create extension pg_stat_statements' >/dev/null
-    export BENCH_PGSS
+    # the harness's own queries under a role of their own, so pg_stat_statements tells them from the app's
+    PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -qc 'create role bench superuser login' >/dev/null
+    export BENCH_PGSS BENCH_HARNESS_ROLE=bench
   fi
-  PG_STARTED=1
   export BENCH_PG_PID=$(head -1 "${TMPDIR:-/tmp}/renderbank-pg-$PG_PORT/data/postmaster.pid")
 fi
 export BENCH_JDBC_URL=$JDBC_URL
+if [ -n "${BENCH_HARNESS_ROLE:-}" ]; then BENCH_JDBC_URL=${JDBC_URL/user=postgres/user=$BENCH_HARNESS_ROLE}; fi
+
+# The provider's own database (BENCH_SIM=process): never the app's server, so the app's PostgreSQL CPU and
+# write transactions hold none of the simulator's.
+if [ "$BENCH_SIM" = process ]; then
+  if [ -n "${SIM_DATABASE_URL:-}" ]; then
+    SIM_JDBC_URL=$SIM_DATABASE_URL
+  else
+    if [ -e "${TMPDIR:-/tmp}/renderbank-pg-$SIM_PG_PORT" ] || ss -ltn | grep -q ":$SIM_PG_PORT "; then
+      echo "port $SIM_PG_PORT (or ${TMPDIR:-/tmp}/renderbank-pg-$SIM_PG_PORT) is in use: set SIM_PG_PORT" >&2; exit 1
+    fi
+    say "starting the provider's throwaway PostgreSQL on port $SIM_PG_PORT"
+    SIM_JDBC_URL=$(PG_THROWAWAY_OPTS= "$PG_THROWAWAY" start "$SIM_PG_PORT")
+    SIM_PG_STARTED=1
+    export BENCH_SIM_PG_PID=$(head -1 "${TMPDIR:-/tmp}/renderbank-pg-$SIM_PG_PORT/data/postmaster.pid")
+  fi
+  export BENCH_SIM_JDBC_URL=$SIM_JDBC_URL BENCH_SIM_BASE_URL=http://127.0.0.1:$SIM_PORT
+  # the key the provider's simulator accepts and the app sends, new for each run
+  SIM_API_KEY=bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+fi
 
 # The machine's commit speed, which moves every absolute figure: pgbench's simple-update run (one
 # write transaction per row update, 8 clients, 10 s) on a database of its own on the same server.
@@ -122,45 +172,82 @@ if [ -n "$PG_STARTED" ] && command -v pgbench >/dev/null; then
   result machine.pgbench_load "$(cut -d' ' -f1 /proc/loadavg)"
 fi
 
+wait_healthy() { # PID PORT LOG NAME
+  local tries=$((${APP_START_TIMEOUT:-300} * 2))
+  for i in $(seq 1 "$tries"); do
+    curl -sf "http://127.0.0.1:$2/actuator/health" >/dev/null 2>&1 && return 0
+    kill -0 "$1" 2>/dev/null || { tail -40 "$3"; echo "$4 died at startup" >&2; exit 1; }
+    [ "$i" = "$tries" ] && { echo "$4 did not become healthy in ${APP_START_TIMEOUT:-300} s" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+# The simulator's settings, for whichever process runs it.
+sim_args() {
+  printf '%s\n' --renderbank.simulator.image-duration="$SIM_IMAGE_DURATION" \
+    --renderbank.simulator.video-duration=1h \
+    --renderbank.simulator.balance=1000000000 \
+    --renderbank.simulator.callback-interval="$SIM_CALLBACK_INTERVAL"
+}
+access_log_args() { # DIR PREFIX
+  printf '%s\n' --server.tomcat.accesslog.enabled=true --server.tomcat.accesslog.directory="$1" \
+    --server.tomcat.accesslog.prefix="$2" --server.tomcat.accesslog.pattern='%r %s' \
+    --server.tomcat.accesslog.buffered=false
+}
+start_provider() { # BENCH_SIM=process: a second instance of the jar, only its simulator is used
+  if ss -ltn | grep -q ":$SIM_PORT "; then echo "port $SIM_PORT is in use: set SIM_PORT" >&2; exit 1; fi
+  say "starting the provider (the simulator in its own process) on port $SIM_PORT (heap $SIM_HEAP)"
+  mapfile -t SIM_ARGS < <(sim_args)
+  mapfile -t LOG_ARGS < <(access_log_args "$OUT/access-$1" provider_access_log)
+  DATABASE_URL=$SIM_JDBC_URL RENDERBANK_SIMULATOR_API_KEY=$SIM_API_KEY \
+    java "-Xmx$SIM_HEAP" -jar "${APP_JAR:-target/renderbank.jar}" \
+    --server.port="$SIM_PORT" \
+    --renderbank.data-dir="$OUT/provider-data" \
+    --renderbank.demo.enabled=false \
+    "${SIM_ARGS[@]}" "${LOG_ARGS[@]}" \
+    >"$OUT/provider-$1.log" 2>&1 &
+  SIM_PID=$!
+  wait_healthy "$SIM_PID" "$SIM_PORT" "$OUT/provider-$1.log" "the provider"
+  export BENCH_SIM_PID=$SIM_PID
+  say "provider up (pid $SIM_PID)"
+}
 start_app() { # the app against $JDBC_URL; the polling and simulator timings come from the variables below
   if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
-  say "starting the app on port $APP_PORT (heap $APP_HEAP; simulator tasks $SIM_IMAGE_DURATION, callbacks every $SIM_CALLBACK_INTERVAL, polls $FIRST_POLL..$MAX_POLL)"
+  local provider=()
+  if [ "$BENCH_SIM" = process ]; then
+    start_provider "$1"
+    # a KIE key turns the app's own simulator off; its callback task (db-scheduler, a no-op then) is slowed
+    # as in inproc mode, so the app's database holds no simulator scheduling either
+    provider=(--renderbank.provider.kie.base-url="http://127.0.0.1:$SIM_PORT/sim/kie"
+      --renderbank.download.allow-private-hosts=true --renderbank.simulator.callback-interval=1h)
+  else
+    mapfile -t provider < <(sim_args)
+    provider+=(--renderbank.simulator.port="$SIM_PORT")
+  fi
+  say "starting the app on port $APP_PORT (heap $APP_HEAP; simulator $BENCH_SIM, tasks $SIM_IMAGE_DURATION, callbacks every $SIM_CALLBACK_INTERVAL, polls $FIRST_POLL..$MAX_POLL)"
   JFR=()
   if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app-$1.jfr,settings=profile,dumponexit=true"); fi
-  DATABASE_URL=$JDBC_URL java "-Xmx$APP_HEAP" "${JFR[@]}" -jar "${APP_JAR:-target/renderbank.jar}" \
+  mapfile -t LOG_ARGS < <(access_log_args "$OUT/access-$1" access_log)
+  DATABASE_URL=$JDBC_URL RENDERBANK_PROVIDER_KIE_API_KEY=${SIM_API_KEY:-} \
+    java "-Xmx$APP_HEAP" "${JFR[@]}" -jar "${APP_JAR:-target/renderbank.jar}" \
     --server.port="$APP_PORT" \
     --renderbank.data-dir="$OUT/data" \
     --renderbank.demo.enabled=false \
     --renderbank.limits.cooldown.image=0 --renderbank.limits.cooldown.video=0 \
     --renderbank.limits.in-flight.image=0 --renderbank.limits.in-flight.video=0 \
-    --renderbank.simulator.image-duration="$SIM_IMAGE_DURATION" \
-    --renderbank.simulator.video-duration=1h \
-    --renderbank.simulator.balance=1000000000 \
-    --renderbank.simulator.callback-interval="$SIM_CALLBACK_INTERVAL" \
     --renderbank.jobs.first-poll="$FIRST_POLL" --renderbank.jobs.max-poll="$MAX_POLL" \
-    --renderbank.simulator.port="$SIM_PORT" \
-    --server.tomcat.accesslog.enabled=true --server.tomcat.accesslog.directory="$OUT/access-$1" \
-    --server.tomcat.accesslog.pattern='%r %s' --server.tomcat.accesslog.buffered=false \
+    "${provider[@]}" "${LOG_ARGS[@]}" \
     ${APP_EXTRA_ARGS:-} \
     >"$OUT/app-$1.log" 2>&1 &
   APP_PID=$!
-  local tries=$((${APP_START_TIMEOUT:-300} * 2))
-  for i in $(seq 1 "$tries"); do
-    curl -sf "http://127.0.0.1:$APP_PORT/actuator/health" >/dev/null 2>&1 && break
-    kill -0 "$APP_PID" 2>/dev/null || { tail -40 "$OUT/app-$1.log"; echo "the app died at startup" >&2; exit 1; }
-    [ "$i" = "$tries" ] && { echo "the app did not become healthy in ${APP_START_TIMEOUT:-300} s" >&2; exit 1; }
-    sleep 0.5
-  done
+  wait_healthy "$APP_PID" "$APP_PORT" "$OUT/app-$1.log" "the app"
   export BENCH_APP_PID=$APP_PID BENCH_ACCESS_LOG_DIR=$OUT/access-$1
   say "app up (pid $APP_PID)"
 }
 stop_app() {
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill -TERM "$APP_PID"
-    for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$APP_PID" 2>/dev/null && kill -KILL "$APP_PID"
-  fi
+  stop_pid "$APP_PID"
   APP_PID=
+  stop_pid "$SIM_PID"
+  SIM_PID=
 }
 
 # The app's own polling and the simulator's callbacks slowed right down, so jobs stay in flight and

@@ -167,7 +167,8 @@ public final class GenerateBench {
         log("warm-up: GET and POST at %d/s for %d s each", warmupRate, warmupSeconds);
         load.run("warmup-get", Load.Kind.GET, warmupRate, warmupSeconds);
         load.run("warmup-post", Load.Kind.POST, warmupRate, warmupSeconds);
-        drain(drainMax);
+        // the first step must not inherit the warm-up's submits (a cold JIT, here and in a provider process)
+        drain(Integer.parseInt(env("BENCH_WARMUP_DRAIN_MAX_SECONDS", "120")));
 
         int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
         boolean checkpointed = false;
@@ -201,9 +202,15 @@ public final class GenerateBench {
                 result(k + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs / s.n));
                 result(k + ".cpu_ms_per_request.loadgen", String.format("%.2f", used.selfMs / s.n));
                 result(k + ".cpu_ms_per_request.simulator", String.format("%.2f", used.simMs() / s.n));
+                if (Cpu.PROVIDER_PID > 0) {
+                    result(k + ".cpu_ms_per_request.provider", String.format("%.2f", used.providerMs / s.n));
+                    result(k + ".cpu_ms_per_request.provider_postgres", String.format("%.2f", used.providerPgMs / s.n));
+                }
                 log("    CPU per request: app %.2f ms (of it the simulator's connector %.2f ms), PostgreSQL %.2f ms,"
-                                + " load generator %.2f ms (backlog drained %d ms after the step)",
-                        used.appMs / s.n, used.simMs() / s.n, used.pgMs / s.n, used.selfMs / s.n, drained);
+                                + " load generator %.2f ms; the provider process %.2f ms + its PostgreSQL %.2f ms"
+                                + " (backlog drained %d ms after the step)",
+                        used.appMs / s.n, used.simMs() / s.n, used.pgMs / s.n, used.selfMs / s.n,
+                        used.providerMs / s.n, used.providerPgMs / s.n, drained);
                 Map<String, Long> states = states();
                 result(k + ".states_after", states);
                 result(k + ".rss_mb_after", rssMb(pid));
@@ -298,15 +305,11 @@ public final class GenerateBench {
         int total = measured + warmup;
         // Jobs the app still tracks as live whose simulator task has already finished: the provider
         // is done, the app has not heard yet (its polls and the simulator's callbacks are slowed).
-        String pick = """
-                select j.id, j.callback_token, j.provider_task_id from generation_job j
-                  join sim_task s on s.task_id = j.provider_task_id
-                 where j.state in ('SUBMITTED', 'RUNNING') and not s.fails
-                   and s.created_at + s.duration_ms * interval '1 millisecond' < now() - interval '1 second'
-                 order by j.created_at limit\s""" + total;
+        // The tasks are read where the simulator keeps them: the app's database (in-process
+        // simulator) or the provider process's own ($BENCH_SIM_JDBC_URL).
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitMax);
         List<String[]> jobs;
-        while ((jobs = rows(pick, 3)).size() < total && System.nanoTime() < waitUntil) {
+        while ((jobs = finishedJobs(total)).size() < total && System.nanoTime() < waitUntil) {
             log("  %d of %d jobs finished at the simulator; waiting", jobs.size(), total);
             Thread.sleep(5000);
         }
@@ -315,6 +318,7 @@ public final class GenerateBench {
         }
         HttpClient http = Load.client();
         String base = baseUrl();
+        String simBase = env("BENCH_SIM_BASE_URL", base);
         // A real provider has the file ready when it calls back; the simulator paints it on first
         // download. Have it painted now, so the timing below is the app's work, not the painting.
         long renderStart = System.nanoTime();
@@ -322,7 +326,7 @@ public final class GenerateBench {
             List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> batch = new ArrayList<>();
             for (int j = i; j < Math.min(total, i + 2); j++) {
                 batch.add(http.sendAsync(
-                        HttpRequest.newBuilder(URI.create(base + "/sim/kie/files/" + jobs.get(j)[2] + "/output.png"))
+                        HttpRequest.newBuilder(URI.create(simBase + "/sim/kie/files/" + jobs.get(j)[2] + "/output.png"))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding()));
             }
@@ -366,6 +370,7 @@ public final class GenerateBench {
         Cpu cpu = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0"))).minus(cpuBefore);
         result("callback.cpu_ms_per_callback.app", String.format("%.2f", cpu.appMs / total));
         result("callback.cpu_ms_per_callback.postgres", String.format("%.2f", cpu.pgMs / total));
+        result("callback.cpu_ms_per_callback.provider", String.format("%.2f", (cpu.providerMs + cpu.providerPgMs) / total));
         // Confirm in SQL: every job has exactly one CAPTURE entry, and when it was written.
         List<String> ids = jobs.stream().map(j -> j[0]).toList();
         Map<String, long[]> captures = new ConcurrentHashMap<>();
@@ -438,6 +443,36 @@ public final class GenerateBench {
                         + scalar("select count(*) from generation_job where state in " + LIVE) + " live jobs");
     }
 
+    /** Up to {@code limit} live jobs (oldest first) whose simulator task has finished, not failed. */
+    static List<String[]> finishedJobs(int limit) throws SQLException {
+        List<String> tasks = new ArrayList<>();
+        try (Connection c = simDb();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                        select task_id from sim_task
+                         where not fails
+                           and created_at + duration_ms * interval '1 millisecond' < now() - interval '1 second'""")) {
+            while (rs.next()) {
+                tasks.add(rs.getString(1));
+            }
+        }
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement("""
+                        select id, callback_token, provider_task_id from generation_job
+                         where state in ('SUBMITTED', 'RUNNING') and provider_task_id = any(?)
+                         order by created_at limit ?""")) {
+            ps.setArray(1, c.createArrayOf("text", tasks.toArray()));
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- report
 
     static void report(Path docs) throws Exception {
@@ -461,7 +496,8 @@ public final class GenerateBench {
                 .append(r.getOrDefault("run.seconds", "?")).append(" s. The commit speed of this run's PostgreSQL:"
                         + " pgbench simple-update (8 clients, 10 s) ")
                 .append(r.getOrDefault("machine.pgbench_simple_update_tps", "?")).append(" tps at load ")
-                .append(r.getOrDefault("machine.pgbench_load", "?")).append(".\n\n");
+                .append(r.getOrDefault("machine.pgbench_load", "?")).append(". ")
+                .append(simulatorSentence(r)).append("\n\n");
 
         String best = r.getOrDefault("accept.best_rate_p99_50ms", "0");
         int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
@@ -504,9 +540,13 @@ public final class GenerateBench {
                     .append(backlog(r.get(p + ".drain_after_ms"), drainMax)).append(" | ")
                     .append(r.get(p + ".cpu_ms_per_request.app")).append(" + ")
                     .append(r.get(p + ".cpu_ms_per_request.postgres"))
-                    .append(r.containsKey(p + ".cpu_ms_per_request.simulator")
-                            ? " (simulator's threads " + r.get(p + ".cpu_ms_per_request.simulator") + " of the app's)"
-                            : "")
+                    .append(r.containsKey(p + ".cpu_ms_per_request.provider")
+                            ? " (provider process " + r.get(p + ".cpu_ms_per_request.provider") + " + its PG "
+                                    + r.get(p + ".cpu_ms_per_request.provider_postgres") + " apart)"
+                            : r.containsKey(p + ".cpu_ms_per_request.simulator")
+                                    ? " (simulator's threads " + r.get(p + ".cpu_ms_per_request.simulator")
+                                            + " of the app's)"
+                                    : "")
                     .append(" | ")
                     .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
                     .append(r.get(g + ".max_ms")).append(" | ").append(r.get(g + ".achieved_rps")).append("/s | ")
@@ -515,24 +555,33 @@ public final class GenerateBench {
                     .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
         }
         md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
-                + " ids handed out, so reads do not count; the simulator's createTask is its own write transaction"
-                + " and is shown apart; WAL from pg_current_wal_lsn; 1-minute load average after the step):\n\n");
-        md.append("| rate (req/s) | POST: app write tx / simulator write tx / WAL bytes | GET: app write tx / WAL bytes "
-                + "| load after POST, GET |\n|---|---|---|---|\n");
+                + " ids handed out, so reads do not count; on the app's database server: all of them, then the app's"
+                + " own; the simulator's createTask is one write transaction of its own, on the app's server or the"
+                + " provider's; WAL of the app's server from pg_current_wal_lsn; statements: pg_stat_statements calls"
+                + " without the harness's, with BENCH_PGSS=1; 1-minute load average after the step):\n\n");
+        md.append("| rate (req/s) | POST: write tx on the app's database / of them the app's / simulator write tx / WAL bytes"
+                + " / statements | GET: app write tx / WAL bytes / statements | load after POST, GET |\n|---|---|---|---|\n");
         for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
             String p = "accept.post." + rate.trim();
             String g = "accept.get." + rate.trim();
             md.append("| ").append(rate.trim()).append(" | ")
+                    .append(r.getOrDefault(p + ".write_tx_per_request.database", "?")).append(" / ")
                     .append(r.get(p + ".write_tx_per_request.app")).append(" / ")
                     .append(r.get(p + ".write_tx_per_request.simulator")).append(" / ")
-                    .append(r.get(p + ".wal_bytes_per_request")).append(" | ")
+                    .append(r.get(p + ".wal_bytes_per_request")).append(" / ")
+                    .append(r.getOrDefault("pgss.post-" + rate.trim() + ".statements_per_request.app", "–"))
+                    .append(" | ")
                     .append(r.get(g + ".write_tx_per_request.app")).append(" / ")
-                    .append(r.get(g + ".wal_bytes_per_request")).append(" | ")
+                    .append(r.get(g + ".wal_bytes_per_request")).append(" / ")
+                    .append(r.getOrDefault("pgss.get-" + rate.trim() + ".statements_per_request.app", "–"))
+                    .append(" | ")
                     .append(r.get(p + ".load1")).append(", ").append(r.get(g + ".load1")).append(" |\n");
         }
         md.append("\nhighest rate with p99 ≤ 50 ms: POST ").append(best).append(" req/s, GET ")
                 .append(r.getOrDefault("accept.best_get_rate_p99_50ms", "?"))
-                .append(" req/s (load average at start ").append(r.getOrDefault("machine.load_start", "?"))
+                .append(" req/s (").append(r.getOrDefault("bench.sim", "inproc").equals("process")
+                        ? "simulator in its own process" : "simulator in the app's JVM")
+                .append("; load average at start ").append(r.getOrDefault("machine.load_start", "?"))
                 .append(", at end ").append(r.getOrDefault("machine.load_end", "?")).append(").\n");
         md.append("\nIn flight (checkpoint ").append(r.getOrDefault("inflight.when", "?")).append("): ")
                 .append(r.getOrDefault("inflight.states", "?"))
@@ -573,6 +622,16 @@ public final class GenerateBench {
             Files.writeString(docs, text);
             log("updated %s", docs);
         }
+    }
+
+    static String simulatorSentence(Map<String, String> r) {
+        return r.getOrDefault("bench.sim", "inproc").equals("process")
+                ? "The KIE simulator ran in its own process (a second renderbank, port "
+                        + r.getOrDefault("bench.sim_port", "?") + ", its own PostgreSQL server, heap "
+                        + r.getOrDefault("bench.sim_heap", "?") + "); the app called it as a real provider (KIE key"
+                        + " and base URL), and its CPU is printed apart, not in the app's."
+                : "The KIE simulator ran in the app's JVM (its own connector on port "
+                        + r.getOrDefault("bench.sim_port", "?") + " when not 0) and wrote to the app's database.";
     }
 
     static String backlog(String drainMs, int max) {
@@ -721,9 +780,18 @@ public final class GenerateBench {
      * (pg_stat_database.xact_commit, reads included), WAL bytes, and tasks the simulator created (one
      * write transaction each, the provider's side). Load-independent, unlike the latencies.
      */
-    record Counts(long xids, long commits, long walBytes, long simTasks) {
+    record Counts(long xids, long commits, long walBytes, long simTasks, long providerSimTasks) {
 
         static Counts now() throws SQLException {
+            long provider = 0;
+            if (System.getenv("BENCH_SIM_JDBC_URL") != null) {
+                try (Connection c = simDb();
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("select count(*) from sim_task")) {
+                    rs.next();
+                    provider = rs.getLong(1);
+                }
+            }
             try (Connection c = db();
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("""
@@ -732,18 +800,25 @@ public final class GenerateBench {
                                    pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
                                    (select count(*) from sim_task)""")) {
                 rs.next();
-                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), provider);
             }
         }
 
         Counts minus(Counts o) {
-            return new Counts(xids - o.xids, commits - o.commits, walBytes - o.walBytes, simTasks - o.simTasks);
+            return new Counts(xids - o.xids, commits - o.commits, walBytes - o.walBytes, simTasks - o.simTasks,
+                    providerSimTasks - o.providerSimTasks);
         }
 
+        /**
+         * Per request: {@code database} all write transactions on the app's PostgreSQL server (with the
+         * in-process simulator this holds its createTask's, one per task; with the simulator in its own
+         * process none), {@code app} the app's own, {@code simulator} the simulator's wherever they ran.
+         */
         void record(String k, long ok) throws IOException {
             double n = Math.max(1, ok);
+            result(k + ".write_tx_per_request.database", String.format("%.2f", xids / n));
             result(k + ".write_tx_per_request.app", String.format("%.2f", (xids - simTasks) / n));
-            result(k + ".write_tx_per_request.simulator", String.format("%.2f", simTasks / n));
+            result(k + ".write_tx_per_request.simulator", String.format("%.2f", (simTasks + providerSimTasks) / n));
             result(k + ".commits_per_request", String.format("%.2f", commits / n));
             result(k + ".wal_bytes_per_request", String.format("%.0f", walBytes / n));
         }
@@ -765,23 +840,41 @@ public final class GenerateBench {
                 return;
             }
             double n = Math.max(1, ok);
+            // the harness connects as a role of its own ($BENCH_HARNESS_ROLE) when run.sh made one, so
+            // its queries (drain, counts, this) are told from the app's
+            String harness = env("BENCH_HARNESS_ROLE", "");
             StringBuilder out = new StringBuilder("calls/req\tms/req\trows/req\tblks_hit/req\tblks_read/req"
-                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tquery\n");
+                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tharness\tquery\n");
+            long appCalls = 0;
+            double appMs = 0;
             try (Connection c = db();
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("""
+                    PreparedStatement ps = c.prepareStatement("""
                             select calls, total_exec_time, rows, shared_blks_hit, shared_blks_read,
-                                   shared_blks_dirtied, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g')
-                              from pg_stat_statements order by total_exec_time desc""")) {
-                while (rs.next()) {
-                    out.append(String.format(
-                            "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s%n",
-                            rs.getLong(1) / n, rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n,
-                            rs.getLong(5) / n, rs.getLong(6) / n, rs.getDouble(7) / n, rs.getLong(1),
-                            rs.getDouble(2), rs.getString(8)));
+                                   shared_blks_dirtied, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g'),
+                                   r.rolname = ?
+                              from pg_stat_statements s left join pg_roles r on r.oid = s.userid
+                             order by total_exec_time desc""")) {
+                ps.setString(1, harness);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean mine = rs.getBoolean(9);
+                        if (!mine) {
+                            appCalls += rs.getLong(1);
+                            appMs += rs.getDouble(2);
+                        }
+                        out.append(String.format(
+                                "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s\t%s%n",
+                                rs.getLong(1) / n, rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n,
+                                rs.getLong(5) / n, rs.getLong(6) / n, rs.getDouble(7) / n, rs.getLong(1),
+                                rs.getDouble(2), mine ? 1 : 0, rs.getString(8)));
+                    }
                 }
             }
             Files.writeString(OUT.resolve("pgss-" + step + ".tsv"), out.toString());
+            if (!harness.isEmpty()) {
+                result("pgss." + step + ".statements_per_request.app", String.format("%.1f", appCalls / n));
+                result("pgss." + step + ".statement_ms_per_request.app", String.format("%.2f", appMs / n));
+            }
         }
     }
 
@@ -792,11 +885,12 @@ public final class GenerateBench {
      * connector's threads are "http-nio-PORT-"), so the app's cost can be told without the
      * simulator's (a real provider's work).
      */
-    record Cpu(double appMs, double pgMs, double selfMs, Map<Long, Double> sim) {
+    record Cpu(double appMs, double pgMs, double selfMs, Map<Long, Double> sim, double providerMs, double providerPgMs) {
 
-        Cpu(double appMs, double pgMs, double selfMs) {
-            this(appMs, pgMs, selfMs, Map.of());
-        }
+        /** The provider process (the simulator run as a second renderbank; $BENCH_SIM_PID) and its PostgreSQL. */
+        static final long PROVIDER_PID = Long.parseLong(env("BENCH_SIM_PID", "0"));
+
+        static final long PROVIDER_PG_PID = Long.parseLong(env("BENCH_SIM_PG_PID", "0"));
 
         /** The simulator threads' CPU: in a difference, threads that ended meanwhile are not counted. */
         double simMs() {
@@ -826,24 +920,30 @@ public final class GenerateBench {
         }
 
         static Cpu now(long appPid) {
-            long pgPid = Long.parseLong(env("BENCH_PG_PID", "0"));
-            double pg = 0;
-            if (pgPid > 0) {
-                pg = ticks(pgPid, true);
-                pg += ProcessHandle.of(pgPid).stream()
-                        .flatMap(ProcessHandle::children)
-                        .mapToDouble(ch -> ticks(ch.pid(), false))
-                        .sum();
-            }
             var os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            return new Cpu(ticks(appPid, false), pg, os.getProcessCpuTime() / 1e6, simThreads(appPid));
+            return new Cpu(ticks(appPid, false), postgres(Long.parseLong(env("BENCH_PG_PID", "0"))),
+                    os.getProcessCpuTime() / 1e6, simThreads(appPid),
+                    PROVIDER_PID > 0 ? ticks(PROVIDER_PID, false) : 0, postgres(PROVIDER_PG_PID));
+        }
+
+        /** A PostgreSQL server's CPU: the postmaster (with its waited-for children) and its live backends. */
+        static double postgres(long pgPid) {
+            if (pgPid <= 0) {
+                return 0;
+            }
+            return ticks(pgPid, true)
+                    + ProcessHandle.of(pgPid).stream()
+                            .flatMap(ProcessHandle::children)
+                            .mapToDouble(ch -> ticks(ch.pid(), false))
+                            .sum();
         }
 
         Cpu minus(Cpu o) {
             Map<Long, Double> simDelta = new java.util.HashMap<>();
             sim.forEach((tid, ms) -> simDelta.put(tid, Math.max(0, ms - o.sim.getOrDefault(tid, 0.0))));
-            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs, simDelta);
+            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs, simDelta,
+                    providerMs - o.providerMs, providerPgMs - o.providerPgMs);
         }
 
         /** utime+stime (plus waited-for children's) in ms; 0 when the process is gone. */
@@ -960,6 +1060,11 @@ public final class GenerateBench {
 
     static Connection db() throws SQLException {
         return DriverManager.getConnection(env("BENCH_JDBC_URL", null));
+    }
+
+    /** Where the simulator keeps its tasks: the provider process's database, or the app's own. */
+    static Connection simDb() throws SQLException {
+        return DriverManager.getConnection(env("BENCH_SIM_JDBC_URL", env("BENCH_JDBC_URL", null)));
     }
 
     static String baseUrl() {

@@ -77,6 +77,8 @@ final class InFlightBench {
                 GenerateBench.result(kk + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs() / s.n()));
                 GenerateBench.result(kk + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs() / s.n()));
                 GenerateBench.result(kk + ".cpu_ms_per_request.simulator", String.format("%.2f", used.simMs() / s.n()));
+                GenerateBench.result(kk + ".cpu_ms_per_request.provider",
+                        String.format("%.2f", (used.providerMs() + used.providerPgMs()) / s.n()));
                 GenerateBench.result(kk + ".load1", load1());
             }
             GenerateBench.result(k + ".rss_mb", GenerateBench.rssMb(pid));

@@ -2,6 +2,7 @@ package dev.renderbank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -57,6 +59,9 @@ class LiveModeTest extends IntegrationTest {
     JdbcClient jdbc;
 
     @Autowired
+    ApplicationContext context;
+
+    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
@@ -66,6 +71,19 @@ class LiveModeTest extends IntegrationTest {
                 .extracting(Object::toString)
                 .noneMatch(pattern -> pattern.contains("/sim/"))
                 .noneMatch(pattern -> pattern.contains("/checkout/simulated"));
+    }
+
+    @Test
+    void theProviderSimulatorsCallbackTaskIsNotScheduled() {
+        // with a real key the simulator never runs: its recurring task would still be picked and
+        // rescheduled every second (two writes a second, for ever) to find nothing to do
+        assertThat(context.getBeansOfType(RecurringTask.class).values())
+                .extracting(RecurringTask::getName)
+                .doesNotContain("kie-simulator-callbacks");
+        assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = 'kie-simulator-callbacks'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test

@@ -36,7 +36,9 @@ public record GenerationProperties(
      * outlives its job's deadline, so only a lost job ever lets it expire. {@code submitFallback}:
      * when a job's task comes due after an accept whose node submits the job at once (longer than
      * a provider call may take: the task then finds the submit done, or started and never to be
-     * repeated).
+     * repeated). {@code submitConcurrency}: how many createTask calls one node has under way at once
+     * for jobs it just accepted (each waits on the provider's answer, so throughput is this divided by
+     * the provider's latency, not the scheduler's thread count).
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -45,7 +47,15 @@ public record GenerationProperties(
             @DefaultValue("5m") Duration maxSubmitBackoff,
             @DefaultValue("1h") Duration holdMargin,
             @DefaultValue("30s") Duration sweepInterval,
-            @DefaultValue("1m") Duration submitFallback) {}
+            @DefaultValue("1m") Duration submitFallback,
+            @DefaultValue("64") int submitConcurrency) {
+
+        public Jobs {
+            if (submitConcurrency < 1) {
+                throw new IllegalArgumentException("renderbank.jobs.submit-concurrency must be at least 1");
+            }
+        }
+    }
 
     public record DeadlinePerType(
             @DefaultValue("15m") Duration image,

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       service refuses with {@link DataDirectoryInUse}.
  *   <li>Our server gets a {@link PostgresWatchdog}, so it does not outlive this JVM.
  *   <li>Durable: fsync, synchronous commit and full-page writes on (zonky's defaults are for
- *       throwaway test databases), so a webhook answered 200 survives a machine crash.
+ *       throwaway test databases), so a webhook answered 200 survives a machine crash; data
+ *       checksums on (initdb's default since PostgreSQL 18).
  * </ul>
  */
 final class EmbeddedDatabase {
@@ -96,6 +97,9 @@ final class EmbeddedDatabase {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on");
+        // initdb keeps its default sync (an fsync() per file, ~2.5 s of a first start here): its
+        // --sync-method=syncfs was tried and waits for every dirty page of the whole file system, which
+        // on a busy machine took longer (docs/BENCHMARKS.md, "First start of the default run")
         if (port > 0) {
             builder.setPort(port);
         }

@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobDriver;
 import dev.renderbank.generation.internal.JobStore;
@@ -23,8 +24,10 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.KieCallbackVerifier;
+import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.internal.BalanceMonitor;
+import dev.renderbank.provider.internal.ProviderTestSupport;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
@@ -32,12 +35,18 @@ import dev.renderbank.support.TestUsers.TestUser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -50,7 +59,8 @@ class ProviderOutageTest extends IntegrationTest {
 
     static final String HMAC_KEY = "test-kie-hmac-key";
     static final WireMockServer KIE =
-            new WireMockServer(WireMockConfiguration.options().dynamicPort());
+            // threads for many slow answers at once (jobsAcceptedTogetherAreSubmittedConcurrentlyAndEachOnce)
+            new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(100));
 
     // Stopped when the JVM ends, not after the class: the cached context keeps pointing at this port,
     // and a PIT minion runs this class's tests again and again (its JUnit 5 runner runs @AfterAll after
@@ -104,6 +114,12 @@ class ProviderOutageTest extends IntegrationTest {
 
     @Autowired
     JobDriver driver;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ProviderGateway gateway;
 
     Api api;
 
@@ -338,5 +354,94 @@ class ProviderOutageTest extends IntegrationTest {
         balanceMonitor.check();
         assertThat(alerts.recent(100)).anyMatch(a -> a.kind().equals("provider.balance.recovered"));
         assertThat(providerStatus.current().available()).isTrue();
+    }
+
+    /**
+     * Issue 15: the submits of jobs accepted together overlap however slowly the provider answers, so
+     * their throughput is not the scheduler's thread count (8) divided by the provider's latency:
+     * more createTask requests are open at the provider at one time than there are such threads.
+     * Each job is still sent exactly once. A request is open for at least the stub's delay after it
+     * arrives, so requests that arrive within one delay of each other were open together.
+     */
+    @Test
+    void jobsAcceptedTogetherAreSubmittedConcurrentlyAndEachOnce() throws Exception {
+        int n = 60;
+        int delayMs = 300;
+        String run = "overlap-" + System.nanoTime();
+        // a first submit on its own: connections and code warm before the many
+        createTaskAnswers(run + "-warm-end", 200, created(run + "-warm"));
+        TestUser warm = users.create(100);
+        String warmJob = accept(warm, run + "-warm-end");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.find(warmJob).orElseThrow().state() != JobState.RESERVED);
+        ProviderTestSupport.resetBreaker(gateway); // a cold first call may have timed out
+
+        for (int i = 0; i < n; i++) {
+            KIE.stubFor(post("/api/v1/jobs/createTask")
+                    .withRequestBody(containing(run + "-" + i + "-end"))
+                    .willReturn(okJson(created(run + "-task-" + i)).withFixedDelay(delayMs)));
+        }
+        // polled once submitted: they fail at the provider, so nothing polls on after this test
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":"
+                        + "{\"state\":\"fail\",\"failCode\":\"500\",\"failMsg\":\"test over\"}}")));
+        List<TestUser> owners = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            owners.add(users.create(100));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<String> ids = new ArrayList<>();
+        try {
+            List<Future<String>> accepted = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                TestUser owner = owners.get(i);
+                String prompt = run + "-" + i + "-end";
+                accepted.add(clients.submit(() -> accept(owner, prompt)));
+            }
+            for (Future<String> f : accepted) {
+                ids.add(f.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        ids.stream().noneMatch(id -> jobs.find(id).orElseThrow().state() == JobState.RESERVED));
+        for (int i = 0; i < n; i++) {
+            assertThat(jobs.find(ids.get(i)).orElseThrow().providerTaskId()).isEqualTo(run + "-task-" + i);
+            KIE.verify(
+                    1,
+                    postRequestedFor(urlPathEqualTo("/api/v1/jobs/createTask"))
+                            .withRequestBody(containing(run + "-" + i + "-end")));
+        }
+        List<Long> arrivals = KIE.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith("/api/v1/jobs/createTask"))
+                .filter(e -> e.getRequest().getBodyAsString().contains(run))
+                .filter(e -> !e.getRequest().getBodyAsString().contains(run + "-warm"))
+                .map(ServeEvent::getRequest)
+                .map(r -> r.getLoggedDate().getTime())
+                .sorted()
+                .toList();
+        int mostOpen = 0;
+        for (int i = 0; i < arrivals.size(); i++) {
+            int open = 0;
+            for (int j = i; j < arrivals.size() && arrivals.get(j) < arrivals.get(i) + delayMs - 1; j++) {
+                open++;
+            }
+            mostOpen = Math.max(mostOpen, open);
+        }
+        // for docs/BENCHMARKS.md: each mark's transaction inserted its task's row (that row's xmin)
+        long markCommits = jdbc.sql(
+                        "select count(distinct xmin::text) from generation_provider_task where job_id in (:ids)")
+                .param("ids", ids)
+                .query(Long.class)
+                .single();
+        System.out.printf(
+                "ProviderOutageTest: %d jobs, at most %d createTask open at once, SUBMITTED marks in %d commits%n",
+                n, mostOpen, markCommits);
+        assertThat(mostOpen)
+                .as("createTask requests open at the provider at one time")
+                .isGreaterThan(8);
     }
 }

@@ -57,7 +57,10 @@ class EmbeddedDatabaseTest {
         }
     }
 
-    /** A webhook answered 200 is on disk: a machine crash must not lose it. */
+    /**
+     * A webhook answered 200 is on disk: a machine crash must not lose it (the cluster is created
+     * by this very call: initdb's own choices are checked too).
+     */
     @Test
     void thePersistentServerKeepsFsyncAndSynchronousCommitOn() throws Exception {
         Path dataDir = tmp;
@@ -66,6 +69,8 @@ class EmbeddedDatabaseTest {
             assertThat(show(c, "fsync")).isEqualTo("on");
             assertThat(show(c, "synchronous_commit")).isEqualTo("on");
             assertThat(show(c, "full_page_writes")).isEqualTo("on");
+            // a torn or rotten page is noticed, not read as data
+            assertThat(show(c, "data_checksums")).isEqualTo("on");
         }
     }
 

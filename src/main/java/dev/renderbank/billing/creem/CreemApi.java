@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -24,25 +25,29 @@ class CreemApi {
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
-    private final RestClient http;
+    /** Built on the first call: a JDK client builds the default TLS context, which a start need not wait for. */
+    private final SingletonSupplier<RestClient> http;
+
     private final PaymentSecrets secrets;
 
     CreemApi(PaymentsProperties props, PaymentSecrets secrets) {
+        String baseUrl = props.creem().baseUrl();
+        this.http = SingletonSupplier.of(() -> client(baseUrl));
+        this.secrets = secrets;
+    }
+
+    private static RestClient client(String baseUrl) {
         var jdk = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         var factory = new JdkClientHttpRequestFactory(jdk);
         factory.setReadTimeout(Duration.ofSeconds(20));
-        this.http = RestClient.builder()
-                .baseUrl(props.creem().baseUrl())
-                .requestFactory(factory)
-                .build();
-        this.secrets = secrets;
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).build();
     }
 
     RestClient http() {
-        return http;
+        return http.obtain();
     }
 
     boolean configured() {
@@ -62,7 +67,7 @@ class CreemApi {
     Optional<JsonNode> read(String path, String param, String id) {
         String body;
         try {
-            body = http.get()
+            body = http().get()
                     .uri(u -> u.path(path).queryParam(param, id).build())
                     .header("x-api-key", apiKey())
                     .retrieve()

@@ -51,7 +51,7 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
     @Override
     public void handle(AccountDeleted event) {
         long userId = event.userId();
-        List<String> live = jdbc.sql("select id from generation_job where user_id = :u and state in " + JobStore.LIVE)
+        List<String> live = jdbc.sql("select id from generation_job where user_id = :u and " + JobStore.IS_LIVE)
                 .param("u", userId)
                 .query(String.class)
                 .list();

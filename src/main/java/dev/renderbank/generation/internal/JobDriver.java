@@ -42,6 +42,7 @@ public class JobDriver {
     private final JobEvents events;
     private final PublicUrl publicUrl;
     private final TransactionTemplate tx;
+    private final SubmittedMarks marks;
 
     JobDriver(
             JobStore jobs,
@@ -55,7 +56,8 @@ public class JobDriver {
             ObjectMapper json,
             JobEvents events,
             PublicUrl publicUrl,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            SubmittedMarks marks) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -68,6 +70,7 @@ public class JobDriver {
         this.events = events;
         this.publicUrl = publicUrl;
         this.tx = tx;
+        this.marks = marks;
     }
 
     /**
@@ -152,7 +155,8 @@ public class JobDriver {
         Instant after = clock.instant();
         if (outcome instanceof SubmitOutcome.Accepted a) {
             Instant next = after.plus(props.jobs().firstPoll());
-            if (withTask(() -> transitions.markSubmitted(job.id(), a.providerTaskId(), after), next, move)) {
+            // committed together with the marks of other submits that finished meanwhile
+            if (marks.commit(job.id(), a.providerTaskId(), after, next, move)) {
                 log.info("job {} submitted as provider task {}", job.id(), a.providerTaskId());
                 events.changed(job.id());
             }

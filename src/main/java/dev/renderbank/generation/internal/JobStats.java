@@ -23,7 +23,7 @@ class JobStats {
     List<Object[]> stuck(Instant overdue, Instant quiet, int limit) {
         return jdbc.sql("select *, case when state = 'UNKNOWN' then 'unknown'"
                         + " when created_at < :overdue then 'overdue' else 'quiet' end as why"
-                        + " from generation_job where state in " + JobStore.LIVE
+                        + " from generation_job where " + JobStore.IS_LIVE
                         + " and (state = 'UNKNOWN' or created_at < :overdue"
                         + "      or (state in ('SUBMITTED', 'RUNNING') and updated_at < :quiet))"
                         + " order by created_at limit :limit")

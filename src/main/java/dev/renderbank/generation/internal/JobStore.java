@@ -23,6 +23,13 @@ public class JobStore {
     /** The states of a job still in flight (not terminal), as an SQL list. */
     static final String LIVE = "('RESERVED', 'SUBMITTED', 'RUNNING', 'UNKNOWN')";
 
+    /**
+     * A live job as a condition that the partial indexes of live jobs match: their predicate is
+     * {@code completed_at is null} (set by every transition to a terminal state and by none other), not
+     * the state, so that the state changes of a live job stay HOT updates (issue 15).
+     */
+    static final String IS_LIVE = "completed_at is null and state in " + LIVE;
+
     private final JdbcClient jdbc;
 
     JobStore(JdbcClient jdbc) {
@@ -76,7 +83,7 @@ public class JobStore {
     }
 
     int countInFlight(long userId, AssetType type) {
-        return jdbc.sql("select count(*) from generation_job where user_id = :u and type = :t and state in " + LIVE)
+        return jdbc.sql("select count(*) from generation_job where user_id = :u and type = :t and " + IS_LIVE)
                 .param("u", userId)
                 .param("t", type.name())
                 .query(Integer.class)
@@ -84,7 +91,7 @@ public class JobStore {
     }
 
     List<Job> liveCreatedBefore(Instant before, int limit) {
-        return jdbc.sql("select * from generation_job where state in " + LIVE
+        return jdbc.sql("select * from generation_job where " + IS_LIVE
                         + " and created_at < :before order by created_at limit :limit")
                 .param("before", SqlTime.ts(before))
                 .param("limit", limit)
@@ -93,7 +100,7 @@ public class JobStore {
     }
 
     List<String> liveJobsPastDeadline(Instant now, int limit) {
-        return jdbc.sql("select id from generation_job where state in " + LIVE
+        return jdbc.sql("select id from generation_job where " + IS_LIVE
                         + " and deadline_at <= :now order by deadline_at limit :limit")
                 .param("now", SqlTime.ts(now))
                 .param("limit", limit)

@@ -40,11 +40,20 @@ public class JobTransitions {
                 == 1;
     }
 
+    /**
+     * RESERVED/UNKNOWN → SUBMITTED with the provider's task. One statement: the job's row (a HOT update,
+     * no indexed column changes) and the task's row in {@code generation_provider_task}, whose key
+     * refuses a task already named by another job (the whole statement fails then, nothing changes).
+     */
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
         return jdbc.sql("""
-                        update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
-                               progress = greatest(progress, 5), version = version + 1, updated_at = :now
-                         where id = :id and state in ('RESERVED', 'UNKNOWN')""")
+                        with marked as (
+                            update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
+                                   progress = greatest(progress, 5), version = version + 1, updated_at = :now
+                             where id = :id and state in ('RESERVED', 'UNKNOWN')
+                            returning id)
+                        insert into generation_provider_task (provider_task_id, job_id)
+                        select :task, id from marked""")
                         .param("id", id)
                         .param("task", providerTaskId)
                         .param("now", SqlTime.ts(now))
@@ -55,8 +64,12 @@ public class JobTransitions {
     /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
     boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
         return jdbc.sql("""
-                        update generation_job set provider_task_id = :task, updated_at = :now
-                         where id = :id and state = 'FAILED' and provider_task_id is null""")
+                        with recorded as (
+                            update generation_job set provider_task_id = :task, updated_at = :now
+                             where id = :id and state = 'FAILED' and provider_task_id is null
+                            returning id)
+                        insert into generation_provider_task (provider_task_id, job_id)
+                        select :task, id from recorded""")
                         .param("id", id)
                         .param("task", providerTaskId)
                         .param("now", SqlTime.ts(now))

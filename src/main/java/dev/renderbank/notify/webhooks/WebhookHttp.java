@@ -16,11 +16,14 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * POSTs one webhook: host names are resolved only through the {@link WebhookUrlPolicy}, and the
@@ -44,8 +47,12 @@ public final class WebhookHttp implements AutoCloseable {
     public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout) {
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
+        SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
+                // TLS context (reading the JDK's trust store) on the first https connection, not at start
+                .setTlsSocketStrategy((socket, target, port, attachment, context) ->
+                        tls.obtain().upgrade(socket, target, port, attachment, context))
                 .setMaxConnTotal(50)
                 .setMaxConnPerRoute(4)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()

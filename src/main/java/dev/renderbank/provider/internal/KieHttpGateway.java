@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -44,7 +45,9 @@ final class KieHttpGateway implements ProviderGateway {
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private final Supplier<KieEndpoint> endpoint;
-    private final HttpClient http;
+    /** Built on the first call: a JDK client builds the default TLS context, which a start need not wait for. */
+    private final SingletonSupplier<HttpClient> http;
+
     private final Duration readTimeout;
     private final CircuitBreaker breaker;
     private final MeterRegistry meters;
@@ -57,11 +60,11 @@ final class KieHttpGateway implements ProviderGateway {
             MeterRegistry meters) {
         this.endpoint = endpoint;
         this.readTimeout = readTimeout;
-        this.http = HttpClient.newBuilder()
+        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build());
         this.breaker = CircuitBreaker.of("kie", breakerConfig);
         this.meters = meters;
         Gauge.builder(
@@ -169,7 +172,7 @@ final class KieHttpGateway implements ProviderGateway {
         long start = System.nanoTime();
         Exchange result;
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.obtain().send(request, HttpResponse.BodyHandlers.ofString());
             result = new Exchange(
                     Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), response.body(), null);
         } catch (HttpConnectTimeoutException | ConnectException e) {

@@ -59,9 +59,7 @@ public class KieSimulator {
         this.store = store;
         this.environment = environment;
         this.clock = clock;
-        byte[] key = new byte[24];
-        new SecureRandom().nextBytes(key);
-        this.apiKey = "sim-" + HexFormat.of().formatHex(key);
+        this.apiKey = defaults.apiKey() != null ? defaults.apiKey() : randomKey();
         resetSettings();
     }
 
@@ -85,7 +83,10 @@ public class KieSimulator {
         return URI.create("http://127.0.0.1:" + port + PATH);
     }
 
-    /** The bearer key the simulator accepts, random per process start. */
+    /**
+     * The bearer key the simulator accepts: {@code renderbank.simulator.api-key} when set (another
+     * process calls this simulator), otherwise random per process start.
+     */
     public String apiKey() {
         return apiKey;
     }
@@ -224,6 +225,12 @@ public class KieSimulator {
         this.imageDuration = defaults.imageDuration();
         this.videoDuration = defaults.videoDuration();
         this.faults = defaults.faults();
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[24];
+        new SecureRandom().nextBytes(key);
+        return "sim-" + HexFormat.of().formatHex(key);
     }
 
     private static String newTaskId() {

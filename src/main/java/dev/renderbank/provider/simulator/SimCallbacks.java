@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,10 +45,11 @@ class SimCallbacks {
     private final KieSimulator simulator;
     private final SimTaskStore store;
     private final String hmacKey;
-    private final HttpClient http = HttpClient.newBuilder()
+    /** Built on the first callback: a JDK client builds the default TLS context, which a start need not wait for. */
+    private final SingletonSupplier<HttpClient> http = SingletonSupplier.of(() -> HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .build());
 
     SimCallbacks(KieSimulator simulator, SimTaskStore store, ProviderProperties provider) {
         this.simulator = simulator;
@@ -54,7 +57,9 @@ class SimCallbacks {
         this.hmacKey = provider.kie().webhookHmacKey();
     }
 
+    /** Only while the simulator stands in for KIE: with a real key it would run every second for nothing. */
     @Bean
+    @Conditional(SimulatorRuns.class)
     RecurringTask<Void> kieSimulatorCallbacks(SimulatorProperties properties) {
         return Tasks.recurring("kie-simulator-callbacks", FixedDelay.of(properties.callbackInterval()))
                 .execute((instance, context) -> deliverDue());
@@ -116,7 +121,8 @@ class SimCallbacks {
                             KieCallbackVerifier.SIGNATURE_HEADER,
                             KieCallbackVerifier.signature(hmacKey, task.taskId(), timestamp));
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+        return http.obtain()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> {
                     boolean ok = error == null && response.statusCode() / 100 == 2;
                     if (!ok) {

@@ -25,6 +25,13 @@ import org.springframework.validation.annotation.Validated;
  *     connector of its own with its own request threads (so provider calls never take the threads
  *     that serve the API, as with a real provider)
  * @param threads request threads of that connector
+ * @param apiKey the bearer key the simulator accepts; unset (the default), each start draws a random
+ *     one that only this process knows, which is all the app needs to call its own simulator. Set it
+ *     (from the environment, {@code RENDERBANK_SIMULATOR_API_KEY}) when another process is to call
+ *     this one's simulator as its provider: bench/generate runs a second renderbank as the provider,
+ *     so the benchmarked process holds none of the simulator's work. At least 24 characters, no
+ *     spaces. The simulator itself still runs only without a KIE key, and never in {@code prod}
+ *     unless allowed ({@link SimulatorProductionCheck})
  */
 @Validated
 @ConfigurationProperties("renderbank.simulator")
@@ -37,4 +44,16 @@ public record SimulatorProperties(
         @DefaultValue("1s") @NotNull Duration callbackInterval,
         @DefaultValue @NotNull @Valid SimulatorFaults faults,
         @DefaultValue("0") @PositiveOrZero @Max(65535) int port,
-        @DefaultValue("16") @Positive int threads) {}
+        @DefaultValue("16") @Positive int threads,
+        String apiKey) {
+
+    static final int MIN_API_KEY_LENGTH = 24;
+
+    public SimulatorProperties {
+        if (apiKey != null
+                && (apiKey.length() < MIN_API_KEY_LENGTH || apiKey.chars().anyMatch(Character::isWhitespace))) {
+            throw new IllegalArgumentException("renderbank.simulator.api-key must be at least " + MIN_API_KEY_LENGTH
+                    + " characters without spaces (or unset for a random key per start)");
+        }
+    }
+}

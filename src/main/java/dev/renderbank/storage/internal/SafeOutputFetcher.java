@@ -19,12 +19,15 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Copies a provider's output into the asset store without letting the URL reach anything it
@@ -69,8 +72,12 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
     private static CloseableHttpClient client(DownloadProperties limits, HostPolicy policy) {
         Timeout connect = Timeout.ofMilliseconds(limits.connectTimeout().toMillis());
         Timeout read = Timeout.ofMilliseconds(limits.readTimeout().toMillis());
+        SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
+                // TLS context (reading the JDK's trust store) on the first https connection, not at start
+                .setTlsSocketStrategy((socket, target, port, attachment, context) ->
+                        tls.obtain().upgrade(socket, target, port, attachment, context))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)

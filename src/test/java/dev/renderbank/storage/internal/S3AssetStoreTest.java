@@ -53,7 +53,7 @@ class S3AssetStoreTest {
     static void startS3Mock() throws Exception {
         Path jar = Path.of(System.getProperty("s3mock.jar", "target/s3mock/s3mock-exec.jar"));
         assertThat(jar)
-                .as("S3Mock's jar is copied by `./mvnw generate-test-resources` (part of every test run)")
+                .as("S3Mock's jar is copied by `./mvnw process-test-classes` (part of every test run)")
                 .exists();
         int httpPort = freePort();
         int httpsPort = freePort();

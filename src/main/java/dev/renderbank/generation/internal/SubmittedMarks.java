@@ -1,0 +1,117 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.generation.internal.JobDriver.TaskMove;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Commits the SUBMITTED marks of submits that finished together in one transaction (issue 15: "batch
+ * marks after a batch of submits"): one WAL flush for many jobs instead of one each. A group commit:
+ * each caller queues its mark and waits for the lock; whoever gets it commits every mark queued so
+ * far, its own included, so marks that arrive while a commit is under way go together in the next
+ * one, and a lone mark is committed at once (no waiting for company).
+ *
+ * <p>Safe to delay and to batch: the submit-started mark, committed before the provider was called,
+ * is what keeps a job from being sent twice, and no money moves at SUBMITTED. Each mark is still the
+ * job's compare-and-set with its task's move, in the one transaction. When a batch fails (one mark
+ * refused, say a task id already named by another job), its marks are retried one transaction each,
+ * so one bad mark never undoes the others.
+ */
+@Component
+class SubmittedMarks {
+
+    private record Mark(String jobId, String providerTaskId, Instant at, Instant next, TaskMove move) {}
+
+    private record Queued(Mark mark, CompletableFuture<Boolean> won) {}
+
+    private final JobTransitions transitions;
+    private final TransactionTemplate tx;
+    private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock committing = new ReentrantLock();
+
+    SubmittedMarks(JobTransitions transitions, TransactionTemplate tx) {
+        this.transitions = transitions;
+        this.tx = tx;
+    }
+
+    /**
+     * Marks the job SUBMITTED as provider task {@code providerTaskId} and moves its task to {@code
+     * next}, committed when this returns; true when this caller won the job's compare-and-set.
+     */
+    boolean commit(String jobId, String providerTaskId, Instant at, Instant next, TaskMove move) {
+        Mark mark = new Mark(jobId, providerTaskId, at, next, move);
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // the caller's own transaction decides: others' marks must not wait on its fate
+            return apply(mark);
+        }
+        Queued mine = new Queued(mark, new CompletableFuture<>());
+        queued.add(mine);
+        committing.lock();
+        try {
+            if (!mine.won().isDone()) {
+                commitQueued();
+            }
+        } finally {
+            committing.unlock();
+        }
+        try {
+            return mine.won().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Marks queued and not yet taken by a commit (for tests). */
+    int queued() {
+        return queued.size();
+    }
+
+    private void commitQueued() {
+        List<Queued> batch = new ArrayList<>();
+        for (Queued q = queued.poll(); q != null; q = queued.poll()) {
+            batch.add(q);
+        }
+        // one order for every batch, so two transactions never wait for each other's rows
+        batch.sort(Comparator.comparing(q -> q.mark().jobId()));
+        try {
+            List<Boolean> won = tx.execute(
+                    status -> batch.stream().map(q -> apply(q.mark())).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).won().complete(won.get(i));
+            }
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).won().completeExceptionally(e);
+                return;
+            }
+            for (Queued q : batch) {
+                try {
+                    q.won().complete(tx.execute(status -> apply(q.mark())));
+                } catch (RuntimeException alone) {
+                    q.won().completeExceptionally(alone);
+                }
+            }
+        } finally {
+            // an Error on the way: no caller waits for ever
+            batch.forEach(q -> q.won().completeExceptionally(new IllegalStateException("mark not committed")));
+        }
+    }
+
+    private boolean apply(Mark m) {
+        boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
+        m.move().to(m.next());
+        return won;
+    }
+}
