@@ -171,6 +171,48 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
     }
 
     /**
+     * The database's notification of a job change reaches this node's streams only while its listening
+     * connection is up (after a lost connection the listener re-reads everything, later); so a finish
+     * made on this node tells this node's streams itself, on the finishing thread right after its
+     * commit, and a refused finish tells nobody.
+     */
+    @Test
+    void aFinishTellsThisNodesStreamsItselfRightAfterItsCommitNotOnlyThroughTheDatabasesNotification() {
+        String failedId = submitted(users.create(100), "told directly when failed", "t-direct-failed");
+        String chargedId = submitted(users.create(100), "told directly when charged", "t-direct-charged");
+        Thread finishing = Thread.currentThread();
+        List<String> toldHere = new CopyOnWriteArrayList<>();
+        List<Runnable> subscriptions = new ArrayList<>();
+        for (String id : List.of(failedId, chargedId)) {
+            subscriptions.add(jobEvents.subscribe(id, changed -> {
+                if (Thread.currentThread() == finishing) {
+                    Job j = job(changed); // read on another connection: what is committed
+                    toldHere.add(changed + " " + j.state() + (j.lateDelivery() ? " late" : ""));
+                }
+            }));
+        }
+        try {
+            Job running = job(failedId);
+            assertThat(FinisherTestSupport.fail(finisher, running, "provider_failed", "it broke", true))
+                    .isTrue();
+            assertThat(toldHere).containsExactly(failedId + " FAILED");
+            assertThat(FinisherTestSupport.fail(finisher, running, "provider_failed", "it broke", true))
+                    .isFalse();
+            assertThat(toldHere).as("a refused second failure").containsExactly(failedId + " FAILED");
+
+            assertThat(FinisherTestSupport.deliver(finisher, running, "jobs/direct-late.png"))
+                    .isEqualTo("LATE_FREE");
+            assertThat(toldHere).containsExactly(failedId + " FAILED", failedId + " FAILED late");
+
+            assertThat(deliveredTwice(job(chargedId), "jobs/direct")).containsExactly("CHARGED", "DUPLICATE");
+            assertThat(toldHere)
+                    .containsExactly(failedId + " FAILED", failedId + " FAILED late", chargedId + " SUCCEEDED");
+        } finally {
+            subscriptions.forEach(Runnable::run);
+        }
+    }
+
+    /**
      * The finished states the streams were told of, each once: a change is signalled by the engine
      * after its commit and again by the database's notification (the path for changes made on other
      * nodes, which may also arrive late for the set-up's own submits); streams send a job's version

@@ -42,7 +42,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,8 +62,12 @@ class ProviderOutageTest extends IntegrationTest {
             // threads for many slow answers at once (jobsAcceptedTogetherAreSubmittedConcurrentlyAndEachOnce)
             new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(100));
 
+    // Stopped when the JVM ends, not after the class: the cached context keeps pointing at this port,
+    // and a PIT minion runs this class's tests again and again (its JUnit 5 runner runs @AfterAll after
+    // every single test); a stopped fake made every later run fail whatever the mutant.
     static {
         KIE.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(KIE::stop));
     }
 
     @DynamicPropertySource
@@ -80,11 +83,6 @@ class ProviderOutageTest extends IntegrationTest {
         r.add("renderbank.jobs.first-poll", () -> "200ms");
         r.add("renderbank.jobs.max-poll", () -> "500ms");
         r.add("renderbank.jobs.max-submit-backoff", () -> "500ms");
-    }
-
-    @AfterAll
-    static void stopKie() {
-        KIE.stop();
     }
 
     @LocalServerPort

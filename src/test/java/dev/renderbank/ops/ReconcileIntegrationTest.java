@@ -1,6 +1,8 @@
 package dev.renderbank.ops;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One context for the reconciliation tests against the payment providers' APIs: local fakes of
  * Stripe's and Creem's APIs, both API keys and webhook secrets set, no scheduled run. Its own
  * database, so a system it starts from is clean and "clean" can be asserted; each test leaves it
- * clean (every planted difference repaired or recorded).
+ * clean (every planted difference repaired or recorded), and each starts with fakes that know nothing.
  */
 @TestPropertySource(
         properties = {
@@ -67,10 +70,38 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
         registry.add("renderbank.payments.creem.base-url", CREEM::baseUrl);
     }
 
-    /** Creem knows no checkout until a test stubs it (open checkouts of earlier tests are answered 404). */
+    /**
+     * Each test starts from providers that know nothing it did not plant: Creem knows no checkout
+     * until a test stubs it (open checkouts of earlier tests are answered 404), and Stripe lists no
+     * session, invoice, refund or dispute. The fakes are shared by every test of the JVM, so without
+     * this a Stripe object planted by an earlier test is listed again; while its purchase is still
+     * recorded that is harmless, but under the {@code pit} profile {@code MoneyTablesReset} empties the
+     * purchases before each test, and the leftover paid session became a finding of whichever
+     * reconciliation test came next ("a clean system" and "no findings" failed, whatever the mutant).
+     */
     @BeforeEach
-    void creemKnowsNothing() {
+    void providersKnowNothing() {
         CREEM.resetAll();
+        stubStripe(List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Stripe's lists of the window (sessions, paid invoices, refunds, disputes) and each object by id. */
+    static void stubStripe(List<String> sessions, List<String> invoices, List<String> refunds, List<String> disputes) {
+        STRIPE.resetAll();
+        stubList("/v1/checkout/sessions", sessions);
+        stubList("/v1/invoices", invoices);
+        stubList("/v1/refunds", refunds);
+        stubList("/v1/disputes", disputes);
+    }
+
+    private static void stubList(String path, List<String> objects) {
+        STRIPE.stubFor(get(urlPathEqualTo(path))
+                .willReturn(json("{\"object\":\"list\",\"url\":\"" + path + "\",\"has_more\":false,\"data\":["
+                        + String.join(",", objects) + "]}")));
+        for (String o : objects) {
+            String id = JSON.readTree(o).path("id").asString();
+            STRIPE.stubFor(get(urlPathEqualTo(path + "/" + id)).willReturn(json(o)));
+        }
     }
 
     @LocalServerPort

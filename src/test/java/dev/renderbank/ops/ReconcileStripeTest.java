@@ -447,29 +447,6 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         stubStripe(sessions, invoices, java.util.List.of(), java.util.List.of());
     }
 
-    /** Stripe's lists of the window (sessions, paid invoices, refunds, disputes) and each object by id. */
-    private static void stubStripe(
-            java.util.List<String> sessions,
-            java.util.List<String> invoices,
-            java.util.List<String> refunds,
-            java.util.List<String> disputes) {
-        STRIPE.resetAll();
-        stubList("/v1/checkout/sessions", sessions);
-        stubList("/v1/invoices", invoices);
-        stubList("/v1/refunds", refunds);
-        stubList("/v1/disputes", disputes);
-    }
-
-    private static void stubList(String path, java.util.List<String> objects) {
-        STRIPE.stubFor(get(urlPathEqualTo(path))
-                .willReturn(json("{\"object\":\"list\",\"url\":\"" + path + "\",\"has_more\":false,\"data\":["
-                        + String.join(",", objects) + "]}")));
-        for (String o : objects) {
-            String id = JSON.readTree(o).path("id").asString();
-            STRIPE.stubFor(get(urlPathEqualTo(path + "/" + id)).willReturn(json(o)));
-        }
-    }
-
     /** A paid invoice as Stripe's API (2025+) returns it; {@code sub} null: not a subscription's. */
     private String invoice(String id, String sub, long userId, String reason, long amount) {
         long now = clock.instant().getEpochSecond();
