@@ -1,6 +1,7 @@
 package dev.renderbank.ledger;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,7 +17,7 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * the reconciliation's findings about them) are emptied. Off in ordinary runs, where test classes share a
  * database whose other users (demo accounts, other classes' fixtures) must keep their credits.
  */
-public class MoneyTablesReset implements BeforeEachCallback {
+public class MoneyTablesReset implements BeforeEachCallback, AfterTestExecutionCallback {
 
     static final String SWITCH = "renderbank.test.reset-money-tables";
 
@@ -33,7 +34,8 @@ public class MoneyTablesReset implements BeforeEachCallback {
                 .update();
         // Jobs of earlier tests would otherwise outlive their holds: the sweeper would try to fail
         // them at their deadline, find no hold to release and stop before reaching this test's jobs.
-        jdbc.sql("truncate generation_job, generation_limit, idempotency_record, generation_asset")
+        jdbc.sql("truncate generation_job, generation_provider_task, generation_limit, idempotency_record,"
+                        + " generation_asset")
                 .update();
         jdbc.sql("delete from scheduled_tasks where task_name = 'generation-job'")
                 .update();
@@ -48,5 +50,23 @@ public class MoneyTablesReset implements BeforeEachCallback {
             // shows in the PIT log (minion output), so a run can be checked to have reset its tables
             System.err.println("MoneyTablesReset: money tables are emptied before each Spring Boot test");
         }
+    }
+
+    /**
+     * PIT reports a killing test without its failure; under the same switch each failing test's
+     * first lines go to the minion's output ({@code -Dverbose=true}), so a kill can be told from a
+     * test that fails for another reason.
+     */
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        if (!Boolean.getBoolean(SWITCH)) {
+            return;
+        }
+        context.getExecutionException().ifPresent(e -> {
+            String text = String.valueOf(e);
+            System.err.println("MoneyTablesReset: " + context.getDisplayName() + " of "
+                    + context.getRequiredTestClass().getSimpleName() + " failed: "
+                    + text.substring(0, Math.min(text.length(), 600)).replace('\n', ' '));
+        });
     }
 }
