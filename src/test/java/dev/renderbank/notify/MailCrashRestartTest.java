@@ -68,7 +68,11 @@ class MailCrashRestartTest {
             "--renderbank.mail.max-retry=1s",
             // killed mid-attempt, the row is leased to the dead sender: its successor takes it after this
             "--renderbank.mail.lease=3s",
-            "--db-scheduler.polling-interval=200ms"
+            "--db-scheduler.polling-interval=200ms",
+            // killed while its sender task was picked, that task stays with the dead node until
+            // db-scheduler declares it dead (6 missed heartbeats: 2 minutes at the default 20 s);
+            // a 1 s heartbeat brings that within the wait below
+            "--db-scheduler.heartbeat-interval=1s"
         };
         Api api = new Api(port);
 

@@ -7,6 +7,7 @@ import dev.renderbank.support.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,6 +26,20 @@ abstract class JobRowsTest extends IntegrationTest {
 
     @Autowired
     TransactionTemplate tx;
+
+    /**
+     * The rows these tests insert hold no credits and never finish: left behind, they would fill the
+     * operators' stuck list (oldest first) and the sweeper's passes for every later test of the shared
+     * context.
+     */
+    @AfterEach
+    void removeInsertedJobs() {
+        jdbc.sql("delete from generation_provider_task where job_id like 'rows-%'")
+                .update();
+        jdbc.sql("delete from scheduled_tasks where task_instance like 'rows-%'")
+                .update();
+        jdbc.sql("delete from generation_job where id like 'rows-%'").update();
+    }
 
     /** A job as just accepted: RESERVED, nothing sent. */
     String acceptedJob() {
