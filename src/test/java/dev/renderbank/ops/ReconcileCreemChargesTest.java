@@ -37,7 +37,12 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                 .isEqualTo(990);
         assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
         var repair = AdminSupport.call(
-                port, "POST", repairPath(finding.path("id").asLong()), admin.token(), "{\"reason\":\"lost\"}", "x1");
+                port,
+                "POST",
+                repairPath(finding.path("id").asLong()),
+                admin.token(),
+                "{\"reason\":\"lost\"}",
+                key("x1"));
         assertThat(repair.statusCode()).as(repair.body()).isEqualTo(422);
         assertThat(ledger.balance(buyer.id()).available())
                 .as("nothing fixed silently")

@@ -56,7 +56,7 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
                 .as("nothing fixed silently")
                 .isZero();
 
-        repair(admin, finding, "r1");
+        repair(admin, finding, key("r1"));
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(500);
         assertThat(subscriptionUser(sub))
                 .as("the subscription is recorded for its buyer")
@@ -99,9 +99,9 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
                 .as("nothing fixed silently")
                 .isEqualTo(500);
 
-        repair(admin, finding, "r1");
+        repair(admin, finding, key("r1"));
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(1000);
-        var again = repairCall(admin, finding, "r2");
+        var again = repairCall(admin, finding, key("r2"));
         assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
 
         assertThat(creemWebhook(id("evt"), "subscription.paid", withMetadata(renewal, buyer))
@@ -181,7 +181,7 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
         JsonNode finding = report.path("findings").get(0);
         assertThat(finding.path("subject").asString()).startsWith("creem:subscription:" + lost + ":");
 
-        repair(admin, finding, "r1");
+        repair(admin, finding, key("r1"));
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(1500);
         cancelAtCreemAndHere(failing);
         assertThat(findings(admin)).isEmpty();

@@ -60,11 +60,11 @@ class ReconcileCreemTest extends ReconcileIntegrationTest {
 
         long findingId = finding.path("id").asLong();
         var repaired = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"creem webhook lost\"}", "c1");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"creem webhook lost\"}", key("c1"));
         assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
         var again = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"creem webhook lost\"}", "c2");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"creem webhook lost\"}", key("c2"));
         assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
 

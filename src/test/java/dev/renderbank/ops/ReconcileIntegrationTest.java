@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -102,6 +103,14 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
             String id = JSON.readTree(o).path("id").asString();
             STRIPE.stubFor(get(urlPathEqualTo(path + "/" + id)).willReturn(json(o)));
         }
+    }
+
+    /** This test's run of its keys: a test that runs again (PIT runs each test once per mutant) uses new ones. */
+    private final String keyRun = UUID.randomUUID().toString();
+
+    /** An Idempotency-Key named {@code name} in this test and no other (operators' keys are global). */
+    String key(String name) {
+        return name + "-" + keyRun;
     }
 
     @LocalServerPort

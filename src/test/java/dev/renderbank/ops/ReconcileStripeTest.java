@@ -56,14 +56,14 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(cli("reconcile")).as("findings: exit 1").isEqualTo(1);
 
         long findingId = findingFor(admin, JSON.readTree(first).path("id").asString());
-        var noReason = AdminSupport.call(port, "POST", repairPath(findingId), admin.token(), "{}", "k1");
+        var noReason = AdminSupport.call(port, "POST", repairPath(findingId), admin.token(), "{}", key("k1"));
         assertThat(noReason.statusCode()).isEqualTo(400);
         var repaired = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"webhook lost\"}", "k1");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"webhook lost\"}", key("k1"));
         assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
         var again = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"webhook lost\"}", "k2");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"webhook lost\"}", key("k2"));
         assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
         assertThat(ledger.balance(buyer.id()).available())
                 .as("a repeat grants nothing")
@@ -167,13 +167,13 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         long findingId = finding.path("id").asLong();
 
         var repaired = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", "r1");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", key("r1"));
         assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
         assertThat(ledger.balance(r.buyer().id()).available()).isZero();
         assertThat(clawbacks(r.buyer())).isEqualTo(1);
 
         var again = AdminSupport.call(
-                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", "r2");
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", key("r2"));
         assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
         assertThat(webhook("evt_late_" + UUID.randomUUID(), "charge.refunded", r.charge())
                         .statusCode())
