@@ -2,6 +2,7 @@ package dev.renderbank.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.support.RowUpdates;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,27 +24,8 @@ class HotHoldUpdateTest extends LedgerTestSupport {
     @Autowired
     TransactionTemplate tx;
 
-    private record Updates(long all, long hot) {}
-
-    /**
-     * The hold table's updates made by the given step: counted before and after it inside one
-     * transaction (the view also shows this connection's earlier counts not yet reported).
-     */
-    private Updates holdUpdatesOf(Runnable step) {
-        return tx.execute(status -> {
-            Updates before = holdUpdates();
-            step.run();
-            Updates after = holdUpdates();
-            return new Updates(after.all() - before.all(), after.hot() - before.hot());
-        });
-    }
-
-    private Updates holdUpdates() {
-        return jdbc.sql("""
-                        select n_tup_upd, n_tup_hot_upd from pg_stat_xact_user_tables
-                         where relname = 'credit_hold'""")
-                .query((rs, n) -> new Updates(rs.getLong(1), rs.getLong(2)))
-                .single();
+    private RowUpdates holdUpdatesOf(Runnable step) {
+        return RowUpdates.of(jdbc, tx, "credit_hold", step);
     }
 
     @Test
@@ -54,11 +36,11 @@ class HotHoldUpdateTest extends LedgerTestSupport {
         ledger.reserve(user, 10, captured, TTL);
         ledger.reserve(user, 10, released, TTL);
 
-        Updates capture = holdUpdatesOf(() -> ledger.capture(captured));
-        Updates release = holdUpdatesOf(() -> ledger.release(released, "cancelled"));
+        RowUpdates capture = holdUpdatesOf(() -> ledger.capture(captured));
+        RowUpdates release = holdUpdatesOf(() -> ledger.release(released, "cancelled"));
 
-        assertThat(capture).isEqualTo(new Updates(1, 1));
-        assertThat(release).isEqualTo(new Updates(1, 1));
+        assertThat(capture).isEqualTo(new RowUpdates(1, 1));
+        assertThat(release).isEqualTo(new RowUpdates(1, 1));
     }
 
     @Test

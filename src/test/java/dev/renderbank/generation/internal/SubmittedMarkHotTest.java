@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.generation.JobState;
+import dev.renderbank.support.RowUpdates;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -19,15 +20,13 @@ import org.springframework.dao.DataIntegrityViolationException;
  */
 class SubmittedMarkHotTest extends JobRowsTest {
 
-    private record Updates(long all, long hot) {}
-
     @Test
     void theSubmittedMarkUpdatesTheJobRowInPlace() {
         String id = startedJob();
 
-        Updates counted = markSubmitted(id);
+        RowUpdates counted = markSubmitted(id);
 
-        assertThat(counted).as("updates of generation_job: all, HOT").isEqualTo(new Updates(1, 1));
+        assertThat(counted).as("updates of generation_job: all, HOT").isEqualTo(new RowUpdates(1, 1));
         Job job = jobs.find(id).orElseThrow();
         assertThat(job.state()).isEqualTo(JobState.SUBMITTED);
         assertThat(job.providerTaskId()).isEqualTo("task-" + id);
@@ -39,14 +38,14 @@ class SubmittedMarkHotTest extends JobRowsTest {
         // The WAL they write is printed for docs/BENCHMARKS.md (other sessions add a little noise).
         int n = 200;
         String walBefore = walPosition();
-        Updates counted = new Updates(0, 0);
+        RowUpdates counted = new RowUpdates(0, 0);
         for (int i = 0; i < n; i++) {
-            Updates mark = markSubmitted(startedJob());
-            counted = new Updates(counted.all() + mark.all(), counted.hot() + mark.hot());
+            RowUpdates mark = markSubmitted(startedJob());
+            counted = counted.plus(mark);
         }
         printWal(walBefore, n);
 
-        assertThat(counted).as("SUBMITTED marks: all, HOT").isEqualTo(new Updates(n, n));
+        assertThat(counted).as("SUBMITTED marks: all, HOT").isEqualTo(new RowUpdates(n, n));
     }
 
     @Test
@@ -119,21 +118,12 @@ class SubmittedMarkHotTest extends JobRowsTest {
     }
 
     /** Marks the job SUBMITTED; the job table's updates (all, HOT) that this made. */
-    private Updates markSubmitted(String id) {
-        return tx.execute(status -> {
-            Updates before = jobUpdates();
-            assertThat(transitions.markSubmitted(id, "task-" + id, clock.instant()))
-                    .isTrue();
-            Updates after = jobUpdates();
-            return new Updates(after.all() - before.all(), after.hot() - before.hot());
-        });
-    }
-
-    private Updates jobUpdates() {
-        return jdbc.sql("""
-                        select n_tup_upd, n_tup_hot_upd from pg_stat_xact_user_tables
-                         where relname = 'generation_job'""")
-                .query((rs, n) -> new Updates(rs.getLong(1), rs.getLong(2)))
-                .single();
+    private RowUpdates markSubmitted(String id) {
+        return RowUpdates.of(
+                jdbc,
+                tx,
+                "generation_job",
+                () -> assertThat(transitions.markSubmitted(id, "task-" + id, clock.instant()))
+                        .isTrue());
     }
 }
