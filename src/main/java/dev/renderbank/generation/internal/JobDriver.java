@@ -95,7 +95,7 @@ public class JobDriver {
      * provider is refusing work: the task, due later, takes the job from there.
      */
     public void submitAccepted(Job job, TaskMove move) {
-        if (availability.refusalRetryAfter().isPresent()) {
+        if (connections.use(availability::refusalRetryAfter).isPresent()) {
             return;
         }
         try (var logContext = JobLogContext.of(job)) {

@@ -13,7 +13,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * writes are slow (commits waiting on a busy disk, a lock) every one of them could hold one at once
  * and the accepting requests would find the pool empty. Here at most {@code
  * renderbank.jobs.submit-connections} of the submit path's steps hold one at a time; the others wait
- * for a permit without one, and the rest of the pool stays for the requests.
+ * for a permit without one, and the rest of the pool stays for the requests. Its reads (the
+ * provider's availability before a submit) go through it too.
  */
 @Component
 class SubmitConnections {
