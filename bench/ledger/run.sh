@@ -109,7 +109,7 @@ ledger_run() { # accounts side -> "pairs_per_second wal_per_pair hot/updates rec
 # children (the same sum as LedgerBench's ServerCpu).
 postmaster=$(head -1 "$(psql -tA -c 'show data_directory')/postmaster.pid" 2>/dev/null || echo 0)
 server_ticks() {
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pm="$postmaster" '{ pid = $1; line = $0; sub(/.*\) /, "", line);
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pm="$postmaster" '{ pid = $1; line = $0; sub(/.*\) /, "", line);
       split(line, f, " "); if (f[2] == pm) s += f[12] + f[13]; if (pid == pm) s += f[12] + f[13] + f[14] + f[15] }
     END { print s + 0 }'
 }
