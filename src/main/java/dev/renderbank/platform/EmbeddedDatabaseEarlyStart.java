@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
@@ -56,6 +58,7 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
     static final class Starting implements DisposableBean {
 
         private static final long CLOSE_WAIT_SECONDS = 60;
+        private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseEarlyStart.class);
 
         private final CompletableFuture<DatabaseLocation> location;
         private final CompletableFuture<Void> migrated;
@@ -116,7 +119,7 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
 
         /** Waits for the migrations (if any run here); Flyway's exception when one failed. */
         void awaitMigrations() {
-            join(migrated);
+            join(migrated, "migrations");
         }
 
         private static void awaitQuietly(CompletableFuture<Void> migrated) {
@@ -129,7 +132,24 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
             }
         }
 
-        private static <T> T join(CompletableFuture<T> future) {
+        /** Waits; how long (and where: the thread and the caller) at debug level, for start profiles. */
+        private static <T> T join(CompletableFuture<T> future, String what) {
+            if (!future.isDone() && log.isDebugEnabled()) {
+                long begin = System.nanoTime();
+                future.handle((v, e) -> null).join();
+                log.debug(
+                        "Waited {} ms for the embedded database's {} ({})",
+                        (System.nanoTime() - begin) / 1_000_000,
+                        what,
+                        StackWalker.getInstance()
+                                .walk(frames -> frames.skip(2)
+                                        .filter(f -> !f.getClassName().startsWith("dev.renderbank.platform")
+                                                && !f.getClassName().startsWith("java.")
+                                                && !f.getClassName().startsWith("jdk."))
+                                        .findFirst()
+                                        .map(f -> f.getClassName() + "." + f.getMethodName())
+                                        .orElse("?")));
+            }
             try {
                 return future.join();
             } catch (CompletionException e) {
@@ -146,7 +166,7 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
         /** Waits for the start; the caller now owns the server (and closes it). */
         DatabaseLocation take() {
             taken.set(true);
-            return join(location);
+            return join(location, "server's start");
         }
 
         /** The context closes (or failed) before anyone took the server: stop it. */
