@@ -29,13 +29,17 @@ public final class SharedPostgres {
                         .setServerConfig("synchronous_commit", "off")
                         // zonky's default 10 s is not enough on a loaded machine (2 cores, load 40)
                         .setPGStartupWait(java.time.Duration.ofMinutes(2))
+                        // zonky registers its own JVM shutdown hook by default, which runs beside
+                        // Spring's and stops the server under the cached contexts' open pools
+                        .setRegisterShutdownHook(false)
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            // After the cached Spring contexts are closed, not beside them: a JVM shutdown hook runs
-            // concurrently with Spring's, stopped the server under open pools, and each pool's close
-            // then waited out its connection attempts (Surefire killed the fork 30 s after exit).
+            // After the cached Spring contexts are closed, not beside them: JVM shutdown hooks run
+            // concurrently, zonky's own hook stopped the server under open pools, and each pool's
+            // close then waited out its connection adder's retries (up to the 5 s connection timeout
+            // per pool, seven pools: Surefire killed the fork 30 s after System.exit).
             SpringApplication.getShutdownHandlers().add(() -> {
                 try {
                     server.close();
