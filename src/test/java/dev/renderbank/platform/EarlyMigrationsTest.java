@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.mock.env.MockEnvironment;
 
 /**
  * The first start's migrations run beside the context (issue 14): on the embedded database's own
@@ -179,5 +183,31 @@ class EarlyMigrationsTest {
             assertThat(context.getBean(Flyway.class).info().pending()).isEmpty();
             assertThat(context.getBean(javax.sql.DataSource.class)).isNotInstanceOf(MigratedDataSource.class);
         }
+    }
+
+    /**
+     * Only the settings this project ships are copied to the early Flyway; anything else is left to
+     * Spring Boot's, on the main thread (as are {@code enabled=false} and a {@code {vendor}} location).
+     */
+    @Test
+    void onlyTheShippedFlywaySettingsMigrateEarly() {
+        assertThat(EarlyMigrations.plan(new MockEnvironment())).isPresent();
+        assertThat(EarlyMigrations.plan(new MockEnvironment().withProperty("spring.flyway.locations", HELD)))
+                .isPresent();
+        assertThat(EarlyMigrations.plan(new MockEnvironment().withProperty("spring.flyway.enabled", "false")))
+                .isEmpty();
+        assertThat(EarlyMigrations.plan(
+                        new MockEnvironment().withProperty("spring.flyway.baseline-on-migrate", "true")))
+                .isEmpty();
+        MockEnvironment fromTheShell = new MockEnvironment();
+        fromTheShell
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("SPRING_FLYWAY_TABLE", "history")));
+        assertThat(EarlyMigrations.plan(fromTheShell)).isEmpty();
+        assertThat(EarlyMigrations.plan(
+                        new MockEnvironment().withProperty("spring.flyway.locations", "classpath:db/{vendor}")))
+                .isEmpty();
     }
 }
