@@ -32,7 +32,7 @@ public class PaymentActions {
      */
     public ActionResult reprocess(String actor, long eventId, String reason, String key) {
         Request request = new Request(actor, REPROCESS, "webhook:" + eventId, reason, null, key);
-        Optional<dev.renderbank.ops.OperatorAction> prior = actions.recorded(REPROCESS, key);
+        Optional<dev.renderbank.ops.OperatorAction> prior = actions.recorded(actor, REPROCESS, key);
         if (prior.isPresent()) {
             return prior.get().target().equals(request.target())
                     ? new ActionResult.Done(prior.get(), true)

@@ -71,7 +71,7 @@ public class UserActions {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
-        return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), () -> {
+        return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), actionId -> {
             Instant dayStart = actions.lockOperatorDay(actor);
             long today = actions.grantedSince(actor, dayStart); // includes this grant's own claim
             if (today > limits.maxGrantPerDay()) {
@@ -81,7 +81,7 @@ public class UserActions {
                                 + limits.maxGrantPerDay() + " (renderbank.ops.max-grant-per-day)"));
             }
             Map<String, Object> before = credits(userId);
-            String grantKey = "ops-grant:" + key;
+            String grantKey = "ops-grant:" + actionId; // the audit record's: the operator's key is theirs only
             GrantResult g = ledger.grant(userId, amount, GrantSource.COMPENSATION, grantKey, null, reason, actor);
             if (notify) {
                 notifier.compensation(userId, grantKey, amount, reason);
@@ -99,13 +99,13 @@ public class UserActions {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
-        return actions.run(new Request(actor, "waive-debt", target(userId), reason, null, key), () -> {
+        return actions.run(new Request(actor, "waive-debt", target(userId), reason, null, key), actionId -> {
             Map<String, Object> before = credits(userId);
             long debt = ledger.balance(userId).debt();
             if (debt == 0) {
                 return new Step.Refuse(new ActionResult.Refused("no-debt", "The user owes nothing"));
             }
-            DebtWaived w = ledger.waiveDebt(userId, debt, "ops-waive:" + key, actor, reason);
+            DebtWaived w = ledger.waiveDebt(userId, debt, "ops-waive:" + actionId, actor, reason);
             Map<String, Object> after = credits(userId);
             after.put("waived", w.waived());
             return new Step.Applied(before, after);

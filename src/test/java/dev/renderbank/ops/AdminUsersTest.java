@@ -125,6 +125,28 @@ class AdminUsersTest extends IntegrationTest {
     }
 
     @Test
+    void anIdempotencyKeyIsTheOperatorsOwnAnotherOperatorsSameKeyGrantsAgain() {
+        var first = admins.newAdmin();
+        var second = admins.newAdmin();
+        var u = testUsers.create(10);
+        String path = "/api/v1/admin/users/" + u.id() + "/grants";
+        String body = "{\"amount\":200,\"reason\":\"lost purchase\",\"notify\":false}";
+        String key = "grant-" + UUID.randomUUID(); // both operators happen to choose the same key
+
+        assertThat(post(path, first.token(), body, key).statusCode()).isEqualTo(201);
+        HttpResponse<String> other = post(path, second.token(), body, key);
+
+        assertThat(other.statusCode()).isEqualTo(201);
+        assertThat(json(other).get("repeated").asBoolean()).isFalse();
+        assertThat(json(other).get("actor").asString()).isEqualTo(second.email());
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(410);
+        HttpResponse<String> again = post(path, second.token(), body, key);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).get("repeated").asBoolean()).isTrue();
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(410);
+    }
+
+    @Test
     void concurrentGrantsCannotBothPassTheDailyCap() throws Exception {
         var admin = admins.newAdmin();
         var u = testUsers.create(0);
@@ -161,13 +183,14 @@ class AdminUsersTest extends IntegrationTest {
         var u = testUsers.create(0);
         String key = UUID.randomUUID().toString();
         String body = "{\"amount\":30,\"reason\":\"apology\",\"notify\":true}";
-        assertThat(post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), body, key)
-                        .statusCode())
-                .isEqualTo(201);
+        HttpResponse<String> first = post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), body, key);
+        assertThat(first.statusCode()).isEqualTo(201);
         assertThat(post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), body, key)
                         .statusCode())
                 .isEqualTo(200);
-        var mail = notifier.message("ops-grant:" + key, u.id()).orElseThrow();
+        // the email's cause is the grant's audit record (an operator's key is the operator's only)
+        var mail = notifier.message("ops-grant:" + json(first).get("id").asLong(), u.id())
+                .orElseThrow();
         assertThat(mail.to()).isEqualTo(u.email());
         assertThat(ledger.balance(u.id()).balance()).isEqualTo(30);
     }

@@ -27,15 +27,15 @@ public class AuditLog {
     }
 
     /**
-     * Claims the key for this action. Empty when it was claimed before: a concurrent claim with the
-     * same key waits here for the first transaction, then sees its row.
+     * Claims this operator's key for this action. Empty when the operator claimed it before: a
+     * concurrent claim with the same key waits here for the first transaction, then sees its row.
      */
     public Optional<Long> claim(
             String actor, String action, String target, String reason, Long amount, String key, Instant now) {
         return jdbc.sql("""
                         insert into operator_action (actor, action, target, reason, amount, idempotency_key, created_at)
                         values (:actor, :action, :target, :reason, :amount, :key, :now)
-                        on conflict (action, idempotency_key) do nothing
+                        on conflict (actor, action, idempotency_key) do nothing
                         returning id""")
                 .param("actor", actor)
                 .param("action", action)
@@ -63,8 +63,11 @@ public class AuditLog {
         }
     }
 
-    public Optional<OperatorAction> byKey(String action, String key) {
-        return jdbc.sql("select " + COLUMNS + " from operator_action where action = :action and idempotency_key = :key")
+    /** The action this operator recorded under this key: keys are scoped to their operator. */
+    public Optional<OperatorAction> byKey(String actor, String action, String key) {
+        return jdbc.sql("select " + COLUMNS
+                        + " from operator_action where actor = :actor and action = :action and idempotency_key = :key")
+                .param("actor", actor)
                 .param("action", action)
                 .param("key", key)
                 .query(AuditLog::map)

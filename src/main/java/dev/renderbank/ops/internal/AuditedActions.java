@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs an operator action and its audit record in one transaction. The record claims the
- * idempotency key first: a repeat (double submit, retried command) returns the first record and does
- * nothing; a refusal rolls everything back, the claim included.
+ * operator's idempotency key first (a key is scoped to its operator and action): a repeat (double
+ * submit, retried command) returns the first record and does nothing; a refusal rolls everything
+ * back, the claim included.
  */
 @Component
 public class AuditedActions {
@@ -51,11 +53,20 @@ public class AuditedActions {
     }
 
     public ActionResult run(Request r, Supplier<Step> body) {
+        return run(r, id -> body.get());
+    }
+
+    /**
+     * As {@link #run(Request, Supplier)}, the body given the id of the action's audit record: unique
+     * per action (an operator's key is not: another operator may choose the same), so the key of
+     * anything the action writes elsewhere (a ledger entry, an email) is built from it.
+     */
+    public ActionResult run(Request r, LongFunction<Step> body) {
         return tx.execute(status -> {
             Optional<Long> id =
                     log.claim(r.actor(), r.action(), r.target(), r.reason(), r.amount(), r.key(), clock.instant());
             if (id.isEmpty()) {
-                OperatorAction prior = log.byKey(r.action(), r.key())
+                OperatorAction prior = log.byKey(r.actor(), r.action(), r.key())
                         .orElseThrow(() -> new IllegalStateException("claimed key " + r.key() + " vanished"));
                 if (!prior.target().equals(r.target()) || !Objects.equals(prior.amount(), r.amount())) {
                     return new ActionResult.Refused(
@@ -65,7 +76,7 @@ public class AuditedActions {
                 }
                 return new ActionResult.Done(prior, true);
             }
-            Step step = body.get();
+            Step step = body.apply(id.get());
             if (step instanceof Step.Refuse refuse) {
                 status.setRollbackOnly();
                 return refuse.result();
@@ -76,9 +87,12 @@ public class AuditedActions {
         });
     }
 
-    /** The action recorded under this key, if any (for actions whose effect happens outside {@link #run}). */
-    public Optional<OperatorAction> recorded(String action, String key) {
-        return log.byKey(action, key);
+    /**
+     * The action this operator recorded under this key, if any (for actions whose effect happens
+     * outside {@link #run}).
+     */
+    public Optional<OperatorAction> recorded(String actor, String action, String key) {
+        return log.byKey(actor, action, key);
     }
 
     /** The start of the current UTC day, and a lock that serializes one operator's grants on it. */
