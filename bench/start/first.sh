@@ -28,6 +28,8 @@
 # Maven forks the app JVM: the process group that the script started (Maven and its fork) is stopped
 # with SIGTERM (SIGKILL after 60 s), nothing else.
 #
+# BENCH_CPU=1 also writes each start's CPU seconds by thread and process (cpu_split, below).
+#
 # Output: out/first.tsv (start, label, seconds to healthy, seconds to first page, Spring's "Started ...
 # in", 1-minute load average before and after) and, for BENCH_RUN=mvn, out/first-split.tsv. Knobs:
 # APP_PORT (18493), BENCH_STARTS (3), JAVA (java), APP_JAR (target/renderbank.jar), BENCH_BASE_JAR
@@ -87,6 +89,31 @@ stop_app() {
 }
 trap stop_app EXIT
 
+# BENCH_CPU=1: at the first page, the CPU seconds (user + system) spent so far by each thread of the app
+# JVM (summed by name, digits dropped: "C2 CompilerThread0" and "...1" are one line; the main thread is
+# "java"), the whole JVM ("process": ended threads too), by the processes
+# it ran and waited for (initdb, pg_ctl: "children"), and by the embedded PostgreSQL's server processes
+# ("postgres": the postmaster and its live backends), into out/first-N-LABEL/cpu.tsv.
+cpu_split() {
+  local app tick pm
+  app=$(if [ "$group" = 1 ]; then pgrep -g "$pid" -f RenderbankApplication | head -1; else echo "$pid"; fi)
+  tick=$(getconf CLK_TCK)
+  [ -n "$app" ] || return 0
+  for t in /proc/"$app"/task/*; do
+    # comm may hold spaces: the fields after ") " start with the state (field 3)
+    printf '%s\t%s\n' "$(tr -d '0-9' <"$t/comm")" "$(sed 's/.*) //' "$t/stat" | awk '{ print $12 + $13 }')"
+  done | awk -F'\t' -v tick="$tick" '{ s[$1] += $2 } END { for (n in s) printf "%s\t%.2f\n", n, s[n] / tick }' \
+    | sort -t$'\t' -k2 -rn
+  # the whole process (threads that ended, such as embedded-postgres-start, are only in this sum)
+  sed 's/.*) //' "/proc/$app/stat" \
+    | awk -v tick="$tick" '{ printf "process\t%.2f\nchildren\t%.2f\n", ($12 + $13) / tick, ($14 + $15) / tick }'
+  pm=$(head -1 "$1/data/postgres/postmaster.pid" 2>/dev/null || true)
+  if [ -n "$pm" ]; then
+    { echo "$pm"; pgrep -P "$pm"; } | while read -r p; do sed 's/.*) //' "/proc/$p/stat" 2>/dev/null; done \
+      | awk -v tick="$tick" '{ s += $12 + $13 + $14 + $15 } END { printf "postgres\t%.2f\n", s / tick }'
+  fi
+}
+
 seconds_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 
 printf 'start\tlabel\thealthy_s\tfirst_page_s\tspring_s\tload_before\tload_after\n' | tee -a "$OUT/first.tsv"
@@ -123,6 +150,7 @@ first_start() {
   done
   t_page=$(date +%s%N)
   page=$(seconds_since "$t0")
+  [ "${BENCH_CPU:-0}" != 1 ] || cpu_split "$dir" >"$dir/cpu.tsv"
   [ -n "$healthy" ] || healthy=$page
   spring=$(sed -nE 's/.*Started [A-Za-z]+ in ([0-9.]+) seconds.*/\1/p' "$log" | tail -1)
   stop_app

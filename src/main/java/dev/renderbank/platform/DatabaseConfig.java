@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -66,10 +68,17 @@ public class DatabaseConfig {
         return env.getProperty("renderbank.embedded-db.attach-to-running", Boolean.class, false);
     }
 
+    /**
+     * With the migrations running beside the context ({@link EarlyMigrations}), the pool's first
+     * connection waits for them ({@link MigratedDataSource}).
+     */
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(DatabaseLocation location) {
-        HikariDataSource ds = new HikariDataSource();
+    HikariDataSource dataSource(DatabaseLocation location, ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early) {
+        EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
+        HikariDataSource ds = starting != null && starting.migrates()
+                ? new MigratedDataSource(starting::awaitMigrations)
+                : new HikariDataSource();
         ds.setJdbcUrl(location.url());
         if (location.username() != null) {
             ds.setUsername(location.username());
@@ -79,6 +88,56 @@ public class DatabaseConfig {
         }
         ds.setPoolName("renderbank");
         return ds;
+    }
+
+    /**
+     * Spring Boot's Flyway initializer migrates only when the migrations do not already run beside
+     * the context ({@link EarlyMigrations}: an external database, or settings of its own).
+     */
+    @Bean
+    FlywayMigrationStrategy flywayMigrationStrategy(ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early) {
+        return flyway -> {
+            EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
+            if (starting == null || !starting.migrates()) {
+                flyway.migrate();
+            }
+        };
+    }
+
+    /**
+     * Before the first lifecycle starts (the scheduler's, the job listener's own connection,
+     * Tomcat's), the migrations running beside the context are done: nothing serves or works on a
+     * half-migrated schema, and a failed migration fails the start with Flyway's exception.
+     */
+    @Bean
+    SmartLifecycle migrationsBeforeLifecycles(ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
+                if (starting != null) {
+                    starting.awaitMigrations();
+                }
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MIN_VALUE;
+            }
+        };
     }
 
     /** Resolved connection settings; {@code server} is non-null when this process runs the server. */

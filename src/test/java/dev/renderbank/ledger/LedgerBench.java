@@ -7,6 +7,7 @@ import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -73,8 +76,23 @@ public final class LedgerBench {
             // An idle session reports its WAL and table counts within 10 s: wait, so the reset's and the
             // warm-up's own counts are not taken for the measurement's.
             TimeUnit.SECONDS.sleep(11);
+            if (System.getenv("BENCH_PSS_RESET") != null) {
+                jdbc.sql("select pg_stat_statements_reset()").query().singleRow();
+            }
+            Recording jfr = startRecording();
             Counts before = counts(jdbc);
+            ServerCpu server = ServerCpu.of(jdbc);
+            long serverTicks = server.ticks();
+            long clientNanos = clientCpuNanos();
+            long clientSys = ServerCpu.systemTicksOfThisProcess();
             long pairs = pairs(ledger, accounts, clients, measured, "run");
+            clientNanos = clientCpuNanos() - clientNanos;
+            clientSys = ServerCpu.systemTicksOfThisProcess() - clientSys;
+            serverTicks = server.ticks() - serverTicks;
+            if (jfr != null) {
+                jfr.stop();
+                jfr.dump(Path.of(System.getenv("BENCH_JFR")));
+            }
             // Each client's table statistics reach pg_stat_user_tables when it has been idle a while
             // (up to 10 s): wait until every capture's hold update is counted.
             Counts after = counts(jdbc);
@@ -87,6 +105,7 @@ public final class LedgerBench {
             System.out.printf(
                     "RESULT pairs_per_second=%.0f pairs=%d seconds=%d wal_bytes_per_pair=%.0f"
                             + " wal_records_per_pair=%.2f wal_fpi_per_pair=%.2f"
+                            + " client_cpu_us_per_pair=%.0f client_kernel_share=%.2f server_cpu_us_per_pair=%.0f"
                             + " hold_updates=%d hold_hot_updates=%d invariants=%s%n",
                     pairs / (double) measured.toSeconds(),
                     pairs,
@@ -94,6 +113,9 @@ public final class LedgerBench {
                     (after.walBytes() - before.walBytes()) / (double) Math.max(1, pairs),
                     (after.walRecords() - before.walRecords()) / (double) Math.max(1, pairs),
                     (after.walFpi() - before.walFpi()) / (double) Math.max(1, pairs),
+                    clientNanos / 1000.0 / Math.max(1, pairs),
+                    clientSys * 10_000_000.0 / Math.max(1, clientNanos),
+                    server.micros(serverTicks) / Math.max(1, pairs),
                     after.holdUpdates() - before.holdUpdates(),
                     after.holdHotUpdates() - before.holdHotUpdates(),
                     report.holds() ? "ok" : report.violations());
@@ -149,6 +171,82 @@ public final class LedgerBench {
                         rs.getLong("n_tup_upd"),
                         rs.getLong("n_tup_hot_upd")))
                 .single();
+    }
+
+    /** With BENCH_JFR=file: a JFR recording ("profile" settings) of the measurement only. */
+    private static Recording startRecording() throws Exception {
+        if (System.getenv("BENCH_JFR") == null) {
+            return null;
+        }
+        Recording r = new Recording(Configuration.getConfiguration("profile"));
+        r.start();
+        return r;
+    }
+
+    /** CPU time of this JVM (all its threads: the clients, JIT, GC), in nanoseconds. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the PostgreSQL server when it runs on this machine: the postmaster (with the
+     * children it has reaped) and its live children, from /proc, in clock ticks. Same sum as
+     * bench/ledger/run.sh's server_cpu for pgbench. Zero when /proc does not show the server.
+     */
+    private record ServerCpu(long postmaster) {
+
+        static ServerCpu of(JdbcClient jdbc) {
+            long backend = jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+            String[] stat = stat(backend);
+            return new ServerCpu(stat == null ? -1 : Long.parseLong(stat[1]));
+        }
+
+        long ticks() {
+            String[] own = stat(postmaster);
+            if (own == null) {
+                return 0;
+            }
+            long sum = field(own, 11) + field(own, 12) + field(own, 13) + field(own, 14);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : (Iterable<Path>) procs::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.chars().allMatch(Character::isDigit)) {
+                        String[] s = stat(Long.parseLong(name));
+                        if (s != null && Long.parseLong(s[1]) == postmaster) {
+                            sum += field(s, 11) + field(s, 12);
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return sum;
+        }
+
+        /** Kernel (system) CPU time of this JVM in clock ticks: its share shows system calls' weight. */
+        static long systemTicksOfThisProcess() {
+            String[] own = stat(ProcessHandle.current().pid());
+            return own == null ? 0 : field(own, 12);
+        }
+
+        double micros(long ticks) {
+            return ticks * 10_000.0; // USER_HZ is 100 on Linux
+        }
+
+        /** The fields after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime, [13] cutime, [14] cstime. */
+        private static String[] stat(long pid) {
+            try {
+                String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                return line.substring(line.lastIndexOf(')') + 2).split(" ");
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static long field(String[] stat, int i) {
+            return Long.parseLong(stat[i]);
+        }
     }
 
     /** Runs the reset script statement by statement (it ends with a CHECKPOINT, which needs autocommit). */

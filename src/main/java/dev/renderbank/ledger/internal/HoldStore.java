@@ -18,7 +18,8 @@ import org.springframework.stereotype.Repository;
  * Holds: reserve, capture, release, expire. The common path of each step is one statement (hold
  * row, conditional account update and entry fused with data-modifying CTEs) that is atomic on its
  * own, so outside a caller's transaction it runs in autocommit: one round trip, and the account
- * row stays locked only for that statement and its commit.
+ * row stays locked only for that statement and its commit. The statements are written with named
+ * parameters and sent in positional form ({@link PositionalSql}), so an execution does not re-parse them.
  */
 @Repository
 public class HoldStore {
@@ -36,13 +37,14 @@ public class HoldStore {
         final HoldState target;
         final String entryKind;
         final long charge;
-        final String sql;
+        final PositionalSql sql;
 
         Settlement(HoldState target, String entryKind, long charge, String deadlineGuard) {
             this.target = target;
             this.entryKind = entryKind;
             this.charge = charge;
-            this.sql = """
+            this.sql =
+                    PositionalSql.of("""
                     with h as (
                         update credit_hold set state = :target, reason = :reason, settled_at = :now
                          where hold_key = :key and state = 'OPEN' and %s
@@ -60,7 +62,7 @@ public class HoldStore {
                           from h, upd)
                     select h.* from h
                      where ledger_expect((select count(*) from upd) = 1,
-                                         'hold ' || h.hold_key || ' was not settled: its account did not move')""".formatted(deadlineGuard);
+                                         'hold ' || h.hold_key || ' was not settled: its account did not move')""".formatted(deadlineGuard), "target", "reason", "key", "now", "charge", "kind");
         }
     }
 
@@ -68,7 +70,7 @@ public class HoldStore {
      * Reserve on its own (autocommit): the account update comes first and the hold insert has no
      * ON CONFLICT, so a repeated key aborts the whole statement and nothing is written.
      */
-    private static final String RESERVE_ALONE = """
+    private static final PositionalSql RESERVE_ALONE = PositionalSql.of("""
             with upd as (
                 update credit_account set held = held + :amount
                  where user_id = :user and balance - held >= :amount and debt = 0
@@ -80,13 +82,14 @@ public class HoldStore {
             e as (
                 insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, created_at)
                 select user_id, 'HOLD', :amount, 0, :amount, 0, :key, :now from h)
-            select count(*) from h""";
+            select count(*) from h""", "key", "user", "amount", "expires", "now");
 
     /**
      * Reserve inside a caller's transaction, where an error would poison the caller's work: the
      * hold row claims the key first (a repeat is a quiet conflict), a refusal deletes it again.
      */
-    private static final String RESERVE_IN_TRANSACTION = """
+    private static final PositionalSql RESERVE_IN_TRANSACTION =
+            PositionalSql.of("""
             with h as (
                 insert into credit_hold (hold_key, user_id, amount, state, expires_at, created_at)
                 select :key, a.user_id, :amount, 'OPEN', :expires, :now from credit_account a where a.user_id = :user
@@ -99,7 +102,7 @@ public class HoldStore {
             e as (
                 insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, created_at)
                 select user_id, 'HOLD', :amount, 0, :amount, 0, :key, :now from upd)
-            select (select count(*) from h) as inserted, (select count(*) from upd) as held""";
+            select (select count(*) from h) as inserted, (select count(*) from upd) as held""", "key", "user", "amount", "expires", "now");
 
     private final JdbcClient jdbc;
     private final LedgerStore accounts;
@@ -113,12 +116,8 @@ public class HoldStore {
     public ReserveResult reserveAlone(long userId, long amount, String key, Duration ttl, Instant now) {
         long held;
         try {
-            held = jdbc.sql(RESERVE_ALONE)
-                    .param("key", key)
-                    .param("user", userId)
-                    .param("amount", amount)
-                    .param("expires", ts(now.plus(ttl)))
-                    .param("now", ts(now))
+            held = RESERVE_ALONE
+                    .on(jdbc, key, userId, amount, ts(now.plus(ttl)), ts(now))
                     .query(Long.class)
                     .single();
         } catch (DuplicateKeyException e) {
@@ -134,12 +133,8 @@ public class HoldStore {
 
     public ReserveResult reserveInTransaction(long userId, long amount, String key, Duration ttl, Instant now) {
         record Outcome(long inserted, long held) {}
-        Outcome o = jdbc.sql(RESERVE_IN_TRANSACTION)
-                .param("key", key)
-                .param("user", userId)
-                .param("amount", amount)
-                .param("expires", ts(now.plus(ttl)))
-                .param("now", ts(now))
+        Outcome o = RESERVE_IN_TRANSACTION
+                .on(jdbc, key, userId, amount, ts(now.plus(ttl)), ts(now))
                 .query((rs, n) -> new Outcome(rs.getLong("inserted"), rs.getLong("held")))
                 .single();
         if (o.inserted() == 1 && o.held() == 1) {
@@ -177,13 +172,7 @@ public class HoldStore {
 
     /** Moves an OPEN hold to the settlement's state, or explains why it is not (repeat, refusal). */
     public SettleResult settle(String key, Settlement s, String reason, Instant now) {
-        Optional<Hold> done = jdbc.sql(s.sql)
-                .param("target", s.target.name())
-                .param("reason", reason)
-                .param("key", key)
-                .param("now", ts(now))
-                .param("charge", s.charge)
-                .param("kind", s.entryKind)
+        Optional<Hold> done = s.sql.on(jdbc, s.target.name(), reason, key, ts(now), s.charge, s.entryKind)
                 .query(Columns::hold)
                 .optional();
         if (done.isPresent()) {
