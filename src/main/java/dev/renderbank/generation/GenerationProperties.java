@@ -38,7 +38,9 @@ public record GenerationProperties(
      * a provider call may take: the task then finds the submit done, or started and never to be
      * repeated). {@code submitConcurrency}: how many createTask calls one node has under way at once
      * for jobs it just accepted (each waits on the provider's answer, so throughput is this divided by
-     * the provider's latency, not the scheduler's thread count).
+     * the provider's latency, not the scheduler's thread count). {@code submitConnections}: how many
+     * of the submit path's database writes (the marks around createTask) hold a connection at once on
+     * one node, so that the requests always find the rest of the pool free.
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -48,11 +50,15 @@ public record GenerationProperties(
             @DefaultValue("1h") Duration holdMargin,
             @DefaultValue("30s") Duration sweepInterval,
             @DefaultValue("1m") Duration submitFallback,
-            @DefaultValue("64") int submitConcurrency) {
+            @DefaultValue("64") int submitConcurrency,
+            @DefaultValue("8") int submitConnections) {
 
         public Jobs {
             if (submitConcurrency < 1) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-concurrency must be at least 1");
+            }
+            if (submitConnections < 1) {
+                throw new IllegalArgumentException("renderbank.jobs.submit-connections must be at least 1");
             }
         }
     }

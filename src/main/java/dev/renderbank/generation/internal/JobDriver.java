@@ -43,6 +43,7 @@ public class JobDriver {
     private final PublicUrl publicUrl;
     private final TransactionTemplate tx;
     private final SubmittedMarks marks;
+    private final SubmitConnections connections;
 
     JobDriver(
             JobStore jobs,
@@ -57,7 +58,8 @@ public class JobDriver {
             JobEvents events,
             PublicUrl publicUrl,
             TransactionTemplate tx,
-            SubmittedMarks marks) {
+            SubmittedMarks marks,
+            SubmitConnections connections) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -71,6 +73,7 @@ public class JobDriver {
         this.publicUrl = publicUrl;
         this.tx = tx;
         this.marks = marks;
+        this.connections = connections;
     }
 
     /**
@@ -92,7 +95,7 @@ public class JobDriver {
      * provider is refusing work: the task, due later, takes the job from there.
      */
     public void submitAccepted(Job job, TaskMove move) {
-        if (availability.refusalRetryAfter().isPresent()) {
+        if (connections.use(availability::refusalRetryAfter).isPresent()) {
             return;
         }
         try (var logContext = JobLogContext.of(job)) {
@@ -147,7 +150,8 @@ public class JobDriver {
 
     /** Marks the one submit attempt, sends, and records the answer (with the task's move, if any). */
     private Optional<Instant> send(Job job, Instant now, TaskMove move) {
-        if (!transitions.markSubmitStarted(job.id(), now)) {
+        // within the submit path's share of the connections, as every write of this method
+        if (!connections.use(() -> transitions.markSubmitStarted(job.id(), now))) {
             return Optional.of(now.plusSeconds(1));
         }
         SubmitOutcome outcome = provider.submit(
@@ -188,13 +192,13 @@ public class JobDriver {
     /** The job's state change, and with it (one transaction) the task's move when there is one. */
     private boolean withTask(BooleanSupplier change, Instant next, TaskMove move) {
         if (move == TaskMove.NONE) {
-            return change.getAsBoolean();
+            return connections.use(change::getAsBoolean);
         }
-        return Boolean.TRUE.equals(tx.execute(status -> {
+        return connections.use(() -> Boolean.TRUE.equals(tx.execute(status -> {
             boolean won = change.getAsBoolean();
             move.to(next);
             return won;
-        }));
+        })));
     }
 
     private String callbackUrl(Job job) {

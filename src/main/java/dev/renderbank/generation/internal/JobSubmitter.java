@@ -34,7 +34,9 @@ import org.springframework.stereotype.Component;
  * <p>Its size is {@code renderbank.jobs.submit-concurrency}, not the scheduler's thread count: a
  * thread spends almost all of a submit waiting for the provider's answer (it holds no database
  * connection meanwhile), so the submits per second are this size divided by the provider's latency
- * (8 threads and 300 ms: about 27/s; 64: about 210/s). Idle threads end after a minute.
+ * (8 threads and 300 ms: about 27/s; 64: about 210/s). Idle threads end after a minute. Their database
+ * writes go through {@link SubmitConnections}: at most {@code renderbank.jobs.submit-connections} hold a
+ * connection at once, whatever this size.
  */
 @Component
 class JobSubmitter implements DisposableBean {

@@ -35,12 +35,14 @@ class SubmittedMarks {
 
     private final JobTransitions transitions;
     private final TransactionTemplate tx;
+    private final SubmitConnections connections;
     private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
     private final ReentrantLock committing = new ReentrantLock();
 
-    SubmittedMarks(JobTransitions transitions, TransactionTemplate tx) {
+    SubmittedMarks(JobTransitions transitions, TransactionTemplate tx, SubmitConnections connections) {
         this.transitions = transitions;
         this.tx = tx;
+        this.connections = connections;
     }
 
     /**
@@ -86,8 +88,9 @@ class SubmittedMarks {
         // one order for every batch, so two transactions never wait for each other's rows
         batch.sort(Comparator.comparing(q -> q.mark().jobId()));
         try {
-            List<Boolean> won = tx.execute(
-                    status -> batch.stream().map(q -> apply(q.mark())).toList());
+            // one connection for the batch, within the submit path's share
+            List<Boolean> won = connections.use(() -> tx.execute(
+                    status -> batch.stream().map(q -> apply(q.mark())).toList()));
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).won().complete(won.get(i));
             }
@@ -98,7 +101,7 @@ class SubmittedMarks {
             }
             for (Queued q : batch) {
                 try {
-                    q.won().complete(tx.execute(status -> apply(q.mark())));
+                    q.won().complete(connections.use(() -> tx.execute(status -> apply(q.mark()))));
                 } catch (RuntimeException alone) {
                     q.won().completeExceptionally(alone);
                 }
