@@ -51,7 +51,7 @@ public record GenerationProperties(
             @DefaultValue("30s") Duration sweepInterval,
             @DefaultValue("1m") Duration submitFallback,
             @DefaultValue("64") int submitConcurrency,
-            @DefaultValue("8") int submitConnections) {
+            @DefaultValue("20") int submitConnections) {
 
         public Jobs {
             if (submitConcurrency < 1) {
