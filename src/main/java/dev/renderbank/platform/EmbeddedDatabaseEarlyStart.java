@@ -72,10 +72,6 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
             this.migrates = migrates;
         }
 
-        static Starting begin(Supplier<DatabaseLocation> open) {
-            return begin(open, Optional.empty());
-        }
-
         static Starting begin(Supplier<DatabaseLocation> open, Optional<EarlyMigrations> migrations) {
             CompletableFuture<DatabaseLocation> location = new CompletableFuture<>();
             CompletableFuture<Void> migrated = new CompletableFuture<>();
