@@ -1,0 +1,87 @@
+package dev.renderbank.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.stripe.net.Webhook;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A subscription is cancelled at the payment provider it was bought from, whatever provider new
+ * checkouts go to ({@code renderbank.payments.provider}): a Stripe subscription must not be
+ * "cancelled" by another provider's gateway (here the simulated one, which tells nobody) while Stripe
+ * goes on charging the buyer, as after a switch of provider, when the earlier provider's
+ * subscriptions still renew and their webhooks still arrive. In this context payments are simulated
+ * (the default) and the providers' APIs are local fakes.
+ */
+class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
+
+    @Test
+    void aStripeSubscriptionIsCancelledAtStripe() throws Exception {
+        UserAccount buyer = buyer();
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("the plan was recorded")
+                .isEqualTo(500);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                        + "\"cancel_at_period_end\":true}")));
+
+        var cancelled =
+                AdminSupport.call(port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
+
+    private UserAccount buyer() {
+        return users.create("cancel-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+    }
+
+    private String token(UserAccount u) {
+        return users.issueToken(u.id(), "test");
+    }
+
+    /** A paid first invoice of a Stripe pro-monthly subscription, as Stripe's API (2025+) sends it. */
+    private String stripeInvoice(String id, String sub, long userId) {
+        long now = clock.instant().getEpochSecond();
+        long end =
+                clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(1).toEpochSecond();
+        return """
+                {"id":"%s","object":"invoice","status":"paid","amount_paid":1990,"total":1990,"subtotal":1990,
+                 "currency":"usd","billing_reason":"subscription_create","created":%d,
+                 "customer_email":"nobody@example.com","period_start":%d,"period_end":%d,
+                 "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
+                   "metadata":{"userId":"%d"}}},
+                 "lines":{"object":"list","data":[{"id":"il_%s","object":"line_item","amount":1990,
+                   "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s","proration":false}},
+                   "pricing":{"type":"price_details","price_details":{"price":"price_local_pro-monthly","product":"prod_x"}},
+                   "period":{"start":%d,"end":%d}}]}}""".formatted(id, now, now, end, sub, userId, id, sub, now, end);
+    }
+
+    private HttpResponse<String> stripeWebhook(String eventId, String type, String object) throws Exception {
+        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
+                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
+        String header = Webhook.Signature.generateSignatureHeader(
+                event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
+        return AdminSupport.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/stripe"))
+                        .header("Content-Type", "application/json")
+                        .header("Stripe-Signature", header)
+                        .POST(HttpRequest.BodyPublishers.ofString(event))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
