@@ -6,13 +6,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stripe.net.Webhook;
+import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A subscription is cancelled at the payment provider it was bought from, whatever provider new
@@ -23,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * (the default) and the providers' APIs are local fakes.
  */
 class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
+
+    @Autowired
+    AccountDeletion deletion;
 
     @Test
     void aStripeSubscriptionIsCancelledAtStripe() throws Exception {
@@ -44,6 +52,26 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
 
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
+
+    @Test
+    void deletingTheAccountCancelsItsStripeSubscriptionAtStripe() throws Exception {
+        UserAccount buyer = buyer();
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
+                        .statusCode())
+                .isEqualTo(200);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                        + "\"cancel_at_period_end\":true}")));
+
+        assertThat(deletion.delete(buyer.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
+
+        // the account's subscriptions are cancelled by a durable event handler, after the deletion commits
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
     }
 
     private UserAccount buyer() {
