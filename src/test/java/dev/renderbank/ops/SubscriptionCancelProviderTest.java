@@ -5,14 +5,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.stripe.net.Webhook;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -35,17 +31,7 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
     @Test
     void aStripeSubscriptionIsCancelledAtStripe() throws Exception {
         UserAccount buyer = buyer();
-        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
-        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
-        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
-                        .statusCode())
-                .isEqualTo(200);
-        assertThat(ledger.balance(buyer.id()).available())
-                .as("the plan was recorded")
-                .isEqualTo(500);
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
-                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
-                        + "\"cancel_at_period_end\":true}")));
+        String sub = stripePlan(buyer);
 
         var cancelled =
                 AdminSupport.call(port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
@@ -57,14 +43,7 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
     @Test
     void deletingTheAccountCancelsItsStripeSubscriptionAtStripe() throws Exception {
         UserAccount buyer = buyer();
-        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
-        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
-        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
-                        .statusCode())
-                .isEqualTo(200);
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
-                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
-                        + "\"cancel_at_period_end\":true}")));
+        String sub = stripePlan(buyer);
 
         assertThat(deletion.delete(buyer.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
 
@@ -72,6 +51,22 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
+    }
+
+    /** A Stripe pro-monthly plan of {@code buyer}, recorded by its first invoice.paid; Stripe accepts its cancel. */
+    private String stripePlan(UserAccount buyer) throws Exception {
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("the plan was recorded")
+                .isEqualTo(500);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                        + "\"cancel_at_period_end\":true}")));
+        return sub;
     }
 
     private UserAccount buyer() {
@@ -97,19 +92,5 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
                    "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s","proration":false}},
                    "pricing":{"type":"price_details","price_details":{"price":"price_local_pro-monthly","product":"prod_x"}},
                    "period":{"start":%d,"end":%d}}]}}""".formatted(id, now, now, end, sub, userId, id, sub, now, end);
-    }
-
-    private HttpResponse<String> stripeWebhook(String eventId, String type, String object) throws Exception {
-        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
-                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
-        String header = Webhook.Signature.generateSignatureHeader(
-                event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
-        return AdminSupport.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/stripe"))
-                        .header("Content-Type", "application/json")
-                        .header("Stripe-Signature", header)
-                        .POST(HttpRequest.BodyPublishers.ofString(event))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
