@@ -159,8 +159,11 @@ final class CommitFloor {
         for (int rate : rates) {
             double p99 = GenerateBench.num(r.get("floor.commit_p99_ms." + rate));
             double tps = GenerateBench.num(r.get("floor.commit_tps." + rate));
-            if (!(p99 <= 50) || !(tps >= 0.95 * rate)) {
-                break; // the highest rate up to which every floor kept p99 <= 50 ms, as for the POST
+            // the highest rate up to which every floor kept p99 <= 50 ms, as for the POST; the count of a
+            // Poisson schedule over 10 s strays by ~3 % (one standard deviation at 100/s), so 90 %, not 95 %,
+            // tells pgbench falling behind from chance (its latency counts from the schedule anyway)
+            if (!(p99 <= 50) || !(tps >= 0.9 * rate)) {
+                break;
             }
             best = rate;
         }
@@ -174,7 +177,7 @@ final class CommitFloor {
         }
         StringBuilder md = new StringBuilder();
         String best = r.get("floor.best_commit_rate_p99_50ms");
-        md.append("highest rate at which a bare durable commit has p99 ≤ 50 ms: ")
+        md.append("\nhighest rate at which a bare durable commit has p99 ≤ 50 ms: ")
                 .append(best.equals("0") ? "none of the rates tried" : best + " tx/s")
                 .append(" (the same server and disk, the same run; table below).\n");
         String[] rates = r.getOrDefault("bench.rates", "").split(",");
