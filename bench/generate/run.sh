@@ -59,7 +59,9 @@
 # GET step, each BENCH_FLOOR_SECONDS (10) with BENCH_FLOOR_CLIENTS (64) connections; p50/p99/max from
 # pgbench's per-transaction log (out/floor/), results floor.commit_p99_ms.<rate>, floor.read_p99_ms.<rate>,
 # floor.post_over_commit_p99.<rate>, floor.best_commit_rate_p99_50ms, and a table in the summary. Adds
-# ~2 x (BENCH_FLOOR_SECONDS + ~1) s per rate. Needs the throwaway server (not DATABASE_URL) and pgbench.
+# ~2 x (BENCH_FLOOR_SECONDS + 7) s per rate. Needs the throwaway server (not DATABASE_URL) and pgbench.
+# BENCH_FLOOR_DURING=N (0, off): also a probe of N tx/s of the same transactions (8 clients) DURING each step,
+# what a bare commit costs while the app's load holds the CPU and the WAL; its commits and CPU add to the step's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)

@@ -48,27 +48,83 @@ final class CommitFloor {
         int clients = Integer.parseInt(GenerateBench.env("BENCH_FLOOR_CLIENTS", "32"));
         String what = post ? "commit" : "read";
         String name = what + "-" + rate;
-        Path dir = Path.of(DIR);
         // pgbench's -T also runs while the clients connect (seconds on a loaded machine), so it gets a margin;
         // the measured window is cut from the log by scheduled start (see below).
         int total = warmup + seconds + 5;
+        if (!finished(pgbench(name, what, rate, clients, total), total, name)) {
+            return;
+        }
+        List<long[]> tx = new ArrayList<>();
+        int other = read(name, tx);
+        // The window: from `warmup` s after the first scheduled start (each fresh backend's first statements
+        // load its catalog caches and prepare; the first transactions are the new connections', not the
+        // disk's), for `seconds` s, ending at the latest 1 s before the last scheduled start, so that nothing
+        // scheduled in it was still running when pgbench stopped.
+        long first = tx.stream().mapToLong(t -> t[0]).min().orElse(0);
+        long last = tx.stream().mapToLong(t -> t[0]).max().orElse(0);
+        long from = first + warmup * 1_000_000L;
+        long to = Math.min(from + seconds * 1_000_000L, last - 1_000_000L);
+        record("floor." + what, post ? "bare durable INSERT" : "one-row SELECT", rate, clients, tx, other, from, to);
+    }
+
+    /**
+     * BENCH_FLOOR_DURING=N (0: off, the default): a probe of N tx/s of the same minimal transaction running
+     * beside the step itself, so that its latency shows what a bare commit (or read) costs while the app's
+     * load holds the CPU and the WAL; started 3 s before the step (its connections and warm-up), read by
+     * scheduled start within the step. Its transactions add to the step's PostgreSQL CPU and write counts.
+     */
+    static Process startDuring(boolean post, int rate, int stepSeconds) throws Exception {
+        int probe = Integer.parseInt(GenerateBench.env("BENCH_FLOOR_DURING", "0"));
+        if (!on() || probe <= 0) {
+            return null;
+        }
+        String what = post ? "commit" : "read";
+        Process p = pgbench("during-" + what + "-" + rate, what, probe, 8, 3 + stepSeconds + 4);
+        Thread.sleep(3000);
+        return p;
+    }
+
+    static void finishDuring(Process p, boolean post, int rate, long fromMicros, long toMicros) throws Exception {
+        if (p == null) {
+            return;
+        }
+        String what = post ? "commit" : "read";
+        String name = "during-" + what + "-" + rate;
+        if (!finished(p, 30, name)) {
+            return;
+        }
+        List<long[]> tx = new ArrayList<>();
+        int other = read(name, tx);
+        record("floor.during_" + what, (post ? "bare durable INSERT" : "one-row SELECT") + " during the step", rate, 8,
+                tx, other, fromMicros, toMicros);
+    }
+
+    static Process pgbench(String name, String script, int rate, int clients, int seconds) throws IOException {
+        Path dir = Path.of(DIR);
         List<String> cmd = List.of("pgbench", "-n", "-M", "prepared", "-R", String.valueOf(rate),
-                "-T", String.valueOf(total), "-c", String.valueOf(clients), "-j", "2",
-                "--log", "--log-prefix=" + dir.resolve(name), "-f", dir.resolve(what + ".sql").toString(),
+                "-T", String.valueOf(seconds), "-c", String.valueOf(clients), "-j", "2",
+                "--log", "--log-prefix=" + dir.resolve(name), "-f", dir.resolve(script + ".sql").toString(),
                 "commit_floor");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".txt").toFile());
         pb.environment().put("PGHOST", "127.0.0.1");
         pb.environment().put("PGPORT", PORT);
         pb.environment().put("PGUSER", "postgres");
-        Process p = pb.start();
-        if (!p.waitFor(total + 120L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            GenerateBench.log("  floor %s: pgbench did not finish", name);
-            return;
+        return pb.start();
+    }
+
+    static boolean finished(Process p, int seconds, String name) throws InterruptedException {
+        if (p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+            return true;
         }
-        List<long[]> tx = new ArrayList<>(); // scheduled start (µs since the epoch), latency (µs), schedule lag (µs)
+        p.destroyForcibly();
+        GenerateBench.log("  floor %s: pgbench did not finish", name);
+        return false;
+    }
+
+    /** pgbench's per-transaction log into {scheduled start (µs since the epoch), latency (µs), lag (µs)}. */
+    static int read(String name, List<long[]> tx) throws IOException {
         int other = 0;
-        try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir, name + ".*")) {
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(Path.of(DIR), name + ".*")) {
             for (Path log : logs) {
                 if (log.getFileName().toString().endsWith(".txt")) {
                     continue;
@@ -87,14 +143,12 @@ final class CommitFloor {
                 }
             }
         }
-        // The window: from `warmup` s after the first scheduled start (each fresh backend's first statements
-        // load its catalog caches and prepare; the first transactions are the new connections', not the
-        // disk's), for `seconds` s, ending at the latest 1 s before the last scheduled start, so that nothing
-        // scheduled in it was still running when pgbench stopped.
-        long first = tx.stream().mapToLong(t -> t[0]).min().orElse(0);
-        long last = tx.stream().mapToLong(t -> t[0]).max().orElse(0);
-        long from = first + warmup * 1_000_000L;
-        long to = Math.min(from + seconds * 1_000_000L, last - 1_000_000L);
+        return other;
+    }
+
+    /** The transactions scheduled in [from, to) µs: count, rate, p50/p99/max latency, p99 schedule lag. */
+    static void record(String k, String label, int rate, int clients, List<long[]> tx, int other, long from, long to)
+            throws IOException {
         List<Long> latency = new ArrayList<>();
         List<Long> lag = new ArrayList<>();
         for (long[] t : tx) {
@@ -104,14 +158,13 @@ final class CommitFloor {
             }
         }
         double window = Math.max(0, to - from) / 1e6;
-        String k = "floor." + what;
         GenerateBench.result(k + "_clients." + rate, clients);
         GenerateBench.result(k + "_seconds." + rate, String.format("%.1f", window));
         GenerateBench.result(k + "_tx." + rate, latency.size());
         GenerateBench.result(k + "_not_done." + rate, other);
         GenerateBench.result(k + "_load1." + rate, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         if (latency.isEmpty()) {
-            GenerateBench.log("  floor %s: no transactions logged (pgbench exit %d; see %s.txt)", name, p.exitValue(), name);
+            GenerateBench.log("  floor %s at %d/s: no transactions logged in the window", label, rate);
             return;
         }
         long[] l = sortedNanos(latency);
@@ -122,9 +175,9 @@ final class CommitFloor {
         GenerateBench.result(k + "_p99_ms." + rate, GenerateBench.ms(GenerateBench.pct(l, 99)));
         GenerateBench.result(k + "_max_ms." + rate, GenerateBench.ms(l[l.length - 1]));
         GenerateBench.result(k + "_lag_p99_ms." + rate, GenerateBench.ms(GenerateBench.pct(g, 99)));
-        GenerateBench.log("  floor (%s at %d/s, %d clients, %.1f s on the app's server): p50 %s / p99 %s / max %s ms,"
+        GenerateBench.log("  floor (%s, step rate %d/s, %d clients, %.1f s on the app's server): p50 %s / p99 %s / max %s ms,"
                         + " %.0f tx/s, schedule lag p99 %s ms",
-                post ? "bare durable INSERT" : "one-row SELECT", rate, clients, window,
+                label, rate, clients, window,
                 GenerateBench.ms(GenerateBench.pct(l, 50)), GenerateBench.ms(GenerateBench.pct(l, 99)),
                 GenerateBench.ms(l[l.length - 1]), tps, GenerateBench.ms(GenerateBench.pct(g, 99)));
     }
@@ -208,6 +261,28 @@ final class CommitFloor {
                     .append(r.getOrDefault("floor.get_over_read_p99." + rate, "?")).append("× | ")
                     .append(r.getOrDefault("floor.commit_load1." + rate, "?")).append(", ")
                     .append(r.getOrDefault("floor.read_load1." + rate, "?")).append(" |\n");
+        }
+        if (r.keySet().stream().anyMatch(k -> k.startsWith("floor.during_"))) {
+            md.append("\nThe same minimal transactions beside the step itself (BENCH_FLOOR_DURING: ")
+                    .append(r.getOrDefault("floor.during_commit_clients." + first, "?"))
+                    .append(" clients of pgbench at a low rate of their own during each step, read by scheduled start"
+                            + " within the step; they add their own commits to the step's):\n\n");
+            md.append("| rate | POST p99 (ms) | bare commit during the POST step p50 / p99 / max (ms) | tx | GET p99 (ms)"
+                    + " | one-row SELECT during the GET step p50 / p99 / max (ms) | tx |\n|---|---|---|---|---|---|---|\n");
+            for (String s : rates) {
+                String rate = s.trim();
+                md.append("| ").append(rate).append(" | ")
+                        .append(r.getOrDefault("accept.post." + rate + ".p99_ms", "?")).append(" | ")
+                        .append(r.getOrDefault("floor.during_commit_p50_ms." + rate, "?")).append(" / ")
+                        .append(r.getOrDefault("floor.during_commit_p99_ms." + rate, "?")).append(" / ")
+                        .append(r.getOrDefault("floor.during_commit_max_ms." + rate, "?")).append(" | ")
+                        .append(r.getOrDefault("floor.during_commit_tx." + rate, "?")).append(" | ")
+                        .append(r.getOrDefault("accept.get." + rate + ".p99_ms", "?")).append(" | ")
+                        .append(r.getOrDefault("floor.during_read_p50_ms." + rate, "?")).append(" / ")
+                        .append(r.getOrDefault("floor.during_read_p99_ms." + rate, "?")).append(" / ")
+                        .append(r.getOrDefault("floor.during_read_max_ms." + rate, "?")).append(" | ")
+                        .append(r.getOrDefault("floor.during_read_tx." + rate, "?")).append(" |\n");
+            }
         }
         return md.toString();
     }

@@ -176,10 +176,13 @@ public final class GenerateBench {
         List<Integer> passingGet = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
+                Process probe = CommitFloor.startDuring(kind == Load.Kind.POST, rate, seconds);
                 Pgss.reset();
                 Cpu before = Cpu.now(pid);
                 Counts countsBefore = Counts.now();
+                long stepFrom = System.currentTimeMillis() * 1000;
                 Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
+                long stepTo = stepFrom + seconds * 1_000_000L;
                 // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
                 long drained = drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
@@ -219,6 +222,7 @@ public final class GenerateBench {
                     checkpointed = true;
                 }
                 // the floor at this step's rate, on the same server, after the step's submits (BENCH_FLOOR=0: off)
+                CommitFloor.finishDuring(probe, kind == Load.Kind.POST, rate, stepFrom, stepTo);
                 CommitFloor.after(kind == Load.Kind.POST, rate);
                 if (kind == Load.Kind.POST && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
                     passing.add(rate);
