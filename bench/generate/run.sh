@@ -60,8 +60,9 @@
 # pgbench's per-transaction log (out/floor/), results floor.commit_p99_ms.<rate>, floor.read_p99_ms.<rate>,
 # floor.post_over_commit_p99.<rate>, floor.best_commit_rate_p99_50ms, and a table in the summary. Adds
 # ~2 x (BENCH_FLOOR_SECONDS + 7) s per rate. Needs the throwaway server (not DATABASE_URL) and pgbench.
-# BENCH_FLOOR_DURING=N (0, off): also a probe of N tx/s of the same transactions (8 clients) DURING each step,
-# what a bare commit costs while the app's load holds the CPU and the WAL; its commits and CPU add to the step's.
+# BENCH_FLOOR_DURING=N (0, off): also a probe DURING each step, N tx/s of bare commits and N of one-row SELECTs
+# mixed in one pgbench (8 clients): what each costs while the app's load holds the CPU and the WAL (a slow
+# commit beside a fast read points at the WAL flush, both slow at the CPU); its work adds to the step's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)

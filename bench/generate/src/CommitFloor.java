@@ -51,7 +51,7 @@ final class CommitFloor {
         // pgbench's -T also runs while the clients connect (seconds on a loaded machine), so it gets a margin;
         // the measured window is cut from the log by scheduled start (see below).
         int total = warmup + seconds + 5;
-        if (!finished(pgbench(name, what, rate, clients, total), total, name)) {
+        if (!finished(pgbench(name, rate, clients, total, "-f", Path.of(DIR).resolve(what + ".sql").toString()), total, name)) {
             return;
         }
         List<long[]> tx = new ArrayList<>();
@@ -68,18 +68,21 @@ final class CommitFloor {
     }
 
     /**
-     * BENCH_FLOOR_DURING=N (0: off, the default): a probe of N tx/s of the same minimal transaction running
-     * beside the step itself, so that its latency shows what a bare commit (or read) costs while the app's
-     * load holds the CPU and the WAL; started 3 s before the step (its connections and warm-up), read by
-     * scheduled start within the step. Its transactions add to the step's PostgreSQL CPU and write counts.
+     * BENCH_FLOOR_DURING=N (0: off, the default): a probe beside the step itself, N tx/s of the bare durable
+     * INSERT and N tx/s of the one-row SELECT mixed at random in one pgbench (two scripts, equal weights), so
+     * that their latencies show what a bare commit and a bare read cost while the app's load holds the CPU and
+     * the WAL: a slow commit beside a fast read points at the WAL flush, both slow at the CPU. Started 3 s
+     * before the step (its connections and warm-up), read by scheduled start within the step. Its
+     * transactions add to the step's PostgreSQL CPU and write counts.
      */
     static Process startDuring(boolean post, int rate, int stepSeconds) throws Exception {
         int probe = Integer.parseInt(GenerateBench.env("BENCH_FLOOR_DURING", "0"));
         if (!on() || probe <= 0) {
             return null;
         }
-        String what = post ? "commit" : "read";
-        Process p = pgbench("during-" + what + "-" + rate, what, probe, 8, 3 + stepSeconds + 4);
+        Path dir = Path.of(DIR);
+        Process p = pgbench("during-" + (post ? "post" : "get") + "-" + rate, 2 * probe, 8, 3 + stepSeconds + 4,
+                "-f", dir.resolve("commit.sql") + "@1", "-f", dir.resolve("read.sql") + "@1");
         Thread.sleep(3000);
         return p;
     }
@@ -88,24 +91,30 @@ final class CommitFloor {
         if (p == null) {
             return;
         }
-        String what = post ? "commit" : "read";
-        String name = "during-" + what + "-" + rate;
+        String name = "during-" + (post ? "post" : "get") + "-" + rate;
         if (!finished(p, 30, name)) {
             return;
         }
         List<long[]> tx = new ArrayList<>();
         int other = read(name, tx);
-        record("floor.during_" + what, (post ? "bare durable INSERT" : "one-row SELECT") + " during the step", rate, 8,
-                tx, other, fromMicros, toMicros);
+        String k = "floor.during_" + (post ? "post" : "get") + "_";
+        String step = post ? " during the POST step" : " during the GET step";
+        record(k + "commit", "bare durable INSERT" + step, rate, 8, script(tx, 0), other, fromMicros, toMicros);
+        record(k + "read", "one-row SELECT" + step, rate, 8, script(tx, 1), other, fromMicros, toMicros);
     }
 
-    static Process pgbench(String name, String script, int rate, int clients, int seconds) throws IOException {
-        Path dir = Path.of(DIR);
-        List<String> cmd = List.of("pgbench", "-n", "-M", "prepared", "-R", String.valueOf(rate),
+    static List<long[]> script(List<long[]> tx, int scriptNo) {
+        return tx.stream().filter(t -> t[3] == scriptNo).toList();
+    }
+
+    static Process pgbench(String name, int rate, int clients, int seconds, String... scripts) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-R", String.valueOf(rate),
                 "-T", String.valueOf(seconds), "-c", String.valueOf(clients), "-j", "2",
-                "--log", "--log-prefix=" + dir.resolve(name), "-f", dir.resolve(script + ".sql").toString(),
-                "commit_floor");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".txt").toFile());
+                "--log", "--log-prefix=" + Path.of(DIR).resolve(name)));
+        cmd.addAll(Arrays.asList(scripts));
+        cmd.add("commit_floor");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Path.of(DIR).resolve(name + ".txt").toFile());
         pb.environment().put("PGHOST", "127.0.0.1");
         pb.environment().put("PGPORT", PORT);
         pb.environment().put("PGUSER", "postgres");
@@ -121,7 +130,7 @@ final class CommitFloor {
         return false;
     }
 
-    /** pgbench's per-transaction log into {scheduled start (µs since the epoch), latency (µs), lag (µs)}. */
+    /** pgbench's per-transaction log into {scheduled start (µs since the epoch), latency (µs), lag (µs), script}. */
     static int read(String name, List<long[]> tx) throws IOException {
         int other = 0;
         try (DirectoryStream<Path> logs = Files.newDirectoryStream(Path.of(DIR), name + ".*")) {
@@ -139,7 +148,7 @@ final class CommitFloor {
                     }
                     long time = Long.parseLong(f[2]);
                     long done = Long.parseLong(f[4]) * 1_000_000L + Long.parseLong(f[5]);
-                    tx.add(new long[] {done - time, time, Long.parseLong(f[6])});
+                    tx.add(new long[] {done - time, time, Long.parseLong(f[6]), Long.parseLong(f[3])});
                 }
             }
         }
@@ -263,28 +272,31 @@ final class CommitFloor {
                     .append(r.getOrDefault("floor.read_load1." + rate, "?")).append(" |\n");
         }
         if (r.keySet().stream().anyMatch(k -> k.startsWith("floor.during_"))) {
-            md.append("\nThe same minimal transactions beside the step itself (BENCH_FLOOR_DURING: ")
-                    .append(r.getOrDefault("floor.during_commit_clients." + first, "?"))
-                    .append(" clients of pgbench at a low rate of their own during each step, read by scheduled start"
-                            + " within the step; they add their own commits to the step's):\n\n");
-            md.append("| rate | POST p99 (ms) | bare commit during the POST step p50 / p99 / max (ms) | tx | GET p99 (ms)"
-                    + " | one-row SELECT during the GET step p50 / p99 / max (ms) | tx |\n|---|---|---|---|---|---|---|\n");
+            md.append("\nThe same minimal transactions beside the step itself (BENCH_FLOOR_DURING: one pgbench of ")
+                    .append(r.getOrDefault("floor.during_post_commit_clients." + first, "?"))
+                    .append(" clients, bare commits and one-row SELECTs mixed at a low rate of their own during each"
+                            + " step, read by scheduled start within the step; they add their own work to the step's)."
+                            + " A slow commit beside a fast read points at the WAL flush, both slow at the CPU:\n\n");
+            md.append("| rate | POST p99 (ms) | during the POST step: commit p50 / p99 / max (ms) | read p50 / p99 / max (ms)"
+                    + " | GET p99 (ms) | during the GET step: commit p50 / p99 / max (ms) | read p50 / p99 / max (ms) |\n"
+                    + "|---|---|---|---|---|---|---|\n");
             for (String s : rates) {
                 String rate = s.trim();
                 md.append("| ").append(rate).append(" | ")
                         .append(r.getOrDefault("accept.post." + rate + ".p99_ms", "?")).append(" | ")
-                        .append(r.getOrDefault("floor.during_commit_p50_ms." + rate, "?")).append(" / ")
-                        .append(r.getOrDefault("floor.during_commit_p99_ms." + rate, "?")).append(" / ")
-                        .append(r.getOrDefault("floor.during_commit_max_ms." + rate, "?")).append(" | ")
-                        .append(r.getOrDefault("floor.during_commit_tx." + rate, "?")).append(" | ")
+                        .append(triple(r, "floor.during_post_commit", rate)).append(" | ")
+                        .append(triple(r, "floor.during_post_read", rate)).append(" | ")
                         .append(r.getOrDefault("accept.get." + rate + ".p99_ms", "?")).append(" | ")
-                        .append(r.getOrDefault("floor.during_read_p50_ms." + rate, "?")).append(" / ")
-                        .append(r.getOrDefault("floor.during_read_p99_ms." + rate, "?")).append(" / ")
-                        .append(r.getOrDefault("floor.during_read_max_ms." + rate, "?")).append(" | ")
-                        .append(r.getOrDefault("floor.during_read_tx." + rate, "?")).append(" |\n");
+                        .append(triple(r, "floor.during_get_commit", rate)).append(" | ")
+                        .append(triple(r, "floor.during_get_read", rate)).append(" |\n");
             }
         }
         return md.toString();
+    }
+
+    static String triple(Map<String, String> r, String k, String rate) {
+        return r.getOrDefault(k + "_p50_ms." + rate, "?") + " / " + r.getOrDefault(k + "_p99_ms." + rate, "?") + " / "
+                + r.getOrDefault(k + "_max_ms." + rate, "?") + " (" + r.getOrDefault(k + "_tx." + rate, "?") + " tx)";
     }
 
     private CommitFloor() {}
