@@ -258,15 +258,11 @@ final class CommitFloor {
             String rate = s.trim();
             md.append("| ").append(rate).append(" | ")
                     .append(r.getOrDefault("accept.post." + rate + ".p99_ms", "?")).append(" | ")
-                    .append(r.getOrDefault("floor.commit_p50_ms." + rate, "?")).append(" / ")
-                    .append(r.getOrDefault("floor.commit_p99_ms." + rate, "?")).append(" / ")
-                    .append(r.getOrDefault("floor.commit_max_ms." + rate, "?")).append(" | ")
+                    .append(latencies(r, "floor.commit", rate)).append(" | ")
                     .append(r.getOrDefault("floor.commit_tps." + rate, "?")).append("/s | ")
                     .append(r.getOrDefault("floor.post_over_commit_p99." + rate, "?")).append("× | ")
                     .append(r.getOrDefault("accept.get." + rate + ".p99_ms", "?")).append(" | ")
-                    .append(r.getOrDefault("floor.read_p50_ms." + rate, "?")).append(" / ")
-                    .append(r.getOrDefault("floor.read_p99_ms." + rate, "?")).append(" / ")
-                    .append(r.getOrDefault("floor.read_max_ms." + rate, "?")).append(" | ")
+                    .append(latencies(r, "floor.read", rate)).append(" | ")
                     .append(r.getOrDefault("floor.get_over_read_p99." + rate, "?")).append("× | ")
                     .append(r.getOrDefault("floor.commit_load1." + rate, "?")).append(", ")
                     .append(r.getOrDefault("floor.read_load1." + rate, "?")).append(" |\n");
@@ -294,9 +290,13 @@ final class CommitFloor {
         return md.toString();
     }
 
-    static String triple(Map<String, String> r, String k, String rate) {
+    static String latencies(Map<String, String> r, String k, String rate) {
         return r.getOrDefault(k + "_p50_ms." + rate, "?") + " / " + r.getOrDefault(k + "_p99_ms." + rate, "?") + " / "
-                + r.getOrDefault(k + "_max_ms." + rate, "?") + " (" + r.getOrDefault(k + "_tx." + rate, "?") + " tx)";
+                + r.getOrDefault(k + "_max_ms." + rate, "?");
+    }
+
+    static String triple(Map<String, String> r, String k, String rate) {
+        return latencies(r, k, rate) + " (" + r.getOrDefault(k + "_tx." + rate, "?") + " tx)";
     }
 
     private CommitFloor() {}
