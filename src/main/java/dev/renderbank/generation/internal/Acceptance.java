@@ -32,9 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Accepting a generation request: validate, price, limit, hold, persist and schedule, in one
- * transaction; the provider is called only after commit, by this node's {@link JobSubmitter} or the
- * job task.
+ * Accepting a generation request: validate and price, then in one transaction on one pooled
+ * connection claim the Idempotency-Key (or answer its replay), check the provider's availability,
+ * limit, hold, persist and schedule; the provider is called only after commit, by this node's {@link
+ * JobSubmitter} or the job task.
  */
 @Component
 public class Acceptance {
@@ -87,13 +88,6 @@ public class Acceptance {
         this.submitter = submitter;
     }
 
-    /** What the accepting transaction decided; a key taken meanwhile is answered as its first use. */
-    private sealed interface Attempt {
-        record Decided(AcceptOutcome outcome) implements Attempt {}
-
-        record KeyTakenMeanwhile() implements Attempt {}
-    }
-
     /**
      * Refusals in SPEC order, cheapest first: bad input (reference images on private or metadata
      * hosts included), provider unavailable, cooldown or in-flight cap, credits. None of them holds
@@ -123,56 +117,56 @@ public class Acceptance {
             }
         }
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
-        String hash = requestHash(spec);
-        if (idempotencyKey != null) {
-            // A replay of an accepted request answers as the first did, whatever the limits say now.
-            Optional<AcceptOutcome> replay = replay(userId, scope, idempotencyKey, hash);
-            if (replay.isPresent()) {
-                return replay.get();
-            }
-        }
-        Optional<Duration> down = availability.refusalRetryAfter();
-        if (down.isPresent()) {
-            return new AcceptOutcome.ProviderUnavailable(down.get(), FailureReasons.PROVIDER_DOWN);
-        }
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
         // a slot on this node's submitter: the job is sent right after the commit, its task due later
         boolean submitHere = submitter.reserve();
-        Attempt attempt = null;
+        AcceptOutcome outcome = null;
         try {
             Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
-            attempt = persist(userId, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
+            outcome = decide(userId, req, job, new Key(scope, idempotencyKey, requestHash(spec)), now, taskDue);
         } finally {
             if (submitHere) {
-                submitter.handOver(
-                        job, attempt instanceof Attempt.Decided d && d.outcome() instanceof AcceptOutcome.Accepted);
+                // a replay names the first request's job, which its own accept sent: this one was not stored
+                submitter.handOver(job, outcome instanceof AcceptOutcome.Accepted a && !a.repeated());
             }
         }
-        if (attempt instanceof Attempt.Decided d) {
-            return d.outcome();
-        }
-        if (attempt instanceof Attempt.KeyTakenMeanwhile) {
-            // a concurrent first request committed meanwhile: answer as it did
-            return replay(userId, scope, idempotencyKey, hash)
-                    .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
-        }
-        throw new IllegalStateException("unexpected accept attempt " + attempt);
+        return outcome;
     }
 
     private record Key(String scope, String key, String hash) {}
 
-    /** The accepting transaction: key, limits, hold, job and its task, or nothing. */
-    private Attempt persist(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
+    /**
+     * Everything after the input's checks, in one transaction and so on one pooled connection (issue
+     * 15: under load each borrow waits behind commits queued on the WAL flush, and an accept used to
+     * borrow up to four times: the key's replay read, the provider's availability, the transaction,
+     * and a replay after a lost race). In order:
+     *
+     * <ol>
+     *   <li>The Idempotency-Key is claimed first, so that a repeat of an accepted request answers as
+     *       the first did whatever the provider and the limits say now. The claim's insert waits while
+     *       a concurrent request with the same key is uncommitted, then conflicts with its row if it
+     *       accepted (read here, in this transaction: a new statement sees what committed meanwhile)
+     *       or succeeds if it was refused (a refusal stores nothing). So a repeat, concurrent or
+     *       not, gets the first's job, and another body under the key gets the key-reused refusal;
+     *       a first request, the common case, pays no separate lookup before the claim.
+     *   <li>The provider's availability (before cooldown, cap and credits, as SPEC orders them).
+     *   <li>Limits and hold, then the job, its cooldown and its task.
+     * </ol>
+     *
+     * <p>A replay or a refusal rolls back: the key's claim (a refusal is not stored, so a retry is
+     * evaluated afresh) and everything else are undone, nothing is written.
+     */
+    private AcceptOutcome decide(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
         return tx.execute(status -> {
-            if (k.key() != null && !keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
-                status.setRollbackOnly();
-                return new Attempt.KeyTakenMeanwhile();
-            }
-            Optional<AcceptOutcome> refusal = checkLimitsAndHold(userId, req, job, now);
+            Optional<AcceptOutcome> refusal = claimOrReplay(userId, job, k, now)
+                    .or(() -> availability
+                            .refusalRetryAfter()
+                            .map(down -> new AcceptOutcome.ProviderUnavailable(down, FailureReasons.PROVIDER_DOWN)))
+                    .or(() -> checkLimitsAndHold(userId, req, job, now));
             if (refusal.isPresent()) {
                 status.setRollbackOnly();
-                return new Attempt.Decided(refusal.get());
+                return refusal.get();
             }
             jobs.insert(job);
             Duration cooldown = props.limits().cooldown().of(req.type());
@@ -184,8 +178,23 @@ public class Acceptance {
             scheduler
                     .getObject()
                     .scheduleBatch(List.<TaskInstance<?>>of(jobTask.instance(job.id(), job.id())), taskDue);
-            return new Attempt.Decided(new AcceptOutcome.Accepted(job.view(), false));
+            return new AcceptOutcome.Accepted(job.view(), false);
         });
+    }
+
+    /** Empty when there is no key or this request claimed it; else the answer to a repeat. */
+    private Optional<AcceptOutcome> claimOrReplay(long userId, Job job, Key k, Instant now) {
+        if (k.key() == null || keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
+            return Optional.empty();
+        }
+        IdempotencyStore.IdempotentHit hit = keys.hit(userId, k.scope(), k.key(), now)
+                .orElseThrow(() -> new IllegalStateException("key " + k.key() + " taken but not found"));
+        if (!hit.requestHash().equals(k.hash())) {
+            return Optional.of(new AcceptOutcome.KeyReusedWithDifferentRequest(k.key()));
+        }
+        Job first = jobs.find(hit.jobId())
+                .orElseThrow(() -> new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId()));
+        return Optional.of(new AcceptOutcome.Accepted(first.view(), true));
     }
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */
@@ -208,18 +217,6 @@ public class Acceptance {
             return Optional.empty();
         }
         throw new IllegalStateException("unexpected reserve outcome for job " + job.id() + ": " + reserved);
-    }
-
-    private Optional<AcceptOutcome> replay(long userId, String endpoint, String key, String hash) {
-        return keys.hit(userId, endpoint, key, clock.instant())
-                .map(hit -> hit.requestHash().equals(hash)
-                        ? new AcceptOutcome.Accepted(
-                                jobs.find(hit.jobId())
-                                        .orElseThrow(() -> new IllegalStateException(
-                                                "key " + key + " names missing job " + hit.jobId()))
-                                        .view(),
-                                true)
-                        : new AcceptOutcome.KeyReusedWithDifferentRequest(key));
     }
 
     private Job newJob(long userId, PricedRequest req, Instant now) {
