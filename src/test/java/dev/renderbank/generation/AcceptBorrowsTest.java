@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.ConnectionBorrows;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.RequestStatements;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.util.List;
@@ -22,7 +23,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * lookup's and one transaction that decides everything else (the Idempotency-Key's claim or replay,
  * the provider's availability, the limits, the hold, the job and its task). With or without a key, a
  * first request or its replay: two. Counted by the pool itself on the request's thread ({@link
- * ConnectionBorrows}), by who borrowed.
+ * ConnectionBorrows}), by who borrowed. A key costs a keyed accept one statement more than an
+ * unkeyed one, its claim (no lookup before it), counted from the driver's trace ({@link
+ * RequestStatements}).
  */
 class AcceptBorrowsTest extends IntegrationTest {
 
@@ -43,16 +46,19 @@ class AcceptBorrowsTest extends IntegrationTest {
 
     Api api;
     ConnectionBorrows borrows;
+    RequestStatements statements;
 
     @BeforeEach
     void watch() {
         api = new Api(port);
         borrows = ConnectionBorrows.watch(dataSource, "POST", PATH);
+        statements = RequestStatements.watch("POST", PATH);
     }
 
     @AfterEach
     void stopWatching() {
         borrows.close();
+        statements.close();
     }
 
     @Test
@@ -63,6 +69,7 @@ class AcceptBorrowsTest extends IntegrationTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(borrowed()).as("connections borrowed by one accept").isEqualTo(TWO);
+        System.out.printf("accept without key: %s%n", statements.take());
     }
 
     @Test
@@ -70,10 +77,16 @@ class AcceptBorrowsTest extends IntegrationTest {
         TestUser u = userWithFreshToken();
         Map<String, String> key = Map.of("Idempotency-Key", "borrow-1");
 
+        Api.Response unkeyed = api.post(PATH, userWithFreshToken().token(), IMAGE);
+        borrows.take();
+        RequestStatements.Counted withoutKey = statements.take();
         Api.Response first = api.post(PATH, u.token(), IMAGE, key);
         List<String> firstBorrows = borrowed();
+        RequestStatements.Counted keyed = statements.take();
         Api.Response again = api.post(PATH, u.token(), IMAGE, key);
         List<String> replayBorrows = borrowed();
+        RequestStatements.Counted replay = statements.take();
+        System.out.printf("accept without key: %s, keyed: %s, replay: %s%n", withoutKey, keyed, replay);
 
         assertThat(first.status()).as(first.body()).isEqualTo(202);
         assertThat(again.status()).as(again.body()).isEqualTo(202);
@@ -83,6 +96,10 @@ class AcceptBorrowsTest extends IntegrationTest {
                 .as("connections borrowed by a keyed first request")
                 .isEqualTo(TWO);
         assertThat(replayBorrows).as("connections borrowed by its replay").isEqualTo(TWO);
+        assertThat(unkeyed.status()).as(unkeyed.body()).isEqualTo(202);
+        assertThat(keyed.statements())
+                .as("statements of a keyed accept: an unkeyed accept's and the key's claim")
+                .isEqualTo(withoutKey.statements() + 1);
     }
 
     /**

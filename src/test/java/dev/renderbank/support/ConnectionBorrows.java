@@ -75,7 +75,7 @@ public final class ConnectionBorrows implements AutoCloseable {
             @Override
             public void recordConnectionAcquiredNanos(long nanos) {
                 delegate.recordConnectionAcquiredNanos(nanos);
-                if (serving()) {
+                if (serving(method, path)) {
                     borrowers.add(borrower());
                 }
             }
@@ -97,7 +97,8 @@ public final class ConnectionBorrows implements AutoCloseable {
         };
     }
 
-    private boolean serving() {
+    /** Whether this thread serves a {@code method path} request now. */
+    static boolean serving(String method, String path) {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
                 && method.equals(attributes.getRequest().getMethod())
                 && attributes.getRequest().getRequestURI().equals(path);
