@@ -100,6 +100,9 @@ class AcceptBorrowsTest extends IntegrationTest {
         assertThat(keyed.statements())
                 .as("statements of a keyed accept: an unkeyed accept's and the key's claim")
                 .isEqualTo(withoutKey.statements() + 1);
+        assertThat(replay.statements())
+                .as("statements of a replay: the token's lookup, the key's claim, the first's job with the key")
+                .isEqualTo(3);
     }
 
     /**

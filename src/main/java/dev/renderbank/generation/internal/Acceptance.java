@@ -192,9 +192,10 @@ public class Acceptance {
         if (!hit.requestHash().equals(k.hash())) {
             return Optional.of(new AcceptOutcome.KeyReusedWithDifferentRequest(k.key()));
         }
-        Job first = jobs.find(hit.jobId())
-                .orElseThrow(() -> new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId()));
-        return Optional.of(new AcceptOutcome.Accepted(first.view(), true));
+        if (hit.job() == null) {
+            throw new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId());
+        }
+        return Optional.of(new AcceptOutcome.Accepted(hit.job().view(), true));
     }
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */

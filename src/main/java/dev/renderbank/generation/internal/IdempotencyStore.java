@@ -20,20 +20,29 @@ class IdempotencyStore {
         this.jdbc = jdbc;
     }
 
-    /** The job accepted under this key within the window before {@code now}, with its request's hash. */
+    /**
+     * The job accepted under this key within the window before {@code now}, read with the key's
+     * request hash in one statement (a replay's answer is the first's job); {@code job} is null if
+     * the key names a job that no longer exists.
+     */
     Optional<IdempotentHit> hit(long userId, String endpoint, String key, Instant now) {
         return jdbc.sql("""
-                        select job_id, request_hash from idempotency_record
-                         where user_id = :u and endpoint = :e and idem_key = :k and created_at >= :notBefore""")
+                        select r.job_id as key_job_id, r.request_hash, j.*
+                          from idempotency_record r left join generation_job j on j.id = r.job_id
+                         where r.user_id = :u and r.endpoint = :e and r.idem_key = :k
+                           and r.created_at >= :notBefore""")
                 .param("u", userId)
                 .param("e", endpoint)
                 .param("k", key)
                 .param("notBefore", SqlTime.ts(now.minus(Idempotency.WINDOW)))
-                .query((rs, n) -> new IdempotentHit(rs.getString("job_id"), rs.getString("request_hash")))
+                .query((rs, n) -> new IdempotentHit(
+                        rs.getString("key_job_id"),
+                        rs.getString("request_hash"),
+                        rs.getString("id") == null ? null : JobStore.map(rs, n)))
                 .optional();
     }
 
-    record IdempotentHit(String jobId, String requestHash) {}
+    record IdempotentHit(String jobId, String requestHash, Job job) {}
 
     /**
      * Claims the key for this request, in the caller's transaction: true if it was free or its last
