@@ -56,7 +56,7 @@ public class WebhookEvents {
      * the endpoints read stay share-locked until the deliveries are committed (see
      * {@link EndpointStore#subscribers}). Nothing for a deleted account: the deletion commits before
      * any of its consequences is handled, and its endpoints are removed by {@link
-     * AccountDeletedWebhooks}, which may run after the job failures the deletion causes.
+     * WebhookHandlers#accountDeletedWebhooks}, which may run after the job failures the deletion causes.
      */
     @Transactional
     public int record(long userId, String type, String cause, Map<String, Object> data) {
