@@ -18,19 +18,35 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.stereotype.Component;
 
 /**
  * Seeds {@code demo@renderbank.local} (with credits) and {@code admin@renderbank.local} on a
  * development run. Passwords and tokens are printed on the first start and kept in
- * {@code <data-dir>/demo-credentials.txt}; later starts only point there.
+ * {@code <data-dir>/demo-credentials.txt}; later starts only point there. Present exactly when
+ * {@link DemoProperties#enabled()} is true as the application binds it ({@code on}, {@code yes} and
+ * {@code 1} included), which a {@code havingValue = "true"} property condition did not follow.
  */
 @Component
 @Order(0)
-@ConditionalOnProperty(prefix = "renderbank.demo", name = "enabled", havingValue = "true", matchIfMissing = true)
+@Conditional(DemoSeeder.Enabled.class)
 class DemoSeeder implements ApplicationRunner {
+
+    /** {@code renderbank.demo.enabled}, bound as {@link DemoProperties} binds it. */
+    static class Enabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return Binder.get(context.getEnvironment())
+                    .bindOrCreate("renderbank.demo", DemoProperties.class)
+                    .enabled();
+        }
+    }
 
     static final String DEMO_EMAIL = DemoAccounts.DEMO_EMAIL;
     static final String ADMIN_EMAIL = DemoAccounts.ADMIN_EMAIL;

@@ -2,6 +2,7 @@ package dev.renderbank.platform;
 
 import java.util.List;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * One module's rules for the {@code prod} profile, run by {@link ProductionGuard} before any bean
@@ -13,7 +14,19 @@ import org.springframework.boot.context.properties.bind.Binder;
 public interface ProductionCheck {
 
     /** What would be unsafe in production with this configuration, one sentence each; empty if nothing. */
-    List<String> problems(Binder config);
+    default List<String> problems(Binder config) {
+        return List.of();
+    }
+
+    /**
+     * The same, for a module that also reads a name from the {@code Environment} as it is: the
+     * payment secrets ({@code STRIPE_WEBHOOK_SECRET}, …) are looked up by that exact name, which no
+     * relaxed property name reaches, so their check must read them the same way. Calls {@link
+     * #problems(Binder)} unless overridden.
+     */
+    default List<String> problems(Binder config, PropertyResolver env) {
+        return problems(config);
+    }
 
     /** A {@code renderbank.*} switch, bound as a boolean (so {@code TRUE} and {@code true} agree). */
     static boolean enabled(Binder config, String name) {

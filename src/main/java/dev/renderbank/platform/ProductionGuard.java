@@ -50,7 +50,7 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
         }
         for (ProductionCheck check :
                 SpringFactoriesLoader.loadFactories(ProductionCheck.class, ProductionGuard.class.getClassLoader())) {
-            problems.addAll(check.problems(config));
+            problems.addAll(check.problems(config, env));
         }
         return problems;
     }

@@ -40,6 +40,8 @@ class DemoAccountsInProdTest {
                 "--renderbank.provider.kie.api-key=live-kie-key",
                 "--renderbank.provider.kie.base-url=http://127.0.0.1:9",
                 "--renderbank.payments.provider=stripe",
+                "--STRIPE_API_KEY=sk_live_demo_in_prod",
+                "--STRIPE_WEBHOOK_SECRET=whsec_demo_in_prod",
                 "--renderbank.signup.enabled=false")) {
             Users users = prod.getBean(Users.class);
             assertThat(users.authenticateToken(DEMO_TOKEN)).isEmpty();

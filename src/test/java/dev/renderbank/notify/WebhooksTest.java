@@ -12,6 +12,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEventHandler;
@@ -80,6 +82,9 @@ class WebhooksTest extends IntegrationTest {
 
     @Autowired
     List<DurableEventHandler<?>> handlers;
+
+    @Autowired
+    AccountDeletion deletion;
 
     @LocalServerPort
     int port;
@@ -331,5 +336,53 @@ class WebhooksTest extends IntegrationTest {
                         .get("status")
                         .asString())
                 .isEqualTo("DELIVERED");
+    }
+
+    /**
+     * A deleted account's webhook endpoints get nothing more: its running job fails with
+     * ACCOUNT_DELETED, but no event is signed and sent to the URL the deleted user registered, and
+     * the endpoints (URL and secret are the user's data) are gone with what was pending for them.
+     */
+    @Test
+    void nothingIsSentToADeletedAccountsEndpoints() {
+        TestUsers.TestUser u = testUsers.create(100);
+        String path = path();
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        register(u.token(), path, "generation.failed", "generation.completed", "credits.granted");
+        Api.Response accepted = api().post(
+                        "/api/v1/generate-video",
+                        u.token(),
+                        "{\"model\":\"sora-2\",\"prompt\":\"waves at night\",\"aspectRatio\":\"portrait\","
+                                + "\"durationSeconds\":10}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String taskId = accepted.json().get("taskId").asString();
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> "FAILED"
+                                .equals(jdbc.sql("select state from generation_job where id = :id")
+                                        .param("id", taskId)
+                                        .query(String.class)
+                                        .single())
+                        && jdbc.sql("select count(*) from scheduled_tasks where task_name = 'durable-event'"
+                                                + " and (task_instance like :finished or task_instance like :deleted)")
+                                        .param("finished", "%:generation-finished:" + taskId)
+                                        .param("deleted", "%:account-deleted:" + u.id())
+                                        .query(Integer.class)
+                                        .single()
+                                == 0);
+        assertThat(jdbc.sql("select count(*) from webhook_delivery where user_id = :u")
+                        .param("u", u.id())
+                        .query(Integer.class)
+                        .single())
+                .as("deliveries written or left for the deleted account")
+                .isZero();
+        assertThat(jdbc.sql("select count(*) from webhook_endpoint where user_id = :u")
+                        .param("u", u.id())
+                        .query(Integer.class)
+                        .single())
+                .isZero();
+        assertThat(received(path)).isEmpty();
     }
 }

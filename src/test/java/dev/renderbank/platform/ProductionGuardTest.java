@@ -20,10 +20,34 @@ class ProductionGuardTest {
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("STRIPE_API_KEY", "sk_live_from_env")
+                .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_from_env")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
+    }
+
+    /**
+     * Real payments without their webhook secret refuse every webhook, so paid purchases would wait
+     * for reconciliation: prod does not start like that (nor without the API key checkout needs).
+     * The provider is read as the app binds it (any letter case).
+     */
+    @Test
+    void realPaymentsNeedTheirSecrets() {
+        MockEnvironment stripe = productionReady().withProperty("renderbank.payments.provider", "Stripe");
+        assertThat(ProductionGuard.problems(stripe)).isEmpty();
+        stripe.setProperty("STRIPE_WEBHOOK_SECRET", " ");
+        assertThat(ProductionGuard.problems(stripe)).singleElement().asString().contains("STRIPE_WEBHOOK_SECRET");
+
+        MockEnvironment creem = productionReady()
+                .withProperty("renderbank.payments.provider", "CREEM")
+                .withProperty("CREEM_API_KEY", "creem_live_from_env");
+        assertThat(ProductionGuard.problems(creem)).singleElement().asString().contains("CREEM_WEBHOOK_SECRET");
+        creem.setProperty("CREEM_WEBHOOK_SECRET", "creem-secret-from-env");
+        assertThat(ProductionGuard.problems(creem)).isEmpty();
+        creem.setProperty("CREEM_API_KEY", "");
+        assertThat(ProductionGuard.problems(creem)).singleElement().asString().contains("CREEM_API_KEY");
     }
 
     @Test
@@ -112,6 +136,8 @@ class ProductionGuardTest {
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("STRIPE_API_KEY", "sk_live_from_env")
+                .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_from_env")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com");
@@ -126,6 +152,8 @@ class ProductionGuardTest {
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("STRIPE_API_KEY", "sk_live_from_env")
+                .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_from_env")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")

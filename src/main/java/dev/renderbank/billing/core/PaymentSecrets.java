@@ -1,21 +1,32 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.PaymentsProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
  * Payment secrets, only from the environment. Unset means "refuse": a webhook endpoint without its
- * secret accepts nothing. The simulated checkout needs none (it never signs anything).
+ * secret accepts nothing. The simulated checkout needs none (it never signs anything). Outside
+ * {@code prod} a missing one is logged; {@code prod} refuses to start ({@link
+ * PaymentSecretsProductionCheck}, which reads them through {@link #missing} like this class does).
  */
 @Component
 public class PaymentSecrets {
 
     private static final Logger log = LoggerFactory.getLogger(PaymentSecrets.class);
+
+    private static final String CREEM_API_KEY = "CREEM_API_KEY";
+    private static final String CREEM_WEBHOOK_SECRET = "CREEM_WEBHOOK_SECRET";
+    private static final String STRIPE_API_KEY = "STRIPE_API_KEY";
+    private static final String STRIPE_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
 
     private final String creemApiKey;
     private final String creemWebhookSecret;
@@ -23,18 +34,33 @@ public class PaymentSecrets {
     private final String stripeWebhookSecret;
 
     public PaymentSecrets(Environment env, PaymentsProperties props) {
-        this.creemApiKey = env.getProperty("CREEM_API_KEY");
-        this.stripeApiKey = env.getProperty("STRIPE_API_KEY");
-        this.stripeWebhookSecret = env.getProperty("STRIPE_WEBHOOK_SECRET");
-        this.creemWebhookSecret = env.getProperty("CREEM_WEBHOOK_SECRET");
-        if (props.provider() == PaymentsProperties.Provider.CREEM
-                && (!StringUtils.hasText(creemApiKey) || !StringUtils.hasText(creemWebhookSecret))) {
-            log.error("renderbank.payments.provider=creem but CREEM_API_KEY or CREEM_WEBHOOK_SECRET is not set");
+        this.creemApiKey = env.getProperty(CREEM_API_KEY);
+        this.stripeApiKey = env.getProperty(STRIPE_API_KEY);
+        this.stripeWebhookSecret = env.getProperty(STRIPE_WEBHOOK_SECRET);
+        this.creemWebhookSecret = env.getProperty(CREEM_WEBHOOK_SECRET);
+        List<String> missing = missing(props.provider(), env);
+        if (!missing.isEmpty()) {
+            log.error(
+                    "renderbank.payments.provider={} but {} is not set",
+                    props.provider().name().toLowerCase(Locale.ROOT),
+                    String.join(" and ", missing));
         }
-        if (props.provider() == PaymentsProperties.Provider.STRIPE
-                && (!StringUtils.hasText(stripeApiKey) || !StringUtils.hasText(stripeWebhookSecret))) {
-            log.error("renderbank.payments.provider=stripe but STRIPE_API_KEY or STRIPE_WEBHOOK_SECRET is not set");
+    }
+
+    /** The secrets {@code provider} needs that {@code env} lacks (unset or blank), by name. */
+    static List<String> missing(PaymentsProperties.Provider provider, PropertyResolver env) {
+        List<String> names = switch (provider) {
+            case CREEM -> List.of(CREEM_API_KEY, CREEM_WEBHOOK_SECRET);
+            case STRIPE -> List.of(STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET);
+            case SIMULATED -> List.of();
+        };
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            if (!StringUtils.hasText(env.getProperty(name))) {
+                missing.add(name);
+            }
         }
+        return missing;
     }
 
     public Optional<String> creemApiKey() {

@@ -114,6 +114,16 @@ public class EndpointStore {
     }
 
     /**
+     * Removes all the user's endpoints with their delivery logs (the account was deleted); how many.
+     * Waits for the share locks of {@link #subscribers}, so deliveries being written go with them.
+     */
+    public int deleteAll(long userId) {
+        return jdbc.sql("delete from webhook_endpoint where user_id = :u")
+                .param("u", userId)
+                .update();
+    }
+
+    /**
      * The user's endpoints that asked for {@code eventType} and are not disabled, share-locked until
      * the caller's transaction ends: a disabling (which updates the row) waits for the deliveries
      * written here to commit and then stops them with the others, or goes first and the endpoint is

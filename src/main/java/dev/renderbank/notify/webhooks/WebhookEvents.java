@@ -1,6 +1,7 @@
 package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.generation.JobView;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.Balance;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -33,25 +34,34 @@ public class WebhookEvents {
     private final WebhookProperties props;
     private final JsonMapper json;
     private final Clock clock;
+    private final AccountDeletion accounts;
 
     WebhookEvents(
-            EndpointStore endpoints, DeliveryStore deliveries, WebhookProperties props, JsonMapper json, Clock clock) {
+            EndpointStore endpoints,
+            DeliveryStore deliveries,
+            WebhookProperties props,
+            JsonMapper json,
+            Clock clock,
+            AccountDeletion accounts) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.props = props;
         this.json = json;
         this.clock = clock;
+        this.accounts = accounts;
     }
 
     /**
      * Writes the deliveries of one event; returns how many rows this call wrote. One transaction, so
      * the endpoints read stay share-locked until the deliveries are committed (see
-     * {@link EndpointStore#subscribers}).
+     * {@link EndpointStore#subscribers}). Nothing for a deleted account: the deletion commits before
+     * any of its consequences is handled, and its endpoints are removed by {@link
+     * WebhookHandlers#accountDeletedWebhooks}, which may run after the job failures the deletion causes.
      */
     @Transactional
     public int record(long userId, String type, String cause, Map<String, Object> data) {
         var subscribers = endpoints.subscribers(userId, type);
-        if (subscribers.isEmpty()) {
+        if (subscribers.isEmpty() || accounts.isDeleted(userId)) {
             return 0;
         }
         Instant now = clock.instant();

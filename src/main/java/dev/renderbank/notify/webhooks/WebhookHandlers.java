@@ -5,6 +5,7 @@ import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
+import dev.renderbank.identity.AccountDeleted;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEventHandler;
 import java.util.Optional;
@@ -61,6 +62,22 @@ class WebhookHandlers {
                                 e.renewal() ? "subscription-renewal" : "purchase"));
             }
             low.check(e.userId(), false, e.credits(), "purchase");
+        });
+    }
+
+    /**
+     * A deleted account's endpoints go, with their deliveries (pending retries included): the URL and
+     * the signing secret are the user's data, and nothing more may be sent to a deleted user. {@link
+     * WebhookEvents#record} writes nothing for a deleted account either, so the deletion's own job
+     * failures ({@code ACCOUNT_DELETED}) are not sent while this waits its turn. Idempotent.
+     */
+    @Bean
+    DurableEventHandler<AccountDeleted> accountDeletedWebhooks(EndpointStore endpoints) {
+        return handler("notify.webhooks-account-deleted", AccountDeleted.class, e -> {
+            int removed = endpoints.deleteAll(e.userId());
+            if (removed > 0) {
+                log.info("account {} deleted: {} webhook endpoint(s) removed", e.userId(), removed);
+            }
         });
     }
 
