@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -163,7 +164,7 @@ public class Billing {
             return new CancelResult.AlreadyEnded(sub);
         }
         try {
-            gateways.get(props.provider()).cancel(subscriptionId);
+            gatewayOf(sub).ifPresent(g -> g.cancel(subscriptionId));
         } catch (CheckoutGateway.Unavailable e) {
             log.warn("Cancelling subscription {} failed: {}", subscriptionId, e.getMessage());
             return new CancelResult.ProviderUnavailable(e.getMessage());
@@ -173,6 +174,31 @@ public class Billing {
         return new CancelResult.Cancelled(subscriptions
                 .find(sub.provider(), subscriptionId)
                 .orElseThrow(() -> new IllegalStateException("subscription " + subscriptionId + " vanished")));
+    }
+
+    /**
+     * The gateway of the provider the subscription was bought from, not the one new checkouts go to:
+     * after a switch of provider the earlier one's subscriptions still renew there. Simulated payments
+     * record their subscriptions in Creem's format (provider {@code creem}), so while payments are
+     * simulated a Creem-recorded one is the simulated gateway's. A simulated subscription whose gateway
+     * is gone (payments real since) has nobody to tell: the simulated provider never renews.
+     */
+    private Optional<CheckoutGateway> gatewayOf(Subscription sub) {
+        PaymentsProperties.Provider provider;
+        try {
+            provider = PaymentsProperties.Provider.valueOf(sub.provider().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("subscription " + sub.id() + " of unknown provider " + sub.provider(), e);
+        }
+        if (provider == PaymentsProperties.Provider.CREEM
+                && props.provider() == PaymentsProperties.Provider.SIMULATED) {
+            provider = PaymentsProperties.Provider.SIMULATED;
+        }
+        CheckoutGateway gateway = gateways.get(provider);
+        if (gateway == null && provider != PaymentsProperties.Provider.SIMULATED) {
+            throw new IllegalStateException("no gateway of payment provider " + provider);
+        }
+        return Optional.ofNullable(gateway);
     }
 
     /**

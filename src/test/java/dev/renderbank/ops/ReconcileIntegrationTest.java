@@ -173,6 +173,21 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A Stripe webhook, signed with the webhook secret now, carrying {@code object} as its {@code type}. */
+    HttpResponse<String> stripeWebhook(String eventId, String type, String object) throws Exception {
+        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
+                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
+        String header = com.stripe.net.Webhook.Signature.generateSignatureHeader(
+                event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
+        return AdminSupport.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/stripe"))
+                        .header("Content-Type", "application/json")
+                        .header("Stripe-Signature", header)
+                        .POST(HttpRequest.BodyPublishers.ofString(event))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
         return aResponse().withHeader("Content-Type", "application/json").withBody(body);
     }

@@ -5,11 +5,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.stripe.net.Webhook;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -469,16 +466,6 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
     }
 
     private HttpResponse<String> webhook(String eventId, String type, String object) throws Exception {
-        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
-                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
-        String header = Webhook.Signature.generateSignatureHeader(
-                event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
-        return AdminSupport.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/stripe"))
-                        .header("Content-Type", "application/json")
-                        .header("Stripe-Signature", header)
-                        .POST(HttpRequest.BodyPublishers.ofString(event))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return stripeWebhook(eventId, type, object);
     }
 }

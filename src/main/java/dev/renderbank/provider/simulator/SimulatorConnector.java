@@ -2,22 +2,38 @@ package dev.renderbank.provider.simulator;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * With {@code renderbank.simulator.port} set (and no KIE key), the simulator is called on a Tomcat
  * connector of its own: its own port and request threads, so the app's calls to its provider never
  * wait for, or take, the threads that serve the API (the benchmark then measures the app, not the
  * simulator sharing its pool). Same application, same endpoints; the simulator stays a real HTTP
- * provider.
+ * provider. Whether the simulator runs is the typed binding the gateway uses ({@link SimulatorRuns}),
+ * not the key's raw text in an expression: a blank key (simulator, no connector: nobody answered the
+ * gateway) and a key with a quote (a start that failed, printing the key) disagreed with it.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("${renderbank.simulator.port:0} > 0 and '${renderbank.provider.kie.api-key:}' == ''")
+@Conditional(SimulatorConnector.OwnPort.class)
 class SimulatorConnector {
+
+    /** The simulator runs and has a port of its own. */
+    static class OwnPort implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Binder config = Binder.get(context.getEnvironment());
+            return SimulatorRuns.runs(config)
+                    && config.bind("renderbank.simulator.port", Integer.class).orElse(0) > 0;
+        }
+    }
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> simulatorTomcatConnector(SimulatorProperties props) {
