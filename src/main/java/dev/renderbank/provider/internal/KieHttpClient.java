@@ -1,5 +1,6 @@
 package dev.renderbank.provider.internal;
 
+import dev.renderbank.platform.StrictHttpClients;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,12 +12,8 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -33,7 +30,7 @@ import org.springframework.util.function.SingletonSupplier;
  * "CPU per job": the provider client was most of the submit threads' samples).
  *
  * <p>Never retries anything by itself (a createTask sent twice could start two tasks), follows no
- * redirects, keeps no cookies. A pooled connection idle for more than a second is checked before it
+ * redirects, keeps no cookies ({@link StrictHttpClients}). A pooled connection idle for more than a second is checked before it
  * carries a request, so a POST is not written into a connection the provider already closed.
  */
 final class KieHttpClient {
@@ -57,34 +54,20 @@ final class KieHttpClient {
     KieHttpClient(Duration connectTimeout, Duration readTimeout) {
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
-        this.http = SingletonSupplier.of(() -> {
-            SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
-            var connections = PoolingHttpClientConnectionManagerBuilder.create()
-                    // the TLS context (reading the JDK's trust store) on the first https connection
-                    .setTlsSocketStrategy((socket, target, port, attachment, context) ->
-                            tls.obtain().upgrade(socket, target, port, attachment, context))
-                    .setMaxConnTotal(MAX_CONNECTIONS)
-                    .setMaxConnPerRoute(MAX_CONNECTIONS)
-                    .setDefaultConnectionConfig(ConnectionConfig.custom()
-                            .setConnectTimeout(connect)
-                            .setSocketTimeout(read)
-                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
-                            .build())
-                    .build();
-            return HttpClients.custom()
-                    .setConnectionManager(connections)
-                    .setDefaultRequestConfig(RequestConfig.custom()
-                            .setConnectionRequestTimeout(connect)
-                            .setResponseTimeout(read)
-                            .setRedirectsEnabled(false)
-                            .build())
-                    .disableRedirectHandling()
-                    .disableAutomaticRetries()
-                    .disableCookieManagement()
-                    .disableAuthCaching()
-                    .disableContentCompression()
-                    .build();
-        });
+        this.http = SingletonSupplier.of(() -> StrictHttpClients.build(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(StrictHttpClients.lazyTls())
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(read)
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .build())
+                        .build(),
+                connect,
+                read,
+                "renderbank-kie/1"));
     }
 
     Response get(URI uri, String apiKey) throws IOException {
