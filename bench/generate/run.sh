@@ -26,6 +26,8 @@
 #   4. seeds 1,000 users with API tokens and credits straight into SQL (GRANT entries included);
 #   5. open-loop load at fixed rates ($BENCH_RATES, $BENCH_STEP_SECONDS s each, after a warm-up) of
 #      POST /api/v1/generate-image (nano-banana) and the baseline GET /api/v1/credits, over the 1,000 users;
+#      After each step (BENCH_FLOOR, on by default): the same rate of bare durable commits (one-row SELECTs
+#      after a GET step) through pgbench on the app's PostgreSQL server, the disk's floor (see the knobs);
 #   6. the in-flight checkpoint: after the first step that leaves >= 10,000 live jobs (counted in SQL), the
 #      app's VmRSS and heap (jcmd); again after the last step;
 #   7. KIE callbacks POSTed by the harness for jobs the simulator has finished, timed until the job's
@@ -50,6 +52,17 @@
 # SIM_PORT (APP_PORT+1) is the provider's own HTTP port, SIM_PG_PORT (PG_PORT+1) its throwaway PostgreSQL
 # (SIM_DATABASE_URL: an existing empty database instead), SIM_HEAP (384m); its log is out/provider-*.log and
 # its CPU (process + its PostgreSQL) is printed apart from the app's.
+# BENCH_FLOOR (1; 0 turns it off): the floor under the POST's latency, in accept mode. Right after each step
+# (once its submits are done, so the app's load does not overlap), pgbench runs at the step's rate (-R, open
+# loop, latency from the scheduled start) on a database of its own on the app's PostgreSQL server (same WAL,
+# same disk): a bare durable commit (one autocommitted INSERT) after a POST step, a one-row SELECT after a
+# GET step, each BENCH_FLOOR_SECONDS (10) with BENCH_FLOOR_CLIENTS (64) connections; p50/p99/max from
+# pgbench's per-transaction log (out/floor/), results floor.commit_p99_ms.<rate>, floor.read_p99_ms.<rate>,
+# floor.post_over_commit_p99.<rate>, floor.best_commit_rate_p99_50ms, and a table in the summary. Adds
+# ~2 x (BENCH_FLOOR_SECONDS + 7) s per rate. Needs the throwaway server (not DATABASE_URL) and pgbench.
+# BENCH_FLOOR_DURING=N (0, off): also a probe DURING each step, N tx/s of bare commits and N of one-row SELECTs
+# mixed in one pgbench (8 clients): what each costs while the app's load holds the CPU and the WAL (a slow
+# commit beside a fast read points at the WAL flush, both slow at the CPU); its work adds to the step's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -114,7 +127,8 @@ else
 fi
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
 CP=$(cat "$OUT/classpath.txt")
-javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java bench/generate/src/InFlightBench.java
+javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java bench/generate/src/InFlightBench.java \
+  bench/generate/src/CommitFloor.java
 harness() { java -Xmx512m -cp "$OUT/classes:$CP" GenerateBench "$@"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -170,6 +184,27 @@ if [ -n "$PG_STARTED" ] && command -v pgbench >/dev/null; then
     | sed -nE 's/^tps = ([0-9]+)\..*/\1/p' | head -1)
   result machine.pgbench_simple_update_tps "${probe:-?}"
   result machine.pgbench_load "$(cut -d' ' -f1 /proc/loadavg)"
+fi
+
+# The floor under the accept's latency (CommitFloor.java): a database of its own on the app's server (same WAL,
+# same disk), a table for bare durable INSERTs and one of 100,000 rows for one-row SELECTs, and the two pgbench
+# scripts; the harness runs them at each step's rate right after the step.
+if [ "${BENCH_FLOOR:-1}" != 0 ] && [ "${BENCH_MODE:-accept}" = accept ]; then
+  if [ -n "$PG_STARTED" ] && command -v pgbench >/dev/null; then
+    PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -qc 'create database commit_floor' >/dev/null
+    PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres psql -q -d commit_floor >/dev/null <<'SQL'
+create table floor_write (id bigserial primary key, v int not null, at timestamptz not null default now());
+create table floor_read (id int primary key, v int not null);
+insert into floor_read select g, g from generate_series(1, 100000) g;
+vacuum analyze floor_read;
+SQL
+    mkdir -p "$OUT/floor"
+    printf '%s\n' '\set v random(1, 1000000)' 'INSERT INTO floor_write (v) VALUES (:v);' >"$OUT/floor/commit.sql"
+    printf '%s\n' '\set id random(1, 100000)' 'SELECT v FROM floor_read WHERE id = :id;' >"$OUT/floor/read.sql"
+    export BENCH_FLOOR_DIR=$OUT/floor BENCH_FLOOR_PGPORT=$PG_PORT
+  else
+    say "no commit floor: it needs the throwaway PostgreSQL (not DATABASE_URL) and pgbench"
+  fi
 fi
 
 wait_healthy() { # PID PORT LOG NAME

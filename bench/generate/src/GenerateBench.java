@@ -176,10 +176,13 @@ public final class GenerateBench {
         List<Integer> passingGet = new ArrayList<>();
         for (int rate : rates) {
             for (Load.Kind kind : Load.Kind.values()) {
+                Process probe = CommitFloor.startDuring(kind == Load.Kind.POST, rate, seconds);
                 Pgss.reset();
                 Cpu before = Cpu.now(pid);
                 Counts countsBefore = Counts.now();
+                long stepFrom = System.currentTimeMillis() * 1000;
                 Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
+                long stepTo = stepFrom + seconds * 1_000_000L;
                 // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
                 long drained = drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
@@ -218,6 +221,9 @@ public final class GenerateBench {
                     inFlightCheckpoint(pid, "after the " + kind + " step at " + rate + " req/s");
                     checkpointed = true;
                 }
+                // the floor at this step's rate, on the same server, after the step's submits (BENCH_FLOOR=0: off)
+                CommitFloor.finishDuring(probe, kind == Load.Kind.POST, rate, stepFrom, stepTo);
+                CommitFloor.after(kind == Load.Kind.POST, rate);
                 if (kind == Load.Kind.POST && s.ok == s.n && s.p99 <= 50_000_000L && s.achieved >= 0.95 * rate) {
                     passing.add(rate);
                 }
@@ -236,6 +242,7 @@ public final class GenerateBench {
             bestGet = rates[i];
         }
         result("accept.best_get_rate_p99_50ms", bestGet);
+        CommitFloor.summarise(rates);
 
         // The in-flight checkpoint was taken after the first step that brought 10,000 jobs in flight;
         // if none did, top up now. The state after all steps (overload included) is recorded too.
@@ -475,7 +482,7 @@ public final class GenerateBench {
 
     // ---------------------------------------------------------------- report
 
-    static void report(Path docs) throws Exception {
+    static Map<String, String> readResults() throws IOException {
         Map<String, String> r = new LinkedHashMap<>();
         for (String line : Files.readAllLines(RESULTS)) {
             int eq = line.indexOf('=');
@@ -483,6 +490,11 @@ public final class GenerateBench {
                 r.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
+        return r;
+    }
+
+    static void report(Path docs) throws Exception {
+        Map<String, String> r = readResults();
         StringBuilder md = new StringBuilder();
         md.append("<!-- generate:begin (written by bench/generate/run.sh; edit outside these markers) -->\n");
         md.append("Measured ").append(r.getOrDefault("machine.date", "?")).append(" on ")
@@ -583,6 +595,7 @@ public final class GenerateBench {
                         ? "simulator in its own process" : "simulator in the app's JVM")
                 .append("; load average at start ").append(r.getOrDefault("machine.load_start", "?"))
                 .append(", at end ").append(r.getOrDefault("machine.load_end", "?")).append(").\n");
+        md.append(CommitFloor.markdown(r));
         md.append("\nIn flight (checkpoint ").append(r.getOrDefault("inflight.when", "?")).append("): ")
                 .append(r.getOrDefault("inflight.states", "?"))
                 .append("; RSS idle after start ").append(r.getOrDefault("app.idle.rss_mb", "?"))

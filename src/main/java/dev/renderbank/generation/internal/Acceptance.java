@@ -32,9 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Accepting a generation request: validate, price, limit, hold, persist and schedule, in one
- * transaction; the provider is called only after commit, by this node's {@link JobSubmitter} or the
- * job task.
+ * Accepting a generation request: validate and price, then in one transaction on one pooled
+ * connection claim the Idempotency-Key (or answer its replay), check the provider's availability,
+ * limit, hold, persist and schedule; the provider is called only after commit, by this node's {@link
+ * JobSubmitter} or the job task.
  */
 @Component
 public class Acceptance {
@@ -87,13 +88,6 @@ public class Acceptance {
         this.submitter = submitter;
     }
 
-    /** What the accepting transaction decided; a key taken meanwhile is answered as its first use. */
-    private sealed interface Attempt {
-        record Decided(AcceptOutcome outcome) implements Attempt {}
-
-        record KeyTakenMeanwhile() implements Attempt {}
-    }
-
     /**
      * Refusals in SPEC order, cheapest first: bad input (reference images on private or metadata
      * hosts included), provider unavailable, cooldown or in-flight cap, credits. None of them holds
@@ -123,56 +117,54 @@ public class Acceptance {
             }
         }
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
-        String hash = requestHash(spec);
-        if (idempotencyKey != null) {
-            // A replay of an accepted request answers as the first did, whatever the limits say now.
-            Optional<AcceptOutcome> replay = replay(userId, scope, idempotencyKey, hash);
-            if (replay.isPresent()) {
-                return replay.get();
-            }
-        }
-        Optional<Duration> down = availability.refusalRetryAfter();
-        if (down.isPresent()) {
-            return new AcceptOutcome.ProviderUnavailable(down.get(), FailureReasons.PROVIDER_DOWN);
-        }
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
         // a slot on this node's submitter: the job is sent right after the commit, its task due later
         boolean submitHere = submitter.reserve();
-        Attempt attempt = null;
+        AcceptOutcome outcome = null;
         try {
             Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
-            attempt = persist(userId, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
+            outcome = decide(userId, req, job, new Key(scope, idempotencyKey, requestHash(spec)), now, taskDue);
         } finally {
             if (submitHere) {
-                submitter.handOver(
-                        job, attempt instanceof Attempt.Decided d && d.outcome() instanceof AcceptOutcome.Accepted);
+                // a replay names the first request's job, which its own accept sent: this one was not stored
+                submitter.handOver(job, outcome instanceof AcceptOutcome.Accepted a && !a.repeated());
             }
         }
-        if (attempt instanceof Attempt.Decided d) {
-            return d.outcome();
-        }
-        if (attempt instanceof Attempt.KeyTakenMeanwhile) {
-            // a concurrent first request committed meanwhile: answer as it did
-            return replay(userId, scope, idempotencyKey, hash)
-                    .orElseThrow(() -> new IllegalStateException("key " + idempotencyKey + " taken but not found"));
-        }
-        throw new IllegalStateException("unexpected accept attempt " + attempt);
+        return outcome;
     }
 
     private record Key(String scope, String key, String hash) {}
 
-    /** The accepting transaction: key, limits, hold, job and its task, or nothing. */
-    private Attempt persist(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
+    /**
+     * Everything after the input's checks, in one transaction and so on one pooled connection (issue
+     * 15: under load each borrow waits behind commits queued on the WAL flush; an accept used to
+     * borrow up to four times). First the Idempotency-Key's claim, so that a repeat of an accepted
+     * request answers as the first did whatever the provider and the limits say now: the claim waits
+     * while a concurrent request with the key is uncommitted, then conflicts with its row if it
+     * accepted (read in this transaction: a new statement sees what committed meanwhile) or succeeds
+     * if it was refused. So a repeat, concurrent or not, gets the first's job, another body the
+     * key-reused refusal, and a first request (the common case) pays no lookup before its claim.
+     * Then the provider's availability (before cooldown, cap and credits: SPEC's order), the limits
+     * and hold, the job, its cooldown and its task. A replay or a refusal rolls back, the claim
+     * included (a refusal is not stored, so a retry is evaluated afresh): nothing is written.
+     *
+     * <p>Evidence: {@code AcceptBorrowsTest} counts two borrows per generate POST (the token's and
+     * this transaction's) with or without a key, replays included (were three without a key, four
+     * with one), and a key costs one statement, its claim; {@code IdempotentAcceptTest} holds the
+     * key's rules under concurrent repeats and while the provider is unavailable.
+     */
+    private AcceptOutcome decide(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
         return tx.execute(status -> {
-            if (k.key() != null && !keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
+            // a repeat's answer or a refusal: this request stores nothing
+            Optional<AcceptOutcome> answered = claimOrReplay(userId, job, k, now)
+                    .or(() -> availability
+                            .refusalRetryAfter()
+                            .map(down -> new AcceptOutcome.ProviderUnavailable(down, FailureReasons.PROVIDER_DOWN)))
+                    .or(() -> checkLimitsAndHold(userId, req, job, now));
+            if (answered.isPresent()) {
                 status.setRollbackOnly();
-                return new Attempt.KeyTakenMeanwhile();
-            }
-            Optional<AcceptOutcome> refusal = checkLimitsAndHold(userId, req, job, now);
-            if (refusal.isPresent()) {
-                status.setRollbackOnly();
-                return new Attempt.Decided(refusal.get());
+                return answered.get();
             }
             jobs.insert(job);
             Duration cooldown = props.limits().cooldown().of(req.type());
@@ -184,8 +176,24 @@ public class Acceptance {
             scheduler
                     .getObject()
                     .scheduleBatch(List.<TaskInstance<?>>of(jobTask.instance(job.id(), job.id())), taskDue);
-            return new Attempt.Decided(new AcceptOutcome.Accepted(job.view(), false));
+            return new AcceptOutcome.Accepted(job.view(), false);
         });
+    }
+
+    /** Empty when there is no key or this request claimed it; else the answer to a repeat. */
+    private Optional<AcceptOutcome> claimOrReplay(long userId, Job job, Key k, Instant now) {
+        if (k.key() == null || keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
+            return Optional.empty();
+        }
+        IdempotencyStore.IdempotentHit hit = keys.hit(userId, k.scope(), k.key(), now)
+                .orElseThrow(() -> new IllegalStateException("key " + k.key() + " taken but not found"));
+        if (!hit.requestHash().equals(k.hash())) {
+            return Optional.of(new AcceptOutcome.KeyReusedWithDifferentRequest(k.key()));
+        }
+        if (hit.job() == null) {
+            throw new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId());
+        }
+        return Optional.of(new AcceptOutcome.Accepted(hit.job().view(), true));
     }
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */
@@ -208,18 +216,6 @@ public class Acceptance {
             return Optional.empty();
         }
         throw new IllegalStateException("unexpected reserve outcome for job " + job.id() + ": " + reserved);
-    }
-
-    private Optional<AcceptOutcome> replay(long userId, String endpoint, String key, String hash) {
-        return keys.hit(userId, endpoint, key, clock.instant())
-                .map(hit -> hit.requestHash().equals(hash)
-                        ? new AcceptOutcome.Accepted(
-                                jobs.find(hit.jobId())
-                                        .orElseThrow(() -> new IllegalStateException(
-                                                "key " + key + " names missing job " + hit.jobId()))
-                                        .view(),
-                                true)
-                        : new AcceptOutcome.KeyReusedWithDifferentRequest(key));
     }
 
     private Job newJob(long userId, PricedRequest req, Instant now) {

@@ -16,7 +16,11 @@ class ProviderAvailability {
         this.status = status;
     }
 
-    /** Present while new requests must be refused fast (provider out of credits or bad key). */
+    /**
+     * Present while new requests must be refused fast (provider out of credits or bad key). One
+     * read of the shared row, in the caller's transaction if there is one: the accept reads it on
+     * its own transaction's connection rather than borrowing another.
+     */
     Optional<Duration> refusalRetryAfter() {
         Availability a = status.current();
         if (a.available()) {

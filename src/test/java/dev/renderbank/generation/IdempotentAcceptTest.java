@@ -1,0 +1,149 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.provider.ProviderStatus;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * SPEC's Idempotency-Key rules for the generate POST, whose key is claimed inside the accepting
+ * transaction (issue 15): concurrent repeats answer as the first, a different body under the key is
+ * 422, a repeat of an accepted request answers as the first did whatever the provider says now, and a
+ * refusal stores nothing, so a retry is evaluated afresh.
+ */
+class IdempotentAcceptTest extends IntegrationTest {
+
+    private static final String PATH = "/api/v1/generate-image";
+    private static final String BODY_A = "{\"model\":\"nano-banana\",\"prompt\":\"same key, body A\"}";
+    private static final String BODY_B = "{\"model\":\"nano-banana\",\"prompt\":\"same key, body B\"}";
+    private static final long PRICE = 5;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    ProviderStatus providerStatus;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterEach
+    void providerBack() {
+        providerStatus.clear("test reset");
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyAnswerAsTheFirstAndHoldOnce() throws Exception {
+        TestUser u = users.create(100);
+        Api api = new Api(port);
+        Map<String, String> key = Map.of("Idempotency-Key", "race-1");
+        int requests = 8;
+        CyclicBarrier start = new CyclicBarrier(requests);
+        ExecutorService pool = Executors.newFixedThreadPool(requests);
+        List<Future<Answer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < requests; i++) {
+                String body = i % 2 == 0 ? BODY_A : BODY_B;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    Api.Response r = api.post(PATH, u.token(), body, key);
+                    return new Answer(
+                            body,
+                            r.status(),
+                            r.status() == 202 ? r.json().get("taskId").asString() : null);
+                }));
+            }
+            List<Answer> got = new ArrayList<>();
+            for (Future<Answer> f : answers) {
+                got.add(f.get());
+            }
+            List<Answer> accepted = got.stream().filter(a -> a.status() == 202).toList();
+            assertThat(accepted).as("accepted answers: %s", got).isNotEmpty();
+            String firstBody = accepted.get(0).body();
+            assertThat(accepted).as("one job, one body").allSatisfy(a -> {
+                assertThat(a.taskId()).isEqualTo(accepted.get(0).taskId());
+                assertThat(a.body()).isEqualTo(firstBody);
+            });
+            assertThat(got.stream().filter(a -> !a.body().equals(firstBody)))
+                    .as("the other body under the key")
+                    .allSatisfy(a -> assertThat(a.status()).isEqualTo(422));
+            assertThat(got.stream().filter(a -> a.body().equals(firstBody)))
+                    .as("the first's body, repeated")
+                    .allSatisfy(a -> assertThat(a.status()).isEqualTo(202));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jobsOf(u)).isEqualTo(1);
+        assertThat(ledger.balance(u.id()).available())
+                .as("held or charged once")
+                .isEqualTo(100 - PRICE);
+    }
+
+    @Test
+    void aRepeatAnswersAsTheFirstWhileTheProviderIsUnavailableAndARefusalStoresNothing() {
+        TestUser u = users.create(100);
+        Api api = new Api(port);
+        Map<String, String> accepted = Map.of("Idempotency-Key", "before-outage");
+        Map<String, String> refused = Map.of("Idempotency-Key", "during-outage");
+        Api.Response first = api.post(PATH, u.token(), BODY_A, accepted);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+
+        providerStatus.tripExhausted("IdempotentAcceptTest");
+        Api.Response repeat = api.post(PATH, u.token(), BODY_A, accepted);
+        Api.Response reused = api.post(PATH, u.token(), BODY_B, accepted);
+        Api.Response down = api.post(PATH, u.token(), BODY_B, refused);
+        providerStatus.clear("IdempotentAcceptTest");
+
+        assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
+        assertThat(repeat.json().get("taskId").asString())
+                .isEqualTo(first.json().get("taskId").asString());
+        assertThat(reused.status()).as(reused.body()).isEqualTo(422);
+        assertThat(down.status()).as(down.body()).isEqualTo(503);
+        assertThat(jdbc.sql("select count(*) from idempotency_record where user_id = :u and idem_key = :k")
+                        .param("u", u.id())
+                        .param("k", "during-outage")
+                        .query(Long.class)
+                        .single())
+                .as("a refused request's key is not stored")
+                .isZero();
+        assertThat(jobsOf(u)).isEqualTo(1);
+        assertThat(ledger.balance(u.id()).available())
+                .as("held or charged once")
+                .isEqualTo(100 - PRICE);
+
+        // evaluated afresh once the provider is back: the cooldown of the first job refuses it now
+        Api.Response retry = api.post(PATH, u.token(), BODY_B, refused);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(429);
+    }
+
+    private long jobsOf(TestUser u) {
+        return jdbc.sql("select count(*) from generation_job where user_id = :u")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+    }
+
+    private record Answer(String body, int status, String taskId) {}
+}
