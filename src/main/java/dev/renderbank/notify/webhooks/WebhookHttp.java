@@ -1,5 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
+import dev.renderbank.platform.StrictHttpClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -12,18 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * POSTs one webhook: host names are resolved only through the {@link WebhookUrlPolicy}, and the
@@ -47,12 +43,9 @@ public final class WebhookHttp implements AutoCloseable {
     public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout) {
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
-        SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
-                // TLS context (reading the JDK's trust store) on the first https connection, not at start
-                .setTlsSocketStrategy((socket, target, port, attachment, context) ->
-                        tls.obtain().upgrade(socket, target, port, attachment, context))
+                .setTlsSocketStrategy(StrictHttpClients.lazyTls())
                 .setMaxConnTotal(50)
                 .setMaxConnPerRoute(4)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -61,20 +54,7 @@ public final class WebhookHttp implements AutoCloseable {
                         .setTimeToLive(1, TimeUnit.MINUTES)
                         .build())
                 .build();
-        this.http = HttpClients.custom()
-                .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .build())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .setUserAgent("renderbank-webhooks/1")
-                .build();
+        this.http = StrictHttpClients.build(connections, connect, read, "renderbank-webhooks/1");
     }
 
     /**

@@ -13,13 +13,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -45,8 +40,7 @@ final class KieHttpGateway implements ProviderGateway {
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private final Supplier<KieEndpoint> endpoint;
-    /** Built on the first call: a JDK client builds the default TLS context, which a start need not wait for. */
-    private final SingletonSupplier<HttpClient> http;
+    private final KieHttpClient http;
 
     private final Duration readTimeout;
     private final CircuitBreaker breaker;
@@ -60,11 +54,7 @@ final class KieHttpGateway implements ProviderGateway {
             MeterRegistry meters) {
         this.endpoint = endpoint;
         this.readTimeout = readTimeout;
-        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
+        this.http = new KieHttpClient(connectTimeout, readTimeout);
         this.breaker = CircuitBreaker.of("kie", breakerConfig);
         this.meters = meters;
         Gauge.builder(
@@ -105,11 +95,9 @@ final class KieHttpGateway implements ProviderGateway {
         }
         body.put("input", request.input() == null ? Map.of() : request.input());
         KieEndpoint target = endpoint.get();
-        HttpRequest httpRequest = requestTo(target, "/api/v1/jobs/createTask")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-        Exchange x = exchange("createTask", httpRequest);
+        URI uri = target.resolve("/api/v1/jobs/createTask");
+        String json = JSON.writeValueAsString(body);
+        Exchange x = exchange("createTask", uri, () -> http.postJson(uri, target.apiKey(), json));
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
             case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
@@ -126,12 +114,9 @@ final class KieHttpGateway implements ProviderGateway {
     @Override
     public QueryOutcome query(String providerTaskId) {
         KieEndpoint target = endpoint.get();
-        HttpRequest httpRequest = requestTo(
-                        target,
-                        "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8))
-                .GET()
-                .build();
-        Exchange x = exchange("recordInfo", httpRequest);
+        URI uri = target.resolve(
+                "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8));
+        Exchange x = exchange("recordInfo", uri, () -> http.get(uri, target.apiKey()));
         QueryOutcome outcome = x.result() == Result.ANSWERED
                 ? KieOutcomes.query(x.status(), x.body())
                 : new QueryOutcome.Unavailable(x.error());
@@ -141,9 +126,9 @@ final class KieHttpGateway implements ProviderGateway {
 
     @Override
     public BalanceOutcome balance() {
-        HttpRequest httpRequest =
-                requestTo(endpoint.get(), "/api/v1/chat/credit").GET().build();
-        Exchange x = exchange("credit", httpRequest);
+        KieEndpoint target = endpoint.get();
+        URI uri = target.resolve("/api/v1/chat/credit");
+        Exchange x = exchange("credit", uri, () -> http.get(uri, target.apiKey()));
         BalanceOutcome outcome = x.result() == Result.ANSWERED
                 ? KieOutcomes.balance(x.status(), x.body())
                 : new BalanceOutcome.Unavailable(x.error());
@@ -151,18 +136,17 @@ final class KieHttpGateway implements ProviderGateway {
         return outcome;
     }
 
-    private HttpRequest.Builder requestTo(KieEndpoint target, String pathAndQuery) {
-        return HttpRequest.newBuilder(target.resolve(pathAndQuery))
-                .timeout(readTimeout)
-                .header("Authorization", "Bearer " + target.apiKey())
-                .header("Accept", "application/json");
+    /** One HTTP call of {@link KieHttpClient}. */
+    @FunctionalInterface
+    private interface Call {
+        KieHttpClient.Response send() throws IOException;
     }
 
     /**
      * One HTTP exchange, guarded and scored by the circuit breaker; its time is recorded per
      * endpoint (renderbank_provider_call_latency_seconds, with a histogram for p95 alerts).
      */
-    private Exchange exchange(String endpointName, HttpRequest request) {
+    private Exchange exchange(String endpointName, URI uri, Call call) {
         if (!breaker.tryAcquirePermission()) {
             return Exchange.failed(
                     Result.CIRCUIT_OPEN,
@@ -172,22 +156,18 @@ final class KieHttpGateway implements ProviderGateway {
         long start = System.nanoTime();
         Exchange result;
         try {
-            HttpResponse<String> response = http.obtain().send(request, HttpResponse.BodyHandlers.ofString());
+            KieHttpClient.Response response = call.send();
             result = new Exchange(
-                    Result.ANSWERED, response.statusCode(), KieAnswers.parse(response.body()), response.body(), null);
-        } catch (HttpConnectTimeoutException | ConnectException e) {
+                    Result.ANSWERED, response.status(), KieAnswers.parse(response.body()), response.body(), null);
+        } catch (KieHttpClient.NotConnected e) {
             result = Exchange.failed(
                     Result.NOT_CONNECTED,
                     Kind.UNAVAILABLE,
-                    "could not connect to " + request.uri().getHost() + ":"
-                            + request.uri().getPort() + " (" + e + ")");
-        } catch (HttpTimeoutException e) {
+                    "could not connect to " + uri.getHost() + ":" + uri.getPort() + " (" + e.getCause() + ")");
+        } catch (SocketTimeoutException e) {
             result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "no answer within " + readTimeout + " (read timeout)");
         } catch (IOException e) {
             result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "connection failed after sending: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "interrupted while waiting for the provider");
         }
         long elapsed = System.nanoTime() - start;
         Timer.builder("renderbank.provider.call.latency")

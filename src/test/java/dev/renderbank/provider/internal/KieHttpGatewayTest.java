@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.renderbank.provider.BalanceOutcome;
 import dev.renderbank.provider.ProviderError;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The KIE.ai client against WireMock speaking the documented wire shapes (SPEC section 5). */
 class KieHttpGatewayTest {
@@ -192,6 +194,21 @@ class KieHttpGatewayTest {
         KieHttpGateway impatient = gatewayTo(URI.create(kie.baseUrl()), Duration.ofMillis(300));
 
         assertThat(impatient.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+        kie.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
+    }
+
+    /**
+     * The provider may have created the task before the connection broke: the outcome is Unknown,
+     * and the client never sends the createTask again by itself (KIE has no idempotency key).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Fault.class,
+            names = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE", "RANDOM_DATA_THEN_CLOSE"})
+    void aConnectionBrokenAfterTheCreateTaskWasSentIsUnknownAndNotSentAgain(Fault fault) {
+        kie.stubFor(post(CREATE).willReturn(aResponse().withFault(fault)));
+
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
         kie.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
     }
 

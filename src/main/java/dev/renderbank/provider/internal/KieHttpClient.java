@@ -1,0 +1,107 @@
+package dev.renderbank.provider.internal;
+
+import dev.renderbank.platform.StrictHttpClients;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * The HTTP exchanges with KIE (or the simulator), on Apache HttpClient's classic, blocking client:
+ * each call runs on its caller's thread from start to answer. The JDK's {@code HttpClient} did the
+ * same exchange through its asynchronous machinery (a selector thread, futures handed between
+ * threads) even for a blocking {@code send}, which cost about three times the CPU per call (issue 15,
+ * "CPU per job": the provider client was most of the submit threads' samples).
+ *
+ * <p>Never retries anything by itself (a createTask sent twice could start two tasks), follows no
+ * redirects, keeps no cookies ({@link StrictHttpClients}). A pooled connection idle for more than a second is checked before it
+ * carries a request, so a POST is not written into a connection the provider already closed.
+ */
+final class KieHttpClient {
+
+    /** An answer: the status and the body as text (empty when there was none). */
+    record Response(int status, String body) {}
+
+    /** Nothing reached the provider: no connection, no address, or no pooled connection in time. */
+    static final class NotConnected extends IOException {
+        NotConnected(IOException cause) {
+            super(cause.toString(), cause);
+        }
+    }
+
+    /** Enough connections for every thread that may call at once (the submit pool and the scheduler's). */
+    private static final int MAX_CONNECTIONS = 256;
+
+    private final SingletonSupplier<CloseableHttpClient> http;
+
+    /** Built on the first call: a start need not wait for the pool or the TLS context. */
+    KieHttpClient(Duration connectTimeout, Duration readTimeout) {
+        Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
+        Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
+        this.http = SingletonSupplier.of(() -> StrictHttpClients.build(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(StrictHttpClients.lazyTls())
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(read)
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .build())
+                        .build(),
+                connect,
+                read,
+                "renderbank-kie/1"));
+    }
+
+    Response get(URI uri, String apiKey) throws IOException {
+        return execute(new HttpGet(uri), apiKey);
+    }
+
+    Response postJson(URI uri, String apiKey, String json) throws IOException {
+        HttpPost post = new HttpPost(uri);
+        post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+        return execute(post, apiKey);
+    }
+
+    /**
+     * @throws NotConnected nothing was sent
+     * @throws java.net.SocketTimeoutException sent, and no answer within the read timeout
+     * @throws IOException sent, and the connection failed before a whole answer came back
+     */
+    private Response execute(HttpUriRequestBase request, String apiKey) throws IOException {
+        request.setHeader("Authorization", "Bearer " + apiKey);
+        request.setHeader("Accept", "application/json");
+        try {
+            return http.obtain()
+                    .execute(
+                            request,
+                            response -> new Response(
+                                    response.getCode(),
+                                    response.getEntity() == null
+                                            ? ""
+                                            : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+        } catch (ConnectTimeoutException
+                | ConnectException
+                | UnknownHostException
+                | ConnectionRequestTimeoutException e) {
+            throw new NotConnected(e);
+        }
+    }
+}
