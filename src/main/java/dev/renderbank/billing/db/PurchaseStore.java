@@ -165,6 +165,22 @@ public class PurchaseStore {
                 "purchase refund");
     }
 
+    /**
+     * Moves the refunded amount from {@code from} (what the caller read under the purchase's lock) to
+     * {@code to}, up or down: a provider's refund can fail after it was counted.
+     */
+    public void moveRefunded(long purchaseId, long from, long to) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_purchase set refunded_minor = :to
+                                 where id = :id and refunded_minor = :from and :to >= 0""")
+                        .param("to", to)
+                        .param("from", from)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase refund move");
+    }
+
     /** Adds (or, negative, removes) a dispute's share of the charge. */
     public void addDisputed(long purchaseId, long amountMinor) {
         expectOne(

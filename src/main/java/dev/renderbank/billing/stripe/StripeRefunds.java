@@ -10,6 +10,7 @@ import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup.AsEvent;
+import dev.renderbank.billing.core.RefundTotals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ class StripeRefunds {
 
     /**
      * A charge with a refund, fetched again and wrapped as its {@code charge.refunded} event: its
-     * handler records the refund under (charge, total refunded), as the webhook's copy does.
+     * handler moves the purchase to the charge's refunded total, as any copy of the webhook does.
      */
     Optional<AsEvent> charge(String chargeId) {
         Optional<JsonNode> fetched = retrieve(
@@ -134,6 +135,33 @@ class StripeRefunds {
                 type,
                 dispute,
                 Json.number(d, "created")));
+    }
+
+    /**
+     * The charge's refunded total as Stripe reports it now, read from its API; {@code fromEvent} (a
+     * charge an event carried) stands in only where no API key is set (development, the simulated
+     * setup). Empty: Stripe has no such charge.
+     */
+    Optional<RefundTotals.ChargeNow> chargeNow(String chargeId, JsonNode fromEvent) {
+        JsonNode charge;
+        if (clients.configured()) {
+            Optional<JsonNode> fetched = retrieve(
+                    "charge " + chargeId, () -> clients.client().v1().charges().retrieve(chargeId));
+            if (fetched.isEmpty()) {
+                return Optional.empty();
+            }
+            charge = fetched.get();
+        } else if (fromEvent != null) {
+            charge = fromEvent;
+        } else {
+            throw new Unavailable(
+                    "STRIPE_API_KEY is not set: the refunded total of charge " + chargeId + " cannot be read", null);
+        }
+        Long refunded = Json.number(charge, "amount_refunded");
+        if (refunded == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RefundTotals.ChargeNow(refunded, Json.number(charge, "amount")));
     }
 
     /** A charge's refunded total as our records should show it; empty for an object that is not a charge. */
