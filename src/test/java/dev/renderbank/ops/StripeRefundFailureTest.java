@@ -37,6 +37,12 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
                      "payment_intent":"%s"}""".formatted(refundId, status, chargeId, paymentIntent);
         }
 
+        String dispute(String disputeId, String status) {
+            return """
+                    {"id":"%s","object":"dispute","amount":990,"currency":"usd","status":"%s","charge":"%s",
+                     "payment_intent":"%s"}""".formatted(disputeId, status, chargeId, paymentIntent);
+        }
+
         /** Stripe's charge as its API reports it now. */
         void atStripe(long refunded) {
             STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + chargeId)).willReturn(json(charge(refunded))));
@@ -87,6 +93,34 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
                 .isEqualTo(200);
         assertThat(balance(p)).isZero();
         assertThat(clawbacks(p)).isEqualTo(2);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aPartialRefundThatFailsWhileADisputeHoldsTheChargeGivesBackOnlyWhenTheDisputeIsWon() throws Exception {
+        Paid p = paid();
+        p.atStripe(495);
+        assertThat(webhook("charge.refunded", p.charge(495))).isEqualTo(200);
+        assertThat(balance(p)).as("half refunded: half of 200 taken").isEqualTo(100);
+        String disputeId = "dp_" + p.chargeId();
+        assertThat(webhook("charge.dispute.created", p.dispute(disputeId, "needs_response")))
+                .isEqualTo(200);
+        assertThat(balance(p))
+                .as("refund and dispute together take it all, once")
+                .isZero();
+
+        p.atStripe(0);
+        assertThat(webhook("refund.failed", p.refund("re_" + p.chargeId(), "failed")))
+                .isEqualTo(200);
+        assertThat(balance(p))
+                .as("the open dispute still holds the whole charge")
+                .isZero();
+
+        assertThat(webhook("charge.dispute.closed", p.dispute(disputeId, "won")))
+                .isEqualTo(200);
+        assertThat(balance(p))
+                .as("won, and nothing is refunded any more: all back")
+                .isEqualTo(200);
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

@@ -4,8 +4,6 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
-import dev.renderbank.ledger.GrantSource;
-import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -35,21 +33,13 @@ public class RefundTotals {
     private final PurchaseRefStore refs;
     private final RefundStore refunds;
     private final Clawbacks clawbacks;
-    private final Ledger ledger;
     private final Clock clock;
 
-    RefundTotals(
-            PurchaseStore store,
-            PurchaseRefStore refs,
-            RefundStore refunds,
-            Clawbacks clawbacks,
-            Ledger ledger,
-            Clock clock) {
+    RefundTotals(PurchaseStore store, PurchaseRefStore refs, RefundStore refunds, Clawbacks clawbacks, Clock clock) {
         this.store = store;
         this.refs = refs;
         this.refunds = refunds;
         this.clawbacks = clawbacks;
-        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -87,24 +77,9 @@ public class RefundTotals {
             return new Outcome.Processed("charge " + chargeId + ": " + to + "/" + p.amountMinor() + " " + p.currency()
                     + " refunded, " + taken + " credits clawed back");
         }
-        long back = giveBack(store.lock(p.id()), key, chargeId);
+        long back = clawbacks.giveBack(
+                store.lock(p.id()), key, "refund of charge " + chargeId + " failed or canceled", clock.instant());
         return new Outcome.Processed("charge " + chargeId + ": refunded down to " + to + "/" + p.amountMinor() + " "
                 + p.currency() + " (a refund failed or was canceled), " + back + " credits given back");
-    }
-
-    /** What the purchase is entitled to again and was clawed back; as a won dispute gives back. */
-    private long giveBack(Purchase p, String key, String chargeId) {
-        long back = Math.max(0, Math.min(p.clawed(), p.entitlement() - p.kept()));
-        if (back > 0 && store.addGrant(p.id(), key, back, clock.instant())) {
-            ledger.grant(
-                    p.userId(),
-                    back,
-                    GrantSource.PURCHASE,
-                    key,
-                    p.product(),
-                    "refund of charge " + chargeId + " failed or canceled");
-            return back;
-        }
-        return 0;
     }
 }

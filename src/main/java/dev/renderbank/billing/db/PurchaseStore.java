@@ -146,6 +146,17 @@ public class PurchaseStore {
                 .list();
     }
 
+    /**
+     * Credits given back to the purchase after they were clawed back: grants of a won dispute
+     * ({@code <provider>:dispute-won:…}) and of a refund that failed or was canceled
+     * ({@code <provider>:refund:…}). {@code clawed} minus this is what is still clawed back.
+     */
+    public long givenBack(long purchaseId) {
+        return jdbc.sql("""
+                        select coalesce(sum(amount), 0) from billing_purchase_grant
+                         where purchase_id = :id and (grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')""").param("id", purchaseId).query(Long.class).single();
+    }
+
     public void addClawed(long purchaseId, long amount) {
         expectOne(
                 jdbc.sql(
