@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A Stripe refund that later fails or is canceled gives back what it clawed back, once; the charge's
@@ -93,6 +94,44 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
                 .isEqualTo(200);
         assertThat(balance(p)).isZero();
         assertThat(clawbacks(p)).isEqualTo(2);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aRefundThatFailedAtStripeWithItsWebhookLostIsFoundAndRepairedOnce() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Paid p = paid();
+        p.atStripe(990);
+        assertThat(webhook("charge.refunded", p.charge(990))).isEqualTo(200);
+        assertThat(balance(p)).isZero();
+
+        p.atStripe(0); // the refund failed at Stripe; its webhooks never arrive
+        String failed = """
+                {"id":"re_%s","object":"refund","amount":990,"currency":"usd","status":"failed","created":%d,
+                 "charge":%s}""".formatted(p.chargeId(), clock.instant().getEpochSecond(), p.charge(0));
+        stubStripe(List.of(), List.of(), List.of(failed), List.of());
+        p.atStripe(0); // stubStripe starts the fake afresh
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isZero();
+        assertThat(finding.path("repairable").asBoolean()).isTrue();
+
+        var repaired = AdminSupport.call(
+                port,
+                "POST",
+                repairPath(finding.path("id").asLong()),
+                admin.token(),
+                "{\"reason\":\"refund failure webhook lost\"}",
+                key("f1"));
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        assertThat(balance(p)).isEqualTo(200);
+        assertThat(webhook("charge.refund.updated", p.refund("re_" + p.chargeId(), "failed")))
+                .isEqualTo(200);
+        assertThat(balance(p)).as("the late webhook gives nothing more").isEqualTo(200);
+        assertThat(givenBack(p)).isEqualTo(1);
+        assertThat(findings(admin)).isEmpty();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

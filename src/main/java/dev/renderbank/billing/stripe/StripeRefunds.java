@@ -22,9 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stripe refunds and disputes of the window. A refund comes with its charge expanded: the charge's
- * {@code amount_refunded} (cumulative, what {@code charge.refunded} records) is compared with what
- * the purchase its ids name records refunded. A dispute's status is mapped as its webhooks' handler
+ * Stripe refunds and disputes of the window. A refund (succeeded, failed or canceled) comes with
+ * its charge expanded: the charge's {@code amount_refunded} now is compared with what the purchase
+ * its ids name records refunded, both ways (a failed refund lowers it). A dispute's status is mapped as its webhooks' handler
  * maps it (won or warning_closed: kept; lost; anything else: open). A repair fetches one charge or
  * dispute again and wraps it as the event its webhook carries.
  */
@@ -60,8 +60,9 @@ class StripeRefunds {
                 }
                 return clients.client().v1().refunds().list(params.build());
             })) {
-                if (!"succeeded".equals(Json.text(refund, "status"))) {
-                    continue; // pending or failed refunds move no money
+                String status = Json.text(refund, "status");
+                if (!"succeeded".equals(status) && !"failed".equals(status) && !"canceled".equals(status)) {
+                    continue; // a pending refund may still fail: its charge's total is not final
                 }
                 // a charge not expanded says nothing
                 refunded(refund.path("charge"), Json.text(refund, "id"))
@@ -107,8 +108,8 @@ class StripeRefunds {
             return Optional.empty();
         }
         JsonNode charge = fetched.get();
+        // 0 too: every refund of the charge failed or was canceled, and the purchase gives back
         return refunded(charge, null)
-                .filter(r -> r.refundedMinor() > 0)
                 .map(r -> StripeLookup.event(
                         "reconcile:" + CHARGE + ":" + chargeId + ":" + r.refundedMinor(),
                         "charge.refunded",
@@ -177,7 +178,9 @@ class StripeRefunds {
                 refundId,
                 refunded,
                 refs(chargeId, Json.id(charge, "payment_intent"), Json.id(charge, "invoice")),
-                charge.toString()));
+                charge.toString(),
+                true,
+                true));
     }
 
     /** A dispute with its status mapped as its webhooks' handler maps it. */
