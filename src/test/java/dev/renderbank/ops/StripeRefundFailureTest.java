@@ -118,14 +118,7 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
                 .isZero();
         assertThat(finding.path("repairable").asBoolean()).isTrue();
 
-        var repaired = AdminSupport.call(
-                port,
-                "POST",
-                repairPath(finding.path("id").asLong()),
-                admin.token(),
-                "{\"reason\":\"refund failure webhook lost\"}",
-                key("f1"));
-        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        repaired(admin, finding, "refund failure webhook lost");
         assertThat(balance(p)).isEqualTo(200);
         assertThat(webhook("charge.refund.updated", p.refund("re_" + p.chargeId(), "failed")))
                 .isEqualTo(200);
