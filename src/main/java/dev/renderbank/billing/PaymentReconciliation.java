@@ -86,7 +86,7 @@ public class PaymentReconciliation {
                 for (ProviderRefund r : concat(read.refunds(), lookup.refundsSince(from))) {
                     purchases
                             .refundedByRefs(r.provider(), r.refs())
-                            .filter(here -> here.refundedMinor() < r.refundedMinor())
+                            .filter(here -> !r.recordedAs(here.refundedMinor()))
                             .ifPresent(here ->
                                     refunds.add(new RefundNotRecorded(r, here.purchaseKey(), here.refundedMinor())));
                 }
@@ -146,7 +146,7 @@ public class PaymentReconciliation {
         if (o instanceof ProviderRefund r) {
             return purchases
                     .refundedByRefs(r.provider(), r.refs())
-                    .map(here -> here.refundedMinor() >= r.refundedMinor())
+                    .map(here -> r.recordedAs(here.refundedMinor()))
                     .orElse(false);
         }
         ProviderDispute d = (ProviderDispute) o;

@@ -152,6 +152,18 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
         return "/api/v1/admin/reconciliations/findings/" + findingId + "/repair";
     }
 
+    /** The one-click repair of {@code finding} with {@code reason}, asserted to answer 200. */
+    void repaired(AdminSupport.Admin admin, JsonNode finding, String reason) throws Exception {
+        var repaired = AdminSupport.call(
+                port,
+                "POST",
+                repairPath(finding.path("id").asLong()),
+                admin.token(),
+                "{\"reason\":\"" + reason + "\"}",
+                null);
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+    }
+
     long purchases(UserAccount u) {
         return jdbc.sql("select count(*) from billing_purchase where user_id = :u")
                 .param("u", u.id())

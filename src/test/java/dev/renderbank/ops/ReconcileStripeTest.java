@@ -231,14 +231,7 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
         assertThat(finding.path("repairable").asBoolean()).isTrue();
 
-        var repaired = AdminSupport.call(
-                port,
-                "POST",
-                repairPath(finding.path("id").asLong()),
-                admin.token(),
-                "{\"reason\":\"dispute webhooks lost\"}",
-                null);
-        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        repaired(admin, finding, "dispute webhooks lost");
         assertThat(ledger.balance(buyer.id()).available()).isZero();
         assertThat(webhook("evt_late_" + UUID.randomUUID(), "charge.dispute.closed", lost)
                         .statusCode())

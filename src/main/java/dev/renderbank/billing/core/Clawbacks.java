@@ -5,11 +5,13 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.ClawbackResult;
+import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
+import java.time.Instant;
 import org.springframework.stereotype.Component;
 
-/** Takes back what a purchase granted beyond what it is still entitled to (refunds, disputes). */
+/** Takes back what a purchase granted beyond what it is still entitled to (refunds, disputes), and gives it back. */
 @Component
 class Clawbacks {
 
@@ -60,5 +62,21 @@ class Clawbacks {
                     new CreditsClawedBack(p.userId(), p.id(), p.product(), applied, reason, p.clawed() + applied));
         }
         return applied;
+    }
+
+    /**
+     * Gives back to the locked purchase {@code p} what is clawed back and no longer owed (a won
+     * dispute, a refund that failed): at most what is still clawed back net of earlier give-backs,
+     * so the user never keeps more than the purchase granted, and at most up to its entitlement.
+     * Once per {@code key}. Returns the credits given back now.
+     */
+    long giveBack(Purchase p, String key, String reason, Instant now) {
+        long stillClawed = p.clawed() - store.givenBack(p.id());
+        long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
+        if (back > 0 && store.addGrant(p.id(), key, back, now)) {
+            ledger.grant(p.userId(), back, GrantSource.PURCHASE, key, p.product(), reason);
+            return back;
+        }
+        return 0;
     }
 }

@@ -4,8 +4,6 @@ import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
-import dev.renderbank.ledger.GrantSource;
-import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +13,9 @@ import org.springframework.stereotype.Component;
 /**
  * What a dispute does to credits. A dispute takes back its share of the charge (all of it unless
  * the provider says less), like a partial refund; refunds and disputes of one charge together never
- * take back more than it granted. A lost dispute keeps its share taken; a won one gives back what it
- * took, as far as the purchase is still entitled to it. While a dispute is open, a yearly plan's
+ * take back more than it granted. A lost dispute keeps its share taken; a won one gives back what is
+ * clawed back and owed again (what it took, and what a refund that failed meanwhile could not give
+ * back while the dispute held the charge), as far as the purchase is entitled to it. While a dispute is open, a yearly plan's
  * months wait; its closing grants the months that started meanwhile.
  *
  * <p>Locks are taken in one order, the purchase and then the dispute, so an opening and a closing
@@ -30,7 +29,6 @@ public class Disputes {
     private final DisputeStore disputes;
     private final Clawbacks clawbacks;
     private final MonthlyGrants months;
-    private final Ledger ledger;
     private final Clock clock;
 
     Disputes(
@@ -39,14 +37,12 @@ public class Disputes {
             DisputeStore disputes,
             Clawbacks clawbacks,
             MonthlyGrants months,
-            Ledger ledger,
             Clock clock) {
         this.purchases = purchases;
         this.refs = refs;
         this.disputes = disputes;
         this.clawbacks = clawbacks;
         this.months = months;
-        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -75,7 +71,7 @@ public class Disputes {
     }
 
     /**
-     * A closed dispute: won gives back what the dispute took (as far as the purchase is still
+     * A closed dispute: won gives back what is clawed back and owed again (as far as the purchase is
      * entitled to it); lost keeps it taken, and takes it now if the dispute was never seen open.
      */
     public Outcome closed(
@@ -100,7 +96,12 @@ public class Disputes {
         long back = 0;
         if (won) {
             purchases.addDisputed(purchaseId, -d.amountMinor());
-            back = giveBack(purchases.lock(purchaseId), provider, disputeId, d.clawed());
+            // A refund may have arrived or failed while the dispute was open: gives back what is owed now.
+            back = clawbacks.giveBack(
+                    purchases.lock(purchaseId),
+                    provider + ":dispute-won:" + disputeId,
+                    "dispute " + disputeId + " won",
+                    clock.instant());
         }
         purchases.markOpenDisputes(purchaseId);
         long resumed = months.grant(purchaseId, clock.instant());
@@ -160,17 +161,6 @@ public class Disputes {
     private long takeShare(Purchase p, String provider, String disputeId, long share) {
         purchases.addDisputed(p.id(), share);
         return clawbacks.rebalance(purchases.lock(p.id()), provider + ":dispute:" + disputeId, "dispute " + disputeId);
-    }
-
-    /** A refund may have arrived while the dispute was open: gives back only what is still owed. */
-    private long giveBack(Purchase p, String provider, String disputeId, long clawed) {
-        long back = Math.max(0, Math.min(clawed, p.entitlement() - p.kept()));
-        String key = provider + ":dispute-won:" + disputeId;
-        if (back > 0 && purchases.addGrant(p.id(), key, back, clock.instant())) {
-            ledger.grant(p.userId(), back, GrantSource.PURCHASE, key, p.product(), "dispute " + disputeId + " won");
-            return back;
-        }
-        return 0;
     }
 
     private void record(String provider, String disputeId, Long purchaseId, String status, long share, long taken) {

@@ -156,11 +156,11 @@ public class Purchases {
         return invoicePayments.refs(provider, invoiceId);
     }
 
-    /** How a provider states a refund's amount; either is measured against the charge the provider reports. */
+    /**
+     * How a provider states a refund's amount, measured against the charge the provider reports.
+     * Stripe's refunds, stated as the charge's refunded total, go through {@link RefundTotals}.
+     */
     public sealed interface Refunded {
-
-        /** The charge's total refunded so far, this refund included (Stripe's {@code amount_refunded}). */
-        record SoFar(long totalMinor) implements Refunded {}
 
         /** This refund's own amount (Creem's {@code refund_amount}). */
         record ThisRefund(long amountMinor) implements Refunded {}
@@ -178,9 +178,7 @@ public class Purchases {
         }
         Purchase p = found.get();
         long refunded;
-        if (amount instanceof Refunded.SoFar soFar) {
-            refunded = Math.max(p.refundedMinor(), p.inOwnAmount(soFar.totalMinor(), chargeMinor));
-        } else if (amount instanceof Refunded.ThisRefund one) {
+        if (amount instanceof Refunded.ThisRefund one) {
             refunded = p.refundedMinor() + p.inOwnAmount(one.amountMinor(), chargeMinor);
         } else {
             throw new IllegalStateException("unexpected refund amount " + amount);

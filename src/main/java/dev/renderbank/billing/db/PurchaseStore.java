@@ -146,6 +146,17 @@ public class PurchaseStore {
                 .list();
     }
 
+    /**
+     * Credits given back to the purchase after they were clawed back: grants of a won dispute
+     * ({@code <provider>:dispute-won:…}) and of a refund that failed or was canceled
+     * ({@code <provider>:refund:…}). {@code clawed} minus this is what is still clawed back.
+     */
+    public long givenBack(long purchaseId) {
+        return jdbc.sql("""
+                        select coalesce(sum(amount), 0) from billing_purchase_grant
+                         where purchase_id = :id and (grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')""").param("id", purchaseId).query(Long.class).single();
+    }
+
     public void addClawed(long purchaseId, long amount) {
         expectOne(
                 jdbc.sql(
@@ -163,6 +174,22 @@ public class PurchaseStore {
                         .param("id", purchaseId)
                         .update(),
                 "purchase refund");
+    }
+
+    /**
+     * Moves the refunded amount from {@code from} (what the caller read under the purchase's lock) to
+     * {@code to}, up or down: a provider's refund can fail after it was counted.
+     */
+    public void moveRefunded(long purchaseId, long from, long to) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_purchase set refunded_minor = :to
+                                 where id = :id and refunded_minor = :from and :to >= 0""")
+                        .param("to", to)
+                        .param("from", from)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase refund move");
     }
 
     /** Adds (or, negative, removes) a dispute's share of the charge. */

@@ -29,4 +29,13 @@ public class RefundStore {
                         .update()
                 == 1;
     }
+
+    /** How many refund movements of the purchase are recorded: the next one's sequence number. */
+    public long count(String provider, long purchaseId) {
+        return jdbc.sql("select count(*) from billing_refund where provider = :provider and purchase_id = :purchase")
+                .param("provider", provider)
+                .param("purchase", purchaseId)
+                .query(Long.class)
+                .single();
+    }
 }

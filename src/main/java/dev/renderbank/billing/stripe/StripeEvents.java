@@ -12,6 +12,7 @@ import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.core.RefundTotals;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.SubscriptionStore;
@@ -41,6 +42,8 @@ class StripeEvents implements EventHandler {
     private final Purchases purchases;
     private final StripeInvoices invoices;
     private final Disputes disputes;
+    private final RefundTotals refundTotals;
+    private final StripeRefunds stripeRefunds;
     private final SubscriptionStore subscriptionStore;
     private final StripeSubscriptions subscriptions;
     private final CheckoutStore checkouts;
@@ -53,6 +56,8 @@ class StripeEvents implements EventHandler {
             Purchases purchases,
             StripeInvoices invoices,
             Disputes disputes,
+            RefundTotals refundTotals,
+            StripeRefunds stripeRefunds,
             SubscriptionStore subscriptionStore,
             StripeSubscriptions subscriptions,
             CheckoutStore checkouts,
@@ -63,6 +68,8 @@ class StripeEvents implements EventHandler {
         this.purchases = purchases;
         this.invoices = invoices;
         this.disputes = disputes;
+        this.refundTotals = refundTotals;
+        this.stripeRefunds = stripeRefunds;
         this.subscriptionStore = subscriptionStore;
         this.subscriptions = subscriptions;
         this.checkouts = checkouts;
@@ -84,6 +91,9 @@ class StripeEvents implements EventHandler {
             entry("customer.subscription.paused", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
             entry("customer.subscription.deleted", (self, sub, at) -> self.subscriptions.status(sub, at, true)),
             entry("charge.refunded", StripeEvents::refund),
+            entry("charge.refund.updated", StripeEvents::refundChanged),
+            entry("refund.updated", StripeEvents::refundChanged),
+            entry("refund.failed", StripeEvents::refundChanged),
             entry("charge.dispute.created", StripeEvents::disputeCreated),
             entry("charge.dispute.closed", StripeEvents::disputeClosed));
 
@@ -159,20 +169,27 @@ class StripeEvents implements EventHandler {
         return purchases.pack(charge, "stripe:checkout:" + sessionId);
     }
 
+    /** A charge with a refund: its refunded total as Stripe reports it now (the event's copy may be stale). */
     private Outcome refund(JsonNode charge, Instant at) {
         String chargeId = Json.text(charge, "id");
-        Long refunded = Json.number(charge, "amount_refunded");
-        if (chargeId == null || refunded == null) {
+        if (chargeId == null || Json.number(charge, "amount_refunded") == null) {
             return new Outcome.Unprocessable("charge without id or amount_refunded");
         }
         List<String> refs = List.of(chargeId, nz(Json.id(charge, "payment_intent")), nz(Json.id(charge, "invoice")));
-        // amount_refunded is cumulative: the refund id names the charge and how much is refunded in total.
-        return purchases.refund(
-                "stripe",
-                chargeId + ":" + refunded,
-                refs,
-                new Purchases.Refunded.SoFar(refunded),
-                Json.number(charge, "amount"));
+        return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, charge));
+    }
+
+    /**
+     * A refund that changed (failed, canceled, succeeded): the Refund object names its charge but not
+     * the charge's refunded total, so that is read from Stripe.
+     */
+    private Outcome refundChanged(JsonNode refund, Instant at) {
+        String chargeId = Json.id(refund, "charge");
+        if (chargeId == null) {
+            return new Outcome.Unprocessable("refund " + Json.text(refund, "id") + " names no charge");
+        }
+        List<String> refs = List.of(chargeId, nz(Json.id(refund, "payment_intent")));
+        return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, null));
     }
 
     private Outcome disputeCreated(JsonNode dispute, Instant at) {

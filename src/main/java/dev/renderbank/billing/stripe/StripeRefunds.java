@@ -10,6 +10,7 @@ import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup.AsEvent;
+import dev.renderbank.billing.core.RefundTotals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stripe refunds and disputes of the window. A refund comes with its charge expanded: the charge's
- * {@code amount_refunded} (cumulative, what {@code charge.refunded} records) is compared with what
- * the purchase its ids name records refunded. A dispute's status is mapped as its webhooks' handler
+ * Stripe refunds and disputes of the window. A refund (succeeded, failed or canceled) comes with
+ * its charge expanded: the charge's {@code amount_refunded} now is compared with what the purchase
+ * its ids name records refunded, both ways (a failed refund lowers it). A dispute's status is mapped as its webhooks' handler
  * maps it (won or warning_closed: kept; lost; anything else: open). A repair fetches one charge or
  * dispute again and wraps it as the event its webhook carries.
  */
@@ -59,8 +60,9 @@ class StripeRefunds {
                 }
                 return clients.client().v1().refunds().list(params.build());
             })) {
-                if (!"succeeded".equals(Json.text(refund, "status"))) {
-                    continue; // pending or failed refunds move no money
+                String status = Json.text(refund, "status");
+                if (!"succeeded".equals(status) && !"failed".equals(status) && !"canceled".equals(status)) {
+                    continue; // a pending refund may still fail: its charge's total is not final
                 }
                 // a charge not expanded says nothing
                 refunded(refund.path("charge"), Json.text(refund, "id"))
@@ -97,7 +99,7 @@ class StripeRefunds {
 
     /**
      * A charge with a refund, fetched again and wrapped as its {@code charge.refunded} event: its
-     * handler records the refund under (charge, total refunded), as the webhook's copy does.
+     * handler moves the purchase to the charge's refunded total, as any copy of the webhook does.
      */
     Optional<AsEvent> charge(String chargeId) {
         Optional<JsonNode> fetched = retrieve(
@@ -106,8 +108,8 @@ class StripeRefunds {
             return Optional.empty();
         }
         JsonNode charge = fetched.get();
+        // 0 too: every refund of the charge failed or was canceled, and the purchase gives back
         return refunded(charge, null)
-                .filter(r -> r.refundedMinor() > 0)
                 .map(r -> StripeLookup.event(
                         "reconcile:" + CHARGE + ":" + chargeId + ":" + r.refundedMinor(),
                         "charge.refunded",
@@ -136,6 +138,33 @@ class StripeRefunds {
                 Json.number(d, "created")));
     }
 
+    /**
+     * The charge's refunded total as Stripe reports it now, read from its API; {@code fromEvent} (a
+     * charge an event carried) stands in only where no API key is set (development, the simulated
+     * setup). Empty: Stripe has no such charge.
+     */
+    Optional<RefundTotals.ChargeNow> chargeNow(String chargeId, JsonNode fromEvent) {
+        JsonNode charge;
+        if (clients.configured()) {
+            Optional<JsonNode> fetched = retrieve(
+                    "charge " + chargeId, () -> clients.client().v1().charges().retrieve(chargeId));
+            if (fetched.isEmpty()) {
+                return Optional.empty();
+            }
+            charge = fetched.get();
+        } else if (fromEvent != null) {
+            charge = fromEvent;
+        } else {
+            throw new Unavailable(
+                    "STRIPE_API_KEY is not set: the refunded total of charge " + chargeId + " cannot be read", null);
+        }
+        Long refunded = Json.number(charge, "amount_refunded");
+        if (refunded == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RefundTotals.ChargeNow(refunded, Json.number(charge, "amount")));
+    }
+
     /** A charge's refunded total as our records should show it; empty for an object that is not a charge. */
     private static Optional<ProviderRefund> refunded(JsonNode charge, String refundId) {
         Long refunded = Json.number(charge, "amount_refunded");
@@ -149,7 +178,9 @@ class StripeRefunds {
                 refundId,
                 refunded,
                 refs(chargeId, Json.id(charge, "payment_intent"), Json.id(charge, "invoice")),
-                charge.toString()));
+                charge.toString(),
+                true,
+                true));
     }
 
     /** A dispute with its status mapped as its webhooks' handler maps it. */

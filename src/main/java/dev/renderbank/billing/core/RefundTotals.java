@@ -1,0 +1,85 @@
+package dev.renderbank.billing.core;
+
+import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseRefStore;
+import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.RefundStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refunds of a provider that reports a charge's refunded total rather than each refund for good
+ * (Stripe: a refund counted in {@code amount_refunded} can still fail or be canceled, and then the
+ * total goes down). The total the provider reports now is the authority: each refund event, old or
+ * new, moves the purchase's recorded refunded amount to it, up (claws back the fraction) or down
+ * (gives back what the no-longer-refunded part took). A stale copy of an old event reads the same
+ * current total, so it moves nothing.
+ *
+ * <p>The total is read after the purchase is locked, so two events of one charge processed at the
+ * same moment queue on the purchase and the second reads a total at least as new as the first's.
+ * Each movement is recorded under (charge, from, to, its sequence number for the purchase): a new
+ * refund of the same amount after a failed one is a new movement, not a repeat of the old one.
+ */
+@Component
+public class RefundTotals {
+
+    /** A charge as the provider reports it now: its refunded total and its amount (tax included). */
+    public record ChargeNow(long refundedMinor, Long amountMinor) {}
+
+    private final PurchaseStore store;
+    private final PurchaseRefStore refs;
+    private final RefundStore refunds;
+    private final Clawbacks clawbacks;
+    private final Clock clock;
+
+    RefundTotals(PurchaseStore store, PurchaseRefStore refs, RefundStore refunds, Clawbacks clawbacks, Clock clock) {
+        this.store = store;
+        this.refs = refs;
+        this.refunds = refunds;
+        this.clawbacks = clawbacks;
+        this.clock = clock;
+    }
+
+    /**
+     * Moves the purchase {@code chargeRefs} name to the charge's refunded total as {@code now} reads
+     * it (called once, under the purchase's lock; empty: the provider has no such charge).
+     */
+    public Outcome sync(String provider, String chargeId, List<String> chargeRefs, Supplier<Optional<ChargeNow>> now) {
+        Optional<Purchase> found = refs.purchaseOf(provider, chargeRefs).map(store::lock);
+        if (found.isEmpty()) {
+            return new Outcome.Unprocessable("refund of charge " + chargeId + " names no known purchase " + chargeRefs);
+        }
+        Optional<ChargeNow> charge = now.get();
+        if (charge.isEmpty()) {
+            return new Outcome.Unprocessable("charge " + chargeId + " is unknown to " + provider);
+        }
+        Purchase p = found.get();
+        long from = p.refundedMinor();
+        long to = Math.min(
+                p.amountMinor(),
+                p.inOwnAmount(charge.get().refundedMinor(), charge.get().amountMinor()));
+        if (to == from) {
+            return new Outcome.Processed("charge " + chargeId + ": " + to + "/" + p.amountMinor() + " " + p.currency()
+                    + " refunded, as recorded");
+        }
+        String movement = chargeId + ":" + from + ">" + to + "#" + (refunds.count(provider, p.id()) + 1);
+        if (!refunds.insert(provider, movement, p.id(), to, clock.instant())) {
+            // The purchase is locked and the sequence counts its rows: a taken key is a bug.
+            throw new IllegalStateException("refund movement " + movement + " is already recorded");
+        }
+        store.moveRefunded(p.id(), from, to);
+        String key = provider + ":refund:" + movement;
+        if (to > from) {
+            long taken = clawbacks.rebalance(store.lock(p.id()), key, "refund of charge " + chargeId);
+            return new Outcome.Processed("charge " + chargeId + ": " + to + "/" + p.amountMinor() + " " + p.currency()
+                    + " refunded, " + taken + " credits clawed back");
+        }
+        long back = clawbacks.giveBack(
+                store.lock(p.id()), key, "refund of charge " + chargeId + " failed or canceled", clock.instant());
+        return new Outcome.Processed("charge " + chargeId + ": refunded down to " + to + "/" + p.amountMinor() + " "
+                + p.currency() + " (a refund failed or was canceled), " + back + " credits given back");
+    }
+}
