@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,6 +186,51 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
 
     private interface Send {
         java.net.http.HttpResponse<String> send() throws Exception;
+    }
+
+    @Test
+    void aRefundEventThatCannotBeMatchedMovesNothingAndIsKeptForARetryWithItsReason() throws Exception {
+        Paid p = paid();
+        // a charge no purchase here names
+        Paid stranger = new Paid(p.buyer(), "ch_" + UUID.randomUUID().toString().replace("-", ""), "pi_unknown");
+        String noPurchase = "evt_" + UUID.randomUUID();
+        assertThat(stripeWebhook(noPurchase, "charge.refunded", stranger.charge(990))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(eventState(noPurchase)).startsWith("FAILED").contains("names no known purchase");
+
+        // Stripe does not know the charge the event names (its API answers 404)
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + p.chargeId()))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"No such charge\"}}")));
+        String unknownCharge = "evt_" + UUID.randomUUID();
+        assertThat(stripeWebhook(unknownCharge, "charge.refunded", p.charge(990))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(eventState(unknownCharge)).startsWith("FAILED").contains("is unknown to stripe");
+        assertThat(balance(p)).as("nothing clawed back").isEqualTo(200);
+
+        // once Stripe reports the charge with nothing refunded, a refund event is processed and moves nothing
+        p.atStripe(0);
+        String asRecorded = "evt_" + UUID.randomUUID();
+        assertThat(stripeWebhook(asRecorded, "charge.refund.updated", p.refund("re_x_" + p.chargeId(), "canceled"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(eventState(asRecorded)).startsWith("PROCESSED");
+        assertThat(balance(p)).isEqualTo(200);
+        assertThat(clawbacks(p)).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** The stored payment event's status and, after a failed attempt, why. */
+    private String eventState(String eventId) {
+        return jdbc.sql(
+                        "select status || ' ' || coalesce(last_error, '') from payment_event where provider = 'stripe' and event_id = :e")
+                .param("e", eventId)
+                .query(String.class)
+                .single();
     }
 
     /** Each of {@code sends} twice, all released together by a barrier; every one answered 200. */
