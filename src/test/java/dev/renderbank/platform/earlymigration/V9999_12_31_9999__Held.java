@@ -6,10 +6,10 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * A test-only migration, after every real one, that holds the migrations until the test {@link
+ * A test-only migration, after every real one (a version no real migration will reach), that holds the migrations until the test {@link
  * #release releases} it (EarlyMigrationsTest): meanwhile the test looks at what the start did.
  */
-public class V2026_11_30_9960__Held extends BaseJavaMigration {
+public class V9999_12_31_9999__Held extends BaseJavaMigration {
 
     static volatile CountDownLatch entered = new CountDownLatch(1);
     static volatile CountDownLatch released = new CountDownLatch(1);
