@@ -82,15 +82,19 @@ public class Rewards {
                 0);
     }
 
-    /** Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day. */
+    /**
+     * Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day, never for a day
+     * before the latest check-in; only for a live account whose email address is verified.
+     */
     @Transactional
     public RewardResult checkIn(long userId) {
-        Optional<LocalDate> today = today(userId);
-        if (today.isEmpty()) {
-            return new RewardResult.Refused("unknown user");
+        Optional<RewardResult> refused = ineligible(userId);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String key = "reward:check-in:" + userId + ":" + today.get();
-        Optional<Integer> streak = checkIns.checkIn(userId, today.get());
+        LocalDate today = today(userId).orElseThrow();
+        String key = "reward:check-in:" + userId + ":" + today;
+        Optional<Integer> streak = checkIns.checkIn(userId, today);
         if (streak.isEmpty()) {
             return new RewardResult.AlreadyGranted(key);
         }
@@ -101,14 +105,33 @@ public class Rewards {
                 streak.get());
     }
 
-    /** Sharing: 2 credits at most once a day. */
+    /** Sharing: 2 credits at most once a day; only for a live account whose email address is verified. */
     public RewardResult share(long userId) {
-        Optional<LocalDate> today = today(userId);
-        if (today.isEmpty()) {
-            return new RewardResult.Refused("unknown user");
+        Optional<RewardResult> refused = ineligible(userId);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String key = "reward:share:" + userId + ":" + today.get();
+        String key = "reward:share:" + userId + ":" + today(userId).orElseThrow();
         return granted(ledger.grant(userId, props.share(), GrantSource.REWARD, key, null, "shared"), key, 0);
+    }
+
+    /**
+     * Why the user may not have a daily reward, if they may not: unknown, deleted, or an address not
+     * verified (throwaway sign-ups must not farm free credits; the free plan's credits wait for the
+     * same verification).
+     */
+    private Optional<RewardResult> ineligible(long userId) {
+        Optional<UserAccount> user = users.byId(userId);
+        if (user.isEmpty()) {
+            return Optional.of(new RewardResult.Refused("unknown user"));
+        }
+        if (accounts.isDeleted(userId)) {
+            return Optional.of(new RewardResult.Refused("the account is deleted"));
+        }
+        if (!user.get().emailVerified()) {
+            return Optional.of(new RewardResult.EmailNotVerified());
+        }
+        return Optional.empty();
     }
 
     /**
