@@ -14,6 +14,7 @@ import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.UserActions;
+import dev.renderbank.support.Concurrently;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -116,7 +117,7 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
             UserAccount u = newUser();
             ledger.grant(u.id(), 20, GrantSource.COMPENSATION, id("before"), null, "before");
             String key = id("race");
-            List<Object> both = RewardsTest.<Object>concurrently(
+            List<Object> both = Concurrently.<Object>run(
                     () -> forfeits.forfeitAll(u.id(), "forfeit:" + u.id(), "account deleted by its owner"),
                     () -> ledger.grant(u.id(), 5, GrantSource.COMPENSATION, key, null, "at once"));
             assertThat(both.get(0)).isInstanceOf(ForfeitResult.Forfeited.class);

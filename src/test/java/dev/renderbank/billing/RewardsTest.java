@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +136,7 @@ class RewardsTest extends BillingIntegrationTest {
     void concurrentSharesOnOneDayGrantOnce() throws Exception {
         for (int pair = 0; pair < 5; pair++) {
             UserAccount u = newUser();
-            List<RewardResult> both = concurrently(() -> rewards.share(u.id()), () -> rewards.share(u.id()));
+            List<RewardResult> both = Concurrently.run(() -> rewards.share(u.id()), () -> rewards.share(u.id()));
             assertThat(both).filteredOn(r -> r instanceof RewardResult.Granted).hasSize(1);
             assertThat(both)
                     .filteredOn(r -> r instanceof RewardResult.AlreadyGranted)
@@ -175,30 +176,6 @@ class RewardsTest extends BillingIntegrationTest {
                 .param("u", u.id())
                 .query(Long.class)
                 .single();
-    }
-
-    /** Runs both at once (they start together) and returns their results in order. */
-    @SafeVarargs
-    static <T> List<T> concurrently(Callable<T>... tasks) throws Exception {
-        var pool = Executors.newFixedThreadPool(tasks.length);
-        try {
-            var start = new java.util.concurrent.CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test

@@ -210,7 +210,8 @@ public class Purchases {
      * After a purchase's grant, in its transaction. A payment for an account its owner deleted (it
      * arrived late, or a renewal slipped past the cancellation) keeps no credits, since the ledger
      * forfeits what lands on a deleted account, earns no referral reward, and is raised to operators
-     * to refund. Otherwise the buyer's first purchase earns their referrer's reward.
+     * to refund. Otherwise the buyer's first paid purchase (amount above zero) earns their referrer's
+     * reward.
      */
     private void afterPurchase(Charge c, long purchaseId, String key) {
         if (accounts.isDeleted(c.userId())) {
@@ -221,7 +222,8 @@ public class Purchases {
                             + " forfeited; refund it at " + c.provider());
             return;
         }
-        if (!store.hasOtherPurchase(c.userId(), purchaseId)) {
+        // only money earns it: a purchase a promotion code paid in full is not the first paid one
+        if (c.amountMinor() > 0 && !store.hasOtherPaidPurchase(c.userId(), purchaseId)) {
             rewards.rewardReferrer(c.userId(), store.lock(purchaseId));
         }
     }
