@@ -230,6 +230,7 @@ public class Rewards {
             return;
         }
         ReferralStore.Earned r = earned.get();
+        String why = "referral reward (the invited user's purchase: " + reason + ")";
         long kept = referrals.granted(r.refereeId()) - r.clawed();
         long due = p.entitlementOf(r.reward());
         if (kept > due) {
@@ -238,8 +239,7 @@ public class Rewards {
                 if (kept - applied <= due) {
                     break;
                 }
-                ClawbackResult c = ledger.clawback(
-                        grantKey, kept - applied - due, key + ":" + grantKey, "referral reward: " + reason);
+                ClawbackResult c = ledger.clawback(grantKey, kept - applied - due, key + ":" + grantKey, why);
                 if (!(c instanceof ClawbackResult.ClawedBack cb)) {
                     throw new IllegalStateException("referral grant " + grantKey + " is not in the ledger: " + c);
                 }
@@ -251,13 +251,7 @@ public class Rewards {
         } else if (kept < due) {
             String back = "reward:referral:" + r.refereeId() + ":" + key;
             if (referrals.addGrant(r.refereeId(), back, due - kept, clock.instant())) {
-                ledger.grant(
-                        r.referrerId(),
-                        due - kept,
-                        GrantSource.REWARD,
-                        back,
-                        "user:" + r.refereeId(),
-                        "referral reward: " + reason);
+                ledger.grant(r.referrerId(), due - kept, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
             }
         }
     }
