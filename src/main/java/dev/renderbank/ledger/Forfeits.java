@@ -13,7 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
  * takes the whole balance to zero and writes the FORFEIT entry, only while nothing is held (a held
  * amount is about to be captured or released; forfeiting before it settles would leave the released
  * part behind). Debt is left as it is: it is never collected from a deleted account, and stays visible
- * to operators.
+ * to operators. The account is closed at the same time, so credits that arrive later are forfeited
+ * as they land.
  */
 @Service
 public class Forfeits {
@@ -26,11 +27,30 @@ public class Forfeits {
         this.clock = clock;
     }
 
-    /** Idempotent: a repeat finds a zero balance and forfeits nothing more. */
+    /**
+     * Idempotent: a repeat finds a zero balance and forfeits nothing more. Once nothing is held the
+     * account is also closed, first (the row lock then keeps any grant out until the forfeit commits):
+     * every later grant to it is forfeited as it lands ({@link GrantResult.Forfeited}).
+     */
     @Transactional
     public ForfeitResult forfeitAll(long userId, String key, String reason) {
         if (key == null || key.isBlank() || reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("key and reason are required");
+        }
+        jdbc.sql("insert into credit_account (user_id) values (:user) on conflict (user_id) do nothing")
+                .param("user", userId)
+                .update();
+        int closed = jdbc.sql("""
+                        update credit_account set closed_at = coalesce(closed_at, :now)
+                         where user_id = :user and held = 0""")
+                .param("user", userId)
+                .param("now", ts(clock.instant()))
+                .update();
+        if (closed == 0) {
+            return new ForfeitResult.HoldsOpen(jdbc.sql("select held from credit_account where user_id = :user")
+                    .param("user", userId)
+                    .query(Long.class)
+                    .single());
         }
         Optional<Long> taken = jdbc.sql("""
                         with old as (select user_id, balance from credit_account
@@ -49,13 +69,15 @@ public class Forfeits {
                 .param("now", ts(clock.instant()))
                 .query(Long.class)
                 .optional();
-        if (taken.isPresent()) {
-            return new ForfeitResult.Forfeited(taken.get());
-        }
-        long held = jdbc.sql("select coalesce((select held from credit_account where user_id = :user), 0)")
+        return new ForfeitResult.Forfeited(taken.orElse(0L));
+    }
+
+    /** Whether the account was closed by {@link #forfeitAll} (its owner deleted it). */
+    public boolean isClosed(long userId) {
+        return jdbc.sql("select closed_at is not null from credit_account where user_id = :user")
                 .param("user", userId)
-                .query(Long.class)
-                .single();
-        return held > 0 ? new ForfeitResult.HoldsOpen(held) : new ForfeitResult.Forfeited(0);
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
     }
 }

@@ -18,6 +18,12 @@ public sealed interface GrantResult {
     /** The credits were granted by this call. */
     record Granted(long grantId, long userId, long amount, long paidDebt) implements GrantResult {}
 
+    /**
+     * The account is closed (its owner deleted it and its credits were forfeited): the grant is recorded
+     * under its key and forfeited in the same transaction, so the balance stays zero and no debt is paid.
+     */
+    record Forfeited(long grantId, long userId, long amount, long paidDebt) implements GrantResult {}
+
     /** The key had already granted (nothing new was written); the fields are those of the first grant. */
     record AlreadyGranted(long grantId, long userId, long amount, long paidDebt) implements GrantResult {}
 }

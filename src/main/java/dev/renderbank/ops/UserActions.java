@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.Sessions;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
@@ -28,6 +29,7 @@ public class UserActions {
     private final AuditedActions actions;
     private final Users users;
     private final UserAdministration accounts;
+    private final AccountDeletion deletions;
     private final Sessions sessions;
     private final Ledger ledger;
     private final Notifier notifier;
@@ -38,6 +40,7 @@ public class UserActions {
             AuditedActions actions,
             Users users,
             UserAdministration accounts,
+            AccountDeletion deletions,
             Sessions sessions,
             Ledger ledger,
             Notifier notifier,
@@ -46,6 +49,7 @@ public class UserActions {
         this.actions = actions;
         this.users = users;
         this.accounts = accounts;
+        this.deletions = deletions;
         this.sessions = sessions;
         this.ledger = ledger;
         this.notifier = notifier;
@@ -55,7 +59,7 @@ public class UserActions {
 
     /**
      * Grants {@code amount} credits as compensation, and with {@code notify} queues the compensation
-     * email in the same transaction. Refused above the per-grant cap, or when the operator's grants of
+     * email in the same transaction. Refused for a deleted account, above the per-grant cap, or when the operator's grants of
      * the UTC day would pass the daily cap (checked under a per-operator lock, so two concurrent
      * grants cannot both pass it).
      */
@@ -70,6 +74,12 @@ public class UserActions {
         }
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
+        }
+        if (deletions.isDeleted(userId)) {
+            // the ledger would forfeit the credits as they land: nobody could ever use them
+            return new ActionResult.Refused(
+                    "account-deleted",
+                    "The account was deleted by its owner: credits granted to it would be forfeited");
         }
         return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), actionId -> {
             Instant dayStart = actions.lockOperatorDay(actor);

@@ -62,6 +62,25 @@ class CreditsPagesBrowserTest extends IntegrationTest {
     }
 
     @Test
+    void anUnverifiedUserIsToldOnTheRewardsPageToVerifyTheAddressFirst() {
+        UserAccount user = users.create("unverified-" + System.nanoTime() + "@test.local", PASSWORD, Role.USER, false);
+        try (var context = browser.newContext()) {
+            Page page = context.newPage();
+            page.navigate(url("/rewards"));
+            page.fill("#username", user.email());
+            page.fill("#password", PASSWORD);
+            page.click("button[type=submit]");
+            assertThat(page).hasURL(Pattern.compile(".*/rewards(\\?continue)?$"));
+            page.click("#check-in");
+            assertThat(page.locator("#check-in-message")).containsText("open the link in the verification email");
+            assertThat(page.locator("#check-in-message")).hasClass(Pattern.compile(".*\\berror\\b.*"));
+            assertThat(page.locator("#check-in")).isEnabled();
+            assertThat(page.locator("#streak")).hasText("0");
+        }
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(0, 0, 0));
+    }
+
+    @Test
     void buyAPackAndAPlanSeeThemOnTheCreditsPageCancelThePlanAndCheckIn() throws Exception {
         UserAccount user = users.create("pages-" + System.nanoTime() + "@test.local", PASSWORD, Role.USER, true);
         Files.createDirectories(SHOTS);

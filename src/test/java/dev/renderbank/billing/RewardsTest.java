@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,78 @@ class RewardsTest extends BillingIntegrationTest {
         clock.advance(Duration.ofDays(1));
         assertThat(api("POST", "/api/v1/rewards/share", token, null).body()).contains("\"granted\":true");
         assertThat(available(u)).isEqualTo(4);
+    }
+
+    @Test
+    void anAccountWhoseEmailIsNotVerifiedEarnsNoDailyRewardsAndIsToldToVerifyFirst() throws Exception {
+        UserAccount u = newUser(false);
+        String token = token(u);
+        for (String path : List.of("/api/v1/rewards/check-in", "/api/v1/rewards/share")) {
+            var refused = api("POST", path, token, null);
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.body()).contains("email-not-verified").contains("verification email");
+        }
+        assertThat(rewardEntries(u)).as("nothing granted, nothing recorded").isZero();
+        assertThat(jdbc.sql("select count(*) from billing_checkin where user_id = :u")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        // once verified (set directly here: the sign-up bonus is another test's subject)
+        jdbc.sql("update app_user set email_verified = true where id = :u")
+                .param("u", u.id())
+                .update();
+        assertThat(api("POST", "/api/v1/rewards/check-in", token, null).body()).contains("\"granted\":true");
+        assertThat(api("POST", "/api/v1/rewards/share", token, null).body()).contains("\"granted\":true");
+        assertThat(available(u)).isEqualTo(4);
+    }
+
+    @Test
+    void concurrentSharesOnOneDayGrantOnce() throws Exception {
+        for (int pair = 0; pair < 5; pair++) {
+            UserAccount u = newUser();
+            List<RewardResult> both = Concurrently.run(() -> rewards.share(u.id()), () -> rewards.share(u.id()));
+            assertThat(both).filteredOn(r -> r instanceof RewardResult.Granted).hasSize(1);
+            assertThat(both)
+                    .filteredOn(r -> r instanceof RewardResult.AlreadyGranted)
+                    .hasSize(1);
+            assertThat(available(u)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aCheckInNeverGoesBackADaySoChangingTheTimeZoneGivesNoExtraCheckIns() {
+        UserAccount u = newUser();
+        // +14 h and -12 h: the same instant is one or two calendar days apart in them
+        setTimeZone(u, "Pacific/Kiritimati");
+        assertThat(rewards.checkIn(u.id())).isInstanceOf(RewardResult.Granted.class);
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.checkIn(u.id()))
+                .as("the day in the new zone is before the day already checked in")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        clock.advance(Duration.ofDays(1));
+        assertThat(rewards.checkIn(u.id()))
+                .as("one day later it is still at most the day already checked in")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        clock.advance(Duration.ofDays(2));
+        assertThat(rewards.checkIn(u.id())).isInstanceOf(RewardResult.Granted.class);
+        assertThat(rewardEntries(u)).as("two check-ins in three days").isEqualTo(2);
+    }
+
+    private void setTimeZone(UserAccount u, String zone) {
+        jdbc.sql("update app_user set time_zone = :z where id = :u")
+                .param("z", zone)
+                .param("u", u.id())
+                .update();
+    }
+
+    private long rewardEntries(UserAccount u) {
+        return jdbc.sql("select count(*) from ledger_entry where user_id = :u and ref_key like 'reward:%'")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.renderbank.billing.core;
 import dev.renderbank.billing.CreditsClawedBack;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantSource;
@@ -20,20 +21,25 @@ class Clawbacks {
 
     private final AccountDeletion accounts;
     private final DurableEvents events;
+    private final Rewards rewards;
 
-    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts, DurableEvents events) {
+    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts, DurableEvents events, Rewards rewards) {
         this.store = store;
         this.ledger = ledger;
         this.accounts = accounts;
         this.events = events;
+        this.rewards = rewards;
     }
 
     /**
      * Claws back whatever the locked purchase {@code p} granted beyond its entitlement, latest grants
      * first. The ledger caps each grant at what it granted, and turns what the balance cannot cover
-     * into debt. Returns the credits clawed back now.
+     * into debt. The referral reward the purchase earned, if it was the buyer's first, follows it (the
+     * referrer is someone else, so this happens even when the buyer deleted the account). Returns the
+     * buyer's credits clawed back now.
      */
     long rebalance(Purchase p, String keyPrefix, String reason) {
+        rewards.settleReferral(p, keyPrefix, reason);
         if (accounts.isDeleted(p.userId())) {
             // The owner deleted the account and its credits were forfeited: the refund or dispute is
             // recorded by the caller, but there is nobody to take credits from and no debt to collect.
@@ -68,9 +74,11 @@ class Clawbacks {
      * Gives back to the locked purchase {@code p} what is clawed back and no longer owed (a won
      * dispute, a refund that failed): at most what is still clawed back net of earlier give-backs,
      * so the user never keeps more than the purchase granted, and at most up to its entitlement.
-     * Once per {@code key}. Returns the credits given back now.
+     * Once per {@code key}; the referral reward the purchase earned follows it. Returns the buyer's
+     * credits given back now.
      */
     long giveBack(Purchase p, String key, String reason, Instant now) {
+        rewards.settleReferral(p, key, reason);
         long stillClawed = p.clawed() - store.givenBack(p.id());
         long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {

@@ -10,10 +10,12 @@ import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +46,8 @@ public class Purchases {
     private final Ledger ledger;
     private final Rewards rewards;
     private final DurableEvents events;
+    private final AccountDeletion accounts;
+    private final OperatorAlerts alerts;
     private final Clock clock;
 
     Purchases(
@@ -58,6 +62,8 @@ public class Purchases {
             Ledger ledger,
             Rewards rewards,
             DurableEvents events,
+            AccountDeletion accounts,
+            OperatorAlerts alerts,
             Clock clock) {
         this.store = store;
         this.refs = refs;
@@ -70,6 +76,8 @@ public class Purchases {
         this.ledger = ledger;
         this.rewards = rewards;
         this.events = events;
+        this.accounts = accounts;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -97,7 +105,7 @@ public class Purchases {
                 grantKey,
                 c.product().id(),
                 "purchase of " + c.product().id());
-        afterFirstPurchase(c.userId(), id.get());
+        afterPurchase(c, id.get(), grantKey);
         publish(new PurchaseCompleted(
                 c.userId(), c.product().id(), c.product().credits(), c.amountMinor(), c.currency(), grantKey));
         return new Outcome.Processed(
@@ -122,7 +130,7 @@ public class Purchases {
         refs.add(c.provider(), id.get(), c.refs());
         periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
         long first = months.grant(id.get(), now);
-        afterFirstPurchase(c.userId(), id.get());
+        afterPurchase(c, id.get(), key);
         boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
         publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
@@ -198,9 +206,25 @@ public class Purchases {
         return this.refs.purchaseOf(provider, refs).map(store::lock);
     }
 
-    private void afterFirstPurchase(long userId, long purchaseId) {
-        if (!store.hasOtherPurchase(userId, purchaseId)) {
-            rewards.rewardReferrer(userId);
+    /**
+     * After a purchase's grant, in its transaction. A payment for an account its owner deleted (it
+     * arrived late, or a renewal slipped past the cancellation) keeps no credits, since the ledger
+     * forfeits what lands on a deleted account, earns no referral reward, and is raised to operators
+     * to refund. Otherwise the buyer's first paid purchase (amount above zero) earns their referrer's
+     * reward.
+     */
+    private void afterPurchase(Charge c, long purchaseId, String key) {
+        if (accounts.isDeleted(c.userId())) {
+            alerts.raise(
+                    "billing.paid-by-deleted-account",
+                    "Purchase " + key + " (" + c.product().id() + ", " + c.amountMinor() + " " + c.currency()
+                            + ") was paid for user " + c.userId() + ", whose account is deleted: its credits were"
+                            + " forfeited; refund it at " + c.provider());
+            return;
+        }
+        // only money earns it: a purchase a promotion code paid in full is not the first paid one
+        if (c.amountMinor() > 0 && !store.hasOtherPaidPurchase(c.userId(), purchaseId)) {
+            rewards.rewardReferrer(c.userId(), store.lock(purchaseId));
         }
     }
 

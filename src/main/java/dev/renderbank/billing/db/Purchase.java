@@ -25,11 +25,19 @@ public record Purchase(
      * down. Refunds and disputes together never take back more than the whole charge.
      */
     public long entitlement() {
+        return entitlementOf(credits);
+    }
+
+    /**
+     * What is left of {@code whole} (credits that came with this charge, such as the referral reward
+     * its first purchase earned) after the same fraction was refunded or disputed as of the charge.
+     */
+    public long entitlementOf(long whole) {
         if (amountMinor <= 0) {
-            return credits;
+            return whole;
         }
         long takenBack = Math.min(refundedMinor + disputedMinor, amountMinor);
-        return credits - Math.floorDiv(Math.multiplyExact(credits, takenBack), amountMinor);
+        return whole - Math.floorDiv(Math.multiplyExact(whole, takenBack), amountMinor);
     }
 
     /** Credits granted and not clawed back. */

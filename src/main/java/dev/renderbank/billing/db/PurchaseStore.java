@@ -220,8 +220,11 @@ public class PurchaseStore {
                          where g.grant_key = :key""").param("key", grantKey).query(String.class).optional();
     }
 
-    public boolean hasOtherPurchase(long userId, long purchaseId) {
-        return jdbc.sql("select exists (select 1 from billing_purchase where user_id = :user and id <> :id)")
+    /** Whether the user has a purchase other than {@code purchaseId} that was paid for (amount above zero). */
+    public boolean hasOtherPaidPurchase(long userId, long purchaseId) {
+        return jdbc.sql("""
+                        select exists (select 1 from billing_purchase
+                                        where user_id = :user and id <> :id and amount_minor > 0)""")
                 .param("user", userId)
                 .param("id", purchaseId)
                 .query(Boolean.class)

@@ -3,6 +3,7 @@ package dev.renderbank.billing.rewards;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -37,30 +38,123 @@ class ReferralStore {
     }
 
     /**
-     * Marks the referral rewarded with {@code reward} credits; returns the referrer if this call did
-     * it (once per referee).
+     * Names {@code purchaseId} as the purchase that earns the referee's referral reward: only the
+     * referee's first, and only while the referral is unrewarded. False if there is no such referral.
      */
-    Optional<Long> claim(long refereeId, long reward, Instant now) {
+    boolean qualify(long refereeId, long purchaseId) {
         return jdbc.sql("""
-                        update billing_referral set rewarded_at = :now, reward = :reward
-                         where referee_id = :referee and rewarded_at is null
-                        returning referrer_id""")
-                .param("now", ts(now))
-                .param("reward", reward)
+                                update billing_referral set purchase_id = :purchase
+                                 where referee_id = :referee and purchase_id is null and rewarded_at is null""")
+                        .param("purchase", purchaseId)
+                        .param("referee", refereeId)
+                        .update()
+                == 1;
+    }
+
+    /** A referral earned by a purchase, as its row stands (locked until the transaction ends). */
+    record Earned(long refereeId, long referrerId, boolean rewarded, long reward, long clawed) {}
+
+    Optional<Earned> lockByPurchase(long purchaseId) {
+        return jdbc.sql("""
+                        select referee_id, referrer_id, rewarded_at is not null as rewarded, coalesce(reward, 0) as reward,
+                               clawed
+                          from billing_referral where purchase_id = :purchase for update""")
+                .param("purchase", purchaseId)
+                .query((rs, n) -> new Earned(
+                        rs.getLong("referee_id"),
+                        rs.getLong("referrer_id"),
+                        rs.getBoolean("rewarded"),
+                        rs.getLong("reward"),
+                        rs.getLong("clawed")))
+                .optional();
+    }
+
+    /**
+     * Serializes, per referrer, paying at a first purchase with paying at the referrer's verification
+     * (a lock for the caller's transaction): whichever comes second sees what the first committed, so
+     * a purchase made while the address was being verified is paid by one of the two.
+     */
+    void lockReferrer(long referrerId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('billing-referrer:' || :referrer, 0))")
+                .param("referrer", referrerId)
+                .query((rs, n) -> 1)
+                .single();
+    }
+
+    /** The purchases whose referral rewards wait for the referrer (not paid yet). */
+    List<Long> waitingPurchases(long referrerId) {
+        return jdbc.sql("""
+                        select purchase_id from billing_referral
+                         where referrer_id = :referrer and purchase_id is not null and rewarded_at is null
+                         order by purchase_id""").param("referrer", referrerId).query(Long.class).list();
+    }
+
+    /** Marks the referral rewarded at {@code reward} credits (the configured reward); false if it already was. */
+    boolean markRewarded(long refereeId, long reward, Instant now) {
+        return jdbc.sql("""
+                                update billing_referral set rewarded_at = :now, reward = :reward
+                                 where referee_id = :referee and rewarded_at is null""")
+                        .param("now", ts(now))
+                        .param("reward", reward)
+                        .param("referee", refereeId)
+                        .update()
+                == 1;
+    }
+
+    /** Records a ledger grant of the referral's reward; false if {@code grantKey} is recorded already. */
+    boolean addGrant(long refereeId, String grantKey, long amount, Instant now) {
+        return jdbc.sql("""
+                                insert into billing_referral_grant (grant_key, referee_id, amount, created_at)
+                                values (:key, :referee, :amount, :now) on conflict (grant_key) do nothing""")
+                        .param("key", grantKey)
+                        .param("referee", refereeId)
+                        .param("amount", amount)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** The referral's grant keys, latest first (clawbacks take from the latest first). */
+    List<String> grantKeys(long refereeId) {
+        return jdbc.sql("select grant_key from billing_referral_grant where referee_id = :referee order by id desc")
+                .param("referee", refereeId)
+                .query(String.class)
+                .list();
+    }
+
+    /** What the referral's grants gave in total (the reward and any give-backs). */
+    long granted(long refereeId) {
+        return jdbc.sql("select coalesce(sum(amount), 0) from billing_referral_grant where referee_id = :referee")
                 .param("referee", refereeId)
                 .query(Long.class)
-                .optional();
+                .single();
+    }
+
+    void addClawed(long refereeId, long amount) {
+        int rows = jdbc.sql("update billing_referral set clawed = clawed + :amount where referee_id = :referee")
+                .param("amount", amount)
+                .param("referee", refereeId)
+                .update();
+        if (rows != 1) {
+            throw new IllegalStateException("no referral of referee " + refereeId);
+        }
     }
 
     /** How many signed up through the referrer, and what their rewarded referrals paid. */
     record Tally(long referred, long earned) {}
 
-    /** {@code defaultReward} counts rewarded referrals recorded before rewards were stored. */
+    /**
+     * What the referrals pay now: the grants net of clawbacks; {@code defaultReward} counts rewarded
+     * referrals recorded before rewards were stored.
+     */
     Tally tally(long referrerId, long defaultReward) {
         return jdbc.sql("""
                         select count(*) as referred,
-                               coalesce(sum(coalesce(reward, :fallback)) filter (where rewarded_at is not null), 0) as earned
-                          from billing_referral where referrer_id = :referrer""")
+                               coalesce(sum(case when r.purchase_id is null then coalesce(r.reward, :fallback)
+                                                 else coalesce((select sum(g.amount) from billing_referral_grant g
+                                                                 where g.referee_id = r.referee_id), 0) - r.clawed
+                                            end) filter (where r.rewarded_at is not null), 0) as earned
+                          from billing_referral r where r.referrer_id = :referrer""")
                 .param("referrer", referrerId)
                 .param("fallback", defaultReward)
                 .query((rs, n) -> new Tally(rs.getLong("referred"), rs.getLong("earned")))

@@ -9,6 +9,12 @@ public sealed interface RewardResult {
     /** Already given (today, or once per user); nothing new was granted. */
     record AlreadyGranted(String grantKey) implements RewardResult {}
 
-    /** Not allowed (unknown user, email not verified …). */
+    /** Not allowed (unknown or deleted user …). */
     record Refused(String reason) implements RewardResult {}
+
+    /**
+     * Daily rewards are for accounts whose email address is verified (as the free plan's credits are),
+     * so throwaway sign-ups cannot farm them; nothing was granted.
+     */
+    record EmailNotVerified() implements RewardResult {}
 }

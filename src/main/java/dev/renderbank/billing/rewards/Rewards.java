@@ -2,9 +2,12 @@ package dev.renderbank.billing.rewards;
 
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.RewardStatus;
+import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
@@ -16,6 +19,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,6 +35,7 @@ public class Rewards {
     private static final String CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no look-alikes (l, 1, o, 0)
     private static final int CODE_LENGTH = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(Rewards.class);
 
     private final Ledger ledger;
     private final Users users;
@@ -40,6 +46,7 @@ public class Rewards {
     private final Clock clock;
     private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
+    private final PurchaseStore purchases;
 
     Rewards(
             Ledger ledger,
@@ -50,7 +57,8 @@ public class Rewards {
             RewardsProperties props,
             ProductCatalog catalog,
             Clock clock,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl,
+            PurchaseStore purchases) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -60,6 +68,7 @@ public class Rewards {
         this.catalog = catalog;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.purchases = purchases;
     }
 
     /** The free plan's credits, once per user, and only once the email address is verified. */
@@ -82,15 +91,19 @@ public class Rewards {
                 0);
     }
 
-    /** Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day. */
+    /**
+     * Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day, never for a day
+     * before the latest check-in; only for a live account whose email address is verified.
+     */
     @Transactional
     public RewardResult checkIn(long userId) {
-        Optional<LocalDate> today = today(userId);
-        if (today.isEmpty()) {
-            return new RewardResult.Refused("unknown user");
+        Optional<RewardResult> refused = ineligible(userId);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String key = "reward:check-in:" + userId + ":" + today.get();
-        Optional<Integer> streak = checkIns.checkIn(userId, today.get());
+        LocalDate today = today(userId).orElseThrow();
+        String key = "reward:check-in:" + userId + ":" + today;
+        Optional<Integer> streak = checkIns.checkIn(userId, today);
         if (streak.isEmpty()) {
             return new RewardResult.AlreadyGranted(key);
         }
@@ -101,14 +114,33 @@ public class Rewards {
                 streak.get());
     }
 
-    /** Sharing: 2 credits at most once a day. */
+    /** Sharing: 2 credits at most once a day; only for a live account whose email address is verified. */
     public RewardResult share(long userId) {
-        Optional<LocalDate> today = today(userId);
-        if (today.isEmpty()) {
-            return new RewardResult.Refused("unknown user");
+        Optional<RewardResult> refused = ineligible(userId);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String key = "reward:share:" + userId + ":" + today.get();
+        String key = "reward:share:" + userId + ":" + today(userId).orElseThrow();
         return granted(ledger.grant(userId, props.share(), GrantSource.REWARD, key, null, "shared"), key, 0);
+    }
+
+    /**
+     * Why the user may not have a daily reward, if they may not: unknown, deleted, or an address not
+     * verified (throwaway sign-ups must not farm free credits; the free plan's credits wait for the
+     * same verification).
+     */
+    private Optional<RewardResult> ineligible(long userId) {
+        Optional<UserAccount> user = users.byId(userId);
+        if (user.isEmpty()) {
+            return Optional.of(new RewardResult.Refused("unknown user"));
+        }
+        if (accounts.isDeleted(userId)) {
+            return Optional.of(new RewardResult.Refused("the account is deleted"));
+        }
+        if (!user.get().emailVerified()) {
+            return Optional.of(new RewardResult.EmailNotVerified());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -129,17 +161,99 @@ public class Rewards {
         return referrals.referrerOf(refereeId);
     }
 
-    /** Called in the transaction of the referee's first purchase: the referrer's reward, once per referee. */
-    public void rewardReferrer(long refereeId) {
-        referrals
-                .claim(refereeId, props.referral(), clock.instant())
-                .ifPresent(referrer -> ledger.grant(
-                        referrer,
-                        props.referral(),
-                        GrantSource.REWARD,
-                        "reward:referral:" + refereeId,
-                        "user:" + refereeId,
-                        "referral reward"));
+    /**
+     * Called in the transaction of the referee's first purchase {@code first} (locked): that purchase
+     * earns the referrer's reward, once per referee. It is paid now if the referrer's address is
+     * verified, else when it is ({@link #payWaitingReferrals}); never to a deleted referrer.
+     */
+    public void rewardReferrer(long refereeId, Purchase first) {
+        if (referrals.qualify(refereeId, first.id())) {
+            payIfDue(first);
+        }
+    }
+
+    /**
+     * The referral rewards that waited for {@code referrerId} to verify their address: paid now, each
+     * at what its purchase still entitles (a purchase refunded meanwhile pays that much less).
+     */
+    @Transactional
+    public int payWaitingReferrals(long referrerId) {
+        referrals.lockReferrer(referrerId);
+        int paid = 0;
+        for (long purchaseId : referrals.waitingPurchases(referrerId)) {
+            // the purchase first, then the referral: the order refunds and disputes lock them in
+            if (payIfDue(purchases.lock(purchaseId)) > 0) {
+                paid++;
+            }
+        }
+        return paid;
+    }
+
+    private long payIfDue(Purchase p) {
+        Optional<ReferralStore.Earned> earned = referrals.lockByPurchase(p.id());
+        if (earned.isEmpty() || earned.get().rewarded()) {
+            return 0;
+        }
+        ReferralStore.Earned r = earned.get();
+        referrals.lockReferrer(r.referrerId());
+        if (accounts.isDeleted(r.referrerId())) {
+            log.info("referral reward for user {} not paid: the referrer {} is deleted", r.refereeId(), r.referrerId());
+            return 0;
+        }
+        if (!users.byId(r.referrerId()).map(UserAccount::emailVerified).orElse(false)) {
+            log.info("referral reward for user {} waits for referrer {} to verify", r.refereeId(), r.referrerId());
+            return 0;
+        }
+        if (!referrals.markRewarded(r.refereeId(), props.referral(), clock.instant())) {
+            return 0;
+        }
+        long amount = p.entitlementOf(props.referral());
+        String key = "reward:referral:" + r.refereeId();
+        if (amount > 0 && referrals.addGrant(r.refereeId(), key, amount, clock.instant())) {
+            ledger.grant(r.referrerId(), amount, GrantSource.REWARD, key, "user:" + r.refereeId(), "referral reward");
+        }
+        return amount;
+    }
+
+    /**
+     * Keeps the referral reward the locked purchase {@code p} earned in step with what the purchase
+     * still entitles: the same fraction as its refunds and disputes take back of its credits is
+     * clawed back from the referrer (through the ledger: down to zero available, the rest debt), and
+     * given back when a dispute is won or a refund fails. {@code key} names the refund or dispute
+     * movement, so a repeat does nothing more. Nothing is moved for a deleted referrer.
+     */
+    public void settleReferral(Purchase p, String key, String reason) {
+        Optional<ReferralStore.Earned> earned = referrals.lockByPurchase(p.id());
+        if (earned.isEmpty()
+                || !earned.get().rewarded()
+                || accounts.isDeleted(earned.get().referrerId())) {
+            return;
+        }
+        ReferralStore.Earned r = earned.get();
+        String why = "referral reward (the invited user's purchase: " + reason + ")";
+        long kept = referrals.granted(r.refereeId()) - r.clawed();
+        long due = p.entitlementOf(r.reward());
+        if (kept > due) {
+            long applied = 0;
+            for (String grantKey : referrals.grantKeys(r.refereeId())) {
+                if (kept - applied <= due) {
+                    break;
+                }
+                ClawbackResult c = ledger.clawback(grantKey, kept - applied - due, key + ":" + grantKey, why);
+                if (!(c instanceof ClawbackResult.ClawedBack cb)) {
+                    throw new IllegalStateException("referral grant " + grantKey + " is not in the ledger: " + c);
+                }
+                applied += cb.applied();
+            }
+            if (applied > 0) {
+                referrals.addClawed(r.refereeId(), applied);
+            }
+        } else if (kept < due) {
+            String back = "reward:referral:" + r.refereeId() + ":" + key;
+            if (referrals.addGrant(r.refereeId(), back, due - kept, clock.instant())) {
+                ledger.grant(r.referrerId(), due - kept, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
+            }
+        }
     }
 
     /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
@@ -185,7 +299,7 @@ public class Rewards {
         if (code == null || !code.matches("[a-z0-9]{8,32}")) {
             return Optional.empty();
         }
-        return referrals.userOfCode(code);
+        return referrals.userOfCode(code).filter(user -> !accounts.isDeleted(user));
     }
 
     private static String newCode() {
@@ -210,6 +324,10 @@ public class Rewards {
     }
 
     private static RewardResult granted(GrantResult g, String key, int streak) {
+        if (g instanceof GrantResult.Forfeited) {
+            // deleted while asking: the ledger forfeited it as it landed
+            return new RewardResult.Refused("the account is deleted");
+        }
         return g instanceof GrantResult.AlreadyGranted
                 ? new RewardResult.AlreadyGranted(key)
                 : new RewardResult.Granted(g.amount(), streak, key);

@@ -36,7 +36,8 @@ class RewardsController {
     @ApiResponse(
             responseCode = "200",
             description =
-                    "Granted today's check-in (with the streak), or granted:false with the reason when already checked in",
+                    "Granted today's check-in (with the streak), or granted:false with the reason when already checked"
+                            + " in; 403 problem email-not-verified while the caller's address is not verified",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/check-in")
     ResponseEntity<?> checkIn(@AuthenticationPrincipal CurrentUser user) {
@@ -45,7 +46,8 @@ class RewardsController {
 
     @ApiResponse(
             responseCode = "200",
-            description = "Granted the share reward, or granted:false with the reason when already rewarded today",
+            description = "Granted the share reward, or granted:false with the reason when already rewarded today;"
+                    + " 403 problem email-not-verified while the caller's address is not verified",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/share")
     ResponseEntity<?> share(@AuthenticationPrincipal CurrentUser user) {
@@ -59,6 +61,16 @@ class RewardsController {
         }
         if (r instanceof RewardResult.AlreadyGranted) {
             return ResponseEntity.ok(new RewardView(false, 0, 0, already));
+        }
+        if (r instanceof RewardResult.EmailNotVerified) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN,
+                            "email-not-verified",
+                            "Email address not verified",
+                            "Rewards are for verified accounts: open the link in the verification email we sent"
+                                    + " when you signed up, then try again."));
         }
         if (r instanceof RewardResult.Refused refused) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)

@@ -57,8 +57,9 @@ public class GrantStore {
         // locks that foreign-key checks (grant and hold inserts) take on the account, and two
         // grants to one account then deadlock. The grant row records what it paid in the same
         // statement (the invariant check compares it with the entry).
-        long paid = jdbc.sql("""
-                        with old as (select user_id, debt from credit_account where user_id = :user for no key update),
+        Optional<Long> paid = jdbc.sql("""
+                        with old as (select user_id, debt from credit_account
+                                      where user_id = :user and closed_at is null for no key update),
                         upd as (
                             update credit_account a
                                set debt = a.debt - least(old.debt, :amount),
@@ -81,9 +82,42 @@ public class GrantStore {
                 .param("reason", reason)
                 .param("now", ts(now))
                 .query(Long.class)
-                .optional()
-                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
-        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
+                .optional();
+        if (paid.isEmpty()) {
+            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
+        }
+        return new GrantResult.Granted(grantId.get(), userId, amount, paid.get());
+    }
+
+    /**
+     * A grant to a closed account (deleted by its owner, its credits forfeited): the GRANT entry and a
+     * FORFEIT entry of the same amount, so the grant is on the books and the balance stays as it was;
+     * debt is never collected from a deleted account, so none is paid.
+     */
+    private GrantResult forfeitOnClosed(
+            long grantId, long userId, long amount, GrantSource source, String key, String reason, Instant now) {
+        int entries = jdbc.sql("""
+                        with closed as (select user_id from credit_account
+                                         where user_id = :user and closed_at is not null for no key update)
+                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
+                                                  ref_key, source, reason, created_at)
+                        select :user, v.kind, :amount, v.delta, 0, 0, :key, v.source, v.reason, :now
+                          from closed,
+                               (values (1, 'GRANT', :amount, :source, :reason),
+                                       (2, 'FORFEIT', -:amount, null, 'account deleted: ' || :reason))
+                                 as v (n, kind, delta, source, reason)
+                         order by v.n""")
+                .param("user", userId)
+                .param("amount", amount)
+                .param("key", key)
+                .param("source", source.name())
+                .param("reason", reason)
+                .param("now", ts(now))
+                .update();
+        if (entries != 2) {
+            throw new IllegalStateException("credit account vanished for user " + userId);
+        }
+        return new GrantResult.Forfeited(grantId, userId, amount, 0);
     }
 
     private GrantResult existingGrant(String key, long userId, long amount) {

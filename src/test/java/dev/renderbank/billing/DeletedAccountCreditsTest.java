@@ -1,0 +1,153 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.billing.rewards.RewardResult;
+import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.DeletionOutcome;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.ForfeitResult;
+import dev.renderbank.ledger.Forfeits;
+import dev.renderbank.ledger.GrantResult;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.UserActions;
+import dev.renderbank.support.Concurrently;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * No credits stay on a deleted account: its balance is forfeited and the account closed, and whatever
+ * arrives later (a late payment, a reward, a referral reward, an operator's grant) is refused or, where
+ * it was already paid for, recorded and forfeited at once, and raised to operators to refund.
+ */
+class DeletedAccountCreditsTest extends BillingIntegrationTest {
+
+    @Autowired
+    AccountDeletion deletion;
+
+    @Autowired
+    Forfeits forfeits;
+
+    @Autowired
+    Rewards rewards;
+
+    @Autowired
+    UserActions userActions;
+
+    @Test
+    void aPaymentThatArrivesAfterTheAccountWasDeletedKeepsNoCreditsAndIsRaisedToOperators() throws Exception {
+        UserAccount u = deletedUser();
+        String order = id("ord");
+        String event = id("evt");
+        assertThat(creem(creemCheckout(event, order, u.id(), "prod_local_pack-200", 990))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(eventStatus("creem", event)).isEqualTo("PROCESSED");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(entries(u, "creem:order:" + order)).containsExactly("GRANT 200", "FORFEIT -200");
+        assertThat(jdbc.sql("select count(*) from operator_alert where kind = 'billing.paid-by-deleted-account'"
+                                + " and message like :m")
+                        .param("m", "%creem:order:" + order + "%")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void aDeletedAccountGetsNoDailyReward() {
+        UserAccount u = deletedUser();
+        assertThat(rewards.checkIn(u.id())).isInstanceOf(RewardResult.Refused.class);
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.Refused.class);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+    }
+
+    @Test
+    void aDeletedReferrerIsNotRewardedAndItsLinkRecordsNoReferral() throws Exception {
+        UserAccount referrer = newUser();
+        String code = rewards.referralCode(referrer.id());
+        UserAccount referee = newUser();
+        rewards.recordReferral(referee.id(), referrer.id());
+        delete(referrer);
+
+        creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
+        assertThat(available(referee)).isEqualTo(200);
+        assertThat(ledger.balance(referrer.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(jdbc.sql("select count(*) from ledger_entry where user_id = :u and ref_key like 'reward:%'")
+                        .param("u", referrer.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(rewards.referrerByCode(code))
+                .as("a deleted user's link names nobody")
+                .isEmpty();
+    }
+
+    @Test
+    void anOperatorCannotGrantCreditsToADeletedAccount() {
+        UserAccount u = deletedUser();
+        ActionResult r = userActions.grant("ops-test", u.id(), 5, "goodwill", false, id("key"));
+        assertThat(r).isInstanceOf(ActionResult.Refused.class);
+        assertThat(((ActionResult.Refused) r).code()).isEqualTo("account-deleted");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+    }
+
+    @Test
+    void aGrantToAClosedAccountIsRecordedAndForfeitedOnceAndPaysNoDebt() {
+        UserAccount u = deletedUser();
+        String key = id("late");
+        GrantResult first = ledger.grant(u.id(), 7, GrantSource.COMPENSATION, key, null, "late grant");
+        assertThat(first).isInstanceOf(GrantResult.Forfeited.class);
+        assertThat(ledger.grant(u.id(), 7, GrantSource.COMPENSATION, key, null, "late grant"))
+                .isInstanceOf(GrantResult.AlreadyGranted.class);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(entries(u, key)).containsExactly("GRANT 7", "FORFEIT -7");
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void aGrantAndTheForfeitAtOnceLeaveNothingOnTheAccountWhicheverGoesFirst() throws Exception {
+        for (int pair = 0; pair < 6; pair++) {
+            UserAccount u = newUser();
+            ledger.grant(u.id(), 20, GrantSource.COMPENSATION, id("before"), null, "before");
+            String key = id("race");
+            List<Object> both = Concurrently.<Object>run(
+                    () -> forfeits.forfeitAll(u.id(), "forfeit:" + u.id(), "account deleted by its owner"),
+                    () -> ledger.grant(u.id(), 5, GrantSource.COMPENSATION, key, null, "at once"));
+            assertThat(both.get(0)).isInstanceOf(ForfeitResult.Forfeited.class);
+            assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+            assertThat(forfeits.isClosed(u.id())).isTrue();
+        }
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** A user with no credits who deleted the account, once its credits were forfeited and it was closed. */
+    private UserAccount deletedUser() {
+        UserAccount u = newUser();
+        delete(u);
+        return u;
+    }
+
+    private void delete(UserAccount u) {
+        assertThat(deletion.delete(u.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(forfeits.isClosed(u.id())).isTrue());
+    }
+
+    /** The ledger entries under {@code key}, oldest first, as "KIND balance_delta". */
+    private List<String> entries(UserAccount u, String key) {
+        return jdbc.sql("select kind || ' ' || balance_delta from ledger_entry where user_id = :u and ref_key = :k"
+                        + " order by id")
+                .param("u", u.id())
+                .param("k", key)
+                .query(String.class)
+                .list();
+    }
+}
