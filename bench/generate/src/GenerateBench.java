@@ -568,8 +568,8 @@ public final class GenerateBench {
                 md.append(' ').append(group).append(" |");
             }
         }
-        md.append(" POST/GET app + PG | the same without the JIT |\n|---|");
-        md.append("---|".repeat(Cpu.GROUPS_AND_OTHER.size() + 1)).append('\n');
+        md.append(" POST/GET app + PG | the same without the JIT | POST jobs submitted by their task |\n|---|");
+        md.append("---|".repeat(Cpu.GROUPS_AND_OTHER.size() + 2)).append('\n');
         for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
             String p = "accept.post." + rate.trim();
             String g = "accept.get." + rate.trim();
@@ -582,10 +582,11 @@ public final class GenerateBench {
             }
             double pg = num(r.get(p + ".cpu_ms_per_request.postgres"));
             double gg = num(r.get(g + ".cpu_ms_per_request.postgres"));
-            md.append(String.format(" %.1f× | %.1f× |\n",
+            md.append(String.format(" %.1f× | %.1f× | %s |\n",
                     (num(r.get(p + ".cpu_ms_per_request.app")) + pg) / (num(r.get(g + ".cpu_ms_per_request.app")) + gg),
                     (num(r.get(p + ".cpu_ms_per_request.app_without_jit")) + pg)
-                            / (num(r.get(g + ".cpu_ms_per_request.app_without_jit")) + gg)));
+                            / (num(r.get(g + ".cpu_ms_per_request.app_without_jit")) + gg),
+                    r.getOrDefault(p + ".task_runs_per_request", "?")));
         }
         return md.toString();
     }
@@ -891,7 +892,13 @@ public final class GenerateBench {
      * (pg_stat_database.xact_commit, reads included), WAL bytes, and tasks the simulator created (one
      * write transaction each, the provider's side). Load-independent, unlike the latencies.
      */
-    record Counts(long xids, long commits, long walBytes, long simTasks, long providerSimTasks) {
+    /**
+     * {@code taskRuns}: jobs whose durable task has run to completion (db-scheduler's {@code
+     * last_success}), i.e. jobs submitted by their task (the fallback when the submit pool's slots were
+     * full, or a refusal) rather than by the submit pool right after their accept, whose task is only
+     * moved; within a run a job's task runs at most once before its first poll (30 minutes).
+     */
+    record Counts(long xids, long commits, long walBytes, long simTasks, long providerSimTasks, long taskRuns) {
 
         static Counts now() throws SQLException {
             long provider = 0;
@@ -909,15 +916,17 @@ public final class GenerateBench {
                             select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
                                    (select xact_commit from pg_stat_database where datname = current_database()),
                                    pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
-                                   (select count(*) from sim_task)""")) {
+                                   (select count(*) from sim_task),
+                                   (select count(*) from scheduled_tasks
+                                     where task_name = 'generation-job' and last_success is not null)""")) {
                 rs.next();
-                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), provider);
+                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), provider, rs.getLong(5));
             }
         }
 
         Counts minus(Counts o) {
             return new Counts(xids - o.xids, commits - o.commits, walBytes - o.walBytes, simTasks - o.simTasks,
-                    providerSimTasks - o.providerSimTasks);
+                    providerSimTasks - o.providerSimTasks, taskRuns - o.taskRuns);
         }
 
         /**
@@ -932,6 +941,7 @@ public final class GenerateBench {
             result(k + ".write_tx_per_request.simulator", String.format("%.2f", (simTasks + providerSimTasks) / n));
             result(k + ".commits_per_request", String.format("%.2f", commits / n));
             result(k + ".wal_bytes_per_request", String.format("%.0f", walBytes / n));
+            result(k + ".task_runs_per_request", String.format("%.3f", taskRuns / n));
         }
     }
 
