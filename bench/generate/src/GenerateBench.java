@@ -288,8 +288,9 @@ public final class GenerateBench {
                 String name = "warmup-" + kind.name().toLowerCase() + "-" + round;
                 log("warm-up round %d: %s at %d/s for %d s", round, kind, rate, seconds);
                 Cpu before = Cpu.now(pid);
+                Counts countsBefore = Counts.now();
                 long started = System.nanoTime();
-                load.run(name, kind, rate, seconds);
+                Load.Stats s = load.run(name, kind, rate, seconds);
                 // the next round must not inherit this one's submits (a cold JIT, here and in a provider process)
                 drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
@@ -300,8 +301,12 @@ public final class GenerateBench {
                         String.format("%.0f", jitPerSecond));
                 result("warmup." + round + "." + kind.name().toLowerCase() + ".app_ms_per_request",
                         String.format("%.2f", used.appMs / (rate * (double) seconds)));
-                log("    JIT compiler threads: %.0f ms of CPU per second; the app %.2f ms per request",
-                        jitPerSecond, used.appMs / (rate * (double) seconds));
+                long taskRuns = Counts.now().minus(countsBefore).taskRuns();
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".task_runs", taskRuns);
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".p99_ms", ms(s.p99));
+                log("    JIT compiler threads: %.0f ms of CPU per second; the app %.2f ms per request;"
+                                + " p99 %s ms; %d jobs submitted by their task",
+                        jitPerSecond, used.appMs / (rate * (double) seconds), ms(s.p99), taskRuns);
             }
         }
         result("warmup.rounds", round);
