@@ -309,6 +309,17 @@ public final class GenerateBench {
                         jitPerSecond, used.appMs / (rate * (double) seconds), ms(s.p99), taskRuns);
             }
         }
+        // the app's own cost per second with no request: spread over a step's requests in every step alike
+        Cpu idleBefore = Cpu.now(pid);
+        long idleFrom = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(Integer.parseInt(env("BENCH_IDLE_SECONDS", "10"))));
+        Cpu idle = Cpu.now(pid).minus(idleBefore);
+        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        result("app.idle.cpu_ms_per_s", String.format("%.1f", idle.appMs / idleSeconds));
+        result("app.idle.jit_ms_per_s", String.format("%.1f", idle.groupMs("jit") / idleSeconds));
+        result("app.idle.postgres_ms_per_s", String.format("%.1f", idle.pgMs / idleSeconds));
+        log("idle after the warm-up: the app %.1f ms of CPU per second (JIT %.1f), its PostgreSQL %.1f",
+                idle.appMs / idleSeconds, idle.groupMs("jit") / idleSeconds, idle.pgMs / idleSeconds);
         result("warmup.rounds", round);
         result("warmup.settled", quiet);
         result("warmup.rate", rate);
