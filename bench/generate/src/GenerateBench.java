@@ -575,7 +575,10 @@ public final class GenerateBench {
             md.append(i == 1 ? " " : ", ").append(r.get("warmup." + i + ".get.jit_ms_per_s")).append(" / ")
                     .append(r.get("warmup." + i + ".post.jit_ms_per_s"));
         }
-        md.append(" (GET / POST; settled: ").append(r.get("warmup.settled")).append(").\n\n");
+        md.append(" (GET / POST; settled: ").append(r.get("warmup.settled")).append("). Idle after it: the app ")
+                .append(r.get("app.idle.cpu_ms_per_s")).append(" ms of CPU per second (JIT ")
+                .append(r.get("app.idle.jit_ms_per_s")).append("), its PostgreSQL ")
+                .append(r.get("app.idle.postgres_ms_per_s")).append(".\n\n");
         md.append("The app's CPU per request by thread group (ms, POST / GET; \"other\" is the process's total less"
                 + " the named groups: the JVM's own threads, Hikari, the listener, threads that ended):\n\n");
         md.append("| rate |");
