@@ -1037,7 +1037,8 @@ public final class GenerateBench {
         /**
          * The app's thread groups, by the thread's name as the kernel keeps it (its first 15 characters):
          * the JIT's compiler threads, the garbage collector's, the request threads of the app's own
-         * connector, the submit pool, db-scheduler's, the built-in simulator's connector (inproc mode).
+         * connector, the submit pool, db-scheduler's (with any other unnamed "pool-" threads), the built-in
+         * simulator's connector (inproc mode).
          * Whatever no group names (and threads that ended within the difference) is "other": the
          * process's total minus the groups.
          */
@@ -1073,7 +1074,8 @@ public final class GenerateBench {
             if (comm.startsWith("job-submit-")) {
                 return "submit";
             }
-            if (comm.startsWith("db-scheduler")) {
+            // db-scheduler's executor runs on a default thread factory's "pool-N-thread-M" threads
+            if (comm.startsWith("db-scheduler") || comm.startsWith("pool-")) {
                 return "scheduler";
             }
             return "other";
