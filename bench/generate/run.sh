@@ -36,7 +36,13 @@
 # Raw output: bench/generate/out/ (gitignored): results.txt, latency-*.tsv, callbacks.tsv, app.log, ...
 #
 # Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
-# BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (10),
+# BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (20) and
+# BENCH_WARMUP_RATE (200): one warm-up round is a GET then a POST phase of that length at that rate; rounds
+# repeat until the JIT compiler threads used at most BENCH_WARMUP_JIT_MS_PER_S (50) ms of CPU per second in
+# both phases of a round, at least BENCH_WARMUP_MIN_ROUNDS (2), at most BENCH_WARMUP_MAX_ROUNDS (5; 1 is the
+# warm-up before 2026-12-01's ninth session); then BENCH_IDLE_SECONDS (10) of no load measure the app's idle
+# CPU per second. Every step also records the app's CPU per request by thread group (JIT, GC, requests,
+# submit, scheduler, other) and without the JIT's threads, the same for POST and GET;
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
 # BENCH_WARMUP_DRAIN_MAX_SECONDS (120: how long the warm-up's submit backlog may take before the first step),
 # APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),

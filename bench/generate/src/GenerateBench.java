@@ -164,11 +164,7 @@ public final class GenerateBench {
         result("bench.drain_max_seconds", drainMax);
         result("accept.top_rate", rates[rates.length - 1]);
 
-        log("warm-up: GET and POST at %d/s for %d s each", warmupRate, warmupSeconds);
-        load.run("warmup-get", Load.Kind.GET, warmupRate, warmupSeconds);
-        load.run("warmup-post", Load.Kind.POST, warmupRate, warmupSeconds);
-        // the first step must not inherit the warm-up's submits (a cold JIT, here and in a provider process)
-        drain(Integer.parseInt(env("BENCH_WARMUP_DRAIN_MAX_SECONDS", "120")));
+        warmUp(load, pid, warmupRate, warmupSeconds);
 
         int inflightTarget = Integer.parseInt(env("BENCH_INFLIGHT_TARGET", "10000"));
         boolean checkpointed = false;
@@ -202,6 +198,12 @@ public final class GenerateBench {
                 result(k + ".send_lag_max_ms", ms(s.sendLagMax));
                 result(k + ".drain_after_ms", drained);
                 result(k + ".cpu_ms_per_request.app", String.format("%.2f", used.appMs / s.n));
+                // the app's CPU by thread group, and without its JIT compiler threads (a young JVM's cost)
+                for (String group : Cpu.GROUPS_AND_OTHER) {
+                    result(k + ".cpu_ms_per_request.app." + group, String.format("%.3f", used.groupMs(group) / s.n));
+                }
+                result(k + ".cpu_ms_per_request.app_without_jit",
+                        String.format("%.2f", (used.appMs - used.groupMs("jit")) / s.n));
                 result(k + ".cpu_ms_per_request.postgres", String.format("%.2f", used.pgMs / s.n));
                 result(k + ".cpu_ms_per_request.loadgen", String.format("%.2f", used.selfMs / s.n));
                 result(k + ".cpu_ms_per_request.simulator", String.format("%.2f", used.simMs() / s.n));
@@ -214,6 +216,7 @@ public final class GenerateBench {
                                 + " (backlog drained %d ms after the step)",
                         used.appMs / s.n, used.simMs() / s.n, used.pgMs / s.n, used.selfMs / s.n,
                         used.providerMs / s.n, used.providerPgMs / s.n, drained);
+                log("    the app's CPU per request by thread group (ms): %s", used.groupsPerRequest(s.n));
                 Map<String, Long> states = states();
                 result(k + ".states_after", states);
                 result(k + ".rss_mb_after", rssMb(pid));
@@ -259,6 +262,68 @@ public final class GenerateBench {
             drain(90);
             inFlightCheckpoint(pid, "after a top-up");
         }
+    }
+
+    /**
+     * The warm-up, the same for both kinds of request: rounds of GET then POST at {@code rate} for
+     * {@code seconds} each (the POST round's submits drained before the next round), until the JIT
+     * compiler threads used at most BENCH_WARMUP_JIT_MS_PER_S ms of CPU per second (50: 5 % of one
+     * core) in both rounds of a round pair, after at least BENCH_WARMUP_MIN_ROUNDS (2) and at most
+     * BENCH_WARMUP_MAX_ROUNDS (5) pairs. A young JVM compiles the code paths it runs most: until it has,
+     * its compiler threads' CPU lands in whichever step comes first and, spread over that step's
+     * requests, reads as a cost per request. BENCH_WARMUP_MAX_ROUNDS=1 is the warm-up before the ninth
+     * session (one pair).
+     */
+    static void warmUp(Load load, long pid, int rate, int seconds) throws Exception {
+        int minRounds = Integer.parseInt(env("BENCH_WARMUP_MIN_ROUNDS", "2"));
+        int maxRounds = Integer.parseInt(env("BENCH_WARMUP_MAX_ROUNDS", "5"));
+        double settled = Double.parseDouble(env("BENCH_WARMUP_JIT_MS_PER_S", "50"));
+        int drainMax = Integer.parseInt(env("BENCH_WARMUP_DRAIN_MAX_SECONDS", "120"));
+        int round = 0;
+        boolean quiet = false;
+        while (round < maxRounds && !(quiet && round >= minRounds)) {
+            round++;
+            quiet = true;
+            for (Load.Kind kind : Load.Kind.values()) {
+                String name = "warmup-" + kind.name().toLowerCase() + "-" + round;
+                log("warm-up round %d: %s at %d/s for %d s", round, kind, rate, seconds);
+                Cpu before = Cpu.now(pid);
+                Counts countsBefore = Counts.now();
+                long started = System.nanoTime();
+                Load.Stats s = load.run(name, kind, rate, seconds);
+                // the next round must not inherit this one's submits (a cold JIT, here and in a provider process)
+                drain(drainMax);
+                Cpu used = Cpu.now(pid).minus(before);
+                double wall = (System.nanoTime() - started) / 1e9;
+                double jitPerSecond = used.groupMs("jit") / wall;
+                quiet &= jitPerSecond <= settled;
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".jit_ms_per_s",
+                        String.format("%.0f", jitPerSecond));
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".app_ms_per_request",
+                        String.format("%.2f", used.appMs / (rate * (double) seconds)));
+                long taskRuns = Counts.now().minus(countsBefore).taskRuns();
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".task_runs", taskRuns);
+                result("warmup." + round + "." + kind.name().toLowerCase() + ".p99_ms", ms(s.p99));
+                log("    JIT compiler threads: %.0f ms of CPU per second; the app %.2f ms per request;"
+                                + " p99 %s ms; %d jobs submitted by their task",
+                        jitPerSecond, used.appMs / (rate * (double) seconds), ms(s.p99), taskRuns);
+            }
+        }
+        // the app's own cost per second with no request: spread over a step's requests in every step alike
+        Cpu idleBefore = Cpu.now(pid);
+        long idleFrom = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(Integer.parseInt(env("BENCH_IDLE_SECONDS", "10"))));
+        Cpu idle = Cpu.now(pid).minus(idleBefore);
+        double idleSeconds = (System.nanoTime() - idleFrom) / 1e9;
+        result("app.idle.cpu_ms_per_s", String.format("%.1f", idle.appMs / idleSeconds));
+        result("app.idle.jit_ms_per_s", String.format("%.1f", idle.groupMs("jit") / idleSeconds));
+        result("app.idle.postgres_ms_per_s", String.format("%.1f", idle.pgMs / idleSeconds));
+        log("idle after the warm-up: the app %.1f ms of CPU per second (JIT %.1f), its PostgreSQL %.1f",
+                idle.appMs / idleSeconds, idle.groupMs("jit") / idleSeconds, idle.pgMs / idleSeconds);
+        result("warmup.rounds", round);
+        result("warmup.settled", quiet);
+        result("warmup.rate", rate);
+        result("warmup.seconds", seconds);
     }
 
     static void inFlightCheckpoint(long pid, String when) throws Exception {
@@ -493,6 +558,58 @@ public final class GenerateBench {
         return r;
     }
 
+    /**
+     * The app's CPU per request by thread group in the same steps, POST / GET, and the POST/GET ratio
+     * of app + PostgreSQL CPU with and without the JIT compiler threads (the same subtraction on both
+     * sides); the warm-up's rounds and the JIT's CPU in each.
+     */
+    static String cpuByThreadGroup(Map<String, String> r) {
+        if (!r.containsKey("warmup.rounds")) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("\nWarm-up: ").append(r.get("warmup.rounds")).append(" round(s) of GET then POST at ")
+                .append(r.get("warmup.rate")).append(" req/s for ").append(r.get("warmup.seconds"))
+                .append(" s each; the JIT compiler threads' CPU per second in each (ms):");
+        for (int i = 1; i <= Integer.parseInt(r.get("warmup.rounds")); i++) {
+            md.append(i == 1 ? " " : ", ").append(r.get("warmup." + i + ".get.jit_ms_per_s")).append(" / ")
+                    .append(r.get("warmup." + i + ".post.jit_ms_per_s"));
+        }
+        md.append(" (GET / POST; settled: ").append(r.get("warmup.settled")).append("). Idle after it: the app ")
+                .append(r.get("app.idle.cpu_ms_per_s")).append(" ms of CPU per second (JIT ")
+                .append(r.get("app.idle.jit_ms_per_s")).append("), its PostgreSQL ")
+                .append(r.get("app.idle.postgres_ms_per_s")).append(".\n\n");
+        md.append("The app's CPU per request by thread group (ms, POST / GET; \"other\" is the process's total less"
+                + " the named groups: the JVM's own threads, Hikari, the listener, threads that ended):\n\n");
+        md.append("| rate |");
+        for (String group : Cpu.GROUPS_AND_OTHER) {
+            if (!group.equals("simulator")) {
+                md.append(' ').append(group).append(" |");
+            }
+        }
+        md.append(" POST/GET app + PG | the same without the JIT | POST jobs submitted by their task |\n|---|");
+        md.append("---|".repeat(Cpu.GROUPS_AND_OTHER.size() + 2)).append('\n');
+        for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
+            String p = "accept.post." + rate.trim();
+            String g = "accept.get." + rate.trim();
+            md.append("| ").append(rate.trim()).append(" |");
+            for (String group : Cpu.GROUPS_AND_OTHER) {
+                if (!group.equals("simulator")) {
+                    md.append(' ').append(r.get(p + ".cpu_ms_per_request.app." + group)).append(" / ")
+                            .append(r.get(g + ".cpu_ms_per_request.app." + group)).append(" |");
+                }
+            }
+            double pg = num(r.get(p + ".cpu_ms_per_request.postgres"));
+            double gg = num(r.get(g + ".cpu_ms_per_request.postgres"));
+            md.append(String.format(" %.1f× | %.1f× | %s |\n",
+                    (num(r.get(p + ".cpu_ms_per_request.app")) + pg) / (num(r.get(g + ".cpu_ms_per_request.app")) + gg),
+                    (num(r.get(p + ".cpu_ms_per_request.app_without_jit")) + pg)
+                            / (num(r.get(g + ".cpu_ms_per_request.app_without_jit")) + gg),
+                    r.getOrDefault(p + ".task_runs_per_request", "?")));
+        }
+        return md.toString();
+    }
+
     static void report(Path docs) throws Exception {
         Map<String, String> r = readResults();
         StringBuilder md = new StringBuilder();
@@ -566,6 +683,7 @@ public final class GenerateBench {
                     .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
                     .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
         }
+        md.append(cpuByThreadGroup(r));
         md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
                 + " ids handed out, so reads do not count; on the app's database server: all of them, then the app's"
                 + " own; the simulator's createTask is one write transaction of its own, on the app's server or the"
@@ -793,7 +911,13 @@ public final class GenerateBench {
      * (pg_stat_database.xact_commit, reads included), WAL bytes, and tasks the simulator created (one
      * write transaction each, the provider's side). Load-independent, unlike the latencies.
      */
-    record Counts(long xids, long commits, long walBytes, long simTasks, long providerSimTasks) {
+    /**
+     * {@code taskRuns}: jobs whose durable task has run to completion (db-scheduler's {@code
+     * last_success}), i.e. jobs submitted by their task (the fallback when the submit pool's slots were
+     * full, or a refusal) rather than by the submit pool right after their accept, whose task is only
+     * moved; within a run a job's task runs at most once before its first poll (30 minutes).
+     */
+    record Counts(long xids, long commits, long walBytes, long simTasks, long providerSimTasks, long taskRuns) {
 
         static Counts now() throws SQLException {
             long provider = 0;
@@ -811,15 +935,17 @@ public final class GenerateBench {
                             select pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
                                    (select xact_commit from pg_stat_database where datname = current_database()),
                                    pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
-                                   (select count(*) from sim_task)""")) {
+                                   (select count(*) from sim_task),
+                                   (select count(*) from scheduled_tasks
+                                     where task_name = 'generation-job' and last_success is not null)""")) {
                 rs.next();
-                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), provider);
+                return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), provider, rs.getLong(5));
             }
         }
 
         Counts minus(Counts o) {
             return new Counts(xids - o.xids, commits - o.commits, walBytes - o.walBytes, simTasks - o.simTasks,
-                    providerSimTasks - o.providerSimTasks);
+                    providerSimTasks - o.providerSimTasks, taskRuns - o.taskRuns);
         }
 
         /**
@@ -834,6 +960,7 @@ public final class GenerateBench {
             result(k + ".write_tx_per_request.simulator", String.format("%.2f", (simTasks + providerSimTasks) / n));
             result(k + ".commits_per_request", String.format("%.2f", commits / n));
             result(k + ".wal_bytes_per_request", String.format("%.0f", walBytes / n));
+            result(k + ".task_runs_per_request", String.format("%.3f", taskRuns / n));
         }
     }
 
@@ -892,36 +1019,94 @@ public final class GenerateBench {
     }
 
     /**
-     * CPU in ms: the app's process, PostgreSQL (postmaster and backends), this harness; {@code sim}
-     * holds, per thread id, the app's threads that serve the built-in simulator's own connector
-     * (their names start with "http-nio-127.0.", the connector bound to 127.0.0.1; the app's own
-     * connector's threads are "http-nio-PORT-"), so the app's cost can be told without the
-     * simulator's (a real provider's work).
+     * CPU in ms: the app's process, PostgreSQL (postmaster and backends), this harness; {@code threads}
+     * holds, per thread id, the app's threads' CPU with their group ({@link #group}): among them the
+     * threads that serve the built-in simulator's own connector (their names start with
+     * "http-nio-127.0.", the connector bound to 127.0.0.1; the app's own connector's threads are
+     * "http-nio-PORT-"), so the app's cost can be told without the simulator's (a real provider's
+     * work), and the JIT compiler's, a cost of a young JVM rather than of a request.
      */
-    record Cpu(double appMs, double pgMs, double selfMs, Map<Long, Double> sim, double providerMs, double providerPgMs) {
+    record Cpu(
+            double appMs, double pgMs, double selfMs, Map<Long, ThreadCpu> threads, double providerMs, double providerPgMs) {
 
         /** The provider process (the simulator run as a second renderbank; $BENCH_SIM_PID) and its PostgreSQL. */
         static final long PROVIDER_PID = Long.parseLong(env("BENCH_SIM_PID", "0"));
 
         static final long PROVIDER_PG_PID = Long.parseLong(env("BENCH_SIM_PG_PID", "0"));
 
-        /** The simulator threads' CPU: in a difference, threads that ended meanwhile are not counted. */
-        double simMs() {
-            return sim.values().stream().mapToDouble(Double::doubleValue).sum();
+        /**
+         * The app's thread groups, by the thread's name as the kernel keeps it (its first 15 characters):
+         * the JIT's compiler threads, the garbage collector's, the request threads of the app's own
+         * connector, the submit pool, db-scheduler's (with any other unnamed "pool-" threads), the built-in
+         * simulator's connector (inproc mode).
+         * Whatever no group names (and threads that ended within the difference) is "other": the
+         * process's total minus the groups.
+         */
+        static final List<String> GROUPS = List.of("jit", "gc", "requests", "submit", "scheduler", "simulator");
+
+        static final List<String> GROUPS_AND_OTHER =
+                java.util.stream.Stream.concat(GROUPS.stream(), java.util.stream.Stream.of("other")).toList();
+
+        record ThreadCpu(String group, double ms) {}
+
+        String groupsPerRequest(int n) {
+            StringBuilder b = new StringBuilder();
+            for (String group : GROUPS_AND_OTHER) {
+                b.append(b.isEmpty() ? "" : ", ").append(group).append(' ')
+                        .append(String.format("%.3f", groupMs(group) / n));
+            }
+            return b.toString();
         }
 
-        static Map<Long, Double> simThreads(long appPid) {
-            Map<Long, Double> out = new java.util.HashMap<>();
+        static String group(String comm) {
+            if (comm.startsWith(env("BENCH_SIM_THREADS", "http-nio-127.0."))) {
+                return "simulator";
+            }
+            if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                return "jit";
+            }
+            if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+                return "gc";
+            }
+            if (comm.startsWith("http-nio-")) {
+                return "requests";
+            }
+            if (comm.startsWith("job-submit-")) {
+                return "submit";
+            }
+            // db-scheduler's executor runs on a default thread factory's "pool-N-thread-M" threads
+            if (comm.startsWith("db-scheduler") || comm.startsWith("pool-")) {
+                return "scheduler";
+            }
+            return "other";
+        }
+
+        /** The simulator threads' CPU: in a difference, threads that ended meanwhile are not counted. */
+        double simMs() {
+            return groupMs("simulator");
+        }
+
+        /** A group's CPU; "other" is the process's total less every named group. */
+        double groupMs(String group) {
+            if (group.equals("other")) {
+                return appMs - GROUPS.stream().mapToDouble(this::groupMs).sum();
+            }
+            return threads.values().stream()
+                    .filter(t -> t.group().equals(group))
+                    .mapToDouble(ThreadCpu::ms)
+                    .sum();
+        }
+
+        static Map<Long, ThreadCpu> threads(long appPid) {
+            Map<Long, ThreadCpu> out = new java.util.HashMap<>();
             try (var tasks = Files.list(Path.of("/proc/" + appPid + "/task"))) {
                 for (Path t : (Iterable<Path>) tasks::iterator) {
                     try {
                         String stat = Files.readString(t.resolve("stat"));
                         String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        if (comm.startsWith(env("BENCH_SIM_THREADS", "http-nio-127.0."))) {
-                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            out.put(Long.parseLong(t.getFileName().toString()),
-                                    (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0);
-                        }
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        out.put(Long.parseLong(t.getFileName().toString()),
+                                new ThreadCpu(group(comm), (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0));
                     } catch (IOException | RuntimeException e) {
                         // the thread ended meanwhile
                     }
@@ -936,7 +1121,7 @@ public final class GenerateBench {
             var os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             return new Cpu(ticks(appPid, false), postgres(Long.parseLong(env("BENCH_PG_PID", "0"))),
-                    os.getProcessCpuTime() / 1e6, simThreads(appPid),
+                    os.getProcessCpuTime() / 1e6, threads(appPid),
                     PROVIDER_PID > 0 ? ticks(PROVIDER_PID, false) : 0, postgres(PROVIDER_PG_PID));
         }
 
@@ -953,9 +1138,13 @@ public final class GenerateBench {
         }
 
         Cpu minus(Cpu o) {
-            Map<Long, Double> simDelta = new java.util.HashMap<>();
-            sim.forEach((tid, ms) -> simDelta.put(tid, Math.max(0, ms - o.sim.getOrDefault(tid, 0.0))));
-            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs, simDelta,
+            // a thread that ended meanwhile is missing here, one that started counts from zero
+            Map<Long, ThreadCpu> delta = new java.util.HashMap<>();
+            threads.forEach((tid, t) -> {
+                ThreadCpu was = o.threads.get(tid);
+                delta.put(tid, new ThreadCpu(t.group(), Math.max(0, t.ms() - (was == null ? 0 : was.ms()))));
+            });
+            return new Cpu(appMs - o.appMs, pgMs - o.pgMs, selfMs - o.selfMs, delta,
                     providerMs - o.providerMs, providerPgMs - o.providerPgMs);
         }
 

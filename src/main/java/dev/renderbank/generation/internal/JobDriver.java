@@ -11,15 +11,12 @@ import dev.renderbank.provider.SubmitRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Moves one job one step: submit it, poll it ({@link JobPolling}), or give up at its deadline. Runs
@@ -38,7 +35,6 @@ public class JobDriver {
     private final ProviderAvailability availability;
     private final GenerationProperties props;
     private final Clock clock;
-    private final ObjectMapper json;
     private final JobEvents events;
     private final PublicUrl publicUrl;
     private final TransactionTemplate tx;
@@ -54,7 +50,6 @@ public class JobDriver {
             ProviderAvailability availability,
             GenerationProperties props,
             Clock clock,
-            ObjectMapper json,
             JobEvents events,
             PublicUrl publicUrl,
             TransactionTemplate tx,
@@ -68,7 +63,6 @@ public class JobDriver {
         this.availability = availability;
         this.props = props;
         this.clock = clock;
-        this.json = json;
         this.events = events;
         this.publicUrl = publicUrl;
         this.tx = tx;
@@ -155,7 +149,7 @@ public class JobDriver {
             return Optional.of(now.plusSeconds(1));
         }
         SubmitOutcome outcome = provider.submit(
-                new SubmitRequest(job.id(), job.providerModel(), parse(job.providerInput()), callbackUrl(job)));
+                new SubmitRequest(job.id(), job.providerModel(), job.providerInput(), callbackUrl(job)));
         Instant after = clock.instant();
         if (outcome instanceof SubmitOutcome.Accepted a) {
             Instant next = after.plus(props.jobs().firstPoll());
@@ -203,9 +197,5 @@ public class JobDriver {
 
     private String callbackUrl(Job job) {
         return publicUrl.get() + "/api/provider/kie/callback/" + job.id() + "?token=" + job.callbackToken();
-    }
-
-    private Map<String, Object> parse(String input) {
-        return json.readValue(input, new TypeReference<Map<String, Object>>() {});
     }
 }

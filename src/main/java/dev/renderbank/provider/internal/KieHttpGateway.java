@@ -9,21 +9,24 @@ import dev.renderbank.provider.SubmitOutcome;
 import dev.renderbank.provider.SubmitRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -45,6 +48,8 @@ final class KieHttpGateway implements ProviderGateway {
     private final Duration readTimeout;
     private final CircuitBreaker breaker;
     private final MeterRegistry meters;
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
 
     KieHttpGateway(
             Supplier<KieEndpoint> endpoint,
@@ -88,15 +93,9 @@ final class KieHttpGateway implements ProviderGateway {
 
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", request.providerModel());
-        if (request.callbackUrl() != null) {
-            body.put("callBackUrl", request.callbackUrl());
-        }
-        body.put("input", request.input() == null ? Map.of() : request.input());
         KieEndpoint target = endpoint.get();
         URI uri = target.resolve("/api/v1/jobs/createTask");
-        String json = JSON.writeValueAsString(body);
+        String json = createTaskBody(request);
         Exchange x = exchange("createTask", uri, () -> http.postJson(uri, target.apiKey(), json));
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
@@ -109,6 +108,25 @@ final class KieHttpGateway implements ProviderGateway {
             log.warn("KIE createTask for job {} ({}): {}", request.jobId(), request.providerModel(), outcome);
         }
         return outcome;
+    }
+
+    /**
+     * {@code {"model": …, "callBackUrl": …, "input": {…}}}: the input, one JSON object already (see
+     * {@link SubmitRequest}), goes in as it is.
+     */
+    static String createTaskBody(SubmitRequest request) {
+        StringWriter out = new StringWriter(request.inputJson().length() + 256);
+        try (JsonGenerator body = JSON.createGenerator(out)) {
+            body.writeStartObject();
+            body.writeStringProperty("model", request.providerModel());
+            if (request.callbackUrl() != null) {
+                body.writeStringProperty("callBackUrl", request.callbackUrl());
+            }
+            body.writeName("input");
+            body.writeRawValue(request.inputJson());
+            body.writeEndObject();
+        }
+        return out.toString();
     }
 
     @Override
@@ -170,13 +188,7 @@ final class KieHttpGateway implements ProviderGateway {
             result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "connection failed after sending: " + e);
         }
         long elapsed = System.nanoTime() - start;
-        Timer.builder("renderbank.provider.call.latency")
-                .description("Time of one provider HTTP call, per endpoint and result")
-                .tag("endpoint", endpointName)
-                .tag("result", result.result().name().toLowerCase(java.util.Locale.ROOT))
-                .publishPercentileHistogram()
-                .register(meters)
-                .record(elapsed, TimeUnit.NANOSECONDS);
+        latency(endpointName, result.result()).record(elapsed, TimeUnit.NANOSECONDS);
         if (countsAsFailure(result)) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IOException(String.valueOf(result.error())));
         } else {
@@ -209,15 +221,30 @@ final class KieHttpGateway implements ProviderGateway {
         } else if (outcome instanceof BalanceOutcome.Unavailable u) {
             error = u.error();
         }
-        meters.counter(
-                        "renderbank.provider.calls",
-                        "operation",
-                        operation,
-                        "outcome",
-                        name,
-                        "error",
-                        error == null ? "none" : error.kind().name().toLowerCase())
+        String errorName = error == null ? "none" : error.kind().name().toLowerCase();
+        calls.computeIfAbsent(
+                        operation + '/' + name + '/' + errorName,
+                        k -> meters.counter(
+                                "renderbank.provider.calls",
+                                "operation",
+                                operation,
+                                "outcome",
+                                name,
+                                "error",
+                                errorName))
                 .increment();
+    }
+
+    /** The call's timer, looked up in the registry once per endpoint and result, not once per call. */
+    private Timer latency(String endpointName, Result result) {
+        return latencies.computeIfAbsent(
+                endpointName + '/' + result,
+                k -> Timer.builder("renderbank.provider.call.latency")
+                        .description("Time of one provider HTTP call, per endpoint and result")
+                        .tag("endpoint", endpointName)
+                        .tag("result", result.name().toLowerCase(java.util.Locale.ROOT))
+                        .publishPercentileHistogram()
+                        .register(meters));
     }
 
     private enum Result {

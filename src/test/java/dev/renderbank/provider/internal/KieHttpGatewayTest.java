@@ -99,6 +99,20 @@ class KieHttpGatewayTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aJobsStoredInputGoesOutAsItIsInsideTheKieShape() {
+        kie.stubFor(
+                post(CREATE).willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-2\"}}")));
+        String stored = "{\"prompt\":\"a \\\"quoted\\\" cat, ünïcode\\n\",\"image_urls\":[\"https://x/a.png\"],"
+                + "\"aspect_ratio\":\"portrait\",\"n_frames\":\"15\"}";
+
+        assertThat(gateway.submit(new SubmitRequest("job-2", "sora-2-image-to-video", stored, null)))
+                .isEqualTo(new SubmitOutcome.Accepted("t-2"));
+
+        kie.verify(postRequestedFor(urlPathEqualTo(CREATE))
+                .withRequestBody(equalToJson("{\"model\":\"sora-2-image-to-video\",\"input\":" + stored + "}")));
+    }
+
     @ParameterizedTest(name = "HTTP {0} / code {1} -> {2}")
     @CsvSource({
         "402, 402, INSUFFICIENT_CREDITS",
