@@ -573,7 +573,8 @@ public final class GenerateBench {
         md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
                 + " ids handed out, so reads do not count; on the app's database server: all of them, then the app's"
                 + " own; the simulator's createTask is one write transaction of its own, on the app's server or the"
-                + " provider's; WAL of the app's server from pg_current_wal_lsn; statements: pg_stat_statements calls"
+                + " provider's (with the provider stub, which has no database, the count of its createTasks);"
+                + " WAL of the app's server from pg_current_wal_lsn; statements: pg_stat_statements calls"
                 + " without the harness's, with BENCH_PGSS=1; 1-minute load average after the step):\n\n");
         md.append("| rate (req/s) | POST: write tx on the app's database / of them the app's / simulator write tx / WAL bytes"
                 + " / statements | GET: app write tx / WAL bytes / statements | load after POST, GET |\n|---|---|---|---|\n");
