@@ -14,8 +14,11 @@
 #      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
 #   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
-#   3. starts the KIE simulator with 3-minute image tasks and its callback loop slowed right down, by default
-#      in a process of its own (BENCH_SIM=process): a second instance of the same jar, "the provider", on
+#   3. starts the provider with 3-minute image tasks: in accept mode by default the provider stub
+#      (BENCH_SIM=stub, bench/generate/src/StubKie.java: KIE's endpoints from memory, no database, ~0.7 ms of
+#      CPU per job against ~2-4 ms for the simulator process with its PostgreSQL), otherwise the KIE simulator
+#      with its callback loop slowed right down in a process of its own (BENCH_SIM=process): a second instance
+#      of the same jar, "the provider", on
 #      $SIM_PORT with its own throwaway PostgreSQL on $SIM_PG_PORT (or $SIM_DATABASE_URL) and a fixed simulator
 #      key (renderbank.simulator.api-key); then the app jar: demo off, cooldowns and in-flight caps off, the
 #      app's own polling slowed right down (so jobs stay in flight, and phase 6 decides when each one hears
@@ -48,7 +51,8 @@
 # BENCH_PGSS=1 (pg_stat_statements on the throwaway server; each accept step's statements, reset before
 # the step and read after its submits are done, go to out/pgss-<step>.tsv; the harness connects as a role
 # of its own, "bench", so statements per request are the app's without the harness's).
-# BENCH_SIM (process | inproc | stub; default process): where the KIE simulator runs (see 3.). stub: not the
+# BENCH_SIM (process | inproc | stub; default stub in accept mode, process otherwise): where the provider runs
+# (see 3.). stub: not the
 # simulator but bench/generate/src/StubKie.java, KIE's endpoints answered from memory in a small JVM of its own
 # with no database (a real provider's work is on its machines, not on the app's cores); the harness reads the
 # finished tasks from it; BENCH_STUB_SUBMIT_DELAY_MS (0) makes every createTask answer that much later (accepts
@@ -76,7 +80,9 @@ PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
 SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
 PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
-BENCH_SIM=${BENCH_SIM:-process}
+# the provider: the stub for the accept steps (no provider work on the app's cores), the simulator where the
+# run needs its callbacks (polling) or its task table (inflight)
+if [ "${BENCH_MODE:-accept}" = accept ]; then BENCH_SIM=${BENCH_SIM:-stub}; else BENCH_SIM=${BENCH_SIM:-process}; fi
 case "$BENCH_SIM" in process|inproc|stub) ;; *) echo "BENCH_SIM must be process, inproc or stub" >&2; exit 2 ;; esac
 SIM_PG_PORT=${SIM_PG_PORT:-$((PG_PORT + 1))}
 SIM_HEAP=${SIM_HEAP:-384m}
