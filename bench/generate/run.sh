@@ -14,8 +14,11 @@
 #      load harness bench/generate/src/GenerateBench.java (javac, against the project's classpath);
 #   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
-#   3. starts the KIE simulator with 3-minute image tasks and its callback loop slowed right down, by default
-#      in a process of its own (BENCH_SIM=process): a second instance of the same jar, "the provider", on
+#   3. starts the provider with 3-minute image tasks: in accept mode by default the provider stub
+#      (BENCH_SIM=stub, bench/generate/src/StubKie.java: KIE's endpoints from memory, no database, ~0.7 ms of
+#      CPU per job against ~2-4 ms for the simulator process with its PostgreSQL), otherwise the KIE simulator
+#      with its callback loop slowed right down in a process of its own (BENCH_SIM=process): a second instance
+#      of the same jar, "the provider", on
 #      $SIM_PORT with its own throwaway PostgreSQL on $SIM_PG_PORT (or $SIM_DATABASE_URL) and a fixed simulator
 #      key (renderbank.simulator.api-key); then the app jar: demo off, cooldowns and in-flight caps off, the
 #      app's own polling slowed right down (so jobs stay in flight, and phase 6 decides when each one hears
@@ -54,7 +57,12 @@
 # BENCH_PGSS=1 (pg_stat_statements on the throwaway server; each accept step's statements, reset before
 # the step and read after its submits are done, go to out/pgss-<step>.tsv; the harness connects as a role
 # of its own, "bench", so statements per request are the app's without the harness's).
-# BENCH_SIM (process | inproc; default process): where the KIE simulator runs (see 3.). In process mode:
+# BENCH_SIM (process | inproc | stub; default stub in accept mode, process otherwise): where the provider runs
+# (see 3.). stub: not the
+# simulator but bench/generate/src/StubKie.java, KIE's endpoints answered from memory in a small JVM of its own
+# with no database (a real provider's work is on its machines, not on the app's cores); the harness reads the
+# finished tasks from it; BENCH_STUB_SUBMIT_DELAY_MS (0) makes every createTask answer that much later (accepts
+# while submits are slow), BENCH_STUB_THREADS (64) its threads. In process mode:
 # SIM_PORT (APP_PORT+1) is the provider's own HTTP port, SIM_PG_PORT (PG_PORT+1) its throwaway PostgreSQL
 # (SIM_DATABASE_URL: an existing empty database instead), SIM_HEAP (384m); its log is out/provider-*.log and
 # its CPU (process + its PostgreSQL) is printed apart from the app's.
@@ -78,11 +86,13 @@ PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
 SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
 PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
-BENCH_SIM=${BENCH_SIM:-process}
-case "$BENCH_SIM" in process|inproc) ;; *) echo "BENCH_SIM must be process or inproc" >&2; exit 2 ;; esac
+# the provider: the stub for the accept steps (no provider work on the app's cores), the simulator where the
+# run needs its callbacks (polling) or its task table (inflight)
+if [ "${BENCH_MODE:-accept}" = accept ]; then BENCH_SIM=${BENCH_SIM:-stub}; else BENCH_SIM=${BENCH_SIM:-process}; fi
+case "$BENCH_SIM" in process|inproc|stub) ;; *) echo "BENCH_SIM must be process, inproc or stub" >&2; exit 2 ;; esac
 SIM_PG_PORT=${SIM_PG_PORT:-$((PG_PORT + 1))}
 SIM_HEAP=${SIM_HEAP:-384m}
-if [ "$BENCH_SIM" = process ] && [ "$SIM_PORT" = 0 ]; then echo "BENCH_SIM=process needs a SIM_PORT" >&2; exit 2; fi
+if [ "$BENCH_SIM" != inproc ] && [ "$SIM_PORT" = 0 ]; then echo "BENCH_SIM=$BENCH_SIM needs a SIM_PORT" >&2; exit 2; fi
 export BENCH_RATES=${BENCH_RATES:-100,150,200,300,400,700,1000}
 export BENCH_OUT=$OUT BENCH_BASE_URL=http://127.0.0.1:$APP_PORT
 
@@ -125,8 +135,8 @@ result bench.sim "$BENCH_SIM"
 result bench.sim_port "$SIM_PORT"
 [ "$BENCH_SIM" = process ] && result bench.sim_heap "-Xmx$SIM_HEAP"
 
-if [ "${BENCH_SKIP_BUILD:-}" = 1 ] && [ -f target/renderbank.jar ]; then
-  say "reusing target/renderbank.jar"
+if [ "${BENCH_SKIP_BUILD:-}" = 1 ] && [ -f "${APP_JAR:-target/renderbank.jar}" ]; then
+  say "reusing ${APP_JAR:-target/renderbank.jar}"
 else
   say "building target/renderbank.jar"
   ./mvnw -q -DskipTests package
@@ -134,7 +144,7 @@ fi
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
 CP=$(cat "$OUT/classpath.txt")
 javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java bench/generate/src/InFlightBench.java \
-  bench/generate/src/CommitFloor.java
+  bench/generate/src/CommitFloor.java bench/generate/src/StubKie.java
 harness() { java -Xmx512m -cp "$OUT/classes:$CP" GenerateBench "$@"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -176,9 +186,13 @@ if [ "$BENCH_SIM" = process ]; then
     SIM_PG_STARTED=1
     export BENCH_SIM_PG_PID=$(head -1 "${TMPDIR:-/tmp}/renderbank-pg-$SIM_PG_PORT/data/postmaster.pid")
   fi
-  export BENCH_SIM_JDBC_URL=$SIM_JDBC_URL BENCH_SIM_BASE_URL=http://127.0.0.1:$SIM_PORT
-  # the key the provider's simulator accepts and the app sends, new for each run
+  export BENCH_SIM_JDBC_URL=$SIM_JDBC_URL
+fi
+if [ "$BENCH_SIM" != inproc ]; then
+  # the key the provider accepts and the app sends, new for each run
   SIM_API_KEY=bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  export BENCH_SIM_BASE_URL=http://127.0.0.1:$SIM_PORT
+  if [ "$BENCH_SIM" = stub ]; then export BENCH_SIM_STUB_URL=http://127.0.0.1:$SIM_PORT; fi
 fi
 
 # The machine's commit speed, which moves every absolute figure: pgbench's simple-update run (one
@@ -234,8 +248,25 @@ access_log_args() { # DIR PREFIX
     --server.tomcat.accesslog.prefix="$2" --server.tomcat.accesslog.pattern='%r %s' \
     --server.tomcat.accesslog.buffered=false
 }
-start_provider() { # BENCH_SIM=process: a second instance of the jar, only its simulator is used
+seconds_of() { # a Spring duration as the simulator takes it (90s, 3m, 1h) in whole seconds
+  case "$1" in
+    *ms) echo $(( ${1%ms} / 1000 )) ;; *s) echo "${1%s}" ;; *m) echo $(( ${1%m} * 60 )) ;;
+    *h) echo $(( ${1%h} * 3600 )) ;; *) echo "$1" ;;
+  esac
+}
+start_provider() { # BENCH_SIM=process: a second instance of the jar, only its simulator is used; stub: StubKie
   if ss -ltn | grep -q ":$SIM_PORT "; then echo "port $SIM_PORT is in use: set SIM_PORT" >&2; exit 1; fi
+  if [ "$BENCH_SIM" = stub ]; then
+    say "starting the provider stub (StubKie, no database) on port $SIM_PORT"
+    java -Xmx128m -XX:+UseSerialGC -cp "$OUT/classes" StubKie "$SIM_PORT" "$SIM_API_KEY" \
+      "$(seconds_of "$SIM_IMAGE_DURATION")" "${BENCH_STUB_THREADS:-64}" "${BENCH_STUB_SUBMIT_DELAY_MS:-0}" \
+      >"$OUT/provider-$1.log" 2>&1 &
+    SIM_PID=$!
+    wait_healthy "$SIM_PID" "$SIM_PORT" "$OUT/provider-$1.log" "the provider stub"
+    export BENCH_SIM_PID=$SIM_PID
+    say "provider stub up (pid $SIM_PID)"
+    return
+  fi
   say "starting the provider (the simulator in its own process) on port $SIM_PORT (heap $SIM_HEAP)"
   mapfile -t SIM_ARGS < <(sim_args)
   mapfile -t LOG_ARGS < <(access_log_args "$OUT/access-$1" provider_access_log)
@@ -254,7 +285,7 @@ start_provider() { # BENCH_SIM=process: a second instance of the jar, only its s
 start_app() { # the app against $JDBC_URL; the polling and simulator timings come from the variables below
   if ss -ltn | grep -q ":$APP_PORT "; then echo "port $APP_PORT is in use: set APP_PORT" >&2; exit 1; fi
   local provider=()
-  if [ "$BENCH_SIM" = process ]; then
+  if [ "$BENCH_SIM" != inproc ]; then
     start_provider "$1"
     # a KIE key turns the app's own simulator off; its callback task (db-scheduler, a no-op then) is slowed
     # as in inproc mode, so the app's database holds no simulator scheduling either

@@ -518,14 +518,18 @@ public final class GenerateBench {
     /** Up to {@code limit} live jobs (oldest first) whose simulator task has finished, not failed. */
     static List<String[]> finishedJobs(int limit) throws SQLException {
         List<String> tasks = new ArrayList<>();
-        try (Connection c = simDb();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("""
-                        select task_id from sim_task
-                         where not fails
-                           and created_at + duration_ms * interval '1 millisecond' < now() - interval '1 second'""")) {
-            while (rs.next()) {
-                tasks.add(rs.getString(1));
+        if (stubUrl() != null) {
+            tasks.addAll(stubGet("/stub/finished").lines().filter(l -> !l.isBlank()).toList());
+        } else {
+            try (Connection c = simDb();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("""
+                            select task_id from sim_task
+                             where not fails
+                               and created_at + duration_ms * interval '1 millisecond' < now() - interval '1 second'""")) {
+                while (rs.next()) {
+                    tasks.add(rs.getString(1));
+                }
             }
         }
         List<String[]> out = new ArrayList<>();
@@ -687,7 +691,8 @@ public final class GenerateBench {
         md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
                 + " ids handed out, so reads do not count; on the app's database server: all of them, then the app's"
                 + " own; the simulator's createTask is one write transaction of its own, on the app's server or the"
-                + " provider's; WAL of the app's server from pg_current_wal_lsn; statements: pg_stat_statements calls"
+                + " provider's (with the provider stub, which has no database, the count of its createTasks);"
+                + " WAL of the app's server from pg_current_wal_lsn; statements: pg_stat_statements calls"
                 + " without the harness's, with BENCH_PGSS=1; 1-minute load average after the step):\n\n");
         md.append("| rate (req/s) | POST: write tx on the app's database / of them the app's / simulator write tx / WAL bytes"
                 + " / statements | GET: app write tx / WAL bytes / statements | load after POST, GET |\n|---|---|---|---|\n");
@@ -709,8 +714,11 @@ public final class GenerateBench {
         }
         md.append("\nhighest rate with p99 ≤ 50 ms: POST ").append(best).append(" req/s, GET ")
                 .append(r.getOrDefault("accept.best_get_rate_p99_50ms", "?"))
-                .append(" req/s (").append(r.getOrDefault("bench.sim", "inproc").equals("process")
-                        ? "simulator in its own process" : "simulator in the app's JVM")
+                .append(" req/s (").append(switch (r.getOrDefault("bench.sim", "inproc")) {
+                    case "process" -> "simulator in its own process";
+                    case "stub" -> "provider stub in its own process";
+                    default -> "simulator in the app's JVM";
+                })
                 .append("; load average at start ").append(r.getOrDefault("machine.load_start", "?"))
                 .append(", at end ").append(r.getOrDefault("machine.load_end", "?")).append(").\n");
         md.append(CommitFloor.markdown(r));
@@ -756,6 +764,12 @@ public final class GenerateBench {
     }
 
     static String simulatorSentence(Map<String, String> r) {
+        if (r.getOrDefault("bench.sim", "inproc").equals("stub")) {
+            return "The provider was bench/generate's stub (StubKie.java, port " + r.getOrDefault("bench.sim_port", "?")
+                    + "): KIE's endpoints answered from memory in a small process of its own, no database; the app"
+                    + " called it as a real provider (KIE key and base URL), and its CPU is printed apart, not in"
+                    + " the app's.";
+        }
         return r.getOrDefault("bench.sim", "inproc").equals("process")
                 ? "The KIE simulator ran in its own process (a second renderbank, port "
                         + r.getOrDefault("bench.sim_port", "?") + ", its own PostgreSQL server, heap "
@@ -921,7 +935,9 @@ public final class GenerateBench {
 
         static Counts now() throws SQLException {
             long provider = 0;
-            if (System.getenv("BENCH_SIM_JDBC_URL") != null) {
+            if (stubUrl() != null) {
+                provider = Long.parseLong(stubGet("/stub/count").trim());
+            } else if (System.getenv("BENCH_SIM_JDBC_URL") != null) {
                 try (Connection c = simDb();
                         Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("select count(*) from sim_task")) {
@@ -1267,6 +1283,29 @@ public final class GenerateBench {
     /** Where the simulator keeps its tasks: the provider process's database, or the app's own. */
     static Connection simDb() throws SQLException {
         return DriverManager.getConnection(env("BENCH_SIM_JDBC_URL", env("BENCH_JDBC_URL", null)));
+    }
+
+    /** The provider stub's base URL (BENCH_SIM=stub, StubKie.java), or null. */
+    static String stubUrl() {
+        return System.getenv("BENCH_SIM_STUB_URL");
+    }
+
+    /** A GET of the provider stub's own listing endpoints (not KIE's). */
+    static String stubGet(String path) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(stubUrl() + path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("provider stub " + path + ": " + r.statusCode());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static String baseUrl() {
