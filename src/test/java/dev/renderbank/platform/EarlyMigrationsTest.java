@@ -100,7 +100,10 @@ class EarlyMigrationsTest {
             Flyway flyway = context.getBean(Flyway.class);
             assertThat(flyway.info().pending()).isEmpty();
             assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
-            assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2026.11.30.9960");
+            // the held migration ran (not necessarily the last one: later migrations sort above it)
+            assertThat(Arrays.stream(flyway.info().applied())
+                            .map(m -> m.getVersion().getVersion()))
+                    .contains("2026.11.30.9960");
         }
     }
 
