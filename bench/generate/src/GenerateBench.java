@@ -984,10 +984,35 @@ public final class GenerateBench {
     static final class Pgss {
         static final boolean ON = "1".equals(System.getenv("BENCH_PGSS"));
 
+        /** Table and index counters at the step's start (tables: ins, upd, hot_upd; indexes: idx_scan). */
+        private static java.util.Map<String, long[]> tablesBefore = java.util.Map.of();
+
         static void reset() throws SQLException {
             if (ON) {
                 scalar("select count(*) from (select pg_stat_statements_reset()) r");
+                tablesBefore = tables();
             }
+        }
+
+        /**
+         * Per table: rows inserted, updated, of them HOT (pg_stat_user_tables), and per index its scans
+         * (pg_stat_user_indexes): whether each update wrote index entries, and which indexes no query read.
+         */
+        static java.util.Map<String, long[]> tables() throws SQLException {
+            java.util.Map<String, long[]> m = new java.util.TreeMap<>();
+            try (Connection c = db();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("""
+                            select 'table ' || relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
+                              from pg_stat_user_tables
+                            union all
+                            select 'index ' || relname || '.' || indexrelname, idx_scan, idx_tup_read, 0, 0
+                              from pg_stat_user_indexes""")) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+                }
+            }
+            return m;
         }
 
         /** Per statement: calls, time, rows, blocks and WAL, also per accepted request ({@code ok}). */
@@ -1000,14 +1025,14 @@ public final class GenerateBench {
             // its queries (drain, counts, this) are told from the app's
             String harness = env("BENCH_HARNESS_ROLE", "");
             StringBuilder out = new StringBuilder("calls/req\tms/req\trows/req\tblks_hit/req\tblks_read/req"
-                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tharness\tquery\n");
+                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tharness\twal_records/req\twal_fpi/req\tquery\n");
             long appCalls = 0;
             double appMs = 0;
             try (Connection c = db();
                     PreparedStatement ps = c.prepareStatement("""
                             select calls, total_exec_time, rows, shared_blks_hit, shared_blks_read,
                                    shared_blks_dirtied, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g'),
-                                   r.rolname = ?
+                                   r.rolname = ?, wal_records, wal_fpi
                               from pg_stat_statements s left join pg_roles r on r.oid = s.userid
                              order by total_exec_time desc""")) {
                 ps.setString(1, harness);
@@ -1019,14 +1044,25 @@ public final class GenerateBench {
                             appMs += rs.getDouble(2);
                         }
                         out.append(String.format(
-                                "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s\t%s%n",
+                                "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s\t%.3f\t%.3f\t%s%n",
                                 rs.getLong(1) / n, rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n,
                                 rs.getLong(5) / n, rs.getLong(6) / n, rs.getDouble(7) / n, rs.getLong(1),
-                                rs.getDouble(2), mine ? 1 : 0, rs.getString(8)));
+                                rs.getDouble(2), mine ? 1 : 0, rs.getLong(10) / n, rs.getLong(11) / n,
+                                rs.getString(8)));
                     }
                 }
             }
             Files.writeString(OUT.resolve("pgss-" + step + ".tsv"), out.toString());
+            StringBuilder tab = new StringBuilder("name\tins_or_scans\tupd_or_tup_read\thot_upd\tdel\tper_req(col2)\n");
+            for (var e : tables().entrySet()) {
+                long[] b = tablesBefore.getOrDefault(e.getKey(), new long[4]);
+                long[] a = e.getValue();
+                if (a[0] - b[0] != 0 || a[1] - b[1] != 0 || e.getKey().startsWith("index ")) {
+                    tab.append(String.format("%s\t%d\t%d\t%d\t%d\t%.3f%n", e.getKey(), a[0] - b[0], a[1] - b[1],
+                            a[2] - b[2], a[3] - b[3], (a[0] - b[0]) / n));
+                }
+            }
+            Files.writeString(OUT.resolve("pgtables-" + step + ".tsv"), tab.toString());
             if (!harness.isEmpty()) {
                 result("pgss." + step + ".statements_per_request.app", String.format("%.1f", appCalls / n));
                 result("pgss." + step + ".statement_ms_per_request.app", String.format("%.2f", appMs / n));

@@ -2,6 +2,8 @@ package dev.renderbank.generation.internal;
 
 import dev.renderbank.platform.SqlTime;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,6 +32,23 @@ public class JobTransitions {
                         update generation_job set submit_started_at = :now, attempts = attempts + 1,
                                updated_at = :now
                          where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", SqlTime.ts(now)).update() == 1;
+    }
+
+    /**
+     * {@link #markSubmitStarted(String, Instant)} for several jobs in one statement (one commit in
+     * autocommit); the ids of the jobs whose compare-and-set this caller won. The rows are locked in
+     * the primary key's order, whatever the order of {@code ids}.
+     */
+    Set<String> markSubmitStarted(Collection<String> ids, Instant now) {
+        return Set.copyOf(jdbc.sql("""
+                        update generation_job set submit_started_at = :now, attempts = attempts + 1,
+                               updated_at = :now
+                         where id = any(:ids) and state = 'RESERVED' and submit_started_at is null
+                        returning id""")
+                .param("ids", ids.toArray(String[]::new))
+                .param("now", SqlTime.ts(now))
+                .query(String.class)
+                .list());
     }
 
     /** A retryable refusal proved no task was created: allow the next attempt. */

@@ -5,20 +5,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Commits the SUBMITTED marks of submits that finished together in one transaction (issue 15: "batch
- * marks after a batch of submits"): one WAL flush for many jobs instead of one each. A group commit:
- * each caller queues its mark and waits for the lock; whoever gets it commits every mark queued so
- * far, its own included, so marks that arrive while a commit is under way go together in the next
- * one, and a lone mark is committed at once (no waiting for company).
+ * marks after a batch of submits"): one WAL flush for many jobs instead of one each. A group commit
+ * ({@link GroupCommit}): each caller queues its mark and waits for the lock; whoever gets it commits
+ * every mark queued so far, its own included, so marks that arrive while a commit is under way go
+ * together in the next one, and a lone mark is committed at once (no waiting for company).
  *
  * <p>Safe to delay and to batch: the submit-started mark, committed before the provider was called,
  * is what keeps a job from being sent twice, and no money moves at SUBMITTED. Each mark is still the
@@ -31,13 +27,10 @@ class SubmittedMarks {
 
     private record Mark(String jobId, String providerTaskId, Instant at, Instant next, TaskMove move) {}
 
-    private record Queued(Mark mark, CompletableFuture<Boolean> won) {}
-
     private final JobTransitions transitions;
     private final TransactionTemplate tx;
     private final SubmitConnections connections;
-    private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock committing = new ReentrantLock();
+    private final GroupCommit<Mark, Boolean> group = new GroupCommit<>(this::commitAll);
 
     SubmittedMarks(JobTransitions transitions, TransactionTemplate tx, SubmitConnections connections) {
         this.transitions = transitions;
@@ -55,60 +48,36 @@ class SubmittedMarks {
             // the caller's own transaction decides: others' marks must not wait on its fate
             return apply(mark);
         }
-        Queued mine = new Queued(mark, new CompletableFuture<>());
-        queued.add(mine);
-        committing.lock();
-        try {
-            if (!mine.won().isDone()) {
-                commitQueued();
-            }
-        } finally {
-            committing.unlock();
-        }
-        try {
-            return mine.won().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return group.submit(mark);
     }
 
     /** Marks queued and not yet taken by a commit (for tests). */
     int queued() {
-        return queued.size();
+        return group.queued();
     }
 
-    private void commitQueued() {
-        List<Queued> batch = new ArrayList<>();
-        for (Queued q = queued.poll(); q != null; q = queued.poll()) {
-            batch.add(q);
-        }
+    private void commitAll(List<GroupCommit.Entry<Mark, Boolean>> queued) {
+        List<GroupCommit.Entry<Mark, Boolean>> batch = new ArrayList<>(queued);
         // one order for every batch, so two transactions never wait for each other's rows
-        batch.sort(Comparator.comparing(q -> q.mark().jobId()));
+        batch.sort(Comparator.comparing(e -> e.item().jobId()));
         try {
             // one connection for the batch, within the submit path's share
             List<Boolean> won = connections.use(() -> tx.execute(
-                    status -> batch.stream().map(q -> apply(q.mark())).toList()));
+                    status -> batch.stream().map(e -> apply(e.item())).toList()));
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).won().complete(won.get(i));
+                batch.get(i).outcome().complete(won.get(i));
             }
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
-                batch.get(0).won().completeExceptionally(e);
-                return;
+                throw e;
             }
-            for (Queued q : batch) {
+            for (GroupCommit.Entry<Mark, Boolean> alone : batch) {
                 try {
-                    q.won().complete(connections.use(() -> tx.execute(status -> apply(q.mark()))));
-                } catch (RuntimeException alone) {
-                    q.won().completeExceptionally(alone);
+                    alone.outcome().complete(connections.use(() -> tx.execute(status -> apply(alone.item()))));
+                } catch (RuntimeException refused) {
+                    alone.outcome().completeExceptionally(refused);
                 }
             }
-        } finally {
-            // an Error on the way: no caller waits for ever
-            batch.forEach(q -> q.won().completeExceptionally(new IllegalStateException("mark not committed")));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.renderbank.generation.JobState;
 import dev.renderbank.support.RowUpdates;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 
@@ -30,6 +31,31 @@ class SubmittedMarkHotTest extends JobRowsTest {
         Job job = jobs.find(id).orElseThrow();
         assertThat(job.state()).isEqualTo(JobState.SUBMITTED);
         assertThat(job.providerTaskId()).isEqualTo("task-" + id);
+    }
+
+    @Test
+    void theSubmitStartedMarkUpdatesTheJobRowInPlaceAloneOrInABatch() {
+        // neither submit_started_at, attempts nor updated_at may be what an index of generation_job names
+        String alone = acceptedJob();
+        List<String> batch = List.of(acceptedJob(), acceptedJob(), acceptedJob());
+
+        RowUpdates one = RowUpdates.of(
+                jdbc,
+                tx,
+                "generation_job",
+                () -> assertThat(transitions.markSubmitStarted(alone, clock.instant()))
+                        .isTrue());
+        RowUpdates several = RowUpdates.of(
+                jdbc,
+                tx,
+                "generation_job",
+                () -> assertThat(transitions.markSubmitStarted(batch, clock.instant()))
+                        .containsExactlyInAnyOrderElementsOf(batch));
+
+        assertThat(one).as("the mark of one job: all, HOT").isEqualTo(new RowUpdates(1, 1));
+        assertThat(several)
+                .as("the marks of three jobs in one statement: all, HOT")
+                .isEqualTo(new RowUpdates(3, 3));
     }
 
     @Test

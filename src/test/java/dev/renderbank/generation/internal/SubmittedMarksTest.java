@@ -9,13 +9,10 @@ import dev.renderbank.generation.internal.JobDriver.TaskMove;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -26,19 +23,10 @@ import org.springframework.dao.DataIntegrityViolationException;
  * others. The first mark is held at its job's row (locked here) so that the others queue behind it
  * for certain; each mark's transaction is the one that inserted its task's row (that row's xmin).
  */
-class SubmittedMarksTest extends JobRowsTest {
+class SubmittedMarksTest extends GroupCommitTest {
 
     @Autowired
     SubmittedMarks marks;
-
-    private final ExecutorService pool = Executors.newFixedThreadPool(8);
-    private final CountDownLatch release = new CountDownLatch(1);
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        pool.shutdownNow();
-    }
 
     @Test
     void marksThatFinishWhileAnotherIsCommittingAreCommittedTogether() throws Exception {
@@ -46,29 +34,19 @@ class SubmittedMarksTest extends JobRowsTest {
         List<String> later = List.of(startedJob(), startedJob(), startedJob(), startedJob(), startedJob());
 
         Future<Boolean> firstMark = holdFirstMark(first);
-        List<Future<Boolean>> laterMarks = new ArrayList<>();
-        for (String id : later) {
-            laterMarks.add(
-                    pool.submit(() -> marks.commit(id, "task-" + id, clock.instant(), clock.instant(), TaskMove.NONE)));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> marks.queued() == later.size());
-        release.countDown();
+        List<Future<Boolean>> laterMarks = queuedBehindTheFirst(
+                later.stream()
+                        .<Callable<Boolean>>map(id ->
+                                () -> marks.commit(id, "task-" + id, clock.instant(), clock.instant(), TaskMove.NONE))
+                        .toList(),
+                marks::queued);
 
         assertThat(firstMark.get(30, TimeUnit.SECONDS)).isTrue();
-        for (Future<Boolean> mark : laterMarks) {
-            assertThat(mark.get(30, TimeUnit.SECONDS)).isTrue();
-        }
-        List<String> all = new ArrayList<>(later);
-        all.add(first);
-        assertThat(all)
+        assertThat(outcomes(laterMarks)).containsOnly(true);
+        assertThat(later)
                 .allSatisfy(
                         id -> assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(JobState.SUBMITTED));
-        assertThat(transactionsThatMarked(later))
-                .as("transactions that marked the later jobs")
-                .isEqualTo(1);
-        assertThat(transactionsThatMarked(all))
-                .as("transactions that marked all six")
-                .isEqualTo(2);
+        assertCommittedTogetherAfterTheFirst("generation_provider_task", "job_id", first, later);
     }
 
     @Test
@@ -106,33 +84,9 @@ class SubmittedMarksTest extends JobRowsTest {
 
     /** Starts the first mark and returns once it waits inside its commit, at its job's locked row. */
     private Future<Boolean> holdFirstMark(String first) throws InterruptedException {
-        CountDownLatch locked = new CountDownLatch(1);
-        pool.submit(() -> tx.executeWithoutResult(status -> {
-            jdbc.sql("select id from generation_job where id = :id for update")
-                    .param("id", first)
-                    .query(String.class)
-                    .single();
-            locked.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
-        Future<Boolean> mark = pool.submit(
-                () -> marks.commit(first, "task-" + first, clock.instant(), clock.instant(), TaskMove.NONE));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> jdbc.sql("""
-                                select count(*) from pg_stat_activity
-                                 where wait_event_type = 'Lock' and query like '%insert into generation_provider_task%'""").query(Integer.class).single() == 1);
-        return mark;
-    }
-
-    private long transactionsThatMarked(List<String> ids) {
-        return jdbc.sql("select count(distinct xmin::text) from generation_provider_task where job_id in (:ids)")
-                .param("ids", ids)
-                .query(Long.class)
-                .single();
+        return holdFirstMark(
+                first,
+                () -> marks.commit(first, "task-" + first, clock.instant(), clock.instant(), TaskMove.NONE),
+                "insert into generation_provider_task");
     }
 }
