@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.support.SharedPostgres;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -22,13 +21,8 @@ class ClosedAccountsMigrationTest {
     @Test
     void anAccountDeletedBeforeAccountsWereClosedKeepsNoCreditsThatLandedAfterItsForfeit() {
         String url = SharedPostgres.newDatabase();
-        Flyway.configure()
-                .dataSource(url, "postgres", "postgres")
-                .locations("classpath:db/migration")
-                // the schema as it was before accounts were closed (the migration just before V2026_12_02_0300)
-                .target("2026.12.02.0100")
-                .load()
-                .migrate();
+        // the schema as it was before accounts were closed (the migration just before V2026_12_02_0300)
+        SharedPostgres.migrate(url, "2026.12.02.0100");
         JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, "postgres", "postgres"));
 
         // deleted and forfeited (50) before this release, then a late payment landed on it (30)
@@ -41,11 +35,7 @@ class ClosedAccountsMigrationTest {
         account(jdbc, live, 40);
         grant(jdbc, live, "bought:" + live, 40);
 
-        Flyway.configure()
-                .dataSource(url, "postgres", "postgres")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        SharedPostgres.migrate(url, null);
 
         assertThat(balanceAndClosed(jdbc, deleted)).as("the deleted account").isEqualTo("0 closed");
         assertThat(jdbc.sql("""
