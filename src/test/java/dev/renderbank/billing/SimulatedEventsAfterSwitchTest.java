@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -31,12 +30,7 @@ class SimulatedEventsAfterSwitchTest {
     void aStoredSimulatedPaymentIsNeverGrantedOncePaymentsAreReal(@TempDir Path dataDir) throws Exception {
         String db = SharedPostgres.newDatabase();
         // the schema as it was before simulated events had their own provider
-        Flyway.configure()
-                .dataSource(db, "postgres", "postgres")
-                .locations("classpath:db/migration")
-                .target("1.6.1")
-                .load()
-                .migrate();
+        SharedPostgres.migrate(db, "1.6.1");
         long userId;
         try (Connection c = DriverManager.getConnection(db, "postgres", "postgres")) {
             userId = insertUser(c, "beta-tester@example.com");

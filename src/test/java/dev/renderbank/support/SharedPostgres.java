@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.springframework.boot.SpringApplication;
 
 /**
@@ -61,5 +63,18 @@ public final class SharedPostgres {
             throw new IllegalStateException(e);
         }
         return server().getJdbcUrl("postgres", name);
+    }
+
+    /**
+     * Applies the application's migrations to the database at {@code url}, up to and including version
+     * {@code target} (null: all of them), e.g. to write data as an older release left it.
+     */
+    public static void migrate(String url, String target) {
+        FluentConfiguration flyway =
+                Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:db/migration");
+        if (target != null) {
+            flyway.target(target);
+        }
+        flyway.load().migrate();
     }
 }
