@@ -6,7 +6,7 @@
 -- 1. priority_execution_time_idx serves the due query only when db-scheduler's priority is enabled
 --    (`db-scheduler.priority-enabled`, off here: the due query orders by execution_time alone and
 --    uses execution_time_idx). No scan used it (pg_stat_user_indexes after bench/generate).
---    SchedulerIndexesTest fails if priority is switched on without it.
+--    JobTaskIndexesTest fails if priority is switched on in the tested configuration without it.
 drop index if exists priority_execution_time_idx;
 
 -- 2. last_heartbeat_idx serves db-scheduler's search for dead executions, `picked = ? and
