@@ -15,7 +15,7 @@
 #   2. starts a throwaway PostgreSQL (bench/pg-throwaway, or $PG_THROWAWAY) on $PG_PORT, unless
 #      DATABASE_URL (a jdbc:postgresql:// URL of an existing, EMPTY database) is given;
 #   3. starts the provider with 3-minute image tasks: in accept mode by default the provider stub
-#      (BENCH_SIM=stub, bench/generate/src/StubKie.java: KIE's endpoints from memory, no database, ~0.7 ms of
+#      (BENCH_SIM=stub, bench/generate/src/StubKie.java: KIE's endpoints from memory, no database, 0.1-0.4 ms of
 #      CPU per job against ~2-4 ms for the simulator process with its PostgreSQL), otherwise the KIE simulator
 #      with its callback loop slowed right down in a process of its own (BENCH_SIM=process): a second instance
 #      of the same jar, "the provider", on
