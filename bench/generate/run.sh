@@ -45,7 +45,11 @@
 # both phases of a round, at least BENCH_WARMUP_MIN_ROUNDS (2), at most BENCH_WARMUP_MAX_ROUNDS (5; 1 is the
 # warm-up before 2026-12-01's ninth session); then BENCH_IDLE_SECONDS (10) of no load measure the app's idle
 # CPU per second. Every step also records the app's CPU per request by thread group (JIT, GC, requests,
-# submit, scheduler, other) and without the JIT's threads, the same for POST and GET;
+# submit, scheduler, other) and without the JIT's threads, the same for POST and GET; and what ran beside it,
+# second by second (StepTimeline.java: timeline-<step>.tsv and a table in the summary): each second's p99 next
+# to PostgreSQL's autovacuum workers and their tables, checkpoint writes, WAL full-page images, app sessions
+# waiting on a lock, and the app's GC pauses (the app runs with -Xlog:gc into out/app-gc-<mode>.log), so a
+# step whose p99 is high says whether a neighbour made it so;
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
 # BENCH_WARMUP_DRAIN_MAX_SECONDS (120: how long the warm-up's submit backlog may take before the first step),
 # APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),
@@ -144,7 +148,7 @@ fi
 ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
 CP=$(cat "$OUT/classpath.txt")
 javac -d "$OUT/classes" -cp "$CP" bench/generate/src/GenerateBench.java bench/generate/src/InFlightBench.java \
-  bench/generate/src/CommitFloor.java bench/generate/src/StubKie.java
+  bench/generate/src/CommitFloor.java bench/generate/src/StubKie.java bench/generate/src/StepTimeline.java
 harness() { java -Xmx512m -cp "$OUT/classes:$CP" GenerateBench "$@"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -300,7 +304,7 @@ start_app() { # the app against $JDBC_URL; the polling and simulator timings com
   if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app-$1.jfr,settings=profile,dumponexit=true"); fi
   mapfile -t LOG_ARGS < <(access_log_args "$OUT/access-$1" access_log)
   DATABASE_URL=$JDBC_URL RENDERBANK_PROVIDER_KIE_API_KEY=${SIM_API_KEY:-} \
-    java "-Xmx$APP_HEAP" "${JFR[@]}" -jar "${APP_JAR:-target/renderbank.jar}" \
+    java "-Xmx$APP_HEAP" "${JFR[@]}" "-Xlog:gc:file=$OUT/app-gc-$1.log:time" -jar "${APP_JAR:-target/renderbank.jar}" \
     --server.port="$APP_PORT" \
     --renderbank.data-dir="$OUT/data" \
     --renderbank.demo.enabled=false \
@@ -312,7 +316,7 @@ start_app() { # the app against $JDBC_URL; the polling and simulator timings com
     >"$OUT/app-$1.log" 2>&1 &
   APP_PID=$!
   wait_healthy "$APP_PID" "$APP_PORT" "$OUT/app-$1.log" "the app"
-  export BENCH_APP_PID=$APP_PID BENCH_ACCESS_LOG_DIR=$OUT/access-$1
+  export BENCH_APP_PID=$APP_PID BENCH_ACCESS_LOG_DIR=$OUT/access-$1 BENCH_GC_LOG=$OUT/app-gc-$1.log
   say "app up (pid $APP_PID)"
 }
 stop_app() {

@@ -177,8 +177,11 @@ public final class GenerateBench {
                 Cpu before = Cpu.now(pid);
                 Counts countsBefore = Counts.now();
                 long stepFrom = System.currentTimeMillis() * 1000;
-                Load.Stats s = load.run(kind.name().toLowerCase() + "-" + rate, kind, rate, seconds);
+                String step = kind.name().toLowerCase() + "-" + rate;
+                StepTimeline timeline = StepTimeline.start(step);
+                Load.Stats s = load.run(step, kind, rate, seconds);
                 long stepTo = stepFrom + seconds * 1_000_000L;
+                timeline.finish("accept." + step.replace('-', '.'), OUT.resolve("latency-" + step + ".tsv"));
                 // CPU per request includes the submit each accepted job triggers: measured until the backlog is gone.
                 long drained = drain(drainMax);
                 Cpu used = Cpu.now(pid).minus(before);
@@ -712,6 +715,7 @@ public final class GenerateBench {
                     .append(" | ")
                     .append(r.get(p + ".load1")).append(", ").append(r.get(g + ".load1")).append(" |\n");
         }
+        md.append(StepTimeline.markdown(r));
         md.append("\nhighest rate with p99 ≤ 50 ms: POST ").append(best).append(" req/s, GET ")
                 .append(r.getOrDefault("accept.best_get_rate_p99_50ms", "?"))
                 .append(" req/s (").append(switch (r.getOrDefault("bench.sim", "inproc")) {
