@@ -32,6 +32,9 @@ class PasswordsTest extends IntegrationTest {
     @Autowired
     Passwords passwords;
 
+    @Autowired
+    AccountDeletion deletion;
+
     @AfterEach
     void forgetLimits() {
         AccountsTestCleanup.clear(jdbc);
@@ -68,6 +71,25 @@ class PasswordsTest extends IntegrationTest {
         assertThat(here.get("/").statusCode()).isEqualTo(200);
         assertThat(new FormClient(port).signIn(email, PASSWORD)).contains("/login?error");
         assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+    }
+
+    /** Deleting the account ends its open links: a reset link mailed before cannot set a password on it. */
+    @Test
+    void aResetLinkMailedBeforeTheAccountWasDeletedNoLongerWorks() throws Exception {
+        String email = newUser();
+        long id = users.byEmail(email).orElseThrow().id();
+        assertThat(passwords.requestReset(email, "test-client")).isTrue();
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+        assertThat(deletion.delete(id, PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+
+        assertThat(passwords.resetLinkValid(token(link))).isFalse();
+        assertThat(passwords.reset(token(link), NEW_PASSWORD)).isInstanceOf(Passwords.Outcome.LinkNotValid.class);
+        assertThat(jdbc.sql("select password_hash from app_user where id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .as("no password matches a deleted account")
+                .isEqualTo("{bcrypt}!");
     }
 
     @Test
