@@ -3,6 +3,7 @@ package dev.renderbank.identity;
 import dev.renderbank.identity.internal.AddressHasher;
 import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
+import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +32,7 @@ public class AccountDeletion {
     private final DurableEvents events;
     private final Sessions sessions;
     private final EmailTokenStore links;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     AccountDeletion(
@@ -41,6 +43,7 @@ public class AccountDeletion {
             DurableEvents events,
             Sessions sessions,
             EmailTokenStore links,
+            LoginThrottle throttle,
             Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
@@ -49,6 +52,7 @@ public class AccountDeletion {
         this.events = events;
         this.sessions = sessions;
         this.links = links;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -62,9 +66,14 @@ public class AccountDeletion {
         if (row.deleted()) {
             return new DeletionOutcome.AlreadyDeleted(userId);
         }
+        Optional<java.time.Duration> wait = throttle.claimAccountAttempt(row.email());
+        if (wait.isPresent()) {
+            return new DeletionOutcome.TooManyAttempts(Passwords.tooManyWrong(wait.get()));
+        }
         if (password == null || !passwords.matches(password, row.passwordHash())) {
             return new DeletionOutcome.WrongPassword();
         }
+        throttle.recordSuccess(row.email());
         Instant now = clock.instant();
         if (row.emailVerified()) {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it

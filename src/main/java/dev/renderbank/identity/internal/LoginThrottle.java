@@ -81,13 +81,7 @@ public class LoginThrottle {
                     .query((rs, n) -> new ClientRow(
                             instant(rs, "window_start"), rs.getInt("failures"), instant(rs, "locked_until")))
                     .single();
-            AccountRow a = jdbc.sql("""
-                            select failures, blocked_until, last_failure_at from login_throttle_account
-                             where email = :e for update""")
-                    .param("e", account)
-                    .query((rs, n) -> new AccountRow(
-                            rs.getInt("failures"), instant(rs, "blocked_until"), instant(rs, "last_failure_at")))
-                    .single();
+            AccountRow a = lockAccount(account);
             Instant until = later(c.lockedUntil(), a.blockedUntil());
             if (until != null && until.isAfter(now)) {
                 return Optional.of(roundUp(Duration.between(now, until)));
@@ -107,20 +101,57 @@ public class LoginThrottle {
                                     : ts(c.lockedUntil()))
                     .param("c", client)
                     .update();
-            int accountFailures =
-                    a.lastFailureAt().isAfter(now.minus(props.accountForgetAfter())) ? a.failures() + 1 : 1;
-            Duration accountWait = props.accountWait(accountFailures);
-            jdbc.sql("""
-                            update login_throttle_account set failures = :failures, last_failure_at = :now,
-                                                              blocked_until = :blocked
-                             where email = :e""")
-                    .param("failures", accountFailures)
-                    .param("now", ts(now))
-                    .param("blocked", accountWait.isZero() ? ts(a.blockedUntil()) : ts(now.plus(accountWait)))
-                    .param("e", account)
-                    .update();
+            countAccountFailure(account, a, now);
             return Optional.<Duration>empty();
         });
+    }
+
+    /**
+     * Claims one check of the account's password outside the login form (changing the password,
+     * deleting the account), counted with the account's sign-in failures in the caller's transaction:
+     * a session alone (a borrowed browser, a stolen cookie) must not be a way to guess the password at
+     * full speed. Refused (the wait) while the account waits; a correct password clears the count
+     * ({@link #recordSuccess(String)}).
+     */
+    public Optional<Duration> claimAccountAttempt(String email) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            String account = normal(email);
+            jdbc.sql("""
+                            insert into login_throttle_account (email, failures, last_failure_at)
+                            values (:e, 0, :now) on conflict (email) do nothing""").param("e", account).param("now", ts(now)).update();
+            AccountRow a = lockAccount(account);
+            if (a.blockedUntil() != null && a.blockedUntil().isAfter(now)) {
+                return Optional.of(roundUp(Duration.between(now, a.blockedUntil())));
+            }
+            countAccountFailure(account, a, now);
+            return Optional.<Duration>empty();
+        });
+    }
+
+    private AccountRow lockAccount(String account) {
+        return jdbc.sql("""
+                        select failures, blocked_until, last_failure_at from login_throttle_account
+                         where email = :e for update""")
+                .param("e", account)
+                .query((rs, n) -> new AccountRow(
+                        rs.getInt("failures"), instant(rs, "blocked_until"), instant(rs, "last_failure_at")))
+                .single();
+    }
+
+    /** Counts a failure on the locked account row; from the {@code accountFreeFailures}-th on, it must wait. */
+    private void countAccountFailure(String account, AccountRow a, Instant now) {
+        int failures = a.lastFailureAt().isAfter(now.minus(props.accountForgetAfter())) ? a.failures() + 1 : 1;
+        Duration wait = props.accountWait(failures);
+        jdbc.sql("""
+                        update login_throttle_account set failures = :failures, last_failure_at = :now,
+                                                          blocked_until = :blocked
+                         where email = :e""")
+                .param("failures", failures)
+                .param("now", ts(now))
+                .param("blocked", wait.isZero() ? ts(a.blockedUntil()) : ts(now.plus(wait)))
+                .param("e", account)
+                .update();
     }
 
     private record ClientRow(Instant windowStart, int failures, Instant lockedUntil) {}
