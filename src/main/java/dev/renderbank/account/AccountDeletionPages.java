@@ -41,6 +41,11 @@ class AccountDeletionPages {
             HttpServletRequest request,
             HttpServletResponse response) {
         DeletionOutcome outcome = deletion.delete(user.id(), password);
+        if (outcome instanceof DeletionOutcome.TooManyAttempts many) {
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            model.addAttribute("error", many.message() + " Nothing was deleted.");
+            return "account/delete";
+        }
         if (outcome instanceof DeletionOutcome.WrongPassword) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("error", "That is not your password; nothing was deleted.");

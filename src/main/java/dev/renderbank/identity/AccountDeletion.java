@@ -2,6 +2,8 @@ package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AddressHasher;
 import dev.renderbank.identity.internal.DeletionStore;
+import dev.renderbank.identity.internal.EmailTokenStore;
+import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * "Delete my account". Identity's part happens in one transaction: the password is checked, the
  * personal data removed (the row stays, anonymised, for the ledger and payment records), every API
- * token revoked, the address remembered only as a keyed hash (so the sign-up bonus is never paid to
+ * token revoked, every open emailed link (reset, verification) used up, the address remembered only as a keyed hash (so the sign-up bonus is never paid to
  * it again) and {@link AccountDeleted} published; the other modules do their part from that event.
  */
 @Service
@@ -29,6 +31,8 @@ public class AccountDeletion {
     private final PasswordEncoder passwords;
     private final DurableEvents events;
     private final Sessions sessions;
+    private final EmailTokenStore links;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     AccountDeletion(
@@ -38,6 +42,8 @@ public class AccountDeletion {
             PasswordEncoder passwords,
             DurableEvents events,
             Sessions sessions,
+            EmailTokenStore links,
+            LoginThrottle throttle,
             Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
@@ -45,6 +51,8 @@ public class AccountDeletion {
         this.passwords = passwords;
         this.events = events;
         this.sessions = sessions;
+        this.links = links;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -58,9 +66,14 @@ public class AccountDeletion {
         if (row.deleted()) {
             return new DeletionOutcome.AlreadyDeleted(userId);
         }
+        Optional<java.time.Duration> wait = throttle.claimAccountAttempt(row.email());
+        if (wait.isPresent()) {
+            return new DeletionOutcome.TooManyAttempts(Passwords.tooManyWrong(wait.get()));
+        }
         if (password == null || !passwords.matches(password, row.passwordHash())) {
             return new DeletionOutcome.WrongPassword();
         }
+        throttle.recordSuccess(row.email());
         Instant now = clock.instant();
         if (row.emailVerified()) {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it
@@ -72,6 +85,10 @@ public class AccountDeletion {
             throw new IllegalStateException("user " + userId + " could not be anonymised");
         }
         int revoked = tokens.revokeAll(userId);
+        // a reset link mailed before would otherwise set a password on the closed account
+        for (EmailTokenStore.Purpose purpose : EmailTokenStore.Purpose.values()) {
+            links.useAll(userId, purpose, now);
+        }
         events.publish(new AccountDeleted(userId));
         log.info(
                 "account {} deleted by its owner; {} API token(s) revoked, {} session(s) ended",

@@ -8,6 +8,9 @@ public sealed interface DeletionOutcome {
     /** The password did not match; nothing changed. */
     record WrongPassword() implements DeletionOutcome {}
 
+    /** Too many wrong passwords of this account lately: nothing checked, nothing changed; {@code message} says how long to wait. */
+    record TooManyAttempts(String message) implements DeletionOutcome {}
+
     /** Already deleted (a repeated request). */
     record AlreadyDeleted(long userId) implements DeletionOutcome {}
 }

@@ -8,6 +8,7 @@ import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -130,11 +131,17 @@ public class Passwords {
     @Transactional
     public Outcome change(long userId, String current, String password, String currentSessionId) {
         Optional<AccountStore.Login> user = store.byId(userId);
-        if (user.isEmpty()
-                || current == null
-                || !encoder.matches(current, user.get().passwordHash())) {
+        if (user.isEmpty()) {
             return new Outcome.Invalid("current", "The current password is not right.");
         }
+        Optional<Duration> wait = throttle.claimAccountAttempt(user.get().email());
+        if (wait.isPresent()) {
+            return new Outcome.Invalid("current", tooManyWrong(wait.get()));
+        }
+        if (current == null || !encoder.matches(current, user.get().passwordHash())) {
+            return new Outcome.Invalid("current", "The current password is not right.");
+        }
+        throttle.recordSuccess(user.get().email());
         if (password != null && password.equals(current)) {
             return new Outcome.Invalid("password", "Choose a password different from the current one.");
         }
@@ -146,6 +153,13 @@ public class Passwords {
         tokens.useAll(userId, Purpose.RESET, clock.instant());
         sessions.endSessions(userId, currentSessionId);
         return new Outcome.Changed();
+    }
+
+    /** The answer while the account waits after too many wrong passwords (here, at deletion or at sign-in). */
+    static String tooManyWrong(Duration wait) {
+        long seconds = wait.toSeconds();
+        return "Too many wrong passwords. Try again in "
+                + (seconds < 60 ? seconds + " seconds." : ((seconds + 59) / 60) + " minutes.");
     }
 
     /** The user must replace their password before anything else (a printed one-time password). */

@@ -154,6 +154,12 @@ public class UserActions {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
+        if (active && deletions.isDeleted(userId)) {
+            // reinstating undoes a suspension; an owner's deletion is final (the row is only kept, anonymised, for the
+            // books)
+            return new ActionResult.Refused(
+                    "account-deleted", "The account was deleted by its owner and cannot be reinstated");
+        }
         return actions.run(new Request(actor, action, target(userId), reason, null, key), () -> {
             boolean wasActive = accounts.active(userId);
             if (active) {

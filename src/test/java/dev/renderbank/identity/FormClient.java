@@ -57,6 +57,23 @@ final class FormClient {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Opens the login page now and returns the post of the form, to be sent later (by many clients
+     * at one moment, say); the answer is the redirect's Location.
+     */
+    java.util.concurrent.Callable<String> signInLater(String email, String password) throws Exception {
+        Matcher m = CSRF.matcher(get("/login").body());
+        if (!m.find()) {
+            throw new AssertionError("/login has no CSRF token");
+        }
+        String form = "_csrf=" + enc(m.group(1)) + "&username=" + enc(email) + "&password=" + enc(password);
+        HttpRequest post = HttpRequest.newBuilder(uri("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return () -> location(client.send(post, HttpResponse.BodyHandlers.ofString()));
+    }
+
     /** Posts the login form; the answer is a redirect whose Location tells how it went. */
     String signIn(String email, String password) throws Exception {
         return location(post("/login", "/login", "username", email, "password", password));

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.support.IntegrationTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +132,49 @@ class LoginThrottleTest extends IntegrationTest {
         assertThat(owner.signIn(email, PASSWORD)).doesNotContain("/login");
         // a success starts the account afresh: the next failure costs no wait
         assertThat(new FormClient(port).signIn(email, "nope again")).endsWith("/login?error");
+    }
+
+    /**
+     * Guesses sent at one moment each count: an account gets at most its free failures' worth of
+     * password checks before it has to wait, however many guesses arrive together (a check that
+     * counted nothing until the passwords were compared let them all through).
+     */
+    @Test
+    void guessesSentAtOneMomentGetNoMorePasswordChecksThanTheFreeFailures() throws Exception {
+        String email = newUser();
+        int guesses = 12; // below the address's 20, so only the account's count can stop them
+        List<Callable<String>> posts = new ArrayList<>();
+        for (int i = 0; i < guesses; i++) {
+            posts.add(new FormClient(port).signInLater(email, "guess " + i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(guesses);
+        List<String> answers = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<String>> sent = new ArrayList<>();
+            for (Callable<String> post : posts) {
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    return post.call();
+                }));
+            }
+            start.countDown();
+            for (Future<String> f : sent) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long checked = answers.stream()
+                .filter(a -> a.endsWith("/login?error") || a.contains("/login?error&"))
+                .count();
+        assertThat(checked)
+                .as("guesses whose password was compared: %s", answers)
+                .isLessThanOrEqualTo(5);
+        assertThat(answers).allMatch(a -> a.contains("/login?error") || a.contains("/login?locked="));
+        // and the owner, once the wait is over, still gets in
+        clock.advance(Duration.ofMinutes(15));
+        assertThat(new FormClient(port).signIn(email, PASSWORD)).doesNotContain("/login");
     }
 
     private static long seconds(String location) {

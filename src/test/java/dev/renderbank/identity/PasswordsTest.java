@@ -32,6 +32,9 @@ class PasswordsTest extends IntegrationTest {
     @Autowired
     Passwords passwords;
 
+    @Autowired
+    AccountDeletion deletion;
+
     @AfterEach
     void forgetLimits() {
         AccountsTestCleanup.clear(jdbc);
@@ -68,6 +71,67 @@ class PasswordsTest extends IntegrationTest {
         assertThat(here.get("/").statusCode()).isEqualTo(200);
         assertThat(new FormClient(port).signIn(email, PASSWORD)).contains("/login?error");
         assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+    }
+
+    /**
+     * A session is not a way to guess the password: the forms that check the current one (change it,
+     * delete the account) count wrong guesses with the account's sign-in failures, and after the free
+     * ones even the right password waits, like at the login form.
+     */
+    @Test
+    void theCurrentPasswordCannotBeGuessedAtFullSpeedThroughTheChangeForm() throws Exception {
+        String email = newUser();
+        FormClient here = new FormClient(port);
+        here.signIn(email, PASSWORD);
+        for (int i = 1; i <= 5; i++) {
+            HttpResponse<String> wrong = here.post(
+                    "/account/password", "/account/password", "current", "guess " + i, "password", NEW_PASSWORD);
+            assertThat(wrong.body()).contains("The current password is not right.");
+        }
+        HttpResponse<String> refused =
+                here.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("Too many wrong passwords");
+        assertThat(new FormClient(port).signIn(email, PASSWORD))
+                .as("the account waits")
+                .contains("locked=");
+
+        clock.advance(java.time.Duration.ofSeconds(1));
+        HttpResponse<String> changed =
+                here.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD);
+        assertThat(changed.body()).contains("Your password is changed");
+    }
+
+    @Test
+    void theCurrentPasswordCannotBeGuessedAtFullSpeedThroughAccountDeletion() {
+        String email = newUser();
+        long id = users.byEmail(email).orElseThrow().id();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(deletion.delete(id, "guess " + i)).isInstanceOf(DeletionOutcome.WrongPassword.class);
+        }
+        assertThat(deletion.delete(id, PASSWORD)).isInstanceOf(DeletionOutcome.TooManyAttempts.class);
+        assertThat(deletion.isDeleted(id)).isFalse();
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(deletion.delete(id, PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+    }
+
+    /** Deleting the account ends its open links: a reset link mailed before cannot set a password on it. */
+    @Test
+    void aResetLinkMailedBeforeTheAccountWasDeletedNoLongerWorks() throws Exception {
+        String email = newUser();
+        long id = users.byEmail(email).orElseThrow().id();
+        assertThat(passwords.requestReset(email, "test-client")).isTrue();
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+        assertThat(deletion.delete(id, PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+
+        assertThat(passwords.resetLinkValid(token(link))).isFalse();
+        assertThat(passwords.reset(token(link), NEW_PASSWORD)).isInstanceOf(Passwords.Outcome.LinkNotValid.class);
+        assertThat(jdbc.sql("select password_hash from app_user where id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .as("no password matches a deleted account")
+                .isEqualTo("{bcrypt}!");
     }
 
     @Test

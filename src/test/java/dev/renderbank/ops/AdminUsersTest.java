@@ -47,6 +47,9 @@ class AdminUsersTest extends IntegrationTest {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
     private HttpResponse<String> post(String path, String token, String json, String key) {
         return call(port, "POST", path, token, json, key);
     }
@@ -254,6 +257,31 @@ class AdminUsersTest extends IntegrationTest {
                 json(call(port, "GET", "/api/v1/admin/audit?target=user:" + u.id(), admin.token(), null, null));
         assertThat(audit.get("items").valueStream().map(a -> a.get("action").asString()))
                 .containsExactly("reinstate", "suspend");
+    }
+
+    /**
+     * An account its owner deleted stays closed: "reinstate" (meant for a suspension) is refused and
+     * changes nothing, so the anonymised row never becomes an active account again.
+     */
+    @Test
+    void anAccountItsOwnerDeletedCannotBeReinstated() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        assertThat(deletion.delete(u.id(), "correct horse battery staple"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+
+        HttpResponse<String> reinstate =
+                post("/api/v1/admin/users/" + u.id() + "/reinstate", admin.token(), "{\"reason\":\"oops\"}", null);
+        assertThat(reinstate.statusCode()).isEqualTo(422);
+        assertThat(json(reinstate).get("type").asString()).endsWith("/account-deleted");
+        assertThat(jdbc.sql("select enabled from app_user where id = :id")
+                        .param("id", u.id())
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
+        JsonNode audit =
+                json(call(port, "GET", "/api/v1/admin/audit?target=user:" + u.id(), admin.token(), null, null));
+        assertThat(audit.get("items").size()).as("a refusal records nothing").isZero();
     }
 
     @Test

@@ -138,7 +138,12 @@ public class Purchases {
 
     /** The key a subscription period's purchase is recorded under, whichever copy of its event arrives. */
     public static String periodKey(String provider, String subscriptionId, Instant periodStart) {
-        return provider + ":period:" + subscriptionId + ":" + periodStart.getEpochSecond();
+        return periodKeyPrefix(provider) + subscriptionId + ":" + periodStart.getEpochSecond();
+    }
+
+    /** What every subscription period's purchase key of {@code provider} starts with. */
+    public static String periodKeyPrefix(String provider) {
+        return provider + ":period:";
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public class CreemEvents implements EventHandler {
     private final SubscriptionStore subscriptionStore;
     private final Disputes disputes;
     private final CheckoutStore checkouts;
+    private final PurchaseRefStore purchaseRefs;
     private final Clock clock;
 
     CreemEvents(
@@ -54,6 +56,7 @@ public class CreemEvents implements EventHandler {
             SubscriptionStore subscriptionStore,
             Disputes disputes,
             CheckoutStore checkouts,
+            PurchaseRefStore purchaseRefs,
             Clock clock) {
         this.json = json;
         this.catalog = catalog;
@@ -63,6 +66,7 @@ public class CreemEvents implements EventHandler {
         this.subscriptionStore = subscriptionStore;
         this.disputes = disputes;
         this.checkouts = checkouts;
+        this.purchaseRefs = purchaseRefs;
         this.clock = clock;
     }
 
@@ -171,8 +175,12 @@ public class CreemEvents implements EventHandler {
         if (!"succeeded".equals(status)) {
             return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
         }
-        return purchases.refund(
-                "creem", refundId, refs(refund), new Purchases.Refunded.ThisRefund(amount), paidOf(refund));
+        List<String> refs = refs(refund);
+        Optional<Outcome> wait = renewalNotRecordedYet("refund " + refundId, refs);
+        if (wait.isPresent()) {
+            return wait.get();
+        }
+        return purchases.refund("creem", refundId, refs, new Purchases.Refunded.ThisRefund(amount), paidOf(refund));
     }
 
     private Outcome disputeCreated(JsonNode dispute, Instant at) {
@@ -180,7 +188,34 @@ public class CreemEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
-        return disputes.opened("creem", disputeId, refs(dispute), Json.number(dispute, "amount"), paidOf(dispute));
+        List<String> refs = refs(dispute);
+        Optional<Outcome> wait = renewalNotRecordedYet("dispute " + disputeId, refs);
+        if (wait.isPresent()) {
+            return wait.get();
+        }
+        return disputes.opened("creem", disputeId, refs, Json.number(dispute, "amount"), paidOf(dispute));
+    }
+
+    /**
+     * A refund or dispute of a renewal whose {@code subscription.paid} is not recorded yet names the
+     * renewal's transaction (unknown here) and the order every period of the subscription shares, so
+     * through the order it would land on an earlier period: the wrong month taken back, or nothing
+     * if that month was refunded already, while the renewal's late grant stayed whole. When the
+     * period the order finds records a transaction of its own that this one is not, it waits
+     * (unprocessable, retried) until the renewal is recorded under its transaction.
+     */
+    private Optional<Outcome> renewalNotRecordedYet(String what, List<String> refs) {
+        String transaction = refs.get(0);
+        if (transaction.isEmpty()
+                || purchaseRefs.purchaseOf("creem", List.of(transaction)).isPresent()) {
+            return Optional.empty();
+        }
+        return purchaseRefs
+                .purchaseOf("creem", refs)
+                .filter(id -> purchaseRefs.recordsOtherIds("creem", id, Purchases.periodKeyPrefix("creem"), refs))
+                .map(id -> new Outcome.Unprocessable(what + " names transaction " + transaction
+                        + ", not recorded yet, and a subscription period that records another: waiting for the"
+                        + " period it belongs to"));
     }
 
     /** What the refunded or disputed charge paid, tax included, when the event says so. */

@@ -55,4 +55,25 @@ public class PurchaseRefStore {
                 .list();
         return present.stream().filter(recorded::containsKey).findFirst().map(recorded::get);
     }
+
+    /**
+     * Whether the purchase's key starts with {@code keyPrefix} and it records an id that none of
+     * {@code named} is (a subscription period's own transaction, say, that a refund does not name).
+     */
+    public boolean recordsOtherIds(String provider, long purchaseId, String keyPrefix, List<String> named) {
+        List<String> present =
+                named.stream().filter(r -> r != null && !r.isBlank()).toList();
+        return jdbc.sql("""
+                        select exists (select 1 from billing_purchase_ref r
+                                         join billing_purchase p on p.id = r.purchase_id
+                                        where r.provider = :provider and r.purchase_id = :id
+                                          and starts_with(p.purchase_key, :prefix)
+                                          and not (r.ref = any(:named)))""")
+                .param("provider", provider)
+                .param("id", purchaseId)
+                .param("prefix", keyPrefix)
+                .param("named", present.toArray(new String[0]))
+                .query(Boolean.class)
+                .single();
+    }
 }

@@ -21,8 +21,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * What happens around the login form: failed attempts are counted and throttled ({@link
- * LoginThrottle}) before a password is even checked; a success clears the account's count and, for
+ * What happens around the login form: each attempt is counted as a failure and throttled ({@link
+ * LoginThrottle}) before its password is even checked; a success takes that back, clears the
+ * account's count and, for
  * a one-time password, marks the session so that every page leads to the password form until the
  * password is changed (API calls with that session get 403).
  */
@@ -62,7 +63,7 @@ public class LoginFlow {
             @Override
             protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
                     throws ServletException, IOException {
-                Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"));
+                Optional<Duration> wait = throttle.claimAttempt(client(req), req.getParameter("username"));
                 if (wait.isPresent()) {
                     res.sendRedirect(
                             req.getContextPath() + "/login?locked=" + wait.get().toSeconds());
@@ -75,7 +76,8 @@ public class LoginFlow {
 
     AuthenticationFailureHandler failure() {
         return (HttpServletRequest req, HttpServletResponse res, AuthenticationException e) -> {
-            Optional<Duration> wait = throttle.recordFailure(client(req), req.getParameter("username"));
+            // counted when it was claimed: only the wait it left is told
+            Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"));
             res.sendRedirect(req.getContextPath() + "/login?error"
                     + wait.map(w -> "&locked=" + w.toSeconds()).orElse(""));
         };
@@ -86,7 +88,7 @@ public class LoginFlow {
             @Override
             public void onAuthenticationSuccess(HttpServletRequest req, HttpServletResponse res, Authentication auth)
                     throws ServletException, IOException {
-                throttle.recordSuccess(auth.getName());
+                throttle.recordSuccess(client(req), req.getParameter("username"));
                 if (auth.getPrincipal() instanceof CurrentUser user && passwords.mustChange(user.id())) {
                     req.getSession().setAttribute(Passwords.MUST_CHANGE_SESSION_ATTRIBUTE, Boolean.TRUE);
                     clearAuthenticationAttributes(req);

@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Clock;
@@ -10,29 +11,33 @@ import java.util.Locale;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Slows down password guessing, with its state in PostgreSQL so every node sees the same counts.
  * Per client address: too many failures in a window lock the address for a while (guessing many
  * accounts from one place). Per account (by email, whether or not it exists): after a few failures
  * each further one makes the account wait, doubling up to a cap, so a guesser spread over many
- * addresses gets few tries, while nobody can lock a victim out for longer than the cap. Each count
- * is one upsert; a successful sign-in clears the account's count.
+ * addresses gets few tries, while nobody can lock a victim out for longer than the cap. An attempt
+ * is counted before its password is checked ({@link #claimAttempt}); a successful sign-in takes it
+ * back and clears the account's count.
  */
 @Component
 public class LoginThrottle {
 
     private final JdbcClient jdbc;
     private final LoginProperties props;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
-    LoginThrottle(JdbcClient jdbc, LoginProperties props, Clock clock) {
+    LoginThrottle(JdbcClient jdbc, LoginProperties props, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
         this.props = props;
+        this.tx = tx;
         this.clock = clock;
     }
 
-    /** How long this attempt must wait before a password is even checked; empty: go ahead. */
+    /** How long a sign-in must wait now (the address's lock or the account's wait); empty: none. */
     public Optional<Duration> wait(String client, String email) {
         Instant now = clock.instant();
         Instant clientUntil = jdbc.sql("select locked_until from login_throttle_client where client = :c")
@@ -51,47 +56,128 @@ public class LoginThrottle {
         return until.isAfter(now) ? Optional.of(roundUp(Duration.between(now, until))) : Optional.empty();
     }
 
-    /** Counts a failed sign-in; returns the wait it imposes from now on (empty: none). */
-    public Optional<Duration> recordFailure(String client, String email) {
-        Instant now = clock.instant();
-        jdbc.sql("""
-                        insert into login_throttle_client as t (client, window_start, failures, locked_until)
-                        values (:c, :now, 1, case when 1 >= :max then cast(:lockUntil as timestamptz) end)
-                        on conflict (client) do update set
-                            window_start = case when t.window_start <= :windowStart then :now else t.window_start end,
-                            failures = case when t.window_start <= :windowStart then 1 else t.failures + 1 end,
-                            locked_until = case
-                                when (case when t.window_start <= :windowStart then 1 else t.failures + 1 end) >= :max
-                                then cast(:lockUntil as timestamptz) else t.locked_until end""")
-                .param("c", client)
-                .param("now", ts(now))
-                .param("windowStart", ts(now.minus(props.clientWindow())))
-                .param("max", props.clientMaxFailures())
-                .param("lockUntil", ts(now.plus(props.clientLock())))
-                .update();
-        int failures = jdbc.sql("""
-                        insert into login_throttle_account as t (email, failures, last_failure_at)
-                        values (:e, 1, :now)
-                        on conflict (email) do update set
-                            failures = case when t.last_failure_at <= :forget then 1 else t.failures + 1 end,
-                            last_failure_at = :now
-                        returning failures""")
-                .param("e", normal(email))
-                .param("now", ts(now))
-                .param("forget", ts(now.minus(props.accountForgetAfter())))
-                .query(Integer.class)
-                .single();
-        Duration accountWait = props.accountWait(failures);
-        if (!accountWait.isZero()) {
-            jdbc.sql("update login_throttle_account set blocked_until = :until where email = :e")
-                    .param("e", normal(email))
-                    .param("until", ts(now.plus(accountWait)))
+    /**
+     * Claims one sign-in attempt before its password is checked: refused (the wait) while the address
+     * or the account is blocked, else counted at once as a failure of both, under their rows' locks.
+     * Attempts arriving at the same moment on any node thus queue and each sees the ones before it:
+     * a check that counted only after the password comparison let a burst of guesses all through.
+     * A correct password takes its count back ({@link #recordSuccess(String, String)}).
+     */
+    public Optional<Duration> claimAttempt(String client, String email) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            String account = normal(email);
+            jdbc.sql("""
+                            insert into login_throttle_client (client, window_start, failures)
+                            values (:c, :now, 0) on conflict (client) do nothing""").param("c", client).param("now", ts(now)).update();
+            jdbc.sql("""
+                            insert into login_throttle_account (email, failures, last_failure_at)
+                            values (:e, 0, :now) on conflict (email) do nothing""").param("e", account).param("now", ts(now)).update();
+            // always the address first, then the account: concurrent claims lock in one order
+            ClientRow c = jdbc.sql("""
+                            select window_start, failures, locked_until from login_throttle_client
+                             where client = :c for update""")
+                    .param("c", client)
+                    .query((rs, n) -> new ClientRow(
+                            instant(rs, "window_start"), rs.getInt("failures"), instant(rs, "locked_until")))
+                    .single();
+            AccountRow a = lockAccount(account);
+            Instant until = later(c.lockedUntil(), a.blockedUntil());
+            if (until != null && until.isAfter(now)) {
+                return Optional.of(roundUp(Duration.between(now, until)));
+            }
+            boolean newWindow = !c.windowStart().isAfter(now.minus(props.clientWindow()));
+            int clientFailures = newWindow ? 1 : c.failures() + 1;
+            jdbc.sql("""
+                            update login_throttle_client set window_start = :start, failures = :failures,
+                                                             locked_until = :locked
+                             where client = :c""")
+                    .param("start", ts(newWindow ? now : c.windowStart()))
+                    .param("failures", clientFailures)
+                    .param(
+                            "locked",
+                            clientFailures >= props.clientMaxFailures()
+                                    ? ts(now.plus(props.clientLock()))
+                                    : ts(c.lockedUntil()))
+                    .param("c", client)
                     .update();
-        }
-        return wait(client, email);
+            countAccountFailure(account, a, now);
+            return Optional.<Duration>empty();
+        });
     }
 
-    /** A correct password: the account starts afresh (the address's count stays). */
+    /**
+     * Claims one check of the account's password outside the login form (changing the password,
+     * deleting the account), counted with the account's sign-in failures in the caller's transaction:
+     * a session alone (a borrowed browser, a stolen cookie) must not be a way to guess the password at
+     * full speed. Refused (the wait) while the account waits; a correct password clears the count
+     * ({@link #recordSuccess(String)}).
+     */
+    public Optional<Duration> claimAccountAttempt(String email) {
+        return tx.execute(status -> {
+            Instant now = clock.instant();
+            String account = normal(email);
+            jdbc.sql("""
+                            insert into login_throttle_account (email, failures, last_failure_at)
+                            values (:e, 0, :now) on conflict (email) do nothing""").param("e", account).param("now", ts(now)).update();
+            AccountRow a = lockAccount(account);
+            if (a.blockedUntil() != null && a.blockedUntil().isAfter(now)) {
+                return Optional.of(roundUp(Duration.between(now, a.blockedUntil())));
+            }
+            countAccountFailure(account, a, now);
+            return Optional.<Duration>empty();
+        });
+    }
+
+    private AccountRow lockAccount(String account) {
+        return jdbc.sql("""
+                        select failures, blocked_until, last_failure_at from login_throttle_account
+                         where email = :e for update""")
+                .param("e", account)
+                .query((rs, n) -> new AccountRow(
+                        rs.getInt("failures"), instant(rs, "blocked_until"), instant(rs, "last_failure_at")))
+                .single();
+    }
+
+    /** Counts a failure on the locked account row; from the {@code accountFreeFailures}-th on, it must wait. */
+    private void countAccountFailure(String account, AccountRow a, Instant now) {
+        int failures = a.lastFailureAt().isAfter(now.minus(props.accountForgetAfter())) ? a.failures() + 1 : 1;
+        Duration wait = props.accountWait(failures);
+        jdbc.sql("""
+                        update login_throttle_account set failures = :failures, last_failure_at = :now,
+                                                          blocked_until = :blocked
+                         where email = :e""")
+                .param("failures", failures)
+                .param("now", ts(now))
+                .param("blocked", wait.isZero() ? ts(a.blockedUntil()) : ts(now.plus(wait)))
+                .param("e", account)
+                .update();
+    }
+
+    private record ClientRow(Instant windowStart, int failures, Instant lockedUntil) {}
+
+    private record AccountRow(int failures, Instant blockedUntil, Instant lastFailureAt) {}
+
+    private static Instant later(Instant x, Instant y) {
+        if (x == null) {
+            return y;
+        }
+        return y == null || x.isAfter(y) ? x : y;
+    }
+
+    /**
+     * A correct password at the login form: the account starts afresh, and the address's count loses
+     * the failure {@link #claimAttempt} counted for this attempt (with the lock, if that failure set it).
+     */
+    public void recordSuccess(String client, String email) {
+        jdbc.sql("""
+                        update login_throttle_client set failures = greatest(failures - 1, 0),
+                               locked_until = case when failures - 1 < :max then null else locked_until end
+                         where client = :c""").param("max", props.clientMaxFailures()).param("c", client).update();
+        recordSuccess(email);
+    }
+
+    /** The owner proved themselves (a correct password, a reset link): the account starts afresh. */
     public void recordSuccess(String email) {
         jdbc.sql("delete from login_throttle_account where email = :e")
                 .param("e", normal(email))

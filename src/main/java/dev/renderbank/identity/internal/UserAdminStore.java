@@ -19,13 +19,11 @@ public class UserAdminStore {
         this.jdbc = jdbc;
     }
 
-    /** Compare-and-set: true only if this call changed the flag. */
+    /** Compare-and-set: true only if this call changed the flag. A deleted account is never enabled again. */
     public boolean setEnabled(long userId, boolean enabled) {
-        return jdbc.sql("update app_user set enabled = :on where id = :id and enabled <> :on")
-                        .param("on", enabled)
-                        .param("id", userId)
-                        .update()
-                == 1;
+        return jdbc.sql("""
+                                update app_user set enabled = :on
+                                 where id = :id and enabled <> :on and (not :on or deleted_at is null)""").param("on", enabled).param("id", userId).update() == 1;
     }
 
     public Optional<Boolean> enabled(long userId) {
