@@ -164,6 +164,50 @@ class RewardsTest extends BillingIntegrationTest {
         assertThat(rewardEntries(u)).as("two check-ins in three days").isEqualTo(2);
     }
 
+    @Test
+    void changingTheTimeZoneEastOrWestBetweenSharesGivesNoExtraShareReward() {
+        UserAccount u = newUser();
+        // -12 h and +14 h: the same instant is one or two calendar days apart in them
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.Granted.class);
+        setTimeZone(u, "Pacific/Kiritimati");
+        assertThat(rewards.share(u.id()))
+                .as("east: a later calendar day, but the same moment")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
+
+        clock.advance(Duration.ofDays(1));
+        setTimeZone(u, "Pacific/Kiritimati");
+        assertThat(rewards.share(u.id())).as("a day later").isInstanceOf(RewardResult.Granted.class);
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id()))
+                .as("west: a calendar day before the one already rewarded")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        assertThat(rewardEntries(u)).as("two shares in two days").isEqualTo(2);
+    }
+
+    @Test
+    void dailyRewardsAskedForAtOnceFromTwoTimeZonesGrantAtMostOne() throws Exception {
+        for (String reward : List.of("share", "check-in")) {
+            for (int pair = 0; pair < 5; pair++) {
+                UserAccount u = newUser();
+                setTimeZone(u, "Etc/GMT+12");
+                Callable<RewardResult> ask =
+                        () -> reward.equals("share") ? rewards.share(u.id()) : rewards.checkIn(u.id());
+                List<RewardResult> both = Concurrently.run(ask, () -> {
+                    setTimeZone(u, "Pacific/Kiritimati");
+                    return ask.call();
+                });
+                assertThat(both)
+                        .as(reward)
+                        .filteredOn(r -> r instanceof RewardResult.Granted)
+                        .hasSize(1);
+                assertThat(rewardEntries(u)).as(reward).isEqualTo(1);
+            }
+        }
+    }
+
     private void setTimeZone(UserAccount u, String zone) {
         jdbc.sql("update app_user set time_zone = :z where id = :u")
                 .param("z", zone)

@@ -18,6 +18,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public class Rewards {
 
     private final Ledger ledger;
     private final Users users;
-    private final CheckInStore checkIns;
+    private final RewardDayStore days;
     private final ReferralStore referrals;
     private final RewardsProperties props;
     private final ProductCatalog catalog;
@@ -57,7 +58,7 @@ public class Rewards {
             Ledger ledger,
             Users users,
             AccountDeletion accounts,
-            CheckInStore checkIns,
+            RewardDayStore days,
             ReferralStore referrals,
             RewardsProperties props,
             ProductCatalog catalog,
@@ -67,7 +68,7 @@ public class Rewards {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
-        this.checkIns = checkIns;
+        this.days = days;
         this.referrals = referrals;
         this.props = props;
         this.catalog = catalog;
@@ -97,8 +98,8 @@ public class Rewards {
     }
 
     /**
-     * Daily check-in: 2 credits, 5 on every 7th consecutive day; once per calendar day, never for a day
-     * before the latest check-in; only for a live account whose email address is verified.
+     * Daily check-in: 2 credits, 5 on every 7th consecutive day; only for a live account whose email
+     * address is verified; once a calendar day as {@link #claimDay} counts days.
      */
     @Transactional
     public RewardResult checkIn(long userId) {
@@ -106,9 +107,9 @@ public class Rewards {
         if (refused.isPresent()) {
             return refused.get();
         }
-        LocalDate today = today(userId).orElseThrow();
-        String key = "reward:check-in:" + userId + ":" + today;
-        Optional<Integer> streak = checkIns.checkIn(userId, today);
+        ZonedDateTime now = now(userId).orElseThrow();
+        String key = "reward:check-in:" + userId + ":" + now.toLocalDate();
+        Optional<Integer> streak = claimDay(userId, RewardDayStore.Kind.CHECK_IN, now);
         if (streak.isEmpty()) {
             return new RewardResult.AlreadyGranted(key);
         }
@@ -119,14 +120,33 @@ public class Rewards {
                 streak.get());
     }
 
-    /** Sharing: 2 credits at most once a day; only for a live account whose email address is verified. */
+    /**
+     * Sharing: 2 credits at most once a calendar day as {@link #claimDay} counts days; only for a live
+     * account whose email address is verified.
+     */
+    @Transactional
     public RewardResult share(long userId) {
         Optional<RewardResult> refused = ineligible(userId);
         if (refused.isPresent()) {
             return refused.get();
         }
-        String key = "reward:share:" + userId + ":" + today(userId).orElseThrow();
+        ZonedDateTime now = now(userId).orElseThrow();
+        String key = "reward:share:" + userId + ":" + now.toLocalDate();
+        if (claimDay(userId, RewardDayStore.Kind.SHARE, now).isEmpty()) {
+            return new RewardResult.AlreadyGranted(key);
+        }
         return granted(ledger.grant(userId, props.share(), GrantSource.REWARD, key, null, "shared"), key, 0);
+    }
+
+    /**
+     * Claims today's daily reward of {@code kind} (today in the user's current time zone): never a day
+     * before the latest one, and never a second one within one calendar day of the current zone, so
+     * changing the time zone (east or west, between calls or during one) gives no extra reward; the
+     * streak, or empty if it is not due. Serialized per user and kind.
+     */
+    private Optional<Integer> claimDay(long userId, RewardDayStore.Kind kind, ZonedDateTime now) {
+        LocalDate today = now.toLocalDate();
+        return days.claim(userId, kind, today, today.atStartOfDay(now.getZone()).toInstant(), now.toInstant());
     }
 
     /**
@@ -263,11 +283,13 @@ public class Rewards {
 
     /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
     public RewardStatus status(long userId) {
-        LocalDate today = today(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
-        Optional<CheckInStore.Latest> latest = checkIns.latest(userId);
+        LocalDate today = now(userId)
+                .orElseThrow(() -> new IllegalArgumentException("unknown user"))
+                .toLocalDate();
+        Optional<RewardDayStore.Latest> latest = days.latest(userId, RewardDayStore.Kind.CHECK_IN);
         boolean checkedInToday = latest.filter(l -> l.day().equals(today)).isPresent();
         int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
-                .map(CheckInStore.Latest::streak)
+                .map(RewardDayStore.Latest::streak)
                 .orElse(0);
         String code = referralCode(userId);
         ReferralStore.Tally tally = referrals.tally(userId, props.referral());
@@ -315,9 +337,9 @@ public class Rewards {
         return code.toString();
     }
 
-    private Optional<LocalDate> today(long userId) {
-        return users.byId(userId)
-                .map(u -> clock.instant().atZone(zone(u.timeZone())).toLocalDate());
+    /** The time in the user's own time zone. */
+    private Optional<ZonedDateTime> now(long userId) {
+        return users.byId(userId).map(u -> clock.instant().atZone(zone(u.timeZone())));
     }
 
     private static ZoneId zone(String timeZone) {
