@@ -6,6 +6,7 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantResult;
@@ -53,6 +54,7 @@ public class Rewards {
     private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
     private final PurchaseStore purchases;
+    private final UserAdministration administration;
 
     Rewards(
             Ledger ledger,
@@ -64,7 +66,8 @@ public class Rewards {
             ProductCatalog catalog,
             Clock clock,
             PublicUrl publicUrl,
-            PurchaseStore purchases) {
+            PurchaseStore purchases,
+            UserAdministration administration) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -75,6 +78,7 @@ public class Rewards {
         this.clock = clock;
         this.publicUrl = publicUrl;
         this.purchases = purchases;
+        this.administration = administration;
     }
 
     /** The free plan's credits, once per user, and only once the email address is verified. */
@@ -189,7 +193,8 @@ public class Rewards {
     /**
      * Called in the transaction of the referee's first purchase {@code first} (locked): that purchase
      * earns the referrer's reward, once per referee. It is paid now if the referrer's address is
-     * verified, else when it is ({@link #payWaitingReferrals}); never to a deleted referrer.
+     * verified and the account not suspended, else when it is verified or reinstated
+     * ({@link #payWaitingReferrals}); never to a deleted referrer.
      */
     public void rewardReferrer(long refereeId, Purchase first) {
         if (referrals.qualify(refereeId, first.id())) {
@@ -198,8 +203,9 @@ public class Rewards {
     }
 
     /**
-     * The referral rewards that waited for {@code referrerId} to verify their address: paid now, each
-     * at what its purchase still entitles (a purchase refunded meanwhile pays that much less).
+     * The referral rewards that waited for {@code referrerId} to verify their address or to be
+     * reinstated: paid now if nothing else holds them back, each at what its purchase still entitles
+     * (a purchase refunded meanwhile pays that much less, one refunded in full nothing).
      */
     @Transactional
     public int payWaitingReferrals(long referrerId) {
@@ -227,6 +233,13 @@ public class Rewards {
         }
         if (!users.byId(r.referrerId()).map(UserAccount::emailVerified).orElse(false)) {
             log.info("referral reward for user {} waits for referrer {} to verify", r.refereeId(), r.referrerId());
+            return 0;
+        }
+        if (!administration.active(r.referrerId())) {
+            log.info(
+                    "referral reward for user {} waits for referrer {} to be reinstated",
+                    r.refereeId(),
+                    r.referrerId());
             return 0;
         }
         if (!referrals.markRewarded(r.refereeId(), props.referral(), clock.instant())) {
