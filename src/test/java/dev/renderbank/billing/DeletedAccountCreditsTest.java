@@ -2,6 +2,7 @@ package dev.renderbank.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.AccountDeletion;
@@ -45,6 +46,9 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
     Rewards rewards;
 
     @Autowired
+    Referrals referrals;
+
+    @Autowired
     UserActions userActions;
 
     @Test
@@ -78,9 +82,9 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
     @Test
     void aDeletedReferrerIsNotRewardedAndItsLinkRecordsNoReferral() throws Exception {
         UserAccount referrer = newUser();
-        String code = rewards.referralCode(referrer.id());
+        String code = referrals.referralCode(referrer.id());
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         delete(referrer);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
@@ -91,7 +95,7 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
                         .query(Long.class)
                         .single())
                 .isZero();
-        assertThat(rewards.referrerByCode(code))
+        assertThat(referrals.referrerByCode(code))
                 .as("a deleted user's link names nobody")
                 .isEmpty();
     }

@@ -5,6 +5,7 @@ import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.ledger.Balance;
@@ -29,6 +30,9 @@ class ReferralRulesTest extends BillingIntegrationTest {
     @Autowired
     Rewards rewards;
 
+    @Autowired
+    Referrals referrals;
+
     @Test
     void aReferrerWhoseAddressIsNotVerifiedIsPaidOnlyOnceItIsVerified() throws Exception {
         Referred r = referred(false);
@@ -40,7 +44,7 @@ class ReferralRulesTest extends BillingIntegrationTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(referralCredits(r.referrer())).isEqualTo(10));
-        assertThat(rewards.payWaitingReferrals(r.referrer().id()))
+        assertThat(referrals.payWaitingReferrals(r.referrer().id()))
                 .as("paid once")
                 .isZero();
         assertThat(referralCredits(r.referrer())).isEqualTo(10);
@@ -180,7 +184,7 @@ class ReferralRulesTest extends BillingIntegrationTest {
                 .untilAsserted(() -> assertThat(referralCredits(r.referrer())).isEqualTo(10));
         suspend(r.referrer());
         reinstate(r.referrer()); // a second reinstatement finds nothing waiting
-        assertThat(rewards.payWaitingReferrals(r.referrer().id()))
+        assertThat(referrals.payWaitingReferrals(r.referrer().id()))
                 .as("paid once")
                 .isZero();
         assertThat(referralCredits(r.referrer())).isEqualTo(10);
@@ -252,7 +256,7 @@ class ReferralRulesTest extends BillingIntegrationTest {
     private Referred referred(boolean referrerVerified) {
         UserAccount referrer = newUser(referrerVerified);
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         return new Referred(referrer, referee);
     }
 

@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
@@ -20,6 +21,9 @@ class RewardsTest extends BillingIntegrationTest {
 
     @Autowired
     Rewards rewards;
+
+    @Autowired
+    Referrals referrals;
 
     @Test
     void theSignupBonusWaitsForAVerifiedEmailAndIsGrantedOnce() {
@@ -226,9 +230,9 @@ class RewardsTest extends BillingIntegrationTest {
     void theReferrerGetsTenAtTheRefereesFirstPurchaseOnly() throws Exception {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
-        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
-        assertThat(rewards.recordReferral(referee.id(), newUser().id())).isFalse();
-        assertThatThrownBy(() -> rewards.recordReferral(referrer.id(), referrer.id()))
+        assertThat(referrals.recordReferral(referee.id(), referrer.id())).isTrue();
+        assertThat(referrals.recordReferral(referee.id(), newUser().id())).isFalse();
+        assertThatThrownBy(() -> referrals.recordReferral(referrer.id(), referrer.id()))
                 .isInstanceOf(IllegalArgumentException.class);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
@@ -242,7 +246,7 @@ class RewardsTest extends BillingIntegrationTest {
     void aFirstPurchaseThatIsASubscriptionPeriodRewardsTheReferrer() throws Exception {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         stripe(StripeWebhookTest.firstMonthlyInvoice(referee.id(), id("evt"), id("in"), id("sub"), clock.instant()));
         assertThat(available(referee)).isEqualTo(500);
         assertThat(available(referrer)).isEqualTo(10);
@@ -253,7 +257,7 @@ class RewardsTest extends BillingIntegrationTest {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
-        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
+        assertThat(referrals.recordReferral(referee.id(), referrer.id())).isTrue();
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
         assertThat(available(referee)).isEqualTo(400);
         assertThat(available(referrer))

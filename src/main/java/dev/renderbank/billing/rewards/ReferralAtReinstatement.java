@@ -17,10 +17,10 @@ class ReferralAtReinstatement implements DurableEventHandler<AccountReinstated> 
 
     private static final Logger log = LoggerFactory.getLogger(ReferralAtReinstatement.class);
 
-    private final Rewards rewards;
+    private final Referrals referrals;
 
-    ReferralAtReinstatement(Rewards rewards) {
-        this.rewards = rewards;
+    ReferralAtReinstatement(Referrals referrals) {
+        this.referrals = referrals;
     }
 
     @Override
@@ -35,7 +35,7 @@ class ReferralAtReinstatement implements DurableEventHandler<AccountReinstated> 
 
     @Override
     public void handle(AccountReinstated event) {
-        int paid = rewards.payWaitingReferrals(event.userId());
+        int paid = referrals.payWaitingReferrals(event.userId());
         if (paid > 0) {
             log.info("user {} reinstated: {} waiting referral reward(s) paid", event.userId(), paid);
         }

@@ -2,18 +2,13 @@ package dev.renderbank.billing.rewards;
 
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.RewardStatus;
-import dev.renderbank.billing.db.Purchase;
-import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
-import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
-import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.PublicUrl;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -21,53 +16,37 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Free credits: sign-up bonus, daily check-in (with a streak bonus), sharing and referrals. Each
- * is a ledger grant whose key names the user and the day (or the referee), so asking twice never
- * grants twice. "Day" is the calendar day in the user's own time zone.
- *
- * <p>Over 300 lines because it is the module's one entry point for free credits, and since the ninth
- * session the referral reward follows its purchase (pay when due, claw back, give back, pay at the
- * referrer's verification). Those referral methods, from {@link #recordReferral} down to
- * {@link #referrerByCode}, are the part to move into a class of their own when this grows again.
+ * Free credits: sign-up bonus, daily check-in (with a streak bonus) and sharing. Each is a ledger
+ * grant whose key names the user and the day, so asking twice never grants twice. "Day" is the
+ * calendar day in the user's own time zone. The referral reward is {@link Referrals}'.
  */
 @Service
 public class Rewards {
 
-    private static final String CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"; // no look-alikes (l, 1, o, 0)
-    private static final int CODE_LENGTH = 10;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Logger log = LoggerFactory.getLogger(Rewards.class);
-
     private final Ledger ledger;
     private final Users users;
     private final RewardDayStore days;
-    private final ReferralStore referrals;
+    private final Referrals referrals;
     private final RewardsProperties props;
     private final ProductCatalog catalog;
     private final Clock clock;
     private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
-    private final PurchaseStore purchases;
-    private final UserAdministration administration;
 
     Rewards(
             Ledger ledger,
             Users users,
             AccountDeletion accounts,
             RewardDayStore days,
-            ReferralStore referrals,
+            Referrals referrals,
             RewardsProperties props,
             ProductCatalog catalog,
             Clock clock,
-            PublicUrl publicUrl,
-            PurchaseStore purchases,
-            UserAdministration administration) {
+            PublicUrl publicUrl) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -77,8 +56,6 @@ public class Rewards {
         this.catalog = catalog;
         this.clock = clock;
         this.publicUrl = publicUrl;
-        this.purchases = purchases;
-        this.administration = administration;
     }
 
     /** The free plan's credits, once per user, and only once the email address is verified. */
@@ -172,128 +149,6 @@ public class Rewards {
         return Optional.empty();
     }
 
-    /**
-     * Records that {@code refereeId} signed up through {@code referrerId}'s link. The referrer is
-     * rewarded at the referee's first purchase. False if the referee already has a referrer.
-     */
-    public boolean recordReferral(long refereeId, long referrerId) {
-        if (refereeId == referrerId) {
-            throw new IllegalArgumentException("a user cannot refer themselves");
-        }
-        if (users.byId(referrerId).isEmpty() || users.byId(refereeId).isEmpty()) {
-            throw new IllegalArgumentException("unknown user");
-        }
-        return referrals.record(refereeId, referrerId, clock.instant());
-    }
-
-    public Optional<Long> referrerOf(long refereeId) {
-        return referrals.referrerOf(refereeId);
-    }
-
-    /**
-     * Called in the transaction of the referee's first purchase {@code first} (locked): that purchase
-     * earns the referrer's reward, once per referee. It is paid now if the referrer's address is
-     * verified and the account not suspended, else when it is verified or reinstated
-     * ({@link #payWaitingReferrals}); never to a deleted referrer.
-     */
-    public void rewardReferrer(long refereeId, Purchase first) {
-        if (referrals.qualify(refereeId, first.id())) {
-            payIfDue(first);
-        }
-    }
-
-    /**
-     * The referral rewards that waited for {@code referrerId} to verify their address or to be
-     * reinstated: paid now if nothing else holds them back, each at what its purchase still entitles
-     * (a purchase refunded meanwhile pays that much less, one refunded in full nothing).
-     */
-    @Transactional
-    public int payWaitingReferrals(long referrerId) {
-        referrals.lockReferrer(referrerId);
-        int paid = 0;
-        for (long purchaseId : referrals.waitingPurchases(referrerId)) {
-            // the purchase first, then the referral: the order refunds and disputes lock them in
-            if (payIfDue(purchases.lock(purchaseId)) > 0) {
-                paid++;
-            }
-        }
-        return paid;
-    }
-
-    private long payIfDue(Purchase p) {
-        Optional<ReferralStore.Earned> earned = referrals.lockByPurchase(p.id());
-        if (earned.isEmpty() || earned.get().rewarded()) {
-            return 0;
-        }
-        ReferralStore.Earned r = earned.get();
-        referrals.lockReferrer(r.referrerId());
-        if (accounts.isDeleted(r.referrerId())) {
-            log.info("referral reward for user {} not paid: the referrer {} is deleted", r.refereeId(), r.referrerId());
-            return 0;
-        }
-        if (!users.byId(r.referrerId()).map(UserAccount::emailVerified).orElse(false)) {
-            log.info("referral reward for user {} waits for referrer {} to verify", r.refereeId(), r.referrerId());
-            return 0;
-        }
-        if (!administration.active(r.referrerId())) {
-            log.info(
-                    "referral reward for user {} waits for referrer {} to be reinstated",
-                    r.refereeId(),
-                    r.referrerId());
-            return 0;
-        }
-        if (!referrals.markRewarded(r.refereeId(), props.referral(), clock.instant())) {
-            return 0;
-        }
-        long amount = p.entitlementOf(props.referral());
-        String key = "reward:referral:" + r.refereeId();
-        if (amount > 0 && referrals.addGrant(r.refereeId(), key, amount, clock.instant())) {
-            ledger.grant(r.referrerId(), amount, GrantSource.REWARD, key, "user:" + r.refereeId(), "referral reward");
-        }
-        return amount;
-    }
-
-    /**
-     * Keeps the referral reward the locked purchase {@code p} earned in step with what the purchase
-     * still entitles: the same fraction as its refunds and disputes take back of its credits is
-     * clawed back from the referrer (through the ledger: down to zero available, the rest debt), and
-     * given back when a dispute is won or a refund fails. {@code key} names the refund or dispute
-     * movement, so a repeat does nothing more. Nothing is moved for a deleted referrer.
-     */
-    public void settleReferral(Purchase p, String key, String reason) {
-        Optional<ReferralStore.Earned> earned = referrals.lockByPurchase(p.id());
-        if (earned.isEmpty()
-                || !earned.get().rewarded()
-                || accounts.isDeleted(earned.get().referrerId())) {
-            return;
-        }
-        ReferralStore.Earned r = earned.get();
-        String why = "referral reward (the invited user's purchase: " + reason + ")";
-        long kept = referrals.granted(r.refereeId()) - r.clawed();
-        long due = p.entitlementOf(r.reward());
-        if (kept > due) {
-            long applied = 0;
-            for (String grantKey : referrals.grantKeys(r.refereeId())) {
-                if (kept - applied <= due) {
-                    break;
-                }
-                ClawbackResult c = ledger.clawback(grantKey, kept - applied - due, key + ":" + grantKey, why);
-                if (!(c instanceof ClawbackResult.ClawedBack cb)) {
-                    throw new IllegalStateException("referral grant " + grantKey + " is not in the ledger: " + c);
-                }
-                applied += cb.applied();
-            }
-            if (applied > 0) {
-                referrals.addClawed(r.refereeId(), applied);
-            }
-        } else if (kept < due) {
-            String back = "reward:referral:" + r.refereeId() + ":" + key;
-            if (referrals.addGrant(r.refereeId(), back, due - kept, clock.instant())) {
-                ledger.grant(r.referrerId(), due - kept, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
-            }
-        }
-    }
-
     /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
     public RewardStatus status(long userId) {
         LocalDate today = now(userId)
@@ -304,8 +159,8 @@ public class Rewards {
         int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
                 .map(RewardDayStore.Latest::streak)
                 .orElse(0);
-        String code = referralCode(userId);
-        ReferralStore.Tally tally = referrals.tally(userId, props.referral());
+        String code = referrals.referralCode(userId);
+        ReferralStore.Tally tally = referrals.tally(userId);
         return new RewardStatus(
                 streak,
                 checkedInToday,
@@ -315,39 +170,6 @@ public class Rewards {
                 tally.earned(),
                 new RewardStatus.Terms(
                         props.checkIn(), props.checkInStreak(), props.streakDays(), props.share(), props.referral()));
-    }
-
-    /**
-     * The user's referral code: drawn at random on first use, then the same forever, so a link once
-     * shared keeps naming the user.
-     */
-    public String referralCode(long userId) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<String> existing = referrals.codeOf(userId);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-            referrals.assignCode(userId, newCode(), clock.instant()); // a taken code: draw again
-        }
-        return referrals
-                .codeOf(userId)
-                .orElseThrow(() -> new IllegalStateException("no free referral code for user " + userId));
-    }
-
-    /** Who a sign-up link's {@code ref} names, if anyone: for recording the referral at sign-up. */
-    public Optional<Long> referrerByCode(String code) {
-        if (code == null || !code.matches("[a-z0-9]{8,32}")) {
-            return Optional.empty();
-        }
-        return referrals.userOfCode(code).filter(user -> !accounts.isDeleted(user));
-    }
-
-    private static String newCode() {
-        StringBuilder code = new StringBuilder(CODE_LENGTH);
-        for (int i = 0; i < CODE_LENGTH; i++) {
-            code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
-        }
-        return code.toString();
     }
 
     /** The time in the user's own time zone. */
