@@ -1,22 +1,28 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.UserAdminStore;
+import dev.renderbank.platform.DurableEvents;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
 /**
- * What operators do to accounts: suspend (refuse logins, API calls and new jobs, keep the data),
- * reinstate, revoke tokens. Each call joins the caller's transaction, so the operator's audit record
+ * What operators do to accounts: suspend (refuse logins, API calls and new jobs, keep the data; a
+ * suspended account is also paid no referral reward until it is reinstated), reinstate, revoke tokens. Each call joins the caller's transaction, so the operator's audit record
  * and the change commit together.
  */
 @Service
 public class UserAdministration {
 
     private final UserAdminStore store;
+    private final DurableEvents events;
+    private final Clock clock;
 
-    UserAdministration(UserAdminStore store) {
+    UserAdministration(UserAdminStore store, DurableEvents events, Clock clock) {
         this.store = store;
+        this.events = events;
+        this.clock = clock;
     }
 
     /** True if the account was active and is now suspended. */
@@ -24,9 +30,16 @@ public class UserAdministration {
         return store.setEnabled(userId, false);
     }
 
-    /** True if the account was suspended and is active again. */
+    /**
+     * True if the account was suspended and is active again; then publishes {@link AccountReinstated}
+     * in the caller's transaction (which it requires).
+     */
     public boolean reinstate(long userId) {
-        return store.setEnabled(userId, true);
+        if (!store.setEnabled(userId, true)) {
+            return false;
+        }
+        events.publish(new AccountReinstated(userId, clock.instant()));
+        return true;
     }
 
     /** Whether the account may act; one read by primary key (checked on every authenticated request). */

@@ -59,7 +59,8 @@ public class UserActions {
 
     /**
      * Grants {@code amount} credits as compensation, and with {@code notify} queues the compensation
-     * email in the same transaction. Refused for a deleted account, above the per-grant cap, or when the operator's grants of
+     * email in the same transaction. Refused for a deleted account (also one deleted while the grant
+     * is under way: nothing is granted then, nothing audited), above the per-grant cap, or when the operator's grants of
      * the UTC day would pass the daily cap (checked under a per-operator lock, so two concurrent
      * grants cannot both pass it).
      */
@@ -77,9 +78,7 @@ public class UserActions {
         }
         if (deletions.isDeleted(userId)) {
             // the ledger would forfeit the credits as they land: nobody could ever use them
-            return new ActionResult.Refused(
-                    "account-deleted",
-                    "The account was deleted by its owner: credits granted to it would be forfeited");
+            return accountDeleted();
         }
         return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), actionId -> {
             Instant dayStart = actions.lockOperatorDay(actor);
@@ -93,6 +92,12 @@ public class UserActions {
             Map<String, Object> before = credits(userId);
             String grantKey = "ops-grant:" + actionId; // the audit record's: the operator's key is theirs only
             GrantResult g = ledger.grant(userId, amount, GrantSource.COMPENSATION, grantKey, null, reason, actor);
+            if (g instanceof GrantResult.Forfeited || deletions.isDeleted(userId)) {
+                // Deleted while this grant was under way (after the check above): the credits were
+                // forfeited as they landed, or will be with the rest of the account. Refusing rolls
+                // the grant, its forfeit and the audit record back, so nobody is told "granted".
+                return new Step.Refuse(accountDeleted());
+            }
             if (notify) {
                 notifier.compensation(userId, grantKey, amount, reason);
             }
@@ -183,6 +188,11 @@ public class UserActions {
         m.put("held", b.held());
         m.put("debt", b.debt());
         return m;
+    }
+
+    private static ActionResult.Refused accountDeleted() {
+        return new ActionResult.Refused(
+                "account-deleted", "The account was deleted by its owner: credits granted to it would be forfeited");
     }
 
     private static ActionResult notFound(long userId) {

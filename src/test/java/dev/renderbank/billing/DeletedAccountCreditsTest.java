@@ -2,6 +2,7 @@ package dev.renderbank.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.AccountDeletion;
@@ -14,12 +15,19 @@ import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.UserActions;
+import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.support.Concurrently;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * No credits stay on a deleted account: its balance is forfeited and the account closed, and whatever
@@ -36,6 +44,9 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
 
     @Autowired
     Rewards rewards;
+
+    @Autowired
+    Referrals referrals;
 
     @Autowired
     UserActions userActions;
@@ -71,9 +82,9 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
     @Test
     void aDeletedReferrerIsNotRewardedAndItsLinkRecordsNoReferral() throws Exception {
         UserAccount referrer = newUser();
-        String code = rewards.referralCode(referrer.id());
+        String code = referrals.referralCode(referrer.id());
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         delete(referrer);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
@@ -84,7 +95,7 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
                         .query(Long.class)
                         .single())
                 .isZero();
-        assertThat(rewards.referrerByCode(code))
+        assertThat(referrals.referrerByCode(code))
                 .as("a deleted user's link names nobody")
                 .isEmpty();
     }
@@ -125,6 +136,99 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
             assertThat(forfeits.isClosed(u.id())).isTrue();
         }
         assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void anOperatorGrantOvertakenByTheAccountsDeletionIsAnsweredAccountDeletedAndLeavesNoRecord() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                UserAccount u = newUser();
+                String actor = id("ops");
+                String key = id("key");
+                // The grant checks that the account is live, then waits here (the operator's daily-cap
+                // lock, held by this test) while the owner deletes the account and its credits are forfeited.
+                CountDownLatch release = new CountDownLatch(1);
+                Future<?> lock = pool.submit(() -> tx.executeWithoutResult(s -> {
+                    operatorLocks.lockOperatorDay(actor);
+                    await(release);
+                }));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingAdvisoryLocks() == 0);
+                Future<ActionResult> grant =
+                        pool.submit(() -> userActions.grant(actor, u.id(), 5, "goodwill", false, key));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingAdvisoryLocks() > 0);
+                delete(u);
+                release.countDown();
+                lock.get(1, TimeUnit.MINUTES);
+
+                ActionResult r = grant.get(1, TimeUnit.MINUTES);
+                assertThat(r).isInstanceOf(ActionResult.Refused.class);
+                assertThat(((ActionResult.Refused) r).code()).isEqualTo("account-deleted");
+                assertThat(jdbc.sql(
+                                        "select count(*) from ledger_entry where user_id = :u and ref_key like 'ops-grant:%'")
+                                .param("u", u.id())
+                                .query(Long.class)
+                                .single())
+                        .as("nothing granted and forfeited")
+                        .isZero();
+                assertThat(jdbc.sql("select count(*) from operator_action where actor = :a")
+                                .param("a", actor)
+                                .query(Long.class)
+                                .single())
+                        .as("no audit record saying it was granted")
+                        .isZero();
+                assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void anOperatorGrantAndTheAccountsDeletionAtOnceNeverAnswerGrantedForCreditsForfeitedOnLanding() throws Exception {
+        for (int pair = 0; pair < 6; pair++) {
+            UserAccount u = newUser();
+            String actor = id("ops");
+            List<Object> both = Concurrently.<Object>run(
+                    () -> deletion.delete(u.id(), "a-long-password-123"),
+                    () -> userActions.grant(actor, u.id(), 5, "goodwill", false, id("key")));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(forfeits.isClosed(u.id())).isTrue());
+            List<String> grantEntries =
+                    jdbc.sql("""
+                            select kind || ' ' || balance_delta from ledger_entry
+                             where user_id = :u and ref_key like 'ops-grant:%' order by id""").param("u", u.id()).query(String.class).list();
+            if (both.get(1) instanceof ActionResult.Done) {
+                assertThat(grantEntries).as("granted to the live account").containsExactly("GRANT 5");
+            } else {
+                assertThat(((ActionResult.Refused) both.get(1)).code()).isEqualTo("account-deleted");
+                assertThat(grantEntries).isEmpty();
+            }
+            assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        }
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Autowired
+    AuditedActions operatorLocks;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    private long waitingAdvisoryLocks() {
+        return jdbc.sql("select count(*) from pg_locks where locktype = 'advisory' and not granted")
+                .query(Long.class)
+                .single();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A user with no credits who deleted the account, once its credits were forfeited and it was closed. */

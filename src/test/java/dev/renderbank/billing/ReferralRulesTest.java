@@ -5,10 +5,13 @@ import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.UserActions;
 import dev.renderbank.support.Concurrently;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -27,6 +30,9 @@ class ReferralRulesTest extends BillingIntegrationTest {
     @Autowired
     Rewards rewards;
 
+    @Autowired
+    Referrals referrals;
+
     @Test
     void aReferrerWhoseAddressIsNotVerifiedIsPaidOnlyOnceItIsVerified() throws Exception {
         Referred r = referred(false);
@@ -38,7 +44,7 @@ class ReferralRulesTest extends BillingIntegrationTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(referralCredits(r.referrer())).isEqualTo(10));
-        assertThat(rewards.payWaitingReferrals(r.referrer().id()))
+        assertThat(referrals.payWaitingReferrals(r.referrer().id()))
                 .as("paid once")
                 .isZero();
         assertThat(referralCredits(r.referrer())).isEqualTo(10);
@@ -164,13 +170,93 @@ class ReferralRulesTest extends BillingIntegrationTest {
         assertThat(rewards.status(r.referrer().id()).earned()).isZero();
     }
 
+    @Test
+    void aSuspendedReferrerIsNotPaidAtThePurchaseAndIsPaidOnceWhenReinstated() throws Exception {
+        Referred r = referred(true);
+        suspend(r.referrer());
+        creem(creemCheckout(id("evt"), id("ord"), r.referee().id(), "prod_local_pack-200", 990));
+        assertThat(available(r.referee())).isEqualTo(200);
+        assertThat(referralCredits(r.referrer())).as("nothing while suspended").isZero();
+
+        reinstate(r.referrer());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(referralCredits(r.referrer())).isEqualTo(10));
+        suspend(r.referrer());
+        reinstate(r.referrer()); // a second reinstatement finds nothing waiting
+        assertThat(referrals.payWaitingReferrals(r.referrer().id()))
+                .as("paid once")
+                .isZero();
+        assertThat(referralCredits(r.referrer())).isEqualTo(10);
+        assertThat(rewards.status(r.referrer().id()).earned()).isEqualTo(10);
+    }
+
+    @Test
+    void aPurchaseRefundedWhileItsReferrerWasSuspendedPaysNothingAtTheReinstatement() throws Exception {
+        Referred r = referred(true);
+        suspend(r.referrer());
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, r.referee().id(), "prod_local_pack-200", 990));
+        creem(creemRefund(id("evt"), id("ref"), order, 990));
+        reinstate(r.referrer());
+        assertThat(referralCredits(r.referrer())).as("never paid").isZero();
+        assertThat(ledger.balance(r.referrer().id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(rewards.status(r.referrer().id()).earned()).isZero();
+    }
+
+    @Test
+    void aReinstatementAndAFullRefundAtOnceLeaveNoRewardWithoutItsPurchase() throws Exception {
+        for (int pair = 0; pair < 4; pair++) {
+            Referred r = referred(true);
+            suspend(r.referrer());
+            String order = id("ord");
+            creem(creemCheckout(id("evt"), order, r.referee().id(), "prod_local_pack-200", 990));
+            String refund = creemRefund(id("evt"), id("ref"), order, 990);
+            Concurrently.<Object>run(() -> creem(refund).statusCode(), () -> {
+                reinstate(r.referrer());
+                return true;
+            });
+            awaitReinstatementHandled(r.referrer());
+            assertThat(ledger.balance(r.referrer().id()))
+                    .as("not paid, or paid and taken back: never paid while its purchase is refunded")
+                    .isEqualTo(new Balance(0, 0, 0));
+            assertThat(rewards.status(r.referrer().id()).earned()).isZero();
+            assertThat(available(r.referee())).isZero();
+        }
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Autowired
+    UserActions operators;
+
+    private void suspend(UserAccount u) {
+        assertThat(operators.suspend("ops@example.com", u.id(), "test", id("key")))
+                .isInstanceOf(ActionResult.Done.class);
+    }
+
+    /** Reinstates {@code u} and waits until billing acted on it (the durable event's task is done). */
+    private void reinstate(UserAccount u) {
+        assertThat(operators.reinstate("ops@example.com", u.id(), "test", id("key")))
+                .isInstanceOf(ActionResult.Done.class);
+        awaitReinstatementHandled(u);
+    }
+
+    private void awaitReinstatementHandled(UserAccount u) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("""
+                                select count(*) from scheduled_tasks
+                                 where task_instance like 'billing.referral-at-reinstatement:account-reinstated:'
+                                                          || :u || ':%'""").param("u", u.id()).query(Long.class).single() == 0);
+    }
+
     /** A referee who signed up through the link of a new referrer (verified or not). */
     record Referred(UserAccount referrer, UserAccount referee) {}
 
     private Referred referred(boolean referrerVerified) {
         UserAccount referrer = newUser(referrerVerified);
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         return new Referred(referrer, referee);
     }
 

@@ -2,6 +2,7 @@ package dev.renderbank.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
 import java.net.http.HttpRequest;
@@ -19,6 +20,9 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
 
     @Autowired
     Rewards rewards;
+
+    @Autowired
+    Referrals referrals;
 
     @Test
     void anonymousCallersAreRefused() throws Exception {
@@ -61,8 +65,8 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
         assertThat(first.path("referralUrl").asString()).endsWith("/signup?ref=" + code);
         assertThat(summary(token(u)).path("referralCode").asString()).isEqualTo(code);
         assertThat(summary(token(other)).path("referralCode").asString()).isNotEqualTo(code);
-        assertThat(rewards.referrerByCode(code)).contains(u.id());
-        assertThat(rewards.referrerByCode("nobody-has-this")).isEmpty();
+        assertThat(referrals.referrerByCode(code)).contains(u.id());
+        assertThat(referrals.referrerByCode("nobody-has-this")).isEmpty();
     }
 
     @Test
@@ -74,7 +78,7 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
         for (int i = 0; i < 8; i++) {
             codes.add(pool.submit(() -> {
                 start.await();
-                return rewards.referralCode(u.id());
+                return referrals.referralCode(u.id());
             }));
         }
         start.countDown();
@@ -84,7 +88,7 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
         }
         pool.shutdown();
         assertThat(distinct).hasSize(1);
-        assertThat(rewards.referralCode(u.id())).isEqualTo(distinct.iterator().next());
+        assertThat(referrals.referralCode(u.id())).isEqualTo(distinct.iterator().next());
     }
 
     @Test
@@ -92,9 +96,9 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
         UserAccount referrer = newUser();
         UserAccount buyer = newUser();
         UserAccount browser = newUser();
-        rewards.recordReferral(buyer.id(), referrer.id());
-        rewards.recordReferral(browser.id(), referrer.id());
-        rewards.recordReferral(newUser().id(), newUser().id()); // someone else's referral
+        referrals.recordReferral(buyer.id(), referrer.id());
+        referrals.recordReferral(browser.id(), referrer.id());
+        referrals.recordReferral(newUser().id(), newUser().id()); // someone else's referral
         creem(creemCheckout(id("evt"), id("ord"), buyer.id(), "prod_local_pack-200", 990));
 
         JsonNode s = summary(token(referrer));

@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.UserAccount;
@@ -20,6 +21,9 @@ class RewardsTest extends BillingIntegrationTest {
 
     @Autowired
     Rewards rewards;
+
+    @Autowired
+    Referrals referrals;
 
     @Test
     void theSignupBonusWaitsForAVerifiedEmailAndIsGrantedOnce() {
@@ -164,6 +168,50 @@ class RewardsTest extends BillingIntegrationTest {
         assertThat(rewardEntries(u)).as("two check-ins in three days").isEqualTo(2);
     }
 
+    @Test
+    void changingTheTimeZoneEastOrWestBetweenSharesGivesNoExtraShareReward() {
+        UserAccount u = newUser();
+        // -12 h and +14 h: the same instant is one or two calendar days apart in them
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.Granted.class);
+        setTimeZone(u, "Pacific/Kiritimati");
+        assertThat(rewards.share(u.id()))
+                .as("east: a later calendar day, but the same moment")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
+
+        clock.advance(Duration.ofDays(1));
+        setTimeZone(u, "Pacific/Kiritimati");
+        assertThat(rewards.share(u.id())).as("a day later").isInstanceOf(RewardResult.Granted.class);
+        setTimeZone(u, "Etc/GMT+12");
+        assertThat(rewards.share(u.id()))
+                .as("west: a calendar day before the one already rewarded")
+                .isInstanceOf(RewardResult.AlreadyGranted.class);
+        assertThat(rewardEntries(u)).as("two shares in two days").isEqualTo(2);
+    }
+
+    @Test
+    void dailyRewardsAskedForAtOnceFromTwoTimeZonesGrantAtMostOne() throws Exception {
+        for (String reward : List.of("share", "check-in")) {
+            for (int pair = 0; pair < 5; pair++) {
+                UserAccount u = newUser();
+                setTimeZone(u, "Etc/GMT+12");
+                Callable<RewardResult> ask =
+                        () -> reward.equals("share") ? rewards.share(u.id()) : rewards.checkIn(u.id());
+                List<RewardResult> both = Concurrently.run(ask, () -> {
+                    setTimeZone(u, "Pacific/Kiritimati");
+                    return ask.call();
+                });
+                assertThat(both)
+                        .as(reward)
+                        .filteredOn(r -> r instanceof RewardResult.Granted)
+                        .hasSize(1);
+                assertThat(rewardEntries(u)).as(reward).isEqualTo(1);
+            }
+        }
+    }
+
     private void setTimeZone(UserAccount u, String zone) {
         jdbc.sql("update app_user set time_zone = :z where id = :u")
                 .param("z", zone)
@@ -182,9 +230,9 @@ class RewardsTest extends BillingIntegrationTest {
     void theReferrerGetsTenAtTheRefereesFirstPurchaseOnly() throws Exception {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
-        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
-        assertThat(rewards.recordReferral(referee.id(), newUser().id())).isFalse();
-        assertThatThrownBy(() -> rewards.recordReferral(referrer.id(), referrer.id()))
+        assertThat(referrals.recordReferral(referee.id(), referrer.id())).isTrue();
+        assertThat(referrals.recordReferral(referee.id(), newUser().id())).isFalse();
+        assertThatThrownBy(() -> referrals.recordReferral(referrer.id(), referrer.id()))
                 .isInstanceOf(IllegalArgumentException.class);
 
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
@@ -198,7 +246,7 @@ class RewardsTest extends BillingIntegrationTest {
     void aFirstPurchaseThatIsASubscriptionPeriodRewardsTheReferrer() throws Exception {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
-        rewards.recordReferral(referee.id(), referrer.id());
+        referrals.recordReferral(referee.id(), referrer.id());
         stripe(StripeWebhookTest.firstMonthlyInvoice(referee.id(), id("evt"), id("in"), id("sub"), clock.instant()));
         assertThat(available(referee)).isEqualTo(500);
         assertThat(available(referrer)).isEqualTo(10);
@@ -209,7 +257,7 @@ class RewardsTest extends BillingIntegrationTest {
         UserAccount referrer = newUser();
         UserAccount referee = newUser();
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
-        assertThat(rewards.recordReferral(referee.id(), referrer.id())).isTrue();
+        assertThat(referrals.recordReferral(referee.id(), referrer.id())).isTrue();
         creem(creemCheckout(id("evt"), id("ord"), referee.id(), "prod_local_pack-200", 990));
         assertThat(available(referee)).isEqualTo(400);
         assertThat(available(referrer))

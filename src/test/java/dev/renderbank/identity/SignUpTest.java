@@ -89,20 +89,20 @@ class SignUpTest extends IntegrationTest {
     }
 
     @Autowired
-    dev.renderbank.billing.rewards.Rewards rewards;
+    dev.renderbank.billing.rewards.Referrals referrals;
 
     @Test
     void aSignUpThroughAReferralLinkRecordsTheReferrer() throws Exception {
         UserAccount referrer = users.create(newEmail(), "correct horse battery staple", Role.USER, true);
-        String code = rewards.referralCode(referrer.id());
+        String code = referrals.referralCode(referrer.id());
         String email = newEmail();
         FormClient browser = new FormClient(port);
         assertThat(browser.get("/signup?ref=" + code).body()).contains("value=\"" + code + "\"");
         browser.post("/signup?ref=" + code, "/signup", "email", email, "password", PASSWORD, "ref", code);
         long referee = users.byEmail(email).orElseThrow().id();
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> rewards.referrerOf(referee).isPresent());
-        assertThat(rewards.referrerOf(referee)).contains(referrer.id());
+                .until(() -> referrals.referrerOf(referee).isPresent());
+        assertThat(referrals.referrerOf(referee)).contains(referrer.id());
 
         String other = newEmail();
         browser.post("/signup", "/signup", "email", other, "password", PASSWORD, "ref", "unknowncode1");

@@ -3,7 +3,7 @@ package dev.renderbank.billing.core;
 import dev.renderbank.billing.CreditsClawedBack;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
-import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantSource;
@@ -21,14 +21,14 @@ class Clawbacks {
 
     private final AccountDeletion accounts;
     private final DurableEvents events;
-    private final Rewards rewards;
+    private final Referrals referrals;
 
-    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts, DurableEvents events, Rewards rewards) {
+    Clawbacks(PurchaseStore store, Ledger ledger, AccountDeletion accounts, DurableEvents events, Referrals referrals) {
         this.store = store;
         this.ledger = ledger;
         this.accounts = accounts;
         this.events = events;
-        this.rewards = rewards;
+        this.referrals = referrals;
     }
 
     /**
@@ -39,7 +39,7 @@ class Clawbacks {
      * buyer's credits clawed back now.
      */
     long rebalance(Purchase p, String keyPrefix, String reason) {
-        rewards.settleReferral(p, keyPrefix, reason);
+        referrals.settleReferral(p, keyPrefix, reason);
         if (accounts.isDeleted(p.userId())) {
             // The owner deleted the account and its credits were forfeited: the refund or dispute is
             // recorded by the caller, but there is nobody to take credits from and no debt to collect.
@@ -78,7 +78,7 @@ class Clawbacks {
      * credits given back now.
      */
     long giveBack(Purchase p, String key, String reason, Instant now) {
-        rewards.settleReferral(p, key, reason);
+        referrals.settleReferral(p, key, reason);
         long stillClawed = p.clawed() - store.givenBack(p.id());
         long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {

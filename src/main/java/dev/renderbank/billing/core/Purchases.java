@@ -9,7 +9,7 @@ import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
 import dev.renderbank.billing.db.SubscriptionStore;
-import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
@@ -44,7 +44,7 @@ public class Purchases {
     private final MonthlyGrants months;
     private final Clawbacks clawbacks;
     private final Ledger ledger;
-    private final Rewards rewards;
+    private final Referrals referrals;
     private final DurableEvents events;
     private final AccountDeletion accounts;
     private final OperatorAlerts alerts;
@@ -60,7 +60,7 @@ public class Purchases {
             MonthlyGrants months,
             Clawbacks clawbacks,
             Ledger ledger,
-            Rewards rewards,
+            Referrals referrals,
             DurableEvents events,
             AccountDeletion accounts,
             OperatorAlerts alerts,
@@ -74,7 +74,7 @@ public class Purchases {
         this.months = months;
         this.clawbacks = clawbacks;
         this.ledger = ledger;
-        this.rewards = rewards;
+        this.referrals = referrals;
         this.events = events;
         this.accounts = accounts;
         this.alerts = alerts;
@@ -229,7 +229,7 @@ public class Purchases {
         }
         // only money earns it: a purchase a promotion code paid in full is not the first paid one
         if (c.amountMinor() > 0 && !store.hasOtherPaidPurchase(c.userId(), purchaseId)) {
-            rewards.rewardReferrer(c.userId(), store.lock(purchaseId));
+            referrals.rewardReferrer(c.userId(), store.lock(purchaseId));
         }
     }
 

@@ -17,10 +17,10 @@ class ReferralAtSignUp implements DurableEventHandler<SignedUp> {
 
     private static final Logger log = LoggerFactory.getLogger(ReferralAtSignUp.class);
 
-    private final Rewards rewards;
+    private final Referrals referrals;
 
-    ReferralAtSignUp(Rewards rewards) {
-        this.rewards = rewards;
+    ReferralAtSignUp(Referrals referrals) {
+        this.referrals = referrals;
     }
 
     @Override
@@ -38,10 +38,11 @@ class ReferralAtSignUp implements DurableEventHandler<SignedUp> {
         if (event.referralCode() == null) {
             return;
         }
-        rewards.referrerByCode(event.referralCode())
+        referrals
+                .referrerByCode(event.referralCode())
                 .filter(referrer -> referrer != event.userId())
                 .ifPresentOrElse(
-                        referrer -> rewards.recordReferral(event.userId(), referrer),
+                        referrer -> referrals.recordReferral(event.userId(), referrer),
                         () -> log.info("sign-up of user {} named an unknown referral code", event.userId()));
     }
 }

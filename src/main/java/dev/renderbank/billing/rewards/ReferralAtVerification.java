@@ -16,10 +16,10 @@ class ReferralAtVerification implements DurableEventHandler<EmailVerified> {
 
     private static final Logger log = LoggerFactory.getLogger(ReferralAtVerification.class);
 
-    private final Rewards rewards;
+    private final Referrals referrals;
 
-    ReferralAtVerification(Rewards rewards) {
-        this.rewards = rewards;
+    ReferralAtVerification(Referrals referrals) {
+        this.referrals = referrals;
     }
 
     @Override
@@ -34,7 +34,7 @@ class ReferralAtVerification implements DurableEventHandler<EmailVerified> {
 
     @Override
     public void handle(EmailVerified event) {
-        int paid = rewards.payWaitingReferrals(event.userId());
+        int paid = referrals.payWaitingReferrals(event.userId());
         if (paid > 0) {
             log.info("user {} verified: {} waiting referral reward(s) paid", event.userId(), paid);
         }
