@@ -40,7 +40,9 @@ public record GenerationProperties(
      * for jobs it just accepted (each waits on the provider's answer, so throughput is this divided by
      * the provider's latency, not the scheduler's thread count). {@code submitConnections}: how many
      * of the submit path's database writes (the marks around createTask) hold a connection at once on
-     * one node, so that the requests always find the rest of the pool free.
+     * one node, so that the requests always find the rest of the pool free. {@code submitQueue}: how
+     * many more just-accepted jobs may wait in memory for a submit thread; past it a job is submitted
+     * by its db-scheduler task instead (durable either way, but that path costs more database work).
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -51,7 +53,8 @@ public record GenerationProperties(
             @DefaultValue("30s") Duration sweepInterval,
             @DefaultValue("1m") Duration submitFallback,
             @DefaultValue("64") int submitConcurrency,
-            @DefaultValue("20") int submitConnections) {
+            @DefaultValue("20") int submitConnections,
+            @DefaultValue("512") int submitQueue) {
 
         public Jobs {
             if (submitConcurrency < 1) {
@@ -59,6 +62,9 @@ public record GenerationProperties(
             }
             if (submitConnections < 1) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-connections must be at least 1");
+            }
+            if (submitQueue < 0) {
+                throw new IllegalArgumentException("renderbank.jobs.submit-queue must be 0 or more");
             }
         }
     }

@@ -43,9 +43,6 @@ class JobSubmitter implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
 
-    /** Jobs waiting for a thread before the accepts fall back to the scheduler. */
-    private static final int QUEUED = 512;
-
     private final JobDriver driver;
     private final ObjectProvider<SchedulerClient> scheduler;
     private final boolean enabled;
@@ -66,7 +63,7 @@ class JobSubmitter implements DisposableBean {
         DbSchedulerProperties settings = scheduling.getIfAvailable();
         this.enabled = settings != null && settings.isEnabled() && settings.isImmediateExecutionEnabled();
         int threads = props.jobs().submitConcurrency();
-        this.slots = new Semaphore(threads + QUEUED);
+        this.slots = new Semaphore(threads + props.jobs().submitQueue());
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "job-submit-" + n.incrementAndGet());

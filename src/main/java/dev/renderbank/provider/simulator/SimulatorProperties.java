@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -42,7 +43,10 @@ public record SimulatorProperties(
         @DefaultValue("false") boolean outOfCredits,
         @DefaultValue("100000") @PositiveOrZero long balance,
         @DefaultValue("1s") @NotNull Duration callbackInterval,
-        @DefaultValue @NotNull @Valid SimulatorFaults faults,
+
+        @DefaultValue @NotNull @Valid @NestedConfigurationProperty
+        SimulatorFaults faults,
+
         @DefaultValue("0") @PositiveOrZero @Max(65535) int port,
         @DefaultValue("16") @Positive int threads,
         String apiKey) {
