@@ -32,9 +32,19 @@ public class OperatorBilling {
     }
 
     /**
-     * Processes a stored event now through the normal event processing. Answers {@code processed}
-     * (it was applied or ignored now), {@code stored-for-retry} (it failed again) or {@code
-     * duplicate} (it was finished before, or is being processed right now: nothing done).
+     * The stored event, its row locked until the caller's transaction ends: an operator's reprocess
+     * checks it and processes it in one transaction, so one running at the same moment waits and
+     * then sees the first one's outcome.
+     */
+    public Optional<PaymentEvent> lockPaymentEvent(long id) {
+        return events.lock(id);
+    }
+
+    /**
+     * Processes a stored event now through the normal event processing, in the caller's transaction
+     * (its effects commit with the caller's audit record). Answers {@code processed} (it was applied
+     * or ignored now), {@code stored-for-retry} (it failed again) or {@code duplicate} (it was
+     * finished before: nothing done).
      */
     public String reprocessPaymentEvent(long id) {
         return intake.reprocess(id);

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A dispute as the payment provider's API reports it: {@code expectedStatus} is the state our records
- * should show for it ({@code OPEN}, {@code WON}, {@code LOST}), {@code refs} the ids a purchase here may
+ * should show for it ({@code INQUIRY}, {@code INQUIRY_CLOSED}, {@code OPEN}, {@code WON}, {@code LOST}), {@code refs} the ids a purchase here may
  * be known by (charge, payment intent), {@code raw} the provider's object (JSON) as evidence.
  */
 public record ProviderDispute(

@@ -2,7 +2,10 @@ package dev.renderbank.billing;
 
 import java.time.Instant;
 
-/** A purchase as operators see it: what was bought, paid, granted and taken back. */
+/**
+ * A purchase as operators see it: what was bought, paid, granted and taken back. {@code disputed}:
+ * a dispute (chargeback) is open; {@code inquiry}: an inquiry is open on it, which took no credits.
+ */
 public record PurchaseSummary(
         long id,
         String provider,
@@ -14,4 +17,5 @@ public record PurchaseSummary(
         long clawedBack,
         long refundedMinor,
         boolean disputed,
+        boolean inquiry,
         Instant createdAt) {}

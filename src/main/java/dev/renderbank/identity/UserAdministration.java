@@ -47,6 +47,16 @@ public class UserAdministration {
         return store.enabled(userId).orElse(false);
     }
 
+    /**
+     * Whether the account may act, with its row locked FOR SHARE until the caller's transaction
+     * (which it requires) ends: a suspension, reinstatement or deletion of the account waits for that
+     * transaction, and one not committed yet is waited for and then seen. So a decision taken on it
+     * (paying a reward to an active account) cannot commit beside a suspension that it did not see.
+     */
+    public boolean lockActive(long userId) {
+        return store.lockEnabled(userId).orElse(false);
+    }
+
     /** Revokes every live API token of the user; returns how many. */
     public int revokeTokens(long userId, Instant now) {
         return store.revokeTokens(userId, now);

@@ -6,6 +6,7 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -25,35 +26,32 @@ public class PaymentActions {
     }
 
     /**
-     * Feeds a stored event through the normal event processing now. A repeat of the key does
-     * nothing; an event finished before (processed or ignored) is refused: reprocessing it could
-     * not change anything, and its grants stay exactly once. The processing commits in its own
-     * transaction (as on arrival), so the audit record follows it, with the status before and after.
+     * Feeds a stored event through the normal event processing now, exactly once: the operator's key
+     * is claimed, the event locked, checked and processed, and the audit record written, all in one
+     * transaction. A repeat of the key answers the first record; an event finished before (processed
+     * or ignored, also by a reprocess that ran at the same moment and committed first) is refused:
+     * reprocessing it could not change anything, and its grants stay exactly once.
      */
     public ActionResult reprocess(String actor, long eventId, String reason, String key) {
         Request request = new Request(actor, REPROCESS, "webhook:" + eventId, reason, null, key);
-        Optional<dev.renderbank.ops.OperatorAction> prior = actions.recorded(actor, REPROCESS, key);
-        if (prior.isPresent()) {
-            return prior.get().target().equals(request.target())
-                    ? new ActionResult.Done(prior.get(), true)
-                    : new ActionResult.Refused(
-                            "key-reused",
-                            "The Idempotency-Key " + key + " was used for "
-                                    + prior.get().target() + "; send a new key");
-        }
-        Optional<PaymentEvent> before = billing.paymentEvent(eventId);
-        if (before.isEmpty()) {
-            return new ActionResult.NotFound("No payment event " + eventId);
-        }
-        String status = before.get().status();
-        if (status.equals("PROCESSED") || status.equals("IGNORED")) {
-            return new ActionResult.Refused(
-                    "event-finished",
-                    "Payment event " + eventId + " was " + status.toLowerCase() + " already; nothing to reprocess");
-        }
-        String result = billing.reprocessPaymentEvent(eventId);
-        PaymentEvent after = billing.paymentEvent(eventId).orElseThrow();
-        return actions.run(request, () -> new Step.Applied(state(before.get()), withResult(state(after), result)));
+        return actions.run(request, () -> {
+            // waits for a reprocess of the same event in flight, then sees what it did
+            Optional<PaymentEvent> before = billing.lockPaymentEvent(eventId);
+            if (before.isEmpty()) {
+                return new Step.Refuse(new ActionResult.NotFound("No payment event " + eventId));
+            }
+            String status = before.get().status();
+            if (status.equals("PROCESSED") || status.equals("IGNORED")) {
+                return new Step.Refuse(
+                        new ActionResult.Refused(
+                                "event-finished",
+                                "Payment event " + eventId + " was " + status.toLowerCase(Locale.ROOT)
+                                        + " already (by its webhook, the retry sweep or another reprocess); nothing to reprocess"));
+            }
+            String result = billing.reprocessPaymentEvent(eventId);
+            PaymentEvent after = billing.paymentEvent(eventId).orElseThrow();
+            return new Step.Applied(state(before.get()), withResult(state(after), result));
+        });
     }
 
     private static Map<String, Object> state(PaymentEvent e) {

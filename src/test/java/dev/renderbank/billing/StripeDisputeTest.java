@@ -13,7 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Disputes and inquiries of a Stripe pack purchase (pack-200: 200 credits for 990). */
+/** Disputes of a Stripe pack purchase (pack-200: 200 credits for 990); inquiries: {@link StripeInquiryTest}. */
 class StripeDisputeTest extends BillingIntegrationTest {
 
     @Autowired
@@ -21,22 +21,6 @@ class StripeDisputeTest extends BillingIntegrationTest {
 
     @Autowired
     PurchaseStore purchases;
-
-    @Test
-    void anInquiryClosedWithoutAChargebackGivesTheCreditsBack() throws Exception {
-        UserAccount u = newUser();
-        String pi = id("pi");
-        String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
-
-        String inquiry = id("dp");
-        stripe(dispute("charge.dispute.created", id("evt"), inquiry, charge, pi, "warning_needs_response"));
-        assertThat(available(u)).isZero();
-        stripe(dispute("charge.dispute.closed", id("evt"), inquiry, charge, pi, "warning_closed"));
-
-        assertThat(available(u)).isEqualTo(200);
-        assertThat(ledger.checkInvariants().holds()).isTrue();
-    }
 
     @Test
     void aLostDisputeClawsBackEvenWhenItsClosingArrivesBeforeItsOpening() throws Exception {

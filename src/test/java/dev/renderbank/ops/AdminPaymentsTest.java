@@ -8,6 +8,7 @@ import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.BrowserSession;
+import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,92 @@ class AdminPaymentsTest extends IntegrationTest {
                 .body());
         assertThat(audit.get("items").size()).isEqualTo(1);
         assertThat(audit.get("items").get(0).get("reason").asString()).isEqualTo("user signed up late");
+    }
+
+    @Test
+    void twoReprocessesOfTheSameEventAtOnceApplyItOnceAuditItOnceAndAnswerTheLoserClearly() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            var admin = admins.newAdmin();
+            var other = admins.newAdmin();
+            String email = "late-" + UUID.randomUUID() + "@test.local";
+            long eventId = failedPurchaseEvent(email);
+            long userId = users.create(email, "correct horse battery staple", Role.USER, true)
+                    .id();
+            boolean sameKey = round % 2 == 1; // a double submit; else two operators (two keys)
+            String key = "rp-" + UUID.randomUUID();
+            var answers = Concurrently.run(
+                    () -> reprocessCall(admin.token(), eventId, key),
+                    () -> reprocessCall(sameKey ? admin.token() : other.token(), eventId, sameKey ? key : key + "-b"));
+
+            assertThat(ledger.balance(userId).balance())
+                    .as("round %d: granted once", round)
+                    .isEqualTo(200);
+            assertThat(audited(admin, eventId))
+                    .as("round %d: one audit record", round)
+                    .isEqualTo(1);
+            long applied = answers.stream()
+                    .filter(a -> a.statusCode() == 200
+                            && !JSON.readTree(a.body()).path("repeated").asBoolean())
+                    .count();
+            assertThat(applied).as("round %d: %s", round, answers).isEqualTo(1);
+            for (var a : answers) {
+                if (a.statusCode() == 200) {
+                    continue;
+                }
+                assertThat(a.statusCode()).as(a.body()).isEqualTo(422);
+                assertThat(JSON.readTree(a.body()).path("type").asString()).endsWith("event-finished");
+                assertThat(JSON.readTree(a.body()).path("detail").asString()).contains("processed already");
+            }
+            if (sameKey) {
+                assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(200));
+            }
+        }
+    }
+
+    private java.net.http.HttpResponse<String> reprocessCall(String token, long eventId, String key) {
+        return AdminSupport.call(
+                port,
+                "POST",
+                "/api/v1/admin/webhooks/" + eventId + "/reprocess",
+                token,
+                "{\"reason\":\"user signed up late\"}",
+                key);
+    }
+
+    /** Audit records of reprocessing the event, by any operator. */
+    private long audited(AdminSupport.Admin admin, long eventId) {
+        JsonNode audit = JSON.readTree(AdminSupport.call(
+                        port,
+                        "GET",
+                        "/api/v1/admin/audit?action=webhook-reprocess&target=webhook:" + eventId,
+                        admin.token(),
+                        null,
+                        null)
+                .body());
+        return audit.get("items").size();
+    }
+
+    @Test
+    void aReprocessThatFailsAgainIsAuditedAndTheEventStaysStoredForItsRetry() {
+        var admin = admins.newAdmin();
+        String email = "never-" + UUID.randomUUID() + "@test.local";
+        long eventId = failedPurchaseEvent(email); // nobody signs up with this address
+
+        JsonNode done = reprocess(admin.token(), eventId, "rp-" + UUID.randomUUID(), 200);
+        assertThat(done.get("after").asString())
+                .contains("FAILED")
+                .contains("stored-for-retry")
+                .contains("unknown user");
+        assertThat(JSON.readTree(done.get("before").asString()).path("attempts").asInt())
+                .isEqualTo(1);
+        assertThat(JSON.readTree(done.get("after").asString()).path("attempts").asInt())
+                .isEqualTo(2);
+        assertThat(audited(admin, eventId)).isEqualTo(1);
+        // a later reprocess, once the buyer exists, grants
+        long userId = users.create(email, "correct horse battery staple", Role.USER, true)
+                .id();
+        reprocess(admin.token(), eventId, "rp-" + UUID.randomUUID(), 200);
+        assertThat(ledger.balance(userId).balance()).isEqualTo(200);
     }
 
     @Test

@@ -327,6 +327,48 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(findings(admin)).isEmpty();
     }
 
+    @Test
+    void anInquiryAtStripeIsRecordedAsOneTakesNothingAndLeavesNoFindingOnceRecorded() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("inquiry-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String session =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        assertThat(webhook("evt_" + UUID.randomUUID(), session).statusCode()).isEqualTo(200);
+        String pi = "pi_" + JSON.readTree(session).path("id").asString();
+
+        // recorded by its webhook: Stripe's inquiry and ours agree, no finding
+        String recorded = "dp_" + UUID.randomUUID().toString().replace("-", "");
+        String inquiry = dispute(recorded, pi, "warning_needs_response");
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.created", inquiry)
+                        .statusCode())
+                .isEqualTo(200);
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(inquiry));
+        assertThat(findings(admin)).as("an inquiry recorded as one").isEmpty();
+
+        // closed without a chargeback at Stripe and here: still none
+        String closed = dispute(recorded, pi, "warning_closed");
+        assertThat(webhook("evt_" + UUID.randomUUID(), "charge.dispute.closed", closed)
+                        .statusCode())
+                .isEqualTo(200);
+        stubStripe(java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(closed));
+        assertThat(findings(admin)).as("an inquiry closed here and at Stripe").isEmpty();
+
+        // an inquiry whose webhook was lost: found as an inquiry, repaired as one, nothing taken
+        String lostId = "dp_" + UUID.randomUUID().toString().replace("-", "");
+        String lost = dispute(lostId, pi, "warning_under_review");
+        stubStripe(
+                java.util.List.of(session), java.util.List.of(), java.util.List.of(), java.util.List.of(closed, lost));
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("DISPUTE_NOT_RECORDED");
+        assertThat(finding.path("evidence").path("statusAtProvider").asString()).isEqualTo("INQUIRY");
+        repaired(admin, finding, "inquiry webhook lost");
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+        assertThat(clawbacks(buyer)).isZero();
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     private String dispute(String id, String pi, String status) {
         return """
                 {"id":"%s","object":"dispute","amount":990,"currency":"usd","status":"%s","charge":"ch_%s",

@@ -18,11 +18,25 @@ import org.springframework.stereotype.Component;
  * back while the dispute held the charge), as far as the purchase is entitled to it. While a dispute is open, a yearly plan's
  * months wait; its closing grants the months that started meanwhile.
  *
+ * <p>An inquiry (Stripe's {@code warning_*} statuses: the issuer asks before any chargeback) moves no
+ * funds, so it takes nothing and months keep coming: it is recorded as {@code INQUIRY}. When it
+ * becomes a chargeback (a chargeback status, or the funds withdrawn) its share is taken then, once:
+ * every path that takes a share does so only for a dispute not recorded yet or still an inquiry, and
+ * records it as taken in the same transaction. An inquiry that closes takes and gives nothing; one
+ * lost before its escalation was seen takes its share at the loss.
+ *
  * <p>Locks are taken in one order, the purchase and then the dispute, so an opening and a closing
  * processed at the same moment queue on the purchase, and the second re-reads what the first wrote.
  */
 @Component
 public class Disputes {
+
+    /** How a dispute ended at the provider: won or lost, or an inquiry closed without a chargeback. */
+    public enum Ending {
+        WON,
+        LOST,
+        INQUIRY_CLOSED
+    }
 
     private final PurchaseStore purchases;
     private final PurchaseRefStore refs;
@@ -47,49 +61,79 @@ public class Disputes {
     }
 
     /**
-     * A dispute opened for {@code amountMinor} of the provider's {@code chargeMinor} (the tax-inclusive
-     * total it is measured against; null: the purchase's own amount). A null amount disputes all.
+     * An inquiry: recorded (once) so operators see it and a later escalation or closing finds it,
+     * and nothing is taken. An inquiry of a dispute already recorded changes nothing.
      */
-    public Outcome opened(
-            String provider, String disputeId, List<String> chargeRefs, Long amountMinor, Long chargeMinor) {
+    public Outcome inquiry(String provider, String disputeId, List<String> chargeRefs) {
         Optional<Purchase> found = lockByRefs(provider, chargeRefs);
         if (found.isEmpty()) {
-            return new Outcome.Unprocessable("dispute " + disputeId + " names no known purchase " + chargeRefs);
+            return new Outcome.Unprocessable("inquiry " + disputeId + " names no known purchase " + chargeRefs);
         }
         Optional<DisputeStore.Dispute> existing = disputes.lock(provider, disputeId);
         if (existing.isPresent()) {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
+        record(provider, disputeId, found.get().id(), "INQUIRY", 0, 0);
+        return new Outcome.Processed("inquiry " + disputeId + " recorded: no funds moved, no credits taken");
+    }
+
+    /**
+     * A dispute opened (a chargeback: the funds are withdrawn) for {@code amountMinor} of the
+     * provider's {@code chargeMinor} (the tax-inclusive total it is measured against; null: the
+     * purchase's own amount). A null amount disputes all. An inquiry recorded before becomes this
+     * dispute and its share is taken now; a dispute recorded open or closed changes nothing.
+     */
+    public Outcome opened(
+            String provider, String disputeId, List<String> chargeRefs, Long amountMinor, Long chargeMinor) {
+        Optional<Purchase> found = lockPurchase(provider, disputeId, chargeRefs);
+        if (found.isEmpty()) {
+            return new Outcome.Unprocessable("dispute " + disputeId + " names no known purchase " + chargeRefs);
+        }
+        Optional<DisputeStore.Dispute> existing = disputes.lock(provider, disputeId);
+        if (existing.isPresent() && !"INQUIRY".equals(existing.get().status())) {
+            return new Outcome.Processed(
+                    "dispute " + disputeId + " already " + existing.get().status());
+        }
         Purchase p = found.get();
         long share = share(p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
-        record(provider, disputeId, p.id(), "OPEN", share, taken);
+        if (existing.isPresent()) {
+            disputes.escalate(provider, disputeId, "OPEN", share, taken);
+        } else {
+            record(provider, disputeId, p.id(), "OPEN", share, taken);
+        }
         purchases.markOpenDisputes(p.id());
-        return new Outcome.Processed("dispute " + disputeId + " of " + share + "/" + p.amountMinor() + " "
-                + p.currency() + ": " + taken + " credits clawed back");
+        String was = existing.isPresent() ? "inquiry " + disputeId + " became a dispute" : "dispute " + disputeId;
+        return new Outcome.Processed(was + " of " + share + "/" + p.amountMinor() + " " + p.currency() + ": " + taken
+                + " credits clawed back");
     }
 
     /**
      * A closed dispute: won gives back what is clawed back and owed again (as far as the purchase is
-     * entitled to it); lost keeps it taken, and takes it now if the dispute was never seen open.
+     * entitled to it); lost keeps it taken, and takes it now if the dispute was never seen open. An
+     * inquiry that closes (or is won) took nothing and gives nothing back.
      */
     public Outcome closed(
             String provider,
             String disputeId,
             List<String> chargeRefs,
-            boolean won,
+            Ending ending,
             Long amountMinor,
             Long chargeMinor) {
         Optional<Purchase> purchase = lockPurchase(provider, disputeId, chargeRefs);
         Optional<DisputeStore.Dispute> existing = disputes.lock(provider, disputeId);
         if (existing.isEmpty()) {
-            return closedUnseen(provider, disputeId, chargeRefs, purchase, won, amountMinor, chargeMinor);
+            return closedUnseen(provider, disputeId, chargeRefs, purchase, ending, amountMinor, chargeMinor);
         }
         DisputeStore.Dispute d = existing.get();
+        if ("INQUIRY".equals(d.status())) {
+            return inquiryClosed(provider, disputeId, purchase, ending, amountMinor, chargeMinor);
+        }
         if (!"OPEN".equals(d.status())) {
             return new Outcome.Processed("dispute " + disputeId + " already " + d.status());
         }
+        boolean won = ending != Ending.LOST;
         long purchaseId = purchase.map(Purchase::id)
                 .orElseThrow(() -> new IllegalStateException("open dispute " + disputeId + " has no purchase"));
         disputes.close(provider, disputeId, won ? "WON" : "LOST");
@@ -113,6 +157,31 @@ public class Disputes {
     }
 
     /**
+     * A recorded inquiry that ended: closed or won, nothing was taken and nothing is given back
+     * (funds that moved in between came back); lost, it became a chargeback whose opening was not
+     * seen, so its share is taken now, once.
+     */
+    private Outcome inquiryClosed(
+            String provider,
+            String disputeId,
+            Optional<Purchase> purchase,
+            Ending ending,
+            Long amountMinor,
+            Long chargeMinor) {
+        if (ending != Ending.LOST) {
+            disputes.closeInquiry(provider, disputeId, ending.name());
+            return new Outcome.Processed(
+                    "inquiry " + disputeId + " ended " + ending + ": nothing was taken, nothing to give back");
+        }
+        Purchase p = purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
+        long share = share(p, amountMinor, chargeMinor);
+        long taken = takeShare(p, provider, disputeId, share);
+        disputes.escalate(provider, disputeId, "LOST", share, taken);
+        return new Outcome.Processed(
+                "inquiry " + disputeId + " lost as a chargeback: " + taken + " credits clawed back");
+    }
+
+    /**
      * A dispute closed before its opening was processed (the opening may still be waiting on a
      * retry). Recording it makes the late opening a no-op, so a lost one must claw back here.
      */
@@ -121,13 +190,13 @@ public class Disputes {
             String disputeId,
             List<String> chargeRefs,
             Optional<Purchase> found,
-            boolean won,
+            Ending ending,
             Long amountMinor,
             Long chargeMinor) {
-        if (won) {
-            // Won before we saw it open: nothing was taken, nothing to give back.
-            record(provider, disputeId, found.map(Purchase::id).orElse(null), "WON", 0, 0);
-            return new Outcome.Processed("dispute " + disputeId + " closed (WON) before it was opened");
+        if (ending != Ending.LOST) {
+            // Won or an inquiry closed before we saw it open: nothing was taken, nothing to give back.
+            record(provider, disputeId, found.map(Purchase::id).orElse(null), ending.name(), 0, 0);
+            return new Outcome.Processed("dispute " + disputeId + " closed (" + ending + ") before it was opened");
         }
         if (found.isEmpty()) {
             // Retried until the purchase is known, so the loss is never recorded without its clawback.

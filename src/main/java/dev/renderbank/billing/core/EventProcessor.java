@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,6 +29,7 @@ class EventProcessor {
     private final PaymentEventStore store;
     private final Map<String, EventHandler> handlers;
     private final TransactionTemplate tx;
+    private final TransactionTemplate savepoint;
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -43,6 +45,8 @@ class EventProcessor {
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toMap(EventHandler::provider, Function.identity()));
         this.tx = tx;
+        this.savepoint = new TransactionTemplate(tx.getTransactionManager());
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.alerts = alerts;
         this.clock = clock;
     }
@@ -104,6 +108,45 @@ class EventProcessor {
             recordFailure(eventId, u.error());
         }
         return attempt;
+    }
+
+    /**
+     * Processes the event in the caller's transaction (a new one if there is none), waiting for a
+     * transaction that holds the event rather than skipping it: an operator's reprocess, whose audit
+     * record commits with its effects, so a second reprocess waits and finds the event finished. The
+     * handler runs under a savepoint: an unprocessable outcome or a failure undoes only its writes
+     * and is recorded on the event for a retry, as on arrival.
+     */
+    Attempt processJoined(long eventId) {
+        return tx.execute(status -> {
+            var event = store.lockUnfinishedWaiting(eventId);
+            if (event.isEmpty()) {
+                return new Attempt.Skipped();
+            }
+            Outcome o;
+            try {
+                o = savepoint.execute(handling -> {
+                    Outcome out = handler(event.get().provider()).handle(event.get());
+                    if (out instanceof Outcome.Unprocessable) {
+                        handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
+                    }
+                    return out;
+                });
+            } catch (RuntimeException ex) {
+                log.error("Reprocessing payment event {} failed; it stays stored and will be retried", eventId, ex);
+                o = new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            }
+            if (o instanceof Outcome.Processed p) {
+                store.finish(eventId, "PROCESSED", p.note(), clock.instant());
+            } else if (o instanceof Outcome.Ignored i) {
+                store.finish(eventId, "IGNORED", i.reason(), clock.instant());
+            } else if (o instanceof Outcome.Unprocessable u) {
+                recordFailure(eventId, u.error());
+            } else {
+                throw new IllegalStateException("unexpected outcome " + o + " of payment event " + eventId);
+            }
+            return new Attempt.Ran(o);
+        });
     }
 
     private EventHandler handler(String provider) {

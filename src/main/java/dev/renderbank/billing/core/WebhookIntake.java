@@ -30,11 +30,12 @@ public class WebhookIntake {
 
     /**
      * An operator's "reprocess": the stored event goes through the same processing as on arrival
-     * (row lock, handler, "processed" mark in one transaction), so a processed or ignored event is
-     * skipped ({@code duplicate}) and can never grant twice.
+     * (row lock, handler, "processed" mark), in the caller's transaction so the operator's audit
+     * record commits with it; a processed or ignored event is skipped ({@code duplicate}) and can
+     * never grant twice, and a reprocess running at the same moment is waited for.
      */
     public String reprocess(long eventId) {
-        return status(processor.process(eventId));
+        return status(processor.processJoined(eventId));
     }
 
     /** What the provider is told: the event is stored either way, so it never needs to send it again. */

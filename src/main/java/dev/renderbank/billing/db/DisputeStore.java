@@ -9,14 +9,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * SQL of disputes. A dispute row is written once and then only moves from OPEN to WON or LOST, so
- * what an open dispute took back ({@code clawed}) and its share of the charge ({@code amountMinor})
- * are never overwritten by a closing that raced its opening.
+ * SQL of disputes. A dispute row is written once and then only moves forward: an INQUIRY (no funds
+ * moved, nothing taken) to OPEN or LOST when it becomes a chargeback (its share and what it took are
+ * written then, once), or to WON or INQUIRY_CLOSED; an OPEN one to WON or LOST. So what a dispute
+ * took back ({@code clawed}) and its share of the charge ({@code amountMinor}) are never overwritten
+ * by a closing that raced its opening.
  */
 @Repository
 public class DisputeStore {
 
-    /** {@code amountMinor}: the share of the charge it disputes (open or lost), in the purchase's amount. */
+    /**
+     * {@code amountMinor}: the share of the charge it disputes (open or lost), in the purchase's
+     * amount; 0 for an inquiry, which disputes nothing until it becomes a chargeback.
+     */
     public record Dispute(Long purchaseId, String status, long amountMinor, long clawed) {}
 
     private final JdbcClient jdbc;
@@ -62,11 +67,39 @@ public class DisputeStore {
 
     /** OPEN → WON or LOST; what the dispute took back stays recorded. */
     public void close(String provider, String disputeId, String status) {
+        move(provider, disputeId, "OPEN", status);
+    }
+
+    /** INQUIRY → WON or INQUIRY_CLOSED: it ended without funds moving here, so nothing was taken. */
+    public void closeInquiry(String provider, String disputeId, String status) {
+        move(provider, disputeId, "INQUIRY", status);
+    }
+
+    /**
+     * INQUIRY → OPEN or LOST: the inquiry became a chargeback; its share of the charge and what it
+     * took back are written now, the only time they are.
+     */
+    public void escalate(String provider, String disputeId, String status, long amountMinor, long clawed) {
         expectOne(
                 jdbc.sql("""
-                                update billing_dispute set status = :status
-                                 where provider = :provider and dispute_id = :id and status = 'OPEN'""")
+                                update billing_dispute set status = :status, amount_minor = :amount, clawed = :clawed
+                                 where provider = :provider and dispute_id = :id and status = 'INQUIRY'""")
                         .param("status", status)
+                        .param("amount", amountMinor)
+                        .param("clawed", clawed)
+                        .param("provider", provider)
+                        .param("id", disputeId)
+                        .update(),
+                "dispute escalation");
+    }
+
+    private void move(String provider, String disputeId, String from, String to) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_dispute set status = :to
+                                 where provider = :provider and dispute_id = :id and status = :from""")
+                        .param("to", to)
+                        .param("from", from)
                         .param("provider", provider)
                         .param("id", disputeId)
                         .update(),

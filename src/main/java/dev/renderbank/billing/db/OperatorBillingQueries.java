@@ -15,6 +15,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class OperatorBillingQueries {
 
+    /** Whether an inquiry (no credits taken) is open on the purchase {@code p}. */
+    private static final String INQUIRY =
+            "exists (select 1 from billing_dispute d where d.purchase_id = p.id and d.status = 'INQUIRY') as inquiry\n";
+
     private final JdbcClient jdbc;
 
     OperatorBillingQueries(JdbcClient jdbc) {
@@ -24,8 +28,9 @@ public class OperatorBillingQueries {
     public List<PurchaseSummary> purchases(long userId, int limit) {
         return jdbc.sql("""
                         select id, provider, product, credits, amount_minor, currency, granted, clawed,
-                               refunded_minor, disputed, created_at
-                          from billing_purchase where user_id = :user order by id desc limit :limit""")
+                               refunded_minor, disputed, created_at,
+                               """ + INQUIRY + """
+                          from billing_purchase p where user_id = :user order by id desc limit :limit""")
                 .param("user", userId)
                 .param("limit", limit)
                 .query(OperatorBillingQueries::summary)
@@ -36,8 +41,9 @@ public class OperatorBillingQueries {
     public List<UserPurchase> recentPurchases(int limit) {
         return jdbc.sql("""
                         select user_id, id, provider, product, credits, amount_minor, currency, granted, clawed,
-                               refunded_minor, disputed, created_at
-                          from billing_purchase order by id desc limit :limit""")
+                               refunded_minor, disputed, created_at,
+                               """ + INQUIRY + """
+                          from billing_purchase p order by id desc limit :limit""")
                 .param("limit", limit)
                 .query((rs, n) -> new UserPurchase(rs.getLong("user_id"), summary(rs, n)))
                 .list();
@@ -55,6 +61,7 @@ public class OperatorBillingQueries {
                 rs.getLong("clawed"),
                 rs.getLong("refunded_minor"),
                 rs.getBoolean("disputed"),
+                rs.getBoolean("inquiry"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 

@@ -78,6 +78,34 @@ public class PaymentEventStore {
                 .optional();
     }
 
+    /**
+     * Locks an unfinished event for this transaction, waiting for a transaction that holds it (an
+     * operator's reprocess: it then sees what that one did); empty if finished.
+     */
+    public Optional<Stored> lockUnfinishedWaiting(long id) {
+        return jdbc.sql("""
+                        select id, provider, event_id, event_type, payload, attempts from payment_event
+                         where id = :id and status in ('RECEIVED', 'FAILED')
+                           for update""")
+                .param("id", id)
+                .query((rs, n) -> new Stored(
+                        rs.getLong("id"),
+                        rs.getString("provider"),
+                        rs.getString("event_id"),
+                        rs.getString("event_type"),
+                        rs.getString("payload"),
+                        rs.getInt("attempts")))
+                .optional();
+    }
+
+    /** The event as operators see it, locked until the transaction ends (waiting for one that holds it). */
+    public Optional<PaymentEvent> lock(long id) {
+        return jdbc.sql("""
+                        select id, provider, event_id, event_type, status, attempts, last_error, next_attempt_at,
+                               received_at, processed_at
+                          from payment_event where id = :id for update""").param("id", id).query(PaymentEventStore::map).optional();
+    }
+
     public void finish(long id, String status, String note, Instant now) {
         int rows = jdbc.sql("""
                         update payment_event set status = :status, last_error = :note, processed_at = :now,

@@ -115,6 +115,9 @@ public class Referrals {
         }
         ReferralStore.Earned r = earned.get();
         store.lockReferrer(r.referrerId());
+        // The referrer's account row is held FOR SHARE from here to the commit, so a suspension (or
+        // deletion) committing at the same moment either waits for this payment or is seen by it.
+        boolean active = administration.lockActive(r.referrerId());
         if (accounts.isDeleted(r.referrerId())) {
             log.info("referral reward for user {} not paid: the referrer {} is deleted", r.refereeId(), r.referrerId());
             return 0;
@@ -123,7 +126,7 @@ public class Referrals {
             log.info("referral reward for user {} waits for referrer {} to verify", r.refereeId(), r.referrerId());
             return 0;
         }
-        if (!administration.active(r.referrerId())) {
+        if (!active) {
             log.info(
                     "referral reward for user {} waits for referrer {} to be reinstated",
                     r.refereeId(),

@@ -94,7 +94,9 @@ class StripeEvents implements EventHandler {
             entry("charge.refund.updated", StripeEvents::refundChanged),
             entry("refund.updated", StripeEvents::refundChanged),
             entry("refund.failed", StripeEvents::refundChanged),
-            entry("charge.dispute.created", StripeEvents::disputeCreated),
+            entry("charge.dispute.created", StripeEvents::disputeChanged),
+            entry("charge.dispute.updated", StripeEvents::disputeChanged),
+            entry("charge.dispute.funds_withdrawn", StripeEvents::fundsWithdrawn),
             entry("charge.dispute.closed", StripeEvents::disputeClosed));
 
     /** The event types to subscribe to at Stripe. */
@@ -192,7 +194,33 @@ class StripeEvents implements EventHandler {
         return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, null));
     }
 
-    private Outcome disputeCreated(JsonNode dispute, Instant at) {
+    /**
+     * A dispute created or updated: an inquiry ({@code warning_*}) is recorded and takes nothing; a
+     * chargeback status takes the share, once (an inquiry recorded before becomes the dispute); a
+     * final status is handled as its closing.
+     */
+    private Outcome disputeChanged(JsonNode dispute, Instant at) {
+        String disputeId = Json.text(dispute, "id");
+        if (disputeId == null) {
+            return new Outcome.Unprocessable("dispute without id");
+        }
+        String status = Json.text(dispute, "status");
+        Optional<Disputes.Ending> ending = ending(status);
+        if (ending.isPresent()) {
+            return disputes.closed(
+                    "stripe", disputeId, disputeRefs(dispute), ending.get(), Json.number(dispute, "amount"), null);
+        }
+        if (isInquiry(status)) {
+            return disputes.inquiry("stripe", disputeId, disputeRefs(dispute));
+        }
+        return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
+    }
+
+    /**
+     * Funds withdrawn for a dispute: a chargeback, whatever status the event's copy shows (an
+     * inquiry escalated); its share is taken once, like its opening's.
+     */
+    private Outcome fundsWithdrawn(JsonNode dispute, Instant at) {
         String disputeId = Json.text(dispute, "id");
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
@@ -205,10 +233,29 @@ class StripeEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
-        // An inquiry closed as warning_closed ended without a chargeback: the merchant kept the money.
-        String closedAs = Json.text(dispute, "status");
-        boolean kept = "won".equals(closedAs) || "warning_closed".equals(closedAs);
-        return disputes.closed("stripe", disputeId, disputeRefs(dispute), kept, Json.number(dispute, "amount"), null);
+        // A closing in a status not known here counts as lost, as it always did: the charge stays taken.
+        Disputes.Ending ending = ending(Json.text(dispute, "status")).orElse(Disputes.Ending.LOST);
+        return disputes.closed("stripe", disputeId, disputeRefs(dispute), ending, Json.number(dispute, "amount"), null);
+    }
+
+    /** Stripe's inquiry statuses (a retrieval request before any chargeback: no funds move). */
+    static boolean isInquiry(String status) {
+        return "warning_needs_response".equals(status) || "warning_under_review".equals(status);
+    }
+
+    /** How a dispute in {@code status} ended; empty while it has not. */
+    static Optional<Disputes.Ending> ending(String status) {
+        if ("won".equals(status)) {
+            return Optional.of(Disputes.Ending.WON);
+        }
+        if ("lost".equals(status)) {
+            return Optional.of(Disputes.Ending.LOST);
+        }
+        if ("warning_closed".equals(status)) {
+            // An inquiry closed without a chargeback: the merchant kept the money.
+            return Optional.of(Disputes.Ending.INQUIRY_CLOSED);
+        }
+        return Optional.empty();
     }
 
     private static List<String> disputeRefs(JsonNode dispute) {

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe refunds and disputes of the window. A refund (succeeded, failed or canceled) comes with
  * its charge expanded: the charge's {@code amount_refunded} now is compared with what the purchase
  * its ids name records refunded, both ways (a failed refund lowers it). A dispute's status is mapped as its webhooks' handler
- * maps it (won or warning_closed: kept; lost; anything else: open). A repair fetches one charge or
+ * records it (inquiry, inquiry closed, won, lost; anything else: open). A repair fetches one charge or
  * dispute again and wraps it as the event its webhook carries.
  */
 @Component
@@ -130,7 +130,9 @@ class StripeRefunds {
         }
         JsonNode d = fetched.get();
         ProviderDispute dispute = dispute(d);
-        String type = "OPEN".equals(dispute.expectedStatus()) ? "charge.dispute.created" : "charge.dispute.closed";
+        String type = "OPEN".equals(dispute.expectedStatus()) || "INQUIRY".equals(dispute.expectedStatus())
+                ? "charge.dispute.created"
+                : "charge.dispute.closed";
         return Optional.of(StripeLookup.event(
                 "reconcile:" + DISPUTE + ":" + disputeId + ":" + dispute.expectedStatus(),
                 type,
@@ -183,12 +185,15 @@ class StripeRefunds {
                 true));
     }
 
-    /** A dispute with its status mapped as its webhooks' handler maps it. */
+    /**
+     * A dispute with its status mapped as its webhooks' handler records it: an inquiry
+     * ({@code warning_needs_response}, {@code warning_under_review}) as INQUIRY, one closed without a
+     * chargeback ({@code warning_closed}) as INQUIRY_CLOSED, won, lost, anything else open.
+     */
     private static ProviderDispute dispute(JsonNode d) {
         String status = Json.text(d, "status");
-        String expected = "won".equals(status) || "warning_closed".equals(status)
-                ? "WON"
-                : "lost".equals(status) ? "LOST" : "OPEN";
+        String expected =
+                StripeEvents.ending(status).map(Enum::name).orElse(StripeEvents.isInquiry(status) ? "INQUIRY" : "OPEN");
         return new ProviderDispute(
                 "stripe",
                 Json.text(d, "id"),

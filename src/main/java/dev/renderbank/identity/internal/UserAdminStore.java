@@ -33,6 +33,14 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /** The flag, the row locked FOR SHARE until the caller's transaction ends (changes of it wait). */
+    public Optional<Boolean> lockEnabled(long userId) {
+        return jdbc.sql("select enabled from app_user where id = :id for share")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional();
+    }
+
     public int revokeTokens(long userId, Instant now) {
         return jdbc.sql("update api_token set revoked_at = :now where user_id = :id and revoked_at is null")
                 .param("now", Timestamp.from(now))

@@ -1,0 +1,40 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.identity.UserAccount;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * {@code renderbank.payments.provider} chooses where new checkouts go, not which webhooks count: a
+ * shop that moved from Creem to Stripe still has Creem purchases and subscriptions, whose renewals,
+ * refunds and disputes arrive at {@code /api/webhooks/creem}. While {@code CREEM_WEBHOOK_SECRET} is
+ * set they are processed (refusing them would lose paid renewals and leave refunded credits kept);
+ * only the signature decides. Unset the secret to refuse them all.
+ */
+@TestPropertySource(properties = "renderbank.payments.provider=stripe")
+class CreemWebhookAfterSwitchTest extends BillingIntegrationTest {
+
+    @Test
+    void aCreemPurchaseMadeBeforeTheSwitchToStripeIsStillGrantedAndRefundedByItsSignedWebhooks() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        assertThat(creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(available(u)).isEqualTo(200);
+
+        assertThat(creem(creemRefund(id("evt"), id("ref"), order, 990)).statusCode())
+                .isEqualTo(200);
+        assertThat(available(u))
+                .as("the refund of the Creem purchase takes its credits back")
+                .isZero();
+
+        String forged = creemRefund(id("evt"), id("ref"), order, 990);
+        assertThat(postCreem(forged, "0".repeat(64)).statusCode())
+                .as("the signature still decides")
+                .isEqualTo(401);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+}
