@@ -5,6 +5,7 @@ import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
+import dev.renderbank.identity.internal.SignInNames;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -156,9 +157,12 @@ public class Accounts {
         return new VerifyResult.Verified(user.get(), users.markEmailVerified(user.get()));
     }
 
-    /** The same rule as {@link Users#create}: something@something, at most 254 characters. */
+    /**
+     * The same rule as {@link Users#create}: something@something, at most 254 characters, no control
+     * characters (a NUL cannot even be stored).
+     */
     static boolean isEmail(String s) {
-        return s != null && s.length() <= 254 && s.matches("[^@\\s]+@[^@\\s]+");
+        return SignInNames.couldExist(s);
     }
 
     private void sendVerification(long userId) {

@@ -8,6 +8,9 @@ public sealed interface WebhookOutcome {
     /** Bad input: {@code field} and what to fix; nothing was written. */
     record Invalid(String field, String message) implements WebhookOutcome {}
 
+    /** Well-formed but unusable ({@code field} and what to fix, answered 422); nothing was written. */
+    record Unusable(String field, String message) implements WebhookOutcome {}
+
     /** The user has as many endpoints as allowed. */
     record TooMany(int max) implements WebhookOutcome {}
 }

@@ -61,6 +61,10 @@ public class Webhooks {
      * only) and the events; the secret is in the answer and never again.
      */
     public WebhookOutcome register(long userId, String url, List<String> events) {
+        Optional<String> badPort = WebhookUrlPolicy.portProblem(url);
+        if (badPort.isPresent()) {
+            return new WebhookOutcome.Unusable("url", badPort.get());
+        }
         Optional<String> refusal = policy.refusal(url);
         if (refusal.isPresent()) {
             return new WebhookOutcome.Invalid("url", refusal.get());

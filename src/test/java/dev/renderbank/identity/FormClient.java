@@ -58,6 +58,23 @@ final class FormClient {
     }
 
     /**
+     * Opens {@code formPage} for its CSRF token, then posts {@code encodedFields} as they are (already
+     * URL-encoded, so they may carry bytes that are not UTF-8) after the token.
+     */
+    HttpResponse<String> postEncoded(String formPage, String action, String encodedFields) throws Exception {
+        Matcher m = CSRF.matcher(get(formPage).body());
+        if (!m.find()) {
+            throw new AssertionError(formPage + " has no CSRF token");
+        }
+        HttpRequest post = HttpRequest.newBuilder(uri(action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + enc(m.group(1)) + "&" + encodedFields))
+                .build();
+        return client.send(post, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * Opens the login page now and returns the post of the form, to be sent later (by many clients
      * at one moment, say); the answer is the redirect's Location.
      */

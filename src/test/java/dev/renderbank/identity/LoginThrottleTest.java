@@ -177,6 +177,59 @@ class LoginThrottleTest extends IntegrationTest {
         assertThat(new FormClient(port).signIn(email, PASSWORD)).doesNotContain("/login");
     }
 
+    /**
+     * A sign-in name no account can have (a NUL, control characters, 9,000 characters) is refused
+     * like a wrong password, never a 500, and still counts: the account's name and the address are
+     * throttled as for any other name.
+     */
+    @Test
+    void namesNoAccountCanHaveAreRefusedLikeWrongPasswordsAndStillThrottled() throws Exception {
+        List<String> names = List.of(
+                "nul\u0000@test.local",
+                "\u0000",
+                "bell\u0007\u001b@test.local",
+                "x".repeat(9_000) + "@test.local",
+                randomLong(9_000));
+        for (String name : names) {
+            FormClient browser = new FormClient(port);
+            var answer = browser.post("/login", "/login", "username", name, "password", "wrong");
+            assertThat(answer.statusCode())
+                    .as(name.substring(0, Math.min(20, name.length())))
+                    .isEqualTo(302);
+            assertThat(FormClient.location(answer)).endsWith("/login?error");
+        }
+        // the same hostile name again and again: it waits like any account after its free failures
+        String hostile = "again\u0000" + "y".repeat(9_000);
+        String last = "";
+        for (int i = 0; i < 5; i++) {
+            jdbc.sql("delete from login_throttle_client").update(); // only the account's count here
+            last = new FormClient(port).signIn(hostile, "wrong " + i);
+        }
+        assertThat(seconds(last)).isEqualTo(1);
+        assertThat(jdbc.sql("select max(length(email)) from login_throttle_account")
+                        .query(Integer.class)
+                        .single())
+                .as("names are kept as fixed-size digests")
+                .isEqualTo(64);
+        // and an address sending such names is locked like any other
+        AccountsTestCleanup.clear(jdbc);
+        FormClient browser = new FormClient(port);
+        for (int i = 1; i < 20; i++) {
+            assertThat(browser.signIn("\u0000" + i + "x".repeat(9_000), "w")).endsWith("/login?error");
+        }
+        assertThat(seconds(browser.signIn("\u0000" + "z".repeat(9_000), "w"))).isEqualTo(15 * 60);
+        assertThat(new FormClient(port).signIn(newUser(), PASSWORD)).contains("/login?locked=");
+    }
+
+    private static String randomLong(int length) {
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder b = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            b.append((char) ('!' + random.nextInt(90)));
+        }
+        return b.toString();
+    }
+
     private static long seconds(String location) {
         Matcher m = LOCKED.matcher(location);
         assertThat(m.find()).as(location).isTrue();

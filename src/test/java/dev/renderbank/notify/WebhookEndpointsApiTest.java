@@ -149,6 +149,33 @@ class WebhookEndpointsApiTest extends IntegrationTest {
         assertThat(endpointsOf(u.id())).isZero();
     }
 
+    /**
+     * A URL whose port no connection can use (0, above 65535) is refused when it is registered, not
+     * discovered when deliveries start failing: 422 naming the url and the valid range.
+     */
+    @Test
+    void aUrlWithAPortNoConnectionCanUseIsA422SayingWhatToFix() {
+        TestUsers.TestUser u = testUsers.create(0);
+        for (String bad : List.of(
+                "http://127.0.0.1:0/x",
+                "http://127.0.0.1:99999/x",
+                "http://127.0.0.1:65536/x",
+                "http://127.0.0.1:99999999999/x",
+                "https://example.com:0/hook",
+                "https://[::1]:70000/hook")) {
+            Api.Response r = create(u.token(), "{\"url\":\"" + bad + "\",\"events\":[\"credits.low\"]}");
+            assertThat(r.status()).as(bad + " " + r.body()).isEqualTo(422);
+            assertThat(r.header("Content-Type")).contains("application/problem+json");
+            assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+            assertThat(r.json().get("detail").asString()).as(bad).contains("between 1 and 65535");
+        }
+        assertThat(endpointsOf(u.id())).isZero();
+        // a usable port is accepted, and so is the scheme's default
+        assertThat(create(u.token(), "{\"url\":\"" + url("/x") + "\",\"events\":[\"credits.low\"]}")
+                        .status())
+                .isEqualTo(201);
+    }
+
     @Test
     void aUserHasAtMostTheConfiguredNumberOfEndpoints() {
         TestUsers.TestUser u = testUsers.create(0);

@@ -297,6 +297,50 @@ class WebhooksTest extends IntegrationTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * Whatever bytes a receiver answers with, the attempt is recorded: a NUL (which PostgreSQL text
+     * cannot hold) is kept as U+FFFD, and only a short excerpt is kept, so the delivery log and the
+     * retry schedule stay right.
+     */
+    @Test
+    void aReceiverAnsweringWithNulBytesHasItsAttemptsRecordedWithASanitisedExcerpt() {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        byte[] failed = new byte[2_000];
+        java.util.Arrays.fill(failed, (byte) 'x');
+        failed[0] = 'n';
+        failed[1] = 0;
+        failed[2] = 'o';
+        receiver.stubFor(post(urlEqualTo(path))
+                .inScenario(path)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500).withBody(failed))
+                .willSetStateTo("second"));
+        receiver.stubFor(post(urlEqualTo(path))
+                .inScenario(path)
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(200).withBody(new byte[] {'o', 'k', 0, 0, (byte) 0xC3})));
+        String endpointId =
+                register(u.token(), path, "credits.granted").get("id").asString();
+        purchase(u.id(), 30);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 1);
+        clock.advance(Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 2);
+
+        JsonNode d = api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                .json()
+                .get("items")
+                .get(0);
+        assertThat(d.get("status").asString()).isEqualTo("DELIVERED");
+        JsonNode attempts = d.get("recentAttempts");
+        assertThat(attempts.get(0).get("statusCode").asInt()).isEqualTo(200);
+        assertThat(attempts.get(0).get("responseExcerpt").asString()).isEqualTo("ok\uFFFD\uFFFD\uFFFD");
+        String first = attempts.get(1).get("responseExcerpt").asString();
+        assertThat(first).startsWith("n\uFFFDo").doesNotContain("\u0000");
+        assertThat(first.length()).isLessThanOrEqualTo(256);
+        assertThat(received(path)).hasSize(2);
+    }
+
     @Test
     void aDeliveryFailingForTheWholeRetryWindowIsFailedForItsOwnerAndCanBeResent() {
         TestUsers.TestUser u = testUsers.create(0);

@@ -47,9 +47,12 @@ public class LoginFlow {
         this.passwords = passwords;
     }
 
-    /** The client's address: the peer, or the forwarded client behind a trusted proxy. */
+    /**
+     * The client whose attempts are counted: the peer, or the forwarded client behind a trusted
+     * proxy; an IPv6 client by its /64 ({@link ClientKeys}).
+     */
     public String client(HttpServletRequest request) {
-        return proxies.clientAddress(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        return ClientKeys.of(proxies.clientAddress(request.getRemoteAddr(), request.getHeader("X-Forwarded-For")));
     }
 
     /** Runs before the password check: a throttled attempt is turned away unchecked. */

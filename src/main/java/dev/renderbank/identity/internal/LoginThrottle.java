@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Locale;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -20,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * each further one makes the account wait, doubling up to a cap, so a guesser spread over many
  * addresses gets few tries, while nobody can lock a victim out for longer than the cap. An attempt
  * is counted before its password is checked ({@link #claimAttempt}); a successful sign-in takes it
- * back and clears the account's count.
+ * back and clears the account's count. Accounts are keyed by a digest of the typed name ({@link
+ * SignInNames#throttleKey}), so any name a client sends counts, whatever characters it holds.
  */
 @Component
 public class LoginThrottle {
@@ -184,8 +184,12 @@ public class LoginThrottle {
                 .update();
     }
 
+    /**
+     * The account's row key: a digest of the normalised name, never the name itself (a name with a
+     * NUL cannot be stored, a 9,000-character one would not fit the index; both must still count).
+     */
     private static String normal(String email) {
-        return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+        return SignInNames.throttleKey(email);
     }
 
     private static Duration roundUp(Duration d) {

@@ -4,7 +4,6 @@ import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +31,8 @@ public class RequestLimits {
      */
     public boolean allow(String action, String client, String email) {
         boolean byClient = hit(action + ":client:" + client) <= props.perClient();
-        boolean byAddress = hit(action + ":address:" + email.strip().toLowerCase(Locale.ROOT)) <= props.perAddress();
+        // the address as typed may hold anything (a NUL, thousands of characters): counted by its digest
+        boolean byAddress = hit(action + ":address:" + SignInNames.throttleKey(email)) <= props.perAddress();
         return byClient && byAddress;
     }
 

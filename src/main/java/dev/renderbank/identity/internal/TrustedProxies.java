@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -29,15 +30,21 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
         }
     }
 
+    /** Whether {@code address} (an IP literal; anything else is not trusted) is one of the proxies. */
     public boolean trusts(String address) {
-        if (address == null
-                || address.isBlank()
-                || !IP_OR_CIDR.matcher(address.strip()).matches()) {
-            return false;
-        }
+        return ClientKeys.literal(address)
+                .map(a -> trustsLiteral(a.getHostAddress()))
+                .orElse(false);
+    }
+
+    private boolean trustsLiteral(String literal) {
         for (String p : trustedProxies) {
-            if (new IpAddressMatcher(p.strip()).matches(address.strip())) {
-                return true;
+            try {
+                if (new IpAddressMatcher(p.strip()).matches(literal)) {
+                    return true;
+                }
+            } catch (IllegalArgumentException e) {
+                // not comparable with this range: not this proxy
             }
         }
         return false;
@@ -46,7 +53,8 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
     /**
      * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most
      * address of {@code X-Forwarded-For} that is not itself a trusted proxy (entries further left
-     * were written by the client and prove nothing).
+     * were written by the client and prove nothing). A hop that is not an IP literal (a port, a range,
+     * "unknown", garbage) cannot be the client: the peer is counted instead, never an error.
      */
     public String clientAddress(String peer, String forwardedFor) {
         if (!trusts(peer) || forwardedFor == null || forwardedFor.isBlank()) {
@@ -56,7 +64,7 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].strip();
             if (!trusts(hop)) {
-                return IP_OR_CIDR.matcher(hop).matches() && hop.length() <= 45 ? hop : peer;
+                return ClientKeys.literal(hop).map(InetAddress::getHostAddress).orElse(peer);
             }
         }
         return peer;

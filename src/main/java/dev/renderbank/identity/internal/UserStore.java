@@ -24,6 +24,9 @@ public class UserStore {
     }
 
     public Optional<UserAccount> findByEmail(String email) {
+        if (!SignInNames.couldExist(email)) {
+            return Optional.empty(); // not sent to SQL: a NUL or a huge name would fail there
+        }
         return jdbc.sql("select * from app_user where lower(email) = lower(:email)")
                 .param("email", email)
                 .query(UserStore::mapAccount)
@@ -38,6 +41,9 @@ public class UserStore {
     }
 
     public Optional<CurrentUser> principalByEmail(String email) {
+        if (!SignInNames.couldExist(email)) {
+            return Optional.empty(); // refused like a wrong password, with the same password-hash work
+        }
         return jdbc.sql(
                         "select id, email, role, enabled, password_hash from app_user where lower(email) = lower(:email)")
                 .param("email", email)

@@ -65,6 +65,9 @@ class WebhookEndpointsController {
         if (outcome instanceof WebhookOutcome.Invalid i) {
             throw new InvalidFieldException(i.field(), i.message());
         }
+        if (outcome instanceof WebhookOutcome.Unusable u) {
+            throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_CONTENT, u.field(), u.message());
+        }
         if (outcome instanceof WebhookOutcome.TooMany t) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
                     .body(Problems.of(

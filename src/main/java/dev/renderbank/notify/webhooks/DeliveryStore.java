@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The {@code webhook_delivery} and {@code webhook_attempt} tables; each state change one conditional statement. */
 @Repository
@@ -24,6 +25,7 @@ public class DeliveryStore {
             String id, String endpointId, String url, String secret, String body, int attempt, Instant giveUpAt) {}
 
     static final int MAX_ERROR = 1000;
+    static final int MAX_EXCERPT = WebhookHttp.EXCERPT_BYTES;
     static final int RECENT_ATTEMPTS = 5;
 
     private static final String COLUMNS =
@@ -93,7 +95,11 @@ public class DeliveryStore {
     /**
      * Records the attempt's outcome: {@code DELIVERED}, retried at {@code next}, or {@code FAILED} for
      * good (not delivered and {@code next} null). Only the claim that is still current may record.
+     * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
+     * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
+     * delivery's state and its attempt are written together.
      */
+    @Transactional
     public boolean record(
             Claimed c,
             Instant startedAt,
@@ -102,7 +108,8 @@ public class DeliveryStore {
             String excerpt,
             boolean delivered,
             Instant next) {
-        String err = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
+        String err = printable(error, MAX_ERROR);
+        String kept = printable(excerpt, MAX_EXCERPT);
         int n = jdbc.sql("""
                         update webhook_delivery
                         set status = case when :delivered then 'DELIVERED'
@@ -128,9 +135,33 @@ public class DeliveryStore {
                 .param("at", ts(startedAt))
                 .param("code", status)
                 .param("error", err)
-                .param("excerpt", excerpt)
+                .param("excerpt", kept)
                 .update();
         return n == 1;
+    }
+
+    /**
+     * Text from outside as PostgreSQL text can hold it: NUL (which text cannot store) becomes U+FFFD,
+     * as do unpaired surrogates; at most {@code max} characters, never cutting a pair in half.
+     */
+    static String printable(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && b.length() < max; ) {
+            int cp = text.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp == 0 || (n == 1 && Character.isSurrogate((char) cp))) {
+                cp = 0xFFFD;
+            }
+            if (b.length() + Character.charCount(cp) > max) {
+                break;
+            }
+            b.appendCodePoint(cp);
+            i += n;
+        }
+        return b.toString();
     }
 
     /** The endpoint's deliveries, newest first, each with its latest attempts. */

@@ -55,6 +55,42 @@ public final class WebhookUrlPolicy {
         this(allowPrivate, InetAddress::getAllByName);
     }
 
+    /** The port at the end of an authority ({@code host:port}, {@code [v6]:port}); digits only. */
+    private static final Pattern AUTHORITY_PORT = Pattern.compile("^(?:.*@)?(?:\\[[^\\]]*\\]|[^:\\[\\]]*):(\\d+)$");
+
+    /**
+     * What is wrong with the port {@code url} names, if it names one no connection can use (0, or
+     * above 65535; {@link URI} accepts any digits there); empty when it names none or a usable one.
+     * Checked before anything else, since such a URL is well-formed and would otherwise be registered
+     * and fail at every delivery.
+     */
+    public static Optional<String> portProblem(String url) {
+        if (url == null || url.length() > MAX_URL_LENGTH) {
+            return Optional.empty();
+        }
+        String authority;
+        try {
+            authority = new URI(url.trim()).getRawAuthority();
+        } catch (URISyntaxException e) {
+            return Optional.empty(); // refusal() says it is not a valid URL
+        }
+        if (authority == null) {
+            return Optional.empty();
+        }
+        var m = AUTHORITY_PORT.matcher(authority);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+        long port = digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (port >= 1 && port <= 65535) {
+            return Optional.empty();
+        }
+        String shown = m.group(1).length() > 12 ? m.group(1).substring(0, 12) + "…" : m.group(1);
+        return Optional.of("has port " + shown + ": a port must be between 1 and 65535 (or leave it out for the"
+                + " scheme's default, 443 for https)");
+    }
+
     /** Why {@code url} may not be registered, said for the client; empty when it may. */
     public Optional<String> refusal(String url) {
         if (url == null || url.isBlank()) {

@@ -34,4 +34,68 @@ class TrustedProxiesTest {
                 .hasMessageContaining("renderbank.trusted-proxies");
         assertThatThrownBy(() -> new TrustedProxies(List.of("10.0.0.0/99"))).isInstanceOf(RuntimeException.class);
     }
+
+    /**
+     * Whatever a trusted proxy passes on from the client in X-Forwarded-For (it appends, it does not
+     * clean), the answer is an address or the peer: never an exception (a 500 at /login).
+     */
+    @Test
+    void oddForwardedValuesNeverThrowAndNeverBecomeTheClient() {
+        TrustedProxies proxies = new TrustedProxies(List.of("10.0.0.0/8", "2001:db8:ffff::/48"));
+        List<String> odd = List.of(
+                "1.2.3",
+                "abc",
+                "1.2.3.4/24",
+                "10.0.0.0/8",
+                "1:2",
+                ":::",
+                "1.2.3.4.5",
+                "999.1.1.1",
+                "1.2.3.4:8080",
+                "fe80::1%eth0",
+                "[::1]",
+                "::ffff:zz",
+                "12345",
+                "0x7f.1",
+                "1..2.3",
+                ".",
+                ":",
+                "/",
+                "/8",
+                "a".repeat(60),
+                "1:2:3:4:5:6:7:8:9",
+                "\u0000",
+                ",,,",
+                "unknown");
+        for (String value : odd) {
+            for (String peer : List.of("10.1.2.3", "2001:db8:ffff::7")) {
+                assertThat(proxies.clientAddress(peer, value)).as(value).isEqualTo(peer);
+                assertThat(proxies.clientAddress(peer, value + ", " + value))
+                        .as(value)
+                        .isEqualTo(peer);
+            }
+            assertThat(proxies.trusts(value)).as(value).isFalse();
+        }
+        assertThat(proxies.clientAddress("10.1.2.3", "junk, 198.51.100.9")).isEqualTo("198.51.100.9");
+        assertThat(proxies.clientAddress("10.1.2.3", "2001:DB8::1")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(proxies.trusts("2001:db8:ffff:1::9")).isTrue();
+        assertThat(proxies.trusts("10.255.0.1")).isTrue();
+    }
+
+    /**
+     * One IPv6 subscriber usually gets a whole /64: counting per address would let a guesser rotate
+     * through 2^64 addresses. IPv6 clients are counted per /64, IPv4 per address (an IPv4 address
+     * mapped into IPv6 is the IPv4 address).
+     */
+    @Test
+    void ipv6ClientsAreCountedPerSlash64AndIpv4PerAddress() {
+        assertThat(ClientKeys.of("2001:db8:1:2:aaaa::1")).isEqualTo(ClientKeys.of("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        assertThat(ClientKeys.of("2001:db8:1:2::1")).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientKeys.of("2001:db8:1:3::1")).isNotEqualTo(ClientKeys.of("2001:db8:1:2::1"));
+        assertThat(ClientKeys.of("0:0:0:0:0:0:0:1")).isEqualTo("0:0:0:0::/64");
+        assertThat(ClientKeys.of("198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(ClientKeys.of("198.51.100.8")).isNotEqualTo(ClientKeys.of("198.51.100.7"));
+        assertThat(ClientKeys.of("::ffff:198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(ClientKeys.of("not an address")).isEqualTo("not an address");
+    }
 }

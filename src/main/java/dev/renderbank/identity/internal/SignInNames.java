@@ -1,0 +1,47 @@
+package dev.renderbank.identity.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * What the sign-in form's user name may be, before it reaches SQL. The name is whatever a client
+ * typed (a NUL, 9,000 characters, control characters): it is never stored as given. The throttle
+ * keys it by a digest of its normal form (fixed size, any characters), and a name no account can
+ * have (the sign-up rule: something@something, at most 254 characters, no control characters) is
+ * not looked up at all; it is refused like a wrong password.
+ */
+public final class SignInNames {
+
+    /** The sign-up rule (Users.create, Accounts.isEmail). */
+    static final int MAX_LENGTH = 254;
+
+    private SignInNames() {}
+
+    /** Whether an account could have this name; if not, it is not looked up. */
+    public static boolean couldExist(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\uFFFD') {
+                return false;
+            }
+        }
+        return name.matches("[^@\\s]+@[^@\\s]+");
+    }
+
+    /** The throttle's key for a name: hex SHA-256 of its trimmed lower-case form (64 characters). */
+    static String throttleKey(String name) {
+        String normal = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normal.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.renderbank.identity.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+
+/**
+ * The client the sign-in throttle and the sign-up, resend and reset limits count: a guesser who
+ * rotates IPv6 addresses inside one /64 (what one subscriber is usually given) stays one client,
+ * whether the address is the peer's or forwarded by a trusted proxy; odd forwarded values fall back
+ * to the peer instead of failing the request.
+ */
+class LoginFlowClientTest {
+
+    final LoginFlow flow = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null);
+
+    String client(String peer, String forwardedFor) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login");
+        request.setRemoteAddr(peer);
+        if (forwardedFor != null) {
+            request.addHeader("X-Forwarded-For", forwardedFor);
+        }
+        return flow.client(request);
+    }
+
+    @Test
+    void addressesRotatedInsideOneSlash64AreOneClient() {
+        Set<String> peers = new HashSet<>();
+        Set<String> forwarded = new HashSet<>();
+        for (int i = 1; i <= 50; i++) {
+            String address = "2001:db8:a:b:" + Integer.toHexString((i * 7919) & 0xffff) + "::" + Integer.toHexString(i);
+            peers.add(client(address, null));
+            forwarded.add(client("10.0.0.1", address));
+        }
+        assertThat(peers).hasSize(1);
+        assertThat(forwarded).isEqualTo(peers);
+        assertThat(client("2001:db8:a:c::1", null)).isNotIn(peers);
+        // IPv4 stays per address
+        assertThat(client("198.51.100.1", null)).isNotEqualTo(client("198.51.100.2", null));
+        assertThat(client("10.0.0.1", "198.51.100.1")).isEqualTo("198.51.100.1");
+    }
+
+    @Test
+    void oddForwardedValuesFallBackToThePeer() {
+        for (String odd : List.of("1.2.3", "abc", "1.2.3.4/24", "1:2", "1.2.3.4.5", "[::1]", "unknown")) {
+            assertThat(client("10.0.0.1", odd)).as(odd).isEqualTo("10.0.0.1");
+        }
+    }
+}
