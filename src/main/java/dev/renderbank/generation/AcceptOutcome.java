@@ -29,4 +29,7 @@ public sealed interface AcceptOutcome {
 
     /** 422: the Idempotency-Key was used before with a different request body. */
     record KeyReusedWithDifferentRequest(String key) implements AcceptOutcome {}
+
+    /** 401: the account was deleted while this request, authenticated just before, was accepted. */
+    record AccountDeleted() implements AcceptOutcome {}
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -100,6 +101,17 @@ public class AccountDeletion {
 
     public boolean isDeleted(long userId) {
         return accounts.isDeleted(userId);
+    }
+
+    /**
+     * For something written for a user that a deletion must find and remove (a generation's result
+     * arriving late): false if the account is deleted; otherwise true, and the account cannot be
+     * deleted until the caller's transaction ends, so a deletion after it sees what the caller wrote.
+     * A deletion under way is waited for. Only inside the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean keepUndeletedUntilCommit(long userId) {
+        return accounts.lockUndeleted(userId);
     }
 
     /**

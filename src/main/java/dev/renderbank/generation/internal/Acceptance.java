@@ -198,7 +198,12 @@ public class Acceptance {
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */
     private Optional<AcceptOutcome> checkLimitsAndHold(long userId, PricedRequest req, Job job, Instant now) {
-        Optional<Instant> cooldownUntil = limits.lockLimits(userId, req.type());
+        LimitStore.LockedRow row = limits.lockLimits(userId, req.type());
+        if (row.closed()) {
+            // deleted while this request, authenticated before, was under way
+            return Optional.of(new AcceptOutcome.AccountDeleted());
+        }
+        Optional<Instant> cooldownUntil = row.cooldownUntil();
         if (cooldownUntil.isPresent() && cooldownUntil.get().isAfter(now)) {
             return Optional.of(new AcceptOutcome.CoolingDown(req.type(), Duration.between(now, cooldownUntil.get())));
         }

@@ -30,12 +30,14 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
     private final JobStore jobs;
     private final JobFinisher finisher;
     private final AssetStore assets;
+    private final LimitStore limits;
 
-    AccountDeletedJobs(JdbcClient jdbc, JobStore jobs, JobFinisher finisher, AssetStore assets) {
+    AccountDeletedJobs(JdbcClient jdbc, JobStore jobs, JobFinisher finisher, AssetStore assets, LimitStore limits) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.finisher = finisher;
         this.assets = assets;
+        this.limits = limits;
     }
 
     @Override
@@ -51,6 +53,9 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
     @Override
     public void handle(AccountDeleted event) {
         long userId = event.userId();
+        // First, so that the jobs read next include every accept that was under way (authenticated
+        // before the deletion): closing waits for those to commit, and refuses the ones after it.
+        limits.close(userId);
         List<String> live = jdbc.sql("select id from generation_job where user_id = :u and " + JobStore.IS_LIVE)
                 .param("u", userId)
                 .query(String.class)

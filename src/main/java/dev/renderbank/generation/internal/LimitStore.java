@@ -23,36 +23,52 @@ class LimitStore {
     }
 
     /**
-     * Locks the user's row for this asset type and returns its cooldown end. A returning user's row
-     * exists: one statement locks it; only a first request creates it, then locks it.
+     * Locks the user's row for this asset type and returns it. A returning user's row exists: one
+     * statement locks it; only a first request creates it, then locks it.
      */
-    Optional<Instant> lockLimits(long userId, AssetType type) {
+    LockedRow lockLimits(long userId, AssetType type) {
         Optional<LockedRow> locked = lockExisting(userId, type);
         if (locked.isPresent()) {
-            return locked.get().cooldownUntil();
+            return locked.get();
         }
         jdbc.sql("insert into generation_limit (user_id, type) values (:u, :t) on conflict do nothing")
                 .param("u", userId)
                 .param("t", type.name())
                 .update();
         return lockExisting(userId, type)
-                .orElseThrow(() -> new IllegalStateException("limit row of user " + userId + " " + type + " missing"))
-                .cooldownUntil();
+                .orElseThrow(() -> new IllegalStateException("limit row of user " + userId + " " + type + " missing"));
     }
 
-    /** The locked row's cooldown end (null: none). */
-    private record LockedRow(Instant cooldown) {
+    /**
+     * The locked row: its cooldown end (null: none), and whether the account was deleted ({@link
+     * #close}).
+     */
+    record LockedRow(Instant cooldown, boolean closed) {
         Optional<Instant> cooldownUntil() {
             return Optional.ofNullable(cooldown);
         }
     }
 
+    /**
+     * Closes the user's rows of every asset type for good (the account was deleted). Waits for the
+     * accepts holding them: once this returns, every accept that got past its lock has committed, and
+     * every later one finds the row closed.
+     */
+    void close(long userId) {
+        for (AssetType type : AssetType.values()) {
+            jdbc.sql("""
+                            insert into generation_limit (user_id, type, closed) values (:u, :t, true)
+                            on conflict (user_id, type) do update set closed = true""").param("u", userId).param("t", type.name()).update();
+        }
+    }
+
     /** The row, locked; empty when it does not exist yet. */
     private Optional<LockedRow> lockExisting(long userId, AssetType type) {
-        return jdbc.sql("select cooldown_until from generation_limit where user_id = :u and type = :t for update")
+        return jdbc.sql(
+                        "select cooldown_until, closed from generation_limit where user_id = :u and type = :t for update")
                 .param("u", userId)
                 .param("t", type.name())
-                .query((rs, n) -> new LockedRow(SqlTime.instant(rs, "cooldown_until")))
+                .query((rs, n) -> new LockedRow(SqlTime.instant(rs, "cooldown_until"), rs.getBoolean("closed")))
                 .optional();
     }
 

@@ -84,6 +84,14 @@ final class AcceptAnswers {
                     "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
             return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
         }
+        if (outcome instanceof AcceptOutcome.AccountDeleted) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .body(Problems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            "account-deleted",
+                            "Account deleted",
+                            "This account was deleted; nothing was started."));
+        }
         throw new IllegalStateException("unexpected accept outcome " + outcome);
     }
 

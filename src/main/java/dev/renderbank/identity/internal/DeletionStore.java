@@ -33,6 +33,19 @@ public class DeletionStore {
                 .optional();
     }
 
+    /**
+     * Whether the account is still there (not deleted), keeping it so until the caller's transaction
+     * ends: the row's key-share lock conflicts with {@link #lock}'s {@code for update}, which a
+     * deletion takes first. A deletion already under way is waited for, and then seen.
+     */
+    public boolean lockUndeleted(long userId) {
+        return jdbc.sql("select deleted_at is null from app_user where id = :id for key share")
+                .param("id", userId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
     public boolean isDeleted(long userId) {
         return jdbc.sql("select deleted_at is not null from app_user where id = :id")
                 .param("id", userId)

@@ -1,0 +1,157 @@
+package dev.renderbank.generation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.generation.internal.FinisherTestSupport;
+import dev.renderbank.generation.internal.Job;
+import dev.renderbank.generation.internal.JobFinisher;
+import dev.renderbank.identity.AccountDeleted;
+import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.DeletionOutcome;
+import dev.renderbank.platform.DurableEventHandler;
+import dev.renderbank.storage.AssetStore;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A job still at the provider when its owner deletes the account is failed by the deletion (the
+ * provider cannot cancel), and its result normally arrives minutes later. The deletion promised the
+ * account's files gone: that result must not be fetched, stored or attached to the job.
+ */
+class DeletedAccountDeliveryTest extends StubbedKieTest {
+
+    @Autowired
+    AccountDeletion deletion;
+
+    @Autowired
+    List<DurableEventHandler<?>> handlers;
+
+    @Autowired
+    JobFinisher finisher;
+
+    @Autowired
+    AssetStore assets;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void aResultArrivingAfterTheAccountWasDeletedIsNeitherFetchedNorStored() {
+        TestUser u = users.create(100);
+        String prompt = "finished after its owner left";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-left\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        assertThat(job(id).state()).isEqualTo(JobState.SUBMITTED);
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(u.id()));
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+
+        KIE.stubFor(get("/files/left.png")
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(new byte[] {1, 2, 3})));
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + "/files/left.png\\\"]}";
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .withQueryParam("taskId", equalTo("t-left"))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-left\","
+                        + "\"state\":\"success\",\"resultJson\":\"" + result + "\"}}")));
+        Job job = job(id);
+        Api.Response callback = api.post(
+                "/api/provider/kie/callback/" + id + "?token=" + job.callbackToken(),
+                null,
+                "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-left\",\"state\":\"success\"}}");
+
+        assertThat(callback.status()).as(callback.body()).isEqualTo(200);
+        assertThat(KIE.countRequestsMatching(getRequestedFor(urlPathEqualTo("/files/left.png"))
+                                .build())
+                        .getCount())
+                .as("the deleted account's result is not downloaded")
+                .isZero();
+        assertThat(jdbc.sql("select count(*) from generation_asset where user_id = :u")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(job(id).assetId()).isNull();
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** The same, when the deletion lands while the result is being copied (after the check before it). */
+    @Test
+    void aResultCopiedWhileTheAccountWasDeletedIsDiscardedWithItsFile() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "copied while its owner left";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-copied\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(u.id()));
+
+        assertThat(FinisherTestSupport.deliver(finisher, job(id), key)).isEqualTo("DISCARDED");
+        assertThat(jdbc.sql("select count(*) from generation_asset where user_id = :u")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(job(id).assetId()).isNull();
+        assertThat(assets.open(key)).as("the copied file is deleted").isEmpty();
+    }
+
+    /**
+     * A late result recorded for a live account keeps it from being deleted until that record
+     * commits, so the deletion's own clean-up (after its commit) finds the result and removes it.
+     */
+    @Test
+    void aDeletionWaitsForALateResultBeingRecordedForTheAccount() throws Exception {
+        TestUser u = users.create(0);
+        CompletableFuture<DeletionOutcome> deleted = new CompletableFuture<>();
+        tx.executeWithoutResult(status -> {
+            assertThat(deletion.keepUndeletedUntilCommit(u.id())).isTrue();
+            new Thread(() -> {
+                        try {
+                            deleted.complete(deletion.delete(u.id(), "correct horse battery staple"));
+                        } catch (RuntimeException e) {
+                            deleted.completeExceptionally(e);
+                        }
+                    })
+                    .start();
+            try {
+                deleted.get(700, TimeUnit.MILLISECONDS);
+                throw new AssertionError("the deletion did not wait for the open record");
+            } catch (TimeoutException expected) {
+                // still waiting, as it must
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(deleted.get(10, TimeUnit.SECONDS)).isInstanceOf(DeletionOutcome.Deleted.class);
+        Boolean keptAfter = tx.execute(status -> deletion.keepUndeletedUntilCommit(u.id()));
+        assertThat(keptAfter).as("a deleted account is not kept").isFalse();
+    }
+
+    @SuppressWarnings("unchecked")
+    private DurableEventHandler<AccountDeleted> accountDeletedHandler() {
+        return (DurableEventHandler<AccountDeleted>) handlers.stream()
+                .filter(h -> h.name().equals("generation.account-deleted"))
+                .findFirst()
+                .orElseThrow();
+    }
+}
