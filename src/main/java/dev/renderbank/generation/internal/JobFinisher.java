@@ -1,8 +1,10 @@
 package dev.renderbank.generation.internal;
 
+import dev.renderbank.generation.GenerationDeliveredLate;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
@@ -39,6 +41,7 @@ public class JobFinisher {
     private final Clock clock;
     private final JobEvents events;
     private final MeterRegistry meters;
+    private final AccountDeletion accounts;
 
     JobFinisher(
             JobTransitions transitions,
@@ -49,7 +52,8 @@ public class JobFinisher {
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            AccountDeletion accounts) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -59,6 +63,7 @@ public class JobFinisher {
         this.clock = clock;
         this.events = events;
         this.meters = meters;
+        this.accounts = accounts;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -187,12 +192,22 @@ public class JobFinisher {
                     // credits are back with the user, who gets the output anyway, as a free late delivery.
                     durableEvents.publish(
                             failed(job, 0, FailureReasons.DEADLINE_CODE, JobTransitions.LATE_FREE_MESSAGE, true));
+                    durableEvents.publish(deliveredLate(job));
                     return Completion.LATE_FREE;
                 }
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
             if (transitions.markLateDelivery(job.id(), assetId, now)) {
-                return Completion.LATE_FREE; // the job finished (failed) before: no second finish event
+                // Asked with the job's row locked: the deletion's cleanup (AccountDeletedJobs) waits for
+                // this row, so a deletion committed before it is seen here, and one committed after
+                // finds this asset and deletes it.
+                if (accounts.isDeleted(job.userId())) {
+                    status.setRollbackOnly();
+                    return Completion.ACCOUNT_DELETED;
+                }
+                // the job finished (failed) before: no second finish, but the user is told of the result
+                durableEvents.publish(deliveredLate(job));
+                return Completion.LATE_FREE;
             }
             status.setRollbackOnly(); // a duplicate: the job already has its asset
             return Completion.DUPLICATE;
@@ -209,6 +224,7 @@ public class JobFinisher {
                 events.changed(job.id());
             }
             case DUPLICATE -> {}
+            case ACCOUNT_DELETED -> log.info("job {} delivered after its account was deleted: not stored", job.id());
             default -> throw new IllegalStateException("unexpected completion " + result);
         }
         return result;
@@ -218,10 +234,16 @@ public class JobFinisher {
         return new GenerationFailed(job.userId(), job.id(), job.model(), job.type(), released, code, reason, late);
     }
 
+    private static GenerationDeliveredLate deliveredLate(Job job) {
+        return new GenerationDeliveredLate(job.userId(), job.id(), job.model(), job.type());
+    }
+
     enum Completion {
         CHARGED,
         LATE_FREE,
-        DUPLICATE
+        DUPLICATE,
+        /** A late delivery for an account deleted since: nothing stored (the caller drops the file). */
+        ACCOUNT_DELETED
     }
 
     record StoredOutput(String key, String contentType, long size, String sha256, String source) {}

@@ -6,9 +6,11 @@ import dev.renderbank.catalog.AssetType;
 import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.JobState;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.QueryOutcome;
+import dev.renderbank.storage.AssetStore;
 import dev.renderbank.storage.OutputFetcher;
 import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
@@ -38,6 +40,8 @@ class JobPolling {
     private final GenerationProperties props;
     private final Clock clock;
     private final JobEvents events;
+    private final AccountDeletion accounts;
+    private final AssetStore assets;
 
     JobPolling(
             JobTransitions transitions,
@@ -47,7 +51,9 @@ class JobPolling {
             OutputFetcher fetcher,
             GenerationProperties props,
             Clock clock,
-            JobEvents events) {
+            JobEvents events,
+            AccountDeletion accounts,
+            AssetStore assets) {
         this.transitions = transitions;
         this.finisher = finisher;
         this.provider = provider;
@@ -56,6 +62,8 @@ class JobPolling {
         this.props = props;
         this.clock = clock;
         this.events = events;
+        this.accounts = accounts;
+        this.assets = assets;
     }
 
     Optional<Instant> poll(Job job, Instant now) {
@@ -93,9 +101,15 @@ class JobPolling {
         throw new IllegalStateException("unexpected query outcome for job " + job.id() + ": " + outcome);
     }
 
-    /** A provider success also reaches jobs that were already failed: then it is a free late delivery. */
+    /**
+     * A provider success also reaches jobs that were already failed: then it is a free late delivery,
+     * unless the account was deleted (its results are not fetched; {@link JobFinisher} checks again).
+     */
     void checkLateDelivery(Job job) {
-        if (job.state() != JobState.FAILED || job.assetId() != null || job.providerTaskId() == null) {
+        if (job.state() != JobState.FAILED
+                || job.assetId() != null
+                || job.providerTaskId() == null
+                || accounts.isDeleted(job.userId())) {
             return;
         }
         if (provider.query(job.providerTaskId()) instanceof QueryOutcome.Succeeded s) {
@@ -116,10 +130,13 @@ class JobPolling {
         String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
         try {
             StoredAsset stored = fetcher.fetch(source, key);
-            finisher.succeed(
+            JobFinisher.Completion done = finisher.succeed(
                     job,
                     new JobFinisher.StoredOutput(
                             stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
+            if (done == JobFinisher.Completion.ACCOUNT_DELETED) {
+                dropFileOfDeletedAccount(job, stored.key());
+            }
             return Optional.empty();
         } catch (OutputFetcher.FetchRefusedException e) {
             log.warn("job {}: output {} refused: {}", job.id(), source, e.getMessage());
@@ -130,6 +147,19 @@ class JobPolling {
             // Keep trying until the deadline: result URLs live about a day.
             log.warn("job {}: copying output failed, will retry: {}", job.id(), e.toString());
             return Optional.of(again(job, now));
+        }
+    }
+
+    /** No row names it: the deleted user's file must not stay. */
+    private void dropFileOfDeletedAccount(Job job, String key) {
+        try {
+            assets.delete(key);
+        } catch (IOException e) {
+            log.warn(
+                    "job {}: late output {} of a deleted account could not be deleted: {}",
+                    job.id(),
+                    key,
+                    e.toString());
         }
     }
 
