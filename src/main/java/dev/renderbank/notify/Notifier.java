@@ -1,5 +1,6 @@
 package dev.renderbank.notify;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
@@ -40,6 +41,7 @@ public class Notifier {
     private final Clock clock;
     private final Environment profiles;
     private final PublicUrl publicUrl;
+    private final AccountDeletion accounts;
 
     Notifier(
             Mailer mailer,
@@ -49,7 +51,8 @@ public class Notifier {
             Ledger ledger,
             Clock clock,
             Environment profiles,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl,
+            AccountDeletion accounts) {
         this.mailer = mailer;
         this.outbox = outbox;
         this.settings = settings;
@@ -58,6 +61,7 @@ public class Notifier {
         this.clock = clock;
         this.profiles = profiles;
         this.publicUrl = publicUrl;
+        this.accounts = accounts;
     }
 
     /** A receipt: a pack, a subscription's first period, or ({@code renewal}) a later period. */
@@ -97,6 +101,25 @@ public class Notifier {
                 "generation:" + taskId,
                 "generation-ready",
                 vars("type", type, "model", model, "free", free, "link", "/creations/" + encode(taskId)));
+    }
+
+    /**
+     * A result that arrived after its job was reported failed (or after its hold expired): stored,
+     * and free of charge. Its own cause ({@code generation-late:<taskId>}), so neither the failure
+     * email sent before nor a repeat of this one hides or doubles it; nothing for a deleted account.
+     */
+    public Queued generationLate(long userId, String taskId, String type, String model) {
+        if (accounts.isDeleted(userId)) {
+            return Queued.NO_RECIPIENT;
+        }
+        if (!settings.generationEmails(userId)) {
+            return Queued.OPTED_OUT;
+        }
+        return toUser(
+                userId,
+                "generation-late:" + taskId,
+                "generation-ready",
+                vars("type", type, "model", model, "free", true, "link", "/creations/" + encode(taskId)));
     }
 
     /** A failed generation: its credits were released; {@code reason} in plain words. */

@@ -29,6 +29,7 @@ public class Webhooks {
     public static final Set<String> EVENT_TYPES = Set.of(
             WebhookEvents.GENERATION_COMPLETED,
             WebhookEvents.GENERATION_FAILED,
+            WebhookEvents.GENERATION_LATE_DELIVERY,
             WebhookEvents.CREDITS_GRANTED,
             WebhookEvents.CREDITS_LOW);
 

@@ -11,6 +11,7 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
 import dev.renderbank.ops.reconcile.FindingStore;
+import dev.renderbank.ops.reconcile.RepairLocks;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +22,9 @@ import org.springframework.stereotype.Service;
  * The one-click repair of a "paid, refunded or disputed at the provider, not recorded" finding: the
  * provider's own object is fetched and processed as the event its webhook carries (same purchase key,
  * refund key or dispute id, so receipts, referral rewards and claw-backs follow and a late webhook
- * records nothing more). Audited; a repeat, or a repair of a repaired finding, returns the first
- * repair and changes nothing.
+ * records nothing more). Audited once: a repeat, a repair of a repaired finding, or a second repair
+ * racing the first (it waits for the first: {@link RepairLocks}), returns the first repair ({@code
+ * repeated}) and records nothing.
  */
 @Service
 public class ReconcileRepairs {
@@ -30,14 +32,21 @@ public class ReconcileRepairs {
     static final String ACTION = "reconcile-repair";
 
     private final FindingStore findings;
+    private final RepairLocks locks;
     private final PaymentReconciliation payments;
     private final AuditedActions actions;
     private final AuditLog log;
     private final Clock clock;
 
     ReconcileRepairs(
-            FindingStore findings, PaymentReconciliation payments, AuditedActions actions, AuditLog log, Clock clock) {
+            FindingStore findings,
+            RepairLocks locks,
+            PaymentReconciliation payments,
+            AuditedActions actions,
+            AuditLog log,
+            Clock clock) {
         this.findings = findings;
+        this.locks = locks;
         this.payments = payments;
         this.actions = actions;
         this.log = log;
@@ -45,6 +54,10 @@ public class ReconcileRepairs {
     }
 
     public ActionResult repair(String actor, long findingId, String reason, String key) {
+        return locks.whileRepairing(findingId, () -> repairAlone(actor, findingId, reason, key));
+    }
+
+    private ActionResult repairAlone(String actor, long findingId, String reason, String key) {
         Optional<Finding> found = findings.finding(findingId);
         if (found.isEmpty()) {
             return new ActionResult.NotFound("No reconciliation finding " + findingId);
@@ -73,8 +86,12 @@ public class ReconcileRepairs {
                     "The provider's object was stored as payment event " + fed.eventRowId() + " (" + fed.status()
                             + ") but our records still do not reflect it; see /api/v1/admin/webhooks?status=failed");
         }
-        ActionResult result = actions.run(new Request(actor, ACTION, "finding:" + findingId, reason, null, key), () -> {
-            findings.markRepaired(findingId, clock.instant());
+        // Serialised by the lock; the mark is conditional all the same (a node of an older version
+        // repairing without the lock): the loser rolls its record back and answers the first repair.
+        return actions.run(new Request(actor, ACTION, "finding:" + findingId, reason, null, key), actionId -> {
+            if (!findings.markRepaired(findingId, actionId, clock.instant())) {
+                return new Step.Refuse(firstRepair(findingId));
+            }
             Map<String, Object> before = new LinkedHashMap<>();
             before.put("finding", f.subject());
             before.put("recorded", fed.recordedBefore());
@@ -85,10 +102,15 @@ public class ReconcileRepairs {
             after.put("eventStatus", fed.status());
             return new Step.Applied(before, after);
         });
-        if (result instanceof ActionResult.Done d && !d.repeated()) {
-            findings.repairedBy(findingId, d.action().id());
-        }
-        return result;
+    }
+
+    /** The repair that marked the finding first (committed: the losing mark waited for it). */
+    private ActionResult firstRepair(long findingId) {
+        return findings.finding(findingId)
+                .map(Finding::repairedBy)
+                .flatMap(log::byId)
+                .<ActionResult>map(first -> new ActionResult.Done(first, true))
+                .orElseThrow(() -> new IllegalStateException("finding " + findingId + " marked without its repair"));
     }
 
     /** What the repaired object is recorded under here, for the audit record. */

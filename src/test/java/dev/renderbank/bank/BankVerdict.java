@@ -61,15 +61,9 @@ final class BankVerdict {
                 "a provider task created more than once for one job",
                 "select substring(callback_url from 'callback/([^/?]+)') as job, count(*) as tasks from sim_task"
                         + " group by 1 having count(*) > 1");
-        rule(
-                "a job with more than one email",
-                "select j.id, count(*) from generation_job j join mail_outbox m on m.message_key like 'generation:' || j.id"
-                        + " || '|%' group by j.id having count(*) > 1");
-        rule(
-                "an email that contradicts its job's outcome",
-                "select j.id, j.state, m.template from generation_job j join mail_outbox m"
-                        + " on m.message_key like 'generation:' || j.id || '|%' where (j.state = 'SUCCEEDED')"
-                        + " <> (m.template = 'generation-ready')");
+        for (BankMailRules.Rule r : BankMailRules.RULES) {
+            rule(r.what(), r.sql());
+        }
         accepted(clients);
         purchases(clients);
         violations.addAll(hooks.violations());

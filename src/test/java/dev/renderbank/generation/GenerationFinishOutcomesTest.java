@@ -39,6 +39,9 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
     @Autowired
     Generations generations;
 
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
     @Test
     void aCancelledJobIsCountedOnceAndARefusedSecondCancelNotAtAll() {
         TestUser u = users.create(100);
@@ -72,16 +75,42 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
         assertThat(delivered.assetId()).isNotNull();
         assertThat(delivered.lateDelivery()).isTrue();
         assertThat(finished("late_delivery", "free_of_charge")).isEqualTo(late + 1);
+        long told = lateEvents(id);
+        assertThat(told).as("the late delivery is announced").isPositive();
 
         // the same output brought again by a second path (the job as that path read it before)
         assertThat(FinisherTestSupport.deliver(finisher, failed, "jobs/late-2.png"))
                 .isEqualTo("DUPLICATE");
+        assertThat(lateEvents(id)).as("announced once").isEqualTo(told);
         assertThat(job(id).assetId()).isEqualTo(delivered.assetId());
         assertThat(job(id).version()).isEqualTo(delivered.version());
         assertThat(assets(id)).isEqualTo(1);
         assertThat(finished("late_delivery", "free_of_charge")).isEqualTo(late + 1);
         assertThat(finished("succeeded", "none")).isEqualTo(succeeded);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    /**
+     * The account is deleted after the path bringing the output checked it (the deletion's cleanup
+     * has not run yet): the finisher sees the deletion with the job's row locked and stores nothing.
+     */
+    @Test
+    void anOutputArrivingAfterTheJobFailedAndItsAccountWasDeletedIsNotStored() {
+        TestUser u = users.create(100);
+        String id = submitted(u, "delivered to a deleted account", "t-late-deleted");
+        clock.advance(Duration.ofMinutes(16));
+        driver.step(id);
+        Job failed = job(id);
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(deletion.delete(u.id(), "correct horse battery staple"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+
+        assertThat(FinisherTestSupport.deliver(finisher, failed, "jobs/late-deleted.png"))
+                .isEqualTo("DISCARDED");
+        assertThat(job(id).assetId()).isNull();
+        assertThat(job(id).lateDelivery()).isFalse();
+        assertThat(assets(id)).isZero();
+        assertThat(lateEvents(id)).isZero();
     }
 
     @Test
@@ -272,6 +301,14 @@ class GenerationFinishOutcomesTest extends StubbedKieTest {
                         "reason",
                         reason)
                 .count();
+    }
+
+    /** Handlers scheduled for the job's {@link GenerationDeliveredLate} (the scheduler does not poll here). */
+    private long lateEvents(String jobId) {
+        return jdbc.sql("select count(*) from scheduled_tasks where task_instance like :k")
+                .param("k", "%:generation-late:" + jobId)
+                .query(Long.class)
+                .single();
     }
 
     private long assets(String jobId) {

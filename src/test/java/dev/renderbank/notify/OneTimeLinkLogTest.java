@@ -2,6 +2,7 @@ package dev.renderbank.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -44,10 +45,13 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Autowired
     PublicUrl publicUrl;
 
+    @Autowired
+    AccountDeletion accounts;
+
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl);
+        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl, accounts);
     }
 
     private UserAccount newUser() {

@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,6 +84,62 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
                         .body());
         assertThat(after.path("findings")).as(after.toString()).isEmpty();
         assertThat(cli("reconcile")).isEqualTo(0);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Two operators repair the same finding at the same moment (different keys): the purchase is
+     * granted once, one repair is recorded, and the other answers that repair with {@code repeated:
+     * true}, never a second audit record or a 500.
+     */
+    @Test
+    void twoRepairsOfOneFindingAtOnceRecordOneRepairAndTheOtherAnswersItRepeated() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        AdminSupport.Admin other = admins.newAdmin();
+        UserAccount buyer =
+                users.create("twice-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String paid = session(sessionId, buyer.id(), "pack-200", 990);
+        stubSessions(paid);
+        long findingId = onlyFinding(admin).path("id").asLong();
+        // the provider answers slowly, so both repairs are past their "already repaired?" check at once
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions/" + sessionId))
+                .willReturn(json(paid).withFixedDelay(700)));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CyclicBarrier start = new CyclicBarrier(2);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (AdminSupport.Admin a : List.of(admin, other)) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return AdminSupport.call(
+                            port,
+                            "POST",
+                            repairPath(findingId),
+                            a.token(),
+                            "{\"reason\":\"webhook lost\"}",
+                            key("race-" + a.email()));
+                }));
+            }
+            List<JsonNode> bodies = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                bodies.add(JSON.readTree(r.body()));
+            }
+            assertThat(bodies).extracting(b -> b.path("repeated").asBoolean()).containsExactlyInAnyOrder(false, true);
+            assertThat(bodies.get(0).path("id").asLong())
+                    .as("both answer the one repair")
+                    .isEqualTo(bodies.get(1).path("id").asLong());
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(audited(admin, "reconcile-repair") + audited(other, "reconcile-repair"))
+                .as("one audit record")
+                .isEqualTo(1);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+        assertThat(purchases(buyer)).isEqualTo(1);
+        assertThat(findings(admin)).isEmpty();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

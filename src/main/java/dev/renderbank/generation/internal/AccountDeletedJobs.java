@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * A deleted account's generations: running jobs are failed and their holds released (the provider
- * cannot cancel; a result arriving later is stored as a late delivery, free of charge), stored files
+ * cannot cancel; a result arriving later is neither stored nor announced), stored files
  * deleted, prompts and provider inputs blanked. Job rows
  * stay (prices, states, times) because the ledger's entries refer to them. Idempotent: a second run
  * finds nothing live, no files, nothing to blank.
@@ -67,6 +67,13 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
                 released++;
             }
         }
+        // Waits for any late delivery of this user being stored right now (it holds its job's row):
+        // that one commits first and its file is deleted below; any later one sees the deletion and
+        // stores nothing (JobFinisher).
+        jdbc.sql("select id from generation_job where user_id = :u order by id for update")
+                .param("u", userId)
+                .query(String.class)
+                .list();
         List<String> files = jdbc.sql("select storage_key from generation_asset where user_id = :u")
                 .param("u", userId)
                 .query(String.class)

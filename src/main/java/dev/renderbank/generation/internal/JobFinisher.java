@@ -1,5 +1,6 @@
 package dev.renderbank.generation.internal;
 
+import dev.renderbank.generation.GenerationDeliveredLate;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
@@ -196,6 +197,7 @@ public class JobFinisher {
                     // credits are back with the user, who gets the output anyway, as a free late delivery.
                     durableEvents.publish(
                             failed(job, 0, FailureReasons.DEADLINE_CODE, JobTransitions.LATE_FREE_MESSAGE, true));
+                    durableEvents.publish(deliveredLate(job));
                     return Completion.LATE_FREE;
                 }
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
@@ -207,7 +209,9 @@ public class JobFinisher {
                     status.setRollbackOnly();
                     return Completion.DISCARDED;
                 }
-                return Completion.LATE_FREE; // the job finished (failed) before: no second finish event
+                // the job finished (failed) before: no second finish, but the user is told of the result
+                durableEvents.publish(deliveredLate(job));
+                return Completion.LATE_FREE;
             }
             status.setRollbackOnly(); // a duplicate: the job already has its asset
             return Completion.DUPLICATE;
@@ -242,6 +246,10 @@ public class JobFinisher {
 
     private static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
         return new GenerationFailed(job.userId(), job.id(), job.model(), job.type(), released, code, reason, late);
+    }
+
+    private static GenerationDeliveredLate deliveredLate(Job job) {
+        return new GenerationDeliveredLate(job.userId(), job.id(), job.model(), job.type());
     }
 
     enum Completion {

@@ -24,6 +24,9 @@ public class WebhookEvents {
 
     public static final String GENERATION_COMPLETED = "generation.completed";
     public static final String GENERATION_FAILED = "generation.failed";
+    /** A failed job's result arrived after all: stored, free of charge (the job stays {@code failed}). */
+    public static final String GENERATION_LATE_DELIVERY = "generation.late_delivery";
+
     public static final String CREDITS_GRANTED = "credits.granted";
     public static final String CREDITS_LOW = "credits.low";
 

@@ -1,6 +1,7 @@
 package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.billing.PurchaseCompleted;
+import dev.renderbank.generation.GenerationDeliveredLate;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.Generations;
@@ -45,6 +46,24 @@ class WebhookHandlers {
                     .ifPresent(j -> events.record(
                             e.userId(), WebhookEvents.GENERATION_FAILED, e.key(), WebhookEvents.generation(j)));
             low.check(e.userId(), false, e.creditsReleased(), "generation-released");
+        });
+    }
+
+    /**
+     * The result of a failed job arrived: the job as the status API shows it now ({@code failed},
+     * {@code lateDelivery: true}, its {@code assetUrl}). Keyed by the late delivery, once per job.
+     */
+    @Bean
+    DurableEventHandler<GenerationDeliveredLate> generationLateWebhook(WebhookEvents events, Generations generations) {
+        return handler("notify.webhook-generation-late", GenerationDeliveredLate.class, e -> {
+            if (events.wanted(e.userId(), WebhookEvents.GENERATION_LATE_DELIVERY)) {
+                job(generations, e.userId(), e.taskId())
+                        .ifPresent(j -> events.record(
+                                e.userId(),
+                                WebhookEvents.GENERATION_LATE_DELIVERY,
+                                e.key(),
+                                WebhookEvents.generation(j)));
+            }
         });
     }
 

@@ -105,23 +105,22 @@ public class FindingStore {
                 .optional();
     }
 
-    /** Marks a finding repaired; false if it was repaired already (a concurrent repair). */
-    public boolean markRepaired(long id, Instant now) {
-        return jdbc.sql("update reconciliation_finding set repaired_at = :now where id = :id and repaired_at is null")
+    /**
+     * Marks a finding repaired by the audit record {@code actionId}, in that record's transaction;
+     * false if another repair got there first. Two repairs at once queue on the row: the second
+     * sees the first's committed mark and changes nothing. (A row repaired before the audit id was
+     * written here, with {@code repaired_at} but no {@code repaired_by}, keeps its time and gets
+     * its record.)
+     */
+    public boolean markRepaired(long id, long actionId, Instant now) {
+        return jdbc.sql("""
+                        update reconciliation_finding set repaired_at = coalesce(repaired_at, :now), repaired_by = :action
+                         where id = :id and repaired_by is null""")
                         .param("now", ts(now))
+                        .param("action", actionId)
                         .param("id", id)
                         .update()
                 == 1;
-    }
-
-    /** The audit record of the repair, once it exists. */
-    public void repairedBy(long id, long actionId) {
-        Rows.expectOne(
-                jdbc.sql("update reconciliation_finding set repaired_by = :action where id = :id")
-                        .param("action", actionId)
-                        .param("id", id)
-                        .update(),
-                "repaired finding " + id);
     }
 
     /** Unrepaired findings of {@code kind} in the latest finished run. */
