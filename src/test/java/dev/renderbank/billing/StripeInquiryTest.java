@@ -4,7 +4,10 @@ import static dev.renderbank.billing.StripeWebhookTest.dispute;
 import static dev.renderbank.billing.StripeWebhookTest.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.BrowserSession;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +49,12 @@ class StripeInquiryTest extends BillingIntegrationTest {
             assertThat(p.disputed()).isFalse();
             assertThat(p.clawedBack()).isZero();
         });
+
+        String admin = "ops-" + UUID.randomUUID() + "@example.com";
+        users.create(admin, "correct horse battery staple", Role.ADMIN, true);
+        var operator = BrowserSession.signIn(port, admin, "correct horse battery staple");
+        assertThat(operator.get("/admin/users?q=" + u.id()).body()).contains("inquiry (nothing taken)");
+        assertThat(operator.get("/admin/payments").body()).contains("inquiry (nothing taken)");
 
         stripe(dispute("charge.dispute.updated", id("evt"), dp, charge, pi, "warning_under_review"));
         assertThat(available(u)).isEqualTo(200);

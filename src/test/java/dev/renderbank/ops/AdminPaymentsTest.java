@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.WebhookIntake;
+import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
@@ -42,6 +43,9 @@ class AdminPaymentsTest extends IntegrationTest {
 
     @Autowired
     Ledger ledger;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     /** A paid pack checkout by an e-mail nobody has signed up with yet: it fails (unknown user) and is kept. */
     private long failedPurchaseEvent(String email) {
@@ -192,6 +196,51 @@ class AdminPaymentsTest extends IntegrationTest {
                 .id();
         reprocess(admin.token(), eventId, "rp-" + UUID.randomUUID(), 200);
         assertThat(ledger.balance(userId).balance()).isEqualTo(200);
+    }
+
+    @Autowired
+    PurchaseStore purchaseStore;
+
+    @Test
+    void aReprocessWhoseHandlerFailsUndoesItsWritesKeepsTheAuditAndAnswers200() {
+        var admin = admins.newAdmin();
+        long userId = users.create("buyer-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true)
+                .id();
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        long now = clock.instant().getEpochSecond();
+        webhooks.receive("stripe", "evt_s" + run, "checkout.session.completed", """
+                {"id":"evt_s%1$s","object":"event","created":%2$d,"type":"checkout.session.completed",
+                 "data":{"object":{"id":"cs_%1$s","object":"checkout.session","mode":"payment","payment_status":"paid",
+                   "amount_total":990,"currency":"usd","payment_intent":"pi_%1$s",
+                   "metadata":{"userId":"%3$d","product":"pack-200"}}}}""".formatted(run, now, userId));
+        assertThat(ledger.balance(userId).balance()).isEqualTo(200);
+        long purchase = jdbc.sql("select id from billing_purchase where purchase_key = :k")
+                .param("k", "stripe:checkout:cs_" + run)
+                .query(Long.class)
+                .single();
+        // a purchase grant the ledger lacks (a bug elsewhere): the dispute's clawback throws half-way
+        String missing = "grant_" + run;
+        assertThat(purchaseStore.addGrant(purchase, missing, 1, clock.instant().plusSeconds(1)))
+                .isTrue();
+        var receipt = webhooks.receive("stripe", "evt_d" + run, "charge.dispute.created", """
+                {"id":"evt_d%1$s","object":"event","created":%2$d,"type":"charge.dispute.created",
+                 "data":{"object":{"id":"dp_%1$s","object":"dispute","amount":990,"currency":"usd",
+                   "charge":"ch_%1$s","payment_intent":"pi_%1$s","status":"needs_response"}}}""".formatted(run, now));
+        assertThat(receipt.status()).isEqualTo("stored-for-retry");
+
+        JsonNode done = reprocess(admin.token(), receipt.eventId(), "rp-" + UUID.randomUUID(), 200);
+        JsonNode after = JSON.readTree(done.get("after").asString());
+        assertThat(after.path("status").asString()).isEqualTo("FAILED");
+        assertThat(after.path("result").asString()).isEqualTo("stored-for-retry");
+        assertThat(after.path("error").asString()).contains("names grant " + missing + " the ledger lacks");
+        assertThat(audited(admin, receipt.eventId())).isEqualTo(1);
+        assertThat(ledger.balance(userId).balance()).as("nothing half applied").isEqualTo(200);
+        assertThat(purchaseStore.lock(purchase).disputedMinor()).isZero();
+        assertThat(jdbc.sql("select count(*) from billing_dispute where dispute_id = :d")
+                        .param("d", "dp_" + run)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
