@@ -103,6 +103,18 @@ public class AccountDeletion {
         return accounts.isDeleted(userId);
     }
 
+    /** What {@link #claimSignupBonus} found. */
+    public enum BonusClaim {
+        /** This account may be paid the bonus now (idempotent for the same user). */
+        CLAIMED,
+        /** An account of the same address (deleted or not) had it. */
+        TAKEN,
+        /** The account is suspended: the bonus waits for its reinstatement. */
+        SUSPENDED,
+        /** No such live account, or its address is not verified. */
+        NOT_ELIGIBLE
+    }
+
     /**
      * For something written for a user that a deletion must find and remove (a generation's result
      * arriving late): false if the account is deleted; otherwise true, and the account cannot be
@@ -115,15 +127,21 @@ public class AccountDeletion {
     }
 
     /**
-     * Claims the sign-up bonus for the user's verified address: false if an account of the same
-     * address (deleted or not) had it. Idempotent for the same user.
+     * Claims the sign-up bonus for the user's verified address, under the account row's lock, so an
+     * operator's suspension committing at the same moment is seen (a suspended account is paid
+     * nothing until it is reinstated). Idempotent for the same user.
      */
     @Transactional
-    public boolean claimSignupBonus(long userId) {
+    public BonusClaim claimSignupBonus(long userId) {
         Optional<DeletionStore.Row> row = accounts.lock(userId);
         if (row.isEmpty() || row.get().deleted() || !row.get().emailVerified()) {
-            return false;
+            return BonusClaim.NOT_ELIGIBLE;
         }
-        return accounts.claim(addresses.hash(row.get().email()), userId, clock.instant());
+        if (!row.get().enabled()) {
+            return BonusClaim.SUSPENDED;
+        }
+        return accounts.claim(addresses.hash(row.get().email()), userId, clock.instant())
+                ? BonusClaim.CLAIMED
+                : BonusClaim.TAKEN;
     }
 }

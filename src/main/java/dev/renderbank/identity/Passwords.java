@@ -6,6 +6,7 @@ import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
+import dev.renderbank.identity.internal.TokenStore;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public class Passwords {
     private final PasswordEncoder encoder;
     private final Sessions sessions;
     private final LoginThrottle throttle;
+    private final TokenStore apiTokens;
     private final DurableEvents events;
     private final SignupProperties props;
     private final Clock clock;
@@ -56,6 +58,7 @@ public class Passwords {
             PasswordEncoder encoder,
             Sessions sessions,
             LoginThrottle throttle,
+            TokenStore apiTokens,
             DurableEvents events,
             SignupProperties props,
             Clock clock) {
@@ -66,6 +69,7 @@ public class Passwords {
         this.encoder = encoder;
         this.sessions = sessions;
         this.throttle = throttle;
+        this.apiTokens = apiTokens;
         this.events = events;
         this.props = props;
         this.clock = clock;
@@ -102,7 +106,11 @@ public class Passwords {
                 .isPresent();
     }
 
-    /** Sets a new password through a reset link: once, before it expires; ends every session. */
+    /**
+     * Sets a new password through a reset link: once, before it expires. This is account recovery,
+     * so it also ends every session and revokes every API token: whoever knew the old password could
+     * have minted tokens with a session, and they would outlive the new password otherwise.
+     */
     @Transactional
     public Outcome reset(String token, String password) {
         if (!resetLinkValid(token)) {
@@ -123,11 +131,16 @@ public class Passwords {
         tokens.useAll(user.get().id(), Purpose.RESET, now);
         store.setPassword(user.get().id(), encoder.encode(password));
         sessions.endSessions(user.get().id(), null);
+        apiTokens.revokeAll(user.get().id(), now);
         throttle.recordSuccess(user.get().email()); // the owner proved themselves by email
         return new Outcome.Changed();
     }
 
-    /** Changes the password of a signed-in user who knows the current one; ends their other sessions. */
+    /**
+     * Changes the password of a signed-in user who knows the current one; ends their other sessions.
+     * API tokens are kept: the owner proved the current password, and their integrations keep
+     * running (the page says where to revoke tokens; a reset, which proves only the mailbox, revokes).
+     */
     @Transactional
     public Outcome change(long userId, String current, String password, String currentSessionId) {
         Optional<AccountStore.Login> user = store.byId(userId);

@@ -54,6 +54,76 @@ class RewardsTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(15);
     }
 
+    @Autowired
+    dev.renderbank.ops.UserActions operators;
+
+    /**
+     * A suspended account gets no sign-up bonus for verifying its address, as a suspended referrer
+     * gets no referral reward: the bonus waits and is paid once the account is reinstated, once.
+     */
+    @Test
+    void aSuspendedAccountVerifyingItsAddressGetsTheBonusOnlyWhenReinstated() {
+        UserAccount u = newUser(false);
+        assertThat(operators.suspend("ops@example.com", u.id(), "test", "k-" + java.util.UUID.randomUUID()))
+                .isInstanceOf(dev.renderbank.ops.ActionResult.Done.class);
+        assertThat(users.markEmailVerified(u.id())).isTrue();
+        awaitHandled("email-verified:" + u.id());
+        assertThat(available(u)).as("nothing while suspended").isZero();
+        assertThat(rewards.grantSignupBonus(u.id()))
+                .isInstanceOfSatisfying(
+                        RewardResult.Refused.class, r -> assertThat(r.reason()).contains("suspended"));
+        assertThat(available(u)).isZero();
+
+        reinstate(u);
+        assertThat(available(u)).as("paid at reinstatement").isEqualTo(15);
+        assertThat(operators.suspend("ops@example.com", u.id(), "test", "k-" + java.util.UUID.randomUUID()))
+                .isInstanceOf(dev.renderbank.ops.ActionResult.Done.class);
+        reinstate(u);
+        assertThat(available(u)).as("once").isEqualTo(15);
+
+        // a reinstatement pays only a bonus that was held: an account created verified never had one
+        UserAccount operatorMade = newUser(true);
+        assertThat(operators.suspend("ops@example.com", operatorMade.id(), "test", "k-" + java.util.UUID.randomUUID()))
+                .isInstanceOf(dev.renderbank.ops.ActionResult.Done.class);
+        reinstate(operatorMade);
+        assertThat(available(operatorMade)).isZero();
+    }
+
+    /**
+     * Verification and suspension at one moment: the bonus is paid before the suspension or held
+     * until the reinstatement, and after it the account has it exactly once (never lost, never twice).
+     */
+    @Test
+    void aSuspensionRacingTheVerificationNeverLosesTheBonusNorPaysItTwice() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            UserAccount u = newUser(false);
+            Concurrently.<Object>run(
+                    () -> users.markEmailVerified(u.id()),
+                    () -> operators.suspend("ops@example.com", u.id(), "test", "k-" + java.util.UUID.randomUUID()));
+            awaitHandled("email-verified:" + u.id());
+            assertThat(available(u)).isIn(0L, 15L);
+            reinstate(u);
+            assertThat(available(u)).isEqualTo(15);
+        }
+    }
+
+    private void reinstate(UserAccount u) {
+        assertThat(operators.reinstate("ops@example.com", u.id(), "test", "k-" + java.util.UUID.randomUUID()))
+                .isInstanceOf(dev.renderbank.ops.ActionResult.Done.class);
+        awaitHandled("account-reinstated:" + u.id() + ":");
+    }
+
+    /** Waits until every durable-event task of the event keyed {@code key...} is done. */
+    private void awaitHandled(String key) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("select count(*) from scheduled_tasks where task_instance like :p")
+                                .param("p", "billing.%:" + key + "%")
+                                .query(Long.class)
+                                .single()
+                        == 0);
+    }
+
     @Test
     void checkInIsOncePerDayAndTheSeventhDayInARowGivesFive() throws Exception {
         UserAccount u = newUser();

@@ -2,6 +2,7 @@ package dev.renderbank.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
@@ -34,6 +35,9 @@ class PasswordsTest extends IntegrationTest {
 
     @Autowired
     AccountDeletion deletion;
+
+    @Autowired
+    ApiTokens apiTokens;
 
     @AfterEach
     void forgetLimits() {
@@ -160,6 +164,40 @@ class PasswordsTest extends IntegrationTest {
         HttpResponse<String> reused = new FormClient(port).get(link);
         assertThat(reused.statusCode()).isEqualTo(400);
         assertThat(reused.body()).contains("This link is not valid any more");
+    }
+
+    /**
+     * A reset by emailed link is account recovery: whoever knew the old password may have minted API
+     * tokens with a session, so the reset revokes every token along with every session. A change by
+     * the signed-in owner (who knows the current password) keeps them, as docs/API.md says, so the
+     * owner's integrations keep running; the page says where to revoke them.
+     */
+    @Test
+    void aResetRevokesEveryApiTokenWhileAChangeByTheOwnerKeepsThem() throws Exception {
+        String email = newUser();
+        long id = users.byEmail(email).orElseThrow().id();
+        String first = ((TokenOutcome.Created) apiTokens.create(id, "ci", null)).token();
+        String second = ((TokenOutcome.Created) apiTokens.create(id, "laptop", null)).token();
+        Api api = new Api(port);
+        assertThat(api.get("/api/v1/credits", first).status()).isEqualTo(200);
+
+        FormClient owner = new FormClient(port);
+        owner.signIn(email, PASSWORD);
+        HttpResponse<String> changed =
+                owner.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD);
+        assertThat(changed.body()).contains("Your API tokens keep working");
+        assertThat(api.get("/api/v1/credits", first).status()).isEqualTo(200);
+
+        FormClient forgetful = new FormClient(port);
+        forgetful.post("/password/forgot", "/password/forgot", "email", email);
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+        String other = "yet another long pass phrase " + UUID.randomUUID();
+        HttpResponse<String> done = forgetful.post(link, "/password/reset", "token", token(link), "password", other);
+        assertThat(FormClient.location(done)).endsWith("/login?reset");
+        assertThat(api.get("/api/v1/credits", first).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/credits", second).status()).isEqualTo(401);
+        assertThat(apiTokens.list(id)).isEmpty();
+        assertThat(new FormClient(port).get("/login?reset").body()).contains("API tokens were revoked");
     }
 
     @Test

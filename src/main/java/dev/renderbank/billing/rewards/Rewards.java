@@ -36,6 +36,7 @@ public class Rewards {
     private final Clock clock;
     private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
+    private final SignupBonusWaits waits;
 
     Rewards(
             Ledger ledger,
@@ -46,7 +47,8 @@ public class Rewards {
             RewardsProperties props,
             ProductCatalog catalog,
             Clock clock,
-            PublicUrl publicUrl) {
+            PublicUrl publicUrl,
+            SignupBonusWaits waits) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -56,9 +58,29 @@ public class Rewards {
         this.catalog = catalog;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.waits = waits;
     }
 
-    /** The free plan's credits, once per user, and only once the email address is verified. */
+    /**
+     * At a reinstatement: pays the sign-up bonus that was held while the account was suspended, if
+     * one was (an account that never had a bonus held gets nothing here). Still suspended (suspended
+     * again meanwhile): it is held again.
+     */
+    @Transactional
+    public RewardResult payWaitingSignupBonus(long userId) {
+        if (!waits.take(userId)) {
+            return new RewardResult.Refused("no sign-up bonus was held for this account");
+        }
+        return grantSignupBonus(userId);
+    }
+
+    /**
+     * The free plan's credits, once per user, and only once the email address is verified and while
+     * the account is not suspended (then it waits for the reinstatement, {@link
+     * SignupBonusAtReinstatement}). One transaction: the account row stays locked from the claim to the
+     * grant, so a suspension committing meanwhile waits and cannot slip in between.
+     */
+    @Transactional
     public RewardResult grantSignupBonus(long userId) {
         Optional<UserAccount> user = users.byId(userId);
         if (user.isEmpty()) {
@@ -67,9 +89,21 @@ public class Rewards {
         if (!user.get().emailVerified()) {
             return new RewardResult.Refused("the email address is not verified yet");
         }
-        if (!accounts.claimSignupBonus(userId)) {
-            // an earlier (since deleted) account of the same address had it: once per address, ever
-            return new RewardResult.Refused("the sign-up bonus was already paid for this email address");
+        switch (accounts.claimSignupBonus(userId)) {
+            case CLAIMED -> {}
+            case SUSPENDED -> {
+                // like a suspended referrer's reward: held, and paid by SignupBonusAtReinstatement
+                waits.hold(userId, clock.instant());
+                return new RewardResult.Refused(
+                        "the account is suspended: the sign-up bonus is paid when it is reinstated");
+            }
+            case TAKEN -> {
+                // an earlier (since deleted) account of the same address had it: once per address, ever
+                return new RewardResult.Refused("the sign-up bonus was already paid for this email address");
+            }
+            case NOT_ELIGIBLE -> {
+                return new RewardResult.Refused("the account is deleted or its email address is not verified");
+            }
         }
         return granted(
                 ledger.grant(

@@ -16,12 +16,13 @@ public class DeletionStore {
         this.jdbc = jdbc;
     }
 
-    public record Row(long id, String email, String passwordHash, boolean emailVerified, boolean deleted) {}
+    public record Row(
+            long id, String email, String passwordHash, boolean emailVerified, boolean deleted, boolean enabled) {}
 
     /** The row, locked until the end of the caller's transaction. */
     public Optional<Row> lock(long userId) {
         return jdbc.sql("""
-                        select id, email, password_hash, email_verified, deleted_at is not null as deleted
+                        select id, email, password_hash, email_verified, deleted_at is not null as deleted, enabled
                           from app_user where id = :id for update""")
                 .param("id", userId)
                 .query((rs, n) -> new Row(
@@ -29,7 +30,8 @@ public class DeletionStore {
                         rs.getString("email"),
                         rs.getString("password_hash"),
                         rs.getBoolean("email_verified"),
-                        rs.getBoolean("deleted")))
+                        rs.getBoolean("deleted"),
+                        rs.getBoolean("enabled")))
                 .optional();
     }
 
