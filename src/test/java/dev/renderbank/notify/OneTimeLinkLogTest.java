@@ -2,6 +2,7 @@ package dev.renderbank.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Without SMTP a local user can only open their verification or reset link from the log; under
@@ -44,10 +46,16 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Autowired
     PublicUrl publicUrl;
 
+    @Autowired
+    AccountDeletion deletion;
+
+    @Autowired
+    TransactionTemplate tx;
+
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl);
+        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl, deletion, tx);
     }
 
     private UserAccount newUser() {
