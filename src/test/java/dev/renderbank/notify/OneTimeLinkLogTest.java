@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Without SMTP a local user can only open their verification or reset link from the log; under
@@ -48,10 +49,13 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Autowired
     AccountDeletion accounts;
 
+    @Autowired
+    TransactionTemplate tx;
+
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl, accounts);
+        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl, accounts, tx);
     }
 
     private UserAccount newUser() {

@@ -114,6 +114,28 @@ public class Outbox {
                 == 1;
     }
 
+    /**
+     * Erases a deleted account's address from its emails: the recipient becomes {@code placeholder},
+     * the bodies (which may repeat the address) are removed, and what was still waiting is {@code
+     * FAILED} unsent. A message being sent right now cannot be marked sent afterwards (its claim looks
+     * for PENDING). Returns how many rows changed; a repeat changes none.
+     */
+    public int eraseRecipient(long userId, String placeholder) {
+        return jdbc.sql("""
+                        update mail_outbox
+                           set recipient = :placeholder, body_text = :removed, body_html = :removed,
+                               last_error = case when status in ('PENDING', 'HELD') then :unsent else last_error end,
+                               status = case when status in ('PENDING', 'HELD') then 'FAILED' else status end
+                         where user_id = :user
+                           and (recipient <> :placeholder or body_text is distinct from :removed
+                                or body_html is distinct from :removed or status in ('PENDING', 'HELD'))""")
+                .param("user", userId)
+                .param("placeholder", placeholder)
+                .param("removed", "(removed: the account was deleted)")
+                .param("unsent", "not sent: the account was deleted")
+                .update();
+    }
+
     /** Newest first, ids below {@code before} (null: from the newest). */
     public List<OutboxMessage> page(Long before, int limit) {
         return jdbc.sql("select " + COLUMNS + " from mail_outbox where id < :before order by id desc limit :limit")
