@@ -1,5 +1,6 @@
 package dev.renderbank.bank;
 
+import dev.renderbank.platform.ServerWatchdogs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -37,6 +39,8 @@ final class BankProcesses implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private EmbeddedPostgres pg;
+    /** Stops the server if this JVM is killed (SIGKILL included): it must not outlive the bank test. */
+    private Optional<AutoCloseable> watchdog = Optional.empty();
 
     BankProcesses(Path dir, Path jar, List<String> extraArgs) {
         this.dir = dir.toAbsolutePath();
@@ -85,6 +89,7 @@ final class BankProcesses implements AutoCloseable {
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("postgres.log").toFile()))
                 .start();
+        watchdog = ServerWatchdogs.watch(dir.resolve("postgres"));
     }
 
     /** PostgreSQL's fast shutdown: sessions are cut, nothing committed is lost. */
@@ -92,6 +97,14 @@ final class BankProcesses implements AutoCloseable {
         if (pg != null) {
             pg.close();
             pg = null;
+            watchdog.ifPresent(w -> {
+                try {
+                    w.close(); // the server is stopped: it finds nothing of its own and exits
+                } catch (Exception ignored) {
+                    // it exits with this JVM at the latest
+                }
+            });
+            watchdog = Optional.empty();
         }
     }
 
