@@ -3,15 +3,12 @@ package dev.renderbank.generation.internal;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
-import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
-import dev.renderbank.storage.AssetStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +39,6 @@ public class JobFinisher {
     private final Clock clock;
     private final JobEvents events;
     private final MeterRegistry meters;
-    private final AccountDeletion accounts;
-    private final AssetStore assets;
 
     JobFinisher(
             JobTransitions transitions,
@@ -54,9 +49,7 @@ public class JobFinisher {
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
-            MeterRegistry meters,
-            AccountDeletion accounts,
-            AssetStore assets) {
+            MeterRegistry meters) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -66,8 +59,6 @@ public class JobFinisher {
         this.clock = clock;
         this.events = events;
         this.meters = meters;
-        this.accounts = accounts;
-        this.assets = assets;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -201,12 +192,6 @@ public class JobFinisher {
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
             if (transitions.markLateDelivery(job.id(), assetId, now)) {
-                if (!accounts.keepUndeletedUntilCommit(job.userId())) {
-                    // The owner deleted the account (which failed the job): its files are gone for
-                    // good, and a result arriving now is not kept either.
-                    status.setRollbackOnly();
-                    return Completion.DISCARDED;
-                }
                 return Completion.LATE_FREE; // the job finished (failed) before: no second finish event
             }
             status.setRollbackOnly(); // a duplicate: the job already has its asset
@@ -224,20 +209,9 @@ public class JobFinisher {
                 events.changed(job.id());
             }
             case DUPLICATE -> {}
-            case DISCARDED -> discard(job, output);
             default -> throw new IllegalStateException("unexpected completion " + result);
         }
         return result;
-    }
-
-    /** Removes the stored copy of a result nobody may keep (its account was deleted). */
-    private void discard(Job job, StoredOutput output) {
-        log.info("job {} delivered after its account was deleted: result discarded", job.id());
-        try {
-            assets.delete(output.key());
-        } catch (IOException e) {
-            log.warn("job {}: the discarded result {} could not be deleted: {}", job.id(), output.key(), e.toString());
-        }
     }
 
     private static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
@@ -247,9 +221,7 @@ public class JobFinisher {
     enum Completion {
         CHARGED,
         LATE_FREE,
-        DUPLICATE,
-        /** Delivered after the owner deleted the account: not kept. */
-        DISCARDED
+        DUPLICATE
     }
 
     record StoredOutput(String key, String contentType, long size, String sha256, String source) {}

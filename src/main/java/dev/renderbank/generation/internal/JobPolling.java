@@ -6,7 +6,6 @@ import dev.renderbank.catalog.AssetType;
 import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.JobState;
-import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.QueryOutcome;
@@ -39,7 +38,6 @@ class JobPolling {
     private final GenerationProperties props;
     private final Clock clock;
     private final JobEvents events;
-    private final AccountDeletion accounts;
 
     JobPolling(
             JobTransitions transitions,
@@ -49,8 +47,7 @@ class JobPolling {
             OutputFetcher fetcher,
             GenerationProperties props,
             Clock clock,
-            JobEvents events,
-            AccountDeletion accounts) {
+            JobEvents events) {
         this.transitions = transitions;
         this.finisher = finisher;
         this.provider = provider;
@@ -59,7 +56,6 @@ class JobPolling {
         this.props = props;
         this.clock = clock;
         this.events = events;
-        this.accounts = accounts;
     }
 
     Optional<Instant> poll(Job job, Instant now) {
@@ -100,11 +96,6 @@ class JobPolling {
     /** A provider success also reaches jobs that were already failed: then it is a free late delivery. */
     void checkLateDelivery(Job job) {
         if (job.state() != JobState.FAILED || job.assetId() != null || job.providerTaskId() == null) {
-            return;
-        }
-        if (accounts.isDeleted(job.userId())) {
-            // the deletion failed the job and removed the account's files: its result is not fetched
-            // (a deletion racing this fetch is caught where the result would be recorded)
             return;
         }
         if (provider.query(job.providerTaskId()) instanceof QueryOutcome.Succeeded s) {

@@ -26,7 +26,7 @@ public final class FinisherTestSupport {
         return finisher.fail(job, code, message, notUsersFault);
     }
 
-    /** Delivers an output (as if already stored under {@code key}); returns CHARGED, LATE_FREE, DUPLICATE or DISCARDED. */
+    /** Delivers an output (as if already stored under {@code key}); returns CHARGED, LATE_FREE or DUPLICATE. */
     public static String deliver(JobFinisher finisher, Job job, String key) {
         JobFinisher.StoredOutput output =
                 new JobFinisher.StoredOutput(key, "image/png", 4, "0".repeat(64), "http://provider.test/" + key);
