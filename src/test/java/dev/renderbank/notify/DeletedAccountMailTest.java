@@ -8,10 +8,16 @@ import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * "Delete my account" erases the address (README): the outbox must not keep it in the emails queued
@@ -34,6 +40,9 @@ class DeletedAccountMailTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void theOutboxKeepsNoAddressOfADeletedAccountSendsNothingWaitingAndQueuesNothingNew() {
@@ -62,6 +71,48 @@ class DeletedAccountMailTest extends IntegrationTest {
         // a repeat of the handler changes nothing
         notifyHandlesTheDeletion(u.id());
         assertThat(rowsNaming(u)).isZero();
+    }
+
+    /**
+     * An email being queued (its transaction still open) while the owner deletes the account: the
+     * deletion's clean-up, which runs right after the deletion commits, must still find and erase it.
+     */
+    @Test
+    void anEmailQueuedWhileTheAccountIsDeletedIsErasedToo() throws Exception {
+        TestUsers.TestUser u = users.create(100);
+        CompletableFuture<DeletionOutcome> deleted = new CompletableFuture<>();
+        AtomicBoolean cleanedUp = new AtomicBoolean();
+        tx.executeWithoutResult(status -> {
+            assertThat(notifier.compensation(u.id(), "grant:during-" + u.id(), 10, "sorry"))
+                    .isEqualTo(Queued.QUEUED);
+            new Thread(() -> {
+                        try {
+                            deleted.complete(deletion.delete(u.id(), "correct horse battery staple"));
+                        } catch (RuntimeException e) {
+                            deleted.completeExceptionally(e);
+                        }
+                    })
+                    .start();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> deleted.isDone() || deletionWaitsOnALock());
+            if (deleted.isDone()) {
+                // the deletion committed first: its clean-up runs now (on its own connection), before
+                // this email commits
+                CompletableFuture.runAsync(() -> notifyHandlesTheDeletion(u.id()))
+                        .join();
+                cleanedUp.set(true);
+            }
+        });
+        assertThat(deleted.get(10, TimeUnit.SECONDS)).isInstanceOf(DeletionOutcome.Deleted.class);
+        if (!cleanedUp.get()) {
+            notifyHandlesTheDeletion(u.id());
+        }
+        assertThat(rowsNaming(u)).as("no email row keeps the erased address").isZero();
+    }
+
+    private boolean deletionWaitsOnALock() {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                         where wait_event_type = 'Lock' and query like '%from app_user where id = % for update%'""").query(Long.class).single() > 0;
     }
 
     private long rowsNaming(TestUsers.TestUser u) {
