@@ -2,11 +2,8 @@ package dev.renderbank.account;
 
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.PurchasePage;
-import dev.renderbank.billing.PurchaseRecord;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
-import dev.renderbank.generation.JobView;
-import dev.renderbank.identity.ApiToken;
 import dev.renderbank.identity.ApiTokens;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.UserAccount;
@@ -14,26 +11,38 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
-import dev.renderbank.ledger.LedgerEntry;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code GET /account/export}: "download my data" — the caller's profile, jobs, credit history,
  * purchases and token names as one JSON file, gathered through the modules' facades (each of which
- * answers for one user only, so nothing of anyone else can slip in).
+ * answers for one user only, so nothing of anyone else can slip in). Written as it is read, one
+ * page of each listing at a time, so memory does not grow with the account's history (a long-lived
+ * account can have hundreds of thousands of ledger entries); each page is flushed to the client.
+ * A failure half-way leaves a truncated file, which no JSON reader takes for a complete one.
  */
 @Controller
 class DataExport {
+
+    private static final Logger log = LoggerFactory.getLogger(DataExport.class);
 
     /** The largest page the job and purchase listings serve. */
     private static final int JOB_PAGE = 100;
@@ -45,14 +54,23 @@ class DataExport {
     private final Generations generations;
     private final Ledger ledger;
     private final Billing billing;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    DataExport(Users users, ApiTokens tokens, Generations generations, Ledger ledger, Billing billing, Clock clock) {
+    DataExport(
+            Users users,
+            ApiTokens tokens,
+            Generations generations,
+            Ledger ledger,
+            Billing billing,
+            ObjectMapper json,
+            Clock clock) {
         this.users = users;
         this.tokens = tokens;
         this.generations = generations;
         this.ledger = ledger;
         this.billing = billing;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -67,76 +85,73 @@ class DataExport {
 
     record Credits(long balance, long held, long available, long debt) {}
 
-    record Export(
-            Instant exportedAt,
-            Profile profile,
-            Credits credits,
-            List<JobView> jobs,
-            List<LedgerEntry> ledger,
-            List<PurchaseRecord> purchases,
-            List<ApiToken> apiTokens) {}
+    /** One page of a listing: its items and the cursor of the next page (null after the last). */
+    private record Page(List<?> items, String next) {}
 
     @GetMapping("/account/export")
-    ResponseEntity<Export> export(@AuthenticationPrincipal CurrentUser user) {
-        UserAccount account = users.byId(user.id()).orElseThrow();
-        Balance b = ledger.balance(user.id());
-        Export export = new Export(
-                clock.instant(),
-                new Profile(
+    void export(@AuthenticationPrincipal CurrentUser user, HttpServletResponse response) throws IOException {
+        long id = user.id();
+        UserAccount account = users.byId(id).orElseThrow();
+        Balance b = ledger.balance(id);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(
+                HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.attachment()
+                        .filename("renderbank-data-" + id + ".json")
+                        .build()
+                        .toString());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
+        out.write("{\"exportedAt\":" + json.writeValueAsString(clock.instant()));
+        out.write(",\"profile\":"
+                + json.writeValueAsString(new Profile(
                         account.id(),
                         account.email(),
                         account.displayName(),
                         account.role().name(),
                         account.emailVerified(),
                         account.timeZone(),
-                        account.createdAt()),
-                new Credits(b.balance(), b.held(), b.available(), b.debt()),
-                jobs(user.id()),
-                entries(user.id()),
-                purchases(user.id()),
-                tokens.list(user.id()));
-        return ResponseEntity.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .header(
-                        HttpHeaders.CONTENT_DISPOSITION,
-                        ContentDisposition.attachment()
-                                .filename("renderbank-data-" + user.id() + ".json")
-                                .build()
-                                .toString())
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(export);
+                        account.createdAt())));
+        out.write(
+                ",\"credits\":" + json.writeValueAsString(new Credits(b.balance(), b.held(), b.available(), b.debt())));
+        out.flush();
+        array(out, "jobs", cursor -> {
+            JobPage p = generations.list(id, null, cursor, JOB_PAGE);
+            return new Page(p.items(), p.nextCursor());
+        });
+        array(out, "ledger", cursor -> {
+            HistoryPage p = ledger.history(id, cursor, LEDGER_PAGE);
+            return new Page(p.items(), p.nextCursor());
+        });
+        array(out, "purchases", cursor -> {
+            PurchasePage p = billing.purchases(id, cursor, JOB_PAGE);
+            return new Page(p.items(), p.nextCursor());
+        });
+        array(out, "apiTokens", cursor -> new Page(tokens.list(id), null));
+        out.write("}");
+        out.flush();
+        log.debug("data export of user {} written", id);
     }
 
-    private List<JobView> jobs(long userId) {
-        List<JobView> all = new ArrayList<>();
+    /** Writes {@code ,"name":[...]} one page at a time, flushing each page to the client. */
+    private void array(Writer out, String name, Function<String, Page> fetch) throws IOException {
+        out.write(",\"" + name + "\":[");
+        boolean first = true;
         String cursor = null;
         do {
-            JobPage page = generations.list(userId, null, cursor, JOB_PAGE);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
+            Page page = fetch.apply(cursor);
+            for (Object item : page.items()) {
+                if (!first) {
+                    out.write(',');
+                }
+                first = false;
+                out.write(json.writeValueAsString(item));
+            }
+            out.flush();
+            cursor = page.next();
         } while (cursor != null);
-        return all;
-    }
-
-    private List<PurchaseRecord> purchases(long userId) {
-        List<PurchaseRecord> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            PurchasePage page = billing.purchases(userId, cursor, JOB_PAGE);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
-    }
-
-    private List<LedgerEntry> entries(long userId) {
-        List<LedgerEntry> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            HistoryPage page = ledger.history(userId, cursor, LEDGER_PAGE);
-            all.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return all;
+        out.write(']');
     }
 }

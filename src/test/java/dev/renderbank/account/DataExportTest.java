@@ -61,4 +61,66 @@ class DataExportTest extends IntegrationTest {
                 .doesNotContain("test-grant:" + other.id())
                 .doesNotContain(me.token());
     }
+
+    @Autowired
+    dev.renderbank.ledger.Ledger ledger;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    /**
+     * Memory does not grow with the account's history: the export is written page by page as it is
+     * read, so its first part reaches the client while the credit history has not been read at all
+     * (here: while the ledger table is locked), and the whole of a long history (many pages) arrives,
+     * complete and in order, once it can be read.
+     */
+    @Test
+    void theExportIsStreamedPageByPageAndHoldsAllOfALongHistory() throws Exception {
+        TestUsers.TestUser me = testUsers.create(0);
+        int grants = 1_500; // several ledger pages
+        for (int i = 0; i < grants; i++) {
+            ledger.grant(
+                    me.id(), 1, dev.renderbank.ledger.GrantSource.ADMIN, "many:" + me.id() + ":" + i, null, "row " + i);
+        }
+        dev.renderbank.support.BrowserSession browser =
+                dev.renderbank.support.BrowserSession.signIn(port, me.email(), "correct horse battery staple");
+
+        java.io.InputStream body;
+        StringBuilder got = new StringBuilder();
+        try (java.sql.Connection locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            try (var st = locker.createStatement()) {
+                st.execute("lock table ledger_entry in access exclusive mode");
+            }
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return browser.sendStreaming(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://localhost:" + port + "/account/export"))
+                            .GET());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the profile and credits arrive although the history cannot be read yet
+            HttpResponse<java.io.InputStream> r = answer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            body = r.body();
+            byte[] chunk = new byte[256];
+            while (got.indexOf("\"credits\"") < 0) {
+                int n = body.read(chunk);
+                assertThat(n).as("the export ended early: %s", got).isPositive();
+                got.append(new String(chunk, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(got.toString()).contains(me.email()).doesNotContain("\"ledger\":[{");
+            locker.rollback();
+        }
+        got.append(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode export = JsonMapper.builder().build().readTree(got.toString());
+        JsonNode entries = export.get("ledger");
+        assertThat(entries).hasSize(grants);
+        assertThat(export.get("credits").get("balance").asLong()).isEqualTo(grants);
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        entries.forEach(e -> keys.add(e.toString()));
+        assertThat(keys).as("no entry twice across pages").hasSize(entries.size());
+    }
 }
