@@ -133,7 +133,9 @@ public class AccountDeletion {
      */
     @Transactional
     public BonusClaim claimSignupBonus(long userId) {
-        Optional<DeletionStore.Row> row = accounts.lock(userId);
+        // not FOR UPDATE: the caller grants next, and a grant elsewhere that mails this user holds the
+        // credit account while it takes the row's key-share lock (a deadlock with FOR UPDATE)
+        Optional<DeletionStore.Row> row = accounts.lockAgainstChanges(userId);
         if (row.isEmpty() || row.get().deleted() || !row.get().emailVerified()) {
             return BonusClaim.NOT_ELIGIBLE;
         }

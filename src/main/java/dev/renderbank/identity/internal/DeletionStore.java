@@ -36,6 +36,27 @@ public class DeletionStore {
     }
 
     /**
+     * The row, locked against a suspension, reinstatement or deletion until the end of the caller's
+     * transaction, but not against {@link #lockUndeleted}'s key-share lock: a transaction that holds
+     * the user's credit account and queues an email (which takes that lock) never waits for this one,
+     * so a caller may take the credit account after it without a deadlock.
+     */
+    public Optional<Row> lockAgainstChanges(long userId) {
+        return jdbc.sql("""
+                        select id, email, password_hash, email_verified, deleted_at is not null as deleted, enabled
+                          from app_user where id = :id for no key update""")
+                .param("id", userId)
+                .query((rs, n) -> new Row(
+                        rs.getLong("id"),
+                        rs.getString("email"),
+                        rs.getString("password_hash"),
+                        rs.getBoolean("email_verified"),
+                        rs.getBoolean("deleted"),
+                        rs.getBoolean("enabled")))
+                .optional();
+    }
+
+    /**
      * Whether the account is still there (not deleted), keeping it so until the caller's transaction
      * ends: the row's key-share lock conflicts with {@link #lock}'s {@code for update}, which a
      * deletion takes first. A deletion already under way is waited for, and then seen.

@@ -27,8 +27,12 @@ public final class SignInNames {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++; // a character outside the BMP (an emoji, say): addresses may have them
+                continue;
+            }
             if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\uFFFD') {
-                return false;
+                return false; // a lone surrogate cannot be stored or sent
             }
         }
         return name.matches("[^@\\s]+@[^@\\s]+");
