@@ -99,19 +99,19 @@ public class AccountDeletion {
         return new DeletionOutcome.Deleted(userId);
     }
 
-    public boolean isDeleted(long userId) {
-        return accounts.isDeleted(userId);
-    }
-
     /**
-     * For something written for a user that a deletion must find and remove (a generation's result
-     * arriving late): false if the account is deleted; otherwise true, and the account cannot be
+     * For something written for a user that a deletion must find and remove (an email queued for
+     * the user): false if the account is deleted; otherwise true, and the account cannot be
      * deleted until the caller's transaction ends, so a deletion after it sees what the caller wrote.
      * A deletion under way is waited for. Only inside the caller's transaction.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean keepUndeletedUntilCommit(long userId) {
         return accounts.lockUndeleted(userId);
+    }
+
+    public boolean isDeleted(long userId) {
+        return accounts.isDeleted(userId);
     }
 
     /**
