@@ -116,8 +116,8 @@ public class AccountDeletion {
     }
 
     /**
-     * For something written for a user that a deletion must find and remove (a generation's result
-     * arriving late): false if the account is deleted; otherwise true, and the account cannot be
+     * For something written for a user that a deletion must find and remove (an email queued for
+     * the user): false if the account is deleted; otherwise true, and the account cannot be
      * deleted until the caller's transaction ends, so a deletion after it sees what the caller wrote.
      * A deletion under way is waited for. Only inside the caller's transaction.
      */

@@ -1,6 +1,5 @@
 package dev.renderbank.notify;
 
-import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The notifications facade: one method per email a user gets, the outbox for operators and the
@@ -42,8 +40,6 @@ public class Notifier {
     private final Clock clock;
     private final Environment profiles;
     private final PublicUrl publicUrl;
-    private final AccountDeletion accounts;
-    private final TransactionTemplate tx;
 
     Notifier(
             Mailer mailer,
@@ -53,9 +49,7 @@ public class Notifier {
             Ledger ledger,
             Clock clock,
             Environment profiles,
-            PublicUrl publicUrl,
-            AccountDeletion accounts,
-            TransactionTemplate tx) {
+            PublicUrl publicUrl) {
         this.mailer = mailer;
         this.outbox = outbox;
         this.settings = settings;
@@ -64,8 +58,6 @@ public class Notifier {
         this.clock = clock;
         this.profiles = profiles;
         this.publicUrl = publicUrl;
-        this.accounts = accounts;
-        this.tx = tx;
     }
 
     /** A receipt: a pack, a subscription's first period, or ({@code renewal}) a later period. */
@@ -113,13 +105,10 @@ public class Notifier {
      * email sent before nor a repeat of this one hides or doubles it; nothing for a deleted account.
      */
     public Queued generationLate(long userId, String taskId, String type, String model) {
-        if (accounts.isDeleted(userId)) {
-            return Queued.NO_RECIPIENT;
-        }
         if (!settings.generationEmails(userId)) {
             return Queued.OPTED_OUT;
         }
-        return toUser(
+        return toUser( // a deleted account gets nothing: Mailer.queue
                 userId,
                 "generation-late:" + taskId,
                 "generation-ready",
@@ -270,26 +259,14 @@ public class Notifier {
         settings.setCreditsLowThreshold(userId, threshold, clock.instant());
     }
 
-    /**
-     * Queues under a key-share lock of the user's row (joining the caller's transaction, if any): a
-     * deletion waits for the email to be queued, and its erasure ({@code AccountDeletedMail}) then
-     * finds it; an account already deleted gets nothing (its address is erased, the placeholder is
-     * undeliverable).
-     */
     private Queued toUser(long userId, String cause, String template, Map<String, Object> vars) {
-        return tx.execute(status -> {
-            if (!accounts.keepUndeletedUntilCommit(userId)) {
-                log.info("user {} unknown or deleted: {} email for {} not queued", userId, template, cause);
-                return Queued.NO_RECIPIENT;
-            }
-            Optional<UserAccount> user = users.byId(userId);
-            if (user.isEmpty()) {
-                log.warn("no user {}: {} email for {} not queued", userId, template, cause);
-                return Queued.NO_RECIPIENT;
-            }
-            vars.put("email", user.get().email());
-            return mailer.queue(cause, template, user.get().email(), userId, vars);
-        });
+        Optional<UserAccount> user = users.byId(userId);
+        if (user.isEmpty()) {
+            log.warn("no user {}: {} email for {} not queued", userId, template, cause);
+            return Queued.NO_RECIPIENT;
+        }
+        vars.put("email", user.get().email());
+        return mailer.queue(cause, template, user.get().email(), userId, vars);
     }
 
     private static Map<String, Object> vars(Object... pairs) {

@@ -2,7 +2,6 @@ package dev.renderbank.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
@@ -19,7 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Without SMTP a local user can only open their verification or reset link from the log; under
@@ -46,16 +44,10 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Autowired
     PublicUrl publicUrl;
 
-    @Autowired
-    AccountDeletion accounts;
-
-    @Autowired
-    TransactionTemplate tx;
-
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl, accounts, tx);
+        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl);
     }
 
     private UserAccount newUser() {

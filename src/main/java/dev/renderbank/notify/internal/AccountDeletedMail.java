@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * A deleted account's emails: the address identity erased is erased here too (recipient and bodies),
  * and what was still waiting is not sent. Identity anonymises the row first, so its placeholder
- * address is what the rows keep. Emails for the account are not queued afterwards ({@code
- * Notifier}). Idempotent.
+ * address is what the rows keep. Emails for the account are not queued afterwards ({@link
+ * Mailer#queue}). Idempotent.
  */
 @Component
 class AccountDeletedMail implements DurableEventHandler<AccountDeleted> {

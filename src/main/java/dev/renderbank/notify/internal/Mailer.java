@@ -1,9 +1,11 @@
 package dev.renderbank.notify.internal;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.notify.Queued;
 import java.time.Clock;
 import java.util.Map;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes one rendered email into the outbox under its key: cause + recipient + channel. The key is
@@ -16,18 +18,42 @@ public class Mailer {
     private final Outbox outbox;
     private final Smtp smtp;
     private final Clock clock;
+    private final AccountDeletion accounts;
+    private final TransactionTemplate tx;
 
-    Mailer(MailTemplates templates, Outbox outbox, Smtp smtp, Clock clock) {
+    Mailer(
+            MailTemplates templates,
+            Outbox outbox,
+            Smtp smtp,
+            Clock clock,
+            AccountDeletion accounts,
+            TransactionTemplate tx) {
         this.templates = templates;
         this.outbox = outbox;
         this.smtp = smtp;
         this.clock = clock;
+        this.accounts = accounts;
+        this.tx = tx;
     }
 
-    /** {@code userId} null for operators' mail; the recipient part of the key is then the address. */
+    /**
+     * {@code userId} null for operators' mail; the recipient part of the key is then the address. A
+     * user's email is written under a key-share lock of the user's row (joining the caller's
+     * transaction, if any): nothing for an account already deleted (its address is erased), and a
+     * deletion waits for the email, whose row its erasure ({@code AccountDeletedMail}) then finds.
+     */
     public Queued queue(String cause, String template, String to, Long userId, Map<String, Object> vars) {
         String key = key(cause, userId == null ? to : "user:" + userId);
         Rendered mail = templates.render(template, vars);
+        if (userId == null) {
+            return insert(key, template, to, null, mail);
+        }
+        return tx.execute(status -> accounts.keepUndeletedUntilCommit(userId)
+                ? insert(key, template, to, userId, mail)
+                : Queued.NO_RECIPIENT);
+    }
+
+    private Queued insert(String key, String template, String to, Long userId, Rendered mail) {
         return outbox.insert(key, template, to, userId, mail, smtp.enabled(), clock.instant())
                 ? Queued.QUEUED
                 : Queued.ALREADY_QUEUED;
