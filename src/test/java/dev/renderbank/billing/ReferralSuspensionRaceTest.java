@@ -40,6 +40,8 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
         String purchase = creemCheckout(id("evt"), id("ord"), r.referee().id(), "prod_local_pack-200", 990);
         CompletableFuture<Integer> bought = tx.execute(s -> {
             assertThat(administration.suspend(r.referrer().id())).isTrue();
+            long suspension =
+                    jdbc.sql("select pg_backend_pid()").query(Long.class).single();
             // the purchase runs while the suspension is written but not committed
             CompletableFuture<Integer> delivery = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -48,7 +50,7 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> delivery.isDone() || waitingOnALock());
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> delivery.isDone() || waitingFor(suspension));
             return delivery;
         });
         assertThat(bought.get(30, TimeUnit.SECONDS)).isEqualTo(200);
@@ -84,12 +86,11 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
-    /** Whether some session waits for a row lock (the purchase, on the suspended account's row). */
-    private boolean waitingOnALock() {
-        return jdbc.sql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'")
-                        .query(Long.class)
-                        .single()
-                > 0;
+    /** Whether a session of this test's database waits for a lock the given backend holds. */
+    private boolean waitingFor(long backend) {
+        return jdbc.sql("""
+                                select count(*) from pg_stat_activity
+                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
 
     /** A referee who signed up through the link of a new, verified referrer. */
