@@ -234,6 +234,29 @@ class StripeInquiryTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    @Test
+    void anInquiryAnOlderReleaseRecordedOpenGivesItsShareBackWhenItClosesAndIsRecordedAsAClosedInquiry()
+            throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        String dp = id("dp");
+        // what the release before V2026_12_04_0101 did with an inquiry: recorded OPEN, its share taken
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+        assertThat(disputeStatus("stripe", dp)).isEqualTo("OPEN");
+        assertThat(available(u)).isZero();
+
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "warning_closed"));
+
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(givenBack(u)).isEqualTo(clawedBack(u));
+        assertThat(disputeStatus("stripe", dp))
+                .as("what Stripe reports for it, so reconciliation finds nothing to repair")
+                .isEqualTo("INQUIRY_CLOSED");
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** Credits the ledger clawed back from the user. */
     private long clawedBack(UserAccount u) {
         return jdbc.sql(

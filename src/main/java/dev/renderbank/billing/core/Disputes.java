@@ -136,7 +136,8 @@ public class Disputes {
         boolean won = ending != Ending.LOST;
         long purchaseId = purchase.map(Purchase::id)
                 .orElseThrow(() -> new IllegalStateException("open dispute " + disputeId + " has no purchase"));
-        disputes.close(provider, disputeId, won ? "WON" : "LOST");
+        // INQUIRY_CLOSED: an inquiry recorded OPEN before inquiries were told apart; its share comes back
+        disputes.close(provider, disputeId, ending.name());
         long back = 0;
         if (won) {
             purchases.addDisputed(purchaseId, -d.amountMinor());

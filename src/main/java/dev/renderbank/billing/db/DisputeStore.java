@@ -65,7 +65,10 @@ public class DisputeStore {
                 == 1;
     }
 
-    /** OPEN → WON or LOST; what the dispute took back stays recorded. */
+    /**
+     * OPEN → WON or LOST (or INQUIRY_CLOSED: an inquiry an older release recorded OPEN); what the
+     * dispute took back stays recorded.
+     */
     public void close(String provider, String disputeId, String status) {
         move(provider, disputeId, "OPEN", status);
     }
