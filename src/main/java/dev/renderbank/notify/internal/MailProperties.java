@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param from the sender, e.g. {@code renderbank <no-reply@example.com>}
  * @param productName the product's name in subjects and bodies
- * @param maxAttempts deliveries tried before a message is {@code FAILED}
+ * @param maxAttempts deliveries tried before a message is {@code FAILED}; the default 32 with the
+ *     default backoff keeps retrying for 25 hours (like client webhooks' retry window), so an SMTP
+ *     outage shorter than that loses no email
  * @param firstRetry the wait after the first failed attempt; doubles per attempt
  * @param maxRetry the longest wait between two attempts
  * @param sendInterval how often the sender looks for due messages
@@ -29,7 +31,7 @@ public record MailProperties(
         String from,
 
         @DefaultValue("renderbank") @NotBlank String productName,
-        @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("32") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("30s") @NotNull Duration firstRetry,
         @DefaultValue("1h") @NotNull Duration maxRetry,
         @DefaultValue("5s") @NotNull Duration sendInterval,
