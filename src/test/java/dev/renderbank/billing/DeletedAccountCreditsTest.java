@@ -72,6 +72,46 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aPaymentProcessedWhileTheAccountIsBeingDeletedWaitsForTheDeletionAndIsRaisedToOperators() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String payment = creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> paid = tx.execute(s -> {
+                assertThat(deletion.delete(u.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
+                long deleting =
+                        jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+                // the payment is processed while the deletion is written but not committed
+                Future<Integer> delivery = pool.submit(() -> creem(payment).statusCode());
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> delivery.isDone() || blockedBy(deleting));
+                return delivery;
+            });
+            assertThat(paid.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jdbc.sql("select count(*) from operator_alert where kind = 'billing.paid-by-deleted-account'"
+                                + " and message like :m")
+                        .param("m", "%creem:order:" + order + "%")
+                        .query(Long.class)
+                        .single())
+                .as("a payment that landed beside the deletion is raised to operators to refund")
+                .isEqualTo(1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0)));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** Whether a session of this test's database waits for a lock the given backend holds. */
+    private boolean blockedBy(long backend) {
+        return jdbc.sql("""
+                                select count(*) from pg_stat_activity
+                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
+    }
+
+    @Test
     void aDeletedAccountGetsNoDailyReward() {
         UserAccount u = deletedUser();
         assertThat(rewards.checkIn(u.id())).isInstanceOf(RewardResult.Refused.class);

@@ -98,6 +98,7 @@ public class Purchases {
         }
         refs.add(c.provider(), id.get(), c.refs());
         store.addGrant(id.get(), grantKey, c.product().credits(), now);
+        boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         GrantResult g = ledger.grant(
                 c.userId(),
                 c.product().credits(),
@@ -105,7 +106,7 @@ public class Purchases {
                 grantKey,
                 c.product().id(),
                 "purchase of " + c.product().id());
-        afterPurchase(c, id.get(), grantKey);
+        afterPurchase(c, id.get(), grantKey, live);
         publish(new PurchaseCompleted(
                 c.userId(), c.product().id(), c.product().credits(), c.amountMinor(), c.currency(), grantKey));
         return new Outcome.Processed(
@@ -129,8 +130,9 @@ public class Purchases {
         }
         refs.add(c.provider(), id.get(), c.refs());
         periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
+        boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grant(id.get(), now);
-        afterPurchase(c, id.get(), key);
+        afterPurchase(c, id.get(), key, live);
         boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
         publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
@@ -215,11 +217,12 @@ public class Purchases {
      * After a purchase's grant, in its transaction. A payment for an account its owner deleted (it
      * arrived late, or a renewal slipped past the cancellation) keeps no credits, since the ledger
      * forfeits what lands on a deleted account, earns no referral reward, and is raised to operators
-     * to refund. Otherwise the buyer's first paid purchase (amount above zero) earns their referrer's
+     * to refund. {@code live}: the account was not deleted when the grant was made, and cannot be
+     * until this transaction ends (a deletion under way was waited for and then seen). Otherwise the buyer's first paid purchase (amount above zero) earns their referrer's
      * reward.
      */
-    private void afterPurchase(Charge c, long purchaseId, String key) {
-        if (accounts.isDeleted(c.userId())) {
+    private void afterPurchase(Charge c, long purchaseId, String key, boolean live) {
+        if (!live) {
             alerts.raise(
                     "billing.paid-by-deleted-account",
                     "Purchase " + key + " (" + c.product().id() + ", " + c.amountMinor() + " " + c.currency()

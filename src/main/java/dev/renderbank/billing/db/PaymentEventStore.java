@@ -63,19 +63,7 @@ public class PaymentEventStore {
 
     /** Locks an unfinished event for this transaction; empty if finished or another node holds it. */
     public Optional<Stored> lockUnfinished(long id) {
-        return jdbc.sql("""
-                        select id, provider, event_id, event_type, payload, attempts from payment_event
-                         where id = :id and status in ('RECEIVED', 'FAILED')
-                           for update skip locked""")
-                .param("id", id)
-                .query((rs, n) -> new Stored(
-                        rs.getLong("id"),
-                        rs.getString("provider"),
-                        rs.getString("event_id"),
-                        rs.getString("event_type"),
-                        rs.getString("payload"),
-                        rs.getInt("attempts")))
-                .optional();
+        return lockUnfinished(id, "for update skip locked");
     }
 
     /**
@@ -83,10 +71,14 @@ public class PaymentEventStore {
      * operator's reprocess: it then sees what that one did); empty if finished.
      */
     public Optional<Stored> lockUnfinishedWaiting(long id) {
+        return lockUnfinished(id, "for update");
+    }
+
+    private Optional<Stored> lockUnfinished(long id, String lockClause) {
         return jdbc.sql("""
                         select id, provider, event_id, event_type, payload, attempts from payment_event
                          where id = :id and status in ('RECEIVED', 'FAILED')
-                           for update""")
+                        """ + lockClause)
                 .param("id", id)
                 .query((rs, n) -> new Stored(
                         rs.getLong("id"),

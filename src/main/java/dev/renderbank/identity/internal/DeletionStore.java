@@ -21,9 +21,14 @@ public class DeletionStore {
 
     /** The row, locked until the end of the caller's transaction. */
     public Optional<Row> lock(long userId) {
+        return lock(userId, "for update");
+    }
+
+    private Optional<Row> lock(long userId, String lockClause) {
         return jdbc.sql("""
                         select id, email, password_hash, email_verified, deleted_at is not null as deleted, enabled
-                          from app_user where id = :id for update""")
+                          from app_user where id = :id
+                        """ + lockClause)
                 .param("id", userId)
                 .query((rs, n) -> new Row(
                         rs.getLong("id"),
@@ -42,18 +47,7 @@ public class DeletionStore {
      * so a caller may take the credit account after it without a deadlock.
      */
     public Optional<Row> lockAgainstChanges(long userId) {
-        return jdbc.sql("""
-                        select id, email, password_hash, email_verified, deleted_at is not null as deleted, enabled
-                          from app_user where id = :id for no key update""")
-                .param("id", userId)
-                .query((rs, n) -> new Row(
-                        rs.getLong("id"),
-                        rs.getString("email"),
-                        rs.getString("password_hash"),
-                        rs.getBoolean("email_verified"),
-                        rs.getBoolean("deleted"),
-                        rs.getBoolean("enabled")))
-                .optional();
+        return lock(userId, "for no key update");
     }
 
     /**
