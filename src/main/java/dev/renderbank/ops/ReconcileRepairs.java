@@ -54,7 +54,11 @@ public class ReconcileRepairs {
     }
 
     public ActionResult repair(String actor, long findingId, String reason, String key) {
-        return locks.whileRepairing(findingId, () -> repairAlone(actor, findingId, reason, key));
+        try {
+            return locks.whileRepairing(findingId, () -> repairAlone(actor, findingId, reason, key));
+        } catch (RepairLocks.Busy busy) {
+            return new ActionResult.Refused("repair-in-progress", busy.getMessage());
+        }
     }
 
     private ActionResult repairAlone(String actor, long findingId, String reason, String key) {

@@ -2,7 +2,9 @@ package dev.renderbank.ops.reconcile;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -13,7 +15,7 @@ import org.springframework.stereotype.Component;
  * call, so no transaction may stay open around it) and feeds it as a webhook; a second repair racing
  * it would find that event stored but not yet committed and answer "not processed", or audit twice.
  * So the whole repair holds a session-level advisory lock on a connection of its own: the second
- * repair waits, then sees the first one's record. The lock ends with its session, so a node that dies
+ * repair waits (without a connection), then sees the first one's record. The lock ends with its session, so a node that dies
  * mid-repair does not keep it.
  */
 @Component
@@ -25,24 +27,67 @@ public class RepairLocks {
         this.dataSource = dataSource;
     }
 
+    /** How long a repair waits for another repair of the same finding before it is refused. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static final long RETRY_MILLIS = 50;
+
+    /** Another repair of the finding held it for longer than {@link #WAIT}. */
+    public static class Busy extends RuntimeException {
+        Busy(long findingId) {
+            super("another repair of finding " + findingId + " is still running; try again in a minute");
+        }
+    }
+
+    /**
+     * Runs {@code repair} holding the finding's lock. A repair that finds it taken waits for it without
+     * holding a connection (it asks again every 50 ms), so repairs queued on one finding never take
+     * the pool from the one that runs; after {@link #WAIT} it gives up with {@link Busy}.
+     */
     public <T> T whileRepairing(long findingId, Supplier<T> repair) {
         String key = "reconcile-repair:" + findingId;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true); // the pool resets it when the connection goes back
-            run(c, "select pg_advisory_lock(hashtextextended(?, 0))", key);
-            boolean unlocked = false;
-            try {
-                T result = repair.get();
-                run(c, "select pg_advisory_unlock(hashtextextended(?, 0))", key);
-                unlocked = true;
-                return result;
-            } finally {
-                if (!unlocked) {
-                    unlockOrEvict(c, key);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true); // the pool resets it when the connection goes back
+                if (tryLock(c, key)) {
+                    return holding(c, key, repair);
                 }
+            } catch (SQLException e) {
+                throw new DataAccessResourceFailureException("repair lock of finding " + findingId, e);
             }
-        } catch (SQLException e) {
-            throw new DataAccessResourceFailureException("repair lock of finding " + findingId, e);
+            if (System.nanoTime() > deadline) {
+                throw new Busy(findingId);
+            }
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Busy(findingId);
+            }
+        }
+    }
+
+    private static <T> T holding(Connection c, String key, Supplier<T> repair) throws SQLException {
+        boolean unlocked = false;
+        try {
+            T result = repair.get();
+            run(c, "select pg_advisory_unlock(hashtextextended(?, 0))", key);
+            unlocked = true;
+            return result;
+        } finally {
+            if (!unlocked) {
+                unlockOrEvict(c, key);
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 
