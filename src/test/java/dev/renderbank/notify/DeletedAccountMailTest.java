@@ -85,6 +85,7 @@ class DeletedAccountMailTest extends IntegrationTest {
         tx.executeWithoutResult(status -> {
             assertThat(notifier.compensation(u.id(), "grant:during-" + u.id(), 10, "sorry"))
                     .isEqualTo(Queued.QUEUED);
+            long queuing = jdbc.sql("select pg_backend_pid()").query(Long.class).single();
             new Thread(() -> {
                         try {
                             deleted.complete(deletion.delete(u.id(), "correct horse battery staple"));
@@ -93,7 +94,7 @@ class DeletedAccountMailTest extends IntegrationTest {
                         }
                     })
                     .start();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> deleted.isDone() || deletionWaitsOnALock());
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> deleted.isDone() || blockedBy(queuing));
             if (deleted.isDone()) {
                 // the deletion committed first: its clean-up runs now (on its own connection), before
                 // this email commits
@@ -109,10 +110,11 @@ class DeletedAccountMailTest extends IntegrationTest {
         assertThat(rowsNaming(u)).as("no email row keeps the erased address").isZero();
     }
 
-    private boolean deletionWaitsOnALock() {
+    /** Whether a session of this test's database (the deletion) waits for a lock the given backend holds. */
+    private boolean blockedBy(long backend) {
         return jdbc.sql("""
-                        select count(*) from pg_stat_activity
-                         where wait_event_type = 'Lock' and query like '%from app_user where id = % for update%'""").query(Long.class).single() > 0;
+                                select count(*) from pg_stat_activity
+                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
 
     private long rowsNaming(TestUsers.TestUser u) {
