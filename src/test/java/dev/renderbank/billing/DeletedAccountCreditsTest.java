@@ -17,6 +17,7 @@ import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.UserActions;
 import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.support.Concurrently;
+import dev.renderbank.support.LockWaits;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -80,11 +81,12 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
         try {
             Future<Integer> paid = tx.execute(s -> {
                 assertThat(deletion.delete(u.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
-                long deleting =
-                        jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+                long deleting = LockWaits.backend(jdbc);
                 // the payment is processed while the deletion is written but not committed
                 Future<Integer> delivery = pool.submit(() -> creem(payment).statusCode());
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> delivery.isDone() || blockedBy(deleting));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .until(() -> delivery.isDone() || LockWaits.blockedBy(jdbc, deleting));
                 return delivery;
             });
             assertThat(paid.get(30, TimeUnit.SECONDS)).isEqualTo(200);
@@ -102,13 +104,6 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
                 .atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0)));
         assertThat(ledger.checkInvariants().violations()).isEmpty();
-    }
-
-    /** Whether a session of this test's database waits for a lock the given backend holds. */
-    private boolean blockedBy(long backend) {
-        return jdbc.sql("""
-                                select count(*) from pg_stat_activity
-                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
 
     @Test

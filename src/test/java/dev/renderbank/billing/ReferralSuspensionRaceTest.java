@@ -6,6 +6,7 @@ import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.support.Concurrently;
+import dev.renderbank.support.LockWaits;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,8 +41,7 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
         String purchase = creemCheckout(id("evt"), id("ord"), r.referee().id(), "prod_local_pack-200", 990);
         CompletableFuture<Integer> bought = tx.execute(s -> {
             assertThat(administration.suspend(r.referrer().id())).isTrue();
-            long suspension =
-                    jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+            long suspension = LockWaits.backend(jdbc);
             // the purchase runs while the suspension is written but not committed
             CompletableFuture<Integer> delivery = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -50,7 +50,9 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> delivery.isDone() || waitingFor(suspension));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> delivery.isDone() || LockWaits.blockedBy(jdbc, suspension));
             return delivery;
         });
         assertThat(bought.get(30, TimeUnit.SECONDS)).isEqualTo(200);
@@ -84,13 +86,6 @@ class ReferralSuspensionRaceTest extends BillingIntegrationTest {
                     .isEqualTo(seenPaidAtSuspension);
         }
         assertThat(ledger.checkInvariants().violations()).isEmpty();
-    }
-
-    /** Whether a session of this test's database waits for a lock the given backend holds. */
-    private boolean waitingFor(long backend) {
-        return jdbc.sql("""
-                                select count(*) from pg_stat_activity
-                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
 
     /** A referee who signed up through the link of a new, verified referrer. */

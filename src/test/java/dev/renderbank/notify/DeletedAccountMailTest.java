@@ -7,6 +7,7 @@ import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +86,7 @@ class DeletedAccountMailTest extends IntegrationTest {
         tx.executeWithoutResult(status -> {
             assertThat(notifier.compensation(u.id(), "grant:during-" + u.id(), 10, "sorry"))
                     .isEqualTo(Queued.QUEUED);
-            long queuing = jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+            long queuing = LockWaits.backend(jdbc);
             new Thread(() -> {
                         try {
                             deleted.complete(deletion.delete(u.id(), "correct horse battery staple"));
@@ -94,7 +95,9 @@ class DeletedAccountMailTest extends IntegrationTest {
                         }
                     })
                     .start();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> deleted.isDone() || blockedBy(queuing));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> deleted.isDone() || LockWaits.blockedBy(jdbc, queuing));
             if (deleted.isDone()) {
                 // the deletion committed first: its clean-up runs now (on its own connection), before
                 // this email commits
@@ -108,13 +111,6 @@ class DeletedAccountMailTest extends IntegrationTest {
             notifyHandlesTheDeletion(u.id());
         }
         assertThat(rowsNaming(u)).as("no email row keeps the erased address").isZero();
-    }
-
-    /** Whether a session of this test's database (the deletion) waits for a lock the given backend holds. */
-    private boolean blockedBy(long backend) {
-        return jdbc.sql("""
-                                select count(*) from pg_stat_activity
-                                 where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
 
     private long rowsNaming(TestUsers.TestUser u) {
