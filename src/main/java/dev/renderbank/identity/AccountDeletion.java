@@ -127,6 +127,16 @@ public class AccountDeletion {
     }
 
     /**
+     * Takes the account row's lock that {@link #claimSignupBonus} takes, for a caller that must hold it
+     * before it writes what a claim's caller writes after its claim (the sign-up bonus's wait): one
+     * lock order for both, so they cannot deadlock. Only inside the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void lockForSignupBonus(long userId) {
+        accounts.lockAgainstChanges(userId);
+    }
+
+    /**
      * Claims the sign-up bonus for the user's verified address, under the account row's lock, so an
      * operator's suspension committing at the same moment is seen (a suspended account is paid
      * nothing until it is reinstated). Idempotent for the same user.

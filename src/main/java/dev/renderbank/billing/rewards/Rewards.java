@@ -68,6 +68,9 @@ public class Rewards {
      */
     @Transactional
     public RewardResult payWaitingSignupBonus(long userId) {
+        // the account row before the wait: a grant at verification locks the row, then holds the wait
+        // (a suspended account), and the opposite order here would deadlock with it
+        accounts.lockForSignupBonus(userId);
         if (!waits.take(userId)) {
             return new RewardResult.Refused("no sign-up bonus was held for this account");
         }
