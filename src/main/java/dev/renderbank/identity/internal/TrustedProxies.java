@@ -2,6 +2,7 @@ package dev.renderbank.identity.internal;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,6 +16,12 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
  */
 @ConfigurationProperties("renderbank")
 public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
+
+    /** An IPv4 address with a port, as some proxies write the client. */
+    private static final Pattern V4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d{1,5}");
+
+    /** A bracketed IPv6 address, with or without a port. */
+    private static final Pattern BRACKETED = Pattern.compile("\\[([0-9a-fA-F:.]+)](?::\\d{1,5})?");
 
     /** IP literals only: a host name here would be resolved on every check. */
     private static final Pattern IP_OR_CIDR = Pattern.compile("[0-9a-fA-F:.]+(/\\d{1,3})?");
@@ -53,8 +60,11 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
     /**
      * The client's address: the peer's, unless the peer is a trusted proxy; then the right-most
      * address of {@code X-Forwarded-For} that is not itself a trusted proxy (entries further left
-     * were written by the client and prove nothing). A hop that is not an IP literal (a port, a range,
-     * "unknown", garbage) cannot be the client: the peer is counted instead, never an error.
+     * were written by the client and prove nothing). Some proxies write the client's port too ({@code
+     * 203.0.113.7:51234}, {@code [2001:db8::1]:443}) or bracket an IPv6 address: the address is read
+     * without them, or every client behind such a proxy would share the proxy's limits. A hop that is
+     * not an IP literal (a range, "unknown", garbage) cannot be the client: the peer is counted
+     * instead, never an error.
      */
     public String clientAddress(String peer, String forwardedFor) {
         if (!trusts(peer) || forwardedFor == null || forwardedFor.isBlank()) {
@@ -62,11 +72,21 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
         }
         String[] hops = forwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].strip();
+            String hop = withoutPort(hops[i].strip());
             if (!trusts(hop)) {
                 return ClientKeys.literal(hop).map(InetAddress::getHostAddress).orElse(peer);
             }
         }
         return peer;
+    }
+
+    /** The hop's address without the port or brackets a proxy may have written around it. */
+    static String withoutPort(String hop) {
+        Matcher v4 = V4_WITH_PORT.matcher(hop);
+        if (v4.matches()) {
+            return v4.group(1);
+        }
+        Matcher v6 = BRACKETED.matcher(hop);
+        return v6.matches() ? v6.group(1) : hop;
     }
 }

@@ -51,9 +51,13 @@ class TrustedProxiesTest {
                 ":::",
                 "1.2.3.4.5",
                 "999.1.1.1",
-                "1.2.3.4:8080",
+                "1.2.3.4:",
+                "1.2.3.4:123456",
+                "1.2.3.4:8080:1",
+                "[1.2.3.4]x",
+                "[]:80",
+                "[::zz]:80",
                 "fe80::1%eth0",
-                "[::1]",
                 "::ffff:zz",
                 "12345",
                 "0x7f.1",
@@ -79,6 +83,24 @@ class TrustedProxiesTest {
         assertThat(proxies.clientAddress("10.1.2.3", "junk, 198.51.100.9")).isEqualTo("198.51.100.9");
         assertThat(proxies.clientAddress("10.1.2.3", "2001:DB8::1")).isEqualTo("2001:db8:0:0:0:0:0:1");
         assertThat(proxies.trusts("2001:db8:ffff:1::9")).isTrue();
+    }
+
+    /**
+     * Some proxies write the client's port with its address, or bracket an IPv6 address: the client
+     * is the address, not the proxy (else every client behind the proxy shares its limits); a port on
+     * a trusted proxy's own hop does not make it a client.
+     */
+    @Test
+    void aHopWithAPortOrBracketsIsItsAddress() {
+        TrustedProxies proxies = new TrustedProxies(List.of("10.0.0.0/8", "2001:db8:ffff::/48"));
+        assertThat(proxies.clientAddress("10.1.2.3", "198.51.100.9:51234")).isEqualTo("198.51.100.9");
+        assertThat(proxies.clientAddress("10.1.2.3", "[2001:DB8::1]:443")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(proxies.clientAddress("10.1.2.3", "[2001:db8::1]")).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(proxies.clientAddress("10.1.2.3", "198.51.100.9:1, 10.9.9.9:8080"))
+                .isEqualTo("198.51.100.9");
+        assertThat(proxies.clientAddress("10.1.2.3", "[::1]")).isEqualTo("0:0:0:0:0:0:0:1");
+        // a trusted proxy's port does not let it name itself the client's address either
+        assertThat(proxies.clientAddress("10.1.2.3", "[2001:db8:ffff::5]:80")).isEqualTo("10.1.2.3");
         assertThat(proxies.trusts("10.255.0.1")).isTrue();
     }
 
