@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.TokenStore;
+import dev.renderbank.identity.internal.TokenUses;
 import dev.renderbank.identity.internal.UserStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,11 +21,13 @@ public class ApiTokens {
     public static final int MAX_NAME_LENGTH = 100;
 
     private final TokenStore store;
+    private final TokenUses uses;
     private final ApiTokenProperties limits;
     private final Clock clock;
 
-    ApiTokens(TokenStore store, ApiTokenProperties limits, Clock clock) {
+    ApiTokens(TokenStore store, TokenUses uses, ApiTokenProperties limits, Clock clock) {
         this.store = store;
+        this.uses = uses;
         this.limits = limits;
         this.clock = clock;
     }
@@ -69,8 +72,20 @@ public class ApiTokens {
         return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
+    /** The user's tokens, each with its last use, this node's not yet stored ones included. */
     public List<ApiToken> list(long userId) {
-        return store.listOf(userId);
+        return store.listOf(userId).stream()
+                .map(t -> new ApiToken(t.id(), t.name(), t.createdAt(), lastUse(t.id(), t.lastUsedAt()), t.expiresAt()))
+                .toList();
+    }
+
+    /** The later of the stored use and this node's recorded one. */
+    private Instant lastUse(long tokenId, Instant stored) {
+        Instant recorded = uses.pending(tokenId).orElse(null);
+        if (recorded == null) {
+            return stored;
+        }
+        return stored == null || recorded.isAfter(stored) ? recorded : stored;
     }
 
     /** True if the user's live token was revoked; false if it is not theirs or already revoked. */
@@ -87,14 +102,16 @@ public class ApiTokens {
 
     /**
      * The principal a presented token stands for, if it is live now (not revoked, not expired, user
-     * enabled). Records the use only when the stored time is older than a minute: a read per call,
-     * a conditional write at most once a minute per token.
+     * enabled). Records the use only when the last one known (stored, or recorded here and not yet
+     * stored) is older than a minute: a read per call, and at most once a minute per token a use
+     * that {@link TokenUses} stores behind the call, many tokens in one commit.
      */
     public Optional<CurrentUser> authenticate(String token) {
         Instant now = clock.instant();
         return store.findLive(UserStore.sha256(token), now).map(found -> {
-            if (found.lastUsedAt() == null || found.lastUsedAt().isBefore(now.minus(TokenStore.USE_RESOLUTION))) {
-                store.touch(found.tokenId(), now);
+            Instant known = lastUse(found.tokenId(), found.lastUsedAt());
+            if (known == null || known.isBefore(now.minus(TokenStore.USE_RESOLUTION))) {
+                uses.record(found.tokenId(), now);
             }
             return found.user();
         });

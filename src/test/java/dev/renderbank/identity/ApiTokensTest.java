@@ -156,6 +156,70 @@ class ApiTokensTest extends IntegrationTest {
         assertThat(find(list(), id).get("lastUsedAt").asString()).isNotEqualTo(first);
     }
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Autowired
+    dev.renderbank.identity.internal.TokenUses uses;
+
+    /**
+     * A bearer call never stores its token's last use itself (issue 15: that was a durable commit on
+     * the request path once a minute per token, all tokens at once after a quiet minute): while another
+     * transaction holds the token's row, the call is answered and listed as used, and the use is stored
+     * once the row is free.
+     */
+    @Test
+    void aCallDoesNotWaitForItsTokensLastUseToBeStored() throws Exception {
+        JsonNode created = create("{\"name\":\"held\"}");
+        String token = created.get("token").asString();
+        long id = created.get("id").asLong();
+        Instant before;
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("select id from api_token where id = " + id + " for update");
+            before = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return api.get("/api/v1/credits", token).status();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(call.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("answered while the token's row is held")
+                    .isEqualTo(200);
+            assertThat(find(list(), id).get("lastUsedAt").isNull())
+                    .as("listed as used before it is stored")
+                    .isFalse();
+            c.rollback();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> storedUse(id) != null);
+        assertThat(storedUse(id)).isBetween(before, clock.instant());
+    }
+
+    /** Stored uses only move forward: an older use written later (another node's, say) changes nothing. */
+    @Test
+    void aStoredUseNeverMovesBack() throws Exception {
+        long id = create("{\"name\":\"two nodes\"}").get("id").asLong();
+        Instant later = clock.instant().plusSeconds(90);
+        uses.record(id, later);
+        uses.write();
+        uses.record(id, later.minusSeconds(60));
+        uses.write();
+        assertThat(storedUse(id)).isEqualTo(later.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    private Instant storedUse(long id) {
+        return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
+                .sql("select last_used_at from api_token where id = :id")
+                .param("id", id)
+                .query((rs, n) ->
+                        java.util.Optional.ofNullable(dev.renderbank.platform.SqlTime.instant(rs, "last_used_at")))
+                .single()
+                .orElse(null);
+    }
+
     @Test
     void badInputIsRefusedWithTheFieldAndWritesNothing() throws Exception {
         assertInvalid("{\"name\":\"\"}", 400, "name");

@@ -49,16 +49,17 @@ public class TokenStore {
     }
 
     /**
-     * Records a use, at most once per {@link #USE_RESOLUTION}: the condition makes concurrent calls
-     * of one token write once, and callers skip the statement entirely while the stored time is fresh.
+     * Stores the uses {@link TokenUses} recorded: token {@code ids[i]} was used at {@code ats[i]}, one
+     * statement for all of them; a token's time only moves forward. Returns how many tokens moved.
      */
-    public int touch(long tokenId, Instant now) {
+    public int touchAll(List<Long> ids, List<Instant> ats) {
         return jdbc.sql("""
-                        update api_token set last_used_at = :now
-                         where id = :id and (last_used_at is null or last_used_at < :stale)""")
-                .param("now", SqlTime.ts(now))
-                .param("stale", SqlTime.ts(now.minus(USE_RESOLUTION)))
-                .param("id", tokenId)
+                        update api_token t set last_used_at = u.at
+                          from (select id, to_timestamp(ms / 1000.0) as at
+                                  from unnest(cast(:ids as bigint[]), cast(:ms as bigint[])) as v(id, ms)) u
+                         where t.id = u.id and (t.last_used_at is null or t.last_used_at < u.at)""")
+                .param("ids", ids.toArray(Long[]::new))
+                .param("ms", ats.stream().map(Instant::toEpochMilli).toArray(Long[]::new))
                 .update();
     }
 

@@ -1,0 +1,110 @@
+package dev.renderbank.identity.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * API tokens' last uses, written behind the calls (issue 15): a bearer call that finds its token's
+ * stored use older than {@link TokenStore#USE_RESOLUTION} records the use here, in memory, and a
+ * writer thread stores every use recorded since its last pass in one statement and one commit, every
+ * {@link #INTERVAL}. A call used to pay a durable commit of its own for it, once a minute per token:
+ * with many clients, a commit on a good share of the requests, and all at once after a quiet minute.
+ *
+ * <p>Nothing depends on the stored time but the token list, which reads this node's unwritten uses
+ * too ({@link #pending}); a use recorded in the second before a crash is lost, which only leaves "last
+ * used" up to a minute older. The write only moves a token's time forward, so nodes and passes never
+ * step back each other's. On shutdown the last pass runs before the database goes.
+ */
+@Component
+public class TokenUses implements DisposableBean {
+
+    /** How often the writer stores the uses recorded since its last pass. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(TokenUses.class);
+
+    private final TokenStore store;
+    private final Map<Long, Instant> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "token-uses");
+        t.setDaemon(true);
+        return t;
+    });
+
+    TokenUses(TokenStore store) {
+        this.store = store;
+        long ms = INTERVAL.toMillis();
+        writer.scheduleWithFixedDelay(this::writeQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Records a use of the token at {@code at} (the later one wins when it is already recorded). */
+    public void record(long tokenId, Instant at) {
+        pending.merge(tokenId, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** The use recorded on this node and not yet stored, if any. */
+    public Optional<Instant> pending(long tokenId) {
+        return Optional.ofNullable(pending.get(tokenId));
+    }
+
+    /** Stores every use recorded so far (one statement); returns how many tokens' times moved. */
+    public int write() {
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        List<Long> ids = new ArrayList<>();
+        List<Instant> ats = new ArrayList<>();
+        for (Long id : List.copyOf(pending.keySet())) {
+            Instant at = pending.remove(id);
+            if (at != null) {
+                ids.add(id);
+                ats.add(at);
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try {
+            return store.touchAll(ids, ats);
+        } catch (RuntimeException e) {
+            // the database is away: keep the uses for the next pass (a later use of a token wins)
+            for (int i = 0; i < ids.size(); i++) {
+                record(ids.get(i), ats.get(i));
+            }
+            throw e;
+        }
+    }
+
+    private void writeQuietly() {
+        try {
+            write();
+        } catch (RuntimeException e) {
+            log.warn("API token uses not stored yet ({}); retrying in {}", e.toString(), INTERVAL);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+            write();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("API token uses not stored at shutdown: {}", e.toString());
+        }
+    }
+}
