@@ -50,6 +50,8 @@
 # to PostgreSQL's autovacuum workers and their tables, checkpoint writes, WAL full-page images, app sessions
 # waiting on a lock, and the app's GC pauses (the app runs with -Xlog:gc into out/app-gc-<mode>.log), so a
 # step whose p99 is high says whether a neighbour made it so;
+# BENCH_POST_UNTIL_MISS=1 (0: off): once a POST step misses p99 <= 50 ms, higher rates run only their GET
+# step, so the GET's highest rate is found without the POST's overload backlog beside it;
 # BENCH_CALLBACKS (400), BENCH_CALLBACK_RATE (25), BENCH_INFLIGHT_TARGET (10000),
 # BENCH_WARMUP_DRAIN_MAX_SECONDS (120: how long the warm-up's submit backlog may take before the first step),
 # APP_JAR (target/renderbank.jar; another build, e.g. a baseline, with BENCH_SKIP_BUILD=1),
