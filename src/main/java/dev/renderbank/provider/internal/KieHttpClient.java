@@ -1,7 +1,9 @@
 package dev.renderbank.provider.internal;
 
 import dev.renderbank.platform.StrictHttpClients;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -16,7 +18,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -44,6 +46,13 @@ final class KieHttpClient {
             super(cause.toString(), cause);
         }
     }
+
+    /**
+     * The largest answer read: KIE's answers are a few hundred bytes (a record's result URLs a few
+     * KB). A larger one is not read into memory; the call fails as a broken answer (after a createTask:
+     * the outcome is unknown, never sent again).
+     */
+    static final int MAX_ANSWER_BYTES = 1 << 20;
 
     /** Enough connections for every thread that may call at once (the submit pool and the scheduler's). */
     private static final int MAX_CONNECTIONS = 256;
@@ -90,18 +99,48 @@ final class KieHttpClient {
         request.setHeader("Accept", "application/json");
         try {
             return http.obtain()
-                    .execute(
-                            request,
-                            response -> new Response(
-                                    response.getCode(),
-                                    response.getEntity() == null
-                                            ? ""
-                                            : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+                    .execute(request, response -> new Response(response.getCode(), body(response.getEntity())));
         } catch (ConnectTimeoutException
                 | ConnectException
                 | UnknownHostException
                 | ConnectionRequestTimeoutException e) {
             throw new NotConnected(e);
+        }
+    }
+
+    /**
+     * The answer's body as UTF-8 text, read into an array of its declared length (HttpCore's {@code
+     * EntityUtils.toString} decodes through a reader with an 8 KB buffer: most of a submit's garbage
+     * for a 100-byte answer), at most {@link #MAX_ANSWER_BYTES}.
+     */
+    static String body(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return "";
+        }
+        long declared = entity.getContentLength();
+        if (declared > MAX_ANSWER_BYTES) {
+            throw new IOException("answer of " + declared + " bytes, more than " + MAX_ANSWER_BYTES);
+        }
+        try (InputStream in = entity.getContent()) {
+            if (in == null) {
+                return "";
+            }
+            if (declared >= 0) {
+                byte[] bytes = in.readNBytes((int) declared);
+                if (bytes.length < declared) {
+                    throw new IOException("answer ended after " + bytes.length + " of " + declared + " bytes");
+                }
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            byte[] chunk = new byte[1024];
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                if (out.size() + n > MAX_ANSWER_BYTES) {
+                    throw new IOException("answer larger than " + MAX_ANSWER_BYTES + " bytes");
+                }
+                out.write(chunk, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The KIE.ai client against WireMock speaking the documented wire shapes (SPEC section 5). */
 class KieHttpGatewayTest {
@@ -190,6 +191,30 @@ class KieHttpGatewayTest {
             })
     void aSuccessStatusWhoseBodyCodeIsNotAReadable200IsUnknown(String body) {
         kie.stubFor(post(CREATE).willReturn(aResponse().withStatus(200).withBody(body)));
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+    }
+
+    /** An answer sent in chunks, without a declared length, is read as a whole (UTF-8 included). */
+    @Test
+    void aChunkedAnswerIsReadWhole() {
+        kie.stubFor(post(CREATE)
+                .willReturn(okJson("{\"code\":200,\"msg\":\"s\u00fcccess " + "x".repeat(5000)
+                                + "\",\"data\":{\"taskId\":\"t-\u00e9\"}}")
+                        .withChunkedDribbleDelay(7, 50)));
+        assertThat(gateway.submit(request())).isEqualTo(new SubmitOutcome.Accepted("t-\u00e9"));
+    }
+
+    /**
+     * An answer larger than {@link KieHttpClient#MAX_ANSWER_BYTES} is not read into memory, with its
+     * length declared or not: after a createTask the outcome is unknown (it was sent; never sent again).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anAnswerTooLargeToReadIsUnknownAtSubmit(boolean chunked) {
+        String huge = "{\"code\":200,\"msg\":\"" + "x".repeat(KieHttpClient.MAX_ANSWER_BYTES)
+                + "\",\"data\":{\"taskId\":\"t-2\"}}";
+        var answer = okJson(huge);
+        kie.stubFor(post(CREATE).willReturn(chunked ? answer.withChunkedDribbleDelay(4, 20) : answer));
         assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
     }
 
