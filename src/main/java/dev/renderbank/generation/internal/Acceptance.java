@@ -124,7 +124,9 @@ public class Acceptance {
         AcceptOutcome outcome = null;
         try {
             Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
-            outcome = decide(userId, req, job, new Key(scope, idempotencyKey, requestHash(spec)), now, taskDue);
+            // the request's hash only matters against a key's first request
+            String hash = idempotencyKey == null ? null : requestHash(spec);
+            outcome = decide(userId, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
         } finally {
             if (submitHere) {
                 // a replay names the first request's job, which its own accept sent: this one was not stored
