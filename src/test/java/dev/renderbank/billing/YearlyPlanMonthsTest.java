@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -74,6 +75,62 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         awaitSweep();
         assertThat(available(u)).isEqualTo(12 * 500);
         assertThat(monthsGranted(purchase)).isEqualTo(12);
+    }
+
+    @Test
+    void aSwitchFromYearlyToMonthlyEndsTheYearsMonthsWhereTheMonthlyPeriodStarts() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant month2 = plan.start().atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant month3 = plan.start().atZone(ZoneOffset.UTC).plusMonths(2).toInstant();
+        moveClockTo(month2.plusSeconds(60));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+
+        // Ten days into the year's second month the customer switches to pro-monthly in the portal: a
+        // new interval restarts the billing cycle, Stripe credits the unused year and the new month is
+        // paid from that credit. The monthly period now pays for the subscription's months.
+        Instant switchAt = month2.plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        Instant monthEnd = switchAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        moveClockTo(switchAt);
+        String switchEvent = id("evt");
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                switchEvent,
+                id("in"),
+                sub,
+                0,
+                -14010,
+                "subscription_update",
+                new StripeWebhookTest.Line("price_local_pro-yearly", -16000, switchAt, plan.end(), true),
+                new StripeWebhookTest.Line("price_local_pro-monthly", 1990, switchAt, monthEnd, false)));
+        assertThat(eventStatus("stripe", switchEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(1500); // the monthly plan's first month
+
+        // The year's third month would start before the monthly period ends: the year no longer
+        // grants it, so the billing month the monthly plan paid for is granted once.
+        moveClockTo(month3.plusSeconds(60));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(1500);
+        assertThat(periods.due(plan.end().plus(Duration.ofDays(3650)), 10_000))
+                .doesNotContain(purchaseOf(plan.invoice()));
+
+        moveClockTo(monthEnd);
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                monthEnd,
+                monthEnd.atZone(ZoneOffset.UTC).plusMonths(1).toInstant(),
+                "subscription_cycle"));
+        assertThat(available(u)).isEqualTo(2000);
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(2000);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test
