@@ -121,7 +121,7 @@ public class Purchases {
         Instant now = clock.instant();
         Product p = c.product();
         subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
-        subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodEnd);
+        subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodStart, periodEnd);
         String key = periodKey(c.provider(), subscriptionId, periodStart);
         Optional<Long> id = store.insert(
                 key, c.provider(), c.userId(), p.id(), p.credits() * p.months(), c.amountMinor(), c.currency(), now);

@@ -73,13 +73,21 @@ public class SubscriptionStore {
                 == 1;
     }
 
-    /** A paid period moves the subscription's plan and paid-through date forward (never back). */
-    public void recordPaidPeriod(String provider, String id, String product, Instant periodEnd) {
+    /**
+     * A paid period sets the subscription's plan and paid-through date, unless a period of it that
+     * starts later is recorded: the latest period is the plan now, also when it ends before an earlier
+     * one (a switch from yearly to monthly restarts the cycle), and an older period delivered late
+     * changes nothing.
+     */
+    public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
-                        update billing_subscription set product = :product, period_end = :end
-                         where provider = :provider and subscription_id = :id
-                           and (period_end is null or period_end <= :end)""")
+                        update billing_subscription s set product = :product, period_end = :end
+                         where s.provider = :provider and s.subscription_id = :id
+                           and not exists (select 1 from billing_subscription_period p
+                                            where p.provider = s.provider and p.subscription_id = s.subscription_id
+                                              and p.period_start > :start)""")
                 .param("product", product)
+                .param("start", ts(periodStart))
                 .param("end", ts(periodEnd))
                 .param("provider", provider)
                 .param("id", id)
