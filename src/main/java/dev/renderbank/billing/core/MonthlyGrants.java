@@ -57,10 +57,18 @@ class MonthlyGrants {
             periods.advance(purchaseId, period.monthsGranted(), null);
             return 0;
         }
-        Subscription sub = subscriptions
-                .find(period.provider(), period.subscriptionId())
-                .orElseThrow(() -> new IllegalStateException(
-                        "period " + purchaseId + " has no subscription " + period.subscriptionId()));
+        // A paid period of the subscription being recorded now (a plan switch) may replace this one's
+        // months: none is granted until it commits; the sweep looks again.
+        Optional<Subscription> shared = subscriptions.lockShared(period.provider(), period.subscriptionId());
+        if (shared.isEmpty()) {
+            if (subscriptions.find(period.provider(), period.subscriptionId()).isEmpty()) {
+                throw new IllegalStateException(
+                        "period " + purchaseId + " has no subscription " + period.subscriptionId());
+            }
+            periods.advance(purchaseId, period.monthsGranted(), now);
+            return 0;
+        }
+        Subscription sub = shared.get();
         // A later period of the subscription (a plan change that restarted the cycle) pays for the
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =

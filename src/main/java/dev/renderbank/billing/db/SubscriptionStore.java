@@ -113,6 +113,35 @@ public class SubscriptionStore {
                 .list();
     }
 
+    /**
+     * The subscription, its row locked {@code FOR SHARE} until the transaction ends; empty when it is
+     * unknown or another transaction has it locked ({@code SKIP LOCKED}), e.g. while a paid period of
+     * it is being recorded ({@link #lockForPeriod}). Once locked, a period recorded before is seen.
+     */
+    public Optional<Subscription> lockShared(String provider, String id) {
+        return jdbc.sql("""
+                        select * from billing_subscription
+                         where provider = :provider and subscription_id = :id for share skip locked""")
+                .param("provider", provider)
+                .param("id", id)
+                .query(SubscriptionStore::map)
+                .optional();
+    }
+
+    /**
+     * Locks the subscription's row while a paid period of it is recorded (until the transaction
+     * ends): no month of its other periods is granted meanwhile ({@link #lockShared}).
+     */
+    public void lockForPeriod(String provider, String id) {
+        jdbc.sql("""
+                        select 1 from billing_subscription
+                         where provider = :provider and subscription_id = :id for no key update""")
+                .param("provider", provider)
+                .param("id", id)
+                .query(Integer.class)
+                .optional();
+    }
+
     public Optional<Subscription> find(String provider, String id) {
         return jdbc.sql("select * from billing_subscription where provider = :provider and subscription_id = :id")
                 .param("provider", provider)
