@@ -44,7 +44,9 @@ class MonthlyGrants {
 
     /**
      * Grants the months of one period that have started; returns the credits granted. Locks the
-     * period ({@code SKIP LOCKED}: 0 if another transaction is granting it) and then its purchase.
+     * period ({@code SKIP LOCKED}: 0 if another transaction is granting it), then its purchase, then
+     * its subscription {@code FOR SHARE SKIP LOCKED} (0 while a paid period of it is being recorded:
+     * the sweep looks again once it committed).
      */
     long grant(long purchaseId, Instant now) {
         Optional<PeriodStore.Period> locked = periods.lock(purchaseId);
