@@ -178,7 +178,7 @@ class CreemCheckoutTest extends IntegrationTest {
                 users.create("creem-" + UUID.randomUUID() + "@example.com", "a-long-password-123", Role.USER, true);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
         subscriptions.ensure("creem", "sub_abc", u.id(), "pro-monthly", "active", now, now);
-        subscriptions.recordPaidPeriod("creem", "sub_abc", "pro-monthly", now.plus(30, ChronoUnit.DAYS));
+        subscriptions.recordPaidPeriod("creem", "sub_abc", "pro-monthly", now, now.plus(30, ChronoUnit.DAYS));
         creem.stubFor(post("/v1/subscriptions/sub_abc/cancel")
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
@@ -205,7 +205,7 @@ class CreemCheckoutTest extends IntegrationTest {
         String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         subscriptions.ensure("creem", sub, u.id(), "pro-monthly", "active", now, now);
-        subscriptions.recordPaidPeriod("creem", sub, "pro-monthly", now.plus(30, ChronoUnit.DAYS));
+        subscriptions.recordPaidPeriod("creem", sub, "pro-monthly", now, now.plus(30, ChronoUnit.DAYS));
         creem.stubFor(post("/v1/subscriptions/" + sub + "/cancel")
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")

@@ -129,6 +129,55 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aSwitchFromYearlyToMonthlyMovesThePlanAndPaidThroughDateToTheNewPeriodAndAnOlderPeriodDoesNot()
+            throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
+            assertThat(s.product()).isEqualTo("pro-yearly");
+            assertThat(s.periodEnd()).isEqualTo(plan.end().truncatedTo(ChronoUnit.SECONDS));
+        });
+
+        // Switched to pro-monthly in the portal: the new interval restarts the cycle, the unused year is
+        // credited, and the subscription is now paid through the end of its first month.
+        Instant switchAt = clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(10));
+        Instant monthEnd = switchAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        clock.advance(Duration.ofDays(10));
+        String switchInvoice = invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                0,
+                -14010,
+                "subscription_update",
+                new Line("price_local_pro-yearly", -16000, switchAt, plan.end(), true),
+                new Line("price_local_pro-monthly", 1990, switchAt, monthEnd, false));
+        stripe(switchInvoice);
+        assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
+            assertThat(s.product()).isEqualTo("pro-monthly");
+            assertThat(s.periodEnd()).isEqualTo(monthEnd);
+        });
+
+        // the year's first invoice delivered again, late: the subscription stays on the month
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                plan.invoice(),
+                sub,
+                "price_local_pro-yearly",
+                19900,
+                plan.start(),
+                plan.end(),
+                "subscription_create"));
+        assertThat(billing.subscriptions(u.id())).singleElement().satisfies(s -> {
+            assertThat(s.product()).isEqualTo("pro-monthly");
+            assertThat(s.periodEnd()).isEqualTo(monthEnd);
+        });
+    }
+
+    @Test
     void aPeriodDeliveredAgainUnderAnotherEventIdIsProcessedAndGrantsNothingMore() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");

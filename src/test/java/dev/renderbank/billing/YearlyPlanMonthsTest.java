@@ -5,6 +5,7 @@ import static dev.renderbank.billing.StripeWebhookTest.refunded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
@@ -12,8 +13,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A yearly plan (pro-yearly: 19900 for 12 months of 500 credits) grants one month at each month's
@@ -26,6 +33,15 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
 
     @Autowired
     PeriodStore periods;
+
+    @Autowired
+    Purchases purchases;
+
+    @Autowired
+    ProductCatalog catalog;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void aYearStartingOnJanuary31GrantsEachMonthOnItsDayOrTheMonthsLastDayAndNeverAThirteenth() throws Exception {
@@ -74,6 +90,108 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         awaitSweep();
         assertThat(available(u)).isEqualTo(12 * 500);
         assertThat(monthsGranted(purchase)).isEqualTo(12);
+    }
+
+    @Test
+    void aSwitchFromYearlyToMonthlyEndsTheYearsMonthsWhereTheMonthlyPeriodStarts() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant month2 = plan.start().atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant month3 = plan.start().atZone(ZoneOffset.UTC).plusMonths(2).toInstant();
+        moveClockTo(month2.plusSeconds(60));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(1000));
+
+        // Ten days into the year's second month the customer switches to pro-monthly in the portal: a
+        // new interval restarts the billing cycle, Stripe credits the unused year and the new month is
+        // paid from that credit. The monthly period now pays for the subscription's months.
+        Instant switchAt = month2.plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
+        Instant monthEnd = switchAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        moveClockTo(switchAt);
+        String switchEvent = id("evt");
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                switchEvent,
+                id("in"),
+                sub,
+                0,
+                -14010,
+                "subscription_update",
+                new StripeWebhookTest.Line("price_local_pro-yearly", -16000, switchAt, plan.end(), true),
+                new StripeWebhookTest.Line("price_local_pro-monthly", 1990, switchAt, monthEnd, false)));
+        assertThat(eventStatus("stripe", switchEvent)).isEqualTo("PROCESSED");
+        assertThat(available(u)).isEqualTo(1500); // the monthly plan's first month
+
+        // The year's third month would start before the monthly period ends: the year no longer
+        // grants it, so the billing month the monthly plan paid for is granted once.
+        moveClockTo(month3.plusSeconds(60));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(1500);
+        assertThat(periods.due(plan.end().plus(Duration.ofDays(3650)), 10_000))
+                .doesNotContain(purchaseOf(plan.invoice()));
+
+        moveClockTo(monthEnd);
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_pro-monthly",
+                1990,
+                monthEnd,
+                monthEnd.atZone(ZoneOffset.UTC).plusMonths(1).toInstant(),
+                "subscription_cycle"));
+        assertThat(available(u)).isEqualTo(2000);
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(2000);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aMonthThatStartsWhileTheSwitchToMonthlyIsBeingRecordedIsGrantedOnce() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        Instant month2 = plan.start().atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant switchAt = month2.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        moveClockTo(switchAt);
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(500);
+
+        // The switch's paid monthly period is being recorded (its event's transaction is open) when the
+        // year's second month starts and the sweep looks at the year.
+        Product monthly = catalog.product("pro-monthly").orElseThrow();
+        CountDownLatch recorded = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Void> switching = CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+            purchases.period(
+                    new Purchases.Charge("stripe", u.id(), monthly, 1990, "USD", List.of(id("in"))),
+                    plan.subscription(),
+                    switchAt,
+                    switchAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+            recorded.countDown();
+            try {
+                commit.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        try {
+            assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
+            moveClockTo(month2.plusSeconds(60));
+            awaitSweep(); // the sweep looks at the year while the switch is being recorded
+        } finally {
+            commit.countDown();
+        }
+        switching.get(10, TimeUnit.SECONDS);
+        awaitSweep();
+
+        // the year's first month and the monthly plan's: the year's second month started after the
+        // monthly period did, which pays for it
+        assertThat(available(u)).isEqualTo(1000);
+        assertThat(periods.due(plan.end().plus(Duration.ofDays(3650)), 10_000))
+                .doesNotContain(purchaseOf(plan.invoice()));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
- * yearly one a month at each month's start, keyed by subscription and month. No month is used up
+ * yearly one a month at each month's start, keyed by subscription and month, until the subscription
+ * ends or a later paid period of it starts (a plan change that restarted the cycle). No month is used up
  * while the purchase has a dispute open; the dispute's closing grants the months that started.
  */
 @Component
@@ -43,7 +44,9 @@ class MonthlyGrants {
 
     /**
      * Grants the months of one period that have started; returns the credits granted. Locks the
-     * period ({@code SKIP LOCKED}: 0 if another transaction is granting it) and then its purchase.
+     * period ({@code SKIP LOCKED}: 0 if another transaction is granting it), then its purchase, then
+     * its subscription {@code FOR SHARE SKIP LOCKED} (0 while a paid period of it is being recorded:
+     * the sweep looks again once it committed).
      */
     long grant(long purchaseId, Instant now) {
         Optional<PeriodStore.Period> locked = periods.lock(purchaseId);
@@ -56,19 +59,32 @@ class MonthlyGrants {
             periods.advance(purchaseId, period.monthsGranted(), null);
             return 0;
         }
-        Subscription sub = subscriptions
-                .find(period.provider(), period.subscriptionId())
-                .orElseThrow(() -> new IllegalStateException(
-                        "period " + purchaseId + " has no subscription " + period.subscriptionId()));
+        // A paid period of the subscription being recorded now (a plan switch) may replace this one's
+        // months: none is granted until it commits; the sweep looks again.
+        Optional<Subscription> shared = subscriptions.lockShared(period.provider(), period.subscriptionId());
+        if (shared.isEmpty()) {
+            if (subscriptions.find(period.provider(), period.subscriptionId()).isEmpty()) {
+                throw new IllegalStateException(
+                        "period " + purchaseId + " has no subscription " + period.subscriptionId());
+            }
+            periods.advance(purchaseId, period.monthsGranted(), now);
+            return 0;
+        }
+        Subscription sub = shared.get();
+        // A later period of the subscription (a plan change that restarted the cycle) pays for the
+        // months from its start: this one grants none of them, or a billing month is granted twice.
+        Optional<Instant> replaced =
+                periods.nextStart(period.provider(), period.subscriptionId(), period.periodStart());
         long grantedNow = 0;
         int k = period.monthsGranted();
         Instant next = null;
         while (k < period.months()) {
             Instant monthStart =
                     period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
-            boolean stopped = sub.endsAt() != null && !monthStart.isBefore(sub.endsAt());
+            boolean stopped = (sub.endsAt() != null && !monthStart.isBefore(sub.endsAt()))
+                    || (replaced.isPresent() && !monthStart.isBefore(replaced.get()));
             if (k > 0 && stopped) {
-                break; // cancelled or ended: no further months
+                break; // cancelled, ended or replaced: no further months
             }
             if (k > 0 && (monthStart.isAfter(now) || "paused".equals(sub.status()))) {
                 next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);

@@ -121,7 +121,9 @@ public class Purchases {
         Instant now = clock.instant();
         Product p = c.product();
         subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
-        subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodEnd);
+        // Held until this period commits: a month of an earlier period granted meanwhile waits, then sees it.
+        subscriptions.lockForPeriod(c.provider(), subscriptionId);
+        subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodStart, periodEnd);
         String key = periodKey(c.provider(), subscriptionId, periodStart);
         Optional<Long> id = store.insert(
                 key, c.provider(), c.userId(), p.id(), p.credits() * p.months(), c.amountMinor(), c.currency(), now);

@@ -65,6 +65,23 @@ public class PeriodStore {
                 .single();
     }
 
+    /**
+     * When the subscription's next paid period after the one starting at {@code start} starts, if one is
+     * recorded: a renewal, or a plan change that restarted the billing cycle (yearly → monthly in the
+     * customer portal), from which on that period pays for the subscription's months.
+     */
+    public Optional<Instant> nextStart(String provider, String subscriptionId, Instant start) {
+        return jdbc.sql("""
+                        select period_start from billing_subscription_period
+                         where provider = :provider and subscription_id = :sub and period_start > :start
+                         order by period_start limit 1""")
+                .param("provider", provider)
+                .param("sub", subscriptionId)
+                .param("start", ts(start))
+                .query((rs, n) -> instant(rs, "period_start"))
+                .optional();
+    }
+
     /** Locks the period; empty when it is unknown or another transaction is granting it ({@code SKIP LOCKED}). */
     public Optional<Period> lock(long purchaseId) {
         return jdbc.sql("""

@@ -73,13 +73,21 @@ public class SubscriptionStore {
                 == 1;
     }
 
-    /** A paid period moves the subscription's plan and paid-through date forward (never back). */
-    public void recordPaidPeriod(String provider, String id, String product, Instant periodEnd) {
+    /**
+     * A paid period sets the subscription's plan and paid-through date, unless a period of it that
+     * starts later is recorded: the latest period is the plan now, also when it ends before an earlier
+     * one (a switch from yearly to monthly restarts the cycle), and an older period delivered late
+     * changes nothing.
+     */
+    public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
-                        update billing_subscription set product = :product, period_end = :end
-                         where provider = :provider and subscription_id = :id
-                           and (period_end is null or period_end <= :end)""")
+                        update billing_subscription s set product = :product, period_end = :end
+                         where s.provider = :provider and s.subscription_id = :id
+                           and not exists (select 1 from billing_subscription_period p
+                                            where p.provider = s.provider and p.subscription_id = s.subscription_id
+                                              and p.period_start > :start)""")
                 .param("product", product)
+                .param("start", ts(periodStart))
                 .param("end", ts(periodEnd))
                 .param("provider", provider)
                 .param("id", id)
@@ -103,6 +111,35 @@ public class SubscriptionStore {
                 .param("limit", limit)
                 .query(String.class)
                 .list();
+    }
+
+    /**
+     * The subscription, its row locked {@code FOR SHARE} until the transaction ends; empty when it is
+     * unknown or another transaction has it locked ({@code SKIP LOCKED}), e.g. while a paid period of
+     * it is being recorded ({@link #lockForPeriod}). Once locked, a period recorded before is seen.
+     */
+    public Optional<Subscription> lockShared(String provider, String id) {
+        return jdbc.sql("""
+                        select * from billing_subscription
+                         where provider = :provider and subscription_id = :id for share skip locked""")
+                .param("provider", provider)
+                .param("id", id)
+                .query(SubscriptionStore::map)
+                .optional();
+    }
+
+    /**
+     * Locks the subscription's row while a paid period of it is recorded (until the transaction
+     * ends): no month of its other periods is granted meanwhile ({@link #lockShared}).
+     */
+    public void lockForPeriod(String provider, String id) {
+        jdbc.sql("""
+                        select 1 from billing_subscription
+                         where provider = :provider and subscription_id = :id for no key update""")
+                .param("provider", provider)
+                .param("id", id)
+                .query(Integer.class)
+                .optional();
     }
 
     public Optional<Subscription> find(String provider, String id) {
