@@ -99,6 +99,15 @@ class OpsCommandsTest extends IntegrationTest {
     }
 
     @Test
+    void aBadAgeForStuckJobsIsBadUsageNotACrash() {
+        for (String age : new String[] {"1d", "soon", "-5m", "0m"}) {
+            Run stuck = run("jobs", "stuck", "--older-than", age);
+            assertThat(stuck.code()).as(age).isEqualTo(OpsCommands.USAGE);
+            assertThat(stuck.out()).as(age).contains("error: --older-than");
+        }
+    }
+
+    @Test
     void createAdminPrintsAOneTimePasswordOnce() {
         Run created = run("users", "create-admin", "ops-admin@test.local");
         assertThat(created.code()).isZero();
