@@ -12,6 +12,7 @@ import dev.renderbank.ledger.Ledger;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -175,8 +176,16 @@ class OpsCommands {
     }
 
     private int jobsStuck(Map<String, String> options, PrintStream out) {
-        Duration age =
-                Duration.parse("PT" + options.getOrDefault("older-than", "30m").toUpperCase());
+        Duration age;
+        try {
+            age = Duration.parse(
+                    "PT" + options.getOrDefault("older-than", "30m").toUpperCase());
+        } catch (DateTimeParseException e) {
+            return usage(out, "--older-than must be a duration like 30m or 2h");
+        }
+        if (age.isNegative() || age.isZero()) {
+            return usage(out, "--older-than must be positive, e.g. 30m or 2h");
+        }
         List<JobView> stuck = jobs.liveAcceptedBefore(clock.instant().minus(age), 200);
         stuck.forEach(j -> out.printf(
                 "%s user %d %s %s state %s since %s deadline %s held %d%n",

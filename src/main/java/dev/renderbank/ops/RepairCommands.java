@@ -52,6 +52,7 @@ class RepairCommands {
                         options,
                         out,
                         true,
+                        true,
                         (actor, user, reason, key) -> userActions.waiveDebt(actor, user.id(), reason, key));
             case "users suspend" ->
                 onUser(
@@ -59,6 +60,7 @@ class RepairCommands {
                         options,
                         out,
                         true,
+                        false,
                         (actor, user, reason, key) -> userActions.suspend(actor, user.id(), reason, key));
             case "users reinstate" ->
                 onUser(
@@ -66,12 +68,14 @@ class RepairCommands {
                         options,
                         out,
                         true,
+                        false,
                         (actor, user, reason, key) -> userActions.reinstate(actor, user.id(), reason, key));
             case "tokens revoke" ->
                 onUser(
                         words,
                         options,
                         out,
+                        false,
                         false,
                         (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key));
             case "jobs check" -> jobsCheck(words, options, out);
@@ -85,9 +89,20 @@ class RepairCommands {
         ActionResult apply(String actor, UserAccount user, String reason, String key);
     }
 
-    /** {@code strict}: --reason and --actor are required (else defaults say it came from the command line). */
+    /**
+     * {@code strict}: --reason and --actor are required (else defaults say it came from the command
+     * line). {@code oncePerDay}: without --key, the key is derived from the command and the UTC day, so
+     * the same command repeated today acts once; otherwise (suspend, reinstate, revoke: each sets a
+     * state, so a repeat is harmless) every run acts, so that suspending again after a reinstate, or
+     * revoking again after the user made a new token, is not answered "already done".
+     */
     private int onUser(
-            List<String> words, Map<String, String> options, PrintStream out, boolean strict, UserAction action) {
+            List<String> words,
+            Map<String, String> options,
+            PrintStream out,
+            boolean strict,
+            boolean oncePerDay,
+            UserAction action) {
         String command = words.get(0) + " " + words.get(1);
         if (words.size() != 3 || (strict && (!options.containsKey("reason") || !options.containsKey("actor")))) {
             return usage(out, command + " needs <email>" + (strict ? " --reason and --actor" : ""));
@@ -100,7 +115,10 @@ class RepairCommands {
         String reason = options.getOrDefault("reason", "revoked from the command line");
         String actor = options.getOrDefault("actor", "cli");
         String key = options.getOrDefault(
-                "key", derivedKey(words.get(1), user.get().email().toLowerCase(), reason, clock));
+                "key",
+                oncePerDay
+                        ? derivedKey(words.get(1), user.get().email().toLowerCase(), reason, clock)
+                        : "cli:" + java.util.UUID.randomUUID());
         return report(out, command + " " + user.get().email(), action.apply(actor, user.get(), reason, key));
     }
 

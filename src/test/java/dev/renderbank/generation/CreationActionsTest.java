@@ -6,6 +6,7 @@ import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobStore;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.Switches;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.storage.AssetStore;
 import dev.renderbank.support.Api;
@@ -59,6 +60,9 @@ class CreationActionsTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Switches switches;
 
     @AfterEach
     void resetSimulator() {
@@ -217,6 +221,29 @@ class CreationActionsTest extends IntegrationTest {
         Api.Response r = retry(other, done, "k2");
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("type").asString()).endsWith("not-retryable");
+    }
+
+    @Test
+    void aRetryIsRefusedWhileAnOperatorPausedGenerationOrItsModelAndHoldsNothing() {
+        TestUser user = users.create(100);
+        String failedId = failedJob(user, "{\"model\":\"nano-banana\",\"prompt\":\"paused\"}");
+        int jobsBefore = countJobs(user);
+        for (String name : new String[] {Switches.GENERATION, Switches.model("nano-banana")}) {
+            switches.set(name, true, "Paused by an operator", 120, "test", clock.instant());
+            try {
+                Api.Response r = retry(user, failedId, UUID.randomUUID().toString());
+                assertThat(r.status()).as(name + ": " + r.body()).isEqualTo(503);
+                assertThat(r.header("Retry-After")).isEqualTo("120");
+                assertThat(r.json().get("detail").asString()).isEqualTo("Paused by an operator");
+                assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 0, 0));
+                assertThat(countJobs(user)).as("no new job while paused").isEqualTo(jobsBefore);
+            } finally {
+                switches.set(name, false, null, null, "test", clock.instant());
+            }
+        }
+        assertThat(retry(user, failedId, UUID.randomUUID().toString()).status())
+                .as("on again: the retry is accepted")
+                .isEqualTo(202);
     }
 
     private int countJobs(TestUser user) {

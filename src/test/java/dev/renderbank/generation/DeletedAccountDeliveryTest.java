@@ -49,6 +49,9 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    Generations generations;
+
     @Test
     void aResultArrivingAfterTheAccountWasDeletedIsNeitherFetchedNorStored() {
         TestUser u = users.create(100);
@@ -113,6 +116,70 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
                 .isZero();
         assertThat(job(id).assetId()).isNull();
         assertThat(assets.open(key)).as("the copied file is deleted").isEmpty();
+    }
+
+    /**
+     * A job charged for its result, then its account deleted (the deletion removed its file), while a
+     * second path (a callback racing the poll) was still copying the same result: its copy lands on
+     * the job's key after the deletion's clean-up. The finisher answers "duplicate"; the file that copy
+     * wrote must not stay behind for an account whose files were promised gone.
+     */
+    @Test
+    void aDuplicateCopyLandingAfterTheAccountsCleanUpIsNotLeftBehind() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "charged, then its owner left";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-left\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        Job running = job(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(u.id()));
+        assertThat(assets.open(key)).as("the deletion removed the file").isEmpty();
+
+        // the second path's copy of the same result, finished after the clean-up
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
+        assertThat(assets.open(key)).as("the duplicate copy is not kept").isEmpty();
+    }
+
+    /** The same when the owner deleted the file (not the account) before the duplicate copy landed. */
+    @Test
+    void aDuplicateCopyLandingAfterTheOwnerDeletedTheFileIsNotLeftBehind() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "charged, then its file deleted";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-gone\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        Job running = job(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
+        assertThat(generations.deleteOutput(u.id(), id)).isTrue();
+        assertThat(assets.open(key)).isEmpty();
+
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
+        assertThat(assets.open(key)).as("the duplicate copy is not kept").isEmpty();
+    }
+
+    /** A duplicate copy of a result whose file is still the job's leaves that file alone. */
+    @Test
+    void aDuplicateCopyOfAKeptResultLeavesItsFile() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "charged, delivered twice";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-kept\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        Job running = job(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
+        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
+        assertThat(assets.open(key)).as("the job's file stays").isPresent();
     }
 
     /**

@@ -99,6 +99,15 @@ class OpsCommandsTest extends IntegrationTest {
     }
 
     @Test
+    void aBadAgeForStuckJobsIsBadUsageNotACrash() {
+        for (String age : new String[] {"1d", "soon", "-5m", "0m"}) {
+            Run stuck = run("jobs", "stuck", "--older-than", age);
+            assertThat(stuck.code()).as(age).isEqualTo(OpsCommands.USAGE);
+            assertThat(stuck.out()).as(age).contains("error: --older-than");
+        }
+    }
+
+    @Test
     void createAdminPrintsAOneTimePasswordOnce() {
         Run created = run("users", "create-admin", "ops-admin@test.local");
         assertThat(created.code()).isZero();
@@ -187,6 +196,35 @@ class OpsCommandsTest extends IntegrationTest {
                 .containsExactly("revoke-tokens", "reinstate", "suspend", "waive-debt");
         assertThat(audit.list(null, "suspend", "user:" + u.id(), null, 1).get(0).actor())
                 .isEqualTo("bob");
+    }
+
+    /**
+     * Suspending, reinstating and revoking set a state: run again later the same day (after a
+     * reinstate, after the user made a new token) with the same words, each must act again, not
+     * answer "already done" while the user stays active or the new token stays live.
+     */
+    @Test
+    void aSuspendOrRevokeRepeatedLaterTheSameDayActsAgain() {
+        var u = testUsers.create(0);
+        String[] suspend = {"users", "suspend", u.email(), "--reason", "fraud review", "--actor", "bob"};
+        assertThat(run(suspend).code()).isZero();
+        assertThat(run("users", "reinstate", u.email(), "--reason", "cleared", "--actor", "bob")
+                        .code())
+                .isZero();
+        assertThat(accounts.active(u.id())).isTrue();
+        Run again = run(suspend);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).startsWith("done");
+        assertThat(accounts.active(u.id())).as("suspended again").isFalse();
+        run("users", "reinstate", u.email(), "--reason", "cleared", "--actor", "bob");
+
+        assertThat(run("tokens", "revoke", u.email(), "--all").code()).isZero();
+        assertThat(users.authenticateToken(u.token())).isEmpty();
+        String newToken = users.issueToken(u.id(), "made after the first revoke");
+        assertThat(run("tokens", "revoke", u.email(), "--all").code()).isZero();
+        assertThat(users.authenticateToken(newToken))
+                .as("the new token is revoked too")
+                .isEmpty();
     }
 
     @Test

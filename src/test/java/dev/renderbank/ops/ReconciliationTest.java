@@ -121,6 +121,56 @@ class ReconciliationTest extends IntegrationTest {
     }
 
     @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
+    @Autowired
+    List<dev.renderbank.platform.DurableEventHandler<?>> handlers;
+
+    @Autowired
+    dev.renderbank.provider.simulator.KieSimulator simulator;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    /**
+     * Deleting an account deletes its stored files (and their rows) while its succeeded jobs stay
+     * for the books: by design, not a difference an operator must chase.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSucceededJobOfADeletedAccountIsNotReportedForItsDeletedFile() {
+        var user = testUsers.create(100);
+        var api = new dev.renderbank.support.Api(port);
+        simulator.setImageDuration(Duration.ofMillis(300));
+        String taskId;
+        try {
+            taskId = api.post(
+                            "/api/v1/generate-image",
+                            user.token(),
+                            "{\"model\":\"nano-banana\",\"prompt\":\"books kept\"}")
+                    .json()
+                    .get("taskId")
+                    .asString();
+            assertThat(api.awaitTerminal(taskId, user.token()).get("status").asString())
+                    .isEqualTo("completed");
+        } finally {
+            simulator.reset();
+        }
+        assertThat(deletion.delete(user.id(), "correct horse battery staple"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+        var handler =
+                (dev.renderbank.platform.DurableEventHandler<dev.renderbank.identity.AccountDeleted>) handlers.stream()
+                        .filter(h -> h.name().equals("generation.account-deleted"))
+                        .findFirst()
+                        .orElseThrow();
+        handler.handle(new dev.renderbank.identity.AccountDeleted(user.id()));
+        clock.advance(Duration.ofHours(1)); // past the settle time
+
+        List<Finding> found = findingsAfter(sql -> {});
+        assertThat(found).noneSatisfy(f -> assertThat(f.subject()).isEqualTo("job:" + taskId));
+    }
+
+    @Autowired
     dev.renderbank.provider.ProviderGateway provider;
 
     @Test

@@ -227,16 +227,23 @@ public class JobFinisher {
                 count(job, "late_delivery", "free_of_charge");
                 events.changed(job.id());
             }
-            case DUPLICATE -> {}
+            case DUPLICATE -> {
+                // This path's copy went to the job's key, which the first delivery's asset names
+                // (kept) or named: then the owner or the account's deletion has removed that file
+                // since, and this copy must not bring it back.
+                if (!outputs.storedAndKept(job.id(), output.key())) {
+                    discard(job, output);
+                }
+            }
             case DISCARDED -> discard(job, output);
             default -> throw new IllegalStateException("unexpected completion " + result);
         }
         return result;
     }
 
-    /** Removes the stored copy of a result nobody may keep (its account was deleted). */
+    /** Removes the stored copy of a result nobody may keep (its account or its file was deleted). */
     private void discard(Job job, StoredOutput output) {
-        log.info("job {} delivered after its account was deleted: result discarded", job.id());
+        log.info("job {}: result delivered after its account or its file was deleted: discarded", job.id());
         try {
             assets.delete(output.key());
         } catch (IOException e) {

@@ -17,7 +17,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -30,6 +32,7 @@ import org.springframework.stereotype.Component;
 class JobPolling {
 
     private static final Logger log = LoggerFactory.getLogger(JobPolling.class);
+    private static final Pattern PLAIN_EXTENSION = Pattern.compile("\\.[a-z0-9]{1,4}");
 
     private final JobTransitions transitions;
     private final JobFinisher finisher;
@@ -178,11 +181,19 @@ class JobPolling {
         return earliest(now.plus(delay), job.deadlineAt());
     }
 
+    /**
+     * The file name extension of the result's URL when it is a plain one ({@code .png}, {@code .mp4}
+     * …), else the type's default: the URL is the provider's, the storage key ours, and a key must
+     * stay valid whatever the URL's path ends in (a slash, {@code ~}, {@code +}, a dotted folder).
+     */
     private static String extension(Job job, URI source) {
         String path = source.getPath() == null ? "" : source.getPath();
         int dot = path.lastIndexOf('.');
-        if (dot >= 0 && path.length() - dot <= 5) {
-            return path.substring(dot).toLowerCase();
+        if (dot >= 0) {
+            String extension = path.substring(dot).toLowerCase(Locale.ROOT);
+            if (PLAIN_EXTENSION.matcher(extension).matches()) {
+                return extension;
+            }
         }
         return job.type() == AssetType.VIDEO ? ".mp4" : ".png";
     }

@@ -60,6 +60,17 @@ class OutputStore {
                 .optional();
     }
 
+    /** Whether the job has an output stored under {@code storageKey} that has not been deleted. */
+    boolean storedAndKept(String jobId, String storageKey) {
+        return jdbc.sql("""
+                        select exists (select 1 from generation_asset
+                                        where job_id = :job and storage_key = :key and deleted_at is null)""")
+                .param("job", jobId)
+                .param("key", storageKey)
+                .query(Boolean.class)
+                .single();
+    }
+
     /**
      * Marks an output deleted, and its job's output with it, in the caller's transaction. False when
      * a concurrent delete marked it first.

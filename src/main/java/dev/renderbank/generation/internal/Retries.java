@@ -1,8 +1,10 @@
 package dev.renderbank.generation.internal;
 
 import dev.renderbank.catalog.GenerationSpec;
+import dev.renderbank.generation.AcceptOutcome;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.RetryOutcome;
+import dev.renderbank.platform.Switches;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +13,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * "Try again" on a failed job: a new job with the same input, priced by today's catalogue and held
- * through the normal accept path (limits, credits, Idempotency-Key), so a retry is no cheaper and
- * no more privileged than a new request. The failed job is left as it is.
+ * through the normal accept path (operators' pauses, limits, credits, Idempotency-Key), so a retry
+ * is no cheaper and no more privileged than a new request. The failed job is left as it is.
  */
 @Component
 public class Retries {
@@ -23,11 +25,13 @@ public class Retries {
     private final JobStore jobs;
     private final Acceptance acceptance;
     private final ObjectMapper json;
+    private final Switches switches;
 
-    Retries(JobStore jobs, Acceptance acceptance, ObjectMapper json) {
+    Retries(JobStore jobs, Acceptance acceptance, ObjectMapper json, Switches switches) {
         this.jobs = jobs;
         this.acceptance = acceptance;
         this.json = json;
+        this.switches = switches;
     }
 
     public RetryOutcome retry(long userId, String jobId, String idempotencyKey) {
@@ -38,6 +42,12 @@ public class Retries {
         Job failed = found.get();
         if (failed.state() != JobState.FAILED) {
             return new RetryOutcome.NotFailed(failed.view());
+        }
+        // an operator's pause of generation or of the model refuses a retry as it refuses a new request
+        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(failed.model()));
+        if (paused.isPresent()) {
+            return new RetryOutcome.Decided(new AcceptOutcome.Paused(
+                    paused.get().message(), paused.get().retryAfter()));
         }
         // scoped to the failed job: the same key retries it once, and means nothing to another job
         return new RetryOutcome.Decided(

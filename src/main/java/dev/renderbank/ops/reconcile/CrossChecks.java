@@ -139,20 +139,28 @@ public class CrossChecks {
                 .list();
     }
 
-    /** A late delivery (its hold had expired) is delivered free, so it has no capture by design. */
+    /**
+     * A late delivery (its hold had expired) is delivered free, so it has no capture by design; a
+     * deleted account's files and their rows are removed by the deletion (its limit rows closed
+     * first) while its jobs stay for the books, so its jobs have no asset by design.
+     */
     private List<Found> succeededJobs(Instant settled) {
         return jdbc
                 .sql("""
                         select j.id, j.user_id, j.price, j.credits_charged, j.completed_at, j.late_delivery,
                                (select count(*) from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
                                  as captures,
-                               exists (select 1 from generation_asset a where a.job_id = j.id) as has_asset
+                               exists (select 1 from generation_asset a where a.job_id = j.id) as has_asset,
+                               exists (select 1 from generation_limit l where l.user_id = j.user_id and l.closed)
+                                 as account_deleted
                           from generation_job j
                          where j.state = 'SUCCEEDED' and j.updated_at < :settled
                            and (not j.late_delivery
                                   and (select count(*) from ledger_entry e
                                         where e.ref_key = j.id and e.kind = 'CAPTURE') <> 1
-                                or not exists (select 1 from generation_asset a where a.job_id = j.id))
+                                or not exists (select 1 from generation_asset a where a.job_id = j.id)
+                                  and not exists (select 1 from generation_limit l
+                                                   where l.user_id = j.user_id and l.closed))
                          order by j.id limit :shown""")
                 .param("settled", ts(settled))
                 .param("shown", SHOWN)
@@ -161,7 +169,7 @@ public class CrossChecks {
                             rs, "id", "user_id", "price", "credits_charged", "completed_at", "captures", "has_asset");
                     String subject = "job:" + rs.getString("id");
                     List<Found> both = new ArrayList<>();
-                    if (!rs.getBoolean("has_asset")) {
+                    if (!rs.getBoolean("has_asset") && !rs.getBoolean("account_deleted")) {
                         both.add(Found.of(FindingKind.JOB_ASSET_MISSING, subject, evidence));
                     }
                     if (rs.getLong("captures") != 1 && !rs.getBoolean("late_delivery")) {
