@@ -1,5 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -21,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param firstRetry the wait after the first failed attempt; doubles per attempt
  * @param maxRetry the longest wait between two attempts
  * @param sendInterval how often the sender looks for due deliveries
- * @param lease how long a delivery being sent is kept from other senders (longer than one attempt)
+ * @param lease how long a delivery being sent is kept from other senders: longer than one attempt,
+ *     which is cut off after connect timeout + read timeout (checked at start)
  * @param disableAfter an endpoint whose deliveries have failed this long, with none getting through,
  *     is disabled and its owner emailed
  */
@@ -38,6 +40,20 @@ public record WebhookProperties(
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("3d") @NotNull Duration disableAfter) {
+
+    /**
+     * The lease outlasts an attempt ({@link WebhookHttp} ends one after connect + read timeout);
+     * otherwise another sender claims the delivery while it is still being sent, and sends it twice.
+     */
+    @AssertTrue(
+            message = "renderbank.webhooks.lease must be longer than connect-timeout + read-timeout (one attempt at"
+                    + " most), or a delivery still being sent is claimed and sent again")
+    public boolean isLeaseLongerThanAnAttempt() {
+        return lease == null
+                || connectTimeout == null
+                || readTimeout == null
+                || lease.compareTo(connectTimeout.plus(readTimeout)) > 0;
+    }
 
     /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
     public Duration backoff(int attempts) {
