@@ -12,9 +12,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code renderbank.webhooks.*}: client webhooks (Standard Webhooks) and the rules for their URLs.
  *
- * @param allowPrivateHosts lets endpoints resolve to private, loopback and link-local addresses and
- *     use plain http to loopback (a receiver on this machine while developing); refused in {@code
- *     prod} by {@link WebhooksProductionCheck}
+ * @param allowPrivateHosts lets endpoints resolve to private and loopback addresses (never
+ *     link-local/metadata, see {@link WebhookUrlPolicy}) and use plain http to loopback (a receiver
+ *     on this machine while developing); refused in {@code prod} by {@link WebhooksProductionCheck}
  * @param maxEndpointsPerUser endpoints one user may register
  * @param connectTimeout to connect to a receiver
  * @param readTimeout for the receiver's answer; a 2xx within it is a delivery
