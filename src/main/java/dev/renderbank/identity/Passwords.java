@@ -116,7 +116,13 @@ public class Passwords {
         if (!resetLinkValid(token)) {
             return new Outcome.LinkNotValid();
         }
-        Optional<AccountStore.Login> user = tokens.find(Purpose.RESET, token).flatMap(t -> store.byId(t.userId()));
+        Optional<EmailTokenStore.Found> link = tokens.find(Purpose.RESET, token);
+        // the account's row first, as a deletion takes it (then the links): a deletion under way is
+        // waited for, and has used the link up; the reverse order deadlocked with it
+        if (link.isEmpty() || !store.lockUndeleted(link.get().userId())) {
+            return new Outcome.LinkNotValid();
+        }
+        Optional<AccountStore.Login> user = store.byId(link.get().userId());
         if (user.isEmpty()) {
             return new Outcome.LinkNotValid();
         }

@@ -165,12 +165,13 @@ public class Notifier {
 
     /**
      * One of the user's webhook endpoints was disabled after failing since {@code failingSince}; sent
-     * once per endpoint (an endpoint is disabled once), whatever the user's email settings.
+     * once per disabling, whatever the user's email settings. An endpoint enabled again and disabled
+     * once more was failing from a later moment: that is part of the key, so the owner is told again.
      */
     public Queued webhookEndpointDisabled(long userId, String endpointId, String url, Instant failingSince) {
         return toUser(
                 userId,
-                "webhook-disabled:" + endpointId,
+                webhookDisabledCause(endpointId, failingSince),
                 "webhook-disabled",
                 vars(
                         "endpointId",
@@ -181,6 +182,11 @@ public class Notifier {
                         failingSince.toString(),
                         "link",
                         "/account/webhooks"));
+    }
+
+    /** The cause of the email about one disabling of an endpoint (the failing period it ended). */
+    public static String webhookDisabledCause(String endpointId, Instant failingSince) {
+        return "webhook-disabled:" + endpointId + ":" + failingSince.toEpochMilli();
     }
 
     /** The link that verifies the address; outside {@code prod} also logged when no SMTP server is configured. */

@@ -13,4 +13,7 @@ public sealed interface WebhookOutcome {
 
     /** The user has as many endpoints as allowed. */
     record TooMany(int max) implements WebhookOutcome {}
+
+    /** The account was deleted while the request was under way; nothing was written. */
+    record AccountGone() implements WebhookOutcome {}
 }

@@ -1,5 +1,6 @@
 package dev.renderbank.notify;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.notify.webhooks.DeliveryStore;
 import dev.renderbank.notify.webhooks.EndpointStore;
 import dev.renderbank.notify.webhooks.StandardWebhooks;
@@ -42,14 +43,17 @@ public class Webhooks {
     private final WebhookUrlPolicy policy;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final AccountDeletion accounts;
 
     Webhooks(
             EndpointStore endpoints,
             DeliveryStore deliveries,
             WebhookProperties props,
             Clock clock,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            AccountDeletion accounts) {
         this.endpoints = endpoints;
+        this.accounts = accounts;
         this.tx = tx;
         this.deliveries = deliveries;
         this.props = props;
@@ -59,7 +63,10 @@ public class Webhooks {
 
     /**
      * Registers an endpoint after checking the URL (https, a host that resolves to public addresses
-     * only) and the events; the secret is in the answer and never again.
+     * only) and the events; the secret is in the answer and never again. Written under a key-share
+     * lock of the user's row: nothing for an account deleted meanwhile (a request authenticated
+     * before the deletion, its URL still resolving), and a deletion waits for the endpoint, which its
+     * clean-up then removes with the others.
      */
     public WebhookOutcome register(long userId, String url, List<String> events) {
         Optional<String> badPort = WebhookUrlPolicy.portProblem(url);
@@ -84,8 +91,14 @@ public class Webhooks {
         String secret = StandardWebhooks.newSecret();
         Instant now = clock.instant();
         String clean = url.trim();
-        if (!endpoints.insertWithinCap(
-                id, userId, clean, List.copyOf(wanted), secret, props.maxEndpointsPerUser(), now)) {
+        Boolean inserted = tx.execute(s -> accounts.keepUndeletedUntilCommit(userId)
+                ? endpoints.insertWithinCap(
+                        id, userId, clean, List.copyOf(wanted), secret, props.maxEndpointsPerUser(), now)
+                : null);
+        if (inserted == null) {
+            return new WebhookOutcome.AccountGone();
+        }
+        if (!inserted) {
             return new WebhookOutcome.TooMany(props.maxEndpointsPerUser());
         }
         return new WebhookOutcome.Created(

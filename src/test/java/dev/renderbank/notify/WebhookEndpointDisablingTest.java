@@ -150,14 +150,13 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         clock.advance(Duration.ofDays(2));
         purchaseAndAwaitAttempt(user.id(), path);
         assertThat(disabled(endpointId)).as("failing for 2 days: still on").isFalse();
-        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
-                .isEmpty();
+        assertThat(disabledEmails(user.id())).isZero();
 
         // past 3 days: the next failed attempt (a retry of an earlier delivery, or this purchase's) disables it
         clock.advance(Duration.ofDays(1).plusMinutes(1));
         purchase(user.id());
         await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
-        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
+        assertThat(notifier.message(Notifier.webhookDisabledCause(endpointId, failingSince(endpointId)), user.id()))
                 .hasValueSatisfying(m -> {
                     assertThat(m.template()).isEqualTo("webhook-disabled");
                     assertThat(m.to()).isEqualTo(user.email());
@@ -223,8 +222,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         purchaseAndAwaitAttempt(user.id(), path);
 
         assertThat(disabled(endpointId)).as("failing since 2 days only").isFalse();
-        assertThat(notifier.message("webhook-disabled:" + endpointId, user.id()))
-                .isEmpty();
+        assertThat(disabledEmails(user.id())).isZero();
     }
 
     @Test
@@ -280,6 +278,49 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         purchase(user.id());
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(endpointId) > attempts);
         assertThat(disabled(endpointId)).isFalse();
+    }
+
+    /**
+     * Each disabling is told: an endpoint its owner enabled again and that then failed for days once
+     * more is disabled again, and its owner gets a second email (the first one's key must not
+     * swallow it).
+     */
+    @Test
+    void anEndpointDisabledAgainAfterBeingEnabledEmailsItsOwnerAgain() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        String endpointId = f.endpointId();
+        clock.advance(Duration.ofDays(3).plusMinutes(1));
+        purchase(user.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
+        assertThat(disabledEmails(user.id())).isEqualTo(1);
+
+        Api.Response enabled =
+                new Api(port).post("/api/v1/webhook-endpoints/" + endpointId + "/enable", user.token(), "");
+        assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+        long attempts = attempts(endpointId);
+        purchase(user.id()); // fails again: counted from now
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(endpointId) > attempts);
+        clock.advance(Duration.ofDays(3).plusMinutes(1));
+        purchase(user.id());
+        await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
+
+        assertThat(disabledEmails(user.id())).as("one email per disabling").isEqualTo(2);
+    }
+
+    private java.time.Instant failingSince(String endpointId) {
+        return jdbc.sql("select failing_since from webhook_endpoint where id = :e")
+                .param("e", endpointId)
+                .query((rs, n) ->
+                        rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
+                .single();
+    }
+
+    private long disabledEmails(long userId) {
+        return jdbc.sql("select count(*) from mail_outbox where user_id = :u and template = 'webhook-disabled'")
+                .param("u", userId)
+                .query(Long.class)
+                .single();
     }
 
     private long attempts(String endpointId) {

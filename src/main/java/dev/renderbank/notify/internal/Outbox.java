@@ -98,7 +98,13 @@ public class Outbox {
                 == 1;
     }
 
-    /** A failed attempt: retried at {@code next}, or {@code FAILED} for good when {@code next} is null. */
+    static final int MAX_ERROR = 1000;
+
+    /**
+     * A failed attempt: retried at {@code next}, or {@code FAILED} for good when {@code next} is null.
+     * The error holds whatever the SMTP server replied: it is kept as {@link #storable} text, so no
+     * reply can keep the attempt from being recorded (and the email from ever failing).
+     */
     public boolean markAttemptFailed(Claimed c, String error, Instant next) {
         return jdbc.sql("""
                         update mail_outbox
@@ -109,9 +115,33 @@ public class Outbox {
                         .param("id", c.id())
                         .param("attempt", c.attempt())
                         .param("next", ts(next))
-                        .param("error", error.length() > 1000 ? error.substring(0, 1000) : error)
+                        .param("error", storable(error, MAX_ERROR))
                         .update()
                 == 1;
+    }
+
+    /**
+     * Text from outside as PostgreSQL text can hold it: NUL (which text cannot store) and unpaired
+     * surrogates become U+FFFD; at most {@code max} characters, never cutting a pair in half.
+     */
+    static String storable(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp == 0 || (n == 1 && Character.isSurrogate((char) cp))) {
+                cp = 0xFFFD;
+            }
+            if (b.length() + Character.charCount(cp) > max) {
+                break;
+            }
+            b.appendCodePoint(cp);
+            i += n;
+        }
+        return b.toString();
     }
 
     /**

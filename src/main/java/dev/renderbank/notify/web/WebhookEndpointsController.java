@@ -76,6 +76,11 @@ class WebhookEndpointsController {
                             "Too many webhook endpoints",
                             "You have " + t.max() + " webhook endpoints, the most allowed; delete one first"));
         }
+        if (outcome instanceof WebhookOutcome.AccountGone) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN, "account-deleted", "Account deleted", "This account was deleted"));
+        }
         WebhookCreated c = ((WebhookOutcome.Created) outcome).created();
         WebhookEndpoint e = c.endpoint();
         return ResponseEntity.status(HttpStatus.CREATED)

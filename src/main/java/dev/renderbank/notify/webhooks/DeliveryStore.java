@@ -97,7 +97,8 @@ public class DeliveryStore {
      * good (not delivered and {@code next} null). Only the claim that is still current may record.
      * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
-     * delivery's state and its attempt are written together.
+     * delivery's state and its attempt are written together. A delivery removed with its endpoint
+     * while it was being sent records nothing (false), and does not fail.
      */
     @Transactional
     public boolean record(
@@ -126,9 +127,13 @@ public class DeliveryStore {
                 .param("code", status)
                 .param("error", err)
                 .update();
+        // nothing when the delivery went with its endpoint while it was being sent (the endpoint
+        // removed, the account deleted): the key-share lock keeps a removal from passing in between
         jdbc.sql("""
                         insert into webhook_attempt (delivery_id, attempt, started_at, status_code, error, excerpt)
-                        values (:id, :attempt, :at, :code, :error, :excerpt)
+                        select d.id, cast(:attempt as int), cast(:at as timestamptz), cast(:code as int),
+                               cast(:error as text), cast(:excerpt as text)
+                          from (select id from webhook_delivery where id = :id for key share) d
                         on conflict (delivery_id, attempt) do nothing""")
                 .param("id", c.id())
                 .param("attempt", c.attempt())

@@ -9,6 +9,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -25,7 +28,10 @@ import org.apache.hc.core5.util.Timeout;
  * POSTs one webhook: host names are resolved only through the {@link WebhookUrlPolicy}, and the
  * connection goes to the addresses it approved (no system proxy, which would connect elsewhere);
  * redirects are never followed (a 3xx is a failed attempt); short connect and read timeouts; of the
- * answer only the status and a short excerpt of the body are kept, the rest is not read.
+ * answer only the status and a short excerpt of the body are kept, the rest is not read. The attempt
+ * as a whole ends after connect timeout + read timeout: the read timeout bounds each wait for a byte
+ * only, and a receiver sending one byte at a time would otherwise hold the sender (and every other
+ * endpoint's deliveries queued behind it) for as long as it liked.
  */
 public final class WebhookHttp implements AutoCloseable {
 
@@ -39,8 +45,15 @@ public final class WebhookHttp implements AutoCloseable {
     }
 
     private final CloseableHttpClient http;
+    private final Duration deadline;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "webhook-attempt-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout) {
+        this.deadline = connectTimeout.plus(readTimeout);
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -59,16 +72,29 @@ public final class WebhookHttp implements AutoCloseable {
 
     /**
      * @throws IOException no answer: refused address ({@link WebhookUrlPolicy.RefusedAddressException}
-     *     somewhere in the causes), connection failure or timeout
+     *     somewhere in the causes), connection failure, timeout, or the attempt's deadline passed
+     *     before the status and headers were in (an excerpt cut short by it is just shorter)
      */
     public Answer post(String url, Map<String, String> headers, String body) throws IOException {
         HttpPost post = new HttpPost(URI.create(url));
         headers.forEach(post::setHeader);
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
-        ClassicHttpResponse response = http.executeOpen(null, post, null);
+        // cancelling closes the connection, which ends a blocked read at once
+        ScheduledFuture<?> cutOff = timer.schedule(post::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        ClassicHttpResponse response;
+        try {
+            response = http.executeOpen(null, post, null);
+        } catch (IOException | RuntimeException e) {
+            cutOff.cancel(false);
+            if (post.isCancelled()) {
+                throw new IOException("no answer within " + deadline.toSeconds() + " s (connect + read timeout)", e);
+            }
+            throw e;
+        }
         try {
             return new Answer(response.getCode(), excerpt(response.getEntity()));
         } finally {
+            cutOff.cancel(false);
             // closing an unread body would read all of it first, however long it is: abort instead
             post.cancel();
             try {
@@ -94,6 +120,7 @@ public final class WebhookHttp implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        timer.shutdownNow();
         http.close();
     }
 

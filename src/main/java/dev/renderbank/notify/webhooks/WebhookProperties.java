@@ -1,5 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -11,9 +12,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code renderbank.webhooks.*}: client webhooks (Standard Webhooks) and the rules for their URLs.
  *
- * @param allowPrivateHosts lets endpoints resolve to private, loopback and link-local addresses and
- *     use plain http to loopback (a receiver on this machine while developing); refused in {@code
- *     prod} by {@link WebhooksProductionCheck}
+ * @param allowPrivateHosts lets endpoints resolve to private and loopback addresses (never
+ *     link-local/metadata, see {@link WebhookUrlPolicy}) and use plain http to loopback (a receiver
+ *     on this machine while developing); refused in {@code prod} by {@link WebhooksProductionCheck}
  * @param maxEndpointsPerUser endpoints one user may register
  * @param connectTimeout to connect to a receiver
  * @param readTimeout for the receiver's answer; a 2xx within it is a delivery
@@ -21,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param firstRetry the wait after the first failed attempt; doubles per attempt
  * @param maxRetry the longest wait between two attempts
  * @param sendInterval how often the sender looks for due deliveries
- * @param lease how long a delivery being sent is kept from other senders (longer than one attempt)
+ * @param lease how long a delivery being sent is kept from other senders: longer than one attempt,
+ *     which is cut off after connect timeout + read timeout (checked at start)
  * @param disableAfter an endpoint whose deliveries have failed this long, with none getting through,
  *     is disabled and its owner emailed
  */
@@ -38,6 +40,20 @@ public record WebhookProperties(
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("3d") @NotNull Duration disableAfter) {
+
+    /**
+     * The lease outlasts an attempt ({@link WebhookHttp} ends one after connect + read timeout);
+     * otherwise another sender claims the delivery while it is still being sent, and sends it twice.
+     */
+    @AssertTrue(
+            message = "renderbank.webhooks.lease must be longer than connect-timeout + read-timeout (one attempt at"
+                    + " most), or a delivery still being sent is claimed and sent again")
+    public boolean isLeaseLongerThanAnAttempt() {
+        return lease == null
+                || connectTimeout == null
+                || readTimeout == null
+                || lease.compareTo(connectTimeout.plus(readTimeout)) > 0;
+    }
 
     /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
     public Duration backoff(int attempts) {

@@ -11,9 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,5 +90,50 @@ class WebhookHttpTest {
         }
         receiver.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
         receiver.verify(1, postRequestedFor(urlEqualTo("/hook")));
+    }
+
+    /**
+     * One attempt is bounded as a whole, not only per read: a receiver that answers a byte at a time,
+     * each well within the read timeout, would otherwise hold the one sender (and every other user's
+     * webhooks behind it) for as long as it likes. With a 1 s connect and 1 s read timeout the attempt
+     * ends within about 2 s, while this receiver trickles its headers for 20 s.
+     */
+    @Test
+    void aReceiverThatTricklesItsAnswerCannotHoldTheSenderBeyondTheTimeouts() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread trickler = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    in.read(new byte[8192]); // the request (small)
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (!stop.get() && System.nanoTime() < end) {
+                        out.write("X-Slow: a\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception ignored) {
+                    // the client hung up: what this receiver is waiting for
+                }
+            });
+            trickler.setDaemon(true);
+            trickler.start();
+            try (WebhookHttp http = new WebhookHttp(
+                    new WebhookUrlPolicy(true, InetAddress::getAllByName),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1))) {
+                long started = System.nanoTime();
+                assertThatThrownBy(
+                                () -> http.post("http://127.0.0.1:" + server.getLocalPort() + "/hook", Map.of(), "{}"))
+                        .isInstanceOf(java.io.IOException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            } finally {
+                stop.set(true);
+                trickler.join(5_000);
+            }
+        }
     }
 }
