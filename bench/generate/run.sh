@@ -38,7 +38,10 @@
 #   8. stops the app and the PostgreSQL it started (by pid / pg-throwaway stop) and prints the summary.
 # Raw output: bench/generate/out/ (gitignored): results.txt, latency-*.tsv, callbacks.tsv, app.log, ...
 #
-# Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), SIM_IMAGE_DURATION (3m),
+# Knobs (environment): APP_PORT (18471), PG_PORT (55487), APP_HEAP (384m), APP_HEAP_MIN (empty: G1 sizes the
+# heap; e.g. 384m: -Xms, a fixed heap. On 2026-12-02 runs of one jar with G1's sizing settled at ~90 MB or
+# ~230 MB, and so at 3-4x as many young pauses, which moved the POST's p99 more than the code did; a fixed
+# heap also raises the RSS that the in-flight figures report), SIM_IMAGE_DURATION (3m),
 # BENCH_RATES (100,150,200,300,400,700,1000), BENCH_STEP_SECONDS (15), BENCH_WARMUP_SECONDS (20) and
 # BENCH_WARMUP_RATE (200): one warm-up round is a GET then a POST phase of that length at that rate; rounds
 # repeat until the JIT compiler threads used at most BENCH_WARMUP_JIT_MS_PER_S (50) ms of CPU per second in
@@ -90,6 +93,9 @@ OUT=${BENCH_OUT_DIR:-$ROOT/bench/generate/out}
 APP_PORT=${APP_PORT:-18471}
 PG_PORT=${PG_PORT:-55487}
 APP_HEAP=${APP_HEAP:-384m}
+APP_HEAP_MIN=${APP_HEAP_MIN:-}
+HEAP_OPTS=("-Xmx$APP_HEAP")
+[ -z "$APP_HEAP_MIN" ] || HEAP_OPTS=("-Xms$APP_HEAP_MIN" "-Xmx$APP_HEAP")
 SIM_PORT=${SIM_PORT:-$((APP_PORT + 1))}
 PG_THROWAWAY=${PG_THROWAWAY:-$ROOT/bench/pg-throwaway}
 # the provider: the stub for the accept steps (no provider work on the app's cores), the simulator where the
@@ -136,7 +142,7 @@ result machine.nproc "$(nproc)"
 result machine.memory "$(free -g | awk '/^Mem:/{print $2 " GiB"}')"
 result machine.jdk "$(java -version 2>&1 | head -1 | sed 's/"//g')"
 result machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
-result app.heap "-Xmx$APP_HEAP"
+result app.heap "${HEAP_OPTS[*]}"
 result bench.sim "$BENCH_SIM"
 result bench.sim_port "$SIM_PORT"
 [ "$BENCH_SIM" = process ] && result bench.sim_heap "-Xmx$SIM_HEAP"
@@ -301,12 +307,12 @@ start_app() { # the app against $JDBC_URL; the polling and simulator timings com
     mapfile -t provider < <(sim_args)
     provider+=(--renderbank.simulator.port="$SIM_PORT")
   fi
-  say "starting the app on port $APP_PORT (heap $APP_HEAP; simulator $BENCH_SIM, tasks $SIM_IMAGE_DURATION, callbacks every $SIM_CALLBACK_INTERVAL, polls $FIRST_POLL..$MAX_POLL)"
+  say "starting the app on port $APP_PORT (heap ${HEAP_OPTS[*]}; simulator $BENCH_SIM, tasks $SIM_IMAGE_DURATION, callbacks every $SIM_CALLBACK_INTERVAL, polls $FIRST_POLL..$MAX_POLL)"
   JFR=()
   if [ "${BENCH_JFR:-}" = 1 ]; then JFR=("-XX:StartFlightRecording=filename=$OUT/app-$1.jfr,settings=profile,dumponexit=true"); fi
   mapfile -t LOG_ARGS < <(access_log_args "$OUT/access-$1" access_log)
   DATABASE_URL=$JDBC_URL RENDERBANK_PROVIDER_KIE_API_KEY=${SIM_API_KEY:-} \
-    java "-Xmx$APP_HEAP" "${JFR[@]}" "-Xlog:gc:file=$OUT/app-gc-$1.log:time" -jar "${APP_JAR:-target/renderbank.jar}" \
+    java "${HEAP_OPTS[@]}" "${JFR[@]}" "-Xlog:gc:file=$OUT/app-gc-$1.log:time" -jar "${APP_JAR:-target/renderbank.jar}" \
     --server.port="$APP_PORT" \
     --renderbank.data-dir="$OUT/data" \
     --renderbank.demo.enabled=false \
