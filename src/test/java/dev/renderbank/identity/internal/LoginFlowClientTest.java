@@ -46,8 +46,11 @@ class LoginFlowClientTest {
 
     @Test
     void oddForwardedValuesFallBackToThePeer() {
-        for (String odd : List.of("1.2.3", "abc", "1.2.3.4/24", "1:2", "1.2.3.4.5", "[::1]", "unknown")) {
+        for (String odd : List.of("1.2.3", "abc", "1.2.3.4/24", "1:2", "1.2.3.4.5", "[::zz]", "unknown")) {
             assertThat(client("10.0.0.1", odd)).as(odd).isEqualTo("10.0.0.1");
         }
+        // a port or brackets around the client's address are not odd: the address is the client
+        assertThat(client("10.0.0.1", "[2001:db8:a:b::7]:443")).isEqualTo(client("2001:db8:a:b::1", null));
+        assertThat(client("10.0.0.1", "198.51.100.1:51234")).isEqualTo("198.51.100.1");
     }
 }
