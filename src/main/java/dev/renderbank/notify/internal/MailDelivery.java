@@ -67,7 +67,8 @@ public class MailDelivery {
     private void failed(Outbox.Claimed mail, Exception e) {
         // the server's reply, as the row and the alert can store it (a NUL in it failed both, and the
         // email was then retried for ever and never failed)
-        String error = Outbox.storable(e.getClass().getSimpleName() + ": " + e.getMessage(), Outbox.MAX_ERROR);
+        String error = dev.renderbank.platform.StorableText.of(
+                e.getClass().getSimpleName() + ": " + e.getMessage(), Outbox.MAX_ERROR);
         boolean last = mail.attempt() >= props.maxAttempts();
         Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
         outbox.markAttemptFailed(mail, error, next);

@@ -4,6 +4,7 @@ import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.notify.OutboxMessage;
+import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -115,33 +116,9 @@ public class Outbox {
                         .param("id", c.id())
                         .param("attempt", c.attempt())
                         .param("next", ts(next))
-                        .param("error", storable(error, MAX_ERROR))
+                        .param("error", StorableText.of(error, MAX_ERROR))
                         .update()
                 == 1;
-    }
-
-    /**
-     * Text from outside as PostgreSQL text can hold it: NUL (which text cannot store) and unpaired
-     * surrogates become U+FFFD; at most {@code max} characters, never cutting a pair in half.
-     */
-    static String storable(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            int n = Character.charCount(cp);
-            if (cp == 0 || (n == 1 && Character.isSurrogate((char) cp))) {
-                cp = 0xFFFD;
-            }
-            if (b.length() + Character.charCount(cp) > max) {
-                break;
-            }
-            b.appendCodePoint(cp);
-            i += n;
-        }
-        return b.toString();
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.notify.WebhookDelivery;
+import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -109,8 +110,8 @@ public class DeliveryStore {
             String excerpt,
             boolean delivered,
             Instant next) {
-        String err = printable(error, MAX_ERROR);
-        String kept = printable(excerpt, MAX_EXCERPT);
+        String err = StorableText.of(error, MAX_ERROR);
+        String kept = StorableText.of(excerpt, MAX_EXCERPT);
         int n = jdbc.sql("""
                         update webhook_delivery
                         set status = case when :delivered then 'DELIVERED'
@@ -143,30 +144,6 @@ public class DeliveryStore {
                 .param("excerpt", kept)
                 .update();
         return n == 1;
-    }
-
-    /**
-     * Text from outside as PostgreSQL text can hold it: NUL (which text cannot store) becomes U+FFFD,
-     * as do unpaired surrogates; at most {@code max} characters, never cutting a pair in half.
-     */
-    static String printable(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder(Math.min(text.length(), max));
-        for (int i = 0; i < text.length() && b.length() < max; ) {
-            int cp = text.codePointAt(i);
-            int n = Character.charCount(cp);
-            if (cp == 0 || (n == 1 && Character.isSurrogate((char) cp))) {
-                cp = 0xFFFD;
-            }
-            if (b.length() + Character.charCount(cp) > max) {
-                break;
-            }
-            b.appendCodePoint(cp);
-            i += n;
-        }
-        return b.toString();
     }
 
     /** The endpoint's deliveries, newest first, each with its latest attempts. */
