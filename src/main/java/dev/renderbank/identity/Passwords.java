@@ -149,7 +149,10 @@ public class Passwords {
      */
     @Transactional
     public Outcome change(long userId, String current, String password, String currentSessionId) {
-        Optional<AccountStore.Login> user = store.byId(userId);
+        // the account's row before the attempt's throttle row, as a deletion takes them: the reverse
+        // order deadlocked with a deletion under way (which is waited for: then there is no account)
+        Optional<AccountStore.Login> user =
+                store.lockUndeleted(userId) ? store.byId(userId) : Optional.<AccountStore.Login>empty();
         if (user.isEmpty()) {
             return new Outcome.Invalid("current", "The current password is not right.");
         }
