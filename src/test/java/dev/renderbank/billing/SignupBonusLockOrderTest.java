@@ -54,16 +54,11 @@ class SignupBonusLockOrderTest extends BillingIntegrationTest {
             st.execute("set local lock_timeout = '10s'");
             // what AccountDeletion.claimSignupBonus takes at the start of a grant
             st.execute("select id from app_user where id = " + u.id() + " for no key update");
-            long backend;
-            try (var rs = st.executeQuery("select pg_backend_pid()")) {
-                rs.next();
-                backend = rs.getLong(1);
-            }
+            long backend = LockWaits.backend(grant);
             payment = CompletableFuture.supplyAsync(() -> rewards.payWaitingSignupBonus(u.id()));
-            long blocker = backend;
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.blockedBy(jdbc, blocker) || payment.isDone());
+                    .until(() -> LockWaits.blockedBy(jdbc, backend) || payment.isDone());
             // the grant, finding the account suspended, holds the bonus again (SignupBonusWaits.hold)
             try (PreparedStatement hold = grant.prepareStatement(
                     "insert into billing_signup_bonus_wait (user_id, since) values (?, now()) on conflict do nothing")) {

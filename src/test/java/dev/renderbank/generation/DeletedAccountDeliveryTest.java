@@ -126,60 +126,53 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
      */
     @Test
     void aDuplicateCopyLandingAfterTheAccountsCleanUpIsNotLeftBehind() throws Exception {
-        TestUser u = users.create(100);
-        String prompt = "charged, then its owner left";
-        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-left\"}}");
-        String id = accept(u, prompt);
-        driver.step(id);
-        Job running = job(id);
-        String key = "jobs/" + u.id() + "/" + id + ".png";
-        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
-        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
+        Charged c = charged("charged, then its owner left", "t-dup-left");
 
-        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
-        accountDeletedHandler().handle(new AccountDeleted(u.id()));
-        assertThat(assets.open(key)).as("the deletion removed the file").isEmpty();
+        assertThat(deletion.delete(c.user().id(), "correct horse battery staple"))
+                .isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(c.user().id()));
+        assertThat(assets.open(c.key())).as("the deletion removed the file").isEmpty();
 
         // the second path's copy of the same result, finished after the clean-up
-        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
-        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
-        assertThat(assets.open(key)).as("the duplicate copy is not kept").isEmpty();
+        assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key())).isEqualTo("DUPLICATE");
+        assertThat(assets.open(c.key())).as("the duplicate copy is not kept").isEmpty();
     }
 
     /** The same when the owner deleted the file (not the account) before the duplicate copy landed. */
     @Test
     void aDuplicateCopyLandingAfterTheOwnerDeletedTheFileIsNotLeftBehind() throws Exception {
-        TestUser u = users.create(100);
-        String prompt = "charged, then its file deleted";
-        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-gone\"}}");
-        String id = accept(u, prompt);
-        driver.step(id);
-        Job running = job(id);
-        String key = "jobs/" + u.id() + "/" + id + ".png";
-        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
-        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
-        assertThat(generations.deleteOutput(u.id(), id)).isTrue();
-        assertThat(assets.open(key)).isEmpty();
+        Charged c = charged("charged, then its file deleted", "t-dup-gone");
+        assertThat(generations.deleteOutput(c.user().id(), c.id())).isTrue();
+        assertThat(assets.open(c.key())).isEmpty();
 
-        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
-        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
-        assertThat(assets.open(key)).as("the duplicate copy is not kept").isEmpty();
+        assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+        assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key())).isEqualTo("DUPLICATE");
+        assertThat(assets.open(c.key())).as("the duplicate copy is not kept").isEmpty();
     }
 
     /** A duplicate copy of a result whose file is still the job's leaves that file alone. */
     @Test
     void aDuplicateCopyOfAKeptResultLeavesItsFile() throws Exception {
+        Charged c = charged("charged, delivered twice", "t-dup-kept");
+        assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key())).isEqualTo("DUPLICATE");
+        assertThat(assets.open(c.key())).as("the job's file stays").isPresent();
+    }
+
+    /** A running job of a new user, its result stored on the job's key and delivered: charged. */
+    private record Charged(TestUser user, String id, Job running, String key) {}
+
+    private Charged charged(String prompt, String providerTask) throws Exception {
         TestUser u = users.create(100);
-        String prompt = "charged, delivered twice";
-        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-dup-kept\"}}");
+        createTaskAnswers(
+                prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + providerTask + "\"}}");
         String id = accept(u, prompt);
         driver.step(id);
         Job running = job(id);
         String key = "jobs/" + u.id() + "/" + id + ".png";
         assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
         assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("CHARGED");
-        assertThat(FinisherTestSupport.deliver(finisher, running, key)).isEqualTo("DUPLICATE");
-        assertThat(assets.open(key)).as("the job's file stays").isPresent();
+        return new Charged(u, id, running, key);
     }
 
     /**

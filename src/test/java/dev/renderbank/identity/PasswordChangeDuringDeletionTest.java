@@ -7,7 +7,6 @@ import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,11 +63,7 @@ class PasswordChangeDuringDeletionTest extends IntegrationTest {
             st.execute("set local lock_timeout = '10s'");
             // the deletion's first lock (DeletionStore.lock)
             st.execute("select id from app_user where id = " + u.id() + " for update");
-            long backend;
-            try (ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
-                rs.next();
-                backend = rs.getLong(1);
-            }
+            long backend = LockWaits.backend(deletion);
             change = CompletableFuture.supplyAsync(
                     () -> passwords.change(u.id(), PASSWORD, "a brand new passphrase 42", null));
             Awaitility.await()

@@ -16,6 +16,15 @@ public final class LockWaits {
         return jdbc.sql("select pg_backend_pid()").query(Long.class).single();
     }
 
+    /** The backend of a connection the test holds itself (its open transaction's, if any). */
+    public static long backend(java.sql.Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement st = connection.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Whether a session of this test's database waits for a lock the given backend holds. */
     public static boolean blockedBy(JdbcClient jdbc, long backend) {
         return jdbc.sql("""
