@@ -64,7 +64,9 @@ class DeletionDuringAcceptTest extends StubbedKieTest {
         assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
         CompletableFuture<Void> cleanUp =
                 CompletableFuture.runAsync(() -> accountDeletedHandler().handle(new AccountDeleted(u.id())));
-        Thread.sleep(300); // the clean-up starts while the accept is still uncommitted
+        // the clean-up closes the limit rows, so it waits behind the same lock as the accept: both
+        // are under way, neither committed
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> waitingOnALock() >= 2);
         release.countDown();
         blocker.get(10, TimeUnit.SECONDS);
         cleanUp.get(20, TimeUnit.SECONDS);
