@@ -150,6 +150,11 @@ public class Accounts {
         if (!found.get().expiresAt().isAfter(now)) {
             return new VerifyResult.Expired();
         }
+        // the account's row first, as a deletion takes it (then the links): a deletion under way is
+        // waited for, and has used the link up; the reverse order deadlocked with it
+        if (!store.lockUndeleted(found.get().userId())) {
+            return new VerifyResult.AlreadyUsed();
+        }
         Optional<Long> user = tokens.use(Purpose.VERIFY, token, now);
         if (user.isEmpty()) {
             return new VerifyResult.AlreadyUsed(); // a concurrent click won
