@@ -34,7 +34,8 @@ public class ApiTokens {
 
     /**
      * Issues a token named {@code name} that expires at {@code expiresAt} (null: never). The user's
-     * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together.
+     * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together,
+     * and a suspension or deletion of the account under way is waited for: then nothing is issued.
      */
     @Transactional
     public TokenOutcome create(long userId, String name, Instant expiresAt) {
@@ -53,8 +54,13 @@ public class ApiTokens {
             return new TokenOutcome.Invalid(
                     "expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
         }
-        if (!store.lockUser(userId)) {
+        Optional<Boolean> active = store.lockUser(userId);
+        if (active.isEmpty()) {
             throw new IllegalStateException("no user " + userId);
+        }
+        if (!active.get()) {
+            // suspended or deleted while the request was under way: a deletion has revoked every token
+            return new TokenOutcome.AccountInactive();
         }
         if (store.countLive(userId, now) >= limits.maxPerUser()) {
             return new TokenOutcome.TooMany(limits.maxPerUser());

@@ -11,4 +11,7 @@ public sealed interface TokenOutcome {
 
     /** The user already holds the maximum number of live tokens; nothing was written. */
     record TooMany(int max) implements TokenOutcome {}
+
+    /** The account was suspended or deleted (while the request was under way); nothing was written. */
+    record AccountInactive() implements TokenOutcome {}
 }

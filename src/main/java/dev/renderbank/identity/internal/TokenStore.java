@@ -63,13 +63,16 @@ public class TokenStore {
                 .update();
     }
 
-    /** Serialises token creation per user (the cap is then exact); false if there is no such user. */
-    public boolean lockUser(long userId) {
-        return jdbc.sql("select id from app_user where id = :id for update")
+    /**
+     * Serialises token creation per user (the cap is then exact) and with a suspension or deletion of
+     * the account (one under way is waited for, and then seen): whether the account may still act
+     * (enabled, not deleted); empty if there is no such user.
+     */
+    public Optional<Boolean> lockUser(long userId) {
+        return jdbc.sql("select enabled and deleted_at is null from app_user where id = :id for update")
                 .param("id", userId)
-                .query(Long.class)
-                .optional()
-                .isPresent();
+                .query(Boolean.class)
+                .optional();
     }
 
     public int countLive(long userId, Instant now) {

@@ -73,6 +73,15 @@ class TokensController {
         if (outcome instanceof TokenOutcome.Invalid i) {
             return invalid(HttpStatus.BAD_REQUEST, i.field(), i.message());
         }
+        if (outcome instanceof TokenOutcome.AccountInactive) {
+            // the answer SuspendedAccountFilter gives the account's next call
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN,
+                            "account-suspended",
+                            "Account suspended",
+                            "This account is suspended or deleted: no token was created."));
+        }
         TokenOutcome.TooMany t = (TokenOutcome.TooMany) outcome;
         return invalid(
                 HttpStatus.UNPROCESSABLE_CONTENT,
