@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.SessionStore;
 import dev.renderbank.identity.internal.TokenStore;
 import dev.renderbank.identity.internal.TokenUses;
 import dev.renderbank.identity.internal.UserStore;
@@ -21,12 +22,14 @@ public class ApiTokens {
     public static final int MAX_NAME_LENGTH = 100;
 
     private final TokenStore store;
+    private final SessionStore sessions;
     private final TokenUses uses;
     private final ApiTokenProperties limits;
     private final Clock clock;
 
-    ApiTokens(TokenStore store, TokenUses uses, ApiTokenProperties limits, Clock clock) {
+    ApiTokens(TokenStore store, SessionStore sessions, TokenUses uses, ApiTokenProperties limits, Clock clock) {
         this.store = store;
+        this.sessions = sessions;
         this.uses = uses;
         this.limits = limits;
         this.clock = clock;
@@ -35,10 +38,12 @@ public class ApiTokens {
     /**
      * Issues a token named {@code name} that expires at {@code expiresAt} (null: never). The user's
      * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together,
-     * and a suspension or deletion of the account under way is waited for: then nothing is issued.
+     * and a suspension, deletion, password reset or change under way is waited for: then nothing is
+     * issued if the account may no longer act or the browser session {@code sessionId} asking was
+     * ended (a reset revokes every token because whoever knew the old password may have minted some).
      */
     @Transactional
-    public TokenOutcome create(long userId, String name, Instant expiresAt) {
+    public TokenOutcome create(long userId, String sessionId, String name, Instant expiresAt) {
         Instant now = clock.instant();
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
@@ -61,6 +66,10 @@ public class ApiTokens {
         if (!active.get()) {
             // suspended or deleted while the request was under way: a deletion has revoked every token
             return new TokenOutcome.AccountInactive();
+        }
+        if (sessionId == null || !sessions.exists(sessionId)) {
+            // ended under the same lock (a reset, a change from another session): read after it
+            return new TokenOutcome.SessionEnded();
         }
         if (store.countLive(userId, now) >= limits.maxPerUser()) {
             return new TokenOutcome.TooMany(limits.maxPerUser());

@@ -14,4 +14,7 @@ public sealed interface TokenOutcome {
 
     /** The account was suspended or deleted (while the request was under way); nothing was written. */
     record AccountInactive() implements TokenOutcome {}
+
+    /** The browser session asking was ended (a password reset or change) while the request was under way; nothing was written. */
+    record SessionEnded() implements TokenOutcome {}
 }

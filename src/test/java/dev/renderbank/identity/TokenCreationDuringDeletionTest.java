@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
+import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -31,11 +34,11 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
 
     static final String PASSWORD = "correct horse battery staple";
 
-    @Autowired
-    TestUsers users;
+    @LocalServerPort
+    int port;
 
     @Autowired
-    ApiTokens tokens;
+    TestUsers users;
 
     @Autowired
     AccountDeletion deletion;
@@ -49,6 +52,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
     @Test
     void aTokenIssuedWhileTheAccountIsDeletedIsNotLeftLive() throws Exception {
         TestUsers.TestUser u = users.create(0);
+        SessionApi otherTab = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
         String key = throttleKey(u.email());
         // the attempt row exists (an earlier sign-in), so a lock on it waits for whoever holds it
         jdbc.sql("""
@@ -56,7 +60,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
                         values (:e, 0, now()) on conflict (email) do nothing""").param("e", key).update();
 
         CompletableFuture<DeletionOutcome> deleted;
-        CompletableFuture<TokenOutcome> issued;
+        CompletableFuture<HttpResponse<String>> issued;
         try (Connection holder = dataSource.getConnection();
                 Statement st = holder.createStatement()) {
             holder.setAutoCommit(false);
@@ -73,7 +77,13 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> LockWaits.blockedBy(jdbc, backend) || deleted.isDone());
-            issued = CompletableFuture.supplyAsync(() -> tokens.create(u.id(), "ci", null));
+            issued = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return otherTab.call("POST", "/api/v1/tokens", "{\"name\":\"ci\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
                     .until(() -> waiting() >= 2 || issued.isDone() || deleted.isDone());
@@ -81,7 +91,9 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
         }
 
         assertThat(deleted.get(30, TimeUnit.SECONDS)).isInstanceOf(DeletionOutcome.Deleted.class);
-        assertThat(issued.get(30, TimeUnit.SECONDS)).isInstanceOf(TokenOutcome.AccountInactive.class);
+        HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(answer.body()).contains("account-suspended");
         assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
                         .param("u", u.id())
                         .query(Long.class)

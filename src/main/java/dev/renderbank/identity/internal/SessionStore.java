@@ -26,4 +26,12 @@ public class SessionStore {
                 .param("except", exceptSessionId)
                 .update();
     }
+
+    /** Whether the session is still stored (not ended by a sign-out, reset, change or deletion). */
+    public boolean exists(String sessionId) {
+        return jdbc.sql("select exists (select 1 from spring_session where session_id = :id)")
+                .param("id", sessionId)
+                .query(Boolean.class)
+                .single();
+    }
 }
