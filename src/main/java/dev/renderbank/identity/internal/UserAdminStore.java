@@ -41,7 +41,17 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /**
+     * Revokes every live token of the user, under the user's row lock, which a token's issue takes
+     * too ({@link TokenStore#lockUser}): an issue under way is waited for and its token revoked, and
+     * one after it waits for the caller's commit (and then finds its session ended, if the caller
+     * ended it).
+     */
     public int revokeTokens(long userId, Instant now) {
+        jdbc.sql("select id from app_user where id = :id for no key update")
+                .param("id", userId)
+                .query(Long.class)
+                .optional();
         return jdbc.sql("update api_token set revoked_at = :now where user_id = :id and revoked_at is null")
                 .param("now", Timestamp.from(now))
                 .param("id", userId)
