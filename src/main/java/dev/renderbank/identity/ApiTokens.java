@@ -59,13 +59,14 @@ public class ApiTokens {
             return new TokenOutcome.Invalid(
                     "expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
         }
-        Optional<Boolean> active = store.lockUser(userId);
-        if (active.isEmpty()) {
-            throw new IllegalStateException("no user " + userId);
+        TokenStore.UserState state =
+                store.lockUser(userId).orElseThrow(() -> new IllegalStateException("no user " + userId));
+        // suspended or deleted while the request was under way (a deletion has revoked every token)
+        if (state == TokenStore.UserState.DELETED) {
+            return new TokenOutcome.AccountGone();
         }
-        if (!active.get()) {
-            // suspended or deleted while the request was under way: a deletion has revoked every token
-            return new TokenOutcome.AccountInactive();
+        if (state == TokenStore.UserState.SUSPENDED) {
+            return new TokenOutcome.AccountSuspended();
         }
         if (sessionId == null || !sessions.exists(sessionId)) {
             // ended under the same lock (a reset, a change from another session): read after it

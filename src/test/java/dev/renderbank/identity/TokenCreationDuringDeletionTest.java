@@ -93,7 +93,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
         assertThat(deleted.get(30, TimeUnit.SECONDS)).isInstanceOf(DeletionOutcome.Deleted.class);
         HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
-        assertThat(answer.body()).contains("account-suspended");
+        assertThat(answer.body()).contains("account-deleted");
         assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
                         .param("u", u.id())
                         .query(Long.class)

@@ -63,16 +63,23 @@ public class TokenStore {
                 .update();
     }
 
+    /** What {@link #lockUser} found. */
+    public enum UserState {
+        ACTIVE,
+        SUSPENDED,
+        DELETED
+    }
+
     /**
      * Serialises token creation per user (the cap is then exact) and with a suspension or deletion of
-     * the account (one under way is waited for, and then seen): whether the account may still act
-     * (enabled, not deleted); empty if there is no such user.
+     * the account (one under way is waited for, and then seen): the account's state; empty if there
+     * is no such user.
      */
-    public Optional<Boolean> lockUser(long userId) {
-        return jdbc.sql("select enabled and deleted_at is null from app_user where id = :id for update")
-                .param("id", userId)
-                .query(Boolean.class)
-                .optional();
+    public Optional<UserState> lockUser(long userId) {
+        return jdbc.sql("""
+                        select case when deleted_at is not null then 'DELETED'
+                                    when not enabled then 'SUSPENDED' else 'ACTIVE' end
+                          from app_user where id = :id for update""").param("id", userId).query(String.class).optional().map(UserState::valueOf);
     }
 
     public int countLive(long userId, Instant now) {

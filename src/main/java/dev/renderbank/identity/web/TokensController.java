@@ -78,14 +78,19 @@ class TokensController {
         if (outcome instanceof TokenOutcome.Invalid i) {
             return invalid(HttpStatus.BAD_REQUEST, i.field(), i.message());
         }
-        if (outcome instanceof TokenOutcome.AccountInactive) {
+        if (outcome instanceof TokenOutcome.AccountSuspended) {
             // the answer SuspendedAccountFilter gives the account's next call
             return ResponseEntity.status(HttpStatus.FORBIDDEN)
                     .body(Problems.of(
                             HttpStatus.FORBIDDEN,
                             "account-suspended",
                             "Account suspended",
-                            "This account is suspended or deleted: no token was created."));
+                            "This account is suspended: no token was created."));
+        }
+        if (outcome instanceof TokenOutcome.AccountGone) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN, "account-deleted", "Account deleted", "This account was deleted"));
         }
         if (outcome instanceof TokenOutcome.SessionEnded) {
             // the answer the session's next call gets: it was signed out
