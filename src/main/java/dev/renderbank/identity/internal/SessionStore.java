@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -33,5 +34,13 @@ public class SessionStore {
                 .param("id", sessionId)
                 .query(Boolean.class)
                 .single();
+    }
+
+    /** The user's password hash now (for the session's stamp after its own password change). */
+    public Optional<String> passwordHash(long userId) {
+        return jdbc.sql("select password_hash from app_user where id = :id")
+                .param("id", userId)
+                .query(String.class)
+                .optional();
     }
 }

@@ -33,6 +33,17 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /** What a browser session's request is checked against: whether the account may act, and its password hash. */
+    public record SessionCheck(boolean enabled, String passwordHash) {}
+
+    /** One read by primary key; empty if there is no such user. */
+    public Optional<SessionCheck> sessionCheck(long userId) {
+        return jdbc.sql("select enabled, password_hash from app_user where id = :id")
+                .param("id", userId)
+                .query((rs, n) -> new SessionCheck(rs.getBoolean("enabled"), rs.getString("password_hash")))
+                .optional();
+    }
+
     /** The flag, the row locked FOR SHARE until the caller's transaction ends (changes of it wait). */
     public Optional<Boolean> lockEnabled(long userId) {
         return jdbc.sql("select enabled from app_user where id = :id for share")
