@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * A suspension takes effect on the next request on every node: a session authenticated before the
  * suspension is checked against the account's flag (one read by primary key; a bearer token's lookup
  * already read the flag with the token, so it is not read twice), and
- * refused with 403 (API) or signed out (pages). Registered after Spring Security's filter chain, so
+ * refused with 403 (API) or signed out (pages). The same read gives the password hash: a session
+ * signed in with a password replaced since ({@link PasswordStamps}) is signed out (401 for the API). Registered after Spring Security's filter chain, so
  * the caller is known here.
  */
 @Component
