@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.PasswordRules;
@@ -51,6 +52,7 @@ public class Accounts {
     }
 
     private final AccountStore store;
+    private final DeletionStore rows;
     private final EmailTokenStore tokens;
     private final PasswordRules rules;
     private final RequestLimits limits;
@@ -62,6 +64,7 @@ public class Accounts {
 
     Accounts(
             AccountStore store,
+            DeletionStore rows,
             EmailTokenStore tokens,
             PasswordRules rules,
             RequestLimits limits,
@@ -71,6 +74,7 @@ public class Accounts {
             SignupProperties props,
             Clock clock) {
         this.store = store;
+        this.rows = rows;
         this.tokens = tokens;
         this.rules = rules;
         this.limits = limits;
@@ -149,6 +153,13 @@ public class Accounts {
         }
         if (!found.get().expiresAt().isAfter(now)) {
             return new VerifyResult.Expired();
+        }
+        // the account's row first, as a deletion takes it (then the links): a deletion under way is
+        // waited for, and has used the link up; the reverse order deadlocked with it
+        if (rows.lockAgainstChanges(found.get().userId())
+                .filter(r -> !r.deleted())
+                .isEmpty()) {
+            return new VerifyResult.AlreadyUsed();
         }
         Optional<Long> user = tokens.use(Purpose.VERIFY, token, now);
         if (user.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.SessionStore;
 import dev.renderbank.identity.internal.TokenStore;
 import dev.renderbank.identity.internal.TokenUses;
 import dev.renderbank.identity.internal.UserStore;
@@ -21,12 +22,14 @@ public class ApiTokens {
     public static final int MAX_NAME_LENGTH = 100;
 
     private final TokenStore store;
+    private final SessionStore sessions;
     private final TokenUses uses;
     private final ApiTokenProperties limits;
     private final Clock clock;
 
-    ApiTokens(TokenStore store, TokenUses uses, ApiTokenProperties limits, Clock clock) {
+    ApiTokens(TokenStore store, SessionStore sessions, TokenUses uses, ApiTokenProperties limits, Clock clock) {
         this.store = store;
+        this.sessions = sessions;
         this.uses = uses;
         this.limits = limits;
         this.clock = clock;
@@ -34,10 +37,13 @@ public class ApiTokens {
 
     /**
      * Issues a token named {@code name} that expires at {@code expiresAt} (null: never). The user's
-     * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together.
+     * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together,
+     * and a suspension, deletion, password reset or change under way is waited for: then nothing is
+     * issued if the account may no longer act or the browser session {@code sessionId} asking was
+     * ended (a reset revokes every token because whoever knew the old password may have minted some).
      */
     @Transactional
-    public TokenOutcome create(long userId, String name, Instant expiresAt) {
+    public TokenOutcome create(long userId, String sessionId, String name, Instant expiresAt) {
         Instant now = clock.instant();
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
@@ -53,8 +59,18 @@ public class ApiTokens {
             return new TokenOutcome.Invalid(
                     "expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
         }
-        if (!store.lockUser(userId)) {
-            throw new IllegalStateException("no user " + userId);
+        TokenStore.UserState state =
+                store.lockUser(userId).orElseThrow(() -> new IllegalStateException("no user " + userId));
+        // suspended or deleted while the request was under way (a deletion has revoked every token)
+        if (state == TokenStore.UserState.DELETED) {
+            return new TokenOutcome.AccountGone();
+        }
+        if (state == TokenStore.UserState.SUSPENDED) {
+            return new TokenOutcome.AccountSuspended();
+        }
+        if (sessionId == null || !sessions.exists(sessionId)) {
+            // ended under the same lock (a reset, a change from another session): read after it
+            return new TokenOutcome.SessionEnded();
         }
         if (store.countLive(userId, now) >= limits.maxPerUser()) {
             return new TokenOutcome.TooMany(limits.maxPerUser());

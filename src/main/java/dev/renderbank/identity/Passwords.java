@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.LoginThrottle;
@@ -39,6 +40,7 @@ public class Passwords {
     }
 
     private final AccountStore store;
+    private final DeletionStore rows;
     private final EmailTokenStore tokens;
     private final PasswordRules rules;
     private final RequestLimits limits;
@@ -52,6 +54,7 @@ public class Passwords {
 
     Passwords(
             AccountStore store,
+            DeletionStore rows,
             EmailTokenStore tokens,
             PasswordRules rules,
             RequestLimits limits,
@@ -63,6 +66,7 @@ public class Passwords {
             SignupProperties props,
             Clock clock) {
         this.store = store;
+        this.rows = rows;
         this.tokens = tokens;
         this.rules = rules;
         this.limits = limits;
@@ -119,10 +123,7 @@ public class Passwords {
         Optional<EmailTokenStore.Found> link = tokens.find(Purpose.RESET, token);
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
         // waited for, and has used the link up; the reverse order deadlocked with it
-        if (link.isEmpty() || !store.lockUndeleted(link.get().userId())) {
-            return new Outcome.LinkNotValid();
-        }
-        Optional<AccountStore.Login> user = store.byId(link.get().userId());
+        Optional<DeletionStore.Row> user = link.flatMap(l -> undeleted(l.userId()));
         if (user.isEmpty()) {
             return new Outcome.LinkNotValid();
         }
@@ -151,8 +152,7 @@ public class Passwords {
     public Outcome change(long userId, String current, String password, String currentSessionId) {
         // the account's row before the attempt's throttle row, as a deletion takes them: the reverse
         // order deadlocked with a deletion under way (which is waited for: then there is no account)
-        Optional<AccountStore.Login> user =
-                store.lockUndeleted(userId) ? store.byId(userId) : Optional.<AccountStore.Login>empty();
+        Optional<DeletionStore.Row> user = undeleted(userId);
         if (user.isEmpty()) {
             return new Outcome.Invalid("current", "The current password is not right.");
         }
@@ -175,6 +175,11 @@ public class Passwords {
         tokens.useAll(userId, Purpose.RESET, clock.instant());
         sessions.endSessions(userId, currentSessionId);
         return new Outcome.Changed();
+    }
+
+    /** The user's row, locked against a deletion (one under way is waited for); empty if deleted. */
+    private Optional<DeletionStore.Row> undeleted(long userId) {
+        return rows.lockAgainstChanges(userId).filter(r -> !r.deleted());
     }
 
     /** The answer while the account waits after too many wrong passwords (here, at deletion or at sign-in). */

@@ -1,6 +1,8 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.PasswordStamps;
 import dev.renderbank.identity.internal.SessionStore;
+import jakarta.servlet.http.HttpSession;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -16,6 +18,16 @@ public class Sessions {
 
     Sessions(SessionStore store) {
         this.store = store;
+    }
+
+    /**
+     * After the user changed their password in this session (which stays signed in): the session's
+     * stamp becomes the new password's, or the next request would sign it out (see {@link
+     * PasswordStamps}).
+     */
+    public void restamp(HttpSession session, long userId) {
+        store.passwordHash(userId)
+                .ifPresent(hash -> session.setAttribute(PasswordStamps.SESSION_ATTRIBUTE, PasswordStamps.of(hash)));
     }
 
     /** Ends the user's sessions except {@code exceptSessionId} (null: all of them); how many ended. */

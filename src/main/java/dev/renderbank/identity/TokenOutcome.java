@@ -11,4 +11,13 @@ public sealed interface TokenOutcome {
 
     /** The user already holds the maximum number of live tokens; nothing was written. */
     record TooMany(int max) implements TokenOutcome {}
+
+    /** The account was suspended (while the request was under way); nothing was written. */
+    record AccountSuspended() implements TokenOutcome {}
+
+    /** The account was deleted (while the request was under way); nothing was written. */
+    record AccountGone() implements TokenOutcome {}
+
+    /** The browser session asking was ended (a password reset or change) while the request was under way; nothing was written. */
+    record SessionEnded() implements TokenOutcome {}
 }

@@ -176,8 +176,8 @@ class PasswordsTest extends IntegrationTest {
     void aResetRevokesEveryApiTokenWhileAChangeByTheOwnerKeepsThem() throws Exception {
         String email = newUser();
         long id = users.byEmail(email).orElseThrow().id();
-        String first = ((TokenOutcome.Created) apiTokens.create(id, "ci", null)).token();
-        String second = ((TokenOutcome.Created) apiTokens.create(id, "laptop", null)).token();
+        String first = users.issueToken(id, "ci");
+        String second = users.issueToken(id, "laptop");
         Api api = new Api(port);
         assertThat(api.get("/api/v1/credits", first).status()).isEqualTo(200);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
@@ -209,6 +210,9 @@ class SignUpTest extends IntegrationTest {
     AccountStore accountStore;
 
     @Autowired
+    DeletionStore rows;
+
+    @Autowired
     EmailTokenStore tokens;
 
     @Autowired
@@ -227,6 +231,7 @@ class SignUpTest extends IntegrationTest {
     void closedSignUpWritesNothing() throws Exception {
         Accounts closed = new Accounts(
                 accountStore,
+                rows,
                 tokens,
                 rules,
                 limits,

@@ -35,27 +35,6 @@ public class AccountStore {
                           from app_user where lower(email) = lower(:email)""").param("email", email).query(AccountStore::map).optional();
     }
 
-    public Optional<Login> byId(long id) {
-        return jdbc.sql("select id, email, password_hash, email_verified, enabled from app_user where id = :id")
-                .param("id", id)
-                .query(AccountStore::map)
-                .optional();
-    }
-
-    /**
-     * Locks the user's row against a deletion (and any other change of it) until the caller's
-     * transaction ends, waiting for one under way; whether the account is still there (not deleted).
-     * Taken before any of the user's one-time links is used, so a flow that uses a link and then
-     * writes the account locks in the order a deletion does (account, then links), never the other.
-     */
-    public boolean lockUndeleted(long userId) {
-        return jdbc.sql("select deleted_at is null from app_user where id = :id for no key update")
-                .param("id", userId)
-                .query(Boolean.class)
-                .optional()
-                .orElse(false);
-    }
-
     /** Sets the hash and clears "must change" in one statement; false if no such user. */
     public boolean setPassword(long userId, String passwordHash) {
         return jdbc.sql("update app_user set password_hash = :hash, must_change_password = false where id = :id")

@@ -44,7 +44,11 @@ public class DeletionStore {
      * The row, locked against a suspension, reinstatement or deletion until the end of the caller's
      * transaction, but not against {@link #lockUndeleted}'s key-share lock: a transaction that holds
      * the user's credit account and queues an email (which takes that lock) never waits for this one,
-     * so a caller may take the credit account after it without a deadlock.
+     * so a caller may take the credit account after it without a deadlock. A deletion under way is
+     * waited for, and then seen ({@link Row#deleted}). The flows that use one of the user's emailed
+     * links or claim a password attempt and then write the account (verification, password reset and
+     * change) take this first, so they lock in the order a deletion does (account, then links and
+     * throttle row), never the other.
      */
     public Optional<Row> lockAgainstChanges(long userId) {
         return lock(userId, "for no key update");

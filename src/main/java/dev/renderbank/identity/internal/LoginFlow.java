@@ -92,6 +92,11 @@ public class LoginFlow {
             public void onAuthenticationSuccess(HttpServletRequest req, HttpServletResponse res, Authentication auth)
                     throws ServletException, IOException {
                 throttle.recordSuccess(client(req), req.getParameter("username"));
+                if (auth.getPrincipal() instanceof CurrentUser signedIn && signedIn.getPassword() != null) {
+                    // the password just checked, so a reset committing meanwhile signs this session out too
+                    req.getSession()
+                            .setAttribute(PasswordStamps.SESSION_ATTRIBUTE, PasswordStamps.of(signedIn.getPassword()));
+                }
                 if (auth.getPrincipal() instanceof CurrentUser user && passwords.mustChange(user.id())) {
                     req.getSession().setAttribute(Passwords.MUST_CHANGE_SESSION_ATTRIBUTE, Boolean.TRUE);
                     clearAuthenticationAttributes(req);

@@ -67,21 +67,17 @@ public class LoginThrottle {
         return tx.execute(status -> {
             Instant now = clock.instant();
             String account = normal(email);
-            jdbc.sql("""
-                            insert into login_throttle_client (client, window_start, failures)
-                            values (:c, :now, 0) on conflict (client) do nothing""").param("c", client).param("now", ts(now)).update();
-            jdbc.sql("""
-                            insert into login_throttle_account (email, failures, last_failure_at)
-                            values (:e, 0, :now) on conflict (email) do nothing""").param("e", account).param("now", ts(now)).update();
             // always the address first, then the account: concurrent claims lock in one order
             ClientRow c = jdbc.sql("""
-                            select window_start, failures, locked_until from login_throttle_client
-                             where client = :c for update""")
+                            insert into login_throttle_client as t (client, window_start, failures)
+                            values (:c, :now, 0) on conflict (client) do update set failures = t.failures
+                            returning window_start, failures, locked_until""")
                     .param("c", client)
+                    .param("now", ts(now))
                     .query((rs, n) -> new ClientRow(
                             instant(rs, "window_start"), rs.getInt("failures"), instant(rs, "locked_until")))
                     .single();
-            AccountRow a = lockAccount(account);
+            AccountRow a = lockAccount(account, now);
             Instant until = later(c.lockedUntil(), a.blockedUntil());
             if (until != null && until.isAfter(now)) {
                 return Optional.of(roundUp(Duration.between(now, until)));
@@ -117,10 +113,7 @@ public class LoginThrottle {
         return tx.execute(status -> {
             Instant now = clock.instant();
             String account = normal(email);
-            jdbc.sql("""
-                            insert into login_throttle_account (email, failures, last_failure_at)
-                            values (:e, 0, :now) on conflict (email) do nothing""").param("e", account).param("now", ts(now)).update();
-            AccountRow a = lockAccount(account);
+            AccountRow a = lockAccount(account, now);
             if (a.blockedUntil() != null && a.blockedUntil().isAfter(now)) {
                 return Optional.of(roundUp(Duration.between(now, a.blockedUntil())));
             }
@@ -129,11 +122,18 @@ public class LoginThrottle {
         });
     }
 
-    private AccountRow lockAccount(String account) {
+    /**
+     * The account's row, created if missing, locked until the end of the transaction: one statement,
+     * so a row deleted meanwhile (a correct password elsewhere, the sweep) is created afresh rather
+     * than found missing after an insert that saw it and a lock that waited for its deletion.
+     */
+    private AccountRow lockAccount(String account, Instant now) {
         return jdbc.sql("""
-                        select failures, blocked_until, last_failure_at from login_throttle_account
-                         where email = :e for update""")
+                        insert into login_throttle_account as t (email, failures, last_failure_at)
+                        values (:e, 0, :now) on conflict (email) do update set failures = t.failures
+                        returning failures, blocked_until, last_failure_at""")
                 .param("e", account)
+                .param("now", ts(now))
                 .query((rs, n) -> new AccountRow(
                         rs.getInt("failures"), instant(rs, "blocked_until"), instant(rs, "last_failure_at")))
                 .single();

@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,5 +26,21 @@ public class SessionStore {
                 .param("user", userId)
                 .param("except", exceptSessionId)
                 .update();
+    }
+
+    /** Whether the session is still stored (not ended by a sign-out, reset, change or deletion). */
+    public boolean exists(String sessionId) {
+        return jdbc.sql("select exists (select 1 from spring_session where session_id = :id)")
+                .param("id", sessionId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** The user's password hash now (for the session's stamp after its own password change). */
+    public Optional<String> passwordHash(long userId) {
+        return jdbc.sql("select password_hash from app_user where id = :id")
+                .param("id", userId)
+                .query(String.class)
+                .optional();
     }
 }

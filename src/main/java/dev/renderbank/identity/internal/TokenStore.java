@@ -63,13 +63,23 @@ public class TokenStore {
                 .update();
     }
 
-    /** Serialises token creation per user (the cap is then exact); false if there is no such user. */
-    public boolean lockUser(long userId) {
-        return jdbc.sql("select id from app_user where id = :id for update")
-                .param("id", userId)
-                .query(Long.class)
-                .optional()
-                .isPresent();
+    /** What {@link #lockUser} found. */
+    public enum UserState {
+        ACTIVE,
+        SUSPENDED,
+        DELETED
+    }
+
+    /**
+     * Serialises token creation per user (the cap is then exact) and with a suspension or deletion of
+     * the account (one under way is waited for, and then seen): the account's state; empty if there
+     * is no such user.
+     */
+    public Optional<UserState> lockUser(long userId) {
+        return jdbc.sql("""
+                        select case when deleted_at is not null then 'DELETED'
+                                    when not enabled then 'SUSPENDED' else 'ACTIVE' end
+                          from app_user where id = :id for update""").param("id", userId).query(String.class).optional().map(UserState::valueOf);
     }
 
     public int countLive(long userId, Instant now) {

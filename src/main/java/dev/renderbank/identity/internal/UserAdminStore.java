@@ -33,6 +33,17 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /** What a browser session's request is checked against: whether the account may act, and its password hash. */
+    public record SessionCheck(boolean enabled, String passwordHash) {}
+
+    /** One read by primary key; empty if there is no such user. */
+    public Optional<SessionCheck> sessionCheck(long userId) {
+        return jdbc.sql("select enabled, password_hash from app_user where id = :id")
+                .param("id", userId)
+                .query((rs, n) -> new SessionCheck(rs.getBoolean("enabled"), rs.getString("password_hash")))
+                .optional();
+    }
+
     /** The flag, the row locked FOR SHARE until the caller's transaction ends (changes of it wait). */
     public Optional<Boolean> lockEnabled(long userId) {
         return jdbc.sql("select enabled from app_user where id = :id for share")
@@ -41,7 +52,17 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /**
+     * Revokes every live token of the user, under the user's row lock, which a token's issue takes
+     * too ({@link TokenStore#lockUser}): an issue under way is waited for and its token revoked, and
+     * one after it waits for the caller's commit (and then finds its session ended, if the caller
+     * ended it).
+     */
     public int revokeTokens(long userId, Instant now) {
+        jdbc.sql("select id from app_user where id = :id for no key update")
+                .param("id", userId)
+                .query(Long.class)
+                .optional();
         return jdbc.sql("update api_token set revoked_at = :now where user_id = :id and revoked_at is null")
                 .param("now", Timestamp.from(now))
                 .param("id", userId)

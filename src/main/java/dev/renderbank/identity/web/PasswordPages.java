@@ -3,6 +3,7 @@ package dev.renderbank.identity.web;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.Passwords;
 import dev.renderbank.identity.Passwords.Outcome;
+import dev.renderbank.identity.Sessions;
 import dev.renderbank.identity.internal.LoginFlow;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,10 +22,12 @@ class PasswordPages {
 
     private final Passwords passwords;
     private final LoginFlow login;
+    private final Sessions sessions;
 
-    PasswordPages(Passwords passwords, LoginFlow login) {
+    PasswordPages(Passwords passwords, LoginFlow login, Sessions sessions) {
         this.passwords = passwords;
         this.login = login;
+        this.sessions = sessions;
     }
 
     @GetMapping("/password/forgot")
@@ -102,6 +105,7 @@ class PasswordPages {
             return "password-change";
         }
         session.removeAttribute(Passwords.MUST_CHANGE_SESSION_ATTRIBUTE);
+        sessions.restamp(session, user.id());
         model.addAttribute("changed", true);
         return "password-change";
     }

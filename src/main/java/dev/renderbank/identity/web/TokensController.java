@@ -8,6 +8,8 @@ import dev.renderbank.platform.Problems;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,19 +61,46 @@ class TokensController {
     ResponseEntity<?> create(
             @AuthenticationPrincipal CurrentUser user,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-            @RequestBody(required = false) CreateRequest body) {
+            @RequestBody(required = false) CreateRequest body,
+            HttpServletRequest request) {
         if (ApiTokens.isBearer(authorization)) {
             return sessionOnly("created");
         }
         if (body == null) {
             return invalid(HttpStatus.BAD_REQUEST, "name", "is required");
         }
-        TokenOutcome outcome = tokens.create(user.id(), body.name(), body.expiresAt());
+        HttpSession session = request.getSession(false);
+        TokenOutcome outcome =
+                tokens.create(user.id(), session == null ? null : session.getId(), body.name(), body.expiresAt());
         if (outcome instanceof TokenOutcome.Created c) {
             return ResponseEntity.status(HttpStatus.CREATED).body(new Created(c.id(), c.name(), c.token()));
         }
         if (outcome instanceof TokenOutcome.Invalid i) {
             return invalid(HttpStatus.BAD_REQUEST, i.field(), i.message());
+        }
+        if (outcome instanceof TokenOutcome.AccountSuspended) {
+            // the answer SuspendedAccountFilter gives the account's next call
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN,
+                            "account-suspended",
+                            "Account suspended",
+                            "This account is suspended: no token was created."));
+        }
+        if (outcome instanceof TokenOutcome.AccountGone) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN, "account-deleted", "Account deleted", "This account was deleted"));
+        }
+        if (outcome instanceof TokenOutcome.SessionEnded) {
+            // the answer the session's next call gets: it was signed out
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .body(Problems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            "unauthorized",
+                            "Unauthorized",
+                            "This session was signed out (a password reset or change): no token was created."));
         }
         TokenOutcome.TooMany t = (TokenOutcome.TooMany) outcome;
         return invalid(

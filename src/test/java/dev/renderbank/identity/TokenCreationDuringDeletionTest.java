@@ -1,0 +1,118 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
+import dev.renderbank.support.SessionApi;
+import dev.renderbank.support.TestUsers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The owner deletes the account while, in another tab, a new API token is being issued. A deletion
+ * revokes every API token; a token issued beside it must not outlive it: the issue, which waits for
+ * the deletion under way (both lock the account's row), then finds the account closed and issues
+ * nothing. It used to insert a live token on the deleted account once the deletion had committed.
+ */
+class TokenCreationDuringDeletionTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    AccountDeletion deletion;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aTokenIssuedWhileTheAccountIsDeletedIsNotLeftLive() throws Exception {
+        TestUsers.TestUser u = users.create(0);
+        SessionApi otherTab = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
+        String key = throttleKey(u.email());
+        // the attempt row exists (an earlier sign-in), so a lock on it waits for whoever holds it
+        jdbc.sql("""
+                        insert into login_throttle_account (email, failures, last_failure_at)
+                        values (:e, 0, now()) on conflict (email) do nothing""").param("e", key).update();
+
+        CompletableFuture<DeletionOutcome> deleted;
+        CompletableFuture<HttpResponse<String>> issued;
+        try (Connection holder = dataSource.getConnection();
+                Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("set local lock_timeout = '20s'");
+            // holds the deletion's second lock (its password attempt): the deletion, holding the
+            // account's row, waits here
+            try (PreparedStatement attempt =
+                    holder.prepareStatement("select failures from login_throttle_account where email = ? for update")) {
+                attempt.setString(1, key);
+                attempt.executeQuery().close();
+            }
+            long backend = LockWaits.backend(holder);
+            deleted = CompletableFuture.supplyAsync(() -> deletion.delete(u.id(), PASSWORD));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> LockWaits.blockedBy(jdbc, backend) || deleted.isDone());
+            issued = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return otherTab.call("POST", "/api/v1/tokens", "{\"name\":\"ci\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> waiting() >= 2 || issued.isDone() || deleted.isDone());
+            holder.rollback();
+        }
+
+        assertThat(deleted.get(30, TimeUnit.SECONDS)).isInstanceOf(DeletionOutcome.Deleted.class);
+        HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(answer.body()).contains("account-deleted");
+        assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
+                        .param("u", u.id())
+                        .query(Long.class)
+                        .single())
+                .as("live tokens of the deleted account")
+                .isZero();
+    }
+
+    /** LoginThrottle's key: the SHA-256 of the lower-cased address. */
+    private static String throttleKey(String email) throws Exception {
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Sessions of this database waiting for a lock another one holds. */
+    private long waiting() {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
+    }
+}
