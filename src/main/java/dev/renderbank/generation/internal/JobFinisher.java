@@ -107,7 +107,8 @@ public class JobFinisher {
                 release(job, () -> transitions.markFailed(job.id(), code, message, now), code, message, notUsersFault);
         if (won) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
-            count(job, "failed", code);
+            // the owner deleting the account ends the job as a cancel does: not a failure of the model
+            count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
         }
         return won;
     }
