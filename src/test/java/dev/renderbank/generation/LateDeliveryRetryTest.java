@@ -10,8 +10,11 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import dev.renderbank.generation.internal.FinisherTestSupport;
 import dev.renderbank.generation.internal.JobFinisher;
+import dev.renderbank.generation.internal.Sweeper;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.TestUsers.TestUser;
@@ -19,6 +22,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,6 +49,12 @@ class LateDeliveryRetryTest extends StubbedKieTest {
 
     @Autowired
     JobFinisher finisher;
+
+    @Autowired
+    Sweeper sweeper;
+
+    @Autowired
+    SchedulerClient scheduler;
 
     @Test
     void aLateResultWhoseCopyFailsOnceIsCopiedAgainLaterOnceAndFreeOfCharge() throws IOException {
@@ -120,6 +130,46 @@ class LateDeliveryRetryTest extends StubbedKieTest {
         assertThat(job(id).lateDelivery()).isTrue();
         assertThat(job(id).creditsCharged()).isZero();
         assertThat(createTaskCalls(prompt)).isEqualTo(1);
+        assertThat(assets(id)).isEqualTo(1);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "CAPTURE")).isZero();
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /**
+     * The deadline fails a job the provider still works on; its result comes later and the callback
+     * announcing it is lost (our node was down, say): the result is the user's all the same, found by
+     * asking the provider, free of charge.
+     */
+    @Test
+    void aJobFailedAtItsDeadlineWhileTheProviderStillWorksGetsItsResultFreeWithoutACallback() throws IOException {
+        TestUser u = users.create(100);
+        String prompt = "failed at its deadline, finished later";
+        createTaskAnswers(prompt, 200, taskCreated("t-past-deadline"));
+        recordInfo("t-past-deadline", "{\"taskId\":\"t-past-deadline\",\"state\":\"generating\"}");
+        String id = accept(u, prompt);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(id).providerTaskId() != null);
+        clock.advance(Duration.ofMinutes(16)); // past the image deadline (15 min)
+        sweeper.sweep();
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("deadline_exceeded");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+
+        String file = "/files/past-deadline.png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        recordInfo("t-past-deadline", succeeded("t-past-deadline", file));
+        // its check is durable (a db-scheduler task), due at the application clock's time; here: now
+        TaskInstanceId check = TaskInstanceId.of("generation-late-delivery", id);
+        assertThat(scheduler.getScheduledExecution(check))
+                .as("a check of the failed job's provider task is scheduled")
+                .isPresent();
+        assertThat(scheduler.reschedule(check, Instant.now())).isTrue();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(id).assetId() != null);
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).lateDelivery()).isTrue();
+        assertThat(job(id).creditsCharged()).isZero();
         assertThat(assets(id)).isEqualTo(1);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(id, "CAPTURE")).isZero();

@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
  * job still needs is a durable task of its own, {@value #TASK} (one instance per job, keyed by its
  * id, surviving restarts): when the copy of a late result failed for a moment (the provider's file
  * answered 503, the connection dropped), and when the provider's task of a failed job was learned
- * only after it failed (the submit's answer came after the failure, so nobody polls it). Each try
+ * only after it failed (the submit's answer came after the failure, so nobody polls it), and when
+ * the job was failed at its deadline or by an operator while the provider may still work on it (its
+ * callback may never come; {@link JobFinisher#PROVIDER_STILL_WORKING}). Each try
  * asks the provider and, on success, copies the file and records the free late delivery through
  * {@link JobFinisher} (one asset, never a charge, however many tries or callbacks race it). Tries
  * wait {@code renderbank.jobs.late-delivery-retry} (30 s) doubling up to {@link #LONGEST_WAIT}, at
@@ -71,7 +73,7 @@ class LateDeliveries {
                 .scheduleIfNotExists(
                         new TaskInstance<>(TASK, jobId, 1), clock.instant().plus(wait(1)));
         if (scheduled) {
-            log.info("job {}: its late result will be asked for again in {}", jobId, wait(1));
+            log.info("job {}: the provider will be asked for its late result in {}", jobId, wait(1));
         }
     }
 
