@@ -64,8 +64,10 @@ class LateDeliveryRetryTest extends StubbedKieTest {
         recordInfo("t-late-503", "{\"taskId\":\"t-late-503\",\"state\":\"generating\"}");
         String id = accept(u, prompt);
         await().atMost(Duration.ofSeconds(20)).until(() -> job(id).providerTaskId() != null);
+        // failed on the provider's word, which its later callback contradicts; a failure that leaves
+        // nothing asking the provider again, so only this callback brings the result
         assertThat(FinisherTestSupport.fail(
-                        finisher, job(id), "deadline_exceeded", "The generation did not finish in time", true))
+                        finisher, job(id), "provider_generation_failed", "The generation failed at the provider", true))
                 .isTrue();
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
 
