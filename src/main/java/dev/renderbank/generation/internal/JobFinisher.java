@@ -47,6 +47,7 @@ public class JobFinisher {
     private final AccountDeletion accounts;
     private final AssetStore assets;
     private final LateDeliveries late;
+    private final JobStore jobs;
 
     JobFinisher(
             JobTransitions transitions,
@@ -60,7 +61,8 @@ public class JobFinisher {
             MeterRegistry meters,
             AccountDeletion accounts,
             AssetStore assets,
-            LateDeliveries late) {
+            LateDeliveries late,
+            JobStore jobs) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -73,6 +75,7 @@ public class JobFinisher {
         this.accounts = accounts;
         this.assets = assets;
         this.late = late;
+        this.jobs = jobs;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -122,8 +125,10 @@ public class JobFinisher {
                     if (!transitions.markFailed(job.id(), code, message, now)) {
                         return false;
                     }
-                    if (askLater) {
-                        // in the failure's transaction; a job the provider never took is done at the first try
+                    // in the failure's transaction, read after it (the caller's copy of the job may
+                    // predate its submit); a job whose task is learned later is scheduled then
+                    // (SubmittedMarks, a callback)
+                    if (askLater && jobs.find(job.id()).map(Job::providerTaskId).isPresent()) {
                         late.checkLater(job.id());
                     }
                     return true;
