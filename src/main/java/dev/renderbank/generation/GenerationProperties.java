@@ -43,6 +43,9 @@ public record GenerationProperties(
      * one node, so that the requests always find the rest of the pool free. {@code submitQueue}: how
      * many more just-accepted jobs may wait in memory for a submit thread; past it a job is submitted
      * by its db-scheduler task instead (durable either way, but that path costs more database work).
+     * {@code lateDeliveryRetry}: the first wait before a failed job's provider task is asked again for
+     * its result (a late delivery whose copy failed for a moment, or a task learned after the job
+     * failed), doubling for each try after it.
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -54,7 +57,8 @@ public record GenerationProperties(
             @DefaultValue("1m") Duration submitFallback,
             @DefaultValue("64") int submitConcurrency,
             @DefaultValue("20") int submitConnections,
-            @DefaultValue("512") int submitQueue) {
+            @DefaultValue("512") int submitQueue,
+            @DefaultValue("30s") Duration lateDeliveryRetry) {
 
         public Jobs {
             if (submitConcurrency < 1) {
@@ -65,6 +69,9 @@ public record GenerationProperties(
             }
             if (submitQueue < 0) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-queue must be 0 or more");
+            }
+            if (lateDeliveryRetry == null || lateDeliveryRetry.isNegative() || lateDeliveryRetry.isZero()) {
+                throw new IllegalArgumentException("renderbank.jobs.late-delivery-retry must be positive");
             }
         }
     }

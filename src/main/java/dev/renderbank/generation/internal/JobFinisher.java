@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -45,6 +46,8 @@ public class JobFinisher {
     private final MeterRegistry meters;
     private final AccountDeletion accounts;
     private final AssetStore assets;
+    private final LateDeliveries late;
+    private final JobStore jobs;
 
     JobFinisher(
             JobTransitions transitions,
@@ -57,7 +60,9 @@ public class JobFinisher {
             JobEvents events,
             MeterRegistry meters,
             AccountDeletion accounts,
-            AssetStore assets) {
+            AssetStore assets,
+            LateDeliveries late,
+            JobStore jobs) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -69,6 +74,8 @@ public class JobFinisher {
         this.meters = meters;
         this.accounts = accounts;
         this.assets = assets;
+        this.late = late;
+        this.jobs = jobs;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -101,13 +108,38 @@ public class JobFinisher {
         }
     }
 
+    /**
+     * Failures that leave the provider working on the job's task (it cannot cancel): its result may
+     * still come, the user's free of charge, and is asked for later ({@link LateDeliveries}) rather
+     * than left to a callback that may never arrive.
+     */
+    static final Set<String> PROVIDER_STILL_WORKING =
+            Set.of(FailureReasons.DEADLINE_CODE, OperatorRepairs.OPERATOR_FAILED);
+
     private boolean failInContext(Job job, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
-        boolean won =
-                release(job, () -> transitions.markFailed(job.id(), code, message, now), code, message, notUsersFault);
+        boolean askLater = PROVIDER_STILL_WORKING.contains(code);
+        boolean won = release(
+                job,
+                () -> {
+                    if (!transitions.markFailed(job.id(), code, message, now)) {
+                        return false;
+                    }
+                    // in the failure's transaction, read after it (the caller's copy of the job may
+                    // predate its submit); a job whose task is learned later is scheduled then
+                    // (SubmittedMarks, a callback)
+                    if (askLater && jobs.find(job.id()).map(Job::providerTaskId).isPresent()) {
+                        late.checkLater(job.id());
+                    }
+                    return true;
+                },
+                code,
+                message,
+                notUsersFault);
         if (won) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
-            count(job, "failed", code);
+            // the owner deleting the account ends the job as a cancel does: not a failure of the model
+            count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
         }
         return won;
     }

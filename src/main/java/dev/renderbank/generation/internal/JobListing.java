@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +24,10 @@ public class JobListing {
     }
 
     /** Bad {@code status}, {@code cursor} or {@code limit} are the caller's mistake: a 400 naming the field. */
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
+    private static final Pattern CURSOR_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
     public JobPage list(long userId, String status, String cursor, int limit) {
         return list(userId, null, status, cursor, limit);
     }
@@ -34,7 +39,7 @@ public class JobListing {
             throw new InvalidFieldException("limit", "must be between 1 and 100");
         }
         String states = status == null || status.isBlank() ? null : statesFor(status);
-        Instant beforeCreated = Instant.parse("9999-12-31T00:00:00Z");
+        Instant beforeCreated = LATEST;
         String beforeId = "";
         if (cursor != null && !cursor.isBlank()) {
             try {
@@ -43,6 +48,12 @@ public class JobListing {
                 beforeCreated = Instant.parse(parts[0]);
                 beforeId = parts[1];
             } catch (RuntimeException e) {
+                throw new InvalidFieldException("cursor", "is not one this API returned");
+            }
+            // what a returned cursor holds: a job's time of creation (one PostgreSQL can store) and id
+            if (beforeCreated.isBefore(Instant.EPOCH)
+                    || beforeCreated.isAfter(LATEST)
+                    || !CURSOR_ID.matcher(beforeId).matches()) {
                 throw new InvalidFieldException("cursor", "is not one this API returned");
             }
         } else {

@@ -43,6 +43,7 @@ class JobPolling {
     private final Clock clock;
     private final JobEvents events;
     private final AccountDeletion accounts;
+    private final LateDeliveries late;
 
     JobPolling(
             JobTransitions transitions,
@@ -53,7 +54,8 @@ class JobPolling {
             GenerationProperties props,
             Clock clock,
             JobEvents events,
-            AccountDeletion accounts) {
+            AccountDeletion accounts,
+            LateDeliveries late) {
         this.transitions = transitions;
         this.finisher = finisher;
         this.provider = provider;
@@ -63,6 +65,7 @@ class JobPolling {
         this.clock = clock;
         this.events = events;
         this.accounts = accounts;
+        this.late = late;
     }
 
     Optional<Instant> poll(Job job, Instant now) {
@@ -100,29 +103,51 @@ class JobPolling {
         throw new IllegalStateException("unexpected query outcome for job " + job.id() + ": " + outcome);
     }
 
-    /** A provider success also reaches jobs that were already failed: then it is a free late delivery. */
+    /**
+     * A provider success also reaches jobs that were already failed: then it is a free late delivery.
+     * When it cannot be stored now (the copy or the provider's answer failed for a moment), the job's
+     * late-delivery task asks again later ({@link LateDeliveries}).
+     */
     void checkLateDelivery(Job job) {
+        if (lateDelivery(job) == LateDeliveries.Try.AGAIN) {
+            late.checkLater(job.id());
+        }
+    }
+
+    /** One try at a failed job's late result: asks the provider, and stores the result when it has one. */
+    LateDeliveries.Try lateDelivery(Job job) {
         if (job.state() != JobState.FAILED || job.assetId() != null || job.providerTaskId() == null) {
-            return;
+            return LateDeliveries.Try.DONE;
         }
         if (accounts.isDeleted(job.userId())) {
             // the deletion failed the job and removed the account's files: its result is not fetched
             // (a deletion racing this fetch is caught where the result would be recorded)
-            return;
+            return LateDeliveries.Try.DONE;
         }
-        if (provider.query(job.providerTaskId()) instanceof QueryOutcome.Succeeded s) {
-            complete(job, s, clock.instant());
+        QueryOutcome outcome = provider.query(job.providerTaskId());
+        if (outcome instanceof QueryOutcome.Succeeded s) {
+            return copy(job, s);
         }
+        if (outcome instanceof QueryOutcome.Unavailable u && u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
+            availability.tripUnauthorized(u.error().message());
+        }
+        // still running, or no answer for now: later; the provider failed it: nothing to deliver
+        return outcome instanceof QueryOutcome.Failed ? LateDeliveries.Try.DONE : LateDeliveries.Try.AGAIN;
     }
 
     private Optional<Instant> complete(Job job, QueryOutcome.Succeeded s, Instant now) {
+        return copy(job, s) == LateDeliveries.Try.AGAIN ? Optional.of(again(job, now)) : Optional.empty();
+    }
+
+    /** Copies the result to our storage and finishes the job with it; AGAIN when the copy failed for now. */
+    private LateDeliveries.Try copy(Job job, QueryOutcome.Succeeded s) {
         if (s.resultUrls().isEmpty()) {
             finisher.fail(
                     job,
                     "provider_no_output",
                     "The provider reported success without a file. Your credits were released.",
                     true);
-            return Optional.empty();
+            return LateDeliveries.Try.DONE;
         }
         URI source = s.resultUrls().get(0);
         String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
@@ -132,16 +157,16 @@ class JobPolling {
                     job,
                     new JobFinisher.StoredOutput(
                             stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
-            return Optional.empty();
+            return LateDeliveries.Try.DONE;
         } catch (OutputFetcher.FetchRefusedException e) {
             log.warn("job {}: output {} refused: {}", job.id(), source, e.getMessage());
             finisher.fail(
                     job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
-            return Optional.empty();
+            return LateDeliveries.Try.DONE;
         } catch (IOException e) {
-            // Keep trying until the deadline: result URLs live about a day.
+            // Keep trying (a live job until its deadline): result URLs live about a day.
             log.warn("job {}: copying output failed, will retry: {}", job.id(), e.toString());
-            return Optional.of(again(job, now));
+            return LateDeliveries.Try.AGAIN;
         }
     }
 

@@ -48,10 +48,17 @@ class JobStats {
         return counts;
     }
 
+    /**
+     * Failure codes of jobs ended by their owner, not by the model or the provider: a cancel, and the
+     * account's deletion. Not failures in the success rate ({@link ModelStats}).
+     */
+    static final List<String> ENDED_BY_OWNER = List.of(JobTransitions.CANCELLED_CODE, AccountDeletedJobs.CODE);
+
     List<ModelStats> perModel(Instant since) {
         return jdbc.sql("""
                         select model,
                                count(*) as finished,
+                               count(*) filter (where state = 'FAILED' and error_code in (:byOwner)) as by_owner,
                                count(*) filter (where state = 'SUCCEEDED') as succeeded,
                                percentile_cont(0.5) within group (order by extract(epoch from completed_at - created_at))
                                    filter (where state = 'SUCCEEDED') as p50,
@@ -61,9 +68,11 @@ class JobStats {
                          where state in ('SUCCEEDED', 'FAILED') and completed_at >= :since
                          group by model order by model""")
                 .param("since", SqlTime.ts(since))
+                .param("byOwner", ENDED_BY_OWNER)
                 .query((rs, n) -> new ModelStats(
                         rs.getString("model"),
                         rs.getLong("finished"),
+                        rs.getLong("by_owner"),
                         rs.getLong("succeeded"),
                         (Double) rs.getObject("p50"),
                         (Double) rs.getObject("p95")))

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Durable background work on db-scheduler (cluster-safe on PostgreSQL): one task instance per
- * job drives it to a terminal state, surviving restarts; a recurring sweeper enforces deadlines
+ * job drives it to a terminal state, surviving restarts (and one per failed job whose late result
+ * is still to be fetched); a recurring sweeper enforces deadlines
  * even for jobs whose task was lost (overdue holds are the ledger's own task).
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,6 +35,30 @@ class JobTasks {
                     return (CompletionHandler<String>) (complete, ops) -> {
                         if (next.isPresent()) {
                             ops.reschedule(complete, next.get());
+                        } else {
+                            ops.remove();
+                        }
+                    };
+                });
+    }
+
+    /**
+     * A failed job's late result still to be fetched ({@link LateDeliveries}): the data is the number
+     * of the try; an exception here (database down) is tried again, backing off, at most {@link
+     * LateDeliveries#MAX_TRIES} times in a row.
+     */
+    @Bean
+    CustomTask<Integer> generationLateDeliveryTask(ObjectProvider<LateDeliveries> late) {
+        return Tasks.custom(LateDeliveries.TASK, Integer.class)
+                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
+                        LateDeliveries.MAX_TRIES,
+                        new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(30), 2.0)))
+                .execute((instance, context) -> {
+                    int tries = instance.getData() == null ? 1 : instance.getData();
+                    Optional<Instant> next = late.getObject().run(instance.getId(), tries);
+                    return (CompletionHandler<Integer>) (complete, ops) -> {
+                        if (next.isPresent()) {
+                            ops.reschedule(complete, next.get(), tries + 1);
                         } else {
                             ops.remove();
                         }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,15 +27,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class SubmittedMarks {
 
+    private static final Logger log = LoggerFactory.getLogger(SubmittedMarks.class);
+
     private record Mark(String jobId, String providerTaskId, Instant at, Instant next, TaskMove move) {}
 
     private final JobTransitions transitions;
     private final TransactionTemplate tx;
     private final SubmitConnections connections;
+    private final LateDeliveries late;
     private final GroupCommit<Mark, Boolean> group = new GroupCommit<>(this::commitAll);
 
-    SubmittedMarks(JobTransitions transitions, TransactionTemplate tx, SubmitConnections connections) {
+    SubmittedMarks(
+            JobTransitions transitions, TransactionTemplate tx, SubmitConnections connections, LateDeliveries late) {
         this.transitions = transitions;
+        this.late = late;
         this.tx = tx;
         this.connections = connections;
     }
@@ -83,6 +90,18 @@ class SubmittedMarks {
 
     private boolean apply(Mark m) {
         boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
+        if (!won && transitions.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
+            // The job failed (deadline, operator, account deletion) while its submit was in flight: the
+            // provider works on this task all the same (and bills it). Recorded, so that its callback,
+            // a reconciliation or an operator finds it, and asked about later: its result is the
+            // user's, free of charge (a late delivery), and nothing is charged or released again.
+            log.warn(
+                    "job {} failed while its submit was in flight; provider task {} recorded, its result is"
+                            + " fetched as a free late delivery",
+                    m.jobId(),
+                    m.providerTaskId());
+            late.checkLater(m.jobId());
+        }
         m.move().to(m.next());
         return won;
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -60,11 +61,32 @@ class AssetController {
         }
         AssetContent c = content.get();
         return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType(ref.get().contentType()))
+                .contentType(mediaType(ref.get().contentType()))
                 .contentLength(c.size())
                 .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
                 .header("X-Content-Type-Options", "nosniff")
                 .body(new InputStreamResource(c.stream()));
+    }
+
+    /**
+     * The stored type as a header; one stored before types were checked whether a response can carry
+     * them (an unknown charset, say) is sent without its parameters, or as octet-stream: the owner's
+     * file is served whatever its host called it.
+     */
+    static MediaType mediaType(String stored) {
+        try {
+            return MediaType.parseMediaType(stored);
+        } catch (InvalidMediaTypeException e) {
+            int semicolon = stored.indexOf(';');
+            if (semicolon > 0) {
+                try {
+                    return MediaType.parseMediaType(stored.substring(0, semicolon));
+                } catch (InvalidMediaTypeException bare) {
+                    // below
+                }
+            }
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
     }
 
     private static ResponseEntity<?> notFound(String id) {

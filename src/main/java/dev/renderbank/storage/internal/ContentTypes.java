@@ -3,6 +3,8 @@ package dev.renderbank.storage.internal;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * Content types are stored and later sent back as a response header, so only well-formed,
@@ -37,12 +39,32 @@ final class ContentTypes {
         return type.trim().toLowerCase(Locale.ROOT);
     }
 
-    /** A value safe to store and send back: the given one when well-formed, else a guess from {@code name}. */
+    /**
+     * A value safe to store and send back: the given one when well-formed and a response can carry
+     * it, else its bare {@code type/subtype} when only a parameter is unusable (an unknown charset, an
+     * unterminated quote), else a guess from {@code name}.
+     */
     static String safe(String contentType, String name) {
         if (contentType != null && WELL_FORMED.matcher(contentType.trim()).matches()) {
-            return contentType.trim();
+            String value = contentType.trim();
+            if (parses(value)) {
+                return value;
+            }
+            String bare = mediaType(value);
+            if (parses(bare)) {
+                return bare;
+            }
         }
         return byExtension(name);
+    }
+
+    private static boolean parses(String value) {
+        try {
+            MimeTypeUtils.parseMimeType(value);
+            return true;
+        } catch (InvalidMimeTypeException e) {
+            return false;
+        }
     }
 
     /** Generic binary types say nothing: prefer what the file name tells. */

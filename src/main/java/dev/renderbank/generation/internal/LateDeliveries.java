@@ -1,0 +1,107 @@
+package dev.renderbank.generation.internal;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import dev.renderbank.generation.GenerationProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Late deliveries still to be fetched (SPEC section 4: a result the provider delivers after its job
+ * was failed is stored and shown free of charge). A job's task ends with the job, so what a failed
+ * job still needs is a durable task of its own, {@value #TASK} (one instance per job, keyed by its
+ * id, surviving restarts): when the copy of a late result failed for a moment (the provider's file
+ * answered 503, the connection dropped), and when the provider's task of a failed job was learned
+ * only after it failed (the submit's answer came after the failure, so nobody polls it), and when
+ * the job was failed at its deadline or by an operator while the provider may still work on it (its
+ * callback may never come; {@link JobFinisher#PROVIDER_STILL_WORKING}). Each try
+ * asks the provider and, on success, copies the file and records the free late delivery through
+ * {@link JobFinisher} (one asset, never a charge, however many tries or callbacks race it). Tries
+ * wait {@code renderbank.jobs.late-delivery-retry} (30 s) doubling up to {@link #LONGEST_WAIT}, at
+ * most {@link #MAX_TRIES} of them (about ten hours: the provider keeps result URLs about a day).
+ */
+@Component
+class LateDeliveries {
+
+    static final String TASK = "generation-late-delivery";
+    static final int MAX_TRIES = 12;
+    static final Duration LONGEST_WAIT = Duration.ofHours(2);
+
+    private static final Logger log = LoggerFactory.getLogger(LateDeliveries.class);
+
+    /** What one try left to do. */
+    enum Try {
+        /** Nothing more: stored, never to be (refused, the provider failed it, the account deleted), or not late. */
+        DONE,
+        /** Worth asking again later: the copy or the provider's answer failed for now, or it still runs. */
+        AGAIN
+    }
+
+    private final ObjectProvider<SchedulerClient> scheduler;
+    private final ObjectProvider<JobPolling> polling;
+    private final JobStore jobs;
+    private final GenerationProperties props;
+    private final Clock clock;
+
+    LateDeliveries(
+            ObjectProvider<SchedulerClient> scheduler,
+            ObjectProvider<JobPolling> polling,
+            JobStore jobs,
+            GenerationProperties props,
+            Clock clock) {
+        this.scheduler = scheduler;
+        this.polling = polling;
+        this.jobs = jobs;
+        this.props = props;
+        this.clock = clock;
+    }
+
+    /**
+     * The failed job's provider task is asked again later, by its durable task (in the caller's
+     * transaction when there is one). Idempotent: a job has one such task; one already pending keeps
+     * its own time and count of tries.
+     */
+    void checkLater(String jobId) {
+        boolean scheduled = scheduler
+                .getObject()
+                .scheduleIfNotExists(
+                        new TaskInstance<>(TASK, jobId, 1), clock.instant().plus(wait(1)));
+        if (scheduled) {
+            log.info("job {}: the provider will be asked for its late result in {}", jobId, wait(1));
+        }
+    }
+
+    /** Try number {@code tries} of the job's task; when to try again, or empty when it is done. */
+    Optional<Instant> run(String jobId, int tries) {
+        Optional<Job> job = jobs.find(jobId);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        Try outcome;
+        try (var logContext = JobLogContext.of(job.get())) {
+            outcome = polling.getObject().lateDelivery(job.get());
+        }
+        if (outcome == Try.DONE) {
+            return Optional.empty();
+        }
+        if (tries >= MAX_TRIES) {
+            log.warn("job {}: its late result could not be fetched in {} tries; given up", jobId, tries);
+            return Optional.empty();
+        }
+        return Optional.of(clock.instant().plus(wait(tries + 1)));
+    }
+
+    /** The wait before try number {@code tries}: the first wait, doubled for each try before. */
+    Duration wait(int tries) {
+        Duration first = props.jobs().lateDeliveryRetry();
+        int doublings = Math.min(Math.max(tries - 1, 0), 20);
+        Duration d = first.multipliedBy(1L << doublings);
+        return d.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : d;
+    }
+}

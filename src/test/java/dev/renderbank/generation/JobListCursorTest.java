@@ -1,0 +1,35 @@
+package dev.renderbank.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.Api;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The list's cursor is opaque, but it comes back from the client: one this API never returned (a
+ * NUL in it, a time PostgreSQL cannot store, an id no job has) is the caller's mistake, a 400
+ * problem, never a 500.
+ */
+class JobListCursorTest extends StubbedKieTest {
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "2026-01-01T00:00:00Z|gen_\u0000x",
+                "+999999999-12-31T23:59:59Z|gen_x",
+                "+300000-01-01T00:00:00Z|gen_x",
+                "2026-01-01T00:00:00Z|gen_x|y z"
+            })
+    void aCursorThisApiNeverReturnedIsA400NamingIt(String decoded) {
+        TestUser u = users.create(100);
+        String cursor =
+                Base64.getUrlEncoder().withoutPadding().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+        Api.Response r = api.get("/api/v1/generations?cursor=" + cursor, u.token());
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.renderbank.generation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.Api;
+import dev.renderbank.support.TestUsers.TestUser;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The provider's file host names the result's Content-Type; we store it and send it back when the
+ * owner downloads the file. A value our own response cannot carry (an unknown charset, a broken
+ * parameter) must not make the file the user paid for undownloadable: it is served all the same.
+ */
+class ResultContentTypeTest extends StubbedKieTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image/png; charset=no-such-charset", "image/png; q=\"", "image/png;a=b;a=\"x"})
+    void aResultWithAnOddContentTypeIsStoredAndDownloadable(String contentType) {
+        TestUser u = users.create(100);
+        String prompt = "odd content type " + contentType.hashCode();
+        String task = "t-ctype-" + Integer.toHexString(contentType.hashCode());
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String path = "/files/" + task + ".png";
+        KIE.stubFor(get(urlPathEqualTo(path))
+                .willReturn(aResponse().withHeader("Content-Type", contentType).withBody(new byte[] {1, 2, 3})));
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + path + "\\\"]}";
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .withQueryParam("taskId", equalTo(task))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\","
+                        + "\"state\":\"success\",\"resultJson\":\"" + result + "\"}}")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED);
+        JsonNode shown = api.get("/api/v1/generations/" + id, u.token()).json();
+        Api.Response file = api.get(shown.get("assetUrl").asString(), u.token());
+        assertThat(file.status()).as(file.body()).isEqualTo(200);
+        assertThat(api.download(shown.get("assetUrl").asString(), u.token())).containsExactly(1, 2, 3);
+    }
+}
