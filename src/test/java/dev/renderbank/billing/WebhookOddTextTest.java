@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.renderbank.identity.UserAccount;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,35 @@ class WebhookOddTextTest extends BillingIntegrationTest {
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(eventStatus("creem", oddEvent)).isEqualTo("IGNORED");
+        assertThat(available(u)).isZero();
+    }
+
+    /** An event id far longer than any provider's, of text that does not compress (so no index can hold it). */
+    private static String hugeId() {
+        StringBuilder id = new StringBuilder("evt_");
+        while (id.length() < 4000) {
+            id.append(UUID.randomUUID().toString().replace("-", ""));
+        }
+        return id.toString();
+    }
+
+    @Test
+    void aSignedEventWithAnIdTooLongToStoreIsRefusedAsMalformedAndNothingIsStored() throws Exception {
+        UserAccount u = newUser();
+        String creemId = hugeId();
+        HttpResponse<String> creem = creem(creemCheckout(creemId, id("ord"), u.id(), "prod_local_pack-200", 990));
+        String stripeId = hugeId();
+        HttpResponse<String> stripe =
+                stripe(StripeWebhookTest.session(stripeId, id("cs"), id("pi"), u.id(), "pack-200", 990));
+
+        for (HttpResponse<String> r : java.util.List.of(creem, stripe)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            assertThat(r.body()).contains("malformed-webhook");
+        }
+        assertThat(storedEvents("creem", creemId)).isZero();
+        assertThat(storedEvents("stripe", stripeId)).isZero();
         assertThat(available(u)).isZero();
     }
 }
