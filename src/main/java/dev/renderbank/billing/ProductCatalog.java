@@ -34,6 +34,40 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         for (var e : plans.entrySet()) {
             check(e.getKey(), e.getValue(), true);
         }
+        checkUnique(packs, plans);
+    }
+
+    /**
+     * A webhook names what was paid for by the provider's product or price id alone (Creem's
+     * {@code subscription.paid}, Stripe's invoices), and the first product with that id would be
+     * granted: so each provider id names one product, and a product id one pack or one plan.
+     */
+    private static void checkUnique(Map<String, Entry> packs, Map<String, Entry> plans) {
+        for (String id : packs.keySet()) {
+            if (plans.containsKey(id)) {
+                throw new IllegalArgumentException(
+                        "renderbank.catalog product " + id + " is both a pack and a plan; give each its own id");
+            }
+        }
+        Map<String, String> creem = new java.util.HashMap<>();
+        Map<String, String> stripe = new java.util.HashMap<>();
+        Map<String, Entry> all = new LinkedHashMap<>(packs);
+        all.putAll(plans);
+        all.forEach((id, e) -> {
+            unique(creem, e.creemProductId(), id, "creem-product-id");
+            unique(stripe, e.stripePriceId(), id, "stripe-price-id");
+        });
+    }
+
+    private static void unique(Map<String, String> seen, String providerId, String product, String key) {
+        if (providerId == null) {
+            return;
+        }
+        String other = seen.putIfAbsent(providerId, product);
+        if (other != null) {
+            throw new IllegalArgumentException("renderbank.catalog products " + other + " and " + product
+                    + " have the same " + key + " " + providerId + "; a payment for one would grant the other");
+        }
     }
 
     /** Credits of the free plan: the one-time sign-up bonus. */

@@ -157,7 +157,8 @@ class EventProcessor {
         return handler;
     }
 
-    private void recordFailure(long eventId, String error) {
+    private void recordFailure(long eventId, String why) {
+        String error = PaymentEventStore.storable(why);
         OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant()));
         if (failed.isEmpty()) {
             log.info("Payment event {} was finished by another node meanwhile", eventId);
@@ -176,7 +177,14 @@ class EventProcessor {
     /** Retries every event whose next attempt is due; returns how many were looked at. */
     int processDue() {
         List<Long> due = store.due(clock.instant(), 100);
-        due.forEach(this::process);
+        for (long id : due) {
+            try {
+                process(id);
+            } catch (RuntimeException e) {
+                // One event whose failure cannot even be recorded must not stop the retries of the others.
+                log.error("Retrying payment event {} failed; the others of this sweep are retried still", id, e);
+            }
+        }
         return due.size();
     }
 }

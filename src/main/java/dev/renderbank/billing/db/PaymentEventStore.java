@@ -104,7 +104,7 @@ public class PaymentEventStore {
                                                  attempts = attempts + 1, next_attempt_at = null
                          where id = :id and status in ('RECEIVED', 'FAILED')""")
                 .param("status", status)
-                .param("note", note)
+                .param("note", storable(note))
                 .param("now", ts(now))
                 .param("id", id)
                 .update();
@@ -129,12 +129,21 @@ public class PaymentEventStore {
                         update payment_event set status = 'FAILED', attempts = attempts + 1, last_error = :error,
                                                  next_attempt_at = :next
                          where id = :id and status in ('RECEIVED', 'FAILED') and attempts = :attempts""")
-                .param("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+                .param("error", storable(error.length() > 2000 ? error.substring(0, 2000) : error))
                 .param("next", ts(now.plus(delay)))
                 .param("id", id)
                 .param("attempts", attempts)
                 .update();
         return OptionalInt.of(attempts + 1);
+    }
+
+    /**
+     * A note or error as it can be stored: it may quote the provider's payload, whose JSON can carry a
+     * NUL character that PostgreSQL's text refuses; it is written as its escape instead, so the
+     * event's outcome (and the operators' alert about it) is still recorded.
+     */
+    public static String storable(String text) {
+        return text == null ? null : text.replace("\0", "\\u0000");
     }
 
     public List<Long> due(Instant now, int limit) {

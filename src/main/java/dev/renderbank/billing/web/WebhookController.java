@@ -38,6 +38,12 @@ class WebhookController {
     /** Far above any real event; a larger body is refused before the signature is computed. */
     static final int MAX_BODY = 512 * 1024;
 
+    /**
+     * Far above any provider's event id or type (Stripe's and Creem's are under 100 characters); a
+     * longer one could not be stored under its unique key, so it is refused as malformed.
+     */
+    static final int MAX_ID = 255;
+
     /** Stripe's own default: a signed request older than this is a replay. */
     static final long STRIPE_TOLERANCE_SECONDS = 300;
 
@@ -84,6 +90,9 @@ class WebhookController {
         if (id == null || type == null || !root.path("object").isObject()) {
             return malformed("creem", "signed body lacks id, eventType or object", request);
         }
+        if (id.length() > MAX_ID || type.length() > MAX_ID) {
+            return malformed("creem", "event id or eventType longer than " + MAX_ID + " characters", request);
+        }
         return accepted(intake.receive("creem", id, type, new String(body, StandardCharsets.UTF_8)));
     }
 
@@ -118,6 +127,9 @@ class WebhookController {
         }
         if (event.getId() == null || event.getType() == null) {
             return malformed("stripe", "signed body lacks id or type", request);
+        }
+        if (event.getId().length() > MAX_ID || event.getType().length() > MAX_ID) {
+            return malformed("stripe", "event id or type longer than " + MAX_ID + " characters", request);
         }
         return accepted(intake.receive("stripe", event.getId(), event.getType(), payload));
     }
