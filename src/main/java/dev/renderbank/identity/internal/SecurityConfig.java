@@ -18,6 +18,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.session.jdbc.PostgreSqlJdbcIndexedSessionRepositoryCustomizer;
 
 /**
  * Everything is authenticated unless it must be public. Two chains here: the API (bearer token or
@@ -44,6 +45,17 @@ class SecurityConfig {
      * bench/generate), and no one reads them: no tracing is configured, and each request is still
      * timed as a whole ({@code http.server.requests}).
      */
+    /**
+     * Session attributes written with PostgreSQL's upsert: two requests of one browser session at once
+     * (a double-clicked form, two tabs) that both add an attribute (a flash message, say) each insert
+     * its row, and without the upsert the later insert failed on the primary key and its request
+     * answered 500 (seen as a double-click on the admin grant form that showed an error page).
+     */
+    @Bean
+    PostgreSqlJdbcIndexedSessionRepositoryCustomizer sessionAttributeUpserts() {
+        return new PostgreSqlJdbcIndexedSessionRepositoryCustomizer();
+    }
+
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
