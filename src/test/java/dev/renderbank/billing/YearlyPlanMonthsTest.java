@@ -92,6 +92,69 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(monthsGranted(purchase)).isEqualTo(12);
     }
 
+    /**
+     * One subscriber's period whose grant fails (here its subscription row cannot be found) must not
+     * keep the sweep from granting every other subscriber's month: it is logged and tried again later.
+     */
+    @Test
+    void aPeriodWhoseGrantFailsDoesNotStopTheOtherSubscribersMonths() throws Exception {
+        UserAccount broken = newUser();
+        UserAccount fine = newUser();
+        Instant start = clock.instant().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        Instant secondMonth = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        String brokenInvoice = id("in");
+        String fineInvoice = id("in");
+        String brokenSub = id("sub");
+        stripe(invoice(
+                broken.id(),
+                id("evt"),
+                brokenInvoice,
+                brokenSub,
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        stripe(invoice(
+                fine.id(),
+                id("evt"),
+                fineInvoice,
+                id("sub"),
+                "price_local_pro-yearly",
+                19900,
+                start,
+                end,
+                "subscription_create"));
+        assertThat(available(broken)).isEqualTo(500);
+        assertThat(available(fine)).isEqualTo(500);
+        long brokenPeriod = purchaseOf(brokenInvoice);
+        // the broken period names a subscription that is not there, and comes first in the sweep
+        jdbc.sql("""
+                        update billing_subscription_period
+                           set subscription_id = :gone, next_grant_at = next_grant_at - interval '1 second'
+                         where purchase_id = :p""").param("gone", id("sub_gone")).param("p", brokenPeriod).update();
+        try {
+            moveClockTo(secondMonth.plusSeconds(60));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(available(fine))
+                            .as("the other subscriber's second month")
+                            .isEqualTo(1000));
+            assertThat(available(broken)).isEqualTo(500);
+            assertThat(periods.due(clock.instant(), 10_000))
+                    .as("the failed period waits before it is tried again")
+                    .doesNotContain(brokenPeriod);
+            assertThat(periods.due(clock.instant().plus(Duration.ofHours(1)), 10_000))
+                    .contains(brokenPeriod);
+        } finally {
+            // repaired, so that later tests' sweeps grant it like any other
+            jdbc.sql("update billing_subscription_period set subscription_id = :sub where purchase_id = :p")
+                    .param("sub", brokenSub)
+                    .param("p", brokenPeriod)
+                    .update();
+        }
+    }
+
     @Test
     void aSwitchFromYearlyToMonthlyEndsTheYearsMonthsWhereTheMonthlyPeriodStarts() throws Exception {
         YearlyPlan plan = yearlyPlan(false);

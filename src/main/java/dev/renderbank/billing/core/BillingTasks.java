@@ -4,10 +4,8 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.renderbank.billing.PaymentsProperties;
-import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Durable background work on db-scheduler (one node runs each execution): retrying stored
@@ -23,13 +21,8 @@ class BillingTasks {
     }
 
     @Bean
-    RecurringTask<Void> billingMonthlyGrants(
-            PaymentsProperties props, MonthlyGrants months, TransactionTemplate tx, Clock clock) {
+    RecurringTask<Void> billingMonthlyGrants(PaymentsProperties props, MonthlyGrants months) {
         return Tasks.recurring("billing-monthly-grants", Schedules.fixedDelay(props.sweepInterval()))
-                .execute((instance, ctx) -> {
-                    for (Long period : months.due()) {
-                        tx.executeWithoutResult(s -> months.grant(period, clock.instant()));
-                    }
-                });
+                .execute((instance, ctx) -> months.grantDue());
     }
 }

@@ -8,12 +8,16 @@ import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
@@ -24,6 +28,11 @@ import org.springframework.stereotype.Component;
 @Component
 class MonthlyGrants {
 
+    /** How long a period whose grant failed waits before the sweep tries it again. */
+    static final Duration RETRY_FAILED = Duration.ofHours(1);
+
+    private static final Logger log = LoggerFactory.getLogger(MonthlyGrants.class);
+
     private static final DateTimeFormatter MONTH =
             DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
@@ -32,14 +41,46 @@ class MonthlyGrants {
     private final SubscriptionStore subscriptions;
     private final Ledger ledger;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
     MonthlyGrants(
-            PeriodStore periods, PurchaseStore purchases, SubscriptionStore subscriptions, Ledger ledger, Clock clock) {
+            PeriodStore periods,
+            PurchaseStore purchases,
+            SubscriptionStore subscriptions,
+            Ledger ledger,
+            Clock clock,
+            TransactionTemplate tx) {
         this.periods = periods;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
         this.ledger = ledger;
         this.clock = clock;
+        this.tx = tx;
+    }
+
+    /**
+     * The recurring sweep: grants the due months of each due period, each period in its own
+     * transaction. A period whose grant fails (say its subscription row is gone) is logged and looked
+     * at again {@link #RETRY_FAILED} later; it never stops the periods after it, which would leave
+     * every other subscriber's month ungranted for as long as it fails. Returns the periods granted.
+     */
+    int grantDue() {
+        int granted = 0;
+        for (long period : due()) {
+            Instant now = clock.instant();
+            try {
+                tx.executeWithoutResult(s -> grant(period, now));
+                granted++;
+            } catch (RuntimeException e) {
+                log.error(
+                        "Granting the due months of subscription period {} failed; the other periods go on, this one is tried again in {}",
+                        period,
+                        RETRY_FAILED,
+                        e);
+                tx.executeWithoutResult(s -> periods.postpone(period, now, now.plus(RETRY_FAILED)));
+            }
+        }
+        return granted;
     }
 
     /**

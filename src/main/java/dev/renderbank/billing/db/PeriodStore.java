@@ -114,6 +114,20 @@ public class PeriodStore {
                 "period advance");
     }
 
+    /**
+     * Moves a period that is due at {@code now} to {@code until} (a period whose grant failed: looked
+     * at again then, not at every sweep); nothing if it is no longer due (another node granted it).
+     */
+    public void postpone(long purchaseId, Instant now, Instant until) {
+        jdbc.sql("""
+                        update billing_subscription_period set next_grant_at = :until
+                         where purchase_id = :id and next_grant_at <= :now""")
+                .param("until", ts(until))
+                .param("id", purchaseId)
+                .param("now", ts(now))
+                .update();
+    }
+
     public List<Long> due(Instant now, int limit) {
         return jdbc.sql("""
                         select purchase_id from billing_subscription_period where next_grant_at <= :now
