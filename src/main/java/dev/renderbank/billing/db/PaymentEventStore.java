@@ -4,6 +4,7 @@ import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.billing.PaymentEvent;
+import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -129,7 +130,7 @@ public class PaymentEventStore {
                         update payment_event set status = 'FAILED', attempts = attempts + 1, last_error = :error,
                                                  next_attempt_at = :next
                          where id = :id and status in ('RECEIVED', 'FAILED') and attempts = :attempts""")
-                .param("error", storable(error.length() > 2000 ? error.substring(0, 2000) : error))
+                .param("error", storable(error))
                 .param("next", ts(now.plus(delay)))
                 .param("id", id)
                 .param("attempts", attempts)
@@ -137,13 +138,16 @@ public class PaymentEventStore {
         return OptionalInt.of(attempts + 1);
     }
 
+    /** The longest note or error kept for an event. */
+    static final int MAX_TEXT = 2000;
+
     /**
      * A note or error as it can be stored: it may quote the provider's payload, whose JSON can carry a
-     * NUL character that PostgreSQL's text refuses; it is written as its escape instead, so the
-     * event's outcome (and the operators' alert about it) is still recorded.
+     * NUL character (or a lone surrogate) that PostgreSQL's text refuses; {@link StorableText} writes
+     * U+FFFD instead, so the event's outcome (and the operators' alert about it) is still recorded.
      */
     public static String storable(String text) {
-        return text == null ? null : text.replace("\0", "\\u0000");
+        return StorableText.of(text, MAX_TEXT);
     }
 
     public List<Long> due(Instant now, int limit) {
