@@ -227,6 +227,43 @@ class OpsCommandsTest extends IntegrationTest {
                 .isEmpty();
     }
 
+    /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
+    private long debtFrom(long userId, String grantKey, long amount) {
+        ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");
+        ledger.reserve(userId, amount, "job-" + grantKey, java.time.Duration.ofMinutes(5));
+        ledger.capture("job-" + grantKey);
+        ledger.clawback(grantKey, amount, "refund-" + grantKey, "refund");
+        return ledger.balance(userId).debt();
+    }
+
+    /**
+     * Waiving forgives a debt: the same command run again for the same debt (a retry) waives
+     * nothing more, but a new debt of the same user, waived later the same day with the same words,
+     * is waived, not answered "already done" while the user still owes it.
+     */
+    @Test
+    void aWaiveRetriedIsDoneOnceButANewDebtTheSameDayIsWaivedToo() {
+        var u = testUsers.create(0);
+        String[] waive = {"credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", "bob-" + u.id()};
+        assertThat(debtFrom(u.id(), "first-" + u.id(), 30)).isEqualTo(30);
+        assertThat(run(waive).code()).isZero();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        Run retry = run(waive);
+        assertThat(retry.code()).isZero();
+        assertThat(retry.out()).contains("already done");
+
+        assertThat(debtFrom(u.id(), "second-" + u.id(), 20)).isEqualTo(20);
+        Run again = run(waive);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("done: ").doesNotContain("already done");
+        assertThat(ledger.balance(u.id()).debt())
+                .as("the second debt is waived")
+                .isZero();
+        assertThat(run(waive).out()).as("and a retry of that run").contains("already done");
+        assertThat(audit.list("bob-" + u.id(), "waive-debt", "user:" + u.id(), null, 10))
+                .hasSize(2);
+    }
+
     @Test
     void jobsFailAndCheckGoThroughTheNormalPath() {
         var u = testUsers.create(100);
