@@ -21,9 +21,20 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class DeliveryStore {
 
-    /** A delivery claimed for one attempt, with what is needed to send it. */
+    /**
+     * A delivery claimed for one attempt, with what is needed to send it. {@code attempt} counts every
+     * attempt of the delivery; {@code scheduled} only those since its latest resend (the retry waits
+     * grow with it).
+     */
     public record Claimed(
-            String id, String endpointId, String url, String secret, String body, int attempt, Instant giveUpAt) {}
+            String id,
+            String endpointId,
+            String url,
+            String secret,
+            String body,
+            int attempt,
+            int scheduled,
+            Instant giveUpAt) {}
 
     static final int MAX_ERROR = 1000;
     static final int MAX_EXCERPT = WebhookHttp.EXCERPT_BYTES;
@@ -78,7 +89,8 @@ public class DeliveryStore {
                           and d.id in (select id from webhook_delivery
                                        where status = 'PENDING' and next_attempt_at <= :now
                                        order by next_attempt_at, id limit :limit for update skip locked)
-                        returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts, d.give_up_at""")
+                        returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts,
+                                  d.attempts - d.schedule_start as scheduled, d.give_up_at""")
                 .param("now", ts(now))
                 .param("lease", ts(leaseUntil))
                 .param("limit", limit)
@@ -89,6 +101,7 @@ public class DeliveryStore {
                         rs.getString("secret"),
                         rs.getString("body"),
                         rs.getInt("attempts"),
+                        rs.getInt("scheduled"),
                         instant(rs, "give_up_at")))
                 .list();
     }
@@ -186,12 +199,13 @@ public class DeliveryStore {
 
     /**
      * Sends the delivery again as soon as a sender polls, with the same {@code webhook-id} and body,
-     * and a fresh retry window; false when the endpoint has no such delivery.
+     * a fresh retry window and a fresh schedule of retry waits (its earlier attempts stay in its
+     * history); false when the endpoint has no such delivery.
      */
     public boolean resend(String endpointId, String id, Instant now, Instant giveUpAt) {
         return jdbc.sql("""
                         update webhook_delivery set status = 'PENDING', next_attempt_at = :now, give_up_at = :giveUp,
-                                                    delivered_at = null
+                                                    delivered_at = null, schedule_start = attempts
                         where endpoint_id = :e and id = :id""")
                         .param("e", endpointId)
                         .param("id", id)

@@ -92,7 +92,7 @@ public class WebhookDispatch implements DisposableBean {
     }
 
     private void failed(DeliveryStore.Claimed d, Instant started, Integer status, String error, String excerpt) {
-        Instant next = clock.instant().plus(props.backoff(d.attempt()));
+        Instant next = clock.instant().plus(props.backoff(d.scheduled())); // a resend starts afresh
         boolean last = next.isAfter(d.giveUpAt());
         deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
         health.failed(d.endpointId(), started);
