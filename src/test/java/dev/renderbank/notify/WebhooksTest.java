@@ -433,6 +433,41 @@ class WebhooksTest extends IntegrationTest {
     }
 
     /**
+     * A resend asked while an attempt is being sent is not undone by that attempt's failure: the
+     * delivery is sent again right after it, not at the retry wait the failed attempt would set.
+     */
+    @Test
+    void aResendDuringAFailingAttemptIsSentRightAfterIt() {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        receiver.stubFor(
+                post(urlEqualTo(path)).willReturn(aResponse().withStatus(503).withFixedDelay(3000)));
+        String endpointId =
+                register(u.token(), path, "credits.granted").get("id").asString();
+        purchase(u.id(), 50);
+        // the first attempt is claimed (committed before the POST) and is being sent
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and attempts = 1")
+                                .param("e", endpointId)
+                                .query(Integer.class)
+                                .single()
+                        == 1);
+        assertThat(attemptsRecorded(endpointId)).isZero();
+        String deliveryId = jdbc.sql("select id from webhook_delivery where endpoint_id = :e")
+                .param("e", endpointId)
+                .query(String.class)
+                .single();
+        Api.Response resend = api().post(
+                        "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + deliveryId + "/resend",
+                        u.token(),
+                        "");
+        assertThat(resend.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 1);
+        // no clock moved: only the resend makes the second attempt due now (the first's wait is 30 s)
+        await().atMost(Duration.ofSeconds(15)).until(() -> received(path).size() == 2);
+    }
+
+    /**
      * A deleted account's webhook endpoints get nothing more: its running job fails with
      * ACCOUNT_DELETED, but no event is signed and sent to the URL the deleted user registered, and
      * the endpoints (URL and secret are the user's data) are gone with what was pending for them.

@@ -108,7 +108,9 @@ public class DeliveryStore {
 
     /**
      * Records the attempt's outcome: {@code DELIVERED}, retried at {@code next}, or {@code FAILED} for
-     * good (not delivered and {@code next} null). Only the claim that is still current may record.
+     * good (not delivered and {@code next} null). Only the claim that is still current may record: not
+     * one the delivery was resent after (sent again right after it, the resend's window and schedule
+     * kept), though the attempt is kept in the history.
      * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
      * delivery's state and its attempt are written together. A delivery removed with its endpoint
@@ -132,9 +134,10 @@ public class DeliveryStore {
                             next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at),
                             delivered_at = case when :delivered then cast(:now as timestamptz) end,
                             last_status = :code, last_error = :error
-                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        where id = :id and status = 'PENDING' and attempts = :attempt and schedule_start = :start""")
                 .param("id", c.id())
                 .param("attempt", c.attempt())
+                .param("start", c.attempt() - c.scheduled())
                 .param("delivered", delivered)
                 .param("next", ts(next))
                 .param("now", ts(startedAt))
