@@ -39,7 +39,7 @@ class OpsCommands {
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name>
               users suspend|reinstate <email> --reason "…" --actor <name>
-              tokens revoke <email> [--all]
+              tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>]""";
 

@@ -76,13 +76,15 @@ class RepairCommands {
                         RepairCommands::freshKey,
                         (actor, user, reason, key) -> userActions.reinstate(actor, user.id(), reason, key));
             case "tokens revoke" ->
-                onUser(
-                        words,
-                        options,
-                        out,
-                        false,
-                        RepairCommands::freshKey,
-                        (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key));
+                options.containsKey("all")
+                        ? onUser(
+                                words,
+                                options,
+                                out,
+                                false,
+                                RepairCommands::freshKey,
+                                (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key))
+                        : tokensRevokeUnconfirmed(words, out);
             case "jobs check" -> jobsCheck(words, options, out);
             case "jobs fail" -> jobsFail(words, options, out);
             case "switches show" -> switchesShow(words, out);
@@ -121,6 +123,26 @@ class RepairCommands {
         String actor = options.getOrDefault("actor", "cli");
         String key = options.containsKey("key") ? options.get("key") : defaultKey.apply(user.get(), reason);
         return report(out, command + " " + user.get().email(), action.apply(actor, user.get(), reason, key));
+    }
+
+    /**
+     * {@code tokens revoke <email>} without {@code --all}: revokes nothing and says what {@code --all}
+     * would do (every live token revoked, every browser session ended); bad usage, so a script that
+     * left the flag out does not read "done".
+     */
+    private int tokensRevokeUnconfirmed(List<String> words, PrintStream out) {
+        if (words.size() != 3) {
+            return usage(out, "tokens revoke needs <email> --all");
+        }
+        Optional<UserAccount> user = users.byEmail(words.get(2));
+        if (user.isEmpty()) {
+            out.println("no user " + words.get(2));
+            return OpsCommands.FINDING;
+        }
+        long live = userActions.liveTokens(user.get().id());
+        out.println("error: nothing revoked: " + user.get().email() + " has " + live + " live token(s); tokens revoke"
+                + " revokes every one of them and ends the user's browser sessions: run it again with --all");
+        return OpsCommands.USAGE;
     }
 
     private static String freshKey(UserAccount user, String reason) {

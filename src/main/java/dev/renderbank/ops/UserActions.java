@@ -139,6 +139,11 @@ public class UserActions {
         return setActive(actor, "reinstate", userId, true, reason, key);
     }
 
+    /** How many live (unrevoked, unexpired) API tokens the user holds. */
+    public long liveTokens(long userId) {
+        return accounts.tokens(userId).stream().filter(t -> t.live()).count();
+    }
+
     /** Revokes every live API token of the user and ends the user's browser sessions on every node. */
     public ActionResult revokeTokens(String actor, long userId, String reason, String key) {
         if (users.byId(userId).isEmpty()) {

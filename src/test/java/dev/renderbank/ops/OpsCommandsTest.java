@@ -227,6 +227,31 @@ class OpsCommandsTest extends IntegrationTest {
                 .isEmpty();
     }
 
+    /**
+     * {@code tokens revoke <email> [--all]}: without {@code --all} nothing is revoked; the command
+     * says how many live tokens the user has and that {@code --all} revokes them (exit 2, bad usage),
+     * so an operator who left the flag out neither signs the user out by surprise nor reads the
+     * "done" of an action they did not confirm. With {@code --all} every live token goes.
+     */
+    @Test
+    void tokensRevokeWithoutAllRevokesNothingAndSaysHowManyWouldGo() {
+        var u = testUsers.create(0);
+        String second = users.issueToken(u.id(), "a second token");
+        Run bare = run("tokens", "revoke", u.email());
+        assertThat(bare.code()).isEqualTo(OpsCommands.USAGE);
+        assertThat(bare.out()).contains("2 live token(s)").contains("--all").doesNotContain("done");
+        assertThat(users.authenticateToken(u.token())).as("nothing revoked").isPresent();
+        assertThat(users.authenticateToken(second)).isPresent();
+        assertThat(audit.list(null, "revoke-tokens", "user:" + u.id(), null, 5))
+                .as("nothing audited")
+                .isEmpty();
+
+        Run all = run("tokens", "revoke", u.email(), "--all");
+        assertThat(all.code()).isZero();
+        assertThat(users.authenticateToken(u.token())).isEmpty();
+        assertThat(users.authenticateToken(second)).isEmpty();
+    }
+
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
     private long debtFrom(long userId, String grantKey, long amount) {
         ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");
