@@ -9,6 +9,7 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ops.internal.OperatorReason;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,14 @@ class OpsCommands {
             }
         }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+        if (options.containsKey("reason")) {
+            // the same rule as the admin forms' and the API's reasons, before anything is looked up
+            Optional<String> problem = OperatorReason.problem(options.get("reason"));
+            if (problem.isPresent()) {
+                return usage(out, "--reason " + problem.get());
+            }
+            options.put("reason", options.get("reason").trim()); // stored trimmed, as from a form or the API
+        }
         try {
             return switch (command) {
                 case "credits show" -> creditsShow(words, out);

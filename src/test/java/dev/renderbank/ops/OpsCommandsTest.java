@@ -252,6 +252,40 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(users.authenticateToken(second)).isEmpty();
     }
 
+    /**
+     * A command's reason passes the same rule as the admin forms' and the API's reasons: control
+     * characters (other than line breaks and tabs) are refused as bad usage before anything is done,
+     * since the reason is shown in pages and mail and written to logs and the ledger.
+     */
+    @Test
+    void aReasonWithControlCharactersIsRefusedLikeTheFormsAndTheApi() {
+        var u = testUsers.create(10);
+        String bell = "goodwill\u0007";
+        String escape = "fraud \u001b[31mreview";
+        String erin = "erin-" + u.id();
+        String[][] commands = {
+            {"credits", "grant", u.email(), "5", "--reason", bell, "--actor", erin},
+            {"credits", "waive-debt", u.email(), "--reason", bell, "--actor", erin},
+            {"users", "suspend", u.email(), "--reason", escape, "--actor", erin},
+            {"users", "reinstate", u.email(), "--reason", escape, "--actor", erin},
+            {"tokens", "revoke", u.email(), "--all", "--reason", "nul\u0000here"},
+            {"jobs", "fail", "gen_no_such_job", "--reason", bell, "--actor", erin},
+        };
+        for (String[] command : commands) {
+            Run r = run(command);
+            assertThat(r.code()).as(String.join(" ", command)).isEqualTo(OpsCommands.USAGE);
+            assertThat(r.out()).as(String.join(" ", command)).contains("control characters");
+        }
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+        assertThat(users.authenticateToken(u.token())).isPresent();
+        assertThat(audit.list(erin, null, null, null, 5)).isEmpty();
+        assertThat(audit.list(null, null, "user:" + u.id(), null, 5)).isEmpty();
+
+        Run lines = run("users", "suspend", u.email(), "--reason", "two lines\n\tand a tab", "--actor", erin);
+        assertThat(lines.code()).as("line breaks and tabs are fine").isZero();
+    }
+
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
     private long debtFrom(long userId, String grantKey, long amount) {
         ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");
