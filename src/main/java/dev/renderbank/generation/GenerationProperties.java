@@ -1,6 +1,7 @@
 package dev.renderbank.generation;
 
 import dev.renderbank.catalog.AssetType;
+import dev.renderbank.ledger.Ledger;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -85,6 +86,18 @@ public record GenerationProperties(
             positive(maxSubmitBackoff, "max-submit-backoff");
             positive(holdMargin, "hold-margin");
             positive(sweepInterval, "sweep-interval");
+            if (deadline != null && holdMargin != null) {
+                // a job's hold lives for its deadline plus the margin; the ledger refuses a longer one
+                for (AssetType type : AssetType.values()) {
+                    Duration d = deadline.of(type);
+                    if (d != null && d.plus(holdMargin).compareTo(Ledger.MAX_TTL) > 0) {
+                        String name = type == AssetType.IMAGE ? "image" : "video";
+                        throw new IllegalArgumentException("renderbank.jobs.deadline." + name + " (" + d
+                                + ") + renderbank.jobs.hold-margin (" + holdMargin + ") must be at most "
+                                + Ledger.MAX_TTL.toDays() + "d, the longest a hold may live");
+                    }
+                }
+            }
             if (submitConcurrency < 1) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-concurrency must be at least 1");
             }

@@ -55,6 +55,17 @@ class GenerationPropertiesRangesTest {
         refused(P, T, "renderbank.jobs.hold-margin", "-1h");
     }
 
+    /**
+     * A hold lives for its job's deadline plus the hold margin, and the ledger refuses a hold longer
+     * than 30 days: past that every accept of the type would fail with an error instead of the start.
+     */
+    @Test
+    void aDeadlineWithTheHoldMarginFitsTheLedgersLongestHold() {
+        refused(P, T, "renderbank.jobs.deadline.video", "30d");
+        refused(P, T, "renderbank.jobs.hold-margin", "30d");
+        accepted(P, T, "renderbank.jobs.deadline.video", "29d", "renderbank.jobs.hold-margin", "1d");
+    }
+
     /** A negative cooldown means nothing; zero is no cooldown. */
     @Test
     void cooldownsAreZeroOrMore() {
