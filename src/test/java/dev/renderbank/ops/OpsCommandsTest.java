@@ -282,6 +282,12 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(audit.list(erin, null, null, null, 5)).isEmpty();
         assertThat(audit.list(null, null, "user:" + u.id(), null, 5)).isEmpty();
 
+        // a switch's message is the reason its audit record carries: the same rule
+        Run message = run("switches", "set", "sales", "paused", "--message", "Back soon\u0007", "--actor", erin);
+        assertThat(message.code()).isEqualTo(OpsCommands.USAGE);
+        assertThat(message.out()).contains("control characters");
+        assertThat(audit.list(erin, "switch", null, null, 5)).isEmpty();
+
         Run lines = run("users", "suspend", u.email(), "--reason", "two lines\n\tand a tab", "--actor", erin);
         assertThat(lines.code()).as("line breaks and tabs are fine").isZero();
     }
