@@ -5,6 +5,7 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.LedgerEntry;
+import dev.renderbank.ops.internal.OperatorReason;
 import dev.renderbank.platform.Switches;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -220,6 +221,14 @@ class RepairCommands {
         String invalid = switchActions.invalidName(words.get(2));
         if (invalid != null) {
             return usage(out, "switch " + words.get(2) + ": " + invalid);
+        }
+        String message = options.get("message");
+        if (message != null && !message.isBlank()) {
+            // what refused users read and the reason the audit records: the operator reason rule
+            Optional<String> problem = OperatorReason.problem(message);
+            if (problem.isPresent()) {
+                return usage(out, "--message " + problem.get());
+            }
         }
         Integer retry;
         try {
