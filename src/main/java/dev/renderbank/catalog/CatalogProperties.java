@@ -24,6 +24,10 @@ public record CatalogProperties(Map<String, ModelConfig> models) {
             if (m.price() != null && m.price() < 1) {
                 throw new IllegalArgumentException(key + ".price must be at least 1 credit (was " + m.price() + ")");
             }
+            if (m.maxImages() != null && m.maxImages() < 0) {
+                // "at most -1 image(s)" would refuse every job of the model, with images or without
+                throw new IllegalArgumentException(key + ".max-images must be 0 or more (was " + m.maxImages() + ")");
+            }
             m.prices().forEach((option, price) -> {
                 if (price == null || price < 1) {
                     throw new IllegalArgumentException(
