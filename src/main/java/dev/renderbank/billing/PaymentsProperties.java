@@ -22,6 +22,25 @@ public record PaymentsProperties(
         @DefaultValue("5") int signatureAlertThreshold,
         @DefaultValue("10m") Duration signatureAlertWindow) {
 
+    /**
+     * Checked for meaning at start: a zero sweep interval sweeps without pause; the signature alert
+     * needs at least one failure within a positive window.
+     */
+    public PaymentsProperties {
+        positive(sweepInterval, "sweep-interval");
+        positive(signatureAlertWindow, "signature-alert-window");
+        if (signatureAlertThreshold < 1) {
+            throw new IllegalArgumentException("renderbank.payments.signature-alert-threshold must be at least 1 (was "
+                    + signatureAlertThreshold + ")");
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.payments." + key + " must be positive (was " + d + ")");
+        }
+    }
+
     public enum Provider {
         SIMULATED,
         CREEM,

@@ -17,6 +17,24 @@ public record CatalogProperties(Map<String, ModelConfig> models) {
 
     public CatalogProperties {
         models = models == null ? Map.of() : new LinkedHashMap<>(models);
+        // a price is what a job holds and charges: zero or less would give generations away (or fail
+        // every accept in the ledger, which takes positive amounts only)
+        models.forEach((id, m) -> {
+            String key = "renderbank.catalog.models." + id;
+            if (m.price() != null && m.price() < 1) {
+                throw new IllegalArgumentException(key + ".price must be at least 1 credit (was " + m.price() + ")");
+            }
+            if (m.maxImages() != null && m.maxImages() < 0) {
+                // "at most -1 image(s)" would refuse every job of the model, with images or without
+                throw new IllegalArgumentException(key + ".max-images must be 0 or more (was " + m.maxImages() + ")");
+            }
+            m.prices().forEach((option, price) -> {
+                if (price == null || price < 1) {
+                    throw new IllegalArgumentException(
+                            key + ".prices." + option + " must be at least 1 credit (was " + price + ")");
+                }
+            });
+        });
     }
 
     public record ModelConfig(

@@ -1,6 +1,7 @@
 package dev.renderbank.generation;
 
 import dev.renderbank.catalog.AssetType;
+import dev.renderbank.ledger.Ledger;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,13 +19,32 @@ public record GenerationProperties(
     public record PerType(
             @DefaultValue("3m") Duration image,
             @DefaultValue("3m") Duration video) {
+        public PerType {
+            if (image != null && image.isNegative()) {
+                throw new IllegalArgumentException(
+                        "renderbank.limits.cooldown.image must be 0 or more (was " + image + ")");
+            }
+            if (video != null && video.isNegative()) {
+                throw new IllegalArgumentException(
+                        "renderbank.limits.cooldown.video must be 0 or more (was " + video + ")");
+            }
+        }
+
         public Duration of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }
     }
 
+    /** {@code 0} disables the cap. */
     public record InFlight(
             @DefaultValue("2") int image, @DefaultValue("1") int video) {
+        public InFlight {
+            if (image < 0 || video < 0) {
+                throw new IllegalArgumentException("renderbank.limits.in-flight." + (image < 0 ? "image" : "video")
+                        + " must be 0 or more (0: no cap)");
+            }
+        }
+
         public int of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }
@@ -61,6 +81,27 @@ public record GenerationProperties(
             @DefaultValue("30s") Duration lateDeliveryRetry) {
 
         public Jobs {
+            positive(firstPoll, "first-poll");
+            positive(maxPoll, "max-poll");
+            if (firstPoll != null && maxPoll != null && maxPoll.compareTo(firstPoll) < 0) {
+                throw new IllegalArgumentException("renderbank.jobs.max-poll (" + maxPoll
+                        + ") must be at least renderbank.jobs.first-poll (" + firstPoll + ")");
+            }
+            positive(maxSubmitBackoff, "max-submit-backoff");
+            positive(holdMargin, "hold-margin");
+            positive(sweepInterval, "sweep-interval");
+            if (deadline != null && holdMargin != null) {
+                // a job's hold lives for its deadline plus the margin; the ledger refuses a longer one
+                for (AssetType type : AssetType.values()) {
+                    Duration d = deadline.of(type);
+                    if (d != null && d.plus(holdMargin).compareTo(Ledger.MAX_TTL) > 0) {
+                        String name = type == AssetType.IMAGE ? "image" : "video";
+                        throw new IllegalArgumentException("renderbank.jobs.deadline." + name + " (" + d
+                                + ") + renderbank.jobs.hold-margin (" + holdMargin + ") must be at most "
+                                + Ledger.MAX_TTL.toDays() + "d, the longest a hold may live");
+                    }
+                }
+            }
             if (submitConcurrency < 1) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-concurrency must be at least 1");
             }
@@ -70,15 +111,18 @@ public record GenerationProperties(
             if (submitQueue < 0) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-queue must be 0 or more");
             }
-            if (lateDeliveryRetry == null || lateDeliveryRetry.isNegative() || lateDeliveryRetry.isZero()) {
-                throw new IllegalArgumentException("renderbank.jobs.late-delivery-retry must be positive");
-            }
+            positive(lateDeliveryRetry, "late-delivery-retry");
         }
     }
 
     public record DeadlinePerType(
             @DefaultValue("15m") Duration image,
             @DefaultValue("45m") Duration video) {
+        public DeadlinePerType {
+            positive(image, "deadline.image");
+            positive(video, "deadline.video");
+        }
+
         public Duration of(AssetType type) {
             return type == AssetType.IMAGE ? image : video;
         }
@@ -107,6 +151,13 @@ public record GenerationProperties(
             if (maxPerUser < 1) {
                 throw new IllegalArgumentException("renderbank.events.max-per-user must be at least 1");
             }
+        }
+    }
+
+    /** Refuses a zero or negative {@code renderbank.jobs.<key>}. */
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.jobs." + key + " must be positive (was " + d + ")");
         }
     }
 }

@@ -18,4 +18,17 @@ import org.springframework.validation.annotation.Validated;
 public record SignupProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("24h") @NotNull Duration verificationLinkLifetime,
-        @DefaultValue("1h") @NotNull Duration resetLinkLifetime) {}
+        @DefaultValue("1h") @NotNull Duration resetLinkLifetime) {
+
+    /** A zero or negative lifetime emails links that have already expired. */
+    public SignupProperties {
+        positive(verificationLinkLifetime, "verification-link-lifetime");
+        positive(resetLinkLifetime, "reset-link-lifetime");
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.signup." + key + " must be positive (was " + d + ")");
+        }
+    }
+}

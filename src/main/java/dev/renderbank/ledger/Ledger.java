@@ -32,7 +32,8 @@ public class Ledger {
     /** Upper bound of any single amount: far above any price or pack, far below overflow. */
     public static final long MAX_AMOUNT = 1_000_000_000L;
 
-    static final Duration MAX_TTL = Duration.ofDays(30);
+    /** The longest a hold may live ({@link #reserve}); a longer one is refused. */
+    public static final Duration MAX_TTL = Duration.ofDays(30);
 
     private static final int EXPIRY_BATCH = 200;
 

@@ -9,6 +9,7 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ops.internal.OperatorReason;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class OpsCommands {
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name>
               users suspend|reinstate <email> --reason "…" --actor <name>
-              tokens revoke <email> [--all]
+              tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>]""";
 
@@ -92,6 +93,14 @@ class OpsCommands {
             }
         }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+        if (options.containsKey("reason")) {
+            // the same rule as the admin forms' and the API's reasons, before anything is looked up
+            Optional<String> problem = OperatorReason.problem(options.get("reason"));
+            if (problem.isPresent()) {
+                return usage(out, "--reason " + problem.get());
+            }
+            options.put("reason", options.get("reason").trim()); // stored trimmed, as from a form or the API
+        }
         try {
             return switch (command) {
                 case "credits show" -> creditsShow(words, out);

@@ -2,6 +2,10 @@ package dev.renderbank.ops;
 
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.HistoryPage;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ledger.LedgerEntry;
+import dev.renderbank.ops.internal.OperatorReason;
 import dev.renderbank.platform.Switches;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,15 +39,15 @@ class RepairCommands {
     private final UserActions userActions;
     private final JobActions jobActions;
     private final SwitchActions switchActions;
-    private final Clock clock;
+    private final Ledger ledger;
 
     RepairCommands(
-            Users users, UserActions userActions, JobActions jobActions, SwitchActions switchActions, Clock clock) {
+            Users users, UserActions userActions, JobActions jobActions, SwitchActions switchActions, Ledger ledger) {
         this.users = users;
+        this.ledger = ledger;
         this.userActions = userActions;
         this.jobActions = jobActions;
         this.switchActions = switchActions;
-        this.clock = clock;
     }
 
     int execute(String command, List<String> words, Map<String, String> options, PrintStream out) {
@@ -52,7 +58,7 @@ class RepairCommands {
                         options,
                         out,
                         true,
-                        true,
+                        this::debtKey,
                         (actor, user, reason, key) -> userActions.waiveDebt(actor, user.id(), reason, key));
             case "users suspend" ->
                 onUser(
@@ -60,7 +66,7 @@ class RepairCommands {
                         options,
                         out,
                         true,
-                        false,
+                        RepairCommands::freshKey,
                         (actor, user, reason, key) -> userActions.suspend(actor, user.id(), reason, key));
             case "users reinstate" ->
                 onUser(
@@ -68,16 +74,18 @@ class RepairCommands {
                         options,
                         out,
                         true,
-                        false,
+                        RepairCommands::freshKey,
                         (actor, user, reason, key) -> userActions.reinstate(actor, user.id(), reason, key));
             case "tokens revoke" ->
-                onUser(
-                        words,
-                        options,
-                        out,
-                        false,
-                        false,
-                        (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key));
+                options.containsKey("all")
+                        ? onUser(
+                                words,
+                                options,
+                                out,
+                                false,
+                                RepairCommands::freshKey,
+                                (actor, user, reason, key) -> userActions.revokeTokens(actor, user.id(), reason, key))
+                        : tokensRevokeUnconfirmed(words, out);
             case "jobs check" -> jobsCheck(words, options, out);
             case "jobs fail" -> jobsFail(words, options, out);
             case "switches show" -> switchesShow(words, out);
@@ -91,17 +99,17 @@ class RepairCommands {
 
     /**
      * {@code strict}: --reason and --actor are required (else defaults say it came from the command
-     * line). {@code oncePerDay}: without --key, the key is derived from the command and the UTC day, so
-     * the same command repeated today acts once; otherwise (suspend, reinstate, revoke: each sets a
-     * state, so a repeat is harmless) every run acts, so that suspending again after a reinstate, or
-     * revoking again after the user made a new token, is not answered "already done".
+     * line). {@code defaultKey}: the key without --key. Suspend, reinstate and revoke each set a state
+     * (a repeat is harmless): every run gets a fresh key and acts, so that suspending again after a
+     * reinstate, or revoking again after the user made a new token, is not answered "already done".
+     * Waiving debt is keyed by the debt it forgives ({@link #debtKey}).
      */
     private int onUser(
             List<String> words,
             Map<String, String> options,
             PrintStream out,
             boolean strict,
-            boolean oncePerDay,
+            BiFunction<UserAccount, String, String> defaultKey,
             UserAction action) {
         String command = words.get(0) + " " + words.get(1);
         if (words.size() != 3 || (strict && (!options.containsKey("reason") || !options.containsKey("actor")))) {
@@ -114,12 +122,58 @@ class RepairCommands {
         }
         String reason = options.getOrDefault("reason", "revoked from the command line");
         String actor = options.getOrDefault("actor", "cli");
-        String key = options.getOrDefault(
-                "key",
-                oncePerDay
-                        ? derivedKey(words.get(1), user.get().email().toLowerCase(), reason, clock)
-                        : "cli:" + java.util.UUID.randomUUID());
+        String key = options.containsKey("key") ? options.get("key") : defaultKey.apply(user.get(), reason);
         return report(out, command + " " + user.get().email(), action.apply(actor, user.get(), reason, key));
+    }
+
+    /**
+     * {@code tokens revoke <email>} without {@code --all}: revokes nothing and says what {@code --all}
+     * would do (every live token revoked, every browser session ended); bad usage, so a script that
+     * left the flag out does not read "done".
+     */
+    private int tokensRevokeUnconfirmed(List<String> words, PrintStream out) {
+        if (words.size() != 3) {
+            return usage(out, "tokens revoke needs <email> --all");
+        }
+        Optional<UserAccount> user = users.byEmail(words.get(2));
+        if (user.isEmpty()) {
+            out.println("no user " + words.get(2));
+            return OpsCommands.FINDING;
+        }
+        long live = userActions.liveTokens(user.get().id());
+        out.println("error: nothing revoked: " + user.get().email() + " has " + live + " live token(s); tokens revoke"
+                + " revokes every one of them and ends the user's browser sessions: run it again with --all");
+        return OpsCommands.USAGE;
+    }
+
+    private static String freshKey(UserAccount user, String reason) {
+        return "cli:" + UUID.randomUUID();
+    }
+
+    /**
+     * The key of a waiver without --key: from the reason and the user's newest ledger entry that added
+     * debt, the debt being forgiven. The same command run again for the same debt (a retry, also one
+     * after the first run's answer was lost) is answered "already done" and waives nothing more; once
+     * the user runs into a new debt, the same words waive that one. (A key from the words and the UTC
+     * day answered "already done" to a second debt the same day and left it owed.)
+     */
+    private String debtKey(UserAccount user, String reason) {
+        String cursor = null;
+        String debt = "none"; // nothing owed: refused, and a refusal records nothing
+        do {
+            HistoryPage page = ledger.history(user.id(), cursor, 200);
+            LedgerEntry newest = page.items().stream()
+                    .filter(e -> e.debtDelta() > 0)
+                    .findFirst()
+                    .orElse(null);
+            if (newest != null) {
+                debt = Long.toString(newest.id());
+                break;
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return "cli:waive-debt:" + user.id() + ":" + debt + ":"
+                + digest("waive-debt", Long.toString(user.id()), debt, reason);
     }
 
     private int jobsCheck(List<String> words, Map<String, String> options, PrintStream out) {
@@ -168,6 +222,14 @@ class RepairCommands {
         if (invalid != null) {
             return usage(out, "switch " + words.get(2) + ": " + invalid);
         }
+        String message = options.get("message");
+        if (message != null && !message.isBlank()) {
+            // what refused users read and the reason the audit records: the operator reason rule
+            Optional<String> problem = OperatorReason.problem(message);
+            if (problem.isPresent()) {
+                return usage(out, "--message " + problem.get());
+            }
+        }
         Integer retry;
         try {
             retry = options.containsKey("retry-after") ? Integer.valueOf(options.get("retry-after")) : null;
@@ -208,16 +270,16 @@ class RepairCommands {
     }
 
     /** A key from the command's meaning and the UTC day: the same command repeated today acts once. */
-    static String derivedKey(String action, String a, String b, Clock clock) {
-        return derivedKey(action, a, b, null, clock);
-    }
-
     static String derivedKey(String action, String a, String b, String c, Clock clock) {
         String day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
-        String material = String.join("\n", action, a, String.valueOf(b), String.valueOf(c), day);
+        return "cli:" + action + ":" + day + ":" + digest(action, a, String.valueOf(b), String.valueOf(c), day);
+    }
+
+    private static String digest(String... parts) {
+        String material = String.join("\n", parts);
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return "cli:" + action + ":" + day + ":" + HexFormat.of().formatHex(hash, 0, 12);
+            return HexFormat.of().formatHex(hash, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

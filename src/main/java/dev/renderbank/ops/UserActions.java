@@ -139,6 +139,11 @@ public class UserActions {
         return setActive(actor, "reinstate", userId, true, reason, key);
     }
 
+    /** How many live (unrevoked, unexpired) API tokens the user holds. */
+    public long liveTokens(long userId) {
+        return accounts.tokens(userId).stream().filter(t -> t.live()).count();
+    }
+
     /** Revokes every live API token of the user and ends the user's browser sessions on every node. */
     public ActionResult revokeTokens(String actor, long userId, String reason, String key) {
         if (users.byId(userId).isEmpty()) {
@@ -162,13 +167,17 @@ public class UserActions {
         if (active && deletions.isDeleted(userId)) {
             // reinstating undoes a suspension; an owner's deletion is final (the row is only kept, anonymised, for the
             // books)
-            return new ActionResult.Refused(
-                    "account-deleted", "The account was deleted by its owner and cannot be reinstated");
+            return cannotReinstate();
         }
         return actions.run(new Request(actor, action, target(userId), reason, null, key), () -> {
             boolean wasActive = accounts.active(userId);
             if (active) {
-                accounts.reinstate(userId);
+                accounts.reinstate(userId); // never a deleted account's row
+                if (deletions.isDeleted(userId)) {
+                    // deleted after the check above (a deletion that comes after this update waits for it):
+                    // refusing rolls the audit record back, so nobody is told "reinstated"
+                    return new Step.Refuse(cannotReinstate());
+                }
                 return new Step.Applied(Map.of("active", wasActive), Map.of("active", true));
             }
             accounts.suspend(userId);
@@ -188,6 +197,11 @@ public class UserActions {
         m.put("held", b.held());
         m.put("debt", b.debt());
         return m;
+    }
+
+    private static ActionResult.Refused cannotReinstate() {
+        return new ActionResult.Refused(
+                "account-deleted", "The account was deleted by its owner and cannot be reinstated");
     }
 
     private static ActionResult.Refused accountDeleted() {

@@ -15,4 +15,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("renderbank.security-headers")
 public record SecurityHeadersProperties(
         @DefaultValue("false") boolean hsts,
-        @DefaultValue("365d") Duration hstsMaxAge) {}
+        @DefaultValue("365d") Duration hstsMaxAge) {
+
+    /** A negative max-age is a header browsers ignore: HSTS silently off. {@code 0} tells them to forget it. */
+    public SecurityHeadersProperties {
+        if (hstsMaxAge != null && hstsMaxAge.isNegative()) {
+            throw new IllegalArgumentException(
+                    "renderbank.security-headers.hsts-max-age must be 0 or more (was " + hstsMaxAge + ")");
+        }
+    }
+}

@@ -383,6 +383,91 @@ class WebhooksTest extends IntegrationTest {
     }
 
     /**
+     * A resend starts a fresh attempt schedule: after the resent delivery's first attempt fails, the
+     * next comes after the first retry wait (30 s), not the longest wait (2 h) the delivery had reached
+     * before the resend; its earlier attempts stay in its history.
+     */
+    @Test
+    void aResentDeliveryIsRetriedOnAFreshScheduleWithItsHistoryKept() {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        String endpointId =
+                register(u.token(), path, "credits.granted").get("id").asString();
+        purchase(u.id(), 50);
+        // nine failed attempts in 16 h (each retry due at most 2 h later): the waits reach their cap
+        for (int n = 1; n <= 9; n++) {
+            int attempts = n;
+            await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == attempts);
+            if (n < 9) {
+                clock.advance(Duration.ofHours(2));
+            }
+        }
+        JsonNode d = api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                .json()
+                .get("items")
+                .get(0);
+        assertThat(d.get("status").asString()).isEqualTo("PENDING");
+        String deliveryId = d.get("id").asString();
+        assertThat(java.time.Instant.parse(d.get("nextAttemptAt").asString()))
+                .as("before the resend: the longest wait")
+                .isAfter(clock.instant().plus(Duration.ofMinutes(100)));
+
+        Api.Response resend = api().post(
+                        "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + deliveryId + "/resend",
+                        u.token(),
+                        "");
+        assertThat(resend.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 10);
+        // the attempt's row and the delivery's next attempt are written in one transaction
+        JsonNode after = api().get("/api/v1/webhook-endpoints/" + endpointId + "/deliveries", u.token())
+                .json()
+                .get("items")
+                .get(0);
+        assertThat(after.get("status").asString()).isEqualTo("PENDING");
+        assertThat(java.time.Instant.parse(after.get("nextAttemptAt").asString()))
+                .as("the first retry after a resend waits the first retry wait")
+                .isBefore(clock.instant().plus(Duration.ofSeconds(31)));
+        assertThat(after.get("attempts").asInt()).as("the history is kept").isEqualTo(10);
+        assertThat(after.get("recentAttempts").get(0).get("attempt").asInt()).isEqualTo(10);
+    }
+
+    /**
+     * A resend asked while an attempt is being sent is not undone by that attempt's failure: the
+     * delivery is sent again right after it, not at the retry wait the failed attempt would set.
+     */
+    @Test
+    void aResendDuringAFailingAttemptIsSentRightAfterIt() {
+        TestUsers.TestUser u = testUsers.create(0);
+        String path = path();
+        receiver.stubFor(
+                post(urlEqualTo(path)).willReturn(aResponse().withStatus(503).withFixedDelay(3000)));
+        String endpointId =
+                register(u.token(), path, "credits.granted").get("id").asString();
+        purchase(u.id(), 50);
+        // the first attempt is claimed (committed before the POST) and is being sent
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and attempts = 1")
+                                .param("e", endpointId)
+                                .query(Integer.class)
+                                .single()
+                        == 1);
+        assertThat(attemptsRecorded(endpointId)).isZero();
+        String deliveryId = jdbc.sql("select id from webhook_delivery where endpoint_id = :e")
+                .param("e", endpointId)
+                .query(String.class)
+                .single();
+        Api.Response resend = api().post(
+                        "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + deliveryId + "/resend",
+                        u.token(),
+                        "");
+        assertThat(resend.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(endpointId) == 1);
+        // no clock moved: only the resend makes the second attempt due now (the first's wait is 30 s)
+        await().atMost(Duration.ofSeconds(15)).until(() -> received(path).size() == 2);
+    }
+
+    /**
      * A deleted account's webhook endpoints get nothing more: its running job fails with
      * ACCOUNT_DELETED, but no event is signed and sent to the URL the deleted user registered, and
      * the endpoints (URL and secret are the user's data) are gone with what was pending for them.

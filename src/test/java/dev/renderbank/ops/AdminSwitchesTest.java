@@ -57,6 +57,29 @@ class AdminSwitchesTest extends IntegrationTest {
                 .single();
     }
 
+    /**
+     * The message is what refused users read and the reason the audit records: it passes the operator
+     * reason rule (no control characters but line breaks and tabs), refused as a 400 on the field,
+     * nothing set or recorded.
+     */
+    @Test
+    void aMessageWithControlCharactersIsRefusedOnTheField() {
+        var admin = admins.newAdmin();
+        HttpResponse<String> r = put(admin.token(), "sales", "{\"paused\":true,\"message\":\"Back soon\\u001b[5m\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
+        JsonNode problem = JSON.readTree(r.body());
+        assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("message");
+        assertThat(problem.get("errors").get(0).get("message").asString()).contains("control characters");
+        assertThat(jdbc.sql("select count(*) from operator_action where action = 'switch' and target = 'switch:sales'"
+                                + " and actor = :a")
+                        .param("a", admin.email())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
     @Test
     void pausedGenerationRefusesWithTheMessageHoldsNothingAndSparesRunningJobs() {
         var admin = admins.newAdmin();

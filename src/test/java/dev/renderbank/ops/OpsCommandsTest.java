@@ -227,6 +227,108 @@ class OpsCommandsTest extends IntegrationTest {
                 .isEmpty();
     }
 
+    /**
+     * {@code tokens revoke <email> [--all]}: without {@code --all} nothing is revoked; the command
+     * says how many live tokens the user has and that {@code --all} revokes them (exit 2, bad usage),
+     * so an operator who left the flag out neither signs the user out by surprise nor reads the
+     * "done" of an action they did not confirm. With {@code --all} every live token goes.
+     */
+    @Test
+    void tokensRevokeWithoutAllRevokesNothingAndSaysHowManyWouldGo() {
+        var u = testUsers.create(0);
+        String second = users.issueToken(u.id(), "a second token");
+        Run bare = run("tokens", "revoke", u.email());
+        assertThat(bare.code()).isEqualTo(OpsCommands.USAGE);
+        assertThat(bare.out()).contains("2 live token(s)").contains("--all").doesNotContain("done");
+        assertThat(users.authenticateToken(u.token())).as("nothing revoked").isPresent();
+        assertThat(users.authenticateToken(second)).isPresent();
+        assertThat(audit.list(null, "revoke-tokens", "user:" + u.id(), null, 5))
+                .as("nothing audited")
+                .isEmpty();
+
+        Run all = run("tokens", "revoke", u.email(), "--all");
+        assertThat(all.code()).isZero();
+        assertThat(users.authenticateToken(u.token())).isEmpty();
+        assertThat(users.authenticateToken(second)).isEmpty();
+    }
+
+    /**
+     * A command's reason passes the same rule as the admin forms' and the API's reasons: control
+     * characters (other than line breaks and tabs) are refused as bad usage before anything is done,
+     * since the reason is shown in pages and mail and written to logs and the ledger.
+     */
+    @Test
+    void aReasonWithControlCharactersIsRefusedLikeTheFormsAndTheApi() {
+        var u = testUsers.create(10);
+        String bell = "goodwill\u0007";
+        String escape = "fraud \u001b[31mreview";
+        String erin = "erin-" + u.id();
+        String[][] commands = {
+            {"credits", "grant", u.email(), "5", "--reason", bell, "--actor", erin},
+            {"credits", "waive-debt", u.email(), "--reason", bell, "--actor", erin},
+            {"users", "suspend", u.email(), "--reason", escape, "--actor", erin},
+            {"users", "reinstate", u.email(), "--reason", escape, "--actor", erin},
+            {"tokens", "revoke", u.email(), "--all", "--reason", "nul\u0000here"},
+            {"jobs", "fail", "gen_no_such_job", "--reason", bell, "--actor", erin},
+        };
+        for (String[] command : commands) {
+            Run r = run(command);
+            assertThat(r.code()).as(String.join(" ", command)).isEqualTo(OpsCommands.USAGE);
+            assertThat(r.out()).as(String.join(" ", command)).contains("control characters");
+        }
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+        assertThat(users.authenticateToken(u.token())).isPresent();
+        assertThat(audit.list(erin, null, null, null, 5)).isEmpty();
+        assertThat(audit.list(null, null, "user:" + u.id(), null, 5)).isEmpty();
+
+        // a switch's message is the reason its audit record carries: the same rule
+        Run message = run("switches", "set", "sales", "paused", "--message", "Back soon\u0007", "--actor", erin);
+        assertThat(message.code()).isEqualTo(OpsCommands.USAGE);
+        assertThat(message.out()).contains("control characters");
+        assertThat(audit.list(erin, "switch", null, null, 5)).isEmpty();
+
+        Run lines = run("users", "suspend", u.email(), "--reason", "two lines\n\tand a tab", "--actor", erin);
+        assertThat(lines.code()).as("line breaks and tabs are fine").isZero();
+    }
+
+    /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
+    private long debtFrom(long userId, String grantKey, long amount) {
+        ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");
+        ledger.reserve(userId, amount, "job-" + grantKey, java.time.Duration.ofMinutes(5));
+        ledger.capture("job-" + grantKey);
+        ledger.clawback(grantKey, amount, "refund-" + grantKey, "refund");
+        return ledger.balance(userId).debt();
+    }
+
+    /**
+     * Waiving forgives a debt: the same command run again for the same debt (a retry) waives
+     * nothing more, but a new debt of the same user, waived later the same day with the same words,
+     * is waived, not answered "already done" while the user still owes it.
+     */
+    @Test
+    void aWaiveRetriedIsDoneOnceButANewDebtTheSameDayIsWaivedToo() {
+        var u = testUsers.create(0);
+        String[] waive = {"credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", "bob-" + u.id()};
+        assertThat(debtFrom(u.id(), "first-" + u.id(), 30)).isEqualTo(30);
+        assertThat(run(waive).code()).isZero();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        Run retry = run(waive);
+        assertThat(retry.code()).isZero();
+        assertThat(retry.out()).contains("already done");
+
+        assertThat(debtFrom(u.id(), "second-" + u.id(), 20)).isEqualTo(20);
+        Run again = run(waive);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("done: ").doesNotContain("already done");
+        assertThat(ledger.balance(u.id()).debt())
+                .as("the second debt is waived")
+                .isZero();
+        assertThat(run(waive).out()).as("and a retry of that run").contains("already done");
+        assertThat(audit.list("bob-" + u.id(), "waive-debt", "user:" + u.id(), null, 10))
+                .hasSize(2);
+    }
+
     @Test
     void jobsFailAndCheckGoThroughTheNormalPath() {
         var u = testUsers.create(100);

@@ -30,6 +30,28 @@ public record LoginProperties(
         @DefaultValue("15m") @NotNull Duration accountMaxWait,
         @DefaultValue("24h") @NotNull Duration accountForgetAfter) {
 
+    /**
+     * Checked for meaning at start: a zero window counts nothing and a zero lock locks nobody; a
+     * negative first wait makes every wait none, a cap below it is every wait.
+     */
+    public LoginProperties {
+        positive(clientWindow, "client-window");
+        positive(clientLock, "client-lock");
+        positive(accountFirstWait, "account-first-wait");
+        positive(accountMaxWait, "account-max-wait");
+        positive(accountForgetAfter, "account-forget-after");
+        if (accountFirstWait != null && accountMaxWait != null && accountMaxWait.compareTo(accountFirstWait) < 0) {
+            throw new IllegalArgumentException("renderbank.login.account-max-wait (" + accountMaxWait
+                    + ") must be at least renderbank.login.account-first-wait (" + accountFirstWait + ")");
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.login." + key + " must be positive (was " + d + ")");
+        }
+    }
+
     /** The wait after the {@code failures}-th failure of an account: none, then doubling, capped. */
     public Duration accountWait(int failures) {
         if (failures < accountFreeFailures) {

@@ -20,4 +20,13 @@ import org.springframework.validation.annotation.Validated;
 public record RequestLimitProperties(
         @DefaultValue("5") @Min(1) int perAddress,
         @DefaultValue("20") @Min(1) int perClient,
-        @DefaultValue("1h") @NotNull Duration window) {}
+        @DefaultValue("1h") @NotNull Duration window) {
+
+    /** A zero window counts nothing: no limit at all. */
+    public RequestLimitProperties {
+        if (window != null && (window.isNegative() || window.isZero())) {
+            throw new IllegalArgumentException(
+                    "renderbank.request-limits.window must be positive (was " + window + ")");
+        }
+    }
+}

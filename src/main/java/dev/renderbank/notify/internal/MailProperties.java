@@ -37,6 +37,28 @@ public record MailProperties(
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("5m") @NotNull Duration lease) {
 
+    /**
+     * Checked for meaning at start: a zero or negative wait retries a failing SMTP server in a tight
+     * loop, a cap below the first wait replaces every wait, a zero lease hands an email being sent to
+     * another node.
+     */
+    public MailProperties {
+        positive(firstRetry, "first-retry");
+        positive(maxRetry, "max-retry");
+        positive(sendInterval, "send-interval");
+        positive(lease, "lease");
+        if (firstRetry != null && maxRetry != null && maxRetry.compareTo(firstRetry) < 0) {
+            throw new IllegalArgumentException("renderbank.mail.max-retry (" + maxRetry
+                    + ") must be at least renderbank.mail.first-retry (" + firstRetry + ")");
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.mail." + key + " must be positive (was " + d + ")");
+        }
+    }
+
     /** Wait after {@code attempts} failed attempts: first-retry doubled per further attempt, capped. */
     public Duration backoff(int attempts) {
         int doublings = Math.min(Math.max(attempts - 1, 0), 30);

@@ -29,5 +29,10 @@ public record OperatorMailProperties(
         if (alertEmailInterval != null && alertEmailInterval.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("renderbank.ops.alert-email-interval must be at least 1m");
         }
+        if (alertEmailMaxAge != null && (alertEmailMaxAge.isNegative() || alertEmailMaxAge.isZero())) {
+            // every alert would be too old to email
+            throw new IllegalArgumentException(
+                    "renderbank.ops.alert-email-max-age must be positive (was " + alertEmailMaxAge + ")");
+        }
     }
 }

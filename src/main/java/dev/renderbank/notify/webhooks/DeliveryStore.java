@@ -21,9 +21,20 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class DeliveryStore {
 
-    /** A delivery claimed for one attempt, with what is needed to send it. */
+    /**
+     * A delivery claimed for one attempt, with what is needed to send it. {@code attempt} counts every
+     * attempt of the delivery; {@code scheduled} only those since its latest resend (the retry waits
+     * grow with it).
+     */
     public record Claimed(
-            String id, String endpointId, String url, String secret, String body, int attempt, Instant giveUpAt) {}
+            String id,
+            String endpointId,
+            String url,
+            String secret,
+            String body,
+            int attempt,
+            int scheduled,
+            Instant giveUpAt) {}
 
     static final int MAX_ERROR = 1000;
     static final int MAX_EXCERPT = WebhookHttp.EXCERPT_BYTES;
@@ -78,7 +89,8 @@ public class DeliveryStore {
                           and d.id in (select id from webhook_delivery
                                        where status = 'PENDING' and next_attempt_at <= :now
                                        order by next_attempt_at, id limit :limit for update skip locked)
-                        returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts, d.give_up_at""")
+                        returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts,
+                                  d.attempts - d.schedule_start as scheduled, d.give_up_at""")
                 .param("now", ts(now))
                 .param("lease", ts(leaseUntil))
                 .param("limit", limit)
@@ -89,13 +101,16 @@ public class DeliveryStore {
                         rs.getString("secret"),
                         rs.getString("body"),
                         rs.getInt("attempts"),
+                        rs.getInt("scheduled"),
                         instant(rs, "give_up_at")))
                 .list();
     }
 
     /**
      * Records the attempt's outcome: {@code DELIVERED}, retried at {@code next}, or {@code FAILED} for
-     * good (not delivered and {@code next} null). Only the claim that is still current may record.
+     * good (not delivered and {@code next} null). Only the claim that is still current may record: not
+     * one the delivery was resent after (sent again right after it, the resend's window and schedule
+     * kept), though the attempt is kept in the history.
      * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
      * delivery's state and its attempt are written together. A delivery removed with its endpoint
@@ -119,9 +134,10 @@ public class DeliveryStore {
                             next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at),
                             delivered_at = case when :delivered then cast(:now as timestamptz) end,
                             last_status = :code, last_error = :error
-                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        where id = :id and status = 'PENDING' and attempts = :attempt and schedule_start = :start""")
                 .param("id", c.id())
                 .param("attempt", c.attempt())
+                .param("start", c.attempt() - c.scheduled())
                 .param("delivered", delivered)
                 .param("next", ts(next))
                 .param("now", ts(startedAt))
@@ -186,12 +202,13 @@ public class DeliveryStore {
 
     /**
      * Sends the delivery again as soon as a sender polls, with the same {@code webhook-id} and body,
-     * and a fresh retry window; false when the endpoint has no such delivery.
+     * a fresh retry window and a fresh schedule of retry waits (its earlier attempts stay in its
+     * history); false when the endpoint has no such delivery.
      */
     public boolean resend(String endpointId, String id, Instant now, Instant giveUpAt) {
         return jdbc.sql("""
                         update webhook_delivery set status = 'PENDING', next_attempt_at = :now, give_up_at = :giveUp,
-                                                    delivered_at = null
+                                                    delivered_at = null, schedule_start = attempts
                         where endpoint_id = :e and id = :id""")
                         .param("e", endpointId)
                         .param("id", id)

@@ -79,7 +79,10 @@ public class WebhookDispatch implements DisposableBean {
         }
         if (answer.delivered()) {
             if (!deliveries.record(d, started, answer.status(), null, answer.excerpt(), true, null)) {
-                log.warn("webhook {} was delivered but its claim had expired; it may be sent once more", d.id());
+                log.warn(
+                        "webhook {} was delivered but its claim had expired or it was resent meanwhile; it may be"
+                                + " sent once more",
+                        d.id());
             }
             health.delivered(d.endpointId());
             return true;
@@ -92,11 +95,11 @@ public class WebhookDispatch implements DisposableBean {
     }
 
     private void failed(DeliveryStore.Claimed d, Instant started, Integer status, String error, String excerpt) {
-        Instant next = clock.instant().plus(props.backoff(d.attempt()));
+        Instant next = clock.instant().plus(props.backoff(d.scheduled())); // a resend starts afresh
         boolean last = next.isAfter(d.giveUpAt());
-        deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
+        boolean recorded = deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
         health.failed(d.endpointId(), started);
-        if (last) {
+        if (last && recorded) { // not when resent (or removed) meanwhile
             log.warn(
                     "webhook {} to endpoint {} failed for good after {} attempts: {}",
                     d.id(),

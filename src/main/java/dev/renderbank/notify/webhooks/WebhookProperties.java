@@ -18,14 +18,17 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEndpointsPerUser endpoints one user may register
  * @param connectTimeout to connect to a receiver
  * @param readTimeout for the receiver's answer; a 2xx within it is a delivery
- * @param retryWindow how long a delivery is retried before it is {@code FAILED}
- * @param firstRetry the wait after the first failed attempt; doubles per attempt
- * @param maxRetry the longest wait between two attempts
- * @param sendInterval how often the sender looks for due deliveries
+ * @param retryWindow how long a delivery is retried before it is {@code FAILED}; at least
+ *     {@code firstRetry}, or a delivery gets no retry at all
+ * @param firstRetry the wait after the first failed attempt; doubles per attempt; positive
+ * @param maxRetry the longest wait between two attempts; at least {@code firstRetry}
+ * @param sendInterval how often the sender looks for due deliveries; positive
  * @param lease how long a delivery being sent is kept from other senders: longer than one attempt,
  *     which is cut off after connect timeout + read timeout (checked at start)
  * @param disableAfter an endpoint whose deliveries have failed this long, with none getting through,
- *     is disabled and its owner emailed
+ *     is disabled and its owner emailed; positive
+ *     <p>Every duration is checked for meaning at start, not only presence: a zero or negative wait
+ *     would retry in a tight loop or disable an endpoint at its first failure.
  */
 @Validated
 @ConfigurationProperties("renderbank.webhooks")
@@ -40,6 +43,32 @@ public record WebhookProperties(
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("3d") @NotNull Duration disableAfter) {
+
+    public WebhookProperties {
+        positive(connectTimeout, "connect-timeout");
+        positive(readTimeout, "read-timeout");
+        positive(firstRetry, "first-retry");
+        positive(maxRetry, "max-retry");
+        positive(retryWindow, "retry-window");
+        positive(sendInterval, "send-interval");
+        positive(lease, "lease");
+        positive(disableAfter, "disable-after");
+        if (firstRetry != null && maxRetry != null && maxRetry.compareTo(firstRetry) < 0) {
+            throw new IllegalArgumentException("renderbank.webhooks.max-retry (" + maxRetry
+                    + ") must be at least renderbank.webhooks.first-retry (" + firstRetry + ")");
+        }
+        if (firstRetry != null && retryWindow != null && retryWindow.compareTo(firstRetry) < 0) {
+            throw new IllegalArgumentException("renderbank.webhooks.retry-window (" + retryWindow
+                    + ") must be at least renderbank.webhooks.first-retry (" + firstRetry
+                    + "), or a failed delivery is never retried");
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.webhooks." + key + " must be positive (was " + d + ")");
+        }
+    }
 
     /**
      * The lease outlasts an attempt ({@link WebhookHttp} ends one after connect + read timeout);

@@ -40,7 +40,10 @@ public class AuditedActions {
     public record Request(String actor, String action, String target, String reason, Long amount, String key) {
         public Request {
             check("actor", actor, 200);
-            check("reason", reason, 1000);
+            check("reason", reason, OperatorReason.MAX);
+            OperatorReason.problem(reason).ifPresent(p -> {
+                throw new IllegalArgumentException("reason " + p);
+            });
             check("Idempotency-Key", key, 200);
         }
     }

@@ -5,6 +5,7 @@ import static dev.renderbank.ops.web.ActionAnswers.key;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.SwitchActions;
+import dev.renderbank.ops.internal.OperatorReason;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Switches;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -75,6 +76,12 @@ class AdminSwitchesApi {
         }
         if (body.message() != null && body.message().length() > 500) {
             throw new InvalidFieldException("message", "must be at most 500 characters");
+        }
+        if (body.message() != null && !body.message().isBlank()) {
+            // what refused users read and the reason the audit records: the operator reason rule
+            OperatorReason.problem(body.message()).ifPresent(p -> {
+                throw new InvalidFieldException("message", p);
+            });
         }
         return answer(
                 switches.set(

@@ -2,21 +2,23 @@ package dev.renderbank.ops.web;
 
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.OperatorAction;
+import dev.renderbank.ops.internal.OperatorReason;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The reason and idempotency key every operator action carries, checked by one rule for the admin
- * pages' forms and the admin API ({@link ActionAnswers}), so a reason the API refuses is refused by
- * a form too, with a message instead of an error page. A reason is required, at most {@value
- * #MAX_REASON} characters (the audit record's limit) and printable: control characters other than
- * line breaks and tabs are refused, since the reason is shown in pages and mail and written to logs.
+ * pages' forms, the admin API ({@link ActionAnswers}) and the command line ({@link OperatorReason}),
+ * so a reason the API refuses is refused by a form too, with a message instead of an error page. A
+ * reason is required, at most {@value #MAX_REASON} characters (the audit record's limit) and
+ * printable: control characters other than line breaks and tabs are refused, since the reason is
+ * shown in pages and mail and written to logs.
  * A form must carry its key (each form is rendered with a fresh one, so a double submit acts once).
  */
 final class OperatorForm {
 
-    static final int MAX_REASON = 1000;
+    static final int MAX_REASON = OperatorReason.MAX;
     static final int MAX_KEY = 200;
 
     private OperatorForm() {}
@@ -24,24 +26,9 @@ final class OperatorForm {
     /** A form's accepted fields: the trimmed reason and the key. */
     record Checked(String reason, String key) {}
 
-    /** What to fix about {@code reason} (worded to follow "reason "), or empty when it is acceptable. */
+    /** What to fix about {@code reason} (worded to follow "reason "): {@link OperatorReason}'s rule. */
     static Optional<String> reasonProblem(String reason) {
-        if (reason == null || reason.isBlank()) {
-            return Optional.of("is required: say why (it is recorded and shown in the audit)");
-        }
-        String r = reason.trim();
-        if (r.length() > MAX_REASON) {
-            return Optional.of("must be at most " + MAX_REASON + " characters (it has " + r.length() + ")");
-        }
-        for (int i = 0; i < r.length(); i++) {
-            char c = r.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-                return Optional.of(String.format(
-                        "must not contain control characters (U+%04X at position %d); line breaks and tabs are fine",
-                        (int) c, i + 1));
-            }
-        }
-        return Optional.empty();
+        return OperatorReason.problem(reason);
     }
 
     /** What to fix about a key (worded to follow "Idempotency-Key "), or empty when it is acceptable. */

@@ -30,6 +30,11 @@ public record ProviderProperties(
             @DefaultValue("5s") @NotNull Duration connectTimeout,
             @DefaultValue("30s") @NotNull Duration readTimeout) {
 
+        public Kie {
+            positive(connectTimeout, "kie.connect-timeout");
+            positive(readTimeout, "kie.read-timeout");
+        }
+
         public boolean simulated() {
             return !StringUtils.hasText(apiKey);
         }
@@ -45,5 +50,18 @@ public record ProviderProperties(
             @DefaultValue("5m") @NotNull Duration checkInterval,
             @DefaultValue("2000") @PositiveOrZero long lowThreshold,
             @DefaultValue("1m") @NotNull Duration recheckInterval,
-            @DefaultValue("1") @PositiveOrZero long resumeThreshold) {}
+            @DefaultValue("1") @PositiveOrZero long resumeThreshold) {
+
+        /** Zero: the provider's balance is read without pause. */
+        public Balance {
+            positive(checkInterval, "balance.check-interval");
+            positive(recheckInterval, "balance.recheck-interval");
+        }
+    }
+
+    private static void positive(Duration d, String key) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException("renderbank.provider." + key + " must be positive (was " + d + ")");
+        }
+    }
 }

@@ -54,6 +54,18 @@ public record SimulatorProperties(
     static final int MIN_API_KEY_LENGTH = 24;
 
     public SimulatorProperties {
+        if (callbackInterval != null && (callbackInterval.isNegative() || callbackInterval.isZero())) {
+            throw new IllegalArgumentException(
+                    "renderbank.simulator.callback-interval must be positive (was " + callbackInterval + ")");
+        }
+        if (imageDuration != null && imageDuration.isNegative()) {
+            throw new IllegalArgumentException(
+                    "renderbank.simulator.image-duration must be 0 or more (was " + imageDuration + ")");
+        }
+        if (videoDuration != null && videoDuration.isNegative()) {
+            throw new IllegalArgumentException(
+                    "renderbank.simulator.video-duration must be 0 or more (was " + videoDuration + ")");
+        }
         if (apiKey != null
                 && (apiKey.length() < MIN_API_KEY_LENGTH || apiKey.chars().anyMatch(Character::isWhitespace))) {
             throw new IllegalArgumentException("renderbank.simulator.api-key must be at least " + MIN_API_KEY_LENGTH

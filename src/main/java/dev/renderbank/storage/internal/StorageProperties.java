@@ -44,6 +44,17 @@ public record StorageProperties(
             @DefaultValue("false") boolean pathStyle,
             @DefaultValue("10m") Duration presignTtl) {
 
+        /** S3 (SigV4) presigns links of at most 7 days; a zero or negative lifetime hands out dead links. */
+        public S3 {
+            if (presignTtl != null
+                    && (presignTtl.isNegative()
+                            || presignTtl.isZero()
+                            || presignTtl.compareTo(Duration.ofDays(7)) > 0)) {
+                throw new IllegalArgumentException(
+                        "renderbank.storage.s3.presign-ttl must be positive and at most 7d (was " + presignTtl + ")");
+            }
+        }
+
         public String resolvedRegion() {
             if (StringUtils.hasText(region)) {
                 return region.trim();
