@@ -38,6 +38,13 @@ class GenerationPropertiesRangesTest {
         refused(P, T, "renderbank.jobs.sweep-interval", "-30s");
     }
 
+    /** Zero or negative: a failed job's late result is asked for again in a tight loop. */
+    @Test
+    void theLateDeliveryRetryIsPositive() {
+        refused(P, T, "renderbank.jobs.late-delivery-retry", "0s");
+        refused(P, T, "renderbank.jobs.late-delivery-retry", "-30s");
+    }
+
     /** Zero or negative: every job is past its deadline when accepted. */
     @Test
     void deadlinesArePositive() {
