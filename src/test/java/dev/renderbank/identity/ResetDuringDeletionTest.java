@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
+import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -60,12 +62,12 @@ class ResetDuringDeletionTest extends IntegrationTest {
                     .param("id", other)
                     .query(Long.class)
                     .single();
-            run(reset, () -> passwords.reset(token, "a brand new passphrase 42"));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waiting() >= 1);
-            run(deleted, () -> deletion.delete(u.id(), PASSWORD));
+            Concurrently.completeInBackground(reset, () -> passwords.reset(token, "a brand new passphrase 42"));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.waiting(jdbc) >= 1);
+            Concurrently.completeInBackground(deleted, () -> deletion.delete(u.id(), PASSWORD));
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> waiting() >= 2 || deleted.isDone() || reset.isDone());
+                    .until(() -> LockWaits.waiting(jdbc) >= 2 || deleted.isDone() || reset.isDone());
         });
 
         // one of them went first: a reset that went first changed the password the deletion was
@@ -80,23 +82,5 @@ class ResetDuringDeletionTest extends IntegrationTest {
             assertThat(d).isInstanceOf(DeletionOutcome.Deleted.class);
             assertThat(deletion.isDeleted(u.id())).isTrue();
         }
-    }
-
-    /** Sessions of this database waiting for a lock another one holds. */
-    private long waiting() {
-        return jdbc.sql("""
-                        select count(*) from pg_stat_activity
-                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
-    }
-
-    private static <T> void run(CompletableFuture<T> result, java.util.function.Supplier<T> call) {
-        new Thread(() -> {
-                    try {
-                        result.complete(call.get());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(e);
-                    }
-                })
-                .start();
     }
 }

@@ -86,7 +86,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
             });
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> waiting() >= 2 || issued.isDone() || deleted.isDone());
+                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || deleted.isDone());
             holder.rollback();
         }
 
@@ -107,12 +107,5 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
         return HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** Sessions of this database waiting for a lock another one holds. */
-    private long waiting() {
-        return jdbc.sql("""
-                        select count(*) from pg_stat_activity
-                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
+import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
@@ -65,9 +67,11 @@ class TokenCreationDuringResetTest extends IntegrationTest {
                     .param("id", other)
                     .query(Long.class)
                     .single();
-            run(reset, () -> passwords.reset(token, "a brand new passphrase 42"));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waiting() >= 1 || reset.isDone());
-            run(issued, () -> {
+            Concurrently.completeInBackground(reset, () -> passwords.reset(token, "a brand new passphrase 42"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> LockWaits.waiting(jdbc) >= 1 || reset.isDone());
+            Concurrently.completeInBackground(issued, () -> {
                 try {
                     return intruder.call("POST", "/api/v1/tokens", "{\"name\":\"keep\"}");
                 } catch (Exception e) {
@@ -76,7 +80,7 @@ class TokenCreationDuringResetTest extends IntegrationTest {
             });
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> waiting() >= 2 || issued.isDone() || reset.isDone());
+                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || reset.isDone());
         });
 
         assertThat(reset.get(30, TimeUnit.SECONDS)).isInstanceOf(Passwords.Outcome.Changed.class);
@@ -89,23 +93,5 @@ class TokenCreationDuringResetTest extends IntegrationTest {
                         .single())
                 .as("live tokens after the reset")
                 .isZero();
-    }
-
-    /** Sessions of this database waiting for a lock another one holds. */
-    private long waiting() {
-        return jdbc.sql("""
-                        select count(*) from pg_stat_activity
-                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
-    }
-
-    private static <T> void run(CompletableFuture<T> result, java.util.function.Supplier<T> call) {
-        new Thread(() -> {
-                    try {
-                        result.complete(call.get());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(e);
-                    }
-                })
-                .start();
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.UserActions;
+import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
@@ -58,9 +60,12 @@ class TokenCreationDuringRevokeTest extends IntegrationTest {
                     .param("u", u.id())
                     .query(Long.class)
                     .list();
-            run(revoked, () -> operators.revokeTokens("ops@example.com", u.id(), "test", "k-" + UUID.randomUUID()));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waiting() >= 1 || revoked.isDone());
-            run(issued, () -> {
+            Concurrently.completeInBackground(
+                    revoked, () -> operators.revokeTokens("ops@example.com", u.id(), "test", "k-" + UUID.randomUUID()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> LockWaits.waiting(jdbc) >= 1 || revoked.isDone());
+            Concurrently.completeInBackground(issued, () -> {
                 try {
                     return session.call("POST", "/api/v1/tokens", "{\"name\":\"keep\"}");
                 } catch (Exception e) {
@@ -70,7 +75,7 @@ class TokenCreationDuringRevokeTest extends IntegrationTest {
             // the issue either waits for the revocation (2 waiting) or is done
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> waiting() >= 2 || issued.isDone() || revoked.isDone());
+                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || revoked.isDone());
         });
 
         assertThat(revoked.get(30, TimeUnit.SECONDS)).isInstanceOf(ActionResult.Done.class);
@@ -82,23 +87,5 @@ class TokenCreationDuringRevokeTest extends IntegrationTest {
                 .as("live tokens after the operator revoked them all (the issue answered " + answer.statusCode() + ")")
                 .isZero();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
-    }
-
-    /** Sessions of this database waiting for a lock another one holds. */
-    private long waiting() {
-        return jdbc.sql("""
-                        select count(*) from pg_stat_activity
-                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
-    }
-
-    private static <T> void run(CompletableFuture<T> result, java.util.function.Supplier<T> call) {
-        new Thread(() -> {
-                    try {
-                        result.complete(call.get());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(e);
-                    }
-                })
-                .start();
     }
 }

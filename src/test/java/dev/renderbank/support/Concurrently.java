@@ -37,4 +37,21 @@ public final class Concurrently {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Runs {@code call} on a thread of its own and completes {@code result} with its value or its
+     * exception (for a race test that declares the future before it starts the call, e.g. inside a
+     * transaction holding the lock the call will wait for).
+     */
+    public static <T> void completeInBackground(
+            java.util.concurrent.CompletableFuture<T> result, java.util.function.Supplier<T> call) {
+        new Thread(() -> {
+                    try {
+                        result.complete(call.get());
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                })
+                .start();
+    }
 }

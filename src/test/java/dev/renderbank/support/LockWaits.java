@@ -31,4 +31,11 @@ public final class LockWaits {
                                 select count(*) from pg_stat_activity
                                  where datname = current_database() and :backend = any(pg_blocking_pids(pid))""").param("backend", (int) backend).query(Long.class).single() > 0;
     }
+
+    /** How many sessions of this test's database wait for a lock that another session holds. */
+    public static long waiting(JdbcClient jdbc) {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                         where datname = current_database() and cardinality(pg_blocking_pids(pid)) > 0""").query(Long.class).single();
+    }
 }
