@@ -61,6 +61,11 @@ public class Users {
         return store.findById(id).orElseThrow();
     }
 
+    /**
+     * Sets the user's password for them (no current password asked). Their browser sessions signed
+     * in with the old one are signed out at their next request (each session keeps a stamp of the
+     * password it signed in with, compared on every request); their API tokens stay valid.
+     */
     @Transactional
     public void setPassword(long userId, String password) {
         store.updatePassword(userId, passwords.encode(password));

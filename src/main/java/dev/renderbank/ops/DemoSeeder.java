@@ -95,8 +95,8 @@ class DemoSeeder implements ApplicationRunner {
         boolean isNew = users.byEmail(email).isEmpty();
         String password = Users.newSecret().substring(3, 19);
         UserAccount user = users.create(email, password, role, true);
-        if (role == Role.USER) {
-            // keyed by user: a restart never grants the demo credits twice
+        if (role == Role.USER && props.credits() > 0) {
+            // keyed by user: a restart never grants the demo credits twice; 0 credits: no grant
             ledger.grant(
                     user.id(), props.credits(), GrantSource.SIGNUP, "demo-seed:" + user.id(), null, "demo account");
         }

@@ -93,6 +93,13 @@ class OpsCommands {
             }
         }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+        if (options.containsKey("actor")) {
+            // recorded in the audit trail and shown on the admin pages beside the reason: the same rule
+            Optional<String> problem = OperatorReason.actorProblem(options.get("actor"));
+            if (problem.isPresent()) {
+                return usage(out, "--actor " + problem.get());
+            }
+        }
         if (options.containsKey("reason")) {
             // the same rule as the admin forms' and the API's reasons, before anything is looked up
             Optional<String> problem = OperatorReason.problem(options.get("reason"));

@@ -20,6 +20,18 @@ public record OpsProperties(
         @DefaultValue @Valid Stuck stuck) {
 
     /**
+     * A daily cap below the single-grant cap would make every grant between the two impossible
+     * (refused as over the day's limit before anyone granted anything): refused at start.
+     */
+    public OpsProperties {
+        if (maxGrantPerDay < maxGrant) {
+            throw new IllegalArgumentException("renderbank.ops.max-grant-per-day (" + maxGrantPerDay
+                    + ") must be at least renderbank.ops.max-grant (" + maxGrant
+                    + "): a single grant may not exceed the daily limit");
+        }
+    }
+
+    /**
      * A live job is stuck when it was accepted longer than {@code overdue} ago (past any expected
      * duration: deadlines are 15 min for images, 45 for video by default) or when it is at the
      * provider and nothing changed for {@code quiet} (no provider contact: no callback, no poll answer).

@@ -292,6 +292,42 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(lines.code()).as("line breaks and tabs are fine").isZero();
     }
 
+    /**
+     * The actor is recorded in the audit trail and shown on the admin pages, like the reason: the
+     * same rule refuses control characters in it, as bad usage before anything is done. An actor is
+     * a name, one line: line breaks and tabs are refused too.
+     */
+    @Test
+    void anActorWithControlCharactersIsRefusedAsBadUsage() {
+        var u = testUsers.create(10);
+        String[] actors = {"erin\u0007", "\u001b[31merin", "erin\nadmin@renderbank.local", "erin\u0000"};
+        try {
+            for (String actor : actors) {
+                String[][] commands = {
+                    {"credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", actor},
+                    {"users", "suspend", u.email(), "--reason", "fraud review", "--actor", actor},
+                    {"switches", "set", "sales", "paused", "--message", "Back soon", "--actor", actor},
+                    {"reconcile", "--actor", actor},
+                };
+                for (String[] command : commands) {
+                    Run r = run(command);
+                    String as = String.join(" ", command).replaceAll("\\p{Cntrl}", "?");
+                    assertThat(r.code()).as(as).isEqualTo(OpsCommands.USAGE);
+                    assertThat(r.out()).as(as).contains("--actor").contains("control characters");
+                }
+            }
+        } finally {
+            run("switches", "set", "sales", "on"); // had a command been done, sales stay open for the other tests
+        }
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+        assertThat(audit.list(null, null, "user:" + u.id(), null, 5)).isEmpty();
+
+        assertThat(run("credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", "erin-" + u.id())
+                        .code())
+                .isZero();
+    }
+
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
     private long debtFrom(long userId, String grantKey, long amount) {
         ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");

@@ -39,7 +39,9 @@ public class AuditedActions {
     /** What the action is, by whom and why; {@code amount} only for actions that move credits. */
     public record Request(String actor, String action, String target, String reason, Long amount, String key) {
         public Request {
-            check("actor", actor, 200);
+            OperatorReason.actorProblem(actor).ifPresent(p -> {
+                throw new IllegalArgumentException("actor " + p);
+            });
             check("reason", reason, OperatorReason.MAX);
             OperatorReason.problem(reason).ifPresent(p -> {
                 throw new IllegalArgumentException("reason " + p);

@@ -9,10 +9,17 @@ import java.util.Optional;
  * breaks and tabs are refused anywhere in it (also where trimming would drop them), since the reason
  * is shown in pages and mail and written to logs. Callers store the trimmed text.
  * {@link AuditedActions.Request} applies it too, so no action is recorded with a reason it refuses.
+ *
+ * <p>The actor (who acts: the command line's {@code --actor}, an admin's name) is recorded and shown
+ * beside the reason and passes the same check ({@link #actorProblem}); being a name, it is one line,
+ * so line breaks and tabs are refused in it too.
  */
 public final class OperatorReason {
 
     public static final int MAX = 1000;
+
+    /** The longest actor (the audit record's limit). */
+    public static final int MAX_ACTOR = 200;
 
     private OperatorReason() {}
 
@@ -25,14 +32,33 @@ public final class OperatorReason {
         if (r.length() > MAX) {
             return Optional.of("must be at most " + MAX + " characters (it has " + r.length() + ")");
         }
-        // the whole text, not only the trimmed one: trim() drops a leading or trailing control
-        // character, which a caller that stores the text untrimmed would keep
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+        return controlCharacter(reason, true);
+    }
+
+    /** What to fix about {@code actor} (worded to follow "actor "), or empty when it is acceptable. */
+    public static Optional<String> actorProblem(String actor) {
+        if (actor == null || actor.isBlank()) {
+            return Optional.of("is required: name who acts (it is recorded and shown in the audit)");
+        }
+        if (actor.length() > MAX_ACTOR) {
+            return Optional.of("must be at most " + MAX_ACTOR + " characters (it has " + actor.length() + ")");
+        }
+        return controlCharacter(actor, false);
+    }
+
+    /**
+     * The first control character in {@code text}, line breaks and tabs allowed only if {@code
+     * lines}. The whole text, not only the trimmed one: trim() drops a leading or trailing control
+     * character, which a caller that stores the text untrimmed would keep.
+     */
+    private static Optional<String> controlCharacter(String text, boolean lines) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean lineBreakOrTab = c == '\n' || c == '\r' || c == '\t';
+            if (Character.isISOControl(c) && !(lines && lineBreakOrTab)) {
                 return Optional.of(String.format(
-                        "must not contain control characters (U+%04X at position %d); line breaks and tabs are fine",
-                        (int) c, i + 1));
+                        "must not contain control characters (U+%04X at position %d)%s",
+                        (int) c, i + 1, lines ? "; line breaks and tabs are fine" : ", line breaks or tabs"));
             }
         }
         return Optional.empty();
