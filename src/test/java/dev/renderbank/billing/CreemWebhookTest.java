@@ -247,6 +247,27 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The order was recorded at its pre-tax amount (its checkout carried no {@code amount_paid}) and
+     * two refunds of the taxed transaction refund all of it: each refund alone, measured in the
+     * order's amount, rounds down (600 → 495.8, 598 → 494.2), and the whole refund must still take
+     * back every credit, not leave one.
+     */
+    @Test
+    void twoPartialTaxedRefundsThatRefundEverythingTakeBackEveryCreditAndNoMore() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded")); // 200 * 600/1198 = 100.2
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 598, 1198, "succeeded")); // the rest of 1198
+        var b = ledger.balance(u.id());
+        assertThat(b.available()).as("a full refund leaves no credit").isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void aTaxedOrderIsRecordedAtWhatWasPaidAndAFullTaxedDisputeTakesItAll() throws Exception {
         UserAccount u = newUser();

@@ -195,13 +195,21 @@ public class Purchases {
         }
         Purchase p = found.get();
         long refunded;
+        long refundMinor;
         if (amount instanceof Refunded.ThisRefund one) {
-            refunded = p.refundedMinor() + p.inOwnAmount(one.amountMinor(), chargeMinor);
+            refundMinor = one.amountMinor();
+            // Measured in the purchase's own amount as the step of the charge's refunded total, so
+            // refunds that together refund the whole charge refund the whole purchase: each rounded
+            // down on its own could leave a credit of a fully refunded purchase.
+            long before = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
+            refunded = p.refundedMinor()
+                    + p.inOwnAmount(Math.addExact(before, refundMinor), chargeMinor)
+                    - p.inOwnAmount(before, chargeMinor);
         } else {
             throw new IllegalStateException("unexpected refund amount " + amount);
         }
         refunded = Math.min(refunded, p.amountMinor());
-        if (!refunds.insert(provider, refundId, p.id(), refunded, clock.instant())) {
+        if (!refunds.insert(provider, refundId, p.id(), refunded, refundMinor, chargeMinor, clock.instant())) {
             return new Outcome.Processed("refund " + refundId + " was already applied");
         }
         store.setRefunded(p.id(), refunded);
