@@ -268,6 +268,36 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * A checkout whose order says {@code amount_paid: 0} is recorded as paid nothing (a promotion
+     * code can pay an order in full), but a succeeded refund of real money of its transaction proves
+     * it was paid: the refund is measured against what the transaction paid and takes the credits
+     * back, rather than nothing of a purchase recorded as free.
+     */
+    @Test
+    void aRealRefundOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // half of what was paid
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // the rest
+        var b = ledger.balance(u.id());
+        assertThat(b.available()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void aTaxedOrderIsRecordedAtWhatWasPaidAndAFullTaxedDisputeTakesItAll() throws Exception {
         UserAccount u = newUser();
