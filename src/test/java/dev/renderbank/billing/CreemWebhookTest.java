@@ -298,6 +298,35 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /** As a refund does, a chargeback of an order recorded as paid nothing proves it was paid. */
+    @Test
+    void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":1198,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"amount_paid":0,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
+        creem(dispute);
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void aTaxedOrderIsRecordedAtWhatWasPaidAndAFullTaxedDisputeTakesItAll() throws Exception {
         UserAccount u = newUser();

@@ -95,7 +95,11 @@ public class Disputes {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
-        Purchase p = found.get();
+        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, found.get());
+        }
+        Purchase p = paid.get();
         long share = share(p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         if (existing.isPresent()) {
@@ -174,7 +178,13 @@ public class Disputes {
             return new Outcome.Processed(
                     "inquiry " + disputeId + " ended " + ending + ": nothing was taken, nothing to give back");
         }
-        Purchase p = purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
+        Purchase recorded =
+                purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
+        Optional<Purchase> paid = paid(recorded, amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, recorded);
+        }
+        Purchase p = paid.get();
         long share = share(p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         disputes.escalate(provider, disputeId, "LOST", share, taken);
@@ -203,7 +213,11 @@ public class Disputes {
             // Retried until the purchase is known, so the loss is never recorded without its clawback.
             return new Outcome.Unprocessable("lost dispute " + disputeId + " names no known purchase " + chargeRefs);
         }
-        Purchase p = found.get();
+        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, found.get());
+        }
+        Purchase p = paid.get();
         long share = share(p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         record(provider, disputeId, p.id(), "LOST", share, taken);
@@ -241,6 +255,27 @@ public class Disputes {
     }
 
     /** The dispute's share of the charge in the purchase's own amount; all of it when the provider gives none. */
+    /**
+     * The locked purchase, measurable: one recorded as paid nothing (a checkout's {@code amount_paid:
+     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid.
+     * Empty: it was, but the dispute does not say what its charge paid.
+     */
+    private Optional<Purchase> paid(Purchase p, Long amountMinor, Long chargeMinor) {
+        if (p.amountMinor() != 0 || (amountMinor != null && amountMinor <= 0)) {
+            return Optional.of(p);
+        }
+        if (chargeMinor == null || chargeMinor <= 0) {
+            return Optional.empty();
+        }
+        purchases.setPaidFromNothing(p.id(), chargeMinor);
+        return Optional.of(purchases.lock(p.id()));
+    }
+
+    private static Outcome recordedAsPaidNothing(String disputeId, Purchase p) {
+        return new Outcome.Unprocessable("dispute " + disputeId + " of purchase " + p.key()
+                + ", recorded as paid nothing, does not say what its charge paid");
+    }
+
     private static long share(Purchase p, Long amountMinor, Long chargeMinor) {
         if (amountMinor == null || amountMinor <= 0) {
             return p.amountMinor();
