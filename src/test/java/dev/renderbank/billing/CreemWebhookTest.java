@@ -298,6 +298,31 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * A partial refund and a chargeback of the rest of the taxed transaction, on an order recorded at
+     * its pre-tax amount: together they take back every credit (each rounded down alone left one).
+     */
+    @Test
+    void aPartialRefundAndAChargebackOfTheRestTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded"));
+        assertThat(available(u)).isEqualTo(100);
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":598,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
+        creem(dispute);
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** As a refund does, a chargeback of an order recorded as paid nothing proves it was paid. */
     @Test
     void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {

@@ -4,6 +4,7 @@ import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.RefundStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public class Disputes {
     private final PurchaseStore purchases;
     private final PurchaseRefStore refs;
     private final DisputeStore disputes;
+    private final RefundStore refunds;
     private final Clawbacks clawbacks;
     private final MonthlyGrants months;
     private final Clock clock;
@@ -49,12 +51,14 @@ public class Disputes {
             PurchaseStore purchases,
             PurchaseRefStore refs,
             DisputeStore disputes,
+            RefundStore refunds,
             Clawbacks clawbacks,
             MonthlyGrants months,
             Clock clock) {
         this.purchases = purchases;
         this.refs = refs;
         this.disputes = disputes;
+        this.refunds = refunds;
         this.clawbacks = clawbacks;
         this.months = months;
         this.clock = clock;
@@ -100,7 +104,7 @@ public class Disputes {
             return recordedAsPaidNothing(disputeId, found.get());
         }
         Purchase p = paid.get();
-        long share = share(p, amountMinor, chargeMinor);
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         if (existing.isPresent()) {
             disputes.escalate(provider, disputeId, "OPEN", share, taken);
@@ -185,7 +189,7 @@ public class Disputes {
             return recordedAsPaidNothing(disputeId, recorded);
         }
         Purchase p = paid.get();
-        long share = share(p, amountMinor, chargeMinor);
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         disputes.escalate(provider, disputeId, "LOST", share, taken);
         return new Outcome.Processed(
@@ -218,7 +222,7 @@ public class Disputes {
             return recordedAsPaidNothing(disputeId, found.get());
         }
         Purchase p = paid.get();
-        long share = share(p, amountMinor, chargeMinor);
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         record(provider, disputeId, p.id(), "LOST", share, taken);
         return new Outcome.Processed(
@@ -276,10 +280,18 @@ public class Disputes {
                 + ", recorded as paid nothing, does not say what its charge paid");
     }
 
-    private static long share(Purchase p, Long amountMinor, Long chargeMinor) {
+    /**
+     * The dispute's share in the purchase's own amount: the step it adds to what the charge's
+     * recorded refunds refunded of it, so a refund and a chargeback of the rest take back the whole
+     * purchase (each converted and rounded down alone could leave a credit).
+     */
+    private long share(String provider, Purchase p, Long amountMinor, Long chargeMinor) {
         if (amountMinor == null || amountMinor <= 0) {
             return p.amountMinor();
         }
-        return Math.min(p.amountMinor(), p.inOwnAmount(amountMinor, chargeMinor));
+        long refunded = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
+        long step =
+                p.inOwnAmount(Math.addExact(refunded, amountMinor), chargeMinor) - p.inOwnAmount(refunded, chargeMinor);
+        return Math.min(p.amountMinor(), step);
     }
 }
