@@ -247,6 +247,111 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The order was recorded at its pre-tax amount (its checkout carried no {@code amount_paid}) and
+     * two refunds of the taxed transaction refund all of it: each refund alone, measured in the
+     * order's amount, rounds down (600 → 495.8, 598 → 494.2), and the whole refund must still take
+     * back every credit, not leave one.
+     */
+    @Test
+    void twoPartialTaxedRefundsThatRefundEverythingTakeBackEveryCreditAndNoMore() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded")); // 200 * 600/1198 = 100.2
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 598, 1198, "succeeded")); // the rest of 1198
+        var b = ledger.balance(u.id());
+        assertThat(b.available()).as("a full refund leaves no credit").isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * A checkout whose order says {@code amount_paid: 0} is recorded as paid nothing (a promotion
+     * code can pay an order in full), but a succeeded refund of real money of its transaction proves
+     * it was paid: the refund is measured against what the transaction paid and takes the credits
+     * back, rather than nothing of a purchase recorded as free.
+     */
+    @Test
+    void aRealRefundOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // half of what was paid
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // the rest
+        var b = ledger.balance(u.id());
+        assertThat(b.available()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * A partial refund and a chargeback of the rest of the taxed transaction, on an order recorded at
+     * its pre-tax amount: together they take back every credit (each rounded down alone left one).
+     */
+    @Test
+    void aPartialRefundAndAChargebackOfTheRestTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+
+        creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded"));
+        assertThat(available(u)).isEqualTo(100);
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":598,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
+        creem(dispute);
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** As a refund does, a chargeback of an order recorded as paid nothing proves it was paid. */
+    @Test
+    void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+
+        String dispute = """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":1198,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"amount_paid":0,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
+        creem(dispute);
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void aTaxedOrderIsRecordedAtWhatWasPaidAndAFullTaxedDisputeTakesItAll() throws Exception {
         UserAccount u = newUser();

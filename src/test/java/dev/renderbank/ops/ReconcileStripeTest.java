@@ -212,6 +212,42 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(findings(admin)).isEmpty();
     }
 
+    /**
+     * Stripe answers the repair's read of the charge with an error that is not "no such charge"
+     * (rate limited, its own failure, a request it refuses): the repair answers the provider
+     * unavailable and leaves the finding to repair again, never "Stripe reports no charge"; once
+     * Stripe answers, the same finding is repaired.
+     */
+    @Test
+    void aRepairWhileStripeAnswersAnErrorOtherThanNoSuchChargeIsProviderUnavailableNotNotPaid() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Refunded r = refundedAtStripeOnly();
+        long findingId = onlyFinding(admin).path("id").asLong();
+        int n = 0;
+        for (int status : new int[] {429, 500, 400}) {
+            String type = status == 429 ? "rate_limit_error" : status == 500 ? "api_error" : "invalid_request_error";
+            STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + r.chargeId()))
+                    .willReturn(aResponse()
+                            .withStatus(status)
+                            .withHeader("Content-Type", "application/json")
+                            .withHeader("Stripe-Should-Retry", "false")
+                            .withBody("{\"error\":{\"type\":\"" + type + "\",\"message\":\"try later\"}}")));
+            var answer = AdminSupport.call(
+                    port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"lost\"}", key("e" + n++));
+            assertThat(answer.statusCode()).as(status + ": " + answer.body()).isEqualTo(422);
+            assertThat(JSON.readTree(answer.body()).path("type").asString())
+                    .as(status + ": " + answer.body())
+                    .endsWith("/provider-unavailable");
+        }
+        assertThat(ledger.balance(r.buyer().id()).available()).isEqualTo(200);
+
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + r.chargeId())).willReturn(json(r.charge())));
+        var repaired = AdminSupport.call(
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"lost\"}", key("ok"));
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        refundRecordedOnceAndClean(r, admin);
+    }
+
     @Test
     void aMissingRefundIsRepairedWithOneClickAndClawedBackOnceAndNeitherARepeatNorItsLateWebhookTakesMore()
             throws Exception {

@@ -4,6 +4,7 @@ import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.RefundStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public class Disputes {
     private final PurchaseStore purchases;
     private final PurchaseRefStore refs;
     private final DisputeStore disputes;
+    private final RefundStore refunds;
     private final Clawbacks clawbacks;
     private final MonthlyGrants months;
     private final Clock clock;
@@ -49,12 +51,14 @@ public class Disputes {
             PurchaseStore purchases,
             PurchaseRefStore refs,
             DisputeStore disputes,
+            RefundStore refunds,
             Clawbacks clawbacks,
             MonthlyGrants months,
             Clock clock) {
         this.purchases = purchases;
         this.refs = refs;
         this.disputes = disputes;
+        this.refunds = refunds;
         this.clawbacks = clawbacks;
         this.months = months;
         this.clock = clock;
@@ -95,8 +99,12 @@ public class Disputes {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
-        Purchase p = found.get();
-        long share = share(p, amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, found.get());
+        }
+        Purchase p = paid.get();
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         if (existing.isPresent()) {
             disputes.escalate(provider, disputeId, "OPEN", share, taken);
@@ -174,8 +182,14 @@ public class Disputes {
             return new Outcome.Processed(
                     "inquiry " + disputeId + " ended " + ending + ": nothing was taken, nothing to give back");
         }
-        Purchase p = purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
-        long share = share(p, amountMinor, chargeMinor);
+        Purchase recorded =
+                purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
+        Optional<Purchase> paid = paid(recorded, amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, recorded);
+        }
+        Purchase p = paid.get();
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         disputes.escalate(provider, disputeId, "LOST", share, taken);
         return new Outcome.Processed(
@@ -203,8 +217,12 @@ public class Disputes {
             // Retried until the purchase is known, so the loss is never recorded without its clawback.
             return new Outcome.Unprocessable("lost dispute " + disputeId + " names no known purchase " + chargeRefs);
         }
-        Purchase p = found.get();
-        long share = share(p, amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        if (paid.isEmpty()) {
+            return recordedAsPaidNothing(disputeId, found.get());
+        }
+        Purchase p = paid.get();
+        long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         record(provider, disputeId, p.id(), "LOST", share, taken);
         return new Outcome.Processed(
@@ -241,10 +259,39 @@ public class Disputes {
     }
 
     /** The dispute's share of the charge in the purchase's own amount; all of it when the provider gives none. */
-    private static long share(Purchase p, Long amountMinor, Long chargeMinor) {
+    /**
+     * The locked purchase, measurable: one recorded as paid nothing (a checkout's {@code amount_paid:
+     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid.
+     * Empty: it was, but the dispute does not say what its charge paid.
+     */
+    private Optional<Purchase> paid(Purchase p, Long amountMinor, Long chargeMinor) {
+        if (p.amountMinor() != 0 || (amountMinor != null && amountMinor <= 0)) {
+            return Optional.of(p);
+        }
+        if (chargeMinor == null || chargeMinor <= 0) {
+            return Optional.empty();
+        }
+        purchases.setPaidFromNothing(p.id(), chargeMinor);
+        return Optional.of(purchases.lock(p.id()));
+    }
+
+    private static Outcome recordedAsPaidNothing(String disputeId, Purchase p) {
+        return new Outcome.Unprocessable("dispute " + disputeId + " of purchase " + p.key()
+                + ", recorded as paid nothing, does not say what its charge paid");
+    }
+
+    /**
+     * The dispute's share in the purchase's own amount: the step it adds to what the charge's
+     * recorded refunds refunded of it, so a refund and a chargeback of the rest take back the whole
+     * purchase (each converted and rounded down alone could leave a credit).
+     */
+    private long share(String provider, Purchase p, Long amountMinor, Long chargeMinor) {
         if (amountMinor == null || amountMinor <= 0) {
             return p.amountMinor();
         }
-        return Math.min(p.amountMinor(), p.inOwnAmount(amountMinor, chargeMinor));
+        long refunded = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
+        long step =
+                p.inOwnAmount(Math.addExact(refunded, amountMinor), chargeMinor) - p.inOwnAmount(refunded, chargeMinor);
+        return Math.min(p.amountMinor(), step);
     }
 }

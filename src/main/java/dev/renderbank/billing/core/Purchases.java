@@ -194,14 +194,37 @@ public class Purchases {
             return new Outcome.Unprocessable("refund " + refundId + " names no known purchase " + chargeRefs);
         }
         Purchase p = found.get();
+        if (p.amountMinor() == 0 && amount instanceof Refunded.ThisRefund one && one.amountMinor() > 0) {
+            // Recorded as paid nothing (its checkout said amount_paid 0), yet real money is refunded:
+            // it was paid, and the refund is measured against what its charge paid.
+            if (chargeMinor == null || chargeMinor <= 0) {
+                return new Outcome.Unprocessable("refund " + refundId + " of purchase " + p.key()
+                        + ", recorded as paid nothing, does not say what its charge paid");
+            }
+            store.setPaidFromNothing(p.id(), chargeMinor);
+            alerts.raise(
+                    "billing.refund-of-unpaid-purchase",
+                    "Purchase " + p.key() + " was recorded as paid nothing, but refund " + refundId + " refunds "
+                            + one.amountMinor() + " of its charge's " + chargeMinor + " " + p.currency()
+                            + ": it is now recorded at " + chargeMinor + " and the refund takes its share of credits");
+            p = store.lock(p.id());
+        }
         long refunded;
+        long refundMinor;
         if (amount instanceof Refunded.ThisRefund one) {
-            refunded = p.refundedMinor() + p.inOwnAmount(one.amountMinor(), chargeMinor);
+            refundMinor = one.amountMinor();
+            // Measured in the purchase's own amount as the step of the charge's refunded total, so
+            // refunds that together refund the whole charge refund the whole purchase: each rounded
+            // down on its own could leave a credit of a fully refunded purchase.
+            long before = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
+            refunded = p.refundedMinor()
+                    + p.inOwnAmount(Math.addExact(before, refundMinor), chargeMinor)
+                    - p.inOwnAmount(before, chargeMinor);
         } else {
             throw new IllegalStateException("unexpected refund amount " + amount);
         }
         refunded = Math.min(refunded, p.amountMinor());
-        if (!refunds.insert(provider, refundId, p.id(), refunded, clock.instant())) {
+        if (!refunds.insert(provider, refundId, p.id(), refunded, refundMinor, chargeMinor, clock.instant())) {
             return new Outcome.Processed("refund " + refundId + " was already applied");
         }
         store.setRefunded(p.id(), refunded);

@@ -167,6 +167,19 @@ public class PurchaseStore {
                 "purchase clawback");
     }
 
+    /**
+     * Records what a purchase recorded as paid nothing was paid after all (its refund of real money
+     * says so): once, from 0.
+     */
+    public void setPaidFromNothing(long purchaseId, long amountMinor) {
+        expectOne(
+                jdbc.sql("update billing_purchase set amount_minor = :a where id = :id and amount_minor = 0")
+                        .param("a", amountMinor)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase paid amount");
+    }
+
     public void setRefunded(long purchaseId, long refundedMinor) {
         expectOne(
                 jdbc.sql("update billing_purchase set refunded_minor = :r where id = :id and refunded_minor <= :r")

@@ -2,6 +2,7 @@ package dev.renderbank.billing.db;
 
 import static dev.renderbank.platform.SqlTime.ts;
 
+import java.sql.Types;
 import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,6 +29,46 @@ public class RefundStore {
                         .param("now", ts(now))
                         .update()
                 == 1;
+    }
+
+    /**
+     * Records a refund stated as its own amount {@code refundMinor} of a charge of {@code chargeMinor}
+     * (null: the purchase's own amount) once; false if this refund was applied before.
+     */
+    public boolean insert(
+            String provider,
+            String refundId,
+            long purchaseId,
+            long cumulative,
+            long refundMinor,
+            Long chargeMinor,
+            Instant now) {
+        return jdbc.sql("""
+                                insert into billing_refund
+                                    (provider, refund_id, purchase_id, cumulative, refund_minor, charge_minor, created_at)
+                                values (:provider, :id, :purchase, :cumulative, :refund, :charge, :now)
+                                on conflict do nothing""")
+                        .param("provider", provider)
+                        .param("id", refundId)
+                        .param("purchase", purchaseId)
+                        .param("cumulative", cumulative)
+                        .param("refund", refundMinor)
+                        .param("charge", chargeMinor, Types.BIGINT)
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /** What the purchase's recorded refunds of a charge of {@code chargeMinor} refunded of it, summed. */
+    public long refundedOfCharge(String provider, long purchaseId, long chargeMinor) {
+        return jdbc.sql("""
+                        select coalesce(sum(refund_minor), 0) from billing_refund
+                        where provider = :provider and purchase_id = :purchase and charge_minor = :charge""")
+                .param("provider", provider)
+                .param("purchase", purchaseId)
+                .param("charge", chargeMinor)
+                .query(Long.class)
+                .single();
     }
 
     /** How many refund movements of the purchase are recorded: the next one's sequence number. */

@@ -1,6 +1,5 @@
 package dev.renderbank.billing.stripe;
 
-import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
 import com.stripe.model.checkout.Session;
@@ -134,9 +133,10 @@ class StripeLookup implements PaymentLookup {
         Invoice i;
         try {
             i = clients.client().v1().invoices().retrieve(objectId);
-        } catch (InvalidRequestException e) {
-            return Optional.empty(); // no such invoice at Stripe
         } catch (StripeException e) {
+            if (StripeRefunds.noSuchObject(e)) {
+                return Optional.empty(); // no such invoice at Stripe
+            }
             throw new Unavailable("Stripe invoice " + objectId + " could not be read: " + e.getMessage(), e);
         }
         Optional<ProviderPayment> p = invoicePayment(
@@ -191,9 +191,10 @@ class StripeLookup implements PaymentLookup {
         Session s;
         try {
             s = clients.client().v1().checkout().sessions().retrieve(objectId);
-        } catch (InvalidRequestException e) {
-            return Optional.empty(); // no such session at Stripe
         } catch (StripeException e) {
+            if (StripeRefunds.noSuchObject(e)) {
+                return Optional.empty(); // no such session at Stripe
+            }
             throw new Unavailable("Stripe checkout session " + objectId + " could not be read: " + e.getMessage(), e);
         }
         if (!isPaidPack(s)) {

@@ -215,11 +215,20 @@ class StripeRefunds {
                     o.getLastResponse() == null
                             ? o.toJson()
                             : o.getLastResponse().body()));
-        } catch (InvalidRequestException e) {
-            return Optional.empty(); // no such object at Stripe
         } catch (StripeException e) {
+            if (noSuchObject(e)) {
+                return Optional.empty();
+            }
             throw new Unavailable("Stripe " + what + " could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stripe has no such object: a 404. Other answers of an {@link InvalidRequestException} (a 400)
+     * say nothing about the object, like a rate limit, Stripe's own failure or no connection.
+     */
+    static boolean noSuchObject(StripeException e) {
+        return e instanceof InvalidRequestException && Integer.valueOf(404).equals(e.getStatusCode());
     }
 
     private static List<String> refs(String... ids) {
