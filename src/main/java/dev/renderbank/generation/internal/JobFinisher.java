@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -108,17 +107,9 @@ public class JobFinisher {
         }
     }
 
-    /**
-     * Failures that leave the provider working on the job's task (it cannot cancel): its result may
-     * still come, the user's free of charge, and is asked for later ({@link LateDeliveries}) rather
-     * than left to a callback that may never arrive.
-     */
-    static final Set<String> PROVIDER_STILL_WORKING =
-            Set.of(FailureReasons.DEADLINE_CODE, OperatorRepairs.OPERATOR_FAILED);
-
     private boolean failInContext(Job job, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
-        boolean askLater = PROVIDER_STILL_WORKING.contains(code);
+        boolean askLater = LateDeliveries.PROVIDER_STILL_WORKING.contains(code);
         boolean won = release(
                 job,
                 () -> {

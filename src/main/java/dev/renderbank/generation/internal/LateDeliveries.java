@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * answered 503, the connection dropped), and when the provider's task of a failed job was learned
  * only after it failed (the submit's answer came after the failure, so nobody polls it), and when
  * the job was failed at its deadline or by an operator while the provider may still work on it (its
- * callback may never come; {@link JobFinisher#PROVIDER_STILL_WORKING}). Each try
+ * callback may never come; {@link #PROVIDER_STILL_WORKING}). Each try
  * asks the provider and, on success, copies the file and records the free late delivery through
  * {@link JobFinisher} (one asset, never a charge, however many tries or callbacks race it). Tries
  * wait {@code renderbank.jobs.late-delivery-retry} (30 s) doubling up to {@link #LONGEST_WAIT}, at
@@ -30,6 +31,15 @@ import org.springframework.stereotype.Component;
 class LateDeliveries {
 
     static final String TASK = "generation-late-delivery";
+
+    /**
+     * Failures that leave the provider working on the job's task (it cannot cancel): its result may
+     * still come, the user's free of charge, and is asked for later rather than left to a callback
+     * that may never arrive ({@link JobFinisher} schedules the check in the failure's transaction).
+     */
+    static final Set<String> PROVIDER_STILL_WORKING =
+            Set.of(FailureReasons.DEADLINE_CODE, OperatorRepairs.OPERATOR_FAILED);
+
     static final int MAX_TRIES = 12;
     static final Duration LONGEST_WAIT = Duration.ofHours(2);
 
