@@ -100,7 +100,7 @@ public class Accounts {
             return new SignUpResult.Closed();
         }
         String address = email == null ? "" : email.strip();
-        if (!isEmail(address)) {
+        if (!isNewAddress(address)) {
             return new SignUpResult.Invalid("email", "Enter an email address such as you@example.com.");
         }
         Optional<String> weak = rules.problem(password, address);
@@ -174,6 +174,11 @@ public class Accounts {
      */
     static boolean isEmail(String s) {
         return SignInNames.couldExist(s);
+    }
+
+    /** Whether a new account may take this address: one mailbox, as the mailer reads it. */
+    static boolean isNewAddress(String s) {
+        return SignInNames.canSignUp(s);
     }
 
     private void sendVerification(long userId) {

@@ -51,7 +51,7 @@ public class Users {
     /** Creates the user, or returns the existing one with that email (the password is then left as is). */
     @Transactional
     public UserAccount create(String email, String password, Role role, boolean emailVerified) {
-        if (!Accounts.isEmail(email)) {
+        if (!Accounts.isNewAddress(email)) {
             throw new IllegalArgumentException("email is not a valid address");
         }
         if (password == null || password.length() < 12) {

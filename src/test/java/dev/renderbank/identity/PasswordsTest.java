@@ -80,11 +80,13 @@ class PasswordsTest extends IntegrationTest {
     /**
      * A session is not a way to guess the password: the forms that check the current one (change it,
      * delete the account) count wrong guesses with the account's sign-in failures, and after the free
-     * ones even the right password waits, like at the login form.
+     * ones even the right password waits, like at the login form. The clock stands still: the wait
+     * is over when the test moves it on, not when the machine has been slow enough.
      */
     @Test
     void theCurrentPasswordCannotBeGuessedAtFullSpeedThroughTheChangeForm() throws Exception {
         String email = newUser();
+        clock.freeze();
         FormClient here = new FormClient(port);
         here.signIn(email, PASSWORD);
         for (int i = 1; i <= 5; i++) {
@@ -106,9 +108,11 @@ class PasswordsTest extends IntegrationTest {
         assertThat(changed.body()).contains("Your password is changed");
     }
 
+    /** The same at the account deletion form, on a clock that stands still. */
     @Test
     void theCurrentPasswordCannotBeGuessedAtFullSpeedThroughAccountDeletion() {
         String email = newUser();
+        clock.freeze();
         long id = users.byEmail(email).orElseThrow().id();
         for (int i = 1; i <= 5; i++) {
             assertThat(deletion.delete(id, "guess " + i)).isInstanceOf(DeletionOutcome.WrongPassword.class);

@@ -136,6 +136,44 @@ class SignUpTest extends IntegrationTest {
         assertThat(users.byEmail(email)).isEmpty();
     }
 
+    /**
+     * The sign-up address is the one mailbox its verification link goes to. An address the mailer
+     * reads as another mailbox (a name with the address in angle brackets, a comment), as several (a
+     * list, a group) or as none (quotes, a space that is not ASCII) is refused with a message and
+     * writes nothing: the link went to someone else, or could never be delivered. Letters outside
+     * ASCII are an address's own and stay allowed.
+     */
+    @Test
+    void anAddressTheMailerWouldReadAsAnotherOrSeveralOrNoneIsRefusedAndNothingIsWritten() throws Exception {
+        String id = UUID.randomUUID().toString();
+        FormClient browser = new FormClient(port);
+        for (String odd : new String[] {
+            "x<other-" + id + "@test.local>",
+            "signup-" + id + "(comment)@test.local",
+            "a,signup-" + id + "@test.local",
+            "list:signup-" + id + "@test.local;",
+            "\"q\"signup-" + id + "@test.local",
+            "signup\u00a0" + id + "@test.local",
+            "signup\u2003" + id + "@test.local",
+            "signup-" + id + "@[127.0.0.1]"
+        }) {
+            HttpResponse<String> r = browser.post("/signup", "/signup", "email", odd, "password", PASSWORD);
+            assertThat(r.statusCode()).as(odd).isEqualTo(422);
+            assertThat(r.body()).as(odd).contains("Enter an email address");
+        }
+        assertThat(jdbc.sql("select count(*) from app_user where email like :id")
+                        .param("id", "%" + id + "%")
+                        .query(Long.class)
+                        .single())
+                .as("accounts written")
+                .isZero();
+
+        String letters = "jürgen-" + id + "@bücher.test";
+        HttpResponse<String> accepted = browser.post("/signup", "/signup", "email", letters, "password", PASSWORD);
+        assertThat(accepted.body()).contains("Check your inbox");
+        assertThat(users.byEmail(letters)).isPresent();
+    }
+
     @Test
     void anAddressWithAnAccountGetsTheSameAnswer() throws Exception {
         String taken = newEmail();

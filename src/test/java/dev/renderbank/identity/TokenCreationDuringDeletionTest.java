@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
-import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +11,11 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,8 +28,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * nothing. It used to insert a live token on the deleted account once the deletion had committed.
  */
 class TokenCreationDuringDeletionTest extends IntegrationTest {
-
-    static final String PASSWORD = "correct horse battery staple";
 
     @LocalServerPort
     int port;
@@ -51,8 +46,8 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
 
     @Test
     void aTokenIssuedWhileTheAccountIsDeletedIsNotLeftLive() throws Exception {
-        TestUsers.TestUser u = users.create(0);
-        SessionApi otherTab = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
+        TokenIssueRace otherTab = TokenIssueRace.signedIn(users, port);
+        TestUsers.TestUser u = otherTab.user;
         String key = throttleKey(u.email());
         // the attempt row exists (an earlier sign-in), so a lock on it waits for whoever holds it
         jdbc.sql("""
@@ -60,7 +55,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
                         values (:e, 0, now()) on conflict (email) do nothing""").param("e", key).update();
 
         CompletableFuture<DeletionOutcome> deleted;
-        CompletableFuture<HttpResponse<String>> issued;
+        CompletableFuture<HttpResponse<String>> issued = new CompletableFuture<>();
         try (Connection holder = dataSource.getConnection();
                 Statement st = holder.createStatement()) {
             holder.setAutoCommit(false);
@@ -73,20 +68,10 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
                 attempt.executeQuery().close();
             }
             long backend = LockWaits.backend(holder);
-            deleted = CompletableFuture.supplyAsync(() -> deletion.delete(u.id(), PASSWORD));
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.blockedBy(jdbc, backend) || deleted.isDone());
-            issued = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return otherTab.call("POST", "/api/v1/tokens", "{\"name\":\"ci\"}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || deleted.isDone());
+            deleted = CompletableFuture.supplyAsync(() -> deletion.delete(u.id(), TokenIssueRace.PASSWORD));
+            TokenIssueRace.awaitUntil(() -> LockWaits.blockedBy(jdbc, backend) || deleted.isDone());
+            otherTab.issueInBackground("ci", issued);
+            TokenIssueRace.awaitUntil(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || deleted.isDone());
             holder.rollback();
         }
 
@@ -94,10 +79,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
         HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
         assertThat(answer.body()).contains("account-deleted");
-        assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
-                        .param("u", u.id())
-                        .query(Long.class)
-                        .single())
+        assertThat(otherTab.liveTokens(jdbc))
                 .as("live tokens of the deleted account")
                 .isZero();
     }

@@ -7,13 +7,11 @@ import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
-import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,8 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * reset had committed, so the old password's holder kept API access after the recovery.
  */
 class TokenCreationDuringResetTest extends IntegrationTest {
-
-    static final String PASSWORD = "correct horse battery staple";
 
     @LocalServerPort
     int port;
@@ -51,8 +47,8 @@ class TokenCreationDuringResetTest extends IntegrationTest {
 
     @Test
     void aTokenIssuedByASessionWhileAResetIsUnderWayDoesNotOutliveTheReset() throws Exception {
-        TestUsers.TestUser u = users.create(0);
-        SessionApi intruder = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
+        TokenIssueRace intruder = TokenIssueRace.signedIn(users, port);
+        TestUsers.TestUser u = intruder.user;
         String token = Users.newSecret();
         var now = clock.instant();
         links.insert(u.id(), Purpose.RESET, token, now, now.plus(Duration.ofHours(1)));
@@ -68,30 +64,15 @@ class TokenCreationDuringResetTest extends IntegrationTest {
                     .query(Long.class)
                     .single();
             Concurrently.completeInBackground(reset, () -> passwords.reset(token, "a brand new passphrase 42"));
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.waiting(jdbc) >= 1 || reset.isDone());
-            Concurrently.completeInBackground(issued, () -> {
-                try {
-                    return intruder.call("POST", "/api/v1/tokens", "{\"name\":\"keep\"}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || reset.isDone());
+            TokenIssueRace.awaitUntil(() -> LockWaits.waiting(jdbc) >= 1 || reset.isDone());
+            intruder.issueInBackground("keep", issued);
+            TokenIssueRace.awaitUntil(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || reset.isDone());
         });
 
         assertThat(reset.get(30, TimeUnit.SECONDS)).isInstanceOf(Passwords.Outcome.Changed.class);
         HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
         assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
-        assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
-                        .param("u", u.id())
-                        .query(Long.class)
-                        .single())
-                .as("live tokens after the reset")
-                .isZero();
+        assertThat(intruder.liveTokens(jdbc)).as("live tokens after the reset").isZero();
     }
 }

@@ -7,14 +7,11 @@ import dev.renderbank.ops.UserActions;
 import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
-import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,8 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * snapshot taken) while the issue committed, and left the new token live.
  */
 class TokenCreationDuringRevokeTest extends IntegrationTest {
-
-    static final String PASSWORD = "correct horse battery staple";
 
     @LocalServerPort
     int port;
@@ -49,8 +44,8 @@ class TokenCreationDuringRevokeTest extends IntegrationTest {
 
     @Test
     void aTokenIssuedWhileAnOperatorRevokesTheUsersTokensIsNotLeftLive() throws Exception {
-        TestUsers.TestUser u = users.create(0);
-        SessionApi session = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
+        TokenIssueRace session = TokenIssueRace.signedIn(users, port);
+        TestUsers.TestUser u = session.user;
 
         CompletableFuture<ActionResult> revoked = new CompletableFuture<>();
         CompletableFuture<HttpResponse<String>> issued = new CompletableFuture<>();
@@ -62,28 +57,15 @@ class TokenCreationDuringRevokeTest extends IntegrationTest {
                     .list();
             Concurrently.completeInBackground(
                     revoked, () -> operators.revokeTokens("ops@example.com", u.id(), "test", "k-" + UUID.randomUUID()));
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.waiting(jdbc) >= 1 || revoked.isDone());
-            Concurrently.completeInBackground(issued, () -> {
-                try {
-                    return session.call("POST", "/api/v1/tokens", "{\"name\":\"keep\"}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            TokenIssueRace.awaitUntil(() -> LockWaits.waiting(jdbc) >= 1 || revoked.isDone());
+            session.issueInBackground("keep", issued);
             // the issue either waits for the revocation (2 waiting) or is done
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || revoked.isDone());
+            TokenIssueRace.awaitUntil(() -> LockWaits.waiting(jdbc) >= 2 || issued.isDone() || revoked.isDone());
         });
 
         assertThat(revoked.get(30, TimeUnit.SECONDS)).isInstanceOf(ActionResult.Done.class);
         HttpResponse<String> answer = issued.get(30, TimeUnit.SECONDS);
-        assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and revoked_at is null")
-                        .param("u", u.id())
-                        .query(Long.class)
-                        .single())
+        assertThat(session.liveTokens(jdbc))
                 .as("live tokens after the operator revoked them all (the issue answered " + answer.statusCode() + ")")
                 .isZero();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
-import dev.renderbank.support.SessionApi;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,8 +22,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code account-suspended}, the answer the account's next call gets, and no live token.
  */
 class TokenCreationDuringSuspensionTest extends IntegrationTest {
-
-    static final String PASSWORD = "correct horse battery staple";
 
     @LocalServerPort
     int port;
@@ -45,8 +40,8 @@ class TokenCreationDuringSuspensionTest extends IntegrationTest {
 
     @Test
     void aTokenIssuedWhileTheAccountIsSuspendedIsRefusedWith403() throws Exception {
-        TestUsers.TestUser u = users.create(0);
-        SessionApi browser = SessionApi.signIn(port, u.email(), PASSWORD, "/account/tokens");
+        TokenIssueRace browser = TokenIssueRace.signedIn(users, port);
+        TestUsers.TestUser u = browser.user;
 
         CountDownLatch suspendedUncommitted = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
@@ -63,19 +58,12 @@ class TokenCreationDuringSuspensionTest extends IntegrationTest {
             }
             return done;
         }));
-        CompletableFuture<HttpResponse<String>> issued;
+        CompletableFuture<HttpResponse<String>> issued = new CompletableFuture<>();
         try {
-            assertThat(suspendedUncommitted.await(20, TimeUnit.SECONDS)).isTrue();
-            issued = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return browser.call("POST", "/api/v1/tokens", "{\"name\":\"ci\"}");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .until(() -> LockWaits.blockedBy(jdbc, backend[0]) || issued.isDone());
+            assertThat(suspendedUncommitted.await(TokenIssueRace.STEP.toSeconds(), TimeUnit.SECONDS))
+                    .isTrue();
+            browser.issueInBackground("ci", issued);
+            TokenIssueRace.awaitUntil(() -> LockWaits.blockedBy(jdbc, backend[0]) || issued.isDone());
         } finally {
             commit.countDown();
         }
@@ -86,10 +74,7 @@ class TokenCreationDuringSuspensionTest extends IntegrationTest {
         assertThat(answer.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(answer.body()).contains("account-suspended").contains("no token was created");
-        assertThat(jdbc.sql("select count(*) from api_token where user_id = :u and name = 'ci'")
-                        .param("u", u.id())
-                        .query(Long.class)
-                        .single())
+        assertThat(browser.tokensNamed(jdbc, "ci"))
                 .as("tokens issued beside the suspension")
                 .isZero();
     }

@@ -6,16 +6,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Real time plus an offset tests can move forward; {@link #reset()} after each test. */
+/**
+ * Real time plus an offset tests can move forward, or, after {@link #freeze()}, a time that moves
+ * only when the test moves it (for a rule about a wait that must not depend on how fast the machine
+ * runs the steps before it); {@link #reset()} after each test.
+ */
 public class SettableClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
+    private volatile Instant frozenAt;
 
     public void advance(Duration by) {
         offset = offset.plus(by);
     }
 
+    /** Stops the clock at the current instant: from now on it moves only by {@link #advance}. */
+    public void freeze() {
+        frozenAt = Instant.now();
+    }
+
     public void reset() {
+        frozenAt = null;
         offset = Duration.ZERO;
     }
 
@@ -31,6 +42,7 @@ public class SettableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        Instant frozen = frozenAt;
+        return (frozen != null ? frozen : Instant.now()).plus(offset);
     }
 }

@@ -38,6 +38,29 @@ public final class SignInNames {
         return name.matches("[^@\\s]+@[^@\\s]+");
     }
 
+    /** What the mailer reads as address syntax, not as part of a mailbox: names, comments, lists, quotes. */
+    private static final String MAIL_SYNTAX = "()<>,;:\\\"[]";
+
+    /**
+     * Whether a new account may take this address ({@link #couldExist}, and more): its verification
+     * link must reach exactly this mailbox. The mailer parses an address as RFC 5322 text, so {@code
+     * x<other@example.com>} went to other@example.com, a comment {@code a(b)@example.com} to
+     * a@example.com, a list to several or none, and a space outside ASCII (which {@code \s} misses)
+     * to none: those characters are refused. Letters outside ASCII stay allowed.
+     */
+    public static boolean canSignUp(String name) {
+        if (!couldExist(name)) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (MAIL_SYNTAX.indexOf(c) >= 0 || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The throttle's key for a name: hex SHA-256 of its trimmed lower-case form (64 characters). */
     static String throttleKey(String name) {
         String normal = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);

@@ -38,11 +38,15 @@ public record MailProperties(
         @DefaultValue("5m") @NotNull Duration lease) {
 
     /**
-     * Checked for meaning at start: a zero or negative wait retries a failing SMTP server in a tight
+     * Checked for meaning at start: the sender is one address as the mailer reads it (a list or a
+     * missing bracket failed every email), a zero or negative wait retries a failing SMTP server in a tight
      * loop, a cap below the first wait replaces every wait, a zero lease hands an email being sent to
      * another node.
      */
     public MailProperties {
+        if (from != null && !from.isBlank()) {
+            MailAddresses.requireOne("renderbank.mail.from", from);
+        }
         positive(firstRetry, "first-retry");
         positive(maxRetry, "max-retry");
         positive(sendInterval, "send-interval");

@@ -36,4 +36,20 @@ class MailPropertiesRangesTest {
         refused(P, MailProperties.class, "renderbank.mail.lease", "0s");
         refused(P, MailProperties.class, "renderbank.mail.lease", "-1m");
     }
+
+    /**
+     * The sender is one address as the mailer reads it (RFC 5322, as MimeMessageHelper.setFrom parses
+     * it): a list, a missing bracket or a group made every email of the application fail at every
+     * attempt, and the start did not say so.
+     */
+    @Test
+    void theSenderIsOneAddress() {
+        refused(P, MailProperties.class, "renderbank.mail.from", "renderbank <no-reply@example.com");
+        refused(P, MailProperties.class, "renderbank.mail.from", "no-reply@example.com, support@example.com");
+        refused(P, MailProperties.class, "renderbank.mail.from", "senders:no-reply@example.com;");
+        refused(P, MailProperties.class, "renderbank.mail.from", "no-reply");
+        accepted(P, MailProperties.class, "renderbank.mail.from", "renderbank <no-reply@example.com>");
+        accepted(P, MailProperties.class, "renderbank.mail.from", "no-reply@example.com");
+        accepted(P, MailProperties.class, "renderbank.mail.product-name", "renderbank"); // the default sender
+    }
 }
