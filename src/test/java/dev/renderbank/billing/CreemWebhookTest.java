@@ -323,6 +323,44 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * Two chargebacks of parts of the taxed transaction that together dispute all of it, on an order
+     * recorded at its pre-tax amount: each a step of the charge's running total, they take back every
+     * credit (each converted and rounded down alone, 600 → 495.8 and 598 → 494.2, left one).
+     */
+    @Test
+    void twoPartialTaxedDisputesThatDisputeEverythingTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+
+        creem(taxedDispute(id("evt"), id("disp"), order, 600, 1198));
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedDispute(id("evt"), id("disp"), order, 598, 1198)); // the rest of 1198
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).as("a charge disputed in full leaves no credit").isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** A chargeback of part of the taxed transaction and a refund of the rest: every credit, no more. */
+    @Test
+    void aPartialTaxedDisputeAndARefundOfTheRestTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+
+        creem(taxedDispute(id("evt"), id("disp"), order, 600, 1198));
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 598, 1198, "succeeded")); // the rest of 1198
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance())
+                .as("a charge taken back in full leaves no credit")
+                .isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** As a refund does, a chargeback of an order recorded as paid nothing proves it was paid. */
     @Test
     void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
@@ -407,6 +445,15 @@ class CreemWebhookTest extends BillingIntegrationTest {
                    "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":%d,
                       "tax_amount":%d,"currency":"USD","order":"%s"},
                    "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}}""".formatted(eventId, refundId, status, amount, order, paid, paid - 990, order, order);
+    }
+
+    /** A chargeback of {@code amount} of a pack order whose transaction paid {@code paid}; order.amount is 990. */
+    static String taxedDispute(String eventId, String disputeId, String order, long amount, long paid) {
+        return """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":%d,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":%d,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(eventId, disputeId, amount, order, paid, order, order);
     }
 
     private void spend(UserAccount u, long amount) {
