@@ -179,6 +179,25 @@ class CreemWebhookTest extends BillingIntegrationTest {
         return order;
     }
 
+    /**
+     * A pack-200 whose checkout's order says {@code amount_paid: 0} (a promotion code paid it in
+     * full, as far as the checkout tells): recorded as paid nothing, its 200 credits granted. Its order id.
+     */
+    private String boughtPackRecordedAsPaidNothing(UserAccount u) throws Exception {
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+        return order;
+    }
+
     private String lastError(String eventId) {
         return jdbc.sql("select last_error from payment_event where provider = 'creem' and event_id = :e")
                 .param("e", eventId)
@@ -277,17 +296,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void aRealRefundOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        String event = """
-                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
-                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
-                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
-                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
-                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
-                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
-                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
-        creem(event);
-        assertThat(available(u)).isEqualTo(200);
+        String order = boughtPackRecordedAsPaidNothing(u);
 
         creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // half of what was paid
         assertThat(available(u)).isEqualTo(100);
@@ -310,12 +319,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
 
         creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded"));
         assertThat(available(u)).isEqualTo(100);
-        String dispute = """
-                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
-                 "object":{"id":"%s","object":"dispute","amount":598,"currency":"USD",
-                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
-                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
-        creem(dispute);
+        creem(taxedDispute(id("evt"), id("disp"), order, 598, 1198)); // the rest of 1198
 
         var b = ledger.balance(u.id());
         assertThat(b.balance()).isZero();
@@ -365,17 +369,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        String event = """
-                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
-                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
-                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
-                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
-                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
-                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
-                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
-        creem(event);
-        assertThat(available(u)).isEqualTo(200);
+        String order = boughtPackRecordedAsPaidNothing(u);
 
         String dispute = """
                 {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
