@@ -305,6 +305,17 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(b.available()).isZero();
         assertThat(b.debt()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+        assertRaisedFor("billing.refund-of-unpaid-purchase", order);
+    }
+
+    /** An operator alert of {@code kind} names the order's purchase. */
+    private void assertRaisedFor(String kind, String order) {
+        assertThat(alerts.recent(200))
+                .as("an operator alert %s about order %s", kind, order)
+                .anySatisfy(a -> {
+                    assertThat(a.kind()).isEqualTo(kind);
+                    assertThat(a.message()).contains("creem:order:" + order);
+                });
     }
 
     /**
@@ -382,6 +393,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(b.balance()).isZero();
         assertThat(b.debt()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+        assertRaisedFor("billing.dispute-of-unpaid-purchase", order);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,7 @@ public class Disputes {
     private final RefundStore refunds;
     private final Clawbacks clawbacks;
     private final MonthlyGrants months;
+    private final OperatorAlerts alerts;
     private final Clock clock;
 
     Disputes(
@@ -54,6 +56,7 @@ public class Disputes {
             RefundStore refunds,
             Clawbacks clawbacks,
             MonthlyGrants months,
+            OperatorAlerts alerts,
             Clock clock) {
         this.purchases = purchases;
         this.refs = refs;
@@ -61,6 +64,7 @@ public class Disputes {
         this.refunds = refunds;
         this.clawbacks = clawbacks;
         this.months = months;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -99,7 +103,7 @@ public class Disputes {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
-        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, found.get());
         }
@@ -184,7 +188,7 @@ public class Disputes {
         }
         Purchase recorded =
                 purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
-        Optional<Purchase> paid = paid(recorded, amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(recorded, disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, recorded);
         }
@@ -224,7 +228,7 @@ public class Disputes {
             // Retried until the purchase is known, so the loss is never recorded without its clawback.
             return new Outcome.Unprocessable("lost dispute " + disputeId + " names no known purchase " + chargeRefs);
         }
-        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, found.get());
         }
@@ -274,10 +278,11 @@ public class Disputes {
 
     /**
      * The locked purchase, measurable: one recorded as paid nothing (a checkout's {@code amount_paid:
-     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid.
-     * Empty: it was, but the dispute does not say what its charge paid.
+     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid,
+     * with an operator alert (as a refund of it raises one). Empty: it was, but the dispute does not
+     * say what its charge paid.
      */
-    private Optional<Purchase> paid(Purchase p, Long amountMinor, Long chargeMinor) {
+    private Optional<Purchase> paid(Purchase p, String disputeId, Long amountMinor, Long chargeMinor) {
         if (p.amountMinor() != 0 || (amountMinor != null && amountMinor <= 0)) {
             return Optional.of(p);
         }
@@ -285,6 +290,12 @@ public class Disputes {
             return Optional.empty();
         }
         purchases.setPaidFromNothing(p.id(), chargeMinor);
+        alerts.raise(
+                "billing.dispute-of-unpaid-purchase",
+                "Purchase " + p.key() + " was recorded as paid nothing, but dispute " + disputeId + " charges back "
+                        + (amountMinor == null ? "all" : amountMinor) + " of its charge's " + chargeMinor + " "
+                        + p.currency() + ": it is now recorded at " + chargeMinor
+                        + " and the dispute takes its share of credits");
         return Optional.of(purchases.lock(p.id()));
     }
 
