@@ -169,8 +169,9 @@ public class Billing {
             log.warn("Cancelling subscription {} failed: {}", subscriptionId, e.getMessage());
             return new CancelResult.ProviderUnavailable(e.getMessage());
         }
-        Instant endsAt = sub.periodEnd() != null && sub.periodEnd().isAfter(now) ? sub.periodEnd() : now;
-        subscriptions.applyStatus(sub.provider(), subscriptionId, "canceled", endsAt, now);
+        // The paid period as recorded now, not as read before the provider was asked: a renewal
+        // recorded meanwhile was paid for, and its time is kept.
+        subscriptions.cancelAtPeriodEnd(sub.provider(), subscriptionId, now);
         return new CancelResult.Cancelled(subscriptions
                 .find(sub.provider(), subscriptionId)
                 .orElseThrow(() -> new IllegalStateException("subscription " + subscriptionId + " vanished")));

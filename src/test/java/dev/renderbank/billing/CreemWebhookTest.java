@@ -179,6 +179,25 @@ class CreemWebhookTest extends BillingIntegrationTest {
         return order;
     }
 
+    /**
+     * A pack-200 whose checkout's order says {@code amount_paid: 0} (a promotion code paid it in
+     * full, as far as the checkout tells): recorded as paid nothing, its 200 credits granted. Its order id.
+     */
+    private String boughtPackRecordedAsPaidNothing(UserAccount u) throws Exception {
+        String order = id("ord");
+        String event = """
+                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
+                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
+                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
+                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
+        creem(event);
+        assertThat(available(u)).isEqualTo(200);
+        return order;
+    }
+
     private String lastError(String eventId) {
         return jdbc.sql("select last_error from payment_event where provider = 'creem' and event_id = :e")
                 .param("e", eventId)
@@ -277,17 +296,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void aRealRefundOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        String event = """
-                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
-                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
-                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
-                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
-                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
-                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
-                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
-        creem(event);
-        assertThat(available(u)).isEqualTo(200);
+        String order = boughtPackRecordedAsPaidNothing(u);
 
         creem(taxedRefund(id("evt"), id("ref"), order, 599, 1198, "succeeded")); // half of what was paid
         assertThat(available(u)).isEqualTo(100);
@@ -296,6 +305,17 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(b.available()).isZero();
         assertThat(b.debt()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+        assertRaisedFor("billing.refund-of-unpaid-purchase", order);
+    }
+
+    /** An operator alert of {@code kind} names the order's purchase. */
+    private void assertRaisedFor(String kind, String order) {
+        assertThat(alerts.recent(200))
+                .as("an operator alert %s about order %s", kind, order)
+                .anySatisfy(a -> {
+                    assertThat(a.kind()).isEqualTo(kind);
+                    assertThat(a.message()).contains("creem:order:" + order);
+                });
     }
 
     /**
@@ -310,15 +330,48 @@ class CreemWebhookTest extends BillingIntegrationTest {
 
         creem(taxedRefund(id("evt"), id("ref"), order, 600, 1198, "succeeded"));
         assertThat(available(u)).isEqualTo(100);
-        String dispute = """
-                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
-                 "object":{"id":"%s","object":"dispute","amount":598,"currency":"USD",
-                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":1198,"order":"%s"},
-                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(id("evt"), id("disp"), order, order, order);
-        creem(dispute);
+        creem(taxedDispute(id("evt"), id("disp"), order, 598, 1198)); // the rest of 1198
 
         var b = ledger.balance(u.id());
         assertThat(b.balance()).isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Two chargebacks of parts of the taxed transaction that together dispute all of it, on an order
+     * recorded at its pre-tax amount: each a step of the charge's running total, they take back every
+     * credit (each converted and rounded down alone, 600 → 495.8 and 598 → 494.2, left one).
+     */
+    @Test
+    void twoPartialTaxedDisputesThatDisputeEverythingTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+
+        creem(taxedDispute(id("evt"), id("disp"), order, 600, 1198));
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedDispute(id("evt"), id("disp"), order, 598, 1198)); // the rest of 1198
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance()).as("a charge disputed in full leaves no credit").isZero();
+        assertThat(b.debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /** A chargeback of part of the taxed transaction and a refund of the rest: every credit, no more. */
+    @Test
+    void aPartialTaxedDisputeAndARefundOfTheRestTakeBackEveryCredit() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+
+        creem(taxedDispute(id("evt"), id("disp"), order, 600, 1198));
+        assertThat(available(u)).isEqualTo(100);
+        creem(taxedRefund(id("evt"), id("ref"), order, 598, 1198, "succeeded")); // the rest of 1198
+
+        var b = ledger.balance(u.id());
+        assertThat(b.balance())
+                .as("a charge taken back in full leaves no credit")
+                .isZero();
         assertThat(b.debt()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
@@ -327,17 +380,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
     @Test
     void aDisputeOfAnOrderRecordedAsPaidNothingTakesItsCreditsBack() throws Exception {
         UserAccount u = newUser();
-        String order = id("ord");
-        String event = """
-                {"id":"%s","eventType":"checkout.completed","created_at":1728734325927,
-                 "object":{"id":"ch_%s","object":"checkout","request_id":"req_%s",
-                   "order":{"id":"%s","customer":"cust_1","product":"prod_local_pack-200","amount":990,"sub_total":990,
-                      "amount_paid":0,"currency":"USD","status":"paid","type":"onetime"},
-                   "product":{"id":"prod_local_pack-200","price":990,"currency":"USD","billing_type":"onetime"},
-                   "customer":{"id":"cust_1","object":"customer","email":"buyer@example.com"},
-                   "status":"completed","metadata":{"userId":"%d"}}}""".formatted(id("evt"), order, order, order, u.id());
-        creem(event);
-        assertThat(available(u)).isEqualTo(200);
+        String order = boughtPackRecordedAsPaidNothing(u);
 
         String dispute = """
                 {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
@@ -350,6 +393,7 @@ class CreemWebhookTest extends BillingIntegrationTest {
         assertThat(b.balance()).isZero();
         assertThat(b.debt()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+        assertRaisedFor("billing.dispute-of-unpaid-purchase", order);
     }
 
     @Test
@@ -407,6 +451,15 @@ class CreemWebhookTest extends BillingIntegrationTest {
                    "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":%d,
                       "tax_amount":%d,"currency":"USD","order":"%s"},
                    "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}}""".formatted(eventId, refundId, status, amount, order, paid, paid - 990, order, order);
+    }
+
+    /** A chargeback of {@code amount} of a pack order whose transaction paid {@code paid}; order.amount is 990. */
+    static String taxedDispute(String eventId, String disputeId, String order, long amount, long paid) {
+        return """
+                {"id":"%s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%s","object":"dispute","amount":%d,"currency":"USD",
+                   "transaction":{"id":"tran_%s","object":"transaction","amount":990,"amount_paid":%d,"order":"%s"},
+                   "order":{"id":"%s","amount":990,"currency":"USD"}}}""".formatted(eventId, disputeId, amount, order, paid, order, order);
     }
 
     private void spend(UserAccount u, long amount) {

@@ -56,6 +56,37 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
         resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
     }
 
+    /**
+     * A checkout whose order said {@code amount_paid: 0} is recorded as paid nothing, but its
+     * transaction was paid and refunded at Creem: the lost refund webhook is found like any other
+     * (measured against what the transaction paid, not rounded to nothing of a purchase recorded at 0).
+     */
+    @Test
+    void aCreemRefundOfAPurchaseRecordedAsPaidNothingIsFoundAndTheResentWebhookClearsIt() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer = buyer();
+        String order = id("ord");
+        String transaction = id("tran");
+        packBought(buyer, order, 0);
+        transactionAtCreem(order, transaction, "paid", 0);
+        assertThat(findings(admin))
+                .as("a paid transaction the purchase records")
+                .isEmpty();
+
+        transactionAtCreem(order, transaction, "refunded", 990);
+        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+
+        String refund = """
+                {"id":"%s","object":"refund","status":"succeeded","refund_amount":990,"refund_currency":"USD",
+                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
+                   "status":"refunded","refunded_amount":990,"order":"%s"},
+                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
+    }
+
     @Test
     void aCreemChargeBackWithNoDisputeRecordedIsFoundNotRepairableAndTheResentWebhookClearsIt() throws Exception {
         AdminSupport.Admin admin = admins.newAdmin();
@@ -100,13 +131,18 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                 "creem-charge-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
     }
 
-    /** A pack-200 bought at Creem, its {@code checkout.completed} processed: 200 credits. */
+    /** A pack-200 bought at Creem for 9.90, its {@code checkout.completed} processed: 200 credits. */
     private void packBought(UserAccount buyer, String order) throws Exception {
+        packBought(buyer, order, 990);
+    }
+
+    /** A pack-200 whose {@code checkout.completed}, saying its order paid {@code paid}, is processed. */
+    private void packBought(UserAccount buyer, String order, long paid) throws Exception {
         String checkout = """
                 {"id":"%s","object":"checkout","status":"completed","request_id":"%s",
                  "product":{"id":"prod_local_pack-200"},
-                 "order":{"id":"%s","amount":990,"amount_paid":990,"currency":"USD","status":"paid"},
-                 "customer":{"email":"%s"},"metadata":{"userId":"%d","product":"pack-200"}}""".formatted(id("ch"), id("req"), order, buyer.email(), buyer.id());
+                 "order":{"id":"%s","amount":990,"amount_paid":%d,"currency":"USD","status":"paid"},
+                 "customer":{"email":"%s"},"metadata":{"userId":"%d","product":"pack-200"}}""".formatted(id("ch"), id("req"), order, paid, buyer.email(), buyer.id());
         assertThat(creemWebhook(id("evt"), "checkout.completed", checkout).statusCode())
                 .isEqualTo(200);
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);

@@ -53,6 +53,79 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
                 .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
     }
 
+    /**
+     * A cancellation keeps what was paid for: its end is the end of the paid period as recorded when
+     * it is written, not as read before the provider was asked. A yearly plan's renewal recorded while
+     * Stripe answers the cancel (here Stripe takes 1.5 s) extends the paid period to the new year's
+     * end, and the cancellation ends the subscription there, not at the old year's end, which would
+     * stop the renewed year's months after its first.
+     */
+    @Test
+    void aCancellationWhileARenewalIsRecordedEndsTheSubscriptionAtTheRenewedPeriodsEnd() throws Exception {
+        UserAccount buyer = buyer();
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        java.time.Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.time.Instant end1 =
+                start.atZone(java.time.ZoneOffset.UTC).plusYears(1).toInstant();
+        java.time.Instant end2 =
+                start.atZone(java.time.ZoneOffset.UTC).plusYears(2).toInstant();
+        assertThat(stripeWebhook(
+                                "evt_" + UUID.randomUUID(),
+                                "invoice.paid",
+                                stripeInvoice(
+                                        sub,
+                                        buyer.id(),
+                                        "price_local_pro-yearly",
+                                        19900,
+                                        start,
+                                        end1,
+                                        "subscription_create"))
+                        .statusCode())
+                .isEqualTo(200);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                                + "\"cancel_at_period_end\":true}")
+                        .withFixedDelay(1500)));
+
+        var cancel = new java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>();
+        dev.renderbank.support.Concurrently.completeInBackground(cancel, () -> {
+            try {
+                return AdminSupport.call(
+                        port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the cancel has read the subscription and waits for Stripe: the renewal is recorded meanwhile
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
+        assertThat(stripeWebhook(
+                                "evt_" + UUID.randomUUID(),
+                                "invoice.paid",
+                                stripeInvoice(
+                                        sub,
+                                        buyer.id(),
+                                        "price_local_pro-yearly",
+                                        19900,
+                                        end1,
+                                        end2,
+                                        "subscription_cycle"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(cancel.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                .isEqualTo(200);
+
+        assertThat(jdbc.sql("""
+                        select ends_at from billing_subscription where provider = 'stripe' and subscription_id = :id""")
+                        .param("id", sub)
+                        .query(java.sql.Timestamp.class)
+                        .single()
+                        .toInstant())
+                .as("the subscription ends when the renewed year it was paid for ends")
+                .isEqualTo(end2);
+    }
+
     /** A Stripe pro-monthly plan of {@code buyer}, recorded by its first invoice.paid; Stripe accepts its cancel. */
     private String stripePlan(UserAccount buyer) throws Exception {
         String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
@@ -79,18 +152,66 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
 
     /** A paid first invoice of a Stripe pro-monthly subscription, as Stripe's API (2025+) sends it. */
     private String stripeInvoice(String id, String sub, long userId) {
-        long now = clock.instant().getEpochSecond();
-        long end =
-                clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(1).toEpochSecond();
+        return stripeInvoice(
+                id,
+                sub,
+                userId,
+                "price_local_pro-monthly",
+                1990,
+                clock.instant(),
+                clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant(),
+                "subscription_create");
+    }
+
+    /** A paid invoice of a Stripe subscription's period from {@code start} to {@code end}. */
+    private String stripeInvoice(
+            String sub,
+            long userId,
+            String price,
+            long amount,
+            java.time.Instant start,
+            java.time.Instant end,
+            String reason) {
+        return stripeInvoice(
+                "in_" + UUID.randomUUID().toString().replace("-", ""), sub, userId, price, amount, start, end, reason);
+    }
+
+    private String stripeInvoice(
+            String id,
+            String sub,
+            long userId,
+            String price,
+            long amountMinor,
+            java.time.Instant start,
+            java.time.Instant endAt,
+            String reason) {
+        long now = start.getEpochSecond();
+        long end = endAt.getEpochSecond();
         return """
-                {"id":"%s","object":"invoice","status":"paid","amount_paid":1990,"total":1990,"subtotal":1990,
-                 "currency":"usd","billing_reason":"subscription_create","created":%d,
+                {"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,"subtotal":%d,
+                 "currency":"usd","billing_reason":"%s","created":%d,
                  "customer_email":"nobody@example.com","period_start":%d,"period_end":%d,
                  "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s",
                    "metadata":{"userId":"%d"}}},
-                 "lines":{"object":"list","data":[{"id":"il_%s","object":"line_item","amount":1990,
+                 "lines":{"object":"list","data":[{"id":"il_%s","object":"line_item","amount":%d,
                    "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%s","proration":false}},
-                   "pricing":{"type":"price_details","price_details":{"price":"price_local_pro-monthly","product":"prod_x"}},
-                   "period":{"start":%d,"end":%d}}]}}""".formatted(id, now, now, end, sub, userId, id, sub, now, end);
+                   "pricing":{"type":"price_details","price_details":{"price":"%s","product":"prod_x"}},
+                   "period":{"start":%d,"end":%d}}]}}""".formatted(
+                        id,
+                        amountMinor,
+                        amountMinor,
+                        amountMinor,
+                        reason,
+                        now,
+                        now,
+                        end,
+                        sub,
+                        userId,
+                        id,
+                        amountMinor,
+                        sub,
+                        price,
+                        now,
+                        end);
     }
 }

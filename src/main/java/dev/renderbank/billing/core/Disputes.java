@@ -5,6 +5,7 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,7 @@ public class Disputes {
     private final RefundStore refunds;
     private final Clawbacks clawbacks;
     private final MonthlyGrants months;
+    private final OperatorAlerts alerts;
     private final Clock clock;
 
     Disputes(
@@ -54,6 +56,7 @@ public class Disputes {
             RefundStore refunds,
             Clawbacks clawbacks,
             MonthlyGrants months,
+            OperatorAlerts alerts,
             Clock clock) {
         this.purchases = purchases;
         this.refs = refs;
@@ -61,6 +64,7 @@ public class Disputes {
         this.refunds = refunds;
         this.clawbacks = clawbacks;
         this.months = months;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -78,7 +82,7 @@ public class Disputes {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
-        record(provider, disputeId, found.get().id(), "INQUIRY", 0, 0);
+        record(provider, disputeId, found.get().id(), "INQUIRY", 0, DisputeStore.OfCharge.NONE, 0);
         return new Outcome.Processed("inquiry " + disputeId + " recorded: no funds moved, no credits taken");
     }
 
@@ -99,7 +103,7 @@ public class Disputes {
             return new Outcome.Processed(
                     "dispute " + disputeId + " already " + existing.get().status());
         }
-        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, found.get());
         }
@@ -107,9 +111,9 @@ public class Disputes {
         long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
         if (existing.isPresent()) {
-            disputes.escalate(provider, disputeId, "OPEN", share, taken);
+            disputes.escalate(provider, disputeId, "OPEN", share, ofCharge(amountMinor, chargeMinor), taken);
         } else {
-            record(provider, disputeId, p.id(), "OPEN", share, taken);
+            record(provider, disputeId, p.id(), "OPEN", share, ofCharge(amountMinor, chargeMinor), taken);
         }
         purchases.markOpenDisputes(p.id());
         String was = existing.isPresent() ? "inquiry " + disputeId + " became a dispute" : "dispute " + disputeId;
@@ -184,14 +188,14 @@ public class Disputes {
         }
         Purchase recorded =
                 purchase.orElseThrow(() -> new IllegalStateException("inquiry " + disputeId + " has no purchase"));
-        Optional<Purchase> paid = paid(recorded, amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(recorded, disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, recorded);
         }
         Purchase p = paid.get();
         long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
-        disputes.escalate(provider, disputeId, "LOST", share, taken);
+        disputes.escalate(provider, disputeId, "LOST", share, ofCharge(amountMinor, chargeMinor), taken);
         return new Outcome.Processed(
                 "inquiry " + disputeId + " lost as a chargeback: " + taken + " credits clawed back");
     }
@@ -210,21 +214,28 @@ public class Disputes {
             Long chargeMinor) {
         if (ending != Ending.LOST) {
             // Won or an inquiry closed before we saw it open: nothing was taken, nothing to give back.
-            record(provider, disputeId, found.map(Purchase::id).orElse(null), ending.name(), 0, 0);
+            record(
+                    provider,
+                    disputeId,
+                    found.map(Purchase::id).orElse(null),
+                    ending.name(),
+                    0,
+                    DisputeStore.OfCharge.NONE,
+                    0);
             return new Outcome.Processed("dispute " + disputeId + " closed (" + ending + ") before it was opened");
         }
         if (found.isEmpty()) {
             // Retried until the purchase is known, so the loss is never recorded without its clawback.
             return new Outcome.Unprocessable("lost dispute " + disputeId + " names no known purchase " + chargeRefs);
         }
-        Optional<Purchase> paid = paid(found.get(), amountMinor, chargeMinor);
+        Optional<Purchase> paid = paid(found.get(), disputeId, amountMinor, chargeMinor);
         if (paid.isEmpty()) {
             return recordedAsPaidNothing(disputeId, found.get());
         }
         Purchase p = paid.get();
         long share = share(provider, p, amountMinor, chargeMinor);
         long taken = takeShare(p, provider, disputeId, share);
-        record(provider, disputeId, p.id(), "LOST", share, taken);
+        record(provider, disputeId, p.id(), "LOST", share, ofCharge(amountMinor, chargeMinor), taken);
         return new Outcome.Processed(
                 "dispute " + disputeId + " lost before it was opened: " + taken + " credits clawed back");
     }
@@ -251,20 +262,27 @@ public class Disputes {
         return clawbacks.rebalance(purchases.lock(p.id()), provider + ":dispute:" + disputeId, "dispute " + disputeId);
     }
 
-    private void record(String provider, String disputeId, Long purchaseId, String status, long share, long taken) {
-        if (!disputes.insert(provider, disputeId, purchaseId, status, share, taken, clock.instant())) {
+    private void record(
+            String provider,
+            String disputeId,
+            Long purchaseId,
+            String status,
+            long share,
+            DisputeStore.OfCharge ofCharge,
+            long taken) {
+        if (!disputes.insert(provider, disputeId, purchaseId, status, share, ofCharge, taken, clock.instant())) {
             // Only possible when no purchase was locked (unknown to the closing): roll back; the retry sees it.
             throw new IllegalStateException("dispute " + disputeId + " was recorded concurrently; processing again");
         }
     }
 
-    /** The dispute's share of the charge in the purchase's own amount; all of it when the provider gives none. */
     /**
      * The locked purchase, measurable: one recorded as paid nothing (a checkout's {@code amount_paid:
-     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid.
-     * Empty: it was, but the dispute does not say what its charge paid.
+     * 0}) whose charge is charged back was paid after all, and is recorded at what its charge paid,
+     * with an operator alert (as a refund of it raises one). Empty: it was, but the dispute does not
+     * say what its charge paid.
      */
-    private Optional<Purchase> paid(Purchase p, Long amountMinor, Long chargeMinor) {
+    private Optional<Purchase> paid(Purchase p, String disputeId, Long amountMinor, Long chargeMinor) {
         if (p.amountMinor() != 0 || (amountMinor != null && amountMinor <= 0)) {
             return Optional.of(p);
         }
@@ -272,6 +290,12 @@ public class Disputes {
             return Optional.empty();
         }
         purchases.setPaidFromNothing(p.id(), chargeMinor);
+        alerts.raise(
+                "billing.dispute-of-unpaid-purchase",
+                "Purchase " + p.key() + " was recorded as paid nothing, but dispute " + disputeId + " charges back "
+                        + (amountMinor == null ? "all" : amountMinor) + " of its charge's " + chargeMinor + " "
+                        + p.currency() + ": it is now recorded at " + chargeMinor
+                        + " and the dispute takes its share of credits");
         return Optional.of(purchases.lock(p.id()));
     }
 
@@ -281,17 +305,29 @@ public class Disputes {
     }
 
     /**
-     * The dispute's share in the purchase's own amount: the step it adds to what the charge's
-     * recorded refunds refunded of it, so a refund and a chargeback of the rest take back the whole
-     * purchase (each converted and rounded down alone could leave a credit).
+     * The dispute's share in the purchase's own amount (all of it when the provider states no
+     * amount): the step it adds to what the charge's recorded refunds and disputes holding funds took
+     * back of it, so refunds and chargebacks that together take back the whole charge, in any order,
+     * take back the whole purchase (each converted and rounded down alone could leave a credit).
      */
     private long share(String provider, Purchase p, Long amountMinor, Long chargeMinor) {
         if (amountMinor == null || amountMinor <= 0) {
             return p.amountMinor();
         }
-        long refunded = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
-        long step =
-                p.inOwnAmount(Math.addExact(refunded, amountMinor), chargeMinor) - p.inOwnAmount(refunded, chargeMinor);
+        long before = chargeMinor == null ? 0 : refunds.takenBackOfCharge(provider, p.id(), chargeMinor);
+        long step = p.inOwnAmount(Math.addExact(before, amountMinor), chargeMinor) - p.inOwnAmount(before, chargeMinor);
         return Math.min(p.amountMinor(), step);
+    }
+
+    /**
+     * The dispute's amount as a step of its charge's running total: what it disputes of {@code
+     * chargeMinor} (all of it when the provider states no amount); none when no charge is stated.
+     */
+    private static DisputeStore.OfCharge ofCharge(Long amountMinor, Long chargeMinor) {
+        if (chargeMinor == null || chargeMinor <= 0) {
+            return DisputeStore.OfCharge.NONE;
+        }
+        return new DisputeStore.OfCharge(
+                amountMinor == null || amountMinor <= 0 ? chargeMinor : amountMinor, chargeMinor);
     }
 }

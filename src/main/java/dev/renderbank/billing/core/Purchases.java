@@ -213,10 +213,10 @@ public class Purchases {
         long refundMinor;
         if (amount instanceof Refunded.ThisRefund one) {
             refundMinor = one.amountMinor();
-            // Measured in the purchase's own amount as the step of the charge's refunded total, so
-            // refunds that together refund the whole charge refund the whole purchase: each rounded
-            // down on its own could leave a credit of a fully refunded purchase.
-            long before = chargeMinor == null ? 0 : refunds.refundedOfCharge(provider, p.id(), chargeMinor);
+            // Measured in the purchase's own amount as the step of the charge's running total (its
+            // refunds and disputes), so refunds and disputes that together take back the whole charge
+            // take back the whole purchase: each rounded down on its own could leave a credit.
+            long before = chargeMinor == null ? 0 : refunds.takenBackOfCharge(provider, p.id(), chargeMinor);
             refunded = p.refundedMinor()
                     + p.inOwnAmount(Math.addExact(before, refundMinor), chargeMinor)
                     - p.inOwnAmount(before, chargeMinor);

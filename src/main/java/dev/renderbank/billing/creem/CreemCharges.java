@@ -97,10 +97,18 @@ class CreemCharges {
         if (refunded != null && refunded > 0) {
             // refunded_amount is part of what was paid (tax included): measured in the purchase's own amount
             Long paid = Optional.ofNullable(Json.number(t, "amount_paid")).orElse(Json.number(t, "amount"));
-            long own = paid == null || paid <= 0 || paid == p.amountMinor()
-                    ? refunded
-                    : Math.floorDiv(Math.multiplyExact(refunded, p.amountMinor()), paid);
-            own = Math.min(own, p.amountMinor());
+            long own;
+            if (p.amountMinor() == 0) {
+                // Recorded as paid nothing, yet refunded: its refund, once processed, records the
+                // purchase at what its charge paid and the refund in that amount, so that is what it
+                // is compared in (in the purchase's amount of 0 it would round to nothing, never found).
+                own = paid == null || paid <= 0 ? refunded : Math.min(refunded, paid);
+            } else {
+                own = paid == null || paid <= 0 || paid == p.amountMinor()
+                        ? refunded
+                        : Math.floorDiv(Math.multiplyExact(refunded, p.amountMinor()), paid);
+                own = Math.min(own, p.amountMinor());
+            }
             if (own > p.refundedMinor()) {
                 refunds.add(new ProviderRefund("creem", id, null, own, refs, t.toString(), false));
             }

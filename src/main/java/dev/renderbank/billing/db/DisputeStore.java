@@ -3,6 +3,7 @@ package dev.renderbank.billing.db;
 import static dev.renderbank.platform.Rows.expectOne;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,6 +41,15 @@ public class DisputeStore {
         return select(provider, disputeId, " for update");
     }
 
+    /**
+     * A dispute's share as the provider states it: {@code shareMinor} of a charge of {@code
+     * chargeMinor}; both null when the provider states no charge to measure it against.
+     */
+    public record OfCharge(Long shareMinor, Long chargeMinor) {
+
+        public static final OfCharge NONE = new OfCharge(null, null);
+    }
+
     /** Records a dispute once; false if it was recorded meanwhile (the caller's transaction must roll back). */
     public boolean insert(
             String provider,
@@ -47,18 +57,21 @@ public class DisputeStore {
             Long purchaseId,
             String status,
             long amountMinor,
+            OfCharge ofCharge,
             long clawed,
             Instant now) {
         return jdbc.sql("""
                                 insert into billing_dispute (provider, dispute_id, purchase_id, status, amount_minor,
-                                                             clawed, created_at)
-                                values (:provider, :id, :purchase, :status, :amount, :clawed, :now)
+                                                             charge_share_minor, charge_minor, clawed, created_at)
+                                values (:provider, :id, :purchase, :status, :amount, :share, :charge, :clawed, :now)
                                 on conflict (provider, dispute_id) do nothing""")
                         .param("provider", provider)
                         .param("id", disputeId)
                         .param("purchase", purchaseId)
                         .param("status", status)
                         .param("amount", amountMinor)
+                        .param("share", ofCharge.shareMinor(), Types.BIGINT)
+                        .param("charge", ofCharge.chargeMinor(), Types.BIGINT)
                         .param("clawed", clawed)
                         .param("now", ts(now))
                         .update()
@@ -82,13 +95,18 @@ public class DisputeStore {
      * INQUIRY → OPEN or LOST: the inquiry became a chargeback; its share of the charge and what it
      * took back are written now, the only time they are.
      */
-    public void escalate(String provider, String disputeId, String status, long amountMinor, long clawed) {
+    public void escalate(
+            String provider, String disputeId, String status, long amountMinor, OfCharge ofCharge, long clawed) {
         expectOne(
                 jdbc.sql("""
-                                update billing_dispute set status = :status, amount_minor = :amount, clawed = :clawed
+                                update billing_dispute
+                                   set status = :status, amount_minor = :amount, charge_share_minor = :share,
+                                       charge_minor = :charge, clawed = :clawed
                                  where provider = :provider and dispute_id = :id and status = 'INQUIRY'""")
                         .param("status", status)
                         .param("amount", amountMinor)
+                        .param("share", ofCharge.shareMinor(), Types.BIGINT)
+                        .param("charge", ofCharge.chargeMinor(), Types.BIGINT)
                         .param("clawed", clawed)
                         .param("provider", provider)
                         .param("id", disputeId)

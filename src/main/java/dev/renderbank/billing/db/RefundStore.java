@@ -59,11 +59,18 @@ public class RefundStore {
                 == 1;
     }
 
-    /** What the purchase's recorded refunds of a charge of {@code chargeMinor} refunded of it, summed. */
-    public long refundedOfCharge(String provider, long purchaseId, long chargeMinor) {
+    /**
+     * What the purchase's recorded refunds, and its disputes that hold funds (open or lost), of a
+     * charge of {@code chargeMinor} took back of it, summed: the charge's running total, of which
+     * each new refund or dispute is the next step.
+     */
+    public long takenBackOfCharge(String provider, long purchaseId, long chargeMinor) {
         return jdbc.sql("""
-                        select coalesce(sum(refund_minor), 0) from billing_refund
-                        where provider = :provider and purchase_id = :purchase and charge_minor = :charge""")
+                        select (select coalesce(sum(refund_minor), 0) from billing_refund
+                                 where provider = :provider and purchase_id = :purchase and charge_minor = :charge)
+                             + (select coalesce(sum(charge_share_minor), 0) from billing_dispute
+                                 where provider = :provider and purchase_id = :purchase and charge_minor = :charge
+                                   and status in ('OPEN', 'LOST'))""")
                 .param("provider", provider)
                 .param("purchase", purchaseId)
                 .param("charge", chargeMinor)

@@ -58,6 +58,24 @@ public class SubscriptionStore {
     }
 
     /**
+     * Cancelled by its owner at {@code at}: grants stop at the end of the paid period as the row
+     * records it when this statement runs (a renewal that committed meanwhile is waited for and
+     * seen), or at once if that has passed. Unless a newer status is recorded.
+     */
+    public boolean cancelAtPeriodEnd(String provider, String id, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription
+                                   set status = 'canceled', status_at = :at,
+                                       ends_at = case when period_end > :at then period_end else :at end
+                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
      * Applies a status reported at {@code at} that says nothing about when grants stop (expired,
      * past due, unpaid, paused): the recorded end stays. False when a newer status is recorded.
      */
