@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -46,7 +47,6 @@ public class JobFinisher {
     private final AccountDeletion accounts;
     private final AssetStore assets;
     private final LateDeliveries late;
-    private final JobStore jobs;
 
     JobFinisher(
             JobTransitions transitions,
@@ -60,8 +60,7 @@ public class JobFinisher {
             MeterRegistry meters,
             AccountDeletion accounts,
             AssetStore assets,
-            LateDeliveries late,
-            JobStore jobs) {
+            LateDeliveries late) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -74,7 +73,6 @@ public class JobFinisher {
         this.accounts = accounts;
         this.assets = assets;
         this.late = late;
-        this.jobs = jobs;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -113,13 +111,14 @@ public class JobFinisher {
         boolean won = release(
                 job,
                 () -> {
-                    if (!transitions.markFailed(job.id(), code, message, now)) {
+                    Optional<JobTransitions.Failed> failed = transitions.markFailed(job.id(), code, message, now);
+                    if (failed.isEmpty()) {
                         return false;
                     }
-                    // in the failure's transaction, read after it (the caller's copy of the job may
+                    // the task as the failure's statement left it (the caller's copy of the job may
                     // predate its submit); a job whose task is learned later is scheduled then
                     // (SubmittedMarks, a callback)
-                    if (askLater && jobs.find(job.id()).map(Job::providerTaskId).isPresent()) {
+                    if (askLater && failed.get().providerTaskId() != null) {
                         late.checkLater(job.id());
                     }
                     return true;
