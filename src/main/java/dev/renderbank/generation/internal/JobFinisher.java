@@ -9,6 +9,7 @@ import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.storage.AssetStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -98,10 +99,17 @@ public class JobFinisher {
         }
     }
 
-    /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
+    /** The longest failure message kept (it may quote the provider's own words). */
+    static final int MAX_MESSAGE = 2000;
+
+    /**
+     * Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. The message
+     * may quote the provider: it is kept as PostgreSQL can store it (no NUL), at most {@link
+     * #MAX_MESSAGE} characters, so that odd words of the provider never keep a job from failing.
+     */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
         try (var logContext = JobLogContext.of(job)) {
-            return failInContext(job, code, message, notUsersFault);
+            return failInContext(job, code, StorableText.of(message, MAX_MESSAGE), notUsersFault);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.renderbank.generation.internal;
 
 import dev.renderbank.platform.SqlTime;
+import dev.renderbank.platform.StorableText;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -97,13 +98,14 @@ public class JobTransitions {
                 == 1;
     }
 
+    /** RESERVED → UNKNOWN; {@code why} (it may quote the provider's answer) kept as text can store it. */
     boolean markUnknown(String id, String why, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,
                                updated_at = :now
                          where id = :id and state = 'RESERVED'""")
                         .param("id", id)
-                        .param("why", why)
+                        .param("why", StorableText.of(why, JobFinisher.MAX_MESSAGE))
                         .param("now", SqlTime.ts(now))
                         .update()
                 == 1;
