@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,6 +17,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ProviderCallbackHandling {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderCallbackHandling.class);
 
     private final JobStore jobs;
     private final JobTransitions transitions;
@@ -38,6 +43,13 @@ public class ProviderCallbackHandling {
         }
         try (var logContext = JobLogContext.of(found.get())) {
             return handle(found.get(), jobId, providerTaskId);
+        } catch (DuplicateKeyException e) {
+            // the task named is recorded for another job (its key refused it): this job learns nothing
+            log.warn(
+                    "provider callback for job {} names task {}, which is another job's: ignored",
+                    jobId,
+                    providerTaskId);
+            return CallbackOutcome.CONFLICT;
         }
     }
 
