@@ -11,8 +11,11 @@ import dev.renderbank.generation.internal.FinisherTestSupport;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobTransitions;
 import dev.renderbank.ledger.Balance;
+import dev.renderbank.support.Api;
 import dev.renderbank.support.TestUsers.TestUser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -72,6 +75,39 @@ class ProviderOddMessagesTest extends StubbedKieTest {
         Job unknown = job(id);
         assertThat(unknown.state()).isEqualTo(JobState.UNKNOWN);
         assertThat(unknown.errorMessage()).contains("gateway").doesNotContain("\u0000");
+    }
+
+    /**
+     * A callback (with its job's token) naming a task no provider task id looks like (longer than the
+     * task key can index, control characters) teaches the job nothing, and is never a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3000, 100_000})
+    void aCallbackNamingAnUnstorableTaskTeachesTheJobNothing(int length) {
+        TestUser u = users.create(100);
+        String prompt = "unknown, then told an odd task " + length;
+        createTaskAnswers(prompt, 500, "{\"code\":500,\"msg\":\"internal error\"}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
+
+        Api.Response r = api.post(
+                "/api/provider/kie/callback/" + id + "?token=" + job(id).callbackToken(),
+                null,
+                "{\"code\":200,\"data\":{\"taskId\":\"" + randomText(length) + "\"}}");
+
+        assertThat(r.status()).as(r.body()).isLessThan(500);
+        assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
+        assertThat(job(id).providerTaskId()).isNull();
+    }
+
+    /** Text that does not compress (as a real, if absurd, task id would not). */
+    private static String randomText(int length) {
+        StringBuilder b = new StringBuilder();
+        while (b.length() < length) {
+            b.append(java.util.UUID.randomUUID().toString().replace("-", ""));
+        }
+        return b.substring(0, length);
     }
 
     private void assertFailedAndReleased(TestUser u, String id) {

@@ -55,7 +55,7 @@ public class ProviderCallbackHandling {
 
     private CallbackOutcome handle(Job found, String jobId, String providerTaskId) {
         Job job = found;
-        boolean namesTask = providerTaskId != null && !providerTaskId.isBlank();
+        boolean namesTask = plausibleTaskId(providerTaskId);
         if (job.providerTaskId() == null
                 && namesTask
                 && (job.state() == JobState.UNKNOWN || job.state() == JobState.RESERVED)) {
@@ -74,6 +74,21 @@ public class ProviderCallbackHandling {
             polling.poll(job, clock.instant());
         }
         return CallbackOutcome.CHECKED;
+    }
+
+    /** The longest provider task id a callback may teach a job (KIE's are 32 characters). */
+    static final int MAX_TASK_ID = 200;
+
+    /**
+     * Whether a callback's task id can be a provider task's: present, not too long for the task key's
+     * index (a longer one was a 500), no control characters (a NUL cannot be stored). Any other names
+     * no task, and the job learns nothing from it.
+     */
+    static boolean plausibleTaskId(String id) {
+        return id != null
+                && !id.isBlank()
+                && id.length() <= MAX_TASK_ID
+                && id.chars().noneMatch(Character::isISOControl);
     }
 
     private Job reread(String jobId) {
