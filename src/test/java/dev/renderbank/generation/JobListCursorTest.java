@@ -31,5 +31,19 @@ class JobListCursorTest extends StubbedKieTest {
         Api.Response r = api.get("/api/v1/generations?cursor=" + cursor, u.token());
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("cursor");
+    }
+
+    /** Control characters sent as they are (not base64), which no returned cursor holds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"%00", "gen%00x", "%07", "%C2%80"})
+    void aCursorWithControlCharactersIsA400NamingIt(String raw) {
+        TestUser u = users.create(100);
+        Api.Response r = api.get("/api/v1/generations?limit=5&cursor=" + raw, u.token());
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().get("errors").get(0).get("field").asString())
+                .as(r.body())
+                .isEqualTo("cursor");
     }
 }

@@ -9,6 +9,7 @@ import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.storage.AssetStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -46,7 +48,6 @@ public class JobFinisher {
     private final AccountDeletion accounts;
     private final AssetStore assets;
     private final LateDeliveries late;
-    private final JobStore jobs;
 
     JobFinisher(
             JobTransitions transitions,
@@ -60,8 +61,7 @@ public class JobFinisher {
             MeterRegistry meters,
             AccountDeletion accounts,
             AssetStore assets,
-            LateDeliveries late,
-            JobStore jobs) {
+            LateDeliveries late) {
         this.transitions = transitions;
         this.limits = limits;
         this.outputs = outputs;
@@ -74,7 +74,6 @@ public class JobFinisher {
         this.accounts = accounts;
         this.assets = assets;
         this.late = late;
-        this.jobs = jobs;
     }
 
     /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
@@ -100,10 +99,17 @@ public class JobFinisher {
         }
     }
 
-    /** Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. */
+    /** The longest failure message kept (it may quote the provider's own words). */
+    static final int MAX_MESSAGE = 2000;
+
+    /**
+     * Releases the job's credits; {@code notUsersFault} also gives the user's cooldown back. The message
+     * may quote the provider: it is kept as PostgreSQL can store it (no NUL), at most {@link
+     * #MAX_MESSAGE} characters, so that odd words of the provider never keep a job from failing.
+     */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
         try (var logContext = JobLogContext.of(job)) {
-            return failInContext(job, code, message, notUsersFault);
+            return failInContext(job, code, StorableText.of(message, MAX_MESSAGE), notUsersFault);
         }
     }
 
@@ -113,13 +119,14 @@ public class JobFinisher {
         boolean won = release(
                 job,
                 () -> {
-                    if (!transitions.markFailed(job.id(), code, message, now)) {
+                    Optional<JobTransitions.Failed> failed = transitions.markFailed(job.id(), code, message, now);
+                    if (failed.isEmpty()) {
                         return false;
                     }
-                    // in the failure's transaction, read after it (the caller's copy of the job may
+                    // the task as the failure's statement left it (the caller's copy of the job may
                     // predate its submit); a job whose task is learned later is scheduled then
                     // (SubmittedMarks, a callback)
-                    if (askLater && jobs.find(job.id()).map(Job::providerTaskId).isPresent()) {
+                    if (askLater && failed.get().providerTaskId() != null) {
                         late.checkLater(job.id());
                     }
                     return true;

@@ -65,6 +65,14 @@ public class JobStore {
                 .optional();
     }
 
+    /** Locks the job's row until the end of the current transaction (none there: nothing to lock). */
+    void lock(String id) {
+        jdbc.sql("select id from generation_job where id = :id for update")
+                .param("id", id)
+                .query(String.class)
+                .optional();
+    }
+
     List<Job> page(long userId, String type, String state, Instant beforeCreated, String beforeId, int limit) {
         return jdbc.sql("""
                         select * from generation_job

@@ -1,8 +1,10 @@
 package dev.renderbank.generation.internal;
 
 import dev.renderbank.platform.SqlTime;
+import dev.renderbank.platform.StorableText;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -96,13 +98,14 @@ public class JobTransitions {
                 == 1;
     }
 
+    /** RESERVED → UNKNOWN; {@code why} (it may quote the provider's answer) kept as text can store it. */
     boolean markUnknown(String id, String why, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,
                                updated_at = :now
                          where id = :id and state = 'RESERVED'""")
                         .param("id", id)
-                        .param("why", why)
+                        .param("why", StorableText.of(why, JobFinisher.MAX_MESSAGE))
                         .param("now", SqlTime.ts(now))
                         .update()
                 == 1;
@@ -136,18 +139,24 @@ public class JobTransitions {
                 == 1;
     }
 
-    /** The one winning transition to FAILED; the caller releases the hold in the same transaction. */
-    boolean markFailed(String id, String code, String message, Instant now) {
+    /** A job just failed by {@link #markFailed}: its provider task, null when none was learned (yet). */
+    record Failed(String providerTaskId) {}
+
+    /**
+     * The one winning transition to FAILED; the caller releases the hold in the same transaction.
+     * Empty when another transition won; else the job's provider task as the failure left it.
+     */
+    Optional<Failed> markFailed(String id, String code, String message, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
                                completed_at = :now, version = version + 1, updated_at = :now
-                         where id = :id and state in """ + JobStore.LIVE)
-                        .param("id", id)
-                        .param("code", code)
-                        .param("message", message)
-                        .param("now", SqlTime.ts(now))
-                        .update()
-                == 1;
+                         where id = :id and state in """ + JobStore.LIVE + " returning provider_task_id")
+                .param("id", id)
+                .param("code", code)
+                .param("message", message)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> new Failed(rs.getString("provider_task_id")))
+                .optional();
     }
 
     /** Cancels a job the provider has not seen: still RESERVED and no submit attempt started. */

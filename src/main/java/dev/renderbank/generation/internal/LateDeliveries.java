@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Late deliveries still to be fetched (SPEC section 4: a result the provider delivers after its job
@@ -58,30 +59,41 @@ class LateDeliveries {
     private final JobStore jobs;
     private final GenerationProperties props;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
     LateDeliveries(
             ObjectProvider<SchedulerClient> scheduler,
             ObjectProvider<JobPolling> polling,
             JobStore jobs,
             GenerationProperties props,
-            Clock clock) {
+            Clock clock,
+            TransactionTemplate tx) {
         this.scheduler = scheduler;
         this.polling = polling;
         this.jobs = jobs;
         this.props = props;
         this.clock = clock;
+        this.tx = tx;
     }
 
     /**
      * The failed job's provider task is asked again later, by its durable task (in the caller's
-     * transaction when there is one). Idempotent: a job has one such task; one already pending keeps
-     * its own time and count of tries.
+     * transaction when there is one, else in one of its own). Idempotent: a job has one such task; one
+     * already pending keeps its own time and count of tries. Never aborts the caller's transaction:
+     * a check scheduled at the same instant by another transaction is waited for and found.
      */
     void checkLater(String jobId) {
-        boolean scheduled = scheduler
-                .getObject()
-                .scheduleIfNotExists(
-                        new TaskInstance<>(TASK, jobId, 1), clock.instant().plus(wait(1)));
+        // Under the job's row lock: two transactions scheduling the same check at once (a callback and
+        // a submit's answer) would otherwise both find none and both insert it; the second insert's
+        // duplicate key aborts its whole transaction (PostgreSQL), undoing the work it was part of.
+        // The second now waits for the first to end and then finds its check.
+        boolean scheduled = Boolean.TRUE.equals(tx.execute(status -> {
+            jobs.lock(jobId);
+            return scheduler
+                    .getObject()
+                    .scheduleIfNotExists(
+                            new TaskInstance<>(TASK, jobId, 1), clock.instant().plus(wait(1)));
+        }));
         if (scheduled) {
             log.info("job {}: the provider will be asked for its late result in {}", jobId, wait(1));
         }

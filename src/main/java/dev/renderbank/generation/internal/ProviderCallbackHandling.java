@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,6 +17,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ProviderCallbackHandling {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderCallbackHandling.class);
 
     private final JobStore jobs;
     private final JobTransitions transitions;
@@ -38,12 +43,19 @@ public class ProviderCallbackHandling {
         }
         try (var logContext = JobLogContext.of(found.get())) {
             return handle(found.get(), jobId, providerTaskId);
+        } catch (DuplicateKeyException e) {
+            // the task named is recorded for another job (its key refused it): this job learns nothing
+            log.warn(
+                    "provider callback for job {} names task {}, which is another job's: ignored",
+                    jobId,
+                    providerTaskId);
+            return CallbackOutcome.CONFLICT;
         }
     }
 
     private CallbackOutcome handle(Job found, String jobId, String providerTaskId) {
         Job job = found;
-        boolean namesTask = providerTaskId != null && !providerTaskId.isBlank();
+        boolean namesTask = plausibleTaskId(providerTaskId);
         if (job.providerTaskId() == null
                 && namesTask
                 && (job.state() == JobState.UNKNOWN || job.state() == JobState.RESERVED)) {
@@ -62,6 +74,21 @@ public class ProviderCallbackHandling {
             polling.poll(job, clock.instant());
         }
         return CallbackOutcome.CHECKED;
+    }
+
+    /** The longest provider task id a callback may teach a job (KIE's are 32 characters). */
+    static final int MAX_TASK_ID = 200;
+
+    /**
+     * Whether a callback's task id can be a provider task's: present, not too long for the task key's
+     * index (a longer one was a 500), no control characters (a NUL cannot be stored). Any other names
+     * no task, and the job learns nothing from it.
+     */
+    static boolean plausibleTaskId(String id) {
+        return id != null
+                && !id.isBlank()
+                && id.length() <= MAX_TASK_ID
+                && id.chars().noneMatch(Character::isISOControl);
     }
 
     private Job reread(String jobId) {

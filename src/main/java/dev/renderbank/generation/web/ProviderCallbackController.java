@@ -51,7 +51,16 @@ class ProviderCallbackController {
                     .body(Problems.of(
                             HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Bad callback signature"));
         }
-        if (callbacks.onProviderCallback(jobId, token, taskId) == CallbackOutcome.REFUSED) {
+        CallbackOutcome outcome = callbacks.onProviderCallback(jobId, token, taskId);
+        if (outcome == CallbackOutcome.CONFLICT) {
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .body(Problems.of(
+                            HttpStatus.CONFLICT,
+                            "task-of-another-job",
+                            "Task of another job",
+                            "The callback names a provider task that belongs to another job"));
+        }
+        if (outcome == CallbackOutcome.REFUSED) {
             log.warn("provider callback for {} refused: unknown job or wrong token", jobId);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .body(Problems.of(
