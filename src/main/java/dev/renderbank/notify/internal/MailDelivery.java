@@ -51,7 +51,7 @@ public class MailDelivery {
         return sent;
     }
 
-    private boolean deliver(Outbox.Claimed mail) {
+    boolean deliver(Outbox.Claimed mail) {
         try {
             smtp.send(mail);
         } catch (Exception e) {
@@ -71,7 +71,16 @@ public class MailDelivery {
                 e.getClass().getSimpleName() + ": " + e.getMessage(), Outbox.MAX_ERROR);
         boolean last = mail.attempt() >= props.maxAttempts();
         Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
-        outbox.markAttemptFailed(mail, error, next);
+        if (!outbox.markAttemptFailed(mail, error, next)) {
+            // the lease ran out during this attempt and a later claim owns the row now (it may well
+            // have sent the email): its own outcome decides, and this failure alerts no one
+            log.warn(
+                    "mail {} failed (attempt {}) after its claim had expired; the later attempt decides: {}",
+                    mail.id(),
+                    mail.attempt(),
+                    error);
+            return;
+        }
         if (last) {
             log.error(
                     "mail {} to {} failed for good after {} attempts: {}", mail.id(), mail.to(), mail.attempt(), error);

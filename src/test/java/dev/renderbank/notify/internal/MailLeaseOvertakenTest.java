@@ -1,0 +1,89 @@
+package dev.renderbank.notify.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.notify.Notifier;
+import dev.renderbank.notify.Queued;
+import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import jakarta.mail.MessagingException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mail.javamail.JavaMailSender;
+
+/**
+ * An attempt whose lease ran out while it was talking to the SMTP server no longer owns its email: a
+ * later claim took the row (and here sent it). When the stale attempt then fails on what was its last
+ * try, the email is not FAILED and operators get no "could not be delivered" alert for an email that
+ * was delivered.
+ */
+class MailLeaseOvertakenTest extends IntegrationTest {
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Notifier notifier;
+
+    @Autowired
+    Outbox outbox;
+
+    @Autowired
+    MailProperties props;
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ObjectProvider<JavaMailSender> noSender;
+
+    @Test
+    void aLastAttemptThatFailsAfterALaterClaimSentTheEmailRaisesNoAlert() {
+        TestUsers.TestUser u = users.create(0);
+        assertThat(notifier.compensation(u.id(), "grant:lease-overtaken-" + u.id(), 10, "sorry"))
+                .isEqualTo(Queued.QUEUED);
+        long id = jdbc.sql("select id from mail_outbox where user_id = :u")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+        // this node's claim of the email's last attempt
+        int last = props.maxAttempts();
+        jdbc.sql("update mail_outbox set attempts = :a where id = :id")
+                .param("a", last)
+                .param("id", id)
+                .update();
+        Outbox.Claimed claimed = new Outbox.Claimed(id, "k", u.email(), "subject", "text", null, last);
+
+        Smtp slowThenRefused = new Smtp(noSender, props) {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void send(Outbox.Claimed mail) throws MessagingException {
+                // meanwhile the lease ran out, another node claimed the email and sent it
+                jdbc.sql("update mail_outbox set attempts = attempts + 1, status = 'SENT', sent_at = now()"
+                                + " where id = :id")
+                        .param("id", mail.id())
+                        .update();
+                throw new MessagingException("Read timed out");
+            }
+        };
+        new MailDelivery(outbox, slowThenRefused, props, alerts, clock).deliver(claimed);
+
+        assertThat(jdbc.sql("select status from mail_outbox where id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("SENT");
+        assertThat(alerts.recent(1000))
+                .noneMatch(a -> a.kind().equals("mail.failed") && a.message().contains("Email " + id + " "));
+    }
+}
