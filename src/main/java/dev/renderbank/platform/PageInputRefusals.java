@@ -3,21 +3,32 @@ package dev.renderbank.platform;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
  * A page's form that carried text PostgreSQL cannot store (a NUL, SQLSTATE 22021) or that Tomcat
  * could not decode is the person's input, not our failure: the browser gets the {@code error} page
- * with a 400 saying what to fix, not the problem+json written for API clients. Requests under
- * {@code /api/} are left to {@link ApiExceptionHandler}. Runs before the {@code @ExceptionHandler}
- * methods; nothing was written (the failed statement ended its transaction).
+ * with a 400 saying what to fix, not the problem+json written for API clients. So does a page (a
+ * handler that renders a view, not a {@code @ResponseBody} one) whose address or form is wrong in a
+ * way the person can fix: a value of the wrong type, a missing field, a field the page refused
+ * ({@link InvalidFieldException}, an edited cursor) or an object that is not theirs (404). Requests
+ * under {@code /api/} and the JSON handlers are left to {@link ApiExceptionHandler}. Runs before the
+ * {@code @ExceptionHandler} methods; nothing was written (the failed statement ended its transaction).
  */
 @Component
 class PageInputRefusals implements HandlerExceptionResolver, Ordered {
@@ -29,8 +40,11 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
     public ModelAndView resolveException(
             HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith("/api/") || !(unstorable(e) || undecodable(e))) {
+        if (path.startsWith("/api/")) {
             return null;
+        }
+        if (!(unstorable(e) || undecodable(e))) {
+            return page(handler) ? addressError(response, path, e) : null;
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         return new ModelAndView(
@@ -47,6 +61,51 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
                                 ? REFUSAL
                                 : "The form could not be read: it contains bytes that are not valid UTF-8 text."),
                 HttpStatus.BAD_REQUEST);
+    }
+
+    /** A handler that renders a page: neither it nor its class writes the body itself ({@code @ResponseBody}). */
+    static boolean page(Object handler) {
+        return handler instanceof HandlerMethod m
+                && !m.hasMethodAnnotation(ResponseBody.class)
+                && !AnnotatedElementUtils.hasAnnotation(m.getBeanType(), ResponseBody.class)
+                && !HttpEntity.class.isAssignableFrom(m.getReturnType().getParameterType());
+    }
+
+    /** The error page for a page's address or form the person got wrong; null for anything else (a 500). */
+    private static ModelAndView addressError(HttpServletResponse response, String path, Exception e) {
+        HttpStatus status;
+        String refusal;
+        if (e instanceof MethodArgumentTypeMismatchException m) {
+            status = HttpStatus.BAD_REQUEST;
+            refusal = "The value of " + m.getName() + " has the wrong format.";
+        } else if (e instanceof MissingServletRequestParameterException m) {
+            status = HttpStatus.BAD_REQUEST;
+            refusal = "The form was sent without " + m.getParameterName() + ".";
+        } else if (e instanceof InvalidFieldException f) {
+            status = f.status();
+            refusal = f.getMessage() + ".";
+        } else if (e instanceof IllegalArgumentException && !(e instanceof NumberFormatException)) {
+            // our own refusals of a value (an edited cursor, say); a parser's message is not shown
+            status = HttpStatus.BAD_REQUEST;
+            refusal = e.getMessage() + ".";
+        } else if (e instanceof ResponseStatusException r
+                && r.getStatusCode().is4xxClientError()
+                && HttpStatus.resolve(r.getStatusCode().value()) != null) {
+            status = HttpStatus.valueOf(r.getStatusCode().value());
+            refusal = null; // the page's own words for 403 and 404
+        } else {
+            return null;
+        }
+        response.setStatus(status.value());
+        Map<String, Object> model = new HashMap<>();
+        model.put("status", status.value());
+        model.put("error", status.getReasonPhrase());
+        model.put("path", path);
+        model.put("address", true);
+        if (refusal != null) {
+            model.put("refusal", refusal);
+        }
+        return new ModelAndView("error", model, status);
     }
 
     static boolean unstorable(Exception e) {

@@ -1,0 +1,143 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.IntegrationTest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A page opened with an address or a form a person (or a stale bookmark) got wrong — a cursor that
+ * was edited, a date or number that does not parse, a missing field, someone else's creation —
+ * answers like a page: the HTML error page with the 4xx status and a message saying what was wrong,
+ * never the problem+json body written for API clients, and nothing internal. The API and the JSON
+ * routes keep their problem+json.
+ */
+class PageAddressErrorsTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Users users;
+
+    @Test
+    void aBadAddressOrFormOfAPageGetsTheErrorPageSayingWhatIsWrong() throws Exception {
+        FormClient anon = new FormClient(port);
+        FormClient user = signedIn(Role.USER);
+        UserAccount admin =
+                users.create("pages-admin-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.ADMIN, true);
+        FormClient operator = new FormClient(port);
+        assertThat(operator.signIn(admin.email(), PASSWORD)).doesNotContain("/login");
+        String key = UUID.randomUUID().toString();
+        List<String> wrong = new ArrayList<>();
+
+        judge(wrong, "GET /login?locked=abc", anon.get("/login?locked=abc", "Accept", BROWSER), 400, "locked");
+        judge(wrong, "GET /account?history=abc", user.get("/account?history=abc", "Accept", BROWSER), 400, "cursor");
+        judge(wrong, "GET /creations?cursor=abc", user.get("/creations?cursor=abc", "Accept", BROWSER), 400, "cursor");
+        judge(wrong, "GET /creations/nope", user.get("/creations/nope", "Accept", BROWSER), 404, null);
+        judge(wrong, "GET /account/plans/x/cancel", user.get("/account/plans/x/cancel", "Accept", BROWSER), 404, null);
+        judge(wrong, "POST /buy (no product)", user.post("/buy", "/buy"), 400, "product");
+        judge(
+                wrong,
+                "GET /admin/mail?cursor=abc",
+                operator.get("/admin/mail?cursor=abc", "Accept", BROWSER),
+                400,
+                "cursor");
+        judge(
+                wrong,
+                "GET /admin/audit?from=bad",
+                operator.get("/admin/audit?from=bad", "Accept", BROWSER),
+                400,
+                "from must be a date like");
+        judge(
+                wrong,
+                "GET /admin/margins?from=bad",
+                operator.get("/admin/margins?from=bad", "Accept", BROWSER),
+                400,
+                "from must be a date like");
+        judge(
+                wrong,
+                "GET /admin/payments?status=zzz",
+                operator.get("/admin/payments?status=zzz", "Accept", BROWSER),
+                400,
+                "status must be one of");
+        judge(
+                wrong,
+                "GET /admin/jobs?olderThan=zzz",
+                operator.get("/admin/jobs?olderThan=zzz", "Accept", BROWSER),
+                400,
+                "olderThan must be a duration");
+        judge(
+                wrong,
+                "POST grant amount=abc",
+                operator.post(
+                        "/admin/users",
+                        "/admin/users/" + admin.id() + "/grant",
+                        "amount",
+                        "abc",
+                        "reason",
+                        "a reason",
+                        "idempotencyKey",
+                        key),
+                400,
+                "amount");
+        judge(
+                wrong,
+                "POST /admin/users/abc/grant",
+                operator.post(
+                        "/admin/users",
+                        "/admin/users/abc/grant",
+                        "amount",
+                        "5",
+                        "reason",
+                        "a reason",
+                        "idempotencyKey",
+                        key),
+                400,
+                "id");
+        assertThat(wrong).as("pages answered wrongly").isEmpty();
+    }
+
+    @Test
+    void theApiAndTheJsonRoutesKeepTheirProblemJson() throws Exception {
+        FormClient user = signedIn(Role.USER);
+        for (String path : List.of("/api/v1/generations?cursor=abc", "/api/v1/credits/history?cursor=abc")) {
+            HttpResponse<String> r = user.get(path, "Accept", BROWSER);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as(path)
+                    .startsWith("application/problem+json");
+        }
+    }
+
+    private static void judge(List<String> wrong, String what, HttpResponse<String> r, int status, String says) {
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        String body = r.body();
+        String seen = what + " -> " + r.statusCode() + " " + type + " "
+                + body.substring(0, Math.min(160, body.length())).replaceAll("\\s+", " ");
+        if (r.statusCode() != status || !type.startsWith("text/html")) {
+            wrong.add(seen);
+        } else if (!body.contains("role=\"alert\"") || (says != null && !body.contains(says))) {
+            wrong.add("no clear message: " + seen);
+        } else if (body.contains("Exception") || body.contains("Whitelabel") || body.contains("For input string")) {
+            wrong.add("leaks internals: " + seen);
+        }
+    }
+
+    private FormClient signedIn(Role role) throws Exception {
+        String email = "pages-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, role, true);
+        FormClient browser = new FormClient(port);
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        return browser;
+    }
+}
