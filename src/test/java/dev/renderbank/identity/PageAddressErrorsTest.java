@@ -107,6 +107,30 @@ class PageAddressErrorsTest extends IntegrationTest {
         assertThat(wrong).as("pages answered wrongly").isEmpty();
     }
 
+    /**
+     * A lookup of nothing but control characters (a pasted NUL, say) finds no user; it is not
+     * answered with a 400 carrying Java's number parser's message ("For input string").
+     */
+    @Test
+    void aUserLookupOfControlCharactersFindsNoUserAndShowsNothingInternal() throws Exception {
+        FormClient operator = signedIn(Role.ADMIN);
+        List<String> wrong = new ArrayList<>();
+        for (String q : List.of("%00", "%01%02", "%00%20%00")) {
+            HttpResponse<String> page = operator.get("/admin/users?q=" + q, "Accept", BROWSER);
+            if (page.statusCode() != 200
+                    || !page.body().contains("No user")
+                    || page.body().contains("For input")) {
+                wrong.add("page " + q + " -> " + page.statusCode() + " "
+                        + page.body().substring(0, Math.min(200, page.body().length())));
+            }
+            HttpResponse<String> api = operator.get("/api/v1/admin/users?email=" + q, "Accept", "application/json");
+            if (api.statusCode() != 404 || api.body().contains("For input")) {
+                wrong.add("api " + q + " -> " + api.statusCode() + " " + api.body());
+            }
+        }
+        assertThat(wrong).as("lookups answered wrongly").isEmpty();
+    }
+
     @Test
     void theApiAndTheJsonRoutesKeepTheirProblemJson() throws Exception {
         FormClient user = signedIn(Role.USER);
