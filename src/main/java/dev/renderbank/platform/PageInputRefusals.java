@@ -5,12 +5,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ResponseBody;
@@ -47,20 +51,17 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
             return page(handler) ? addressError(response, path, e) : null;
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
-        return new ModelAndView(
-                "error",
-                Map.of(
-                        "status",
-                        400,
-                        "error",
-                        "Bad Request",
-                        "path",
-                        path,
-                        "refusal",
-                        unstorable(e)
-                                ? REFUSAL
-                                : "The form could not be read: it contains bytes that are not valid UTF-8 text."),
-                HttpStatus.BAD_REQUEST);
+        Map<String, Object> model = new HashMap<>();
+        model.put("status", 400);
+        model.put("error", "Bad Request");
+        model.put("path", path);
+        model.put(
+                "refusal",
+                unstorable(e)
+                        ? REFUSAL
+                        : "The form could not be read: it contains bytes that are not valid UTF-8 text.");
+        signedIn().ifPresent(user -> model.put("currentUser", user));
+        return new ModelAndView("error", model, HttpStatus.BAD_REQUEST);
     }
 
     /** A handler that renders a page: neither it nor its class writes the body itself ({@code @ResponseBody}). */
@@ -83,11 +84,11 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
             refusal = "The form was sent without " + m.getParameterName() + ".";
         } else if (e instanceof InvalidFieldException f) {
             status = f.status();
-            refusal = f.getMessage() + ".";
+            refusal = "What was sent is not valid: " + f.getMessage() + ".";
         } else if (e instanceof IllegalArgumentException && !(e instanceof NumberFormatException)) {
             // our own refusals of a value (an edited cursor, say); a parser's message is not shown
             status = HttpStatus.BAD_REQUEST;
-            refusal = e.getMessage() + ".";
+            refusal = "What was sent is not valid: " + e.getMessage() + ".";
         } else if (e instanceof ResponseStatusException r
                 && r.getStatusCode().is4xxClientError()
                 && HttpStatus.resolve(r.getStatusCode().value()) != null) {
@@ -105,7 +106,19 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
         if (refusal != null) {
             model.put("refusal", refusal);
         }
+        signedIn().ifPresent(user -> model.put("currentUser", user));
         return new ModelAndView("error", model, status);
+    }
+
+    /**
+     * The signed-in user for the page's header, as identity's page advice gives it to every page
+     * (the advice does not run for a view a resolver returns): without it the header offers "Sign in".
+     */
+    private static Optional<Object> signedIn() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth == null || auth instanceof AnonymousAuthenticationToken || auth.getPrincipal() instanceof String
+                ? Optional.empty()
+                : Optional.ofNullable(auth.getPrincipal());
     }
 
     static boolean unstorable(Exception e) {
