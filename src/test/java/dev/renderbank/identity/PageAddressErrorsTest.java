@@ -131,6 +131,18 @@ class PageAddressErrorsTest extends IntegrationTest {
         assertThat(wrong).as("lookups answered wrongly").isEmpty();
     }
 
+    /** The sign-in page's "try again in ..." of an edited, huge wait is a long wait, not a negative one. */
+    @Test
+    void aHugeLockedWaitInTheSignInAddressIsNotShownAsANegativeTime() throws Exception {
+        FormClient anon = new FormClient(port);
+        for (long seconds : List.of(Long.MAX_VALUE, Long.MAX_VALUE - 30, 4_000_000_000_000_000_000L)) {
+            HttpResponse<String> page = anon.get("/login?locked=" + seconds, "Accept", BROWSER);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).as("locked=" + seconds).doesNotContainPattern(">[^<]*-[0-9]+ (minute|second)");
+            assertThat(page.body()).containsPattern("Try again in <span>[1-9][0-9]* (minute|hour|day|second)");
+        }
+    }
+
     @Test
     void theApiAndTheJsonRoutesKeepTheirProblemJson() throws Exception {
         FormClient user = signedIn(Role.USER);
