@@ -29,6 +29,9 @@ class PageAddressErrorsTest extends IntegrationTest {
     @Autowired
     Users users;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void aBadAddressOrFormOfAPageGetsTheErrorPageSayingWhatIsWrong() throws Exception {
         FormClient anon = new FormClient(port);
@@ -141,6 +144,38 @@ class PageAddressErrorsTest extends IntegrationTest {
             assertThat(page.body()).as("locked=" + seconds).doesNotContainPattern(">[^<]*-[0-9]+ (minute|second)");
             assertThat(page.body()).containsPattern("Try again in <span>[1-9][0-9]* (minute|hour|day|second)");
         }
+    }
+
+    /**
+     * A page that fails on our side (here: a simulated checkout naming a product the catalogue no
+     * longer has) shows the HTML error page with a 500, a reference to quote and nothing internal,
+     * not the API's problem+json.
+     */
+    @Test
+    void aPageThatFailsOnOurSideShowsTheErrorPageWithAReference() throws Exception {
+        String email = "pages-" + UUID.randomUUID() + "@test.local";
+        UserAccount owner = users.create(email, PASSWORD, Role.USER, true);
+        FormClient browser = new FormClient(port);
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        String checkout = "chk_retired_" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.sql("""
+                        insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
+                        values (:id, :user, 'retired-pack', 'simulated', :key, 'PENDING', now())""")
+                .param("id", checkout)
+                .param("user", owner.id())
+                .param("key", checkout)
+                .update();
+
+        HttpResponse<String> page = browser.get("/checkout/simulated/" + checkout, "Accept", BROWSER);
+
+        assertThat(page.statusCode()).isEqualTo(500);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body())
+                .contains("role=\"alert\"")
+                .contains("Something went wrong on our side")
+                .containsPattern("Reference <[^>]*>[0-9a-f]{8}<")
+                .doesNotContain("retired-pack")
+                .doesNotContain("Exception");
     }
 
     @Test
