@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * In a real browser: a failed creation's page says it failed, why, and that the held credits were
  * released; a wrong address of a page (someone else's or no creation, an edited cursor) shows the
- * error page with what was wrong, not a JSON body. Screenshots land in target/screenshots.
+ * error page with what was wrong, not a JSON body; a failure on our side shows the error page with a
+ * reference. Screenshots land in target/screenshots.
  */
 @TestPropertySource(properties = {"renderbank.simulator.image-duration=1s", "renderbank.limits.cooldown.image=0"})
 class FailedCreationBrowserTest extends BrowserTest {
@@ -40,6 +41,9 @@ class FailedCreationBrowserTest extends BrowserTest {
 
     @Autowired
     KieSimulator simulator;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     @Test
     void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
@@ -88,6 +92,18 @@ class FailedCreationBrowserTest extends BrowserTest {
             assertThat(page.locator("header")).containsText("Sign out"); // still signed in
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("error-address.png"))
+                    .setFullPage(true));
+
+            // a failure on our side: a checkout naming a product the catalogue no longer has
+            String checkout = "chk_retired_" + UUID.randomUUID().toString().substring(0, 8);
+            jdbc.sql("""
+                            insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
+                            values (:id, :user, 'retired-pack', 'simulated', :id, 'PENDING', now())""").param("id", checkout).param("user", owner.id()).update();
+            page.navigate(url("/checkout/simulated/" + checkout));
+            assertThat(page.locator("h1")).hasText("Something went wrong");
+            assertThat(page.locator("main code")).hasText(java.util.regex.Pattern.compile("^[0-9a-f]{8}$"));
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("error-ours.png"))
                     .setFullPage(true));
         }
     }
