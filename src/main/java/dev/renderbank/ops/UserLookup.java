@@ -41,6 +41,10 @@ public class UserLookup {
             return Optional.empty();
         }
         String q = query.trim();
+        if (q.isEmpty()) {
+            // only control characters (trim() drops them, isBlank() does not): no id and no address
+            return Optional.empty();
+        }
         Optional<UserAccount> user = q.chars().allMatch(Character::isDigit) && q.length() < 19
                 ? users.byId(Long.parseLong(q))
                 : users.byEmail(q);

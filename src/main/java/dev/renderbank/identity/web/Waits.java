@@ -9,7 +9,8 @@ final class Waits {
         if (seconds < 60) {
             return seconds + (seconds == 1 ? " second" : " seconds");
         }
-        long minutes = (seconds + 59) / 60;
+        // rounded up without adding first: an edited ?locked= near Long.MAX_VALUE must not overflow
+        long minutes = seconds / 60 + (seconds % 60 == 0 ? 0 : 1);
         return minutes + (minutes == 1 ? " minute" : " minutes");
     }
 }

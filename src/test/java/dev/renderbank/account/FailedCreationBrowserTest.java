@@ -1,0 +1,110 @@
+package dev.renderbank.account;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.ledger.GrantSource;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.provider.simulator.KieSimulator;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.BrowserTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * In a real browser: a failed creation's page says it failed, why, and that the held credits were
+ * released; a wrong address of a page (someone else's or no creation, an edited cursor) shows the
+ * error page with what was wrong, not a JSON body; a failure on our side shows the error page with a
+ * reference. Screenshots land in target/screenshots.
+ */
+@TestPropertySource(properties = {"renderbank.simulator.image-duration=1s", "renderbank.limits.cooldown.image=0"})
+class FailedCreationBrowserTest extends BrowserTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    KieSimulator simulator;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Test
+    void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
+        UserAccount owner = users.create("failed-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "failed-page:" + owner.id(), null, "test");
+        String token = users.issueToken(owner.id(), "t");
+        Api api = new Api(port);
+        String taskId;
+        JsonNode failed;
+        simulator.setFailureRate(1.0);
+        try {
+            Api.Response accepted =
+                    api.post("/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a red kite\"}");
+            assertThat(accepted.status()).isEqualTo(202);
+            taskId = accepted.json().get("taskId").asString();
+            failed = api.awaitTerminal(taskId, token);
+        } finally {
+            simulator.setFailureRate(0);
+        }
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(20, 0, 0));
+
+        Path shots = Files.createDirectories(Path.of("target/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            page.navigate(url("/login"));
+            page.fill("#username", owner.email());
+            page.fill("#password", PASSWORD);
+            page.click("button[type=submit]");
+            assertThat(page.locator("#available")).hasText("20");
+
+            page.navigate(url("/creations/" + taskId));
+            assertThat(page.locator("strong.error")).hasText("Failed");
+            assertThat(page.locator("p.error"))
+                    .hasText(failed.get("error").get("message").asString());
+            assertThat(page.locator("table")).containsText("5 credits held for it were released");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("creation-failed.png"))
+                    .setFullPage(true));
+
+            page.navigate(url("/creations/gen_nope"));
+            assertThat(page.locator("h1")).hasText("Not found");
+            page.navigate(url("/creations?cursor=edited"));
+            assertThat(page.locator("h1")).hasText("This page could not be shown");
+            assertThat(page.locator("#problem")).containsText("cursor");
+            assertThat(page.locator("header")).containsText("Sign out"); // still signed in
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("error-address.png"))
+                    .setFullPage(true));
+
+            // a failure on our side: a checkout naming a product the catalogue no longer has
+            String checkout = "chk_retired_" + UUID.randomUUID().toString().substring(0, 8);
+            jdbc.sql("""
+                            insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
+                            values (:id, :user, 'retired-pack', 'simulated', :id, 'PENDING', now())""").param("id", checkout).param("user", owner.id()).update();
+            page.navigate(url("/checkout/simulated/" + checkout));
+            assertThat(page.locator("h1")).hasText("Something went wrong");
+            assertThat(page.locator("main code")).hasText(java.util.regex.Pattern.compile("^[0-9a-f]{8}$"));
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("error-ours.png"))
+                    .setFullPage(true));
+        }
+    }
+}

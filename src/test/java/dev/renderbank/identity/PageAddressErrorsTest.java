@@ -1,0 +1,214 @@
+package dev.renderbank.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.IntegrationTest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A page opened with an address or a form a person (or a stale bookmark) got wrong — a cursor that
+ * was edited, a date or number that does not parse, a missing field, someone else's creation —
+ * answers like a page: the HTML error page with the 4xx status and a message saying what was wrong,
+ * never the problem+json body written for API clients, and nothing internal. The API and the JSON
+ * routes keep their problem+json.
+ */
+class PageAddressErrorsTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final String BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Test
+    void aBadAddressOrFormOfAPageGetsTheErrorPageSayingWhatIsWrong() throws Exception {
+        FormClient anon = new FormClient(port);
+        FormClient user = signedIn(Role.USER);
+        UserAccount admin =
+                users.create("pages-admin-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.ADMIN, true);
+        FormClient operator = new FormClient(port);
+        assertThat(operator.signIn(admin.email(), PASSWORD)).doesNotContain("/login");
+        String key = UUID.randomUUID().toString();
+        List<String> wrong = new ArrayList<>();
+
+        judge(wrong, "GET /login?locked=abc", anon.get("/login?locked=abc", "Accept", BROWSER), 400, "locked");
+        judge(wrong, "GET /account?history=abc", user.get("/account?history=abc", "Accept", BROWSER), 400, "cursor");
+        judge(wrong, "GET /creations?cursor=abc", user.get("/creations?cursor=abc", "Accept", BROWSER), 400, "cursor");
+        judge(wrong, "GET /creations/nope", user.get("/creations/nope", "Accept", BROWSER), 404, null);
+        judge(wrong, "GET /account/plans/x/cancel", user.get("/account/plans/x/cancel", "Accept", BROWSER), 404, null);
+        judge(wrong, "POST /buy (no product)", user.post("/buy", "/buy"), 400, "product");
+        judge(
+                wrong,
+                "GET /admin/mail?cursor=abc",
+                operator.get("/admin/mail?cursor=abc", "Accept", BROWSER),
+                400,
+                "cursor");
+        judge(
+                wrong,
+                "GET /admin/audit?from=bad",
+                operator.get("/admin/audit?from=bad", "Accept", BROWSER),
+                400,
+                "from must be a date like");
+        judge(
+                wrong,
+                "GET /admin/margins?from=bad",
+                operator.get("/admin/margins?from=bad", "Accept", BROWSER),
+                400,
+                "from must be a date like");
+        judge(
+                wrong,
+                "GET /admin/payments?status=zzz",
+                operator.get("/admin/payments?status=zzz", "Accept", BROWSER),
+                400,
+                "status must be one of");
+        judge(
+                wrong,
+                "GET /admin/jobs?olderThan=zzz",
+                operator.get("/admin/jobs?olderThan=zzz", "Accept", BROWSER),
+                400,
+                "olderThan must be a duration");
+        judge(
+                wrong,
+                "POST grant amount=abc",
+                operator.post(
+                        "/admin/users",
+                        "/admin/users/" + admin.id() + "/grant",
+                        "amount",
+                        "abc",
+                        "reason",
+                        "a reason",
+                        "idempotencyKey",
+                        key),
+                400,
+                "amount");
+        judge(
+                wrong,
+                "POST /admin/users/abc/grant",
+                operator.post(
+                        "/admin/users",
+                        "/admin/users/abc/grant",
+                        "amount",
+                        "5",
+                        "reason",
+                        "a reason",
+                        "idempotencyKey",
+                        key),
+                400,
+                "id");
+        assertThat(wrong).as("pages answered wrongly").isEmpty();
+    }
+
+    /**
+     * A lookup of nothing but control characters (a pasted NUL, say) finds no user; it is not
+     * answered with a 400 carrying Java's number parser's message ("For input string").
+     */
+    @Test
+    void aUserLookupOfControlCharactersFindsNoUserAndShowsNothingInternal() throws Exception {
+        FormClient operator = signedIn(Role.ADMIN);
+        List<String> wrong = new ArrayList<>();
+        for (String q : List.of("%00", "%01%02", "%00%20%00")) {
+            HttpResponse<String> page = operator.get("/admin/users?q=" + q, "Accept", BROWSER);
+            if (page.statusCode() != 200
+                    || !page.body().contains("No user")
+                    || page.body().contains("For input")) {
+                wrong.add("page " + q + " -> " + page.statusCode() + " "
+                        + page.body().substring(0, Math.min(200, page.body().length())));
+            }
+            HttpResponse<String> api = operator.get("/api/v1/admin/users?email=" + q, "Accept", "application/json");
+            if (api.statusCode() != 404 || api.body().contains("For input")) {
+                wrong.add("api " + q + " -> " + api.statusCode() + " " + api.body());
+            }
+        }
+        assertThat(wrong).as("lookups answered wrongly").isEmpty();
+    }
+
+    /** The sign-in page's "try again in ..." of an edited, huge wait is a long wait, not a negative one. */
+    @Test
+    void aHugeLockedWaitInTheSignInAddressIsNotShownAsANegativeTime() throws Exception {
+        FormClient anon = new FormClient(port);
+        for (long seconds : List.of(Long.MAX_VALUE, Long.MAX_VALUE - 30, 4_000_000_000_000_000_000L)) {
+            HttpResponse<String> page = anon.get("/login?locked=" + seconds, "Accept", BROWSER);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).as("locked=" + seconds).doesNotContainPattern(">[^<]*-[0-9]+ (minute|second)");
+            assertThat(page.body()).containsPattern("Try again in <span>[1-9][0-9]* (minute|hour|day|second)");
+        }
+    }
+
+    /**
+     * A page that fails on our side (here: a simulated checkout naming a product the catalogue no
+     * longer has) shows the HTML error page with a 500, a reference to quote and nothing internal,
+     * not the API's problem+json.
+     */
+    @Test
+    void aPageThatFailsOnOurSideShowsTheErrorPageWithAReference() throws Exception {
+        String email = "pages-" + UUID.randomUUID() + "@test.local";
+        UserAccount owner = users.create(email, PASSWORD, Role.USER, true);
+        FormClient browser = new FormClient(port);
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        String checkout = "chk_retired_" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.sql("""
+                        insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
+                        values (:id, :user, 'retired-pack', 'simulated', :key, 'PENDING', now())""")
+                .param("id", checkout)
+                .param("user", owner.id())
+                .param("key", checkout)
+                .update();
+
+        HttpResponse<String> page = browser.get("/checkout/simulated/" + checkout, "Accept", BROWSER);
+
+        assertThat(page.statusCode()).isEqualTo(500);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body())
+                .contains("role=\"alert\"")
+                .contains("Something went wrong on our side")
+                .containsPattern("Reference <[^>]*>[0-9a-f]{8}<")
+                .doesNotContain("retired-pack")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void theApiAndTheJsonRoutesKeepTheirProblemJson() throws Exception {
+        FormClient user = signedIn(Role.USER);
+        for (String path : List.of("/api/v1/generations?cursor=abc", "/api/v1/credits/history?cursor=abc")) {
+            HttpResponse<String> r = user.get(path, "Accept", BROWSER);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as(path)
+                    .startsWith("application/problem+json");
+        }
+    }
+
+    private static void judge(List<String> wrong, String what, HttpResponse<String> r, int status, String says) {
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        String body = r.body();
+        String seen = what + " -> " + r.statusCode() + " " + type + " "
+                + body.substring(0, Math.min(160, body.length())).replaceAll("\\s+", " ");
+        if (r.statusCode() != status || !type.startsWith("text/html")) {
+            wrong.add(seen);
+        } else if (!body.contains("role=\"alert\"") || (says != null && !body.contains(says))) {
+            wrong.add("no clear message: " + seen);
+        } else if (body.contains("Exception") || body.contains("Whitelabel") || body.contains("For input string")) {
+            wrong.add("leaks internals: " + seen);
+        }
+    }
+
+    private FormClient signedIn(Role role) throws Exception {
+        String email = "pages-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, role, true);
+        FormClient browser = new FormClient(port);
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        return browser;
+    }
+}
