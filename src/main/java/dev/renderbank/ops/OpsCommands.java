@@ -100,6 +100,13 @@ class OpsCommands {
                 return usage(out, "--actor " + problem.get());
             }
         }
+        if (options.containsKey("key")) {
+            // the idempotency key is recorded beside the actor and the reason: the same rule, one line
+            Optional<String> problem = OperatorReason.keyProblem(options.get("key"));
+            if (problem.isPresent()) {
+                return usage(out, "--key " + problem.get());
+            }
+        }
         if (options.containsKey("reason")) {
             // the same rule as the admin forms' and the API's reasons, before anything is looked up
             Optional<String> problem = OperatorReason.problem(options.get("reason"));

@@ -328,6 +328,50 @@ class OpsCommandsTest extends IntegrationTest {
                 .isZero();
     }
 
+    /**
+     * The --key is the operator's idempotency key, recorded in the audit trail beside the reason and
+     * the actor: the same rule as other operator input refuses it as bad usage, naming --key, before
+     * anything is done: at most 200 characters and one printable line (no control characters, no
+     * line breaks or tabs); a NUL byte must not reach the database as an error.
+     */
+    @Test
+    void aKeyWithControlCharactersOrTooLongIsRefusedAsBadUsage() {
+        var u = testUsers.create(10);
+        String erin = "erin-key-" + u.id();
+        String[] keys = {"k\u0000" + u.id(), "k\u0007" + u.id(), "\u001b[31mk" + u.id(), "k\n" + u.id(), "k".repeat(201)
+        };
+        try {
+            for (String key : keys) {
+                String[][] commands = {
+                    {"credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", key},
+                    {"credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", erin, "--key", key},
+                    {"users", "suspend", u.email(), "--reason", "fraud review", "--actor", erin, "--key", key},
+                    {"jobs", "fail", "gen_no_such_job", "--reason", "stuck", "--actor", erin, "--key", key},
+                    {"switches", "set", "sales", "paused", "--message", "Back soon", "--actor", erin, "--key", key},
+                };
+                for (String[] command : commands) {
+                    String as = String.join(" ", command).replaceAll("\\p{Cntrl}", "?");
+                    Run r = run(command);
+                    assertThat(r.code()).as(as).isEqualTo(OpsCommands.USAGE);
+                    assertThat(r.out()).as(as).contains("error: --key ");
+                }
+            }
+        } finally {
+            run("switches", "set", "sales", "on"); // had a command been done, sales stay open for the other tests
+        }
+        assertThat(run("credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", "\u0007")
+                        .out())
+                .contains("error: --key must not contain control characters (U+0007 at position 1)");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+        assertThat(audit.list(erin, null, null, null, 5)).isEmpty();
+
+        Run longest = run(
+                "credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", "k".repeat(200));
+        assertThat(longest.code()).as(longest.out()).isZero();
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(15);
+    }
+
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
     private long debtFrom(long userId, String grantKey, long amount) {
         ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");
