@@ -1,8 +1,7 @@
 package dev.renderbank.identity;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,18 +12,17 @@ import org.junit.jupiter.api.Test;
  */
 class DemoPropertiesRangesTest {
 
+    static final Ranges R = PropertyRanges.of(DemoProperties.class);
+
     @Test
     void demoCreditsAreZeroOrMore() {
-        refused("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "-1");
-        refused("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "-1000");
-        accepted("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "0");
-        accepted("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "1000");
+        R.refused("renderbank.demo.credits", "-1", "-1000");
+        R.accepted("renderbank.demo.credits", "0", "1000");
     }
 
     @Test
     void demoCreditsAreAtMostTheLedgersLargestGrant() {
-        refused("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "1000000001");
-        refused("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "9223372036854775807");
-        accepted("renderbank.demo", DemoProperties.class, "renderbank.demo.credits", "1000000000");
+        R.refused("renderbank.demo.credits", "1000000001", "9223372036854775807");
+        R.accepted("renderbank.demo.credits", "1000000000");
     }
 }

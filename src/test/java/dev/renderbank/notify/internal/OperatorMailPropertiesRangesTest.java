@@ -1,7 +1,6 @@
 package dev.renderbank.notify.internal;
 
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
 import org.junit.jupiter.api.Test;
 
 /** A zero or negative alert-email-max-age makes every alert too old to email: operators would get none. */
@@ -9,7 +8,6 @@ class OperatorMailPropertiesRangesTest {
 
     @Test
     void theAlertEmailMaxAgeIsPositive() {
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.alert-email-max-age", "0s");
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.alert-email-max-age", "-1h");
+        PropertyRanges.of(OperatorMailProperties.class).refused("renderbank.ops.alert-email-max-age", "0s", "-1h");
     }
 }
