@@ -92,6 +92,13 @@ class OpsCommands {
                 words.add(args[i]);
             }
         }
+        for (String word : words) {
+            // emails, task ids, switch names: looked up or stored as given, so one printable line
+            Optional<String> problem = OperatorReason.lineProblem(word);
+            if (problem.isPresent()) {
+                return usage(out, "argument " + printable(word) + " " + problem.get());
+            }
+        }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
         if (options.containsKey("actor")) {
             // recorded in the audit trail and shown on the admin pages beside the reason: the same rule
@@ -242,6 +249,11 @@ class OpsCommands {
         out.println("created admin " + words.get(2) + " with one-time password " + password
                 + " (to be changed at the first sign-in)");
         return OK;
+    }
+
+    /** {@code text} with its control characters shown as {@code ?}, to quote it in a message. */
+    private static String printable(String text) {
+        return "\"" + text.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 
     private static int usage(PrintStream out, String problem) {

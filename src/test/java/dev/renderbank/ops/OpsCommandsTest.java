@@ -372,6 +372,33 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(ledger.balance(u.id()).balance()).isEqualTo(15);
     }
 
+    /**
+     * An argument (an email, a task id, a switch name) with a control character in it is bad usage,
+     * refused before anything is looked up: a NUL reached the database and ended the command with
+     * its encoding error and a stack trace instead of a message and exit code 2.
+     */
+    @Test
+    void anArgumentWithAControlCharacterIsBadUsageNotACrash() {
+        var u = testUsers.create(10);
+        String nul = "\u0000";
+        String[][] commands = {
+            {"jobs", "check", "gen_" + nul},
+            {"jobs", "fail", "gen_" + nul, "--reason", "stuck", "--actor", "erin"},
+            {"credits", "show", u.email() + nul},
+            {"credits", "grant", u.email() + nul, "5", "--reason", "goodwill", "--actor", "erin"},
+            {"users", "suspend", u.email() + "\u0007", "--reason", "fraud review", "--actor", "erin"},
+            {"switches", "set", "model:" + nul, "paused", "--actor", "erin"},
+        };
+        for (String[] command : commands) {
+            String as = String.join(" ", command).replaceAll("\\p{Cntrl}", "?");
+            Run r = run(command);
+            assertThat(r.code()).as(as + ": " + r.out()).isEqualTo(OpsCommands.USAGE);
+            assertThat(r.out()).as(as).contains("error: ").contains("control characters");
+        }
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+    }
+
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */
     private long debtFrom(long userId, String grantKey, long amount) {
         ledger.grant(userId, amount, dev.renderbank.ledger.GrantSource.PURCHASE, grantKey, null, "purchase");

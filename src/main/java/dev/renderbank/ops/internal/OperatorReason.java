@@ -63,6 +63,15 @@ public final class OperatorReason {
     }
 
     /**
+     * What to fix about one-line operator input that has no rule of its own (a command line's email,
+     * task id or switch name), worded to follow its name: no control characters, line breaks and
+     * tabs included; empty when it has none.
+     */
+    public static Optional<String> lineProblem(String text) {
+        return text == null ? Optional.empty() : controlCharacter(text, false);
+    }
+
+    /**
      * The first control character in {@code text}, line breaks and tabs allowed only if {@code
      * lines}. The whole text, not only the trimmed one: trim() drops a leading or trailing control
      * character, which a caller that stores the text untrimmed would keep.
