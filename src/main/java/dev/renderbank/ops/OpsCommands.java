@@ -126,8 +126,12 @@ class OpsCommands {
             return switch (command) {
                 case "credits show" -> creditsShow(words, out);
                 case "credits grant" -> creditsGrant(words, options, out);
-                case "holds summary" -> holdsSummary(out);
-                case "jobs stuck" -> jobsStuck(options, out);
+                case "holds summary" ->
+                    words.size() == 2 ? holdsSummary(out) : usage(out, "holds summary takes no arguments");
+                case "jobs stuck" ->
+                    words.size() == 2
+                            ? jobsStuck(options, out)
+                            : usage(out, "jobs stuck takes no arguments (the age is --older-than 30m)");
                 case "users create-admin" -> createAdmin(words, out);
                 case "credits waive-debt",
                         "jobs check",

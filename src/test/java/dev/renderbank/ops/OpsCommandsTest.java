@@ -98,6 +98,17 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(stuck.out()).contains("job(s) in flight for longer than 30 min");
     }
 
+    /** A word a command does not take is bad usage, as for every other command, not silently ignored. */
+    @Test
+    void aReadOnlyCommandWithAnArgumentItDoesNotTakeIsBadUsage() {
+        Run holds = run("holds", "summary", "gen_123");
+        assertThat(holds.code()).as(holds.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(holds.out()).contains("error: holds summary takes no arguments");
+        Run stuck = run("jobs", "stuck", "2h");
+        assertThat(stuck.code()).as(stuck.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(stuck.out()).contains("error: jobs stuck takes no arguments");
+    }
+
     @Test
     void aBadAgeForStuckJobsIsBadUsageNotACrash() {
         for (String age : new String[] {"1d", "soon", "-5m", "0m"}) {
