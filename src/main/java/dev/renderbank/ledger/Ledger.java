@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Ledger {
 
     /** Upper bound of any single amount: far above any price or pack, far below overflow. */
-    public static final long MAX_AMOUNT = 1_000_000_000L;
+    public static final long MAX_AMOUNT = dev.renderbank.platform.CreditLimits.MAX_AMOUNT;
 
     /** The longest a hold may live ({@link #reserve}); a longer one is refused. */
     public static final Duration MAX_TTL = Duration.ofDays(30);

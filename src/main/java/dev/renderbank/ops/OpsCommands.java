@@ -92,12 +92,26 @@ class OpsCommands {
                 words.add(args[i]);
             }
         }
+        for (String word : words) {
+            // emails, task ids, switch names: looked up or stored as given, so one printable line
+            Optional<String> problem = OperatorReason.lineProblem(word);
+            if (problem.isPresent()) {
+                return usage(out, "argument " + printable(word) + " " + problem.get());
+            }
+        }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
         if (options.containsKey("actor")) {
             // recorded in the audit trail and shown on the admin pages beside the reason: the same rule
             Optional<String> problem = OperatorReason.actorProblem(options.get("actor"));
             if (problem.isPresent()) {
                 return usage(out, "--actor " + problem.get());
+            }
+        }
+        if (options.containsKey("key")) {
+            // the idempotency key is recorded beside the actor and the reason: the same rule, one line
+            Optional<String> problem = OperatorReason.keyProblem(options.get("key"));
+            if (problem.isPresent()) {
+                return usage(out, "--key " + problem.get());
             }
         }
         if (options.containsKey("reason")) {
@@ -112,8 +126,12 @@ class OpsCommands {
             return switch (command) {
                 case "credits show" -> creditsShow(words, out);
                 case "credits grant" -> creditsGrant(words, options, out);
-                case "holds summary" -> holdsSummary(out);
-                case "jobs stuck" -> jobsStuck(options, out);
+                case "holds summary" ->
+                    words.size() == 2 ? holdsSummary(out) : usage(out, "holds summary takes no arguments");
+                case "jobs stuck" ->
+                    words.size() == 2
+                            ? jobsStuck(options, out)
+                            : usage(out, "jobs stuck takes no arguments (the age is --older-than 30m)");
                 case "users create-admin" -> createAdmin(words, out);
                 case "credits waive-debt",
                         "jobs check",
@@ -235,6 +253,11 @@ class OpsCommands {
         out.println("created admin " + words.get(2) + " with one-time password " + password
                 + " (to be changed at the first sign-in)");
         return OK;
+    }
+
+    /** {@code text} with its control characters shown as {@code ?}, to quote it in a message. */
+    private static String printable(String text) {
+        return "\"" + text.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 
     private static int usage(PrintStream out, String problem) {

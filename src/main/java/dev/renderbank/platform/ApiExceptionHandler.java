@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -40,6 +41,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail p = Problems.of(e.status(), "invalid-request", "Invalid request", e.getMessage());
         p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.fieldMessage())));
         return p;
+    }
+
+    /**
+     * A body sent as multipart that cannot be parsed as such (no boundary, not multipart at all):
+     * the dispatcher parses it before any handler runs, on every path, the public webhooks and
+     * callbacks included. The client's mistake, not ours. (An upload over the size limit is the
+     * more specific {@code MaxUploadSizeExceededException}, answered 413 by the base class.)
+     */
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail unreadableMultipart(MultipartException e) {
+        return Problems.of(
+                HttpStatus.BAD_REQUEST,
+                "malformed-body",
+                "Malformed request body",
+                "The request body is declared multipart but cannot be read as a multipart form");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

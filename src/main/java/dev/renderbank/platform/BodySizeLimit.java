@@ -12,12 +12,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -33,8 +31,8 @@ class BodySizeLimit extends OncePerRequestFilter {
 
     private final long max;
 
-    BodySizeLimit(@Value("${renderbank.http.max-body:1MB}") DataSize max) {
-        this.max = max.toBytes();
+    BodySizeLimit(HttpProperties http) {
+        this.max = http.maxBody().toBytes();
     }
 
     @Override

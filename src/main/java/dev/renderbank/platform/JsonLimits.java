@@ -1,10 +1,8 @@
 package dev.renderbank.platform;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.jackson.autoconfigure.JsonFactoryBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.core.StreamReadConstraints;
 
 /**
@@ -17,8 +15,9 @@ import tools.jackson.core.StreamReadConstraints;
 class JsonLimits {
 
     @Bean
-    JsonFactoryBuilderCustomizer documentSizeLimit(@Value("${renderbank.http.max-body:1MB}") DataSize max) {
-        return factory -> factory.streamReadConstraints(
-                StreamReadConstraints.builder().maxDocumentLength(max.toBytes()).build());
+    JsonFactoryBuilderCustomizer documentSizeLimit(HttpProperties http) {
+        return factory -> factory.streamReadConstraints(StreamReadConstraints.builder()
+                .maxDocumentLength(http.maxBody().toBytes())
+                .build());
     }
 }

@@ -1,7 +1,7 @@
 package dev.renderbank.billing;
 
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,17 +10,16 @@ import org.junit.jupiter.api.Test;
  */
 class PaymentsPropertiesRangesTest {
 
-    static final String P = "renderbank.payments";
+    static final Ranges R = PropertyRanges.of(PaymentsProperties.class);
 
     @Test
     void theSweepIntervalIsPositive() {
-        refused(P, PaymentsProperties.class, "renderbank.payments.sweep-interval", "0s");
-        refused(P, PaymentsProperties.class, "renderbank.payments.sweep-interval", "-15s");
+        R.refused("renderbank.payments.sweep-interval", "0s", "-15s");
     }
 
     @Test
     void theSignatureAlertNeedsAtLeastOneFailureWithinAPositiveWindow() {
-        refused(P, PaymentsProperties.class, "renderbank.payments.signature-alert-threshold", "0");
-        refused(P, PaymentsProperties.class, "renderbank.payments.signature-alert-window", "0s");
+        R.refused("renderbank.payments.signature-alert-threshold", "0");
+        R.refused("renderbank.payments.signature-alert-window", "0s");
     }
 }

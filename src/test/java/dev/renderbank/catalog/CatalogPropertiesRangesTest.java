@@ -1,8 +1,7 @@
 package dev.renderbank.catalog;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,53 +12,25 @@ import org.junit.jupiter.api.Test;
  */
 class CatalogPropertiesRangesTest {
 
-    static final String P = "renderbank.catalog";
+    /** A model that binds but for the setting under test. */
+    static final Ranges MODEL = PropertyRanges.of(CatalogProperties.class)
+            .with("renderbank.catalog.models.m1.type", "image", "renderbank.catalog.models.m1.provider-model", "x");
 
     @Test
     void aModelsPriceIsPositive() {
-        refused(
-                P,
-                CatalogProperties.class,
-                "renderbank.catalog.models.m1.price",
-                "0",
-                "renderbank.catalog.models.m1.type",
-                "image",
-                "renderbank.catalog.models.m1.provider-model",
-                "x");
-        refused(
-                P,
-                CatalogProperties.class,
-                "renderbank.catalog.models.m1.price",
-                "-10",
-                "renderbank.catalog.models.m1.type",
-                "image",
-                "renderbank.catalog.models.m1.provider-model",
-                "x");
+        MODEL.refused("renderbank.catalog.models.m1.price", "0", "-10");
     }
 
     @Test
     void everyPriceInAModelsTableIsPositive() {
-        refused(
-                P,
-                CatalogProperties.class,
-                "renderbank.catalog.models.m1.prices.hd",
-                "0",
-                "renderbank.catalog.models.m1.prices.sd",
-                "8",
-                "renderbank.catalog.models.m1.type",
-                "image",
-                "renderbank.catalog.models.m1.provider-model",
-                "x");
+        MODEL.with("renderbank.catalog.models.m1.prices.sd", "8")
+                .refused("renderbank.catalog.models.m1.prices.hd", "0");
     }
 
     @Test
     void aModelsMaxImagesIsZeroOrMore() {
-        String[] model = {
-            "renderbank.catalog.models.m1.price", "5",
-            "renderbank.catalog.models.m1.type", "image",
-            "renderbank.catalog.models.m1.provider-model", "x"
-        };
-        refused(P, CatalogProperties.class, "renderbank.catalog.models.m1.max-images", "-1", model);
-        accepted(P, CatalogProperties.class, "renderbank.catalog.models.m1.max-images", "0", model);
+        Ranges priced = MODEL.with("renderbank.catalog.models.m1.price", "5");
+        priced.refused("renderbank.catalog.models.m1.max-images", "-1");
+        priced.accepted("renderbank.catalog.models.m1.max-images", "0");
     }
 }

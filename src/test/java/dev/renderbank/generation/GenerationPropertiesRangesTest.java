@@ -1,8 +1,7 @@
 package dev.renderbank.generation;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,45 +10,39 @@ import org.junit.jupiter.api.Test;
  */
 class GenerationPropertiesRangesTest {
 
-    static final String P = "renderbank";
-    static final Class<GenerationProperties> T = GenerationProperties.class;
+    static final Ranges R = PropertyRanges.of(GenerationProperties.class);
 
     /** Zero: the provider is polled without pause (the backoff doubles zero); a cap below the first wait is every wait. */
     @Test
     void pollWaitsArePositiveAndTheCapIsAtLeastTheFirst() {
-        refused(P, T, "renderbank.jobs.first-poll", "0s");
-        refused(P, T, "renderbank.jobs.first-poll", "-2s");
-        refused(P, T, "renderbank.jobs.max-poll", "0s");
-        refused(P, T, "renderbank.jobs.max-poll", "1s"); // first-poll 2s
-        accepted(P, T, "renderbank.jobs.max-poll", "2s");
+        R.refused("renderbank.jobs.first-poll", "0s", "-2s");
+        R.refused("renderbank.jobs.max-poll", "0s", "1s"); // first-poll 2s
+        R.accepted("renderbank.jobs.max-poll", "2s");
     }
 
     /** Zero: a submit the provider asks to retry later is retried at once, again and again. */
     @Test
     void theSubmitBackoffCapIsPositive() {
-        refused(P, T, "renderbank.jobs.max-submit-backoff", "0s");
-        refused(P, T, "renderbank.jobs.max-submit-backoff", "-5m");
+        R.refused("renderbank.jobs.max-submit-backoff", "0s", "-5m");
     }
 
     /** Zero: the sweeper runs without pause. */
     @Test
     void theSweepIntervalIsPositive() {
-        refused(P, T, "renderbank.jobs.sweep-interval", "0s");
-        refused(P, T, "renderbank.jobs.sweep-interval", "-30s");
+        R.refused("renderbank.jobs.sweep-interval", "0s", "-30s");
     }
 
     /** Zero or negative: a failed job's late result is asked for again in a tight loop. */
     @Test
     void theLateDeliveryRetryIsPositive() {
-        refused(P, T, "renderbank.jobs.late-delivery-retry", "0s");
-        refused(P, T, "renderbank.jobs.late-delivery-retry", "-30s");
+        R.refused("renderbank.jobs.late-delivery-retry", "0s", "-30s");
     }
 
     /** Zero or negative: every job is past its deadline when accepted. */
     @Test
     void deadlinesArePositive() {
-        refused(P, T, "renderbank.jobs.deadline.image", "0s");
-        refused(P, T, "renderbank.jobs.deadline.video", "-45m");
+        R.refused("renderbank.jobs.deadline.image", "0s");
+        R.refused("renderbank.jobs.deadline.video", "-45m");
     }
 
     /**
@@ -58,8 +51,7 @@ class GenerationPropertiesRangesTest {
      */
     @Test
     void theHoldMarginIsPositive() {
-        refused(P, T, "renderbank.jobs.hold-margin", "0s");
-        refused(P, T, "renderbank.jobs.hold-margin", "-1h");
+        R.refused("renderbank.jobs.hold-margin", "0s", "-1h");
     }
 
     /**
@@ -68,24 +60,24 @@ class GenerationPropertiesRangesTest {
      */
     @Test
     void aDeadlineWithTheHoldMarginFitsTheLedgersLongestHold() {
-        refused(P, T, "renderbank.jobs.deadline.video", "30d");
-        refused(P, T, "renderbank.jobs.hold-margin", "30d");
-        accepted(P, T, "renderbank.jobs.deadline.video", "29d", "renderbank.jobs.hold-margin", "1d");
+        R.refused("renderbank.jobs.deadline.video", "30d");
+        R.refused("renderbank.jobs.hold-margin", "30d");
+        R.with("renderbank.jobs.hold-margin", "1d").accepted("renderbank.jobs.deadline.video", "29d");
     }
 
     /** A negative cooldown means nothing; zero is no cooldown. */
     @Test
     void cooldownsAreZeroOrMore() {
-        refused(P, T, "renderbank.limits.cooldown.image", "-1s");
-        refused(P, T, "renderbank.limits.cooldown.video", "-3m");
-        accepted(P, T, "renderbank.limits.cooldown.image", "0s");
+        R.refused("renderbank.limits.cooldown.image", "-1s");
+        R.refused("renderbank.limits.cooldown.video", "-3m");
+        R.accepted("renderbank.limits.cooldown.image", "0s");
     }
 
     /** A negative cap means nothing; zero disables the cap (as documented). */
     @Test
     void inFlightLimitsAreZeroOrMore() {
-        refused(P, T, "renderbank.limits.in-flight.image", "-1");
-        refused(P, T, "renderbank.limits.in-flight.video", "-2");
-        accepted(P, T, "renderbank.limits.in-flight.image", "0");
+        R.refused("renderbank.limits.in-flight.image", "-1");
+        R.refused("renderbank.limits.in-flight.video", "-2");
+        R.accepted("renderbank.limits.in-flight.image", "0");
     }
 }

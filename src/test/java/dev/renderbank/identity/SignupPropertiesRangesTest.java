@@ -1,17 +1,17 @@
 package dev.renderbank.identity;
 
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /** A zero or negative link lifetime emails links that have already expired: nobody could verify or reset. */
 class SignupPropertiesRangesTest {
 
+    static final Ranges R = PropertyRanges.of(SignupProperties.class);
+
     @Test
     void linkLifetimesArePositive() {
-        refused("renderbank.signup", SignupProperties.class, "renderbank.signup.verification-link-lifetime", "0s");
-        refused("renderbank.signup", SignupProperties.class, "renderbank.signup.verification-link-lifetime", "-1h");
-        refused("renderbank.signup", SignupProperties.class, "renderbank.signup.reset-link-lifetime", "0s");
-        refused("renderbank.signup", SignupProperties.class, "renderbank.signup.reset-link-lifetime", "-1h");
+        R.refused("renderbank.signup.verification-link-lifetime", "0s", "-1h");
+        R.refused("renderbank.signup.reset-link-lifetime", "0s", "-1h");
     }
 }

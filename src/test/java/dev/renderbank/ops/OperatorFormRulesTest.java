@@ -101,6 +101,10 @@ class OperatorFormRulesTest extends IntegrationTest {
                 .contains("Cannot suspend user " + u.id() + ": the form carries no usable idempotency key");
         assertThat(suspendForm(session, u.id(), "fraud check", "k".repeat(201)))
                 .contains("the form carries no usable idempotency key");
+        // the key is recorded in the audit trail: one printable line, as the command line's --key
+        // (a NUL byte in any form field is refused before, as a form that could not be read)
+        assertThat(suspendForm(session, u.id(), "fraud check", "k\u0007" + u.id()))
+                .contains("the form carries no usable idempotency key");
         assertNothingDone(u.id());
 
         assertThat(suspendForm(

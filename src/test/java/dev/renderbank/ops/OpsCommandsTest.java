@@ -98,6 +98,17 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(stuck.out()).contains("job(s) in flight for longer than 30 min");
     }
 
+    /** A word a command does not take is bad usage, as for every other command, not silently ignored. */
+    @Test
+    void aReadOnlyCommandWithAnArgumentItDoesNotTakeIsBadUsage() {
+        Run holds = run("holds", "summary", "gen_123");
+        assertThat(holds.code()).as(holds.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(holds.out()).contains("error: holds summary takes no arguments");
+        Run stuck = run("jobs", "stuck", "2h");
+        assertThat(stuck.code()).as(stuck.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(stuck.out()).contains("error: jobs stuck takes no arguments");
+    }
+
     @Test
     void aBadAgeForStuckJobsIsBadUsageNotACrash() {
         for (String age : new String[] {"1d", "soon", "-5m", "0m"}) {
@@ -326,6 +337,77 @@ class OpsCommandsTest extends IntegrationTest {
         assertThat(run("credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", "erin-" + u.id())
                         .code())
                 .isZero();
+    }
+
+    /**
+     * The --key is the operator's idempotency key, recorded in the audit trail beside the reason and
+     * the actor: the same rule as other operator input refuses it as bad usage, naming --key, before
+     * anything is done: at most 200 characters and one printable line (no control characters, no
+     * line breaks or tabs); a NUL byte must not reach the database as an error.
+     */
+    @Test
+    void aKeyWithControlCharactersOrTooLongIsRefusedAsBadUsage() {
+        var u = testUsers.create(10);
+        String erin = "erin-key-" + u.id();
+        String[] keys = {"k\u0000" + u.id(), "k\u0007" + u.id(), "\u001b[31mk" + u.id(), "k\n" + u.id(), "k".repeat(201)
+        };
+        try {
+            for (String key : keys) {
+                String[][] commands = {
+                    {"credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", key},
+                    {"credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", erin, "--key", key},
+                    {"users", "suspend", u.email(), "--reason", "fraud review", "--actor", erin, "--key", key},
+                    {"jobs", "fail", "gen_no_such_job", "--reason", "stuck", "--actor", erin, "--key", key},
+                    {"switches", "set", "sales", "paused", "--message", "Back soon", "--actor", erin, "--key", key},
+                };
+                for (String[] command : commands) {
+                    String as = String.join(" ", command).replaceAll("\\p{Cntrl}", "?");
+                    Run r = run(command);
+                    assertThat(r.code()).as(as).isEqualTo(OpsCommands.USAGE);
+                    assertThat(r.out()).as(as).contains("error: --key ");
+                }
+            }
+        } finally {
+            run("switches", "set", "sales", "on"); // had a command been done, sales stay open for the other tests
+        }
+        assertThat(run("credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", "\u0007")
+                        .out())
+                .contains("error: --key must not contain control characters (U+0007 at position 1)");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
+        assertThat(audit.list(erin, null, null, null, 5)).isEmpty();
+
+        Run longest = run(
+                "credits", "grant", u.email(), "5", "--reason", "goodwill", "--actor", erin, "--key", "k".repeat(200));
+        assertThat(longest.code()).as(longest.out()).isZero();
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(15);
+    }
+
+    /**
+     * An argument (an email, a task id, a switch name) with a control character in it is bad usage,
+     * refused before anything is looked up: a NUL reached the database and ended the command with
+     * its encoding error and a stack trace instead of a message and exit code 2.
+     */
+    @Test
+    void anArgumentWithAControlCharacterIsBadUsageNotACrash() {
+        var u = testUsers.create(10);
+        String nul = "\u0000";
+        String[][] commands = {
+            {"jobs", "check", "gen_" + nul},
+            {"jobs", "fail", "gen_" + nul, "--reason", "stuck", "--actor", "erin"},
+            {"credits", "show", u.email() + nul},
+            {"credits", "grant", u.email() + nul, "5", "--reason", "goodwill", "--actor", "erin"},
+            {"users", "suspend", u.email() + "\u0007", "--reason", "fraud review", "--actor", "erin"},
+            {"switches", "set", "model:" + nul, "paused", "--actor", "erin"},
+        };
+        for (String[] command : commands) {
+            String as = String.join(" ", command).replaceAll("\\p{Cntrl}", "?");
+            Run r = run(command);
+            assertThat(r.code()).as(as + ": " + r.out()).isEqualTo(OpsCommands.USAGE);
+            assertThat(r.out()).as(as).contains("error: ").contains("control characters");
+        }
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(10, 0, 0));
+        assertThat(accounts.active(u.id())).isTrue();
     }
 
     /** Gives the user a debt: a grant under {@code grantKey}, spent on a job, then refunded in full. */

@@ -1,10 +1,9 @@
 package dev.renderbank.ops;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.bind;
-import static dev.renderbank.support.PropertyRanges.refused;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,34 +14,20 @@ import org.junit.jupiter.api.Test;
  */
 class OpsPropertiesRangesTest {
 
-    static final String PREFIX = "renderbank.ops";
+    static final Ranges R = PropertyRanges.of(OpsProperties.class);
 
     @Test
     void theDailyCapIsAtLeastTheSingleGrantCap() {
-        refused(
-                PREFIX,
-                OpsProperties.class,
-                "renderbank.ops.max-grant-per-day",
-                "5000",
-                "renderbank.ops.max-grant",
-                "10000");
+        R.with("renderbank.ops.max-grant", "10000").refused("renderbank.ops.max-grant-per-day", "5000");
         // the default single-grant cap (10000) above a configured daily one
-        refused(PREFIX, OpsProperties.class, "renderbank.ops.max-grant-per-day", "9999");
-        assertThatThrownBy(() -> bind(
-                        PREFIX,
-                        OpsProperties.class,
-                        Map.of("renderbank.ops.max-grant-per-day", "5000", "renderbank.ops.max-grant", "10000")))
+        R.refused("renderbank.ops.max-grant-per-day", "9999");
+        assertThatThrownBy(() ->
+                        R.bind(Map.of("renderbank.ops.max-grant-per-day", "5000", "renderbank.ops.max-grant", "10000")))
                 .rootCause()
                 .hasMessageContaining("renderbank.ops.max-grant ")
                 .hasMessageContaining("renderbank.ops.max-grant-per-day");
 
-        accepted(
-                PREFIX,
-                OpsProperties.class,
-                "renderbank.ops.max-grant-per-day",
-                "10000",
-                "renderbank.ops.max-grant",
-                "10000");
-        accepted(PREFIX, OpsProperties.class, "renderbank.ops.max-grant", "100");
+        R.with("renderbank.ops.max-grant", "10000").accepted("renderbank.ops.max-grant-per-day", "10000");
+        R.accepted("renderbank.ops.max-grant", "100");
     }
 }

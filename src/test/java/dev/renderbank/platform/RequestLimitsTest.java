@@ -75,6 +75,45 @@ class RequestLimitsTest extends IntegrationTest {
         assertThat(r.body()).doesNotContain("taskId");
     }
 
+    /**
+     * A body that says it is multipart but cannot be parsed as such (no boundary, or not multipart at
+     * all) is the client's mistake: the public webhook, callback and health paths, and an API route
+     * with a valid token, answer 4xx problem+json (400 when it cannot be parsed), not a 500 logged as
+     * our failure.
+     */
+    @Test
+    void aMultipartBodyThatCannotBeParsedIsA400ProblemNotA500() throws Exception {
+        for (String path : List.of(
+                "/api/webhooks/stripe",
+                "/api/webhooks/creem",
+                "/api/provider/kie/callback/gen_x",
+                "/actuator/health",
+                "/api/v1/generate-image")) {
+            for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=zz")) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofString("garbage"));
+                if (path.startsWith("/api/v1/")) {
+                    request.header("Authorization", "Bearer " + DEMO_TOKEN); // the public paths go without
+                }
+                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                // without a boundary it cannot be parsed at all (400); with one, the webhook may find no
+                // body to check first (401): the client's mistake either way, never a 500
+                assertThat(r.statusCode())
+                        .as(path + " " + type + ": " + r.body())
+                        .isBetween(400, 499);
+                if (!type.contains("boundary")) {
+                    assertThat(r.statusCode())
+                            .as(path + " " + type + ": " + r.body())
+                            .isEqualTo(400);
+                }
+                assertThat(r.headers().firstValue("Content-Type"))
+                        .as(path)
+                        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+            }
+        }
+    }
+
     @Autowired
     dev.renderbank.provider.simulator.KieSimulator simulator;
 

@@ -1,8 +1,7 @@
 package dev.renderbank.platform;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,17 +10,11 @@ import org.junit.jupiter.api.Test;
  */
 class SecurityHeadersPropertiesRangesTest {
 
+    static final Ranges R = PropertyRanges.of(SecurityHeadersProperties.class);
+
     @Test
     void theHstsMaxAgeIsZeroOrMore() {
-        refused(
-                "renderbank.security-headers",
-                SecurityHeadersProperties.class,
-                "renderbank.security-headers.hsts-max-age",
-                "-1s");
-        accepted(
-                "renderbank.security-headers",
-                SecurityHeadersProperties.class,
-                "renderbank.security-headers.hsts-max-age",
-                "0s");
+        R.refused("renderbank.security-headers.hsts-max-age", "-1s");
+        R.accepted("renderbank.security-headers.hsts-max-age", "0s");
     }
 }

@@ -46,7 +46,9 @@ public class AuditedActions {
             OperatorReason.problem(reason).ifPresent(p -> {
                 throw new IllegalArgumentException("reason " + p);
             });
-            check("Idempotency-Key", key, 200);
+            OperatorReason.keyProblem(key).ifPresent(p -> {
+                throw new IllegalArgumentException("Idempotency-Key " + p);
+            });
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.Optional;
  *
  * <p>The actor (who acts: the command line's {@code --actor}, an admin's name) is recorded and shown
  * beside the reason and passes the same check ({@link #actorProblem}); being a name, it is one line,
- * so line breaks and tabs are refused in it too.
+ * so line breaks and tabs are refused in it too. So is the operator's idempotency key (the command
+ * line's {@code --key}, a form's or the API's {@code Idempotency-Key}), recorded beside them: at most
+ * {@value #MAX_KEY} characters, one printable line ({@link #keyProblem}).
  */
 public final class OperatorReason {
 
@@ -20,6 +22,9 @@ public final class OperatorReason {
 
     /** The longest actor (the audit record's limit). */
     public static final int MAX_ACTOR = 200;
+
+    /** The longest idempotency key (the audit record's limit). */
+    public static final int MAX_KEY = 200;
 
     private OperatorReason() {}
 
@@ -44,6 +49,26 @@ public final class OperatorReason {
             return Optional.of("must be at most " + MAX_ACTOR + " characters (it has " + actor.length() + ")");
         }
         return controlCharacter(actor, false);
+    }
+
+    /** What to fix about an idempotency key (worded to follow its name), or empty when it is acceptable. */
+    public static Optional<String> keyProblem(String key) {
+        if (key == null || key.isBlank()) {
+            return Optional.of("is required: send a fresh key per intended action (a repeat then acts once)");
+        }
+        if (key.length() > MAX_KEY) {
+            return Optional.of("must be at most " + MAX_KEY + " characters (it has " + key.length() + ")");
+        }
+        return controlCharacter(key, false);
+    }
+
+    /**
+     * What to fix about one-line operator input that has no rule of its own (a command line's email,
+     * task id or switch name), worded to follow its name: no control characters, line breaks and
+     * tabs included; empty when it has none.
+     */
+    public static Optional<String> lineProblem(String text) {
+        return text == null ? Optional.empty() : controlCharacter(text, false);
     }
 
     /**

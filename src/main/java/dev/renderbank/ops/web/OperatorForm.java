@@ -19,7 +19,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 final class OperatorForm {
 
     static final int MAX_REASON = OperatorReason.MAX;
-    static final int MAX_KEY = 200;
 
     private OperatorForm() {}
 
@@ -31,15 +30,9 @@ final class OperatorForm {
         return OperatorReason.problem(reason);
     }
 
-    /** What to fix about a key (worded to follow "Idempotency-Key "), or empty when it is acceptable. */
+    /** What to fix about a key (worded to follow "Idempotency-Key "): {@link OperatorReason}'s rule. */
     static Optional<String> keyProblem(String key) {
-        if (key == null || key.isBlank()) {
-            return Optional.of("is required: send a fresh key per intended action (a repeat then acts once)");
-        }
-        if (key.length() > MAX_KEY) {
-            return Optional.of("must be at most " + MAX_KEY + " characters");
-        }
-        return Optional.empty();
+        return OperatorReason.keyProblem(key);
     }
 
     /**

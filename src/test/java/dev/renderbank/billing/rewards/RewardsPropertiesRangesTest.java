@@ -1,8 +1,7 @@
 package dev.renderbank.billing.rewards;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,25 +12,23 @@ import org.junit.jupiter.api.Test;
  */
 class RewardsPropertiesRangesTest {
 
-    static final String P = "renderbank.rewards";
+    static final Ranges R = PropertyRanges.of(RewardsProperties.class);
 
     @Test
     void everyDailyRewardIsAtLeastOneCredit() {
-        refused(P, RewardsProperties.class, "renderbank.rewards.check-in", "0");
-        refused(P, RewardsProperties.class, "renderbank.rewards.check-in-streak", "-5");
-        refused(P, RewardsProperties.class, "renderbank.rewards.share", "0");
-        refused(P, RewardsProperties.class, "renderbank.rewards.share", "-2");
+        R.refused("renderbank.rewards.check-in", "0");
+        R.refused("renderbank.rewards.check-in-streak", "-5");
+        R.refused("renderbank.rewards.share", "0", "-2");
     }
 
     @Test
     void theReferralRewardIsZeroOrMore() {
-        refused(P, RewardsProperties.class, "renderbank.rewards.referral", "-10");
-        accepted(P, RewardsProperties.class, "renderbank.rewards.referral", "0");
+        R.refused("renderbank.rewards.referral", "-10");
+        R.accepted("renderbank.rewards.referral", "0");
     }
 
     @Test
     void aStreakIsAtLeastOneDay() {
-        refused(P, RewardsProperties.class, "renderbank.rewards.streak-days", "0");
-        refused(P, RewardsProperties.class, "renderbank.rewards.streak-days", "-7");
+        R.refused("renderbank.rewards.streak-days", "0", "-7");
     }
 }

@@ -1,8 +1,7 @@
 package dev.renderbank.identity.internal;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,33 +11,30 @@ import org.junit.jupiter.api.Test;
  */
 class ThrottlePropertiesRangesTest {
 
-    static final String L = "renderbank.login";
+    static final Ranges LOGIN = PropertyRanges.of(LoginProperties.class);
 
     @Test
     void theClientWindowAndLockArePositive() {
-        refused(L, LoginProperties.class, "renderbank.login.client-window", "0s");
-        refused(L, LoginProperties.class, "renderbank.login.client-lock", "0s");
-        refused(L, LoginProperties.class, "renderbank.login.client-lock", "-15m");
+        LOGIN.refused("renderbank.login.client-window", "0s");
+        LOGIN.refused("renderbank.login.client-lock", "0s", "-15m");
     }
 
     /** A negative first wait makes every wait negative (no wait); a cap below it is every wait. */
     @Test
     void theAccountWaitsArePositiveAndTheCapIsAtLeastTheFirst() {
-        refused(L, LoginProperties.class, "renderbank.login.account-first-wait", "0s");
-        refused(L, LoginProperties.class, "renderbank.login.account-first-wait", "-1s");
-        refused(L, LoginProperties.class, "renderbank.login.account-max-wait", "500ms"); // first 1s
-        accepted(L, LoginProperties.class, "renderbank.login.account-max-wait", "1s");
+        LOGIN.refused("renderbank.login.account-first-wait", "0s", "-1s");
+        LOGIN.refused("renderbank.login.account-max-wait", "500ms"); // first 1s
+        LOGIN.accepted("renderbank.login.account-max-wait", "1s");
     }
 
     /** Zero: every failure is the account's first, so the waits never grow. */
     @Test
     void theAccountForgetAfterIsPositive() {
-        refused(L, LoginProperties.class, "renderbank.login.account-forget-after", "0s");
+        LOGIN.refused("renderbank.login.account-forget-after", "0s");
     }
 
     @Test
     void theRequestLimitWindowIsPositive() {
-        refused("renderbank.request-limits", RequestLimitProperties.class, "renderbank.request-limits.window", "0s");
-        refused("renderbank.request-limits", RequestLimitProperties.class, "renderbank.request-limits.window", "-1h");
+        PropertyRanges.of(RequestLimitProperties.class).refused("renderbank.request-limits.window", "0s", "-1h");
     }
 }

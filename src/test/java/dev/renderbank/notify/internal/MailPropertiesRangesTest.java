@@ -1,8 +1,7 @@
 package dev.renderbank.notify.internal;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,28 +12,24 @@ import org.junit.jupiter.api.Test;
  */
 class MailPropertiesRangesTest {
 
-    static final String P = "renderbank.mail";
+    static final Ranges R = PropertyRanges.of(MailProperties.class);
 
     @Test
     void theFirstRetryMustBePositive() {
-        refused(P, MailProperties.class, "renderbank.mail.first-retry", "0s");
-        refused(P, MailProperties.class, "renderbank.mail.first-retry", "-30s");
-        accepted(P, MailProperties.class, "renderbank.mail.first-retry", "1s");
+        R.refused("renderbank.mail.first-retry", "0s", "-30s");
+        R.accepted("renderbank.mail.first-retry", "1s");
     }
 
     @Test
     void theMaxRetryMustBeAtLeastTheFirstRetry() {
-        refused(P, MailProperties.class, "renderbank.mail.max-retry", "0s");
-        refused(P, MailProperties.class, "renderbank.mail.max-retry", "10s"); // first-retry 30s
-        accepted(P, MailProperties.class, "renderbank.mail.max-retry", "30s");
+        R.refused("renderbank.mail.max-retry", "0s", "10s"); // first-retry 30s
+        R.accepted("renderbank.mail.max-retry", "30s");
     }
 
     @Test
     void theSendIntervalAndLeaseMustBePositive() {
-        refused(P, MailProperties.class, "renderbank.mail.send-interval", "0s");
-        refused(P, MailProperties.class, "renderbank.mail.send-interval", "-5s");
-        refused(P, MailProperties.class, "renderbank.mail.lease", "0s");
-        refused(P, MailProperties.class, "renderbank.mail.lease", "-1m");
+        R.refused("renderbank.mail.send-interval", "0s", "-5s");
+        R.refused("renderbank.mail.lease", "0s", "-1m");
     }
 
     /**
@@ -44,12 +39,13 @@ class MailPropertiesRangesTest {
      */
     @Test
     void theSenderIsOneAddress() {
-        refused(P, MailProperties.class, "renderbank.mail.from", "renderbank <no-reply@example.com");
-        refused(P, MailProperties.class, "renderbank.mail.from", "no-reply@example.com, support@example.com");
-        refused(P, MailProperties.class, "renderbank.mail.from", "senders:no-reply@example.com;");
-        refused(P, MailProperties.class, "renderbank.mail.from", "no-reply");
-        accepted(P, MailProperties.class, "renderbank.mail.from", "renderbank <no-reply@example.com>");
-        accepted(P, MailProperties.class, "renderbank.mail.from", "no-reply@example.com");
-        accepted(P, MailProperties.class, "renderbank.mail.product-name", "renderbank"); // the default sender
+        R.refused(
+                "renderbank.mail.from",
+                "renderbank <no-reply@example.com",
+                "no-reply@example.com, support@example.com",
+                "senders:no-reply@example.com;",
+                "no-reply");
+        R.accepted("renderbank.mail.from", "renderbank <no-reply@example.com>", "no-reply@example.com");
+        R.accepted("renderbank.mail.product-name", "renderbank"); // the default sender
     }
 }

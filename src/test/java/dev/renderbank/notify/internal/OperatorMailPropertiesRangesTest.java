@@ -1,8 +1,6 @@
 package dev.renderbank.notify.internal;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
 import org.junit.jupiter.api.Test;
 
 /** A zero or negative alert-email-max-age makes every alert too old to email: operators would get none. */
@@ -10,8 +8,7 @@ class OperatorMailPropertiesRangesTest {
 
     @Test
     void theAlertEmailMaxAgeIsPositive() {
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.alert-email-max-age", "0s");
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.alert-email-max-age", "-1h");
+        PropertyRanges.of(OperatorMailProperties.class).refused("renderbank.ops.alert-email-max-age", "0s", "-1h");
     }
 
     /**
@@ -21,20 +18,13 @@ class OperatorMailPropertiesRangesTest {
      */
     @Test
     void theOperatorsAddressIsOneAddress() {
-        refused(
-                "renderbank.ops",
-                OperatorMailProperties.class,
+        PropertyRanges.Ranges r = PropertyRanges.of(OperatorMailProperties.class);
+        r.refused(
                 "renderbank.ops.email",
-                "ops@example.com, oncall@example.com");
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.email", "Ops <ops@example.com");
-        refused(
-                "renderbank.ops",
-                OperatorMailProperties.class,
-                "renderbank.ops.email",
-                "ops:a@example.com,b@example.com;");
-        refused("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.email", "ops");
-        accepted("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.email", "ops@example.com");
-        accepted("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.email", "Ops team <ops@example.com>");
-        accepted("renderbank.ops", OperatorMailProperties.class, "renderbank.ops.email", " ");
+                "ops@example.com, oncall@example.com",
+                "Ops <ops@example.com",
+                "ops:a@example.com,b@example.com;",
+                "ops");
+        r.accepted("renderbank.ops.email", "ops@example.com", "Ops team <ops@example.com>", " ");
     }
 }

@@ -1,7 +1,7 @@
 package dev.renderbank.provider.internal;
 
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
+import dev.renderbank.support.PropertyRanges.Ranges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderPropertiesRangesTest {
 
-    static final String P = "renderbank.provider";
+    static final Ranges R = PropertyRanges.of(ProviderProperties.class);
 
     @Test
     void balanceIntervalsArePositive() {
-        refused(P, ProviderProperties.class, "renderbank.provider.balance.check-interval", "0s");
-        refused(P, ProviderProperties.class, "renderbank.provider.balance.recheck-interval", "-1m");
+        R.refused("renderbank.provider.balance.check-interval", "0s");
+        R.refused("renderbank.provider.balance.recheck-interval", "-1m");
     }
 
     @Test
     void timeoutsArePositive() {
-        refused(P, ProviderProperties.class, "renderbank.provider.kie.connect-timeout", "0s");
-        refused(P, ProviderProperties.class, "renderbank.provider.kie.read-timeout", "-30s");
+        R.refused("renderbank.provider.kie.connect-timeout", "0s");
+        R.refused("renderbank.provider.kie.read-timeout", "-30s");
     }
 }

@@ -1,8 +1,6 @@
 package dev.renderbank.storage.internal;
 
-import static dev.renderbank.support.PropertyRanges.accepted;
-import static dev.renderbank.support.PropertyRanges.refused;
-
+import dev.renderbank.support.PropertyRanges;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,10 +12,8 @@ class PresignTtlRangeTest {
 
     @Test
     void thePresignTtlIsPositiveAndAtMostSevenDays() {
-        String key = "renderbank.storage.s3.presign-ttl";
-        refused("renderbank.storage", StorageProperties.class, key, "0s");
-        refused("renderbank.storage", StorageProperties.class, key, "-10m");
-        refused("renderbank.storage", StorageProperties.class, key, "8d");
-        accepted("renderbank.storage", StorageProperties.class, key, "7d");
+        var storage = PropertyRanges.of(StorageProperties.class);
+        storage.refused("renderbank.storage.s3.presign-ttl", "0s", "-10m", "8d");
+        storage.accepted("renderbank.storage.s3.presign-ttl", "7d");
     }
 }
