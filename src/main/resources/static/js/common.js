@@ -120,22 +120,38 @@ window.Renderbank = (function () {
 
   /**
    * Follows a job until it ends: server-sent events first; if the stream cannot be opened or
-   * breaks, polls GET /api/v1/generations/{id} every 2 seconds. Returns a function that stops.
+   * breaks, polls GET /api/v1/generations/{id}, every 2 seconds while it answers, backing off to a
+   * minute while it fails (a server away, 429). When the answer means the page itself is out of date
+   * (401: signed out, e.g. in another tab; 403; 404: the creation was deleted) polling stops and the
+   * page is loaded again, so the server shows what is true now (the sign-in page, the error page)
+   * instead of a progress bar that never moves. Returns a function that stops.
    */
   function follow(taskId, onChange) {
     const url = '/api/v1/generations/' + encodeURIComponent(taskId);
     let stopped = false;
     let source = null;
     let timer = null;
+    let wait = 2000;
+    function again() {
+      if (stopped) { return; }
+      timer = setTimeout(poll, wait);
+      wait = Math.min(wait * 2, 60000);
+    }
     function poll() {
       call('GET', url).then(function (r) {
         if (stopped) { return; }
+        if (r.status === 401 || r.status === 403 || r.status === 404) {
+          stopped = true;
+          window.location.reload();
+          return;
+        }
         if (r.ok && r.body) {
+          wait = 2000;
           onChange(r.body);
           if (terminal(r.body)) { return; }
         }
-        timer = setTimeout(poll, 2000);
-      }).catch(function () { if (!stopped) { timer = setTimeout(poll, 2000); } });
+        again();
+      }).catch(again);
     }
     if (window.EventSource) {
       source = new EventSource(url + '/events');
