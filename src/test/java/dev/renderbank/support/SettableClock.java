@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Real time plus an offset tests can move forward, or, after {@link #freeze()}, a time that moves
@@ -20,9 +21,14 @@ public class SettableClock extends Clock {
         offset = offset.plus(by);
     }
 
-    /** Stops the clock at the current instant: from now on it moves only by {@link #advance}. */
+    /**
+     * Stops the clock at the current instant, in whole microseconds: from now on it moves only by
+     * {@link #advance}. PostgreSQL keeps microseconds and rounds the rest, so a time stopped between
+     * two microseconds could be stored up to half a microsecond later than the test's clock reads,
+     * and "a second later" would then still be a hair before a stored "now + 1 s".
+     */
     public void freeze() {
-        frozenAt = Instant.now();
+        frozenAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     public void reset() {
