@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -135,10 +135,10 @@ class JobEventStreamsTest extends StubbedKieTest {
         TestUser u = users.create(100);
         String id = accept(u, "signed-out stream");
         BrowserSession browser = BrowserSession.signIn(port, u.email(), "correct horse battery staple");
-        HttpResponse<InputStream> r = browser.sendStreaming(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/generations/" + id + "/events"))
-                .header("Accept", "text/event-stream")
-                .GET());
+        HttpResponse<InputStream> r = browser.sendStreaming(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/generations/" + id + "/events"))
+                        .header("Accept", "text/event-stream")
+                        .GET());
         assertThat(r.statusCode()).isEqualTo(200);
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> {
@@ -161,14 +161,16 @@ class JobEventStreamsTest extends StubbedKieTest {
         Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
                 .matcher(browser.get("/account").body());
         assertThat(csrf.find()).isTrue();
-        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/logout"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
+        HttpResponse<String> logout =
+                browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/logout"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
         assertThat(logout.headers().firstValue("Location").orElse("")).contains("/login?logout");
 
-        assertThat(ended.get(5, TimeUnit.SECONDS)).as("the signed-out stream ended").isTrue();
+        assertThat(ended.get(5, TimeUnit.SECONDS))
+                .as("the signed-out stream ended")
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
     }
 
@@ -183,7 +185,9 @@ class JobEventStreamsTest extends StubbedKieTest {
 
         assertThat(administration.suspend(u.id())).isTrue();
 
-        assertThat(s.endsWithin(Duration.ofSeconds(5))).as("the suspended account's stream ended").isTrue();
+        assertThat(s.endsWithin(Duration.ofSeconds(5)))
+                .as("the suspended account's stream ended")
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
     }
 
