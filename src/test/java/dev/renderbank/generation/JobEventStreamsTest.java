@@ -3,20 +3,31 @@ package dev.renderbank.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.identity.UserAdministration;
+import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.TestUsers.TestUser;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +42,9 @@ class JobEventStreamsTest extends StubbedKieTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    UserAdministration administration;
 
     private final List<Stream> opened = new ArrayList<>();
 
@@ -110,6 +124,73 @@ class JobEventStreamsTest extends StubbedKieTest {
         assertThat(late.readToEnd()).isTrue();
     }
 
+    /**
+     * A stream is the user's data for as long as its caller is signed in, no longer: signed out in
+     * the browser that opened it, the stream ends (it used to send the job's status, heartbeats and
+     * all, until the job ended).
+     */
+    @Test
+    void aBrowserStreamEndsWhenItsSessionIsSignedOut() throws Exception {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "signed-out stream");
+        BrowserSession browser = BrowserSession.signIn(port, u.email(), "correct horse battery staple");
+        HttpResponse<InputStream> r = browser.sendStreaming(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/generations/" + id + "/events"))
+                        .header("Accept", "text/event-stream")
+                        .GET());
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line = in.readLine();
+                while (line != null && !line.startsWith("data:")) {
+                    line = in.readLine();
+                }
+                assertThat(line).contains("\"status\":\"queued\"");
+                while (in.readLine() != null) {
+                    // heartbeats until the stream ends
+                }
+                return true;
+            } catch (IOException e) {
+                return true; // ended
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before + 1);
+
+        Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(browser.get("/account").body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> logout =
+                browser.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/logout"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))));
+        assertThat(logout.headers().firstValue("Location").orElse("")).contains("/login?logout");
+
+        assertThat(ended.get(5, TimeUnit.SECONDS))
+                .as("the signed-out stream ended")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
+    }
+
+    /** The same for an account suspended (or deleted) while its stream is open, by token here. */
+    @Test
+    void aStreamEndsWhenItsAccountIsSuspended() throws IOException {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "suspended stream");
+        Stream s = open(u, id);
+        assertThat(s.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"queued\"");
+
+        assertThat(administration.suspend(u.id())).isTrue();
+
+        assertThat(s.endsWithin(Duration.ofSeconds(5)))
+                .as("the suspended account's stream ended")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
+    }
+
     private double openStreams() {
         Gauge gauge = meters.find("renderbank.events.open").gauge();
         assertThat(gauge).as("gauge renderbank.events.open").isNotNull();
@@ -165,6 +246,17 @@ class JobEventStreamsTest extends StubbedKieTest {
                 // drain
             }
             return true;
+        }
+
+        /** True when the server ends the response within {@code limit}, heartbeats or not. */
+        boolean endsWithin(Duration limit) throws IOException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (in.readLine() == null) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void close() {

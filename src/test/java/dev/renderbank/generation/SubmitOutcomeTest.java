@@ -167,6 +167,29 @@ class SubmitOutcomeTest extends StubbedKieTest {
         assertUnknownUntilTheDeadline(u, p);
     }
 
+    /**
+     * A success naming a task id no job can record (a NUL, a control character, longer than a task
+     * key can be) may still have created a task: the job is UNKNOWN at once, with the reason, never
+     * sent again, and released at its deadline (the save used to fail and the job waited a step).
+     */
+    @ParameterizedTest(name = "task id {0}")
+    @CsvSource({"t\\u0000x", "t\\u001bx", "t\\nx"})
+    void aSuccessWithAnUnusableTaskIdIsUnknownAndNeverSentAgain(String escapedId) {
+        TestUser u = users.create(100);
+        String p = prompt("odd-id");
+        createTaskAnswers(p, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + escapedId + "\"}}");
+        assertUnknownUntilTheDeadline(u, p);
+    }
+
+    @Test
+    void aSuccessWithAnImpossiblyLongTaskIdIsUnknownAndNeverSentAgain() {
+        TestUser u = users.create(100);
+        String p = prompt("long-id");
+        String longId = "t".repeat(5000);
+        createTaskAnswers(p, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + longId + "\"}}");
+        assertUnknownUntilTheDeadline(u, p);
+    }
+
     @Test
     void aReadTimeoutIsUnknownAndNeverSentAgain() {
         TestUser u = users.create(100);

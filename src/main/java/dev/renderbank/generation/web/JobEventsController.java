@@ -3,10 +3,12 @@ package dev.renderbank.generation.web;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.StillSignedIn;
 import dev.renderbank.platform.Problems;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -29,10 +31,12 @@ class JobEventsController {
 
     private final Generations generations;
     private final JobStreams streams;
+    private final StillSignedIn signedIn;
 
-    JobEventsController(Generations generations, JobStreams streams) {
+    JobEventsController(Generations generations, JobStreams streams, StillSignedIn signedIn) {
         this.generations = generations;
         this.streams = streams;
+        this.signedIn = signedIn;
     }
 
     @ApiResponse(
@@ -43,13 +47,16 @@ class JobEventsController {
     ResponseEntity<?> stream(
             @AuthenticationPrincipal CurrentUser user,
             @PathVariable String taskId,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            HttpServletRequest request) {
         Optional<JobView> job = generations.find(user.id(), taskId);
         if (job.isEmpty()) {
             // the client asked for an event stream; the refusal is problem+json all the same
             return withProblemType(GenerationController.notFound(taskId));
         }
-        Optional<SseEmitter> emitter = streams.open(user.id(), job.get(), parseVersion(lastEventId));
+        // the stream ends once its caller is signed out (or suspended, deleted, its token revoked)
+        Optional<SseEmitter> emitter =
+                streams.open(user.id(), job.get(), parseVersion(lastEventId), signedIn.checkFor(request, user));
         if (emitter.isEmpty()) {
             long seconds = Math.max(1, streams.heartbeat().toSeconds());
             ProblemDetail p = Problems.of(

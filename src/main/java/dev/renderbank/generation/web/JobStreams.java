@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -31,7 +32,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code heartbeat}, because a client that went away is only noticed when a write to it fails;
  * and ends with its job (or shortly after its deadline). A user holds at most {@code
  * max-per-user} streams on a node. Without these, streams whose clients were gone kept re-reading
- * the database every two seconds for an hour.
+ * the database every two seconds for an hour. A stream also ends once its caller is no longer signed
+ * in (signed out, session ended, token revoked, account suspended or deleted), asked before each
+ * status it sends and at each heartbeat: it used to keep sending the job's status for as long as the
+ * job lived.
  */
 @Component
 class JobStreams {
@@ -76,15 +80,18 @@ class JobStreams {
         return settings.heartbeat();
     }
 
-    /** A stream of {@code job} for its owner, or empty when the owner already holds the most allowed. */
-    Optional<SseEmitter> open(long userId, JobView job, long lastSeenVersion) {
+    /**
+     * A stream of {@code job} for its owner while {@code signedIn} holds, or empty when the owner
+     * already holds the most allowed.
+     */
+    Optional<SseEmitter> open(long userId, JobView job, long lastSeenVersion, BooleanSupplier signedIn) {
         if (!takeSlot(userId)) {
             return Optional.empty();
         }
         Duration lifetime = Duration.between(clock.instant(), job.deadlineAt()).plus(AFTER_DEADLINE);
         SseEmitter emitter =
                 new SseEmitter((lifetime.compareTo(MIN_LIFETIME) < 0 ? MIN_LIFETIME : lifetime).toMillis());
-        new Stream(userId, job.id(), emitter, lastSeenVersion).start();
+        new Stream(userId, job.id(), emitter, lastSeenVersion, signedIn).start();
         return Optional.of(emitter);
     }
 
@@ -115,14 +122,16 @@ class JobStreams {
         private final long userId;
         private final String jobId;
         private final SseEmitter emitter;
+        private final BooleanSupplier signedIn;
         private final AtomicBoolean closed = new AtomicBoolean();
         private long sent;
         private volatile Runnable unsubscribe = () -> {};
         private volatile ScheduledFuture<?> reread;
         private volatile ScheduledFuture<?> heartbeat;
 
-        Stream(long userId, String jobId, SseEmitter emitter, long lastSeenVersion) {
+        Stream(long userId, String jobId, SseEmitter emitter, long lastSeenVersion, BooleanSupplier signedIn) {
             this.userId = userId;
+            this.signedIn = signedIn;
             this.jobId = jobId;
             this.emitter = emitter;
             this.sent = lastSeenVersion;
@@ -169,6 +178,10 @@ class JobStreams {
                 }
                 JobView j = job.get();
                 if (j.version() > sent) {
+                    if (!signedIn.getAsBoolean()) {
+                        end();
+                        return;
+                    }
                     try {
                         emitter.send(SseEmitter.event()
                                 .id(Long.toString(j.version()))
@@ -186,10 +199,21 @@ class JobStreams {
             }
         }
 
-        /** A comment line: ignored by clients, but a write that fails when the client is gone. */
+        /**
+         * A comment line: ignored by clients, but a write that fails when the client is gone; and the
+         * time to ask whether the caller is still signed in, when nothing else was sent.
+         */
         void beat() {
+            if (closed.get()) {
+                return;
+            }
+            boolean stillSignedIn = signedIn.getAsBoolean();
             synchronized (this) {
                 if (closed.get()) {
+                    return;
+                }
+                if (!stillSignedIn) {
+                    end();
                     return;
                 }
                 try {

@@ -25,7 +25,7 @@ final class KieOutcomes {
         OptionalInt bodyCode = KieAnswers.bodyCode(body);
         if (status / 100 == 2 && bodyCode.orElse(0) == 200) {
             return KieAnswers.presentText(body.path("data").path("taskId"))
-                    .<SubmitOutcome>map(SubmitOutcome.Accepted::new)
+                    .map(KieOutcomes::accepted)
                     .orElseGet(() -> new SubmitOutcome.Unknown("createTask answered success without a taskId"));
         }
         if (status / 100 == 2 && bodyCode.isEmpty()) {
@@ -42,6 +42,30 @@ final class KieOutcomes {
         }
         // 408, any other 5xx, a redirect: a proxy or KIE itself may have created the task meanwhile
         return new SubmitOutcome.Unknown("createTask answered " + code + ": " + error.message());
+    }
+
+    /** The longest task id taken from createTask (KIE's are 32 characters; the callback's limit too). */
+    static final int MAX_TASK_ID = 200;
+
+    /**
+     * A success naming a task id that cannot be a task's (too long for the task key's index, or with
+     * a control character: a NUL cannot be stored) is {@link SubmitOutcome.Unknown}: the provider may
+     * have created a task, but the job cannot record it, so it must never be sent again; a callback
+     * naming a usable id, or the deadline (which releases the credits), resolves it.
+     */
+    private static SubmitOutcome accepted(String taskId) {
+        if (taskId.length() <= MAX_TASK_ID && taskId.chars().noneMatch(Character::isISOControl)) {
+            return new SubmitOutcome.Accepted(taskId);
+        }
+        String shown = taskId.codePoints()
+                .limit(40)
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return new SubmitOutcome.Unknown("createTask answered success with an unusable task id ("
+                + taskId.length() + " characters"
+                + (taskId.chars().anyMatch(Character::isISOControl) ? ", control characters" : "")
+                + "): " + shown + (taskId.length() > 40 ? "..." : ""));
     }
 
     private static String abbreviate(String raw) {
