@@ -80,7 +80,8 @@ public class ErrorPages {
     @Bean
     BasicErrorController basicErrorController(
             ErrorAttributes errorAttributes, WebProperties web, ObjectProvider<ErrorViewResolver> resolvers) {
-        return new ProblemErrorController(errorAttributes, web, resolvers.orderedStream().toList());
+        return new ProblemErrorController(
+                errorAttributes, web, resolvers.orderedStream().toList());
     }
 
     /** Boot's error controller, with problem+json instead of its default JSON for clients that are not browsers. */

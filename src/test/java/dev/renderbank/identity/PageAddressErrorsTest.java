@@ -198,7 +198,11 @@ class PageAddressErrorsTest extends IntegrationTest {
                 user.get("/account/plans/a;b/cancel", "Accept", BROWSER),
                 400,
                 "address");
-        judge(wrong, "GET /signup/resend", anon.get("/signup/resend", "Accept", BROWSER), 405, null);
+        HttpResponse<String> notTaken = anon.get("/signup/resend", "Accept", BROWSER);
+        judge(wrong, "GET /signup/resend", notTaken, 405, "does not take a GET");
+        assertThat(notTaken.headers().firstValue("Allow"))
+                .as("405 names the methods")
+                .hasValue("POST");
         judge(wrong, "POST multipart /login", multipartWithoutBoundary("/login", BROWSER), 400, null);
         assertThat(wrong).as("browsers answered wrongly").isEmpty();
 
@@ -220,8 +224,7 @@ class PageAddressErrorsTest extends IntegrationTest {
     private HttpResponse<String> multipartWithoutBoundary(String path, String accept) throws Exception {
         return java.net.http.HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://localhost:" + port + path))
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
                                 .header("Content-Type", "multipart/form-data")
                                 .header("Accept", accept)
                                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("garbage"))

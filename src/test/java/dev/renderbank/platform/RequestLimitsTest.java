@@ -159,7 +159,9 @@ class RequestLimitsTest extends IntegrationTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             String type = r.headers().firstValue("Content-Type").orElse("");
-            if (r.statusCode() != 400 || !type.startsWith("application/problem+json") || r.body().contains("timestamp")) {
+            if (r.statusCode() != 400
+                    || !type.startsWith("application/problem+json")
+                    || r.body().contains("timestamp")) {
                 wrong.add(path + " -> " + r.statusCode() + " " + type + " " + r.body());
             }
         }
@@ -203,7 +205,8 @@ class RequestLimitsTest extends IntegrationTest {
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, (byte) 'a');
-            byte[] chunkHead = (Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] chunkHead =
+                    (Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             byte[] crlf = "\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             try {
                 for (int sent = 0; sent < size; sent += chunk.length) {
