@@ -23,6 +23,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.method.HandlerMethod;
@@ -58,7 +59,7 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
             return null;
         }
         if (!(unstorable(e) || undecodable(e))) {
-            return page(handler) ? addressError(response, path, e) : null;
+            return page(handler) || noPageFor(request, handler, e) ? addressError(response, path, e) : null;
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         Map<String, Object> model = new HashMap<>();
@@ -72,6 +73,17 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
                         : "The form could not be read: it contains bytes that are not valid UTF-8 text.");
         signedIn().ifPresent(user -> model.put("currentUser", user));
         return new ModelAndView("error", model, HttpStatus.BAD_REQUEST);
+    }
+
+    /**
+     * A browser's request for a page that no page handler took: a method the page does not take
+     * (405), an address of nothing (404). Refused before any handler, it is still a page's address.
+     */
+    private static boolean noPageFor(HttpServletRequest request, Object handler, Exception e) {
+        return !(handler instanceof HandlerMethod)
+                && e instanceof ErrorResponse r
+                && r.getStatusCode().is4xxClientError()
+                && ErrorPages.wantsPage(request);
     }
 
     /** A handler that renders a page: neither it nor its class writes the body itself ({@code @ResponseBody}). */
@@ -106,7 +118,10 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
                 && r.getStatusCode().is4xxClientError()
                 && HttpStatus.resolve(r.getStatusCode().value()) != null) {
             status = HttpStatus.valueOf(r.getStatusCode().value());
-            refusal = null; // the page's own words for 403 and 404
+            r.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v))); // Allow
+            refusal = e instanceof HttpRequestMethodNotSupportedException m
+                    ? "This page does not take a " + m.getMethod() + " request: use the page's own links and forms."
+                    : null; // the page's own words for 403 and 404
         } else if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
             return null; // Spring Security's filters answer these (sign-in page, 403)
         } else if (DatabaseOutage.causedBy(e)) {

@@ -178,6 +178,60 @@ class PageAddressErrorsTest extends IntegrationTest {
                 .doesNotContain("Exception");
     }
 
+    /**
+     * Refusals that come before any page's handler runs give a browser the HTML error page with
+     * the same 4xx, like every other refused page address: an address Spring Security's firewall
+     * refuses (a ';', an encoded line break), a method the page does not take (405), a form declared
+     * multipart without a boundary. Clients that do not ask for HTML, and every {@code /api/} path,
+     * keep problem+json.
+     */
+    @Test
+    void refusalsBeforeAnyPageHandlerGiveABrowserTheErrorPage() throws Exception {
+        FormClient user = signedIn(Role.USER);
+        FormClient anon = new FormClient(port);
+        List<String> wrong = new ArrayList<>();
+        judge(wrong, "GET /creations/a%0Ab", user.get("/creations/a%0Ab", "Accept", BROWSER), 400, "address");
+        judge(wrong, "GET /creations/a;b", user.get("/creations/a;b", "Accept", BROWSER), 400, "address");
+        judge(
+                wrong,
+                "GET /account/plans/a;b/cancel",
+                user.get("/account/plans/a;b/cancel", "Accept", BROWSER),
+                400,
+                "address");
+        HttpResponse<String> notTaken = anon.get("/signup/resend", "Accept", BROWSER);
+        judge(wrong, "GET /signup/resend", notTaken, 405, "does not take a GET");
+        assertThat(notTaken.headers().firstValue("Allow"))
+                .as("405 names the methods")
+                .hasValue("POST");
+        judge(wrong, "POST multipart /login", multipartWithoutBoundary("/login", BROWSER), 400, null);
+        assertThat(wrong).as("browsers answered wrongly").isEmpty();
+
+        for (String accept : new String[] {"application/json", "*/*"}) {
+            List<HttpResponse<String>> api = List.of(
+                    user.get("/creations/a;b", "Accept", accept),
+                    user.get("/api/v1/generations/a;b", "Accept", BROWSER),
+                    anon.get("/signup/resend", "Accept", accept),
+                    multipartWithoutBoundary("/login", accept));
+            for (HttpResponse<String> r : api) {
+                assertThat(r.statusCode()).as(r.uri() + " " + accept).isBetween(400, 499);
+                assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                        .as(r.uri() + " " + accept + ": " + r.body())
+                        .startsWith("application/problem+json");
+            }
+        }
+    }
+
+    private HttpResponse<String> multipartWithoutBoundary(String path, String accept) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                                .header("Content-Type", "multipart/form-data")
+                                .header("Accept", accept)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("garbage"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theApiAndTheJsonRoutesKeepTheirProblemJson() throws Exception {
         FormClient user = signedIn(Role.USER);

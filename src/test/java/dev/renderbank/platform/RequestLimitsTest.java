@@ -141,4 +141,91 @@ class RequestLimitsTest extends IntegrationTest {
         assertThat(json.readTree("{\"prompt\":\"a fox\"}").path("prompt").asString())
                 .isEqualTo("a fox");
     }
+
+    /**
+     * A body that says it is multipart but has no boundary, sent to a page or the simulator (where
+     * Spring Security or Tomcat reads the form before any handler), is refused with the same 400
+     * problem+json as on the API, not Spring Boot's default JSON error (timestamp, path, ...).
+     */
+    @Test
+    void aMultipartBodyWithoutABoundaryIsA400ProblemOnPagesAndTheSimulatorToo() throws Exception {
+        List<String> wrong = new java.util.ArrayList<>();
+        for (String path : List.of("/login", "/signup", "/sim/kie/api/v1/jobs/createTask")) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                            .header("Content-Type", "multipart/form-data")
+                            .header("Authorization", "Bearer " + simulator.apiKey())
+                            .POST(HttpRequest.BodyPublishers.ofString("garbage"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (r.statusCode() != 400
+                    || !type.startsWith("application/problem+json")
+                    || r.body().contains("timestamp")) {
+                wrong.add(path + " -> " + r.statusCode() + " " + type + " " + r.body());
+            }
+        }
+        assertThat(wrong).as("multipart bodies without a boundary").isEmpty();
+    }
+
+    /**
+     * A chunked body far over the cap (no Content-Length to refuse it by at once) gets an answer
+     * the client can read, a 4xx problem+json, whether the application stopped reading it at the
+     * cap or never read it (refused before the body, or by Tomcat's own form limit), not Spring
+     * Boot's default JSON, and not a connection closed without an answer. Sent over a raw socket
+     * that sends the whole body, then reads. (The simulator answers in KIE's own format.)
+     */
+    @Test
+    void aChunkedBodyFarOverTheCapIsAnsweredNotDropped() throws Exception {
+        List<String> wrong = new java.util.ArrayList<>();
+        record Sent(String path, String type, String headers) {}
+        for (Sent c : List.of(
+                new Sent("/login", "application/x-www-form-urlencoded", ""),
+                new Sent("/signup", "multipart/form-data; boundary=zz", ""),
+                new Sent("/api/webhooks/creem", "application/json", ""),
+                new Sent("/api/v1/generate-image", "application/json", ""))) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                String answer = chunked(c.path(), c.type(), c.headers(), 6 * 1024 * 1024);
+                String lower = answer.toLowerCase(java.util.Locale.ROOT);
+                if (!answer.startsWith("HTTP/1.1 4") || !lower.contains("content-type: application/problem+json")) {
+                    wrong.add(c.path() + " (attempt " + attempt + ") -> "
+                            + (answer.isEmpty() ? "no answer" : answer.substring(0, Math.min(200, answer.length()))));
+                }
+            }
+        }
+        assertThat(wrong).as("chunked bodies over the cap").isEmpty();
+    }
+
+    private String chunked(String path, String type, String headers, int size) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + type
+                            + "\r\nTransfer-Encoding: chunked\r\n" + headers + "Connection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            byte[] chunkHead =
+                    (Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] crlf = "\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            try {
+                for (int sent = 0; sent < size; sent += chunk.length) {
+                    out.write(chunkHead);
+                    out.write(chunk);
+                    out.write(crlf);
+                }
+                out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.io.IOException closed) {
+                // the server stopped reading and closed: its answer, if any, is in what follows
+            }
+            java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(in);
+            } catch (java.io.IOException reset) {
+                // a reset: what arrived before it is the answer
+            }
+            return in.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 }

@@ -99,12 +99,16 @@ public final class Routes {
                 .toList();
     }
 
-    /** Whose handler is it: springdoc's own and Boot's error controller are not the application's. */
+    /**
+     * Whose handler is it: springdoc's own and Boot's error controller are not the application's
+     * (nor is platform's extension of the error controller, which renders {@code /error} as Boot's does).
+     */
     public static boolean application(RequestMappingHandlerMapping mappings, Route route) {
         return mappings.getHandlerMethods().entrySet().stream()
                 .filter(e -> e.getKey().getPatternValues().contains(route.pattern()))
                 .map(e -> e.getValue())
                 .map(HandlerMethod::getBeanType)
-                .anyMatch(t -> t.getName().startsWith("dev.renderbank."));
+                .anyMatch(t -> t.getName().startsWith("dev.renderbank.")
+                        && !org.springframework.boot.webmvc.error.ErrorController.class.isAssignableFrom(t));
     }
 }

@@ -1,6 +1,7 @@
 package dev.renderbank.identity.internal;
 
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.ErrorPages;
 import dev.renderbank.platform.Problems;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,7 +37,8 @@ class SecurityConfig {
 
     /**
      * Requests the firewall refuses (a {@code ;}, {@code ..}, an encoded slash or line break in the
-     * path) get the same problem+json as any other bad request, not the error page's plain JSON.
+     * path) get the same problem+json as any other bad request; a browser opening a page gets the
+     * HTML error page with the 400 instead ({@link ErrorPages}).
      */
     /**
      * No Micrometer observation of each security filter, authentication and authorization (issue 15):
@@ -63,12 +65,23 @@ class SecurityConfig {
 
     @Bean
     RequestRejectedHandler requestRejectedHandler() {
-        return (request, response, e) -> Problems.write(
-                response,
-                HttpStatus.BAD_REQUEST,
-                "bad-request",
-                "Bad request",
-                "The request path is not accepted (no ';', '..', encoded '/' or control characters)");
+        return (request, response, e) -> {
+            if (ErrorPages.wantsPage(request)) {
+                // a browser opening a page: the error page, like every other refused page address
+                ErrorPages.refuse(
+                        request,
+                        "The address contains characters that are not accepted (such as ';', '..', an encoded '/'"
+                                + " or control characters).");
+                response.sendError(HttpStatus.BAD_REQUEST.value());
+                return;
+            }
+            Problems.write(
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "bad-request",
+                    "Bad request",
+                    "The request path is not accepted (no ';', '..', encoded '/' or control characters)");
+        };
     }
 
     @Bean
