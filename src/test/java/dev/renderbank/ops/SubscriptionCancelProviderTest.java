@@ -126,6 +126,70 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
                 .isEqualTo(end2);
     }
 
+    /**
+     * A renewal the provider charged just before the owner's cancellation reached it, whose webhook
+     * arrives after the cancellation is saved, was paid for: the subscription ends when the renewed
+     * period ends (the cancellation still ends it then), not when the old one ended, which would stop
+     * the renewed year's months after its first.
+     */
+    @Test
+    void aRenewalChargedBeforeTheCancellationButReportedAfterItIsHonouredToItsPaidEnd() throws Exception {
+        UserAccount buyer = buyer();
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        java.time.Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.time.Instant end1 =
+                start.atZone(java.time.ZoneOffset.UTC).plusYears(1).toInstant();
+        java.time.Instant end2 =
+                start.atZone(java.time.ZoneOffset.UTC).plusYears(2).toInstant();
+        assertThat(stripeWebhook(
+                                "evt_" + UUID.randomUUID(),
+                                "invoice.paid",
+                                stripeInvoice(
+                                        sub,
+                                        buyer.id(),
+                                        "price_local_pro-yearly",
+                                        19900,
+                                        start,
+                                        end1,
+                                        "subscription_create"))
+                        .statusCode())
+                .isEqualTo(200);
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                        + "\"cancel_at_period_end\":true}")));
+
+        // Stripe charged the renewal at the year's end; the owner cancels seconds later, before its webhook
+        clock.advance(Duration.between(clock.instant(), end1.plusSeconds(5)));
+        var cancelled =
+                AdminSupport.call(port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(stripeWebhook(
+                                "evt_" + UUID.randomUUID(),
+                                "invoice.paid",
+                                stripeInvoice(
+                                        sub,
+                                        buyer.id(),
+                                        "price_local_pro-yearly",
+                                        19900,
+                                        end1,
+                                        end2,
+                                        "subscription_cycle"))
+                        .statusCode())
+                .isEqualTo(200);
+
+        var row = jdbc.sql("""
+                        select status, ends_at from billing_subscription
+                         where provider = 'stripe' and subscription_id = :id""")
+                .param("id", sub)
+                .query((rs, n) -> java.util.Map.entry(
+                        rs.getString("status"), rs.getTimestamp("ends_at").toInstant()))
+                .single();
+        assertThat(row.getKey()).as("still cancelled").isEqualTo("canceled");
+        assertThat(row.getValue())
+                .as("the subscription ends when the renewed year it was paid for ends")
+                .isEqualTo(end2);
+    }
+
     /** A Stripe pro-monthly plan of {@code buyer}, recorded by its first invoice.paid; Stripe accepts its cancel. */
     private String stripePlan(UserAccount buyer) throws Exception {
         String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");

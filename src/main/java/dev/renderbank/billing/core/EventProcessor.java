@@ -87,7 +87,7 @@ class EventProcessor {
                 if (event.isEmpty()) {
                     return new Attempt.Skipped();
                 }
-                Outcome o = handler(event.get().provider()).handle(event.get());
+                Outcome o = handleUnlessUnusable(event.get());
                 if (o instanceof Outcome.Processed p) {
                     store.finish(eventId, "PROCESSED", p.note(), clock.instant());
                 } else if (o instanceof Outcome.Ignored i) {
@@ -125,13 +125,7 @@ class EventProcessor {
             }
             Outcome o;
             try {
-                o = savepoint.execute(handling -> {
-                    Outcome out = handler(event.get().provider()).handle(event.get());
-                    if (out instanceof Outcome.Unprocessable) {
-                        handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
-                    }
-                    return out;
-                });
+                o = handleUnlessUnusable(event.get());
             } catch (RuntimeException ex) {
                 log.error("Reprocessing payment event {} failed; it stays stored and will be retried", eventId, ex);
                 o = new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage());
@@ -147,6 +141,35 @@ class EventProcessor {
             }
             return new Attempt.Ran(o);
         });
+    }
+
+    /**
+     * Runs the event's handler under a savepoint: an unprocessable outcome undoes only its writes (the
+     * caller records it for a retry). An event naming a text no provider issues and no retry can store
+     * ({@link Json.UnusableText}: a NUL, thousands of characters) can never be applied: its writes are
+     * undone, it is finished as ignored with the reason, and the operators are told once, in the
+     * transaction that finishes it. Any other failure propagates (retried).
+     */
+    private Outcome handleUnlessUnusable(PaymentEventStore.Stored event) {
+        try {
+            return savepoint.execute(handling -> {
+                Outcome out = handler(event.provider()).handle(event);
+                if (out instanceof Outcome.Unprocessable) {
+                    handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
+                }
+                return out;
+            });
+        } catch (Json.UnusableText e) {
+            String reason = "unusable event, never retried: " + e.getMessage();
+            alerts.raise(
+                    "billing.webhook.unusable",
+                    PaymentEventStore.storable(
+                            "Payment webhook " + event.id() + " (" + event.provider() + " "
+                                    + event.eventId() + ", " + event.type() + ") can never be applied: "
+                                    + e.getMessage()
+                                    + ". It is kept as IGNORED and moved no credits; see /api/v1/admin/webhooks?status=ignored"));
+            return new Outcome.Ignored(reason);
+        }
     }
 
     private EventHandler handler(String provider) {

@@ -54,11 +54,18 @@ class CreemGateway implements CheckoutGateway {
         } catch (RestClientException e) {
             throw new Unavailable("Creem checkout failed: " + e.getMessage(), e);
         }
-        String url = answer == null ? null : Json.text(answer, "checkout_url");
-        if (url == null) {
+        // A URL, not an id: read as it is (it may be longer than any id).
+        String url = answer == null || !answer.path("checkout_url").isString()
+                ? null
+                : answer.path("checkout_url").stringValue();
+        if (url == null || url.isBlank()) {
             throw new Unavailable("Creem answered without a checkout_url", null);
         }
-        return new Session(url, Json.text(answer, "id"));
+        try {
+            return new Session(url, Json.text(answer, "id"));
+        } catch (Json.UnusableText e) {
+            throw new Unavailable("Creem answered with a checkout id that " + e.getMessage(), null);
+        }
     }
 
     @Override

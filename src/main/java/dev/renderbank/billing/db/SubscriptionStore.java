@@ -95,11 +95,17 @@ public class SubscriptionStore {
      * A paid period sets the subscription's plan and paid-through date, unless a period of it that
      * starts later is recorded: the latest period is the plan now, also when it ends before an earlier
      * one (a switch from yearly to monthly restarts the cycle), and an older period delivered late
-     * changes nothing.
+     * changes nothing. A paid period that started while the subscription was still running, before its
+     * recorded end (a renewal the provider charged just before a cancellation took effect, its webhook
+     * arriving after the cancellation was saved), is honoured: the end moves to the paid period's end,
+     * so its months are granted, and the cancellation still ends it then. One starting at or after the
+     * recorded end (the subscription had ended) keeps the end: its first month only.
      */
     public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
-                        update billing_subscription s set product = :product, period_end = :end
+                        update billing_subscription s set product = :product, period_end = :end,
+                               ends_at = case when s.ends_at is not null and s.ends_at > :start and s.ends_at < :end
+                                              then :end else s.ends_at end
                          where s.provider = :provider and s.subscription_id = :id
                            and not exists (select 1 from billing_subscription_period p
                                             where p.provider = s.provider and p.subscription_id = s.subscription_id

@@ -85,8 +85,14 @@ class WebhookController {
         } catch (JacksonException e) {
             return malformed("creem", "signed body is not JSON", request);
         }
-        String id = Json.text(root, "id");
-        String type = Json.text(root, "eventType");
+        String id;
+        String type;
+        try {
+            id = Json.text(root, "id");
+            type = Json.text(root, "eventType");
+        } catch (Json.UnusableText e) {
+            return malformed("creem", "event " + e.getMessage(), request);
+        }
         if (id == null || type == null || !root.path("object").isObject()) {
             return malformed("creem", "signed body lacks id, eventType or object", request);
         }
@@ -130,6 +136,12 @@ class WebhookController {
         }
         if (event.getId().length() > MAX_ID || event.getType().length() > MAX_ID) {
             return malformed("stripe", "event id or type longer than " + MAX_ID + " characters", request);
+        }
+        try {
+            Json.usable(event.getId(), "id");
+            Json.usable(event.getType(), "type");
+        } catch (Json.UnusableText e) {
+            return malformed("stripe", "event " + e.getMessage(), request);
         }
         return accepted(intake.receive("stripe", event.getId(), event.getType(), payload));
     }
