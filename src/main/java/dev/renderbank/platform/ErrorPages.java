@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.web.WebProperties;
 import org.springframework.boot.web.error.ErrorAttributeOptions;
 import org.springframework.boot.webmvc.autoconfigure.error.BasicErrorController;
@@ -25,9 +26,11 @@ import org.springframework.web.context.request.WebRequest;
  * the handlers: a filter's refusal, a form Tomcat could not read): a browser asking for a page gets
  * the {@code error} page with the 4xx and, where the refusing code said so ({@link #refuse}), what
  * was wrong; every other client gets problem+json like every other refusal, not Spring Boot's
- * default JSON (timestamp, path, ...).
+ * default JSON (timestamp, path, ...). Only in the web application: the operator command line runs
+ * without a web server (and without Boot's web settings).
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class ErrorPages {
 
     private static final String REFUSAL = ErrorPages.class.getName() + ".refusal";
