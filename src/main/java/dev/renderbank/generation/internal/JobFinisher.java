@@ -30,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * or release of its hold and the {@link GenerationSucceeded} / {@link GenerationFailed} event happen
  * in one transaction, so whichever path brings the news (callback, poll, sweeper) finishes the job,
  * moves its credits and tells the rest of the application exactly once.
+ *
+ * <p>At the ~300-line mark: success, failure and their late-result check are read together to see
+ * that a job is charged or released exactly once.
  */
 @Component
 public class JobFinisher {
