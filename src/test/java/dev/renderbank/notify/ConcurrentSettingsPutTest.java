@@ -84,13 +84,15 @@ class ConcurrentSettingsPutTest extends IntegrationTest {
             answers.add(List.of(b, Pair.of(JSON.readTree(rb.body()))));
         }
         // each PUT answers what it wrote, not a read that the other PUT may have changed in between
-        assertThat(answers).allSatisfy(sentAndAnswered -> assertThat(sentAndAnswered.get(1))
-                .isEqualTo(sentAndAnswered.get(0)));
+        assertThat(answers)
+                .allSatisfy(
+                        sentAndAnswered -> assertThat(sentAndAnswered.get(1)).isEqualTo(sentAndAnswered.get(0)));
     }
 
     record Pair(boolean generationEmails, long creditsLowThreshold) {
         String json() {
-            return "{\"generationEmails\":" + generationEmails + ",\"creditsLowThreshold\":" + creditsLowThreshold + "}";
+            return "{\"generationEmails\":" + generationEmails + ",\"creditsLowThreshold\":" + creditsLowThreshold
+                    + "}";
         }
 
         static Pair of(JsonNode n) {

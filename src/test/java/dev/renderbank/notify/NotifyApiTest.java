@@ -142,7 +142,8 @@ class NotifyApiTest extends IntegrationTest {
                 .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.message("generation:gen_x", u.id())).isEmpty();
         // a field left out keeps its value
-        JsonNode thresholdOnly = json.readTree(put(token, "{\"creditsLowThreshold\":5}").body());
+        JsonNode thresholdOnly =
+                json.readTree(put(token, "{\"creditsLowThreshold\":5}").body());
         assertThat(thresholdOnly.get("generationEmails").asBoolean()).isFalse();
         assertThat(thresholdOnly.get("creditsLowThreshold").asLong()).isEqualTo(5);
 

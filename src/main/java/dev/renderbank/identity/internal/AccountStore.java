@@ -33,7 +33,10 @@ public class AccountStore {
     public Optional<Login> byEmail(String email) {
         return jdbc.sql("""
                         select id, email, password_hash, email_verified, enabled
-                          from app_user where email_key = :key""").param("key", EmailKeys.of(email)).query(AccountStore::map).optional();
+                          from app_user where email_key = :key""")
+                .param("key", EmailKeys.of(email))
+                .query(AccountStore::map)
+                .optional();
     }
 
     /** Sets the hash and clears "must change" in one statement; false if no such user. */

@@ -66,7 +66,8 @@ class EmailKeyRepairTest extends IntegrationTest {
         assertThat(users.byEmail("\u00C4rger-" + id + "@test.local"))
                 .map(UserAccount::id)
                 .contains(first.id());
-        assertThat(jdbc.sql("select count(*) from operator_alert where kind = 'accounts.same-address' and message like :m")
+        assertThat(jdbc.sql(
+                                "select count(*) from operator_alert where kind = 'accounts.same-address' and message like :m")
                         .param("m", "Accounts " + first.id() + " and " + second + " %")
                         .query(Long.class)
                         .single())
@@ -82,7 +83,8 @@ class EmailKeyRepairTest extends IntegrationTest {
             assertThat(EmailKeys.of("\u0130nfo@example.com")).isEqualTo("info@example.com");
             assertThat(EmailKeys.of("\u212Aate@example.com")).isEqualTo("kate@example.com");
             assertThat(EmailKeys.of("A\u0308pfel@example.com")).isEqualTo(EmailKeys.of("\u00E4pfel@example.com"));
-            assertThat(EmailKeys.of("\u03A3\u0391\u03A3@example.com")).isEqualTo(EmailKeys.of("\u03C3\u03B1\u03C2@example.com"));
+            assertThat(EmailKeys.of("\u03A3\u0391\u03A3@example.com"))
+                    .isEqualTo(EmailKeys.of("\u03C3\u03B1\u03C2@example.com"));
             assertThat(EmailKeys.of("stra\u1E9Ee@example.com")).isEqualTo("stra\u00DFe@example.com");
             assertThat(EmailKeys.of("a\u0000\uD800@x")).isEqualTo("a\u0000\uD800@x"); // any text passes through
         } finally {
