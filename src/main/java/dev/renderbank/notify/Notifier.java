@@ -250,7 +250,7 @@ public class Notifier {
     }
 
     public void setGenerationEmails(long userId, boolean on) {
-        settings.setGenerationEmails(userId, on, clock.instant());
+        settings.change(userId, on, null, clock.instant());
     }
 
     /** Available credits below which a {@code credits.low} webhook fires (once per crossing). */
@@ -259,10 +259,23 @@ public class Notifier {
     }
 
     public void setCreditsLowThreshold(long userId, long threshold) {
-        if (threshold < 0) {
+        changeSettings(userId, null, threshold);
+    }
+
+    /** Both settings of the user, read together. */
+    public NotificationChoices settings(long userId) {
+        return settings.read(userId);
+    }
+
+    /**
+     * Changes the settings given (null: keep that one) in one statement and returns the pair written;
+     * two changes at once leave one's pair or the other's, never a field of each.
+     */
+    public NotificationChoices changeSettings(long userId, Boolean generationEmails, Long creditsLowThreshold) {
+        if (creditsLowThreshold != null && creditsLowThreshold < 0) {
             throw new IllegalArgumentException("creditsLowThreshold must be 0 or more");
         }
-        settings.setCreditsLowThreshold(userId, threshold, clock.instant());
+        return settings.change(userId, generationEmails, creditsLowThreshold, clock.instant());
     }
 
     private Queued toUser(long userId, String cause, String template, Map<String, Object> vars) {

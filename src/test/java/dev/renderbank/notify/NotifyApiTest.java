@@ -141,6 +141,11 @@ class NotifyApiTest extends IntegrationTest {
         assertThat(notifier.generationReady(u.id(), "gen_x", "image", "sd", false))
                 .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.message("generation:gen_x", u.id())).isEmpty();
+        // a field left out keeps its value
+        JsonNode thresholdOnly =
+                json.readTree(put(token, "{\"creditsLowThreshold\":5}").body());
+        assertThat(thresholdOnly.get("generationEmails").asBoolean()).isFalse();
+        assertThat(thresholdOnly.get("creditsLowThreshold").asLong()).isEqualTo(5);
 
         HttpResponse<String> missing = put(token, "{}");
         assertThat(missing.statusCode()).isEqualTo(400);

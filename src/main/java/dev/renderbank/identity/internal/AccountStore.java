@@ -20,10 +20,11 @@ public class AccountStore {
     /** Inserts a new, unverified user; empty if the address has an account already. */
     public Optional<Long> insertNew(String email, String passwordHash) {
         return jdbc.sql("""
-                        insert into app_user (email, password_hash, role, email_verified)
-                        values (:email, :hash, 'USER', false)
+                        insert into app_user (email, email_key, password_hash, role, email_verified)
+                        values (:email, :key, :hash, 'USER', false)
                         on conflict do nothing returning id""")
                 .param("email", email)
+                .param("key", EmailKeys.of(email))
                 .param("hash", passwordHash)
                 .query(Long.class)
                 .optional();
@@ -32,7 +33,10 @@ public class AccountStore {
     public Optional<Login> byEmail(String email) {
         return jdbc.sql("""
                         select id, email, password_hash, email_verified, enabled
-                          from app_user where lower(email) = lower(:email)""").param("email", email).query(AccountStore::map).optional();
+                          from app_user where email_key = :key""")
+                .param("key", EmailKeys.of(email))
+                .query(AccountStore::map)
+                .optional();
     }
 
     /** Sets the hash and clears "must change" in one statement; false if no such user. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -20,7 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * HMAC-SHA256 of a lower-cased email address under a server secret: lets identity remember that an
+ * HMAC-SHA256 of an email address's canonical form ({@link EmailKeys}) under a server secret: lets identity remember that an
  * address had its sign-up bonus after the address itself is erased. A plain hash would not do:
  * anyone with the table and a list of addresses could test them.
  */
@@ -43,7 +42,7 @@ public class AddressHasher {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(EmailKeys.of(email).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

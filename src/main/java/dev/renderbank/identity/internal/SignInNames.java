@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * What the sign-in form's user name may be, before it reaches SQL. The name is whatever a client
@@ -61,9 +60,12 @@ public final class SignInNames {
         return true;
     }
 
-    /** The throttle's key for a name: hex SHA-256 of its trimmed lower-case form (64 characters). */
+    /**
+     * The throttle's key for a name: hex SHA-256 of its canonical form ({@link EmailKeys}, the form
+     * that finds the account; 64 characters). For an ASCII name that is its trimmed lower case.
+     */
     static String throttleKey(String name) {
-        String normal = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        String normal = EmailKeys.of(name);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(normal.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

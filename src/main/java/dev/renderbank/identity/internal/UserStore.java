@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,8 +28,8 @@ public class UserStore {
         if (!SignInNames.couldExist(email)) {
             return Optional.empty(); // not sent to SQL: a NUL or a huge name would fail there
         }
-        return jdbc.sql("select * from app_user where lower(email) = lower(:email)")
-                .param("email", email)
+        return jdbc.sql("select * from app_user where email_key = :key")
+                .param("key", EmailKeys.of(email))
                 .query(UserStore::mapAccount)
                 .optional();
     }
@@ -44,9 +45,8 @@ public class UserStore {
         if (!SignInNames.couldExist(email)) {
             return Optional.empty(); // refused like a wrong password, with the same password-hash work
         }
-        return jdbc.sql(
-                        "select id, email, role, enabled, password_hash from app_user where lower(email) = lower(:email)")
-                .param("email", email)
+        return jdbc.sql("select id, email, role, enabled, password_hash from app_user where email_key = :key")
+                .param("key", EmailKeys.of(email))
                 .query(UserStore::mapPrincipal)
                 .optional();
     }
@@ -54,10 +54,11 @@ public class UserStore {
     /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
     public long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
         Optional<Long> id = jdbc.sql("""
-                        insert into app_user (email, password_hash, display_name, role, email_verified)
-                        values (:email, :hash, :name, :role, :verified)
+                        insert into app_user (email, email_key, password_hash, display_name, role, email_verified)
+                        values (:email, :key, :hash, :name, :role, :verified)
                         on conflict do nothing returning id""")
                 .param("email", email)
+                .param("key", EmailKeys.of(email))
                 .param("hash", passwordHash)
                 .param("name", displayName)
                 .param("role", role.name())
@@ -90,19 +91,23 @@ public class UserStore {
                 .update();
     }
 
-    /** Disables the accounts with these (lower-case) emails; returns how many were enabled. */
+    /** Disables the accounts with these emails; returns how many were enabled. */
     public int disable(Collection<String> emails) {
-        return jdbc.sql("update app_user set enabled = false where lower(email) in (:emails) and enabled")
-                .param("emails", emails)
+        return jdbc.sql("update app_user set enabled = false where email_key in (:keys) and enabled")
+                .param("keys", keys(emails))
                 .update();
     }
 
-    /** Revokes every live token of the accounts with these (lower-case) emails; returns how many. */
+    /** Revokes every live token of the accounts with these emails; returns how many. */
     public int revokeTokensOf(Collection<String> emails) {
         return jdbc.sql("""
                         update api_token set revoked_at = now()
                          where revoked_at is null
-                           and user_id in (select id from app_user where lower(email) in (:emails))""").param("emails", emails).update();
+                           and user_id in (select id from app_user where email_key in (:keys))""").param("keys", keys(emails)).update();
+    }
+
+    private static List<String> keys(Collection<String> emails) {
+        return emails.stream().map(EmailKeys::of).toList();
     }
 
     public static byte[] sha256(String token) {

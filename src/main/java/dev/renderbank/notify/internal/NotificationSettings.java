@@ -2,6 +2,8 @@ package dev.renderbank.notify.internal;
 
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.notify.NotificationChoices;
+import java.sql.Types;
 import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -29,19 +31,40 @@ public class NotificationSettings {
                 .orElse(true);
     }
 
-    public void setGenerationEmails(long userId, boolean on, Instant now) {
-        int n = jdbc.sql("""
-                        insert into notification_setting (user_id, generation_emails, updated_at)
-                        values (:u, :on, :now)
-                        on conflict (user_id) do update set generation_emails = excluded.generation_emails,
-                                                            updated_at = excluded.updated_at""")
+    /** Both settings, read together (the defaults when the user never changed them). */
+    public NotificationChoices read(long userId) {
+        return jdbc.sql("""
+                        select generation_emails, credits_low_threshold from notification_setting where user_id = :u""")
                 .param("u", userId)
-                .param("on", on)
-                .param("now", ts(now))
-                .update();
-        if (n != 1) {
-            throw new IllegalStateException("notification setting of user " + userId + " not written");
+                .query((rs, i) -> new NotificationChoices(rs.getBoolean(1), rs.getLong(2)))
+                .optional()
+                .orElse(new NotificationChoices(true, DEFAULT_CREDITS_LOW_THRESHOLD));
+    }
+
+    /**
+     * Sets the settings given (a null keeps that setting's value) in one statement, and returns the pair
+     * this statement wrote: two changes at once each write their whole pair in turn on the row, never
+     * one field each.
+     */
+    public NotificationChoices change(long userId, Boolean generationEmails, Long creditsLowThreshold, Instant now) {
+        if (generationEmails == null && creditsLowThreshold == null) {
+            throw new IllegalArgumentException("nothing to change");
         }
+        return jdbc.sql("""
+                        insert into notification_setting (user_id, generation_emails, credits_low_threshold, updated_at)
+                        values (:u, coalesce(cast(:on as boolean), true), coalesce(cast(:t as bigint), :defaultThreshold), :now)
+                        on conflict (user_id) do update
+                           set generation_emails = coalesce(cast(:on as boolean), notification_setting.generation_emails),
+                               credits_low_threshold = coalesce(cast(:t as bigint), notification_setting.credits_low_threshold),
+                               updated_at = excluded.updated_at
+                        returning generation_emails, credits_low_threshold""")
+                .param("u", userId)
+                .param("on", generationEmails, Types.BOOLEAN)
+                .param("t", creditsLowThreshold, Types.BIGINT)
+                .param("defaultThreshold", DEFAULT_CREDITS_LOW_THRESHOLD)
+                .param("now", ts(now))
+                .query((rs, i) -> new NotificationChoices(rs.getBoolean(1), rs.getLong(2)))
+                .single();
     }
 
     public long creditsLowThreshold(long userId) {
@@ -50,20 +73,5 @@ public class NotificationSettings {
                 .query(Long.class)
                 .optional()
                 .orElse(DEFAULT_CREDITS_LOW_THRESHOLD);
-    }
-
-    public void setCreditsLowThreshold(long userId, long threshold, Instant now) {
-        int n = jdbc.sql("""
-                        insert into notification_setting (user_id, credits_low_threshold, updated_at)
-                        values (:u, :t, :now)
-                        on conflict (user_id) do update set credits_low_threshold = excluded.credits_low_threshold,
-                                                            updated_at = excluded.updated_at""")
-                .param("u", userId)
-                .param("t", threshold)
-                .param("now", ts(now))
-                .update();
-        if (n != 1) {
-            throw new IllegalStateException("notification setting of user " + userId + " not written");
-        }
     }
 }

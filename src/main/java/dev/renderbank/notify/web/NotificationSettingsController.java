@@ -1,6 +1,7 @@
 package dev.renderbank.notify.web;
 
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.notify.NotificationChoices;
 import dev.renderbank.notify.Notifier;
 import dev.renderbank.platform.InvalidFieldException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -27,11 +28,15 @@ class NotificationSettingsController {
         this.notifier = notifier;
     }
 
-    record Settings(Boolean generationEmails, Long creditsLowThreshold) {}
+    record Settings(Boolean generationEmails, Long creditsLowThreshold) {
+        static Settings of(NotificationChoices c) {
+            return new Settings(c.generationEmails(), c.creditsLowThreshold());
+        }
+    }
 
     @GetMapping
     Settings get(@AuthenticationPrincipal CurrentUser user) {
-        return current(user.id());
+        return Settings.of(notifier.settings(user.id()));
     }
 
     /** Changes the fields sent (at least one); the others keep their values. */
@@ -45,16 +50,7 @@ class NotificationSettingsController {
                 && (body.creditsLowThreshold() < 0 || body.creditsLowThreshold() > MAX_THRESHOLD)) {
             throw new InvalidFieldException("creditsLowThreshold", "must be between 0 and " + MAX_THRESHOLD);
         }
-        if (body.generationEmails() != null) {
-            notifier.setGenerationEmails(user.id(), body.generationEmails());
-        }
-        if (body.creditsLowThreshold() != null) {
-            notifier.setCreditsLowThreshold(user.id(), body.creditsLowThreshold());
-        }
-        return current(user.id());
-    }
-
-    private Settings current(long userId) {
-        return new Settings(notifier.generationEmails(userId), notifier.creditsLowThreshold(userId));
+        // one statement for both fields: two PUTs at once leave one's pair, never a field of each
+        return Settings.of(notifier.changeSettings(user.id(), body.generationEmails(), body.creditsLowThreshold()));
     }
 }
