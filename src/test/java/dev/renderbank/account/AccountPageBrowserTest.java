@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,13 +67,9 @@ class AccountPageBrowserTest extends IntegrationTest {
             page.navigate("http://localhost:" + port + "/");
             assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/login$"));
             page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("login.png")));
-            page.fill("#username", "browser@test.local");
-            page.fill("#password", "wrong password!!");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, "browser@test.local", "wrong password!!");
             assertThat(page.locator(".error")).containsText("Wrong email or password");
-            page.fill("#username", "browser@test.local");
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, "browser@test.local", "correct horse battery staple");
             assertThat(page.locator("#available")).hasText("50");
             assertThat(page.locator("#model")).isEnabled();
             page.selectOption("#model", "nano-banana");

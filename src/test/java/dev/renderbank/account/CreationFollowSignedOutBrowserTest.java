@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,10 +73,7 @@ class CreationFollowSignedOutBrowserTest extends BrowserTest {
                     }
                 }
             });
-            page.navigate(url("/login"));
-            page.fill("#username", owner.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
             assertThat(page.locator("#available")).hasText("15"); // 5 held by the running job
 
             page.navigate(url("/creations/" + taskId));

@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,10 +70,7 @@ class FailedCreationBrowserTest extends BrowserTest {
         Path shots = Files.createDirectories(Path.of("target/screenshots"));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
-            page.navigate(url("/login"));
-            page.fill("#username", owner.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
             assertThat(page.locator("#available")).hasText("20");
 
             page.navigate(url("/creations/" + taskId));

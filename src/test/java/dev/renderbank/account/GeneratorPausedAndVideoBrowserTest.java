@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,10 +69,7 @@ class GeneratorPausedAndVideoBrowserTest extends BrowserTest {
 
     private Page signIn(BrowserContext context, TestUser user) {
         Page page = context.newPage();
-        page.navigate(url("/login"));
-        page.fill("#username", user.email());
-        page.fill("#password", PASSWORD);
-        page.click("button[type=submit]");
+        SignInForm.signIn(page, port, user.email(), PASSWORD);
         page.navigate(url("/generate"));
         assertThat(page.locator("#model")).isEnabled();
         return page;

@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,10 +56,7 @@ class TokensBrowserTest extends IntegrationTest {
     }
 
     void signIn(Page page, String email) {
-        page.navigate("http://localhost:" + port + "/login");
-        page.fill("#username", email);
-        page.fill("#password", PASSWORD);
-        page.click("button[type=submit]");
+        SignInForm.signIn(page, port, email, PASSWORD);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,10 +71,7 @@ class SignUpBrowserTest extends MailBrowserTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> ledger.balance(id).available() == 15);
 
-            page.navigate("http://localhost:" + port + "/login");
-            page.fill("#username", email);
-            page.fill("#password", password);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, email, password);
             page.waitForURL("http://localhost:" + port + "/");
             page.navigate("http://localhost:" + port + "/account");
             assertThat(page.locator("#available")).hasText("15");

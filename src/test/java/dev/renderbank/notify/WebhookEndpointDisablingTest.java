@@ -1,5 +1,6 @@
 package dev.renderbank.notify;
 
+import dev.renderbank.support.SignInForm;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -189,10 +190,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
                 BrowserContext context =
                         browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
             Page page = context.newPage();
-            page.navigate("http://localhost:" + port + "/login");
-            page.fill("#username", email);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, email, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/account/webhooks");
             PlaywrightAssertions.assertThat(page.locator(".endpoint-disabled")).containsText("Disabled");
             page.screenshot(new Page.ScreenshotOptions()

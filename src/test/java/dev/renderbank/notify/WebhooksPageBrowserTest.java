@@ -1,5 +1,6 @@
 package dev.renderbank.notify;
 
+import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,9 +92,7 @@ class WebhooksPageBrowserTest extends IntegrationTest {
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
             page.navigate("http://localhost:" + port + "/account/webhooks");
-            page.fill("#username", email);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, email, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/account/webhooks");
             assertThat(page.locator("#no-endpoints")).isVisible();
             assertThat(page.locator("script:not([src])")).hasCount(0);

@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.support.SignInForm;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -498,9 +499,7 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
                         new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1200, 900))) {
             var page = context.newPage();
             page.navigate("http://localhost:" + port + "/admin/reconciliation");
-            page.fill("#username", adminEmail);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, adminEmail, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/admin/reconciliation");
             page.click("text=Run now");
             assertThat(page.locator("#findings").textContent()).contains("PAID_NOT_RECORDED");
