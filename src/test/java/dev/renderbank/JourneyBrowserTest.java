@@ -1,6 +1,5 @@
 package dev.renderbank;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +17,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.MailBrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;

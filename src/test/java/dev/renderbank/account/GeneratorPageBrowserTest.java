@@ -1,6 +1,5 @@
 package dev.renderbank.account;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +20,7 @@ import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.renderbank.account;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +9,7 @@ import com.microsoft.playwright.Playwright;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.renderbank.identity;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.renderbank.support.MailBrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

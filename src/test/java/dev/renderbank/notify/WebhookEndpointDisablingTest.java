@@ -1,6 +1,5 @@
 package dev.renderbank.notify;
 
-import dev.renderbank.support.SignInForm;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -23,6 +22,7 @@ import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Path;
 import java.time.Duration;

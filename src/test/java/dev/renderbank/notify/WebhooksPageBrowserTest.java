@@ -1,6 +1,5 @@
 package dev.renderbank.notify;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,6 +19,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

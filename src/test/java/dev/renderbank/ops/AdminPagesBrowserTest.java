@@ -1,6 +1,5 @@
 package dev.renderbank.ops;
 
-import dev.renderbank.support.SignInForm;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +17,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.renderbank.ops;
 
-import dev.renderbank.support.SignInForm;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.SignInForm;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

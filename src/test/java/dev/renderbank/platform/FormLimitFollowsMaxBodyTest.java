@@ -21,9 +21,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  * bound value is the 1 MB default, while a raw {@code ${renderbank.http.max-body:1MB}} placeholder
  * gave Tomcat nothing and it kept its own 2 MB.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "renderbank.http.max-body=")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "renderbank.http.max-body=")
 class FormLimitFollowsMaxBodyTest extends IntegrationTest {
 
     @LocalServerPort
