@@ -17,6 +17,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.MailBrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
@@ -147,7 +148,7 @@ class JourneyBrowserTest extends MailBrowserTest {
             page.fill("#password", NEW_PASSWORD);
             page.click("button[type=submit]");
             assertThat(page).hasURL(Pattern.compile(".*/login\\?reset$"));
-            submitLogin(page, FIRST_PASSWORD);
+            SignInForm.submit(page, EMAIL, FIRST_PASSWORD);
             assertThat(page.locator(".error")).containsText("Wrong email or password");
             signIn(page, NEW_PASSWORD);
 
@@ -156,7 +157,7 @@ class JourneyBrowserTest extends MailBrowserTest {
             page.fill("#delete-password", NEW_PASSWORD);
             page.click("#delete-account button[type=submit]");
             assertThat(page).hasURL(Pattern.compile(".*/login\\?deleted$"));
-            submitLogin(page, NEW_PASSWORD);
+            SignInForm.submit(page, EMAIL, NEW_PASSWORD);
             assertThat(page.locator(".error")).containsText("Wrong email or password");
         }
         assertThat(ledger.balance(userId))
@@ -165,16 +166,8 @@ class JourneyBrowserTest extends MailBrowserTest {
     }
 
     private void signIn(Page page, String password) {
-        page.navigate(url("/login"));
-        submitLogin(page, password);
+        SignInForm.signIn(page, port, EMAIL, password);
         page.waitForURL(url("/"));
-    }
-
-    /** Fills in and sends the sign-in form the page shows. */
-    private static void submitLogin(Page page, String password) {
-        page.fill("#username", EMAIL);
-        page.fill("#password", password);
-        page.click("button[type=submit]");
     }
 
     /** The first link of this kind emailed to {@code to}, once it arrived. */

@@ -44,7 +44,11 @@ public class ErrorPages {
         if (path.startsWith("/api/")) {
             return false;
         }
-        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return acceptsPage(request.getHeader(HttpHeaders.ACCEPT));
+    }
+
+    /** An Accept header naming HTML (not only through a wildcard), as a browser's navigation sends. */
+    public static boolean acceptsPage(String accept) {
         if (accept == null) {
             return false;
         }

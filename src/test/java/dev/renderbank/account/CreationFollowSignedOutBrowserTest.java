@@ -14,6 +14,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.BrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,10 +73,7 @@ class CreationFollowSignedOutBrowserTest extends BrowserTest {
                     }
                 }
             });
-            page.navigate(url("/login"));
-            page.fill("#username", owner.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
             assertThat(page.locator("#available")).hasText("15"); // 5 held by the running job
 
             page.navigate(url("/creations/" + taskId));

@@ -13,6 +13,7 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,9 +68,7 @@ class CreditsPagesBrowserTest extends IntegrationTest {
         try (var context = browser.newContext()) {
             Page page = context.newPage();
             page.navigate(url("/rewards"));
-            page.fill("#username", user.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.submit(page, user.email(), PASSWORD);
             assertThat(page).hasURL(Pattern.compile(".*/rewards(\\?continue)?$"));
             page.click("#check-in");
             assertThat(page.locator("#check-in-message")).containsText("open the link in the verification email");
@@ -87,9 +86,7 @@ class CreditsPagesBrowserTest extends IntegrationTest {
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
             page.navigate(url("/buy"));
-            page.fill("#username", user.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.submit(page, user.email(), PASSWORD);
             assertThat(page).hasURL(Pattern.compile(".*/buy(\\?continue)?$"));
             assertThat(page.locator("#packs")).containsText("$22.90");
             page.screenshot(new Page.ScreenshotOptions()

@@ -14,6 +14,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.BrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -69,10 +70,7 @@ class FailedCreationBrowserTest extends BrowserTest {
         Path shots = Files.createDirectories(Path.of("target/screenshots"));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
-            page.navigate(url("/login"));
-            page.fill("#username", owner.email());
-            page.fill("#password", PASSWORD);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
             assertThat(page.locator("#available")).hasText("20");
 
             page.navigate(url("/creations/" + taskId));

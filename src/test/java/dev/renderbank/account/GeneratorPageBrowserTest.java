@@ -20,6 +20,7 @@ import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.nio.file.Files;
@@ -88,10 +89,7 @@ class GeneratorPageBrowserTest extends IntegrationTest {
 
     private Page signIn(BrowserContext context, TestUser user) {
         Page page = context.newPage();
-        page.navigate("http://localhost:" + port + "/login");
-        page.fill("#username", user.email());
-        page.fill("#password", PASSWORD);
-        page.click("button[type=submit]");
+        SignInForm.signIn(page, port, user.email(), PASSWORD);
         page.navigate("http://localhost:" + port + "/generate");
         assertThat(page.locator("#model")).isEnabled();
         return page;

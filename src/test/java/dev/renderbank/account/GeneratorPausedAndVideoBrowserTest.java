@@ -11,6 +11,7 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.BrowserTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.net.URI;
@@ -68,10 +69,7 @@ class GeneratorPausedAndVideoBrowserTest extends BrowserTest {
 
     private Page signIn(BrowserContext context, TestUser user) {
         Page page = context.newPage();
-        page.navigate(url("/login"));
-        page.fill("#username", user.email());
-        page.fill("#password", PASSWORD);
-        page.click("button[type=submit]");
+        SignInForm.signIn(page, port, user.email(), PASSWORD);
         page.navigate(url("/generate"));
         assertThat(page.locator("#model")).isEnabled();
         return page;

@@ -9,6 +9,7 @@ import com.microsoft.playwright.Playwright;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +56,7 @@ class TokensBrowserTest extends IntegrationTest {
     }
 
     void signIn(Page page, String email) {
-        page.navigate("http://localhost:" + port + "/login");
-        page.fill("#username", email);
-        page.fill("#password", PASSWORD);
-        page.click("button[type=submit]");
+        SignInForm.signIn(page, port, email, PASSWORD);
     }
 
     @Test

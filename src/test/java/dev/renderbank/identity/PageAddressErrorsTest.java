@@ -221,6 +221,86 @@ class PageAddressErrorsTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Addresses Tomcat itself refuses, before any filter or page handler runs (a malformed {@code %}
+     * escape, an encoded NUL, encoded bytes that are not UTF-8, an encoded slash), give a browser the
+     * HTML error page with the same 400 too, saying the address is not valid and naming nothing
+     * internal. Clients that do not ask for HTML, and every {@code /api/} path, keep problem+json.
+     * Raw bytes that are not UTF-8 in the request line (which browsers never send: they escape them)
+     * are refused before any header is read, so there is no Accept to go by: a 400 problem+json for
+     * everyone, never a 500. Sent over a raw socket: HTTP clients refuse to send such addresses.
+     */
+    @Test
+    void addressesTomcatRefusesGiveABrowserTheErrorPageToo() throws Exception {
+        String notUtf8 = new String(
+                new byte[] {(byte) 0xFF, (byte) 0xFE, (byte) 0xC3, 0x28}, java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> refused =
+                List.of("/creations/%zz", "/creations/a%00b", "/creations/%FF%FE%C3%28", "/creations/..%2F..%2Fetc");
+        List<String> wrong = new ArrayList<>();
+        for (String path : refused) {
+            String page = rawGet(path, BROWSER);
+            String lower = page.toLowerCase(java.util.Locale.ROOT);
+            if (!page.startsWith("HTTP/1.1 400")
+                    || !lower.contains("content-type: text/html")
+                    || !page.contains("role=\"alert\"")
+                    || !page.contains("address")
+                    || lower.contains("tomcat")
+                    || page.contains("Exception")) {
+                wrong.add("browser " + path + " -> " + page.substring(0, Math.min(400, page.length())));
+            }
+            for (String accept : new String[] {null, "application/json", "*/*"}) {
+                String answer = rawGet(path, accept);
+                if (!answer.startsWith("HTTP/1.1 400")
+                        || !answer.toLowerCase(java.util.Locale.ROOT)
+                                .contains("content-type: application/problem+json")) {
+                    wrong.add(accept + " " + path + " -> " + answer.substring(0, Math.min(300, answer.length())));
+                }
+            }
+        }
+        for (String problemOnly : List.of(
+                "/api/v1/generations/%zz",
+                "/api/v1/generations/%FF%FE%C3%28", "/api/v1/generations/" + notUtf8, "/creations/" + notUtf8)) {
+            String answer = rawGet(problemOnly, BROWSER);
+            if (!answer.startsWith("HTTP/1.1 400")
+                    || !answer.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json")) {
+                wrong.add("browser " + problemOnly + " -> " + answer.substring(0, Math.min(300, answer.length())));
+            }
+        }
+        assertThat(wrong).as("addresses Tomcat refuses").isEmpty();
+    }
+
+    /**
+     * A malformed {@code %} escape in a page's query string (Tomcat parses the query only when a
+     * parameter is first read, inside the application) shows the error page with a 400, not a 500
+     * or problem+json.
+     */
+    @Test
+    void aMalformedEscapeInAPagesQueryShowsTheErrorPage() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (String path :
+                List.of("/login?locked=%zz", "/signup?ref=%zz", "/login?a=%%%", "/password/reset?token=%zz")) {
+            String page = rawGet(path, BROWSER);
+            if (!page.startsWith("HTTP/1.1 400")
+                    || !page.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/html")
+                    || !page.contains("role=\"alert\"")
+                    || page.contains("Exception")) {
+                wrong.add(path + " -> " + page.substring(0, Math.min(400, page.length())));
+            }
+        }
+        assertThat(wrong).as("pages answered wrongly").isEmpty();
+    }
+
+    private String rawGet(String path, String accept) throws Exception {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+                + (accept != null ? "Accept: " + accept + "\r\n" : "") + "Connection: close\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private HttpResponse<String> multipartWithoutBoundary(String path, String accept) throws Exception {
         return java.net.http.HttpClient.newHttpClient()
                 .send(

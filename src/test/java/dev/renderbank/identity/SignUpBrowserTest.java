@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import dev.renderbank.support.MailBrowserTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,10 +71,7 @@ class SignUpBrowserTest extends MailBrowserTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> ledger.balance(id).available() == 15);
 
-            page.navigate("http://localhost:" + port + "/login");
-            page.fill("#username", email);
-            page.fill("#password", password);
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, email, password);
             page.waitForURL("http://localhost:" + port + "/");
             page.navigate("http://localhost:" + port + "/account");
             assertThat(page.locator("#available")).hasText("15");

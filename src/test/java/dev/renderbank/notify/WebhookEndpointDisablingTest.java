@@ -22,6 +22,7 @@ import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,10 +190,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
                 BrowserContext context =
                         browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
             Page page = context.newPage();
-            page.navigate("http://localhost:" + port + "/login");
-            page.fill("#username", email);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.signIn(page, port, email, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/account/webhooks");
             PlaywrightAssertions.assertThat(page.locator(".endpoint-disabled")).containsText("Disabled");
             page.screenshot(new Page.ScreenshotOptions()

@@ -19,6 +19,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,9 +92,7 @@ class WebhooksPageBrowserTest extends IntegrationTest {
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
             page.navigate("http://localhost:" + port + "/account/webhooks");
-            page.fill("#username", email);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, email, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/account/webhooks");
             assertThat(page.locator("#no-endpoints")).isVisible();
             assertThat(page.locator("script:not([src])")).hasCount(0);

@@ -17,6 +17,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +91,7 @@ class AdminPagesBrowserTest extends IntegrationTest {
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
             Page page = context.newPage();
             page.navigate("http://localhost:" + port + "/admin/users");
-            page.fill("#username", adminEmail);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, adminEmail, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/admin/users");
             page.fill("#q", customer.email());
             page.click("#find");
@@ -146,9 +145,7 @@ class AdminPagesBrowserTest extends IntegrationTest {
         users.create(adminEmail, "correct horse battery staple", Role.ADMIN, true);
         Page page = context.newPage();
         page.navigate("http://localhost:" + port + path);
-        page.fill("#username", adminEmail);
-        page.fill("#password", "correct horse battery staple");
-        page.click("button[type=submit]");
+        SignInForm.submit(page, adminEmail, "correct horse battery staple");
         page.navigate("http://localhost:" + port + path);
         return page;
     }

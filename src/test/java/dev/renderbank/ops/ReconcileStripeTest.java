@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.SignInForm;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -498,9 +499,7 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
                         new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1200, 900))) {
             var page = context.newPage();
             page.navigate("http://localhost:" + port + "/admin/reconciliation");
-            page.fill("#username", adminEmail);
-            page.fill("#password", "correct horse battery staple");
-            page.click("button[type=submit]");
+            SignInForm.submit(page, adminEmail, "correct horse battery staple");
             page.navigate("http://localhost:" + port + "/admin/reconciliation");
             page.click("text=Run now");
             assertThat(page.locator("#findings").textContent()).contains("PAID_NOT_RECORDED");

@@ -196,6 +196,61 @@ class RequestLimitsTest extends IntegrationTest {
         assertThat(wrong).as("chunked bodies over the cap").isEmpty();
     }
 
+    /**
+     * A chunked multipart body over the cap is refused 413 like every other body: Tomcat parses
+     * multipart itself, past the cap's stream, so its multipart limits are the cap too (before, it
+     * read well-formed file parts up to Spring Boot's own 10 MB to disk, and the handler then saw an
+     * empty body). Three file parts of 700 KB: each under a 1 MB part limit, together over the cap.
+     */
+    @Test
+    void aChunkedMultipartBodyOverTheCapIsRefused() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            body.append("--zz\r\nContent-Disposition: form-data; name=\"f")
+                    .append(i)
+                    .append("\"; filename=\"f")
+                    .append(i)
+                    .append(".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .append("a".repeat(700 * 1024))
+                    .append("\r\n");
+        }
+        body.append("--zz--\r\n");
+        for (String path : List.of("/api/webhooks/creem", "/login")) {
+            String answer = chunkedBody(path, "multipart/form-data; boundary=zz", body.toString());
+            assertThat(answer).as(path).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    private String chunkedBody(String path, String type, String body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\nContent-Type: " + type
+                            + "\r\nAccept: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            try {
+                for (int at = 0; at < bytes.length; at += 64 * 1024) {
+                    int n = Math.min(64 * 1024, bytes.length - at);
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    out.write(bytes, at, n);
+                    out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.io.IOException closed) {
+                // the server stopped reading and closed: its answer, if any, is in what follows
+            }
+            java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(in);
+            } catch (java.io.IOException reset) {
+                // a reset: what arrived before it is the answer
+            }
+            return in.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private String chunked(String path, String type, String headers, int size) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
             socket.setSoTimeout(30_000);

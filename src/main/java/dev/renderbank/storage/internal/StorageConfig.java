@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -61,7 +62,16 @@ class StorageConfig {
                 : ReferenceHosts.publicOnly();
     }
 
+    /**
+     * The provider's rule (no key: the simulator runs) on the key as Spring Boot's binder reads it,
+     * like the provider module's own properties; storage depends on no module, so it binds the key
+     * itself rather than asking the provider. A raw Environment read differed (an unresolvable
+     * placeholder failed the start here while the provider took it as a key).
+     */
     private static boolean simulatorActive(Environment env) {
-        return !StringUtils.hasText(env.getProperty("renderbank.provider.kie.api-key"));
+        return !Binder.get(env)
+                .bind("renderbank.provider.kie.api-key", String.class)
+                .map(StringUtils::hasText)
+                .orElse(false);
     }
 }

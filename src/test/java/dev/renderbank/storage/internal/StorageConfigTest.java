@@ -114,6 +114,24 @@ class StorageConfigTest {
                 .run(ctx -> assertThat(fetcherPolicy(ctx).allowsAnyAddress()).isFalse());
     }
 
+    /**
+     * The key is read as the application binds it (the provider's gateway and the simulator's
+     * switch bind {@code renderbank.provider.kie.api-key} with Spring Boot's binder), not as a raw
+     * Environment string: a key written as a placeholder whose variable is not set is, to the binder,
+     * the placeholder text, so the real provider runs and downloads stay on public hosts; the raw
+     * read failed the start instead ("Could not resolve placeholder").
+     */
+    @Test
+    void theProviderKeyIsReadAsTheApplicationBindsIt() {
+        runner().withPropertyValues("renderbank.provider.kie.api-key=${RENDERBANK_TEST_UNSET_KIE_KEY}")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(fetcherPolicy(ctx).allowsAnyAddress()).isFalse();
+                });
+        runner().withPropertyValues("renderbank.provider.kie.apiKey=kie-live-key")
+                .run(ctx -> assertThat(fetcherPolicy(ctx).allowsAnyAddress()).isFalse());
+    }
+
     @Test
     void anExplicitSettingWinsEitherWay() {
         runner().withPropertyValues(
