@@ -1,6 +1,7 @@
 package dev.renderbank.ledger.internal;
 
 import static dev.renderbank.ledger.internal.Columns.ts;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantResult;
@@ -196,29 +197,41 @@ public class GrantStore {
         return new ClawbackResult.ClawedBack(applied, taken, debtAdded, false);
     }
 
-    /** Takes what the available credits cover; the rest becomes debt. Returns what was taken. */
+    /**
+     * Takes what the available credits cover; the rest becomes debt. Returns what was taken.
+     *
+     * <p>The account row is locked by a statement of its own and then changed by the next one, whose
+     * snapshot is that locked row. Locking it in a CTE of the changing statement (as before) let the
+     * amount taken be read from another version of the row than the one it was taken from: with a
+     * job's release committing while the clawback waited for the row, the clawback took the released
+     * credits from the row as it was before the release, and the account's CHECK (held &lt;= balance)
+     * refused the statement (CrossPathRaceTest).
+     */
     private long takeFromBalance(long userId, long amount, String key, String reason, Instant now) {
-        return jdbc.sql("""
-                        with old as (select user_id, balance - held as available from credit_account
-                                      where user_id = :user for no key update),
-                        upd as (
-                            update credit_account c
-                               set balance = c.balance - least(old.available, :amount),
-                                   debt = c.debt + :amount - least(old.available, :amount)
-                              from old where c.user_id = old.user_id
-                            returning least(old.available, :amount) as taken)
+        long available = jdbc.sql("select balance - held from credit_account where user_id = :user for no key update")
+                .param("user", userId)
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+        long taken = Math.min(Math.max(available, 0), amount);
+        int entries = jdbc.sql("""
+                        with upd as (
+                            update credit_account set balance = balance - :taken, debt = debt + :owed
+                             where user_id = :user
+                            returning user_id)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, reason, created_at)
-                        select :user, 'CLAWBACK', :amount, -upd.taken, 0, :amount - upd.taken, :key, :reason, :now
-                          from upd
-                        returning -balance_delta""")
+                        select upd.user_id, 'CLAWBACK', :amount, -:taken, 0, :owed, :key, :reason, :now
+                          from upd""")
                 .param("user", userId)
+                .param("taken", taken)
+                .param("owed", amount - taken)
                 .param("amount", amount)
                 .param("key", key)
                 .param("reason", reason)
                 .param("now", ts(now))
-                .query(Long.class)
-                .optional()
-                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+                .update();
+        expectOne(entries, "clawback " + key + " of user " + userId);
+        return taken;
     }
 }
