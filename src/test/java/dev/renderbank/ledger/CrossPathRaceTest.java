@@ -114,6 +114,30 @@ class CrossPathRaceTest extends LedgerTestSupport {
     }
 
     @Test
+    void aRefundThatLeavesADebtAndAPurchaseThatPaysItLeaveTheSameBooksInEitherOrder() throws Exception {
+        for (boolean refundFirst : new boolean[] {true, false}) {
+            String grant = key("purchase");
+            String job = key("job");
+            long user = userHolding(grant, 100, job, 60, TTL);
+            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<Object> purchase =
+                    () -> ledger.grant(user, 200, GrantSource.PURCHASE, key("purchase"), null, "pack");
+
+            List<Object> results = refundFirst ? inOrder(user, refund, purchase) : inOrder(user, purchase, refund);
+
+            GrantResult granted = results.stream()
+                    .filter(GrantResult.class::isInstance)
+                    .map(GrantResult.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            // refund first: 40 taken, 60 owed, which the purchase pays; purchase first: all 100 taken
+            assertThat(granted.paidDebt()).as("refund first: %s", refundFirst).isEqualTo(refundFirst ? 60 : 0);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(200, 60, 0));
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    @Test
     void aWaiverAndAPurchasePayingTheSameDebtForgiveAndPayItOnceInTotal() throws Exception {
         for (long purchase : new long[] {30, 80}) {
             for (boolean waiverFirst : new boolean[] {true, false}) {
@@ -141,6 +165,40 @@ class CrossPathRaceTest extends LedgerTestSupport {
                 assertThat(granted.paidDebt()).as(what).isEqualTo(waiverFirst ? 0 : Math.min(purchase, 50));
                 assertThat(ledger.checkInvariants().violations()).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void aWaiverAndARefundAddingToTheDebtNeverForgiveMoreThanWasOwedWhenTheWaiverWasAsked() throws Exception {
+        for (boolean waiverFirst : new boolean[] {true, false}) {
+            // a purchase of 30, spent; then another of 50, spent and disputed: 50 owed
+            long user = newUser();
+            String grant = key("purchase");
+            ledger.grant(user, 30, GrantSource.PURCHASE, grant, null, "pack");
+            String job = key("job");
+            ledger.reserve(user, 30, job, TTL);
+            ledger.capture(job);
+            String disputed = key("purchase");
+            ledger.grant(user, 50, GrantSource.PURCHASE, disputed, null, "pack");
+            String second = key("job");
+            ledger.reserve(user, 50, second, TTL);
+            ledger.capture(second);
+            ledger.clawback(disputed, 50, key("dispute"), "chargeback");
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 50));
+            Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
+            Supplier<Object> refund = () -> ledger.clawback(grant, 30, key("refund"), "refunded");
+
+            List<Object> results = waiverFirst ? inOrder(user, waive, refund) : inOrder(user, refund, waive);
+
+            DebtWaived waived = results.stream()
+                    .filter(DebtWaived.class::isInstance)
+                    .map(DebtWaived.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            // the 50 asked for are forgiven either way; the refund's 30, spent, are owed
+            assertThat(waived.waived()).as("waiver first: %s", waiverFirst).isEqualTo(50);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
         }
     }
 

@@ -52,42 +52,48 @@ public class GrantStore {
         if (grantId.isEmpty()) {
             return existingGrant(key, userId, amount);
         }
-        // Debt is paid first. The row lock makes "old" the latest committed row, which the UPDATE
-        // then changes, so the amount paid is exact under any concurrency. It must be NO KEY
-        // UPDATE, the lock the UPDATE takes anyway: a plain FOR UPDATE conflicts with the KEY SHARE
-        // locks that foreign-key checks (grant and hold inserts) take on the account, and two
-        // grants to one account then deadlock. The grant row records what it paid in the same
-        // statement (the invariant check compares it with the entry).
-        Optional<Long> paid = jdbc.sql("""
-                        with old as (select user_id, debt from credit_account
-                                      where user_id = :user and closed_at is null for no key update),
-                        upd as (
-                            update credit_account a
-                               set debt = a.debt - least(old.debt, :amount),
-                                   balance = a.balance + :amount - least(old.debt, :amount)
-                              from old where a.user_id = old.user_id
-                            returning least(old.debt, :amount) as paid),
-                        paid as (
-                            update credit_grant g set paid_debt = upd.paid
-                              from upd where g.id = :grant and upd.paid > 0)
+        // Debt is paid first. The account row is locked by a statement of its own and changed by the
+        // next, computed from that locked row (see takeFromBalance: locked in a CTE of the changing
+        // statement, a clawback committing meanwhile was seen by the lock and not by the change, and
+        // the debt went negative). It must be NO KEY UPDATE, the lock the UPDATE takes anyway: a
+        // plain FOR UPDATE conflicts with the KEY SHARE locks that foreign-key checks (grant and hold
+        // inserts) take on the account, and two grants to one account then deadlock. A closed account
+        // is not locked here: the grant is forfeited as it lands.
+        Optional<Long> owed = jdbc.sql("select debt from credit_account where user_id = :user and closed_at is null"
+                        + " for no key update")
+                .param("user", userId)
+                .query(Long.class)
+                .optional();
+        if (owed.isEmpty()) {
+            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
+        }
+        long paid = Math.min(owed.get(), amount);
+        // the grant row records what it paid in the same statement (the invariant check compares it
+        // with the entry)
+        int entries = jdbc.sql("""
+                        with upd as (
+                            update credit_account set debt = debt - :paid, balance = balance + :credited
+                             where user_id = :user
+                            returning user_id),
+                        recorded as (
+                            update credit_grant g set paid_debt = :paid
+                              from upd where g.id = :grant and :paid > 0)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, source, reason, created_at)
-                        select :user, 'GRANT', :amount, :amount - upd.paid, 0, -upd.paid, :key, :source, :reason, :now
-                          from upd
-                        returning amount - balance_delta""")
+                        select upd.user_id, 'GRANT', :amount, :credited, 0, -:paid, :key, :source, :reason, :now
+                          from upd""")
                 .param("grant", grantId.get())
                 .param("user", userId)
+                .param("paid", paid)
+                .param("credited", amount - paid)
                 .param("amount", amount)
                 .param("key", key)
                 .param("source", source.name())
                 .param("reason", reason)
                 .param("now", ts(now))
-                .query(Long.class)
-                .optional();
-        if (paid.isEmpty()) {
-            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
-        }
-        return new GrantResult.Granted(grantId.get(), userId, amount, paid.get());
+                .update();
+        expectOne(entries, "grant " + key + " to user " + userId);
+        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
     }
 
     /**
