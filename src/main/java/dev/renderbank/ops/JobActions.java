@@ -20,6 +20,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class JobActions {
 
+    /**
+     * The largest age a stuck-job listing takes: far beyond any job's deadline, well within what
+     * an instant and a PostgreSQL timestamp can hold (a larger one failed the listing).
+     */
+    public static final Duration MAX_STUCK_AGE = Duration.ofDays(3650);
+
     private final OperatorJobs jobs;
     private final AuditedActions actions;
     private final Clock clock;

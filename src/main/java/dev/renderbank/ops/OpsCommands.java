@@ -220,6 +220,9 @@ class OpsCommands {
         if (age.isNegative() || age.isZero()) {
             return usage(out, "--older-than must be positive, e.g. 30m or 2h");
         }
+        if (age.compareTo(JobActions.MAX_STUCK_AGE) > 0) {
+            return usage(out, "--older-than must be at most " + JobActions.MAX_STUCK_AGE.toHours() + "h (10 years)");
+        }
         List<JobView> stuck = jobs.liveAcceptedBefore(clock.instant().minus(age), 200);
         stuck.forEach(j -> out.printf(
                 "%s user %d %s %s state %s since %s deadline %s held %d%n",

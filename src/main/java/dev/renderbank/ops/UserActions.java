@@ -121,6 +121,12 @@ public class UserActions {
                 return new Step.Refuse(new ActionResult.Refused("no-debt", "The user owes nothing"));
             }
             DebtWaived w = ledger.waiveDebt(userId, debt, "ops-waive:" + actionId, actor, reason);
+            if (w.waived() == 0) {
+                // paid meanwhile (a purchase committed between the read above and the waiver's row
+                // lock): nothing was forgiven, so it is refused as a waiver asked for after the payment
+                // is, and the refusal rolls back the waiver's record and the audit claim
+                return new Step.Refuse(new ActionResult.Refused("no-debt", "The user owes nothing"));
+            }
             Map<String, Object> after = credits(userId);
             after.put("waived", w.waived());
             return new Step.Applied(before, after);

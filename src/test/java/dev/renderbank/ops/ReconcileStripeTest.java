@@ -144,6 +144,59 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The repair of a paid checkout and its late webhook at the same moment, once with Stripe answering
+     * the repair's fetch slowly (the webhook is processed while the repair waits for Stripe) and once
+     * at once: the pack is granted once, one purchase is recorded, both are answered 200, the finding
+     * is gone and the ledger's invariants hold.
+     */
+    @Test
+    void aCheckoutRepairAndItsLateWebhookAtTheSameTimeGrantThePackOnce() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        for (int delay : new int[] {700, 0}) {
+            UserAccount buyer = users.create(
+                    "late-" + delay + "-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+            String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+            String paid = session(sessionId, buyer.id(), "pack-200", 990);
+            stubSessions(paid);
+            long findingId = onlyFinding(admin).path("id").asLong();
+            STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions/" + sessionId))
+                    .willReturn(json(paid).withFixedDelay(delay)));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            CountDownLatch start = new CountDownLatch(1);
+            try {
+                Future<HttpResponse<String>> repair = pool.submit(() -> {
+                    start.await();
+                    return AdminSupport.call(
+                            port,
+                            "POST",
+                            repairPath(findingId),
+                            admin.token(),
+                            "{\"reason\":\"checkout webhook lost\"}",
+                            key("late-" + sessionId));
+                });
+                Future<Integer> late = pool.submit(() -> {
+                    start.await();
+                    return webhook("evt_race_" + UUID.randomUUID(), paid).statusCode();
+                });
+                start.countDown();
+                assertThat(late.get()).as("delay " + delay).isEqualTo(200);
+                HttpResponse<String> repaired = repair.get();
+                assertThat(repaired.statusCode())
+                        .as("delay " + delay + ": " + repaired.body())
+                        .isEqualTo(200);
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(ledger.balance(buyer.id()).available())
+                    .as("delay " + delay)
+                    .isEqualTo(200);
+            assertThat(purchases(buyer)).as("delay " + delay).isEqualTo(1);
+            assertThat(findings(admin)).as("delay " + delay).isEmpty();
+            assertThat(ledger.checkInvariants().holds()).isTrue();
+        }
+    }
+
     @Test
     void aPaidRenewalInvoiceWithoutItsWebhookIsFoundAndRepairedAsItsInvoicePaidEventOnce() throws Exception {
         AdminSupport.Admin admin = admins.newAdmin();

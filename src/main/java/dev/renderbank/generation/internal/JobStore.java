@@ -65,9 +65,14 @@ public class JobStore {
                 .optional();
     }
 
-    /** Locks the job's row until the end of the current transaction (none there: nothing to lock). */
+    /**
+     * Locks the job's row until the end of the current transaction (none there: nothing to lock). NO KEY
+     * UPDATE, the lock an UPDATE of the job takes anyway: a plain FOR UPDATE also conflicts with the KEY
+     * SHARE lock that inserting the job's asset takes (its foreign key), so a failure scheduling its
+     * late check deadlocked with a success storing its output (an operator's "fail" racing a callback).
+     */
     void lock(String id) {
-        jdbc.sql("select id from generation_job where id = :id for update")
+        jdbc.sql("select id from generation_job where id = :id for no key update")
                 .param("id", id)
                 .query(String.class)
                 .optional();

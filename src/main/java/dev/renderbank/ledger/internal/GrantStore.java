@@ -1,6 +1,7 @@
 package dev.renderbank.ledger.internal;
 
 import static dev.renderbank.ledger.internal.Columns.ts;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GrantResult;
@@ -51,42 +52,48 @@ public class GrantStore {
         if (grantId.isEmpty()) {
             return existingGrant(key, userId, amount);
         }
-        // Debt is paid first. The row lock makes "old" the latest committed row, which the UPDATE
-        // then changes, so the amount paid is exact under any concurrency. It must be NO KEY
-        // UPDATE, the lock the UPDATE takes anyway: a plain FOR UPDATE conflicts with the KEY SHARE
-        // locks that foreign-key checks (grant and hold inserts) take on the account, and two
-        // grants to one account then deadlock. The grant row records what it paid in the same
-        // statement (the invariant check compares it with the entry).
-        Optional<Long> paid = jdbc.sql("""
-                        with old as (select user_id, debt from credit_account
-                                      where user_id = :user and closed_at is null for no key update),
-                        upd as (
-                            update credit_account a
-                               set debt = a.debt - least(old.debt, :amount),
-                                   balance = a.balance + :amount - least(old.debt, :amount)
-                              from old where a.user_id = old.user_id
-                            returning least(old.debt, :amount) as paid),
-                        paid as (
-                            update credit_grant g set paid_debt = upd.paid
-                              from upd where g.id = :grant and upd.paid > 0)
+        // Debt is paid first. The account row is locked by a statement of its own and changed by the
+        // next, computed from that locked row (see takeFromBalance: locked in a CTE of the changing
+        // statement, a clawback committing meanwhile was seen by the lock and not by the change, and
+        // the debt went negative). It must be NO KEY UPDATE, the lock the UPDATE takes anyway: a
+        // plain FOR UPDATE conflicts with the KEY SHARE locks that foreign-key checks (grant and hold
+        // inserts) take on the account, and two grants to one account then deadlock. A closed account
+        // is not locked here: the grant is forfeited as it lands.
+        Optional<Long> owed = jdbc.sql("select debt from credit_account where user_id = :user and closed_at is null"
+                        + " for no key update")
+                .param("user", userId)
+                .query(Long.class)
+                .optional();
+        if (owed.isEmpty()) {
+            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
+        }
+        long paid = Math.min(owed.get(), amount);
+        // the grant row records what it paid in the same statement (the invariant check compares it
+        // with the entry)
+        int entries = jdbc.sql("""
+                        with upd as (
+                            update credit_account set debt = debt - :paid, balance = balance + :credited
+                             where user_id = :user
+                            returning user_id),
+                        recorded as (
+                            update credit_grant g set paid_debt = :paid
+                              from upd where g.id = :grant and :paid > 0)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, source, reason, created_at)
-                        select :user, 'GRANT', :amount, :amount - upd.paid, 0, -upd.paid, :key, :source, :reason, :now
-                          from upd
-                        returning amount - balance_delta""")
+                        select upd.user_id, 'GRANT', :amount, :credited, 0, -:paid, :key, :source, :reason, :now
+                          from upd""")
                 .param("grant", grantId.get())
                 .param("user", userId)
+                .param("paid", paid)
+                .param("credited", amount - paid)
                 .param("amount", amount)
                 .param("key", key)
                 .param("source", source.name())
                 .param("reason", reason)
                 .param("now", ts(now))
-                .query(Long.class)
-                .optional();
-        if (paid.isEmpty()) {
-            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
-        }
-        return new GrantResult.Granted(grantId.get(), userId, amount, paid.get());
+                .update();
+        expectOne(entries, "grant " + key + " to user " + userId);
+        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
     }
 
     /**
@@ -196,29 +203,41 @@ public class GrantStore {
         return new ClawbackResult.ClawedBack(applied, taken, debtAdded, false);
     }
 
-    /** Takes what the available credits cover; the rest becomes debt. Returns what was taken. */
+    /**
+     * Takes what the available credits cover; the rest becomes debt. Returns what was taken.
+     *
+     * <p>The account row is locked by a statement of its own and then changed by the next one, whose
+     * snapshot is that locked row. Locking it in a CTE of the changing statement (as before) let the
+     * amount taken be read from another version of the row than the one it was taken from: with a
+     * job's release committing while the clawback waited for the row, the clawback took the released
+     * credits from the row as it was before the release, and the account's CHECK (held &lt;= balance)
+     * refused the statement (CrossPathRaceTest).
+     */
     private long takeFromBalance(long userId, long amount, String key, String reason, Instant now) {
-        return jdbc.sql("""
-                        with old as (select user_id, balance - held as available from credit_account
-                                      where user_id = :user for no key update),
-                        upd as (
-                            update credit_account c
-                               set balance = c.balance - least(old.available, :amount),
-                                   debt = c.debt + :amount - least(old.available, :amount)
-                              from old where c.user_id = old.user_id
-                            returning least(old.available, :amount) as taken)
+        long available = jdbc.sql("select balance - held from credit_account where user_id = :user for no key update")
+                .param("user", userId)
+                .query(Long.class)
+                .optional()
+                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+        long taken = Math.min(Math.max(available, 0), amount);
+        int entries = jdbc.sql("""
+                        with upd as (
+                            update credit_account set balance = balance - :taken, debt = debt + :owed
+                             where user_id = :user
+                            returning user_id)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, reason, created_at)
-                        select :user, 'CLAWBACK', :amount, -upd.taken, 0, :amount - upd.taken, :key, :reason, :now
-                          from upd
-                        returning -balance_delta""")
+                        select upd.user_id, 'CLAWBACK', :amount, -:taken, 0, :owed, :key, :reason, :now
+                          from upd""")
                 .param("user", userId)
+                .param("taken", taken)
+                .param("owed", amount - taken)
                 .param("amount", amount)
                 .param("key", key)
                 .param("reason", reason)
                 .param("now", ts(now))
-                .query(Long.class)
-                .optional()
-                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
+                .update();
+        expectOne(entries, "clawback " + key + " of user " + userId);
+        return taken;
     }
 }

@@ -53,10 +53,17 @@ class AdminMarginsPage {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        LocalDate day;
         try {
-            return LocalDate.parse(value.trim());
+            day = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "must be a date like 2026-11-30");
         }
+        // ISO dates parse up to the year 999999999, far beyond what PostgreSQL's timestamps (and
+        // Instant, and the day after LocalDate.MAX) can hold: such a day failed as a 500
+        if (day.getYear() < 1 || day.getYear() > 9999) {
+            throw new InvalidFieldException(field, "must be a date like 2026-11-30, in the years 1 to 9999");
+        }
+        return day;
     }
 }

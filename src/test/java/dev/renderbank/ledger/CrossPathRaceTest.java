@@ -1,0 +1,231 @@
+package dev.renderbank.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.support.Concurrently;
+import dev.renderbank.support.LockWaits;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Two paths of different modules that move one account's credits at the same moment: a refund or
+ * dispute taking a purchase back while a job's hold is captured, released or expired; an operator
+ * waiving a debt while a purchase pays it. Each pair runs in both orders, forced by holding the
+ * account's row lock until both wait for it (the first to wait goes first), and the ledger's
+ * invariants are checked after each ({@link LedgerTestSupport#booksBalance}): balance the sum of
+ * the entries, held the open holds and never above the balance, every hold settled exactly once,
+ * nothing taken back or waived twice.
+ */
+class CrossPathRaceTest extends LedgerTestSupport {
+
+    @Autowired
+    DataSource dataSource;
+
+    /** A user granted {@code granted} credits under {@code grantKey}, holding {@code held} for {@code job}. */
+    private long userHolding(String grantKey, long granted, String job, long held, Duration ttl) {
+        long user = newUser();
+        ledger.grant(user, granted, GrantSource.PURCHASE, grantKey, null, "pack");
+        assertThat(ledger.reserve(user, held, job, ttl)).isInstanceOf(ReserveResult.Reserved.class);
+        return user;
+    }
+
+    @Test
+    void aFullRefundAndTheCaptureOfARunningJobLeaveTheSameBooksInEitherOrder() throws Exception {
+        for (boolean refundFirst : new boolean[] {true, false}) {
+            String grant = key("purchase");
+            String job = key("job");
+            long user = userHolding(grant, 100, job, 60, TTL);
+            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<Object> capture = () -> ledger.capture(job);
+
+            List<Object> results = refundFirst ? inOrder(user, refund, capture) : inOrder(user, capture, refund);
+
+            assertThat(results).hasAtLeastOneElementOfType(CaptureResult.Captured.class);
+            ClawbackResult.ClawedBack back = results.stream()
+                    .filter(ClawbackResult.ClawedBack.class::isInstance)
+                    .map(ClawbackResult.ClawedBack.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            // the 60 charged for the job were spent: only 40 can be taken, 60 are owed
+            assertThat(back.applied()).isEqualTo(100);
+            assertThat(back.taken()).as("refund first: %s", refundFirst).isEqualTo(40);
+            assertThat(back.debtAdded()).isEqualTo(60);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 60));
+            assertThat(ledger.hold(job)).get().extracting(Hold::state).isEqualTo(HoldState.CAPTURED);
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFullRefundAndTheReleaseOfAFailedJobNeverLoseOrMakeCredits() throws Exception {
+        for (boolean refundFirst : new boolean[] {true, false}) {
+            String grant = key("purchase");
+            String job = key("job");
+            long user = userHolding(grant, 100, job, 60, TTL);
+            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<Object> release = () -> ledger.release(job, "provider failed");
+
+            List<Object> results = refundFirst ? inOrder(user, refund, release) : inOrder(user, release, refund);
+
+            assertThat(results).hasAtLeastOneElementOfType(ReleaseResult.Released.class);
+            Balance b = ledger.balance(user);
+            assertThat(b.held()).isZero();
+            // what the user can still spend, net of what is owed, is what they kept of the purchase: nothing
+            assertThat(b.balance() - b.debt()).isZero();
+            // refund first: the 60 held could not be taken, are owed and come back with the release
+            assertThat(b).isEqualTo(refundFirst ? new Balance(60, 0, 60) : new Balance(0, 0, 0));
+            assertThat(ledger.hold(job)).get().extracting(Hold::state).isEqualTo(HoldState.RELEASED);
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDisputeAndTheHoldsExpiryNeverLoseOrMakeCredits() throws Exception {
+        for (boolean disputeFirst : new boolean[] {true, false}) {
+            String grant = key("purchase");
+            String job = key("job");
+            long user = userHolding(grant, 100, job, 60, Duration.ofMinutes(1));
+            clock.advance(Duration.ofMinutes(2));
+            Supplier<Object> dispute = () -> ledger.clawback(grant, 100, key("dispute"), "chargeback");
+            Supplier<Object> expiry = () -> ledger.expireDue(clock.instant());
+
+            if (disputeFirst) {
+                inOrder(user, dispute, expiry);
+            } else {
+                inOrder(user, expiry, dispute);
+            }
+
+            Balance b = ledger.balance(user);
+            assertThat(b.held()).isZero();
+            assertThat(b.balance() - b.debt()).isZero();
+            assertThat(ledger.hold(job)).get().extracting(Hold::state).isEqualTo(HoldState.EXPIRED);
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+            clock.reset();
+        }
+    }
+
+    @Test
+    void aRefundThatLeavesADebtAndAPurchaseThatPaysItLeaveTheSameBooksInEitherOrder() throws Exception {
+        for (boolean refundFirst : new boolean[] {true, false}) {
+            String grant = key("purchase");
+            String job = key("job");
+            long user = userHolding(grant, 100, job, 60, TTL);
+            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<Object> purchase =
+                    () -> ledger.grant(user, 200, GrantSource.PURCHASE, key("purchase"), null, "pack");
+
+            List<Object> results = refundFirst ? inOrder(user, refund, purchase) : inOrder(user, purchase, refund);
+
+            GrantResult granted = results.stream()
+                    .filter(GrantResult.class::isInstance)
+                    .map(GrantResult.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            // refund first: 40 taken, 60 owed, which the purchase pays; purchase first: all 100 taken
+            assertThat(granted.paidDebt()).as("refund first: %s", refundFirst).isEqualTo(refundFirst ? 60 : 0);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(200, 60, 0));
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWaiverAndAPurchasePayingTheSameDebtForgiveAndPayItOnceInTotal() throws Exception {
+        for (long purchase : new long[] {30, 80}) {
+            for (boolean waiverFirst : new boolean[] {true, false}) {
+                long user = userOwing(50);
+                String grantKey = key("purchase");
+                Supplier<Object> pay = () -> ledger.grant(user, purchase, GrantSource.PURCHASE, grantKey, null, "pack");
+                Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
+
+                List<Object> results = waiverFirst ? inOrder(user, waive, pay) : inOrder(user, pay, waive);
+
+                GrantResult granted = results.stream()
+                        .filter(GrantResult.class::isInstance)
+                        .map(GrantResult.class::cast)
+                        .findFirst()
+                        .orElseThrow();
+                DebtWaived waived = results.stream()
+                        .filter(DebtWaived.class::isInstance)
+                        .map(DebtWaived.class::cast)
+                        .findFirst()
+                        .orElseThrow();
+                String what = "purchase " + purchase + ", waiver first " + waiverFirst;
+                // the debt is gone, paid or forgiven, never both for the same credit
+                assertThat(granted.paidDebt() + waived.waived()).as(what).isEqualTo(50);
+                assertThat(ledger.balance(user)).as(what).isEqualTo(new Balance(purchase - granted.paidDebt(), 0, 0));
+                assertThat(granted.paidDebt()).as(what).isEqualTo(waiverFirst ? 0 : Math.min(purchase, 50));
+                assertThat(ledger.checkInvariants().violations()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aWaiverAndARefundAddingToTheDebtNeverForgiveMoreThanWasOwedWhenTheWaiverWasAsked() throws Exception {
+        for (boolean waiverFirst : new boolean[] {true, false}) {
+            // a purchase of 30, spent; then another of 50, spent and disputed: 50 owed
+            long user = newUser();
+            String grant = key("purchase");
+            ledger.grant(user, 30, GrantSource.PURCHASE, grant, null, "pack");
+            String job = key("job");
+            ledger.reserve(user, 30, job, TTL);
+            ledger.capture(job);
+            String disputed = key("purchase");
+            ledger.grant(user, 50, GrantSource.PURCHASE, disputed, null, "pack");
+            String second = key("job");
+            ledger.reserve(user, 50, second, TTL);
+            ledger.capture(second);
+            ledger.clawback(disputed, 50, key("dispute"), "chargeback");
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 50));
+            Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
+            Supplier<Object> refund = () -> ledger.clawback(grant, 30, key("refund"), "refunded");
+
+            List<Object> results = waiverFirst ? inOrder(user, waive, refund) : inOrder(user, refund, waive);
+
+            DebtWaived waived = results.stream()
+                    .filter(DebtWaived.class::isInstance)
+                    .map(DebtWaived.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            // the 50 asked for are forgiven either way; the refund's 30, spent, are owed
+            assertThat(waived.waived()).as("waiver first: %s", waiverFirst).isEqualTo(50);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    /**
+     * Runs {@code first} and then {@code second} while the user's account row is locked, each
+     * started once the one before waits for the lock, then lets them go: both are under way at the
+     * same time and reach the account in this order.
+     */
+    private List<Object> inOrder(long user, Supplier<Object> first, Supplier<Object> second) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    c.prepareStatement("select 1 from credit_account where user_id = ? for no key update")) {
+                lock.setLong(1, user);
+                lock.executeQuery().close();
+            }
+            long backend = LockWaits.backend(c);
+            long before = LockWaits.waiting(jdbc);
+            CompletableFuture<Object> a = new CompletableFuture<>();
+            Concurrently.completeInBackground(a, first);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.blockedBy(jdbc, backend));
+            CompletableFuture<Object> b = new CompletableFuture<>();
+            Concurrently.completeInBackground(b, second);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.waiting(jdbc) >= before + 2);
+            assertThat(a).as("the first waits for the account").isNotDone();
+            c.commit();
+            return List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+        }
+    }
+}
