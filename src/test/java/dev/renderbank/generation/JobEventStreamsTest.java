@@ -220,7 +220,9 @@ class JobEventStreamsTest extends StubbedKieTest {
         assertThat(s.endsWithin(Duration.ofSeconds(5)))
                 .as("the revoked token's stream ended")
                 .isTrue();
-        assertThat(administration.active(u.id())).as("the account itself is untouched").isTrue();
+        assertThat(administration.active(u.id()))
+                .as("the account itself is untouched")
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
     }
 
@@ -263,13 +265,13 @@ class JobEventStreamsTest extends StubbedKieTest {
         Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
                 .matcher(elsewhere.get("/account/password").body());
         assertThat(csrf.find()).isTrue();
-        HttpResponse<String> changed =
-                elsewhere.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/account/password"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("_csrf="
-                                + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
-                                + "&current=" + URLEncoder.encode("correct horse battery staple", StandardCharsets.UTF_8)
-                                + "&password=" + URLEncoder.encode("a brand new passphrase 42", StandardCharsets.UTF_8))));
+        HttpResponse<String> changed = elsewhere.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/account/password"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf="
+                        + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
+                        + "&current=" + URLEncoder.encode("correct horse battery staple", StandardCharsets.UTF_8)
+                        + "&password=" + URLEncoder.encode("a brand new passphrase 42", StandardCharsets.UTF_8))));
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(changed.body()).contains("Your password is changed");
 

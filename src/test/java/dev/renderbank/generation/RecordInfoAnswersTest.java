@@ -58,7 +58,9 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(job(id).errorCode()).isEqualTo("provider_generation_failed");
         assertThat(job(id).errorMessage()).contains("Generation failed").contains("credits were released");
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
-        assertThat(imageCooldown(u)).as("not the user's fault: the cooldown is given back").isEmpty();
+        assertThat(imageCooldown(u))
+                .as("not the user's fault: the cooldown is given back")
+                .isEmpty();
         // told again by every path: released once
         driver.step(id);
         assertThat(entries(id, "RELEASE")).isEqualTo(1);
@@ -93,9 +95,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(job(id).state()).as("two within a minute neither").isNotEqualTo(JobState.FAILED);
         clock.advance(Duration.ofSeconds(30));
         driver.step(id);
-        assertThat(job(id).state())
-                .as("three, but within 90 s of the first")
-                .isNotEqualTo(JobState.FAILED);
+        assertThat(job(id).state()).as("three, but within 90 s of the first").isNotEqualTo(JobState.FAILED);
         assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
 
         clock.advance(Duration.ofSeconds(30));
@@ -217,7 +217,8 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         driver.step(id);
 
         String file = "/files/" + task + ".png";
-        KIE.stubFor(get(file).willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
         recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + resultJson(file) + "\"")));
         clock.advance(Duration.ofSeconds(10));
         driver.step(id);
@@ -240,7 +241,8 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
 
         String file = "/files/" + task + ".png";
-        KIE.stubFor(get(file).willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
         recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + resultJson(file) + "\"")));
         clock.advance(Duration.ofSeconds(5));
         driver.step(id);
@@ -279,9 +281,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         String id = submitted(u, task);
         int[] statuses = {401, 429, 455, 500, 502, 503, 402, 505};
         for (int status : statuses) {
-            recordInfo(
-                    task,
-                    aResponse().withStatus(200).withBody("{\"code\":" + status + ",\"message\":\"not now\"}"));
+            recordInfo(task, aResponse().withStatus(200).withBody("{\"code\":" + status + ",\"message\":\"not now\"}"));
             clock.advance(Duration.ofMinutes(1));
             driver.step(id);
             assertThat(job(id).state()).as("after %d", status).isNotEqualTo(JobState.FAILED);

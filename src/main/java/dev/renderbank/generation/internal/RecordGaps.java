@@ -57,7 +57,9 @@ class RecordGaps {
      */
     boolean failIfPersisting(Job job, ProviderError error, Instant now) {
         Optional<JobTransitions.RecordGap> gap = transitions.noteRecordGap(job.id(), now);
-        if (gap.isEmpty() || gap.get().answers() < ANSWERS || now.isBefore(gap.get().since().plus(SPAN))) {
+        if (gap.isEmpty()
+                || gap.get().answers() < ANSWERS
+                || now.isBefore(gap.get().since().plus(SPAN))) {
             // not yet; or the job is no longer live, which its next step sees
             return false;
         }
