@@ -28,6 +28,11 @@ public record ProviderError(Kind kind, int code, String message) {
         FEATURE_DISABLED,
         /** 408 or a read timeout: the outcome is unknown (submit) or must be asked again (query). */
         TIMEOUT,
+        /**
+         * recordInfo said "success" without result URLs: a record maybe still being written. Asked
+         * again; the job fails (and its result is asked for later) only when the answer persists.
+         */
+        INCOMPLETE_RECORD,
         OTHER
     }
 

@@ -14,6 +14,10 @@ public sealed interface QueryOutcome {
     /** The provider says the task failed ({@code failCode}, {@code failMsg}). */
     record Failed(String failCode, String failMessage) implements QueryOutcome {}
 
-    /** We could not learn the state this time (timeout, 5xx, 429, ...). Ask again later. */
+    /**
+     * We could not learn the state this time (timeout, 5xx, 429, ...). Ask again later. Some kinds
+     * say the task's record could not be read (404 not found, 422 validation, success without result
+     * URLs): right after createTask that proves nothing, but when it persists the task may be lost.
+     */
     record Unavailable(ProviderError error) implements QueryOutcome {}
 }

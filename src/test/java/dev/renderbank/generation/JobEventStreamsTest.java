@@ -3,6 +3,8 @@ package dev.renderbank.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.identity.ApiToken;
+import dev.renderbank.identity.ApiTokens;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.TestUsers.TestUser;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +48,9 @@ class JobEventStreamsTest extends StubbedKieTest {
 
     @Autowired
     UserAdministration administration;
+
+    @Autowired
+    ApiTokens apiTokens;
 
     private final List<Stream> opened = new ArrayList<>();
 
@@ -188,6 +194,91 @@ class JobEventStreamsTest extends StubbedKieTest {
         assertThat(s.endsWithin(Duration.ofSeconds(5)))
                 .as("the suspended account's stream ended")
                 .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
+    }
+
+    /**
+     * A stream opened with an API token ends once that token is revoked (DELETE /api/v1/tokens/{id}
+     * calls the same revoke), while the account itself stays active. Coverage of the rule: it held
+     * before this test was written.
+     */
+    @Test
+    void aTokenStreamEndsWhenItsTokenIsRevoked() throws IOException {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "revoked token stream");
+        Stream s = open(u, id);
+        assertThat(s.readUntil(line -> line.startsWith("data:"))).contains("\"status\":\"queued\"");
+        assertThat(s.endsWithin(Duration.ofMillis(600)))
+                .as("heartbeats while the token is live")
+                .isFalse();
+
+        List<ApiToken> tokens = apiTokens.list(u.id());
+        assertThat(tokens).hasSize(1);
+        assertThat(apiTokens.revoke(u.id(), tokens.get(0).id())).isTrue();
+
+        assertThat(s.endsWithin(Duration.ofSeconds(5)))
+                .as("the revoked token's stream ended")
+                .isTrue();
+        assertThat(administration.active(u.id()))
+                .as("the account itself is untouched")
+                .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
+    }
+
+    /**
+     * A browser stream ends once the password is changed in another browser session (which ends every
+     * other session of the account). Coverage of the rule: it held before this test was written.
+     */
+    @Test
+    void aBrowserStreamEndsWhenThePasswordIsChangedInAnotherSession() throws Exception {
+        double before = openStreams(); // 0: each test ends with none open
+        TestUser u = users.create(100);
+        String id = accept(u, "password changed elsewhere");
+        BrowserSession watching = BrowserSession.signIn(port, u.email(), "correct horse battery staple");
+        BrowserSession elsewhere = BrowserSession.signIn(port, u.email(), "correct horse battery staple");
+        HttpResponse<InputStream> r = watching.sendStreaming(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/generations/" + id + "/events"))
+                        .header("Accept", "text/event-stream")
+                        .GET());
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        AtomicReference<String> firstStatus = new AtomicReference<>();
+        CompletableFuture<Boolean> ended = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line = in.readLine();
+                while (line != null && !line.startsWith("data:")) {
+                    line = in.readLine();
+                }
+                firstStatus.set(line);
+                while (in.readLine() != null) {
+                    // heartbeats until the stream ends
+                }
+                return true;
+            } catch (IOException e) {
+                return true; // ended
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before + 1);
+        assertThat(ended).as("open while signed in").isNotDone();
+
+        Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"")
+                .matcher(elsewhere.get("/account/password").body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> changed = elsewhere.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/account/password"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf="
+                        + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
+                        + "&current=" + URLEncoder.encode("correct horse battery staple", StandardCharsets.UTF_8)
+                        + "&password=" + URLEncoder.encode("a brand new passphrase 42", StandardCharsets.UTF_8))));
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.body()).contains("Your password is changed");
+
+        assertThat(ended.get(5, TimeUnit.SECONDS))
+                .as("the stream of the other session ended")
+                .isTrue();
+        assertThat(firstStatus.get()).contains("\"status\":\"queued\"");
         await().atMost(Duration.ofSeconds(5)).until(() -> openStreams() == before);
     }
 

@@ -10,5 +10,13 @@ final class FailureReasons {
 
     static final String DEADLINE = "The generation did not finish in time; your credits were released.";
 
+    /** recordInfo kept answering 404 or 422 for the job's task ({@link RecordGaps}). */
+    static final String TASK_NOT_FOUND_CODE = "provider_task_not_found";
+
+    /** The provider reported success without a result file (and kept doing so: {@link RecordGaps}). */
+    static final String NO_OUTPUT_CODE = "provider_no_output";
+
+    static final String NO_OUTPUT = "The provider reported success without a file. Your credits were released.";
+
     private FailureReasons() {}
 }

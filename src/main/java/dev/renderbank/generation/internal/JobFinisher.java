@@ -11,11 +11,8 @@ import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.platform.StorableText;
 import dev.renderbank.storage.AssetStore;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * in one transaction, so whichever path brings the news (callback, poll, sweeper) finishes the job,
  * moves its credits and tells the rest of the application exactly once.
  *
- * <p>At the ~300-line mark: success, failure and their late-result check are read together to see
- * that a job is charged or released exactly once.
+ * <p>Success, failure and their late-result check are read together here, to see that a job is
+ * charged or released exactly once; what operators count of a finish is {@link FinishMeters}'.
  */
 @Component
 public class JobFinisher {
@@ -47,7 +44,7 @@ public class JobFinisher {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final JobEvents events;
-    private final MeterRegistry meters;
+    private final FinishMeters meters;
     private final AccountDeletion accounts;
     private final AssetStore assets;
     private final LateDeliveries late;
@@ -61,7 +58,7 @@ public class JobFinisher {
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
-            MeterRegistry meters,
+            FinishMeters meters,
             AccountDeletion accounts,
             AssetStore assets,
             LateDeliveries late) {
@@ -77,29 +74,6 @@ public class JobFinisher {
         this.accounts = accounts;
         this.assets = assets;
         this.late = late;
-    }
-
-    /** Success rate per model and failure reasons, for operators (renderbank_jobs_finished_total). */
-    private void count(Job job, String outcome, String reason) {
-        meters.counter(
-                        "renderbank.jobs.finished",
-                        "type",
-                        job.type().label(),
-                        "model",
-                        job.model(),
-                        "outcome",
-                        outcome,
-                        "reason",
-                        reason)
-                .increment();
-        if (!outcome.equals("cancelled") && !outcome.equals("late_delivery")) {
-            Timer.builder("renderbank.jobs.time-to-finish")
-                    .description("From acceptance to success or failure, per model")
-                    .tags("type", job.type().label(), "model", job.model(), "outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(meters)
-                    .record(Duration.between(job.createdAt(), clock.instant()));
-        }
     }
 
     /** The longest failure message kept (it may quote the provider's own words). */
@@ -140,7 +114,7 @@ public class JobFinisher {
         if (won) {
             log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
             // the owner deleting the account ends the job as a cancel does: not a failure of the model
-            count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
+            meters.count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
         }
         return won;
     }
@@ -162,7 +136,7 @@ public class JobFinisher {
                 true);
         if (won) {
             log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
-            count(job, "cancelled", "cancelled");
+            meters.count(job, "cancelled", "cancelled");
         }
         return won;
     }
@@ -252,12 +226,12 @@ public class JobFinisher {
         switch (result) {
             case CHARGED -> {
                 log.info("job {} succeeded; {} credits charged", job.id(), job.price());
-                count(job, "succeeded", "none");
+                meters.count(job, "succeeded", "none");
                 events.changed(job.id());
             }
             case LATE_FREE -> {
                 log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
-                count(job, "late_delivery", "free_of_charge");
+                meters.count(job, "late_delivery", "free_of_charge");
                 events.changed(job.id());
             }
             case DUPLICATE -> {

@@ -44,6 +44,7 @@ class JobPolling {
     private final JobEvents events;
     private final AccountDeletion accounts;
     private final LateDeliveries late;
+    private final RecordGaps gaps;
 
     JobPolling(
             JobTransitions transitions,
@@ -55,7 +56,8 @@ class JobPolling {
             Clock clock,
             JobEvents events,
             AccountDeletion accounts,
-            LateDeliveries late) {
+            LateDeliveries late,
+            RecordGaps gaps) {
         this.transitions = transitions;
         this.finisher = finisher;
         this.provider = provider;
@@ -66,6 +68,7 @@ class JobPolling {
         this.events = events;
         this.accounts = accounts;
         this.late = late;
+        this.gaps = gaps;
     }
 
     Optional<Instant> poll(Job job, Instant now) {
@@ -97,6 +100,9 @@ class JobPolling {
         if (outcome instanceof QueryOutcome.Unavailable u) {
             if (u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
                 availability.tripUnauthorized(u.error().message());
+            }
+            if (RecordGaps.isGap(u.error()) && gaps.failIfPersisting(job, u.error(), now)) {
+                return Optional.empty();
             }
             return Optional.of(again(job, now));
         }
@@ -142,11 +148,7 @@ class JobPolling {
     /** Copies the result to our storage and finishes the job with it; AGAIN when the copy failed for now. */
     private LateDeliveries.Try copy(Job job, QueryOutcome.Succeeded s) {
         if (s.resultUrls().isEmpty()) {
-            finisher.fail(
-                    job,
-                    "provider_no_output",
-                    "The provider reported success without a file. Your credits were released.",
-                    true);
+            finisher.fail(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
             return LateDeliveries.Try.DONE;
         }
         URI source = s.resultUrls().get(0);
@@ -189,6 +191,7 @@ class JobPolling {
                     NOT_FOUND,
                     FEATURE_DISABLED,
                     TIMEOUT,
+                    INCOMPLETE_RECORD,
                     OTHER ->
                 "The provider refused the request (" + error.code() + ": " + error.message()
                         + "). Your credits were released.";

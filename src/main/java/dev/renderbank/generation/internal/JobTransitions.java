@@ -3,6 +3,7 @@ package dev.renderbank.generation.internal;
 import dev.renderbank.platform.SqlTime;
 import dev.renderbank.platform.StorableText;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -111,18 +112,44 @@ public class JobTransitions {
                 == 1;
     }
 
-    /** SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. */
+    /**
+     * SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. The provider's
+     * record was read, so a streak of answers without one ({@link #noteRecordGap}) ends.
+     */
     boolean markRunning(String id, int progress, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'RUNNING', progress = greatest(progress, :p),
+                               record_gap_since = null, record_gap_answers = 0,
                                version = version + 1, updated_at = :now
                          where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN')
-                           and (state <> 'RUNNING' or progress < :p)""")
+                           and (state <> 'RUNNING' or progress < :p or record_gap_since is not null)""")
                         .param("id", id)
                         .param("p", Math.max(0, Math.min(99, progress)))
                         .param("now", SqlTime.ts(now))
                         .update()
                 == 1;
+    }
+
+    /** Answers without a usable record of a job's task, in a row: since when, how many. */
+    record RecordGap(Instant since, int answers) {}
+
+    /**
+     * One more answer without a usable record of the submitted job's task (the first starts the
+     * streak); the streak as it now stands, empty when the job is no longer SUBMITTED or RUNNING. One
+     * statement, so answers counted at once by two paths (a poll, a callback) are both counted.
+     */
+    Optional<RecordGap> noteRecordGap(String id, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set record_gap_since = coalesce(record_gap_since, :now),
+                               record_gap_answers = record_gap_answers + 1
+                         where id = :id and state in ('SUBMITTED', 'RUNNING')
+                        returning record_gap_since, record_gap_answers""")
+                .param("id", id)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> new RecordGap(
+                        rs.getObject("record_gap_since", OffsetDateTime.class).toInstant(),
+                        rs.getInt("record_gap_answers")))
+                .optional();
     }
 
     /** The one winning transition to SUCCEEDED; the caller captures the hold in the same transaction. */

@@ -21,8 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * id, surviving restarts): when the copy of a late result failed for a moment (the provider's file
  * answered 503, the connection dropped), and when the provider's task of a failed job was learned
  * only after it failed (the submit's answer came after the failure, so nobody polls it), and when
- * the job was failed at its deadline or by an operator while the provider may still work on it (its
- * callback may never come; {@link #PROVIDER_STILL_WORKING}). Each try
+ * the job was failed at its deadline, by an operator, or on recordInfo answers without a usable record
+ * of its task, while the provider may still work on it (its callback may never come; {@link
+ * #PROVIDER_STILL_WORKING}). Each try
  * asks the provider and, on success, copies the file and records the free late delivery through
  * {@link JobFinisher} (one asset, never a charge, however many tries or callbacks race it). Tries
  * wait {@code renderbank.jobs.late-delivery-retry} (30 s) doubling up to {@link #LONGEST_WAIT}, at
@@ -38,8 +39,12 @@ class LateDeliveries {
      * still come, the user's free of charge, and is asked for later rather than left to a callback
      * that may never arrive ({@link JobFinisher} schedules the check in the failure's transaction).
      */
-    static final Set<String> PROVIDER_STILL_WORKING =
-            Set.of(FailureReasons.DEADLINE_CODE, OperatorRepairs.OPERATOR_FAILED);
+    static final Set<String> PROVIDER_STILL_WORKING = Set.of(
+            FailureReasons.DEADLINE_CODE,
+            OperatorRepairs.OPERATOR_FAILED,
+            // failed on answers without a usable record of the task (RecordGaps): KIE may have it after all
+            FailureReasons.TASK_NOT_FOUND_CODE,
+            FailureReasons.NO_OUTPUT_CODE);
 
     static final int MAX_TRIES = 12;
     static final Duration LONGEST_WAIT = Duration.ofHours(2);

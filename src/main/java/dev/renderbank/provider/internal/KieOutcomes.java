@@ -76,9 +76,18 @@ final class KieOutcomes {
         return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 
+    /**
+     * A recordInfo answer. 501 is KIE's word that the generation failed, as final as a record in
+     * state {@code fail}; every other error (404 and 422 included: a task may not be readable in the
+     * first moments after createTask) is {@link QueryOutcome.Unavailable}, its kind telling the caller
+     * whether it says something about the task (generation decides how long such answers may last).
+     */
     static QueryOutcome query(int status, JsonNode body) {
         if (!KieAnswers.isSuccess(status, body)) {
-            return new QueryOutcome.Unavailable(KieAnswers.classify(status, body));
+            ProviderError error = KieAnswers.classify(status, body);
+            return error.kind() == Kind.GENERATION_FAILED
+                    ? new QueryOutcome.Failed(String.valueOf(error.code()), error.message())
+                    : new QueryOutcome.Unavailable(error);
         }
         JsonNode data = body.path("data");
         String state = KieAnswers.text(data.path("state"), "");
@@ -86,8 +95,8 @@ final class KieOutcomes {
             case "success" ->
                 KieAnswers.resultUrls(data)
                         .<QueryOutcome>map(QueryOutcome.Succeeded::new)
-                        .orElseGet(() -> new QueryOutcome.Failed(
-                                "result_missing", "The provider reported success without result URLs"));
+                        .orElseGet(() -> new QueryOutcome.Unavailable(new ProviderError(
+                                Kind.INCOMPLETE_RECORD, status, "recordInfo answered success without result URLs")));
             case "fail" ->
                 new QueryOutcome.Failed(
                         KieAnswers.text(data.path("failCode"), "unknown"),

@@ -324,10 +324,28 @@ class KieHttpGatewayTest {
                         URI.create("https://cdn.kie.example/a.mp4"), URI.create("https://cdn.kie.example/b.mp4"))));
     }
 
+    /** A record maybe still being written: asked again (the job fails only if it persists). */
     @Test
-    void recordInfoSuccessWithoutUrlsIsAFailure() {
+    void recordInfoSuccessWithoutUrlsIsAnIncompleteRecordToAskAgain() {
         stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"success\",\"resultJson\":\"\"}");
-        assertThat(gateway.query("t-1")).isInstanceOf(QueryOutcome.Failed.class);
+        stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"success\"}");
+        assertThat(((QueryOutcome.Unavailable) gateway.query("t-1")).error().kind())
+                .isEqualTo(Kind.INCOMPLETE_RECORD);
+        assertThat(((QueryOutcome.Unavailable) gateway.query("t-2")).error().kind())
+                .isEqualTo(Kind.INCOMPLETE_RECORD);
+    }
+
+    /** 501 is KIE's "generation failed": as final as a record in state fail, in the body or as the status. */
+    @Test
+    void recordInfo501IsTheTasksFailure() {
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo("t-1"))
+                .willReturn(okJson("{\"code\":501,\"message\":\"Generation failed\"}")));
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .withQueryParam("taskId", equalTo("t-2"))
+                .willReturn(aResponse().withStatus(501).withBody("{\"code\":501,\"message\":\"Generation failed\"}")));
+        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
+        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
     }
 
     @Test

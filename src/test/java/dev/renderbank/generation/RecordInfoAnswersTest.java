@@ -1,0 +1,331 @@
+package dev.renderbank.generation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import dev.renderbank.ledger.Balance;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * What a job does with each answer of KIE's recordInfo that is not a task record (SPEC section 5):
+ * 501 says the generation failed, so the job fails at once; 404 (no such task), 422 (the id refused)
+ * and a success without result URLs may be a provider still writing its record, so the job asks
+ * again and fails only when such answers persist (at least three, over at least two minutes, with no
+ * record between them), and then a late-delivery check asks KIE on for a result it may still have;
+ * 401, 402, 429, 455 and other 5xx are the provider not coping, asked again until the deadline. The
+ * scheduler never runs here: each poll is one {@code driver.step}, the clock moved by hand.
+ */
+class RecordInfoAnswersTest extends StubbedKieTest {
+
+    static final String RECORD_INFO = "/api/v1/jobs/recordInfo";
+
+    @Autowired
+    SchedulerClient scheduler;
+
+    @Autowired
+    ProviderCallbacks callbacks;
+
+    @Test
+    void a501FromRecordInfoFailsTheJobAtOnceAndReleasesItsCreditsOnce() {
+        TestUser u = users.create(100);
+        String task = "t-501-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(200).withBody("{\"code\":501,\"message\":\"Generation failed\"}"));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_generation_failed");
+        assertThat(job(id).errorMessage()).contains("Generation failed").contains("credits were released");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(imageCooldown(u))
+                .as("not the user's fault: the cooldown is given back")
+                .isEmpty();
+        // told again by every path: released once
+        driver.step(id);
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void anHttp501FromRecordInfoFailsTheJobAtOnceToo() {
+        TestUser u = users.create(100);
+        String task = "t-http-501-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(501).withBody("{\"code\":501,\"message\":\"Generation failed\"}"));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_generation_failed");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void aTaskKieDoesNotKnowIsAskedAgainAndFailsOnlyOnceThe404Persists() {
+        TestUser u = users.create(100);
+        String task = "t-404-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"task not found\"}"));
+
+        driver.step(id);
+        assertThat(job(id).state()).as("one 404 proves nothing").isNotEqualTo(JobState.FAILED);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).as("two within a minute neither").isNotEqualTo(JobState.FAILED);
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+        assertThat(job(id).state()).as("three, but within 90 s of the first").isNotEqualTo(JobState.FAILED);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_task_not_found");
+        assertThat(job(id).errorMessage()).contains("404").contains("credits were released");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(scheduler.getScheduledExecution(TaskInstanceId.of("generation-late-delivery", id)))
+                .as("KIE may know the task after all: its result is asked for later, free of charge")
+                .isPresent();
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /**
+     * The answer that makes the 404s persist reaches the job by two paths at once (its task's poll and
+     * a provider callback): the job fails once, its credits are released once, one failure is published.
+     */
+    @Test
+    void aPollAndACallbackMeetingAPersisting404AtOnceFailTheJobOnce() throws Exception {
+        TestUser u = users.create(100);
+        String task = "t-404-race-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"task not found\"}"));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        String token = job(id).callbackToken();
+
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poll = two.submit(() -> {
+                go.await();
+                return driver.step(id);
+            });
+            Future<?> callback = two.submit(() -> {
+                go.await();
+                return callbacks.onProviderCallback(id, token, task);
+            });
+            go.countDown();
+            poll.get(30, TimeUnit.SECONDS);
+            assertThat(callback.get(30, TimeUnit.SECONDS)).isEqualTo(CallbackOutcome.CHECKED);
+        } finally {
+            two.shutdownNow();
+        }
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_task_not_found");
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(jdbc.sql("""
+                        select count(*) from scheduled_tasks
+                         where task_name = 'durable-event' and task_instance = :instance""")
+                        .param("instance", "test.generation-failed:generation-finished:" + id)
+                        .query(Long.class)
+                        .single())
+                .as("one failure published")
+                .isEqualTo(1);
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void a422NamingOurTaskIdPersistingFailsTheJobLikeA404() {
+        TestUser u = users.create(100);
+        String task = "t-422-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(200).withBody("{\"code\":422,\"message\":\"taskId is invalid\"}"));
+
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_task_not_found");
+        assertThat(job(id).errorMessage()).contains("422");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void aRecordBetween404sStartsTheirCountAgain() {
+        TestUser u = users.create(100);
+        String task = "t-404-gap-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"task not found\"}"));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(2));
+        driver.step(id);
+
+        recordInfo(task, okJson(record(task, "\"state\":\"generating\",\"progress\":40")));
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+        assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
+
+        recordInfo(task, aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"task not found\"}"));
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+        assertThat(job(id).state())
+                .as("two 404s since the record: the earlier ones do not count")
+                .isEqualTo(JobState.RUNNING);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+    }
+
+    @Test
+    void a404RightAfterCreateTaskThenTheRecordIsAnOrdinarySuccess() throws IOException {
+        TestUser u = users.create(100);
+        String task = "t-404-then-ok-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, aResponse().withStatus(404).withBody("{\"code\":404,\"message\":\"task not found\"}"));
+        driver.step(id);
+        driver.step(id);
+
+        String file = "/files/" + task + ".png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + resultJson(file) + "\"")));
+        clock.advance(Duration.ofSeconds(10));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
+    @Test
+    void aSuccessWithoutResultUrlsIsAskedAgainAndItsResultChargedWhenItComes() throws IOException {
+        TestUser u = users.create(100);
+        String task = "t-no-urls-yet-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson(record(task, "\"state\":\"success\"")));
+        driver.step(id);
+        assertThat(job(id).state()).as("a record maybe still being written").isNotEqualTo(JobState.FAILED);
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"{}\"")));
+        clock.advance(Duration.ofSeconds(5));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+
+        String file = "/files/" + task + ".png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + resultJson(file) + "\"")));
+        clock.advance(Duration.ofSeconds(5));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
+    @Test
+    void aSuccessThatKeepsLackingResultUrlsFailsTheJobAndAsksForItsResultLater() {
+        TestUser u = users.create(100);
+        String task = "t-no-urls-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"{\\\"resultUrls\\\":[]}\"")));
+
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_no_output");
+        assertThat(job(id).errorMessage()).contains("without a file").contains("credits were released");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(scheduler.getScheduledExecution(TaskInstanceId.of("generation-late-delivery", id)))
+                .isPresent();
+    }
+
+    /** The provider not coping (or our key refused) says nothing about the task: asked again until the deadline. */
+    @Test
+    void authRateLimitsAndServerErrorsAreAskedAgainUntilTheDeadline() {
+        TestUser u = users.create(100);
+        String task = "t-transient-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        int[] statuses = {401, 429, 455, 500, 502, 503, 402, 505};
+        for (int status : statuses) {
+            recordInfo(task, aResponse().withStatus(200).withBody("{\"code\":" + status + ",\"message\":\"not now\"}"));
+            clock.advance(Duration.ofMinutes(1));
+            driver.step(id);
+            assertThat(job(id).state()).as("after %d", status).isNotEqualTo(JobState.FAILED);
+            providerStatus.clear("test: a 402 trips the provider status");
+        }
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+    }
+
+    private String submitted(TestUser u, String task) {
+        String prompt = "record info " + task;
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        assertThat(job(id).state()).isEqualTo(JobState.SUBMITTED);
+        assertThat(job(id).providerTaskId()).isEqualTo(task);
+        return id;
+    }
+
+    private static void recordInfo(String task, ResponseDefinitionBuilder answer) {
+        KIE.stubFor(get(urlPathEqualTo(RECORD_INFO))
+                .withQueryParam("taskId", equalTo(task))
+                .willReturn(answer.withHeader("Content-Type", "application/json")));
+    }
+
+    private static String record(String task, String fields) {
+        return "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"," + fields + "}}";
+    }
+
+    private static String resultJson(String file) {
+        return "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + file + "\\\"]}";
+    }
+
+    private long entries(String jobId, String kind) {
+        return jdbc.sql("select count(*) from ledger_entry where ref_key = :k and kind = :kind")
+                .param("k", jobId)
+                .param("kind", kind)
+                .query(Long.class)
+                .single();
+    }
+
+    private static byte[] png() throws IOException {
+        BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+}
