@@ -63,7 +63,10 @@ class StripeSubscriptions {
         if (sub.path("pause_collection").isObject()) {
             status = "paused";
         }
-        boolean applied = subscriptions.applyStatus("stripe", subId, status, endsAt, at);
+        // Deleted: it ended at once (or at the period's end it was set to end at): access ends then.
+        boolean applied = deleted
+                ? subscriptions.endAtOnce("stripe", subId, endsAt, at)
+                : subscriptions.applyStatus("stripe", subId, status, endsAt, at);
         return applied
                 ? new Outcome.Processed("subscription " + subId + " is " + status)
                 : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
