@@ -60,8 +60,8 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
                         .statusCode())
                 .isEqualTo(200);
         moveClockTo(end1.plus(Duration.ofHours(1)));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(available(u))
-                .isEqualTo(12 * 500));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(12 * 500));
         return new Renewing(u, sub, end1, end2, end1.plus(Duration.ofMinutes(30)));
     }
 
@@ -166,12 +166,16 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
         Renewing r = firstYearGranted();
         assertThat(deleteAtOnce(r).statusCode()).isEqualTo(200);
         assertThat(stripe(renewal(r, 0)).statusCode()).isEqualTo(200);
-        assertThat(available(r.user())).as("its first month started before the deletion").isEqualTo(13 * 500);
+        assertThat(available(r.user()))
+                .as("its first month started before the deletion")
+                .isEqualTo(13 * 500);
 
         assertThat(threeMonthsIntoTheRenewal(r))
                 .as("no money was taken for the months after the deletion")
                 .isEqualTo(13 * 500);
-        assertThat(endsAt(r.sub())).as("the subscription still ends when it was deleted").isEqualTo(r.deletedAt());
+        assertThat(endsAt(r.sub()))
+                .as("the subscription still ends when it was deleted")
+                .isEqualTo(r.deletedAt());
     }
 
     @Test

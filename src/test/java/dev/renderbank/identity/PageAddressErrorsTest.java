@@ -168,11 +168,13 @@ class PageAddressErrorsTest extends IntegrationTest {
                 .update();
 
         HttpResponse<String> page;
-        jdbc.sql("alter table billing_checkout rename column product to product_lost").update();
+        jdbc.sql("alter table billing_checkout rename column product to product_lost")
+                .update();
         try {
             page = browser.get("/checkout/simulated/" + checkout, "Accept", BROWSER);
         } finally {
-            jdbc.sql("alter table billing_checkout rename column product_lost to product").update();
+            jdbc.sql("alter table billing_checkout rename column product_lost to product")
+                    .update();
         }
 
         assertThat(page.statusCode()).isEqualTo(500);
