@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
  * yearly one a month at each month's start, keyed by subscription and month, until the subscription
- * ends or a later paid period of it starts (a plan change that restarted the cycle). No month is used up
+ * ends or a later paid period of it starts (a plan change that restarted the cycle). A period paid with
+ * money that started before a provider's deletion at once keeps its months: what was paid for is
+ * granted unless refunded. No month is used up
  * while the purchase has a dispute open; the dispute's closing grants the months that started.
  */
 @Component
