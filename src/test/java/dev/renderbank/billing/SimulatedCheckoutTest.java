@@ -78,6 +78,45 @@ class SimulatedCheckoutTest extends BillingIntegrationTest {
         assertThat(login(newUser()).get(path).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * A checkout started for a product the catalogue no longer has (its configuration changed since):
+     * its page and its "Pay" say so with 410, not a 500, and pay nothing: no event, no credits, the
+     * checkout still open.
+     */
+    @Test
+    void aCheckoutOfAProductNoLongerSoldIsGoneAndPaysNothing() throws Exception {
+        UserAccount u = newUser();
+        var checkout = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"pack-200\"}");
+        String path = pathOf(json.readTree(checkout.body()).path("url").asString());
+        String id = path.substring(path.lastIndexOf('/') + 1);
+        Browser browser = login(u);
+        String form = "_csrf=" + csrf(browser.get(path).body());
+        // the catalogue no longer has the checkout's product
+        jdbc.sql("update billing_checkout set product = 'pack-retired' where id = ?")
+                .param(id)
+                .update();
+
+        var page = browser.get(path);
+        assertThat(page.statusCode()).isEqualTo(410);
+        assertThat(page.body()).contains("pack-retired").contains("no longer sold");
+        var paid = browser.post(path + "/pay", form);
+        assertThat(paid.statusCode()).isEqualTo(410);
+        assertThat(paid.body()).contains("no longer sold").doesNotContain("Reference");
+
+        assertThat(available(u)).isZero();
+        assertThat(jdbc.sql("select count(*) from payment_event where event_id like ?")
+                        .param("%" + id + "%")
+                        .query(Long.class)
+                        .single())
+                .as("no payment event")
+                .isZero();
+        assertThat(jdbc.sql("select status from billing_checkout where id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("OPEN");
+    }
+
     @Test
     void checkoutRefusalsAndIdempotencyKeys() throws Exception {
         String token = token(newUser());

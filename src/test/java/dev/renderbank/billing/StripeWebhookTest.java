@@ -361,7 +361,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
     }
 
     @Test
-    void aYearlyPlanGrantsEachMonthAtItsStartUntilTheSubscriptionEnds() throws Exception {
+    void aYearlyPlanGrantsEachMonthAtItsStartAndADeletionAtOnceKeepsThePaidYearsMonths() throws Exception {
         YearlyPlan plan = yearlyPlan(false);
         UserAccount u = plan.user();
         String sub = plan.subscription();
@@ -378,10 +378,17 @@ class StripeWebhookTest extends BillingIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(available(u)).isEqualTo(2000));
 
+        // Deleted at once on day 92: the year was paid with money and nothing was refunded, so its
+        // months go on (a refund takes back its share); before, they stopped and 8 paid months were kept.
         stripe(subscriptionDeleted(id("evt"), sub, clock.instant()));
-        clock.advance(Duration.ofDays(62));
+        clock.advance(Duration.ofDays(62)); // day 154: months 5 and 6 have started
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(3000));
+        clock.advance(Duration.ofDays(400)); // the year is over: twelve months, never a thirteenth
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(6000));
         awaitSweep();
-        assertThat(available(u)).isEqualTo(2000);
+        assertThat(available(u)).isEqualTo(6000);
     }
 
     static String session(String eventId, String sessionId, String pi, long userId, String product, long amount) {

@@ -47,7 +47,30 @@ class WebhookUnstorableIdTest extends BillingIntegrationTest {
                 .single();
     }
 
-    private void assertFinishedOnceAsUnusable(String provider, String eventId, HttpResponse<String> answer) {
+    /** A new user's pack-200 (200 credits), bought through its provider's webhook: its order or payment intent. */
+    private record Pack(UserAccount buyer, String ref) {}
+
+    private Pack creemPack() throws Exception {
+        UserAccount u = newUser();
+        String order = id("ord");
+        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
+        assertThat(available(u)).isEqualTo(200);
+        return new Pack(u, order);
+    }
+
+    private Pack stripePack() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        stripe(StripeWebhookTest.session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        assertThat(available(u)).isEqualTo(200);
+        return new Pack(u, pi);
+    }
+
+    /**
+     * The event was answered 200, finished once as IGNORED saying why, is never due again, raised
+     * billing.webhook.unusable, and the pack's 200 credits are untouched.
+     */
+    private void assertFinishedOnceAsUnusable(String provider, String eventId, HttpResponse<String> answer, Pack pack) {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(eventStatus(provider, eventId)).isEqualTo("IGNORED");
         assertThat(attempts(provider, eventId)).isEqualTo(1);
@@ -59,62 +82,44 @@ class WebhookUnstorableIdTest extends BillingIntegrationTest {
                 .filteredOn(a -> a.kind().equals("billing.webhook.unusable")
                         && a.message().contains(eventId))
                 .isNotEmpty();
+        assertThat(available(pack.buyer())).isEqualTo(200);
     }
 
     @Test
     void aCreemRefundWhoseIdHasANulCharacterIsRecordedOnceAndMovesNoCredits() throws Exception {
-        UserAccount u = newUser();
-        String order = id("ord");
-        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
-        assertThat(available(u)).isEqualTo(200);
-
+        Pack pack = creemPack();
         String event = id("evt");
-        HttpResponse<String> answer = creem(creemRefund(event, "ref_odd\\u0000id", order, 990));
+        HttpResponse<String> answer = creem(creemRefund(event, "ref_odd\\u0000id", pack.ref(), 990));
 
-        assertFinishedOnceAsUnusable("creem", event, answer);
-        assertThat(available(u)).isEqualTo(200);
+        assertFinishedOnceAsUnusable("creem", event, answer, pack);
     }
 
     @Test
     void aCreemRefundWhoseIdIsTooLongToStoreIsRecordedOnceAndMovesNoCredits() throws Exception {
-        UserAccount u = newUser();
-        String order = id("ord");
-        creem(creemCheckout(id("evt"), order, u.id(), "prod_local_pack-200", 990));
-
+        Pack pack = creemPack();
         String event = id("evt");
-        HttpResponse<String> answer = creem(creemRefund(event, huge("ref_"), order, 990));
+        HttpResponse<String> answer = creem(creemRefund(event, huge("ref_"), pack.ref(), 990));
 
-        assertFinishedOnceAsUnusable("creem", event, answer);
-        assertThat(available(u)).isEqualTo(200);
+        assertFinishedOnceAsUnusable("creem", event, answer, pack);
     }
 
     @Test
     void aStripeDisputeWhoseIdHasANulCharacterIsRecordedOnceAndMovesNoCredits() throws Exception {
-        UserAccount u = newUser();
-        String pi = id("pi");
-        String charge = id("ch");
-        stripe(StripeWebhookTest.session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
-        assertThat(available(u)).isEqualTo(200);
-
+        Pack pack = stripePack();
         String event = id("evt");
         HttpResponse<String> answer = stripe(StripeWebhookTest.dispute(
-                "charge.dispute.created", event, "dp_odd\\u0000id", charge, pi, "needs_response"));
+                "charge.dispute.created", event, "dp_odd\\u0000id", id("ch"), pack.ref(), "needs_response"));
 
-        assertFinishedOnceAsUnusable("stripe", event, answer);
-        assertThat(available(u)).isEqualTo(200);
+        assertFinishedOnceAsUnusable("stripe", event, answer, pack);
     }
 
     @Test
     void aStripeRefundOfAChargeWhoseIdIsTooLongToStoreIsRecordedOnceAndMovesNoCredits() throws Exception {
-        UserAccount u = newUser();
-        String pi = id("pi");
-        stripe(StripeWebhookTest.session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
-
+        Pack pack = stripePack();
         String event = id("evt");
-        HttpResponse<String> answer = stripe(StripeWebhookTest.refunded(event, huge("ch_"), pi, 990, 990));
+        HttpResponse<String> answer = stripe(StripeWebhookTest.refunded(event, huge("ch_"), pack.ref(), 990, 990));
 
-        assertFinishedOnceAsUnusable("stripe", event, answer);
-        assertThat(available(u)).isEqualTo(200);
+        assertFinishedOnceAsUnusable("stripe", event, answer, pack);
     }
 
     @Test

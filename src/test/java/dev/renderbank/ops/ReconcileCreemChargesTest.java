@@ -25,17 +25,7 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
         UserAccount buyer = buyer();
         String order = id("ord");
         String transaction = id("tran");
-        packBought(buyer, order);
-        transactionAtCreem(order, transaction, "paid", 0);
-        assertThat(findings(admin))
-                .as("a paid transaction the purchase records")
-                .isEmpty();
-
-        transactionAtCreem(order, transaction, "refunded", 990);
-        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
-        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
-                .isEqualTo(990);
-        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+        JsonNode finding = lostRefundFound(admin, buyer, order, transaction, 990);
         var repair = AdminSupport.call(
                 port,
                 "POST",
@@ -48,12 +38,7 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                 .as("nothing fixed silently")
                 .isEqualTo(200);
 
-        String refund = """
-                {"id":"%s","object":"refund","status":"succeeded","refund_amount":990,"refund_currency":"USD",
-                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
-                   "status":"refunded","refunded_amount":990,"order":"%s"},
-                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
-        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund(transaction, order));
     }
 
     /**
@@ -67,24 +52,9 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
         UserAccount buyer = buyer();
         String order = id("ord");
         String transaction = id("tran");
-        packBought(buyer, order, 0);
-        transactionAtCreem(order, transaction, "paid", 0);
-        assertThat(findings(admin))
-                .as("a paid transaction the purchase records")
-                .isEmpty();
+        lostRefundFound(admin, buyer, order, transaction, 0);
 
-        transactionAtCreem(order, transaction, "refunded", 990);
-        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
-        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
-                .isEqualTo(990);
-        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
-
-        String refund = """
-                {"id":"%s","object":"refund","status":"succeeded","refund_amount":990,"refund_currency":"USD",
-                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
-                   "status":"refunded","refunded_amount":990,"order":"%s"},
-                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
-        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund);
+        resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "refund.created", refund(transaction, order));
     }
 
     @Test
@@ -105,6 +75,37 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                    "status":"chargedBack","order":"%s"},
                  "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("dis"), transaction, order, order);
         resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "dispute.created", dispute);
+    }
+
+    /**
+     * A pack-200 bought at Creem (its checkout saying the order paid {@code paidAtCheckout}) whose
+     * paid transaction the run finds recorded; then Creem refunds all 990 of it and no webhook
+     * arrives: the next run's one finding, a refund not recorded that cannot be repaired.
+     */
+    private JsonNode lostRefundFound(
+            AdminSupport.Admin admin, UserAccount buyer, String order, String transaction, long paidAtCheckout)
+            throws Exception {
+        packBought(buyer, order, paidAtCheckout);
+        transactionAtCreem(order, transaction, "paid", 0);
+        assertThat(findings(admin))
+                .as("a paid transaction the purchase records")
+                .isEmpty();
+
+        transactionAtCreem(order, transaction, "refunded", 990);
+        JsonNode finding = foundNotRepairable(admin, "REFUND_NOT_RECORDED", "creem:charge:" + transaction, order);
+        assertThat(finding.path("evidence").path("refundedAtProviderMinor").asLong())
+                .isEqualTo(990);
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+        return finding;
+    }
+
+    /** Creem's refund.created object of all 990 of {@code transaction}, the order's charge. */
+    private static String refund(String transaction, String order) {
+        return """
+                {"id":"%s","object":"refund","status":"succeeded","refund_amount":990,"refund_currency":"USD",
+                 "transaction":{"id":"%s","object":"transaction","amount":990,"amount_paid":990,"currency":"USD",
+                   "status":"refunded","refunded_amount":990,"order":"%s"},
+                 "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("ref"), transaction, order, order);
     }
 
     /** The one finding of a run: of {@code kind} on {@code subject}, naming the order's purchase, with no repair. */

@@ -63,6 +63,75 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
     @Test
     void aCancellationWhileARenewalIsRecordedEndsTheSubscriptionAtTheRenewedPeriodsEnd() throws Exception {
         UserAccount buyer = buyer();
+        YearlyPlan plan = stripeYearlyPlan(buyer, 1500);
+
+        var cancel = new java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>();
+        dev.renderbank.support.Concurrently.completeInBackground(cancel, () -> {
+            try {
+                return AdminSupport.call(
+                        port, "POST", "/api/v1/subscriptions/" + plan.sub() + "/cancel", token(buyer), null, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the cancel has read the subscription and waits for Stripe: the renewal is recorded meanwhile
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + plan.sub()))));
+        renew(buyer, plan);
+        assertThat(cancel.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                .isEqualTo(200);
+
+        assertThat(jdbc.sql("""
+                        select ends_at from billing_subscription where provider = 'stripe' and subscription_id = :id""")
+                        .param("id", plan.sub())
+                        .query(java.sql.Timestamp.class)
+                        .single()
+                        .toInstant())
+                .as("the subscription ends when the renewed year it was paid for ends")
+                .isEqualTo(plan.end2());
+    }
+
+    /**
+     * A renewal the provider charged just before the owner's cancellation reached it, whose webhook
+     * arrives after the cancellation is saved, was paid for: the subscription ends when the renewed
+     * period ends (the cancellation still ends it then), not when the old one ended, which would stop
+     * the renewed year's months after its first.
+     */
+    @Test
+    void aRenewalChargedBeforeTheCancellationButReportedAfterItIsHonouredToItsPaidEnd() throws Exception {
+        UserAccount buyer = buyer();
+        YearlyPlan plan = stripeYearlyPlan(buyer, 0);
+
+        // Stripe charged the renewal at the year's end; the owner cancels seconds later, before its webhook
+        clock.advance(Duration.between(clock.instant(), plan.end1().plusSeconds(5)));
+        var cancelled = AdminSupport.call(
+                port, "POST", "/api/v1/subscriptions/" + plan.sub() + "/cancel", token(buyer), null, null);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        renew(buyer, plan);
+
+        var row = jdbc.sql("""
+                        select status, ends_at from billing_subscription
+                         where provider = 'stripe' and subscription_id = :id""")
+                .param("id", plan.sub())
+                .query((rs, n) -> java.util.Map.entry(
+                        rs.getString("status"), rs.getTimestamp("ends_at").toInstant()))
+                .single();
+        assertThat(row.getKey()).as("still cancelled").isEqualTo("canceled");
+        assertThat(row.getValue())
+                .as("the subscription ends when the renewed year it was paid for ends")
+                .isEqualTo(plan.end2());
+    }
+
+    /** A Stripe yearly plan: its subscription id, the end of its first year and of the year after. */
+    private record YearlyPlan(String sub, java.time.Instant end1, java.time.Instant end2) {}
+
+    /**
+     * A Stripe pro-yearly plan of {@code buyer} that started now, recorded by its first invoice.paid;
+     * Stripe accepts its cancel after {@code cancelDelayMillis}.
+     */
+    private YearlyPlan stripeYearlyPlan(UserAccount buyer, int cancelDelayMillis) throws Exception {
         String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
         java.time.Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         java.time.Instant end1 =
@@ -85,109 +154,25 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
         STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
                 .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
                                 + "\"cancel_at_period_end\":true}")
-                        .withFixedDelay(1500)));
-
-        var cancel = new java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>();
-        dev.renderbank.support.Concurrently.completeInBackground(cancel, () -> {
-            try {
-                return AdminSupport.call(
-                        port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        // the cancel has read the subscription and waits for Stripe: the renewal is recorded meanwhile
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
-        assertThat(stripeWebhook(
-                                "evt_" + UUID.randomUUID(),
-                                "invoice.paid",
-                                stripeInvoice(
-                                        sub,
-                                        buyer.id(),
-                                        "price_local_pro-yearly",
-                                        19900,
-                                        end1,
-                                        end2,
-                                        "subscription_cycle"))
-                        .statusCode())
-                .isEqualTo(200);
-        assertThat(cancel.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode())
-                .isEqualTo(200);
-
-        assertThat(jdbc.sql("""
-                        select ends_at from billing_subscription where provider = 'stripe' and subscription_id = :id""")
-                        .param("id", sub)
-                        .query(java.sql.Timestamp.class)
-                        .single()
-                        .toInstant())
-                .as("the subscription ends when the renewed year it was paid for ends")
-                .isEqualTo(end2);
+                        .withFixedDelay(cancelDelayMillis)));
+        return new YearlyPlan(sub, end1, end2);
     }
 
-    /**
-     * A renewal the provider charged just before the owner's cancellation reached it, whose webhook
-     * arrives after the cancellation is saved, was paid for: the subscription ends when the renewed
-     * period ends (the cancellation still ends it then), not when the old one ended, which would stop
-     * the renewed year's months after its first.
-     */
-    @Test
-    void aRenewalChargedBeforeTheCancellationButReportedAfterItIsHonouredToItsPaidEnd() throws Exception {
-        UserAccount buyer = buyer();
-        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
-        java.time.Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        java.time.Instant end1 =
-                start.atZone(java.time.ZoneOffset.UTC).plusYears(1).toInstant();
-        java.time.Instant end2 =
-                start.atZone(java.time.ZoneOffset.UTC).plusYears(2).toInstant();
+    /** The paid invoice of {@code plan}'s second year (subscription_cycle), delivered and accepted. */
+    private void renew(UserAccount buyer, YearlyPlan plan) throws Exception {
         assertThat(stripeWebhook(
                                 "evt_" + UUID.randomUUID(),
                                 "invoice.paid",
                                 stripeInvoice(
-                                        sub,
+                                        plan.sub(),
                                         buyer.id(),
                                         "price_local_pro-yearly",
                                         19900,
-                                        start,
-                                        end1,
-                                        "subscription_create"))
-                        .statusCode())
-                .isEqualTo(200);
-        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
-                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
-                        + "\"cancel_at_period_end\":true}")));
-
-        // Stripe charged the renewal at the year's end; the owner cancels seconds later, before its webhook
-        clock.advance(Duration.between(clock.instant(), end1.plusSeconds(5)));
-        var cancelled =
-                AdminSupport.call(port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", token(buyer), null, null);
-        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-        assertThat(stripeWebhook(
-                                "evt_" + UUID.randomUUID(),
-                                "invoice.paid",
-                                stripeInvoice(
-                                        sub,
-                                        buyer.id(),
-                                        "price_local_pro-yearly",
-                                        19900,
-                                        end1,
-                                        end2,
+                                        plan.end1(),
+                                        plan.end2(),
                                         "subscription_cycle"))
                         .statusCode())
                 .isEqualTo(200);
-
-        var row = jdbc.sql("""
-                        select status, ends_at from billing_subscription
-                         where provider = 'stripe' and subscription_id = :id""")
-                .param("id", sub)
-                .query((rs, n) -> java.util.Map.entry(
-                        rs.getString("status"), rs.getTimestamp("ends_at").toInstant()))
-                .single();
-        assertThat(row.getKey()).as("still cancelled").isEqualTo("canceled");
-        assertThat(row.getValue())
-                .as("the subscription ends when the renewed year it was paid for ends")
-                .isEqualTo(end2);
     }
 
     /** A Stripe pro-monthly plan of {@code buyer}, recorded by its first invoice.paid; Stripe accepts its cancel. */

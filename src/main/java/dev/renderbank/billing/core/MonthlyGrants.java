@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
  * yearly one a month at each month's start, keyed by subscription and month, until the subscription
- * ends or a later paid period of it starts (a plan change that restarted the cycle). No month is used up
+ * ends or a later paid period of it starts (a plan change that restarted the cycle). A period paid with
+ * money that started before a provider's deletion at once keeps its months: what was paid for is
+ * granted unless refunded. No month is used up
  * while the purchase has a dispute open; the dispute's closing grants the months that started.
  */
 @Component
@@ -95,7 +97,8 @@ class MonthlyGrants {
             return 0; // not a period, or another node is granting it
         }
         PeriodStore.Period period = locked.get();
-        if (purchases.lock(purchaseId).disputed()) {
+        Purchase purchase = purchases.lock(purchaseId);
+        if (purchase.disputed()) {
             // Looked at again when the dispute closes (which waits for this lock, then grants).
             periods.advance(purchaseId, period.monthsGranted(), null);
             return 0;
@@ -112,6 +115,16 @@ class MonthlyGrants {
             return 0;
         }
         Subscription sub = shared.get();
+        // Where its months stop. A provider's deletion at once ends access then, but a period paid
+        // with money that started before it was paid for: its months run to its own end (a refund
+        // takes back its share). A free one stops there, as at any other end.
+        Instant endsAt = sub.endsAt();
+        if (endsAt != null
+                && purchase.amountMinor() > 0
+                && period.periodStart().isBefore(endsAt)
+                && subscriptions.endedAtOnce(period.provider(), period.subscriptionId())) {
+            endsAt = null;
+        }
         // A later period of the subscription (a plan change that restarted the cycle) pays for the
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =
@@ -122,7 +135,7 @@ class MonthlyGrants {
         while (k < period.months()) {
             Instant monthStart =
                     period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
-            boolean stopped = (sub.endsAt() != null && !monthStart.isBefore(sub.endsAt()))
+            boolean stopped = (endsAt != null && !monthStart.isBefore(endsAt))
                     || (replaced.isPresent() && !monthStart.isBefore(replaced.get()));
             if (k > 0 && stopped) {
                 break; // cancelled, ended or replaced: no further months

@@ -46,7 +46,8 @@ public class SubscriptionStore {
     /** Applies a status reported at {@code at}; false when a newer status is already recorded. */
     public boolean applyStatus(String provider, String id, String status, Instant endsAt, Instant at) {
         return jdbc.sql("""
-                                update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at
+                                update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at,
+                                                                ended_at_once = false
                                  where provider = :provider and subscription_id = :id and status_at <= :at""")
                         .param("status", status)
                         .param("endsAt", ts(endsAt))
@@ -58,6 +59,40 @@ public class SubscriptionStore {
     }
 
     /**
+     * Ended by the provider at once at {@code endedAt} (reported at {@code at}), not at the end of its
+     * paid period: access ends then. Paid periods that started before keep their months ({@link
+     * #endedAtOnce}); a late report of a period does not move this end ({@link #recordPaidPeriod}).
+     * False when a newer status is recorded.
+     */
+    public boolean endAtOnce(String provider, String id, Instant endedAt, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription
+                                   set status = 'canceled', ends_at = :endedAt, status_at = :at, ended_at_once = true
+                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                        .param("endedAt", ts(endedAt))
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Whether the provider ended the subscription at once ({@link #endAtOnce}) rather than at the end
+     * of a paid period: its end then does not stop the months of a period paid before it.
+     */
+    public boolean endedAtOnce(String provider, String id) {
+        return jdbc.sql("""
+                        select ended_at_once from billing_subscription
+                         where provider = :provider and subscription_id = :id""")
+                .param("provider", provider)
+                .param("id", id)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
+    /**
      * Cancelled by its owner at {@code at}: grants stop at the end of the paid period as the row
      * records it when this statement runs (a renewal that committed meanwhile is waited for and
      * seen), or at once if that has passed. Unless a newer status is recorded.
@@ -65,7 +100,7 @@ public class SubscriptionStore {
     public boolean cancelAtPeriodEnd(String provider, String id, Instant at) {
         return jdbc.sql("""
                                 update billing_subscription
-                                   set status = 'canceled', status_at = :at,
+                                   set status = 'canceled', status_at = :at, ended_at_once = false,
                                        ends_at = case when period_end > :at then period_end else :at end
                                  where provider = :provider and subscription_id = :id and status_at <= :at""")
                         .param("at", ts(at))
@@ -99,12 +134,15 @@ public class SubscriptionStore {
      * recorded end (a renewal the provider charged just before a cancellation took effect, its webhook
      * arriving after the cancellation was saved), is honoured: the end moves to the paid period's end,
      * so its months are granted, and the cancellation still ends it then. One starting at or after the
-     * recorded end (the subscription had ended) keeps the end: its first month only.
+     * recorded end (the subscription had ended) keeps the end: its first month only. An end the
+     * provider set at once ({@link #endAtOnce}) is never moved: a period paid with money before it
+     * keeps its months anyway (MonthlyGrants), a free one gets nothing past it.
      */
     public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
                         update billing_subscription s set product = :product, period_end = :end,
-                               ends_at = case when s.ends_at is not null and s.ends_at > :start and s.ends_at < :end
+                               ends_at = case when s.ends_at is not null and not s.ended_at_once
+                                                   and s.ends_at > :start and s.ends_at < :end
                                               then :end else s.ends_at end
                          where s.provider = :provider and s.subscription_id = :id
                            and not exists (select 1 from billing_subscription_period p

@@ -5,6 +5,7 @@ import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ledger.Ledger;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,9 +46,17 @@ class SimulatedCheckoutPage {
     }
 
     @GetMapping("/checkout/simulated/{id}")
-    String page(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
+    String page(
+            @AuthenticationPrincipal CurrentUser user,
+            @PathVariable String id,
+            Model model,
+            HttpServletResponse response) {
         CheckoutStore.Checkout checkout = ownCheckout(user, id);
-        Product product = productOf(checkout);
+        Optional<Product> sold = catalog.product(checkout.product());
+        if (sold.isEmpty()) {
+            return gone(checkout, model, response);
+        }
+        Product product = sold.get();
         model.addAttribute("checkoutId", checkout.id());
         model.addAttribute("completed", "COMPLETED".equals(checkout.status()));
         model.addAttribute("product", product);
@@ -57,9 +66,17 @@ class SimulatedCheckoutPage {
     }
 
     @PostMapping("/checkout/simulated/{id}/pay")
-    String pay(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
+    String pay(
+            @AuthenticationPrincipal CurrentUser user,
+            @PathVariable String id,
+            Model model,
+            HttpServletResponse response) {
         CheckoutStore.Checkout checkout = ownCheckout(user, id);
-        Product product = productOf(checkout);
+        Optional<Product> sold = catalog.product(checkout.product());
+        if (sold.isEmpty()) {
+            return gone(checkout, model, response); // nothing is sent, stored or granted
+        }
+        Product product = sold.get();
         Instant now = clock.instant();
         Instant periodEnd = product.isPlan()
                 ? now.atZone(ZoneOffset.UTC).plusMonths(product.months()).toInstant()
@@ -82,11 +99,20 @@ class SimulatedCheckoutPage {
         return checkout.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
     }
 
-    /** A checkout names a product of the catalogue: it was checked when the checkout started. */
-    private Product productOf(CheckoutStore.Checkout checkout) {
-        return catalog.product(checkout.product())
-                .orElseThrow(() -> new IllegalStateException(
-                        "checkout " + checkout.id() + " names unknown product " + checkout.product()));
+    /**
+     * The checkout's product was in the catalogue when the checkout started but is not now (the
+     * catalogue's configuration changed since): 410 on the error page, saying so; nothing is paid.
+     */
+    private static String gone(CheckoutStore.Checkout checkout, Model model, HttpServletResponse response) {
+        response.setStatus(HttpStatus.GONE.value());
+        model.addAttribute("status", HttpStatus.GONE.value());
+        model.addAttribute("error", HttpStatus.GONE.getReasonPhrase());
+        model.addAttribute("address", true);
+        model.addAttribute(
+                "refusal",
+                "This checkout's product (" + checkout.product()
+                        + ") is no longer sold, so it cannot be paid. Choose a product on the buy page.");
+        return "error";
     }
 
     private static java.util.List<String> sentLines(SimulatedWebhooks.Delivery d) {

@@ -14,9 +14,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Stripe subscription events ({@code customer.subscription.*}). Statuses are recorded as of the
- * event's time, never over a newer one; a cancellation (now or at the period end) sets when grants
- * stop, a paused collection is recorded as paused. Credits come with paid invoices ({@link
- * StripeInvoices}), never with these.
+ * event's time, never over a newer one; a cancellation at the period end sets when grants stop, a
+ * deletion ({@code customer.subscription.deleted}) ends the subscription at once: no month of a free
+ * period after it, while a period paid with money keeps its months (credits follow money: a refund
+ * takes back its share). A paused collection is recorded as paused. Credits come with paid invoices
+ * ({@link StripeInvoices}), never with these.
  */
 @Component
 class StripeSubscriptions {
@@ -63,7 +65,10 @@ class StripeSubscriptions {
         if (sub.path("pause_collection").isObject()) {
             status = "paused";
         }
-        boolean applied = subscriptions.applyStatus("stripe", subId, status, endsAt, at);
+        // Deleted: it ended at once (or at the period's end it was set to end at): access ends then.
+        boolean applied = deleted
+                ? subscriptions.endAtOnce("stripe", subId, endsAt, at)
+                : subscriptions.applyStatus("stripe", subId, status, endsAt, at);
         return applied
                 ? new Outcome.Processed("subscription " + subId + " is " + status)
                 : new Outcome.Ignored("a newer status of " + subId + " is already recorded");

@@ -1,0 +1,201 @@
+package dev.renderbank.billing;
+
+import static dev.renderbank.billing.StripeWebhookTest.invoice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.identity.UserAccount;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A Stripe subscription deleted at once ({@code customer.subscription.deleted}: access ends now, unlike
+ * a cancellation at the period's end) while a yearly renewal that started just before had been
+ * charged. What the buyer paid for is kept, whichever of the two events arrives first or whether they
+ * are processed at the same moment: a renewal paid with money grants every month of its year. A
+ * renewal that took no money (a 100 % coupon) gives nothing past the deletion: its first month, which
+ * started while the subscription ran, and no other.
+ */
+class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
+
+    @Autowired
+    Purchases purchases;
+
+    @Autowired
+    ProductCatalog catalog;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    /** A yearly plan whose first year is over and granted (12 × 500); the renewal started at {@code end1}. */
+    private record Renewing(UserAccount user, String sub, Instant end1, Instant end2, Instant deletedAt) {}
+
+    private Renewing firstYearGranted() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant end1 = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        Instant end2 = end1.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        assertThat(stripe(invoice(
+                                u.id(),
+                                id("evt"),
+                                id("in"),
+                                sub,
+                                "price_local_pro-yearly",
+                                19900,
+                                start,
+                                end1,
+                                "subscription_create"))
+                        .statusCode())
+                .isEqualTo(200);
+        moveClockTo(end1.plus(Duration.ofHours(1)));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(12 * 500));
+        return new Renewing(u, sub, end1, end2, end1.plus(Duration.ofMinutes(30)));
+    }
+
+    /** The renewal of {@code r}'s second year: {@code paid} 19900, or 0 (a 100 % coupon: total 0). */
+    private String renewal(Renewing r, long paid) {
+        return invoice(
+                r.user().id(),
+                id("evt"),
+                id("in"),
+                r.sub(),
+                paid,
+                paid,
+                "subscription_cycle",
+                new StripeWebhookTest.Line("price_local_pro-yearly", 19900, r.end1(), r.end2(), false));
+    }
+
+    private HttpResponse<String> deleteAtOnce(Renewing r) throws Exception {
+        return stripe(StripeWebhookTest.subscriptionDeleted(id("evt"), r.sub(), r.deletedAt()));
+    }
+
+    /** Three months into the renewed year, after the sweep looked: the credits the user has. */
+    private long threeMonthsIntoTheRenewal(Renewing r) {
+        moveClockTo(r.end1().atZone(ZoneOffset.UTC).plusMonths(3).toInstant().plusSeconds(60));
+        awaitSweep();
+        return available(r.user());
+    }
+
+    @Test
+    void aPaidRenewalReportedAfterTheDeletionGrantsEveryMonthItPaidFor() throws Exception {
+        Renewing r = firstYearGranted();
+        assertThat(deleteAtOnce(r).statusCode()).isEqualTo(200);
+        assertThat(stripe(renewal(r, 19900)).statusCode()).isEqualTo(200);
+        assertThat(available(r.user())).isEqualTo(13 * 500);
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(threeMonthsIntoTheRenewal(r)).isEqualTo(16 * 500));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aPaidRenewalReportedBeforeTheDeletionGrantsEveryMonthItPaidFor() throws Exception {
+        Renewing r = firstYearGranted();
+        assertThat(stripe(renewal(r, 19900)).statusCode()).isEqualTo(200);
+        assertThat(deleteAtOnce(r).statusCode()).isEqualTo(200);
+        assertThat(available(r.user())).isEqualTo(13 * 500);
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(threeMonthsIntoTheRenewal(r))
+                        .as("the renewed year was paid for: its months go on after the deletion")
+                        .isEqualTo(16 * 500));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * The renewal's transaction is open (it holds the subscription's row) when the deletion is
+     * processed: the deletion waits for it, then the paid year still grants its months.
+     */
+    @Test
+    void aDeletionProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear() throws Exception {
+        Renewing r = firstYearGranted();
+        Product yearly = catalog.product("pro-yearly").orElseThrow();
+        CountDownLatch recorded = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        CompletableFuture<Void> renewing = CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+            purchases.period(
+                    new Purchases.Charge("stripe", r.user().id(), yearly, 19900, "USD", List.of(id("in"))),
+                    r.sub(),
+                    r.end1(),
+                    r.end2());
+            recorded.countDown();
+            try {
+                commit.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        CompletableFuture<HttpResponse<String>> deleting;
+        try {
+            assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
+            deleting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return deleteAtOnce(r);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300); // the deletion reaches the subscription's row and waits for the renewal
+        } finally {
+            commit.countDown();
+        }
+        renewing.get(10, TimeUnit.SECONDS);
+        assertThat(deleting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(available(r.user())).isEqualTo(13 * 500);
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(threeMonthsIntoTheRenewal(r)).isEqualTo(16 * 500));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void aFreeRenewalReportedAfterTheDeletionGrantsNoMonthAfterIt() throws Exception {
+        Renewing r = firstYearGranted();
+        assertThat(deleteAtOnce(r).statusCode()).isEqualTo(200);
+        assertThat(stripe(renewal(r, 0)).statusCode()).isEqualTo(200);
+        assertThat(available(r.user()))
+                .as("its first month started before the deletion")
+                .isEqualTo(13 * 500);
+
+        assertThat(threeMonthsIntoTheRenewal(r))
+                .as("no money was taken for the months after the deletion")
+                .isEqualTo(13 * 500);
+        assertThat(endsAt(r.sub()))
+                .as("the subscription still ends when it was deleted")
+                .isEqualTo(r.deletedAt());
+    }
+
+    @Test
+    void aFreeRenewalReportedBeforeTheDeletionGrantsNoMonthAfterIt() throws Exception {
+        Renewing r = firstYearGranted();
+        assertThat(stripe(renewal(r, 0)).statusCode()).isEqualTo(200);
+        assertThat(deleteAtOnce(r).statusCode()).isEqualTo(200);
+
+        assertThat(threeMonthsIntoTheRenewal(r)).isEqualTo(13 * 500);
+    }
+
+    private Instant endsAt(String sub) {
+        return jdbc.sql("select ends_at from billing_subscription where provider = 'stripe' and subscription_id = ?")
+                .param(sub)
+                .query(java.sql.Timestamp.class)
+                .single()
+                .toInstant();
+    }
+
+    private void moveClockTo(Instant at) {
+        clock.advance(Duration.between(clock.instant(), at));
+    }
+}
