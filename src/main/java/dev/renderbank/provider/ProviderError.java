@@ -33,6 +33,11 @@ public record ProviderError(Kind kind, int code, String message) {
          * again; the job fails (and its result is asked for later) only when the answer persists.
          */
         INCOMPLETE_RECORD,
+        /**
+         * recordInfo answered 200 with a record that has no state (no {@code data}, a null or blank
+         * {@code state}): it tells nothing of the task. Asked again like {@link #INCOMPLETE_RECORD}.
+         */
+        RECORD_WITHOUT_STATE,
         OTHER
     }
 

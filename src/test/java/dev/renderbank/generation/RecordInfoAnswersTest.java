@@ -273,6 +273,65 @@ class RecordInfoAnswersTest extends StubbedKieTest {
                 .isPresent();
     }
 
+    /**
+     * A 200 whose record has no state (no {@code data}, a null or a blank {@code state}) tells as little
+     * as a 404: asked again, and the job fails only when such answers persist, with a code that says so,
+     * its task asked for a result later.
+     */
+    @Test
+    void aRecordWithoutAStateThatPersistsFailsTheJobAndAsksForItsResultLater() {
+        TestUser u = users.create(100);
+        String task = "t-no-state-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson("{\"code\":200,\"msg\":\"success\"}"));
+        driver.step(id);
+        assertThat(job(id).state())
+                .as("one answer without a state proves nothing")
+                .isNotEqualTo(JobState.FAILED);
+        recordInfo(task, okJson(record(task, "\"state\":null")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+        recordInfo(task, okJson(record(task, "\"state\":\" \"")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_record_without_state");
+        assertThat(job(id).errorMessage())
+                .contains("without the generation's state")
+                .contains("credits were released");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(imageCooldown(u)).as("not the user's fault").isEmpty();
+        assertThat(scheduler.getScheduledExecution(TaskInstanceId.of("generation-late-delivery", id)))
+                .as("KIE may have the task after all: its result is asked for later, free of charge")
+                .isPresent();
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** A record with a state read between answers without one starts their count again. */
+    @Test
+    void aRecordWithAStateBetweenAnswersWithoutOneStartsTheirCountAgain() {
+        TestUser u = users.create(100);
+        String task = "t-no-state-gap-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson(record(task, "\"progress\":10")));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(2));
+        driver.step(id);
+        recordInfo(task, okJson(record(task, "\"state\":\"generating\",\"progress\":40")));
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+        recordInfo(task, okJson(record(task, "\"progress\":50")));
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+    }
+
     /** The provider not coping (or our key refused) says nothing about the task: asked again until the deadline. */
     @Test
     void authRateLimitsAndServerErrorsAreAskedAgainUntilTheDeadline() {

@@ -16,6 +16,9 @@ final class FailureReasons {
     /** The provider reported success without a result file (and kept doing so: {@link RecordGaps}). */
     static final String NO_OUTPUT_CODE = "provider_no_output";
 
+    /** recordInfo kept answering 200 with a record that has no state ({@link RecordGaps}). */
+    static final String NO_STATE_CODE = "provider_record_without_state";
+
     static final String NO_OUTPUT = "The provider reported success without a file. Your credits were released.";
 
     private FailureReasons() {}

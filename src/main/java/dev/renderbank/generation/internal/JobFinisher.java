@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -30,6 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Success, failure and their late-result check are read together here, to see that a job is
  * charged or released exactly once; what operators count of a finish is {@link FinishMeters}'.
+ * What a won finish tells outside the database (the meters, this node's event streams) waits for
+ * the transaction that holds the finish to commit ({@link #afterCommit}): a caller's, such as an
+ * operator's audited "fail", may still roll it back.
  */
 @Component
 public class JobFinisher {
@@ -112,9 +117,11 @@ public class JobFinisher {
                 message,
                 notUsersFault);
         if (won) {
-            log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
-            // the owner deleting the account ends the job as a cancel does: not a failure of the model
-            meters.count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
+            afterCommit(job, () -> {
+                log.info("job {} failed ({}): {}; {} credits released", job.id(), code, message, job.price());
+                // the owner deleting the account ends the job as a cancel does: not a failure of the model
+                meters.count(job, JobStats.ENDED_BY_OWNER.contains(code) ? "cancelled" : "failed", code);
+            });
         }
         return won;
     }
@@ -135,8 +142,10 @@ public class JobFinisher {
                 JobTransitions.CANCELLED_MESSAGE,
                 true);
         if (won) {
-            log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
-            meters.count(job, "cancelled", "cancelled");
+            afterCommit(job, () -> {
+                log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
+                meters.count(job, "cancelled", "cancelled");
+            });
         }
         return won;
     }
@@ -162,9 +171,34 @@ public class JobFinisher {
             return true;
         }));
         if (won) {
-            events.changed(job.id());
+            afterCommit(job, () -> events.changed(job.id()));
         }
         return won;
+    }
+
+    /**
+     * Runs {@code told} once the finish is committed: now when this class's own transaction held it
+     * (it has committed), else when the caller's transaction commits, and never if that one rolls
+     * back. A failure of {@code told} is logged, not thrown: the finish stands either way.
+     */
+    private static void afterCommit(Job job, Runnable told) {
+        Runnable logged = () -> {
+            try {
+                told.run();
+            } catch (RuntimeException e) {
+                log.warn("job {}: telling of its finish failed after commit: {}", job.id(), e.toString());
+            }
+        };
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            logged.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                logged.run();
+            }
+        });
     }
 
     /**
@@ -224,16 +258,18 @@ public class JobFinisher {
             return Completion.DUPLICATE;
         });
         switch (result) {
-            case CHARGED -> {
-                log.info("job {} succeeded; {} credits charged", job.id(), job.price());
-                meters.count(job, "succeeded", "none");
-                events.changed(job.id());
-            }
-            case LATE_FREE -> {
-                log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
-                meters.count(job, "late_delivery", "free_of_charge");
-                events.changed(job.id());
-            }
+            case CHARGED ->
+                afterCommit(job, () -> {
+                    log.info("job {} succeeded; {} credits charged", job.id(), job.price());
+                    meters.count(job, "succeeded", "none");
+                    events.changed(job.id());
+                });
+            case LATE_FREE ->
+                afterCommit(job, () -> {
+                    log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
+                    meters.count(job, "late_delivery", "free_of_charge");
+                    events.changed(job.id());
+                });
             case DUPLICATE -> {
                 // This path's copy went to the job's key, which the first delivery's asset names
                 // (kept) or named: then the owner or the account's deletion has removed that file

@@ -192,6 +192,7 @@ class JobPolling {
                     FEATURE_DISABLED,
                     TIMEOUT,
                     INCOMPLETE_RECORD,
+                    RECORD_WITHOUT_STATE,
                     OTHER ->
                 "The provider refused the request (" + error.code() + ": " + error.message()
                         + "). Your credits were released.";

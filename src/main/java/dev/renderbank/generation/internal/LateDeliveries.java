@@ -44,7 +44,8 @@ class LateDeliveries {
             OperatorRepairs.OPERATOR_FAILED,
             // failed on answers without a usable record of the task (RecordGaps): KIE may have it after all
             FailureReasons.TASK_NOT_FOUND_CODE,
-            FailureReasons.NO_OUTPUT_CODE);
+            FailureReasons.NO_OUTPUT_CODE,
+            FailureReasons.NO_STATE_CODE);
 
     static final int MAX_TRIES = 12;
     static final Duration LONGEST_WAIT = Duration.ofHours(2);

@@ -76,7 +76,8 @@ public class OperatorRepairs {
 
     /**
      * Fails a live job and releases its hold (cooldown given back) in the finisher's transaction,
-     * which joins the caller's. False if the job had already finished.
+     * which joins the caller's; the finish is counted and the job's streams told once the caller's
+     * commits, not if it rolls back. False if the job had already finished.
      */
     public Optional<Boolean> fail(String jobId, String reason) {
         return jobs.find(jobId)

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * recordInfo answers that show no usable record of a submitted job's task: KIE does not know the
- * task (404), refuses its id (422, 400), or says success without result URLs. In the first moments
+ * task (404), refuses its id (422, 400), says success without result URLs, or answers 200 with a
+ * record that has no state. In the first moments
  * after createTask, or while KIE writes a finished record, such an answer proves nothing, and a job
  * failed on it could be one the provider still finishes. So each is counted on the job, a record read
  * in between ends the count, and the job fails only when at least {@link #ANSWERS} of them span at
@@ -39,7 +40,7 @@ class RecordGaps {
     static boolean isGap(ProviderError error) {
         // a switch expression: a new kind of provider error does not compile until it is decided here
         return switch (error.kind()) {
-            case NOT_FOUND, VALIDATION, INCOMPLETE_RECORD -> true;
+            case NOT_FOUND, VALIDATION, INCOMPLETE_RECORD, RECORD_WITHOUT_STATE -> true;
             case INSUFFICIENT_CREDITS,
                     UNAUTHORIZED,
                     RATE_LIMITED,
@@ -72,6 +73,14 @@ class RecordGaps {
                 error);
         if (error.kind() == ProviderError.Kind.INCOMPLETE_RECORD) {
             return finisher.fail(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
+        }
+        if (error.kind() == ProviderError.Kind.RECORD_WITHOUT_STATE) {
+            return finisher.fail(
+                    job,
+                    FailureReasons.NO_STATE_CODE,
+                    "The provider kept answering without the generation's state for " + Math.max(1, lasted.toMinutes())
+                            + " minutes. Your credits were released.",
+                    true);
         }
         return finisher.fail(
                 job,

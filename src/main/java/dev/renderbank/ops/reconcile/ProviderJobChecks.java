@@ -3,6 +3,7 @@ package dev.renderbank.ops.reconcile;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.ops.FindingKind;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.QueryOutcome;
 import java.time.Instant;
@@ -17,7 +18,11 @@ import org.springframework.stereotype.Component;
  * A sample of the jobs finished in the window (the latest ones that have settled), asked about at the generation provider (through its
  * facade, a read the provider allows to repeat): ours succeeded exactly when the provider's did. A job
  * we failed that the provider finished is a difference too: the provider was paid for it. The sample
- * ({@code renderbank.ops.reconcile.sample}) bounds the calls a run makes.
+ * ({@code renderbank.ops.reconcile.sample}) bounds the calls a run makes. A record in state success
+ * without result URLs is no output, as generation reads it when it persists ({@code provider_no_output}):
+ * a settled job's record is no longer being written, so it agrees with our failure and differs from
+ * our success. Answers that tell nothing of the task (404, 5xx, a record without a state) leave the
+ * job not checked.
  */
 @Component
 public class ProviderJobChecks {
@@ -56,12 +61,13 @@ public class ProviderJobChecks {
         int unanswered = 0;
         for (Sampled job : sample) {
             QueryOutcome answer = provider.query(job.providerTaskId());
-            if (answer instanceof QueryOutcome.Unavailable) {
+            boolean noOutput = isSuccessWithoutUrls(answer);
+            if (answer instanceof QueryOutcome.Unavailable && !noOutput) {
                 unanswered++;
                 continue;
             }
             boolean theirsSucceeded = answer instanceof QueryOutcome.Succeeded;
-            boolean theirsFailed = answer instanceof QueryOutcome.Failed;
+            boolean theirsFailed = answer instanceof QueryOutcome.Failed || noOutput;
             boolean agree = "SUCCEEDED".equals(job.state()) ? theirsSucceeded : theirsFailed;
             if (!agree) {
                 Map<String, Object> evidence = new LinkedHashMap<>();
@@ -78,7 +84,14 @@ public class ProviderJobChecks {
                 : List.of("provider: " + unanswered + " of " + sample.size() + " sampled jobs could not be queried");
     }
 
+    private static boolean isSuccessWithoutUrls(QueryOutcome o) {
+        return o instanceof QueryOutcome.Unavailable u && u.error().kind() == ProviderError.Kind.INCOMPLETE_RECORD;
+    }
+
     private static String describe(QueryOutcome o) {
+        if (isSuccessWithoutUrls(o)) {
+            return "succeeded without result URLs";
+        }
         if (o instanceof QueryOutcome.Running r) {
             return "running (" + r.state() + ")";
         }

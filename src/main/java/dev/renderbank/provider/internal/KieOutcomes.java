@@ -103,7 +103,7 @@ final class KieOutcomes {
                         KieAnswers.text(data.path("failMsg"), "The provider reported the generation failed"));
             case "" ->
                 new QueryOutcome.Unavailable(
-                        new ProviderError(Kind.OTHER, status, "recordInfo answered without a state"));
+                        new ProviderError(Kind.RECORD_WITHOUT_STATE, status, "recordInfo answered without a state"));
             // waiting, queuing, generating, and any state KIE adds later: not finished yet
             default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
         };

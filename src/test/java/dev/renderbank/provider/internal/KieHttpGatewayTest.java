@@ -335,6 +335,19 @@ class KieHttpGatewayTest {
                 .isEqualTo(Kind.INCOMPLETE_RECORD);
     }
 
+    /** A 200 whose record has no state tells nothing of the task: asked again (the job fails only if it persists). */
+    @Test
+    void recordInfoWithoutAStateIsARecordWithoutStateToAskAgain() {
+        stubRecord("t-1", "{\"taskId\":\"t-1\"}");
+        stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":null}");
+        stubRecord("t-3", "{\"taskId\":\"t-3\",\"state\":\"  \"}");
+        for (String task : List.of("t-1", "t-2", "t-3")) {
+            assertThat(((QueryOutcome.Unavailable) gateway.query(task)).error().kind())
+                    .as(task)
+                    .isEqualTo(Kind.RECORD_WITHOUT_STATE);
+        }
+    }
+
     /** 501 is KIE's "generation failed": as final as a record in state fail, in the body or as the status. */
     @Test
     void recordInfo501IsTheTasksFailure() {
