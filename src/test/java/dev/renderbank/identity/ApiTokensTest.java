@@ -210,6 +210,19 @@ class ApiTokensTest extends IntegrationTest {
         assertThat(storedUse(id)).isEqualTo(later.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
+    /**
+     * A token's last use reads the same before and after it is stored: the list shows a use not yet
+     * written as it will be stored (milliseconds), never a finer time that then changes by itself.
+     */
+    @Test
+    void theListedLastUseDoesNotChangeWhenItIsStored() throws Exception {
+        long id = create("{\"name\":\"precise\"}").get("id").asLong();
+        uses.record(id, Instant.parse("2026-12-02T15:44:35.083708936Z"));
+        String pending = find(list(), id).get("lastUsedAt").asString();
+        uses.write();
+        assertThat(find(list(), id).get("lastUsedAt").asString()).isEqualTo(pending);
+    }
+
     private Instant storedUse(long id) {
         return org.springframework.jdbc.core.simple.JdbcClient.create(dataSource)
                 .sql("select last_used_at from api_token where id = :id")

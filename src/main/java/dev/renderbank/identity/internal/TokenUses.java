@@ -2,6 +2,7 @@ package dev.renderbank.identity.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,13 @@ public class TokenUses implements DisposableBean {
         writer.scheduleWithFixedDelay(this::writeQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Records a use of the token at {@code at} (the later one wins when it is already recorded). */
+    /**
+     * Records a use of the token at {@code at} (the later one wins when it is already recorded), to
+     * the millisecond as {@link TokenStore#touchAll} stores it: a listed use reads the same before
+     * and after it is written.
+     */
     public void record(long tokenId, Instant at) {
-        pending.merge(tokenId, at, (a, b) -> a.isAfter(b) ? a : b);
+        pending.merge(tokenId, at.truncatedTo(ChronoUnit.MILLIS), (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** The use recorded on this node and not yet stored, if any. */
