@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,9 +142,13 @@ class ConfigurationDocsTest {
 
     @Test
     void aWrongDefaultOnThePageIsFound() {
-        Map<String, String> defaults = Map.of(normal("renderbank.limits.cooldown.image"), "3m",
-                normal("renderbank.limits.cooldown.video"), "3m",
-                normal("renderbank.simulator.failure-rate"), "0");
+        Map<String, String> defaults = Map.of(
+                normal("renderbank.limits.cooldown.image"),
+                "3m",
+                normal("renderbank.limits.cooldown.video"),
+                "3m",
+                normal("renderbank.simulator.failure-rate"),
+                "0");
         List<String> compared = new ArrayList<>();
         assertThat(defaultMismatches(
                         List.of(
@@ -247,7 +251,8 @@ class ConfigurationDocsTest {
     static List<String> unknownKeys(String text, Set<String> known) {
         return keysInProse(text).stream()
                 .filter(key -> known.stream()
-                        .noneMatch(k -> normal(k).equals(normal(key)) || normal(k).startsWith(normal(key) + ".")))
+                        .noneMatch(
+                                k -> normal(k).equals(normal(key)) || normal(k).startsWith(normal(key) + ".")))
                 .toList();
     }
 
