@@ -3,11 +3,14 @@ package dev.renderbank.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,6 +120,159 @@ class ConfigurationDocsTest {
                 .isFalse();
         assertThat(coversMap("renderbank.margins.cost", "renderbank.margins.cost.<model>.<option key>"))
                 .isTrue();
+    }
+
+    /**
+     * The page's default column is what an operator gets without setting the key. Where a row gives
+     * one default in backticks per key it names, each must be the default the application binds (the
+     * {@code @DefaultValue} the metadata records); rows whose default is words ("random", "unset →
+     * …", a default per profile) are not compared, nor keys the application gives no default in
+     * the metadata.
+     */
+    @Test
+    void everyDefaultOnTheConfigurationPageIsTheOneTheApplicationBinds() throws IOException {
+        Map<String, String> defaults = applicationDefaults();
+        List<String> compared = new ArrayList<>();
+        List<String> wrong = defaultMismatches(Files.readAllLines(DOCS), defaults, compared);
+        assertThat(wrong)
+                .as("defaults in docs/CONFIGURATION.md that differ from what the application binds")
+                .isEmpty();
+        assertThat(compared).as("defaults compared").hasSizeGreaterThan(60);
+    }
+
+    @Test
+    void aWrongDefaultOnThePageIsFound() {
+        Map<String, String> defaults = Map.of(
+                normal("renderbank.limits.cooldown.image"),
+                "3m",
+                normal("renderbank.limits.cooldown.video"),
+                "3m",
+                normal("renderbank.simulator.failure-rate"),
+                "0");
+        List<String> compared = new ArrayList<>();
+        assertThat(defaultMismatches(
+                        List.of(
+                                "| `renderbank.limits.cooldown.image`, `.video` | `3m`, `5m` | per user |",
+                                "| `renderbank.simulator.failure-rate` | `0.0` | share |"),
+                        defaults,
+                        compared))
+                .containsExactly("renderbank.limits.cooldown.video: the page says `5m`, the application binds `3m`");
+        assertThat(compared).hasSize(3);
+    }
+
+    /** The rows' backticked defaults that are not what {@code defaults} (normalised key → value) holds. */
+    static List<String> defaultMismatches(List<String> lines, Map<String, String> defaults, List<String> compared) {
+        List<String> wrong = new ArrayList<>();
+        for (String line : lines) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            String[] cells = line.split("\\|");
+            List<String> keys = keysOfCell(cells[1]);
+            List<String> values = new ArrayList<>();
+            Matcher m = Pattern.compile("`([^`]+)`").matcher(cells[2]);
+            while (m.find()) {
+                values.add(m.group(1));
+            }
+            if (keys.isEmpty() || keys.size() != values.size()) {
+                continue;
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                String bound = defaults.get(normal(keys.get(i)));
+                if (bound == null) {
+                    continue;
+                }
+                compared.add(keys.get(i));
+                if (!sameValue(bound, values.get(i))) {
+                    wrong.add(keys.get(i) + ": the page says `" + values.get(i) + "`, the application binds `" + bound
+                            + "`");
+                }
+            }
+        }
+        return wrong;
+    }
+
+    static boolean sameValue(String bound, String documented) {
+        if (bound.equalsIgnoreCase(documented)) {
+            return true;
+        }
+        try {
+            return new BigDecimal(bound).compareTo(new BigDecimal(documented)) == 0;
+        } catch (NumberFormatException notNumbers) {
+            return false;
+        }
+    }
+
+    /** The defaults the metadata records for {@code renderbank.*} keys, by normalised key. */
+    static Map<String, String> applicationDefaults() throws IOException {
+        JsonNode root = JsonMapper.builder().build().readTree(METADATA.toFile());
+        Map<String, String> defaults = new TreeMap<>();
+        for (JsonNode property : root.path("properties")) {
+            String name = property.path("name").asText();
+            JsonNode value = property.path("defaultValue");
+            if (name.startsWith("renderbank.") && value.isValueNode() && !value.isNull()) {
+                defaults.put(normal(name), value.asText());
+            }
+        }
+        return defaults;
+    }
+
+    /** Pages that name settings in passing; each named key must still be one the application binds. */
+    static final List<Path> PROSE = List.of(Path.of("README.md"), Path.of("docs/API.md"), Path.of("docs/SCALING.md"));
+
+    @Test
+    void everyKeyTheOtherPagesNameIsOneTheApplicationBinds() throws IOException {
+        Set<String> known = applicationKeys();
+        Set<String> unknown = new TreeSet<>();
+        for (Path page : PROSE) {
+            unknownKeys(Files.readString(page), known).forEach(key -> unknown.add(key + " (" + page + ")"));
+        }
+        assertThat(unknown)
+                .as("keys named in README.md or docs/ that the application does not bind (renamed or removed?)")
+                .isEmpty();
+    }
+
+    @Test
+    void theProseParserReadsGroupsAndAlternatives() {
+        assertThat(keysInProse("`renderbank.limits.cooldown.image|video` (3m), `renderbank.storage.*`, "
+                        + "`renderbank.payments.provider=creem`"))
+                .containsExactly(
+                        "renderbank.limits.cooldown.image",
+                        "renderbank.limits.cooldown.video",
+                        "renderbank.storage",
+                        "renderbank.payments.provider");
+        assertThat(unknownKeys(
+                        "`renderbank.storage.*`, `renderbank.limits.cooldown.image|video`, `renderbank.limits.gone`",
+                        Set.of("renderbank.storage.type", "renderbank.limits.cooldown.image")))
+                .containsExactly("renderbank.limits.cooldown.video", "renderbank.limits.gone");
+    }
+
+    /** The keys {@code text} names that are neither a key in {@code known} nor a group of some. */
+    static List<String> unknownKeys(String text, Set<String> known) {
+        return keysInProse(text).stream()
+                .filter(key -> known.stream()
+                        .noneMatch(
+                                k -> normal(k).equals(normal(key)) || normal(k).startsWith(normal(key) + ".")))
+                .toList();
+    }
+
+    /** Keys written in backticks: {@code a.b.*} names the group {@code a.b}, {@code a.b|c} both {@code a.b} and {@code a.c}. */
+    static List<String> keysInProse(String text) {
+        List<String> keys = new ArrayList<>();
+        Matcher m = Pattern.compile("`(renderbank\\.[a-z0-9.|-]*[a-z0-9|-])").matcher(text);
+        while (m.find()) {
+            String token = m.group(1);
+            int bar = token.indexOf('|');
+            if (bar < 0) {
+                keys.add(token);
+                continue;
+            }
+            String stem = token.substring(0, token.lastIndexOf('.', bar) + 1);
+            for (String last : token.substring(stem.length()).split("\\|")) {
+                keys.add(stem + last);
+            }
+        }
+        return keys;
     }
 
     /** All {@code renderbank.*} keys in the compiled metadata, both generated and hand-declared. */
