@@ -52,6 +52,10 @@ public class Forfeits {
                     .query(Long.class)
                     .single());
         }
+        // Locking the row in a CTE of the statement that changes it is safe here, unlike in GrantStore
+        // (its class comment says why it is not in general): the closing update above already holds
+        // the row, so this statement's snapshot sees its newest version, which nobody else can change
+        // before this transaction ends; the lock and the update read the same version.
         Optional<Long> taken = jdbc.sql("""
                         with old as (select user_id, balance from credit_account
                                       where user_id = :user and held = 0 and balance > 0 for no key update),

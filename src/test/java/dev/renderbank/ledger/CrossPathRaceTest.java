@@ -19,7 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Two paths of different modules that move one account's credits at the same moment: a refund or
  * dispute taking a purchase back while a job's hold is captured, released or expired; an operator
- * waiving a debt while a purchase pays it. Each pair runs in both orders, forced by holding the
+ * waiving a debt while a purchase pays it or a refund adds to it. Each pair runs in both orders, forced by holding the
  * account's row lock until both wait for it (the first to wait goes first), and the ledger's
  * invariants are checked after each ({@link LedgerTestSupport#booksBalance}): balance the sum of
  * the entries, held the open holds and never above the balance, every hold settled exactly once,
@@ -198,6 +198,49 @@ class CrossPathRaceTest extends LedgerTestSupport {
             // the 50 asked for are forgiven either way; the refund's 30, spent, are owed
             assertThat(waived.waived()).as("waiver first: %s", waiverFirst).isEqualTo(50);
             assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
+            assertThat(ledger.checkInvariants().violations()).isEmpty();
+        }
+    }
+
+    /**
+     * The waiver's amount is more than was owed when its statement began, and a refund adds to the
+     * debt while the waiver waits for the account: the waiver forgives what it asked for out of the
+     * debt it finds under its lock (80 owed, 50 forgiven). Locked in a CTE of the statement that
+     * changed the row, the waiver subtracted the 50 from the debt as the statement's snapshot had it
+     * (30) and the account's CHECK refused the candidate row (debt -20).
+     */
+    @Test
+    void aWaiverOfMoreThanIsOwedAndARefundAddingToTheDebtForgiveWhatTheWaiverFindsOwed() throws Exception {
+        for (boolean waiverFirst : new boolean[] {true, false}) {
+            // a purchase of 50, spent; another of 30, spent and disputed: 30 owed
+            long user = newUser();
+            String refunded = key("purchase");
+            ledger.grant(user, 50, GrantSource.PURCHASE, refunded, null, "pack");
+            String job = key("job");
+            ledger.reserve(user, 50, job, TTL);
+            ledger.capture(job);
+            String disputed = key("purchase");
+            ledger.grant(user, 30, GrantSource.PURCHASE, disputed, null, "pack");
+            String second = key("job");
+            ledger.reserve(user, 30, second, TTL);
+            ledger.capture(second);
+            ledger.clawback(disputed, 30, key("dispute"), "chargeback");
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
+            Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
+            Supplier<Object> refund = () -> ledger.clawback(refunded, 50, key("refund"), "refunded");
+
+            List<Object> results = waiverFirst ? inOrder(user, waive, refund) : inOrder(user, refund, waive);
+
+            DebtWaived waived = results.stream()
+                    .filter(DebtWaived.class::isInstance)
+                    .map(DebtWaived.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            String what = "waiver first: " + waiverFirst;
+            // waiver first: the 30 owed are forgiven, then the refund's 50 (spent) are owed;
+            // refund first: 80 owed, the 50 asked for are forgiven
+            assertThat(waived.waived()).as(what).isEqualTo(waiverFirst ? 30 : 50);
+            assertThat(ledger.balance(user)).as(what).isEqualTo(new Balance(0, 0, waiverFirst ? 50 : 30));
             assertThat(ledger.checkInvariants().violations()).isEmpty();
         }
     }

@@ -1,6 +1,7 @@
 package dev.renderbank.ledger.internal;
 
 import static dev.renderbank.ledger.internal.Columns.ts;
+import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.ledger.DebtWaived;
 import java.time.Instant;
@@ -36,28 +37,36 @@ public class DebtWaiverStore {
         if (waiverId.isEmpty()) {
             return existing(key, userId, amount);
         }
-        long waived = jdbc.sql("""
-                        with old as (select user_id, debt from credit_account
-                                      where user_id = :user and debt > 0 for no key update),
-                        upd as (
-                            update credit_account a set debt = a.debt - least(old.debt, :amount)
-                              from old where a.user_id = old.user_id
-                            returning least(old.debt, :amount) as waived),
+        // What is owed is read under the account's lock, in a statement of its own, and the next
+        // statement changes the row by what was read (GrantStore#grant says why: locked in a CTE of
+        // the changing statement, a refund adding to the debt while the waiver waited made the
+        // account's CHECK refuse the waiver, CrossPathRaceTest).
+        long owed = jdbc.sql("select debt from credit_account where user_id = :user for no key update")
+                .param("user", userId)
+                .query(Long.class)
+                .optional()
+                .orElse(0L);
+        long waived = Math.min(owed, amount);
+        if (waived == 0) {
+            return new DebtWaived(userId, amount, 0, false); // nothing owed: recorded, the books do not move
+        }
+        int entries = jdbc.sql("""
+                        with upd as (
+                            update credit_account set debt = debt - :waived where user_id = :user
+                            returning user_id),
                         recorded as (
-                            update debt_waiver w set waived = upd.waived from upd where w.id = :waiver)
+                            update debt_waiver w set waived = :waived from upd where w.id = :waiver)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, reason, created_at)
-                        select :user, 'DEBT_WAIVED', upd.waived, 0, 0, -upd.waived, :key, :reason, :now from upd
-                        returning amount""")
+                        select upd.user_id, 'DEBT_WAIVED', :waived, 0, 0, -:waived, :key, :reason, :now from upd""")
                 .param("waiver", waiverId.get())
                 .param("user", userId)
-                .param("amount", amount)
+                .param("waived", waived)
                 .param("key", key)
                 .param("reason", reason)
                 .param("now", ts(now))
-                .query(Long.class)
-                .optional()
-                .orElse(0L); // nothing owed: the waiver is recorded, the books do not move
+                .update();
+        expectOne(entries, "debt waiver " + key + " of user " + userId);
         return new DebtWaived(userId, amount, waived, false);
     }
 

@@ -11,7 +11,28 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Grants and their clawbacks. Runs inside the caller's transaction. */
+/**
+ * Grants and their clawbacks. Runs inside the caller's transaction.
+ *
+ * <p>Every change of an account here reads what it needs (the debt a grant pays, what a clawback can
+ * take) under the account's row lock in a statement of its own, and changes the row in the next
+ * statement by amounts computed from that read; {@link DebtWaiverStore} does the same. Locking the row
+ * in a CTE of the changing statement ({@code with old as (select ... for no key update), upd as
+ * (update credit_account a set x = a.x - least(old.y, :n) from old ...)}) fails under READ
+ * COMMITTED when another transaction changes the row and commits while the CTE waits for the lock:
+ * every part of one statement runs with the snapshot taken when the statement began. The lock,
+ * after the wait, returns the newest version of the row (the one that commit wrote, which the
+ * snapshot does not see). The UPDATE finds the row as the snapshot sees it and builds its new row
+ * from that version's columns and the amount read under the lock, and PostgreSQL checks the CHECK
+ * constraints on that candidate row before writing it; only the write would find the version
+ * superseded and rebuild the row from the newest one (EvalPlanQual, where both sides agree). So a
+ * candidate that mixes the two versions (a debt of 0 from the snapshot, 60 paid from the lock's
+ * debt of 60) is refused (debt -60) and the statement fails, although the rebuilt row would have
+ * been valid (without the CHECK the books come out right). In a statement of its own the lock
+ * waits and returns the newest version, the next statement's snapshot, taken after it, sees that
+ * version, and nobody can change the row while the lock is held. (Seen on PostgreSQL 18.1;
+ * CrossPathRaceTest.)
+ */
 @Repository
 public class GrantStore {
 
@@ -53,12 +74,12 @@ public class GrantStore {
             return existingGrant(key, userId, amount);
         }
         // Debt is paid first. The account row is locked by a statement of its own and changed by the
-        // next, computed from that locked row (see takeFromBalance: locked in a CTE of the changing
-        // statement, a clawback committing meanwhile was seen by the lock and not by the change, and
-        // the debt went negative). It must be NO KEY UPDATE, the lock the UPDATE takes anyway: a
-        // plain FOR UPDATE conflicts with the KEY SHARE locks that foreign-key checks (grant and hold
-        // inserts) take on the account, and two grants to one account then deadlock. A closed account
-        // is not locked here: the grant is forfeited as it lands.
+        // next, computed from that locked row (see the class comment: locked in a CTE of the changing
+        // statement, a clawback committing meanwhile was seen by the lock and not by the snapshot, and
+        // the candidate row's debt went negative). It must be NO KEY UPDATE, the lock the UPDATE takes
+        // anyway: a plain FOR UPDATE conflicts with the KEY SHARE locks that foreign-key checks (grant
+        // and hold inserts) take on the account, and two grants to one account then deadlock. A closed
+        // account is not locked here: the grant is forfeited as it lands.
         Optional<Long> owed = jdbc.sql("select debt from credit_account where user_id = :user and closed_at is null"
                         + " for no key update")
                 .param("user", userId)
@@ -207,11 +228,11 @@ public class GrantStore {
      * Takes what the available credits cover; the rest becomes debt. Returns what was taken.
      *
      * <p>The account row is locked by a statement of its own and then changed by the next one, whose
-     * snapshot is that locked row. Locking it in a CTE of the changing statement (as before) let the
-     * amount taken be read from another version of the row than the one it was taken from: with a
-     * job's release committing while the clawback waited for the row, the clawback took the released
-     * credits from the row as it was before the release, and the account's CHECK (held &lt;= balance)
-     * refused the statement (CrossPathRaceTest).
+     * snapshot sees the locked row (see the class comment). Locked in a CTE of the changing statement
+     * (as before), with a job's release committing while the clawback waited for the row, the amount
+     * taken was read under the lock (after the release: 100 available) and subtracted from the row as
+     * the snapshot had it (before the release: 60 held), and the account's CHECK (held &lt;= balance)
+     * refused that candidate row (CrossPathRaceTest).
      */
     private long takeFromBalance(long userId, long amount, String key, String reason, Instant now) {
         long available = jdbc.sql("select balance - held from credit_account where user_id = :user for no key update")
