@@ -92,12 +92,26 @@ class FailedCreationBrowserTest extends BrowserTest {
                     .setPath(shots.resolve("error-address.png"))
                     .setFullPage(true));
 
-            // a failure on our side: a checkout naming a product the catalogue no longer has
+            // a checkout naming a product the catalogue no longer has: gone, nothing charged
             String checkout = "chk_retired_" + UUID.randomUUID().toString().substring(0, 8);
             jdbc.sql("""
                             insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
                             values (:id, :user, 'retired-pack', 'simulated', :id, 'PENDING', now())""").param("id", checkout).param("user", owner.id()).update();
             page.navigate(url("/checkout/simulated/" + checkout));
+            assertThat(page.locator("h1")).hasText("No longer available");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("error-gone.png"))
+                    .setFullPage(true));
+
+            // a failure on our side: the checkout's product column is missing for this one request
+            jdbc.sql("alter table billing_checkout rename column product to product_lost")
+                    .update();
+            try {
+                page.navigate(url("/checkout/simulated/" + checkout));
+            } finally {
+                jdbc.sql("alter table billing_checkout rename column product_lost to product")
+                        .update();
+            }
             assertThat(page.locator("h1")).hasText("Something went wrong");
             assertThat(page.locator("main code")).hasText(java.util.regex.Pattern.compile("^[0-9a-f]{8}$"));
             page.screenshot(new Page.ScreenshotOptions()
