@@ -6,7 +6,6 @@ import dev.renderbank.generation.internal.AssetRemoval;
 import dev.renderbank.generation.internal.JobListing;
 import dev.renderbank.generation.internal.JobQueries;
 import dev.renderbank.generation.internal.Retries;
-import dev.renderbank.platform.Switches;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
@@ -24,7 +23,6 @@ public class Generations {
     private final JobListing listing;
     private final Retries retries;
     private final AssetRemoval removal;
-    private final Switches switches;
     private final MeterRegistry meters;
 
     Generations(
@@ -33,7 +31,6 @@ public class Generations {
             JobListing listing,
             Retries retries,
             AssetRemoval removal,
-            Switches switches,
             MeterRegistry meters) {
         this.meters = meters;
         this.acceptance = acceptance;
@@ -41,7 +38,6 @@ public class Generations {
         this.listing = listing;
         this.retries = retries;
         this.removal = removal;
-        this.switches = switches;
     }
 
     /**
@@ -73,11 +69,6 @@ public class Generations {
     }
 
     private AcceptOutcome decide(long userId, GenerationSpec spec, String idempotencyKey) {
-        // An operator's pause (platform switch, cached about a second) refuses before anything is held.
-        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
-        if (paused.isPresent()) {
-            return new AcceptOutcome.Paused(paused.get().message(), paused.get().retryAfter());
-        }
         return acceptance.accept(userId, spec, idempotencyKey);
     }
 

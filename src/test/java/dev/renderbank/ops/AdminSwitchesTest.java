@@ -131,6 +131,36 @@ class AdminSwitchesTest extends IntegrationTest {
         assertThat(audit.get("items")).hasSize(2);
     }
 
+    /**
+     * SPEC's order of refusals holds during a pause too: bad input is 400/422 first (what to fix is
+     * told at once, not after the pause), then the pause's 503; neither holds or stores anything.
+     */
+    @Test
+    void aPauseRefusesAfterBadInputAsSpecOrdersRefusals() {
+        var admin = admins.newAdmin();
+        assertThat(put(admin.token(), "generation", "{\"paused\":true,\"message\":\"Maintenance\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        try {
+            var u = testUsers.create(100);
+            Api api = new Api(port);
+            Api.Response noPrompt =
+                    api.post("/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"\"}");
+            assertThat(noPrompt.status()).isEqualTo(400);
+            assertThat(noPrompt.body()).contains("prompt");
+            Api.Response noModel =
+                    api.post("/api/v1/generate-image", u.token(), "{\"model\":\"no-such-model\",\"prompt\":\"a cat\"}");
+            assertThat(noModel.status()).isEqualTo(422);
+            assertThat(api.post("/api/v1/generate-image", u.token(), IMAGE).status())
+                    .as("a valid request gets the pause")
+                    .isEqualTo(503);
+            assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+            assertThat(jobsOf(u.id())).isZero();
+        } finally {
+            put(admin.token(), "generation", "{\"paused\":false}");
+        }
+    }
+
     @Test
     void aPausedModelRefusesOnlyThatModelWithTheDefaultRetryAfter() {
         var admin = admins.newAdmin();

@@ -12,6 +12,7 @@ import dev.renderbank.generation.AcceptOutcome;
 import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReserveResult;
+import dev.renderbank.platform.Switches;
 import dev.renderbank.storage.ReferenceHosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,6 +57,7 @@ public class Acceptance {
     private final ObjectMapper json;
     private final ReferenceHosts referenceHosts;
     private final JobSubmitter submitter;
+    private final Switches switches;
 
     Acceptance(
             Catalog catalog,
@@ -71,7 +73,8 @@ public class Acceptance {
             Clock clock,
             ObjectMapper json,
             ReferenceHosts referenceHosts,
-            JobSubmitter submitter) {
+            JobSubmitter submitter,
+            Switches switches) {
         this.catalog = catalog;
         this.ledger = ledger;
         this.jobs = jobs;
@@ -86,6 +89,7 @@ public class Acceptance {
         this.json = json;
         this.referenceHosts = referenceHosts;
         this.submitter = submitter;
+        this.switches = switches;
     }
 
     /**
@@ -115,6 +119,13 @@ public class Acceptance {
             if (refused.isPresent()) {
                 return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
             }
+        }
+        // An operator's pause of generation or of the model (a platform switch, cached about a second):
+        // after bad input, as SPEC orders refusals (the caller learns what to fix at once), before
+        // anything is held or stored. A retry of a failed job is refused the same way.
+        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
+        if (paused.isPresent()) {
+            return new AcceptOutcome.Paused(paused.get().message(), paused.get().retryAfter());
         }
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         Instant now = clock.instant();

@@ -1,10 +1,8 @@
 package dev.renderbank.generation.internal;
 
 import dev.renderbank.catalog.GenerationSpec;
-import dev.renderbank.generation.AcceptOutcome;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.RetryOutcome;
-import dev.renderbank.platform.Switches;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +23,11 @@ public class Retries {
     private final JobStore jobs;
     private final Acceptance acceptance;
     private final ObjectMapper json;
-    private final Switches switches;
 
-    Retries(JobStore jobs, Acceptance acceptance, ObjectMapper json, Switches switches) {
+    Retries(JobStore jobs, Acceptance acceptance, ObjectMapper json) {
         this.jobs = jobs;
         this.acceptance = acceptance;
         this.json = json;
-        this.switches = switches;
     }
 
     public RetryOutcome retry(long userId, String jobId, String idempotencyKey) {
@@ -42,12 +38,6 @@ public class Retries {
         Job failed = found.get();
         if (failed.state() != JobState.FAILED) {
             return new RetryOutcome.NotFailed(failed.view());
-        }
-        // an operator's pause of generation or of the model refuses a retry as it refuses a new request
-        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(failed.model()));
-        if (paused.isPresent()) {
-            return new RetryOutcome.Decided(new AcceptOutcome.Paused(
-                    paused.get().message(), paused.get().retryAfter()));
         }
         // scoped to the failed job: the same key retries it once, and means nothing to another job
         return new RetryOutcome.Decided(
