@@ -125,7 +125,9 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
         Product yearly = catalog.product("pro-yearly").orElseThrow();
         CountDownLatch recorded = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong renewal = new java.util.concurrent.atomic.AtomicLong();
         CompletableFuture<Void> renewing = CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
+            renewal.set(dev.renderbank.support.LockWaits.backend(jdbc));
             purchases.period(
                     new Purchases.Charge("stripe", r.user().id(), yearly, 19900, "USD", List.of(id("in"))),
                     r.sub(),
@@ -148,7 +150,9 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(300); // the deletion reaches the subscription's row and waits for the renewal
+            // the deletion reaches the subscription's row and waits for the renewal's transaction
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> dev.renderbank.support.LockWaits.blockedBy(jdbc, renewal.get()));
         } finally {
             commit.countDown();
         }
