@@ -48,16 +48,22 @@ class CreationFollowSignedOutBrowserTest extends BrowserTest {
         UserAccount owner = users.create("follow-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
         ledger.grant(owner.id(), 20, GrantSource.ADMIN, "follow-page:" + owner.id(), null, "test");
         String token = users.issueToken(owner.id(), "t");
-        String taskId;
-        simulator.setImageDuration(Duration.ofMinutes(3)); // still running while the test looks
+        // still running while the test looks. The simulator reads the duration when the job is
+        // submitted to it, which happens after the accept, so it stays set until the test ends: set
+        // back right after the accept, a job submitted later ran 1 s and the page showed it done.
+        simulator.setImageDuration(Duration.ofMinutes(3));
         try {
-            Api.Response accepted = new Api(port)
-                    .post("/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a slow kite\"}");
-            assertThat(accepted.status()).isEqualTo(202);
-            taskId = accepted.json().get("taskId").asString();
+            followedCreationSignsOut(owner, token);
         } finally {
             simulator.setImageDuration(Duration.ofSeconds(1));
         }
+    }
+
+    private void followedCreationSignsOut(UserAccount owner, String token) {
+        Api.Response accepted = new Api(port)
+                .post("/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a slow kite\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String taskId = accepted.json().get("taskId").asString();
 
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
