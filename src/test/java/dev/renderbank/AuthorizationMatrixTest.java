@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -276,28 +274,9 @@ class AuthorizationMatrixTest extends EveryRouteTest {
         objects.put(Owned.DELIVERY, Map.of("id", endpointId, "deliveryId", deliveryId));
         objects.put(Owned.CHECKOUT, Map.of("id", openCheckout));
         objects.put(Owned.SUBSCRIPTION, Map.of("id", subscriptionId));
-        awaitBackgroundWorkDone();
-    }
-
-    /**
-     * The set-up's own consequences (the payment's receipt mail, the job's webhook delivery and its
-     * attempt, …) are written by background handlers a moment later; the matrix counts rows around each
-     * refused call, so it starts only once no business row has changed for three seconds.
-     */
-    private void awaitBackgroundWorkDone() {
-        Duration quiet = Duration.ofSeconds(3);
-        AtomicReference<Map<String, Long>> last = new AtomicReference<>(BusinessRows.of(jdbc));
-        AtomicLong since = new AtomicLong(System.nanoTime());
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    Map<String, Long> now = BusinessRows.of(jdbc);
-                    if (!now.equals(last.getAndSet(now))) {
-                        since.set(System.nanoTime());
-                    }
-                    return System.nanoTime() - since.get() >= quiet.toNanos();
-                });
+        // the set-up's own consequences (the payment's receipt mail, the job's webhook delivery and
+        // its attempt, …) are written by background handlers a moment later
+        settleBackgroundWork();
     }
 
     private static String checkout(Api api, String token, String product) {

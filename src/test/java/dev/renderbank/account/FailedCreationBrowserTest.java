@@ -84,6 +84,9 @@ class FailedCreationBrowserTest extends BrowserTest {
 
             page.navigate(url("/creations/gen_nope"));
             assertThat(page.locator("h1")).hasText("Not found");
+            assertThat(page).hasTitle(java.util.regex.Pattern.compile("^Not found"));
+            // a signed-in user is not asked to sign in
+            assertThat(page.locator("#next")).not().containsText("Sign in");
             page.navigate(url("/creations?cursor=edited"));
             assertThat(page.locator("h1")).hasText("This page could not be shown");
             assertThat(page.locator("#problem")).containsText("cursor");
@@ -99,9 +102,14 @@ class FailedCreationBrowserTest extends BrowserTest {
                             values (:id, :user, 'retired-pack', 'simulated', :id, 'PENDING', now())""").param("id", checkout).param("user", owner.id()).update();
             page.navigate(url("/checkout/simulated/" + checkout));
             assertThat(page.locator("h1")).hasText("No longer available");
+            assertThat(page).hasTitle(java.util.regex.Pattern.compile("^No longer available"));
+            assertThat(page.locator("#next")).not().containsText("Sign in");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("error-gone.png"))
                     .setFullPage(true));
+            page.locator("#next a", new Page.LocatorOptions().setHasText("Buy credits"))
+                    .click();
+            assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/buy$"));
 
             // a failure on our side: the checkout's product column is missing for this one request
             jdbc.sql("alter table billing_checkout rename column product to product_lost")

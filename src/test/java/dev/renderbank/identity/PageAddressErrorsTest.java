@@ -44,6 +44,11 @@ class PageAddressErrorsTest extends IntegrationTest {
         List<String> wrong = new ArrayList<>();
 
         judge(wrong, "GET /login?locked=abc", anon.get("/login?locked=abc", "Accept", BROWSER), 400, "locked");
+        // the error page's way on: "Sign in" for someone signed out, not for someone signed in
+        assertThat(nextLinks(anon.get("/login?locked=abc", "Accept", BROWSER))).contains("Sign in");
+        assertThat(nextLinks(user.get("/creations/nope", "Accept", BROWSER)))
+                .contains("Home")
+                .doesNotContain("Sign in");
         judge(wrong, "GET /account?history=abc", user.get("/account?history=abc", "Accept", BROWSER), 400, "cursor");
         judge(wrong, "GET /creations?cursor=abc", user.get("/creations?cursor=abc", "Accept", BROWSER), 400, "cursor");
         judge(wrong, "GET /creations/nope", user.get("/creations/nope", "Accept", BROWSER), 404, null);
@@ -345,6 +350,13 @@ class PageAddressErrorsTest extends IntegrationTest {
         } else if (body.contains("Exception") || body.contains("Whitelabel") || body.contains("For input string")) {
             wrong.add("leaks internals: " + seen);
         }
+    }
+
+    private static String nextLinks(HttpResponse<String> page) {
+        String body = page.body();
+        int at = body.indexOf("id=\"next\"");
+        assertThat(at).as("the error page's links").isNotNegative();
+        return body.substring(at, body.indexOf("</p>", at));
     }
 
     private FormClient signedIn(Role role) throws Exception {

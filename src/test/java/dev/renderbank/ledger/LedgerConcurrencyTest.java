@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class LedgerConcurrencyTest extends LedgerTestSupport {
 
     private static final int THREADS = 32;
-    private static final int OPS_PER_THREAD = 2_000;
+    private static final int OPS_PER_THREAD = 1_000;
     private static final int HOT_ACCOUNTS = 4;
     private static final long INITIAL = 2_000;
     private static final int AUDIT_EVERY = 100;

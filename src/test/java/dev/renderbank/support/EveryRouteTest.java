@@ -2,6 +2,7 @@ package dev.renderbank.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import java.net.http.HttpClient;
@@ -42,6 +43,9 @@ public abstract class EveryRouteTest extends IntegrationTest {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    protected OperatorJobs operatorJobs;
+
     protected final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -50,6 +54,14 @@ public abstract class EveryRouteTest extends IntegrationTest {
 
     /** An admin with an API token; sign in with {@link #signIn} and {@link #PASSWORD}. */
     public record Admin(String email, String token) {}
+
+    /**
+     * Before counting business rows around requests: stops jobs earlier classes left running and
+     * waits for the background work of the set-up to end ({@link BackgroundWork#settle}).
+     */
+    protected void settleBackgroundWork() {
+        BackgroundWork.settle(jdbc, operatorJobs);
+    }
 
     /** The application's own routes (not springdoc's or Boot's error controller). */
     protected List<Routes.Route> applicationRoutes() {
