@@ -1,16 +1,27 @@
 package dev.renderbank.identity.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Accounts created before the canonical key (the migration could fold only ASCII in SQL), or by a
@@ -33,6 +44,12 @@ class EmailKeyRepairTest extends IntegrationTest {
 
     @Autowired
     DeletionStore deletions;
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void anAccountKeyedTheOldWayIsFoundUnderAnySpellingAfterTheRepair() {
@@ -100,6 +117,50 @@ class EmailKeyRepairTest extends IntegrationTest {
         assertThat(users.byEmail("\u00C4rger-" + id + "@test.local"))
                 .map(UserAccount::id)
                 .contains(first.id());
+    }
+
+    @Test
+    void twoNodesStartingAtOnceTellTheOperatorsOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        UserAccount first = users.create("\u00F6fen-" + id + "@test.local", PASSWORD, Role.USER, true);
+        long second = oldNodeInsert("\u00D6FEN-" + id + "@test.local");
+        String onceKey = EmailKeyRepair.SAME_ADDRESS + ":" + first.id() + ":" + second;
+
+        // one node has raised the alert and not committed yet; the other node's repair finds the pair
+        CountDownLatch raised = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        AtomicLong backend = new AtomicLong();
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        CompletableFuture<Boolean> one = CompletableFuture.supplyAsync(() -> tx.execute(status -> {
+            boolean told = alerts.raiseOnce(EmailKeyRepair.SAME_ADDRESS, onceKey, "Accounts " + first.id() + " and "
+                    + second + " have two spellings of one email address (the first node)");
+            backend.set(LockWaits.backend(jdbc));
+            raised.countDown();
+            try {
+                commit.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return told;
+        }), nodes);
+        try {
+            assertThat(raised.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<EmailKeyRepair.Outcome> other = CompletableFuture.supplyAsync(repair::repair, nodes);
+            await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.blockedBy(jdbc, backend.get()) || other.isDone());
+            assertThat(other).as("the second raise waits for the first one's transaction").isNotDone();
+            commit.countDown();
+            assertThat(one.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.get(30, TimeUnit.SECONDS).examined()).contains(second);
+        } finally {
+            commit.countDown();
+            nodes.shutdown();
+        }
+        assertThat(jdbc.sql("select count(*) from operator_alert where once_key = :k")
+                        .param("k", onceKey)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(sameAddressAlerts(first.id(), second)).isEqualTo(1);
     }
 
     @Test
