@@ -60,7 +60,10 @@ class EmailKeyRepair {
                          where email_key_version < :version order by id""")
                 .param("version", EmailKeys.VERSION)
                 .query((rs, n) -> new Row(
-                        rs.getLong("id"), rs.getString("email"), rs.getString("email_key"), rs.getInt("email_key_version")))
+                        rs.getLong("id"),
+                        rs.getString("email"),
+                        rs.getString("email_key"),
+                        rs.getInt("email_key_version")))
                 .list();
         int changed = 0;
         int waiting = 0;

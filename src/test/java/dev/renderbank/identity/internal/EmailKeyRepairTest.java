@@ -10,14 +10,14 @@ import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Locale;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -131,23 +131,31 @@ class EmailKeyRepairTest extends IntegrationTest {
         CountDownLatch commit = new CountDownLatch(1);
         AtomicLong backend = new AtomicLong();
         ExecutorService nodes = Executors.newFixedThreadPool(2);
-        CompletableFuture<Boolean> one = CompletableFuture.supplyAsync(() -> tx.execute(status -> {
-            boolean told = alerts.raiseOnce(EmailKeyRepair.SAME_ADDRESS, onceKey, "Accounts " + first.id() + " and "
-                    + second + " have two spellings of one email address (the first node)");
-            backend.set(LockWaits.backend(jdbc));
-            raised.countDown();
-            try {
-                commit.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return told;
-        }), nodes);
+        CompletableFuture<Boolean> one = CompletableFuture.supplyAsync(
+                () -> tx.execute(status -> {
+                    boolean told = alerts.raiseOnce(
+                            EmailKeyRepair.SAME_ADDRESS,
+                            onceKey,
+                            "Accounts " + first.id() + " and " + second
+                                    + " have two spellings of one email address (the first node)");
+                    backend.set(LockWaits.backend(jdbc));
+                    raised.countDown();
+                    try {
+                        commit.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return told;
+                }),
+                nodes);
         try {
             assertThat(raised.await(30, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<EmailKeyRepair.Outcome> other = CompletableFuture.supplyAsync(repair::repair, nodes);
-            await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.blockedBy(jdbc, backend.get()) || other.isDone());
-            assertThat(other).as("the second raise waits for the first one's transaction").isNotDone();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> LockWaits.blockedBy(jdbc, backend.get()) || other.isDone());
+            assertThat(other)
+                    .as("the second raise waits for the first one's transaction")
+                    .isNotDone();
             commit.countDown();
             assertThat(one.get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(other.get(30, TimeUnit.SECONDS).examined()).contains(second);
@@ -186,10 +194,7 @@ class EmailKeyRepairTest extends IntegrationTest {
     private long oldNodeInsert(String email) {
         return jdbc.sql("""
                         insert into app_user (email, password_hash, role, email_verified)
-                        values (:e, 'x', 'USER', true) returning id""")
-                .param("e", email)
-                .query(Long.class)
-                .single();
+                        values (:e, 'x', 'USER', true) returning id""").param("e", email).query(Long.class).single();
     }
 
     /** The row version's transaction id: it changes when the row is written. */
