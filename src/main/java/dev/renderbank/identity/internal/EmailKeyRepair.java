@@ -101,7 +101,8 @@ class EmailKeyRepair {
                 .orElse(-1L);
         String message = "Accounts " + other + " and " + row.id()
                 + " have two spellings of one email address: sign-in, reset and lookups of it reach account "
-                + other + " only; account " + row.id() + " is no longer found by its address";
+                + other + " only; account " + row.id() + " is no longer found by its address"
+                + " (what to do: README, Operating renderbank, \"Two accounts of one address\")";
         alerts.raiseOnce(SAME_ADDRESS, SAME_ADDRESS + ":" + other + ":" + row.id(), message);
     }
 }
