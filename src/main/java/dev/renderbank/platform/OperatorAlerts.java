@@ -35,6 +35,27 @@ public class OperatorAlerts {
                 .update();
     }
 
+    /**
+     * Raises an alert about a lasting condition once: {@code onceKey} names the condition (stable
+     * across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
+     * (through the mail forwarder) emails it and returns true; later ones, on any node, do nothing and
+     * return false. A caller waits for a concurrent first call's transaction and then does nothing.
+     */
+    public boolean raiseOnce(String kind, String onceKey, String message) {
+        int inserted = jdbc.sql("""
+                        insert into operator_alert (kind, message, created_at, once_key)
+                        values (:kind, :message, :now, :key) on conflict (once_key) do nothing""")
+                .param("kind", kind)
+                .param("message", message)
+                .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .param("key", onceKey)
+                .update();
+        if (inserted == 1) {
+            log.warn("OPERATOR ALERT [{}] {}", kind, message);
+        }
+        return inserted == 1;
+    }
+
     public List<Alert> recent(int limit) {
         return jdbc.sql("select id, kind, message, created_at from operator_alert order by id desc limit :limit")
                 .param("limit", limit)

@@ -20,11 +20,12 @@ public class AccountStore {
     /** Inserts a new, unverified user; empty if the address has an account already. */
     public Optional<Long> insertNew(String email, String passwordHash) {
         return jdbc.sql("""
-                        insert into app_user (email, email_key, password_hash, role, email_verified)
-                        values (:email, :key, :hash, 'USER', false)
+                        insert into app_user (email, email_key, email_key_version, password_hash, role, email_verified)
+                        values (:email, :key, :keyVersion, :hash, 'USER', false)
                         on conflict do nothing returning id""")
                 .param("email", email)
                 .param("key", EmailKeys.of(email))
+                .param("keyVersion", EmailKeys.VERSION)
                 .param("hash", passwordHash)
                 .query(Long.class)
                 .optional();

@@ -82,9 +82,13 @@ public class DeletionStore {
     public int anonymise(long userId, Instant now) {
         return jdbc.sql("""
                         update app_user set email = 'deleted-' || id || '@deleted.invalid',
-                               email_key = 'deleted-' || id || '@deleted.invalid', display_name = null,
-                               password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
-                         where id = :id and deleted_at is null""").param("id", userId).param("now", SqlTime.ts(now)).update();
+                               email_key = 'deleted-' || id || '@deleted.invalid', email_key_version = :keyVersion,
+                               display_name = null, password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
+                         where id = :id and deleted_at is null""")
+                .param("id", userId)
+                .param("keyVersion", EmailKeys.VERSION)
+                .param("now", SqlTime.ts(now))
+                .update();
     }
 
     /**

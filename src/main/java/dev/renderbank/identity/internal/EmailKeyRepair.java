@@ -11,19 +11,31 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives the accounts whose address is outside ASCII their canonical key ({@link EmailKeys}) at each
+ * Gives the accounts whose key was not computed by this release's canonical form ({@link EmailKeys},
+ * {@code app_user.email_key_version} below {@link EmailKeys#VERSION}) their canonical key at each
  * start: the migration that added {@code app_user.email_key} could only fold ASCII in SQL, and a node
- * of the previous release may have inserted rows since. Each row is one statement of its own (safe
- * on several nodes at once). Two existing accounts whose addresses turn out to be spellings of one
- * address cannot share a key: the later one keeps the key it has, and operators are told; sign-in,
- * reset and lookups of that address then reach the other account (the same mailbox).
+ * of a previous release may have inserted rows since. Only those rows are read (by the version's
+ * index), so a start reads nothing once they are repaired, however many accounts there are. Each row
+ * is one statement of its own, conditional on the address and version it was read with (safe on
+ * several nodes at once).
+ *
+ * <p>Two existing accounts whose addresses turn out to be spellings of one address cannot share a
+ * key: the later one keeps the key it has and stays marked, so each start tries it again (it gets the
+ * key once the other account no longer holds it, e.g. deleted), and operators are told once per pair
+ * ({@code accounts.same-address}, keyed by both ids); sign-in, reset and lookups of that address reach
+ * the other account (the same mailbox) meanwhile.
  */
 @Component
 class EmailKeyRepair {
 
     private static final Logger log = LoggerFactory.getLogger(EmailKeyRepair.class);
 
-    private record Row(long id, String email, String key) {}
+    static final String SAME_ADDRESS = "accounts.same-address";
+
+    private record Row(long id, String email, String key, int version) {}
+
+    /** The rows a run read ({@code examined}, by id) and how many of them it re-keyed. */
+    record Outcome(List<Long> examined, int changed) {}
 
     private final JdbcClient jdbc;
     private final OperatorAlerts alerts;
@@ -35,44 +47,62 @@ class EmailKeyRepair {
 
     @EventListener(ApplicationReadyEvent.class)
     void atStart() {
-        int changed = repair();
-        if (changed > 0) {
-            log.info("{} account address key(s) set to their canonical form", changed);
+        Outcome outcome = repair();
+        if (outcome.changed() > 0) {
+            log.info("{} account address key(s) set to their canonical form", outcome.changed());
         }
     }
 
-    /** Re-keys the non-ASCII addresses whose key is not canonical; returns how many changed. */
-    int repair() {
+    /** Re-keys the accounts whose key an older form (or SQL) computed; marks them canonical. */
+    Outcome repair() {
         List<Row> rows = jdbc.sql("""
-                        select id, email, email_key from app_user
-                         where octet_length(email) <> char_length(email) order by id""")
-                .query((rs, n) -> new Row(rs.getLong("id"), rs.getString("email"), rs.getString("email_key")))
+                        select id, email, email_key, email_key_version from app_user
+                         where email_key_version < :version order by id""")
+                .param("version", EmailKeys.VERSION)
+                .query((rs, n) -> new Row(
+                        rs.getLong("id"),
+                        rs.getString("email"),
+                        rs.getString("email_key"),
+                        rs.getInt("email_key_version")))
                 .list();
         int changed = 0;
+        int waiting = 0;
         for (Row row : rows) {
             String key = EmailKeys.of(row.email());
-            if (key.equals(row.key())) {
-                continue;
-            }
             try {
-                changed += jdbc.sql("update app_user set email_key = :key where id = :id and email = :email")
+                int updated = jdbc.sql("""
+                                update app_user set email_key = :key, email_key_version = :version
+                                 where id = :id and email = :email and email_key_version = :was""")
                         .param("key", key)
+                        .param("version", EmailKeys.VERSION)
                         .param("id", row.id())
                         .param("email", row.email())
+                        .param("was", row.version())
                         .update();
+                if (updated == 1 && !key.equals(row.key())) {
+                    changed++;
+                }
             } catch (DuplicateKeyException sameAddress) {
-                long other = jdbc.sql("select id from app_user where email_key = :key")
-                        .param("key", key)
-                        .query(Long.class)
-                        .optional()
-                        .orElse(-1L);
-                String message = "Accounts " + other + " and " + row.id()
-                        + " have two spellings of one email address: sign-in, reset and lookups of it reach account "
-                        + other + " only; account " + row.id() + " is no longer found by its address";
-                log.warn(message);
-                alerts.raise("accounts.same-address", message);
+                waiting++;
+                tell(row, key);
             }
         }
-        return changed;
+        if (waiting > 0) {
+            log.info("{} account(s) still share an address with another account (alert {})", waiting, SAME_ADDRESS);
+        }
+        return new Outcome(rows.stream().map(Row::id).toList(), changed);
+    }
+
+    private void tell(Row row, String key) {
+        long other = jdbc.sql("select id from app_user where email_key = :key")
+                .param("key", key)
+                .query(Long.class)
+                .optional()
+                .orElse(-1L);
+        String message = "Accounts " + other + " and " + row.id()
+                + " have two spellings of one email address: sign-in, reset and lookups of it reach account "
+                + other + " only; account " + row.id() + " is no longer found by its address"
+                + " (what to do: README, Operating renderbank, \"Two accounts of one address\")";
+        alerts.raiseOnce(SAME_ADDRESS, SAME_ADDRESS + ":" + other + ":" + row.id(), message);
     }
 }

@@ -14,6 +14,12 @@ import java.text.Normalizer;
  */
 public final class EmailKeys {
 
+    /**
+     * The version of this form, stored beside each key ({@code app_user.email_key_version}): raise it
+     * when {@link #of} changes, and the next start re-keys every account (EmailKeyRepair).
+     */
+    public static final int VERSION = 1;
+
     private EmailKeys() {}
 
     /** The canonical form of {@code email} (any text: a NUL or a lone surrogate passes through). */

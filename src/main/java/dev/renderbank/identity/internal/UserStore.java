@@ -54,11 +54,12 @@ public class UserStore {
     /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
     public long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
         Optional<Long> id = jdbc.sql("""
-                        insert into app_user (email, email_key, password_hash, display_name, role, email_verified)
-                        values (:email, :key, :hash, :name, :role, :verified)
+                        insert into app_user (email, email_key, email_key_version, password_hash, display_name, role, email_verified)
+                        values (:email, :key, :keyVersion, :hash, :name, :role, :verified)
                         on conflict do nothing returning id""")
                 .param("email", email)
                 .param("key", EmailKeys.of(email))
+                .param("keyVersion", EmailKeys.VERSION)
                 .param("hash", passwordHash)
                 .param("name", displayName)
                 .param("role", role.name())
