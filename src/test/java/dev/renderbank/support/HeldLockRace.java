@@ -87,7 +87,7 @@ public final class HeldLockRace {
             Awaitility.await().atMost(STEP).until(() -> LockWaits.blockedBy(jdbc, backend));
             CompletableFuture<B> b = new CompletableFuture<>();
             Concurrently.completeInBackground(b, second);
-            // the second waits for the held row, or behind the first: one waiter more than before
+            // the second waits for the held row or behind the first: two waiters more than before
             Awaitility.await().atMost(STEP).until(() -> LockWaits.waiting(jdbc) >= before + 2);
             assertThat(a).as("the first waits for the held row").isNotDone();
             assertThat(b).as("the second waits too").isNotDone();
