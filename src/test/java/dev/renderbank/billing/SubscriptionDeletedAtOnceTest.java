@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.HeldTransaction;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -123,26 +123,15 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
     void aDeletionProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear() throws Exception {
         Renewing r = firstYearGranted();
         Product yearly = catalog.product("pro-yearly").orElseThrow();
-        CountDownLatch recorded = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicLong renewal = new java.util.concurrent.atomic.AtomicLong();
-        CompletableFuture<Void> renewing = CompletableFuture.runAsync(() -> tx.executeWithoutResult(s -> {
-            renewal.set(dev.renderbank.support.LockWaits.backend(jdbc));
+        CompletableFuture<HttpResponse<String>> deleting;
+        try (HeldTransaction<Void> renewing = HeldTransaction.open(tx, jdbc, () -> {
             purchases.period(
                     new Purchases.Charge("stripe", r.user().id(), yearly, 19900, "USD", List.of(id("in"))),
                     r.sub(),
                     r.end1(),
                     r.end2());
-            recorded.countDown();
-            try {
-                commit.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }));
-        CompletableFuture<HttpResponse<String>> deleting;
-        try {
-            assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
+            return null;
+        })) {
             deleting = CompletableFuture.supplyAsync(() -> {
                 try {
                     return deleteAtOnce(r);
@@ -151,12 +140,9 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
                 }
             });
             // the deletion reaches the subscription's row and waits for the renewal's transaction
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> dev.renderbank.support.LockWaits.blockedBy(jdbc, renewal.get()));
-        } finally {
-            commit.countDown();
+            renewing.awaitBlocked();
+            renewing.commit();
         }
-        renewing.get(10, TimeUnit.SECONDS);
         assertThat(deleting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(available(r.user())).isEqualTo(13 * 500);
 

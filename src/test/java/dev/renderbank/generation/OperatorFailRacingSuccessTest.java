@@ -10,18 +10,11 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldState;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.JobActions;
-import dev.renderbank.support.Concurrently;
-import dev.renderbank.support.LockWaits;
+import dev.renderbank.support.HeldLockRace;
 import dev.renderbank.support.TestUsers.TestUser;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -58,13 +51,13 @@ class OperatorFailRacingSuccessTest extends StubbedKieTest {
                 FinisherTestSupport.submitted(transitions, id, "t-race-" + UUID.randomUUID(), clock.instant());
                 Job running = job(id);
                 String actor = "race-" + UUID.randomUUID() + "@test.local";
-                Supplier<Object> fail = () -> jobActions.fail(actor, id, "stuck at the provider", "k-" + id);
-                Supplier<Object> deliver =
+                Supplier<ActionResult> fail = () -> jobActions.fail(actor, id, "stuck at the provider", "k-" + id);
+                Supplier<String> deliver =
                         () -> FinisherTestSupport.deliver(finisher, running, "jobs/race-" + id + ".png");
 
-                Object[] r = operatorFirst ? inOrder(id, lock, fail, deliver) : inOrder(id, lock, deliver, fail);
-                ActionResult failed = (ActionResult) (operatorFirst ? r[0] : r[1]);
-                String delivered = (String) (operatorFirst ? r[1] : r[0]);
+                var r = jobRow(id, lock).race(fail, deliver, operatorFirst);
+                ActionResult failed = r.a();
+                String delivered = r.b();
 
                 Job end = job(id);
                 long audited = jdbc.sql(
@@ -107,29 +100,11 @@ class OperatorFailRacingSuccessTest extends StubbedKieTest {
     }
 
     /**
-     * Starts {@code first}, then {@code second} once the first waits for the job's row (locked here
-     * with {@code lock}), then lets both go: both are under way at once. FOR UPDATE also holds back
-     * storing the output's asset (its foreign key's key share), so both go on from the same moment;
-     * NO KEY UPDATE lets that through, so both wait at their own update of the job.
+     * A race on the job's row, locked here with {@code lock}. FOR UPDATE also holds back storing the
+     * output's asset (its foreign key's key share), so both sides go on from the same moment; NO KEY
+     * UPDATE lets that through, so both wait at their own update of the job.
      */
-    private Object[] inOrder(String jobId, String lock, Supplier<Object> first, Supplier<Object> second)
-            throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement held = c.prepareStatement("select 1 from generation_job where id = ? " + lock)) {
-                held.setString(1, jobId);
-                held.executeQuery().close();
-            }
-            long backend = LockWaits.backend(c);
-            long before = LockWaits.waiting(jdbc);
-            CompletableFuture<Object> a = new CompletableFuture<>();
-            Concurrently.completeInBackground(a, first);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.blockedBy(jdbc, backend));
-            CompletableFuture<Object> b = new CompletableFuture<>();
-            Concurrently.completeInBackground(b, second);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.waiting(jdbc) >= before + 2);
-            c.commit();
-            return new Object[] {a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS)};
-        }
+    private HeldLockRace jobRow(String jobId, String lock) {
+        return HeldLockRace.onRow(dataSource, "select 1 from generation_job where id = ? " + lock, jobId);
     }
 }

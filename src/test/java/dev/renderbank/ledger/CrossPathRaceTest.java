@@ -2,17 +2,10 @@ package dev.renderbank.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.renderbank.support.Concurrently;
-import dev.renderbank.support.LockWaits;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.renderbank.support.HeldLockRace;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -20,7 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Two paths of different modules that move one account's credits at the same moment: a refund or
  * dispute taking a purchase back while a job's hold is captured, released or expired; an operator
  * waiving a debt while a purchase pays it or a refund adds to it. Each pair runs in both orders, forced by holding the
- * account's row lock until both wait for it (the first to wait goes first), and the ledger's
+ * account's row lock until both wait for it ({@link HeldLockRace}: the first to wait goes first), and the ledger's
  * invariants are checked after each ({@link LedgerTestSupport#booksBalance}): balance the sum of
  * the entries, held the open holds and never above the balance, every hold settled exactly once,
  * nothing taken back or waived twice.
@@ -44,17 +37,14 @@ class CrossPathRaceTest extends LedgerTestSupport {
             String grant = key("purchase");
             String job = key("job");
             long user = userHolding(grant, 100, job, 60, TTL);
-            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
-            Supplier<Object> capture = () -> ledger.capture(job);
+            Supplier<ClawbackResult> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<CaptureResult> capture = () -> ledger.capture(job);
 
-            List<Object> results = refundFirst ? inOrder(user, refund, capture) : inOrder(user, capture, refund);
+            var r = account(user).race(refund, capture, refundFirst);
 
-            assertThat(results).hasAtLeastOneElementOfType(CaptureResult.Captured.class);
-            ClawbackResult.ClawedBack back = results.stream()
-                    .filter(ClawbackResult.ClawedBack.class::isInstance)
-                    .map(ClawbackResult.ClawedBack.class::cast)
-                    .findFirst()
-                    .orElseThrow();
+            assertThat(r.b()).isInstanceOf(CaptureResult.Captured.class);
+            assertThat(r.a()).isInstanceOf(ClawbackResult.ClawedBack.class);
+            ClawbackResult.ClawedBack back = (ClawbackResult.ClawedBack) r.a();
             // the 60 charged for the job were spent: only 40 can be taken, 60 are owed
             assertThat(back.applied()).isEqualTo(100);
             assertThat(back.taken()).as("refund first: %s", refundFirst).isEqualTo(40);
@@ -71,12 +61,12 @@ class CrossPathRaceTest extends LedgerTestSupport {
             String grant = key("purchase");
             String job = key("job");
             long user = userHolding(grant, 100, job, 60, TTL);
-            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
-            Supplier<Object> release = () -> ledger.release(job, "provider failed");
+            Supplier<ClawbackResult> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<ReleaseResult> release = () -> ledger.release(job, "provider failed");
 
-            List<Object> results = refundFirst ? inOrder(user, refund, release) : inOrder(user, release, refund);
+            var r = account(user).race(refund, release, refundFirst);
 
-            assertThat(results).hasAtLeastOneElementOfType(ReleaseResult.Released.class);
+            assertThat(r.b()).isInstanceOf(ReleaseResult.Released.class);
             Balance b = ledger.balance(user);
             assertThat(b.held()).isZero();
             // what the user can still spend, net of what is owed, is what they kept of the purchase: nothing
@@ -95,14 +85,10 @@ class CrossPathRaceTest extends LedgerTestSupport {
             String job = key("job");
             long user = userHolding(grant, 100, job, 60, Duration.ofMinutes(1));
             clock.advance(Duration.ofMinutes(2));
-            Supplier<Object> dispute = () -> ledger.clawback(grant, 100, key("dispute"), "chargeback");
-            Supplier<Object> expiry = () -> ledger.expireDue(clock.instant());
+            Supplier<ClawbackResult> dispute = () -> ledger.clawback(grant, 100, key("dispute"), "chargeback");
+            Supplier<Integer> expiry = () -> ledger.expireDue(clock.instant());
 
-            if (disputeFirst) {
-                inOrder(user, dispute, expiry);
-            } else {
-                inOrder(user, expiry, dispute);
-            }
+            account(user).race(dispute, expiry, disputeFirst);
 
             Balance b = ledger.balance(user);
             assertThat(b.held()).isZero();
@@ -119,17 +105,13 @@ class CrossPathRaceTest extends LedgerTestSupport {
             String grant = key("purchase");
             String job = key("job");
             long user = userHolding(grant, 100, job, 60, TTL);
-            Supplier<Object> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
-            Supplier<Object> purchase =
+            Supplier<ClawbackResult> refund = () -> ledger.clawback(grant, 100, key("refund"), "refunded");
+            Supplier<GrantResult> purchase =
                     () -> ledger.grant(user, 200, GrantSource.PURCHASE, key("purchase"), null, "pack");
 
-            List<Object> results = refundFirst ? inOrder(user, refund, purchase) : inOrder(user, purchase, refund);
+            GrantResult granted =
+                    account(user).race(refund, purchase, refundFirst).b();
 
-            GrantResult granted = results.stream()
-                    .filter(GrantResult.class::isInstance)
-                    .map(GrantResult.class::cast)
-                    .findFirst()
-                    .orElseThrow();
             // refund first: 40 taken, 60 owed, which the purchase pays; purchase first: all 100 taken
             assertThat(granted.paidDebt()).as("refund first: %s", refundFirst).isEqualTo(refundFirst ? 60 : 0);
             assertThat(ledger.balance(user)).isEqualTo(new Balance(200, 60, 0));
@@ -143,21 +125,14 @@ class CrossPathRaceTest extends LedgerTestSupport {
             for (boolean waiverFirst : new boolean[] {true, false}) {
                 long user = userOwing(50);
                 String grantKey = key("purchase");
-                Supplier<Object> pay = () -> ledger.grant(user, purchase, GrantSource.PURCHASE, grantKey, null, "pack");
-                Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
+                Supplier<GrantResult> pay =
+                        () -> ledger.grant(user, purchase, GrantSource.PURCHASE, grantKey, null, "pack");
+                Supplier<DebtWaived> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
 
-                List<Object> results = waiverFirst ? inOrder(user, waive, pay) : inOrder(user, pay, waive);
+                var r = account(user).race(waive, pay, waiverFirst);
 
-                GrantResult granted = results.stream()
-                        .filter(GrantResult.class::isInstance)
-                        .map(GrantResult.class::cast)
-                        .findFirst()
-                        .orElseThrow();
-                DebtWaived waived = results.stream()
-                        .filter(DebtWaived.class::isInstance)
-                        .map(DebtWaived.class::cast)
-                        .findFirst()
-                        .orElseThrow();
+                DebtWaived waived = r.a();
+                GrantResult granted = r.b();
                 String what = "purchase " + purchase + ", waiver first " + waiverFirst;
                 // the debt is gone, paid or forgiven, never both for the same credit
                 assertThat(granted.paidDebt() + waived.waived()).as(what).isEqualTo(50);
@@ -172,32 +147,16 @@ class CrossPathRaceTest extends LedgerTestSupport {
     void aWaiverAndARefundAddingToTheDebtNeverForgiveMoreThanWasOwedWhenTheWaiverWasAsked() throws Exception {
         for (boolean waiverFirst : new boolean[] {true, false}) {
             // a purchase of 30, spent; then another of 50, spent and disputed: 50 owed
-            long user = newUser();
-            String grant = key("purchase");
-            ledger.grant(user, 30, GrantSource.PURCHASE, grant, null, "pack");
-            String job = key("job");
-            ledger.reserve(user, 30, job, TTL);
-            ledger.capture(job);
-            String disputed = key("purchase");
-            ledger.grant(user, 50, GrantSource.PURCHASE, disputed, null, "pack");
-            String second = key("job");
-            ledger.reserve(user, 50, second, TTL);
-            ledger.capture(second);
-            ledger.clawback(disputed, 50, key("dispute"), "chargeback");
-            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 50));
-            Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
-            Supplier<Object> refund = () -> ledger.clawback(grant, 30, key("refund"), "refunded");
+            Owing o = owingBesideASpentPurchase(30, 50);
+            Supplier<DebtWaived> waive = () -> ledger.waiveDebt(o.user(), 50, key("waiver"), "alice", "goodwill");
+            Supplier<ClawbackResult> refund = () -> ledger.clawback(o.spentPurchase(), 30, key("refund"), "refunded");
 
-            List<Object> results = waiverFirst ? inOrder(user, waive, refund) : inOrder(user, refund, waive);
+            DebtWaived waived =
+                    account(o.user()).race(waive, refund, waiverFirst).a();
 
-            DebtWaived waived = results.stream()
-                    .filter(DebtWaived.class::isInstance)
-                    .map(DebtWaived.class::cast)
-                    .findFirst()
-                    .orElseThrow();
             // the 50 asked for are forgiven either way; the refund's 30, spent, are owed
             assertThat(waived.waived()).as("waiver first: %s", waiverFirst).isEqualTo(50);
-            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
+            assertThat(ledger.balance(o.user())).isEqualTo(new Balance(0, 0, 30));
             assertThat(ledger.checkInvariants().violations()).isEmpty();
         }
     }
@@ -213,62 +172,44 @@ class CrossPathRaceTest extends LedgerTestSupport {
     void aWaiverOfMoreThanIsOwedAndARefundAddingToTheDebtForgiveWhatTheWaiverFindsOwed() throws Exception {
         for (boolean waiverFirst : new boolean[] {true, false}) {
             // a purchase of 50, spent; another of 30, spent and disputed: 30 owed
-            long user = newUser();
-            String refunded = key("purchase");
-            ledger.grant(user, 50, GrantSource.PURCHASE, refunded, null, "pack");
-            String job = key("job");
-            ledger.reserve(user, 50, job, TTL);
-            ledger.capture(job);
-            String disputed = key("purchase");
-            ledger.grant(user, 30, GrantSource.PURCHASE, disputed, null, "pack");
-            String second = key("job");
-            ledger.reserve(user, 30, second, TTL);
-            ledger.capture(second);
-            ledger.clawback(disputed, 30, key("dispute"), "chargeback");
-            assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 30));
-            Supplier<Object> waive = () -> ledger.waiveDebt(user, 50, key("waiver"), "alice", "goodwill");
-            Supplier<Object> refund = () -> ledger.clawback(refunded, 50, key("refund"), "refunded");
+            Owing o = owingBesideASpentPurchase(50, 30);
+            Supplier<DebtWaived> waive = () -> ledger.waiveDebt(o.user(), 50, key("waiver"), "alice", "goodwill");
+            Supplier<ClawbackResult> refund = () -> ledger.clawback(o.spentPurchase(), 50, key("refund"), "refunded");
 
-            List<Object> results = waiverFirst ? inOrder(user, waive, refund) : inOrder(user, refund, waive);
+            DebtWaived waived =
+                    account(o.user()).race(waive, refund, waiverFirst).a();
 
-            DebtWaived waived = results.stream()
-                    .filter(DebtWaived.class::isInstance)
-                    .map(DebtWaived.class::cast)
-                    .findFirst()
-                    .orElseThrow();
             String what = "waiver first: " + waiverFirst;
             // waiver first: the 30 owed are forgiven, then the refund's 50 (spent) are owed;
             // refund first: 80 owed, the 50 asked for are forgiven
             assertThat(waived.waived()).as(what).isEqualTo(waiverFirst ? 30 : 50);
-            assertThat(ledger.balance(user)).as(what).isEqualTo(new Balance(0, 0, waiverFirst ? 50 : 30));
+            assertThat(ledger.balance(o.user())).as(what).isEqualTo(new Balance(0, 0, waiverFirst ? 50 : 30));
             assertThat(ledger.checkInvariants().violations()).isEmpty();
         }
     }
 
-    /**
-     * Runs {@code first} and then {@code second} while the user's account row is locked, each
-     * started once the one before waits for the lock, then lets them go: both are under way at the
-     * same time and reach the account in this order.
-     */
-    private List<Object> inOrder(long user, Supplier<Object> first, Supplier<Object> second) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock =
-                    c.prepareStatement("select 1 from credit_account where user_id = ? for no key update")) {
-                lock.setLong(1, user);
-                lock.executeQuery().close();
-            }
-            long backend = LockWaits.backend(c);
-            long before = LockWaits.waiting(jdbc);
-            CompletableFuture<Object> a = new CompletableFuture<>();
-            Concurrently.completeInBackground(a, first);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.blockedBy(jdbc, backend));
-            CompletableFuture<Object> b = new CompletableFuture<>();
-            Concurrently.completeInBackground(b, second);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.waiting(jdbc) >= before + 2);
-            assertThat(a).as("the first waits for the account").isNotDone();
-            c.commit();
-            return List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
-        }
+    /** A user who owes {@code owed} and has spent all of another purchase, {@code spentPurchase}. */
+    private record Owing(long user, String spentPurchase) {}
+
+    /** A purchase of {@code spent}, spent; another of {@code owed}, spent and disputed. */
+    private Owing owingBesideASpentPurchase(long spent, long owed) {
+        long user = newUser();
+        String spentPurchase = key("purchase");
+        ledger.grant(user, spent, GrantSource.PURCHASE, spentPurchase, null, "pack");
+        String job = key("job");
+        ledger.reserve(user, spent, job, TTL);
+        ledger.capture(job);
+        String disputed = key("purchase");
+        ledger.grant(user, owed, GrantSource.PURCHASE, disputed, null, "pack");
+        String second = key("job");
+        ledger.reserve(user, owed, second, TTL);
+        ledger.capture(second);
+        ledger.clawback(disputed, owed, key("dispute"), "chargeback");
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, owed));
+        return new Owing(user, spentPurchase);
+    }
+
+    private HeldLockRace account(long user) {
+        return HeldLockRace.onCreditAccount(dataSource, user);
     }
 }

@@ -6,19 +6,13 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
-import dev.renderbank.support.Concurrently;
+import dev.renderbank.support.HeldLockRace;
 import dev.renderbank.support.IntegrationTest;
-import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -63,14 +57,12 @@ class WaiverRacingPaymentTest extends IntegrationTest {
     @Test
     void aWaiverOvertakenByAPaymentOfTheWholeDebtIsRefusedAndRecordedNowhere() throws Exception {
         long user = userOwing(50);
-        String actor = "waiver-" + UUID.randomUUID() + "@test.local";
-        Supplier<Object> pay = () -> ledger.grant(user, 80, GrantSource.PURCHASE, "race-pay-" + user, null, "pack");
-        Supplier<Object> waive = () -> actions.waiveDebt(actor, user, "goodwill", "waive-" + user);
+        String actor = newActor();
 
-        Object[] r = inOrder(user, pay, waive);
+        var r = account(user).inOrder(pay80(user), waive(actor, user));
 
-        assertThat(((GrantResult) r[0]).paidDebt()).isEqualTo(50);
-        assertThat(r[1])
+        assertThat(r.a().paidDebt()).isEqualTo(50);
+        assertThat(r.b())
                 .isInstanceOfSatisfying(
                         ActionResult.Refused.class, f -> assertThat(f.code()).isEqualTo("no-debt"));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(30, 0, 0));
@@ -86,46 +78,40 @@ class WaiverRacingPaymentTest extends IntegrationTest {
     @Test
     void aWaiverAheadOfThePaymentForgivesTheDebtAndThePaymentIsCreditedInFull() throws Exception {
         long user = userOwing(50);
-        String actor = "waiver-" + UUID.randomUUID() + "@test.local";
-        Supplier<Object> pay = () -> ledger.grant(user, 80, GrantSource.PURCHASE, "race-pay-" + user, null, "pack");
-        Supplier<Object> waive = () -> actions.waiveDebt(actor, user, "goodwill", "waive-" + user);
+        String actor = newActor();
 
-        Object[] r = inOrder(user, waive, pay);
+        var r = account(user).inOrder(waive(actor, user), pay80(user));
 
-        assertThat(r[0])
+        assertThat(r.a())
                 .isInstanceOfSatisfying(
                         ActionResult.Done.class,
                         d -> assertThat(d.action().after()).contains("\"waived\": 50"));
-        assertThat(((GrantResult) r[1]).paidDebt()).isZero();
+        assertThat(r.b().paidDebt()).isZero();
         assertThat(ledger.balance(user)).isEqualTo(new Balance(80, 0, 0));
         assertThat(count("select count(*) from operator_action where actor = :a", actor))
                 .isEqualTo(1);
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
-    private long count(String sql, String actor) {
-        return jdbc.sql(sql).param("a", actor).query(Long.class).single();
+    private static String newActor() {
+        return "waiver-" + UUID.randomUUID() + "@test.local";
     }
 
-    /** {@code first} then {@code second} started while the account row is locked here, then let go. */
-    private Object[] inOrder(long user, Supplier<Object> first, Supplier<Object> second) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock =
-                    c.prepareStatement("select 1 from credit_account where user_id = ? for no key update")) {
-                lock.setLong(1, user);
-                lock.executeQuery().close();
-            }
-            long backend = LockWaits.backend(c);
-            long before = LockWaits.waiting(jdbc);
-            CompletableFuture<Object> a = new CompletableFuture<>();
-            Concurrently.completeInBackground(a, first);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.blockedBy(jdbc, backend));
-            CompletableFuture<Object> b = new CompletableFuture<>();
-            Concurrently.completeInBackground(b, second);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.waiting(jdbc) >= before + 2);
-            c.commit();
-            return new Object[] {a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS)};
-        }
+    /** A purchase of 80 credits by {@code user}. */
+    private Supplier<GrantResult> pay80(long user) {
+        return () -> ledger.grant(user, 80, GrantSource.PURCHASE, "race-pay-" + user, null, "pack");
+    }
+
+    /** The operator {@code actor} waives {@code user}'s debt. */
+    private Supplier<ActionResult> waive(String actor, long user) {
+        return () -> actions.waiveDebt(actor, user, "goodwill", "waive-" + user);
+    }
+
+    private HeldLockRace account(long user) {
+        return HeldLockRace.onCreditAccount(dataSource, user);
+    }
+
+    private long count(String sql, String actor) {
+        return jdbc.sql(sql).param("a", actor).query(Long.class).single();
     }
 }

@@ -1,15 +1,11 @@
 package dev.renderbank.generation.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.support.Concurrently;
-import dev.renderbank.support.LockWaits;
-import java.time.Duration;
+import dev.renderbank.support.HeldTransaction;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -31,40 +27,24 @@ class LateDeliverySchedulingRaceTest extends JobRowsTest {
                 .isPresent();
         String other = startedJob();
 
-        CountDownLatch scheduled = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicLong firstBackend = new AtomicLong();
-        CompletableFuture<Object> first = new CompletableFuture<>();
-        Concurrently.completeInBackground(
-                first,
-                () -> tx.execute(status -> {
-                    late.checkLater(failed);
-                    firstBackend.set(LockWaits.backend(jdbc));
-                    scheduled.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                }));
-        assertThat(scheduled.await(30, TimeUnit.SECONDS)).isTrue();
-
-        // the second transaction's own work, then the same check while the first is not yet committed
         CompletableFuture<Object> second = new CompletableFuture<>();
-        Concurrently.completeInBackground(
-                second,
-                () -> tx.execute(status -> {
-                    jdbc.sql("update generation_job set error_message = 'second committed' where id = :id")
-                            .param("id", other)
-                            .update();
-                    late.checkLater(failed);
-                    return null;
-                }));
-        await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.blockedBy(jdbc, firstBackend.get()));
-        release.countDown();
-
-        first.get(30, TimeUnit.SECONDS);
+        try (HeldTransaction<Object> first = HeldTransaction.open(tx, jdbc, () -> {
+            late.checkLater(failed);
+            return null;
+        })) {
+            // the second transaction's own work, then the same check while the first is not yet committed
+            Concurrently.completeInBackground(
+                    second,
+                    () -> tx.execute(status -> {
+                        jdbc.sql("update generation_job set error_message = 'second committed' where id = :id")
+                                .param("id", other)
+                                .update();
+                        late.checkLater(failed);
+                        return null;
+                    }));
+            first.awaitBlocked();
+            first.commit();
+        }
         second.get(30, TimeUnit.SECONDS);
         assertThat(jobs.find(other).orElseThrow().errorMessage()).isEqualTo("second committed");
         assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = :task and task_instance = :id")
