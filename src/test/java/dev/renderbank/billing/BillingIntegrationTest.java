@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -181,10 +184,38 @@ abstract class BillingIntegrationTest extends IntegrationTest {
                 .single();
     }
 
-    /** Lets the recurring sweep (300 ms) run at least twice. */
+    /**
+     * Waits until each of billing's recurring sweeps (webhook retries, yearly plans' months; every
+     * 300 ms here) has run once from start to end after this call, so what the test committed before
+     * is what that run saw. Read from db-scheduler's own row: picking an execution and rescheduling
+     * it each add one to its {@code version}, so from an idle row a whole new run is two more, and
+     * from a running one (which may have started before the call) three more. A fixed wait would
+     * let a check that nothing happened pass on a machine too slow to run the sweep meanwhile.
+     */
     void awaitSweep() {
-        long until = System.nanoTime() + Duration.ofMillis(900).toNanos();
-        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(900)).until(() -> System.nanoTime() >= until);
+        Map<String, Long> target = new HashMap<>();
+        for (String task : SWEEPS) {
+            SweepRow now = sweepRow(task);
+            target.put(task, now.version() + (now.picked() ? 3 : 2));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> SWEEPS.stream().allMatch(task -> {
+                    SweepRow row = sweepRow(task);
+                    return !row.picked() && row.version() >= target.get(task);
+                }));
+    }
+
+    private static final List<String> SWEEPS = List.of("billing-webhook-retry", "billing-monthly-grants");
+
+    private record SweepRow(long version, boolean picked) {}
+
+    private SweepRow sweepRow(String task) {
+        return jdbc.sql("select version, picked from scheduled_tasks where task_name = :task")
+                .param("task", task)
+                .query((rs, n) -> new SweepRow(rs.getLong("version"), rs.getBoolean("picked")))
+                .single();
     }
 
     URI uri(String path) {
