@@ -332,6 +332,36 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
     }
 
+    /**
+     * A {@code state} that is not text (a number, an object, an array, a boolean) names no state KIE
+     * has: it counts like a record without a state, never as a task still running until the deadline.
+     */
+    @Test
+    void aStateThatIsNotTextCountsLikeARecordWithoutAState() {
+        TestUser u = users.create(100);
+        String task = "t-odd-state-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson(record(task, "\"state\":3,\"progress\":20")));
+        driver.step(id);
+        assertThat(job(id).state()).as("one proves nothing").isNotEqualTo(JobState.FAILED);
+        recordInfo(task, okJson(record(task, "\"state\":{\"name\":\"generating\"}")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        assertThat(job(id).state()).as("no running state was read").isEqualTo(JobState.SUBMITTED);
+        recordInfo(task, okJson(record(task, "\"state\":[\"generating\"]")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_record_without_state");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(scheduler.getScheduledExecution(TaskInstanceId.of("generation-late-delivery", id)))
+                .as("then its result is asked for later, as after any persisting gap")
+                .isPresent();
+    }
+
     /** The provider not coping (or our key refused) says nothing about the task: asked again until the deadline. */
     @Test
     void authRateLimitsAndServerErrorsAreAskedAgainUntilTheDeadline() {
