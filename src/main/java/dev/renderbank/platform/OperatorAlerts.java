@@ -35,6 +35,27 @@ public class OperatorAlerts {
                 .update();
     }
 
+    /**
+     * Raises the alert unless one with the same {@code onceKey} was raised before (on any node, at the
+     * same moment too: a unique index decides). True when this call raised it.
+     */
+    public boolean raiseOnce(String kind, String onceKey, String message) {
+        boolean raised = jdbc.sql("""
+                        insert into operator_alert (kind, message, created_at, once_key)
+                        values (:kind, :message, :now, :key)
+                        on conflict (once_key) where once_key is not null do nothing""")
+                        .param("kind", kind)
+                        .param("message", message)
+                        .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .param("key", onceKey)
+                        .update()
+                == 1;
+        if (raised) {
+            log.warn("OPERATOR ALERT [{}] {}", kind, message);
+        }
+        return raised;
+    }
+
     public List<Alert> recent(int limit) {
         return jdbc.sql("select id, kind, message, created_at from operator_alert order by id desc limit :limit")
                 .param("limit", limit)

@@ -151,6 +151,21 @@ public class ProviderStatus {
                         + " and are released; consider pausing the model until the provider enables it again.");
     }
 
+    /**
+     * recordInfo answered 505 for a job's task: the feature the job uses is disabled at the provider,
+     * so the job cannot be followed. Operators are told once per job (however often its polls and
+     * callbacks meet the answer), with the same alert kind as a createTask 505.
+     */
+    public void featureDisabledForJob(String jobId, String providerTaskId, String providerModel, String detail) {
+        alerts.raiseOnce(
+                "provider.feature-disabled",
+                "provider.feature-disabled:recordInfo:" + jobId,
+                "The generation provider says a feature is disabled when asked about job " + jobId + " (KIE task "
+                        + providerTaskId + ", model " + providerModel + "): " + detail + ". The job cannot be"
+                        + " followed; it is asked again until its deadline, then failed and released. Consider"
+                        + " pausing the model until the provider enables it again.");
+    }
+
     private OffsetDateTime now() {
         return clock.instant().atOffset(ZoneOffset.UTC);
     }

@@ -362,6 +362,63 @@ class RecordInfoAnswersTest extends StubbedKieTest {
                 .isPresent();
     }
 
+    /**
+     * A recordInfo 505 (KIE's "feature disabled") means the job's task cannot be followed: operators
+     * are alerted as for a createTask 505 (kind {@code provider.feature-disabled}), once per job however
+     * often the answer repeats, and the job is asked again (the feature may come back) until its deadline.
+     */
+    @Test
+    void a505FromRecordInfoAlertsOperatorsOncePerJob() {
+        TestUser u = users.create(100);
+        String task = "t-505-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson("{\"code\":505,\"message\":\"feature disabled " + task + "\"}"));
+
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(featureDisabledAlerts(id)).as("one alert for the job, not one per answer").isEqualTo(1);
+        assertThat(alerts.recent(50))
+                .filteredOn(a -> a.kind().equals("provider.feature-disabled") && a.message().contains(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains(task).contains("505"));
+        assertThat(job(id).state()).as("asked again: the feature may come back").isNotEqualTo(JobState.FAILED);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+    }
+
+    /** The job's poll and a callback meeting the 505 at once raise one alert between them. */
+    @Test
+    void aPollAndACallbackMeetingA505AtOnceRaiseOneAlert() throws Exception {
+        TestUser u = users.create(100);
+        String task = "t-505-race-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson("{\"code\":505,\"message\":\"feature disabled\"}"));
+        String token = job(id).callbackToken();
+
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poll = two.submit(() -> {
+                go.await();
+                return driver.step(id);
+            });
+            Future<?> callback = two.submit(() -> {
+                go.await();
+                return callbacks.onProviderCallback(id, token, task);
+            });
+            go.countDown();
+            poll.get(30, TimeUnit.SECONDS);
+            callback.get(30, TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+
+        assertThat(featureDisabledAlerts(id)).isEqualTo(1);
+    }
+
     /** The provider not coping (or our key refused) says nothing about the task: asked again until the deadline. */
     @Test
     void authRateLimitsAndServerErrorsAreAskedAgainUntilTheDeadline() {
@@ -401,6 +458,15 @@ class RecordInfoAnswersTest extends StubbedKieTest {
 
     private static String resultJson(String file) {
         return "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + file + "\\\"]}";
+    }
+
+    private long featureDisabledAlerts(String jobId) {
+        return jdbc.sql("""
+                        select count(*) from operator_alert
+                         where kind = 'provider.feature-disabled' and strpos(message, :job) > 0""")
+                .param("job", jobId)
+                .query(Long.class)
+                .single();
     }
 
     private long entries(String jobId, String kind) {

@@ -100,6 +100,10 @@ class JobPolling {
         if (outcome instanceof QueryOutcome.Unavailable u) {
             if (u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
                 availability.tripUnauthorized(u.error().message());
+            } else if (u.error().kind() == ProviderError.Kind.FEATURE_DISABLED) {
+                // the task cannot be followed while the feature is off: an operator's matter
+                availability.featureDisabled(
+                        job, "recordInfo answered " + u.error().code() + ": " + u.error().message());
             }
             if (RecordGaps.isGap(u.error()) && gaps.failIfPersisting(job, u.error(), now)) {
                 return Optional.empty();
