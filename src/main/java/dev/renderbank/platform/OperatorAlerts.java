@@ -25,8 +25,16 @@ public class OperatorAlerts {
         this.clock = clock;
     }
 
-    /** {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans. */
-    public void raise(String kind, String message) {
+    /** The longest message kept; a longer one (it may quote an outside answer) is cut. */
+    static final int MAX_MESSAGE = 4000;
+
+    /**
+     * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,
+     * kept as PostgreSQL text can store it ({@link StorableText}: a quoted NUL or a huge answer never
+     * makes the alert, or the work that raised it, fail).
+     */
+    public void raise(String kind, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
         log.warn("OPERATOR ALERT [{}] {}", kind, message);
         jdbc.sql("insert into operator_alert (kind, message, created_at) values (:kind, :message, :now)")
                 .param("kind", kind)
@@ -39,7 +47,8 @@ public class OperatorAlerts {
      * Raises the alert unless one with the same {@code onceKey} was raised before (on any node, at the
      * same moment too: a unique index decides). True when this call raised it.
      */
-    public boolean raiseOnce(String kind, String onceKey, String message) {
+    public boolean raiseOnce(String kind, String onceKey, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
         boolean raised = jdbc.sql("""
                         insert into operator_alert (kind, message, created_at, once_key)
                         values (:kind, :message, :now, :key)

@@ -1,6 +1,7 @@
 package dev.renderbank.provider;
 
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability.State;
 import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.internal.ProviderProperties;
@@ -26,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ProviderStatus {
 
     private final JdbcClient jdbc;
+    /** The longest detail kept on the status row (it quotes the provider's answer, which may hold a NUL). */
+    private static final int MAX_DETAIL = 2000;
+
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final Duration recheckInterval;
@@ -88,7 +92,7 @@ public class ProviderStatus {
             int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail"
                             + " where id = 1 and state <> 'AVAILABLE'")
                     .param("now", now())
-                    .param("detail", detail)
+                    .param("detail", StorableText.of(detail, MAX_DETAIL))
                     .update();
             if (changed == 1) {
                 alerts.raise("provider.available", "The generation provider is available again: " + detail);
@@ -103,7 +107,7 @@ public class ProviderStatus {
                             + " where id = 1 and state <> :state")
                     .param("state", state.name())
                     .param("now", now())
-                    .param("detail", detail)
+                    .param("detail", StorableText.of(detail, MAX_DETAIL))
                     .update();
             if (changed == 1) {
                 alerts.raise(alertKind, message);
@@ -123,7 +127,7 @@ public class ProviderStatus {
                          where id = 1""")
                 .param("code", code)
                 .param("now", now())
-                .param("detail", detail)
+                .param("detail", StorableText.of(detail, MAX_DETAIL))
                 .update());
     }
 
