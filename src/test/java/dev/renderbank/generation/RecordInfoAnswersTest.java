@@ -227,6 +227,28 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
     }
 
+    /**
+     * A success whose result URLs begin with ones we never fetch (not http or https) is delivered from
+     * the first one we do fetch, not failed as refused while a usable result is listed.
+     */
+    @Test
+    void aSuccessListingUnfetchableUrlsBeforeAnHttpOneIsDeliveredFromTheHttpOne() throws IOException {
+        TestUser u = users.create(100);
+        String task = "t-odd-urls-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        String file = "/files/" + task + ".png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        String urls = "{\\\"resultUrls\\\":[\\\"file:///etc/passwd\\\",\\\"\\\",\\\"ftp://files.example/a.png\\\",\\\""
+                + KIE.baseUrl() + file + "\\\"]}";
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + urls + "\"")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
     @Test
     void aSuccessWithoutResultUrlsIsAskedAgainAndItsResultChargedWhenItComes() throws IOException {
         TestUser u = users.create(100);
@@ -380,9 +402,12 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         clock.advance(Duration.ofMinutes(1));
         driver.step(id);
 
-        assertThat(featureDisabledAlerts(id)).as("one alert for the job, not one per answer").isEqualTo(1);
+        assertThat(featureDisabledAlerts(id))
+                .as("one alert for the job, not one per answer")
+                .isEqualTo(1);
         assertThat(alerts.recent(50))
-                .filteredOn(a -> a.kind().equals("provider.feature-disabled") && a.message().contains(id))
+                .filteredOn(a -> a.kind().equals("provider.feature-disabled")
+                        && a.message().contains(id))
                 .singleElement()
                 .satisfies(a -> assertThat(a.message()).contains(task).contains("505"));
         assertThat(job(id).state()).as("asked again: the feature may come back").isNotEqualTo(JobState.FAILED);
@@ -463,10 +488,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
     private long featureDisabledAlerts(String jobId) {
         return jdbc.sql("""
                         select count(*) from operator_alert
-                         where kind = 'provider.feature-disabled' and strpos(message, :job) > 0""")
-                .param("job", jobId)
-                .query(Long.class)
-                .single();
+                         where kind = 'provider.feature-disabled' and strpos(message, :job) > 0""").param("job", jobId).query(Long.class).single();
     }
 
     private long entries(String jobId, String kind) {
