@@ -76,8 +76,7 @@ class ProviderOddMessagesTest extends StubbedKieTest {
                 aResponse()
                         .withStatus(200)
                         .withHeader("Content-Type", "application/json")
-                        .withBody("{\"code\":" + code + ",\"msg\":\"feature\\u0000off " + "y".repeat(100_000)
-                                + "\"}"));
+                        .withBody("{\"code\":" + code + ",\"msg\":\"feature\\u0000off " + "y".repeat(100_000) + "\"}"));
         String id = accept(u, prompt);
 
         driver.step(id);
@@ -87,10 +86,13 @@ class ProviderOddMessagesTest extends StubbedKieTest {
         assertThat(alerts.recent(20))
                 .filteredOn(a -> a.kind().equals(kind) && a.message().contains("feature"))
                 .isNotEmpty()
-                .allSatisfy(a -> assertThat(a.message()).doesNotContain("\u0000").hasSizeLessThan(10_000));
+                .allSatisfy(
+                        a -> assertThat(a.message()).doesNotContain("\u0000").hasSizeLessThan(10_000));
         if (code == 402) {
             assertThat(providerStatus.current().available()).isFalse();
-            assertThat(providerStatus.current().detail()).doesNotContain("\u0000").hasSizeLessThan(10_000);
+            assertThat(providerStatus.current().detail())
+                    .doesNotContain("\u0000")
+                    .hasSizeLessThan(10_000);
         }
     }
 
@@ -108,7 +110,8 @@ class ProviderOddMessagesTest extends StubbedKieTest {
 
         assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
         assertThat(alerts.recent(20))
-                .filteredOn(a -> a.kind().equals("provider.feature-disabled") && a.message().contains(id))
+                .filteredOn(a -> a.kind().equals("provider.feature-disabled")
+                        && a.message().contains(id))
                 .singleElement()
                 .satisfies(a -> assertThat(a.message()).contains("feature").doesNotContain("\u0000"));
     }
