@@ -25,8 +25,16 @@ public class OperatorAlerts {
         this.clock = clock;
     }
 
-    /** {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans. */
-    public void raise(String kind, String message) {
+    /** The longest message kept; a longer one (it may quote an outside answer) is cut. */
+    static final int MAX_MESSAGE = 4000;
+
+    /**
+     * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,
+     * kept as PostgreSQL text can store it ({@link StorableText}: a quoted NUL or a huge answer never
+     * makes the alert, or the work that raised it, fail).
+     */
+    public void raise(String kind, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
         log.warn("OPERATOR ALERT [{}] {}", kind, message);
         jdbc.sql("insert into operator_alert (kind, message, created_at) values (:kind, :message, :now)")
                 .param("kind", kind)
@@ -39,21 +47,24 @@ public class OperatorAlerts {
      * Raises an alert about a lasting condition once: {@code onceKey} names the condition (stable
      * across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
      * (through the mail forwarder) emails it and returns true; later ones, on any node, do nothing and
-     * return false. A caller waits for a concurrent first call's transaction and then does nothing.
+     * return false (a unique index decides; a caller waits for a concurrent first call's transaction).
      */
-    public boolean raiseOnce(String kind, String onceKey, String message) {
-        int inserted = jdbc.sql("""
+    public boolean raiseOnce(String kind, String onceKey, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
+        boolean raised = jdbc.sql("""
                         insert into operator_alert (kind, message, created_at, once_key)
-                        values (:kind, :message, :now, :key) on conflict (once_key) do nothing""")
-                .param("kind", kind)
-                .param("message", message)
-                .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
-                .param("key", onceKey)
-                .update();
-        if (inserted == 1) {
+                        values (:kind, :message, :now, :key)
+                        on conflict (once_key) do nothing""")
+                        .param("kind", kind)
+                        .param("message", message)
+                        .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .param("key", onceKey)
+                        .update()
+                == 1;
+        if (raised) {
             log.warn("OPERATOR ALERT [{}] {}", kind, message);
         }
-        return inserted == 1;
+        return raised;
     }
 
     public List<Alert> recent(int limit) {

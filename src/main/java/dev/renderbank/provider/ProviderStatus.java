@@ -1,6 +1,7 @@
 package dev.renderbank.provider;
 
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability.State;
 import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.internal.ProviderProperties;
@@ -26,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ProviderStatus {
 
     private final JdbcClient jdbc;
+    /** The longest detail kept on the status row (it quotes the provider's answer, which may hold a NUL). */
+    private static final int MAX_DETAIL = 2000;
+
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final Duration recheckInterval;
@@ -88,7 +92,7 @@ public class ProviderStatus {
             int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail"
                             + " where id = 1 and state <> 'AVAILABLE'")
                     .param("now", now())
-                    .param("detail", detail)
+                    .param("detail", StorableText.of(detail, MAX_DETAIL))
                     .update();
             if (changed == 1) {
                 alerts.raise("provider.available", "The generation provider is available again: " + detail);
@@ -103,7 +107,7 @@ public class ProviderStatus {
                             + " where id = 1 and state <> :state")
                     .param("state", state.name())
                     .param("now", now())
-                    .param("detail", detail)
+                    .param("detail", StorableText.of(detail, MAX_DETAIL))
                     .update();
             if (changed == 1) {
                 alerts.raise(alertKind, message);
@@ -123,7 +127,7 @@ public class ProviderStatus {
                          where id = 1""")
                 .param("code", code)
                 .param("now", now())
-                .param("detail", detail)
+                .param("detail", StorableText.of(detail, MAX_DETAIL))
                 .update());
     }
 
@@ -149,6 +153,21 @@ public class ProviderStatus {
                 "provider.feature-disabled",
                 "The generation provider says a feature is disabled (" + detail + "). Jobs that need it fail"
                         + " and are released; consider pausing the model until the provider enables it again.");
+    }
+
+    /**
+     * recordInfo answered 505 for a job's task: the feature the job uses is disabled at the provider,
+     * so the job cannot be followed. Operators are told once per job (however often its polls and
+     * callbacks meet the answer), with the same alert kind as a createTask 505.
+     */
+    public void featureDisabledForJob(String jobId, String providerTaskId, String providerModel, String detail) {
+        alerts.raiseOnce(
+                "provider.feature-disabled",
+                "provider.feature-disabled:recordInfo:" + jobId,
+                "The generation provider says a feature is disabled when asked about job " + jobId + " (KIE task "
+                        + providerTaskId + ", model " + providerModel + "): " + detail + ". The job cannot be"
+                        + " followed; it is asked again until its deadline, then failed and released. Consider"
+                        + " pausing the model until the provider enables it again.");
     }
 
     private OffsetDateTime now() {

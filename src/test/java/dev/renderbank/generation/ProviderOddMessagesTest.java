@@ -62,6 +62,60 @@ class ProviderOddMessagesTest extends StubbedKieTest {
         assertFailedAndReleased(u, id);
     }
 
+    /**
+     * The provider's words also reach the operators: a 505's alert and a 402's provider status quote
+     * them. A NUL or a huge message there still fails the job at once, alerts and trips, stored as it can be.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {402, 505})
+    void aRefusalThatAlertsOperatorsWithANulInItsMessageStillFailsTheJobAndAlerts(int code) {
+        TestUser u = users.create(100);
+        String prompt = "refused " + code + " with a NUL for operators";
+        createTaskAnswers(
+                prompt,
+                aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":" + code + ",\"msg\":\"feature\\u0000off " + "y".repeat(100_000) + "\"}"));
+        String id = accept(u, prompt);
+
+        driver.step(id);
+
+        assertFailedAndReleased(u, id);
+        String kind = code == 402 ? "provider.exhausted" : "provider.feature-disabled";
+        assertThat(alerts.recent(20))
+                .filteredOn(a -> a.kind().equals(kind) && a.message().contains("feature"))
+                .isNotEmpty()
+                .allSatisfy(
+                        a -> assertThat(a.message()).doesNotContain("\u0000").hasSizeLessThan(10_000));
+        if (code == 402) {
+            assertThat(providerStatus.current().available()).isFalse();
+            assertThat(providerStatus.current().detail())
+                    .doesNotContain("\u0000")
+                    .hasSizeLessThan(10_000);
+        }
+    }
+
+    /** A recordInfo 505 with a NUL in its message alerts operators (once) and the job is asked again. */
+    @Test
+    void aRecordInfo505WithANulInItsMessageAlertsOperators() {
+        TestUser u = users.create(100);
+        String id = accept(u, "record info 505 with a NUL");
+        FinisherTestSupport.submitted(transitions, id, "t-nul-505-" + id, clock.instant());
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .withQueryParam("taskId", equalTo("t-nul-505-" + id))
+                .willReturn(okJson("{\"code\":505,\"message\":\"feature\\u0000off\"}")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        assertThat(alerts.recent(20))
+                .filteredOn(a -> a.kind().equals("provider.feature-disabled")
+                        && a.message().contains(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("feature").doesNotContain("\u0000"));
+    }
+
     /** A createTask answer that proves nothing (no readable code) is quoted in why the job is UNKNOWN. */
     @Test
     void aSubmitAnswerHoldingANulThatProvesNothingMakesTheJobUnknownAtOnce() {

@@ -227,6 +227,28 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
     }
 
+    /**
+     * A success whose result URLs begin with ones we never fetch (not http or https) is delivered from
+     * the first one we do fetch, not failed as refused while a usable result is listed.
+     */
+    @Test
+    void aSuccessListingUnfetchableUrlsBeforeAnHttpOneIsDeliveredFromTheHttpOne() throws IOException {
+        TestUser u = users.create(100);
+        String task = "t-odd-urls-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        String file = "/files/" + task + ".png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        String urls = "{\\\"resultUrls\\\":[\\\"file:///etc/passwd\\\",\\\"\\\",\\\"ftp://files.example/a.png\\\",\\\""
+                + KIE.baseUrl() + file + "\\\"]}";
+        recordInfo(task, okJson(record(task, "\"state\":\"success\",\"resultJson\":\"" + urls + "\"")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
     @Test
     void aSuccessWithoutResultUrlsIsAskedAgainAndItsResultChargedWhenItComes() throws IOException {
         TestUser u = users.create(100);
@@ -332,6 +354,96 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
     }
 
+    /**
+     * A {@code state} that is not text (a number, an object, an array, a boolean) names no state KIE
+     * has: it counts like a record without a state, never as a task still running until the deadline.
+     */
+    @Test
+    void aStateThatIsNotTextCountsLikeARecordWithoutAState() {
+        TestUser u = users.create(100);
+        String task = "t-odd-state-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson(record(task, "\"state\":3,\"progress\":20")));
+        driver.step(id);
+        assertThat(job(id).state()).as("one proves nothing").isNotEqualTo(JobState.FAILED);
+        recordInfo(task, okJson(record(task, "\"state\":{\"name\":\"generating\"}")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        assertThat(job(id).state()).isNotEqualTo(JobState.FAILED);
+        assertThat(job(id).state()).as("no running state was read").isEqualTo(JobState.SUBMITTED);
+        recordInfo(task, okJson(record(task, "\"state\":[\"generating\"]")));
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_record_without_state");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "RELEASE")).isEqualTo(1);
+        assertThat(scheduler.getScheduledExecution(TaskInstanceId.of("generation-late-delivery", id)))
+                .as("then its result is asked for later, as after any persisting gap")
+                .isPresent();
+    }
+
+    /**
+     * A recordInfo 505 (KIE's "feature disabled") means the job's task cannot be followed: operators
+     * are alerted as for a createTask 505 (kind {@code provider.feature-disabled}), once per job however
+     * often the answer repeats, and the job is asked again (the feature may come back) until its deadline.
+     */
+    @Test
+    void a505FromRecordInfoAlertsOperatorsOncePerJob() {
+        TestUser u = users.create(100);
+        String task = "t-505-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson("{\"code\":505,\"message\":\"feature disabled " + task + "\"}"));
+
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+        clock.advance(Duration.ofMinutes(1));
+        driver.step(id);
+
+        assertThat(featureDisabledAlerts(id))
+                .as("one alert for the job, not one per answer")
+                .isEqualTo(1);
+        assertThat(alerts.recent(50))
+                .filteredOn(a -> a.kind().equals("provider.feature-disabled")
+                        && a.message().contains(id))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains(task).contains("505"));
+        assertThat(job(id).state()).as("asked again: the feature may come back").isNotEqualTo(JobState.FAILED);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+    }
+
+    /** The job's poll and a callback meeting the 505 at once raise one alert between them. */
+    @Test
+    void aPollAndACallbackMeetingA505AtOnceRaiseOneAlert() throws Exception {
+        TestUser u = users.create(100);
+        String task = "t-505-race-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        recordInfo(task, okJson("{\"code\":505,\"message\":\"feature disabled\"}"));
+        String token = job(id).callbackToken();
+
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poll = two.submit(() -> {
+                go.await();
+                return driver.step(id);
+            });
+            Future<?> callback = two.submit(() -> {
+                go.await();
+                return callbacks.onProviderCallback(id, token, task);
+            });
+            go.countDown();
+            poll.get(30, TimeUnit.SECONDS);
+            callback.get(30, TimeUnit.SECONDS);
+        } finally {
+            two.shutdownNow();
+        }
+
+        assertThat(featureDisabledAlerts(id)).isEqualTo(1);
+    }
+
     /** The provider not coping (or our key refused) says nothing about the task: asked again until the deadline. */
     @Test
     void authRateLimitsAndServerErrorsAreAskedAgainUntilTheDeadline() {
@@ -371,6 +483,12 @@ class RecordInfoAnswersTest extends StubbedKieTest {
 
     private static String resultJson(String file) {
         return "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + file + "\\\"]}";
+    }
+
+    private long featureDisabledAlerts(String jobId) {
+        return jdbc.sql("""
+                        select count(*) from operator_alert
+                         where kind = 'provider.feature-disabled' and strpos(message, :job) > 0""").param("job", jobId).query(Long.class).single();
     }
 
     private long entries(String jobId, String kind) {

@@ -100,6 +100,12 @@ class JobPolling {
         if (outcome instanceof QueryOutcome.Unavailable u) {
             if (u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
                 availability.tripUnauthorized(u.error().message());
+            } else if (u.error().kind() == ProviderError.Kind.FEATURE_DISABLED) {
+                // the task cannot be followed while the feature is off: an operator's matter
+                availability.featureDisabled(
+                        job,
+                        "recordInfo answered " + u.error().code() + ": "
+                                + u.error().message());
             }
             if (RecordGaps.isGap(u.error()) && gaps.failIfPersisting(job, u.error(), now)) {
                 return Optional.empty();
@@ -151,7 +157,7 @@ class JobPolling {
             finisher.fail(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
             return LateDeliveries.Try.DONE;
         }
-        URI source = s.resultUrls().get(0);
+        URI source = firstFetchable(s.resultUrls());
         String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
         try {
             StoredAsset stored = fetcher.fetch(source, key);
@@ -170,6 +176,21 @@ class JobPolling {
             log.warn("job {}: copying output failed, will retry: {}", job.id(), e.toString());
             return LateDeliveries.Try.AGAIN;
         }
+    }
+
+    /**
+     * The first result URL we fetch at all (http or https with a host), else the first: a list that
+     * begins with a {@code file:}, an empty or an {@code ftp:} entry still delivers its usable result,
+     * and a list of none is refused by the fetcher as before.
+     */
+    private static URI firstFetchable(java.util.List<URI> urls) {
+        for (URI url : urls) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && url.getHost() != null) {
+                return url;
+            }
+        }
+        return urls.get(0);
     }
 
     /** A refusal is never the user's fault (we sent what we validated): the cooldown is given back. */

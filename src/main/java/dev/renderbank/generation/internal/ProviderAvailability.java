@@ -37,4 +37,9 @@ class ProviderAvailability {
     void tripUnauthorized(String detail) {
         status.tripUnauthorized(detail);
     }
+
+    /** recordInfo answered 505 for the job's task: operators are alerted once for the job. */
+    void featureDisabled(Job job, String detail) {
+        status.featureDisabledForJob(job.id(), job.providerTaskId(), job.providerModel(), detail);
+    }
 }

@@ -21,8 +21,11 @@ import org.springframework.stereotype.Component;
  * ({@code renderbank.ops.reconcile.sample}) bounds the calls a run makes. A record in state success
  * without result URLs is no output, as generation reads it when it persists ({@code provider_no_output}):
  * a settled job's record is no longer being written, so it agrees with our failure and differs from
- * our success. Answers that tell nothing of the task (404, 5xx, a record without a state) leave the
- * job not checked.
+ * our success. A 404 (the provider has no such task) for a job we failed agrees with our failure: the
+ * provider has no output we failed to deliver and finished nothing we reported failed (whether it
+ * ever had the task cannot be told, and an operator could do nothing with it either), so the job is
+ * neither a finding nor "not checked". Answers that tell nothing of the task (a 404 for a job we
+ * charged, 5xx, a record without a state) leave the job not checked.
  */
 @Component
 public class ProviderJobChecks {
@@ -62,6 +65,11 @@ public class ProviderJobChecks {
         for (Sampled job : sample) {
             QueryOutcome answer = provider.query(job.providerTaskId());
             boolean noOutput = isSuccessWithoutUrls(answer);
+            if ("FAILED".equals(job.state()) && isNotFound(answer)) {
+                // the provider has no such task: no output we failed to deliver, nothing it finished
+                // that we reported failed; agreement (or nothing to compare), not an unanswered query
+                continue;
+            }
             if (answer instanceof QueryOutcome.Unavailable && !noOutput) {
                 unanswered++;
                 continue;
@@ -82,6 +90,10 @@ public class ProviderJobChecks {
         return unanswered == 0
                 ? List.of()
                 : List.of("provider: " + unanswered + " of " + sample.size() + " sampled jobs could not be queried");
+    }
+
+    private static boolean isNotFound(QueryOutcome o) {
+        return o instanceof QueryOutcome.Unavailable u && u.error().kind() == ProviderError.Kind.NOT_FOUND;
     }
 
     private static boolean isSuccessWithoutUrls(QueryOutcome o) {

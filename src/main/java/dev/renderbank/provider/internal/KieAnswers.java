@@ -1,5 +1,6 @@
 package dev.renderbank.provider.internal;
 
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
 import java.net.URI;
@@ -19,6 +20,9 @@ import tools.jackson.databind.node.MissingNode;
 final class KieAnswers {
 
     private static final JsonMapper JSON = JsonMapper.shared();
+
+    /** The longest provider message kept (KIE's are a sentence). */
+    static final int MAX_MESSAGE = 2000;
 
     private KieAnswers() {}
 
@@ -74,7 +78,8 @@ final class KieAnswers {
         for (String field : fields) {
             JsonNode value = body.path(field);
             if (value.isString() && !value.asString().isBlank()) {
-                return Optional.of(value.asString());
+                // quoted in logs, alerts, the provider status and the job's message: storable, bounded
+                return Optional.of(StorableText.of(value.asString(), MAX_MESSAGE));
             }
         }
         return Optional.empty();

@@ -90,7 +90,9 @@ final class KieOutcomes {
                     : new QueryOutcome.Unavailable(error);
         }
         JsonNode data = body.path("data");
-        String state = KieAnswers.text(data.path("state"), "");
+        JsonNode stateNode = data.path("state");
+        // only text names a state: a number, object, array or boolean is no state, not "still running"
+        String state = stateNode.isString() ? stateNode.asString().strip() : "";
         return switch (state) {
             case "success" ->
                 KieAnswers.resultUrls(data)
@@ -102,8 +104,12 @@ final class KieOutcomes {
                         KieAnswers.text(data.path("failCode"), "unknown"),
                         KieAnswers.text(data.path("failMsg"), "The provider reported the generation failed"));
             case "" ->
-                new QueryOutcome.Unavailable(
-                        new ProviderError(Kind.RECORD_WITHOUT_STATE, status, "recordInfo answered without a state"));
+                new QueryOutcome.Unavailable(new ProviderError(
+                        Kind.RECORD_WITHOUT_STATE,
+                        status,
+                        stateNode.isMissingNode() || stateNode.isNull() || stateNode.isString()
+                                ? "recordInfo answered without a state"
+                                : "recordInfo answered a state that is not text (" + stateNode.getNodeType() + ")"));
             // waiting, queuing, generating, and any state KIE adds later: not finished yet
             default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
         };

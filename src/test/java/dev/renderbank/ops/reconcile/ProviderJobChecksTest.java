@@ -30,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code success} without result URLs ({@link Kind#INCOMPLETE_RECORD}) is, for a job that finished
  * at least the settle time ago, no record still being written: the provider has no output for it, the
  * reading generation itself fails a job on ({@code provider_no_output}). So it agrees with our
- * failure and differs from our success, while an answer that tells nothing of the task (a 404, a
- * 5xx, a record without a state) is counted as not checked. Jobs are planted far from every other
+ * failure and differs from our success. A 404 for a job we failed agrees with the failure (the
+ * provider has no such task); an answer that tells nothing of the task (a 404 for a job we charged,
+ * a 5xx, a record without a state) is counted as not checked. Jobs are planted far from every other
  * test's (their own window) in a transaction that is rolled back; the provider is a stand-in answering
  * per task id.
  */
@@ -94,12 +95,28 @@ class ProviderJobChecksTest extends IntegrationTest {
         assertThat(checked.unchecked()).isEmpty();
     }
 
+    /**
+     * A 404 for a task we failed: the provider has no such task, so it has no output we failed to
+     * deliver and nothing finished there that we reported failed. That agrees with our failure (or
+     * leaves nothing to compare, which an operator can do nothing about either): it is neither a
+     * finding nor "could not be queried", which would send an operator looking for a provider outage.
+     */
+    @Test
+    void aJobWeFailedWhoseTaskTheProviderDoesNotKnowAgreesWithOurFailure() {
+        QueryOutcome notFound = new QueryOutcome.Unavailable(new ProviderError(Kind.NOT_FOUND, 404, "task not found"));
+        Checked checked = check(List.of(
+                planted("FAILED", "provider_task_not_found", notFound), planted("FAILED", "deadline", notFound)));
+
+        assertThat(checked.found()).isEmpty();
+        assertThat(checked.unchecked()).as("both were answered").isEmpty();
+    }
+
     @Test
     void answersThatTellNothingOfTheTaskAreCountedAsNotChecked() {
         Checked checked = check(List.of(
                 planted(
-                        "FAILED",
-                        "provider_task_not_found",
+                        "SUCCEEDED",
+                        null,
                         new QueryOutcome.Unavailable(new ProviderError(Kind.NOT_FOUND, 404, "task not found"))),
                 planted(
                         "SUCCEEDED",
