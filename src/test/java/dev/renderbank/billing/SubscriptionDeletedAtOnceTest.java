@@ -121,7 +121,22 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
      */
     @Test
     void aDeletionProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear() throws Exception {
+        deletionWhileThePaidRenewalIsRecorded(firstYearGranted());
+    }
+
+    /**
+     * The same with a deletion at the very moment the renewed year starts (so the renewal starts at,
+     * not before, the subscription's end): the money was taken, its months are granted all the same.
+     * Before, the year granted its first month only.
+     */
+    @Test
+    void aDeletionAtTheRenewalsStartProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear()
+            throws Exception {
         Renewing r = firstYearGranted();
+        deletionWhileThePaidRenewalIsRecorded(new Renewing(r.user(), r.sub(), r.end1(), r.end2(), r.end1()));
+    }
+
+    private void deletionWhileThePaidRenewalIsRecorded(Renewing r) throws Exception {
         Product yearly = catalog.product("pro-yearly").orElseThrow();
         CountDownLatch recorded = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);

@@ -60,8 +60,8 @@ public class SubscriptionStore {
 
     /**
      * Ended by the provider at once at {@code endedAt} (reported at {@code at}), not at the end of its
-     * paid period: access ends then. Paid periods that started before keep their months ({@link
-     * #endedAtOnce}); a late report of a period does not move this end ({@link #recordPaidPeriod}).
+     * paid period: access ends then. Periods paid with money keep their months (MonthlyGrants); a late
+     * report of a period does not move this end ({@link #recordPaidPeriod}).
      * False when a newer status is recorded.
      */
     public boolean endAtOnce(String provider, String id, Instant endedAt, Instant at) {
@@ -77,10 +77,7 @@ public class SubscriptionStore {
                 == 1;
     }
 
-    /**
-     * Whether the provider ended the subscription at once ({@link #endAtOnce}) rather than at the end
-     * of a paid period: its end then does not stop the months of a period paid before it.
-     */
+    /** Whether the provider ended the subscription at once ({@link #endAtOnce}) rather than at the end of a paid period. */
     public boolean endedAtOnce(String provider, String id) {
         return jdbc.sql("""
                         select ended_at_once from billing_subscription
@@ -134,9 +131,10 @@ public class SubscriptionStore {
      * recorded end (a renewal the provider charged just before a cancellation took effect, its webhook
      * arriving after the cancellation was saved), is honoured: the end moves to the paid period's end,
      * so its months are granted, and the cancellation still ends it then. One starting at or after the
-     * recorded end (the subscription had ended) keeps the end: its first month only. An end the
-     * provider set at once ({@link #endAtOnce}) is never moved: a period paid with money before it
-     * keeps its months anyway (MonthlyGrants), a free one gets nothing past it.
+     * recorded end (the subscription had ended) keeps the end. An end the provider set at once ({@link
+     * #endAtOnce}) is never moved. Either way a period paid with money grants all its months
+     * (MonthlyGrants, which raises one starting at or after the end to operators); a free one gets
+     * nothing past the end.
      */
     public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
