@@ -203,29 +203,78 @@ public class SubscriptionStore {
     }
 
     public Optional<Subscription> find(String provider, String id) {
-        return jdbc.sql("select * from billing_subscription where provider = :provider and subscription_id = :id")
+        return jdbc.sql(WITH_MONTHS + " where s.provider = :provider and s.subscription_id = :id")
                 .param("provider", provider)
                 .param("id", id)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .optional();
     }
 
     public Optional<Subscription> findForUser(long userId, String id) {
-        return jdbc.sql("select * from billing_subscription where user_id = :user and subscription_id = :id")
+        return jdbc.sql(WITH_MONTHS + " where s.user_id = :user and s.subscription_id = :id")
                 .param("user", userId)
                 .param("id", id)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .optional();
     }
 
     public List<Subscription> forUser(long userId) {
-        return jdbc.sql("select * from billing_subscription where user_id = :user order by created_at desc")
+        return jdbc.sql(WITH_MONTHS + " where s.user_id = :user order by s.created_at desc")
                 .param("user", userId)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .list();
     }
 
+    /** The subscription with its latest paid period and that period's purchase, for what is to come. */
+    private static final String WITH_MONTHS = """
+            select s.*, p.period_start as p_start, p.months as p_months, p.months_granted as p_granted,
+                   p.monthly_credits as p_monthly, b.credits as b_credits, b.amount_minor as b_amount,
+                   b.granted as b_granted, b.clawed as b_clawed, b.refunded_minor as b_refunded,
+                   b.disputed_minor as b_disputed
+              from billing_subscription s
+              left join lateral (select * from billing_subscription_period p
+                                  where p.provider = s.provider and p.subscription_id = s.subscription_id
+                                  order by p.period_start desc limit 1) p on true
+              left join billing_purchase b on b.id = p.purchase_id""";
+
+    /** Without what is to come (no period read): what the monthly grants lock and decide on. */
     private static Subscription map(ResultSet rs, int n) throws SQLException {
+        return of(rs, 0, MonthsToCome.NONE);
+    }
+
+    private static Subscription mapWithMonths(ResultSet rs, int n) throws SQLException {
+        Instant start = instant(rs, "p_start");
+        if (start == null) {
+            return of(rs, 0, MonthsToCome.NONE);
+        }
+        long monthly = rs.getLong("p_monthly");
+        // the purchase's own rule (Purchase.entitlement): what refunds and disputes leave of its credits
+        Purchase purchase = new Purchase(
+                0,
+                null,
+                null,
+                0,
+                null,
+                rs.getLong("b_credits"),
+                rs.getLong("b_amount"),
+                null,
+                rs.getLong("b_granted"),
+                rs.getLong("b_clawed"),
+                rs.getLong("b_refunded"),
+                rs.getLong("b_disputed"),
+                false);
+        MonthsToCome toCome = MonthsToCome.of(
+                start,
+                rs.getInt("p_months"),
+                rs.getInt("p_granted"),
+                monthly,
+                purchase.entitlement() - purchase.kept(),
+                purchase.amountMinor() > 0,
+                instant(rs, "ends_at"));
+        return of(rs, monthly, toCome);
+    }
+
+    private static Subscription of(ResultSet rs, long monthly, MonthsToCome toCome) throws SQLException {
         return new Subscription(
                 rs.getString("provider"),
                 rs.getString("subscription_id"),
@@ -233,6 +282,11 @@ public class SubscriptionStore {
                 rs.getString("product"),
                 rs.getString("status"),
                 instant(rs, "period_end"),
-                instant(rs, "ends_at"));
+                instant(rs, "ends_at"),
+                rs.getBoolean("ended_at_once"),
+                monthly,
+                toCome.credits(),
+                toCome.next(),
+                toCome.last());
     }
 }
