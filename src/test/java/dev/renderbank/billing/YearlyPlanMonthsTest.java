@@ -334,6 +334,46 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(alertsAbout(sub)).isEmpty();
     }
 
+    /**
+     * The same order with a renewal a 100 % coupon paid (no money: its months follow the subscription's
+     * end): once the reactivation's event clears the end, the renewed year's months come. Before, its
+     * period, stopped at the end while that was recorded, was never looked at again (its first month only).
+     */
+    @Test
+    void aFreeRenewalReportedBeforeTheReactivationThatAllowedItGrantsItsYearOnceTheEndIsCleared()
+            throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant end = plan.end();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        stripe(updated(sub, true, end, now.plusSeconds(1)));
+        Instant renewedEnd = end.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        String renewal = id("in");
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                renewal,
+                sub,
+                0,
+                0,
+                "subscription_cycle",
+                new StripeWebhookTest.Line("price_local_pro-yearly", 19900, end, renewedEnd, false)));
+        assertThat(available(u)).isEqualTo(1000);
+        // the renewal's second month starts while the end is still recorded: not granted
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(1).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(13 * 500));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(13 * 500);
+
+        stripe(updated(sub, false, end, now.plusSeconds(2)));
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void aPausedPlansMonthWaitsUntilItResumes() throws Exception {
         YearlyPlan plan = yearlyPlan(false);

@@ -43,9 +43,15 @@ public class SubscriptionStore {
                 .update();
     }
 
-    /** Applies a status reported at {@code at}; false when a newer status is already recorded. */
+    /**
+     * Applies a status reported at {@code at}; false when a newer status is already recorded. The end
+     * it sets may be later than the one recorded, or none (a cancellation undone): the subscription's
+     * periods whose months stopped at the old end are looked at again, since the event that cleared the
+     * end may come after a renewal it allowed (Stripe does not order webhooks); the monthly grants
+     * decide again, and a period that must stay stopped (replaced, disputed, ended) stops again.
+     */
     public boolean applyStatus(String provider, String id, String status, Instant endsAt, Instant at) {
-        return jdbc.sql("""
+        boolean applied = jdbc.sql("""
                                 update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at,
                                                                 ended_at_once = false
                                  where provider = :provider and subscription_id = :id and status_at <= :at""")
@@ -56,6 +62,17 @@ public class SubscriptionStore {
                         .param("id", id)
                         .update()
                 == 1;
+        if (applied) {
+            jdbc.sql("""
+                            update billing_subscription_period set next_grant_at = :at
+                             where provider = :provider and subscription_id = :id
+                               and months_granted < months and next_grant_at is null""")
+                    .param("at", ts(at))
+                    .param("provider", provider)
+                    .param("id", id)
+                    .update();
+        }
+        return applied;
     }
 
     /**
