@@ -33,7 +33,9 @@ record PlanLine(String id, String name, String detail, String status, String whe
                 .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
                 .orElse("");
         String when;
-        if (s.endsAt() != null && s.lastCreditsAt() != null && !s.lastCreditsAt().isBefore(s.endsAt())) {
+        if (s.endsAt() != null
+                && s.lastCreditsAt() != null
+                && !s.lastCreditsAt().isBefore(s.endsAt())) {
             // the months already paid for run past the end: say so, not that credits stop there
             when = (s.endsAt().isAfter(now) ? "Cancelled: ends on " : "Ended on ") + DAY.format(s.endsAt())
                     + ". Months already paid for go on: " + s.creditsToCome() + " credits to come, "

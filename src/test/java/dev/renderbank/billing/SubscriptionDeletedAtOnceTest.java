@@ -142,8 +142,7 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
      * Before, the year granted its first month only.
      */
     @Test
-    void aDeletionAtTheRenewalsStartProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear()
-            throws Exception {
+    void aDeletionAtTheRenewalsStartProcessedWhileThePaidRenewalIsBeingRecordedKeepsTheRenewedYear() throws Exception {
         Renewing r = firstYearGranted();
         deletionWhileThePaidRenewalIsRecorded(new Renewing(r.user(), r.sub(), r.end1(), r.end2(), r.end1()));
     }
@@ -207,7 +206,8 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
         String page = login(r.user())
                 .send(HttpRequest.newBuilder(uri("/account")).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body();
-        JsonNode sub = json.readTree(api("GET", "/api/v1/subscriptions", token(r.user()), null).body())
+        JsonNode sub = json.readTree(api("GET", "/api/v1/subscriptions", token(r.user()), null)
+                        .body())
                 .path(0);
         SoftAssertions.assertSoftly(soft -> {
             soft.assertThat(page)
@@ -242,7 +242,8 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
         assertThat(endsAt(r.sub()))
                 .as("the subscription still ends when it was deleted")
                 .isEqualTo(r.deletedAt());
-        JsonNode sub = json.readTree(api("GET", "/api/v1/subscriptions", token(r.user()), null).body())
+        JsonNode sub = json.readTree(api("GET", "/api/v1/subscriptions", token(r.user()), null)
+                        .body())
                 .path(0);
         assertThat(sub.path("creditsToCome").asLong()).isZero();
         assertThat(instant(sub, "nextCreditsAt")).isNull();
@@ -278,9 +279,9 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
                 .cookieHandler(new CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        Matcher m = CSRF.matcher(browser.send(
-                        HttpRequest.newBuilder(uri("/login")).GET().build(), HttpResponse.BodyHandlers.ofString())
-                .body());
+        Matcher m = CSRF.matcher(
+                browser.send(HttpRequest.newBuilder(uri("/login")).GET().build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
         assertThat(m.find()).isTrue();
         String form = "username=" + URLEncoder.encode(u.email(), StandardCharsets.UTF_8)
                 + "&password=a-long-password-123&_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
@@ -290,8 +291,8 @@ class SubscriptionDeletedAtOnceTest extends BillingIntegrationTest {
                         .POST(HttpRequest.BodyPublishers.ofString(form))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l)
-                .doesNotContain("error"));
+        assertThat(r.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
         return browser;
     }
 

@@ -340,8 +340,7 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
      * period, stopped at the end while that was recorded, was never looked at again (its first month only).
      */
     @Test
-    void aFreeRenewalReportedBeforeTheReactivationThatAllowedItGrantsItsYearOnceTheEndIsCleared()
-            throws Exception {
+    void aFreeRenewalReportedBeforeTheReactivationThatAllowedItGrantsItsYearOnceTheEndIsCleared() throws Exception {
         YearlyPlan plan = yearlyPlan(false);
         UserAccount u = plan.user();
         String sub = plan.subscription();
