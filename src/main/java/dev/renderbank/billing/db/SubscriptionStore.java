@@ -94,18 +94,6 @@ public class SubscriptionStore {
                 == 1;
     }
 
-    /** Whether the provider ended the subscription at once ({@link #endAtOnce}) rather than at the end of a paid period. */
-    public boolean endedAtOnce(String provider, String id) {
-        return jdbc.sql("""
-                        select ended_at_once from billing_subscription
-                         where provider = :provider and subscription_id = :id""")
-                .param("provider", provider)
-                .param("id", id)
-                .query(Boolean.class)
-                .optional()
-                .orElse(false);
-    }
-
     /**
      * Cancelled by its owner at {@code at}: grants stop at the end of the paid period as the row
      * records it when this statement runs (a renewal that committed meanwhile is waited for and
