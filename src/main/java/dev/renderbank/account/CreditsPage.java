@@ -95,7 +95,8 @@ class CreditsPage {
             flash.addFlashAttribute(
                     "notice",
                     "Your plan is cancelled. "
-                            + PlanLine.of(c.subscription(), Optional.empty()).when() + ".");
+                            + PlanLine.of(c.subscription(), Optional.empty(), clock.instant())
+                                    .when() + ".");
         } else if (result instanceof CancelResult.AlreadyEnded) {
             flash.addFlashAttribute("notice", "This plan has already ended.");
         } else if (result instanceof CancelResult.NotFound) {

@@ -10,29 +10,38 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A subscription the user still has (not ended): its plan's name, what it grants, its status and
- * the date that matters (next renewal, or when it ends after a cancellation).
+ * A subscription the user still has (not ended, or ended with months already paid for still to come):
+ * its plan's name, what it grants, its status and the dates that matter (next renewal; or when it ends
+ * after a cancellation; or, once it ended, when the paid months still to come are granted).
  */
 record PlanLine(String id, String name, String detail, String status, String when, boolean cancellable) {
 
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("MMMM d, yyyy").withZone(ZoneOffset.UTC);
 
-    /** The subscriptions that have not ended by {@code now}, newest first. */
+    /** The subscriptions that have not ended by {@code now} or still have paid months to come, newest first. */
     static List<PlanLine> current(List<Subscription> subs, Function<String, Optional<Product>> product, Instant now) {
         return subs.stream()
-                .filter(s -> s.endsAt() == null || s.endsAt().isAfter(now))
-                .map(s -> of(s, product.apply(s.product())))
+                .filter(s -> s.endsAt() == null || s.endsAt().isAfter(now) || s.creditsToCome() > 0)
+                .map(s -> of(s, product.apply(s.product()), now))
                 .toList();
     }
 
-    static PlanLine of(Subscription s, Optional<Product> product) {
+    static PlanLine of(Subscription s, Optional<Product> product, Instant now) {
         String name = product.map(Offer::planName).orElse(s.product());
         String detail = product.map(Offer::of)
                 .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
                 .orElse("");
         String when;
-        if (s.endsAt() != null) {
+        if (s.endsAt() != null
+                && s.lastCreditsAt() != null
+                && !s.lastCreditsAt().isBefore(s.endsAt())) {
+            // the months already paid for run past the end: say so, not that credits stop there
+            when = (s.endsAt().isAfter(now) ? "Cancelled: ends on " : "Ended on ") + DAY.format(s.endsAt())
+                    + ". Months already paid for go on: " + s.creditsToCome() + " credits to come, "
+                    + Math.min(s.monthlyCredits(), s.creditsToCome()) + " on " + DAY.format(s.nextCreditsAt())
+                    + ", the last on " + DAY.format(s.lastCreditsAt());
+        } else if (s.endsAt() != null) {
             when = "Cancelled: credits stop on " + DAY.format(s.endsAt());
         } else if (s.periodEnd() != null) {
             when = "Renews on " + DAY.format(s.periodEnd());

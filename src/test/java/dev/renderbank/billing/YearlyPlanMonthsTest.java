@@ -257,16 +257,21 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The subscription's end (a deletion as its first year ends) is recorded before the payment of a
+     * renewal that starts at that end: Stripe took the next year's money all the same. Credits follow
+     * money, so the year grants its twelve months on schedule (it granted only its first before, and
+     * the other eleven were lost without a word); which of the two is true only Stripe knows, so
+     * operators are told, once, when the renewal's second month is granted.
+     */
     @Test
-    void aPaidRenewalGrantsItsFirstMonthEvenWhenTheSubscriptionsEndWasRecordedFirst() throws Exception {
+    void aPaidRenewalStartingAtTheRecordedEndGrantsItsYearAndIsRaisedToOperatorsOnce() throws Exception {
         YearlyPlan plan = yearlyPlan(false);
         UserAccount u = plan.user();
         String sub = plan.subscription();
         Instant end = plan.end();
-        // the subscription ends with its first year, and that is recorded before the renewal's payment
         stripe(StripeWebhookTest.subscriptionDeleted(id("evt"), sub, end));
 
-        // yet the next year was charged: its first month is granted with the payment, no later month
         String renewal = id("in");
         stripe(invoice(
                 u.id(),
@@ -278,11 +283,94 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                 end,
                 end.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
                 "subscription_cycle"));
-
         assertThat(available(u)).isEqualTo(1000);
+        assertThat(alertsAbout(sub)).isEmpty();
+
+        // the renewal's third month has started: twelve months of the first year, three of the second
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
         long purchase = purchaseOf(renewal);
-        assertThat(monthsGranted(purchase)).isEqualTo(1);
-        assertThat(periods.due(end.plus(Duration.ofDays(3650)), 10_000)).doesNotContain(purchase);
+        assertThat(monthsGranted(purchase)).isEqualTo(3);
+        awaitSweep();
+        assertThat(alertsAbout(sub)).singleElement().isEqualTo("billing.period-paid-after-end");
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * The owner set the plan to end with its first year, then took that back, and Stripe renewed it;
+     * the renewal's {@code invoice.paid} is processed before the reactivation's event (Stripe does not
+     * order webhooks). The renewed year grants its twelve months as if the events had come in order,
+     * and nobody is alerted: by the second month the reactivation has cleared the end. Before, the
+     * renewal granted its first month only and its period was never looked at again.
+     */
+    @Test
+    void aRenewalReportedBeforeTheReactivationThatAllowedItGrantsItsYear() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant end = plan.end();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        stripe(updated(sub, true, end, now.plusSeconds(1)));
+        String renewal = id("in");
+        stripe(invoice(
+                u.id(),
+                id("evt"),
+                renewal,
+                sub,
+                "price_local_pro-yearly",
+                19900,
+                end,
+                end.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
+                "subscription_cycle"));
+        stripe(updated(sub, false, end, now.plusSeconds(2)));
+        assertThat(available(u)).isEqualTo(1000);
+
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        awaitSweep();
+        assertThat(monthsGranted(purchaseOf(renewal))).isEqualTo(3);
+        assertThat(alertsAbout(sub)).isEmpty();
+    }
+
+    /**
+     * The same order with a renewal a 100 % coupon paid (no money: its months follow the subscription's
+     * end): once the reactivation's event clears the end, the renewed year's months come. Before, its
+     * period, stopped at the end while that was recorded, was never looked at again (its first month only).
+     */
+    @Test
+    void aFreeRenewalReportedBeforeTheReactivationThatAllowedItGrantsItsYearOnceTheEndIsCleared() throws Exception {
+        YearlyPlan plan = yearlyPlan(false);
+        UserAccount u = plan.user();
+        String sub = plan.subscription();
+        Instant end = plan.end();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        stripe(updated(sub, true, end, now.plusSeconds(1)));
+        Instant renewedEnd = end.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
+        String renewal = id("in");
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                renewal,
+                sub,
+                0,
+                0,
+                "subscription_cycle",
+                new StripeWebhookTest.Line("price_local_pro-yearly", 19900, end, renewedEnd, false)));
+        assertThat(available(u)).isEqualTo(1000);
+        // the renewal's second month starts while the end is still recorded: not granted
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(1).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(13 * 500));
+        awaitSweep();
+        assertThat(available(u)).isEqualTo(13 * 500);
+
+        stripe(updated(sub, false, end, now.plusSeconds(2)));
+        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test
@@ -401,6 +489,21 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
 
     private static String monthKey(String sub, Instant monthStart) {
         return "sub:" + sub + ":" + YearMonth.from(monthStart.atZone(ZoneOffset.UTC));
+    }
+
+    private List<String> alertsAbout(String sub) {
+        return jdbc.sql("select kind from operator_alert where message like ? order by id")
+                .param("%" + sub + "%")
+                .query(String.class)
+                .list();
+    }
+
+    /** A customer.subscription.updated: set to end at {@code periodEnd}, or running on. */
+    private static String updated(String sub, boolean cancelAtPeriodEnd, Instant periodEnd, Instant at) {
+        return """
+                {"id":"%s","object":"event","created":%d,"type":"customer.subscription.updated",
+                 "data":{"object":{"id":"%s","object":"subscription","status":"active",
+                   "cancel_at_period_end":%b,"current_period_end":%d,"metadata":{}}}}""".formatted(id("evt"), at.getEpochSecond(), sub, cancelAtPeriodEnd, periodEnd.getEpochSecond());
     }
 
     private void moveClockTo(Instant at) {

@@ -7,6 +7,7 @@ import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
- * yearly one a month at each month's start, keyed by subscription and month, until the subscription
- * ends or a later paid period of it starts (a plan change that restarted the cycle). A period paid with
- * money that started before a provider's deletion at once keeps its months: what was paid for is
- * granted unless refunded. No month is used up
+ * yearly one a month at each month's start, keyed by subscription and month, until a later paid period
+ * of it starts (a plan change that restarted the cycle). A period paid with money grants all its months
+ * whatever end its subscription records and in whatever order the events came (credits follow money; a
+ * refund takes back its share); one that starts at or after that end is raised to operators. A period
+ * that took no money stops at the subscription's end. No month is used up
  * while the purchase has a dispute open; the dispute's closing grants the months that started.
  */
 @Component
@@ -42,6 +44,7 @@ class MonthlyGrants {
     private final PurchaseStore purchases;
     private final SubscriptionStore subscriptions;
     private final Ledger ledger;
+    private final OperatorAlerts alerts;
     private final Clock clock;
     private final TransactionTemplate tx;
 
@@ -50,12 +53,14 @@ class MonthlyGrants {
             PurchaseStore purchases,
             SubscriptionStore subscriptions,
             Ledger ledger,
+            OperatorAlerts alerts,
             Clock clock,
             TransactionTemplate tx) {
         this.periods = periods;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
         this.ledger = ledger;
+        this.alerts = alerts;
         this.clock = clock;
         this.tx = tx;
     }
@@ -115,16 +120,12 @@ class MonthlyGrants {
             return 0;
         }
         Subscription sub = shared.get();
-        // Where its months stop. A provider's deletion at once ends access then, but a period paid
-        // with money that started before it was paid for: its months run to its own end (a refund
-        // takes back its share). A free one stops there, as at any other end.
-        Instant endsAt = sub.endsAt();
-        if (endsAt != null
-                && purchase.amountMinor() > 0
-                && period.periodStart().isBefore(endsAt)
-                && subscriptions.endedAtOnce(period.provider(), period.subscriptionId())) {
-            endsAt = null;
-        }
+        // Where its months stop. Credits follow money: a period paid with money grants all its months
+        // on schedule whatever end its subscription has recorded (a cancellation, a deletion at once,
+        // or an end reported before the period's payment or before the reactivation that let it be
+        // charged): a refund takes back its share. A period that took no money stops at the end.
+        boolean paidWithMoney = purchase.amountMinor() > 0;
+        Instant endsAt = paidWithMoney ? null : sub.endsAt();
         // A later period of the subscription (a plan change that restarted the cycle) pays for the
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =
@@ -144,11 +145,41 @@ class MonthlyGrants {
                 next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);
                 break;
             }
-            grantedNow += grantMonth(period, monthStart);
+            long month = grantMonth(period, monthStart);
+            if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
+                alertPaidAfterEnd(period, purchase, sub);
+            }
+            grantedNow += month;
             k++;
         }
         periods.advance(purchaseId, k, next);
         return grantedNow;
+    }
+
+    /**
+     * A period that starts at or after its subscription's recorded end: the provider took money for
+     * time after the subscription ended, as far as the events recorded here tell. Its months are
+     * granted (the money was taken), but only the provider knows which is true.
+     */
+    private static boolean paidAfterEnd(PeriodStore.Period period, Subscription sub) {
+        return sub.endsAt() != null && !period.periodStart().isBefore(sub.endsAt());
+    }
+
+    /**
+     * Raised once per period, when its second month is granted: by then any status event that arrived
+     * out of order (a reactivation reported after the renewal it allowed) has cleared the end, so what
+     * is left is a contradiction only an operator can resolve at the provider.
+     */
+    private void alertPaidAfterEnd(PeriodStore.Period period, Purchase purchase, Subscription sub) {
+        alerts.raise(
+                "billing.period-paid-after-end",
+                "Subscription " + period.subscriptionId() + " (" + period.provider() + ", user " + purchase.userId()
+                        + ") is recorded as ended on " + sub.endsAt() + ", yet its period from "
+                        + period.periodStart() + " to " + period.periodEnd() + " was paid ("
+                        + purchase.amountMinor() + " " + purchase.currency() + ", purchase " + purchase.key()
+                        + "): its months are granted as paid for. Check the subscription at the provider;"
+                        + " if it had ended, refund the period there (the refund takes back its share of"
+                        + " the credits).");
     }
 
     /** Periods with a month due (the recurring sweep). */

@@ -43,9 +43,15 @@ public class SubscriptionStore {
                 .update();
     }
 
-    /** Applies a status reported at {@code at}; false when a newer status is already recorded. */
+    /**
+     * Applies a status reported at {@code at}; false when a newer status is already recorded. The end
+     * it sets may be later than the one recorded, or none (a cancellation undone): the subscription's
+     * periods whose months stopped at the old end are looked at again, since the event that cleared the
+     * end may come after a renewal it allowed (Stripe does not order webhooks); the monthly grants
+     * decide again, and a period that must stay stopped (replaced, disputed, ended) stops again.
+     */
     public boolean applyStatus(String provider, String id, String status, Instant endsAt, Instant at) {
-        return jdbc.sql("""
+        boolean applied = jdbc.sql("""
                                 update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at,
                                                                 ended_at_once = false
                                  where provider = :provider and subscription_id = :id and status_at <= :at""")
@@ -56,12 +62,23 @@ public class SubscriptionStore {
                         .param("id", id)
                         .update()
                 == 1;
+        if (applied) {
+            jdbc.sql("""
+                            update billing_subscription_period set next_grant_at = :at
+                             where provider = :provider and subscription_id = :id
+                               and months_granted < months and next_grant_at is null""")
+                    .param("at", ts(at))
+                    .param("provider", provider)
+                    .param("id", id)
+                    .update();
+        }
+        return applied;
     }
 
     /**
      * Ended by the provider at once at {@code endedAt} (reported at {@code at}), not at the end of its
-     * paid period: access ends then. Paid periods that started before keep their months ({@link
-     * #endedAtOnce}); a late report of a period does not move this end ({@link #recordPaidPeriod}).
+     * paid period: access ends then. Periods paid with money keep their months (MonthlyGrants); a late
+     * report of a period does not move this end ({@link #recordPaidPeriod}).
      * False when a newer status is recorded.
      */
     public boolean endAtOnce(String provider, String id, Instant endedAt, Instant at) {
@@ -75,21 +92,6 @@ public class SubscriptionStore {
                         .param("id", id)
                         .update()
                 == 1;
-    }
-
-    /**
-     * Whether the provider ended the subscription at once ({@link #endAtOnce}) rather than at the end
-     * of a paid period: its end then does not stop the months of a period paid before it.
-     */
-    public boolean endedAtOnce(String provider, String id) {
-        return jdbc.sql("""
-                        select ended_at_once from billing_subscription
-                         where provider = :provider and subscription_id = :id""")
-                .param("provider", provider)
-                .param("id", id)
-                .query(Boolean.class)
-                .optional()
-                .orElse(false);
     }
 
     /**
@@ -134,9 +136,10 @@ public class SubscriptionStore {
      * recorded end (a renewal the provider charged just before a cancellation took effect, its webhook
      * arriving after the cancellation was saved), is honoured: the end moves to the paid period's end,
      * so its months are granted, and the cancellation still ends it then. One starting at or after the
-     * recorded end (the subscription had ended) keeps the end: its first month only. An end the
-     * provider set at once ({@link #endAtOnce}) is never moved: a period paid with money before it
-     * keeps its months anyway (MonthlyGrants), a free one gets nothing past it.
+     * recorded end (the subscription had ended) keeps the end. An end the provider set at once ({@link
+     * #endAtOnce}) is never moved. Either way a period paid with money grants all its months
+     * (MonthlyGrants, which raises one starting at or after the end to operators); a free one gets
+     * nothing past the end.
      */
     public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
@@ -205,29 +208,78 @@ public class SubscriptionStore {
     }
 
     public Optional<Subscription> find(String provider, String id) {
-        return jdbc.sql("select * from billing_subscription where provider = :provider and subscription_id = :id")
+        return jdbc.sql(WITH_MONTHS + " where s.provider = :provider and s.subscription_id = :id")
                 .param("provider", provider)
                 .param("id", id)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .optional();
     }
 
     public Optional<Subscription> findForUser(long userId, String id) {
-        return jdbc.sql("select * from billing_subscription where user_id = :user and subscription_id = :id")
+        return jdbc.sql(WITH_MONTHS + " where s.user_id = :user and s.subscription_id = :id")
                 .param("user", userId)
                 .param("id", id)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .optional();
     }
 
     public List<Subscription> forUser(long userId) {
-        return jdbc.sql("select * from billing_subscription where user_id = :user order by created_at desc")
+        return jdbc.sql(WITH_MONTHS + " where s.user_id = :user order by s.created_at desc")
                 .param("user", userId)
-                .query(SubscriptionStore::map)
+                .query(SubscriptionStore::mapWithMonths)
                 .list();
     }
 
+    /** The subscription with its latest paid period and that period's purchase, for what is to come. */
+    private static final String WITH_MONTHS = """
+            select s.*, p.period_start as p_start, p.months as p_months, p.months_granted as p_granted,
+                   p.monthly_credits as p_monthly, b.credits as b_credits, b.amount_minor as b_amount,
+                   b.granted as b_granted, b.clawed as b_clawed, b.refunded_minor as b_refunded,
+                   b.disputed_minor as b_disputed
+              from billing_subscription s
+              left join lateral (select * from billing_subscription_period p
+                                  where p.provider = s.provider and p.subscription_id = s.subscription_id
+                                  order by p.period_start desc limit 1) p on true
+              left join billing_purchase b on b.id = p.purchase_id""";
+
+    /** Without what is to come (no period read): what the monthly grants lock and decide on. */
     private static Subscription map(ResultSet rs, int n) throws SQLException {
+        return of(rs, 0, MonthsToCome.NONE);
+    }
+
+    private static Subscription mapWithMonths(ResultSet rs, int n) throws SQLException {
+        Instant start = instant(rs, "p_start");
+        if (start == null) {
+            return of(rs, 0, MonthsToCome.NONE);
+        }
+        long monthly = rs.getLong("p_monthly");
+        // the purchase's own rule (Purchase.entitlement): what refunds and disputes leave of its credits
+        Purchase purchase = new Purchase(
+                0,
+                null,
+                null,
+                0,
+                null,
+                rs.getLong("b_credits"),
+                rs.getLong("b_amount"),
+                null,
+                rs.getLong("b_granted"),
+                rs.getLong("b_clawed"),
+                rs.getLong("b_refunded"),
+                rs.getLong("b_disputed"),
+                false);
+        MonthsToCome toCome = MonthsToCome.of(
+                start,
+                rs.getInt("p_months"),
+                rs.getInt("p_granted"),
+                monthly,
+                purchase.entitlement() - purchase.kept(),
+                purchase.amountMinor() > 0,
+                instant(rs, "ends_at"));
+        return of(rs, monthly, toCome);
+    }
+
+    private static Subscription of(ResultSet rs, long monthly, MonthsToCome toCome) throws SQLException {
         return new Subscription(
                 rs.getString("provider"),
                 rs.getString("subscription_id"),
@@ -235,6 +287,11 @@ public class SubscriptionStore {
                 rs.getString("product"),
                 rs.getString("status"),
                 instant(rs, "period_end"),
-                instant(rs, "ends_at"));
+                instant(rs, "ends_at"),
+                rs.getBoolean("ended_at_once"),
+                monthly,
+                toCome.credits(),
+                toCome.next(),
+                toCome.last());
     }
 }

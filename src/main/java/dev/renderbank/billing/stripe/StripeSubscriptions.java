@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Stripe subscription events ({@code customer.subscription.*}). Statuses are recorded as of the
- * event's time, never over a newer one; a cancellation at the period end sets when grants stop, a
+ * event's time, never over a newer one; a cancellation at the period end sets when it ends, a
  * deletion ({@code customer.subscription.deleted}) ends the subscription at once: no month of a free
  * period after it, while a period paid with money keeps its months (credits follow money: a refund
  * takes back its share). A paused collection is recorded as paused. Credits come with paid invoices
