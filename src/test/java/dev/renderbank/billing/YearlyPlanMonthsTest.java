@@ -257,6 +257,29 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /** Stripe's invoice.paid for the plan's second year (19900, starting at the first's end); its id. */
+    private String paidRenewal(YearlyPlan plan) throws Exception {
+        String renewal = id("in");
+        stripe(invoice(
+                plan.user().id(),
+                id("evt"),
+                renewal,
+                plan.subscription(),
+                "price_local_pro-yearly",
+                19900,
+                plan.end(),
+                plan.end().atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
+                "subscription_cycle"));
+        return renewal;
+    }
+
+    /** The renewed year's third month has started: the first year's twelve months and three of it. */
+    private void threeMonthsIntoTheRenewal(YearlyPlan plan) {
+        moveClockTo(plan.end().atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(available(plan.user())).isEqualTo(15 * 500));
+    }
+
     /**
      * The subscription's end (a deletion as its first year ends) is recorded before the payment of a
      * renewal that starts at that end: Stripe took the next year's money all the same. Credits follow
@@ -272,24 +295,12 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         Instant end = plan.end();
         stripe(StripeWebhookTest.subscriptionDeleted(id("evt"), sub, end));
 
-        String renewal = id("in");
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                renewal,
-                sub,
-                "price_local_pro-yearly",
-                19900,
-                end,
-                end.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
-                "subscription_cycle"));
+        String renewal = paidRenewal(plan);
         assertThat(available(u)).isEqualTo(1000);
         assertThat(alertsAbout(sub)).isEmpty();
 
         // the renewal's third month has started: twelve months of the first year, three of the second
-        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        threeMonthsIntoTheRenewal(plan);
         long purchase = purchaseOf(renewal);
         assertThat(monthsGranted(purchase)).isEqualTo(3);
         awaitSweep();
@@ -312,23 +323,11 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         Instant end = plan.end();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         stripe(updated(sub, true, end, now.plusSeconds(1)));
-        String renewal = id("in");
-        stripe(invoice(
-                u.id(),
-                id("evt"),
-                renewal,
-                sub,
-                "price_local_pro-yearly",
-                19900,
-                end,
-                end.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
-                "subscription_cycle"));
+        String renewal = paidRenewal(plan);
         stripe(updated(sub, false, end, now.plusSeconds(2)));
         assertThat(available(u)).isEqualTo(1000);
 
-        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        threeMonthsIntoTheRenewal(plan);
         awaitSweep();
         assertThat(monthsGranted(purchaseOf(renewal))).isEqualTo(3);
         assertThat(alertsAbout(sub)).isEmpty();
@@ -367,9 +366,7 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(13 * 500);
 
         stripe(updated(sub, false, end, now.plusSeconds(2)));
-        moveClockTo(end.atZone(ZoneOffset.UTC).plusMonths(2).toInstant().plusSeconds(60));
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(available(u)).isEqualTo(15 * 500));
+        threeMonthsIntoTheRenewal(plan);
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

@@ -11,17 +11,14 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.renderbank.ledger.Balance;
+import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -128,23 +125,9 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         clock.advance(Duration.ofMinutes(1));
         String token = job(id).callbackToken();
 
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> poll = two.submit(() -> {
-                go.await();
-                return driver.step(id);
-            });
-            Future<?> callback = two.submit(() -> {
-                go.await();
-                return callbacks.onProviderCallback(id, token, task);
-            });
-            go.countDown();
-            poll.get(30, TimeUnit.SECONDS);
-            assertThat(callback.get(30, TimeUnit.SECONDS)).isEqualTo(CallbackOutcome.CHECKED);
-        } finally {
-            two.shutdownNow();
-        }
+        List<Object> both =
+                Concurrently.run(() -> driver.step(id), () -> callbacks.onProviderCallback(id, token, task));
+        assertThat(both.get(1)).isEqualTo(CallbackOutcome.CHECKED);
 
         assertThat(job(id).state()).isEqualTo(JobState.FAILED);
         assertThat(job(id).errorCode()).isEqualTo("provider_task_not_found");
@@ -423,23 +406,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         recordInfo(task, okJson("{\"code\":505,\"message\":\"feature disabled\"}"));
         String token = job(id).callbackToken();
 
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> poll = two.submit(() -> {
-                go.await();
-                return driver.step(id);
-            });
-            Future<?> callback = two.submit(() -> {
-                go.await();
-                return callbacks.onProviderCallback(id, token, task);
-            });
-            go.countDown();
-            poll.get(30, TimeUnit.SECONDS);
-            callback.get(30, TimeUnit.SECONDS);
-        } finally {
-            two.shutdownNow();
-        }
+        Concurrently.run(() -> driver.step(id), () -> callbacks.onProviderCallback(id, token, task));
 
         assertThat(featureDisabledAlerts(id)).isEqualTo(1);
     }
