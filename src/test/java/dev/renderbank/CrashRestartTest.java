@@ -57,7 +57,7 @@ class CrashRestartTest {
         Api api = new Api(port);
 
         ChildJvm first = service(dataDir.resolve("first.log"), service);
-        first.awaitUp(api, Duration.ofSeconds(90));
+        first.awaitUp(api, Duration.ofSeconds(180)); // a limit: two test JVMs share the 2 cores
 
         // both at once: the second service start must refuse, the command line must use the running server
         ChildJvm second = service(dataDir.resolve("second.log"), service);
@@ -77,7 +77,7 @@ class CrashRestartTest {
                 .doesNotContain("\tat ", "Exception", "APPLICATION FAILED")
                 .contains("already running", dataDir.toString())
                 .hasLineCount(1);
-        assertThat(cli.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.process().waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertThat(cli.process().exitValue()).as(cli.tail()).isZero();
         assertThat(cli.output()).contains("balance 1000, held 0");
         assertThat(first.process().isAlive()).isTrue();
@@ -102,7 +102,7 @@ class CrashRestartTest {
                         .equals(false));
 
         ChildJvm again = service(dataDir.resolve("again.log"), service);
-        again.awaitUp(api, Duration.ofSeconds(90));
+        again.awaitUp(api, Duration.ofSeconds(180));
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> status(api, taskId).equals("completed"));
