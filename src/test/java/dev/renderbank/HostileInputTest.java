@@ -22,7 +22,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.RequestMethod;
 
@@ -106,9 +105,6 @@ class HostileInputTest extends EveryRouteTest {
      * this sandbox resolves nothing, so it is sent in the webhook field only.
      */
     static final String PRIVATE_NAME = "https://127.0.0.1.nip.io/x";
-
-    @Autowired
-    KieSimulator simulator;
 
     private TestUsers.TestUser user;
     private Session userSession;

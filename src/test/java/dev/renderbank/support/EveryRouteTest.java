@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
+import dev.renderbank.provider.simulator.KieSimulator;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,9 @@ public abstract class EveryRouteTest extends IntegrationTest {
     @Autowired
     protected OperatorJobs operatorJobs;
 
+    @Autowired
+    protected KieSimulator simulator;
+
     protected final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -60,7 +64,7 @@ public abstract class EveryRouteTest extends IntegrationTest {
      * waits for the background work of the set-up to end ({@link BackgroundWork#settle}).
      */
     protected void settleBackgroundWork() {
-        BackgroundWork.settle(jdbc, operatorJobs);
+        BackgroundWork.settle(jdbc, operatorJobs, simulator);
     }
 
     /** The application's own routes (not springdoc's or Boot's error controller). */

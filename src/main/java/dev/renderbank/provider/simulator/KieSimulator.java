@@ -130,6 +130,16 @@ public class KieSimulator {
         return store.balance(defaults.balance());
     }
 
+    /**
+     * Every task still running fails now, without a callback, as if KIE had dropped its queue;
+     * returns how many. A job renderbank fails (an operator's stop, a deadline) leaves its provider
+     * task running, and its result would come back later as a free late delivery: tests that need
+     * the provider still end its tasks here.
+     */
+    public int failUnfinishedTasks() {
+        return store.failUnfinished(now());
+    }
+
     /** Back to the configured behaviour and starting balance (tasks already created are kept). */
     public void reset() {
         resetSettings();

@@ -91,6 +91,20 @@ class SimTaskStore {
                 .update();
     }
 
+    /**
+     * Every task not finished at {@code now} ends there, failed, and sends no callback; returns how
+     * many. Its recordInfo answers {@code fail} from then on.
+     */
+    int failUnfinished(Instant now) {
+        return jdbc.sql("update sim_task set fails = true, created_at = least(created_at, :now),"
+                        + " duration_ms = floor(extract(epoch from (:now - least(created_at, :now))) * 1000)::bigint,"
+                        + " callback_state = case when callback_state = 'PENDING' then 'NONE' else callback_state end,"
+                        + " callback_next_at = null"
+                        + " where created_at + duration_ms * interval '1 millisecond' > :now")
+                .param("now", utc(now))
+                .update();
+    }
+
     /** The balance as set, without what tasks cost since: a plain read, taken on every createTask. */
     long balanceAsSet(long startingBalance) {
         return jdbc.sql("select coalesce((select balance from sim_account where id = 1), :b)")
