@@ -6,6 +6,18 @@
 
   function say(text) { if (message) { message.textContent = text; } }
 
+  function unreached(button) {
+    return function () {
+      button.disabled = false;
+      R.showProblem('action-problem', 0, { title: 'Network error', detail: 'The request did not reach the server; try again.' });
+    };
+  }
+
+  // "Try again" of a failed job whose answer never came (network error, 5xx, 409 still running)
+  // is sent again with the same key: the server answers with the job the first click may have
+  // started, instead of holding credits for another.
+  const retryKeys = {};
+
   document.querySelectorAll('button.delete-asset').forEach(function (button) {
     button.addEventListener('click', function () {
       const task = button.dataset.task;
@@ -26,7 +38,7 @@
         }
         button.disabled = false;
         R.showProblem('action-problem', r.status, r.body);
-      });
+      }).catch(unreached(button));
     });
   });
 
@@ -35,8 +47,10 @@
       const task = button.dataset.task;
       button.disabled = true;
       R.hideProblem('action-problem');
+      const key = retryKeys[task] || (retryKeys[task] = R.newKey());
       R.call('POST', '/api/v1/generations/' + encodeURIComponent(task) + '/retry', undefined,
-        { 'Idempotency-Key': R.newKey() }).then(function (r) {
+        { 'Idempotency-Key': key }).then(function (r) {
+        if (r.status < 500 && r.status !== 409) { delete retryKeys[task]; }
         if (r.status === 202) {
           say('Started again (' + r.body.creditsHeld + ' credits held).');
           window.location.href = '/creations/' + encodeURIComponent(r.body.taskId);
@@ -44,7 +58,7 @@
         }
         button.disabled = false;
         R.showProblem('action-problem', r.status, r.body);
-      });
+      }).catch(unreached(button));
     });
   });
 })();

@@ -12,6 +12,10 @@
   let stopFollowing = null;
   let coolingDown = false;
   let sending = false;
+  // The key of a request whose answer never came (network error, 5xx, 409 still running): sending
+  // the same request again reuses it, so the server answers with the job the first one may have
+  // started instead of holding credits for a second. Any other answer, or another request, ends it.
+  let unanswered = null;
   let available = Number($('available').textContent) || 0;
 
   function type() { return document.querySelector('input[name="type"]:checked').value; }
@@ -127,7 +131,11 @@
     update();
     $('submit').textContent = 'Sending…';
     R.hideProblem('refusal');
-    R.call('POST', '/api/v1/generate-' + m.type, body, { 'Idempotency-Key': R.newKey() }).then(function (r) {
+    const request = m.type + ' ' + JSON.stringify(body);
+    if (!unanswered || unanswered.request !== request) { unanswered = { request: request, key: R.newKey() }; }
+    const key = unanswered.key;
+    R.call('POST', '/api/v1/generate-' + m.type, body, { 'Idempotency-Key': key }).then(function (r) {
+      if (r.status < 500 && r.status !== 409) { unanswered = null; }
       if (r.status === 202) {
         show({ taskId: r.body.taskId, model: m.id, type: m.type, status: r.body.status, progress: 0,
           creditsHeld: r.body.creditsHeld, creditsCharged: 0 });

@@ -18,6 +18,7 @@ import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -46,25 +47,61 @@ class FailedCreationBrowserTest extends BrowserTest {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
-    @Test
-    void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
-        UserAccount owner = users.create("failed-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
-        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "failed-page:" + owner.id(), null, "test");
-        String token = users.issueToken(owner.id(), "t");
+    /** A job of the token's owner that the provider failed (its status, awaited to the end). */
+    private JsonNode failedJob(String token) {
         Api api = new Api(port);
-        String taskId;
-        JsonNode failed;
         simulator.setFailureRate(1.0);
         try {
             Api.Response accepted =
                     api.post("/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a red kite\"}");
             assertThat(accepted.status()).isEqualTo(202);
-            taskId = accepted.json().get("taskId").asString();
-            failed = api.awaitTerminal(taskId, token);
+            JsonNode failed = api.awaitTerminal(accepted.json().get("taskId").asString(), token);
+            assertThat(failed.get("status").asString()).isEqualTo("failed");
+            return failed;
         } finally {
             simulator.setFailureRate(0);
         }
-        assertThat(failed.get("status").asString()).isEqualTo("failed");
+    }
+
+    @Test
+    void tryingAgainAfterALostAnswerStartsOneJob() {
+        UserAccount owner = users.create("retry-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "retry-page:" + owner.id(), null, "test");
+        String token = users.issueToken(owner.id(), "t");
+        String taskId = failedJob(token).get("taskId").asString();
+        AtomicInteger posts = new AtomicInteger();
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
+            page.navigate(url("/creations/" + taskId));
+            // the first "Try again" reaches the server and starts the job; its answer is lost on the way back
+            page.route("**/retry", route -> {
+                if (posts.incrementAndGet() == 1) {
+                    route.fetch();
+                    route.abort("connectionreset");
+                } else {
+                    route.resume();
+                }
+            });
+            page.click("button.retry");
+            assertThat(page.locator("#action-problem")).containsText("Network error");
+            assertThat(page.locator("button.retry")).isEnabled();
+
+            page.click("button.retry"); // the same key: the server answers with the job the first click started
+            page.waitForURL(u -> u.contains("/creations/gen_") && !u.endsWith(taskId));
+        }
+        assertThat(posts).hasValue(2);
+        var jobs = new Api(port).get("/api/v1/generations", token).json().get("items");
+        assertThat(jobs.size()).as("the failed job and the one try again").isEqualTo(2);
+    }
+
+    @Test
+    void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
+        UserAccount owner = users.create("failed-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "failed-page:" + owner.id(), null, "test");
+        String token = users.issueToken(owner.id(), "t");
+        JsonNode failed = failedJob(token);
+        String taskId = failed.get("taskId").asString();
         assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(20, 0, 0));
 
         Path shots = Files.createDirectories(Path.of("target/screenshots"));

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,40 @@ class GeneratorPageBrowserTest extends IntegrationTest {
                     .setFullPage(true));
         }
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100 - 30, 0, 0));
+    }
+
+    @Test
+    void generatingAgainAfterALostAnswerIsTheSameGeneration() {
+        TestUser user = users.create(100);
+        AtomicInteger posts = new AtomicInteger();
+        try (BrowserContext context = context()) {
+            Page page = signIn(context, user);
+            // the first request reaches the server and starts the job; its answer is lost on the way back
+            page.route("**/api/v1/generate-image", route -> {
+                if (posts.incrementAndGet() == 1) {
+                    route.fetch();
+                    route.abort("connectionreset");
+                } else {
+                    route.resume();
+                }
+            });
+            page.selectOption("#model", "nano-banana");
+            page.fill("#prompt", "a kite over the dunes");
+            page.click("#submit");
+            assertThat(page.locator("#refusal-title")).hasText("Network error");
+
+            page.click("#submit"); // the user tries again: the same request, the same key
+            assertThat(page.locator("#job")).isVisible();
+            assertThat(page.locator("#refusal")).isHidden();
+        }
+        assertThat(posts).hasValue(2);
+        Api api = new Api(port);
+        var jobs = api.get("/api/v1/generations", user.token()).json().get("items");
+        assertThat(jobs.size()).as("jobs started by two clicks of one request").isEqualTo(1);
+        var job = api.awaitTerminal(jobs.get(0).get("taskId").asString(), user.token());
+        long charged = job.get("creditsCharged").asLong();
+        assertThat(charged).isPositive();
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100 - charged, 0, 0));
     }
 
     @Test
