@@ -143,6 +143,34 @@ class CreationActionsTest extends IntegrationTest {
     }
 
     @Test
+    void aPictureIsShownInThePageAndAnyOtherTypeIsOnlyADownload() {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        TestUser owner = users.create(20);
+        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"shown or saved\"}");
+        String assetUrl =
+                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
+        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        Api.Response picture = api().get(assetUrl, owner.token());
+        assertThat(picture.status()).isEqualTo(200);
+        assertThat(picture.header("Content-Type")).startsWith("image/");
+        assertThat(picture.header("Content-Disposition")).startsWith("inline");
+
+        // a type a browser would run as a page of ours, as a provider's host may name a file
+        for (String type : new String[] {"text/html; charset=utf-8", "image/svg+xml", "application/octet-stream"}) {
+            jdbc.sql("update generation_asset set content_type = :type where id = :id")
+                    .param("type", type)
+                    .param("id", assetId)
+                    .update();
+            Api.Response other = api().get(assetUrl, owner.token());
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(other.header("Content-Disposition"))
+                    .as(type)
+                    .isEqualTo("attachment; filename=\"" + assetId + "\"");
+            assertThat(other.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+    }
+
+    @Test
     void anAssetIsAlsoDeletedByItsId() throws Exception {
         simulator.setImageDuration(Duration.ofMillis(500));
         TestUser owner = users.create(20);

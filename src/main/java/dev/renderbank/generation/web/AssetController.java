@@ -12,7 +12,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.core.io.InputStreamResource;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -60,12 +62,31 @@ class AssetController {
             return notFound(id);
         }
         AssetContent c = content.get();
+        MediaType type = mediaType(ref.get().contentType());
         return ResponseEntity.ok()
-                .contentType(mediaType(ref.get().contentType()))
+                .contentType(type)
                 .contentLength(c.size())
                 .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
                 .header("X-Content-Type-Options", "nosniff")
+                .header(HttpHeaders.CONTENT_DISPOSITION, disposition(type, id))
                 .body(new InputStreamResource(c.stream()));
+    }
+
+    /** Types a browser only ever shows as a picture or a video, never runs: shown in the page. */
+    private static final Set<String> SHOWN =
+            Set.of("image/png", "image/jpeg", "image/webp", "image/gif", "video/mp4", "video/webm", "video/quicktime");
+
+    /**
+     * {@code inline} for a picture or a video; any other type (an operator may allow more in
+     * {@code renderbank.download.allowed-content-types}, and a provider may name an HTML or SVG file
+     * one of them) is a download, so a file from the provider's host never opens as a page of ours.
+     */
+    static String disposition(MediaType type, String id) {
+        boolean shown = SHOWN.contains(type.getType() + "/" + type.getSubtype());
+        return ContentDisposition.builder(shown ? "inline" : "attachment")
+                .filename(id)
+                .build()
+                .toString();
     }
 
     /**
