@@ -17,6 +17,8 @@ import dev.renderbank.identity.DeletionOutcome;
 import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.storage.AssetStore;
 import dev.renderbank.support.Api;
+import dev.renderbank.support.Concurrently;
+import dev.renderbank.support.HeldTransaction;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -149,6 +151,44 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
         assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
         assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key())).isEqualTo("DUPLICATE");
         assertThat(assets.open(c.key())).as("the duplicate copy is not kept").isEmpty();
+    }
+
+    /**
+     * The same race while the owner's deletion is under way: the deletion has begun, and waits for
+     * the asset's row (held here), when the second path's copy lands on the job's key and is
+     * delivered. Whatever the deletion did before that wait, its end must leave no file behind: a
+     * deletion that removed the file before marking the row left the copy under a row marked deleted.
+     */
+    @Test
+    void aDuplicateCopyLandingWhileTheOwnerDeletesTheFileIsNotLeftBehind() throws Exception {
+        Charged c = charged("charged, its file being deleted", "t-dup-racing");
+        CompletableFuture<Boolean> deleted = new CompletableFuture<>();
+        try (HeldTransaction<Long> assetRow = HeldTransaction.open(
+                tx,
+                jdbc,
+                () -> jdbc.sql(
+                                "select count(*) from (select 1 from generation_asset where job_id = :j for update) locked")
+                        .param("j", c.id())
+                        .query(Long.class)
+                        .single())) {
+            Concurrently.completeInBackground(
+                    deleted, () -> generations.deleteOutput(c.user().id(), c.id()));
+            assetRow.awaitBlocked();
+
+            assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+            assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key()))
+                    .isEqualTo("DUPLICATE");
+            assertThat(assetRow.commit()).isEqualTo(1);
+        }
+        assertThat(deleted.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(jdbc.sql("select deleted_at is not null from generation_asset where job_id = :j")
+                        .param("j", c.id())
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+        assertThat(assets.open(c.key()))
+                .as("no file under the row marked deleted")
+                .isEmpty();
     }
 
     /** A duplicate copy of a result whose file is still the job's leaves that file alone. */

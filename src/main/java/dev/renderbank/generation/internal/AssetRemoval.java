@@ -12,10 +12,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * An owner deletes a creation's file. The stored file goes first, then the rows are marked: a
- * failure between the two leaves a row whose file is already gone (its download answers 404), and
- * the owner's repeat finishes the job, never a marked row whose file still exists. The job and its
- * charge stay: the credits were spent on a result that was delivered.
+ * An owner deletes a creation's file. The rows are marked and the stored file deleted in one
+ * transaction: its marks hold the asset's and the job's rows until the file is gone, so a second
+ * delivery of the same result (a callback racing the poll) that copies it to the job's key in the
+ * meantime waits for the commit in {@link JobFinisher} and then sees the deletion and discards its
+ * copy, never a marked row whose file came back. A failed delete rolls the marks back; a crash
+ * after the file went but before the commit leaves an unmarked row without a file (its download
+ * answers 404) that the owner's repeat finishes. The job and its charge stay: the credits were
+ * spent on a result that was delivered. The storage call (a local delete, or S3's DeleteObject
+ * within its client's timeouts) holds a database connection while it runs; owners delete rarely.
  */
 @Component
 public class AssetRemoval {
@@ -58,12 +63,17 @@ public class AssetRemoval {
         if (asset.isEmpty()) {
             return false;
         }
-        try {
-            store.delete(asset.get().storageKey());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete the file of asset " + assetId, e);
-        }
-        boolean marked = Boolean.TRUE.equals(tx.execute(s -> outputs.markDeleted(asset.get(), clock.instant())));
+        boolean marked = Boolean.TRUE.equals(tx.execute(status -> {
+            if (!outputs.markDeleted(asset.get(), clock.instant())) {
+                return false; // a concurrent delete marked it first, and deletes the file
+            }
+            try {
+                store.delete(asset.get().storageKey());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete the file of asset " + assetId, e);
+            }
+            return true;
+        }));
         if (marked) {
             log.info(
                     "asset {} of job {} deleted by its owner",
