@@ -43,25 +43,36 @@
     none.hidden = true;
   }
 
+  // One token per press: the button stays disabled until the answer (a double click sends one request).
+  const create = form.querySelector('button[type="submit"]');
+
   form.addEventListener('submit', async e => {
     e.preventDefault();
+    if (create.disabled) return;
+    create.disabled = true;
     error.hidden = true;
-    const name = form.elements.name.value;
-    const day = form.elements.expiresAt.value;
-    const body = { name: name };
-    if (day) body.expiresAt = day + 'T23:59:59Z';
-    const r = await fetch('/api/v1/tokens', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf },
-      body: JSON.stringify(body)
-    });
-    const j = await r.json().catch(() => null);
-    if (r.status !== 201) { fail(j); return; }
-    value.textContent = j.token;
-    copied.hidden = true;
-    box.hidden = false;
-    addRow(j.id, j.name, body.expiresAt || null);
-    form.reset();
+    try {
+      const name = form.elements.name.value;
+      const day = form.elements.expiresAt.value;
+      const body = { name: name };
+      if (day) body.expiresAt = day + 'T23:59:59Z';
+      const r = await fetch('/api/v1/tokens', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf },
+        body: JSON.stringify(body)
+      });
+      const j = await r.json().catch(() => null);
+      if (r.status !== 201) { fail(j); return; }
+      value.textContent = j.token;
+      copied.hidden = true;
+      box.hidden = false;
+      addRow(j.id, j.name, body.expiresAt || null);
+      form.reset();
+    } catch (unreached) {
+      fail({ detail: 'The request did not reach the server; try again.' });
+    } finally {
+      create.disabled = false;
+    }
   });
 
   document.getElementById('copy-token').addEventListener('click', async () => {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,6 +58,36 @@ class TokensBrowserTest extends IntegrationTest {
 
     void signIn(Page page, String email) {
         SignInForm.signIn(page, port, email, PASSWORD);
+    }
+
+    @Test
+    void aDoubleClickCreatesOneToken() {
+        TestUsers.TestUser user = testUsers.create(0);
+        AtomicInteger posts = new AtomicInteger();
+        try (var context = browser.newContext()) {
+            Page page = context.newPage();
+            signIn(page, user.email());
+            page.navigate("http://localhost:" + port + "/account/tokens");
+            page.route("**/api/v1/tokens", route -> {
+                if (route.request().method().equals("POST")) {
+                    posts.incrementAndGet();
+                }
+                route.resume();
+            });
+            page.fill("#token-name", "pressed twice");
+            page.locator("#create-token button[type=submit]").dblclick();
+            assertThat(page.locator("#new-token")).isVisible();
+            assertThat(page.locator("#tokens tbody tr", new Page.LocatorOptions().setHasText("pressed twice")))
+                    .hasCount(1);
+            assertThat(page.locator("#create-token button[type=submit]")).isEnabled();
+        }
+        assertThat(posts).as("requests sent by a double click").hasValue(1);
+        var items = new Api(port).get("/api/v1/tokens", user.token()).json().get("items");
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            names.add(items.get(i).get("name").asString());
+        }
+        assertThat(names).containsOnlyOnce("pressed twice");
     }
 
     @Test
