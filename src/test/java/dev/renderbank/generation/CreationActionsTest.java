@@ -17,12 +17,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +66,9 @@ class CreationActionsTest extends IntegrationTest {
 
     @Autowired
     Switches switches;
+
+    @Value("${renderbank.data-dir}")
+    Path dataDir;
 
     @AfterEach
     void resetSimulator() {
@@ -168,6 +174,44 @@ class CreationActionsTest extends IntegrationTest {
                     .isEqualTo("attachment; filename=\"" + assetId + "\"");
             assertThat(other.header("X-Content-Type-Options")).isEqualTo("nosniff");
         }
+    }
+
+    @Test
+    void aFileStoreThatFailsIs503AndChangesNothing() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        TestUser owner = users.create(20);
+        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"stored on a failing disk\"}");
+        String assetUrl =
+                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
+        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        Path file = dataDir.resolve("assets")
+                .resolve(generations.asset(owner.id(), assetId).orElseThrow().storageKey());
+        Path aside = file.resolveSibling(file.getFileName() + ".aside");
+        // the disk refuses both the read and the delete: a non-empty directory where the file was
+        Files.move(file, aside);
+        Files.createDirectories(file);
+        Files.writeString(file.resolve("in-the-way"), "x");
+        try {
+            Api.Response read = api().get(assetUrl, owner.token());
+            assertThat(read.status()).as(read.body()).isEqualTo(503);
+            assertThat(read.header("Retry-After")).isEqualTo("30");
+            assertThat(read.json().get("type").asString()).endsWith("/storage-unavailable");
+            assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(503);
+            assertThat(delete("/api/v1/generations/" + taskId + "/asset", owner.token()))
+                    .isEqualTo(503);
+            assertThat(jdbc.sql("select deleted_at is null from generation_asset where id = :id")
+                            .param("id", assetId)
+                            .query(Boolean.class)
+                            .single())
+                    .as("a delete the store refused marks nothing")
+                    .isTrue();
+        } finally {
+            Files.delete(file.resolve("in-the-way"));
+            Files.delete(file);
+            Files.move(aside, file);
+        }
+        assertThat(api().get(assetUrl, owner.token()).status()).isEqualTo(200);
+        assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(204);
     }
 
     @Test

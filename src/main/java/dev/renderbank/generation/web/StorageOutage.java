@@ -1,0 +1,43 @@
+package dev.renderbank.generation.web;
+
+import dev.renderbank.platform.Problems;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The file store (local disk or S3) failing while a user reads or deletes a file is a 503 with
+ * Retry-After, not a 500: nothing was changed (a delete's marks are rolled back with it) and the
+ * same request works once the store answers again. Logged as a warning with the store's reason.
+ */
+@Order(Ordered.HIGHEST_PRECEDENCE) // before the catch-all 500 of ApiExceptionHandler
+@RestControllerAdvice(assignableTypes = {AssetController.class, CreationActionsController.class})
+class StorageOutage {
+
+    static final long RETRY_AFTER_SECONDS = 30;
+
+    private static final Logger log = LoggerFactory.getLogger(StorageOutage.class);
+
+    @ExceptionHandler({IOException.class, UncheckedIOException.class})
+    ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+        log.warn("File storage unavailable: {}{}", e.getMessage(), cause == e ? "" : " (" + cause + ")");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+                .body(Problems.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "storage-unavailable",
+                        "File storage unavailable",
+                        "The file store did not answer; nothing was changed. Try again in a minute"));
+    }
+}
