@@ -9,7 +9,7 @@
   function unreached(button) {
     return function () {
       button.disabled = false;
-      R.showProblem('action-problem', 0, { title: 'Network error', detail: 'The request did not reach the server; try again.' });
+      R.showProblem('action-problem', 0, { title: 'No answer', detail: 'The server did not answer; press the button again: nothing is done twice.' });
     };
   }
 

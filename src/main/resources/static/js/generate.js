@@ -148,7 +148,8 @@
       if (counting && r.status === 429) { coolingDown = true; }
       if (r.status === 402) { refreshCredits(); }
     }).catch(function () {
-      R.showProblem('refusal', 0, { title: 'Network error', detail: 'The request did not reach the server; try again.' });
+      R.showProblem('refusal', 0, { title: 'No answer', detail: 'The server did not answer. Press Generate again: the same request is sent, so a generation that did start is shown, not started twice.' });
+      refreshCredits();
     }).finally(function () {
       sending = false;
       $('submit').textContent = 'Generate';

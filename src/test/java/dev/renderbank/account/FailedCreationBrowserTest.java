@@ -64,7 +64,7 @@ class FailedCreationBrowserTest extends BrowserTest {
     }
 
     @Test
-    void tryingAgainAfterALostAnswerStartsOneJob() {
+    void tryingAgainAfterALostAnswerStartsOneJob() throws Exception {
         UserAccount owner = users.create("retry-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
         ledger.grant(owner.id(), 20, GrantSource.ADMIN, "retry-page:" + owner.id(), null, "test");
         String token = users.issueToken(owner.id(), "t");
@@ -84,8 +84,11 @@ class FailedCreationBrowserTest extends BrowserTest {
                 }
             });
             page.click("button.retry");
-            assertThat(page.locator("#action-problem")).containsText("Network error");
+            assertThat(page.locator("#action-problem")).containsText("No answer");
             assertThat(page.locator("button.retry")).isEnabled();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(Files.createDirectories(Path.of("target/screenshots"))
+                            .resolve("retry-unanswered.png")));
 
             page.click("button.retry"); // the same key: the server answers with the job the first click started
             page.waitForURL(u -> u.contains("/creations/gen_") && !u.endsWith(taskId));

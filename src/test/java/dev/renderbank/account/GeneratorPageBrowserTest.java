@@ -172,7 +172,8 @@ class GeneratorPageBrowserTest extends IntegrationTest {
             page.selectOption("#model", "nano-banana");
             page.fill("#prompt", "a kite over the dunes");
             page.click("#submit");
-            assertThat(page.locator("#refusal-title")).hasText("Network error");
+            assertThat(page.locator("#refusal-title")).hasText("No answer");
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/generator-unanswered.png")));
 
             page.click("#submit"); // the user tries again: the same request, the same key
             assertThat(page.locator("#job")).isVisible();
