@@ -96,6 +96,18 @@ class CreationActionsTest extends IntegrationTest {
         return r.json().get("taskId").asString();
     }
 
+    /** A completed image job: its task id, the URL of its file and the file's asset id. */
+    private record Done(String taskId, String assetUrl, String assetId) {}
+
+    private Done completed(TestUser owner, String prompt) {
+        simulator.setImageDuration(Duration.ofMillis(500));
+        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"" + prompt + "\"}");
+        JsonNode done = api().awaitTerminal(taskId, owner.token());
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        String assetUrl = done.get("assetUrl").asString();
+        return new Done(taskId, assetUrl, assetUrl.substring(assetUrl.lastIndexOf('/') + 1));
+    }
+
     private Api.Response retry(TestUser user, String taskId, String key) {
         return api().post("/api/v1/generations/" + taskId + "/retry", user.token(), "", Map.of("Idempotency-Key", key));
     }
@@ -150,12 +162,10 @@ class CreationActionsTest extends IntegrationTest {
 
     @Test
     void aPictureIsShownInThePageAndAnyOtherTypeIsOnlyADownload() {
-        simulator.setImageDuration(Duration.ofMillis(500));
         TestUser owner = users.create(20);
-        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"shown or saved\"}");
-        String assetUrl =
-                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
-        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        Done done = completed(owner, "shown or saved");
+        String assetUrl = done.assetUrl();
+        String assetId = done.assetId();
         Api.Response picture = api().get(assetUrl, owner.token());
         assertThat(picture.status()).isEqualTo(200);
         assertThat(picture.header("Content-Type")).startsWith("image/");
@@ -178,12 +188,11 @@ class CreationActionsTest extends IntegrationTest {
 
     @Test
     void aFileStoreThatFailsIs503AndChangesNothing() throws Exception {
-        simulator.setImageDuration(Duration.ofMillis(500));
         TestUser owner = users.create(20);
-        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"stored on a failing disk\"}");
-        String assetUrl =
-                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
-        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        Done done = completed(owner, "stored on a failing disk");
+        String taskId = done.taskId();
+        String assetUrl = done.assetUrl();
+        String assetId = done.assetId();
         Path file = dataDir.resolve("assets")
                 .resolve(generations.asset(owner.id(), assetId).orElseThrow().storageKey());
         Path aside = file.resolveSibling(file.getFileName() + ".aside");
@@ -216,12 +225,9 @@ class CreationActionsTest extends IntegrationTest {
 
     @Test
     void anAssetIsAlsoDeletedByItsId() throws Exception {
-        simulator.setImageDuration(Duration.ofMillis(500));
         TestUser owner = users.create(20);
-        String taskId = start(owner, "{\"model\":\"nano-banana\",\"prompt\":\"by id\"}");
-        String assetUrl =
-                api().awaitTerminal(taskId, owner.token()).get("assetUrl").asString();
-        String assetId = assetUrl.substring(assetUrl.lastIndexOf('/') + 1);
+        Done done = completed(owner, "by id");
+        String assetId = done.assetId();
         String key = generations.asset(owner.id(), assetId).orElseThrow().storageKey();
         assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(204);
         assertThat(store.open(key)).isEmpty();
