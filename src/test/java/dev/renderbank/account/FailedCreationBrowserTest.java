@@ -14,6 +14,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.BrowserTest;
+import dev.renderbank.support.LostAnswer;
 import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,20 +70,13 @@ class FailedCreationBrowserTest extends BrowserTest {
         ledger.grant(owner.id(), 20, GrantSource.ADMIN, "retry-page:" + owner.id(), null, "test");
         String token = users.issueToken(owner.id(), "t");
         String taskId = failedJob(token).get("taskId").asString();
-        AtomicInteger posts = new AtomicInteger();
+        AtomicInteger posts;
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
             Page page = context.newPage();
             SignInForm.signIn(page, port, owner.email(), PASSWORD);
             page.navigate(url("/creations/" + taskId));
             // the first "Try again" reaches the server and starts the job; its answer is lost on the way back
-            page.route("**/retry", route -> {
-                if (posts.incrementAndGet() == 1) {
-                    route.fetch();
-                    route.abort("connectionreset");
-                } else {
-                    route.resume();
-                }
-            });
+            posts = LostAnswer.ofTheFirst(page, "**/retry");
             page.click("button.retry");
             assertThat(page.locator("#action-problem")).containsText("No answer");
             assertThat(page.locator("button.retry")).isEnabled();

@@ -20,6 +20,7 @@ import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LostAnswer;
 import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
@@ -157,18 +158,11 @@ class GeneratorPageBrowserTest extends IntegrationTest {
     @Test
     void generatingAgainAfterALostAnswerIsTheSameGeneration() {
         TestUser user = users.create(100);
-        AtomicInteger posts = new AtomicInteger();
+        AtomicInteger posts;
         try (BrowserContext context = context()) {
             Page page = signIn(context, user);
             // the first request reaches the server and starts the job; its answer is lost on the way back
-            page.route("**/api/v1/generate-image", route -> {
-                if (posts.incrementAndGet() == 1) {
-                    route.fetch();
-                    route.abort("connectionreset");
-                } else {
-                    route.resume();
-                }
-            });
+            posts = LostAnswer.ofTheFirst(page, "**/api/v1/generate-image");
             page.selectOption("#model", "nano-banana");
             page.fill("#prompt", "a kite over the dunes");
             page.click("#submit");
