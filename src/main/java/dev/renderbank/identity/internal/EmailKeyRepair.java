@@ -93,16 +93,22 @@ class EmailKeyRepair {
         return new Outcome(rows.stream().map(Row::id).toList(), changed);
     }
 
+    /**
+     * Raises the alert naming both accounts; none when the other one is gone by now (its email key
+     * freed, say by its deletion): the next run stores this account's key.
+     */
     private void tell(Row row, String key) {
-        long other = jdbc.sql("select id from app_user where email_key = :key")
+        jdbc.sql("select id from app_user where email_key = :key")
                 .param("key", key)
                 .query(Long.class)
                 .optional()
-                .orElse(-1L);
-        String message = "Accounts " + other + " and " + row.id()
-                + " have two spellings of one email address: sign-in, reset and lookups of it reach account "
-                + other + " only; account " + row.id() + " is no longer found by its address"
-                + " (what to do: README, Operating renderbank, \"Two accounts of one address\")";
-        alerts.raiseOnce(SAME_ADDRESS, SAME_ADDRESS + ":" + other + ":" + row.id(), message);
+                .ifPresent(other -> alerts.raiseOnce(
+                        SAME_ADDRESS,
+                        SAME_ADDRESS + ":" + other + ":" + row.id(),
+                        "Accounts " + other + " and " + row.id()
+                                + " have two spellings of one email address: sign-in, reset and lookups of it reach"
+                                + " account " + other + " only; account " + row.id()
+                                + " is no longer found by its address (what to do: README, Operating renderbank,"
+                                + " \"Two accounts of one address\")"));
     }
 }
