@@ -69,7 +69,7 @@
       addRow(j.id, j.name, body.expiresAt || null);
       form.reset();
     } catch (unreached) {
-      fail({ detail: 'The request did not reach the server; try again.' });
+      fail({ detail: 'No answer from the server: the token may have been created. Reload the page to see your tokens before you create another.' });
     } finally {
       create.disabled = false;
     }

@@ -191,6 +191,31 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
                 .isEmpty();
     }
 
+    /**
+     * The same race one step later: the deletion has marked the rows and deleted the file, its
+     * transaction not committed yet, when the copy lands and is delivered. The delivery waits for
+     * the deletion's commit, then discards its copy.
+     */
+    @Test
+    void aDuplicateCopyLandingBeforeTheOwnersDeletionCommitsIsNotLeftBehind() throws Exception {
+        Charged c = charged("charged, its deletion not committed", "t-dup-uncommitted");
+        CompletableFuture<String> duplicate = new CompletableFuture<>();
+        try (HeldTransaction<Boolean> deleting = HeldTransaction.open(
+                tx, jdbc, () -> generations.deleteOutput(c.user().id(), c.id()))) {
+            assertThat(assets.open(c.key())).as("the deletion removed the file").isEmpty();
+
+            assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
+            Concurrently.completeInBackground(
+                    duplicate, () -> FinisherTestSupport.deliver(finisher, c.running(), c.key()));
+            deleting.awaitBlocked();
+            assertThat(deleting.commit()).isTrue();
+        }
+        assertThat(duplicate.get(20, TimeUnit.SECONDS)).isEqualTo("DUPLICATE");
+        assertThat(assets.open(c.key()))
+                .as("no file under the row marked deleted")
+                .isEmpty();
+    }
+
     /** A duplicate copy of a result whose file is still the job's leaves that file alone. */
     @Test
     void aDuplicateCopyOfAKeptResultLeavesItsFile() throws Exception {

@@ -4,44 +4,85 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * {@link BackgroundWork#settle} leaves the database still: a job an earlier class left running at
- * the simulator is failed by it, and the provider's task, finished a moment later, must not come
- * back as a free late delivery (asset, mail) while a test counts rows.
+ * {@link BackgroundWork#settle} leaves the database still: a job an earlier class left at the
+ * simulator is failed by it, and the provider's task, finished before or after, must not come back
+ * as a free late delivery (asset, mail) while a test counts rows. Here the late-delivery check asks
+ * after 5 s (after settle's 3 s of quiet, as the shipped 30 s does), and neither the simulator's callbacks (hourly) nor the job's polls (30 s) collect a
+ * result first, so only the check can bring one back.
  */
-@TestPropertySource(properties = "renderbank.jobs.late-delivery-retry=2s")
+@TestPropertySource(
+        properties = {
+            "renderbank.jobs.late-delivery-retry=5s",
+            "renderbank.jobs.first-poll=30s",
+            "renderbank.jobs.max-poll=60s",
+            "renderbank.simulator.callback-interval=1h",
+            "renderbank.limits.cooldown.image=0"
+        })
 class BackgroundWorkTest extends EveryRouteTest {
 
-    @Test
-    void aJobFailedToSettleTheDatabaseDoesNotComeBackAsALateDelivery() throws Exception {
-        var user = testUsers.create(100);
-        simulator.setImageDuration(Duration.ofSeconds(4));
-        try {
-            var job = new Api(port)
-                    .post(
-                            "/api/v1/generate-image",
-                            user.token(),
-                            "{\"model\":\"sd\",\"prompt\":\"a fox\"}",
-                            Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-            assertThat(job.status()).as(job.body()).isEqualTo(202);
+    @AfterEach
+    void resetSimulator() {
+        simulator.reset();
+    }
 
-            settleBackgroundWork();
-            Map<String, Long> settled = BusinessRows.of(jdbc);
-            // the simulator finishes the task 4 s after its submit; a check would ask 2 s, 4 s, 8 s later
-            Awaitility.await()
-                    .during(Duration.ofSeconds(12))
-                    .atMost(Duration.ofSeconds(14))
-                    .pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(BusinessRows.difference(settled, BusinessRows.of(jdbc)))
-                            .as("rows written after the database was settled")
-                            .isEmpty());
-        } finally {
-            simulator.reset();
-        }
+    private String generate() {
+        var user = testUsers.create(100);
+        var job = new Api(port)
+                .post(
+                        "/api/v1/generate-image",
+                        user.token(),
+                        "{\"model\":\"sd\",\"prompt\":\"a fox\"}",
+                        Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(job.status()).as(job.body()).isEqualTo(202);
+        return job.json().get("taskId").asString();
+    }
+
+    /** The rows stay as settled for 12 s: long enough for the check's tries 5 s and 10 s after the failure. */
+    private void assertStill() {
+        Map<String, Long> settled = BusinessRows.of(jdbc);
+        Awaitility.await()
+                .during(Duration.ofSeconds(12))
+                .atMost(Duration.ofSeconds(14))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(BusinessRows.difference(settled, BusinessRows.of(jdbc)))
+                        .as("rows written after the database was settled")
+                        .isEmpty());
+    }
+
+    @Test
+    void aTaskStillRunningWhenItsJobIsFailedDoesNotComeBack() {
+        simulator.setImageDuration(Duration.ofSeconds(4));
+        generate();
+        settleBackgroundWork();
+        assertStill();
+    }
+
+    @Test
+    void aTaskFinishedButNotCollectedWhenItsJobIsFailedDoesNotComeBack() {
+        simulator.setImageDuration(Duration.ZERO);
+        String jobId = generate();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc
+                        .sql("select provider_task_id from generation_job where id = :id")
+                        .param("id", jobId)
+                        .query(String.class)
+                        .list()
+                        .stream()
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .flatMap(simulator::taskState)
+                        .filter("success"::equals)
+                        .isPresent());
+        settleBackgroundWork();
+        assertStill();
     }
 }

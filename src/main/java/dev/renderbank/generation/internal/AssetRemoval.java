@@ -2,8 +2,8 @@ package dev.renderbank.generation.internal;
 
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.StorageUnavailableException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -13,12 +13,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * An owner deletes a creation's file. The rows are marked and the stored file deleted in one
- * transaction: its marks hold the asset's and the job's rows until the file is gone, so a second
- * delivery of the same result (a callback racing the poll) that copies it to the job's key in the
- * meantime waits for the commit in {@link JobFinisher} and then sees the deletion and discards its
- * copy, never a marked row whose file came back. A failed delete rolls the marks back; a crash
- * after the file went but before the commit leaves an unmarked row without a file (its download
- * answers 404) that the owner's repeat finishes. The job and its charge stay: the credits were
+ * transaction: its mark holds the asset's row until the file is gone, so a second delivery of the
+ * same result (a callback racing the poll) that copies it to the job's key in the meantime waits
+ * for the commit ({@link OutputStore#storedAndKept}) and then sees the deletion and discards its
+ * copy, never a marked row whose file came back. A failed delete rolls the marks back; a crash, or
+ * a store failing after the file went but before the commit, leaves an unmarked row without a file
+ * (its download answers 404) that the owner's repeat finishes. The job and its charge stay: the credits were
  * spent on a result that was delivered. The storage call (a local delete, or S3's DeleteObject
  * within its client's timeouts) holds a database connection while it runs; owners delete rarely.
  */
@@ -70,7 +70,7 @@ public class AssetRemoval {
             try {
                 store.delete(asset.get().storageKey());
             } catch (IOException e) {
-                throw new UncheckedIOException("could not delete the file of asset " + assetId, e);
+                throw new StorageUnavailableException("could not delete the file of asset " + assetId, e);
             }
             return true;
         }));

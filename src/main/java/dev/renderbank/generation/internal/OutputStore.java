@@ -60,11 +60,16 @@ class OutputStore {
                 .optional();
     }
 
-    /** Whether the job has an output stored under {@code storageKey} that has not been deleted. */
+    /**
+     * Whether the job has an output stored under {@code storageKey} that has not been deleted. A
+     * deletion of it under way holds its row ({@link AssetRemoval} marks it, then deletes the file,
+     * then commits): this waits for that deletion and answers after it.
+     */
     boolean storedAndKept(String jobId, String storageKey) {
         return jdbc.sql("""
-                        select exists (select 1 from generation_asset
-                                        where job_id = :job and storage_key = :key and deleted_at is null)""")
+                        select count(*) > 0 from (select 1 from generation_asset
+                                                   where job_id = :job and storage_key = :key and deleted_at is null
+                                                     for share) kept""")
                 .param("job", jobId)
                 .param("key", storageKey)
                 .query(Boolean.class)

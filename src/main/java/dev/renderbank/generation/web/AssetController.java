@@ -6,6 +6,7 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
 import dev.renderbank.storage.AssetContent;
 import dev.renderbank.storage.AssetStore;
+import dev.renderbank.storage.StorageUnavailableException;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -46,7 +47,7 @@ class AssetController {
                             schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "302", description = "With S3 storage: a short-lived direct link")
     @GetMapping("/api/v1/assets/{id}")
-    ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) throws IOException {
+    ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         Optional<AssetRef> ref = generations.asset(user.id(), id);
         if (ref.isEmpty()) {
             return notFound(id);
@@ -57,7 +58,12 @@ class AssetController {
                     .location(direct.get())
                     .build();
         }
-        Optional<AssetContent> content = store.open(ref.get().storageKey());
+        Optional<AssetContent> content;
+        try {
+            content = store.open(ref.get().storageKey());
+        } catch (IOException e) {
+            throw new StorageUnavailableException("could not read the file of asset " + id, e);
+        }
         if (content.isEmpty()) {
             return notFound(id);
         }

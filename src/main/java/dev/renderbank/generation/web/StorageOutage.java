@@ -1,8 +1,7 @@
 package dev.renderbank.generation.web;
 
 import dev.renderbank.platform.Problems;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.renderbank.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -19,6 +18,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * The file store (local disk or S3) failing while a user reads or deletes a file is a 503 with
  * Retry-After, not a 500: nothing was changed (a delete's marks are rolled back with it) and the
  * same request works once the store answers again. Logged as a warning with the store's reason.
+ * Only {@link StorageUnavailableException} is answered so: a database outage keeps its own 503, and
+ * a client hanging up in the middle of a download is no outage.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE) // before the catch-all 500 of ApiExceptionHandler
 @RestControllerAdvice(assignableTypes = {AssetController.class, CreationActionsController.class})
@@ -28,8 +29,8 @@ class StorageOutage {
 
     private static final Logger log = LoggerFactory.getLogger(StorageOutage.class);
 
-    @ExceptionHandler({IOException.class, UncheckedIOException.class})
-    ResponseEntity<ProblemDetail> unavailable(Exception e) {
+    @ExceptionHandler(StorageUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(StorageUnavailableException e) {
         Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
         log.warn("File storage unavailable: {}{}", e.getMessage(), cause == e ? "" : " (" + cause + ")");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,13 +132,13 @@ public class KieSimulator {
     }
 
     /**
-     * Every task still running fails now, without a callback, as if KIE had dropped its queue;
-     * returns how many. A job renderbank fails (an operator's stop, a deadline) leaves its provider
-     * task running, and its result would come back later as a free late delivery: tests that need
-     * the provider still end its tasks here.
+     * The given tasks fail now, without a callback, as if KIE had dropped them, also one that had
+     * finished with a result not collected yet; returns how many changed. A job renderbank fails (an
+     * operator's stop, a deadline) leaves its provider task running, and its result would come back
+     * later as a free late delivery: tests that need the provider still end those tasks here.
      */
-    public int failUnfinishedTasks() {
-        return store.failUnfinished(now());
+    public int failTasks(Collection<String> taskIds) {
+        return store.fail(taskIds, now());
     }
 
     /** Back to the configured behaviour and starting balance (tasks already created are kept). */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -92,16 +93,22 @@ class SimTaskStore {
     }
 
     /**
-     * Every task not finished at {@code now} ends there, failed, and sends no callback; returns how
-     * many. Its recordInfo answers {@code fail} from then on.
+     * The given tasks end at {@code now} (or stay ended), failed, and send no callback; returns how
+     * many changed. Their recordInfo answers {@code fail} from then on, also for one that had
+     * finished with a result nobody collected yet.
      */
-    int failUnfinished(Instant now) {
+    int fail(Collection<String> taskIds, Instant now) {
+        if (taskIds.isEmpty()) {
+            return 0;
+        }
         return jdbc.sql("update sim_task set fails = true, created_at = least(created_at, :now),"
                         + " duration_ms = floor(extract(epoch from (:now - least(created_at, :now))) * 1000)::bigint,"
                         + " callback_state = case when callback_state = 'PENDING' then 'NONE' else callback_state end,"
                         + " callback_next_at = null"
-                        + " where created_at + duration_ms * interval '1 millisecond' > :now")
+                        + " where task_id in (:ids) and (not fails or callback_state = 'PENDING'"
+                        + " or created_at + duration_ms * interval '1 millisecond' > :now)")
                 .param("now", utc(now))
+                .param("ids", List.copyOf(taskIds))
                 .update();
     }
 

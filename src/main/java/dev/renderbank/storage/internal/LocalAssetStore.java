@@ -66,6 +66,9 @@ final class LocalAssetStore implements AssetStore {
     @Override
     public Optional<AssetContent> open(String key) throws IOException {
         Path file = fileFor(key);
+        if (Files.isDirectory(file)) { // a directory opens on Linux, then fails on the first read
+            throw new IOException("asset " + key + " is a directory, not a file");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -73,9 +76,6 @@ final class LocalAssetStore implements AssetStore {
             return Optional.empty();
         }
         try {
-            if (!Files.isRegularFile(file)) { // a directory opens on Linux, then fails on the first read
-                throw new IOException("asset " + key + " is not a regular file");
-            }
             // size of the file we opened: a concurrent overwrite renames a new file in, this one stays whole
             long size = channel.size();
             return Optional.of(new AssetContent(Channels.newInputStream(channel), size, contentTypeOf(file, key)));
