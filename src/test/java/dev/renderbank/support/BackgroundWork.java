@@ -27,11 +27,11 @@ public final class BackgroundWork {
     /**
      * Stops every job still live (through the operator's fail-and-release, so the books stay
      * exact), then waits until for three seconds no business row has changed and no simulator task
-     * of a failed job was left to end: those are failed at the simulator, since a failed job leaves
+     * was left to end (a failed job's, finished or not, or any still running): a failed job leaves
      * its provider task running, and its result (also one finished but not collected yet), by
-     * callback or by the late-delivery check 30 s on, would be stored as a free late delivery (asset,
-     * mail) in the middle of the count. The consequences of the stops and of the caller's own set-up
-     * (receipts, deliveries, attempts) are written by background handlers a moment later.
+     * callback or by the late-delivery check 30 s on, would be stored as a free late delivery
+     * (asset, mail) in the middle of the count. The consequences of the stops and of the caller's own
+     * set-up (receipts, deliveries, attempts) are written by background handlers a moment later.
      */
     public static void settle(JdbcClient jdbc, OperatorJobs jobs, KieSimulator simulator) {
         for (int pass = 0; pass < 5; pass++) { // bounded: a job that will not stop is the count's to report
@@ -52,6 +52,8 @@ public final class BackgroundWork {
                             jdbc.sql("""
                                     select provider_task_id from generation_job
                                      where state = 'FAILED' and asset_id is null and provider_task_id is not null""").query(String.class).list());
+                    // and any task still running: one whose submit answer was lost names no job here
+                    tasksEnded += simulator.failRunningTasks();
                     Map<String, Long> now = BusinessRows.of(jdbc);
                     if (!now.equals(last.getAndSet(now)) || tasksEnded > 0) {
                         since.set(System.nanoTime());

@@ -141,6 +141,11 @@ public class KieSimulator {
         return store.fail(taskIds, now());
     }
 
+    /** As {@link #failTasks}, for every task still running (also one whose creator never learned its id). */
+    public int failRunningTasks() {
+        return store.failRunning(now());
+    }
+
     /** Back to the configured behaviour and starting balance (tasks already created are kept). */
     public void reset() {
         resetSettings();

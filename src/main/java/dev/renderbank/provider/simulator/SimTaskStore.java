@@ -101,15 +101,24 @@ class SimTaskStore {
         if (taskIds.isEmpty()) {
             return 0;
         }
+        return failWhere("task_id in (:ids) and (not fails or callback_state = 'PENDING' or " + RUNNING + ")", now)
+                .param("ids", List.copyOf(taskIds))
+                .update();
+    }
+
+    /** As {@link #fail}, for every task still running at {@code now}. */
+    int failRunning(Instant now) {
+        return failWhere(RUNNING, now).update();
+    }
+
+    private static final String RUNNING = "created_at + duration_ms * interval '1 millisecond' > :now";
+
+    private JdbcClient.StatementSpec failWhere(String condition, Instant now) {
         return jdbc.sql("update sim_task set fails = true, created_at = least(created_at, :now),"
                         + " duration_ms = floor(extract(epoch from (:now - least(created_at, :now))) * 1000)::bigint,"
                         + " callback_state = case when callback_state = 'PENDING' then 'NONE' else callback_state end,"
-                        + " callback_next_at = null"
-                        + " where task_id in (:ids) and (not fails or callback_state = 'PENDING'"
-                        + " or created_at + duration_ms * interval '1 millisecond' > :now)")
-                .param("now", utc(now))
-                .param("ids", List.copyOf(taskIds))
-                .update();
+                        + " callback_next_at = null where " + condition)
+                .param("now", utc(now));
     }
 
     /** The balance as set, without what tasks cost since: a plain read, taken on every createTask. */
