@@ -26,6 +26,13 @@ window.Renderbank = (function () {
     return Array.from(b, function (x) { return x.toString(16).padStart(2, '0'); }).join('');
   }
 
+  /**
+   * Whether an answer settles a request sent with an Idempotency-Key: not a 5xx (the server may have
+   * done the work) nor a 409 (the first request with that key is still running). Until one does, the
+   * same request is sent again with the same key.
+   */
+  function settles(status) { return status < 500 && status !== 409; }
+
   /** fetch that resolves to {status, ok, body} with the JSON (or problem+json) body parsed. */
   function call(method, url, body, extraHeaders) {
     const h = headers(extraHeaders);
@@ -174,7 +181,7 @@ window.Renderbank = (function () {
   }
 
   return {
-    call: call, el: el, newKey: newKey, showProblem: showProblem, hideProblem: hideProblem,
+    call: call, el: el, newKey: newKey, settles: settles, showProblem: showProblem, hideProblem: hideProblem,
     follow: follow, terminal: terminal
   };
 })();

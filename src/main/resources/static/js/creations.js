@@ -50,7 +50,7 @@
       const key = retryKeys[task] || (retryKeys[task] = R.newKey());
       R.call('POST', '/api/v1/generations/' + encodeURIComponent(task) + '/retry', undefined,
         { 'Idempotency-Key': key }).then(function (r) {
-        if (r.status < 500 && r.status !== 409) { delete retryKeys[task]; }
+        if (R.settles(r.status)) { delete retryKeys[task]; }
         if (r.status === 202) {
           say('Started again (' + r.body.creditsHeld + ' credits held).');
           window.location.href = '/creations/' + encodeURIComponent(r.body.taskId);

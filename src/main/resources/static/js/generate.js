@@ -135,7 +135,7 @@
     if (!unanswered || unanswered.request !== request) { unanswered = { request: request, key: R.newKey() }; }
     const key = unanswered.key;
     R.call('POST', '/api/v1/generate-' + m.type, body, { 'Idempotency-Key': key }).then(function (r) {
-      if (r.status < 500 && r.status !== 409) { unanswered = null; }
+      if (R.settles(r.status)) { unanswered = null; }
       if (r.status === 202) {
         show({ taskId: r.body.taskId, model: m.id, type: m.type, status: r.body.status, progress: 0,
           creditsHeld: r.body.creditsHeld, creditsCharged: 0 });

@@ -181,14 +181,7 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
             assertThat(assetRow.commit()).isEqualTo(1);
         }
         assertThat(deleted.get(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(jdbc.sql("select deleted_at is not null from generation_asset where job_id = :j")
-                        .param("j", c.id())
-                        .query(Boolean.class)
-                        .single())
-                .isTrue();
-        assertThat(assets.open(c.key()))
-                .as("no file under the row marked deleted")
-                .isEmpty();
+        assertDeletedWithoutFile(c);
     }
 
     /**
@@ -211,6 +204,16 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
             assertThat(deleting.commit()).isTrue();
         }
         assertThat(duplicate.get(20, TimeUnit.SECONDS)).isEqualTo("DUPLICATE");
+        assertDeletedWithoutFile(c);
+    }
+
+    /** The job's asset is marked deleted and no file is stored under its key. */
+    private void assertDeletedWithoutFile(Charged c) throws Exception {
+        assertThat(jdbc.sql("select deleted_at is not null from generation_asset where job_id = :j")
+                        .param("j", c.id())
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
         assertThat(assets.open(c.key()))
                 .as("no file under the row marked deleted")
                 .isEmpty();

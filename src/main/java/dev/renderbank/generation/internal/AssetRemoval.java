@@ -18,9 +18,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * for the commit ({@link OutputStore#storedAndKept}) and then sees the deletion and discards its
  * copy, never a marked row whose file came back. A failed delete rolls the marks back; a crash, or
  * a store failing after the file went but before the commit, leaves an unmarked row without a file
- * (its download answers 404) that the owner's repeat finishes. The job and its charge stay: the credits were
- * spent on a result that was delivered. The storage call (a local delete, or S3's DeleteObject
- * within its client's timeouts) holds a database connection while it runs; owners delete rarely.
+ * (its download answers 404) that the owner's repeat finishes. The job and its charge stay: the
+ * credits were spent on a result that was delivered. The storage call (a local delete, or S3's
+ * DeleteObject within its client's timeouts) holds a database connection while it runs; owners
+ * delete rarely.
  */
 @Component
 public class AssetRemoval {
