@@ -207,6 +207,36 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
         assertDeletedWithoutFile(c);
     }
 
+    /**
+     * The account's clean-up locks the user's job rows, then deletes their asset rows; the owner's
+     * delete of a file, at the same moment, must take those rows in the same order. Marking the asset
+     * row first and then waiting for the job's row made the pair a deadlock that PostgreSQL broke by
+     * aborting one side (the owner's delete answered 500, or the clean-up had to retry).
+     */
+    @Test
+    void theOwnersDeleteAndTheAccountsCleanUpTakeTheRowsInOneOrder() throws Exception {
+        Charged c = charged("charged, deleted by its owner while the account is cleaned up", "t-lock-order");
+        CompletableFuture<Boolean> deleted = new CompletableFuture<>();
+        try (HeldTransaction<List<String>> cleanUp = HeldTransaction.open(
+                tx,
+                jdbc,
+                () -> jdbc.sql("select id from generation_job where user_id = :u order by id for update")
+                        .param("u", c.user().id())
+                        .query(String.class)
+                        .list())) {
+            Concurrently.completeInBackground(
+                    deleted, () -> generations.deleteOutput(c.user().id(), c.id()));
+            cleanUp.awaitBlocked();
+            assertThat(cleanUp.commitAfter(() -> jdbc.sql("delete from generation_asset where user_id = :u")
+                            .param("u", c.user().id())
+                            .update()))
+                    .containsExactly(c.id());
+        }
+        assertThat(deleted.get(20, TimeUnit.SECONDS))
+                .as("the owner's delete finds the asset gone with the account's clean-up")
+                .isTrue();
+    }
+
     /** The job's asset is marked deleted and no file is stored under its key. */
     private void assertDeletedWithoutFile(Charged c) throws Exception {
         assertThat(jdbc.sql("select deleted_at is not null from generation_asset where job_id = :j")

@@ -31,6 +31,7 @@ public final class HeldTransaction<T> implements AutoCloseable {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final CountDownLatch letGo = new CountDownLatch(1);
     private volatile boolean commit;
+    private volatile Runnable last = () -> {};
 
     private HeldTransaction(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -59,6 +60,8 @@ public final class HeldTransaction<T> implements AutoCloseable {
                     }
                     if (!t.commit) {
                         status.setRollbackOnly();
+                    } else {
+                        t.last.run();
                     }
                     return value;
                 }));
@@ -78,6 +81,16 @@ public final class HeldTransaction<T> implements AutoCloseable {
         commit = true;
         letGo.countDown();
         return result.get(STEP.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /**
+     * Runs {@code more} in the transaction, then commits it and returns what its first work returned:
+     * for the second step of a transaction whose first step's locks another session waits for. A
+     * failure of {@code more} (a deadlock PostgreSQL broke by aborting this side) is thrown here.
+     */
+    public T commitAfter(Runnable more) throws Exception {
+        last = more;
+        return commit();
     }
 
     /** Rolls the transaction back unless it was committed. */

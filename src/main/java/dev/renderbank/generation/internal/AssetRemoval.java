@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * copy, never a marked row whose file came back. A failed delete rolls the marks back; a crash, or
  * a store failing after the file went but before the commit, leaves an unmarked row without a file
  * (its download answers 404) that the owner's repeat finishes. The job and its charge stay: the
- * credits were spent on a result that was delivered. The storage call (a local delete, or S3's
+ * credits were spent on a result that was delivered. The job's row is locked before the asset's, as
+ * the account's clean-up and a delivery lock them. The storage call (a local delete, or S3's
  * DeleteObject within its client's timeouts) holds a database connection while it runs; owners
  * delete rarely.
  */
@@ -65,6 +66,9 @@ public class AssetRemoval {
             return false;
         }
         boolean marked = Boolean.TRUE.equals(tx.execute(status -> {
+            // the job's row before the asset's, the order the account's clean-up takes them in
+            // (AccountDeletedJobs): the other order deadlocks with it
+            jobs.lock(asset.get().jobId());
             if (!outputs.markDeleted(asset.get(), clock.instant())) {
                 return false; // a concurrent delete marked it first, and deletes the file
             }
