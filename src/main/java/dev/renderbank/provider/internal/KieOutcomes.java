@@ -6,6 +6,10 @@ import dev.renderbank.provider.ProviderError.Kind;
 import dev.renderbank.provider.QueryOutcome;
 import dev.renderbank.provider.SubmitOutcome;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,6 +18,16 @@ import tools.jackson.databind.JsonNode;
  * body as received.
  */
 final class KieOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(KieOutcomes.class);
+
+    /** The states KIE documents for a task that has not finished. */
+    private static final Set<String> RUNNING_STATES = Set.of("waiting", "queuing", "generating");
+
+    /** How many distinct undocumented states are named in the log, each once. */
+    private static final int UNKNOWN_STATES_LOGGED = 20;
+
+    private static final Set<String> unknownStatesLogged = ConcurrentHashMap.newKeySet();
 
     private KieOutcomes() {}
 
@@ -57,15 +71,20 @@ final class KieOutcomes {
         if (taskId.length() <= MAX_TASK_ID && taskId.chars().noneMatch(Character::isISOControl)) {
             return new SubmitOutcome.Accepted(taskId);
         }
-        String shown = taskId.codePoints()
-                .limit(40)
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
+        String shown = printable(taskId, 40);
         return new SubmitOutcome.Unknown("createTask answered success with an unusable task id ("
                 + taskId.length() + " characters"
                 + (taskId.chars().anyMatch(Character::isISOControl) ? ", control characters" : "")
                 + "): " + shown + (taskId.length() > 40 ? "..." : ""));
+    }
+
+    /** The first {@code max} code points of a provider's text, control characters shown as '?'. */
+    private static String printable(String text, int max) {
+        return text.codePoints()
+                .limit(max)
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 
     private static String abbreviate(String raw) {
@@ -110,9 +129,29 @@ final class KieOutcomes {
                         stateNode.isMissingNode() || stateNode.isNull() || stateNode.isString()
                                 ? "recordInfo answered without a state"
                                 : "recordInfo answered a state that is not text (" + stateNode.getNodeType() + ")"));
-            // waiting, queuing, generating, and any state KIE adds later: not finished yet
-            default -> new QueryOutcome.Running(state, KieAnswers.progress(data));
+            // waiting, queuing, generating, and any state KIE adds later: not finished yet (the
+            // job's deadline ends a task that never leaves such a state)
+            default -> {
+                if (!RUNNING_STATES.contains(state)) {
+                    warnUnknownState(state);
+                }
+                yield new QueryOutcome.Running(state, KieAnswers.progress(data));
+            }
         };
+    }
+
+    /**
+     * Tells the operator, once per state, that KIE named a state it does not document: read as
+     * still running, which is right for a new intermediate state and wrong for a new final one.
+     */
+    private static void warnUnknownState(String state) {
+        String shown = printable(state, 40);
+        if (unknownStatesLogged.size() < UNKNOWN_STATES_LOGGED && unknownStatesLogged.add(shown)) {
+            log.warn(
+                    "recordInfo answered the undocumented state '{}': read as still running, so such a task ends"
+                            + " only by the job's deadline if the state is final (logged once per state)",
+                    shown);
+        }
     }
 
     static BalanceOutcome balance(int status, JsonNode body) {

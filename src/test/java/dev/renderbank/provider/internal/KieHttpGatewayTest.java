@@ -29,11 +29,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The KIE.ai client against WireMock speaking the documented wire shapes (SPEC section 5). */
 class KieHttpGatewayTest {
@@ -308,6 +311,28 @@ class KieHttpGatewayTest {
         kie.verify(getRequestedFor(urlPathEqualTo(RECORD))
                 .withQueryParam("taskId", equalTo("t-1"))
                 .withHeader("Authorization", equalTo("Bearer test-key")));
+    }
+
+    /**
+     * A state KIE does not document is read as still running (the deadline ends the job if it is
+     * final), and the operator is told of it once, not on every poll; the documented ones are quiet.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anUndocumentedStateIsReadAsRunningAndLoggedOnce(CapturedOutput output) {
+        stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"held-for-review\",\"progress\":30}");
+        stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"generating\",\"progress\":42}");
+
+        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
+        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
+        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Running("generating", 42));
+
+        assertThat(output.getOut().split("undocumented state", -1))
+                .as("one warning for the two polls")
+                .hasSize(2);
+        assertThat(output.getOut())
+                .contains("undocumented state 'held-for-review'")
+                .doesNotContain("'generating'");
     }
 
     @Test
