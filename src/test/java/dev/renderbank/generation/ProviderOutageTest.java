@@ -228,6 +228,34 @@ class ProviderOutageTest extends IntegrationTest {
         assertThat(providerStatus.current().state()).isEqualTo(Availability.State.EXHAUSTED);
     }
 
+    /**
+     * A generation that failed for a reason of its own, whose message merely contains the word
+     * "insufficient", is the user's failure only: the provider is not out of credits, so nobody
+     * else's requests are refused and no operator is paged.
+     */
+    @Test
+    void aGenerationFailureMentioningInsufficientDetailDoesNotStopGenerationForEveryone() {
+        TestUser u = users.create(100);
+        long exhaustedAlerts = exhaustedAlerts();
+        createTaskAnswers("vague", 200, created("t-vague"));
+        recordInfo(
+                "t-vague",
+                "{\"taskId\":\"t-vague\",\"state\":\"fail\",\"failCode\":\"500\","
+                        + "\"failMsg\":\"Insufficient detail in prompt\"}");
+        JsonNode failed = awaitTerminal(u, accept(u, "vague"));
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("provider_generation_failed");
+        assertThat(failed.get("error").get("message").asString()).contains("Insufficient detail in prompt");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(providerStatus.current().available()).isTrue();
+        assertThat(exhaustedAlerts()).as("no operator paged").isEqualTo(exhaustedAlerts);
+    }
+
+    private long exhaustedAlerts() {
+        return alerts.recent(1_000).stream()
+                .filter(a -> a.kind().equals("provider.exhausted"))
+                .count();
+    }
+
     @Test
     void rateLimitedThenAcceptedIsRetriedAndChargedOnce() {
         TestUser u = users.create(100);

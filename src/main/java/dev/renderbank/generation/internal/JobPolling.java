@@ -221,9 +221,19 @@ class JobPolling {
         finisher.fail(job, error.reasonCode(), message, true);
     }
 
+    /**
+     * Whether a failed record says the provider's account is out of credits: its 402, or a message
+     * naming its credits or balance as insufficient. Only that stops generation for everyone; a
+     * failure of the generation itself ("insufficient detail in the prompt") is its job's alone.
+     */
     static boolean isInsufficientCredits(String code, String message) {
-        return "402".equals(code) || (message != null && message.toLowerCase().contains("insufficient"));
+        return "402".equals(code)
+                || (message != null && PROVIDER_OUT_OF_CREDITS.matcher(message).find());
     }
+
+    private static final Pattern PROVIDER_OUT_OF_CREDITS = Pattern.compile(
+            "insufficient\\s+(account\\s+)?(credits?|balance)|(credits?|balance)\\s+(is\\s+|are\\s+)?insufficient",
+            Pattern.CASE_INSENSITIVE);
 
     private Instant again(Job job, Instant now) {
         Duration delay = PollTiming.pollDelay(
