@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -49,6 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -137,11 +140,15 @@ class ProviderOutageTest extends IntegrationTest {
         api = new Api(port);
         KIE.resetAll();
         providerStatus.clear("test reset");
+        KIE.stubFor(get("/files/out.png")
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+    }
+
+    private static byte[] png() throws Exception {
         BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
-        KIE.stubFor(get("/files/out.png")
-                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png.toByteArray())));
+        return png.toByteArray();
     }
 
     private static String image(String prompt) {
@@ -254,6 +261,38 @@ class ProviderOutageTest extends IntegrationTest {
         return alerts.recent(1_000).stream()
                 .filter(a -> a.kind().equals("provider.exhausted"))
                 .count();
+    }
+
+    /**
+     * The provider reports success, but its file host answers 404 (the file not replicated yet) or
+     * 403 (a signed URL not valid yet): the provider was paid, so the copy is tried again (the record
+     * read afresh) until it succeeds or the job's deadline, never failed at the first answer.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {403, 404, 410})
+    void aResultTheFileHostDoesNotServeYetIsFetchedAgainAndCharged(int status) throws Exception {
+        TestUser u = users.create(100);
+        String file = "/files/not-yet-" + status + ".png";
+        KIE.stubFor(get(file)
+                .inScenario("not yet " + status)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(status))
+                .willSetStateTo("replicated"));
+        KIE.stubFor(get(file)
+                .inScenario("not yet " + status)
+                .whenScenarioStateIs("replicated")
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        createTaskAnswers("not yet " + status, 200, created("t-not-yet-" + status));
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + file + "\\\"]}";
+        recordInfo(
+                "t-not-yet-" + status,
+                "{\"taskId\":\"t-not-yet-" + status + "\",\"state\":\"success\",\"resultJson\":\"" + result + "\"}");
+
+        JsonNode done = awaitTerminal(u, accept(u, "not yet " + status));
+
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+        KIE.verify(2, getRequestedFor(urlPathEqualTo(file)));
     }
 
     @Test

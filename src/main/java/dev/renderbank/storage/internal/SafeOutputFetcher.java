@@ -202,7 +202,16 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         if (status == 200 || status == 203) {
             return;
         }
-        if (status == 408 || status == 425 || status == 429 || status >= 500) {
+        // 403, 404 and 410 too: a result just reported may not be on every edge of the provider's
+        // file host yet, or its signed URL not valid yet on a host whose clock runs behind; the
+        // provider was paid, so the caller tries again (with a freshly read URL) until its deadline
+        if (status == 403
+                || status == 404
+                || status == 408
+                || status == 410
+                || status == 425
+                || status == 429
+                || status >= 500) {
             throw new IOException("HTTP " + status + " from " + uri.getHost() + " (may pass on a later try)");
         }
         throw refused("HTTP " + status, uri);

@@ -394,7 +394,7 @@ class SafeOutputFetcherTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {204, 400, 403, 404, 410})
+    @ValueSource(ints = {204, 400, 401, 405})
     void refusesClientErrorsAndEmptyAnswers(int status) {
         wiremock.stubFor(get(urlEqualTo("/gone.png")).willReturn(aResponse().withStatus(status)));
 
@@ -404,8 +404,8 @@ class SafeOutputFetcherTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {429, 500, 502, 503})
-    void serverTroubleIsRetryableNotARefusal(int status) {
+    @ValueSource(ints = {403, 404, 410, 429, 500, 502, 503})
+    void serverTroubleAndAFileNotServedYetAreRetryableNotARefusal(int status) {
         wiremock.stubFor(get(urlEqualTo("/busy.png")).willReturn(aResponse().withStatus(status)));
 
         assertThatThrownBy(() -> trustingLocalhost().fetch(URI.create(localhost("/busy.png")), "x.png"))
