@@ -91,11 +91,21 @@ class BuyPage {
             return "You started " + r.maxCalls() + " checkouts within " + human(r.window()) + ". Please wait "
                     + human(Duration.ofSeconds(seconds)) + " before starting another.";
         }
+        if (result instanceof CheckoutResult.SalesPaused p) {
+            String said = p.message() == null || p.message().isBlank()
+                    ? "Sales are paused."
+                    : "Sales are paused: " + p.message().strip()
+                            + (p.message().strip().matches(".*[.!?]$") ? "" : ".");
+            return said + " Nothing was charged. Please try again in " + human(p.retryAfter()) + ".";
+        }
         return "The payment provider could not start a checkout; nothing was charged. Please try again shortly.";
     }
 
     private static String human(Duration d) {
         long s = d.toSeconds();
+        if (s >= 3600 && s % 3600 == 0) {
+            return s / 3600 + (s == 3600 ? " hour" : " hours");
+        }
         if (s >= 60 && s % 60 == 0) {
             return s / 60 + (s == 60 ? " minute" : " minutes");
         }

@@ -9,6 +9,7 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.Switches;
 import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.IntegrationTest;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -42,6 +44,9 @@ class CreditsPageTest extends IntegrationTest {
 
     @Autowired
     Billing billing;
+
+    @Autowired
+    Switches switches;
 
     @Test
     void anonymousVisitorsAreSentToSignIn() throws Exception {
@@ -112,6 +117,25 @@ class CreditsPageTest extends IntegrationTest {
         assertThat(unknown.headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/buy"));
         assertThat(session.get("/buy").body()).contains("We do not sell &quot;pack-3&quot;");
+    }
+
+    /** An operator's sales pause reaches the buyer in their words, with when to come back. */
+    @Test
+    void pausedSalesShowTheOperatorsMessageOnTheBuyPage() throws Exception {
+        BrowserSession session = BrowserSession.signIn(port, user().email(), PASSWORD);
+        String page = session.get("/buy").body();
+        switches.set(Switches.SALES, true, "New prices arrive at noon.", 3600, "test", Instant.now());
+        try {
+            HttpResponse<String> refused =
+                    post(session, "/buy", "product=pack-200&key=" + key(page) + "&_csrf=" + csrf(page));
+            assertThat(refused.headers().firstValue("Location"))
+                    .hasValueSatisfying(l -> assertThat(l).endsWith("/buy"));
+        } finally {
+            switches.set(Switches.SALES, false, null, null, "test", Instant.now());
+        }
+        assertThat(session.get("/buy").body())
+                .contains("Sales are paused: New prices arrive at noon. Nothing was charged."
+                        + " Please try again in 1 hour.");
     }
 
     @Test
