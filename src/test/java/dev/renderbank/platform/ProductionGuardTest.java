@@ -167,6 +167,9 @@ class ProductionGuardTest {
         MockEnvironment env = productionReady();
         env.setProperty("spring.mail.host", "");
         assertThat(ProductionGuard.problems(env)).singleElement().asString().contains("spring.mail.host");
+        // Spring Boot creates no mail sender for a host of "false" (any letter case), so no mail leaves
+        env.setProperty("spring.mail.host", " False ");
+        assertThat(ProductionGuard.problems(env)).singleElement().asString().contains("spring.mail.host");
         env.setProperty("renderbank.signup.enabled", "FALSE");
         assertThat(ProductionGuard.problems(env)).isEmpty();
     }
