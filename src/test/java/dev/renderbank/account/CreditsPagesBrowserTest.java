@@ -11,11 +11,13 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.Switches;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,9 @@ class CreditsPagesBrowserTest extends IntegrationTest {
 
     @Autowired
     Ledger ledger;
+
+    @Autowired
+    Switches switches;
 
     @BeforeAll
     static void launch() {
@@ -75,6 +80,32 @@ class CreditsPagesBrowserTest extends IntegrationTest {
             assertThat(page.locator("#check-in-message")).hasClass(Pattern.compile(".*\\berror\\b.*"));
             assertThat(page.locator("#check-in")).isEnabled();
             assertThat(page.locator("#streak")).hasText("0");
+        }
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(0, 0, 0));
+    }
+
+    /** An operator's sales pause: the buy button answers with the operator's words, nothing is bought. */
+    @Test
+    void aBuyerIsToldSalesArePausedInTheOperatorsWords() throws Exception {
+        UserAccount user = users.create("paused-" + System.nanoTime() + "@test.local", PASSWORD, Role.USER, true);
+        Files.createDirectories(SHOTS);
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            page.navigate(url("/buy"));
+            SignInForm.submit(page, user.email(), PASSWORD);
+            switches.set(Switches.SALES, true, "New prices arrive at noon.", 1800, "test", Instant.now());
+            try {
+                page.click("#buy-pack-500");
+            } finally {
+                switches.set(Switches.SALES, false, null, null, "test", Instant.now());
+            }
+            assertThat(page).hasURL(Pattern.compile(".*/buy$"));
+            assertThat(page.locator("body"))
+                    .containsText("Sales are paused: New prices arrive at noon. Nothing was charged."
+                            + " Please try again in 30 minutes.");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SHOTS.resolve("buy-sales-paused.png"))
+                    .setFullPage(true));
         }
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(0, 0, 0));
     }
