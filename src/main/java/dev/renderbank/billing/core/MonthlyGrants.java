@@ -27,7 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * whatever end its subscription records and in whatever order the events came (credits follow money; a
  * refund takes back its share); one that starts at or after that end is raised to operators. A period
  * that took no money stops at the subscription's end. No month is used up
- * while the purchase has a dispute open; the dispute's closing grants the months that started.
+ * while the purchase has a dispute open; the dispute's closing grants the months that started. Nor
+ * while refunds and disputes leave the purchase no credits to grant: a refund that fails (the
+ * refunded total goes down) or a dispute won grants the months that started meanwhile.
  */
 @Component
 class MonthlyGrants {
@@ -145,6 +147,13 @@ class MonthlyGrants {
                 next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);
                 break;
             }
+            if (usedUp(purchaseId)) {
+                // Refunded (or charged back) down to what it granted: the month waits, as in a dispute,
+                // for a refund that fails or a dispute won to make room again (each grants the months
+                // that started meanwhile). Counted as granted with nothing, it would be lost for good.
+                next = null;
+                break;
+            }
             long month = grantMonth(period, monthStart);
             if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
                 alertPaidAfterEnd(period, purchase, sub);
@@ -185,6 +194,12 @@ class MonthlyGrants {
     /** Periods with a month due (the recurring sweep). */
     List<Long> due() {
         return periods.due(clock.instant(), 200);
+    }
+
+    /** Whether the locked purchase has granted all it is still entitled to. */
+    private boolean usedUp(long purchaseId) {
+        Purchase p = purchases.lock(purchaseId);
+        return p.entitlement() - p.kept() <= 0;
     }
 
     private long grantMonth(PeriodStore.Period period, Instant monthStart) {

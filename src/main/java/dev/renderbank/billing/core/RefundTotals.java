@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * (Stripe: a refund counted in {@code amount_refunded} can still fail or be canceled, and then the
  * total goes down). The total the provider reports now is the authority: each refund event, old or
  * new, moves the purchase's recorded refunded amount to it, up (claws back the fraction) or down
- * (gives back what the no-longer-refunded part took). A stale copy of an old event reads the same
+ * (gives back what the no-longer-refunded part took, and grants a yearly plan's months that waited
+ * while the refund left nothing to grant). A stale copy of an old event reads the same
  * current total, so it moves nothing.
  *
  * <p>The total is read after the purchase is locked, so two events of one charge processed at the
@@ -33,13 +34,21 @@ public class RefundTotals {
     private final PurchaseRefStore refs;
     private final RefundStore refunds;
     private final Clawbacks clawbacks;
+    private final MonthlyGrants months;
     private final Clock clock;
 
-    RefundTotals(PurchaseStore store, PurchaseRefStore refs, RefundStore refunds, Clawbacks clawbacks, Clock clock) {
+    RefundTotals(
+            PurchaseStore store,
+            PurchaseRefStore refs,
+            RefundStore refunds,
+            Clawbacks clawbacks,
+            MonthlyGrants months,
+            Clock clock) {
         this.store = store;
         this.refs = refs;
         this.refunds = refunds;
         this.clawbacks = clawbacks;
+        this.months = months;
         this.clock = clock;
     }
 
@@ -79,7 +88,10 @@ public class RefundTotals {
         }
         long back = clawbacks.giveBack(
                 store.lock(p.id()), key, "refund of charge " + chargeId + " failed or canceled", clock.instant());
+        // A yearly plan's months that started while the refund left nothing to grant waited for this.
+        long resumed = months.grant(p.id(), clock.instant());
+        String monthsNote = resumed > 0 ? ", " + resumed + " credits of months that started meanwhile" : "";
         return new Outcome.Processed("charge " + chargeId + ": refunded down to " + to + "/" + p.amountMinor() + " "
-                + p.currency() + " (a refund failed or was canceled), " + back + " credits given back");
+                + p.currency() + " (a refund failed or was canceled), " + back + " credits given back" + monthsNote);
     }
 }
