@@ -89,9 +89,19 @@ public class Billing {
     }
 
     /**
+     * How long a checkout may stay PENDING (its key taken, no provider URL yet) before it is taken
+     * for a request that died (its node stopped): longer than a checkout request can run, whose one
+     * provider call is at most two attempts of 5 s to connect and 20 s to read (Stripe, with its
+     * backoff between them, under a minute).
+     */
+    static final Duration ABANDONED_AFTER = Duration.ofSeconds(90);
+
+    /**
      * Starts a checkout. With {@code idempotencyKey} (scoped to the user, kept 24 h) a repeat
      * returns the first answer; the provider is called outside any transaction. Only a new checkout
-     * counts against the user's limit (a repeat calls no provider); a refused one is not kept.
+     * counts against the user's limit (a repeat calls no provider); a refused one is not kept, nor is
+     * one that failed, so a retry of either is evaluated afresh. A repeat answers 409 only while the
+     * first request may still be running ({@link #ABANDONED_AFTER}).
      */
     public CheckoutResult checkout(long userId, String productId, String idempotencyKey) {
         Optional<Product> product = catalog.product(productId);
@@ -112,8 +122,16 @@ public class Billing {
         if (key != null) {
             checkouts.expireKey(userId, key, now.minus(Idempotency.WINDOW));
         }
-        if (!checkouts.insertPending(
-                id, userId, productId, props.provider().name().toLowerCase(), key, now)) {
+        String provider = props.provider().name().toLowerCase();
+        boolean taken = checkouts.insertPending(id, userId, productId, provider, key, now);
+        if (!taken && key != null && checkouts.deleteAbandoned(userId, key, now.minus(ABANDONED_AFTER))) {
+            log.warn(
+                    "Checkout with Idempotency-Key of user {} was left pending since before {}; started afresh",
+                    userId,
+                    now.minus(ABANDONED_AFTER));
+            taken = checkouts.insertPending(id, userId, productId, provider, key, now);
+        }
+        if (!taken) {
             // Only the (user, key) pair can conflict: checkout ids are random.
             CheckoutStore.Checkout earlier = checkouts
                     .byIdempotencyKey(userId, key)
@@ -126,6 +144,21 @@ public class Billing {
             }
             return new CheckoutResult.Created(earlier.id(), earlier.url(), earlier.product(), true);
         }
+        try {
+            return open(id, userId, product.get(), now);
+        } catch (RuntimeException e) {
+            // Kept, the pending row would answer every retry with this key "in progress" (409).
+            try {
+                checkouts.delete(id);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** The new checkout {@code id}, its key taken: counted against the limit, then opened at the provider. */
+    private CheckoutResult open(String id, long userId, Product product, Instant now) {
         if (limit.enabled()) {
             Optional<Duration> wait = checkoutRate.take(userId, limit.maxCalls(), limit.window(), now);
             if (wait.isPresent()) {
@@ -138,11 +171,11 @@ public class Billing {
                 .email();
         try {
             CheckoutGateway.Session session = gateways.get(props.provider())
-                    .create(new CheckoutGateway.Request(id, userId, email, product.get(), successUrl()));
+                    .create(new CheckoutGateway.Request(id, userId, email, product, successUrl()));
             checkouts.open(id, session.url(), session.providerRef());
-            return new CheckoutResult.Created(id, session.url(), productId, false);
+            return new CheckoutResult.Created(id, session.url(), product.id(), false);
         } catch (CheckoutGateway.Unavailable e) {
-            log.warn("Checkout {} of {} refused: {}", id, productId, e.getMessage());
+            log.warn("Checkout {} of {} refused: {}", id, product.id(), e.getMessage());
             checkouts.delete(id);
             return new CheckoutResult.ProviderUnavailable(e.getMessage());
         }

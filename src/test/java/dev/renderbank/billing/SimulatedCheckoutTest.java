@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,82 @@ class SimulatedCheckoutTest extends BillingIntegrationTest {
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(keyed(token, "key-1", "pack-500").statusCode()).isEqualTo(422);
         assertThat(keyed(token(newUser()), "key-1", "pack-200").body()).isNotEqualTo(first.body());
+    }
+
+    /**
+     * A checkout whose request died before it had a URL (its node stopped) does not hold its
+     * Idempotency-Key for the key's 24 h: a retry after the longest a checkout request can run is
+     * evaluated afresh. One just started is still a request in progress (409).
+     */
+    @Test
+    void aCheckoutLeftPendingByADeadRequestDoesNotBlockItsKey() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        pending(u, "left-behind", clock.instant().minus(Duration.ofMinutes(5)));
+        pending(u, "under-way", clock.instant());
+
+        var retry = keyed(token, "left-behind", "pack-200");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(json.readTree(retry.body()).path("url").asString()).contains("/checkout/simulated/chk_");
+        assertThat(keyed(token, "left-behind", "pack-200").body())
+                .as("the new checkout now answers its key")
+                .isEqualTo(retry.body());
+
+        var concurrent = keyed(token, "under-way", "pack-200");
+        assertThat(concurrent.statusCode()).isEqualTo(409);
+        assertThat(concurrent.headers().firstValue("Retry-After")).hasValue("1");
+    }
+
+    /**
+     * A checkout request that fails after it took its Idempotency-Key (here the database refuses to
+     * record the opened checkout) frees the key: the client's immediate retry is a new checkout, not
+     * a 409 for a request that is no longer running.
+     */
+    @Test
+    void aCheckoutThatFailsFreesItsKeyForTheRetry() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        jdbc.sql("""
+                create or replace function test_fail_checkout_open() returns trigger language plpgsql as $$
+                begin
+                  if new.status = 'OPEN' and new.user_id = %d then
+                    raise exception 'test: the database fails this checkout';
+                  end if;
+                  return new;
+                end $$""".formatted(u.id())).update();
+        jdbc.sql("create trigger test_fail_checkout_open before update on billing_checkout"
+                        + " for each row execute function test_fail_checkout_open()")
+                .update();
+        HttpResponse<String> failed;
+        try {
+            failed = keyed(token, "key-1", "pack-200");
+        } finally {
+            jdbc.sql("drop trigger if exists test_fail_checkout_open on billing_checkout")
+                    .update();
+            jdbc.sql("drop function if exists test_fail_checkout_open()").update();
+        }
+        assertThat(failed.statusCode()).isEqualTo(500);
+
+        var retry = keyed(token, "key-1", "pack-200");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from billing_checkout where user_id = ?")
+                        .param(u.id())
+                        .query(Long.class)
+                        .single())
+                .as("the failed checkout is not kept")
+                .isEqualTo(1);
+    }
+
+    /** A checkout row as a request leaves it between taking its key and recording the provider's URL. */
+    private void pending(UserAccount u, String key, Instant createdAt) {
+        jdbc.sql("""
+                        insert into billing_checkout (id, user_id, product, provider, idempotency_key, status, created_at)
+                        values (:id, :user, 'pack-200', 'simulated', :key, 'PENDING', :at)""")
+                .param("id", id("chk"))
+                .param("user", u.id())
+                .param("key", key)
+                .param("at", java.sql.Timestamp.from(createdAt))
+                .update();
     }
 
     @Test

@@ -57,6 +57,22 @@ public class CheckoutStore {
                 .update();
     }
 
+    /**
+     * Frees the user's key from a checkout left PENDING without a URL since before {@code cutoff}
+     * (its request died); true when this call deleted it, false when there is none or it moved on.
+     */
+    public boolean deleteAbandoned(long userId, String key, Instant cutoff) {
+        return jdbc.sql("""
+                                delete from billing_checkout
+                                 where user_id = :user and idempotency_key = :key and status = 'PENDING'
+                                   and url is null and created_at < :cutoff""")
+                        .param("user", userId)
+                        .param("key", key)
+                        .param("cutoff", ts(cutoff))
+                        .update()
+                == 1;
+    }
+
     public void open(String id, String url, String providerRef) {
         jdbc.sql(
                         "update billing_checkout set url = :url, provider_ref = :ref, status = 'OPEN' where id = :id and status = 'PENDING'")
@@ -66,7 +82,7 @@ public class CheckoutStore {
                 .update();
     }
 
-    /** A refused checkout is not stored: a retry with the same key is evaluated afresh. */
+    /** A refused or failed checkout is not stored: a retry with the same key is evaluated afresh. */
     public void delete(String id) {
         jdbc.sql("delete from billing_checkout where id = :id and status = 'PENDING'")
                 .param("id", id)
