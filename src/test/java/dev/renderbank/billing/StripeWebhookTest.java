@@ -391,6 +391,38 @@ class StripeWebhookTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(6000);
     }
 
+    /**
+     * A period invoiced at a price the catalogue does not map (say a plan switched in Stripe's portal
+     * to a price nobody configured here) grants nothing and is kept as failed for an operator: the
+     * subscription's metadata and the plan recorded for it name what was bought first, not what this
+     * invoice charged for.
+     */
+    @Test
+    void anInvoiceAtAnUnmappedPriceGrantsNothingWhateverPlanItsMetadataNames() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        stripe(subscriptionSession(id("evt"), id("cs"), sub, u.id(), "proplus-yearly"));
+        String event = id("evt");
+        String unmapped = invoice(
+                        u.id(), event, id("in"), sub, "price_unmapped_cheaper", 990, start, next, "subscription_update")
+                .replace(
+                        "\"metadata\":{\"userId\":\"" + u.id() + "\"}",
+                        "\"metadata\":{\"userId\":\"" + u.id() + "\",\"product\":\"proplus-yearly\"}");
+        assertThat(unmapped).contains("\"product\":\"proplus-yearly\"");
+
+        assertThat(stripe(unmapped).statusCode()).isEqualTo(200);
+
+        assertThat(available(u)).isZero();
+        assertThat(eventStatus("stripe", event)).isEqualTo("FAILED");
+        assertThat(jdbc.sql("select last_error from payment_event where provider = 'stripe' and event_id = ?")
+                        .param(event)
+                        .query(String.class)
+                        .single())
+                .contains("price_unmapped_cheaper");
+    }
+
     static String session(String eventId, String sessionId, String pi, long userId, String product, long amount) {
         return """
                 {"id":"%s","object":"event","api_version":"2026-07-29.dahlia","created":%d,"type":"checkout.session.completed",

@@ -83,10 +83,18 @@ class StripeInvoices {
         Optional<Subscription> known = subscriptions.find("stripe", subId);
         String priceId = Optional.ofNullable(Json.id(line, "price"))
                 .orElse(Json.text(line, "pricing", "price_details", "price"));
-        Optional<Product> product = Optional.ofNullable(priceId)
-                .flatMap(catalog::byStripePriceId)
-                .or(() -> catalog.product(Json.text(meta, "product")))
-                .or(() -> known.flatMap(k -> catalog.product(k.product())));
+        // The price is what this period is charged for. One the catalogue does not map (a plan switched
+        // at Stripe to a price nobody configured) is an operator's to resolve: the metadata and the
+        // recorded plan name what was bought first, and would grant that plan's credits for it.
+        // They stand in only for an invoice that names no price.
+        Optional<Product> product = priceId != null
+                ? catalog.byStripePriceId(priceId)
+                : catalog.product(Json.text(meta, "product"))
+                        .or(() -> known.flatMap(k -> catalog.product(k.product())));
+        if (priceId != null && product.isEmpty()) {
+            return new Outcome.Unprocessable(
+                    "invoice " + invoiceId + " charges price " + priceId + ", which no product of the catalogue has");
+        }
         if (product.isEmpty() || !product.get().isPlan()) {
             return new Outcome.Unprocessable("unknown plan (price " + priceId + ")");
         }
