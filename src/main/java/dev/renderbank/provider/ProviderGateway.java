@@ -1,5 +1,7 @@
 package dev.renderbank.provider;
 
+import java.time.Duration;
+
 /**
  * The upstream generation provider (KIE.ai, or the built-in simulator speaking its protocol).
  * Calls are remote and uncertain: outcomes are values, a timeout at submit is {@link
@@ -15,4 +17,12 @@ public interface ProviderGateway {
 
     /** The provider account's remaining credits (KIE {@code GET /api/v1/chat/credit}). */
     BalanceOutcome balance();
+
+    /**
+     * How long one {@link #submit} waits on the provider before it returns, from the configured
+     * timeouts: a pooled connection and the connect (each up to the connect timeout), then the
+     * answer (the read timeout; KIE's createTask answer is a few hundred bytes, one read). A caller
+     * that sees a submit started longer ago than this, plus its own margin, may take it as ended.
+     */
+    Duration submitTimeLimit();
 }

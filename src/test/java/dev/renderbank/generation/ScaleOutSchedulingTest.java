@@ -86,6 +86,8 @@ class ScaleOutSchedulingTest extends StubbedKieTest {
                         .update())
                 .isEqualTo(1);
 
+        // a minute later: longer than any submit waits for its answer
+        clock.advance(gateway.submitTimeLimit().plus(Duration.ofMinutes(1)));
         node("node-b", Duration.ofMillis(100)).start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> job(id).state() != JobState.RESERVED);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobDriver.TaskMove;
 import dev.renderbank.support.TestUsers.TestUser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -87,7 +88,11 @@ class SubmitAfterAcceptTest extends StubbedKieTest {
         assertThat(createTaskCalls(prompt)).isEqualTo(1);
         assertThat(job(id).state()).isEqualTo(JobState.RESERVED);
         assertThat(job(id).submitStartedAt()).isNotNull();
-        driver.step(id);
+        driver.step(id); // as far as the task can tell, the submit may still be waiting for its answer
+        assertThat(createTaskCalls(prompt)).isEqualTo(1);
+        assertThat(job(id).state()).isEqualTo(JobState.RESERVED);
+        clock.advance(gateway.submitTimeLimit().plus(Duration.ofMinutes(1)));
+        driver.step(id); // no submit waits that long: it was cut short
         assertThat(createTaskCalls(prompt)).isEqualTo(1);
         assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
 

@@ -94,6 +94,13 @@ public class JobDriver {
     static final Duration ACCEPT_READ_STANDS = Duration.ofSeconds(1);
 
     /**
+     * Added to the provider's {@link ProviderGateway#submitTimeLimit} before a started submit is taken
+     * as interrupted: the attempt's own work around the call (its mark's commit reaching it, the
+     * request built, the answer's write waiting for a connection) and the clocks of two nodes apart.
+     */
+    static final Duration SUBMIT_MARGIN = Duration.ofSeconds(10);
+
+    /**
      * The first submit of a job just accepted, outside its task (issue 15: no scheduler pick before
      * it). The same compare-and-set on {@code submit_started_at} as {@link #step}: whoever wins it is
      * the one caller that sends, so this and the job's task can race safely. Does nothing when the
@@ -143,6 +150,14 @@ public class JobDriver {
             return Optional.of(earliest(now.plus(Duration.ofSeconds(30)), job.deadlineAt()));
         }
         if (job.submitStartedAt() != null) {
+            Instant ended =
+                    job.submitStartedAt().plus(provider.submitTimeLimit()).plus(SUBMIT_MARGIN);
+            if (now.isBefore(ended)) {
+                // The attempt may still be waiting for its answer (a submit thread that took the job
+                // late): it records that answer itself, a 429 included, which leaves the job free to
+                // be sent again. Marked UNKNOWN now, that answer would find the job gone from RESERVED.
+                return Optional.of(earliest(ended, job.deadlineAt()));
+            }
             // A previous attempt died mid-call: the provider may have the task. Never submit twice.
             if (transitions.markUnknown(job.id(), "submit attempt interrupted", now)) {
                 log.warn(

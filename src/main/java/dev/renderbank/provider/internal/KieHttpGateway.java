@@ -45,6 +45,7 @@ final class KieHttpGateway implements ProviderGateway {
     private final Supplier<KieEndpoint> endpoint;
     private final KieHttpClient http;
 
+    private final Duration connectTimeout;
     private final Duration readTimeout;
     private final CircuitBreaker breaker;
     private final MeterRegistry meters;
@@ -58,6 +59,7 @@ final class KieHttpGateway implements ProviderGateway {
             CircuitBreakerConfig breakerConfig,
             MeterRegistry meters) {
         this.endpoint = endpoint;
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.http = new KieHttpClient(connectTimeout, readTimeout);
         this.breaker = CircuitBreaker.of("kie", breakerConfig);
@@ -152,6 +154,12 @@ final class KieHttpGateway implements ProviderGateway {
                 : new BalanceOutcome.Unavailable(x.error());
         record("balance", outcome);
         return outcome;
+    }
+
+    /** The wait for a pooled connection and the connect are each bounded by the connect timeout. */
+    @Override
+    public Duration submitTimeLimit() {
+        return connectTimeout.multipliedBy(2).plus(readTimeout);
     }
 
     /** One HTTP call of {@link KieHttpClient}. */

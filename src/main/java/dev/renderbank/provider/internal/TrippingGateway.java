@@ -8,6 +8,7 @@ import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.QueryOutcome;
 import dev.renderbank.provider.SubmitOutcome;
 import dev.renderbank.provider.SubmitRequest;
+import java.time.Duration;
 
 /**
  * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401
@@ -68,6 +69,11 @@ final class TrippingGateway implements ProviderGateway {
             trip(u.error(), "credit");
         }
         return outcome;
+    }
+
+    @Override
+    public Duration submitTimeLimit() {
+        return delegate.submitTimeLimit();
     }
 
     private void trip(ProviderError error, String call) {

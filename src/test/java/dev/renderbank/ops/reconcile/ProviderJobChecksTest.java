@@ -64,6 +64,11 @@ class ProviderJobChecksTest extends IntegrationTest {
         public BalanceOutcome balance() {
             throw new UnsupportedOperationException("not asked here");
         }
+
+        @Override
+        public Duration submitTimeLimit() {
+            throw new UnsupportedOperationException("reconciliation never submits");
+        }
     };
 
     private static final QueryOutcome SUCCESS_WITHOUT_URLS = new QueryOutcome.Unavailable(
