@@ -76,7 +76,7 @@ class GenerationCancelTest extends IntegrationTest {
                 .json()
                 .get("taskId")
                 .asString();
-        assertThat(transitions.markSubmitStarted(taskId, Instant.now())).isTrue();
+        assertThat(transitions.markSubmitStarted(taskId, Instant.now())).isPresent();
         assertThat(api.post("/api/v1/generations/" + taskId + "/cancel", u.token(), "")
                         .status())
                 .isEqualTo(409);

@@ -74,6 +74,47 @@ class SlowSubmitFallbackTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 5, 0));
     }
 
+    /**
+     * A submit that outlived the submit time limit (a stalled thread, a write waiting for a connection)
+     * is taken for interrupted and the job marked UNKNOWN; when that attempt's 429 then arrives, it
+     * proves the one createTask of that attempt created nothing, so the job is free to be sent again.
+     */
+    @Test
+    void aSubmitTakenForInterruptedWhoseAnswerProvesNoTaskLeavesTheJobFreeToBeSentAgain() throws Exception {
+        String prompt = "outlived then rate limited " + System.nanoTime();
+        String task = "kie-after-late-429-" + System.nanoTime();
+        slowRefusalThenAccepted(prompt, Duration.ofSeconds(2), task);
+        TestUser u = users.create(100);
+        String id = accept(u, prompt);
+        Job accepted = job(id);
+
+        ExecutorService submitter = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = submitter.submit(() -> driver.submitAccepted(accepted, TaskMove.NONE));
+            await().atMost(Duration.ofSeconds(10)).until(() -> job(id).submitStartedAt() != null);
+            clock.advance(gateway.submitTimeLimit().plus(Duration.ofMinutes(1)));
+
+            driver.step(id); // the task: no submit waits that long, so it takes this one for interrupted
+
+            assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
+            first.get(10, TimeUnit.SECONDS);
+        } finally {
+            submitter.shutdownNow();
+        }
+
+        Job refused = job(id);
+        assertThat(refused.state()).as("after the attempt's 429").isEqualTo(JobState.RESERVED);
+        assertThat(refused.submitStartedAt()).as("free to be sent again").isNull();
+        assertThat(refused.errorMessage()).isNull();
+        driver.step(id); // the task, at its retry
+
+        assertThat(job(id).state()).isEqualTo(JobState.SUBMITTED);
+        assertThat(job(id).providerTaskId()).isEqualTo(task);
+        assertThat(acceptedCreateTasks(prompt)).as("tasks the provider created").isEqualTo(1);
+        assertThat(hold(id)).isEqualTo(HoldState.OPEN);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 5, 0));
+    }
+
     /** createTask for {@code prompt}: a 429 after {@code delay}, then (every later call) {@code task}. */
     private static void slowRefusalThenAccepted(String prompt, Duration delay, String task) {
         String scenario = "slow 429 " + prompt;

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,8 @@ public class JobDriver {
         return switch (job.state()) {
             case RESERVED -> submit(job, now);
             case SUBMITTED, RUNNING -> polling.poll(job, now);
-            // Never resubmitted: only a callback (which carries our job id) or the deadline resolves it.
+            // Never resubmitted: only a callback (which carries our job id) or the deadline resolves it,
+            // or, for a submit taken for interrupted, that submit's own answer proving no task exists.
             case UNKNOWN -> Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
             case SUCCEEDED, FAILED -> Optional.empty();
         };
@@ -174,9 +176,11 @@ public class JobDriver {
     private Optional<Instant> send(Job job, Instant now, TaskMove move) {
         // committed with the marks of other submits that start meanwhile, within the submit path's
         // share of the connections (as every write of this method)
-        if (!starts.mark(job.id())) {
+        OptionalInt started = starts.mark(job.id());
+        if (started.isEmpty()) {
             return Optional.of(now.plusSeconds(1));
         }
+        int attempt = started.getAsInt();
         SubmitOutcome outcome = provider.submit(
                 new SubmitRequest(job.id(), job.providerModel(), job.providerInput(), callbackUrl(job)));
         Instant after = clock.instant();
@@ -201,7 +205,20 @@ public class JobDriver {
             // No task exists (nothing was sent, or 429/455): the one case where sending again is safe.
             Duration wait = PollTiming.backoff(job.attempts() + 1, props.jobs().maxSubmitBackoff());
             Instant next = earliest(after.plus(wait), job.deadlineAt());
-            withTask(() -> transitions.clearSubmitStarted(job.id()), next, move);
+            // This attempt's own mark, in RESERVED or, when the task took this attempt for interrupted
+            // (it outlived the submit time limit), in UNKNOWN: the answer proves there is no task.
+            boolean reopened = withTask(
+                    () -> !transitions.clearSubmitStarted(job.id(), attempt)
+                            && transitions.reopenRefusedAttempt(job.id(), attempt, after),
+                    next,
+                    move);
+            if (reopened) {
+                log.warn(
+                        "job {}: submit taken for interrupted was answered {}, no task created; RESERVED again",
+                        job.id(),
+                        r.error());
+                events.changed(job.id());
+            }
             log.info("job {}: provider not taking work ({}), retrying in {}", job.id(), r.error(), wait);
             return Optional.of(next);
         }

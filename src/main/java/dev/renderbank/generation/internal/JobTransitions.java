@@ -5,8 +5,11 @@ import dev.renderbank.platform.StorableText;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -29,35 +32,62 @@ public class JobTransitions {
         this.jdbc = jdbc;
     }
 
-    /** Marks the start of the one submit attempt; false if another attempt already started. */
-    public boolean markSubmitStarted(String id, Instant now) {
-        return jdbc.sql("""
-                        update generation_job set submit_started_at = :now, attempts = attempts + 1,
-                               updated_at = :now
-                         where id = :id and state = 'RESERVED' and submit_started_at is null""").param("id", id).param("now", SqlTime.ts(now)).update() == 1;
+    /**
+     * Marks the start of the one submit attempt; the attempt's number (its job's {@code attempts}),
+     * empty if another attempt already started.
+     */
+    public OptionalInt markSubmitStarted(String id, Instant now) {
+        Integer attempt = markSubmitStarted(List.of(id), now).get(id);
+        return attempt == null ? OptionalInt.empty() : OptionalInt.of(attempt);
     }
 
     /**
      * {@link #markSubmitStarted(String, Instant)} for several jobs in one statement (one commit in
-     * autocommit); the ids of the jobs whose compare-and-set this caller won. The rows are locked in
-     * the primary key's order, whatever the order of {@code ids}.
+     * autocommit): the jobs whose compare-and-set this caller won, each with its attempt's number. The
+     * rows are locked in the primary key's order, whatever the order of {@code ids}.
      */
-    Set<String> markSubmitStarted(Collection<String> ids, Instant now) {
-        return Set.copyOf(jdbc.sql("""
+    Map<String, Integer> markSubmitStarted(Collection<String> ids, Instant now) {
+        return jdbc
+                .sql("""
                         update generation_job set submit_started_at = :now, attempts = attempts + 1,
                                updated_at = :now
                          where id = any(:ids) and state = 'RESERVED' and submit_started_at is null
-                        returning id""")
+                        returning id, attempts""")
                 .param("ids", ids.toArray(String[]::new))
                 .param("now", SqlTime.ts(now))
-                .query(String.class)
-                .list());
+                .query((rs, n) -> Map.entry(rs.getString("id"), rs.getInt("attempts")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
-    /** A retryable refusal proved no task was created: allow the next attempt. */
-    boolean clearSubmitStarted(String id) {
-        return jdbc.sql("update generation_job set submit_started_at = null where id = :id and state = 'RESERVED'")
+    /**
+     * A retryable refusal (429, 455, nothing sent) proved the job's submit {@code attempt} created no
+     * task: the next attempt may start. Only while that attempt's mark stands (no later attempt can
+     * have started, nor a task been learned).
+     */
+    boolean clearSubmitStarted(String id, int attempt) {
+        return jdbc.sql("""
+                        update generation_job set submit_started_at = null
+                         where id = :id and state = 'RESERVED' and submit_started_at is not null
+                           and attempts = :attempt""").param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    /**
+     * UNKNOWN → RESERVED, free to be sent again: {@link #clearSubmitStarted} for a job the task took
+     * for interrupted while its {@code attempt} was still waiting for the refusal. Only while that
+     * attempt's mark stands and no task is named: then that attempt was the job's only createTask
+     * since the last one proven to create nothing, and the refusal proves it created nothing either.
+     */
+    boolean reopenRefusedAttempt(String id, int attempt, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'RESERVED', submit_started_at = null, error_message = null,
+                               version = version + 1, updated_at = :now
+                         where id = :id and state = 'UNKNOWN' and provider_task_id is null
+                           and submit_started_at is not null and attempts = :attempt""")
                         .param("id", id)
+                        .param("attempt", attempt)
+                        .param("now", SqlTime.ts(now))
                         .update()
                 == 1;
     }

@@ -1,9 +1,10 @@
 package dev.renderbank.generation.internal;
 
 import java.time.Clock;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -25,7 +26,7 @@ class SubmitStartedMarks {
     private final JobTransitions transitions;
     private final SubmitConnections connections;
     private final Clock clock;
-    private final GroupCommit<String, Boolean> group = new GroupCommit<>(this::markAll);
+    private final GroupCommit<String, OptionalInt> group = new GroupCommit<>(this::markAll);
 
     SubmitStartedMarks(JobTransitions transitions, SubmitConnections connections, Clock clock) {
         this.transitions = transitions;
@@ -33,8 +34,11 @@ class SubmitStartedMarks {
         this.clock = clock;
     }
 
-    /** Marks the start of the job's one submit attempt, committed when this returns; false: not won. */
-    boolean mark(String jobId) {
+    /**
+     * Marks the start of the job's one submit attempt, committed when this returns; the attempt's
+     * number (it names this attempt's mark), empty: not won.
+     */
+    OptionalInt mark(String jobId) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             // the caller's own transaction decides when it commits: others must not wait on it
             return transitions.markSubmitStarted(jobId, clock.instant());
@@ -47,11 +51,14 @@ class SubmitStartedMarks {
         return group.queued();
     }
 
-    private void markAll(List<GroupCommit.Entry<String, Boolean>> batch) {
-        Set<String> won = connections.use(() -> transitions.markSubmitStarted(
+    private void markAll(List<GroupCommit.Entry<String, OptionalInt>> batch) {
+        Map<String, Integer> won = connections.use(() -> transitions.markSubmitStarted(
                 batch.stream().map(GroupCommit.Entry::item).toList(), clock.instant()));
         // a job queued twice (its task and this node's submitter at once) is won by one of them only
-        Set<String> left = new HashSet<>(won);
-        batch.forEach(e -> e.outcome().complete(left.remove(e.item())));
+        Map<String, Integer> left = new HashMap<>(won);
+        batch.forEach(e -> {
+            Integer attempt = left.remove(e.item());
+            e.outcome().complete(attempt == null ? OptionalInt.empty() : OptionalInt.of(attempt));
+        });
     }
 }

@@ -16,7 +16,8 @@ public final class FinisherTestSupport {
      * without an HTTP round trip whose timeout a loaded machine can miss.
      */
     public static void submitted(JobTransitions transitions, String jobId, String providerTaskId, Instant now) {
-        if (!transitions.markSubmitStarted(jobId, now) || !transitions.markSubmitted(jobId, providerTaskId, now)) {
+        if (transitions.markSubmitStarted(jobId, now).isEmpty()
+                || !transitions.markSubmitted(jobId, providerTaskId, now)) {
             throw new IllegalStateException("job " + jobId + " could not be marked submitted");
         }
     }

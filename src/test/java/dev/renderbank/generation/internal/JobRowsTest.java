@@ -58,7 +58,7 @@ abstract class JobRowsTest extends IntegrationTest {
     /** A job whose one submit attempt has started (the provider may have it). */
     String startedJob() {
         String id = acceptedJob();
-        assertThat(transitions.markSubmitStarted(id, clock.instant())).isTrue();
+        assertThat(transitions.markSubmitStarted(id, clock.instant())).isPresent();
         return id;
     }
 }

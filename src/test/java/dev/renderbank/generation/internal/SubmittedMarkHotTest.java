@@ -44,12 +44,14 @@ class SubmittedMarkHotTest extends JobRowsTest {
                 tx,
                 "generation_job",
                 () -> assertThat(transitions.markSubmitStarted(alone, clock.instant()))
-                        .isTrue());
+                        .isPresent());
         RowUpdates several = RowUpdates.of(
                 jdbc,
                 tx,
                 "generation_job",
-                () -> assertThat(transitions.markSubmitStarted(batch, clock.instant()))
+                () -> assertThat(transitions
+                                .markSubmitStarted(batch, clock.instant())
+                                .keySet())
                         .containsExactlyInAnyOrderElementsOf(batch));
 
         assertThat(one).as("the mark of one job: all, HOT").isEqualTo(new RowUpdates(1, 1));
