@@ -112,12 +112,24 @@ public class JobStore {
                 .list();
     }
 
-    List<String> liveJobsPastDeadline(Instant now, int limit) {
-        return jdbc.sql("select id from generation_job where " + IS_LIVE
-                        + " and deadline_at <= :now order by deadline_at limit :limit")
+    /** A live job past its deadline, and its place in the sweep's order. */
+    record Overdue(String id, Instant deadlineAt) {}
+
+    /**
+     * Live jobs whose deadline is at or before {@code now}, by deadline (then id), those after {@code
+     * after} only (null: from the first): a sweep goes through the list once, past a job it could not
+     * fail and which is therefore still live.
+     */
+    List<Overdue> liveJobsPastDeadline(Instant now, Overdue after, int limit) {
+        String from = after == null ? "" : " and (deadline_at, id) > (:afterDeadline, :afterId)";
+        var query = jdbc.sql("select id, deadline_at from generation_job where " + IS_LIVE + " and deadline_at <= :now"
+                        + from + " order by deadline_at, id limit :limit")
                 .param("now", SqlTime.ts(now))
-                .param("limit", limit)
-                .query(String.class)
+                .param("limit", limit);
+        if (after != null) {
+            query = query.param("afterDeadline", SqlTime.ts(after.deadlineAt())).param("afterId", after.id());
+        }
+        return query.query((rs, n) -> new Overdue(rs.getString("id"), SqlTime.instant(rs, "deadline_at")))
                 .list();
     }
 

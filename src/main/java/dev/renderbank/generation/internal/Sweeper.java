@@ -16,6 +16,9 @@ public class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
 
+    /** Overdue jobs read per statement. */
+    static final int PAGE = 100;
+
     private final JobStore jobs;
     private final IdempotencyStore keys;
     private final JobFinisher finisher;
@@ -31,20 +34,36 @@ public class Sweeper {
     public int sweep() {
         Instant now = clock.instant();
         int failed = 0;
-        List<String> due;
+        List<JobStore.Overdue> due;
+        JobStore.Overdue after = null;
         do {
-            due = jobs.liveJobsPastDeadline(now, 100);
-            for (String id : due) {
-                Job job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
-                if (finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true)) {
+            due = jobs.liveJobsPastDeadline(now, after, PAGE);
+            for (JobStore.Overdue job : due) {
+                if (failOverdue(job.id())) {
                     failed++;
                 }
             }
-        } while (due.size() == 100);
+            after = due.isEmpty() ? after : due.get(due.size() - 1);
+        } while (due.size() == PAGE);
         keys.forgetExpired(now);
         if (failed > 0) {
             log.info("sweeper: {} jobs past deadline failed", failed);
         }
         return failed;
+    }
+
+    /**
+     * One overdue job failed and released. A job whose failure throws (a bug, a row the code cannot
+     * handle) is logged and stays live for the next sweep: it must not hold up the jobs behind it,
+     * and as the list is by deadline it would come first in every sweep.
+     */
+    private boolean failOverdue(String id) {
+        try {
+            Job job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
+            return finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true);
+        } catch (RuntimeException e) {
+            log.error("sweeper: job {} is past its deadline and could not be failed; tried again next sweep", id, e);
+            return false;
+        }
     }
 }
