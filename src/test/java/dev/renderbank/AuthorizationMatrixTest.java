@@ -101,6 +101,7 @@ class AuthorizationMatrixTest extends EveryRouteTest {
                 "POST /signup",
                 "POST /signup/resend",
                 "GET /verify-email",
+                "POST /verify-email",
                 "GET /password/forgot",
                 "POST /password/forgot",
                 "GET /password/reset",

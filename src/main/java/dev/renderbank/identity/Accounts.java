@@ -20,6 +20,11 @@ import org.springframework.transaction.annotation.Transactional;
  * Answers never tell whether an address has an account: sign-up and resend say "check your inbox"
  * either way, and the request limits are counted before anything is looked up. Emails leave through
  * durable events (identity cannot call notify, which depends on it).
+ *
+ * <p>An unverified account can sign in, so someone may sign up with another person's address first.
+ * When the address's owner then signs up, their password travels with the new verification link
+ * (hashed, with the link); confirming that link sets it and ends whatever the first sign-up's password
+ * gave ({@link AccountRecovery}): the mailbox decides whose account it is.
  */
 @Service
 public class Accounts {
@@ -41,8 +46,17 @@ public class Accounts {
 
     /** What opening a verification link did. */
     public sealed interface VerifyResult {
-        /** {@code firstTime}: the address was not verified before (the bonus follows). */
-        record Verified(long userId, boolean firstTime) implements VerifyResult {}
+        /**
+         * {@code firstTime}: the address was not verified before (the bonus follows); {@code
+         * passwordSet}: the link carried a repeated sign-up's password, which is now the account's,
+         * and every session, API token and webhook endpoint of the account was ended.
+         */
+        record Verified(long userId, boolean firstTime, boolean passwordSet) implements VerifyResult {
+
+            public Verified(long userId, boolean firstTime) {
+                this(userId, firstTime, false);
+            }
+        }
 
         record AlreadyUsed() implements VerifyResult {}
 
@@ -58,6 +72,7 @@ public class Accounts {
     private final RequestLimits limits;
     private final PasswordEncoder passwords;
     private final Users users;
+    private final AccountRecovery recovery;
     private final DurableEvents events;
     private final SignupProperties props;
     private final Clock clock;
@@ -70,6 +85,7 @@ public class Accounts {
             RequestLimits limits,
             PasswordEncoder passwords,
             Users users,
+            AccountRecovery recovery,
             DurableEvents events,
             SignupProperties props,
             Clock clock) {
@@ -80,6 +96,7 @@ public class Accounts {
         this.limits = limits;
         this.passwords = passwords;
         this.users = users;
+        this.recovery = recovery;
         this.events = events;
         this.props = props;
         this.clock = clock;
@@ -91,8 +108,9 @@ public class Accounts {
 
     /**
      * Creates an unverified account and queues its verification email. An address that has an
-     * account gets the same answer: a new verification email if it is unverified, nothing otherwise.
-     * {@code referralCode} travels in {@link SignedUp}; billing records the referrer.
+     * account gets the same answer: if it is unverified, a new verification email whose link, once
+     * confirmed, sets this password (see the class comment); nothing otherwise. {@code referralCode}
+     * travels in {@link SignedUp}; billing records the referrer.
      */
     @Transactional
     public SignUpResult signUp(String email, String password, String referralCode, String client) {
@@ -117,9 +135,11 @@ public class Accounts {
                     ? null
                     : referralCode.strip();
             events.publish(new SignedUp(created.get(), ref));
-            sendVerification(created.get());
+            sendVerification(created.get(), null);
         } else {
-            store.byEmail(address).filter(u -> !u.verified() && u.enabled()).ifPresent(u -> sendVerification(u.id()));
+            store.byEmail(address)
+                    .filter(u -> !u.verified() && u.enabled())
+                    .ifPresent(u -> sendVerification(u.id(), hash));
         }
         return new SignUpResult.Accepted();
     }
@@ -132,12 +152,32 @@ public class Accounts {
             return false;
         }
         if (isEmail(address)) {
-            store.byEmail(address).filter(u -> !u.verified() && u.enabled()).ifPresent(u -> sendVerification(u.id()));
+            store.byEmail(address)
+                    .filter(u -> !u.verified() && u.enabled())
+                    .ifPresent(u -> sendVerification(u.id(), null));
         }
         return true;
     }
 
-    /** Opens a verification link: once, before it expires. */
+    /**
+     * Whether this verification link works and would set a password (a repeated sign-up's): the page
+     * then asks to confirm before {@link #verifyEmail}, so a mail scanner that opens links sets none.
+     * Uses nothing.
+     */
+    public boolean linkSetsPassword(String token) {
+        if (token == null || token.isBlank() || token.length() > 200) {
+            return false;
+        }
+        return tokens.find(Purpose.VERIFY, token)
+                .filter(t -> t.usedAt() == null && t.expiresAt().isAfter(clock.instant()))
+                .filter(EmailTokenStore.Found::setsPassword)
+                .isPresent();
+    }
+
+    /**
+     * Opens a verification link: once, before it expires. A link that carries a repeated sign-up's
+     * password also sets it and ends every session, API token and webhook endpoint of the account.
+     */
     @Transactional
     public VerifyResult verifyEmail(String token) {
         if (token == null || token.isBlank() || token.length() > 200) {
@@ -156,16 +196,22 @@ public class Accounts {
         }
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
         // waited for, and has used the link up; the reverse order deadlocked with it
-        if (rows.lockAgainstChanges(found.get().userId())
-                .filter(r -> !r.deleted())
-                .isEmpty()) {
+        Optional<DeletionStore.Row> row =
+                rows.lockAgainstChanges(found.get().userId()).filter(r -> !r.deleted());
+        if (row.isEmpty()) {
             return new VerifyResult.AlreadyUsed();
         }
         Optional<Long> user = tokens.use(Purpose.VERIFY, token, now);
         if (user.isEmpty()) {
             return new VerifyResult.AlreadyUsed(); // a concurrent click won
         }
-        return new VerifyResult.Verified(user.get(), users.markEmailVerified(user.get()));
+        // the password read with the link is the one it carried: only this update's winner clears it
+        String password = found.get().passwordHash();
+        if (password != null) {
+            recovery.recover(
+                    user.get(), row.get().email(), password, found.get().id(), now);
+        }
+        return new VerifyResult.Verified(user.get(), users.markEmailVerified(user.get()), password != null);
     }
 
     /**
@@ -181,10 +227,12 @@ public class Accounts {
         return SignInNames.canSignUp(s);
     }
 
-    private void sendVerification(long userId) {
+    /** Mails a new verification link; {@code passwordHash} (null: none) is set when it is confirmed. */
+    private void sendVerification(long userId, String passwordHash) {
         String token = Users.newSecret();
         Instant now = clock.instant();
-        long id = tokens.insert(userId, Purpose.VERIFY, token, now, now.plus(props.verificationLinkLifetime()));
+        long id = tokens.insert(
+                userId, Purpose.VERIFY, token, passwordHash, now, now.plus(props.verificationLinkLifetime()));
         events.publish(new VerificationRequested(userId, id, token));
     }
 }

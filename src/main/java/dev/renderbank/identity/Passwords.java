@@ -7,7 +7,6 @@ import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
-import dev.renderbank.identity.internal.TokenStore;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Changing a password (knowing the current one), resetting a forgotten one by an emailed one-time
  * link, and the "change it first" rule for one-time passwords. A change ends the user's other
- * sessions; a reset ends all of them (whoever knew the old password is signed out everywhere).
+ * sessions; a reset ends all of them, every API token and every webhook endpoint (whoever knew the
+ * old password is out everywhere).
  */
 @Service
 public class Passwords {
@@ -47,7 +47,7 @@ public class Passwords {
     private final PasswordEncoder encoder;
     private final Sessions sessions;
     private final LoginThrottle throttle;
-    private final TokenStore apiTokens;
+    private final AccountRecovery recovery;
     private final DurableEvents events;
     private final SignupProperties props;
     private final Clock clock;
@@ -61,7 +61,7 @@ public class Passwords {
             PasswordEncoder encoder,
             Sessions sessions,
             LoginThrottle throttle,
-            TokenStore apiTokens,
+            AccountRecovery recovery,
             DurableEvents events,
             SignupProperties props,
             Clock clock) {
@@ -73,7 +73,7 @@ public class Passwords {
         this.encoder = encoder;
         this.sessions = sessions;
         this.throttle = throttle;
-        this.apiTokens = apiTokens;
+        this.recovery = recovery;
         this.events = events;
         this.props = props;
         this.clock = clock;
@@ -112,8 +112,9 @@ public class Passwords {
 
     /**
      * Sets a new password through a reset link: once, before it expires. This is account recovery,
-     * so it also ends every session and revokes every API token: whoever knew the old password could
-     * have minted tokens with a session, and they would outlive the new password otherwise.
+     * so it also ends every session, revokes every API token and removes every webhook endpoint
+     * ({@link AccountRecovery}): whoever knew the old password could have minted tokens or pointed an
+     * endpoint at themselves with a session, and those would outlive the new password otherwise.
      */
     @Transactional
     public Outcome reset(String token, String password) {
@@ -135,18 +136,21 @@ public class Passwords {
         if (tokens.use(Purpose.RESET, token, now).isEmpty()) {
             return new Outcome.LinkNotValid(); // a concurrent use won
         }
-        tokens.useAll(user.get().id(), Purpose.RESET, now);
-        store.setPassword(user.get().id(), encoder.encode(password));
-        sessions.endSessions(user.get().id(), null);
-        apiTokens.revokeAll(user.get().id(), now);
-        throttle.recordSuccess(user.get().email()); // the owner proved themselves by email
+        recovery.recover(
+                user.get().id(),
+                user.get().email(),
+                encoder.encode(password),
+                link.get().id(),
+                now);
         return new Outcome.Changed();
     }
 
     /**
      * Changes the password of a signed-in user who knows the current one; ends their other sessions.
-     * API tokens are kept: the owner proved the current password, and their integrations keep
-     * running (the page says where to revoke tokens; a reset, which proves only the mailbox, revokes).
+     * API tokens and webhook endpoints are kept: the owner proved the current password, and their
+     * integrations keep running (the page says where to revoke tokens; a reset, which proves only the
+     * mailbox, revokes and removes both). Removing the endpoints alone would gain nothing: a token may
+     * register endpoints.
      */
     @Transactional
     public Outcome change(long userId, String current, String password, String currentSessionId) {

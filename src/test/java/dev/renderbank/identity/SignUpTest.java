@@ -265,6 +265,9 @@ class SignUpTest extends IntegrationTest {
     @Autowired
     DurableEvents events;
 
+    @Autowired
+    AccountRecovery recovery;
+
     @Test
     void closedSignUpWritesNothing() throws Exception {
         Accounts closed = new Accounts(
@@ -275,6 +278,7 @@ class SignUpTest extends IntegrationTest {
                 limits,
                 encoder,
                 users,
+                recovery,
                 events,
                 new SignupProperties(false, Duration.ofHours(24), Duration.ofHours(1)),
                 clock);

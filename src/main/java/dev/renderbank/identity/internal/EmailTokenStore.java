@@ -20,8 +20,16 @@ public class EmailTokenStore {
         RESET
     }
 
-    /** A stored link as found by its token (whether or not it still works). */
-    public record Found(long id, long userId, Instant expiresAt, Instant usedAt) {}
+    /**
+     * A stored link as found by its token (whether or not it still works). {@code passwordHash}: the
+     * password a repeated sign-up chose, which confirming this verification link sets (null: none).
+     */
+    public record Found(long id, long userId, Instant expiresAt, Instant usedAt, String passwordHash) {
+
+        public boolean setsPassword() {
+            return passwordHash != null;
+        }
+    }
 
     private final JdbcClient jdbc;
 
@@ -30,12 +38,22 @@ public class EmailTokenStore {
     }
 
     public long insert(long userId, Purpose purpose, String token, Instant now, Instant expiresAt) {
+        return insert(userId, purpose, token, null, now, expiresAt);
+    }
+
+    /**
+     * A link that carries a password's hash ({@code passwordHash}, null: none), set when the link is
+     * used: it is kept with the link, so it expires and is used up with it.
+     */
+    public long insert(
+            long userId, Purpose purpose, String token, String passwordHash, Instant now, Instant expiresAt) {
         return jdbc.sql("""
-                        insert into email_token (user_id, purpose, token_hash, created_at, expires_at)
-                        values (:user, :purpose, :hash, :now, :expires) returning id""")
+                        insert into email_token (user_id, purpose, token_hash, password_hash, created_at, expires_at)
+                        values (:user, :purpose, :hash, :password, :now, :expires) returning id""")
                 .param("user", userId)
                 .param("purpose", purpose.name())
                 .param("hash", UserStore.sha256(token))
+                .param("password", passwordHash)
                 .param("now", ts(now))
                 .param("expires", ts(expiresAt))
                 .query(Long.class)
@@ -44,19 +62,26 @@ public class EmailTokenStore {
 
     public Optional<Found> find(Purpose purpose, String token) {
         return jdbc.sql("""
-                        select id, user_id, expires_at, used_at from email_token
+                        select id, user_id, expires_at, used_at, password_hash from email_token
                          where token_hash = :hash and purpose = :purpose""")
                 .param("hash", UserStore.sha256(token))
                 .param("purpose", purpose.name())
                 .query((rs, n) -> new Found(
-                        rs.getLong("id"), rs.getLong("user_id"), instant(rs, "expires_at"), instant(rs, "used_at")))
+                        rs.getLong("id"),
+                        rs.getLong("user_id"),
+                        instant(rs, "expires_at"),
+                        instant(rs, "used_at"),
+                        rs.getString("password_hash")))
                 .optional();
     }
 
-    /** Uses the link if it is unused and unexpired; the user it stands for, or empty (0 rows: lost). */
+    /**
+     * Uses the link if it is unused and unexpired; the user it stands for, or empty (0 rows: lost).
+     * A password it carried is cleared with it: only a winner of this update may have read it live.
+     */
     public Optional<Long> use(Purpose purpose, String token, Instant now) {
         return jdbc.sql("""
-                        update email_token set used_at = :now
+                        update email_token set used_at = :now, password_hash = null
                          where token_hash = :hash and purpose = :purpose and used_at is null and expires_at > :now
                         returning user_id""")
                 .param("hash", UserStore.sha256(token))
@@ -69,11 +94,23 @@ public class EmailTokenStore {
     /** Ends every other open link of this kind (a reset used, a password changed). */
     public int useAll(long userId, Purpose purpose, Instant now) {
         return jdbc.sql("""
-                        update email_token set used_at = :now
+                        update email_token set used_at = :now, password_hash = null
                          where user_id = :user and purpose = :purpose and used_at is null""")
                 .param("user", userId)
                 .param("purpose", purpose.name())
                 .param("now", ts(now))
                 .update();
+    }
+
+    /**
+     * Ends every open link that would set a password: reset links, and verification links of a
+     * repeated sign-up (those that only verify the address stay). After a recovery no link mailed
+     * before it can set another password.
+     */
+    public int useAllThatSetPasswords(long userId, Instant now) {
+        return jdbc.sql("""
+                        update email_token set used_at = :now, password_hash = null
+                         where user_id = :user and used_at is null
+                           and (purpose = 'RESET' or password_hash is not null)""").param("user", userId).param("now", ts(now)).update();
     }
 }

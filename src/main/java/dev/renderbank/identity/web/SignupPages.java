@@ -80,9 +80,27 @@ class SignupPages {
         return "signup-sent";
     }
 
+    /**
+     * A link that only verifies does so when opened. One that would set a repeated sign-up's password
+     * (and sign everyone out) asks first, and the form's POST does it: mail scanners open links, and
+     * whoever signed up last chose that password.
+     */
     @GetMapping("/verify-email")
     String verify(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
-        VerifyResult result = accounts.verifyEmail(token);
+        if (accounts.linkSetsPassword(token)) {
+            model.addAttribute("outcome", "confirm");
+            model.addAttribute("token", token);
+            return "verify-email";
+        }
+        return verified(accounts.verifyEmail(token), response, model);
+    }
+
+    @PostMapping("/verify-email")
+    String confirm(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
+        return verified(accounts.verifyEmail(token), response, model);
+    }
+
+    private static String verified(VerifyResult result, HttpServletResponse response, Model model) {
         String outcome = result instanceof VerifyResult.Verified
                 ? "verified"
                 : result instanceof VerifyResult.AlreadyUsed
@@ -92,6 +110,7 @@ class SignupPages {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
         }
         model.addAttribute("outcome", outcome);
+        model.addAttribute("passwordSet", result instanceof VerifyResult.Verified v && v.passwordSet());
         return "verify-email";
     }
 }

@@ -7,6 +7,7 @@ import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.AccountDeleted;
+import dev.renderbank.identity.AccountRecovered;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEventHandler;
 import java.util.Optional;
@@ -96,6 +97,23 @@ class WebhookHandlers {
             int removed = endpoints.deleteAll(e.userId());
             if (removed > 0) {
                 log.info("account {} deleted: {} webhook endpoint(s) removed", e.userId(), removed);
+            }
+        });
+    }
+
+    /**
+     * The account was taken back through its mailbox (a password reset, or a repeated sign-up's
+     * verification link): its endpoints go, with their pending deliveries, as its sessions and API
+     * tokens did. Whoever knew the old password may have registered them, and they would keep sending
+     * the account's events to that person. The owner registers the ones they want again (a new
+     * secret). Idempotent.
+     */
+    @Bean
+    DurableEventHandler<AccountRecovered> accountRecoveredWebhooks(EndpointStore endpoints) {
+        return handler("notify.webhooks-account-recovered", AccountRecovered.class, e -> {
+            int removed = endpoints.deleteAll(e.userId());
+            if (removed > 0) {
+                log.info("account {} recovered: {} webhook endpoint(s) removed", e.userId(), removed);
             }
         });
     }
