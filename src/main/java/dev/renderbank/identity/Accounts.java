@@ -118,6 +118,10 @@ public class Accounts {
             return new SignUpResult.Closed();
         }
         String address = email == null ? "" : email.strip();
+        if (SignInNames.inReservedDomain(address)) {
+            return new SignUpResult.Invalid(
+                    "email", "An address ending in .invalid can never receive email. Enter your own address.");
+        }
         if (!isNewAddress(address)) {
             return new SignUpResult.Invalid("email", "Enter an email address such as you@example.com.");
         }

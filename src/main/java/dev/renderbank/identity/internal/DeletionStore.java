@@ -76,13 +76,17 @@ public class DeletionStore {
     }
 
     /**
-     * Removes the personal data and closes the door: a placeholder address (unique, never
-     * deliverable: {@code .invalid}), no name, a password hash no password matches, disabled.
+     * Removes the personal data and closes the door: a placeholder address (never deliverable: {@code
+     * .invalid}), no name, a password hash no password matches, disabled. The unique address key is
+     * {@code deleted:<id>}, not the placeholder's canonical form: a key without {@code @} is no
+     * address's, so nothing signed up (even the placeholder address itself, which sign-up accepted
+     * before it refused {@code .invalid}) can make the deletion fail on it, and no lookup by address
+     * finds a deleted account.
      */
     public int anonymise(long userId, Instant now) {
         return jdbc.sql("""
                         update app_user set email = 'deleted-' || id || '@deleted.invalid',
-                               email_key = 'deleted-' || id || '@deleted.invalid', email_key_version = :keyVersion,
+                               email_key = 'deleted:' || id, email_key_version = :keyVersion,
                                display_name = null, password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
                          where id = :id and deleted_at is null""")
                 .param("id", userId)

@@ -3,6 +3,7 @@ package dev.renderbank.identity.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
 import java.util.HexFormat;
 
 /**
@@ -45,10 +46,11 @@ public final class SignInNames {
      * link must reach exactly this mailbox. The mailer parses an address as RFC 5322 text, so {@code
      * x<other@example.com>} went to other@example.com, a comment {@code a(b)@example.com} to
      * a@example.com, a list to several or none, and a space outside ASCII (which {@code \s} misses)
-     * to none: those characters are refused. Letters outside ASCII stay allowed.
+     * to none: those characters are refused. Letters outside ASCII stay allowed. An address in the
+     * reserved {@code .invalid} domain ({@link #inReservedDomain}) is refused too.
      */
     public static boolean canSignUp(String name) {
-        if (!couldExist(name)) {
+        if (!couldExist(name) || inReservedDomain(name)) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
@@ -58,6 +60,26 @@ public final class SignInNames {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the address's domain is {@code invalid} or ends in {@code .invalid}: the top-level domain
+     * RFC 2606 reserves so it never resolves, so no such address can receive a verification link, and
+     * a deleted account's placeholder address ({@code deleted-<id>@deleted.invalid}) lives there. Read
+     * as a mailer would: compatibility forms (fullwidth letters, ideographic full stops) and case
+     * folded, a trailing dot ignored.
+     */
+    public static boolean inReservedDomain(String name) {
+        if (name == null) {
+            return false;
+        }
+        int at = name.lastIndexOf('@');
+        String domain = EmailKeys.of(Normalizer.normalize(name.substring(at + 1), Normalizer.Form.NFKC))
+                .replace('\u3002', '.');
+        while (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        return domain.equals("invalid") || domain.endsWith(".invalid");
     }
 
     /**
