@@ -8,6 +8,7 @@ import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
 import dev.renderbank.identity.internal.SignInNames;
 import dev.renderbank.platform.DurableEvents;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -61,6 +62,13 @@ public class Accounts {
         record AlreadyUsed() implements VerifyResult {}
 
         record Expired() implements VerifyResult {}
+
+        /**
+         * The link carries a repeated sign-up's password, and the password typed to confirm it is not
+         * that one: nothing was used or changed. Whoever signed up last chose it; the mailbox's owner
+         * who did not (someone else signed up with their address) cannot confirm the link.
+         */
+        record PasswordMismatch() implements VerifyResult {}
 
         record Unknown() implements VerifyResult {}
     }
@@ -184,6 +192,17 @@ public class Accounts {
      */
     @Transactional
     public VerifyResult verifyEmail(String token) {
+        return verifyEmail(token, null);
+    }
+
+    /**
+     * {@link #verifyEmail(String)} with the password typed to confirm a link that would set one: it
+     * must be that password ({@link VerifyResult.PasswordMismatch} otherwise, nothing used). A link
+     * from someone else's sign-up with the owner's address thus cannot hand the account to them, even
+     * if the owner follows it. Ignored for a link that sets no password.
+     */
+    @Transactional
+    public VerifyResult verifyEmail(String token, String typedPassword) {
         if (token == null || token.isBlank() || token.length() > 200) {
             return new VerifyResult.Unknown();
         }
@@ -197,6 +216,13 @@ public class Accounts {
         }
         if (!found.get().expiresAt().isAfter(now)) {
             return new VerifyResult.Expired();
+        }
+        if (found.get().passwordHash() != null
+                && (typedPassword == null
+                        // BCrypt reads 72 bytes at most; no password chosen at sign-up is longer
+                        || typedPassword.getBytes(StandardCharsets.UTF_8).length > 72
+                        || !passwords.matches(typedPassword, found.get().passwordHash()))) {
+            return new VerifyResult.PasswordMismatch();
         }
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
         // waited for, and has used the link up; the reverse order deadlocked with it

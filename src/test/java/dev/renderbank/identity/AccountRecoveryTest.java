@@ -100,7 +100,8 @@ class AccountRecoveryTest extends IntegrationTest {
         assertThat(intruder.get("/").statusCode()).isEqualTo(200);
         assertThat(api.get("/api/v1/credits", token).status()).isEqualTo(200);
 
-        HttpResponse<String> confirmed = owner.post(link, "/verify-email", "token", token(link));
+        HttpResponse<String> confirmed =
+                owner.post(link, "/verify-email", "token", token(link), "password", OWNER_PASSWORD);
         assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
         assertThat(confirmed.body()).contains("Address confirmed").contains("signed out");
 
@@ -113,6 +114,38 @@ class AccountRecoveryTest extends IntegrationTest {
         assertThat(new FormClient(port).signIn(email, INTRUDER_PASSWORD)).contains("/login?error");
         assertThat(new FormClient(port).signIn(email, OWNER_PASSWORD)).doesNotContain("/login");
         assertThat(users.byEmail(email).orElseThrow().emailVerified()).isTrue();
+    }
+
+    /**
+     * The other way round: the owner signed up and has not confirmed yet, and someone else signs up
+     * again with the owner's address and a password of their own. That link reaches the owner, who may
+     * well follow it: confirming takes the password chosen at that sign-up, which the owner does not
+     * know, so the account cannot be handed to whoever chose it.
+     */
+    @Test
+    void aSecondSignUpBySomeoneElseCannotTakeTheOwnersAccountThroughTheOwnersMailbox() throws Exception {
+        String email = "takeover-" + UUID.randomUUID() + "@test.local";
+        FormClient owner = new FormClient(port);
+        owner.post("/signup", "/signup", "email", email, "password", OWNER_PASSWORD);
+        assertThat(owner.signIn(email, OWNER_PASSWORD)).doesNotContain("/login");
+        new FormClient(port).post("/signup", "/signup", "email", email, "password", INTRUDER_PASSWORD);
+        String link = MailedLinks.await(jdbc, "verify-email", email, 2);
+
+        assertThat(owner.get(link).body()).contains("Type the password chosen at that sign-up");
+        HttpResponse<String> refused =
+                owner.post(link, "/verify-email", "token", token(link), "password", OWNER_PASSWORD);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("That is not the password chosen at that sign-up");
+        HttpResponse<String> empty = owner.post(link, "/verify-email", "token", token(link));
+        assertThat(empty.statusCode()).isEqualTo(422);
+
+        assertThat(owner.get("/").statusCode()).as("the owner's session stays").isEqualTo(200);
+        assertThat(new FormClient(port).signIn(email, INTRUDER_PASSWORD)).contains("/login?error");
+        assertThat(new FormClient(port).signIn(email, OWNER_PASSWORD)).doesNotContain("/login");
+        assertThat(users.byEmail(email).orElseThrow().emailVerified())
+                .as("the link was not used")
+                .isFalse();
+        assertThat(owner.get(link).body()).as("still the same form").contains("Confirm your address");
     }
 
     @Test

@@ -82,8 +82,8 @@ class SignupPages {
 
     /**
      * A link that only verifies does so when opened. One that would set a repeated sign-up's password
-     * (and sign everyone out) asks first, and the form's POST does it: mail scanners open links, and
-     * whoever signed up last chose that password.
+     * (and sign everyone out) asks for that password first, and the form's POST does it: mail scanners
+     * open links, and whoever signed up last chose that password, who may not be the mailbox's owner.
      */
     @GetMapping("/verify-email")
     String verify(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
@@ -96,8 +96,20 @@ class SignupPages {
     }
 
     @PostMapping("/verify-email")
-    String confirm(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
-        return verified(accounts.verifyEmail(token), response, model);
+    String confirm(
+            @RequestParam(defaultValue = "") String token,
+            @RequestParam(defaultValue = "") String password,
+            HttpServletResponse response,
+            Model model) {
+        VerifyResult result = accounts.verifyEmail(token, password);
+        if (result instanceof VerifyResult.PasswordMismatch) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_ENTITY.value());
+            model.addAttribute("outcome", "confirm");
+            model.addAttribute("token", token);
+            model.addAttribute("mismatch", true);
+            return "verify-email";
+        }
+        return verified(result, response, model);
     }
 
     private static String verified(VerifyResult result, HttpServletResponse response, Model model) {

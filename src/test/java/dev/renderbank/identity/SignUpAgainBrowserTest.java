@@ -1,0 +1,92 @@
+package dev.renderbank.identity;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.renderbank.support.Chromium;
+import dev.renderbank.support.IntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The link of a repeated sign-up in a real browser: it asks for the password chosen at that sign-up,
+ * refuses another one without changing anything, and with the right one confirms the address and sets
+ * that password. Screenshot: docs/screenshots/verify-email-confirm.png.
+ */
+class SignUpAgainBrowserTest extends IntegrationTest {
+
+    static final String FIRST = "the first sign-up's passphrase";
+    static final String AGAIN = "a second, better lighthouse";
+
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Users users;
+
+    @BeforeAll
+    static void launch() {
+        Chromium.assumeInstalled();
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @AfterEach
+    void forgetLimits() {
+        AccountsTestCleanup.clear(jdbc);
+    }
+
+    @Test
+    void theLinkOfASecondSignUpAsksForItsPasswordFirst() throws Exception {
+        String email = "again-" + UUID.randomUUID() + "@test.local";
+        new FormClient(port).post("/signup", "/signup", "email", email, "password", FIRST);
+        new FormClient(port).post("/signup", "/signup", "email", email, "password", AGAIN);
+        String link = MailedLinks.await(jdbc, "verify-email", email, 2);
+        Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
+            Page page = context.newPage();
+            page.navigate("http://localhost:" + port + link);
+            assertThat(page.locator("h1")).hasText("Confirm your address");
+
+            page.fill("#password", FIRST);
+            page.click("button[type=submit]");
+            assertThat(page.locator("#mismatch")).containsText("not the password chosen at that sign-up");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("verify-email-confirm.png")));
+            assertThat(users.byEmail(email).orElseThrow().emailVerified()).isFalse();
+
+            page.fill("#password", AGAIN);
+            page.click("button[type=submit]");
+            assertThat(page.locator("#password-set")).containsText("is now the one you chose");
+        }
+        assertThat(users.byEmail(email).orElseThrow().emailVerified()).isTrue();
+        assertThat(new FormClient(port).signIn(email, FIRST)).contains("/login?error");
+        assertThat(new FormClient(port).signIn(email, AGAIN)).doesNotContain("/login");
+    }
+}
