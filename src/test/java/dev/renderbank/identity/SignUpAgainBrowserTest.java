@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import dev.renderbank.support.Chromium;
-import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.BrowserTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -24,39 +19,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * refuses another one without changing anything, and with the right one confirms the address and sets
  * that password. Screenshot: docs/screenshots/verify-email-confirm.png.
  */
-class SignUpAgainBrowserTest extends IntegrationTest {
+class SignUpAgainBrowserTest extends BrowserTest {
 
     static final String FIRST = "the first sign-up's passphrase";
     static final String AGAIN = "a second, better lighthouse";
-
-    static Playwright playwright;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcClient jdbc;
 
     @Autowired
     Users users;
-
-    @BeforeAll
-    static void launch() {
-        Chromium.assumeInstalled();
-        playwright = Chromium.playwright();
-        browser = Chromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     @AfterEach
     void forgetLimits() {
@@ -72,7 +44,7 @@ class SignUpAgainBrowserTest extends IntegrationTest {
         Path shots = Files.createDirectories(Path.of("docs/screenshots"));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 760))) {
             Page page = context.newPage();
-            page.navigate("http://localhost:" + port + link);
+            page.navigate(url(link));
             assertThat(page.locator("h1")).hasText("Confirm your address");
 
             page.fill("#password", FIRST);
