@@ -133,9 +133,13 @@ public class Billing {
         }
         if (!taken) {
             // Only the (user, key) pair can conflict: checkout ids are random.
-            CheckoutStore.Checkout earlier = checkouts
-                    .byIdempotencyKey(userId, key)
-                    .orElseThrow(() -> new IllegalStateException("checkout " + id + " conflicted with no earlier one"));
+            Optional<CheckoutStore.Checkout> found = checkouts.byIdempotencyKey(userId, key);
+            if (found.isEmpty()) {
+                // the row this insert met went meanwhile (its request failed, or a retry is between
+                // freeing an abandoned key and taking it): the key is in play, try again in a second
+                return new CheckoutResult.InProgress();
+            }
+            CheckoutStore.Checkout earlier = found.get();
             if (!earlier.product().equals(productId)) {
                 return new CheckoutResult.KeyReused(earlier.product());
             }
@@ -172,7 +176,17 @@ public class Billing {
         try {
             CheckoutGateway.Session session = gateways.get(props.provider())
                     .create(new CheckoutGateway.Request(id, userId, email, product, successUrl()));
-            checkouts.open(id, session.url(), session.providerRef());
+            if (!checkouts.open(id, session.url(), session.providerRef())) {
+                // This request outlived ABANDONED_AFTER and a retry took its key: that retry's checkout
+                // is the key's now. This session is not handed out (its URL is its only way in), so the
+                // key never leads to two payable checkouts; the caller's retry gets the other one.
+                log.warn(
+                        "Checkout {} of user {} was taken for abandoned while it was opened; not handed out",
+                        id,
+                        userId);
+                checkouts.delete(id);
+                return new CheckoutResult.InProgress();
+            }
             return new CheckoutResult.Created(id, session.url(), product.id(), false);
         } catch (CheckoutGateway.Unavailable e) {
             log.warn("Checkout {} of {} refused: {}", id, product.id(), e.getMessage());

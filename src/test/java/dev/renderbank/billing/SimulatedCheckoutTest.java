@@ -201,6 +201,45 @@ class SimulatedCheckoutTest extends BillingIntegrationTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A request that outlived the abandoned-key limit, its key taken by a retry meanwhile, finds its
+     * row no longer PENDING when it records the provider's session (here a trigger skips that update,
+     * as a row taken over would): it must not hand out that session, or one key would lead to two
+     * payable checkouts. It answers "in progress", and the retry with the key gets the key's checkout.
+     */
+    @Test
+    void aCheckoutWhoseKeyWasTakenMeanwhileHandsOutNoSession() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        jdbc.sql("""
+                create or replace function test_skip_checkout_open() returns trigger language plpgsql as $$
+                begin
+                  if new.status = 'OPEN' and new.user_id = %d then
+                    return null;
+                  end if;
+                  return new;
+                end $$""".formatted(u.id())).update();
+        jdbc.sql("create trigger test_skip_checkout_open before update on billing_checkout"
+                        + " for each row execute function test_skip_checkout_open()")
+                .update();
+        HttpResponse<String> outlived;
+        try {
+            outlived = keyed(token, "key-late", "pack-200");
+        } finally {
+            jdbc.sql("drop trigger if exists test_skip_checkout_open on billing_checkout")
+                    .update();
+            jdbc.sql("drop function if exists test_skip_checkout_open()").update();
+        }
+        assertThat(outlived.statusCode()).as(outlived.body()).isEqualTo(409);
+        assertThat(outlived.body()).doesNotContain("/checkout/simulated/");
+
+        var retry = keyed(token, "key-late", "pack-200");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(keyed(token, "key-late", "pack-200").body())
+                .as("the key's one checkout from now on")
+                .isEqualTo(retry.body());
+    }
+
     /** A checkout row as a request leaves it between taking its key and recording the provider's URL. */
     private void pending(UserAccount u, String key, Instant createdAt) {
         jdbc.sql("""

@@ -73,13 +73,18 @@ public class CheckoutStore {
                 == 1;
     }
 
-    public void open(String id, String url, String providerRef) {
-        jdbc.sql(
-                        "update billing_checkout set url = :url, provider_ref = :ref, status = 'OPEN' where id = :id and status = 'PENDING'")
-                .param("url", url)
-                .param("ref", providerRef)
-                .param("id", id)
-                .update();
+    /**
+     * Records the provider's session of a PENDING checkout; false when the row is no longer this
+     * request's (a retry took its key for abandoned meanwhile): its session must not be handed out.
+     */
+    public boolean open(String id, String url, String providerRef) {
+        return jdbc.sql(
+                                "update billing_checkout set url = :url, provider_ref = :ref, status = 'OPEN' where id = :id and status = 'PENDING'")
+                        .param("url", url)
+                        .param("ref", providerRef)
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     /** A refused or failed checkout is not stored: a retry with the same key is evaluated afresh. */
