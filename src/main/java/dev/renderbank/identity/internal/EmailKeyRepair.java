@@ -32,7 +32,7 @@ class EmailKeyRepair {
 
     static final String SAME_ADDRESS = "accounts.same-address";
 
-    private record Row(long id, String email, String key, int version) {}
+    private record Row(long id, String email, String key, int version, boolean deleted) {}
 
     /** The rows a run read ({@code examined}, by id) and how many of them it re-keyed. */
     record Outcome(List<Long> examined, int changed) {}
@@ -56,19 +56,22 @@ class EmailKeyRepair {
     /** Re-keys the accounts whose key an older form (or SQL) computed; marks them canonical. */
     Outcome repair() {
         List<Row> rows = jdbc.sql("""
-                        select id, email, email_key, email_key_version from app_user
+                        select id, email, email_key, email_key_version, deleted_at is not null as deleted from app_user
                          where email_key_version < :version order by id""")
                 .param("version", EmailKeys.VERSION)
                 .query((rs, n) -> new Row(
                         rs.getLong("id"),
                         rs.getString("email"),
                         rs.getString("email_key"),
-                        rs.getInt("email_key_version")))
+                        rs.getInt("email_key_version"),
+                        rs.getBoolean("deleted")))
                 .list();
         int changed = 0;
         int waiting = 0;
         for (Row row : rows) {
-            String key = EmailKeys.of(row.email());
+            // a deleted account's key is no address's (DeletionStore.anonymise): its placeholder
+            // address's canonical form could meet an account that signed up with that very address
+            String key = row.deleted() ? "deleted:" + row.id() : EmailKeys.of(row.email());
             try {
                 int updated = jdbc.sql("""
                                 update app_user set email_key = :key, email_key_version = :version
