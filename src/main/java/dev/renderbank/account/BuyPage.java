@@ -92,10 +92,10 @@ class BuyPage {
                     + human(Duration.ofSeconds(seconds)) + " before starting another.";
         }
         if (result instanceof CheckoutResult.SalesPaused p) {
-            String said = p.message() == null || p.message().isBlank()
+            String message = p.message() == null ? "" : p.message().strip();
+            String said = message.isEmpty()
                     ? "Sales are paused."
-                    : "Sales are paused: " + p.message().strip()
-                            + (p.message().strip().matches(".*[.!?]$") ? "" : ".");
+                    : "Sales are paused: " + message + (message.matches(".*[.!?]$") ? "" : ".");
             return said + " Nothing was charged. Please try again in " + human(p.retryAfter()) + ".";
         }
         return "The payment provider could not start a checkout; nothing was charged. Please try again shortly.";

@@ -220,7 +220,7 @@ public class Accounts {
         if (found.get().passwordHash() != null
                 && (typedPassword == null
                         // BCrypt reads 72 bytes at most; no password chosen at sign-up is longer
-                        || typedPassword.getBytes(StandardCharsets.UTF_8).length > 72
+                        || typedPassword.getBytes(StandardCharsets.UTF_8).length > PasswordRules.MAX_BYTES
                         || !passwords.matches(typedPassword, found.get().passwordHash()))) {
             return new VerifyResult.PasswordMismatch();
         }

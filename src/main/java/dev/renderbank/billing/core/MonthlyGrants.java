@@ -147,14 +147,15 @@ class MonthlyGrants {
                 next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);
                 break;
             }
-            if (usedUp(purchaseId)) {
+            Purchase held = purchases.lock(purchaseId);
+            if (held.entitlement() - held.kept() <= 0) {
                 // Refunded (or charged back) down to what it granted: the month waits, as in a dispute,
                 // for a refund that fails or a dispute won to make room again (each grants the months
                 // that started meanwhile). Counted as granted with nothing, it would be lost for good.
                 next = null;
                 break;
             }
-            long month = grantMonth(period, monthStart);
+            long month = grantMonth(period, held, monthStart);
             if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
                 alertPaidAfterEnd(period, purchase, sub);
             }
@@ -196,18 +197,9 @@ class MonthlyGrants {
         return periods.due(clock.instant(), 200);
     }
 
-    /** Whether the locked purchase has granted all it is still entitled to. */
-    private boolean usedUp(long purchaseId) {
-        Purchase p = purchases.lock(purchaseId);
-        return p.entitlement() - p.kept() <= 0;
-    }
-
-    private long grantMonth(PeriodStore.Period period, Instant monthStart) {
-        Purchase p = purchases.lock(period.purchaseId());
+    /** Grants the month from {@code p}, the period's purchase locked with something left to grant. */
+    private long grantMonth(PeriodStore.Period period, Purchase p, Instant monthStart) {
         long amount = Math.min(period.monthlyCredits(), p.entitlement() - p.kept());
-        if (amount <= 0) {
-            return 0;
-        }
         String key = monthKey(period.subscriptionId(), monthStart);
         if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
             // The month was granted already: by this period or an earlier one of the same plan (nothing

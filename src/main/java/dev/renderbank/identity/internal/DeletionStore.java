@@ -75,6 +75,11 @@ public class DeletionStore {
                 .orElse(false);
     }
 
+    /** A deleted account's unique address key: no address's, as it has no {@code @}. */
+    static String deletedKey(long userId) {
+        return "deleted:" + userId;
+    }
+
     /**
      * Removes the personal data and closes the door: a placeholder address (never deliverable: {@code
      * .invalid}), no name, a password hash no password matches, disabled. The unique address key is
@@ -86,10 +91,11 @@ public class DeletionStore {
     public int anonymise(long userId, Instant now) {
         return jdbc.sql("""
                         update app_user set email = 'deleted-' || id || '@deleted.invalid',
-                               email_key = 'deleted:' || id, email_key_version = :keyVersion,
+                               email_key = :key, email_key_version = :keyVersion,
                                display_name = null, password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
                          where id = :id and deleted_at is null""")
                 .param("id", userId)
+                .param("key", deletedKey(userId))
                 .param("keyVersion", EmailKeys.VERSION)
                 .param("now", SqlTime.ts(now))
                 .update();

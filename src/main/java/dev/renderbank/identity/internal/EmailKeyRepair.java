@@ -71,7 +71,7 @@ class EmailKeyRepair {
         for (Row row : rows) {
             // a deleted account's key is no address's (DeletionStore.anonymise): its placeholder
             // address's canonical form could meet an account that signed up with that very address
-            String key = row.deleted() ? "deleted:" + row.id() : EmailKeys.of(row.email());
+            String key = row.deleted() ? DeletionStore.deletedKey(row.id()) : EmailKeys.of(row.email());
             try {
                 int updated = jdbc.sql("""
                                 update app_user set email_key = :key, email_key_version = :version

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 public class PasswordRules {
 
     public static final int MIN_LENGTH = 12;
-    static final int MAX_BYTES = 72;
+    public static final int MAX_BYTES = 72;
 
     private final Set<String> common;
 

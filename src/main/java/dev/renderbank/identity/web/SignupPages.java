@@ -88,9 +88,7 @@ class SignupPages {
     @GetMapping("/verify-email")
     String verify(@RequestParam(defaultValue = "") String token, HttpServletResponse response, Model model) {
         if (accounts.linkSetsPassword(token)) {
-            model.addAttribute("outcome", "confirm");
-            model.addAttribute("token", token);
-            return "verify-email";
+            return confirmForm(token, false, model);
         }
         return verified(accounts.verifyEmail(token), response, model);
     }
@@ -104,12 +102,17 @@ class SignupPages {
         VerifyResult result = accounts.verifyEmail(token, password);
         if (result instanceof VerifyResult.PasswordMismatch) {
             response.setStatus(HttpStatus.UNPROCESSABLE_ENTITY.value());
-            model.addAttribute("outcome", "confirm");
-            model.addAttribute("token", token);
-            model.addAttribute("mismatch", true);
-            return "verify-email";
+            return confirmForm(token, true, model);
         }
         return verified(result, response, model);
+    }
+
+    /** The form that asks for a repeated sign-up's password; {@code mismatch}: another was typed. */
+    private static String confirmForm(String token, boolean mismatch, Model model) {
+        model.addAttribute("outcome", "confirm");
+        model.addAttribute("token", token);
+        model.addAttribute("mismatch", mismatch);
+        return "verify-email";
     }
 
     private static String verified(VerifyResult result, HttpServletResponse response, Model model) {
