@@ -9,6 +9,9 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.internal.AuditedActions.Request;
+import dev.renderbank.ops.internal.AuditedActions.Step;
 import dev.renderbank.ops.internal.OperatorReason;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -16,9 +19,11 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. */
@@ -28,6 +33,7 @@ class OpsCommands {
     static final int OK = 0;
     static final int FINDING = 1;
     static final int USAGE = 2;
+    static final String CREATE_ADMIN = "create-admin";
     static final String HELP = """
             usage: java -jar renderbank.jar <command>
               credits show <email>
@@ -35,7 +41,7 @@ class OpsCommands {
               holds summary
               jobs stuck [--older-than 30m]
               reconcile [--actor <name>]
-              users create-admin <email>
+              users create-admin <email> [--actor <name>] [--reason "…"]
               credits waive-debt <email> --reason "…" --actor <name>
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name>
@@ -52,6 +58,7 @@ class OpsCommands {
     private final UserActions userActions;
     private final RepairCommands repairs;
     private final Reconciliation reconciliation;
+    private final AuditedActions actions;
 
     OpsCommands(
             Users users,
@@ -61,7 +68,9 @@ class OpsCommands {
             Passwords passwords,
             UserActions userActions,
             RepairCommands repairs,
-            Reconciliation reconciliation) {
+            Reconciliation reconciliation,
+            AuditedActions actions) {
+        this.actions = actions;
         this.users = users;
         this.passwords = passwords;
         this.ledger = ledger;
@@ -132,7 +141,7 @@ class OpsCommands {
                     words.size() == 2
                             ? jobsStuck(options, out)
                             : usage(out, "jobs stuck takes no arguments (the age is --older-than 30m)");
-                case "users create-admin" -> createAdmin(words, out);
+                case "users create-admin" -> createAdmin(words, options, out);
                 case "credits waive-debt",
                         "jobs check",
                         "jobs fail",
@@ -242,18 +251,42 @@ class OpsCommands {
         return r.clean() ? OK : FINDING;
     }
 
-    private int createAdmin(List<String> words, PrintStream out) {
+    /**
+     * A new ADMIN account, recorded in the audit trail with the account in one transaction (the most
+     * privileged operator action must show on /admin/audit like every other): actor {@code --actor},
+     * else "command line"; target the new account.
+     */
+    private int createAdmin(List<String> words, Map<String, String> options, PrintStream out) {
         if (words.size() != 3) {
             return usage(out, "users create-admin takes one email");
         }
-        if (users.byEmail(words.get(2)).isPresent()) {
-            out.println("a user " + words.get(2) + " exists already; nothing changed");
+        String email = words.get(2);
+        if (users.byEmail(email).isPresent()) {
+            out.println("a user " + email + " exists already; nothing changed");
             return FINDING;
         }
         String password = Users.newSecret().substring(3, 23);
-        UserAccount admin = users.create(words.get(2), password, Role.ADMIN, true);
-        passwords.requireChange(admin.id()); // printed to a console: replaced at the first sign-in
-        out.println("created admin " + words.get(2) + " with one-time password " + password
+        String actor = options.getOrDefault("actor", "command line");
+        Request request = new Request(
+                actor,
+                CREATE_ADMIN,
+                "email:" + email,
+                options.getOrDefault("reason", "an administrator created from the command line"),
+                null,
+                "cli:create-admin:" + UUID.randomUUID());
+        ActionResult result = actions.run(request, () -> {
+            UserAccount admin = users.create(email, password, Role.ADMIN, true);
+            passwords.requireChange(admin.id()); // printed to a console: replaced at the first sign-in
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("user", admin.id());
+            after.put("role", Role.ADMIN.name());
+            return new Step.Applied(Map.of(), after);
+        });
+        if (!(result instanceof ActionResult.Done)) {
+            out.println(RepairCommands.describe(result));
+            return FINDING;
+        }
+        out.println("created admin " + email + " with one-time password " + password
                 + " (to be changed at the first sign-in)");
         return OK;
     }

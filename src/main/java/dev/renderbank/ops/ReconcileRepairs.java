@@ -74,6 +74,12 @@ public class ReconcileRepairs {
         if (f.repairedBy() != null) {
             return new ActionResult.Done(log.byId(f.repairedBy()).orElseThrow(), true);
         }
+        Request request = new Request(actor, ACTION, "finding:" + findingId, reason, null, key);
+        Optional<ActionResult> answered = actions.answeredByKey(request);
+        if (answered.isPresent()) {
+            // checked before the provider's object is processed: a key of another repair moves nothing
+            return answered.get();
+        }
         String[] subject = f.subject().split(":", 3); // provider:kind:objectId
         // A remote call, outside any transaction; its processing is idempotent by event id and purchase key.
         Replay replay = payments.replay(subject[0], subject[1], subject[2]);
@@ -92,7 +98,7 @@ public class ReconcileRepairs {
         }
         // Serialised by the lock; the mark is conditional all the same (a node of an older version
         // repairing without the lock): the loser rolls its record back and answers the first repair.
-        return actions.run(new Request(actor, ACTION, "finding:" + findingId, reason, null, key), actionId -> {
+        return actions.run(request, actionId -> {
             if (!findings.markRepaired(findingId, actionId, clock.instant())) {
                 return new Step.Refuse(firstRepair(findingId));
             }

@@ -217,12 +217,51 @@ class AdminUsersTest extends IntegrationTest {
                         .asBoolean())
                 .isTrue();
         assertThat(ledger.balance(u.id()).debt()).isZero();
-        assertThat(post(path, admin.token(), "{\"reason\":\"again\"}", null).statusCode())
+        assertThat(post(
+                                path,
+                                admin.token(),
+                                "{\"reason\":\"again\"}",
+                                UUID.randomUUID().toString())
+                        .statusCode())
                 .as("nothing owed any more")
                 .isEqualTo(422);
-        assertThat(post(path, admin.token(), "{}", null).statusCode())
+        assertThat(post(path, admin.token(), "{}", UUID.randomUUID().toString()).statusCode())
                 .as("reason required")
                 .isEqualTo(400);
+    }
+
+    /**
+     * A waiver moves credits, so over the API it needs its Idempotency-Key, as a grant does. Without
+     * one, a client retrying a waiver whose answer it lost sent a new request with a key of its own,
+     * and that forgave a debt the user ran into after the first waiver, one the operator never saw.
+     */
+    @Test
+    void aWaiverWithoutItsKeyIsRefusedSoARetryCannotForgiveADebtAddedSince() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(10);
+        assertThat(ledger.reserve(u.id(), 10, "job-" + u.id(), Duration.ofMinutes(5)))
+                .isInstanceOf(ReserveResult.Reserved.class);
+        ledger.clawback("test-grant:" + u.id(), 4, "refund-a-" + u.id(), "refund");
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(4);
+        String path = "/api/v1/admin/users/" + u.id() + "/waive-debt";
+
+        HttpResponse<String> keyless = post(path, admin.token(), "{\"reason\":\"goodwill\"}", null);
+        assertThat(keyless.statusCode()).as(keyless.body()).isEqualTo(400);
+        assertThat(keyless.body()).contains("Idempotency-Key");
+        assertThat(ledger.balance(u.id()).debt()).as("nothing forgiven").isEqualTo(4);
+
+        String key = UUID.randomUUID().toString();
+        assertThat(post(path, admin.token(), "{\"reason\":\"goodwill\"}", key).statusCode())
+                .isEqualTo(200);
+        ledger.clawback("test-grant:" + u.id(), 3, "refund-b-" + u.id(), "refund");
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(3);
+        // the client lost the first answer and retries it, as it must, with the same key
+        HttpResponse<String> retried = post(path, admin.token(), "{\"reason\":\"goodwill\"}", key);
+        assertThat(json(retried).get("repeated").asBoolean()).isTrue();
+        assertThat(ledger.balance(u.id()).debt())
+                .as("the debt added since is still owed")
+                .isEqualTo(3);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.renderbank.support.TestUsers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -130,6 +131,33 @@ class OpsCommandsTest extends IntegrationTest {
                         users.byEmail("ops-admin@test.local").orElseThrow().id()))
                 .isTrue();
         assertThat(run("users", "create-admin", "ops-admin@test.local").code()).isEqualTo(1);
+    }
+
+    /**
+     * Creating an administrator is the most privileged operator action: it is in the audit trail (who,
+     * why, which account), as every other one is. It was not recorded at all.
+     */
+    @Test
+    void createAdminIsAudited() {
+        String email = "audited-admin-" + UUID.randomUUID() + "@test.local";
+        Run created = run("users", "create-admin", email, "--actor", "carol", "--reason", "new on-call engineer");
+        assertThat(created.code()).as(created.out()).isZero();
+        long id = users.byEmail(email).orElseThrow().id();
+        var recorded = audit.list(null, "create-admin", "email:" + email, null, 5);
+        assertThat(recorded).hasSize(1);
+        assertThat(recorded.get(0).actor()).isEqualTo("carol");
+        assertThat(recorded.get(0).reason()).isEqualTo("new on-call engineer");
+        assertThat(recorded.get(0).after()).contains("\"user\": " + id).contains("ADMIN");
+
+        String other = "console-admin-" + UUID.randomUUID() + "@test.local";
+        assertThat(run("users", "create-admin", other).code()).isZero();
+        assertThat(audit.list("command line", "create-admin", "email:" + other, null, 5))
+                .as("without --actor: the command line")
+                .hasSize(1);
+        assertThat(run("users", "create-admin", other).code()).isEqualTo(1);
+        assertThat(audit.list(null, "create-admin", "email:" + other, null, 5))
+                .as("an existing address records nothing more")
+                .hasSize(1);
     }
 
     @Autowired

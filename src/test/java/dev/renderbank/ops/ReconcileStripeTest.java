@@ -89,6 +89,50 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
     }
 
     /**
+     * An operator who sends one repair's Idempotency-Key with the repair of another finding is told the
+     * key was used for another repair, and that other finding is left as it was: nothing granted, the
+     * finding still open. The repair had the provider's object processed (the purchase granted) before
+     * it claimed its key, so the grant stood without its audit record while the answer said "refused".
+     */
+    @Test
+    void aRepairWithAKeyAlreadyUsedForAnotherFindingGrantsNothing() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("reused-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String first = session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-200", 990);
+        String second =
+                session("cs_test_" + UUID.randomUUID().toString().replace("-", ""), buyer.id(), "pack-500", 1990);
+        stubSessions(first, second);
+        findings(admin);
+        long firstId = findingFor(admin, JSON.readTree(first).path("id").asString());
+        long secondId = findingFor(admin, JSON.readTree(second).path("id").asString());
+        String body = "{\"reason\":\"webhook lost\"}";
+
+        var repaired = AdminSupport.call(port, "POST", repairPath(firstId), admin.token(), body, key("one-key"));
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        var reused = AdminSupport.call(port, "POST", repairPath(secondId), admin.token(), body, key("one-key"));
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.body()).contains("key-reused");
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("the second purchase is not granted by a refused repair")
+                .isEqualTo(200);
+        assertThat(purchases(buyer)).isEqualTo(1);
+        assertThat(jdbc.sql("select repaired_by is null from reconciliation_finding where id = :id")
+                        .param("id", secondId)
+                        .query(Boolean.class)
+                        .single())
+                .as("still open")
+                .isTrue();
+
+        var own = AdminSupport.call(port, "POST", repairPath(secondId), admin.token(), body, key("its-own-key"));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200 + 500);
+        assertThat(audited(admin, "reconcile-repair")).isEqualTo(2);
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
      * Two operators repair the same finding at the same moment (different keys): the purchase is
      * granted once, one repair is recorded, and the other answers that repair with {@code repeated:
      * true}, never a second audit record or a 500.

@@ -73,15 +73,10 @@ public class AuditedActions {
             Optional<Long> id =
                     log.claim(r.actor(), r.action(), r.target(), r.reason(), r.amount(), r.key(), clock.instant());
             if (id.isEmpty()) {
-                OperatorAction prior = log.byKey(r.actor(), r.action(), r.key())
-                        .orElseThrow(() -> new IllegalStateException("claimed key " + r.key() + " vanished"));
-                if (!prior.target().equals(r.target()) || !Objects.equals(prior.amount(), r.amount())) {
-                    return new ActionResult.Refused(
-                            "key-reused",
-                            "The Idempotency-Key " + r.key() + " was used for a different " + r.action() + " ("
-                                    + prior.target() + "); send a new key");
-                }
-                return new ActionResult.Done(prior, true);
+                return answerToRepeat(
+                        r,
+                        log.byKey(r.actor(), r.action(), r.key())
+                                .orElseThrow(() -> new IllegalStateException("claimed key " + r.key() + " vanished")));
             }
             Step step = body.apply(id.get());
             if (step instanceof Step.Refuse refuse) {
@@ -92,6 +87,26 @@ public class AuditedActions {
             log.complete(id.get(), JSON.writeValueAsString(applied.before()), JSON.writeValueAsString(applied.after()));
             return new ActionResult.Done(log.byId(id.get()).orElseThrow(), false);
         });
+    }
+
+    /**
+     * What {@link #run} would answer at once because the request's key is taken already (the first
+     * record, or "key-reused" for a different target or amount), if it is. For an action with an effect
+     * before {@link #run} (a repair that has the provider's object processed first): a key taken by
+     * another action then moves nothing. A key claimed after this check is still answered by {@link #run}.
+     */
+    public Optional<ActionResult> answeredByKey(Request r) {
+        return log.byKey(r.actor(), r.action(), r.key()).map(prior -> answerToRepeat(r, prior));
+    }
+
+    private static ActionResult answerToRepeat(Request r, OperatorAction prior) {
+        if (!prior.target().equals(r.target()) || !Objects.equals(prior.amount(), r.amount())) {
+            return new ActionResult.Refused(
+                    "key-reused",
+                    "The Idempotency-Key " + r.key() + " was used for a different " + r.action() + " (" + prior.target()
+                            + "); send a new key");
+        }
+        return new ActionResult.Done(prior, true);
     }
 
     /**

@@ -37,7 +37,10 @@ final class ActionAnswers {
                 .body(Problems.of(status, type, title, detail));
     }
 
-    /** Grants must carry a key (a double submit then grants once); other actions may. */
+    /**
+     * Actions that move credits (a grant, a debt waiver) must carry a key: a double submit then acts
+     * once, and a retry cannot act on what changed since. Other actions may.
+     */
     static String key(String header, boolean required) {
         if ((header == null || header.isBlank()) && !required) {
             return "auto:" + UUID.randomUUID();

@@ -103,7 +103,9 @@ class AdminUsersApi {
             @PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody ReasonBody body) {
-        return answer(actions.waiveDebt(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)), false);
+        // Required, as for a grant: a retry with a key of its own would also forgive a debt the user
+        // ran into after the first waiver, one the operator never saw.
+        return answer(actions.waiveDebt(admin.email(), id, reason(body.reason()), key(idempotencyKey, true)), false);
     }
 
     @PostMapping("/api/v1/admin/users/{id}/suspend")
