@@ -2,6 +2,7 @@ package dev.renderbank.billing;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,32 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
             throw new IllegalArgumentException("renderbank.catalog products " + other + " and " + product
                     + " have the same " + key + " " + providerId + "; a payment for one would grant the other");
         }
+    }
+
+    /** The prefix of the built-in Creem product ids, which only the simulated checkout knows. */
+    public static final String CREEM_PLACEHOLDER = "prod_local_";
+
+    /** The prefix of the built-in Stripe price ids, which only the simulated checkout knows. */
+    public static final String STRIPE_PLACEHOLDER = "price_local_";
+
+    /**
+     * The packs and plans that cannot be sold through {@code provider}: without its product (Creem) or
+     * price (Stripe) id, or with the built-in placeholder, the provider refuses the checkout and a
+     * webhook for the real id grants nothing. Empty for the simulated checkout.
+     */
+    public List<String> unsellableThrough(PaymentsProperties.Provider provider) {
+        if (provider == PaymentsProperties.Provider.SIMULATED) {
+            return List.of();
+        }
+        return all().stream()
+                .filter(p -> {
+                    String id = provider == PaymentsProperties.Provider.CREEM ? p.creemProductId() : p.stripePriceId();
+                    String placeholder =
+                            provider == PaymentsProperties.Provider.CREEM ? CREEM_PLACEHOLDER : STRIPE_PLACEHOLDER;
+                    return id == null || id.isBlank() || id.startsWith(placeholder);
+                })
+                .map(Product::id)
+                .toList();
     }
 
     /** Credits of the free plan: the one-time sign-up bonus. */
@@ -166,7 +193,7 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
 
     private static void pack(Map<String, Entry> m, long credits, long priceMinor) {
         String id = "pack-" + credits;
-        m.put(id, new Entry(credits, priceMinor, "USD", null, "prod_local_" + id, "price_local_" + id));
+        m.put(id, new Entry(credits, priceMinor, "USD", null, CREEM_PLACEHOLDER + id, STRIPE_PLACEHOLDER + id));
     }
 
     private static Map<String, Entry> defaultPlans() {
@@ -179,6 +206,6 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
     }
 
     private static void plan(Map<String, Entry> m, String id, long credits, long priceMinor, String interval) {
-        m.put(id, new Entry(credits, priceMinor, "USD", interval, "prod_local_" + id, "price_local_" + id));
+        m.put(id, new Entry(credits, priceMinor, "USD", interval, CREEM_PLACEHOLDER + id, STRIPE_PLACEHOLDER + id));
     }
 }

@@ -42,13 +42,14 @@ class OpsCommands {
               jobs stuck [--older-than 30m]
               reconcile [--actor <name>]
               users create-admin <email> [--actor <name>] [--reason "…"]
-              credits waive-debt <email> --reason "…" --actor <name>
+              credits waive-debt <email> --reason "…" --actor <name> [--key <idempotency key>]
               jobs check <taskId>
-              jobs fail <taskId> --reason "…" --actor <name>
-              users suspend|reinstate <email> --reason "…" --actor <name>
+              jobs fail <taskId> --reason "…" --actor <name> [--key <idempotency key>]
+              users suspend|reinstate <email> --reason "…" --actor <name> [--key <idempotency key>]
               tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
               switches show
-              switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>]""";
+              switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>] [--key <idempotency key>]
+            an omitted --actor is recorded as "cli" ("command line" for reconcile)""";
 
     private final Users users;
     private final Ledger ledger;
@@ -254,7 +255,7 @@ class OpsCommands {
     /**
      * A new ADMIN account, recorded in the audit trail with the account in one transaction (the most
      * privileged operator action must show on /admin/audit like every other): actor {@code --actor},
-     * else "command line"; target the new account.
+     * else "cli"; target the new account.
      */
     private int createAdmin(List<String> words, Map<String, String> options, PrintStream out) {
         if (words.size() != 3) {
@@ -266,7 +267,7 @@ class OpsCommands {
             return FINDING;
         }
         String password = Users.newSecret().substring(3, 23);
-        String actor = options.getOrDefault("actor", "command line");
+        String actor = options.getOrDefault("actor", "cli");
         Request request = new Request(
                 actor,
                 CREATE_ADMIN,

@@ -93,9 +93,17 @@ class DemoAccountsInProdTest {
             "--renderbank.data-dir=" + dataDir,
             "--db-scheduler.enabled=false"
         };
-        String[] all = new String[args.length + more.length];
+        // prod with Stripe needs each product's own price id (the built-in ones are placeholders)
+        String[] prices = java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of("pack-200", "pack-500", "pack-1000", "pack-2000", "pack-5000")
+                                .map(p -> "--renderbank.catalog.packs." + p + ".stripe-price-id=price_1Real" + p),
+                        java.util.stream.Stream.of("pro-monthly", "proplus-monthly", "pro-yearly", "proplus-yearly")
+                                .map(p -> "--renderbank.catalog.plans." + p + ".stripe-price-id=price_1Real" + p))
+                .toArray(String[]::new);
+        String[] all = new String[args.length + prices.length + more.length];
         System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(more, 0, all, args.length, more.length);
+        System.arraycopy(prices, 0, all, args.length, prices.length);
+        System.arraycopy(more, 0, all, args.length + prices.length, more.length);
         return new SpringApplicationBuilder(RenderbankApplication.class)
                 .web(WebApplicationType.NONE)
                 .profiles(profile)

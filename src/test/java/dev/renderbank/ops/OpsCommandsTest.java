@@ -151,8 +151,8 @@ class OpsCommandsTest extends IntegrationTest {
 
         String other = "console-admin-" + UUID.randomUUID() + "@test.local";
         assertThat(run("users", "create-admin", other).code()).isZero();
-        assertThat(audit.list("command line", "create-admin", "email:" + other, null, 5))
-                .as("without --actor: the command line")
+        assertThat(audit.list("cli", "create-admin", "email:" + other, null, 5))
+                .as("without --actor: cli, as the other commands")
                 .hasSize(1);
         assertThat(run("users", "create-admin", other).code()).isEqualTo(1);
         assertThat(audit.list(null, "create-admin", "email:" + other, null, 5))

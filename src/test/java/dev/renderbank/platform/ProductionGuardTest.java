@@ -14,9 +14,12 @@ import org.springframework.mock.env.MockEnvironment;
 
 class ProductionGuardTest {
 
+    static final List<String> PACKS = List.of("pack-200", "pack-500", "pack-1000", "pack-2000", "pack-5000");
+    static final List<String> PLANS = List.of("pro-monthly", "proplus-monthly", "pro-yearly", "proplus-yearly");
+
     /** Everything prod needs; each test breaks one thing. */
     private static MockEnvironment productionReady() {
-        return new MockEnvironment()
+        return withRealProductIds(new MockEnvironment())
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
@@ -26,6 +29,19 @@ class ProductionGuardTest {
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
                 .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
+    }
+
+    /** Every built-in pack and plan with a Stripe price id and a Creem product id of its own. */
+    private static MockEnvironment withRealProductIds(MockEnvironment env) {
+        for (String pack : PACKS) {
+            env.setProperty("renderbank.catalog.packs." + pack + ".stripe-price-id", "price_1Real" + pack);
+            env.setProperty("renderbank.catalog.packs." + pack + ".creem-product-id", "prod_Real" + pack);
+        }
+        for (String plan : PLANS) {
+            env.setProperty("renderbank.catalog.plans." + plan + ".stripe-price-id", "price_1Real" + plan);
+            env.setProperty("renderbank.catalog.plans." + plan + ".creem-product-id", "prod_Real" + plan);
+        }
+        return env;
     }
 
     /**
@@ -48,6 +64,44 @@ class ProductionGuardTest {
         assertThat(ProductionGuard.problems(creem)).isEmpty();
         creem.setProperty("CREEM_API_KEY", "");
         assertThat(ProductionGuard.problems(creem)).singleElement().asString().contains("CREEM_API_KEY");
+    }
+
+    /**
+     * The built-in products carry placeholder ids only the simulated checkout knows: with Stripe or
+     * Creem, a product left on its placeholder cannot be bought and its real webhook would grant
+     * nothing, so prod names each one instead of starting.
+     */
+    @Test
+    void realPaymentsNeedEveryProductsOwnId() {
+        MockEnvironment stripe = productionReady();
+        assertThat(ProductionGuard.problems(stripe)).isEmpty();
+        stripe.setProperty("renderbank.catalog.packs.pack-500.stripe-price-id", "price_local_pack-500");
+        stripe.setProperty("renderbank.catalog.plans.pro-yearly.stripe-price-id", "");
+        assertThat(ProductionGuard.problems(stripe))
+                .singleElement()
+                .asString()
+                .contains("stripe-price-id")
+                .contains("pack-500, pro-yearly");
+
+        MockEnvironment creem = productionReady()
+                .withProperty("renderbank.payments.provider", "creem")
+                .withProperty("CREEM_API_KEY", "creem_live_from_env")
+                .withProperty("CREEM_WEBHOOK_SECRET", "creem-secret-from-env");
+        assertThat(ProductionGuard.problems(creem)).isEmpty();
+        creem.setProperty("renderbank.catalog.packs.pack-200.creem-product-id", "prod_local_pack-200");
+        assertThat(ProductionGuard.problems(creem))
+                .singleElement()
+                .asString()
+                .contains("creem-product-id")
+                .contains("pack-200");
+
+        MockEnvironment defaults = new MockEnvironment()
+                .withProperty("renderbank.payments.provider", "stripe")
+                .withProperty("STRIPE_API_KEY", "sk_live_from_env")
+                .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_from_env");
+        assertThat(ProductionGuard.problems(defaults))
+                .as("the built-in catalog as it ships")
+                .anyMatch(p -> p.contains(String.join(", ", PACKS)));
     }
 
     @Test
@@ -132,7 +186,7 @@ class ProductionGuardTest {
     /** Trust authentication and a data directory on the app's own disk: an explicit choice only. */
     @Test
     void prodOnTheEmbeddedDatabaseNeedsExplicitConsent() {
-        MockEnvironment embedded = new MockEnvironment()
+        MockEnvironment embedded = withRealProductIds(new MockEnvironment())
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")
@@ -148,7 +202,7 @@ class ProductionGuardTest {
         embedded.setProperty("spring.datasource.url", "jdbc:postgresql://db.internal/renderbank");
         assertThat(ProductionGuard.problems(embedded)).isEmpty();
 
-        MockEnvironment consented = new MockEnvironment()
+        MockEnvironment consented = withRealProductIds(new MockEnvironment())
                 .withProperty("renderbank.demo.enabled", "false")
                 .withProperty("renderbank.provider.kie.api-key", "kie-key-from-env")
                 .withProperty("renderbank.payments.provider", "stripe")

@@ -26,7 +26,12 @@ record AdminUserView(
         @Schema(description = "Credits owed (after a refund or dispute of spent credits)")
         long debt,
 
+        @Schema(description = "The user's open holds (the same list as holds)")
         List<Hold> openHolds,
+
+        @Schema(description = "The user's open holds: the contract's name for openHolds")
+        List<Hold> holds,
+
         @Schema(description = "The newest ledger entries") List<LedgerEntry> history,
         @Schema(description = "The newest jobs") List<JobView> jobs,
         List<PurchaseSummary> purchases,
@@ -45,6 +50,7 @@ record AdminUserView(
                 d.credits().held(),
                 d.available(),
                 d.credits().debt(),
+                d.openHolds(),
                 d.openHolds(),
                 d.history(),
                 d.jobs(),
