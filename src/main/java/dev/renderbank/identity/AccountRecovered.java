@@ -8,8 +8,15 @@ import dev.renderbank.platform.DurableEvent;
  * password is out. Published in that transaction, which ended every session and revoked every API
  * token; notify removes the account's webhook endpoints, which would otherwise keep sending the
  * account's events to wherever that person pointed them. Each handler idempotent.
+ *
+ * <p>{@code recovery} numbers the account's recoveries (1 for the first; {@link
+ * StillSignedIn.Standing.SignedIn#recoveries} is the number of the last one): a handler removes what
+ * was written before this recovery, and keeps what the owner wrote after it, however late the handler
+ * runs (a retry). What was written before is what was written under a smaller number; nothing is
+ * compared by time. Null in an event published before the number was kept: everything goes, as it
+ * did then.
  */
-public record AccountRecovered(long userId, long linkId) implements DurableEvent {
+public record AccountRecovered(long userId, long linkId, Long recovery) implements DurableEvent {
 
     @Override
     public String key() {

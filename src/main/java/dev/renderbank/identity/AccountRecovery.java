@@ -52,6 +52,7 @@ class AccountRecovery {
         sessions.endSessions(userId, null);
         apiTokens.revokeAll(userId, now);
         throttle.recordSuccess(email); // the owner proved themselves by email
-        events.publish(new AccountRecovered(userId, linkId));
+        long recovery = store.countRecovery(userId);
+        events.publish(new AccountRecovered(userId, linkId, recovery));
     }
 }

@@ -16,4 +16,14 @@ public sealed interface WebhookOutcome {
 
     /** The account was deleted while the request was under way; nothing was written. */
     record AccountGone() implements WebhookOutcome {}
+
+    /**
+     * The caller was signed out while the request was under way (its API token revoked, its session
+     * ended: a password reset, a repeated sign-up's confirmed link, a password change elsewhere);
+     * nothing was written.
+     */
+    record SignedOut() implements WebhookOutcome {}
+
+    /** The account was suspended while the request was under way; nothing was written. */
+    record AccountSuspended() implements WebhookOutcome {}
 }

@@ -1,6 +1,6 @@
 package dev.renderbank.notify;
 
-import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.StillSignedIn;
 import dev.renderbank.notify.webhooks.DeliveryStore;
 import dev.renderbank.notify.webhooks.EndpointStore;
 import dev.renderbank.notify.webhooks.StandardWebhooks;
@@ -43,7 +43,7 @@ public class Webhooks {
     private final WebhookUrlPolicy policy;
     private final Clock clock;
     private final TransactionTemplate tx;
-    private final AccountDeletion accounts;
+    private final StillSignedIn signedIn;
 
     Webhooks(
             EndpointStore endpoints,
@@ -51,9 +51,9 @@ public class Webhooks {
             WebhookProperties props,
             Clock clock,
             TransactionTemplate tx,
-            AccountDeletion accounts) {
+            StillSignedIn signedIn) {
         this.endpoints = endpoints;
-        this.accounts = accounts;
+        this.signedIn = signedIn;
         this.tx = tx;
         this.deliveries = deliveries;
         this.props = props;
@@ -62,13 +62,15 @@ public class Webhooks {
     }
 
     /**
-     * Registers an endpoint after checking the URL (https, a host that resolves to public addresses
-     * only) and the events; the secret is in the answer and never again. Written under a key-share
-     * lock of the user's row: nothing for an account deleted meanwhile (a request authenticated
-     * before the deletion, its URL still resolving), and a deletion waits for the endpoint, which its
-     * clean-up then removes with the others.
+     * Registers an endpoint for {@code caller} after checking the URL (https, a host that resolves to
+     * public addresses only) and the events; the secret is in the answer and never again. Written
+     * under a share lock of the account's row, after checking there that the caller is still signed
+     * in (its token live, its session not ended): nothing is written for a caller signed out meanwhile
+     * (a request authenticated before a password reset or a deletion, its URL still resolving), and a
+     * reset, suspension or deletion waits for the endpoint, which its clean-up then removes with the
+     * others.
      */
-    public WebhookOutcome register(long userId, String url, List<String> events) {
+    public WebhookOutcome register(StillSignedIn.Caller caller, String url, List<String> events) {
         Optional<String> badPort = WebhookUrlPolicy.portProblem(url);
         if (badPort.isPresent()) {
             return new WebhookOutcome.Unusable("url", badPort.get());
@@ -87,22 +89,37 @@ public class Webhooks {
             }
             wanted.add(e);
         }
+        long userId = caller.userId();
         String id = "we_" + random(12);
         String secret = StandardWebhooks.newSecret();
         Instant now = clock.instant();
         String clean = url.trim();
-        Boolean inserted = tx.execute(s -> accounts.keepUndeletedUntilCommit(userId)
-                ? endpoints.insertWithinCap(
-                        id, userId, clean, List.copyOf(wanted), secret, props.maxEndpointsPerUser(), now)
-                : null);
-        if (inserted == null) {
-            return new WebhookOutcome.AccountGone();
-        }
-        if (!inserted) {
-            return new WebhookOutcome.TooMany(props.maxEndpointsPerUser());
-        }
-        return new WebhookOutcome.Created(
-                new WebhookCreated(new WebhookEndpoint(id, clean, List.copyOf(wanted), now, null), secret));
+        return tx.execute(s -> {
+            endpoints.lockRegistrations(userId);
+            StillSignedIn.Standing standing = signedIn.lockWhileSignedIn(caller);
+            if (standing instanceof StillSignedIn.Standing.Deleted) {
+                return new WebhookOutcome.AccountGone();
+            }
+            if (standing instanceof StillSignedIn.Standing.Suspended) {
+                return new WebhookOutcome.AccountSuspended();
+            }
+            if (!(standing instanceof StillSignedIn.Standing.SignedIn in)) {
+                return new WebhookOutcome.SignedOut();
+            }
+            if (!endpoints.insertWithinCap(
+                    id,
+                    userId,
+                    clean,
+                    List.copyOf(wanted),
+                    secret,
+                    props.maxEndpointsPerUser(),
+                    now,
+                    in.recoveries())) {
+                return new WebhookOutcome.TooMany(props.maxEndpointsPerUser());
+            }
+            return new WebhookOutcome.Created(
+                    new WebhookCreated(new WebhookEndpoint(id, clean, List.copyOf(wanted), now, null), secret));
+        });
     }
 
     public List<WebhookEndpoint> endpoints(long userId) {

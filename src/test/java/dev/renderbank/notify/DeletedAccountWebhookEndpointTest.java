@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.AccountDeleted;
 import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.DeletionOutcome;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.StillSignedIn;
 import dev.renderbank.platform.DurableEventHandler;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
@@ -19,6 +22,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -42,6 +46,9 @@ class DeletedAccountWebhookEndpointTest extends IntegrationTest {
     AccountDeletion deletion;
 
     @Autowired
+    StillSignedIn signedIn;
+
+    @Autowired
     List<DurableEventHandler<?>> handlers;
 
     @Autowired
@@ -56,7 +63,7 @@ class DeletedAccountWebhookEndpointTest extends IntegrationTest {
         assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
         notifyHandlesTheDeletion(u.id());
 
-        WebhookOutcome outcome = webhooks.register(u.id(), URL, List.of("credits.granted"));
+        WebhookOutcome outcome = webhooks.register(bearer(u), URL, List.of("credits.granted"));
 
         assertThat(outcome).isNotInstanceOf(WebhookOutcome.Created.class);
         assertThat(endpointsOf(u.id()))
@@ -71,7 +78,7 @@ class DeletedAccountWebhookEndpointTest extends IntegrationTest {
         AtomicBoolean cleanedUp = new AtomicBoolean();
         AtomicReference<WebhookOutcome> outcome = new AtomicReference<>();
         tx.executeWithoutResult(status -> {
-            outcome.set(webhooks.register(u.id(), URL, List.of("credits.granted")));
+            outcome.set(webhooks.register(bearer(u), URL, List.of("credits.granted")));
             long registering = LockWaits.backend(jdbc);
             new Thread(() -> {
                         try {
@@ -100,6 +107,13 @@ class DeletedAccountWebhookEndpointTest extends IntegrationTest {
         assertThat(endpointsOf(u.id()))
                 .as("endpoints kept for the deleted account")
                 .isZero();
+    }
+
+    /** The user's API token, as a request that presents it signs in. */
+    private StillSignedIn.Caller bearer(TestUsers.TestUser u) {
+        MockHttpServletRequest request = new MockHttpServletRequest();
+        request.addHeader("Authorization", "Bearer " + u.token());
+        return signedIn.caller(request, new CurrentUser(u.id(), u.email(), Role.USER, true, null));
     }
 
     private long endpointsOf(long userId) {

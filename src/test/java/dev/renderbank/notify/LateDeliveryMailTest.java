@@ -112,9 +112,6 @@ class LateDeliveryMailTest extends IntegrationTest {
     AccountDeletion deletion;
 
     @Autowired
-    Webhooks webhooks;
-
-    @Autowired
     AssetStore assets;
 
     @Autowired
@@ -139,11 +136,12 @@ class LateDeliveryMailTest extends IntegrationTest {
     @Test
     void aResultArrivingAfterTheJobFailedIsMailedOnceAsReadyAndFreeUnderItsOwnKey() throws Exception {
         TestUser u = users.create(100);
-        assertThat(webhooks.register(
-                        u.id(),
-                        receiver.baseUrl() + "/hooks",
-                        List.of("generation.failed", "generation.late_delivery")))
-                .isInstanceOf(WebhookOutcome.Created.class);
+        Api.Response registered = api.post(
+                "/api/v1/webhook-endpoints",
+                u.token(),
+                "{\"url\":\"" + receiver.baseUrl()
+                        + "/hooks\",\"events\":[\"generation.failed\",\"generation.late_delivery\"]}");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         String taskId = submittedVideo(u);
         failAtDeadline(taskId);
         List<Inbox.Mail> failure = awaitMail(u.email(), 1);

@@ -49,6 +49,17 @@ public class AccountStore {
                 == 1;
     }
 
+    /**
+     * Counts a recovery of the account ({@code app_user.recoveries}); the number it now has. The caller
+     * holds the account's row (as a recovery does), so the numbers follow the recoveries' order.
+     */
+    public long countRecovery(long userId) {
+        return jdbc.sql("update app_user set recoveries = recoveries + 1 where id = :id returning recoveries")
+                .param("id", userId)
+                .query(Long.class)
+                .single();
+    }
+
     public boolean requirePasswordChange(long userId) {
         return jdbc.sql("update app_user set must_change_password = true where id = :id")
                         .param("id", userId)

@@ -44,6 +44,31 @@ public class UserAdminStore {
                 .optional();
     }
 
+    /**
+     * What a write made for a signed-in caller checks the caller against: whether the account was
+     * deleted, may act, its password hash, and how many times it was recovered.
+     */
+    public record Standing(boolean deleted, boolean enabled, String passwordHash, long recoveries) {}
+
+    /**
+     * The account's standing, its row locked FOR SHARE until the caller's transaction ends: a recovery,
+     * password change, suspension, operator's revocation of all tokens or deletion (each takes the row
+     * for update) under way is waited for and then seen, and one that comes later waits for the
+     * caller's commit. Empty if there is no such user.
+     */
+    public Optional<Standing> lockStanding(long userId) {
+        return jdbc.sql("""
+                        select deleted_at is not null as deleted, enabled, password_hash, recoveries
+                          from app_user where id = :id for share""")
+                .param("id", userId)
+                .query((rs, n) -> new Standing(
+                        rs.getBoolean("deleted"),
+                        rs.getBoolean("enabled"),
+                        rs.getString("password_hash"),
+                        rs.getLong("recoveries")))
+                .optional();
+    }
+
     /** The flag, the row locked FOR SHARE until the caller's transaction ends (changes of it wait). */
     public Optional<Boolean> lockEnabled(long userId) {
         return jdbc.sql("select enabled from app_user where id = :id for share")

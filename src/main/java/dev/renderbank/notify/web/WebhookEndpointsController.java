@@ -1,6 +1,7 @@
 package dev.renderbank.notify.web;
 
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.StillSignedIn;
 import dev.renderbank.notify.ResendOutcome;
 import dev.renderbank.notify.WebhookCreated;
 import dev.renderbank.notify.WebhookDelivery;
@@ -12,7 +13,9 @@ import dev.renderbank.platform.Problems;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -33,9 +36,11 @@ import org.springframework.web.bind.annotation.RestController;
 class WebhookEndpointsController {
 
     private final Webhooks webhooks;
+    private final StillSignedIn signedIn;
 
-    WebhookEndpointsController(Webhooks webhooks) {
+    WebhookEndpointsController(Webhooks webhooks, StillSignedIn signedIn) {
         this.webhooks = webhooks;
+        this.signedIn = signedIn;
     }
 
     record Body(String url, List<String> events) {}
@@ -57,11 +62,14 @@ class WebhookEndpointsController {
             description = "The new endpoint; `secret` (`whsec_…`) is shown only here",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     @PostMapping
-    ResponseEntity<?> create(@AuthenticationPrincipal CurrentUser user, @RequestBody(required = false) Body body) {
+    ResponseEntity<?> create(
+            @AuthenticationPrincipal CurrentUser user,
+            @RequestBody(required = false) Body body,
+            HttpServletRequest request) {
         if (body == null) {
             throw new InvalidFieldException("url", "is required: send {\"url\": \"https://…\", \"events\": [...]}");
         }
-        WebhookOutcome outcome = webhooks.register(user.id(), body.url(), body.events());
+        WebhookOutcome outcome = webhooks.register(signedIn.caller(request, user), body.url(), body.events());
         if (outcome instanceof WebhookOutcome.Invalid i) {
             throw new InvalidFieldException(i.field(), i.message());
         }
@@ -75,6 +83,26 @@ class WebhookEndpointsController {
                             "webhook-endpoint-limit",
                             "Too many webhook endpoints",
                             "You have " + t.max() + " webhook endpoints, the most allowed; delete one first"));
+        }
+        if (outcome instanceof WebhookOutcome.SignedOut) {
+            // the answer the caller's next request gets: its token or session no longer works
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .body(Problems.of(
+                            HttpStatus.UNAUTHORIZED,
+                            "unauthorized",
+                            "Unauthorized",
+                            "You were signed out while this request was under way (a password reset, a"
+                                    + " password change or a revoked API token): no webhook endpoint was"
+                                    + " registered. Sign in again."));
+        }
+        if (outcome instanceof WebhookOutcome.AccountSuspended) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .body(Problems.of(
+                            HttpStatus.FORBIDDEN,
+                            "account-suspended",
+                            "Account suspended",
+                            "This account is suspended: no webhook endpoint was registered."));
         }
         if (outcome instanceof WebhookOutcome.AccountGone) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)

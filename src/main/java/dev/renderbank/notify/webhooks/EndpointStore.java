@@ -29,16 +29,35 @@ public class EndpointStore {
     }
 
     /**
-     * Writes the endpoint unless the user already has {@code max}; false then. A per-user advisory
-     * lock makes the count and the insert one step, so two concurrent registrations cannot both pass.
+     * Serialises the user's registrations until the caller's transaction ends (a per-user advisory
+     * lock), so the count and the insert of {@link #insertWithinCap} are one step and two concurrent
+     * registrations cannot both pass the cap. Taken before the account's row lock a registration
+     * takes next: a registration queued behind another holds nothing an account recovery waits for.
      */
-    @Transactional
-    public boolean insertWithinCap(
-            String id, long userId, String url, List<String> events, String secret, int max, Instant now) {
+    public void lockRegistrations(long userId) {
         jdbc.sql("select pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || :u, 0))")
                 .param("u", userId)
                 .query((rs, n) -> 1)
                 .single();
+    }
+
+    /**
+     * Writes the endpoint unless the user already has {@code max}; false then. Under {@link
+     * #lockRegistrations} (taken here if the caller has not). {@code accountRecoveries}: how many
+     * times the account had been recovered, read under the account's row lock in this transaction;
+     * a later recovery's handler removes the endpoint by it ({@link #deleteRegisteredBefore}).
+     */
+    @Transactional
+    public boolean insertWithinCap(
+            String id,
+            long userId,
+            String url,
+            List<String> events,
+            String secret,
+            int max,
+            Instant now,
+            long accountRecoveries) {
+        lockRegistrations(userId);
         long count = jdbc.sql("select count(*) from webhook_endpoint where user_id = :u")
                 .param("u", userId)
                 .query(Long.class)
@@ -47,14 +66,15 @@ public class EndpointStore {
             return false;
         }
         return jdbc.sql("""
-                        insert into webhook_endpoint (id, user_id, url, events, secret, created_at)
-                        values (:id, :u, :url, :events, :secret, :now)""")
+                        insert into webhook_endpoint (id, user_id, url, events, secret, created_at, account_recoveries)
+                        values (:id, :u, :url, :events, :secret, :now, :recoveries)""")
                         .param("id", id)
                         .param("u", userId)
                         .param("url", url)
                         .param("events", events.toArray(String[]::new))
                         .param("secret", secret)
                         .param("now", ts(now))
+                        .param("recoveries", accountRecoveries)
                         .update()
                 == 1;
     }
@@ -120,6 +140,18 @@ public class EndpointStore {
     public int deleteAll(long userId) {
         return jdbc.sql("delete from webhook_endpoint where user_id = :u")
                 .param("u", userId)
+                .update();
+    }
+
+    /**
+     * Removes the user's endpoints registered before the account's recovery number {@code recovery}
+     * (with their delivery logs); how many. Those registered after it, by the owner, stay however late
+     * this runs. Waits for the share locks of {@link #subscribers}, as {@link #deleteAll} does.
+     */
+    public int deleteRegisteredBefore(long userId, long recovery) {
+        return jdbc.sql("delete from webhook_endpoint where user_id = :u and account_recoveries < :n")
+                .param("u", userId)
+                .param("n", recovery)
                 .update();
     }
 

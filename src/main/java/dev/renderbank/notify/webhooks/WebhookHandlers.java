@@ -103,15 +103,19 @@ class WebhookHandlers {
 
     /**
      * The account was taken back through its mailbox (a password reset, or a repeated sign-up's
-     * verification link): its endpoints go, with their pending deliveries, as its sessions and API
-     * tokens did. Whoever knew the old password may have registered them, and they would keep sending
-     * the account's events to that person. The owner registers the ones they want again (a new
-     * secret). Idempotent.
+     * verification link): the endpoints registered before it go, with their pending deliveries, as its
+     * sessions and API tokens did. Whoever knew the old password may have registered them, and they
+     * would keep sending the account's events to that person. The owner registers the ones they want
+     * again (a new secret); those stay, however late this runs (a retry): only endpoints registered
+     * under an earlier recovery number than the event's go. An event without a number (published
+     * before numbers were kept) removes them all, as it did then. Idempotent.
      */
     @Bean
     DurableEventHandler<AccountRecovered> accountRecoveredWebhooks(EndpointStore endpoints) {
         return handler("notify.webhooks-account-recovered", AccountRecovered.class, e -> {
-            int removed = endpoints.deleteAll(e.userId());
+            int removed = e.recovery() == null
+                    ? endpoints.deleteAll(e.userId())
+                    : endpoints.deleteRegisteredBefore(e.userId(), e.recovery());
             if (removed > 0) {
                 log.info("account {} recovered: {} webhook endpoint(s) removed", e.userId(), removed);
             }

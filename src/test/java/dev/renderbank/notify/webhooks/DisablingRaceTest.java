@@ -49,7 +49,14 @@ class DisablingRaceTest extends IntegrationTest {
         String endpointId = "we_" + UUID.randomUUID().toString().replace("-", "");
         Instant now = clock.instant();
         assertThat(endpoints.insertWithinCap(
-                        endpointId, userId, "https://example.com/hook", List.of("credits.granted"), "whsec_x", 10, now))
+                        endpointId,
+                        userId,
+                        "https://example.com/hook",
+                        List.of("credits.granted"),
+                        "whsec_x",
+                        10,
+                        now,
+                        0))
                 .isTrue();
         // failing for longer than renderbank.webhooks.disable-after: the next failed attempt disables it
         jdbc.sql("update webhook_endpoint set failing_since = :t where id = :e")

@@ -123,7 +123,8 @@ class EndpointRemovedMidSendTest extends IntegrationTest {
                         List.of("credits.granted"),
                         StandardWebhooks.newSecret(),
                         10,
-                        clock.instant()))
+                        clock.instant(),
+                        0))
                 .isTrue();
         return id;
     }
