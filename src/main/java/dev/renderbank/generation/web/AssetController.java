@@ -6,17 +6,18 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.platform.Problems;
 import dev.renderbank.storage.AssetContent;
 import dev.renderbank.storage.AssetStore;
-import dev.renderbank.storage.StorageUnavailableException;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -26,7 +27,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Generated files, to their owner only: streamed through the app, or a short-lived S3 link. */
+/**
+ * Generated files, to their owner only: streamed through the app ({@link AssetDownload}), or a
+ * short-lived S3 link. HEAD answers GET's status and headers, reading only the file's first part.
+ */
 @RestController
 class AssetController {
 
@@ -46,8 +50,16 @@ class AssetController {
                             mediaType = "application/octet-stream",
                             schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "302", description = "With S3 storage: a short-lived direct link")
+    @ApiResponse(
+            responseCode = "503",
+            description = "The file could not be read right now (it is not lost); try again after Retry-After",
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @GetMapping("/api/v1/assets/{id}")
-    ResponseEntity<?> asset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
+    ResponseEntity<?> asset(
+            @AuthenticationPrincipal CurrentUser user,
+            @PathVariable String id,
+            HttpServletRequest request,
+            HttpServletResponse response) {
         Optional<AssetRef> ref = generations.asset(user.id(), id);
         if (ref.isEmpty()) {
             return notFound(id);
@@ -62,20 +74,33 @@ class AssetController {
         try {
             content = store.open(ref.get().storageKey());
         } catch (IOException e) {
-            throw new StorageUnavailableException("could not read the file of asset " + id, e);
+            return StorageOutage.unreadable(id, e);
         }
         if (content.isEmpty()) {
             return notFound(id);
         }
         AssetContent c = content.get();
-        MediaType type = mediaType(ref.get().contentType());
-        return ResponseEntity.ok()
-                .contentType(type)
-                .contentLength(c.size())
-                .header(HttpHeaders.CACHE_CONTROL, "private, max-age=3600")
-                .header("X-Content-Type-Options", "nosniff")
-                .header(HttpHeaders.CONTENT_DISPOSITION, disposition(type, id))
-                .body(new InputStreamResource(c.stream()));
+        try {
+            byte[] first;
+            try {
+                first = AssetDownload.firstPart(c);
+            } catch (IOException e) {
+                return StorageOutage.unreadable(id, e);
+            }
+            MediaType type = mediaType(ref.get().contentType());
+            response.setStatus(HttpStatus.OK.value());
+            response.setContentType(type.toString());
+            response.setContentLengthLong(c.size());
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=3600");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition(type, id));
+            if (!HttpMethod.HEAD.matches(request.getMethod())) {
+                AssetDownload.send(c, first, id, request, response);
+            }
+        } finally {
+            AssetDownload.close(c);
+        }
+        return null; // written above
     }
 
     /** Types a browser only ever shows as a picture or a video, never runs: shown in the page. */

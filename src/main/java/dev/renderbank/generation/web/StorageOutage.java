@@ -2,6 +2,7 @@ package dev.renderbank.generation.web;
 
 import dev.renderbank.platform.Problems;
 import dev.renderbank.storage.StorageUnavailableException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -19,7 +20,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Retry-After, not a 500: nothing was changed (a delete's marks are rolled back with it) and the
  * same request works once the store answers again. Logged as a warning with the store's reason.
  * Only {@link StorageUnavailableException} is answered so: a database outage keeps its own 503, and
- * a client hanging up in the middle of a download is no outage.
+ * a client hanging up in the middle of a download is no outage. A download that cannot read its file
+ * answers through {@link #unreadable} (a value, not an exception); one that fails after its first
+ * bytes were sent cannot change its status and is cut instead ({@link AssetDownload}).
  */
 @Order(Ordered.HIGHEST_PRECEDENCE) // before the catch-all 500 of ApiExceptionHandler
 @RestControllerAdvice(assignableTypes = {AssetController.class, CreationActionsController.class})
@@ -28,6 +31,21 @@ class StorageOutage {
     static final long RETRY_AFTER_SECONDS = 30;
 
     private static final Logger log = LoggerFactory.getLogger(StorageOutage.class);
+
+    /**
+     * The owner's file could not be read before any of it was sent: 503 with Retry-After, saying
+     * the file is not lost (nothing about it changed) and to try again. One warning naming the asset.
+     */
+    static ResponseEntity<ProblemDetail> unreadable(String assetId, IOException e) {
+        log.warn("Could not read the file of asset {} (answered 503): {}", assetId, e.toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
+                .body(Problems.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "storage-unavailable",
+                        "File could not be read",
+                        "Your file could not be read right now. It is not lost: try again in a minute."));
+    }
 
     @ExceptionHandler(StorageUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(StorageUnavailableException e) {
