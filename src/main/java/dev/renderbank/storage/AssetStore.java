@@ -30,9 +30,10 @@ public interface AssetStore {
 
     /**
      * A short-lived direct link (S3 presigned GET) valid for {@code ttl} ({@code null}: the configured
-     * {@code renderbank.storage.s3.presign-ttl}); empty when the store serves through the app.
+     * {@code renderbank.storage.s3.presign-ttl}); empty when the store serves through the app. An
+     * IOException when the link cannot be signed (the credentials could not be obtained).
      */
-    Optional<URI> presignedUrl(String key, Duration ttl);
+    Optional<URI> presignedUrl(String key, Duration ttl) throws IOException;
 
     void delete(String key) throws IOException;
 }

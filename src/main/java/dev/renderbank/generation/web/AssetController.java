@@ -64,14 +64,15 @@ class AssetController {
         if (ref.isEmpty()) {
             return notFound(id);
         }
-        Optional<URI> direct = store.presignedUrl(ref.get().storageKey(), null);
-        if (direct.isPresent()) {
-            return ResponseEntity.status(HttpStatus.FOUND)
-                    .location(direct.get())
-                    .build();
-        }
+        Optional<URI> direct;
         Optional<AssetContent> content;
         try {
+            direct = store.presignedUrl(ref.get().storageKey(), null);
+            if (direct.isPresent()) {
+                return ResponseEntity.status(HttpStatus.FOUND)
+                        .location(direct.get())
+                        .build();
+            }
             content = store.open(ref.get().storageKey());
         } catch (IOException e) {
             return StorageOutage.unreadable(id, e);

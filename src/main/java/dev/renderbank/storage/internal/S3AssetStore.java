@@ -166,17 +166,25 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
         }
     }
 
+    /**
+     * Signing is local, but its credentials may not be: without a configured key they come from AWS's
+     * default chain (instance metadata, a container endpoint …), which can fail like any remote call.
+     */
     @Override
-    public Optional<URI> presignedUrl(String key, Duration ttl) {
+    public Optional<URI> presignedUrl(String key, Duration ttl) throws IOException {
         AssetKeys.requireValid(key);
         Duration lifetime = ttl == null || ttl.isNegative() || ttl.isZero() ? defaultTtl : ttl;
         if (lifetime.compareTo(MAX_PRESIGN_TTL) > 0) {
             lifetime = MAX_PRESIGN_TTL;
         }
         Duration signatureDuration = lifetime;
-        var presigned = presigner.presignGetObject(b -> b.signatureDuration(signatureDuration)
-                .getObjectRequest(g -> g.bucket(bucket).key(key)));
-        return Optional.of(URI.create(presigned.url().toString()));
+        try {
+            var presigned = presigner.presignGetObject(b -> b.signatureDuration(signatureDuration)
+                    .getObjectRequest(g -> g.bucket(bucket).key(key)));
+            return Optional.of(URI.create(presigned.url().toString()));
+        } catch (SdkException e) {
+            throw new IOException("S3 presign of " + key + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

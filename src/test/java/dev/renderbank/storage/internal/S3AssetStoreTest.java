@@ -200,7 +200,7 @@ class S3AssetStoreTest {
     }
 
     @Test
-    void presignedUrlsUseTheConfiguredLifetimeByDefault() {
+    void presignedUrlsUseTheConfiguredLifetimeByDefault() throws Exception {
         URI url = store.presignedUrl("jobs/6/any.png", null).orElseThrow();
 
         assertThat(url.toString()).contains("X-Amz-Expires=600");
