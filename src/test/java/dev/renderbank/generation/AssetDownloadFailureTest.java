@@ -194,7 +194,10 @@ class AssetDownloadFailureTest extends IntegrationTest {
                 }
             }
         }
-        throw new AssertionError("no file of this machine fails its first read: add one to the candidates");
+        // a machine without such a file (no sysfs in its container) cannot stage this failure: skipped there,
+        // visibly, rather than failing the build for the machine; the mid-download cut is tested either way
+        throw new org.opentest4j.TestAbortedException(
+                "no file of this machine fails its first read (sysfs): add one to the candidates");
     }
 
     @Test
