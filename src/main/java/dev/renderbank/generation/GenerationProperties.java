@@ -65,7 +65,12 @@ public record GenerationProperties(
      * by its db-scheduler task instead (durable either way, but that path costs more database work).
      * {@code lateDeliveryRetry}: the first wait before a failed job's provider task is asked again for
      * its result (a late delivery whose copy failed for a moment, or a task learned after the job
-     * failed), doubling for each try after it.
+     * failed), doubling for each try after it. {@code callbackConcurrency}: how many provider
+     * callbacks one node checks at once after answering them (each asks the provider about its job and
+     * copies a finished result, maybe a big video: minutes, so never on the callback's request thread).
+     * {@code callbackQueue}: how many more callbacks' checks may wait in memory for one; past it a
+     * live job is left to its own task's poll and a failed job's check to its durable late-delivery
+     * task.
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
@@ -78,7 +83,9 @@ public record GenerationProperties(
             @DefaultValue("64") int submitConcurrency,
             @DefaultValue("20") int submitConnections,
             @DefaultValue("512") int submitQueue,
-            @DefaultValue("30s") Duration lateDeliveryRetry) {
+            @DefaultValue("30s") Duration lateDeliveryRetry,
+            @DefaultValue("8") int callbackConcurrency,
+            @DefaultValue("500") int callbackQueue) {
 
         public Jobs {
             positive(firstPoll, "first-poll");
@@ -112,6 +119,12 @@ public record GenerationProperties(
                 throw new IllegalArgumentException("renderbank.jobs.submit-queue must be 0 or more");
             }
             positive(lateDeliveryRetry, "late-delivery-retry");
+            if (callbackConcurrency < 1) {
+                throw new IllegalArgumentException("renderbank.jobs.callback-concurrency must be at least 1");
+            }
+            if (callbackQueue < 0) {
+                throw new IllegalArgumentException("renderbank.jobs.callback-queue must be 0 or more");
+            }
         }
     }
 

@@ -81,6 +81,8 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
                 "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-left\",\"state\":\"success\"}}");
 
         assertThat(callback.status()).as(callback.body()).isEqualTo(200);
+        // answered first: what its check would download, it has done once this ends
+        awaitCallbackChecked(id);
         assertThat(KIE.countRequestsMatching(getRequestedFor(urlPathEqualTo("/files/left.png"))
                                 .build())
                         .getCount())

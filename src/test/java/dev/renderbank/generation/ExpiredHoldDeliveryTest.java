@@ -53,6 +53,7 @@ class ExpiredHoldDeliveryTest extends StubbedKieTest {
                 "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-outlived\",\"state\":\"success\"}}");
 
         assertThat(callback.status()).as(callback.body()).isEqualTo(200);
+        awaitCallbackChecked(id); // answered first; the provider query and the copy follow
         JsonNode shown = api.get("/api/v1/generations/" + id, u.token()).json();
         assertThat(shown.get("lateDelivery").asBoolean()).isTrue();
         assertThat(shown.get("creditsCharged").asLong()).isZero();

@@ -79,6 +79,7 @@ class GenerationFinishedEventsTest extends StubbedKieTest {
     private void callback(String id, String providerTask) {
         assertThat(callbacks.onProviderCallback(id, job(id).callbackToken(), providerTask))
                 .isEqualTo(CallbackOutcome.CHECKED);
+        awaitCallbackChecked(id);
     }
 
     /** The finish events of this job waiting for this test's listeners (other modules' handlers aside). */

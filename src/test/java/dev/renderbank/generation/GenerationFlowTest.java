@@ -3,6 +3,7 @@ package dev.renderbank.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.renderbank.generation.internal.CallbackChecks;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobDriver;
 import dev.renderbank.generation.internal.JobStore;
@@ -75,6 +76,10 @@ class GenerationFlowTest extends IntegrationTest {
 
     @Autowired
     ProviderCallbacks callbacks;
+
+    /** A callback is answered before its check (provider query, result copy) runs on these threads. */
+    @Autowired
+    CallbackChecks callbackChecks;
 
     @Autowired
     JobStore jobs;
@@ -296,6 +301,8 @@ class GenerationFlowTest extends IntegrationTest {
             pool.shutdownNow();
             simulator.setImageDuration(Duration.ofSeconds(1));
         }
+        // the callbacks' checks may still run (and find the job finished): they too must finish nothing
+        await().atMost(Duration.ofSeconds(30)).until(() -> callbackChecks.idle(taskId));
         assertThat(entries(taskId, "CAPTURE")).isEqualTo(1);
         assertThat(entries(taskId, "RELEASE")).isZero();
         assertThat(jdbc.sql("select count(*) from generation_asset where job_id = :j")
@@ -329,6 +336,8 @@ class GenerationFlowTest extends IntegrationTest {
             clock.advance(Duration.ofHours(2));
             Job job = jobs.find(taskId).orElseThrow();
             callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
+            // answered at once; the provider query and the copy follow off the caller's thread
+            await().atMost(Duration.ofSeconds(30)).until(() -> callbackChecks.idle(taskId));
             JsonNode late = api.get("/api/v1/generations/" + taskId, u.token()).json();
             assertThat(late.get("status").asString()).isEqualTo("failed");
             assertThat(late.get("lateDelivery").asBoolean()).isTrue();

@@ -80,4 +80,13 @@ class GenerationPropertiesRangesTest {
         R.refused("renderbank.limits.in-flight.video", "-2");
         R.accepted("renderbank.limits.in-flight.image", "0");
     }
+
+    /** No thread: no callback is ever checked at once. A queue of zero is allowed (every check needs a free thread). */
+    @Test
+    void callbackChecksHaveAThreadAndANonNegativeQueue() {
+        R.refused("renderbank.jobs.callback-concurrency", "0", "-1");
+        R.refused("renderbank.jobs.callback-queue", "-1");
+        R.accepted("renderbank.jobs.callback-queue", "0");
+        R.accepted("renderbank.jobs.callback-concurrency", "1");
+    }
 }

@@ -95,7 +95,64 @@ class LateDeliveryRetryTest extends StubbedKieTest {
 
         // the provider's callback repeated changes nothing
         assertThat(callback(id, "t-late-503").status()).isEqualTo(200);
+        awaitCallbackChecked(id);
         assertThat(assets(id)).isEqualTo(1);
+        assertThat(fetches(file)).isEqualTo(2);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(entries(id, "CAPTURE")).isZero();
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /**
+     * A failed job's callback is answered before its check runs, so the check must be durable first:
+     * its late-delivery task is scheduled before the answer (the node may die before the check ran).
+     * That task, coming due while the callback's check still copies a slow file on this node, copies
+     * nothing a second time; the file is fetched once, the result stored once, never charged.
+     */
+    @Test
+    void aFailedJobsCallbackIsDurableAtOnceAndItsTaskDoesNotCopyTheResultAgainWhileTheCheckDoes() throws IOException {
+        TestUser u = users.create(100);
+        String prompt = "failed, then a slow late result";
+        createTaskAnswers(prompt, 200, taskCreated("t-late-slow"));
+        recordInfo("t-late-slow", "{\"taskId\":\"t-late-slow\",\"state\":\"generating\"}");
+        String id = accept(u, prompt);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(id).providerTaskId() != null);
+        assertThat(FinisherTestSupport.fail(
+                        finisher, job(id), "provider_generation_failed", "The generation failed at the provider", true))
+                .isTrue();
+        TaskInstanceId check = TaskInstanceId.of("generation-late-delivery", id);
+        assertThat(scheduler.getScheduledExecution(check))
+                .as("a failure on the provider's word asks nothing later")
+                .isEmpty();
+
+        String file = "/files/late-slow.png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "image/png")
+                        .withBody(png())
+                        .withFixedDelay(6000)));
+        recordInfo("t-late-slow", succeeded("t-late-slow", file));
+
+        long started = System.nanoTime();
+        Api.Response callback = callback(id, "t-late-slow");
+        assertThat(callback.status()).as(callback.body()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        assertThat(scheduler.getScheduledExecution(check))
+                .as("durable before the callback was answered")
+                .isPresent();
+        // the task comes due while the callback's check copies the file
+        assertThat(scheduler.reschedule(check, Instant.now())).isTrue();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(id).assetId() != null);
+        awaitCallbackChecked(id);
+        // its next try (1 s doubling) finds the result stored and ends
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> scheduler.getScheduledExecution(check).isEmpty());
+        assertThat(fetches(file))
+                .as("one copy of the result, however many tries")
+                .isEqualTo(1);
+        assertThat(assets(id)).isEqualTo(1);
+        assertThat(job(id).lateDelivery()).isTrue();
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(id, "CAPTURE")).isZero();
         assertThat(ledger.checkInvariants().violations()).isEmpty();

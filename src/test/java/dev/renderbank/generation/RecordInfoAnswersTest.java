@@ -128,6 +128,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         List<Object> both =
                 Concurrently.run(() -> driver.step(id), () -> callbacks.onProviderCallback(id, token, task));
         assertThat(both.get(1)).isEqualTo(CallbackOutcome.CHECKED);
+        awaitCallbackChecked(id); // the callback's query runs after its answer, racing the step all the same
 
         assertThat(job(id).state()).isEqualTo(JobState.FAILED);
         assertThat(job(id).errorCode()).isEqualTo("provider_task_not_found");
@@ -407,6 +408,7 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         String token = job(id).callbackToken();
 
         Concurrently.run(() -> driver.step(id), () -> callbacks.onProviderCallback(id, token, task));
+        awaitCallbackChecked(id);
 
         assertThat(featureDisabledAlerts(id)).isEqualTo(1);
     }

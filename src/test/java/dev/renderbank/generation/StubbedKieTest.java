@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.renderbank.generation.internal.CallbackChecks;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobDriver;
 import dev.renderbank.generation.internal.JobStore;
@@ -25,9 +26,11 @@ import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -101,6 +104,9 @@ abstract class StubbedKieTest extends IntegrationTest {
     @Autowired
     ProviderGateway gateway;
 
+    @Autowired
+    CallbackChecks callbackChecks;
+
     Api api;
 
     @BeforeEach
@@ -138,6 +144,17 @@ abstract class StubbedKieTest extends IntegrationTest {
                         .withRequestBody(containing(prompt))
                         .build())
                 .getCount();
+    }
+
+    /**
+     * Waits until the check a callback set off for the job has ended: the callback is answered first,
+     * and the provider query and result copy follow on {@link CallbackChecks}' threads.
+     */
+    void awaitCallbackChecked(String jobId) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> callbackChecks.idle(jobId));
     }
 
     /** The job as stored (the state machine's own fields included). */

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.renderbank.bank.BankMailRules;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.ProviderCallbacks;
+import dev.renderbank.generation.internal.CallbackChecks;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobStore;
 import dev.renderbank.generation.internal.Sweeper;
@@ -109,6 +110,9 @@ class LateDeliveryMailTest extends IntegrationTest {
     ProviderCallbacks callbacks;
 
     @Autowired
+    CallbackChecks callbackChecks;
+
+    @Autowired
     AccountDeletion deletion;
 
     @Autowired
@@ -167,6 +171,7 @@ class LateDeliveryMailTest extends IntegrationTest {
             pool.shutdown();
         }
         callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
+        awaitCallbackChecked(taskId);
 
         JsonNode shown = api.get("/api/v1/generations/" + taskId, u.token()).json();
         assertThat(shown.get("status").asString()).isEqualTo("failed");
@@ -242,6 +247,7 @@ class LateDeliveryMailTest extends IntegrationTest {
         Job job = jobs.find(taskId).orElseThrow();
         callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
         callbacks.onProviderCallback(taskId, job.callbackToken(), job.providerTaskId());
+        awaitCallbackChecked(taskId);
         awaitSettled();
 
         Job after = jobs.find(taskId).orElseThrow();
@@ -279,6 +285,11 @@ class LateDeliveryMailTest extends IntegrationTest {
     }
 
     /** Nothing pending: no event handler left to run, no email left to send. */
+    /** A callback is answered first; its provider query and the copy follow on {@link CallbackChecks}' threads. */
+    private void awaitCallbackChecked(String taskId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> callbackChecks.idle(taskId));
+    }
+
     private void awaitSettled() {
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> jdbc.sql("""

@@ -2,6 +2,7 @@ package dev.renderbank.support;
 
 import dev.renderbank.generation.JobView;
 import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.generation.internal.CallbackChecks;
 import dev.renderbank.provider.simulator.KieSimulator;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +32,11 @@ public final class BackgroundWork {
      * its provider task running, and its result (also one finished but not collected yet), by
      * callback or by the late-delivery check 30 s on, would be stored as a free late delivery
      * (asset, mail) in the middle of the count. The consequences of the stops and of the caller's own
-     * set-up (receipts, deliveries, attempts) are written by background handlers a moment later.
+     * set-up (receipts, deliveries, attempts) are written by background handlers a moment later. A
+     * provider callback is answered before its check (provider query, result copy) runs on {@link
+     * CallbackChecks}' threads: quiet means none of those is queued or running either.
      */
-    public static void settle(JdbcClient jdbc, OperatorJobs jobs, KieSimulator simulator) {
+    public static void settle(JdbcClient jdbc, OperatorJobs jobs, KieSimulator simulator, CallbackChecks checks) {
         for (int pass = 0; pass < 5; pass++) { // bounded: a job that will not stop is the count's to report
             List<JobView> live = jobs.liveAcceptedBefore(Instant.now(), 500);
             live.forEach(job -> jobs.failAndRelease(job.id(), "a test needs a quiet database"));
@@ -55,7 +58,7 @@ public final class BackgroundWork {
                     // and any task still running: one whose submit answer was lost names no job here
                     tasksEnded += simulator.failRunningTasks();
                     Map<String, Long> now = BusinessRows.of(jdbc);
-                    if (!now.equals(last.getAndSet(now)) || tasksEnded > 0) {
+                    if (!now.equals(last.getAndSet(now)) || tasksEnded > 0 || !checks.idle()) {
                         since.set(System.nanoTime());
                     }
                     return System.nanoTime() - since.get() >= QUIET.toNanos();

@@ -3,6 +3,7 @@ package dev.renderbank.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.generation.internal.CallbackChecks;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import dev.renderbank.provider.simulator.KieSimulator;
@@ -50,6 +51,9 @@ public abstract class EveryRouteTest extends IntegrationTest {
     @Autowired
     protected KieSimulator simulator;
 
+    @Autowired
+    protected CallbackChecks callbackChecks;
+
     protected final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -64,7 +68,7 @@ public abstract class EveryRouteTest extends IntegrationTest {
      * waits for the background work of the set-up to end ({@link BackgroundWork#settle}).
      */
     protected void settleBackgroundWork() {
-        BackgroundWork.settle(jdbc, operatorJobs, simulator);
+        BackgroundWork.settle(jdbc, operatorJobs, simulator, callbackChecks);
     }
 
     /** The application's own routes (not springdoc's or Boot's error controller). */

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Asks the provider about a submitted job and acts on the answer: progress, the output copied to
- * our storage and the job finished, or a failure. Runs from the job task and from callbacks.
+ * our storage and the job finished, or a failure. Runs from the job task and from the checks callbacks set
+ * off ({@link CallbackChecks}).
  */
 @Component
 class JobPolling {

@@ -23,7 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * only after it failed (the submit's answer came after the failure, so nobody polls it), and when
  * the job was failed at its deadline, by an operator, or on recordInfo answers without a usable record
  * of its task, while the provider may still work on it (its callback may never come; {@link
- * #PROVIDER_STILL_WORKING}). Each try
+ * #PROVIDER_STILL_WORKING}), and when a callback about a failed job comes (scheduled before the
+ * callback is answered, so a node dying before {@link CallbackChecks} asked loses nothing; a try due
+ * while that check still runs on this node waits for the next). Each try
  * asks the provider and, on success, copies the file and records the free late delivery through
  * {@link JobFinisher} (one asset, never a charge, however many tries or callbacks race it). Tries
  * wait {@code renderbank.jobs.late-delivery-retry} (30 s) doubling up to {@link #LONGEST_WAIT}, at
@@ -62,6 +64,7 @@ class LateDeliveries {
 
     private final ObjectProvider<SchedulerClient> scheduler;
     private final ObjectProvider<JobPolling> polling;
+    private final ObjectProvider<CallbackChecks> callbackChecks;
     private final JobStore jobs;
     private final GenerationProperties props;
     private final Clock clock;
@@ -70,12 +73,14 @@ class LateDeliveries {
     LateDeliveries(
             ObjectProvider<SchedulerClient> scheduler,
             ObjectProvider<JobPolling> polling,
+            ObjectProvider<CallbackChecks> callbackChecks,
             JobStore jobs,
             GenerationProperties props,
             Clock clock,
             TransactionTemplate tx) {
         this.scheduler = scheduler;
         this.polling = polling;
+        this.callbackChecks = callbackChecks;
         this.jobs = jobs;
         this.props = props;
         this.clock = clock;
@@ -113,7 +118,14 @@ class LateDeliveries {
         }
         Try outcome;
         try (var logContext = JobLogContext.of(job.get())) {
-            outcome = polling.getObject().lateDelivery(job.get());
+            if (callbackChecks.getObject().idle(jobId)) {
+                outcome = polling.getObject().lateDelivery(job.get());
+            } else {
+                // a callback's check of the job runs on this node (a big file's copy, maybe): a second
+                // copy alongside it would only double the work; asked again later, should it fail
+                log.info("job {}: its callback's check is under way here; its late result is asked for later", jobId);
+                outcome = Try.AGAIN;
+            }
         }
         if (outcome == Try.DONE) {
             return Optional.empty();

@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * A provider callback is only a hint. The per-job token must match; then the task is confirmed by
- * querying the provider before anything changes.
+ * querying the provider before anything changes. That query, and the copy of a finished result, run
+ * after the callback is answered ({@link CallbackChecks}): a big video's copy outlasts the 15 s KIE
+ * waits for the answer, and the callback it would then send again would start a second copy.
  */
 @Component
 public class ProviderCallbackHandling {
@@ -22,13 +24,13 @@ public class ProviderCallbackHandling {
 
     private final JobStore jobs;
     private final JobTransitions transitions;
-    private final JobPolling polling;
+    private final CallbackChecks checks;
     private final Clock clock;
 
-    ProviderCallbackHandling(JobStore jobs, JobTransitions transitions, JobPolling polling, Clock clock) {
+    ProviderCallbackHandling(JobStore jobs, JobTransitions transitions, CallbackChecks checks, Clock clock) {
         this.jobs = jobs;
         this.transitions = transitions;
-        this.polling = polling;
+        this.checks = checks;
         this.clock = clock;
     }
 
@@ -69,9 +71,11 @@ public class ProviderCallbackHandling {
                 transitions.recordTaskOfFailedJob(job.id(), providerTaskId, clock.instant());
                 job = reread(jobId);
             }
-            polling.checkLateDelivery(job);
+            if (CallbackChecks.lateResultMayCome(job)) {
+                checks.checkSoon(job);
+            }
         } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
-            polling.poll(job, clock.instant());
+            checks.checkSoon(job);
         }
         return CallbackOutcome.CHECKED;
     }
