@@ -383,6 +383,19 @@ public final class GenerateBench {
 
     // ---------------------------------------------------------------- callbacks
 
+    /** How many of these jobs have a CAPTURE entry. */
+    static long capturedJobs(List<String> ids) throws SQLException {
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement(
+                        "select count(distinct ref_key) from ledger_entry where kind = 'CAPTURE' and ref_key = any(?)")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     static void callbacks() throws Exception {
         int measured = Integer.parseInt(env("BENCH_CALLBACKS", "400"));
         int warmup = Integer.parseInt(env("BENCH_CALLBACK_WARMUP", "50"));
@@ -453,6 +466,14 @@ public final class GenerateBench {
             });
         }
         done.await(60, TimeUnit.SECONDS);
+        // The app answers a callback before it queries the task, copies the file and captures
+        // (CallbackChecks, off the request thread): wait for the captures before counting them and
+        // the CPU they took.
+        List<String> sent = jobs.stream().map(j -> j[0]).toList();
+        long capturesUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (capturedJobs(sent) < total && System.nanoTime() < capturesUntil) {
+            Thread.sleep(200);
+        }
         Cpu cpu = Cpu.now(Long.parseLong(env("BENCH_APP_PID", "0"))).minus(cpuBefore);
         result("callback.cpu_ms_per_callback.app", String.format("%.2f", cpu.appMs / total));
         result("callback.cpu_ms_per_callback.postgres", String.format("%.2f", cpu.pgMs / total));
@@ -650,7 +671,8 @@ public final class GenerateBench {
         int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
         String top = r.getOrDefault("accept.top_rate", "1000");
         String inflightRss = r.getOrDefault("inflight.rss_mb", "?");
-        String cbP99 = r.getOrDefault("callback.response.p99_ms", "?");
+        // the callback is answered before the capture (CallbackChecks): the target is the capture's time
+        String cbP99 = r.getOrDefault("callback.capture_entry.p99_ms", "?");
         md.append("| target | measured | met |\n|---|---|---|\n");
         md.append("| accept p99 ≤ 50 ms at 1,000 req/s | p99 ")
                 .append(r.getOrDefault("accept.post.1000.p99_ms", "?"))
@@ -664,9 +686,10 @@ public final class GenerateBench {
                 .append(r.getOrDefault("inflight.heap_used_mb", "?")).append(" MB) | ")
                 .append(yes(num(r.get("inflight.live")) >= 10_000 && num(inflightRss) <= 512)).append(" |\n");
         md.append("| callback → credits captured p99 ≤ 250 ms | p50 ")
-                .append(r.getOrDefault("callback.response.p50_ms", "?")).append(" ms, p99 ").append(cbP99)
+                .append(r.getOrDefault("callback.capture_entry.p50_ms", "?")).append(" ms, p99 ").append(cbP99)
                 .append(" ms over ").append(r.getOrDefault("callback.count", "?")).append(" callbacks (")
-                .append(r.getOrDefault("callback.captured_once", "?")).append(" captured exactly once) | ")
+                .append(r.getOrDefault("callback.captured_once", "?")).append(" captured exactly once; answered p99 ")
+                .append(r.getOrDefault("callback.response.p99_ms", "?")).append(" ms) | ")
                 .append(yes(num(cbP99) <= 250 && r.get("callback.captured_once").equals(r.get("callback.count"))))
                 .append(" |\n\n");
 
