@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that took no money stops at the subscription's end. No month is used up
  * while the purchase has a dispute open; the dispute's closing grants the months that started. Nor
  * while refunds and disputes leave the purchase no credits to grant: a refund that fails (the
- * refunded total goes down) or a dispute won grants the months that started meanwhile.
+ * refunded total goes down) or a dispute won grants the months that started meanwhile, and the rest
+ * of a month that was granted short because too little was left then (a top-up, keyed by the month).
  */
 @Component
 class MonthlyGrants {
@@ -132,15 +133,12 @@ class MonthlyGrants {
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =
                 periods.nextStart(period.provider(), period.subscriptionId(), period.periodStart());
-        long grantedNow = 0;
+        long grantedNow = topUpShortMonths(period, endsAt, replaced);
         int k = period.monthsGranted();
         Instant next = null;
         while (k < period.months()) {
-            Instant monthStart =
-                    period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
-            boolean stopped = (endsAt != null && !monthStart.isBefore(endsAt))
-                    || (replaced.isPresent() && !monthStart.isBefore(replaced.get()));
-            if (k > 0 && stopped) {
+            Instant monthStart = monthStart(period, k);
+            if (k > 0 && stopped(monthStart, endsAt, replaced)) {
                 break; // cancelled, ended or replaced: no further months
             }
             if (k > 0 && (monthStart.isAfter(now) || "paused".equals(sub.status()))) {
@@ -164,6 +162,69 @@ class MonthlyGrants {
         }
         periods.advance(purchaseId, k, next);
         return grantedNow;
+    }
+
+    /**
+     * Tops up the months already granted short, oldest first, and returns the credits granted. A
+     * month is granted short when refunds (or a lost dispute) leave less to grant than its credits;
+     * its grant key is then used, so when the room comes back (the refund failed or was canceled, a
+     * dispute was won) the rest goes under a key of its own, {@code <month key>:top-up:<n>} (n counts
+     * the month's top-ups). What the month granted is read under the purchase's lock, so two
+     * processes making room at once queue there, the second sees the first's top-up, and no month
+     * ever grants more than its credits. A month whose grant another purchase holds is not this
+     * one's to top up; one a later period replaced is that period's.
+     */
+    private long topUpShortMonths(PeriodStore.Period period, Instant endsAt, Optional<Instant> replaced) {
+        long topped = 0;
+        for (int k = 0; k < period.monthsGranted(); k++) {
+            Instant monthStart = monthStart(period, k);
+            if (k > 0 && stopped(monthStart, endsAt, replaced)) {
+                break;
+            }
+            Purchase held = purchases.lock(period.purchaseId());
+            long room = held.entitlement() - held.kept();
+            if (room <= 0) {
+                break;
+            }
+            String key = monthKey(period.subscriptionId(), monthStart);
+            Optional<PurchaseStore.MonthGranted> granted = purchases.grantedWithTopUps(held.id(), key);
+            if (granted.isEmpty()) {
+                key = key + ":" + held.product(); // the month of a plan this period replaced (see grantMonth)
+                granted = purchases.grantedWithTopUps(held.id(), key);
+            }
+            if (granted.isEmpty()) {
+                continue;
+            }
+            long amount = Math.min(period.monthlyCredits() - granted.get().total(), room);
+            if (amount <= 0) {
+                continue;
+            }
+            String topUp = PurchaseStore.topUpKey(key, granted.get().topUps() + 1);
+            if (!purchases.addGrant(held.id(), topUp, amount, clock.instant())) {
+                // The purchase is locked and n counts the month's top-ups: a taken key is a bug.
+                throw new IllegalStateException("top-up " + topUp + " is already recorded");
+            }
+            ledger.grant(
+                    held.userId(),
+                    amount,
+                    GrantSource.SUBSCRIPTION,
+                    topUp,
+                    held.product(),
+                    held.product() + " credits for " + MONTH.format(monthStart)
+                            + ": the rest of a month granted short while refunded or disputed");
+            topped += amount;
+        }
+        return topped;
+    }
+
+    private static Instant monthStart(PeriodStore.Period period, int k) {
+        return period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
+    }
+
+    /** Cancelled or ended ({@code endsAt}: a period that took no money), or replaced by a later period. */
+    private static boolean stopped(Instant monthStart, Instant endsAt, Optional<Instant> replaced) {
+        return (endsAt != null && !monthStart.isBefore(endsAt))
+                || (replaced.isPresent() && !monthStart.isBefore(replaced.get()));
     }
 
     /**

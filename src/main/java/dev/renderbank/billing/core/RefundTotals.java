@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * (Stripe: a refund counted in {@code amount_refunded} can still fail or be canceled, and then the
  * total goes down). The total the provider reports now is the authority: each refund event, old or
  * new, moves the purchase's recorded refunded amount to it, up (claws back the fraction) or down
- * (gives back what the no-longer-refunded part took, and grants a yearly plan's months that waited
- * while the refund left nothing to grant). A stale copy of an old event reads the same
+ * (gives back what the no-longer-refunded part took, grants a yearly plan's months that waited
+ * while the refund left nothing to grant, and tops up a month it left granted short). A stale copy of an old event reads the same
  * current total, so it moves nothing.
  *
  * <p>The total is read after the purchase is locked, so two events of one charge processed at the
@@ -88,7 +88,8 @@ public class RefundTotals {
         }
         long back = clawbacks.giveBack(
                 store.lock(p.id()), key, "refund of charge " + chargeId + " failed or canceled", clock.instant());
-        // A yearly plan's months that started while the refund left nothing to grant waited for this.
+        // A yearly plan's months that started while the refund left nothing to grant waited for this, and
+        // a month granted short while it left too little gets its rest (MonthlyGrants' top-up).
         long resumed = months.grant(p.id(), clock.instant());
         String monthsNote = resumed > 0 ? ", " + resumed + " credits of months that started meanwhile" : "";
         return new Outcome.Processed("charge " + chargeId + ": refunded down to " + to + "/" + p.amountMinor() + " "

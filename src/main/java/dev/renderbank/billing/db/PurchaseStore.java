@@ -137,6 +137,36 @@ public class PurchaseStore {
         return inserted == 1;
     }
 
+    /**
+     * What the purchase granted under {@code grantKey} (a yearly plan's month) and its top-ups
+     * ({@code <grantKey>:top-up:<n>}): their sum and how many top-ups there are; empty when the
+     * purchase holds no grant under {@code grantKey} (the month is another purchase's, or not granted).
+     */
+    public Optional<MonthGranted> grantedWithTopUps(long purchaseId, String grantKey) {
+        return jdbc.sql("""
+                        select coalesce(sum(amount), 0) as total, count(*) filter (where grant_key <> :key) as top_ups
+                          from billing_purchase_grant
+                         where purchase_id = :id and (grant_key = :key or starts_with(grant_key, :prefix))
+                        having bool_or(grant_key = :key)""")
+                .param("id", purchaseId)
+                .param("key", grantKey)
+                .param("prefix", topUpPrefix(grantKey))
+                .query((rs, n) -> new MonthGranted(rs.getLong("total"), rs.getInt("top_ups")))
+                .optional();
+    }
+
+    /** What a month granted in all (its grant and top-ups), and how many top-ups made it up. */
+    public record MonthGranted(long total, int topUps) {}
+
+    /** The key of a month's {@code n}-th top-up. */
+    public static String topUpKey(String grantKey, int n) {
+        return topUpPrefix(grantKey) + n;
+    }
+
+    private static String topUpPrefix(String grantKey) {
+        return grantKey + ":top-up:";
+    }
+
     /** Grant keys of a purchase, newest first: clawbacks take from the latest grants first. */
     public List<String> grantKeys(long purchaseId) {
         return jdbc.sql(
