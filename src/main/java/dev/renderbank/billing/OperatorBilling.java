@@ -1,6 +1,8 @@
 package dev.renderbank.billing;
 
+import dev.renderbank.billing.core.Disputes;
 import dev.renderbank.billing.core.WebhookIntake;
+import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.OperatorBillingQueries;
 import dev.renderbank.billing.db.PaymentEventStore;
 import java.util.List;
@@ -8,18 +10,68 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
-/** Read-only queries for operators (admin pages, command line) across users. */
+/**
+ * Operators' queries across users (admin pages, command line), and the two repairs that run inside
+ * the caller's audited transaction: reprocessing a stored webhook and closing a Creem dispute.
+ */
 @Service
 public class OperatorBilling {
+
+    /** The provider whose disputes an operator closes: Creem sends {@code dispute.created} and nothing after. */
+    public static final String OPERATOR_CLOSED_DISPUTES = "creem";
 
     private final OperatorBillingQueries queries;
     private final PaymentEventStore events;
     private final WebhookIntake intake;
+    private final DisputeStore disputeRows;
+    private final Disputes disputes;
 
-    OperatorBilling(OperatorBillingQueries queries, PaymentEventStore events, WebhookIntake intake) {
+    OperatorBilling(
+            OperatorBillingQueries queries,
+            PaymentEventStore events,
+            WebhookIntake intake,
+            DisputeStore disputeRows,
+            Disputes disputes) {
         this.queries = queries;
         this.events = events;
         this.intake = intake;
+        this.disputeRows = disputeRows;
+        this.disputes = disputes;
+    }
+
+    /** Open disputes of all providers, oldest first (the payments page). */
+    public List<OpenDispute> openDisputes(int limit) {
+        return queries.openDisputes(OPERATOR_CLOSED_DISPUTES, limit);
+    }
+
+    /**
+     * Closes a Creem dispute as won or lost, in the caller's transaction (its effects commit with the
+     * caller's audit record), through the same closing a provider's webhook runs: won gives back what
+     * the dispute took and is owed again (keyed {@code creem:dispute-won:<id>}), lost keeps it taken,
+     * and the months a yearly plan held back are granted. The dispute's status moves from OPEN by a
+     * compare-and-set under its purchase's lock, so a second closing, also one at the same moment,
+     * changes nothing: it answers {@link DisputeClosing.AlreadyClosed} or, for the other outcome,
+     * {@link DisputeClosing.Conflict}.
+     */
+    public DisputeClosing closeDispute(String disputeId, boolean won) {
+        List<String> providers = disputeRows.providersOf(disputeId);
+        if (providers.isEmpty()) {
+            return new DisputeClosing.Unknown();
+        }
+        if (!providers.contains(OPERATOR_CLOSED_DISPUTES)) {
+            return new DisputeClosing.ClosedByProvider(providers.get(0));
+        }
+        Disputes.Ending ending = won ? Disputes.Ending.WON : Disputes.Ending.LOST;
+        Disputes.ByOperator result = disputes.closeByOperator(OPERATOR_CLOSED_DISPUTES, disputeId, ending);
+        if (result instanceof Disputes.ByOperator.Closed c) {
+            return new DisputeClosing.Closed(OPERATOR_CLOSED_DISPUTES, c.purchaseId(), c.clawed(), c.result());
+        }
+        if (result instanceof Disputes.ByOperator.NotOpen n) {
+            return n.status().equals(ending.name())
+                    ? new DisputeClosing.AlreadyClosed(OPERATOR_CLOSED_DISPUTES, n.status())
+                    : new DisputeClosing.Conflict(OPERATOR_CLOSED_DISPUTES, n.status());
+        }
+        return new DisputeClosing.Unknown(); // removed between the look-up and the lock: disputes are never deleted
     }
 
     /** Stored payment webhooks, newest first; {@code status} (RECEIVED, PROCESSED, IGNORED, FAILED) null for all. */

@@ -9,6 +9,15 @@ public sealed interface ActionResult {
     /** The target (user, job) does not exist. */
     record NotFound(String message) implements ActionResult {}
 
-    /** Refused by a rule (a cap, a state, a key used for something else); {@code code} names the rule. */
-    record Refused(String code, String message) implements ActionResult {}
+    /**
+     * Refused by a rule (a cap, a state, a key used for something else); {@code code} names the rule.
+     * {@code conflict}: the target's state contradicts the request (a dispute closed with the other
+     * outcome), answered 409 rather than 422 over the API.
+     */
+    record Refused(String code, String message, boolean conflict) implements ActionResult {
+
+        public Refused(String code, String message) {
+            this(code, message, false);
+        }
+    }
 }

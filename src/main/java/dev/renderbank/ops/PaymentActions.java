@@ -1,5 +1,6 @@
 package dev.renderbank.ops;
 
+import dev.renderbank.billing.DisputeClosing;
 import dev.renderbank.billing.OperatorBilling;
 import dev.renderbank.billing.PaymentEvent;
 import dev.renderbank.ops.internal.AuditedActions;
@@ -11,11 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
-/** The payments page's repair: reprocessing a stored payment webhook, audited. */
+/** The payments page's repairs, audited: reprocessing a stored payment webhook, closing a Creem dispute. */
 @Service
 public class PaymentActions {
 
     static final String REPROCESS = "webhook-reprocess";
+
+    /** The audit's action names of a dispute closed as won and as lost. */
+    public static final String DISPUTE_WON = "dispute-close-won";
+
+    public static final String DISPUTE_LOST = "dispute-close-lost";
 
     private final OperatorBilling billing;
     private final AuditedActions actions;
@@ -51,6 +57,56 @@ public class PaymentActions {
             String result = billing.reprocessPaymentEvent(eventId);
             PaymentEvent after = billing.paymentEvent(eventId).orElseThrow();
             return new Step.Applied(state(before.get()), withResult(state(after), result));
+        });
+    }
+
+    /**
+     * Closes a Creem dispute as won or lost (Creem never reports the end): the operator's key is
+     * claimed and the dispute closed through the same closing as a provider's, in one transaction with
+     * the audit record. The outcome is part of the action's name, so a key used to close as won and
+     * then sent to close as lost is not a repeat: the second finds the dispute won and is refused (a
+     * conflict). A closing that finds the dispute closed as asked (another operator, a second click)
+     * is recorded as changing nothing; its money moved once, with the first.
+     */
+    public ActionResult closeDispute(String actor, String disputeId, boolean won, String reason, String key) {
+        String action = won ? DISPUTE_WON : DISPUTE_LOST;
+        Request request = new Request(actor, action, "dispute:" + disputeId, reason, null, key);
+        return actions.run(request, () -> {
+            DisputeClosing closing = billing.closeDispute(disputeId, won);
+            if (closing instanceof DisputeClosing.Closed c) {
+                Map<String, Object> before = new LinkedHashMap<>();
+                before.put("provider", c.provider());
+                before.put("status", "OPEN");
+                before.put("purchaseId", c.purchaseId());
+                before.put("clawed", c.clawed());
+                Map<String, Object> after = new LinkedHashMap<>(before);
+                after.put("status", won ? "WON" : "LOST");
+                after.put("result", c.result());
+                return new Step.Applied(before, after);
+            }
+            if (closing instanceof DisputeClosing.AlreadyClosed a) {
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("provider", a.provider());
+                state.put("status", a.status());
+                Map<String, Object> after = new LinkedHashMap<>(state);
+                after.put("result", "already " + a.status().toLowerCase(Locale.ROOT) + ": nothing changed");
+                return new Step.Applied(state, after);
+            }
+            if (closing instanceof DisputeClosing.Conflict c) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "dispute-closed",
+                        "Dispute " + disputeId + " is " + c.status() + " already; it cannot be closed as "
+                                + (won ? "won" : "lost") + ". Nothing was changed.",
+                        true));
+            }
+            if (closing instanceof DisputeClosing.ClosedByProvider p) {
+                return new Step.Refuse(
+                        new ActionResult.Refused(
+                                "provider-closes-dispute",
+                                "Dispute " + disputeId + " is a " + p.provider() + " dispute: " + p.provider()
+                                        + " reports its end by webhook, which closes it. Only Creem disputes are closed here."));
+            }
+            return new Step.Refuse(new ActionResult.NotFound("No dispute " + disputeId));
         });
     }
 

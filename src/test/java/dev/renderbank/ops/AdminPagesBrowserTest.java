@@ -63,6 +63,12 @@ class AdminPagesBrowserTest extends IntegrationTest {
     @Autowired
     AdminSupport admins;
 
+    @Autowired
+    dev.renderbank.billing.core.WebhookIntake webhooks;
+
+    @Autowired
+    dev.renderbank.billing.ProductCatalog catalog;
+
     @BeforeAll
     static void launch() {
         Chromium.assumeInstalled();
@@ -140,6 +146,31 @@ class AdminPagesBrowserTest extends IntegrationTest {
         }
     }
 
+    /** A pack-200 bought at Creem and charged back in full (through the webhook processing); the dispute's id. */
+    private String creemPackDisputed(long userId) {
+        String order = "ord_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String dispute = "disp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String product = catalog.product("pack-200").orElseThrow().creemProductId();
+        String checkout = """
+                {"id":"evt_%1$s","eventType":"checkout.completed","created_at":1728734325927,
+                 "object":{"id":"ch_%1$s","object":"checkout","request_id":"req_%1$s",
+                   "order":{"id":"%1$s","product":"%2$s","amount":990,"currency":"USD","status":"paid","type":"onetime"},
+                   "product":{"id":"%2$s"},"customer":{"email":"buyer@example.com"},
+                   "status":"completed","metadata":{"userId":"%3$d"}}}""".formatted(order, product, userId);
+        assertThat(webhooks.receive("creem", "evt_" + order, "checkout.completed", checkout)
+                        .status())
+                .isEqualTo("processed");
+        String opened = """
+                {"id":"evt_%1$s","eventType":"dispute.created","created_at":1750941264812,
+                 "object":{"id":"%1$s","object":"dispute","amount":990,"currency":"USD",
+                   "transaction":{"id":"tran_%2$s","object":"transaction","amount":990,"amount_paid":990,"order":"%2$s"},
+                   "order":{"id":"%2$s","amount":990,"currency":"USD"}}}""".formatted(dispute, order);
+        assertThat(webhooks.receive("creem", "evt_" + dispute, "dispute.created", opened)
+                        .status())
+                .isEqualTo("processed");
+        return dispute;
+    }
+
     private Page signIn(com.microsoft.playwright.BrowserContext context, String path) {
         String adminEmail = "ops-browser-" + UUID.randomUUID() + "@test.local";
         users.create(adminEmail, "correct horse battery staple", Role.ADMIN, true);
@@ -185,16 +216,35 @@ class AdminPagesBrowserTest extends IntegrationTest {
         }
     }
 
+    /**
+     * The payments page renders, and a Creem dispute (Creem never reports its end) is closed as won
+     * from it: the reason typed, "Won" clicked, the credits it took given back, the row gone.
+     */
     @Test
-    void thePaymentsAndMarginsPagesRender() throws Exception {
+    void thePaymentsAndMarginsPagesRenderAndACreemDisputeIsClosedFromThem() throws Exception {
+        var buyer = users.create(
+                "buyer-" + UUID.randomUUID() + "@test.local", "correct horse battery staple", Role.USER, true);
+        String dispute = creemPackDisputed(buyer.id());
+        assertThat(ledger.balance(buyer.id()).balance()).isZero();
         Path shots = Files.createDirectories(Path.of("docs/screenshots"));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
             Page page = signIn(context, "/admin/payments");
             assertThat(page.locator("#events")).isVisible();
             assertThat(page.locator("#purchases")).isVisible();
+            var row = page.locator("#dispute-" + dispute);
+            assertThat(row).containsText("pack-200");
+            row.locator("input[name=reason]").fill("Creem dashboard: dispute won");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("admin-payments.png"))
                     .setFullPage(true));
+            row.locator("button:has-text('Won')").click();
+            assertThat(page.locator("#flash")).containsText("closed as won");
+            assertThat(page.locator("#dispute-" + dispute)).hasCount(0);
+            assertThat(ledger.balance(buyer.id()).balance()).isEqualTo(200);
+            assertThat(audit.list(null, "dispute-close-won", "dispute:" + dispute, null, 10))
+                    .singleElement()
+                    .extracting(OperatorAction::reason)
+                    .isEqualTo("Creem dashboard: dispute won");
             page.navigate("http://localhost:" + port + "/admin/margins");
             assertThat(page.locator("#not-configured")).containsText("not configured");
             assertThat(page.locator("#per-model")).isVisible();

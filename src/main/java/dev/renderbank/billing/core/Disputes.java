@@ -27,6 +27,9 @@ import org.springframework.stereotype.Component;
  * records it as taken in the same transaction. An inquiry that closes takes and gives nothing; one
  * lost before its escalation was seen takes its share at the loss.
  *
+ * <p>Creem reports only a dispute's creation: an operator closes it as won or lost ({@link
+ * #closeByOperator}), which applies exactly what a provider's closing applies.
+ *
  * <p>Locks are taken in one order, the purchase and then the dispute, so an opening and a closing
  * processed at the same moment queue on the purchase, and the second re-reads what the first wrote.
  *
@@ -148,6 +151,51 @@ public class Disputes {
         if (!"OPEN".equals(d.status())) {
             return new Outcome.Processed("dispute " + disputeId + " already " + d.status());
         }
+        return closeOpen(provider, disputeId, d, purchase, ending);
+    }
+
+    /** What an operator's closing of a dispute found and did. */
+    public sealed interface ByOperator {
+        /** It was open and is closed now; {@code result} says what came back or stays taken. */
+        record Closed(long purchaseId, long clawed, String result) implements ByOperator {}
+
+        /** It is not open (won, lost, an inquiry): nothing was done. */
+        record NotOpen(String status) implements ByOperator {}
+
+        /** No such dispute of this provider is recorded. */
+        record Unknown() implements ByOperator {}
+    }
+
+    /**
+     * An operator closes an open dispute the provider never reports closed (Creem sends only {@code
+     * dispute.created}): won or lost, it does exactly what the provider's closing does ({@link
+     * #closed}), under the same locks, in the caller's transaction. Only an OPEN dispute is closed, by
+     * a compare-and-set on its status, so a second closing (or one at the same moment, which waits for
+     * the purchase's lock) finds it closed and changes nothing.
+     */
+    public ByOperator closeByOperator(String provider, String disputeId, Ending ending) {
+        if (ending == Ending.INQUIRY_CLOSED) {
+            throw new IllegalArgumentException("an operator closes a dispute as won or lost");
+        }
+        Optional<Purchase> purchase = lockPurchase(provider, disputeId, List.of());
+        Optional<DisputeStore.Dispute> existing = disputes.lock(provider, disputeId);
+        if (existing.isEmpty()) {
+            return new ByOperator.Unknown();
+        }
+        DisputeStore.Dispute d = existing.get();
+        if (!"OPEN".equals(d.status())) {
+            return new ByOperator.NotOpen(d.status());
+        }
+        Outcome.Processed done = closeOpen(provider, disputeId, d, purchase, ending);
+        return new ByOperator.Closed(d.purchaseId(), d.clawed(), done.note());
+    }
+
+    /**
+     * Closes the locked OPEN dispute {@code d} of the locked {@code purchase}: won gives back what is
+     * clawed back and owed again, lost keeps it taken; either way the months that waited are granted.
+     */
+    private Outcome.Processed closeOpen(
+            String provider, String disputeId, DisputeStore.Dispute d, Optional<Purchase> purchase, Ending ending) {
         boolean won = ending != Ending.LOST;
         long purchaseId = purchase.map(Purchase::id)
                 .orElseThrow(() -> new IllegalStateException("open dispute " + disputeId + " has no purchase"));

@@ -5,6 +5,7 @@ import static dev.renderbank.platform.SqlTime.ts;
 
 import java.sql.Types;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,6 +35,14 @@ public class DisputeStore {
     /** Reads without locking: only to learn which purchase to lock first. */
     public Optional<Dispute> find(String provider, String disputeId) {
         return select(provider, disputeId, "");
+    }
+
+    /** The providers that recorded a dispute under this id (an operator names a dispute by its id alone). */
+    public List<String> providersOf(String disputeId) {
+        return jdbc.sql("select provider from billing_dispute where dispute_id = :id order by provider")
+                .param("id", disputeId)
+                .query(String.class)
+                .list();
     }
 
     /** Locks the dispute; callers lock its purchase first, so openings and closings queue in one order. */

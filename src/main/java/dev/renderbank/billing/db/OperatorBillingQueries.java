@@ -1,6 +1,7 @@
 package dev.renderbank.billing.db;
 
 import dev.renderbank.billing.CreditPrice;
+import dev.renderbank.billing.OpenDispute;
 import dev.renderbank.billing.PurchaseSummary;
 import dev.renderbank.billing.UserPurchase;
 import java.time.OffsetDateTime;
@@ -46,6 +47,29 @@ public class OperatorBillingQueries {
                           from billing_purchase p order by id desc limit :limit""")
                 .param("limit", limit)
                 .query((rs, n) -> new UserPurchase(rs.getLong("user_id"), summary(rs, n)))
+                .list();
+    }
+
+    /** Open disputes (chargebacks), oldest first: the ones waiting longest for an outcome on top. */
+    public List<OpenDispute> openDisputes(String operatorClosed, int limit) {
+        return jdbc.sql("""
+                        select d.provider, d.dispute_id, d.purchase_id, p.user_id, p.product, d.amount_minor,
+                               p.currency, d.clawed, d.created_at
+                          from billing_dispute d join billing_purchase p on p.id = d.purchase_id
+                         where d.status = 'OPEN'
+                         order by d.created_at, d.provider, d.dispute_id limit :limit""")
+                .param("limit", limit)
+                .query((rs, n) -> new OpenDispute(
+                        rs.getString("provider"),
+                        rs.getString("dispute_id"),
+                        rs.getLong("purchase_id"),
+                        rs.getLong("user_id"),
+                        rs.getString("product"),
+                        rs.getLong("amount_minor"),
+                        rs.getString("currency"),
+                        rs.getLong("clawed"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        operatorClosed.equals(rs.getString("provider"))))
                 .list();
     }
 

@@ -28,7 +28,9 @@ final class ActionAnswers {
             return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", n.message());
         }
         ActionResult.Refused r = (ActionResult.Refused) result;
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
+        return r.conflict()
+                ? problem(HttpStatus.CONFLICT, r.code(), "Conflict", r.message())
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
     }
 
     static ResponseEntity<?> problem(HttpStatus status, String type, String title, String detail) {

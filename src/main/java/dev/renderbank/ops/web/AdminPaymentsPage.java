@@ -25,9 +25,10 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * {@code /admin/payments}: payment webhooks by state with their errors and "reprocess", and the
- * newest purchases with what was granted, refunded and disputed; {@code POST
- * /api/v1/admin/webhooks/{id}/reprocess} is the same repair over the API.
+ * {@code /admin/payments}: payment webhooks by state with their errors and "reprocess", open disputes
+ * with "won"/"lost" for Creem's (Creem never reports a dispute's end), and the newest purchases with
+ * what was granted, refunded and disputed; {@code POST /api/v1/admin/webhooks/{id}/reprocess} and
+ * {@code POST /api/v1/admin/disputes/{id}/close} are the same repairs over the API.
  */
 @Controller
 class AdminPaymentsPage {
@@ -51,6 +52,7 @@ class AdminPaymentsPage {
         model.addAttribute("status", s == null ? "" : s);
         model.addAttribute("counts", billing.paymentEventsByStatus());
         model.addAttribute("events", billing.paymentEvents(s, null, 100));
+        model.addAttribute("disputes", billing.openDisputes(100));
         model.addAttribute("purchases", billing.recentPurchases(50));
         model.addAttribute("newKey", UUID.randomUUID().toString());
         return "admin/payments";
@@ -88,6 +90,57 @@ class AdminPaymentsPage {
                 payments.reprocess(
                         admin.email(),
                         id,
+                        ActionAnswers.reason(body.reason()),
+                        ActionAnswers.key(idempotencyKey, false)),
+                false);
+    }
+
+    @PostMapping("/admin/payments/disputes/{id}/close")
+    String closeDisputeForm(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable String id,
+            @RequestParam(required = false) String outcome,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        boolean won;
+        try {
+            won = DisputeCloseBody.won(outcome);
+        } catch (InvalidFieldException e) {
+            OperatorForm.refuse(flash, "Cannot close dispute " + id + ": the outcome must be won or lost.");
+            return "redirect:/admin/payments";
+        }
+        var form = OperatorForm.check(reason, idempotencyKey, "close dispute " + id, flash);
+        if (form.isEmpty()) {
+            return "redirect:/admin/payments";
+        }
+        ActionResult result = payments.closeDispute(
+                admin.email(), id, won, form.get().reason(), form.get().key());
+        OperatorForm.outcome(flash, result, a -> "Dispute " + id + ": closed as " + (won ? "won" : "lost"));
+        return "redirect:/admin/payments";
+    }
+
+    @PostMapping("/api/v1/admin/disputes/{id}/close")
+    @ResponseBody
+    @ApiResponse(
+            responseCode = "200",
+            description = ActionAnswers.DONE
+                    + "; `after.status` WON or LOST, `after.result` what was given back or stays clawed back",
+            content = @Content(mediaType = ActionAnswers.JSON, schema = @Schema(implementation = ActionRecord.class)))
+    @ApiResponse(responseCode = "404", description = "No dispute with this id")
+    @ApiResponse(responseCode = "409", description = "The dispute is closed already with the other outcome")
+    @ApiResponse(responseCode = "422", description = "A Stripe dispute (Stripe closes its own), or a key reused")
+    ResponseEntity<?> closeDispute(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable String id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody DisputeCloseBody body) {
+        boolean won = DisputeCloseBody.won(body.outcome());
+        return ActionAnswers.answer(
+                payments.closeDispute(
+                        admin.email(),
+                        id,
+                        won,
                         ActionAnswers.reason(body.reason()),
                         ActionAnswers.key(idempotencyKey, false)),
                 false);

@@ -1,0 +1,32 @@
+package dev.renderbank.ops.web;
+
+import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.Locale;
+
+/** The body of closing a Creem dispute: how it ended at Creem, and why the operator says so. */
+record DisputeCloseBody(
+        @Schema(
+                description = "How the dispute ended: won (the merchant kept the money) or lost",
+                allowableValues = {"won", "lost"},
+                requiredMode = Schema.RequiredMode.REQUIRED)
+        String outcome,
+
+        @Schema(
+                description =
+                        "Why the operator acts (say where the outcome was read); required, at most 1000 characters",
+                requiredMode = Schema.RequiredMode.REQUIRED)
+        String reason) {
+
+    /** True for won, false for lost; anything else is a 400 naming the field. */
+    static boolean won(String outcome) {
+        String o = outcome == null ? "" : outcome.trim().toLowerCase(Locale.ROOT);
+        if (o.equals("won")) {
+            return true;
+        }
+        if (o.equals("lost")) {
+            return false;
+        }
+        throw new InvalidFieldException("outcome", "must be won or lost");
+    }
+}
