@@ -180,11 +180,19 @@ class EventProcessor {
         return handler;
     }
 
-    private void recordFailure(long eventId, String why) {
+    /**
+     * Records a failed attempt on the event and alerts operators on its first and its last backoff
+     * step. Nothing is recorded, and nobody alerted, when the event was finished meanwhile (an
+     * operator's reprocess that held the row committed PROCESSED) or another attempt was recorded
+     * first. Package-private for the race test that holds the row across it.
+     */
+    void recordFailure(long eventId, String why) {
         String error = PaymentEventStore.storable(why);
         OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant()));
         if (failed.isEmpty()) {
-            log.info("Payment event {} was finished by another node meanwhile", eventId);
+            log.info(
+                    "Payment event {} was finished, or its failure recorded, by another transaction meanwhile",
+                    eventId);
             return;
         }
         int attempts = failed.getAsInt();

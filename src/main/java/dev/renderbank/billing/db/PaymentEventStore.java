@@ -114,7 +114,11 @@ public class PaymentEventStore {
         }
     }
 
-    /** Records a failed attempt and when to try again; the attempt count, or empty if the event was finished meanwhile. */
+    /**
+     * Records a failed attempt and when to try again; the attempt count, or empty if nothing was
+     * recorded: the event was finished meanwhile (an operator's reprocess that held the row while this
+     * waited for it committed PROCESSED), or another attempt was recorded first.
+     */
     public OptionalInt fail(long id, String error, Instant now) {
         Optional<Integer> recorded = jdbc.sql(
                         "select attempts from payment_event where id = :id and status in ('RECEIVED', 'FAILED')")
@@ -126,7 +130,7 @@ public class PaymentEventStore {
         }
         int attempts = recorded.get();
         Duration delay = BACKOFF.get(Math.min(attempts, BACKOFF.size() - 1));
-        jdbc.sql("""
+        int rows = jdbc.sql("""
                         update payment_event set status = 'FAILED', attempts = attempts + 1, last_error = :error,
                                                  next_attempt_at = :next
                          where id = :id and status in ('RECEIVED', 'FAILED') and attempts = :attempts""")
@@ -135,7 +139,7 @@ public class PaymentEventStore {
                 .param("id", id)
                 .param("attempts", attempts)
                 .update();
-        return OptionalInt.of(attempts + 1);
+        return rows == 1 ? OptionalInt.of(attempts + 1) : OptionalInt.empty();
     }
 
     /** The longest note or error kept for an event. */
