@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -21,7 +22,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The provider-availability state every node shares (one database row). Trips and clears are
  * conditional updates: only the call that makes the transition alerts operators, so a storm of
  * 402s from many jobs on many nodes raises one alert. The gateway trips it by itself on 402 and
- * 401 answers; {@link BalanceMonitor} clears it when a balance check shows credits again.
+ * 401 answers; {@link BalanceMonitor} clears it when a balance check shows enough credits again.
+ *
+ * <p>Enough is at least {@code renderbank.provider.balance.resume-threshold} and at least the
+ * provider cost of the dearest task refused since the state was last clear: a balance that pays for
+ * an image but not for the video the provider refused keeps the state, instead of letting requests
+ * in that the provider refuses again a minute later. Every trip counts up {@code trip_epoch}; a
+ * balance check clears only if the count is still what it read before asking the provider, so a
+ * reading taken before a 402 and answered after it never clears the trip that 402 made.
  */
 @Service
 public class ProviderStatus {
@@ -34,6 +42,7 @@ public class ProviderStatus {
     private final Clock clock;
     private final Duration recheckInterval;
     private final long lowBalanceThreshold;
+    private final long resumeThreshold;
     private final TransactionTemplate ownTransaction;
 
     ProviderStatus(
@@ -47,6 +56,7 @@ public class ProviderStatus {
         this.clock = clock;
         this.recheckInterval = properties.balance().recheckInterval();
         this.lowBalanceThreshold = properties.balance().lowThreshold();
+        this.resumeThreshold = properties.balance().resumeThreshold();
         // A trip must stick even if a caller's transaction rolls back afterwards.
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -65,11 +75,25 @@ public class ProviderStatus {
                 .single();
     }
 
-    /** The provider is out of credits. Returns true for the call that made the transition (and alerted). */
+    /**
+     * The provider is out of credits, cost of what it refused unknown: the state clears at the resume
+     * threshold (or at the cost of a task refused before, if that is more). Returns true for the call
+     * that made the transition (and alerted).
+     */
     public boolean tripExhausted(String detail) {
+        return tripExhausted(detail, 0);
+    }
+
+    /**
+     * The provider is out of credits: it refused a task that costs {@code refusedTaskCost} of its
+     * credits (0: unknown), so the state clears only at a balance of at least that (and at least the
+     * resume threshold). Returns true for the call that made the transition (and alerted).
+     */
+    public boolean tripExhausted(String detail, long refusedTaskCost) {
         return trip(
                 State.EXHAUSTED,
                 detail,
+                Math.max(0, refusedTaskCost),
                 "provider.exhausted",
                 "The generation provider is out of credits (" + detail + "). New generation requests are refused"
                         + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
@@ -81,16 +105,57 @@ public class ProviderStatus {
         return trip(
                 State.UNAUTHORIZED,
                 detail,
+                0,
                 "provider.unauthorized",
                 "The generation provider refused our API key (" + detail + "). New generation requests are"
                         + " refused with 503 until a balance check succeeds. Check renderbank.provider.kie.api-key.");
     }
 
-    /** Back to AVAILABLE (a balance check showed credits, or an operator said so). True if it was tripped. */
+    /** Back to AVAILABLE whatever the balance (an operator said so). True if it was tripped. */
     public boolean clear(String detail) {
+        return clearWhere("", Map.of(), detail);
+    }
+
+    /**
+     * How many trips there have been: read before asking the provider for its balance, and handed to
+     * {@link #resume} with the answer.
+     */
+    public long tripEpoch() {
+        return jdbc.sql("select trip_epoch from provider_status where id = 1")
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * Back to AVAILABLE if a balance reading of {@code credits}, asked for when the trip count was
+     * {@code epochBefore}, is enough: no trip came in between (else the reading may predate the
+     * provider's refusal), and the credits pay for the dearest task refused since the state was clear
+     * and reach the resume threshold. One conditional statement, so a trip that commits while it
+     * waits for the row makes it match nothing. True for the call that cleared it (and alerted).
+     */
+    public boolean resume(long epochBefore, long credits, String detail) {
+        return clearWhere(
+                " and trip_epoch = :epoch and greatest(:threshold, refused_task_cost) <= :credits",
+                Map.of("epoch", epochBefore, "threshold", resumeThreshold, "credits", credits),
+                detail);
+    }
+
+    /**
+     * The balance at which the state clears: the resume threshold, or the cost of the dearest task
+     * the provider refused since the state was last clear if that is more.
+     */
+    public long resumesAt() {
+        return jdbc.sql("select greatest(:threshold, refused_task_cost) from provider_status where id = 1")
+                .param("threshold", resumeThreshold)
+                .query(Long.class)
+                .single();
+    }
+
+    private boolean clearWhere(String condition, Map<String, Object> params, String detail) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail"
-                            + " where id = 1 and state <> 'AVAILABLE'")
+            int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
+                            + " refused_task_cost = 0 where id = 1 and state <> 'AVAILABLE'" + condition)
+                    .params(params)
                     .param("now", now())
                     .param("detail", StorableText.of(detail, MAX_DETAIL))
                     .update();
@@ -101,18 +166,36 @@ public class ProviderStatus {
         }));
     }
 
-    private boolean trip(State state, String detail, String alertKind, String message) {
+    /**
+     * Every trip counts up the epoch and keeps the dearest refused cost, whether or not it changes
+     * the state; the row is locked first, so of concurrent trips exactly one sees the transition.
+     */
+    private boolean trip(State state, String detail, long refusedTaskCost, String alertKind, String message) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            int changed = jdbc.sql("update provider_status set state = :state, since = :now, detail = :detail"
-                            + " where id = 1 and state <> :state")
+            String before = jdbc.sql("select state from provider_status where id = 1 for update")
+                    .query(String.class)
+                    .single();
+            boolean transition = !state.name().equals(before);
+            int updated = jdbc.sql("""
+                            update provider_status
+                               set state = :state,
+                                   since = case when state = :state then since else :now end,
+                                   detail = case when state = :state then detail else :detail end,
+                                   trip_epoch = trip_epoch + 1,
+                                   refused_task_cost = greatest(refused_task_cost, :cost)
+                             where id = 1""")
                     .param("state", state.name())
                     .param("now", now())
                     .param("detail", StorableText.of(detail, MAX_DETAIL))
+                    .param("cost", refusedTaskCost)
                     .update();
-            if (changed == 1) {
+            if (updated != 1) {
+                throw new IllegalStateException("the provider status row is missing");
+            }
+            if (transition) {
                 alerts.raise(alertKind, message);
             }
-            return changed == 1;
+            return transition;
         }));
     }
 

@@ -26,7 +26,7 @@ class KieCallbackVerifierTest {
                                 key,
                                 Duration.ofSeconds(5),
                                 Duration.ofSeconds(30)),
-                        new ProviderProperties.Balance(Duration.ofMinutes(5), 2000, Duration.ofMinutes(1), 1)),
+                        new ProviderProperties.Balance(Duration.ofMinutes(5), 2000, Duration.ofMinutes(1), 1000, null)),
                 clock);
     }
 

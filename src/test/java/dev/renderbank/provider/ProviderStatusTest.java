@@ -76,6 +76,29 @@ class ProviderStatusTest extends ProviderIntegrationTest {
         assertThat(alertsSinceStart("provider.exhausted")).isEqualTo(1);
     }
 
+    /**
+     * With the default settings a refused task of a model whose cost is not configured resumes at the
+     * resume threshold (1000), not at the first credit: 50 credits pay for a few images, but the
+     * provider just refused a video with them.
+     */
+    @Test
+    void withTheDefaultsABalanceOfFiftyAfterARefusedVideoDoesNotResume() {
+        simulator.setBalance(50);
+        simulator.setOutOfCredits(true); // the provider's video costs more than 50
+
+        gateway.submit(new SubmitRequest("job-402-video", "sora-2-pro-text-to-video", Map.of("prompt", "a"), null));
+        assertThat(status.current().state()).isEqualTo(State.EXHAUSTED);
+
+        simulator.setOutOfCredits(false);
+        assertThat(monitor.recheckWhileTripped().state()).isEqualTo(State.EXHAUSTED);
+        assertThat(status.resumesAt()).isEqualTo(1000);
+        assertThat(alertsSinceStart("provider.available")).isZero();
+
+        simulator.setBalance(1000);
+        assertThat(monitor.recheckWhileTripped().available()).isTrue();
+        assertThat(alertsSinceStart("provider.available")).isEqualTo(1);
+    }
+
     @Test
     void unauthorizedIsClearedOnceTheKeyWorksAgain() {
         assertThat(status.tripUnauthorized("KIE createTask answered 401")).isTrue();

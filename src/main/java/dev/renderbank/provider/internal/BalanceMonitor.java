@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Reads the provider account's credits (periodically, see {@code ProviderTasks}), exports them as
  * the gauge {@value #BALANCE_GAUGE}, alerts operators once per crossing below
  * {@code renderbank.provider.balance.low-threshold} (and once when back above), and drives the
- * exhausted state: a balance below {@code resume-threshold} trips it, one at or above clears it.
+ * exhausted state: a balance below {@code resume-threshold} trips it; one that is enough for what the
+ * provider refused ({@link ProviderStatus#resume}) clears it, unless a trip came while it was read.
  * The last reading and the low flag live in the database, so "once" holds across nodes and restarts.
  */
 @Service
@@ -64,9 +65,11 @@ public class BalanceMonitor {
 
     /** Reads the balance now, records it, alerts on a crossing, trips or clears the exhausted state. */
     public BalanceOutcome check() {
+        // noted before asking: a trip that comes while the provider answers makes this reading stale
+        long epoch = status.tripEpoch();
         BalanceOutcome outcome = gateway.balance();
         if (outcome instanceof BalanceOutcome.Known known) {
-            record(known.credits());
+            record(known.credits(), epoch);
         } else {
             // 401 already tripped the status in the gateway; anything else: try again next time
             log.warn("Provider balance check failed: {}", outcome);
@@ -90,7 +93,7 @@ public class BalanceMonitor {
         return credits == null ? OptionalLong.empty() : OptionalLong.of(credits);
     }
 
-    private void record(long credits) {
+    private void record(long credits, long epochBefore) {
         tx.executeWithoutResult(s -> {
             jdbc.sql("update provider_balance set credits = :credits, checked_at = :now where id = 1")
                     .param("credits", credits)
@@ -110,12 +113,14 @@ public class BalanceMonitor {
                                 + settings.lowThreshold() + ".");
             }
         });
-        if (credits >= settings.resumeThreshold()) {
-            if (!status.current().available()) {
-                status.clear("a balance check shows " + credits + " provider credits");
-            }
-        } else {
-            status.tripExhausted("a balance check shows " + credits + " provider credits");
+        String detail = "a balance check shows " + credits + " provider credits";
+        if (credits < settings.resumeThreshold()) {
+            status.tripExhausted(detail);
+        } else if (!status.current().available() && !status.resume(epochBefore, credits, detail)) {
+            log.info(
+                    "The provider stays unavailable: {}, it resumes at {} (or the reading began before a trip)",
+                    detail,
+                    status.resumesAt());
         }
     }
 

@@ -4,7 +4,9 @@ import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.simulator.KieSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +33,22 @@ class ProviderConfig {
         }
         KieHttpGateway http = new KieHttpGateway(
                 endpoint, kie.connectTimeout(), kie.readTimeout(), KieHttpGateway.defaultBreaker(), meters);
-        return new TrippingGateway(http, status);
+        return new TrippingGateway(http, status, taskCosts(properties));
+    }
+
+    /**
+     * What a refused task costs at the provider, by model: the configured {@code task-costs}, else the
+     * simulator's own price when it is the provider, else 0 (unknown: the resume threshold applies).
+     */
+    static ToLongFunction<String> taskCosts(ProviderProperties properties) {
+        Map<String, Long> configured = properties.balance().taskCosts();
+        boolean simulated = properties.kie().simulated();
+        return model -> {
+            Long cost = model == null ? null : configured.get(model);
+            if (cost != null) {
+                return cost;
+            }
+            return simulated && model != null ? KieSimulator.taskCost(model) : 0;
+        };
     }
 }

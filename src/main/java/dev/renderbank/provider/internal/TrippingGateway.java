@@ -9,21 +9,26 @@ import dev.renderbank.provider.QueryOutcome;
 import dev.renderbank.provider.SubmitOutcome;
 import dev.renderbank.provider.SubmitRequest;
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 
 /**
  * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401
  * (bad key) the provider answers trips {@link ProviderStatus} before the outcome is returned.
- * Tripping is idempotent, so callers may trip again themselves. A 429 or 455 at createTask is noted
- * there (no trip: jobs wait and retry), and a 505 alerts operators.
+ * Tripping is idempotent, so callers may trip again themselves. A 402 at createTask records what the
+ * refused task costs at the provider ({@code taskCost} by model, 0 if unknown), so that the state
+ * clears only at a balance that pays for it. A 429 or 455 at createTask is noted there (no trip: jobs
+ * wait and retry), and a 505 alerts operators.
  */
 final class TrippingGateway implements ProviderGateway {
 
     private final ProviderGateway delegate;
     private final ProviderStatus status;
+    private final ToLongFunction<String> taskCost;
 
-    TrippingGateway(ProviderGateway delegate, ProviderStatus status) {
+    TrippingGateway(ProviderGateway delegate, ProviderStatus status, ToLongFunction<String> taskCost) {
         this.delegate = delegate;
         this.status = status;
+        this.taskCost = taskCost;
     }
 
     /** The wrapped gateway (tests reach its circuit breaker through it). */
@@ -35,7 +40,10 @@ final class TrippingGateway implements ProviderGateway {
     public SubmitOutcome submit(SubmitRequest request) {
         SubmitOutcome outcome = delegate.submit(request);
         if (outcome instanceof SubmitOutcome.Rejected r) {
-            trip(r.error(), "createTask");
+            trip(
+                    r.error(),
+                    "createTask for model " + request.providerModel(),
+                    taskCost.applyAsLong(request.providerModel()));
             if (r.error().kind() == Kind.FEATURE_DISABLED) {
                 status.featureDisabled("KIE createTask for model " + request.providerModel() + " answered "
                         + r.error().code() + ": " + r.error().message());
@@ -54,7 +62,7 @@ final class TrippingGateway implements ProviderGateway {
     public QueryOutcome query(String providerTaskId) {
         QueryOutcome outcome = delegate.query(providerTaskId);
         if (outcome instanceof QueryOutcome.Unavailable u) {
-            trip(u.error(), "recordInfo");
+            trip(u.error(), "recordInfo", 0);
         } else if (outcome instanceof QueryOutcome.Failed f && "402".equals(f.failCode())) {
             // a task that ran out of provider credits mid-way
             status.tripExhausted("KIE task " + providerTaskId + " failed with 402: " + f.failMessage());
@@ -66,7 +74,7 @@ final class TrippingGateway implements ProviderGateway {
     public BalanceOutcome balance() {
         BalanceOutcome outcome = delegate.balance();
         if (outcome instanceof BalanceOutcome.Unavailable u && u.error().kind() == Kind.UNAUTHORIZED) {
-            trip(u.error(), "credit");
+            trip(u.error(), "credit", 0);
         }
         return outcome;
     }
@@ -76,9 +84,13 @@ final class TrippingGateway implements ProviderGateway {
         return delegate.submitTimeLimit();
     }
 
-    private void trip(ProviderError error, String call) {
+    /** {@code cost}: the provider credits of the task refused, 0 if unknown or none. */
+    private void trip(ProviderError error, String call, long cost) {
         if (error.kind() == Kind.INSUFFICIENT_CREDITS) {
-            status.tripExhausted("KIE " + call + " answered " + error.code() + ": " + error.message());
+            status.tripExhausted(
+                    "KIE " + call + " answered " + error.code() + ": " + error.message()
+                            + (cost > 0 ? " (the task costs " + cost + " provider credits)" : ""),
+                    cost);
         } else if (error.kind() == Kind.UNAUTHORIZED) {
             status.tripUnauthorized("KIE " + call + " answered " + error.code() + ": " + error.message());
         }

@@ -36,6 +36,11 @@ public class KieSimulator {
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
+    /** What one task of this model costs here (videos {@value #VIDEO_COST}, images {@value #IMAGE_COST}). */
+    public static long taskCost(String model) {
+        return SimTask.kindOf(model, JSON.createObjectNode()) == SimTask.Kind.VIDEO ? VIDEO_COST : IMAGE_COST;
+    }
+
     private final SimulatorProperties defaults;
     private final ProviderProperties provider;
     private final SimTaskStore store;
