@@ -27,7 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Enough is at least {@code renderbank.provider.balance.resume-threshold} and at least the
  * provider cost of the dearest task refused since the state was last clear: a balance that pays for
  * an image but not for the video the provider refused keeps the state, instead of letting requests
- * in that the provider refuses again a minute later. Every trip counts up {@code trip_epoch}; a
+ * in that the provider refuses again a minute later. Where that cost is not known (a model without
+ * {@code task-costs}, a task refused mid-way), the balance read just after the provider refused is
+ * kept ({@code refused_at_balance}): the provider said that was not enough, so the state clears only
+ * on a higher reading (a top-up), never on the same balance a minute later. Every trip counts up {@code trip_epoch}; a
  * balance check clears only if the count is still what it read before asking the provider, so a
  * reading taken before a 402 and answered after it never clears the trip that 402 made.
  */
@@ -100,6 +103,21 @@ public class ProviderStatus {
                         + " provider account.");
     }
 
+    /**
+     * A balance reading below the resume threshold: out of credits, though nothing was refused (so no
+     * balance is remembered as refused). Returns true for the call that made the transition.
+     */
+    public boolean tripOnReading(String detail) {
+        return trip(
+                State.EXHAUSTED,
+                detail,
+                0,
+                "provider.exhausted",
+                "The generation provider is out of credits (" + detail + "). New generation requests are refused"
+                        + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
+                        + " provider account.");
+    }
+
     /** The provider refused our API key. Returns true for the call that made the transition (and alerted). */
     public boolean tripUnauthorized(String detail) {
         return trip(
@@ -135,17 +153,32 @@ public class ProviderStatus {
      */
     public boolean resume(long epochBefore, long credits, String detail) {
         return clearWhere(
-                " and trip_epoch = :epoch and greatest(:threshold, refused_task_cost) <= :credits",
+                " and trip_epoch = :epoch and greatest(:threshold, refused_task_cost) <= :credits"
+                        + " and (refused_at_balance is null or refused_at_balance < :credits)",
                 Map.of("epoch", epochBefore, "threshold", resumeThreshold, "credits", credits),
                 detail);
     }
 
     /**
-     * The balance at which the state clears: the resume threshold, or the cost of the dearest task
-     * the provider refused since the state was last clear if that is more.
+     * The provider refused a task with {@code credits} left (read just after the refusal, when the
+     * trip count was {@code epoch}): the state clears only on a higher reading. Nothing if a trip or a
+     * clear came since the count was read.
+     */
+    public void noteBalanceAtRefusal(long epoch, long credits) {
+        ownTransaction.executeWithoutResult(tx ->
+                jdbc.sql("""
+                        update provider_status set refused_at_balance = greatest(refused_at_balance, :credits)
+                         where id = 1 and trip_epoch = :epoch and state = 'EXHAUSTED'""").param("credits", credits).param("epoch", epoch).update());
+    }
+
+    /**
+     * The balance at which the state clears: the resume threshold, the cost of the dearest task the
+     * provider refused since the state was last clear, or one more than the balance read when it
+     * refused, whichever is most.
      */
     public long resumesAt() {
-        return jdbc.sql("select greatest(:threshold, refused_task_cost) from provider_status where id = 1")
+        return jdbc.sql("select greatest(:threshold, refused_task_cost, refused_at_balance + 1)"
+                        + " from provider_status where id = 1")
                 .param("threshold", resumeThreshold)
                 .query(Long.class)
                 .single();
@@ -154,7 +187,8 @@ public class ProviderStatus {
     private boolean clearWhere(String condition, Map<String, Object> params, String detail) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
             int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
-                            + " refused_task_cost = 0 where id = 1 and state <> 'AVAILABLE'" + condition)
+                            + " refused_task_cost = 0, refused_at_balance = null"
+                            + " where id = 1 and state <> 'AVAILABLE'" + condition)
                     .params(params)
                     .param("now", now())
                     .param("detail", StorableText.of(detail, MAX_DETAIL))

@@ -4,6 +4,10 @@
 -- asks the provider and clears the state only if it is still the same (compare-and-set in SQL).
 -- refused_task_cost is the largest provider cost of a task refused since the state was last clear
 -- (0 when unknown); the state clears at a balance of at least max(resume threshold, that cost).
+-- refused_at_balance is the provider balance read just after the provider refused (402) a task, since
+-- the state was last clear (null: not read, or tripped by a reading or a 401); the state clears only on
+-- a reading above it, so a refusal whose cost is unknown is not followed by a resume on the same balance.
 alter table provider_status
     add column trip_epoch        bigint not null default 0,
-    add column refused_task_cost bigint not null default 0 check (refused_task_cost >= 0);
+    add column refused_task_cost bigint not null default 0 check (refused_task_cost >= 0),
+    add column refused_at_balance bigint;

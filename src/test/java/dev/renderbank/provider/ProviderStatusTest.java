@@ -54,6 +54,7 @@ class ProviderStatusTest extends ProviderIntegrationTest {
 
     @Test
     void a402AtSubmitTripsExhaustedAndABalanceCheckWithCreditsClearsIt() {
+        simulator.setBalance(0);
         simulator.setOutOfCredits(true);
 
         SubmitOutcome outcome = gateway.submit(
@@ -77,13 +78,14 @@ class ProviderStatusTest extends ProviderIntegrationTest {
     }
 
     /**
-     * With the default settings a refused task of a model whose cost is not configured resumes at the
-     * resume threshold (1000), not at the first credit: 50 credits pay for a few images, but the
-     * provider just refused a video with them.
+     * With the default settings, a refused task whose cost is not known is not tried again on the
+     * balance the provider refused it with: 50 credits pay for a few images, but the provider just
+     * refused a video with them. Only a higher reading (a top-up) resumes.
      */
     @Test
     void withTheDefaultsABalanceOfFiftyAfterARefusedVideoDoesNotResume() {
         simulator.setBalance(50);
+        assertThat(monitor.check()).isInstanceOf(dev.renderbank.provider.BalanceOutcome.Known.class);
         simulator.setOutOfCredits(true); // the provider's video costs more than 50
 
         gateway.submit(new SubmitRequest("job-402-video", "sora-2-pro-text-to-video", Map.of("prompt", "a"), null));
@@ -91,7 +93,7 @@ class ProviderStatusTest extends ProviderIntegrationTest {
 
         simulator.setOutOfCredits(false);
         assertThat(monitor.recheckWhileTripped().state()).isEqualTo(State.EXHAUSTED);
-        assertThat(status.resumesAt()).isEqualTo(1000);
+        assertThat(status.resumesAt()).isEqualTo(51);
         assertThat(alertsSinceStart("provider.available")).isZero();
 
         simulator.setBalance(1000);

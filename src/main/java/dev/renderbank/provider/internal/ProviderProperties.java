@@ -47,20 +47,20 @@ public record ProviderProperties(
      * @param lowThreshold below this (provider credits) operators get a low-balance alert
      * @param recheckInterval while exhausted or unauthorized, how often the balance is read to clear it
      * @param resumeThreshold a balance check below this trips the exhausted state; it clears only at a
-     *     balance of at least this and at least the cost of the task the provider refused (task-costs).
-     *     The default, 1000, is meant to cover the dearest task of the default catalogue at the provider
-     *     (an estimate: check the provider's prices), so that a refused task whose cost is not configured
-     *     is not submitted again while the provider would refuse it still
+     *     balance of at least this, at least the cost of the task the provider refused (task-costs), and
+     *     above the balance last read when the provider refused (so a refusal whose cost is not known
+     *     waits for a top-up instead of being tried again on the same balance)
      * @param taskCosts provider credits one task of a provider model costs at most (its dearest option),
      *     by the model name sent to createTask ({@code sora-2-pro-text-to-video}; names with a dot or a
-     *     slash in brackets); a model not named here counts as costing the resume-threshold. With the
+     *     slash in brackets); for a model not named here only the resume threshold and the balance at the
+     *     refusal apply. With the
      *     built-in simulator its own prices apply to the models not named here
      */
     public record Balance(
             @DefaultValue("5m") @NotNull Duration checkInterval,
             @DefaultValue("2000") @PositiveOrZero long lowThreshold,
             @DefaultValue("1m") @NotNull Duration recheckInterval,
-            @DefaultValue("1000") @PositiveOrZero long resumeThreshold,
+            @DefaultValue("1") @PositiveOrZero long resumeThreshold,
             Map<String, @Positive Long> taskCosts) {
 
         /** Zero: the provider's balance is read without pause. */

@@ -65,7 +65,9 @@ final class TrippingGateway implements ProviderGateway {
             trip(u.error(), "recordInfo", 0);
         } else if (outcome instanceof QueryOutcome.Failed f && "402".equals(f.failCode())) {
             // a task that ran out of provider credits mid-way
-            status.tripExhausted("KIE task " + providerTaskId + " failed with 402: " + f.failMessage());
+            if (status.tripExhausted("KIE task " + providerTaskId + " failed with 402: " + f.failMessage())) {
+                noteBalanceAtRefusal();
+            }
         }
         return outcome;
     }
@@ -84,13 +86,28 @@ final class TrippingGateway implements ProviderGateway {
         return delegate.submitTimeLimit();
     }
 
+    /**
+     * Once per trip (the call that made it): the balance the provider refused with, read now, so the
+     * state clears only on a higher reading (a top-up), also where the refused task's cost is not
+     * known. A trip that comes meanwhile makes the reading count for nothing; an unknown balance
+     * leaves only the threshold and the cost.
+     */
+    private void noteBalanceAtRefusal() {
+        long epoch = status.tripEpoch();
+        if (delegate.balance() instanceof BalanceOutcome.Known known) {
+            status.noteBalanceAtRefusal(epoch, known.credits());
+        }
+    }
+
     /** {@code cost}: the provider credits of the task refused, 0 if unknown or none. */
     private void trip(ProviderError error, String call, long cost) {
         if (error.kind() == Kind.INSUFFICIENT_CREDITS) {
-            status.tripExhausted(
+            if (status.tripExhausted(
                     "KIE " + call + " answered " + error.code() + ": " + error.message()
                             + (cost > 0 ? " (the task costs " + cost + " provider credits)" : ""),
-                    cost);
+                    cost)) {
+                noteBalanceAtRefusal();
+            }
         } else if (error.kind() == Kind.UNAUTHORIZED) {
             status.tripUnauthorized("KIE " + call + " answered " + error.code() + ": " + error.message());
         }
