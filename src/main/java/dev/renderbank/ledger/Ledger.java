@@ -83,6 +83,36 @@ public class Ledger {
         return tx.execute(status -> grants.grant(userId, amount, source, key, reference, reason, actor, now()));
     }
 
+    /**
+     * Gives back up to {@code amount} credits that clawbacks of the grants {@code reversed} took (a
+     * dispute won, a refund that failed), as a grant under {@code key} that such clawbacks can take
+     * again later. It restores what those clawbacks took from the user and no more: the part of their
+     * debt an operator waived (and no earlier give-back counted) was never paid, so that part of
+     * {@code amount} is recorded as forgiven and moves nothing; the rest pays those clawbacks' own
+     * debt first, then any other debt, then goes to the balance. A repeat of {@code key} returns the
+     * first outcome.
+     */
+    public GivenBack giveBack(
+            long userId,
+            long amount,
+            List<String> reversed,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason) {
+        checkUser(userId);
+        checkAmount(amount);
+        checkKey(key);
+        if (source == null) {
+            throw new IllegalArgumentException("source is required");
+        }
+        if (reversed == null) {
+            throw new IllegalArgumentException("reversed is required (empty: nothing was clawed back)");
+        }
+        reversed.forEach(Ledger::checkKey);
+        return tx.execute(status -> grants.giveBack(userId, amount, reversed, source, key, reference, reason, now()));
+    }
+
     /** Holds {@code amount} of the user's available credits under {@code key} until {@code ttl} passes. */
     public ReserveResult reserve(long userId, long amount, String key, Duration ttl) {
         checkUser(userId);

@@ -158,6 +158,30 @@ class ReferralRulesTest extends BillingIntegrationTest {
     }
 
     @Test
+    void aWonDisputeDoesNotGiveBackTheRewardDebtAnOperatorWaived() throws Exception {
+        Referred r = referred(true);
+        String pi = id("pi");
+        String charge = id("ch");
+        boughtAtStripe(r.referee(), pi);
+        String job = id("job");
+        assertThat(ledger.reserve(r.referrer().id(), 10, job, Duration.ofMinutes(5)))
+                .isInstanceOf(ReserveResult.Reserved.class);
+        ledger.capture(job); // the referrer spent the reward
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
+        assertThat(ledger.balance(r.referrer().id())).isEqualTo(new Balance(0, 0, 10));
+        assertThat(operators.waiveDebt("ops@test.local", r.referrer().id(), "goodwill", id("waive")))
+                .isInstanceOf(ActionResult.Done.class);
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won"));
+
+        assertThat(ledger.balance(r.referrer().id()))
+                .as("as if neither the dispute nor the waiver had been: the reward was spent")
+                .isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
     void aLostDisputeKeepsTheRewardTakenBack() throws Exception {
         Referred r = referred(true);
         String pi = id("pi");

@@ -1,6 +1,7 @@
 package dev.renderbank.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.ledger.internal.DebtAttribution;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
@@ -61,12 +62,13 @@ public final class LedgerBench {
         try (HikariDataSource ds = dataSource(url, clients)) {
             JdbcClient jdbc = JdbcClient.create(ds);
             LedgerStore store = new LedgerStore(jdbc);
+            DebtAttribution debts = new DebtAttribution(jdbc);
             Ledger ledger = new Ledger(
                     store,
                     new HoldStore(jdbc, store),
                     new OpenHolds(jdbc),
-                    new GrantStore(jdbc, store),
-                    new DebtWaiverStore(jdbc),
+                    new GrantStore(jdbc, store, debts),
+                    new DebtWaiverStore(jdbc, debts),
                     new InvariantCheck(jdbc),
                     new TransactionTemplate(new DataSourceTransactionManager(ds)),
                     Clock.systemUTC());

@@ -10,6 +10,7 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Takes back what a purchase granted beyond what it is still entitled to (refunds, disputes), and gives it back. */
@@ -74,16 +75,21 @@ class Clawbacks {
      * Gives back to the locked purchase {@code p} what is clawed back and no longer owed (a won
      * dispute, a refund that failed): at most what is still clawed back net of earlier give-backs,
      * so the user never keeps more than the purchase granted, and at most up to its entitlement.
-     * Once per {@code key}; the referral reward the purchase earned follows it. Returns the buyer's
-     * credits given back now.
+     * Once per {@code key}; the referral reward the purchase earned follows it.
+     *
+     * <p>The purchase records all of it as given back (its grant can be clawed back again), but the
+     * ledger restores only what the purchase's clawbacks took from the user: debt of theirs that an
+     * operator waived was never paid, so that part comes back as nothing ({@link Ledger#giveBack}).
+     * Returns what the buyer got back now: credits, or debt of theirs cancelled.
      */
     long giveBack(Purchase p, String key, String reason, Instant now) {
         referrals.settleReferral(p, key, reason);
         long stillClawed = p.clawed() - store.givenBack(p.id());
         long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
+        List<String> clawed = store.grantKeys(p.id()); // before this give-back's own grant joins them
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {
-            ledger.grant(p.userId(), back, GrantSource.PURCHASE, key, p.product(), reason);
-            return back;
+            return ledger.giveBack(p.userId(), back, clawed, GrantSource.PURCHASE, key, p.product(), reason)
+                    .restored();
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,8 +180,11 @@ public class Referrals {
             }
         } else if (kept < due) {
             String back = "reward:referral:" + r.refereeId() + ":" + key;
+            List<String> clawed = store.grantKeys(r.refereeId()); // the reward's grants the clawbacks took from
             if (store.addGrant(r.refereeId(), back, due - kept, clock.instant())) {
-                ledger.grant(r.referrerId(), due - kept, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
+                // debt of the referrer's that an operator waived of these clawbacks comes back as nothing
+                ledger.giveBack(
+                        r.referrerId(), due - kept, clawed, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
             }
         }
     }

@@ -14,9 +14,11 @@ import org.springframework.stereotype.Repository;
 public class DebtWaiverStore {
 
     private final JdbcClient jdbc;
+    private final DebtAttribution debts;
 
-    public DebtWaiverStore(JdbcClient jdbc) {
+    public DebtWaiverStore(JdbcClient jdbc, DebtAttribution debts) {
         this.jdbc = jdbc;
+        this.debts = debts;
     }
 
     public DebtWaived waive(long userId, long amount, String key, String actor, String reason, Instant now) {
@@ -67,6 +69,8 @@ public class DebtWaiverStore {
                 .param("now", ts(now))
                 .update();
         expectOne(entries, "debt waiver " + key + " of user " + userId);
+        // which clawbacks it forgave: a give-back of one of them never credits what was forgiven
+        debts.waived(userId, waived);
         return new DebtWaived(userId, amount, waived, false);
     }
 

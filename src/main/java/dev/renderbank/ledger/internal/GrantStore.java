@@ -4,9 +4,11 @@ import static dev.renderbank.ledger.internal.Columns.ts;
 import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.ledger.ClawbackResult;
+import dev.renderbank.ledger.GivenBack;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -38,10 +40,12 @@ public class GrantStore {
 
     private final JdbcClient jdbc;
     private final LedgerStore accounts;
+    private final DebtAttribution debts;
 
-    public GrantStore(JdbcClient jdbc, LedgerStore accounts) {
+    public GrantStore(JdbcClient jdbc, LedgerStore accounts, DebtAttribution debts) {
         this.jdbc = jdbc;
         this.accounts = accounts;
+        this.debts = debts;
     }
 
     public GrantResult grant(
@@ -52,6 +56,38 @@ public class GrantStore {
             String reference,
             String reason,
             String actor,
+            Instant now) {
+        return grant(userId, amount, source, key, reference, reason, actor, List.of(), now)
+                .grant();
+    }
+
+    /**
+     * A grant that gives back what clawbacks of the grants {@code reversed} took: the part of it that
+     * an operator had waived of their debt (and no earlier give-back counted) is counted as given back
+     * and moves nothing ({@code forgiven}), the rest is granted, paying those clawbacks' own debt
+     * first ({@link DebtAttribution} says why this is exactly what the clawbacks took).
+     */
+    public GivenBack giveBack(
+            long userId,
+            long amount,
+            List<String> reversed,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason,
+            Instant now) {
+        return grant(userId, amount, source, key, reference, reason, null, List.copyOf(reversed), now);
+    }
+
+    private GivenBack grant(
+            long userId,
+            long amount,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason,
+            String actor,
+            List<String> reversed,
             Instant now) {
         accounts.ensureAccount(userId);
         // A concurrent grant with the same key waits here for the first to finish, then sees it.
@@ -86,9 +122,11 @@ public class GrantStore {
                 .query(Long.class)
                 .optional();
         if (owed.isEmpty()) {
-            return forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now);
+            return new GivenBack(forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now), 0);
         }
-        long paid = Math.min(owed.get(), amount);
+        // What an operator forgave of the reversed clawbacks' debt comes back as nothing: the user had it free.
+        long forgiven = debts.restoreWaived(userId, amount, reversed);
+        long paid = Math.min(owed.get(), amount - forgiven);
         // the grant row records what it paid in the same statement (the invariant check compares it
         // with the entry)
         int entries = jdbc.sql("""
@@ -97,8 +135,8 @@ public class GrantStore {
                              where user_id = :user
                             returning user_id),
                         recorded as (
-                            update credit_grant g set paid_debt = :paid
-                              from upd where g.id = :grant and :paid > 0)
+                            update credit_grant g set paid_debt = :paid, forgiven = :forgiven
+                              from upd where g.id = :grant and :paid + :forgiven > 0)
                         insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
                                                   ref_key, source, reason, created_at)
                         select upd.user_id, 'GRANT', :amount, :credited, 0, -:paid, :key, :source, :reason, :now
@@ -106,7 +144,8 @@ public class GrantStore {
                 .param("grant", grantId.get())
                 .param("user", userId)
                 .param("paid", paid)
-                .param("credited", amount - paid)
+                .param("forgiven", forgiven)
+                .param("credited", amount - forgiven - paid)
                 .param("amount", amount)
                 .param("key", key)
                 .param("source", source.name())
@@ -114,7 +153,9 @@ public class GrantStore {
                 .param("now", ts(now))
                 .update();
         expectOne(entries, "grant " + key + " to user " + userId);
-        return new GrantResult.Granted(grantId.get(), userId, amount, paid);
+        // which clawbacks' debt it paid: later waivers and give-backs act only on what is still owed
+        debts.paid(userId, paid, reversed);
+        return new GivenBack(new GrantResult.Granted(grantId.get(), userId, amount, paid), forgiven);
     }
 
     /**
@@ -148,15 +189,17 @@ public class GrantStore {
         return new GrantResult.Forfeited(grantId, userId, amount, 0);
     }
 
-    private GrantResult existingGrant(String key, long userId, long amount) {
-        return jdbc.sql("select id, user_id, amount, paid_debt from credit_grant where grant_key = :key")
+    private GivenBack existingGrant(String key, long userId, long amount) {
+        return jdbc.sql("select id, user_id, amount, paid_debt, forgiven from credit_grant where grant_key = :key")
                 .param("key", key)
                 .query((rs, n) -> {
                     if (rs.getLong("user_id") != userId || rs.getLong("amount") != amount) {
                         throw new IllegalArgumentException(
                                 "grant key " + key + " was already used for a different user or amount");
                     }
-                    return new GrantResult.AlreadyGranted(rs.getLong("id"), userId, amount, rs.getLong("paid_debt"));
+                    return new GivenBack(
+                            new GrantResult.AlreadyGranted(rs.getLong("id"), userId, amount, rs.getLong("paid_debt")),
+                            rs.getLong("forgiven"));
                 })
                 .single();
     }

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Repository;
 /**
  * The books balance: each account equals the sum of its entries and its open holds, no account is
  * overdrawn, every hold has exactly one HOLD entry and (once settled) exactly one matching
- * settlement entry, every grant has one GRANT entry and its clawbacks add up, and every grant,
- * clawback or waiver entry matches the record that explains it (no credits from nowhere). Each
+ * settlement entry, every grant has one GRANT entry and its clawbacks add up, each account's debt is
+ * what its clawbacks still owe, and every grant, clawback or waiver entry matches the record that
+ * explains it (no credits from nowhere). Each
  * check is one statement, so it sees one consistent snapshot even while the ledger is busy.
  */
 @Repository
@@ -29,6 +30,7 @@ public class InvariantCheck {
         violations.addAll(accounts());
         violations.addAll(holds());
         violations.addAll(grants());
+        violations.addAll(debtAttribution());
         violations.addAll(unexplainedEntries());
         long orphanEntries = jdbc.sql("""
                         select count(*) from ledger_entry e
@@ -145,6 +147,50 @@ public class InvariantCheck {
                 .list();
     }
 
+    /**
+     * Each account's debt is what its clawbacks still owe, and what they record as paid, waived and
+     * restored adds up to what the grants paid, the waivers forgave and the give-backs counted as
+     * forgiven ({@link DebtAttribution}).
+     */
+    private List<String> debtAttribution() {
+        return jdbc.sql("""
+                        select a.user_id, a.debt, coalesce(c.owed, 0) as owed,
+                               coalesce(g.paid, 0) as grants_paid, coalesce(c.paid, 0) as paid,
+                               coalesce(w.waived, 0) as waivers, coalesce(c.waived, 0) as waived,
+                               coalesce(g.forgiven, 0) as forgiven, coalesce(c.restored, 0) as restored
+                          from credit_account a
+                          left join (select user_id, sum(debt_added - debt_paid - debt_waived) as owed,
+                                            sum(debt_paid) as paid, sum(debt_waived) as waived,
+                                            sum(waiver_restored) as restored
+                                       from credit_clawback where debt_added > 0 group by user_id) c
+                               on c.user_id = a.user_id
+                          left join (select user_id, sum(paid_debt) as paid, sum(forgiven) as forgiven
+                                       from credit_grant where paid_debt > 0 or forgiven > 0 group by user_id) g
+                               on g.user_id = a.user_id
+                          left join (select user_id, sum(waived) as waived from debt_waiver
+                                      where waived > 0 group by user_id) w
+                               on w.user_id = a.user_id
+                         where a.debt <> coalesce(c.owed, 0) or coalesce(g.paid, 0) <> coalesce(c.paid, 0)
+                            or coalesce(w.waived, 0) <> coalesce(c.waived, 0)
+                            or coalesce(g.forgiven, 0) <> coalesce(c.restored, 0)
+                         limit :shown""")
+                .param("shown", SHOWN)
+                .query((rs, n) -> ("user %d: debt=%d but its clawbacks owe %d; grants paid %d of debt, clawbacks"
+                                + " record %d paid; waivers forgave %d, clawbacks record %d waived; give-backs"
+                                + " counted %d as forgiven, clawbacks record %d restored")
+                        .formatted(
+                                rs.getLong("user_id"),
+                                rs.getLong("debt"),
+                                rs.getLong("owed"),
+                                rs.getLong("grants_paid"),
+                                rs.getLong("paid"),
+                                rs.getLong("waivers"),
+                                rs.getLong("waived"),
+                                rs.getLong("forgiven"),
+                                rs.getLong("restored")))
+                .list();
+    }
+
     /** Grant, clawback and waiver entries that no grant, clawback or waiver row explains, amounts included. */
     private List<String> unexplainedEntries() {
         return jdbc.sql("""
@@ -152,7 +198,7 @@ public class InvariantCheck {
                          where e.kind = 'GRANT' and not exists (
                                    select 1 from credit_grant g
                                     where g.grant_key = e.ref_key and g.user_id = e.user_id and g.amount = e.amount
-                                      and e.balance_delta = g.amount - g.paid_debt and e.held_delta = 0
+                                      and e.balance_delta = g.amount - g.paid_debt - g.forgiven and e.held_delta = 0
                                       and e.debt_delta = -g.paid_debt)
                             or e.kind = 'CLAWBACK' and not exists (
                                    select 1 from credit_clawback c
