@@ -160,15 +160,16 @@ public class ProviderStatus {
     }
 
     /**
-     * The provider refused a task with {@code credits} left (read just after the refusal, when the
-     * trip count was {@code epoch}): the state clears only on a higher reading. Nothing if a trip or a
-     * clear came since the count was read.
+     * The provider refused a task with {@code credits} left (read just after the refusal): while the
+     * state stays exhausted it clears only on a higher reading. Recorded whatever trips came since
+     * (in a storm of 402s every refusal trips again, and the balance read after any of them is one the
+     * provider refused with); nothing once the state has cleared.
      */
-    public void noteBalanceAtRefusal(long epoch, long credits) {
-        ownTransaction.executeWithoutResult(tx ->
-                jdbc.sql("""
+    public void noteBalanceAtRefusal(long credits) {
+        ownTransaction.executeWithoutResult(
+                tx -> jdbc.sql("""
                         update provider_status set refused_at_balance = greatest(refused_at_balance, :credits)
-                         where id = 1 and trip_epoch = :epoch and state = 'EXHAUSTED'""").param("credits", credits).param("epoch", epoch).update());
+                         where id = 1 and state = 'EXHAUSTED'""").param("credits", credits).update());
     }
 
     /**

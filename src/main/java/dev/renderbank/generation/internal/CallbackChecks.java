@@ -189,12 +189,23 @@ public class CallbackChecks implements SmartLifecycle {
     }
 
     private void run(String jobId) {
-        do {
-            checkOnce(jobId);
-            if (Thread.currentThread().isInterrupted()) {
-                return; // cut short by a stop, which hands the job over
+        boolean ended = false;
+        try {
+            do {
+                checkOnce(jobId);
+                if (Thread.currentThread().isInterrupted()) {
+                    ended = true;
+                    return; // cut short by a stop, which hands the job over
+                }
+            } while (lookAgain(jobId));
+            ended = true;
+        } finally {
+            if (!ended) {
+                // an Error left the check: the job is not left marked as under way (every later callback
+                // and its late-delivery task would wait on a check that never ends)
+                pending.remove(jobId);
             }
-        } while (lookAgain(jobId));
+        }
     }
 
     /** True (and the mark cleared) when a callback came while the job was checked; else it is done here. */
@@ -203,17 +214,20 @@ public class CallbackChecks implements SmartLifecycle {
     }
 
     private void checkOnce(String jobId) {
-        // re-read: the job may have moved on while the check waited (finished by its task, failed)
-        Optional<Job> found = jobs.find(jobId);
-        if (found.isEmpty()) {
-            return;
-        }
-        Job job = found.get();
-        try (var logContext = JobLogContext.of(job)) {
-            if (lateResultMayCome(job)) {
-                polling.checkLateDelivery(job);
-            } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
-                polling.poll(job, clock.instant());
+        try {
+            // re-read: the job may have moved on while the check waited (finished by its task, failed);
+            // inside the try: a database that fails this read hands the job over like any other failure
+            Optional<Job> found = jobs.find(jobId);
+            if (found.isEmpty()) {
+                return;
+            }
+            Job job = found.get();
+            try (var logContext = JobLogContext.of(job)) {
+                if (lateResultMayCome(job)) {
+                    polling.checkLateDelivery(job);
+                } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
+                    polling.poll(job, clock.instant());
+                }
             }
         } catch (RuntimeException e) {
             // the callback was answered: its hint must not end here (a live job's task polls anyway)

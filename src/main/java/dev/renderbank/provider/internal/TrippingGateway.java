@@ -89,13 +89,12 @@ final class TrippingGateway implements ProviderGateway {
     /**
      * Once per trip (the call that made it): the balance the provider refused with, read now, so the
      * state clears only on a higher reading (a top-up), also where the refused task's cost is not
-     * known. A trip that comes meanwhile makes the reading count for nothing; an unknown balance
-     * leaves only the threshold and the cost.
+     * known. Other 402s meanwhile (a storm of them is usual) do not void it; an unknown balance leaves
+     * only the threshold and the cost.
      */
     private void noteBalanceAtRefusal() {
-        long epoch = status.tripEpoch();
         if (delegate.balance() instanceof BalanceOutcome.Known known) {
-            status.noteBalanceAtRefusal(epoch, known.credits());
+            status.noteBalanceAtRefusal(known.credits());
         }
     }
 

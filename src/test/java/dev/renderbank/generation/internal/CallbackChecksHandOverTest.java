@@ -72,6 +72,66 @@ class CallbackChecksHandOverTest extends JobRowsTest {
         assertThat(checks.idle()).isTrue();
     }
 
+    /**
+     * A check whose first read of the job fails (the database briefly unreachable) is handed over and
+     * ends: the job is not left marked as under way, so the next callback checks it. The read sat
+     * outside the check's error handling, so the mark stayed until a restart, every later callback
+     * was taken for a repeat, and a failed job's late-delivery task waited on it for good.
+     */
+    @Test
+    void aCheckWhoseReadOfTheJobFailsEndsAndTheNextCallbackChecksTheJob() {
+        String live = submittedJob("t-read-fails");
+        AtomicInteger reads = new AtomicInteger();
+        JobStore failingOnce = new JobStore(jdbc) {
+            @Override
+            public Optional<Job> find(String id) {
+                if (reads.incrementAndGet() == 1) {
+                    throw new org.springframework.jdbc.CannotGetJdbcConnectionException("pool exhausted");
+                }
+                return super.find(id);
+            }
+        };
+        CountingPolling polling = new CountingPolling();
+        CallbackChecks checks = new CallbackChecks(
+                failingOnce, polling, late, clock, new SimpleMeterRegistry(), 1, 2, Duration.ofMillis(300));
+        checks.start();
+        try {
+            checks.checkSoon(job(live));
+            await().atMost(Duration.ofSeconds(10))
+                    .alias("the failed check ends and leaves no mark")
+                    .until(() -> checks.idle(live));
+            assertThat(polling.polls.get()).isZero();
+
+            checks.checkSoon(job(live));
+            await().atMost(Duration.ofSeconds(10))
+                    .alias("the next callback's check runs")
+                    .until(() -> polling.polls.get() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> checks.idle(live));
+        } finally {
+            checks.stop();
+        }
+    }
+
+    /** Counts the polls; the provider is never asked. */
+    static final class CountingPolling extends JobPolling {
+        final AtomicInteger polls = new AtomicInteger();
+
+        CountingPolling() {
+            super(null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        @Override
+        Optional<Instant> poll(Job job, Instant now) {
+            polls.incrementAndGet();
+            return Optional.empty();
+        }
+
+        @Override
+        void checkLateDelivery(Job job) {
+            polls.incrementAndGet();
+        }
+    }
+
     private Job job(String id) {
         return jobs.find(id).orElseThrow();
     }
