@@ -162,6 +162,9 @@ class ApiTokensTest extends IntegrationTest {
     @Autowired
     dev.renderbank.identity.internal.TokenUses uses;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     /**
      * A bearer call never stores its token's last use itself (issue 15: that was a durable commit on
      * the request path once a minute per token, all tokens at once after a quiet minute): while another
@@ -192,7 +195,19 @@ class ApiTokensTest extends IntegrationTest {
             assertThat(find(list(), id).get("lastUsedAt").isNull())
                     .as("listed as used before it is stored")
                     .isFalse();
+            // the writer's pass now waits for the held row; the use is still listed meanwhile (it was
+            // taken out of the pending uses before the statement and listed as never used)
+            var writing = java.util.concurrent.CompletableFuture.runAsync(uses::write);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> jdbc.sql("""
+                            select count(*) from pg_stat_activity
+                             where wait_event_type = 'Lock' and query like 'update api_token t set last_used_at%'""").query(Long.class).single() > 0);
+            assertThat(find(list(), id).get("lastUsedAt").isNull())
+                    .as("listed as used while its write waits for the row")
+                    .isFalse();
             c.rollback();
+            writing.get(20, java.util.concurrent.TimeUnit.SECONDS);
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> storedUse(id) != null);
         assertThat(storedUse(id)).isBetween(before, clock.instant());

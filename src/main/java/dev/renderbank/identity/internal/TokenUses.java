@@ -64,32 +64,31 @@ public class TokenUses implements DisposableBean {
         return Optional.ofNullable(pending.get(tokenId));
     }
 
-    /** Stores every use recorded so far (one statement); returns how many tokens' times moved. */
+    /**
+     * Stores every use recorded so far (one statement); returns how many tokens' times moved. A use
+     * stays pending (and listed) until its statement has committed: taken out before, it was listed
+     * as never used while the statement waited for a token row another transaction held. A later use
+     * recorded meanwhile stays pending for the next pass.
+     */
     public int write() {
         if (pending.isEmpty()) {
             return 0;
         }
         List<Long> ids = new ArrayList<>();
         List<Instant> ats = new ArrayList<>();
-        for (Long id : List.copyOf(pending.keySet())) {
-            Instant at = pending.remove(id);
-            if (at != null) {
-                ids.add(id);
-                ats.add(at);
-            }
+        for (Map.Entry<Long, Instant> e : List.copyOf(pending.entrySet())) {
+            ids.add(e.getKey());
+            ats.add(e.getValue());
         }
         if (ids.isEmpty()) {
             return 0;
         }
-        try {
-            return store.touchAll(ids, ats);
-        } catch (RuntimeException e) {
-            // the database is away: keep the uses for the next pass (a later use of a token wins)
-            for (int i = 0; i < ids.size(); i++) {
-                record(ids.get(i), ats.get(i));
-            }
-            throw e;
+        // the database away: the uses stay pending for the next pass
+        int moved = store.touchAll(ids, ats);
+        for (int i = 0; i < ids.size(); i++) {
+            pending.remove(ids.get(i), ats.get(i));
         }
+        return moved;
     }
 
     private void writeQuietly() {
