@@ -6,6 +6,7 @@ import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
+import dev.renderbank.ledger.internal.Reversed;
 import dev.renderbank.ledger.internal.SettleResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,9 +85,12 @@ public class Ledger {
     }
 
     /**
-     * Gives back up to {@code amount} credits that clawbacks of the grants {@code reversed} took (a
-     * dispute won, a refund that failed), as a grant under {@code key} that such clawbacks can take
-     * again later. It restores what those clawbacks took from the user and no more: the part of their
+     * Gives back up to {@code amount} credits that the reversed clawbacks took (a dispute won, a refund
+     * that failed), as a grant under {@code key} that such clawbacks can take again later. The
+     * reversed clawbacks are those of the grants {@code reversed} whose clawback key starts with
+     * {@code clawbackKeyPrefix} (the dispute's or the refunds' keys; empty: all clawbacks of those
+     * grants): another clawback of the same grant (a refund of a pack whose dispute is won) stands,
+     * and so does the forgiveness of its debt. It restores what those clawbacks took from the user and no more: the part of their
      * debt an operator waived (and no earlier give-back counted) was never paid, so that part of
      * {@code amount} is recorded as forgiven and moves nothing; the rest pays those clawbacks' own
      * debt first, then any other debt, then goes to the balance. A repeat of {@code key} returns the
@@ -96,6 +100,7 @@ public class Ledger {
             long userId,
             long amount,
             List<String> reversed,
+            String clawbackKeyPrefix,
             GrantSource source,
             String key,
             String reference,
@@ -110,7 +115,11 @@ public class Ledger {
             throw new IllegalArgumentException("reversed is required (empty: nothing was clawed back)");
         }
         reversed.forEach(Ledger::checkKey);
-        return tx.execute(status -> grants.giveBack(userId, amount, reversed, source, key, reference, reason, now()));
+        if (clawbackKeyPrefix == null) {
+            throw new IllegalArgumentException("clawbackKeyPrefix is required (empty: every clawback of the grants)");
+        }
+        return tx.execute(status -> grants.giveBack(
+                userId, amount, new Reversed(reversed, clawbackKeyPrefix), source, key, reference, reason, now()));
     }
 
     /** Holds {@code amount} of the user's available credits under {@code key} until {@code ttl} passes. */

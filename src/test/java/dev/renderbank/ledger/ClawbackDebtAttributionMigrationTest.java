@@ -6,6 +6,7 @@ import dev.renderbank.ledger.internal.DebtAttribution;
 import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
+import dev.renderbank.ledger.internal.Reversed;
 import dev.renderbank.support.SharedPostgres;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +57,15 @@ class ClawbackDebtAttributionMigrationTest {
         // the dispute of "a" is won after the upgrade: the 100 paid come back, the 200 waived do not
         LedgerStore accounts = new LedgerStore(jdbc);
         GivenBack back = new GrantStore(jdbc, accounts, new DebtAttribution(jdbc))
-                .giveBack(user, 300, List.of("a"), GrantSource.PURCHASE, "won-a", null, "won", Instant.now());
+                .giveBack(
+                        user,
+                        300,
+                        new Reversed(List.of("a"), "dispute-a"),
+                        GrantSource.PURCHASE,
+                        "won-a",
+                        null,
+                        "won",
+                        Instant.now());
         assertThat(back.forgiven()).isEqualTo(200);
         assertThat(accounts.balance(user)).contains(new Balance(100, 0, 0));
         assertThat(new InvariantCheck(jdbc).run().violations()).isEmpty();

@@ -35,7 +35,7 @@ class GiveBackAfterWaiverTest extends LedgerTestSupport {
     }
 
     private GivenBack giveBack(long user, long amount, String grant) {
-        return ledger.giveBack(user, amount, List.of(grant), GrantSource.PURCHASE, key("won"), null, "dispute won");
+        return ledger.giveBack(user, amount, List.of(grant), "", GrantSource.PURCHASE, key("won"), null, "dispute won");
     }
 
     @Test
@@ -172,6 +172,33 @@ class GiveBackAfterWaiverTest extends LedgerTestSupport {
         assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 0));
     }
 
+    /**
+     * A refund and a dispute of one pack are two clawbacks of the same grant: winning the dispute
+     * reverses the dispute's clawback only. The refund stands and what the operator forgave of its
+     * debt stays forgiven; the dispute's own debt is cancelled. (Counting the refund's waiver as the
+     * dispute's left the user 200 in debt.)
+     */
+    @Test
+    void aGiveBackCountsOnlyTheWaiverOfTheClawbacksItReversesNotOthersOfTheSameGrant() {
+        long user = newUser();
+        String grant = key("pack");
+        spent(user, grant, 500);
+        String refund = key("refund");
+        String dispute = key("dispute");
+        ledger.clawback(grant, 200, refund + ":" + grant, "refund of 40%"); // all debt
+        waiveAll(user); // the refund's 200
+        ledger.clawback(grant, 300, dispute + ":" + grant, "chargeback of the other 60%"); // all debt
+
+        GivenBack back = ledger.giveBack(
+                user, 300, List.of(grant), dispute + ":", GrantSource.PURCHASE, key("won"), null, "dispute won");
+
+        assertThat(back.forgiven())
+                .as("nothing of the dispute's debt was forgiven")
+                .isEqualTo(0);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
     @Test
     void aGiveBackThatComesAgainUnderItsKeyCountsNothingMore() {
         long user = newUser();
@@ -181,8 +208,8 @@ class GiveBackAfterWaiverTest extends LedgerTestSupport {
         waiveAll(user);
         String won = key("won");
 
-        GivenBack first = ledger.giveBack(user, 250, List.of(grant), GrantSource.PURCHASE, won, null, "won");
-        GivenBack again = ledger.giveBack(user, 250, List.of(grant), GrantSource.PURCHASE, won, null, "won");
+        GivenBack first = ledger.giveBack(user, 250, List.of(grant), "", GrantSource.PURCHASE, won, null, "won");
+        GivenBack again = ledger.giveBack(user, 250, List.of(grant), "", GrantSource.PURCHASE, won, null, "won");
 
         assertThat(first.forgiven()).isEqualTo(250);
         assertThat(again.forgiven()).isEqualTo(250);

@@ -44,9 +44,13 @@ class WaivedDebtGiveBackTest extends ReconcileIntegrationTest {
         }
 
         String dispute(String disputeId, String status) {
+            return dispute(disputeId, status, 2290);
+        }
+
+        String dispute(String disputeId, String status, long amount) {
             return """
-                    {"id":"%s","object":"dispute","amount":2290,"currency":"usd","status":"%s","charge":"%s",
-                     "payment_intent":"%s"}""".formatted(disputeId, status, chargeId, paymentIntent);
+                    {"id":"%s","object":"dispute","amount":%d,"currency":"usd","status":"%s","charge":"%s",
+                     "payment_intent":"%s"}""".formatted(disputeId, amount, status, chargeId, paymentIntent);
         }
 
         /** Stripe's charge as its API reports it now. */
@@ -94,6 +98,31 @@ class WaivedDebtGiveBackTest extends ReconcileIntegrationTest {
         assertThat(credits(s))
                 .as("owed again, as it would be had the first refund never been")
                 .isEqualTo(new Balance(0, 0, 500));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /**
+     * A refund and a dispute of one pack claw back the same grant: winning the dispute reverses the
+     * dispute's clawback, not the refund's. The refund stands and the operator's forgiveness of its
+     * debt stays; the dispute's debt is cancelled.
+     */
+    @Test
+    void aDisputeWonAfterTheOperatorWaivedARefundsDebtOfTheSamePackLeavesNoDebt() throws Exception {
+        Spent s = spentPack500();
+        s.atStripe(916);
+        assertThat(webhook("charge.refunded", s.charge(916))).isEqualTo(200);
+        assertThat(credits(s)).as("40%% refunded: 200 clawed back, all debt").isEqualTo(new Balance(0, 0, 200));
+        assertThat(waive(s)).isInstanceOf(ActionResult.Done.class);
+        String dispute = "dp_" + s.chargeId();
+        assertThat(webhook("charge.dispute.created", s.dispute(dispute, "needs_response", 1374)))
+                .isEqualTo(200);
+        assertThat(credits(s)).as("the other 60%% disputed: 300 debt").isEqualTo(new Balance(0, 0, 300));
+
+        assertThat(webhook("charge.dispute.closed", s.dispute(dispute, "won", 1374)))
+                .isEqualTo(200);
+        assertThat(credits(s))
+                .as("the refund stands, its debt forgiven; the dispute's debt is cancelled")
+                .isEqualTo(new Balance(0, 0, 0));
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 

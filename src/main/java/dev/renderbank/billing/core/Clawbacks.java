@@ -40,7 +40,8 @@ class Clawbacks {
      * buyer's credits clawed back now.
      */
     long rebalance(Purchase p, String keyPrefix, String reason) {
-        referrals.settleReferral(p, keyPrefix, reason);
+        // a claw back that turns into a give-back of the reward (it rarely can) reverses any of its clawbacks
+        referrals.settleReferral(p, keyPrefix, "", reason);
         if (accounts.isDeleted(p.userId())) {
             // The owner deleted the account and its credits were forfeited: the refund or dispute is
             // recorded by the caller, but there is nobody to take credits from and no debt to collect.
@@ -81,16 +82,36 @@ class Clawbacks {
      * ledger restores only what the purchase's clawbacks took from the user: debt of theirs that an
      * operator waived was never paid, so that part comes back as nothing ({@link Ledger#giveBack}).
      * Returns what the buyer got back now: credits, or debt of theirs cancelled.
+     *
+     * <p>{@code reverses} is the start of the keys of the clawbacks this reverses ({@link
+     * #disputeClawbacks}, {@link #refundClawbacks}): a refund and a dispute of one purchase claw back
+     * the same grants, and what an operator forgave of the one that stands stays forgiven.
      */
-    long giveBack(Purchase p, String key, String reason, Instant now) {
-        referrals.settleReferral(p, key, reason);
+    long giveBack(Purchase p, String key, String reverses, String reason, Instant now) {
+        referrals.settleReferral(p, key, reverses, reason);
         long stillClawed = p.clawed() - store.givenBack(p.id());
         long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
         List<String> clawed = store.grantKeys(p.id()); // before this give-back's own grant joins them
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {
-            return ledger.giveBack(p.userId(), back, clawed, GrantSource.PURCHASE, key, p.product(), reason)
+            return ledger.giveBack(p.userId(), back, clawed, reverses, GrantSource.PURCHASE, key, p.product(), reason)
                     .restored();
         }
         return 0;
+    }
+
+    /**
+     * The key prefix of the dispute's clawbacks ({@link #rebalance} keys each clawback {@code
+     * keyPrefix + ":" + grant key}, with keyPrefix {@code provider:dispute:id}).
+     */
+    static String disputeClawbacks(String provider, String disputeId) {
+        return provider + ":dispute:" + disputeId + ":";
+    }
+
+    /**
+     * The key prefix of the purchase's refund clawbacks (keyPrefix {@code provider:refund:...}, by
+     * refund id or by refund movement): a refund that fails reverses what refunds took.
+     */
+    static String refundClawbacks(String provider) {
+        return provider + ":refund:";
     }
 }

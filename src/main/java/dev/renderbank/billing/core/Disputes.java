@@ -208,6 +208,7 @@ public class Disputes {
             back = clawbacks.giveBack(
                     purchases.lock(purchaseId),
                     provider + ":dispute-won:" + disputeId,
+                    Clawbacks.disputeClawbacks(provider, disputeId),
                     "dispute " + disputeId + " won",
                     clock.instant());
         }

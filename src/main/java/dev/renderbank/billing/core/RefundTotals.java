@@ -87,7 +87,11 @@ public class RefundTotals {
                     + " refunded, " + taken + " credits clawed back");
         }
         long back = clawbacks.giveBack(
-                store.lock(p.id()), key, "refund of charge " + chargeId + " failed or canceled", clock.instant());
+                store.lock(p.id()),
+                key,
+                Clawbacks.refundClawbacks(provider),
+                "refund of charge " + chargeId + " failed or canceled",
+                clock.instant());
         // A yearly plan's months that started while the refund left nothing to grant waited for this, and
         // a month granted short while it left too little gets its rest (MonthlyGrants' top-up).
         long resumed = months.grant(p.id(), clock.instant());

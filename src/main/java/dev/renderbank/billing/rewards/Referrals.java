@@ -150,9 +150,12 @@ public class Referrals {
      * still entitles: the same fraction as its refunds and disputes take back of its credits is
      * clawed back from the referrer (through the ledger: down to zero available, the rest debt), and
      * given back when a dispute is won or a refund fails. {@code key} names the refund or dispute
-     * movement, so a repeat does nothing more. Nothing is moved for a deleted referrer.
+     * movement, so a repeat does nothing more; {@code reverses} is the start of the keys of the
+     * movements a give-back reverses (the dispute's, the refunds'; the reward's clawbacks are keyed
+     * {@code movement key + ":" + grant key}), so the waived debt of another clawback of the reward
+     * stays forgiven (empty: any of them). Nothing is moved for a deleted referrer.
      */
-    public void settleReferral(Purchase p, String key, String reason) {
+    public void settleReferral(Purchase p, String key, String reverses, String reason) {
         Optional<ReferralStore.Earned> earned = store.lockByPurchase(p.id());
         if (earned.isEmpty()
                 || !earned.get().rewarded()
@@ -184,7 +187,14 @@ public class Referrals {
             if (store.addGrant(r.refereeId(), back, due - kept, clock.instant())) {
                 // debt of the referrer's that an operator waived of these clawbacks comes back as nothing
                 ledger.giveBack(
-                        r.referrerId(), due - kept, clawed, GrantSource.REWARD, back, "user:" + r.refereeId(), why);
+                        r.referrerId(),
+                        due - kept,
+                        clawed,
+                        reverses,
+                        GrantSource.REWARD,
+                        back,
+                        "user:" + r.refereeId(),
+                        why);
             }
         }
     }

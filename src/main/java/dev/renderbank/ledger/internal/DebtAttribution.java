@@ -41,6 +41,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class DebtAttribution {
 
+    /** Clawback {@code c} is one of those reversed ({@code :reversed} grant keys, {@code :prefix}). */
+    private static final String IS_REVERSED =
+            "(c.grant_id in (select id from credit_grant where grant_key in (:reversed))"
+                    + " and left(c.clawback_key, length(:prefix)) = :prefix)";
+
     private final JdbcClient jdbc;
 
     public DebtAttribution(JdbcClient jdbc) {
@@ -49,23 +54,24 @@ public class DebtAttribution {
 
     /**
      * Attributes {@code amount} of debt a grant paid: the owing clawbacks of {@code reversed} (the
-     * grants whose clawbacks the grant gives back; empty for an ordinary grant) first, then the
-     * user's oldest. Returns what was attributed.
+     * clawbacks the grant gives back; nothing for an ordinary grant) first, then the user's oldest.
+     * Returns what was attributed.
      */
-    long paid(long userId, long amount, List<String> reversed) {
+    long paid(long userId, long amount, Reversed reversed) {
         return reduce(userId, amount, "debt_paid", reversed);
     }
 
     /** Attributes {@code amount} of debt an operator waived to the user's oldest owing clawbacks. */
     long waived(long userId, long amount) {
-        return reduce(userId, amount, "debt_waived", List.of());
+        return reduce(userId, amount, "debt_waived", Reversed.NOTHING);
     }
 
     /**
-     * Counts up to {@code amount} of what operators waived of the clawbacks of {@code reversed} (and
-     * was not counted before) as given back now, oldest first. Returns what was counted.
+     * Counts up to {@code amount} of what operators waived of the clawbacks {@code reversed} (and was
+     * not counted before) as given back now, oldest first. Returns what was counted. Only those
+     * clawbacks: what was forgiven of another clawback of the same grant stays forgiven.
      */
-    long restoreWaived(long userId, long amount, List<String> reversed) {
+    long restoreWaived(long userId, long amount, Reversed reversed) {
         if (amount <= 0 || reversed.isEmpty()) {
             return 0;
         }
@@ -75,27 +81,26 @@ public class DebtAttribution {
                                    sum(c.debt_waived - c.waiver_restored) over (order by c.id) as upto
                               from credit_clawback c
                              where c.user_id = :user and c.debt_waived > c.waiver_restored
-                               and c.grant_id in (select id from credit_grant where grant_key in (:reversed)))
+                               and %s)
                         update credit_clawback c
                            set waiver_restored = c.waiver_restored + least(o.open, :amount - (o.upto - o.open))
                           from open o
                          where c.id = o.id and o.upto - o.open < :amount
-                        returning least(o.open, :amount - (o.upto - o.open))""")
+                        returning least(o.open, :amount - (o.upto - o.open))""".formatted(IS_REVERSED))
                 .param("user", userId)
                 .param("amount", amount)
-                .param("reversed", reversed)
+                .param("reversed", reversed.grantKeys())
+                .param("prefix", reversed.clawbackKeyPrefix())
                 .query(Long.class)
                 .list());
     }
 
-    private long reduce(long userId, long amount, String column, List<String> reversed) {
+    private long reduce(long userId, long amount, String column, Reversed reversed) {
         if (amount <= 0) {
             return 0;
         }
         // the reversed grants' clawbacks first (true sorts after false, hence desc), then the oldest
-        String first = reversed.isEmpty()
-                ? "false"
-                : "c.grant_id in (select id from credit_grant where grant_key in (:reversed))";
+        String first = reversed.isEmpty() ? "false" : IS_REVERSED;
         var sql = jdbc.sql("""
                         with owed as (
                             select c.id, c.debt_added - c.debt_paid - c.debt_waived as open,
@@ -109,7 +114,7 @@ public class DebtAttribution {
                          where c.id = o.id and o.upto - o.open < :amount
                         returning least(o.open, :amount - (o.upto - o.open))""".formatted(first, column)).param("user", userId).param("amount", amount);
         if (!reversed.isEmpty()) {
-            sql = sql.param("reversed", reversed);
+            sql = sql.param("reversed", reversed.grantKeys()).param("prefix", reversed.clawbackKeyPrefix());
         }
         return sum(sql.query(Long.class).list());
     }

@@ -8,7 +8,6 @@ import dev.renderbank.ledger.GivenBack;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -57,12 +56,12 @@ public class GrantStore {
             String reason,
             String actor,
             Instant now) {
-        return grant(userId, amount, source, key, reference, reason, actor, List.of(), now)
+        return grant(userId, amount, source, key, reference, reason, actor, Reversed.NOTHING, now)
                 .grant();
     }
 
     /**
-     * A grant that gives back what clawbacks of the grants {@code reversed} took: the part of it that
+     * A grant that gives back what the clawbacks {@code reversed} took: the part of it that
      * an operator had waived of their debt (and no earlier give-back counted) is counted as given back
      * and moves nothing ({@code forgiven}), the rest is granted, paying those clawbacks' own debt
      * first ({@link DebtAttribution} says why this is exactly what the clawbacks took).
@@ -70,13 +69,13 @@ public class GrantStore {
     public GivenBack giveBack(
             long userId,
             long amount,
-            List<String> reversed,
+            Reversed reversed,
             GrantSource source,
             String key,
             String reference,
             String reason,
             Instant now) {
-        return grant(userId, amount, source, key, reference, reason, null, List.copyOf(reversed), now);
+        return grant(userId, amount, source, key, reference, reason, null, reversed, now);
     }
 
     private GivenBack grant(
@@ -87,7 +86,7 @@ public class GrantStore {
             String reference,
             String reason,
             String actor,
-            List<String> reversed,
+            Reversed reversed,
             Instant now) {
         accounts.ensureAccount(userId);
         // A concurrent grant with the same key waits here for the first to finish, then sees it.
