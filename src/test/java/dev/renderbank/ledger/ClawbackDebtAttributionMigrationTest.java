@@ -71,6 +71,97 @@ class ClawbackDebtAttributionMigrationTest {
         assertThat(new InvariantCheck(jdbc).run().violations()).isEmpty();
     }
 
+    /**
+     * A dispute won before the upgrade paid its own clawback's debt, not the oldest's: so the waiver
+     * that followed forgave the other dispute's debt, and when that dispute is won after the upgrade,
+     * the forgiven debt does not come back as credits. (Replayed as an ordinary payment, the give-back
+     * paid dispute A's debt, the waiver was charged to B's, and A's win credited 100.)
+     */
+    @Test
+    void aGiveBackBeforeTheUpgradeIsAttributedToTheClawbackItReversed() {
+        // b's clawback and its reversal: a won dispute, or a refund that failed
+        aGiveBackBeforeTheUpgrade("stripe:dispute:dp_b:stripe:cs_b", "stripe:dispute-won:dp_b");
+        aGiveBackBeforeTheUpgrade("stripe:refund:ch_b:0>500#1:stripe:cs_b", "stripe:refund:ch_b:500>0#2");
+    }
+
+    private void aGiveBackBeforeTheUpgrade(String clawbackOfB, String giveBackOfB) {
+        String url = SharedPostgres.newDatabase();
+        SharedPostgres.migrate(url, "2026.12.10.0813");
+        JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, "postgres", "postgres"));
+
+        // packs a and b of 100, spent; a disputed, b disputed or refunded (all debt); b's clawback
+        // reversed (its give-back paid 100 of debt); an operator waived the 100 left
+        long user = 72;
+        jdbc.sql("insert into credit_account (user_id) values (:u)")
+                .param("u", user)
+                .update();
+        long pa = purchase(jdbc, user, "pa");
+        long pb = purchase(jdbc, user, "pb");
+        grant(jdbc, user, "stripe:cs_a", 100, 0);
+        purchaseGrant(jdbc, pa, "stripe:cs_a", 100);
+        grant(jdbc, user, "stripe:cs_b", 100, 0);
+        purchaseGrant(jdbc, pb, "stripe:cs_b", 100);
+        spend(jdbc, user, "job", 200);
+        clawback(jdbc, user, "stripe:cs_a", "stripe:dispute:dp_a:stripe:cs_a", 100);
+        clawback(jdbc, user, "stripe:cs_b", clawbackOfB, 100);
+        grant(jdbc, user, giveBackOfB, 100, 100);
+        purchaseGrant(jdbc, pb, giveBackOfB, 100);
+        jdbc.sql("""
+                        insert into debt_waiver (waiver_key, user_id, requested, waived, actor, reason, created_at)
+                        values ('waiver', :u, 100, 100, 'ops', 'goodwill', now())""").param("u", user).update();
+        entry(jdbc, user, "DEBT_WAIVED", 100, 0, 0, -100, "waiver");
+        account(jdbc, user, 0, -100);
+
+        SharedPostgres.migrate(url, null);
+
+        assertThat(jdbc.sql("""
+                        select clawback_key || ' paid ' || debt_paid || ' waived ' || debt_waived
+                          from credit_clawback where user_id = :u order by id""").param("u", user).query(String.class).list())
+                .as(giveBackOfB)
+                .containsExactly(
+                        "stripe:dispute:dp_a:stripe:cs_a paid 0 waived 100", clawbackOfB + " paid 100 waived 0");
+        assertThat(new InvariantCheck(jdbc).run().violations()).isEmpty();
+
+        // a's dispute is won after the upgrade: its debt was forgiven, nothing comes back as credits
+        LedgerStore accounts = new LedgerStore(jdbc);
+        GivenBack back = new GrantStore(jdbc, accounts, new DebtAttribution(jdbc))
+                .giveBack(
+                        user,
+                        100,
+                        new Reversed(List.of("stripe:cs_a"), "stripe:dispute:dp_a:"),
+                        GrantSource.PURCHASE,
+                        "stripe:dispute-won:dp_a",
+                        null,
+                        "won",
+                        Instant.now());
+        assertThat(back.forgiven()).isEqualTo(100);
+        assertThat(accounts.balance(user)).contains(new Balance(0, 0, 0));
+        assertThat(new InvariantCheck(jdbc).run().violations()).isEmpty();
+    }
+
+    /** A billing purchase of the user's (only what the replay reads of it matters). */
+    private static long purchase(JdbcClient jdbc, long user, String key) {
+        return jdbc.sql("""
+                        insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
+                                                      currency, created_at)
+                        values (:key, 'stripe', :u, 'pack-100', 100, 500, 'usd', now())
+                        returning id""")
+                .param("key", key)
+                .param("u", user)
+                .query(Long.class)
+                .single();
+    }
+
+    private static void purchaseGrant(JdbcClient jdbc, long purchase, String key, long amount) {
+        jdbc.sql("""
+                        insert into billing_purchase_grant (grant_key, purchase_id, amount, created_at)
+                        values (:key, :p, :amount, now())""")
+                .param("key", key)
+                .param("p", purchase)
+                .param("amount", amount)
+                .update();
+    }
+
     /** A grant and its GRANT entry as the ledger wrote them: {@code paidDebt} of it paid debt. */
     private static void grant(JdbcClient jdbc, long user, String key, long amount, long paidDebt) {
         jdbc.sql("""
