@@ -31,7 +31,10 @@ import org.springframework.stereotype.Repository;
  * to clawbacks (oldest first) is what makes this hold for several clawbacks: a waiver forgives
  * particular clawbacks' debt, so forgiveness of a clawback that stands stays forgiven when another is
  * reversed, and a give-back cancelling its own clawback's debt first keeps a later waiver from being
- * charged to a clawback already reversed.
+ * charged to a clawback already reversed. The clawbacks a give-back reverses are named by their grants
+ * and the start of their keys ({@link Reversed}: a won dispute's {@code <provider>:dispute:<id>:}, a
+ * failed refund's {@code <provider>:refund:}), never by grant alone: a refund and a dispute of one
+ * purchase are clawbacks of the same grant, and reversing one must not count the other's waiver.
  *
  * <p>Runs inside the caller's transaction, after the caller locked the user's account row (every
  * change here is made under that lock, so each statement's snapshot, taken after the lock was
