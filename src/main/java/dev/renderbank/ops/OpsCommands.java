@@ -26,7 +26,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. */
+/**
+ * The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. (A little
+ * over 300 lines: the argument parsing and its checks, shared by every command, and the read-only
+ * commands; the commands that change something live in {@link RepairCommands}.)
+ */
 @Component
 class OpsCommands {
 

@@ -79,9 +79,10 @@ public class ProviderStatus {
     }
 
     /**
-     * The provider is out of credits, cost of what it refused unknown: the state clears at the resume
-     * threshold (or at the cost of a task refused before, if that is more). Returns true for the call
-     * that made the transition (and alerted).
+     * The provider is out of credits, cost of what it refused unknown (a task refused mid-way, or a
+     * balance reading below the resume threshold): the state clears at the resume threshold (or at
+     * the cost of a task refused before, if that is more). Returns true for the call that made the
+     * transition (and alerted).
      */
     public boolean tripExhausted(String detail) {
         return tripExhausted(detail, 0);
@@ -97,21 +98,6 @@ public class ProviderStatus {
                 State.EXHAUSTED,
                 detail,
                 Math.max(0, refusedTaskCost),
-                "provider.exhausted",
-                "The generation provider is out of credits (" + detail + "). New generation requests are refused"
-                        + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
-                        + " provider account.");
-    }
-
-    /**
-     * A balance reading below the resume threshold: out of credits, though nothing was refused (so no
-     * balance is remembered as refused). Returns true for the call that made the transition.
-     */
-    public boolean tripOnReading(String detail) {
-        return trip(
-                State.EXHAUSTED,
-                detail,
-                0,
                 "provider.exhausted",
                 "The generation provider is out of credits (" + detail + "). New generation requests are refused"
                         + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"

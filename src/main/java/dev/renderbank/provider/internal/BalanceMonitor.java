@@ -115,7 +115,7 @@ public class BalanceMonitor {
         });
         String detail = "a balance check shows " + credits + " provider credits";
         if (credits < settings.resumeThreshold()) {
-            status.tripOnReading(detail);
+            status.tripExhausted(detail);
         } else if (!status.current().available() && !status.resume(epochBefore, credits, detail)) {
             log.info(
                     "The provider stays unavailable: {}, it resumes at {} (or the reading began before a trip)",
