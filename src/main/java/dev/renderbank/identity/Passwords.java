@@ -150,7 +150,7 @@ public class Passwords {
      * API tokens and webhook endpoints are kept: the owner proved the current password, and their
      * integrations keep running (the page says where to revoke tokens; a reset, which proves only the
      * mailbox, revokes and removes both). Removing the endpoints alone would gain nothing: a token may
-     * register endpoints.
+     * register endpoints. Open reset links are kept as well (the comment below says why).
      */
     @Transactional
     public Outcome change(long userId, String current, String password, String currentSessionId) {
@@ -176,7 +176,9 @@ public class Passwords {
             return new Outcome.Invalid("password", weak.get());
         }
         store.setPassword(userId, encoder.encode(password));
-        tokens.useAll(userId, Purpose.RESET, clock.instant());
+        // Open reset links are kept: the mailbox decides whose account it is (a link reaches only the
+        // mailbox, which can always ask for another), so a change by whoever holds the password must
+        // not be able to void the owner's link each time it is mailed. The reset ends this session too.
         sessions.endSessions(userId, currentSessionId);
         return new Outcome.Changed();
     }

@@ -171,6 +171,37 @@ class PasswordsTest extends IntegrationTest {
     }
 
     /**
+     * The mailbox decides whose account it is: a reset link survives a password change, so whoever
+     * holds the password (a phished one, say) cannot keep the owner out by changing it again each
+     * time a link is mailed. Before, every change used up the open reset links. The reset then ends
+     * the changer's session.
+     */
+    @Test
+    void aResetLinkMailedBeforeAPasswordChangeStillRecoversTheAccount() throws Exception {
+        String email = newUser();
+        FormClient intruder = new FormClient(port);
+        intruder.signIn(email, PASSWORD);
+
+        FormClient owner = new FormClient(port);
+        owner.post("/password/forgot", "/password/forgot", "email", email);
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+
+        HttpResponse<String> changed =
+                intruder.post("/account/password", "/account/password", "current", PASSWORD, "password", NEW_PASSWORD);
+        assertThat(changed.body()).contains("Your password is changed");
+
+        String ownersPassword = "the owner picks a lantern";
+        HttpResponse<String> reset =
+                owner.post(link, "/password/reset", "token", token(link), "password", ownersPassword);
+        assertThat(FormClient.location(reset)).endsWith("/login?reset");
+        assertThat(intruder.get("/").statusCode())
+                .as("the intruder's session ended")
+                .isEqualTo(302);
+        assertThat(new FormClient(port).signIn(email, ownersPassword)).doesNotContain("/login");
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).contains("/login?error");
+    }
+
+    /**
      * A reset by emailed link is account recovery: whoever knew the old password may have minted API
      * tokens with a session, so the reset revokes every token along with every session. A change by
      * the signed-in owner (who knows the current password) keeps them, as docs/API.md says, so the

@@ -27,13 +27,17 @@ public class RequestLimits {
 
     /**
      * Counts one {@code action} request from {@code client} naming {@code email}; true if both the
-     * client's and the address's counts are within their limits. Both are counted either way.
+     * client's and the address's counts are within their limits. The address is counted only for a
+     * client within its own limit: a refused client sends no mail, so it must not use up the
+     * address's allowance either (else one client, refused for its own volume, could keep asking
+     * for any number of addresses and lock their owners out of reset, resend and sign-up).
      */
     public boolean allow(String action, String client, String email) {
-        boolean byClient = hit(action + ":client:" + client) <= props.perClient();
+        if (hit(action + ":client:" + client) > props.perClient()) {
+            return false;
+        }
         // the address as typed may hold anything (a NUL, thousands of characters): counted by its digest
-        boolean byAddress = hit(action + ":address:" + SignInNames.throttleKey(email)) <= props.perAddress();
-        return byClient && byAddress;
+        return hit(action + ":address:" + SignInNames.throttleKey(email)) <= props.perAddress();
     }
 
     private int hit(String bucket) {
