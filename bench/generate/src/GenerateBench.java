@@ -602,6 +602,18 @@ public final class GenerateBench {
      * of app + PostgreSQL CPU with and without the JIT compiler threads (the same subtraction on both
      * sides); the warm-up's rounds and the JIT's CPU in each.
      */
+    /** The lowest rate of the run's steps. */
+    private static String firstRate(Map<String, String> r) {
+        return r.getOrDefault("bench.rates", "?").split(",")[0].trim();
+    }
+
+    /** The GET step's cells of a rate's row in the accept table, to the row's end. */
+    private static String getCells(Map<String, String> r, String g) {
+        return r.get(g + ".p50_ms") + " / " + r.get(g + ".p99_ms") + " / " + r.get(g + ".max_ms") + " | "
+                + r.get(g + ".achieved_rps") + "/s | " + r.get(g + ".errors") + " | "
+                + r.get(g + ".cpu_ms_per_request.app") + " + " + r.get(g + ".cpu_ms_per_request.postgres") + " |\n";
+    }
+
     static String cpuByThreadGroup(Map<String, String> r) {
         if (!r.containsKey("warmup.rounds")) {
             return "";
@@ -703,6 +715,12 @@ public final class GenerateBench {
         for (String rate : r.getOrDefault("bench.rates", "").split(",")) {
             String p = "accept.post." + rate.trim();
             String g = "accept.get." + rate.trim();
+            if (!r.containsKey(p + ".p99_ms")) {
+                // BENCH_POST_UNTIL_MISS: this rate ran its GET step only
+                md.append("| ").append(rate.trim()).append(" | not run (a lower rate's POST missed) | | | | | ")
+                        .append(getCells(r, g));
+                continue;
+            }
             md.append("| ").append(rate.trim()).append(" | ")
                     .append(r.get(p + ".p50_ms")).append(" / ").append(r.get(p + ".p99_ms")).append(" / ")
                     .append(r.get(p + ".max_ms")).append(" | ").append(r.get(p + ".achieved_rps")).append("/s | ")
@@ -718,11 +736,7 @@ public final class GenerateBench {
                                             + " of the app's)"
                                     : "")
                     .append(" | ")
-                    .append(r.get(g + ".p50_ms")).append(" / ").append(r.get(g + ".p99_ms")).append(" / ")
-                    .append(r.get(g + ".max_ms")).append(" | ").append(r.get(g + ".achieved_rps")).append("/s | ")
-                    .append(r.get(g + ".errors")).append(" | ")
-                    .append(r.get(g + ".cpu_ms_per_request.app")).append(" + ")
-                    .append(r.get(g + ".cpu_ms_per_request.postgres")).append(" |\n");
+                    .append(getCells(r, g));
         }
         md.append(cpuByThreadGroup(r));
         md.append("\nCounted by PostgreSQL per accepted request in the same steps (write transactions = transaction"
@@ -750,7 +764,11 @@ public final class GenerateBench {
                     .append(r.get(p + ".load1")).append(", ").append(r.get(g + ".load1")).append(" |\n");
         }
         md.append(StepTimeline.markdown(r));
-        md.append("\nhighest rate with p99 ≤ 50 ms: POST ").append(best).append(" req/s, GET ")
+        md.append("\nhighest rate with p99 ≤ 50 ms: POST ")
+                .append(best.equals("0")
+                        ? "none of the rates tried (the lowest, " + firstRate(r) + " req/s, missed)"
+                        : best + " req/s")
+                .append(", GET ")
                 .append(r.getOrDefault("accept.best_get_rate_p99_50ms", "?"))
                 .append(" req/s (").append(switch (r.getOrDefault("bench.sim", "inproc")) {
                     case "process" -> "simulator in its own process";
