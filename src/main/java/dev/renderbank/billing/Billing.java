@@ -108,15 +108,24 @@ public class Billing {
         if (product.isEmpty()) {
             return new CheckoutResult.UnknownProduct(productId);
         }
-        Optional<Switches.Switch> paused = switches.paused(Switches.SALES);
-        if (paused.isPresent()) {
-            return new CheckoutResult.SalesPaused(
-                    paused.get().message(), paused.get().retryAfter());
-        }
         Instant now = clock.instant();
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey;
         if (key != null && key.length() > 200) {
             throw new IllegalArgumentException("Idempotency-Key must be at most 200 characters");
+        }
+        Optional<Switches.Switch> paused = switches.paused(Switches.SALES);
+        if (paused.isPresent()) {
+            // a repeat of a checkout opened before the pause answers as the first did (its link was
+            // handed out already: the client only lost the answer); nothing new is started
+            return Optional.ofNullable(key)
+                    .flatMap(k -> checkouts.byIdempotencyKey(userId, k))
+                    .filter(earlier -> earlier.url() != null
+                            && earlier.product().equals(productId)
+                            && !earlier.createdAt().isBefore(now.minus(Idempotency.WINDOW)))
+                    .<CheckoutResult>map(
+                            earlier -> new CheckoutResult.Created(earlier.id(), earlier.url(), earlier.product(), true))
+                    .orElseGet(() -> new CheckoutResult.SalesPaused(
+                            paused.get().message(), paused.get().retryAfter()));
         }
         String id = "chk_" + UUID.randomUUID().toString().replace("-", "");
         if (key != null) {

@@ -147,7 +147,7 @@ class CreationActionsTest extends IntegrationTest {
         JsonNode after =
                 api().get("/api/v1/generations/" + taskId, owner.token()).json();
         assertThat(after.get("status").asString()).isEqualTo("completed");
-        assertThat(after.has("assetUrl")).isFalse();
+        assertThat(after.get("assetUrl").isNull()).as("no asset any more").isTrue();
         assertThat(after.get("creditsCharged").asLong()).isEqualTo(5);
         assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(15, 0, 0));
         assertThat(jdbc.sql("select deleted_at is not null from generation_asset where id = :id")

@@ -63,8 +63,11 @@ class GenerationLimitsTest extends IntegrationTest {
         clock.advance(Duration.ofMinutes(3).plusSeconds(1));
         Api.Response capped = api.post("/api/v1/generate-video", u.token(), VIDEO);
         assertThat(capped.status()).isEqualTo(429);
-        assertThat(capped.header("Retry-After")).isNotNull();
-        assertThat(capped.json().get("detail").asString()).contains("1 video generation in progress");
+        assertThat(capped.header("Retry-After")).isEqualTo("60");
+        // SPEC: the refusal's message tells the wait, as the Retry-After does
+        assertThat(capped.json().get("detail").asString())
+                .contains("1 video generation in progress")
+                .contains("try again in about 1 minute");
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(1000, 25, 0));
     }
 
@@ -77,7 +80,9 @@ class GenerationLimitsTest extends IntegrationTest {
                 .isEqualTo(202);
         Api.Response third = api.post("/api/v1/generate-image", u.token(), IMAGE);
         assertThat(third.status()).isEqualTo(429);
-        assertThat(third.json().get("detail").asString()).contains("2 image generations in progress");
+        assertThat(third.json().get("detail").asString())
+                .contains("2 image generations in progress")
+                .contains("try again in about 10 seconds");
         assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
                 .isEqualTo(202);
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(1000, 35, 0));

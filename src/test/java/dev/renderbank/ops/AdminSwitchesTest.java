@@ -9,6 +9,7 @@ import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,61 @@ class AdminSwitchesTest extends IntegrationTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    /**
+     * SPEC: a repeat of an accepted request (same Idempotency-Key) returns the original answer, during
+     * a pause too: a client that lost its 202 and retries must learn its job runs (it holds credits),
+     * and one that lost its checkout link gets the link back. A new request is still refused. Before,
+     * the pause answered 503 to the repeats as well.
+     */
+    @Test
+    void aRepeatOfARequestAcceptedBeforeAPauseGetsItsFirstAnswer() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(100);
+        Api api = new Api(port);
+        Map<String, String> jobKey = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Api.Response first = api.post("/api/v1/generate-image", u.token(), IMAGE, jobKey);
+        assertThat(first.status()).isEqualTo(202);
+        Map<String, String> checkoutKey =
+                Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Api.Response firstCheckout = api.post("/api/v1/checkout", u.token(), "{\"product\":\"pack-200\"}", checkoutKey);
+        assertThat(firstCheckout.status()).isBetween(200, 201);
+
+        assertThat(put(admin.token(), "generation", "{\"paused\":true,\"message\":\"Maintenance\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(put(admin.token(), "sales", "{\"paused\":true,\"message\":\"Sales resume tomorrow\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        Api.Response repeat = api.post("/api/v1/generate-image", u.token(), IMAGE, jobKey);
+        assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
+        assertThat(repeat.json().get("taskId").asString())
+                .isEqualTo(first.json().get("taskId").asString());
+        Api.Response fresh = api.post(
+                "/api/v1/generate-image",
+                u.token(),
+                IMAGE,
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(fresh.status()).as("a new request is refused").isEqualTo(503);
+        assertThat(jobsOf(u.id())).as("one job, the first request's").isEqualTo(1);
+
+        Api.Response repeatCheckout =
+                api.post("/api/v1/checkout", u.token(), "{\"product\":\"pack-200\"}", checkoutKey);
+        assertThat(repeatCheckout.status()).as(repeatCheckout.body()).isEqualTo(firstCheckout.status());
+        assertThat(repeatCheckout.json().get("checkoutId").asString())
+                .isEqualTo(firstCheckout.json().get("checkoutId").asString());
+        assertThat(repeatCheckout.json().get("url").asString())
+                .isEqualTo(firstCheckout.json().get("url").asString());
+        assertThat(api.post(
+                                "/api/v1/checkout",
+                                u.token(),
+                                "{\"product\":\"pack-200\"}",
+                                Map.of("Idempotency-Key", UUID.randomUUID().toString()))
+                        .status())
+                .as("a new checkout is refused")
+                .isEqualTo(503);
     }
 
     @Test

@@ -120,13 +120,6 @@ public class Acceptance {
                 return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
             }
         }
-        // An operator's pause of generation or of the model (a platform switch, cached about a second):
-        // after bad input, as SPEC orders refusals (the caller learns what to fix at once), before
-        // anything is held or stored. A retry of a failed job is refused the same way.
-        Optional<Switches.Switch> paused = switches.paused(Switches.GENERATION, Switches.model(spec.model()));
-        if (paused.isPresent()) {
-            return new AcceptOutcome.Paused(paused.get().message(), paused.get().retryAfter());
-        }
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
@@ -137,7 +130,7 @@ public class Acceptance {
             Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
             // the request's hash only matters against a key's first request
             String hash = idempotencyKey == null ? null : requestHash(spec);
-            outcome = decide(userId, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
+            outcome = decide(userId, spec, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
         } finally {
             if (submitHere) {
                 // a replay names the first request's job, which its own accept sent: this one was not stored
@@ -158,7 +151,7 @@ public class Acceptance {
      * accepted (read in this transaction: a new statement sees what committed meanwhile) or succeeds
      * if it was refused. So a repeat, concurrent or not, gets the first's job, another body the
      * key-reused refusal, and a first request (the common case) pays no lookup before its claim.
-     * Then the provider's availability (before cooldown, cap and credits: SPEC's order), the limits
+     * Then an operator's pause and the provider's availability (before cooldown, cap and credits: SPEC's order), the limits
      * and hold, the job, its cooldown and its task. A replay or a refusal rolls back, the claim
      * included (a refusal is not stored, so a retry is evaluated afresh): nothing is written.
      *
@@ -167,10 +160,12 @@ public class Acceptance {
      * with one), and a key costs one statement, its claim; {@code IdempotentAcceptTest} holds the
      * key's rules under concurrent repeats and while the provider is unavailable.
      */
-    private AcceptOutcome decide(long userId, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
+    private AcceptOutcome decide(
+            long userId, GenerationSpec spec, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
         return tx.execute(status -> {
             // a repeat's answer or a refusal: this request stores nothing
             Optional<AcceptOutcome> answered = claimOrReplay(userId, job, k, now)
+                    .or(() -> paused(spec))
                     .or(() -> availability
                             .refusalRetryAfter()
                             .map(down -> new AcceptOutcome.ProviderUnavailable(down, FailureReasons.PROVIDER_DOWN)))
@@ -191,6 +186,17 @@ public class Acceptance {
                     .scheduleBatch(List.<TaskInstance<?>>of(jobTask.instance(job.id(), job.id())), taskDue);
             return new AcceptOutcome.Accepted(job.view(), false);
         });
+    }
+
+    /**
+     * An operator's pause of generation or of the model (a platform switch, cached about a second):
+     * after bad input and after the Idempotency-Key's replay (a repeat of a request accepted before
+     * the pause answers as the first did: its job holds credits and runs), before anything is held
+     * or stored. A retry of a failed job is refused the same way.
+     */
+    private Optional<AcceptOutcome> paused(GenerationSpec spec) {
+        return switches.paused(Switches.GENERATION, Switches.model(spec.model()))
+                .map(p -> new AcceptOutcome.Paused(p.message(), p.retryAfter()));
     }
 
     /** Empty when there is no key or this request claimed it; else the answer to a repeat. */

@@ -61,7 +61,8 @@ final class AcceptAnswers {
                     "Too many requests",
                     "You already have " + t.cap() + " " + t.type().label() + " generation" + (t.cap() == 1 ? "" : "s")
                             + " in progress. Please wait for " + (t.cap() == 1 ? "it" : "one")
-                            + " to finish before starting another.",
+                            + " to finish before starting another; try again in about " + human(t.retryAfter())
+                            + ".",
                     t.retryAfter());
         }
         if (outcome instanceof AcceptOutcome.NotEnoughCredits n) {

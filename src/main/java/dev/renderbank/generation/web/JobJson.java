@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.generation.JobView;
 import java.time.Instant;
 
-/** The client's view of a job (CONTRACT.md); nulls are omitted. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+/**
+ * The client's view of a job: every field of the API's status answer is always there, {@code null}
+ * while not known (no asset, no error, not finished); {@code lateDelivery} appears only when true.
+ */
 record JobJson(
         String taskId,
         String type,
@@ -16,7 +18,7 @@ record JobJson(
         long creditsCharged,
         String assetUrl,
         ErrorJson error,
-        Boolean lateDelivery,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean lateDelivery,
         Instant createdAt,
         Instant completedAt) {
 
