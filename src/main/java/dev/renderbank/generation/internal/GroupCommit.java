@@ -63,6 +63,10 @@ final class GroupCommit<T, R> {
         for (Entry<T, R> e = queued.poll(); e != null; e = queued.poll()) {
             batch.add(e);
         }
+        // The writer writes the other callers' items too: an interrupt meant for it alone (its pool shut
+        // down while it waited for the lock) must not fail theirs, so the write runs without its flag,
+        // given back afterwards.
+        boolean interrupted = Thread.interrupted();
         try {
             write.accept(batch);
         } catch (RuntimeException e) {
@@ -70,6 +74,9 @@ final class GroupCommit<T, R> {
         } finally {
             // an Error on the way: no caller waits for ever
             batch.forEach(entry -> entry.outcome().completeExceptionally(new IllegalStateException("not committed")));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ public class JobDriver {
     private final SubmittedMarks marks;
     private final SubmitStartedMarks starts;
     private final SubmitConnections connections;
+    private final AnswerWrites answers;
 
     JobDriver(
             JobStore jobs,
@@ -57,7 +58,8 @@ public class JobDriver {
             TransactionTemplate tx,
             SubmittedMarks marks,
             SubmitStartedMarks starts,
-            SubmitConnections connections) {
+            SubmitConnections connections,
+            AnswerWrites answers) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -72,6 +74,7 @@ public class JobDriver {
         this.marks = marks;
         this.starts = starts;
         this.connections = connections;
+        this.answers = answers;
     }
 
     /**
@@ -186,11 +189,13 @@ public class JobDriver {
         Instant after = clock.instant();
         if (outcome instanceof SubmitOutcome.Accepted a) {
             Instant next = after.plus(props.jobs().firstPoll());
-            // committed together with the marks of other submits that finished meanwhile
-            if (marks.commit(job.id(), a.providerTaskId(), after, next, move)) {
-                log.info("job {} submitted as provider task {}", job.id(), a.providerTaskId());
+            String task = a.providerTaskId();
+            // committed together with the marks of other submits that finished meanwhile; the provider
+            // bills this task now: a mark that fails is logged with it and tried again until it lands
+            answers.store(job, "provider task " + task, () -> marks.commit(job.id(), task, after, next, move), () -> {
+                log.info("job {} submitted as provider task {}", job.id(), task);
                 events.changed(job.id());
-            }
+            });
             return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.Unknown u) {
@@ -207,18 +212,22 @@ public class JobDriver {
             Instant next = earliest(after.plus(wait), job.deadlineAt());
             // This attempt's own mark, in RESERVED or, when the task took this attempt for interrupted
             // (it outlived the submit time limit), in UNKNOWN: the answer proves there is no task.
-            boolean reopened = withTask(
-                    () -> !transitions.clearSubmitStarted(job.id(), attempt)
-                            && transitions.reopenRefusedAttempt(job.id(), attempt, after),
-                    next,
-                    move);
-            if (reopened) {
-                log.warn(
-                        "job {}: submit taken for interrupted was answered {}, no task created; RESERVED again",
-                        job.id(),
-                        r.error());
-                events.changed(job.id());
-            }
+            // Not cleared, the job would be taken for interrupted: tried again until it lands, as above.
+            answers.store(
+                    job,
+                    "refusal of attempt " + attempt + " (" + r.error() + ", no task created)",
+                    () -> withTask(
+                            () -> !transitions.clearSubmitStarted(job.id(), attempt)
+                                    && transitions.reopenRefusedAttempt(job.id(), attempt, clock.instant()),
+                            next,
+                            move),
+                    () -> {
+                        log.warn(
+                                "job {}: submit taken for interrupted was answered {}, no task created; RESERVED again",
+                                job.id(),
+                                r.error());
+                        events.changed(job.id());
+                    });
             log.info("job {}: provider not taking work ({}), retrying in {}", job.id(), r.error(), wait);
             return Optional.of(next);
         }

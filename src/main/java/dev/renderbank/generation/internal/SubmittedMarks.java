@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is what keeps a job from being sent twice, and no money moves at SUBMITTED. Each mark is still the
  * job's compare-and-set with its task's move, in the one transaction. When a batch fails (one mark
  * refused, say a task id already named by another job), its marks are retried one transaction each,
- * so one bad mark never undoes the others.
+ * so one bad mark never undoes the others; a mark that fails alone too (the database gone for a
+ * moment) is its caller's to try again ({@link AnswerWrites}). The thread that commits a batch
+ * commits the other threads' marks too: an interrupt of its own never fails theirs.
  */
 @Component
 class SubmittedMarks {
@@ -78,12 +80,19 @@ class SubmittedMarks {
             if (batch.size() == 1) {
                 throw e;
             }
+            // an interrupt that came to this thread during the batch (it failed its wait for a
+            // connection) must not fail the others' marks either: cleared for each, given back after
+            boolean interrupted = false;
             for (GroupCommit.Entry<Mark, Boolean> alone : batch) {
+                interrupted |= Thread.interrupted();
                 try {
                     alone.outcome().complete(connections.use(() -> tx.execute(status -> apply(alone.item()))));
                 } catch (RuntimeException refused) {
                     alone.outcome().completeExceptionally(refused);
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -80,6 +83,53 @@ class SubmittedMarksTest extends GroupCommitTest {
                 .allSatisfy(
                         id -> assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(JobState.SUBMITTED));
         assertThat(jobs.find(refused).orElseThrow().state()).isEqualTo(JobState.RESERVED);
+    }
+
+    /**
+     * The thread that commits a batch was interrupted while it waited for its turn (its submit pool
+     * shut down): the other threads' marks it carries are committed all the same, its own too, and it
+     * keeps its interrupt.
+     */
+    @Test
+    void anInterruptedCommitterStillCommitsTheOtherMarksOfItsBatch() throws Exception {
+        String first = startedJob();
+        String interrupted = startedJob();
+        List<String> others = List.of(startedJob(), startedJob());
+
+        Future<Boolean> firstMark = holdFirstMark(first);
+        CompletableFuture<Boolean> interruptedMark = new CompletableFuture<>();
+        AtomicBoolean keptItsInterrupt = new AtomicBoolean();
+        Thread committer = new Thread(() -> {
+            try {
+                interruptedMark.complete(marks.commit(
+                        interrupted, "task-" + interrupted, clock.instant(), clock.instant(), TaskMove.NONE));
+                keptItsInterrupt.set(Thread.currentThread().isInterrupted());
+            } catch (RuntimeException e) {
+                interruptedMark.completeExceptionally(e);
+            }
+        });
+        committer.start();
+        // queued and waiting for the lock before the others come: the first to take it next, so the
+        // one that commits their marks
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> marks.queued() == 1 && committer.getState() == Thread.State.WAITING);
+        committer.interrupt();
+        List<Future<Boolean>> otherMarks = queuedBehindTheFirst(
+                others.stream()
+                        .<Callable<Boolean>>map(id ->
+                                () -> marks.commit(id, "task-" + id, clock.instant(), clock.instant(), TaskMove.NONE))
+                        .toList(),
+                () -> marks.queued() - 1);
+
+        assertThat(firstMark.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(outcomes(otherMarks)).containsOnly(true);
+        assertThat(interruptedMark.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(keptItsInterrupt).isTrue();
+        assertThat(Stream.concat(others.stream(), Stream.of(interrupted)))
+                .allSatisfy(
+                        id -> assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(JobState.SUBMITTED));
+        assertCommittedTogetherAfterTheFirst(
+                "generation_provider_task", "job_id", first, List.of(interrupted, others.get(0), others.get(1)));
     }
 
     /** Starts the first mark and returns once it waits inside its commit, at its job's locked row. */
