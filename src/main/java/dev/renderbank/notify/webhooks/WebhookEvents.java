@@ -88,7 +88,10 @@ public class WebhookEvents {
         return !endpoints.subscribers(userId, type).isEmpty();
     }
 
-    /** The fields of the status API ({@code GET /api/v1/generations/{taskId}}), nulls omitted. */
+    /**
+     * The fields of the status API ({@code GET /api/v1/generations/{taskId}}), as it answers them:
+     * every field present, {@code null} while not known; {@code lateDelivery} only when true.
+     */
     public static Map<String, Object> generation(JobView j) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("taskId", j.id());
@@ -98,22 +101,19 @@ public class WebhookEvents {
         m.put("progress", j.progress());
         m.put("creditsHeld", j.creditsHeld());
         m.put("creditsCharged", j.creditsCharged());
-        if (j.assetId() != null) {
-            m.put("assetUrl", "/api/v1/assets/" + j.assetId());
-        }
+        m.put("assetUrl", j.assetId() == null ? null : "/api/v1/assets/" + j.assetId());
+        Map<String, Object> error = null;
         if (j.errorCode() != null) {
-            Map<String, Object> error = new LinkedHashMap<>();
+            error = new LinkedHashMap<>();
             error.put("code", j.errorCode());
             error.put("message", j.errorMessage());
-            m.put("error", error);
         }
+        m.put("error", error);
         if (j.lateDelivery()) {
             m.put("lateDelivery", true);
         }
         m.put("createdAt", j.createdAt().toString());
-        if (j.completedAt() != null) {
-            m.put("completedAt", j.completedAt().toString());
-        }
+        m.put("completedAt", j.completedAt() == null ? null : j.completedAt().toString());
         return m;
     }
 
