@@ -234,6 +234,37 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
     }
 
     /** Each of {@code sends} twice, all released together by a barrier; every one answered 200. */
+    /**
+     * Two refunds of the same amount, both with their webhooks lost, the first failing in between:
+     * each is found and repaired. The repair's event used to be named by the charge and its refunded
+     * total, so the second repair met the first's processed event, did nothing and was refused, and
+     * the user kept credits for refunded money on every later run.
+     */
+    @Test
+    void aSecondRefundOfTheSameAmountWithItsWebhookLostIsRepairedLikeTheFirst() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Paid p = paid();
+        for (String refund : List.of("re_a_", "re_b_")) {
+            String succeeded =
+                    """
+                    {"id":"%s%s","object":"refund","amount":990,"currency":"usd","status":"succeeded","created":%d,
+                     "charge":%s}""".formatted(refund, p.chargeId(), clock.instant().getEpochSecond(), p.charge(990));
+            stubStripe(List.of(), List.of(), List.of(succeeded), List.of());
+            p.atStripe(990); // refunded at Stripe; charge.refunded never arrives
+            repaired(admin, onlyFinding(admin), "refund webhook lost");
+            assertThat(balance(p)).as("refund " + refund + " clawed back").isZero();
+            if (refund.equals("re_a_")) {
+                p.atStripe(0); // refund A fails, and its webhook arrives
+                assertThat(webhook("charge.refund.updated", p.refund(refund + p.chargeId(), "failed")))
+                        .isEqualTo(200);
+                assertThat(balance(p)).isEqualTo(200);
+            }
+        }
+        assertThat(clawbacks(p)).isEqualTo(2);
+        assertThat(findings(admin)).isEmpty();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     private static void race(Send... sends) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(sends.length * 2);
         CyclicBarrier barrier = new CyclicBarrier(sends.length * 2);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -100,6 +101,10 @@ class StripeRefunds {
     /**
      * A charge with a refund, fetched again and wrapped as its {@code charge.refunded} event: its
      * handler moves the purchase to the charge's refunded total, as any copy of the webhook does.
+     * Each repair is an event of its own: a charge's refunded total repeats (refunded, the refund
+     * failed, refunded again by a new refund), and an id named by the total alone met the earlier
+     * repair's processed event, so the later one did nothing and could never be made. Two repairs of
+     * one state are harmless: the handler moves to the total, which the first reached.
      */
     Optional<AsEvent> charge(String chargeId) {
         Optional<JsonNode> fetched = retrieve(
@@ -111,7 +116,7 @@ class StripeRefunds {
         // 0 too: every refund of the charge failed or was canceled, and the purchase gives back
         return refunded(charge, null)
                 .map(r -> StripeLookup.event(
-                        "reconcile:" + CHARGE + ":" + chargeId + ":" + r.refundedMinor(),
+                        "reconcile:" + CHARGE + ":" + chargeId + ":" + r.refundedMinor() + ":" + UUID.randomUUID(),
                         "charge.refunded",
                         r,
                         Json.number(charge, "created")));
