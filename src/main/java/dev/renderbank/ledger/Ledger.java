@@ -8,6 +8,7 @@ import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.Reversed;
 import dev.renderbank.ledger.internal.SettleResult;
+import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ public class Ledger {
     private final InvariantCheck invariants;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final DurableEvents events;
 
     Ledger(
             LedgerStore store,
@@ -55,7 +57,8 @@ public class Ledger {
             DebtWaiverStore waivers,
             InvariantCheck invariants,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            DurableEvents events) {
         this.store = store;
         this.holds = holds;
         this.open = open;
@@ -64,6 +67,7 @@ public class Ledger {
         this.invariants = invariants;
         this.tx = tx;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
@@ -75,13 +79,52 @@ public class Ledger {
     /** As {@link #grant(long, long, GrantSource, String, String, String)}, recording who granted it. */
     public GrantResult grant(
             long userId, long amount, GrantSource source, String key, String reference, String reason, String actor) {
+        return grant(null, userId, amount, source, key, reference, reason, actor);
+    }
+
+    /**
+     * As {@link #grant(long, long, GrantSource, String, String, String, String)}, and tells the owner:
+     * when this call granted the credits (not a repeat of {@code key}, nor forfeited on a closed
+     * account), {@link CreditsGranted} with {@code occasion} (lower-case words joined by {@code -}) is
+     * published in the grant's transaction, so it is stored with the grant or not at all.
+     */
+    public GrantResult grantAnnounced(
+            String occasion,
+            long userId,
+            long amount,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason,
+            String actor) {
+        if (occasion == null || !occasion.matches("[a-z]+(-[a-z]+){0,4}") || occasion.length() > 40) {
+            throw new IllegalArgumentException("occasion must be lower-case words joined by '-', was " + occasion);
+        }
+        return grant(occasion, userId, amount, source, key, reference, reason, actor);
+    }
+
+    private GrantResult grant(
+            String occasion,
+            long userId,
+            long amount,
+            GrantSource source,
+            String key,
+            String reference,
+            String reason,
+            String actor) {
         checkUser(userId);
         checkAmount(amount);
         checkKey(key);
         if (source == null) {
             throw new IllegalArgumentException("source is required");
         }
-        return tx.execute(status -> grants.grant(userId, amount, source, key, reference, reason, actor, now()));
+        return tx.execute(status -> {
+            GrantResult g = grants.grant(userId, amount, source, key, reference, reason, actor, now());
+            if (occasion != null && g instanceof GrantResult.Granted) {
+                events.publish(new CreditsGranted(userId, amount, key, occasion));
+            }
+            return g;
+        });
     }
 
     /**

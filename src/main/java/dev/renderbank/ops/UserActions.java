@@ -91,7 +91,9 @@ public class UserActions {
             }
             Map<String, Object> before = credits(userId);
             String grantKey = "ops-grant:" + actionId; // the audit record's: the operator's key is theirs only
-            GrantResult g = ledger.grant(userId, amount, GrantSource.COMPENSATION, grantKey, null, reason, actor);
+            // announced (credits.granted, "compensation") in this transaction: a refusal below takes it back too
+            GrantResult g = ledger.grantAnnounced(
+                    "compensation", userId, amount, GrantSource.COMPENSATION, grantKey, null, reason, actor);
             if (g instanceof GrantResult.Forfeited || deletions.isDeleted(userId)) {
                 // Deleted while this grant was under way (after the check above): the credits were
                 // forfeited as they landed, or will be with the rest of the account. Refusing rolls

@@ -71,7 +71,8 @@ public final class LedgerBench {
                     new DebtWaiverStore(jdbc, debts),
                     new InvariantCheck(jdbc),
                     new TransactionTemplate(new DataSourceTransactionManager(ds)),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    null); // no durable events: the bench announces no grant (Ledger#grantAnnounced)
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);

@@ -31,6 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * while refunds and disputes leave the purchase no credits to grant: a refund that fails (the
  * refunded total goes down) or a dispute won grants the months that started meanwhile, and the rest
  * of a month that was granted short because too little was left then (a top-up, keyed by the month).
+ * Each month and top-up granted here is announced ({@link Ledger#grantAnnounced}: {@code
+ * subscription-month}, {@code subscription-top-up}), except those granted while the paid period is
+ * recorded, which its {@code PurchaseCompleted} announces.
  */
 @Component
 class MonthlyGrants {
@@ -100,6 +103,18 @@ class MonthlyGrants {
      * the sweep looks again once it committed).
      */
     long grant(long purchaseId, Instant now) {
+        return grant(purchaseId, now, true);
+    }
+
+    /**
+     * As {@link #grant(long, Instant)}, for the period {@link Purchases#period} is recording: what this
+     * grants is announced by the period's own {@code PurchaseCompleted}, not once more month by month.
+     */
+    long grantWithPurchase(long purchaseId, Instant now) {
+        return grant(purchaseId, now, false);
+    }
+
+    private long grant(long purchaseId, Instant now, boolean announce) {
         Optional<PeriodStore.Period> locked = periods.lock(purchaseId);
         if (locked.isEmpty()) {
             return 0; // not a period, or another node is granting it
@@ -133,7 +148,7 @@ class MonthlyGrants {
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =
                 periods.nextStart(period.provider(), period.subscriptionId(), period.periodStart());
-        long grantedNow = topUpShortMonths(period, endsAt, replaced);
+        long grantedNow = topUpShortMonths(period, endsAt, replaced, announce);
         int k = period.monthsGranted();
         Instant next = null;
         while (k < period.months()) {
@@ -153,7 +168,7 @@ class MonthlyGrants {
                 next = null;
                 break;
             }
-            long month = grantMonth(period, held, monthStart);
+            long month = grantMonth(period, held, monthStart, announce);
             if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
                 alertPaidAfterEnd(period, purchase, sub);
             }
@@ -174,7 +189,8 @@ class MonthlyGrants {
      * ever grants more than its credits. A month whose grant another purchase holds is not this
      * one's to top up; one a later period replaced is that period's.
      */
-    private long topUpShortMonths(PeriodStore.Period period, Instant endsAt, Optional<Instant> replaced) {
+    private long topUpShortMonths(
+            PeriodStore.Period period, Instant endsAt, Optional<Instant> replaced, boolean announce) {
         long topped = 0;
         for (int k = 0; k < period.monthsGranted(); k++) {
             Instant monthStart = monthStart(period, k);
@@ -204,12 +220,11 @@ class MonthlyGrants {
                 // The purchase is locked and n counts the month's top-ups: a taken key is a bug.
                 throw new IllegalStateException("top-up " + topUp + " is already recorded");
             }
-            ledger.grant(
-                    held.userId(),
+            grant(
+                    announce ? "subscription-top-up" : null,
+                    held,
                     amount,
-                    GrantSource.SUBSCRIPTION,
                     topUp,
-                    held.product(),
                     held.product() + " credits for " + MONTH.format(monthStart)
                             + ": the rest of a month granted short while refunded or disputed");
             topped += amount;
@@ -259,7 +274,7 @@ class MonthlyGrants {
     }
 
     /** Grants the month from {@code p}, the period's purchase locked with something left to grant. */
-    private long grantMonth(PeriodStore.Period period, Purchase p, Instant monthStart) {
+    private long grantMonth(PeriodStore.Period period, Purchase p, Instant monthStart, boolean announce) {
         long amount = Math.min(period.monthlyCredits(), p.entitlement() - p.kept());
         String key = monthKey(period.subscriptionId(), monthStart);
         if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
@@ -275,14 +290,23 @@ class MonthlyGrants {
                 return 0;
             }
         }
-        ledger.grant(
-                p.userId(),
+        grant(
+                announce ? "subscription-month" : null,
+                p,
                 amount,
-                GrantSource.SUBSCRIPTION,
                 key,
-                p.product(),
                 p.product() + " credits for " + MONTH.format(monthStart));
         return amount;
+    }
+
+    /** A grant of the purchase's credits; announced with {@code occasion} unless that is null. */
+    private void grant(String occasion, Purchase p, long amount, String key, String reason) {
+        if (occasion == null) {
+            ledger.grant(p.userId(), amount, GrantSource.SUBSCRIPTION, key, p.product(), reason);
+        } else {
+            ledger.grantAnnounced(
+                    occasion, p.userId(), amount, GrantSource.SUBSCRIPTION, key, p.product(), reason, null);
+        }
     }
 
     static String monthKey(String subscriptionId, Instant monthStart) {

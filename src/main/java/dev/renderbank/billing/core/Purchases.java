@@ -133,7 +133,7 @@ public class Purchases {
         refs.add(c.provider(), id.get(), c.refs());
         periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
-        long first = months.grant(id.get(), now);
+        long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);
         boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
         publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));

@@ -140,7 +140,15 @@ public class Referrals {
         long amount = p.entitlementOf(props.referral());
         String key = "reward:referral:" + r.refereeId();
         if (amount > 0 && store.addGrant(r.refereeId(), key, amount, clock.instant())) {
-            ledger.grant(r.referrerId(), amount, GrantSource.REWARD, key, "user:" + r.refereeId(), "referral reward");
+            ledger.grantAnnounced(
+                    "referral",
+                    r.referrerId(),
+                    amount,
+                    GrantSource.REWARD,
+                    key,
+                    "user:" + r.refereeId(),
+                    "referral reward",
+                    null);
         }
         return amount;
     }

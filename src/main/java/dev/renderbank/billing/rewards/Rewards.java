@@ -22,7 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Free credits: sign-up bonus, daily check-in (with a streak bonus) and sharing. Each is a ledger
  * grant whose key names the user and the day, so asking twice never grants twice. "Day" is the
- * calendar day in the user's own time zone. The referral reward is {@link Referrals}'.
+ * calendar day in the user's own time zone. The referral reward is {@link Referrals}'. Each grant is
+ * announced to the user ({@link Ledger#grantAnnounced}: {@code signup-bonus}, {@code check-in}, {@code
+ * share}).
  */
 @Service
 public class Rewards {
@@ -109,8 +111,15 @@ public class Rewards {
             }
         }
         return granted(
-                ledger.grant(
-                        userId, catalog.signupBonus(), GrantSource.SIGNUP, "signup:" + userId, null, "sign-up bonus"),
+                ledger.grantAnnounced(
+                        "signup-bonus",
+                        userId,
+                        catalog.signupBonus(),
+                        GrantSource.SIGNUP,
+                        "signup:" + userId,
+                        null,
+                        "sign-up bonus",
+                        null),
                 "signup:" + userId,
                 0);
     }
@@ -133,7 +142,15 @@ public class Rewards {
         }
         long amount = streak.get() % props.streakDays() == 0 ? props.checkInStreak() : props.checkIn();
         return granted(
-                ledger.grant(userId, amount, GrantSource.REWARD, key, null, "daily check-in, day " + streak.get()),
+                ledger.grantAnnounced(
+                        "check-in",
+                        userId,
+                        amount,
+                        GrantSource.REWARD,
+                        key,
+                        null,
+                        "daily check-in, day " + streak.get(),
+                        null),
                 key,
                 streak.get());
     }
@@ -153,7 +170,10 @@ public class Rewards {
         if (claimDay(userId, RewardDayStore.Kind.SHARE, now).isEmpty()) {
             return new RewardResult.AlreadyGranted(key);
         }
-        return granted(ledger.grant(userId, props.share(), GrantSource.REWARD, key, null, "shared"), key, 0);
+        return granted(
+                ledger.grantAnnounced("share", userId, props.share(), GrantSource.REWARD, key, null, "shared", null),
+                key,
+                0);
     }
 
     /**

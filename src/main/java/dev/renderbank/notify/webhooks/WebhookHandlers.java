@@ -8,6 +8,7 @@ import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.AccountDeleted;
 import dev.renderbank.identity.AccountRecovered;
+import dev.renderbank.ledger.CreditsGranted;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEventHandler;
 import java.util.Optional;
@@ -82,6 +83,27 @@ class WebhookHandlers {
                                 e.renewal() ? "subscription-renewal" : "purchase"));
             }
             low.check(e.userId(), false, e.credits(), "purchase");
+        });
+    }
+
+    /**
+     * Every other grant its owner is told of (a yearly plan's later months and their top-ups, the
+     * sign-up bonus, rewards, referrals, an operator's compensation): {@code credits.granted} with the
+     * grant's occasion as its {@code reason}, keyed by the grant, so once per grant. Purchases come
+     * through {@link #purchaseWebhook}, never through this. Then, as after a purchase, the level is
+     * checked (a grant only re-arms {@code credits.low}).
+     */
+    @Bean
+    DurableEventHandler<CreditsGranted> grantWebhook(WebhookEvents events, Ledger ledger, CreditsLow low) {
+        return handler("notify.webhook-credits-granted", CreditsGranted.class, e -> {
+            if (events.wanted(e.userId(), WebhookEvents.CREDITS_GRANTED)) {
+                events.record(
+                        e.userId(),
+                        WebhookEvents.CREDITS_GRANTED,
+                        e.key(),
+                        WebhookEvents.credits(ledger.balance(e.userId()), e.credits(), e.occasion()));
+            }
+            low.check(e.userId(), false, e.credits(), e.occasion());
         });
     }
 
