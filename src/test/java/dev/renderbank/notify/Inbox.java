@@ -1,5 +1,6 @@
 package dev.renderbank.notify;
 
+import com.icegreen.greenmail.user.MessageDeliveryHandler;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.BodyPart;
@@ -12,6 +13,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A real SMTP server in the test JVM (GreenMail) on a fixed free port, which can go down and come back. */
 final class Inbox {
@@ -32,6 +35,30 @@ final class Inbox {
             server.stop();
             server = null;
         }
+    }
+
+    /**
+     * A slow server for {@code address}: each message to it is held in the middle of the SMTP
+     * conversation (its data received, the server's "250 OK" not yet given, so the sender waits as on
+     * a server that takes its time) until {@code release} opens; {@code held} counts one down per
+     * message held. Until {@link #stop}.
+     */
+    synchronized void holdMailTo(String address, CountDownLatch held, CountDownLatch release) {
+        MessageDeliveryHandler deliver = server.getUserManager().getMessageDeliveryHandler();
+        server.getUserManager().setMessageDeliveryHandler((message, to) -> {
+            if (to.getEmail().equalsIgnoreCase(address)) {
+                held.countDown();
+                try {
+                    if (!release.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("a held message was never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return deliver.handle(message, to);
+        });
     }
 
     /** Everything received so far (across restarts of the server: the messages of a stopped one are kept). */

@@ -4,6 +4,7 @@ import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -12,7 +13,9 @@ import org.springframework.stereotype.Component;
  * Delivers due outbox rows, after their commit, at least once. A claim (its own statement, committed
  * before SMTP is called) counts the attempt and leases the row; the outcome is then recorded against
  * that attempt: sent, retried after an exponentially growing wait, or {@code FAILED} after {@code
- * renderbank.mail.max-attempts} (then operators are alerted and the admin outbox shows it).
+ * renderbank.mail.max-attempts} (then operators are alerted and the admin outbox shows it). A batch
+ * is claimed at once but sent one by one, so each message is looked up again just before its send:
+ * one withdrawn since its claim (its account deleted) or claimed again is not sent.
  */
 @Component
 public class MailDelivery {
@@ -52,6 +55,9 @@ public class MailDelivery {
     }
 
     boolean deliver(Outbox.Claimed mail) {
+        if (!stillOurs(mail)) {
+            return false;
+        }
         try {
             smtp.send(mail);
         } catch (Exception e) {
@@ -59,9 +65,36 @@ public class MailDelivery {
             return false;
         }
         if (!outbox.markSent(mail, clock.instant())) {
-            log.warn("mail {} was sent but its claim had expired; it may be sent once more", mail.id());
+            log.warn(
+                    "mail {} was sent but its claim (attempt {}) no longer owned it: its lease ran out and a later"
+                            + " claim took it (it may be sent once more), or it was withdrawn while being sent",
+                    mail.id(),
+                    mail.attempt());
         }
         return true;
+    }
+
+    /**
+     * Asked just before each send, not once per batch: the batch read address and bodies when it was
+     * claimed, and the sends before this one may have taken minutes (30 s per SMTP timeout). Meanwhile
+     * the account may have been deleted, which erases the address and marks the message {@code
+     * FAILED} ({@link Outbox#eraseRecipient}): the copy in hand must then not go to the real address.
+     * Nor is a message sent that a later claim took after this one's lease ran out.
+     */
+    private boolean stillOurs(Outbox.Claimed mail) {
+        Optional<Outbox.Standing> now = outbox.standing(mail.id());
+        if (now.isPresent() && now.get().ownedBy(mail)) {
+            return true;
+        }
+        // no address here: the one in hand may be a deleted account's
+        log.info(
+                "mail {} not sent: it changed after attempt {} claimed it ({}), so that attempt no longer owns it",
+                mail.id(),
+                mail.attempt(),
+                now.map(s -> "now " + s.status() + " after " + s.attempts() + " attempt(s)"
+                                + (s.lastError() == null ? "" : ": " + s.lastError()))
+                        .orElse("removed"));
+        return false;
     }
 
     private void failed(Outbox.Claimed mail, Exception e) {

@@ -99,6 +99,29 @@ public class Outbox {
                 == 1;
     }
 
+    /** A claimed message as it stands now. */
+    public record Standing(String status, int attempts, String lastError) {
+
+        /** Whether {@code c}'s claim still owns the message: nothing has marked or claimed it since. */
+        public boolean ownedBy(Claimed c) {
+            return status.equals("PENDING") && attempts == c.attempt();
+        }
+    }
+
+    /**
+     * The message as it stands now, read just before its claim hands it to SMTP (one read by key): a
+     * claim that no longer {@linkplain Standing#ownedBy owns} it must not send the copy it read, as
+     * the message may have been withdrawn meanwhile ({@link #eraseRecipient}). Empty when there is no
+     * such row.
+     */
+    public Optional<Standing> standing(long id) {
+        return jdbc.sql("select status, attempts, last_error from mail_outbox where id = :id")
+                .param("id", id)
+                .query((rs, n) ->
+                        new Standing(rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error")))
+                .optional();
+    }
+
     static final int MAX_ERROR = 1000;
 
     /**
@@ -124,8 +147,10 @@ public class Outbox {
     /**
      * Erases a deleted account's address from its emails: the recipient becomes {@code placeholder},
      * the bodies (which may repeat the address) are removed, and what was still waiting is {@code
-     * FAILED} unsent. A message being sent right now cannot be marked sent afterwards (its claim looks
-     * for PENDING). Returns how many rows changed; a repeat changes none.
+     * FAILED} unsent. A claim taken before this (its batch read the address and bodies then) sees the
+     * change just before its send and does not send ({@link #standing}); a message already being
+     * handed to SMTP cannot be marked sent afterwards (its claim looks for PENDING). Returns how many
+     * rows changed; a repeat changes none.
      */
     public int eraseRecipient(long userId, String placeholder) {
         return jdbc.sql("""

@@ -106,6 +106,32 @@ public class DeliveryStore {
                 .list();
     }
 
+    /** A claimed delivery as it stands now. */
+    public record Standing(String status, int attempts, int scheduleStart) {
+
+        /**
+         * Whether {@code c}'s claim still owns the delivery: not recorded, stopped, resent or claimed
+         * again since (what {@link #record} checks).
+         */
+        public boolean ownedBy(Claimed c) {
+            return status.equals("PENDING") && attempts == c.attempt() && scheduleStart == c.attempt() - c.scheduled();
+        }
+    }
+
+    /**
+     * The delivery as it stands now, read just before its claim POSTs it (one read by key): a claim
+     * that no longer {@linkplain Standing#ownedBy owns} it must not send the URL, secret and body it
+     * read. Empty when the delivery is gone: removed with its endpoint (by its owner, or with the
+     * deleted account).
+     */
+    public Optional<Standing> standing(String id) {
+        return jdbc.sql("select status, attempts, schedule_start from webhook_delivery where id = :id")
+                .param("id", id)
+                .query((rs, n) ->
+                        new Standing(rs.getString("status"), rs.getInt("attempts"), rs.getInt("schedule_start")))
+                .optional();
+    }
+
     /**
      * Records the attempt's outcome: {@code DELIVERED}, retried at {@code next}, or {@code FAILED} for
      * good (not delivered and {@code next} null). Only the claim that is still current may record: not

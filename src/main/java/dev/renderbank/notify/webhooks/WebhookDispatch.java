@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -19,7 +20,9 @@ import org.springframework.stereotype.Component;
  * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
  * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's). Every
  * outcome also counts towards the endpoint's health ({@link EndpointHealth}), which disables an
- * endpoint that has failed for days.
+ * endpoint that has failed for days. A batch is claimed at once but sent one by one, so each delivery
+ * is looked up again just before its POST: one removed since its claim (its endpoint removed, the
+ * account deleted), stopped, resent or claimed again is not sent by this claim.
  */
 @Component
 public class WebhookDispatch implements DisposableBean {
@@ -64,6 +67,9 @@ public class WebhookDispatch implements DisposableBean {
     }
 
     private boolean attempt(DeliveryStore.Claimed d) {
+        if (!stillOurs(d)) {
+            return false;
+        }
         Instant started = clock.instant();
         long timestamp = started.getEpochSecond();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -80,8 +86,8 @@ public class WebhookDispatch implements DisposableBean {
         if (answer.delivered()) {
             if (!deliveries.record(d, started, answer.status(), null, answer.excerpt(), true, null)) {
                 log.warn(
-                        "webhook {} was delivered but its claim had expired or it was resent meanwhile; it may be"
-                                + " sent once more",
+                        "webhook {} was delivered but its claim had expired, or it was resent or removed while"
+                                + " being sent; it may be sent once more",
                         d.id());
             }
             health.delivered(d.endpointId());
@@ -91,6 +97,29 @@ public class WebhookDispatch implements DisposableBean {
                 ? "HTTP " + answer.status() + " (redirects are not followed)"
                 : "HTTP " + answer.status();
         failed(d, started, answer.status(), error, answer.excerpt());
+        return false;
+    }
+
+    /**
+     * Asked just before each POST, not once per batch: the batch read URL, secret and body when it was
+     * claimed, and the POSTs before this one may have taken minutes (a slow receiver each). Meanwhile
+     * the owner may have removed the endpoint or deleted the account (the delivery went with it), the
+     * endpoint may have been disabled, the delivery resent (sent afresh by the next run) or claimed
+     * again after this claim's lease ran out.
+     */
+    private boolean stillOurs(DeliveryStore.Claimed d) {
+        Optional<DeliveryStore.Standing> now = deliveries.standing(d.id());
+        if (now.isPresent() && now.get().ownedBy(d)) {
+            return true;
+        }
+        log.info(
+                "webhook {} to endpoint {} not sent: it changed after attempt {} claimed it ({}), so that attempt"
+                        + " no longer owns it",
+                d.id(),
+                d.endpointId(),
+                d.attempt(),
+                now.map(s -> "now " + s.status() + " after " + s.attempts() + " attempt(s)")
+                        .orElse("removed with its endpoint or account"));
         return false;
     }
 

@@ -52,9 +52,10 @@ class MailLeaseOvertakenTest extends IntegrationTest {
                 .param("u", u.id())
                 .query(Long.class)
                 .single();
-        // this node's claim of the email's last attempt
+        // this node's claim of the email's last attempt (this context has no SMTP server, so the email
+        // was queued HELD: as a node that sends would have queued it, it is PENDING)
         int last = props.maxAttempts();
-        jdbc.sql("update mail_outbox set attempts = :a where id = :id")
+        jdbc.sql("update mail_outbox set status = 'PENDING', attempts = :a where id = :id")
                 .param("a", last)
                 .param("id", id)
                 .update();

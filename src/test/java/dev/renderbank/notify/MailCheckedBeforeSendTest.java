@@ -1,0 +1,132 @@
+package dev.renderbank.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.identity.AccountDeleted;
+import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.DeletionOutcome;
+import dev.renderbank.platform.DurableEventHandler;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The sender claims a batch of emails at once (address and bodies read then) and sends them one by
+ * one, seconds each and longer when the SMTP server is slow. What happened to an email meanwhile
+ * decides whether it goes, not the copy the batch holds: an email whose account was deleted after the
+ * claim is not sent ("emails still waiting are not sent", README).
+ */
+class MailCheckedBeforeSendTest extends IntegrationTest {
+
+    static final String PASSWORD = "correct horse battery staple";
+    static final Inbox inbox = new Inbox();
+
+    @DynamicPropertySource
+    static void smtp(DynamicPropertyRegistry r) {
+        r.add("spring.mail.host", () -> "127.0.0.1");
+        r.add("spring.mail.port", () -> inbox.port);
+        r.add("spring.mail.properties.mail.smtp.connectiontimeout", () -> "2000");
+        // longer than any message is held by the slow server below
+        r.add("spring.mail.properties.mail.smtp.timeout", () -> "60000");
+        r.add("renderbank.mail.send-interval", () -> "200ms");
+    }
+
+    @BeforeAll
+    static void up() {
+        inbox.start();
+    }
+
+    @AfterAll
+    static void down() {
+        inbox.stop();
+    }
+
+    @AfterEach
+    void smtpBack() {
+        inbox.stop();
+        inbox.start();
+    }
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Notifier notifier;
+
+    @Autowired
+    AccountDeletion deletion;
+
+    @Autowired
+    List<DurableEventHandler<?>> handlers;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void anEmailWhoseAccountIsDeletedWhileItsBatchIsBeingSentIsNotSent() throws Exception {
+        TestUsers.TestUser ahead = users.create(0);
+        TestUsers.TestUser deleted = users.create(0);
+        TestUsers.TestUser behind = users.create(0);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        inbox.holdMailTo(ahead.email(), held, release);
+        try {
+            // one commit, so one claim takes all three, in this order
+            tx.executeWithoutResult(s -> {
+                for (TestUsers.TestUser u : List.of(ahead, deleted, behind)) {
+                    assertThat(notifier.compensation(u.id(), "grant:batch-" + u.id(), 10, "sorry"))
+                            .isEqualTo(Queued.QUEUED);
+                }
+            });
+            assertThat(held.await(20, TimeUnit.SECONDS))
+                    .as("the first email of the batch reached the (slow) server")
+                    .isTrue();
+            assertThat(row(deleted).attempts())
+                    .as("the second email was claimed with the first: its address and bodies are in hand")
+                    .isEqualTo(1);
+
+            assertThat(deletion.delete(deleted.id(), PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+            notifyHandlesTheDeletion(deleted.id());
+            assertThat(row(deleted).status()).isEqualTo("FAILED");
+        } finally {
+            release.countDown();
+        }
+
+        // the third email is sent after the second's turn: once it is in, that turn is over
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !inbox.to(behind.email()).isEmpty());
+        assertThat(inbox.to(ahead.email())).hasSize(1);
+        assertThat(inbox.to(deleted.email()))
+                .as("nothing reaches the deleted account's address")
+                .isEmpty();
+        OutboxMessage erased = row(deleted);
+        assertThat(erased.status()).isEqualTo("FAILED");
+        assertThat(erased.lastError()).isEqualTo("not sent: the account was deleted");
+        assertThat(erased.sentAt()).isNull();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SENT".equals(row(behind).status()));
+    }
+
+    private OutboxMessage row(TestUsers.TestUser u) {
+        return notifier.message("grant:batch-" + u.id(), u.id()).orElseThrow();
+    }
+
+    /** This module's own part of a deletion (the durable event's handlers, run here directly). */
+    @SuppressWarnings("unchecked")
+    private void notifyHandlesTheDeletion(long userId) {
+        handlers.stream()
+                .filter(h -> h.eventType() == AccountDeleted.class && h.name().startsWith("notify."))
+                .forEach(h -> ((DurableEventHandler<AccountDeleted>) h).handle(new AccountDeleted(userId)));
+    }
+}
