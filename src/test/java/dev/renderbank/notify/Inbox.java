@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -38,16 +40,15 @@ final class Inbox {
     }
 
     /**
-     * A slow server for {@code address}: each message to it is held in the middle of the SMTP
+     * A slow server: the first message to one of {@code addresses} is held in the middle of the SMTP
      * conversation (its data received, the server's "250 OK" not yet given, so the sender waits as on
-     * a server that takes its time) until {@code release} opens; {@code held} counts one down per
-     * message held. Until {@link #stop}.
+     * a server that takes its time) until {@code release} opens; {@code held} then has its recipient.
+     * Until {@link #stop}.
      */
-    synchronized void holdMailTo(String address, CountDownLatch held, CountDownLatch release) {
+    synchronized void holdFirstMailTo(Set<String> addresses, CompletableFuture<String> held, CountDownLatch release) {
         MessageDeliveryHandler deliver = server.getUserManager().getMessageDeliveryHandler();
         server.getUserManager().setMessageDeliveryHandler((message, to) -> {
-            if (to.getEmail().equalsIgnoreCase(address)) {
-                held.countDown();
+            if (addresses.contains(to.getEmail()) && held.complete(to.getEmail())) {
                 try {
                     if (!release.await(60, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("a held message was never released");
