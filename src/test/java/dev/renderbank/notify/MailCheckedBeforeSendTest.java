@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The sender claims a batch of emails at once (address and bodies read then) and sends them one by
  * one, seconds each and longer when the SMTP server is slow. What happened to an email meanwhile
  * decides whether it goes, not the copy the batch holds: an email whose account was deleted after the
- * claim is not sent ("emails still waiting are not sent", README).
+ * claim is not sent ("emails still waiting are not sent", README), nor a generation email its user has
+ * turned off while it waited.
  */
 class MailCheckedBeforeSendTest extends IntegrationTest {
 
@@ -127,6 +128,43 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
         assertThat(erased.status()).isEqualTo("FAILED");
         assertThat(erased.lastError()).isEqualTo("not sent: the account was deleted");
         assertThat(erased.sentAt()).isNull();
+    }
+
+    /**
+     * The setting is checked when a generation email is queued, but the email may then wait hours for
+     * its retries (an SMTP outage): if the user turns generation emails off meanwhile, it is not sent,
+     * and ends FAILED with that reason (not deleted). Account emails (here a password reset) do not
+     * depend on that setting and still go.
+     */
+    @Test
+    void aGenerationEmailWaitingForItsRetryIsNotSentOnceTheUserTurnsThemOffButAccountEmailsGo() {
+        TestUsers.TestUser u = users.create(0);
+        String generation = "generation:gen-off-" + u.id();
+        String reset = "reset-off-" + u.id();
+        inbox.down();
+        assertThat(notifier.generationReady(u.id(), "gen-off-" + u.id(), "image", "nano-banana", false))
+                .isEqualTo(Queued.QUEUED);
+        assertThat(notifier.passwordReset(u.id(), reset, "tok-" + u.id())).isEqualTo(Queued.QUEUED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> message(u, generation).lastError() != null && message(u, reset).lastError() != null);
+        assertThat(message(u, generation).status()).as("waiting for its retry").isEqualTo("PENDING");
+
+        notifier.changeSettings(u.id(), false, null);
+        inbox.start();
+        clock.advance(Duration.ofSeconds(31)); // both retries due (30 s after the first failure)
+
+        // both retried: received (SENT is marked after the server took it) or not
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> message(u, reset).status().equals("SENT")
+                        && !message(u, generation).status().equals("PENDING"));
+        assertThat(inbox.to(u.email()))
+                .extracting(Inbox.Mail::subject)
+                .as("the reset goes, the generation email does not")
+                .containsExactly("Reset your renderbank password");
+        OutboxMessage unsent = message(u, generation);
+        assertThat(unsent.status()).isEqualTo("FAILED");
+        assertThat(unsent.lastError()).isEqualTo("not sent: the user turned generation emails off");
+        assertThat(unsent.sentAt()).isNull();
     }
 
     private OutboxMessage row(TestUsers.TestUser u) {

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * that attempt: sent, retried after an exponentially growing wait, or {@code FAILED} after {@code
  * renderbank.mail.max-attempts} (then operators are alerted and the admin outbox shows it). A batch
  * is claimed at once but sent one by one, so each message is looked up again just before its send:
- * one withdrawn since its claim (its account deleted) or claimed again is not sent.
+ * one withdrawn since its claim (its account deleted) or claimed again is not sent, nor is a
+ * generation email whose user has turned those off since it was queued.
  */
 @Component
 public class MailDelivery {
@@ -55,7 +56,7 @@ public class MailDelivery {
     }
 
     boolean deliver(Outbox.Claimed mail) {
-        if (!stillOurs(mail)) {
+        if (!mayGo(mail)) {
             return false;
         }
         try {
@@ -79,22 +80,32 @@ public class MailDelivery {
      * claimed, and the sends before this one may have taken minutes (30 s per SMTP timeout). Meanwhile
      * the account may have been deleted, which erases the address and marks the message {@code
      * FAILED} ({@link Outbox#eraseRecipient}): the copy in hand must then not go to the real address.
-     * Nor is a message sent that a later claim took after this one's lease ran out.
+     * Nor is a message sent that a later claim took after this one's lease ran out. A generation email
+     * goes only if its user still wants those: the setting was checked when it was queued, and its
+     * retries may have lasted hours (an SMTP outage); one no longer wanted ends {@code FAILED}, unsent,
+     * with that reason. Emails about the account (verification, reset, receipts) do not depend on it.
      */
-    private boolean stillOurs(Outbox.Claimed mail) {
+    private boolean mayGo(Outbox.Claimed mail) {
         Optional<Outbox.Standing> now = outbox.standing(mail.id());
-        if (now.isPresent() && now.get().ownedBy(mail)) {
-            return true;
+        if (now.isEmpty() || !now.get().ownedBy(mail)) {
+            // no address here: the one in hand may be a deleted account's
+            log.info(
+                    "mail {} not sent: it changed after attempt {} claimed it ({}), so that attempt no longer owns it",
+                    mail.id(),
+                    mail.attempt(),
+                    now.map(s -> "now " + s.status() + " after " + s.attempts() + " attempt(s)"
+                                    + (s.lastError() == null ? "" : ": " + s.lastError()))
+                            .orElse("removed"));
+            return false;
         }
-        // no address here: the one in hand may be a deleted account's
-        log.info(
-                "mail {} not sent: it changed after attempt {} claimed it ({}), so that attempt no longer owns it",
-                mail.id(),
-                mail.attempt(),
-                now.map(s -> "now " + s.status() + " after " + s.attempts() + " attempt(s)"
-                                + (s.lastError() == null ? "" : ": " + s.lastError()))
-                        .orElse("removed"));
-        return false;
+        if (now.get().unwanted()) {
+            log.info(
+                    "mail {} not sent: its user turned generation emails off after it was queued{}",
+                    mail.id(),
+                    outbox.markUnwanted(mail) ? "" : " (and it changed meanwhile)");
+            return false;
+        }
+        return true;
     }
 
     private void failed(Outbox.Claimed mail, Exception e) {

@@ -26,6 +26,12 @@ public class Outbox {
     /** Templates whose body holds a one-time secret link. */
     static final List<String> ONE_TIME_LINK_TEMPLATES = List.of("verify-email", "password-reset");
 
+    /**
+     * Templates of the emails the user's generation-emails setting turns off ({@code Notifier}'s
+     * generation ready, late and failed); no other email depends on it.
+     */
+    static final List<String> GENERATION_TEMPLATES = List.of("generation-ready", "generation-failed");
+
     private final JdbcClient jdbc;
 
     Outbox(JdbcClient jdbc) {
@@ -99,8 +105,11 @@ public class Outbox {
                 == 1;
     }
 
-    /** A claimed message as it stands now. */
-    public record Standing(String status, int attempts, String lastError) {
+    /**
+     * A claimed message as it stands now. {@code unwanted}: a generation email (ready, late or failed)
+     * whose user has turned generation emails off since it was queued.
+     */
+    public record Standing(String status, int attempts, String lastError, boolean unwanted) {
 
         /** Whether {@code c}'s claim still owns the message: nothing has marked or claimed it since. */
         public boolean ownedBy(Claimed c) {
@@ -111,15 +120,41 @@ public class Outbox {
     /**
      * The message as it stands now, read just before its claim hands it to SMTP (one read by key): a
      * claim that no longer {@linkplain Standing#ownedBy owns} it must not send the copy it read, as
-     * the message may have been withdrawn meanwhile ({@link #eraseRecipient}). Empty when there is no
-     * such row.
+     * the message may have been withdrawn meanwhile ({@link #eraseRecipient}). It also reads the
+     * user's generation-emails setting as it is now: a generation email may have waited hours for its
+     * retries (an SMTP outage) after the setting was checked when it was queued. Empty when there is
+     * no such row.
      */
     public Optional<Standing> standing(long id) {
-        return jdbc.sql("select status, attempts, last_error from mail_outbox where id = :id")
+        return jdbc.sql("""
+                        select o.status, o.attempts, o.last_error,
+                               o.template in (:generation) and s.generation_emails is false as unwanted
+                          from mail_outbox o left join notification_setting s on s.user_id = o.user_id
+                         where o.id = :id""")
                 .param("id", id)
-                .query((rs, n) ->
-                        new Standing(rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error")))
+                .param("generation", GENERATION_TEMPLATES)
+                .query((rs, n) -> new Standing(
+                        rs.getString("status"),
+                        rs.getInt("attempts"),
+                        rs.getString("last_error"),
+                        rs.getBoolean("unwanted")))
                 .optional();
+    }
+
+    /**
+     * Ends a generation email its user no longer wants ({@link Standing#unwanted}) unsent: {@code
+     * FAILED} with the reason, kept for operators like any other. Only by the claim that owns it;
+     * false when something else changed it first.
+     */
+    public boolean markUnwanted(Claimed c) {
+        return jdbc.sql("""
+                        update mail_outbox set status = 'FAILED', last_error = :reason
+                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        .param("reason", "not sent: the user turned generation emails off")
+                        .param("id", c.id())
+                        .param("attempt", c.attempt())
+                        .update()
+                == 1;
     }
 
     static final int MAX_ERROR = 1000;
