@@ -96,9 +96,9 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
         TestUsers.TestUser deleted;
         try {
             // one commit, so one claim takes both
-            tx.executeWithoutResult(s -> batch.values().forEach(u -> assertThat(
-                            notifier.compensation(u.id(), "grant:batch-" + u.id(), 10, "sorry"))
-                    .isEqualTo(Queued.QUEUED)));
+            tx.executeWithoutResult(s -> batch.values()
+                    .forEach(u -> assertThat(notifier.compensation(u.id(), "grant:batch-" + u.id(), 10, "sorry"))
+                            .isEqualTo(Queued.QUEUED)));
             String first = held.get(20, TimeUnit.SECONDS);
             deleted = batch.values().stream()
                     .filter(u -> !u.email().equals(first))
@@ -146,7 +146,8 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
                 .isEqualTo(Queued.QUEUED);
         assertThat(notifier.passwordReset(u.id(), reset, "tok-" + u.id())).isEqualTo(Queued.QUEUED);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> message(u, generation).lastError() != null && message(u, reset).lastError() != null);
+                .until(() -> message(u, generation).lastError() != null
+                        && message(u, reset).lastError() != null);
         assertThat(message(u, generation).status()).as("waiting for its retry").isEqualTo("PENDING");
 
         notifier.changeSettings(u.id(), false, null);
