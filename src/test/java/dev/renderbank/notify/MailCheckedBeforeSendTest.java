@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -77,6 +78,9 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
 
     @Autowired
     TransactionTemplate tx;
+
+    @Autowired
+    JdbcClient jdbc;
 
     /**
      * Two emails claimed together; the batch's order is the claim's (not guaranteed), so the one sent
@@ -166,6 +170,39 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
         assertThat(unsent.status()).isEqualTo("FAILED");
         assertThat(unsent.lastError()).isEqualTo("not sent: the user turned generation emails off");
         assertThat(unsent.sentAt()).isNull();
+    }
+
+    /**
+     * Between a deletion's commit and its handler's run (which erases the address and ends the
+     * emails; it runs after the commit, on a node's next poll, later still if it fails and is retried),
+     * a waiting email is not sent either: its send asks whether the account is deleted. The account is
+     * marked deleted in SQL here, so that the handler cannot run first and hide the gap.
+     */
+    @Test
+    void anEmailOfAnAccountDeletedBeforeTheDeletionsHandlerRanIsNotSent() {
+        TestUsers.TestUser gone = users.create(0);
+        inbox.down();
+        assertThat(notifier.compensation(gone.id(), "grant:gap-" + gone.id(), 10, "sorry"))
+                .isEqualTo(Queued.QUEUED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> message(gone, "grant:gap-" + gone.id()).lastError() != null);
+
+        jdbc.sql("update app_user set deleted_at = now() where id = :id")
+                .param("id", gone.id())
+                .update();
+        inbox.start();
+        clock.advance(Duration.ofSeconds(31)); // its retry is due
+        TestUsers.TestUser later = users.create(0);
+        assertThat(notifier.compensation(later.id(), "grant:gap-" + later.id(), 10, "sorry"))
+                .isEqualTo(Queued.QUEUED);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !inbox.to(later.email()).isEmpty()
+                        && message(gone, "grant:gap-" + gone.id()).attempts() == 2);
+        // claimed again for its retry: before the check it was sent within milliseconds of that claim
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> inbox.to(gone.email()).isEmpty());
+        assertThat(message(gone, "grant:gap-" + gone.id()).sentAt()).isNull();
     }
 
     private OutboxMessage row(TestUsers.TestUser u) {

@@ -120,6 +120,14 @@ public class Acceptance {
                 return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
             }
         }
+        if (idempotencyKey == null) {
+            // no key, so nothing to replay: a pause refuses it here, before a submit slot, a connection
+            // and a transaction are taken (a pause is often an incident's: it should shed load)
+            Optional<AcceptOutcome> refused = paused(spec);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
@@ -190,9 +198,9 @@ public class Acceptance {
 
     /**
      * An operator's pause of generation or of the model (a platform switch, cached about a second):
-     * after bad input and after the Idempotency-Key's replay (a repeat of a request accepted before
-     * the pause answers as the first did: its job holds credits and runs), before anything is held
-     * or stored. A retry of a failed job is refused the same way.
+     * after bad input and, for a request with an Idempotency-Key, after the key's replay (a repeat of
+     * a request accepted before the pause answers as the first did: its job holds credits and runs),
+     * before anything is held or stored. A retry of a failed job is refused the same way.
      */
     private Optional<AcceptOutcome> paused(GenerationSpec spec) {
         return switches.paused(Switches.GENERATION, Switches.model(spec.model()))

@@ -164,7 +164,7 @@ public class JobDriver {
                 return Optional.of(earliest(ended, job.deadlineAt()));
             }
             // A previous attempt died mid-call: the provider may have the task. Never submit twice.
-            if (transitions.markUnknown(job.id(), "submit attempt interrupted", now)) {
+            if (transitions.markInterrupted(job.id(), job.attempts(), "submit attempt interrupted", now)) {
                 log.warn(
                         "job {}: earlier submit attempt was interrupted; state UNKNOWN until callback or deadline",
                         job.id());

@@ -143,6 +143,26 @@ public class JobTransitions {
     }
 
     /**
+     * RESERVED → UNKNOWN for a submit {@code attempt} taken for interrupted: only while that attempt's
+     * mark still stands. Its own answer may clear the mark first (a 429 or 455, written late when the
+     * database failed it for a moment: {@link AnswerWrites}); the job is then free to be sent again,
+     * and must not become UNKNOWN, which nothing but a callback or the deadline would end.
+     */
+    boolean markInterrupted(String id, int attempt, String why, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set state = 'UNKNOWN', error_message = :why, version = version + 1,
+                               updated_at = :now
+                         where id = :id and state = 'RESERVED' and submit_started_at is not null
+                           and attempts = :attempt""")
+                        .param("id", id)
+                        .param("attempt", attempt)
+                        .param("why", StorableText.of(why, JobFinisher.MAX_MESSAGE))
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
      * SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. The provider's
      * record was read, so a streak of answers without one ({@link #noteRecordGap}) ends.
      */

@@ -1,5 +1,6 @@
 package dev.renderbank.notify.internal;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +31,16 @@ public class MailDelivery {
     private final OperatorAlerts alerts;
     private final Clock clock;
 
-    MailDelivery(Outbox outbox, Smtp smtp, MailProperties props, OperatorAlerts alerts, Clock clock) {
+    private final AccountDeletion accounts;
+
+    MailDelivery(
+            Outbox outbox,
+            Smtp smtp,
+            MailProperties props,
+            OperatorAlerts alerts,
+            Clock clock,
+            AccountDeletion accounts) {
+        this.accounts = accounts;
         this.outbox = outbox;
         this.smtp = smtp;
         this.props = props;
@@ -86,6 +96,17 @@ public class MailDelivery {
      * with that reason. Emails about the account (verification, reset, receipts) do not depend on it.
      */
     private boolean mayGo(Outbox.Claimed mail) {
+        try {
+            return mayGoNow(mail);
+        } catch (RuntimeException e) {
+            // the database failed the look-up: not sent now, and the rest of the batch goes on; this
+            // message is claimed again once its lease runs out
+            log.warn("mail {} not sent now: it could not be looked up before its send ({})", mail.id(), e.toString());
+            return false;
+        }
+    }
+
+    private boolean mayGoNow(Outbox.Claimed mail) {
         Optional<Outbox.Standing> now = outbox.standing(mail.id());
         if (now.isEmpty() || !now.get().ownedBy(mail)) {
             // no address here: the one in hand may be a deleted account's
@@ -96,6 +117,12 @@ public class MailDelivery {
                     now.map(s -> "now " + s.status() + " after " + s.attempts() + " attempt(s)"
                                     + (s.lastError() == null ? "" : ": " + s.lastError()))
                             .orElse("removed"));
+            return false;
+        }
+        if (now.get().userId() != null && accounts.isDeleted(now.get().userId())) {
+            // deleted, and the deletion's own handler, which erases the address and ends the message,
+            // has not run yet (it runs after the deletion commits): left to it, unsent
+            log.info("mail {} not sent: its account was deleted", mail.id());
             return false;
         }
         if (now.get().unwanted()) {

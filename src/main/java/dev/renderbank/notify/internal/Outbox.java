@@ -109,7 +109,7 @@ public class Outbox {
      * A claimed message as it stands now. {@code unwanted}: a generation email (ready, late or failed)
      * whose user has turned generation emails off since it was queued.
      */
-    public record Standing(String status, int attempts, String lastError, boolean unwanted) {
+    public record Standing(String status, int attempts, String lastError, boolean unwanted, Long userId) {
 
         /** Whether {@code c}'s claim still owns the message: nothing has marked or claimed it since. */
         public boolean ownedBy(Claimed c) {
@@ -127,7 +127,7 @@ public class Outbox {
      */
     public Optional<Standing> standing(long id) {
         return jdbc.sql("""
-                        select o.status, o.attempts, o.last_error,
+                        select o.status, o.attempts, o.last_error, o.user_id,
                                o.template in (:generation) and s.generation_emails is false as unwanted
                           from mail_outbox o left join notification_setting s on s.user_id = o.user_id
                          where o.id = :id""")
@@ -137,7 +137,8 @@ public class Outbox {
                         rs.getString("status"),
                         rs.getInt("attempts"),
                         rs.getString("last_error"),
-                        rs.getBoolean("unwanted")))
+                        rs.getBoolean("unwanted"),
+                        rs.getObject("user_id", Long.class)))
                 .optional();
     }
 

@@ -107,7 +107,7 @@ public class DeliveryStore {
     }
 
     /** A claimed delivery as it stands now. */
-    public record Standing(String status, int attempts, int scheduleStart) {
+    public record Standing(String status, int attempts, int scheduleStart, long userId) {
 
         /**
          * Whether {@code c}'s claim still owns the delivery: not recorded, stopped, resent or claimed
@@ -125,10 +125,13 @@ public class DeliveryStore {
      * deleted account).
      */
     public Optional<Standing> standing(String id) {
-        return jdbc.sql("select status, attempts, schedule_start from webhook_delivery where id = :id")
+        return jdbc.sql("select status, attempts, schedule_start, user_id from webhook_delivery where id = :id")
                 .param("id", id)
-                .query((rs, n) ->
-                        new Standing(rs.getString("status"), rs.getInt("attempts"), rs.getInt("schedule_start")))
+                .query((rs, n) -> new Standing(
+                        rs.getString("status"),
+                        rs.getInt("attempts"),
+                        rs.getInt("schedule_start"),
+                        rs.getLong("user_id")))
                 .optional();
     }
 

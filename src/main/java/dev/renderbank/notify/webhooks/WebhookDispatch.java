@@ -1,5 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.platform.OperatorAlerts;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,6 +32,7 @@ public class WebhookDispatch implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatch.class);
 
     private final DeliveryStore deliveries;
+    private final AccountDeletion accounts;
     private final WebhookProperties props;
     private final OperatorAlerts alerts;
     private final Clock clock;
@@ -42,7 +44,9 @@ public class WebhookDispatch implements DisposableBean {
             WebhookProperties props,
             OperatorAlerts alerts,
             Clock clock,
-            EndpointHealth health) {
+            EndpointHealth health,
+            AccountDeletion accounts) {
+        this.accounts = accounts;
         this.deliveries = deliveries;
         this.health = health;
         this.props = props;
@@ -108,9 +112,26 @@ public class WebhookDispatch implements DisposableBean {
      * again after this claim's lease ran out.
      */
     private boolean stillOurs(DeliveryStore.Claimed d) {
+        try {
+            return stillOursNow(d);
+        } catch (RuntimeException e) {
+            // the database failed the look-up: not sent now, and the rest of the batch goes on; this
+            // delivery is claimed again once its lease runs out
+            log.warn("webhook {} not sent now: it could not be looked up before its POST ({})", d.id(), e.toString());
+            return false;
+        }
+    }
+
+    private boolean stillOursNow(DeliveryStore.Claimed d) {
         Optional<DeliveryStore.Standing> now = deliveries.standing(d.id());
         if (now.isPresent() && now.get().ownedBy(d)) {
-            return true;
+            if (!accounts.isDeleted(now.get().userId())) {
+                return true;
+            }
+            // deleted, and the deletion's handler, which removes the endpoints with their deliveries,
+            // has not run yet (it runs after the deletion commits): nothing more is sent to the account
+            log.info("webhook {} to endpoint {} not sent: its account was deleted", d.id(), d.endpointId());
+            return false;
         }
         log.info(
                 "webhook {} to endpoint {} not sent: it changed after attempt {} claimed it ({}), so that attempt"

@@ -32,6 +32,9 @@ class MailLeaseOvertakenTest extends IntegrationTest {
     Outbox outbox;
 
     @Autowired
+    dev.renderbank.identity.AccountDeletion accounts;
+
+    @Autowired
     MailProperties props;
 
     @Autowired
@@ -77,7 +80,7 @@ class MailLeaseOvertakenTest extends IntegrationTest {
                 throw new MessagingException("Read timed out");
             }
         };
-        new MailDelivery(outbox, slowThenRefused, props, alerts, clock).deliver(claimed);
+        new MailDelivery(outbox, slowThenRefused, props, alerts, clock, accounts).deliver(claimed);
 
         assertThat(jdbc.sql("select status from mail_outbox where id = :id")
                         .param("id", id)

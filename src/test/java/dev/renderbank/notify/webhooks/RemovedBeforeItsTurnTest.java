@@ -155,6 +155,32 @@ class RemovedBeforeItsTurnTest extends IntegrationTest {
                 .containsExactly(held.get(), after);
     }
 
+    /**
+     * Between a deletion's commit and its handler's run (which removes the endpoints with their
+     * deliveries; it runs after the commit, on a node's next poll), a due delivery is not POSTed
+     * either: its send asks whether the account is deleted. The account is marked deleted in SQL here,
+     * so that the handler cannot run first and hide the gap.
+     */
+    @Test
+    void aDeliveryOfAnAccountDeletedBeforeTheDeletionsHandlerRanIsNotPosted() {
+        String tag = UUID.randomUUID().toString();
+        TestUsers.TestUser owner = users.create(0);
+        Hook gone = new Hook(owner, endpoint(owner, "/gone/" + tag));
+        jdbc.sql("update app_user set deleted_at = now() where id = :id")
+                .param("id", owner.id())
+                .update();
+        tx.executeWithoutResult(s -> deliver(gone, clock.instant().minus(Duration.ofDays(1))));
+
+        TestUsers.TestUser later = users.create(0);
+        String after = "/after-gone/" + tag;
+        tx.executeWithoutResult(s -> deliver(new Hook(later, endpoint(later, after)), clock.instant()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.contains(after) && attempts(gone.endpoint()) >= 1);
+        // claimed: before the check it was POSTed within milliseconds of its claim
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> received.stream().noneMatch(p -> p.startsWith("/gone/" + tag)));
+    }
+
     private record Hook(TestUsers.TestUser owner, String endpoint) {}
 
     private void deliver(Hook h, Instant due) {
