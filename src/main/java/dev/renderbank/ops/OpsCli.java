@@ -1,9 +1,18 @@
 package dev.renderbank.ops;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.Task;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 /**
  * The operator command line: {@code java -jar renderbank.jar <command>} runs one command against
@@ -36,8 +45,18 @@ public final class OpsCli {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
+                .initializers(starting -> {
+                    // Above every other source: as a default property (lowest), application.yml's
+                    // "enabled: true" won, and each command started a scheduler that ran due work
+                    // (a job's submit, emails) until the command exited, cutting it short.
+                    starting.getEnvironment()
+                            .getPropertySources()
+                            .addFirst(new MapPropertySource(
+                                    "renderbank-command-line", Map.of("db-scheduler.enabled", "false")));
+                    ((GenericApplicationContext) starting)
+                            .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
+                })
                 .properties(
-                        "db-scheduler.enabled=false",
                         "renderbank.demo.enabled=false",
                         "logging.level.root=WARN",
                         // with the default embedded database, use the running service's server
@@ -45,5 +64,22 @@ public final class OpsCli {
                 .run(springArguments(args))) {
             return context.getBean(OpsCommands.class).execute(args, System.out);
         }
+    }
+
+    /**
+     * The command line runs no db-scheduler (it executes nothing: the service's nodes do), but its
+     * changes still schedule work in their own transactions: a grant's and a failed job's durable
+     * events, a late delivery's check. A client of the scheduler's table that only writes, with no
+     * threads, joining the command's transaction as the service's does (the same table, the default
+     * serializer). Without it such a command rolled back and ended on a stack trace.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static SchedulerClient writeOnlyScheduler(ApplicationContext context) {
+        List<Task<?>> tasks =
+                (List) List.copyOf(context.getBeansOfType(Task.class).values());
+        return SchedulerClient.Builder.create(
+                        new TransactionAwareDataSourceProxy(context.getBean(DataSource.class)), tasks)
+                .tableName(context.getEnvironment().getProperty("db-scheduler.table-name", "scheduled_tasks"))
+                .build();
     }
 }

@@ -1,0 +1,78 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.RenderbankApplication;
+import dev.renderbank.ledger.Ledger;
+import dev.renderbank.support.ChildJvm;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The command line as an operator runs it: the application's {@code main} in a JVM of its own (main
+ * classes and dependencies only), against this test's database. A command runs no scheduler (it would
+ * run due work, a job's submit or emails, and be cut off when the command exits: it did, as its
+ * "db-scheduler.enabled=false" was a default property that application.yml overrode), yet its changes
+ * publish durable events (a grant's {@code credits.granted}, a failed job's {@code generation.failed}),
+ * stored for the service's nodes to handle. {@code OpsCommandsTest} runs the commands inside the
+ * service's context, so it could see neither.
+ */
+class CommandLineProcessTest extends IntegrationTest {
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aGrantByTheRealCommandLineIsMadeWithItsEventStoredForTheService() throws Exception {
+        TestUsers.TestUser u = users.create(0);
+        HikariDataSource db = dataSource.unwrap(HikariDataSource.class);
+        Path log = Path.of("target", "cli-" + UUID.randomUUID() + ".log");
+        ChildJvm cli = ChildJvm.start(
+                log,
+                false,
+                RenderbankApplication.class.getName(),
+                "credits",
+                "grant",
+                u.email(),
+                "50",
+                "--reason",
+                "apology from the command line",
+                "--actor",
+                "tester",
+                "--spring.datasource.url=" + db.getJdbcUrl(),
+                "--spring.datasource.username=" + db.getUsername(),
+                "--spring.datasource.password=" + (db.getPassword() == null ? "" : db.getPassword()),
+                "--logging.level.com.github.kagkarlsson=INFO");
+        assertThat(cli.process().waitFor(120, TimeUnit.SECONDS))
+                .as("the command ends")
+                .isTrue();
+        assertThat(cli.process().exitValue()).as(cli.tail()).isZero();
+        assertThat(cli.output())
+                .as("no scheduler runs in a command: it would run due work (a submit, emails) and be cut off at exit")
+                .doesNotContain("Starting scheduler");
+        assertThat(ledger.balance(u.id()).available()).isEqualTo(50);
+        assertThat(jdbc.sql("select count(*) from operator_action where actor = 'tester' and target like :t")
+                        .param("t", "%" + u.id() + "%")
+                        .query(Long.class)
+                        .single())
+                .as("audited")
+                .isEqualTo(1);
+    }
+}
