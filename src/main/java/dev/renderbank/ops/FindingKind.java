@@ -14,6 +14,8 @@ public enum FindingKind {
     GRANT_WITHOUT_PURCHASE,
     /** A succeeded job without exactly one capture of its hold. */
     JOB_CAPTURE_MISSING,
+    /** A failed job, or a late delivery (free), whose hold was captured: the user paid for what is free. */
+    JOB_CAPTURE_NOT_DUE,
     /** A succeeded job without a stored asset. */
     JOB_ASSET_MISSING,
     /** A finished job whose state the provider reports differently. */

@@ -13,6 +13,7 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
 import dev.renderbank.ops.internal.OperatorReason;
+import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -247,7 +248,13 @@ class OpsCommands {
 
     /** Every reconciliation check (see {@link Reconciliation}); stored and audited like a run from the API. */
     private int reconcile(String actor, PrintStream out) {
-        ReconciliationReport r = reconciliation.runAudited(actor, Reconciliation.COMMAND);
+        ReconciliationReport r;
+        try {
+            r = reconciliation.runAudited(actor, Reconciliation.COMMAND);
+        } catch (ReconcileLocks.RunInProgress e) {
+            out.println("not run: " + e.getMessage());
+            return FINDING;
+        }
         r.findings()
                 .forEach(f ->
                         out.println("FINDING " + f.id() + " " + f.kind() + " " + f.subject() + " " + f.evidence()));

@@ -11,7 +11,7 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
 import dev.renderbank.ops.reconcile.FindingStore;
-import dev.renderbank.ops.reconcile.RepairLocks;
+import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
  * provider's own object is fetched and processed as the event its webhook carries (same purchase key,
  * refund key or dispute id, so receipts, referral rewards and claw-backs follow and a late webhook
  * records nothing more). Audited once: a repeat, a repair of a repaired finding, or a second repair
- * racing the first (it waits for the first: {@link RepairLocks}), returns the first repair ({@code
+ * racing the first (it waits for the first: {@link ReconcileLocks}), returns the first repair ({@code
  * repeated}) and records nothing.
  */
 @Service
@@ -32,7 +32,7 @@ public class ReconcileRepairs {
     static final String ACTION = "reconcile-repair";
 
     private final FindingStore findings;
-    private final RepairLocks locks;
+    private final ReconcileLocks locks;
     private final PaymentReconciliation payments;
     private final AuditedActions actions;
     private final AuditLog log;
@@ -40,7 +40,7 @@ public class ReconcileRepairs {
 
     ReconcileRepairs(
             FindingStore findings,
-            RepairLocks locks,
+            ReconcileLocks locks,
             PaymentReconciliation payments,
             AuditedActions actions,
             AuditLog log,
@@ -56,7 +56,7 @@ public class ReconcileRepairs {
     public ActionResult repair(String actor, long findingId, String reason, String key) {
         try {
             return locks.whileRepairing(findingId, () -> repairAlone(actor, findingId, reason, key));
-        } catch (RepairLocks.Busy busy) {
+        } catch (ReconcileLocks.Busy busy) {
             return new ActionResult.Refused("repair-in-progress", busy.getMessage());
         }
     }

@@ -8,6 +8,7 @@ import dev.renderbank.ops.reconcile.CrossChecks;
 import dev.renderbank.ops.reconcile.FindingStore;
 import dev.renderbank.ops.reconcile.Found;
 import dev.renderbank.ops.reconcile.ProviderJobChecks;
+import dev.renderbank.ops.reconcile.ReconcileLocks;
 import dev.renderbank.ops.reconcile.ReconcileProperties;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
@@ -40,6 +41,10 @@ public class Reconciliation {
 
     static final String ALERT = "reconciliation.findings";
 
+    /** The payment findings a repair can close: while one is open, the providers are read back to it. */
+    private static final List<FindingKind> PAYMENT_KINDS =
+            List.of(FindingKind.PAID_NOT_RECORDED, FindingKind.REFUND_NOT_RECORDED, FindingKind.DISPUTE_NOT_RECORDED);
+
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private final Ledger ledger;
@@ -47,6 +52,7 @@ public class Reconciliation {
     private final ProviderJobChecks providerJobs;
     private final PaymentReconciliation payments;
     private final FindingStore store;
+    private final ReconcileLocks locks;
     private final OperatorAlerts alerts;
     private final AuditedActions actions;
     private final ReconcileProperties props;
@@ -59,6 +65,7 @@ public class Reconciliation {
             ProviderJobChecks providerJobs,
             PaymentReconciliation payments,
             FindingStore store,
+            ReconcileLocks locks,
             OperatorAlerts alerts,
             AuditedActions actions,
             ReconcileProperties props,
@@ -69,6 +76,7 @@ public class Reconciliation {
         this.providerJobs = providerJobs;
         this.payments = payments;
         this.store = store;
+        this.locks = locks;
         this.alerts = alerts;
         this.actions = actions;
         this.props = props;
@@ -76,18 +84,35 @@ public class Reconciliation {
         this.clock = clock;
     }
 
-    /** Runs every check and stores the run; provider calls happen outside any transaction. */
+    /**
+     * Runs every check and stores the run; provider calls happen outside any transaction. One run at
+     * a time: while another runs (on any node, or the command line) this one is refused with {@link
+     * ReconcileLocks.RunInProgress}.
+     *
+     * <p>The payment providers are read back {@code window}, or further, to where the oldest open
+     * repairable payment finding of the latest run was first seen: a paid checkout whose webhook was
+     * lost stays in the latest report (and its metric and the dashboard) until it is repaired or its
+     * webhook arrives, however long the operators take; it no longer drops out once older than the
+     * window. The run's {@code windowFrom} is where the payment providers were read from.
+     */
     public ReconciliationReport run(String trigger, String actor) {
+        return locks.whileReconciling(() -> runAlone(trigger, actor));
+    }
+
+    private ReconciliationReport runAlone(String trigger, String actor) {
         Instant now = clock.instant();
         Instant from = now.minus(props.window());
-        long runId = store.start(trigger, actor, from, now);
+        Instant paymentsFrom = store.openSince(PAYMENT_KINDS)
+                .filter(since -> since.isBefore(from))
+                .orElse(from);
+        long runId = store.start(trigger, actor, paymentsFrom, now);
         List<Found> found = new ArrayList<>();
         ledger.checkInvariants()
                 .violations()
                 .forEach(v -> found.add(Found.of(FindingKind.LEDGER_INVARIANT, "ledger", Map.of("violation", v))));
         found.addAll(cross.run(now.minus(props.settle())));
         List<String> skipped = new ArrayList<>(providerJobs.run(from, now.minus(props.settle()), found::add));
-        PaymentReconciliation.Checked paid = payments.unrecordedSince(from);
+        PaymentReconciliation.Checked paid = payments.unrecordedSince(paymentsFrom);
         skipped.addAll(paid.skipped());
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
         paid.refunds().forEach(r -> found.add(refundNotRecorded(r)));

@@ -83,6 +83,32 @@ class ReconciliationTest extends IntegrationTest {
     }
 
     @Test
+    void aFailedJobOrALateDeliveryWhoseHoldWasCapturedIsFound() {
+        long user = testUsers.create(100).id();
+        String failed = "job-" + UUID.randomUUID();
+        String late = "job-" + UUID.randomUUID();
+        String charged = "job-" + UUID.randomUUID();
+        List<Finding> found = findingsAfter(sql -> {
+            insertJob(sql, failed, user, "FAILED", null);
+            insertJob(sql, late, user, "SUCCEEDED", null);
+            sql.sql("update generation_job set late_delivery = true where id = ?")
+                    .param(late)
+                    .update();
+            insertJob(sql, charged, user, "SUCCEEDED", null);
+            for (String job : List.of(failed, late, charged)) {
+                sql.sql("""
+                                insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
+                                                          ref_key, created_at)
+                                values (?, 'CAPTURE', 10, -10, -10, 0, ?, ?)""").params(user, job, ts(Duration.ofMinutes(-30))).update();
+            }
+        });
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_CAPTURE_NOT_DUE, "job:" + failed));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_CAPTURE_NOT_DUE, "job:" + late));
+        // a job charged once on success is what is due
+        assertThat(found).noneSatisfy(f -> assertFinding(f, FindingKind.JOB_CAPTURE_NOT_DUE, "job:" + charged));
+    }
+
+    @Test
     void aProcessedPurchaseWithoutItsGrantIsFound() {
         long user = testUsers.create(0).id();
         String key = "stripe:checkout:cs_planted_" + UUID.randomUUID();

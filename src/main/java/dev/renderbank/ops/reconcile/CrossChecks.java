@@ -43,6 +43,7 @@ public class CrossChecks {
         found.addAll(purchasesShortOfGrants(settledBefore));
         found.addAll(grantsWithoutPurchases());
         found.addAll(succeededJobs(settledBefore));
+        found.addAll(capturesNotDue(settledBefore));
         return found;
     }
 
@@ -181,6 +182,39 @@ public class CrossChecks {
                 .stream()
                 .flatMap(List::stream)
                 .toList();
+    }
+
+    /**
+     * The user never pays for a job reported failed, nor for a late delivery (its hold had expired: it
+     * is delivered free): such a job with a capture was finished twice, or charged on a path that
+     * should have released (the original's status route and cron both finalising one job).
+     */
+    private List<Found> capturesNotDue(Instant settled) {
+        return jdbc.sql("""
+                        select j.id, j.user_id, j.state, j.price, j.credits_charged, j.late_delivery, j.completed_at,
+                               (select count(*) from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
+                                 as captures
+                          from generation_job j
+                         where (j.state = 'FAILED' or j.state = 'SUCCEEDED' and j.late_delivery)
+                           and j.updated_at < :settled
+                           and exists (select 1 from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
+                         order by j.id limit :shown""")
+                .param("settled", ts(settled))
+                .param("shown", SHOWN)
+                .query((rs, n) -> Found.of(
+                        FindingKind.JOB_CAPTURE_NOT_DUE,
+                        "job:" + rs.getString("id"),
+                        row(
+                                rs,
+                                "id",
+                                "user_id",
+                                "state",
+                                "price",
+                                "credits_charged",
+                                "late_delivery",
+                                "completed_at",
+                                "captures")))
+                .list();
     }
 
     private static Map<String, Object> row(ResultSet rs, String... columns) throws SQLException {

@@ -40,13 +40,30 @@ public class FindingStore {
                 .single();
     }
 
-    /** Stores the run's findings and closes it, in the caller's transaction. */
+    /**
+     * Stores the run's findings and closes it, in the caller's transaction. A finding the previous run
+     * found too, still unrepaired, keeps where it was first seen ({@code seen_since}); a new one was
+     * first seen in this run's window.
+     */
     public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
+        Long previous = jdbc.sql("select max(id) from reconciliation_run where finished_at is not null and id < :run")
+                .param("run", runId)
+                .query(Long.class)
+                .optional()
+                .orElse(null);
         for (Found f : found) {
             jdbc.sql("""
-                            insert into reconciliation_finding (run_id, kind, subject, evidence, repairable, created_at)
-                            values (:run, :kind, :subject, cast(:evidence as jsonb), :repairable, :now)""")
+                            insert into reconciliation_finding
+                                   (run_id, kind, subject, evidence, repairable, created_at, seen_since)
+                            values (:run, :kind, :subject, cast(:evidence as jsonb), :repairable, :now,
+                                    coalesce((select min(coalesce(p.seen_since, r.window_from))
+                                                from reconciliation_finding p
+                                                join reconciliation_run r on r.id = p.run_id
+                                               where p.run_id = :previous and p.kind = :kind
+                                                 and p.subject = :subject and p.repaired_at is null),
+                                             (select window_from from reconciliation_run where id = :run)))""")
                     .param("run", runId)
+                    .param("previous", previous, java.sql.Types.BIGINT)
                     .param("kind", f.kind().name())
                     .param("subject", f.subject())
                     .param("evidence", JSON.writeValueAsString(f.evidence()))
@@ -121,6 +138,21 @@ public class FindingStore {
                         .param("id", id)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Where the oldest unrepaired, repairable finding of {@code kinds} in the latest finished run was
+     * first seen; empty when there is none.
+     */
+    public Optional<Instant> openSince(List<FindingKind> kinds) {
+        return jdbc.sql("""
+                        select min(coalesce(f.seen_since, r.window_from)) as since
+                          from reconciliation_finding f join reconciliation_run r on r.id = f.run_id
+                         where f.repaired_at is null and f.repairable and f.kind in (:kinds)
+                           and f.run_id = (select max(id) from reconciliation_run where finished_at is not null)""")
+                .param("kinds", kinds.stream().map(Enum::name).toList())
+                .query((rs, n) -> Optional.ofNullable(instant(rs, "since")))
+                .single();
     }
 
     /** Unrepaired findings of {@code kind} in the latest finished run. */

@@ -4,6 +4,8 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.renderbank.ops.Reconciliation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -20,6 +22,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 @Configuration(proxyBeanMethods = false)
 class ReconcileTasks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileTasks.class);
 
     /**
      * {@code renderbank.ops.reconcile.scheduled} bound as a boolean, as the record's field is (the
@@ -38,6 +42,13 @@ class ReconcileTasks {
     @Conditional(Scheduled.class)
     RecurringTask<Void> opsReconcile(ReconcileProperties props, Reconciliation reconciliation) {
         return Tasks.recurring("ops-reconcile", Schedules.fixedDelay(props.interval()))
-                .execute((instance, ctx) -> reconciliation.run(Reconciliation.SCHEDULED, null));
+                .execute((instance, ctx) -> {
+                    try {
+                        reconciliation.run(Reconciliation.SCHEDULED, null);
+                    } catch (ReconcileLocks.RunInProgress e) {
+                        // an operator's run is under way: it stands for this one
+                        LOG.info("Scheduled reconciliation skipped: {}", e.getMessage());
+                    }
+                });
     }
 }

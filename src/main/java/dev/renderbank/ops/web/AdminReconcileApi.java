@@ -11,6 +11,7 @@ import dev.renderbank.ops.FindingKind;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
+import dev.renderbank.ops.reconcile.ReconcileLocks;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -113,8 +114,20 @@ class AdminReconcileApi {
     }
 
     @PostMapping("/api/v1/admin/reconcile")
-    ReconciliationJson run(@AuthenticationPrincipal CurrentUser admin) {
-        return ReconciliationJson.of(reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND));
+    @ApiResponse(
+            responseCode = "200",
+            description = "The run's report",
+            content =
+                    @Content(
+                            mediaType = ActionAnswers.JSON,
+                            schema = @Schema(implementation = ReconciliationJson.class)))
+    ResponseEntity<?> run(@AuthenticationPrincipal CurrentUser admin) {
+        try {
+            return ResponseEntity.ok(
+                    ReconciliationJson.of(reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND)));
+        } catch (ReconcileLocks.RunInProgress e) {
+            return problem(HttpStatus.CONFLICT, "reconcile-running", "Conflict", e.getMessage());
+        }
     }
 
     @GetMapping("/api/v1/admin/reconciliations/latest")

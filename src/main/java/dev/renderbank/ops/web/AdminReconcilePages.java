@@ -5,6 +5,7 @@ import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
+import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -38,7 +39,14 @@ class AdminReconcilePages {
 
     @PostMapping("/admin/reconciliation/run")
     String run(@AuthenticationPrincipal CurrentUser admin, RedirectAttributes flash) {
-        ReconciliationReport r = reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND);
+        ReconciliationReport r;
+        try {
+            r = reconciliation.runAudited(admin.email(), Reconciliation.ON_DEMAND);
+        } catch (ReconcileLocks.RunInProgress e) {
+            flash.addFlashAttribute("flash", "Not run: " + e.getMessage() + ".");
+            flash.addFlashAttribute("refused", true);
+            return BACK;
+        }
         flash.addFlashAttribute(
                 "flash",
                 "Run " + r.runId() + ": " + (r.clean() ? "clean" : r.findings().size() + " finding(s)"));

@@ -22,12 +22,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * connection: many operators (or retries) repairing one finding cannot take the pool from the repair
  * that runs, which needs connections of its own to record what it did.
  */
-class RepairLocksTest extends IntegrationTest {
+class ReconcileLocksTest extends IntegrationTest {
 
     private static final int WAITERS = 8;
 
     @Autowired
-    RepairLocks locks;
+    ReconcileLocks locks;
 
     @Autowired
     DataSource dataSource;

@@ -11,7 +11,12 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
 
 /**
- * One repair of a finding at a time, across nodes. A repair fetches the provider's object (a remote
+ * One reconciliation run at a time, and one repair of a finding at a time, across nodes and the
+ * command line. A run makes up to a few hundred provider calls and sends one alert: a second run at
+ * the same time (a double click on "Run now", the schedule meeting an operator's run) would double
+ * both and tell nothing new, so it is refused ({@link #whileReconciling}).
+ *
+ * <p>A repair fetches the provider's object (a remote
  * call, so no transaction may stay open around it) and feeds it as a webhook; a second repair racing
  * it would find that event stored but not yet committed and answer "not processed", or audit twice.
  * So the whole repair holds a session-level advisory lock on a connection of its own: the second
@@ -19,11 +24,11 @@ import org.springframework.stereotype.Component;
  * mid-repair does not keep it.
  */
 @Component
-public class RepairLocks {
+public class ReconcileLocks {
 
     private final DataSource dataSource;
 
-    RepairLocks(DataSource dataSource) {
+    ReconcileLocks(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -36,6 +41,32 @@ public class RepairLocks {
     public static class Busy extends RuntimeException {
         Busy(long findingId) {
             super("another repair of finding " + findingId + " is still running; try again in a minute");
+        }
+    }
+
+    /** Another reconciliation run holds the run lock. */
+    public static class RunInProgress extends RuntimeException {
+        RunInProgress() {
+            super("another reconciliation run is under way; its report shows when it ends");
+        }
+    }
+
+    private static final String RUN_KEY = "reconcile-run";
+
+    /**
+     * Runs {@code run} holding the run lock on a connection of its own (one connection for the run's
+     * length, once a day by default); refuses at once with {@link RunInProgress} while another run
+     * holds it. A node that dies mid-run loses its session, and with it the lock.
+     */
+    public <T> T whileReconciling(Supplier<T> run) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true); // the pool resets it when the connection goes back
+            if (!tryLock(c, RUN_KEY)) {
+                throw new RunInProgress();
+            }
+            return holding(c, RUN_KEY, run);
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("reconciliation run lock", e);
         }
     }
 
@@ -68,10 +99,10 @@ public class RepairLocks {
         }
     }
 
-    private static <T> T holding(Connection c, String key, Supplier<T> repair) throws SQLException {
+    private static <T> T holding(Connection c, String key, Supplier<T> work) throws SQLException {
         boolean unlocked = false;
         try {
-            T result = repair.get();
+            T result = work.get();
             run(c, "select pg_advisory_unlock(hashtextextended(?, 0))", key);
             unlocked = true;
             return result;

@@ -1,0 +1,155 @@
+package dev.renderbank.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.matching.MatchResult;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A difference found stays found until it is repaired or recorded, and one run at a time.
+ *
+ * <p>Stripe lists only what was created at or after a list call's {@code created[gte]}; the fake here
+ * does the same for the planted session, so a run whose window no longer reaches the session cannot
+ * see it at Stripe. The old rule read back {@code window} (2 days) only: three days after a lost
+ * webhook, the finding was gone from the latest report, the dashboard and the metric, unrepaired.
+ */
+class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
+
+    private static final Pattern CREATED_GTE = Pattern.compile("created\\[gte]=(\\d+)");
+
+    @Test
+    void aPaidCheckoutWithoutItsWebhookStaysInTheLatestReportUntilRepairedHoweverOld() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("late-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        long created = clock.instant().getEpochSecond();
+        stubSessionListedFrom(session(sessionId, buyer.id(), created), created);
+
+        JsonNode first = onlyFinding(admin);
+        assertThat(first.path("kind").asString()).isEqualTo("PAID_NOT_RECORDED");
+        assertThat(first.path("subject").asString()).endsWith(sessionId);
+
+        clock.advance(Duration.ofDays(3));
+        JsonNode report = run(admin);
+        assertThat(report.path("findings"))
+                .as("three days later, unrepaired: still in the latest report")
+                .hasSize(1);
+        assertThat(report.path("findings").get(0).path("subject").asString()).endsWith(sessionId);
+        assertThat(Instant.parse(report.path("windowFrom").asString()))
+                .as("the payment providers are read back to where it was first seen")
+                .isBeforeOrEqualTo(Instant.ofEpochSecond(created));
+        assertThat(cli("reconcile")).as("the command line sees it too").isEqualTo(1);
+        JsonNode dashboard = JSON.readTree(
+                        AdminSupport.call(port, "GET", "/api/v1/admin/dashboard", admin.token(), null, null)
+                                .body())
+                .path("lastReconciliation");
+        assertThat(dashboard.path("unrepaired").asLong()).isEqualTo(1);
+
+        repaired(admin, onlyFinding(admin), "webhook lost, found late");
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+        JsonNode after = run(admin);
+        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+        assertThat(Instant.parse(after.path("windowFrom").asString()))
+                .as("nothing open: the window is the configured 2 days again")
+                .isEqualTo(Instant.parse(after.path("startedAt").asString()).minus(Duration.ofDays(2)));
+    }
+
+    @Test
+    void aSecondRunWhileOneIsUnderWayIsRefusedAndTheFirstEndsNormally() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        // Stripe answers the first run's list slowly: the run holds its place meanwhile
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .atPriority(1)
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withFixedDelay(3_000)
+                        .withBody("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":false,"
+                                + "\"data\":[]}")));
+        long runsBefore = runsUnderWay();
+        CompletableFuture<HttpResponse<String>> firstRun = CompletableFuture.supplyAsync(() -> {
+            try {
+                return AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> runsUnderWay() > runsBefore);
+
+        var second = AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(second.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(second.body()).path("type").asString()).endsWith("reconcile-running");
+        assertThat(cli("reconcile")).as("the command line is refused too").isEqualTo(1);
+
+        HttpResponse<String> first = firstRun.get();
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(JSON.readTree(first.body()).path("clean").asBoolean()).isTrue();
+        assertThat(audited(admin)).as("only the run that ran is audited").isEqualTo(1);
+        assertThat(runsUnderWay()).isEqualTo(runsBefore);
+    }
+
+    private JsonNode run(AdminSupport.Admin admin) throws Exception {
+        var r = AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private long runsUnderWay() {
+        return jdbc.sql("select count(*) from reconciliation_run where finished_at is null")
+                .query(Long.class)
+                .single();
+    }
+
+    private long audited(AdminSupport.Admin admin) {
+        return jdbc.sql("select count(*) from operator_action where actor = :a and action = 'reconcile'")
+                .param("a", admin.email())
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * Stripe's session list as Stripe answers it: the session is listed (and fetched by id) only by a
+     * call whose {@code created[gte]} is at or before its creation; a later bound lists nothing.
+     */
+    private static void stubSessionListedFrom(String session, long created) {
+        stubStripe(List.of(session), List.of(), List.of(), List.of());
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .atPriority(1)
+                .andMatching(request -> {
+                    Matcher m = CREATED_GTE.matcher(URLDecoder.decode(request.getUrl(), StandardCharsets.UTF_8));
+                    return MatchResult.of(m.find() && Long.parseLong(m.group(1)) > created);
+                })
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":false,"
+                                + "\"data\":[]}")));
+    }
+
+    /** A one-time Checkout Session for the 200-credit pack as Stripe's API returns it, paid. */
+    private static String session(String id, long userId, long created) {
+        return """
+                {"id":"%s","object":"checkout.session","mode":"payment","status":"complete","payment_status":"paid",
+                 "amount_total":990,"currency":"usd","client_reference_id":"%d","created":%d,
+                 "customer_details":{"email":"buyer@example.com"},"payment_intent":"pi_%s",
+                 "metadata":{"userId":"%d","product":"pack-200"}}""".formatted(id, userId, created, id, userId);
+    }
+}
