@@ -48,6 +48,13 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
 
     static final int MAX_REDIRECTS = 3;
 
+    /**
+     * Connections per host and in all: more than the copies one node runs at once (the scheduler's
+     * threads and the callback checks), which mostly fetch from the provider's one file host. The
+     * client's defaults (5 per host) made the sixth copy wait for a connection and then fail.
+     */
+    static final int MAX_CONNECTIONS = 256;
+
     private static final Logger log = LoggerFactory.getLogger(SafeOutputFetcher.class);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
@@ -75,6 +82,8 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
+                .setMaxConnTotal(MAX_CONNECTIONS)
+                .setMaxConnPerRoute(MAX_CONNECTIONS)
                 // TLS context (reading the JDK's trust store) on the first https connection, not at start
                 .setTlsSocketStrategy((socket, target, port, attachment, context) ->
                         tls.obtain().upgrade(socket, target, port, attachment, context))
