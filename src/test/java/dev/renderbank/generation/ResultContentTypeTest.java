@@ -17,6 +17,8 @@ import tools.jackson.databind.JsonNode;
  * The provider's file host names the result's Content-Type; we store it and send it back when the
  * owner downloads the file. A value our own response cannot carry (an unknown charset, a broken
  * parameter) must not make the file the user paid for undownloadable: it is served all the same.
+ * Nor must a common alias of an allowed type ({@code image/jpg}): the result is stored as the
+ * standard type.
  */
 class ResultContentTypeTest extends StubbedKieTest {
 
@@ -45,5 +47,33 @@ class ResultContentTypeTest extends StubbedKieTest {
         Api.Response file = api.get(shown.get("assetUrl").asString(), u.token());
         assertThat(file.status()).as(file.body()).isEqualTo(200);
         assertThat(api.download(shown.get("assetUrl").asString(), u.token())).containsExactly(1, 2, 3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image/jpg", "IMAGE/JPG; charset=binary", "image/pjpeg"})
+    void aResultServedUnderAnAliasOfJpegIsStoredAsImageJpeg(String contentType) {
+        TestUser u = users.create(100);
+        String prompt = "jpeg alias " + contentType.hashCode();
+        String task = "t-jpg-" + Integer.toHexString(contentType.hashCode());
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String path = "/files/" + task + ".jpg";
+        KIE.stubFor(get(urlPathEqualTo(path))
+                .willReturn(aResponse().withHeader("Content-Type", contentType).withBody(new byte[] {4, 5, 6})));
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + path + "\\\"]}";
+        KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                .withQueryParam("taskId", equalTo(task))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\","
+                        + "\"state\":\"success\",\"resultJson\":\"" + result + "\"}}")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).as(job(id).toString()).isEqualTo(JobState.SUCCEEDED);
+        JsonNode shown = api.get("/api/v1/generations/" + id, u.token()).json();
+        Api.Response file = api.get(shown.get("assetUrl").asString(), u.token());
+        assertThat(file.status()).as(file.body()).isEqualTo(200);
+        assertThat(file.header("Content-Type")).startsWith("image/jpeg");
+        assertThat(api.download(shown.get("assetUrl").asString(), u.token())).containsExactly(4, 5, 6);
     }
 }

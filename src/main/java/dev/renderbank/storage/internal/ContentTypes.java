@@ -27,7 +27,29 @@ final class ContentTypes {
             "webm", "video/webm",
             "mov", "video/quicktime");
 
+    /**
+     * Names some file hosts use for the standard types (JPEG files are often served as
+     * {@code image/jpg}); each is read, checked and stored as the standard type.
+     */
+    private static final Map<String, String> ALIASES = Map.of(
+            "image/jpg", "image/jpeg",
+            "image/pjpeg", "image/jpeg",
+            "image/x-png", "image/png");
+
     private ContentTypes() {}
+
+    /**
+     * The header value with a known alias of its media type replaced by the standard type (its
+     * parameters kept); any other value as given.
+     */
+    static String canonical(String header) {
+        String standard = ALIASES.get(mediaType(header));
+        if (standard == null) {
+            return header;
+        }
+        int semicolon = header.indexOf(';');
+        return semicolon < 0 ? standard : standard + header.substring(semicolon);
+    }
 
     /** The lower-case {@code type/subtype} of a header value, without parameters; "" when absent. */
     static String mediaType(String header) {

@@ -56,10 +56,10 @@ public record DownloadProperties(
         return allowPrivateHosts != null ? allowPrivateHosts : simulatorActive;
     }
 
-    /** Lower-case media types without parameters. */
+    /** Lower-case media types without parameters, aliases ({@code image/jpg}) as their standard type. */
     Set<String> allowedMediaTypes() {
         return allowedContentTypes.stream()
-                .map(ContentTypes::mediaType)
+                .map(t -> ContentTypes.mediaType(ContentTypes.canonical(t)))
                 .filter(t -> !t.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }

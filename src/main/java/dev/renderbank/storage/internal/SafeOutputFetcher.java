@@ -181,7 +181,9 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         if (entity == null) {
             throw refused("no body", uri);
         }
-        String contentType = entity.getContentType() == null ? ContentTypes.OCTET_STREAM : entity.getContentType();
+        String contentType = entity.getContentType() == null
+                ? ContentTypes.OCTET_STREAM
+                : ContentTypes.canonical(entity.getContentType());
         String media = ContentTypes.mediaType(contentType);
         if (!allowedTypes.contains(media)) {
             throw refused("content type " + media + " is not allowed", uri);
