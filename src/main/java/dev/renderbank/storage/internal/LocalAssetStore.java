@@ -17,14 +17,19 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Files under one directory. A write goes to a hidden temporary file beside its target and is then
- * renamed over it, so readers see the old file or the new one, never half of one. The content type
+ * renamed over it, so readers see the old file or the new one, never half of one; the file and then
+ * its directory are synced, so a stored file survives a power loss. The content type
  * sits in a hidden sidecar ({@code .<name>.type}); keys cannot name hidden files, so the two never
  * collide.
  */
 final class LocalAssetStore implements AssetStore {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalAssetStore.class);
 
     private final Path root;
 
@@ -39,6 +44,7 @@ final class LocalAssetStore implements AssetStore {
     @Override
     public StoredAsset put(String key, InputStream content, String contentType) throws IOException {
         Path target = fileFor(key);
+        Path grows = nearestExistingIfMissing(target.getParent());
         Files.createDirectories(target.getParent());
         String type = ContentTypes.safe(contentType, key);
         Path data = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
@@ -56,10 +62,43 @@ final class LocalAssetStore implements AssetStore {
             Files.writeString(typeFile, type, StandardCharsets.US_ASCII);
             Files.move(typeFile, typeFileFor(target), StandardCopyOption.ATOMIC_MOVE);
             Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+            // the renames (and any folder made for them) last only once their directories are synced
+            syncDirectory(target.getParent());
+            for (Path up = target.getParent().getParent();
+                    grows != null && up != null && up.startsWith(grows);
+                    up = up.getParent()) {
+                syncDirectory(up);
+            }
             return new StoredAsset(key, size, type, sha256);
         } finally {
             Files.deleteIfExists(data);
             Files.deleteIfExists(typeFile);
+        }
+    }
+
+    /** The existing folder that gains the first new one on the way to {@code dir}; null when {@code dir} exists. */
+    private Path nearestExistingIfMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir; p != null && p.startsWith(root) && !Files.isDirectory(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing == null ? null : missing.getParent();
+    }
+
+    /**
+     * Forces a directory's entries to disk. Where a directory cannot be opened for that (Windows),
+     * the JDK offers no way to sync it: the rename is then as durable as the platform makes it.
+     */
+    private static void syncDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot open directory {} to sync it: {}", dir, e.toString());
+            return;
+        }
+        try (channel) {
+            channel.force(true);
         }
     }
 

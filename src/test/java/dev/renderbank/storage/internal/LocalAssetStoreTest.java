@@ -50,6 +50,30 @@ class LocalAssetStoreTest {
         assertThat(dir.resolve("assets/jobs/42/output-0.png")).hasBinaryContent(bytes);
     }
 
+    /**
+     * A put syncs the directories its renames and new folders changed (that the sync reaches the
+     * disk only a power cut could show); here: files in new nested folders, beside existing ones and
+     * at the top all store and read back.
+     */
+    @Test
+    void filesInNewNestedFoldersBesideOthersAndAtTheTopAreStoredWhole() throws Exception {
+        byte[] one = randomBytes(1000);
+        byte[] two = randomBytes(2000);
+        byte[] top = randomBytes(3000);
+
+        store.put("jobs/7/a/b/one.png", new ByteArrayInputStream(one), "image/png");
+        store.put("jobs/7/a/b/two.png", new ByteArrayInputStream(two), "image/png");
+        store.put("top.png", new ByteArrayInputStream(top), "image/png");
+
+        try (AssetContent a = open("jobs/7/a/b/one.png");
+                AssetContent b = open("jobs/7/a/b/two.png");
+                AssetContent c = open("top.png")) {
+            assertThat(a.stream().readAllBytes()).isEqualTo(one);
+            assertThat(b.stream().readAllBytes()).isEqualTo(two);
+            assertThat(c.stream().readAllBytes()).isEqualTo(top);
+        }
+    }
+
     @Test
     void knownEmptyInputGivesTheSha256OfNothing() throws Exception {
         StoredAsset stored = store.put("empty.bin", InputStream.nullInputStream(), "application/octet-stream");
