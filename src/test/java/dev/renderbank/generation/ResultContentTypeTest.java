@@ -7,10 +7,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.TestUsers.TestUser;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -75,5 +82,51 @@ class ResultContentTypeTest extends StubbedKieTest {
         assertThat(file.status()).as(file.body()).isEqualTo(200);
         assertThat(file.header("Content-Type")).startsWith("image/jpeg");
         assertThat(api.download(shown.get("assetUrl").asString(), u.token())).containsExactly(4, 5, 6);
+    }
+
+    /** Still refused: not a picture or a video. The log names the URL without its signature. */
+    @Test
+    void aResultServedAsAWebPageIsRefusedAndItsSignedUrlIsNotLogged() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        List<Logger> loggers = Stream.of(
+                        "dev.renderbank.generation.internal.JobPolling",
+                        "dev.renderbank.storage.internal.SafeOutputFetcher")
+                .map(name -> (Logger) LoggerFactory.getLogger(name))
+                .toList();
+        lines.start();
+        loggers.forEach(l -> l.addAppender(lines));
+        try {
+            TestUser u = users.create(100);
+            String task = "t-html-refused";
+            createTaskAnswers(
+                    "a web page", 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}");
+            String id = accept(u, "a web page");
+            driver.step(id);
+            String path = "/files/" + task + ".png";
+            KIE.stubFor(get(urlPathEqualTo(path))
+                    .willReturn(
+                            aResponse().withHeader("Content-Type", "text/html").withBody("<p>hi</p>")));
+            String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + path + "?sig=s3cr3t-signature\\\"]}";
+            KIE.stubFor(get(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                    .withQueryParam("taskId", equalTo(task))
+                    .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\","
+                            + "\"state\":\"success\",\"resultJson\":\"" + result + "\"}}")));
+
+            driver.step(id);
+
+            assertThat(job(id).state()).isEqualTo(JobState.FAILED);
+            assertThat(job(id).errorCode()).isEqualTo("output_refused");
+            List<String> logged;
+            synchronized (lines.list) {
+                logged = lines.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList();
+            }
+            assertThat(logged).anyMatch(line -> line.contains("job " + id + ": output") && line.contains(path));
+            assertThat(logged).noneMatch(line -> line.contains("s3cr3t"));
+        } finally {
+            loggers.forEach(l -> l.detachAppender(lines));
+            lines.stop();
+        }
     }
 }

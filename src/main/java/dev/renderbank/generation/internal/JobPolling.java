@@ -168,7 +168,7 @@ class JobPolling {
                             stored.key(), stored.contentType(), stored.size(), stored.sha256(), source.toString()));
             return LateDeliveries.Try.DONE;
         } catch (OutputFetcher.FetchRefusedException e) {
-            log.warn("job {}: output {} refused: {}", job.id(), source, e.getMessage());
+            log.warn("job {}: output {} refused: {}", job.id(), OutputFetcher.redacted(source), e.getMessage());
             finisher.fail(
                     job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
             return LateDeliveries.Try.DONE;

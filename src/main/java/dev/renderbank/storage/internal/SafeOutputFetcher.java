@@ -266,12 +266,7 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
 
     /** Scheme, host and path only: query strings of provider URLs carry signatures. */
     private static String safe(URI uri) {
-        String s = (uri.getScheme() == null ? "" : uri.getScheme() + ":")
-                + (uri.getRawAuthority() == null
-                        ? ""
-                        : "//" + uri.getRawAuthority().replaceAll("^.*@", ""))
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+        return OutputFetcher.redacted(uri);
     }
 
     private static <T extends Throwable> Optional<T> causeOf(Throwable e, Class<T> type) {
