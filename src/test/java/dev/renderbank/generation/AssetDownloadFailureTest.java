@@ -296,10 +296,11 @@ class AssetDownloadFailureTest extends IntegrationTest {
     }
 
     @Test
-    void aByteRangeOrAMalformedRangeGetsTheWholeFileNeverAnError() throws Exception {
+    void aMalformedRangeOrAnotherUnitGetsTheWholeFileNeverAnError() throws Exception {
+        // one valid byte range is answered with 206 or 416 (AssetRangeTest)
         Stored s = stored("range");
         byte[] whole = Files.readAllBytes(s.file());
-        for (String range : new String[] {"bytes=0-9", "bytes=99999999999-", "bytes=abc", "pages=1-2", "bytes=5-1"}) {
+        for (String range : new String[] {"bytes=abc", "pages=1-2", "bytes=5-1", "bytes=-", "bytes=1-2-3"}) {
             var r = java.net.http.HttpClient.newHttpClient()
                     .send(
                             java.net.http.HttpRequest.newBuilder(java.net.URI.create(

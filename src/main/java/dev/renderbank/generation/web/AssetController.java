@@ -28,8 +28,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Generated files, to their owner only: streamed through the app ({@link AssetDownload}), or a
- * short-lived S3 link. HEAD answers GET's status and headers, reading only the file's first part.
+ * Generated files, to their owner only: streamed through the app ({@link AssetDownload}), whole or
+ * the one byte range asked for ({@link AssetRange}, so browsers can play videos), or a short-lived
+ * S3 link. HEAD answers GET's status and headers, reading only the file's first part.
  */
 @RestController
 class AssetController {
@@ -49,7 +50,18 @@ class AssetController {
                     @Content(
                             mediaType = "application/octet-stream",
                             schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(
+            responseCode = "206",
+            description = "The one byte range a Range header asked for (local storage)",
+            content =
+                    @Content(
+                            mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "302", description = "With S3 storage: a short-lived direct link")
+    @ApiResponse(
+            responseCode = "416",
+            description = "The range starts past the end of the file",
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @ApiResponse(
             responseCode = "503",
             description = "The file could not be read right now (it is not lost); try again after Retry-After",
@@ -82,21 +94,45 @@ class AssetController {
         }
         AssetContent c = content.get();
         try {
+            AssetRange range = AssetRange.of(
+                    request.getHeader(HttpHeaders.RANGE), request.getHeader(HttpHeaders.IF_RANGE), c.size());
+            if (range instanceof AssetRange.Unsatisfiable) {
+                return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                        .header(HttpHeaders.CONTENT_RANGE, AssetRange.Unsatisfiable.contentRange(c.size()))
+                        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                        .body(Problems.of(
+                                HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                                "range-not-satisfiable",
+                                "Range not satisfiable",
+                                "The file has " + c.size() + " bytes"));
+            }
+            // a part is sent as a file of its own: the same stream, from the part's first byte
+            AssetContent sent = c;
             byte[] first;
             try {
-                first = AssetDownload.firstPart(c);
+                if (range instanceof AssetRange.Part part) {
+                    c.stream().skipNBytes(part.start());
+                    sent = new AssetContent(c.stream(), part.length(), c.contentType());
+                }
+                first = AssetDownload.firstPart(sent);
             } catch (IOException e) {
                 return StorageOutage.unreadable(id, e);
             }
             MediaType type = mediaType(ref.get().contentType());
-            response.setStatus(HttpStatus.OK.value());
+            if (range instanceof AssetRange.Part part) {
+                response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+                response.setHeader(HttpHeaders.CONTENT_RANGE, part.contentRange(c.size()));
+            } else {
+                response.setStatus(HttpStatus.OK.value());
+            }
             response.setContentType(type.toString());
-            response.setContentLengthLong(c.size());
+            response.setContentLengthLong(sent.size());
+            response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
             response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=3600");
             response.setHeader("X-Content-Type-Options", "nosniff");
             response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition(type, id));
             if (!HttpMethod.HEAD.matches(request.getMethod())) {
-                AssetDownload.send(c, first, id, request, response);
+                AssetDownload.send(sent, first, id, request, response);
             }
         } finally {
             AssetDownload.close(c);

@@ -1,0 +1,100 @@
+package dev.renderbank.generation.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.provider.simulator.KieSimulator;
+import dev.renderbank.support.Api;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import dev.renderbank.support.TestUsers.TestUser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A browser plays a video through {@code <video src=/api/v1/assets/…>} only when the file answers
+ * byte ranges (iOS Safari asks for {@code bytes=0-1} first): one range is answered with 206 and just
+ * those bytes, one past the end with 416, each to the owner only and with the usual headers.
+ */
+class AssetRangeTest extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    KieSimulator simulator;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void resetSimulator() {
+        simulator.reset();
+    }
+
+    @Test
+    void oneRangeIsAnsweredWithJustItsBytesAndOnlyToTheOwner() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(300));
+        TestUser owner = users.create(20);
+        Api api = new Api(port);
+        Api.Response r = api.post(
+                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a ranged file\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
+        String url = done.get("assetUrl").asString();
+        byte[] whole = api.download(url, owner.token());
+        int size = whole.length;
+        assertThat(size).isGreaterThan(10);
+
+        HttpResponse<byte[]> firstTwo = get(url, owner, "bytes=0-1");
+        assertThat(firstTwo.statusCode()).isEqualTo(206);
+        assertThat(firstTwo.body()).isEqualTo(Arrays.copyOfRange(whole, 0, 2));
+        assertThat(firstTwo.headers().firstValue("Content-Range")).hasValue("bytes 0-1/" + size);
+        assertThat(firstTwo.headers().firstValue("Content-Length")).hasValue("2");
+        assertThat(firstTwo.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(firstTwo.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(firstTwo.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(firstTwo.headers().firstValue("Cache-Control")).hasValue("private, max-age=3600");
+
+        HttpResponse<byte[]> fromFive = get(url, owner, "bytes=5-");
+        assertThat(fromFive.statusCode()).isEqualTo(206);
+        assertThat(fromFive.body()).isEqualTo(Arrays.copyOfRange(whole, 5, size));
+
+        HttpResponse<byte[]> lastThree = get(url, owner, "bytes=-3");
+        assertThat(lastThree.statusCode()).isEqualTo(206);
+        assertThat(lastThree.body()).isEqualTo(Arrays.copyOfRange(whole, size - 3, size));
+        assertThat(lastThree.headers().firstValue("Content-Range"))
+                .hasValue("bytes " + (size - 3) + "-" + (size - 1) + "/" + size);
+
+        HttpResponse<byte[]> pastTheEnd = get(url, owner, "bytes=" + size + "-");
+        assertThat(pastTheEnd.statusCode()).isEqualTo(416);
+        assertThat(pastTheEnd.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
+
+        HttpResponse<byte[]> several = get(url, owner, "bytes=0-1,4-5");
+        assertThat(several.statusCode()).isEqualTo(200);
+        assertThat(several.body()).isEqualTo(whole);
+
+        TestUser stranger = users.create(0);
+        assertThat(get(url, stranger, "bytes=0-1").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<byte[]> get(String path, TestUser user, String range) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + user.token())
+                        .header("Range", range)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
