@@ -9,11 +9,18 @@ import java.time.Duration;
  */
 public interface ProviderGateway {
 
-    /** Creates a task. Never retried blindly by callers: KIE has no idempotency key on create. */
+    /**
+     * Creates a task (createTask, or the create endpoint of the API that serves the model). Never
+     * retried blindly by callers: KIE has no idempotency key on create.
+     */
     SubmitOutcome submit(SubmitRequest request);
 
-    /** Reads a task's state by the provider's task id. Safe to repeat. */
-    QueryOutcome query(String providerTaskId);
+    /**
+     * Reads a task's state by the provider's task id. Safe to repeat. {@code providerModel} is the
+     * model the task was created for ({@link SubmitRequest#providerModel}): it says which of KIE's
+     * APIs holds the task (recordInfo, or the Flux Kontext API's record-info for flux-kontext-*).
+     */
+    QueryOutcome query(String providerModel, String providerTaskId);
 
     /** The provider account's remaining credits (KIE {@code GET /api/v1/chat/credit}). */
     BalanceOutcome balance();

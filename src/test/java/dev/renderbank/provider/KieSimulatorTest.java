@@ -73,19 +73,19 @@ class KieSimulatorTest extends ProviderIntegrationTest {
                 Map.of("prompt", "a red fox in fresh snow", "resolution", "1K", "output_format", "png"),
                 app.baseUrl() + "/callback/job-7?token=secret-token")));
 
-        QueryOutcome early = gateway.query(taskId);
+        QueryOutcome early = gateway.query("google/nano-banana", taskId);
         assertThat(early).isInstanceOf(QueryOutcome.Running.class);
         assertThat(((QueryOutcome.Running) early).progress()).isBetween(0, 9);
 
         clock.advance(Duration.ofSeconds(5));
-        QueryOutcome halfway = gateway.query(taskId);
+        QueryOutcome halfway = gateway.query("google/nano-banana", taskId);
         assertThat(((QueryOutcome.Running) halfway).state()).isEqualTo("generating");
         assertThat(((QueryOutcome.Running) halfway).progress()).isBetween(40, 60);
         assertThat(app.findAll(postRequestedFor(urlPathEqualTo("/callback/job-7"))))
                 .isEmpty();
 
         clock.advance(Duration.ofSeconds(6));
-        QueryOutcome done = gateway.query(taskId);
+        QueryOutcome done = gateway.query("google/nano-banana", taskId);
         assertThat(done).isInstanceOf(QueryOutcome.Succeeded.class);
         List<URI> urls = ((QueryOutcome.Succeeded) done).resultUrls();
         assertThat(urls).hasSize(1);
@@ -154,7 +154,7 @@ class KieSimulatorTest extends ProviderIntegrationTest {
                 "sora-2-text-to-video",
                 Map.of("prompt", "waves at dusk", "aspect_ratio", "landscape", "n_frames", "10"),
                 null)));
-        QueryOutcome done = gateway.query(taskId);
+        QueryOutcome done = gateway.query("sora-2-text-to-video", taskId);
         assertThat(done).isInstanceOf(QueryOutcome.Succeeded.class);
 
         HttpResponse<byte[]> file =
@@ -180,7 +180,8 @@ class KieSimulatorTest extends ProviderIntegrationTest {
         String taskId = accept(
                 gateway.submit(new SubmitRequest("job-9", "google/nano-banana", Map.of("prompt", "doomed"), null)));
 
-        assertThat(gateway.query(taskId)).isEqualTo(new QueryOutcome.Failed("500", "Simulated generation failure"));
+        assertThat(gateway.query("google/nano-banana", taskId))
+                .isEqualTo(new QueryOutcome.Failed("500", "Simulated generation failure"));
         URI file = URI.create(simulator.baseUrl() + "/files/" + taskId + "/output.png");
         assertThat(download(file).statusCode()).isEqualTo(404);
     }
@@ -240,7 +241,7 @@ class KieSimulatorTest extends ProviderIntegrationTest {
         assertThat(wrongKey.statusCode()).isEqualTo(401);
         assertThat(wrongKey.body()).contains("\"code\":401");
 
-        assertThat(((QueryOutcome.Unavailable) gateway.query("0123456789abcdef0123456789abcdef"))
+        assertThat(((QueryOutcome.Unavailable) gateway.query("google/nano-banana", "0123456789abcdef0123456789abcdef"))
                         .error()
                         .kind())
                 .isEqualTo(Kind.NOT_FOUND);

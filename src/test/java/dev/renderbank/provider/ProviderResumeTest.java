@@ -174,8 +174,8 @@ class ProviderResumeTest extends ProviderIntegrationTest {
             }
 
             @Override
-            public QueryOutcome query(String providerTaskId) {
-                return delegate.query(providerTaskId);
+            public QueryOutcome query(String providerModel, String providerTaskId) {
+                return delegate.query(providerModel, providerTaskId);
             }
 
             @Override

@@ -94,7 +94,9 @@ class SimulatorFaultsTest extends ProviderIntegrationTest {
         simulator.setImageDuration(Duration.ZERO);
         simulator.setFaults(faults(0, 0, 0, 0, Duration.ZERO, 1));
         String taskId = ((SubmitOutcome.Accepted) submit("job-f4", null)).providerTaskId();
-        URI file = ((QueryOutcome.Succeeded) gateway.query(taskId)).resultUrls().get(0);
+        URI file = ((QueryOutcome.Succeeded) gateway.query("google/nano-banana", taskId))
+                .resultUrls()
+                .get(0);
 
         HttpResponse<Void> download =
                 http.send(HttpRequest.newBuilder(file).build(), HttpResponse.BodyHandlers.discarding());

@@ -73,7 +73,7 @@ class JobPolling {
     }
 
     Optional<Instant> poll(Job job, Instant now) {
-        QueryOutcome outcome = provider.query(job.providerTaskId());
+        QueryOutcome outcome = provider.query(job.providerModel(), job.providerTaskId());
         if (outcome instanceof QueryOutcome.Running r) {
             int progress = r.progress() >= 0 ? r.progress() : PollTiming.estimateProgress(job, now);
             if (transitions.markRunning(job.id(), progress, now)) {
@@ -137,7 +137,7 @@ class JobPolling {
             // (a deletion racing this fetch is caught where the result would be recorded)
             return LateDeliveries.Try.DONE;
         }
-        QueryOutcome outcome = provider.query(job.providerTaskId());
+        QueryOutcome outcome = provider.query(job.providerModel(), job.providerTaskId());
         if (outcome instanceof QueryOutcome.Succeeded s) {
             return copy(job, s);
         }

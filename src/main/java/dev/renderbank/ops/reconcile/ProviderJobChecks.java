@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProviderJobChecks {
 
-    private record Sampled(String id, String state, String providerTaskId, String errorCode) {}
+    private record Sampled(String id, String state, String providerModel, String providerTaskId, String errorCode) {}
 
     private final JdbcClient jdbc;
     private final ProviderGateway provider;
@@ -48,7 +48,7 @@ public class ProviderJobChecks {
             return List.of();
         }
         List<Sampled> sample = jdbc.sql("""
-                        select id, state, provider_task_id, error_code from generation_job
+                        select id, state, provider_model, provider_task_id, error_code from generation_job
                          where state in ('SUCCEEDED', 'FAILED') and provider_task_id is not null
                            and completed_at >= :from and completed_at < :settled
                          order by completed_at desc limit :sample""")
@@ -58,12 +58,13 @@ public class ProviderJobChecks {
                 .query((rs, n) -> new Sampled(
                         rs.getString("id"),
                         rs.getString("state"),
+                        rs.getString("provider_model"),
                         rs.getString("provider_task_id"),
                         rs.getString("error_code")))
                 .list();
         int unanswered = 0;
         for (Sampled job : sample) {
-            QueryOutcome answer = provider.query(job.providerTaskId());
+            QueryOutcome answer = provider.query(job.providerModel(), job.providerTaskId());
             boolean noOutput = isSuccessWithoutUrls(answer);
             if ("FAILED".equals(job.state()) && isNotFound(answer)) {
                 // the provider has no such task: no output we failed to deliver, nothing it finished

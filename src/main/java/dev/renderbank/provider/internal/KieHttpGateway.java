@@ -132,7 +132,7 @@ final class KieHttpGateway implements ProviderGateway {
     }
 
     @Override
-    public QueryOutcome query(String providerTaskId) {
+    public QueryOutcome query(String providerModel, String providerTaskId) {
         KieEndpoint target = endpoint.get();
         URI uri = target.resolve(
                 "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8));

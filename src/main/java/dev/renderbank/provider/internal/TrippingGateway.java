@@ -59,10 +59,10 @@ final class TrippingGateway implements ProviderGateway {
     }
 
     @Override
-    public QueryOutcome query(String providerTaskId) {
-        QueryOutcome outcome = delegate.query(providerTaskId);
+    public QueryOutcome query(String providerModel, String providerTaskId) {
+        QueryOutcome outcome = delegate.query(providerModel, providerTaskId);
         if (outcome instanceof QueryOutcome.Unavailable u) {
-            trip(u.error(), "recordInfo", 0);
+            trip(u.error(), "recordInfo (model " + providerModel + ")", 0);
         } else if (outcome instanceof QueryOutcome.Failed f && "402".equals(f.failCode())) {
             // a task that ran out of provider credits mid-way
             if (status.tripExhausted("KIE task " + providerTaskId + " failed with 402: " + f.failMessage())) {

@@ -56,7 +56,7 @@ class ProviderJobChecksTest extends IntegrationTest {
         }
 
         @Override
-        public QueryOutcome query(String providerTaskId) {
+        public QueryOutcome query(String providerModel, String providerTaskId) {
             return answers.get(providerTaskId);
         }
 

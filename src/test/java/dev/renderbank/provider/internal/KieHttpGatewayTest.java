@@ -285,7 +285,7 @@ class KieHttpGatewayTest {
 
         SubmitOutcome whileOpen = gateway.submit(request());
         assertThat(((SubmitOutcome.RetryLater) whileOpen).error().message()).contains("circuit breaker open");
-        assertThat(gateway.query("t-1")).isInstanceOf(QueryOutcome.Unavailable.class);
+        assertThat(gateway.query("nano-banana-pro", "t-1")).isInstanceOf(QueryOutcome.Unavailable.class);
         kie.verify(10, postRequestedFor(urlPathEqualTo(CREATE)));
         kie.verify(0, getRequestedFor(urlPathEqualTo(RECORD)));
     }
@@ -305,9 +305,9 @@ class KieHttpGatewayTest {
         stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"queuing\"}");
         stubRecord("t-3", "{\"taskId\":\"t-3\",\"state\":\"waiting\",\"progress\":\"7\"}");
 
-        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("generating", 42));
-        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Running("queuing", -1));
-        assertThat(gateway.query("t-3")).isEqualTo(new QueryOutcome.Running("waiting", 7));
+        assertThat(gateway.query("nano-banana-pro", "t-1")).isEqualTo(new QueryOutcome.Running("generating", 42));
+        assertThat(gateway.query("nano-banana-pro", "t-2")).isEqualTo(new QueryOutcome.Running("queuing", -1));
+        assertThat(gateway.query("nano-banana-pro", "t-3")).isEqualTo(new QueryOutcome.Running("waiting", 7));
         kie.verify(getRequestedFor(urlPathEqualTo(RECORD))
                 .withQueryParam("taskId", equalTo("t-1"))
                 .withHeader("Authorization", equalTo("Bearer test-key")));
@@ -323,9 +323,9 @@ class KieHttpGatewayTest {
         stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"held-for-review\",\"progress\":30}");
         stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"generating\",\"progress\":42}");
 
-        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
-        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
-        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Running("generating", 42));
+        assertThat(gateway.query("nano-banana-pro", "t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
+        assertThat(gateway.query("nano-banana-pro", "t-1")).isEqualTo(new QueryOutcome.Running("held-for-review", 30));
+        assertThat(gateway.query("nano-banana-pro", "t-2")).isEqualTo(new QueryOutcome.Running("generating", 42));
 
         assertThat(output.getOut().split("undocumented state", -1))
                 .as("one warning for the two polls")
@@ -344,7 +344,7 @@ class KieHttpGatewayTest {
                         + "\\\"https://cdn.kie.example/b.mp4\\\"]}\",\"failCode\":null,\"failMsg\":null,"
                         + "\"costTime\":120000,\"completeTime\":1700000000000,\"createTime\":1699999880000}");
 
-        assertThat(gateway.query("t-1"))
+        assertThat(gateway.query("nano-banana-pro", "t-1"))
                 .isEqualTo(new QueryOutcome.Succeeded(List.of(
                         URI.create("https://cdn.kie.example/a.mp4"), URI.create("https://cdn.kie.example/b.mp4"))));
     }
@@ -354,9 +354,13 @@ class KieHttpGatewayTest {
     void recordInfoSuccessWithoutUrlsIsAnIncompleteRecordToAskAgain() {
         stubRecord("t-1", "{\"taskId\":\"t-1\",\"state\":\"success\",\"resultJson\":\"\"}");
         stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":\"success\"}");
-        assertThat(((QueryOutcome.Unavailable) gateway.query("t-1")).error().kind())
+        assertThat(((QueryOutcome.Unavailable) gateway.query("nano-banana-pro", "t-1"))
+                        .error()
+                        .kind())
                 .isEqualTo(Kind.INCOMPLETE_RECORD);
-        assertThat(((QueryOutcome.Unavailable) gateway.query("t-2")).error().kind())
+        assertThat(((QueryOutcome.Unavailable) gateway.query("nano-banana-pro", "t-2"))
+                        .error()
+                        .kind())
                 .isEqualTo(Kind.INCOMPLETE_RECORD);
     }
 
@@ -367,7 +371,9 @@ class KieHttpGatewayTest {
         stubRecord("t-2", "{\"taskId\":\"t-2\",\"state\":null}");
         stubRecord("t-3", "{\"taskId\":\"t-3\",\"state\":\"  \"}");
         for (String task : List.of("t-1", "t-2", "t-3")) {
-            assertThat(((QueryOutcome.Unavailable) gateway.query(task)).error().kind())
+            assertThat(((QueryOutcome.Unavailable) gateway.query("nano-banana-pro", task))
+                            .error()
+                            .kind())
                     .as(task)
                     .isEqualTo(Kind.RECORD_WITHOUT_STATE);
         }
@@ -382,8 +388,10 @@ class KieHttpGatewayTest {
         kie.stubFor(get(urlPathEqualTo(RECORD))
                 .withQueryParam("taskId", equalTo("t-2"))
                 .willReturn(aResponse().withStatus(501).withBody("{\"code\":501,\"message\":\"Generation failed\"}")));
-        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
-        assertThat(gateway.query("t-2")).isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
+        assertThat(gateway.query("nano-banana-pro", "t-1"))
+                .isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
+        assertThat(gateway.query("nano-banana-pro", "t-2"))
+                .isEqualTo(new QueryOutcome.Failed("501", "Generation failed"));
     }
 
     @Test
@@ -392,7 +400,8 @@ class KieHttpGatewayTest {
                 "t-1",
                 "{\"taskId\":\"t-1\",\"state\":\"fail\",\"failCode\":\"400\",\"failMsg\":\"content policy violation\"}");
 
-        assertThat(gateway.query("t-1")).isEqualTo(new QueryOutcome.Failed("400", "content policy violation"));
+        assertThat(gateway.query("nano-banana-pro", "t-1"))
+                .isEqualTo(new QueryOutcome.Failed("400", "content policy violation"));
     }
 
     @Test
@@ -407,11 +416,17 @@ class KieHttpGatewayTest {
                         .withFixedDelay(1500)));
         KieHttpGateway impatient = gatewayTo(URI.create(kie.baseUrl()), Duration.ofMillis(300));
 
-        assertThat(((QueryOutcome.Unavailable) gateway.query("gone")).error().kind())
+        assertThat(((QueryOutcome.Unavailable) gateway.query("nano-banana-pro", "gone"))
+                        .error()
+                        .kind())
                 .isEqualTo(Kind.NOT_FOUND);
-        assertThat(((QueryOutcome.Unavailable) gateway.query("gone")).error().message())
+        assertThat(((QueryOutcome.Unavailable) gateway.query("nano-banana-pro", "gone"))
+                        .error()
+                        .message())
                 .isEqualTo("not found");
-        assertThat(((QueryOutcome.Unavailable) impatient.query("slow")).error().kind())
+        assertThat(((QueryOutcome.Unavailable) impatient.query("nano-banana-pro", "slow"))
+                        .error()
+                        .kind())
                 .isEqualTo(Kind.TIMEOUT);
     }
 

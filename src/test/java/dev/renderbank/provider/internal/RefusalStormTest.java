@@ -52,7 +52,7 @@ class RefusalStormTest extends IntegrationTest {
             }
 
             @Override
-            public QueryOutcome query(String providerTaskId) {
+            public QueryOutcome query(String providerModel, String providerTaskId) {
                 throw new UnsupportedOperationException();
             }
 
