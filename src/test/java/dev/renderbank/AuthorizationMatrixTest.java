@@ -173,6 +173,8 @@ class AuthorizationMatrixTest extends EveryRouteTest {
                 Rule.of(Access.SIMULATOR_KEY),
                 "POST /sim/kie/api/v1/jobs/createTask",
                 "GET /sim/kie/api/v1/jobs/recordInfo",
+                "POST /sim/kie/api/v1/flux/kontext/generate",
+                "GET /sim/kie/api/v1/flux/kontext/record-info",
                 "GET /sim/kie/api/v1/chat/credit");
         // the simulator's result files, like KIE's, are fetched by their unguessable URL alone
         rule(Rule.of(Access.PUBLIC), "GET /sim/kie/files/{taskId}/{name}");

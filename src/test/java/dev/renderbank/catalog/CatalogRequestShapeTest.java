@@ -108,8 +108,41 @@ class CatalogRequestShapeTest {
     }
 
     @Test
+    void fluxKontextSendsTheFluxKontextApisOwnFieldsAndOneInputImage() {
+        // KIE's Flux Kontext API (docs.kie.ai/flux-kontext-api/generate-or-edit-image): prompt,
+        // inputImage (one URL, editing mode), outputFormat jpeg|png; no resolution; top-level fields
+        for (String model : List.of("flux-kontext-pro", "flux-kontext-max")) {
+            PricedRequest text = image(model, null, null, "jpeg");
+            assertThat(text.providerModel()).isEqualTo(model);
+            assertThat(text.providerInput()).as(model).isEqualTo(input("prompt", "a red fox", "outputFormat", "jpeg"));
+
+            PricedRequest edit = image(model, REFS, null, null);
+            assertThat(edit.providerInput())
+                    .as(model)
+                    .isEqualTo(input("prompt", "a red fox", "inputImage", REFS.get(0), "outputFormat", "png"));
+
+            // the API takes one input image: a second is refused, not silently dropped
+            Pricing two = catalog.price(new GenerationSpec(
+                    AssetType.IMAGE,
+                    model,
+                    "a red fox",
+                    List.of(REFS.get(0), "https://cdn.example.com/other.png"),
+                    null,
+                    null,
+                    null,
+                    null));
+            assertThat(two)
+                    .as(model)
+                    .isEqualTo(new Pricing.Invalid("imageUrls", "at most 1 image(s) for " + model, true));
+        }
+    }
+
+    @Test
     void fluxAndSdKeepTheirNamesForWantOfAKieCreateTaskPage() {
         for (String model : FLUX) {
+            if (model.startsWith("flux-kontext-")) {
+                continue; // their own API: above
+            }
             PricedRequest r = image(model, null, null, "jpeg");
             assertThat(r.providerModel()).isEqualTo(model);
             assertThat(r.providerInput())

@@ -46,6 +46,7 @@ class RequestLimitsTest extends IntegrationTest {
         byte[] big = new byte[OVER_THE_CAP];
         for (String path : List.of(
                 "/sim/kie/api/v1/jobs/createTask",
+                "/sim/kie/api/v1/flux/kontext/generate",
                 "/login",
                 "/checkout/simulated/chk_x/pay",
                 "/anything/else",
@@ -120,18 +121,20 @@ class RequestLimitsTest extends IntegrationTest {
     @Test
     void theSimulatorRefusesAMissingOrWrongKeyBeforeReadingTheBody() throws Exception {
         byte[] notJson = "{ this is not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> anonymous = post("/sim/kie/api/v1/jobs/createTask", notJson, "application/json");
-        assertThat(anonymous.statusCode()).isEqualTo(401);
-        assertThat(anonymous.body()).contains("\"code\":401");
+        for (String path : List.of("/sim/kie/api/v1/jobs/createTask", "/sim/kie/api/v1/flux/kontext/generate")) {
+            HttpResponse<String> anonymous = post(path, notJson, "application/json");
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+            assertThat(anonymous.body()).as(path).contains("\"code\":401");
 
-        HttpResponse<String> wrongKey = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/sim/kie/api/v1/jobs/createTask"))
-                        .header("Content-Type", "application/json")
-                        .header("Authorization", "Bearer not-the-key")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(notJson))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(wrongKey.statusCode()).isEqualTo(401);
+            HttpResponse<String> wrongKey = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer not-the-key")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(notJson))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrongKey.statusCode()).as(path).isEqualTo(401);
+        }
     }
 
     @Test
@@ -150,7 +153,8 @@ class RequestLimitsTest extends IntegrationTest {
     @Test
     void aMultipartBodyWithoutABoundaryIsA400ProblemOnPagesAndTheSimulatorToo() throws Exception {
         List<String> wrong = new java.util.ArrayList<>();
-        for (String path : List.of("/login", "/signup", "/sim/kie/api/v1/jobs/createTask")) {
+        for (String path : List.of(
+                "/login", "/signup", "/sim/kie/api/v1/jobs/createTask", "/sim/kie/api/v1/flux/kontext/generate")) {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                             .header("Content-Type", "multipart/form-data")

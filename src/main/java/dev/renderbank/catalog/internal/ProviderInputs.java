@@ -35,8 +35,20 @@ public final class ProviderInputs {
                 }
                 input.put("output_format", format);
             }
+            case "flux-kontext-pro", "flux-kontext-max" -> {
+                // KIE's Flux Kontext API (its own endpoint, not createTask; these are the top-level
+                // fields of its body, docs.kie.ai/flux-kontext-api/generate-or-edit-image): one
+                // inputImage (editing mode; the catalogue takes at most one), outputFormat jpeg or
+                // png; no resolution option; aspectRatio is left to KIE (16:9 from text, the input
+                // image's own when editing): image requests carry no aspect ratio
+                if (!images.isEmpty()) {
+                    input.put("inputImage", images.get(0));
+                }
+                input.put("outputFormat", format);
+            }
             default -> {
-                // flux-*, sd: no createTask page on docs.kie.ai to check against; names as before
+                // flux-1.1-pro, flux-1.1-pro-ultra, flux-dev, sd: no createTask page on docs.kie.ai to
+                // check against; names as before
                 if (!images.isEmpty()) {
                     input.put("image_urls", images);
                 }

@@ -32,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /**
- * KIE.ai over HTTP (also the simulator, which speaks the same protocol). Every call goes through one
- * circuit breaker: when the provider keeps failing (timeouts, 5xx/455, 429) calls are refused as
+ * KIE.ai over HTTP (also the simulator, which speaks the same protocol): createTask and recordInfo,
+ * or the Flux Kontext API's own endpoints for the models it serves ({@link FluxKontext}). Every call
+ * goes through one circuit breaker: when the provider keeps failing (timeouts, 5xx/455, 429) calls are refused as
  * UNAVAILABLE without being sent. A read timeout after a createTask was sent is {@link
  * SubmitOutcome.Unknown}: the task may exist, and KIE has no idempotency key to make a retry safe.
  */
@@ -96,9 +97,11 @@ final class KieHttpGateway implements ProviderGateway {
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
         KieEndpoint target = endpoint.get();
-        URI uri = target.resolve("/api/v1/jobs/createTask");
-        String json = createTaskBody(request);
-        Exchange x = exchange("createTask", uri, () -> http.postJson(uri, target.apiKey(), json));
+        boolean kontext = FluxKontext.serves(request.providerModel());
+        URI uri = target.resolve(kontext ? FluxKontext.GENERATE : "/api/v1/jobs/createTask");
+        String json = kontext ? FluxKontext.generateBody(request) : createTaskBody(request);
+        String call = kontext ? "fluxKontextGenerate" : "createTask";
+        Exchange x = exchange(call, uri, () -> http.postJson(uri, target.apiKey(), json));
         SubmitOutcome outcome = switch (x.result()) {
             // nothing reached the provider, so no task can exist
             case CIRCUIT_OPEN, NOT_CONNECTED -> new SubmitOutcome.RetryLater(x.error());
@@ -107,7 +110,7 @@ final class KieHttpGateway implements ProviderGateway {
         };
         record("submit", outcome);
         if (!(outcome instanceof SubmitOutcome.Accepted)) {
-            log.warn("KIE createTask for job {} ({}): {}", request.jobId(), request.providerModel(), outcome);
+            log.warn("KIE {} for job {} ({}): {}", call, request.jobId(), request.providerModel(), outcome);
         }
         return outcome;
     }
@@ -134,12 +137,14 @@ final class KieHttpGateway implements ProviderGateway {
     @Override
     public QueryOutcome query(String providerModel, String providerTaskId) {
         KieEndpoint target = endpoint.get();
-        URI uri = target.resolve(
-                "/api/v1/jobs/recordInfo?taskId=" + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8));
-        Exchange x = exchange("recordInfo", uri, () -> http.get(uri, target.apiKey()));
-        QueryOutcome outcome = x.result() == Result.ANSWERED
-                ? KieOutcomes.query(x.status(), x.body())
-                : new QueryOutcome.Unavailable(x.error());
+        boolean kontext = FluxKontext.serves(providerModel);
+        URI uri = target.resolve((kontext ? FluxKontext.RECORD_INFO : "/api/v1/jobs/recordInfo") + "?taskId="
+                + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8));
+        Exchange x =
+                exchange(kontext ? "fluxKontextRecordInfo" : "recordInfo", uri, () -> http.get(uri, target.apiKey()));
+        QueryOutcome outcome = x.result() != Result.ANSWERED
+                ? new QueryOutcome.Unavailable(x.error())
+                : kontext ? FluxKontext.query(x.status(), x.body()) : KieOutcomes.query(x.status(), x.body());
         record("query", outcome);
         return outcome;
     }

@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends KIE-shaped callbacks for finished simulator tasks, like KIE does: a POST of
- * {@code {code, msg, data}} to the task's callBackUrl (signed when a webhook HMAC key is
+ * {@code {code, msg, data}} to the task's callBackUrl (a Flux Kontext task's in that API's shape,
+ * {@link SimKontext}) (signed when a webhook HMAC key is
  * configured). Driven by a db-scheduler recurring task, so one node at a time sends them, and
  * tasks that finished while the app was down get theirs after a restart. A failed delivery is
  * tried again a few times with growing gaps.
@@ -99,12 +100,8 @@ class SimCallbacks {
     }
 
     private CompletableFuture<Boolean> send(SimTask task) {
-        Map<String, Object> data = simulator.recordData(task);
-        boolean success = "success".equals(data.get("state"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", success ? 200 : 501);
-        body.put("msg", success ? "success" : String.valueOf(data.get("failMsg")));
-        body.put("data", data);
+        Map<String, Object> body =
+                SimKontext.serves(task.model()) ? SimKontext.callbackBody(simulator, task) : createTaskCallback(task);
         HttpRequest.Builder request;
         try {
             request = HttpRequest.newBuilder(URI.create(task.callbackUrl()))
@@ -134,5 +131,16 @@ class SimCallbacks {
                     }
                     return ok;
                 });
+    }
+
+    /** A createTask task's callback: its recordInfo {@code data}. */
+    private Map<String, Object> createTaskCallback(SimTask task) {
+        Map<String, Object> data = simulator.recordData(task);
+        boolean success = "success".equals(data.get("state"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", success ? 200 : 501);
+        body.put("msg", success ? "success" : String.valueOf(data.get("failMsg")));
+        body.put("data", data);
+        return body;
     }
 }

@@ -41,7 +41,11 @@ class SimMedia {
         if (task.kind() == SimTask.Kind.VIDEO) {
             return "output.mp4";
         }
-        String format = task.input().path("output_format").asString("png").toLowerCase();
+        // createTask's output_format, or the Flux Kontext API's outputFormat
+        String format = task.input()
+                .path("output_format")
+                .asString(task.input().path("outputFormat").asString("png"))
+                .toLowerCase();
         return format.equals("jpeg") || format.equals("jpg") ? "output.jpg" : "output.png";
     }
 

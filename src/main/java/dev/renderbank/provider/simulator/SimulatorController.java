@@ -24,10 +24,12 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * KIE.ai's endpoints as the simulator serves them: the same paths under {@value KieSimulator#PATH},
- * the same {@code {code, msg, data}} bodies, the same bearer-key check (Spring Security lets
+ * KIE.ai's endpoints as the simulator serves them (createTask and recordInfo, the Flux Kontext API's
+ * generate and record-info for its models, {@link SimKontext}; each answers only for its own
+ * models and tasks): the same paths under {@value KieSimulator#PATH}, the same {@code {code, msg, data}} bodies, the same bearer-key check (Spring Security lets
  * {@code /sim/**} through; the key is checked here, before a byte of the body is read, and the
  * body is then parsed by the application's size-bounded mapper). Result files are public, like
  * KIE's. Mapped only while the simulator runs ({@link SimulatorRuns}).
@@ -70,14 +72,48 @@ class SimulatorController {
                 || body.path("model").asString().isBlank()) {
             return answer(422, "model is required", null);
         }
+        if (SimKontext.serves(body.path("model").asString())) {
+            return answer(422, body.path("model").asString() + " is served by " + SimKontext.GENERATE, null);
+        }
         JsonNode input = body.path("input");
         if (!input.isObject()
                 || !input.path("prompt").isString()
                 || input.path("prompt").asString().isBlank()) {
             return answer(422, "input.prompt is required", null);
         }
+        return create(body, input, "input.prompt");
+    }
+
+    /** KIE's Flux Kontext API: a flat body, only its own models. */
+    @PostMapping(SimKontext.GENERATE)
+    ResponseEntity<Map<String, Object>> fluxKontextGenerate(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            HttpServletRequest request)
+            throws IOException {
+        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(request.getInputStream());
+        } catch (JacksonException e) {
+            return answer(422, "the body must be a JSON object within the request size limit", null);
+        }
+        if (!(body instanceof ObjectNode object)
+                || !SimKontext.serves(body.path("model").asString(""))) {
+            return answer(422, "model must be flux-kontext-pro or flux-kontext-max", null);
+        }
+        if (!body.path("prompt").isString() || body.path("prompt").asString().isBlank()) {
+            return answer(422, "prompt is required", null);
+        }
+        return create(body, SimKontext.input(object), "prompt");
+    }
+
+    /** The rest of a create, either API: the prompt's length, the callback URL, the task. */
+    private ResponseEntity<Map<String, Object>> create(JsonNode body, JsonNode input, String promptName) {
         if (input.path("prompt").asString().length() > MAX_PROMPT) {
-            return answer(422, "input.prompt is longer than " + MAX_PROMPT + " characters", null);
+            return answer(422, promptName + " is longer than " + MAX_PROMPT + " characters", null);
         }
         String callbackUrl =
                 body.path("callBackUrl").isString() ? body.path("callBackUrl").asString() : null;
@@ -107,7 +143,26 @@ class SimulatorController {
         }
         return simulator
                 .find(taskId)
+                .filter(task -> !SimKontext.serves(task.model()))
                 .map(task -> answer(200, "success", simulator.recordData(task)))
+                .orElseGet(() -> answer(404, "task not found", null));
+    }
+
+    @GetMapping(SimKontext.RECORD_INFO)
+    ResponseEntity<Map<String, Object>> fluxKontextRecordInfo(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestParam(required = false) String taskId) {
+        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (taskId == null || taskId.isBlank()) {
+            return answer(422, "taskId is required", null);
+        }
+        return simulator
+                .find(taskId)
+                .filter(task -> SimKontext.serves(task.model()))
+                .map(task -> answer(200, "success", SimKontext.recordData(simulator, task)))
                 .orElseGet(() -> answer(404, "task not found", null));
     }
 
