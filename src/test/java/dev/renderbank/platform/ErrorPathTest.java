@@ -22,26 +22,33 @@ class ErrorPathTest extends IntegrationTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** Percent-encoded spellings of the path are the same path once decoded (as request mapping sees it). */
     @Test
     void theErrorPathAskedForDirectlyIsNotFoundNotA500() throws Exception {
-        for (String method : new String[] {"GET", "HEAD", "POST", "DELETE"}) {
-            for (String accept : new String[] {"application/json", "text/html"}) {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/error"))
-                                .header("Accept", accept)
-                                .header("Content-Type", "application/json")
-                                .method(method, HttpRequest.BodyPublishers.ofString("{}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode())
-                        .as(method + " " + accept + ": " + r.body())
-                        .isEqualTo(404);
-                assertThat(r.headers().firstValue("Content-Type"))
-                        .as(method + " " + accept)
-                        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
-                assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        for (String path : new String[] {"/error", "/%65rror", "/err%6Fr", "/%65rror/x"}) {
+            for (String method : new String[] {"GET", "HEAD", "POST", "DELETE"}) {
+                for (String accept : new String[] {"application/json", "text/html"}) {
+                    askDirectly(path, method, accept);
+                }
             }
         }
+    }
+
+    private void askDirectly(String path, String method, String accept) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Accept", accept)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode())
+                .as(method + " " + path + " " + accept + ": " + r.body())
+                .isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type"))
+                .as(method + " " + path + " " + accept)
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     /** An error elsewhere is still rendered through {@code /error}: an unknown API path is a 404 problem. */
