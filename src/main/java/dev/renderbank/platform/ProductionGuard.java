@@ -12,9 +12,9 @@ import org.springframework.util.StringUtils;
 /**
  * The {@code prod} profile refuses to start with development conveniences. Each module states its
  * own rules as a {@link ProductionCheck} (demo users, the provider simulator, simulated payments);
- * the guard adds the platform's: a public URL, an external database unless the embedded one is
- * chosen on purpose, and no downloads from private addresses. Runs before any bean exists, so
- * nothing touches the database first. Registered in META-INF/spring.factories.
+ * the guard adds the platform's: a public URL and an external database unless the embedded one is
+ * chosen on purpose. Runs before any bean exists, so nothing touches the database first.
+ * Registered in META-INF/spring.factories.
  */
 public class ProductionGuard implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -42,11 +42,6 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
             problems.add("no DATABASE_URL or spring.datasource.url: the embedded PostgreSQL (trust authentication"
                     + " for every local process, data on this machine only) would hold the money; set one, or"
                     + " renderbank.allow-embedded-db-in-prod=true to choose it on purpose");
-        }
-        boolean allowSimulators = ProductionCheck.enabled(config, "renderbank.allow-simulators-in-prod");
-        if (ProductionCheck.enabled(config, "renderbank.download.allow-private-hosts") && !allowSimulators) {
-            problems.add(
-                    "renderbank.download.allow-private-hosts=true lets provider output URLs reach internal addresses");
         }
         for (ProductionCheck check :
                 SpringFactoriesLoader.loadFactories(ProductionCheck.class, ProductionGuard.class.getClassLoader())) {

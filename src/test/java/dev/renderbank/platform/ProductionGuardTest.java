@@ -122,10 +122,27 @@ class ProductionGuardTest {
     void aProperProductionConfigurationPasses() {
         MockEnvironment env = productionReady();
         assertThat(ProductionGuard.problems(env)).isEmpty();
-        env.setProperty("renderbank.download.allow-private-hosts", "true");
-        assertThat(ProductionGuard.problems(env)).hasSize(1);
+    }
+
+    /**
+     * Downloads from private addresses are for the simulator's result URLs: prod allows them only
+     * while the simulator runs, not because its permission is on. A staging switch left on next to
+     * a real KIE key (no simulator) would let any output URL reach internal addresses.
+     */
+    @Test
+    void privateDownloadHostsOnlyWhileTheSimulatorRuns() {
+        MockEnvironment env = productionReady().withProperty("renderbank.download.allow-private-hosts", "true");
+        assertThat(ProductionGuard.problems(env)).singleElement().asString().contains("allow-private-hosts");
         env.setProperty("renderbank.allow-simulators-in-prod", "true");
-        assertThat(ProductionGuard.problems(env)).isEmpty();
+        assertThat(ProductionGuard.problems(env))
+                .as("a real KIE key: the simulator does not run")
+                .singleElement()
+                .asString()
+                .contains("allow-private-hosts");
+        env.setProperty("renderbank.provider.kie.api-key", "");
+        assertThat(ProductionGuard.problems(env))
+                .as("staging: the simulator runs")
+                .isEmpty();
     }
 
     /** The app binds the provider enum case-insensitively, so the guard must too (issue 9, item 1). */
