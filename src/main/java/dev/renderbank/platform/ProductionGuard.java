@@ -7,14 +7,14 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
-import org.springframework.util.StringUtils;
 
 /**
  * The {@code prod} profile refuses to start with development conveniences. Each module states its
  * own rules as a {@link ProductionCheck} (demo users, the provider simulator, simulated payments);
- * the guard adds the platform's: a public URL and an external database unless the embedded one is
- * chosen on purpose. Runs before any bean exists, so nothing touches the database first.
- * Registered in META-INF/spring.factories.
+ * the guard adds the platform's: a public https URL that is not this machine ({@link
+ * PublicUrlSetting}) and an external database unless the embedded one is chosen on purpose. Runs
+ * before any bean exists, so nothing touches the database first. Registered in
+ * META-INF/spring.factories.
  */
 public class ProductionGuard implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -34,9 +34,14 @@ public class ProductionGuard implements ApplicationListener<ApplicationEnvironme
     static List<String> problems(ConfigurableEnvironment env) {
         Binder config = Binder.get(env);
         List<String> problems = new ArrayList<>();
-        if (!StringUtils.hasText(
-                config.bind("renderbank.public-url", String.class).orElse(null))) {
-            problems.add("renderbank.public-url is not set: provider callbacks and links would point at localhost");
+        try {
+            PublicUrlSetting.configured(config)
+                    .ifPresentOrElse(
+                            url -> PublicUrlSetting.productionProblem(url).ifPresent(problems::add),
+                            () -> problems.add("renderbank.public-url is not set: provider callbacks and links"
+                                    + " would point at localhost"));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
         if (DatabaseConfig.embedded(env) && !ProductionCheck.enabled(config, "renderbank.allow-embedded-db-in-prod")) {
             problems.add("no DATABASE_URL or spring.datasource.url: the embedded PostgreSQL (trust authentication"

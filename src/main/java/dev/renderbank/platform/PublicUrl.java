@@ -1,14 +1,16 @@
 package dev.renderbank.platform;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
- * The URL the outside world reaches this node at (callback URLs, emails). {@code
- * renderbank.public-url} when set; otherwise localhost on the port the server actually bound, so a
- * random port (tests) is right too. Resolved once it is known (every job's submit needs it, and a
- * lookup walks all property sources): until the server has bound its port, each call looks again.
+ * The URL the outside world reaches this node at (callback URLs, emails), never with a trailing
+ * slash. {@code renderbank.public-url} when set, bound and checked by {@link PublicUrlSetting} at
+ * start (a value that is not an absolute http(s) URL stops the start, in every profile); otherwise
+ * localhost on the port the server actually bound, so a random port (tests) is right too. Resolved
+ * once it is known (every job's submit needs it, and a lookup walks all property sources): until
+ * the server has bound its port, each call looks again.
  */
 @Component
 public class PublicUrl {
@@ -18,17 +20,14 @@ public class PublicUrl {
 
     PublicUrl(Environment env) {
         this.env = env;
+        this.known = PublicUrlSetting.configured(Binder.get(env))
+                .map(Object::toString)
+                .orElse(null);
     }
 
     public String get() {
         String url = known;
         if (url != null) {
-            return url;
-        }
-        String configured = env.getProperty("renderbank.public-url");
-        if (StringUtils.hasText(configured)) {
-            url = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
-            known = url;
             return url;
         }
         String bound = env.getProperty("local.server.port");

@@ -67,6 +67,37 @@ class ProductionGuardTest {
     }
 
     /**
+     * The public URL starts every callback and email link: in prod it is an absolute https URL of
+     * another machine. A value without scheme, a clear-text or localhost one, or one with stray
+     * whitespace or a query would build broken or clear-text links.
+     */
+    @Test
+    void thePublicUrlIsAnHttpsUrlOfAnotherMachine() {
+        for (String bad : List.of(
+                "renderbank.example.com",
+                "http://localhost:8080",
+                "http://renderbank.example.com",
+                "https://localhost",
+                "https://127.0.0.1:8443",
+                "https://[::1]",
+                " https://renderbank.example.com",
+                "https://renderbank.example.com ",
+                "https://renderbank.example.com?x=1",
+                "https://")) {
+            MockEnvironment env = productionReady().withProperty("renderbank.public-url", bad);
+            assertThat(ProductionGuard.problems(env))
+                    .as("renderbank.public-url=[%s]", bad)
+                    .singleElement()
+                    .asString()
+                    .contains("renderbank.public-url");
+        }
+        for (String good : List.of("https://renderbank.example.com/", "https://renderbank.example.com/app")) {
+            MockEnvironment env = productionReady().withProperty("renderbank.public-url", good);
+            assertThat(ProductionGuard.problems(env)).as(good).isEmpty();
+        }
+    }
+
+    /**
      * The built-in products carry placeholder ids only the simulated checkout knows: with Stripe or
      * Creem, a product left on its placeholder cannot be bought and its real webhook would grant
      * nothing, so prod names each one instead of starting.

@@ -1,7 +1,9 @@
 package dev.renderbank.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
@@ -56,5 +58,32 @@ class PublicUrlTest {
         }
 
         assertThat(env.lookups.get()).isLessThanOrEqualTo(10);
+    }
+
+    /** Links are the public URL plus a path starting with '/': a configured trailing slash must not double it. */
+    @Test
+    void noLinkHasADoubleSlash() {
+        for (String configured : List.of(
+                "https://renderbank.example.com/",
+                "https://renderbank.example.com//",
+                "https://renderbank.example.com")) {
+            MockEnvironment env = new MockEnvironment().withProperty("renderbank.public-url", configured);
+            String callback = new PublicUrl(env).get() + "/api/provider/kie/callback/1";
+            assertThat(callback).as(configured).isEqualTo("https://renderbank.example.com/api/provider/kie/callback/1");
+        }
+        MockEnvironment under = new MockEnvironment().withProperty("renderbank.public-url", "https://x.example/app/");
+        assertThat(new PublicUrl(under).get()).isEqualTo("https://x.example/app");
+    }
+
+    /** A value that is not an absolute http(s) URL would build broken links in any profile: the start stops. */
+    @Test
+    void aValueThatIsNotAUrlStopsTheStart() {
+        for (String bad :
+                List.of("renderbank.example.com", " https://x.example", "https://x.example?a=1", "ftp://x.example")) {
+            MockEnvironment env = new MockEnvironment().withProperty("renderbank.public-url", bad);
+            assertThatThrownBy(() -> new PublicUrl(env)).as(bad).hasMessageContaining("renderbank.public-url");
+        }
+        MockEnvironment dev = new MockEnvironment().withProperty("renderbank.public-url", "http://localhost:8080/");
+        assertThat(new PublicUrl(dev).get()).as("outside prod").isEqualTo("http://localhost:8080");
     }
 }
