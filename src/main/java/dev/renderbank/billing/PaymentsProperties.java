@@ -52,8 +52,11 @@ public record PaymentsProperties(
      * by object: each open checkout and each subscription due for a renewal is one call or two).
      */
     public record Creem(
-            @DefaultValue("https://api.creem.io") String baseUrl,
+            @DefaultValue(Creem.LIVE_API) String baseUrl,
             @DefaultValue("200") int reconcileMaxCalls) {
+
+        /** Creem's live API; anything else ({@code https://test-api.creem.io}, a local fake) is not live. */
+        public static final String LIVE_API = "https://api.creem.io";
 
         public Creem {
             if (reconcileMaxCalls < 1) {
@@ -62,6 +65,9 @@ public record PaymentsProperties(
         }
     }
 
-    public record Stripe(
-            @DefaultValue("https://api.stripe.com") String apiBase) {}
+    public record Stripe(@DefaultValue(Stripe.LIVE_API) String apiBase) {
+
+        /** Stripe's API (live or test mode is the key's, not the host's); anything else is a fake. */
+        public static final String LIVE_API = "https://api.stripe.com";
+    }
 }

@@ -67,6 +67,50 @@ class ProductionGuardTest {
     }
 
     /**
+     * A provider's test mode in prod: anyone pays with a test card and gets credits that buy real
+     * provider jobs. Test-mode keys and any API address other than the live one are refused, unless
+     * a staging run says so with renderbank.payments.allow-test-mode-in-prod.
+     */
+    @Test
+    void realPaymentsAreNotInTestMode() {
+        for (String key : List.of("sk_test_x", "rk_test_x")) {
+            MockEnvironment stripe = productionReady().withProperty("STRIPE_API_KEY", key);
+            assertThat(ProductionGuard.problems(stripe))
+                    .as(key)
+                    .singleElement()
+                    .asString()
+                    .contains("STRIPE_API_KEY", "test-mode");
+            stripe.setProperty("renderbank.payments.allow-test-mode-in-prod", "true");
+            assertThat(ProductionGuard.problems(stripe))
+                    .as(key + " with the opt-in")
+                    .isEmpty();
+        }
+        MockEnvironment stripeApi =
+                productionReady().withProperty("renderbank.payments.stripe.api-base", "http://localhost:12111");
+        assertThat(ProductionGuard.problems(stripeApi))
+                .singleElement()
+                .asString()
+                .contains("renderbank.payments.stripe.api-base");
+        stripeApi.setProperty("renderbank.payments.stripe.api-base", "https://api.stripe.com/");
+        assertThat(ProductionGuard.problems(stripeApi)).isEmpty();
+
+        MockEnvironment creem = productionReady()
+                .withProperty("renderbank.payments.provider", "creem")
+                .withProperty("CREEM_API_KEY", "creem_test_x")
+                .withProperty("CREEM_WEBHOOK_SECRET", "creem-secret-from-env");
+        assertThat(ProductionGuard.problems(creem)).singleElement().asString().contains("CREEM_API_KEY");
+        creem.setProperty("CREEM_API_KEY", "creem_live_from_env");
+        assertThat(ProductionGuard.problems(creem)).isEmpty();
+        creem.setProperty("renderbank.payments.creem.base-url", "https://test-api.creem.io");
+        assertThat(ProductionGuard.problems(creem))
+                .singleElement()
+                .asString()
+                .contains("renderbank.payments.creem.base-url");
+        creem.setProperty("renderbank.payments.allow-test-mode-in-prod", "TRUE");
+        assertThat(ProductionGuard.problems(creem)).isEmpty();
+    }
+
+    /**
      * The public URL starts every callback and email link: in prod it is an absolute https URL of
      * another machine. A value without scheme, a clear-text or localhost one, or one with stray
      * whitespace or a query would build broken or clear-text links.

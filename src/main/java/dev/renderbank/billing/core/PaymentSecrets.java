@@ -63,6 +63,32 @@ public class PaymentSecrets {
         return missing;
     }
 
+    /**
+     * The API keys {@code provider} would use that are the provider's test-mode keys (Stripe's
+     * {@code sk_test_}/{@code rk_test_}, Creem's {@code creem_test_}), by name: with them a test
+     * card "pays" and the webhook grants real credits.
+     */
+    static List<String> testModeKeys(PaymentsProperties.Provider provider, PropertyResolver env) {
+        return switch (provider) {
+            case STRIPE -> startsWith(env, STRIPE_API_KEY, "sk_test_", "rk_test_");
+            case CREEM -> startsWith(env, CREEM_API_KEY, "creem_test_");
+            case SIMULATED -> List.of();
+        };
+    }
+
+    private static List<String> startsWith(PropertyResolver env, String name, String... prefixes) {
+        String value = env.getProperty(name);
+        if (value == null) {
+            return List.of();
+        }
+        for (String prefix : prefixes) {
+            if (value.strip().startsWith(prefix)) {
+                return List.of(name);
+            }
+        }
+        return List.of();
+    }
+
     public Optional<String> creemApiKey() {
         return nonBlank(creemApiKey);
     }

@@ -2,6 +2,7 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.platform.ProductionCheck;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -12,17 +13,57 @@ import org.springframework.core.env.PropertyResolver;
  * wait for reconciliation; without the API key no checkout opens. {@code prod} therefore refuses
  * to start without both, instead of only logging it. The provider is bound as the app binds it;
  * the secrets are read by their exact names, as {@link PaymentSecrets} reads them.
+ *
+ * <p>Nor does {@code prod} start in the provider's test mode unless {@value #ALLOW_TEST_MODE} is
+ * true (a staging run): with a test key ({@code sk_test_}, {@code rk_test_}, {@code creem_test_})
+ * or an API address other than the provider's live one (Creem's test API, a fake), anyone pays
+ * with a test card and gets credits that buy real provider jobs.
  */
 public class PaymentSecretsProductionCheck implements ProductionCheck {
 
+    static final String ALLOW_TEST_MODE = PaymentTestMode.ALLOW;
+
     @Override
     public List<String> problems(Binder config, PropertyResolver env) {
-        PaymentsProperties.Provider provider = config.bindOrCreate("renderbank.payments", PaymentsProperties.class)
-                .provider();
-        return PaymentSecrets.missing(provider, env).stream()
-                .map(name -> name + " is not set but renderbank.payments.provider is "
-                        + provider.name().toLowerCase(Locale.ROOT)
+        PaymentsProperties payments = config.bindOrCreate("renderbank.payments", PaymentsProperties.class);
+        PaymentsProperties.Provider provider = payments.provider();
+        String name = provider.name().toLowerCase(Locale.ROOT);
+        List<String> problems = new ArrayList<>(PaymentSecrets.missing(provider, env).stream()
+                .map(secret -> secret + " is not set but renderbank.payments.provider is " + name
                         + ": its webhooks would all be refused and paid purchases would wait for reconciliation")
-                .toList();
+                .toList());
+        if (ProductionCheck.enabled(config, ALLOW_TEST_MODE)) {
+            return problems;
+        }
+        for (String key : PaymentSecrets.testModeKeys(provider, env)) {
+            problems.add(key + " is a " + name + " test-mode key: a test card would buy real credits (set "
+                    + ALLOW_TEST_MODE + "=true for a staging run)");
+        }
+        String api = switch (provider) {
+            case STRIPE ->
+                notLive(
+                        "renderbank.payments.stripe.api-base",
+                        payments.stripe().apiBase(),
+                        PaymentsProperties.Stripe.LIVE_API);
+            case CREEM ->
+                notLive(
+                        "renderbank.payments.creem.base-url",
+                        payments.creem().baseUrl(),
+                        PaymentsProperties.Creem.LIVE_API);
+            case SIMULATED -> null;
+        };
+        if (api != null) {
+            problems.add(api);
+        }
+        return problems;
+    }
+
+    private static String notLive(String key, String value, String live) {
+        String v = value == null ? "" : value.strip().replaceAll("/+$", "");
+        if (v.equalsIgnoreCase(live)) {
+            return null;
+        }
+        return key + "=" + value + " is not the live API (" + live + "): a test API's payments would buy real"
+                + " credits (set " + ALLOW_TEST_MODE + "=true for a staging run)";
     }
 }

@@ -11,6 +11,7 @@ import dev.renderbank.billing.core.EventHandler;
 import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.PaymentTestMode;
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.core.RefundTotals;
 import dev.renderbank.billing.db.CheckoutStore;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe events, read from the raw JSON (older and newer API versions: invoice subscription and
  * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
  * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
- * period start ({@link StripeInvoices}).
+ * period start ({@link StripeInvoices}). Under {@code prod} an event Stripe marks {@code "livemode":
+ * false} grants nothing unless test mode is allowed ({@link PaymentTestMode}).
  */
 @Component
 class StripeEvents implements EventHandler {
@@ -48,6 +51,7 @@ class StripeEvents implements EventHandler {
     private final StripeSubscriptions subscriptions;
     private final CheckoutStore checkouts;
     private final Clock clock;
+    private final PaymentTestMode testMode;
 
     StripeEvents(
             JsonMapper json,
@@ -61,7 +65,8 @@ class StripeEvents implements EventHandler {
             SubscriptionStore subscriptionStore,
             StripeSubscriptions subscriptions,
             CheckoutStore checkouts,
-            Clock clock) {
+            Clock clock,
+            PaymentTestMode testMode) {
         this.json = json;
         this.catalog = catalog;
         this.buyers = buyers;
@@ -74,6 +79,7 @@ class StripeEvents implements EventHandler {
         this.subscriptions = subscriptions;
         this.checkouts = checkouts;
         this.clock = clock;
+        this.testMode = testMode;
     }
 
     /**
@@ -114,7 +120,21 @@ class StripeEvents implements EventHandler {
 
     @Override
     public Outcome handle(PaymentEventStore.Stored event) {
+        if (testMode.refused() && testModeEvent(event.payload())) {
+            return new Outcome.Ignored(
+                    "a test-mode event (livemode false) grants nothing under prod without " + PaymentTestMode.ALLOW);
+        }
         return ENVELOPE.dispatch(this, KINDS, json, event, clock);
+    }
+
+    /** Stripe's own mark on the event; an unreadable payload is left to the envelope to refuse. */
+    private boolean testModeEvent(String payload) {
+        try {
+            JsonNode livemode = json.readTree(payload).path("livemode");
+            return livemode.isBoolean() && !livemode.booleanValue();
+        } catch (JacksonException e) {
+            return false;
+        }
     }
 
     private Outcome session(JsonNode s, Instant at) {
