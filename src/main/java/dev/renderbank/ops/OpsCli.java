@@ -27,8 +27,17 @@ public final class OpsCli {
 
     private OpsCli() {}
 
+    /**
+     * Whether {@code args} name a command: its word is the first argument that is not a Spring
+     * {@code --key=value} argument, so {@code --spring.profiles.active=prod credits show …} runs the
+     * command (the first argument only, it started the whole service instead).
+     */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && COMMANDS.contains(args[0]);
+        return java.util.Arrays.stream(args)
+                .filter(arg -> !isSpringArgument(arg))
+                .findFirst()
+                .filter(COMMANDS::contains)
+                .isPresent();
     }
 
     /** {@code --key=value} arguments configure the application, as they do for the service. */

@@ -75,4 +75,35 @@ class CommandLineProcessTest extends IntegrationTest {
                 .as("audited")
                 .isEqualTo(1);
     }
+
+    /**
+     * The README runs the jar with {@code --spring.profiles.active=prod}; an operator who puts such
+     * {@code --key=value} arguments before the command word gets the command, not the web service
+     * (only the first argument was looked at: the service started and never exited).
+     */
+    @Test
+    void springArgumentsBeforeTheCommandWordRunTheCommand() throws Exception {
+        TestUsers.TestUser u = users.create(7);
+        HikariDataSource db = dataSource.unwrap(HikariDataSource.class);
+        ChildJvm cli = ChildJvm.start(
+                Path.of("target", "cli-" + UUID.randomUUID() + ".log"),
+                false,
+                RenderbankApplication.class.getName(),
+                "--spring.datasource.url=" + db.getJdbcUrl(),
+                "--spring.datasource.username=" + db.getUsername(),
+                "--spring.datasource.password=" + (db.getPassword() == null ? "" : db.getPassword()),
+                "--server.port=0",
+                "credits",
+                "show",
+                u.email());
+        try {
+            assertThat(cli.process().waitFor(120, TimeUnit.SECONDS))
+                    .as("the command ends")
+                    .isTrue();
+            assertThat(cli.process().exitValue()).as(cli.tail()).isZero();
+            assertThat(cli.output()).contains(u.email() + " (user " + u.id() + "): balance 7, held 0, available 7");
+        } finally {
+            cli.stop(); // the service, had it started instead
+        }
+    }
 }

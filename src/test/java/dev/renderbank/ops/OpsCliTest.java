@@ -1,0 +1,46 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which start of the jar is a command: the command word is the first argument that is not a Spring
+ * {@code --key=value} argument, wherever an operator put those (the README runs with
+ * {@code --spring.profiles.active=prod}); anything else starts the service.
+ */
+class OpsCliTest {
+
+    @Test
+    void springArgumentsBeforeTheCommandWordStillMakeItACommand() {
+        assertThat(OpsCli.isCommand(new String[] {
+                    "--spring.profiles.active=prod",
+                    "credits",
+                    "grant",
+                    "u@x",
+                    "500",
+                    "--reason",
+                    "r",
+                    "--actor",
+                    "alice"
+                }))
+                .isTrue();
+        assertThat(OpsCli.isCommand(
+                        new String[] {"--spring.datasource.url=jdbc:postgresql://db/x", "--a=b", "jobs", "stuck"}))
+                .isTrue();
+        assertThat(OpsCli.isCommand(new String[] {"holds", "summary", "--spring.profiles.active=prod"}))
+                .isTrue();
+    }
+
+    @Test
+    void withoutACommandWordItIsTheService() {
+        assertThat(OpsCli.isCommand(new String[] {})).isFalse();
+        assertThat(OpsCli.isCommand(new String[] {"--spring.profiles.active=prod"}))
+                .isFalse();
+        assertThat(OpsCli.isCommand(new String[] {"--spring.profiles.active=prod", "--server.port=8081"}))
+                .isFalse();
+        assertThat(OpsCli.isCommand(new String[] {"--spring.profiles.active=prod", "serve", "credits"}))
+                .as("the first word decides")
+                .isFalse();
+    }
+}
