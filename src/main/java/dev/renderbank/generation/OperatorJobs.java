@@ -56,10 +56,11 @@ public class OperatorJobs {
 
     /**
      * Fails a live job and releases its credits through the normal finish path; joins the caller's
-     * transaction. Empty for an unknown job, false if it had already finished.
+     * transaction. Empty for an unknown job, false if it had already finished. The owner is told
+     * that an operator stopped it, never the operator's reason (that is for the audit record).
      */
-    public Optional<Boolean> failAndRelease(String jobId, String reason) {
-        return repairs.fail(jobId, reason);
+    public Optional<Boolean> failAndRelease(String jobId) {
+        return repairs.fail(jobId);
     }
 
     /** Live jobs by state, and jobs finished since {@code since} by state. */

@@ -65,14 +65,17 @@ public class JobActions {
                 () -> new Step.Applied(state(c.before()), withNote(state(c.after()), c.note())));
     }
 
-    /** Fails a live job and releases its credits, in one transaction with the audit record. */
+    /**
+     * Fails a live job and releases its credits, in one transaction with the audit record. The
+     * reason goes to the audit record only: the job's owner is told that an operator stopped it.
+     */
     public ActionResult fail(String actor, String jobId, String reason, String key) {
         if (jobs.find(jobId).isEmpty()) {
             return new ActionResult.NotFound("No job " + jobId);
         }
         return actions.run(new Request(actor, "job-fail", target(jobId), reason, null, key), () -> {
             JobView before = jobs.find(jobId).orElseThrow();
-            boolean failed = jobs.failAndRelease(jobId, reason).orElse(false);
+            boolean failed = jobs.failAndRelease(jobId).orElse(false);
             if (!failed) {
                 return new Step.Refuse(new ActionResult.Refused(
                         "job-finished",

@@ -26,6 +26,9 @@ class AdminJobsTest extends IntegrationTest {
 
     static final JsonMapper JSON = JsonMapper.shared();
 
+    /** An operator's reason that is not for the customer's eyes. */
+    static final String REASON = "suspected card fraud, ticket 991";
+
     @LocalServerPort
     int port;
 
@@ -71,10 +74,10 @@ class AdminJobsTest extends IntegrationTest {
                 .as("reason required")
                 .isEqualTo(400);
         String key = UUID.randomUUID().toString();
-        HttpResponse<String> failed = call(port, "POST", path, admin.token(), "{\"reason\":\"provider lost it\"}", key);
+        HttpResponse<String> failed = call(port, "POST", path, admin.token(), "{\"reason\":\"" + REASON + "\"}", key);
         assertThat(failed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(failed.body()).get("after").asString()).contains("FAILED");
-        assertThat(JSON.readTree(call(port, "POST", path, admin.token(), "{\"reason\":\"provider lost it\"}", key)
+        assertThat(JSON.readTree(call(port, "POST", path, admin.token(), "{\"reason\":\"" + REASON + "\"}", key)
                                 .body())
                         .get("repeated")
                         .asBoolean())
@@ -92,7 +95,19 @@ class AdminJobsTest extends IntegrationTest {
                 JSON.readTree(call(port, "GET", "/api/v1/admin/audit?target=job:" + taskId, admin.token(), null, null)
                         .body());
         assertThat(audit.get("items")).hasSize(1);
-        assertThat(audit.get("items").get(0).get("reason").asString()).isEqualTo("provider lost it");
+        assertThat(audit.get("items").get(0).get("reason").asString())
+                .as("the operator's reason is kept in the audit record")
+                .isEqualTo(REASON);
+        // The owner is told an operator stopped the job, never why: the reason is operators' business
+        // (the same message goes to the failure email and the generation.failed webhook).
+        assertThat(job.errorMessage()).isEqualTo("Stopped by an operator; your credits were released.");
+        JsonNode seen = JSON.readTree(call(port, "GET", "/api/v1/generations/" + taskId, u.token(), null, null)
+                .body());
+        assertThat(seen.get("error").get("code").asString()).isEqualTo("operator_failed");
+        assertThat(seen.get("error").get("message").asString())
+                .doesNotContain("card fraud")
+                .doesNotContain("991")
+                .isEqualTo("Stopped by an operator; your credits were released.");
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

@@ -39,7 +39,7 @@ public final class BackgroundWork {
     public static void settle(JdbcClient jdbc, OperatorJobs jobs, KieSimulator simulator, CallbackChecks checks) {
         for (int pass = 0; pass < 5; pass++) { // bounded: a job that will not stop is the count's to report
             List<JobView> live = jobs.liveAcceptedBefore(Instant.now(), 500);
-            live.forEach(job -> jobs.failAndRelease(job.id(), "a test needs a quiet database"));
+            live.forEach(job -> jobs.failAndRelease(job.id())); // a test needs a quiet database
             if (live.size() < 500) {
                 break;
             }

@@ -75,17 +75,19 @@ public class OperatorRepairs {
     }
 
     /**
+     * What the job's owner is told (the job's page and API, the failure email, the webhook): the
+     * same words whatever the operator's reason, which is for the audit trail only (it may say
+     * "suspected card fraud, ticket 991").
+     */
+    static final String OPERATOR_FAILED_MESSAGE = "Stopped by an operator; your credits were released.";
+
+    /**
      * Fails a live job and releases its hold (cooldown given back) in the finisher's transaction,
      * which joins the caller's; the finish is counted and the job's streams told once the caller's
      * commits, not if it rolls back. False if the job had already finished.
      */
-    public Optional<Boolean> fail(String jobId, String reason) {
-        return jobs.find(jobId)
-                .map(job -> finisher.fail(
-                        job,
-                        OPERATOR_FAILED,
-                        "Stopped by an operator (" + reason + "). Your credits were released.",
-                        true));
+    public Optional<Boolean> fail(String jobId) {
+        return jobs.find(jobId).map(job -> finisher.fail(job, OPERATOR_FAILED, OPERATOR_FAILED_MESSAGE, true));
     }
 
     public Map<String, Long> byState(Instant since) {
