@@ -43,6 +43,27 @@ public class JobActions {
         return thresholds;
     }
 
+    /**
+     * The age a stuck-job listing is asked for ({@code 30m}, {@code 2h}): positive, at most {@link
+     * #MAX_STUCK_AGE}; else an {@link IllegalArgumentException} saying what it must be. The one rule
+     * of the admin pages, the API's {@code olderThan} and the command line's {@code --older-than}.
+     */
+    public static Duration stuckAge(String text) {
+        Duration age;
+        try {
+            age = Duration.parse("PT" + text.trim().toUpperCase());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("must be a duration like 30m or 2h");
+        }
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("must be positive, e.g. 30m or 2h");
+        }
+        if (age.compareTo(MAX_STUCK_AGE) > 0) {
+            throw new IllegalArgumentException("must be at most " + MAX_STUCK_AGE.toHours() + "h (10 years)");
+        }
+        return age;
+    }
+
     /** Stuck jobs: accepted before {@code overdue} (null: the configured threshold), or quiet too long. */
     public List<StuckJob> stuck(Duration overdue) {
         Instant now = clock.instant();

@@ -1,7 +1,6 @@
 package dev.renderbank.ops;
 
-import dev.renderbank.generation.JobView;
-import dev.renderbank.generation.OperatorJobs;
+import dev.renderbank.generation.StuckJob;
 import dev.renderbank.identity.Passwords;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
@@ -17,7 +16,6 @@ import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,7 +42,7 @@ class OpsCommands {
               credits show <email>
               credits grant <email> <amount> --reason "…" --actor <name> [--key <idempotency key>]
               holds summary
-              jobs stuck [--older-than 30m]
+              jobs stuck [--older-than 30m]      (as /admin/jobs: UNKNOWN, overdue or quiet; default renderbank.ops.stuck.*)
               reconcile [--actor <name>]
               users create-admin <email> [--actor <name>] [--reason "…"]
               credits waive-debt <email> --reason "…" --actor <name> [--key <idempotency key>]
@@ -58,7 +56,7 @@ class OpsCommands {
 
     private final Users users;
     private final Ledger ledger;
-    private final OperatorJobs jobs;
+    private final JobActions jobs;
     private final Clock clock;
     private final Passwords passwords;
     private final UserActions userActions;
@@ -69,7 +67,7 @@ class OpsCommands {
     OpsCommands(
             Users users,
             Ledger ledger,
-            OperatorJobs jobs,
+            JobActions jobs,
             Clock clock,
             Passwords passwords,
             UserActions userActions,
@@ -224,25 +222,31 @@ class OpsCommands {
         return s.expiredButOpen() > 0 ? FINDING : OK;
     }
 
+    /** The stuck jobs of /admin/jobs and the API ({@link JobActions#stuck}), with the same thresholds. */
     private int jobsStuck(Map<String, String> options, PrintStream out) {
         Duration age;
         try {
-            age = Duration.parse(
-                    "PT" + options.getOrDefault("older-than", "30m").toUpperCase());
-        } catch (DateTimeParseException e) {
-            return usage(out, "--older-than must be a duration like 30m or 2h");
+            age = options.containsKey("older-than")
+                    ? JobActions.stuckAge(options.get("older-than"))
+                    : jobs.thresholds().overdue();
+        } catch (IllegalArgumentException e) {
+            return usage(out, "--older-than " + e.getMessage());
         }
-        if (age.isNegative() || age.isZero()) {
-            return usage(out, "--older-than must be positive, e.g. 30m or 2h");
-        }
-        if (age.compareTo(JobActions.MAX_STUCK_AGE) > 0) {
-            return usage(out, "--older-than must be at most " + JobActions.MAX_STUCK_AGE.toHours() + "h (10 years)");
-        }
-        List<JobView> stuck = jobs.liveAcceptedBefore(clock.instant().minus(age), 200);
-        stuck.forEach(j -> out.printf(
-                "%s user %d %s %s state %s since %s deadline %s held %d%n",
-                j.id(), j.userId(), j.type().label(), j.model(), j.state(), j.createdAt(), j.deadlineAt(), j.price()));
-        out.println(stuck.size() + " job(s) in flight for longer than " + age.toMinutes() + " min");
+        List<StuckJob> stuck = jobs.stuck(age);
+        stuck.forEach(s -> out.printf(
+                "%s %s user %d %s %s state %s since %s deadline %s held %d%n",
+                s.job().id(),
+                s.why(),
+                s.job().userId(),
+                s.job().type().label(),
+                s.job().model(),
+                s.job().state(),
+                s.job().createdAt(),
+                s.job().deadlineAt(),
+                s.job().creditsHeld()));
+        out.printf(
+                "%d stuck job(s): UNKNOWN, accepted over %d min ago, or no provider news for %d min%n",
+                stuck.size(), age.toMinutes(), jobs.thresholds().quiet().toMinutes());
         return stuck.isEmpty() ? OK : FINDING;
     }
 

@@ -96,7 +96,8 @@ class OpsCommandsTest extends IntegrationTest {
         // reconcile's exit codes: ReconcileStripeTest (a database of its own, so "clean" means clean)
         assertThat(run("holds", "summary").out()).contains("open holds");
         Run stuck = run("jobs", "stuck", "--older-than", "30m");
-        assertThat(stuck.out()).contains("job(s) in flight for longer than 30 min");
+        assertThat(stuck.out())
+                .contains("stuck job(s): UNKNOWN, accepted over 30 min ago, or no provider news for 10 min");
     }
 
     /** A word a command does not take is bad usage, as for every other command, not silently ignored. */

@@ -99,17 +99,9 @@ class AdminJobsApi {
             return null; // the configured renderbank.ops.stuck.overdue
         }
         try {
-            Duration d = Duration.parse("PT" + olderThan.trim().toUpperCase());
-            if (d.isNegative() || d.isZero()) {
-                throw new InvalidFieldException("olderThan", "must be positive, e.g. 30m or 2h");
-            }
-            if (d.compareTo(JobActions.MAX_STUCK_AGE) > 0) {
-                throw new InvalidFieldException(
-                        "olderThan", "must be at most " + JobActions.MAX_STUCK_AGE.toHours() + "h (10 years)");
-            }
-            return d;
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new InvalidFieldException("olderThan", "must be a duration like 30m or 2h");
+            return JobActions.stuckAge(olderThan);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("olderThan", e.getMessage());
         }
     }
 }
