@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.TokenStore;
 import dev.renderbank.identity.internal.UserAdminStore;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
@@ -16,11 +17,13 @@ import org.springframework.stereotype.Service;
 public class UserAdministration {
 
     private final UserAdminStore store;
+    private final TokenStore tokens;
     private final DurableEvents events;
     private final Clock clock;
 
-    UserAdministration(UserAdminStore store, DurableEvents events, Clock clock) {
+    UserAdministration(UserAdminStore store, TokenStore tokens, DurableEvents events, Clock clock) {
         this.store = store;
+        this.tokens = tokens;
         this.events = events;
         this.clock = clock;
     }
@@ -62,6 +65,12 @@ public class UserAdministration {
         return store.revokeTokens(userId, now);
     }
 
+    /** How many API tokens of the user work now: neither revoked nor expired (all of them, counted). */
+    public long liveTokens(long userId) {
+        return tokens.countLive(userId, clock.instant());
+    }
+
+    /** The user's newest 100 tokens, for display ({@link #liveTokens} counts the live ones). */
     public List<TokenInfo> tokens(long userId) {
         return store.tokens(userId);
     }
