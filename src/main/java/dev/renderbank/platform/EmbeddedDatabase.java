@@ -2,11 +2,13 @@ package dev.renderbank.platform;
 
 import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,11 @@ final class EmbeddedDatabase {
      * @param attachToRunning true for the operator command line: use the server of a live owner
      */
     static DatabaseLocation open(Path dataDir, int port, boolean attachToRunning) {
+        return open(dataDir, port, attachToRunning, STARTUP_WAIT);
+    }
+
+    /** @param startupWait how long to wait for a server that is not recovering (tests shorten it) */
+    static DatabaseLocation open(Path dataDir, int port, boolean attachToRunning, Duration startupWait) {
         Path pgDir = dataDir.resolve("postgres");
         Path ownerFile = dataDir.resolve(OWNER_FILE);
         try {
@@ -57,15 +64,12 @@ final class EmbeddedDatabase {
         DataDirectoryOwner owner = claimed.get();
         try {
             Postmaster.stopLeftover(pgDir);
-            EmbeddedPostgres server = start(pgDir, port);
+            Server server = start(pgDir, port, startupWait);
             Optional<PostgresWatchdog> watchdog =
                     Postmaster.read(pgDir).flatMap(pm -> PostgresWatchdog.watch(pgDir, pm.pid()));
-            log.info("Embedded PostgreSQL on port {} (data in {})", server.getPort(), pgDir);
+            log.info("Embedded PostgreSQL on port {} (data in {})", server.port(), pgDir);
             return new DatabaseLocation(
-                    server.getJdbcUrl("postgres", "postgres"),
-                    "postgres",
-                    "postgres",
-                    new Running(server, watchdog, owner));
+                    server.jdbcUrl(), "postgres", "postgres", new Running(server.stop(), watchdog, owner));
         } catch (IOException e) {
             owner.close();
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgDir, e);
@@ -85,13 +89,16 @@ final class EmbeddedDatabase {
                 "jdbc:postgresql://localhost:" + server.port() + "/postgres", "postgres", "postgres", null);
     }
 
-    private static EmbeddedPostgres start(Path pgDir, int port) throws IOException {
+    /** A server this process launched: where to connect, and how to stop it. */
+    private record Server(String jdbcUrl, int port, Closeable stop) {}
+
+    private static Server start(Path pgDir, int port, Duration startupWait) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgDir)
                 .setCleanDataDirectory(false)
                 // the Spring context (or the watchdog) stops it, after the pool and workers let go
                 .setRegisterShutdownHook(false)
-                .setPGStartupWait(STARTUP_WAIT)
+                .setPGStartupWait(startupWait)
                 .setServerConfig("max_connections", "200")
                 // zonky passes -F (fsync off) and synchronous_commit=off; these come later and win
                 .setServerConfig("fsync", "on")
@@ -103,11 +110,62 @@ final class EmbeddedDatabase {
         if (port > 0) {
             builder.setPort(port);
         }
-        return builder.start();
+        try {
+            EmbeddedPostgres server = builder.start();
+            return new Server(server.getJdbcUrl("postgres", "postgres"), server.getPort(), server);
+        } catch (IOException e) {
+            return outlasted(pgDir, startupWait, e).orElseThrow(() -> e);
+        } catch (RuntimeException e) {
+            return outlasted(pgDir, startupWait, e).orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * zonky gave up (its wait ran out, or another step failed) and leaves the postmaster it launched
+     * running with nothing to stop it. One still starting up - crash recovery replaying the
+     * write-ahead log, which can outlast any wait on a slow disk - is waited for as long as it is at
+     * it: stopping it would throw the replay away and the next start would begin again from the same
+     * checkpoint, for ever. Once it is ready it is ours, as if zonky had started it. Anything else
+     * launched is stopped, so that no server is left running without its owner.
+     *
+     * @return the server, when it came up after all
+     */
+    private static Optional<Server> outlasted(Path pgDir, Duration startupWait, Exception failure) {
+        Optional<Postmaster> launched = Postmaster.running(pgDir);
+        if (launched.isEmpty()) {
+            return Optional.empty();
+        }
+        long pid = launched.get().pid();
+        Optional<Postmaster> now = launched.get().starting()
+                ? Postmaster.awaitStartup(
+                        pgDir,
+                        pid,
+                        ChronoUnit.FOREVER.getDuration(),
+                        "it did not take connections within " + startupWait.toSeconds() + " s; " + failure)
+                : launched;
+        if (now.filter(Postmaster::ready).isPresent()) {
+            int port = now.get().port();
+            log.info("The embedded PostgreSQL (pid {}) of {} finished starting up", pid, pgDir);
+            // zonky's instance is lost with its exception; its lock file lock goes with it (on GC)
+            return Optional.of(new Server(
+                    "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres",
+                    port,
+                    () -> Postmaster.stopLaunched(pgDir, pid)));
+        }
+        if (now.isEmpty()) {
+            failure.addSuppressed(new IllegalStateException(
+                    "the embedded PostgreSQL (pid " + pid + ") exited while starting up; see its log above"));
+        }
+        try {
+            Postmaster.stopLaunched(pgDir, pid);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return Optional.empty();
     }
 
     /** What this process runs, released in order: the server, its watchdog, the ownership. */
-    private record Running(EmbeddedPostgres server, Optional<PostgresWatchdog> watchdog, DataDirectoryOwner owner)
+    private record Running(Closeable server, Optional<PostgresWatchdog> watchdog, DataDirectoryOwner owner)
             implements AutoCloseable {
 
         @Override

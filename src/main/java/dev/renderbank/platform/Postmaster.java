@@ -23,6 +23,11 @@ record Postmaster(long pid, int port, String status) {
 
     private static final Logger log = LoggerFactory.getLogger(Postmaster.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** Generous: replaying a big write-ahead log with fsync on, on a slow disk. */
+    static final Duration LEFTOVER_RECOVERY_WAIT = Duration.ofMinutes(30);
+
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     static Optional<Postmaster> read(Path dataDir) {
         List<String> lines;
@@ -48,15 +53,35 @@ record Postmaster(long pid, int port, String status) {
         return "ready".equals(status) && port > 0 && alive();
     }
 
+    /**
+     * Alive and not yet taking connections: {@code starting} (crash recovery runs then), or no status
+     * line yet (the moment between writing the file and opening the sockets).
+     */
+    boolean starting() {
+        return ("starting".equals(status) || status.isEmpty()) && alive();
+    }
+
     boolean alive() {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The live server of {@code dataDir}, if {@code postmaster.pid} names one (never another program). */
+    static Optional<Postmaster> running(Path dataDir) {
+        return read(dataDir)
+                .filter(p -> ProcessHandle.of(p.pid())
+                        .filter(ProcessHandle::isAlive)
+                        .filter(h -> servesDirectory(h, dataDir))
+                        .isPresent());
     }
 
     /**
      * Stops a server left running in {@code dataDir} by an owner that is gone, and waits for it to
      * exit. A pid file whose process is gone is left to PostgreSQL (it removes a stale one itself);
      * one whose pid now belongs to another program (or another server) is removed, because
-     * PostgreSQL would refuse to start while it names a live process.
+     * PostgreSQL would refuse to start while it names a live process. A server still starting up
+     * (crash recovery replaying its write-ahead log) is first waited for, up to {@link
+     * #LEFTOVER_RECOVERY_WAIT}: stopping it would throw the replay away, and the next start would
+     * begin it again from the same checkpoint.
      */
     static void stopLeftover(Path dataDir) {
         Optional<Postmaster> found = read(dataDir);
@@ -80,19 +105,91 @@ record Postmaster(long pid, int port, String status) {
             }
             return;
         }
+        if (found.get().starting()
+                && awaitStartup(dataDir, pid, LEFTOVER_RECOVERY_WAIT, "its owner is gone; it is stopped once ready")
+                        .filter(Postmaster::starting)
+                        .isPresent()) {
+            throw new IllegalStateException("The embedded PostgreSQL (pid " + pid + ") of " + dataDir
+                    + " left by an earlier run is still starting up (crash recovery) after "
+                    + LEFTOVER_RECOVERY_WAIT.toMinutes() + " min; it is left running to finish: start again later");
+        }
+        if (!process.get().isAlive()) {
+            return;
+        }
         log.warn("The embedded PostgreSQL (pid {}) of {} outlived the process that ran it: stopping it", pid, dataDir);
+        stop(process.get(), dataDir, "left by an earlier run");
+    }
+
+    /** Stops the server of {@code dataDir} that this process launched (fast shutdown) and waits for it. */
+    static void stopLaunched(Path dataDir, long pid) {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isPresent()) {
+            stop(process.get(), dataDir, "started by this process");
+        }
+    }
+
+    private static void stop(ProcessHandle process, Path dataDir, String whose) {
+        long pid = process.pid();
         if (!interrupt(pid)) {
-            process.get().destroy();
+            process.destroy();
         }
         try {
-            process.get().onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            process.onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IllegalStateException("The embedded PostgreSQL (pid " + pid + ") of " + dataDir
-                    + " left by an earlier run did not stop within " + STOP_WAIT.toSeconds() + " s; stop it with"
-                    + " 'kill -INT " + pid + "' and start again");
+            throw new IllegalStateException("The embedded PostgreSQL (pid " + pid + ") of " + dataDir + " " + whose
+                    + " did not stop within " + STOP_WAIT.toSeconds() + " s; stop it with 'kill -INT " + pid
+                    + "' and start again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping PostgreSQL pid " + pid, e);
+        }
+    }
+
+    /**
+     * Waits while the server {@code pid} of {@code dataDir} is still starting up, saying so now and
+     * every {@link #PROGRESS_EVERY}; gives up after {@code atMost} (it keeps running).
+     *
+     * @return what {@code postmaster.pid} says at the end; empty once that server is gone
+     */
+    static Optional<Postmaster> awaitStartup(Path dataDir, long pid, Duration atMost, String why) {
+        long start = System.nanoTime();
+        log.warn(
+                "The embedded PostgreSQL (pid {}) of {} is still starting up, most likely replaying its write-ahead"
+                        + " log after a crash; waiting for it ({})",
+                pid,
+                dataDir,
+                why);
+        Duration reported = Duration.ZERO;
+        while (true) {
+            Optional<Postmaster> now = read(dataDir).filter(p -> p.pid() == pid);
+            Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (process.isEmpty()) {
+                return Optional.empty();
+            }
+            // unreadable while being rewritten: still there, ask again
+            if (now.isPresent() && !now.get().starting()) {
+                return now;
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            if (waited.compareTo(atMost) >= 0) {
+                return now.or(() -> Optional.of(new Postmaster(pid, -1, "starting")));
+            }
+            if (waited.minus(reported).compareTo(PROGRESS_EVERY) >= 0) {
+                reported = waited;
+                log.info(
+                        "The embedded PostgreSQL (pid {}) of {} is still starting up after {} s",
+                        pid,
+                        dataDir,
+                        waited.toSeconds());
+            }
+            try {
+                process.get().onExit().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // still running: look at its status again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for PostgreSQL pid " + pid, e);
+            }
         }
     }
 
