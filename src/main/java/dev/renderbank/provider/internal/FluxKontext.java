@@ -75,11 +75,9 @@ final class FluxKontext {
      * record without a readable flag, may be KIE still writing it (asked again until that persists).
      */
     static QueryOutcome query(int status, JsonNode body) {
-        if (!KieAnswers.isSuccess(status, body)) {
-            ProviderError error = KieAnswers.classify(status, body);
-            return error.kind() == Kind.GENERATION_FAILED
-                    ? new QueryOutcome.Failed(String.valueOf(error.code()), error.message())
-                    : new QueryOutcome.Unavailable(error);
+        Optional<QueryOutcome> unsuccessful = KieOutcomes.unsuccessful(status, body);
+        if (unsuccessful.isPresent()) {
+            return unsuccessful.get();
         }
         JsonNode data = body.path("data");
         JsonNode flagNode = data.path("successFlag");

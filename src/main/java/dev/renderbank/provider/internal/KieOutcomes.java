@@ -5,6 +5,7 @@ import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderError.Kind;
 import dev.renderbank.provider.QueryOutcome;
 import dev.renderbank.provider.SubmitOutcome;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,17 +97,31 @@ final class KieOutcomes {
     }
 
     /**
+     * A task read's answer that is not a success, as either API's record read gives it: 501 (KIE's
+     * "generation failed") is the task's final failure; any other error is {@link
+     * QueryOutcome.Unavailable}, asked again. Empty for a success, whose record the caller reads.
+     */
+    static Optional<QueryOutcome> unsuccessful(int status, JsonNode body) {
+        if (KieAnswers.isSuccess(status, body)) {
+            return Optional.empty();
+        }
+        ProviderError error = KieAnswers.classify(status, body);
+        return Optional.of(
+                error.kind() == Kind.GENERATION_FAILED
+                        ? new QueryOutcome.Failed(String.valueOf(error.code()), error.message())
+                        : new QueryOutcome.Unavailable(error));
+    }
+
+    /**
      * A recordInfo answer. 501 is KIE's word that the generation failed, as final as a record in
      * state {@code fail}; every other error (404 and 422 included: a task may not be readable in the
      * first moments after createTask) is {@link QueryOutcome.Unavailable}, its kind telling the caller
      * whether it says something about the task (generation decides how long such answers may last).
      */
     static QueryOutcome query(int status, JsonNode body) {
-        if (!KieAnswers.isSuccess(status, body)) {
-            ProviderError error = KieAnswers.classify(status, body);
-            return error.kind() == Kind.GENERATION_FAILED
-                    ? new QueryOutcome.Failed(String.valueOf(error.code()), error.message())
-                    : new QueryOutcome.Unavailable(error);
+        Optional<QueryOutcome> unsuccessful = unsuccessful(status, body);
+        if (unsuccessful.isPresent()) {
+            return unsuccessful.get();
         }
         JsonNode data = body.path("data");
         JsonNode stateNode = data.path("state");

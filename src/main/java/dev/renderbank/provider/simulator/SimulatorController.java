@@ -57,16 +57,11 @@ class SimulatorController {
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             HttpServletRequest request)
             throws IOException {
-        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
-        if (refused.isPresent()) {
-            return refused.get();
+        Read read = read(authorization, request);
+        if (read.refused() != null) {
+            return read.refused();
         }
-        JsonNode body;
-        try {
-            body = json.readTree(request.getInputStream());
-        } catch (JacksonException e) {
-            return answer(422, "the body must be a JSON object within the request size limit", null);
-        }
+        JsonNode body = read.body();
         if (body == null
                 || !body.path("model").isString()
                 || body.path("model").asString().isBlank()) {
@@ -90,16 +85,11 @@ class SimulatorController {
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             HttpServletRequest request)
             throws IOException {
-        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
-        if (refused.isPresent()) {
-            return refused.get();
+        Read read = read(authorization, request);
+        if (read.refused() != null) {
+            return read.refused();
         }
-        JsonNode body;
-        try {
-            body = json.readTree(request.getInputStream());
-        } catch (JacksonException e) {
-            return answer(422, "the body must be a JSON object within the request size limit", null);
-        }
+        JsonNode body = read.body();
         if (!(body instanceof ObjectNode object)
                 || !SimKontext.serves(body.path("model").asString(""))) {
             return answer(422, "model must be flux-kontext-pro or flux-kontext-max", null);
@@ -108,6 +98,21 @@ class SimulatorController {
             return answer(422, "prompt is required", null);
         }
         return create(body, SimKontext.input(object), "prompt");
+    }
+
+    /** A create's request: refused (the key, before the body is read; a body that is not JSON), or its body. */
+    private record Read(ResponseEntity<Map<String, Object>> refused, JsonNode body) {}
+
+    private Read read(String authorization, HttpServletRequest request) throws IOException {
+        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
+        if (refused.isPresent()) {
+            return new Read(refused.get(), null);
+        }
+        try {
+            return new Read(null, json.readTree(request.getInputStream()));
+        } catch (JacksonException e) {
+            return new Read(answer(422, "the body must be a JSON object within the request size limit", null), null);
+        }
     }
 
     /** The rest of a create, either API: the prompt's length, the callback URL, the task. */
