@@ -12,16 +12,20 @@ import dev.renderbank.ops.reconcile.ReconcileLocks;
 import dev.renderbank.ops.reconcile.ReconcileProperties;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,6 +44,12 @@ public class Reconciliation {
     public static final String COMMAND = "COMMAND";
 
     static final String ALERT = "reconciliation.findings";
+
+    /**
+     * How far back a run reads the payment providers for an open finding at most; an older open
+     * finding is carried from run to run as it stands.
+     */
+    static final Duration OPEN_FINDINGS_REACH = Duration.ofDays(90);
 
     /** The payment findings a repair can close: while one is open, the providers are read back to it. */
     private static final List<FindingKind> PAYMENT_KINDS =
@@ -102,8 +112,13 @@ public class Reconciliation {
     private ReconciliationReport runAlone(String trigger, String actor) {
         Instant now = clock.instant();
         Instant from = now.minus(props.window());
-        Instant paymentsFrom = store.openSince(PAYMENT_KINDS)
+        List<FindingStore.Open> open = store.open(PAYMENT_KINDS);
+        Instant reach = now.minus(OPEN_FINDINGS_REACH);
+        Instant paymentsFrom = open.stream()
+                .map(FindingStore.Open::since)
                 .filter(since -> since.isBefore(from))
+                .min(Comparator.naturalOrder())
+                .map(since -> since.isBefore(reach) ? reach : since)
                 .orElse(from);
         long runId = store.start(trigger, actor, paymentsFrom, now);
         List<Found> found = new ArrayList<>();
@@ -117,6 +132,7 @@ public class Reconciliation {
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
         paid.refunds().forEach(r -> found.add(refundNotRecorded(r)));
         paid.disputes().forEach(d -> found.add(disputeNotRecorded(d)));
+        found.addAll(notSeenAgain(open, found, paid.skipped(), paymentsFrom));
         tx.executeWithoutResult(s -> {
             store.finish(runId, found, skipped, clock.instant());
             if (!found.isEmpty()) {
@@ -135,6 +151,36 @@ public class Reconciliation {
                 () -> new AuditedActions.Step.Applied(
                         Map.of(), Map.of("runId", r.runId(), "findings", countsText(r.countsByKind()))));
         return r;
+    }
+
+    /**
+     * The open payment findings of the previous run this run could not see again: their provider was
+     * not asked (or not about everything: "not checked"), or their object lies before the furthest
+     * this run reads ({@link #OPEN_FINDINGS_REACH}). They stand as they were, with a note why, until a
+     * run sees them recorded or an operator repairs them; one that was looked for and is no longer
+     * reported is recorded by now (its webhook arrived) and is not carried.
+     */
+    private static List<Found> notSeenAgain(
+            List<FindingStore.Open> open, List<Found> found, List<String> skipped, Instant paymentsFrom) {
+        Set<String> seen = found.stream().map(Found::subject).collect(Collectors.toSet());
+        List<Found> carried = new ArrayList<>();
+        for (FindingStore.Open o : open) {
+            String provider = o.subject().substring(0, Math.max(0, o.subject().indexOf(':')));
+            Optional<String> why = skipped.stream()
+                    .filter(s -> s.startsWith(provider + ":"))
+                    .findFirst()
+                    .or(() -> o.since().isBefore(paymentsFrom)
+                            ? Optional.of("older than the " + OPEN_FINDINGS_REACH.toDays() + " days a run reads back")
+                            : Optional.empty());
+            if (seen.contains(o.subject()) || why.isEmpty()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> evidence = new LinkedHashMap<>(JSON.readValue(o.evidence(), Map.class));
+            evidence.put("notCheckedAgain", why.get());
+            carried.add(new Found(o.kind(), o.subject(), evidence, true, o.since()));
+        }
+        return carried;
     }
 
     public Optional<ReconciliationReport> latest() {
@@ -158,7 +204,11 @@ public class Reconciliation {
         evidence.put("paidAt", p.paidAt() == null ? null : p.paidAt().toString());
         evidence.put("object", JSON.readTree(p.raw()));
         return new Found(
-                FindingKind.PAID_NOT_RECORDED, p.provider() + ":" + p.kind() + ":" + p.objectId(), evidence, true);
+                FindingKind.PAID_NOT_RECORDED,
+                p.provider() + ":" + p.kind() + ":" + p.objectId(),
+                evidence,
+                true,
+                created(p.raw()));
     }
 
     private static Found refundNotRecorded(PaymentReconciliation.RefundNotRecorded r) {
@@ -174,7 +224,8 @@ public class Reconciliation {
                 FindingKind.REFUND_NOT_RECORDED,
                 r.refund().provider() + ":charge:" + r.refund().chargeId(),
                 evidence,
-                r.refund().replayable());
+                r.refund().replayable(),
+                created(r.refund().raw()));
     }
 
     private static Found disputeNotRecorded(PaymentReconciliation.DisputeNotRecorded d) {
@@ -189,7 +240,28 @@ public class Reconciliation {
                 FindingKind.DISPUTE_NOT_RECORDED,
                 d.dispute().provider() + ":dispute:" + d.dispute().disputeId(),
                 evidence,
-                d.dispute().replayable());
+                d.dispute().replayable(),
+                created(d.dispute().raw()));
+    }
+
+    /**
+     * When the provider created the object ({@code created}: Stripe's epoch seconds; {@code
+     * created_at}: epoch seconds or milliseconds, or an ISO instant), a minute early for clocks that
+     * differ; null when the object does not say.
+     */
+    static Instant created(String raw) {
+        try {
+            JsonNode o = JSON.readTree(raw);
+            JsonNode at = o.has("created") ? o.path("created") : o.path("created_at");
+            Instant t = at.isNumber()
+                    ? (at.asLong() > 100_000_000_000L
+                            ? Instant.ofEpochMilli(at.asLong())
+                            : Instant.ofEpochSecond(at.asLong()))
+                    : at.isString() ? Instant.parse(at.asString()) : null;
+            return t == null ? null : t.minus(Duration.ofMinutes(1));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String summary(long runId, List<Found> found) {

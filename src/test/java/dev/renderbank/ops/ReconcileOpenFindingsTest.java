@@ -41,7 +41,7 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
                 users.create("late-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
         String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
         long created = clock.instant().getEpochSecond();
-        stubSessionListedFrom(session(sessionId, buyer.id(), created), created);
+        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
 
         JsonNode first = onlyFinding(admin);
         assertThat(first.path("kind").asString()).isEqualTo("PAID_NOT_RECORDED");
@@ -107,6 +107,69 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         assertThat(runsUnderWay()).isEqualTo(runsBefore);
     }
 
+    @Test
+    void aFindingWhoseProviderCouldNotBeAskedInOneRunIsStillFoundInTheNext() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("skip-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        long created = clock.instant().getEpochSecond();
+        List<String> sessions = List.of(session(sessionId, buyer.id(), created));
+        stubSessionsListedByTime(sessions, List.of(created));
+        assertThat(onlyFinding(admin).path("subject").asString()).endsWith(sessionId);
+
+        // Stripe fails its list for one run: the finding stands as it was, with a note
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .atPriority(0)
+                .willReturn(aResponse().withStatus(500).withBody("{\"error\":{\"message\":\"down\"}}")));
+        clock.advance(Duration.ofDays(1));
+        JsonNode skipped = onlyFinding(admin);
+        assertThat(skipped.path("subject").asString()).endsWith(sessionId);
+        assertThat(skipped.path("evidence").toString()).contains("notCheckedAgain");
+
+        // Stripe answers again, three days on: still found, read back to the session
+        stubSessionsListedByTime(sessions, List.of(created));
+        clock.advance(Duration.ofDays(2));
+        JsonNode again = onlyFinding(admin);
+        assertThat(again.path("subject").asString()).endsWith(sessionId);
+        assertThat(again.path("evidence").toString()).doesNotContain("notCheckedAgain");
+        repaired(admin, again, "webhook lost");
+        assertThat(run(admin).path("findings")).isEmpty();
+    }
+
+    @Test
+    void aNewFindingDoesNotKeepTheWindowAnOlderOneOpenedOnceThatOneIsRepaired() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("pair-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String old = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        long oldCreated = clock.instant().getEpochSecond();
+        stubSessionsListedByTime(List.of(session(old, buyer.id(), oldCreated)), List.of(oldCreated));
+        assertThat(onlyFinding(admin).path("subject").asString()).endsWith(old);
+
+        clock.advance(Duration.ofDays(3));
+        String fresh = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        long freshCreated = clock.instant().getEpochSecond();
+        stubSessionsListedByTime(
+                List.of(session(old, buyer.id(), oldCreated), session(fresh, buyer.id(), freshCreated)),
+                List.of(oldCreated, freshCreated));
+        JsonNode both = run(admin);
+        assertThat(both.path("findings")).as(both.toString()).hasSize(2);
+        for (JsonNode f : both.path("findings")) {
+            if (f.path("subject").asString().endsWith(old)) {
+                repaired(admin, f, "webhook lost");
+            }
+        }
+
+        JsonNode after = run(admin);
+        assertThat(after.path("findings")).as(after.toString()).hasSize(1);
+        assertThat(after.path("findings").get(0).path("subject").asString()).endsWith(fresh);
+        assertThat(Instant.parse(after.path("windowFrom").asString()))
+                .as("the fresh finding is within the configured 2 days: the window is that again")
+                .isEqualTo(Instant.parse(after.path("startedAt").asString()).minus(Duration.ofDays(2)));
+        repaired(admin, after.path("findings").get(0), "webhook lost");
+    }
+
     private JsonNode run(AdminSupport.Admin admin) throws Exception {
         var r = AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -127,21 +190,27 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
     }
 
     /**
-     * Stripe's session list as Stripe answers it: the session is listed (and fetched by id) only by a
-     * call whose {@code created[gte]} is at or before its creation; a later bound lists nothing.
+     * Stripe's session list as Stripe answers it: a session is listed only by a call whose {@code
+     * created[gte]} is at or before its creation (each session is also fetched by id).
      */
-    private static void stubSessionListedFrom(String session, long created) {
-        stubStripe(List.of(session), List.of(), List.of(), List.of());
-        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
-                .atPriority(1)
-                .andMatching(request -> {
-                    Matcher m = CREATED_GTE.matcher(URLDecoder.decode(request.getUrl(), StandardCharsets.UTF_8));
-                    return MatchResult.of(m.find() && Long.parseLong(m.group(1)) > created);
-                })
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":false,"
-                                + "\"data\":[]}")));
+    private static void stubSessionsListedByTime(List<String> sessions, List<Long> created) {
+        stubStripe(sessions, List.of(), List.of(), List.of());
+        for (int band = 0; band <= sessions.size(); band++) {
+            long after = band == 0 ? Long.MIN_VALUE : created.get(band - 1);
+            long upTo = band == sessions.size() ? Long.MAX_VALUE : created.get(band);
+            List<String> listed = sessions.subList(band, sessions.size());
+            STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                    .atPriority(1)
+                    .andMatching(request -> {
+                        Matcher m = CREATED_GTE.matcher(URLDecoder.decode(request.getUrl(), StandardCharsets.UTF_8));
+                        long gte = m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
+                        return MatchResult.of(gte > after && gte <= upTo);
+                    })
+                    .willReturn(aResponse()
+                            .withHeader("Content-Type", "application/json")
+                            .withBody("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":false,"
+                                    + "\"data\":[" + String.join(",", listed) + "]}")));
+        }
     }
 
     /** A one-time Checkout Session for the 200-credit pack as Stripe's API returns it, paid. */

@@ -43,7 +43,8 @@ public class FindingStore {
     /**
      * Stores the run's findings and closes it, in the caller's transaction. A finding the previous run
      * found too, still unrepaired, keeps where it was first seen ({@code seen_since}); a new one was
-     * first seen in this run's window.
+     * first seen when its object was created ({@link Found#since}), or, not knowing that, at the
+     * start of this run's window.
      */
     public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
         Long previous = jdbc.sql("select max(id) from reconciliation_run where finished_at is not null and id < :run")
@@ -61,9 +62,11 @@ public class FindingStore {
                                                 join reconciliation_run r on r.id = p.run_id
                                                where p.run_id = :previous and p.kind = :kind
                                                  and p.subject = :subject and p.repaired_at is null),
+                                             :since,
                                              (select window_from from reconciliation_run where id = :run)))""")
                     .param("run", runId)
                     .param("previous", previous, java.sql.Types.BIGINT)
+                    .param("since", ts(f.since()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
                     .param("kind", f.kind().name())
                     .param("subject", f.subject())
                     .param("evidence", JSON.writeValueAsString(f.evidence()))
@@ -140,19 +143,25 @@ public class FindingStore {
                 == 1;
     }
 
-    /**
-     * Where the oldest unrepaired, repairable finding of {@code kinds} in the latest finished run was
-     * first seen; empty when there is none.
-     */
-    public Optional<Instant> openSince(List<FindingKind> kinds) {
+    /** An unrepaired, repairable finding of the latest run, with where it was first seen. */
+    public record Open(FindingKind kind, String subject, String evidence, Instant since) {}
+
+    /** The unrepaired, repairable findings of {@code kinds} in the latest finished run. */
+    public List<Open> open(List<FindingKind> kinds) {
         return jdbc.sql("""
-                        select min(coalesce(f.seen_since, r.window_from)) as since
+                        select f.kind, f.subject, f.evidence::text as evidence,
+                               coalesce(f.seen_since, r.window_from) as since
                           from reconciliation_finding f join reconciliation_run r on r.id = f.run_id
                          where f.repaired_at is null and f.repairable and f.kind in (:kinds)
-                           and f.run_id = (select max(id) from reconciliation_run where finished_at is not null)""")
+                           and f.run_id = (select max(id) from reconciliation_run where finished_at is not null)
+                         order by f.id""")
                 .param("kinds", kinds.stream().map(Enum::name).toList())
-                .query((rs, n) -> Optional.ofNullable(instant(rs, "since")))
-                .single();
+                .query((rs, n) -> new Open(
+                        FindingKind.valueOf(rs.getString("kind")),
+                        rs.getString("subject"),
+                        rs.getString("evidence"),
+                        instant(rs, "since")))
+                .list();
     }
 
     /** Unrepaired findings of {@code kind} in the latest finished run. */
