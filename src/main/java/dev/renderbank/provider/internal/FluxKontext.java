@@ -6,6 +6,7 @@ import dev.renderbank.provider.QueryOutcome;
 import dev.renderbank.provider.SubmitRequest;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -51,7 +52,9 @@ final class FluxKontext {
     /**
      * {@code {"model": …, "callBackUrl": …, <the input's fields>}}: the request's input (one JSON
      * object, see {@link SubmitRequest}) is the body's own fields here, not an {@code input} object;
-     * the model and callback of the request win over fields of the same name in it.
+     * the model and callback of the request win over fields of the same name in it. An input stored
+     * in createTask's shape (jobs accepted before these models moved here) is translated first
+     * ({@link #fromCreateTaskShape}).
      */
     static String generateBody(SubmitRequest request) {
         ObjectNode body = JSON.createObjectNode();
@@ -59,13 +62,35 @@ final class FluxKontext {
         if (request.callbackUrl() != null) {
             body.put("callBackUrl", request.callbackUrl());
         }
-        ObjectNode input = (ObjectNode) JSON.readTree(request.inputJson());
+        ObjectNode input = fromCreateTaskShape((ObjectNode) JSON.readTree(request.inputJson()));
         for (Map.Entry<String, JsonNode> field : input.properties()) {
             if (!body.has(field.getKey())) {
                 body.set(field.getKey(), field.getValue());
             }
         }
         return JSON.writeValueAsString(body);
+    }
+
+    /**
+     * A job accepted before flux-kontext-pro/-max moved to this API keeps the input it was accepted
+     * with, in createTask's shape: {@code image_urls}, {@code output_format} ({@code jpg}, {@code
+     * jpeg} or {@code png}) and {@code resolution}. This API knows none of those names (an edit sent
+     * so would silently become text-to-image), so they become {@code inputImage} (the first URL) and
+     * {@code outputFormat} ({@code jpeg} or {@code png}) where those are absent, and are dropped;
+     * {@code resolution} has no counterpart here.
+     */
+    private static ObjectNode fromCreateTaskShape(ObjectNode input) {
+        JsonNode images = input.remove("image_urls");
+        JsonNode format = input.remove("output_format");
+        input.remove("resolution");
+        if (!input.has("inputImage") && images != null && images.isArray() && !images.isEmpty()) {
+            input.set("inputImage", images.get(0));
+        }
+        if (!input.has("outputFormat") && format != null && format.isString()) {
+            String value = format.asString().strip().toLowerCase(Locale.ROOT);
+            input.put("outputFormat", value.equals("jpg") ? "jpeg" : value);
+        }
+        return input;
     }
 
     /**

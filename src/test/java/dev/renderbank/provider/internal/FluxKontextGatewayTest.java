@@ -89,6 +89,31 @@ class FluxKontextGatewayTest {
                 .isZero();
     }
 
+    /**
+     * A job accepted before these models moved to this API, still unsubmitted (retrying after 429 or
+     * an open circuit), keeps its input in createTask's shape: sent as it is, an edit would become
+     * text-to-image. Its names are translated to this API's.
+     */
+    @Test
+    void anInputStoredInCreateTaskShapeIsSentInThisApisNames() {
+        kie.stubFor(
+                post(GENERATE).willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"fk-2\"}}")));
+        SubmitRequest stored = new SubmitRequest(
+                "job-2",
+                "flux-kontext-pro",
+                "{\"prompt\":\"a fox\",\"image_urls\":[\"https://cdn.example.com/ref.png\","
+                        + "\"https://cdn.example.com/other.png\"],\"output_format\":\"jpg\",\"resolution\":\"2K\"}",
+                "https://app.example/api/provider/kie/callback/job-2?token=abc");
+
+        assertThat(gateway.submit(stored)).isEqualTo(new SubmitOutcome.Accepted("fk-2"));
+
+        kie.verify(postRequestedFor(urlPathEqualTo(GENERATE))
+                .withRequestBody(equalToJson("{\"model\":\"flux-kontext-pro\","
+                        + "\"callBackUrl\":\"https://app.example/api/provider/kie/callback/job-2?token=abc\","
+                        + "\"prompt\":\"a fox\",\"inputImage\":\"https://cdn.example.com/ref.png\","
+                        + "\"outputFormat\":\"jpeg\"}")));
+    }
+
     @ParameterizedTest
     @CsvSource({
         "402, 402, REJECTED",
