@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.StringUtils;
@@ -22,6 +23,9 @@ final class PublicUrlSetting {
     static final String KEY = "renderbank.public-url";
 
     private static final Pattern IP_LITERAL = Pattern.compile("\\[.*]|[0-9.]+");
+
+    /** A name of URI's unreserved characters (underscore included), then an optional port. */
+    private static final Pattern NAME_AND_PORT = Pattern.compile("([A-Za-z0-9._~-]+)(?::[0-9]*)?");
 
     private PublicUrlSetting() {}
 
@@ -52,11 +56,14 @@ final class PublicUrlSetting {
         if (!scheme.equals("https") && !scheme.equals("http")) {
             throw invalid(value, "it needs https:// (or http:// outside prod) and a host");
         }
-        if (uri.getHost() == null) {
-            throw invalid(value, "it has no host");
-        }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (uri.getRawUserInfo() != null
+                || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             throw invalid(value, "paths are appended to it, so it may not have user info, a query or a fragment");
+        }
+        if (host(uri).isEmpty()) {
+            throw invalid(value, "it has no host");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
         return URI.create(scheme + "://" + uri.getRawAuthority() + path);
@@ -68,11 +75,25 @@ final class PublicUrlSetting {
             return Optional.of(KEY + "=" + url + " is not https: links in emails and provider callbacks would"
                     + " travel in clear text");
         }
-        if (loopback(url.getHost())) {
+        if (loopback(host(url).orElseThrow())) {
             return Optional.of(
                     KEY + "=" + url + " is this machine only: provider callbacks and links would not" + " reach it");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The URL's host. {@link URI#getHost()} is null for a name {@code java.net.URI} does not take as
+     * an Internet host name, such as a docker-compose service's {@code renderbank_app} (an
+     * underscore): its authority is then read here, without the port (user info is refused before
+     * this), so such a name is a host to the checks, prod's included.
+     */
+    static Optional<String> host(URI url) {
+        if (url.getHost() != null) {
+            return Optional.of(url.getHost());
+        }
+        Matcher authority = NAME_AND_PORT.matcher(url.getRawAuthority() == null ? "" : url.getRawAuthority());
+        return authority.matches() ? Optional.of(authority.group(1)) : Optional.empty();
     }
 
     private static boolean loopback(String host) {

@@ -127,6 +127,8 @@ class ProductionGuardTest {
                 " https://renderbank.example.com",
                 "https://renderbank.example.com ",
                 "https://renderbank.example.com?x=1",
+                "http://renderbank_app:8080",
+                "https://renderbank_app.localhost",
                 "https://")) {
             MockEnvironment env = productionReady().withProperty("renderbank.public-url", bad);
             assertThat(ProductionGuard.problems(env))
@@ -135,7 +137,8 @@ class ProductionGuardTest {
                     .asString()
                     .contains("renderbank.public-url");
         }
-        for (String good : List.of("https://renderbank.example.com/", "https://renderbank.example.com/app")) {
+        for (String good : List.of(
+                "https://renderbank.example.com/", "https://renderbank.example.com/app", "https://renderbank_app")) {
             MockEnvironment env = productionReady().withProperty("renderbank.public-url", good);
             assertThat(ProductionGuard.problems(env)).as(good).isEmpty();
         }

@@ -86,4 +86,22 @@ class PublicUrlTest {
         MockEnvironment dev = new MockEnvironment().withProperty("renderbank.public-url", "http://localhost:8080/");
         assertThat(new PublicUrl(dev).get()).as("outside prod").isEqualTo("http://localhost:8080");
     }
+
+    /**
+     * A docker-compose service name is a host though java.net.URI does not take an underscore in an
+     * Internet host name: such a value builds links outside prod. A value with no host at all, or
+     * user info before such a name, is still refused.
+     */
+    @Test
+    void aComposeServiceNameIsAHost() {
+        MockEnvironment env =
+                new MockEnvironment().withProperty("renderbank.public-url", "http://renderbank_app:8080/");
+        String callback = new PublicUrl(env).get() + "/api/provider/kie/callback/1";
+        assertThat(callback).isEqualTo("http://renderbank_app:8080/api/provider/kie/callback/1");
+
+        for (String bad : List.of("http://user@renderbank_app:8080", "http://:8080", "http://renderbank_app:80x")) {
+            MockEnvironment refused = new MockEnvironment().withProperty("renderbank.public-url", bad);
+            assertThatThrownBy(() -> new PublicUrl(refused)).as(bad).hasMessageContaining("renderbank.public-url");
+        }
+    }
 }
