@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Generated files, to their owner only: streamed through the app ({@link AssetDownload}), whole or
  * the one byte range asked for ({@link AssetRange}, so browsers can play videos), or a short-lived
- * S3 link. HEAD answers GET's status and headers, reading only the file's first part.
+ * S3 link. HEAD answers GET's status and headers for the whole file (a Range header is for GET
+ * only), reading only the file's first part.
  */
 @RestController
 class AssetController {
@@ -94,8 +95,11 @@ class AssetController {
         }
         AssetContent c = content.get();
         try {
-            AssetRange range = AssetRange.of(
-                    request.getHeader(HttpHeaders.RANGE), request.getHeader(HttpHeaders.IF_RANGE), c.size());
+            // Range applies to GET only (RFC 9110 section 14.2): HEAD answers the whole file's headers
+            AssetRange range = HttpMethod.GET.matches(request.getMethod())
+                    ? AssetRange.of(
+                            request.getHeader(HttpHeaders.RANGE), request.getHeader(HttpHeaders.IF_RANGE), c.size())
+                    : new AssetRange.Whole();
             if (range instanceof AssetRange.Unsatisfiable) {
                 return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
                         .header(HttpHeaders.CONTENT_RANGE, AssetRange.Unsatisfiable.contentRange(c.size()))

@@ -88,6 +88,33 @@ class AssetRangeTest extends IntegrationTest {
         assertThat(get(url, stranger, "bytes=0-1").statusCode()).isEqualTo(404);
     }
 
+    /** Range applies to GET only (RFC 9110 section 14.2): a HEAD asking for a range is told of the whole file. */
+    @Test
+    void headIgnoresTheRange() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(300));
+        TestUser owner = users.create(20);
+        Api api = new Api(port);
+        Api.Response r = api.post(
+                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a headed file\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
+        String url = done.get("assetUrl").asString();
+        int size = api.download(url, owner.token()).length;
+
+        for (String range : new String[] {"bytes=0-1", "bytes=" + size + "-"}) {
+            HttpResponse<Void> head = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + url))
+                            .header("Authorization", "Bearer " + owner.token())
+                            .header("Range", range)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).as(range).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Length")).as(range).hasValue(Integer.toString(size));
+            assertThat(head.headers().firstValue("Content-Range")).as(range).isEmpty();
+        }
+    }
+
     private HttpResponse<byte[]> get(String path, TestUser user, String range) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
