@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.io.FileSystemResource;
@@ -139,24 +140,19 @@ class SimulatorController {
     ResponseEntity<Map<String, Object>> recordInfo(
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(required = false) String taskId) {
-        Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
-        if (taskId == null || taskId.isBlank()) {
-            return answer(422, "taskId is required", null);
-        }
-        return simulator
-                .find(taskId)
-                .filter(task -> !SimKontext.serves(task.model()))
-                .map(task -> answer(200, "success", simulator.recordData(task)))
-                .orElseGet(() -> answer(404, "task not found", null));
+        return record(authorization, taskId, false, simulator::recordData);
     }
 
     @GetMapping(SimKontext.RECORD_INFO)
     ResponseEntity<Map<String, Object>> fluxKontextRecordInfo(
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(required = false) String taskId) {
+        return record(authorization, taskId, true, task -> SimKontext.recordData(simulator, task));
+    }
+
+    /** A task's record, from the API that created it only ({@code kontext}: the Flux Kontext API's). */
+    private ResponseEntity<Map<String, Object>> record(
+            String authorization, String taskId, boolean kontext, Function<SimTask, Map<String, Object>> data) {
         Optional<ResponseEntity<Map<String, Object>>> refused = gate(authorization);
         if (refused.isPresent()) {
             return refused.get();
@@ -166,8 +162,8 @@ class SimulatorController {
         }
         return simulator
                 .find(taskId)
-                .filter(task -> SimKontext.serves(task.model()))
-                .map(task -> answer(200, "success", SimKontext.recordData(simulator, task)))
+                .filter(task -> SimKontext.serves(task.model()) == kontext)
+                .map(task -> answer(200, "success", data.apply(task)))
                 .orElseGet(() -> answer(404, "task not found", null));
     }
 
