@@ -45,8 +45,13 @@ public final class OpsCli {
         return java.util.Arrays.stream(args).filter(OpsCli::isSpringArgument).toArray(String[]::new);
     }
 
+    /** The commands' own options: {@code --reason=x} is the command's, not a Spring property. */
+    static final Set<String> COMMAND_OPTIONS =
+            Set.of("reason", "actor", "key", "older-than", "all", "retry-after", "message");
+
     static boolean isSpringArgument(String arg) {
-        return arg.startsWith("--") && arg.contains("=");
+        int eq = arg.indexOf('=');
+        return arg.startsWith("--") && eq > 2 && !COMMAND_OPTIONS.contains(arg.substring(2, eq));
     }
 
     /** The application class comes from the caller so that ops does not depend on the root package. */

@@ -96,6 +96,11 @@ class OpsCommands {
                 options.put(args[i].substring(2), "true");
                 continue;
             }
+            int eq = args[i].indexOf('=');
+            if (args[i].startsWith("--") && eq > 2) { // --older-than=2h, as --older-than 2h
+                options.put(args[i].substring(2, eq), args[i].substring(eq + 1));
+                continue;
+            }
             if (args[i].startsWith("--")) {
                 if (i + 1 >= args.length) {
                     return usage(out, args[i] + " needs a value");

@@ -33,6 +33,16 @@ class OpsCliTest {
     }
 
     @Test
+    void theCommandsOwnOptionsWithAnEqualsSignAreNotSpringArguments() {
+        assertThat(OpsCli.isSpringArgument("--reason=lost purchase")).isFalse();
+        assertThat(OpsCli.isSpringArgument("--older-than=2h")).isFalse();
+        assertThat(OpsCli.isSpringArgument("--spring.profiles.active=prod")).isTrue();
+        assertThat(OpsCli.springArguments(
+                        new String[] {"--server.port=0", "jobs", "stuck", "--older-than=2h", "--actor=alice"}))
+                .containsExactly("--server.port=0");
+    }
+
+    @Test
     void withoutACommandWordItIsTheService() {
         assertThat(OpsCli.isCommand(new String[] {})).isFalse();
         assertThat(OpsCli.isCommand(new String[] {"--spring.profiles.active=prod"}))

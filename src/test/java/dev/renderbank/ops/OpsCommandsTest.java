@@ -177,6 +177,19 @@ class OpsCommandsTest extends IntegrationTest {
     int port;
 
     @Test
+    void optionsWrittenWithAnEqualsSignAreTheCommandsOptions() {
+        var u = testUsers.create(0);
+        String actor = "cli-eq-" + u.id();
+        Run granted = run("credits", "grant", u.email(), "7", "--reason=goodwill", "--actor=" + actor);
+        assertThat(granted.code()).as(granted.out()).isZero();
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(7);
+        assertThat(audit.list(actor, "grant", null, null, 10)).hasSize(1);
+        assertThat(run("jobs", "stuck", "--older-than=not-an-age").code())
+                .as("the age is read (and refused), not dropped")
+                .isEqualTo(2);
+    }
+
+    @Test
     void aGrantWithoutAKeyDerivesOneSaysSoAndGrantsOnce() {
         var u = testUsers.create(0);
         String actor = "cli-" + u.id();
