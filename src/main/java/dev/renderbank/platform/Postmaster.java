@@ -54,11 +54,13 @@ record Postmaster(long pid, int port, String status) {
     }
 
     /**
-     * Alive and not yet taking connections: {@code starting} (crash recovery runs then), or no status
-     * line yet (the moment between writing the file and opening the sockets).
+     * Alive and not yet taking connections: {@code starting} (crash recovery runs then), {@code
+     * standby} (a recovery that takes read-only connections meanwhile: still recovering, and stopping it
+     * now throws the replay away as surely), or no status line yet (the moment between writing the
+     * file and opening the sockets).
      */
     boolean starting() {
-        return ("starting".equals(status) || status.isEmpty()) && alive();
+        return ("starting".equals(status) || "standby".equals(status) || status.isEmpty()) && alive();
     }
 
     boolean alive() {
