@@ -55,9 +55,10 @@ record Postmaster(long pid, int port, String status) {
 
     /**
      * Alive and not yet taking connections: {@code starting} (crash recovery runs then), {@code
-     * standby} (a recovery that takes read-only connections meanwhile: still recovering, and stopping it
-     * now throws the replay away as surely), or no status line yet (the moment between writing the
-     * file and opening the sockets).
+     * standby} (an archive recovery without hot standby: still recovering, and stopping it now throws
+     * the replay away as surely), or no status line yet (the moment between writing the file and
+     * opening the sockets). A hot standby writes {@code ready} once it takes read-only connections;
+     * the embedded database never runs as one (it writes no {@code recovery.signal}).
      */
     boolean starting() {
         return ("starting".equals(status) || "standby".equals(status) || status.isEmpty()) && alive();

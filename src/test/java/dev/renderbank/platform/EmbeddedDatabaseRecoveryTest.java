@@ -85,7 +85,12 @@ class EmbeddedDatabaseRecoveryTest {
         Path pgDir = tmp.resolve("postgres");
         Files.writeString(
                 pgDir.resolve("postgresql.auto.conf"),
-                "\nrestore_command = 'until [ -f " + tmp.resolve("recovered") + " ]; do sleep 0.05; done; exit 1'\n",
+                // hot_standby off: a crash recovery takes no connections until it is done, and postmaster.pid
+                // says "starting", then "standby", then "ready". With hot standby on (the default), an archive
+                // recovery writes "ready" as soon as it takes read-only connections, before it has ended,
+                // and a leftover server would rightly be stopped there: not the case this test stands for.
+                "\nhot_standby = off\nrestore_command = 'until [ -f " + tmp.resolve("recovered")
+                        + " ]; do sleep 0.05; done; exit 1'\n",
                 StandardOpenOption.APPEND);
         Files.createFile(pgDir.resolve("recovery.signal"));
         return pgDir;
