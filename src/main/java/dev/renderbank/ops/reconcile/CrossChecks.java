@@ -140,6 +140,10 @@ public class CrossChecks {
                 .list();
     }
 
+    /** The job's CAPTURE entries, counted once per job for both the evidence and the condition. */
+    private static final String CAPTURES =
+            "select count(*) as captures from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE'";
+
     /**
      * A late delivery (its hold had expired) is delivered free, so it has no capture by design; a
      * deleted account's files and their rows are removed by the deletion (its limit rows closed
@@ -149,19 +153,17 @@ public class CrossChecks {
         return jdbc
                 .sql("""
                         select j.id, j.user_id, j.price, j.credits_charged, j.completed_at, j.late_delivery,
-                               (select count(*) from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
-                                 as captures,
-                               exists (select 1 from generation_asset a where a.job_id = j.id) as has_asset,
-                               exists (select 1 from generation_limit l where l.user_id = j.user_id and l.closed)
-                                 as account_deleted
+                               c.captures, x.has_asset, x.account_deleted
                           from generation_job j
+                          cross join lateral (""" + CAPTURES + """
+                               ) c
+                          cross join lateral (
+                               select exists (select 1 from generation_asset a where a.job_id = j.id) as has_asset,
+                                      exists (select 1 from generation_limit l
+                                               where l.user_id = j.user_id and l.closed) as account_deleted) x
                          where j.state = 'SUCCEEDED' and j.updated_at < :settled
-                           and (not j.late_delivery
-                                  and (select count(*) from ledger_entry e
-                                        where e.ref_key = j.id and e.kind = 'CAPTURE') <> 1
-                                or not exists (select 1 from generation_asset a where a.job_id = j.id)
-                                  and not exists (select 1 from generation_limit l
-                                                   where l.user_id = j.user_id and l.closed))
+                           and (not j.late_delivery and c.captures <> 1
+                                or not x.has_asset and not x.account_deleted)
                          order by j.id limit :shown""")
                 .param("settled", ts(settled))
                 .param("shown", SHOWN)
@@ -192,12 +194,13 @@ public class CrossChecks {
     private List<Found> capturesNotDue(Instant settled) {
         return jdbc.sql("""
                         select j.id, j.user_id, j.state, j.price, j.credits_charged, j.late_delivery, j.completed_at,
-                               (select count(*) from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
-                                 as captures
+                               c.captures
                           from generation_job j
+                          cross join lateral (""" + CAPTURES + """
+                               ) c
                          where (j.state = 'FAILED' or j.state = 'SUCCEEDED' and j.late_delivery)
                            and j.updated_at < :settled
-                           and exists (select 1 from ledger_entry e where e.ref_key = j.id and e.kind = 'CAPTURE')
+                           and c.captures > 0
                          order by j.id limit :shown""")
                 .param("settled", ts(settled))
                 .param("shown", SHOWN)
