@@ -221,6 +221,37 @@ class LoginThrottleTest extends IntegrationTest {
         assertThat(new FormClient(port).signIn(newUser(), PASSWORD)).contains("/login?locked=");
     }
 
+    /**
+     * Spring Security trims the sign-in name before it authenticates it ({@code String.trim()}: every
+     * character up to U+0020 at either end, control characters as well as spaces), so each of these
+     * spellings is a guess at the one account: each counts against it, and the account waits after
+     * its free failures exactly as for the same spelling repeated.
+     */
+    @Test
+    void guessesWithControlCharactersOrSpacesAroundTheAddressCountAgainstTheOneAccount() throws Exception {
+        String email = newUser();
+        List<String> spellings = List.of(
+                email + "\u0001", " " + email, "\u0002" + email + "\u001f", email + "\t", "\u0000" + email + " ");
+        clock.freeze(); // the fifth failure's 1 s wait is measured on a stopped clock
+        for (String spelling : spellings) {
+            jdbc.sql("delete from login_throttle_client").update(); // only the account's count matters here
+            assertThat(new FormClient(port).signIn(spelling, "wrong password")).contains("/login?error");
+        }
+        assertThat(jdbc.sql("select count(*) from login_throttle_account")
+                        .query(Long.class)
+                        .single())
+                .as("one account's count, whatever surrounded the address")
+                .isEqualTo(1);
+        assertThat(new FormClient(port).signIn(email, PASSWORD))
+                .as("the right password, plainly typed, while the account waits")
+                .contains("/login?locked=");
+        assertThat(new FormClient(port).signIn(email + "\u0003", PASSWORD)).contains("/login?locked=");
+
+        // each such spelling is the account to Spring: once the wait is over it signs in with it
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(new FormClient(port).signIn(email + "\u0001", PASSWORD)).doesNotContain("/login");
+    }
+
     private static String randomLong(int length) {
         java.util.Random random = new java.util.Random(42);
         StringBuilder b = new StringBuilder(length);

@@ -19,8 +19,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * each further one makes the account wait, doubling up to a cap, so a guesser spread over many
  * addresses gets few tries, while nobody can lock a victim out for longer than the cap. An attempt
  * is counted before its password is checked ({@link #claimAttempt}); a successful sign-in takes it
- * back and clears the account's count. Accounts are keyed by a digest of the typed name ({@link
- * SignInNames#throttleKey}), so any name a client sends counts, whatever characters it holds.
+ * back and clears the account's count. Accounts are keyed by a digest of the name Spring
+ * authenticates ({@link SignInNames#throttleKey}: trimmed as Spring trims it, then the canonical
+ * form), so any name a client sends counts, whatever characters it holds, and every spelling that
+ * signs in to one account counts against that account.
  */
 @Component
 public class LoginThrottle {
@@ -185,8 +187,9 @@ public class LoginThrottle {
     }
 
     /**
-     * The account's row key: a digest of the normalised name, never the name itself (a name with a
-     * NUL cannot be stored, a 9,000-character one would not fit the index; both must still count).
+     * The account's row key: a digest of the normalised name Spring authenticates, never the name
+     * itself (a name with a NUL cannot be stored, a 9,000-character one would not fit the index; both
+     * must still count).
      */
     private static String normal(String email) {
         return SignInNames.throttleKey(email);

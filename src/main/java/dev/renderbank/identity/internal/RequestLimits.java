@@ -36,7 +36,8 @@ public class RequestLimits {
         if (hit(action + ":client:" + client) > props.perClient()) {
             return false;
         }
-        // the address as typed may hold anything (a NUL, thousands of characters): counted by its digest
+        // the address as typed may hold anything (a NUL, thousands of characters): counted by the digest
+        // the sign-in throttle uses, so every spelling that names one account is one count
         return hit(action + ":address:" + SignInNames.throttleKey(email)) <= props.perAddress();
     }
 

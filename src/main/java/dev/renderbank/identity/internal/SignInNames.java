@@ -9,9 +9,9 @@ import java.util.HexFormat;
 /**
  * What the sign-in form's user name may be, before it reaches SQL. The name is whatever a client
  * typed (a NUL, 9,000 characters, control characters): it is never stored as given. The throttle
- * keys it by a digest of its normal form (fixed size, any characters), and a name no account can
- * have (the sign-up rule: something@something, at most 254 characters, no control characters) is
- * not looked up at all; it is refused like a wrong password.
+ * keys it by a digest of the normal form of the name Spring authenticates (trimmed; fixed size, any
+ * characters), and a name no account can have (the sign-up rule: something@something, at most 254
+ * characters, no control characters) is not looked up at all; it is refused like a wrong password.
  */
 public final class SignInNames {
 
@@ -83,11 +83,24 @@ public final class SignInNames {
     }
 
     /**
-     * The throttle's key for a name: hex SHA-256 of its canonical form ({@link EmailKeys}, the form
-     * that finds the account; 64 characters). For an ASCII name that is its trimmed lower case.
+     * The name Spring Security authenticates for the one a client typed: its
+     * UsernamePasswordAuthenticationFilter trims the form's user name ({@code String.trim()}: every
+     * character up to U+0020 at either end, control characters as well as spaces) before looking the
+     * account up, so a@b.c followed by U+0001, or after a space, signs in to a@b.c.
+     */
+    static String asAuthenticated(String name) {
+        return name == null ? "" : name.trim();
+    }
+
+    /**
+     * The throttle's and request limits' key for a name: hex SHA-256 of the canonical form ({@link
+     * EmailKeys}, the form that finds the account; 64 characters) of the name as Spring authenticates
+     * it ({@link #asAuthenticated}). Every spelling that signs in to one account thus has one count:
+     * keyed by the name as typed, a guesser who added a different control character each time got a
+     * fresh count per guess. For an ASCII name that is its trimmed lower case.
      */
     static String throttleKey(String name) {
-        String normal = EmailKeys.of(name);
+        String normal = EmailKeys.of(asAuthenticated(name));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(normal.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
