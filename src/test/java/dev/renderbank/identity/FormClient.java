@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,12 @@ final class FormClient {
 
     HttpResponse<String> postWithHeader(String formPage, String action, String header, String value, String... fields)
             throws Exception {
+        return postWithHeaderLines(formPage, action, header, value == null ? List.of() : List.of(value), fields);
+    }
+
+    /** {@link #postWithHeader} with the header sent once per value, each on its own line, in order. */
+    HttpResponse<String> postWithHeaderLines(
+            String formPage, String action, String header, List<String> values, String... fields) throws Exception {
         Matcher m = CSRF.matcher(get(formPage).body());
         if (!m.find()) {
             throw new AssertionError(formPage + " has no CSRF token");
@@ -52,7 +59,7 @@ final class FormClient {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
         if (header != null) {
-            b.header(header, value);
+            values.forEach(v -> b.header(header, v));
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -10,6 +10,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -49,10 +52,12 @@ public class LoginFlow {
 
     /**
      * The client whose attempts are counted: the peer, or the forwarded client behind a trusted
-     * proxy; an IPv6 client by its /64 ({@link ClientKeys}).
+     * proxy (every X-Forwarded-For line, in order); an IPv6 client by its /64 ({@link ClientKeys}).
      */
     public String client(HttpServletRequest request) {
-        return ClientKeys.of(proxies.clientAddress(request.getRemoteAddr(), request.getHeader("X-Forwarded-For")));
+        Enumeration<String> lines = request.getHeaders("X-Forwarded-For");
+        List<String> forwardedFor = lines == null ? List.of() : Collections.list(lines);
+        return ClientKeys.of(proxies.clientAddressFromLines(request.getRemoteAddr(), forwardedFor));
     }
 
     /** Runs before the password check: a throttled attempt is turned away unchecked. */

@@ -67,10 +67,26 @@ public record TrustedProxies(@DefaultValue List<String> trustedProxies) {
      * instead, never an error.
      */
     public String clientAddress(String peer, String forwardedFor) {
-        if (!trusts(peer) || forwardedFor == null || forwardedFor.isBlank()) {
+        return clientAddressFromLines(peer, forwardedFor == null ? List.of() : List.of(forwardedFor));
+    }
+
+    /**
+     * {@link #clientAddress} for every {@code X-Forwarded-For} line of a request, in the order
+     * received ({@code request.getHeaders}). A proxy may add its own line rather than append to the
+     * client's (HAProxy's {@code option forwardfor} does), and the client's line then comes first: the
+     * lines are read as one comma list, as RFC 9110 reads a repeated list header, so the proxy's hop
+     * is the right-most. Reading the first line alone let the client name itself.
+     */
+    public String clientAddressFromLines(String peer, List<String> forwardedFor) {
+        if (!trusts(peer) || forwardedFor == null) {
             return peer;
         }
-        String[] hops = forwardedFor.split(",");
+        String joined =
+                String.join(",", forwardedFor.stream().filter(l -> l != null).toList());
+        if (joined.isBlank()) {
+            return peer;
+        }
+        String[] hops = joined.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = withoutPort(hops[i].strip());
             if (!trusts(hop)) {

@@ -44,6 +44,24 @@ class LoginFlowClientTest {
         assertThat(client("10.0.0.1", "198.51.100.1")).isEqualTo("198.51.100.1");
     }
 
+    /**
+     * A proxy that adds its own X-Forwarded-For line (HAProxy's {@code option forwardfor}, say) puts
+     * it after the one the client sent: the lines are one list, read from the right.
+     */
+    @Test
+    void aForgedFirstHeaderLineDoesNotNameTheClient() {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login");
+        request.setRemoteAddr("10.0.0.1");
+        request.addHeader("X-Forwarded-For", "203.0.113.66");
+        request.addHeader("X-Forwarded-For", "198.51.100.9");
+        assertThat(flow.client(request)).isEqualTo("198.51.100.9");
+
+        request.addHeader("X-Forwarded-For", "10.0.0.1, 203.0.113.77");
+        assertThat(flow.client(request))
+                .as("the last line's right-most untrusted hop")
+                .isEqualTo("203.0.113.77");
+    }
+
     @Test
     void oddForwardedValuesFallBackToThePeer() {
         for (String odd : List.of("1.2.3", "abc", "1.2.3.4/24", "1:2", "1.2.3.4.5", "[::zz]", "unknown")) {

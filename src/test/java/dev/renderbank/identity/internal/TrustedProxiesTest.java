@@ -28,6 +28,29 @@ class TrustedProxiesTest {
         assertThat(proxies.clientAddress("203.0.113.7", "198.51.100.9")).isEqualTo("203.0.113.7");
     }
 
+    /**
+     * Several X-Forwarded-For lines are one list in the order received: the client's forged line
+     * first, the trusted proxy's own line after it; the proxy's hop is the client.
+     */
+    @Test
+    void severalHeaderLinesAreOneListReadFromTheRight() {
+        TrustedProxies proxies = new TrustedProxies(List.of("10.0.0.0/8"));
+        assertThat(proxies.clientAddressFromLines("10.1.2.3", List.of("203.0.113.66", "198.51.100.9")))
+                .isEqualTo("198.51.100.9");
+        assertThat(proxies.clientAddressFromLines(
+                        "10.1.2.3", List.of("203.0.113.66, 10.0.0.7", "198.51.100.9, 10.9.9.9")))
+                .isEqualTo("198.51.100.9");
+        assertThat(proxies.clientAddressFromLines("10.1.2.3", List.of("198.51.100.9", "10.0.0.7")))
+                .isEqualTo("198.51.100.9");
+        // a right-most hop that is no address, even an empty line, counts the peer, as within one line
+        assertThat(proxies.clientAddressFromLines("10.1.2.3", List.of("198.51.100.9", " ")))
+                .isEqualTo("10.1.2.3");
+        assertThat(proxies.clientAddressFromLines("10.1.2.3", List.of())).isEqualTo("10.1.2.3");
+        assertThat(proxies.clientAddressFromLines("203.0.113.7", List.of("198.51.100.9", "198.51.100.10")))
+                .as("an untrusted peer's lines are ignored")
+                .isEqualTo("203.0.113.7");
+    }
+
     @Test
     void aHostNameOrMalformedRangeIsRefusedAtStart() {
         assertThatThrownBy(() -> new TrustedProxies(List.of("proxy.internal")))
