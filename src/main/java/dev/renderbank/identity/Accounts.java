@@ -2,6 +2,7 @@ package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AccountStore;
 import dev.renderbank.identity.internal.DeletionStore;
+import dev.renderbank.identity.internal.EmailKeys;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.EmailTokenStore.Purpose;
 import dev.renderbank.identity.internal.PasswordRules;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -132,6 +134,10 @@ public class Accounts {
         }
         if (!isNewAddress(address)) {
             return new SignUpResult.Invalid("email", "Enter an email address such as you@example.com.");
+        }
+        OptionalInt lookAlike = EmailKeys.foldsIntoAnother(address);
+        if (lookAlike.isPresent()) {
+            return new SignUpResult.Invalid("email", lookAlikeProblem(lookAlike.getAsInt()));
         }
         Optional<String> weak = rules.problem(password, address);
         if (weak.isPresent()) {
@@ -255,6 +261,18 @@ public class Accounts {
     /** Whether a new account may take this address: one mailbox, as the mailer reads it. */
     static boolean isNewAddress(String s) {
         return SignInNames.canSignUp(s);
+    }
+
+    /**
+     * Which character to remove, and why: it reads as another letter ({@link EmailKeys#foldsIntoAnother}),
+     * so the address would be one account with another spelling, possibly someone else's address.
+     */
+    private static String lookAlikeProblem(int cp) {
+        String character = Character.isLetter(cp) ? new String(Character.toChars(cp)) + " " : "";
+        return "Remove the character " + character + String.format("(U+%04X %s)", cp, Character.getName(cp))
+                + " from the address: it is read as "
+                + new String(Character.toChars(Character.toLowerCase(Character.toUpperCase(cp))))
+                + ", which makes it another address. Enter the address without it.";
     }
 
     /** Mails a new verification link; {@code passwordHash} (null: none) is set when it is confirmed. */

@@ -3,7 +3,9 @@ package dev.renderbank.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.support.IntegrationTest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,59 @@ class EmailSpellingsTest extends IntegrationTest {
                 .contains("/login?locked=");
         assertThat(new FormClient(port).signIn("L\u0130" + local.substring(2) + "@TEST.local", "nope"))
                 .contains("/login?locked=");
+    }
+
+    /**
+     * Letters whose case folding makes them another letter ({@code ſ} long s is {@code s}, {@code ı}
+     * dotless i and {@code İ} are {@code i}, {@code ς} is {@code σ}, {@code µ} micro is {@code μ}, the
+     * Kelvin, Ohm and Angstrom signs are {@code k}, {@code ω}, {@code å}) gave an address the key of
+     * another person's: whoever signed up first with such a look-alike (at a look-alike domain they
+     * own, say) held that person's account key, and the reset link for it went to their mailbox. Sign-up
+     * refuses such an address, names the character, and writes nothing; the owner's own address then
+     * signs up normally.
+     */
+    @Test
+    void signUpRefusesLettersThatFoldIntoAnotherLetterAndNamesThem() throws Exception {
+        String id = UUID.randomUUID().toString();
+        record LookAlike(String address, String character) {}
+        List<LookAlike> lookAlikes = List.of(
+                new LookAlike("victim-" + id + "@gma\u0131l.test", "U+0131"),
+                new LookAlike("\u017Fam-" + id + "@test.local", "U+017F"),
+                new LookAlike("\u03C3\u03BF\u03C6\u03B9\u03B1\u03C2-" + id + "@test.local", "U+03C2"),
+                new LookAlike("\u00B5-" + id + "@test.local", "U+00B5"),
+                new LookAlike("L\u0130-" + id + "@test.local", "U+0130"),
+                new LookAlike("LI\u0307-" + id + "@test.local", "U+0130"), // I + combining dot: composes to İ
+                new LookAlike("\u212Aate-" + id + "@test.local", "U+212A"),
+                new LookAlike("\u2126mega-" + id + "@test.local", "U+2126"),
+                new LookAlike("\u212Bsa-" + id + "@test.local", "U+212B"));
+        for (LookAlike l : lookAlikes) {
+            HttpResponse<String> r =
+                    new FormClient(port).post("/signup", "/signup", "email", l.address(), "password", PASSWORD);
+            assertThat(r.statusCode()).as(l.address()).isEqualTo(422);
+            assertThat(r.body()).as(l.address()).contains(l.character()).contains("Remove");
+            assertThat(r.body()).as("the email field is marked").contains("aria-invalid=\"true\"");
+        }
+        assertThat(jdbc.sql("select count(*) from app_user where email like :id")
+                        .param("id", "%" + id + "%")
+                        .query(Long.class)
+                        .single())
+                .as("accounts written")
+                .isZero();
+
+        // the owner of the address the look-alike folds to signs up their own account
+        String owner = "victim-" + id + "@gmail.test";
+        HttpResponse<String> accepted =
+                new FormClient(port).post("/signup", "/signup", "email", owner, "password", PASSWORD);
+        assertThat(accepted.body()).contains("Check your inbox");
+        assertThat(users.byEmail(owner)).map(UserAccount::email).contains(owner);
+    }
+
+    /** An account that already has such a letter (created before the rule, or by an operator) still signs in. */
+    @Test
+    void anExistingAccountWithSuchALetterStillSignsIn() throws Exception {
+        String email = "\u03C3\u03BF\u03C6\u03B9\u03B1\u03C2-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        assertThat(new FormClient(port).signIn(email, PASSWORD)).doesNotContain("/login");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.renderbank.identity.internal;
 
 import java.text.Normalizer;
+import java.util.OptionalInt;
 
 /**
  * The one canonical form of an email address, computed here and nowhere else, and stored ({@code
@@ -22,6 +23,44 @@ public final class EmailKeys {
 
     private EmailKeys() {}
 
+    /**
+     * The first character of {@code email}, as typed or once composed (NFC: {@code I} plus a combining
+     * dot above is {@code İ}), that {@link #of} folds into another letter rather than its own lower
+     * case: {@code ſ} (long s) becomes {@code s}, {@code ı} and {@code İ} become {@code i}, {@code ς}
+     * becomes {@code σ}, {@code µ} (micro) becomes {@code μ}, the Kelvin, Ohm and Angstrom signs become
+     * {@code k}, {@code ω} and {@code å}, and a few more (Greek symbol forms such as {@code ϑ}, old
+     * Cyrillic letter forms, titlecase digraphs such as {@code ǅ}, {@code ẞ}). An address holding one
+     * has the key of another spelling, possibly another person's address; empty if there is none.
+     */
+    public static OptionalInt foldsIntoAnother(String email) {
+        if (email == null) {
+            return OptionalInt.empty();
+        }
+        OptionalInt typed = firstFoldingIntoAnother(email);
+        return typed.isPresent() ? typed : firstFoldingIntoAnother(Normalizer.normalize(email, Normalizer.Form.NFC));
+    }
+
+    private static OptionalInt firstFoldingIntoAnother(String text) {
+        return text.codePoints().filter(EmailKeys::foldsIntoAnother).findFirst();
+    }
+
+    /**
+     * Whether folding changes {@code cp} other than as lower case changes a capital: {@code A} folds
+     * to {@code a} and {@code a}'s capital is {@code A}; {@code ſ} folds to {@code s}, which is not its
+     * lower case, and the Kelvin sign folds to {@code k}, whose capital is {@code K}, not the sign.
+     */
+    private static boolean foldsIntoAnother(int cp) {
+        int folded = fold(cp);
+        if (folded == cp) {
+            return false;
+        }
+        return Character.toLowerCase(cp) != folded || Character.toUpperCase(folded) != cp;
+    }
+
+    private static int fold(int cp) {
+        return Character.toLowerCase(Character.toUpperCase(cp));
+    }
+
     /** The canonical form of {@code email} (any text: a NUL or a lone surrogate passes through). */
     public static String of(String email) {
         if (email == null) {
@@ -29,7 +68,7 @@ public final class EmailKeys {
         }
         String composed = Normalizer.normalize(email.strip(), Normalizer.Form.NFC);
         StringBuilder folded = new StringBuilder(composed.length());
-        composed.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        composed.codePoints().forEach(cp -> folded.appendCodePoint(fold(cp)));
         return Normalizer.normalize(folded, Normalizer.Form.NFC);
     }
 }
