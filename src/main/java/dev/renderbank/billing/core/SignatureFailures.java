@@ -6,6 +6,7 @@ import dev.renderbank.platform.SqlTime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +20,16 @@ import org.springframework.stereotype.Component;
  * (threshold within the window) operators are alerted, at most once per window and provider. The
  * window lives in PostgreSQL, so failures landing on different nodes add up and only one node
  * alerts: with a per-node window, N nodes behind a load balancer saw each a 1/N share and might
- * never reach the threshold.
+ * never reach the threshold. Failures are counted per provider and one-minute bucket (one upserted
+ * row per minute, however many requests a flood sends), and buckets older than the window are
+ * deleted when a new bucket starts.
  */
 @Component
 public class SignatureFailures {
 
     private static final Logger security = LoggerFactory.getLogger("dev.renderbank.security");
+
+    private static final Duration BUCKET = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
     private final MeterRegistry meters;
@@ -50,18 +55,26 @@ public class SignatureFailures {
                 .increment();
         Instant now = clock.instant();
         Instant cutoff = now.minus(props.signatureAlertWindow());
-        jdbc.sql("delete from webhook_signature_failure where provider = :p and refused_at < :cutoff")
+        Instant firstBucket = bucketOf(cutoff);
+        boolean newBucket = jdbc.sql("""
+                        insert into webhook_signature_failure as f (provider, bucket_start, failures)
+                        values (:p, :bucket, 1)
+                        on conflict (provider, bucket_start) do update set failures = f.failures + 1
+                        returning (xmax = 0)""")
                 .param("p", provider)
-                .param("cutoff", SqlTime.ts(cutoff))
-                .update();
-        jdbc.sql("insert into webhook_signature_failure (provider, refused_at) values (:p, :now)")
+                .param("bucket", SqlTime.ts(bucketOf(now)))
+                .query(Boolean.class)
+                .single();
+        if (newBucket) {
+            jdbc.sql("delete from webhook_signature_failure where provider = :p and bucket_start < :first")
+                    .param("p", provider)
+                    .param("first", SqlTime.ts(firstBucket))
+                    .update();
+        }
+        long count = jdbc.sql("select coalesce(sum(failures), 0) from webhook_signature_failure"
+                        + " where provider = :p and bucket_start >= :first")
                 .param("p", provider)
-                .param("now", SqlTime.ts(now))
-                .update();
-        long count = jdbc.sql("select count(*) from webhook_signature_failure where provider = :p"
-                        + " and refused_at >= :cutoff")
-                .param("p", provider)
-                .param("cutoff", SqlTime.ts(cutoff))
+                .param("first", SqlTime.ts(firstBucket))
                 .query(Long.class)
                 .single();
         if (count >= props.signatureAlertThreshold() && claimAlert(provider, now, cutoff)) {
@@ -71,6 +84,16 @@ public class SignatureFailures {
                             + props.signatureAlertWindow().toMinutes()
                             + " min: check the webhook secret (a wrong secret refuses every purchase)");
         }
+    }
+
+    /**
+     * The start of the bucket holding {@code at}: one minute, or the whole window when it is
+     * shorter. The window counts every bucket it touches, so it may see up to one bucket more.
+     */
+    private Instant bucketOf(Instant at) {
+        long width = Math.max(
+                1, Math.min(BUCKET.toMillis(), props.signatureAlertWindow().toMillis()));
+        return Instant.ofEpochMilli(Math.floorDiv(at.toEpochMilli(), width) * width);
     }
 
     /** True for the one call, on any node, that may alert in this window. */

@@ -62,6 +62,53 @@ class SignatureFailuresAcrossNodesTest extends IntegrationTest {
         assertThat(alertsAbout(provider)).as("persisting into the next window").isEqualTo(2);
     }
 
+    @Test
+    void aFloodOfRefusedWebhooksWritesBoundedRowsAndAlertsOncePerWindow() {
+        SignatureFailures nodeB = new SignatureFailures(jdbc, meters, alerts, props, clock);
+        clock.freeze();
+        String provider = "flood-" + System.nanoTime();
+
+        for (int i = 0; i < 4; i++) {
+            (i % 2 == 0 ? nodeA : nodeB).record(provider, "bad signature", "198.51.100.1");
+        }
+        assertThat(alertsAbout(provider)).as("below the threshold").isZero();
+        nodeB.record(provider, "bad signature", "198.51.100.1");
+        assertThat(alertsAbout(provider))
+                .as("the 5th failure reaches the threshold")
+                .isEqualTo(1);
+
+        // 600 more within 3 minutes (one every 300 ms), spread over both nodes
+        for (int i = 0; i < 600; i++) {
+            clock.advance(Duration.ofMillis(300));
+            (i % 2 == 0 ? nodeA : nodeB).record(provider, "bad signature", "198.51.100.1");
+        }
+        assertThat(alertsAbout(provider))
+                .as("one alert per window, not one per failure")
+                .isEqualTo(1);
+        assertThat(rowsAbout(provider))
+                .as("605 refused webhooks within 3 minutes: rows per time bucket, not per request")
+                .isLessThanOrEqualTo(4);
+
+        // a whole window later, the old buckets are gone and a new burst alerts again
+        clock.advance(props.signatureAlertWindow().plus(Duration.ofMinutes(2)));
+        for (int i = 0; i < 4; i++) {
+            nodeA.record(provider, "bad signature", "198.51.100.2");
+        }
+        assertThat(alertsAbout(provider)).as("old failures no longer count").isEqualTo(1);
+        nodeB.record(provider, "bad signature", "198.51.100.2");
+        assertThat(alertsAbout(provider))
+                .as("threshold reached in the next window")
+                .isEqualTo(2);
+        assertThat(rowsAbout(provider)).as("buckets outside the window pruned").isLessThanOrEqualTo(2);
+    }
+
+    private long rowsAbout(String provider) {
+        return jdbc.sql("select count(*) from webhook_signature_failure where provider = :p")
+                .param("p", provider)
+                .query(Long.class)
+                .single();
+    }
+
     private long alertsAbout(String provider) {
         return jdbc.sql("select count(*) from operator_alert where kind = 'billing.webhook.signature'"
                         + " and message like :m")
