@@ -182,7 +182,7 @@ class CreemCheckoutTest extends IntegrationTest {
         creem.stubFor(post("/v1/subscriptions/sub_abc/cancel")
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"sub_abc\",\"status\":\"canceled\"}")));
+                        .withBody("{\"id\":\"sub_abc\",\"status\":\"scheduled_cancel\"}")));
 
         var r = call("/api/v1/subscriptions/sub_abc/cancel", users.issueToken(u.id(), "t"), null);
 
@@ -190,7 +190,7 @@ class CreemCheckoutTest extends IntegrationTest {
         assertThat(r.body()).contains("\"status\":\"canceled\"");
         creem.verify(postRequestedFor(urlEqualTo("/v1/subscriptions/sub_abc/cancel"))
                 .withHeader("x-api-key", equalTo("creem_test_key_for_wiremock"))
-                .withRequestBody(equalToJson("{}")));
+                .withRequestBody(equalToJson("{\"mode\":\"scheduled\"}")));
         assertThat(subscriptions.find("creem", "sub_abc").orElseThrow().endsAt())
                 .isEqualTo(now.plus(30, ChronoUnit.DAYS));
     }
@@ -209,7 +209,7 @@ class CreemCheckoutTest extends IntegrationTest {
         creem.stubFor(post("/v1/subscriptions/" + sub + "/cancel")
                 .willReturn(aResponse()
                         .withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"" + sub + "\",\"status\":\"canceled\"}")));
+                        .withBody("{\"id\":\"" + sub + "\",\"status\":\"scheduled_cancel\"}")));
 
         assertThat(deletion.delete(u.id(), "a-long-password-123"))
                 .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
@@ -219,7 +219,10 @@ class CreemCheckoutTest extends IntegrationTest {
                 .untilAsserted(() -> assertThat(
                                 subscriptions.find("creem", sub).orElseThrow().endsAt())
                         .isNotNull());
-        creem.verify(1, postRequestedFor(urlEqualTo("/v1/subscriptions/" + sub + "/cancel")));
+        creem.verify(
+                1,
+                postRequestedFor(urlEqualTo("/v1/subscriptions/" + sub + "/cancel"))
+                        .withRequestBody(equalToJson("{\"mode\":\"scheduled\"}")));
     }
 
     private HttpResponse<String> call(String path, String token, String body) throws Exception {

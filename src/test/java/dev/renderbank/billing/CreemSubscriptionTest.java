@@ -78,6 +78,41 @@ class CreemSubscriptionTest extends BillingIntegrationTest {
         assertThat(available(u)).isEqualTo(500); // a trial grants nothing
     }
 
+    /**
+     * What a scheduled cancel (the cancel renderbank asks Creem for) is followed by: {@code
+     * subscription.scheduled_cancel} now, {@code subscription.canceled} when the paid period ends.
+     * Neither takes back the paid month, and no grant follows.
+     */
+    @Test
+    void aScheduledCancelAndItsCanceledAtThePeriodEndKeepThePaidPeriod() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        creem(paid(id("evt"), sub, u.id(), "prod_local_pro-monthly", id("tran"), start, next, start));
+        creem(status(
+                "subscription.scheduled_cancel",
+                id("evt"),
+                sub,
+                u.id(),
+                "scheduled_cancel",
+                start,
+                next,
+                start.plusSeconds(5)));
+        assertThat(subscriptions.find("creem", sub).orElseThrow().endsAt()).isEqualTo(next);
+
+        clock.advance(Duration.between(start, next).plusMinutes(1));
+        creem(status("subscription.canceled", id("evt"), sub, u.id(), "canceled", start, next, next));
+        Subscription ended = subscriptions.find("creem", sub).orElseThrow();
+        assertThat(ended.status()).isEqualTo("canceled");
+        assertThat(ended.endsAt())
+                .as("the paid period, not the time of the event")
+                .isEqualTo(next);
+        assertThat(available(u))
+                .as("the paid month's grant stays, no further grant")
+                .isEqualTo(500);
+    }
+
     /** A subscription.paid whose last transaction carries tax: amount 1990 before tax, 2408 paid. */
     static String paid(
             String eventId,

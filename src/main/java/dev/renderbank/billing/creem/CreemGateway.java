@@ -68,6 +68,12 @@ class CreemGateway implements CheckoutGateway {
         }
     }
 
+    /**
+     * Cancels at the end of the paid period ({@code mode: scheduled}, as Stripe's {@code
+     * cancel_at_period_end}): without a mode Creem cancels at once and the user loses time paid for.
+     * Creem then sends {@code subscription.scheduled_cancel}, and {@code subscription.canceled} when
+     * the period ends.
+     */
     @Override
     public void cancel(String subscriptionId) {
         try {
@@ -76,7 +82,7 @@ class CreemGateway implements CheckoutGateway {
                     .uri("/v1/subscriptions/{id}/cancel", subscriptionId)
                     .header("x-api-key", api.apiKey())
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body(Map.of())
+                    .body(Map.of("mode", "scheduled"))
                     .retrieve()
                     .toBodilessEntity();
         } catch (RestClientException e) {
