@@ -157,10 +157,18 @@ public class JobFinisher {
     /**
      * The one way a job ends without a charge: if {@code transition} wins the compare-and-set, its
      * hold is released in the same transaction (and the cooldown given back when asked).
+     *
+     * <p>Giving the cooldown back locks the user's limit row first, before the job and the credit
+     * account, the order an accept takes them in (limit row, then credit account): taken after the
+     * release, a failure and an accept of the same user each waited for the other's row and
+     * PostgreSQL aborted one ({@code FinishRacingAcceptTest}).
      */
     private boolean release(
             Job job, BooleanSupplier transition, String code, String message, boolean giveCooldownBack) {
         boolean won = Boolean.TRUE.equals(tx.execute(status -> {
+            if (giveCooldownBack) {
+                limits.lockForFinish(job.userId(), job.type());
+            }
             if (!transition.getAsBoolean()) {
                 return false;
             }

@@ -81,6 +81,16 @@ class LimitStore {
         expectOne(rows, "cooldown of user " + userId + " " + type); // locked by lockLimits in this transaction
     }
 
+    /**
+     * Locks the user's row for this asset type, if it exists, for a finish that may give the
+     * cooldown back: before that finish locks its job and the credit account, as an accept locks this
+     * row before the credit account, so the two never wait for each other. No row: no cooldown to
+     * give back, nothing to lock.
+     */
+    void lockForFinish(long userId, AssetType type) {
+        lockExisting(userId, type);
+    }
+
     /** A failure that is not the user's fault gives the cooldown back, if it is still this job's. */
     void clearCooldown(long userId, AssetType type, Instant acceptedAt) {
         jdbc.sql("""
