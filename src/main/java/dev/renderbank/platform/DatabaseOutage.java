@@ -27,7 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * through {@link ApiExceptionHandler}; this filter, outside Spring Security and the session store,
  * catches what filters raise (token lookups, session reads and writes). A transaction that failed
  * this way was rolled back, or its connection died while committing; either way the client's retry
- * is answered from what was stored.
+ * is answered from what was stored. A browser asking for a page ({@link ErrorPages#wantsPage}) gets
+ * {@link OutagePage} instead, with the same status and Retry-After.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -54,6 +55,10 @@ public class DatabaseOutage extends OncePerRequestFilter {
             }
             log.warn("Database unavailable during {} {}: {}", request.getMethod(), request.getRequestURI(), rootOf(e));
             response.reset();
+            if (ErrorPages.wantsPage(request)) {
+                OutagePage.write(response); // a browser's page request: HTML it can show, not JSON
+                return;
+            }
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
             Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
         }

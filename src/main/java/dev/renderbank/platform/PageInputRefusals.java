@@ -2,6 +2,7 @@ package dev.renderbank.platform;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -38,8 +38,8 @@ import org.springframework.web.servlet.ModelAndView;
  * handler that renders a view, not a {@code @ResponseBody} one) whose address or form is wrong in a
  * way the person can fix: a value of the wrong type, a missing field, a field the page refused
  * ({@link InvalidFieldException}, an edited cursor) or an object that is not theirs (404); and a
- * page that failed on our side gets the error page too (503 while the database is away, else 500 with
- * a logged reference), not a JSON body. Requests
+ * page that failed on our side gets a page too ({@link OutagePage}, a 503, while the database is away,
+ * else the error page, a 500 with a logged reference), not a JSON body. Requests
  * under {@code /api/} and the JSON handlers are left to {@link ApiExceptionHandler}. Runs before the
  * {@code @ExceptionHandler} methods; nothing was written (the failed statement ended its transaction).
  */
@@ -96,7 +96,7 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
 
     /**
      * The error page for a page's address or form the person got wrong (4xx, saying what), or for a
-     * failure on our side: 503 while the database is away, else 500 with a logged reference.
+     * failure on our side: {@link OutagePage} while the database is away, else 500 with a logged reference.
      */
     private static ModelAndView addressError(HttpServletResponse response, String path, Exception e) {
         HttpStatus status;
@@ -126,9 +126,12 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
             return null; // Spring Security's filters answer these (sign-in page, 403)
         } else if (DatabaseOutage.causedBy(e)) {
             log.warn("Database unavailable: {}", e.toString());
-            status = HttpStatus.SERVICE_UNAVAILABLE;
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
-            refusal = null;
+            try {
+                OutagePage.write(response); // not the error template: rendering it reads the session
+            } catch (IOException clientGone) {
+                log.debug("Outage page not delivered: {}", clientGone.toString());
+            }
+            return new ModelAndView();
         } else {
             // our failure: logged with a reference the person can quote, nothing internal shown
             String reference = UUID.randomUUID().toString().substring(0, 8);

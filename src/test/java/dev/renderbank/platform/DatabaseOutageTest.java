@@ -1,22 +1,34 @@
 package dev.renderbank.platform;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.support.Chromium;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Controller;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -113,6 +125,102 @@ class DatabaseOutageTest {
         org.assertj.core.api.Assertions.assertThat(DatabaseOutage.causedBy(
                         new org.springframework.transaction.TransactionSystemException("commit failed")))
                 .isFalse();
+    }
+
+    /** A page handler (renders a view): what a browser's navigation reaches. */
+    @Controller
+    static class Page {
+        @GetMapping("/account")
+        String account() {
+            JdbcClient.create(down).sql("select 1").query(Long.class).single();
+            return "credits";
+        }
+    }
+
+    private static final String BROWSER_ACCEPT =
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+    @Test
+    void aPageThatCannotReachTheDatabaseAnswersAReadableHtml503() throws Exception {
+        String body = MockMvcBuilders.standaloneSetup(new Page())
+                .setHandlerExceptionResolvers(new PageInputRefusals())
+                .addFilters(new DatabaseOutage())
+                .build()
+                .perform(get("/account").header("Accept", BROWSER_ACCEPT))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS)))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(body).contains("renderbank is briefly unavailable").contains("try again in a minute");
+    }
+
+    @Test
+    void aPageWhoseFilterCannotReachTheDatabaseAnswersAReadableHtml503() throws Exception {
+        String body = MockMvcBuilders.standaloneSetup(new Page())
+                .setHandlerExceptionResolvers(new PageInputRefusals())
+                .addFilters(new DatabaseOutage(), new ReadingFilter())
+                .build()
+                .perform(get("/account").header("Accept", BROWSER_ACCEPT))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS)))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(body)
+                .contains("renderbank is briefly unavailable")
+                .doesNotContain("\"type\"")
+                .doesNotContain("Exception");
+        screenshot(body);
+    }
+
+    @Test
+    void anApiRequestFromABrowserStillGetsProblemJson() throws Exception {
+        MockMvcBuilders.standaloneSetup(new Reads())
+                .setControllerAdvice(new ApiExceptionHandler())
+                .addFilters(new DatabaseOutage(), new ReadingFilter())
+                .build()
+                .perform(get("/api/v1/credits").header("Accept", BROWSER_ACCEPT))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS)))
+                .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
+                .andExpect(jsonPath("$.type").value(Problems.TYPE_BASE + "database-unavailable"));
+    }
+
+    /**
+     * The page as Chromium shows it (docs/screenshots/database-unavailable.png), with the
+     * application's stylesheet: served by a throwaway local server, since the application itself
+     * cannot be started without its database.
+     */
+    private static void screenshot(String body) throws IOException {
+        if (!Files.isExecutable(Chromium.EXECUTABLE)) {
+            return;
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            boolean css = exchange.getRequestURI().getPath().equals("/css/app.css");
+            byte[] bytes = css
+                    ? Files.readAllBytes(Path.of("src/main/resources/static/css/app.css"))
+                    : body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", css ? "text/css" : "text/html;charset=UTF-8");
+            exchange.sendResponseHeaders(css ? 200 : 503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        try (Playwright playwright = Chromium.playwright();
+                Browser browser = Chromium.launch(playwright)) {
+            com.microsoft.playwright.Page page = browser.newPage();
+            page.navigate("http://127.0.0.1:" + server.getAddress().getPort() + "/account");
+            PlaywrightAssertions.assertThat(page.locator("h1")).hasText("renderbank is briefly unavailable");
+            Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+            page.screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
+                    .setPath(shots.resolve("database-unavailable.png")));
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
