@@ -267,6 +267,9 @@ public class Ledger {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("cursor is not one this API returned");
         }
+        if (before < 1) { // a cursor is an entry's id: anything lower would be an empty page, not a refusal
+            throw new IllegalArgumentException("cursor is not one this API returned");
+        }
         List<LedgerEntry> rows = store.history(userId, before, limit + 1);
         if (rows.size() > limit) {
             List<LedgerEntry> page = rows.subList(0, limit);

@@ -72,7 +72,9 @@ class BadInputTest extends LedgerTestSupport {
                 () -> ledger.history(user, null, -1),
                 () -> ledger.history(user, null, 0),
                 () -> ledger.history(user, null, 201),
-                () -> ledger.history(user, "not-a-cursor", 10));
+                () -> ledger.history(user, "not-a-cursor", 10),
+                () -> ledger.history(user, "-1", 10),
+                () -> ledger.history(user, "0", 10));
 
         for (ThrowingCallable call : calls) {
             assertThatIllegalArgumentException().isThrownBy(call);

@@ -4,6 +4,9 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.InvalidFieldException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,6 +16,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/credits")
 class CreditsController {
+
+    static final int MAX_LIMIT = 200;
+
+    private static final String LIMIT_RANGE = "must be a whole number between 1 and " + MAX_LIMIT;
+    private static final String CURSOR = "must be the nextCursor of an earlier page (or left out for the newest)";
+
+    /**
+     * Paging names other APIs use: this one pages by cursor and limit, so a client sending these
+     * is told so, instead of getting the default page as if its page or size had been honoured.
+     */
+    private static final Map<String, String> FOREIGN_PAGING = Map.of(
+            "page", "is not taken here: page with cursor (the nextCursor of the previous page)",
+            "size", "is not taken here: ask for a page size with limit (1 to " + MAX_LIMIT + ")",
+            "offset", "is not taken here: page with cursor (the nextCursor of the previous page)");
 
     private final Ledger ledger;
 
@@ -28,11 +45,49 @@ class CreditsController {
         return new CreditsView(b.balance(), b.held(), b.available(), b.debt());
     }
 
+    /** Bad paging is the caller's mistake: a 400 naming the field and what it takes, never a guess. */
     @GetMapping("/history")
     HistoryPage history(
             @AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return ledger.history(user.id(), cursor, limit);
+            @RequestParam(required = false) String limit,
+            HttpServletRequest request) {
+        FOREIGN_PAGING.forEach((name, message) -> {
+            if (request.getParameter(name) != null) {
+                throw new InvalidFieldException(name, message);
+            }
+        });
+        return ledger.history(user.id(), cursor(cursor), limit(limit));
+    }
+
+    private static int limit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return 50;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidFieldException("limit", LIMIT_RANGE);
+        }
+        if (n < 1 || n > MAX_LIMIT) {
+            throw new InvalidFieldException("limit", LIMIT_RANGE);
+        }
+        return n;
+    }
+
+    /** A cursor this API hands out is the id of the last entry shown: a positive whole number. */
+    private static String cursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            if (Long.parseLong(cursor) > 0) {
+                return cursor;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the refusal
+        }
+        throw new InvalidFieldException("cursor", CURSOR);
     }
 }
