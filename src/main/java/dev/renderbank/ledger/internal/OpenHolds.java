@@ -15,13 +15,14 @@ import org.springframework.stereotype.Repository;
  * would make every capture a non-HOT update, see migration V2026_11_30_9500). Holds are numbered in
  * insertion order ({@code seq}), and each complete sweep records a low-water mark: the first hold
  * still open, or one created in the last {@link #MARGIN} (a reserve that had taken its number but
- * not committed yet must not be passed over). Every hold below the mark is settled, so the sweep,
- * the summary and the due list only look above it: the holds of the last minutes, not the whole
- * history. A full scan, which is always right, is done instead when the last full scan is more than
- * {@link #TRUSTED} old (so a reserve whose transaction stayed open past the margin and committed
- * below the mark is expired at most that late, never left open), when the mark is more than that old
- * or written at a time after now (a clock set back, as tests do), or beyond the table's numbers (a
- * table emptied with its numbering restarted).
+ * not committed yet must not be passed over). Every hold below the mark is settled (but for the rare
+ * late commit the full scan below catches), so the sweep, the summary and the due list only look
+ * above it: the holds of the last minutes, not the whole history. A full scan, which is always
+ * right, is done instead when the last full scan is {@link #TRUSTED} old or older (so a reserve
+ * whose transaction stayed open past the margin and committed below the mark is expired at most that
+ * late, never left open), when the mark is that old or written at a time after now (a
+ * clock set back, as tests do), or beyond the table's numbers (a table emptied with its numbering
+ * restarted).
  */
 @Repository
 public class OpenHolds {
@@ -29,7 +30,7 @@ public class OpenHolds {
     /** Holds created this recently stay above the mark even when settled. */
     static final Duration MARGIN = Duration.ofMinutes(2);
 
-    /** A mark older than this, or one whose last full scan is older, is not used: a full scan. */
+    /** A mark this old or older, or one whose last full scan is, is not used: a full scan. */
     static final Duration TRUSTED = Duration.ofHours(1);
 
     private final JdbcClient jdbc;
@@ -54,8 +55,11 @@ public class OpenHolds {
     }
 
     /**
-     * After a sweep at {@code now} that left no open hold due: moves the mark up to the first one that
-     * matters, and records a full scan when the sweep looked at every hold ({@code low == 0}).
+     * After a sweep at {@code now} that left no open hold due: sets the mark to the first hold at or
+     * above {@code low} that is still open or was created in the last {@link #MARGIN} (past the last
+     * hold when there is none), and records a full scan when the sweep looked at every hold ({@code
+     * low == 0}). After a sweep above a mark it never goes below that mark; after a full scan it can
+     * go down, to a hold whose reserve committed below the old mark (what the full scan is for).
      */
     public void swept(Instant now, long low) {
         jdbc.sql("""
