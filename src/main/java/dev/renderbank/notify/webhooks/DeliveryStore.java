@@ -8,6 +8,7 @@ import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ public class DeliveryStore {
     /**
      * A delivery claimed for one attempt, with what is needed to send it. {@code attempt} counts every
      * attempt of the delivery; {@code scheduled} only those since its latest resend (the retry waits
-     * grow with it).
+     * grow with it). {@code leaseUntil}: how long the claim holds the delivery and its endpoint.
      */
     public record Claimed(
             String id,
@@ -34,7 +35,8 @@ public class DeliveryStore {
             String body,
             int attempt,
             int scheduled,
-            Instant giveUpAt) {}
+            Instant giveUpAt,
+            Instant leaseUntil) {}
 
     static final int MAX_ERROR = 1000;
     static final int MAX_EXCERPT = WebhookHttp.EXCERPT_BYTES;
@@ -77,23 +79,51 @@ public class DeliveryStore {
     }
 
     /**
-     * Claims due deliveries for one attempt: counts it and moves the next attempt a lease away, so a
-     * sender that dies mid-send is replaced after the lease. {@code SKIP LOCKED}: several nodes never
-     * claim the same row.
+     * Claims due deliveries for one attempt each: at most one per endpoint, and none of an endpoint
+     * whose previous claim is still being sent, so an endpoint never has two deliveries in flight
+     * (on this node or another). Endpoints take turns: each one's oldest due delivery, every owner's
+     * first endpoint before any owner's second, then by how long it has been due; so neither an
+     * endpoint with a backlog nor an owner with many endpoints keeps the others waiting. A claim
+     * counts the attempt, moves the delivery's next attempt a lease away and holds its endpoint until
+     * then ({@code sending_until}), so a sender that dies mid-send is replaced after the lease;
+     * {@link #record} or {@link #release} frees the endpoint. The endpoints are locked with
+     * {@code SKIP LOCKED}: several nodes never claim the same endpoint.
      */
+    @Transactional
     public List<Claimed> claimDue(Instant now, Instant leaseUntil, int limit) {
-        return jdbc.sql("""
+        Instant lease = leaseUntil.truncatedTo(ChronoUnit.MICROS); // as stored, for release's comparison
+        List<String> picked = jdbc.sql("""
+                        with due as (
+                            select distinct on (d.endpoint_id) d.endpoint_id, d.id, d.user_id, d.next_attempt_at
+                              from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
+                             where d.status = 'PENDING' and d.next_attempt_at <= :now
+                               and e.disabled_at is null and (e.sending_until is null or e.sending_until <= :now)
+                             order by d.endpoint_id, d.next_attempt_at, d.id),
+                        turns as (
+                            select due.*, row_number() over (partition by user_id order by next_attempt_at, id) as turn
+                              from due)
+                        select t.id from webhook_endpoint e join turns t on t.endpoint_id = e.id
+                         where e.disabled_at is null and (e.sending_until is null or e.sending_until <= :now)
+                         order by t.turn, t.next_attempt_at, t.id
+                         limit :limit
+                           for update of e skip locked""")
+                .param("now", ts(now))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+        if (picked.isEmpty()) {
+            return List.of();
+        }
+        List<Claimed> claimed = jdbc.sql("""
                         update webhook_delivery d set attempts = d.attempts + 1, next_attempt_at = :lease
                         from webhook_endpoint e
-                        where e.id = d.endpoint_id and e.disabled_at is null
-                          and d.id in (select id from webhook_delivery
-                                       where status = 'PENDING' and next_attempt_at <= :now
-                                       order by next_attempt_at, id limit :limit for update skip locked)
+                        where e.id = d.endpoint_id and d.id in (:ids)
+                          and d.status = 'PENDING' and d.next_attempt_at <= :now
                         returning d.id, d.endpoint_id, e.url, e.secret, d.body, d.attempts,
                                   d.attempts - d.schedule_start as scheduled, d.give_up_at""")
+                .param("ids", picked)
                 .param("now", ts(now))
-                .param("lease", ts(leaseUntil))
-                .param("limit", limit)
+                .param("lease", ts(lease))
                 .query((rs, n) -> new Claimed(
                         rs.getString("id"),
                         rs.getString("endpoint_id"),
@@ -102,8 +132,27 @@ public class DeliveryStore {
                         rs.getString("body"),
                         rs.getInt("attempts"),
                         rs.getInt("scheduled"),
-                        instant(rs, "give_up_at")))
+                        instant(rs, "give_up_at"),
+                        lease))
                 .list();
+        if (!claimed.isEmpty()) {
+            jdbc.sql("update webhook_endpoint set sending_until = :lease where id in (:ids)")
+                    .param("lease", ts(lease))
+                    .param("ids", claimed.stream().map(Claimed::endpointId).toList())
+                    .update();
+        }
+        return claimed;
+    }
+
+    /**
+     * Frees the claim's endpoint for its next delivery; nothing when the claim's lease ran out and
+     * another claim holds the endpoint now.
+     */
+    public void release(Claimed c) {
+        jdbc.sql("update webhook_endpoint set sending_until = null where id = :e and sending_until = :lease")
+                .param("e", c.endpointId())
+                .param("lease", ts(c.leaseUntil()))
+                .update();
     }
 
     /** A claimed delivery as it stands now. */
@@ -142,7 +191,8 @@ public class DeliveryStore {
      * kept), though the attempt is kept in the history.
      * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
-     * delivery's state and its attempt are written together. A delivery removed with its endpoint
+     * delivery's state and its attempt are written together, and the claim's endpoint is freed for
+     * its next delivery ({@link #release}). A delivery removed with its endpoint
      * while it was being sent records nothing (false), and does not fail.
      */
     @Transactional
@@ -188,6 +238,7 @@ public class DeliveryStore {
                 .param("error", err)
                 .param("excerpt", kept)
                 .update();
+        release(c);
         return n == 1;
     }
 

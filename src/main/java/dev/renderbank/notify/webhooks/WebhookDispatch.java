@@ -9,6 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -21,14 +30,14 @@ import org.springframework.stereotype.Component;
  * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
  * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's). Every
  * outcome also counts towards the endpoint's health ({@link EndpointHealth}), which disables an
- * endpoint that has failed for days. A batch is claimed at once but sent one by one, so each delivery
- * is looked up again just before its POST: one removed since its claim (its endpoint removed, the
- * account deleted), stopped, resent or claimed again is not sent by this claim.
+ * endpoint that has failed for days. A bounded pool of senders ({@code renderbank.webhooks.senders})
+ * sends them, at most one per endpoint at a time, endpoints taking turns. Each delivery is looked up
+ * again just before its POST: one removed since its claim (its endpoint removed, the account
+ * deleted), stopped, resent or claimed again is not sent by this claim.
  */
 @Component
 public class WebhookDispatch implements DisposableBean {
 
-    static final int BATCH = 20;
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatch.class);
 
     private final DeliveryStore deliveries;
@@ -38,6 +47,7 @@ public class WebhookDispatch implements DisposableBean {
     private final Clock clock;
     private final WebhookHttp http;
     private final EndpointHealth health;
+    private final ExecutorService senders;
 
     WebhookDispatch(
             DeliveryStore deliveries,
@@ -53,25 +63,83 @@ public class WebhookDispatch implements DisposableBean {
         this.alerts = alerts;
         this.clock = clock;
         this.http = new WebhookHttp(
-                new WebhookUrlPolicy(props.allowPrivateHosts()), props.connectTimeout(), props.readTimeout());
+                new WebhookUrlPolicy(props.allowPrivateHosts()),
+                props.connectTimeout(),
+                props.readTimeout(),
+                props.senders());
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(props.senders(), r -> {
+            Thread t = new Thread(r, "webhook-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Sends everything due now; returns how many were delivered. */
-    public int deliverDue() {
+    /**
+     * Sends everything due, on {@code renderbank.webhooks.senders} senders, until nothing is due or
+     * being sent, or {@code stop} says the node is shutting down (what is being sent then is finished);
+     * returns how many were delivered. Whenever a sender is free, the next due delivery of an endpoint
+     * not being sent to is claimed ({@link DeliveryStore#claimDue}): one slow receiver holds one
+     * sender at a time, and its backlog waits its turn behind the other endpoints' deliveries.
+     */
+    public int deliverDue(BooleanSupplier stop) {
+        CompletionService<Boolean> sent = new ExecutorCompletionService<>(senders);
+        int running = 0;
         int delivered = 0;
-        List<DeliveryStore.Claimed> batch;
-        do {
-            Instant now = clock.instant();
-            batch = deliveries.claimDue(now, now.plus(props.lease()), BATCH);
-            for (DeliveryStore.Claimed d : batch) {
-                delivered += attempt(d) ? 1 : 0;
+        try {
+            while (true) {
+                int free = props.senders() - running;
+                int claimed = 0;
+                if (free > 0 && !stop.getAsBoolean()) {
+                    for (DeliveryStore.Claimed d : claim(free)) {
+                        sent.submit(() -> attempt(d));
+                        claimed++;
+                    }
+                    running += claimed;
+                }
+                if (running == 0) {
+                    return delivered;
+                }
+                // every sender busy: wait for one; otherwise look again at the send interval for what
+                // has become due meanwhile
+                Future<Boolean> done = claimed == free
+                        ? sent.take()
+                        : sent.poll(props.sendInterval().toMillis(), TimeUnit.MILLISECONDS);
+                while (done != null) {
+                    running--;
+                    delivered += outcome(done) ? 1 : 0;
+                    done = sent.poll();
+                }
             }
-        } while (batch.size() == BATCH);
-        return delivered;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return delivered;
+        }
+    }
+
+    /** Up to {@code free} due deliveries; none when the database failed the claim (retried next look). */
+    private List<DeliveryStore.Claimed> claim(int free) {
+        Instant now = clock.instant();
+        try {
+            return deliveries.claimDue(now, now.plus(props.lease()), free);
+        } catch (RuntimeException e) {
+            log.warn("webhook deliveries could not be claimed now: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    private static boolean outcome(Future<Boolean> done) throws InterruptedException {
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            log.warn("webhook attempt ended unexpectedly: {}", e.getCause().toString());
+            return false;
+        }
     }
 
     private boolean attempt(DeliveryStore.Claimed d) {
         if (!stillOurs(d)) {
+            releaseQuietly(d);
             return false;
         }
         Instant started = clock.instant();
@@ -144,6 +212,14 @@ public class WebhookDispatch implements DisposableBean {
         return false;
     }
 
+    private void releaseQuietly(DeliveryStore.Claimed d) {
+        try {
+            deliveries.release(d);
+        } catch (RuntimeException e) {
+            log.warn("endpoint {} stays held until its lease ends ({})", d.endpointId(), e.toString());
+        }
+    }
+
     private void failed(DeliveryStore.Claimed d, Instant started, Integer status, String error, String excerpt) {
         Instant next = clock.instant().plus(props.backoff(d.scheduled())); // a resend starts afresh
         boolean last = next.isAfter(d.giveUpAt());
@@ -177,6 +253,7 @@ public class WebhookDispatch implements DisposableBean {
 
     @Override
     public void destroy() throws IOException {
+        senders.shutdownNow();
         http.close();
     }
 }

@@ -53,14 +53,19 @@ public final class WebhookHttp implements AutoCloseable {
     });
 
     public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout) {
+        this(policy, connectTimeout, readTimeout, 4);
+    }
+
+    /** {@code senders}: how many POSTs may be under way at once (each its own connection). */
+    public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout, int senders) {
         this.deadline = connectTimeout.plus(readTimeout);
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
                 .setTlsSocketStrategy(StrictHttpClients.lazyTls())
-                .setMaxConnTotal(50)
-                .setMaxConnPerRoute(4)
+                .setMaxConnTotal(Math.max(50, senders))
+                .setMaxConnPerRoute(Math.max(4, senders))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)

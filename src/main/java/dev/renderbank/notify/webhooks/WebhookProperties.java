@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  *     which is cut off after connect timeout + read timeout (checked at start)
  * @param disableAfter an endpoint whose deliveries have failed this long, with none getting through,
  *     is disabled and its owner emailed; positive
+ * @param senders deliveries sent at the same time by one node (1–64), to different endpoints: an
+ *     endpoint is sent one delivery at a time, so a slow receiver holds one sender at most
  *     <p>Every duration is checked for meaning at start, not only presence: a zero or negative wait
  *     would retry in a tight loop or disable an endpoint at its first failure.
  */
@@ -42,7 +44,8 @@ public record WebhookProperties(
         @DefaultValue("2h") @NotNull Duration maxRetry,
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("1m") @NotNull Duration lease,
-        @DefaultValue("3d") @NotNull Duration disableAfter) {
+        @DefaultValue("3d") @NotNull Duration disableAfter,
+        @DefaultValue("4") @Min(1) @Max(64) int senders) {
 
     public WebhookProperties {
         positive(connectTimeout, "connect-timeout");

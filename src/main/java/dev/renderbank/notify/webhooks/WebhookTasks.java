@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The webhook sender on db-scheduler: one node runs each execution, and the rows it claims are taken
- * with {@code SKIP LOCKED} besides, so several nodes never send the same attempt.
+ * The webhook sender on db-scheduler: one node runs each execution (which sends on the dispatcher's
+ * pool until nothing is due), and the endpoints it claims are taken with {@code SKIP LOCKED} besides,
+ * so several nodes never send the same attempt, nor two deliveries to one endpoint at once.
  */
 @Configuration(proxyBeanMethods = false)
 class WebhookTasks {
@@ -16,6 +17,7 @@ class WebhookTasks {
     @Bean
     RecurringTask<Void> notifyWebhookSenderTask(WebhookProperties props, WebhookDispatch dispatch) {
         return Tasks.recurring("notify-webhook-sender", Schedules.fixedDelay(props.sendInterval()))
-                .execute((instance, ctx) -> dispatch.deliverDue());
+                .execute((instance, ctx) ->
+                        dispatch.deliverDue(() -> ctx.getSchedulerState().isShuttingDown()));
     }
 }

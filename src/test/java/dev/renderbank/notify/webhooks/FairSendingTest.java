@@ -1,0 +1,178 @@
+package dev.renderbank.notify.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.TestUsers;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sending is shared fairly: one user's slow receiver with a backlog of due deliveries holds one of
+ * the senders ({@code renderbank.webhooks.senders}) at a time, so another user's delivery waits for
+ * one attempt at most, not for the whole backlog; and an endpoint is never sent two deliveries at
+ * once. The receiver answers every POST under {@code /slow/} after {@link #SLOW}.
+ */
+class FairSendingTest extends IntegrationTest {
+
+    static final Duration SLOW = Duration.ofSeconds(1);
+    static final ExecutorService threads = Executors.newCachedThreadPool();
+    static HttpServer receiver;
+
+    /** Per path: POSTs being answered now, the most at once, and how many were answered. */
+    static final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    static final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
+    static final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+    static final Map<String, Instant> firstArrived = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void up() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(threads);
+        receiver.createContext("/", FairSendingTest::answer);
+        receiver.start();
+    }
+
+    @AfterAll
+    static void down() {
+        receiver.stop(0);
+        threads.shutdownNow();
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        firstArrived.putIfAbsent(path, Instant.now());
+        int now = inFlight.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        mostAtOnce.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        try {
+            exchange.getRequestBody().readAllBytes();
+            if (path.startsWith("/slow/")) {
+                Thread.sleep(SLOW.toMillis());
+            }
+            exchange.sendResponseHeaders(200, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.get(path).decrementAndGet();
+            answered.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            exchange.close();
+        }
+    }
+
+    @Autowired
+    TestUsers users;
+
+    @Autowired
+    EndpointStore endpoints;
+
+    @Autowired
+    DeliveryStore deliveries;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Test
+    void aSlowReceiversBacklogDelaysAnotherUsersDeliveryByOneAttemptAtMost() {
+        String tag = UUID.randomUUID().toString();
+        String slowPath = "/slow/" + tag;
+        TestUsers.TestUser slowOwner = users.create(0);
+        String slow = endpoint(slowOwner, slowPath);
+        // twelve attempts of a second each, due since long before anything else
+        Instant longAgo = clock.instant().minus(Duration.ofDays(1));
+        tx.executeWithoutResult(s -> {
+            for (int i = 0; i < 12; i++) {
+                deliver(slowOwner, slow, "backlog-" + i, longAgo.plusMillis(i));
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> firstArrived.containsKey(slowPath));
+
+        String quickPath = "/quick/" + tag;
+        TestUsers.TestUser other = users.create(0);
+        String quick = endpoint(other, quickPath);
+        Instant queued = Instant.now();
+        deliver(other, quick, "other-user", clock.instant());
+        await().atMost(Duration.ofSeconds(30)).until(() -> firstArrived.containsKey(quickPath));
+
+        assertThat(Duration.between(queued, firstArrived.get(quickPath)))
+                .as(
+                        "another user's delivery waits one slow attempt (%s) at most, not the slow receiver's backlog"
+                                + " (%d of 12 answered by then)",
+                        SLOW,
+                        answered.getOrDefault(slowPath, new AtomicInteger()).get())
+                .isLessThan(SLOW.plusSeconds(2));
+        await().atMost(Duration.ofSeconds(40))
+                .until(() ->
+                        answered.getOrDefault(slowPath, new AtomicInteger()).get() == 12);
+    }
+
+    @Test
+    void anEndpointIsNeverSentTwoDeliveriesAtOnce() {
+        String tag = UUID.randomUUID().toString();
+        TestUsers.TestUser owner = users.create(0);
+        List<String> paths = List.of("/slow/" + tag + "/a", "/slow/" + tag + "/b");
+        List<String> ids = paths.stream().map(p -> endpoint(owner, p)).toList();
+        Instant due = clock.instant().minus(Duration.ofHours(1));
+        tx.executeWithoutResult(s -> {
+            for (int i = 0; i < 6; i++) {
+                for (String id : ids) {
+                    deliver(owner, id, "once-at-a-time-" + i, due);
+                }
+            }
+        });
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> paths.stream()
+                        .allMatch(
+                                p -> answered.containsKey(p) && answered.get(p).get() == 6));
+        for (String p : paths) {
+            assertThat(mostAtOnce.get(p).get())
+                    .as("POSTs to %s under way at once", p)
+                    .isEqualTo(1);
+        }
+    }
+
+    private void deliver(TestUsers.TestUser owner, String endpointId, String key, Instant due) {
+        assertThat(deliveries.insert(
+                        "msg_" + UUID.randomUUID().toString().replace("-", ""),
+                        endpointId,
+                        owner.id(),
+                        "credits.granted|fair-" + key + "-" + endpointId,
+                        "credits.granted",
+                        "{}",
+                        due,
+                        clock.instant().plus(Duration.ofHours(24))))
+                .isTrue();
+    }
+
+    private String endpoint(TestUsers.TestUser owner, String path) {
+        String id = "we_" + UUID.randomUUID().toString().replace("-", "");
+        assertThat(endpoints.insertWithinCap(
+                        id,
+                        owner.id(),
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + path,
+                        List.of("credits.granted"),
+                        StandardWebhooks.newSecret(),
+                        10,
+                        clock.instant(),
+                        0))
+                .isTrue();
+        return id;
+    }
+}
