@@ -18,6 +18,12 @@ public sealed interface AcceptOutcome {
     /** 503: an operator paused new generations (all, or this model); {@code message} is theirs. */
     record Paused(String message, Duration retryAfter) implements AcceptOutcome {}
 
+    /**
+     * 503: this node has as many reference image lookups under way as it allows; nothing was looked
+     * up or held.
+     */
+    record ReferenceChecksBusy(Duration retryAfter) implements AcceptOutcome {}
+
     /** 429: the per-user cooldown of this asset type is still running. */
     record CoolingDown(AssetType type, Duration remaining) implements AcceptOutcome {}
 

@@ -5,7 +5,17 @@ import dev.renderbank.storage.internal.PublicAddresses;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +24,25 @@ import java.util.regex.Pattern;
  * legitimate reference: it is refused by the same address rules as output downloads ({@link
  * HostPolicy}, {@link PublicAddresses}). With the simulator, which serves from this machine,
  * loopback is allowed, and only loopback.
+ *
+ * <p>Looking a host up can take as long as its name servers please: {@link #check} bounds the
+ * lookups of one request in total time ({@link #bounded}) and the lookups under way on this node in
+ * number, a lookup that outlived its request included (a name lookup cannot be interrupted), so
+ * hosts that never answer cannot hold request threads nor pile up lookup threads.
  */
 public final class ReferenceHosts {
+
+    /** The defaults of {@code renderbank.storage.reference-lookup.*}. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+
+    private static final int DEFAULT_MAX_CONCURRENT = 32;
+
+    /** Lookup threads; as many at most as lookups are allowed under way (each instance's permits). */
+    private static final ExecutorService LOOKUPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "reference-lookup");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Numeric host forms other than a dotted quad (2130706433, 0x7f.1, 0177.1): fetchers differ on them. */
     private static final Pattern ODD_NUMERIC =
@@ -33,9 +60,17 @@ public final class ReferenceHosts {
     private static final Pattern INTERNAL_NAME = Pattern.compile("(?i)(.+\\.)?(internal|local)|metadata|instance-data");
 
     private final HostPolicy policy;
+    private final Duration timeout;
+    private final Semaphore permits;
 
-    ReferenceHosts(HostPolicy policy) {
+    private ReferenceHosts(HostPolicy policy, Duration timeout, Semaphore permits) {
         this.policy = policy;
+        this.timeout = timeout;
+        this.permits = permits;
+    }
+
+    private ReferenceHosts(HostPolicy policy) {
+        this(policy, DEFAULT_TIMEOUT, new Semaphore(DEFAULT_MAX_CONCURRENT));
     }
 
     /** Public internet addresses only (production). */
@@ -49,36 +84,117 @@ public final class ReferenceHosts {
                 HostPolicy.publicOnly().withAddressCheck(a -> PublicAddresses.isPublic(a) || a.isLoopbackAddress()));
     }
 
+    /**
+     * The same rules, one request's lookups taking at most {@code timeout} together and at most
+     * {@code maxConcurrent} lookups under way at once.
+     */
+    public ReferenceHosts bounded(Duration timeout, int maxConcurrent) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || maxConcurrent < 1) {
+            throw new IllegalArgumentException("a positive timeout and at least one lookup at once are required");
+        }
+        return new ReferenceHosts(policy, timeout, new Semaphore(maxConcurrent));
+    }
+
     ReferenceHosts withResolver(HostPolicy.Resolver resolver) {
-        return new ReferenceHosts(policy.withResolver(resolver));
+        return new ReferenceHosts(policy.withResolver(resolver), timeout, permits);
     }
 
     /**
-     * Why {@code url} may not be given to the provider, for the client; empty when it may. A name
-     * that does not resolve here is allowed: the provider resolves it on its own network.
+     * Whether every one of {@code urls} may be given to the provider: the first that may not, or
+     * {@link ReferenceCheck.Busy} when this node has as many lookups under way as it allows. Takes at
+     * most the timeout in all (a host that has not answered by then refuses its URL).
      */
-    public Optional<String> refusal(String url) {
+    public ReferenceCheck check(List<String> urls) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < urls.size(); i++) {
+            Optional<ReferenceCheck> refused = judge(urls.get(i), i, deadline);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
+        return new ReferenceCheck.Allowed();
+    }
+
+    /** Why {@code url} may not be given to the provider, for the client; empty when it may. */
+    Optional<String> refusal(String url) {
+        ReferenceCheck checked = check(List.of(url));
+        if (checked instanceof ReferenceCheck.Refused r) {
+            return Optional.of(r.reason());
+        }
+        if (checked instanceof ReferenceCheck.Busy) {
+            return Optional.of("could not be checked now (too many lookups under way)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A refusal of {@code url}, or empty when it may be given to the provider. A name that does not
+     * resolve here is allowed: the provider resolves it on its own network.
+     */
+    private Optional<ReferenceCheck> judge(String url, int index, long deadline) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return Optional.of("is not a valid URL");
+            return refused(index, "is not a valid URL");
         }
         if (uri.getRawUserInfo() != null) {
             // credentials would be handed to the provider, and user@host forms are how hosts are disguised
-            return Optional.of("must not contain user info (user:password@)");
+            return refused(index, "must not contain user info (user:password@)");
         }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {
-            return Optional.of("must name a host");
+            return refused(index, "must name a host");
         }
         String name = HostPolicy.normalize(host);
         if (ODD_NUMERIC.matcher(name).matches() && !DOTTED_QUAD.matcher(name).matches()) {
-            return Optional.of("must name its host as a name or a dotted IPv4 address, not " + name);
+            return refused(index, "must name its host as a name or a dotted IPv4 address, not " + name);
         }
         if (INTERNAL_NAME.matcher(name).matches()) {
-            return Optional.of("must be on the public internet; " + name + " is an internal or metadata name");
+            return refused(index, "must be on the public internet; " + name + " is an internal or metadata name");
         }
+        return lookUp(name, index, deadline);
+    }
+
+    /** Resolves {@code name} on a lookup thread, waiting for it until {@code deadline} at most. */
+    private Optional<ReferenceCheck> lookUp(String name, int index, long deadline) {
+        if (!permits.tryAcquire()) {
+            return Optional.of(new ReferenceCheck.Busy(timeout));
+        }
+        CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
+        try {
+            LOOKUPS.execute(() -> {
+                try {
+                    answer.complete(resolved(name));
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e);
+                } finally {
+                    // only now: a lookup that outlived its request still counts
+                    permits.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            permits.release();
+            return Optional.of(new ReferenceCheck.Busy(timeout));
+        }
+        try {
+            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    .map(reason -> new ReferenceCheck.Refused(index, reason));
+        } catch (TimeoutException e) {
+            return Optional.of(new ReferenceCheck.Refused(index, tooSlow(name)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(new ReferenceCheck.Refused(index, tooSlow(name)));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("looking up " + name + " failed", e.getCause());
+        }
+    }
+
+    private static Optional<ReferenceCheck> refused(int index, String reason) {
+        return Optional.of(new ReferenceCheck.Refused(index, reason));
+    }
+
+    private Optional<String> resolved(String name) {
         try {
             policy.resolve(name);
             return Optional.empty();
@@ -88,5 +204,12 @@ public final class ReferenceHosts {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    private String tooSlow(String name) {
+        long ms = timeout.toMillis();
+        String bound = ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+        return "could not be checked: the image's host " + name + " did not answer in time (" + bound
+                + "); try again, or use an image on another host";
     }
 }

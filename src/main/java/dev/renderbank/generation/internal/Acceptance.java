@@ -13,6 +13,7 @@ import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReserveResult;
 import dev.renderbank.platform.Switches;
+import dev.renderbank.storage.ReferenceCheck;
 import dev.renderbank.storage.ReferenceHosts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -94,8 +95,9 @@ public class Acceptance {
 
     /**
      * Refusals in SPEC order, cheapest first: bad input (reference images on private or metadata
-     * hosts included), provider unavailable, cooldown or in-flight cap, credits. None of them holds
-     * or writes anything.
+     * hosts, or on hosts that did not answer in time, included; too many reference lookups under
+     * way is a 503 of that step), provider unavailable, cooldown or in-flight cap, credits. None of
+     * them holds or writes anything.
      */
     public AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey) {
         return accept(userId, spec, idempotencyKey, null);
@@ -114,11 +116,14 @@ public class Acceptance {
             throw new IllegalStateException("unexpected pricing outcome " + pricing);
         }
         PricedRequest req = priced.request();
-        for (int i = 0; i < req.imageUrls().size(); i++) {
-            Optional<String> refused = referenceHosts.refusal(req.imageUrls().get(i));
-            if (refused.isPresent()) {
-                return new AcceptOutcome.Invalid("imageUrls[" + i + "]", refused.get(), true);
-            }
+        // before the transaction and its connection, bounded in time and number: a host whose name
+        // servers never answer holds neither (ReferenceHosts)
+        ReferenceCheck references = referenceHosts.check(req.imageUrls());
+        if (references instanceof ReferenceCheck.Refused r) {
+            return new AcceptOutcome.Invalid("imageUrls[" + r.index() + "]", r.reason(), true);
+        }
+        if (references instanceof ReferenceCheck.Busy b) {
+            return new AcceptOutcome.ReferenceChecksBusy(b.retryAfter());
         }
         if (idempotencyKey == null) {
             // no key, so nothing to replay: a pause refuses it here, before a submit slot, a connection

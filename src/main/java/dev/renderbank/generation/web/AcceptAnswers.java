@@ -45,6 +45,15 @@ final class AcceptAnswers {
                             : p.message(),
                     p.retryAfter());
         }
+        if (outcome instanceof AcceptOutcome.ReferenceChecksBusy b) {
+            return withRetryAfter(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "reference-checks-busy",
+                    "Too many reference images being checked",
+                    "Too many requests' reference images are being checked right now; nothing was held."
+                            + " Please try again in " + human(b.retryAfter()) + ".",
+                    b.retryAfter());
+        }
         if (outcome instanceof AcceptOutcome.CoolingDown c) {
             return withRetryAfter(
                     HttpStatus.TOO_MANY_REQUESTS,

@@ -54,12 +54,16 @@ class StorageConfig {
         return new SafeOutputFetcher(store, download, allowPrivate ? HostPolicy.anyAddress() : HostPolicy.publicOnly());
     }
 
-    /** Reference image URLs: public only; loopback too where outputs may come from private hosts (simulator). */
+    /**
+     * Reference image URLs: public only; loopback too where outputs may come from private hosts
+     * (simulator). Their lookups bounded in time and number ({@code renderbank.storage.reference-lookup.*}).
+     */
     @Bean
-    ReferenceHosts referenceHosts(DownloadProperties download, Environment env) {
-        return download.privateHostsAllowed(simulatorActive(env))
+    ReferenceHosts referenceHosts(DownloadProperties download, ReferenceLookupProperties lookups, Environment env) {
+        ReferenceHosts hosts = download.privateHostsAllowed(simulatorActive(env))
                 ? ReferenceHosts.publicOrLoopback()
                 : ReferenceHosts.publicOnly();
+        return hosts.bounded(lookups.timeout(), lookups.maxConcurrent());
     }
 
     /**

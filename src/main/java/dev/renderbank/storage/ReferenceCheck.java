@@ -1,0 +1,16 @@
+package dev.renderbank.storage;
+
+import java.time.Duration;
+
+/** What {@link ReferenceHosts#check} says of a request's reference image URLs. */
+public sealed interface ReferenceCheck {
+
+    /** Every URL may be given to the provider. */
+    record Allowed() implements ReferenceCheck {}
+
+    /** The URL at {@code index} may not (or could not be checked in time); {@code reason} is for the client. */
+    record Refused(int index, String reason) implements ReferenceCheck {}
+
+    /** Too many lookups are under way on this node: nothing was looked up; try again after {@code retryAfter}. */
+    record Busy(Duration retryAfter) implements ReferenceCheck {}
+}
