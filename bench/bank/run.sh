@@ -22,7 +22,7 @@
 #      any violation. Everything it started is stopped at the end, also on failure.
 # Knobs (environment): BANK_CLIENTS (64), BANK_SECONDS (150), BANK_NODES (1), BANK_DB_OUTAGE_SECONDS (10),
 # BANK_THROUGHPUT_SECONDS (0: off; >0 measures one node vs all nodes first), BANK_DEADLINE_SECONDS (150: the
-# image jobs' deadline, videos 30 s more; the settling lasts up to one), BANK_OUT (target/bank-run-<time>).
+# image jobs' deadline, videos 30 s more; a fifth of each is the minimum time left to submit; the settling lasts up to one), BANK_OUT (target/bank-run-<time>).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

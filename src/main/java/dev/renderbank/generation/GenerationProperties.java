@@ -70,10 +70,14 @@ public record GenerationProperties(
      * copies a finished result, maybe a big video: minutes, so never on the callback's request thread).
      * {@code callbackQueue}: how many more callbacks' checks may wait in memory for one; past it a
      * live job is left to its own task's poll and a failed job's check to its durable late-delivery
-     * task.
+     * task. {@code minTimeLeft}: a job still waiting for the provider (it refused work: 429, 455,
+     * out of credits, not connected) is not sent once no more than this is left before its deadline,
+     * too little for a generation to finish; it is failed and released then instead of being paid
+     * for and failed at its deadline while the provider still works.
      */
     public record Jobs(
             @DefaultValue DeadlinePerType deadline,
+            @DefaultValue MinTimeLeftPerType minTimeLeft,
             @DefaultValue("2s") Duration firstPoll,
             @DefaultValue("60s") Duration maxPoll,
             @DefaultValue("5m") Duration maxSubmitBackoff,
@@ -109,6 +113,18 @@ public record GenerationProperties(
                     }
                 }
             }
+            if (deadline != null && minTimeLeft != null) {
+                // at or above the deadline, every job the provider could not take at once would fail
+                for (AssetType type : AssetType.values()) {
+                    Duration d = deadline.of(type);
+                    Duration left = minTimeLeft.of(type);
+                    if (d != null && left != null && left.compareTo(d) >= 0) {
+                        String name = type == AssetType.IMAGE ? "image" : "video";
+                        throw new IllegalArgumentException("renderbank.jobs.min-time-left." + name + " (" + left
+                                + ") must be less than renderbank.jobs.deadline." + name + " (" + d + ")");
+                    }
+                }
+            }
             if (submitConcurrency < 1) {
                 throw new IllegalArgumentException("renderbank.jobs.submit-concurrency must be at least 1");
             }
@@ -134,6 +150,26 @@ public record GenerationProperties(
         public DeadlinePerType {
             positive(image, "deadline.image");
             positive(video, "deadline.video");
+        }
+
+        public Duration of(AssetType type) {
+            return type == AssetType.IMAGE ? image : video;
+        }
+    }
+
+    /** How long before its deadline a job is last sent to the provider (a generation takes minutes). */
+    public record MinTimeLeftPerType(
+            @DefaultValue("2m") Duration image,
+            @DefaultValue("10m") Duration video) {
+        public MinTimeLeftPerType {
+            if (image != null && image.isNegative()) {
+                throw new IllegalArgumentException(
+                        "renderbank.jobs.min-time-left.image must be 0 or more (was " + image + ")");
+            }
+            if (video != null && video.isNegative()) {
+                throw new IllegalArgumentException(
+                        "renderbank.jobs.min-time-left.video must be 0 or more (was " + video + ")");
+            }
         }
 
         public Duration of(AssetType type) {

@@ -60,6 +60,10 @@ public final class BankRun {
         args.add("--renderbank.jobs.deadline.image=" + config.deadline().toSeconds() + "s");
         args.add("--renderbank.jobs.deadline.video="
                 + config.deadline().plusSeconds(30).toSeconds() + "s");
+        // below each deadline (validated), as the defaults are below the production ones: a fifth
+        args.add("--renderbank.jobs.min-time-left.image=" + config.deadline().toSeconds() / 5 + "s");
+        args.add("--renderbank.jobs.min-time-left.video="
+                + config.deadline().plusSeconds(30).toSeconds() / 5 + "s");
         return args;
     }
 

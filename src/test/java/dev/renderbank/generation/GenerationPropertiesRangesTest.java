@@ -89,4 +89,17 @@ class GenerationPropertiesRangesTest {
         R.accepted("renderbank.jobs.callback-queue", "0");
         R.accepted("renderbank.jobs.callback-concurrency", "1");
     }
+
+    /**
+     * A job is not sent with less than this left before its deadline: negative means nothing, and one
+     * at or above the deadline would fail every job the provider could not take at once.
+     */
+    @Test
+    void theMinimumTimeLeftToSubmitIsZeroOrMoreAndBelowTheDeadline() {
+        R.refused("renderbank.jobs.min-time-left.image", "-1s", "15m", "20m"); // deadline 15m
+        R.refused("renderbank.jobs.min-time-left.video", "-1s", "45m");
+        R.accepted("renderbank.jobs.min-time-left.image", "0s", "14m");
+        R.with("renderbank.jobs.deadline.video", "3m").refused("renderbank.jobs.min-time-left.video", "10m");
+        R.with("renderbank.jobs.deadline.video", "3m").accepted("renderbank.jobs.min-time-left.video", "30s");
+    }
 }

@@ -10,6 +10,14 @@ final class FailureReasons {
 
     static final String DEADLINE = "The generation did not finish in time; your credits were released.";
 
+    /**
+     * The provider refused work (429, 455, out of credits, not connected) until too little of the
+     * job's deadline was left to send it ({@code renderbank.jobs.min-time-left}): never sent.
+     */
+    static final String UNAVAILABLE_TOO_LONG_CODE = "provider_unavailable_too_long";
+
+    static final String UNAVAILABLE_TOO_LONG = "The provider was unavailable for too long; your credits were released.";
+
     /** recordInfo kept answering 404 or 422 for the job's task ({@link RecordGaps}). */
     static final String TASK_NOT_FOUND_CODE = "provider_task_not_found";
 

@@ -151,8 +151,14 @@ public class JobDriver {
     private Optional<Instant> submit(Job job, Instant now) {
         Optional<Duration> down = availability.refusalRetryAfter();
         if (down.isPresent()) {
-            // Accepted before the provider ran dry: wait (until the deadline) rather than fail at once.
-            return Optional.of(earliest(now.plus(Duration.ofSeconds(30)), job.deadlineAt()));
+            // Accepted before the provider ran dry: wait (while time is left to send it) rather than
+            // fail at once. A submit under way (started) is left to record its answer.
+            if (job.submitStartedAt() == null && tooLate(job, now)) {
+                return failTooLate(job);
+            }
+            Instant last = lastSend(job);
+            return Optional.of(
+                    earliest(now.plus(Duration.ofSeconds(30)), now.isBefore(last) ? last : job.deadlineAt()));
         }
         if (job.submitStartedAt() != null) {
             Instant ended =
@@ -177,6 +183,9 @@ public class JobDriver {
 
     /** Marks the one submit attempt, sends, and records the answer (with the task's move, if any). */
     private Optional<Instant> send(Job job, Instant now, TaskMove move) {
+        if (tooLate(job, now)) {
+            return failTooLate(job);
+        }
         // committed with the marks of other submits that start meanwhile, within the submit path's
         // share of the connections (as every write of this method)
         OptionalInt started = starts.mark(job.id());
@@ -209,7 +218,8 @@ public class JobDriver {
         if (outcome instanceof SubmitOutcome.RetryLater r) {
             // No task exists (nothing was sent, or 429/455): the one case where sending again is safe.
             Duration wait = PollTiming.backoff(job.attempts() + 1, props.jobs().maxSubmitBackoff());
-            Instant next = earliest(after.plus(wait), job.deadlineAt());
+            // no later than the last moment it may be sent: if that has passed, at once (and it fails)
+            Instant next = earliest(after.plus(wait), lastSend(job));
             // This attempt's own mark, in RESERVED or, when the task took this attempt for interrupted
             // (it outlived the submit time limit), in UNKNOWN: the answer proves there is no task.
             // Not cleared, the job would be taken for interrupted: tried again until it lands, as above.
@@ -236,6 +246,30 @@ public class JobDriver {
             return Optional.empty();
         }
         throw new IllegalStateException("unexpected submit outcome for job " + job.id() + ": " + outcome);
+    }
+
+    /**
+     * Whether the job has no more than {@code renderbank.jobs.min-time-left} left before its deadline:
+     * a task created now would not finish in time, yet the provider would be paid for it.
+     */
+    private boolean tooLate(Job job, Instant now) {
+        return !now.isBefore(lastSend(job));
+    }
+
+    private Instant lastSend(Job job) {
+        return job.deadlineAt().minus(props.jobs().minTimeLeft().of(job.type()));
+    }
+
+    /** Never sent: failed and released now, the cooldown given back (the provider's outage is not the user's fault). */
+    private Optional<Instant> failTooLate(Job job) {
+        if (finisher.failUnsent(job, FailureReasons.UNAVAILABLE_TOO_LONG_CODE, FailureReasons.UNAVAILABLE_TOO_LONG)) {
+            log.warn(
+                    "job {}: the provider refused work until too little time was left before its deadline; failed, never sent",
+                    job.id());
+            return Optional.empty();
+        }
+        // another node started its submit meanwhile, or finished it: the job's next step sees which
+        return Optional.of(clock.instant().plusSeconds(1));
     }
 
     /** The job's state change, and with it (one transaction) the task's move when there is one. */

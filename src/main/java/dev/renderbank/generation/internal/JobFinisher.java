@@ -155,6 +155,30 @@ public class JobFinisher {
     }
 
     /**
+     * Fails a job the provider never saw (still RESERVED, no submit started: one under way on another
+     * node wins): released, cooldown given back. False when it is no longer such a job.
+     */
+    boolean failUnsent(Job job, String code, String message) {
+        try (var logContext = JobLogContext.of(job)) {
+            Instant now = clock.instant();
+            boolean won =
+                    release(job, () -> transitions.markFailedUnsent(job.id(), code, message, now), code, message, true);
+            if (won) {
+                afterCommit(job, () -> {
+                    log.info(
+                            "job {} failed before it was sent ({}): {}; {} credits released",
+                            job.id(),
+                            code,
+                            message,
+                            job.price());
+                    meters.count(job, "failed", code);
+                });
+            }
+            return won;
+        }
+    }
+
+    /**
      * The one way a job ends without a charge: if {@code transition} wins the compare-and-set, its
      * hold is released in the same transaction (and the cooldown given back when asked).
      *

@@ -238,13 +238,18 @@ public class JobTransitions {
 
     /** Cancels a job the provider has not seen: still RESERVED and no submit attempt started. */
     boolean markCancelled(String id, Instant now) {
+        return markFailedUnsent(id, CANCELLED_CODE, CANCELLED_MESSAGE, now);
+    }
+
+    /** Fails a job the provider has not seen: still RESERVED and no submit attempt started. */
+    boolean markFailedUnsent(String id, String code, String message, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
                                completed_at = :now, version = version + 1, updated_at = :now
                          where id = :id and state = 'RESERVED' and submit_started_at is null""")
                         .param("id", id)
-                        .param("code", CANCELLED_CODE)
-                        .param("message", CANCELLED_MESSAGE)
+                        .param("code", code)
+                        .param("message", message)
                         .param("now", SqlTime.ts(now))
                         .update()
                 == 1;
