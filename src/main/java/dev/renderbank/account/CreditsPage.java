@@ -60,7 +60,7 @@ class CreditsPage {
             @RequestParam(required = false) String history,
             @RequestParam(required = false) String purchases,
             Model model) {
-        HistoryPage entries = ledger.history(user.id(), history, HISTORY_PAGE);
+        HistoryPage entries = ledger.ownHistory(user.id(), history, HISTORY_PAGE);
         Map<String, Optional<String>> models = new HashMap<>();
         List<HistoryLine> lines = entries.items().stream()
                 .map(e -> HistoryLines.describe(e, id -> models.computeIfAbsent(id, k -> modelOf(user, k))))

@@ -122,7 +122,7 @@ class DataExport {
             return new Page(p.items(), p.nextCursor());
         });
         array(out, "ledger", cursor -> {
-            HistoryPage p = ledger.history(id, cursor, LEDGER_PAGE);
+            HistoryPage p = ledger.ownHistory(id, cursor, LEDGER_PAGE);
             return new Page(p.items(), p.nextCursor());
         });
         array(out, "purchases", cursor -> {

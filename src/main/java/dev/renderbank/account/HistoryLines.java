@@ -54,8 +54,10 @@ final class HistoryLines {
         if (ref.startsWith("reward:share:")) {
             return "Share reward";
         }
-        if (ref.startsWith("reward:referral:")) {
-            return "Referral reward: someone you invited made their first purchase";
+        if (ref.startsWith("reward:referral")) { // as the ledger shows it to its owner: without the invited user
+            return why.contains("given back")
+                    ? "Referral reward given back: a refund or dispute of the invited user's purchase was reversed"
+                    : "Referral reward: someone you invited made their first purchase";
         }
         if (ref.startsWith("demo-seed:")) {
             return "Demo account credits";

@@ -6,6 +6,7 @@ import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
+import dev.renderbank.ledger.internal.OwnerView;
 import dev.renderbank.ledger.internal.Reversed;
 import dev.renderbank.ledger.internal.SettleResult;
 import dev.renderbank.platform.DurableEvents;
@@ -257,6 +258,17 @@ public class Ledger {
         return open.of(userId, 200);
     }
 
+    /**
+     * The user's history as they are shown it (their API, pages and data export): as {@link
+     * #history}, but an entry about another person (a referral reward names the invited user) does
+     * not name them ({@link OwnerView}).
+     */
+    public HistoryPage ownHistory(long userId, String cursor, int limit) {
+        HistoryPage page = history(userId, cursor, limit);
+        return new HistoryPage(page.items().stream().map(OwnerView::of).toList(), page.nextCursor());
+    }
+
+    /** The user's entries as recorded, newest first: for operators (keys and reasons in full). */
     public HistoryPage history(long userId, String cursor, int limit) {
         if (limit < 1 || limit > 200) {
             throw new IllegalArgumentException("limit must be between 1 and 200");

@@ -46,6 +46,36 @@ class HistoryLinesTest {
                 .isEqualTo("Compensation: sorry for the outage");
     }
 
+    /** Referral entries as the ledger shows them to the referrer: without the invited user's id or payment. */
+    @Test
+    void referralEntriesAreDescribedWithoutTheInvitedUser() {
+        assertThat(line("GRANT", 10, 0, 0, "reward:referral", "REWARD", "referral reward")
+                        .text())
+                .isEqualTo("Referral reward: someone you invited made their first purchase");
+        assertThat(line(
+                                "GRANT",
+                                5,
+                                0,
+                                0,
+                                "reward:referral",
+                                "REWARD",
+                                "referral reward given back (the invited user's refund or dispute was reversed)")
+                        .text())
+                .isEqualTo(
+                        "Referral reward given back: a refund or dispute of the invited user's purchase was reversed");
+        assertThat(line(
+                                "CLAWBACK",
+                                -5,
+                                0,
+                                0,
+                                "reward:referral",
+                                null,
+                                "referral reward (the invited user's purchase was refunded or disputed)")
+                        .text())
+                .isEqualTo(
+                        "Credits taken back: referral reward (the invited user's purchase was refunded or disputed)");
+    }
+
     @Test
     void generationsShowTheirTaskAndModelAndLinkToTheCreation() {
         HistoryLine hold = line("HOLD", 0, 25, 0, "gen_abc123", null, null);

@@ -57,7 +57,7 @@ class CreditsController {
                 throw new InvalidFieldException(name, message);
             }
         });
-        return ledger.history(user.id(), cursor(cursor), limit(limit));
+        return ledger.ownHistory(user.id(), cursor(cursor), limit(limit));
     }
 
     private static int limit(String limit) {
