@@ -11,6 +11,7 @@ import dev.renderbank.ledger.HoldState;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,8 +108,6 @@ class SubmitOutcomeTest extends StubbedKieTest {
     @ParameterizedTest(name = "HTTP {0}, code {1} -> {2}")
     @CsvSource({
         "404, 404, provider_not_found",
-        "422, 422, provider_validation",
-        "200, 422, provider_validation",
         "501, 501, provider_generation_failed",
         "505, 505, provider_feature_disabled"
     })
@@ -137,6 +136,36 @@ class SubmitOutcomeTest extends StubbedKieTest {
         }
         driver.step(id);
         assertThat(createTaskCalls(p)).isEqualTo(1);
+    }
+
+    /**
+     * 400 and 422 refuse the user's own input (a prompt or image the provider will not take): the job
+     * fails and is released, but the cooldown stays, or bad requests could be sent to the provider
+     * again and again without one.
+     */
+    @ParameterizedTest(name = "HTTP {0}, code {1}")
+    @CsvSource({"422, 422", "200, 422", "400, 400"})
+    void refusalsOfTheUsersOwnInputFailReleaseAndKeepTheCooldown(int status, int code) {
+        TestUser u = users.create(100);
+        String p = prompt("bad-input");
+        String why = "prompt violates content policy " + UUID.randomUUID();
+        createTaskAnswers(p, status, "{\"code\":" + code + ",\"msg\":\"" + why + "\"}");
+        String id = accept(u, p);
+        Instant cooldown = imageCooldown(u).orElseThrow();
+
+        driver.step(id);
+
+        Job job = job(id);
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.errorCode()).isEqualTo("provider_validation");
+        assertThat(job.errorMessage()).contains(why);
+        assertThat(hold(id)).isEqualTo(HoldState.RELEASED);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(imageCooldown(u)).as("the user's own input: cooldown kept").hasValue(cooldown);
+        assertThat(api.post("/api/v1/generate-image", u.token(), image(prompt("again")))
+                        .status())
+                .isEqualTo(429);
+        assertThat(providerStatus.current().available()).isTrue();
     }
 
     @ParameterizedTest(name = "HTTP {0} with body {1}")

@@ -1,5 +1,7 @@
 package dev.renderbank.generation.internal;
 
+import dev.renderbank.provider.ProviderError;
+
 /** The plain-words reasons shown to users that more than one path of the job engine gives. */
 final class FailureReasons {
 
@@ -28,6 +30,31 @@ final class FailureReasons {
     static final String NO_STATE_CODE = "provider_record_without_state";
 
     static final String NO_OUTPUT = "The provider reported success without a file. Your credits were released.";
+
+    /**
+     * The one rule of whose fault a provider's refusal is, and so whether the failed job gives the
+     * user's cooldown back. 400 and 422 refuse the user's own input (a prompt or image the provider
+     * will not take, content policy included): the cooldown stays, or bad requests could be sent to
+     * the provider again and again without one. Everything else is the provider's (an error, an
+     * outage, its credits or our key, a generation it could not finish): the cooldown is given back.
+     * A switch over every kind: a new kind does not compile until it is decided here.
+     */
+    static boolean isUsersInput(ProviderError error) {
+        return switch (error.kind()) {
+            case VALIDATION -> true;
+            case INSUFFICIENT_CREDITS,
+                    UNAUTHORIZED,
+                    RATE_LIMITED,
+                    UNAVAILABLE,
+                    GENERATION_FAILED,
+                    NOT_FOUND,
+                    FEATURE_DISABLED,
+                    TIMEOUT,
+                    INCOMPLETE_RECORD,
+                    RECORD_WITHOUT_STATE,
+                    OTHER -> false;
+        };
+    }
 
     private FailureReasons() {}
 }

@@ -194,7 +194,10 @@ class JobPolling {
         return urls.get(0);
     }
 
-    /** A refusal is never the user's fault (we sent what we validated): the cooldown is given back. */
+    /**
+     * Fails and releases the job; the cooldown is given back unless the refusal was of the user's own
+     * input ({@link FailureReasons#isUsersInput}: 400, 422), which our validation cannot foresee.
+     */
     void failForProvider(Job job, ProviderError error) {
         // a switch expression: a new kind of provider error does not compile until it is decided here
         String message = switch (error.kind()) {
@@ -219,7 +222,7 @@ class JobPolling {
                 "The provider refused the request (" + error.code() + ": " + error.message()
                         + "). Your credits were released.";
         };
-        finisher.fail(job, error.reasonCode(), message, true);
+        finisher.fail(job, error.reasonCode(), message, !FailureReasons.isUsersInput(error));
     }
 
     /**
