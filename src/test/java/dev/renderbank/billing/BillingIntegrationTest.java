@@ -51,6 +51,9 @@ abstract class BillingIntegrationTest extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    dev.renderbank.billing.db.CheckoutStore checkoutStore;
+
     final HttpClient http = HttpClient.newHttpClient();
 
     UserAccount newUser() {
@@ -146,6 +149,17 @@ abstract class BillingIntegrationTest extends IntegrationTest {
 
     String token(UserAccount u) {
         return users.issueToken(u.id(), "test");
+    }
+
+    /**
+     * The Stripe Checkout Session {@code sessionId} as renderbank records it when it opens one for
+     * {@code userId} and {@code product} (only such sessions grant anything); returns the session id.
+     */
+    String opened(long userId, String product, String sessionId) {
+        String checkoutId = "chk_" + UUID.randomUUID().toString().replace("-", "");
+        checkoutStore.insertPending(checkoutId, userId, product, "stripe", null, clock.instant());
+        checkoutStore.open(checkoutId, "https://checkout.stripe.com/c/pay/" + sessionId, sessionId);
+        return sessionId;
     }
 
     long storedEvents(String provider, String eventId) {

@@ -32,7 +32,7 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
     @Test
     void stepsThatWouldBreakAPurchasesBooksThrowAndChangeNothing() throws Exception {
         UserAccount u = newUser();
-        String cs = id("cs");
+        String cs = opened(u.id(), "pack-200", id("cs"));
         stripe(session(id("evt"), cs, id("pi"), u.id(), "pack-200", 990));
         long id = purchaseId("stripe:checkout:" + cs);
 
@@ -53,7 +53,7 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
     @Test
     void aGrantKeyIsCountedOnceInThePurchasesTotal() throws Exception {
         UserAccount u = newUser();
-        String cs = id("cs");
+        String cs = opened(u.id(), "pack-200", id("cs"));
         stripe(session(id("evt"), cs, id("pi"), u.id(), "pack-200", 990));
         long id = purchaseId("stripe:checkout:" + cs);
 

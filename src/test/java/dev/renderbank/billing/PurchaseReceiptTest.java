@@ -24,7 +24,7 @@ class PurchaseReceiptTest extends BillingIntegrationTest {
     @Test
     void eachPurchaseIsToldOnceAndARenewalAsARenewal() throws Exception {
         UserAccount u = newUser();
-        String cs = id("cs");
+        String cs = opened(u.id(), "pack-200", id("cs"));
         String pi = id("pi");
         stripe(session(id("evt"), cs, pi, u.id(), "pack-200", 990));
 

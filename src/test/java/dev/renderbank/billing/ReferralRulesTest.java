@@ -86,15 +86,33 @@ class ReferralRulesTest extends BillingIntegrationTest {
     @Test
     void aPurchaseAPromotionCodePaidInFullEarnsNothingAndTheFirstPaidOneEarnsTheReward() throws Exception {
         Referred r = referred(true);
-        stripe(session(id("evt"), id("cs"), id("pi"), r.referee().id(), "pack-200", 0));
+        stripe(session(
+                id("evt"),
+                opened(r.referee().id(), "pack-200", id("cs")),
+                id("pi"),
+                r.referee().id(),
+                "pack-200",
+                0));
         assertThat(available(r.referee())).isEqualTo(200);
         assertThat(referralCredits(r.referrer()))
                 .as("no money, no referral reward")
                 .isZero();
 
-        stripe(session(id("evt"), id("cs"), id("pi"), r.referee().id(), "pack-200", 990));
+        stripe(session(
+                id("evt"),
+                opened(r.referee().id(), "pack-200", id("cs")),
+                id("pi"),
+                r.referee().id(),
+                "pack-200",
+                990));
         assertThat(referralCredits(r.referrer())).isEqualTo(10);
-        stripe(session(id("evt"), id("cs"), id("pi"), r.referee().id(), "pack-200", 990));
+        stripe(session(
+                id("evt"),
+                opened(r.referee().id(), "pack-200", id("cs")),
+                id("pi"),
+                r.referee().id(),
+                "pack-200",
+                990));
         assertThat(referralCredits(r.referrer())).as("and only once").isEqualTo(10);
     }
 
@@ -286,7 +304,7 @@ class ReferralRulesTest extends BillingIntegrationTest {
 
     /** A pack-200 bought at Stripe for 9.90 under payment intent {@code pi}. */
     private void boughtAtStripe(UserAccount buyer, String pi) throws Exception {
-        stripe(session(id("evt"), id("cs"), pi, buyer.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(buyer.id(), "pack-200", id("cs")), pi, buyer.id(), "pack-200", 990));
     }
 
     /** What referral rewards granted the referrer, in the ledger (none of these tests claws back). */

@@ -23,7 +23,7 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "won"));
@@ -43,7 +43,7 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
@@ -71,7 +71,7 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
@@ -119,7 +119,7 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         // the operator's webhook list says why it waits
         assertThat(note(lost)).contains("lost dispute " + dp + " names no known purchase");
 
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
         assertThat(available(u)).isEqualTo(200);
         awaitRetried(lost);
         assertThat(available(u)).isZero();
@@ -145,7 +145,7 @@ class StripeDisputeOrderTest extends BillingIntegrationTest {
         assertThat(eventStatus("stripe", opened)).isEqualTo("FAILED");
         assertThat(note(opened)).contains("dispute " + dp + " names no known purchase");
 
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
         awaitRetried(opened);
         assertThat(available(u)).isZero();
         assertThat(disputeStatus("stripe", dp)).isEqualTo("OPEN");

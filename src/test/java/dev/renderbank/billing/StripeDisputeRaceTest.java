@@ -71,7 +71,7 @@ class StripeDisputeRaceTest extends BillingIntegrationTest {
                 UserAccount u = newUser();
                 String pi = id("pi");
                 String charge = id("ch"); // named by no purchase event: only the opening names the purchase (pi)
-                stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+                stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
                 String dp = id("dp");
                 String opened = dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response");

@@ -27,7 +27,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "lost"));
@@ -43,7 +43,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
@@ -59,7 +59,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));
@@ -75,7 +75,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
         stripe(refunded(id("evt"), charge, pi, 990, 2)); // 0.4 of a credit: nothing taken
 
         String dp = id("dp");
@@ -98,7 +98,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 0));
@@ -114,7 +114,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        String cs = id("cs");
+        String cs = opened(u.id(), "pack-200", id("cs"));
         stripe(session(id("evt"), cs, pi, u.id(), "pack-200", 990));
         long purchase = jdbc.sql("select id from billing_purchase where purchase_key = :k")
                 .param("k", "stripe:checkout:" + cs)
@@ -143,7 +143,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 495));
@@ -160,7 +160,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response", 330));
@@ -176,7 +176,7 @@ class StripeDisputeTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         stripe(refunded(id("evt"), charge, pi, 990, 495)); // half refunded: 100 back
         String dp = id("dp");

@@ -35,7 +35,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         String created = id("evt");
@@ -76,7 +76,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "warning_needs_response", 495));
@@ -113,7 +113,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.funds_withdrawn", id("evt"), dp, charge, pi, "needs_response"));
@@ -135,7 +135,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "warning_needs_response"));
@@ -156,7 +156,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         String dp = id("dp");
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "warning_under_review"));
@@ -178,7 +178,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
                 UserAccount u = newUser();
                 String pi = id("pi");
                 String charge = id("ch");
-                stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+                stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
                 String dp = id("dp");
                 deliverTogether(
@@ -205,7 +205,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
                 UserAccount u = newUser();
                 String pi = id("pi");
                 String charge = id("ch");
-                stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+                stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
                 String dp = id("dp");
                 boolean inquiryFirst = round % 2 == 0;
@@ -240,7 +240,7 @@ class StripeInquiryTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
         String dp = id("dp");
         // what the release before V2026_12_04_0101 did with an inquiry: recorded OPEN, its share taken
         stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "needs_response"));

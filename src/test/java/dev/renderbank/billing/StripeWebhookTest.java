@@ -20,18 +20,48 @@ class StripeWebhookTest extends BillingIntegrationTest {
     @Test
     void aPaidCheckoutSessionGrantsThePackOnce() throws Exception {
         UserAccount u = newUser();
-        String event = session(id("evt"), id("cs"), id("pi"), u.id(), "pack-1000", 4500);
+        String event = session(id("evt"), opened(u.id(), "pack-1000", id("cs")), id("pi"), u.id(), "pack-1000", 4500);
 
         assertThat(stripe(event).statusCode()).isEqualTo(200);
         assertThat(stripe(event).statusCode()).isEqualTo(200);
         assertThat(available(u)).isEqualTo(1000);
     }
 
+    /**
+     * The Stripe account may be shared with other applications: a paid session renderbank never
+     * opened is stored and acknowledged as IGNORED, and grants nothing, even when its metadata names
+     * a real user and product.
+     */
+    @Test
+    void aPaidCheckoutSessionRenderbankNeverOpenedIsIgnoredAndGrantsNothing() throws Exception {
+        UserAccount u = newUser();
+        String eventId = id("evt");
+        String foreign = id("cs");
+        String event = session(eventId, foreign, id("pi"), u.id(), "pack-1000", 4500);
+
+        assertThat(stripe(event).statusCode()).isEqualTo(200);
+        assertThat(eventStatus("stripe", eventId)).isEqualTo("IGNORED");
+        assertThat(available(u)).isZero();
+        assertThat(jdbc.sql("select count(*) from billing_purchase_ref where provider = 'stripe' and ref = :ref")
+                        .param("ref", foreign)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        String subEvent = id("evt");
+        String sub = id("sub");
+        assertThat(stripe(subscriptionSession(subEvent, id("cs"), sub, u.id(), "pro-monthly"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(eventStatus("stripe", subEvent)).isEqualTo("IGNORED");
+        assertThat(billing.subscriptions(u.id())).isEmpty();
+    }
+
     @Test
     void staleForgedAndUnsignedStripeEventsAreRefused() throws Exception {
         UserAccount u = newUser();
         String eventId = id("evt");
-        String event = session(eventId, id("cs"), id("pi"), u.id(), "pack-200", 990);
+        String event = session(eventId, opened(u.id(), "pack-200", id("cs")), id("pi"), u.id(), "pack-200", 990);
         long now = clock.instant().getEpochSecond();
 
         assertThat(stripe(event, now - 400, STRIPE_SECRET).statusCode()).isEqualTo(401);
@@ -56,7 +86,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         String pi = id("pi");
         String charge = id("ch");
-        stripe(session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
 
         stripe(refunded(id("evt"), charge, pi, 990, 495)); // half: 100 back
         assertThat(available(u)).isEqualTo(100);
@@ -77,7 +107,7 @@ class StripeWebhookTest extends BillingIntegrationTest {
         String sub = id("sub");
         Instant start = clock.instant();
         Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
-        stripe(subscriptionSession(id("evt"), id("cs"), sub, u.id(), "pro-monthly"));
+        stripe(subscriptionSession(id("evt"), opened(u.id(), "pro-monthly", id("cs")), sub, u.id(), "pro-monthly"));
         assertThat(available(u)).isZero(); // credits come with the paid invoice
 
         String firstInvoice = invoice(
@@ -242,7 +272,8 @@ class StripeWebhookTest extends BillingIntegrationTest {
                    "payment_status":"no_payment_required","status":"complete","amount_subtotal":990,"amount_total":0,
                    "total_details":{"amount_discount":990,"amount_shipping":0,"amount_tax":0},
                    "currency":"usd","payment_intent":null,"client_reference_id":"%d",
-                   "metadata":{"userId":"%d","product":"pack-200"}}}}""".formatted(id("evt"), Instant.now().getEpochSecond(), id("cs"), u.id(), u.id());
+                   "metadata":{"userId":"%d","product":"pack-200"}}}}""".formatted(
+                id("evt"), Instant.now().getEpochSecond(), opened(u.id(), "pack-200", id("cs")), u.id(), u.id());
 
         stripe(event);
         stripe(event);
@@ -403,7 +434,8 @@ class StripeWebhookTest extends BillingIntegrationTest {
         String sub = id("sub");
         Instant start = clock.instant();
         Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
-        stripe(subscriptionSession(id("evt"), id("cs"), sub, u.id(), "proplus-yearly"));
+        stripe(subscriptionSession(
+                id("evt"), opened(u.id(), "proplus-yearly", id("cs")), sub, u.id(), "proplus-yearly"));
         String event = id("evt");
         String unmapped = invoice(
                         u.id(), event, id("in"), sub, "price_unmapped_cheaper", 990, start, next, "subscription_update")

@@ -94,8 +94,8 @@ class WebhookOddTextTest extends BillingIntegrationTest {
         String creemId = hugeId();
         HttpResponse<String> creem = creem(creemCheckout(creemId, id("ord"), u.id(), "prod_local_pack-200", 990));
         String stripeId = hugeId();
-        HttpResponse<String> stripe =
-                stripe(StripeWebhookTest.session(stripeId, id("cs"), id("pi"), u.id(), "pack-200", 990));
+        HttpResponse<String> stripe = stripe(StripeWebhookTest.session(
+                stripeId, opened(u.id(), "pack-200", id("cs")), id("pi"), u.id(), "pack-200", 990));
 
         for (HttpResponse<String> r : java.util.List.of(creem, stripe)) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

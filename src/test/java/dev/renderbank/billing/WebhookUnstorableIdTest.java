@@ -61,7 +61,7 @@ class WebhookUnstorableIdTest extends BillingIntegrationTest {
     private Pack stripePack() throws Exception {
         UserAccount u = newUser();
         String pi = id("pi");
-        stripe(StripeWebhookTest.session(id("evt"), id("cs"), pi, u.id(), "pack-200", 990));
+        stripe(StripeWebhookTest.session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
         assertThat(available(u)).isEqualTo(200);
         return new Pack(u, pi);
     }
@@ -127,8 +127,8 @@ class WebhookUnstorableIdTest extends BillingIntegrationTest {
         UserAccount u = newUser();
         HttpResponse<String> creem =
                 creem(creemCheckout("evt_odd\\u0000id", id("ord"), u.id(), "prod_local_pack-200", 990));
-        HttpResponse<String> stripe =
-                stripe(StripeWebhookTest.session("evt_odd\\u0000id", id("cs"), id("pi"), u.id(), "pack-200", 990));
+        HttpResponse<String> stripe = stripe(StripeWebhookTest.session(
+                "evt_odd\\u0000id", opened(u.id(), "pack-200", id("cs")), id("pi"), u.id(), "pack-200", 990));
 
         for (HttpResponse<String> r : java.util.List.of(creem, stripe)) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);

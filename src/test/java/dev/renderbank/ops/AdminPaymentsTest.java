@@ -11,6 +11,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -208,6 +209,7 @@ class AdminPaymentsTest extends IntegrationTest {
                 .id();
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         long now = clock.instant().getEpochSecond();
+        OpenedCheckouts.stripe(jdbc, userId, "pack-200", "cs_" + run, clock.instant());
         webhooks.receive("stripe", "evt_s" + run, "checkout.session.completed", """
                 {"id":"evt_s%1$s","object":"event","created":%2$d,"type":"checkout.session.completed",
                  "data":{"object":{"id":"cs_%1$s","object":"checkout.session","mode":"payment","payment_status":"paid",

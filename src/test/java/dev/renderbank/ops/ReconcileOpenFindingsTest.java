@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.matching.MatchResult;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.OpenedCheckouts;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,12 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
                 users.create("late-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         long created = clock.instant().getEpochSecond();
         stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
 
@@ -112,7 +118,12 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
                 users.create("skip-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         long created = clock.instant().getEpochSecond();
         List<String> sessions = List.of(session(sessionId, buyer.id(), created));
         stubSessionsListedByTime(sessions, List.of(created));
@@ -142,13 +153,23 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
                 users.create("pair-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String old = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String old = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         long oldCreated = clock.instant().getEpochSecond();
         stubSessionsListedByTime(List.of(session(old, buyer.id(), oldCreated)), List.of(oldCreated));
         assertThat(onlyFinding(admin).path("subject").asString()).endsWith(old);
 
         clock.advance(Duration.ofDays(3));
-        String fresh = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String fresh = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         long freshCreated = clock.instant().getEpochSecond();
         stubSessionsListedByTime(
                 List.of(session(old, buyer.id(), oldCreated), session(fresh, buyer.id(), freshCreated)),

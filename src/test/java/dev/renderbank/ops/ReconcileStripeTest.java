@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.OpenedCheckouts;
 import dev.renderbank.support.SignInForm;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -25,6 +26,34 @@ import tools.jackson.databind.JsonNode;
  * API) whose webhook never arrived; and refunds and disputes at Stripe our records do not reflect.
  */
 class ReconcileStripeTest extends ReconcileIntegrationTest {
+
+    /**
+     * The Stripe account may be shared: a paid session another application opened is no payment
+     * missing here (no finding), and replaying its webhook grants nothing, even when its metadata
+     * names a real user and product.
+     */
+    @Test
+    void aPaidSessionRenderbankNeverOpenedIsNoFindingAndItsWebhookGrantsNothing() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("other-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String id = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String foreign = foreignSession(id, buyer.id(), "pack-200", 990);
+        stubSessions(foreign);
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions/" + id)).willReturn(json(foreign)));
+
+        JsonNode report =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+        assertThat(report.path("findings").toString()).doesNotContain(id);
+        assertThat(webhook("evt_" + id, foreign).statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select status from payment_event where provider = 'stripe' and event_id = :e")
+                        .param("e", "evt_" + id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("IGNORED");
+        assertThat(ledger.balance(buyer.id()).available()).isZero();
+    }
 
     @Test
     void aPaidCheckoutWithoutItsWebhookIsFoundRepairedOnceAndALateWebhookGrantsNothingMore() throws Exception {
@@ -655,6 +684,12 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
 
     /** A one-time Checkout Session as Stripe's API returns it, paid. */
     private String session(String id, long userId, String product, long amount) {
+        OpenedCheckouts.stripe(jdbc, userId, product, id, clock.instant());
+        return foreignSession(id, userId, product, amount);
+    }
+
+    /** A paid one-time Checkout Session renderbank never opened (another app on the account). */
+    private String foreignSession(String id, long userId, String product, long amount) {
         return """
                 {"id":"%s","object":"checkout.session","mode":"payment","status":"complete","payment_status":"paid",
                  "amount_total":%d,"currency":"usd","client_reference_id":"%d","created":%d,

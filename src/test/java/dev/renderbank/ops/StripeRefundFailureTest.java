@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.OpenedCheckouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -289,7 +290,12 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
     private Paid paid() throws Exception {
         UserAccount buyer =
                 users.create("refail-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         String session = """
                 {"id":"%s","object":"checkout.session","mode":"payment","status":"complete","payment_status":"paid",
                  "amount_total":990,"currency":"usd","client_reference_id":"%d","created":%d,

@@ -10,6 +10,7 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.ReserveResult;
 import dev.renderbank.support.HeldLockRace;
+import dev.renderbank.support.OpenedCheckouts;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -216,7 +217,12 @@ class WaivedDebtGiveBackTest extends ReconcileIntegrationTest {
 
     /** A paid Stripe checkout of {@code product}; answers its payment intent. */
     private String checkout(UserAccount buyer, String product, long amount) throws Exception {
-        String sessionId = "cs_test_" + UUID.randomUUID().toString().replace("-", "");
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                product,
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
         String session = """
                 {"id":"%s","object":"checkout.session","mode":"payment","status":"complete","payment_status":"paid",
                  "amount_total":%d,"currency":"usd","client_reference_id":"%d","created":%d,

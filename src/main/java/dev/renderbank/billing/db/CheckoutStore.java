@@ -117,6 +117,35 @@ public class CheckoutStore {
                 .list();
     }
 
+    /**
+     * The checkout renderbank opened at {@code provider} whose session there is {@code providerRef};
+     * empty for a session renderbank never created (another application on a shared account).
+     */
+    public Optional<Checkout> byProviderRef(String provider, String providerRef) {
+        return jdbc
+                .sql("select * from billing_checkout where provider = :provider and provider_ref = :ref")
+                .param("provider", provider)
+                .param("ref", providerRef)
+                .query(CheckoutStore::map)
+                .list()
+                .stream()
+                .findFirst();
+    }
+
+    /** Of {@code providerRefs}, the sessions renderbank opened at {@code provider}. */
+    public java.util.Set<String> opened(String provider, java.util.Collection<String> providerRefs) {
+        if (providerRefs.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("""
+                        select provider_ref from billing_checkout
+                         where provider = :provider and provider_ref = any(:refs)""")
+                .param("provider", provider)
+                .param("refs", providerRefs.toArray(String[]::new))
+                .query(String.class)
+                .list());
+    }
+
     public Optional<Checkout> find(String id) {
         return jdbc.sql("select * from billing_checkout where id = :id")
                 .param("id", id)

@@ -144,29 +144,31 @@ class StripeEvents implements EventHandler {
         if (sessionId == null) {
             return new Outcome.Unprocessable("checkout session without id");
         }
-        String productId = Json.text(s, "metadata", "product");
-        Optional<Product> product = catalog.product(productId);
-        if (product.isEmpty()) {
-            return new Outcome.Unprocessable("unknown product " + productId);
+        // Only a session renderbank opened grants anything, for the user and product it was opened
+        // for: the account may be shared with other applications, and metadata alone is anyone's.
+        Optional<CheckoutStore.Checkout> opened = checkouts.byProviderRef("stripe", sessionId);
+        if (opened.isEmpty()) {
+            return new Outcome.Ignored("checkout session " + sessionId
+                    + " was not opened by renderbank (another application on the Stripe account?): nothing granted");
         }
-        Optional<Long> user = buyers.find(
-                Optional.ofNullable(Json.text(s, "metadata", "userId")).orElse(Json.text(s, "client_reference_id")),
-                null,
-                Json.text(s, "customer_details", "email"));
+        Optional<Product> product = catalog.product(opened.get().product());
+        if (product.isEmpty()) {
+            return new Outcome.Unprocessable("unknown product " + opened.get().product());
+        }
+        Optional<Long> user = buyers.find(Long.toString(opened.get().userId()), null, null);
         if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user (metadata " + Json.text(s, "metadata", "userId") + ")");
+            return new Outcome.Unprocessable(
+                    "unknown user " + opened.get().userId() + " of checkout session " + sessionId);
         }
         Product p = product.get();
-        String checkoutId = Json.text(s, "metadata", "checkoutId");
+        String checkoutId = opened.get().id();
         if ("subscription".equals(mode)) {
             String subId = Json.id(s, "subscription");
             if (subId == null || !p.isPlan()) {
                 return new Outcome.Unprocessable("subscription session without a subscription or plan");
             }
             subscriptionStore.ensure("stripe", subId, user.get(), p.id(), "active", at, clock.instant());
-            if (checkoutId != null) {
-                checkouts.complete(checkoutId);
-            }
+            checkouts.complete(checkoutId);
             return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
         }
         // no_payment_required: a promotion code paid all of it (amount_total 0); still a purchase.
@@ -176,9 +178,7 @@ class StripeEvents implements EventHandler {
         if (p.isPlan()) {
             return new Outcome.Unprocessable("one-time session for plan " + p.id());
         }
-        if (checkoutId != null) {
-            checkouts.complete(checkoutId);
-        }
+        checkouts.complete(checkoutId);
         Long amount = Json.number(s, "amount_total");
         String currency = Json.text(s, "currency");
         var charge = new Purchases.Charge(

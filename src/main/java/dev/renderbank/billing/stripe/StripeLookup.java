@@ -12,11 +12,13 @@ import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup;
+import dev.renderbank.billing.db.CheckoutStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code invoice.paid}). The purchase key is the webhook's ({@code stripe:checkout:<session id>},
  * {@code stripe:period:<subscription>:<period start>}), so a repair and a late webhook record one
  * purchase. Invoices are read as raw JSON, as their webhook's handler reads them. Refunded charges
- * and disputes are read and fetched by {@link StripeRefunds}.
+ * and disputes are read and fetched by {@link StripeRefunds}. Only sessions renderbank opened
+ * (their id recorded on the checkout) are listed or fetched: the account may be shared with other
+ * applications, whose sessions are not payments missing here.
  */
 @Component
 class StripeLookup implements PaymentLookup {
@@ -45,10 +49,12 @@ class StripeLookup implements PaymentLookup {
 
     private final StripeClients clients;
     private final StripeRefunds refunds;
+    private final CheckoutStore checkouts;
 
-    StripeLookup(StripeClients clients, StripeRefunds refunds) {
+    StripeLookup(StripeClients clients, StripeRefunds refunds, CheckoutStore checkouts) {
         this.clients = clients;
         this.refunds = refunds;
+        this.checkouts = checkouts;
     }
 
     @Override
@@ -87,9 +93,18 @@ class StripeLookup implements PaymentLookup {
                     params.setStartingAfter(after);
                 }
                 var sessions = clients.client().v1().checkout().sessions().list(params.build());
+                List<Session> paidPacks = new ArrayList<>();
                 for (Session s : sessions.getData()) {
                     after = s.getId();
                     if (isPaidPack(s)) {
+                        paidPacks.add(s);
+                    }
+                }
+                // sessions of other applications on the same account are none of renderbank's
+                Set<String> ours = checkouts.opened(
+                        "stripe", paidPacks.stream().map(Session::getId).toList());
+                for (Session s : paidPacks) {
+                    if (ours.contains(s.getId())) {
                         paid.add(payment(s, s.toJson()));
                     }
                 }
@@ -197,8 +212,8 @@ class StripeLookup implements PaymentLookup {
             }
             throw new Unavailable("Stripe checkout session " + objectId + " could not be read: " + e.getMessage(), e);
         }
-        if (!isPaidPack(s)) {
-            return Optional.empty();
+        if (!isPaidPack(s) || checkouts.byProviderRef("stripe", s.getId()).isEmpty()) {
+            return Optional.empty(); // not paid, or a session renderbank never opened
         }
         // the object exactly as Stripe sent it, as its webhook would carry it
         String raw = s.getLastResponse() != null ? s.getLastResponse().body() : s.toJson();
