@@ -29,6 +29,9 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         packs = merge(defaultPacks(), packs);
         plans = merge(defaultPlans(), plans);
         free = free == null || free.credits() == null ? new Entry(15L, 0L, "USD", null, null, null) : free;
+        if (free.currency() != null) {
+            checkCurrency("free", free.currency());
+        }
         for (var e : packs.entrySet()) {
             check(e.getKey(), e.getValue(), false);
         }
@@ -154,11 +157,35 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         if (e.priceMinor() == null || e.priceMinor() <= 0) {
             throw new IllegalArgumentException("renderbank.catalog product " + id + ": price-minor must be positive");
         }
-        if (e.currency() == null || !e.currency().matches("[A-Za-z]{3}")) {
-            throw new IllegalArgumentException("renderbank.catalog product " + id + ": currency must be an ISO code");
-        }
+        checkCurrency(id, e.currency());
         if (plan && !"month".equals(e.interval()) && !"year".equals(e.interval())) {
             throw new IllegalArgumentException("renderbank.catalog plan " + id + ": interval must be month or year");
+        }
+    }
+
+    /**
+     * An ISO 4217 code Java knows, in either case, of a currency with minor units: "usd1", "EURO",
+     * a made-up "ABC" and the no-currency or metal codes (XXX, XAU: no minor units) are refused.
+     */
+    private static void checkCurrency(String id, String currency) {
+        String problem = null;
+        if (currency == null || !currency.matches("[A-Za-z]{3}")) {
+            problem = "is not a three-letter code";
+        } else {
+            try {
+                if (java.util.Currency.getInstance(currency.toUpperCase(Locale.ROOT))
+                                .getDefaultFractionDigits()
+                        < 0) {
+                    problem = "has no minor units (not a currency prices are paid in)";
+                }
+            } catch (IllegalArgumentException unknown) {
+                problem = "is no currency known to ISO 4217";
+            }
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("renderbank.catalog product " + id + ": currency \""
+                    + (currency == null ? "" : currency) + "\" " + problem
+                    + "; set an ISO 4217 code such as USD or EUR");
         }
     }
 

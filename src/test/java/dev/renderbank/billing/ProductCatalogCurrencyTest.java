@@ -1,0 +1,54 @@
+package dev.renderbank.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * A price's currency must be an ISO 4217 code that Java knows ({@link java.util.Currency}): a
+ * catalog priced in "usd1", "EURO" or a made-up three-letter code stops the start with a message
+ * naming the product and the value, instead of checkouts and refunds in an unknown currency.
+ */
+class ProductCatalogCurrencyTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"usd1", "EURO", "ABC", "XYZ", "US$", "", "XXX", "XAU"})
+    void aPackPricedInACurrencyThatIsNoIsoCodeStopsTheStart(String currency) {
+        assertThatThrownBy(() -> bind(Map.of("renderbank.catalog.packs.pack-200.currency", currency)))
+                .rootCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pack-200")
+                .hasMessageContaining("ISO 4217")
+                .hasMessageContaining("\"" + currency + "\"");
+    }
+
+    @Test
+    void aPlanPricedInAnUnknownCurrencyStopsTheStart() {
+        assertThatThrownBy(() -> bind(Map.of("renderbank.catalog.plans.pro-monthly.currency", "EUD")))
+                .rootCause()
+                .hasMessageContaining("pro-monthly")
+                .hasMessageContaining("\"EUD\"");
+    }
+
+    @Test
+    void isoCodesInEitherCaseAreKeptUpperCase() {
+        ProductCatalog catalog = bind(Map.of(
+                "renderbank.catalog.packs.pack-200.currency", "eur",
+                "renderbank.catalog.plans.pro-monthly.currency", "GBP"));
+
+        assertThat(catalog.product("pack-200").orElseThrow().currency()).isEqualTo("EUR");
+        assertThat(catalog.product("pro-monthly").orElseThrow().currency()).isEqualTo("GBP");
+    }
+
+    /** Binds {@code renderbank.catalog} as the application does at start. */
+    private static ProductCatalog bind(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("renderbank.catalog", ProductCatalog.class);
+    }
+}
