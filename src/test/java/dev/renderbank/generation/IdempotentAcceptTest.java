@@ -138,6 +138,35 @@ class IdempotentAcceptTest extends IntegrationTest {
         assertThat(retry.status()).as(retry.body()).isEqualTo(429);
     }
 
+    /**
+     * The first accept started the cooldown and held the user's last credits: a repeat sent at once
+     * (same key, same body) still answers as the first did, 202 with its job, not the cooldown's 429
+     * nor a 402; another body under the key is still 422.
+     */
+    @Test
+    void aRepeatAtOnceGetsItsJobNotTheCooldownNorTheCreditsItsFirstUsedUp() {
+        TestUser u = users.create(PRICE);
+        Api api = new Api(port);
+        Map<String, String> key = Map.of("Idempotency-Key", "repeat-at-once");
+        Api.Response first = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+
+        Api.Response repeat = api.post(PATH, u.token(), BODY_A, key);
+        Api.Response reused = api.post(PATH, u.token(), BODY_B, key);
+        Api.Response fresh = api.post(PATH, u.token(), BODY_A, Map.of("Idempotency-Key", "another-key"));
+
+        assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
+        assertThat(repeat.json().get("taskId").asString())
+                .isEqualTo(first.json().get("taskId").asString());
+        assertThat(repeat.json().get("creditsHeld").asLong()).isEqualTo(PRICE);
+        assertThat(reused.status()).as(reused.body()).isEqualTo(422);
+        assertThat(fresh.status())
+                .as("a new request is refused by the cooldown: " + fresh.body())
+                .isEqualTo(429);
+        assertThat(jobsOf(u)).isEqualTo(1);
+        assertThat(ledger.balance(u.id()).available()).isZero();
+    }
+
     private long jobsOf(TestUser u) {
         return jdbc.sql("select count(*) from generation_job where user_id = :u")
                 .param("u", u.id())
