@@ -100,9 +100,10 @@ public final class ReferenceHosts {
     }
 
     /**
-     * Whether every one of {@code urls} may be given to the provider: the first that may not, or
-     * {@link ReferenceCheck.Busy} when this node has as many lookups under way as it allows. Takes at
-     * most the timeout in all (a host that has not answered by then refuses its URL).
+     * Whether every one of {@code urls} may be given to the provider: the first that may not, the
+     * first whose host did not answer in time ({@link ReferenceCheck.TimedOut}: the timeout is for
+     * all of them together), or {@link ReferenceCheck.Busy} when this node has as many lookups under
+     * way as it allows.
      */
     public ReferenceCheck check(List<String> urls) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -120,6 +121,9 @@ public final class ReferenceHosts {
         ReferenceCheck checked = check(List.of(url));
         if (checked instanceof ReferenceCheck.Refused r) {
             return Optional.of(r.reason());
+        }
+        if (checked instanceof ReferenceCheck.TimedOut t) {
+            return Optional.of(t.reason());
         }
         if (checked instanceof ReferenceCheck.Busy) {
             return Optional.of("could not be checked now (too many lookups under way)");
@@ -181,10 +185,10 @@ public final class ReferenceHosts {
             return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
                     .map(reason -> new ReferenceCheck.Refused(index, reason));
         } catch (TimeoutException e) {
-            return Optional.of(new ReferenceCheck.Refused(index, tooSlow(name)));
+            return Optional.of(new ReferenceCheck.TimedOut(index, tooSlow(name)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of(new ReferenceCheck.Refused(index, tooSlow(name)));
+            return Optional.of(new ReferenceCheck.TimedOut(index, tooSlow(name)));
         } catch (ExecutionException e) {
             throw new IllegalStateException("looking up " + name + " failed", e.getCause());
         }

@@ -14,7 +14,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -49,6 +52,7 @@ class SlowReferenceHostTest extends IntegrationTest {
 
     private static final String PATH = "/api/v1/generate-image";
     private static volatile CountDownLatch dnsAnswers = new CountDownLatch(1);
+    private static final Set<String> slowHosts = ConcurrentHashMap.newKeySet();
 
     @LocalServerPort
     int port;
@@ -68,6 +72,8 @@ class SlowReferenceHostTest extends IntegrationTest {
     void dnsHangs() {
         api = new Api(port);
         dnsAnswers = new CountDownLatch(1);
+        slowHosts.clear();
+        slowHosts.add("slow.example.com");
     }
 
     @AfterEach
@@ -126,6 +132,38 @@ class SlowReferenceHostTest extends IntegrationTest {
         });
     }
 
+    /**
+     * A repeat of an accepted request (same Idempotency-Key, same body) answers as the first did,
+     * 202 with its job, when its reference image's host no longer answers in time or when lookups
+     * are at their bound: neither is a fault of the request, and its job exists.
+     */
+    @Test
+    void aRepeatOfAnAcceptedRequestGetsItsJobWhenItsImagesCannotBeCheckedNow() throws Exception {
+        TestUser u = users.create(100);
+        Map<String, String> key = Map.of("Idempotency-Key", "accepted-before-the-host-went-quiet");
+        String accepted = body("https://quiet-later.example.com/a.png");
+        Api.Response first = api.post(PATH, u.token(), accepted, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        String job = first.json().get("taskId").asString();
+
+        slowHosts.add("quiet-later.example.com");
+        Api.Response afterTimeout = api.post(PATH, u.token(), accepted, key);
+        assertThat(afterTimeout.status()).as(afterTimeout.body()).isEqualTo(202);
+        assertThat(afterTimeout.json().get("taskId").asString()).isEqualTo(job);
+
+        // that lookup still hangs; one more fills the bound of two
+        assertThat(api.post(PATH, u.token(), body("https://slow.example.com/b.png"))
+                        .status())
+                .isEqualTo(422);
+        Api.Response whileBusy = api.post(PATH, u.token(), accepted, key);
+        assertThat(whileBusy.status()).as(whileBusy.body()).isEqualTo(202);
+        assertThat(whileBusy.json().get("taskId").asString()).isEqualTo(job);
+        Api.Response newKey =
+                api.post(PATH, u.token(), accepted, Map.of("Idempotency-Key", "a-new-request-while-busy"));
+        assertThat(newKey.status()).as(newKey.body()).isEqualTo(503);
+        assertThat(jobsOf(u)).isEqualTo(1);
+    }
+
     private static String body(String... urls) {
         return "{\"model\":\"nano-banana\",\"prompt\":\"with a reference\",\"imageUrls\":[\""
                 + String.join("\",\"", urls) + "\"]}";
@@ -139,7 +177,7 @@ class SlowReferenceHostTest extends IntegrationTest {
     }
 
     private static InetAddress[] dns(String host) throws UnknownHostException {
-        if (host.equals("slow.example.com")) {
+        if (slowHosts.contains(host)) {
             try {
                 dnsAnswers.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -122,8 +122,10 @@ public class Acceptance {
         if (references instanceof ReferenceCheck.Refused r) {
             return new AcceptOutcome.Invalid("imageUrls[" + r.index() + "]", r.reason(), true);
         }
-        if (references instanceof ReferenceCheck.Busy b) {
-            return new AcceptOutcome.ReferenceChecksBusy(b.retryAfter());
+        String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
+        if (references instanceof ReferenceCheck.TimedOut || references instanceof ReferenceCheck.Busy) {
+            // not a fault of the input: a repeat of an accepted request still gets its first answer
+            return replayOf(userId, scope, idempotencyKey, spec).orElseGet(() -> unchecked(references));
         }
         if (idempotencyKey == null) {
             // no key, so nothing to replay: a pause refuses it here, before a submit slot, a connection
@@ -133,7 +135,6 @@ public class Acceptance {
                 return refused.get();
             }
         }
-        String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         Instant now = clock.instant();
         Job job = newJob(userId, req, now);
         // a slot on this node's submitter: the job is sent right after the commit, its task due later
@@ -226,6 +227,31 @@ public class Acceptance {
             throw new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId());
         }
         return Optional.of(new AcceptOutcome.Accepted(hit.job().view(), true));
+    }
+
+    /**
+     * The first answer to this request if it repeats an accepted one (same key, same body), read on
+     * its own: only for a request whose reference images could not be checked now, which would
+     * otherwise be refused although its job exists.
+     */
+    private Optional<AcceptOutcome> replayOf(long userId, String scope, String idempotencyKey, GenerationSpec spec) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        return keys.hit(userId, scope, idempotencyKey, clock.instant())
+                .filter(hit -> hit.job() != null && hit.requestHash().equals(requestHash(spec)))
+                .map(hit -> new AcceptOutcome.Accepted(hit.job().view(), true));
+    }
+
+    /** The refusal of a request whose reference images could not be checked now. */
+    private static AcceptOutcome unchecked(ReferenceCheck references) {
+        if (references instanceof ReferenceCheck.TimedOut t) {
+            return new AcceptOutcome.Invalid("imageUrls[" + t.index() + "]", t.reason(), true);
+        }
+        if (references instanceof ReferenceCheck.Busy b) {
+            return new AcceptOutcome.ReferenceChecksBusy(b.retryAfter());
+        }
+        throw new IllegalStateException("not a check that could not be made: " + references);
     }
 
     /** A refusal, or empty when the request is within its limits and its price is now held. */
