@@ -7,6 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,18 @@ public class DatabaseOutage extends OncePerRequestFilter {
     /** Connection failures (08…), and the server shutting down or starting up (57P01–57P03). */
     private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03");
 
+    /**
+     * The security headers an inner filter ({@code SecurityHeaders}) set before the failure: they
+     * hold for the outage answer too (the page must not be framed or run script). Everything else the
+     * failed request had begun (a session cookie, a content type) is dropped.
+     */
+    private static final List<String> KEPT_HEADERS = List.of(
+            "Content-Security-Policy",
+            "Referrer-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Strict-Transport-Security");
+
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
 
     @Override
@@ -54,7 +69,15 @@ public class DatabaseOutage extends OncePerRequestFilter {
                 throw e;
             }
             log.warn("Database unavailable during {} {}: {}", request.getMethod(), request.getRequestURI(), rootOf(e));
+            Map<String, String> kept = new LinkedHashMap<>();
+            for (String name : KEPT_HEADERS) {
+                String value = response.getHeader(name);
+                if (value != null) {
+                    kept.put(name, value);
+                }
+            }
             response.reset();
+            kept.forEach(response::setHeader);
             if (ErrorPages.wantsPage(request)) {
                 OutagePage.write(response); // a browser's page request: HTML it can show, not JSON
                 return;

@@ -176,6 +176,33 @@ class DatabaseOutageTest {
         screenshot(body);
     }
 
+    /** Like SecurityHeaders: sets the page headers before the rest of the chain runs. */
+    static class PageHeaders extends OncePerRequestFilter {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws jakarta.servlet.ServletException, IOException {
+            response.setHeader("Content-Security-Policy", "default-src 'self'");
+            response.setHeader("X-Frame-Options", "DENY");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Set-Cookie", "SESSION=abc");
+            chain.doFilter(request, response);
+        }
+    }
+
+    @Test
+    void theOutagePageKeepsTheSecurityHeadersTheRequestHadButNothingElse() throws Exception {
+        MockMvcBuilders.standaloneSetup(new Page())
+                .setHandlerExceptionResolvers(new PageInputRefusals())
+                .addFilters(new DatabaseOutage(), new PageHeaders(), new ReadingFilter())
+                .build()
+                .perform(get("/account").header("Accept", BROWSER_ACCEPT))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Content-Security-Policy", "default-src 'self'"))
+                .andExpect(header().string("X-Frame-Options", "DENY"))
+                .andExpect(header().string("X-Content-Type-Options", "nosniff"))
+                .andExpect(header().doesNotExist("Set-Cookie"));
+    }
+
     @Test
     void anApiRequestFromABrowserStillGetsProblemJson() throws Exception {
         MockMvcBuilders.standaloneSetup(new Reads())
