@@ -73,6 +73,22 @@ class CreditHistoryPagingTest extends IntegrationTest {
     }
 
     @Test
+    void theApiDescriptionGivesLimitAsAWholeNumberFrom1To200() {
+        Api.Response docs = api.get("/v3/api-docs", null);
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode limit = null;
+        for (JsonNode p : docs.json().at("/paths/~1api~1v1~1credits~1history/get/parameters")) {
+            if (p.get("name").asString().equals("limit")) {
+                limit = p.get("schema");
+            }
+        }
+        assertThat(limit).as("limit parameter").isNotNull();
+        assertThat(limit.get("type").asString()).isEqualTo("integer");
+        assertThat(limit.get("minimum").asInt()).isEqualTo(1);
+        assertThat(limit.get("maximum").asInt()).isEqualTo(200);
+    }
+
+    @Test
     void goodPagingWalksTheHistoryANumberOfEntriesAtATime() {
         Api.Response first = api.get("/api/v1/credits/history?limit=1", user.token());
         assertThat(first.status()).as(first.body()).isEqualTo(200);

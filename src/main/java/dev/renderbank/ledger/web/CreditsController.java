@@ -5,6 +5,8 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -50,7 +52,16 @@ class CreditsController {
     HistoryPage history(
             @AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String cursor,
-            @RequestParam(required = false) String limit,
+            @Parameter(
+                            description = "entries per page, 1 to " + MAX_LIMIT + " (default 50)",
+                            schema =
+                                    @Schema(
+                                            type = "integer",
+                                            minimum = "1",
+                                            maximum = "" + MAX_LIMIT,
+                                            defaultValue = "50"))
+                    @RequestParam(required = false)
+                    String limit,
             HttpServletRequest request) {
         FOREIGN_PAGING.forEach((name, message) -> {
             if (request.getParameter(name) != null) {
