@@ -18,7 +18,7 @@ class StorageConfigTest {
     @TempDir
     Path dataDir;
 
-    @EnableConfigurationProperties({StorageProperties.class, DownloadProperties.class})
+    @EnableConfigurationProperties({StorageProperties.class, DownloadProperties.class, ReferenceLookupProperties.class})
     static class Properties {}
 
     ApplicationContextRunner runner() {
