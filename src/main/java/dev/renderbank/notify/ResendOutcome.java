@@ -1,10 +1,18 @@
 package dev.renderbank.notify;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /** What asking to send a delivery again did. */
 public sealed interface ResendOutcome {
 
     /** Pending again, with the same {@code webhook-id} and body and a fresh retry window. */
     record Queued(WebhookDelivery delivery) implements ResendOutcome {}
+
+    /**
+     * Resent less than {@code interval} ago: not queued; it may be resent again at {@code allowedAt}.
+     */
+    record TooSoon(Instant allowedAt, Duration interval) implements ResendOutcome {}
 
     /** The endpoint is disabled (it failed for days): nothing queued until its owner enables it. */
     record EndpointDisabled() implements ResendOutcome {}

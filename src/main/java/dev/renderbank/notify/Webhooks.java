@@ -138,7 +138,8 @@ public class Webhooks {
 
     /**
      * Sends a delivery again (same {@code webhook-id} and body, a fresh retry window), whatever its
-     * state, unless its endpoint is disabled: that one must be enabled first.
+     * state, unless its endpoint is disabled (that one must be enabled first) or it was resent less
+     * than {@code renderbank.webhooks.resend-interval} ago.
      */
     public ResendOutcome resend(long userId, String endpointId, String deliveryId) {
         return tx.execute(s -> {
@@ -150,7 +151,12 @@ public class Webhooks {
                 return new ResendOutcome.EndpointDisabled();
             }
             Instant now = clock.instant();
-            if (!deliveries.resend(endpointId, deliveryId, now, now.plus(props.retryWindow()))) {
+            DeliveryStore.Resend done = deliveries.resend(
+                    endpointId, deliveryId, now, now.plus(props.retryWindow()), props.resendInterval());
+            if (done instanceof DeliveryStore.Resend.TooSoon t) {
+                return new ResendOutcome.TooSoon(t.resentAt().plus(props.resendInterval()), props.resendInterval());
+            }
+            if (!(done instanceof DeliveryStore.Resend.Done)) {
                 return new ResendOutcome.NotFound();
             }
             return deliveries

@@ -14,9 +14,13 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -37,10 +41,12 @@ class WebhookEndpointsController {
 
     private final Webhooks webhooks;
     private final StillSignedIn signedIn;
+    private final Clock clock;
 
-    WebhookEndpointsController(Webhooks webhooks, StillSignedIn signedIn) {
+    WebhookEndpointsController(Webhooks webhooks, StillSignedIn signedIn, Clock clock) {
         this.webhooks = webhooks;
         this.signedIn = signedIn;
+        this.clock = clock;
     }
 
     record Body(String url, List<String> events) {}
@@ -140,12 +146,20 @@ class WebhookEndpointsController {
             responseCode = "409",
             description = "The endpoint is disabled: enable it first",
             content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "429",
+            description =
+                    "Resent less than `renderbank.webhooks.resend-interval` ago; `Retry-After` says when it may be",
+            content = @Content(mediaType = "application/problem+json"))
     @PostMapping("/{id}/deliveries/{deliveryId}/resend")
     ResponseEntity<?> resend(
             @AuthenticationPrincipal CurrentUser user, @PathVariable String id, @PathVariable String deliveryId) {
         ResendOutcome outcome = webhooks.resend(user.id(), id, deliveryId);
         if (outcome instanceof ResendOutcome.Queued q) {
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(q.delivery());
+        }
+        if (outcome instanceof ResendOutcome.TooSoon t) {
+            return tooSoon(id, deliveryId, t);
         }
         if (outcome instanceof ResendOutcome.EndpointDisabled) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
@@ -174,6 +188,23 @@ class WebhookEndpointsController {
         return webhooks.enable(user.id(), id)
                 .<ResponseEntity<?>>map(ResponseEntity::ok)
                 .orElseGet(() -> notFound(id));
+    }
+
+    /** 429 with Retry-After: whole seconds, rounded up, until the delivery may be resent again. */
+    private ResponseEntity<?> tooSoon(String id, String deliveryId, ResendOutcome.TooSoon t) {
+        long millis = Duration.between(clock.instant(), t.allowedAt()).toMillis();
+        long seconds = Math.max(1, (millis + 999) / 1000);
+        ProblemDetail p = Problems.of(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "resend-too-soon",
+                "Resent too recently",
+                "Delivery " + deliveryId + " of webhook endpoint " + id + " may be resent once per "
+                        + t.interval().toSeconds() + " s; wait " + seconds + " s before resending it again");
+        p.setProperty("retryAfterSeconds", seconds);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 
     private static ResponseEntity<?> notFound(String id) {

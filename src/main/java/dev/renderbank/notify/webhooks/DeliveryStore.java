@@ -7,6 +7,7 @@ import dev.renderbank.notify.WebhookDelivery;
 import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -280,22 +281,45 @@ public class DeliveryStore {
                 .optional();
     }
 
+    /** What {@link #resend} did. */
+    public sealed interface Resend {
+        /** Queued again. */
+        record Done() implements Resend {}
+
+        /** Resent at {@code resentAt}, less than the interval before: not queued. */
+        record TooSoon(Instant resentAt) implements Resend {}
+
+        /** The endpoint has no such delivery. */
+        record Missing() implements Resend {}
+    }
+
     /**
      * Sends the delivery again as soon as a sender polls, with the same {@code webhook-id} and body,
      * a fresh retry window and a fresh schedule of retry waits (its earlier attempts stay in its
-     * history); false when the endpoint has no such delivery.
+     * history), unless it was resent less than {@code interval} before {@code now}. One conditional
+     * statement: of two resends at once, one is queued and the other is too soon.
      */
-    public boolean resend(String endpointId, String id, Instant now, Instant giveUpAt) {
-        return jdbc.sql("""
+    public Resend resend(String endpointId, String id, Instant now, Instant giveUpAt, Duration interval) {
+        int n = jdbc.sql("""
                         update webhook_delivery set status = 'PENDING', next_attempt_at = :now, give_up_at = :giveUp,
-                                                    delivered_at = null, schedule_start = attempts
-                        where endpoint_id = :e and id = :id""")
-                        .param("e", endpointId)
-                        .param("id", id)
-                        .param("now", ts(now))
-                        .param("giveUp", ts(giveUpAt))
-                        .update()
-                == 1;
+                                                    delivered_at = null, schedule_start = attempts, resent_at = :now
+                        where endpoint_id = :e and id = :id
+                          and (resent_at is null or resent_at <= cast(:now as timestamptz) - cast(:interval as interval))""")
+                .param("e", endpointId)
+                .param("id", id)
+                .param("now", ts(now))
+                .param("giveUp", ts(giveUpAt))
+                .param("interval", interval.toMillis() + " milliseconds")
+                .update();
+        if (n == 1) {
+            return new Resend.Done();
+        }
+        return jdbc.sql("select resent_at from webhook_delivery where endpoint_id = :e and id = :id")
+                .param("e", endpointId)
+                .param("id", id)
+                .query((rs, i) -> (Resend) new Resend.TooSoon(instant(rs, "resent_at")))
+                .optional()
+                .orElseGet(Resend.Missing::new);
     }
 
     private static WebhookDelivery withAttempts(WebhookDelivery d, List<WebhookDelivery.Attempt> a) {

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *     is disabled and its owner emailed; positive
  * @param senders deliveries sent at the same time by one node (1–64), to different endpoints: an
  *     endpoint is sent one delivery at a time, so a slow receiver holds one sender at most
+ * @param resendInterval a delivery may be resent by its owner once per this long (so no client can
+ *     use resends to flood a URL); positive
  *     <p>Every duration is checked for meaning at start, not only presence: a zero or negative wait
  *     would retry in a tight loop or disable an endpoint at its first failure.
  */
@@ -45,7 +47,8 @@ public record WebhookProperties(
         @DefaultValue("5s") @NotNull Duration sendInterval,
         @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("3d") @NotNull Duration disableAfter,
-        @DefaultValue("4") @Min(1) @Max(64) int senders) {
+        @DefaultValue("4") @Min(1) @Max(64) int senders,
+        @DefaultValue("1m") @NotNull Duration resendInterval) {
 
     public WebhookProperties {
         positive(connectTimeout, "connect-timeout");
@@ -56,6 +59,7 @@ public record WebhookProperties(
         positive(sendInterval, "send-interval");
         positive(lease, "lease");
         positive(disableAfter, "disable-after");
+        positive(resendInterval, "resend-interval");
         if (firstRetry != null && maxRetry != null && maxRetry.compareTo(firstRetry) < 0) {
             throw new IllegalArgumentException("renderbank.webhooks.max-retry (" + maxRetry
                     + ") must be at least renderbank.webhooks.first-retry (" + firstRetry + ")");
