@@ -83,8 +83,9 @@ public class DeliveryStore {
      * Claims due deliveries for one attempt each: at most one per endpoint, and none of an endpoint
      * whose previous claim is still being sent, so an endpoint never has two deliveries in flight
      * (on this node or another). Endpoints take turns: each one's oldest due delivery, every owner's
-     * first endpoint before any owner's second, then by how long it has been due; so neither an
-     * endpoint with a backlog nor an owner with many endpoints keeps the others waiting. A claim
+     * first endpoint being sent to before any owner's second (counting those already being sent),
+     * then by how long it has been due; so neither an endpoint with a backlog nor an owner with many
+     * endpoints keeps the others waiting. A claim
      * counts the attempt, moves the delivery's next attempt a lease away and holds its endpoint until
      * then ({@code sending_until}), so a sender that dies mid-send is replaced after the lease;
      * {@link #record} or {@link #release} frees the endpoint. The endpoints are locked with
@@ -100,9 +101,13 @@ public class DeliveryStore {
                              where d.status = 'PENDING' and d.next_attempt_at <= :now
                                and e.disabled_at is null and (e.sending_until is null or e.sending_until <= :now)
                              order by d.endpoint_id, d.next_attempt_at, d.id),
+                        busy as (
+                            select user_id, count(*) as sending from webhook_endpoint
+                             where sending_until > :now group by user_id),
                         turns as (
-                            select due.*, row_number() over (partition by user_id order by next_attempt_at, id) as turn
-                              from due)
+                            select due.*, coalesce(busy.sending, 0)
+                                          + row_number() over (partition by due.user_id order by next_attempt_at, id) as turn
+                              from due left join busy on busy.user_id = due.user_id)
                         select t.id from webhook_endpoint e join turns t on t.endpoint_id = e.id
                          where e.disabled_at is null and (e.sending_until is null or e.sending_until <= :now)
                          order by t.turn, t.next_attempt_at, t.id

@@ -148,6 +148,43 @@ class FairSendingTest extends IntegrationTest {
         }
     }
 
+    /**
+     * An owner with five endpoints, each with deliveries due for longer, does not go before another
+     * owner's one endpoint: every owner's first endpoint has its turn before anyone's second. Claimed
+     * one at a time at an hour from now (when these are due and the running sender does not look).
+     */
+    @Test
+    void anOwnerWithManyEndpointsDoesNotGoBeforeAnotherOwnersFirstTurn() {
+        String tag = UUID.randomUUID().toString();
+        Instant at = clock.instant().plus(Duration.ofHours(1));
+        TestUsers.TestUser many = users.create(0);
+        List<String> manyEndpoints = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = endpoint(many, "/many/" + tag + "/" + i);
+            manyEndpoints.add(id);
+            for (int j = 0; j < 3; j++) {
+                deliver(many, id, "many-" + j, at.minus(Duration.ofMinutes(30)).plusSeconds(i * 3 + j));
+            }
+        }
+        TestUsers.TestUser one = users.create(0);
+        String single = endpoint(one, "/one/" + tag);
+        deliver(one, single, "one", at.minus(Duration.ofMinutes(1)));
+
+        int manyBefore = 0;
+        boolean singleClaimed = false;
+        for (int n = 0; n < 100 && !singleClaimed; n++) {
+            List<DeliveryStore.Claimed> claimed = deliveries.claimDue(at, at.plus(Duration.ofMinutes(1)), 1);
+            assertThat(claimed).as("claim %d", n).hasSize(1);
+            String endpoint = claimed.get(0).endpointId();
+            singleClaimed = endpoint.equals(single);
+            manyBefore += manyEndpoints.contains(endpoint) ? 1 : 0;
+        }
+        assertThat(singleClaimed).isTrue();
+        assertThat(manyBefore)
+                .as("deliveries of the owner with five endpoints claimed before the other owner's one")
+                .isLessThanOrEqualTo(1);
+    }
+
     private void deliver(TestUsers.TestUser owner, String endpointId, String key, Instant due) {
         assertThat(deliveries.insert(
                         "msg_" + UUID.randomUUID().toString().replace("-", ""),
