@@ -53,7 +53,22 @@
     b.disabled = true;
     call('POST', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.endpoint) + '/deliveries/'
       + encodeURIComponent(b.dataset.id) + '/resend').then(r => {
-      b.textContent = r.status === 202 ? 'Queued' : ((r.json && r.json.title) || 'Failed');
+      if (r.status === 202) {
+        b.textContent = 'Queued';
+        return;
+      }
+      // refused (resent too recently, removed meanwhile): say why and what to do, next to the button
+      b.disabled = false;
+      let note = b.parentElement.querySelector('.resend-note');
+      if (!note) {
+        note = document.createElement('span');
+        note.className = 'error resend-note';
+        b.after(' ', note);
+      }
+      const wait = r.json && r.json.retryAfterSeconds;
+      note.textContent = r.status === 429 && wait
+        ? 'Resent just now: wait ' + wait + ' s before resending.'
+        : (r.json && (r.json.detail || r.json.title)) || ('Failed: HTTP ' + r.status);
     });
   }));
 })();

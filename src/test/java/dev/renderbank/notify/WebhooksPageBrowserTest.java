@@ -131,6 +131,15 @@ class WebhooksPageBrowserTest extends IntegrationTest {
                     .until(() -> receiver.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/receiver")))
                                     .size()
                             == 2);
+
+            // a second resend within renderbank.webhooks.resend-interval: the page says how long to wait
+            page.reload();
+            page.locator("button.resend").first().click();
+            assertThat(page.locator(".resend-note").first()).containsText("s before resending.");
+            assertThat(page.locator("button.resend").first()).isEnabled();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("webhooks-resend-too-soon.png"))
+                    .setFullPage(true));
         }
         assertThat(receiver.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/receiver"))))
                 .extracting(r -> r.getHeader("webhook-id"))
