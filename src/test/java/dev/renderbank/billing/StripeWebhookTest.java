@@ -455,6 +455,28 @@ class StripeWebhookTest extends BillingIntegrationTest {
                 .contains("price_unmapped_cheaper");
     }
 
+    /**
+     * Another application's subscription on a shared Stripe account: its invoice names a subscription
+     * renderbank never recorded at a price the catalogue does not have. Nothing to grant and nothing
+     * for an operator to repair: stored IGNORED, not FAILED (a failure would be kept for an operator
+     * and counted for the alert). Even metadata naming a real user changes nothing.
+     */
+    @Test
+    void anInvoiceOfAnotherApplicationsSubscriptionIsIgnored() throws Exception {
+        UserAccount u = newUser();
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        String event = id("evt");
+        String foreign = invoice(
+                u.id(), event, id("in"), id("sub"), "price_other_app", 1500, start, next, "subscription_create");
+
+        assertThat(stripe(foreign).statusCode()).isEqualTo(200);
+
+        assertThat(eventStatus("stripe", event)).isEqualTo("IGNORED");
+        assertThat(available(u)).isZero();
+        assertThat(billing.subscriptions(u.id())).isEmpty();
+    }
+
     static String session(String eventId, String sessionId, String pi, long userId, String product, long amount) {
         return """
                 {"id":"%s","object":"event","api_version":"2026-07-29.dahlia","created":%d,"type":"checkout.session.completed",

@@ -91,6 +91,14 @@ class StripeInvoices {
                 ? catalog.byStripePriceId(priceId)
                 : catalog.product(Json.text(meta, "product"))
                         .or(() -> known.flatMap(k -> catalog.product(k.product())));
+        if (known.isEmpty() && product.isEmpty()) {
+            // Neither the subscription (recorded when its checkout session completes) nor the price is
+            // renderbank's: another application's invoice on a shared Stripe account, nothing to grant
+            // and nothing for an operator to repair. An invoice of a subscription renderbank opened
+            // always charges a catalogue price, so one arriving before its session is not taken here.
+            return new Outcome.Ignored("invoice " + invoiceId + " of subscription " + subId + " at price " + priceId
+                    + ": neither is renderbank's (another application on the Stripe account?)");
+        }
         if (priceId != null && product.isEmpty()) {
             return new Outcome.Unprocessable(
                     "invoice " + invoiceId + " charges price " + priceId + ", which no product of the catalogue has");
