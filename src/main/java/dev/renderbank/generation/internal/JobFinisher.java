@@ -132,26 +132,10 @@ public class JobFinisher {
 
     /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
     boolean cancel(Job job) {
-        try (var logContext = JobLogContext.of(job)) {
-            return cancelInContext(job);
-        }
-    }
-
-    private boolean cancelInContext(Job job) {
-        Instant now = clock.instant();
-        boolean won = release(
-                job,
-                () -> transitions.markCancelled(job.id(), now),
-                JobTransitions.CANCELLED_CODE,
-                JobTransitions.CANCELLED_MESSAGE,
-                true);
-        if (won) {
-            afterCommit(job, () -> {
-                log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
-                meters.count(job, "cancelled", "cancelled");
-            });
-        }
-        return won;
+        return endUnsent(job, JobTransitions.CANCELLED_CODE, JobTransitions.CANCELLED_MESSAGE, () -> {
+            log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
+            meters.count(job, "cancelled", "cancelled");
+        });
     }
 
     /**
@@ -159,20 +143,25 @@ public class JobFinisher {
      * node wins): released, cooldown given back. False when it is no longer such a job.
      */
     boolean failUnsent(Job job, String code, String message) {
+        return endUnsent(job, code, message, () -> {
+            log.info(
+                    "job {} failed before it was sent ({}): {}; {} credits released",
+                    job.id(),
+                    code,
+                    message,
+                    job.price());
+            meters.count(job, "failed", code);
+        });
+    }
+
+    /** A cancel or a failure before any submit started: released, cooldown given back, then {@code told}. */
+    private boolean endUnsent(Job job, String code, String message, Runnable told) {
         try (var logContext = JobLogContext.of(job)) {
             Instant now = clock.instant();
             boolean won =
                     release(job, () -> transitions.markFailedUnsent(job.id(), code, message, now), code, message, true);
             if (won) {
-                afterCommit(job, () -> {
-                    log.info(
-                            "job {} failed before it was sent ({}): {}; {} credits released",
-                            job.id(),
-                            code,
-                            message,
-                            job.price());
-                    meters.count(job, "failed", code);
-                });
+                afterCommit(job, told);
             }
             return won;
         }

@@ -236,12 +236,10 @@ public class JobTransitions {
                 .optional();
     }
 
-    /** Cancels a job the provider has not seen: still RESERVED and no submit attempt started. */
-    boolean markCancelled(String id, Instant now) {
-        return markFailedUnsent(id, CANCELLED_CODE, CANCELLED_MESSAGE, now);
-    }
-
-    /** Fails a job the provider has not seen: still RESERVED and no submit attempt started. */
+    /**
+     * Fails (or, with {@link #CANCELLED_CODE}, cancels) a job the provider has not seen: still
+     * RESERVED and no submit attempt started.
+     */
     boolean markFailedUnsent(String id, String code, String message, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
