@@ -65,7 +65,8 @@
 # BENCH_JFR=1 (record the app with Java Flight Recorder into out/app.jfr, to see where the time goes),
 # BENCH_PGSS=1 (pg_stat_statements on the throwaway server; each accept step's statements, reset before
 # the step and read after its submits are done, go to out/pgss-<step>.tsv; the harness connects as a role
-# of its own, "bench", so statements per request are the app's without the harness's).
+# of its own, "bench", so statements per request are the app's without the harness's; planning is tracked
+# too, per statement "plans/req" and "plan_ms/req", since total_exec_time leaves it out).
 # BENCH_SIM (process | inproc | stub; default stub in accept mode, process otherwise): where the provider runs
 # (see 3.). stub: not the
 # simulator but bench/generate/src/StubKie.java, KIE's endpoints answered from memory in a small JVM of its own
@@ -169,7 +170,7 @@ else
   fi
   say "starting a throwaway PostgreSQL on port $PG_PORT"
   if [ "${BENCH_PGSS:-}" = 1 ]; then
-    export PG_THROWAWAY_OPTS="${PG_THROWAWAY_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+    export PG_THROWAWAY_OPTS="${PG_THROWAWAY_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on"
   fi
   JDBC_URL=$("$PG_THROWAWAY" start "$PG_PORT")
   PG_STARTED=1

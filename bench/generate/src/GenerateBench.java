@@ -1081,14 +1081,17 @@ public final class GenerateBench {
             // its queries (drain, counts, this) are told from the app's
             String harness = env("BENCH_HARNESS_ROLE", "");
             StringBuilder out = new StringBuilder("calls/req\tms/req\trows/req\tblks_hit/req\tblks_read/req"
-                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tharness\twal_records/req\twal_fpi/req\tquery\n");
+                    + "\tblks_dirtied/req\twal_bytes/req\tcalls\ttotal_ms\tharness\twal_records/req\twal_fpi/req"
+                    + "\tplans/req\tplan_ms/req\tquery\n");
             long appCalls = 0;
             double appMs = 0;
+            long appPlans = 0;
+            double appPlanMs = 0;
             try (Connection c = db();
                     PreparedStatement ps = c.prepareStatement("""
                             select calls, total_exec_time, rows, shared_blks_hit, shared_blks_read,
                                    shared_blks_dirtied, wal_bytes, regexp_replace(query, '\\s+', ' ', 'g'),
-                                   r.rolname = ?, wal_records, wal_fpi
+                                   r.rolname = ?, wal_records, wal_fpi, plans, total_plan_time
                               from pg_stat_statements s left join pg_roles r on r.oid = s.userid
                              order by total_exec_time desc""")) {
                 ps.setString(1, harness);
@@ -1098,13 +1101,15 @@ public final class GenerateBench {
                         if (!mine) {
                             appCalls += rs.getLong(1);
                             appMs += rs.getDouble(2);
+                            appPlans += rs.getLong(12);
+                            appPlanMs += rs.getDouble(13);
                         }
                         out.append(String.format(
-                                "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s\t%.3f\t%.3f\t%s%n",
+                                "%.3f\t%.4f\t%.3f\t%.1f\t%.2f\t%.2f\t%.0f\t%d\t%.1f\t%s\t%.3f\t%.3f\t%.3f\t%.4f\t%s%n",
                                 rs.getLong(1) / n, rs.getDouble(2) / n, rs.getLong(3) / n, rs.getLong(4) / n,
                                 rs.getLong(5) / n, rs.getLong(6) / n, rs.getDouble(7) / n, rs.getLong(1),
                                 rs.getDouble(2), mine ? 1 : 0, rs.getLong(10) / n, rs.getLong(11) / n,
-                                rs.getString(8)));
+                                rs.getLong(12) / n, rs.getDouble(13) / n, rs.getString(8)));
                     }
                 }
             }
@@ -1122,6 +1127,10 @@ public final class GenerateBench {
             if (!harness.isEmpty()) {
                 result("pgss." + step + ".statements_per_request.app", String.format("%.1f", appCalls / n));
                 result("pgss." + step + ".statement_ms_per_request.app", String.format("%.2f", appMs / n));
+                // planning is not in total_exec_time: a statement planned on every call (not prepared on
+                // the server, or a custom plan each time) costs the server this on top
+                result("pgss." + step + ".plans_per_request.app", String.format("%.2f", appPlans / n));
+                result("pgss." + step + ".plan_ms_per_request.app", String.format("%.3f", appPlanMs / n));
             }
         }
     }
