@@ -439,7 +439,7 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                         .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
                         .list())
                 .singleElement()
-                .satisfies(e -> assertThat(e).endsWith(monthKey(sub, month2) + "=400"));
+                .satisfies(e -> assertThat(e).endsWith(monthKey(sub, start, month2) + "=400"));
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
@@ -465,8 +465,8 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                         .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
                         .list())
                 .satisfiesExactlyInAnyOrder(
-                        e -> assertThat(e).endsWith(monthKey(sub, month2) + "=500"),
-                        e -> assertThat(e).endsWith(monthKey(sub, start) + "=200"));
+                        e -> assertThat(e).endsWith(monthKey(sub, start, month2) + "=500"),
+                        e -> assertThat(e).endsWith(monthKey(sub, start, start) + "=200"));
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
@@ -484,8 +484,10 @@ class YearlyPlanMonthsTest extends BillingIntegrationTest {
                 .single();
     }
 
-    private static String monthKey(String sub, Instant monthStart) {
-        return "sub:" + sub + ":" + YearMonth.from(monthStart.atZone(ZoneOffset.UTC));
+    /** The grant key of the month from {@code monthStart} of the Stripe period of {@code sub} from {@code start}. */
+    private static String monthKey(String sub, Instant start, Instant monthStart) {
+        return Purchases.periodKey("stripe", sub, start) + ":month:"
+                + YearMonth.from(monthStart.atZone(ZoneOffset.UTC));
     }
 
     private List<String> alertsAbout(String sub) {

@@ -22,18 +22,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The months of paid subscription periods: a monthly period grants its one month when it is paid, a
- * yearly one a month at each month's start, keyed by subscription and month, until a later paid period
- * of it starts (a plan change that restarted the cycle). A period paid with money grants all its months
- * whatever end its subscription records and in whatever order the events came (credits follow money; a
- * refund takes back its share); one that starts at or after that end is raised to operators. A period
- * that took no money stops at the subscription's end. No month is used up
- * while the purchase has a dispute open; the dispute's closing grants the months that started. Nor
- * while refunds and disputes leave the purchase no credits to grant: a refund that fails (the
- * refunded total goes down) or a dispute won grants the months that started meanwhile, and the rest
- * of a month that was granted short because too little was left then (a top-up, keyed by the month).
- * Each month and top-up granted here is announced ({@link Ledger#grantAnnounced}: {@code
- * subscription-month}, {@code subscription-top-up}), except those granted while the paid period is
- * recorded, which its {@code PurchaseCompleted} announces.
+ * yearly one a month at each month's start, keyed by the period and month (each paid period grants
+ * each of its months once, also when another period of the subscription starts in the same UTC
+ * month), until a later paid period of it starts (a plan change that restarted the cycle). A period
+ * paid with money grants all its months whatever end its subscription records and in whatever order
+ * the events came (credits follow money; a refund takes back its share); one that starts at or
+ * after that end is raised to operators. A period that took no money stops at the subscription's
+ * end. No month is used up while the purchase has a dispute open; the dispute's closing grants the
+ * months that started. Nor while refunds and disputes leave the purchase no credits to grant: a
+ * refund that fails (the refunded total goes down) or a dispute won grants the months that started
+ * meanwhile, and the rest of a month that was granted short because too little was left then (a
+ * top-up, keyed by the month). Each month and top-up granted here is announced ({@link
+ * Ledger#grantAnnounced}: {@code subscription-month}, {@code subscription-top-up}), except those
+ * granted while the paid period is recorded, which its {@code PurchaseCompleted} announces.
  */
 @Component
 class MonthlyGrants {
@@ -186,8 +187,9 @@ class MonthlyGrants {
      * dispute was won) the rest goes under a key of its own, {@code <month key>:top-up:<n>} (n counts
      * the month's top-ups). What the month granted is read under the purchase's lock, so two
      * processes making room at once queue there, the second sees the first's top-up, and no month
-     * ever grants more than its credits. A month whose grant another purchase holds is not this
-     * one's to top up; one a later period replaced is that period's.
+     * ever grants more than its credits. A month granted before its key became the period's own is
+     * found under the key it was granted under ({@link #grantedUnder}), among this purchase's grants
+     * only; one a later period replaced is that period's.
      */
     private long topUpShortMonths(
             PeriodStore.Period period, Instant endsAt, Optional<Instant> replaced, boolean announce) {
@@ -202,11 +204,14 @@ class MonthlyGrants {
             if (room <= 0) {
                 break;
             }
-            String key = monthKey(period.subscriptionId(), monthStart);
-            Optional<PurchaseStore.MonthGranted> granted = purchases.grantedWithTopUps(held.id(), key);
-            if (granted.isEmpty()) {
-                key = key + ":" + held.product(); // the month of a plan this period replaced (see grantMonth)
-                granted = purchases.grantedWithTopUps(held.id(), key);
+            String key = null;
+            Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
+            for (String candidate : grantedUnder(held, period.subscriptionId(), monthStart)) {
+                granted = purchases.grantedWithTopUps(held.id(), candidate);
+                if (granted.isPresent()) {
+                    key = candidate;
+                    break;
+                }
             }
             if (granted.isEmpty()) {
                 continue;
@@ -276,19 +281,12 @@ class MonthlyGrants {
     /** Grants the month from {@code p}, the period's purchase locked with something left to grant. */
     private long grantMonth(PeriodStore.Period period, Purchase p, Instant monthStart, boolean announce) {
         long amount = Math.min(period.monthlyCredits(), p.entitlement() - p.kept());
-        String key = monthKey(period.subscriptionId(), monthStart);
+        String key = monthKey(p.key(), monthStart);
         if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
-            // The month was granted already: by this period or an earlier one of the same plan (nothing
-            // more), or by the plan this period replaced, paid as a new period (monthly → yearly in the
-            // customer portal), whose month does not stand in for the new plan's first.
-            Optional<String> holder = purchases.productOfGrant(key);
-            if (holder.isEmpty() || holder.get().equals(p.product())) {
-                return 0;
-            }
-            key = key + ":" + p.product();
-            if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
-                return 0;
-            }
+            // This period's month is granted already. The key is the period's own: another paid period
+            // of the subscription starting in the same UTC month (a plan or billing cycle restarted, a
+            // new year bought) grants its own month beside this one, as it was paid for.
+            return 0;
         }
         grant(
                 announce ? "subscription-month" : null,
@@ -309,7 +307,25 @@ class MonthlyGrants {
         }
     }
 
-    static String monthKey(String subscriptionId, Instant monthStart) {
-        return "sub:" + subscriptionId + ":" + MONTH.format(monthStart);
+    /**
+     * The grant key of a period's month: the period's own purchase key (one per provider, subscription
+     * and period start) and the month, {@code <purchase key>:month:<yyyy-MM>}, so each paid period
+     * grants each of its months once, whatever other period of the subscription starts in that month.
+     */
+    static String monthKey(String periodPurchaseKey, Instant monthStart) {
+        return periodPurchaseKey + ":month:" + MONTH.format(monthStart);
+    }
+
+    /**
+     * The keys the purchase's month from {@code monthStart} may have been granted under, its own first.
+     * Months granted before release 2026-12-13 keep the keys they were granted under (the ledger's
+     * grants are never renamed; clawbacks find them by those keys): {@code sub:<id>:<yyyy-MM>}, or,
+     * when a replaced plan's period held that key, {@code sub:<id>:<yyyy-MM>:<product>}. Only
+     * months already granted are looked up by these (to top one up), and only among the purchase's own
+     * grants, so another period's grant under the same old key is never taken for this one's.
+     */
+    private static List<String> grantedUnder(Purchase p, String subscriptionId, Instant monthStart) {
+        String old = "sub:" + subscriptionId + ":" + MONTH.format(monthStart);
+        return List.of(monthKey(p.key(), monthStart), old, old + ":" + p.product());
     }
 }

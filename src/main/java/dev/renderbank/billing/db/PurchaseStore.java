@@ -256,13 +256,6 @@ public class PurchaseStore {
                                  where p.id = :id""").param("id", purchaseId).update(), "purchase dispute mark");
     }
 
-    /** The product of the purchase that holds {@code grantKey}, if any. */
-    public Optional<String> productOfGrant(String grantKey) {
-        return jdbc.sql("""
-                        select p.product from billing_purchase_grant g join billing_purchase p on p.id = g.purchase_id
-                         where g.grant_key = :key""").param("key", grantKey).query(String.class).optional();
-    }
-
     /** Whether the user has a purchase other than {@code purchaseId} that was paid for (amount above zero). */
     public boolean hasOtherPaidPurchase(long userId, long purchaseId) {
         return jdbc.sql("""
