@@ -7,6 +7,7 @@ import dev.renderbank.billing.creem.CreemSignature;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.ledger.ReserveResult;
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.support.Concurrently;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -440,6 +441,47 @@ class CreemWebhookTest extends BillingIntegrationTest {
 
         creem(taxedRefund(id("evt"), id("ref"), order, 1198, 1198, "succeeded"));
         assertThat(available(u)).isZero();
+    }
+
+    /**
+     * Creem documents one refund event, {@code refund.created}, sent when the refund is processed
+     * (its sample and its docs: "Refunds are processed immediately"); its status may still say
+     * pending, failed or canceled, and nothing documented announces the refund again. Should Creem
+     * announce a refund first as pending and then, under another event id, as succeeded, the pending
+     * one recorded nothing under the refund's id, so the succeeded one takes its share once, however
+     * many copies arrive and at the same moment; a pending one that ends failed takes nothing.
+     */
+    @Test
+    void aPendingRefundAnnouncedAgainAsSucceededTakesItsShareOnceAndAFailedOneNothing() throws Exception {
+        UserAccount u = newUser();
+        String order = boughtPack(u);
+        String refundId = id("ref");
+        String pending = id("evt");
+        creem(taxedRefund(pending, refundId, order, 599, 1198, "pending"));
+        assertThat(eventStatus("creem", pending)).isEqualTo("IGNORED");
+        assertThat(available(u)).isEqualTo(200);
+
+        String succeeded = taxedRefund(id("evt"), refundId, order, 599, 1198, "succeeded");
+        String copy = taxedRefund(id("evt"), refundId, order, 599, 1198, "succeeded");
+        List<Integer> codes = Concurrently.run(
+                () -> creem(succeeded).statusCode(),
+                () -> creem(succeeded).statusCode(),
+                () -> creem(copy).statusCode());
+        assertThat(codes).containsOnly(200);
+        assertThat(available(u)).as("half of what was paid: half of the 200 credits, once").isEqualTo(100);
+        creem(succeeded);
+
+        String other = id("ref");
+        creem(taxedRefund(id("evt"), other, order, 599, 1198, "pending"));
+        creem(taxedRefund(id("evt"), other, order, 599, 1198, "failed"));
+        assertThat(available(u)).as("a refund that failed takes nothing").isEqualTo(100);
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(jdbc.sql("select count(*) from ledger_entry where user_id = ? and kind = 'CLAWBACK'")
+                        .param(u.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     /** A refund of a pack order whose transaction paid {@code paid} (tax included); order.amount is 990. */

@@ -173,6 +173,15 @@ public class CreemEvents implements EventHandler {
         }
         String status = Json.text(refund, "status");
         if (!"succeeded".equals(status)) {
+            // Creem's docs (docs.creem.io, "Refunds and Cancellations" and the webhook event types, read
+            // 2026-12-13) name one refund event, refund.created, "fired when a refund is processed":
+            // "Refunds are processed immediately", and its sample says succeeded. The refund object's
+            // type allows pending, canceled and failed too, but no documented event (no refund.updated)
+            // announces a refund again once it settles. So a refund that is not succeeded moves nothing
+            // and is recorded nowhere under its id: should Creem announce the same refund later as
+            // succeeded (another event id), that one takes its share, once (the refund id is the key);
+            // a failed or canceled one never does. A pending refund never announced again is what
+            // reconciliation finds: the transaction's refunded_amount above what is recorded here.
             return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
         }
         List<String> refs = refs(refund);
