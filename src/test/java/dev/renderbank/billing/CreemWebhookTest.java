@@ -468,7 +468,9 @@ class CreemWebhookTest extends BillingIntegrationTest {
                 () -> creem(succeeded).statusCode(),
                 () -> creem(copy).statusCode());
         assertThat(codes).containsOnly(200);
-        assertThat(available(u)).as("half of what was paid: half of the 200 credits, once").isEqualTo(100);
+        assertThat(available(u))
+                .as("half of what was paid: half of the 200 credits, once")
+                .isEqualTo(100);
         creem(succeeded);
 
         String other = id("ref");

@@ -135,7 +135,8 @@ class PeriodsInOneMonthTest extends BillingIntegrationTest {
         String event = id("evt");
         String renewal =
                 paid(event, sub, u.id(), "prod_local_pro-yearly", id("tran"), second, plusYear(second), second);
-        List<Integer> codes = Concurrently.run(() -> creem(renewal).statusCode(), () -> creem(renewal).statusCode());
+        List<Integer> codes = Concurrently.run(
+                () -> creem(renewal).statusCode(), () -> creem(renewal).statusCode());
         assertThat(codes).containsOnly(200);
         assertThat(eventStatus("creem", event)).isEqualTo("PROCESSED");
         assertThat(available(u))
@@ -211,7 +212,9 @@ class PeriodsInOneMonthTest extends BillingIntegrationTest {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(available(u)).isEqualTo(1500));
         awaitSweep();
-        assertThat(available(u)).as("the third month once; the first two not again").isEqualTo(1500);
+        assertThat(available(u))
+                .as("the third month once; the first two not again")
+                .isEqualTo(1500);
         assertThat(purchaseStore.grantKeys(purchase))
                 .containsExactlyInAnyOrder(
                         oldMonthKey(sub, start),
@@ -220,7 +223,9 @@ class PeriodsInOneMonthTest extends BillingIntegrationTest {
                         key + ":month:" + YearMonth.from(month3.atZone(ZoneOffset.UTC)));
 
         stripe(StripeWebhookTest.refunded(id("evt"), charge, pi, 19900, 19900));
-        assertThat(available(u)).as("a full refund takes back the months under either key").isZero();
+        assertThat(available(u))
+                .as("a full refund takes back the months under either key")
+                .isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
@@ -231,7 +236,8 @@ class PeriodsInOneMonthTest extends BillingIntegrationTest {
     /** A month's grant as the release before made it: the purchase's grant and the ledger's, under the old key. */
     private void oldMonthGrant(UserAccount u, long purchase, String sub, Instant monthStart, long amount) {
         String key = oldMonthKey(sub, monthStart);
-        assertThat(purchaseStore.addGrant(purchase, key, amount, clock.instant())).isTrue();
+        assertThat(purchaseStore.addGrant(purchase, key, amount, clock.instant()))
+                .isTrue();
         ledger.grant(
                 u.id(),
                 amount,
