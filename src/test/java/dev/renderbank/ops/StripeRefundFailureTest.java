@@ -1,6 +1,7 @@
 package dev.renderbank.ops;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,8 +193,15 @@ class StripeRefundFailureTest extends ReconcileIntegrationTest {
     @Test
     void aRefundEventThatCannotBeMatchedMovesNothingAndIsKeptForARetryWithItsReason() throws Exception {
         Paid p = paid();
-        // a charge no purchase here names
-        Paid stranger = new Paid(p.buyer(), "ch_" + UUID.randomUUID().toString().replace("-", ""), "pi_unknown");
+        // a charge no purchase here names, of a checkout renderbank opened (its webhook not processed yet)
+        String n = UUID.randomUUID().toString().replace("-", "");
+        Paid stranger = new Paid(p.buyer(), "ch_" + n, "pi_" + n);
+        String opened = OpenedCheckouts.stripe(jdbc, p.buyer().id(), "pack-200", "cs_test_" + n, clock.instant());
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .withQueryParam("payment_intent", equalTo(stranger.paymentIntent()))
+                .willReturn(json("{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"" + opened
+                        + "\",\"object\":\"checkout.session\",\"payment_intent\":\"" + stranger.paymentIntent()
+                        + "\"}]}")));
         String noPurchase = "evt_" + UUID.randomUUID();
         assertThat(stripeWebhook(noPurchase, "charge.refunded", stranger.charge(990))
                         .statusCode())

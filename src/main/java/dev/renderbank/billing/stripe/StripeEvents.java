@@ -52,6 +52,7 @@ class StripeEvents implements EventHandler {
     private final CheckoutStore checkouts;
     private final Clock clock;
     private final PaymentTestMode testMode;
+    private final StripeForeignCharges foreign;
 
     StripeEvents(
             JsonMapper json,
@@ -66,7 +67,8 @@ class StripeEvents implements EventHandler {
             StripeSubscriptions subscriptions,
             CheckoutStore checkouts,
             Clock clock,
-            PaymentTestMode testMode) {
+            PaymentTestMode testMode,
+            StripeForeignCharges foreign) {
         this.json = json;
         this.catalog = catalog;
         this.buyers = buyers;
@@ -80,6 +82,7 @@ class StripeEvents implements EventHandler {
         this.checkouts = checkouts;
         this.clock = clock;
         this.testMode = testMode;
+        this.foreign = foreign;
     }
 
     /**
@@ -197,7 +200,12 @@ class StripeEvents implements EventHandler {
         if (chargeId == null || Json.number(charge, "amount_refunded") == null) {
             return new Outcome.Unprocessable("charge without id or amount_refunded");
         }
-        List<String> refs = List.of(chargeId, nz(Json.id(charge, "payment_intent")), nz(Json.id(charge, "invoice")));
+        String pi = Json.id(charge, "payment_intent");
+        List<String> refs = List.of(chargeId, nz(pi), nz(Json.id(charge, "invoice")));
+        Optional<Outcome> ignored = foreign.ignoredIfForeign("refund", chargeId, pi, refs, null);
+        if (ignored.isPresent()) {
+            return ignored.get();
+        }
         return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, charge));
     }
 
@@ -210,7 +218,12 @@ class StripeEvents implements EventHandler {
         if (chargeId == null) {
             return new Outcome.Unprocessable("refund " + Json.text(refund, "id") + " names no charge");
         }
-        List<String> refs = List.of(chargeId, nz(Json.id(refund, "payment_intent")));
+        String pi = Json.id(refund, "payment_intent");
+        List<String> refs = List.of(chargeId, nz(pi));
+        Optional<Outcome> ignored = foreign.ignoredIfForeign("refund " + Json.text(refund, "id"), chargeId, pi, refs, null);
+        if (ignored.isPresent()) {
+            return ignored.get();
+        }
         return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, null));
     }
 
@@ -223,6 +236,10 @@ class StripeEvents implements EventHandler {
         String disputeId = Json.text(dispute, "id");
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
+        }
+        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
+        if (ignored.isPresent()) {
+            return ignored.get();
         }
         String status = Json.text(dispute, "status");
         Optional<Disputes.Ending> ending = ending(status);
@@ -245,6 +262,10 @@ class StripeEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
+        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
+        if (ignored.isPresent()) {
+            return ignored.get();
+        }
         return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
     }
 
@@ -253,9 +274,23 @@ class StripeEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
+        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
+        if (ignored.isPresent()) {
+            return ignored.get();
+        }
         // A closing in a status not known here counts as lost, as it always did: the charge stays taken.
         Disputes.Ending ending = ending(Json.text(dispute, "status")).orElse(Disputes.Ending.LOST);
         return disputes.closed("stripe", disputeId, disputeRefs(dispute), ending, Json.number(dispute, "amount"), null);
+    }
+
+    /** Ignored when the dispute is of another application's charge ({@link StripeForeignCharges}). */
+    private Optional<Outcome> foreignDispute(String disputeId, JsonNode dispute) {
+        return foreign.ignoredIfForeign(
+                "dispute " + disputeId,
+                Json.id(dispute, "charge"),
+                Json.id(dispute, "payment_intent"),
+                disputeRefs(dispute),
+                disputeId);
     }
 
     /** Stripe's inquiry statuses (a retrieval request before any chargeback: no funds move). */

@@ -40,7 +40,8 @@ class StripeTestModeEventsTest {
                 null,
                 null,
                 Clock.systemUTC(),
-                new PaymentTestMode(env));
+                new PaymentTestMode(env),
+                null);
         return events.handle(event);
     }
 
