@@ -76,14 +76,12 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
 
     /** The invoice payments Stripe reports for {@code paymentIntent}, each of an invoice of {@code subscription}. */
     private static void invoiceOfPaymentIntent(String paymentIntent, String subscription) {
-        String payment = subscription == null
-                ? ""
-                : """
+        String payment =
+                subscription == null ? "" : """
                 {"id":"inpay_%s","object":"invoice_payment","status":"paid",
                  "payment":{"type":"payment_intent","payment_intent":"%s"},
                  "invoice":{"id":"in_%s","object":"invoice","status":"paid",
-                   "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s"}}}}"""
-                        .formatted(paymentIntent, paymentIntent, paymentIntent, subscription);
+                   "parent":{"type":"subscription_details","subscription_details":{"subscription":"%s"}}}}""".formatted(paymentIntent, paymentIntent, paymentIntent, subscription);
         STRIPE.stubFor(get(urlPathEqualTo("/v1/invoice_payments"))
                 .withQueryParam("payment[payment_intent]", equalTo(paymentIntent))
                 .willReturn(json(list("/v1/invoice_payments", payment))));
@@ -91,15 +89,15 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
 
     private static String list(String path, String... objects) {
         return "{\"object\":\"list\",\"url\":\"" + path + "\",\"has_more\":false,\"data\":["
-                + String.join(",", List.of(objects).stream().filter(o -> !o.isEmpty()).toList()) + "]}";
+                + String.join(
+                        ",", List.of(objects).stream().filter(o -> !o.isEmpty()).toList()) + "]}";
     }
 
     private String session(String id, String mode, String paymentIntent, String subscription, long userId) {
         return """
                 {"id":"%s","object":"checkout.session","mode":"%s","status":"complete","payment_status":"paid",
                  "amount_total":990,"currency":"usd","client_reference_id":"%d","created":%d,
-                 "payment_intent":%s,"subscription":%s,"metadata":{"userId":"%d","product":"pack-200"}}"""
-                .formatted(
+                 "payment_intent":%s,"subscription":%s,"metadata":{"userId":"%d","product":"pack-200"}}""".formatted(
                         id,
                         mode,
                         userId,
@@ -135,8 +133,7 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
         String otherSub = newId("sub");
         sessionOfPaymentIntent(renewal.paymentIntent());
         invoiceOfPaymentIntent(renewal.paymentIntent(), otherSub);
-        sessionOfSubscription(
-                otherSub, session(newId("cs_test"), "subscription", null, otherSub, bystander.id()));
+        sessionOfSubscription(otherSub, session(newId("cs_test"), "subscription", null, otherSub, bystander.id()));
 
         List<String> disputes = new ArrayList<>();
         for (Charge c : List.of(viaSession, direct, renewal)) {
@@ -211,7 +208,10 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
         invoiceOfPaymentIntent(first.paymentIntent(), sub);
         sessionOfSubscription(sub, session(planSession, "subscription", null, sub, subscriber.id()));
         String planDispute = newId("evt");
-        assertThat(stripeWebhook(planDispute, "charge.dispute.created", first.dispute(newId("dp"), "needs_response", 1990))
+        assertThat(stripeWebhook(
+                                planDispute,
+                                "charge.dispute.created",
+                                first.dispute(newId("dp"), "needs_response", 1990))
                         .statusCode())
                 .isEqualTo(200);
         assertThat(eventState(planDispute)).startsWith("FAILED").contains("names no known purchase");
@@ -235,11 +235,10 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
     @Test
     void aPurchaseAndItsRefundAndDisputeDeliveredConcurrentlyEndWithBothSharesTakenOnce() throws Exception {
         for (int round = 0; round < 2; round++) {
-            UserAccount buyer = users.create(
-                    "race-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+            UserAccount buyer =
+                    users.create("race-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
             Charge c = Charge.fresh();
-            String sessionId =
-                    OpenedCheckouts.stripe(jdbc, buyer.id(), "pack-200", newId("cs_test"), clock.instant());
+            String sessionId = OpenedCheckouts.stripe(jdbc, buyer.id(), "pack-200", newId("cs_test"), clock.instant());
             String session = session(sessionId, "payment", c.paymentIntent(), null, buyer.id());
             sessionOfPaymentIntent(c.paymentIntent(), session);
             c.atStripe(495);
@@ -277,12 +276,14 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
 
     /** Lets failed events' retries come due until each of {@code eventIds} is processed. */
     private void awaitRetried(String... eventIds) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            clock.advance(Duration.ofSeconds(31));
-            for (String e : eventIds) {
-                assertThat(eventState(e)).startsWith("PROCESSED");
-            }
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    clock.advance(Duration.ofSeconds(31));
+                    for (String e : eventIds) {
+                        assertThat(eventState(e)).startsWith("PROCESSED");
+                    }
+                });
     }
 
     private String eventState(String eventId) {

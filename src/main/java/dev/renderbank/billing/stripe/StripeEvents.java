@@ -220,7 +220,8 @@ class StripeEvents implements EventHandler {
         }
         String pi = Json.id(refund, "payment_intent");
         List<String> refs = List.of(chargeId, nz(pi));
-        Optional<Outcome> ignored = foreign.ignoredIfForeign("refund " + Json.text(refund, "id"), chargeId, pi, refs, null);
+        Optional<Outcome> ignored =
+                foreign.ignoredIfForeign("refund " + Json.text(refund, "id"), chargeId, pi, refs, null);
         if (ignored.isPresent()) {
             return ignored.get();
         }

@@ -81,8 +81,9 @@ class StripeForeignCharges {
         if (pi == null || pi.isBlank()) {
             return Optional.empty();
         }
-        return foreignPaymentIntent(pi).map(why -> new Outcome.Ignored(what + " of charge " + chargeId + ": " + why
-                + ": another application's payment on the Stripe account; nothing moved"));
+        return foreignPaymentIntent(pi)
+                .map(why -> new Outcome.Ignored(what + " of charge " + chargeId + ": " + why
+                        + ": another application's payment on the Stripe account; nothing moved"));
     }
 
     /** Why {@code paymentIntent} is not renderbank's, if Stripe says so. */
@@ -155,21 +156,20 @@ class StripeForeignCharges {
             if (invoiceId == null) {
                 return Optional.empty();
             }
-            invoice = read("invoice " + invoiceId, () -> body(clients.client()
-                    .v1()
-                    .invoices()
-                    .retrieve(invoiceId)));
+            invoice = read(
+                    "invoice " + invoiceId,
+                    () -> body(clients.client().v1().invoices().retrieve(invoiceId)));
         }
-        return Optional.ofNullable(Optional.ofNullable(
-                        Json.id(invoice, "parent", "subscription_details", "subscription"))
-                .orElse(Json.id(invoice, "subscription")));
+        return Optional.ofNullable(
+                Optional.ofNullable(Json.id(invoice, "parent", "subscription_details", "subscription"))
+                        .orElse(Json.id(invoice, "subscription")));
     }
 
     /** The charge as Stripe reports it; empty if Stripe has no such charge. */
     private Optional<JsonNode> charge(String chargeId) {
         try {
-            return Optional.of(JSON.readTree(
-                    body(clients.client().v1().charges().retrieve(chargeId))));
+            return Optional.of(
+                    JSON.readTree(body(clients.client().v1().charges().retrieve(chargeId))));
         } catch (StripeException e) {
             if (StripeRefunds.noSuchObject(e)) {
                 return Optional.empty();
@@ -198,7 +198,9 @@ class StripeForeignCharges {
     private static Optional<JsonNode> firstObject(String what, List1 list) {
         JsonNode data = read(what, () -> {
                     StripeCollection<?> c = list.get();
-                    return c.getLastResponse() == null ? c.toJson() : c.getLastResponse().body();
+                    return c.getLastResponse() == null
+                            ? c.toJson()
+                            : c.getLastResponse().body();
                 })
                 .path("data");
         return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
