@@ -23,7 +23,7 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 public final class OpsCli {
 
     static final Set<String> COMMANDS =
-            Set.of("credits", "holds", "jobs", "reconcile", "users", "tokens", "switches", "help");
+            Set.of("credits", "holds", "jobs", "reconcile", "users", "tokens", "switches", "disputes", "help");
 
     private OpsCli() {}
 

@@ -52,6 +52,7 @@ class OpsCommands {
               tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>] [--key <idempotency key>]
+              disputes close <disputeId> won|lost --reason "…" --actor <name> [--key <idempotency key>]   (a Creem dispute)
             an omitted --actor is recorded as "cli" ("command line" for reconcile)""";
 
     private final Users users;
@@ -158,7 +159,8 @@ class OpsCommands {
                         "users reinstate",
                         "tokens revoke",
                         "switches show",
-                        "switches set" -> repairs.execute(command, words, options, out);
+                        "switches set",
+                        "disputes close" -> repairs.execute(command, words, options, out);
                 default ->
                     words.size() == 1 && words.get(0).equals("reconcile")
                             ? reconcile(options.getOrDefault("actor", "command line"), out)

@@ -110,6 +110,19 @@ public class PaymentActions {
         });
     }
 
+    /**
+     * The outcome an operator names for a closing, as the page, the API and the command line read
+     * it: {@code won} (true) or {@code lost} (false), any case, spaces around; empty for anything else.
+     */
+    public static Optional<Boolean> wonOrLost(String outcome) {
+        String o = outcome == null ? "" : outcome.trim().toLowerCase(Locale.ROOT);
+        return switch (o) {
+            case "won" -> Optional.of(true);
+            case "lost" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+
     private static Map<String, Object> state(PaymentEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", e.status());

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The repair commands of {@link OpsCli} (waive debt, suspend, revoke tokens, fail or check a job,
- * switches): each goes through the same audited actions as the admin pages, with the actor given.
+ * switches, close a Creem dispute): each goes through the same audited actions as the admin pages, with the actor given.
  * Exit codes: {@link OpsCommands#OK}, {@link OpsCommands#FINDING} for a refusal or an unknown
  * target, {@link OpsCommands#USAGE}.
  */
@@ -40,10 +40,17 @@ class RepairCommands {
     private final JobActions jobActions;
     private final SwitchActions switchActions;
     private final Ledger ledger;
+    private final PaymentActions payments;
 
     RepairCommands(
-            Users users, UserActions userActions, JobActions jobActions, SwitchActions switchActions, Ledger ledger) {
+            Users users,
+            UserActions userActions,
+            JobActions jobActions,
+            SwitchActions switchActions,
+            Ledger ledger,
+            PaymentActions payments) {
         this.users = users;
+        this.payments = payments;
         this.ledger = ledger;
         this.userActions = userActions;
         this.jobActions = jobActions;
@@ -89,6 +96,7 @@ class RepairCommands {
             case "jobs check" -> jobsCheck(words, options, out);
             case "jobs fail" -> jobsFail(words, options, out);
             case "switches show" -> switchesShow(words, out);
+            case "disputes close" -> disputesClose(words, options, out);
             default -> switchesSet(words, options, out);
         };
     }
@@ -195,6 +203,28 @@ class RepairCommands {
                 out,
                 "jobs fail " + words.get(2),
                 jobActions.fail(options.get("actor"), words.get(2), options.get("reason"), key));
+    }
+
+    /**
+     * Closes a Creem dispute as won or lost through the same audited closing as the payments page and
+     * the API ({@link PaymentActions#closeDispute}). Without --key the key is the dispute's: the same
+     * command run again answers the first closing ("already done"); closing it with the other outcome
+     * afterwards is refused (exit 1), as is a Stripe dispute or an unknown id.
+     */
+    private int disputesClose(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 4 || !options.containsKey("reason") || !options.containsKey("actor")) {
+            return usage(out, "disputes close needs <disputeId> won|lost --reason and --actor");
+        }
+        Optional<Boolean> won = PaymentActions.wonOrLost(words.get(3));
+        if (won.isEmpty()) {
+            return usage(out, "disputes close: the outcome must be won or lost, not " + words.get(3));
+        }
+        String disputeId = words.get(2);
+        String key = options.getOrDefault("key", "cli:dispute-close:" + disputeId);
+        return report(
+                out,
+                "disputes close " + disputeId + " " + (won.get() ? "won" : "lost"),
+                payments.closeDispute(options.get("actor"), disputeId, won.get(), options.get("reason"), key));
     }
 
     private int switchesShow(List<String> words, PrintStream out) {

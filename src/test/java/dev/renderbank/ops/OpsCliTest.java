@@ -42,6 +42,15 @@ class OpsCliTest {
                 .containsExactly("--server.port=0");
     }
 
+    /** Closing a Creem dispute is a command: without its word in the list the jar started the service. */
+    @Test
+    void disputesCloseIsACommand() {
+        assertThat(OpsCli.isCommand(new String[] {
+                    "disputes", "close", "disp_1", "won", "--reason=Creem shows it won", "--actor", "alice"
+                }))
+                .isTrue();
+    }
+
     @Test
     void withoutACommandWordItIsTheService() {
         assertThat(OpsCli.isCommand(new String[] {})).isFalse();

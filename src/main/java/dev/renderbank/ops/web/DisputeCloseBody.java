@@ -1,8 +1,8 @@
 package dev.renderbank.ops.web;
 
+import dev.renderbank.ops.PaymentActions;
 import dev.renderbank.platform.InvalidFieldException;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.Locale;
 
 /** The body of closing a Creem dispute: how it ended at Creem, and why the operator says so. */
 record DisputeCloseBody(
@@ -18,15 +18,9 @@ record DisputeCloseBody(
                 requiredMode = Schema.RequiredMode.REQUIRED)
         String reason) {
 
-    /** True for won, false for lost; anything else is a 400 naming the field. */
+    /** True for won, false for lost ({@link PaymentActions#wonOrLost}); anything else is a 400 naming the field. */
     static boolean won(String outcome) {
-        String o = outcome == null ? "" : outcome.trim().toLowerCase(Locale.ROOT);
-        if (o.equals("won")) {
-            return true;
-        }
-        if (o.equals("lost")) {
-            return false;
-        }
-        throw new InvalidFieldException("outcome", "must be won or lost");
+        return PaymentActions.wonOrLost(outcome)
+                .orElseThrow(() -> new InvalidFieldException("outcome", "must be won or lost"));
     }
 }
