@@ -1,6 +1,7 @@
 package dev.renderbank.ledger;
 
 import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.ExpirySweep;
 import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
@@ -8,7 +9,6 @@ import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.OwnerView;
 import dev.renderbank.ledger.internal.Reversed;
-import dev.renderbank.ledger.internal.SettleResult;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +43,6 @@ public class Ledger {
     /** The longest a hold may live ({@link #reserve}); a longer one is refused. */
     public static final Duration MAX_TTL = Duration.ofDays(30);
 
-    private static final int EXPIRY_BATCH = 200;
-
     private final LedgerStore store;
     private final HoldStore holds;
     private final OpenHolds open;
@@ -54,6 +52,7 @@ public class Ledger {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final DurableEvents events;
+    private final ExpirySweep sweep;
 
     Ledger(
             LedgerStore store,
@@ -64,7 +63,8 @@ public class Ledger {
             InvariantCheck invariants,
             TransactionTemplate tx,
             Clock clock,
-            DurableEvents events) {
+            DurableEvents events,
+            ExpirySweep sweep) {
         this.store = store;
         this.holds = holds;
         this.open = open;
@@ -74,6 +74,7 @@ public class Ledger {
         this.tx = tx;
         this.clock = clock;
         this.events = events;
+        this.sweep = sweep;
     }
 
     /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
@@ -224,25 +225,13 @@ public class Ledger {
         return tx.execute(status -> waivers.waive(userId, amount, key, actor, reason, now()));
     }
 
-    /** Releases, as EXPIRED, every open hold whose deadline is at or before {@code now}. */
+    /**
+     * Releases, as EXPIRED, every open hold whose deadline is at or before {@code now}. A hold the
+     * database refuses to expire (a corrupt account row) is logged, counted and left for the next
+     * sweep; it does not stop the others ({@link ExpirySweep}).
+     */
     public int expireDue(Instant now) {
-        int expired = 0;
-        long low = open.low(now);
-        List<String> due;
-        do {
-            due = open.due(now, low, EXPIRY_BATCH);
-            for (String key : due) {
-                // One transaction per hold: a slow sweep never keeps many accounts locked.
-                SettleResult r = tx.execute(
-                        status -> holds.settle(key, HoldStore.Settlement.EXPIRE, "hold deadline passed", now));
-                if (r instanceof SettleResult.Settled s && !s.repeated()) {
-                    expired++;
-                }
-            }
-        } while (due.size() == EXPIRY_BATCH);
-        // Nothing due is left open: the next sweep need not look below the first hold still open.
-        open.swept(now, low);
-        return expired;
+        return sweep.expireDue(now);
     }
 
     public Balance balance(long userId) {

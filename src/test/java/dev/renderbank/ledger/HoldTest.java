@@ -371,7 +371,7 @@ class HoldTest extends LedgerTestSupport {
             assertThatThrownBy(() -> tx.executeWithoutResult(status -> ledger.capture(key)))
                     .hasMessageContaining(key);
             clock.advance(Duration.ofMinutes(2));
-            assertThatThrownBy(() -> ledger.expireDue(clock.instant())).hasMessageContaining(key);
+            ledger.expireDue(clock.instant()); // skips it (ExpiryPastBrokenHoldsTest), leaving it open
 
             assertThat(ledger.hold(key)).get().extracting(Hold::state).isEqualTo(HoldState.OPEN);
             assertThat(entries(key, "CAPTURE") + entries(key, "RELEASE") + entries(key, "EXPIRE"))

@@ -72,7 +72,8 @@ public final class LedgerBench {
                     new InvariantCheck(jdbc),
                     new TransactionTemplate(new DataSourceTransactionManager(ds)),
                     Clock.systemUTC(),
-                    null); // no durable events: the bench announces no grant (Ledger#grantAnnounced)
+                    null, // no durable events: the bench announces no grant (Ledger#grantAnnounced)
+                    null); // no expiry sweep: the bench expires no hold
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);

@@ -77,15 +77,23 @@ public class OpenHolds {
                 .update();
     }
 
-    public List<String> due(Instant now, long low, int limit) {
+    /** An open hold past its deadline, as the sweep pages through them. */
+    public record Due(long seq, String key, long userId) {}
+
+    /**
+     * Up to {@code limit} open holds due at {@code now} numbered from {@code fromSeq} on, in number
+     * order: the sweep asks again from after the last one it got, so a hold it could not settle is
+     * not read twice in a sweep.
+     */
+    public List<Due> due(Instant now, long fromSeq, int limit) {
         return jdbc.sql("""
-                        select hold_key from credit_hold
-                         where seq >= :low and state = 'OPEN' and expires_at <= :now
+                        select seq, hold_key, user_id from credit_hold
+                         where seq >= :from and state = 'OPEN' and expires_at <= :now
                          order by seq limit :limit""")
-                .param("low", low)
+                .param("from", fromSeq)
                 .param("now", ts(now))
                 .param("limit", limit)
-                .query(String.class)
+                .query((rs, n) -> new Due(rs.getLong("seq"), rs.getString("hold_key"), rs.getLong("user_id")))
                 .list();
     }
 
