@@ -115,6 +115,11 @@ class FluxKontextRoutingTest extends StubbedKieTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A content-policy failure (KIE documents code 400 for it) is a refusal of the user's own input:
+     * failed and released, the cooldown kept, as for a 400 at generate ({@link
+     * FailedRecordOfTheUsersInputTest}).
+     */
     @Test
     void aFluxKontextGenerationThatFailsAtTheProviderIsFailedAndReleased() {
         TestUser u = users.create(100);
@@ -123,6 +128,7 @@ class FluxKontextRoutingTest extends StubbedKieTest {
         String id = acceptKontext(u, "flux-kontext-max", prompt);
         driver.step(id);
         assertThat(job(id).providerTaskId()).isEqualTo("fk-fail-1");
+        var cooldown = imageCooldown(u).orElseThrow();
 
         recordInfoAnswers(
                 "fk-fail-1",
@@ -131,11 +137,12 @@ class FluxKontextRoutingTest extends StubbedKieTest {
         driver.step(id);
 
         assertThat(job(id).state()).isEqualTo(JobState.FAILED);
-        assertThat(job(id).errorCode()).isEqualTo("provider_generation_failed");
+        assertThat(job(id).errorCode()).isEqualTo("provider_validation");
         assertThat(job(id).errorMessage()).contains("Your prompt was flagged");
         assertThat(job(id).creditsCharged()).isZero();
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(id, "CAPTURE")).isZero();
+        assertThat(imageCooldown(u)).as("the user's own input: cooldown kept").hasValue(cooldown);
     }
 
     /** The callback of the Flux Kontext API ({@code data.taskId}, {@code data.info}) wakes its job's check. */

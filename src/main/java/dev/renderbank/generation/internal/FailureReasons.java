@@ -56,5 +56,22 @@ final class FailureReasons {
         };
     }
 
+    /**
+     * Whether a failed task's {@code failCode} (recordInfo, and Flux Kontext's {@code errorCode})
+     * refuses the user's own input. KIE's codes are the ones its answers use (the 402 of its credits is
+     * read from a failed record too), and it documents 400 as "prompt violates content policies or
+     * other input errors" (its Veo callbacks; "content policy violations (code 400)" for Flux Kontext)
+     * and 422 as validation. Such a failure is the refusal a 400/422 at createTask is, and keeps the
+     * cooldown ({@link #isUsersInput}). The message is not read: its words are not documented and
+     * differ per model. Any other code (500, 501, none) is the provider's.
+     */
+    static boolean refusesUsersInput(String failCode) {
+        if (failCode == null) {
+            return false;
+        }
+        String code = failCode.strip();
+        return code.equals("400") || code.equals("422");
+    }
+
     private FailureReasons() {}
 }

@@ -87,6 +87,14 @@ class JobPolling {
         if (outcome instanceof QueryOutcome.Failed f) {
             if (isInsufficientCredits(f.failCode(), f.failMessage())) {
                 failForProvider(job, new ProviderError(ProviderError.Kind.INSUFFICIENT_CREDITS, 402, f.failMessage()));
+            } else if (FailureReasons.refusesUsersInput(f.failCode())) {
+                // the input was refused after createTask took it: the refusal a 400/422 at createTask is
+                failForProvider(
+                        job,
+                        new ProviderError(
+                                ProviderError.Kind.VALIDATION,
+                                Integer.parseInt(f.failCode().strip()),
+                                f.failMessage()));
             } else {
                 finisher.fail(
                         job,
@@ -196,7 +204,8 @@ class JobPolling {
 
     /**
      * Fails and releases the job; the cooldown is given back unless the refusal was of the user's own
-     * input ({@link FailureReasons#isUsersInput}: 400, 422), which our validation cannot foresee.
+     * input ({@link FailureReasons#isUsersInput}: 400, 422, at createTask or as a failed task's
+     * {@code failCode}), which our validation cannot foresee.
      */
     void failForProvider(Job job, ProviderError error) {
         // a switch expression: a new kind of provider error does not compile until it is decided here
