@@ -183,6 +183,71 @@ class GeneratorPageBrowserTest extends IntegrationTest {
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100 - charged, 0, 0));
     }
 
+    /**
+     * The answer is lost, the user comes back later (the cooldown has passed), reloads the page and
+     * sends the same request: the key the page kept for it in the tab's sessionStorage makes the
+     * server answer with the job the first request started, charged once. Once an answer has come,
+     * the key is forgotten: sending the same prompt again on purpose makes a second job.
+     */
+    @Test
+    void sendingAgainAfterALostAnswerAndAReloadIsTheSameGenerationAndAfterAnAnswerANewOne() {
+        TestUser user = users.create(100);
+        long price = catalogPrice("nano-banana", Map.of());
+        Api api = new Api(port);
+        AtomicInteger posts;
+        String first;
+        try (BrowserContext context = context()) {
+            Page page = signIn(context, user);
+            posts = LostAnswer.ofTheFirst(page, "**/api/v1/generate-image");
+            page.selectOption("#model", "nano-banana");
+            page.fill("#prompt", "a kite over the dunes at noon");
+            page.click("#submit");
+            assertThat(page.locator("#refusal-title")).hasText("No answer");
+            var started = api.get("/api/v1/generations", user.token()).json().get("items");
+            assertThat(started.size())
+                    .as("the first request reached the server")
+                    .isEqualTo(1);
+            first = started.get(0).get("taskId").asString();
+
+            clock.advance(Duration.ofMinutes(4)); // past the image cooldown: only the key tells it apart
+            page.reload();
+            assertThat(page.locator("#model")).isEnabled();
+            page.selectOption("#model", "nano-banana");
+            page.fill("#prompt", "a kite over the dunes at noon");
+            page.click("#submit");
+            assertThat(page.locator("#job")).isVisible();
+            assertThat(page.locator("#refusal")).isHidden();
+            assertThat(posts).hasValue(2);
+            var afterReload =
+                    api.get("/api/v1/generations", user.token()).json().get("items");
+            assertThat(afterReload.size())
+                    .as("jobs after sending the same request again after a reload")
+                    .isEqualTo(1);
+            assertThat(page.locator("#recent li")).hasCount(1);
+            assertThat(api.awaitTerminal(first, user.token())
+                            .get("creditsCharged")
+                            .asLong())
+                    .isEqualTo(price);
+            assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100 - price, 0, 0));
+            assertThat(page.locator("#job-status"))
+                    .hasText("completed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+
+            // the answer came: the same prompt sent again on purpose is a new generation
+            clock.advance(Duration.ofMinutes(4));
+            page.click("#submit");
+            assertThat(page.locator("#recent li")).hasCount(2);
+            assertThat(page.locator("#refusal")).isHidden();
+            assertThat(posts).hasValue(3);
+        }
+        var jobs = api.get("/api/v1/generations", user.token()).json().get("items");
+        assertThat(jobs.size()).as("jobs after a deliberate second send").isEqualTo(2);
+        String second = jobs.get(0).get("taskId").asString();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.awaitTerminal(second, user.token()).get("creditsCharged").asLong())
+                .isEqualTo(price);
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100 - 2 * price, 0, 0));
+    }
+
     @Test
     void notEnoughCreditsShowsHowManyAreMissingAndWhereToBuy() {
         TestUser user = users.create(10);
