@@ -2,6 +2,7 @@ package dev.renderbank.identity.internal;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.Passwords;
+import dev.renderbank.platform.DatabaseOutage;
 import dev.renderbank.platform.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -82,8 +84,19 @@ public class LoginFlow {
         };
     }
 
+    /**
+     * A wrong password (or unknown account) is told with the wait it left. A sign-in that failed
+     * because the database could not be read (Spring Security reports that as an authentication
+     * failure, an {@link InternalAuthenticationServiceException}) is no wrong password: its claimed
+     * attempt is given back and the failure thrown on, so {@link DatabaseOutage} answers the outage
+     * page (503, Retry-After). If the database is still away the give-back fails the same way.
+     */
     AuthenticationFailureHandler failure() {
         return (HttpServletRequest req, HttpServletResponse res, AuthenticationException e) -> {
+            if (e instanceof InternalAuthenticationServiceException && DatabaseOutage.causedBy(e)) {
+                throttle.giveBack(client(req), req.getParameter("username"));
+                throw e;
+            }
             // counted when it was claimed: only the wait it left is told
             Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"));
             res.sendRedirect(req.getContextPath() + "/login?error"

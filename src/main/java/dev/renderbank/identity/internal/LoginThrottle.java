@@ -179,6 +179,31 @@ public class LoginThrottle {
         recordSuccess(email);
     }
 
+    /**
+     * A sign-in that could not be decided (the database dropped after {@link #claimAttempt} counted it,
+     * before the password was checked): the attempt is taken back from the address and from the
+     * account, and the account's wait with it when the count left needs none. Neither the person nor
+     * a guesser learned anything from it, so it must not lock anyone out for an outage.
+     */
+    public void giveBack(String client, String email) {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("""
+                            update login_throttle_client set failures = greatest(failures - 1, 0),
+                                   locked_until = case when failures - 1 < :max then null else locked_until end
+                             where client = :c""")
+                    .param("max", props.clientMaxFailures())
+                    .param("c", client)
+                    .update();
+            jdbc.sql("""
+                            update login_throttle_account set failures = greatest(failures - 1, 0),
+                                   blocked_until = case when failures - 1 < :free then null else blocked_until end
+                             where email = :e""")
+                    .param("free", props.accountFreeFailures())
+                    .param("e", normal(email))
+                    .update();
+        });
+    }
+
     /** The owner proved themselves (a correct password, a reset link): the account starts afresh. */
     public void recordSuccess(String email) {
         jdbc.sql("delete from login_throttle_account where email = :e")
