@@ -9,7 +9,9 @@ import org.springframework.http.HttpStatus;
  * The page a browser gets while the database is out of reach: a readable 503 with Retry-After
  * instead of the problem+json written for API clients. A fixed text, not a template: rendering one
  * would read the session and the CSRF token, which live in the database that is away. Only the
- * stylesheet (a static file) is linked; no script or inline style (the CSP forbids them).
+ * stylesheet (a static file) is linked; no script or inline style (the CSP forbids them). The wait
+ * it tells a person is its Retry-After: a restart or fail-over of PostgreSQL takes seconds, and a
+ * person told "a minute" would wait twelve times longer than a client told 5 s.
  */
 final class OutagePage {
 
@@ -29,14 +31,14 @@ final class OutagePage {
             <main>
             <div class="card login">
               <h1>%s</h1>
-              <p class="error" role="alert" id="problem">We cannot reach our database for a moment. Please try again in a minute.</p>
+              <p class="error" role="alert" id="problem">We cannot reach our database for a moment. Please try again in %d seconds.</p>
               <p>If you had just sent a form, look at the page again before sending it twice: what was sent may have been saved.</p>
               <p id="next"><a href="/">Home</a></p>
             </div>
             </main>
             </body>
             </html>
-            """.formatted(HEADING);
+            """.formatted(HEADING, DatabaseOutage.RETRY_AFTER_SECONDS);
 
     private OutagePage() {}
 

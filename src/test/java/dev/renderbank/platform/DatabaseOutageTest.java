@@ -153,7 +153,11 @@ class DatabaseOutageTest {
                 .andReturn()
                 .getResponse()
                 .getContentAsString();
-        assertThat(body).contains("renderbank is briefly unavailable").contains("try again in a minute");
+        // the page tells a person the wait its Retry-After tells a client, not another one
+        assertThat(body)
+                .contains("renderbank is briefly unavailable")
+                .contains("Please try again in " + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds.")
+                .doesNotContainIgnoringCase("minute");
     }
 
     @Test
