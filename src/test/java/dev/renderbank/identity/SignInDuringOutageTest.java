@@ -120,8 +120,8 @@ class SignInDuringOutageTest extends IntegrationTest {
                 .as("%s %s", answer.headers().firstValue("Location").orElse(""), answer.body())
                 .isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).isPresent();
-        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("text/html"));
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(answer.body()).contains("renderbank is briefly unavailable").doesNotContain("password");
     }
 

@@ -54,12 +54,14 @@ class SlowClientsTest extends IntegrationTest {
             silent.add(clients.submit(() -> stall("", "")));
             for (int i = 0; i < STALLED_HEADERS; i++) {
                 // the request line and part of a header, a byte at a time, then nothing more
-                headers.add(clients.submit(() -> stall("", "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Sl")));
+                headers.add(
+                        clients.submit(() -> stall("", "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Sl")));
             }
             for (int i = 0; i < STALLED_BODIES; i++) {
                 // complete headers promising 1,000 bytes (a webhook reads its raw body), then 10 of them
-                String head = "POST /api/webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Stripe-Signature: t=1,v1=00\r\nContent-Length: 1000\r\n\r\n";
+                String head =
+                        "POST /api/webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Stripe-Signature: t=1,v1=00\r\nContent-Length: 1000\r\n\r\n";
                 bodies.add(clients.submit(() -> stall(head, "{\"id\":\"evt")));
             }
 
@@ -67,7 +69,8 @@ class SlowClientsTest extends IntegrationTest {
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(2))
                     .build();
-            long until = System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS - 3).toNanos();
+            long until =
+                    System.nanoTime() + Duration.ofSeconds(TIMEOUT_SECONDS - 3).toNanos();
             int served = 0;
             while (System.nanoTime() < until) {
                 long started = System.nanoTime();
