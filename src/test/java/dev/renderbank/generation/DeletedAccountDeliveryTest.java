@@ -19,12 +19,15 @@ import dev.renderbank.storage.AssetStore;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.HeldTransaction;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -178,9 +181,16 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
             assetRow.awaitBlocked();
 
             assets.put(c.key(), new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/png");
-            assertThat(FinisherTestSupport.deliver(finisher, c.running(), c.key()))
-                    .isEqualTo("DUPLICATE");
+            // the deletion holds the job's row while it waits for the asset's, so the delivery
+            // waits for the deletion: both wait while the asset's row is held
+            CompletableFuture<String> duplicate = new CompletableFuture<>();
+            Concurrently.completeInBackground(
+                    duplicate, () -> FinisherTestSupport.deliver(finisher, c.running(), c.key()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> duplicate.isDone() || LockWaits.waiting(jdbc) >= 2);
             assertThat(assetRow.commit()).isEqualTo(1);
+            assertThat(duplicate.get(20, TimeUnit.SECONDS)).isEqualTo("DUPLICATE");
         }
         assertThat(deleted.get(20, TimeUnit.SECONDS)).isTrue();
         assertDeletedWithoutFile(c);

@@ -31,6 +31,7 @@ public final class HeldTransaction<T> implements AutoCloseable {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final CountDownLatch letGo = new CountDownLatch(1);
     private volatile boolean commit;
+    private volatile boolean heldTooLong;
     private volatile Runnable last = () -> {};
 
     private HeldTransaction(JdbcClient jdbc) {
@@ -52,6 +53,7 @@ public final class HeldTransaction<T> implements AutoCloseable {
                     t.held.complete(null);
                     try {
                         if (!t.letGo.await(HELD_AT_MOST.toSeconds(), TimeUnit.SECONDS)) {
+                            t.heldTooLong = true;
                             t.commit = false;
                         }
                     } catch (InterruptedException e) {
@@ -80,7 +82,13 @@ public final class HeldTransaction<T> implements AutoCloseable {
     public T commit() throws Exception {
         commit = true;
         letGo.countDown();
-        return result.get(STEP.toSeconds(), TimeUnit.SECONDS);
+        T value = result.get(STEP.toSeconds(), TimeUnit.SECONDS);
+        if (heldTooLong) {
+            // the test waited on something that waited on this transaction: its race never ran
+            throw new AssertionError("the transaction was held " + HELD_AT_MOST
+                    + " without being let go and was rolled back, not committed");
+        }
+        return value;
     }
 
     /**
