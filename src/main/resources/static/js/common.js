@@ -1,4 +1,5 @@
-// Shared by the generator and the creations pages: CSRF headers, idempotency keys, problem+json
+// Shared by the generator and the creations pages: CSRF headers, idempotency keys (and those of
+// requests still waiting for an answer, kept across reloads), problem+json
 // refusals (with a countdown for Retry-After) and following a job live (SSE, polling as fallback).
 // No framework, no build step; the CSP allows only scripts served from this app.
 window.Renderbank = (function () {
@@ -32,6 +33,61 @@ window.Renderbank = (function () {
    * same request is sent again with the same key.
    */
   function settles(status) { return status < 500 && status !== 409; }
+
+  /**
+   * The keys of requests whose answer never came (network error, 5xx, 409 still running), kept in
+   * this tab's sessionStorage so that they outlive a reload: sending the same request again (the
+   * generator: same type, model, prompt, options and images; "Try again": the same failed job)
+   * reuses its key, and the server answers with the job the first one may have started instead of
+   * holding credits for a second. An answer that settles a request forgets its key, so the same
+   * request sent again on purpose is a new one. Keys older than the server keeps them (24 h) are
+   * dropped; without sessionStorage they live in page memory. The name is the one the generator
+   * used before "Try again" shared the store, so keys kept before an upgrade still count.
+   */
+  const unanswered = (function () {
+    const NAME = 'renderbank.generate.unanswered';
+    const KEPT_MS = 24 * 60 * 60 * 1000;
+    const MOST = 20;
+    let memory = [];
+    function load() {
+      let all = memory;
+      try {
+        const stored = window.sessionStorage.getItem(NAME);
+        all = stored ? JSON.parse(stored) : [];
+      } catch (e) { all = memory; }
+      const now = Date.now();
+      return (Array.isArray(all) ? all : []).filter(function (u) {
+        return u && typeof u.request === 'string' && typeof u.key === 'string'
+          && typeof u.at === 'number' && now - u.at < KEPT_MS;
+      });
+    }
+    function save(all) {
+      memory = all.slice(-MOST);
+      try {
+        if (memory.length) {
+          window.sessionStorage.setItem(NAME, JSON.stringify(memory));
+        } else {
+          window.sessionStorage.removeItem(NAME);
+        }
+      } catch (e) { /* storage refused: page memory only */ }
+    }
+    return {
+      /** The key this request was sent with before without an answer, else a new one, kept until answered. */
+      keyFor: function (request) {
+        const all = load();
+        const kept = all.find(function (u) { return u.request === request; });
+        if (kept) { return kept.key; }
+        const key = newKey();
+        all.push({ request: request, key: key, at: Date.now() });
+        save(all);
+        return key;
+      },
+      /** An answer settled this request: the next one like it is a new request with a new key. */
+      answered: function (request) {
+        save(load().filter(function (u) { return u.request !== request; }));
+      }
+    };
+  })();
 
   /** fetch that resolves to {status, ok, body} with the JSON (or problem+json) body parsed. */
   function call(method, url, body, extraHeaders) {
@@ -181,7 +237,7 @@ window.Renderbank = (function () {
   }
 
   return {
-    call: call, el: el, newKey: newKey, settles: settles, showProblem: showProblem, hideProblem: hideProblem,
-    follow: follow, terminal: terminal
+    call: call, el: el, newKey: newKey, settles: settles, unanswered: unanswered, showProblem: showProblem,
+    hideProblem: hideProblem, follow: follow, terminal: terminal
   };
 })();

@@ -13,11 +13,6 @@
     };
   }
 
-  // "Try again" of a failed job whose answer never came (network error, 5xx, 409 still running)
-  // is sent again with the same key: the server answers with the job the first click may have
-  // started, instead of holding credits for another.
-  const retryKeys = {};
-
   document.querySelectorAll('button.delete-asset').forEach(function (button) {
     button.addEventListener('click', function () {
       const task = button.dataset.task;
@@ -47,10 +42,14 @@
       const task = button.dataset.task;
       button.disabled = true;
       R.hideProblem('action-problem');
-      const key = retryKeys[task] || (retryKeys[task] = R.newKey());
+      // a "Try again" whose answer never came (network error, 5xx, 409 still running) is sent
+      // again with the same key, also after a reload: the server answers with the job the first
+      // press may have started, instead of holding credits for another
+      const request = 'retry ' + task;
+      const key = R.unanswered.keyFor(request);
       R.call('POST', '/api/v1/generations/' + encodeURIComponent(task) + '/retry', undefined,
         { 'Idempotency-Key': key }).then(function (r) {
-        if (R.settles(r.status)) { delete retryKeys[task]; }
+        if (R.settles(r.status)) { R.unanswered.answered(request); }
         if (r.status === 202) {
           say('Started again (' + r.body.creditsHeld + ' credits held).');
           window.location.href = '/creations/' + encodeURIComponent(r.body.taskId);

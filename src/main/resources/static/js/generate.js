@@ -1,7 +1,7 @@
 // The generator: builds the form from GET /api/v1/catalog (models, options on sale, prices), shows
 // the price of the current choice next to the available credits, submits with an Idempotency-Key
-// (fresh, unless the same request is still waiting for its answer), and follows the job live to its
-// image or video.
+// (fresh, unless the same request is still waiting for its answer: Renderbank.unanswered keeps its
+// key in the tab across reloads), and follows the job live to its image or video.
 (function () {
   'use strict';
   const R = window.Renderbank;
@@ -14,58 +14,6 @@
   let coolingDown = false;
   let sending = false;
   let available = Number($('available').textContent) || 0;
-
-  /**
-   * The keys of requests whose answer never came (network error, 5xx, 409 still running), kept in
-   * this tab's sessionStorage so that they outlive a reload: sending the same request again (same
-   * type, model, prompt, options and images) reuses its key, and the server answers with the job the
-   * first one may have started instead of holding credits for a second. An answer that settles a
-   * request forgets its key, so the same prompt sent again on purpose is a new generation. Keys older
-   * than the server keeps them (24 h) are dropped; without sessionStorage they live in page memory.
-   */
-  const unanswered = (function () {
-    const NAME = 'renderbank.generate.unanswered';
-    const KEPT_MS = 24 * 60 * 60 * 1000;
-    const MOST = 20;
-    let memory = [];
-    function load() {
-      let all = memory;
-      try {
-        const stored = window.sessionStorage.getItem(NAME);
-        all = stored ? JSON.parse(stored) : [];
-      } catch (e) { all = memory; }
-      const now = Date.now();
-      return (Array.isArray(all) ? all : []).filter(function (u) {
-        return u && typeof u.request === 'string' && typeof u.key === 'string'
-          && typeof u.at === 'number' && now - u.at < KEPT_MS;
-      });
-    }
-    function save(all) {
-      memory = all.slice(-MOST);
-      try {
-        if (memory.length) {
-          window.sessionStorage.setItem(NAME, JSON.stringify(memory));
-        } else {
-          window.sessionStorage.removeItem(NAME);
-        }
-      } catch (e) { /* storage refused: page memory only */ }
-    }
-    return {
-      /** The key this request was sent with before without an answer, else a new one, kept until answered. */
-      keyFor: function (request) {
-        const all = load();
-        const kept = all.find(function (u) { return u.request === request; });
-        if (kept) { return kept.key; }
-        const key = R.newKey();
-        all.push({ request: request, key: key, at: Date.now() });
-        save(all);
-        return key;
-      },
-      answered: function (request) {
-        save(load().filter(function (u) { return u.request !== request; }));
-      }
-    };
-  })();
 
   function type() { return document.querySelector('input[name="type"]:checked').value; }
   function model() { return models.find(function (m) { return m.id === $('model').value; }); }
@@ -181,9 +129,9 @@
     $('submit').textContent = 'Sending…';
     R.hideProblem('refusal');
     const request = m.type + ' ' + JSON.stringify(body);
-    const key = unanswered.keyFor(request);
+    const key = R.unanswered.keyFor(request);
     R.call('POST', '/api/v1/generate-' + m.type, body, { 'Idempotency-Key': key }).then(function (r) {
-      if (R.settles(r.status)) { unanswered.answered(request); }
+      if (R.settles(r.status)) { R.unanswered.answered(request); }
       if (r.status === 202) {
         show({ taskId: r.body.taskId, model: m.id, type: m.type, status: r.body.status, progress: 0,
           creditsHeld: r.body.creditsHeld, creditsCharged: 0 });

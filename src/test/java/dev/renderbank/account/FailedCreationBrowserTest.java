@@ -92,6 +92,62 @@ class FailedCreationBrowserTest extends BrowserTest {
         assertThat(jobs.size()).as("the failed job and the one try again").isEqualTo(2);
     }
 
+    /**
+     * The key of a "Try again" whose answer was lost outlives a reload of the page: pressed again
+     * after it, the server answers with the job the first press started (one job, one charge). Once
+     * an answer came, pressing "Try again" on the same failed creation is a new job.
+     */
+    @Test
+    void tryingAgainAfterALostAnswerAndAReloadIsTheSameJobAndAfterAnAnswerANewOne() throws Exception {
+        UserAccount owner =
+                users.create("retry-reload-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "retry-reload:" + owner.id(), null, "test");
+        String token = users.issueToken(owner.id(), "t");
+        String failed = failedJob(token).get("taskId").asString();
+        Api api = new Api(port);
+        AtomicInteger posts;
+        String first;
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
+            page.navigate(url("/creations/" + failed));
+            posts = LostAnswer.ofTheFirst(page, "**/retry");
+            page.click("button.retry");
+            assertThat(page.locator("#action-problem")).containsText("No answer");
+            var started = api.get("/api/v1/generations", token).json().get("items");
+            assertThat(started.size()).as("the first press reached the server").isEqualTo(2);
+            first = started.get(0).get("taskId").asString();
+
+            page.reload();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(Files.createDirectories(Path.of("target/screenshots"))
+                            .resolve("retry-after-reload.png")));
+            page.click("button.retry"); // after the reload: still the same key, so the first press's job
+            page.waitForURL(u -> u.contains("/creations/gen_") && !u.endsWith(failed));
+            assertThat(page.url()).endsWith("/creations/" + first);
+            assertThat(api.get("/api/v1/generations", token).json().get("items").size())
+                    .as("jobs after pressing Try again after a lost answer and a reload")
+                    .isEqualTo(2);
+            assertThat(api.awaitTerminal(first, token).get("creditsCharged").asLong())
+                    .isEqualTo(5);
+            assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(15, 0, 0));
+            assertThat(page.locator("#running")).hasCount(0); // the page has reloaded on the job's end
+
+            // the answer came: "Try again" on the same failed creation is a new job now
+            page.navigate(url("/creations/" + failed));
+            page.click("button.retry");
+            page.waitForURL(u -> u.contains("/creations/gen_") && !u.endsWith(failed) && !u.endsWith(first));
+        }
+        assertThat(posts).hasValue(3);
+        var jobs = api.get("/api/v1/generations", token).json().get("items");
+        assertThat(jobs.size()).as("the failed job and two tries").isEqualTo(3);
+        String second = jobs.get(0).get("taskId").asString();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(api.awaitTerminal(second, token).get("creditsCharged").asLong())
+                .isEqualTo(5);
+        assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(10, 0, 0));
+    }
+
     @Test
     void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
         UserAccount owner = users.create("failed-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
