@@ -1,5 +1,6 @@
-// Shared by the generator and the creations pages: CSRF headers, idempotency keys (and those of
-// requests still waiting for an answer, kept across reloads), problem+json
+// Loaded (deferred) by every page with the shared head; used by the generator and the creations
+// pages: CSRF headers, idempotency keys (and those of requests still waiting for an answer, kept
+// across reloads for the signed-in user), problem+json
 // refusals (with a countdown for Retry-After) and following a job live (SSE, polling as fallback).
 // No framework, no build step; the CSP allows only scripts served from this app.
 window.Renderbank = (function () {
@@ -42,35 +43,55 @@ window.Renderbank = (function () {
    * holding credits for a second. An answer that settles a request forgets its key, so the same
    * request sent again on purpose is a new one. Keys older than the server keeps them (24 h) are
    * dropped; without sessionStorage they live in page memory. The name is the one the generator
-   * used before "Try again" shared the store, so keys kept before an upgrade still count.
+   * used before "Try again" shared the store, so forgetting also drops what an older page kept.
+   *
+   * The requests belong to the signed-in user the page names (meta renderbank-user): a next user of
+   * the same tab must neither see the prompts nor send with those keys. So the store is forgotten on
+   * signing out, on the sign-in page, and on a page of another user (signed out and in again in
+   * another tab: sessionStorage is per tab, the session cookie is not). A page that names no user
+   * (an error page) leaves it alone.
    */
   const unanswered = (function () {
     const NAME = 'renderbank.generate.unanswered';
     const KEPT_MS = 24 * 60 * 60 * 1000;
     const MOST = 20;
-    let memory = [];
-    function load() {
-      let all = memory;
+    let memory = { owner: null, items: [] };
+    function stored() {
       try {
-        const stored = window.sessionStorage.getItem(NAME);
-        all = stored ? JSON.parse(stored) : [];
-      } catch (e) { all = memory; }
+        const text = window.sessionStorage.getItem(NAME);
+        return text ? JSON.parse(text) : null;
+      } catch (e) { return memory; }
+    }
+    function load() {
+      const s = stored();
+      if (!s || s.owner !== meta('renderbank-user') || !Array.isArray(s.items)) { return []; }
       const now = Date.now();
-      return (Array.isArray(all) ? all : []).filter(function (u) {
+      return s.items.filter(function (u) {
         return u && typeof u.request === 'string' && typeof u.key === 'string'
           && typeof u.at === 'number' && now - u.at < KEPT_MS;
       });
     }
     function save(all) {
-      memory = all.slice(-MOST);
+      memory = { owner: meta('renderbank-user'), items: all.slice(-MOST) };
       try {
-        if (memory.length) {
+        if (memory.items.length) {
           window.sessionStorage.setItem(NAME, JSON.stringify(memory));
         } else {
           window.sessionStorage.removeItem(NAME);
         }
       } catch (e) { /* storage refused: page memory only */ }
     }
+    function forget() {
+      memory = { owner: null, items: [] };
+      try { window.sessionStorage.removeItem(NAME); } catch (e) { /* nothing kept */ }
+    }
+    // on this page's start (scripts are deferred: the document is parsed)
+    const user = meta('renderbank-user');
+    const s = stored();
+    if (document.querySelector('[data-forget-unanswered]') || (user && s && s.owner !== user)) { forget(); }
+    document.addEventListener('submit', function (e) {
+      if (e.target.matches('form[action$="/logout"]')) { forget(); }
+    });
     return {
       /** The key this request was sent with before without an answer, else a new one, kept until answered. */
       keyFor: function (request) {
