@@ -1,21 +1,15 @@
 package dev.renderbank.generation.internal;
 
-import dev.renderbank.generation.GenerationDeliveredLate;
 import dev.renderbank.generation.GenerationFailed;
 import dev.renderbank.generation.GenerationSucceeded;
 import dev.renderbank.generation.JobEvents;
-import dev.renderbank.identity.AccountDeletion;
-import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ledger.ReleaseResult;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.platform.StorableText;
-import dev.renderbank.storage.AssetStore;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +24,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * in one transaction, so whichever path brings the news (callback, poll, sweeper) finishes the job,
  * moves its credits and tells the rest of the application exactly once.
  *
- * <p>Success, failure and their late-result check are read together here, to see that a job is
- * charged or released exactly once; what operators count of a finish is {@link FinishMeters}'.
- * What a won finish tells outside the database (the meters, this node's event streams) waits for
- * the transaction that holds the finish to commit ({@link #afterCommit}): a caller's, such as an
- * operator's audited "fail", may still roll it back.
- *
- * <p>Over this code base's usual ~300 lines on purpose: success, failure and the late-result check
- * share one job-row lock order and one after-commit step (meters, log, stream signal), and read
- * together; the meters are already apart in {@link FinishMeters}.
+ * <p>Every finish enters here. The ones without a charge (failure, cancel, with their late-result
+ * check) are done here; a delivered result's (capture, free late delivery, discard) is {@link
+ * DeliveredResults}'. Either way the job is charged or released exactly once: each side wins by a
+ * compare-and-set on the job's state ({@link JobTransitions}) before it moves any credits. What
+ * operators count of a finish is {@link FinishMeters}'. What a won finish tells outside the database
+ * (the meters, this node's event streams) waits for the transaction that holds the finish to commit
+ * ({@link #afterCommit}), on both sides: a caller's, such as an operator's audited "fail", may still
+ * roll it back.
  */
 @Component
 public class JobFinisher {
@@ -47,42 +40,36 @@ public class JobFinisher {
 
     private final JobTransitions transitions;
     private final LimitStore limits;
-    private final OutputStore outputs;
     private final Ledger ledger;
     private final DurableEvents durableEvents;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final JobEvents events;
     private final FinishMeters meters;
-    private final AccountDeletion accounts;
-    private final AssetStore assets;
     private final LateDeliveries late;
+    private final DeliveredResults results;
 
     JobFinisher(
             JobTransitions transitions,
             LimitStore limits,
-            OutputStore outputs,
             Ledger ledger,
             DurableEvents durableEvents,
             TransactionTemplate tx,
             Clock clock,
             JobEvents events,
             FinishMeters meters,
-            AccountDeletion accounts,
-            AssetStore assets,
-            LateDeliveries late) {
+            LateDeliveries late,
+            DeliveredResults results) {
         this.transitions = transitions;
         this.limits = limits;
-        this.outputs = outputs;
         this.ledger = ledger;
         this.durableEvents = durableEvents;
         this.tx = tx;
         this.clock = clock;
         this.events = events;
         this.meters = meters;
-        this.accounts = accounts;
-        this.assets = assets;
         this.late = late;
+        this.results = results;
     }
 
     /** The longest failure message kept (it may quote the provider's own words). */
@@ -202,11 +189,12 @@ public class JobFinisher {
     }
 
     /**
-     * Runs {@code told} once the finish is committed: now when this class's own transaction held it
-     * (it has committed), else when the caller's transaction commits, and never if that one rolls
-     * back. A failure of {@code told} is logged, not thrown: the finish stands either way.
+     * Runs {@code told} once the finish is committed: now when the finish's own transaction held it
+     * (here or in {@link DeliveredResults}: it has committed), else when the caller's transaction
+     * commits, and never if that one rolls back. A failure of {@code told} is logged, not thrown: the
+     * finish stands either way.
      */
-    private static void afterCommit(Job job, Runnable told) {
+    static void afterCommit(Job job, Runnable told) {
         Runnable logged = () -> {
             try {
                 told.run();
@@ -233,98 +221,12 @@ public class JobFinisher {
      */
     Completion succeed(Job job, StoredOutput output) {
         try (var logContext = JobLogContext.of(job)) {
-            return succeedInContext(job, output);
+            return results.finish(job, output);
         }
     }
 
-    private Completion succeedInContext(Job job, StoredOutput output) {
-        Instant now = clock.instant();
-        String assetId = "ast_" + UUID.randomUUID().toString().replace("-", "");
-        Completion result = tx.execute(status -> {
-            outputs.insert(
-                    assetId,
-                    job,
-                    output.key(),
-                    output.contentType(),
-                    output.size(),
-                    output.sha256(),
-                    output.source(),
-                    now);
-            if (transitions.markSucceeded(job.id(), assetId, job.price(), now)) {
-                CaptureResult captured = ledger.capture(job.id());
-                if (captured instanceof CaptureResult.Captured || captured instanceof CaptureResult.AlreadyCaptured) {
-                    durableEvents.publish(
-                            new GenerationSucceeded(job.userId(), job.id(), job.model(), job.type(), job.price()));
-                    return Completion.CHARGED;
-                }
-                if (captured instanceof CaptureResult.AlreadyReleased
-                        && transitions.markSucceededUncharged(job.id(), now)) {
-                    // The hold expired (nothing ran for longer than the hold margin) or was released: the
-                    // credits are back with the user, who gets the output anyway, as a free late delivery.
-                    durableEvents.publish(
-                            failed(job, 0, FailureReasons.DEADLINE_CODE, JobTransitions.LATE_FREE_MESSAGE, true));
-                    durableEvents.publish(deliveredLate(job));
-                    return Completion.LATE_FREE;
-                }
-                throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
-            }
-            if (transitions.markLateDelivery(job.id(), assetId, now)) {
-                if (!accounts.keepUndeletedUntilCommit(job.userId())) {
-                    // The owner deleted the account (which failed the job): its files are gone for
-                    // good, and a result arriving now is not kept either.
-                    status.setRollbackOnly();
-                    return Completion.DISCARDED;
-                }
-                // the job finished (failed) before: no second finish, but the user is told of the result
-                durableEvents.publish(deliveredLate(job));
-                return Completion.LATE_FREE;
-            }
-            status.setRollbackOnly(); // a duplicate: the job already has its asset
-            return Completion.DUPLICATE;
-        });
-        switch (result) {
-            case CHARGED ->
-                afterCommit(job, () -> {
-                    log.info("job {} succeeded; {} credits charged", job.id(), job.price());
-                    meters.count(job, "succeeded", "none");
-                    events.changed(job.id());
-                });
-            case LATE_FREE ->
-                afterCommit(job, () -> {
-                    log.warn("job {} delivered after it was failed: stored free of charge (late delivery)", job.id());
-                    meters.count(job, "late_delivery", "free_of_charge");
-                    events.changed(job.id());
-                });
-            case DUPLICATE -> {
-                // This path's copy went to the job's key, which the first delivery's asset names
-                // (kept) or named: then the owner or the account's deletion has removed that file
-                // since, and this copy must not bring it back.
-                if (!outputs.storedAndKept(job.id(), output.key())) {
-                    discard(job, output);
-                }
-            }
-            case DISCARDED -> discard(job, output);
-            default -> throw new IllegalStateException("unexpected completion " + result);
-        }
-        return result;
-    }
-
-    /** Removes the stored copy of a result nobody may keep (its account or its file was deleted). */
-    private void discard(Job job, StoredOutput output) {
-        log.info("job {}: result delivered after its account or its file was deleted: discarded", job.id());
-        try {
-            assets.delete(output.key());
-        } catch (IOException e) {
-            log.warn("job {}: the discarded result {} could not be deleted: {}", job.id(), output.key(), e.toString());
-        }
-    }
-
-    private static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
+    static GenerationFailed failed(Job job, long released, String code, String reason, boolean late) {
         return new GenerationFailed(job.userId(), job.id(), job.model(), job.type(), released, code, reason, late);
-    }
-
-    private static GenerationDeliveredLate deliveredLate(Job job) {
-        return new GenerationDeliveredLate(job.userId(), job.id(), job.model(), job.type());
     }
 
     enum Completion {
