@@ -15,15 +15,11 @@ import dev.renderbank.ledger.ReserveResult;
 import dev.renderbank.platform.Switches;
 import dev.renderbank.storage.ReferenceCheck;
 import dev.renderbank.storage.ReferenceHosts;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,7 @@ import tools.jackson.databind.ObjectMapper;
  * Accepting a generation request: validate and price, then in one transaction on one pooled
  * connection claim the Idempotency-Key (or answer its replay), check the provider's availability,
  * limit, hold, persist and schedule; the provider is called only after commit, by this node's {@link
- * JobSubmitter} or the job task.
+ * JobSubmitter} or the job task. The Idempotency-Key's rules are {@link AcceptKeys}'.
  */
 @Component
 public class Acceptance {
@@ -48,7 +44,7 @@ public class Acceptance {
     private final Ledger ledger;
     private final JobStore jobs;
     private final LimitStore limits;
-    private final IdempotencyStore keys;
+    private final AcceptKeys keys;
     private final ProviderAvailability availability;
     private final ObjectProvider<SchedulerClient> scheduler;
     private final CustomTask<String> jobTask;
@@ -65,7 +61,7 @@ public class Acceptance {
             Ledger ledger,
             JobStore jobs,
             LimitStore limits,
-            IdempotencyStore keys,
+            AcceptKeys keys,
             ProviderAvailability availability,
             ObjectProvider<SchedulerClient> scheduler,
             CustomTask<String> generationJobTask,
@@ -125,7 +121,7 @@ public class Acceptance {
         String scope = endpoint != null ? endpoint : "generate-" + req.type().label();
         if (references instanceof ReferenceCheck.TimedOut || references instanceof ReferenceCheck.Busy) {
             // not a fault of the input: a repeat of an accepted request still gets its first answer
-            return replayOf(userId, scope, idempotencyKey, spec).orElseGet(() -> unchecked(references));
+            return keys.replayOf(userId, scope, idempotencyKey, spec).orElseGet(() -> unchecked(references));
         }
         if (idempotencyKey == null) {
             // no key, so nothing to replay: a pause refuses it here, before a submit slot, a connection
@@ -143,8 +139,8 @@ public class Acceptance {
         try {
             Instant taskDue = submitHere ? now.plus(props.jobs().submitFallback()) : now;
             // the request's hash only matters against a key's first request
-            String hash = idempotencyKey == null ? null : requestHash(spec);
-            outcome = decide(userId, spec, req, job, new Key(scope, idempotencyKey, hash), now, taskDue);
+            String hash = idempotencyKey == null ? null : AcceptKeys.requestHash(spec);
+            outcome = decide(userId, spec, req, job, new AcceptKeys.Key(scope, idempotencyKey, hash), now, taskDue);
         } finally {
             if (submitHere) {
                 // a replay names the first request's job, which its own accept sent: this one was not stored
@@ -153,8 +149,6 @@ public class Acceptance {
         }
         return outcome;
     }
-
-    private record Key(String scope, String key, String hash) {}
 
     /**
      * Everything after the input's checks, in one transaction and so on one pooled connection (issue
@@ -175,10 +169,16 @@ public class Acceptance {
      * key's rules under concurrent repeats and while the provider is unavailable.
      */
     private AcceptOutcome decide(
-            long userId, GenerationSpec spec, PricedRequest req, Job job, Key k, Instant now, Instant taskDue) {
+            long userId,
+            GenerationSpec spec,
+            PricedRequest req,
+            Job job,
+            AcceptKeys.Key k,
+            Instant now,
+            Instant taskDue) {
         return tx.execute(status -> {
             // a repeat's answer or a refusal: this request stores nothing
-            Optional<AcceptOutcome> answered = claimOrReplay(userId, job, k, now)
+            Optional<AcceptOutcome> answered = keys.claimOrReplay(userId, job, k, now)
                     .or(() -> paused(spec))
                     .or(() -> availability
                             .refusalRetryAfter()
@@ -211,36 +211,6 @@ public class Acceptance {
     private Optional<AcceptOutcome> paused(GenerationSpec spec) {
         return switches.paused(Switches.GENERATION, Switches.model(spec.model()))
                 .map(p -> new AcceptOutcome.Paused(p.message(), p.retryAfter()));
-    }
-
-    /** Empty when there is no key or this request claimed it; else the answer to a repeat. */
-    private Optional<AcceptOutcome> claimOrReplay(long userId, Job job, Key k, Instant now) {
-        if (k.key() == null || keys.claim(userId, k.scope(), k.key(), k.hash(), job.id(), now)) {
-            return Optional.empty();
-        }
-        IdempotencyStore.IdempotentHit hit = keys.hit(userId, k.scope(), k.key(), now)
-                .orElseThrow(() -> new IllegalStateException("key " + k.key() + " taken but not found"));
-        if (!hit.requestHash().equals(k.hash())) {
-            return Optional.of(new AcceptOutcome.KeyReusedWithDifferentRequest(k.key()));
-        }
-        if (hit.job() == null) {
-            throw new IllegalStateException("key " + k.key() + " names missing job " + hit.jobId());
-        }
-        return Optional.of(new AcceptOutcome.Accepted(hit.job().view(), true));
-    }
-
-    /**
-     * The first answer to this request if it repeats an accepted one (same key, same body), read on
-     * its own: only for a request whose reference images could not be checked now, which would
-     * otherwise be refused although its job exists.
-     */
-    private Optional<AcceptOutcome> replayOf(long userId, String scope, String idempotencyKey, GenerationSpec spec) {
-        if (idempotencyKey == null) {
-            return Optional.empty();
-        }
-        return keys.hit(userId, scope, idempotencyKey, clock.instant())
-                .filter(hit -> hit.job() != null && hit.requestHash().equals(requestHash(spec)))
-                .map(hit -> new AcceptOutcome.Accepted(hit.job().view(), true));
     }
 
     /** The refusal of a request whose reference images could not be checked now. */
@@ -299,16 +269,6 @@ public class Acceptance {
                 req.credits());
         Duration deadline = props.jobs().deadline().of(req.type());
         return Job.accepted("gen_" + randomToken(15), request, randomToken(24), now, now.plus(deadline));
-    }
-
-    static String requestHash(GenerationSpec spec) {
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(spec.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String randomToken(int bytes) {
