@@ -1,14 +1,12 @@
 package dev.renderbank.generation.internal;
 
 import dev.renderbank.generation.GenerationProperties;
-import dev.renderbank.generation.JobState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +45,8 @@ import org.springframework.stereotype.Component;
  * afterwards) and before the database and db-scheduler close (a stop re-reads the jobs it leaves, and
  * schedules the late-delivery task of one that failed since its callback).
  *
- * <p>(A little over 300 lines, most of them the why of the hand-overs: the per-job guard, the pool
- * and its stop share one map and one lifecycle, and read best together.)
+ * <p>What one check does, and the hand-over of a job not checked here, is {@link CallbackCheck}'s;
+ * here are the per-job guard, the pool and its stop, which share one map and one lifecycle.
  */
 @Component
 public class CallbackChecks implements SmartLifecycle {
@@ -61,10 +59,8 @@ public class CallbackChecks implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackChecks.class);
 
-    private final JobStore jobs;
-    private final JobPolling polling;
     private final LateDeliveries late;
-    private final Clock clock;
+    private final CallbackCheck check;
     private final Duration drain;
     private final int threads;
     private final int queue;
@@ -75,7 +71,6 @@ public class CallbackChecks implements SmartLifecycle {
 
     private final Counter queueFull;
     private final Counter stopped;
-    private final Counter failed;
     private final AtomicBoolean running = new AtomicBoolean();
 
     @Autowired
@@ -107,10 +102,7 @@ public class CallbackChecks implements SmartLifecycle {
             int threads,
             int queue,
             Duration drain) {
-        this.jobs = jobs;
-        this.polling = polling;
         this.late = late;
-        this.clock = clock;
         this.drain = drain;
         this.threads = threads;
         this.queue = queue;
@@ -127,7 +119,7 @@ public class CallbackChecks implements SmartLifecycle {
                 .register(meters);
         this.queueFull = handedOver(meters, "queue-full");
         this.stopped = handedOver(meters, "stopping");
-        this.failed = handedOver(meters, "error");
+        this.check = new CallbackCheck(jobs, polling, late, clock, handedOver(meters, "error"));
     }
 
     private static Counter handedOver(MeterRegistry meters, String reason) {
@@ -154,7 +146,7 @@ public class CallbackChecks implements SmartLifecycle {
             log.debug("job {}: a check for its callback is already under way", jobId);
             return;
         }
-        if (lateResultMayCome(job)) {
+        if (CallbackCheck.lateResultMayCome(job)) {
             // durable before the callback is answered: nothing else asks for this result, and a node
             // that dies before its check ran must not lose it (the task defers while the check runs)
             try {
@@ -174,7 +166,9 @@ public class CallbackChecks implements SmartLifecycle {
                     "job {}: {}; its {} instead",
                     jobId,
                     full ? "the callback checks' queue is full" : "callback checks have stopped",
-                    lateResultMayCome(job) ? "durable late-delivery task asks the provider" : "own task polls it");
+                    CallbackCheck.lateResultMayCome(job)
+                            ? "durable late-delivery task asks the provider"
+                            : "own task polls it");
         }
     }
 
@@ -192,7 +186,7 @@ public class CallbackChecks implements SmartLifecycle {
         boolean ended = false;
         try {
             do {
-                checkOnce(jobId);
+                check.run(jobId);
                 if (Thread.currentThread().isInterrupted()) {
                     ended = true;
                     return; // cut short by a stop, which hands the job over
@@ -211,56 +205,6 @@ public class CallbackChecks implements SmartLifecycle {
     /** True (and the mark cleared) when a callback came while the job was checked; else it is done here. */
     private boolean lookAgain(String jobId) {
         return pending.computeIfPresent(jobId, (id, again) -> again ? Boolean.FALSE : null) != null;
-    }
-
-    private void checkOnce(String jobId) {
-        try {
-            // re-read: the job may have moved on while the check waited (finished by its task, failed);
-            // inside the try: a database that fails this read hands the job over like any other failure
-            Optional<Job> found = jobs.find(jobId);
-            if (found.isEmpty()) {
-                return;
-            }
-            Job job = found.get();
-            try (var logContext = JobLogContext.of(job)) {
-                if (lateResultMayCome(job)) {
-                    polling.checkLateDelivery(job);
-                } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
-                    polling.poll(job, clock.instant());
-                }
-            }
-        } catch (RuntimeException e) {
-            // the callback was answered: its hint must not end here (a live job's task polls anyway)
-            log.warn("job {}: the check after its provider callback failed", jobId, e);
-            failed.increment();
-            handOver(jobId, "its check failed");
-        }
-    }
-
-    /** A failed job whose provider task may still deliver: only its late-delivery task asks again. */
-    static boolean lateResultMayCome(Job job) {
-        return job.state() == JobState.FAILED && job.assetId() == null && job.providerTaskId() != null;
-    }
-
-    /**
-     * The job, as it is now, is left to its durable work: never throws (a stop goes on). A failed job's
-     * late-delivery task was scheduled by its callback, or here when the job failed since.
-     */
-    private void handOver(String jobId, String why) {
-        try {
-            Job job = jobs.find(jobId).orElse(null);
-            if (job == null) {
-                return;
-            }
-            if (lateResultMayCome(job)) {
-                log.info("job {}: {}; its durable late-delivery task asks the provider instead", job.id(), why);
-                late.checkLater(job.id());
-            } else {
-                log.info("job {}: {}; its own task polls it instead", job.id(), why);
-            }
-        } catch (RuntimeException e) {
-            log.warn("job {}: its check could not be handed over ({})", jobId, why, e);
-        }
     }
 
     private static ThreadPoolExecutor newExecutor(int threads, int queue) {
@@ -318,7 +262,7 @@ public class CallbackChecks implements SmartLifecycle {
         for (String jobId : left) {
             pending.remove(jobId);
             stopped.increment();
-            handOver(jobId, "stopping");
+            check.handOver(jobId, "stopping");
         }
     }
 

@@ -71,7 +71,7 @@ public class ProviderCallbackHandling {
                 transitions.recordTaskOfFailedJob(job.id(), providerTaskId, clock.instant());
                 job = reread(jobId);
             }
-            if (CallbackChecks.lateResultMayCome(job)) {
+            if (CallbackCheck.lateResultMayCome(job)) {
                 checks.checkSoon(job);
             }
         } else if (!job.state().isTerminal() && job.providerTaskId() != null) {
