@@ -11,13 +11,10 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
-import dev.renderbank.ops.internal.OperatorReason;
 import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +23,10 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. (A little
- * over 300 lines: the argument parsing and its checks, shared by every command, and the read-only
- * commands; the commands that change something live in {@link RepairCommands}.)
+ * The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. The
+ * arguments are parsed and checked for every command by {@link OpsArguments}; here are the read-only
+ * commands and the creation of an admin; the commands that change something else live in {@link
+ * RepairCommands}.
  */
 @Component
 class OpsCommands {
@@ -87,60 +85,14 @@ class OpsCommands {
     }
 
     int execute(String[] args, PrintStream out) {
-        List<String> words = new ArrayList<>();
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (OpsCli.isSpringArgument(args[i])) {
-                continue;
-            }
-            if (RepairCommands.FLAGS.contains(args[i])) {
-                options.put(args[i].substring(2), "true");
-                continue;
-            }
-            int eq = args[i].indexOf('=');
-            if (args[i].startsWith("--") && eq > 2) { // --older-than=2h, as --older-than 2h
-                options.put(args[i].substring(2, eq), args[i].substring(eq + 1));
-                continue;
-            }
-            if (args[i].startsWith("--")) {
-                if (i + 1 >= args.length) {
-                    return usage(out, args[i] + " needs a value");
-                }
-                options.put(args[i].substring(2), args[++i]);
-            } else {
-                words.add(args[i]);
-            }
+        OpsArguments parsed = OpsArguments.parse(args);
+        if (parsed instanceof OpsArguments.Refused refused) {
+            return usage(out, refused.problem());
         }
-        for (String word : words) {
-            // emails, task ids, switch names: looked up or stored as given, so one printable line
-            Optional<String> problem = OperatorReason.lineProblem(word);
-            if (problem.isPresent()) {
-                return usage(out, "argument " + printable(word) + " " + problem.get());
-            }
-        }
-        String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
-        if (options.containsKey("actor")) {
-            // recorded in the audit trail and shown on the admin pages beside the reason: the same rule
-            Optional<String> problem = OperatorReason.actorProblem(options.get("actor"));
-            if (problem.isPresent()) {
-                return usage(out, "--actor " + problem.get());
-            }
-        }
-        if (options.containsKey("key")) {
-            // the idempotency key is recorded beside the actor and the reason: the same rule, one line
-            Optional<String> problem = OperatorReason.keyProblem(options.get("key"));
-            if (problem.isPresent()) {
-                return usage(out, "--key " + problem.get());
-            }
-        }
-        if (options.containsKey("reason")) {
-            // the same rule as the admin forms' and the API's reasons, before anything is looked up
-            Optional<String> problem = OperatorReason.problem(options.get("reason"));
-            if (problem.isPresent()) {
-                return usage(out, "--reason " + problem.get());
-            }
-            options.put("reason", options.get("reason").trim()); // stored trimmed, as from a form or the API
-        }
+        OpsArguments.Parsed line = (OpsArguments.Parsed) parsed;
+        String command = line.command();
+        List<String> words = line.words();
+        Map<String, String> options = line.options();
         try {
             return switch (command) {
                 case "credits show" -> creditsShow(words, out);
@@ -312,11 +264,6 @@ class OpsCommands {
         out.println("created admin " + email + " with one-time password " + password
                 + " (to be changed at the first sign-in)");
         return OK;
-    }
-
-    /** {@code text} with its control characters shown as {@code ?}, to quote it in a message. */
-    private static String printable(String text) {
-        return "\"" + text.replaceAll("\\p{Cntrl}", "?") + "\"";
     }
 
     private static int usage(PrintStream out, String problem) {
