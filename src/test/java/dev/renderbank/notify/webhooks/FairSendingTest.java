@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,13 +30,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Sending is shared fairly: one user's slow receiver with a backlog of due deliveries holds one of
  * the senders ({@code renderbank.webhooks.senders}) at a time, so another user's delivery waits for
  * one attempt at most, not for the whole backlog; and an endpoint is never sent two deliveries at
- * once. The receiver answers every POST under {@code /slow/} after {@link #SLOW}.
+ * once. The receiver answers a POST under {@code /held/} only when the test lets one more through
+ * ({@link #gates}), and one under {@code /slow/} after {@link #hold} (a few of the sender's looks for
+ * due deliveries, each of which could send a second one at once).
  */
 class FairSendingTest extends IntegrationTest {
 
-    static final Duration SLOW = Duration.ofSeconds(1);
     static final ExecutorService threads = Executors.newCachedThreadPool();
     static HttpServer receiver;
+
+    /** Per path under {@code /held/}: one permit lets one POST be answered. */
+    static final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
+
+    /** How long a POST under {@code /slow/} is held (set by the test that sends there). */
+    static volatile Duration hold = Duration.ofSeconds(1);
 
     /** Per path: POSTs being answered now, the most at once, and how many were answered. */
     static final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -53,6 +62,7 @@ class FairSendingTest extends IntegrationTest {
 
     @AfterAll
     static void down() {
+        gates.values().forEach(g -> g.release(1_000));
         receiver.stop(0);
         threads.shutdownNow();
     }
@@ -64,8 +74,12 @@ class FairSendingTest extends IntegrationTest {
         mostAtOnce.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
         try {
             exchange.getRequestBody().readAllBytes();
-            if (path.startsWith("/slow/")) {
-                Thread.sleep(SLOW.toMillis());
+            if (path.startsWith("/held/")) {
+                // bounded only so that a failed test does not hold the receiver's threads for ever
+                gate(path).tryAcquire(1, TimeUnit.MINUTES);
+            } else if (path.startsWith("/slow/")) {
+                // a real-time wait on purpose: the window in which a second POST must not come
+                Thread.sleep(hold.toMillis());
             }
             exchange.sendResponseHeaders(200, -1);
         } catch (InterruptedException e) {
@@ -77,8 +91,19 @@ class FairSendingTest extends IntegrationTest {
         }
     }
 
+    private static Semaphore gate(String path) {
+        return gates.computeIfAbsent(path, p -> new Semaphore(0));
+    }
+
+    private static int answered(String path) {
+        return answered.getOrDefault(path, new AtomicInteger()).get();
+    }
+
     @Autowired
     TestUsers users;
+
+    @Autowired
+    WebhookProperties props;
 
     @Autowired
     EndpointStore endpoints;
@@ -89,13 +114,18 @@ class FairSendingTest extends IntegrationTest {
     @Autowired
     TransactionTemplate tx;
 
+    /**
+     * The slow receiver's first attempt is held while the other user's delivery is queued; then the
+     * slow receiver may answer one attempt, no more. The other delivery must arrive with the backlog's
+     * other eleven still waiting, and soon: one look of the sender, not one per backlog attempt.
+     */
     @Test
     void aSlowReceiversBacklogDelaysAnotherUsersDeliveryByOneAttemptAtMost() {
         String tag = UUID.randomUUID().toString();
-        String slowPath = "/slow/" + tag;
+        String slowPath = "/held/" + tag;
         TestUsers.TestUser slowOwner = users.create(0);
         String slow = endpoint(slowOwner, slowPath);
-        // twelve attempts of a second each, due since long before anything else
+        // twelve attempts, due since long before anything else
         Instant longAgo = clock.instant().minus(Duration.ofDays(1));
         tx.executeWithoutResult(s -> {
             for (int i = 0; i < 12; i++) {
@@ -109,22 +139,25 @@ class FairSendingTest extends IntegrationTest {
         String quick = endpoint(other, quickPath);
         Instant queued = Instant.now();
         deliver(other, quick, "other-user", clock.instant());
-        await().atMost(Duration.ofSeconds(30)).until(() -> firstArrived.containsKey(quickPath));
+        gate(slowPath).release(1); // the attempt under way may end: one attempt, no more
+        await("another user's delivery while the slow receiver may answer one attempt only")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> firstArrived.containsKey(quickPath));
 
         assertThat(Duration.between(queued, firstArrived.get(quickPath)))
                 .as(
-                        "another user's delivery waits one slow attempt (%s) at most, not the slow receiver's backlog"
+                        "another user's delivery waits one slow attempt at most, not the slow receiver's backlog"
                                 + " (%d of 12 answered by then)",
-                        SLOW,
-                        answered.getOrDefault(slowPath, new AtomicInteger()).get())
-                .isLessThan(SLOW.plusSeconds(2));
-        await().atMost(Duration.ofSeconds(40))
-                .until(() ->
-                        answered.getOrDefault(slowPath, new AtomicInteger()).get() == 12);
+                        answered(slowPath))
+                .isLessThan(Duration.ofSeconds(2));
+        gate(slowPath).release(11);
+        await().atMost(Duration.ofSeconds(40)).until(() -> answered(slowPath) == 12);
     }
 
     @Test
     void anEndpointIsNeverSentTwoDeliveriesAtOnce() {
+        // three of the sender's looks for due deliveries per POST: three chances to send a second at once
+        hold = props.sendInterval().multipliedBy(3);
         String tag = UUID.randomUUID().toString();
         TestUsers.TestUser owner = users.create(0);
         List<String> paths = List.of("/slow/" + tag + "/a", "/slow/" + tag + "/b");

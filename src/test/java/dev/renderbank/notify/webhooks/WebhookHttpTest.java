@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 /** The sender's HTTP client: the address policy holds at send time; no redirects; capped excerpts. */
 class WebhookHttpTest {
 
+    /** The trickling receiver's pause between two header lines: a fifth of its test's read timeout. */
+    static final Duration TRICKLE = Duration.ofMillis(100);
+
     WireMockServer receiver;
 
     @BeforeEach
@@ -95,8 +98,10 @@ class WebhookHttpTest {
     /**
      * One attempt is bounded as a whole, not only per read: a receiver that answers a byte at a time,
      * each well within the read timeout, would otherwise hold the one sender (and every other user's
-     * webhooks behind it) for as long as it likes. With a 1 s connect and 1 s read timeout the attempt
-     * ends within about 2 s, while this receiver trickles its headers for 20 s.
+     * webhooks behind it) for as long as it likes. With a 500 ms connect and 500 ms read timeout the
+     * attempt ends within about 1 s, while this receiver trickles its headers (a line every 100 ms,
+     * well within the read timeout) for 20 s. The trickle's pauses are real time on purpose: the
+     * timeouts under test are.
      */
     @Test
     void aReceiverThatTricklesItsAnswerCannotHoldTheSenderBeyondTheTimeouts() throws Exception {
@@ -113,7 +118,7 @@ class WebhookHttpTest {
                     while (!stop.get() && System.nanoTime() < end) {
                         out.write("X-Slow: a\r\n".getBytes(StandardCharsets.US_ASCII));
                         out.flush();
-                        Thread.sleep(300);
+                        Thread.sleep(TRICKLE.toMillis());
                     }
                 } catch (Exception ignored) {
                     // the client hung up: what this receiver is waiting for
@@ -121,15 +126,17 @@ class WebhookHttpTest {
             });
             trickler.setDaemon(true);
             trickler.start();
-            try (WebhookHttp http = new WebhookHttp(
-                    new WebhookUrlPolicy(true, InetAddress::getAllByName),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(1))) {
+            Duration connect = Duration.ofMillis(500);
+            Duration read = Duration.ofMillis(500);
+            try (WebhookHttp http =
+                    new WebhookHttp(new WebhookUrlPolicy(true, InetAddress::getAllByName), connect, read)) {
                 long started = System.nanoTime();
                 assertThatThrownBy(
                                 () -> http.post("http://127.0.0.1:" + server.getLocalPort() + "/hook", Map.of(), "{}"))
                         .isInstanceOf(java.io.IOException.class);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+                // twice the attempt's bound, as before (4 s for 1 s + 1 s)
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .isLessThan(connect.plus(read).multipliedBy(2));
             } finally {
                 stop.set(true);
                 trickler.join(5_000);
