@@ -96,10 +96,20 @@ public class OperatorBilling {
      * Processes a stored event now through the normal event processing, in the caller's transaction
      * (its effects commit with the caller's audit record). Answers {@code processed} (it was applied
      * or ignored now), {@code stored-for-retry} (it failed again) or {@code duplicate} (it was
-     * finished before: nothing done).
+     * finished before: nothing done). {@code check} is what {@link #checkPaymentEvent} asked the
+     * provider before that transaction opened.
      */
-    public String reprocessPaymentEvent(long id) {
-        return intake.reprocess(id);
+    public String reprocessPaymentEvent(PaymentEventCheck check) {
+        return intake.reprocess(check.screened());
+    }
+
+    /**
+     * The first step of a reprocess, taken outside any transaction: asks the payment provider's API
+     * what it must be asked about the event (whether a refunded or disputed charge is another
+     * application's), so the transaction of {@link #reprocessPaymentEvent} makes no remote call.
+     */
+    public PaymentEventCheck checkPaymentEvent(long id) {
+        return new PaymentEventCheck(intake.screen(id));
     }
 
     /** The newest purchases of all users, with what was granted, refunded and disputed. */

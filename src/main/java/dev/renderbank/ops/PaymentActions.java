@@ -3,6 +3,7 @@ package dev.renderbank.ops;
 import dev.renderbank.billing.DisputeClosing;
 import dev.renderbank.billing.OperatorBilling;
 import dev.renderbank.billing.PaymentEvent;
+import dev.renderbank.billing.PaymentEventCheck;
 import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
@@ -40,6 +41,8 @@ public class PaymentActions {
      */
     public ActionResult reprocess(String actor, long eventId, String reason, String key) {
         Request request = new Request(actor, REPROCESS, "webhook:" + eventId, reason, null, key);
+        // what the provider's API says of the event is asked before the audited transaction opens
+        PaymentEventCheck check = billing.checkPaymentEvent(eventId);
         return actions.run(request, () -> {
             // waits for a reprocess of the same event in flight, then sees what it did
             Optional<PaymentEvent> before = billing.lockPaymentEvent(eventId);
@@ -54,7 +57,7 @@ public class PaymentActions {
                                 "Payment event " + eventId + " was " + status.toLowerCase(Locale.ROOT)
                                         + " already (by its webhook, the retry sweep or another reprocess); nothing to reprocess"));
             }
-            String result = billing.reprocessPaymentEvent(eventId);
+            String result = billing.reprocessPaymentEvent(check);
             PaymentEvent after = billing.paymentEvent(eventId).orElseThrow();
             return new Step.Applied(state(before.get()), withResult(state(after), result));
         });

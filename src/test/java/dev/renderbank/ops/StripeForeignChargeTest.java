@@ -2,6 +2,7 @@ package dev.renderbank.ops;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,10 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -263,6 +266,99 @@ class StripeForeignChargeTest extends ReconcileIntegrationTest {
                     .isEqualTo(2);
         }
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Stripe is asked whose a refunded charge is with no transaction of the event open: while
+     * Stripe takes its time to answer, the event's row is not locked and no connection of the
+     * application sits idle in a transaction (one per slow call would drain the pool). The event
+     * ends IGNORED as before.
+     */
+    @Test
+    void whileStripeIsAskedWhoseTheChargeIsNoTransactionIsHeldOpen() throws Exception {
+        Charge c = Charge.fresh();
+        c.atStripe(990);
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .withQueryParam("payment_intent", equalTo(c.paymentIntent()))
+                .willReturn(json(list("/v1/checkout/sessions")).withFixedDelay(4_000)));
+        invoiceOfPaymentIntent(c.paymentIntent(), null);
+        String eventId = newId("evt");
+        CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> {
+            try {
+                return stripeWebhook(eventId, "charge.refunded", c.body(990)).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> !STRIPE.findAll(getRequestedFor(urlPathEqualTo("/v1/checkout/sessions"))
+                                .withQueryParam("payment_intent", equalTo(c.paymentIntent())))
+                        .isEmpty());
+        // Stripe is answering now (for 4 s): for a second of it, nothing of the event is held
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofMillis(2_500))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    assertThat(jdbc.sql("select id from payment_event where provider = 'stripe'"
+                                            + " and event_id = :e for update skip locked")
+                                    .param("e", eventId)
+                                    .query(Long.class)
+                                    .list())
+                            .as("the event's row is not locked while Stripe is asked")
+                            .hasSize(1);
+                    assertThat(jdbc.sql("""
+                                    select count(*) from pg_stat_activity
+                                     where datname = current_database() and pid <> pg_backend_pid()
+                                       and state like 'idle in transaction%'
+                                       and state_change < now() - interval '100 milliseconds'""").query(Long.class).single())
+                            .as("no connection waits in an open transaction while Stripe is asked")
+                            .isZero();
+                });
+        assertThat(sent.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(eventState(eventId)).startsWith("IGNORED").contains("another application");
+    }
+
+    /**
+     * A charge with no payment intent (Stripe: charges come from confirming a PaymentIntent, from
+     * Account Debits, or from legacy flows that create them directly) was not paid through Checkout,
+     * and every purchase of renderbank's is: its refunds and disputes are another application's,
+     * IGNORED. Stripe is asked for the charge when the event does not say.
+     */
+    @Test
+    void refundsAndDisputesOfAChargeWithoutAPaymentIntentAreAnotherApplications() throws Exception {
+        String chargeId = newId("ch");
+        String charge = """
+                {"id":"%s","object":"charge","amount":990,"amount_refunded":990,"refunded":true,"currency":"usd",
+                 "payment_intent":null,"metadata":{}}""".formatted(chargeId);
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + chargeId)).willReturn(json(charge)));
+        assertIgnored("charge.refunded", charge);
+        assertIgnored("refund.failed", """
+                {"id":"%s","object":"refund","amount":990,"currency":"usd","status":"failed","charge":"%s",
+                 "payment_intent":null}""".formatted(newId("re"), chargeId));
+        String dp = newId("dp");
+        assertIgnored("charge.dispute.created", """
+                {"id":"%s","object":"dispute","amount":990,"currency":"usd","status":"needs_response",
+                 "charge":"%s","payment_intent":null}""".formatted(dp, chargeId));
+        assertThat(eventStateOf(chargeIdEvents(chargeId)))
+                .allSatisfy(state -> assertThat(state).contains("has no payment intent"));
+        assertThat(jdbc.sql("select count(*) from billing_dispute where dispute_id = :d")
+                        .param("d", dp)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private List<String> chargeIdEvents(String chargeId) {
+        return jdbc.sql("select event_id from payment_event where provider = 'stripe' and payload like :c")
+                .param("c", "%" + chargeId + "%")
+                .query(String.class)
+                .list();
+    }
+
+    private List<String> eventStateOf(List<String> eventIds) {
+        assertThat(eventIds).hasSize(3);
+        return eventIds.stream().map(this::eventState).toList();
     }
 
     private void assertIgnored(String type, String object) throws Exception {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,6 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Processes a stored event exactly once: the row is locked ({@code SKIP LOCKED}, so concurrent
  * deliveries and sweeps do not wait for each other), the handler's grants and the "processed"
  * mark commit together or not at all. A failure is recorded on the row with its next attempt time.
+ * What the provider's API must be asked about an event is asked before that transaction opens
+ * ({@link EventHandler#screen}): a slow provider holds no pooled connection, transaction or row lock.
  */
 @Component
 class EventProcessor {
@@ -79,7 +82,34 @@ class EventProcessor {
                 : "skipped";
     }
 
+    /**
+     * Asks the event's handler what the provider's API says of it ({@link EventHandler#screen}),
+     * before any transaction: nothing of the event is locked or held meanwhile. A failure to ask is
+     * an {@link Outcome.Unprocessable} (recorded for a retry, like one in the transaction).
+     */
+    Screened screen(long eventId) {
+        Optional<PaymentEventStore.Stored> event = store.unfinished(eventId);
+        if (event.isEmpty()) {
+            return new Screened(eventId, Optional.empty());
+        }
+        try {
+            return new Screened(
+                    eventId, handler(event.get().provider()).screen(event.get()).map(Outcome.class::cast));
+        } catch (Json.UnusableText e) {
+            return new Screened(eventId, Optional.empty()); // handled in the transaction, which finishes it as unusable
+        } catch (RuntimeException ex) {
+            log.error(
+                    "Asking the provider about payment event {} failed; it stays stored and will be retried",
+                    eventId,
+                    ex);
+            return new Screened(
+                    eventId,
+                    Optional.of(new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage())));
+        }
+    }
+
     private Attempt attempt(long eventId) {
+        Screened screened = screen(eventId);
         Attempt attempt;
         try {
             attempt = tx.execute(status -> {
@@ -87,7 +117,7 @@ class EventProcessor {
                 if (event.isEmpty()) {
                     return new Attempt.Skipped();
                 }
-                Outcome o = handleUnlessUnusable(event.get());
+                Outcome o = screened.outcome().orElseGet(() -> handleUnlessUnusable(event.get()));
                 if (o instanceof Outcome.Processed p) {
                     store.finish(eventId, "PROCESSED", p.note(), clock.instant());
                 } else if (o instanceof Outcome.Ignored i) {
@@ -115,9 +145,11 @@ class EventProcessor {
      * transaction that holds the event rather than skipping it: an operator's reprocess, whose audit
      * record commits with its effects, so a second reprocess waits and finds the event finished. The
      * handler runs under a savepoint: an unprocessable outcome or a failure undoes only its writes
-     * and is recorded on the event for a retry, as on arrival.
+     * and is recorded on the event for a retry, as on arrival. {@code screened} is what the provider's
+     * API said of the event, asked before the caller's transaction ({@link #screen}).
      */
-    Attempt processJoined(long eventId) {
+    Attempt processJoined(Screened screened) {
+        long eventId = screened.eventId();
         return tx.execute(status -> {
             var event = store.lockUnfinishedWaiting(eventId);
             if (event.isEmpty()) {
@@ -125,7 +157,7 @@ class EventProcessor {
             }
             Outcome o;
             try {
-                o = handleUnlessUnusable(event.get());
+                o = screened.outcome().isPresent() ? screened.outcome().get() : handleUnlessUnusable(event.get());
             } catch (RuntimeException ex) {
                 log.error("Reprocessing payment event {} failed; it stays stored and will be retried", eventId, ex);
                 o = new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage());

@@ -34,8 +34,17 @@ public class WebhookIntake {
      * record commits with it; a processed or ignored event is skipped ({@code duplicate}) and can
      * never grant twice, and a reprocess running at the same moment is waited for.
      */
-    public String reprocess(long eventId) {
-        return status(processor.processJoined(eventId));
+    public String reprocess(Screened screened) {
+        return status(processor.processJoined(screened));
+    }
+
+    /**
+     * The first step of an operator's reprocess, taken before the caller's transaction opens: what the
+     * provider's API says of the event ({@link EventHandler#screen}), so no provider call is made
+     * while that transaction holds the event and its audit record.
+     */
+    public Screened screen(long eventId) {
+        return processor.screen(eventId);
     }
 
     /** What the provider is told: the event is stored either way, so it never needs to send it again. */

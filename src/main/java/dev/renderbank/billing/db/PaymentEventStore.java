@@ -62,9 +62,17 @@ public class PaymentEventStore {
                 .single());
     }
 
+    /**
+     * The unfinished event as stored, read without a lock (before its transaction opens); empty if
+     * finished or absent.
+     */
+    public Optional<Stored> unfinished(long id) {
+        return readUnfinished(id, "");
+    }
+
     /** Locks an unfinished event for this transaction; empty if finished or another node holds it. */
     public Optional<Stored> lockUnfinished(long id) {
-        return lockUnfinished(id, "for update skip locked");
+        return readUnfinished(id, "for update skip locked");
     }
 
     /**
@@ -72,10 +80,10 @@ public class PaymentEventStore {
      * operator's reprocess: it then sees what that one did); empty if finished.
      */
     public Optional<Stored> lockUnfinishedWaiting(long id) {
-        return lockUnfinished(id, "for update");
+        return readUnfinished(id, "for update");
     }
 
-    private Optional<Stored> lockUnfinished(long id, String lockClause) {
+    private Optional<Stored> readUnfinished(long id, String lockClause) {
         return jdbc.sql("""
                         select id, provider, event_id, event_type, payload, attempts from payment_event
                          where id = :id and status in ('RECEIVED', 'FAILED')

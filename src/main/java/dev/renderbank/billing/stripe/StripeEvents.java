@@ -130,6 +130,82 @@ class StripeEvents implements EventHandler {
         return ENVELOPE.dispatch(this, KINDS, json, event, clock);
     }
 
+    /**
+     * The refund and dispute types whose charge may be another application's, and the charge's ids
+     * each object names: asked of Stripe's API before the event's transaction ({@link #screen}).
+     */
+    private static final Map<String, java.util.function.Function<JsonNode, Optional<ChargeOf>>> CHARGES = Map.ofEntries(
+            entry("charge.refunded", StripeEvents::refundedCharge),
+            entry("charge.refund.updated", StripeEvents::changedRefund),
+            entry("refund.updated", StripeEvents::changedRefund),
+            entry("refund.failed", StripeEvents::changedRefund),
+            entry("charge.dispute.created", StripeEvents::disputedCharge),
+            entry("charge.dispute.updated", StripeEvents::disputedCharge),
+            entry("charge.dispute.funds_withdrawn", StripeEvents::disputedCharge),
+            entry("charge.dispute.closed", StripeEvents::disputedCharge));
+
+    /** What a refund or dispute event names of its charge, for {@link StripeForeignCharges}. */
+    private record ChargeOf(String what, String chargeId, String paymentIntent, List<String> refs, String disputeId) {}
+
+    /**
+     * A refund or dispute of another application's charge is ignored on Stripe's word, asked here,
+     * before the event's transaction opens ({@link StripeForeignCharges}): Stripe may be slow, and
+     * nothing of the event may be held meanwhile. The answer cannot change later (a charge's checkout
+     * or subscription stays whose it is), so the transaction does not ask again.
+     */
+    @Override
+    public Optional<Outcome.Ignored> screen(PaymentEventStore.Stored event) {
+        var charge = CHARGES.get(event.type());
+        if (charge == null || (testMode.refused() && testModeEvent(event.payload()))) {
+            return Optional.empty();
+        }
+        JsonNode object;
+        try {
+            object = ENVELOPE.object().apply(json.readTree(event.payload()));
+        } catch (JacksonException e) {
+            return Optional.empty(); // refused as unprocessable in the transaction
+        }
+        return charge.apply(object)
+                .flatMap(c ->
+                        foreign.ignoredIfForeign(c.what(), c.chargeId(), c.paymentIntent(), c.refs(), c.disputeId()));
+    }
+
+    private static Optional<ChargeOf> refundedCharge(JsonNode charge) {
+        String chargeId = Json.text(charge, "id");
+        if (chargeId == null || Json.number(charge, "amount_refunded") == null) {
+            return Optional.empty();
+        }
+        String pi = Json.id(charge, "payment_intent");
+        return Optional.of(new ChargeOf("refund", chargeId, pi, refundRefs(chargeId, pi, charge), null));
+    }
+
+    private static Optional<ChargeOf> changedRefund(JsonNode refund) {
+        String chargeId = Json.id(refund, "charge");
+        if (chargeId == null) {
+            return Optional.empty();
+        }
+        String pi = Json.id(refund, "payment_intent");
+        return Optional.of(
+                new ChargeOf("refund " + Json.text(refund, "id"), chargeId, pi, List.of(chargeId, nz(pi)), null));
+    }
+
+    private static Optional<ChargeOf> disputedCharge(JsonNode dispute) {
+        String disputeId = Json.text(dispute, "id");
+        if (disputeId == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChargeOf(
+                "dispute " + disputeId,
+                Json.id(dispute, "charge"),
+                Json.id(dispute, "payment_intent"),
+                disputeRefs(dispute),
+                disputeId));
+    }
+
+    private static List<String> refundRefs(String chargeId, String pi, JsonNode charge) {
+        return List.of(chargeId, nz(pi), nz(Json.id(charge, "invoice")));
+    }
+
     /** Stripe's own mark on the event; an unreadable payload is left to the envelope to refuse. */
     private boolean testModeEvent(String payload) {
         try {
@@ -200,12 +276,7 @@ class StripeEvents implements EventHandler {
         if (chargeId == null || Json.number(charge, "amount_refunded") == null) {
             return new Outcome.Unprocessable("charge without id or amount_refunded");
         }
-        String pi = Json.id(charge, "payment_intent");
-        List<String> refs = List.of(chargeId, nz(pi), nz(Json.id(charge, "invoice")));
-        Optional<Outcome> ignored = foreign.ignoredIfForeign("refund", chargeId, pi, refs, null);
-        if (ignored.isPresent()) {
-            return ignored.get();
-        }
+        List<String> refs = refundRefs(chargeId, Json.id(charge, "payment_intent"), charge);
         return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, charge));
     }
 
@@ -218,13 +289,7 @@ class StripeEvents implements EventHandler {
         if (chargeId == null) {
             return new Outcome.Unprocessable("refund " + Json.text(refund, "id") + " names no charge");
         }
-        String pi = Json.id(refund, "payment_intent");
-        List<String> refs = List.of(chargeId, nz(pi));
-        Optional<Outcome> ignored =
-                foreign.ignoredIfForeign("refund " + Json.text(refund, "id"), chargeId, pi, refs, null);
-        if (ignored.isPresent()) {
-            return ignored.get();
-        }
+        List<String> refs = List.of(chargeId, nz(Json.id(refund, "payment_intent")));
         return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, null));
     }
 
@@ -237,10 +302,6 @@ class StripeEvents implements EventHandler {
         String disputeId = Json.text(dispute, "id");
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
-        }
-        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
-        if (ignored.isPresent()) {
-            return ignored.get();
         }
         String status = Json.text(dispute, "status");
         Optional<Disputes.Ending> ending = ending(status);
@@ -263,10 +324,6 @@ class StripeEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
-        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
-        if (ignored.isPresent()) {
-            return ignored.get();
-        }
         return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
     }
 
@@ -275,23 +332,9 @@ class StripeEvents implements EventHandler {
         if (disputeId == null) {
             return new Outcome.Unprocessable("dispute without id");
         }
-        Optional<Outcome> ignored = foreignDispute(disputeId, dispute);
-        if (ignored.isPresent()) {
-            return ignored.get();
-        }
         // A closing in a status not known here counts as lost, as it always did: the charge stays taken.
         Disputes.Ending ending = ending(Json.text(dispute, "status")).orElse(Disputes.Ending.LOST);
         return disputes.closed("stripe", disputeId, disputeRefs(dispute), ending, Json.number(dispute, "amount"), null);
-    }
-
-    /** Ignored when the dispute is of another application's charge ({@link StripeForeignCharges}). */
-    private Optional<Outcome> foreignDispute(String disputeId, JsonNode dispute) {
-        return foreign.ignoredIfForeign(
-                "dispute " + disputeId,
-                Json.id(dispute, "charge"),
-                Json.id(dispute, "payment_intent"),
-                disputeRefs(dispute),
-                disputeId);
     }
 
     /** Stripe's inquiry statuses (a retrieval request before any chargeback: no funds move). */

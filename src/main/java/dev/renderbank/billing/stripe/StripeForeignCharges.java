@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ids). A payment intent tied to neither, or to another's session or subscription, is foreign: its
  * events are ignored. One of renderbank's keeps waiting for its purchase (retried as before), and so
  * does every event while Stripe cannot be asked (no API key, Stripe unreachable): an event is
- * ignored only on Stripe's word.
+ * ignored only on Stripe's word. It is asked before the event's transaction opens ({@code
+ * StripeEvents#screen}): its reads of the database are single statements, and no connection is
+ * held while Stripe answers.
  */
 @Component
 class StripeForeignCharges {
@@ -58,7 +60,7 @@ class StripeForeignCharges {
      * chargeRefs}, no dispute {@code disputeId} (null for a refund) is recorded, and Stripe ties
      * {@code paymentIntent} to nothing renderbank opened. Empty: handle it as usual.
      */
-    Optional<Outcome> ignoredIfForeign(
+    Optional<Outcome.Ignored> ignoredIfForeign(
             String what, String chargeId, String paymentIntent, List<String> chargeRefs, String disputeId) {
         if (!clients.configured()
                 || refs.purchaseOf("stripe", chargeRefs).isPresent()

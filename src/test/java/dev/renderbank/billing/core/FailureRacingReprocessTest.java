@@ -83,7 +83,7 @@ class FailureRacingReprocessTest extends IntegrationTest {
 
         // the reprocess takes the row first; the failed attempt read the event unfinished and waits behind it
         var results = HeldLockRace.onRow(dataSource, "select 1 from payment_event where id = ? for update", eventId)
-                .inOrder(() -> intake.reprocess(eventId), () -> {
+                .inOrder(() -> intake.reprocess(intake.screen(eventId)), () -> {
                     processor.recordFailure(eventId, "IllegalStateException: a moment's failure");
                     return true;
                 });
@@ -114,7 +114,7 @@ class FailureRacingReprocessTest extends IntegrationTest {
                             processor.recordFailure(eventId, "IllegalStateException: a moment's failure");
                             return true;
                         },
-                        () -> intake.reprocess(eventId));
+                        () -> intake.reprocess(intake.screen(eventId)));
 
         assertThat(failedAlertsAbout(eventId)).isEqualTo(1);
         assertThat(jdbc.sql("select status from payment_event where id = :id")
