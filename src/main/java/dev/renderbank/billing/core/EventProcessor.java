@@ -135,7 +135,7 @@ class EventProcessor {
                     new Attempt.Ran(new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage()));
         }
         if (attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Unprocessable u) {
-            recordFailure(eventId, u.error());
+            recordFailure(eventId, u.error(), u.bounded());
         }
         return attempt;
     }
@@ -167,7 +167,7 @@ class EventProcessor {
             } else if (o instanceof Outcome.Ignored i) {
                 store.finish(eventId, "IGNORED", i.reason(), clock.instant());
             } else if (o instanceof Outcome.Unprocessable u) {
-                recordFailure(eventId, u.error());
+                recordFailure(eventId, u.error(), u.bounded());
             } else {
                 throw new IllegalStateException("unexpected outcome " + o + " of payment event " + eventId);
             }
@@ -219,8 +219,17 @@ class EventProcessor {
      * first. Package-private for the race test that holds the row across it.
      */
     void recordFailure(long eventId, String why) {
+        recordFailure(eventId, why, false);
+    }
+
+    /**
+     * {@link #recordFailure(long, String)}; a {@code bounded} failure at its last attempt ({@link
+     * PaymentEventStore#BOUNDED_ATTEMPTS}) is kept FAILED with no next attempt, and the operators are
+     * told it is no longer retried (alert {@code billing.webhook.parked}).
+     */
+    private void recordFailure(long eventId, String why, boolean bounded) {
         String error = PaymentEventStore.storable(why);
-        OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant()));
+        OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant(), bounded));
         if (failed.isEmpty()) {
             log.info(
                     "Payment event {} was finished, or its failure recorded, by another transaction meanwhile",
@@ -229,6 +238,15 @@ class EventProcessor {
         }
         int attempts = failed.getAsInt();
         log.warn("Payment event {} could not be processed (attempt {}): {}", eventId, attempts, error);
+        if (bounded && attempts >= PaymentEventStore.BOUNDED_ATTEMPTS) {
+            alerts.raise(
+                    "billing.webhook.parked",
+                    "Payment webhook " + eventId + " could not be processed in " + attempts
+                            + " attempts and is no longer retried: " + error
+                            + ". It moved no credits and stays FAILED; reprocess it on /admin/payments when"
+                            + " what it waits for is recorded; see /api/v1/admin/webhooks?status=failed");
+            return;
+        }
         if (attempts == 1 || attempts == PaymentEventStore.BACKOFF.size()) {
             alerts.raise(
                     "billing.webhook.failed",

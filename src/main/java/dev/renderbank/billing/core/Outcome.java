@@ -9,6 +9,17 @@ public sealed interface Outcome {
     /** Nothing to do (unknown type, unpaid checkout, superseded status): acknowledged and kept. */
     record Ignored(String reason) implements Outcome {}
 
-    /** Cannot be applied now (unknown product or user, malformed): rolled back, kept, retried with backoff. */
-    record Unprocessable(String error) implements Outcome {}
+    /**
+     * Cannot be applied now (unknown product or user, malformed): rolled back, kept, retried with
+     * backoff. {@code bounded}: it waits for something that may never come (a Creem order renderbank
+     * never recorded), so it is retried through the backoff schedule once ({@link
+     * dev.renderbank.billing.db.PaymentEventStore#BOUNDED_ATTEMPTS} attempts), then kept FAILED for an
+     * operator, no longer retried, and the operators are told.
+     */
+    record Unprocessable(String error, boolean bounded) implements Outcome {
+
+        public Unprocessable(String error) {
+            this(error, false);
+        }
+    }
 }

@@ -185,7 +185,8 @@ public class CreemEvents implements EventHandler {
             return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
         }
         List<String> refs = refs(refund);
-        Optional<Outcome> wait = renewalNotRecordedYet("refund " + refundId, refs);
+        Optional<Outcome> wait = renewalNotRecordedYet("refund " + refundId, refs)
+                .or(() -> orderNotRecorded("refund " + refundId, refs));
         if (wait.isPresent()) {
             return wait.get();
         }
@@ -198,7 +199,8 @@ public class CreemEvents implements EventHandler {
             return new Outcome.Unprocessable("dispute without id");
         }
         List<String> refs = refs(dispute);
-        Optional<Outcome> wait = renewalNotRecordedYet("dispute " + disputeId, refs);
+        Optional<Outcome> wait = renewalNotRecordedYet("dispute " + disputeId, refs)
+                .or(() -> orderNotRecorded("dispute " + disputeId, refs));
         if (wait.isPresent()) {
             return wait.get();
         }
@@ -225,6 +227,29 @@ public class CreemEvents implements EventHandler {
                 .map(id -> new Outcome.Unprocessable(what + " names transaction " + transaction
                         + ", not recorded yet, and a subscription period that records another: waiting for the"
                         + " period it belongs to"));
+    }
+
+    /**
+     * A refund or dispute naming no purchase renderbank recorded. Its order's own webhook may come
+     * late or be failing itself (an unknown product or user an operator fixes), so it waits: retried
+     * through the backoff schedule (about 8 hours, well past Creem's own redelivery, 30 s to 1 h). A
+     * Creem store can have several webhook endpoints and its events name no application, and the
+     * event names no product, so whether the order is another application's, one from before
+     * renderbank, or renderbank's with its purchase lost cannot be told here: after that wait it is
+     * kept FAILED for an operator, no longer retried, and the operators are told once ({@link
+     * Outcome.Unprocessable#bounded}).
+     */
+    private Optional<Outcome> orderNotRecorded(String what, List<String> refs) {
+        if (purchaseRefs.purchaseOf("creem", refs).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Outcome.Unprocessable(
+                what + " names no known purchase " + refs
+                        + ": waiting for its order's checkout.completed or subscription.paid; if none comes,"
+                        + " check the order in Creem's dashboard: renderbank's (its purchase lost)? record it"
+                        + " (reconciliation's repair) and reprocess this event; another application's or one"
+                        + " from before renderbank? nothing moved, nothing to do",
+                true));
     }
 
     /** What the refunded or disputed charge paid, tax included, when the event says so. */

@@ -28,6 +28,13 @@ public class PaymentEventStore {
             Duration.ofHours(1),
             Duration.ofHours(6));
 
+    /**
+     * Attempts after which an event whose failure is {@code bounded} is no longer retried: the first
+     * and one after each backoff step (about 8 hours), far beyond the providers' own redelivery of the
+     * event it waits for (Creem: 30 s, 1 min, 5 min, 1 h).
+     */
+    public static final int BOUNDED_ATTEMPTS = BACKOFF.size() + 1;
+
     /** A received event not processed by then (node died mid-way) is picked up by the sweeper. */
     static final Duration RECEIVED_GRACE = Duration.ofMinutes(1);
 
@@ -128,6 +135,15 @@ public class PaymentEventStore {
      * waited for it committed PROCESSED), or another attempt was recorded first.
      */
     public OptionalInt fail(long id, String error, Instant now) {
+        return fail(id, error, now, false);
+    }
+
+    /**
+     * {@link #fail(long, String, Instant)}; a {@code bounded} failure that reaches {@link
+     * #BOUNDED_ATTEMPTS} is recorded with no next attempt: it stays FAILED (an operator's reprocess
+     * still runs it) and the retry sweep no longer picks it.
+     */
+    public OptionalInt fail(long id, String error, Instant now, boolean bounded) {
         Optional<Integer> recorded = jdbc.sql(
                         "select attempts from payment_event where id = :id and status in ('RECEIVED', 'FAILED')")
                 .param("id", id)
@@ -138,12 +154,13 @@ public class PaymentEventStore {
         }
         int attempts = recorded.get();
         Duration delay = BACKOFF.get(Math.min(attempts, BACKOFF.size() - 1));
+        boolean last = bounded && attempts + 1 >= BOUNDED_ATTEMPTS;
         int rows = jdbc.sql("""
                         update payment_event set status = 'FAILED', attempts = attempts + 1, last_error = :error,
                                                  next_attempt_at = :next
                          where id = :id and status in ('RECEIVED', 'FAILED') and attempts = :attempts""")
                 .param("error", storable(error))
-                .param("next", ts(now.plus(delay)))
+                .param("next", last ? null : ts(now.plus(delay)))
                 .param("id", id)
                 .param("attempts", attempts)
                 .update();
