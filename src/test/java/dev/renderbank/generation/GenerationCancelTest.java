@@ -4,43 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.generation.internal.JobTransitions;
 import dev.renderbank.ledger.Balance;
-import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.Api;
-import dev.renderbank.support.IntegrationTest;
-import dev.renderbank.support.TestUsers;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
 
-/** A job that has not reached the provider can be cancelled; one that has cannot (KIE cannot cancel). */
-@TestPropertySource(
-        properties = {
-            // keep accepted jobs waiting: the job task is not picked up during this test
-            "db-scheduler.immediate-execution-enabled=false",
-            "db-scheduler.polling-interval=1h",
-            "renderbank.limits.cooldown.video=3m"
-        })
-class GenerationCancelTest extends IntegrationTest {
+/**
+ * A job that has not reached the provider can be cancelled; one that has cannot (KIE cannot cancel).
+ * Accepted jobs keep waiting here: {@link StubbedKieTest}'s scheduler does not pick up their tasks
+ * (polled once an hour, no immediate execution), and the video cooldown is the shipped 3 minutes.
+ */
+class GenerationCancelTest extends StubbedKieTest {
 
     static final String VIDEO = "{\"model\":\"sora-2\",\"prompt\":\"cancel me\"}";
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    TestUsers users;
-
-    @Autowired
-    Ledger ledger;
 
     @Autowired
     JobTransitions transitions;
 
     @Test
     void aWaitingJobIsCancelledReleasedAndItsCooldownGivenBack() {
-        Api api = new Api(port);
         var u = users.create(100);
         String taskId = api.post("/api/v1/generate-video", u.token(), VIDEO)
                 .json()
@@ -70,7 +52,6 @@ class GenerationCancelTest extends IntegrationTest {
 
     @Test
     void aJobWhoseSubmitHasStartedCannotBeCancelled() {
-        Api api = new Api(port);
         var u = users.create(100);
         String taskId = api.post("/api/v1/generate-video", u.token(), VIDEO)
                 .json()
