@@ -8,23 +8,26 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A real browser (Debian's chromium) signs in, starts a generation and watches it finish live;
- * screenshots land in target/screenshots for people to look at.
+ * screenshots land in target/screenshots for people to look at. In the shared context: the
+ * simulator takes 3 s for the image while this test runs (set here, not by a property of its own).
  */
-@TestPropertySource(properties = {"renderbank.simulator.image-duration=3s", "renderbank.limits.cooldown.image=0"})
 class AccountPageBrowserTest extends IntegrationTest {
 
     static Playwright playwright;
@@ -38,6 +41,19 @@ class AccountPageBrowserTest extends IntegrationTest {
 
     @Autowired
     dev.renderbank.identity.Users users;
+
+    @Autowired
+    KieSimulator simulator;
+
+    @BeforeEach
+    void imagesTakeThreeSeconds() {
+        simulator.setImageDuration(Duration.ofSeconds(3));
+    }
+
+    @AfterEach
+    void resetSimulator() {
+        simulator.reset();
+    }
 
     @BeforeAll
     static void launch() {
