@@ -251,7 +251,12 @@ class StripeWebhookTest extends BillingIntegrationTest {
                 new Line("price_local_pro-monthly", -905, switchAt, next, true), // unused monthly time
                 new Line("price_local_pro-yearly", 19900, switchAt, yearEnd, false)));
         assertThat(eventStatus("stripe", switchEvent)).isEqualTo("PROCESSED");
-        assertThat(available(u)).isEqualTo(500 + 500); // the year's first month, on top of the paid monthly one
+        // the year's first month, on top of the paid monthly one, less the monthly month's unused share:
+        // its unused time was credited back (credits follow paid time)
+        long less = Math.floorDiv(
+                500 * Duration.between(switchAt, next).toSeconds(),
+                Duration.between(start, next).toSeconds());
+        assertThat(available(u)).isEqualTo(500 + 500 - less);
 
         String pi = id("pi");
         String charge = id("ch");

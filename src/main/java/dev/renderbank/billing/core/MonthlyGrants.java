@@ -169,7 +169,7 @@ class MonthlyGrants {
                 next = null;
                 break;
             }
-            long month = grantMonth(period, held, monthStart, announce);
+            long month = grantMonth(period, k, held, monthStart, announce);
             if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
                 alertPaidAfterEnd(period, purchase, sub);
             }
@@ -206,7 +206,7 @@ class MonthlyGrants {
             }
             String key = null;
             Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
-            for (String candidate : grantedUnder(held, period.subscriptionId(), monthStart)) {
+            for (String candidate : grantedUnder(held.key(), held.product(), period.subscriptionId(), monthStart)) {
                 granted = purchases.grantedWithTopUps(held.id(), candidate);
                 if (granted.isPresent()) {
                     key = candidate;
@@ -216,7 +216,7 @@ class MonthlyGrants {
             if (granted.isEmpty()) {
                 continue;
             }
-            long amount = Math.min(period.monthlyCredits() - granted.get().total(), room);
+            long amount = Math.min(period.monthCredits(k) - granted.get().total(), room);
             if (amount <= 0) {
                 continue;
             }
@@ -278,9 +278,15 @@ class MonthlyGrants {
         return periods.due(clock.instant(), 200);
     }
 
-    /** Grants the month from {@code p}, the period's purchase locked with something left to grant. */
-    private long grantMonth(PeriodStore.Period period, Purchase p, Instant monthStart, boolean announce) {
-        long amount = Math.min(period.monthlyCredits(), p.entitlement() - p.kept());
+    /**
+     * Grants month {@code k} from {@code p}, the period's purchase locked with something left to grant.
+     * A first month a plan switch's credited-back time used up entirely grants nothing.
+     */
+    private long grantMonth(PeriodStore.Period period, int k, Purchase p, Instant monthStart, boolean announce) {
+        long amount = Math.min(period.monthCredits(k), p.entitlement() - p.kept());
+        if (amount <= 0) {
+            return 0;
+        }
         String key = monthKey(p.key(), monthStart);
         if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
             // This period's month is granted already. The key is the period's own: another paid period
@@ -293,7 +299,8 @@ class MonthlyGrants {
                 p,
                 amount,
                 key,
-                p.product() + " credits for " + MONTH.format(monthStart));
+                p.product() + " credits for " + MONTH.format(monthStart)
+                        + (k == 0 && period.firstMonthLess() > 0 ? ", " + period.firstMonthNote() : ""));
         return amount;
     }
 
@@ -324,8 +331,8 @@ class MonthlyGrants {
      * months already granted are looked up by these (to top one up), and only among the purchase's own
      * grants, so another period's grant under the same old key is never taken for this one's.
      */
-    private static List<String> grantedUnder(Purchase p, String subscriptionId, Instant monthStart) {
+    static List<String> grantedUnder(String purchaseKey, String product, String subscriptionId, Instant monthStart) {
         String old = "sub:" + subscriptionId + ":" + MONTH.format(monthStart);
-        return List.of(monthKey(p.key(), monthStart), old, old + ":" + p.product());
+        return List.of(monthKey(purchaseKey, monthStart), old, old + ":" + product);
     }
 }

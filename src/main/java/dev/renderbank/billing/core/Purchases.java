@@ -42,6 +42,7 @@ public class Purchases {
     private final PeriodStore periods;
     private final SubscriptionStore subscriptions;
     private final MonthlyGrants months;
+    private final SwitchedMonth switched;
     private final Clawbacks clawbacks;
     private final Ledger ledger;
     private final Referrals referrals;
@@ -58,6 +59,7 @@ public class Purchases {
             PeriodStore periods,
             SubscriptionStore subscriptions,
             MonthlyGrants months,
+            SwitchedMonth switched,
             Clawbacks clawbacks,
             Ledger ledger,
             Referrals referrals,
@@ -72,6 +74,7 @@ public class Purchases {
         this.periods = periods;
         this.subscriptions = subscriptions;
         this.months = months;
+        this.switched = switched;
         this.clawbacks = clawbacks;
         this.ledger = ledger;
         this.referrals = referrals;
@@ -118,6 +121,18 @@ public class Purchases {
      * month granted now and, for yearly plans, one month at each month's start by {@link MonthlyGrants}.
      */
     public Outcome period(Charge c, String subscriptionId, Instant periodStart, Instant periodEnd) {
+        return period(c, subscriptionId, periodStart, periodEnd, false);
+    }
+
+    /**
+     * As above; {@code unusedTimeCredited}: the period starts with a plan switch whose invoice credits
+     * the unused time of the old period back (Stripe's proration). Credits follow paid time: if a month
+     * an earlier period of the subscription granted is still running, this period's first month is
+     * granted less that month's unused share ({@link SwitchedMonth}), and its purchase records that much
+     * fewer credits, so a refund of it takes back its fraction of what it grants.
+     */
+    public Outcome period(
+            Charge c, String subscriptionId, Instant periodStart, Instant periodEnd, boolean unusedTimeCredited) {
         Instant now = clock.instant();
         Product p = c.product();
         subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
@@ -125,13 +140,32 @@ public class Purchases {
         subscriptions.lockForPeriod(c.provider(), subscriptionId);
         subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodStart, periodEnd);
         String key = periodKey(c.provider(), subscriptionId, periodStart);
+        SwitchedMonth.Less less = unusedTimeCredited
+                ? switched.unusedShare(c.provider(), subscriptionId, periodStart, p.credits())
+                : SwitchedMonth.Less.NONE;
         Optional<Long> id = store.insert(
-                key, c.provider(), c.userId(), p.id(), p.credits() * p.months(), c.amountMinor(), c.currency(), now);
+                key,
+                c.provider(),
+                c.userId(),
+                p.id(),
+                p.credits() * p.months() - less.credits(),
+                c.amountMinor(),
+                c.currency(),
+                now);
         if (id.isEmpty()) {
             return new Outcome.Processed("period " + key + " was already recorded");
         }
         refs.add(c.provider(), id.get(), c.refs());
-        periods.insert(id.get(), c.provider(), subscriptionId, periodStart, periodEnd, p.credits(), p.months());
+        periods.insert(
+                id.get(),
+                c.provider(),
+                subscriptionId,
+                periodStart,
+                periodEnd,
+                p.credits(),
+                p.months(),
+                less.credits(),
+                less.note());
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);

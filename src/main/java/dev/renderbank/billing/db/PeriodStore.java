@@ -22,7 +22,25 @@ public class PeriodStore {
             Instant periodEnd,
             long monthlyCredits,
             int months,
-            int monthsGranted) {}
+            int monthsGranted,
+            long firstMonthLess,
+            String firstMonthNote) {
+
+        /**
+         * The credits month {@code k} grants: the plan's monthly credits, the first month less what a
+         * plan switch's credited-back unused time left of the month an earlier period granted.
+         */
+        public long monthCredits(int k) {
+            return k == 0 ? Math.max(0, monthlyCredits - firstMonthLess) : monthlyCredits;
+        }
+    }
+
+    /**
+     * The period of a subscription that runs at {@code at} (started before it, ends after it): its
+     * purchase, the purchase's key and product, and its span.
+     */
+    public record Running(
+            long purchaseId, String purchaseKey, String product, Instant periodStart, Instant periodEnd) {}
 
     private final JdbcClient jdbc;
 
@@ -38,10 +56,25 @@ public class PeriodStore {
             Instant end,
             long monthlyCredits,
             int months) {
+        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null);
+    }
+
+    /** As above, its first month granted {@code firstMonthLess} less, for the reason {@code firstMonthNote}. */
+    public void insert(
+            long purchaseId,
+            String provider,
+            String subscriptionId,
+            Instant start,
+            Instant end,
+            long monthlyCredits,
+            int months,
+            long firstMonthLess,
+            String firstMonthNote) {
         jdbc.sql("""
                         insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
-                                    period_end, monthly_credits, months, months_granted, next_grant_at)
-                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start)""")
+                                    period_end, monthly_credits, months, months_granted, next_grant_at,
+                                    first_month_less, first_month_note)
+                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start, :less, :note)""")
                 .param("id", purchaseId)
                 .param("provider", provider)
                 .param("sub", subscriptionId)
@@ -49,7 +82,29 @@ public class PeriodStore {
                 .param("end", ts(end))
                 .param("monthly", monthlyCredits)
                 .param("months", months)
+                .param("less", firstMonthLess)
+                .param("note", firstMonthNote)
                 .update();
+    }
+
+    /** The subscription's latest period that started before {@code at} and ends after it, if any. */
+    public Optional<Running> runningAt(String provider, String subscriptionId, Instant at) {
+        return jdbc.sql("""
+                        select p.purchase_id, b.purchase_key, b.product, p.period_start, p.period_end
+                          from billing_subscription_period p join billing_purchase b on b.id = p.purchase_id
+                         where p.provider = :provider and p.subscription_id = :sub
+                           and p.period_start < :at and p.period_end > :at
+                         order by p.period_start desc limit 1""")
+                .param("provider", provider)
+                .param("sub", subscriptionId)
+                .param("at", ts(at))
+                .query((rs, n) -> new Running(
+                        rs.getLong("purchase_id"),
+                        rs.getString("purchase_key"),
+                        rs.getString("product"),
+                        instant(rs, "period_start"),
+                        instant(rs, "period_end")))
+                .optional();
     }
 
     /** Whether the subscription has a paid period that started before {@code start} (this one is a renewal). */
@@ -86,7 +141,7 @@ public class PeriodStore {
     public Optional<Period> lock(long purchaseId) {
         return jdbc.sql("""
                         select purchase_id, provider, subscription_id, period_start, period_end, monthly_credits,
-                               months, months_granted
+                               months, months_granted, first_month_less, first_month_note
                           from billing_subscription_period where purchase_id = :id for update skip locked""")
                 .param("id", purchaseId)
                 .query((rs, n) -> new Period(
@@ -97,7 +152,9 @@ public class PeriodStore {
                         instant(rs, "period_end"),
                         rs.getLong("monthly_credits"),
                         rs.getInt("months"),
-                        rs.getInt("months_granted")))
+                        rs.getInt("months_granted"),
+                        rs.getLong("first_month_less"),
+                        rs.getString("first_month_note")))
                 .optional();
     }
 

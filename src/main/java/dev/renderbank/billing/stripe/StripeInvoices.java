@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * period start: the first ({@code subscription_create}), each renewal ({@code subscription_cycle})
  * and a plan change that starts a new period ({@code subscription_update} with a period line, e.g.
  * monthly → yearly in the customer portal). An invoice with proration lines only changes nothing:
- * the new plan's credits come with its next period.
+ * the new plan's credits come with its next period. A switch whose invoice credits the old period's
+ * unused time back grants its first month less the unused share of the old period's running month.
  */
 @Component
 class StripeInvoices {
@@ -135,7 +136,23 @@ class StripeInvoices {
                 paid > 0 ? paid : Math.max(cost, 0), // what a refund of its charge is measured against
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 refs);
-        return purchases.period(charge, subId, start, end);
+        // Credits follow paid time: a switch that credits the old period's unused time back (Stripe's
+        // default proration: a negative proration line, "Unused time on …") grants its first month less
+        // the unused share of the month the old period granted; one without (proration_behavior none,
+        // no money back) grants it in full.
+        boolean unusedTimeCredited = "subscription_update".equals(reason) && creditsUnusedTime(inv);
+        return purchases.period(charge, subId, start, end, unusedTimeCredited);
+    }
+
+    /** Whether the invoice credits unused time back: a proration line of a negative amount. */
+    private static boolean creditsUnusedTime(JsonNode inv) {
+        for (JsonNode line : inv.path("lines").path("data")) {
+            Long amount = Json.number(line, "amount");
+            if (proration(line) && amount != null && amount < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
