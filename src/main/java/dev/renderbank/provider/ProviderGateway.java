@@ -26,10 +26,10 @@ public interface ProviderGateway {
     BalanceOutcome balance();
 
     /**
-     * How long one {@link #submit} waits on the provider before it returns, from the configured
-     * timeouts: a pooled connection and the connect (each up to the connect timeout), then the
-     * answer (the read timeout; KIE's createTask answer is a few hundred bytes, one read). A caller
-     * that sees a submit started longer ago than this, plus its own margin, may take it as ended.
+     * How long one {@link #submit} waits on the provider at most before it returns: the provider's
+     * total timeout, which cuts a call (a pooled connection, the connect and the whole answer) however
+     * slowly the answer comes. A caller that sees a submit started longer ago than this, plus its own
+     * margin, may take it as ended.
      */
     Duration submitTimeLimit();
 }

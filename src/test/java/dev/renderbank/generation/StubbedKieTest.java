@@ -54,6 +54,9 @@ import org.springframework.test.context.TestPropertySource;
             "db-scheduler.polling-interval=1h",
             "renderbank.download.allow-private-hosts=true",
             "renderbank.provider.kie.read-timeout=3s",
+            // a dripping answer is cut after this (DrippedProviderAnswerTest); every stubbed answer
+            // here comes within it
+            "renderbank.provider.kie.total-timeout=5s",
             "renderbank.events.heartbeat=200ms",
             // streams learn of changes from notifications; the periodic re-read must not hide their absence
             "renderbank.events.reread-interval=1m",

@@ -25,7 +25,8 @@ class KieCallbackVerifierTest {
                                 null,
                                 key,
                                 Duration.ofSeconds(5),
-                                Duration.ofSeconds(30)),
+                                Duration.ofSeconds(30),
+                                null),
                         new ProviderProperties.Balance(Duration.ofMinutes(5), 2000, Duration.ofMinutes(1), 1000, null)),
                 clock);
     }

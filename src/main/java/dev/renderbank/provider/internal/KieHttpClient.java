@@ -9,6 +9,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -34,6 +38,11 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>Never retries anything by itself (a createTask sent twice could start two tasks), follows no
  * redirects, keeps no cookies ({@link StrictHttpClients}). A pooled connection idle for more than a second is checked before it
  * carries a request, so a POST is not written into a connection the provider already closed.
+ *
+ * <p>A call as a whole ends at the total timeout: the read timeout bounds each wait for a byte only,
+ * and a provider or proxy dripping its answer a byte within every read timeout would otherwise hold
+ * the calling thread (and, after a createTask, the job's outcome) for as long as it liked. A timer
+ * cancels the request then, which closes its connection and ends a blocked read at once ({@link Cut}).
  */
 final class KieHttpClient {
 
@@ -48,6 +57,16 @@ final class KieHttpClient {
     }
 
     /**
+     * Cut at the total timeout: sent (or maybe sent), no whole answer. After a createTask the outcome
+     * is unknown; never sent again.
+     */
+    static final class Cut extends IOException {
+        Cut(Duration totalTimeout, Exception cause) {
+            super("no whole answer within " + totalTimeout + " (total timeout)", cause);
+        }
+    }
+
+    /**
      * The largest answer read: KIE's answers are a few hundred bytes (a record's result URLs a few
      * KB). A larger one is not read into memory; the call fails as a broken answer (after a createTask:
      * the outcome is unknown, never sent again).
@@ -58,9 +77,26 @@ final class KieHttpClient {
     private static final int MAX_CONNECTIONS = 256;
 
     private final SingletonSupplier<CloseableHttpClient> http;
+    private final Duration totalTimeout;
+
+    /**
+     * Cancels calls at their total timeout. Its one thread ends after a minute without a call under
+     * way (a client per test need not leave a thread behind); a call's cancelled cut-off leaves the
+     * queue at once, so thousands of calls a minute do not pile them up.
+     */
+    private final ScheduledThreadPoolExecutor cutOffs;
 
     /** Built on the first call: a start need not wait for the pool or the TLS context. */
-    KieHttpClient(Duration connectTimeout, Duration readTimeout) {
+    KieHttpClient(Duration connectTimeout, Duration readTimeout, Duration totalTimeout) {
+        this.totalTimeout = totalTimeout;
+        this.cutOffs = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "kie-call-cut-off");
+            t.setDaemon(true);
+            return t;
+        });
+        cutOffs.setKeepAliveTime(1, TimeUnit.MINUTES);
+        cutOffs.allowCoreThreadTimeOut(true);
+        cutOffs.setRemoveOnCancelPolicy(true);
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
         this.http = SingletonSupplier.of(() -> StrictHttpClients.build(
@@ -91,20 +127,42 @@ final class KieHttpClient {
 
     /**
      * @throws NotConnected nothing was sent
+     * @throws Cut the total timeout passed before the whole answer was in
      * @throws java.net.SocketTimeoutException sent, and no answer within the read timeout
      * @throws IOException sent, and the connection failed before a whole answer came back
      */
     private Response execute(HttpUriRequestBase request, String apiKey) throws IOException {
         request.setHeader("Authorization", "Bearer " + apiKey);
         request.setHeader("Accept", "application/json");
+        // cancelling closes the connection, which ends a blocked read at once
+        ScheduledFuture<?> cutOff = cutOffs.schedule(request::cancel, totalTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicReference<Response> whole = new AtomicReference<>();
         try {
-            return http.obtain()
-                    .execute(request, response -> new Response(response.getCode(), body(response.getEntity())));
+            return http.obtain().execute(request, response -> {
+                whole.set(new Response(response.getCode(), body(response.getEntity())));
+                // the whole answer is in: releasing the connection is not the answer's time
+                cutOff.cancel(false);
+                return whole.get();
+            });
         } catch (ConnectTimeoutException
                 | ConnectException
                 | UnknownHostException
                 | ConnectionRequestTimeoutException e) {
             throw new NotConnected(e);
+        } catch (IOException | RuntimeException e) {
+            if (whole.get() != null) {
+                // cut just after the whole answer was read (while the connection was released): it stands
+                return whole.get();
+            }
+            // a cut while waiting for a pooled connection surfaces as a RuntimeException of the pool's;
+            // read as sent all the same (never sent twice), which only a total timeout below the
+            // connect timeout can lead to
+            if (request.isCancelled()) {
+                throw new Cut(totalTimeout, e);
+            }
+            throw e;
+        } finally {
+            cutOff.cancel(false);
         }
     }
 

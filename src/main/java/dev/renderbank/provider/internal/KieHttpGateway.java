@@ -36,7 +36,9 @@ import tools.jackson.databind.node.MissingNode;
  * or the Flux Kontext API's own endpoints for the models it serves ({@link FluxKontext}). Every call
  * goes through one circuit breaker: when the provider keeps failing (timeouts, 5xx/455, 429) calls are refused as
  * UNAVAILABLE without being sent. A read timeout after a createTask was sent is {@link
- * SubmitOutcome.Unknown}: the task may exist, and KIE has no idempotency key to make a retry safe.
+ * SubmitOutcome.Unknown}: the task may exist, and KIE has no idempotency key to make a retry safe;
+ * so is a createTask whose answer was cut at the total timeout (a recordInfo or credit call so cut is
+ * a timeout, asked again later).
  */
 final class KieHttpGateway implements ProviderGateway {
 
@@ -46,23 +48,40 @@ final class KieHttpGateway implements ProviderGateway {
     private final Supplier<KieEndpoint> endpoint;
     private final KieHttpClient http;
 
-    private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration totalTimeout;
     private final CircuitBreaker breaker;
     private final MeterRegistry meters;
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
 
+    /** With the default total timeout ({@link ProviderProperties.Kie#defaultTotalTimeout}). */
     KieHttpGateway(
             Supplier<KieEndpoint> endpoint,
             Duration connectTimeout,
             Duration readTimeout,
             CircuitBreakerConfig breakerConfig,
             MeterRegistry meters) {
+        this(
+                endpoint,
+                connectTimeout,
+                readTimeout,
+                ProviderProperties.Kie.defaultTotalTimeout(connectTimeout, readTimeout),
+                breakerConfig,
+                meters);
+    }
+
+    KieHttpGateway(
+            Supplier<KieEndpoint> endpoint,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration totalTimeout,
+            CircuitBreakerConfig breakerConfig,
+            MeterRegistry meters) {
         this.endpoint = endpoint;
-        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
-        this.http = new KieHttpClient(connectTimeout, readTimeout);
+        this.totalTimeout = totalTimeout;
+        this.http = new KieHttpClient(connectTimeout, readTimeout, totalTimeout);
         this.breaker = CircuitBreaker.of("kie", breakerConfig);
         this.meters = meters;
         Gauge.builder(
@@ -161,10 +180,13 @@ final class KieHttpGateway implements ProviderGateway {
         return outcome;
     }
 
-    /** The wait for a pooled connection and the connect are each bounded by the connect timeout. */
+    /**
+     * The total timeout: it cuts every call, the wait for a pooled connection and the connect included
+     * (by default it is what those two and one read of the answer may take together).
+     */
     @Override
     public Duration submitTimeLimit() {
-        return connectTimeout.multipliedBy(2).plus(readTimeout);
+        return totalTimeout;
     }
 
     /** One HTTP call of {@link KieHttpClient}. */
@@ -195,6 +217,8 @@ final class KieHttpGateway implements ProviderGateway {
                     Result.NOT_CONNECTED,
                     Kind.UNAVAILABLE,
                     "could not connect to " + uri.getHost() + ":" + uri.getPort() + " (" + e.getCause() + ")");
+        } catch (KieHttpClient.Cut e) {
+            result = Exchange.failed(Result.LOST, Kind.TIMEOUT, e.getMessage());
         } catch (SocketTimeoutException e) {
             result = Exchange.failed(Result.LOST, Kind.TIMEOUT, "no answer within " + readTimeout + " (read timeout)");
         } catch (IOException e) {

@@ -32,7 +32,12 @@ class ProviderConfig {
             endpoint = () -> fixed;
         }
         KieHttpGateway http = new KieHttpGateway(
-                endpoint, kie.connectTimeout(), kie.readTimeout(), KieHttpGateway.defaultBreaker(), meters);
+                endpoint,
+                kie.connectTimeout(),
+                kie.readTimeout(),
+                kie.totalTimeout(),
+                KieHttpGateway.defaultBreaker(),
+                meters);
         return new TrippingGateway(http, status, taskCosts(properties));
     }
 

@@ -24,17 +24,37 @@ public record ProviderProperties(
     /**
      * @param apiKey KIE.ai key, from the environment only; unset means "use the simulator"
      * @param webhookHmacKey when set, callbacks must carry a valid X-Webhook-Signature
+     * @param readTimeout the longest pause between two bytes of an answer, not the whole answer
+     * @param totalTimeout the longest one call may take from its start (the wait for a pooled
+     *     connection, the connect, the whole answer): a provider or proxy that drips its answer a byte
+     *     at a time within each read timeout is cut off here. Unset: {@link #defaultTotalTimeout}, the
+     *     longest a call whose answer comes in one read could take anyway
      */
     public record Kie(
             @DefaultValue("https://api.kie.ai") @NotNull URI baseUrl,
             String apiKey,
             String webhookHmacKey,
             @DefaultValue("5s") @NotNull Duration connectTimeout,
-            @DefaultValue("30s") @NotNull Duration readTimeout) {
+            @DefaultValue("30s") @NotNull Duration readTimeout,
+            Duration totalTimeout) {
 
         public Kie {
             positive(connectTimeout, "kie.connect-timeout");
             positive(readTimeout, "kie.read-timeout");
+            positive(totalTimeout, "kie.total-timeout");
+            if (totalTimeout == null && connectTimeout != null && readTimeout != null) {
+                totalTimeout = defaultTotalTimeout(connectTimeout, readTimeout);
+            }
+        }
+
+        /**
+         * 2 x connect + read (40 s by default): a pooled connection and the connect (each up to the
+         * connect timeout), then an answer in one read. No call that ends under the other two timeouts
+         * without dripping is cut, and a submit's time limit (which the job driver waits out before it
+         * takes a started submit for interrupted) stays what it was before this bound existed.
+         */
+        public static Duration defaultTotalTimeout(Duration connectTimeout, Duration readTimeout) {
+            return connectTimeout.multipliedBy(2).plus(readTimeout);
         }
 
         public boolean simulated() {

@@ -68,6 +68,75 @@ class KieHttpGatewayTest {
                 meters);
     }
 
+    private KieHttpGateway gatewayTo(URI base, Duration readTimeout, Duration totalTimeout) {
+        return new KieHttpGateway(
+                () -> new KieEndpoint(base, "test-key"),
+                Duration.ofMillis(500),
+                readTimeout,
+                totalTimeout,
+                KieHttpGateway.defaultBreaker(),
+                meters);
+    }
+
+    /** Pauses of 0.5 s between the answer's pieces, 10 s in all: each pause well within a 2 s read timeout. */
+    private static final int DRIP_CHUNKS = 20;
+
+    private static final int DRIP_MILLIS = 10_000;
+    private static final Duration DRIP_READ_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TOTAL_TIMEOUT = Duration.ofMillis(1500);
+
+    /** The total timeout, and a second for a loaded machine to end the call once cut. */
+    private static final Duration ENDS_WITHIN = TOTAL_TIMEOUT.plusSeconds(1);
+
+    private static <T> T timed(java.util.function.Supplier<T> call) {
+        long start = System.nanoTime();
+        T result = call.get();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("the call ends at the total timeout, not when the dripping answer is whole")
+                .isLessThan(ENDS_WITHIN);
+        return result;
+    }
+
+    /**
+     * A createTask answer dripped a few bytes at a time, each pause within the read timeout, is cut at
+     * the total timeout (the read timeout alone bounds a pause, not the answer): the submit thread is
+     * free again, and the outcome is Unknown, as the request was sent and a task may exist; it is
+     * never sent again.
+     */
+    @Test
+    void aDrippedCreateTaskAnswerIsCutAtTheTotalTimeoutAndIsUnknown() {
+        kie.stubFor(post(CREATE)
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-drip\"}}")
+                        .withChunkedDribbleDelay(DRIP_CHUNKS, DRIP_MILLIS)));
+        KieHttpGateway bounded = gatewayTo(URI.create(kie.baseUrl()), DRIP_READ_TIMEOUT, TOTAL_TIMEOUT);
+
+        SubmitOutcome outcome = timed(() -> bounded.submit(request()));
+
+        assertThat(outcome).isInstanceOf(SubmitOutcome.Unknown.class);
+        assertThat(((SubmitOutcome.Unknown) outcome).why()).contains("total timeout");
+        kie.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
+    }
+
+    /** A dripped recordInfo or credit answer is cut the same way: a timeout, asked again later. */
+    @Test
+    void aDrippedRecordInfoOrCreditAnswerIsCutAtTheTotalTimeoutAndIsATimeoutToAskAgain() {
+        kie.stubFor(get(urlPathEqualTo(RECORD))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-1\","
+                                + "\"state\":\"generating\"}}")
+                        .withChunkedDribbleDelay(DRIP_CHUNKS, DRIP_MILLIS)));
+        kie.stubFor(get(CREDIT)
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":123456789}")
+                        .withChunkedDribbleDelay(DRIP_CHUNKS, DRIP_MILLIS)));
+        KieHttpGateway bounded = gatewayTo(URI.create(kie.baseUrl()), DRIP_READ_TIMEOUT, TOTAL_TIMEOUT);
+
+        QueryOutcome query = timed(() -> bounded.query("nano-banana-pro", "t-1"));
+        BalanceOutcome balance = timed(bounded::balance);
+
+        assertThat(((QueryOutcome.Unavailable) query).error().kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(((QueryOutcome.Unavailable) query).error().message()).contains("total timeout");
+        assertThat(((BalanceOutcome.Unavailable) balance).error().kind()).isEqualTo(Kind.TIMEOUT);
+    }
+
     private static SubmitRequest request() {
         return new SubmitRequest(
                 "job-1",
