@@ -219,6 +219,25 @@ class SubmitOutcomeTest extends StubbedKieTest {
         assertUnknownUntilTheDeadline(u, p);
     }
 
+    /**
+     * A gateway's error status around a body code that would mean "no task" (455, 429): the request
+     * may have reached KIE, so the job is UNKNOWN and never sent again (a second createTask could
+     * create, and pay for, a second task).
+     */
+    @ParameterizedTest(name = "HTTP {0} with body {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "502 | {\"code\":455,\"msg\":\"service unavailable\"}",
+                "504 | {\"code\":429,\"msg\":\"rate limited\"}"
+            })
+    void aGatewayErrorAroundARetryableBodyCodeIsUnknownAndNeverSentAgain(int status, String body) {
+        TestUser u = users.create(100);
+        String p = prompt("gateway-" + status);
+        createTaskAnswers(p, status, body);
+        assertUnknownUntilTheDeadline(u, p);
+    }
+
     @Test
     void aReadTimeoutIsUnknownAndNeverSentAgain() {
         TestUser u = users.create(100);

@@ -47,6 +47,18 @@ final class KieOutcomes {
             return new SubmitOutcome.Unknown(
                     "createTask answered HTTP " + status + " without a readable code: " + abbreviate(raw));
         }
+        if (status / 100 != 2 && (!refusalStatus(status) || bodyCode.orElse(0) == 200)) {
+            // A gateway's 502/504, a 500, a 408, a redirect: the request may have reached KIE, and a
+            // body code saying otherwise (429, 455, a refusal: a proxy's copy of another answer, or a
+            // success) does not prove that no task exists. The body's code is read only under a 2xx
+            // (KIE's way of reporting errors) or under a status that is a refusal itself.
+            return new SubmitOutcome.Unknown("createTask answered HTTP " + status
+                    + bodyCode.stream()
+                            .mapToObj(c -> " with body code " + c)
+                            .findFirst()
+                            .orElse("")
+                    + ": " + abbreviate(raw));
+        }
         ProviderError error = KieAnswers.classify(status, body);
         int code = error.code();
         if (code == 429 || code == 455) {
@@ -57,6 +69,15 @@ final class KieOutcomes {
         }
         // 408, any other 5xx, a redirect: a proxy or KIE itself may have created the task meanwhile
         return new SubmitOutcome.Unknown("createTask answered " + code + ": " + error.message());
+    }
+
+    /**
+     * A status by which the server turned the request away before doing anything with it: 4xx other
+     * than 408 (429 and KIE's 455 included), 501 (KIE's "generation failed"; a proxy's "not
+     * implemented") and 505.
+     */
+    private static boolean refusalStatus(int status) {
+        return (status / 100 == 4 && status != 408) || status == 501 || status == 505;
     }
 
     /** The longest task id taken from createTask (KIE's are 32 characters; the callback's limit too). */

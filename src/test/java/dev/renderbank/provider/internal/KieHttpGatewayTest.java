@@ -249,6 +249,38 @@ class KieHttpGatewayTest {
         assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
     }
 
+    /**
+     * A status saying the request may have been handled (a gateway's 502 or 504, a 500 or 503, a 408,
+     * a redirect) is not overruled by a body code: a code saying "no task" (429, 455, a refusal) may
+     * be a proxy's copy of an earlier answer or KIE's word about something else, so it does not prove
+     * that no task exists; nor does a 429 status whose body reports a created task. Unknown, and
+     * never sent again (a second createTask could pay the provider twice).
+     */
+    @ParameterizedTest(name = "HTTP {0} with body {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "502 | {\"code\":455,\"msg\":\"service unavailable\"}",
+                "504 | {\"code\":429,\"msg\":\"rate limited\"}",
+                "500 | {\"code\":455,\"msg\":\"maintenance\"}",
+                "503 | {\"code\":429,\"msg\":\"busy\"}",
+                "408 | {\"code\":429,\"msg\":\"rate limited\"}",
+                "302 | {\"code\":455,\"msg\":\"maintenance\"}",
+                "502 | {\"code\":422,\"msg\":\"bad input\"}",
+                "504 | {\"code\":402,\"msg\":\"insufficient credits\"}",
+                "429 | {\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-1\"}}"
+            })
+    void aStatusThatContradictsTheBodyCodeIsUnknownAndNotSentAgain(int status, String body) {
+        kie.stubFor(post(CREATE)
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(body)));
+
+        assertThat(gateway.submit(request())).isInstanceOf(SubmitOutcome.Unknown.class);
+        kie.verify(1, postRequestedFor(urlPathEqualTo(CREATE)));
+    }
+
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(
             strings = {
