@@ -243,8 +243,9 @@ class EventProcessor {
                     "billing.webhook.parked",
                     "Payment webhook " + eventId + " could not be processed in " + attempts
                             + " attempts and is no longer retried: " + error
-                            + ". It moved no credits and stays FAILED; reprocess it on /admin/payments when"
-                            + " what it waits for is recorded; see /api/v1/admin/webhooks?status=failed");
+                            + ". It moved no credits and stays FAILED; reprocess it on /admin/payments once"
+                            + " what its error names is recorded or configured; see"
+                            + " /api/v1/admin/webhooks?status=failed");
             return;
         }
         if (attempts == 1 || attempts == PaymentEventStore.BACKOFF.size()) {

@@ -12,7 +12,7 @@ public sealed interface Outcome {
     /**
      * Cannot be applied now (unknown product or user, malformed): rolled back, kept, retried with
      * backoff. {@code bounded}: it waits for something that may never come (a Creem order renderbank
-     * never recorded), so it is retried through the backoff schedule once ({@link
+     * never recorded) or that only an operator can bring (a Creem product the catalogue lacks), so it is retried through the backoff schedule once ({@link
      * dev.renderbank.billing.db.PaymentEventStore#BOUNDED_ATTEMPTS} attempts), then kept FAILED for an
      * operator, no longer retried, and the operators are told.
      */

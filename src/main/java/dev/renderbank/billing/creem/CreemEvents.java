@@ -113,7 +113,7 @@ public class CreemEvents implements EventHandler {
         }
         Optional<Product> product = product(catalog, obj);
         if (product.isEmpty()) {
-            return new Outcome.Unprocessable("unknown product " + creemProductId(obj));
+            return unknownProduct(obj);
         }
         Product p = product.get();
         String claimed = Json.text(obj, "metadata", "product");
@@ -250,6 +250,35 @@ public class CreemEvents implements EventHandler {
                         + " (reconciliation's repair) and reprocess this event; another application's or one"
                         + " from before renderbank? nothing moved, nothing to do",
                 true));
+    }
+
+    /**
+     * A paid checkout of a Creem product that no pack or plan of the catalogue names as its {@code
+     * creem-product-id} (not configured, or configured with another id). Nothing can be granted until
+     * an operator configures it (the catalogue is read at start), and retrying alone never changes
+     * that, so it waits like a refund of an unknown order ({@link #orderNotRecorded}): retried
+     * through the backoff schedule once, then kept FAILED for an operator, no longer retried, and the
+     * operators told once ({@link Outcome.Unprocessable#bounded}). The error names the Creem product id
+     * to configure and the product renderbank opened the checkout for (its metadata), so the catalogue
+     * can be fixed and the event reprocessed; the purchase is keyed by its order, so that grants once.
+     */
+    private Outcome unknownProduct(JsonNode obj) {
+        String creemId = creemProductId(obj);
+        String claimed = Json.text(obj, "metadata", "product");
+        String openedFor = claimed == null
+                ? ""
+                : " (renderbank opened the checkout for " + claimed
+                        + catalog.product(claimed)
+                                .map(p -> ", whose creem-product-id is " + p.creemProductId())
+                                .orElse(", which the catalogue does not have either")
+                        + ")";
+        return new Outcome.Unprocessable(
+                "unknown product " + creemId + ": checkout " + Json.text(obj, "id") + " of order "
+                        + Json.id(obj, "order") + " paid for Creem product " + creemId
+                        + ", which no pack or plan of renderbank.catalog has as its creem-product-id" + openedFor
+                        + "; nothing was granted. Set renderbank.catalog.packs.<id>.creem-product-id (or"
+                        + " plans.<id>) to " + creemId + ", restart, then reprocess this event: it grants once",
+                true);
     }
 
     /** What the refunded or disputed charge paid, tax included, when the event says so. */
