@@ -22,5 +22,21 @@ public interface EventHandler {
         return Optional.empty();
     }
 
+    /**
+     * For a refund measured by the charge's refunded total ({@link RefundTotals}) of a purchase
+     * recorded here, that total as the provider reports it, asked when {@link #screen} has no verdict,
+     * under the same rules (no transaction, no connection held while the provider answers; throws
+     * when it cannot be asked). Handed to {@link #handle(PaymentEventStore.Stored, Optional)}, which
+     * applies it only if no other refund movement of the purchase was recorded since it was asked.
+     */
+    default Optional<RefundTotals.Asked> askRefundTotal(PaymentEventStore.Stored event) {
+        return Optional.empty();
+    }
+
     Outcome handle(PaymentEventStore.Stored event);
+
+    /** {@link #handle(PaymentEventStore.Stored)} with what {@link #askRefundTotal} asked before the transaction. */
+    default Outcome handle(PaymentEventStore.Stored event, Optional<RefundTotals.Asked> refundTotal) {
+        return handle(event);
+    }
 }

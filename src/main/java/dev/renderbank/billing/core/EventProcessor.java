@@ -93,8 +93,12 @@ class EventProcessor {
             return new Screened(eventId, Optional.empty());
         }
         try {
-            return new Screened(
-                    eventId, handler(event.get().provider()).screen(event.get()).map(Outcome.class::cast));
+            EventHandler handler = handler(event.get().provider());
+            Optional<Outcome> verdict = handler.screen(event.get()).map(Outcome.class::cast);
+            if (verdict.isPresent()) {
+                return new Screened(eventId, verdict);
+            }
+            return new Screened(eventId, Optional.empty(), handler.askRefundTotal(event.get()));
         } catch (Json.UnusableText e) {
             return new Screened(eventId, Optional.empty()); // handled in the transaction, which finishes it as unusable
         } catch (RuntimeException ex) {
@@ -108,8 +112,41 @@ class EventProcessor {
         }
     }
 
+    /**
+     * How many times an event whose answer from the provider was outdated in its transaction ({@link
+     * Outcome.Outdated}: another event of the same charge applied a newer one meanwhile) is asked
+     * again at once before the attempt is recorded as failed (and retried with backoff).
+     */
+    static final int ASKS = 3;
+
     private Attempt attempt(long eventId) {
-        Screened screened = screen(eventId);
+        Attempt attempt = attemptOnce(eventId, screen(eventId));
+        for (int ask = 2; ask <= ASKS && outdated(attempt).isPresent(); ask++) {
+            log.info(
+                    "Payment event {}: {}; asking again",
+                    eventId,
+                    outdated(attempt).get().reason());
+            attempt = attemptOnce(eventId, screen(eventId));
+        }
+        if (outdated(attempt).isPresent()) {
+            attempt = new Attempt.Ran(
+                    new Outcome.Unprocessable(outdated(attempt).get().reason() + " (asked " + ASKS
+                            + " times, each overtaken by another event of the charge)"));
+        }
+        if (attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Unprocessable u) {
+            recordFailure(eventId, u.error(), u.bounded());
+        }
+        return attempt;
+    }
+
+    private static Optional<Outcome.Outdated> outdated(Attempt attempt) {
+        return attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Outdated o
+                ? Optional.of(o)
+                : Optional.empty();
+    }
+
+    /** One transaction of {@link #attempt}: its failure is not recorded here. */
+    private Attempt attemptOnce(long eventId, Screened screened) {
         Attempt attempt;
         try {
             attempt = tx.execute(status -> {
@@ -117,12 +154,12 @@ class EventProcessor {
                 if (event.isEmpty()) {
                     return new Attempt.Skipped();
                 }
-                Outcome o = screened.outcome().orElseGet(() -> handleUnlessUnusable(event.get()));
+                Outcome o = screened.outcome().orElseGet(() -> handleUnlessUnusable(event.get(), screened));
                 if (o instanceof Outcome.Processed p) {
                     store.finish(eventId, "PROCESSED", p.note(), clock.instant());
                 } else if (o instanceof Outcome.Ignored i) {
                     store.finish(eventId, "IGNORED", i.reason(), clock.instant());
-                } else if (o instanceof Outcome.Unprocessable) {
+                } else if (o instanceof Outcome.Unprocessable || o instanceof Outcome.Outdated) {
                     status.setRollbackOnly(); // nothing of a half-applied event may stay
                 } else {
                     throw new IllegalStateException("unexpected outcome " + o + " of payment event " + eventId);
@@ -134,9 +171,6 @@ class EventProcessor {
             attempt =
                     new Attempt.Ran(new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage()));
         }
-        if (attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Unprocessable u) {
-            recordFailure(eventId, u.error(), u.bounded());
-        }
         return attempt;
     }
 
@@ -146,7 +180,9 @@ class EventProcessor {
      * record commits with its effects, so a second reprocess waits and finds the event finished. The
      * handler runs under a savepoint: an unprocessable outcome or a failure undoes only its writes
      * and is recorded on the event for a retry, as on arrival. {@code screened} is what the provider's
-     * API said of the event, asked before the caller's transaction ({@link #screen}).
+     * API said of the event, asked before the caller's transaction ({@link #screen}); if another event
+     * overtook it meanwhile ({@link Outcome.Outdated}), that is recorded for a retry too (asking again
+     * here would hold the caller's transaction open while the provider answers).
      */
     Attempt processJoined(Screened screened) {
         long eventId = screened.eventId();
@@ -157,10 +193,15 @@ class EventProcessor {
             }
             Outcome o;
             try {
-                o = screened.outcome().isPresent() ? screened.outcome().get() : handleUnlessUnusable(event.get());
+                o = screened.outcome().isPresent()
+                        ? screened.outcome().get()
+                        : handleUnlessUnusable(event.get(), screened);
             } catch (RuntimeException ex) {
                 log.error("Reprocessing payment event {} failed; it stays stored and will be retried", eventId, ex);
                 o = new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            }
+            if (o instanceof Outcome.Outdated outdated) {
+                o = new Outcome.Unprocessable(outdated.reason() + " (overtaken by another event of the charge)");
             }
             if (o instanceof Outcome.Processed p) {
                 store.finish(eventId, "PROCESSED", p.note(), clock.instant());
@@ -182,11 +223,11 @@ class EventProcessor {
      * undone, it is finished as ignored with the reason, and the operators are told once, in the
      * transaction that finishes it. Any other failure propagates (retried).
      */
-    private Outcome handleUnlessUnusable(PaymentEventStore.Stored event) {
+    private Outcome handleUnlessUnusable(PaymentEventStore.Stored event, Screened screened) {
         try {
             return savepoint.execute(handling -> {
-                Outcome out = handler(event.provider()).handle(event);
-                if (out instanceof Outcome.Unprocessable) {
+                Outcome out = handler(event.provider()).handle(event, screened.refundTotal());
+                if (out instanceof Outcome.Unprocessable || out instanceof Outcome.Outdated) {
                     handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
                 }
                 return out;

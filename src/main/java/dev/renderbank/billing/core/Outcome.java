@@ -22,4 +22,12 @@ public sealed interface Outcome {
             this(error, false);
         }
     }
+
+    /**
+     * What the provider's API was asked before the transaction ({@link EventHandler#screen}) may be
+     * older than what another event of the same charge applied meanwhile: rolled back, and the
+     * provider asked again at once; recorded for a retry like {@link Unprocessable} if that keeps
+     * happening, or on an operator's reprocess (whose transaction is open already).
+     */
+    record Outdated(String reason) implements Outcome {}
 }

@@ -19,16 +19,27 @@ import org.springframework.stereotype.Component;
  * while the refund left nothing to grant, and tops up a month it left granted short). A stale copy of an old event reads the same
  * current total, so it moves nothing.
  *
- * <p>The total is read after the purchase is locked, so two events of one charge processed at the
- * same moment queue on the purchase and the second reads a total at least as new as the first's.
- * Each movement is recorded under (charge, from, to, its sequence number for the purchase): a new
- * refund of the same amount after a failed one is a new movement, not a repeat of the old one.
+ * <p>The total is asked of the provider before the event's transaction opens ({@link #ask}): a slow
+ * provider must hold no pooled connection, transaction or row lock. Each movement is recorded under
+ * (charge, from, to, its sequence number for the purchase), and an answer is applied ({@link #sync},
+ * under the purchase's lock) only if the purchase records as many movements as when it was asked.
+ * A movement committed after that read a total asked later than this one's recorded movements, so
+ * it may be newer than this answer: this answer is outdated and the provider is asked again
+ * ({@link Outcome.Outdated}). So the totals applied follow the provider's own order, and two events
+ * of one charge at the same moment move the purchase, and claw back, once. A new refund of the same
+ * amount after a failed one is a new movement, not a repeat of the old one.
  */
 @Component
 public class RefundTotals {
 
     /** A charge as the provider reports it now: its refunded total and its amount (tax included). */
     public record ChargeNow(long refundedMinor, Long amountMinor) {}
+
+    /**
+     * The charge as the provider reported it ({@code now}; empty: it has no such charge), asked when
+     * purchase {@code purchaseId} recorded {@code movements} refund movements.
+     */
+    public record Asked(long purchaseId, long movements, Optional<ChargeNow> now) {}
 
     private final PurchaseStore store;
     private final PurchaseRefStore refs;
@@ -53,19 +64,46 @@ public class RefundTotals {
     }
 
     /**
-     * Moves the purchase {@code chargeRefs} name to the charge's refunded total as {@code now} reads
-     * it (called once, under the purchase's lock; empty: the provider has no such charge).
+     * Asks {@code now} for the charge's refunded total, with no transaction open (its reads of the
+     * database are single statements): empty when {@code chargeRefs} name no purchase recorded here
+     * ({@link #sync} says so), else the answer and how many refund movements the purchase recorded
+     * before it was asked.
      */
-    public Outcome sync(String provider, String chargeId, List<String> chargeRefs, Supplier<Optional<ChargeNow>> now) {
+    public Optional<Asked> ask(String provider, List<String> chargeRefs, Supplier<Optional<ChargeNow>> now) {
+        Optional<Long> purchase = refs.purchaseOf(provider, chargeRefs);
+        if (purchase.isEmpty()) {
+            return Optional.empty();
+        }
+        long movements = refunds.count(provider, purchase.get());
+        return Optional.of(new Asked(purchase.get(), movements, now.get()));
+    }
+
+    /**
+     * Moves the purchase {@code chargeRefs} name to the charge's refunded total as {@code asked}
+     * reports it ({@link #ask}, before this transaction), under the purchase's lock; {@link
+     * Outcome.Outdated} when it was asked before the purchase was recorded or before another movement
+     * of it was (the provider is asked again).
+     */
+    public Outcome sync(String provider, String chargeId, List<String> chargeRefs, Optional<Asked> asked) {
         Optional<Purchase> found = refs.purchaseOf(provider, chargeRefs).map(store::lock);
         if (found.isEmpty()) {
             return new Outcome.Unprocessable("refund of charge " + chargeId + " names no known purchase " + chargeRefs);
         }
-        Optional<ChargeNow> charge = now.get();
+        Purchase p = found.get();
+        if (asked.isEmpty() || asked.get().purchaseId() != p.id()) {
+            return new Outcome.Outdated("charge " + chargeId + ": its refunded total was not asked of " + provider
+                    + " after purchase " + p.id() + " was recorded");
+        }
+        long movements = refunds.count(provider, p.id());
+        if (movements != asked.get().movements()) {
+            return new Outcome.Outdated("charge " + chargeId + ": its refunded total was asked of " + provider
+                    + " after " + asked.get().movements() + " refund movements of purchase " + p.id() + ", which has "
+                    + movements + " now");
+        }
+        Optional<ChargeNow> charge = asked.get().now();
         if (charge.isEmpty()) {
             return new Outcome.Unprocessable("charge " + chargeId + " is unknown to " + provider);
         }
-        Purchase p = found.get();
         long from = p.refundedMinor();
         long to = Math.min(
                 p.amountMinor(),
@@ -74,7 +112,7 @@ public class RefundTotals {
             return new Outcome.Processed("charge " + chargeId + ": " + to + "/" + p.amountMinor() + " " + p.currency()
                     + " refunded, as recorded");
         }
-        String movement = chargeId + ":" + from + ">" + to + "#" + (refunds.count(provider, p.id()) + 1);
+        String movement = chargeId + ":" + from + ">" + to + "#" + (movements + 1);
         if (!refunds.insert(provider, movement, p.id(), to, clock.instant())) {
             // The purchase is locked and the sequence counts its rows: a taken key is a bug.
             throw new IllegalStateException("refund movement " + movement + " is already recorded");

@@ -54,7 +54,7 @@ public class WebhookIntake {
         }
         if (attempt instanceof EventProcessor.Attempt.Ran ran) {
             Outcome o = ran.outcome();
-            if (o instanceof Outcome.Unprocessable) {
+            if (o instanceof Outcome.Unprocessable || o instanceof Outcome.Outdated) {
                 return "stored-for-retry";
             }
             if (o instanceof Outcome.Processed || o instanceof Outcome.Ignored) {

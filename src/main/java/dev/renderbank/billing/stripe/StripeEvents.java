@@ -99,10 +99,10 @@ class StripeEvents implements EventHandler {
             entry("customer.subscription.resumed", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
             entry("customer.subscription.paused", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
             entry("customer.subscription.deleted", (self, sub, at) -> self.subscriptions.status(sub, at, true)),
-            entry("charge.refunded", StripeEvents::refund),
-            entry("charge.refund.updated", StripeEvents::refundChanged),
-            entry("refund.updated", StripeEvents::refundChanged),
-            entry("refund.failed", StripeEvents::refundChanged),
+            entry("charge.refunded", (self, charge, at) -> self.refund(charge, Optional.empty())),
+            entry("charge.refund.updated", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
+            entry("refund.updated", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
+            entry("refund.failed", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
             entry("charge.dispute.created", StripeEvents::disputeChanged),
             entry("charge.dispute.updated", StripeEvents::disputeChanged),
             entry("charge.dispute.funds_withdrawn", StripeEvents::fundsWithdrawn),
@@ -121,13 +121,61 @@ class StripeEvents implements EventHandler {
             root -> root.path("data").path("object"),
             root -> Optional.ofNullable(Json.number(root, "created")).map(Instant::ofEpochSecond));
 
+    /**
+     * The refund types, measured by the charge's refunded total as Stripe reports it ({@link
+     * RefundTotals}): that total is asked before the event's transaction ({@link #askRefundTotal})
+     * and handed in here.
+     */
+    private interface RefundKind {
+        Outcome handle(StripeEvents self, JsonNode object, Optional<RefundTotals.Asked> asked);
+    }
+
+    private static final Map<String, RefundKind> REFUND_KINDS = Map.of(
+            "charge.refunded", StripeEvents::refund,
+            "charge.refund.updated", StripeEvents::refundChanged,
+            "refund.updated", StripeEvents::refundChanged,
+            "refund.failed", StripeEvents::refundChanged);
+
     @Override
     public Outcome handle(PaymentEventStore.Stored event) {
+        return handle(event, Optional.empty());
+    }
+
+    @Override
+    public Outcome handle(PaymentEventStore.Stored event, Optional<RefundTotals.Asked> refundTotal) {
         if (testMode.refused() && testModeEvent(event.payload())) {
             return new Outcome.Ignored(
                     "a test-mode event (livemode false) grants nothing under prod without " + PaymentTestMode.ALLOW);
         }
-        return ENVELOPE.dispatch(this, KINDS, json, event, clock);
+        RefundKind refund = REFUND_KINDS.get(event.type());
+        Map<String, EventKind<StripeEvents>> kinds = refund == null
+                ? KINDS
+                : Map.of(event.type(), (self, object, at) -> refund.handle(self, object, refundTotal));
+        return ENVELOPE.dispatch(this, kinds, json, event, clock);
+    }
+
+    /**
+     * A refund of a charge whose purchase is recorded here: the charge's refunded total as Stripe's
+     * API reports it now, asked before the event's transaction opens (a slow Stripe holds nothing of
+     * the event meanwhile); without an API key, the charge {@code charge.refunded} carries stands in
+     * ({@link StripeRefunds#chargeNow}).
+     */
+    @Override
+    public Optional<RefundTotals.Asked> askRefundTotal(PaymentEventStore.Stored event) {
+        if (!REFUND_KINDS.containsKey(event.type()) || (testMode.refused() && testModeEvent(event.payload()))) {
+            return Optional.empty();
+        }
+        JsonNode object;
+        try {
+            object = ENVELOPE.object().apply(json.readTree(event.payload()));
+        } catch (JacksonException e) {
+            return Optional.empty(); // refused as unprocessable in the transaction
+        }
+        JsonNode fromEvent = "charge.refunded".equals(event.type()) ? object : null;
+        return CHARGES.get(event.type())
+                .apply(object)
+                .flatMap(c ->
+                        refundTotals.ask("stripe", c.refs(), () -> stripeRefunds.chargeNow(c.chargeId(), fromEvent)));
     }
 
     /**
@@ -270,27 +318,31 @@ class StripeEvents implements EventHandler {
         return purchases.pack(charge, "stripe:checkout:" + sessionId);
     }
 
-    /** A charge with a refund: its refunded total as Stripe reports it now (the event's copy may be stale). */
-    private Outcome refund(JsonNode charge, Instant at) {
+    /**
+     * A charge with a refund: its refunded total as Stripe reported it before the transaction ({@link
+     * #askRefundTotal}; the event's copy may be stale).
+     */
+    private Outcome refund(JsonNode charge, Optional<RefundTotals.Asked> asked) {
         String chargeId = Json.text(charge, "id");
         if (chargeId == null || Json.number(charge, "amount_refunded") == null) {
             return new Outcome.Unprocessable("charge without id or amount_refunded");
         }
         List<String> refs = refundRefs(chargeId, Json.id(charge, "payment_intent"), charge);
-        return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, charge));
+        return refundTotals.sync("stripe", chargeId, refs, asked);
     }
 
     /**
      * A refund that changed (failed, canceled, succeeded): the Refund object names its charge but not
-     * the charge's refunded total, so that is read from Stripe.
+     * the charge's refunded total, so that is read from Stripe (before the transaction, {@link
+     * #askRefundTotal}).
      */
-    private Outcome refundChanged(JsonNode refund, Instant at) {
+    private Outcome refundChanged(JsonNode refund, Optional<RefundTotals.Asked> asked) {
         String chargeId = Json.id(refund, "charge");
         if (chargeId == null) {
             return new Outcome.Unprocessable("refund " + Json.text(refund, "id") + " names no charge");
         }
         List<String> refs = List.of(chargeId, nz(Json.id(refund, "payment_intent")));
-        return refundTotals.sync("stripe", chargeId, refs, () -> stripeRefunds.chargeNow(chargeId, null));
+        return refundTotals.sync("stripe", chargeId, refs, asked);
     }
 
     /**
