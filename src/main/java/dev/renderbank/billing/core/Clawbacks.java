@@ -47,9 +47,17 @@ class Clawbacks {
             // recorded by the caller, but there is nobody to take credits from and no debt to collect.
             return 0;
         }
-        long excess = p.kept() - p.entitlement();
+        return takeBack(p, store.grantKeys(p.id()), p.kept() - p.entitlement(), keyPrefix, reason);
+    }
+
+    /**
+     * Claws back {@code excess} of what the locked purchase {@code p} granted under {@code grantKeys},
+     * in their order (the caller checked the account is not deleted and the referral needs nothing).
+     * Returns the credits clawed back now.
+     */
+    long takeBack(Purchase p, List<String> grantKeys, long excess, String keyPrefix, String reason) {
         long applied = 0;
-        for (String grantKey : store.grantKeys(p.id())) {
+        for (String grantKey : grantKeys) {
             if (excess - applied <= 0) {
                 break;
             }

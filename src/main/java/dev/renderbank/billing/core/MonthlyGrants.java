@@ -50,6 +50,7 @@ class MonthlyGrants {
     private final PeriodStore periods;
     private final PurchaseStore purchases;
     private final SubscriptionStore subscriptions;
+    private final SwitchedMonth switched;
     private final Ledger ledger;
     private final OperatorAlerts alerts;
     private final Clock clock;
@@ -59,6 +60,7 @@ class MonthlyGrants {
             PeriodStore periods,
             PurchaseStore purchases,
             SubscriptionStore subscriptions,
+            SwitchedMonth switched,
             Ledger ledger,
             OperatorAlerts alerts,
             Clock clock,
@@ -66,6 +68,7 @@ class MonthlyGrants {
         this.periods = periods;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
+        this.switched = switched;
         this.ledger = ledger;
         this.alerts = alerts;
         this.clock = clock;
@@ -280,7 +283,9 @@ class MonthlyGrants {
 
     /**
      * Grants month {@code k} from {@code p}, the period's purchase locked with something left to grant.
-     * A first month a plan switch's credited-back time used up entirely grants nothing.
+     * A first month a plan switch's credited-back time used up entirely grants nothing. A month a later
+     * plan switch (recorded first) credited the unused time of back has that share taken off the
+     * switch's first month ({@link SwitchedMonth#takeFromLaterSwitch}).
      */
     private long grantMonth(PeriodStore.Period period, int k, Purchase p, Instant monthStart, boolean announce) {
         long amount = Math.min(period.monthCredits(k), p.entitlement() - p.kept());
@@ -301,6 +306,8 @@ class MonthlyGrants {
                 key,
                 p.product() + " credits for " + MONTH.format(monthStart)
                         + (k == 0 && period.firstMonthLess() > 0 ? ", " + period.firstMonthNote() : ""));
+        // A plan switch recorded before this month was granted takes the month's unused share now.
+        switched.takeFromLaterSwitch(period, p.key(), k, amount);
         return amount;
     }
 

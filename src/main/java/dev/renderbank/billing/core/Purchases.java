@@ -129,7 +129,8 @@ public class Purchases {
      * the unused time of the old period back (Stripe's proration). Credits follow paid time: if a month
      * an earlier period of the subscription granted is still running, this period's first month is
      * granted less that month's unused share ({@link SwitchedMonth}), and its purchase records that much
-     * fewer credits, so a refund of it takes back its fraction of what it grants.
+     * fewer credits, so a refund of it takes back its fraction of what it grants. If that month is not
+     * granted yet (its invoice.paid comes later), the share is taken off when it is.
      */
     public Outcome period(
             Charge c, String subscriptionId, Instant periodStart, Instant periodEnd, boolean unusedTimeCredited) {
@@ -165,7 +166,9 @@ public class Purchases {
                 p.credits(),
                 p.months(),
                 less.credits(),
-                less.note());
+                less.note(),
+                unusedTimeCredited,
+                less.taken());
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);

@@ -2,9 +2,12 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.identity.AccountDeletion;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -14,33 +17,48 @@ import org.springframework.stereotype.Component;
  * subscription's running period granted, so credits follow paid time. Rounded down (the share taken
  * off, as refunds take back their share rounded down): the customer keeps less than one credit of a
  * second paid for, never loses one.
+ *
+ * <p>Taken once, whatever the order of events: by the switch when it is recorded, if the old month
+ * is granted by then; otherwise when the old month is granted (its invoice.paid delivered after the
+ * switch's, a yearly month granted by the sweep after it), from the switch's first month, which
+ * gives back what it granted beyond that. The subscription's lock orders the two: a switch is
+ * recorded under it exclusively, a month granted under it shared.
  */
 @Component
 class SwitchedMonth {
 
-    /** The credits the new first month grants less, and why (for the grant's ledger reason). */
-    record Less(long credits, String note) {
+    /**
+     * The credits the new first month grants less, and why (for the grant's ledger reason); {@code
+     * taken}: the old month's unused share is settled (false: it is taken when that month is granted).
+     */
+    record Less(long credits, String note, boolean taken) {
 
-        static final Less NONE = new Less(0, null);
+        static final Less NONE = new Less(0, null, true);
+
+        static final Less DUE = new Less(0, null, false);
     }
 
     private final PeriodStore periods;
     private final PurchaseStore purchases;
+    private final Clawbacks clawbacks;
+    private final AccountDeletion accounts;
 
-    SwitchedMonth(PeriodStore periods, PurchaseStore purchases) {
+    SwitchedMonth(PeriodStore periods, PurchaseStore purchases, Clawbacks clawbacks, AccountDeletion accounts) {
         this.periods = periods;
         this.purchases = purchases;
+        this.clawbacks = clawbacks;
+        this.accounts = accounts;
     }
 
     /**
      * floor(granted × unused / month) of the running period's month that {@code switchAt} falls in,
-     * at most {@code monthCredits} (the new first month's credits); none if no earlier period runs at
-     * the switch or it has not granted that month.
+     * at most {@code monthCredits} (the new first month's credits). Due (taken when that month is
+     * granted) if no earlier period runs at the switch or it has not granted that month yet.
      */
     Less unusedShare(String provider, String subscriptionId, Instant switchAt, long monthCredits) {
         Optional<PeriodStore.Running> running = periods.runningAt(provider, subscriptionId, switchAt);
         if (running.isEmpty()) {
-            return Less.NONE;
+            return Less.DUE;
         }
         PeriodStore.Running r = running.get();
         int k = 0;
@@ -48,16 +66,82 @@ class SwitchedMonth {
             k++;
         }
         Instant monthStart = plusMonths(r.periodStart(), k);
-        Instant next = plusMonths(r.periodStart(), k + 1);
-        Instant monthEnd = next.isBefore(r.periodEnd()) ? next : r.periodEnd();
-        long granted = 0;
+        Instant monthEnd = monthEnd(r.periodStart(), k, r.periodEnd());
+        Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
         for (String key : MonthlyGrants.grantedUnder(r.purchaseKey(), r.product(), subscriptionId, monthStart)) {
-            Optional<PurchaseStore.MonthGranted> g = purchases.grantedWithTopUps(r.purchaseId(), key);
-            if (g.isPresent()) {
-                granted = g.get().total();
+            granted = purchases.grantedWithTopUps(r.purchaseId(), key);
+            if (granted.isPresent()) {
                 break;
             }
         }
+        if (granted.isEmpty()) {
+            return Less.DUE;
+        }
+        return share(granted.get().total(), monthStart, monthEnd, switchAt, monthCredits, r.purchaseKey());
+    }
+
+    /**
+     * After month {@code k} of {@code old} granted {@code granted} credits: if the period that replaced
+     * it is a switch that starts inside that month, credited its unused time back and has not taken
+     * the unused share yet (it was recorded first), takes it now off the switch's first month: its
+     * purchase grants that much less and gives back what it granted beyond that. Returns the credits
+     * taken back now.
+     */
+    long takeFromLaterSwitch(PeriodStore.Period old, String oldPurchaseKey, int k, long granted) {
+        Instant monthStart = plusMonths(old.periodStart(), k);
+        Instant monthEnd = monthEnd(old.periodStart(), k, old.periodEnd());
+        Optional<Instant> next = periods.nextStart(old.provider(), old.subscriptionId(), old.periodStart());
+        if (next.isEmpty() || !next.get().isAfter(monthStart) || !next.get().isBefore(monthEnd)) {
+            return 0;
+        }
+        Optional<PeriodStore.ShareDue> due = periods.shareDueAt(old.provider(), old.subscriptionId(), next.get());
+        if (due.isEmpty()) {
+            return 0;
+        }
+        var switchPurchase = purchases.lock(due.get().purchaseId());
+        Less less = share(granted, monthStart, monthEnd, next.get(), due.get().monthlyCredits(), oldPurchaseKey);
+        if (!periods.takeUnusedShare(switchPurchase.id(), less.credits(), less.note())) {
+            throw new IllegalStateException("the unused share of period " + switchPurchase.key() + " is taken already");
+        }
+        if (less.credits() == 0) {
+            return 0;
+        }
+        purchases.reduceCredits(switchPurchase.id(), less.credits());
+        // What its first month granted beyond that comes back (its other months and what refunds left
+        // it stay as they are): the purchase keeps what its months grant now, at most its entitlement.
+        if (accounts.isDeleted(switchPurchase.userId())) {
+            return 0; // its credits were forfeited: nothing to take back
+        }
+        String firstMonth = MonthlyGrants.monthKey(switchPurchase.key(), next.get());
+        long firstGranted = purchases
+                .grantedWithTopUps(switchPurchase.id(), firstMonth)
+                .map(PurchaseStore.MonthGranted::total)
+                .orElse(0L);
+        var reduced = purchases.lock(switchPurchase.id());
+        long beyond = Math.max(0, firstGranted - Math.max(0, due.get().monthlyCredits() - less.credits()));
+        long keep = Math.min(reduced.entitlement(), reduced.granted() - beyond);
+        List<String> keys = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String key : purchases.grantKeys(switchPurchase.id())) {
+            (key.equals(firstMonth) || key.startsWith(firstMonth + ":top-up:") ? keys : others).add(key);
+        }
+        keys.addAll(others);
+        return clawbacks.takeBack(
+                reduced,
+                keys,
+                reduced.kept() - keep,
+                old.provider() + ":switch:" + switchPurchase.key(),
+                "plan switch: the unused time before it was credited back, less " + less.credits()
+                        + " credits for the first month");
+    }
+
+    private static Less share(
+            long granted,
+            Instant monthStart,
+            Instant monthEnd,
+            Instant switchAt,
+            long monthCredits,
+            String oldPurchaseKey) {
         long unused = Duration.between(switchAt, monthEnd).toSeconds();
         long month = Duration.between(monthStart, monthEnd).toSeconds();
         if (granted <= 0 || unused <= 0 || month <= 0) {
@@ -71,9 +155,15 @@ class SwitchedMonth {
         return new Less(
                 less,
                 "less " + less + " credits: the plan switch credited back the unused " + unused + " s of the "
-                        + month + " s month from " + monthStart + " for which period " + r.purchaseKey() + " granted "
+                        + month + " s month from " + monthStart + " for which period " + oldPurchaseKey + " granted "
                         + granted + " credits (floor(" + granted + " x " + unused + " / " + month + ") = " + share
-                        + ")");
+                        + ")",
+                true);
+    }
+
+    private static Instant monthEnd(Instant periodStart, int k, Instant periodEnd) {
+        Instant next = plusMonths(periodStart, k + 1);
+        return next.isBefore(periodEnd) ? next : periodEnd;
     }
 
     private static Instant plusMonths(Instant at, int months) {

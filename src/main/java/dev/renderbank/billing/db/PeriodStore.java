@@ -56,10 +56,15 @@ public class PeriodStore {
             Instant end,
             long monthlyCredits,
             int months) {
-        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null);
+        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null, false, false);
     }
 
-    /** As above, its first month granted {@code firstMonthLess} less, for the reason {@code firstMonthNote}. */
+    /**
+     * As above, its first month granted {@code firstMonthLess} less, for the reason {@code firstMonthNote}.
+     * {@code unusedTimeCredited}: the period starts with a plan switch whose invoice credited the old
+     * period's unused time back; {@code unusedShareTaken}: the unused share of the old month is taken
+     * ({@code firstMonthLess}, the old month granted before), or else is taken when that month is granted.
+     */
     public void insert(
             long purchaseId,
             String provider,
@@ -69,12 +74,15 @@ public class PeriodStore {
             long monthlyCredits,
             int months,
             long firstMonthLess,
-            String firstMonthNote) {
+            String firstMonthNote,
+            boolean unusedTimeCredited,
+            boolean unusedShareTaken) {
         jdbc.sql("""
                         insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
                                     period_end, monthly_credits, months, months_granted, next_grant_at,
-                                    first_month_less, first_month_note)
-                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start, :less, :note)""")
+                                    first_month_less, first_month_note, unused_time_credited, unused_share_taken)
+                        values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start, :less, :note,
+                                :credited, :taken)""")
                 .param("id", purchaseId)
                 .param("provider", provider)
                 .param("sub", subscriptionId)
@@ -84,7 +92,47 @@ public class PeriodStore {
                 .param("months", months)
                 .param("less", firstMonthLess)
                 .param("note", firstMonthNote)
+                .param("credited", unusedTimeCredited)
+                .param("taken", unusedShareTaken)
                 .update();
+    }
+
+    /**
+     * A plan switch's period whose invoice credited the old period's unused time back and that has not
+     * taken the unused share of the old month yet: its purchase and the credits of its months.
+     */
+    public record ShareDue(long purchaseId, String purchaseKey, long monthlyCredits) {}
+
+    /** The subscription's period starting at {@code start}, if it is a switch whose unused share is due. */
+    public Optional<ShareDue> shareDueAt(String provider, String subscriptionId, Instant start) {
+        return jdbc.sql("""
+                        select p.purchase_id, b.purchase_key, p.monthly_credits
+                          from billing_subscription_period p join billing_purchase b on b.id = p.purchase_id
+                         where p.provider = :provider and p.subscription_id = :sub and p.period_start = :start
+                           and p.unused_time_credited and not p.unused_share_taken""")
+                .param("provider", provider)
+                .param("sub", subscriptionId)
+                .param("start", ts(start))
+                .query((rs, n) -> new ShareDue(
+                        rs.getLong("purchase_id"), rs.getString("purchase_key"), rs.getLong("monthly_credits")))
+                .optional();
+    }
+
+    /**
+     * Records that the switch's period {@code purchaseId} took the old month's unused share, {@code
+     * less} off its first month; false if it had taken it already (the caller holds the period's
+     * purchase lock, so only a bug gets false).
+     */
+    public boolean takeUnusedShare(long purchaseId, long less, String note) {
+        return jdbc.sql("""
+                        update billing_subscription_period
+                           set unused_share_taken = true, first_month_less = :less, first_month_note = :note
+                         where purchase_id = :id and unused_time_credited and not unused_share_taken""")
+                        .param("less", less)
+                        .param("note", note)
+                        .param("id", purchaseId)
+                        .update()
+                == 1;
     }
 
     /** The subscription's latest period that started before {@code at} and ends after it, if any. */

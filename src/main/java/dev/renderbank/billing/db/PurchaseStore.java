@@ -187,6 +187,19 @@ public class PurchaseStore {
                          where purchase_id = :id and (grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')""").param("id", purchaseId).query(Long.class).single();
     }
 
+    /**
+     * Takes {@code less} off the credits the purchase grants (a plan switch's period whose first month
+     * takes the unused share of the old month after it was recorded).
+     */
+    public void reduceCredits(long purchaseId, long less) {
+        expectOne(
+                jdbc.sql("update billing_purchase set credits = credits - :less where id = :id and credits >= :less")
+                        .param("less", less)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase credits");
+    }
+
     public void addClawed(long purchaseId, long amount) {
         expectOne(
                 jdbc.sql(
