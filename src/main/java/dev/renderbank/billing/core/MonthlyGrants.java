@@ -307,7 +307,7 @@ class MonthlyGrants {
                 p.product() + " credits for " + MONTH.format(monthStart)
                         + (k == 0 && period.firstMonthLess() > 0 ? ", " + period.firstMonthNote() : ""));
         // A plan switch recorded before this month was granted takes the month's unused share now.
-        switched.takeFromLaterSwitch(period, p.key(), k, amount);
+        switched.takeFromLaterSwitch(period, k, amount);
         return amount;
     }
 

@@ -157,6 +157,7 @@ public class Purchases {
             return new Outcome.Processed("period " + key + " was already recorded");
         }
         refs.add(c.provider(), id.get(), c.refs());
+        switched.handOn(less);
         periods.insert(
                 id.get(),
                 c.provider(),

@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PeriodStore;
+import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.AccountDeletion;
 import java.time.Duration;
@@ -23,6 +24,11 @@ import org.springframework.stereotype.Component;
  * switch's, a yearly month granted by the sweep after it), from the switch's first month, which
  * gives back what it granted beyond that. The subscription's lock orders the two: a switch is
  * recorded under it exclusively, a month granted under it shared.
+ *
+ * <p>Taken once also against refunds of the old period's charge: the switch takes off only what the
+ * old purchase still holds of the unused share (its refunds and disputes took their fraction of it
+ * before), and records on it the share handed on and what it took, so its later refunds and
+ * disputes take back their fraction of the used share only ({@link Purchase#entitlement}).
  */
 @Component
 class SwitchedMonth {
@@ -30,12 +36,14 @@ class SwitchedMonth {
     /**
      * The credits the new first month grants less, and why (for the grant's ledger reason); {@code
      * taken}: the old month's unused share is settled (false: it is taken when that month is granted).
+     * {@code from}: the old period's purchase, which hands on {@code handedOn} (the unused share of its
+     * month) and keeps {@code kept} of it (what it still held of it, less its refunds and disputes).
      */
-    record Less(long credits, String note, boolean taken) {
+    record Less(long credits, String note, boolean taken, long from, long handedOn, long kept) {
 
-        static final Less NONE = new Less(0, null, true);
+        static final Less NONE = new Less(0, null, true, 0, 0, 0);
 
-        static final Less DUE = new Less(0, null, false);
+        static final Less DUE = new Less(0, null, false, 0, 0, 0);
     }
 
     private final PeriodStore periods;
@@ -61,6 +69,8 @@ class SwitchedMonth {
             return Less.DUE;
         }
         PeriodStore.Running r = running.get();
+        // Locked: a refund of it is applied before or after this, never in between.
+        Purchase held = purchases.lock(r.purchaseId());
         int k = 0;
         while (!plusMonths(r.periodStart(), k + 1).isAfter(switchAt)) {
             k++;
@@ -77,7 +87,14 @@ class SwitchedMonth {
         if (granted.isEmpty()) {
             return Less.DUE;
         }
-        return share(granted.get().total(), monthStart, monthEnd, switchAt, monthCredits, r.purchaseKey());
+        return share(held, granted.get().total(), monthStart, monthEnd, switchAt, monthCredits);
+    }
+
+    /** Records on the old period's purchase what the switch {@code less} (now recorded) took of it. */
+    void handOn(Less less) {
+        if (less.handedOn() > 0) {
+            purchases.handOnUnused(less.from(), less.handedOn(), less.kept());
+        }
     }
 
     /**
@@ -87,7 +104,7 @@ class SwitchedMonth {
      * purchase grants that much less and gives back what it granted beyond that. Returns the credits
      * taken back now.
      */
-    long takeFromLaterSwitch(PeriodStore.Period old, String oldPurchaseKey, int k, long granted) {
+    long takeFromLaterSwitch(PeriodStore.Period old, int k, long granted) {
         Instant monthStart = plusMonths(old.periodStart(), k);
         Instant monthEnd = monthEnd(old.periodStart(), k, old.periodEnd());
         Optional<Instant> next = periods.nextStart(old.provider(), old.subscriptionId(), old.periodStart());
@@ -99,10 +116,13 @@ class SwitchedMonth {
             return 0;
         }
         var switchPurchase = purchases.lock(due.get().purchaseId());
-        Less less = share(granted, monthStart, monthEnd, next.get(), due.get().monthlyCredits(), oldPurchaseKey);
+        Purchase held = purchases.lock(old.purchaseId());
+        Less less =
+                share(held, granted, monthStart, monthEnd, next.get(), due.get().monthlyCredits());
         if (!periods.takeUnusedShare(switchPurchase.id(), less.credits(), less.note())) {
             throw new IllegalStateException("the unused share of period " + switchPurchase.key() + " is taken already");
         }
+        handOn(less);
         if (less.credits() == 0) {
             return 0;
         }
@@ -135,30 +155,30 @@ class SwitchedMonth {
                         + " credits for the first month");
     }
 
+    /**
+     * The unused share of {@code granted}, the month {@code held} (the old period's purchase) granted,
+     * floor(granted × unused / month); of it the switch takes off what {@code held} still holds after
+     * its refunds and disputes (the same fraction as of its charge), at most {@code monthCredits}.
+     */
     private static Less share(
-            long granted,
-            Instant monthStart,
-            Instant monthEnd,
-            Instant switchAt,
-            long monthCredits,
-            String oldPurchaseKey) {
+            Purchase held, long granted, Instant monthStart, Instant monthEnd, Instant switchAt, long monthCredits) {
         long unused = Duration.between(switchAt, monthEnd).toSeconds();
         long month = Duration.between(monthStart, monthEnd).toSeconds();
         if (granted <= 0 || unused <= 0 || month <= 0) {
             return Less.NONE;
         }
         long share = Math.floorDiv(Math.multiplyExact(granted, unused), month);
-        long less = Math.min(share, monthCredits);
-        if (less <= 0) {
+        long kept = held.entitlementOf(share);
+        long less = Math.min(kept, monthCredits);
+        String why = "the plan switch credited back the unused " + unused + " s of the " + month + " s month from "
+                + monthStart + " for which period " + held.key() + " granted " + granted + " credits (floor("
+                + granted + " x " + unused + " / " + month + ") = " + share
+                + (kept < share ? ", of which its refunds and disputes left " + kept : "")
+                + ")";
+        if (share <= 0) {
             return Less.NONE;
         }
-        return new Less(
-                less,
-                "less " + less + " credits: the plan switch credited back the unused " + unused + " s of the "
-                        + month + " s month from " + monthStart + " for which period " + oldPurchaseKey + " granted "
-                        + granted + " credits (floor(" + granted + " x " + unused + " / " + month + ") = " + share
-                        + ")",
-                true);
+        return new Less(less, less > 0 ? "less " + less + " credits: " + why : null, true, held.id(), share, kept);
     }
 
     private static Instant monthEnd(Instant periodStart, int k, Instant periodEnd) {

@@ -18,14 +18,56 @@ public record Purchase(
         long clawed,
         long refundedMinor,
         long disputedMinor,
-        boolean disputed) {
+        boolean disputed,
+        long unusedHandedOn,
+        long unusedKept) {
+
+    /** A purchase no plan switch credited back unused time of. */
+    public Purchase(
+            long id,
+            String key,
+            String provider,
+            long userId,
+            String product,
+            long credits,
+            long amountMinor,
+            String currency,
+            long granted,
+            long clawed,
+            long refundedMinor,
+            long disputedMinor,
+            boolean disputed) {
+        this(
+                id,
+                key,
+                provider,
+                userId,
+                product,
+                credits,
+                amountMinor,
+                currency,
+                granted,
+                clawed,
+                refundedMinor,
+                disputedMinor,
+                disputed,
+                0,
+                0);
+    }
 
     /**
      * What the user may keep: all, minus the fraction refunded or disputed (open or lost), rounded
-     * down. Refunds and disputes together never take back more than the whole charge.
+     * down. Refunds and disputes together never take back more than the whole charge. Of a period
+     * whose running month a plan switch credited back ({@code unusedHandedOn}, the unused share that
+     * paid the new period), they take back their fraction of the rest only, and leave {@code
+     * unusedKept}, what the switch took off its own first month for it: the unused time is taken
+     * back once, by the switch.
      */
     public long entitlement() {
-        return entitlementOf(credits);
+        if (unusedHandedOn == 0) {
+            return entitlementOf(credits);
+        }
+        return entitlementOf(Math.max(0, credits - unusedHandedOn)) + unusedKept;
     }
 
     /**

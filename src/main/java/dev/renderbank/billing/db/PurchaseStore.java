@@ -22,7 +22,7 @@ public class PurchaseStore {
 
     private static final String PURCHASE_COLUMNS = """
             p.id, p.purchase_key, p.provider, p.user_id, p.product, p.credits, p.amount_minor, p.currency,
-            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed""";
+            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed, p.unused_handed_on, p.unused_kept""";
 
     private final JdbcClient jdbc;
 
@@ -200,6 +200,22 @@ public class PurchaseStore {
                 "purchase credits");
     }
 
+    /**
+     * Records that a plan switch credited back the unused share {@code handedOn} of the purchase's
+     * running month, of which it took {@code kept} off its own first month (once per purchase).
+     */
+    public void handOnUnused(long purchaseId, long handedOn, long kept) {
+        expectOne(
+                jdbc.sql("""
+                                update billing_purchase set unused_handed_on = :u, unused_kept = :k
+                                 where id = :id and unused_handed_on = 0 and unused_kept = 0""")
+                        .param("u", handedOn)
+                        .param("k", kept)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase unused share");
+    }
+
     public void addClawed(long purchaseId, long amount) {
         expectOne(
                 jdbc.sql(
@@ -317,6 +333,8 @@ public class PurchaseStore {
                 rs.getLong("clawed"),
                 rs.getLong("refunded_minor"),
                 rs.getLong("disputed_minor"),
-                rs.getBoolean("disputed"));
+                rs.getBoolean("disputed"),
+                rs.getLong("unused_handed_on"),
+                rs.getLong("unused_kept"));
     }
 }
