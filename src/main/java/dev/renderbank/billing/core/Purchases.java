@@ -3,6 +3,7 @@ package dev.renderbank.billing.core;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.PurchaseCompleted;
 import dev.renderbank.billing.db.InvoicePaymentStore;
+import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
@@ -49,6 +50,7 @@ public class Purchases {
     private final DurableEvents events;
     private final AccountDeletion accounts;
     private final OperatorAlerts alerts;
+    private final PaymentEventStore paymentEvents;
     private final Clock clock;
 
     Purchases(
@@ -66,6 +68,7 @@ public class Purchases {
             DurableEvents events,
             AccountDeletion accounts,
             OperatorAlerts alerts,
+            PaymentEventStore paymentEvents,
             Clock clock) {
         this.store = store;
         this.refs = refs;
@@ -81,7 +84,18 @@ public class Purchases {
         this.events = events;
         this.accounts = accounts;
         this.alerts = alerts;
+        this.paymentEvents = paymentEvents;
         this.clock = clock;
+    }
+
+    /**
+     * Records the provider's ids of purchase {@code id} and makes due again the events parked waiting
+     * for a purchase they name (a refund or dispute that arrived before its order and gave up), in the
+     * transaction that records it, so none is left parked once what it waited for exists.
+     */
+    private void recordRefs(String provider, long id, List<String> ids) {
+        refs.add(provider, id, ids);
+        paymentEvents.wakeParked(provider, ids, clock.instant());
     }
 
     /** A one-time pack: grants its credits under {@code grantKey} (e.g. {@code creem:order:<id>}). */
@@ -99,7 +113,7 @@ public class Purchases {
         if (id.isEmpty()) {
             return new Outcome.Processed("purchase " + grantKey + " was already granted");
         }
-        refs.add(c.provider(), id.get(), c.refs());
+        recordRefs(c.provider(), id.get(), c.refs());
         store.addGrant(id.get(), grantKey, c.product().credits(), now);
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         GrantResult g = ledger.grant(
@@ -156,7 +170,7 @@ public class Purchases {
         if (id.isEmpty()) {
             return new Outcome.Processed("period " + key + " was already recorded");
         }
-        refs.add(c.provider(), id.get(), c.refs());
+        recordRefs(c.provider(), id.get(), c.refs());
         switched.handOn(less);
         periods.insert(
                 id.get(),
@@ -200,7 +214,7 @@ public class Purchases {
             return new Outcome.Processed(
                     "payment " + paymentRefs + " of invoice " + invoiceId + " kept for its purchase");
         }
-        refs.add(provider, found.get().id(), paymentRefs);
+        recordRefs(provider, found.get().id(), paymentRefs);
         return new Outcome.Processed("payment " + paymentRefs + " of invoice " + invoiceId + " added to purchase "
                 + found.get().key());
     }

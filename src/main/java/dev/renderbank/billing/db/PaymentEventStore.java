@@ -171,6 +171,30 @@ public class PaymentEventStore {
     static final int MAX_TEXT = 2000;
 
     /**
+     * Makes due now the parked events of {@code provider} (FAILED with no next attempt, see {@link
+     * #fail(long, String, Instant, boolean)}) whose payload names one of {@code refs} as a JSON
+     * string: a refund or dispute that waited for its order gave up before the order's purchase was
+     * recorded, and is tried again now that it is. The count of events made due.
+     */
+    public int wakeParked(String provider, List<String> refs, Instant now) {
+        int woken = 0;
+        for (String ref : refs) {
+            if (ref == null || ref.isBlank()) {
+                continue;
+            }
+            woken += jdbc.sql("""
+                            update payment_event set next_attempt_at = :now
+                             where provider = :provider and status = 'FAILED' and next_attempt_at is null
+                               and strpos(payload, :quoted) > 0""")
+                    .param("now", ts(now))
+                    .param("provider", provider)
+                    .param("quoted", '"' + ref + '"')
+                    .update();
+        }
+        return woken;
+    }
+
+    /**
      * A note or error as it can be stored: it may quote the provider's payload, whose JSON can carry a
      * NUL character (or a lone surrogate) that PostgreSQL's text refuses; {@link StorableText} writes
      * U+FFFD instead, so the event's outcome (and the operators' alert about it) is still recorded.

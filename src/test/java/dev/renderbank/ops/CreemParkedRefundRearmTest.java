@@ -1,0 +1,74 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Creem refund parked because its order was not recorded (its checkout failing for longer than the
+ * refund's retries, e.g. until an operator fixed the catalogue) is tried again when that order's
+ * purchase is recorded: the refund takes the credits back once. Without it the user kept the credits
+ * of a refunded order unless an operator noticed the one alert.
+ */
+class CreemParkedRefundRearmTest extends ReconcileIntegrationTest {
+
+    @Test
+    void aParkedRefundIsAppliedOnceItsOrderIsRecorded() throws Exception {
+        String n = UUID.randomUUID().toString().replace("-", "");
+        UserAccount buyer = users.create("parked-refund-" + n + "@test.local", "a-long-password-123", Role.USER, true);
+        String refundEvent = "evt_ref_" + n;
+        assertThat(creemWebhook(refundEvent, "refund.created", """
+                        {"id":"ref_%1$s","object":"refund","status":"succeeded","refund_amount":990,
+                         "refund_currency":"USD","reason":"requested_by_customer",
+                         "transaction":{"id":"tran_%1$s","amount":990,"amount_paid":990,"status":"refunded"},
+                         "order":{"id":"ord_%1$s"},"customer":{"id":"cust_%1$s","email":"x@example.com"}}""".formatted(n)).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    clock.advance(Duration.ofHours(6).plusMinutes(1));
+                    return state(refundEvent).equals("FAILED parked");
+                });
+
+        // the order's checkout finally lands (its product configured now): granted
+        assertThat(creemWebhook("evt_chk_" + n, "checkout.completed", """
+                        {"id":"ch_%1$s","object":"checkout","request_id":null,
+                         "order":{"id":"ord_%1$s","amount":990,"currency":"USD","status":"paid"},
+                         "product":{"id":"prod_local_pack-200"},"customer":{"email":"%2$s"},
+                         "metadata":{"userId":"%3$d","product":"pack-200"}}""".formatted(n, buyer.email(), buyer.id()))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(state("evt_chk_" + n)).startsWith("PROCESSED");
+
+        // the parked refund comes due again and takes the order's credits back, once
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> state(refundEvent).startsWith("PROCESSED"));
+        assertThat(ledger.balance(buyer.id()).balance())
+                .as("the refunded order's credits are taken back")
+                .isZero();
+        assertThat(attempts(refundEvent)).isEqualTo(PaymentEventStore.BOUNDED_ATTEMPTS + 1);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private String state(String eventId) {
+        return jdbc.sql("select status || case when next_attempt_at is null then ' parked' else ' due' end"
+                        + " from payment_event where provider = 'creem' and event_id = :e")
+                .param("e", eventId)
+                .query(String.class)
+                .single();
+    }
+
+    private int attempts(String eventId) {
+        return jdbc.sql("select attempts from payment_event where provider = 'creem' and event_id = :e")
+                .param("e", eventId)
+                .query(Integer.class)
+                .single();
+    }
+}
