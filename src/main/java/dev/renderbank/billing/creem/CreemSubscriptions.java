@@ -44,7 +44,7 @@ class CreemSubscriptions {
             return new Outcome.Unprocessable("subscription without id");
         }
         if (product.isEmpty() || !product.get().isPlan()) {
-            return new Outcome.Unprocessable("unknown plan " + CreemEvents.creemProductId(sub));
+            return unknownPlan(sub, subId, product);
         }
         Long known =
                 subscriptions.find("creem", subId).map(Subscription::userId).orElse(null);
@@ -126,5 +126,24 @@ class CreemSubscriptions {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    /**
+     * A paid period of a Creem product that no plan of the catalogue names as its {@code
+     * creem-product-id}: nothing can be granted until an operator configures it (the catalogue is read
+     * at start), so, like a checkout of an unknown product, it is retried through the backoff schedule
+     * once, then kept FAILED for an operator and raised once ({@link Outcome.Unprocessable#bounded});
+     * its error names the Creem product id to configure. Periods are keyed by (subscription, period
+     * start), so a reprocess once it is configured grants once.
+     */
+    private static Outcome unknownPlan(JsonNode sub, String subId, Optional<Product> product) {
+        String creemId = CreemEvents.creemProductId(sub);
+        String what = product.map(p -> ", which is " + p.id() + ", a pack, not a plan")
+                .orElse(", which no plan of renderbank.catalog has as its creem-product-id");
+        return new Outcome.Unprocessable(
+                "unknown plan " + creemId + ": subscription " + subId + " paid for Creem product " + creemId
+                        + what + "; nothing was granted. Set renderbank.catalog.plans.<id>.creem-product-id to "
+                        + creemId + ", restart, then reprocess this event: it grants once",
+                true);
     }
 }
