@@ -280,7 +280,14 @@ class StripeEvents implements EventHandler {
         }
         Optional<Product> product = catalog.product(opened.get().product());
         if (product.isEmpty()) {
-            return new Outcome.Unprocessable("unknown product " + opened.get().product());
+            // The checkout was opened for a product the catalogue no longer has (removed or renamed
+            // since): only an operator can bring it back, so it waits like an unknown plan's invoice.
+            return new Outcome.Unprocessable(
+                    "unknown product " + opened.get().product() + ": checkout session " + sessionId
+                            + " was opened for it, but renderbank.catalog no longer has it; nothing was granted."
+                            + " Configure it again (renderbank.catalog.packs.<id> or plans.<id>), restart, then"
+                            + " reprocess this event: it grants once",
+                    true);
         }
         Optional<Long> user = buyers.find(Long.toString(opened.get().userId()), null, null);
         if (user.isEmpty()) {

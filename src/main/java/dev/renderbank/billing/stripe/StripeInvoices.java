@@ -100,12 +100,8 @@ class StripeInvoices {
             return new Outcome.Ignored("invoice " + invoiceId + " of subscription " + subId + " at price " + priceId
                     + ": neither is renderbank's (another application on the Stripe account?)");
         }
-        if (priceId != null && product.isEmpty()) {
-            return new Outcome.Unprocessable(
-                    "invoice " + invoiceId + " charges price " + priceId + ", which no product of the catalogue has");
-        }
         if (product.isEmpty() || !product.get().isPlan()) {
-            return new Outcome.Unprocessable("unknown plan (price " + priceId + ")");
+            return unknownPlan(invoiceId, subId, priceId, product);
         }
         Optional<Long> user = buyers.find(
                 Json.text(meta, "userId"),
@@ -235,5 +231,29 @@ class StripeInvoices {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    /**
+     * A paid period at a price no plan of the catalogue has as its {@code stripe-price-id} (a plan
+     * switched at Stripe to a price nobody configured): nothing can be granted until an operator
+     * configures it (the catalogue is read at start), and retrying alone never changes that, so it is
+     * retried through the backoff schedule once, then kept FAILED for an operator and raised once
+     * ({@link Outcome.Unprocessable#bounded}); its error names the price to configure. Periods are keyed
+     * by (subscription, period start), so a reprocess once it is configured grants once.
+     */
+    private static Outcome unknownPlan(String invoiceId, String subId, String priceId, Optional<Product> product) {
+        String what = priceId == null
+                ? "names no price, and neither its metadata nor its subscription names a plan of renderbank.catalog"
+                : "charges Stripe price " + priceId
+                        + product.map(p -> ", which is " + p.id() + ", a pack, not a plan")
+                                .orElse(", which no plan of renderbank.catalog has as its stripe-price-id");
+        String fix = priceId == null
+                ? "check the subscription in Stripe's dashboard"
+                : "set renderbank.catalog.plans.<id>.stripe-price-id to " + priceId + ", restart";
+        return new Outcome.Unprocessable(
+                "unknown plan: invoice " + invoiceId + " of subscription " + subId + " " + what
+                        + "; nothing was granted. " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1)
+                        + ", then reprocess this event: it grants once",
+                true);
     }
 }

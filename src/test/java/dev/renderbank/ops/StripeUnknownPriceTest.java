@@ -1,0 +1,116 @@
+package dev.renderbank.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.identity.Role;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.platform.OperatorAlerts;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A Stripe {@code invoice.paid} of renderbank's subscription that charges a price no pack or plan of
+ * the catalogue has as its {@code stripe-price-id} (the plan switched at Stripe to a price nobody
+ * configured) cannot be granted until an operator configures it: it waits through the retry schedule
+ * once, then is kept FAILED for an operator, no longer retried, and raised once, its error naming the
+ * price to configure; not retried every 6 hours for ever. Nothing is granted for it meanwhile.
+ */
+class StripeUnknownPriceTest extends ReconcileIntegrationTest {
+
+    @Autowired
+    OperatorAlerts alerts;
+
+    @Test
+    void aRenewalAtAnUnknownPriceIsParkedNamingThePrice() throws Exception {
+        String n = UUID.randomUUID().toString().replace("-", "");
+        UserAccount buyer = users.create("unknown-price-" + n + "@test.local", "a-long-password-123", Role.USER, true);
+        String sub = "sub_" + n;
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant end1 = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant end2 = end1.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(stripeWebhook(
+                                "evt_first_" + n,
+                                "invoice.paid",
+                                invoice(sub, buyer.id(), "price_local_pro-monthly", start, end1, "subscription_create"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("the first month of the configured plan")
+                .isEqualTo(500);
+
+        String price = "price_unconfigured_" + n;
+        String eventId = "evt_cycle_" + n;
+        assertThat(stripeWebhook(
+                                eventId,
+                                "invoice.paid",
+                                invoice(sub, buyer.id(), price, end1, end2, "subscription_cycle"))
+                        .statusCode())
+                .isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    clock.advance(Duration.ofHours(6).plusMinutes(1));
+                    return attempts(eventId) >= PaymentEventStore.BOUNDED_ATTEMPTS;
+                });
+        // two sweeps more, with every backoff step due: no further attempt
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    clock.advance(Duration.ofHours(6).plusMinutes(1));
+                    return attempts(eventId) == PaymentEventStore.BOUNDED_ATTEMPTS;
+                });
+        var row = jdbc.sql("select id, status, next_attempt_at is null as parked, last_error"
+                        + " from payment_event where provider = 'stripe' and event_id = :e")
+                .param("e", eventId)
+                .query((rs, i) -> new Object[] {
+                    rs.getLong("id"), rs.getString("status"), rs.getBoolean("parked"), rs.getString("last_error")
+                })
+                .single();
+        assertThat(row[1]).isEqualTo("FAILED");
+        assertThat(row[2]).as("no further automatic attempt is scheduled").isEqualTo(true);
+        assertThat((String) row[3])
+                .as("the stored error names the price to configure and the key")
+                .contains(price)
+                .contains("stripe-price-id");
+        assertThat(alerts.recent(1000).stream()
+                        .filter(a -> a.kind().equals("billing.webhook.parked")
+                                && a.message().startsWith("Payment webhook " + row[0] + " ")))
+                .as("operators are told once that it is no longer retried")
+                .hasSize(1);
+        assertThat(ledger.balance(buyer.id()).available())
+                .as("nothing granted for a price renderbank does not know")
+                .isEqualTo(500);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private int attempts(String eventId) {
+        return jdbc.sql("select attempts from payment_event where provider = 'stripe' and event_id = :e")
+                .param("e", eventId)
+                .query(Integer.class)
+                .single();
+    }
+
+    /** A paid invoice of {@code sub}'s period at {@code price} (1990 minor units), as Stripe's API (2025+) sends it. */
+    private static String invoice(String sub, long userId, String price, Instant start, Instant end, String reason) {
+        String id = "in_" + UUID.randomUUID().toString().replace("-", "");
+        return """
+                {"id":"%1$s","object":"invoice","status":"paid","amount_paid":1990,"total":1990,"subtotal":1990,
+                 "currency":"usd","billing_reason":"%2$s","created":%3$d,
+                 "customer_email":"nobody@example.com","period_start":%3$d,"period_end":%3$d,
+                 "parent":{"type":"subscription_details","subscription_details":{"subscription":"%4$s",
+                   "metadata":{"userId":"%5$d"}}},
+                 "lines":{"object":"list","data":[{"id":"il_%1$s","object":"line_item","amount":1990,
+                   "parent":{"type":"subscription_item_details","subscription_item_details":{"subscription":"%4$s","proration":false}},
+                   "pricing":{"type":"price_details","price_details":{"price":"%6$s","product":"prod_x"}},
+                   "period":{"start":%3$d,"end":%7$d}}]}}""".formatted(id, reason, start.getEpochSecond(), sub, userId, price, end.getEpochSecond());
+    }
+}
