@@ -2,8 +2,11 @@ package dev.renderbank.provider.simulator;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.util.LambdaSafe;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -35,17 +38,35 @@ class SimulatorConnector {
         }
     }
 
+    /**
+     * The connector gets every limit the API's connector has: Boot applies the factory's connector and
+     * protocol customizers (the form limit bound from {@code renderbank.http.max-body}, {@code
+     * server.tomcat.connection-timeout} against slow clients, header and connection limits) to its
+     * own connector only, so they are applied to this one too, once all customizers are registered
+     * (a context customizer runs when the server is built, after every factory customizer); then its
+     * own port, loopback address and threads.
+     */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> simulatorTomcatConnector(SimulatorProperties props) {
         return factory -> {
             Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
-            connector.setPort(props.port());
-            if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
-                protocol.setAddress(java.net.InetAddress.getLoopbackAddress());
-                protocol.setMaxThreads(props.threads());
-                protocol.setMinSpareThreads(Math.min(4, props.threads()));
-            }
+            factory.addContextCustomizers(context -> sameLimitsAsTheApi(factory, connector, props));
             factory.addAdditionalConnectors(connector);
         };
+    }
+
+    @SuppressWarnings("unchecked")
+    static void sameLimitsAsTheApi(
+            TomcatServletWebServerFactory factory, Connector connector, SimulatorProperties props) {
+        factory.getConnectorCustomizers().forEach(c -> c.customize(connector));
+        ProtocolHandler handler = connector.getProtocolHandler();
+        LambdaSafe.callbacks(TomcatProtocolHandlerCustomizer.class, factory.getProtocolHandlerCustomizers(), handler)
+                .invoke(c -> c.customize(handler));
+        connector.setPort(props.port());
+        if (handler instanceof AbstractProtocol<?> protocol) {
+            protocol.setAddress(java.net.InetAddress.getLoopbackAddress());
+            protocol.setMaxThreads(props.threads());
+            protocol.setMinSpareThreads(Math.min(4, props.threads()));
+        }
     }
 }
