@@ -9,9 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -46,7 +45,11 @@ public final class WebhookHttp implements AutoCloseable {
 
     private final CloseableHttpClient http;
     private final Duration deadline;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * Each attempt's cut-off. A cancelled cut-off (the answer came in time, nearly always) leaves the
+     * queue at once: otherwise each would keep its request, body included, until its deadline passed.
+     */
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "webhook-attempt-deadline");
         t.setDaemon(true);
         return t;
@@ -59,6 +62,7 @@ public final class WebhookHttp implements AutoCloseable {
     /** {@code senders}: how many POSTs may be under way at once (each its own connection). */
     public WebhookHttp(WebhookUrlPolicy policy, Duration connectTimeout, Duration readTimeout, int senders) {
         this.deadline = connectTimeout.plus(readTimeout);
+        timer.setRemoveOnCancelPolicy(true);
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -108,6 +112,11 @@ public final class WebhookHttp implements AutoCloseable {
                 // an aborted connection may complain on close; nothing is left to release
             }
         }
+    }
+
+    /** Cut-offs waiting for their deadline: one per attempt under way. */
+    int pendingCutOffs() {
+        return timer.getQueue().size();
     }
 
     private static String excerpt(HttpEntity entity) {

@@ -76,6 +76,20 @@ class WebhookHttpTest {
         receiver.verify(0, anyRequestedFor(anyUrl()));
     }
 
+    /** An attempt answered in time leaves nothing behind: its request and body are not kept until its deadline. */
+    @Test
+    void answeredAttemptsLeaveNoCutOffWaiting() throws Exception {
+        receiver.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(204)));
+        try (WebhookHttp http = client(true, InetAddress::getAllByName)) {
+            for (int i = 0; i < 50; i++) {
+                assertThat(http.post("http://127.0.0.1:" + receiver.port() + "/hook", Map.of(), "{\"n\":" + i + "}")
+                                .delivered())
+                        .isTrue();
+            }
+            assertThat(http.pendingCutOffs()).isZero();
+        }
+    }
+
     @Test
     void redirectsAreNotFollowedAndOnlyAShortExcerptIsKept() throws Exception {
         receiver.stubFor(
