@@ -29,12 +29,7 @@ class CreemParkedRefundRearmTest extends ReconcileIntegrationTest {
                          "transaction":{"id":"tran_%1$s","amount":990,"amount_paid":990,"status":"refunded"},
                          "order":{"id":"ord_%1$s"},"customer":{"id":"cust_%1$s","email":"x@example.com"}}""".formatted(n)).statusCode())
                 .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    clock.advance(Duration.ofHours(6).plusMinutes(1));
-                    return state(refundEvent).equals("FAILED parked");
-                });
+        awaitParked("creem", refundEvent);
 
         // the order's checkout finally lands (its product configured now): granted
         assertThat(creemWebhook("evt_chk_" + n, "checkout.completed", """
@@ -44,31 +39,16 @@ class CreemParkedRefundRearmTest extends ReconcileIntegrationTest {
                          "metadata":{"userId":"%3$d","product":"pack-200"}}""".formatted(n, buyer.email(), buyer.id()))
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(state("evt_chk_" + n)).startsWith("PROCESSED");
+        assertThat(stored("creem", "evt_chk_" + n).status()).isEqualTo("PROCESSED");
 
         // the parked refund comes due again and takes the order's credits back, once
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(300))
-                .until(() -> state(refundEvent).startsWith("PROCESSED"));
+                .until(() -> stored("creem", refundEvent).status().equals("PROCESSED"));
         assertThat(ledger.balance(buyer.id()).balance())
                 .as("the refunded order's credits are taken back")
                 .isZero();
-        assertThat(attempts(refundEvent)).isEqualTo(PaymentEventStore.BOUNDED_ATTEMPTS + 1);
+        assertThat(stored("creem", refundEvent).attempts()).isEqualTo(PaymentEventStore.BOUNDED_ATTEMPTS + 1);
         assertThat(ledger.checkInvariants().holds()).isTrue();
-    }
-
-    private String state(String eventId) {
-        return jdbc.sql("select status || case when next_attempt_at is null then ' parked' else ' due' end"
-                        + " from payment_event where provider = 'creem' and event_id = :e")
-                .param("e", eventId)
-                .query(String.class)
-                .single();
-    }
-
-    private int attempts(String eventId) {
-        return jdbc.sql("select attempts from payment_event where provider = 'creem' and event_id = :e")
-                .param("e", eventId)
-                .query(Integer.class)
-                .single();
     }
 }

@@ -1,16 +1,12 @@
 package dev.renderbank.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.creem.CreemEvents;
-import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
-import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.Concurrently;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -26,9 +22,6 @@ import org.springframework.test.util.ReflectionTestUtils;
  * purchase, once, however many reprocesses and copies of the checkout arrive.
  */
 class CreemUnknownProductTest extends ReconcileIntegrationTest {
-
-    @Autowired
-    OperatorAlerts alerts;
 
     @Autowired
     CreemEvents creemEvents;
@@ -51,35 +44,14 @@ class CreemUnknownProductTest extends ReconcileIntegrationTest {
         assertThat(creemWebhook(eventId, "checkout.completed", checkout).statusCode())
                 .isEqualTo(200);
 
-        // each retry comes due: the clock moves past the longest backoff step at every poll
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    clock.advance(Duration.ofHours(6).plusMinutes(1));
-                    return attempts(eventId) >= PaymentEventStore.BOUNDED_ATTEMPTS;
-                });
-        long id = jdbc.sql("select id from payment_event where provider = 'creem' and event_id = :e")
-                .param("e", eventId)
-                .query(Long.class)
-                .single();
-        // two sweeps more, with every backoff step due: no further attempt
-        await().during(Duration.ofSeconds(5))
-                .atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    clock.advance(Duration.ofHours(6).plusMinutes(1));
-                    return attempts(eventId) == PaymentEventStore.BOUNDED_ATTEMPTS;
-                });
-        assertThat(state(eventId)).isEqualTo("FAILED parked");
-        assertThat(lastError(eventId))
+        StoredEvent stored = awaitParked("creem", eventId);
+        long id = stored.id();
+        assertThat(stored.lastError())
                 .as("the stored error names the Creem product id to configure, and the product the checkout was for")
                 .contains("unknown product " + creemProduct)
                 .contains("creem-product-id")
                 .contains("pack-200");
-        var parked = alerts.recent(1000).stream()
-                .filter(a -> a.kind().equals("billing.webhook.parked")
-                        && a.message().startsWith("Payment webhook " + id + " "))
-                .toList();
+        var parked = parkedAlerts(id);
         assertThat(parked)
                 .as("operators are told once that it is no longer retried")
                 .hasSize(1);
@@ -125,23 +97,9 @@ class CreemUnknownProductTest extends ReconcileIntegrationTest {
                 .statusCode();
     }
 
-    private int attempts(String eventId) {
-        return jdbc.sql("select attempts from payment_event where provider = 'creem' and event_id = :e")
-                .param("e", eventId)
-                .query(Integer.class)
-                .single();
-    }
-
     private String state(String eventId) {
         return jdbc.sql("select status || case when next_attempt_at is null then ' parked' else ' due' end"
                         + " from payment_event where provider = 'creem' and event_id = :e")
-                .param("e", eventId)
-                .query(String.class)
-                .single();
-    }
-
-    private String lastError(String eventId) {
-        return jdbc.sql("select last_error from payment_event where provider = 'creem' and event_id = :e")
                 .param("e", eventId)
                 .query(String.class)
                 .single();

@@ -5,12 +5,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.renderbank.billing.creem.CreemSignature;
+import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.IntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +136,9 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     JdbcClient jdbc;
 
     @Autowired
+    OperatorAlerts alerts;
+
+    @Autowired
     AdminSupport admins;
 
     int cli(String... args) {
@@ -205,5 +212,56 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
         return aResponse().withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** A stored payment webhook as an operator sees it on /admin/payments. */
+    record StoredEvent(long id, String status, int attempts, boolean parked, String lastError) {}
+
+    StoredEvent stored(String provider, String eventId) {
+        return jdbc.sql("select id, status, attempts, next_attempt_at is null as parked, last_error"
+                        + " from payment_event where provider = :p and event_id = :e")
+                .param("p", provider)
+                .param("e", eventId)
+                .query((rs, i) -> new StoredEvent(
+                        rs.getLong("id"),
+                        rs.getString("status"),
+                        rs.getInt("attempts"),
+                        rs.getBoolean("parked"),
+                        rs.getString("last_error")))
+                .single();
+    }
+
+    /**
+     * Moves the clock past the longest backoff step at every poll until the event has had its
+     * {@link PaymentEventStore#BOUNDED_ATTEMPTS} attempts, then through two sweeps more with every step
+     * due, in which it must not be attempted again; asserts it is kept FAILED with no next attempt.
+     */
+    StoredEvent awaitParked(String provider, String eventId) {
+        Duration pastEveryStep = Duration.ofHours(6).plusMinutes(1);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    clock.advance(pastEveryStep);
+                    return stored(provider, eventId).attempts() >= PaymentEventStore.BOUNDED_ATTEMPTS;
+                });
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    clock.advance(pastEveryStep);
+                    return stored(provider, eventId).attempts() == PaymentEventStore.BOUNDED_ATTEMPTS;
+                });
+        StoredEvent e = stored(provider, eventId);
+        assertThat(e.status()).isEqualTo("FAILED");
+        assertThat(e.parked()).as("no further automatic attempt is scheduled").isTrue();
+        return e;
+    }
+
+    /** The {@code billing.webhook.parked} alerts raised for the stored event {@code id}. */
+    List<OperatorAlerts.Alert> parkedAlerts(long id) {
+        return alerts.recent(1000).stream()
+                .filter(a -> a.kind().equals("billing.webhook.parked")
+                        && a.message().startsWith("Payment webhook " + id + " "))
+                .toList();
     }
 }

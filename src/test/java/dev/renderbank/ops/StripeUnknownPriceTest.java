@@ -1,19 +1,14 @@
 package dev.renderbank.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
-import dev.renderbank.platform.OperatorAlerts;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A Stripe {@code invoice.paid} of renderbank's subscription that charges a price no pack or plan of
@@ -23,9 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * price to configure; not retried every 6 hours for ever. Nothing is granted for it meanwhile.
  */
 class StripeUnknownPriceTest extends ReconcileIntegrationTest {
-
-    @Autowired
-    OperatorAlerts alerts;
 
     @Test
     void aRenewalAtAnUnknownPriceIsParkedNamingThePrice() throws Exception {
@@ -54,49 +46,18 @@ class StripeUnknownPriceTest extends ReconcileIntegrationTest {
                         .statusCode())
                 .isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    clock.advance(Duration.ofHours(6).plusMinutes(1));
-                    return attempts(eventId) >= PaymentEventStore.BOUNDED_ATTEMPTS;
-                });
-        // two sweeps more, with every backoff step due: no further attempt
-        await().during(Duration.ofSeconds(5))
-                .atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    clock.advance(Duration.ofHours(6).plusMinutes(1));
-                    return attempts(eventId) == PaymentEventStore.BOUNDED_ATTEMPTS;
-                });
-        var row = jdbc.sql("select id, status, next_attempt_at is null as parked, last_error"
-                        + " from payment_event where provider = 'stripe' and event_id = :e")
-                .param("e", eventId)
-                .query((rs, i) -> new Object[] {
-                    rs.getLong("id"), rs.getString("status"), rs.getBoolean("parked"), rs.getString("last_error")
-                })
-                .single();
-        assertThat(row[1]).isEqualTo("FAILED");
-        assertThat(row[2]).as("no further automatic attempt is scheduled").isEqualTo(true);
-        assertThat((String) row[3])
+        StoredEvent parked = awaitParked("stripe", eventId);
+        assertThat(parked.lastError())
                 .as("the stored error names the price to configure and the key")
                 .contains(price)
                 .contains("stripe-price-id");
-        assertThat(alerts.recent(1000).stream()
-                        .filter(a -> a.kind().equals("billing.webhook.parked")
-                                && a.message().startsWith("Payment webhook " + row[0] + " ")))
+        assertThat(parkedAlerts(parked.id()))
                 .as("operators are told once that it is no longer retried")
                 .hasSize(1);
         assertThat(ledger.balance(buyer.id()).available())
                 .as("nothing granted for a price renderbank does not know")
                 .isEqualTo(500);
         assertThat(ledger.checkInvariants().holds()).isTrue();
-    }
-
-    private int attempts(String eventId) {
-        return jdbc.sql("select attempts from payment_event where provider = 'stripe' and event_id = :e")
-                .param("e", eventId)
-                .query(Integer.class)
-                .single();
     }
 
     /** A paid invoice of {@code sub}'s period at {@code price} (1990 minor units), as Stripe's API (2025+) sends it. */

@@ -118,7 +118,7 @@ public class CreemEvents implements EventHandler {
         Product p = product.get();
         String claimed = Json.text(obj, "metadata", "product");
         if (claimed != null && !claimed.equals(p.id())) {
-            return new Outcome.Unprocessable("metadata says " + claimed + " but Creem product is " + p.id());
+            return productMismatch(obj, claimed, p);
         }
         Optional<Long> user =
                 buyers.find(Json.text(obj, "metadata", "userId"), null, Json.text(obj, "customer", "email"));
@@ -278,6 +278,28 @@ public class CreemEvents implements EventHandler {
                         + ", which no pack or plan of renderbank.catalog has as its creem-product-id" + openedFor
                         + "; nothing was granted. Set renderbank.catalog.packs.<id>.creem-product-id (or"
                         + " plans.<id>) to " + creemId + ", restart, then reprocess this event: it grants once",
+                true);
+    }
+
+    /**
+     * A paid checkout of a Creem product the catalogue maps to another product than the one renderbank
+     * opened the checkout for (its metadata): two products' {@code creem-product-id} swapped in the
+     * configuration, or a checkout link edited at Creem. Which was meant only an operator can tell, and
+     * retrying never changes it, so nothing is granted and it waits like {@link #unknownProduct}.
+     */
+    private Outcome productMismatch(JsonNode obj, String claimed, Product paid) {
+        String creemId = creemProductId(obj);
+        String openedFor = catalog.product(claimed)
+                .map(p -> claimed + " (creem-product-id " + p.creemProductId() + ")")
+                .orElse(claimed + " (which the catalogue does not have)");
+        return new Outcome.Unprocessable(
+                "metadata says " + claimed + " but Creem product is " + paid.id() + ": checkout "
+                        + Json.text(obj, "id") + " of order " + Json.id(obj, "order") + " paid for Creem product "
+                        + creemId + ", which renderbank.catalog maps to " + paid.id()
+                        + ", but renderbank opened it for " + openedFor
+                        + "; nothing was granted. If the configuration is wrong, fix the products' creem-product-id,"
+                        + " restart and reprocess this event (it grants once); otherwise check the order in Creem's"
+                        + " dashboard and settle it with the buyer",
                 true);
     }
 
