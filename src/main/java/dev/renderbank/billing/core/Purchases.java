@@ -171,7 +171,7 @@ public class Purchases {
             return new Outcome.Processed("period " + key + " was already recorded");
         }
         recordRefs(c.provider(), id.get(), c.refs());
-        switched.handOn(less);
+        switched.handOn(less, c.provider(), key);
         periods.insert(
                 id.get(),
                 c.provider(),

@@ -90,11 +90,33 @@ class SwitchedMonth {
         return share(held, granted.get().total(), monthStart, monthEnd, switchAt, monthCredits);
     }
 
-    /** Records on the old period's purchase what the switch {@code less} (now recorded) took of it. */
-    void handOn(Less less) {
-        if (less.handedOn() > 0) {
-            purchases.handOnUnused(less.from(), less.handedOn(), less.kept());
+    /**
+     * Records on the old period's purchase what the switch {@code less} (now recorded as the purchase
+     * {@code switchKey}) took of it: the unused share it hands on, and what the switch took off its
+     * first month for it. What the old purchase still held of that share beyond the new first month's
+     * credits (a switch to a smaller plan early in the month) was paid back as money too, so it is
+     * taken back from the old purchase's grants now: the user keeps the old month's used share and the
+     * new month, as credits follow paid time (what the balance cannot cover becomes debt). Returns the
+     * credits taken back.
+     */
+    long handOn(Less less, String provider, String switchKey) {
+        if (less.handedOn() <= 0) {
+            return 0;
         }
+        purchases.handOnUnused(less.from(), less.handedOn(), less.credits());
+        long excess = less.kept() - less.credits();
+        Purchase old = purchases.lock(less.from());
+        if (excess <= 0 || accounts.isDeleted(old.userId())) {
+            return 0;
+        }
+        return clawbacks.takeBack(
+                old,
+                purchases.grantKeys(old.id()),
+                Math.min(excess, old.kept()),
+                provider + ":switch-excess:" + switchKey,
+                "plan switch " + switchKey + ": the unused time of this month was credited back, " + less.kept()
+                        + " credits of it, of which the new first month takes " + less.credits()
+                        + "; the other " + excess + " are taken back here");
     }
 
     /**
@@ -122,9 +144,9 @@ class SwitchedMonth {
         if (!periods.takeUnusedShare(switchPurchase.id(), less.credits(), less.note())) {
             throw new IllegalStateException("the unused share of period " + switchPurchase.key() + " is taken already");
         }
-        handOn(less);
+        long excess = handOn(less, old.provider(), switchPurchase.key());
         if (less.credits() == 0) {
-            return 0;
+            return excess;
         }
         purchases.reduceCredits(switchPurchase.id(), less.credits());
         // What its first month granted beyond that comes back (its other months and what refunds left
@@ -146,13 +168,14 @@ class SwitchedMonth {
             (key.equals(firstMonth) || key.startsWith(firstMonth + ":top-up:") ? keys : others).add(key);
         }
         keys.addAll(others);
-        return clawbacks.takeBack(
-                reduced,
-                keys,
-                reduced.kept() - keep,
-                old.provider() + ":switch:" + switchPurchase.key(),
-                "plan switch: the unused time before it was credited back, less " + less.credits()
-                        + " credits for the first month");
+        return excess
+                + clawbacks.takeBack(
+                        reduced,
+                        keys,
+                        reduced.kept() - keep,
+                        old.provider() + ":switch:" + switchPurchase.key(),
+                        "plan switch: the unused time before it was credited back, less " + less.credits()
+                                + " credits for the first month");
     }
 
     /**
