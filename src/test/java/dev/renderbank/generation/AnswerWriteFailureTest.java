@@ -144,6 +144,75 @@ class AnswerWriteFailureTest extends StubbedKieTest {
         assertThat(createTaskCalls(prompt)).isEqualTo(2);
     }
 
+    @Test
+    void aRefusalWhoseNoteOnTheProviderStatusFailsStillFreesTheJob() throws Exception {
+        String prompt = "refusal note fails " + System.nanoTime();
+        String task = "kie-after-unnoted-429-" + System.nanoTime();
+        slowRefusalThenAccepted(prompt, Duration.ZERO, task);
+        TestUser u = users.create(100);
+        String id = accept(u, prompt);
+
+        Future<?> step;
+        try (Connection holder = dataSource.getConnection()) {
+            // the provider status row held: the 429's note there (what the status page shows) waits
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    holder.prepareStatement("select 1 from provider_status where id = 1 for update")) {
+                lock.executeQuery().close();
+            }
+            long backend = LockWaits.backend(holder);
+            step = submitter.submit(() -> driver.step(id));
+            terminateWhatWaitsFor(backend, "the 429's note");
+            await().atMost(Duration.ofSeconds(30)).until(step::isDone);
+            holder.rollback();
+        }
+
+        // the note is for people; the job's answer (no task was created) is what must not be lost
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(id).submitStartedAt() == null);
+        assertThat(job(id).state()).isEqualTo(JobState.RESERVED);
+        driver.step(id); // the task, at its retry
+        assertThat(job(id).state()).isEqualTo(JobState.SUBMITTED);
+        assertThat(job(id).providerTaskId()).isEqualTo(task);
+        assertThat(createTaskCalls(prompt)).isEqualTo(2);
+    }
+
+    @Test
+    void aRejectionWhoseFailFailsIsFailedAndReleasedOnceTheDatabaseAnswers() throws Exception {
+        String prompt = "rejection write fails " + System.nanoTime();
+        // a refusal of the user's input (no task exists), late enough to lock the job's row before it
+        KIE.stubFor(post(CREATE)
+                .withRequestBody(containing(prompt))
+                .willReturn(okJson("{\"code\":422,\"msg\":\"prompt refused\"}").withFixedDelay(2000)));
+        TestUser u = users.create(100);
+        String id = accept(u, prompt);
+        assertThat(ledger.balance(u.id()).held()).isEqualTo(5);
+
+        Future<?> step = submitter.submit(() -> driver.step(id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> createTaskCalls(prompt) == 1);
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    holder.prepareStatement("select 1 from generation_job where id = ? for update")) {
+                lock.setString(1, id);
+                lock.executeQuery().close();
+            }
+            long backend = LockWaits.backend(holder);
+            terminateWhatWaitsFor(backend, "the rejection's fail");
+            await().atMost(Duration.ofSeconds(30)).until(step::isDone);
+            terminateWhatWaitsFor(backend, "the rejection's fail, tried again");
+            holder.rollback();
+        }
+
+        // failed and released now, not held as a maybe-sent task until the job's deadline
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(id).state() == JobState.FAILED);
+        assertThat(job(id).errorCode()).isEqualTo("provider_validation");
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+        assertThat(warnings())
+                .as("the rejection logged with the job when its write first failed")
+                .anyMatch(line -> line.contains(id) && line.contains("422"));
+        assertThat(createTaskCalls(prompt)).isEqualTo(1);
+    }
+
     /**
      * Waits until a session waits for a lock the test's {@code backend} holds, then terminates it (a
      * failover, as far as that session can tell) and waits until it is gone.

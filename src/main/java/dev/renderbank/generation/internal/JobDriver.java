@@ -242,7 +242,13 @@ public class JobDriver {
             return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.Rejected rejected) {
-            polling.failForProvider(job, rejected.error());
+            // No task exists: failed and released now. A fail the database drops is tried again, as
+            // above, or the job would be taken for interrupted and hold its credits until its deadline.
+            answers.store(
+                    job,
+                    "refusal of attempt " + attempt + " (" + rejected.error() + ", no task created)",
+                    () -> polling.failForProvider(job, rejected.error()),
+                    () -> {});
             return Optional.empty();
         }
         throw new IllegalStateException("unexpected submit outcome for job " + job.id() + ": " + outcome);

@@ -205,9 +205,10 @@ class JobPolling {
     /**
      * Fails and releases the job; the cooldown is given back unless the refusal was of the user's own
      * input ({@link FailureReasons#isUsersInput}: 400, 422, at createTask or as a failed task's
-     * {@code failCode}), which our validation cannot foresee.
+     * {@code failCode}), which our validation cannot foresee. Returns whether this call failed it (a
+     * job another path ended first is left as it is).
      */
-    void failForProvider(Job job, ProviderError error) {
+    boolean failForProvider(Job job, ProviderError error) {
         // a switch expression: a new kind of provider error does not compile until it is decided here
         String message = switch (error.kind()) {
             case INSUFFICIENT_CREDITS -> {
@@ -231,7 +232,7 @@ class JobPolling {
                 "The provider refused the request (" + error.code() + ": " + error.message()
                         + "). Your credits were released.";
         };
-        finisher.fail(job, error.reasonCode(), message, !FailureReasons.isUsersInput(error));
+        return finisher.fail(job, error.reasonCode(), message, !FailureReasons.isUsersInput(error));
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.renderbank.provider.SubmitOutcome;
 import dev.renderbank.provider.SubmitRequest;
 import java.time.Duration;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure no caller can forget the fast-refusal state: any 402 (out of provider credits) or 401
@@ -18,8 +20,17 @@ import java.util.function.ToLongFunction;
  * refused task costs at the provider ({@code taskCost} by model, 0 if unknown), so that the state
  * clears only at a balance that pays for it. A 429 or 455 at createTask is noted there (no trip: jobs
  * wait and retry), and a 505 alerts operators.
+ *
+ * <p>These writes never cost the caller its outcome: one the database fails (a failover, a dropped
+ * connection, a pool timeout) is logged and the outcome returned all the same, since the outcome is
+ * what the job's own durable write records (a 429 proves no task was created; a refusal fails and
+ * releases the job). Lost, the job would be taken for interrupted and hold its credits until its
+ * deadline. The state is not lost with it: every refusal trips again, and the job's own failure trips
+ * it once more with that write (retried until it lands).
  */
 final class TrippingGateway implements ProviderGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(TrippingGateway.class);
 
     private final ProviderGateway delegate;
     private final ProviderStatus status;
@@ -39,6 +50,11 @@ final class TrippingGateway implements ProviderGateway {
     @Override
     public SubmitOutcome submit(SubmitRequest request) {
         SubmitOutcome outcome = delegate.submit(request);
+        bestEffort("createTask for model " + request.providerModel(), () -> note(request, outcome));
+        return outcome;
+    }
+
+    private void note(SubmitRequest request, SubmitOutcome outcome) {
         if (outcome instanceof SubmitOutcome.Rejected r) {
             trip(
                     r.error(),
@@ -55,12 +71,16 @@ final class TrippingGateway implements ProviderGateway {
                     "KIE createTask answered " + later.error().code() + ": "
                             + later.error().message());
         }
-        return outcome;
     }
 
     @Override
     public QueryOutcome query(String providerModel, String providerTaskId) {
         QueryOutcome outcome = delegate.query(providerModel, providerTaskId);
+        bestEffort("recordInfo of task " + providerTaskId, () -> note(providerModel, providerTaskId, outcome));
+        return outcome;
+    }
+
+    private void note(String providerModel, String providerTaskId, QueryOutcome outcome) {
         if (outcome instanceof QueryOutcome.Unavailable u) {
             trip(u.error(), "recordInfo (model " + providerModel + ")", 0);
         } else if (outcome instanceof QueryOutcome.Failed f && "402".equals(f.failCode())) {
@@ -69,16 +89,27 @@ final class TrippingGateway implements ProviderGateway {
                 noteBalanceAtRefusal();
             }
         }
-        return outcome;
     }
 
     @Override
     public BalanceOutcome balance() {
         BalanceOutcome outcome = delegate.balance();
         if (outcome instanceof BalanceOutcome.Unavailable u && u.error().kind() == Kind.UNAUTHORIZED) {
-            trip(u.error(), "credit", 0);
+            bestEffort("credit", () -> trip(u.error(), "credit", 0));
         }
         return outcome;
+    }
+
+    /** Runs {@code write}, the status's record of {@code call}'s answer; a failure is logged, not thrown. */
+    private static void bestEffort(String call, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.warn(
+                    "provider status not updated after {} ({}); the answer is handled all the same",
+                    call,
+                    e.toString());
+        }
     }
 
     @Override
