@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,9 +28,22 @@ final class Inbox {
     final int port = freePort();
     private GreenMail server;
 
+    /** Every envelope recipient (SMTP RCPT TO) a message was delivered to, across restarts. */
+    private final List<String> envelopeRecipients = new CopyOnWriteArrayList<>();
+
     synchronized void start() {
         server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         server.start();
+        MessageDeliveryHandler deliver = server.getUserManager().getMessageDeliveryHandler();
+        server.getUserManager().setMessageDeliveryHandler((message, to) -> {
+            envelopeRecipients.add(to.getEmail());
+            return deliver.handle(message, to);
+        });
+    }
+
+    /** The mailboxes messages were delivered to (the SMTP envelope's, not the To header's). */
+    List<String> envelopeRecipients() {
+        return List.copyOf(envelopeRecipients);
     }
 
     synchronized void stop() {

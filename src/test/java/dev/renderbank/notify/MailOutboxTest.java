@@ -165,6 +165,29 @@ class MailOutboxTest extends IntegrationTest {
         assertThat(mail.html()).contains("pack-200").contains("$9.90").contains("200 credits");
     }
 
+    /**
+     * Sign-up takes letters outside ASCII (łukasz@…). SMTP without SMTPUTF8 kept only each
+     * character's low byte, so ł (U+0142) went out as B: the reset link for łukasz@… reached the
+     * mailbox Bukasz@…, anyone's to take. Mail goes to exactly the account's address or nowhere.
+     */
+    @Test
+    void mailToAnAddressWithLettersOutsideAsciiReachesThatMailboxNotAnAsciiLookAlike() {
+        String local = "-" + UUID.randomUUID() + "@example.com";
+        UserAccount u = users.create("\u0142ukasz" + local, "a-long-password-123", Role.USER, true);
+        notifier.passwordReset(u.id(), "reset:" + UUID.randomUUID(), "tok-reset");
+        awaitOutboxSettled();
+
+        assertThat(inbox.envelopeRecipients())
+                .as("no message to the look-alike made of the letters' low bytes")
+                .noneMatch(to -> to.equalsIgnoreCase("Bukasz" + local));
+        assertThat(inbox.envelopeRecipients()).contains("\u0142ukasz" + local);
+        assertThat(jdbc.sql("select status from mail_outbox where user_id = :id")
+                        .param("id", u.id())
+                        .query(String.class)
+                        .list())
+                .containsExactly("SENT");
+    }
+
     @Test
     void aRenewalSendsARenewalNoticeAfterTheFirstReceipt() throws Exception {
         UserAccount u = newUser();

@@ -2,12 +2,16 @@ package dev.renderbank.notify.internal;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.Properties;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -38,10 +42,53 @@ public class Smtp {
     /** Hands the message to the SMTP server; any exception means "not sent, try again later". */
     public void send(Outbox.Claimed mail) throws MessagingException {
         JavaMailSender s = sender.orElseThrow(() -> new IllegalStateException("no SMTP server configured"));
-        String messageId = "<" + sha256(mail.key()) + "@renderbank>";
-        MimeMessage message = s instanceof JavaMailSenderImpl impl
-                ? new StableIdMessage(impl.getSession(), messageId)
-                : s.createMimeMessage();
+        if (!ascii(mail.to())) {
+            sendInUtf8(s, mail);
+            return;
+        }
+        s.send(compose(
+                s instanceof JavaMailSenderImpl impl ? new StableIdMessage(impl.getSession(), messageId(mail)) : null,
+                s,
+                mail));
+    }
+
+    /**
+     * An address with characters outside ASCII (sign-up takes letters such as ł): SMTP without
+     * SMTPUTF8 (RFC 6531) keeps only each character's low byte, so {@code łukasz@…} went out as
+     * {@code Bukasz@…}, a mailbox anyone may own, with the account's reset link. It goes in UTF-8 to a
+     * server that announces SMTPUTF8, or not at all (an exception: tried again later, then failed for
+     * an operator), never to another mailbox.
+     */
+    private void sendInUtf8(JavaMailSender s, Outbox.Claimed mail) throws MessagingException {
+        if (!(s instanceof JavaMailSenderImpl impl)) {
+            throw new MessagingException("not sent: the address has characters outside ASCII, and this mail"
+                    + " sender cannot be asked whether its server takes them (SMTPUTF8)");
+        }
+        Properties utf8 = new Properties();
+        utf8.putAll(impl.getSession().getProperties());
+        utf8.put("mail.mime.allowutf8", "true");
+        Session session = Session.getInstance(utf8);
+        MimeMessage message = compose(new StableIdMessage(session, messageId(mail)), s, mail);
+        // the protocol as JavaMailSenderImpl picks it
+        String protocol = impl.getProtocol() != null
+                ? impl.getProtocol()
+                : session.getProperty("mail.transport.protocol") != null
+                        ? session.getProperty("mail.transport.protocol")
+                        : JavaMailSenderImpl.DEFAULT_PROTOCOL;
+        try (Transport transport = session.getTransport(protocol)) {
+            transport.connect(impl.getHost(), impl.getPort(), impl.getUsername(), impl.getPassword());
+            if (!(transport instanceof SMTPTransport smtp) || !smtp.supportsExtension("SMTPUTF8")) {
+                throw new MessagingException("not sent: the address has characters outside ASCII and the SMTP"
+                        + " server does not announce SMTPUTF8; sent without it, it would reach another mailbox");
+            }
+            message.setSentDate(new Date()); // as JavaMailSenderImpl does
+            message.saveChanges();
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+    }
+
+    private MimeMessage compose(MimeMessage stable, JavaMailSender s, Outbox.Claimed mail) throws MessagingException {
+        MimeMessage message = stable == null ? s.createMimeMessage() : stable;
         MimeMessageHelper helper =
                 new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED_RELATED, "UTF-8");
         helper.setFrom(props.from());
@@ -49,7 +96,15 @@ public class Smtp {
         helper.setSubject(mail.subject());
         helper.setText(mail.text(), mail.html());
         message.setHeader("X-Renderbank-Key", mail.key());
-        s.send(message);
+        return message;
+    }
+
+    static boolean ascii(String address) {
+        return StandardCharsets.US_ASCII.newEncoder().canEncode(address);
+    }
+
+    private static String messageId(Outbox.Claimed mail) {
+        return "<" + sha256(mail.key()) + "@renderbank>";
     }
 
     private static String sha256(String s) {
