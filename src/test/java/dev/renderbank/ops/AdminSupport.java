@@ -59,7 +59,10 @@ class AdminSupport {
 
     /** A fresh operator: each test's daily grant cap starts at zero. */
     Admin newAdmin() {
-        String email = "ops-" + UUID.randomUUID() + "@test.local";
+        return newAdmin("ops-" + UUID.randomUUID() + "@test.local");
+    }
+
+    Admin newAdmin(String email) {
         UserAccount a = users.create(email, "correct horse battery staple", Role.ADMIN, true);
         return new Admin(a.id(), email, users.issueToken(a.id(), "test"));
     }

@@ -127,6 +127,30 @@ class AdminUsersTest extends IntegrationTest {
         assertThat(audit.get("items")).isEmpty();
     }
 
+    /**
+     * An admin's actor is their address, which sign-up takes up to 254 characters: an actor limit of
+     * 200 refused every action of an admin with a longer one (after some, such as a check at the
+     * provider, had already acted, unaudited).
+     */
+    @Test
+    void anAdminWithALongAddressActsAndIsAuditedUnderIt() {
+        String domain = ("d".repeat(60) + ".").repeat(3) + "test.local";
+        String email = "ops-" + UUID.randomUUID() + "@" + domain;
+        assertThat(email.length()).isGreaterThan(200).isLessThanOrEqualTo(254);
+        var admin = admins.newAdmin(email);
+        var u = testUsers.create(10);
+
+        HttpResponse<String> granted = post(
+                "/api/v1/admin/users/" + u.id() + "/grants",
+                admin.token(),
+                "{\"amount\":20,\"reason\":\"lost purchase\",\"notify\":false}",
+                UUID.randomUUID().toString());
+
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+        assertThat(json(granted).get("actor").asString()).isEqualTo(email);
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(30);
+    }
+
     @Test
     void anIdempotencyKeyIsTheOperatorsOwnAnotherOperatorsSameKeyGrantsAgain() {
         var first = admins.newAdmin();

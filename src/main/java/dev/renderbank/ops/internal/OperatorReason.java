@@ -20,8 +20,11 @@ public final class OperatorReason {
 
     public static final int MAX = 1000;
 
-    /** The longest actor (the audit record's limit). */
-    public static final int MAX_ACTOR = 200;
+    /**
+     * The longest actor: the longest address sign-up takes (254), since an admin acting from the pages
+     * or the API acts under their address.
+     */
+    public static final int MAX_ACTOR = 254;
 
     /** The longest idempotency key (the audit record's limit). */
     public static final int MAX_KEY = 200;
