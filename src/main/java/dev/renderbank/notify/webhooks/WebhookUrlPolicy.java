@@ -5,9 +5,18 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +27,12 @@ import java.util.regex.Pattern;
  * http only to loopback and only with {@code renderbank.webhooks.allow-private-hosts}, which also
  * admits private addresses but never link-local (cloud metadata), multicast or the unspecified
  * address.
+ *
+ * <p>Registration looks the host up on the request's thread, so that lookup is bounded: it is cut at
+ * {@link #LOOKUP_TIMEOUT} (the URL refused, to be tried again) and at most {@link #MAX_LOOKUPS} run at
+ * once, one that outlived its request included (a name lookup cannot be interrupted); beyond that a
+ * registration is refused at once. Name servers that never answer cannot hold request threads nor
+ * pile up lookup threads.
  */
 public final class WebhookUrlPolicy {
 
@@ -43,12 +58,33 @@ public final class WebhookUrlPolicy {
     private static final Pattern DOTTED_QUAD = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
+    /** How long a registration waits for its host's name servers. */
+    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
+
+    /** Registration lookups under way at once per policy (one per node), those that outlived their request included. */
+    static final int MAX_LOOKUPS = 16;
+
+    /** Threads of registration lookups: at most as many as the policies' permits allow under way. */
+    private static final ExecutorService LOOKUP_THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "webhook-url-lookup");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final boolean allowPrivate;
     private final Resolver resolver;
+    private final Duration lookupTimeout;
+    private final Semaphore lookups;
 
     public WebhookUrlPolicy(boolean allowPrivate, Resolver resolver) {
+        this(allowPrivate, resolver, LOOKUP_TIMEOUT, MAX_LOOKUPS);
+    }
+
+    WebhookUrlPolicy(boolean allowPrivate, Resolver resolver, Duration lookupTimeout, int maxLookups) {
         this.allowPrivate = allowPrivate;
         this.resolver = resolver;
+        this.lookupTimeout = lookupTimeout;
+        this.lookups = new Semaphore(maxLookups);
     }
 
     public WebhookUrlPolicy(boolean allowPrivate) {
@@ -120,13 +156,40 @@ public final class WebhookUrlPolicy {
             return Optional.of("must name its host as a name or a dotted IPv4 address, not " + host);
         }
         InetAddress[] addresses;
+        if (!lookups.tryAcquire()) {
+            return Optional.of("could not be checked now: too many host lookups are under way; try again in a moment");
+        }
+        Future<InetAddress[]> lookup;
         try {
-            addresses = resolve(host);
-        } catch (RefusedAddressException e) {
-            return Optional.of("must be on the public internet; " + host
-                    + " is a private, loopback, link-local or metadata address");
-        } catch (UnknownHostException e) {
-            return Optional.of("names a host that does not resolve: " + host);
+            lookup = LOOKUP_THREADS.submit(() -> {
+                try {
+                    return resolve(host);
+                } finally {
+                    lookups.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            lookups.release();
+            return Optional.of("could not be checked now; try again in a moment");
+        }
+        try {
+            addresses = lookup.get(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true); // a name lookup ignores it: its permit is held until it ends
+            return Optional.of("names a host whose name servers did not answer within " + lookupTimeout.toMillis()
+                    + " ms: " + host + "; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("could not be checked now; try again in a moment");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RefusedAddressException) {
+                return Optional.of("must be on the public internet; " + host
+                        + " is a private, loopback, link-local or metadata address");
+            }
+            if (e.getCause() instanceof UnknownHostException) {
+                return Optional.of("names a host that does not resolve: " + host);
+            }
+            throw new IllegalStateException("looking up " + host + " failed", e.getCause());
         }
         if (scheme.equals("http")
                 && !(allowPrivate && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress))) {

@@ -2,10 +2,14 @@ package dev.renderbank.notify.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,6 +66,53 @@ class WebhookUrlPolicyTest {
     @ValueSource(strings = {"https://2130706433/hook", "https://0x7f.1/hook", "https://0177.0.0.1/hook"})
     void oddNumericHostFormsAreRefused(String url) {
         assertThat(strict.refusal(url)).isPresent();
+    }
+
+    /**
+     * Registration looks the host up on the request thread: a name whose servers never answer (a
+     * fresh subdomain each time, so no cache helps) held a request thread for the resolver's whole
+     * wait, and a client could take every one of them. Each lookup is cut at the policy's timeout and
+     * only so many run at once on the node (a lookup that outlived its request included: a name
+     * lookup cannot be interrupted); beyond that a registration is refused at once, to be tried again.
+     */
+    @Test
+    void aHostWhoseNameServersNeverAnswerIsRefusedInTimeAndLookupsAreBounded() {
+        CountDownLatch answer = new CountDownLatch(1);
+        WebhookUrlPolicy.Resolver slow = host -> {
+            if (host.endsWith(".silent.example")) {
+                // as a real lookup: deaf to interrupts, it ends when the name servers answer
+                boolean interrupted = false;
+                while (answer.getCount() > 0) {
+                    try {
+                        answer.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new InetAddress[] {InetAddress.getByName("93.184.216.34")};
+        };
+        WebhookUrlPolicy policy = new WebhookUrlPolicy(false, slow, Duration.ofMillis(300), 2);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                assertThat(policy.refusal("https://a.silent.example/hook"))
+                        .hasValueSatisfying(m -> assertThat(m).contains("did not answer"));
+                assertThat(policy.refusal("https://b.silent.example/hook"))
+                        .hasValueSatisfying(m -> assertThat(m).contains("did not answer"));
+                // both lookups still under way: the next is refused without waiting
+                assertThat(policy.refusal("https://c.silent.example/hook"))
+                        .hasValueSatisfying(m -> assertThat(m).contains("too many"));
+                assertThat(policy.refusal("https://hooks.example.com/hook"))
+                        .hasValueSatisfying(m -> assertThat(m).contains("too many"));
+            });
+        } finally {
+            answer.countDown();
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> policy.refusal("https://hooks.example.com/hook").isEmpty());
     }
 
     @Test
