@@ -48,8 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
             "CREEM_WEBHOOK_SECRET=" + ReconcileIntegrationTest.CREEM_SECRET,
             "renderbank.ops.reconcile.scheduled=false",
             // stored webhooks' retries come due by the test clock; the sweep that finds them runs often,
-            // so a test that waits for a retry waits seconds, not the default 15 s per sweep
-            "renderbank.payments.sweep-interval=2s",
+            // so a test that waits for a retry (or for 7 of them) waits seconds, not the default 15 s per sweep
+            "renderbank.payments.sweep-interval=500ms",
             "renderbank.payments.creem.reconcile-max-calls=" + ReconcileIntegrationTest.CREEM_CALL_CAP
         })
 abstract class ReconcileIntegrationTest extends IntegrationTest {
