@@ -1,5 +1,6 @@
 package dev.renderbank.billing;
 
+import dev.renderbank.billing.core.CheckoutContentSources;
 import dev.renderbank.billing.core.CheckoutGateway;
 import dev.renderbank.billing.db.CheckoutRateStore;
 import dev.renderbank.billing.db.CheckoutStore;
@@ -47,6 +48,7 @@ public class Billing {
     private final Clock clock;
     private final PublicUrl publicUrl;
     private final Switches switches;
+    private final CheckoutContentSources checkoutOrigins;
 
     Billing(
             ProductCatalog catalog,
@@ -62,8 +64,10 @@ public class Billing {
             Users users,
             Clock clock,
             PublicUrl publicUrl,
-            Switches switches) {
+            Switches switches,
+            CheckoutContentSources checkoutOrigins) {
         this.switches = switches;
+        this.checkoutOrigins = checkoutOrigins;
         this.catalog = catalog;
         this.checkouts = checkouts;
         this.checkoutRate = checkoutRate;
@@ -196,6 +200,7 @@ public class Billing {
                 checkouts.delete(id);
                 return new CheckoutResult.InProgress();
             }
+            checkoutOrigins.warnIfOutside(id, session.url());
             return new CheckoutResult.Created(id, session.url(), product.id(), false);
         } catch (CheckoutGateway.Unavailable e) {
             log.warn("Checkout {} of {} refused: {}", id, product.id(), e.getMessage());

@@ -1,6 +1,7 @@
 package dev.renderbank.billing;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -50,10 +51,14 @@ public record PaymentsProperties(
     /**
      * {@code reconcileMaxCalls}: Creem API calls one reconciliation run may make (Creem is read object
      * by object: each open checkout and each subscription due for a renewal is one call or two).
+     * {@code checkoutOrigins}: where Creem's checkout pages live.
      */
     public record Creem(
             @DefaultValue(Creem.LIVE_API) String baseUrl,
-            @DefaultValue("200") int reconcileMaxCalls) {
+            @DefaultValue("200") int reconcileMaxCalls,
+
+            @DefaultValue({"https://creem.io", "https://*.creem.io"})
+            List<String> checkoutOrigins) {
 
         /** Creem's live API; anything else ({@code https://test-api.creem.io}, a local fake) is not live. */
         public static final String LIVE_API = "https://api.creem.io";
@@ -62,10 +67,21 @@ public record PaymentsProperties(
             if (reconcileMaxCalls < 1) {
                 throw new IllegalArgumentException("renderbank.payments.creem.reconcile-max-calls must be at least 1");
             }
+            checkoutOrigins = CheckoutOrigins.checked("renderbank.payments.creem.checkout-origins", checkoutOrigins);
         }
     }
 
-    public record Stripe(@DefaultValue(Stripe.LIVE_API) String apiBase) {
+    /**
+     * {@code checkoutOrigins}: where Stripe's checkout pages live (its own host, or the custom domain
+     * set up for checkout in Stripe's dashboard).
+     */
+    public record Stripe(
+            @DefaultValue(Stripe.LIVE_API) String apiBase,
+            @DefaultValue("https://checkout.stripe.com") List<String> checkoutOrigins) {
+
+        public Stripe {
+            checkoutOrigins = CheckoutOrigins.checked("renderbank.payments.stripe.checkout-origins", checkoutOrigins);
+        }
 
         /** Stripe's API (live or test mode is the key's, not the host's); anything else is a fake. */
         public static final String LIVE_API = "https://api.stripe.com";

@@ -177,6 +177,34 @@ class CreditsPagesBrowserTest extends IntegrationTest {
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(1002, 0, 0));
     }
 
+    /**
+     * The buy button's form posts to /buy, which answers with a redirect to the checkout: Stripe's or
+     * Creem's host, another origin. Chromium applies the page's CSP form-action to every redirect of a
+     * form submission, so with form-action 'self' alone the browser stopped at the redirect and nobody
+     * could pay. Here the page is opened at 127.0.0.1 and the simulated checkout lives at the public
+     * URL (localhost): another origin, reached as a provider's checkout must be.
+     */
+    @Test
+    void aBuyButtonReachesACheckoutOnAnotherOrigin() {
+        UserAccount user = users.create("cross-origin-" + System.nanoTime() + "@test.local", PASSWORD, Role.USER, true);
+        try (var context = browser.newContext()) {
+            Page page = context.newPage();
+            List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+            page.onConsoleMessage(m -> {
+                if (m.text().contains("Content Security Policy")) {
+                    refused.add(m.text());
+                }
+            });
+            page.navigate("http://127.0.0.1:" + port + "/buy");
+            SignInForm.submit(page, user.email(), PASSWORD);
+            assertThat(page).hasURL(Pattern.compile("http://127\\.0\\.0\\.1:" + port + "/buy(\\?continue)?$"));
+            page.click("#buy-pack-500");
+            // the checkout's origin has no session of this browser: it asks to sign in, after the redirect
+            assertThat(page).hasURL(Pattern.compile("http://localhost:" + port + "/.*"));
+            assertThat(refused).isEmpty();
+        }
+    }
+
     /** Clicks a buy button, pays on the simulated checkout page and waits for the receipt. */
     private static void pay(Page page, String button) {
         page.click(button);

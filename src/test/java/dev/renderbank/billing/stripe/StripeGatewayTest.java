@@ -15,6 +15,7 @@ import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.CheckoutGateway;
 import dev.renderbank.billing.core.PaymentSecrets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,8 @@ class StripeGatewayTest {
         stripe.start();
         var props = new PaymentsProperties(
                 PaymentsProperties.Provider.STRIPE,
-                new PaymentsProperties.Creem("http://unused", 200),
-                new PaymentsProperties.Stripe(stripe.baseUrl()),
+                new PaymentsProperties.Creem("http://unused", 200, List.of("https://creem.io")),
+                new PaymentsProperties.Stripe(stripe.baseUrl(), List.of("https://checkout.stripe.com")),
                 "/",
                 Duration.ofSeconds(15),
                 5,
