@@ -97,7 +97,8 @@ final class PublicUrlSetting {
     }
 
     private static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
+        // a name's trailing dot (the root: localhost. is localhost) is not part of it
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
         if (h.equals("localhost") || h.endsWith(".localhost")) {
             return true;
         }

@@ -129,6 +129,9 @@ class ProductionGuardTest {
                 "https://renderbank.example.com?x=1",
                 "http://renderbank_app:8080",
                 "https://renderbank_app.localhost",
+                "https://localhost.",
+                "https://app.localhost.:8443",
+                "https://LOCALHOST..",
                 "https://")) {
             MockEnvironment env = productionReady().withProperty("renderbank.public-url", bad);
             assertThat(ProductionGuard.problems(env))
