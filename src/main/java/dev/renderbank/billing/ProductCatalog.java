@@ -1,5 +1,6 @@
 package dev.renderbank.billing;
 
+import dev.renderbank.platform.CreditLimits;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,6 +154,11 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
     private static void check(String id, Entry e, boolean plan) {
         if (e.credits() == null || e.credits() <= 0) {
             throw new IllegalArgumentException("renderbank.catalog product " + id + ": credits must be positive");
+        }
+        if (e.credits() > CreditLimits.MAX_AMOUNT) {
+            // the ledger grants at most that at once: a purchase of more would be paid and never granted
+            throw new IllegalArgumentException("renderbank.catalog product " + id + ": credits must be at most "
+                    + CreditLimits.MAX_AMOUNT + " (was " + e.credits() + ")");
         }
         if (e.priceMinor() == null || e.priceMinor() <= 0) {
             throw new IllegalArgumentException("renderbank.catalog product " + id + ": price-minor must be positive");

@@ -1,5 +1,6 @@
 package dev.renderbank.catalog;
 
+import dev.renderbank.platform.CreditLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +22,19 @@ public record CatalogProperties(Map<String, ModelConfig> models) {
         // every accept in the ledger, which takes positive amounts only)
         models.forEach((id, m) -> {
             String key = "renderbank.catalog.models." + id;
-            if (m.price() != null && m.price() < 1) {
-                throw new IllegalArgumentException(key + ".price must be at least 1 credit (was " + m.price() + ")");
+            if (m.price() != null && (m.price() < 1 || m.price() > CreditLimits.MAX_AMOUNT)) {
+                // above the ledger's largest hold every accept of the model would be refused as bad input
+                throw new IllegalArgumentException(
+                        key + ".price must be 1 to " + CreditLimits.MAX_AMOUNT + " credits (was " + m.price() + ")");
             }
             if (m.maxImages() != null && m.maxImages() < 0) {
                 // "at most -1 image(s)" would refuse every job of the model, with images or without
                 throw new IllegalArgumentException(key + ".max-images must be 0 or more (was " + m.maxImages() + ")");
             }
             m.prices().forEach((option, price) -> {
-                if (price == null || price < 1) {
-                    throw new IllegalArgumentException(
-                            key + ".prices." + option + " must be at least 1 credit (was " + price + ")");
+                if (price == null || price < 1 || price > CreditLimits.MAX_AMOUNT) {
+                    throw new IllegalArgumentException(key + ".prices." + option + " must be 1 to "
+                            + CreditLimits.MAX_AMOUNT + " credits (was " + price + ")");
                 }
             });
         });

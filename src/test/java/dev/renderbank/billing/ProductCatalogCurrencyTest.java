@@ -46,6 +46,23 @@ class ProductCatalogCurrencyTest {
         assertThat(catalog.product("pro-monthly").orElseThrow().currency()).isEqualTo("GBP");
     }
 
+    /**
+     * The ledger grants at most 1,000,000,000 credits at once: a pack or plan of more would be paid
+     * and its grant refused at every retry, so it stops the start, naming the product.
+     */
+    @Test
+    void aProductOfMoreCreditsThanTheLedgerGrantsAtOnceStopsTheStart() {
+        assertThatThrownBy(() -> bind(Map.of("renderbank.catalog.packs.pack-200.credits", "2000000000")))
+                .rootCause()
+                .hasMessageContaining("pack-200")
+                .hasMessageContaining("at most 1000000000");
+        assertThat(bind(Map.of("renderbank.catalog.packs.pack-200.credits", "1000000000"))
+                        .product("pack-200")
+                        .orElseThrow()
+                        .credits())
+                .isEqualTo(1_000_000_000L);
+    }
+
     /** Binds {@code renderbank.catalog} as the application does at start. */
     private static ProductCatalog bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))

@@ -18,13 +18,14 @@ class CatalogPropertiesRangesTest {
 
     @Test
     void aModelsPriceIsPositive() {
-        MODEL.refused("renderbank.catalog.models.m1.price", "0", "-10");
+        MODEL.refused("renderbank.catalog.models.m1.price", "0", "-10", "1000000001");
+        MODEL.accepted("renderbank.catalog.models.m1.price", "1000000000");
     }
 
     @Test
     void everyPriceInAModelsTableIsPositive() {
         MODEL.with("renderbank.catalog.models.m1.prices.sd", "8")
-                .refused("renderbank.catalog.models.m1.prices.hd", "0");
+                .refused("renderbank.catalog.models.m1.prices.hd", "0", "1000000001");
     }
 
     @Test
