@@ -180,17 +180,52 @@
     links.append(R.el('a', { href: '/creations/' + encodeURIComponent(job.taskId) }, 'Open this creation'));
   }
 
+  /** The result panel follows the job started last; the recent list's badges follow every job in it. */
   function follow(taskId) {
     if (stopFollowing) { stopFollowing(); }
     stopFollowing = R.follow(taskId, function (job) {
       show(job);
-      const badge = document.querySelector('#recent li[data-task="' + taskId + '"] .badge');
-      if (badge) {
-        badge.textContent = job.status === 'completed' ? 'Ready' : job.status === 'failed' ? 'Failed' : 'Processing';
-        badge.className = 'badge ' + (job.status === 'completed' ? 'ok' : job.status === 'failed' ? 'error' : 'muted');
-      }
-      if (R.terminal(job)) { refreshCredits(); }
+      badge(job);
     });
+    watchRecent();
+  }
+
+  /** Sets the recent list's badge of {@code job} as the server renders it; true when it just finished. */
+  function badge(job) {
+    const el = document.querySelector('#recent li[data-task="' + job.taskId + '"] .badge');
+    if (!el) { return false; }
+    const done = R.terminal(job);
+    const wasRunning = el.dataset.done !== 'true';
+    el.textContent = job.status === 'completed' ? 'Ready'
+      : job.status === 'failed' ? (job.lateDelivery && job.assetUrl ? 'Delivered late, free of charge' : 'Failed')
+        : job.status === 'queued' ? 'Queued' : 'Processing';
+    el.className = 'badge ' + (job.status === 'completed' || (job.lateDelivery && job.assetUrl) ? 'ok'
+      : job.status === 'failed' ? 'error' : 'muted');
+    el.dataset.done = done ? 'true' : 'false';
+    if (done && wasRunning) { refreshCredits(); }
+    return done && wasRunning;
+  }
+
+  // Every job of the recent list that is still running is looked at again, all of them with one
+  // request, until none is left: a job the panel no longer follows (another one started after it)
+  // shows its end too, and its credits are refreshed.
+  let recentTimer = null;
+  let recentWait = 3000;
+  function watchRecent() {
+    if (recentTimer) { return; }
+    recentTimer = setTimeout(function () {
+      R.call('GET', '/api/v1/generations?limit=' + Math.min(50, Math.max(1, document.querySelectorAll('#recent li[data-task]').length)))
+        .then(function (r) {
+          recentTimer = null;
+          if (!r.ok || !r.body) { recentWait = Math.min(recentWait * 2, 60000); watchRecent(); return; }
+          let running = false;
+          r.body.items.forEach(function (job) {
+            badge(job);
+            if (!R.terminal(job)) { running = true; }
+          });
+          if (running) { recentWait = Math.min(recentWait * 1.5, 30000); watchRecent(); } else { recentWait = 3000; }
+        }).catch(function () { recentTimer = null; recentWait = Math.min(recentWait * 2, 60000); watchRecent(); });
+    }, recentWait);
   }
 
   function addRecent(taskId, modelId) {
@@ -219,12 +254,21 @@
     R.showProblem('refusal', 0, { title: 'Catalogue unavailable', detail: 'Reload the page to try again.' });
   });
 
-  // a job still running (started before this page was opened) is followed again
-  R.call('GET', '/api/v1/generations?limit=1').then(function (r) {
-    const latest = r.ok && r.body && r.body.items[0];
-    if (latest && !R.terminal(latest) && !stopFollowing) {
-      show(latest);
-      follow(latest.taskId);
-    }
-  });
+  // a job still running (started before this page was opened) is followed again, the newest in the
+  // panel; the others' badges by the recent list's watch
+  R.call('GET', '/api/v1/generations?limit=' + Math.max(1, document.querySelectorAll('#recent li[data-task]').length))
+    .then(function (r) {
+      const items = (r.ok && r.body && r.body.items) || [];
+      items.forEach(function (job) {
+        const el = document.querySelector('#recent li[data-task="' + job.taskId + '"] .badge');
+        if (el) { el.dataset.done = R.terminal(job) ? 'true' : 'false'; }
+      });
+      const latest = items[0];
+      if (latest && !R.terminal(latest) && !stopFollowing) {
+        show(latest);
+        follow(latest.taskId);
+      } else if (items.some(function (job) { return !R.terminal(job); })) {
+        watchRecent();
+      }
+    });
 })();

@@ -99,6 +99,42 @@ class GeneratorPausedAndVideoBrowserTest extends BrowserTest {
         assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 0, 0));
     }
 
+    /**
+     * The result panel follows the job started last; a job started before it stays in the recent
+     * list, and its end must show there too. Before, starting an image stopped following the video
+     * started before it: the video failed (its credits released) while its row kept "Processing"
+     * until a reload.
+     */
+    @Test
+    void aJobStartedBeforeTheOneInThePanelShowsItsEndInTheRecentList() {
+        simulator.setVideoDuration(Duration.ofMinutes(5));
+        simulator.setImageDuration(Duration.ofSeconds(1));
+        TestUser user = users.create(100);
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            Page page = signIn(context, user);
+            page.check("#type-video");
+            page.selectOption("#model", "sora-2");
+            page.fill("#prompt", "a slow pan over a harbour");
+            page.click("#submit");
+            assertThat(page.locator("#job-model")).hasText("sora-2");
+            String video = page.locator("#recent li[data-task]").first().getAttribute("data-task");
+            var videoBadge = page.locator("#recent li[data-task=\"" + video + "\"] .badge");
+            assertThat(videoBadge).hasText(Pattern.compile("Queued|Processing"));
+
+            page.click("label[for=type-image]");
+            page.selectOption("#model", "nano-banana");
+            page.fill("#prompt", "a harbour at noon");
+            page.click("#submit");
+            assertThat(page.locator("#job-model")).hasText("nano-banana");
+            assertThat(page.locator("#job-status"))
+                    .hasText("completed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+
+            simulator.failRunningTasks(); // the video fails at the provider
+            assertThat(videoBadge).hasText("Failed", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        }
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
     @Test
     void aVideoJobShowsItsProgressThenAPlayerWithTheVideo() {
         simulator.setVideoDuration(Duration.ofSeconds(8));
