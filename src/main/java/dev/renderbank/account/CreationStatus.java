@@ -24,8 +24,9 @@ record CreationStatus(String label, String css, boolean running, String assetUrl
             return new CreationStatus("File deleted", "muted", false, null, video);
         }
         return switch (job.state()) {
-            case RESERVED -> new CreationStatus("Queued", "muted", true, null, video);
-            case SUBMITTED, RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video);
+            // as the API's status and the creations filter: submitted is still waiting at the provider
+            case RESERVED, SUBMITTED -> new CreationStatus("Queued", "muted", true, null, video);
+            case RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video);
             case SUCCEEDED -> new CreationStatus("Ready", "ok", false, asset, video);
             case FAILED ->
                 job.lateDelivery() && asset != null
