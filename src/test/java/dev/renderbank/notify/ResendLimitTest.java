@@ -5,13 +5,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.renderbank.notify.webhooks.DeliveryStore;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +24,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +60,12 @@ class ResendLimitTest extends IntegrationTest {
     @Autowired
     DeliveryStore deliveries;
 
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @LocalServerPort
     int port;
 
@@ -81,6 +94,62 @@ class ResendLimitTest extends IntegrationTest {
                         clock.instant().plus(Duration.ofHours(24))))
                 .isTrue();
         return new Target(u, "/api/v1/webhook-endpoints/" + endpointId + "/deliveries/" + deliveryId + "/resend");
+    }
+
+    /**
+     * A resend locks its endpoint (FOR SHARE: not disabled meanwhile), then updates the delivery; a
+     * sender recording an attempt updated the delivery, then freed its endpoint: the opposite order,
+     * so a resend pressed while an attempt was being recorded could deadlock (a 500, seen in CI).
+     * Recording now takes the endpoint first: with the endpoint held as a resend holds it, the record
+     * waits before it touches the delivery, and the resend's update goes through.
+     */
+    @Test
+    void recordingAnAttemptTakesTheEndpointBeforeTheDeliveryAsAResendDoes() throws Exception {
+        Target t = delivery();
+        String endpointId = t.resendPath().split("/")[4];
+        String deliveryId = t.resendPath().split("/")[6];
+        Instant lease = clock.instant().plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS);
+        // as a claim leaves them (the attempt under way, its endpoint held), out of the sender's way
+        jdbc.sql("update webhook_delivery set attempts = 1, next_attempt_at = :later where id = :id")
+                .param("later", java.sql.Timestamp.from(clock.instant().plus(Duration.ofHours(1))))
+                .param("id", deliveryId)
+                .update();
+        jdbc.sql("update webhook_endpoint set sending_until = :lease where id = :e")
+                .param("lease", java.sql.Timestamp.from(lease))
+                .param("e", endpointId)
+                .update();
+        var claimed = new DeliveryStore.Claimed(
+                deliveryId,
+                endpointId,
+                "http://127.0.0.1/",
+                "s",
+                "{}",
+                1,
+                1,
+                clock.instant().plusSeconds(3600),
+                lease);
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try (Connection resend = dataSource.getConnection()) {
+            resend.setAutoCommit(false);
+            try (var st = resend.createStatement()) {
+                st.execute("set local lock_timeout = '5s'");
+                st.executeQuery("select 1 from webhook_endpoint where id = '" + endpointId + "' for share")
+                        .close();
+            }
+            Future<Boolean> recorded = sender.submit(
+                    () -> deliveries.record(claimed, clock.instant(), 500, "refused", null, false, lease));
+            await().atMost(Duration.ofSeconds(10)).until(() -> LockWaits.blockedBy(jdbc, LockWaits.backend(resend)));
+            try (var st = resend.createStatement()) {
+                assertThat(st.executeUpdate(
+                                "update webhook_delivery set resent_at = now() where id = '" + deliveryId + "'"))
+                        .as("the resend's update, while the record waits")
+                        .isEqualTo(1);
+            }
+            resend.commit();
+            assertThat(recorded.get(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            sender.shutdownNow();
+        }
     }
 
     @Test

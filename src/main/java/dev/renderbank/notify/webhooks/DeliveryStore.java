@@ -220,7 +220,8 @@ public class DeliveryStore {
      * The error and the receiver's excerpt are whatever a stranger's server sent: kept sanitised and
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
      * delivery's state and its attempt are written together, and the claim's endpoint is freed for
-     * its next delivery ({@link #release}). A delivery removed with its endpoint
+     * its next delivery ({@link #release}), before the delivery is written (the lock order of a
+     * resend). A delivery removed with its endpoint
      * while it was being sent records nothing (false), and does not fail.
      */
     @Transactional
@@ -234,6 +235,9 @@ public class DeliveryStore {
             Instant next) {
         String err = StorableText.of(error, MAX_ERROR);
         String kept = StorableText.of(excerpt, MAX_EXCERPT);
+        // the endpoint first, then the delivery: the order a resend takes them in (its endpoint FOR
+        // SHARE, then the delivery); the other way round a resend during a record deadlocked
+        release(c);
         int n = jdbc.sql("""
                         update webhook_delivery
                         set status = case when :delivered then 'DELIVERED'
@@ -266,7 +270,6 @@ public class DeliveryStore {
                 .param("error", err)
                 .param("excerpt", kept)
                 .update();
-        release(c);
         return n == 1;
     }
 
