@@ -103,6 +103,34 @@ class WaivedDebtGiveBackTest extends ReconcileIntegrationTest {
     }
 
     /**
+     * Two refunds of one charge, the first one's debt forgiven by an operator, then the second one
+     * fails (Stripe's refunded total goes back to the first's): the failure reverses the second
+     * refund's clawback, cancelling its debt, and the waiver stays with the first, which stands. Before,
+     * every refund clawback of the purchase counted as reversed and the oldest waiver was taken for
+     * restored: nothing was given back and the user kept the failed refund's 200 debt.
+     */
+    @Test
+    void aSecondRefundFailingAfterTheOperatorWaivedTheFirstsDebtCancelsOnlyItsOwnDebt() throws Exception {
+        Spent s = spentPack500();
+        s.atStripe(916);
+        assertThat(webhook("charge.refunded", s.charge(916))).isEqualTo(200);
+        assertThat(credits(s)).as("40%% refunded: 200 debt").isEqualTo(new Balance(0, 0, 200));
+        assertThat(waive(s)).isInstanceOf(ActionResult.Done.class);
+        assertThat(credits(s)).isEqualTo(new Balance(0, 0, 0));
+
+        s.atStripe(1832);
+        assertThat(webhook("charge.refunded", s.charge(1832))).isEqualTo(200);
+        assertThat(credits(s)).as("another 40%% refunded: 200 debt").isEqualTo(new Balance(0, 0, 200));
+
+        s.atStripe(916); // the second refund failed
+        assertThat(webhook("charge.refunded", s.charge(916))).isEqualTo(200);
+        assertThat(credits(s))
+                .as("the failed refund's debt cancelled, the first one's stays forgiven")
+                .isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /**
      * A refund and a dispute of one pack claw back the same grant: winning the dispute reverses the
      * dispute's clawback, not the refund's. The refund stands and the operator's forgiveness of its
      * debt stays; the dispute's debt is cancelled.

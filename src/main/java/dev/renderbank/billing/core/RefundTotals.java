@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -127,7 +129,7 @@ public class RefundTotals {
         long back = clawbacks.giveBack(
                 store.lock(p.id()),
                 key,
-                Clawbacks.refundClawbacks(provider),
+                reversed(provider, chargeId, p.id(), movements, from, to),
                 "refund of charge " + chargeId + " failed or canceled",
                 clock.instant());
         // A yearly plan's months that started while the refund left nothing to grant waited for this, and
@@ -136,5 +138,29 @@ public class RefundTotals {
         String monthsNote = resumed > 0 ? ", " + resumed + " credits of months that started meanwhile" : "";
         return new Outcome.Processed("charge " + chargeId + ": refunded down to " + to + "/" + p.amountMinor() + " "
                 + p.currency() + " (a refund failed or was canceled), " + back + " credits given back" + monthsNote);
+    }
+
+    /** A refund movement's id: {@code chargeId:from>to#number}. */
+    private static final Pattern MOVEMENT = Pattern.compile("(.*):(\\d+)>(\\d+)#(\\d+)");
+
+    /**
+     * The clawbacks a fall of the refunded total from {@code from} to {@code to} reverses (the start
+     * of their keys). When the movement just before it raised the total from at most {@code to} to
+     * {@code from} (a refund, then its failure: the usual case), that refund's own clawbacks only, so
+     * what an operator forgave of an earlier refund that stands stays forgiven; otherwise every
+     * refund clawback of the purchase (the total alone cannot tell which refunds failed).
+     */
+    private String reversed(String provider, String chargeId, long purchaseId, long movements, long from, long to) {
+        Optional<String> last = refunds.movement(provider, purchaseId, movements);
+        if (last.isPresent()) {
+            Matcher m = MOVEMENT.matcher(last.get());
+            if (m.matches()
+                    && m.group(1).equals(chargeId)
+                    && Long.parseLong(m.group(3)) == from
+                    && Long.parseLong(m.group(2)) <= to) {
+                return provider + ":refund:" + last.get() + ":";
+            }
+        }
+        return Clawbacks.refundClawbacks(provider);
     }
 }

@@ -4,6 +4,7 @@ import static dev.renderbank.platform.SqlTime.ts;
 
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -76,6 +77,20 @@ public class RefundStore {
                 .param("charge", chargeMinor)
                 .query(Long.class)
                 .single();
+    }
+
+    /** The purchase's refund movement numbered {@code number} (its id ends in {@code #number}), if any. */
+    public Optional<String> movement(String provider, long purchaseId, long number) {
+        String suffix = "#" + number;
+        return jdbc.sql("""
+                        select refund_id from billing_refund
+                         where provider = :provider and purchase_id = :purchase and right(refund_id, :n) = :suffix""")
+                .param("provider", provider)
+                .param("purchase", purchaseId)
+                .param("n", suffix.length())
+                .param("suffix", suffix)
+                .query(String.class)
+                .optional();
     }
 
     /** How many refund movements of the purchase are recorded: the next one's sequence number. */
