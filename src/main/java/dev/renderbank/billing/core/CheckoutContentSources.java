@@ -45,13 +45,14 @@ public class CheckoutContentSources implements ContentSources {
      * redirect, and only this line tells an operator which key to set.
      */
     public void warnIfOutside(String checkoutId, String url) {
-        if (!CheckoutOrigins.covers(formActions(), url)) {
+        List<String> origins = formActions();
+        if (!CheckoutOrigins.covers(origins, url)) {
             log.warn(
                     "Checkout {} goes to {}, whose origin is not among {} (renderbank.payments.{}.checkout-origins):"
                             + " browsers stop the buyer at the redirect; add its origin there",
                     checkoutId,
                     origin(url),
-                    formActions(),
+                    origins,
                     props.provider().name().toLowerCase(java.util.Locale.ROOT));
         }
     }

@@ -46,10 +46,10 @@ public class Smtp {
             sendInUtf8(s, mail);
             return;
         }
-        s.send(compose(
-                s instanceof JavaMailSenderImpl impl ? new StableIdMessage(impl.getSession(), messageId(mail)) : null,
-                s,
-                mail));
+        MimeMessage message = s instanceof JavaMailSenderImpl impl
+                ? new StableIdMessage(impl.getSession(), messageId(mail))
+                : s.createMimeMessage();
+        s.send(compose(message, mail));
     }
 
     /**
@@ -68,7 +68,7 @@ public class Smtp {
         utf8.putAll(impl.getSession().getProperties());
         utf8.put("mail.mime.allowutf8", "true");
         Session session = Session.getInstance(utf8);
-        MimeMessage message = compose(new StableIdMessage(session, messageId(mail)), s, mail);
+        MimeMessage message = compose(new StableIdMessage(session, messageId(mail)), mail);
         // the protocol as JavaMailSenderImpl picks it
         String protocol = impl.getProtocol() != null
                 ? impl.getProtocol()
@@ -87,8 +87,8 @@ public class Smtp {
         }
     }
 
-    private MimeMessage compose(MimeMessage stable, JavaMailSender s, Outbox.Claimed mail) throws MessagingException {
-        MimeMessage message = stable == null ? s.createMimeMessage() : stable;
+    /** {@code message} with the mail's sender, recipient, subject, parts and key. */
+    private MimeMessage compose(MimeMessage message, Outbox.Claimed mail) throws MessagingException {
         MimeMessageHelper helper =
                 new MimeMessageHelper(message, MimeMessageHelper.MULTIPART_MODE_MIXED_RELATED, "UTF-8");
         helper.setFrom(props.from());
