@@ -1,5 +1,6 @@
 package dev.renderbank.storage;
 
+import dev.renderbank.platform.BoundedLookups;
 import dev.renderbank.storage.internal.HostPolicy;
 import dev.renderbank.storage.internal.PublicAddresses;
 import java.net.URI;
@@ -8,14 +9,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +30,6 @@ public final class ReferenceHosts {
 
     private static final int DEFAULT_MAX_CONCURRENT = 32;
 
-    /** Lookup threads; as many at most as lookups are allowed under way (each instance's permits). */
-    private static final ExecutorService LOOKUPS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "reference-lookup");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** Numeric host forms other than a dotted quad (2130706433, 0x7f.1, 0177.1): fetchers differ on them. */
     private static final Pattern ODD_NUMERIC =
             Pattern.compile("(?i)(0x[0-9a-f]+|[0-9]+)(\\.(0x[0-9a-f]+|[0-9]+)){0,3}");
@@ -61,16 +47,20 @@ public final class ReferenceHosts {
 
     private final HostPolicy policy;
     private final Duration timeout;
-    private final Semaphore permits;
+    private final BoundedLookups lookups;
 
-    private ReferenceHosts(HostPolicy policy, Duration timeout, Semaphore permits) {
+    private ReferenceHosts(HostPolicy policy, Duration timeout, BoundedLookups lookups) {
         this.policy = policy;
         this.timeout = timeout;
-        this.permits = permits;
+        this.lookups = lookups;
     }
 
     private ReferenceHosts(HostPolicy policy) {
-        this(policy, DEFAULT_TIMEOUT, new Semaphore(DEFAULT_MAX_CONCURRENT));
+        this(policy, DEFAULT_TIMEOUT, lookups(DEFAULT_MAX_CONCURRENT));
+    }
+
+    private static BoundedLookups lookups(int maxConcurrent) {
+        return new BoundedLookups("reference-lookup", maxConcurrent);
     }
 
     /** Public internet addresses only (production). */
@@ -92,11 +82,11 @@ public final class ReferenceHosts {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || maxConcurrent < 1) {
             throw new IllegalArgumentException("a positive timeout and at least one lookup at once are required");
         }
-        return new ReferenceHosts(policy, timeout, new Semaphore(maxConcurrent));
+        return new ReferenceHosts(policy, timeout, lookups(maxConcurrent));
     }
 
     ReferenceHosts withResolver(HostPolicy.Resolver resolver) {
-        return new ReferenceHosts(policy.withResolver(resolver), timeout, permits);
+        return new ReferenceHosts(policy.withResolver(resolver), timeout, lookups);
     }
 
     /**
@@ -162,36 +152,18 @@ public final class ReferenceHosts {
 
     /** Resolves {@code name} on a lookup thread, waiting for it until {@code deadline} at most. */
     private Optional<ReferenceCheck> lookUp(String name, int index, long deadline) {
-        if (!permits.tryAcquire()) {
+        BoundedLookups.Outcome<Optional<String>> looked = lookups.call(() -> resolved(name), deadline);
+        if (looked instanceof BoundedLookups.Answered<Optional<String>> answered) {
+            return answered.value().map(reason -> new ReferenceCheck.Refused(index, reason));
+        }
+        if (looked instanceof BoundedLookups.Busy) {
             return Optional.of(new ReferenceCheck.Busy(timeout));
         }
-        CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
-        try {
-            LOOKUPS.execute(() -> {
-                try {
-                    answer.complete(resolved(name));
-                } catch (RuntimeException | Error e) {
-                    answer.completeExceptionally(e);
-                } finally {
-                    // only now: a lookup that outlived its request still counts
-                    permits.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            permits.release();
-            return Optional.of(new ReferenceCheck.Busy(timeout));
-        }
-        try {
-            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                    .map(reason -> new ReferenceCheck.Refused(index, reason));
-        } catch (TimeoutException e) {
+        if (looked instanceof BoundedLookups.TimedOut) {
             return Optional.of(new ReferenceCheck.TimedOut(index, tooSlow(name)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of(new ReferenceCheck.TimedOut(index, tooSlow(name)));
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("looking up " + name + " failed", e.getCause());
         }
+        throw new IllegalStateException(
+                "looking up " + name + " failed", ((BoundedLookups.Failed<Optional<String>>) looked).cause());
     }
 
     private static Optional<ReferenceCheck> refused(int index, String reason) {

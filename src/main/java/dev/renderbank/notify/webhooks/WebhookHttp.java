@@ -142,7 +142,7 @@ public final class WebhookHttp implements AutoCloseable {
     private record PolicyDnsResolver(WebhookUrlPolicy policy) implements DnsResolver {
         @Override
         public InetAddress[] resolve(String host) throws UnknownHostException {
-            return policy.resolve(host);
+            return policy.resolveForDelivery(host);
         }
 
         @Override

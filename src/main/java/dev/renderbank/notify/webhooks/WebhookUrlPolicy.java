@@ -1,5 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
+import dev.renderbank.platform.BoundedLookups;
 import dev.renderbank.storage.InternetAddresses;
 import java.net.InetAddress;
 import java.net.URI;
@@ -9,14 +10,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -28,11 +21,12 @@ import java.util.regex.Pattern;
  * admits private addresses but never link-local (cloud metadata), multicast or the unspecified
  * address.
  *
- * <p>Registration looks the host up on the request's thread, so that lookup is bounded: it is cut at
- * {@link #LOOKUP_TIMEOUT} (the URL refused, to be tried again) and at most {@link #MAX_LOOKUPS} run at
- * once, one that outlived its request included (a name lookup cannot be interrupted); beyond that a
- * registration is refused at once. Name servers that never answer cannot hold request threads nor
- * pile up lookup threads.
+ * <p>Registration looks the host up on the request's thread and a delivery on a sender thread, so
+ * both lookups are bounded ({@link BoundedLookups}): each is cut at {@link #LOOKUP_TIMEOUT} (the URL
+ * refused, or the attempt failed, to be tried again) and at most {@link #MAX_LOOKUPS} of each kind
+ * run at once, one that outlived its caller included (a name lookup cannot be interrupted); beyond
+ * that a registration is refused, or an attempt fails, at once. Name servers that never answer cannot
+ * hold request or sender threads nor pile up lookup threads.
  */
 public final class WebhookUrlPolicy {
 
@@ -64,17 +58,13 @@ public final class WebhookUrlPolicy {
     /** Registration lookups under way at once per policy (one per node), those that outlived their request included. */
     static final int MAX_LOOKUPS = 16;
 
-    /** Threads of registration lookups: at most as many as the policies' permits allow under way. */
-    private static final ExecutorService LOOKUP_THREADS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "webhook-url-lookup");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final boolean allowPrivate;
     private final Resolver resolver;
     private final Duration lookupTimeout;
-    private final Semaphore lookups;
+    /** Registration's lookups (request threads). */
+    private final BoundedLookups registrations;
+    /** Deliveries' lookups (the sender pool), apart so that registrations cannot starve them. */
+    private final BoundedLookups deliveries;
 
     public WebhookUrlPolicy(boolean allowPrivate, Resolver resolver) {
         this(allowPrivate, resolver, LOOKUP_TIMEOUT, MAX_LOOKUPS);
@@ -84,7 +74,8 @@ public final class WebhookUrlPolicy {
         this.allowPrivate = allowPrivate;
         this.resolver = resolver;
         this.lookupTimeout = lookupTimeout;
-        this.lookups = new Semaphore(maxLookups);
+        this.registrations = new BoundedLookups("webhook-url-lookup", maxLookups);
+        this.deliveries = new BoundedLookups("webhook-send-lookup", maxLookups);
     }
 
     public WebhookUrlPolicy(boolean allowPrivate) {
@@ -155,42 +146,26 @@ public final class WebhookUrlPolicy {
         if (ODD_NUMERIC.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
             return Optional.of("must name its host as a name or a dotted IPv4 address, not " + host);
         }
-        InetAddress[] addresses;
-        if (!lookups.tryAcquire()) {
+        BoundedLookups.Outcome<InetAddress[]> looked =
+                registrations.call(() -> resolve(host), System.nanoTime() + lookupTimeout.toNanos());
+        if (looked instanceof BoundedLookups.Busy) {
             return Optional.of("could not be checked now: too many host lookups are under way; try again in a moment");
         }
-        Future<InetAddress[]> lookup;
-        try {
-            lookup = LOOKUP_THREADS.submit(() -> {
-                try {
-                    return resolve(host);
-                } finally {
-                    lookups.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            lookups.release();
-            return Optional.of("could not be checked now; try again in a moment");
-        }
-        try {
-            addresses = lookup.get(lookupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            lookup.cancel(true); // a name lookup ignores it: its permit is held until it ends
+        if (looked instanceof BoundedLookups.TimedOut) {
             return Optional.of("names a host whose name servers did not answer within " + lookupTimeout.toMillis()
                     + " ms: " + host + "; try again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("could not be checked now; try again in a moment");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RefusedAddressException) {
+        }
+        if (looked instanceof BoundedLookups.Failed<InetAddress[]> failed) {
+            if (failed.cause() instanceof RefusedAddressException) {
                 return Optional.of("must be on the public internet; " + host
                         + " is a private, loopback, link-local or metadata address");
             }
-            if (e.getCause() instanceof UnknownHostException) {
+            if (failed.cause() instanceof UnknownHostException) {
                 return Optional.of("names a host that does not resolve: " + host);
             }
-            throw new IllegalStateException("looking up " + host + " failed", e.getCause());
+            throw new IllegalStateException("looking up " + host + " failed", failed.cause());
         }
+        InetAddress[] addresses = ((BoundedLookups.Answered<InetAddress[]>) looked).value();
         if (scheme.equals("http")
                 && !(allowPrivate && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress))) {
             return Optional.of("must be an https URL (plain http only to this machine while developing)");
@@ -217,6 +192,32 @@ public final class WebhookUrlPolicy {
             }
         }
         return addresses;
+    }
+
+    /**
+     * {@link #resolve}, for a delivery (the HTTP client's every connection): cut at the lookup
+     * timeout, with as many delivery lookups under way at once as registrations may have. A host whose
+     * name servers do not answer fails the attempt (retried on the delivery's schedule) instead of
+     * holding a sender thread, and with it every endpoint's deliveries queued behind it.
+     *
+     * @throws UnknownHostException also when the lookup did not end in time or too many were under way
+     */
+    public InetAddress[] resolveForDelivery(String host) throws UnknownHostException {
+        BoundedLookups.Outcome<InetAddress[]> looked =
+                deliveries.call(() -> resolve(host), System.nanoTime() + lookupTimeout.toNanos());
+        if (looked instanceof BoundedLookups.Answered<InetAddress[]> answered) {
+            return answered.value();
+        }
+        if (looked instanceof BoundedLookups.Failed<InetAddress[]> failed) {
+            if (failed.cause() instanceof UnknownHostException unknown) {
+                throw unknown; // a refused address keeps its type: the sender reports it as such
+            }
+            throw new IllegalStateException("looking up " + host + " failed", failed.cause());
+        }
+        throw new UnknownHostException(
+                looked instanceof BoundedLookups.Busy
+                        ? host + " was not looked up: too many host lookups are under way"
+                        : "the name servers of " + host + " did not answer within " + lookupTimeout.toMillis() + " ms");
     }
 
     /**

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.InputStream;
@@ -16,9 +17,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +77,49 @@ class WebhookHttpTest {
                     .isInstanceOf(WebhookUrlPolicy.RefusedAddressException.class);
         }
         receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /**
+     * A delivery resolves its host on a sender thread (a pool of a few): a name whose servers never
+     * answer held that thread for the resolver's whole wait, and the attempt's own cut-off (connect +
+     * read timeout) cannot end a lookup. The lookup is cut at the policy's timeout, and only so many
+     * delivery lookups run at once (one that outlived its attempt included); beyond that an attempt
+     * fails at once, to be retried on the delivery's schedule.
+     */
+    @Test
+    void aHostWhoseNameServersNeverAnswerFailsTheAttemptInTimeWithoutHoldingTheSender() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        WebhookUrlPolicy.Resolver deaf = host -> {
+            // as a real lookup: deaf to interrupts, it ends when the name servers answer
+            boolean interrupted = false;
+            while (answer.getCount() > 0) {
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException(host);
+        };
+        WebhookUrlPolicy policy = new WebhookUrlPolicy(false, deaf, Duration.ofMillis(300), 2);
+        try (WebhookHttp http = new WebhookHttp(policy, Duration.ofSeconds(10), Duration.ofSeconds(20))) {
+            assertTimeoutPreemptively(Duration.ofSeconds(8), () -> {
+                for (String host : new String[] {"a.silent.example", "b.silent.example"}) {
+                    assertThatThrownBy(() -> http.post("https://" + host + "/hook", Map.of(), "{}"))
+                            .isInstanceOf(UnknownHostException.class)
+                            .hasMessageContaining("did not answer within 300 ms");
+                }
+                // both lookups still under way: the next attempt fails without waiting
+                assertThatThrownBy(() -> http.post("https://c.silent.example/hook", Map.of(), "{}"))
+                        .isInstanceOf(UnknownHostException.class)
+                        .hasMessageContaining("too many host lookups");
+            });
+        } finally {
+            answer.countDown();
+        }
     }
 
     /** An attempt answered in time leaves nothing behind: its request and body are not kept until its deadline. */
