@@ -71,7 +71,6 @@ public final class BankRun {
             "--renderbank.demo.enabled=false",
             // a killed node's picked tasks are taken over after 6 missed heartbeats: 30 s, not 2 min
             "--db-scheduler.heartbeat-interval=5s",
-            "--management.health.mail.enabled=false",
             "--renderbank.limits.cooldown.image=0s",
             "--renderbank.limits.cooldown.video=0s",
             "--renderbank.jobs.sweep-interval=5s",

@@ -61,8 +61,6 @@ class MailCrashRestartTest {
             "--spring.mail.host=127.0.0.1",
             "--spring.mail.port=" + inbox.port,
             "--spring.mail.properties.mail.smtp.connectiontimeout=1000",
-            // health stays UP while SMTP is down (the test waits for it)
-            "--management.health.mail.enabled=false",
             "--renderbank.mail.send-interval=200ms",
             "--renderbank.mail.first-retry=500ms",
             "--renderbank.mail.max-retry=1s",

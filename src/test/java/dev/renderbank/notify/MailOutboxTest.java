@@ -135,6 +135,23 @@ class MailOutboxTest extends IntegrationTest {
                                      + (select count(*) from scheduled_tasks where task_name = 'durable-event')""").query(Long.class).single() == 0);
     }
 
+    /**
+     * An SMTP outage loses nothing (the outbox waits it out), so it must not make the service look
+     * down: with {@code spring.mail.host} set, Spring Boot's mail health check logged in to the SMTP
+     * server on every anonymous {@code /actuator/health} and answered 503 DOWN while it was away, so a
+     * load balancer would take every node out, and anyone could make the app open SMTP sessions.
+     */
+    @Test
+    void healthStaysUpAndTouchesNoSmtpServerWhileSmtpIsDown() throws Exception {
+        inbox.stop();
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body()).contains("\"UP\"");
+    }
+
     @Test
     void aPackPurchaseSendsOneConfirmationWithProductAmountCreditsAndBalance() throws Exception {
         UserAccount u = newUser();
