@@ -28,6 +28,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("renderbank.mail.from", "renderbank <no-reply@renderbank.example.com>")
                 .withProperty("DATABASE_URL", "postgres://rb:secret@db.internal:5432/renderbank");
     }
 
@@ -199,6 +200,48 @@ class ProductionGuardTest {
         assertThat(ProductionGuard.problems(env)).anyMatch(p -> p.contains("demo API tokens"));
     }
 
+    /**
+     * Mail that leaves the machine from the development sender {@code no-reply@localhost} is refused
+     * or filed as spam by relays: every verification and reset email would fail after a day of
+     * retries, and nobody could verify an address. Without an SMTP server nothing leaves, so the
+     * sender does not matter.
+     */
+    @Test
+    void mailLeavingTheMachineNeedsASenderOfARealDomain() {
+        for (String from : List.of(
+                "renderbank <no-reply@localhost>",
+                "no-reply@LOCALHOST",
+                "no-reply@mail.localdomain",
+                "no-reply@mail",
+                "no-reply@box.local",
+                "no-reply@app.localhost",
+                "no-reply@corp.internal")) {
+            MockEnvironment env = productionReady().withProperty("renderbank.mail.from", from);
+            assertThat(ProductionGuard.problems(env))
+                    .as(from)
+                    .singleElement()
+                    .asString()
+                    .contains("renderbank.mail.from");
+        }
+        MockEnvironment noSender = withoutKey(productionReady(), "renderbank.mail.from");
+        assertThat(ProductionGuard.problems(noSender))
+                .as("the default sender, no-reply@localhost")
+                .singleElement()
+                .asString()
+                .contains("renderbank.mail.from");
+        MockEnvironment noSmtp =
+                withoutKey(noSender, "spring.mail.host").withProperty("renderbank.signup.enabled", "false");
+        assertThat(ProductionGuard.problems(noSmtp)).as("no mail leaves").isEmpty();
+    }
+
+    private static MockEnvironment withoutKey(MockEnvironment env, String key) {
+        ((java.util.Map<?, ?>) env.getPropertySources()
+                        .get(org.springframework.mock.env.MockPropertySource.MOCK_PROPERTIES_PROPERTY_SOURCE_NAME)
+                        .getSource())
+                .remove(key);
+        return env;
+    }
+
     @Test
     void aProperProductionConfigurationPasses() {
         MockEnvironment env = productionReady();
@@ -292,7 +335,8 @@ class ProductionGuardTest {
                 .withProperty("STRIPE_WEBHOOK_SECRET", "whsec_from_env")
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
-                .withProperty("spring.mail.host", "smtp.example.com");
+                .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("renderbank.mail.from", "no-reply@renderbank.example.com");
         assertThat(ProductionGuard.problems(embedded))
                 .singleElement()
                 .asString()
@@ -309,6 +353,7 @@ class ProductionGuardTest {
                 .withProperty("renderbank.public-url", "https://renderbank.example.com")
                 .withProperty("renderbank.accounts.address-hash-secret", "k".repeat(40))
                 .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("renderbank.mail.from", "no-reply@renderbank.example.com")
                 .withProperty("renderbank.allow-embedded-db-in-prod", "TRUE");
         assertThat(ProductionGuard.problems(consented)).isEmpty();
     }
