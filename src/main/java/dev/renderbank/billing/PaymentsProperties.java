@@ -1,5 +1,7 @@
 package dev.renderbank.billing;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,11 +30,36 @@ public record PaymentsProperties(
      * needs at least one failure within a positive window.
      */
     public PaymentsProperties {
+        if (successUrl != null && !successUrl.startsWith("/")) {
+            httpUrl(
+                    "renderbank.payments.success-url",
+                    successUrl,
+                    "a path such as /?checkout=done (after" + " renderbank.public-url) or an absolute https URL");
+        }
         positive(sweepInterval, "sweep-interval");
         positive(signatureAlertWindow, "signature-alert-window");
         if (signatureAlertThreshold < 1) {
             throw new IllegalArgumentException("renderbank.payments.signature-alert-threshold must be at least 1 (was "
                     + signatureAlertThreshold + ")");
+        }
+    }
+
+    /**
+     * {@code value} as an absolute http(s) URL with a host, else the start stops naming {@code key}:
+     * such a value is joined to paths or handed to a provider, and a typo otherwise surfaced only when
+     * a buyer pressed Buy (a 503 for everyone) or as an error blamed on the request.
+     */
+    static void httpUrl(String key, String value, String expected) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null
+                || uri.getHost() == null
+                || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            throw new IllegalArgumentException(key + " must be " + expected + " (was '" + value + "')");
         }
     }
 
@@ -64,6 +91,9 @@ public record PaymentsProperties(
         public static final String LIVE_API = "https://api.creem.io";
 
         public Creem {
+            if (baseUrl != null) {
+                httpUrl("renderbank.payments.creem.base-url", baseUrl, "an absolute URL such as " + LIVE_API);
+            }
             if (reconcileMaxCalls < 1) {
                 throw new IllegalArgumentException("renderbank.payments.creem.reconcile-max-calls must be at least 1");
             }
@@ -80,6 +110,9 @@ public record PaymentsProperties(
             @DefaultValue("https://checkout.stripe.com") List<String> checkoutOrigins) {
 
         public Stripe {
+            if (apiBase != null) {
+                httpUrl("renderbank.payments.stripe.api-base", apiBase, "an absolute URL such as " + LIVE_API);
+            }
             checkoutOrigins = CheckoutOrigins.checked("renderbank.payments.stripe.checkout-origins", checkoutOrigins);
         }
 

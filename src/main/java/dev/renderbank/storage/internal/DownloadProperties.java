@@ -3,6 +3,7 @@ package dev.renderbank.storage.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,8 +49,21 @@ public record DownloadProperties(
         if (allowedContentTypes == null || allowedContentTypes.isEmpty()) {
             throw new IllegalArgumentException("renderbank.download.allowed-content-types must not be empty");
         }
+        for (String type : allowedContentTypes) {
+            // compared as exact media types: a wildcard or a bare subtype would match nothing, and every
+            // output would be refused after the provider was paid for it
+            if (type == null
+                    || !MEDIA_TYPE.matcher(type.split(";", 2)[0].strip()).matches()) {
+                throw new IllegalArgumentException("renderbank.download.allowed-content-types must list exact media"
+                        + " types such as image/png (no wildcards); '" + type + "' is not one");
+            }
+        }
         allowedContentTypes = List.copyOf(allowedContentTypes);
     }
+
+    /** type/subtype, each an RFC 6838 name. */
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*");
 
     /** The effective switch: an explicit setting wins, otherwise on exactly when the simulator runs. */
     public boolean privateHostsAllowed(boolean simulatorActive) {
