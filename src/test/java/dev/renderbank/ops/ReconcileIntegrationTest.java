@@ -27,6 +27,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -52,6 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
             "renderbank.payments.sweep-interval=500ms",
             "renderbank.payments.creem.reconcile-max-calls=" + ReconcileIntegrationTest.CREEM_CALL_CAP
         })
+@Import(HandlerPause.class)
 abstract class ReconcileIntegrationTest extends IntegrationTest {
 
     static final String WEBHOOK_SECRET = "whsec_reconcile_test_5d1e";

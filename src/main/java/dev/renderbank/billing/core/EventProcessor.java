@@ -57,8 +57,15 @@ class EventProcessor {
     /** What one attempt at a stored event came to. */
     sealed interface Attempt {
 
-        /** The handler ran; an {@link Outcome.Unprocessable} (or a failure) is recorded for a retry. */
-        record Ran(Outcome outcome) implements Attempt {}
+        /**
+         * The handler ran; an {@link Outcome.Unprocessable} (or a failure) is recorded for a retry,
+         * by the attempt's own transaction when {@code failureRecorded}.
+         */
+        record Ran(Outcome outcome, boolean failureRecorded) implements Attempt {
+            Ran(Outcome outcome) {
+                this(outcome, false);
+            }
+        }
 
         /** Nothing done: the event is finished already, or another transaction is processing it now. */
         record Skipped() implements Attempt {}
@@ -133,7 +140,9 @@ class EventProcessor {
                     new Outcome.Unprocessable(outdated(attempt).get().reason() + " (asked " + ASKS
                             + " times, each overtaken by another event of the charge)"));
         }
-        if (attempt instanceof Attempt.Ran ran && ran.outcome() instanceof Outcome.Unprocessable u) {
+        if (attempt instanceof Attempt.Ran ran
+                && ran.outcome() instanceof Outcome.Unprocessable u
+                && !ran.failureRecorded()) {
             recordFailure(eventId, u.error(), u.bounded());
         }
         return attempt;
@@ -159,7 +168,14 @@ class EventProcessor {
                     store.finish(eventId, "PROCESSED", p.note(), clock.instant());
                 } else if (o instanceof Outcome.Ignored i) {
                     store.finish(eventId, "IGNORED", i.reason(), clock.instant());
-                } else if (o instanceof Outcome.Unprocessable || o instanceof Outcome.Outdated) {
+                } else if (o instanceof Outcome.Unprocessable u) {
+                    // The handler's writes are undone (its savepoint); the failure is recorded here, with
+                    // the event still locked since before the handler read anything: an event parked
+                    // now is parked before the lock goes, so a purchase recorded meanwhile, whose
+                    // wake waits for that lock (Purchases#recordRefs), finds it parked and wakes it.
+                    recordFailure(eventId, u.error(), u.bounded());
+                    return new Attempt.Ran(o, true);
+                } else if (o instanceof Outcome.Outdated) {
                     status.setRollbackOnly(); // nothing of a half-applied event may stay
                 } else {
                     throw new IllegalStateException("unexpected outcome " + o + " of payment event " + eventId);

@@ -3,7 +3,6 @@ package dev.renderbank.billing.core;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.PurchaseCompleted;
 import dev.renderbank.billing.db.InvoicePaymentStore;
-import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
@@ -50,7 +49,7 @@ public class Purchases {
     private final DurableEvents events;
     private final AccountDeletion accounts;
     private final OperatorAlerts alerts;
-    private final PaymentEventStore paymentEvents;
+    private final WaitingEvents waiting;
     private final Clock clock;
 
     Purchases(
@@ -68,7 +67,7 @@ public class Purchases {
             DurableEvents events,
             AccountDeletion accounts,
             OperatorAlerts alerts,
-            PaymentEventStore paymentEvents,
+            WaitingEvents waiting,
             Clock clock) {
         this.store = store;
         this.refs = refs;
@@ -84,18 +83,19 @@ public class Purchases {
         this.events = events;
         this.accounts = accounts;
         this.alerts = alerts;
-        this.paymentEvents = paymentEvents;
+        this.waiting = waiting;
         this.clock = clock;
     }
 
     /**
      * Records the provider's ids of purchase {@code id} and makes due again the events parked waiting
      * for a purchase they name (a refund or dispute that arrived before its order and gave up), in the
-     * transaction that records it, so none is left parked once what it waited for exists.
+     * transaction that records it and again once it commits ({@link WaitingEvents}), so none is left
+     * parked once what it waited for exists, even one whose last attempt ran at that moment.
      */
     private void recordRefs(String provider, long id, List<String> ids) {
         refs.add(provider, id, ids);
-        paymentEvents.wakeParked(provider, ids, clock.instant());
+        waiting.purchaseRecorded(provider, ids);
     }
 
     /** A one-time pack: grants its credits under {@code grantKey} (e.g. {@code creem:order:<id>}). */

@@ -194,6 +194,36 @@ public class PaymentEventStore {
         return woken;
     }
 
+    /** The unfinished events of {@code provider} whose payload names one of {@code refs} as a JSON string. */
+    public List<Long> unfinishedNaming(String provider, List<String> refs) {
+        List<String> quoted = refs.stream()
+                .filter(r -> r != null && !r.isBlank())
+                .map(r -> '"' + r + '"')
+                .toList();
+        if (quoted.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        select id from payment_event
+                         where provider = :provider and status in ('RECEIVED', 'FAILED')
+                           and exists (select 1 from unnest(cast(:quoted as text[])) q where strpos(payload, q) > 0)
+                         order by id""")
+                .param("provider", provider)
+                .param("quoted", quoted.toArray(String[]::new))
+                .query(Long.class)
+                .list();
+    }
+
+    /**
+     * Makes the event due now if it is unfinished, waiting for a transaction that holds it; false if
+     * it was finished meanwhile.
+     */
+    public boolean makeDue(long id, Instant now) {
+        return jdbc.sql("""
+                                update payment_event set next_attempt_at = :now
+                                 where id = :id and status in ('RECEIVED', 'FAILED')""").param("now", ts(now)).param("id", id).update() == 1;
+    }
+
     /**
      * A note or error as it can be stored: it may quote the provider's payload, whose JSON can carry a
      * NUL character (or a lone surrogate) that PostgreSQL's text refuses; {@link StorableText} writes
