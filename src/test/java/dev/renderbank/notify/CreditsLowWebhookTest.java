@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.renderbank.billing.PurchaseCompleted;
@@ -29,6 +30,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,9 @@ class CreditsLowWebhookTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @Autowired
     List<DurableEventHandler<?>> handlers;
@@ -173,6 +178,71 @@ class CreditsLowWebhookTest extends IntegrationTest {
         assertThat(lowEvents(u.id())).hasSize(2);
         succeeded.handle(spend(u.id(), 6)); // 4 left: below 5
         assertThat(lowEvents(u.id())).hasSize(3);
+    }
+
+    /**
+     * A success whose check read a low level, and a purchase handled before that check recorded
+     * "below": the purchase's check found nothing to re-arm, the success's then marked the user below
+     * although they were above again, and the next real crossing fired nothing. The checks of one
+     * user run one at a time, so the purchase's re-arms after the success's.
+     */
+    @Test
+    void aPurchaseCheckedWhileASuccessIsBeingCheckedLeavesTheNextCrossingReported() throws Exception {
+        TestUsers.TestUser u = testUsers.create(30);
+        receiver.stubFor(
+                post(urlEqualTo("/low/" + u.id())).willReturn(aResponse().withStatus(200)));
+        assertThat(new Api(port)
+                        .post(
+                                "/api/v1/webhook-endpoints",
+                                u.token(),
+                                "{\"url\":\"http://127.0.0.1:" + receiver.port() + "/low/" + u.id()
+                                        + "\",\"events\":[\"credits.low\"]}")
+                        .status())
+                .isEqualTo(201);
+        DurableEventHandler<GenerationSucceeded> succeeded = handler("notify.webhook-generation-succeeded");
+        DurableEventHandler<PurchaseCompleted> purchased = handler("notify.webhook-purchase");
+        succeeded.handle(spend(u.id(), 10)); // 20: not below the default 20
+        succeeded.handle(spend(u.id(), 5)); // 15: crossing 1
+        purchased.handle(buy(u.id(), 100)); // 115: re-armed
+        assertThat(lowEvents(u.id())).hasSize(1);
+
+        GenerationSucceeded spent = spend(u.id(), 100); // 15: crossing 2, its check held at its record
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("select * from credits_low_state where user_id = ? for update")) {
+                lock.setLong(1, u.id());
+                lock.executeQuery().close();
+            }
+            Future<?> success = pool.submit(() -> {
+                succeeded.handle(spent);
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingOn("insert into credits_low_state") == 1);
+            PurchaseCompleted bought = buy(u.id(), 100); // 115 again, committed before the purchase's check
+            Future<?> purchase = pool.submit(() -> {
+                purchased.handle(bought);
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> purchase.isDone() || waitingOn("select pg_advisory_xact_lock") == 1);
+            holder.rollback();
+            success.get(10, TimeUnit.SECONDS);
+            purchase.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(lowEvents(u.id())).as("crossing 2, read before the purchase").hasSize(2);
+
+        succeeded.handle(spend(u.id(), 100)); // 15: crossing 3
+        assertThat(lowEvents(u.id())).as("the next crossing is reported").hasSize(3);
+    }
+
+    /** Sessions waiting for a lock whose statement starts with {@code statement}. */
+    private long waitingOn(String statement) {
+        return jdbc.sql("""
+                        select count(*) from pg_stat_activity
+                         where wait_event_type = 'Lock' and ltrim(query) like :q""").param("q", statement + "%").query(Long.class).single();
     }
 
     @Test

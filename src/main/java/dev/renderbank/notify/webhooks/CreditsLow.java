@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
  * final) and {@code credits_low_state} remembers that the user is below. Only the check that flips
  * "below" from false to true fires (a conditional upsert: two handlers at once fire once); any check
  * that sees the user at or above the threshold again (after a purchase, a released hold, a later
- * success) re-arms it. The crossing's number is part of the event's key, so a handler that runs twice
+ * success) re-arms it. The checks of one user run one at a time (a transaction-scoped advisory
+ * lock taken before the level is read), so the last check's level is what the state says. The crossing's number is part of the event's key, so a handler that runs twice
  * cannot fire twice for the same crossing.
  */
 @Component
@@ -49,6 +50,13 @@ public class CreditsLow {
         if (!events.wanted(userId, WebhookEvents.CREDITS_LOW)) {
             return false;
         }
+        // One check per user at a time, the level read after the previous check's commit: a success
+        // that read a low level and a purchase's check that ran before it recorded "below" left the user
+        // marked below while above, and the next real crossing fired nothing.
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
+                .param("k", "credits-low:" + userId)
+                .query((rs, n) -> 1)
+                .list();
         Balance b = ledger.balance(userId);
         long threshold = settings.creditsLowThreshold(userId);
         if (b.available() >= threshold) {
