@@ -195,10 +195,25 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         if (entity.getContentLength() > maxBytes) {
             throw refused("declared length " + entity.getContentLength() + " exceeds " + maxBytes + " bytes", uri);
         }
+        if (entity.getContentLength() == 0) {
+            throw empty(uri);
+        }
         LimitedBody body = new LimitedBody(entity.getContent(), maxBytes, deadline, get::cancel);
         StoredAsset stored = store.put(key, body, ContentTypes.refine(contentType, uri.getPath(), key));
+        if (stored.size() == 0) {
+            store.delete(key); // not an output: nothing may be charged for it
+            throw empty(uri);
+        }
         log.debug("stored {} ({} bytes, sha256 {}) from {}", key, stored.size(), stored.sha256(), uri.getHost());
         return stored;
+    }
+
+    /**
+     * No image or video is 0 bytes: a 200 with an empty body is a file not served yet (a CDN edge
+     * answering before the file reached it), to be asked for again, never an output to charge for.
+     */
+    private static IOException empty(URI uri) {
+        return new IOException("empty body (0 bytes) from " + safe(uri) + "; the file is not served yet");
     }
 
     private void checkHost(URI uri) throws FetchRefusedException, UnknownHostException {

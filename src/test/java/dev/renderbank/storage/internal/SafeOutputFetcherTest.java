@@ -413,6 +413,30 @@ class SafeOutputFetcherTest {
                 .hasMessageContaining("HTTP " + status);
     }
 
+    /**
+     * A 200 with an empty body (a CDN edge answering before the file reached it) was stored as the
+     * job's output, 0 bytes, and the job charged in full. It is a file not served yet: retryable,
+     * and nothing stays stored, whether the length is declared or the body is chunked.
+     */
+    @Test
+    void anEmptyBodyIsAFileNotServedYetAndNothingIsStored() throws Exception {
+        serve("/empty.png", new byte[0], "image/png");
+        wiremock.stubFor(get(urlEqualTo("/empty-chunked.mp4"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "video/mp4")
+                        .withHeader("Transfer-Encoding", "chunked")
+                        .withBody(new byte[0])));
+
+        for (String path : new String[] {"/empty.png", "/empty-chunked.mp4"}) {
+            assertThatThrownBy(() -> trustingLocalhost().fetch(URI.create(localhost(path)), "e" + path))
+                    .as(path)
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(FetchRefusedException.class)
+                    .hasMessageContaining("empty body");
+            assertThat(store.open("e" + path)).as(path).isEmpty();
+        }
+    }
+
     @Test
     void aServerThatStallsTimesOutAsARetryableError() {
         wiremock.stubFor(get(urlEqualTo("/slow.png"))
