@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -25,7 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * PostgreSQL unreachable (restarting, failing over, connections cut by its shutdown) is not a bug:
- * the request is answered 503 problem+json with {@code Retry-After}, so clients wait and send it
+ * the request is answered 503 problem+json with {@code Retry-After} (and {@code retryAfterSeconds}), so clients wait and send it
  * again (with the same Idempotency-Key), instead of a 500 that says "broken". Controllers get this
  * through {@link ApiExceptionHandler}; this filter, outside Spring Security and the session store,
  * catches what filters raise (token lookups, session reads and writes). A transaction that failed
@@ -82,8 +81,8 @@ public class DatabaseOutage extends OncePerRequestFilter {
                 OutagePage.write(response); // a browser's page request: HTML it can show, not JSON
                 return;
             }
-            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
-            Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
+            Problems.writeRetryLater(
+                    response, HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL, RETRY_AFTER_SECONDS);
         }
     }
 
@@ -128,7 +127,9 @@ public class DatabaseOutage extends OncePerRequestFilter {
     }
 
     static ProblemDetail problem() {
-        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
+        ProblemDetail p = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, TYPE, TITLE, DETAIL);
+        p.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
+        return p;
     }
 
     private static Throwable next(Throwable t) {

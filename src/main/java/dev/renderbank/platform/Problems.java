@@ -20,6 +20,28 @@ public final class Problems {
         return p;
     }
 
+    /**
+     * {@link #write} of a refusal to try again after {@code retryAfterSeconds}: the {@code Retry-After}
+     * header and the body's {@code retryAfterSeconds}, as every other 429 and 503 answers.
+     */
+    public static void writeRetryLater(
+            HttpServletResponse response,
+            HttpStatus status,
+            String type,
+            String title,
+            String detail,
+            long retryAfterSeconds)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter()
+                .write("{\"type\":\"%s%s\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\",\"retryAfterSeconds\":%d}"
+                        .formatted(
+                                TYPE_BASE, type, title, status.value(), detail.replace("\"", "'"), retryAfterSeconds));
+    }
+
     /** For filters that answer before MVC runs (no message converters there); fields are constants. */
     public static void write(HttpServletResponse response, HttpStatus status, String type, String title, String detail)
             throws IOException {

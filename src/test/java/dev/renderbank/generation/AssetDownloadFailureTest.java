@@ -164,6 +164,7 @@ class AssetDownloadFailureTest extends IntegrationTest {
         JsonNode problem = r.json();
         assertThat(problem.get("status").asInt()).isEqualTo(503);
         assertThat(problem.get("type").asString()).endsWith("/storage-unavailable");
+        assertThat(problem.get("retryAfterSeconds").asLong()).isEqualTo(30);
         assertThat(problem.get("detail").asString())
                 .contains("could not be read right now")
                 .contains("not lost")

@@ -205,6 +205,7 @@ class CreationActionsTest extends IntegrationTest {
             assertThat(read.status()).as(read.body()).isEqualTo(503);
             assertThat(read.header("Retry-After")).isEqualTo("30");
             assertThat(read.json().get("type").asString()).endsWith("/storage-unavailable");
+            assertThat(read.json().get("retryAfterSeconds").asLong()).isEqualTo(30);
             assertThat(delete("/api/v1/assets/" + assetId, owner.token())).isEqualTo(503);
             assertThat(delete("/api/v1/generations/" + taskId + "/asset", owner.token()))
                     .isEqualTo(503);

@@ -96,7 +96,8 @@ class DatabaseOutageTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS)))
                 .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
-                .andExpect(jsonPath("$.type").value(Problems.TYPE_BASE + "database-unavailable"));
+                .andExpect(jsonPath("$.type").value(Problems.TYPE_BASE + "database-unavailable"))
+                .andExpect(jsonPath("$.retryAfterSeconds").value(DatabaseOutage.RETRY_AFTER_SECONDS));
     }
 
     @Test
@@ -108,7 +109,8 @@ class DatabaseOutageTest {
                 .perform(get("/reads"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS)))
-                .andExpect(content().contentTypeCompatibleWith("application/problem+json"));
+                .andExpect(content().contentTypeCompatibleWith("application/problem+json"))
+                .andExpect(jsonPath("$.retryAfterSeconds").value(DatabaseOutage.RETRY_AFTER_SECONDS));
     }
 
     @Test

@@ -40,11 +40,11 @@ class StorageOutage {
         log.warn("Could not read the file of asset {} (answered 503): {}", assetId, e.toString());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
-                .body(Problems.of(
+                .body(retryLater(Problems.of(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "storage-unavailable",
                         "File could not be read",
-                        "Your file could not be read right now. It is not lost: try again in a minute."));
+                        "Your file could not be read right now. It is not lost: try again in a minute.")));
     }
 
     @ExceptionHandler(StorageUnavailableException.class)
@@ -53,10 +53,16 @@ class StorageOutage {
         log.warn("File storage unavailable: {}{}", e.getMessage(), cause == e ? "" : " (" + cause + ")");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS))
-                .body(Problems.of(
+                .body(retryLater(Problems.of(
                         HttpStatus.SERVICE_UNAVAILABLE,
                         "storage-unavailable",
                         "File storage unavailable",
-                        "The file store did not answer; nothing was changed. Try again in a minute"));
+                        "The file store did not answer; nothing was changed. Try again in a minute")));
+    }
+
+    /** The wait in the body too, as every other 429 and 503 has it. */
+    private static ProblemDetail retryLater(ProblemDetail p) {
+        p.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
+        return p;
     }
 }
