@@ -72,6 +72,32 @@ class ProductionGuardTest {
      * provider jobs. Test-mode keys and any API address other than the live one are refused, unless
      * a staging run says so with renderbank.payments.allow-test-mode-in-prod.
      */
+    /**
+     * After a switch to Creem, Stripe's webhooks are still processed while its secret is set (its
+     * renewals, refunds and disputes). Without its API key a refund was moved to the refunded total
+     * the event itself carried: a redelivered older refund event (a lower total) read as a failed
+     * refund and gave the credits of a refunded charge back.
+     */
+    @Test
+    void stripeWebhooksKeptAfterASwitchNeedStripesApiKey() {
+        MockEnvironment creem = productionReady()
+                .withProperty("renderbank.payments.provider", "creem")
+                .withProperty("CREEM_API_KEY", "creem_live_key")
+                .withProperty("CREEM_WEBHOOK_SECRET", "creem-secret");
+        assertThat(ProductionGuard.problems(creem))
+                .as("Stripe's key kept as well")
+                .isEmpty();
+        withoutKey(creem, "STRIPE_API_KEY");
+        assertThat(ProductionGuard.problems(creem))
+                .singleElement()
+                .asString()
+                .contains("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET");
+        withoutKey(creem, "STRIPE_WEBHOOK_SECRET");
+        assertThat(ProductionGuard.problems(creem))
+                .as("Stripe's webhooks no longer processed")
+                .isEmpty();
+    }
+
     @Test
     void realPaymentsAreNotInTestMode() {
         for (String key : List.of("sk_test_x", "rk_test_x")) {

@@ -64,6 +64,17 @@ public class PaymentSecrets {
     }
 
     /**
+     * Whether Stripe's webhooks are processed ({@code STRIPE_WEBHOOK_SECRET} set, as after a switch to
+     * another provider) without {@code STRIPE_API_KEY}: its refunds are then moved to the refunded
+     * total of the charge as each event carried it, and a redelivered older event (a lower total)
+     * reads as a failed refund and gives credits back.
+     */
+    static boolean stripeWebhooksWithoutApiKey(PropertyResolver env) {
+        return StringUtils.hasText(env.getProperty(STRIPE_WEBHOOK_SECRET))
+                && !StringUtils.hasText(env.getProperty(STRIPE_API_KEY));
+    }
+
+    /**
      * The API keys {@code provider} would use that are the provider's test-mode keys (Stripe's
      * {@code sk_test_}/{@code rk_test_}, Creem's {@code creem_test_}), by name: with them a test
      * card "pays" and the webhook grants real credits.

@@ -14,6 +14,9 @@ import org.springframework.core.env.PropertyResolver;
  * to start without both, instead of only logging it. The provider is bound as the app binds it;
  * the secrets are read by their exact names, as {@link PaymentSecrets} reads them.
  *
+ * <p>Stripe's webhooks, processed while its secret is set (after a switch to another provider
+ * too), need its API key: the refunded total of a charge is read from Stripe, not from the event.
+ *
  * <p>Nor does {@code prod} start in the provider's test mode unless {@value #ALLOW_TEST_MODE} is
  * true (a staging run): with a test key ({@code sk_test_}, {@code rk_test_}, {@code creem_test_})
  * or an API address other than the provider's live one (Creem's test API, a fake), anyone pays
@@ -32,6 +35,12 @@ public class PaymentSecretsProductionCheck implements ProductionCheck {
                 .map(secret -> secret + " is not set but renderbank.payments.provider is " + name
                         + ": its webhooks would all be refused and paid purchases would wait for reconciliation")
                 .toList());
+        if (provider != PaymentsProperties.Provider.STRIPE && PaymentSecrets.stripeWebhooksWithoutApiKey(env)) {
+            problems.add("STRIPE_WEBHOOK_SECRET is set (Stripe's webhooks are processed) but STRIPE_API_KEY is not:"
+                    + " a refund would be read from the event's own copy of the charge, and a late older copy"
+                    + " would give refunded credits back; set STRIPE_API_KEY, or unset STRIPE_WEBHOOK_SECRET once"
+                    + " no Stripe purchase needs its webhooks");
+        }
         if (ProductionCheck.enabled(config, ALLOW_TEST_MODE)) {
             return problems;
         }
