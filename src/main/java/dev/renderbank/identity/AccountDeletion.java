@@ -137,7 +137,8 @@ public class AccountDeletion {
     }
 
     /**
-     * Claims the sign-up bonus for the user's verified address, under the account row's lock, so an
+     * Claims the sign-up bonus for the user's verified address's mailbox (an alias of a mailbox that
+     * had it, {@code a+x@host}, gets none: {@link AddressHasher#hash}), under the account row's lock, so an
      * operator's suspension committing at the same moment is seen (a suspended account is paid
      * nothing until it is reinstated). Idempotent for the same user.
      */
@@ -152,8 +153,13 @@ public class AccountDeletion {
         if (!row.get().enabled()) {
             return BonusClaim.SUSPENDED;
         }
-        return accounts.claim(addresses.hash(row.get().email()), userId, clock.instant())
-                ? BonusClaim.CLAIMED
-                : BonusClaim.TAKEN;
+        String email = row.get().email();
+        // a claim of this exact address recorded before mailboxes were keyed still counts
+        if (accounts.claimant(addresses.exactHash(email))
+                .filter(holder -> holder != userId)
+                .isPresent()) {
+            return BonusClaim.TAKEN;
+        }
+        return accounts.claim(addresses.hash(email), userId, clock.instant()) ? BonusClaim.CLAIMED : BonusClaim.TAKEN;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.billing.rewards.RewardResult;
 import dev.renderbank.billing.rewards.Rewards;
+import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.support.Concurrently;
 import java.time.Duration;
@@ -52,6 +53,33 @@ class RewardsTest extends BillingIntegrationTest {
         assertThat(users.markEmailVerified(u.id())).isFalse();
         assertThat(rewards.grantSignupBonus(u.id())).isInstanceOf(RewardResult.AlreadyGranted.class);
         assertThat(available(u)).isEqualTo(15);
+    }
+
+    /**
+     * The bonus is once per mailbox, not per spelling of it: {@code mia+2@host} and Gmail's dotted
+     * forms deliver to the same mailbox, so each alias verified (one click in that one inbox) paid
+     * the 15 credits again, as often as the sign-up limits allowed.
+     */
+    @Test
+    void aMailboxGetsTheSignupBonusOnceWhateverAliasItSignsUpWith() {
+        String n = Long.toString(System.nanoTime(), 36);
+        UserAccount mia = users.create("mia" + n + "@example.com", "a-long-password-123", Role.USER, true);
+        assertThat(rewards.grantSignupBonus(mia.id())).isInstanceOf(RewardResult.Granted.class);
+        UserAccount zoe = users.create("zoe.k" + n + "@gmail.com", "a-long-password-123", Role.USER, true);
+        assertThat(rewards.grantSignupBonus(zoe.id())).isInstanceOf(RewardResult.Granted.class);
+        for (String alias : List.of(
+                "mia" + n + "+2@example.com",
+                "Mia" + n + "+promo@EXAMPLE.com",
+                "zoek" + n + "@gmail.com",
+                "z.o.e.k" + n + "+x@googlemail.com")) {
+            UserAccount again = users.create(alias, "a-long-password-123", Role.USER, true);
+            assertThat(rewards.grantSignupBonus(again.id())).as(alias).isNotInstanceOf(RewardResult.Granted.class);
+            assertThat(available(again)).as(alias).isZero();
+        }
+        UserAccount other = users.create("mio" + n + "@example.com", "a-long-password-123", Role.USER, true);
+        assertThat(rewards.grantSignupBonus(other.id()))
+                .as("another mailbox of the same host")
+                .isInstanceOf(RewardResult.Granted.class);
     }
 
     @Autowired

@@ -38,11 +38,24 @@ public class AddressHasher {
                 : developmentKey(dataDir.resolve(KEY_FILE));
     }
 
+    /** The key of {@code email}'s mailbox ({@link EmailKeys#mailbox}): one per mailbox, whatever alias. */
     public byte[] hash(String email) {
+        return hmac(EmailKeys.mailbox(email));
+    }
+
+    /**
+     * The key as it was before mailboxes were keyed ({@link EmailKeys#of}, the exact address):
+     * claims recorded under it still count.
+     */
+    public byte[] exactHash(String email) {
+        return hmac(EmailKeys.of(email));
+    }
+
+    private byte[] hmac(String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(EmailKeys.of(email).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

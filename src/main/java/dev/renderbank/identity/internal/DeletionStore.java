@@ -101,6 +101,14 @@ public class DeletionStore {
                 .update();
     }
 
+    /** The user holding the sign-up bonus claim under {@code addressHash}, if any. */
+    public Optional<Long> claimant(byte[] addressHash) {
+        return jdbc.sql("select user_id from signup_bonus_claim where address_hash = :hash")
+                .param("hash", addressHash)
+                .query(Long.class)
+                .optional();
+    }
+
     /**
      * Claims the sign-up bonus of an address for a user: true if this user holds the claim (just
      * now or before), false if another account of the same address had it.

@@ -61,6 +61,39 @@ public final class EmailKeys {
         return Character.toLowerCase(Character.toUpperCase(cp));
     }
 
+    /** Domains whose mail service ignores dots in the local part, and the one they all deliver to. */
+    private static final java.util.Set<String> DOTLESS = java.util.Set.of("gmail.com", "googlemail.com");
+
+    /**
+     * The mailbox {@code email} delivers to, as far as the address shows it: its canonical form
+     * ({@link #of}) without a {@code +tag} in the local part (subaddressing: Gmail, Outlook, iCloud,
+     * Fastmail, Proton and most others deliver {@code a+x@host} to {@code a@host}) nor a trailing dot
+     * of the domain, and for Gmail without dots in the local part ({@code googlemail.com} is Gmail
+     * too). What is granted once per address (the sign-up bonus) is keyed by it, so one mailbox
+     * signing up under many aliases is paid once.
+     */
+    public static String mailbox(String email) {
+        String key = of(email);
+        int at = key.lastIndexOf('@');
+        if (at <= 0 || at == key.length() - 1) {
+            return key;
+        }
+        String local = key.substring(0, at);
+        String domain = key.substring(at + 1);
+        while (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        int plus = local.indexOf('+');
+        if (plus > 0) {
+            local = local.substring(0, plus);
+        }
+        if (DOTLESS.contains(domain)) {
+            local = local.replace(".", "");
+            domain = "gmail.com";
+        }
+        return local + "@" + domain;
+    }
+
     /** The canonical form of {@code email} (any text: a NUL or a lone surrogate passes through). */
     public static String of(String email) {
         if (email == null) {
