@@ -171,6 +171,62 @@ class PlanSwitchEventOrderTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
+
+    /**
+     * The old month granted late takes the switch's purchase, to take its unused share off the
+     * switch's first month. A refund or dispute of the switch's charge locks that purchase, then the
+     * user's credit account; the grant took the account first (granting the month), then the
+     * purchase: the two deadlocked and one was aborted (a webhook retried, an alert). The grant now
+     * takes the switch's purchase before the account, the refund's order.
+     */
+    @Test
+    void theOldMonthGrantedLateTakesTheSwitchsPurchaseBeforeTheAccountAsARefundOfTheSwitchDoes() throws Exception {
+        Switch s = monthlyToYearly();
+        stripe(s.switchPaid(id("evt")));
+        long switchPurchase = jdbc.sql("select id from billing_purchase where user_id = :u and product = 'pro-yearly'")
+                .param("u", s.user().id())
+                .query(Long.class)
+                .single();
+        String oldEvent = id("evt");
+        try (java.sql.Connection refund = dataSource.getConnection()) {
+            refund.setAutoCommit(false);
+            lock(refund, "select 1 from billing_purchase where id = ? for update", switchPurchase);
+            java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> old =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return stripe(s.oldPaid(oldEvent));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> jdbc.sql("""
+                                    select count(*) from pg_stat_activity
+                                     where wait_event_type = 'Lock' and query like '%from billing_purchase p where p.id%'""").query(Long.class).single() == 1);
+            // the refund goes on to the account, as Clawbacks.rebalance does: it must not meet the grant there
+            lock(
+                    refund,
+                    "select 1 from credit_account where user_id = ? for no key update",
+                    s.user().id());
+            refund.rollback();
+            assertThat(old.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(eventStatus("stripe", oldEvent)).isEqualTo("PROCESSED");
+        assertThat(available(s.user())).isEqualTo(1000 - s.less());
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    private static void lock(java.sql.Connection c, String sql, long id) throws java.sql.SQLException {
+        try (var st = c.prepareStatement(sql)) {
+            st.setLong(1, id);
+            st.executeQuery().close();
+        }
+    }
+
     /** The old period's invoice.paid and the switch's, with a copy each, processed at the same time. */
     @Test
     void theOldMonthAndTheSwitchProcessedConcurrentlyTakeTheUnusedShareOnce() throws Exception {

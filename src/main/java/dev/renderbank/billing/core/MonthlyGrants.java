@@ -104,7 +104,8 @@ class MonthlyGrants {
      * Grants the months of one period that have started; returns the credits granted. Locks the
      * period ({@code SKIP LOCKED}: 0 if another transaction is granting it), then its purchase, then
      * its subscription {@code FOR SHARE SKIP LOCKED} (0 while a paid period of it is being recorded:
-     * the sweep looks again once it committed).
+     * the sweep looks again once it committed), then a later switch's purchase that takes a share of
+     * its month ({@link SwitchedMonth#lockLaterSwitch}), and only then the user's credit account.
      */
     long grant(long purchaseId, Instant now) {
         return grant(purchaseId, now, true);
@@ -152,6 +153,7 @@ class MonthlyGrants {
         // months from its start: this one grants none of them, or a billing month is granted twice.
         Optional<Instant> replaced =
                 periods.nextStart(period.provider(), period.subscriptionId(), period.periodStart());
+        replaced.ifPresent(at -> switched.lockLaterSwitch(period, at));
         long grantedNow = topUpShortMonths(period, endsAt, replaced, announce);
         int k = period.monthsGranted();
         Instant next = null;

@@ -120,6 +120,17 @@ class SwitchedMonth {
     }
 
     /**
+     * Locks the purchase of the switch that replaced {@code old} at {@code nextStart}, if its unused
+     * share is still to be taken: before a grant of {@code old} touches the user's credit account, so
+     * the grant takes the two in the order a refund or dispute of the switch's charge takes them (its
+     * purchase, then the account), and the two cannot deadlock.
+     */
+    void lockLaterSwitch(PeriodStore.Period old, Instant nextStart) {
+        periods.shareDueAt(old.provider(), old.subscriptionId(), nextStart)
+                .ifPresent(due -> purchases.lock(due.purchaseId()));
+    }
+
+    /**
      * After month {@code k} of {@code old} granted {@code granted} credits: if the period that replaced
      * it is a switch that starts inside that month, credited its unused time back and has not taken
      * the unused share yet (it was recorded first), takes it now off the switch's first month: its
