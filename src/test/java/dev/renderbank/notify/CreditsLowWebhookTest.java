@@ -113,9 +113,8 @@ class CreditsLowWebhookTest extends IntegrationTest {
                 .toList();
     }
 
-    @Test
-    void creditsLowFiresOncePerCrossingBelowTheThreshold() throws Exception {
-        TestUsers.TestUser u = testUsers.create(30);
+    /** A webhook endpoint of {@code u} for {@code credits.low}, answered 200. */
+    void listenForCreditsLow(TestUsers.TestUser u) {
         receiver.stubFor(
                 post(urlEqualTo("/low/" + u.id())).willReturn(aResponse().withStatus(200)));
         assertThat(new Api(port)
@@ -126,6 +125,12 @@ class CreditsLowWebhookTest extends IntegrationTest {
                                         + "\",\"events\":[\"credits.low\"]}")
                         .status())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void creditsLowFiresOncePerCrossingBelowTheThreshold() throws Exception {
+        TestUsers.TestUser u = testUsers.create(30);
+        listenForCreditsLow(u);
         DurableEventHandler<GenerationSucceeded> succeeded = handler("notify.webhook-generation-succeeded");
         DurableEventHandler<PurchaseCompleted> purchased = handler("notify.webhook-purchase");
 
@@ -189,16 +194,7 @@ class CreditsLowWebhookTest extends IntegrationTest {
     @Test
     void aPurchaseCheckedWhileASuccessIsBeingCheckedLeavesTheNextCrossingReported() throws Exception {
         TestUsers.TestUser u = testUsers.create(30);
-        receiver.stubFor(
-                post(urlEqualTo("/low/" + u.id())).willReturn(aResponse().withStatus(200)));
-        assertThat(new Api(port)
-                        .post(
-                                "/api/v1/webhook-endpoints",
-                                u.token(),
-                                "{\"url\":\"http://127.0.0.1:" + receiver.port() + "/low/" + u.id()
-                                        + "\",\"events\":[\"credits.low\"]}")
-                        .status())
-                .isEqualTo(201);
+        listenForCreditsLow(u);
         DurableEventHandler<GenerationSucceeded> succeeded = handler("notify.webhook-generation-succeeded");
         DurableEventHandler<PurchaseCompleted> purchased = handler("notify.webhook-purchase");
         succeeded.handle(spend(u.id(), 10)); // 20: not below the default 20

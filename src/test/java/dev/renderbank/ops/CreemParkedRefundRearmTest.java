@@ -23,22 +23,11 @@ class CreemParkedRefundRearmTest extends ReconcileIntegrationTest {
         String n = UUID.randomUUID().toString().replace("-", "");
         UserAccount buyer = users.create("parked-refund-" + n + "@test.local", "a-long-password-123", Role.USER, true);
         String refundEvent = "evt_ref_" + n;
-        assertThat(creemWebhook(refundEvent, "refund.created", """
-                        {"id":"ref_%1$s","object":"refund","status":"succeeded","refund_amount":990,
-                         "refund_currency":"USD","reason":"requested_by_customer",
-                         "transaction":{"id":"tran_%1$s","amount":990,"amount_paid":990,"status":"refunded"},
-                         "order":{"id":"ord_%1$s"},"customer":{"id":"cust_%1$s","email":"x@example.com"}}""".formatted(n)).statusCode())
-                .isEqualTo(200);
+        assertThat(creemRefundOfOrder(refundEvent, n).statusCode()).isEqualTo(200);
         awaitParked("creem", refundEvent);
 
         // the order's checkout finally lands (its product configured now): granted
-        assertThat(creemWebhook("evt_chk_" + n, "checkout.completed", """
-                        {"id":"ch_%1$s","object":"checkout","request_id":null,
-                         "order":{"id":"ord_%1$s","amount":990,"currency":"USD","status":"paid"},
-                         "product":{"id":"prod_local_pack-200"},"customer":{"email":"%2$s"},
-                         "metadata":{"userId":"%3$d","product":"pack-200"}}""".formatted(n, buyer.email(), buyer.id()))
-                        .statusCode())
-                .isEqualTo(200);
+        assertThat(creemPackCheckout("evt_chk_" + n, n, buyer).statusCode()).isEqualTo(200);
         assertThat(stored("creem", "evt_chk_" + n).status()).isEqualTo("PROCESSED");
 
         // the parked refund comes due again and takes the order's credits back, once

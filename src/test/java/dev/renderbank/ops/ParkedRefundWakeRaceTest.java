@@ -33,12 +33,7 @@ class ParkedRefundWakeRaceTest extends ReconcileIntegrationTest {
         String n = UUID.randomUUID().toString().replace("-", "");
         UserAccount buyer = users.create("wake-race-" + n + "@test.local", "a-long-password-123", Role.USER, true);
         String refundEvent = "evt_ref_" + n;
-        assertThat(creemWebhook(refundEvent, "refund.created", """
-                        {"id":"ref_%1$s","object":"refund","status":"succeeded","refund_amount":990,
-                         "refund_currency":"USD","reason":"requested_by_customer",
-                         "transaction":{"id":"tran_%1$s","amount":990,"amount_paid":990,"status":"refunded"},
-                         "order":{"id":"ord_%1$s"},"customer":{"id":"cust_%1$s","email":"x@example.com"}}""".formatted(n)).statusCode())
-                .isEqualTo(200);
+        assertThat(creemRefundOfOrder(refundEvent, n).statusCode()).isEqualTo(200);
         assertThat(stored("creem", refundEvent).attempts()).isEqualTo(1);
         // its next attempt is its last
         jdbc.sql("update payment_event set attempts = :a where provider = 'creem' and event_id = :e")
@@ -54,11 +49,7 @@ class ParkedRefundWakeRaceTest extends ReconcileIntegrationTest {
 
         CompletableFuture<HttpResponse<String>> checkout = CompletableFuture.supplyAsync(() -> {
             try {
-                return creemWebhook("evt_chk_" + n, "checkout.completed", """
-                        {"id":"ch_%1$s","object":"checkout","request_id":null,
-                         "order":{"id":"ord_%1$s","amount":990,"currency":"USD","status":"paid"},
-                         "product":{"id":"prod_local_pack-200"},"customer":{"email":"%2$s"},
-                         "metadata":{"userId":"%3$d","product":"pack-200"}}""".formatted(n, buyer.email(), buyer.id()));
+                return creemPackCheckout("evt_chk_" + n, n, buyer);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

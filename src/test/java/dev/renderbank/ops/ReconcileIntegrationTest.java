@@ -184,6 +184,24 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     }
 
     /** A Creem webhook, signed with the webhook secret, carrying {@code object} as its {@code eventType}. */
+    /** Creem's {@code refund.created} of the whole order {@code ord_<n>} (9.90 USD), as event {@code eventId}. */
+    HttpResponse<String> creemRefundOfOrder(String eventId, String n) throws Exception {
+        return creemWebhook(eventId, "refund.created", """
+                {"id":"ref_%1$s","object":"refund","status":"succeeded","refund_amount":990,
+                 "refund_currency":"USD","reason":"requested_by_customer",
+                 "transaction":{"id":"tran_%1$s","amount":990,"amount_paid":990,"status":"refunded"},
+                 "order":{"id":"ord_%1$s"},"customer":{"id":"cust_%1$s","email":"x@example.com"}}""".formatted(n));
+    }
+
+    /** Creem's {@code checkout.completed} of pack-200 as order {@code ord_<n>} for {@code buyer}. */
+    HttpResponse<String> creemPackCheckout(String eventId, String n, UserAccount buyer) throws Exception {
+        return creemWebhook(eventId, "checkout.completed", """
+                {"id":"ch_%1$s","object":"checkout","request_id":null,
+                 "order":{"id":"ord_%1$s","amount":990,"currency":"USD","status":"paid"},
+                 "product":{"id":"prod_local_pack-200"},"customer":{"email":"%2$s"},
+                 "metadata":{"userId":"%3$d","product":"pack-200"}}""".formatted(n, buyer.email(), buyer.id()));
+    }
+
     HttpResponse<String> creemWebhook(String eventId, String eventType, String object) throws Exception {
         String event = "{\"id\":\"%s\",\"eventType\":\"%s\",\"created_at\":%d,\"object\":%s}"
                 .formatted(eventId, eventType, clock.instant().toEpochMilli(), object);

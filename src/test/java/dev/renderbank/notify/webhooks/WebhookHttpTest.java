@@ -90,18 +90,7 @@ class WebhookHttpTest {
     void aHostWhoseNameServersNeverAnswerFailsTheAttemptInTimeWithoutHoldingTheSender() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         WebhookUrlPolicy.Resolver deaf = host -> {
-            // as a real lookup: deaf to interrupts, it ends when the name servers answer
-            boolean interrupted = false;
-            while (answer.getCount() > 0) {
-                try {
-                    answer.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            WebhookUrlPolicyTest.awaitDeafly(answer);
             throw new UnknownHostException(host);
         };
         WebhookUrlPolicy policy = new WebhookUrlPolicy(false, deaf, Duration.ofMillis(300), 2);

@@ -80,18 +80,7 @@ class WebhookUrlPolicyTest {
         CountDownLatch answer = new CountDownLatch(1);
         WebhookUrlPolicy.Resolver slow = host -> {
             if (host.endsWith(".silent.example")) {
-                // as a real lookup: deaf to interrupts, it ends when the name servers answer
-                boolean interrupted = false;
-                while (answer.getCount() > 0) {
-                    try {
-                        answer.await();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                awaitDeafly(answer);
             }
             return new InetAddress[] {InetAddress.getByName("93.184.216.34")};
         };
@@ -113,6 +102,21 @@ class WebhookUrlPolicyTest {
         }
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> policy.refusal("https://hooks.example.com/hook").isEmpty());
+    }
+
+    /** Waits for {@code answer} as a real name lookup does: deaf to interrupts, until the name servers answer. */
+    static void awaitDeafly(CountDownLatch answer) {
+        boolean interrupted = false;
+        while (answer.getCount() > 0) {
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
