@@ -305,6 +305,7 @@ public class Billing {
 
     private String successUrl() {
         String s = props.successUrl();
-        return s.startsWith("http://") || s.startsWith("https://") ? s : publicUrl.get() + s;
+        // checked at start: a path, or an absolute http(s) URL whatever the scheme's letter case
+        return s.startsWith("/") ? publicUrl.get() + s : s;
     }
 }

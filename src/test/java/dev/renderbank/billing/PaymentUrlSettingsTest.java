@@ -27,6 +27,9 @@ class PaymentUrlSettingsTest {
                 "/?checkout=done",
                 "/credits",
                 "https://shop.example.com/thanks?checkout=done",
+                "https://shop.example.com/thanks?session_id={CHECKOUT_SESSION_ID}",
+                "HTTPS://shop.example.com/thanks",
+                "/?session_id={CHECKOUT_SESSION_ID}",
                 "http://localhost:8080/");
     }
 
