@@ -68,11 +68,6 @@ class ProductionGuardTest {
     }
 
     /**
-     * A provider's test mode in prod: anyone pays with a test card and gets credits that buy real
-     * provider jobs. Test-mode keys and any API address other than the live one are refused, unless
-     * a staging run says so with renderbank.payments.allow-test-mode-in-prod.
-     */
-    /**
      * After a switch to Creem, Stripe's webhooks are still processed while its secret is set (its
      * renewals, refunds and disputes). Without its API key a refund was moved to the refunded total
      * the event itself carried: a redelivered older refund event (a lower total) read as a failed
@@ -98,6 +93,11 @@ class ProductionGuardTest {
                 .isEmpty();
     }
 
+    /**
+     * A provider's test mode in prod: anyone pays with a test card and gets credits that buy real
+     * provider jobs. Test-mode keys and any API address other than the live one are refused, unless
+     * a staging run says so with renderbank.payments.allow-test-mode-in-prod.
+     */
     @Test
     void realPaymentsAreNotInTestMode() {
         for (String key : List.of("sk_test_x", "rk_test_x")) {

@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.PurchaseRefStore;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,11 +30,17 @@ public class WaitingEvents {
     private static final Logger log = LoggerFactory.getLogger(WaitingEvents.class);
 
     private final PaymentEventStore events;
+    private final PurchaseRefStore purchaseRefs;
     private final TransactionTemplate apart;
     private final Clock clock;
 
-    WaitingEvents(PaymentEventStore events, PlatformTransactionManager transactions, Clock clock) {
+    WaitingEvents(
+            PaymentEventStore events,
+            PurchaseRefStore purchaseRefs,
+            PlatformTransactionManager transactions,
+            Clock clock) {
         this.events = events;
+        this.purchaseRefs = purchaseRefs;
         // after the commit the finished transaction is still bound to the thread: a new one per row
         this.apart = new TransactionTemplate(transactions);
         this.apart.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -56,6 +63,9 @@ public class WaitingEvents {
 
     private void wakeUnfinished(String provider, List<String> refs) {
         try {
+            if (purchaseRefs.purchaseOf(provider, refs).isEmpty()) {
+                return; // recorded under a savepoint that was rolled back: nothing new to wait for
+            }
             int woken = 0;
             for (long id : events.unfinishedNaming(provider, refs)) {
                 // one row per transaction: it waits for an attempt holding that row, holding no other

@@ -52,10 +52,13 @@ public final class WebhookUrlPolicy {
     private static final Pattern DOTTED_QUAD = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
-    /** How long a registration waits for its host's name servers. */
+    /** How long a registration or a delivery waits for its host's name servers. */
     static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
 
-    /** Registration lookups under way at once per policy (one per node), those that outlived their request included. */
+    /**
+     * Lookups under way at once per policy (one per node) for registrations, and as many for
+     * deliveries, those that outlived their caller included.
+     */
     static final int MAX_LOOKUPS = 16;
 
     private final boolean allowPrivate;
