@@ -148,6 +148,45 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         assertThat(run(admin).path("findings")).isEmpty();
     }
 
+    /**
+     * Stripe lists newest first and a run reads at most 50 pages of 100. When the window held more
+     * (other applications' sessions on the account count too), the run compared only the newest and
+     * took an open finding among the older ones for recorded: the paid-but-not-recorded finding
+     * vanished from the report. Such a list is now not compared at all: Stripe is reported as not
+     * checked, and its open findings are carried with that note.
+     */
+    @Test
+    void aFindingBeyondWhatARunCanListIsCarriedNotDropped() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("deep-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
+        long created = clock.instant().getEpochSecond();
+        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        assertThat(onlyFinding(admin).path("subject").asString()).endsWith(sessionId);
+
+        // a busy account: every page has more after it, newer sessions of another application
+        clock.advance(Duration.ofDays(1));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/checkout/sessions"))
+                .atPriority(0)
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"object\":\"list\",\"url\":\"/v1/checkout/sessions\",\"has_more\":true,"
+                                + "\"data\":[" + session("cs_other_app", 1, created + 60) + "]}")));
+        JsonNode carried = onlyFinding(admin);
+        assertThat(carried.path("subject").asString()).endsWith(sessionId);
+        assertThat(carried.path("evidence").toString()).contains("notCheckedAgain", "more than 5000");
+
+        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        repaired(admin, onlyFinding(admin), "webhook lost");
+        assertThat(run(admin).path("findings")).isEmpty();
+    }
+
     @Test
     void aNewFindingDoesNotKeepTheWindowAnOlderOneOpenedOnceThatOneIsRepaired() throws Exception {
         AdminSupport.Admin admin = admins.newAdmin();

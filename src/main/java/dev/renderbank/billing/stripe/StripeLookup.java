@@ -42,11 +42,6 @@ class StripeLookup implements PaymentLookup {
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
-    /** A paid session is read this many at a time; a window holds at most {@code PAGES} pages. */
-    private static final long PAGE = 100;
-
-    private static final int PAGES = 50;
-
     private final StripeClients clients;
     private final StripeRefunds refunds;
     private final CheckoutStore checkouts;
@@ -82,13 +77,13 @@ class StripeLookup implements PaymentLookup {
         List<ProviderPayment> paid = new ArrayList<>();
         String after = null;
         try {
-            for (int page = 0; page < PAGES; page++) {
+            for (int page = 0; page < StripePages.PAGES; page++) {
                 var params = SessionListParams.builder()
                         .setCreated(SessionListParams.Created.builder()
                                 .setGte(from.getEpochSecond())
                                 .build())
                         .setStatus(SessionListParams.Status.COMPLETE)
-                        .setLimit(PAGE);
+                        .setLimit(StripePages.PAGE);
                 if (after != null) {
                     params.setStartingAfter(after);
                 }
@@ -112,6 +107,9 @@ class StripeLookup implements PaymentLookup {
                         || sessions.getData().isEmpty()) {
                     break;
                 }
+                if (page == StripePages.PAGES - 1) {
+                    throw StripePages.tooLong("complete checkout sessions");
+                }
             }
         } catch (StripeException e) {
             throw new Unavailable("Stripe checkout sessions could not be listed: " + e.getMessage(), e);
@@ -124,7 +122,7 @@ class StripeLookup implements PaymentLookup {
     private List<ProviderPayment> paidInvoicesSince(Instant from) {
         List<ProviderPayment> paid = new ArrayList<>();
         try {
-            for (JsonNode inv : StripePages.all(after -> {
+            for (JsonNode inv : StripePages.all("paid invoices", after -> {
                 var params = InvoiceListParams.builder()
                         .setCreated(InvoiceListParams.Created.builder()
                                 .setGte(from.getEpochSecond())

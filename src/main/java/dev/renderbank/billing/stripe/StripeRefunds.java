@@ -49,7 +49,7 @@ class StripeRefunds {
     List<ProviderRefund> since(Instant from) {
         Map<String, ProviderRefund> byCharge = new LinkedHashMap<>();
         try {
-            for (JsonNode refund : StripePages.all(after -> {
+            for (JsonNode refund : StripePages.all("refunds", after -> {
                 var params = RefundListParams.builder()
                         .setCreated(RefundListParams.Created.builder()
                                 .setGte(from.getEpochSecond())
@@ -79,7 +79,7 @@ class StripeRefunds {
     List<ProviderDispute> disputesSince(Instant from) {
         List<ProviderDispute> disputes = new ArrayList<>();
         try {
-            for (JsonNode d : StripePages.all(after -> {
+            for (JsonNode d : StripePages.all("disputes", after -> {
                 var params = DisputeListParams.builder()
                         .setCreated(DisputeListParams.Created.builder()
                                 .setGte(from.getEpochSecond())
