@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pausing new generations (all, or one model) and sales: ops writes the switch (platform's {@link
@@ -67,11 +69,51 @@ public class SwitchActions {
             throw new IllegalArgumentException("message must be at most 500 characters");
         }
         String reason = message == null || message.isBlank() ? (paused ? "paused" : "resumed") : message;
+        Optional<ActionResult> reused = reusedFor(actor, name, paused, message, retryAfterSeconds, key);
+        if (reused.isPresent()) {
+            return reused.get();
+        }
         return actions.run(new Request(actor, "switch", "switch:" + name, reason, null, key), () -> {
             Map<String, Object> before = view(switches.get(name));
             switches.set(name, paused, blankToNull(message), retryAfterSeconds, actor, clock.instant());
             return new Step.Applied(before, view(switches.get(name)));
         });
+    }
+
+    /**
+     * A key this operator already used on this switch for another setting (a pause's key sent again
+     * to resume, or with another message or wait): refused, as an API request whose key was used for
+     * another body is. Answered as a repeat, the resume did nothing and said "already done", and the
+     * switch stayed paused.
+     */
+    private Optional<ActionResult> reusedFor(
+            String actor, String name, boolean paused, String message, Integer retryAfterSeconds, String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        return actions.recorded(actor, "switch", key)
+                .filter(prior -> prior.target().equals("switch:" + name) && prior.after() != null)
+                .filter(prior -> setOtherwise(JSON.readTree(prior.after()), paused, message, retryAfterSeconds))
+                .map(prior -> new ActionResult.Refused(
+                        "key-reused",
+                        "The Idempotency-Key " + key + " was used to set switch " + name + " to " + prior.after()
+                                + "; send a new key to set it otherwise"));
+    }
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    /** Whether the switch as a prior action left it ({@code set}) is not what this request asks for. */
+    private static boolean setOtherwise(JsonNode set, boolean paused, String message, Integer retryAfterSeconds) {
+        if (set.path("paused").asBoolean() != paused) {
+            return true;
+        }
+        if (!paused) {
+            return false;
+        }
+        String priorMessage =
+                set.path("message").isMissingNode() ? null : set.path("message").asString();
+        return !java.util.Objects.equals(priorMessage, blankToNull(message))
+                || retryAfterSeconds != null && set.path("retryAfterSeconds").asLong() != retryAfterSeconds;
     }
 
     private static Map<String, Object> view(Optional<Switches.Switch> s) {

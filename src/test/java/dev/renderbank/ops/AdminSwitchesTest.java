@@ -255,6 +255,35 @@ class AdminSwitchesTest extends IntegrationTest {
                 .isEqualTo(503);
     }
 
+    /**
+     * An operator's pause and resume sent with one Idempotency-Key: the resume was answered as a
+     * repeat of the pause ("already done", 200) and did nothing, so generation stayed paused while
+     * the runbook reported success. A key used for one setting of a switch is refused for another,
+     * as an API request whose key was used for another body is; the same setting again is a repeat.
+     */
+    @Test
+    void aPausesKeySentAgainToResumeIsRefusedAndTheSwitchIsNotLeftAsItWas() throws Exception {
+        var admin = admins.newAdmin();
+        String key = "maint-" + UUID.randomUUID();
+        String path = "/api/v1/admin/switches/generation";
+        var paused = call(port, "PUT", path, admin.token(), "{\"paused\":true,\"message\":\"Maintenance\"}", key);
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        var repeat = call(port, "PUT", path, admin.token(), "{\"paused\":true,\"message\":\"Maintenance\"}", key);
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(200);
+        assertThat(repeat.body()).contains("\"repeated\":true");
+
+        for (String other : new String[] {"{\"paused\":false}", "{\"paused\":true,\"message\":\"Back at noon\"}"}) {
+            var reused = call(port, "PUT", path, admin.token(), other, key);
+            assertThat(reused.statusCode()).as(other + ": " + reused.body()).isEqualTo(422);
+            assertThat(reused.body()).contains("key-reused");
+        }
+        var resumed = call(port, "PUT", path, admin.token(), "{\"paused\":false}", "resume-" + UUID.randomUUID());
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+        var switches = call(port, "GET", "/api/v1/admin/switches", admin.token(), null, null);
+        assertThat(switches.statusCode()).as(switches.body()).isEqualTo(200);
+        assertThat(switches.body()).contains("generation").doesNotContain("Maintenance");
+    }
+
     @Test
     void badSwitchesAreRefused() {
         var admin = admins.newAdmin();
