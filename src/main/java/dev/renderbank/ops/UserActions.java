@@ -172,10 +172,10 @@ public class UserActions {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
-        if (active && deletions.isDeleted(userId)) {
+        if (deletions.isDeleted(userId)) {
             // reinstating undoes a suspension; an owner's deletion is final (the row is only kept, anonymised, for the
-            // books)
-            return cannotReinstate();
+            // books), and suspending it would record an action that changed nothing
+            return active ? cannotReinstate() : cannotSuspendDeleted();
         }
         return actions.run(new Request(actor, action, target(userId), reason, null, key), () -> {
             boolean wasActive = accounts.active(userId);
@@ -210,6 +210,11 @@ public class UserActions {
     private static ActionResult.Refused cannotReinstate() {
         return new ActionResult.Refused(
                 "account-deleted", "The account was deleted by its owner and cannot be reinstated");
+    }
+
+    private static ActionResult.Refused cannotSuspendDeleted() {
+        return new ActionResult.Refused(
+                "account-deleted", "The account was deleted by its owner: it is closed already, nothing to suspend");
     }
 
     private static ActionResult.Refused accountDeleted() {

@@ -13,6 +13,7 @@ import java.util.List;
 public record UserDossier(
         UserAccount user,
         boolean active,
+        boolean deleted,
         Balance credits,
         List<Hold> openHolds,
         List<LedgerEntry> history,

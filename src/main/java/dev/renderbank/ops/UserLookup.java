@@ -2,6 +2,7 @@ package dev.renderbank.ops;
 
 import dev.renderbank.billing.OperatorBilling;
 import dev.renderbank.generation.Generations;
+import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
@@ -19,6 +20,7 @@ public class UserLookup {
     private final Generations generations;
     private final OperatorBilling billing;
     private final Audit audit;
+    private final AccountDeletion deletions;
 
     UserLookup(
             Users users,
@@ -26,7 +28,9 @@ public class UserLookup {
             Ledger ledger,
             Generations generations,
             OperatorBilling billing,
-            Audit audit) {
+            Audit audit,
+            AccountDeletion deletions) {
+        this.deletions = deletions;
         this.users = users;
         this.accounts = accounts;
         this.ledger = ledger;
@@ -59,6 +63,7 @@ public class UserLookup {
         return new UserDossier(
                 u,
                 accounts.active(u.id()),
+                deletions.isDeleted(u.id()),
                 ledger.balance(u.id()),
                 ledger.openHolds(u.id()),
                 ledger.history(u.id(), null, 50).items(),

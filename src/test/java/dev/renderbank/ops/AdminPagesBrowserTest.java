@@ -86,6 +86,9 @@ class AdminPagesBrowserTest extends IntegrationTest {
         }
     }
 
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
     @Test
     void compensationAsTwoFormSubmissionsAndADoubleClickGrantsOnce() throws Exception {
         String adminEmail = "ops-browser-" + UUID.randomUUID() + "@test.local";
@@ -124,6 +127,21 @@ class AdminPagesBrowserTest extends IntegrationTest {
             assertThat(page.locator("#balance")).hasText("245");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("admin-users.png"))
+                    .setFullPage(true));
+
+            // an account its owner deleted reads as deleted, with no Suspend or Reinstate to press
+            var leaver = users.create(
+                    "leaver-" + UUID.randomUUID() + "@test.local", "correct horse battery staple", Role.USER, true);
+            deletion.delete(leaver.id(), "correct horse battery staple");
+            page.fill("#q", Long.toString(leaver.id()));
+            page.click("#find");
+            assertThat(page.locator("#status")).hasText("deleted by its owner (closed for good)");
+            assertThat(page.locator("#suspend-form")).hasCount(0);
+            assertThat(page.locator("#grant-form")).hasCount(0);
+            assertThat(page.locator("#closed")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(Files.createDirectories(Path.of("target/screenshots"))
+                            .resolve("admin-users-deleted.png"))
                     .setFullPage(true));
 
             assertThat(ledger.balance(customer.id()).balance()).isEqualTo(245);

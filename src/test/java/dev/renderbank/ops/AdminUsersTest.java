@@ -327,7 +327,7 @@ class AdminUsersTest extends IntegrationTest {
      * changes nothing, so the anonymised row never becomes an active account again.
      */
     @Test
-    void anAccountItsOwnerDeletedCannotBeReinstated() {
+    void anAccountItsOwnerDeletedCannotBeReinstated() throws Exception {
         var admin = admins.newAdmin();
         var u = testUsers.create(0);
         assertThat(deletion.delete(u.id(), "correct horse battery staple"))
@@ -342,9 +342,26 @@ class AdminUsersTest extends IntegrationTest {
                         .query(Boolean.class)
                         .single())
                 .isFalse();
+        HttpResponse<String> suspend =
+                post("/api/v1/admin/users/" + u.id() + "/suspend", admin.token(), "{\"reason\":\"fraud\"}", null);
+        assertThat(suspend.statusCode())
+                .as("nothing to suspend: " + suspend.body())
+                .isEqualTo(422);
+        assertThat(json(suspend).get("type").asString()).endsWith("/account-deleted");
         JsonNode audit =
                 json(call(port, "GET", "/api/v1/admin/audit?target=user:" + u.id(), admin.token(), null, null));
         assertThat(audit.get("items").size()).as("a refusal records nothing").isZero();
+
+        // operators see it as deleted, not as suspended, and are offered no Reinstate
+        JsonNode view = json(call(port, "GET", "/api/v1/admin/users?id=" + u.id(), admin.token(), null, null));
+        assertThat(view.get("deleted").asBoolean()).isTrue();
+        assertThat(view.get("active").asBoolean()).isFalse();
+        String page = dev.renderbank.support.SessionApi.signIn(
+                        port, admin.email(), "correct horse battery staple", "/admin/users?q=" + u.id())
+                .browser()
+                .get("/admin/users?q=" + u.id())
+                .body();
+        assertThat(page).contains("deleted by its owner").doesNotContain("Reinstate", ">suspended<");
     }
 
     @Test

@@ -15,7 +15,15 @@ record AdminUserView(
         long id,
         String email,
         @Schema(description = "USER or ADMIN") String role,
-        @Schema(description = "false while suspended") boolean active,
+
+        @Schema(description = "false while suspended, and for an account its owner deleted")
+        boolean active,
+
+        @Schema(
+                description =
+                        "true for an account its owner deleted (closed for good: it cannot be suspended or reinstated)")
+        boolean deleted,
+
         long balance,
 
         @Schema(description = "Credits held by running jobs")
@@ -46,6 +54,7 @@ record AdminUserView(
                 d.user().email(),
                 d.user().role().name(),
                 d.active(),
+                d.deleted(),
                 d.credits().balance(),
                 d.credits().held(),
                 d.available(),
