@@ -12,6 +12,7 @@ import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.OpenedCheckouts;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -252,6 +253,46 @@ class AdminPaymentsTest extends IntegrationTest {
         assertThat(noReason.statusCode()).isEqualTo(400);
         assertThat(noReason.body()).contains("reason");
         reprocess(admin.token(), Long.MAX_VALUE - 1, null, 404);
+    }
+
+    /**
+     * The page showed the newest 100 webhooks of a status and nothing older: with 150 events set
+     * aside (an unmapped price), the 50 oldest could not be seen or reprocessed from the page. An
+     * "Older webhooks" link leads on from the last one shown.
+     */
+    @Test
+    void failedEventsBeyondTheFirstHundredAreALinkAway() throws Exception {
+        var admin = admins.newAdmin();
+        String run = UUID.randomUUID().toString();
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            ids.add(jdbc.sql("""
+                            insert into payment_event (provider, event_id, event_type, payload, status, attempts,
+                                                       last_error, received_at)
+                            values ('simulated', :e, 'invoice.paid', '{}', 'FAILED', 7, 'price not mapped', now())
+                            returning id""")
+                    .param("e", "evt_page_" + run + "_" + i)
+                    .query(Long.class)
+                    .single());
+        }
+        long oldest = ids.get(0);
+        var session = BrowserSession.signIn(port, admin.email(), "correct horse battery staple");
+        var first = session.get("/admin/payments?status=failed");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body())
+                .contains("id=\"event-" + ids.get(ids.size() - 1) + "\"")
+                .doesNotContain("id=\"event-" + oldest + "\"");
+        java.util.regex.Matcher older = java.util.regex.Pattern.compile("id=\"older-events\"\\s+href=\"([^\"]+)\"")
+                .matcher(first.body());
+        assertThat(older.find()).as("an Older webhooks link").isTrue();
+        var second = session.get(older.group(1).replace("&amp;", "&"));
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body())
+                .contains("id=\"event-" + oldest + "\"")
+                .contains("/admin/payments/webhooks/" + oldest + "/reprocess");
+        jdbc.sql("update payment_event set status = 'IGNORED' where event_id like :p")
+                .param("p", "evt_page_" + run + "_%")
+                .update();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.renderbank.ops.web;
 
 import dev.renderbank.billing.OperatorBilling;
+import dev.renderbank.billing.PaymentEvent;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.PaymentActions;
@@ -8,6 +9,7 @@ import dev.renderbank.platform.InvalidFieldException;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +35,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class AdminPaymentsPage {
 
+    /** Webhook events shown at once; older ones are a link away. */
+    static final int PAGE = 100;
+
     private static final Set<String> STATUSES = Set.of("RECEIVED", "PROCESSED", "IGNORED", "FAILED");
 
     private final OperatorBilling billing;
@@ -44,14 +49,20 @@ class AdminPaymentsPage {
     }
 
     @GetMapping("/admin/payments")
-    String page(@RequestParam(required = false) String status, Model model) {
+    String page(
+            @RequestParam(required = false) String status, @RequestParam(required = false) Long before, Model model) {
         String s = status == null || status.isBlank() ? null : status.trim().toUpperCase(Locale.ROOT);
         if (s != null && !STATUSES.contains(s)) {
             throw new InvalidFieldException("status", "must be one of " + STATUSES);
         }
         model.addAttribute("status", s == null ? "" : s);
         model.addAttribute("counts", billing.paymentEventsByStatus());
-        model.addAttribute("events", billing.paymentEvents(s, null, 100));
+        // the newest PAGE events before the cursor, and one more: whether an "older" link leads anywhere
+        List<PaymentEvent> events = billing.paymentEvents(s, before, PAGE + 1);
+        model.addAttribute("events", events.subList(0, Math.min(PAGE, events.size())));
+        model.addAttribute(
+                "olderBefore", events.size() > PAGE ? events.get(PAGE - 1).id() : null);
+        model.addAttribute("before", before);
         model.addAttribute("disputes", billing.openDisputes(100));
         model.addAttribute("purchases", billing.recentPurchases(50));
         model.addAttribute("newKey", UUID.randomUUID().toString());
