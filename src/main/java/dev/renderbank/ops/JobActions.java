@@ -64,11 +64,16 @@ public class JobActions {
         return age;
     }
 
+    /** The most stuck jobs listed at once, the oldest first; a list this long may have more behind it. */
+    public static final int STUCK_LIMIT = 200;
+
     /** Stuck jobs: accepted before {@code overdue} (null: the configured threshold), or quiet too long. */
     public List<StuckJob> stuck(Duration overdue) {
         Instant now = clock.instant();
         return jobs.stuck(
-                now.minus(overdue == null ? thresholds.overdue() : overdue), now.minus(thresholds.quiet()), 200);
+                now.minus(overdue == null ? thresholds.overdue() : overdue),
+                now.minus(thresholds.quiet()),
+                STUCK_LIMIT);
     }
 
     /**

@@ -204,8 +204,12 @@ class OpsCommands {
                 s.job().deadlineAt(),
                 s.job().creditsHeld()));
         out.printf(
-                "%d stuck job(s): UNKNOWN, accepted over %d min ago, or no provider news for %d min%n",
-                stuck.size(), age.toMinutes(), jobs.thresholds().quiet().toMinutes());
+                "%s stuck job(s): UNKNOWN, accepted over %d min ago, or no provider news for %d min%n",
+                stuck.size() >= JobActions.STUCK_LIMIT
+                        ? "the oldest " + stuck.size() + " (there may be more)"
+                        : Integer.toString(stuck.size()),
+                age.toMinutes(),
+                jobs.thresholds().quiet().toMinutes());
         return stuck.isEmpty() ? OK : FINDING;
     }
 

@@ -29,6 +29,7 @@ class AdminJobPages {
                 "olderThan", olderThan == null ? jobs.thresholds().overdue().toMinutes() + "m" : olderThan);
         model.addAttribute("quietMinutes", jobs.thresholds().quiet().toMinutes());
         model.addAttribute("stuck", jobs.stuck(AdminJobsApi.duration(olderThan)));
+        model.addAttribute("stuckLimit", dev.renderbank.ops.JobActions.STUCK_LIMIT);
         model.addAttribute("newKey", UUID.randomUUID().toString());
         return "admin/jobs";
     }
