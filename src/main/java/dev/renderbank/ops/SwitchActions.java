@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class SwitchActions {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private final Switches switches;
     private final Catalog catalog;
@@ -100,8 +103,6 @@ public class SwitchActions {
                                 + "; send a new key to set it otherwise"));
     }
 
-    private static final JsonMapper JSON = JsonMapper.shared();
-
     /** Whether the switch as a prior action left it ({@code set}) is not what this request asks for. */
     private static boolean setOtherwise(JsonNode set, boolean paused, String message, Integer retryAfterSeconds) {
         if (set.path("paused").asBoolean() != paused) {
@@ -112,7 +113,7 @@ public class SwitchActions {
         }
         String priorMessage =
                 set.path("message").isMissingNode() ? null : set.path("message").asString();
-        return !java.util.Objects.equals(priorMessage, blankToNull(message))
+        return !Objects.equals(priorMessage, blankToNull(message))
                 || retryAfterSeconds != null && set.path("retryAfterSeconds").asLong() != retryAfterSeconds;
     }
 

@@ -28,6 +28,17 @@ public interface ProductionCheck {
         return problems(config);
     }
 
+    /**
+     * Whether mail leaves the machine: the condition Spring Boot creates its mail sender on, a
+     * {@code spring.mail.host} that is set and not "false".
+     */
+    static boolean mailLeaves(Binder config) {
+        return config.bind("spring.mail.host", String.class)
+                .map(String::strip)
+                .map(h -> !h.isEmpty() && !h.equalsIgnoreCase("false"))
+                .orElse(false);
+    }
+
     /** A {@code renderbank.*} switch, bound as a boolean (so {@code TRUE} and {@code true} agree). */
     static boolean enabled(Binder config, String name) {
         return config.bind(name, Boolean.class).orElse(false);

@@ -177,41 +177,46 @@ public class PaymentEventStore {
      * recorded, and is tried again now that it is. The count of events made due.
      */
     public int wakeParked(String provider, List<String> refs, Instant now) {
-        int woken = 0;
-        for (String ref : refs) {
-            if (ref == null || ref.isBlank()) {
-                continue;
-            }
-            woken += jdbc.sql("""
-                            update payment_event set next_attempt_at = :now
-                             where provider = :provider and status = 'FAILED' and next_attempt_at is null
-                               and strpos(payload, :quoted) > 0""")
-                    .param("now", ts(now))
-                    .param("provider", provider)
-                    .param("quoted", '"' + ref + '"')
-                    .update();
+        String[] quoted = quoted(refs);
+        if (quoted.length == 0) {
+            return 0;
         }
-        return woken;
+        return jdbc.sql("""
+                        update payment_event set next_attempt_at = :now
+                         where provider = :provider and status = 'FAILED' and next_attempt_at is null
+                        """ + " and " + NAMES_ONE)
+                .param("now", ts(now))
+                .param("provider", provider)
+                .param("quoted", quoted)
+                .update();
     }
 
     /** The unfinished events of {@code provider} whose payload names one of {@code refs} as a JSON string. */
     public List<Long> unfinishedNaming(String provider, List<String> refs) {
-        List<String> quoted = refs.stream()
-                .filter(r -> r != null && !r.isBlank())
-                .map(r -> '"' + r + '"')
-                .toList();
-        if (quoted.isEmpty()) {
+        String[] quoted = quoted(refs);
+        if (quoted.length == 0) {
             return List.of();
         }
         return jdbc.sql("""
                         select id from payment_event
                          where provider = :provider and status in ('RECEIVED', 'FAILED')
-                           and exists (select 1 from unnest(cast(:quoted as text[])) q where strpos(payload, q) > 0)
-                         order by id""")
+                        """ + " and " + NAMES_ONE + " order by id")
                 .param("provider", provider)
-                .param("quoted", quoted.toArray(String[]::new))
+                .param("quoted", quoted)
                 .query(Long.class)
                 .list();
+    }
+
+    /** The payload names one of {@code :quoted} (JSON strings, quotes included). */
+    private static final String NAMES_ONE =
+            "exists (select 1 from unnest(cast(:quoted as text[])) q where strpos(payload, q) > 0)";
+
+    /** {@code refs} as the JSON strings a payload names them by, blank ones left out. */
+    private static String[] quoted(List<String> refs) {
+        return refs.stream()
+                .filter(r -> r != null && !r.isBlank())
+                .map(r -> '"' + r + '"')
+                .toArray(String[]::new);
     }
 
     /**

@@ -15,11 +15,7 @@ public class SignupMailProductionCheck implements ProductionCheck {
     @Override
     public List<String> problems(Binder config) {
         SignupProperties signup = config.bindOrCreate("renderbank.signup", SignupProperties.class);
-        // the condition Spring Boot creates its mail sender on: a host that is set and not "false"
-        boolean mail = config.bind("spring.mail.host", String.class)
-                .map(String::strip)
-                .map(h -> !h.isEmpty() && !h.equalsIgnoreCase("false"))
-                .orElse(false);
+        boolean mail = ProductionCheck.mailLeaves(config);
         if (signup.enabled() && !mail) {
             return List.of("sign-up is open but no SMTP server is configured: set spring.mail.host"
                     + " (verification emails would never leave) or renderbank.signup.enabled=false");

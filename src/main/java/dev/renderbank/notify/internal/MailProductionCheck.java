@@ -18,11 +18,7 @@ public class MailProductionCheck implements ProductionCheck {
 
     @Override
     public List<String> problems(Binder config) {
-        // the condition Spring Boot creates its mail sender on: a host that is set and not "false"
-        boolean mailLeaves = config.bind("spring.mail.host", String.class)
-                .map(String::strip)
-                .map(h -> !h.isEmpty() && !h.equalsIgnoreCase("false"))
-                .orElse(false);
+        boolean mailLeaves = ProductionCheck.mailLeaves(config);
         if (!mailLeaves) {
             return List.of();
         }

@@ -19,7 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
  * "below" from false to true fires (a conditional upsert: two handlers at once fire once); any check
  * that sees the user at or above the threshold again (after a purchase, a released hold, a later
  * success) re-arms it. The checks of one user run one at a time (a transaction-scoped advisory
- * lock taken before the level is read), so the last check's level is what the state says. The crossing's number is part of the event's key, so a handler that runs twice
+ * lock taken before the level is read), so the last check's level is what the state says. The
+ * crossing's number is part of the event's key, so a handler that runs twice
  * cannot fire twice for the same crossing.
  */
 @Component
