@@ -35,6 +35,8 @@ final class HistoryLines {
                 generation(task, modelOf, "not charged (the hold expired)", "Held credits released (expired)");
             case "CLAWBACK" -> clawback(e.reason());
             case "DEBT_WAIVED" -> withReason("Debt waived", e.reason());
+            case "DEBT_PAID" ->
+                generation(task, modelOf, "its credits came back and paid debt", "Released credits paid debt");
             default -> withReason(capitalize(e.kind().toLowerCase().replace('_', ' ')), e.reason());
         };
         return new HistoryLine(when(e.createdAt()), text, task, change(e), tone(e));

@@ -2,6 +2,7 @@ package dev.renderbank.ledger;
 
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.ExpirySweep;
+import dev.renderbank.ledger.internal.FreedCredits;
 import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
@@ -9,6 +10,7 @@ import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.OwnerView;
 import dev.renderbank.ledger.internal.Reversed;
+import dev.renderbank.ledger.internal.SettleResult;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,9 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its key (a repeat returns the first outcome). Bad input is rejected with {@link
  * IllegalArgumentException} before anything is written.
  *
- * <p>Called inside a transaction, every operation joins it. Hold steps (reserve, capture, release,
- * expire) called on their own are each a single atomic statement run in autocommit, which halves
- * their round trips on the hottest path of the product.
+ * <p>Called inside a transaction, every operation joins it. Reserve and capture called on their own
+ * are each a single atomic statement run in autocommit, which halves their round trips on the hottest
+ * path of the product. A release or expiry is a transaction: the credits that come free pay any debt
+ * in it ({@link FreedCredits}).
  *
  * <p>Just over this code base's usual ~300 lines: it is the module's one facade, one short method
  * per money operation (each only checks its input and runs one store step in a transaction), and
@@ -53,6 +56,7 @@ public class Ledger {
     private final Clock clock;
     private final DurableEvents events;
     private final ExpirySweep sweep;
+    private final FreedCredits freed;
 
     Ledger(
             LedgerStore store,
@@ -64,7 +68,8 @@ public class Ledger {
             TransactionTemplate tx,
             Clock clock,
             DurableEvents events,
-            ExpirySweep sweep) {
+            ExpirySweep sweep,
+            FreedCredits freed) {
         this.store = store;
         this.holds = holds;
         this.open = open;
@@ -75,6 +80,7 @@ public class Ledger {
         this.clock = clock;
         this.events = events;
         this.sweep = sweep;
+        this.freed = freed;
     }
 
     /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
@@ -188,16 +194,32 @@ public class Ledger {
         return holds.reserveAlone(userId, amount, key, ttl, now());
     }
 
-    /** Charges a held amount: balance and held both drop by it. Refused if released or expired. */
+    /**
+     * Charges a held amount: balance and held both drop by it. Refused if released or expired (a hold
+     * past its deadline expires now, and its credits pay any debt).
+     */
     public CaptureResult capture(String key) {
         checkKey(key);
-        return holds.settle(key, HoldStore.Settlement.CAPTURE, null, now()).asCapture();
+        SettleResult r = holds.settle(key, HoldStore.Settlement.CAPTURE, null, now());
+        if (r instanceof SettleResult.Refused refused && refused.hold().state() != HoldState.CAPTURED) {
+            tx.executeWithoutResult(status -> freed.payDebt(refused.hold().userId(), key, now()));
+        }
+        return r.asCapture();
     }
 
-    /** Gives held credits back. Refused if already captured. */
+    /**
+     * Gives held credits back; they pay any debt the user has first ({@link FreedCredits}), in the same
+     * transaction. Refused if already captured.
+     */
     public ReleaseResult release(String key, String reason) {
         checkKey(key);
-        return holds.settle(key, HoldStore.Settlement.RELEASE, reason, now()).asRelease();
+        return tx.execute(status -> {
+            SettleResult r = holds.settle(key, HoldStore.Settlement.RELEASE, reason, now());
+            if (r instanceof SettleResult.Settled s) {
+                freed.payDebt(s.hold().userId(), key, now());
+            }
+            return r.asRelease();
+        });
     }
 
     /**

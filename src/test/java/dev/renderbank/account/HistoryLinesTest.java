@@ -106,6 +106,9 @@ class HistoryLinesTest {
                 .isEqualTo("Dispute dp1: credits taken back");
         assertThat(line("DEBT_WAIVED", 0, 0, -200, "w1", null, "goodwill").text())
                 .isEqualTo("Debt waived: goodwill");
+        HistoryLine paid = line("DEBT_PAID", -25, 0, -25, "gen_abc123", null, "debt paid from credits that came free");
+        assertThat(paid.text()).isEqualTo("Generation gen_abc123 (sora-2): its credits came back and paid debt");
+        assertThat(paid.change()).isEqualTo("−25 (debt −25)");
     }
 
     @Test

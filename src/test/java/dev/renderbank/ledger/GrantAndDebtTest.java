@@ -90,12 +90,14 @@ class GrantAndDebtTest extends LedgerTestSupport {
 
         assertThat(result).isEqualTo(new ClawbackResult.ClawedBack(100, 30, 70, false));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(120, 120, 70));
-        ledger.release(job, "cancelled");
-        assertThat(ledger.balance(user).available()).isEqualTo(120);
         String before = tableCounts();
         assertThat(ledger.reserve(user, 10, key("job"), TTL))
-                .isEqualTo(new ReserveResult.InsufficientCredits(10, 120, 70));
+                .isEqualTo(new ReserveResult.InsufficientCredits(10, 0, 70));
         assertThat(tableCounts()).isEqualTo(before);
+        // the job's 120 come free and pay the 70 owed first (DebtFromFreedCreditsTest)
+        ledger.release(job, "cancelled");
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(50, 0, 0));
+        assertThat(ledger.reserve(user, 10, key("job"), TTL)).isInstanceOf(ReserveResult.Reserved.class);
     }
 
     @Test

@@ -240,6 +240,17 @@ class InvariantCheckTest extends LedgerTestSupport {
                 .contains("DEBT_WAIVED entry %s of user %d (amount 5) matches no waiver".formatted(ref, user));
     }
 
+    @Test
+    void aDebtPaymentWithoutAHoldThatCameFreeIsReported() {
+        long user = userOwing(10);
+        String ref = key("job");
+
+        // debt paid from credits no released or expired hold gave back
+        assertThat(reportAfter(sql -> insertEntry(sql, user, "DEBT_PAID", 5, -5, 0, -5, ref)))
+                .contains("DEBT_PAID entry %s of user %d (amount 5) matches no released or expired hold"
+                        .formatted(ref, user));
+    }
+
     /** Plants the break and runs the check in one transaction, then rolls both back. */
     private List<String> reportAfter(Consumer<JdbcClient> plant) {
         InvariantReport report = tx.execute(status -> {

@@ -3,6 +3,7 @@ package dev.renderbank.ledger;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.renderbank.ledger.internal.DebtAttribution;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
+import dev.renderbank.ledger.internal.FreedCredits;
 import dev.renderbank.ledger.internal.GrantStore;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
@@ -73,7 +74,8 @@ public final class LedgerBench {
                     new TransactionTemplate(new DataSourceTransactionManager(ds)),
                     Clock.systemUTC(),
                     null, // no durable events: the bench announces no grant (Ledger#grantAnnounced)
-                    null); // no expiry sweep: the bench expires no hold
+                    null, // no expiry sweep: the bench expires no hold
+                    new FreedCredits(jdbc, debts));
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);

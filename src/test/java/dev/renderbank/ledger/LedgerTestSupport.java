@@ -62,22 +62,6 @@ abstract class LedgerTestSupport extends IntegrationTest {
         return user;
     }
 
-    /**
-     * A user who owes {@code credits} and yet has {@code credits} available: the grant was disputed
-     * while a job held all of it (nothing available to take back), then the job was released.
-     */
-    long userOwingWithCreditsAvailable(long credits) {
-        long user = newUser();
-        String grant = key("purchase");
-        ledger.grant(user, credits, GrantSource.PURCHASE, grant, null, null);
-        String job = key("job");
-        ledger.reserve(user, credits, job, TTL);
-        ledger.clawback(grant, credits, key("dispute"), "chargeback");
-        ledger.release(job, "cancelled");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(credits, 0, credits));
-        return user;
-    }
-
     /** Rows in every ledger table, to show that a refused call wrote nothing. */
     String tableCounts() {
         return jdbc.sql("""

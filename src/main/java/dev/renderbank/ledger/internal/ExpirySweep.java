@@ -37,14 +37,21 @@ public class ExpirySweep {
 
     private final OpenHolds open;
     private final HoldStore holds;
+    private final FreedCredits freed;
     private final TransactionTemplate tx;
     private final OperatorAlerts alerts;
     private final Counter failures;
 
     public ExpirySweep(
-            OpenHolds open, HoldStore holds, TransactionTemplate tx, OperatorAlerts alerts, MeterRegistry meters) {
+            OpenHolds open,
+            HoldStore holds,
+            FreedCredits freed,
+            TransactionTemplate tx,
+            OperatorAlerts alerts,
+            MeterRegistry meters) {
         this.open = open;
         this.holds = holds;
+        this.freed = freed;
         this.tx = tx;
         this.alerts = alerts;
         this.failures = Counter.builder(FAILURES)
@@ -79,8 +86,14 @@ public class ExpirySweep {
         try {
             // One transaction per hold: a slow sweep never keeps many accounts locked, and a refusal
             // rolls back this hold's work alone.
-            SettleResult r = tx.execute(
-                    status -> holds.settle(hold.key(), HoldStore.Settlement.EXPIRE, "hold deadline passed", now));
+            SettleResult r = tx.execute(status -> {
+                SettleResult settled =
+                        holds.settle(hold.key(), HoldStore.Settlement.EXPIRE, "hold deadline passed", now);
+                if (settled instanceof SettleResult.Settled) {
+                    freed.payDebt(hold.userId(), hold.key(), now); // its credits pay any debt first
+                }
+                return settled;
+            });
             return r instanceof SettleResult.Settled s && !s.repeated();
         } catch (CannotCreateTransactionException | DataAccessResourceFailureException e) {
             throw e;

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Repository;
  * The books balance: each account equals the sum of its entries and its open holds, no account is
  * overdrawn, every hold has exactly one HOLD entry and (once settled) exactly one matching
  * settlement entry, every grant has one GRANT entry and its clawbacks add up, each account's debt is
- * what its clawbacks still owe, and every grant, clawback or waiver entry matches the record that
- * explains it (no credits from nowhere). Each
+ * what its clawbacks still owe, and every grant, clawback, debt payment or waiver entry matches the
+ * record that explains it (no credits from nowhere). Each
  * check is one statement, so it sees one consistent snapshot even while the ledger is busy.
  */
 @Repository
@@ -149,13 +149,13 @@ public class InvariantCheck {
 
     /**
      * Each account's debt is what its clawbacks still owe, and what they record as paid, waived and
-     * restored adds up to what the grants paid, the waivers forgave and the give-backs counted as
-     * forgiven ({@link DebtAttribution}).
+     * restored adds up to what the grants and the credits that came free paid ({@link FreedCredits}),
+     * the waivers forgave and the give-backs counted as forgiven ({@link DebtAttribution}).
      */
     private List<String> debtAttribution() {
         return jdbc.sql("""
                         select a.user_id, a.debt, coalesce(c.owed, 0) as owed,
-                               coalesce(g.paid, 0) as grants_paid, coalesce(c.paid, 0) as paid,
+                               coalesce(g.paid, 0) + coalesce(f.paid, 0) as grants_paid, coalesce(c.paid, 0) as paid,
                                coalesce(w.waived, 0) as waivers, coalesce(c.waived, 0) as waived,
                                coalesce(g.forgiven, 0) as forgiven, coalesce(c.restored, 0) as restored
                           from credit_account a
@@ -170,28 +170,36 @@ public class InvariantCheck {
                           left join (select user_id, sum(waived) as waived from debt_waiver
                                       where waived > 0 group by user_id) w
                                on w.user_id = a.user_id
-                         where a.debt <> coalesce(c.owed, 0) or coalesce(g.paid, 0) <> coalesce(c.paid, 0)
+                          left join (select user_id, sum(amount) as paid from ledger_entry
+                                      where kind = 'DEBT_PAID' group by user_id) f
+                               on f.user_id = a.user_id
+                         where a.debt <> coalesce(c.owed, 0)
+                            or coalesce(g.paid, 0) + coalesce(f.paid, 0) <> coalesce(c.paid, 0)
                             or coalesce(w.waived, 0) <> coalesce(c.waived, 0)
                             or coalesce(g.forgiven, 0) <> coalesce(c.restored, 0)
                          limit :shown""")
                 .param("shown", SHOWN)
-                .query((rs, n) -> ("user %d: debt=%d but its clawbacks owe %d; grants paid %d of debt, clawbacks"
-                                + " record %d paid; waivers forgave %d, clawbacks record %d waived; give-backs"
-                                + " counted %d as forgiven, clawbacks record %d restored")
-                        .formatted(
-                                rs.getLong("user_id"),
-                                rs.getLong("debt"),
-                                rs.getLong("owed"),
-                                rs.getLong("grants_paid"),
-                                rs.getLong("paid"),
-                                rs.getLong("waivers"),
-                                rs.getLong("waived"),
-                                rs.getLong("forgiven"),
-                                rs.getLong("restored")))
+                .query((rs, n) ->
+                        ("user %d: debt=%d but its clawbacks owe %d; grants and freed credits paid %d of debt, clawbacks"
+                                        + " record %d paid; waivers forgave %d, clawbacks record %d waived; give-backs"
+                                        + " counted %d as forgiven, clawbacks record %d restored")
+                                .formatted(
+                                        rs.getLong("user_id"),
+                                        rs.getLong("debt"),
+                                        rs.getLong("owed"),
+                                        rs.getLong("grants_paid"),
+                                        rs.getLong("paid"),
+                                        rs.getLong("waivers"),
+                                        rs.getLong("waived"),
+                                        rs.getLong("forgiven"),
+                                        rs.getLong("restored")))
                 .list();
     }
 
-    /** Grant, clawback and waiver entries that no grant, clawback or waiver row explains, amounts included. */
+    /**
+     * Grant, clawback, debt payment and waiver entries that no grant, clawback, hold that came free or
+     * waiver row explains, amounts included.
+     */
     private List<String> unexplainedEntries() {
         return jdbc.sql("""
                         select e.kind, e.ref_key, e.user_id, e.amount from ledger_entry e
@@ -204,6 +212,12 @@ public class InvariantCheck {
                                    select 1 from credit_clawback c
                                     where c.clawback_key = e.ref_key and c.user_id = e.user_id and c.applied = e.amount
                                       and e.balance_delta = -c.taken and e.held_delta = 0 and e.debt_delta = c.debt_added)
+                            or e.kind = 'DEBT_PAID' and not (
+                                   e.amount > 0 and e.balance_delta = -e.amount and e.held_delta = 0
+                                   and e.debt_delta = -e.amount and exists (
+                                       select 1 from credit_hold h
+                                        where h.hold_key = e.ref_key and h.user_id = e.user_id
+                                          and h.state in ('RELEASED', 'EXPIRED')))
                             or e.kind = 'DEBT_WAIVED' and not exists (
                                    select 1 from debt_waiver w
                                     where w.waiver_key = e.ref_key and w.user_id = e.user_id and w.waived = e.amount
@@ -219,6 +233,7 @@ public class InvariantCheck {
                                 switch (rs.getString("kind")) {
                                     case "GRANT" -> "grant";
                                     case "CLAWBACK" -> "clawback";
+                                    case "DEBT_PAID" -> "released or expired hold";
                                     default -> "waiver";
                                 }))
                 .list();
