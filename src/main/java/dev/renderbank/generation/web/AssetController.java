@@ -95,10 +95,22 @@ class AssetController {
         }
         AssetContent c = content.get();
         try {
+            // Kept by a browser only to ask again: each use of the file comes here, where a signed-out
+            // visitor or a deleted file gets no copy; an unchanged one answers 304 without its bytes.
+            String tag = entityTag(id, c.size());
+            if (unchanged(request.getHeader(HttpHeaders.IF_NONE_MATCH), tag)) {
+                response.setStatus(HttpStatus.NOT_MODIFIED.value());
+                response.setHeader(HttpHeaders.ETAG, tag);
+                response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE);
+                return null;
+            }
             // Range applies to GET only (RFC 9110 section 14.2): HEAD answers the whole file's headers
             AssetRange range = HttpMethod.GET.matches(request.getMethod())
                     ? AssetRange.of(
-                            request.getHeader(HttpHeaders.RANGE), request.getHeader(HttpHeaders.IF_RANGE), c.size())
+                            request.getHeader(HttpHeaders.RANGE),
+                            request.getHeader(HttpHeaders.IF_RANGE),
+                            tag,
+                            c.size())
                     : new AssetRange.Whole();
             if (range instanceof AssetRange.Unsatisfiable) {
                 return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
@@ -132,7 +144,8 @@ class AssetController {
             response.setContentType(type.toString());
             response.setContentLengthLong(sent.size());
             response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-            response.setHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=3600");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, CACHE);
+            response.setHeader(HttpHeaders.ETAG, tag);
             response.setHeader("X-Content-Type-Options", "nosniff");
             response.setHeader(HttpHeaders.CONTENT_DISPOSITION, disposition(type, id));
             if (!HttpMethod.HEAD.matches(request.getMethod())) {
@@ -142,6 +155,34 @@ class AssetController {
             AssetDownload.close(c);
         }
         return null; // written above
+    }
+
+    /**
+     * A browser may keep the file but must ask before each use ({@code no-cache}), so it never shows
+     * it after sign-out or its deletion; {@code private}: no shared cache keeps it at all.
+     */
+    static final String CACHE = "private, no-cache";
+
+    /** An asset's bytes never change under its id; the size is part of the tag all the same. */
+    static String entityTag(String id, long size) {
+        return "\"" + id + "-" + size + "\"";
+    }
+
+    /** {@code If-None-Match} names this tag, or is {@code *} (weak comparison, RFC 9110 §13.1.2). */
+    static boolean unchanged(String ifNoneMatch, String tag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String t = candidate.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(tag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Types a browser only ever shows as a picture or a video, never runs: shown in the page. */

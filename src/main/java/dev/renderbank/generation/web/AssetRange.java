@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * The part of a file a {@code Range} header asks for (RFC 9110 §14): one byte range ({@code
  * bytes=a-b}, {@code bytes=a-}, {@code bytes=-n}) is answered with just those bytes; a range that
  * starts past the end cannot be. Everything else (no header, several ranges, another unit, a
- * malformed value, or an {@code If-Range} we have no validator to compare with) is answered with the
- * whole file, which the RFC allows for any Range a server chooses to ignore.
+ * malformed value, or an {@code If-Range} other than the file's own entity tag, a date included) is
+ * answered with the whole file, which the RFC allows for any Range a server chooses to ignore.
  */
 sealed interface AssetRange {
 
@@ -36,8 +36,9 @@ sealed interface AssetRange {
 
     Pattern ONE_RANGE = Pattern.compile("bytes=\\s*(\\d{0,18})-(\\d{0,18})\\s*");
 
-    static AssetRange of(String range, String ifRange, long size) {
-        if (range == null || ifRange != null) {
+    /** {@code tag}: the file's entity tag, which an {@code If-Range} must name exactly (strong comparison). */
+    static AssetRange of(String range, String ifRange, String tag, long size) {
+        if (range == null || (ifRange != null && !ifRange.trim().equals(tag))) {
             return new Whole();
         }
         Matcher m = ONE_RANGE.matcher(range.trim().toLowerCase(Locale.ROOT));

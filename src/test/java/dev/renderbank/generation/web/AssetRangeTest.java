@@ -64,7 +64,7 @@ class AssetRangeTest extends IntegrationTest {
         assertThat(firstTwo.headers().firstValue("Accept-Ranges")).hasValue("bytes");
         assertThat(firstTwo.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(firstTwo.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-        assertThat(firstTwo.headers().firstValue("Cache-Control")).hasValue("private, max-age=3600");
+        assertThat(firstTwo.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
 
         HttpResponse<byte[]> fromFive = get(url, owner, "bytes=5-");
         assertThat(fromFive.statusCode()).isEqualTo(206);
@@ -113,6 +113,73 @@ class AssetRangeTest extends IntegrationTest {
             assertThat(head.headers().firstValue("Content-Length")).as(range).hasValue(Integer.toString(size));
             assertThat(head.headers().firstValue("Content-Range")).as(range).isEmpty();
         }
+    }
+
+    /**
+     * A browser may keep a file but asks before each use: an unchanged file is a 304 without its bytes,
+     * to its owner only, and nobody signed out, no stranger and no deleted file gets it from a cache.
+     * A range resumed with the file's tag (If-Range) is answered as a range.
+     */
+    @Test
+    void aKeptFileIsAskedForEachTimeAndOnlyItsOwnerIsToldItIsUnchanged() throws Exception {
+        simulator.setImageDuration(Duration.ofMillis(300));
+        TestUser owner = users.create(20);
+        Api api = new Api(port);
+        Api.Response r = api.post(
+                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a kept file\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
+        String url = done.get("assetUrl").asString();
+        HttpResponse<byte[]> whole = send(url, owner.token(), null, null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+        String tag = whole.headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<byte[]> unchanged = send(url, owner.token(), "If-None-Match", tag);
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        assertThat(unchanged.headers().firstValue("ETag")).hasValue(tag);
+        assertThat(send(url, owner.token(), "If-None-Match", "W/" + tag + ", \"other\"")
+                        .statusCode())
+                .isEqualTo(304);
+        assertThat(send(url, owner.token(), "If-None-Match", "\"other\"").statusCode())
+                .isEqualTo(200);
+
+        assertThat(send(url, null, "If-None-Match", tag).statusCode()).isEqualTo(401);
+        assertThat(send(url, users.create(0).token(), "If-None-Match", tag).statusCode())
+                .isEqualTo(404);
+
+        HttpResponse<byte[]> resumed = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + url))
+                        .header("Authorization", "Bearer " + owner.token())
+                        .header("Range", "bytes=0-1")
+                        .header("If-Range", tag)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(resumed.statusCode()).isEqualTo(206);
+        assertThat(resumed.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 0, 2));
+
+        HttpResponse<Void> deleted = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + url))
+                        .header("Authorization", "Bearer " + owner.token())
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(send(url, owner.token(), "If-None-Match", tag).statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<byte[]> send(String path, String token, String header, String value) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (header != null) {
+            b.header(header, value);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpResponse<byte[]> get(String path, TestUser user, String range) throws Exception {
