@@ -15,6 +15,9 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.InternalAuthenticationServiceException;
@@ -42,9 +45,14 @@ public class LoginFlow {
 
     private static final String CHANGE_PAGE = "/account/password";
 
+    private static final Logger log = LoggerFactory.getLogger(LoginFlow.class);
+
     private final LoginThrottle throttle;
     private final TrustedProxies proxies;
     private final Passwords passwords;
+
+    /** Whether the WARN about forwarded headers from a proxy nobody named was logged (once per process). */
+    private final AtomicBoolean untrustedForwardSeen = new AtomicBoolean();
 
     LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords) {
         this.throttle = throttle;
@@ -59,7 +67,21 @@ public class LoginFlow {
     public String client(HttpServletRequest request) {
         Enumeration<String> lines = request.getHeaders("X-Forwarded-For");
         List<String> forwardedFor = lines == null ? List.of() : Collections.list(lines);
-        return ClientKeys.of(proxies.clientAddressFromLines(request.getRemoteAddr(), forwardedFor));
+        String peer = request.getRemoteAddr();
+        if (!forwardedFor.isEmpty() && !proxies.trusts(peer) && untrustedForwardSeen.compareAndSet(false, true)) {
+            // Behind a TLS proxy nobody named, every client is the proxy: all share one throttle, and
+            // a few wrong passwords anywhere lock everyone out. A client may send the header itself too,
+            // hence a WARN once, not a refusal.
+            log.warn(
+                    "A sign-in came from {} with an X-Forwarded-For header, and renderbank.trusted-proxies does"
+                            + " not list {}: if it is your reverse proxy, every client behind it is counted as {}"
+                            + " and all share one sign-in throttle; set renderbank.trusted-proxies (and"
+                            + " server.tomcat.remoteip.internal-proxies) to its address. Logged once",
+                    peer,
+                    peer,
+                    peer);
+        }
+        return ClientKeys.of(proxies.clientAddressFromLines(peer, forwardedFor));
     }
 
     /** Runs before the password check: a throttled attempt is turned away unchecked. */

@@ -6,6 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 /**
@@ -14,6 +17,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
  * whether the address is the peer's or forwarded by a trusted proxy; odd forwarded values fall back
  * to the peer instead of failing the request.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LoginFlowClientTest {
 
     final LoginFlow flow = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null);
@@ -60,6 +64,30 @@ class LoginFlowClientTest {
         assertThat(flow.client(request))
                 .as("the last line's right-most untrusted hop")
                 .isEqualTo("203.0.113.77");
+    }
+
+    /**
+     * A proxy that forwards the client's address but is not named in renderbank.trusted-proxies makes
+     * every client the proxy, sharing one throttle: the first such sign-in says so at WARN, once.
+     */
+    @Test
+    void forwardedHeadersFromAPeerNobodyTrustsAreReportedOnce(CapturedOutput output) {
+        LoginFlow fresh = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null);
+        MockHttpServletRequest trusted = new MockHttpServletRequest("POST", "/login");
+        trusted.setRemoteAddr("10.0.0.1");
+        trusted.addHeader("X-Forwarded-For", "198.51.100.1");
+        fresh.client(trusted);
+        assertThat(output).doesNotContain("X-Forwarded-For header");
+
+        for (int i = 0; i < 3; i++) {
+            MockHttpServletRequest untrusted = new MockHttpServletRequest("POST", "/login");
+            untrusted.setRemoteAddr("10.9.9.9");
+            untrusted.addHeader("X-Forwarded-For", "198.51.100.1");
+            assertThat(fresh.client(untrusted)).isEqualTo("10.9.9.9");
+        }
+        String said = "A sign-in came from 10.9.9.9 with an X-Forwarded-For header, and renderbank.trusted-proxies"
+                + " does not list 10.9.9.9";
+        assertThat(output.getOut().split(said, -1)).hasSize(2);
     }
 
     @Test
