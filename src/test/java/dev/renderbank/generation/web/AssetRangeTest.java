@@ -44,14 +44,9 @@ class AssetRangeTest extends IntegrationTest {
 
     @Test
     void oneRangeIsAnsweredWithJustItsBytesAndOnlyToTheOwner() throws Exception {
-        simulator.setImageDuration(Duration.ofMillis(300));
         TestUser owner = users.create(20);
         Api api = new Api(port);
-        Api.Response r = api.post(
-                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a ranged file\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
-        String url = done.get("assetUrl").asString();
+        String url = generated(api, owner, "a ranged file");
         byte[] whole = api.download(url, owner.token());
         int size = whole.length;
         assertThat(size).isGreaterThan(10);
@@ -91,14 +86,9 @@ class AssetRangeTest extends IntegrationTest {
     /** Range applies to GET only (RFC 9110 section 14.2): a HEAD asking for a range is told of the whole file. */
     @Test
     void headIgnoresTheRange() throws Exception {
-        simulator.setImageDuration(Duration.ofMillis(300));
         TestUser owner = users.create(20);
         Api api = new Api(port);
-        Api.Response r = api.post(
-                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a headed file\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
-        String url = done.get("assetUrl").asString();
+        String url = generated(api, owner, "a headed file");
         int size = api.download(url, owner.token()).length;
 
         for (String range : new String[] {"bytes=0-1", "bytes=" + size + "-"}) {
@@ -122,14 +112,9 @@ class AssetRangeTest extends IntegrationTest {
      */
     @Test
     void aKeptFileIsAskedForEachTimeAndOnlyItsOwnerIsToldItIsUnchanged() throws Exception {
-        simulator.setImageDuration(Duration.ofMillis(300));
         TestUser owner = users.create(20);
         Api api = new Api(port);
-        Api.Response r = api.post(
-                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"a kept file\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
-        String url = done.get("assetUrl").asString();
+        String url = generated(api, owner, "a kept file");
         HttpResponse<byte[]> whole = send(url, owner.token(), null, null);
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
@@ -168,6 +153,16 @@ class AssetRangeTest extends IntegrationTest {
                 HttpResponse.BodyHandlers.discarding());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(send(url, owner.token(), "If-None-Match", tag).statusCode()).isEqualTo(404);
+    }
+
+    /** The asset URL of a finished image of {@code owner}'s. */
+    private String generated(Api api, TestUser owner, String prompt) {
+        simulator.setImageDuration(Duration.ofMillis(300));
+        Api.Response r = api.post(
+                "/api/v1/generate-image", owner.token(), "{\"model\":\"nano-banana\",\"prompt\":\"" + prompt + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonNode done = api.awaitTerminal(r.json().get("taskId").asString(), owner.token());
+        return done.get("assetUrl").asString();
     }
 
     private HttpResponse<byte[]> send(String path, String token, String header, String value) throws Exception {
