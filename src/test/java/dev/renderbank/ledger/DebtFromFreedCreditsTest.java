@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A clawback takes only available credits; what a running job holds becomes debt. When the job's
@@ -20,6 +21,9 @@ class DebtFromFreedCreditsTest extends LedgerTestSupport {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    TransactionTemplate tx;
 
     private record Owing(long user, String grant, String job) {}
 
@@ -105,6 +109,24 @@ class DebtFromFreedCreditsTest extends LedgerTestSupport {
         // 40 taken from the balance and 60 paid from the released job's credits: all 100 come back
         assertThat(back.restored()).isEqualTo(100);
         assertThat(ledger.balance(o.user())).isEqualTo(new Balance(100, 0, 0));
+    }
+
+    @Test
+    void debtNoClawbackExplainsDoesNotStopARelease() {
+        long user = fundedUser(100);
+        String job = key("job");
+        ledger.reserve(user, 60, job, TTL);
+
+        tx.executeWithoutResult(status -> {
+            // broken books (the invariant check reports them): planted, and rolled back with the test
+            status.setRollbackOnly();
+            jdbc.sql("update credit_account set debt = 30 where user_id = :user")
+                    .param("user", user)
+                    .update();
+            assertThat(ledger.release(job, "provider failed")).isInstanceOf(ReleaseResult.Released.class);
+            assertThat(ledger.balance(user)).isEqualTo(new Balance(100, 0, 30));
+            assertThat(entries(job, "DEBT_PAID")).isZero();
+        });
     }
 
     @Test

@@ -49,7 +49,16 @@ public class FreedCredits {
         if (owed.isEmpty()) {
             return 0;
         }
-        long pay = Math.min(owed.get().debt(), owed.get().available());
+        // Never more than the clawbacks say is owed: on books the invariant check already reports
+        // (debt no clawback explains) the release still goes through and that debt stays for an operator.
+        long clawbacksOwe =
+                jdbc.sql("""
+                        select coalesce(sum(debt_added - debt_paid - debt_waived), 0) from credit_clawback
+                         where user_id = :user and debt_added > debt_paid + debt_waived""").param("user", userId).query(Long.class).single();
+        long pay = Math.min(Math.min(owed.get().debt(), owed.get().available()), clawbacksOwe);
+        if (pay <= 0) {
+            return 0;
+        }
         int entries = jdbc.sql("""
                         with upd as (
                             update credit_account set balance = balance - :pay, debt = debt - :pay
