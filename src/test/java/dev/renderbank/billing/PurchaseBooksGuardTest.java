@@ -36,7 +36,8 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
         stripe(session(id("evt"), cs, id("pi"), u.id(), "pack-200", 990));
         long id = purchaseId("stripe:checkout:" + cs);
 
-        assertThatThrownBy(() -> purchases.addClawed(id, -1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> purchases.addClawed(id, -1, false)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> purchases.addClawed(id, -1, true)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> purchases.addDisputed(id, -1)).isInstanceOf(IllegalStateException.class);
         purchases.setRefunded(id, 495);
         assertThatThrownBy(() -> purchases.setRefunded(id, 494)).isInstanceOf(IllegalStateException.class);

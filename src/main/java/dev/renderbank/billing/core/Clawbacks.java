@@ -47,15 +47,21 @@ class Clawbacks {
             // recorded by the caller, but there is nobody to take credits from and no debt to collect.
             return 0;
         }
-        return takeBack(p, store.grantKeys(p.id()), p.kept() - p.entitlement(), keyPrefix, reason);
+        return takeBack(p, store.grantKeys(p.id()), p.kept() - p.entitlement(), keyPrefix, reason, false);
     }
 
     /**
-     * Claws back {@code excess} of what the locked purchase {@code p} granted under {@code grantKeys},
-     * in their order (the caller checked the account is not deleted and the referral needs nothing).
-     * Returns the credits clawed back now.
+     * Claws back for a plan switch {@code excess} of what the locked purchase {@code p} granted under
+     * {@code grantKeys}, in their order (the caller checked the account is not deleted and the referral
+     * needs nothing): unused time the switch credited back as money. A won dispute or a failed refund
+     * of {@code p} never gives it back ({@link #giveBack}). Returns the credits clawed back now.
      */
-    long takeBack(Purchase p, List<String> grantKeys, long excess, String keyPrefix, String reason) {
+    long takeBackForSwitch(Purchase p, List<String> grantKeys, long excess, String keyPrefix, String reason) {
+        return takeBack(p, grantKeys, excess, keyPrefix, reason, true);
+    }
+
+    private long takeBack(
+            Purchase p, List<String> grantKeys, long excess, String keyPrefix, String reason, boolean bySwitch) {
         long applied = 0;
         for (String grantKey : grantKeys) {
             if (excess - applied <= 0) {
@@ -73,7 +79,7 @@ class Clawbacks {
             }
         }
         if (applied > 0) {
-            store.addClawed(p.id(), applied);
+            store.addClawed(p.id(), applied, bySwitch);
             events.publish(
                     new CreditsClawedBack(p.userId(), p.id(), p.product(), applied, reason, p.clawed() + applied));
         }
@@ -82,8 +88,9 @@ class Clawbacks {
 
     /**
      * Gives back to the locked purchase {@code p} what is clawed back and no longer owed (a won
-     * dispute, a refund that failed): at most what is still clawed back net of earlier give-backs,
-     * so the user never keeps more than the purchase granted, and at most up to its entitlement.
+     * dispute, a refund that failed): at most what refunds and disputes clawed back net of earlier
+     * give-backs (not what a plan switch did), so the user never keeps more than the purchase granted,
+     * and at most up to its entitlement.
      * Once per {@code key}; the referral reward the purchase earned follows it.
      *
      * <p>The purchase records all of it as given back (its grant can be clawed back again), but the
@@ -97,7 +104,9 @@ class Clawbacks {
      */
     long giveBack(Purchase p, String key, String reverses, String reason, Instant now) {
         referrals.settleReferral(p, key, reverses, reason);
-        long stillClawed = p.clawed() - store.givenBack(p.id());
+        // what refunds and disputes clawed back and nothing gave back yet; a plan switch's clawbacks
+        // are money already paid back (the unused time it credited), never a refund's or dispute's to undo
+        long stillClawed = p.clawed() - store.switchClawed(p.id()) - store.givenBack(p.id());
         long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
         List<String> clawed = store.grantKeys(p.id()); // before this give-back's own grant joins them
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {

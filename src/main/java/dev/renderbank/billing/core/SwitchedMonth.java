@@ -109,7 +109,7 @@ class SwitchedMonth {
         if (excess <= 0 || accounts.isDeleted(old.userId())) {
             return 0;
         }
-        return clawbacks.takeBack(
+        return clawbacks.takeBackForSwitch(
                 old,
                 purchases.grantKeys(old.id()),
                 Math.min(excess, old.kept()),
@@ -180,7 +180,7 @@ class SwitchedMonth {
         }
         keys.addAll(others);
         return excess
-                + clawbacks.takeBack(
+                + clawbacks.takeBackForSwitch(
                         reduced,
                         keys,
                         reduced.kept() - keep,

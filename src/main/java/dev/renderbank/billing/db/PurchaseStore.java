@@ -216,14 +216,33 @@ public class PurchaseStore {
                 "purchase unused share");
     }
 
-    public void addClawed(long purchaseId, long amount) {
+    /**
+     * Records {@code amount} more clawed back of the purchase; {@code bySwitch}: by a plan switch,
+     * which a won dispute or failed refund never gives back ({@link #switchClawed}).
+     */
+    public void addClawed(long purchaseId, long amount, boolean bySwitch) {
         expectOne(
-                jdbc.sql(
-                                "update billing_purchase set clawed = clawed + :amount where id = :id and clawed + :amount >= 0")
+                jdbc.sql("""
+                                update billing_purchase
+                                   set clawed = clawed + :amount,
+                                       switch_clawed = switch_clawed + case when :bySwitch then :amount else 0 end
+                                 where id = :id and clawed + :amount >= 0""")
                         .param("amount", amount)
+                        .param("bySwitch", bySwitch)
                         .param("id", purchaseId)
                         .update(),
                 "purchase clawback");
+    }
+
+    /**
+     * What plan switches clawed back of the purchase: the unused time they credited back as money.
+     * Part of {@code clawed}, but not a refund's or dispute's to give back.
+     */
+    public long switchClawed(long purchaseId) {
+        return jdbc.sql("select switch_clawed from billing_purchase where id = :id")
+                .param("id", purchaseId)
+                .query(Long.class)
+                .single();
     }
 
     /**
