@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * undone. A won dispute and a failed refund give back what refunds and disputes clawed back, never
  * what the switch did: the switch's clawback is credits the customer was paid back as money (the
  * unused time credited to the new plan). Before, they gave back the switch's clawback too, up to the
- * purchase's entitlement, which for a yearly plan counts all twelve months: a dispute of one cent,
+ * purchase's entitlement, which for a yearly plan counts all twelve months: a dispute of 1.00,
  * opened and won, minted the credits the switch had taken.
  *
  * <p>Pro+ yearly (900 credits a month, 349.00), two months granted; two days into the second month
