@@ -24,15 +24,18 @@ import org.junit.jupiter.api.Test;
  */
 class PlanSwitchGiveBackTest extends BillingIntegrationTest {
 
+    private record Yearly(UserAccount user, String sub, String pi, String charge, Instant end, Instant month2) {}
+
     private record Switched(UserAccount user, String pi, String charge, long afterSwitch) {}
 
-    private Switched yearlySwitchedToASmallerMonthly() throws Exception {
+    /** Pro+ yearly bought two months ago: 1,800 credits granted. */
+    private Yearly yearlyTwoMonthsIn() throws Exception {
         UserAccount u = newUser();
         String sub = id("sub");
         Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant end = start.atZone(ZoneOffset.UTC).plusYears(1).toInstant();
         String invoice = id("in");
-        Switched s = new Switched(u, id("pi"), id("ch"), 0);
+        Yearly y = new Yearly(u, sub, id("pi"), id("ch"), end, plusMonths(start, 1));
         stripe(StripeWebhookTest.invoice(
                 u.id(),
                 id("evt"),
@@ -43,36 +46,72 @@ class PlanSwitchGiveBackTest extends BillingIntegrationTest {
                 start,
                 end,
                 "subscription_create"));
-        stripe(StripeWebhookTest.invoicePayment(id("evt"), invoice, s.pi(), s.charge()));
-        Instant month2 = plusMonths(start, 1);
-        Instant month3 = plusMonths(start, 2);
-        clock.advance(Duration.between(clock.instant(), month2.plusSeconds(60)));
+        stripe(StripeWebhookTest.invoicePayment(id("evt"), invoice, y.pi(), y.charge()));
+        clock.advance(Duration.between(clock.instant(), y.month2().plusSeconds(60)));
         awaitSweep();
         assertThat(available(u)).as("the year's first two months").isEqualTo(1800);
+        return y;
+    }
 
-        Instant switchAt = month2.plus(Duration.ofDays(2));
+    /**
+     * Two days into the second month, to Pro monthly, paid from the credited unused time; returns the
+     * unused share of the second month (floor(900 × unused / month)).
+     */
+    private long switchToProMonthly(Yearly y) throws Exception {
+        Instant switchAt = y.month2().plus(Duration.ofDays(2));
+        Instant month3 = plusMonths(y.month2(), 1);
         clock.advance(Duration.between(clock.instant(), switchAt));
-        long unused = Duration.between(switchAt, month3).toSeconds();
-        long month = Duration.between(month2, month3).toSeconds();
-        long share = Math.floorDiv(900 * unused, month);
+        long share = Math.floorDiv(
+                900 * Duration.between(switchAt, month3).toSeconds(),
+                Duration.between(y.month2(), month3).toSeconds());
         assertThat(share).as("the unused share exceeds the new month's 500").isGreaterThan(800);
         String event = id("evt");
         stripe(StripeWebhookTest.invoice(
-                u.id(),
+                y.user().id(),
                 event,
                 id("in"),
-                sub,
+                y.sub(),
                 0,
                 1990 - 30000,
                 "subscription_update",
-                new StripeWebhookTest.Line("price_local_proplus-yearly", -30000, switchAt, end, true),
+                new StripeWebhookTest.Line("price_local_proplus-yearly", -30000, switchAt, y.end(), true),
                 new StripeWebhookTest.Line("price_local_pro-monthly", 1990, switchAt, plusMonths(switchAt, 1), false)));
         assertThat(eventStatus("stripe", event)).isEqualTo("PROCESSED");
-        long afterSwitch = available(u);
+        return share;
+    }
+
+    private Switched yearlySwitchedToASmallerMonthly() throws Exception {
+        Yearly y = yearlyTwoMonthsIn();
+        long share = switchToProMonthly(y);
+        long afterSwitch = available(y.user());
         assertThat(afterSwitch)
                 .as("the first month, the second's used share (900 - %d) and the new month's 500", share)
                 .isEqualTo(900 + 900 - share + 500);
-        return new Switched(u, s.pi(), s.charge(), afterSwitch);
+        return new Switched(y.user(), y.pi(), y.charge(), afterSwitch);
+    }
+
+    /**
+     * The whole charge disputed before the switch: the year's two months are taken while it is open,
+     * so the switch finds nothing of the unused share kept and grants the new month in full. Won after
+     * the switch, the dispute gives back the months less the unused share, whose money paid the new
+     * month: what the customer would have had with no dispute at all.
+     */
+    @Test
+    void aDisputeOpenedBeforeTheSwitchAndWonAfterItGivesBackTheMonthsLessTheShareTheSwitchUsed() throws Exception {
+        Yearly y = yearlyTwoMonthsIn();
+        String dispute = id("dp");
+        stripe(StripeWebhookTest.dispute(
+                "charge.dispute.created", id("evt"), dispute, y.charge(), y.pi(), "needs_response", 34900));
+        assertThat(available(y.user())).isZero();
+        long share = switchToProMonthly(y);
+        assertThat(available(y.user())).as("the new month in full").isEqualTo(500);
+        stripe(StripeWebhookTest.dispute(
+                "charge.dispute.closed", id("evt"), dispute, y.charge(), y.pi(), "won", 34900));
+        assertThat(available(y.user()))
+                .as("as with no dispute: the first month, the second's used share and the new month")
+                .isEqualTo(900 + 900 - share + 500);
+        assertThat(ledger.balance(y.user().id()).debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test

@@ -11,8 +11,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Purchases whose grants plan switches clawed back before V2026_12_18_0100 record what the switches
- * took (switch_clawed), so a won dispute or failed refund of them no longer gives it back; what a
- * dispute or refund clawed back stays theirs to give back.
+ * took (switch_clawed), so a won dispute or failed refund of them no longer gives it back, and what a
+ * switch cut of its own first month (months_cut); what a dispute or refund clawed back stays theirs to
+ * give back.
  */
 class SwitchClawedMigrationTest {
 
@@ -40,9 +41,9 @@ class SwitchClawedMigrationTest {
 
         SharedPostgres.migrate(url, null);
 
-        assertThat(switchClawed(jdbc, year)).isEqualTo(341);
-        assertThat(switchClawed(jdbc, switched)).isEqualTo(60);
-        assertThat(switchClawed(jdbc, pack)).isZero();
+        assertThat(switchClawed(jdbc, year)).isEqualTo("341 0");
+        assertThat(switchClawed(jdbc, switched)).isEqualTo("60 60");
+        assertThat(switchClawed(jdbc, pack)).isEqualTo("0 0");
     }
 
     private static long purchase(JdbcClient jdbc, String key, long granted, long clawed) {
@@ -90,10 +91,11 @@ class SwitchClawedMigrationTest {
                 .update();
     }
 
-    private static long switchClawed(JdbcClient jdbc, long purchase) {
-        return jdbc.sql("select switch_clawed from billing_purchase where id = :id")
+    /** switch_clawed and months_cut. */
+    private static String switchClawed(JdbcClient jdbc, long purchase) {
+        return jdbc.sql("select switch_clawed || ' ' || months_cut from billing_purchase where id = :id")
                 .param("id", purchase)
-                .query(Long.class)
+                .query(String.class)
                 .single();
     }
 }

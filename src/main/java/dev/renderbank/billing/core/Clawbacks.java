@@ -90,7 +90,8 @@ class Clawbacks {
      * Gives back to the locked purchase {@code p} what is clawed back and no longer owed (a won
      * dispute, a refund that failed): at most what refunds and disputes clawed back net of earlier
      * give-backs (not what a plan switch did), so the user never keeps more than the purchase granted,
-     * and at most up to its entitlement.
+     * and at most up to its entitlement and what its months granted less what plan switches took of
+     * them ({@link PurchaseStore#giveBackRoom}).
      * Once per {@code key}; the referral reward the purchase earned follows it.
      *
      * <p>The purchase records all of it as given back (its grant can be clawed back again), but the
@@ -104,10 +105,13 @@ class Clawbacks {
      */
     long giveBack(Purchase p, String key, String reverses, String reason, Instant now) {
         referrals.settleReferral(p, key, reverses, reason);
-        // what refunds and disputes clawed back and nothing gave back yet; a plan switch's clawbacks
-        // are money already paid back (the unused time it credited), never a refund's or dispute's to undo
-        long stillClawed = p.clawed() - store.switchClawed(p.id()) - store.givenBack(p.id());
-        long back = Math.max(0, Math.min(stillClawed, p.entitlement() - p.kept()));
+        // What refunds and disputes clawed back and nothing gave back yet (a plan switch's clawbacks are
+        // money already paid back, the unused time it credited, never a refund's or dispute's to undo),
+        // up to the entitlement and to what the months granted less what switches took of them: a
+        // yearly period's entitlement counts all twelve months, and a switch recorded while the charge
+        // was refunded or disputed found nothing to take, so that is where it is taken.
+        PurchaseStore.GiveBackRoom room = store.giveBackRoom(p.id());
+        long back = Math.max(0, Math.min(room.stillClawed(), Math.min(p.entitlement(), room.holdable()) - p.kept()));
         List<String> clawed = store.grantKeys(p.id()); // before this give-back's own grant joins them
         if (back > 0 && store.addGrant(p.id(), key, back, now)) {
             return ledger.giveBack(p.userId(), back, clawed, reverses, GrantSource.PURCHASE, key, p.product(), reason)

@@ -172,6 +172,10 @@ class SwitchedMonth {
                 .orElse(0L);
         var reduced = purchases.lock(switchPurchase.id());
         long beyond = Math.max(0, firstGranted - Math.max(0, due.get().monthlyCredits() - less.credits()));
+        if (beyond > 0) {
+            // recorded even when a refund or dispute took that much already: undone, it gives back no more
+            purchases.cutMonths(switchPurchase.id(), beyond);
+        }
         long keep = Math.min(reduced.entitlement(), reduced.granted() - beyond);
         List<String> keys = new ArrayList<>();
         List<String> others = new ArrayList<>();

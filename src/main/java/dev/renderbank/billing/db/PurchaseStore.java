@@ -177,17 +177,6 @@ public class PurchaseStore {
     }
 
     /**
-     * Credits given back to the purchase after they were clawed back: grants of a won dispute
-     * ({@code <provider>:dispute-won:…}) and of a refund that failed or was canceled
-     * ({@code <provider>:refund:…}). {@code clawed} minus this is what is still clawed back.
-     */
-    public long givenBack(long purchaseId) {
-        return jdbc.sql("""
-                        select coalesce(sum(amount), 0) from billing_purchase_grant
-                         where purchase_id = :id and (grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')""").param("id", purchaseId).query(Long.class).single();
-    }
-
-    /**
      * Takes {@code less} off the credits the purchase grants (a plan switch's period whose first month
      * takes the unused share of the old month after it was recorded).
      */
@@ -235,14 +224,46 @@ public class PurchaseStore {
     }
 
     /**
-     * What plan switches clawed back of the purchase: the unused time they credited back as money.
-     * Part of {@code clawed}, but not a refund's or dispute's to give back.
+     * What refunds and disputes clawed back of the purchase and no give-back returned yet, and the most
+     * the purchase may hold of what its months granted: those grants (not give-backs), less what a plan
+     * switch cut of its first month ({@link #cutMonths}) and the unused share it handed on to a switch
+     * beyond what that switch took off its own first month for it ({@link #handOnUnused}). A pack or
+     * monthly purchase grants all its credits at once, so the second is no less than its entitlement.
      */
-    public long switchClawed(long purchaseId) {
-        return jdbc.sql("select switch_clawed from billing_purchase where id = :id")
+    public GiveBackRoom giveBackRoom(long purchaseId) {
+        return jdbc.sql("""
+                        select p.clawed - p.switch_clawed - coalesce(sum(g.amount) filter (where g.given_back), 0) as clawed,
+                               coalesce(sum(g.amount) filter (where not g.given_back), 0)
+                                 - p.months_cut - p.unused_handed_on + p.unused_kept as holdable
+                          from billing_purchase p
+                          left join (select purchase_id, amount,
+                                            grant_key like '%:dispute-won:%' or grant_key like '%:refund:%' as given_back
+                                       from billing_purchase_grant where purchase_id = :id) g on g.purchase_id = p.id
+                         where p.id = :id
+                         group by p.id""")
                 .param("id", purchaseId)
-                .query(Long.class)
+                .query((rs, n) -> new GiveBackRoom(rs.getLong("clawed"), rs.getLong("holdable")))
                 .single();
+    }
+
+    /**
+     * {@code stillClawed}: clawed back by refunds and disputes, net of give-backs (not what plan
+     * switches took: money paid back already). {@code holdable}: the most the purchase may hold of
+     * its months' grants.
+     */
+    public record GiveBackRoom(long stillClawed, long holdable) {}
+
+    /**
+     * Records that a plan switch cut {@code cut} off what the purchase's first month had granted (its
+     * share of the old month was taken after the month was granted): once per purchase.
+     */
+    public void cutMonths(long purchaseId, long cut) {
+        expectOne(
+                jdbc.sql("update billing_purchase set months_cut = :cut where id = :id and months_cut = 0")
+                        .param("cut", cut)
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase months cut");
     }
 
     /**
