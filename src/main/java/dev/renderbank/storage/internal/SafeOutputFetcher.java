@@ -4,6 +4,7 @@ import dev.renderbank.storage.AssetStore;
 import dev.renderbank.storage.OutputFetcher;
 import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
+import java.io.PushbackInputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -198,12 +199,16 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         if (entity.getContentLength() == 0) {
             throw empty(uri);
         }
-        LimitedBody body = new LimitedBody(entity.getContent(), maxBytes, deadline, get::cancel);
-        StoredAsset stored = store.put(key, body, ContentTypes.refine(contentType, uri.getPath(), key));
-        if (stored.size() == 0) {
-            store.delete(key); // not an output: nothing may be charged for it
-            throw empty(uri);
+        // The first byte is read before the store is touched: an empty answer (a chunked one declares
+        // no length) must not replace a file another fetch of the same result stored under the key.
+        PushbackInputStream body =
+                new PushbackInputStream(new LimitedBody(entity.getContent(), maxBytes, deadline, get::cancel));
+        int first = body.read();
+        if (first == -1) {
+            throw empty(uri); // not an output: nothing may be charged for it
         }
+        body.unread(first);
+        StoredAsset stored = store.put(key, body, ContentTypes.refine(contentType, uri.getPath(), key));
         log.debug("stored {} ({} bytes, sha256 {}) from {}", key, stored.size(), stored.sha256(), uri.getHost());
         return stored;
     }

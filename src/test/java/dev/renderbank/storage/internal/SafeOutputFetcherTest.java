@@ -437,6 +437,30 @@ class SafeOutputFetcherTest {
         }
     }
 
+    /**
+     * Two fetches of one job's result may run at once (its callback's check and its own poll): the
+     * first stores the file and the job is charged; an empty answer to the second must leave that
+     * file alone. It was moved over it and then deleted, so the charged job's file was gone.
+     */
+    @Test
+    void anEmptyBodyLeavesAFileStoredUnderTheKeyBeforeItUntouched() throws Exception {
+        byte[] png = randomBytes(20_000);
+        serve("/done.png", png, "image/png");
+        wiremock.stubFor(get(urlEqualTo("/edge.png"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "image/png")
+                        .withHeader("Transfer-Encoding", "chunked")
+                        .withBody(new byte[0])));
+        trustingLocalhost().fetch(URI.create(localhost("/done.png")), "jobs/2/out.png");
+
+        assertThatThrownBy(() -> trustingLocalhost().fetch(URI.create(localhost("/edge.png")), "jobs/2/out.png"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("empty body");
+        try (AssetContent content = store.open("jobs/2/out.png").orElseThrow()) {
+            assertThat(content.stream().readAllBytes()).isEqualTo(png);
+        }
+    }
+
     @Test
     void aServerThatStallsTimesOutAsARetryableError() {
         wiremock.stubFor(get(urlEqualTo("/slow.png"))
