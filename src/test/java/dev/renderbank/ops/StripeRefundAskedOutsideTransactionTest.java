@@ -210,6 +210,47 @@ class StripeRefundAskedOutsideTransactionTest extends ReconcileIntegrationTest {
     }
 
     /**
+     * A refund made and failed while the first event's answer (half refunded) is on its way: the
+     * failure's event asks later, hears nothing refunded, which is what the purchase records, and
+     * moves nothing. That fresher answer still makes the slower, older one outdated: it is asked
+     * again and nothing is clawed back for a refund that failed (before, a fresher answer that moved
+     * nothing left no trace, and the older one was applied over it).
+     */
+    @Test
+    void aFresherAnswerThatMovesNothingStillStopsAnOlderOne() throws Exception {
+        Bought b = bought();
+        String scenario = "failed-" + b.charge();
+        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
+                .inScenario(scenario)
+                .whenScenarioStateIs(STARTED)
+                .willReturn(json(b.charge(495)).withFixedDelay(2_000))
+                .willSetStateTo("failed"));
+        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
+                .inScenario(scenario)
+                .whenScenarioStateIs("failed")
+                .willReturn(json(b.charge(0))));
+        String slow = newId("evt");
+        CompletableFuture<Integer> slowSent = async(
+                () -> stripeWebhook(slow, "charge.refunded", b.charge(495)).statusCode());
+        await().atMost(Duration.ofSeconds(5)).until(() -> chargeRequests(b) >= 1);
+
+        String fast = newId("evt");
+        assertThat(stripeWebhook(fast, "charge.refund.updated", b.refund(newId("re"), "failed"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(slowSent.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+        awaitProcessed(slow, fast);
+        assertThat(jdbc.sql("select refunded_minor from billing_purchase where user_id = :u")
+                        .param("u", b.buyer().id())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(entries(b, "CLAWBACK")).as("nothing clawed back").isZero();
+        assertThat(ledger.balance(b.buyer().id()).available()).isEqualTo(200);
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
      * Waits for Stripe to be asked about the charge for the {@code nth} time, then checks for a
      * second of its answer that the event's row is not locked and that no connection of the
      * application sits idle in an open transaction.

@@ -24,12 +24,14 @@ import org.springframework.stereotype.Component;
  * <p>The total is asked of the provider before the event's transaction opens ({@link #ask}): a slow
  * provider must hold no pooled connection, transaction or row lock. Each movement is recorded under
  * (charge, from, to, its sequence number for the purchase), and an answer is applied ({@link #sync},
- * under the purchase's lock) only if the purchase records as many movements as when it was asked.
- * A movement committed after that read a total asked later than this one's recorded movements, so
- * it may be newer than this answer: this answer is outdated and the provider is asked again
- * ({@link Outcome.Outdated}). So the totals applied follow the provider's own order, and two events
- * of one charge at the same moment move the purchase, and claw back, once. A new refund of the same
- * amount after a failed one is a new movement, not a repeat of the old one.
+ * under the purchase's lock) only if the purchase counts as many applied answers as when it was
+ * asked, whether they moved its total or found it as recorded. An answer applied after that was
+ * asked after this one's count was read, so it may be newer than this answer: this answer is
+ * outdated and the provider is asked again ({@link Outcome.Outdated}). So the totals applied follow
+ * the provider's own order (also when the newer answer moved nothing: a refund made and failed while
+ * an older answer was on its way), and two events of one charge at the same moment move the
+ * purchase, and claw back, once. A new refund of the same amount after a failed one is a new
+ * movement, not a repeat of the old one.
  */
 @Component
 public class RefundTotals {
@@ -39,9 +41,9 @@ public class RefundTotals {
 
     /**
      * The charge as the provider reported it ({@code now}; empty: it has no such charge), asked when
-     * purchase {@code purchaseId} recorded {@code movements} refund movements.
+     * purchase {@code purchaseId} counted {@code answers} applied answers.
      */
-    public record Asked(long purchaseId, long movements, Optional<ChargeNow> now) {}
+    public record Asked(long purchaseId, long answers, Optional<ChargeNow> now) {}
 
     private final PurchaseStore store;
     private final PurchaseRefStore refs;
@@ -68,16 +70,16 @@ public class RefundTotals {
     /**
      * Asks {@code now} for the charge's refunded total, with no transaction open (its reads of the
      * database are single statements): empty when {@code chargeRefs} name no purchase recorded here
-     * ({@link #sync} says so), else the answer and how many refund movements the purchase recorded
-     * before it was asked.
+     * ({@link #sync} says so), else the answer and how many answers the purchase counted before it
+     * was asked.
      */
     public Optional<Asked> ask(String provider, List<String> chargeRefs, Supplier<Optional<ChargeNow>> now) {
         Optional<Long> purchase = refs.purchaseOf(provider, chargeRefs);
         if (purchase.isEmpty()) {
             return Optional.empty();
         }
-        long movements = refunds.count(provider, purchase.get());
-        return Optional.of(new Asked(purchase.get(), movements, now.get()));
+        long answers = store.refundAnswers(purchase.get());
+        return Optional.of(new Asked(purchase.get(), answers, now.get()));
     }
 
     /**
@@ -96,16 +98,18 @@ public class RefundTotals {
             return new Outcome.Outdated("charge " + chargeId + ": its refunded total was not asked of " + provider
                     + " after purchase " + p.id() + " was recorded");
         }
-        long movements = refunds.count(provider, p.id());
-        if (movements != asked.get().movements()) {
+        long answers = store.refundAnswers(p.id());
+        if (answers != asked.get().answers()) {
             return new Outcome.Outdated("charge " + chargeId + ": its refunded total was asked of " + provider
-                    + " after " + asked.get().movements() + " refund movements of purchase " + p.id() + ", which has "
-                    + movements + " now");
+                    + " when " + asked.get().answers() + " answers were applied to purchase " + p.id()
+                    + ", which has " + answers + " now");
         }
         Optional<ChargeNow> charge = asked.get().now();
         if (charge.isEmpty()) {
             return new Outcome.Unprocessable("charge " + chargeId + " is unknown to " + provider);
         }
+        store.countRefundAnswer(p.id());
+        long movements = refunds.count(provider, p.id());
         long from = p.refundedMinor();
         long to = Math.min(
                 p.amountMinor(),

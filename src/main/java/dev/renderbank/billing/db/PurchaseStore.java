@@ -177,6 +177,26 @@ public class PurchaseStore {
     }
 
     /**
+     * How many answers about its charge's refunded total were applied to the purchase ({@link
+     * #countRefundAnswer}), moving its total or not.
+     */
+    public long refundAnswers(long purchaseId) {
+        return jdbc.sql("select refund_answers from billing_purchase where id = :id")
+                .param("id", purchaseId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Counts one more answer about the purchase's refunded total applied (the purchase is locked). */
+    public void countRefundAnswer(long purchaseId) {
+        expectOne(
+                jdbc.sql("update billing_purchase set refund_answers = refund_answers + 1 where id = :id")
+                        .param("id", purchaseId)
+                        .update(),
+                "purchase refund answers");
+    }
+
+    /**
      * Takes {@code less} off the credits the purchase grants (a plan switch's period whose first month
      * takes the unused share of the old month after it was recorded).
      */
