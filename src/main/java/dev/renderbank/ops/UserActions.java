@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
@@ -68,6 +69,12 @@ public class UserActions {
         if (amount < 1) {
             throw new IllegalArgumentException("amount must be a positive number of credits");
         }
+        Request request = new Request(actor, "grant", target(userId), reason, amount, key);
+        Optional<ActionResult> repeat = actions.answeredByKey(request);
+        if (repeat.isPresent()) {
+            // a repeat gets the first answer, also when the account was deleted or a cap lowered since
+            return repeat.get();
+        }
         if (amount > limits.maxGrant()) {
             return new ActionResult.Refused(
                     "grant-too-large",
@@ -80,7 +87,7 @@ public class UserActions {
             // the ledger would forfeit the credits as they land: nobody could ever use them
             return accountDeleted();
         }
-        return actions.run(new Request(actor, "grant", target(userId), reason, amount, key), actionId -> {
+        return actions.run(request, actionId -> {
             Instant dayStart = actions.lockOperatorDay(actor);
             long today = actions.grantedSince(actor, dayStart); // includes this grant's own claim
             if (today > limits.maxGrantPerDay()) {
@@ -172,12 +179,17 @@ public class UserActions {
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
+        Request request = new Request(actor, action, target(userId), reason, null, key);
+        Optional<ActionResult> repeat = actions.answeredByKey(request);
+        if (repeat.isPresent()) {
+            return repeat.get(); // the first answer, also when the owner deleted the account since
+        }
         if (deletions.isDeleted(userId)) {
             // reinstating undoes a suspension; an owner's deletion is final (the row is only kept, anonymised, for the
             // books), and suspending it would record an action that changed nothing
             return active ? cannotReinstate() : cannotSuspendDeleted();
         }
-        return actions.run(new Request(actor, action, target(userId), reason, null, key), () -> {
+        return actions.run(request, () -> {
             boolean wasActive = accounts.active(userId);
             if (active) {
                 accounts.reinstate(userId); // never a deleted account's row

@@ -326,6 +326,37 @@ class AdminUsersTest extends IntegrationTest {
      * An account its owner deleted stays closed: "reinstate" (meant for a suspension) is refused and
      * changes nothing, so the anonymised row never becomes an active account again.
      */
+    /**
+     * A grant or suspension made, then the owner deleted the account, then the operator's retry with
+     * the same key (its answer was lost): the retry is told the first result, not "account deleted"
+     * (which says the grant was never made).
+     */
+    @Test
+    void aGrantOrSuspensionRepeatedAfterTheOwnerDeletedTheAccountAnswersTheFirstResult() throws Exception {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        String grant = "{\"amount\":25,\"reason\":\"outage\"}";
+        String grantKey = UUID.randomUUID().toString();
+        String suspendKey = UUID.randomUUID().toString();
+        HttpResponse<String> first = post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), grant, grantKey);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        HttpResponse<String> suspended =
+                post("/api/v1/admin/users/" + u.id() + "/suspend", admin.token(), "{\"reason\":\"fraud\"}", suspendKey);
+        assertThat(suspended.statusCode()).as(suspended.body()).isBetween(200, 201);
+        assertThat(deletion.delete(u.id(), "correct horse battery staple"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+
+        HttpResponse<String> again = post("/api/v1/admin/users/" + u.id() + "/grants", admin.token(), grant, grantKey);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again).get("repeated").asBoolean()).isTrue();
+        assertThat(json(again).get("id").asLong())
+                .isEqualTo(json(first).get("id").asLong());
+        HttpResponse<String> suspendAgain =
+                post("/api/v1/admin/users/" + u.id() + "/suspend", admin.token(), "{\"reason\":\"fraud\"}", suspendKey);
+        assertThat(suspendAgain.statusCode()).as(suspendAgain.body()).isEqualTo(200);
+        assertThat(json(suspendAgain).get("repeated").asBoolean()).isTrue();
+    }
+
     @Test
     void anAccountItsOwnerDeletedCannotBeReinstated() throws Exception {
         var admin = admins.newAdmin();
