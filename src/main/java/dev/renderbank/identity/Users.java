@@ -48,6 +48,14 @@ public class Users {
         return store.findById(id);
     }
 
+    /**
+     * How many times the account was recovered through its mailbox (a password reset); what was
+     * registered for it under a lower number was registered by whoever knew the old password.
+     */
+    public long recoveries(long id) {
+        return store.recoveries(id);
+    }
+
     /** Creates the user, or returns the existing one with that email (the password is then left as is). */
     @Transactional
     public UserAccount create(String email, String password, Role role, boolean emailVerified) {

@@ -41,6 +41,15 @@ public class UserStore {
                 .optional();
     }
 
+    /** How many times the account was recovered ({@code app_user.recoveries}); 0 for no such account. */
+    public long recoveries(long id) {
+        return jdbc.sql("select recoveries from app_user where id = :id")
+                .param("id", id)
+                .query(Long.class)
+                .optional()
+                .orElse(0L);
+    }
+
     public Optional<CurrentUser> principalByEmail(String email) {
         if (!SignInNames.couldExist(email)) {
             return Optional.empty(); // refused like a wrong password, with the same password-hash work

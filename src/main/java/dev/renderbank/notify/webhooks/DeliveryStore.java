@@ -184,7 +184,7 @@ public class DeliveryStore {
     }
 
     /** A claimed delivery as it stands now. */
-    public record Standing(String status, int attempts, int scheduleStart, long userId) {
+    public record Standing(String status, int attempts, int scheduleStart, long userId, long endpointRecoveries) {
 
         /**
          * Whether {@code c}'s claim still owns the delivery: not recorded, stopped, resent or claimed
@@ -202,13 +202,17 @@ public class DeliveryStore {
      * deleted account).
      */
     public Optional<Standing> standing(String id) {
-        return jdbc.sql("select status, attempts, schedule_start, user_id from webhook_delivery where id = :id")
+        return jdbc.sql("""
+                        select d.status, d.attempts, d.schedule_start, d.user_id, e.account_recoveries
+                          from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
+                         where d.id = :id""")
                 .param("id", id)
                 .query((rs, n) -> new Standing(
                         rs.getString("status"),
                         rs.getInt("attempts"),
                         rs.getInt("schedule_start"),
-                        rs.getLong("user_id")))
+                        rs.getLong("user_id"),
+                        rs.getLong("account_recoveries")))
                 .optional();
     }
 

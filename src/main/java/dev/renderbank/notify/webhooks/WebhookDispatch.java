@@ -1,6 +1,7 @@
 package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.Users;
 import dev.renderbank.platform.OperatorAlerts;
 import java.io.IOException;
 import java.time.Clock;
@@ -33,7 +34,8 @@ import org.springframework.stereotype.Component;
  * endpoint that has failed for days. A bounded pool of senders ({@code renderbank.webhooks.senders})
  * sends them, at most one per endpoint at a time, endpoints taking turns. Each delivery is looked up
  * again just before its POST: one removed since its claim (its endpoint removed, the account
- * deleted), stopped, resent or claimed again is not sent by this claim.
+ * deleted), stopped, resent or claimed again is not sent by this claim, nor one to an endpoint
+ * registered before the account's password was reset.
  */
 @Component
 public class WebhookDispatch implements DisposableBean {
@@ -42,6 +44,7 @@ public class WebhookDispatch implements DisposableBean {
 
     private final DeliveryStore deliveries;
     private final AccountDeletion accounts;
+    private final Users users;
     private final WebhookProperties props;
     private final OperatorAlerts alerts;
     private final Clock clock;
@@ -55,8 +58,10 @@ public class WebhookDispatch implements DisposableBean {
             OperatorAlerts alerts,
             Clock clock,
             EndpointHealth health,
-            AccountDeletion accounts) {
+            AccountDeletion accounts,
+            Users users) {
         this.accounts = accounts;
+        this.users = users;
         this.deliveries = deliveries;
         this.health = health;
         this.props = props;
@@ -193,13 +198,23 @@ public class WebhookDispatch implements DisposableBean {
     private boolean stillOursNow(DeliveryStore.Claimed d) {
         Optional<DeliveryStore.Standing> now = deliveries.standing(d.id());
         if (now.isPresent() && now.get().ownedBy(d)) {
-            if (!accounts.isDeleted(now.get().userId())) {
-                return true;
+            if (accounts.isDeleted(now.get().userId())) {
+                // deleted, and the deletion's handler, which removes the endpoints with their deliveries,
+                // has not run yet (it runs after the deletion commits): nothing more is sent to the account
+                log.info("webhook {} to endpoint {} not sent: its account was deleted", d.id(), d.endpointId());
+                return false;
             }
-            // deleted, and the deletion's handler, which removes the endpoints with their deliveries,
-            // has not run yet (it runs after the deletion commits): nothing more is sent to the account
-            log.info("webhook {} to endpoint {} not sent: its account was deleted", d.id(), d.endpointId());
-            return false;
+            if (users.recoveries(now.get().userId()) > now.get().endpointRecoveries()) {
+                // registered before the account was recovered (whoever knew the old password may have),
+                // and the recovery's clean-up, which removes it, has not run yet: nothing more goes there
+                log.info(
+                        "webhook {} to endpoint {} not sent: the endpoint was registered before its account's"
+                                + " password was reset",
+                        d.id(),
+                        d.endpointId());
+                return false;
+            }
+            return true;
         }
         log.info(
                 "webhook {} to endpoint {} not sent: it changed after attempt {} claimed it ({}), so that attempt"
