@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -138,8 +139,11 @@ public class MailDelivery {
     private void failed(Outbox.Claimed mail, Exception e) {
         // the server's reply, as the row and the alert can store it (a NUL in it failed both, and the
         // email was then retried for ever and never failed)
+        // and without the recipient's address, which a refusal quotes ("550 5.1.1 <a@b>: Recipient address
+        // rejected"): the row keeps its error after a deletion erases the address, and alerts and logs
+        // keep it for good
         String error = dev.renderbank.platform.StorableText.of(
-                e.getClass().getSimpleName() + ": " + e.getMessage(), Outbox.MAX_ERROR);
+                withoutAddress(e.getClass().getSimpleName() + ": " + e.getMessage(), mail.to()), Outbox.MAX_ERROR);
         boolean last = mail.attempt() >= props.maxAttempts();
         Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
         if (!outbox.markAttemptFailed(mail, error, next)) {
@@ -153,20 +157,23 @@ public class MailDelivery {
             return;
         }
         if (last) {
-            log.error(
-                    "mail {} to {} failed for good after {} attempts: {}", mail.id(), mail.to(), mail.attempt(), error);
+            log.error("mail {} failed for good after {} attempts: {}", mail.id(), mail.attempt(), error);
             alerts.raise(
                     "mail.failed",
                     "Email " + mail.id() + " (" + mail.subject() + ") could not be delivered after " + mail.attempt()
                             + " attempts: " + error + ". See /admin/mail.");
         } else {
-            log.warn(
-                    "mail {} to {} failed (attempt {}), next try at {}: {}",
-                    mail.id(),
-                    mail.to(),
-                    mail.attempt(),
-                    next,
-                    error);
+            log.warn("mail {} failed (attempt {}), next try at {}: {}", mail.id(), mail.attempt(), next, error);
         }
+    }
+
+    /** {@code text} with every mention of {@code address} (in any case) replaced by "<recipient>". */
+    static String withoutAddress(String text, String address) {
+        if (text == null || address == null || address.isBlank()) {
+            return text;
+        }
+        return Pattern.compile(Pattern.quote(address), Pattern.CASE_INSENSITIVE)
+                .matcher(text)
+                .replaceAll("<recipient>");
     }
 }

@@ -90,4 +90,53 @@ class MailLeaseOvertakenTest extends IntegrationTest {
         assertThat(alerts.recent(1000))
                 .noneMatch(a -> a.kind().equals("mail.failed") && a.message().contains("Email " + id + " "));
     }
+
+    /**
+     * A mailbox that refuses mail: the server's refusal quotes the address. What the outbox row keeps
+     * (after a deletion too, which erases the address) and the operators' alert say the refusal
+     * without it.
+     */
+    @Test
+    void aRefusalQuotingTheAddressIsStoredAndAlertedWithoutIt() {
+        TestUsers.TestUser u = users.create(0);
+        assertThat(notifier.compensation(u.id(), "grant:refused-" + u.id(), 10, "sorry"))
+                .isEqualTo(Queued.QUEUED);
+        long id = jdbc.sql("select id from mail_outbox where user_id = :u")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+        int last = props.maxAttempts();
+        jdbc.sql("update mail_outbox set status = 'PENDING', attempts = :a where id = :id")
+                .param("a", last)
+                .param("id", id)
+                .update();
+        Outbox.Claimed claimed = new Outbox.Claimed(id, "k", u.email(), "subject", "text", null, last);
+        Smtp refusing = new Smtp(noSender, props) {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public void send(Outbox.Claimed mail) throws MessagingException {
+                throw new MessagingException("550 5.1.1 <" + mail.to().toUpperCase(java.util.Locale.ROOT)
+                        + ">: Recipient address rejected: User unknown");
+            }
+        };
+        new MailDelivery(outbox, refusing, props, alerts, clock, accounts).deliver(claimed);
+
+        String stored = jdbc.sql("select status || ' ' || last_error from mail_outbox where id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+        assertThat(stored).startsWith("FAILED").contains("<<recipient>>: Recipient address rejected");
+        assertThat(stored.toLowerCase(java.util.Locale.ROOT))
+                .doesNotContain(u.email().toLowerCase(java.util.Locale.ROOT));
+        assertThat(alerts.recent(1000))
+                .filteredOn(a -> a.kind().equals("mail.failed") && a.message().contains("Email " + id + " "))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message().toLowerCase(java.util.Locale.ROOT))
+                        .contains("recipient address rejected")
+                        .doesNotContain(u.email().toLowerCase(java.util.Locale.ROOT)));
+    }
 }
