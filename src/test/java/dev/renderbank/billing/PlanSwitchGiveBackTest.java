@@ -100,13 +100,11 @@ class PlanSwitchGiveBackTest extends BillingIntegrationTest {
     void aDisputeOpenedBeforeTheSwitchAndWonAfterItGivesBackTheMonthsLessTheShareTheSwitchUsed() throws Exception {
         Yearly y = yearlyTwoMonthsIn();
         String dispute = id("dp");
-        stripe(StripeWebhookTest.dispute(
-                "charge.dispute.created", id("evt"), dispute, y.charge(), y.pi(), "needs_response", 34900));
+        dispute("charge.dispute.created", dispute, y.charge(), y.pi(), "needs_response", 34900);
         assertThat(available(y.user())).isZero();
         long share = switchToProMonthly(y);
         assertThat(available(y.user())).as("the new month in full").isEqualTo(500);
-        stripe(StripeWebhookTest.dispute(
-                "charge.dispute.closed", id("evt"), dispute, y.charge(), y.pi(), "won", 34900));
+        dispute("charge.dispute.closed", dispute, y.charge(), y.pi(), "won", 34900);
         assertThat(available(y.user()))
                 .as("as with no dispute: the first month, the second's used share and the new month")
                 .isEqualTo(900 + 900 - share + 500);
@@ -118,9 +116,8 @@ class PlanSwitchGiveBackTest extends BillingIntegrationTest {
     void aDisputeOfTheOldChargeOpenedAndWonGivesBackNothingTheSwitchTook() throws Exception {
         Switched s = yearlySwitchedToASmallerMonthly();
         String dispute = id("dp");
-        stripe(StripeWebhookTest.dispute(
-                "charge.dispute.created", id("evt"), dispute, s.charge(), s.pi(), "needs_response", 100));
-        stripe(StripeWebhookTest.dispute("charge.dispute.closed", id("evt"), dispute, s.charge(), s.pi(), "won", 100));
+        dispute("charge.dispute.created", dispute, s.charge(), s.pi(), "needs_response", 100);
+        dispute("charge.dispute.closed", dispute, s.charge(), s.pi(), "won", 100);
         assertThat(available(s.user())).as("as after the switch").isEqualTo(s.afterSwitch());
         assertBooks(s);
     }
@@ -132,6 +129,13 @@ class PlanSwitchGiveBackTest extends BillingIntegrationTest {
         stripe(StripeWebhookTest.refunded(id("evt"), s.charge(), s.pi(), 34900, 0));
         assertThat(available(s.user())).as("as after the switch").isEqualTo(s.afterSwitch());
         assertBooks(s);
+    }
+
+    private void dispute(String type, String dispute, String charge, String pi, String status, long amount)
+            throws Exception {
+        String event = id("evt");
+        stripe(StripeWebhookTest.dispute(type, event, dispute, charge, pi, status, amount));
+        assertThat(eventStatus("stripe", event)).isEqualTo("PROCESSED");
     }
 
     private void assertBooks(Switched s) {

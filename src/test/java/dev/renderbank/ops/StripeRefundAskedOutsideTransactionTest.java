@@ -179,20 +179,8 @@ class StripeRefundAskedOutsideTransactionTest extends ReconcileIntegrationTest {
     @Test
     void anOlderAnswerOvertakenByANewerOneNeverMovesThePurchaseBack() throws Exception {
         Bought b = bought();
-        String scenario = "overtaken-" + b.charge();
-        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
-                .inScenario(scenario)
-                .whenScenarioStateIs(STARTED)
-                .willReturn(json(b.charge(495)).withFixedDelay(2_000))
-                .willSetStateTo("refunded in full"));
-        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
-                .inScenario(scenario)
-                .whenScenarioStateIs("refunded in full")
-                .willReturn(json(b.charge(990))));
         String slow = newId("evt");
-        CompletableFuture<Integer> slowSent = async(
-                () -> stripeWebhook(slow, "charge.refunded", b.charge(495)).statusCode());
-        await().atMost(Duration.ofSeconds(5)).until(() -> chargeRequests(b) >= 1);
+        CompletableFuture<Integer> slowSent = slowAnswerThenAnother(b, slow, 990);
 
         String fast = newId("evt");
         assertThat(stripeWebhook(fast, "charge.refunded", b.charge(990)).statusCode())
@@ -219,20 +207,8 @@ class StripeRefundAskedOutsideTransactionTest extends ReconcileIntegrationTest {
     @Test
     void aFresherAnswerThatMovesNothingStillStopsAnOlderOne() throws Exception {
         Bought b = bought();
-        String scenario = "failed-" + b.charge();
-        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
-                .inScenario(scenario)
-                .whenScenarioStateIs(STARTED)
-                .willReturn(json(b.charge(495)).withFixedDelay(2_000))
-                .willSetStateTo("failed"));
-        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
-                .inScenario(scenario)
-                .whenScenarioStateIs("failed")
-                .willReturn(json(b.charge(0))));
         String slow = newId("evt");
-        CompletableFuture<Integer> slowSent = async(
-                () -> stripeWebhook(slow, "charge.refunded", b.charge(495)).statusCode());
-        await().atMost(Duration.ofSeconds(5)).until(() -> chargeRequests(b) >= 1);
+        CompletableFuture<Integer> slowSent = slowAnswerThenAnother(b, slow, 0);
 
         String fast = newId("evt");
         assertThat(stripeWebhook(fast, "charge.refund.updated", b.refund(newId("re"), "failed"))
@@ -248,6 +224,28 @@ class StripeRefundAskedOutsideTransactionTest extends ReconcileIntegrationTest {
         assertThat(entries(b, "CLAWBACK")).as("nothing clawed back").isZero();
         assertThat(ledger.balance(b.buyer().id()).available()).isEqualTo(200);
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Sends {@code slowEvent}, a refund of half the charge, whose ask Stripe answers in 2 s with half
+     * refunded; every later ask is answered at once with {@code laterTotal} refunded. Returns once
+     * Stripe was asked, with the slow event's answer status to come.
+     */
+    private CompletableFuture<Integer> slowAnswerThenAnother(Bought b, String slowEvent, long laterTotal) {
+        String scenario = "overtaken-" + b.charge();
+        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
+                .inScenario(scenario)
+                .whenScenarioStateIs(STARTED)
+                .willReturn(json(b.charge(495)).withFixedDelay(2_000))
+                .willSetStateTo("later"));
+        STRIPE.stubFor(get(urlPathEqualTo(b.chargePath()))
+                .inScenario(scenario)
+                .whenScenarioStateIs("later")
+                .willReturn(json(b.charge(laterTotal))));
+        CompletableFuture<Integer> sent = async(
+                () -> stripeWebhook(slowEvent, "charge.refunded", b.charge(495)).statusCode());
+        await().atMost(Duration.ofSeconds(5)).until(() -> chargeRequests(b) >= 1);
+        return sent;
     }
 
     /**
