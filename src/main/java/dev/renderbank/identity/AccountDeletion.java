@@ -75,6 +75,7 @@ public class AccountDeletion {
             return new DeletionOutcome.WrongPassword();
         }
         throttle.recordSuccess(row.email());
+        throttle.forgetDevices(row.email());
         Instant now = clock.instant();
         if (row.emailVerified()) {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it

@@ -52,6 +52,7 @@ class AccountRecovery {
         sessions.endSessions(userId, null);
         apiTokens.revokeAll(userId, now);
         throttle.recordSuccess(email); // the owner proved themselves by email
+        throttle.forgetDevices(email); // a browser whoever knew the old password used is known no more
         long recovery = store.countRecovery(userId);
         events.publish(new AccountRecovered(userId, linkId, recovery));
     }

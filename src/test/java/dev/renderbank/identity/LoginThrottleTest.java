@@ -2,6 +2,7 @@ package dev.renderbank.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.support.IntegrationTest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +133,54 @@ class LoginThrottleTest extends IntegrationTest {
         assertThat(owner.signIn(email, PASSWORD)).doesNotContain("/login");
         // a success starts the account afresh: the next failure costs no wait
         assertThat(new FormClient(port).signIn(email, "nope again")).endsWith("/login?error");
+    }
+
+    /**
+     * Someone who knows an address fails on purpose, from anywhere, every time the wait ends: the
+     * account waits for ever. A browser that signed in to the account before is not kept out by that
+     * wait (it has a few failures of its own, then waits like any other), so the owner still signs in;
+     * the one failing still waits.
+     */
+    @Test
+    void someoneFailingOnPurposeDoesNotKeepTheOwnerOutOfABrowserThatSignedInBefore() throws Exception {
+        String email = newUser();
+        FormClient ownersBrowser = new FormClient(port);
+        assertThat(ownersBrowser.signIn(email, PASSWORD)).doesNotContain("/login");
+
+        for (int failure = 1; failure <= 16; failure++) {
+            String answer = new FormClient(port).signIn(email, "nope " + failure);
+            clock.advance(Duration.ofSeconds(failure < 5 ? 0 : seconds(answer)));
+            jdbc.sql("delete from login_throttle_client").update(); // only the account's count matters here
+        }
+        assertThat(new FormClient(port).signIn(email, "nope again"))
+                .as("the one failing")
+                .endsWith("/login?error&locked=900");
+        assertThat(new FormClient(port).signIn(email, PASSWORD))
+                .as("a browser never signed in")
+                .contains("/login?locked=");
+
+        assertThat(ownersBrowser.signIn(email, PASSWORD))
+                .as("the owner's browser")
+                .doesNotContain("/login");
+        // its own failures (a cookie stolen from it buys a few guesses), then it counts like any other
+        // browser: the account's free failures (the owner's sign-in started the account afresh), then waits
+        int guesses = 0;
+        String last = "";
+        while (!last.contains("locked") && guesses < 20) {
+            last = ownersBrowser.signIn(email, "guess " + ++guesses);
+        }
+        assertThat(guesses).isEqualTo(LoginThrottle.DEVICE_FREE_FAILURES + 5);
+        assertThat(last).endsWith("/login?error&locked=1");
+        assertThat(jdbc.sql("select count(*) from login_device")
+                        .query(Long.class)
+                        .single())
+                .as("only a digest of the cookie's token is stored")
+                .isPositive();
+        assertThat(jdbc.sql(
+                                "select count(*) from login_device where token_hash !~ '^[0-9a-f]{64}$' and token_hash not like 'sweep-%'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     /**

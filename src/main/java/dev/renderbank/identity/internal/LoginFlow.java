@@ -6,6 +6,7 @@ import dev.renderbank.platform.DatabaseOutage;
 import dev.renderbank.platform.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
 import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -84,6 +86,36 @@ public class LoginFlow {
         return ClientKeys.of(proxies.clientAddressFromLines(peer, forwardedFor));
     }
 
+    /**
+     * The cookie that makes this browser known to the account it signed in to ({@link LoginThrottle}):
+     * a random token, sent back to the sign-in form only, for as long as the browser stays known.
+     */
+    static final String DEVICE_COOKIE = "rb_signin_device";
+
+    private static String device(HttpServletRequest req) {
+        Cookie[] cookies = req.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie c : cookies) {
+            if (DEVICE_COOKIE.equals(c.getName())) {
+                return c.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String deviceCookie(String token, boolean secure) {
+        return ResponseCookie.from(DEVICE_COOKIE, token)
+                .path("/login")
+                .maxAge(LoginThrottle.DEVICE_FORGET_AFTER)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite("Lax")
+                .build()
+                .toString();
+    }
+
     /** Runs before the password check: a throttled attempt is turned away unchecked. */
     OncePerRequestFilter throttleFilter() {
         return new OncePerRequestFilter() {
@@ -95,7 +127,7 @@ public class LoginFlow {
             @Override
             protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
                     throws ServletException, IOException {
-                Optional<Duration> wait = throttle.claimAttempt(client(req), req.getParameter("username"));
+                Optional<Duration> wait = throttle.claimAttempt(client(req), req.getParameter("username"), device(req));
                 if (wait.isPresent()) {
                     res.sendRedirect(
                             req.getContextPath() + "/login?locked=" + wait.get().toSeconds());
@@ -116,11 +148,11 @@ public class LoginFlow {
     AuthenticationFailureHandler failure() {
         return (HttpServletRequest req, HttpServletResponse res, AuthenticationException e) -> {
             if (e instanceof InternalAuthenticationServiceException && DatabaseOutage.causedBy(e)) {
-                throttle.giveBack(client(req), req.getParameter("username"));
+                throttle.giveBack(client(req), req.getParameter("username"), device(req));
                 throw e;
             }
             // counted when it was claimed: only the wait it left is told
-            Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"));
+            Optional<Duration> wait = throttle.wait(client(req), req.getParameter("username"), device(req));
             res.sendRedirect(req.getContextPath() + "/login?error"
                     + wait.map(w -> "&locked=" + w.toSeconds()).orElse(""));
         };
@@ -131,7 +163,8 @@ public class LoginFlow {
             @Override
             public void onAuthenticationSuccess(HttpServletRequest req, HttpServletResponse res, Authentication auth)
                     throws ServletException, IOException {
-                throttle.recordSuccess(client(req), req.getParameter("username"));
+                throttle.recordSuccess(client(req), req.getParameter("username"), device(req))
+                        .ifPresent(token -> res.addHeader(HttpHeaders.SET_COOKIE, deviceCookie(token, req.isSecure())));
                 if (auth.getPrincipal() instanceof CurrentUser signedIn && signedIn.getPassword() != null) {
                     // the password just checked, so a reset committing meanwhile signs this session out too
                     req.getSession()

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param clientLock how long a locked address is refused
  * @param accountFreeFailures failures of one account (email) before it has to wait
  * @param accountFirstWait the first wait; doubles with each further failure
- * @param accountMaxWait the longest wait: nobody can lock someone else out for longer than this
+ * @param accountMaxWait the longest wait after one failure (a browser that signed in to the account
+ *     before is not held by it)
  * @param accountForgetAfter failures older than this no longer count
  */
 @Validated

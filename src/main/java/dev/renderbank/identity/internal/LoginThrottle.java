@@ -3,10 +3,16 @@ package dev.renderbank.identity.internal;
 import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -17,15 +23,30 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Per client address: too many failures in a window lock the address for a while (guessing many
  * accounts from one place). Per account (by email, whether or not it exists): after a few failures
  * each further one makes the account wait, doubling up to a cap, so a guesser spread over many
- * addresses gets few tries, while nobody can lock a victim out for longer than the cap. An attempt
+ * addresses gets few tries; each wait is at most the cap. An attempt
  * is counted before its password is checked ({@link #claimAttempt}); a successful sign-in takes it
  * back and clears the account's count. Accounts are keyed by a digest of the name Spring
  * authenticates ({@link SignInNames#throttleKey}: trimmed as Spring trims it, then the canonical
  * form), so any name a client sends counts, whatever characters it holds, and every spelling that
  * signs in to one account counts against that account.
+ *
+ * <p>A browser that signed in to the account before ({@link #recordSuccess(String, String, String)}
+ * gives it a device token, kept in a cookie) is not held by the account's wait: someone failing on
+ * purpose every time the wait ends would otherwise keep the owner out for good. Such a browser's
+ * failures count on its device row, not the account's: {@link #DEVICE_FREE_FAILURES} of them, then
+ * it no longer counts as known and waits like any other (a stolen cookie buys that few guesses). The
+ * address's lock applies to every browser.
  */
 @Component
 public class LoginThrottle {
+
+    /** Failures a known browser has of its own before the account's wait holds it too. */
+    public static final int DEVICE_FREE_FAILURES = 5;
+
+    /** A browser that has not signed in for this long is no longer known. */
+    public static final Duration DEVICE_FORGET_AFTER = Duration.ofDays(180);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final LoginProperties props;
@@ -41,6 +62,14 @@ public class LoginThrottle {
 
     /** How long a sign-in must wait now (the address's lock or the account's wait); empty: none. */
     public Optional<Duration> wait(String client, String email) {
+        return wait(client, email, null);
+    }
+
+    /**
+     * How long a sign-in from the browser holding {@code device} (null: none) must wait now: the
+     * address's lock, and the account's wait unless the browser is known to the account.
+     */
+    public Optional<Duration> wait(String client, String email, String device) {
         Instant now = clock.instant();
         Instant clientUntil = jdbc.sql("select locked_until from login_throttle_client where client = :c")
                 .param("c", client)
@@ -54,8 +83,39 @@ public class LoginThrottle {
                 .optional()
                 .map(OffsetDateTime::toInstant)
                 .orElse(Instant.MIN);
+        if (known(normal(email), device, now, false)) {
+            accountUntil = Instant.MIN;
+        }
         Instant until = clientUntil.isAfter(accountUntil) ? clientUntil : accountUntil;
         return until.isAfter(now) ? Optional.of(roundUp(Duration.between(now, until))) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code device} (a browser's token; null: none) signed in to {@code account} within
+     * {@link #DEVICE_FORGET_AFTER} and has failures left of its own; its row locked when {@code lock}.
+     */
+    private boolean known(String account, String device, Instant now, boolean lock) {
+        if (device == null || device.isEmpty() || device.length() > 100) {
+            return false;
+        }
+        return jdbc.sql("select failures from login_device where token_hash = :h and account = :a"
+                        + " and last_used_at > :since" + (lock ? " for update" : ""))
+                .param("h", hash(device))
+                .param("a", account)
+                .param("since", ts(now.minus(DEVICE_FORGET_AFTER)))
+                .query(Integer.class)
+                .optional()
+                .filter(failures -> failures < DEVICE_FREE_FAILURES)
+                .isPresent();
+    }
+
+    private static String hash(String device) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(device.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -66,6 +126,14 @@ public class LoginThrottle {
      * A correct password takes its count back ({@link #recordSuccess(String, String)}).
      */
     public Optional<Duration> claimAttempt(String client, String email) {
+        return claimAttempt(client, email, null);
+    }
+
+    /**
+     * {@link #claimAttempt(String, String)} from the browser holding {@code device} (null: none): one
+     * known to the account is not held by the account's wait, and its failure counts on its own row.
+     */
+    public Optional<Duration> claimAttempt(String client, String email, String device) {
         return tx.execute(status -> {
             Instant now = clock.instant();
             String account = normal(email);
@@ -80,7 +148,8 @@ public class LoginThrottle {
                             instant(rs, "window_start"), rs.getInt("failures"), instant(rs, "locked_until")))
                     .single();
             AccountRow a = lockAccount(account, now);
-            Instant until = later(c.lockedUntil(), a.blockedUntil());
+            boolean known = known(account, device, now, true);
+            Instant until = known ? c.lockedUntil() : later(c.lockedUntil(), a.blockedUntil());
             if (until != null && until.isAfter(now)) {
                 return Optional.of(roundUp(Duration.between(now, until)));
             }
@@ -99,7 +168,13 @@ public class LoginThrottle {
                                     : ts(c.lockedUntil()))
                     .param("c", client)
                     .update();
-            countAccountFailure(account, a, now);
+            if (known) {
+                jdbc.sql("update login_device set failures = failures + 1 where token_hash = :h")
+                        .param("h", hash(device))
+                        .update();
+            } else {
+                countAccountFailure(account, a, now);
+            }
             return Optional.<Duration>empty();
         });
     }
@@ -180,12 +255,51 @@ public class LoginThrottle {
     }
 
     /**
+     * {@link #recordSuccess(String, String)} from the browser holding {@code device} (null: none): a
+     * browser known to the account has its failures cleared; any other is made known under a new
+     * token, returned for its cookie.
+     */
+    public Optional<String> recordSuccess(String client, String email, String device) {
+        recordSuccess(client, email);
+        Instant now = clock.instant();
+        String account = normal(email);
+        if (device != null && !device.isEmpty() && device.length() <= 100) {
+            int updated = jdbc.sql("""
+                            update login_device set failures = 0, last_used_at = :now
+                             where token_hash = :h and account = :a and last_used_at > :since""")
+                    .param("now", ts(now))
+                    .param("h", hash(device))
+                    .param("a", account)
+                    .param("since", ts(now.minus(DEVICE_FORGET_AFTER)))
+                    .update();
+            if (updated == 1) {
+                return Optional.empty();
+            }
+        }
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, :a, 0, :now)")
+                .param("h", hash(token))
+                .param("a", account)
+                .param("now", ts(now))
+                .update();
+        return Optional.of(token);
+    }
+
+    /**
      * A sign-in that could not be decided (the database dropped after {@link #claimAttempt} counted it,
      * before the password was checked): the attempt is taken back from the address and from the
      * account, and the account's wait with it when the count left needs none. Neither the person nor
      * a guesser learned anything from it, so it must not lock anyone out for an outage.
      */
     public void giveBack(String client, String email) {
+        giveBack(client, email, null);
+    }
+
+    /** {@link #giveBack(String, String)} for the browser holding {@code device}: its failure is taken back where it was counted. */
+    public void giveBack(String client, String email, String device) {
+        boolean known = known(normal(email), device, clock.instant(), false);
         tx.executeWithoutResult(status -> {
             jdbc.sql("""
                             update login_throttle_client set failures = greatest(failures - 1, 0),
@@ -194,6 +308,12 @@ public class LoginThrottle {
                     .param("max", props.clientMaxFailures())
                     .param("c", client)
                     .update();
+            if (known) {
+                jdbc.sql("update login_device set failures = greatest(failures - 1, 0) where token_hash = :h")
+                        .param("h", hash(device))
+                        .update();
+                return;
+            }
             jdbc.sql("""
                             update login_throttle_account set failures = greatest(failures - 1, 0),
                                    blocked_until = case when failures - 1 < :free then null else blocked_until end
@@ -202,6 +322,16 @@ public class LoginThrottle {
                     .param("e", normal(email))
                     .update();
         });
+    }
+
+    /**
+     * No browser is known to the account any more (it was recovered through its mailbox, or deleted):
+     * one whoever knew the old password used waits like any other.
+     */
+    public void forgetDevices(String email) {
+        jdbc.sql("delete from login_device where account = :a")
+                .param("a", normal(email))
+                .update();
     }
 
     /** The owner proved themselves (a correct password, a reset link): the account starts afresh. */

@@ -61,6 +61,16 @@ class IdentitySweepTest extends IntegrationTest {
         accountThrottle("sweep-recent@test.local", recent, recent.plus(Duration.ofMinutes(15)));
         requestLimit("sweep:old", old);
         requestLimit("sweep:recent", recent);
+        for (var device : java.util.Map.of(
+                        "sweep-device-unused",
+                                now.minus(LoginThrottle.DEVICE_FORGET_AFTER).minusSeconds(1),
+                        "sweep-device-used", now.minus(Duration.ofDays(30)))
+                .entrySet()) {
+            jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, 'x', 0, :at)")
+                    .param("h", device.getKey())
+                    .param("at", java.sql.Timestamp.from(device.getValue()))
+                    .update();
+        }
         long user = users.create("sweep-links@test.local", "correct horse battery staple", Role.USER, true)
                 .id();
         Instant longAgo = now.minus(Duration.ofDays(31));
@@ -82,6 +92,9 @@ class IdentitySweepTest extends IntegrationTest {
                 .containsExactly("sweep-recent@test.local");
         assertThat(column("select bucket from request_limit where bucket like 'sweep:%'"))
                 .containsExactly("sweep:recent");
+        assertThat(column("select token_hash from login_device where token_hash like 'sweep-%'"))
+                .as("a browser unused for 180 days is forgotten")
+                .containsExactly("sweep-device-used");
         assertThat(tokens.find(EmailTokenStore.Purpose.VERIFY, "sweep-used-long-ago"))
                 .isEmpty();
         assertThat(tokens.find(EmailTokenStore.Purpose.RESET, "sweep-expired-long-ago"))
