@@ -44,8 +44,20 @@ public class PaymentReconciliation {
     /** The outcome of feeding a provider's object through event processing. */
     public sealed interface Replay {
 
-        /** Stored and processed as an event; {@code recordedBefore}/{@code recordedAfter}: whether our records reflect it. */
-        record Fed(long eventRowId, String status, boolean recordedBefore, boolean recordedAfter, ProviderObject object)
+        /**
+         * Stored and processed as an event; {@code recordedBefore}/{@code recordedAfter}: whether our
+         * records reflect it. For a refund, also when its processing moved the purchase's refunded
+         * total: its event asks the provider for the charge's total again and records that, which may
+         * be newer than {@code object}; {@code refundedHereMinor} is what the purchase records now
+         * (null for other objects).
+         */
+        record Fed(
+                long eventRowId,
+                String status,
+                boolean recordedBefore,
+                boolean recordedAfter,
+                ProviderObject object,
+                Long refundedHereMinor)
                 implements Replay {}
 
         /** The provider has no such object in a state to record (not paid, nothing refunded). */
@@ -128,11 +140,27 @@ public class PaymentReconciliation {
         }
         PaymentLookup.AsEvent e = fetched.get();
         boolean before = recorded(e.object());
+        Optional<Long> refundedBefore = refundedHere(e.object());
         for (PaymentLookup.AsEvent first : e.first()) {
             intake.receive(provider, first.eventId(), first.type(), first.payload());
         }
         WebhookIntake.Receipt receipt = intake.receive(provider, e.eventId(), e.type(), e.payload());
-        return new Replay.Fed(receipt.eventId(), receipt.status(), before, recorded(e.object()), e.object());
+        if (e.object() instanceof ProviderRefund r) {
+            // Its event asked the provider again and recorded that total, which may be newer than r's:
+            // a total it moved is recorded as well as one that matches r.
+            Optional<Long> here = refundedHere(r);
+            boolean moved = "processed".equals(receipt.status()) && !here.equals(refundedBefore);
+            boolean after = moved || here.map(r::recordedAs).orElse(false);
+            return new Replay.Fed(receipt.eventId(), receipt.status(), before, after, r, here.orElse(null));
+        }
+        return new Replay.Fed(receipt.eventId(), receipt.status(), before, recorded(e.object()), e.object(), null);
+    }
+
+    /** The refunded total the purchase a provider's refund names records; empty for other objects. */
+    private Optional<Long> refundedHere(ProviderObject o) {
+        return o instanceof ProviderRefund r
+                ? purchases.refundedByRefs(r.provider(), r.refs()).map(PurchaseStore.RefundedHere::refundedMinor)
+                : Optional.empty();
     }
 
     /**

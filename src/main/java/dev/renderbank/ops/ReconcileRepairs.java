@@ -107,7 +107,7 @@ public class ReconcileRepairs {
             before.put("recorded", fed.recordedBefore());
             Map<String, Object> after = new LinkedHashMap<>();
             after.put("recorded", true);
-            recordedAs(fed.object(), after);
+            recordedAs(fed, after);
             after.put("paymentEvent", fed.eventRowId());
             after.put("eventStatus", fed.status());
             return new Step.Applied(before, after);
@@ -124,12 +124,15 @@ public class ReconcileRepairs {
     }
 
     /** What the repaired object is recorded under here, for the audit record. */
-    private static void recordedAs(ProviderObject o, Map<String, Object> after) {
+    private static void recordedAs(Replay.Fed fed, Map<String, Object> after) {
+        ProviderObject o = fed.object();
         if (o instanceof ProviderPayment p) {
             after.put("purchaseKey", p.purchaseKey());
         } else if (o instanceof ProviderRefund r) {
             after.put("chargeId", r.chargeId());
-            after.put("refundedMinor", r.refundedMinor());
+            // what the event recorded (the provider's total when it asked), and the total the repair fetched
+            after.put("refundedMinor", fed.refundedHereMinor() != null ? fed.refundedHereMinor() : r.refundedMinor());
+            after.put("fetchedRefundedMinor", r.refundedMinor());
         } else if (o instanceof ProviderDispute d) {
             after.put("disputeId", d.disputeId());
             after.put("disputeStatus", d.expectedStatus());

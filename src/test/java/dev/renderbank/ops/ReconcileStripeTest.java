@@ -463,6 +463,42 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The repair fetches the charge (half refunded at that moment), and the event it makes of it asks
+     * Stripe again and applies the newer total (refunded in full meanwhile), as every refund event does.
+     * The credits moved, so the repair is answered and audited as done, with what is recorded now; it
+     * was answered 422 "not-processed" with no audit record, since the purchase no longer matched the
+     * first answer.
+     */
+    @Test
+    void aRefundThatGrowsWhileItsRepairRunsIsRepairedAndAudited() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        Refunded r = refundedAtStripeOnly();
+        long findingId = onlyFinding(admin).path("id").asLong();
+        String half = r.charge()
+                .replace("\"amount_refunded\":990,\"refunded\":true", "\"amount_refunded\":495,\"refunded\":false");
+        String scenario = "growing-" + r.chargeId();
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + r.chargeId()))
+                .inScenario(scenario)
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(json(half))
+                .willSetStateTo("refunded in full"));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/charges/" + r.chargeId()))
+                .inScenario(scenario)
+                .whenScenarioStateIs("refunded in full")
+                .willReturn(json(r.charge())));
+
+        var repaired = AdminSupport.call(
+                port, "POST", repairPath(findingId), admin.token(), "{\"reason\":\"refund webhook lost\"}", key("g1"));
+        assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(200);
+        assertThat(JSON.readTree(JSON.readTree(repaired.body()).path("after").asString())
+                        .path("refundedMinor")
+                        .asLong())
+                .as("what is recorded now")
+                .isEqualTo(990);
+        refundRecordedOnceAndClean(r, admin);
+    }
+
     /** A buyer's pack, granted by its webhook, then fully refunded at Stripe with no webhook here. */
     private record Refunded(UserAccount buyer, String chargeId, String charge) {}
 
