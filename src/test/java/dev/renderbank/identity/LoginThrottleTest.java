@@ -2,7 +2,7 @@ package dev.renderbank.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.renderbank.identity.internal.LoginThrottle;
+import dev.renderbank.identity.internal.KnownBrowsers;
 import dev.renderbank.support.IntegrationTest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,7 +169,7 @@ class LoginThrottleTest extends IntegrationTest {
         while (!last.contains("locked") && guesses < 20) {
             last = ownersBrowser.signIn(email, "guess " + ++guesses);
         }
-        assertThat(guesses).isEqualTo(LoginThrottle.DEVICE_FREE_FAILURES + 5);
+        assertThat(guesses).isEqualTo(KnownBrowsers.FREE_FAILURES + 5);
         assertThat(last).endsWith("/login?error&locked=1");
         assertThat(jdbc.sql("select count(*) from login_device")
                         .query(Long.class)

@@ -78,7 +78,7 @@ public class IdentitySweep {
                         delete from login_throttle_account
                          where last_failure_at <= :cutoff and coalesce(blocked_until, last_failure_at) <= :cutoff""").param("cutoff", throttleCutoff).update();
         jdbc.sql("delete from login_device where last_used_at <= :cutoff")
-                .param("cutoff", ts(now.minus(LoginThrottle.DEVICE_FORGET_AFTER)))
+                .param("cutoff", ts(now.minus(KnownBrowsers.FORGET_AFTER)))
                 .update();
         int limits = jdbc.sql("delete from request_limit where window_start <= :cutoff")
                 .param("cutoff", throttleCutoff)

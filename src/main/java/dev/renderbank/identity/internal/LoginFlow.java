@@ -108,7 +108,7 @@ public class LoginFlow {
     private static String deviceCookie(String token, boolean secure) {
         return ResponseCookie.from(DEVICE_COOKIE, token)
                 .path("/login")
-                .maxAge(LoginThrottle.DEVICE_FORGET_AFTER)
+                .maxAge(KnownBrowsers.FORGET_AFTER)
                 .httpOnly(true)
                 .secure(secure)
                 .sameSite("Lax")

@@ -3,16 +3,10 @@ package dev.renderbank.identity.internal;
 import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -30,39 +24,24 @@ import org.springframework.transaction.support.TransactionTemplate;
  * form), so any name a client sends counts, whatever characters it holds, and every spelling that
  * signs in to one account counts against that account.
  *
- * <p>A browser that signed in to the account before ({@link #recordSuccess(String, String, String)}
- * gives it a device token, kept in a cookie) is not held by the account's wait: someone failing on
- * purpose every time the wait ends would otherwise keep the owner out for good. Such a browser's
- * failures count on its device row, not the account's: {@link #DEVICE_FREE_FAILURES} of them, then
- * it no longer counts as known and waits like any other (a stolen cookie buys that few guesses). The
- * address's lock applies to every browser.
+ * <p>A browser that signed in to the account before ({@link KnownBrowsers}) is not held by the
+ * account's wait, and its failures count on its own row; the address's lock applies to every browser.
  */
 @Component
 public class LoginThrottle {
-
-    /** Failures a known browser has of its own before the account's wait holds it too. */
-    public static final int DEVICE_FREE_FAILURES = 5;
-
-    /** A browser that has not signed in for this long is no longer known. */
-    public static final Duration DEVICE_FORGET_AFTER = Duration.ofDays(180);
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final LoginProperties props;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final KnownBrowsers browsers;
 
-    LoginThrottle(JdbcClient jdbc, LoginProperties props, TransactionTemplate tx, Clock clock) {
+    LoginThrottle(JdbcClient jdbc, LoginProperties props, TransactionTemplate tx, Clock clock, KnownBrowsers browsers) {
         this.jdbc = jdbc;
         this.props = props;
         this.tx = tx;
         this.clock = clock;
-    }
-
-    /** How long a sign-in must wait now (the address's lock or the account's wait); empty: none. */
-    public Optional<Duration> wait(String client, String email) {
-        return wait(client, email, null);
+        this.browsers = browsers;
     }
 
     /**
@@ -83,39 +62,11 @@ public class LoginThrottle {
                 .optional()
                 .map(OffsetDateTime::toInstant)
                 .orElse(Instant.MIN);
-        if (known(normal(email), device, now, false)) {
+        if (browsers.known(normal(email), device, now, false)) {
             accountUntil = Instant.MIN;
         }
         Instant until = clientUntil.isAfter(accountUntil) ? clientUntil : accountUntil;
         return until.isAfter(now) ? Optional.of(roundUp(Duration.between(now, until))) : Optional.empty();
-    }
-
-    /**
-     * Whether {@code device} (a browser's token; null: none) signed in to {@code account} within
-     * {@link #DEVICE_FORGET_AFTER} and has failures left of its own; its row locked when {@code lock}.
-     */
-    private boolean known(String account, String device, Instant now, boolean lock) {
-        if (device == null || device.isEmpty() || device.length() > 100) {
-            return false;
-        }
-        return jdbc.sql("select failures from login_device where token_hash = :h and account = :a"
-                        + " and last_used_at > :since" + (lock ? " for update" : ""))
-                .param("h", hash(device))
-                .param("a", account)
-                .param("since", ts(now.minus(DEVICE_FORGET_AFTER)))
-                .query(Integer.class)
-                .optional()
-                .filter(failures -> failures < DEVICE_FREE_FAILURES)
-                .isPresent();
-    }
-
-    private static String hash(String device) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(device.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -148,7 +99,7 @@ public class LoginThrottle {
                             instant(rs, "window_start"), rs.getInt("failures"), instant(rs, "locked_until")))
                     .single();
             AccountRow a = lockAccount(account, now);
-            boolean known = known(account, device, now, true);
+            boolean known = browsers.known(account, device, now, true);
             Instant until = known ? c.lockedUntil() : later(c.lockedUntil(), a.blockedUntil());
             if (until != null && until.isAfter(now)) {
                 return Optional.of(roundUp(Duration.between(now, until)));
@@ -169,9 +120,7 @@ public class LoginThrottle {
                     .param("c", client)
                     .update();
             if (known) {
-                jdbc.sql("update login_device set failures = failures + 1 where token_hash = :h")
-                        .param("h", hash(device))
-                        .update();
+                browsers.countFailure(device);
             } else {
                 countAccountFailure(account, a, now);
             }
@@ -261,45 +210,17 @@ public class LoginThrottle {
      */
     public Optional<String> recordSuccess(String client, String email, String device) {
         recordSuccess(client, email);
-        Instant now = clock.instant();
-        String account = normal(email);
-        if (device != null && !device.isEmpty() && device.length() <= 100) {
-            int updated = jdbc.sql("""
-                            update login_device set failures = 0, last_used_at = :now
-                             where token_hash = :h and account = :a and last_used_at > :since""")
-                    .param("now", ts(now))
-                    .param("h", hash(device))
-                    .param("a", account)
-                    .param("since", ts(now.minus(DEVICE_FORGET_AFTER)))
-                    .update();
-            if (updated == 1) {
-                return Optional.empty();
-            }
-        }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, :a, 0, :now)")
-                .param("h", hash(token))
-                .param("a", account)
-                .param("now", ts(now))
-                .update();
-        return Optional.of(token);
+        return browsers.signedIn(normal(email), device, clock.instant());
     }
 
     /**
      * A sign-in that could not be decided (the database dropped after {@link #claimAttempt} counted it,
      * before the password was checked): the attempt is taken back from the address and from the
-     * account, and the account's wait with it when the count left needs none. Neither the person nor
+     * account (from the browser's own row, for a browser known to it), and the account's wait with it when the count left needs none. Neither the person nor
      * a guesser learned anything from it, so it must not lock anyone out for an outage.
      */
-    public void giveBack(String client, String email) {
-        giveBack(client, email, null);
-    }
-
-    /** {@link #giveBack(String, String)} for the browser holding {@code device}: its failure is taken back where it was counted. */
     public void giveBack(String client, String email, String device) {
-        boolean known = known(normal(email), device, clock.instant(), false);
+        boolean known = browsers.known(normal(email), device, clock.instant(), false);
         tx.executeWithoutResult(status -> {
             jdbc.sql("""
                             update login_throttle_client set failures = greatest(failures - 1, 0),
@@ -309,9 +230,7 @@ public class LoginThrottle {
                     .param("c", client)
                     .update();
             if (known) {
-                jdbc.sql("update login_device set failures = greatest(failures - 1, 0) where token_hash = :h")
-                        .param("h", hash(device))
-                        .update();
+                browsers.giveBack(device); // counted there, not on the account
                 return;
             }
             jdbc.sql("""
@@ -329,9 +248,7 @@ public class LoginThrottle {
      * one whoever knew the old password used waits like any other.
      */
     public void forgetDevices(String email) {
-        jdbc.sql("delete from login_device where account = :a")
-                .param("a", normal(email))
-                .update();
+        browsers.forget(normal(email));
     }
 
     /** The owner proved themselves (a correct password, a reset link): the account starts afresh. */

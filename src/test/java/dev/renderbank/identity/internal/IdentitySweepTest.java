@@ -63,7 +63,7 @@ class IdentitySweepTest extends IntegrationTest {
         requestLimit("sweep:recent", recent);
         for (var device : java.util.Map.of(
                         "sweep-device-unused",
-                                now.minus(LoginThrottle.DEVICE_FORGET_AFTER).minusSeconds(1),
+                                now.minus(KnownBrowsers.FORGET_AFTER).minusSeconds(1),
                         "sweep-device-used", now.minus(Duration.ofDays(30)))
                 .entrySet()) {
             jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, 'x', 0, :at)")

@@ -1,0 +1,111 @@
+package dev.renderbank.identity.internal;
+
+import static dev.renderbank.platform.SqlTime.ts;
+
+import dev.renderbank.identity.Users;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Browsers that signed in to an account before ({@code login_device}): each holds a random token in a
+ * cookie, of which only the SHA-256 is stored. {@link LoginThrottle} does not hold such a browser by
+ * the account's wait, so someone failing on purpose every time the wait ends cannot keep the owner
+ * out; its failures count here instead, {@link #FREE_FAILURES} of them, then it is not known any more
+ * and waits like any other (a stolen cookie buys that few guesses).
+ */
+@Component
+public class KnownBrowsers {
+
+    /** Failures a known browser has of its own before the account's wait holds it too. */
+    public static final int FREE_FAILURES = 5;
+
+    /** A browser that has not signed in for this long is no longer known. */
+    public static final Duration FORGET_AFTER = Duration.ofDays(180);
+
+    private final JdbcClient jdbc;
+
+    KnownBrowsers(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Whether {@code device} (a browser's token; null: none) signed in to {@code account} (its
+     * throttle key) within {@link #FORGET_AFTER} and has failures left of its own; its row locked when
+     * {@code lock}.
+     */
+    boolean known(String account, String device, Instant now, boolean lock) {
+        if (!plausible(device)) {
+            return false;
+        }
+        return jdbc.sql("select failures from login_device where token_hash = :h and account = :a"
+                        + " and last_used_at > :since" + (lock ? " for update" : ""))
+                .param("h", hash(device))
+                .param("a", account)
+                .param("since", ts(now.minus(FORGET_AFTER)))
+                .query(Integer.class)
+                .optional()
+                .filter(failures -> failures < FREE_FAILURES)
+                .isPresent();
+    }
+
+    /** One failure of a known browser, counted on its own row. */
+    void countFailure(String device) {
+        jdbc.sql("update login_device set failures = failures + 1 where token_hash = :h")
+                .param("h", hash(device))
+                .update();
+    }
+
+    /** A failure of a known browser taken back (the sign-in could not be decided). */
+    void giveBack(String device) {
+        jdbc.sql("update login_device set failures = greatest(failures - 1, 0) where token_hash = :h")
+                .param("h", hash(device))
+                .update();
+    }
+
+    /**
+     * A correct password from the browser holding {@code device} (null: none): one known to the
+     * account has its failures cleared; any other is made known under a new token, returned for its
+     * cookie.
+     */
+    Optional<String> signedIn(String account, String device, Instant now) {
+        if (plausible(device)
+                && jdbc.sql("""
+                                        update login_device set failures = 0, last_used_at = :now
+                                         where token_hash = :h and account = :a and last_used_at > :since""")
+                                .param("now", ts(now))
+                                .param("h", hash(device))
+                                .param("a", account)
+                                .param("since", ts(now.minus(FORGET_AFTER)))
+                                .update()
+                        == 1) {
+            return Optional.empty();
+        }
+        String token = Users.newSecret();
+        jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, :a, 0, :now)")
+                .param("h", hash(token))
+                .param("a", account)
+                .param("now", ts(now))
+                .update();
+        return Optional.of(token);
+    }
+
+    /** No browser is known to the account any more. */
+    void forget(String account) {
+        jdbc.sql("delete from login_device where account = :a")
+                .param("a", account)
+                .update();
+    }
+
+    /** A token this class could have issued (32 random bytes, URL-safe); anything else is no browser of ours. */
+    private static boolean plausible(String device) {
+        return device != null && !device.isEmpty() && device.length() <= 100;
+    }
+
+    private static String hash(String device) {
+        return HexFormat.of().formatHex(UserStore.sha256(device));
+    }
+}
