@@ -14,7 +14,6 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,8 +87,7 @@ public class UserActions {
             return accountDeleted();
         }
         return actions.run(request, actionId -> {
-            Instant dayStart = actions.lockOperatorDay(actor);
-            long today = actions.grantedSince(actor, dayStart); // includes this grant's own claim
+            long today = actions.grantedOnClaimDay(actor, actionId); // includes this grant's own claim
             if (today > limits.maxGrantPerDay()) {
                 return new Step.Refuse(new ActionResult.Refused(
                         "daily-grant-cap",

@@ -185,7 +185,7 @@ class DeletedAccountCreditsTest extends BillingIntegrationTest {
                 // lock, held by this test) while the owner deletes the account and its credits are forfeited.
                 CountDownLatch release = new CountDownLatch(1);
                 Future<?> lock = pool.submit(() -> tx.executeWithoutResult(s -> {
-                    operatorLocks.lockOperatorDay(actor);
+                    operatorLocks.lockOperatorDay(actor, clock.instant());
                     await(release);
                 }));
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingAdvisoryLocks() == 0);

@@ -92,13 +92,14 @@ public class AuditLog {
                 .list();
     }
 
-    /** Credits this operator granted since {@code from} (committed, plus the caller's own transaction). */
-    public long grantedSince(String actor, Instant from) {
+    /** Credits this operator granted in [from, to) (committed, plus the caller's own transaction). */
+    public long grantedBetween(String actor, Instant from, Instant to) {
         return jdbc.sql("""
                         select coalesce(sum(amount), 0) from operator_action
-                         where actor = :actor and action = 'grant' and created_at >= :from""")
+                         where actor = :actor and action = 'grant' and created_at >= :from and created_at < :to""")
                 .param("actor", actor)
                 .param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to))
                 .query(Long.class)
                 .single();
     }

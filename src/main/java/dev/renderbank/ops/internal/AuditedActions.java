@@ -3,6 +3,7 @@ package dev.renderbank.ops.internal;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.OperatorAction;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -117,15 +118,25 @@ public class AuditedActions {
         return log.byKey(actor, action, key);
     }
 
-    /** The start of the current UTC day, and a lock that serializes one operator's grants on it. */
-    public Instant lockOperatorDay(String actor) {
-        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        log.lockOperatorDay(actor, day.toString());
-        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    /**
+     * Credits this operator granted on the UTC day the action {@code actionId} was claimed on, this
+     * claim included, after taking the lock that serializes the operator's grants of that day. The
+     * day is the claim's, not the clock's now: a grant claimed at 23:59:59.999 and checked after
+     * midnight counts against the day its record says, so it cannot slip past both days' caps.
+     */
+    public long grantedOnClaimDay(String actor, long actionId) {
+        Instant claimed = log.byId(actionId)
+                .orElseThrow(() -> new IllegalStateException("claimed action " + actionId + " vanished"))
+                .createdAt();
+        Instant dayStart = lockOperatorDay(actor, claimed);
+        return log.grantedBetween(actor, dayStart, dayStart.plus(Duration.ofDays(1)));
     }
 
-    public long grantedSince(String actor, Instant from) {
-        return log.grantedSince(actor, from);
+    /** Takes the lock that serializes one operator's grants on the UTC day of {@code at}; its start. */
+    public Instant lockOperatorDay(String actor, Instant at) {
+        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+        log.lockOperatorDay(actor, day.toString());
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private static void check(String name, String value, int max) {
