@@ -102,6 +102,33 @@ class ReconcileCreemTest extends ReconcileIntegrationTest {
         assertThat(findings(admin)).isEmpty();
     }
 
+    /**
+     * A 200 that is not JSON (a proxy's or maintenance page) is Creem not answering: reported as
+     * skipped, and the run's other checks still report; never a 500 that loses the whole run.
+     */
+    @Test
+    void aCreemAnswerThatIsNotJsonIsReportedAsSkipped() {
+        UserAccount buyer =
+                users.create("creem-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String checkout = openedAtCreem(buyer, "completed", "ord_" + UUID.randomUUID());
+        CREEM.stubFor(get(urlPathEqualTo("/v1/checkouts"))
+                .willReturn(
+                        aResponse(200).withHeader("Content-Type", "text/html").withBody("<html>down</html>")));
+        AdminSupport.Admin admin = admins.newAdmin();
+        var answer = AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode report = JSON.readTree(answer.body());
+        assertThat(report.path("skipped").toString()).contains("creem");
+        CREEM.resetAll();
+        try {
+            assertThat(creemWebhook("evt_" + UUID.randomUUID(), "checkout.completed", checkout)
+                            .statusCode())
+                    .isEqualTo(200);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder aResponse(int status) {
         return com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(status);
     }

@@ -13,6 +13,7 @@ import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,6 +81,14 @@ class CreemApi {
         } catch (RestClientException e) {
             throw new Unavailable("Creem " + path + " " + id + " could not be read: " + e.getMessage(), e);
         }
-        return body == null || body.isBlank() ? Optional.empty() : Optional.of(JSON.readTree(body));
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readTree(body));
+        } catch (JacksonException e) {
+            // a proxy's or maintenance page answered 200: Creem did not answer, nothing is known
+            throw new Unavailable("Creem " + path + " " + id + " answered something that is not JSON", e);
+        }
     }
 }
