@@ -156,10 +156,23 @@ class OpsCommands {
         }
         String key = options.get("key");
         if (key == null) {
-            // A repeated command (same user, amount and reason, same UTC day) grants once.
-            key = RepairCommands.derivedKey(
-                    "grant", words.get(2).toLowerCase(), words.get(3), options.get("reason"), clock);
-            out.println("no --key given: using " + key + " (from email, amount, reason and the UTC day)");
+            // A repeated command (same user, amount and reason) within a day of the grant it repeats
+            // grants once, also across UTC midnight (a retry at 00:00:03 of a run at 23:59:58 whose
+            // answer was lost); else the key comes from the words and today's date.
+            Optional<String> earlier = actions.keyOfSame(
+                    options.get("actor"),
+                    "grant",
+                    UserActions.target(user.get().id()),
+                    amount,
+                    options.get("reason"),
+                    "cli:grant:",
+                    clock.instant().minus(Duration.ofDays(1)));
+            key = earlier.orElseGet(() -> RepairCommands.derivedKey(
+                    "grant", words.get(2).toLowerCase(), words.get(3), options.get("reason"), clock));
+            out.println("no --key given: using " + key
+                    + (earlier.isPresent()
+                            ? " (the same grant's, recorded less than a day ago)"
+                            : " (from email, amount, reason and the UTC day)"));
         }
         ActionResult r =
                 userActions.grant(options.get("actor"), user.get().id(), amount, options.get("reason"), false, key);

@@ -12,6 +12,10 @@ import dev.renderbank.support.TestUsers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -204,6 +208,34 @@ class OpsCommandsTest extends IntegrationTest {
         Run tooMuch = run("credits", "grant", u.email(), "10001", "--reason", "typo", "--actor", actor);
         assertThat(tooMuch.code()).isEqualTo(1);
         assertThat(tooMuch.out()).contains("renderbank.ops.max-grant");
+    }
+
+    /**
+     * A retry whose first answer was lost acts once also across UTC midnight: the same command within
+     * a day of the grant it repeats is that grant; a day later, the same words grant again.
+     */
+    @Test
+    void aGrantWithoutAKeyRetriedJustAfterMidnightGrantsOnce() {
+        var u = testUsers.create(0);
+        String actor = "cli-" + u.id();
+        clock.freeze();
+        Instant midnight = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                .plusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        clock.advance(Duration.between(clock.instant(), midnight.minusSeconds(2)));
+        String[] grant = {"credits", "grant", u.email(), "200", "--reason", "lost purchase", "--actor", actor};
+        assertThat(run(grant).out()).contains("granted 200 credits");
+        clock.advance(Duration.ofSeconds(5)); // 00:00:03: the first run's output was lost, it is run again
+        Run retry = run(grant);
+        assertThat(retry.code()).isZero();
+        assertThat(retry.out()).contains("already granted");
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(200);
+        assertThat(audit.list(actor, "grant", null, null, 10)).hasSize(1);
+
+        clock.advance(Duration.ofDays(1)); // a day after the grant: the same words are a new grant
+        assertThat(run(grant).out()).contains("granted 200 credits").doesNotContain("already");
+        assertThat(ledger.balance(u.id()).balance()).isEqualTo(400);
     }
 
     @Test

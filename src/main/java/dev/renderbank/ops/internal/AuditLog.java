@@ -104,6 +104,29 @@ public class AuditLog {
                 .single();
     }
 
+    /**
+     * The key of this operator's newest record since {@code since} of the same action on the same
+     * target, amount and reason, among keys starting with {@code keyPrefix} (keys a command derived).
+     */
+    public Optional<String> keyOfSame(
+            String actor, String action, String target, Long amount, String reason, String keyPrefix, Instant since) {
+        return jdbc.sql("""
+                        select idempotency_key from operator_action
+                         where actor = :actor and action = :action and target = :target
+                           and amount is not distinct from :amount and reason is not distinct from :reason
+                           and starts_with(idempotency_key, :prefix) and created_at >= :since
+                         order by created_at desc limit 1""")
+                .param("actor", actor)
+                .param("action", action)
+                .param("target", target)
+                .param("amount", amount)
+                .param("reason", reason)
+                .param("prefix", keyPrefix)
+                .param("since", Timestamp.from(since))
+                .query(String.class)
+                .optional();
+    }
+
     /** Newest first; each filter is optional (null); [from, to) bounds the time; {@code beforeId} pages. */
     public List<OperatorAction> list(
             String actor, String action, String target, Instant from, Instant to, Long beforeId, int limit) {

@@ -119,6 +119,16 @@ public class AuditedActions {
     }
 
     /**
+     * The key this operator's action (the same action, target, amount and reason) was recorded
+     * under since {@code since}, among keys starting with {@code keyPrefix}: for a command that derives
+     * its key, so that a retry within the window is the action it repeats, whatever day it is now.
+     */
+    public Optional<String> keyOfSame(
+            String actor, String action, String target, Long amount, String reason, String keyPrefix, Instant since) {
+        return log.keyOfSame(actor, action, target, amount, reason, keyPrefix, since);
+    }
+
+    /**
      * Credits this operator granted on the UTC day the action {@code actionId} was claimed on, this
      * claim included, after taking the lock that serializes the operator's grants of that day. The
      * day is the claim's, not the clock's now: a grant claimed at 23:59:59.999 and checked after
