@@ -22,6 +22,17 @@ public interface ProviderGateway {
      */
     QueryOutcome query(String providerModel, String providerTaskId);
 
+    /**
+     * As {@link #query}, for a task whose job renderbank has already finished (a late delivery, a
+     * reconciliation's sample of settled jobs). Its record is old news: a task that failed for want
+     * of provider credits says nothing of the provider's balance now (it may have been topped up
+     * since), so only the call's own answer (the provider refusing the read itself) may change the
+     * provider's standing.
+     */
+    default QueryOutcome queryFinished(String providerModel, String providerTaskId) {
+        return query(providerModel, providerTaskId);
+    }
+
     /** The provider account's remaining credits (KIE {@code GET /api/v1/chat/credit}). */
     BalanceOutcome balance();
 

@@ -133,6 +133,12 @@ class ProviderOutageTest extends IntegrationTest {
     @Autowired
     ProviderGateway gateway;
 
+    @Autowired
+    OperatorJobs operatorJobs;
+
+    @Autowired
+    dev.renderbank.ops.reconcile.ProviderJobChecks providerJobChecks;
+
     Api api;
 
     @BeforeEach
@@ -233,6 +239,82 @@ class ProviderOutageTest extends IntegrationTest {
         assertThat(failed.get("error").get("code").asString()).isEqualTo("provider_insufficient_credits");
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(providerStatus.current().state()).isEqualTo(Availability.State.EXHAUSTED);
+    }
+
+    /**
+     * A task's record that says it failed for want of provider credits is news while its job runs, and
+     * old news once the job is finished: reading it again after a top-up (a reconciliation's sample of
+     * settled jobs) must not say the provider is out of credits now, nor pin that state to the balance
+     * read after the top-up, which running tasks only lower.
+     */
+    @Test
+    void anOld402RecordReadAgainAfterATopUpDoesNotStopGeneration() {
+        TestUser u = users.create(100);
+        createTaskAnswers("old-402", 200, created("t-old-402"));
+        recordInfo(
+                "t-old-402",
+                "{\"taskId\":\"t-old-402\",\"state\":\"fail\",\"failCode\":\"402\",\"failMsg\":\"insufficient credits\"}");
+        awaitTerminal(u, accept(u, "old-402"));
+        assertThat(providerStatus.current().state()).isEqualTo(Availability.State.EXHAUSTED);
+        KIE.stubFor(get("/api/v1/chat/credit").willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":50000}")));
+        balanceMonitor.recheckWhileTripped();
+        assertThat(providerStatus.current().available()).isTrue();
+
+        providerJobChecks.run(
+                clock.instant().minus(Duration.ofHours(1)), clock.instant().plusSeconds(60), f -> {});
+        assertThat(providerStatus.current().available())
+                .as("%s", providerStatus.current())
+                .isTrue();
+        balanceMonitor.recheckWhileTripped();
+        assertThat(providerStatus.current().available()).isTrue();
+    }
+
+    /**
+     * The same for a late delivery: a job an operator failed while its task ran, whose task then failed
+     * for want of provider credits, is asked about again when its callback comes, after the top-up.
+     */
+    @Test
+    void aLateDeliveryCheckOfATaskThatFailedWith402AfterATopUpDoesNotStopGeneration() {
+        TestUser u = users.create(100);
+        createTaskAnswers("late-402", 200, created("t-late-402"));
+        recordInfo("t-late-402", "{\"taskId\":\"t-late-402\",\"state\":\"generating\"}");
+        String taskId = accept(u, "late-402");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> generations.find(u.id(), taskId).orElseThrow().state() == JobState.RUNNING);
+        assertThat(operatorJobs.failAndRelease(taskId)).contains(true);
+        // no poll of the running job is still on its way (it would read the record below as news)
+        int polled = recordInfoReads("t-late-402");
+        await().during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> recordInfoReads("t-late-402") == polled);
+        KIE.resetRequests();
+        recordInfo(
+                "t-late-402",
+                "{\"taskId\":\"t-late-402\",\"state\":\"fail\",\"failCode\":\"402\",\"failMsg\":\"insufficient credits\"}");
+        KIE.stubFor(get("/api/v1/chat/credit").willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":50000}")));
+        Job job = jobs.find(taskId).orElseThrow();
+        String ts = Long.toString(clock.instant().getEpochSecond());
+        Api.Response callback = api.post(
+                "/api/provider/kie/callback/" + taskId + "?token=" + job.callbackToken(),
+                null,
+                "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-late-402\",\"state\":\"fail\"}}",
+                Map.of(
+                        KieCallbackVerifier.TIMESTAMP_HEADER,
+                        ts,
+                        KieCallbackVerifier.SIGNATURE_HEADER,
+                        KieCallbackVerifier.signature(HMAC_KEY, "t-late-402", ts)));
+        assertThat(callback.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recordInfoReads("t-late-402") > 0);
+        // the check has run (its answer is handled after its request): the provider stays available
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> providerStatus.current().available());
+    }
+
+    private static int recordInfoReads(String providerTaskId) {
+        return KIE.findAll(getRequestedFor(urlPathEqualTo("/api/v1/jobs/recordInfo"))
+                        .withQueryParam("taskId", equalTo(providerTaskId)))
+                .size();
     }
 
     /**

@@ -145,7 +145,8 @@ class JobPolling {
             // (a deletion racing this fetch is caught where the result would be recorded)
             return LateDeliveries.Try.DONE;
         }
-        QueryOutcome outcome = provider.query(job.providerModel(), job.providerTaskId());
+        // the job is finished: a record of its task failing with 402 is not news of the balance now
+        QueryOutcome outcome = provider.queryFinished(job.providerModel(), job.providerTaskId());
         if (outcome instanceof QueryOutcome.Succeeded s) {
             return copy(job, s);
         }

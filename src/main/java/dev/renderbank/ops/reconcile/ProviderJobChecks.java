@@ -64,7 +64,8 @@ public class ProviderJobChecks {
                 .list();
         int unanswered = 0;
         for (Sampled job : sample) {
-            QueryOutcome answer = provider.query(job.providerModel(), job.providerTaskId());
+            // settled jobs: their records are old news, not the provider's standing now
+            QueryOutcome answer = provider.queryFinished(job.providerModel(), job.providerTaskId());
             boolean noOutput = isSuccessWithoutUrls(answer);
             if ("FAILED".equals(job.state()) && isNotFound(answer)) {
                 // the provider has no such task: no output we failed to deliver, nothing it finished

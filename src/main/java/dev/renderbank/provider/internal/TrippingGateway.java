@@ -80,6 +80,18 @@ final class TrippingGateway implements ProviderGateway {
         return outcome;
     }
 
+    @Override
+    public QueryOutcome queryFinished(String providerModel, String providerTaskId) {
+        QueryOutcome outcome = delegate.query(providerModel, providerTaskId);
+        if (outcome instanceof QueryOutcome.Unavailable u) {
+            // the read itself refused (401, 402 to the call): news about the provider now
+            bestEffort(
+                    "recordInfo of task " + providerTaskId,
+                    () -> trip(u.error(), "recordInfo (model " + providerModel + ")", 0));
+        }
+        return outcome;
+    }
+
     private void note(String providerModel, String providerTaskId, QueryOutcome outcome) {
         if (outcome instanceof QueryOutcome.Unavailable u) {
             trip(u.error(), "recordInfo (model " + providerModel + ")", 0);
