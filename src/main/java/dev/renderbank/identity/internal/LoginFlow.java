@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -52,14 +53,18 @@ public class LoginFlow {
     private final LoginThrottle throttle;
     private final TrustedProxies proxies;
     private final Passwords passwords;
+    /** The session cookie's Secure setting ({@code prod} sets it): the device cookie is Secure wherever it is. */
+    private final boolean secureCookies;
 
     /** Whether the WARN about forwarded headers from a proxy nobody named was logged (once per process). */
     private final AtomicBoolean untrustedForwardSeen = new AtomicBoolean();
 
-    LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords) {
+    LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords, ServerProperties server) {
         this.throttle = throttle;
         this.proxies = proxies;
         this.passwords = passwords;
+        this.secureCookies =
+                Boolean.TRUE.equals(server.getServlet().getSession().getCookie().getSecure());
     }
 
     /**
@@ -164,7 +169,8 @@ public class LoginFlow {
             public void onAuthenticationSuccess(HttpServletRequest req, HttpServletResponse res, Authentication auth)
                     throws ServletException, IOException {
                 throttle.recordSuccess(client(req), req.getParameter("username"), device(req))
-                        .ifPresent(token -> res.addHeader(HttpHeaders.SET_COOKIE, deviceCookie(token, req.isSecure())));
+                        .ifPresent(token -> res.addHeader(
+                                HttpHeaders.SET_COOKIE, deviceCookie(token, secureCookies || req.isSecure())));
                 if (auth.getPrincipal() instanceof CurrentUser signedIn && signedIn.getPassword() != null) {
                     // the password just checked, so a reset committing meanwhile signs this session out too
                     req.getSession()
