@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -75,6 +79,74 @@ class ReconcileCreemChargesTest extends ReconcileIntegrationTest {
                    "status":"chargedBack","order":"%s"},
                  "order":{"id":"%s","amount":990,"currency":"USD","status":"paid"}}""".formatted(id("dis"), transaction, order, order);
         resentWebhookTakesTheCreditsBackAndTheRunIsClean(admin, buyer, "dispute.created", dispute);
+    }
+
+    /**
+     * All periods of a Creem subscription share its first order, which the first period records: a
+     * renewal's transaction refunded at Creem with no webhook is measured against the renewal (the
+     * period recording that transaction), not against the first period, whose own refund was recorded.
+     */
+    @Test
+    void aLostRenewalRefundIsFoundOnTheRenewalNotOnTheFirstPeriod() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer = buyer();
+        String sub = id("sub");
+        String order = id("ord");
+        String first = "tran_" + UUID.randomUUID().toString().replace("-", "");
+        String renewal = "tran_" + UUID.randomUUID().toString().replace("-", "");
+        Instant start = clock.instant();
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(creemWebhook(id("evt"), "subscription.paid", period(sub, buyer, first, order, start, next))
+                        .statusCode())
+                .isEqualTo(200);
+        clock.advance(Duration.between(start, next).plusMinutes(1));
+        assertThat(creemWebhook(
+                                id("evt"),
+                                "subscription.paid",
+                                period(
+                                        sub,
+                                        buyer,
+                                        renewal,
+                                        order,
+                                        next,
+                                        next.atZone(ZoneOffset.UTC)
+                                                .plusMonths(1)
+                                                .toInstant()))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(1000);
+        // the first period refunded in full, its webhook recorded
+        assertThat(creemWebhook(id("evt"), "refund.created", """
+                        {"id":"%s","object":"refund","status":"succeeded","refund_amount":1990,"refund_currency":"USD",
+                         "transaction":{"id":"%s","amount":1990,"order":"%s"},
+                         "order":{"id":"%s","amount":1990,"currency":"USD"}}""".formatted(id("ref"), first, order, order))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(500);
+        // both transactions refunded at Creem; the renewal's refund.created never arrived
+        for (String t : List.of(first, renewal)) {
+            CREEM.stubFor(get(urlPathEqualTo("/v1/transactions"))
+                    .withQueryParam("transaction_id", equalTo(t))
+                    .willReturn(json("""
+                            {"id":"%s","object":"transaction","amount":1990,"amount_paid":1990,"currency":"USD",
+                             "type":"payment","status":"refunded","refunded_amount":1990,"order":"%s"}""".formatted(t, order))));
+        }
+        JsonNode finding = onlyFinding(admin);
+        assertThat(finding.path("kind").asString()).isEqualTo("REFUND_NOT_RECORDED");
+        assertThat(finding.path("evidence").path("purchaseKey").asString())
+                .as("the renewal's period")
+                .isEqualTo("creem:period:" + sub + ":" + next.getEpochSecond());
+        assertThat(finding.path("evidence").path("refundedHereMinor").asLong()).isZero();
+    }
+
+    private static String period(String sub, UserAccount buyer, String txn, String order, Instant start, Instant end) {
+        return """
+                {"id":"%s","object":"subscription","status":"active",
+                 "product":{"id":"prod_local_pro-monthly"},"customer":{"email":"%s"},
+                 "last_transaction_id":"%s",
+                 "last_transaction":{"id":"%s","order":"%s","amount":1990,"currency":"USD"},
+                 "current_period_start_date":"%s","current_period_end_date":"%s",
+                 "metadata":{"userId":"%d","product":"pro-monthly"}}""".formatted(sub, buyer.email(), txn, txn, order, start, end, buyer.id());
     }
 
     /**

@@ -6,7 +6,9 @@ import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.billing.PurchaseRecord;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -65,17 +67,28 @@ public class PurchaseStore {
                 .single();
     }
 
-    /** The purchase the provider's ids name (the first found): its key and what it records refunded. */
+    /**
+     * The purchase the provider's ids name, its key and what it records refunded: the purchase of the
+     * first id in {@code refs} that one records, as a webhook's own look-up takes it ({@link
+     * PurchaseRefStore#purchaseOf}). A renewal's transaction comes before the order all periods share,
+     * which the first period records: the renewal is measured, not the first period.
+     */
     public Optional<RefundedHere> refundedByRefs(String provider, List<String> refs) {
-        return jdbc.sql("""
-                        select p.purchase_key, p.refunded_minor from billing_purchase p
+        List<String> present =
+                refs.stream().filter(r -> r != null && !r.isBlank()).toList();
+        if (present.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, RefundedHere> byRef = new HashMap<>();
+        jdbc.sql("""
+                        select r.ref, p.purchase_key, p.refunded_minor from billing_purchase p
                           join billing_purchase_ref r on r.purchase_id = p.id
-                         where r.provider = :provider and r.ref in (:refs) and r.ref <> ''
-                         order by p.id limit 1""")
+                         where r.provider = :provider and r.ref in (:refs)""")
                 .param("provider", provider)
-                .param("refs", refs)
-                .query((rs, n) -> new RefundedHere(rs.getString(1), rs.getLong(2)))
-                .optional();
+                .param("refs", present)
+                .query((rs, n) -> byRef.put(rs.getString(1), new RefundedHere(rs.getString(2), rs.getLong(3))))
+                .list();
+        return present.stream().filter(byRef::containsKey).findFirst().map(byRef::get);
     }
 
     /**
