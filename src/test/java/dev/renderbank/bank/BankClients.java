@@ -56,10 +56,12 @@ final class BankClients {
     private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor();
     private final Supplier<List<String>> nodes;
     private final String adminToken;
+    private final BankLedger db;
 
-    BankClients(Supplier<List<String>> nodes, String adminToken) {
+    BankClients(Supplier<List<String>> nodes, String adminToken, BankLedger db) {
         this.nodes = nodes;
         this.adminToken = adminToken;
+        this.db = db;
     }
 
     /** Runs one thread per user until {@code until}; returns when all have stopped. */
@@ -210,6 +212,9 @@ final class BankClients {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String order = "ord_bank_" + UUID.randomUUID();
         String pack = PACKS[r.nextInt(PACKS.length)];
+        if (!opened(order, user, pack)) {
+            return null; // the database was down for the whole wait: no checkout, no purchase
+        }
         String event = SignedPurchases.checkout(order, pack, user.id(), user.email());
         boolean refundFirst = r.nextInt(10) == 0;
         if (refundFirst) {
@@ -236,6 +241,23 @@ final class BankClients {
             }
         }
         return order;
+    }
+
+    /**
+     * The checkout renderbank opens before its buyer pays (only an opened checkout grants), recorded
+     * in the database directly, tried for up to 2 minutes while the chaos has the database down.
+     */
+    private boolean opened(String order, User user, String pack) {
+        Instant giveUp = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(giveUp)) {
+            try {
+                db.openCheckout(SignedPurchases.checkoutId(order), user.id(), pack);
+                return true;
+            } catch (java.sql.SQLException e) {
+                sleep(1000);
+            }
+        }
+        return false;
     }
 
     private void refund(String order) {

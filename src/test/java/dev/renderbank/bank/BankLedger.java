@@ -95,6 +95,22 @@ final class BankLedger {
         return out;
     }
 
+    /**
+     * Records the checkout renderbank would have opened for a Creem pack purchase (only an opened
+     * checkout grants): id {@code checkoutId}, the event's request_id.
+     */
+    void openCheckout(String checkoutId, long userId, String pack) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("""
+                        insert into billing_checkout (id, user_id, product, provider, status, created_at)
+                        values (?, ?, ?, 'creem', 'OPEN', now()) on conflict (id) do nothing""")) {
+            ps.setString(1, checkoutId);
+            ps.setLong(2, userId);
+            ps.setString(3, pack);
+            ps.executeUpdate();
+        }
+    }
+
     long commits() throws SQLException {
         return number("select xact_commit from pg_stat_database where datname = current_database()");
     }

@@ -126,7 +126,7 @@ public final class BankRun {
             List<BankClients.User> users = db.seed(config.clients());
             String admin = users.get(0).token();
             List<BankClients.User> players = users.subList(1, users.size());
-            BankClients setup = new BankClients(() -> urls(processes, false), admin);
+            BankClients setup = new BankClients(() -> urls(processes, false), admin, db);
             for (BankClients.User u : players) {
                 setup.call(
                         "seed-grant",
@@ -152,7 +152,7 @@ public final class BankRun {
                 violations.addAll(BankThroughput.measure(processes, db, players, admin, config.throughput(), report));
             }
 
-            BankClients clients = new BankClients(() -> urls(processes, true), admin);
+            BankClients clients = new BankClients(() -> urls(processes, true), admin, db);
             long commitsBefore = db.commits();
             Instant loadStart = Instant.now();
             // the load goes on until both disasters are over (a slow restart must not leave the

@@ -40,7 +40,7 @@ final class BankThroughput {
             Duration each,
             Map<String, String> report)
             throws Exception {
-        BankClients clients = new BankClients(nodes, admin);
+        BankClients clients = new BankClients(nodes, admin, db);
         long commits = db.commits();
         Instant start = Instant.now();
         clients.run(users, start.plus(each));

@@ -9,7 +9,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Creem webhook events as Creem sends them (the shapes the app's Creem handler reads), signed with
- * the secret the bank test gives its nodes: a paid pack checkout, and a succeeded partial refund. The default catalogue's Creem product ids are {@code prod_local_<pack>}.
+ * the secret the bank test gives its nodes: a paid pack checkout (of a checkout {@link BankLedger#openCheckout}
+ * recorded first), and a succeeded partial refund. The default catalogue's Creem product ids are {@code prod_local_<pack>}.
  */
 final class SignedPurchases {
 
@@ -23,15 +24,22 @@ final class SignedPurchases {
         };
     }
 
+    /** The id of the checkout renderbank opened for {@code order} (its request_id at Creem). */
+    static String checkoutId(String order) {
+        return "chk_" + order;
+    }
+
     static String checkout(String order, String pack, long userId, String email) {
         return """
                 {"id":"evt_%s","eventType":"checkout.completed","created_at":%d,"object":{"id":"ch_%s",\
-                "object":"checkout","status":"completed","order":{"id":"%s","product":"prod_local_%s","amount":%d,\
+                "object":"checkout","status":"completed","request_id":"%s",\
+                "order":{"id":"%s","product":"prod_local_%s","amount":%d,\
                 "currency":"USD","status":"paid","type":"onetime"},"product":{"id":"prod_local_%s","price":%d},\
                 "customer":{"email":"%s"},"metadata":{"userId":"%d","product":"%s"}}}""".formatted(
                         UUID.randomUUID(),
                         System.currentTimeMillis(),
                         order,
+                        checkoutId(order),
                         order,
                         pack,
                         priceMinor(pack),

@@ -7,6 +7,7 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,7 +118,9 @@ abstract class BillingIntegrationTest extends IntegrationTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> creem(String body) throws Exception {
+    /** Signed and sent, after the checkout it belongs to is opened ({@link OpenedCheckouts#forCreemEvent}). */
+    HttpResponse<String> creem(String event) throws Exception {
+        String body = OpenedCheckouts.forCreemEvent(jdbc, "creem", event);
         return postCreem(body, CreemSignature.sign(body.getBytes(StandardCharsets.UTF_8), CREEM_SECRET));
     }
 

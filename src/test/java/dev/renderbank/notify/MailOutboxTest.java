@@ -14,6 +14,7 @@ import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import dev.renderbank.support.TestUsers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -445,7 +446,8 @@ class MailOutboxTest extends IntegrationTest {
                         + mails.stream().map(Inbox.Mail::subject).toList()));
     }
 
-    private HttpResponse<String> creem(String body) throws Exception {
+    private HttpResponse<String> creem(String event) throws Exception {
+        String body = OpenedCheckouts.forCreemEvent(jdbc, "creem", event);
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(CREEM_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));

@@ -17,6 +17,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
@@ -175,7 +176,11 @@ class AdminPagesBrowserTest extends IntegrationTest {
                    "order":{"id":"%1$s","product":"%2$s","amount":990,"currency":"USD","status":"paid","type":"onetime"},
                    "product":{"id":"%2$s"},"customer":{"email":"buyer@example.com"},
                    "status":"completed","metadata":{"userId":"%3$d"}}}""".formatted(order, product, userId);
-        assertThat(webhooks.receive("creem", "evt_" + order, "checkout.completed", checkout)
+        assertThat(webhooks.receive(
+                                "creem",
+                                "evt_" + order,
+                                "checkout.completed",
+                                OpenedCheckouts.forCreemEvent(jdbc, "creem", checkout))
                         .status())
                 .isEqualTo("processed");
         String opened = """
@@ -188,6 +193,9 @@ class AdminPagesBrowserTest extends IntegrationTest {
                 .isEqualTo("processed");
         return dispute;
     }
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private Page signIn(com.microsoft.playwright.BrowserContext context, String path) {
         String adminEmail = "ops-browser-" + UUID.randomUUID() + "@test.local";

@@ -13,7 +13,10 @@ import dev.renderbank.support.Concurrently;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.OpenedCheckouts;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,19 +52,44 @@ class AdminPaymentsTest extends IntegrationTest {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
-    /** A paid pack checkout by an e-mail nobody has signed up with yet: it fails (unknown user) and is kept. */
+    /** The checkout of each event {@link #failedPurchaseEvent} stored. */
+    private final Map<Long, String> checkoutOf = new ConcurrentHashMap<>();
+
+    /**
+     * A paid pack checkout renderbank opened for an account that is not there: it fails (unknown user)
+     * and is kept for a retry or an operator's reprocess.
+     */
     private long failedPurchaseEvent(String email) {
         String id = UUID.randomUUID().toString();
+        long missing = 8_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
         var pack = catalog.product("pack-200").orElseThrow();
-        String payload = """
+        String payload = OpenedCheckouts.forCreemEvent(jdbc, "simulated", """
                 {"id":"evt_%1$s","eventType":"checkout.completed","created_at":%2$d,
-                 "object":{"id":"ch_%1$s","object":"checkout","status":"completed",
+                 "object":{"id":"ch_%1$s","object":"checkout","status":"completed","request_id":"chk_%1$s",
                    "order":{"id":"ord_%1$s","product":"%3$s","amount":%4$d,"currency":"%5$s","status":"paid","type":"onetime"},
-                   "product":{"id":"%3$s"},"customer":{"email":"%6$s"}}}""".formatted(
-                id, clock.instant().toEpochMilli(), pack.creemProductId(), pack.priceMinor(), pack.currency(), email);
+                   "product":{"id":"%3$s"},"customer":{"email":"%6$s"},"metadata":{"userId":"%7$d","product":"pack-200"}}}""".formatted(
+                        id,
+                        clock.instant().toEpochMilli(),
+                        pack.creemProductId(),
+                        pack.priceMinor(),
+                        pack.currency(),
+                        email,
+                        missing));
         var receipt = webhooks.receive("simulated", "evt_" + id, "checkout.completed", payload);
         assertThat(receipt.status()).isEqualTo("stored-for-retry");
+        checkoutOf.put(receipt.eventId(), "chk_" + id);
         return receipt.eventId();
+    }
+
+    /** The buyer's account, made now, and the event's checkout repaired to name it: a reprocess can grant. */
+    private long buyerFound(long eventId, String email) {
+        long userId = users.create(email, "correct horse battery staple", Role.USER, true)
+                .id();
+        jdbc.sql("update billing_checkout set user_id = :user where id = :id")
+                .param("user", userId)
+                .param("id", checkoutOf.get(eventId))
+                .update();
+        return userId;
     }
 
     private JsonNode reprocess(String token, long eventId, String key, int expected) {
@@ -81,8 +109,7 @@ class AdminPaymentsTest extends IntegrationTest {
         var admin = admins.newAdmin();
         String email = "late-" + UUID.randomUUID() + "@test.local";
         long eventId = failedPurchaseEvent(email);
-        long userId = users.create(email, "correct horse battery staple", Role.USER, true)
-                .id();
+        long userId = buyerFound(eventId, email);
 
         JsonNode done = reprocess(admin.token(), eventId, "rp-" + eventId, 200);
         assertThat(done.get("action").asString()).isEqualTo("webhook-reprocess");
@@ -121,8 +148,7 @@ class AdminPaymentsTest extends IntegrationTest {
             var other = admins.newAdmin();
             String email = "late-" + UUID.randomUUID() + "@test.local";
             long eventId = failedPurchaseEvent(email);
-            long userId = users.create(email, "correct horse battery staple", Role.USER, true)
-                    .id();
+            long userId = buyerFound(eventId, email);
             boolean sameKey = round % 2 == 1; // a double submit; else two operators (two keys)
             String key = "rp-" + UUID.randomUUID();
             var answers = Concurrently.run(
@@ -193,9 +219,8 @@ class AdminPaymentsTest extends IntegrationTest {
         assertThat(JSON.readTree(done.get("after").asString()).path("attempts").asInt())
                 .isEqualTo(2);
         assertThat(audited(admin, eventId)).isEqualTo(1);
-        // a later reprocess, once the buyer exists, grants
-        long userId = users.create(email, "correct horse battery staple", Role.USER, true)
-                .id();
+        // a later reprocess, once the buyer is found, grants
+        long userId = buyerFound(eventId, email);
         reprocess(admin.token(), eventId, "rp-" + UUID.randomUUID(), 200);
         assertThat(ledger.balance(userId).balance()).isEqualTo(200);
     }

@@ -15,6 +15,7 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -203,8 +204,11 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
     }
 
     HttpResponse<String> creemWebhook(String eventId, String eventType, String object) throws Exception {
-        String event = "{\"id\":\"%s\",\"eventType\":\"%s\",\"created_at\":%d,\"object\":%s}"
-                .formatted(eventId, eventType, clock.instant().toEpochMilli(), object);
+        String event = OpenedCheckouts.forCreemEvent(
+                jdbc,
+                "creem",
+                "{\"id\":\"%s\",\"eventType\":\"%s\",\"created_at\":%d,\"object\":%s}"
+                        .formatted(eventId, eventType, clock.instant().toEpochMilli(), object));
         byte[] body = event.getBytes(StandardCharsets.UTF_8);
         return AdminSupport.HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/creem"))

@@ -4,12 +4,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Stripe Checkout Session as renderbank records it when it opens one (its id stored on the
- * checkout): only such sessions grant anything or are looked for by reconciliation.
+ * Checkouts as renderbank records them when it opens one: only an opened checkout grants anything
+ * (a Stripe Checkout Session by its id, a Creem checkout by its request_id, id or metadata), and only
+ * those are looked for by reconciliation.
  */
 public final class OpenedCheckouts {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     private OpenedCheckouts() {}
 
@@ -26,5 +32,71 @@ public final class OpenedCheckouts {
                 .param("at", at.atOffset(ZoneOffset.UTC))
                 .update();
         return sessionId;
+    }
+
+    /**
+     * A Creem-format event grants only for a checkout renderbank opened (billing.creem.OpenedCheckouts).
+     * Tests that send such an event for a user stand for that checkout: before the event is signed and
+     * sent, the checkout it belongs to is opened here as {@code POST /api/v1/checkout} would have opened
+     * it, for the user and product the event's metadata names. A {@code checkout.completed} names it by
+     * its {@code request_id} (or by Creem's checkout id); a subscription's event gets the {@code
+     * checkoutId} renderbank puts in the metadata it sends. Events without a metadata user are returned
+     * as they are, nothing opened (a test of a checkout renderbank never opened sends one so). Returns
+     * the event to send.
+     */
+    public static String forCreemEvent(JdbcClient jdbc, String provider, String event) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(event);
+        } catch (RuntimeException notJson) {
+            return event; // a test of a malformed payload
+        }
+        String type = root.path("eventType").asString("");
+        JsonNode object = root.path("object");
+        if (!(object instanceof ObjectNode obj) || !(obj.path("metadata") instanceof ObjectNode metadata)) {
+            return event;
+        }
+        String userId = metadata.path("userId").asString("");
+        if (!userId.matches("\\d{1,18}")) {
+            return event;
+        }
+        // a product id with a control character (a test of odd text) is not what the checkout was opened for
+        String product = metadata.path("product").asString(productOf(obj)).replaceAll("\\p{Cntrl}", "");
+        if (type.equals("checkout.completed")) {
+            String requestId = obj.path("request_id").asString("");
+            String creemId = obj.path("id").asString("");
+            String id = requestId.isBlank() ? "chk_test_" + creemId : requestId;
+            insert(jdbc, id, Long.parseLong(userId), product, provider, creemId.isBlank() ? null : creemId);
+            return event;
+        }
+        if (type.startsWith("subscription.") && metadata.path("checkoutId").isMissingNode()) {
+            String id = "chk_test_" + obj.path("id").asString("");
+            insert(jdbc, id, Long.parseLong(userId), product, provider, null);
+            metadata.put("checkoutId", id);
+            return JSON.writeValueAsString(root);
+        }
+        return event;
+    }
+
+    /** The catalogue id of a built-in Creem product id ({@code prod_local_<id>}), else the id itself. */
+    private static String productOf(JsonNode obj) {
+        String creem = obj.path("product").isObject()
+                ? obj.path("product").path("id").asString("")
+                : obj.path("product").asString("");
+        return creem.startsWith("prod_local_") ? creem.substring("prod_local_".length()) : creem;
+    }
+
+    private static void insert(JdbcClient jdbc, String id, long userId, String product, String provider, String ref) {
+        jdbc.sql("""
+                        insert into billing_checkout (id, user_id, product, provider, provider_ref, status, created_at)
+                        values (:id, :user, :product, :provider, :ref, 'OPEN', :now)
+                        on conflict (id) do nothing""")
+                .param("id", id)
+                .param("user", userId)
+                .param("product", product)
+                .param("provider", provider)
+                .param("ref", ref)
+                .param("now", java.sql.Timestamp.from(Instant.now()))
+                .update();
     }
 }

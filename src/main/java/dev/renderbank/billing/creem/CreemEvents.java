@@ -45,6 +45,7 @@ public class CreemEvents implements EventHandler {
     private final Disputes disputes;
     private final CheckoutStore checkouts;
     private final PurchaseRefStore purchaseRefs;
+    private final OpenedCheckouts openedCheckouts;
     private final Clock clock;
 
     CreemEvents(
@@ -57,6 +58,7 @@ public class CreemEvents implements EventHandler {
             Disputes disputes,
             CheckoutStore checkouts,
             PurchaseRefStore purchaseRefs,
+            OpenedCheckouts openedCheckouts,
             Clock clock) {
         this.json = json;
         this.catalog = catalog;
@@ -67,6 +69,7 @@ public class CreemEvents implements EventHandler {
         this.disputes = disputes;
         this.checkouts = checkouts;
         this.purchaseRefs = purchaseRefs;
+        this.openedCheckouts = openedCheckouts;
         this.clock = clock;
     }
 
@@ -111,24 +114,30 @@ public class CreemEvents implements EventHandler {
         if (orderStatus != null && !"paid".equals(orderStatus)) {
             return new Outcome.Ignored("order is " + orderStatus + ", not paid");
         }
+        Optional<CheckoutStore.Checkout> opened = openedCheckouts.completedBy(obj);
+        if (opened.isEmpty()) {
+            // whatever user or product its metadata names: see OpenedCheckouts
+            return new Outcome.Ignored("checkout " + Json.text(obj, "id") + " (request_id "
+                    + Json.text(obj, "request_id")
+                    + ") was not opened by renderbank (another application on the Creem store, a payment link?):"
+                    + " nothing granted");
+        }
         Optional<Product> product = product(catalog, obj);
         if (product.isEmpty()) {
             return unknownProduct(obj);
         }
         Product p = product.get();
-        String claimed = Json.text(obj, "metadata", "product");
-        if (claimed != null && !claimed.equals(p.id())) {
+        String claimed = opened.get().product();
+        if (!claimed.equals(p.id())) {
             return productMismatch(obj, claimed, p);
         }
-        Optional<Long> user =
-                buyers.find(Json.text(obj, "metadata", "userId"), null, Json.text(obj, "customer", "email"));
+        Optional<Long> user = buyers.find(Long.toString(opened.get().userId()), null, null);
         if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user (metadata " + Json.text(obj, "metadata", "userId") + ")");
+            return new Outcome.Unprocessable("unknown user " + opened.get().userId() + " (checkout "
+                    + opened.get().id() + ")");
         }
+        checkouts.complete(opened.get().id());
         String requestId = Json.text(obj, "request_id");
-        if (requestId != null) {
-            checkouts.complete(requestId);
-        }
         if (p.isPlan()) {
             String subId = Json.id(obj, "subscription");
             if (subId == null) {
@@ -293,7 +302,7 @@ public class CreemEvents implements EventHandler {
                 .map(p -> claimed + " (creem-product-id " + p.creemProductId() + ")")
                 .orElse(claimed + " (which the catalogue does not have)");
         return new Outcome.Unprocessable(
-                "metadata says " + claimed + " but Creem product is " + paid.id() + ": checkout "
+                "checkout opened for " + claimed + " but Creem product is " + paid.id() + ": checkout "
                         + Json.text(obj, "id") + " of order " + Json.id(obj, "order") + " paid for Creem product "
                         + creemId + ", which renderbank.catalog maps to " + paid.id()
                         + ", but renderbank opened it for " + openedFor

@@ -29,12 +29,19 @@ class CreemSubscriptions {
     private final Buyers buyers;
     private final Purchases purchases;
     private final SubscriptionStore subscriptions;
+    private final OpenedCheckouts opened;
 
-    CreemSubscriptions(ProductCatalog catalog, Buyers buyers, Purchases purchases, SubscriptionStore subscriptions) {
+    CreemSubscriptions(
+            ProductCatalog catalog,
+            Buyers buyers,
+            Purchases purchases,
+            SubscriptionStore subscriptions,
+            OpenedCheckouts opened) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
+        this.opened = opened;
     }
 
     Outcome paid(JsonNode sub, Instant at) {
@@ -46,12 +53,9 @@ class CreemSubscriptions {
         if (product.isEmpty() || !product.get().isPlan()) {
             return unknownPlan(sub, subId, product);
         }
-        Long known =
-                subscriptions.find("creem", subId).map(Subscription::userId).orElse(null);
-        Optional<Long> user =
-                buyers.find(Json.text(sub, "metadata", "userId"), known, Json.text(sub, "customer", "email"));
+        Optional<Long> user = subscriber(sub, subId);
         if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user for subscription " + subId);
+            return notOurs(subId);
         }
         Instant start = Json.time(sub, "current_period_start_date");
         Instant end = Json.time(sub, "current_period_end_date");
@@ -81,6 +85,33 @@ class CreemSubscriptions {
         return purchases.period(charge, subId, start, end);
     }
 
+    /**
+     * Whose subscription it is: the user it is recorded for, else (its first events may come before
+     * its {@code checkout.completed}) the user of the checkout renderbank opened that its metadata
+     * names ({@link OpenedCheckouts}). Never the metadata's user id or the customer's email alone.
+     */
+    private Optional<Long> subscriber(JsonNode sub, String subId) {
+        Optional<Long> known = subscriptions.find("creem", subId).map(Subscription::userId);
+        if (known.isPresent()) {
+            return known;
+        }
+        return opened.namedBy(sub).flatMap(c -> buyers.find(Long.toString(c.userId()), null, null));
+    }
+
+    /**
+     * A payment of a subscription not recorded whose metadata names no checkout renderbank opened: its
+     * {@code checkout.completed} may be on its way (it records the subscription), so it waits, retried
+     * through the backoff schedule; after that it is another application's (or a payment link's) and
+     * is kept for an operator, having granted nothing.
+     */
+    private static Outcome notOurs(String subId) {
+        return new Outcome.Unprocessable(
+                "subscription " + subId + " is not recorded and its metadata names no checkout renderbank"
+                        + " opened: waiting for its checkout.completed (if it is another application's on the"
+                        + " Creem store, or a payment link's, nothing is granted)",
+                true);
+    }
+
     /** A status event that names no status ({@code subscription.active}, {@code .update}): the object's own. */
     Outcome reportedStatus(JsonNode sub, Instant at) {
         return status(sub, Optional.ofNullable(Json.text(sub, "status")).orElse("active"), at);
@@ -94,10 +125,10 @@ class CreemSubscriptions {
         }
         if (subscriptions.find("creem", subId).isEmpty()) {
             Optional<Product> product = CreemEvents.product(catalog, sub);
-            Optional<Long> user =
-                    buyers.find(Json.text(sub, "metadata", "userId"), null, Json.text(sub, "customer", "email"));
+            Optional<Long> user = subscriber(sub, subId);
             if (product.isEmpty() || user.isEmpty()) {
-                return new Outcome.Unprocessable("status of unknown subscription " + subId);
+                return new Outcome.Unprocessable("status of unknown subscription " + subId
+                        + " (not recorded yet, and its metadata names no checkout renderbank opened)");
             }
             subscriptions.ensure("creem", subId, user.get(), product.get().id(), reported, at, at);
         }

@@ -89,7 +89,8 @@ class SimulatedWebhooks {
             sub.put("current_period_end_date", periodEnd.toString());
             sub.putObject("metadata")
                     .put("userId", Long.toString(checkout.userId()))
-                    .put("product", product.id());
+                    .put("product", product.id())
+                    .put("checkoutId", id);
             payloads.add(json.writeValueAsString(paid));
             names.add("subscription.paid");
             ids.add(paid.path("id").asString());

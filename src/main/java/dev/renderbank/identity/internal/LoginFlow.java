@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -59,12 +60,14 @@ public class LoginFlow {
     /** Whether the WARN about forwarded headers from a proxy nobody named was logged (once per process). */
     private final AtomicBoolean untrustedForwardSeen = new AtomicBoolean();
 
-    LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords, ServerProperties server) {
+    LoginFlow(LoginThrottle throttle, TrustedProxies proxies, Passwords passwords, Environment environment) {
         this.throttle = throttle;
         this.proxies = proxies;
         this.passwords = passwords;
-        this.secureCookies =
-                Boolean.TRUE.equals(server.getServlet().getSession().getCookie().getSecure());
+        // bound as the session cookie's own setting is (a command-line run has no web server's properties)
+        this.secureCookies = Binder.get(environment)
+                .bind("server.servlet.session.cookie.secure", Boolean.class)
+                .orElse(false);
     }
 
     /**

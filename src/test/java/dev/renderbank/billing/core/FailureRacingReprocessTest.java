@@ -10,6 +10,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.HeldLockRace;
 import dev.renderbank.support.IntegrationTest;
+import dev.renderbank.support.OpenedCheckouts;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -54,16 +55,17 @@ class FailureRacingReprocessTest extends IntegrationTest {
     @Autowired
     TransactionTemplate tx;
 
-    /** A paid pack checkout by a buyer who exists, stored and not yet attempted. */
-    private long storedPurchaseEvent(String email) {
+    /** A paid pack checkout renderbank opened for a buyer who exists, stored and not yet attempted. */
+    private long storedPurchaseEvent(long userId) {
         String id = UUID.randomUUID().toString();
         var pack = catalog.product("pack-200").orElseThrow();
-        String payload = """
+        String payload = OpenedCheckouts.forCreemEvent(jdbc, "simulated", """
                 {"id":"evt_%1$s","eventType":"checkout.completed","created_at":%2$d,
-                 "object":{"id":"ch_%1$s","object":"checkout","status":"completed",
+                 "object":{"id":"ch_%1$s","object":"checkout","status":"completed","request_id":"chk_%1$s",
                    "order":{"id":"ord_%1$s","product":"%3$s","amount":%4$d,"currency":"%5$s","status":"paid","type":"onetime"},
-                   "product":{"id":"%3$s"},"customer":{"email":"%6$s"}}}""".formatted(
-                id, clock.instant().toEpochMilli(), pack.creemProductId(), pack.priceMinor(), pack.currency(), email);
+                   "product":{"id":"%3$s"},"customer":{"email":"buyer@example.com"},
+                   "metadata":{"userId":"%6$d","product":"pack-200"}}}""".formatted(
+                id, clock.instant().toEpochMilli(), pack.creemProductId(), pack.priceMinor(), pack.currency(), userId));
         return tx.execute(s -> store.store("simulated", "evt_" + id, "checkout.completed", payload, clock.instant()));
     }
 
@@ -79,7 +81,7 @@ class FailureRacingReprocessTest extends IntegrationTest {
         String email = "buyer-" + UUID.randomUUID() + "@test.local";
         long userId = users.create(email, "correct horse battery staple", Role.USER, true)
                 .id();
-        long eventId = storedPurchaseEvent(email);
+        long eventId = storedPurchaseEvent(userId);
 
         // the reprocess takes the row first; the failed attempt read the event unfinished and waits behind it
         var results = HeldLockRace.onRow(dataSource, "select 1 from payment_event where id = ? for update", eventId)
@@ -106,7 +108,7 @@ class FailureRacingReprocessTest extends IntegrationTest {
         String email = "buyer-" + UUID.randomUUID() + "@test.local";
         long userId = users.create(email, "correct horse battery staple", Role.USER, true)
                 .id();
-        long eventId = storedPurchaseEvent(email);
+        long eventId = storedPurchaseEvent(userId);
 
         HeldLockRace.onRow(dataSource, "select 1 from payment_event where id = ? for update", eventId)
                 .inOrder(

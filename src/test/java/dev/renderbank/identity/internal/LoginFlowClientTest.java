@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 /**
@@ -21,7 +21,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 @ExtendWith(OutputCaptureExtension.class)
 class LoginFlowClientTest {
 
-    final LoginFlow flow = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null, new ServerProperties());
+    final LoginFlow flow = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null, new MockEnvironment());
 
     String client(String peer, String forwardedFor) {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/login");
@@ -73,7 +73,7 @@ class LoginFlowClientTest {
      */
     @Test
     void forwardedHeadersFromAPeerNobodyTrustsAreReportedOnce(CapturedOutput output) {
-        LoginFlow fresh = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null, new ServerProperties());
+        LoginFlow fresh = new LoginFlow(null, new TrustedProxies(List.of("10.0.0.1")), null, new MockEnvironment());
         MockHttpServletRequest trusted = new MockHttpServletRequest("POST", "/login");
         trusted.setRemoteAddr("10.0.0.1");
         trusted.addHeader("X-Forwarded-For", "198.51.100.1");
