@@ -170,9 +170,18 @@ public class Accounts {
             return false;
         }
         if (isEmail(address)) {
+            // The same link as the newest one, sent again: after a repeated sign-up it carries that
+            // sign-up's password (typed to confirm). A link that only verified would keep the password
+            // the first sign-up chose, and whatever that sign-up's sessions, tokens and endpoints are,
+            // though whoever signed up last (perhaps the address's owner, after someone signed up with
+            // it first) asked for the link with a password of their own.
             store.byEmail(address)
                     .filter(u -> !u.verified() && u.enabled())
-                    .ifPresent(u -> sendVerification(u.id(), null));
+                    .ifPresent(u -> sendVerification(
+                            u.id(),
+                            tokens.newestWorkingVerification(u.id(), clock.instant())
+                                    .flatMap(p -> p)
+                                    .orElse(null)));
         }
         return true;
     }

@@ -151,6 +151,36 @@ class AccountRecoveryTest extends IntegrationTest {
         assertThat(owner.get(link).body()).as("still the same form").contains("Confirm your address");
     }
 
+    /**
+     * The owner signs up after someone signed up with their address first, then presses "Send the link
+     * again": the link sent again is their sign-up's, so confirming it still needs their password and
+     * ends everything the first sign-up had. A link that only verified would keep the first password.
+     */
+    @Test
+    void theLinkSentAgainAfterTheOwnersSignUpIsTheOwnersAndEndsWhatTheFirstSignUpHad() throws Exception {
+        String email = "resend-" + UUID.randomUUID() + "@test.local";
+        FormClient intruder = new FormClient(port);
+        intruder.post("/signup", "/signup", "email", email, "password", INTRUDER_PASSWORD);
+        assertThat(intruder.signIn(email, INTRUDER_PASSWORD)).doesNotContain("/login");
+        MailedLinks.await(jdbc, "verify-email", email, 1);
+        FormClient owner = new FormClient(port);
+        owner.post("/signup", "/signup", "email", email, "password", OWNER_PASSWORD);
+        MailedLinks.await(jdbc, "verify-email", email, 2);
+
+        assertThat(owner.post("/signup", "/signup/resend", "email", email).statusCode())
+                .isEqualTo(200);
+        String again = MailedLinks.await(jdbc, "verify-email", email, 3);
+        assertThat(owner.get(again).body()).contains("Confirm your address");
+        HttpResponse<String> confirmed =
+                owner.post(again, "/verify-email", "token", token(again), "password", OWNER_PASSWORD);
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        assertThat(intruder.get("/").statusCode())
+                .as("the first sign-up's session")
+                .isEqualTo(302);
+        assertThat(new FormClient(port).signIn(email, INTRUDER_PASSWORD)).contains("/login?error");
+        assertThat(new FormClient(port).signIn(email, OWNER_PASSWORD)).doesNotContain("/login");
+    }
+
     @Test
     void aLinkOfTheFirstSignUpVerifiesAtOnceAndKeepsThePassword() throws Exception {
         String email = "first-" + UUID.randomUUID() + "@test.local";

@@ -76,6 +76,21 @@ public class EmailTokenStore {
     }
 
     /**
+     * The password hash the user's newest working verification link carries (null: that link sets
+     * none), or empty when no verification link of the user works any more.
+     */
+    public Optional<Optional<String>> newestWorkingVerification(long userId, Instant now) {
+        return jdbc.sql("""
+                        select password_hash from email_token
+                         where user_id = :user and purpose = 'VERIFY' and used_at is null and expires_at > :now
+                         order by created_at desc, id desc limit 1""")
+                .param("user", userId)
+                .param("now", ts(now))
+                .query((rs, n) -> Optional.ofNullable(rs.getString("password_hash")))
+                .optional();
+    }
+
+    /**
      * Uses the link if it is unused and unexpired; the user it stands for, or empty (0 rows: lost).
      * A password it carried is cleared with it: only a winner of this update may have read it live.
      */
