@@ -196,6 +196,57 @@ class LateDeliveryRetryTest extends StubbedKieTest {
     }
 
     /**
+     * A callback that teaches a failed job its task also makes the late result's check durable, in the
+     * same transaction: when the check cannot be scheduled, the task is not recorded either and the
+     * callback is not answered 200, so the provider's resend finds the job as it was (a task recorded
+     * with no check of its result would have nothing ever ask for it).
+     */
+    @Test
+    void aFailedJobLearnsItsTaskFromACallbackOnlyTogetherWithItsLateCheck() throws IOException {
+        TestUser u = users.create(100);
+        String prompt = "learns its task with its late check";
+        createTaskAnswers(
+                prompt,
+                aResponse()
+                        .withStatus(500)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{}"));
+        String id = accept(u, prompt);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(id).state() == JobState.UNKNOWN);
+        assertThat(FinisherTestSupport.fail(
+                        finisher, job(id), "deadline_exceeded", "The generation did not finish in time", true))
+                .isTrue();
+        assertThat(job(id).providerTaskId()).isNull();
+
+        String refuse = "late_check_refused_" + id.replaceAll("[^A-Za-z0-9]", "_");
+        jdbc.sql("create function " + refuse + "() returns trigger language plpgsql as $$ begin"
+                        + " if new.task_name = 'generation-late-delivery' and new.task_instance = '" + id
+                        + "' then raise exception 'the check cannot be scheduled now'; end if; return new; end $$")
+                .update();
+        jdbc.sql("create trigger " + refuse + " before insert on scheduled_tasks for each row execute function "
+                        + refuse + "()")
+                .update();
+        try {
+            assertThat(callback(id, "t-learned").status()).isNotEqualTo(200);
+            assertThat(job(id).providerTaskId())
+                    .as("not recorded without its check")
+                    .isNull();
+        } finally {
+            jdbc.sql("drop trigger " + refuse + " on scheduled_tasks").update();
+            jdbc.sql("drop function " + refuse + "()").update();
+        }
+        recordInfo("t-learned", "{\"taskId\":\"t-learned\",\"state\":\"generating\"}");
+        assertThat(callback(id, "t-learned").status()).isEqualTo(200); // the provider sends it again
+        assertThat(job(id).providerTaskId()).isEqualTo("t-learned");
+        assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = 'generation-late-delivery'"
+                                + " and task_instance = :id")
+                        .param("id", id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    /**
      * The deadline fails a job the provider still works on; its result comes later and the callback
      * announcing it is lost (our node was down, say): the result is the user's all the same, found by
      * asking the provider, free of charge.

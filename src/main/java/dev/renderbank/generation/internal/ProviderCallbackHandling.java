@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A provider callback is only a hint. The per-job token must match; then the task is confirmed by
@@ -25,12 +26,22 @@ public class ProviderCallbackHandling {
     private final JobStore jobs;
     private final JobTransitions transitions;
     private final CallbackChecks checks;
+    private final LateDeliveries late;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
-    ProviderCallbackHandling(JobStore jobs, JobTransitions transitions, CallbackChecks checks, Clock clock) {
+    ProviderCallbackHandling(
+            JobStore jobs,
+            JobTransitions transitions,
+            CallbackChecks checks,
+            LateDeliveries late,
+            TransactionTemplate tx,
+            Clock clock) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.checks = checks;
+        this.late = late;
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -67,8 +78,15 @@ public class ProviderCallbackHandling {
         }
         if (job.state() == JobState.FAILED) {
             if (job.providerTaskId() == null && namesTask) {
-                // failed (deadline) before we learned its task: the callback still names it
-                transitions.recordTaskOfFailedJob(job.id(), providerTaskId, clock.instant());
+                // Failed (deadline) before we learned its task: the callback still names it. The task and
+                // the durable check of its late result commit together: a task recorded without its check
+                // would have nothing ever ask for the result (the failure scheduled none, knowing no task).
+                // If the check cannot be scheduled, neither is recorded and the provider sends the callback again.
+                tx.executeWithoutResult(status -> {
+                    if (transitions.recordTaskOfFailedJob(jobId, providerTaskId, clock.instant())) {
+                        late.checkLater(jobId);
+                    }
+                });
                 job = reread(jobId);
             }
             if (CallbackCheck.lateResultMayCome(job)) {
