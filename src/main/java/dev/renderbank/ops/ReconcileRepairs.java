@@ -54,8 +54,13 @@ public class ReconcileRepairs {
     }
 
     public ActionResult repair(String actor, long findingId, String reason, String key) {
+        Optional<Finding> named = findings.finding(findingId);
+        if (named.isEmpty()) {
+            return new ActionResult.NotFound("No reconciliation finding " + findingId);
+        }
         try {
-            return locks.whileRepairing(findingId, () -> repairAlone(actor, findingId, reason, key));
+            // one repair of the object at a time, whichever run's finding of it is repaired
+            return locks.whileRepairing(named.get().subject(), () -> repairAlone(actor, findingId, reason, key));
         } catch (ReconcileLocks.Busy busy) {
             return new ActionResult.Refused("repair-in-progress", busy.getMessage());
         }

@@ -230,6 +230,61 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         repaired(admin, after.path("findings").get(0), "webhook lost");
     }
 
+    /**
+     * Each run stores its own finding of a difference still there. A repair made from an older run's
+     * finding (a page loaded before the next run) repairs the object, so the newer run's finding of it
+     * is repaired with it: the dashboard counts nothing open, and repairing the newer one answers the
+     * first repair without replaying or auditing it again.
+     */
+    @Test
+    void repairingAnOlderRunsFindingRepairsTheNewerRunsFindingOfTheSameObject() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount buyer =
+                users.create("twice-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
+        long created = clock.instant().getEpochSecond();
+        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        JsonNode older = onlyFinding(admin);
+        JsonNode newer = onlyFinding(admin);
+        assertThat(newer.path("id").asLong()).isNotEqualTo(older.path("id").asLong());
+        assertThat(newer.path("subject").asString())
+                .isEqualTo(older.path("subject").asString());
+
+        repaired(admin, older, "from the page loaded before the last run");
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+        JsonNode dashboard = JSON.readTree(
+                        AdminSupport.call(port, "GET", "/api/v1/admin/dashboard", admin.token(), null, null)
+                                .body())
+                .path("lastReconciliation");
+        assertThat(dashboard.path("unrepaired").asLong())
+                .as(dashboard.toString())
+                .isZero();
+
+        var again = AdminSupport.call(
+                port,
+                "POST",
+                repairPath(newer.path("id").asLong()),
+                admin.token(),
+                "{\"reason\":\"the newer run's\"}",
+                null);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
+        assertThat(jdbc.sql("select count(*) from operator_action where action = 'reconcile-repair'"
+                                + " and target in (:a, :b)")
+                        .param("a", "finding:" + older.path("id").asLong())
+                        .param("b", "finding:" + newer.path("id").asLong())
+                        .query(Long.class)
+                        .single())
+                .as("one repair, audited once")
+                .isEqualTo(1);
+        assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+    }
+
     private JsonNode run(AdminSupport.Admin admin) throws Exception {
         var r = AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -44,7 +44,9 @@ public class FindingStore {
      * Stores the run's findings and closes it, in the caller's transaction. A finding the previous run
      * found too, still unrepaired, keeps where it was first seen ({@code seen_since}); a new one was
      * first seen when its object was created ({@link Found#since}), or, not knowing that, at the
-     * start of this run's window.
+     * start of this run's window. A finding of an object an operator repaired while this run was
+     * reading the providers (after it started) is stored as repaired by that repair: what the run
+     * read was the difference the repair closed.
      */
     public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
         Long previous = jdbc.sql("select max(id) from reconciliation_run where finished_at is not null and id < :run")
@@ -54,8 +56,14 @@ public class FindingStore {
                 .orElse(null);
         for (Found f : found) {
             jdbc.sql("""
+                            with repair as (
+                                select p.repaired_at, p.repaired_by from reconciliation_finding p
+                                 where p.kind = :kind and p.subject = :subject and p.repaired_by is not null
+                                   and p.repaired_at >= (select started_at from reconciliation_run where id = :run)
+                                 order by p.repaired_at desc limit 1)
                             insert into reconciliation_finding
-                                   (run_id, kind, subject, evidence, repairable, created_at, seen_since)
+                                   (run_id, kind, subject, evidence, repairable, created_at, seen_since,
+                                    repaired_at, repaired_by)
                             values (:run, :kind, :subject, cast(:evidence as jsonb), :repairable, :now,
                                     coalesce((select min(coalesce(p.seen_since, r.window_from))
                                                 from reconciliation_finding p
@@ -63,7 +71,8 @@ public class FindingStore {
                                                where p.run_id = :previous and p.kind = :kind
                                                  and p.subject = :subject and p.repaired_at is null),
                                              :since,
-                                             (select window_from from reconciliation_run where id = :run)))""")
+                                             (select window_from from reconciliation_run where id = :run)),
+                                    (select repaired_at from repair), (select repaired_by from repair))""")
                     .param("run", runId)
                     .param("previous", previous, java.sql.Types.BIGINT)
                     .param("since", ts(f.since()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
@@ -133,14 +142,28 @@ public class FindingStore {
      * its record.)
      */
     public boolean markRepaired(long id, long actionId, Instant now) {
-        return jdbc.sql("""
-                        update reconciliation_finding set repaired_at = coalesce(repaired_at, :now), repaired_by = :action
-                         where id = :id and repaired_by is null""")
+        boolean marked = jdbc.sql("""
+                                update reconciliation_finding set repaired_at = coalesce(repaired_at, :now), repaired_by = :action
+                                 where id = :id and repaired_by is null""")
                         .param("now", ts(now))
                         .param("action", actionId)
                         .param("id", id)
                         .update()
                 == 1;
+        if (marked) {
+            // the object is repaired: other runs' findings of it (the same difference, found again
+            // before the repair) are repaired by the same record, not left open to be repaired twice
+            jdbc.sql("""
+                            update reconciliation_finding o set repaired_at = :now, repaired_by = :action
+                              from reconciliation_finding f
+                             where f.id = :id and o.kind = f.kind and o.subject = f.subject
+                               and o.id <> f.id and o.repaired_by is null""")
+                    .param("now", ts(now))
+                    .param("action", actionId)
+                    .param("id", id)
+                    .update();
+        }
+        return marked;
     }
 
     /** An unrepaired, repairable finding of the latest run, with where it was first seen. */

@@ -32,15 +32,15 @@ public class ReconcileLocks {
         this.dataSource = dataSource;
     }
 
-    /** How long a repair waits for another repair of the same finding before it is refused. */
+    /** How long a repair waits for another repair of the same object before it is refused. */
     static final Duration WAIT = Duration.ofSeconds(60);
 
     private static final long RETRY_MILLIS = 50;
 
-    /** Another repair of the finding held it for longer than {@link #WAIT}. */
+    /** Another repair of the object held it for longer than {@link #WAIT}. */
     public static class Busy extends RuntimeException {
-        Busy(long findingId) {
-            super("another repair of finding " + findingId + " is still running; try again in a minute");
+        Busy(String subject) {
+            super("another repair of " + subject + " is still running; try again in a minute");
         }
     }
 
@@ -71,12 +71,14 @@ public class ReconcileLocks {
     }
 
     /**
-     * Runs {@code repair} holding the finding's lock. A repair that finds it taken waits for it without
-     * holding a connection (it asks again every 50 ms), so repairs queued on one finding never take
+     * Runs {@code repair} holding the lock of the provider's object the finding names ({@code subject}):
+     * every run stores its own finding of a difference still there, and two repairs of one object
+     * (from two runs' findings) must not replay it at once. A repair that finds it taken waits for it without
+     * holding a connection (it asks again every 50 ms), so repairs queued on one object never take
      * the pool from the one that runs; after {@link #WAIT} it gives up with {@link Busy}.
      */
-    public <T> T whileRepairing(long findingId, Supplier<T> repair) {
-        String key = "reconcile-repair:" + findingId;
+    public <T> T whileRepairing(String subject, Supplier<T> repair) {
+        String key = "reconcile-repair:" + subject;
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try (Connection c = dataSource.getConnection()) {
@@ -85,16 +87,16 @@ public class ReconcileLocks {
                     return holding(c, key, repair);
                 }
             } catch (SQLException e) {
-                throw new DataAccessResourceFailureException("repair lock of finding " + findingId, e);
+                throw new DataAccessResourceFailureException("repair lock of " + subject, e);
             }
             if (System.nanoTime() > deadline) {
-                throw new Busy(findingId);
+                throw new Busy(subject);
             }
             try {
                 Thread.sleep(RETRY_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new Busy(findingId);
+                throw new Busy(subject);
             }
         }
     }

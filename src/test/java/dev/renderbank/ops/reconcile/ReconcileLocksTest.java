@@ -37,7 +37,7 @@ class ReconcileLocksTest extends IntegrationTest {
 
     @Test
     void repairsWaitingForTheFindingHoldNoConnectionAndThenRunOneAtATime() throws Exception {
-        long finding = System.nanoTime();
+        String finding = "stripe:checkout_session:cs_" + System.nanoTime();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(WAITERS);
