@@ -142,8 +142,8 @@ public class MailDelivery {
         // and without the recipient's address, which a refusal quotes ("550 5.1.1 <a@b>: Recipient address
         // rejected"): the row keeps its error after a deletion erases the address, and alerts and logs
         // keep it for good
-        String error = dev.renderbank.platform.StorableText.of(
-                withoutAddress(e.getClass().getSimpleName() + ": " + e.getMessage(), mail.to()), Outbox.MAX_ERROR);
+        String error =
+                dev.renderbank.platform.StorableText.of(withoutAddress(describe(e), mail.to()), Outbox.MAX_ERROR);
         boolean last = mail.attempt() >= props.maxAttempts();
         Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
         if (!outbox.markAttemptFailed(mail, error, next)) {
@@ -168,6 +168,23 @@ public class MailDelivery {
     }
 
     /** {@code text} with every mention of {@code address} (in any case) replaced by "<recipient>". */
+    /**
+     * The exception and what it carries: JavaMail puts the server's own reply ("550 5.1.1 … mailbox
+     * unavailable") in the next exceptions of a {@code SendFailedException: Invalid Addresses}.
+     */
+    static String describe(Exception e) {
+        StringBuilder text = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+        Exception next = e instanceof jakarta.mail.MessagingException m ? m.getNextException() : null;
+        for (int depth = 0; next != null && depth < 5; depth++) {
+            text.append("; ")
+                    .append(next.getClass().getSimpleName())
+                    .append(": ")
+                    .append(next.getMessage());
+            next = next instanceof jakarta.mail.MessagingException m ? m.getNextException() : null;
+        }
+        return text.toString();
+    }
+
     static String withoutAddress(String text, String address) {
         if (text == null || address == null || address.isBlank()) {
             return text;

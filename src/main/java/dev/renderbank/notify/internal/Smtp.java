@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class Smtp {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Smtp.class);
+
     private final Optional<JavaMailSender> sender;
     private final MailProperties props;
 
@@ -39,51 +41,76 @@ public class Smtp {
         return sender.isPresent();
     }
 
-    /** Hands the message to the SMTP server; any exception means "not sent, try again later". */
+    /**
+     * Hands the message to the SMTP server; an exception means "not accepted, try again later". Once
+     * the server accepted it (its 250 after the data), it is sent: a connection that then fails (a QUIT
+     * left unanswered or reset) is logged, not thrown, or every retry would send another copy.
+     */
     public void send(Outbox.Claimed mail) throws MessagingException {
         JavaMailSender s = sender.orElseThrow(() -> new IllegalStateException("no SMTP server configured"));
-        if (!ascii(mail.to())) {
-            sendInUtf8(s, mail);
+        if (!(s instanceof JavaMailSenderImpl impl)) {
+            if (!ascii(mail.to())) {
+                throw new MessagingException("not sent: the address has characters outside ASCII, and this mail"
+                        + " sender cannot be asked whether its server takes them (SMTPUTF8)");
+            }
+            s.send(compose(s.createMimeMessage(), mail));
             return;
         }
-        MimeMessage message = s instanceof JavaMailSenderImpl impl
-                ? new StableIdMessage(impl.getSession(), messageId(mail))
-                : s.createMimeMessage();
-        s.send(compose(message, mail));
+        if (ascii(mail.to())) {
+            deliver(impl, impl.getSession(), mail, false);
+        } else {
+            // An address with characters outside ASCII (sign-up takes letters such as ł): SMTP without
+            // SMTPUTF8 (RFC 6531) keeps only each character's low byte, so łukasz@… went out as
+            // Bukasz@…, a mailbox anyone may own, with the account's reset link. It goes in UTF-8 to a
+            // server that announces SMTPUTF8, or not at all (an exception: tried again later, then
+            // failed for an operator), never to another mailbox.
+            Properties utf8 = new Properties();
+            utf8.putAll(impl.getSession().getProperties());
+            utf8.put("mail.mime.allowutf8", "true");
+            deliver(impl, Session.getInstance(utf8), mail, true);
+        }
     }
 
-    /**
-     * An address with characters outside ASCII (sign-up takes letters such as ł): SMTP without
-     * SMTPUTF8 (RFC 6531) keeps only each character's low byte, so {@code łukasz@…} went out as
-     * {@code Bukasz@…}, a mailbox anyone may own, with the account's reset link. It goes in UTF-8 to a
-     * server that announces SMTPUTF8, or not at all (an exception: tried again later, then failed for
-     * an operator), never to another mailbox.
-     */
-    private void sendInUtf8(JavaMailSender s, Outbox.Claimed mail) throws MessagingException {
-        if (!(s instanceof JavaMailSenderImpl impl)) {
-            throw new MessagingException("not sent: the address has characters outside ASCII, and this mail"
-                    + " sender cannot be asked whether its server takes them (SMTPUTF8)");
-        }
-        Properties utf8 = new Properties();
-        utf8.putAll(impl.getSession().getProperties());
-        utf8.put("mail.mime.allowutf8", "true");
-        Session session = Session.getInstance(utf8);
+    /** Connects as {@link JavaMailSenderImpl} would, sends, and then closes without unsending. */
+    private void deliver(JavaMailSenderImpl impl, Session session, Outbox.Claimed mail, boolean needsUtf8)
+            throws MessagingException {
         MimeMessage message = compose(new StableIdMessage(session, messageId(mail)), mail);
-        // the protocol as JavaMailSenderImpl picks it
+        // the protocol and credentials as JavaMailSenderImpl picks them
         String protocol = impl.getProtocol() != null
                 ? impl.getProtocol()
                 : session.getProperty("mail.transport.protocol") != null
                         ? session.getProperty("mail.transport.protocol")
                         : JavaMailSenderImpl.DEFAULT_PROTOCOL;
-        try (Transport transport = session.getTransport(protocol)) {
-            transport.connect(impl.getHost(), impl.getPort(), impl.getUsername(), impl.getPassword());
-            if (!(transport instanceof SMTPTransport smtp) || !smtp.supportsExtension("SMTPUTF8")) {
+        String username = impl.getUsername();
+        String password = impl.getPassword();
+        if ("".equals(username)) {
+            username = null;
+            if ("".equals(password)) {
+                password = null;
+            }
+        }
+        Transport transport = session.getTransport(protocol);
+        try {
+            transport.connect(impl.getHost(), impl.getPort(), username, password);
+            if (needsUtf8 && (!(transport instanceof SMTPTransport smtp) || !smtp.supportsExtension("SMTPUTF8"))) {
                 throw new MessagingException("not sent: the address has characters outside ASCII and the SMTP"
                         + " server does not announce SMTPUTF8; sent without it, it would reach another mailbox");
             }
             message.setSentDate(new Date()); // as JavaMailSenderImpl does
             message.saveChanges();
             transport.sendMessage(message, message.getAllRecipients());
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(transport, mail);
+            throw e;
+        }
+        closeQuietly(transport, mail);
+    }
+
+    private static void closeQuietly(Transport transport, Outbox.Claimed mail) {
+        try {
+            transport.close();
+        } catch (MessagingException | RuntimeException e) {
+            log.warn("mail {}: the SMTP connection failed as it was closed ({})", mail.id(), e.toString());
         }
     }
 
