@@ -140,7 +140,11 @@ public final class ReferenceHosts {
         if (host == null || host.isBlank()) {
             return refused(index, "must name a host");
         }
-        String name = HostPolicy.normalize(host);
+        // a fully qualified name's trailing dot (metadata.google.internal.) names the same host
+        String name = HostPolicy.normalize(host).replaceAll("\\.+$", "");
+        if (name.isEmpty()) {
+            return refused(index, "must name a host");
+        }
         if (ODD_NUMERIC.matcher(name).matches() && !DOTTED_QUAD.matcher(name).matches()) {
             return refused(index, "must name its host as a name or a dotted IPv4 address, not " + name);
         }

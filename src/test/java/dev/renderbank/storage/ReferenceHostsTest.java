@@ -48,6 +48,11 @@ class ReferenceHostsTest {
                 "http://db.corp.internal/x.png",
                 "http://printer.local/x.png",
                 "http://instance-data/latest/",
+                // the same names written fully qualified, with the root's trailing dot
+                "http://metadata.google.internal./computeMetadata/v1/",
+                "http://db.corp.internal./x.png",
+                "http://printer.local./x.png",
+                "http://instance-data./latest/",
                 "https://user:pass@cdn.example.com/a.png"
             })
     void productionRefusesEverythingNotOnThePublicInternet(String url) {
