@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import dev.renderbank.generation.internal.FinisherTestSupport;
 import dev.renderbank.generation.internal.Job;
 import dev.renderbank.generation.internal.JobFinisher;
@@ -22,6 +24,8 @@ import dev.renderbank.support.HeldTransaction;
 import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +54,13 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
 
     @Autowired
     AssetStore assets;
+
+    @org.springframework.beans.factory.annotation.Value("${renderbank.data-dir}")
+    String dataDir;
+
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("generationDiscardedOutputTask")
+    OneTimeTask<String> discardedOutputTask;
 
     @Autowired
     TransactionTemplate tx;
@@ -123,6 +134,41 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
                 .isZero();
         assertThat(job(id).assetId()).isNull();
         assertThat(assets.open(key)).as("the copied file is deleted").isEmpty();
+    }
+
+    /**
+     * The same, when the storage fails the discarded copy's delete for a while: the file is deleted
+     * later by a durable task, tried again, never left for good (no row names it any more).
+     */
+    @Test
+    void aDiscardedCopyWhoseDeleteFailsIsDeletedLater() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "copied while its owner left, storage failing";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-copied-stuck\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        // what the storage cannot delete for now: a folder with something in it where the copy is
+        Path copy = Path.of(dataDir).resolve("assets").resolve(key);
+        Files.createDirectories(copy);
+        Files.write(copy.resolve("pinned"), new byte[] {1});
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(u.id()));
+        assertThat(FinisherTestSupport.deliver(finisher, job(id), key)).isEqualTo("DISCARDED");
+        assertThat(copy).as("not deletable yet").exists();
+        assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = 'generation-discarded-output'"
+                                + " and task_instance = :key")
+                        .param("key", key)
+                        .query(Long.class)
+                        .single())
+                .as("its delete is tried again later")
+                .isEqualTo(1);
+
+        Files.delete(copy.resolve("pinned")); // the storage recovers
+        // its try (this class's scheduler does not poll on its own): the registered task's work
+        discardedOutputTask.execute(new TaskInstance<>("generation-discarded-output", key, id), null);
+        assertThat(copy).as("deleted by the later try").doesNotExist();
     }
 
     /**

@@ -12,8 +12,6 @@ import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.CaptureResult;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.DurableEvents;
-import dev.renderbank.storage.AssetStore;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -45,7 +43,7 @@ class DeliveredResults {
     private final JobEvents events;
     private final FinishMeters meters;
     private final AccountDeletion accounts;
-    private final AssetStore assets;
+    private final DiscardedOutputs discarded;
 
     DeliveredResults(
             JobTransitions transitions,
@@ -57,7 +55,7 @@ class DeliveredResults {
             JobEvents events,
             FinishMeters meters,
             AccountDeletion accounts,
-            AssetStore assets) {
+            DiscardedOutputs discarded) {
         this.transitions = transitions;
         this.outputs = outputs;
         this.ledger = ledger;
@@ -67,7 +65,7 @@ class DeliveredResults {
         this.events = events;
         this.meters = meters;
         this.accounts = accounts;
-        this.assets = assets;
+        this.discarded = discarded;
     }
 
     /** In the job's log context ({@link JobFinisher#succeed}). */
@@ -146,11 +144,7 @@ class DeliveredResults {
     /** Removes the stored copy of a result nobody may keep (its account or its file was deleted). */
     private void discard(Job job, StoredOutput output) {
         log.info("job {}: result delivered after its account or its file was deleted: discarded", job.id());
-        try {
-            assets.delete(output.key());
-        } catch (IOException e) {
-            log.warn("job {}: the discarded result {} could not be deleted: {}", job.id(), output.key(), e.toString());
-        }
+        discarded.discard(job.id(), output.key());
     }
 
     private static GenerationDeliveredLate deliveredLate(Job job) {

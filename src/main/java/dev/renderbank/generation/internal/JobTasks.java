@@ -3,10 +3,13 @@ package dev.renderbank.generation.internal;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.renderbank.generation.GenerationProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -63,6 +66,22 @@ class JobTasks {
                             ops.remove();
                         }
                     };
+                });
+    }
+
+    /** A discarded result's file whose delete failed ({@link DiscardedOutputs}): the data is the job id. */
+    @Bean
+    OneTimeTask<String> generationDiscardedOutputTask(ObjectProvider<DiscardedOutputs> discarded) {
+        return Tasks.oneTime(DiscardedOutputs.TASK, String.class)
+                .onFailure(new FailureHandler.MaxRetriesFailureHandler<>(
+                        DiscardedOutputs.MAX_TRIES,
+                        new FailureHandler.ExponentialBackoffFailureHandler<>(DiscardedOutputs.FIRST_RETRY, 2.0)))
+                .execute((instance, context) -> {
+                    try {
+                        discarded.getObject().deleteLater(instance.getData(), instance.getId());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 });
     }
 
