@@ -45,7 +45,15 @@ public class DatabaseConfig {
         }
         String databaseUrl = env.getProperty("DATABASE_URL");
         if (StringUtils.hasText(databaseUrl)) {
-            return DatabaseLocation.parse(databaseUrl);
+            // spring.datasource.username and .password win over the URL's (a jdbc: URL carries none)
+            DatabaseLocation parsed = DatabaseLocation.parse(databaseUrl);
+            String username = env.getProperty("spring.datasource.username");
+            String password = env.getProperty("spring.datasource.password");
+            return new DatabaseLocation(
+                    parsed.url(),
+                    StringUtils.hasText(username) ? username : parsed.username(),
+                    password != null && !password.isEmpty() ? password : parsed.password(),
+                    null);
         }
         return EmbeddedDatabase.open(
                 dataDir(env), env.getProperty("renderbank.embedded-db.port", Integer.class, 0), attachToRunning(env));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
 
 class DatabaseLocationTest {
 
@@ -20,5 +21,23 @@ class DatabaseLocationTest {
     void jdbcUrlIsTakenAsIsAndPortDefaults() {
         assertThat(DatabaseLocation.parse("jdbc:postgresql://h/db").url()).isEqualTo("jdbc:postgresql://h/db");
         assertThat(DatabaseLocation.parse("postgresql://h/db").url()).isEqualTo("jdbc:postgresql://h:5432/db");
+    }
+
+    /** spring.datasource.username and .password win over DATABASE_URL's, as documented; each on its own. */
+    @Test
+    void springDatasourceCredentialsWinOverTheDatabaseUrls() {
+        DatabaseLocation jdbc = DatabaseConfig.locate(new MockEnvironment()
+                .withProperty("DATABASE_URL", "jdbc:postgresql://db/app")
+                .withProperty("spring.datasource.username", "app")
+                .withProperty("spring.datasource.password", "from-the-secret-store"));
+        assertThat(jdbc.url()).isEqualTo("jdbc:postgresql://db/app");
+        assertThat(jdbc.username()).isEqualTo("app");
+        assertThat(jdbc.password()).isEqualTo("from-the-secret-store");
+
+        DatabaseLocation heroku = DatabaseConfig.locate(new MockEnvironment()
+                .withProperty("DATABASE_URL", "postgres://rb:old@db:5432/app")
+                .withProperty("spring.datasource.password", "rotated"));
+        assertThat(heroku.username()).isEqualTo("rb");
+        assertThat(heroku.password()).isEqualTo("rotated");
     }
 }
