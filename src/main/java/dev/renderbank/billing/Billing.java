@@ -277,6 +277,10 @@ public class Billing {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("cursor is not one this API returned");
         }
+        if (before < 1) {
+            // ids start at 1: a cursor of 0 or below was never handed out (it would read as "no more")
+            throw new IllegalArgumentException("cursor is not one this API returned");
+        }
         List<PurchaseRecord> rows = purchases.forUser(userId, before, limit + 1);
         if (rows.size() > limit) {
             return new PurchasePage(

@@ -31,9 +31,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    /**
+     * Bad input refused by the code past the binding (a query parameter out of range, a header too
+     * long): its message says what to fix. Like every 400 it carries {@code errors}; the field is
+     * {@code request} (the message names the parameter).
+     */
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badInput(IllegalArgumentException e) {
-        return Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
+        ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "request", "message", String.valueOf(e.getMessage()))));
+        return p;
     }
 
     @ExceptionHandler(InvalidFieldException.class)
@@ -51,11 +58,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(MultipartException.class)
     ProblemDetail unreadableMultipart(MultipartException e) {
-        return Problems.of(
+        ProblemDetail p = Problems.of(
                 HttpStatus.BAD_REQUEST,
                 "malformed-body",
                 "Malformed request body",
                 "The request body is declared multipart but cannot be read as a multipart form");
+        p.setProperty("errors", List.of(Map.of("field", "body", "message", "cannot be read as a multipart form")));
+        return p;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -74,6 +83,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "malformed-body",
                 "Malformed request body",
                 "The request body is not valid JSON of the expected shape");
+        p.setProperty("errors", List.of(Map.of("field", "body", "message", "is not valid JSON of the expected shape")));
         JsonCoercion.fieldOf(ex).ifPresent(field -> {
             p.setDetail(field + " has the wrong JSON type (or shape)");
             p.setProperty("errors", List.of(Map.of("field", field, "message", "has the wrong JSON type")));

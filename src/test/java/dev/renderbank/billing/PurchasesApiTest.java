@@ -75,6 +75,27 @@ class PurchasesApiTest extends BillingIntegrationTest {
         HttpResponse<String> limit = api("GET", "/api/v1/purchases?limit=0", token, null);
         assertThat(limit.statusCode()).isEqualTo(400);
         assertThat(limit.body()).contains("limit");
+        // like every 400: errors[{field, message}]
+        assertThat(json.readTree(limit.body())
+                        .path("errors")
+                        .path(0)
+                        .path("message")
+                        .asString())
+                .contains("limit");
+        for (String never : new String[] {"0", "-1"}) {
+            HttpResponse<String> notHandedOut = api("GET", "/api/v1/purchases?cursor=" + never, token, null);
+            assertThat(notHandedOut.statusCode()).as("cursor " + never).isEqualTo(400);
+            assertThat(notHandedOut.body()).contains("cursor");
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsABadRequestWithErrorsLikeEveryOther() throws Exception {
+        HttpResponse<String> r = api("POST", "/api/v1/checkout", token(newUser()), "{\"productId\":");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode problem = json.readTree(r.body());
+        assertThat(problem.path("type").asString()).endsWith("malformed-body");
+        assertThat(problem.path("errors").path(0).path("field").asString()).isEqualTo("body");
     }
 
     private JsonNode get(String path, String token) throws Exception {

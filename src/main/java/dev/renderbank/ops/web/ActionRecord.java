@@ -14,7 +14,7 @@ record ActionRecord(
         @Schema(description = "The operator's email (or the command line's --actor)")
         String actor,
 
-        @Schema(description = "What was done, e.g. grant, waive-debt, suspend, job-fail, switch-set")
+        @Schema(description = "What was done, e.g. grant, waive-debt, suspend, job-fail, switch")
         String action,
 
         @Schema(description = "What it was done to, e.g. user:42, job:<taskId>, switch:sales")
