@@ -41,6 +41,32 @@ final class LocalAssetStore implements AssetStore {
         return root;
     }
 
+    /**
+     * Deletes what copies killed mid-way left ({@code .upload-*} files, which {@link #put} removes
+     * itself unless its process dies first: a SIGKILL, an out-of-memory kill, a power loss) when last
+     * written longer than {@code olderThan} ago: a copy under way (on this node or another one sharing
+     * the folder) writes its file all along and lasts minutes at most. Keys cannot name hidden files,
+     * so nothing stored is touched. Returns how many files it deleted.
+     */
+    int sweepAbandonedUploads(Duration olderThan) throws IOException {
+        java.nio.file.attribute.FileTime before =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(olderThan));
+        int[] deleted = {0};
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.filter(f -> f.getFileName().toString().startsWith(".upload-")).forEach(f -> {
+                try {
+                    if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(before) < 0) {
+                        Files.deleteIfExists(f);
+                        deleted[0]++;
+                    }
+                } catch (IOException e) {
+                    log.warn("an abandoned upload {} could not be deleted: {}", f, e.toString());
+                }
+            });
+        }
+        return deleted[0];
+    }
+
     @Override
     public StoredAsset put(String key, InputStream content, String contentType) throws IOException {
         Path target = fileFor(key);

@@ -31,6 +31,7 @@ class StorageConfig {
                 Path dir = storage.local().dir() != null ? storage.local().dir() : dataDir.resolve("assets");
                 LocalAssetStore local = new LocalAssetStore(dir);
                 log.info("Assets are stored in {}", local.root());
+                sweepAbandonedUploads(local);
                 yield local;
             }
             case S3 -> {
@@ -40,6 +41,27 @@ class StorageConfig {
             }
         };
     }
+
+    /** Copies a killed process left half-written: walked once per start, beside it (a big folder takes a while). */
+    private static void sweepAbandonedUploads(LocalAssetStore local) {
+        Thread sweep = new Thread(
+                () -> {
+                    try {
+                        int deleted = local.sweepAbandonedUploads(ABANDONED_UPLOAD_AGE);
+                        if (deleted > 0) {
+                            log.info("{} upload(s) left half-written by a stopped process deleted", deleted);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("abandoned uploads could not be swept: {}", e.toString());
+                    }
+                },
+                "asset-upload-sweep");
+        sweep.setDaemon(true);
+        sweep.start();
+    }
+
+    /** Older than any copy under way (a download is cut after 10 minutes at most). */
+    static final java.time.Duration ABANDONED_UPLOAD_AGE = java.time.Duration.ofHours(1);
 
     @Bean
     OutputFetcher outputFetcher(AssetStore store, DownloadProperties download, Environment env) {

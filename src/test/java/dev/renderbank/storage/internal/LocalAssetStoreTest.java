@@ -35,6 +35,27 @@ class LocalAssetStoreTest {
         store = new LocalAssetStore(dir.resolve("assets"));
     }
 
+    /** What a copy killed mid-way left is deleted once it is old; a copy under way and stored files are not. */
+    @Test
+    void uploadsLeftByAKilledCopyAreSweptOnceOldAndNothingElseIs() throws Exception {
+        store.put("jobs/1/kept.png", new ByteArrayInputStream(new byte[] {1, 2, 3}), "image/png");
+        Path folder = dir.resolve("assets/jobs/1");
+        Path abandoned = Files.write(folder.resolve(".upload-123.tmp"), new byte[] {9});
+        Path abandonedType = Files.writeString(folder.resolve(".upload-124.type"), "image/png");
+        Path underWay = Files.write(folder.resolve(".upload-125.tmp"), new byte[] {9});
+        java.nio.file.attribute.FileTime twoHoursAgo =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2)));
+        Files.setLastModifiedTime(abandoned, twoHoursAgo);
+        Files.setLastModifiedTime(abandonedType, twoHoursAgo);
+        Files.setLastModifiedTime(folder.resolve("kept.png"), twoHoursAgo);
+
+        assertThat(store.sweepAbandonedUploads(Duration.ofHours(1))).isEqualTo(2);
+        assertThat(abandoned).doesNotExist();
+        assertThat(abandonedType).doesNotExist();
+        assertThat(underWay).exists();
+        assertThat(store.open("jobs/1/kept.png")).isPresent();
+    }
+
     @Test
     void putThenOpenReturnsTheSameBytesSizeTypeAndChecksum() throws Exception {
         byte[] bytes = randomBytes(300_000);
