@@ -86,6 +86,22 @@ class RewardsTest extends BillingIntegrationTest {
     dev.renderbank.ops.UserActions operators;
 
     /**
+     * A suspended account gets no daily reward, whichever way the call comes (the request filter is
+     * not the only guard: a suspension that commits after the request passed it must be seen too).
+     */
+    @Test
+    void aSuspendedAccountGetsNoDailyReward() {
+        UserAccount u = newUser(true);
+        assertThat(operators.suspend("ops@example.com", u.id(), "test", "k-" + java.util.UUID.randomUUID()))
+                .isInstanceOf(dev.renderbank.ops.ActionResult.Done.class);
+        assertThat(rewards.checkIn(u.id()))
+                .isInstanceOfSatisfying(
+                        RewardResult.Refused.class, r -> assertThat(r.reason()).contains("suspended"));
+        assertThat(rewards.share(u.id())).isInstanceOf(RewardResult.Refused.class);
+        assertThat(available(u)).isZero();
+    }
+
+    /**
      * A suspended account gets no sign-up bonus for verifying its address, as a suspended referrer
      * gets no referral reward: the bonus waits and is paid once the account is reinstated, once.
      */

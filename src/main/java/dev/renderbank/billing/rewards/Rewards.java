@@ -4,6 +4,7 @@ import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.RewardStatus;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
@@ -39,6 +40,7 @@ public class Rewards {
     private final AccountDeletion accounts;
     private final PublicUrl publicUrl;
     private final SignupBonusWaits waits;
+    private final UserAdministration administration;
 
     Rewards(
             Ledger ledger,
@@ -50,7 +52,8 @@ public class Rewards {
             ProductCatalog catalog,
             Clock clock,
             PublicUrl publicUrl,
-            SignupBonusWaits waits) {
+            SignupBonusWaits waits,
+            UserAdministration administration) {
         this.ledger = ledger;
         this.users = users;
         this.accounts = accounts;
@@ -61,6 +64,7 @@ public class Rewards {
         this.clock = clock;
         this.publicUrl = publicUrl;
         this.waits = waits;
+        this.administration = administration;
     }
 
     /**
@@ -202,6 +206,11 @@ public class Rewards {
         }
         if (!user.get().emailVerified()) {
             return Optional.of(new RewardResult.EmailNotVerified());
+        }
+        // the row held FOR SHARE until the grant commits: a suspension committing meanwhile is waited
+        // for and seen, never granted beside (the request filter checked it before the call only)
+        if (!administration.lockActive(userId)) {
+            return Optional.of(new RewardResult.Refused("the account is suspended"));
         }
         return Optional.empty();
     }
