@@ -6,17 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,19 +24,26 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class MailOddSmtpAnswerTest extends IntegrationTest {
 
-    static final ServerSocket server = open();
-    static final Thread smtp = serve();
+    static final ServerSocket server = RawSmtp.open();
+
+    /** Accepts everything but the recipient, refused with a NUL in the reply. */
+    static final Thread smtp = RawSmtp.serve(server, "odd.test", (cmd, in, out, s) -> {
+        if (cmd.startsWith("RCPT")) {
+            RawSmtp.reply(out, "550 5.1.1 <\u0000> mailbox unavailable");
+        } else if (cmd.startsWith("QUIT")) {
+            RawSmtp.reply(out, "221 bye");
+            return false;
+        } else if (cmd.startsWith("DATA")) {
+            RawSmtp.reply(out, "554 no valid recipients");
+        } else {
+            RawSmtp.reply(out, "250 ok");
+        }
+        return true;
+    });
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("spring.mail.host", () -> "127.0.0.1");
-        r.add("spring.mail.port", server::getLocalPort);
-        r.add("spring.mail.properties.mail.smtp.connectiontimeout", () -> "2000");
-        r.add("spring.mail.properties.mail.smtp.timeout", () -> "2000");
-        r.add("renderbank.mail.send-interval", () -> "200ms");
-        r.add("renderbank.mail.max-attempts", () -> "2");
-        r.add("renderbank.mail.first-retry", () -> "200ms");
-        r.add("renderbank.mail.lease", () -> "1s");
+        RawSmtp.register(r, server, 2, "1s");
     }
 
     @AfterAll
@@ -86,50 +85,5 @@ class MailOddSmtpAnswerTest extends IntegrationTest {
                 .until(() -> alerts.recent(50).stream()
                         .anyMatch(a ->
                                 a.kind().equals("mail.failed") && a.message().contains("mailbox unavailable")));
-    }
-
-    private static ServerSocket open() {
-        try {
-            return new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A minimal SMTP server that accepts everything but the recipient, refused with a NUL in the reply. */
-    private static Thread serve() {
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
-                    s.setSoTimeout(5000);
-                    var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                    OutputStream out = s.getOutputStream();
-                    reply(out, "220 odd.test ESMTP");
-                    for (String line; (line = in.readLine()) != null; ) {
-                        String cmd = line.toUpperCase(Locale.ROOT);
-                        if (cmd.startsWith("RCPT")) {
-                            reply(out, "550 5.1.1 <\u0000> mailbox unavailable");
-                        } else if (cmd.startsWith("QUIT")) {
-                            reply(out, "221 bye");
-                            break;
-                        } else if (cmd.startsWith("DATA")) {
-                            reply(out, "554 no valid recipients");
-                        } else {
-                            reply(out, "250 ok");
-                        }
-                    }
-                } catch (IOException e) {
-                    // the next connection
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void reply(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
     }
 }

@@ -40,14 +40,8 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
                 users.create("late-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String sessionId = OpenedCheckouts.stripe(
-                jdbc,
-                buyer.id(),
-                "pack-200",
-                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
-                clock.instant());
         long created = clock.instant().getEpochSecond();
-        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        String sessionId = paidWithoutItsWebhook(buyer);
 
         JsonNode first = onlyFinding(admin);
         assertThat(first.path("kind").asString()).isEqualTo("PAID_NOT_RECORDED");
@@ -241,14 +235,7 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
         AdminSupport.Admin admin = admins.newAdmin();
         UserAccount buyer =
                 users.create("twice-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
-        String sessionId = OpenedCheckouts.stripe(
-                jdbc,
-                buyer.id(),
-                "pack-200",
-                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
-                clock.instant());
-        long created = clock.instant().getEpochSecond();
-        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        paidWithoutItsWebhook(buyer);
         JsonNode older = onlyFinding(admin);
         JsonNode newer = onlyFinding(admin);
         assertThat(newer.path("id").asLong()).isNotEqualTo(older.path("id").asLong());
@@ -283,6 +270,19 @@ class ReconcileOpenFindingsTest extends ReconcileIntegrationTest {
                 .as("one repair, audited once")
                 .isEqualTo(1);
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(200);
+    }
+
+    /** A pack-200 session opened for {@code buyer} now and paid at Stripe, whose webhook never came. */
+    private String paidWithoutItsWebhook(UserAccount buyer) {
+        String sessionId = OpenedCheckouts.stripe(
+                jdbc,
+                buyer.id(),
+                "pack-200",
+                "cs_test_" + UUID.randomUUID().toString().replace("-", ""),
+                clock.instant());
+        long created = clock.instant().getEpochSecond();
+        stubSessionsListedByTime(List.of(session(sessionId, buyer.id(), created)), List.of(created));
+        return sessionId;
     }
 
     private JsonNode run(AdminSupport.Admin admin) throws Exception {
