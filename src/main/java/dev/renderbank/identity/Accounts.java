@@ -179,7 +179,7 @@ public class Accounts {
                     .filter(u -> !u.verified() && u.enabled())
                     .ifPresent(u -> sendVerification(
                             u.id(),
-                            tokens.newestWorkingVerification(u.id(), clock.instant())
+                            tokens.newestUnusedVerification(u.id())
                                     .flatMap(p -> p)
                                     .orElse(null)));
         }
@@ -232,12 +232,24 @@ public class Accounts {
         if (!found.get().expiresAt().isAfter(now)) {
             return new VerifyResult.Expired();
         }
-        if (found.get().passwordHash() != null
-                && (typedPassword == null
-                        // BCrypt reads 72 bytes at most; no password chosen at sign-up is longer
-                        || typedPassword.getBytes(StandardCharsets.UTF_8).length > PasswordRules.MAX_BYTES
-                        || !passwords.matches(typedPassword, found.get().passwordHash()))) {
-            return new VerifyResult.PasswordMismatch();
+        // A link that carries a repeated sign-up's password asks for a password: that one sets it and
+        // signs everyone else out; the account's own (the first sign-up's, which the mailbox holder chose
+        // if the repeated sign-up was someone else's) only confirms the address. Any other is refused.
+        boolean setsPassword = found.get().passwordHash() != null;
+        if (setsPassword) {
+            boolean typed = typedPassword != null
+                    // BCrypt reads 72 bytes at most; no password chosen at sign-up is longer
+                    && typedPassword.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES;
+            if (typed && passwords.matches(typedPassword, found.get().passwordHash())) {
+                // the repeated sign-up's password: set below
+            } else if (typed
+                    && store.passwordHash(found.get().userId())
+                            .filter(current -> passwords.matches(typedPassword, current))
+                            .isPresent()) {
+                setsPassword = false;
+            } else {
+                return new VerifyResult.PasswordMismatch();
+            }
         }
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
         // waited for, and has used the link up; the reverse order deadlocked with it
@@ -251,7 +263,7 @@ public class Accounts {
             return new VerifyResult.AlreadyUsed(); // a concurrent click won
         }
         // the password read with the link is the one it carried: only this update's winner clears it
-        String password = found.get().passwordHash();
+        String password = setsPassword ? found.get().passwordHash() : null;
         if (password != null) {
             recovery.recover(
                     user.get(), row.get().email(), password, found.get().id(), now);

@@ -40,6 +40,14 @@ public class AccountStore {
                 .optional();
     }
 
+    /** The account's current password hash, if it has one. */
+    public Optional<String> passwordHash(long userId) {
+        return jdbc.sql("select password_hash from app_user where id = :id")
+                .param("id", userId)
+                .query(String.class)
+                .optional();
+    }
+
     /** Sets the hash and clears "must change" in one statement; false if no such user. */
     public boolean setPassword(long userId, String passwordHash) {
         return jdbc.sql("update app_user set password_hash = :hash, must_change_password = false where id = :id")

@@ -76,16 +76,16 @@ public class EmailTokenStore {
     }
 
     /**
-     * The password hash the user's newest working verification link carries (null: that link sets
-     * none), or empty when no verification link of the user works any more.
+     * The password hash the user's newest unused verification link carries (null: that link sets
+     * none), expired or not (a link's password is cleared only when it is used), or empty when the
+     * user has no unused verification link.
      */
-    public Optional<Optional<String>> newestWorkingVerification(long userId, Instant now) {
+    public Optional<Optional<String>> newestUnusedVerification(long userId) {
         return jdbc.sql("""
                         select password_hash from email_token
-                         where user_id = :user and purpose = 'VERIFY' and used_at is null and expires_at > :now
+                         where user_id = :user and purpose = 'VERIFY' and used_at is null
                          order by created_at desc, id desc limit 1""")
                 .param("user", userId)
-                .param("now", ts(now))
                 .query((rs, n) -> Optional.ofNullable(rs.getString("password_hash")))
                 .optional();
     }
