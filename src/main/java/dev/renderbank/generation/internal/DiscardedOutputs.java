@@ -25,8 +25,11 @@ class DiscardedOutputs {
     /** The first try again after a failed delete; later tries back off from it (doubling). */
     static final Duration FIRST_RETRY = Duration.ofSeconds(30);
 
-    /** Tries after the first failed delete before the file is left to an operator (about 11 days). */
-    static final int MAX_TRIES = 16;
+    /**
+     * Tries after the first failed delete before the file is left to an operator: 30 s doubling, 15
+     * times, about 11 days in all.
+     */
+    static final int MAX_TRIES = 15;
 
     private static final Logger log = LoggerFactory.getLogger(DiscardedOutputs.class);
 

@@ -167,7 +167,6 @@ public class MailDelivery {
         }
     }
 
-    /** {@code text} with every mention of {@code address} (in any case) replaced by "<recipient>". */
     /**
      * The exception and what it carries: JavaMail puts the server's own reply ("550 5.1.1 … mailbox
      * unavailable") in the next exceptions of a {@code SendFailedException: Invalid Addresses}.
@@ -185,6 +184,7 @@ public class MailDelivery {
         return text.toString();
     }
 
+    /** {@code text} with every mention of {@code address} (in any case) replaced by "<recipient>". */
     static String withoutAddress(String text, String address) {
         if (text == null || address == null || address.isBlank()) {
             return text;

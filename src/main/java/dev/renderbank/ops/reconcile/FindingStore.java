@@ -45,8 +45,9 @@ public class FindingStore {
      * found too, still unrepaired, keeps where it was first seen ({@code seen_since}); a new one was
      * first seen when its object was created ({@link Found#since}), or, not knowing that, at the
      * start of this run's window. A finding of an object an operator repaired while this run was
-     * reading the providers (after it started) is stored as repaired by that repair: what the run
-     * read was the difference the repair closed.
+     * reading the providers (after it started), with the same evidence as the finding that repair
+     * closed, is stored as repaired by it: the run read the difference the repair closed (a
+     * difference that changed since, a second refund say, stays open).
      */
     public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
         Long previous = jdbc.sql("select max(id) from reconciliation_run where finished_at is not null and id < :run")
@@ -59,6 +60,7 @@ public class FindingStore {
                             with repair as (
                                 select p.repaired_at, p.repaired_by from reconciliation_finding p
                                  where p.kind = :kind and p.subject = :subject and p.repaired_by is not null
+                                   and p.evidence = cast(:evidence as jsonb)
                                    and p.repaired_at >= (select started_at from reconciliation_run where id = :run)
                                  order by p.repaired_at desc limit 1)
                             insert into reconciliation_finding

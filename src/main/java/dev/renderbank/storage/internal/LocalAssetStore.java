@@ -52,18 +52,28 @@ final class LocalAssetStore implements AssetStore {
         java.nio.file.attribute.FileTime before =
                 java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(olderThan));
         int[] deleted = {0};
-        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
-            files.filter(f -> f.getFileName().toString().startsWith(".upload-")).forEach(f -> {
-                try {
-                    if (Files.isRegularFile(f) && Files.getLastModifiedTime(f).compareTo(before) < 0) {
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                if (a.isRegularFile()
+                        && f.getFileName().toString().startsWith(".upload-")
+                        && a.lastModifiedTime().compareTo(before) < 0) {
+                    try {
                         Files.deleteIfExists(f);
                         deleted[0]++;
+                    } catch (IOException e) {
+                        log.warn("an abandoned upload {} could not be deleted: {}", f, e.toString());
                     }
-                } catch (IOException e) {
-                    log.warn("an abandoned upload {} could not be deleted: {}", f, e.toString());
                 }
-            });
-        }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                // removed meanwhile (an account's files deleted, another node's clean-up): go on
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
         return deleted[0];
     }
 
