@@ -56,6 +56,14 @@ public class Users {
         return store.recoveries(id);
     }
 
+    /**
+     * {@link #recoveries} and whether the account is deleted, in one read: empty for a deleted account
+     * (or none), else its recoveries.
+     */
+    public java.util.OptionalLong recoveriesIfLive(long id) {
+        return store.recoveriesIfLive(id);
+    }
+
     /** Creates the user, or returns the existing one with that email (the password is then left as is). */
     @Transactional
     public UserAccount create(String email, String password, Role role, boolean emailVerified) {

@@ -50,6 +50,16 @@ public class UserStore {
                 .orElse(0L);
     }
 
+    /** {@link #recoveries} of an account that is not deleted; empty for a deleted one (or none). */
+    public java.util.OptionalLong recoveriesIfLive(long id) {
+        return jdbc.sql("select recoveries from app_user where id = :id and deleted_at is null")
+                .param("id", id)
+                .query(Long.class)
+                .optional()
+                .map(java.util.OptionalLong::of)
+                .orElse(java.util.OptionalLong.empty());
+    }
+
     public Optional<CurrentUser> principalByEmail(String email) {
         if (!SignInNames.couldExist(email)) {
             return Optional.empty(); // refused like a wrong password, with the same password-hash work

@@ -1,6 +1,5 @@
 package dev.renderbank.notify.webhooks;
 
-import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.identity.Users;
 import dev.renderbank.platform.OperatorAlerts;
 import java.io.IOException;
@@ -43,7 +42,6 @@ public class WebhookDispatch implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatch.class);
 
     private final DeliveryStore deliveries;
-    private final AccountDeletion accounts;
     private final Users users;
     private final WebhookProperties props;
     private final OperatorAlerts alerts;
@@ -58,9 +56,7 @@ public class WebhookDispatch implements DisposableBean {
             OperatorAlerts alerts,
             Clock clock,
             EndpointHealth health,
-            AccountDeletion accounts,
             Users users) {
-        this.accounts = accounts;
         this.users = users;
         this.deliveries = deliveries;
         this.health = health;
@@ -198,13 +194,15 @@ public class WebhookDispatch implements DisposableBean {
     private boolean stillOursNow(DeliveryStore.Claimed d) {
         Optional<DeliveryStore.Standing> now = deliveries.standing(d.id());
         if (now.isPresent() && now.get().ownedBy(d)) {
-            if (accounts.isDeleted(now.get().userId())) {
+            // one read of the account: deleted (empty), else how often it was recovered
+            java.util.OptionalLong recoveries = users.recoveriesIfLive(now.get().userId());
+            if (recoveries.isEmpty()) {
                 // deleted, and the deletion's handler, which removes the endpoints with their deliveries,
                 // has not run yet (it runs after the deletion commits): nothing more is sent to the account
                 log.info("webhook {} to endpoint {} not sent: its account was deleted", d.id(), d.endpointId());
                 return false;
             }
-            if (users.recoveries(now.get().userId()) > now.get().endpointRecoveries()) {
+            if (recoveries.getAsLong() > now.get().endpointRecoveries()) {
                 // registered before the account was recovered (whoever knew the old password may have),
                 // and the recovery's clean-up, which removes it, has not run yet: nothing more goes there
                 log.info(
