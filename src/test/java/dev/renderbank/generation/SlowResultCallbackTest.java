@@ -92,6 +92,54 @@ class SlowResultCallbackTest extends StubbedKieTest {
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
+    /**
+     * The job's own poll that comes while its callback's check is still downloading the result does
+     * not download it a second time (a video may be hundreds of megabytes): it looks again later and
+     * finds the job done.
+     */
+    @Test
+    void thePollThatComesWhileTheCallbacksCheckDownloadsTheResultDownloadsNothing() throws IOException {
+        TestUser u = users.create(100);
+        String prompt = "a result downloading while its poll comes";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-poll-meets\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String file = "/files/poll-meets.png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "image/png")
+                        .withBody(png())
+                        .withFixedDelay(4000)));
+        String result = "{\\\"resultUrls\\\":[\\\"" + KIE.baseUrl() + file + "\\\"]}";
+        KIE.stubFor(get(urlPathEqualTo(RECORD_INFO))
+                .withQueryParam("taskId", equalTo("t-poll-meets"))
+                .willReturn(okJson("{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-poll-meets\","
+                        + "\"state\":\"success\",\"resultJson\":\"" + result + "\"}}")));
+        assertThat(api.post(
+                                "/api/provider/kie/callback/" + id + "?token=" + job(id).callbackToken(),
+                                null,
+                                "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-poll-meets\",\"state\":\"success\"}}")
+                        .status())
+                .isEqualTo(200);
+        // the check has asked the provider and is downloading (4 s) when the job's poll comes
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> KIE.countRequestsMatching(getRequestedFor(urlPathEqualTo(RECORD_INFO))
+                                        .withQueryParam("taskId", equalTo("t-poll-meets"))
+                                        .build())
+                                .getCount()
+                        >= 1);
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        driver.step(id);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> job(id).state() == JobState.SUCCEEDED && checks.idle());
+        assertThat(KIE.countRequestsMatching(
+                                getRequestedFor(urlPathEqualTo(file)).build())
+                        .getCount())
+                .as("one download for the check and the poll")
+                .isEqualTo(1);
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
+    }
+
     private static byte[] png() throws IOException {
         BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -47,6 +47,9 @@ class JobPolling {
     private final LateDeliveries late;
     private final RecordGaps gaps;
 
+    /** Jobs whose result this node is copying now. */
+    private final java.util.Set<String> copying = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     JobPolling(
             JobTransitions transitions,
             JobFinisher finisher,
@@ -161,8 +164,25 @@ class JobPolling {
         return copy(job, s) == LateDeliveries.Try.AGAIN ? Optional.of(again(job, now)) : Optional.empty();
     }
 
-    /** Copies the result to our storage and finishes the job with it; AGAIN when the copy failed for now. */
+    /**
+     * Copies the result to our storage and finishes the job with it; AGAIN when the copy failed for
+     * now, or when this node is copying the job's result already (its callback's check and its poll
+     * meet: the result, a video of hundreds of megabytes perhaps, is downloaded once; the one that
+     * waits looks again later and finds the job finished).
+     */
     private LateDeliveries.Try copy(Job job, QueryOutcome.Succeeded s) {
+        if (!copying.add(job.id())) {
+            log.info("job {}: its result is being copied already; looking again later", job.id());
+            return LateDeliveries.Try.AGAIN;
+        }
+        try {
+            return copyAlone(job, s);
+        } finally {
+            copying.remove(job.id());
+        }
+    }
+
+    private LateDeliveries.Try copyAlone(Job job, QueryOutcome.Succeeded s) {
         if (s.resultUrls().isEmpty()) {
             finisher.fail(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
             return LateDeliveries.Try.DONE;
