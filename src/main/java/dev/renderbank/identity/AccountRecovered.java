@@ -15,8 +15,14 @@ import dev.renderbank.platform.DurableEvent;
  * runs (a retry). What was written before is what was written under a smaller number; nothing is
  * compared by time. Null in an event published before the number was kept: everything goes, as it
  * did then.
+ *
+ * <p>{@code beforeVerification}: the account's address was not confirmed yet (the repeated sign-up of
+ * someone who signed up first with another person's address, taken back by its owner): what that
+ * first sign-up chose for the account (its referral) goes too. Null in an event published before it
+ * was kept: false.
  */
-public record AccountRecovered(long userId, long linkId, Long recovery) implements DurableEvent {
+public record AccountRecovered(long userId, long linkId, Long recovery, Boolean beforeVerification)
+        implements DurableEvent {
 
     @Override
     public String key() {

@@ -47,6 +47,8 @@ class AccountRecovery {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     void recover(long userId, String email, String passwordHash, long linkId, Instant now) {
+        boolean beforeVerification =
+                store.byEmail(email).map(login -> !login.verified()).orElse(false);
         links.useAllThatSetPasswords(userId, now);
         store.setPassword(userId, passwordHash);
         sessions.endSessions(userId, null);
@@ -54,6 +56,6 @@ class AccountRecovery {
         throttle.recordSuccess(email); // the owner proved themselves by email
         throttle.forgetDevices(email); // a browser whoever knew the old password used is known no more
         long recovery = store.countRecovery(userId);
-        events.publish(new AccountRecovered(userId, linkId, recovery));
+        events.publish(new AccountRecovered(userId, linkId, recovery, beforeVerification));
     }
 }

@@ -188,6 +188,43 @@ class AccountRecoveryTest extends IntegrationTest {
         assertThat(new FormClient(port).signIn(email, OWNER_PASSWORD)).doesNotContain("/login");
     }
 
+    @Autowired
+    dev.renderbank.billing.rewards.Referrals referrals;
+
+    /**
+     * Someone signs up first with another person's address through their own referral link; the
+     * address's owner signs up and takes the account back through the link: the referral the first
+     * sign-up chose goes with everything else it had, so it never earns its referrer a reward.
+     */
+    @Test
+    void theReferralOfASignUpWhoseAccountItsOwnerTookBackIsForgotten() throws Exception {
+        UserAccount referrer = users.create(
+                "referrer-" + UUID.randomUUID() + "@test.local",
+                OWNER_PASSWORD,
+                dev.renderbank.identity.Role.USER,
+                true);
+        String code = referrals.referralCode(referrer.id());
+        String email = "prereferred-" + UUID.randomUUID() + "@test.local";
+        new FormClient(port)
+                .post("/signup?ref=" + code, "/signup", "email", email, "password", INTRUDER_PASSWORD, "ref", code);
+        long id = users.byEmail(email).orElseThrow().id();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> referrals.referrerOf(id).isPresent());
+        MailedLinks.await(jdbc, "verify-email", email, 1);
+
+        FormClient owner = new FormClient(port);
+        owner.post("/signup", "/signup", "email", email, "password", OWNER_PASSWORD);
+        String link = MailedLinks.await(jdbc, "verify-email", email, 2);
+        assertThat(owner.post(link, "/verify-email", "token", token(link), "password", OWNER_PASSWORD)
+                        .statusCode())
+                .isEqualTo(200);
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> referrals.referrerOf(id).isEmpty());
+    }
+
     @Test
     void aLinkOfTheFirstSignUpVerifiesAtOnceAndKeepsThePassword() throws Exception {
         String email = "first-" + UUID.randomUUID() + "@test.local";

@@ -30,6 +30,13 @@ class ReferralStore {
                 == 1;
     }
 
+    /** Forgets the referee's referral if no purchase earned it yet; whether there was one. */
+    boolean forgetUnearned(long refereeId) {
+        return jdbc.sql("""
+                                delete from billing_referral
+                                 where referee_id = :referee and purchase_id is null and rewarded_at is null""").param("referee", refereeId).update() == 1;
+    }
+
     Optional<Long> referrerOf(long refereeId) {
         return jdbc.sql("select referrer_id from billing_referral where referee_id = :referee")
                 .param("referee", refereeId)

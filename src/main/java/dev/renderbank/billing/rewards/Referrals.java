@@ -75,6 +75,15 @@ public class Referrals {
         return store.record(refereeId, referrerId, clock.instant());
     }
 
+    /**
+     * The referee's referral, chosen by whoever signed up first with the address, forgotten when its
+     * owner took the account back before confirming it (nothing earned it yet: a purchase that did,
+     * someone paid for); whether there was one.
+     */
+    boolean forgetChosenBeforeRecovery(long refereeId) {
+        return store.forgetUnearned(refereeId);
+    }
+
     public Optional<Long> referrerOf(long refereeId) {
         return store.referrerOf(refereeId);
     }
