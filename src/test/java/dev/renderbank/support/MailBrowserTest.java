@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,8 +22,36 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 public abstract class MailBrowserTest extends BrowserTest {
 
-    protected static final int SMTP_PORT = freePort();
-    protected static GreenMail smtp;
+    /**
+     * One SMTP server for the whole test JVM, started when the first subclass loads and never stopped:
+     * the shared context keeps its port, and a port left free between two classes could be taken
+     * meanwhile (any outgoing connection's ephemeral port), so the second class's server could not start.
+     */
+    protected static final GreenMail smtp;
+
+    protected static final int SMTP_PORT;
+
+    static {
+        IllegalStateException last = null;
+        GreenMail started = null;
+        int port = 0;
+        for (int attempt = 0; attempt < 5 && started == null; attempt++) {
+            port = freePort();
+            GreenMail candidate = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            try {
+                candidate.start();
+                started = candidate;
+            } catch (IllegalStateException e) {
+                last = e; // the port was taken between the look and the start: another one
+            }
+        }
+        if (started == null) {
+            throw last;
+        }
+        smtp = started;
+        SMTP_PORT = port;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+    }
 
     @DynamicPropertySource
     static void mail(DynamicPropertyRegistry r) {
@@ -33,17 +60,10 @@ public abstract class MailBrowserTest extends BrowserTest {
         r.add("renderbank.mail.send-interval", () -> "200ms");
     }
 
-    @BeforeAll
-    static void startSmtp() {
-        smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-    }
-
+    /** What this class's tests received is not the next class's concern. */
     @AfterAll
-    static void stopSmtp() {
-        if (smtp != null) {
-            smtp.stop();
-        }
+    static void forgetReceivedMail() throws Exception {
+        smtp.purgeEmailFromAllMailboxes();
     }
 
     /** The first link matching {@code link} in an email to {@code to}, pointed at this test's server. */
