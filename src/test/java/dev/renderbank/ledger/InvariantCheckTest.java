@@ -109,9 +109,10 @@ class InvariantCheckTest extends LedgerTestSupport {
         ledger.reserve(user, 30, hold, TTL);
         ledger.capture(hold);
 
-        // a second CAPTURE entry that moves nothing: every sum still agrees
+        // a second CAPTURE entry that moves nothing: every sum still agrees (it matches the hold's kind
+        // and amount, not what a capture moves)
         assertThat(reportAfter(sql -> insertEntry(sql, user, "CAPTURE", 30, 0, 0, 0, hold)))
-                .contains("hold %s (CAPTURED): 1 hold entries, 2 settlement entries, 2 matching its state"
+                .contains("hold %s (CAPTURED): 1 hold entries, 2 settlement entries, 1 matching its state"
                         .formatted(hold));
     }
 
@@ -213,6 +214,64 @@ class InvariantCheckTest extends LedgerTestSupport {
                     run(sql, "update credit_account set balance = balance + 50 where user_id = ?", user);
                 }))
                 .contains("GRANT entry %s of user %d (amount 50) matches no grant".formatted(ref, user));
+    }
+
+    @Test
+    void aSettlementEntryWhoseDeltasAreNotItsHoldsIsReported() {
+        long user = fundedUser(100);
+        String hold = key("job");
+        ledger.reserve(user, 30, hold, TTL);
+
+        // captured, but the balance kept the 30 and the entry says so: the sums agree, the charge is gone
+        assertThat(reportAfter(sql -> {
+                    run(sql, "update credit_hold set state = 'CAPTURED', settled_at = now() where hold_key = ?", hold);
+                    run(sql, "update credit_account set held = held - 30 where user_id = ?", user);
+                    insertEntry(sql, user, "CAPTURE", 30, 0, -30, 0, hold);
+                }))
+                .contains("hold %s (CAPTURED): 1 hold entries, 1 settlement entries, 0 matching its state"
+                        .formatted(hold));
+    }
+
+    @Test
+    void aForfeitEntryThatAddsCreditsIsReported() {
+        long user = fundedUser(100);
+        String ref = key("forfeit");
+
+        assertThat(reportAfter(sql -> {
+                    insertEntry(sql, user, "FORFEIT", 50, 50, 0, 0, ref);
+                    run(sql, "update credit_account set balance = balance + 50 where user_id = ?", user);
+                }))
+                .contains("FORFEIT entry %s of user %d (amount 50) matches no forfeit".formatted(ref, user));
+    }
+
+    @Test
+    void aClawbackWithoutItsEntryOrWithTwoIsReported() {
+        long user = newUser();
+        String grant = key("purchase");
+        ledger.grant(user, 100, GrantSource.PURCHASE, grant, null, null);
+        String refund = key("refund");
+        ledger.clawback(grant, 30, refund, "partial refund");
+
+        // taken a second time under the same clawback: the balance and its entries agree
+        assertThat(reportAfter(sql -> {
+                    insertEntry(sql, user, "CLAWBACK", 30, -30, 0, 0, refund);
+                    run(sql, "update credit_account set balance = balance - 30 where user_id = ?", user);
+                }))
+                .contains("clawback %s applied 30 with 2 CLAWBACK entries".formatted(refund));
+        // a clawback recorded without its entry and without taking anything: the user keeps what the
+        // books say was taken back
+        String lost = key("dispute");
+        assertThat(reportAfter(sql -> {
+                    run(
+                            sql,
+                            "insert into credit_clawback (clawback_key, grant_id, user_id, requested, applied, taken,"
+                                    + " debt_added, reason, created_at) select ?, id, user_id, 20, 20, 20, 0, 'lost',"
+                                    + " now() from credit_grant where grant_key = ?",
+                            lost,
+                            grant);
+                    run(sql, "update credit_grant set clawed_back = clawed_back + 20 where grant_key = ?", grant);
+                }))
+                .contains("clawback %s applied 20 with 0 CLAWBACK entries".formatted(lost));
     }
 
     @Test

@@ -9,9 +9,10 @@ import org.springframework.stereotype.Repository;
 /**
  * The books balance: each account equals the sum of its entries and its open holds, no account is
  * overdrawn, every hold has exactly one HOLD entry and (once settled) exactly one matching
- * settlement entry, every grant has one GRANT entry and its clawbacks add up, each account's debt is
- * what its clawbacks still owe, and every grant, clawback, debt payment or waiver entry matches the
- * record that explains it (no credits from nowhere). Each
+ * settlement entry that moved what the hold says, every grant has one GRANT entry and its clawbacks
+ * add up, every clawback that applied something has one CLAWBACK entry, each account's debt is what
+ * its clawbacks still owe, and every grant, clawback, debt payment, forfeit or waiver entry matches
+ * the record that explains it (no credits from nowhere). Each
  * check is one statement, so it sees one consistent snapshot even while the ledger is busy.
  */
 @Repository
@@ -30,6 +31,7 @@ public class InvariantCheck {
         violations.addAll(accounts());
         violations.addAll(holds());
         violations.addAll(grants());
+        violations.addAll(clawbacks());
         violations.addAll(debtAttribution());
         violations.addAll(unexplainedEntries());
         long orphanEntries = jdbc.sql("""
@@ -102,11 +104,17 @@ public class InvariantCheck {
                           from credit_hold h
                           left join lateral (
                                select count(*) filter (where kind = 'HOLD' and amount = h.amount
-                                                         and user_id = h.user_id) as holds,
+                                                         and user_id = h.user_id and balance_delta = 0
+                                                         and held_delta = h.amount and debt_delta = 0) as holds,
                                       count(*) filter (where kind <> 'HOLD') as settlements,
+                                      -- matching: its kind, amount and user, and what it moved: the hold's
+                                      -- amount off held, and off the balance for a capture only
                                       count(*) filter (where kind = case h.state when 'CAPTURED' then 'CAPTURE'
                                           when 'RELEASED' then 'RELEASE' when 'EXPIRED' then 'EXPIRE' end
-                                          and amount = h.amount and user_id = h.user_id) as matching
+                                          and amount = h.amount and user_id = h.user_id
+                                          and held_delta = -h.amount and debt_delta = 0
+                                          and balance_delta = case h.state when 'CAPTURED' then -h.amount else 0 end)
+                                          as matching
                                  from ledger_entry
                                 -- by key only: one index lookup per hold whatever the planner thinks of users
                                 where ref_key = h.hold_key and kind in ('HOLD', 'CAPTURE', 'RELEASE', 'EXPIRE')) e
@@ -144,6 +152,25 @@ public class InvariantCheck {
                                 rs.getLong("entries"),
                                 rs.getLong("clawed_back"),
                                 rs.getLong("clawbacks")))
+                .list();
+    }
+
+    /**
+     * Every clawback that applied something has exactly one CLAWBACK entry (one that applied nothing,
+     * a grant clawed back in full before, has none): the entry check above explains each entry by its
+     * clawback, this one each clawback by its entry, so one missing or written twice is found too.
+     */
+    private List<String> clawbacks() {
+        return jdbc.sql("""
+                        select c.clawback_key, c.applied, e.n from credit_clawback c
+                         cross join lateral (
+                              select count(*) as n from ledger_entry
+                               where ref_key = c.clawback_key and kind = 'CLAWBACK') e
+                         where e.n <> case when c.applied > 0 then 1 else 0 end
+                         limit :shown""")
+                .param("shown", SHOWN)
+                .query((rs, n) -> "clawback %s applied %d with %d CLAWBACK entries"
+                        .formatted(rs.getString("clawback_key"), rs.getLong("applied"), rs.getLong("n")))
                 .list();
     }
 
@@ -218,6 +245,9 @@ public class InvariantCheck {
                                        select 1 from credit_hold h
                                         where h.hold_key = e.ref_key and h.user_id = e.user_id
                                           and h.state in ('RELEASED', 'EXPIRED')))
+                            or e.kind = 'FORFEIT' and not (
+                                   e.amount >= 0 and e.balance_delta = -e.amount and e.held_delta = 0
+                                   and e.debt_delta = 0)
                             or e.kind = 'DEBT_WAIVED' and not exists (
                                    select 1 from debt_waiver w
                                     where w.waiver_key = e.ref_key and w.user_id = e.user_id and w.waived = e.amount
@@ -234,6 +264,7 @@ public class InvariantCheck {
                                     case "GRANT" -> "grant";
                                     case "CLAWBACK" -> "clawback";
                                     case "DEBT_PAID" -> "released or expired hold";
+                                    case "FORFEIT" -> "forfeit";
                                     default -> "waiver";
                                 }))
                 .list();
