@@ -179,9 +179,7 @@ public class Accounts {
                     .filter(u -> !u.verified() && u.enabled())
                     .ifPresent(u -> sendVerification(
                             u.id(),
-                            tokens.newestUnusedVerification(u.id())
-                                    .flatMap(p -> p)
-                                    .orElse(null)));
+                            tokens.newestUnusedVerificationPassword(u.id()).orElse(null)));
         }
         return true;
     }
@@ -236,20 +234,13 @@ public class Accounts {
         // signs everyone else out; the account's own (the first sign-up's, which the mailbox holder chose
         // if the repeated sign-up was someone else's) only confirms the address. Any other is refused.
         boolean setsPassword = found.get().passwordHash() != null;
-        if (setsPassword) {
-            boolean typed = typedPassword != null
-                    // BCrypt reads 72 bytes at most; no password chosen at sign-up is longer
-                    && typedPassword.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES;
-            if (typed && passwords.matches(typedPassword, found.get().passwordHash())) {
-                // the repeated sign-up's password: set below
-            } else if (typed
-                    && store.passwordHash(found.get().userId())
-                            .filter(current -> passwords.matches(typedPassword, current))
-                            .isPresent()) {
-                setsPassword = false;
-            } else {
+        if (setsPassword && !typedMatches(typedPassword, found.get().passwordHash())) {
+            if (store.passwordHash(found.get().userId())
+                    .filter(current -> typedMatches(typedPassword, current))
+                    .isEmpty()) {
                 return new VerifyResult.PasswordMismatch();
             }
+            setsPassword = false; // the account's own: confirms only
         }
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
         // waited for, and has used the link up; the reverse order deadlocked with it
@@ -269,6 +260,13 @@ public class Accounts {
                     user.get(), row.get().email(), password, found.get().id(), now);
         }
         return new VerifyResult.Verified(user.get(), users.markEmailVerified(user.get()), password != null);
+    }
+
+    /** Whether {@code typed} is the password {@code hash} holds; BCrypt reads 72 bytes at most, no chosen password is longer. */
+    private boolean typedMatches(String typed, String hash) {
+        return typed != null
+                && typed.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES
+                && passwords.matches(typed, hash);
     }
 
     /**

@@ -49,16 +49,9 @@ public class Users {
     }
 
     /**
-     * How many times the account was recovered through its mailbox (a password reset); what was
-     * registered for it under a lower number was registered by whoever knew the old password.
-     */
-    public long recoveries(long id) {
-        return store.recoveries(id);
-    }
-
-    /**
-     * {@link #recoveries} and whether the account is deleted, in one read: empty for a deleted account
-     * (or none), else its recoveries.
+     * How many times the account was recovered through its mailbox (a password reset): what was
+     * registered for it under a lower number was registered by whoever knew the old password. Empty
+     * for a deleted account (or none): one read answers both.
      */
     public java.util.OptionalLong recoveriesIfLive(long id) {
         return store.recoveriesIfLive(id);

@@ -19,7 +19,7 @@ public class Buyers {
     public Optional<Long> find(String userIdFromMetadata, Long knownUserId, String email) {
         if (userIdFromMetadata != null) {
             try {
-                return users.byId(Long.parseLong(userIdFromMetadata.trim())).map(UserAccount::id);
+                return known(Long.parseLong(userIdFromMetadata.trim()));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
@@ -28,5 +28,10 @@ public class Buyers {
             return Optional.of(knownUserId);
         }
         return email == null ? Optional.empty() : users.byEmail(email).map(UserAccount::id);
+    }
+
+    /** The user, if there is such an account (the user a checkout renderbank opened was opened for). */
+    public Optional<Long> known(long userId) {
+        return users.byId(userId).map(UserAccount::id);
     }
 }

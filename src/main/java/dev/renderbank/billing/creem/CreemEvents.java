@@ -131,7 +131,7 @@ public class CreemEvents implements EventHandler {
         if (!claimed.equals(p.id())) {
             return productMismatch(obj, claimed, p);
         }
-        Optional<Long> user = buyers.find(Long.toString(opened.get().userId()), null, null);
+        Optional<Long> user = buyers.known(opened.get().userId());
         if (user.isEmpty()) {
             return new Outcome.Unprocessable("unknown user " + opened.get().userId() + " (checkout "
                     + opened.get().id() + ")");

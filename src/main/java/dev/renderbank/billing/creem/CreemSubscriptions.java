@@ -95,7 +95,7 @@ class CreemSubscriptions {
         if (known.isPresent()) {
             return known;
         }
-        return opened.namedBy(sub).flatMap(c -> buyers.find(Long.toString(c.userId()), null, null));
+        return opened.namedBy(sub).flatMap(c -> buyers.known(c.userId()));
     }
 
     /**

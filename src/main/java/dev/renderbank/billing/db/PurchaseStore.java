@@ -6,9 +6,7 @@ import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.billing.PurchaseRecord;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,9 +25,11 @@ public class PurchaseStore {
             p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed, p.unused_handed_on, p.unused_kept""";
 
     private final JdbcClient jdbc;
+    private final PurchaseRefStore purchaseRefs;
 
-    PurchaseStore(JdbcClient jdbc) {
+    PurchaseStore(JdbcClient jdbc, PurchaseRefStore purchaseRefs) {
         this.jdbc = jdbc;
+        this.purchaseRefs = purchaseRefs;
     }
 
     /** Inserts the purchase; empty if its key was recorded before. */
@@ -74,21 +74,13 @@ public class PurchaseStore {
      * which the first period records: the renewal is measured, not the first period.
      */
     public Optional<RefundedHere> refundedByRefs(String provider, List<String> refs) {
-        List<String> present =
-                refs.stream().filter(r -> r != null && !r.isBlank()).toList();
-        if (present.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, RefundedHere> byRef = new HashMap<>();
-        jdbc.sql("""
-                        select r.ref, p.purchase_key, p.refunded_minor from billing_purchase p
-                          join billing_purchase_ref r on r.purchase_id = p.id
-                         where r.provider = :provider and r.ref in (:refs)""")
-                .param("provider", provider)
-                .param("refs", present)
-                .query((rs, n) -> byRef.put(rs.getString(1), new RefundedHere(rs.getString(2), rs.getLong(3))))
-                .list();
-        return present.stream().filter(byRef::containsKey).findFirst().map(byRef::get);
+        return purchaseRefs
+                .purchaseOf(provider, refs)
+                .map(id -> jdbc.sql("""
+                        select purchase_key, refunded_minor from billing_purchase where id = :id""")
+                        .param("id", id)
+                        .query((rs, n) -> new RefundedHere(rs.getString(1), rs.getLong(2)))
+                        .single());
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -76,18 +77,18 @@ public class EmailTokenStore {
     }
 
     /**
-     * The password hash the user's newest unused verification link carries (null: that link sets
-     * none), expired or not (a link's password is cleared only when it is used), or empty when the
-     * user has no unused verification link.
+     * The password hash the user's newest unused verification link carries, expired or not (a link's
+     * password is cleared only when it is used); empty when that link carries none, or there is none.
      */
-    public Optional<Optional<String>> newestUnusedVerification(long userId) {
-        return jdbc.sql("""
+    public Optional<String> newestUnusedVerificationPassword(long userId) {
+        List<String> newest = jdbc.sql("""
                         select password_hash from email_token
                          where user_id = :user and purpose = 'VERIFY' and used_at is null
                          order by created_at desc, id desc limit 1""")
                 .param("user", userId)
-                .query((rs, n) -> Optional.ofNullable(rs.getString("password_hash")))
-                .optional();
+                .query((rs, n) -> rs.getString("password_hash"))
+                .list();
+        return newest.isEmpty() ? Optional.empty() : Optional.ofNullable(newest.get(0));
     }
 
     /**

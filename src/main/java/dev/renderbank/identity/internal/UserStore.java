@@ -41,16 +41,7 @@ public class UserStore {
                 .optional();
     }
 
-    /** How many times the account was recovered ({@code app_user.recoveries}); 0 for no such account. */
-    public long recoveries(long id) {
-        return jdbc.sql("select recoveries from app_user where id = :id")
-                .param("id", id)
-                .query(Long.class)
-                .optional()
-                .orElse(0L);
-    }
-
-    /** {@link #recoveries} of an account that is not deleted; empty for a deleted one (or none). */
+    /** How many times the account was recovered ({@code app_user.recoveries}); empty for a deleted one (or none). */
     public java.util.OptionalLong recoveriesIfLive(long id) {
         return jdbc.sql("select recoveries from app_user where id = :id and deleted_at is null")
                 .param("id", id)
