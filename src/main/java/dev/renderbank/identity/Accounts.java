@@ -137,7 +137,7 @@ public class Accounts {
         }
         OptionalInt lookAlike = EmailKeys.foldsIntoAnother(address);
         if (lookAlike.isPresent()) {
-            return new SignUpResult.Invalid("email", lookAlikeProblem(lookAlike.getAsInt()));
+            return new SignUpResult.Invalid("email", SignInNames.lookAlikeProblem(lookAlike.getAsInt()));
         }
         Optional<String> weak = rules.problem(password, address);
         if (weak.isPresent()) {
@@ -280,18 +280,6 @@ public class Accounts {
     /** Whether a new account may take this address: one mailbox, as the mailer reads it. */
     static boolean isNewAddress(String s) {
         return SignInNames.canSignUp(s);
-    }
-
-    /**
-     * Which character to remove, and why: it reads as another letter ({@link EmailKeys#foldsIntoAnother}),
-     * so the address would be one account with another spelling, possibly someone else's address.
-     */
-    private static String lookAlikeProblem(int cp) {
-        String character = Character.isLetter(cp) ? new String(Character.toChars(cp)) + " " : "";
-        return "Remove the character " + character + String.format("(U+%04X %s)", cp, Character.getName(cp))
-                + " from the address: it is read as "
-                + new String(Character.toChars(Character.toLowerCase(Character.toUpperCase(cp))))
-                + ", which makes it another address. Enter the address without it.";
     }
 
     /** Mails a new verification link; {@code passwordHash} (null: none) is set when it is confirmed. */

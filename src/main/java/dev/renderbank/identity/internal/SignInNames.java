@@ -108,4 +108,16 @@ public final class SignInNames {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Which character to remove, and why: it reads as another letter ({@link EmailKeys#foldsIntoAnother}),
+     * so the address would be one account with another spelling, possibly someone else's address.
+     */
+    public static String lookAlikeProblem(int cp) {
+        String character = Character.isLetter(cp) ? new String(Character.toChars(cp)) + " " : "";
+        return "Remove the character " + character + String.format("(U+%04X %s)", cp, Character.getName(cp))
+                + " from the address: it is read as "
+                + new String(Character.toChars(Character.toLowerCase(Character.toUpperCase(cp))))
+                + ", which makes it another address. Enter the address without it.";
+    }
 }
