@@ -124,8 +124,16 @@ abstract class BillingIntegrationTest extends IntegrationTest {
         return postCreem(body, CreemSignature.sign(body.getBytes(StandardCharsets.UTF_8), CREEM_SECRET));
     }
 
-    /** Signed with stripe-java's own helper, at the (settable) clock's time unless told otherwise. */
+    /**
+     * Signed with stripe-java's own helper, at the (settable) clock's time, after the checkout a
+     * subscription's event belongs to is opened ({@link OpenedCheckouts#forStripeEvent}).
+     */
     HttpResponse<String> stripe(String body) throws Exception {
+        return stripeAsSent(OpenedCheckouts.forStripeEvent(jdbc, body));
+    }
+
+    /** Signed and sent as it is: no checkout is opened for it first. */
+    HttpResponse<String> stripeAsSent(String body) throws Exception {
         return stripe(body, clock.instant().getEpochSecond(), STRIPE_SECRET);
     }
 
@@ -159,10 +167,19 @@ abstract class BillingIntegrationTest extends IntegrationTest {
      * {@code userId} and {@code product} (only such sessions grant anything); returns the session id.
      */
     String opened(long userId, String product, String sessionId) {
+        openCheckout(userId, product, sessionId);
+        return sessionId;
+    }
+
+    /**
+     * A Stripe checkout renderbank opened for {@code userId} as Checkout Session {@code sessionId}: its
+     * id, which the metadata of the subscription it opens names ({@code checkoutId}).
+     */
+    String openCheckout(long userId, String product, String sessionId) {
         String checkoutId = "chk_" + UUID.randomUUID().toString().replace("-", "");
         checkoutStore.insertPending(checkoutId, userId, product, "stripe", null, clock.instant());
         checkoutStore.open(checkoutId, "https://checkout.stripe.com/c/pay/" + sessionId, sessionId);
-        return sessionId;
+        return checkoutId;
     }
 
     long storedEvents(String provider, String eventId) {

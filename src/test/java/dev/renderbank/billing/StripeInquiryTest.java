@@ -70,6 +70,28 @@ class StripeInquiryTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * {@code prevented} (API 2025-08-27): Stripe's dispute prevention stopped it before it became a
+     * chargeback: no funds were withdrawn, so nothing is taken and no plan month waits for it; money
+     * that went back to the customer (a resolution's refund) comes as a refund, measured like any.
+     */
+    @Test
+    void aPreventedDisputeTakesNothingAndHoldsNoMonths() throws Exception {
+        UserAccount u = newUser();
+        String pi = id("pi");
+        String charge = id("ch");
+        stripe(session(id("evt"), opened(u.id(), "pack-200", id("cs")), pi, u.id(), "pack-200", 990));
+
+        String dp = id("dp");
+        stripe(dispute("charge.dispute.created", id("evt"), dp, charge, pi, "prevented"));
+        stripe(dispute("charge.dispute.closed", id("evt"), dp, charge, pi, "prevented"));
+
+        assertThat(available(u)).isEqualTo(200);
+        assertThat(disputeStatus("stripe", dp)).isNotEqualTo("OPEN").isNotEqualTo("LOST");
+        assertThat(disputed("stripe", pi)).isFalse();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     @Test
     void anInquiryThatBecomesADisputeTakesTheShareOnceHoweverManyEventsSaySoAndAWinGivesExactlyThatBack()
             throws Exception {

@@ -221,8 +221,10 @@ abstract class ReconcileIntegrationTest extends IntegrationTest {
 
     /** A Stripe webhook, signed with the webhook secret now, carrying {@code object} as its {@code type}. */
     HttpResponse<String> stripeWebhook(String eventId, String type, String object) throws Exception {
-        String event = "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
-                .formatted(eventId, type, clock.instant().getEpochSecond(), object);
+        String event = OpenedCheckouts.forStripeEvent(
+                jdbc,
+                "{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"created\":%d,\"data\":{\"object\":%s}}"
+                        .formatted(eventId, type, clock.instant().getEpochSecond(), object));
         String header = com.stripe.net.Webhook.Signature.generateSignatureHeader(
                 event, WEBHOOK_SECRET, clock.instant().getEpochSecond());
         return AdminSupport.HTTP.send(

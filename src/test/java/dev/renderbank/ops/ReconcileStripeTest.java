@@ -316,6 +316,38 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * A shared Stripe account: paid invoices of subscriptions renderbank never opened (another
+     * application's, another deployment's, a payment link's at a catalogue price) are none of its
+     * business, whatever user their metadata names: no finding, nothing to repair.
+     */
+    @Test
+    void paidInvoicesOfSubscriptionsRenderbankNeverOpenedAreNoFinding() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount named =
+                users.create("named-" + UUID.randomUUID() + "@test.local", "a-long-password-123", Role.USER, true);
+        String noCheckout = invoice(
+                "in_" + UUID.randomUUID().toString().replace("-", ""),
+                "sub_" + UUID.randomUUID().toString().replace("-", ""),
+                "{\"userId\":\"%d\"}".formatted(named.id()),
+                "subscription_cycle",
+                1990);
+        String otherDeployment = invoice(
+                "in_" + UUID.randomUUID().toString().replace("-", ""),
+                "sub_" + UUID.randomUUID().toString().replace("-", ""),
+                "{\"userId\":\"%d\",\"checkoutId\":\"chk_elsewhere\"}".formatted(named.id()),
+                "subscription_cycle",
+                1990);
+        stubStripe(java.util.List.of(), java.util.List.of(noCheckout, otherDeployment));
+
+        JsonNode report =
+                JSON.readTree(AdminSupport.call(port, "POST", "/api/v1/admin/reconcile", admin.token(), null, null)
+                        .body());
+
+        assertThat(report.path("findings")).as(report.toString()).isEmpty();
+        assertThat(ledger.balance(named.id()).available()).isZero();
+    }
+
     @Test
     void aRefundAtStripeThatThePurchaseDoesNotReflectIsFoundWithItsEvidenceUntilItsWebhookIsProcessed()
             throws Exception {
@@ -741,13 +773,25 @@ class ReconcileStripeTest extends ReconcileIntegrationTest {
         stubStripe(sessions, invoices, java.util.List.of(), java.util.List.of());
     }
 
-    /** A paid invoice as Stripe's API (2025+) returns it; {@code sub} null: not a subscription's. */
+    /**
+     * A paid invoice as Stripe's API (2025+) returns it, of a subscription renderbank opened for {@code
+     * userId} (its metadata names the checkout); {@code sub} null: not a subscription's.
+     */
     private String invoice(String id, String sub, long userId, String reason, long amount) {
+        String checkout = sub == null
+                ? null
+                : dev.renderbank.support.OpenedCheckouts.stripeSubscription(jdbc, userId, "pro-monthly", sub);
+        return invoice(
+                id, sub, "{\"userId\":\"%d\",\"checkoutId\":\"%s\"}".formatted(userId, checkout), reason, amount);
+    }
+
+    /** A paid invoice as Stripe's API (2025+) returns it, its subscription's metadata {@code metadata}. */
+    private String invoice(String id, String sub, String metadata, String reason, long amount) {
         long now = clock.instant().getEpochSecond();
         long end =
                 clock.instant().atZone(java.time.ZoneOffset.UTC).plusMonths(1).toEpochSecond();
         String parent = sub == null ? "null" : """
-                {"type":"subscription_details","subscription_details":{"subscription":"%s","metadata":{"userId":"%d"}}}""".formatted(sub, userId);
+                {"type":"subscription_details","subscription_details":{"subscription":"%s","metadata":%s}}""".formatted(sub, metadata);
         return """
                 {"id":"%s","object":"invoice","status":"paid","amount_paid":%d,"total":%d,"subtotal":%d,
                  "currency":"usd","billing_reason":"%s","created":%d,"customer_email":"nobody@example.com",

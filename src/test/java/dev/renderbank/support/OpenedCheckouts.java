@@ -78,6 +78,62 @@ public final class OpenedCheckouts {
         return event;
     }
 
+    /**
+     * A Stripe subscription's events grant only when renderbank opened its checkout
+     * (billing.stripe.StripeSubscribers): the subscription's metadata names it ({@code checkoutId}),
+     * as renderbank's checkout sets it and Stripe copies it into each invoice. Tests that send an
+     * {@code invoice.paid} or {@code customer.subscription.*} event whose subscription metadata names a
+     * user and no checkout stand for such a subscription: the checkout is opened here for that user
+     * (its product: the metadata's, else the built-in price's plan) and named in the metadata. Other
+     * events, and events whose metadata names no user, are returned as they are. Returns the event to send.
+     */
+    public static String forStripeEvent(JdbcClient jdbc, String event) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(event);
+        } catch (RuntimeException notJson) {
+            return event; // a test of a malformed payload
+        }
+        String type = root.path("type").asString("");
+        JsonNode object = root.path("data").path("object");
+        JsonNode metadata;
+        String subscription;
+        if (type.equals("invoice.paid")) {
+            JsonNode details = object.path("parent").path("subscription_details");
+            details = details.isObject() ? details : object.path("subscription_details");
+            metadata = details.path("metadata");
+            subscription = details.path("subscription")
+                    .asString(object.path("subscription").asString(""));
+        } else if (type.startsWith("customer.subscription.")) {
+            metadata = object.path("metadata");
+            subscription = object.path("id").asString("");
+        } else {
+            return event;
+        }
+        String userId = metadata.path("userId").asString("");
+        if (!(metadata instanceof ObjectNode meta)
+                || !userId.matches("\\d{1,18}")
+                || !meta.path("checkoutId").isMissingNode()
+                || subscription.isBlank()) {
+            return event;
+        }
+        String price = object.toString().replaceAll("(?s).*?\"(price_local_[a-z0-9-]+)\".*", "$1");
+        String product = meta.path("product")
+                .asString(price.startsWith("price_local_") ? price.substring("price_local_".length()) : "pro-monthly");
+        meta.put("checkoutId", stripeSubscription(jdbc, Long.parseLong(userId), product, subscription));
+        return JSON.writeValueAsString(root);
+    }
+
+    /**
+     * The checkout renderbank opened for {@code userId} that Stripe subscription {@code subscription}
+     * came from (opened once per subscription); returns its id, what the subscription's metadata names.
+     */
+    public static String stripeSubscription(JdbcClient jdbc, long userId, String product, String subscription) {
+        String id = "chk_test_" + subscription;
+        insert(jdbc, id, userId, product, "stripe", null);
+        return id;
+    }
+
     /** The catalogue id of a built-in Creem product id ({@code prod_local_<id>}), else the id itself. */
     private static String productOf(JsonNode obj) {
         String creem = obj.path("product").isObject()

@@ -409,8 +409,10 @@ class StripeEvents implements EventHandler {
         if ("lost".equals(status)) {
             return Optional.of(Disputes.Ending.LOST);
         }
-        if ("warning_closed".equals(status)) {
-            // An inquiry closed without a chargeback: the merchant kept the money.
+        if ("warning_closed".equals(status) || "prevented".equals(status)) {
+            // An inquiry closed without a chargeback, or a dispute Stripe's dispute prevention stopped
+            // before it became one (API 2025-08-27): no funds were withdrawn. Money a prevention gave
+            // back to the customer (a resolution) comes as a refund, measured like any other.
             return Optional.of(Disputes.Ending.INQUIRY_CLOSED);
         }
         return Optional.empty();

@@ -3,7 +3,6 @@ package dev.renderbank.billing.stripe;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.Subscription;
-import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
@@ -28,13 +27,17 @@ import tools.jackson.databind.JsonNode;
 class StripeInvoices {
 
     private final ProductCatalog catalog;
-    private final Buyers buyers;
+    private final StripeSubscribers subscribers;
     private final Purchases purchases;
     private final SubscriptionStore subscriptions;
 
-    StripeInvoices(ProductCatalog catalog, Buyers buyers, Purchases purchases, SubscriptionStore subscriptions) {
+    StripeInvoices(
+            ProductCatalog catalog,
+            StripeSubscribers subscribers,
+            Purchases purchases,
+            SubscriptionStore subscriptions) {
         this.catalog = catalog;
-        this.buyers = buyers;
+        this.subscribers = subscribers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
     }
@@ -45,8 +48,7 @@ class StripeInvoices {
         if (invoiceId == null || paid == null) {
             return new Outcome.Unprocessable("invoice without id or amount_paid");
         }
-        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
-                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+        String subId = subscriptionId(inv);
         if (subId == null) {
             return new Outcome.Ignored("invoice " + invoiceId + " is not for a subscription");
         }
@@ -78,9 +80,7 @@ class StripeInvoices {
         if (price <= 0) {
             return new Outcome.Ignored("invoice " + invoiceId + " costs nothing (trial)");
         }
-        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
-        JsonNode meta =
-                newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
+        JsonNode meta = subscriptionMetadata(inv);
         Optional<Subscription> known = subscriptions.find("stripe", subId);
         String priceId = Optional.ofNullable(Json.id(line, "price"))
                 .orElse(Json.text(line, "pricing", "price_details", "price"));
@@ -103,12 +103,11 @@ class StripeInvoices {
         if (product.isEmpty() || !product.get().isPlan()) {
             return unknownPlan(invoiceId, subId, priceId, product);
         }
-        Optional<Long> user = buyers.find(
-                Json.text(meta, "userId"),
-                known.map(Subscription::userId).orElse(null),
-                Json.text(inv, "customer_email"));
+        // Whose it is: the user it is recorded for, else the user of the checkout its metadata names;
+        // never the metadata's user id or the customer's email alone (StripeSubscribers).
+        Optional<Long> user = subscribers.of(subId, meta);
         if (user.isEmpty()) {
-            return new Outcome.Unprocessable("unknown user for subscription " + subId);
+            return notOpened(invoiceId, subId, meta);
         }
         Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
         Instant end = Optional.ofNullable(Json.time(line, "period", "end")).orElse(Json.time(inv, "period_end"));
@@ -152,13 +151,45 @@ class StripeInvoices {
     }
 
     /**
+     * A paid period of a subscription not recorded here whose metadata names no checkout renderbank
+     * opened. Metadata naming a checkout that is not ours is another deployment's on the same account:
+     * ignored. None at all (a payment link, a subscription made in Stripe's dashboard at a catalogue
+     * price): nothing is granted, since nobody here chose whom it is for; it is retried through the
+     * backoff schedule once (a session recording it may be on its way), then kept FAILED for an
+     * operator and raised once.
+     */
+    private static Outcome notOpened(String invoiceId, String subId, JsonNode meta) {
+        String named = Json.text(meta, "checkoutId");
+        if (named != null) {
+            return new Outcome.Ignored("invoice " + invoiceId + " of subscription " + subId + " names checkout " + named
+                    + ", which renderbank did not open (another deployment on the Stripe account?)");
+        }
+        return new Outcome.Unprocessable(
+                "invoice " + invoiceId + " of subscription " + subId + ": the subscription is not recorded and"
+                        + " its metadata names no checkout renderbank opened (a payment link, or a subscription"
+                        + " made in Stripe's dashboard?); nothing was granted",
+                true);
+    }
+
+    /** The subscription an invoice is for (its 2025+ place under parent, else the older top-level one). */
+    static String subscriptionId(JsonNode inv) {
+        return Optional.ofNullable(Json.id(inv, "subscription"))
+                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+    }
+
+    /** The subscription's metadata as the invoice copies it (2025+ under parent, else the older place). */
+    static JsonNode subscriptionMetadata(JsonNode inv) {
+        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
+        return newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
+    }
+
+    /**
      * The purchase key {@link #paid} records a paid invoice under ({@code stripe:period:<sub>:<start>}),
      * empty where it records none (not a subscription's, not a period, not paid, free): reconciliation
      * asks whether each paid invoice at Stripe is recorded here by this key.
      */
     static Optional<String> periodKey(JsonNode inv) {
-        String subId = Optional.ofNullable(Json.id(inv, "subscription"))
-                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
+        String subId = subscriptionId(inv);
         String reason = Json.text(inv, "billing_reason");
         Optional<JsonNode> periodLine = periodLine(inv);
         boolean period = "subscription_create".equals(reason)

@@ -45,11 +45,13 @@ class StripeLookup implements PaymentLookup {
     private final StripeClients clients;
     private final StripeRefunds refunds;
     private final CheckoutStore checkouts;
+    private final StripeSubscribers subscribers;
 
-    StripeLookup(StripeClients clients, StripeRefunds refunds, CheckoutStore checkouts) {
+    StripeLookup(StripeClients clients, StripeRefunds refunds, CheckoutStore checkouts, StripeSubscribers subscribers) {
         this.clients = clients;
         this.refunds = refunds;
         this.checkouts = checkouts;
+        this.subscribers = subscribers;
     }
 
     @Override
@@ -158,15 +160,27 @@ class StripeLookup implements PaymentLookup {
                 payment -> event("reconcile:" + INVOICE + ":" + objectId, "invoice.paid", payment, i.getCreated()));
     }
 
-    private static Optional<ProviderPayment> invoicePayment(JsonNode inv) {
-        return StripeInvoices.periodKey(inv).map(key -> {
-            JsonNode meta = inv.path("parent").path("subscription_details").path("metadata");
+    /**
+     * The period a paid invoice records at its webhook, if it is renderbank's: its subscription is
+     * recorded here or names a checkout renderbank opened ({@link StripeSubscribers}); other
+     * applications' and other deployments' invoices on a shared account are none of its business. The
+     * user is the one its webhook would grant.
+     */
+    private Optional<ProviderPayment> invoicePayment(JsonNode inv) {
+        Optional<String> period = StripeInvoices.periodKey(inv);
+        if (period.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode meta = StripeInvoices.subscriptionMetadata(inv);
+        Optional<Long> user = subscribers.of(StripeInvoices.subscriptionId(inv), meta);
+        return user.map(userId -> {
+            String key = period.get();
             return new ProviderPayment(
                     "stripe",
                     INVOICE,
                     Json.text(inv, "id"),
                     key,
-                    Json.text(meta, "userId"),
+                    Long.toString(userId),
                     Json.text(meta, "product"),
                     Json.number(inv, "amount_paid"),
                     Json.text(inv, "currency"),

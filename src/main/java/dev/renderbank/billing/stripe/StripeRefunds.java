@@ -193,7 +193,7 @@ class StripeRefunds {
     /**
      * A dispute with its status mapped as its webhooks' handler records it: an inquiry
      * ({@code warning_needs_response}, {@code warning_under_review}) as INQUIRY, one closed without a
-     * chargeback ({@code warning_closed}) as INQUIRY_CLOSED, won, lost, anything else open.
+     * chargeback ({@code warning_closed}) or prevented ({@code prevented}) as INQUIRY_CLOSED, won, lost, anything else open.
      */
     private static ProviderDispute dispute(JsonNode d) {
         String status = Json.text(d, "status");

@@ -5,6 +5,7 @@ import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,12 +26,19 @@ class StripeSubscriptions {
 
     private final ProductCatalog catalog;
     private final Buyers buyers;
+    private final StripeSubscribers subscribers;
     private final SubscriptionStore subscriptions;
     private final Clock clock;
 
-    StripeSubscriptions(ProductCatalog catalog, Buyers buyers, SubscriptionStore subscriptions, Clock clock) {
+    StripeSubscriptions(
+            ProductCatalog catalog,
+            Buyers buyers,
+            StripeSubscribers subscribers,
+            SubscriptionStore subscriptions,
+            Clock clock) {
         this.catalog = catalog;
         this.buyers = buyers;
+        this.subscribers = subscribers;
         this.subscriptions = subscriptions;
         this.clock = clock;
     }
@@ -42,12 +50,23 @@ class StripeSubscriptions {
             return new Outcome.Unprocessable("subscription without id");
         }
         if (subscriptions.find("stripe", subId).isEmpty()) {
+            // Its first events may come before its checkout session's: recorded now for the user of
+            // the checkout renderbank opened that its metadata names (StripeSubscribers), never for a
+            // user its metadata names alone. Without one it is not renderbank's (another application,
+            // a payment link, the dashboard): nothing to record, and nothing for an operator.
+            Optional<CheckoutStore.Checkout> opened = subscribers.opened(sub.path("metadata"));
+            if (opened.isEmpty()) {
+                return new Outcome.Ignored("subscription " + subId
+                        + " is not recorded and its metadata names no checkout renderbank opened: not renderbank's");
+            }
             String priceId = Json.id(sub.path("items").path("data").path(0), "price");
-            Optional<Product> product = catalog.product(Json.text(sub, "metadata", "product"))
-                    .or(() -> Optional.ofNullable(priceId).flatMap(catalog::byStripePriceId));
-            Optional<Long> user = buyers.find(Json.text(sub, "metadata", "userId"), null, null);
+            Optional<Product> product = Optional.ofNullable(priceId)
+                    .flatMap(catalog::byStripePriceId)
+                    .or(() -> catalog.product(opened.get().product()));
+            Optional<Long> user = buyers.known(opened.get().userId());
             if (product.isEmpty() || user.isEmpty()) {
-                return new Outcome.Unprocessable("status of unknown subscription " + subId);
+                return new Outcome.Unprocessable("status of subscription " + subId + " of checkout "
+                        + opened.get().id() + ": its " + (user.isEmpty() ? "user" : "plan") + " is unknown");
             }
             subscriptions.ensure("stripe", subId, user.get(), product.get().id(), "incomplete", at, clock.instant());
         }
