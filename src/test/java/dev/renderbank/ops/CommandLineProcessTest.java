@@ -39,6 +39,12 @@ class CommandLineProcessTest extends IntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    dev.renderbank.provider.simulator.KieSimulator simulator;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     @Test
     void aGrantByTheRealCommandLineIsMadeWithItsEventStoredForTheService() throws Exception {
         TestUsers.TestUser u = users.create(0);
@@ -74,6 +80,56 @@ class CommandLineProcessTest extends IntegrationTest {
                         .single())
                 .as("audited")
                 .isEqualTo(1);
+    }
+
+    /**
+     * {@code jobs check} from the command line does not ask the provider and copy a finished result
+     * itself: its storage need not be the service's (another directory, host or container), and a
+     * result copied there would be charged to the user and never found by the service's nodes (404).
+     * It makes the job's task due now for a node of the service, and says so.
+     */
+    @Test
+    void jobsCheckHandsTheJobToTheServiceAndCopiesNothingItself() throws Exception {
+        TestUsers.TestUser u = users.create(100);
+        simulator.setImageDuration(java.time.Duration.ofMinutes(10));
+        Path storage = java.nio.file.Files.createTempDirectory("cli-assets");
+        HikariDataSource db = dataSource.unwrap(HikariDataSource.class);
+        try {
+            String taskId = new dev.renderbank.support.Api(port)
+                    .post("/api/v1/generate-image", u.token(), "{\"model\":\"nano-banana\",\"prompt\":\"cli check\"}")
+                    .json()
+                    .get("taskId")
+                    .asString();
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> jdbc.sql("select provider_task_id from generation_job where id = :id")
+                            .param("id", taskId)
+                            .query(String.class)
+                            .optional()
+                            .isPresent());
+            ChildJvm cli = ChildJvm.start(
+                    Path.of("target", "cli-" + UUID.randomUUID() + ".log"),
+                    false,
+                    RenderbankApplication.class.getName(),
+                    "jobs",
+                    "check",
+                    taskId,
+                    "--spring.datasource.url=" + db.getJdbcUrl(),
+                    "--spring.datasource.username=" + db.getUsername(),
+                    "--spring.datasource.password=" + (db.getPassword() == null ? "" : db.getPassword()),
+                    "--renderbank.storage.local.dir=" + storage,
+                    "--renderbank.jobs.operator-check-wait=2s");
+            assertThat(cli.process().waitFor(120, TimeUnit.SECONDS))
+                    .as("the command ends")
+                    .isTrue();
+            assertThat(cli.process().exitValue()).as(cli.tail()).isZero();
+            assertThat(cli.output()).as(cli.tail()).contains("handed to the service");
+            try (var files = java.nio.file.Files.walk(storage)) {
+                assertThat(files.filter(java.nio.file.Files::isRegularFile)).isEmpty();
+            }
+        } finally {
+            simulator.reset();
+        }
     }
 
     /**

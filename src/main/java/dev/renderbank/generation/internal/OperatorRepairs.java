@@ -1,14 +1,20 @@
 package dev.renderbank.generation.internal;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import dev.renderbank.generation.JobCheck;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.generation.ModelStats;
 import dev.renderbank.generation.StuckJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,13 +32,27 @@ public class OperatorRepairs {
     private final JobPolling polling;
     private final JobFinisher finisher;
     private final Clock clock;
+    private final ObjectProvider<SchedulerClient> scheduler;
+    private final boolean runsTasks;
+    private final Duration handOverWait;
 
-    OperatorRepairs(JobStore jobs, JobStats stats, JobPolling polling, JobFinisher finisher, Clock clock) {
+    OperatorRepairs(
+            JobStore jobs,
+            JobStats stats,
+            JobPolling polling,
+            JobFinisher finisher,
+            Clock clock,
+            ObjectProvider<SchedulerClient> scheduler,
+            @Value("${db-scheduler.enabled:true}") boolean runsTasks,
+            @Value("${renderbank.jobs.operator-check-wait:30s}") Duration handOverWait) {
         this.jobs = jobs;
         this.stats = stats;
         this.polling = polling;
         this.finisher = finisher;
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.runsTasks = runsTasks;
+        this.handOverWait = handOverWait;
     }
 
     public List<StuckJob> stuck(Instant overdue, Instant quiet, int limit) {
@@ -48,7 +68,42 @@ public class OperatorRepairs {
         return jobs.find(jobId).map(Job::view);
     }
 
-    /** Queries the provider now (no transaction is open: the caller must not hold one). */
+    /**
+     * The command line runs no jobs, and its storage need not be the service's (another directory,
+     * host or container: a result it copied would be charged and never found by the nodes, a 404 for
+     * the user). So it does not ask the provider itself: the job's own task is made due now, a node
+     * of the service asks the provider and settles the answer through the normal path, and this
+     * waits up to {@code renderbank.jobs.operator-check-wait} to report what changed.
+     */
+    private JobCheck handOver(Job job) {
+        try {
+            scheduler.getObject().reschedule(TaskInstanceId.of(JobTasks.JOB_TASK, job.id()), clock.instant());
+        } catch (TaskInstanceException e) {
+            // its task is running right now (so it is asking already), or the job just finished
+        }
+        Instant until = Instant.now().plus(handOverWait);
+        JobView after = job.view();
+        while (after.state() == job.state() && Instant.now().isBefore(until)) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            after = jobs.find(job.id()).orElseThrow().view();
+        }
+        String note = after.state() == job.state()
+                ? "handed to the service (its job task is due now; this command does not copy results itself):"
+                        + " still " + after.state() + " after " + handOverWait.toSeconds() + " s"
+                : "handed to the service, which asked the provider: " + job.state() + " → " + after.state();
+        return new JobCheck(job.view(), after, note);
+    }
+
+    /**
+     * Queries the provider now (no transaction is open: the caller must not hold one). A process that
+     * runs no jobs (the command line) hands the check to the service's nodes instead ({@link
+     * #handOver}).
+     */
     public Optional<JobCheck> check(String jobId) {
         Optional<Job> found = jobs.find(jobId);
         if (found.isEmpty()) {
@@ -61,6 +116,8 @@ public class OperatorRepairs {
         } else if (job.providerTaskId() == null) {
             note = "not known to the provider (state " + job.state()
                     + ", no provider task id): nothing to ask; fail it, or wait for a callback or the deadline";
+        } else if (!runsTasks) {
+            return Optional.of(handOver(job));
         } else {
             polling.poll(job, clock.instant());
             note = "asked the provider";
