@@ -63,6 +63,25 @@ class GenerationInputTest extends IntegrationTest {
         assertRefused("/api/v1/generate-video", "{\"model\":\"sora-2\",\"prompt\":\"" + prompt + "\"}", 400, "prompt");
     }
 
+    /**
+     * An option the request type does not have is a 400 naming it, not ignored: an image request with
+     * an aspect ratio or a duration, a video request with an output format, a misspelt name. Ignored,
+     * it was charged for and not honoured (a square image for "portrait").
+     */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/v1/generate-image | {\"model\":\"nano-banana\",\"prompt\":\"p\",\"aspectRatio\":\"portrait\"} | aspectRatio",
+                "/api/v1/generate-image | {\"model\":\"nano-banana\",\"prompt\":\"p\",\"durationSeconds\":15} | durationSeconds",
+                "/api/v1/generate-image | {\"model\":\"nano-banana\",\"prompt\":\"p\",\"resolutoin\":\"1K\"} | resolutoin",
+                "/api/v1/generate-video | {\"model\":\"sora-2\",\"prompt\":\"p\",\"outputFormat\":\"png\"} | outputFormat",
+                "/api/v1/generate-video | {\"model\":\"sora-2\",\"prompt\":\"p\",\"foo\":null} | foo"
+            })
+    void anOptionTheRequestTypeDoesNotHaveIsA400NamingIt(String path, String body, String field) {
+        assertRefused(path, body, 400, field);
+    }
+
     @Test
     void aPromptOnSeveralLinesIsFine() {
         Api.Response r = api.post(

@@ -1,5 +1,6 @@
 package dev.renderbank.generation.web;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.GenerationSpec;
 import dev.renderbank.generation.CancelOutcome;
@@ -37,7 +38,14 @@ class GenerationController {
         this.generations = generations;
     }
 
-    record ImageRequest(String model, String prompt, List<String> imageUrls, String resolution, String outputFormat) {}
+    /** {@code others}: fields the request does not have ({@link #refuseOthers}). */
+    record ImageRequest(
+            String model,
+            String prompt,
+            List<String> imageUrls,
+            String resolution,
+            String outputFormat,
+            @JsonAnySetter @Schema(hidden = true) Map<String, Object> others) {}
 
     record VideoRequest(
             String model,
@@ -45,7 +53,19 @@ class GenerationController {
             List<String> imageUrls,
             String aspectRatio,
             Integer durationSeconds,
-            String resolution) {}
+            String resolution,
+            @JsonAnySetter @Schema(hidden = true) Map<String, Object> others) {}
+
+    /**
+     * A field the request type does not have (an image's aspect ratio or duration, a video's output
+     * format, a misspelt option) is refused, naming it: ignored, it was charged for and not honoured.
+     */
+    private static void refuseOthers(Map<String, Object> others, String type, String takes) {
+        if (others != null && !others.isEmpty()) {
+            String field = others.keySet().stream().sorted().findFirst().orElseThrow();
+            throw new InvalidFieldException(field, "is not a field of " + type + " requests (they take " + takes + ")");
+        }
+    }
 
     record Accepted(String taskId, String status, long creditsHeld, String statusUrl) {}
 
@@ -70,6 +90,7 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody ImageRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        refuseOthers(body.others(), "image", "model, prompt, imageUrls, resolution, outputFormat");
         var spec = new GenerationSpec(
                 AssetType.IMAGE,
                 body.model(),
@@ -103,6 +124,7 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody VideoRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        refuseOthers(body.others(), "video", "model, prompt, imageUrls, resolution, aspectRatio, durationSeconds");
         var spec = new GenerationSpec(
                 AssetType.VIDEO,
                 body.model(),
