@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -39,6 +41,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @Component
 class JobStreams {
+
+    private static final Logger log = LoggerFactory.getLogger(JobStreams.class);
 
     /** A stream outlives its job's deadline by this much, so the failure at the deadline is seen. */
     static final Duration AFTER_DEADLINE = Duration.ofMinutes(2);
@@ -143,15 +147,36 @@ class JobStreams {
             emitter.onTimeout(this::close);
             emitter.onError(e -> close());
             // pushed from the ticker, not from the thread that changed the job (a job engine thread)
-            unsubscribe = events.subscribe(jobId, id -> later(this::push));
+            unsubscribe = events.subscribe(jobId, id -> later(() -> survive(this::push, "push")));
             long rereadMs = settings.rereadInterval().toMillis();
             long beatMs = settings.heartbeat().toMillis();
-            reread = ticker.scheduleWithFixedDelay(this::push, rereadMs, rereadMs, TimeUnit.MILLISECONDS);
-            heartbeat = ticker.scheduleWithFixedDelay(this::beat, beatMs, beatMs, TimeUnit.MILLISECONDS);
+            reread = ticker.scheduleWithFixedDelay(
+                    () -> survive(this::push, "re-read"), rereadMs, rereadMs, TimeUnit.MILLISECONDS);
+            heartbeat = ticker.scheduleWithFixedDelay(
+                    () -> survive(this::beat, "heartbeat"), beatMs, beatMs, TimeUnit.MILLISECONDS);
             if (closed.get()) {
                 stopTimers(); // closed while starting
             }
-            push();
+            try {
+                push();
+            } catch (RuntimeException e) {
+                close(); // the request fails (database away): its slot and timers go with it
+                throw e;
+            }
+        }
+
+        /**
+         * Runs one turn of a timer. A scheduled executor stops a task for good once a run throws: a
+         * database away for a moment would leave the stream without heartbeats (a client that went
+         * away never noticed, its slot kept; a signed-out caller's stream never ended) and without
+         * re-reads, so the failure is logged and the next turn tries again.
+         */
+        private void survive(Runnable turn, String what) {
+            try {
+                turn.run();
+            } catch (RuntimeException e) {
+                log.warn("event stream of job {}: {} failed, tried again next time ({})", jobId, what, e.toString());
+            }
         }
 
         private void later(Runnable work) {
