@@ -55,6 +55,27 @@ class RewardsSummaryApiTest extends BillingIntegrationTest {
         assertThat(summary(token).path("streak").asInt()).isZero();
     }
 
+    /** A second check-in the same day grants nothing and says so, with the streak the day made. */
+    @Test
+    void aRepeatedCheckInAnswersTheStreakItAlreadyMade() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        rewards.checkIn(u.id());
+        clock.advance(Duration.ofDays(1));
+        HttpResponse<String> first = api("POST", "/api/v1/rewards/check-in", token, null);
+        assertThat(json.readTree(first.body()).path("streak").asInt())
+                .as(first.body())
+                .isEqualTo(2);
+
+        HttpResponse<String> again = api("POST", "/api/v1/rewards/check-in", token, null);
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonNode repeat = json.readTree(again.body());
+        assertThat(repeat.path("granted").asBoolean()).isFalse();
+        assertThat(repeat.path("credits").asInt()).isZero();
+        assertThat(repeat.path("streak").asInt()).as(again.body()).isEqualTo(2);
+        assertThat(summary(token).path("streak").asInt()).isEqualTo(2);
+    }
+
     @Test
     void eachUserHasOneStableReferralCodeThatNamesThem() throws Exception {
         UserAccount u = newUser();

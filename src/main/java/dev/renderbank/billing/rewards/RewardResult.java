@@ -6,8 +6,11 @@ public sealed interface RewardResult {
     /** Credits granted; {@code streak} is the check-in streak in days (0 for other rewards). */
     record Granted(long credits, int streak, String grantKey) implements RewardResult {}
 
-    /** Already given (today, or once per user); nothing new was granted. */
-    record AlreadyGranted(String grantKey) implements RewardResult {}
+    /**
+     * Already given (today, or once per user); nothing new was granted. {@code streak}: the check-in
+     * streak the day already given made (0 for other rewards).
+     */
+    record AlreadyGranted(String grantKey, int streak) implements RewardResult {}
 
     /** Not allowed (unknown or deleted user …). */
     record Refused(String reason) implements RewardResult {}

@@ -142,7 +142,10 @@ public class Rewards {
         String key = "reward:check-in:" + userId + ":" + now.toLocalDate();
         Optional<Integer> streak = claimDay(userId, RewardDayStore.Kind.CHECK_IN, now);
         if (streak.isEmpty()) {
-            return new RewardResult.AlreadyGranted(key);
+            int made = days.latest(userId, RewardDayStore.Kind.CHECK_IN)
+                    .map(RewardDayStore.Latest::streak)
+                    .orElse(0);
+            return new RewardResult.AlreadyGranted(key, made);
         }
         long amount = streak.get() % props.streakDays() == 0 ? props.checkInStreak() : props.checkIn();
         return granted(
@@ -172,7 +175,7 @@ public class Rewards {
         ZonedDateTime now = now(userId).orElseThrow();
         String key = "reward:share:" + userId + ":" + now.toLocalDate();
         if (claimDay(userId, RewardDayStore.Kind.SHARE, now).isEmpty()) {
-            return new RewardResult.AlreadyGranted(key);
+            return new RewardResult.AlreadyGranted(key, 0);
         }
         return granted(
                 ledger.grantAnnounced("share", userId, props.share(), GrantSource.REWARD, key, null, "shared", null),
@@ -257,7 +260,7 @@ public class Rewards {
             return new RewardResult.Refused("the account is deleted");
         }
         return g instanceof GrantResult.AlreadyGranted
-                ? new RewardResult.AlreadyGranted(key)
+                ? new RewardResult.AlreadyGranted(key, streak)
                 : new RewardResult.Granted(g.amount(), streak, key);
     }
 }

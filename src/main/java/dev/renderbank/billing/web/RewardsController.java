@@ -59,8 +59,8 @@ class RewardsController {
         if (r instanceof RewardResult.Granted g) {
             return ResponseEntity.ok(new RewardView(true, g.credits(), g.streak(), null));
         }
-        if (r instanceof RewardResult.AlreadyGranted) {
-            return ResponseEntity.ok(new RewardView(false, 0, 0, already));
+        if (r instanceof RewardResult.AlreadyGranted a) {
+            return ResponseEntity.ok(new RewardView(false, 0, a.streak(), already));
         }
         if (r instanceof RewardResult.EmailNotVerified) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)
