@@ -3,6 +3,8 @@ package dev.renderbank.account;
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.RewardStatus;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -17,9 +19,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 class RewardsPage {
 
     private final Billing billing;
+    private final Users users;
 
-    RewardsPage(Billing billing) {
+    RewardsPage(Billing billing, Users users) {
         this.billing = billing;
+        this.users = users;
     }
 
     @GetMapping("/rewards")
@@ -28,6 +32,10 @@ class RewardsPage {
         RewardStatus.Terms terms = status.terms();
         model.addAttribute("status", status);
         model.addAttribute("terms", terms);
+        // check-in and share are for verified addresses: say so before the buttons are pressed
+        model.addAttribute(
+                "verified",
+                users.byId(user.id()).map(UserAccount::emailVerified).orElse(false));
         // Whether checked in today or not, the next check-in makes day streak + 1 of the streak.
         model.addAttribute("daysToBonus", terms.streakDays() - status.streak() % terms.streakDays());
         return "rewards";

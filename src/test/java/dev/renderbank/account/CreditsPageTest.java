@@ -64,6 +64,24 @@ class CreditsPageTest extends IntegrationTest {
         }
     }
 
+    /** An unverified account is told up front that check-in and share wait for its verification link. */
+    @Test
+    void theRewardsPageTellsAnUnverifiedAccountToVerifyFirst() throws Exception {
+        UserAccount unverified = users.create("page-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, false);
+        String page = BrowserSession.signIn(port, unverified.email(), PASSWORD)
+                .get("/rewards")
+                .body();
+        assertThat(page).contains("open the link in the verification email");
+        assertThat(page).containsPattern("<button[^>]*id=\"check-in\"[^>]*disabled");
+        assertThat(page).containsPattern("<button[^>]*id=\"share\"[^>]*disabled");
+
+        String verified = BrowserSession.signIn(port, user().email(), PASSWORD)
+                .get("/rewards")
+                .body();
+        assertThat(verified).doesNotContain("open the link in the verification email");
+        assertThat(verified).doesNotContainPattern("<button[^>]*id=\"share\"[^>]*disabled");
+    }
+
     @Test
     void cancellingAPlanTakesAConfirmationAndOnlyItsOwnerCanDoIt() throws Exception {
         UserAccount owner = user();
