@@ -86,6 +86,9 @@ class AccountDeletionTest extends IntegrationTest {
                 session.browser(), session.csrf(), "password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8));
         assertThat(deleted.statusCode()).isEqualTo(302);
         assertThat(deleted.headers().firstValue("Location").orElse("")).endsWith("/login?deleted");
+        assertThat(session.browser().get("/login?deleted").body())
+                .as("the page it lands on says what happened")
+                .contains("Your account is deleted");
 
         // signed out at once, the token refused at once, and the password no longer opens the account
         assertThat(session.browser().get("/account/tokens").statusCode()).isEqualTo(302);
