@@ -49,7 +49,7 @@ public class SwitchActions {
             String model = name.substring(Switches.MODEL_PREFIX.length());
             return catalog.models().containsKey(model)
                     ? null
-                    : "no model " + model + " in the catalog (models: "
+                    : "names no model of the catalog: " + model + " (models: "
                             + String.join(", ", catalog.models().keySet()) + ")";
         }
         return "must be generation, sales or model:<model id>";

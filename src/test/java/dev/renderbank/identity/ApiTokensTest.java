@@ -104,6 +104,10 @@ class ApiTokensTest extends IntegrationTest {
         HttpResponse<String> r = session.call("POST", "/api/v1/tokens", "{\"name\":\"x\"}", false);
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(list()).hasSize(1);
+        // what to fix, not the refusal an account without the right gets
+        JsonNode problem = JSON.readTree(r.body());
+        assertThat(problem.path("type").asString()).endsWith("csrf-token-missing");
+        assertThat(problem.path("detail").asString()).contains("X-CSRF-TOKEN");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.session.jdbc.PostgreSqlJdbcIndexedSessionRepositoryCustomizer;
 
@@ -139,8 +140,21 @@ class SecurityConfig {
                                     "Unauthorized",
                                     "Send Authorization: Bearer <api token> or log in");
                         })
-                        .accessDeniedHandler((req, res, ex) -> Problems.write(
-                                res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not do this")));
+                        .accessDeniedHandler((req, res, ex) -> {
+                            if (ex instanceof CsrfException) {
+                                // a browser session's call without its token: say what to send
+                                Problems.write(
+                                        res,
+                                        HttpStatus.FORBIDDEN,
+                                        "csrf-token-missing",
+                                        "CSRF token missing or wrong",
+                                        "A call made with the browser session's cookie that changes something needs the"
+                                                + " page's CSRF token in the X-CSRF-TOKEN header (the _csrf meta tag of"
+                                                + " any page); or call with Authorization: Bearer <api token> instead");
+                                return;
+                            }
+                            Problems.write(res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not do this");
+                        }));
         return http.build();
     }
 

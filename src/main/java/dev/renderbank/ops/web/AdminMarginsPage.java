@@ -44,7 +44,10 @@ class AdminMarginsPage {
             throw new InvalidFieldException("to", "must not be before from");
         }
         if (end.toEpochDay() - start.toEpochDay() >= Margins.MAX_DAYS) {
-            throw new InvalidFieldException("from", "at most " + Margins.MAX_DAYS + " days at once");
+            throw new InvalidFieldException(
+                    "from",
+                    "must be less than " + Margins.MAX_DAYS + " days before to (at most " + Margins.MAX_DAYS
+                            + " days at once)");
         }
         return margins.report(start, end);
     }

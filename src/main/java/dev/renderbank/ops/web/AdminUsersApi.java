@@ -56,7 +56,7 @@ class AdminUsersApi {
             content = @Content(mediaType = JSON, schema = @Schema(implementation = AdminUserView.class)))
     ResponseEntity<?> find(@RequestParam(required = false) String email, @RequestParam(required = false) Long id) {
         if ((email == null || email.isBlank()) && id == null) {
-            throw new InvalidFieldException("email", "give ?email= (or ?id=)");
+            throw new InvalidFieldException("email", "is required: give ?email= (or ?id=)");
         }
         return (id != null ? lookup.byId(id) : lookup.find(email))
                 .<ResponseEntity<?>>map(d -> ResponseEntity.ok(AdminUserView.of(d)))
@@ -119,7 +119,7 @@ class AdminUsersApi {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody ReasonBody body) {
         if (admin.id() == id) {
-            throw new InvalidFieldException("id", "an operator cannot suspend their own account");
+            throw new InvalidFieldException("id", "is your own account: an operator cannot suspend their own account");
         }
         return answer(actions.suspend(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)), false);
     }
