@@ -1,15 +1,24 @@
 package dev.renderbank.billing.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.support.HeldTransaction;
 import dev.renderbank.support.IntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Issue 14, scale-out: refused webhook signatures are one signal however many nodes the webhooks
@@ -32,6 +41,9 @@ class SignatureFailuresAcrossNodesTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void failuresSpreadOverTwoNodesAlertOncePerWindow() {
@@ -100,6 +112,45 @@ class SignatureFailuresAcrossNodesTest extends IntegrationTest {
                 .as("threshold reached in the next window")
                 .isEqualTo(2);
         assertThat(rowsAbout(provider)).as("buckets outside the window pruned").isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * The webhook routes are public: refused calls must not queue on the bucket row's lock, each
+     * holding a pooled connection (a flood took the whole pool, and every other request got 503).
+     * While one call writes (here it waits for a transaction holding the row), the others on the node
+     * count in memory and return; the writer adds their failures when it gets through.
+     */
+    @Test
+    void refusedCallsDoNotQueueOnTheCountWhileOneWrites() throws Exception {
+        String provider = "queue-" + System.nanoTime();
+        SignatureFailures otherNode = new SignatureFailures(jdbc, meters, alerts, props, clock);
+        try (var held = HeldTransaction.open(tx, jdbc, () -> {
+            otherNode.record(provider, "bad signature", "203.0.113.1"); // holds the bucket's row
+            return null;
+        })) {
+            ExecutorService callers = Executors.newFixedThreadPool(10);
+            try {
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    calls.add(callers.submit(() -> nodeA.record(provider, "bad signature", "203.0.113.2")));
+                }
+                // all but the one writing return while the row is held
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> calls.stream().filter(Future::isDone).count() >= 9);
+                held.commit();
+                for (Future<?> call : calls) {
+                    call.get(20, TimeUnit.SECONDS);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+        assertThat(jdbc.sql("select sum(failures) from webhook_signature_failure where provider = :p")
+                        .param("p", provider)
+                        .query(Long.class)
+                        .single())
+                .as("every refused call counted")
+                .isEqualTo(11);
     }
 
     private long rowsAbout(String provider) {
