@@ -3,9 +3,12 @@ package dev.renderbank.account;
 import dev.renderbank.billing.Billing;
 import dev.renderbank.billing.CheckoutResult;
 import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.Subscription;
 import dev.renderbank.identity.CurrentUser;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -17,12 +20,19 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The buy page ({@code /buy}): packs and plans from the catalogue, the current plan, and a button
- * per product that starts a checkout and sends the browser to the payment page. Each rendering
- * carries its own idempotency key, so a double click (or a resent form) opens the same checkout
- * instead of a second one; a new visit gets a new key.
+ * per product that starts a checkout and sends the browser to the payment page. One plan at a time:
+ * while the user has a plan that has not ended, or a plan checkout not paid, the plans are shown
+ * without a button, with the way to change (cancel, buy anew when it ends) or the open checkout's
+ * link. Each rendering carries its own idempotency key, so a double click (or a resent form) opens
+ * the same checkout instead of a second one; a new visit gets a new key.
  */
 @Controller
 class BuyPage {
+
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("MMMM d, yyyy").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("MMMM d, yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Billing billing;
     private final ProductCatalog catalog;
@@ -56,8 +66,55 @@ class BuyPage {
                         .toList());
         model.addAttribute(
                 "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant()));
+        // one plan at a time: while one runs or a plan checkout is open, no plan is offered
+        model.addAttribute(
+                "planNotice", billing.planRefusal(user.id()).map(this::notice).orElse(null));
         model.addAttribute("checkoutKey", UUID.randomUUID().toString());
         return "buy";
+    }
+
+    /** Why no plan is offered, and where to go instead. */
+    record PlanNotice(String text, String linkText, String href) {}
+
+    private PlanNotice notice(CheckoutResult.PlanRefusal refusal) {
+        if (refusal instanceof CheckoutResult.PlanCheckoutOpen o && o.url() != null) {
+            return new PlanNotice(
+                    "Your checkout for " + planName(o.product()) + " is not paid yet. One plan at a time: pay that"
+                            + " one, or, if you leave it unpaid, choose another plan from " + TIME.format(o.openUntil())
+                            + ".",
+                    "Continue to payment",
+                    o.url());
+        }
+        if (refusal instanceof CheckoutResult.PlanCheckoutOpen) {
+            return new PlanNotice(say(refusal), "Reload this page", "/buy"); // its link comes in a moment
+        }
+        return new PlanNotice(say(refusal), "Manage your plan on the credits page", "/account");
+    }
+
+    /** The refusal in words, for the page's notice and for the message after a refused buy form. */
+    private String say(CheckoutResult.PlanRefusal refusal) {
+        if (refusal instanceof CheckoutResult.PlanAlreadyActive a) {
+            Subscription s = a.plan();
+            String name = planName(s.product());
+            if (s.endsAt() != null) {
+                return "You already have " + name + ", cancelled: it ends on " + DAY.format(s.endsAt())
+                        + ". One plan at a time: a new plan can be bought when it ends. Credit packs can be bought"
+                        + " any time.";
+            }
+            return "You already have " + name
+                    + (s.periodEnd() != null ? " (paid until " + DAY.format(s.periodEnd()) + ")" : "")
+                    + ". One plan at a time: to change plans, cancel it on the credits page; a new plan can be"
+                    + " bought when it ends. Credit packs can be bought any time.";
+        }
+        CheckoutResult.PlanCheckoutOpen o = (CheckoutResult.PlanCheckoutOpen) refusal;
+        return "Your checkout for " + planName(o.product()) + " is "
+                + (o.url() != null ? "not paid yet" : "being opened right now")
+                + ". One plan at a time: pay that one, or, if you leave it unpaid, choose another plan from "
+                + TIME.format(o.openUntil()) + ". Credit packs can be bought any time.";
+    }
+
+    private String planName(String product) {
+        return catalog.product(product).map(Offer::planName).orElse(product);
     }
 
     /** Starts the checkout; {@code key} is the page's key, made per product so each button has its own. */
@@ -77,6 +134,9 @@ class BuyPage {
     }
 
     private String problem(CheckoutResult result) {
+        if (result instanceof CheckoutResult.PlanRefusal refusal) {
+            return say(refusal);
+        }
         if (result instanceof CheckoutResult.UnknownProduct u) {
             return "We do not sell \"" + u.product() + "\" (any more). Please pick one of the products below.";
         }

@@ -49,6 +49,7 @@ public class Billing {
     private final PublicUrl publicUrl;
     private final Switches switches;
     private final CheckoutContentSources checkoutOrigins;
+    private final OnePlan onePlan;
 
     Billing(
             ProductCatalog catalog,
@@ -65,7 +66,9 @@ public class Billing {
             Clock clock,
             PublicUrl publicUrl,
             Switches switches,
-            CheckoutContentSources checkoutOrigins) {
+            CheckoutContentSources checkoutOrigins,
+            OnePlan onePlan) {
+        this.onePlan = onePlan;
         this.switches = switches;
         this.checkoutOrigins = checkoutOrigins;
         this.catalog = catalog;
@@ -105,7 +108,8 @@ public class Billing {
      * returns the first answer; the provider is called outside any transaction. Only a new checkout
      * counts against the user's limit (a repeat calls no provider); a refused one is not kept, nor is
      * one that failed, so a retry of either is evaluated afresh. A repeat answers 409 only while the
-     * first request may still be running ({@link #ABANDONED_AFTER}).
+     * first request may still be running ({@link #ABANDONED_AFTER}). A new checkout for a plan is
+     * refused while the user has a plan or a plan checkout open ({@link OnePlan}).
      */
     public CheckoutResult checkout(long userId, String productId, String idempotencyKey) {
         Optional<Product> product = catalog.product(productId);
@@ -136,14 +140,18 @@ public class Billing {
             checkouts.expireKey(userId, key, now.minus(Idempotency.WINDOW));
         }
         String provider = props.provider().name().toLowerCase();
-        boolean taken = checkouts.insertPending(id, userId, productId, provider, key, now);
-        if (!taken && key != null && checkouts.deleteAbandoned(userId, key, now.minus(ABANDONED_AFTER))) {
+        OnePlan.Take take = onePlan.insertPending(id, userId, product.get(), provider, key, now);
+        if (!take.taken() && key != null && checkouts.deleteAbandoned(userId, key, now.minus(ABANDONED_AFTER))) {
             log.warn(
                     "Checkout with Idempotency-Key of user {} was left pending since before {}; started afresh",
                     userId,
                     now.minus(ABANDONED_AFTER));
-            taken = checkouts.insertPending(id, userId, productId, provider, key, now);
+            take = onePlan.insertPending(id, userId, product.get(), provider, key, now);
         }
+        if (take.refused() != null) {
+            return take.refused(); // one plan at a time: nothing stored, nothing counted
+        }
+        boolean taken = take.taken();
         if (!taken) {
             // Only the (user, key) pair can conflict: checkout ids are random.
             Optional<CheckoutStore.Checkout> found = checkouts.byIdempotencyKey(userId, key);
@@ -207,6 +215,14 @@ public class Billing {
             checkouts.delete(id);
             return new CheckoutResult.ProviderUnavailable(e.getMessage());
         }
+    }
+
+    /**
+     * What would refuse a checkout for a plan now: the user's plan that has not ended, or a plan
+     * checkout of theirs open and not paid (one plan at a time); empty when a plan can be bought.
+     */
+    public Optional<CheckoutResult.PlanRefusal> planRefusal(long userId) {
+        return onePlan.refusal(userId, clock.instant());
     }
 
     public List<Subscription> subscriptions(long userId) {

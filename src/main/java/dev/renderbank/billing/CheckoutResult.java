@@ -1,6 +1,7 @@
 package dev.renderbank.billing;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** Outcome of {@link Billing#checkout}. */
 public sealed interface CheckoutResult {
@@ -24,4 +25,21 @@ public sealed interface CheckoutResult {
 
     /** The payment provider could not be reached or refused; nothing was stored (503). */
     record ProviderUnavailable(String message) implements CheckoutResult {}
+
+    /**
+     * A checkout for a plan refused because the user has a plan or a plan checkout already: one plan
+     * at a time (409). Nothing was stored and nothing counted against the checkout limit.
+     */
+    sealed interface PlanRefusal extends CheckoutResult {}
+
+    /** The user's plan {@code plan} has not ended ({@link Subscription#runningAt}): cancel it, buy anew once it ends. */
+    record PlanAlreadyActive(Subscription plan) implements PlanRefusal {}
+
+    /**
+     * A checkout for {@code product} (a plan) opened at {@code openedAt} is not paid yet; {@code url}
+     * is its payment page (null while its request is still opening it). It blocks other plan checkouts
+     * until {@code openUntil}, when the provider's page has expired (Stripe's default: a day).
+     */
+    record PlanCheckoutOpen(String checkoutId, String product, String url, Instant openedAt, Instant openUntil)
+            implements PlanRefusal {}
 }

@@ -1,6 +1,7 @@
 package dev.renderbank.billing;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * A user's subscription at a payment provider. {@code status} is the provider's word (active,
@@ -25,4 +26,21 @@ public record Subscription(
         long monthlyCredits,
         long creditsToCome,
         Instant nextCreditsAt,
-        Instant lastCreditsAt) {}
+        Instant lastCreditsAt) {
+
+    /** Statuses that mean ended when no end is recorded: Stripe's first payment never made, a cancellation. */
+    private static final Set<String> ENDED_WITHOUT_END = Set.of("canceled", "incomplete_expired");
+
+    /**
+     * Not ended at {@code now}: its end ({@code endsAt}, set by a cancellation or the provider's
+     * deletion) is later, or none is recorded and its status does not say it ended. A plan that is
+     * paused, past due or unpaid may recover and still runs; so does one cancelled whose paid period
+     * has not ended. Only one plan at a time may run: a plan checkout is refused while one does.
+     */
+    public boolean runningAt(Instant now) {
+        if (endsAt != null) {
+            return endsAt.isAfter(now);
+        }
+        return !ENDED_WITHOUT_END.contains(status);
+    }
+}

@@ -28,7 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The money pages in a real browser (Debian's chromium): buy a pack and a plan on /buy through the
- * simulated checkout, see the purchases, the credits and the history on /account, cancel the plan
+ * simulated checkout (then /buy offers no other plan), see the purchases, the credits and the history on /account, cancel the plan
  * through its confirmation, and check in on /rewards. Screenshots go to docs/screenshots.
  */
 class CreditsPagesBrowserTest extends IntegrationTest {
@@ -129,7 +129,31 @@ class CreditsPagesBrowserTest extends IntegrationTest {
 
             pay(page, "#buy-pack-500");
             page.navigate(url("/buy"));
-            pay(page, "#buy-pro-monthly");
+            // a plan checkout left unpaid: /buy leads back to it instead of offering another plan
+            page.click("#buy-pro-monthly");
+            assertThat(page).hasURL(Pattern.compile(".*/checkout/simulated/chk_.*"));
+            String checkout = page.url();
+            page.navigate(url("/buy"));
+            assertThat(page.locator("#plan-notice")).containsText("Pro, monthly is not paid yet");
+            assertThat(page.locator("#plans button")).hasCount(0);
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(Files.createDirectories(Path.of("target/screenshots"))
+                            .resolve("buy-plan-checkout-open.png"))
+                    .setFullPage(true));
+            page.click("text=Continue to payment");
+            assertThat(page).hasURL(checkout);
+            page.click("#pay");
+            assertThat(page.locator("#result")).hasText("Payment received");
+
+            // one plan at a time: no other plan is offered while this one runs, the way to change is
+            page.navigate(url("/buy"));
+            assertThat(page.locator("#plan-notice")).containsText("One plan at a time");
+            assertThat(page.locator("#plan-notice a")).hasAttribute("href", "/account");
+            assertThat(page.locator("#plans button")).hasCount(0);
+            assertThat(page.locator("#buy-pack-200")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SHOTS.resolve("buy-one-plan.png"))
+                    .setFullPage(true));
 
             page.navigate(url("/account"));
             assertThat(page.locator("#available")).hasText("1000");

@@ -38,6 +38,41 @@ public class CheckoutStore {
                 == 1;
     }
 
+    /**
+     * Serialises the user's plan checkouts until the caller's transaction ends (a per-user advisory
+     * lock): one checks for a plan or an open plan checkout and inserts its own before the next looks.
+     */
+    public void lockPlanCheckouts(long userId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('billing-plan-checkout:' || :user, 0))")
+                .param("user", userId)
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    /**
+     * The user's newest checkout of one of {@code plans} not completed: opened (a payment page handed
+     * out) since {@code openSince}, or still being opened (PENDING) since {@code pendingSince}. An
+     * older one is taken as left: its page expired, or its request died.
+     */
+    public Optional<Checkout> openForPlan(
+            long userId, java.util.Collection<String> plans, Instant openSince, Instant pendingSince) {
+        if (plans.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                        select * from billing_checkout
+                         where user_id = :user and product = any(:plans)
+                           and ((status = 'OPEN' and created_at > :openSince)
+                                or (status = 'PENDING' and created_at > :pendingSince))
+                         order by created_at desc limit 1""")
+                .param("user", userId)
+                .param("plans", plans.toArray(String[]::new))
+                .param("openSince", ts(openSince))
+                .param("pendingSince", ts(pendingSince))
+                .query(CheckoutStore::map)
+                .optional();
+    }
+
     public Optional<Checkout> byIdempotencyKey(long userId, String key) {
         return jdbc.sql("select * from billing_checkout where user_id = :user and idempotency_key = :key")
                 .param("user", userId)
