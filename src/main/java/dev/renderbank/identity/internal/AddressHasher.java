@@ -3,13 +3,17 @@ package dev.renderbank.identity.internal;
 import dev.renderbank.identity.AccountProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -29,6 +33,8 @@ public class AddressHasher {
     private static final Logger log = LoggerFactory.getLogger(AddressHasher.class);
 
     static final String KEY_FILE = "address-hash.key";
+
+    private static final int KEY_BYTES = 32;
 
     private final byte[] key;
 
@@ -61,25 +67,62 @@ public class AddressHasher {
         }
     }
 
-    /** Outside prod (the production check requires the setting): a random key kept next to the data. */
+    /**
+     * Outside prod (the production check requires the setting): a random key kept next to the data.
+     * Written whole or not at all (a temporary file, flushed, then linked in under the key's name,
+     * which fails if another process linked its own first: theirs is used): a process killed while
+     * writing it, or a power loss soon after the first start, left an empty file, and every hash
+     * then failed for good ("Empty key": no account could be deleted, no sign-up bonus paid). A key
+     * file that is not a whole key (such a leftover) is replaced: nothing can have been hashed with
+     * it.
+     */
     private static byte[] developmentKey(Path file) {
         try {
-            if (!Files.exists(file)) {
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                try {
-                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh));
-                    log.info(
-                            "Created the address-hash key {} (set renderbank.accounts.address-hash-secret in prod)",
-                            file);
-                } catch (FileAlreadyExistsException raced) {
-                    // another process wrote it first: use theirs
-                }
+            Optional<byte[]> existing = readKey(file);
+            if (existing.isPresent()) {
+                return existing.get();
             }
-            return Base64.getDecoder().decode(Files.readString(file).strip());
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            if (Files.exists(file)) {
+                log.warn(
+                        "The address-hash key {} is not a whole key (left by a process that died writing it):"
+                                + " replaced",
+                        file);
+                Files.delete(file);
+            }
+            byte[] fresh = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(fresh);
+            Path tmp = Files.createTempFile(dir, KEY_FILE, ".tmp");
+            try {
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    out.write(ByteBuffer.wrap(
+                            Base64.getEncoder().encodeToString(fresh).getBytes(StandardCharsets.US_ASCII)));
+                    out.force(true);
+                }
+                Files.createLink(file, tmp);
+                log.info("Created the address-hash key {} (set renderbank.accounts.address-hash-secret in prod)", file);
+            } catch (FileAlreadyExistsException raced) {
+                // another process linked its key first: use theirs
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return readKey(file).orElseThrow(() -> new IOException("no whole key in " + file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+
+    /** The key in {@code file}, if it holds a whole one. */
+    private static Optional<byte[]> readKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            byte[] key = Base64.getDecoder().decode(Files.readString(file).strip());
+            return key.length == KEY_BYTES ? Optional.of(key) : Optional.empty();
+        } catch (IllegalArgumentException | java.nio.charset.MalformedInputException notAKey) {
+            return Optional.empty();
         }
     }
 }
