@@ -2,6 +2,7 @@ package dev.renderbank.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -156,7 +157,16 @@ public class DatabaseConfig {
             if (databaseUrl.startsWith("jdbc:")) {
                 return new DatabaseLocation(databaseUrl, null, null, null);
             }
-            URI uri = URI.create(databaseUrl);
+            URI uri;
+            try {
+                uri = new URI(databaseUrl);
+            } catch (URISyntaxException e) {
+                // the parser's own message repeats the whole URL, password and all: never in a log
+                throw new IllegalArgumentException(malformed(e.getReason() + " at character " + (e.getIndex() + 1)));
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException(malformed("no host could be read from it"));
+            }
             String user = null;
             String password = null;
             if (uri.getUserInfo() != null) {
@@ -168,6 +178,13 @@ public class DatabaseConfig {
             String query = uri.getQuery() == null ? "" : "?" + uri.getQuery();
             return new DatabaseLocation(
                     "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getPath() + query, user, password, null);
+        }
+
+        private static String malformed(String why) {
+            return "DATABASE_URL is not a valid postgres://user:password@host:port/database URL (" + why
+                    + "); percent-encode the characters of the user name and password that a URL may not carry"
+                    + " raw (@ as %40, : as %3A, / as %2F, % as %25, ^ as %5E, a space as %20), or give them as"
+                    + " spring.datasource.username and .password";
         }
 
         public boolean isEmbedded() {

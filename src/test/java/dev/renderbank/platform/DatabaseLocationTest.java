@@ -1,6 +1,7 @@
 package dev.renderbank.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.renderbank.platform.DatabaseConfig.DatabaseLocation;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,25 @@ class DatabaseLocationTest {
         assertThat(l.username()).isEqualTo("rb");
         assertThat(l.password()).isEqualTo("s3cret");
         assertThat(l.isEmbedded()).isFalse();
+    }
+
+    /**
+     * A password with a character a URL may not carry raw stops the start with a message that says
+     * what to fix, and never the password: the start's error is logged, and logs are shipped.
+     */
+    @Test
+    void aMalformedUrlIsRefusedWithoutItsPassword() {
+        for (String url :
+                new String[] {"postgres://renderbank:s3cr^t@db:5432/rb", "postgres://renderbank:s3cr@t@db:5432/rb"}) {
+            assertThatThrownBy(() -> DatabaseLocation.parse(url))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("DATABASE_URL")
+                    .hasMessageContaining("percent-encode")
+                    .hasMessageNotContaining("s3cr");
+        }
+        assertThat(DatabaseLocation.parse("postgres://renderbank:s3cr%5Et%40x@db:5432/rb")
+                        .password())
+                .isEqualTo("s3cr^t@x");
     }
 
     @Test
