@@ -26,7 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * documents ({@link JsonLimits}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1) // after SecurityHeaders: its 413 carries them
 class BodySizeLimit extends OncePerRequestFilter {
 
     private final long max;

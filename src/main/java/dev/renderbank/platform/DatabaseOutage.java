@@ -33,7 +33,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@link OutagePage} instead, with the same status and Retry-After.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // after SecurityHeaders and BodySizeLimit
 public class DatabaseOutage extends OncePerRequestFilter {
 
     static final long RETRY_AFTER_SECONDS = 5;

@@ -31,7 +31,9 @@ class SecurityHeaders {
     FilterRegistrationBean<HeaderFilter> securityHeadersFilter(
             SecurityHeadersProperties properties, ObjectProvider<ContentSources> sources) {
         var registration = new FilterRegistrationBean<>(new HeaderFilter(properties, sources));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        // first of all: answers that filters give before the rest runs (a body over the cap, the
+        // database away) carry the headers too
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;
     }

@@ -67,6 +67,21 @@ class SecurityHeadersTest extends IntegrationTest {
         assertThat(badToken.status()).isEqualTo(401);
         assertSecurityHeaders("401 from the bearer filter", badToken::header);
 
+        // refused before anything else runs: a body over renderbank.http.max-body
+        HttpResponse<String> tooLarge = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/api/v1/generate-image"))
+                                .header("Authorization", "Bearer " + user.token())
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[1536 * 1024]))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertSecurityHeaders(
+                "413 from the body cap",
+                name -> tooLarge.headers().firstValue(name).orElse(null));
+
         SessionApi session = SessionApi.signIn(port, user.email(), "correct horse battery staple", "/account/tokens");
         for (String path : List.of("/", "/account/tokens", "/no-such-page")) {
             HttpResponse<String> page = session.browser().get(path);
