@@ -33,8 +33,17 @@ public class Smtp {
     private final MailProperties props;
 
     Smtp(ObjectProvider<JavaMailSender> sender, MailProperties props) {
-        this.sender = Optional.ofNullable(sender.getIfAvailable());
+        // Spring Boot creates the sender for any spring.mail.host but "false", an empty one too (an
+        // unset variable of an env template: SPRING_MAIL_HOST=); the production check takes a blank
+        // host for no SMTP, and so does this: outbox only, links logged, the sender's check applies
+        this.sender = Optional.ofNullable(sender.getIfAvailable())
+                .filter(s -> !(s instanceof JavaMailSenderImpl impl) || hostSet(impl.getHost()));
         this.props = props;
+    }
+
+    /** The rule of the production check ({@code ProductionCheck.mailLeaves}): set, not blank, not "false". */
+    static boolean hostSet(String host) {
+        return host != null && !host.isBlank() && !host.strip().equalsIgnoreCase("false");
     }
 
     public boolean enabled() {
