@@ -64,6 +64,7 @@ final class EmbeddedDatabase {
         DataDirectoryOwner owner = claimed.get();
         try {
             Postmaster.stopLeftover(pgDir);
+            setAsideUnfinished(pgDir);
             Server server = start(pgDir, port, startupWait);
             Optional<PostgresWatchdog> watchdog =
                     Postmaster.read(pgDir).flatMap(pm -> PostgresWatchdog.watch(pgDir, pm.pid()));
@@ -87,6 +88,31 @@ final class EmbeddedDatabase {
         log.info("Using the embedded PostgreSQL of the running renderbank (pid {}) on port {}", owner, server.port());
         return new DatabaseLocation(
                 "jdbc:postgresql://localhost:" + server.port() + "/postgres", "postgres", "postgres", null);
+    }
+
+    /**
+     * A cluster directory initdb never finished (the very first start killed while it ran: it writes
+     * an empty {@code postgresql.conf} before the bootstrap, and zonky then skips initdb on every
+     * later start and launches a server that cannot start) is moved aside, so initdb runs again. Such
+     * a cluster has no control file ({@code global/pg_control}, written by the bootstrap before any
+     * server ever ran on it), so it never held data; it is kept beside, not deleted.
+     */
+    private static void setAsideUnfinished(Path pgDir) throws IOException {
+        if (!Files.isDirectory(pgDir) || Files.exists(pgDir.resolve("global").resolve("pg_control"))) {
+            return;
+        }
+        try (var entries = Files.list(pgDir)) {
+            if (entries.findAny().isEmpty()) {
+                return; // empty: initdb runs on it
+            }
+        }
+        Path aside = pgDir.resolveSibling(pgDir.getFileName() + ".incomplete-" + System.currentTimeMillis());
+        Files.move(pgDir, aside);
+        log.warn(
+                "{} is a database cluster that was never finished (a first start was stopped while it was"
+                        + " being created; it holds no data): moved to {}, creating it again",
+                pgDir,
+                aside);
     }
 
     /** A server this process launched: where to connect, and how to stop it. */

@@ -75,6 +75,32 @@ class EmbeddedDatabaseTest {
     }
 
     /**
+     * The very first start killed while initdb ran (a container killed, a power cut) leaves a cluster
+     * directory that initdb never finished: an empty {@code postgresql.conf} is written before the
+     * bootstrap, so every later start skipped initdb and started a server on a half-built cluster,
+     * which could not start, until someone removed the directory by hand. A cluster without its
+     * control file never held data: it is moved aside and created again.
+     */
+    @Test
+    void aClusterThatInitdbNeverFinishedIsCreatedAgain() throws Exception {
+        Path dataDir = tmp;
+        Path pgDir = dataDir.resolve("postgres");
+        Files.createDirectories(pgDir.resolve("base"));
+        Files.writeString(pgDir.resolve("PG_VERSION"), "18\n");
+        Files.writeString(pgDir.resolve("postgresql.conf"), "");
+        try (DatabaseLocation location = EmbeddedDatabase.open(dataDir, 0, false, Duration.ofSeconds(20));
+                Connection c = DriverManager.getConnection(location.url(), location.username(), location.password())) {
+            assertThat(show(c, "fsync")).isEqualTo("on");
+        }
+        assertThat(Files.exists(pgDir.resolve("global").resolve("pg_control"))).isTrue();
+        try (var left = Files.list(dataDir)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("the half-built cluster is kept aside, not deleted")
+                    .anyMatch(name -> name.startsWith("postgres.incomplete-"));
+        }
+    }
+
+    /**
      * After a reboot the pid in a stale {@code postmaster.pid} may belong to anything, even another
      * PostgreSQL: only a server of this very directory is ever stopped.
      */
