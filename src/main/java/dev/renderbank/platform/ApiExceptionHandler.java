@@ -3,6 +3,7 @@ package dev.renderbank.platform;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -84,10 +85,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "Malformed request body",
                 "The request body is not valid JSON of the expected shape");
         p.setProperty("errors", List.of(Map.of("field", "body", "message", "is not valid JSON of the expected shape")));
-        JsonCoercion.fieldOf(ex).ifPresent(field -> {
-            p.setDetail(field + " has the wrong JSON type (or shape)");
-            p.setProperty("errors", List.of(Map.of("field", field, "message", "has the wrong JSON type")));
-        });
+        Optional<String> field = JsonCoercion.fieldOf(ex);
+        String problem = JsonCoercion.whatIsWrong(ex);
+        if (JsonCoercion.notUtf8(ex)) {
+            p.setDetail("The request body is not UTF-8 text"
+                    + field.map(f -> " (in " + f + ")").orElse("") + ": send JSON encoded as UTF-8");
+            p.setProperty("errors", List.of(Map.of("field", field.orElse("body"), "message", "is not UTF-8 text")));
+        } else if (field.isPresent()) {
+            p.setDetail(field.get() + " " + problem);
+            p.setProperty("errors", List.of(Map.of("field", field.get(), "message", problem)));
+        }
         return ResponseEntity.badRequest().body(p);
     }
 

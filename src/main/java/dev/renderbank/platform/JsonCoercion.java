@@ -9,6 +9,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -30,6 +31,37 @@ class JsonCoercion {
                         c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    /**
+     * What is wrong with the value Jackson could not read, worded to follow its field's name: a string
+     * in a format the field does not take (a date for an instant) says which format; anything else is
+     * a value of the wrong JSON type or shape.
+     */
+    static String whatIsWrong(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidFormatException f) {
+                Class<?> type = f.getTargetType();
+                if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+                    return "has the wrong format: an ISO-8601 instant such as 2026-12-31T00:00:00Z";
+                }
+                return "has the wrong format" + (type == null ? "" : " for a " + type.getSimpleName());
+            }
+        }
+        return "has the wrong JSON type (or shape)";
+    }
+
+    /** Whether the body could not be read because its bytes are not UTF-8. */
+    static boolean notUtf8(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.CharConversionException
+                    || (t instanceof JacksonException j
+                            && j.getOriginalMessage() != null
+                            && j.getOriginalMessage().contains("Invalid UTF-8"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -82,6 +82,28 @@ class GenerationInputTest extends IntegrationTest {
         assertRefused(path, body, 400, field);
     }
 
+    /**
+     * A value of the right JSON type that cannot be read says so (not "the wrong JSON type"): bytes
+     * that are not UTF-8 inside the prompt string.
+     */
+    @Test
+    void aPromptThatIsNotUtf8IsA400SayingSo() throws Exception {
+        byte[] body = "{\"model\":\"nano-banana\",\"prompt\":\"caf\u00e9 \u00ff\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://localhost:" + port + "/api/v1/generate-image"))
+                                .header("Authorization", "Bearer " + user.token())
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("UTF-8").doesNotContain("wrong JSON type");
+        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(100, 0, 0));
+    }
+
     @Test
     void aPromptOnSeveralLinesIsFine() {
         Api.Response r = api.post(

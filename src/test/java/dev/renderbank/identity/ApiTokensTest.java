@@ -110,6 +110,20 @@ class ApiTokensTest extends IntegrationTest {
         assertThat(problem.path("detail").asString()).contains("X-CSRF-TOKEN");
     }
 
+    /** A date where an instant is expected is a string: the answer says which format, not "wrong JSON type". */
+    @Test
+    void anExpiryInTheWrongFormatSaysWhichFormat() throws Exception {
+        HttpResponse<String> r =
+                session.call("POST", "/api/v1/tokens", "{\"name\":\"x\",\"expiresAt\":\"2026-12-31\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(r.body());
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("expiresAt");
+        assertThat(problem.path("detail").asString())
+                .doesNotContain("wrong JSON type")
+                .contains("ISO-8601");
+        assertThat(list()).hasSize(1);
+    }
+
     @Test
     void anotherUsersTokenIdIsNotFoundAndStaysLive() throws Exception {
         TestUsers.TestUser other = testUsers.create(0);
