@@ -120,6 +120,7 @@ class IdempotentAcceptTest extends IntegrationTest {
         assertThat(repeat.json().get("taskId").asString())
                 .isEqualTo(first.json().get("taskId").asString());
         assertThat(reused.status()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.json().get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
         assertThat(down.status()).as(down.body()).isEqualTo(503);
         assertThat(jdbc.sql("select count(*) from idempotency_record where user_id = :u and idem_key = :k")
                         .param("u", u.id())

@@ -275,7 +275,7 @@ class AdminSwitchesTest extends IntegrationTest {
         for (String other : new String[] {"{\"paused\":false}", "{\"paused\":true,\"message\":\"Back at noon\"}"}) {
             var reused = call(port, "PUT", path, admin.token(), other, key);
             assertThat(reused.statusCode()).as(other + ": " + reused.body()).isEqualTo(422);
-            assertThat(reused.body()).contains("key-reused");
+            assertThat(reused.body()).contains("key-reused").contains("\"field\":\"Idempotency-Key\"");
         }
         var resumed = call(port, "PUT", path, admin.token(), "{\"paused\":false}", "resume-" + UUID.randomUUID());
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);

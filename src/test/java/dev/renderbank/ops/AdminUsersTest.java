@@ -104,6 +104,7 @@ class AdminUsersTest extends IntegrationTest {
                 UUID.randomUUID().toString());
         assertThat(tooLarge.statusCode()).isEqualTo(422);
         assertThat(tooLarge.body()).contains("renderbank.ops.max-grant");
+        assertThat(tooLarge.body()).as("the field to fix").contains("\"field\":\"amount\"");
         assertThat(post(path, admin.token(), "{\"amount\":5}", UUID.randomUUID().toString())
                         .statusCode())
                 .isEqualTo(400);

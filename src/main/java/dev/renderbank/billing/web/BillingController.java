@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -108,12 +109,21 @@ class BillingController {
                     Long.toString(seconds));
         }
         if (result instanceof CheckoutResult.KeyReused k) {
-            return problem(
+            ResponseEntity<ProblemDetail> reused = problem(
                     HttpStatus.UNPROCESSABLE_CONTENT,
                     "idempotency-key-reused",
                     "Idempotency-Key reused",
                     "This Idempotency-Key was used for a checkout of " + k.product() + "; use a new key",
                     null);
+            reused.getBody()
+                    .setProperty(
+                            "errors",
+                            List.of(Map.of(
+                                    "field",
+                                    "Idempotency-Key",
+                                    "message",
+                                    "was used for a checkout of " + k.product())));
+            return reused;
         }
         if (result instanceof CheckoutResult.SalesPaused p) {
             return problem(

@@ -92,6 +92,10 @@ final class AcceptAnswers {
                     "idempotency-key-reused",
                     "Idempotency-Key reused",
                     "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
+            p.setProperty(
+                    "errors",
+                    java.util.List.of(java.util.Map.of(
+                            "field", "Idempotency-Key", "message", "was used for a different request body")));
             return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
         }
         if (outcome instanceof AcceptOutcome.AccountDeleted) {

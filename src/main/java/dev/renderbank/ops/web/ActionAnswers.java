@@ -3,9 +3,12 @@ package dev.renderbank.ops.web;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
 /** How an operator action's outcome is answered over the API. */
@@ -28,10 +31,22 @@ final class ActionAnswers {
             return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", n.message());
         }
         ActionResult.Refused r = (ActionResult.Refused) result;
-        return r.conflict()
-                ? problem(HttpStatus.CONFLICT, r.code(), "Conflict", r.message())
-                : problem(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
+        if (r.conflict()) {
+            return problem(HttpStatus.CONFLICT, r.code(), "Conflict", r.message());
+        }
+        ProblemDetail p = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
+        String field = REFUSED_FIELDS.get(r.code());
+        if (field != null) {
+            p.setProperty("errors", List.of(Map.of("field", field, "message", r.message())));
+        }
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
+
+    /** Refusals about one field of the request: their 422 names it in {@code errors}, as API.md says. */
+    private static final Map<String, String> REFUSED_FIELDS =
+            Map.of("key-reused", "Idempotency-Key", "grant-too-large", "amount");
 
     static ResponseEntity<?> problem(HttpStatus status, String type, String title, String detail) {
         return ResponseEntity.status(status)
