@@ -233,6 +233,30 @@ class RecordInfoAnswersTest extends StubbedKieTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(95, 0, 0));
     }
 
+    /**
+     * A record of another task (a caching proxy that drops the query string, a mix-up at KIE) is not
+     * this job's: its result may be another user's image. It is asked again, never delivered.
+     */
+    @Test
+    void aSuccessRecordOfAnotherTaskIsNotThisJobsResult() throws IOException {
+        TestUser u = users.create(100);
+        String task = "t-mine-" + UUID.randomUUID();
+        String id = submitted(u, task);
+        String file = "/files/someone-elses-" + task + ".png";
+        KIE.stubFor(get(file)
+                .willReturn(aResponse().withHeader("Content-Type", "image/png").withBody(png())));
+        recordInfo(
+                task,
+                okJson(record(
+                        "t-theirs-" + UUID.randomUUID(),
+                        "\"state\":\"success\",\"resultJson\":\"" + resultJson(file) + "\"")));
+
+        driver.step(id);
+
+        assertThat(job(id).state()).isNotEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(u.id())).as("nothing charged").isEqualTo(new Balance(100, 5, 0));
+    }
+
     @Test
     void aSuccessWithoutResultUrlsIsAskedAgainAndItsResultChargedWhenItComes() throws IOException {
         TestUser u = users.create(100);
