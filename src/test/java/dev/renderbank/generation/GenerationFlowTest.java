@@ -491,7 +491,9 @@ class GenerationFlowTest extends IntegrationTest {
         JsonNode page2 = api.get("/api/v1/generations?limit=3&cursor=" + cursor, u.token())
                 .json();
         assertThat(page2.get("items").size()).isEqualTo(2);
-        assertThat(page2.get("nextCursor")).isNull();
+        assertThat(page2.get("nextCursor").isNull())
+                .as("the last page: nextCursor null")
+                .isTrue();
         List<String> seen = new ArrayList<>();
         page1.get("items").forEach(n -> seen.add(n.get("taskId").asString()));
         page2.get("items").forEach(n -> seen.add(n.get("taskId").asString()));

@@ -46,4 +46,23 @@ class JobListCursorTest extends StubbedKieTest {
                 .as(r.body())
                 .isEqualTo("cursor");
     }
+
+    /**
+     * page, size and offset are another API's paging: a 400 naming them, not the first page as if
+     * honoured (the history and purchases lists answer the same); the last page says nextCursor null.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/generations", "/api/v1/purchases"})
+    void foreignPagingIsA400NamingItAndTheLastPageSaysNextCursorNull(String list) {
+        TestUser u = users.create(100);
+        for (String param : new String[] {"page", "size", "offset"}) {
+            Api.Response r = api.get(list + "?" + param + "=2", u.token());
+            assertThat(r.status()).as(param + ": " + r.body()).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo(param);
+        }
+        Api.Response last = api.get(list, u.token());
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.json().has("nextCursor")).as(last.body()).isTrue();
+        assertThat(last.json().get("nextCursor").isNull()).isTrue();
+    }
 }

@@ -8,11 +8,13 @@ import dev.renderbank.billing.PurchasePage;
 import dev.renderbank.billing.PurchaseRecord;
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.platform.CursorPaging;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -205,7 +207,9 @@ class BillingController {
     PurchasesView purchases(
             @AuthenticationPrincipal CurrentUser user,
             @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "20") int limit) {
+            @RequestParam(defaultValue = "20") int limit,
+            HttpServletRequest request) {
+        CursorPaging.refuseForeign(request, 100);
         PurchasePage page = billing.purchases(user.id(), cursor, limit);
         return new PurchasesView(page.items().stream().map(PurchaseView::of).toList(), page.nextCursor());
     }

@@ -7,11 +7,13 @@ import dev.renderbank.generation.CancelOutcome;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.platform.CursorPaging;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -188,12 +190,16 @@ class GenerationController {
             @RequestParam(required = false) String type,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String cursor,
-            @RequestParam(defaultValue = "20") int limit) {
+            @RequestParam(defaultValue = "20") int limit,
+            HttpServletRequest request) {
+        CursorPaging.refuseForeign(request, 100);
         JobPage page = generations.list(user.id(), type, status, cursor, limit);
         var items = page.items().stream().map(JobJson::of).toList();
-        return page.nextCursor() == null
-                ? Map.of("items", items)
-                : Map.of("items", items, "nextCursor", page.nextCursor());
+        // nextCursor null on the last page, as the other lists answer it
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("items", items);
+        answer.put("nextCursor", page.nextCursor());
+        return answer;
     }
 
     static ResponseEntity<ProblemDetail> notFound(String taskId) {

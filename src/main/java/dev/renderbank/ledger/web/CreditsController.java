@@ -4,11 +4,11 @@ import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.CursorPaging;
 import dev.renderbank.platform.InvalidFieldException;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -23,15 +23,6 @@ class CreditsController {
 
     private static final String LIMIT_RANGE = "must be a whole number between 1 and " + MAX_LIMIT;
     private static final String CURSOR = "must be the nextCursor of an earlier page (or left out for the newest)";
-
-    /**
-     * Paging names other APIs use: this one pages by cursor and limit, so a client sending these
-     * is told so, instead of getting the default page as if its page or size had been honoured.
-     */
-    private static final Map<String, String> FOREIGN_PAGING = Map.of(
-            "page", "is not taken here: page with cursor (the nextCursor of the previous page)",
-            "size", "is not taken here: ask for a page size with limit (1 to " + MAX_LIMIT + ")",
-            "offset", "is not taken here: page with cursor (the nextCursor of the previous page)");
 
     private final Ledger ledger;
 
@@ -63,11 +54,7 @@ class CreditsController {
                     @RequestParam(required = false)
                     String limit,
             HttpServletRequest request) {
-        FOREIGN_PAGING.forEach((name, message) -> {
-            if (request.getParameter(name) != null) {
-                throw new InvalidFieldException(name, message);
-            }
-        });
+        CursorPaging.refuseForeign(request, MAX_LIMIT);
         return ledger.ownHistory(user.id(), cursor(cursor), limit(limit));
     }
 
