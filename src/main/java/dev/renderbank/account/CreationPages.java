@@ -41,9 +41,10 @@ class CreationPages {
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String cursor,
             Model model) {
-        // List.of(...).contains(null) throws: an absent filter is checked first
-        String t = type != null && TYPES.contains(type) ? type : null;
-        String s = status != null && STATUSES.contains(status) ? status : null;
+        // "All" sends the filter empty; any other value the page does not offer is a 400 naming it,
+        // as the API answers it, not dropped (the list then looked filtered while it was not)
+        String t = filter("type", type, TYPES);
+        String s = filter("status", status, STATUSES);
         // an edited cursor is answered 400 naming the field, as the API does
         JobPage page = generations.list(user.id(), t, s, cursor, PAGE);
         model.addAttribute("cards", page.items().stream().map(CreationCard::of).toList());
@@ -53,6 +54,17 @@ class CreationPages {
         model.addAttribute("nextCursor", page.nextCursor());
         model.addAttribute("paged", cursor != null && !cursor.isBlank());
         return "creations";
+    }
+
+    private static String filter(String name, String value, java.util.List<String> offered) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!offered.contains(value)) {
+            throw new dev.renderbank.platform.InvalidFieldException(
+                    name, "must be one of " + String.join(", ", offered) + " (or left out for all)");
+        }
+        return value;
     }
 
     @GetMapping("/creations/{taskId}")

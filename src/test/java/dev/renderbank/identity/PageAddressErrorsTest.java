@@ -51,6 +51,17 @@ class PageAddressErrorsTest extends IntegrationTest {
                 .doesNotContain("Sign in");
         judge(wrong, "GET /account?history=abc", user.get("/account?history=abc", "Accept", BROWSER), 400, "cursor");
         judge(wrong, "GET /creations?cursor=abc", user.get("/creations?cursor=abc", "Accept", BROWSER), 400, "cursor");
+        // a filter the page does not have is said, not silently dropped (the list looked filtered)
+        judge(wrong, "GET /creations?type=audio", user.get("/creations?type=audio", "Accept", BROWSER), 400, "type");
+        judge(
+                wrong,
+                "GET /creations?status=bogus",
+                user.get("/creations?status=bogus", "Accept", BROWSER),
+                400,
+                "status");
+        assertThat(user.get("/creations?type=&status=", "Accept", BROWSER).statusCode())
+                .as("All (the filters sent empty)")
+                .isEqualTo(200);
         judge(wrong, "GET /creations/nope", user.get("/creations/nope", "Accept", BROWSER), 404, null);
         judge(wrong, "GET /account/plans/x/cancel", user.get("/account/plans/x/cancel", "Accept", BROWSER), 404, null);
         judge(wrong, "POST /buy (no product)", user.post("/buy", "/buy"), 400, "product");
