@@ -87,9 +87,26 @@ final class HistoryLines {
         return what == null ? name : name + ": " + what;
     }
 
+    /**
+     * Why a generation's credits were released, in words: the release's reason is the job's failure
+     * code, renderbank's own ones (generation's failure codes) or the provider's (any other text).
+     */
     private static String released(String reason) {
-        return reason == null || reason.isBlank() ? "not charged" : "not charged (" + reason + ")";
+        if (reason == null || reason.isBlank()) {
+            return "not charged";
+        }
+        return "not charged (" + FAILURES.getOrDefault(reason, "the generation failed: " + reason) + ")";
     }
+
+    private static final java.util.Map<String, String> FAILURES = java.util.Map.of(
+            "operator_failed", "stopped by an operator",
+            "deadline_exceeded", "it did not finish in time",
+            "cancelled", "cancelled",
+            "provider_unavailable_too_long", "the provider was unavailable too long",
+            "provider_task_not_found", "the provider lost the task",
+            "provider_no_output", "the provider returned no result",
+            "provider_record_without_state", "the provider's record of it could not be read",
+            "ACCOUNT_DELETED", "the account was deleted");
 
     private static String clawback(String reason) {
         if (reason != null && (reason.startsWith("refund ") || reason.startsWith("dispute "))) {

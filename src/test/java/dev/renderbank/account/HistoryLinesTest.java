@@ -88,8 +88,16 @@ class HistoryLinesTest {
         assertThat(capture.change()).isEqualTo("−25");
 
         HistoryLine release = line("RELEASE", 0, -25, 0, "gen_abc123", null, "provider_error");
-        assertThat(release.text()).isEqualTo("Generation gen_abc123 (sora-2): not charged (provider_error)");
+        assertThat(release.text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (the generation failed: provider_error)");
         assertThat(release.change()).isEqualTo("25 released");
+        // renderbank's own failure codes in words, not as codes
+        assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "operator_failed")
+                        .text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (stopped by an operator)");
+        assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "deadline_exceeded")
+                        .text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (it did not finish in time)");
 
         assertThat(line("EXPIRE", 0, -5, 0, "gen_gone", null, "hold deadline passed")
                         .text())
