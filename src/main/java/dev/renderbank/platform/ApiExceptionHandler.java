@@ -21,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Bad input gets a 4xx problem+json that says what to fix; the database out of reach is a 503 with
@@ -96,6 +97,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             p.setProperty("errors", List.of(Map.of("field", field.get(), "message", problem)));
         }
         return ResponseEntity.badRequest().body(p);
+    }
+
+    /** A path nothing serves: said as such (Spring's own text said "No static resource api/v1/…"). */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail p = Problems.of(
+                HttpStatus.NOT_FOUND,
+                "not-found",
+                "Not found",
+                "No such path: " + ex.getHttpMethod() + " /" + ex.getResourcePath()
+                        + " (the API's paths are listed at /v3/api-docs)");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
     }
 
     @Override

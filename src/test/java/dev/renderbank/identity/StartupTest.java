@@ -100,6 +100,10 @@ class StartupTest extends IntegrationTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(missing.body())
+                .contains("/problems/not-found")
+                .contains("No such path: GET /api/v1/nonexistent")
+                .doesNotContain("static resource");
         // a query string no URI class will build: sent raw
         try (var socket = new java.net.Socket("localhost", port)) {
             socket.getOutputStream()
