@@ -36,4 +36,11 @@ public interface AssetStore {
     Optional<URI> presignedUrl(String key, Duration ttl) throws IOException;
 
     void delete(String key) throws IOException;
+
+    /**
+     * Deletes every file whose key starts with {@code prefix} (a key's leading segments followed by
+     * {@code /}, e.g. {@code jobs/42/}); returns how many. For what no record names any more: a file a
+     * process stored and was killed before recording, of an account being deleted.
+     */
+    int deleteUnder(String prefix) throws IOException;
 }

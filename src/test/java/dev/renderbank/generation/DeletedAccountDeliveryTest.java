@@ -112,6 +112,35 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
+    /**
+     * A node stored a job's result and was killed before recording it (no asset row names the file),
+     * then the owner deleted the account before the job's task was revived: the deletion removes the
+     * account's files, including that one, which no record names.
+     */
+    @Test
+    void aResultStoredByAKilledNodeAndNeverRecordedIsDeletedWithTheAccount() throws Exception {
+        TestUser u = users.create(100);
+        String prompt = "stored, then the node was killed";
+        createTaskAnswers(prompt, 200, "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-killed\"}}");
+        String id = accept(u, prompt);
+        driver.step(id);
+        String key = "jobs/" + u.id() + "/" + id + ".png";
+        assets.put(key, new ByteArrayInputStream(new byte[] {1, 2, 3}), "image/png"); // then kill -9
+        String other = "jobs/" + u.id() + "0/" + id + ".png"; // another user's folder that starts alike
+        assets.put(other, new ByteArrayInputStream(new byte[] {4, 5, 6}), "image/png");
+
+        assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
+        accountDeletedHandler().handle(new AccountDeleted(u.id()));
+
+        assertThat(assets.open(key))
+                .as("the unrecorded result of the deleted account")
+                .isEmpty();
+        try (var kept = assets.open(other).orElseThrow()) {
+            assertThat(kept.size()).as("another user's file stays").isEqualTo(3);
+        }
+        assets.delete(other);
+    }
+
     /** The same, when the deletion lands while the result is being copied (after the check before it). */
     @Test
     void aResultCopiedWhileTheAccountWasDeletedIsDiscardedWithItsFile() throws Exception {
@@ -148,13 +177,14 @@ class DeletedAccountDeliveryTest extends StubbedKieTest {
         String id = accept(u, prompt);
         driver.step(id);
         String key = "jobs/" + u.id() + "/" + id + ".png";
-        // what the storage cannot delete for now: a folder with something in it where the copy is
-        Path copy = Path.of(dataDir).resolve("assets").resolve(key);
-        Files.createDirectories(copy);
-        Files.write(copy.resolve("pinned"), new byte[] {1});
 
         assertThat(deletion.delete(u.id(), "correct horse battery staple")).isInstanceOf(DeletionOutcome.Deleted.class);
         accountDeletedHandler().handle(new AccountDeleted(u.id()));
+        // the copy lands after the deletion's clean-up, where the storage cannot delete it for now:
+        // a folder with something in it
+        Path copy = Path.of(dataDir).resolve("assets").resolve(key);
+        Files.createDirectories(copy);
+        Files.write(copy.resolve("pinned"), new byte[] {1});
         assertThat(FinisherTestSupport.deliver(finisher, job(id), key)).isEqualTo("DISCARDED");
         assertThat(copy).as("not deletable yet").exists();
         assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = 'generation-discarded-output'"

@@ -85,6 +85,16 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
                 throw new UncheckedIOException("asset " + key + " of deleted user " + userId + " not deleted yet", e);
             }
         }
+        // and what no row names: a result a node stored and was killed before recording (or a
+        // discarded copy whose delete never ran); every result of the user is under this prefix
+        try {
+            int unrecorded = assets.deleteUnder("jobs/" + userId + "/");
+            if (unrecorded > 0) {
+                log.info("deleted user {}: {} stored results no record named were deleted too", userId, unrecorded);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("results of deleted user " + userId + " not deleted yet", e);
+        }
         jdbc.sql("delete from generation_asset where user_id = :u")
                 .param("u", userId)
                 .update();

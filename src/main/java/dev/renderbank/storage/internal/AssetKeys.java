@@ -31,6 +31,17 @@ public final class AssetKeys {
         return key;
     }
 
+    /**
+     * A prefix of keys: valid key segments followed by {@code /} (never the empty prefix: every file);
+     * returns it without its trailing slash, the directory it names.
+     */
+    static String requirePrefix(String prefix) {
+        if (prefix == null || !prefix.endsWith("/") || !isValid(prefix.substring(0, prefix.length() - 1))) {
+            throw new IllegalArgumentException("invalid asset key prefix: " + printable(prefix));
+        }
+        return prefix.substring(0, prefix.length() - 1);
+    }
+
     private static String printable(String key) {
         if (key == null) {
             return "null";

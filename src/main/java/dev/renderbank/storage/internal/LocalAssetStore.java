@@ -174,6 +174,47 @@ final class LocalAssetStore implements AssetStore {
         Files.deleteIfExists(typeFileFor(file));
     }
 
+    @Override
+    public int deleteUnder(String prefix) throws IOException {
+        Path dir = fileFor(AssetKeys.requirePrefix(prefix));
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int[] deleted = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                if (Files.deleteIfExists(file) && !file.getFileName().toString().startsWith(".")) {
+                    deleted[0]++;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // gone meanwhile
+                }
+                throw e;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+                try {
+                    Files.deleteIfExists(d);
+                } catch (java.nio.file.DirectoryNotEmptyException written) {
+                    // a file stored meanwhile: left for whoever stored it
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return deleted[0];
+    }
+
     private Path fileFor(String key) {
         Path file = root.resolve(AssetKeys.requireValid(key)).normalize();
         if (!file.startsWith(root) || file.equals(root)) {

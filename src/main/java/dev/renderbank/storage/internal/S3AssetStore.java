@@ -188,6 +188,34 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
     }
 
     @Override
+    public int deleteUnder(String prefix) throws IOException {
+        AssetKeys.requirePrefix(prefix);
+        int deleted = 0;
+        try {
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+                var keys = page.contents().stream()
+                        .map(o -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
+                                .key(o.key())
+                                .build())
+                        .toList();
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                var answer = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys)));
+                if (!answer.errors().isEmpty()) {
+                    throw new IOException("S3 delete under " + prefix + " failed for "
+                            + answer.errors().size() + " objects: "
+                            + answer.errors().get(0).message());
+                }
+                deleted += keys.size();
+            }
+        } catch (SdkException e) {
+            throw new IOException("S3 delete under " + prefix + " failed: " + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         AssetKeys.requireValid(key);
         try {
