@@ -33,12 +33,29 @@ class OnePlan {
     private final CheckoutStore checkouts;
     private final SubscriptionStore subscriptions;
     private final TransactionTemplate tx;
+    private final PaymentsProperties payments;
 
-    OnePlan(ProductCatalog catalog, CheckoutStore checkouts, SubscriptionStore subscriptions, TransactionTemplate tx) {
+    OnePlan(
+            ProductCatalog catalog,
+            CheckoutStore checkouts,
+            SubscriptionStore subscriptions,
+            TransactionTemplate tx,
+            PaymentsProperties payments) {
         this.catalog = catalog;
         this.checkouts = checkouts;
         this.subscriptions = subscriptions;
         this.tx = tx;
+        this.payments = payments;
+    }
+
+    /**
+     * The provider whose subscriptions a new plan would join: simulated plans are recorded as Creem's.
+     * A plan of another provider (payments switched since, say from simulated to Stripe) does not
+     * refuse one: it cannot be billed with the new one's plans, and may not be cancellable from here
+     * any more, which would lock its user out of plans for good.
+     */
+    private String subscriptionProvider() {
+        return payments.provider() == PaymentsProperties.Provider.STRIPE ? "stripe" : "creem";
     }
 
     /**
@@ -72,7 +89,9 @@ class OnePlan {
     Optional<CheckoutResult.PlanRefusal> refusal(long userId, Instant now) {
         Optional<CheckoutStore.Checkout> open = checkouts.openForPlan(
                 userId, catalog.plans().keySet(), now.minus(CHECKOUT_OPEN_FOR), now.minus(Billing.ABANDONED_AFTER));
+        String provider = subscriptionProvider();
         Optional<CheckoutResult.PlanRefusal> running = subscriptions.forUser(userId).stream()
+                .filter(s -> s.provider().equals(provider))
                 .filter(s -> s.runningAt(now))
                 .findFirst()
                 .map(CheckoutResult.PlanAlreadyActive::new);

@@ -93,12 +93,14 @@ final class EmbeddedDatabase {
     /**
      * A cluster directory initdb never finished (the very first start killed while it ran: it writes
      * an empty {@code postgresql.conf} before the bootstrap, and zonky then skips initdb on every
-     * later start and launches a server that cannot start) is moved aside, so initdb runs again. Such
-     * a cluster has no control file ({@code global/pg_control}, written by the bootstrap before any
-     * server ever ran on it), so it never held data; it is kept beside, not deleted.
+     * later start and launches a server that cannot start) is moved aside, so initdb runs again. A
+     * finished cluster has its control file ({@code global/pg_control}, written by the bootstrap) and
+     * its three databases in {@code base/} (template1 from the bootstrap, then template0 and postgres,
+     * which initdb creates last, before any server ever ran on it): one without them never held data.
+     * It is kept beside, not deleted.
      */
     private static void setAsideUnfinished(Path pgDir) throws IOException {
-        if (!Files.isDirectory(pgDir) || Files.exists(pgDir.resolve("global").resolve("pg_control"))) {
+        if (!Files.isDirectory(pgDir) || finished(pgDir)) {
             return;
         }
         try (var entries = Files.list(pgDir)) {
@@ -113,6 +115,19 @@ final class EmbeddedDatabase {
                         + " being created; it holds no data): moved to {}, creating it again",
                 pgDir,
                 aside);
+    }
+
+    private static boolean finished(Path pgDir) throws IOException {
+        if (!Files.exists(pgDir.resolve("global").resolve("pg_control"))) {
+            return false;
+        }
+        Path base = pgDir.resolve("base");
+        if (!Files.isDirectory(base)) {
+            return false;
+        }
+        try (var databases = Files.list(base)) {
+            return databases.filter(Files::isDirectory).count() >= 3;
+        }
     }
 
     /** A server this process launched: where to connect, and how to stop it. */

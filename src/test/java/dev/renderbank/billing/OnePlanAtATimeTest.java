@@ -31,6 +31,9 @@ class OnePlanAtATimeTest extends BillingIntegrationTest {
     private static final Pattern KEY = Pattern.compile("name=\"key\" value=\"([^\"]+)\"");
     private final JsonMapper json = JsonMapper.builder().build();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.renderbank.billing.db.SubscriptionStore subscriptionStore;
+
     /** The black-box run's sequence: proplus-yearly paid, then pro-monthly opened. */
     @Test
     void aSecondPlanWhileOneRunsIsRefusedWithNothingWrittenAndAPackStillSells() throws Exception {
@@ -78,6 +81,23 @@ class OnePlanAtATimeTest extends BillingIntegrationTest {
         pay(browser, checkoutPath(pack));
         assertThat(available(u)).isEqualTo(before + 200);
         assertThat(subscriptions(token).size()).isEqualTo(1);
+    }
+
+    /**
+     * A plan of another payment provider than the one checkouts go to now (payments switched since,
+     * say from Stripe to another): it cannot be billed with the new provider's plans and may not be
+     * cancellable from here any more, so it does not lock its user out of plans.
+     */
+    @Test
+    void aPlanOfAProviderPaymentsNoLongerUseDoesNotRefuseANewOne() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        // this context's checkouts are simulated (recorded as Creem's); the plan is a Stripe one
+        subscriptionStore.ensure(
+                "stripe", id("sub"), u.id(), "pro-monthly", "active", clock.instant(), clock.instant());
+
+        HttpResponse<String> checkout = api("POST", "/api/v1/checkout", token, "{\"product\":\"proplus-monthly\"}");
+        assertThat(checkout.statusCode()).as(checkout.body()).isEqualTo(200);
     }
 
     /**

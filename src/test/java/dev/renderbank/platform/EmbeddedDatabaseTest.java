@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -81,13 +83,20 @@ class EmbeddedDatabaseTest {
      * which could not start, until someone removed the directory by hand. A cluster without its
      * control file never held data: it is moved aside and created again.
      */
-    @Test
-    void aClusterThatInitdbNeverFinishedIsCreatedAgain() throws Exception {
+    @ParameterizedTest(name = "killed {0}")
+    @ValueSource(strings = {"before the bootstrap", "after the bootstrap, before the databases"})
+    void aClusterThatInitdbNeverFinishedIsCreatedAgain(String when) throws Exception {
         Path dataDir = tmp;
         Path pgDir = dataDir.resolve("postgres");
         Files.createDirectories(pgDir.resolve("base"));
         Files.writeString(pgDir.resolve("PG_VERSION"), "18\n");
         Files.writeString(pgDir.resolve("postgresql.conf"), "");
+        if (when.startsWith("after")) {
+            // the bootstrap wrote the control file and template1; template0 and postgres come later
+            Files.createDirectories(pgDir.resolve("global"));
+            Files.write(pgDir.resolve("global").resolve("pg_control"), new byte[8192]);
+            Files.createDirectories(pgDir.resolve("base").resolve("1"));
+        }
         try (DatabaseLocation location = EmbeddedDatabase.open(dataDir, 0, false, Duration.ofSeconds(20));
                 Connection c = DriverManager.getConnection(location.url(), location.username(), location.password())) {
             assertThat(show(c, "fsync")).isEqualTo("on");

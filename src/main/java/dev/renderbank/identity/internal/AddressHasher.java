@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -84,13 +85,7 @@ public class AddressHasher {
             }
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            if (Files.exists(file)) {
-                log.warn(
-                        "The address-hash key {} is not a whole key (left by a process that died writing it):"
-                                + " replaced",
-                        file);
-                Files.delete(file);
-            }
+            boolean broken = Files.exists(file);
             byte[] fresh = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(fresh);
             Path tmp = Files.createTempFile(dir, KEY_FILE, ".tmp");
@@ -100,8 +95,23 @@ public class AddressHasher {
                             Base64.getEncoder().encodeToString(fresh).getBytes(StandardCharsets.US_ASCII)));
                     out.force(true);
                 }
-                Files.createLink(file, tmp);
-                log.info("Created the address-hash key {} (set renderbank.accounts.address-hash-secret in prod)", file);
+                if (broken) {
+                    // read again: another process may have linked a whole key since the first read
+                    Optional<byte[]> theirs = readKey(file);
+                    if (theirs.isPresent()) {
+                        return theirs.get();
+                    }
+                    log.warn(
+                            "The address-hash key {} is not a whole key (left by a process that died writing"
+                                    + " it): replaced",
+                            file);
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    Files.createLink(file, tmp);
+                    log.info(
+                            "Created the address-hash key {} (set renderbank.accounts.address-hash-secret in prod)",
+                            file);
+                }
             } catch (FileAlreadyExistsException raced) {
                 // another process linked its key first: use theirs
             } finally {

@@ -192,22 +192,13 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
         AssetKeys.requirePrefix(prefix);
         int deleted = 0;
         try {
+            // one DeleteObject per key, as delete() does: the batch call needs a Content-MD5 header on
+            // some S3-compatible stores (older MinIO, Ceph RGW), which this SDK no longer sends
             for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
-                var keys = page.contents().stream()
-                        .map(o -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
-                                .key(o.key())
-                                .build())
-                        .toList();
-                if (keys.isEmpty()) {
-                    continue;
+                for (var object : page.contents()) {
+                    s3.deleteObject(b -> b.bucket(bucket).key(object.key()));
+                    deleted++;
                 }
-                var answer = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys)));
-                if (!answer.errors().isEmpty()) {
-                    throw new IOException("S3 delete under " + prefix + " failed for "
-                            + answer.errors().size() + " objects: "
-                            + answer.errors().get(0).message());
-                }
-                deleted += keys.size();
             }
         } catch (SdkException e) {
             throw new IOException("S3 delete under " + prefix + " failed: " + e.getMessage(), e);

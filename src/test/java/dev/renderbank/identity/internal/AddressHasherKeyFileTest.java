@@ -46,6 +46,31 @@ class AddressHasherKeyFileTest {
         assertThat(start().hash("someone@example.com")).isEqualTo(hasher.hash("someone@example.com"));
     }
 
+    /** Two processes starting at once on a fresh data directory end with one key, the same for both. */
+    @Test
+    void twoStartsAtOnceAgreeOnOneKey() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                Path fresh = Files.createDirectory(data.resolve("round-" + round));
+                var start = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Callable<byte[]> hasher = () -> {
+                    start.await();
+                    return new AddressHasher(new AccountProperties(null), fresh).hash("x@example.com");
+                };
+                var a = pool.submit(hasher);
+                var b = pool.submit(hasher);
+                start.countDown();
+                assertThat(a.get()).as("round %d", round).isEqualTo(b.get());
+                assertThat(new AddressHasher(new AccountProperties(null), fresh).hash("x@example.com"))
+                        .as("and the next start, round %d", round)
+                        .isEqualTo(a.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aTruncatedKeyFileIsReplaced() throws Exception {
         Files.writeString(data.resolve(AddressHasher.KEY_FILE), "q2Vx");
