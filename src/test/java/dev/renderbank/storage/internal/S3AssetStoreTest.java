@@ -122,28 +122,9 @@ class S3AssetStoreTest {
         }
     }
 
-    /** Everything under a user's prefix goes; a folder that only starts alike stays; no prefix at all is refused. */
     @Test
     void deleteUnderTakesEverythingUnderThePrefixAndNothingElse() throws Exception {
-        store.put("jobs/7/a.png", new ByteArrayInputStream(new byte[] {1}), "image/png");
-        store.put("jobs/7/b.mp4", new ByteArrayInputStream(new byte[] {2}), "video/mp4");
-        store.put("jobs/70/c.png", new ByteArrayInputStream(new byte[] {3}), "image/png");
-        store.put("jobs/8/d.png", new ByteArrayInputStream(new byte[] {4}), "image/png");
-
-        assertThat(store.deleteUnder("jobs/7/")).isEqualTo(2);
-
-        assertThat(store.open("jobs/7/a.png")).isEmpty();
-        assertThat(store.open("jobs/7/b.mp4")).isEmpty();
-        assertThat(store.open("jobs/70/c.png")).isPresent().get().satisfies(c -> c.close());
-        assertThat(store.open("jobs/8/d.png")).isPresent().get().satisfies(c -> c.close());
-        assertThat(store.deleteUnder("jobs/7/"))
-                .as("nothing left, nothing to do")
-                .isZero();
-        for (String bad : new String[] {"", "/", "jobs", "jobs/../", "../jobs/"}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteUnder(bad))
-                    .as(bad)
-                    .isInstanceOf(IllegalArgumentException.class);
-        }
+        AssetStoreContract.deleteUnderTakesEverythingUnderThePrefixAndNothingElse(store);
     }
 
     @Test
