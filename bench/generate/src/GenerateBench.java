@@ -681,7 +681,6 @@ public final class GenerateBench {
 
         String best = r.getOrDefault("accept.best_rate_p99_50ms", "0");
         int drainMax = Integer.parseInt(r.getOrDefault("bench.drain_max_seconds", "45"));
-        String top = r.getOrDefault("accept.top_rate", "1000");
         String inflightRss = r.getOrDefault("inflight.rss_mb", "?");
         // the callback is answered before the capture (CallbackChecks): the target is the capture's time
         String cbP99 = r.getOrDefault("callback.capture_entry.p99_ms", "?");
@@ -692,7 +691,11 @@ public final class GenerateBench {
                 .append(r.getOrDefault("accept.post.1000.achieved_rps", "?"))
                 .append("/s); highest rate with p99 ≤ 50 ms: ")
                 .append(best.equals("0") ? "none of the rates tried" : best + " req/s")
-                .append(" | ").append(yes(best.equals(top) && r.containsKey("accept.post.1000.p99_ms"))).append(" |\n");
+                // what the row says: the POST step at 1,000 req/s kept p99 within 50 ms (it used to ask
+                // for every rate tried, so a run that went on to 2,000 read "no" with 8.7 ms at 1,000)
+                .append(" | ")
+                .append(yes(num(r.get("accept.post.1000.p99_ms")) <= 50))
+                .append(" |\n");
         md.append("| 10,000 jobs in flight in ≤ 512 MB RSS | ").append(r.getOrDefault("inflight.live", "?"))
                 .append(" live jobs, RSS ").append(inflightRss).append(" MB (heap used ")
                 .append(r.getOrDefault("inflight.heap_used_mb", "?")).append(" MB) | ")
