@@ -68,8 +68,9 @@ class DemoSeeder implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) throws IOException {
         List<String> lines = new ArrayList<>();
-        seed(DEMO_EMAIL, Role.USER, props.apiToken(), lines);
-        seed(ADMIN_EMAIL, Role.ADMIN, props.adminToken(), lines);
+        java.util.Set<String> kept = kept();
+        seed(DEMO_EMAIL, Role.USER, props.apiToken(), lines, kept);
+        seed(ADMIN_EMAIL, Role.ADMIN, props.adminToken(), lines, kept);
         if (!lines.isEmpty()) {
             Files.createDirectories(credentialsFile.toAbsolutePath().getParent());
             Files.write(
@@ -91,10 +92,36 @@ class DemoSeeder implements ApplicationRunner {
         }
     }
 
-    private void seed(String email, Role role, String fixedToken, List<String> lines) {
+    /** The logins the credentials file already holds (by address). */
+    private java.util.Set<String> kept() throws IOException {
+        if (!Files.exists(credentialsFile)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> emails = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(credentialsFile)) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length > 2 && words[1].equals("password")) {
+                emails.add(words[0]);
+            }
+        }
+        return emails;
+    }
+
+    /**
+     * Creates the login if it is new, and shows it. One that exists but is in no credentials file (a
+     * first start killed after creating the account and before writing the file, or the file removed)
+     * gets a new password and token, shown and kept the same way: else nobody could sign in with it
+     * until the data directory was deleted.
+     */
+    private void seed(String email, Role role, String fixedToken, List<String> lines, java.util.Set<String> kept) {
         boolean isNew = users.byEmail(email).isEmpty();
         String password = Users.newSecret().substring(3, 19);
         UserAccount user = users.create(email, password, role, true);
+        boolean lost = !isNew && !kept.contains(email);
+        if (lost) {
+            users.setPassword(user.id(), password);
+            log.warn("The demo login {} was in no {}: it has a new password and token", email, credentialsFile);
+        }
         if (role == Role.USER && props.credits() > 0) {
             // keyed by user: a restart never grants the demo credits twice; 0 credits: no grant
             ledger.grant(
@@ -103,7 +130,7 @@ class DemoSeeder implements ApplicationRunner {
         if (fixedToken != null && !fixedToken.isBlank()) {
             users.registerToken(user.id(), fixedToken, "configured demo token");
         }
-        if (isNew) {
+        if (isNew || lost) {
             String token =
                     fixedToken != null && !fixedToken.isBlank() ? fixedToken : users.issueToken(user.id(), "demo");
             lines.add("%-24s password %s   api token %s".formatted(email, password, token));

@@ -39,6 +39,48 @@ class DemoSeederCreditsTest extends IntegrationTest {
         assertThat(demoSeedGrants()).isEqualTo(grantsBefore);
     }
 
+    /**
+     * A first start killed after creating the demo accounts and before writing the credentials file:
+     * the next start finds the accounts and no file. Their logins are written then, with a new
+     * password and token that work; before, nothing was written and nobody could sign in as them.
+     */
+    @Test
+    void demoLoginsMissingFromTheCredentialsFileAreWrittenAgainAndWork(@TempDir Path dataDir) throws Exception {
+        assertThat(users.byEmail(DemoSeeder.DEMO_EMAIL))
+                .as("seeded at this context's start")
+                .isPresent();
+        DemoSeeder seeder = new DemoSeeder(users, ledger, new DemoProperties(true, null, null, 0), dataDir.toString());
+
+        seeder.run(new DefaultApplicationArguments());
+
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(dataDir.resolve("demo-credentials.txt"));
+        String demo = lines.stream()
+                .filter(l -> l.startsWith(DemoSeeder.DEMO_EMAIL))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no demo login in " + lines));
+        String[] words = demo.strip().split("\\s+");
+        String password = words[2];
+        String token = words[words.length - 1];
+        assertThat(dev.renderbank.support.BrowserSession.signIn(port, DemoSeeder.DEMO_EMAIL, password)
+                        .get("/account")
+                        .statusCode())
+                .as("the written password signs in")
+                .isEqualTo(200);
+        assertThat(new dev.renderbank.support.Api(port)
+                        .get("/api/v1/credits", token)
+                        .status())
+                .as("the written token works")
+                .isEqualTo(200);
+
+        seeder.run(new DefaultApplicationArguments());
+        assertThat(java.nio.file.Files.readAllLines(dataDir.resolve("demo-credentials.txt")))
+                .as("written once: a later start finds them there")
+                .hasSameSizeAs(lines);
+    }
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     private long demoSeedGrants() {
         return jdbc.sql("select count(*) from credit_grant where grant_key like 'demo-seed:%'")
                 .query(Long.class)
