@@ -34,9 +34,13 @@ public interface ProductionCheck {
      */
     static boolean mailLeaves(Binder config) {
         return config.bind("spring.mail.host", String.class)
-                .map(String::strip)
-                .map(h -> !h.isEmpty() && !h.equalsIgnoreCase("false"))
+                .map(ProductionCheck::mailHostSet)
                 .orElse(false);
+    }
+
+    /** Whether {@code host} (a {@code spring.mail.host}) names an SMTP server: set, not blank, not "false". */
+    static boolean mailHostSet(String host) {
+        return host != null && !host.isBlank() && !host.strip().equalsIgnoreCase("false");
     }
 
     /** A {@code renderbank.*} switch, bound as a boolean (so {@code TRUE} and {@code true} agree). */

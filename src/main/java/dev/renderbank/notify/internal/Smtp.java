@@ -1,5 +1,6 @@
 package dev.renderbank.notify.internal;
 
+import dev.renderbank.platform.ProductionCheck;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -37,13 +38,8 @@ public class Smtp {
         // unset variable of an env template: SPRING_MAIL_HOST=); the production check takes a blank
         // host for no SMTP, and so does this: outbox only, links logged, the sender's check applies
         this.sender = Optional.ofNullable(sender.getIfAvailable())
-                .filter(s -> !(s instanceof JavaMailSenderImpl impl) || hostSet(impl.getHost()));
+                .filter(s -> !(s instanceof JavaMailSenderImpl impl) || ProductionCheck.mailHostSet(impl.getHost()));
         this.props = props;
-    }
-
-    /** The rule of the production check ({@code ProductionCheck.mailLeaves}): set, not blank, not "false". */
-    static boolean hostSet(String host) {
-        return host != null && !host.isBlank() && !host.strip().equalsIgnoreCase("false");
     }
 
     public boolean enabled() {
