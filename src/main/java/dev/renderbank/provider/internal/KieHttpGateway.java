@@ -161,19 +161,12 @@ final class KieHttpGateway implements ProviderGateway {
                 + URLEncoder.encode(providerTaskId, StandardCharsets.UTF_8));
         Exchange x =
                 exchange(kontext ? "fluxKontextRecordInfo" : "recordInfo", uri, () -> http.get(uri, target.apiKey()));
-        String answeredFor = x.result() == Result.ANSWERED
-                ? x.body().path("data").path("taskId").asString("")
-                : "";
         QueryOutcome outcome = x.result() != Result.ANSWERED
                 ? new QueryOutcome.Unavailable(x.error())
-                : !answeredFor.isEmpty() && !answeredFor.equals(providerTaskId)
-                        // another task's record (a cache that drops the query, a mix-up): its result may
-                        // be another user's; asked again, never delivered as this one's
-                        ? new QueryOutcome.Unavailable(new ProviderError(
-                                Kind.INCOMPLETE_RECORD,
-                                x.status(),
-                                "the record answered is of another task (" + answeredFor + ")"))
-                        : kontext ? FluxKontext.query(x.status(), x.body()) : KieOutcomes.query(x.status(), x.body());
+                : KieOutcomes.ofAnotherTask(providerTaskId, x.status(), x.body())
+                        .orElseGet(() -> kontext
+                                ? FluxKontext.query(x.status(), x.body())
+                                : KieOutcomes.query(x.status(), x.body()));
         record("query", outcome);
         return outcome;
     }

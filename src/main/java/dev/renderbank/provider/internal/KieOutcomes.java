@@ -134,6 +134,21 @@ final class KieOutcomes {
     }
 
     /**
+     * A record answer (recordInfo or Flux Kontext's record-info) that names another task than the one
+     * asked about (a cache that drops the query string, a mix-up): its result may be another user's,
+     * so it is unavailable, asked again, never delivered as this one's. Empty when it names the task
+     * asked about, or none.
+     */
+    static Optional<QueryOutcome> ofAnotherTask(String asked, int status, JsonNode body) {
+        String answeredFor = body.path("data").path("taskId").asString("");
+        if (answeredFor.isEmpty() || answeredFor.equals(asked)) {
+            return Optional.empty();
+        }
+        return Optional.of(new QueryOutcome.Unavailable(new ProviderError(
+                Kind.INCOMPLETE_RECORD, status, "the record answered is of another task (" + answeredFor + ")")));
+    }
+
+    /**
      * A recordInfo answer. 501 is KIE's word that the generation failed, as final as a record in
      * state {@code fail}; every other error (404 and 422 included: a task may not be readable in the
      * first moments after createTask) is {@link QueryOutcome.Unavailable}, its kind telling the caller
