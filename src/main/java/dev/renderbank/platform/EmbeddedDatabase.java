@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Owner gone (crash, {@code kill -9}): its server is stale; stop it cleanly and start ours.
  *   <li>Owner alive: never stop its server. The operator command line connects to it; a second
  *       service refuses with {@link DataDirectoryInUse}.
- *   <li>Our server gets a {@link PostgresWatchdog}, so it does not outlive this JVM.
+ *   <li>Our server gets a {@link PostgresWatchdog}, so it does not outlive this JVM, and an {@link
+ *       EmbeddedServerSupervisor}, so this JVM does not outlive it: it is started again if it exits.
  *   <li>Durable: fsync, synchronous commit and full-page writes on (zonky's defaults are for
  *       throwaway test databases), so a webhook answered 200 survives a machine crash; data
  *       checksums on (initdb's default since PostgreSQL 18).
@@ -66,11 +67,11 @@ final class EmbeddedDatabase {
             Postmaster.stopLeftover(pgDir);
             setAsideUnfinished(pgDir);
             Server server = start(pgDir, port, startupWait);
-            Optional<PostgresWatchdog> watchdog =
-                    Postmaster.read(pgDir).flatMap(pm -> PostgresWatchdog.watch(pgDir, pm.pid()));
+            // started again on the same port if its postmaster exits while this process runs
+            EmbeddedServerSupervisor supervisor =
+                    EmbeddedServerSupervisor.watch(pgDir, server, () -> start(pgDir, server.port(), startupWait));
             log.info("Embedded PostgreSQL on port {} (data in {})", server.port(), pgDir);
-            return new DatabaseLocation(
-                    server.jdbcUrl(), "postgres", "postgres", new Running(server.stop(), watchdog, owner));
+            return new DatabaseLocation(server.jdbcUrl(), "postgres", "postgres", new Running(supervisor, owner));
         } catch (IOException e) {
             owner.close();
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgDir, e);
@@ -131,9 +132,9 @@ final class EmbeddedDatabase {
     }
 
     /** A server this process launched: where to connect, and how to stop it. */
-    private record Server(String jdbcUrl, int port, Closeable stop) {}
+    record Server(String jdbcUrl, int port, Closeable stop) {}
 
-    private static Server start(Path pgDir, int port, Duration startupWait) throws IOException {
+    static Server start(Path pgDir, int port, Duration startupWait) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgDir)
                 .setCleanDataDirectory(false)
@@ -205,16 +206,14 @@ final class EmbeddedDatabase {
         return Optional.empty();
     }
 
-    /** What this process runs, released in order: the server, its watchdog, the ownership. */
-    private record Running(Closeable server, Optional<PostgresWatchdog> watchdog, DataDirectoryOwner owner)
-            implements AutoCloseable {
+    /** What this process runs, released in order: the server (and its watchdog), the ownership. */
+    private record Running(EmbeddedServerSupervisor server, DataDirectoryOwner owner) implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
             try {
                 server.close();
             } finally {
-                watchdog.ifPresent(PostgresWatchdog::close);
                 owner.close();
             }
         }
