@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
  * payment provider. Idempotent (a cancelled one has an end and is skipped); a provider that cannot be
  * reached makes the handler try again later. The purchases stay for the books; refunds and disputes
  * of them are recorded without clawing back (see {@code Clawbacks}), since nothing is left to take.
+ * A subscription that shows up after this ran is cancelled by {@link SubscriptionsOfDeletedAccounts}.
  */
 @Component
 class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted> {
@@ -39,12 +40,17 @@ class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted>
             if (sub.endsAt() != null) {
                 continue;
             }
-            CancelResult r = billing.cancelSubscription(event.userId(), sub.id());
-            if (r instanceof CancelResult.ProviderUnavailable unavailable) {
-                throw new IllegalStateException(
-                        "subscription " + sub.id() + " could not be cancelled yet: " + unavailable.message());
-            }
-            log.info("account {} deleted: subscription {} {}", event.userId(), sub.id(), r);
+            cancel(billing, sub);
         }
+    }
+
+    /** Cancels {@code sub} of a deleted account at its provider; throws (try again later) while it cannot. */
+    static void cancel(Billing billing, Subscription sub) {
+        CancelResult r = billing.cancelSubscription(sub.userId(), sub.id());
+        if (r instanceof CancelResult.ProviderUnavailable unavailable) {
+            throw new IllegalStateException(
+                    "subscription " + sub.id() + " could not be cancelled yet: " + unavailable.message());
+        }
+        log.info("account {} deleted: subscription {} {}", sub.userId(), sub.id(), r);
     }
 }

@@ -54,6 +54,84 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
     }
 
     /**
+     * A plan paid after its account was deleted (the user deleted it in one tab and paid the plan's
+     * checkout in another, or the plan's webhooks came late or failed their first attempt): the
+     * deletion's cancellation had run and found no subscription, so without a second look Stripe would
+     * charge every month for an account that no longer exists, each month forfeited. It is cancelled
+     * at Stripe as soon as its payment is recorded.
+     */
+    @Test
+    void aPlanPaidAfterItsAccountWasDeletedIsCancelledAtStripe() throws Exception {
+        UserAccount buyer = buyer();
+        deleteAndWaitForItsHandlers(buyer);
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        stubCancel(sub);
+
+        String invoice = stripeInvoice("in_" + UUID.randomUUID().toString().replace("-", ""), sub, buyer.id());
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "invoice.paid", invoice)
+                        .statusCode())
+                .isEqualTo(200);
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
+        assertThat(ledger.balance(buyer.id()).available()).as("forfeited").isZero();
+    }
+
+    /**
+     * A subscription recorded by its status event after its account was deleted, or resumed (its
+     * cancellation undone at Stripe) after the deletion cancelled it, is cancelled too: otherwise its
+     * next renewal is charged.
+     */
+    @Test
+    void aSubscriptionRecordedOrResumedAfterItsAccountWasDeletedIsCancelledAtStripe() throws Exception {
+        UserAccount buyer = buyer();
+        deleteAndWaitForItsHandlers(buyer);
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        stubCancel(sub);
+        String active = """
+                {"id":"%s","object":"subscription","status":"active","cancel_at_period_end":false,
+                 "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item",
+                   "price":{"id":"price_local_pro-monthly"}}]},
+                 "metadata":{"userId":"%d"}}""".formatted(sub, buyer.id());
+
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "customer.subscription.created", active)
+                        .statusCode())
+                .isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
+
+        // the user's cancellation undone at Stripe afterwards: cancelled again
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "customer.subscription.updated", active)
+                        .statusCode())
+                .isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> STRIPE.verify(2, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
+    }
+
+    private void deleteAndWaitForItsHandlers(UserAccount buyer) {
+        assertThat(deletion.delete(buyer.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("""
+                                select count(*) from scheduled_tasks
+                                 where task_name = 'durable-event' and task_instance like :instance""")
+                                .param("instance", "%:account-deleted:" + buyer.id())
+                                .query(Long.class)
+                                .single()
+                        == 0);
+    }
+
+    private void stubCancel(String sub) {
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(json("{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\","
+                        + "\"cancel_at_period_end\":true}")));
+    }
+
+    /**
      * A cancellation keeps what was paid for: its end is the end of the paid period as recorded when
      * it is written, not as read before the provider was asked. A yearly plan's renewal recorded while
      * Stripe answers the cancel (here Stripe takes 1.5 s) extends the paid period to the new year's

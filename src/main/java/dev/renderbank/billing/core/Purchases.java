@@ -50,6 +50,7 @@ public class Purchases {
     private final AccountDeletion accounts;
     private final OperatorAlerts alerts;
     private final WaitingEvents waiting;
+    private final DeletedAccountRenewals deletedAccountRenewals;
     private final Clock clock;
 
     Purchases(
@@ -68,6 +69,7 @@ public class Purchases {
             AccountDeletion accounts,
             OperatorAlerts alerts,
             WaitingEvents waiting,
+            DeletedAccountRenewals deletedAccountRenewals,
             Clock clock) {
         this.store = store;
         this.refs = refs;
@@ -84,6 +86,7 @@ public class Purchases {
         this.accounts = accounts;
         this.alerts = alerts;
         this.waiting = waiting;
+        this.deletedAccountRenewals = deletedAccountRenewals;
         this.clock = clock;
     }
 
@@ -187,6 +190,10 @@ public class Purchases {
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);
+        if (!live) {
+            // its renewals must stop too: the deletion's cancellation may have run before it was recorded
+            deletedAccountRenewals.stopIfDeleted(c.provider(), subscriptionId);
+        }
         boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
         publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");

@@ -4,6 +4,7 @@ import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
@@ -30,18 +31,21 @@ class CreemSubscriptions {
     private final Purchases purchases;
     private final SubscriptionStore subscriptions;
     private final OpenedCheckouts opened;
+    private final DeletedAccountRenewals deletedAccountRenewals;
 
     CreemSubscriptions(
             ProductCatalog catalog,
             Buyers buyers,
             Purchases purchases,
             SubscriptionStore subscriptions,
-            OpenedCheckouts opened) {
+            OpenedCheckouts opened,
+            DeletedAccountRenewals deletedAccountRenewals) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
         this.opened = opened;
+        this.deletedAccountRenewals = deletedAccountRenewals;
     }
 
     Outcome paid(JsonNode sub, Instant at) {
@@ -132,9 +136,11 @@ class CreemSubscriptions {
             }
             subscriptions.ensure("creem", subId, user.get(), product.get().id(), reported, at, at);
         }
-        return apply(subId, reported, sub, at)
-                ? new Outcome.Processed("subscription " + subId + " is " + reported)
-                : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
+        if (!apply(subId, reported, sub, at)) {
+            return new Outcome.Ignored("a newer status of " + subId + " is already recorded");
+        }
+        deletedAccountRenewals.stopIfDeleted("creem", subId);
+        return new Outcome.Processed("subscription " + subId + " is " + reported);
     }
 
     /** Records {@code status} as of {@code at}, with the end of grants it implies. */

@@ -3,6 +3,7 @@ package dev.renderbank.billing.stripe;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.Buyers;
+import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.db.CheckoutStore;
@@ -28,6 +29,7 @@ class StripeSubscriptions {
     private final Buyers buyers;
     private final StripeSubscribers subscribers;
     private final SubscriptionStore subscriptions;
+    private final DeletedAccountRenewals deletedAccountRenewals;
     private final Clock clock;
 
     StripeSubscriptions(
@@ -35,11 +37,13 @@ class StripeSubscriptions {
             Buyers buyers,
             StripeSubscribers subscribers,
             SubscriptionStore subscriptions,
+            DeletedAccountRenewals deletedAccountRenewals,
             Clock clock) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.subscribers = subscribers;
         this.subscriptions = subscriptions;
+        this.deletedAccountRenewals = deletedAccountRenewals;
         this.clock = clock;
     }
 
@@ -88,6 +92,9 @@ class StripeSubscriptions {
         boolean applied = deleted
                 ? subscriptions.endAtOnce("stripe", subId, endsAt, at)
                 : subscriptions.applyStatus("stripe", subId, status, endsAt, at);
+        if (applied && !deleted) {
+            deletedAccountRenewals.stopIfDeleted("stripe", subId);
+        }
         return applied
                 ? new Outcome.Processed("subscription " + subId + " is " + status)
                 : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
