@@ -138,7 +138,7 @@ public class Purchases {
      * month granted now and, for yearly plans, one month at each month's start by {@link MonthlyGrants}.
      */
     public Outcome period(Charge c, String subscriptionId, Instant periodStart, Instant periodEnd) {
-        return period(c, subscriptionId, periodStart, periodEnd, false);
+        return period(c, subscriptionId, periodStart, periodEnd, false, null);
     }
 
     /**
@@ -147,10 +147,16 @@ public class Purchases {
      * an earlier period of the subscription granted is still running, this period's first month is
      * granted less that month's unused share ({@link SwitchedMonth}), and its purchase records that much
      * fewer credits, so a refund of it takes back its fraction of what it grants. If that month is not
-     * granted yet (its invoice.paid comes later), the share is taken off when it is.
+     * granted yet (its invoice.paid comes later), the share is taken off when it is. {@code creditedEnd}:
+     * the end of the period whose unused time was credited (null: not known, the one running).
      */
     public Outcome period(
-            Charge c, String subscriptionId, Instant periodStart, Instant periodEnd, boolean unusedTimeCredited) {
+            Charge c,
+            String subscriptionId,
+            Instant periodStart,
+            Instant periodEnd,
+            boolean unusedTimeCredited,
+            Instant creditedEnd) {
         Instant now = clock.instant();
         Product p = c.product();
         subscriptions.ensure(c.provider(), subscriptionId, c.userId(), p.id(), "active", periodStart, now);
@@ -159,7 +165,7 @@ public class Purchases {
         subscriptions.recordPaidPeriod(c.provider(), subscriptionId, p.id(), periodStart, periodEnd);
         String key = periodKey(c.provider(), subscriptionId, periodStart);
         SwitchedMonth.Less less = unusedTimeCredited
-                ? switched.unusedShare(c.provider(), subscriptionId, periodStart, p.credits())
+                ? switched.unusedShare(c.provider(), subscriptionId, periodStart, creditedEnd, p.credits())
                 : SwitchedMonth.Less.NONE;
         Optional<Long> id = store.insert(
                 key,
@@ -186,6 +192,7 @@ public class Purchases {
                 less.credits(),
                 less.note(),
                 unusedTimeCredited,
+                unusedTimeCredited ? creditedEnd : null,
                 less.taken());
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below

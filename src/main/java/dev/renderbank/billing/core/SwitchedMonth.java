@@ -25,6 +25,11 @@ import org.springframework.stereotype.Component;
  * gives back what it granted beyond that. The subscription's lock orders the two: a switch is
  * recorded under it exclusively, a month granted under it shared.
  *
+ * <p>The old period is the one whose unused time the switch's invoice credited (its proration line
+ * ends where that period ends), not whichever is recorded running at the switch: of two switches in
+ * one month, the second's invoice.paid processed first takes its share from the first switch's month
+ * when that is granted, not from the month before it (which the first switch takes).
+ *
  * <p>Taken once also against refunds of the old period's charge: the switch takes off only what the
  * old purchase still holds of the unused share (its refunds and disputes took their fraction of it
  * before), and records on it the share handed on and what it took, so its later refunds and
@@ -59,12 +64,16 @@ class SwitchedMonth {
     }
 
     /**
-     * floor(granted × unused / month) of the running period's month that {@code switchAt} falls in,
-     * at most {@code monthCredits} (the new first month's credits). Due (taken when that month is
-     * granted) if no earlier period runs at the switch or it has not granted that month yet.
+     * floor(worth × unused / month) ({@link #monthWorth}) of the running period's month that {@code
+     * switchAt} falls in, at most {@code monthCredits} (the new first month's credits); the running
+     * period is the one ending at {@code creditedEnd}, whose unused time the switch's invoice credited
+     * back (null: not known, the latest running). Due (taken when that month is granted) if that
+     * period is not recorded yet or has not granted that month yet: a second switch in the month
+     * whose invoice.paid comes before the first's takes its share from the first switch's month, not
+     * from the month before it.
      */
-    Less unusedShare(String provider, String subscriptionId, Instant switchAt, long monthCredits) {
-        Optional<PeriodStore.Running> running = periods.runningAt(provider, subscriptionId, switchAt);
+    Less unusedShare(String provider, String subscriptionId, Instant switchAt, Instant creditedEnd, long monthCredits) {
+        Optional<PeriodStore.Running> running = periods.runningAt(provider, subscriptionId, switchAt, creditedEnd);
         if (running.isEmpty()) {
             return Less.DUE;
         }
@@ -87,7 +96,25 @@ class SwitchedMonth {
         if (granted.isEmpty()) {
             return Less.DUE;
         }
-        return share(held, granted.get().total(), monthStart, monthEnd, switchAt, monthCredits);
+        long worth = monthWorth(granted.get().total(), k, r.monthlyCredits(), r.firstMonthLess());
+        return share(held, worth, monthStart, monthEnd, switchAt, monthCredits);
+    }
+
+    /**
+     * What month {@code k} of a period is worth for the unused share a switch after it takes: what it
+     * granted ({@code granted}) and, a first month, what it was granted less for the unused share of
+     * the switch before it ({@code firstMonthLess}), at most the plan's {@code monthlyCredits}. The
+     * money Stripe credits back for the unused time is that fraction of the whole price, paid partly
+     * with the earlier period's unused time: taken of what the month granted only, a second switch in
+     * the month left the user that fraction of the first switch's share (10 days of pro, 10 of pro+
+     * and a pro+ year came to 222 credits more). The same whether the earlier share was taken before
+     * the month was granted (it granted less) or after (it granted in full, then gave the share back).
+     */
+    static long monthWorth(long granted, int k, long monthlyCredits, long firstMonthLess) {
+        if (k != 0 || firstMonthLess <= 0) {
+            return granted;
+        }
+        return Math.min(monthlyCredits, granted + firstMonthLess);
     }
 
     /**
@@ -126,14 +153,15 @@ class SwitchedMonth {
      * purchase, then the account), and the two cannot deadlock.
      */
     void lockLaterSwitch(PeriodStore.Period old, Instant nextStart) {
-        periods.shareDueAt(old.provider(), old.subscriptionId(), nextStart)
+        periods.shareDueAt(old.provider(), old.subscriptionId(), nextStart, old.periodEnd())
                 .ifPresent(due -> purchases.lock(due.purchaseId()));
     }
 
     /**
      * After month {@code k} of {@code old} granted {@code granted} credits: if the period that replaced
-     * it is a switch that starts inside that month, credited its unused time back and has not taken
-     * the unused share yet (it was recorded first), takes it now off the switch's first month: its
+     * it is a switch that starts inside that month, credited its unused time back (not another
+     * period's: a second switch in the month recorded before the first) and has not taken the unused
+     * share yet (it was recorded first), takes it now off the switch's first month: its
      * purchase grants that much less and gives back what it granted beyond that. Returns the credits
      * taken back now.
      */
@@ -144,14 +172,16 @@ class SwitchedMonth {
         if (next.isEmpty() || !next.get().isAfter(monthStart) || !next.get().isBefore(monthEnd)) {
             return 0;
         }
-        Optional<PeriodStore.ShareDue> due = periods.shareDueAt(old.provider(), old.subscriptionId(), next.get());
+        Optional<PeriodStore.ShareDue> due =
+                periods.shareDueAt(old.provider(), old.subscriptionId(), next.get(), old.periodEnd());
         if (due.isEmpty()) {
             return 0;
         }
         var switchPurchase = purchases.lock(due.get().purchaseId());
         Purchase held = purchases.lock(old.purchaseId());
+        long worth = monthWorth(granted, k, old.monthlyCredits(), old.firstMonthLess());
         Less less =
-                share(held, granted, monthStart, monthEnd, next.get(), due.get().monthlyCredits());
+                share(held, worth, monthStart, monthEnd, next.get(), due.get().monthlyCredits());
         if (!periods.takeUnusedShare(switchPurchase.id(), less.credits(), less.note())) {
             throw new IllegalStateException("the unused share of period " + switchPurchase.key() + " is taken already");
         }
@@ -194,23 +224,24 @@ class SwitchedMonth {
     }
 
     /**
-     * The unused share of {@code granted}, the month {@code held} (the old period's purchase) granted,
-     * floor(granted × unused / month); of it the switch takes off what {@code held} still holds after
-     * its refunds and disputes (the same fraction as of its charge), at most {@code monthCredits}.
+     * The unused share of {@code worth}, what the month of {@code held} (the old period's purchase) is
+     * worth ({@link #monthWorth}), floor(worth × unused / month); of it the switch takes off what
+     * {@code held} still holds after its refunds and disputes (the same fraction as of its charge), at
+     * most {@code monthCredits}.
      */
     private static Less share(
-            Purchase held, long granted, Instant monthStart, Instant monthEnd, Instant switchAt, long monthCredits) {
+            Purchase held, long worth, Instant monthStart, Instant monthEnd, Instant switchAt, long monthCredits) {
         long unused = Duration.between(switchAt, monthEnd).toSeconds();
         long month = Duration.between(monthStart, monthEnd).toSeconds();
-        if (granted <= 0 || unused <= 0 || month <= 0) {
+        if (worth <= 0 || unused <= 0 || month <= 0) {
             return Less.NONE;
         }
-        long share = Math.floorDiv(Math.multiplyExact(granted, unused), month);
+        long share = Math.floorDiv(Math.multiplyExact(worth, unused), month);
         long kept = held.entitlementOf(share);
         long less = Math.min(kept, monthCredits);
         String why = "the plan switch credited back the unused " + unused + " s of the " + month + " s month from "
-                + monthStart + " for which period " + held.key() + " granted " + granted + " credits (floor("
-                + granted + " x " + unused + " / " + month + ") = " + share
+                + monthStart + " of period " + held.key() + ", worth " + worth + " credits (floor("
+                + worth + " x " + unused + " / " + month + ") = " + share
                 + (kept < share ? ", of which its refunds and disputes left " + kept : "")
                 + ")";
         if (share <= 0) {

@@ -37,10 +37,17 @@ public class PeriodStore {
 
     /**
      * The period of a subscription that runs at {@code at} (started before it, ends after it): its
-     * purchase, the purchase's key and product, and its span.
+     * purchase, the purchase's key and product, its span, its plan's monthly credits and what its first
+     * month was granted less for a switch before it.
      */
     public record Running(
-            long purchaseId, String purchaseKey, String product, Instant periodStart, Instant periodEnd) {}
+            long purchaseId,
+            String purchaseKey,
+            String product,
+            Instant periodStart,
+            Instant periodEnd,
+            long monthlyCredits,
+            long firstMonthLess) {}
 
     private final JdbcClient jdbc;
 
@@ -56,14 +63,15 @@ public class PeriodStore {
             Instant end,
             long monthlyCredits,
             int months) {
-        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null, false, false);
+        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null, false, null, false);
     }
 
     /**
      * As above, its first month granted {@code firstMonthLess} less, for the reason {@code firstMonthNote}.
      * {@code unusedTimeCredited}: the period starts with a plan switch whose invoice credited the old
-     * period's unused time back; {@code unusedShareTaken}: the unused share of the old month is taken
-     * ({@code firstMonthLess}, the old month granted before), or else is taken when that month is granted.
+     * period's unused time back, of the period that ends at {@code creditedEnd} (null: not known);
+     * {@code unusedShareTaken}: the unused share of the old month is taken ({@code firstMonthLess}, the
+     * old month granted before), or else is taken when that month is granted.
      */
     public void insert(
             long purchaseId,
@@ -76,13 +84,15 @@ public class PeriodStore {
             long firstMonthLess,
             String firstMonthNote,
             boolean unusedTimeCredited,
+            Instant creditedEnd,
             boolean unusedShareTaken) {
         jdbc.sql("""
                         insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
                                     period_end, monthly_credits, months, months_granted, next_grant_at,
-                                    first_month_less, first_month_note, unused_time_credited, unused_share_taken)
+                                    first_month_less, first_month_note, unused_time_credited, unused_credited_end,
+                                    unused_share_taken)
                         values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start, :less, :note,
-                                :credited, :taken)""")
+                                :credited, :creditedEnd, :taken)""")
                 .param("id", purchaseId)
                 .param("provider", provider)
                 .param("sub", subscriptionId)
@@ -93,6 +103,7 @@ public class PeriodStore {
                 .param("less", firstMonthLess)
                 .param("note", firstMonthNote)
                 .param("credited", unusedTimeCredited)
+                .param("creditedEnd", ts(creditedEnd))
                 .param("taken", unusedShareTaken)
                 .update();
     }
@@ -103,16 +114,23 @@ public class PeriodStore {
      */
     public record ShareDue(long purchaseId, String purchaseKey, long monthlyCredits) {}
 
-    /** The subscription's period starting at {@code start}, if it is a switch whose unused share is due. */
-    public Optional<ShareDue> shareDueAt(String provider, String subscriptionId, Instant start) {
+    /**
+     * The subscription's period starting at {@code start}, if it is a switch whose unused share is due
+     * and whose invoice credited the unused time of the period ending at {@code oldEnd} (or did not say
+     * of which): a switch that credited another period's time (a second switch in the month, whose
+     * first is not recorded yet) takes its share from that period's month, not this one's.
+     */
+    public Optional<ShareDue> shareDueAt(String provider, String subscriptionId, Instant start, Instant oldEnd) {
         return jdbc.sql("""
                         select p.purchase_id, b.purchase_key, p.monthly_credits
                           from billing_subscription_period p join billing_purchase b on b.id = p.purchase_id
                          where p.provider = :provider and p.subscription_id = :sub and p.period_start = :start
-                           and p.unused_time_credited and not p.unused_share_taken""")
+                           and p.unused_time_credited and not p.unused_share_taken
+                           and (p.unused_credited_end is null or p.unused_credited_end = :oldEnd)""")
                 .param("provider", provider)
                 .param("sub", subscriptionId)
                 .param("start", ts(start))
+                .param("oldEnd", ts(oldEnd))
                 .query((rs, n) -> new ShareDue(
                         rs.getLong("purchase_id"), rs.getString("purchase_key"), rs.getLong("monthly_credits")))
                 .optional();
@@ -135,23 +153,32 @@ public class PeriodStore {
                 == 1;
     }
 
-    /** The subscription's latest period that started before {@code at} and ends after it, if any. */
-    public Optional<Running> runningAt(String provider, String subscriptionId, Instant at) {
+    /**
+     * The subscription's latest period that started before {@code at} and ends after it, if any; of
+     * those ending at {@code endsAt} only, unless that is null.
+     */
+    public Optional<Running> runningAt(String provider, String subscriptionId, Instant at, Instant endsAt) {
         return jdbc.sql("""
-                        select p.purchase_id, b.purchase_key, b.product, p.period_start, p.period_end
+                        select p.purchase_id, b.purchase_key, b.product, p.period_start, p.period_end,
+                               p.monthly_credits, p.first_month_less
                           from billing_subscription_period p join billing_purchase b on b.id = p.purchase_id
                          where p.provider = :provider and p.subscription_id = :sub
                            and p.period_start < :at and p.period_end > :at
+                           and (not :anyEnd or p.period_end = :endsAt)
                          order by p.period_start desc limit 1""")
                 .param("provider", provider)
                 .param("sub", subscriptionId)
                 .param("at", ts(at))
+                .param("anyEnd", endsAt != null)
+                .param("endsAt", ts(endsAt != null ? endsAt : at))
                 .query((rs, n) -> new Running(
                         rs.getLong("purchase_id"),
                         rs.getString("purchase_key"),
                         rs.getString("product"),
                         instant(rs, "period_start"),
-                        instant(rs, "period_end")))
+                        instant(rs, "period_end"),
+                        rs.getLong("monthly_credits"),
+                        rs.getLong("first_month_less")))
                 .optional();
     }
 

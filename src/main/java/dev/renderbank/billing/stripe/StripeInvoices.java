@@ -136,7 +136,8 @@ class StripeInvoices {
         // the unused share of the month the old period granted; one without (proration_behavior none,
         // no money back) grants it in full.
         boolean unusedTimeCredited = "subscription_update".equals(reason) && creditsUnusedTime(inv);
-        return purchases.period(charge, subId, start, end, unusedTimeCredited);
+        return purchases.period(
+                charge, subId, start, end, unusedTimeCredited, unusedTimeCredited ? creditedEnd(inv) : null);
     }
 
     /** Whether the invoice credits unused time back: a proration line of a negative amount. */
@@ -148,6 +149,30 @@ class StripeInvoices {
             }
         }
         return false;
+    }
+
+    /**
+     * The end of the period whose unused time the invoice credits back: Stripe's "Unused time on …"
+     * line runs from the switch to that period's end. Of several credit lines (prorations of an earlier
+     * change in the period, left pending until this invoice) the one starting last, this switch's;
+     * null if none says. Two switches in one month credit two periods: the second's share is of the
+     * first switch's month, whichever invoice.paid comes first.
+     */
+    private static Instant creditedEnd(JsonNode inv) {
+        Instant latestStart = null;
+        Instant end = null;
+        for (JsonNode line : inv.path("lines").path("data")) {
+            Long amount = Json.number(line, "amount");
+            Instant from = Json.time(line, "period", "start");
+            Instant to = Json.time(line, "period", "end");
+            if (proration(line) && amount != null && amount < 0 && from != null && to != null) {
+                if (latestStart == null || from.isAfter(latestStart)) {
+                    latestStart = from;
+                    end = to;
+                }
+            }
+        }
+        return end;
     }
 
     /**
