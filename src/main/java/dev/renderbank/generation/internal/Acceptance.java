@@ -106,7 +106,11 @@ public class Acceptance {
     AcceptOutcome accept(long userId, GenerationSpec spec, String idempotencyKey, String endpoint) {
         Pricing pricing = catalog.price(spec);
         if (pricing instanceof Pricing.Invalid inv) {
-            return new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable());
+            // a repeat of a request accepted before its model or option left the catalogue still gets
+            // its first answer: its job runs and is charged (one lookup, and only with a key)
+            String scope = endpoint != null ? endpoint : "generate-" + spec.type().label();
+            return keys.replayOf(userId, scope, idempotencyKey, spec)
+                    .orElseGet(() -> new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable()));
         }
         if (!(pricing instanceof Pricing.Priced priced)) {
             throw new IllegalStateException("unexpected pricing outcome " + pricing);
