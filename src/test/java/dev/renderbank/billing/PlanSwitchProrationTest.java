@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Credits follow paid time across a plan switch that starts a new period in Stripe's customer
@@ -108,6 +110,38 @@ class PlanSwitchProrationTest extends BillingIntegrationTest {
         stripe(StripeWebhookTest.refunded(id("evt"), charge, pi, paid, paid));
         assertThat(available(m.user())).isEqualTo(500);
         assertThat(ledger.balance(m.user().id()).debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * A plan started on the 31st keeps that anchor at Stripe: its period that starts on Feb 28 runs to
+     * Mar 31, not to Mar 28. A switch on Mar 29 credits back two of its 31 days, and its share is taken
+     * of that month: it fell outside "a month from the period's start" and was never taken, so the
+     * user kept the two days' credits as well as their money back; on Mar 27 it was taken of one day
+     * of 28 instead of four of 31.
+     */
+    @ParameterizedTest(name = "switched {0}")
+    @ValueSource(strings = {"2027-03-29T10:00:00Z", "2027-03-27T10:00:00Z"})
+    void aSwitchInAPeriodThatRunsPastAMonthFromItsStartTakesTheShareOfTheWholePeriod(String when) throws Exception {
+        clock.advance(Duration.between(clock.instant(), Instant.parse(when)));
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant start = Instant.parse("2027-02-28T10:00:00Z");
+        Instant end = Instant.parse("2027-03-31T10:00:00Z");
+        stripe(StripeWebhookTest.invoice(
+                u.id(), id("evt"), id("in"), sub, "price_local_pro-monthly", 1990, start, end, "subscription_cycle"));
+        assertThat(available(u)).isEqualTo(500);
+        Monthly m = new Monthly(u, sub, start, end);
+        Instant switchAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        long less = unusedShare(500, start, end, switchAt);
+
+        String event = id("evt");
+        stripe(switchToYearly(m, event, id("in"), switchAt));
+
+        assertThat(eventStatus("stripe", event)).isEqualTo("PROCESSED");
+        assertThat(available(u))
+                .as("the month up to the switch, then the year's first month less the unused share of 31 days")
+                .isEqualTo(500 + 500 - less);
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 

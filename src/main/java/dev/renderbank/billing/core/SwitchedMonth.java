@@ -81,11 +81,11 @@ class SwitchedMonth {
         // Locked: a refund of it is applied before or after this, never in between.
         Purchase held = purchases.lock(r.purchaseId());
         int k = 0;
-        while (!plusMonths(r.periodStart(), k + 1).isAfter(switchAt)) {
+        while (k + 1 < r.months() && !plusMonths(r.periodStart(), k + 1).isAfter(switchAt)) {
             k++;
         }
         Instant monthStart = plusMonths(r.periodStart(), k);
-        Instant monthEnd = monthEnd(r.periodStart(), k, r.periodEnd());
+        Instant monthEnd = monthEnd(r.periodStart(), k, r.months(), r.periodEnd());
         Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
         for (String key : MonthlyGrants.grantedUnder(r.purchaseKey(), r.product(), subscriptionId, monthStart)) {
             granted = purchases.grantedWithTopUps(r.purchaseId(), key);
@@ -167,7 +167,7 @@ class SwitchedMonth {
      */
     long takeFromLaterSwitch(PeriodStore.Period old, int k, long granted) {
         Instant monthStart = plusMonths(old.periodStart(), k);
-        Instant monthEnd = monthEnd(old.periodStart(), k, old.periodEnd());
+        Instant monthEnd = monthEnd(old.periodStart(), k, old.months(), old.periodEnd());
         Optional<Instant> next = periods.nextStart(old.provider(), old.subscriptionId(), old.periodStart());
         if (next.isEmpty() || !next.get().isAfter(monthStart) || !next.get().isBefore(monthEnd)) {
             return 0;
@@ -250,7 +250,17 @@ class SwitchedMonth {
         return new Less(less, less > 0 ? "less " + less + " credits: " + why : null, true, held.id(), share, kept);
     }
 
-    private static Instant monthEnd(Instant periodStart, int k, Instant periodEnd) {
+    /**
+     * Where month {@code k} of a period of {@code months} ends: a month after it starts, and the last
+     * month where the period ends. The provider keeps the subscription's anchor day, so a monthly
+     * period that starts on a short month's last day runs to the anchor (Feb 28 to Mar 31 for a plan
+     * started on Jan 31), longer than a month from its start (Mar 28): a switch on Mar 29 falls in
+     * that period's month, and its unused time is measured against the whole of it.
+     */
+    private static Instant monthEnd(Instant periodStart, int k, int months, Instant periodEnd) {
+        if (k + 1 >= months) {
+            return periodEnd;
+        }
         Instant next = plusMonths(periodStart, k + 1);
         return next.isBefore(periodEnd) ? next : periodEnd;
     }

@@ -47,6 +47,7 @@ public class PeriodStore {
             Instant periodStart,
             Instant periodEnd,
             long monthlyCredits,
+            int months,
             long firstMonthLess) {}
 
     private final JdbcClient jdbc;
@@ -160,7 +161,7 @@ public class PeriodStore {
     public Optional<Running> runningAt(String provider, String subscriptionId, Instant at, Instant endsAt) {
         return jdbc.sql("""
                         select p.purchase_id, b.purchase_key, b.product, p.period_start, p.period_end,
-                               p.monthly_credits, p.first_month_less
+                               p.monthly_credits, p.months, p.first_month_less
                           from billing_subscription_period p join billing_purchase b on b.id = p.purchase_id
                          where p.provider = :provider and p.subscription_id = :sub
                            and p.period_start < :at and p.period_end > :at
@@ -178,6 +179,7 @@ public class PeriodStore {
                         instant(rs, "period_start"),
                         instant(rs, "period_end"),
                         rs.getLong("monthly_credits"),
+                        rs.getInt("months"),
                         rs.getLong("first_month_less")))
                 .optional();
     }

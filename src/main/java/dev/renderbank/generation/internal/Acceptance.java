@@ -108,7 +108,8 @@ public class Acceptance {
         if (pricing instanceof Pricing.Invalid inv) {
             // a repeat of a request accepted before its model or option left the catalogue still gets
             // its first answer: its job runs and is charged (one lookup, and only with a key)
-            String scope = endpoint != null ? endpoint : "generate-" + spec.type().label();
+            String scope =
+                    endpoint != null ? endpoint : "generate-" + spec.type().label();
             return keys.replayOf(userId, scope, idempotencyKey, spec)
                     .orElseGet(() -> new AcceptOutcome.Invalid(inv.field(), inv.message(), inv.unprocessable()));
         }
