@@ -196,7 +196,8 @@ public class Billing {
                 .email();
         try {
             CheckoutGateway.Session session = gateways.get(props.provider())
-                    .create(new CheckoutGateway.Request(id, userId, email, product, successUrl()));
+                    .create(new CheckoutGateway.Request(
+                            id, userId, email, product, successUrl(), now.plus(OnePlan.CHECKOUT_OPEN_FOR)));
             if (!checkouts.open(id, session.url(), session.providerRef())) {
                 // This request outlived ABANDONED_AFTER and a retry took its key: that retry's checkout
                 // is the key's now. This session is not handed out (its URL is its only way in), so the

@@ -2,11 +2,23 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.Product;
+import java.time.Instant;
 
 /** A payment provider's hosted checkout and subscription API. Calls are remote: never inside a transaction. */
 public interface CheckoutGateway {
 
-    record Request(String checkoutId, long userId, String email, Product product, String successUrl) {}
+    /**
+     * {@code openUntil}: when renderbank stops counting the checkout as open (a plan checkout blocks
+     * another plan's until then); the provider's page must be payable no longer than that. Null: the
+     * provider's default.
+     */
+    record Request(
+            String checkoutId, long userId, String email, Product product, String successUrl, Instant openUntil) {
+
+        public Request(String checkoutId, long userId, String email, Product product, String successUrl) {
+            this(checkoutId, userId, email, product, successUrl, null);
+        }
+    }
 
     record Session(String url, String providerRef) {}
 

@@ -7,6 +7,7 @@ import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.core.CheckoutGateway;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,9 @@ class StripeGateway implements CheckoutGateway {
         return PaymentsProperties.Provider.STRIPE;
     }
 
+    /** How long before renderbank's {@code openUntil} the Stripe page expires. */
+    static final Duration EXPIRY_MARGIN = Duration.ofHours(1);
+
     @Override
     public CheckoutGateway.Session create(Request r) {
         Map<String, String> metadata = Map.of(
@@ -38,6 +42,13 @@ class StripeGateway implements CheckoutGateway {
                         .setPrice(r.product().stripePriceId())
                         .setQuantity(1L)
                         .build());
+        if (r.openUntil() != null) {
+            // Stripe's default expiry is a day after its own creation time, a moment after the
+            // checkout's row was written: while a plan's session could still be paid, a second plan
+            // checkout would already be let through. An hour's margin also covers clocks that differ;
+            // Stripe takes 30 min to 24 h after creation.
+            params.setExpiresAt(r.openUntil().minus(EXPIRY_MARGIN).getEpochSecond());
+        }
         if (r.product().isPlan()) {
             params.setMode(SessionCreateParams.Mode.SUBSCRIPTION)
                     .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()

@@ -95,6 +95,37 @@ class StripeGatewayTest {
                 .withFormParam("cancel_at_period_end", equalTo("true")));
     }
 
+    /**
+     * A plan checkout blocks another plan's until its {@code openUntil}; Stripe's page must not be
+     * payable after that (its default expiry is a day after its own creation, a moment later than the
+     * checkout's), or a user could pay both. Stripe takes 30 min to 24 h after creation.
+     */
+    @Test
+    void aCheckoutSessionExpiresNoLaterThanRenderbankCountsItOpen() {
+        stripe.stubFor(post("/v1/checkout/sessions")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"cs_test_3\",\"object\":\"checkout.session\",\"url\":\"https://c/3\"}")));
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant openUntil = now.plus(java.time.Duration.ofHours(24));
+
+        gateway.create(new CheckoutGateway.Request(
+                "chk_3", 7, "b@example.com", catalog.product("pro-monthly").orElseThrow(), "https://x/ok", openUntil));
+
+        var sent = stripe.findAll(postRequestedFor(urlEqualTo("/v1/checkout/sessions")));
+        assertThat(sent).hasSize(1);
+        String form =
+                java.net.URLDecoder.decode(sent.get(0).getBodyAsString(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?:^|&)expires_at=(\\d+)").matcher(form);
+        assertThat(m.find()).as(form).isTrue();
+        long expiresAt = Long.parseLong(m.group(1));
+        assertThat(expiresAt).isLessThanOrEqualTo(openUntil.getEpochSecond());
+        assertThat(expiresAt)
+                .isGreaterThanOrEqualTo(
+                        now.plus(java.time.Duration.ofMinutes(30)).getEpochSecond());
+    }
+
     @Test
     void anErrorFromStripeIsProviderUnavailable() {
         stripe.stubFor(post("/v1/checkout/sessions")
