@@ -13,6 +13,7 @@ public class RenderbankApplication {
         if (OpsCli.isCommand(args)) {
             System.exit(OpsCli.run(RenderbankApplication.class, args));
         }
+        OpsCli.refuseStart(args, System.err).ifPresent(System::exit);
         SpringApplication.run(RenderbankApplication.class, args);
     }
 }

@@ -40,6 +40,35 @@ public final class OpsCli {
                 .isPresent();
     }
 
+    /**
+     * A start whose arguments are not a service's (only Spring {@code --key=value} and {@code --flag}
+     * arguments are) nor a command: a misspelt command ({@code credit show …}), a command's word in
+     * the wrong place, {@code -h} or {@code --help}. It prints the usage (to {@code err}) and returns
+     * the exit code (0 for a request for help, 2 otherwise) instead of starting the service: a typo
+     * used to start a whole node, web server and background workers included, on whatever database
+     * the environment names.
+     *
+     * @return empty when the arguments start the service
+     */
+    public static java.util.OptionalInt refuseStart(String[] args, java.io.PrintStream err) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("-help")) {
+                err.println(OpsCommands.HELP);
+                return java.util.OptionalInt.of(OpsCommands.OK);
+            }
+        }
+        java.util.Optional<String> stray = java.util.Arrays.stream(args)
+                .filter(arg -> !isSpringArgument(arg) && !(arg.startsWith("--") && arg.length() > 2))
+                .findFirst();
+        if (stray.isEmpty()) {
+            return java.util.OptionalInt.empty();
+        }
+        err.println("error: unknown command '" + stray.get() + "' (nothing was started; the service takes only"
+                + " --key=value arguments)");
+        err.println(OpsCommands.HELP);
+        return java.util.OptionalInt.of(OpsCommands.USAGE);
+    }
+
     /** {@code --key=value} arguments configure the application, as they do for the service. */
     static String[] springArguments(String[] args) {
         return java.util.Arrays.stream(args).filter(OpsCli::isSpringArgument).toArray(String[]::new);

@@ -162,4 +162,35 @@ class CommandLineProcessTest extends IntegrationTest {
             cli.stop(); // the service, had it started instead
         }
     }
+
+    /**
+     * A misspelt command ({@code credit} for {@code credits}) is bad usage, exit 2 with the usage and
+     * nothing started: it used to start the whole service (web server, scheduler, mail and webhook
+     * senders) on the database the environment names, in production an extra node.
+     */
+    @Test
+    void aMisspeltCommandPrintsTheUsageAndStartsNothing() throws Exception {
+        HikariDataSource db = dataSource.unwrap(HikariDataSource.class);
+        ChildJvm cli = ChildJvm.start(
+                Path.of("target", "cli-" + UUID.randomUUID() + ".log"),
+                false,
+                RenderbankApplication.class.getName(),
+                "--spring.datasource.url=" + db.getJdbcUrl(),
+                "--spring.datasource.username=" + db.getUsername(),
+                "--spring.datasource.password=" + (db.getPassword() == null ? "" : db.getPassword()),
+                "--server.port=0",
+                "credit",
+                "show",
+                "nobody@example.com");
+        try {
+            assertThat(cli.process().waitFor(60, TimeUnit.SECONDS))
+                    .as("the start ends")
+                    .isTrue();
+            assertThat(cli.process().exitValue()).as(cli.tail()).isEqualTo(2);
+            assertThat(cli.output()).contains("unknown command 'credit'").contains("credits show <email>");
+            assertThat(cli.output()).doesNotContain("Tomcat started");
+        } finally {
+            cli.stop(); // the service, had it started instead
+        }
+    }
 }

@@ -61,5 +61,24 @@ class OpsCliTest {
         assertThat(OpsCli.isCommand(new String[] {"--spring.profiles.active=prod", "serve", "credits"}))
                 .as("the first word decides")
                 .isFalse();
+        assertThat(refused(new String[] {})).isEmpty();
+        assertThat(refused(new String[] {"--spring.profiles.active=prod", "--server.port=8081", "--debug"}))
+                .as("Spring's --key=value arguments and --flags start the service")
+                .isEmpty();
+    }
+
+    /** Anything else is not the service: bad usage (2), or a request for help (0); nothing starts. */
+    @Test
+    void aWordThatIsNoCommandIsBadUsageAndStartsNothing() {
+        assertThat(refused(new String[] {"credit", "show", "a@b.c"})).hasValue(2);
+        assertThat(refused(new String[] {"--spring.profiles.active=prod", "serve", "credits"}))
+                .hasValue(2);
+        assertThat(refused(new String[] {"-x"})).hasValue(2);
+        assertThat(refused(new String[] {"--help"})).hasValue(0);
+        assertThat(refused(new String[] {"-h"})).hasValue(0);
+    }
+
+    private static java.util.OptionalInt refused(String[] args) {
+        return OpsCli.refuseStart(args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 }
