@@ -38,6 +38,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BillingController {
 
+    /** The OpenAPI content of a refusal (annotation values must be constants). */
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
     private final Billing billing;
 
     BillingController(Billing billing) {
@@ -76,6 +81,21 @@ class BillingController {
             responseCode = "200",
             description = "The checkout to send the user to",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CheckoutView.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "`idempotency-in-progress`: a first request with this Idempotency-Key is still running"
+                    + " (`Retry-After: 1`); `plan-already-active` or `plan-checkout-open`: one plan at a time",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "429",
+            description = "`checkout-rate-limit`: too many checkouts started in a minute; `Retry-After`,"
+                    + " `retryAfterSeconds`",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "`sales-paused` (the operator's message, `Retry-After`) or"
+                    + " `payment-provider-unavailable` (`Retry-After`); nothing was charged",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping("/api/v1/checkout")
     ResponseEntity<?> checkout(
             @AuthenticationPrincipal CurrentUser user,

@@ -36,6 +36,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tokens")
 class TokensController {
 
+    /** The OpenAPI content of a refusal (annotation values must be constants). */
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
     private final ApiTokens tokens;
 
     TokensController(ApiTokens tokens) {
@@ -57,6 +62,10 @@ class TokensController {
             responseCode = "201",
             description = "The new token; `token` (the secret) is shown only here",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
+    @ApiResponse(
+            responseCode = "422",
+            description = "The caller has `renderbank.tokens.max-per-user` live tokens: revoke one first",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping
     ResponseEntity<?> create(
             @AuthenticationPrincipal CurrentUser user,

@@ -21,6 +21,11 @@ final class ActionAnswers {
 
     static final String JSON = "application/json";
 
+    /** The OpenAPI content of a refusal. */
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    static final String PROBLEM = "#/components/schemas/Problem";
+
     /** {@code created}: 201 for a new action, 200 for a repeat of its key. */
     static ResponseEntity<?> answer(ActionResult result, boolean created) {
         if (result instanceof ActionResult.Done d) {
