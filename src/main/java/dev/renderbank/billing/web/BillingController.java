@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -137,14 +136,7 @@ class BillingController {
                     "Idempotency-Key reused",
                     "This Idempotency-Key was used for a checkout of " + k.product() + "; use a new key",
                     null);
-            reused.getBody()
-                    .setProperty(
-                            "errors",
-                            List.of(Map.of(
-                                    "field",
-                                    "Idempotency-Key",
-                                    "message",
-                                    "was used for a checkout of " + k.product())));
+            Problems.withFieldError(reused.getBody(), "Idempotency-Key", "was used for a checkout of " + k.product());
             return reused;
         }
         if (result instanceof CheckoutResult.SalesPaused p) {

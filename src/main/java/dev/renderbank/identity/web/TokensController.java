@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -149,7 +148,6 @@ class TokensController {
 
     private static ResponseEntity<ProblemDetail> invalid(HttpStatus status, String field, String message) {
         ProblemDetail p = Problems.of(status, "invalid-request", "Invalid request", field + " " + message);
-        p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
-        return ResponseEntity.status(status).body(p);
+        return ResponseEntity.status(status).body(Problems.withFieldError(p, field, message));
     }
 }

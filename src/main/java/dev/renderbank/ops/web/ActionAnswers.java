@@ -3,7 +3,6 @@ package dev.renderbank.ops.web;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -42,7 +41,7 @@ final class ActionAnswers {
         ProblemDetail p = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
         String field = REFUSED_FIELDS.get(r.code());
         if (field != null) {
-            p.setProperty("errors", List.of(Map.of("field", field, "message", r.message())));
+            Problems.withFieldError(p, field, r.message());
         }
         return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
