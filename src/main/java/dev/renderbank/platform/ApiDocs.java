@@ -26,8 +26,11 @@ import org.springframework.context.annotation.Configuration;
  * The OpenAPI description of the client API ({@code /v3/api-docs}, Swagger UI at {@code
  * /swagger-ui/index.html}): springdoc reads the {@code /api/v1} controllers (application.yml keeps
  * the provider simulator, provider callbacks and payment webhooks out); this adds what it cannot
- * see: bearer authentication, the problem+json refusals every route can answer, and the
- * Idempotency-Key header wherever a route honours one.
+ * see: bearer authentication, the problem+json refusals every route can answer (401, 403, 404 with
+ * a path variable, 400 for a body or a query parameter, 413 for a body, the database outage's 503),
+ * and the Idempotency-Key header wherever a route honours one. A route's own refusals (a 429, a 409
+ * with its problem type) are {@code @ApiResponse} annotations on its handler; docs/API.md lists them
+ * and {@code OpenApiDocumentTest} checks they are here.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
@@ -76,6 +79,17 @@ class ApiDocs {
                         if (method != PathItem.HttpMethod.GET) {
                             addProblem(responses, "400", "Bad input: `errors` names each field and what to fix");
                         }
+                        if (takesQueryParameters(op)) {
+                            addProblem(
+                                    responses,
+                                    "400",
+                                    "A query parameter is malformed or out of range: `errors` names it and what"
+                                            + " it takes");
+                        }
+                        if (op.getRequestBody() != null) {
+                            addProblem(responses, "413", "The body is larger than `renderbank.http.max-body`");
+                        }
+                        databaseOutage(responses);
                         if (readsIdempotencyKey(op)) {
                             addProblem(
                                     responses,
@@ -90,6 +104,26 @@ class ApiDocs {
                         }
                     }));
         };
+    }
+
+    private static boolean takesQueryParameters(Operation op) {
+        return op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "query".equals(p.getIn()));
+    }
+
+    /**
+     * Every route can meet PostgreSQL out of reach ({@link DatabaseOutage}): its 503, or the route's own
+     * 503 with this added.
+     */
+    private static void databaseOutage(ApiResponses responses) {
+        String outage = "`" + DatabaseOutage.TYPE + "`: the database is unavailable for a moment; send the"
+                + " request again after `Retry-After` (" + DatabaseOutage.RETRY_AFTER_SECONDS
+                + " s), with the same Idempotency-Key";
+        ApiResponse own = responses.get("503");
+        if (own == null) {
+            addProblem(responses, "503", outage);
+        } else if (own.getDescription() == null || !own.getDescription().contains(DatabaseOutage.TYPE)) {
+            own.setDescription((own.getDescription() == null ? "" : own.getDescription() + "; or ") + outage);
+        }
     }
 
     private static boolean readsIdempotencyKey(Operation op) {

@@ -41,15 +41,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badInput(IllegalArgumentException e) {
         ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "request", "message", String.valueOf(e.getMessage()))));
-        return p;
+        return Problems.withFieldError(p, "request", String.valueOf(e.getMessage()));
     }
 
     @ExceptionHandler(InvalidFieldException.class)
     ProblemDetail invalidField(InvalidFieldException e) {
         ProblemDetail p = Problems.of(e.status(), "invalid-request", "Invalid request", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.fieldMessage())));
-        return p;
+        return Problems.withFieldError(p, e.field(), e.fieldMessage());
     }
 
     /**
@@ -65,16 +63,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "malformed-body",
                 "Malformed request body",
                 "The request body is declared multipart but cannot be read as a multipart form");
-        p.setProperty("errors", List.of(Map.of("field", "body", "message", "cannot be read as a multipart form")));
-        return p;
+        return Problems.withFieldError(p, "body", "cannot be read as a multipart form");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         ProblemDetail p = Problems.of(
                 HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getName() + " has the wrong format");
-        p.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "has the wrong format")));
-        return p;
+        return Problems.withFieldError(p, e.getName(), "has the wrong format");
     }
 
     @Override
@@ -85,16 +81,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "malformed-body",
                 "Malformed request body",
                 "The request body is not valid JSON of the expected shape");
-        p.setProperty("errors", List.of(Map.of("field", "body", "message", "is not valid JSON of the expected shape")));
+        Problems.withFieldError(p, "body", "is not valid JSON of the expected shape");
         Optional<String> field = JsonCoercion.fieldOf(ex);
         String problem = JsonCoercion.whatIsWrong(ex);
         if (JsonCoercion.notUtf8(ex)) {
             p.setDetail("The request body is not UTF-8 text"
                     + field.map(f -> " (in " + f + ")").orElse("") + ": send JSON encoded as UTF-8");
-            p.setProperty("errors", List.of(Map.of("field", field.orElse("body"), "message", "is not UTF-8 text")));
+            Problems.withFieldError(p, field.orElse("body"), "is not UTF-8 text");
         } else if (field.isPresent()) {
             p.setDetail(field.get() + " " + problem);
-            p.setProperty("errors", List.of(Map.of("field", field.get(), "message", problem)));
+            Problems.withFieldError(p, field.get(), problem);
         }
         return ResponseEntity.badRequest().body(p);
     }

@@ -23,7 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and the login form are public, and any of them could otherwise be made to buffer hundreds of
  * megabytes. A declared length over the cap is refused at once with 413; a chunked body is cut off
  * when it passes the cap, whether read as bytes or as characters. Jackson has the same bound on
- * documents ({@link JsonLimits}).
+ * documents ({@link JsonLimits}). The 413 is problem+json, except to a browser sending a page's form
+ * ({@link ErrorPages#wantsPage}), which gets the error page saying the form was too large and the limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1) // after SecurityHeaders: its 413 carries them
@@ -39,6 +40,16 @@ class BodySizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > max) {
+            if (ErrorPages.wantsPage(request)) {
+                // a browser sending a page's form: the error page (rendered by the container's error
+                // dispatch, which this filter does not see), not JSON a person cannot read
+                ErrorPages.refuse(
+                        request,
+                        "The form or upload was too large: this site accepts at most " + readable(max)
+                                + " in one request.");
+                response.sendError(HttpStatus.CONTENT_TOO_LARGE.value());
+                return;
+            }
             Problems.write(
                     response,
                     HttpStatus.CONTENT_TOO_LARGE,
@@ -48,6 +59,17 @@ class BodySizeLimit extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Limited(request, max), response);
+    }
+
+    /** The cap as a person reads it: "1 MB", "512 KB", else in bytes. */
+    static String readable(long bytes) {
+        if (bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + " MB";
+        }
+        if (bytes % 1024 == 0) {
+            return bytes / 1024 + " KB";
+        }
+        return bytes + " bytes";
     }
 
     private static final class Limited extends HttpServletRequestWrapper {

@@ -68,6 +68,11 @@ public class ErrorPages {
         request.setAttribute(REFUSAL, refusal);
     }
 
+    /** What {@link #refuse} recorded for this request, if anything. */
+    static String refusal(HttpServletRequest request) {
+        return request.getAttribute(REFUSAL) instanceof String refusal ? refusal : null;
+    }
+
     @Bean
     DefaultErrorAttributes errorAttributes() {
         return new DefaultErrorAttributes() {

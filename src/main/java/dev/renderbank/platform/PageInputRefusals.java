@@ -59,7 +59,7 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
             return null;
         }
         if (!(unstorable(e) || undecodable(e))) {
-            return page(handler) || noPageFor(request, handler, e) ? addressError(response, path, e) : null;
+            return page(handler) || noPageFor(request, handler, e) ? addressError(request, response, path, e) : null;
         }
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         Map<String, Object> model = new HashMap<>();
@@ -98,7 +98,8 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
      * The error page for a page's address or form the person got wrong (4xx, saying what), or for a
      * failure on our side: {@link OutagePage} while the database is away, else 500 with a logged reference.
      */
-    private static ModelAndView addressError(HttpServletResponse response, String path, Exception e) {
+    private static ModelAndView addressError(
+            HttpServletRequest request, HttpServletResponse response, String path, Exception e) {
         HttpStatus status;
         String refusal;
         if (e instanceof MethodArgumentTypeMismatchException m) {
@@ -119,9 +120,12 @@ class PageInputRefusals implements HandlerExceptionResolver, Ordered {
                 && HttpStatus.resolve(r.getStatusCode().value()) != null) {
             status = HttpStatus.valueOf(r.getStatusCode().value());
             r.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v))); // Allow
+            // else what a filter recorded before the container's error dispatch (BodySizeLimit's 413 for
+            // a multipart form: the dispatcher parses the parts again there, and fails on their size),
+            // else the page's own words for 403 and 404
             refusal = e instanceof HttpRequestMethodNotSupportedException m
                     ? "This page does not take a " + m.getMethod() + " request: use the page's own links and forms."
-                    : null; // the page's own words for 403 and 404
+                    : ErrorPages.refusal(request);
         } else if (e instanceof AccessDeniedException || e instanceof AuthenticationException) {
             return null; // Spring Security's filters answer these (sign-in page, 403)
         } else if (DatabaseOutage.causedBy(e)) {

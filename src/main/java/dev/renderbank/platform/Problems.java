@@ -3,6 +3,8 @@ package dev.renderbank.platform;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -18,6 +20,16 @@ public final class Problems {
         p.setType(URI.create(TYPE_BASE + type));
         p.setTitle(title);
         return p;
+    }
+
+    /**
+     * Sets {@code errors: [{field, message}]} on {@code problem}: the one field of the request a 400 or
+     * 422 refuses and what to fix (docs/API.md), so clients read every such refusal the same way.
+     * Returns {@code problem}.
+     */
+    public static ProblemDetail withFieldError(ProblemDetail problem, String field, String message) {
+        problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+        return problem;
     }
 
     /**

@@ -142,6 +142,71 @@ class OpenApiDocumentTest extends IntegrationTest {
     }
 
     /**
+     * The statuses docs/API.md lists for a route are in its description, as problem+json (a 304 has
+     * no body): the refusals a route answers itself (a checkout's rate limit and sales pause, a
+     * webhook endpoint's limit and unusable port, ...), 400 for a bad query parameter, 413 for a body
+     * over the cap, and the database outage's 503 on every route.
+     */
+    @Test
+    void theStatusesApiMdListsAreDescribed() {
+        JsonNode doc = document();
+        List<String> missing = new ArrayList<>();
+        for (String expected : List.of(
+                "POST /api/v1/checkout 400 409 422 429 503",
+                "POST /api/v1/webhook-endpoints 400 401 403 409 422",
+                "POST /api/v1/tokens 400 401 403 422",
+                "POST /api/v1/admin/reconcile 409",
+                "GET /api/v1/admin/users 400 404",
+                "GET /api/v1/admin/reconciliations/latest 404",
+                "GET /api/v1/generations/{taskId}/events 404 429",
+                "GET /api/v1/assets/{id} 304 404 416 503",
+                "DELETE /api/v1/assets/{id} 404 503",
+                "DELETE /api/v1/generations/{taskId}/asset 404 503",
+                "GET /api/v1/credits/history 400",
+                "GET /api/v1/generations 400",
+                "GET /api/v1/purchases 400",
+                "GET /api/v1/admin/audit 400",
+                "GET /api/v1/admin/jobs/stuck 400",
+                "GET /api/v1/admin/mail 400",
+                "GET /api/v1/admin/margins 400",
+                "GET /api/v1/admin/webhooks 400",
+                "POST /api/v1/generate-image 413",
+                "PUT /api/v1/notification-settings 413")) {
+            String[] parts = expected.split(" ");
+            JsonNode responses = doc.path("paths")
+                    .path(parts[1])
+                    .path(parts[0].toLowerCase(Locale.ROOT))
+                    .path("responses");
+            for (int i = 2; i < parts.length; i++) {
+                JsonNode response = responses.path(parts[i]);
+                if (response.isMissingNode()
+                        || (!parts[i].equals("304") && !response.path("content").has("application/problem+json"))) {
+                    missing.add(parts[0] + " " + parts[1] + " " + parts[i]);
+                }
+            }
+        }
+        doc.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    if (!op.getValue().path("responses").has("503")) {
+                        missing.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey() + " 503 (database)");
+                    }
+                }));
+        assertThat(missing)
+                .as("statuses docs/API.md lists, not in /v3/api-docs")
+                .isEmpty();
+
+        JsonNode checkout = doc.at("/paths/~1api~1v1~1checkout/post/responses");
+        assertThat(checkout.at("/429/description").asString()).contains("checkout-rate-limit");
+        assertThat(checkout.at("/503/description").asString())
+                .contains("sales-paused")
+                .contains("payment-provider-unavailable");
+        JsonNode endpoints = doc.at("/paths/~1api~1v1~1webhook-endpoints/post/responses");
+        assertThat(endpoints.at("/409/description").asString()).contains("webhook-endpoint-limit");
+        assertThat(endpoints.at("/422/description").asString()).contains("port");
+    }
+
+    /**
      * Every successful answer of an {@code /api/v1} route has a real schema: a named record
      * (component), a list of them, or a scalar. A route that returns {@code Map<String, Object>} or
      * {@code ResponseEntity<?>} without a documented record shows up as an untyped object (or no

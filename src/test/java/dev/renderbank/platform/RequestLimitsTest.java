@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +43,17 @@ class RequestLimitsTest extends IntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(String path, byte[] body, String contentType, String accept) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .header("Content-Type", contentType)
+                                .header("Accept", accept)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void anOversizeBodyIsRefusedOnEveryPath() throws Exception {
         byte[] big = new byte[OVER_THE_CAP];
@@ -56,6 +69,62 @@ class RequestLimitsTest extends IntegrationTest {
             assertThat(r.headers().firstValue("Content-Type"))
                     .as(path)
                     .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        }
+    }
+
+    /**
+     * A browser sending a page's form (or an upload) over the cap gets the HTML error page with the
+     * 413, the security headers and words a person can act on (the form was too large, and the
+     * limit), not the problem+json written for API clients; clients that do not ask for HTML, and
+     * every {@code /api/} path, keep problem+json.
+     */
+    @Test
+    void aFormOverTheCapFromABrowserGetsTheErrorPage() throws Exception {
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        // over the 1 MB cap and under Tomcat's 2 MB swallow limit, so Tomcat reads the rest of the body
+        // after answering (past 2 MB it closes at once, and this client saw some pages cut short)
+        byte[] form = ("email=a%40b.c&password=" + "x".repeat(1536 * 1024)).getBytes(StandardCharsets.US_ASCII);
+        List<String> wrong = new ArrayList<>();
+        for (String path : List.of("/login", "/signup", "/account/tokens", "/anything/else")) {
+            for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=zz")) {
+                HttpResponse<String> r = post(path, form, type, browser);
+                String seen = path + " " + type + " -> " + r.statusCode() + " "
+                        + r.headers().firstValue("Content-Type").orElse("") + " "
+                        + r.body()
+                                .substring(0, Math.min(300, r.body().length()))
+                                .replaceAll("\\s+", " ");
+                if (r.statusCode() != 413
+                        || !r.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+                    wrong.add(seen);
+                } else if (!r.body().contains("role=\"alert\"")
+                        || !r.body().contains("too large")
+                        || !r.body().contains("1 MB")
+                        || r.body().contains("Exception")) {
+                    wrong.add("no clear message: " + seen);
+                }
+                for (String header : List.of(
+                        "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")) {
+                    if (r.headers().firstValue(header).isEmpty()) {
+                        wrong.add("no " + header + ": " + seen);
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("browsers answered wrongly").isEmpty();
+
+        for (String accept : new String[] {"application/json", "*/*"}) {
+            HttpResponse<String> r = post("/login", form, "application/x-www-form-urlencoded", accept);
+            assertThat(r.statusCode()).as(accept).isEqualTo(413);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as(accept)
+                    .startsWith("application/problem+json");
+        }
+        for (String path : List.of("/api/webhooks/creem", "/api/v1/generate-image")) {
+            HttpResponse<String> r = post(path, form, "application/x-www-form-urlencoded", browser);
+            assertThat(r.statusCode()).as(path).isEqualTo(413);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as(path)
+                    .startsWith("application/problem+json");
         }
     }
 

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -37,6 +36,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 class BillingController {
+
+    /** The OpenAPI content of a refusal (annotation values must be constants). */
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
 
     private final Billing billing;
 
@@ -76,6 +80,21 @@ class BillingController {
             responseCode = "200",
             description = "The checkout to send the user to",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CheckoutView.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "`idempotency-in-progress`: a first request with this Idempotency-Key is still running"
+                    + " (`Retry-After: 1`); `plan-already-active` or `plan-checkout-open`: one plan at a time",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "429",
+            description = "`checkout-rate-limit`: too many checkouts started in a minute; `Retry-After`,"
+                    + " `retryAfterSeconds`",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "`sales-paused` (the operator's message, `Retry-After`) or"
+                    + " `payment-provider-unavailable` (`Retry-After`); nothing was charged",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping("/api/v1/checkout")
     ResponseEntity<?> checkout(
             @AuthenticationPrincipal CurrentUser user,
@@ -117,14 +136,7 @@ class BillingController {
                     "Idempotency-Key reused",
                     "This Idempotency-Key was used for a checkout of " + k.product() + "; use a new key",
                     null);
-            reused.getBody()
-                    .setProperty(
-                            "errors",
-                            List.of(Map.of(
-                                    "field",
-                                    "Idempotency-Key",
-                                    "message",
-                                    "was used for a checkout of " + k.product())));
+            Problems.withFieldError(reused.getBody(), "Idempotency-Key", "was used for a checkout of " + k.product());
             return reused;
         }
         if (result instanceof CheckoutResult.SalesPaused p) {

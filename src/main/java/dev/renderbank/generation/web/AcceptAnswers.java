@@ -5,8 +5,6 @@ import dev.renderbank.generation.JobView;
 import dev.renderbank.platform.Problems;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -24,8 +22,7 @@ final class AcceptAnswers {
         if (outcome instanceof AcceptOutcome.Invalid i) {
             HttpStatus s = i.unprocessable() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_REQUEST;
             ProblemDetail p = Problems.of(s, "invalid-request", "Invalid request", i.field() + " " + i.message());
-            p.setProperty("errors", List.of(Map.of("field", i.field(), "message", i.message())));
-            return ResponseEntity.status(s).body(p);
+            return ResponseEntity.status(s).body(Problems.withFieldError(p, i.field(), i.message()));
         }
         if (outcome instanceof AcceptOutcome.ProviderUnavailable u) {
             return withRetryAfter(
@@ -92,11 +89,8 @@ final class AcceptAnswers {
                     "idempotency-key-reused",
                     "Idempotency-Key reused",
                     "This Idempotency-Key was already used with a different request body; use a new key for a new request.");
-            p.setProperty(
-                    "errors",
-                    java.util.List.of(java.util.Map.of(
-                            "field", "Idempotency-Key", "message", "was used for a different request body")));
-            return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(p);
+            return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
+                    .body(Problems.withFieldError(p, "Idempotency-Key", "was used for a different request body"));
         }
         if (outcome instanceof AcceptOutcome.AccountDeleted) {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)

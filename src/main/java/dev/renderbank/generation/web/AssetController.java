@@ -60,6 +60,10 @@ class AssetController {
                             schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "302", description = "With S3 storage: a short-lived direct link")
     @ApiResponse(
+            responseCode = "304",
+            description = "If-None-Match named the file's ETag: unchanged, no body",
+            content = @Content)
+    @ApiResponse(
             responseCode = "416",
             description = "The range starts past the end of the file",
             content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))

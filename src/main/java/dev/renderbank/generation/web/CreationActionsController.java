@@ -76,6 +76,10 @@ class CreationActionsController {
 
     /** 204; the credits stay charged. 404 for another user's job or one without a file left. */
     @ApiResponse(responseCode = "204", description = "The file is deleted; the job stays, charged", content = @Content)
+    @ApiResponse(
+            responseCode = "503",
+            description = ApiDocsText.STORAGE_UNAVAILABLE,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @DeleteMapping("/api/v1/generations/{taskId}/asset")
     ResponseEntity<?> deleteOutput(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
         if (generations.deleteOutput(user.id(), taskId)) {
@@ -87,6 +91,10 @@ class CreationActionsController {
     }
 
     @ApiResponse(responseCode = "204", description = "The file is deleted; its job stays, charged", content = @Content)
+    @ApiResponse(
+            responseCode = "503",
+            description = ApiDocsText.STORAGE_UNAVAILABLE,
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @DeleteMapping("/api/v1/assets/{id}")
     ResponseEntity<?> deleteAsset(@AuthenticationPrincipal CurrentUser user, @PathVariable String id) {
         if (generations.deleteAsset(user.id(), id)) {

@@ -43,6 +43,11 @@ class JobEventsController {
             responseCode = "200",
             description = "`status` events whose data is the status document; ids are versions (Last-Event-ID)",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = JobJson.class)))
+    @ApiResponse(
+            responseCode = "429",
+            description = "`too-many-streams`: the caller has the most event streams open; close one or poll"
+                    + " (`Retry-After`, `retryAfterSeconds`)",
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @GetMapping("/api/v1/generations/{taskId}/events")
     ResponseEntity<?> stream(
             @AuthenticationPrincipal CurrentUser user,

@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -36,6 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tokens")
 class TokensController {
 
+    /** The OpenAPI content of a refusal (annotation values must be constants). */
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
     private final ApiTokens tokens;
 
     TokensController(ApiTokens tokens) {
@@ -57,6 +61,10 @@ class TokensController {
             responseCode = "201",
             description = "The new token; `token` (the secret) is shown only here",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
+    @ApiResponse(
+            responseCode = "422",
+            description = "The caller has `renderbank.tokens.max-per-user` live tokens: revoke one first",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping
     ResponseEntity<?> create(
             @AuthenticationPrincipal CurrentUser user,
@@ -140,7 +148,6 @@ class TokensController {
 
     private static ResponseEntity<ProblemDetail> invalid(HttpStatus status, String field, String message) {
         ProblemDetail p = Problems.of(status, "invalid-request", "Invalid request", field + " " + message);
-        p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
-        return ResponseEntity.status(status).body(p);
+        return ResponseEntity.status(status).body(Problems.withFieldError(p, field, message));
     }
 }

@@ -39,6 +39,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/webhook-endpoints")
 class WebhookEndpointsController {
 
+    /** The OpenAPI content of a refusal (annotation values must be constants). */
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
     private final Webhooks webhooks;
     private final StillSignedIn signedIn;
     private final Clock clock;
@@ -67,6 +72,15 @@ class WebhookEndpointsController {
             responseCode = "201",
             description = "The new endpoint; `secret` (`whsec_…`) is shown only here",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "`webhook-endpoint-limit`: the caller has `renderbank.webhooks.max-endpoints-per-user`"
+                    + " endpoints; delete one first",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "422",
+            description = "`errors` names `url`: its port cannot be used (0 or above 65535)",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping
     ResponseEntity<?> create(
             @AuthenticationPrincipal CurrentUser user,

@@ -3,7 +3,6 @@ package dev.renderbank.ops.web;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.platform.InvalidFieldException;
 import dev.renderbank.platform.Problems;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -21,6 +20,11 @@ final class ActionAnswers {
 
     static final String JSON = "application/json";
 
+    /** The OpenAPI content of a refusal. */
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    static final String PROBLEM = "#/components/schemas/Problem";
+
     /** {@code created}: 201 for a new action, 200 for a repeat of its key. */
     static ResponseEntity<?> answer(ActionResult result, boolean created) {
         if (result instanceof ActionResult.Done d) {
@@ -37,7 +41,7 @@ final class ActionAnswers {
         ProblemDetail p = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, r.code(), "Refused", r.message());
         String field = REFUSED_FIELDS.get(r.code());
         if (field != null) {
-            p.setProperty("errors", List.of(Map.of("field", field, "message", r.message())));
+            Problems.withFieldError(p, field, r.message());
         }
         return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)

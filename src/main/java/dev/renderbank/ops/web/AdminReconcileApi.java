@@ -121,6 +121,10 @@ class AdminReconcileApi {
                     @Content(
                             mediaType = ActionAnswers.JSON,
                             schema = @Schema(implementation = ReconciliationJson.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "`reconcile-running`: another run is under way (one at a time)",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
     ResponseEntity<?> run(@AuthenticationPrincipal CurrentUser admin) {
         try {
             return ResponseEntity.ok(
@@ -138,6 +142,10 @@ class AdminReconcileApi {
                     @Content(
                             mediaType = ActionAnswers.JSON,
                             schema = @Schema(implementation = ReconciliationJson.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No reconciliation has run yet",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
     ResponseEntity<?> latest() {
         return reconciliation
                 .latest()

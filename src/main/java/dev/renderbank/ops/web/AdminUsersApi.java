@@ -54,6 +54,10 @@ class AdminUsersApi {
             responseCode = "200",
             description = "The user's balance, holds, history, jobs, purchases, tokens and operator actions",
             content = @Content(mediaType = JSON, schema = @Schema(implementation = AdminUserView.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No user with this email or id",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
     ResponseEntity<?> find(@RequestParam(required = false) String email, @RequestParam(required = false) Long id) {
         if ((email == null || email.isBlank()) && id == null) {
             throw new InvalidFieldException("email", "is required: give ?email= (or ?id=)");
