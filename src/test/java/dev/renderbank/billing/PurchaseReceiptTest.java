@@ -57,6 +57,13 @@ class PurchaseReceiptTest extends BillingIntegrationTest {
                 .filteredOn(m -> m.template().equals("subscription-renewal"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.subject()).contains("500 credits"));
+        // their link goes to the account (credits, plan, cancel), not to the generator at /
+        assertThat(jdbc.sql("select body_text from mail_outbox where user_id = :u")
+                        .param("u", u.id())
+                        .query(String.class)
+                        .list())
+                .allSatisfy(text -> assertThat(text).containsPattern("https?://[^\\s]+/account\\b"))
+                .allSatisfy(text -> assertThat(text).doesNotContainPattern("https?://[^\\s/]+(:\\d+)?/\\s"));
     }
 
     private List<Mail> mails(UserAccount u) {

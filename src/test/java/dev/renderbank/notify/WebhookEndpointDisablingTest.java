@@ -163,6 +163,14 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
                     assertThat(m.to()).isEqualTo(user.email());
                     assertThat(m.subject()).contains("disabled");
                 });
+        assertThat(jdbc.sql("select body_text from mail_outbox where user_id = :u and template = 'webhook-disabled'")
+                        .param("u", user.id())
+                        .query(String.class)
+                        .single())
+                .as("what its owner does: enable it, as the page and the docs say (registering again makes"
+                        + " another endpoint with another secret, and what failed cannot be resent from it)")
+                .contains("enable the endpoint")
+                .doesNotContain("register the endpoint again");
         assertThat(jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and status = 'PENDING'")
                         .param("e", endpointId)
                         .query(Long.class)
