@@ -271,6 +271,19 @@ class AdminPaymentsTest extends IntegrationTest {
                 .isZero();
     }
 
+    /** {@code ?status=} as API.md writes it (or a form's empty choice) lists every status, as the page does. */
+    @Test
+    void anEmptyStatusFilterListsEveryEvent() throws Exception {
+        var admin = admins.newAdmin();
+        var all = AdminSupport.call(port, "GET", "/api/v1/admin/webhooks", admin.token(), null, null);
+        var empty = AdminSupport.call(port, "GET", "/api/v1/admin/webhooks?status=", admin.token(), null, null);
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+        assertThat(JSON.readTree(empty.body()).path("items").size())
+                .isEqualTo(JSON.readTree(all.body()).path("items").size());
+        var bogus = AdminSupport.call(port, "GET", "/api/v1/admin/webhooks?status=bogus", admin.token(), null, null);
+        assertThat(bogus.statusCode()).isEqualTo(400);
+    }
+
     @Test
     void aReprocessNeedsAReasonAndAKnownEvent() {
         var admin = admins.newAdmin();

@@ -54,6 +54,9 @@ class AdminWebhooksController {
             @RequestParam(required = false) String status,
             @RequestParam(required = false) Long cursor,
             @RequestParam(defaultValue = "50") int limit) {
+        if (status != null && status.isBlank()) {
+            status = null; // ?status= as API.md writes it, or a form's empty choice: every status, as the page
+        }
         if (status != null && !STATUSES.contains(status.toLowerCase(Locale.ROOT))) {
             throw new InvalidFieldException("status", "must be one of " + STATUSES);
         }
