@@ -68,4 +68,42 @@ class CreemWebhookAfterSwitchTest extends BillingIntegrationTest {
                         r -> assertThat(r.message()).contains("CREEM_API_KEY"));
         assertThat(subscriptionStore.find("creem", sub).orElseThrow().endsAt()).isNull();
     }
+
+    @Autowired
+    ProductCatalog catalog;
+
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
+    /**
+     * A plan bought with the simulated checkout before payments went to Stripe ({@link SimulatedPlan},
+     * recorded as Creem's): nobody renews it, so its cancel and its account's deletion end it here. Both
+     * went to Creem's API, which without CREEM_API_KEY (or with it: Creem has no such subscription)
+     * refused every time: the cancel answered 503 and the deletion's handler failed for ever.
+     */
+    @Test
+    void aSimulatedPlanFromBeforeTheSwitchToStripeIsCancelledHereAndByItsAccountsDeletion() throws Exception {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant end = now.plus(30, ChronoUnit.DAYS);
+        Product plan = catalog.product("pro-monthly").orElseThrow();
+        UserAccount u = newUser();
+        String sub = SimulatedPlan.record(jdbc, port, CREEM_SECRET, u.id(), u.email(), plan, now, end);
+
+        var cancelled = api("POST", "/api/v1/subscriptions/" + sub + "/cancel", token(u), null);
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(subscriptionStore.find("creem", sub).orElseThrow().endsAt()).isEqualTo(end);
+
+        UserAccount gone = newUser();
+        String goneSub = SimulatedPlan.record(jdbc, port, CREEM_SECRET, gone.id(), gone.email(), plan, now, end);
+        assertThat(deletion.delete(gone.id(), "a-long-password-123"))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(subscriptionStore
+                                .find("creem", goneSub)
+                                .orElseThrow()
+                                .endsAt())
+                        .isNotNull());
+    }
 }
