@@ -230,7 +230,10 @@ public class Billing {
         return subscriptions.forUser(userId);
     }
 
-    /** Cancels at the provider (simulated: locally); no renewal, grants stop at the end of the paid period. */
+    /**
+     * Cancels at the provider (a plan the simulated checkout sold: locally, whatever the provider now);
+     * no renewal, grants stop at the end of the paid period.
+     */
     public CancelResult cancelSubscription(long userId, String subscriptionId) {
         Optional<Subscription> found = subscriptions.findForUser(userId, subscriptionId);
         if (found.isEmpty()) {
@@ -259,10 +262,15 @@ public class Billing {
      * The gateway of the provider the subscription was bought from, not the one new checkouts go to:
      * after a switch of provider the earlier one's subscriptions still renew there. Simulated payments
      * record their subscriptions in Creem's format (provider {@code creem}), so while payments are
-     * simulated a Creem-recorded one is the simulated gateway's. A simulated subscription whose gateway
-     * is gone (payments real since) has nobody to tell: the simulated provider never renews.
+     * simulated a Creem-recorded one is the simulated gateway's. A plan the simulated checkout sold
+     * ({@link Subscription#simulated}) has nobody to tell whatever the provider now: the simulated
+     * provider never renews, and Creem, asked after a switch, has no such subscription (404, or no API
+     * key at all after a switch to Stripe), which made its cancel and its account's deletion fail for ever.
      */
     private Optional<CheckoutGateway> gatewayOf(Subscription sub) {
+        if (sub.simulated()) {
+            return Optional.empty();
+        }
         PaymentsProperties.Provider provider;
         try {
             provider = PaymentsProperties.Provider.valueOf(sub.provider().toUpperCase(Locale.ROOT));

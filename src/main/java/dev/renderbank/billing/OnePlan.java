@@ -49,13 +49,19 @@ class OnePlan {
     }
 
     /**
-     * The provider whose subscriptions a new plan would join: simulated plans are recorded as Creem's.
-     * A plan of another provider (payments switched since, say from simulated to Stripe) does not
-     * refuse one: it cannot be billed with the new one's plans, and may not be cancellable from here
-     * any more, which would lock its user out of plans for good.
+     * Whether {@code plan} is of the payments new checkouts go to, and so refuses another: simulated
+     * plans are recorded as Creem's, and count only while payments are simulated. A plan of another
+     * provider (payments switched since, say from simulated to Creem or Stripe) does not refuse one: it
+     * cannot be billed with the new one's plans, and may not be cancellable from here any more, which
+     * would lock its user out of plans for good. (While payments are simulated a real Creem plan still
+     * counts, as before: it is cancelled locally then.)
      */
-    private String subscriptionProvider() {
-        return payments.provider() == PaymentsProperties.Provider.STRIPE ? "stripe" : "creem";
+    private boolean ofPaymentsNow(Subscription plan) {
+        return switch (payments.provider()) {
+            case SIMULATED -> plan.provider().equals("creem");
+            case CREEM -> plan.provider().equals("creem") && !plan.simulated();
+            case STRIPE -> plan.provider().equals("stripe");
+        };
     }
 
     /**
@@ -89,9 +95,8 @@ class OnePlan {
     Optional<CheckoutResult.PlanRefusal> refusal(long userId, Instant now) {
         Optional<CheckoutStore.Checkout> open = checkouts.openForPlan(
                 userId, catalog.plans().keySet(), now.minus(CHECKOUT_OPEN_FOR), now.minus(Billing.ABANDONED_AFTER));
-        String provider = subscriptionProvider();
         Optional<CheckoutResult.PlanRefusal> running = subscriptions.forUser(userId).stream()
-                .filter(s -> s.provider().equals(provider))
+                .filter(this::ofPaymentsNow)
                 .filter(s -> s.runningAt(now))
                 .findFirst()
                 .map(CheckoutResult.PlanAlreadyActive::new);

@@ -28,6 +28,14 @@ public record Subscription(
         Instant nextCreditsAt,
         Instant lastCreditsAt) {
 
+    /**
+     * How the simulated checkout names the plans it sells ({@code sim_sub_<checkout id>}, recorded as
+     * Creem's since the first version). Real Creem subscription ids never start so (Creem's carry its
+     * own {@code sub_} prefix), as real Creem event ids never start with the simulated {@code sim_evt_}
+     * (migration V2026_11_30_1001 tells the simulated checkout's stored events apart by that).
+     */
+    public static final String SIMULATED_ID_PREFIX = "sim_sub_";
+
     /** Statuses that mean ended when no end is recorded: Stripe's first payment never made, a cancellation. */
     private static final Set<String> ENDED_WITHOUT_END = Set.of("canceled", "incomplete_expired");
 
@@ -42,5 +50,14 @@ public record Subscription(
             return endsAt.isAfter(now);
         }
         return !ENDED_WITHOUT_END.contains(status);
+    }
+
+    /**
+     * Sold by the simulated checkout (recorded as Creem's, {@link #SIMULATED_ID_PREFIX}): no provider
+     * renews or charges it, and no real provider knows it, whichever provider payments go to now. It is
+     * cancelled here alone, and a real provider is never asked about it.
+     */
+    public boolean simulated() {
+        return "creem".equals(provider) && id.startsWith(SIMULATED_ID_PREFIX);
     }
 }

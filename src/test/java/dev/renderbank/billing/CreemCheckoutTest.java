@@ -3,10 +3,13 @@ package dev.renderbank.billing;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +46,8 @@ class CreemCheckoutTest extends IntegrationTest {
 
     static final WireMockServer creem = new WireMockServer(options().dynamicPort());
 
+    static final String CREEM_SECRET = "creem-test-webhook-secret-77";
+
     static {
         creem.start();
     }
@@ -52,7 +57,7 @@ class CreemCheckoutTest extends IntegrationTest {
         registry.add("renderbank.payments.provider", () -> "creem");
         registry.add("renderbank.payments.creem.base-url", creem::baseUrl);
         registry.add("CREEM_API_KEY", () -> "creem_test_key_for_wiremock");
-        registry.add("CREEM_WEBHOOK_SECRET", () -> "creem-test-webhook-secret-77");
+        registry.add("CREEM_WEBHOOK_SECRET", () -> CREEM_SECRET);
     }
 
     @AfterAll
@@ -238,5 +243,125 @@ class CreemCheckoutTest extends IntegrationTest {
             b.header("Idempotency-Key", idempotencyKey);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
+    ProductCatalog catalog;
+
+    @Autowired
+    PaymentReconciliation reconciliation;
+
+    /**
+     * A plan bought with the simulated checkout before payments went to Creem ({@link SimulatedPlan}:
+     * recorded as Creem's, active, with no end, never renewing). Creem never heard of it, and it cannot
+     * be billed with Creem's plans: it does not refuse a plan bought at Creem now (it did, 409
+     * plan-already-active for as long as it had no end, which only a cancel could give it).
+     */
+    @Test
+    void aSimulatedPlanFromBeforeTheSwitchDoesNotRefuseAPlanAtCreem() throws Exception {
+        UserAccount u = users.create("sim-" + UUID.randomUUID() + "@example.com", PASSWORD, Role.USER, true);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        simulatedPlan(u, now, now.plus(30, ChronoUnit.DAYS));
+        creem.stubFor(post("/v1/checkouts")
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"ch_plan\",\"checkout_url\":\"https://checkout.creem.io/ch_plan\"}")));
+
+        var r = call("/api/v1/checkout", users.issueToken(u.id(), "t"), "{\"product\":\"proplus-monthly\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("https://checkout.creem.io/ch_plan");
+    }
+
+    /**
+     * Its user cancels a simulated plan here, at the end of its paid period, without asking Creem:
+     * Creem answers 404 for a {@code sim_sub_} id, which made every cancel a 503.
+     */
+    @Test
+    void aSimulatedPlanFromBeforeTheSwitchIsCancelledHereWithoutAskingCreem() throws Exception {
+        UserAccount u = users.create("sim-" + UUID.randomUUID() + "@example.com", PASSWORD, Role.USER, true);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant end = now.plus(30, ChronoUnit.DAYS);
+        String sub = simulatedPlan(u, now, end);
+
+        var r = call("/api/v1/subscriptions/" + sub + "/cancel", users.issueToken(u.id(), "t"), null);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"status\":\"canceled\"");
+        assertThat(subscriptions.find("creem", sub).orElseThrow().endsAt())
+                .as("the period it was given keeps its time")
+                .isEqualTo(end);
+        creem.verify(0, postRequestedFor(urlPathMatching("/v1/subscriptions/.*")));
+    }
+
+    /**
+     * Deleting the account of a simulated plan ends it here: the deletion's handler completes without
+     * asking Creem (it failed for ever, Creem answering 404 for the {@code sim_sub_} id).
+     */
+    @Test
+    void deletingTheAccountOfASimulatedPlanEndsItHereWithoutAskingCreem() throws Exception {
+        UserAccount u = users.create("sim-gone-" + UUID.randomUUID() + "@example.com", PASSWORD, Role.USER, true);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String sub = simulatedPlan(u, now, now.plus(30, ChronoUnit.DAYS));
+
+        assertThat(deletion.delete(u.id(), PASSWORD))
+                .isInstanceOf(dev.renderbank.identity.DeletionOutcome.Deleted.class);
+
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(
+                                subscriptions.find("creem", sub).orElseThrow().endsAt())
+                        .isNotNull());
+        creem.verify(0, postRequestedFor(urlPathMatching("/v1/subscriptions/.*")));
+    }
+
+    /**
+     * Reconciliation asks Creem about each Creem subscription due for a renewal; a simulated plan is not
+     * one of them (it never renews, and Creem has no such subscription): its call was spent for nothing,
+     * every run. A real Creem plan due at the same time is still asked about.
+     */
+    @Test
+    void reconciliationDoesNotAskCreemAboutASimulatedPlan() throws Exception {
+        UserAccount u = users.create("sim-" + UUID.randomUUID() + "@example.com", PASSWORD, Role.USER, true);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant end = now.plus(30, ChronoUnit.DAYS);
+        String simulated = simulatedPlan(u, now, end);
+        UserAccount v = users.create("real-" + UUID.randomUUID() + "@example.com", PASSWORD, Role.USER, true);
+        String real = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        subscriptions.ensure("creem", real, v.id(), "pro-monthly", "active", now, now);
+        subscriptions.recordPaidPeriod("creem", real, "pro-monthly", now, end);
+        clock.advance(Duration.ofDays(31)); // both periods ended: each due for a renewal
+
+        reconciliation.unrecordedSince(now.minus(1, ChronoUnit.DAYS));
+
+        creem.verify(
+                1,
+                getRequestedFor(urlPathEqualTo("/v1/subscriptions")).withQueryParam("subscription_id", equalTo(real)));
+        creem.verify(
+                0,
+                getRequestedFor(urlPathEqualTo("/v1/subscriptions"))
+                        .withQueryParam("subscription_id", equalTo(simulated)));
+    }
+
+    private static final String PASSWORD = "a-long-password-123";
+
+    private String simulatedPlan(UserAccount u, Instant now, Instant end) throws Exception {
+        String sub = SimulatedPlan.record(
+                jdbc,
+                port,
+                CREEM_SECRET,
+                u.id(),
+                u.email(),
+                catalog.product("pro-monthly").orElseThrow(),
+                now,
+                end);
+        Subscription recorded = subscriptions.find("creem", sub).orElseThrow();
+        assertThat(recorded.status()).isEqualTo("active");
+        assertThat(recorded.endsAt()).isNull();
+        assertThat(recorded.periodEnd()).isEqualTo(end);
+        return sub;
     }
 }

@@ -94,6 +94,37 @@ class ProductionGuardTest {
     }
 
     /**
+     * After a switch from Creem to Stripe (README: keep the former provider's webhook secret until its
+     * subscriptions have ended), Creem's webhooks are still processed while its secret is set, and its
+     * plans still renew there. Without CREEM_API_KEY such a plan cannot be cancelled: its user's cancel
+     * answered 503 every time, and an account deletion's cancellation failed for ever while Creem went
+     * on charging the deleted customer every month. prod refused that only for Stripe's secret.
+     */
+    @Test
+    void creemWebhooksKeptAfterASwitchNeedCreemsApiKey() {
+        MockEnvironment stripe = productionReady().withProperty("CREEM_WEBHOOK_SECRET", "creem-secret");
+        assertThat(ProductionGuard.problems(stripe))
+                .singleElement()
+                .asString()
+                .contains("CREEM_API_KEY", "CREEM_WEBHOOK_SECRET", "cancel");
+        stripe.setProperty("CREEM_API_KEY", " ");
+        assertThat(ProductionGuard.problems(stripe))
+                .as("a blank key is no key")
+                .singleElement()
+                .asString()
+                .contains("CREEM_API_KEY");
+        stripe.setProperty("CREEM_API_KEY", "creem_live_key");
+        assertThat(ProductionGuard.problems(stripe))
+                .as("Creem's key kept as well")
+                .isEmpty();
+        withoutKey(stripe, "CREEM_API_KEY");
+        withoutKey(stripe, "CREEM_WEBHOOK_SECRET");
+        assertThat(ProductionGuard.problems(stripe))
+                .as("Creem's webhooks no longer processed")
+                .isEmpty();
+    }
+
+    /**
      * A provider's test mode in prod: anyone pays with a test card and gets credits that buy real
      * provider jobs. Test-mode keys and any API address other than the live one are refused, unless
      * a staging run says so with renderbank.payments.allow-test-mode-in-prod.

@@ -15,8 +15,9 @@ import org.springframework.util.StringUtils;
 /**
  * Payment secrets, only from the environment. Unset means "refuse": a webhook endpoint without its
  * secret accepts nothing. The simulated checkout needs none (it never signs anything). Outside
- * {@code prod} a missing one is logged; {@code prod} refuses to start ({@link
- * PaymentSecretsProductionCheck}, which reads them through {@link #missing} like this class does).
+ * {@code prod} a missing one is logged, and so is a former provider's webhook secret kept without its
+ * API key; {@code prod} refuses to start ({@link PaymentSecretsProductionCheck}, which reads them
+ * through {@link #missing} and {@link #webhooksWithoutApiKey} like this class does).
  */
 @Component
 public class PaymentSecrets {
@@ -27,6 +28,10 @@ public class PaymentSecrets {
     private static final String CREEM_WEBHOOK_SECRET = "CREEM_WEBHOOK_SECRET";
     private static final String STRIPE_API_KEY = "STRIPE_API_KEY";
     private static final String STRIPE_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
+
+    /** The providers whose webhooks may go on after a switch to another: the real ones. */
+    static final List<PaymentsProperties.Provider> FORMER =
+            List.of(PaymentsProperties.Provider.STRIPE, PaymentsProperties.Provider.CREEM);
 
     private final String creemApiKey;
     private final String creemWebhookSecret;
@@ -45,16 +50,37 @@ public class PaymentSecrets {
                     props.provider().name().toLowerCase(Locale.ROOT),
                     String.join(" and ", missing));
         }
+        for (PaymentsProperties.Provider former : FORMER) {
+            if (former != props.provider() && webhooksWithoutApiKey(former, env)) {
+                Names names = Names.of(former).orElseThrow();
+                log.warn(
+                        "{} is set but {} is not: a {} plan still renewing there cannot be cancelled (prod refuses"
+                                + " to start like this)",
+                        names.webhookSecret(),
+                        names.apiKey(),
+                        former.name().toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    /** A real provider's API key and webhook secret, by the names they are read under. */
+    record Names(String apiKey, String webhookSecret) {
+
+        static Optional<Names> of(PaymentsProperties.Provider provider) {
+            return switch (provider) {
+                case CREEM -> Optional.of(new Names(CREEM_API_KEY, CREEM_WEBHOOK_SECRET));
+                case STRIPE -> Optional.of(new Names(STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET));
+                case SIMULATED -> Optional.empty();
+            };
+        }
     }
 
     /** The secrets {@code provider} needs that {@code env} lacks (unset or blank), by name. */
     static List<String> missing(PaymentsProperties.Provider provider, PropertyResolver env) {
-        List<String> names = switch (provider) {
-            case CREEM -> List.of(CREEM_API_KEY, CREEM_WEBHOOK_SECRET);
-            case STRIPE -> List.of(STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET);
-            case SIMULATED -> List.of();
-        };
         List<String> missing = new ArrayList<>();
+        List<String> names = Names.of(provider)
+                .map(n -> List.of(n.apiKey(), n.webhookSecret()))
+                .orElse(List.of());
         for (String name : names) {
             if (!StringUtils.hasText(env.getProperty(name))) {
                 missing.add(name);
@@ -64,14 +90,18 @@ public class PaymentSecrets {
     }
 
     /**
-     * Whether Stripe's webhooks are processed ({@code STRIPE_WEBHOOK_SECRET} set, as after a switch to
-     * another provider) without {@code STRIPE_API_KEY}: its refunds are then moved to the refunded
-     * total of the charge as each event carried it, and a redelivered older event (a lower total)
-     * reads as a failed refund and gives credits back.
+     * Whether {@code former}'s webhooks are processed (its webhook secret set, as after a switch to
+     * another provider) without its API key. Its plans still renew there, and only its API cancels one:
+     * a user's cancel and an account deletion's cancellation fail for as long as the key is missing, and
+     * the provider goes on charging. Stripe's refunds also need the key: without it they are moved to
+     * the refunded total each event carried, and a redelivered older event (a lower total) reads as a
+     * failed refund and gives credits back.
      */
-    static boolean stripeWebhooksWithoutApiKey(PropertyResolver env) {
-        return StringUtils.hasText(env.getProperty(STRIPE_WEBHOOK_SECRET))
-                && !StringUtils.hasText(env.getProperty(STRIPE_API_KEY));
+    static boolean webhooksWithoutApiKey(PaymentsProperties.Provider former, PropertyResolver env) {
+        return Names.of(former)
+                .filter(n -> StringUtils.hasText(env.getProperty(n.webhookSecret())))
+                .filter(n -> !StringUtils.hasText(env.getProperty(n.apiKey())))
+                .isPresent();
     }
 
     /**

@@ -14,8 +14,11 @@ import org.springframework.core.env.PropertyResolver;
  * to start without both, instead of only logging it. The provider is bound as the app binds it;
  * the secrets are read by their exact names, as {@link PaymentSecrets} reads them.
  *
- * <p>Stripe's webhooks, processed while its secret is set (after a switch to another provider
- * too), need its API key: the refunded total of a charge is read from Stripe, not from the event.
+ * <p>A former provider's webhooks, processed while its secret is set (after a switch to another
+ * provider, as README says to keep it until its subscriptions have ended), need its API key too:
+ * its plans still renew there and only its API cancels one (a user's cancel, an account deletion's),
+ * and Stripe's refunded total of a charge is read from Stripe, not from the event. Creem and Stripe
+ * alike: without Creem's key a deleted customer's Creem plan went on being charged every month.
  *
  * <p>Nor does {@code prod} start in the provider's test mode unless {@value #ALLOW_TEST_MODE} is
  * true (a staging run): with a test key ({@code sk_test_}, {@code rk_test_}, {@code creem_test_})
@@ -35,11 +38,10 @@ public class PaymentSecretsProductionCheck implements ProductionCheck {
                 .map(secret -> secret + " is not set but renderbank.payments.provider is " + name
                         + ": its webhooks would all be refused and paid purchases would wait for reconciliation")
                 .toList());
-        if (provider != PaymentsProperties.Provider.STRIPE && PaymentSecrets.stripeWebhooksWithoutApiKey(env)) {
-            problems.add("STRIPE_WEBHOOK_SECRET is set (Stripe's webhooks are processed) but STRIPE_API_KEY is not:"
-                    + " a refund would be read from the event's own copy of the charge, and a late older copy"
-                    + " would give refunded credits back; set STRIPE_API_KEY, or unset STRIPE_WEBHOOK_SECRET once"
-                    + " no Stripe purchase needs its webhooks");
+        for (PaymentsProperties.Provider former : PaymentSecrets.FORMER) {
+            if (former != provider && PaymentSecrets.webhooksWithoutApiKey(former, env)) {
+                problems.add(keptWithoutApiKey(former));
+            }
         }
         if (ProductionCheck.enabled(config, ALLOW_TEST_MODE)) {
             return problems;
@@ -65,6 +67,25 @@ public class PaymentSecretsProductionCheck implements ProductionCheck {
             problems.add(api);
         }
         return problems;
+    }
+
+    /** Why {@code former}'s webhook secret, kept after a switch, needs its API key; names both. */
+    private static String keptWithoutApiKey(PaymentsProperties.Provider former) {
+        return switch (former) {
+            case STRIPE ->
+                "STRIPE_WEBHOOK_SECRET is set (Stripe's webhooks are processed, its plans still renew there) but"
+                        + " STRIPE_API_KEY is not: a refund would be read from the event's own copy of the charge (a"
+                        + " late older copy would give refunded credits back), and a Stripe plan could not be"
+                        + " cancelled; set STRIPE_API_KEY, or unset STRIPE_WEBHOOK_SECRET once no Stripe plan runs and"
+                        + " no Stripe purchase needs its webhooks";
+            case CREEM ->
+                "CREEM_WEBHOOK_SECRET is set (Creem's webhooks are processed, its plans still renew there) but"
+                        + " CREEM_API_KEY is not: a Creem plan could not be cancelled, by its user (503) or by an"
+                        + " account deletion (Creem would go on charging the deleted customer); set CREEM_API_KEY,"
+                        + " or unset CREEM_WEBHOOK_SECRET once no Creem plan runs and no Creem purchase needs its"
+                        + " webhooks";
+            case SIMULATED -> throw new IllegalArgumentException("the simulated provider has no webhook secret");
+        };
     }
 
     private static String notLive(String key, String value, String live) {

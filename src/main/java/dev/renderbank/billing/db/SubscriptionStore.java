@@ -162,15 +162,19 @@ public class SubscriptionStore {
     /**
      * Subscriptions at {@code provider} whose recorded paid period (or, with none recorded, whose start)
      * ended between {@code from} and {@code now} and that are not canceled: each should have been
-     * renewed, or its first period paid, by now. Oldest first, at most {@code limit}.
+     * renewed, or its first period paid, by now. Oldest first, at most {@code limit}. Plans the
+     * simulated checkout sold ({@link Subscription#simulated}, recorded as Creem's) are never renewed
+     * by anyone and are not among them: a real provider asked about one has no such subscription.
      */
     public List<String> dueForRenewal(String provider, Instant from, Instant now, int limit) {
         return jdbc.sql("""
                         select subscription_id from billing_subscription
                          where provider = :provider and status <> 'canceled'
+                           and not (provider = 'creem' and starts_with(subscription_id, :simulated))
                            and coalesce(period_end, created_at) between :from and :now
                          order by coalesce(period_end, created_at), subscription_id limit :limit""")
                 .param("provider", provider)
+                .param("simulated", Subscription.SIMULATED_ID_PREFIX)
                 .param("from", ts(from))
                 .param("now", ts(now))
                 .param("limit", limit)

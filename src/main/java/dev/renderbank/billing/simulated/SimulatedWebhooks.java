@@ -1,6 +1,7 @@
 package dev.renderbank.billing.simulated;
 
 import dev.renderbank.billing.Product;
+import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.core.WebhookIntake;
 import dev.renderbank.billing.db.CheckoutStore;
 import java.time.Instant;
@@ -17,7 +18,10 @@ import tools.jackson.databind.node.ObjectNode;
  * WebhookIntake}, inside the process, as provider {@code simulated}: stored (unique per event id),
  * then processed like any verified webhook by {@link SimulatedEvents}. Nothing is signed, so no provider secret is ever used for a payment nobody
  * made, and nothing leaves the process that a real provider endpoint could be fed. Event and
- * order ids derive from the checkout id, so paying twice is a replay that the dedupe absorbs.
+ * order ids derive from the checkout id, so paying twice is a replay that the dedupe absorbs. A
+ * plan's subscription id is {@link Subscription#SIMULATED_ID_PREFIX} and the checkout id: recorded as
+ * Creem's, it is told apart by that once payments are real (cancelled locally, no longer one plan at
+ * a time, not asked about at Creem).
  */
 @Component
 @Conditional(SimulatedPayments.class)
@@ -68,7 +72,9 @@ class SimulatedWebhooks {
                 .put("product", product.id())
                 .put("checkoutId", id);
         if (product.isPlan()) {
-            obj.putObject("subscription").put("id", "sim_sub_" + id).put("status", "active");
+            obj.putObject("subscription")
+                    .put("id", Subscription.SIMULATED_ID_PREFIX + id)
+                    .put("status", "active");
         }
         payloads.add(json.writeValueAsString(completed));
         names.add("checkout.completed");
@@ -76,7 +82,9 @@ class SimulatedWebhooks {
         if (product.isPlan()) {
             ObjectNode paid = event("sim_evt_" + id + "_paid", "subscription.paid", now);
             ObjectNode sub = paid.putObject("object");
-            sub.put("id", "sim_sub_" + id).put("object", "subscription").put("status", "active");
+            sub.put("id", Subscription.SIMULATED_ID_PREFIX + id)
+                    .put("object", "subscription")
+                    .put("status", "active");
             sub.putObject("product").put("id", product.creemProductId());
             sub.putObject("customer").put("email", email);
             sub.put("last_transaction_id", "sim_txn_" + id);
