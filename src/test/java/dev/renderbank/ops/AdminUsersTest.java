@@ -463,6 +463,31 @@ class AdminUsersTest extends IntegrationTest {
                 .isEqualTo(400);
     }
 
+    /**
+     * Support's first questions ("I never got my free credits"): whether the user confirmed their
+     * address and when they signed up, on the page and in the API.
+     */
+    @Test
+    void aUsersAddressConfirmationAndSignUpTimeAreShown() throws Exception {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(0);
+        jdbc.sql("update app_user set email_verified = false where id = :id")
+                .param("id", u.id())
+                .update();
+        JsonNode d = json(call(port, "GET", "/api/v1/admin/users?id=" + u.id(), admin.token(), null, null));
+        assertThat(d.get("emailVerified").asBoolean()).isFalse();
+        assertThat(java.time.Instant.parse(d.get("createdAt").asString()))
+                .isBetween(
+                        java.time.Instant.now().minus(Duration.ofHours(1)),
+                        java.time.Instant.now().plusSeconds(5));
+        String page = dev.renderbank.support.SessionApi.signIn(
+                        port, admin.email(), "correct horse battery staple", "/admin/users?q=" + u.id())
+                .browser()
+                .get("/admin/users?q=" + u.id())
+                .body();
+        assertThat(page).contains("email not confirmed").contains("signed up ");
+    }
+
     private boolean loginWorks(String email) {
         try {
             dev.renderbank.support.BrowserSession.signIn(port, email, "correct horse battery staple");

@@ -7,6 +7,7 @@ import dev.renderbank.ledger.Hold;
 import dev.renderbank.ledger.LedgerEntry;
 import dev.renderbank.ops.UserDossier;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
 import java.util.List;
 
 /** {@code GET /api/v1/admin/users}: everything an operator needs to help one user. */
@@ -23,6 +24,14 @@ record AdminUserView(
                 description =
                         "true for an account its owner deleted (closed for good: it cannot be suspended or reinstated)")
         boolean deleted,
+
+        @Schema(
+                description = "Whether the user confirmed their email address (the sign-up bonus and the daily"
+                        + " rewards wait for it)")
+        boolean emailVerified,
+
+        @Schema(description = "When the account was created (signed up)")
+        Instant createdAt,
 
         long balance,
 
@@ -55,6 +64,8 @@ record AdminUserView(
                 d.user().role().name(),
                 d.active(),
                 d.deleted(),
+                d.user().emailVerified(),
+                d.user().createdAt(),
                 d.credits().balance(),
                 d.credits().held(),
                 d.available(),
