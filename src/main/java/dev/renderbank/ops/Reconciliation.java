@@ -126,7 +126,10 @@ public class Reconciliation {
                 .violations()
                 .forEach(v -> found.add(Found.of(FindingKind.LEDGER_INVARIANT, "ledger", Map.of("violation", v))));
         found.addAll(cross.run(now.minus(props.settle())));
-        List<String> skipped = new ArrayList<>(providerJobs.run(from, now.minus(props.settle()), found::add));
+        List<FindingStore.Open> openOfProvider = store.unrepaired(List.of(FindingKind.JOB_PROVIDER_DISAGREES));
+        ProviderJobChecks.Checked sampled = providerJobs.run(from, now.minus(props.settle()), found::add);
+        found.addAll(notAskedAgain(openOfProvider, found, sampled));
+        List<String> skipped = new ArrayList<>(sampled.skipped());
         PaymentReconciliation.Checked paid = payments.unrecordedSince(paymentsFrom);
         skipped.addAll(paid.skipped());
         paid.unrecorded().forEach(p -> found.add(unrecorded(p)));
@@ -175,12 +178,41 @@ public class Reconciliation {
             if (seen.contains(o.subject()) || why.isEmpty()) {
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> evidence = new LinkedHashMap<>(JSON.readValue(o.evidence(), Map.class));
-            evidence.put("notCheckedAgain", why.get());
-            carried.add(new Found(o.kind(), o.subject(), evidence, true, o.since()));
+            carried.add(new Found(o.kind(), o.subject(), carriedEvidence(o, why.get()), true, o.since()));
         }
         return carried;
+    }
+
+    /**
+     * The open provider differences of the previous run whose job this run asked the provider about
+     * and got no answer (an outage, a refused key, the command line without the simulator's key):
+     * they stand as they were, with the note why, until a run that is answered finds them gone. One
+     * whose job the provider answered and that was not found again agrees by now; one whose job left
+     * the sample drops out, as any job older than the sample does.
+     */
+    private static List<Found> notAskedAgain(
+            List<FindingStore.Open> open, List<Found> found, ProviderJobChecks.Checked sampled) {
+        Set<String> seen = found.stream()
+                .filter(f -> f.kind() == FindingKind.JOB_PROVIDER_DISAGREES)
+                .map(Found::subject)
+                .collect(Collectors.toSet());
+        List<Found> carried = new ArrayList<>();
+        for (FindingStore.Open o : open) {
+            if (seen.contains(o.subject()) || !sampled.unanswered().contains(o.subject())) {
+                continue;
+            }
+            carried.add(new Found(
+                    o.kind(), o.subject(), carriedEvidence(o, sampled.skipped().get(0)), false, o.since()));
+        }
+        return carried;
+    }
+
+    /** A carried finding's evidence: as it stood, with why it was not checked again. */
+    private static Map<String, Object> carriedEvidence(FindingStore.Open o, String why) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> evidence = new LinkedHashMap<>(JSON.readValue(o.evidence(), Map.class));
+        evidence.put("notCheckedAgain", why);
+        return evidence;
     }
 
     public Optional<ReconciliationReport> latest() {

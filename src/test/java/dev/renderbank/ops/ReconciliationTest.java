@@ -146,6 +146,83 @@ class ReconciliationTest extends IntegrationTest {
         });
     }
 
+    /**
+     * A run that could not ask the provider about a job keeps that job's open difference, with the
+     * note why, as the docs promise for a check that cannot run. Before, the second run (the command
+     * line, whose simulator key the service's simulator refuses, or any provider outage) listed the
+     * provider as not checked and stored no finding: the difference was gone from the latest report
+     * and the dashboard showed the run as clean.
+     */
+    @Test
+    void aDisagreementTheNextRunCouldNotAskTheProviderAboutIsCarriedWithTheNote() {
+        long user = testUsers.create(100).id();
+        String job = "job-" + UUID.randomUUID();
+        simulator.setImageDuration(Duration.ofHours(2));
+        String taskId;
+        try {
+            taskId = submitted(job);
+        } finally {
+            simulator.reset();
+        }
+        tx.executeWithoutResult(s -> {
+            // charged, while the provider still runs the task: a difference
+            insertJob(jdbc, job, user, "SUCCEEDED", taskId);
+            ReconciliationReport first = reconciliation.run(Reconciliation.COMMAND, "test");
+            assertThat(first.findings())
+                    .anySatisfy(f -> assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + job));
+
+            // the provider no longer tells anything of the task (a 404 for a job we charged)
+            jdbc.sql("update generation_job set provider_task_id = ? where id = ?")
+                    .params("gone-" + UUID.randomUUID(), job)
+                    .update();
+            ReconciliationReport second = reconciliation.run(Reconciliation.COMMAND, "test");
+            assertThat(second.skipped()).anySatisfy(note -> assertThat(note).startsWith("provider: "));
+            assertThat(second.findings()).anySatisfy(f -> {
+                assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + job);
+                assertThat(f.evidence()).contains("notCheckedAgain", "could not be queried", taskId);
+            });
+            assertThat(second.clean()).isFalse();
+            s.setRollbackOnly();
+        });
+    }
+
+    /**
+     * A job failed (here by its deadline, as by an operator) whose result the provider delivered
+     * later is a free late delivery: failed for the books, uncharged, with the provider's output
+     * stored. The provider's success is what happened and what we recorded: not a difference, and
+     * not one an operator could repair. A failed job whose output was not fetched still is.
+     */
+    @Test
+    void aLateDeliveryAgreesWithTheProvidersSuccess() {
+        long user = testUsers.create(100).id();
+        String late = "job-" + UUID.randomUUID();
+        String notFetched = "job-" + UUID.randomUUID();
+        simulator.setImageDuration(Duration.ZERO);
+        String lateTask;
+        String notFetchedTask;
+        try {
+            lateTask = submitted(late);
+            notFetchedTask = submitted(notFetched);
+        } finally {
+            simulator.reset();
+        }
+        List<Finding> found = findingsAfter(sql -> {
+            insertJob(sql, late, user, "FAILED", lateTask);
+            sql.sql("update generation_job set late_delivery = true where id = ?")
+                    .param(late)
+                    .update();
+            insertJob(sql, notFetched, user, "FAILED", notFetchedTask);
+        });
+        assertThat(found).noneSatisfy(f -> assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + late));
+        assertThat(found).anySatisfy(f -> assertFinding(f, FindingKind.JOB_PROVIDER_DISAGREES, "job:" + notFetched));
+    }
+
+    private String submitted(String job) {
+        var submitted = provider.submit(new dev.renderbank.provider.SubmitRequest(
+                job, "google/nano-banana", java.util.Map.of("prompt", "planted"), null));
+        return ((dev.renderbank.provider.SubmitOutcome.Accepted) submitted).providerTaskId();
+    }
+
     @Autowired
     dev.renderbank.identity.AccountDeletion deletion;
 

@@ -173,14 +173,27 @@ public class FindingStore {
 
     /** The unrepaired, repairable findings of {@code kinds} in the latest finished run. */
     public List<Open> open(List<FindingKind> kinds) {
+        return open(kinds, true);
+    }
+
+    /**
+     * The unrepaired findings of {@code kinds} in the latest finished run, repairable or not: those a
+     * run that could not check their source carries ({@code JOB_PROVIDER_DISAGREES} has no repair).
+     */
+    public List<Open> unrepaired(List<FindingKind> kinds) {
+        return open(kinds, false);
+    }
+
+    private List<Open> open(List<FindingKind> kinds, boolean repairableOnly) {
         return jdbc.sql("""
                         select f.kind, f.subject, f.evidence::text as evidence,
                                coalesce(f.seen_since, r.window_from) as since
                           from reconciliation_finding f join reconciliation_run r on r.id = f.run_id
-                         where f.repaired_at is null and f.repairable and f.kind in (:kinds)
+                         where f.repaired_at is null and (f.repairable or not :repairableOnly) and f.kind in (:kinds)
                            and f.run_id = (select max(id) from reconciliation_run where finished_at is not null)
                          order by f.id""")
                 .param("kinds", kinds.stream().map(Enum::name).toList())
+                .param("repairableOnly", repairableOnly)
                 .query((rs, n) -> new Open(
                         FindingKind.valueOf(rs.getString("kind")),
                         rs.getString("subject"),

@@ -31,13 +31,17 @@ class ProviderConfig {
             KieEndpoint fixed = new KieEndpoint(kie.baseUrl(), kie.apiKey());
             endpoint = () -> fixed;
         }
-        KieHttpGateway http = new KieHttpGateway(
+        ProviderGateway http = new KieHttpGateway(
                 endpoint,
                 kie.connectTimeout(),
                 kie.readTimeout(),
                 kie.totalTimeout(),
                 KieHttpGateway.defaultBreaker(),
                 meters);
+        if (kie.simulated()) {
+            // the command line: no simulator of its own, and the service's refuses its key
+            http = new UnreachableSimulator(http, simulator::unreachable);
+        }
         return new TrippingGateway(http, status, taskCosts(properties));
     }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.ConfigurableWebEnvironment;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,6 +96,24 @@ public class KieSimulator {
      */
     public String apiKey() {
         return apiKey;
+    }
+
+    /**
+     * Why this process cannot call a simulator with its key; empty when it can. Without {@code
+     * renderbank.simulator.api-key} the key is drawn at each start and only a simulator served by
+     * this same process accepts it. A process without a web server (the command line) serves none:
+     * the simulator at the port it would call is the service's, which refuses its key with 401, a
+     * refusal the gateway would take for KIE refusing our API key (tripping the shared provider
+     * state, so the service refused new generations). Such a process does not call.
+     */
+    public Optional<String> unreachable() {
+        if (defaults.apiKey() != null || environment instanceof ConfigurableWebEnvironment) {
+            return Optional.empty();
+        }
+        return Optional.of("not asked: the built-in simulator's key is drawn per process"
+                + " (renderbank.simulator.api-key is unset) and this process (the command line) serves no"
+                + " simulator, so the service's would refuse it; use Run now on /admin/reconciliation, or set"
+                + " RENDERBANK_SIMULATOR_API_KEY for both the service and the command line");
     }
 
     public void setFailureRate(double failureRate) {

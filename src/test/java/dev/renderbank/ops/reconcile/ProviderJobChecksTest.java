@@ -12,6 +12,7 @@ import dev.renderbank.provider.SubmitOutcome;
 import dev.renderbank.provider.SubmitRequest;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
+import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,19 +130,54 @@ class ProviderJobChecksTest extends IntegrationTest {
                         new QueryOutcome.Unavailable(new ProviderError(Kind.UNAVAILABLE, 503, "busy")))));
 
         assertThat(checked.found()).isEmpty();
-        assertThat(checked.unchecked()).containsExactly("provider: 2 of 2 sampled jobs could not be queried");
+        assertThat(checked.unchecked())
+                .singleElement()
+                .satisfies(note -> assertThat(note)
+                        .as("with the answers' reasons")
+                        .startsWith("provider: 2 of 2 sampled jobs could not be queried (")
+                        .contains("404 task not found", "503 busy"));
+        assertThat(checked.unanswered())
+                .as("the jobs a carried finding may stand for")
+                .hasSize(2);
     }
 
-    private record Planted(String id, String state, String errorCode, String taskId) {}
+    /**
+     * A job failed (its deadline, an operator) whose result the provider delivered afterwards is a
+     * free late delivery: the job keeps its failure (the user is not charged) and has the provider's
+     * output. The provider's success is what we recorded, not a difference: before, every such job
+     * was reported as JOB_PROVIDER_DISAGREES in each run while it was in the sample, and an operator
+     * had nothing to repair. A failed job the provider finished without a late delivery (its result
+     * not fetched) is still a difference.
+     */
+    @Test
+    void aLateDeliveryAgreesWithTheProvidersSuccessAFailureWithoutOneDoesNot() {
+        QueryOutcome success = new QueryOutcome.Succeeded(List.of(URI.create("https://files.example/out.png")));
+        Planted late = planted("FAILED", "deadline", success, true);
+        Planted notFetched = planted("FAILED", "deadline", success, false);
 
-    private record Checked(List<Found> found, List<String> unchecked) {}
+        Checked checked = check(List.of(late, notFetched));
+
+        assertThat(checked.found()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.JOB_PROVIDER_DISAGREES);
+            assertThat(f.subject()).isEqualTo("job:" + notFetched.id());
+        });
+        assertThat(checked.unchecked()).isEmpty();
+    }
+
+    private record Planted(String id, String state, String errorCode, String taskId, boolean lateDelivery) {}
+
+    private record Checked(List<Found> found, List<String> unchecked, java.util.Set<String> unanswered) {}
 
     /** A finished job, with the provider's answer for its task; completed a year from now (its own window). */
     private Planted planted(String state, String errorCode, QueryOutcome answer) {
+        return planted(state, errorCode, answer, false);
+    }
+
+    private Planted planted(String state, String errorCode, QueryOutcome answer, boolean lateDelivery) {
         String id = "job-" + UUID.randomUUID();
         String task = "t-" + UUID.randomUUID();
         answers.put(task, answer);
-        return new Planted(id, state, errorCode, task);
+        return new Planted(id, state, errorCode, task, lateDelivery);
     }
 
     private Checked check(List<Planted> jobs) {
@@ -157,9 +193,9 @@ class ProviderJobChecksTest extends IntegrationTest {
                                 insert into generation_job (id, user_id, type, model, prompt, options, provider_model,
                                                             provider_input, price, state, provider_task_id,
                                                             callback_token, error_code, created_at, updated_at,
-                                                            completed_at, deadline_at)
+                                                            completed_at, deadline_at, late_delivery)
                                 values (?, ?, 'IMAGE', 'nano-banana', 'planted', '{}', 'google/nano-banana', '{}', 10,
-                                        ?, ?, 'token', ?, ?, ?, ?, ?)""")
+                                        ?, ?, 'token', ?, ?, ?, ?, ?, ?)""")
                         .params(
                                 p.id(),
                                 user,
@@ -169,14 +205,15 @@ class ProviderJobChecksTest extends IntegrationTest {
                                 Timestamp.from(completed.minus(Duration.ofMinutes(20))),
                                 Timestamp.from(completed),
                                 Timestamp.from(completed),
-                                Timestamp.from(completed.plus(Duration.ofMinutes(15))))
+                                Timestamp.from(completed.plus(Duration.ofMinutes(15))),
+                                p.lateDelivery())
                         .update();
             }
             List<Found> found = new ArrayList<>();
-            List<String> unchecked = checks.run(
+            ProviderJobChecks.Checked run = checks.run(
                     completed.minus(Duration.ofMinutes(1)), completed.plus(Duration.ofMinutes(1)), found::add);
             s.setRollbackOnly();
-            return new Checked(found, unchecked);
+            return new Checked(found, run.skipped(), run.unanswered());
         });
     }
 }

@@ -10,6 +10,7 @@ public final class ProviderTestSupport {
     /** Closes the KIE circuit breaker, so one test's storm of 5xx does not refuse the next test's calls. */
     public static void resetBreaker(ProviderGateway gateway) {
         ProviderGateway g = gateway instanceof TrippingGateway t ? t.delegate() : gateway;
+        g = g instanceof UnreachableSimulator u ? u.delegate() : g;
         if (g instanceof KieHttpGateway http) {
             http.resetBreaker();
         }
