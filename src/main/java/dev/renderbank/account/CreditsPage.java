@@ -8,6 +8,9 @@ import dev.renderbank.billing.PurchaseRecord;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.TimeZones;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
 import java.time.Clock;
@@ -29,8 +32,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The credits page ({@code /account}): balance, the ledger history in words, purchases and the
- * current plan, each list a page at a time by the cursor its API returns. Cancelling a plan takes a
- * confirmation page, so one stray click cannot end it.
+ * current plan, each list a page at a time by the cursor its API returns, and the user's time zone
+ * ({@link TimeZoneForm} saves it). Cancelling a plan takes a confirmation page, so one stray click
+ * cannot end it.
  */
 @Controller
 class CreditsPage {
@@ -42,13 +46,16 @@ class CreditsPage {
     private final Billing billing;
     private final ProductCatalog catalog;
     private final Generations generations;
+    private final Users users;
     private final Clock clock;
 
-    CreditsPage(Ledger ledger, Billing billing, ProductCatalog catalog, Generations generations, Clock clock) {
+    CreditsPage(
+            Ledger ledger, Billing billing, ProductCatalog catalog, Generations generations, Users users, Clock clock) {
         this.ledger = ledger;
         this.billing = billing;
         this.catalog = catalog;
         this.generations = generations;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -75,6 +82,9 @@ class CreditsPage {
         model.addAttribute("purchasesOlder", bought.nextCursor() == null ? null : link(history, bought.nextCursor()));
         model.addAttribute(
                 "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant()));
+        model.addAttribute(
+                "timeZone", users.byId(user.id()).map(UserAccount::timeZone).orElse(TimeZones.DEFAULT));
+        model.addAttribute("timeZones", TimeZones.all());
         return "credits";
     }
 

@@ -124,6 +124,17 @@ public class Accounts {
      */
     @Transactional
     public SignUpResult signUp(String email, String password, String referralCode, String client) {
+        return signUp(email, password, referralCode, client, null);
+    }
+
+    /**
+     * {@link #signUp(String, String, String, String)} with the time zone the sign-up page read from the
+     * browser: a new account keeps it when it is one a user may choose ({@link TimeZones}), else gets
+     * {@link TimeZones#DEFAULT}. It is a guess, never a reason to refuse the sign-up; the user changes it
+     * on {@code /account}. An address that has an account keeps its zone.
+     */
+    @Transactional
+    public SignUpResult signUp(String email, String password, String referralCode, String client, String timeZone) {
         if (!props.enabled()) {
             return new SignUpResult.Closed();
         }
@@ -147,7 +158,8 @@ public class Accounts {
             return new SignUpResult.Limited();
         }
         String hash = passwords.encode(password); // hashed for existing addresses too: same time taken
-        Optional<Long> created = store.insertNew(address, hash);
+        Optional<Long> created =
+                store.insertNew(address, hash, TimeZones.known(timeZone).orElse(TimeZones.DEFAULT));
         if (created.isPresent()) {
             String ref = referralCode == null || referralCode.isBlank() || referralCode.length() > 64
                     ? null

@@ -80,6 +80,21 @@ public class Users {
         store.updatePassword(userId, passwords.encode(password));
     }
 
+    /**
+     * Sets the calendar the user's daily rewards count days in: one of {@link TimeZones#all()}, spelt
+     * exactly so; anything else changes nothing.
+     */
+    @Transactional
+    public TimeZoneChange changeTimeZone(long userId, String timeZone) {
+        Optional<String> zone = TimeZones.known(timeZone);
+        if (zone.isEmpty()) {
+            return new TimeZoneChange.Unknown(TimeZones.WHAT_TO_SEND);
+        }
+        return store.updateTimeZone(userId, zone.get())
+                ? new TimeZoneChange.Changed(zone.get())
+                : new TimeZoneChange.AccountGone();
+    }
+
     /** Issues a new API token; it is shown once and stored only as its SHA-256. */
     @Transactional
     public String issueToken(long userId, String name) {

@@ -16,7 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The HTML forms (sign-up, resend, forgot, reset, sign-in, change password, delete account) given
+ * The HTML forms (sign-up, resend, forgot, reset, sign-in, change password, delete account, time zone) given
  * NUL, control characters or bytes that are not UTF-8 answer like a person using them expects: the
  * page again with a clear error, or the sign-in page's redirect; never a 500 and never a JSON
  * problem body meant for API clients.
@@ -51,13 +51,14 @@ class FormPagesBadInputTest extends IntegrationTest {
     record Form(String page, String action, boolean signedIn, List<String> fields) {}
 
     static final List<Form> FORMS = List.of(
-            new Form("/signup", "/signup", false, List.of("email", "password", "ref")),
+            new Form("/signup", "/signup", false, List.of("email", "password", "ref", "timeZone")),
             new Form("/signup", "/signup/resend", false, List.of("email")),
             new Form("/password/forgot", "/password/forgot", false, List.of("email")),
             new Form("/password/forgot", "/password/reset", false, List.of("token", "password")),
             new Form("/login", "/login", false, List.of("username", "password")),
             new Form("/account/password", "/account/password", true, List.of("current", "password")),
-            new Form("/account/delete", "/account/delete", true, List.of("password")));
+            new Form("/account/delete", "/account/delete", true, List.of("password")),
+            new Form("/account", "/account/time-zone", true, List.of("timeZone")));
 
     @Test
     void badCharactersInAFormAreAnsweredWithThePageAndAClearError() throws Exception {
@@ -127,6 +128,7 @@ class FormPagesBadInputTest extends IntegrationTest {
             case "current" -> PASSWORD;
             case "password" -> "another long pass phrase " + UUID.randomUUID();
             case "token" -> "x";
+            case "timeZone" -> "Europe/Berlin";
             default -> "r";
         };
     }

@@ -3,6 +3,7 @@ package dev.renderbank.billing.rewards;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.RewardStatus;
 import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.identity.TimeZones;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.UserAdministration;
 import dev.renderbank.identity.Users;
@@ -11,10 +12,7 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.PublicUrl;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -220,9 +218,8 @@ public class Rewards {
 
     /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
     public RewardStatus status(long userId) {
-        LocalDate today = now(userId)
-                .orElseThrow(() -> new IllegalArgumentException("unknown user"))
-                .toLocalDate();
+        ZonedDateTime now = now(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
+        LocalDate today = now.toLocalDate();
         Optional<RewardDayStore.Latest> latest = days.latest(userId, RewardDayStore.Kind.CHECK_IN);
         boolean checkedInToday = latest.filter(l -> l.day().equals(today)).isPresent();
         int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
@@ -238,20 +235,14 @@ public class Rewards {
                 tally.referred(),
                 tally.earned(),
                 new RewardStatus.Terms(
-                        props.checkIn(), props.checkInStreak(), props.streakDays(), props.share(), props.referral()));
+                        props.checkIn(), props.checkInStreak(), props.streakDays(), props.share(), props.referral()),
+                today,
+                now.getZone().getId());
     }
 
     /** The time in the user's own time zone. */
     private Optional<ZonedDateTime> now(long userId) {
-        return users.byId(userId).map(u -> clock.instant().atZone(zone(u.timeZone())));
-    }
-
-    private static ZoneId zone(String timeZone) {
-        try {
-            return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
-        } catch (DateTimeException e) {
-            return ZoneOffset.UTC; // an unknown zone must not cost the user their reward
-        }
+        return users.byId(userId).map(u -> clock.instant().atZone(TimeZones.zoneOf(u.timeZone())));
     }
 
     private static RewardResult granted(GrantResult g, String key, int streak) {

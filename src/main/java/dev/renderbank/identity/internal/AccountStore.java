@@ -17,16 +17,20 @@ public class AccountStore {
         this.jdbc = jdbc;
     }
 
-    /** Inserts a new, unverified user; empty if the address has an account already. */
-    public Optional<Long> insertNew(String email, String passwordHash) {
+    /**
+     * Inserts a new, unverified user in {@code timeZone}; empty if the address has an account already
+     * (whose zone is left as it is).
+     */
+    public Optional<Long> insertNew(String email, String passwordHash, String timeZone) {
         return jdbc.sql("""
-                        insert into app_user (email, email_key, email_key_version, password_hash, role, email_verified)
-                        values (:email, :key, :keyVersion, :hash, 'USER', false)
+                        insert into app_user (email, email_key, email_key_version, password_hash, role, email_verified, time_zone)
+                        values (:email, :key, :keyVersion, :hash, 'USER', false, :zone)
                         on conflict do nothing returning id""")
                 .param("email", email)
                 .param("key", EmailKeys.of(email))
                 .param("keyVersion", EmailKeys.VERSION)
                 .param("hash", passwordHash)
+                .param("zone", timeZone)
                 .query(Long.class)
                 .optional();
     }

@@ -86,6 +86,15 @@ public class UserStore {
                 == 1;
     }
 
+    /** Sets the account's time zone; false if there is no live account (deleted, or none). */
+    public boolean updateTimeZone(long userId, String timeZone) {
+        return jdbc.sql("update app_user set time_zone = :zone where id = :id and deleted_at is null")
+                        .param("zone", timeZone)
+                        .param("id", userId)
+                        .update()
+                == 1;
+    }
+
     public void updatePassword(long userId, String passwordHash) {
         jdbc.sql("update app_user set password_hash = :hash where id = :id")
                 .param("hash", passwordHash)

@@ -40,10 +40,12 @@ class SignupPages {
             @RequestParam(defaultValue = "") String email,
             @RequestParam(defaultValue = "") String password,
             @RequestParam(required = false) String ref,
+            @RequestParam(required = false) String timeZone,
             HttpServletRequest request,
             HttpServletResponse response,
             Model model) {
-        SignUpResult result = accounts.signUp(email, password, ref, login.client(request));
+        // the browser's zone, filled in by js/signup.js: kept if known, else UTC (never refused)
+        SignUpResult result = accounts.signUp(email, password, ref, login.client(request), timeZone);
         model.addAttribute("open", true);
         model.addAttribute("ref", ref);
         model.addAttribute("email", email);
