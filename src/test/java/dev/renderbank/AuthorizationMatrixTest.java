@@ -123,6 +123,7 @@ class AuthorizationMatrixTest extends EveryRouteTest {
                 "GET /account/password",
                 "POST /account/password",
                 "POST /account/time-zone",
+                "POST /account/emails",
                 "GET /api/v1/me",
                 "PATCH /api/v1/me",
                 "GET /api/v1/catalog",

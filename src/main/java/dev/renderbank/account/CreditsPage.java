@@ -13,6 +13,7 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.Notifier;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -47,15 +48,23 @@ class CreditsPage {
     private final ProductCatalog catalog;
     private final Generations generations;
     private final Users users;
+    private final Notifier notifier;
     private final Clock clock;
 
     CreditsPage(
-            Ledger ledger, Billing billing, ProductCatalog catalog, Generations generations, Users users, Clock clock) {
+            Ledger ledger,
+            Billing billing,
+            ProductCatalog catalog,
+            Generations generations,
+            Users users,
+            Notifier notifier,
+            Clock clock) {
         this.ledger = ledger;
         this.billing = billing;
         this.catalog = catalog;
         this.generations = generations;
         this.users = users;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -85,6 +94,7 @@ class CreditsPage {
         model.addAttribute(
                 "timeZone", users.byId(user.id()).map(UserAccount::timeZone).orElse(TimeZones.DEFAULT));
         model.addAttribute("timeZones", TimeZones.all());
+        model.addAttribute("generationEmails", notifier.settings(user.id()).generationEmails());
         return "credits";
     }
 
