@@ -9,17 +9,20 @@ import com.microsoft.playwright.Page;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.Users;
 import dev.renderbank.notify.Notifier;
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.support.BrowserTest;
 import dev.renderbank.support.SignInForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What the README tells operators to read, read in a real browser: a held email from the outbox list
- * to its own page. Screenshots go to docs/screenshots.
+ * to its own page; the operator alerts from the admin navigation, filtered by kind. Screenshots go to
+ * docs/screenshots.
  */
 class OperatorViewsBrowserTest extends BrowserTest {
 
@@ -30,6 +33,9 @@ class OperatorViewsBrowserTest extends BrowserTest {
 
     @Autowired
     Notifier notifier;
+
+    @Autowired
+    OperatorAlerts alerts;
 
     private Page signIn(BrowserContext context, String path) {
         String adminEmail = "ops-views-" + UUID.randomUUID() + "@test.local";
@@ -71,6 +77,34 @@ class OperatorViewsBrowserTest extends BrowserTest {
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("admin-mail.png"))
                     .setFullPage(true));
+        }
+    }
+
+    @Test
+    void anOperatorFindsTheAlertsFromTheNavigationAndFiltersThemByKind() throws Exception {
+        String parked = "billing.webhook.parked-" + UUID.randomUUID().toString().substring(0, 8);
+        alerts.raise(parked, "Creem event evt_1 names product prod_x, which no pack or plan has: parked");
+        clock.advance(Duration.ofMinutes(3));
+        alerts.raise(parked, "Creem event evt_2 names product prod_x, which no pack or plan has: parked");
+        clock.advance(Duration.ofMinutes(1));
+        String exhausted = "provider.exhausted-" + UUID.randomUUID().toString().substring(0, 8);
+        alerts.raise(exhausted, "KIE answered 402: out of credits; new generations are refused until a top-up");
+        Path shots = Files.createDirectories(Path.of("docs/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
+            Page page = signIn(context, "/admin");
+            page.locator("nav.admin-nav a:has-text('Alerts')").click();
+            page.waitForURL(url("/admin/alerts"));
+            assertThat(page.locator("#alerts tbody tr").first()).containsText(exhausted);
+            assertThat(page.locator("#kind-" + parked.replace(".", "\\.") + " td.count"))
+                    .hasText("2");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-alerts.png"))
+                    .setFullPage(true));
+
+            page.locator("#kind-" + parked.replace(".", "\\.") + " a").click();
+            assertThat(page.locator("#alerts tbody tr")).hasCount(2);
+            assertThat(page.locator("#alerts tbody tr").first()).containsText("evt_2");
+            assertThat(page.locator("#alerts")).not().containsText(exhausted);
         }
     }
 }
