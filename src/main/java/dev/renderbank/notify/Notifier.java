@@ -233,6 +233,11 @@ public class Notifier {
         return new OutboxPage(items, null);
     }
 
+    /** One outbox email with both bodies, by its id (operators read held and failed emails). */
+    public Optional<OutboxMail> outboxMail(long id) {
+        return outbox.byId(id);
+    }
+
     public Optional<OutboxMessage> message(String cause, long userId) {
         return outbox.byKey(Mailer.key(cause, "user:" + userId));
     }

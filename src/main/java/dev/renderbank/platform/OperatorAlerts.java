@@ -80,6 +80,42 @@ public class OperatorAlerts {
     }
 
     /**
+     * Alerts newest first, for the operators' list: of {@code kind} only (null: every kind), with ids
+     * below {@code beforeId} (null: from the newest). Uses {@code operator_alert_kind_idx} by kind.
+     */
+    public List<Alert> page(String kind, Long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, kind, message, created_at from operator_alert
+                        where (cast(:kind as text) is null or kind = :kind) and id < :before
+                        order by id desc limit :limit""")
+                .param("kind", kind)
+                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .param("limit", limit)
+                .query((rs, n) -> new Alert(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getString("message"),
+                        SqlTime.instant(rs, "created_at")))
+                .list();
+    }
+
+    /**
+     * Each kind raised, with how many times it was recorded and when last, the latest first. Every
+     * {@link #raise} is its own row, so a repeated condition counts each time; a {@link #raiseOnce}
+     * condition counts once.
+     */
+    public List<KindCount> kinds() {
+        return jdbc.sql("""
+                        select kind, count(*) as times, max(created_at) as latest from operator_alert
+                        group by kind order by max(id) desc""")
+                .query((rs, n) ->
+                        new KindCount(rs.getString("kind"), rs.getLong("times"), SqlTime.instant(rs, "latest")))
+                .list();
+    }
+
+    public record KindCount(String kind, long times, java.time.Instant latest) {}
+
+    /**
      * Marks up to {@code limit} alerts not yet forwarded as forwarded and returns them, oldest first;
      * run it in the transaction that writes what they become, so a rollback forwards them again. Rows
      * another transaction is claiming are skipped, not waited for.

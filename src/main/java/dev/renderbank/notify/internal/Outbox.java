@@ -3,6 +3,7 @@ package dev.renderbank.notify.internal;
 import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.notify.OutboxMail;
 import dev.renderbank.notify.OutboxMessage;
 import dev.renderbank.platform.StorableText;
 import java.sql.ResultSet;
@@ -217,6 +218,14 @@ public class Outbox {
         return jdbc.sql("select " + COLUMNS + " from mail_outbox where message_key = :key")
                 .param("key", key)
                 .query(Outbox::map)
+                .optional();
+    }
+
+    /** One message with its bodies, by id. */
+    public Optional<OutboxMail> byId(long id) {
+        return jdbc.sql("select " + COLUMNS + ", body_text, body_html from mail_outbox where id = :id")
+                .param("id", id)
+                .query((rs, n) -> new OutboxMail(map(rs, n), rs.getString("body_text"), rs.getString("body_html")))
                 .optional();
     }
 

@@ -2,12 +2,21 @@ package dev.renderbank.notify.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.renderbank.notify.Notifier;
+import dev.renderbank.notify.OutboxMail;
 import dev.renderbank.notify.OutboxMessage;
 import dev.renderbank.notify.OutboxPage;
 import dev.renderbank.platform.InvalidFieldException;
+import dev.renderbank.platform.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,7 +48,7 @@ class AdminMailController {
                     m.to(),
                     m.subject(),
                     m.template(),
-                    m.status().toLowerCase(java.util.Locale.ROOT),
+                    m.status().toLowerCase(Locale.ROOT),
                     m.attempts(),
                     m.lastError(),
                     "PENDING".equals(m.status()) ? m.nextAttemptAt() : null,
@@ -62,5 +71,56 @@ class AdminMailController {
         }
         OutboxPage page = notifier.outbox(cursor, limit);
         return new MailPage(page.items().stream().map(Item::of).toList(), page.nextCursor());
+    }
+
+    /**
+     * One email whole: its stored headers ({@code to}, {@code subject}; {@code key} goes out as
+     * {@code X-Renderbank-Key} and its digest as the {@code Message-ID}), state, and both bodies as
+     * stored ({@code html} is the HTML part's source).
+     */
+    record Message(
+            long id,
+            String key,
+            String template,
+            String to,
+            String subject,
+            String status,
+            int attempts,
+            String lastError,
+            Instant nextAttemptAt,
+            Instant createdAt,
+            Instant sentAt,
+            String text,
+            String html) {
+
+        static Message of(OutboxMail mail) {
+            Item i = Item.of(mail.message());
+            return new Message(
+                    i.id(),
+                    mail.message().key(),
+                    i.template(),
+                    i.to(),
+                    i.subject(),
+                    i.status(),
+                    i.attempts(),
+                    i.lastError(),
+                    i.nextAttemptAt(),
+                    i.createdAt(),
+                    i.sentAt(),
+                    mail.text(),
+                    mail.html());
+        }
+    }
+
+    @GetMapping("/api/v1/admin/mail/{id}")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The email: headers as stored, state, text body and the HTML body's source",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Message.class)))
+    ResponseEntity<?> one(@PathVariable long id) {
+        return notifier.outboxMail(id)
+                .<ResponseEntity<?>>map(m -> ResponseEntity.ok(Message.of(m)))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+                        .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No email " + id)));
     }
 }
