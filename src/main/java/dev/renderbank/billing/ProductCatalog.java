@@ -12,7 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Packs and plans from {@code renderbank.catalog.packs.<id>.*} and {@code renderbank.catalog.plans.<id>.*}.
  * The products of SPEC section 3 are built in; configuration overrides any field of them or adds
- * products. Provider ids default to placeholders that only the simulated checkout understands.
+ * products. Provider ids default to placeholders that only the simulated checkout understands. The
+ * catalogue is read at start; a checkout records what it offered when it was opened ({@code
+ * CheckoutStore.Offer}), and its payment grants that, whatever the catalogue says by then.
  */
 @ConfigurationProperties("renderbank.catalog")
 public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans, Entry free) {

@@ -126,11 +126,12 @@ public class CreemEvents implements EventHandler {
         if (product.isEmpty()) {
             return unknownProduct(obj);
         }
-        Product p = product.get();
         String claimed = opened.get().product();
-        if (!claimed.equals(p.id())) {
-            return productMismatch(obj, claimed, p);
+        if (!claimed.equals(product.get().id())) {
+            return productMismatch(obj, claimed, product.get());
         }
+        // What the checkout offered when it was opened, not what the catalogue says now.
+        Product p = opened.get().offered(product.get());
         Optional<Long> user = buyers.known(opened.get().userId());
         if (user.isEmpty()) {
             return new Outcome.Unprocessable("unknown user " + opened.get().userId() + " (checkout "

@@ -66,7 +66,7 @@ class CreemSubscriptions {
         if (start == null || end == null || !end.isAfter(start)) {
             return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
         }
-        Product p = product.get();
+        Product p = soldAs(sub, user.get(), product.get());
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
@@ -100,6 +100,19 @@ class CreemSubscriptions {
             return known;
         }
         return opened.namedBy(sub).flatMap(c -> buyers.known(c.userId()));
+    }
+
+    /**
+     * The plan as the subscription was sold: with the credits a month the checkout its metadata names
+     * offered when it was opened, while the subscription is on the plan that checkout was for (a
+     * change of the plan's credits in the catalogue applies to checkouts opened after it). Else,
+     * and for a checkout opened before offers were recorded, the catalogue's plan as it is now.
+     */
+    private Product soldAs(JsonNode sub, long userId, Product plan) {
+        return opened.namedBy(sub)
+                .filter(c -> c.userId() == userId)
+                .map(c -> c.offered(plan))
+                .orElse(plan);
     }
 
     /**

@@ -123,7 +123,14 @@ class StripeInvoices {
         // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
         refs.addAll(purchases.invoicePayments("stripe", invoiceId));
         String currency = Json.text(inv, "currency");
-        Product p = product.get();
+        // The plan as the subscription was sold: the credits a month its checkout offered, while it is
+        // on the plan that checkout was for; the catalogue's now for a checkout that recorded no offer.
+        long buyer = user.get();
+        Product p = subscribers
+                .opened(meta)
+                .filter(c -> c.userId() == buyer)
+                .map(c -> c.offered(product.get()))
+                .orElse(product.get());
         var charge = new Purchases.Charge(
                 "stripe",
                 user.get(),
