@@ -180,7 +180,7 @@ class CreemSubscriptions {
 
     /**
      * A paid period of a Creem product that no plan of the catalogue names as its {@code
-     * creem-product-id}: nothing can be granted until an operator configures it (the catalogue is read
+     * creem-product-id} or among its {@code creem-earlier-product-ids}: nothing can be granted until an operator configures it (the catalogue is read
      * at start), so, like a checkout of an unknown product, it is retried through the backoff schedule
      * once, then kept FAILED for an operator and raised once ({@link Outcome.Unprocessable#bounded});
      * its error names the Creem product id to configure. Periods are keyed by (subscription, period
@@ -189,11 +189,15 @@ class CreemSubscriptions {
     private static Outcome unknownPlan(JsonNode sub, String subId, Optional<Product> product) {
         String creemId = CreemEvents.creemProductId(sub);
         String what = product.map(p -> ", which is " + p.id() + ", a pack, not a plan")
-                .orElse(", which no plan of renderbank.catalog has as its creem-product-id");
+                .orElse(", which no plan of renderbank.catalog has as its creem-product-id or among its"
+                        + " creem-earlier-product-ids");
         return new Outcome.Unprocessable(
                 "unknown plan " + creemId + ": subscription " + subId + " paid for Creem product " + creemId
-                        + what + "; nothing was granted. Set renderbank.catalog.plans.<id>.creem-product-id to "
-                        + creemId + ", restart, then reprocess this event: it grants once",
+                        + what + "; nothing was granted. If it is an earlier product of a plan (the plan moved to"
+                        + " another Creem product, and subscribers sold before renew at this one), add " + creemId
+                        + " to renderbank.catalog.plans.<id>.creem-earlier-product-ids; otherwise set"
+                        + " renderbank.catalog.plans.<id>.creem-product-id to " + creemId
+                        + "; restart, then reprocess this event: it grants once",
                 true);
     }
 }
