@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Packs and plans from {@code renderbank.catalog.packs.<id>.*} and {@code renderbank.catalog.plans.<id>.*}.
  * The products of SPEC section 3 are built in; configuration overrides any field of them or adds
- * products. Provider ids default to placeholders that only the simulated checkout understands. The
+ * products. Provider ids default to placeholders that only the simulated checkout understands
+ * ({@code prod_local_<id>}, {@code price_local_<id>}), for added products too. The
  * catalogue is read at start; a checkout records what it offered when it was opened ({@code
  * CheckoutStore.Offer}), and its payment grants that, whatever the catalogue says by then.
  */
@@ -249,8 +250,20 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         Map<String, Entry> merged = new LinkedHashMap<>(defaults);
         if (configured != null) {
             configured.forEach((id, c) -> {
+                // A product added here gets the placeholder ids a built-in one has: the simulated
+                // checkout can sell it, and prod with Creem or Stripe refuses to start until it has
+                // real ones (unsellableThrough), as for the built-in products.
                 Entry d = defaults.getOrDefault(
-                        id, new Entry(null, null, "USD", "month", null, null, List.of(), List.of()));
+                        id,
+                        new Entry(
+                                null,
+                                null,
+                                "USD",
+                                "month",
+                                CREEM_PLACEHOLDER + id,
+                                STRIPE_PLACEHOLDER + id,
+                                List.of(),
+                                List.of()));
                 merged.put(
                         id,
                         new Entry(
