@@ -72,7 +72,7 @@ class OnePlan {
      */
     Take insertPending(String id, long userId, Product product, String provider, String key, Instant now) {
         if (!product.isPlan()) {
-            return new Take(checkouts.insertPending(id, userId, product.id(), provider, key, now), null);
+            return new Take(checkouts.insertPending(id, userId, product, provider, key, now), null);
         }
         return tx.execute(status -> {
             checkouts.lockPlanCheckouts(userId);
@@ -83,7 +83,7 @@ class OnePlan {
             if (refused.isPresent()) {
                 return new Take(false, refused.get());
             }
-            return new Take(checkouts.insertPending(id, userId, product.id(), provider, key, now), null);
+            return new Take(checkouts.insertPending(id, userId, product, provider, key, now), null);
         });
     }
 

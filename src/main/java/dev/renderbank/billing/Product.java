@@ -23,4 +23,10 @@ public record Product(
     public boolean isPlan() {
         return kind == Kind.PLAN;
     }
+
+    /** This product as a checkout offered it: the same product, with the credits, price and currency of then. */
+    public Product asOffered(long offeredCredits, long offeredPriceMinor, String offeredCurrency) {
+        return new Product(
+                id, kind, offeredCredits, offeredPriceMinor, offeredCurrency, months, creemProductId, stripePriceId);
+    }
 }

@@ -12,24 +12,46 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Packs and plans from {@code renderbank.catalog.packs.<id>.*} and {@code renderbank.catalog.plans.<id>.*}.
  * The products of SPEC section 3 are built in; configuration overrides any field of them or adds
- * products. Provider ids default to placeholders that only the simulated checkout understands.
+ * products. Provider ids default to placeholders that only the simulated checkout understands
+ * ({@code prod_local_<id>}, {@code price_local_<id>}), for added products too. The
+ * catalogue is read at start; a checkout records what it offered when it was opened ({@code
+ * CheckoutStore.Offer}), and its payment grants that, whatever the catalogue says by then.
  */
 @ConfigurationProperties("renderbank.catalog")
 public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans, Entry free) {
 
-    /** One configured product; unset fields fall back to the built-in default of the same id. */
+    /**
+     * One configured product; unset fields fall back to the built-in default of the same id.
+     *
+     * @param credits credits of one pack, or a plan's credits each month
+     * @param priceMinor price in minor units of {@code currency}
+     * @param currency ISO 4217 code
+     * @param interval a plan's billing interval, {@code month} or {@code year}
+     * @param creemProductId the Creem product new checkouts are opened for
+     * @param stripePriceId the Stripe price new checkouts charge
+     * @param creemEarlierProductIds Creem products the product was sold as before (a price change is
+     *     a new product at Creem): their subscriptions' renewals and checkouts still map to it; never
+     *     used for a new checkout
+     * @param stripeEarlierPriceIds Stripe prices the product was sold at before (Stripe prices cannot
+     *     change, so a new price is a new id, and subscriptions keep renewing at the old one): their
+     *     invoices still map to it; never used for a new checkout
+     */
     public record Entry(
             Long credits,
             Long priceMinor,
             String currency,
             String interval,
             String creemProductId,
-            String stripePriceId) {}
+            String stripePriceId,
+            List<String> creemEarlierProductIds,
+            List<String> stripeEarlierPriceIds) {}
 
     public ProductCatalog {
         packs = merge(defaultPacks(), packs);
         plans = merge(defaultPlans(), plans);
-        free = free == null || free.credits() == null ? new Entry(15L, 0L, "USD", null, null, null) : free;
+        free = free == null || free.credits() == null
+                ? new Entry(15L, 0L, "USD", null, null, null, List.of(), List.of())
+                : free;
         if (free.currency() != null) {
             checkCurrency("free", free.currency());
         }
@@ -45,7 +67,8 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
     /**
      * A webhook names what was paid for by the provider's product or price id alone (Creem's
      * {@code subscription.paid}, Stripe's invoices), and the first product with that id would be
-     * granted: so each provider id names one product, and a product id one pack or one plan.
+     * granted: so each provider id, current or earlier, names one product, and a product id one pack
+     * or one plan.
      */
     private static void checkUnique(Map<String, Entry> packs, Map<String, Entry> plans) {
         for (String id : packs.keySet()) {
@@ -62,6 +85,10 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
             unique(creem, e.creemProductId(), id, "creem-product-id");
             unique(stripe, e.stripePriceId(), id, "stripe-price-id");
         });
+        all.forEach((id, e) -> {
+            e.creemEarlierProductIds().forEach(earlier -> unique(creem, earlier, id, "creem-earlier-product-ids"));
+            e.stripeEarlierPriceIds().forEach(earlier -> unique(stripe, earlier, id, "stripe-earlier-price-ids"));
+        });
     }
 
     private static void unique(Map<String, String> seen, String providerId, String product, String key) {
@@ -69,7 +96,8 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
             return;
         }
         String other = seen.putIfAbsent(providerId, product);
-        if (other != null) {
+        // a product may list its own current id among its earlier ones: it maps to the product either way
+        if (other != null && !other.equals(product)) {
             throw new IllegalArgumentException("renderbank.catalog products " + other + " and " + product
                     + " have the same " + key + " " + providerId + "; a payment for one would grant the other");
         }
@@ -126,16 +154,39 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         return all.values();
     }
 
+    /**
+     * The pack or plan a Creem webhook or reconciliation names by {@code creemId}: its current
+     * product or one of its earlier ones.
+     */
     public Optional<Product> byCreemProductId(String creemId) {
-        return all().stream()
-                .filter(p -> p.creemProductId() != null && p.creemProductId().equals(creemId))
-                .findFirst();
+        return byProviderId(creemId, Entry::creemProductId, Entry::creemEarlierProductIds);
     }
 
+    /**
+     * The pack or plan a Stripe webhook or reconciliation names by {@code priceId}: its current price
+     * or one of its earlier ones (a subscription sold before a price change renews at the old price).
+     */
     public Optional<Product> byStripePriceId(String priceId) {
-        return all().stream()
-                .filter(p -> p.stripePriceId() != null && p.stripePriceId().equals(priceId))
-                .findFirst();
+        return byProviderId(priceId, Entry::stripePriceId, Entry::stripeEarlierPriceIds);
+    }
+
+    private Optional<Product> byProviderId(
+            String providerId,
+            java.util.function.Function<Entry, String> current,
+            java.util.function.Function<Entry, List<String>> earlier) {
+        if (providerId == null) {
+            return Optional.empty();
+        }
+        for (var kind : List.of(Product.Kind.PACK, Product.Kind.PLAN)) {
+            for (var e : (kind == Product.Kind.PACK ? packs : plans).entrySet()) {
+                Entry entry = e.getValue();
+                if (providerId.equals(current.apply(entry))
+                        || earlier.apply(entry).contains(providerId)) {
+                    return Optional.of(toProduct(e.getKey(), entry, kind));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Product toProduct(String id, Entry e, Product.Kind kind) {
@@ -199,7 +250,20 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
         Map<String, Entry> merged = new LinkedHashMap<>(defaults);
         if (configured != null) {
             configured.forEach((id, c) -> {
-                Entry d = defaults.getOrDefault(id, new Entry(null, null, "USD", "month", null, null));
+                // A product added here gets the placeholder ids a built-in one has: the simulated
+                // checkout can sell it, and prod with Creem or Stripe refuses to start until it has
+                // real ones (unsellableThrough), as for the built-in products.
+                Entry d = defaults.getOrDefault(
+                        id,
+                        new Entry(
+                                null,
+                                null,
+                                "USD",
+                                "month",
+                                CREEM_PLACEHOLDER + id,
+                                STRIPE_PLACEHOLDER + id,
+                                List.of(),
+                                List.of()));
                 merged.put(
                         id,
                         new Entry(
@@ -208,10 +272,25 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
                                 c.currency() != null ? c.currency() : d.currency(),
                                 c.interval() != null ? c.interval() : d.interval(),
                                 c.creemProductId() != null ? c.creemProductId() : d.creemProductId(),
-                                c.stripePriceId() != null ? c.stripePriceId() : d.stripePriceId()));
+                                c.stripePriceId() != null ? c.stripePriceId() : d.stripePriceId(),
+                                c.creemEarlierProductIds() != null
+                                        ? ids(c.creemEarlierProductIds())
+                                        : d.creemEarlierProductIds(),
+                                c.stripeEarlierPriceIds() != null
+                                        ? ids(c.stripeEarlierPriceIds())
+                                        : d.stripeEarlierPriceIds()));
             });
         }
         return java.util.Collections.unmodifiableMap(merged);
+    }
+
+    /** A configured list of provider ids, without blanks ({@code a,,b} or a trailing comma). */
+    private static List<String> ids(List<String> configured) {
+        return configured.stream()
+                .filter(java.util.Objects::nonNull)
+                .map(String::trim)
+                .filter(id -> !id.isEmpty())
+                .toList();
     }
 
     private static Map<String, Entry> defaultPacks() {
@@ -226,7 +305,17 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
 
     private static void pack(Map<String, Entry> m, long credits, long priceMinor) {
         String id = "pack-" + credits;
-        m.put(id, new Entry(credits, priceMinor, "USD", null, CREEM_PLACEHOLDER + id, STRIPE_PLACEHOLDER + id));
+        m.put(
+                id,
+                new Entry(
+                        credits,
+                        priceMinor,
+                        "USD",
+                        null,
+                        CREEM_PLACEHOLDER + id,
+                        STRIPE_PLACEHOLDER + id,
+                        List.of(),
+                        List.of()));
     }
 
     private static Map<String, Entry> defaultPlans() {
@@ -239,6 +328,16 @@ public record ProductCatalog(Map<String, Entry> packs, Map<String, Entry> plans,
     }
 
     private static void plan(Map<String, Entry> m, String id, long credits, long priceMinor, String interval) {
-        m.put(id, new Entry(credits, priceMinor, "USD", interval, CREEM_PLACEHOLDER + id, STRIPE_PLACEHOLDER + id));
+        m.put(
+                id,
+                new Entry(
+                        credits,
+                        priceMinor,
+                        "USD",
+                        interval,
+                        CREEM_PLACEHOLDER + id,
+                        STRIPE_PLACEHOLDER + id,
+                        List.of(),
+                        List.of()));
     }
 }

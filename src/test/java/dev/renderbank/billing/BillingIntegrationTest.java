@@ -55,6 +55,9 @@ abstract class BillingIntegrationTest extends IntegrationTest {
     @Autowired
     dev.renderbank.billing.db.CheckoutStore checkoutStore;
 
+    @Autowired
+    ProductCatalog productCatalog;
+
     final HttpClient http = HttpClient.newHttpClient();
 
     UserAccount newUser() {
@@ -177,7 +180,8 @@ abstract class BillingIntegrationTest extends IntegrationTest {
      */
     String openCheckout(long userId, String product, String sessionId) {
         String checkoutId = "chk_" + UUID.randomUUID().toString().replace("-", "");
-        checkoutStore.insertPending(checkoutId, userId, product, "stripe", null, clock.instant());
+        checkoutStore.insertPending(
+                checkoutId, userId, productCatalog.product(product).orElseThrow(), "stripe", null, clock.instant());
         checkoutStore.open(checkoutId, "https://checkout.stripe.com/c/pay/" + sessionId, sessionId);
         return checkoutId;
     }

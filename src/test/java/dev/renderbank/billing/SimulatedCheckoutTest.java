@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.ChangedCatalog;
 import java.net.CookieManager;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,9 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 class SimulatedCheckoutTest extends BillingIntegrationTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+    @Autowired
+    ApplicationContext context;
+
     private static final String PASSWORD = "a-long-password-123";
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -48,6 +56,45 @@ class SimulatedCheckoutTest extends BillingIntegrationTest {
         // paying again is a replay of the same webhook: nothing more
         browser.post(path + "/pay", "_csrf=" + csrf(browser.get(path).body()));
         assertThat(available(u)).isEqualTo(500);
+    }
+
+    /**
+     * A pack and a plan added in configuration (only credits and price set, as docs/CONFIGURATION.md
+     * allows) are bought like the built-in ones: their provider ids default to the placeholders the
+     * simulated checkout understands, so its events name a product the catalogue maps.
+     */
+    @Test
+    void aPackAndAPlanAddedInConfigurationAreBoughtWithSimulatedPayments() throws Exception {
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.packs.pack-300.credits", "300",
+                        "renderbank.catalog.packs.pack-300.price-minor", "1290",
+                        "renderbank.catalog.plans.team-monthly.credits", "2000",
+                        "renderbank.catalog.plans.team-monthly.price-minor", "6990"))) {
+            UserAccount u = newUser();
+            var checkout = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"pack-300\"}");
+            assertThat(checkout.statusCode()).as(checkout.body()).isEqualTo(200);
+            String path = pathOf(json.readTree(checkout.body()).path("url").asString());
+            Browser browser = login(u);
+            var page = browser.get(path);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("pack-300").contains("USD 12.90");
+
+            var paid = browser.post(path + "/pay", "_csrf=" + csrf(page.body()));
+            assertThat(paid.statusCode()).isEqualTo(200);
+            assertThat(paid.body()).contains("Payment received");
+            assertThat(available(u)).isEqualTo(300);
+
+            var plan = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"team-monthly\"}");
+            assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+            String planPath = pathOf(json.readTree(plan.body()).path("url").asString());
+            var planPaid = browser.post(
+                    planPath + "/pay", "_csrf=" + csrf(browser.get(planPath).body()));
+            assertThat(planPaid.body()).contains("Payment received");
+            assertThat(available(u)).as("the pack and the plan's first month").isEqualTo(300 + 2000);
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     @Test

@@ -60,7 +60,7 @@ class CreemUnknownProductTest extends ReconcileIntegrationTest {
 
         // the operator configures pack-200's Creem product id and restarts (the catalogue is read at start)
         ProductCatalog configured = new ProductCatalog(
-                Map.of("pack-200", new ProductCatalog.Entry(null, null, null, null, creemProduct, null)),
+                Map.of("pack-200", new ProductCatalog.Entry(null, null, null, null, creemProduct, null, null, null)),
                 Map.of(),
                 null);
         ReflectionTestUtils.setField(creemEvents, "catalog", configured);

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
@@ -31,6 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
 class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
 
     static final Duration MONTH = Duration.ofDays(30);
+
+    @Autowired
+    ProductCatalog catalog;
 
     @Autowired
     CheckoutStore checkouts;
@@ -254,7 +258,8 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
     private String planCheckoutAtCreem(UserAccount buyer, String sub) {
         String ours = "chk-" + UUID.randomUUID();
         String creemId = id("ch");
-        assertThat(checkouts.insertPending(ours, buyer.id(), "pro-monthly", "creem", ours, clock.instant()))
+        assertThat(checkouts.insertPending(
+                        ours, buyer.id(), catalog.product("pro-monthly").orElseThrow(), "creem", ours, clock.instant()))
                 .isTrue();
         checkouts.open(ours, "https://checkout.creem.test/" + creemId, creemId);
         String checkout = """

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
@@ -19,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  * late webhook grants nothing more.
  */
 class ReconcileCreemTest extends ReconcileIntegrationTest {
+
+    @Autowired
+    ProductCatalog catalog;
 
     @Autowired
     CheckoutStore checkouts;
@@ -140,7 +144,8 @@ class ReconcileCreemTest extends ReconcileIntegrationTest {
     private String openedAtCreem(UserAccount buyer, String status, String orderId) {
         String ours = "chk-" + UUID.randomUUID();
         String creemId = "ch_" + UUID.randomUUID().toString().replace("-", "");
-        assertThat(checkouts.insertPending(ours, buyer.id(), "pack-200", "creem", ours, clock.instant()))
+        assertThat(checkouts.insertPending(
+                        ours, buyer.id(), catalog.product("pack-200").orElseThrow(), "creem", ours, clock.instant()))
                 .isTrue();
         checkouts.open(ours, "https://checkout.creem.test/" + creemId, creemId);
         String order = orderId == null ? "null" : """

@@ -44,10 +44,12 @@ class ConfigurationDocsTest {
      * its {@code credits} means anything (the sign-up bonus).
      */
     static final Set<String> UNDOCUMENTED = Set.of(
+            "renderbank.catalog.free.creem-earlier-product-ids",
             "renderbank.catalog.free.creem-product-id",
             "renderbank.catalog.free.currency",
             "renderbank.catalog.free.interval",
             "renderbank.catalog.free.price-minor",
+            "renderbank.catalog.free.stripe-earlier-price-ids",
             "renderbank.catalog.free.stripe-price-id");
 
     /** Property reads that bypass the typed records. */

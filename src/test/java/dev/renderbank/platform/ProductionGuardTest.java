@@ -234,6 +234,18 @@ class ProductionGuardTest {
                 .contains("creem-product-id")
                 .contains("pack-200");
 
+        MockEnvironment added = productionReady()
+                .withProperty("renderbank.catalog.packs.pack-300.credits", "300")
+                .withProperty("renderbank.catalog.packs.pack-300.price-minor", "1290");
+        assertThat(ProductionGuard.problems(added))
+                .as("a pack added in configuration gets only the placeholder the simulated checkout knows")
+                .singleElement()
+                .asString()
+                .contains("stripe-price-id")
+                .contains("pack-300");
+        added.setProperty("renderbank.catalog.packs.pack-300.stripe-price-id", "price_1Realpack-300");
+        assertThat(ProductionGuard.problems(added)).isEmpty();
+
         MockEnvironment defaults = new MockEnvironment()
                 .withProperty("renderbank.payments.provider", "stripe")
                 .withProperty("STRIPE_API_KEY", "sk_live_from_env")

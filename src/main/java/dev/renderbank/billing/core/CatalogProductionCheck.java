@@ -8,8 +8,8 @@ import java.util.Locale;
 import org.springframework.boot.context.properties.bind.Binder;
 
 /**
- * Every pack and plan comes with placeholder provider ids ({@code prod_local_…}, {@code
- * price_local_…}) that only the simulated checkout understands. With Creem or Stripe, a product
+ * Every pack and plan, built in or added in configuration, comes with placeholder provider ids
+ * ({@code prod_local_…}, {@code price_local_…}) that only the simulated checkout understands. With Creem or Stripe, a product
  * still on its placeholder cannot be bought (the provider refuses the checkout) and a webhook for its
  * real id would grant nothing, so {@code prod} does not start until every one names its real id.
  */

@@ -126,11 +126,12 @@ public class CreemEvents implements EventHandler {
         if (product.isEmpty()) {
             return unknownProduct(obj);
         }
-        Product p = product.get();
         String claimed = opened.get().product();
-        if (!claimed.equals(p.id())) {
-            return productMismatch(obj, claimed, p);
+        if (!claimed.equals(product.get().id())) {
+            return productMismatch(obj, claimed, product.get());
         }
+        // What the checkout offered when it was opened, not what the catalogue says now.
+        Product p = opened.get().offered(product.get());
         Optional<Long> user = buyers.known(opened.get().userId());
         if (user.isEmpty()) {
             return new Outcome.Unprocessable("unknown user " + opened.get().userId() + " (checkout "
@@ -284,9 +285,12 @@ public class CreemEvents implements EventHandler {
         return new Outcome.Unprocessable(
                 "unknown product " + creemId + ": checkout " + Json.text(obj, "id") + " of order "
                         + Json.id(obj, "order") + " paid for Creem product " + creemId
-                        + ", which no pack or plan of renderbank.catalog has as its creem-product-id" + openedFor
+                        + ", which no pack or plan of renderbank.catalog has as its creem-product-id or among its"
+                        + " creem-earlier-product-ids" + openedFor
                         + "; nothing was granted. Set renderbank.catalog.packs.<id>.creem-product-id (or"
-                        + " plans.<id>) to " + creemId + ", restart, then reprocess this event: it grants once",
+                        + " plans.<id>) to " + creemId + " (or, if the product was sold as " + creemId
+                        + " before it moved to another Creem product, add it to the product's"
+                        + " creem-earlier-product-ids), restart, then reprocess this event: it grants once",
                 true);
     }
 

@@ -66,7 +66,7 @@ class CreemSubscriptions {
         if (start == null || end == null || !end.isAfter(start)) {
             return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
         }
-        Product p = product.get();
+        Product p = soldAs(sub, user.get(), product.get());
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
@@ -100,6 +100,19 @@ class CreemSubscriptions {
             return known;
         }
         return opened.namedBy(sub).flatMap(c -> buyers.known(c.userId()));
+    }
+
+    /**
+     * The plan as the subscription was sold: with the credits a month the checkout its metadata names
+     * offered when it was opened, while the subscription is on the plan that checkout was for (a
+     * change of the plan's credits in the catalogue applies to checkouts opened after it). Else,
+     * and for a checkout opened before offers were recorded, the catalogue's plan as it is now.
+     */
+    private Product soldAs(JsonNode sub, long userId, Product plan) {
+        return opened.namedBy(sub)
+                .filter(c -> c.userId() == userId)
+                .map(c -> c.offered(plan))
+                .orElse(plan);
     }
 
     /**
@@ -167,7 +180,7 @@ class CreemSubscriptions {
 
     /**
      * A paid period of a Creem product that no plan of the catalogue names as its {@code
-     * creem-product-id}: nothing can be granted until an operator configures it (the catalogue is read
+     * creem-product-id} or among its {@code creem-earlier-product-ids}: nothing can be granted until an operator configures it (the catalogue is read
      * at start), so, like a checkout of an unknown product, it is retried through the backoff schedule
      * once, then kept FAILED for an operator and raised once ({@link Outcome.Unprocessable#bounded});
      * its error names the Creem product id to configure. Periods are keyed by (subscription, period
@@ -176,11 +189,15 @@ class CreemSubscriptions {
     private static Outcome unknownPlan(JsonNode sub, String subId, Optional<Product> product) {
         String creemId = CreemEvents.creemProductId(sub);
         String what = product.map(p -> ", which is " + p.id() + ", a pack, not a plan")
-                .orElse(", which no plan of renderbank.catalog has as its creem-product-id");
+                .orElse(", which no plan of renderbank.catalog has as its creem-product-id or among its"
+                        + " creem-earlier-product-ids");
         return new Outcome.Unprocessable(
                 "unknown plan " + creemId + ": subscription " + subId + " paid for Creem product " + creemId
-                        + what + "; nothing was granted. Set renderbank.catalog.plans.<id>.creem-product-id to "
-                        + creemId + ", restart, then reprocess this event: it grants once",
+                        + what + "; nothing was granted. If it is an earlier product of a plan (the plan moved to"
+                        + " another Creem product, and subscribers sold before renew at this one), add " + creemId
+                        + " to renderbank.catalog.plans.<id>.creem-earlier-product-ids; otherwise set"
+                        + " renderbank.catalog.plans.<id>.creem-product-id to " + creemId
+                        + "; restart, then reprocess this event: it grants once",
                 true);
     }
 }

@@ -3,6 +3,7 @@ package dev.renderbank.billing.db;
 import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.billing.Product;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,8 +13,36 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CheckoutStore {
 
+    /**
+     * A checkout; {@code offer} is what it offered when it was opened (null for one opened before
+     * offers were recorded).
+     */
     public record Checkout(
-            String id, long userId, String product, String provider, String url, String status, Instant createdAt) {}
+            String id,
+            long userId,
+            String product,
+            String provider,
+            String url,
+            String status,
+            Instant createdAt,
+            Offer offer) {
+
+        /**
+         * {@code current} (the catalogue's product now) as this checkout offered it: with the credits,
+         * price and currency of the moment it was opened, when it was opened for that product and
+         * recorded them; else {@code current} as it is. The buyer paid for what the checkout offered:
+         * the catalogue may have changed since (a Stripe Checkout Session stays payable for a day).
+         */
+        public Product offered(Product current) {
+            if (offer == null || !current.id().equals(product)) {
+                return current;
+            }
+            return current.asOffered(offer.credits(), offer.priceMinor(), offer.currency());
+        }
+    }
+
+    /** A product's credits (a plan's: per month), price and currency when its checkout was opened. */
+    public record Offer(long credits, long priceMinor, String currency) {}
 
     private final JdbcClient jdbc;
 
@@ -21,16 +50,26 @@ public class CheckoutStore {
         this.jdbc = jdbc;
     }
 
-    /** False when the user's idempotency key is already taken by a checkout. */
-    public boolean insertPending(String id, long userId, String product, String provider, String idemKey, Instant now) {
+    /**
+     * A checkout of {@code product} as the catalogue has it now, which is what it offers (its credits,
+     * price and currency are recorded with it). False when the user's idempotency key is already taken
+     * by a checkout.
+     */
+    public boolean insertPending(
+            String id, long userId, Product product, String provider, String idemKey, Instant now) {
         return jdbc.sql("""
                                 insert into billing_checkout (id, user_id, product, provider, idempotency_key, status,
-                                                              created_at)
-                                values (:id, :user, :product, :provider, :key, 'PENDING', :now)
+                                                              created_at, offered_credits, offered_price_minor,
+                                                              offered_currency)
+                                values (:id, :user, :product, :provider, :key, 'PENDING', :now, :credits, :price,
+                                        :currency)
                                 on conflict do nothing""")
                         .param("id", id)
                         .param("user", userId)
-                        .param("product", product)
+                        .param("product", product.id())
+                        .param("credits", product.credits())
+                        .param("price", product.priceMinor())
+                        .param("currency", product.currency())
                         .param("provider", provider)
                         .param("key", idemKey)
                         .param("now", ts(now))
@@ -196,6 +235,12 @@ public class CheckoutStore {
                 rs.getString("provider"),
                 rs.getString("url"),
                 rs.getString("status"),
-                instant(rs, "created_at"));
+                instant(rs, "created_at"),
+                rs.getObject("offered_credits") == null
+                        ? null
+                        : new Offer(
+                                rs.getLong("offered_credits"),
+                                rs.getLong("offered_price_minor"),
+                                rs.getString("offered_currency")));
     }
 }

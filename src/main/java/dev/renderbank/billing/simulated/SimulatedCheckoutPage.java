@@ -56,7 +56,7 @@ class SimulatedCheckoutPage {
         if (sold.isEmpty()) {
             return gone(checkout, model, response);
         }
-        Product product = sold.get();
+        Product product = checkout.offered(sold.get()); // as offered when opened, like a provider's page
         model.addAttribute("checkoutId", checkout.id());
         model.addAttribute("completed", "COMPLETED".equals(checkout.status()));
         model.addAttribute("product", product);
@@ -76,7 +76,7 @@ class SimulatedCheckoutPage {
         if (sold.isEmpty()) {
             return gone(checkout, model, response); // nothing is sent, stored or granted
         }
-        Product product = sold.get();
+        Product product = checkout.offered(sold.get());
         Instant now = clock.instant();
         Instant periodEnd = product.isPlan()
                 ? now.atZone(ZoneOffset.UTC).plusMonths(product.months()).toInstant()

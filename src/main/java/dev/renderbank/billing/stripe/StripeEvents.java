@@ -294,7 +294,8 @@ class StripeEvents implements EventHandler {
             return new Outcome.Unprocessable(
                     "unknown user " + opened.get().userId() + " of checkout session " + sessionId);
         }
-        Product p = product.get();
+        // What the checkout offered when it was opened, not what the catalogue says now.
+        Product p = opened.get().offered(product.get());
         String checkoutId = opened.get().id();
         if ("subscription".equals(mode)) {
             String subId = Json.id(s, "subscription");

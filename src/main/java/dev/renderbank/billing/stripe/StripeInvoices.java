@@ -123,7 +123,14 @@ class StripeInvoices {
         // Since API 2025-03-31 the invoice names no charge: its invoice_payment.paid may have come first.
         refs.addAll(purchases.invoicePayments("stripe", invoiceId));
         String currency = Json.text(inv, "currency");
-        Product p = product.get();
+        // The plan as the subscription was sold: the credits a month its checkout offered, while it is
+        // on the plan that checkout was for; the catalogue's now for a checkout that recorded no offer.
+        long buyer = user.get();
+        Product p = subscribers
+                .opened(meta)
+                .filter(c -> c.userId() == buyer)
+                .map(c -> c.offered(product.get()))
+                .orElse(product.get());
         var charge = new Purchases.Charge(
                 "stripe",
                 user.get(),
@@ -290,8 +297,9 @@ class StripeInvoices {
     }
 
     /**
-     * A paid period at a price no plan of the catalogue has as its {@code stripe-price-id} (a plan
-     * switched at Stripe to a price nobody configured): nothing can be granted until an operator
+     * A paid period at a price no plan of the catalogue has as its {@code stripe-price-id} or among its
+     * {@code stripe-earlier-price-ids} (a plan switched at Stripe to a price nobody configured, or the
+     * old price of a plan whose price changed, not kept as an earlier one): nothing can be granted until an operator
      * configures it (the catalogue is read at start), and retrying alone never changes that, so it is
      * retried through the backoff schedule once, then kept FAILED for an operator and raised once
      * ({@link Outcome.Unprocessable#bounded}); its error names the price to configure. Periods are keyed
@@ -302,10 +310,16 @@ class StripeInvoices {
                 ? "names no price, and neither its metadata nor its subscription names a plan of renderbank.catalog"
                 : "charges Stripe price " + priceId
                         + product.map(p -> ", which is " + p.id() + ", a pack, not a plan")
-                                .orElse(", which no plan of renderbank.catalog has as its stripe-price-id");
+                                .orElse(", which no plan of renderbank.catalog has as its stripe-price-id or among its"
+                                        + " stripe-earlier-price-ids");
+        // A price rise at Stripe is a new price: subscriptions sold before renew at the old one, which
+        // the plan keeps as an earlier price (mapped, never sold); else it is a plan nobody configured.
         String fix = priceId == null
                 ? "check the subscription in Stripe's dashboard"
-                : "set renderbank.catalog.plans.<id>.stripe-price-id to " + priceId + ", restart";
+                : "if it is an earlier price of a plan (its price changed, and subscribers sold before renew at"
+                        + " this one), add " + priceId + " to renderbank.catalog.plans.<id>.stripe-earlier-price-ids;"
+                        + " otherwise set renderbank.catalog.plans.<id>.stripe-price-id to " + priceId
+                        + "; restart";
         return new Outcome.Unprocessable(
                 "unknown plan: invoice " + invoiceId + " of subscription " + subId + " " + what
                         + "; nothing was granted. " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1)
