@@ -133,6 +133,14 @@ final class EmbeddedServerSupervisor implements Closeable {
                     before,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos));
         } catch (IOException | RuntimeException e) {
+            if (closed) {
+                // the service's stop interrupted this start: close() stops whatever it launched
+                log.info(
+                        "Starting the embedded PostgreSQL of {} again was cut short by the stop: {}",
+                        pgDir,
+                        e.toString());
+                return;
+            }
             log.error(
                     "Could not start the embedded PostgreSQL of {} again ({}); trying again in {} s",
                     pgDir,
@@ -167,6 +175,10 @@ final class EmbeddedServerSupervisor implements Closeable {
                 if (server != null) {
                     server.stop().close();
                     server = null;
+                } else {
+                    // down, or a start again cut short by this stop (it may have launched a server that
+                    // is still recovering): this process owns the directory, so a server of it is ours
+                    Postmaster.running(pgDir).ifPresent(pm -> Postmaster.stopLaunched(pgDir, pm.pid()));
                 }
             } finally {
                 watchdog.ifPresent(PostgresWatchdog::close);

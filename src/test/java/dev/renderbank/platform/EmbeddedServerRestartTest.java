@@ -98,4 +98,45 @@ class EmbeddedServerRestartTest {
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> Postmaster.running(pgDir).isEmpty());
     }
+
+    /**
+     * The service stopped while the supervisor is starting the server again (its crash recovery can
+     * take minutes): the stop cuts the start short, and the server it launched is stopped with the
+     * service, not left running without an owner.
+     */
+    @Test
+    void aStopDuringARestartStopsTheServerTheRestartLaunched() throws Exception {
+        Path pgDir = tmp.resolve("postgres");
+        EmbeddedDatabase.Server first = EmbeddedDatabase.start(pgDir, 0, Duration.ofSeconds(60));
+        java.util.concurrent.CountDownLatch launched = new java.util.concurrent.CountDownLatch(1);
+        EmbeddedServerSupervisor supervisor = EmbeddedServerSupervisor.watch(pgDir, first, () -> {
+            EmbeddedDatabase.Server again = EmbeddedDatabase.start(pgDir, first.port(), Duration.ofSeconds(60));
+            launched.countDown();
+            try {
+                // stands for a start still waiting (crash recovery) when the stop comes
+                Thread.sleep(Duration.ofMinutes(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting", e);
+            }
+            return again;
+        });
+        long firstPid = supervisor.pid();
+        startedServers.add(firstPid);
+        ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+        assertThat(launched.await(90, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the restart launched a server")
+                .isTrue();
+        Postmaster relaunched = Postmaster.running(pgDir).orElseThrow();
+        startedServers.add(relaunched.pid());
+
+        supervisor.close();
+
+        assertThat(ProcessHandle.of(relaunched.pid())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false))
+                .as("the server the cut-short restart launched is stopped with the service")
+                .isFalse();
+        assertThat(Postmaster.running(pgDir)).isEmpty();
+    }
 }
