@@ -37,8 +37,8 @@ class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted>
     @Override
     public void handle(AccountDeleted event) {
         for (Subscription sub : billing.subscriptions(event.userId())) {
-            if (sub.endsAt() != null) {
-                continue;
+            if (!sub.renews()) {
+                continue; // cancelled (it has an end) or ended: its provider would refuse, for ever
             }
             cancel(billing, sub);
         }

@@ -53,6 +53,15 @@ public record Subscription(
     }
 
     /**
+     * Set to renew: no end recorded, and its status does not say it ended. A subscription of a deleted
+     * account that renews is cancelled at its provider; one that does not is left alone (its provider
+     * refuses to cancel an ended one, and asking again would fail for ever).
+     */
+    public boolean renews() {
+        return endsAt == null && !ENDED_WITHOUT_END.contains(status);
+    }
+
+    /**
      * Sold by the simulated checkout (recorded as Creem's, {@link #SIMULATED_ID_PREFIX}): no provider
      * renews or charges it, and no real provider knows it, whichever provider payments go to now. It is
      * cancelled here alone, and a real provider is never asked about it.

@@ -33,7 +33,7 @@ class SubscriptionsOfDeletedAccounts implements DurableEventHandler<Subscription
     public void handle(SubscriptionOfDeletedAccount event) {
         billing.subscriptions(event.userId()).stream()
                 .filter(s -> s.provider().equals(event.provider()) && s.id().equals(event.subscriptionId()))
-                .filter(s -> s.endsAt() == null)
+                .filter(Subscription::renews)
                 .forEach(s -> AccountDeletedSubscriptions.cancel(billing, s));
     }
 }

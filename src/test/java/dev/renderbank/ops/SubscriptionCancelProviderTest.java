@@ -112,6 +112,38 @@ class SubscriptionCancelProviderTest extends ReconcileIntegrationTest {
                 .untilAsserted(() -> STRIPE.verify(2, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub))));
     }
 
+    /**
+     * A subscription of a deleted account whose status says it ended (Stripe's first payment never
+     * made: {@code incomplete_expired}) is not cancelled: Stripe refuses to cancel an ended one, and the
+     * cancellation would be retried for ever, raising an alert every hour.
+     */
+    @Test
+    void anEndedSubscriptionOfADeletedAccountIsNotCancelled() throws Exception {
+        UserAccount buyer = buyer();
+        deleteAndWaitForItsHandlers(buyer);
+        String sub = "sub_" + UUID.randomUUID().toString().replace("-", "");
+        stubCancel(sub);
+        String expired = """
+                {"id":"%s","object":"subscription","status":"incomplete_expired","cancel_at_period_end":false,
+                 "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item",
+                   "price":{"id":"price_local_pro-monthly"}}]},
+                 "metadata":{"userId":"%d"}}""".formatted(sub, buyer.id());
+
+        assertThat(stripeWebhook("evt_" + UUID.randomUUID(), "customer.subscription.updated", expired)
+                        .statusCode())
+                .isEqualTo(200);
+
+        assertThat(jdbc.sql("""
+                                select count(*) from scheduled_tasks
+                                 where task_name = 'durable-event' and task_instance like :instance""")
+                        .param("instance", "%subscription-of-deleted-account:stripe:" + sub)
+                        .query(Long.class)
+                        .single())
+                .as("no cancellation queued")
+                .isZero();
+        STRIPE.verify(0, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
+
     private void deleteAndWaitForItsHandlers(UserAccount buyer) {
         assertThat(deletion.delete(buyer.id(), "a-long-password-123")).isInstanceOf(DeletionOutcome.Deleted.class);
         Awaitility.await()

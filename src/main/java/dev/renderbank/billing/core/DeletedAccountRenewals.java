@@ -1,5 +1,6 @@
 package dev.renderbank.billing.core;
 
+import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.platform.DurableEvents;
@@ -32,7 +33,7 @@ public class DeletedAccountRenewals {
     public void stopIfDeleted(String provider, String subscriptionId) {
         subscriptions
                 .find(provider, subscriptionId)
-                .filter(s -> s.endsAt() == null)
+                .filter(Subscription::renews)
                 .filter(s -> !accounts.keepUndeletedUntilCommit(s.userId()))
                 .ifPresent(s -> events.publish(new SubscriptionOfDeletedAccount(s.userId(), provider, subscriptionId)));
     }
