@@ -73,6 +73,26 @@ class AdminMailMessageTest extends IntegrationTest {
         assertThat(m.get("html").asString()).contains("<h1").contains("sorry &lt;b&gt;really&lt;/b&gt;");
     }
 
+    /**
+     * A password reset's (or address confirmation's) one-time link is its owner's alone: read from the
+     * outbox it would hand whoever holds an admin session or token the account. The rest of the email
+     * is shown; the token is hidden, held or pending as once sent.
+     */
+    @Test
+    void aOneTimeLinkIsHiddenFromOperators() {
+        UserAccount u = newUser(Role.USER);
+        String token = "reset-secret-" + UUID.randomUUID();
+        String cause = "reset:" + u.id() + ":" + UUID.randomUUID();
+        assertThat(notifier.passwordReset(u.id(), cause, token)).isEqualTo(Queued.QUEUED);
+        long id = notifier.message(cause, u.id()).orElseThrow().id();
+
+        Api.Response r = new Api(port).get("/api/v1/admin/mail/" + id, ADMIN_TOKEN);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain(token);
+        assertThat(r.json().get("text").asString()).contains("/password/reset?token=(hidden)");
+    }
+
     @Test
     void anUnknownMessageIsA404Problem() {
         Api api = new Api(port);

@@ -221,12 +221,31 @@ public class Outbox {
                 .optional();
     }
 
-    /** One message with its bodies, by id. */
+    /**
+     * One message with its bodies, by id, for operators: the one-time links of verification and
+     * password-reset emails are hidden (the token replaced), sent or not. Read from the outbox they
+     * would hand whoever holds an admin session or token every account whose reset they ask for; their
+     * owners get them by email (in development the log shows them).
+     */
     public Optional<OutboxMail> byId(long id) {
         return jdbc.sql("select " + COLUMNS + ", body_text, body_html from mail_outbox where id = :id")
                 .param("id", id)
-                .query((rs, n) -> new OutboxMail(map(rs, n), rs.getString("body_text"), rs.getString("body_html")))
+                .query((rs, n) -> {
+                    OutboxMessage m = map(rs, n);
+                    boolean secret = ONE_TIME_LINK_TEMPLATES.contains(m.template());
+                    return new OutboxMail(
+                            m,
+                            secret ? hideTokens(rs.getString("body_text")) : rs.getString("body_text"),
+                            secret ? hideTokens(rs.getString("body_html")) : rs.getString("body_html"));
+                })
                 .optional();
+    }
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("(token=)[^\\s\"'&<>]+");
+
+    /** {@code token=<secret>} as {@code token=(hidden)}, wherever a link carries one. */
+    static String hideTokens(String body) {
+        return body == null ? null : TOKEN.matcher(body).replaceAll("$1(hidden)");
     }
 
     /** The stored bodies of one message: {@code [text, html]}. */
