@@ -44,7 +44,11 @@ class AdminAlertsPages {
     @GetMapping("/admin/alerts")
     String page(@RequestParam(required = false) String kind, @RequestParam(required = false) Long cursor, Model model) {
         String k = blankToNull(kind);
-        AlertList page = list(k, cursor == null || cursor < 1 ? null : cursor, PAGE_SIZE);
+        if (cursor != null && cursor < 1) {
+            // as the API and the other admin pages: a cursor no link handed out is refused, not ignored
+            throw new InvalidFieldException("cursor", "must be the cursor of an \"Older alerts\" link");
+        }
+        AlertList page = list(k, cursor, PAGE_SIZE);
         model.addAttribute("items", page.items());
         model.addAttribute("nextCursor", page.nextCursor());
         model.addAttribute("kind", k);
