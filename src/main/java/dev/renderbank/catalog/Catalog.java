@@ -114,12 +114,16 @@ public class Catalog {
 
     private Pricing priceImage(GenerationSpec spec, ModelConfig m, List<String> images) {
         String resolution = spec.resolution() == null ? "1K" : spec.resolution().toUpperCase(Locale.ROOT);
+        List<String> offered = imageResolutionsOffered(m);
         if (!IMAGE_RESOLUTIONS.contains(resolution)) {
-            return new Pricing.Invalid("resolution", "must be one of " + IMAGE_RESOLUTIONS, false);
+            return new Pricing.Invalid(
+                    "resolution", "must be one of " + String.join(", ", offered) + " for " + spec.model(), false);
         }
-        List<String> offered = m.resolutions().isEmpty() ? IMAGE_RESOLUTIONS : m.resolutions();
         if (!offered.contains(resolution)) {
-            return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
+            return new Pricing.Invalid(
+                    "resolution",
+                    resolution + " is not offered for " + spec.model() + "; offered: " + String.join(", ", offered),
+                    true);
         }
         String format =
                 spec.outputFormat() == null ? "png" : spec.outputFormat().toLowerCase(Locale.ROOT);
@@ -128,7 +132,10 @@ public class Catalog {
         }
         Long credits = m.prices().isEmpty() ? m.price() : m.prices().get(resolution);
         if (credits == null) {
-            return new Pricing.Invalid("resolution", resolution + " is not offered for " + spec.model(), true);
+            return new Pricing.Invalid(
+                    "resolution",
+                    resolution + " is not offered for " + spec.model() + "; offered: " + String.join(", ", offered),
+                    true);
         }
         Map<String, Object> options = Map.of("resolution", resolution, "outputFormat", format);
         String providerModel =
@@ -136,6 +143,14 @@ public class Catalog {
         Map<String, Object> input = ProviderInputs.image(providerModel, spec.prompt(), images, resolution, format);
         return new Pricing.Priced(new PricedRequest(
                 AssetType.IMAGE, spec.model(), spec.prompt(), images, options, credits, providerModel, input));
+    }
+
+    /** The image resolutions {@code m} sells: its priced ones, else its listed ones, else all. */
+    private static List<String> imageResolutionsOffered(ModelConfig m) {
+        List<String> listed = m.resolutions().isEmpty() ? IMAGE_RESOLUTIONS : m.resolutions();
+        return m.prices().isEmpty()
+                ? listed
+                : listed.stream().filter(m.prices()::containsKey).toList();
     }
 
     private Pricing priceVideo(GenerationSpec spec, ModelConfig m, List<String> images) {
@@ -156,7 +171,13 @@ public class Catalog {
         Long credits = m.prices().isEmpty() ? m.price() : m.prices().get(resolution + "-" + duration);
         if (credits == null) {
             return new Pricing.Invalid(
-                    "resolution", resolution + " for " + duration + " s is not offered for " + spec.model(), true);
+                    "resolution",
+                    resolution + " for " + duration + " s is not offered for " + spec.model() + "; offered: "
+                            + m.prices().keySet().stream()
+                                    .sorted()
+                                    .map(k -> k.replace("-", " for ") + " s")
+                                    .collect(java.util.stream.Collectors.joining(", ")),
+                    true);
         }
         Map<String, Object> options =
                 Map.of("resolution", resolution, "aspectRatio", aspect, "durationSeconds", duration);

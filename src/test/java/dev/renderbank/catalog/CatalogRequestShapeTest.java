@@ -86,7 +86,22 @@ class CatalogRequestShapeTest {
     void nanoBananaOffersNoResolutionItCannotDeliver() {
         Pricing p = catalog.price(
                 new GenerationSpec(AssetType.IMAGE, "nano-banana", "a red fox", null, "4K", null, null, null));
-        assertThat(p).isEqualTo(new Pricing.Invalid("resolution", "4K is not offered for nano-banana", true));
+        assertThat(p)
+                .isEqualTo(new Pricing.Invalid("resolution", "4K is not offered for nano-banana; offered: 1K", true));
+    }
+
+    /** A refused option names what the model does sell, not every value some model takes. */
+    @Test
+    void aRefusedOptionNamesWhatTheModelOffers() {
+        assertThat(catalog.price(
+                        new GenerationSpec(AssetType.IMAGE, "nano-banana", "a red fox", null, "8K", null, null, null)))
+                .isEqualTo(new Pricing.Invalid("resolution", "must be one of 1K for nano-banana", false));
+        assertThat(catalog.price(
+                        new GenerationSpec(AssetType.VIDEO, "sora-2", "a red fox", null, "1080p", null, null, 10)))
+                .isEqualTo(new Pricing.Invalid(
+                        "resolution",
+                        "1080p for 10 s is not offered for sora-2; offered: 720p for 10 s, 720p for 15 s",
+                        true));
     }
 
     @Test
