@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,6 +44,40 @@ class OperatorFormRulesTest extends IntegrationTest {
 
     @Autowired
     Audit audit;
+
+    /**
+     * "Check at provider" and "Fail and release" on /admin/jobs send the operator back to the list as
+     * they filtered it (?olderThan=…), not to its default; an age the list would refuse is left out.
+     */
+    @Test
+    void aJobsFormGoesBackToTheListAsItWasFiltered() throws Exception {
+        var admin = admins.newAdmin();
+        SessionApi session = SessionApi.signIn(port, admin.email(), PASSWORD, "/admin/jobs?olderThan=1s");
+        for (String[] sent : new String[][] {{"1s", "/admin/jobs?olderThan=1s"}, {"soon", "/admin/jobs"}}) {
+            HttpResponse<String> posted = session.browser()
+                    .send(HttpRequest.newBuilder(
+                                    URI.create("http://localhost:" + port + "/admin/jobs/no-such-job/check"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "_csrf=" + enc(session.csrf()) + "&olderThan=" + enc(sent[0]))));
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(302);
+            assertThat(java.net
+                                    .URI
+                                    .create(posted.headers()
+                                            .firstValue("Location")
+                                            .orElse(""))
+                                    .getRawPath()
+                            + Optional.ofNullable(java.net
+                                            .URI
+                                            .create(posted.headers()
+                                                    .firstValue("Location")
+                                                    .orElse(""))
+                                            .getRawQuery())
+                                    .map(q -> "?" + q)
+                                    .orElse(""))
+                    .isEqualTo(sent[1]);
+        }
+    }
 
     /** Posts the suspend form of user {@code id}'s page and answers the page it is sent back to. */
     private String suspendForm(SessionApi session, long id, String reason, String key) throws Exception {

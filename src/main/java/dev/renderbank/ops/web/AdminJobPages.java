@@ -35,8 +35,12 @@ class AdminJobPages {
     }
 
     @PostMapping("/admin/jobs/{taskId}/check")
-    String check(@AuthenticationPrincipal CurrentUser admin, @PathVariable String taskId, RedirectAttributes flash) {
-        return done(flash, taskId, jobs.check(admin.email(), taskId));
+    String check(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable String taskId,
+            @RequestParam(required = false) String olderThan,
+            RedirectAttributes flash) {
+        return done(flash, taskId, jobs.check(admin.email(), taskId), olderThan);
     }
 
     @PostMapping("/admin/jobs/{taskId}/fail")
@@ -45,19 +49,39 @@ class AdminJobPages {
             @PathVariable String taskId,
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
+            @RequestParam(required = false) String olderThan,
             RedirectAttributes flash) {
         var form = OperatorForm.check(reason, idempotencyKey, "fail job " + taskId, flash);
         if (form.isEmpty()) {
-            return "redirect:/admin/jobs";
+            return back(olderThan);
         }
         return done(
                 flash,
                 taskId,
-                jobs.fail(admin.email(), taskId, form.get().reason(), form.get().key()));
+                jobs.fail(admin.email(), taskId, form.get().reason(), form.get().key()),
+                olderThan);
     }
 
-    private static String done(RedirectAttributes flash, String taskId, ActionResult result) {
+    private static String done(RedirectAttributes flash, String taskId, ActionResult result, String olderThan) {
         OperatorForm.outcome(flash, result, a -> "Job " + taskId + ": " + a.action());
-        return "redirect:/admin/jobs";
+        return back(olderThan);
+    }
+
+    /** Back to the list as it was filtered (an age the list would refuse is left out). */
+    private static String back(String olderThan) {
+        if (olderThan == null || olderThan.isBlank()) {
+            return "redirect:/admin/jobs";
+        }
+        try {
+            AdminJobsApi.duration(olderThan);
+        } catch (RuntimeException e) {
+            return "redirect:/admin/jobs";
+        }
+        return "redirect:"
+                + org.springframework.web.util.UriComponentsBuilder.fromPath("/admin/jobs")
+                        .queryParam("olderThan", olderThan.strip())
+                        .encode()
+                        .build()
+                        .toUriString();
     }
 }
