@@ -103,8 +103,19 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
                 .as("nothing fixed silently")
                 .isEqualTo(500);
 
+        long before = clock.instant().toEpochMilli();
         repair(admin, finding, key("r1"));
+        long after = clock.instant().toEpochMilli();
         assertThat(ledger.balance(buyer.id()).available()).isEqualTo(1000);
+        // dated when Creem was read, not when it is (re)processed: a status Creem dated later (a
+        // cancellation) must win over this snapshot whichever is processed first
+        assertThat(JSON.readTree(jdbc.sql("select payload from payment_event where event_id like :id")
+                                .param("id", "reconcile:subscription:" + sub + ":%")
+                                .query(String.class)
+                                .single())
+                        .path("created_at")
+                        .asLong())
+                .isBetween(before, after);
         var again = repairCall(admin, finding, key("r2"));
         assertThat(JSON.readTree(again.body()).path("repeated").asBoolean()).isTrue();
 

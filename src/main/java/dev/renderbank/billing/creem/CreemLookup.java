@@ -122,6 +122,10 @@ class CreemLookup implements PaymentLookup {
 
     @Override
     public Optional<AsEvent> fetch(String kind, String objectId) {
+        // The repair's event is dated before Creem is read: what it says was true then, so an event Creem
+        // dated later (a cancellation) still wins whichever is processed first. Undated, it took the time
+        // it was processed, and a repair reprocessed late overwrote a later status with its snapshot.
+        Instant readAt = clock.instant();
         if (CreemPeriods.SUBSCRIPTION.equals(kind)) {
             int at = objectId.lastIndexOf(':');
             String subscriptionId = at < 0 ? objectId : objectId.substring(0, at);
@@ -129,14 +133,15 @@ class CreemLookup implements PaymentLookup {
             return subscription(subscriptionId)
                     .flatMap(s -> periods.paidPeriod(s, kind, null, null)
                             .filter(p -> p.objectId().equals(objectId))
-                            .map(p -> CreemPeriods.asEvent(s, p, List.of())));
+                            .map(p -> CreemPeriods.asEvent(s, p, List.of(), readAt)));
         }
         if (!CHECKOUT.equals(kind)) {
             return Optional.empty();
         }
         return api.read("/v1/checkouts", "checkout_id", objectId).flatMap(c -> {
             String eventId = "reconcile:" + CHECKOUT + ":" + objectId;
-            String payload = "{\"id\":\"" + eventId + "\",\"eventType\":\"checkout.completed\",\"object\":" + c + "}";
+            String payload = "{\"id\":\"" + eventId + "\",\"eventType\":\"checkout.completed\",\"created_at\":"
+                    + readAt.toEpochMilli() + ",\"object\":" + c + "}";
             Optional<ProviderPayment> pack = paidPack(c);
             if (pack.isPresent()) {
                 return Optional.of(new AsEvent(eventId, "checkout.completed", payload, pack.get()));
@@ -145,7 +150,7 @@ class CreemLookup implements PaymentLookup {
             return paidPlanCheckout(c)
                     .flatMap(s -> periods.paidPeriod(s, kind, objectId, null)
                             .map(p -> CreemPeriods.asEvent(
-                                    s, p, List.of(new AsEvent(eventId, "checkout.completed", payload, p)))));
+                                    s, p, List.of(new AsEvent(eventId, "checkout.completed", payload, p)), readAt)));
         });
     }
 

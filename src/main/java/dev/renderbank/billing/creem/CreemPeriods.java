@@ -71,11 +71,15 @@ class CreemPeriods {
                 sub.toString()));
     }
 
-    /** The period fed again as the {@code subscription.paid} its webhook carries, under the repair's own event id. */
-    static AsEvent asEvent(JsonNode sub, ProviderPayment period, List<AsEvent> first) {
+    /**
+     * The period fed again as the {@code subscription.paid} its webhook carries, under the repair's own
+     * event id, dated {@code readAt} (when Creem was read: its status is as of then).
+     */
+    static AsEvent asEvent(JsonNode sub, ProviderPayment period, List<AsEvent> first, Instant readAt) {
         Instant start = Json.time(sub, "current_period_start_date");
         String eventId = "reconcile:" + SUBSCRIPTION + ":" + objectId(Json.text(sub, "id"), start);
-        String payload = "{\"id\":\"" + eventId + "\",\"eventType\":\"subscription.paid\",\"object\":" + sub + "}";
+        String payload = "{\"id\":\"" + eventId + "\",\"eventType\":\"subscription.paid\",\"created_at\":"
+                + readAt.toEpochMilli() + ",\"object\":" + sub + "}";
         return new AsEvent(eventId, "subscription.paid", payload, period, first);
     }
 
