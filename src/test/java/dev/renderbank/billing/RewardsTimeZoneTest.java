@@ -61,6 +61,31 @@ class RewardsTimeZoneTest extends BillingIntegrationTest {
         assertThat(available(angeleno)).isEqualTo(4);
     }
 
+    /**
+     * What the rewards API says agrees with what a check-in would do, also after a change of zone: a
+     * user who checked in on 7 November in UTC and then moved to Los Angeles (where it is still the
+     * 6th) cannot check in now (never a day before the latest one), so "checked in today" is true,
+     * not an offer the check-in then refuses.
+     */
+    @Test
+    void checkedInTodayAgreesWithTheCheckInAfterTheZoneMovesWest() throws Exception {
+        UserAccount u = newUser();
+        String token = token(u);
+        at("2027-11-07T04:00:00Z");
+        assertThat(checkIn(token).path("granted").asBoolean()).isTrue();
+        assertThat(api("PATCH", "/api/v1/me", token, "{\"timeZone\":\"America/Los_Angeles\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        JsonNode status = summary(token);
+        assertThat(status.path("today").asString()).isEqualTo("2027-11-06");
+        boolean wouldGrant = checkIn(token).path("granted").asBoolean();
+        assertThat(wouldGrant).isFalse();
+        assertThat(status.path("checkedInToday").asBoolean())
+                .as("checked in today = a check-in now is not due")
+                .isEqualTo(!wouldGrant);
+    }
+
     /** Stops the test's clock at {@code instant}. */
     private void at(String instant) {
         clock.freeze();

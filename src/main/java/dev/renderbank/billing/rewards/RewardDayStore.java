@@ -36,15 +36,28 @@ class RewardDayStore {
     }
 
     /** The user's latest day of this reward and the streak it made. */
-    record Latest(LocalDate day, int streak) {}
+    /** The latest rewarded day and its streak; {@code lastGiven}: when any reward of the kind was last given. */
+    record Latest(LocalDate day, int streak, Instant lastGiven) {
+
+        /** Whether a claim of {@code today}, which began at {@code dayStart}, is refused ({@link #claim}'s rule). */
+        boolean blocks(LocalDate today, Instant dayStart) {
+            return !day.isBefore(today) || !lastGiven.isBefore(dayStart);
+        }
+    }
 
     Optional<Latest> latest(long userId, Kind kind) {
         return jdbc.sql("""
-                        select day, streak from billing_checkin
+                        select day, streak,
+                               (select max(given_at) from billing_checkin
+                                 where user_id = :user and kind = :kind) as last_given
+                          from billing_checkin
                          where user_id = :user and kind = :kind order by day desc limit 1""")
                 .param("user", userId)
                 .param("kind", kind.column)
-                .query((rs, n) -> new Latest(rs.getObject("day", LocalDate.class), rs.getInt("streak")))
+                .query((rs, n) -> new Latest(
+                        rs.getObject("day", LocalDate.class),
+                        rs.getInt("streak"),
+                        rs.getTimestamp("last_given").toInstant()))
                 .optional();
     }
 

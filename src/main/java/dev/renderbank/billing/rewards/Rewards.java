@@ -221,7 +221,11 @@ public class Rewards {
         ZonedDateTime now = now(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
         LocalDate today = now.toLocalDate();
         Optional<RewardDayStore.Latest> latest = days.latest(userId, RewardDayStore.Kind.CHECK_IN);
-        boolean checkedInToday = latest.filter(l -> l.day().equals(today)).isPresent();
+        // as a check-in now would decide: also a day after today's, or a reward given since today began,
+        // after the user's zone moved (never a day before the latest one, never two in one calendar day)
+        boolean checkedInToday = latest.filter(
+                        l -> l.blocks(today, today.atStartOfDay(now.getZone()).toInstant()))
+                .isPresent();
         int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
                 .map(RewardDayStore.Latest::streak)
                 .orElse(0);
