@@ -103,6 +103,42 @@ class CatalogChangeTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * The offer holds while the subscription is charged at the price it was sold at. Stripe prices
+     * cannot change, so a new price is a new id: renewals at the old (earlier) price grant what was
+     * sold; a renewal at the plan's new price (the operator moved the subscription to it) pays the new
+     * price and grants the plan as it is now.
+     */
+    @Test
+    void aStripeRenewalAtThePlansNewPriceGrantsThePlanAsItIsNow() throws Exception {
+        UserAccount u = newUser();
+        String checkout = checkout(u, "pro-monthly");
+        asStripeSession(checkout);
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant next = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant after = next.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "600",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490",
+                        "renderbank.catalog.plans.pro-monthly.stripe-price-id", "price_new_pro-monthly",
+                        "renderbank.catalog.plans.pro-monthly.stripe-earlier-price-ids", "price_local_pro-monthly"))) {
+            assertThat(stripeInvoice(
+                            u, sub, checkout, start, next, "subscription_create", "price_local_pro-monthly", 1990))
+                    .isEqualTo(200);
+            assertThat(available(u)).as("sold at the old price: as offered").isEqualTo(500);
+            assertThat(stripeInvoice(
+                            u, sub, checkout, next, after, "subscription_cycle", "price_new_pro-monthly", 2490))
+                    .isEqualTo(200);
+            assertThat(available(u))
+                    .as("renewed at the new price: the plan as it is now")
+                    .isEqualTo(1100);
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** The same with Creem: a plan checkout opened at 500 a month, the plan changed to 400, then paid. */
     @Test
     void aCreemPlanGrantsWhatItsCheckoutOfferedInItsFirstMonthAndItsRenewals() throws Exception {
@@ -150,8 +186,20 @@ class CatalogChangeTest extends BillingIntegrationTest {
 
     private int stripeInvoice(UserAccount u, String sub, String checkoutId, Instant from, Instant to, String reason)
             throws Exception {
-        String invoice = StripeWebhookTest.invoice(
-                        u.id(), id("evt"), id("in"), sub, "price_local_pro-monthly", 1990, from, to, reason)
+        return stripeInvoice(u, sub, checkoutId, from, to, reason, "price_local_pro-monthly", 1990);
+    }
+
+    private int stripeInvoice(
+            UserAccount u,
+            String sub,
+            String checkoutId,
+            Instant from,
+            Instant to,
+            String reason,
+            String price,
+            long amount)
+            throws Exception {
+        String invoice = StripeWebhookTest.invoice(u.id(), id("evt"), id("in"), sub, price, amount, from, to, reason)
                 .replace(
                         "\"metadata\":{\"userId\":\"" + u.id() + "\"}",
                         "\"metadata\":{\"userId\":\"" + u.id() + "\",\"checkoutId\":\"" + checkoutId + "\"}");

@@ -39,6 +39,19 @@ public class CheckoutStore {
             }
             return current.asOffered(offer.credits(), offer.priceMinor(), offer.currency());
         }
+
+        /**
+         * {@link #offered} for a payment charged at the product's current provider price ({@code
+         * atCurrentPrice}; a Stripe price id, which cannot change): if the checkout sold it at another
+         * price, the subscription was moved to the product as it is now, pays its price and gets its
+         * credits. A payment at an earlier price, or at the price it was sold at, gets the offer.
+         */
+        public Product offered(Product current, boolean atCurrentPrice) {
+            if (atCurrentPrice && offer != null && offer.priceMinor() != current.priceMinor()) {
+                return current;
+            }
+            return offered(current);
+        }
     }
 
     /** A product's credits (a plan's: per month), price and currency when its checkout was opened. */

@@ -124,12 +124,15 @@ class StripeInvoices {
         refs.addAll(purchases.invoicePayments("stripe", invoiceId));
         String currency = Json.text(inv, "currency");
         // The plan as the subscription was sold: the credits a month its checkout offered, while it is
-        // on the plan that checkout was for; the catalogue's now for a checkout that recorded no offer.
+        // on the plan that checkout was for and charged at the price it was sold at (a renewal at the
+        // plan's new price gets the plan as it is now); the catalogue's now for a checkout with no offer.
         long buyer = user.get();
         Product p = subscribers
                 .opened(meta)
                 .filter(c -> c.userId() == buyer)
-                .map(c -> c.offered(product.get()))
+                .map(c -> c.offered(
+                        product.get(),
+                        java.util.Objects.equals(priceId, product.get().stripePriceId())))
                 .orElse(product.get());
         var charge = new Purchases.Charge(
                 "stripe",
