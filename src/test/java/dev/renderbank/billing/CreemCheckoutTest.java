@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.billing.simulated.SimulatedPlan;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;

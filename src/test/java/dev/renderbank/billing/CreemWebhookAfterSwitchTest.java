@@ -3,6 +3,7 @@ package dev.renderbank.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.billing.simulated.SimulatedPlan;
 import dev.renderbank.identity.UserAccount;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

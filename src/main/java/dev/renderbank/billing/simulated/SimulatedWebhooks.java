@@ -48,10 +48,26 @@ class SimulatedWebhooks {
     }
 
     Delivery pay(CheckoutStore.Checkout checkout, Product product, String email, Instant now, Instant periodEnd) {
-        String id = checkout.id();
         List<String> payloads = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        for (ObjectNode e : events(checkout.id(), checkout.userId(), product, email, now, periodEnd)) {
+            payloads.add(json.writeValueAsString(e));
+            names.add(e.path("eventType").asString());
+            ids.add(e.path("id").asString());
+        }
+        return deliver(names, ids, payloads);
+    }
+
+    /**
+     * The events Creem would send for checkout {@code checkoutId} of {@code product} paid at {@code now}:
+     * checkout.completed, and for a plan its first subscription.paid (paid until {@code periodEnd}), its
+     * subscription recorded as Creem's with id {@link Subscription#SIMULATED_ID_PREFIX} + the checkout id.
+     */
+    static List<ObjectNode> events(
+            String checkoutId, long userId, Product product, String email, Instant now, Instant periodEnd) {
+        String id = checkoutId;
+        List<ObjectNode> events = new ArrayList<>();
         ObjectNode completed = event("sim_evt_" + id + "_checkout", "checkout.completed", now);
         ObjectNode obj = completed.putObject("object");
         obj.put("id", "sim_ch_" + id)
@@ -67,18 +83,13 @@ class SimulatedWebhooks {
                 .put("type", product.isPlan() ? "recurring" : "onetime");
         obj.putObject("product").put("id", product.creemProductId()).put("price", product.priceMinor());
         obj.putObject("customer").put("email", email);
-        obj.putObject("metadata")
-                .put("userId", Long.toString(checkout.userId()))
-                .put("product", product.id())
-                .put("checkoutId", id);
+        metadata(obj, userId, product, id);
         if (product.isPlan()) {
             obj.putObject("subscription")
                     .put("id", Subscription.SIMULATED_ID_PREFIX + id)
                     .put("status", "active");
         }
-        payloads.add(json.writeValueAsString(completed));
-        names.add("checkout.completed");
-        ids.add(completed.path("id").asString());
+        events.add(completed);
         if (product.isPlan()) {
             ObjectNode paid = event("sim_evt_" + id + "_paid", "subscription.paid", now);
             ObjectNode sub = paid.putObject("object");
@@ -95,19 +106,21 @@ class SimulatedWebhooks {
                     .put("currency", product.currency());
             sub.put("current_period_start_date", now.toString());
             sub.put("current_period_end_date", periodEnd.toString());
-            sub.putObject("metadata")
-                    .put("userId", Long.toString(checkout.userId()))
-                    .put("product", product.id())
-                    .put("checkoutId", id);
-            payloads.add(json.writeValueAsString(paid));
-            names.add("subscription.paid");
-            ids.add(paid.path("id").asString());
+            metadata(sub, userId, product, id);
+            events.add(paid);
         }
-        return deliver(names, ids, payloads);
+        return events;
     }
 
-    private ObjectNode event(String id, String type, Instant at) {
-        ObjectNode e = json.createObjectNode();
+    private static void metadata(ObjectNode obj, long userId, Product product, String checkoutId) {
+        obj.putObject("metadata")
+                .put("userId", Long.toString(userId))
+                .put("product", product.id())
+                .put("checkoutId", checkoutId);
+    }
+
+    private static ObjectNode event(String id, String type, Instant at) {
+        ObjectNode e = JsonMapper.shared().createObjectNode();
         e.put("id", id).put("eventType", type).put("created_at", at.toEpochMilli());
         return e;
     }

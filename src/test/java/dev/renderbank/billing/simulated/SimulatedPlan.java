@@ -1,7 +1,8 @@
-package dev.renderbank.billing;
+package dev.renderbank.billing.simulated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.billing.Product;
 import dev.renderbank.billing.creem.CreemSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ignores them, so here they reach that same handler through Creem's signed endpoint and record the same
  * rows (only the stored events' provider is {@code creem} instead of {@code simulated}).
  */
-final class SimulatedPlan {
+public final class SimulatedPlan {
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -36,7 +37,7 @@ final class SimulatedPlan {
      * {@code periodEnd}; {@code creemSecret} is the context's CREEM_WEBHOOK_SECRET. Returns the
      * subscription's id.
      */
-    static String record(
+    public static String record(
             JdbcClient jdbc,
             int port,
             String creemSecret,
@@ -57,43 +58,12 @@ final class SimulatedPlan {
                 .param("url", "http://localhost:" + port + "/checkout/simulated/" + id)
                 .param("at", now.atOffset(ZoneOffset.UTC))
                 .update();
-        String sub = "sim_sub_" + id;
-
-        ObjectNode completed = event("sim_evt_" + id + "_checkout", "checkout.completed", now);
-        ObjectNode obj = completed.putObject("object");
-        obj.put("id", "sim_ch_" + id)
-                .put("object", "checkout")
-                .put("request_id", id)
-                .put("status", "completed");
-        obj.putObject("order")
-                .put("id", "sim_ord_" + id)
-                .put("product", plan.creemProductId())
-                .put("amount", plan.priceMinor())
-                .put("currency", plan.currency())
-                .put("status", "paid")
-                .put("type", "recurring");
-        obj.putObject("product").put("id", plan.creemProductId()).put("price", plan.priceMinor());
-        obj.putObject("customer").put("email", email);
-        metadata(obj, userId, plan, id);
-        obj.putObject("subscription").put("id", sub).put("status", "active");
-
-        ObjectNode paid = event("sim_evt_" + id + "_paid", "subscription.paid", now);
-        ObjectNode s = paid.putObject("object");
-        s.put("id", sub).put("object", "subscription").put("status", "active");
-        s.putObject("product").put("id", plan.creemProductId());
-        s.putObject("customer").put("email", email);
-        s.put("last_transaction_id", "sim_txn_" + id);
-        s.putObject("last_transaction")
-                .put("id", "sim_txn_" + id)
-                .put("order", "sim_ord_" + id)
-                .put("amount", plan.priceMinor())
-                .put("currency", plan.currency());
-        s.put("current_period_start_date", now.toString());
-        s.put("current_period_end_date", periodEnd.toString());
-        metadata(s, userId, plan, id);
+        // the events the simulated checkout's "Pay" builds (SimulatedWebhooks), not a copy of them
+        java.util.List<ObjectNode> events = SimulatedWebhooks.events(id, userId, plan, email, now, periodEnd);
+        String sub = events.get(1).path("object").path("id").asString();
 
         HttpClient http = HttpClient.newHttpClient();
-        for (ObjectNode e : new ObjectNode[] {completed, paid}) {
+        for (ObjectNode e : events) {
             byte[] body = JSON.writeValueAsString(e).getBytes(StandardCharsets.UTF_8);
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/webhooks/creem"))
@@ -105,18 +75,5 @@ final class SimulatedPlan {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         return sub;
-    }
-
-    private static ObjectNode event(String id, String type, Instant at) {
-        ObjectNode e = JSON.createObjectNode();
-        e.put("id", id).put("eventType", type).put("created_at", at.toEpochMilli());
-        return e;
-    }
-
-    private static void metadata(ObjectNode obj, long userId, Product plan, String checkoutId) {
-        obj.putObject("metadata")
-                .put("userId", Long.toString(userId))
-                .put("product", plan.id())
-                .put("checkoutId", checkoutId);
     }
 }
