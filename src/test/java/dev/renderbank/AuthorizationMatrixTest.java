@@ -322,7 +322,11 @@ class AuthorizationMatrixTest extends EveryRouteTest {
                         "GET /admin",
                         "PUT /api/v1/admin/switches/{name}",
                         "POST /api/v1/admin/reconcile",
-                        "POST /admin/reconciliation/run");
+                        "POST /admin/reconciliation/run",
+                        "POST /api/v1/admin/provider/resume",
+                        "POST /admin/provider/resume",
+                        "POST /api/v1/admin/mail/{id}/resend",
+                        "POST /admin/mail/{id}/resend");
         List<String> missing = routes.stream()
                 .filter(r -> !adminRoute(r) && !RULES.containsKey(r.key()))
                 .map(Route::key)

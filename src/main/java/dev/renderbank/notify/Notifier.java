@@ -247,6 +247,43 @@ public class Notifier {
         return outbox.countByStatus();
     }
 
+    /**
+     * Sends a FAILED email (or a HELD one, once an SMTP server is configured) again: PENDING, due now,
+     * its attempts counted from 0. The change is a compare-and-set on the status just read, so of
+     * resends at once one moves it and the others find it PENDING (nothing changed): it is sent once.
+     * Runs in the caller's transaction (an operator's audited action).
+     */
+    public MailResend resendMail(long id) {
+        for (int tries = 0; tries < 3; tries++) {
+            Optional<OutboxMessage> found = outbox.byId(id).map(OutboxMail::message);
+            if (found.isEmpty()) {
+                return new MailResend.NotFound();
+            }
+            OutboxMessage m = found.get();
+            switch (m.status()) {
+                case "SENT":
+                    return new MailResend.Sent();
+                case "PENDING":
+                    return new MailResend.AlreadyPending(m.attempts());
+                case "HELD":
+                    if (!mailer.delivering()) {
+                        return new MailResend.HeldWithoutSmtp();
+                    }
+                    break;
+                default:
+                    break;
+            }
+            if (outbox.bodyRemoved(id).orElse(false)) {
+                return new MailResend.BodyRemoved(m.status());
+            }
+            if (outbox.resend(id, m.status(), clock.instant())) {
+                return new MailResend.Requeued(m.status(), m.attempts());
+            }
+            // changed since it was read (another resend, an account deletion): decide on what it is now
+        }
+        throw new IllegalStateException("email " + id + " kept changing while it was being resent");
+    }
+
     /** False in outbox-only mode (no {@code spring.mail.host}): messages are kept, not sent. */
     public boolean delivering() {
         return mailer.delivering();

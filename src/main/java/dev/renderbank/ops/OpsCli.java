@@ -22,8 +22,8 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
  */
 public final class OpsCli {
 
-    static final Set<String> COMMANDS =
-            Set.of("credits", "holds", "jobs", "reconcile", "users", "tokens", "switches", "disputes", "help");
+    static final Set<String> COMMANDS = Set.of(
+            "credits", "holds", "jobs", "reconcile", "users", "tokens", "switches", "disputes", "provider", "help");
 
     private OpsCli() {}
 

@@ -51,6 +51,7 @@ class OpsCommands {
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>] [--key <idempotency key>]
               disputes close <disputeId> won|lost --reason "…" --actor <name> [--key <idempotency key>]   (a Creem dispute)
+              provider resume --reason "…" --actor <name> [--key <idempotency key>]   (out of credits or key refused: accept requests again)
             an omitted --actor is recorded as "cli" ("command line" for reconcile)""";
 
     private final Users users;
@@ -112,7 +113,8 @@ class OpsCommands {
                         "tokens revoke",
                         "switches show",
                         "switches set",
-                        "disputes close" -> repairs.execute(command, words, options, out);
+                        "disputes close",
+                        "provider resume" -> repairs.execute(command, words, options, out);
                 default ->
                     words.size() == 1 && words.get(0).equals("reconcile")
                             ? reconcile(options.getOrDefault("actor", "command line"), out)

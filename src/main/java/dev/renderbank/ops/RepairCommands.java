@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The repair commands of {@link OpsCli} (waive debt, suspend, revoke tokens, fail or check a job,
- * switches, close a Creem dispute): each goes through the same audited actions as the admin pages,
+ * switches, close a Creem dispute, resume the provider): each goes through the same audited actions as the admin pages,
  * with the actor given. Exit codes: {@link OpsCommands#OK}, {@link OpsCommands#FINDING} for a refusal
  * or an unknown target, {@link OpsCommands#USAGE}. Over 300 lines because it is one short method per
  * command (argument checks and the printed outcome) beside one dispatch; each method only reads the
@@ -43,6 +43,7 @@ class RepairCommands {
     private final SwitchActions switchActions;
     private final Ledger ledger;
     private final PaymentActions payments;
+    private final ProviderActions provider;
 
     RepairCommands(
             Users users,
@@ -50,8 +51,10 @@ class RepairCommands {
             JobActions jobActions,
             SwitchActions switchActions,
             Ledger ledger,
-            PaymentActions payments) {
+            PaymentActions payments,
+            ProviderActions provider) {
         this.users = users;
+        this.provider = provider;
         this.payments = payments;
         this.ledger = ledger;
         this.userActions = userActions;
@@ -99,6 +102,7 @@ class RepairCommands {
             case "jobs fail" -> jobsFail(words, options, out);
             case "switches show" -> switchesShow(words, out);
             case "disputes close" -> disputesClose(words, options, out);
+            case "provider resume" -> providerResume(words, options, out);
             default -> switchesSet(words, options, out);
         };
     }
@@ -227,6 +231,19 @@ class RepairCommands {
                 out,
                 "disputes close " + disputeId + " " + (won.get() ? "won" : "lost"),
                 payments.closeDispute(options.get("actor"), disputeId, won.get(), options.get("reason"), key));
+    }
+
+    /**
+     * Resumes a provider the out-of-credits (or refused-key) state holds back ({@link
+     * ProviderActions#resume}); refused (exit 1) when it is available. Without --key every run gets a
+     * fresh one, as a switch does: resuming again after the next trip is not "already done".
+     */
+    private int providerResume(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 2 || !options.containsKey("reason") || !options.containsKey("actor")) {
+            return usage(out, "provider resume needs --reason and --actor");
+        }
+        String key = options.getOrDefault("key", "cli:" + UUID.randomUUID());
+        return report(out, "provider resume", provider.resume(options.get("actor"), options.get("reason"), key));
     }
 
     private int switchesShow(List<String> words, PrintStream out) {

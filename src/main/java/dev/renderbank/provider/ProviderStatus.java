@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * kept ({@code refused_at_balance}): the provider said that was not enough, so the state clears only
  * on a higher reading (a top-up), never on the same balance a minute later. Every trip counts up {@code trip_epoch}; a
  * balance check clears only if the count is still what it read before asking the provider, so a
- * reading taken before a 402 and answered after it never clears the trip that 402 made.
+ * reading taken before a 402 and answered after it never clears the trip that 402 made. An operator
+ * may resume it whatever the balance ({@link #resumeByOperator}); the next refusal trips it again.
  */
 @Service
 public class ProviderStatus {
@@ -98,10 +99,15 @@ public class ProviderStatus {
                 State.EXHAUSTED,
                 detail,
                 Math.max(0, refusedTaskCost),
+                false,
                 "provider.exhausted",
-                "The generation provider is out of credits (" + detail + "). New generation requests are refused"
-                        + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
-                        + " provider account.");
+                exhaustedMessage(detail));
+    }
+
+    private static String exhaustedMessage(String detail) {
+        return "The generation provider is out of credits (" + detail + "). New generation requests are refused"
+                + " with 503 and accepted jobs wait until a balance check shows credits again. Top up the"
+                + " provider account.";
     }
 
     /** The provider refused our API key. Returns true for the call that made the transition (and alerted). */
@@ -110,14 +116,56 @@ public class ProviderStatus {
                 State.UNAUTHORIZED,
                 detail,
                 0,
+                false,
                 "provider.unauthorized",
                 "The generation provider refused our API key (" + detail + "). New generation requests are"
                         + " refused with 503 until a balance check succeeds. Check renderbank.provider.kie.api-key.");
     }
 
-    /** Back to AVAILABLE whatever the balance (an operator said so). True if it was tripped. */
+    /** Back to AVAILABLE whatever the balance. True if it was tripped. */
     public boolean clear(String detail) {
         return clearWhere("", Map.of(), detail);
+    }
+
+    /**
+     * An operator's resume: back to AVAILABLE whatever the balance, in the caller's transaction (the
+     * audit record of the resume commits with it, or neither does). Until the provider refuses again
+     * (a 402 or 401 trips the state as always) or a balance reading is enough again, a low reading does
+     * not trip the state: the operator resumed because they know better than that reading (a top-up
+     * the balance endpoint does not show yet, a threshold set wrong), and a check every few minutes
+     * would otherwise undo the resume. True for the call that resumed it (and alerted); false when the
+     * provider was available already.
+     */
+    public boolean resumeByOperator(String detail) {
+        int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
+                        + " refused_task_cost = 0, refused_at_balance = null, resumed_by_operator = true"
+                        + " where id = 1 and state <> 'AVAILABLE'")
+                .param("now", now())
+                .param("detail", StorableText.of(detail, MAX_DETAIL))
+                .update();
+        if (changed == 1) {
+            alerts.raise("provider.available", "The generation provider is available again: " + detail);
+        }
+        return changed == 1;
+    }
+
+    /**
+     * A balance reading below the resume threshold: trips the exhausted state like {@link
+     * #tripExhausted(String)}, unless an operator resumed the provider since its last refusal ({@link
+     * #resumeByOperator}). True for the call that made the transition.
+     */
+    public boolean tripOnLowReading(String detail) {
+        return trip(State.EXHAUSTED, detail, 0, true, "provider.exhausted", exhaustedMessage(detail));
+    }
+
+    /**
+     * A balance reading at or above the resume threshold: the balance check agrees with the
+     * operator's resume again, so from now on its low readings trip the state as before.
+     */
+    public void readingEnough() {
+        ownTransaction.executeWithoutResult(tx -> jdbc.sql(
+                        "update provider_status set resumed_by_operator = false where id = 1 and resumed_by_operator")
+                .update());
     }
 
     /**
@@ -174,7 +222,7 @@ public class ProviderStatus {
     private boolean clearWhere(String condition, Map<String, Object> params, String detail) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
             int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
-                            + " refused_task_cost = 0, refused_at_balance = null"
+                            + " refused_task_cost = 0, refused_at_balance = null, resumed_by_operator = false"
                             + " where id = 1 and state <> 'AVAILABLE'" + condition)
                     .params(params)
                     .param("now", now())
@@ -190,12 +238,25 @@ public class ProviderStatus {
     /**
      * Every trip counts up the epoch and keeps the dearest refused cost, whether or not it changes
      * the state; the row is locked first, so of concurrent trips exactly one sees the transition.
+     * {@code yieldToOperator}: a balance reading's trip, which does nothing while an operator's resume
+     * stands ({@link #resumeByOperator}); read under the same lock, so a resume cannot slip between.
      */
-    private boolean trip(State state, String detail, long refusedTaskCost, String alertKind, String message) {
+    private boolean trip(
+            State state,
+            String detail,
+            long refusedTaskCost,
+            boolean yieldToOperator,
+            String alertKind,
+            String message) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            String before = jdbc.sql("select state from provider_status where id = 1 for update")
-                    .query(String.class)
-                    .single();
+            Map<String, Object> row = jdbc.sql(
+                            "select state, resumed_by_operator from provider_status where id = 1 for update")
+                    .query()
+                    .singleRow();
+            String before = (String) row.get("state");
+            if (yieldToOperator && "AVAILABLE".equals(before) && Boolean.TRUE.equals(row.get("resumed_by_operator"))) {
+                return false;
+            }
             boolean transition = !state.name().equals(before);
             int updated = jdbc.sql("""
                             update provider_status
@@ -203,7 +264,8 @@ public class ProviderStatus {
                                    since = case when state = :state then since else :now end,
                                    detail = case when state = :state then detail else :detail end,
                                    trip_epoch = trip_epoch + 1,
-                                   refused_task_cost = greatest(refused_task_cost, :cost)
+                                   refused_task_cost = greatest(refused_task_cost, :cost),
+                                   resumed_by_operator = false
                              where id = 1""")
                     .param("state", state.name())
                     .param("now", now())

@@ -165,4 +165,15 @@ class AdminMailMessageTest extends IntegrationTest {
                 .doesNotContain("<img src=x")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
+    /** Without an SMTP server a held email would only be held again: resending it is refused, saying why. */
+    @Test
+    void aHeldEmailIsNotResentWhileNoSmtpServerIsConfigured() {
+        UserAccount u = newUser(Role.USER);
+        long id = heldEmail(u);
+        Api.Response r =
+                new Api(port).post("/api/v1/admin/mail/" + id + "/resend", ADMIN_TOKEN, "{\"reason\":\"try\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json().get("detail").asString()).contains("SMTP");
+        assertThat(notifier.outboxMail(id).orElseThrow().message().status()).isEqualTo("HELD");
+    }
 }

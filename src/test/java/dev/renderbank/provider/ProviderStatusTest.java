@@ -119,4 +119,47 @@ class ProviderStatusTest extends ProviderIntegrationTest {
         assertThat(monitor.recheckWhileTripped().state()).isEqualTo(State.EXHAUSTED);
         assertThat(alertsSinceStart("provider.exhausted")).isEqualTo(1);
     }
+    /**
+     * An operator who resumes knows better than the balance check (a top-up its endpoint does not
+     * show yet, a wrong threshold): the next low readings do not trip the state again, a real
+     * refusal (402) does, and from then on the balance check rules as before.
+     */
+    @Test
+    void anOperatorsResumeOutlastsLowReadingsUntilTheProviderRefusesAgain() {
+        simulator.setBalance(0);
+        monitor.check();
+        assertThat(status.current().state()).isEqualTo(State.EXHAUSTED);
+
+        assertThat(status.resumeByOperator("resumed by ops@test.local: topped up"))
+                .isTrue();
+        assertThat(status.resumeByOperator("again")).isFalse();
+        assertThat(status.current().available()).isTrue();
+        assertThat(alertsSinceStart("provider.available")).isEqualTo(1);
+
+        monitor.check();
+        assertThat(monitor.recheckWhileTripped().available())
+                .as("a reading that lags behind the top-up does not undo the operator's resume")
+                .isTrue();
+
+        simulator.setOutOfCredits(true);
+        gateway.submit(new SubmitRequest("job-402-after-resume", "google/nano-banana", Map.of("prompt", "a"), null));
+        assertThat(status.current().state()).isEqualTo(State.EXHAUSTED);
+        simulator.setOutOfCredits(false);
+        assertThat(monitor.recheckWhileTripped().state()).isEqualTo(State.EXHAUSTED);
+
+        simulator.setBalance(50_000);
+        assertThat(monitor.recheckWhileTripped().available()).isTrue();
+        simulator.setBalance(0);
+        monitor.check();
+        assertThat(status.current().state())
+                .as("once a reading was enough again, a low one trips as before")
+                .isEqualTo(State.EXHAUSTED);
+    }
+
+    @Test
+    void anOperatorResumeOfAnAvailableProviderChangesNothing() {
+        assertThat(status.resumeByOperator("nothing to resume")).isFalse();
+        assertThat(status.current().detail()).isNotEqualTo("nothing to resume");
+        assertThat(alertsSinceStart("provider.available")).isZero();
+    }
 }

@@ -18,8 +18,17 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Outbox {
 
-    /** A message ready to be handed to SMTP, with the attempt number its claim took. */
-    public record Claimed(long id, String key, String to, String subject, String text, String html, int attempt) {}
+    /**
+     * A message ready to be handed to SMTP, with the attempt number its claim took in the message's
+     * send round ({@code round}: how many times an operator sent it again, see {@link #resend}).
+     */
+    public record Claimed(
+            long id, String key, String to, String subject, String text, String html, int attempt, int round) {
+
+        public Claimed(long id, String key, String to, String subject, String text, String html, int attempt) {
+            this(id, key, to, subject, text, html, attempt, 0);
+        }
+    }
 
     private static final String COLUMNS = "id, message_key, template, recipient, subject, status, attempts,"
             + " last_error, next_attempt_at, created_at, sent_at";
@@ -71,7 +80,7 @@ public class Outbox {
                         where id in (select id from mail_outbox
                                      where status = 'PENDING' and next_attempt_at <= :now
                                      order by next_attempt_at, id limit :limit for update skip locked)
-                        returning id, message_key, recipient, subject, body_text, body_html, attempts""")
+                        returning id, message_key, recipient, subject, body_text, body_html, attempts, send_round""")
                 .param("now", ts(now))
                 .param("lease", ts(leaseUntil))
                 .param("limit", limit)
@@ -82,7 +91,8 @@ public class Outbox {
                         rs.getString("subject"),
                         rs.getString("body_text"),
                         rs.getString("body_html"),
-                        rs.getInt("attempts")))
+                        rs.getInt("attempts"),
+                        rs.getInt("send_round")))
                 .list();
     }
 
@@ -96,11 +106,12 @@ public class Outbox {
                         update mail_outbox set status = 'SENT', sent_at = :now, last_error = null,
                             body_text = case when template in (:secret) then :removed else body_text end,
                             body_html = case when template in (:secret) then :removed else body_html end
-                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        where id = :id and status = 'PENDING' and attempts = :attempt and send_round = :round""")
                         .param("secret", ONE_TIME_LINK_TEMPLATES)
-                        .param("removed", "(removed once sent: this email carried a one-time link)")
+                        .param("removed", LINK_REMOVED)
                         .param("id", c.id())
                         .param("attempt", c.attempt())
+                        .param("round", c.round())
                         .param("now", ts(now))
                         .update()
                 == 1;
@@ -110,11 +121,11 @@ public class Outbox {
      * A claimed message as it stands now. {@code unwanted}: a generation email (ready, late or failed)
      * whose user has turned generation emails off since it was queued.
      */
-    public record Standing(String status, int attempts, String lastError, boolean unwanted, Long userId) {
+    public record Standing(String status, int attempts, String lastError, boolean unwanted, Long userId, int round) {
 
         /** Whether {@code c}'s claim still owns the message: nothing has marked or claimed it since. */
         public boolean ownedBy(Claimed c) {
-            return status.equals("PENDING") && attempts == c.attempt();
+            return status.equals("PENDING") && attempts == c.attempt() && round == c.round();
         }
     }
 
@@ -128,7 +139,7 @@ public class Outbox {
      */
     public Optional<Standing> standing(long id) {
         return jdbc.sql("""
-                        select o.status, o.attempts, o.last_error, o.user_id,
+                        select o.status, o.attempts, o.last_error, o.user_id, o.send_round,
                                o.template in (:generation) and s.generation_emails is false as unwanted
                           from mail_outbox o left join notification_setting s on s.user_id = o.user_id
                          where o.id = :id""")
@@ -139,7 +150,8 @@ public class Outbox {
                         rs.getInt("attempts"),
                         rs.getString("last_error"),
                         rs.getBoolean("unwanted"),
-                        rs.getObject("user_id", Long.class)))
+                        rs.getObject("user_id", Long.class),
+                        rs.getInt("send_round")))
                 .optional();
     }
 
@@ -151,15 +163,51 @@ public class Outbox {
     public boolean markUnwanted(Claimed c) {
         return jdbc.sql("""
                         update mail_outbox set status = 'FAILED', last_error = :reason
-                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        where id = :id and status = 'PENDING' and attempts = :attempt and send_round = :round""")
                         .param("reason", "not sent: the user turned generation emails off")
                         .param("id", c.id())
                         .param("attempt", c.attempt())
+                        .param("round", c.round())
                         .update()
                 == 1;
     }
 
     static final int MAX_ERROR = 1000;
+
+    /** What an email's bodies are replaced with once sent (one-time links) or its account deleted. */
+    static final String LINK_REMOVED = "(removed once sent: this email carried a one-time link)";
+
+    static final String ACCOUNT_REMOVED = "(removed: the account was deleted)";
+
+    /**
+     * Sends a {@code from} (FAILED or HELD) message again: PENDING, due now, attempts counted from 0
+     * in a new send round (a claim of the earlier round owns nothing). Compare-and-set on the status
+     * the caller read, and never for a message whose body was removed: true for the one call that
+     * moved it; false when it changed meanwhile (another resend, an account deletion).
+     */
+    public boolean resend(long id, String from, Instant now) {
+        return jdbc.sql("""
+                        update mail_outbox
+                           set status = 'PENDING', attempts = 0, send_round = send_round + 1,
+                               next_attempt_at = :now, last_error = null
+                         where id = :id and status = :from and status in ('FAILED', 'HELD')
+                           and body_text not in (:removed)""")
+                        .param("id", id)
+                        .param("from", from)
+                        .param("now", ts(now))
+                        .param("removed", List.of(LINK_REMOVED, ACCOUNT_REMOVED))
+                        .update()
+                == 1;
+    }
+
+    /** Whether the message's body was removed (a one-time link once sent, a deleted account's email). */
+    public Optional<Boolean> bodyRemoved(long id) {
+        return jdbc.sql("select body_text in (:removed) from mail_outbox where id = :id")
+                .param("id", id)
+                .param("removed", List.of(LINK_REMOVED, ACCOUNT_REMOVED))
+                .query(Boolean.class)
+                .optional();
+    }
 
     /**
      * A failed attempt: retried at {@code next}, or {@code FAILED} for good when {@code next} is null.
@@ -172,9 +220,10 @@ public class Outbox {
                         set status = case when cast(:next as timestamptz) is null then 'FAILED' else 'PENDING' end,
                             next_attempt_at = coalesce(cast(:next as timestamptz), next_attempt_at),
                             last_error = :error
-                        where id = :id and status = 'PENDING' and attempts = :attempt""")
+                        where id = :id and status = 'PENDING' and attempts = :attempt and send_round = :round""")
                         .param("id", c.id())
                         .param("attempt", c.attempt())
+                        .param("round", c.round())
                         .param("next", ts(next))
                         .param("error", StorableText.of(error, MAX_ERROR))
                         .update()
@@ -200,7 +249,7 @@ public class Outbox {
                                 or body_html is distinct from :removed or status in ('PENDING', 'HELD'))""")
                 .param("user", userId)
                 .param("placeholder", placeholder)
-                .param("removed", "(removed: the account was deleted)")
+                .param("removed", ACCOUNT_REMOVED)
                 .param("unsent", "not sent: the account was deleted")
                 .update();
     }

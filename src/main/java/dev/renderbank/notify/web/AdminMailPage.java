@@ -28,6 +28,7 @@ class AdminMailPage {
     String page(@RequestParam(required = false) Long cursor, Model model) {
         model.addAttribute("page", notifier.outbox(cursor == null || cursor < 1 ? null : cursor, 50));
         model.addAttribute("delivering", notifier.delivering());
+        model.addAttribute("newKey", java.util.UUID.randomUUID().toString());
         return "admin/mail";
     }
 
@@ -37,6 +38,9 @@ class AdminMailPage {
                 "mail",
                 notifier.outboxMail(id)
                         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such email")));
+        // its "Send again" form posts to the operators' audited action (ops), which comes back here
+        model.addAttribute("delivering", notifier.delivering());
+        model.addAttribute("newKey", java.util.UUID.randomUUID().toString());
         return "admin/mail-message";
     }
 }

@@ -20,8 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Reads the provider account's credits (periodically, see {@code ProviderTasks}), exports them as
  * the gauge {@value #BALANCE_GAUGE}, alerts operators once per crossing below
  * {@code renderbank.provider.balance.low-threshold} (and once when back above), and drives the
- * exhausted state: a balance below {@code resume-threshold} trips it; one that is enough for what the
- * provider refused ({@link ProviderStatus#resume}) clears it, unless a trip came while it was read.
+ * exhausted state: a balance below {@code resume-threshold} trips it (unless an operator resumed the
+ * provider since its last refusal: {@link ProviderStatus#resumeByOperator}); one that is enough for
+ * what the provider refused ({@link ProviderStatus#resume}) clears it, unless a trip came while it was
+ * read.
  * The last reading and the low flag live in the database, so "once" holds across nodes and restarts.
  */
 @Service
@@ -115,8 +117,13 @@ public class BalanceMonitor {
         });
         String detail = "a balance check shows " + credits + " provider credits";
         if (credits < settings.resumeThreshold()) {
-            status.tripExhausted(detail);
-        } else if (!status.current().available() && !status.resume(epochBefore, credits, detail)) {
+            if (!status.tripOnLowReading(detail) && status.current().available()) {
+                log.info("The provider stays available although {}: an operator resumed it", detail);
+            }
+            return;
+        }
+        status.readingEnough();
+        if (!status.current().available() && !status.resume(epochBefore, credits, detail)) {
             log.info(
                     "The provider stays unavailable: {}, it resumes at {} (or the reading began before a trip)",
                     detail,

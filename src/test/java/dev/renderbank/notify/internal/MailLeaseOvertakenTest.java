@@ -125,6 +125,46 @@ class MailLeaseOvertakenTest extends IntegrationTest {
     }
 
     /**
+     * An email sent again counts its attempts from 0: a claim of the round before (a sender that
+     * outlived its lease) has the same attempt number as the new round's first claim, yet owns
+     * nothing: it cannot send, mark sent or fail the email; the new round's claim can.
+     */
+    @Test
+    void aClaimOfTheRoundBeforeAResendOwnsNothing() {
+        TestUsers.TestUser u = users.create(0);
+        assertThat(notifier.compensation(u.id(), "grant:round-" + u.id(), 10, "sorry"))
+                .isEqualTo(Queued.QUEUED);
+        long id = jdbc.sql("select id from mail_outbox where user_id = :u")
+                .param("u", u.id())
+                .query(Long.class)
+                .single();
+        jdbc.sql("update mail_outbox set status = 'PENDING', attempts = 0, next_attempt_at = now() - interval '1 hour'"
+                        + " where id = :id")
+                .param("id", id)
+                .update();
+        java.time.Instant now = java.time.Instant.now();
+        Outbox.Claimed stale = outbox.claimDue(now, now.plusSeconds(60), 500).stream()
+                .filter(c -> c.id() == id)
+                .findFirst()
+                .orElseThrow();
+        assertThat(outbox.markAttemptFailed(stale, "421 later", null)).isTrue(); // FAILED for good
+        assertThat(outbox.resend(id, "FAILED", now)).isTrue();
+        assertThat(outbox.resend(id, "FAILED", now))
+                .as("a compare-and-set on the status")
+                .isFalse();
+
+        Outbox.Claimed fresh = outbox.claimDue(now.plusSeconds(1), now.plusSeconds(60), 500).stream()
+                .filter(c -> c.id() == id)
+                .findFirst()
+                .orElseThrow();
+        assertThat(fresh.attempt()).isEqualTo(stale.attempt());
+        assertThat(outbox.standing(id).orElseThrow().ownedBy(stale)).isFalse();
+        assertThat(outbox.markSent(stale, now)).isFalse();
+        assertThat(outbox.standing(id).orElseThrow().ownedBy(fresh)).isTrue();
+        assertThat(outbox.markSent(fresh, now)).isTrue();
+    }
+
+    /**
      * A compensation email queued for {@code u}, and this node's claim of its last attempt (this
      * context has no SMTP server, so the email was queued HELD: as a node that sends would have queued
      * it, it is PENDING).
