@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A plan switch to a smaller plan early in the old month: Stripe credits back the old month's unused
@@ -64,6 +66,89 @@ class PlanSwitchExcessShareTest extends BillingIntegrationTest {
         stripe(StripeWebhookTest.refunded(id("evt"), charge, pi, 3490, 3490));
         assertThat(available(u)).as("the new month").isEqualTo(500);
         assertThat(ledger.balance(u.id()).debt()).isZero();
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * The smaller plan switched again in the same month (A pro+ → B pro early in A's month → C pro+
+     * yearly a day later): B's first month granted nothing (A's unused share used it up), yet B's month
+     * is worth its 500 credits, paid with A's unused time, and C's invoice credits B's unused time back.
+     * So C's first month is granted less B's unused share, as after any switch, in either order of B's
+     * and C's invoice.paid. Before, B's month had no grant to take the share from, so it was never
+     * taken: C's first month came in full, B's unused time granted twice (about 480 credits).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"B then C", "C then B"})
+    void aSecondSwitchTakesTheShareOfAFirstMonthTheFirstSwitchUsedUp(String order) throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        Instant tB = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant tA = tB.minus(Duration.ofDays(2));
+        Instant endA = tA.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant endB = tB.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant tC = tB.plus(Duration.ofDays(1));
+        stripe(StripeWebhookTest.invoice(
+                u.id(),
+                id("evt"),
+                id("in"),
+                sub,
+                "price_local_proplus-monthly",
+                3490,
+                tA,
+                endA,
+                "subscription_create"));
+        long shareA = Math.floorDiv(
+                900 * Duration.between(tB, endA).toSeconds(),
+                Duration.between(tA, endA).toSeconds());
+        long shareB = Math.floorDiv(
+                500 * Duration.between(tC, endB).toSeconds(),
+                Duration.between(tB, endB).toSeconds());
+        long creditA = -Math.round(3490
+                * (double) Duration.between(tB, endA).toSeconds()
+                / Duration.between(tA, endA).toSeconds());
+        long creditB = -Math.round(1990
+                * (double) Duration.between(tC, endB).toSeconds()
+                / Duration.between(tB, endB).toSeconds());
+        String eventB = id("evt");
+        String paidB = StripeWebhookTest.invoice(
+                u.id(),
+                eventB,
+                id("in"),
+                sub,
+                Math.max(0, 1990 + creditA),
+                1990 + creditA,
+                "subscription_update",
+                new StripeWebhookTest.Line("price_local_proplus-monthly", creditA, tB, endA, true),
+                new StripeWebhookTest.Line("price_local_pro-monthly", 1990, tB, endB, false));
+        String eventC = id("evt");
+        String paidC = StripeWebhookTest.invoice(
+                u.id(),
+                eventC,
+                id("in"),
+                sub,
+                34900 + creditB,
+                34900 + creditB,
+                "subscription_update",
+                new StripeWebhookTest.Line("price_local_pro-monthly", creditB, tC, endB, true),
+                new StripeWebhookTest.Line(
+                        "price_local_proplus-yearly",
+                        34900,
+                        tC,
+                        tC.atZone(ZoneOffset.UTC).plusYears(1).toInstant(),
+                        false));
+        clock.advance(Duration.ofDays(1));
+        if (order.equals("B then C")) {
+            stripe(paidB);
+            stripe(paidC);
+        } else {
+            stripe(paidC);
+            stripe(paidB);
+        }
+        assertThat(eventStatus("stripe", eventB)).isEqualTo("PROCESSED");
+        assertThat(eventStatus("stripe", eventC)).isEqualTo("PROCESSED");
+        assertThat(available(u))
+                .as("A up to the first switch, B up to the second, C's first month")
+                .isEqualTo(900 - shareA + 500 - shareB + 900);
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 }

@@ -166,6 +166,14 @@ class MonthlyGrants {
                 next = monthStart.isAfter(now) ? monthStart : now.plusSeconds(3600);
                 break;
             }
+            if (k == 0 && period.monthCredits(0) == 0 && period.firstMonthLess() > 0) {
+                // A first month a switch's credited-back time used up entirely grants nothing and is
+                // done; it is still worth its plan's month, so a later switch in it (recorded first)
+                // takes its unused share now, as after a month that granted credits.
+                switched.takeFromLaterSwitch(period, 0, 0);
+                k++;
+                continue;
+            }
             Purchase held = purchases.lock(purchaseId);
             if (held.entitlement() - held.kept() <= 0) {
                 // Refunded (or charged back) down to what it granted: the month waits, as in a dispute,

@@ -93,6 +93,10 @@ class SwitchedMonth {
                 break;
             }
         }
+        if (granted.isEmpty() && k == 0 && r.firstMonthLess() >= r.monthlyCredits()) {
+            // a first month the switch before it used up entirely: done, with nothing to grant
+            granted = Optional.of(new PurchaseStore.MonthGranted(0, 0));
+        }
         if (granted.isEmpty()) {
             return Less.DUE;
         }
