@@ -179,8 +179,10 @@ class AdminMailResendTest extends IntegrationTest {
                 .hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
         assertThat(JSON.readTree(sent.body()).get("detail").asString()).contains("sent");
         assertThat(auditRecords(id)).isEqualTo(1);
-        Thread.sleep(600); // a few sender rounds: nothing more goes out
-        assertThat(inbox.to(u.email())).hasSize(1);
+        // a few sender rounds: nothing more goes out
+        await().during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> inbox.to(u.email()).size() == 1);
     }
 
     @Test
@@ -211,8 +213,9 @@ class AdminMailResendTest extends IntegrationTest {
                 .as("one resend moved it back to PENDING")
                 .isEqualTo(1);
         awaitSent(id);
-        Thread.sleep(600);
-        assertThat(inbox.to(u.email())).hasSize(1);
+        await().during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> inbox.to(u.email()).size() == 1);
     }
 
     @Test

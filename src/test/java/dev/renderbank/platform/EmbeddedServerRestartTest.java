@@ -113,8 +113,8 @@ class EmbeddedServerRestartTest {
             EmbeddedDatabase.Server again = EmbeddedDatabase.start(pgDir, first.port(), Duration.ofSeconds(60));
             launched.countDown();
             try {
-                // stands for a start still waiting (crash recovery) when the stop comes
-                Thread.sleep(Duration.ofMinutes(5).toMillis());
+                // stands for a start still waiting (crash recovery) when the stop comes: blocks until interrupted
+                new java.util.concurrent.CountDownLatch(1).await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting", e);
