@@ -96,12 +96,11 @@ final class EmbeddedServerSupervisor implements Closeable {
             log.error(
                     "The embedded PostgreSQL (pid {}) of {} exited while renderbank still runs (killed, out of"
                             + " memory or crashed): starting it again on port {}. Requests that need the database"
-                            + " answer 503 until it is back (the launcher's 'Could not stop postmaster' that may"
-                            + " follow is expected: there is none left to stop)",
+                            + " answer 503 until it is back",
                     pid,
                     pgDir,
                     server.port());
-            stopQuietly(server);
+            releaseGone(server);
             server = null;
             // its backends notice within a moment and exit; PostgreSQL refuses to start before they have
             nextTryNanos = now + ORPHANS_GONE.toNanos();
@@ -157,6 +156,14 @@ final class EmbeddedServerSupervisor implements Closeable {
     }
 
     /** A server whose postmaster is gone: releases what its launcher holds (its lock on the directory). */
+    private static void releaseGone(EmbeddedDatabase.Server server) {
+        try {
+            GoneServerRelease.release(server.stop());
+        } catch (IOException | RuntimeException e) {
+            log.debug("Releasing the launcher of the embedded PostgreSQL that exited: {}", e.toString());
+        }
+    }
+
     private static void stopQuietly(EmbeddedDatabase.Server server) {
         try {
             server.stop().close();

@@ -3,6 +3,10 @@ package dev.renderbank.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -75,6 +80,10 @@ class EmbeddedServerRestartTest {
             DataSource db = context.getBean(DataSource.class);
             execute(db, "create table survivor (note text)");
             execute(db, "insert into survivor values ('committed before the kill')");
+            Logger launcher = (Logger) LoggerFactory.getLogger(GoneServerRelease.LAUNCHER_LOGGERS);
+            ListAppender<ILoggingEvent> launcherLog = new ListAppender<>();
+            launcherLog.start();
+            launcher.addAppender(launcherLog);
 
             ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
 
@@ -90,6 +99,20 @@ class EmbeddedServerRestartTest {
                     .as("the same port: the data source's URL names it")
                     .isEqualTo(first.port());
             execute(db, "insert into survivor values ('written after the restart')");
+            assertThat(launcherLog.list)
+                    .as("the launcher's own errors about the server that is gone (it logged 'Could not stop"
+                            + " postmaster' with a stack trace after the supervisor's line had said it all)")
+                    .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .isEmpty();
+            LoggerFactory.getLogger(GoneServerRelease.LAUNCHER_LOGGERS + ".EmbeddedPostgres")
+                    .error("an error of the launcher outside a release");
+            launcher.detachAppender(launcherLog);
+            assertThat(launcherLog.list)
+                    .as("the launcher's errors outside a release are kept")
+                    .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("an error of the launcher outside a release");
         }
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> ProcessHandle.of(restarted).map(p -> !p.isAlive()).orElse(true));
