@@ -168,17 +168,29 @@ class CatalogRequestShapeTest {
 
     @Test
     void sora2SendsNoSizeAndImagesAsImageUrls() {
-        // sora-2-*: prompt, image_urls[], aspect_ratio landscape|portrait, n_frames "10"|"15"; size is pro-only
+        // sora-2-*: prompt, image_urls[], aspect_ratio landscape|portrait, n_frames "10"|"15", remove_watermark
+        // (a paid video comes without the provider's watermark); size is pro-only
         PricedRequest text = video("sora-2", null, null, "portrait", 15);
         assertThat(text.providerModel()).isEqualTo("sora-2-text-to-video");
         assertThat(text.providerInput())
-                .isEqualTo(input("prompt", "waves", "aspect_ratio", "portrait", "n_frames", "15"));
+                .isEqualTo(input(
+                        "prompt", "waves", "aspect_ratio", "portrait", "n_frames", "15", "remove_watermark", true));
         assertThat(text.credits()).isEqualTo(30);
 
         PricedRequest fromImage = video("sora-2", REFS, null, null, null);
         assertThat(fromImage.providerModel()).isEqualTo("sora-2-image-to-video");
         assertThat(fromImage.providerInput())
-                .isEqualTo(input("prompt", "waves", "image_urls", REFS, "aspect_ratio", "landscape", "n_frames", "10"));
+                .isEqualTo(input(
+                        "prompt",
+                        "waves",
+                        "image_urls",
+                        REFS,
+                        "aspect_ratio",
+                        "landscape",
+                        "n_frames",
+                        "10",
+                        "remove_watermark",
+                        true));
     }
 
     @Test
@@ -186,7 +198,17 @@ class CatalogRequestShapeTest {
         PricedRequest hd = video("sora-2-pro", null, "1080p", null, 15);
         assertThat(hd.providerModel()).isEqualTo("sora-2-pro-text-to-video");
         assertThat(hd.providerInput())
-                .isEqualTo(input("prompt", "waves", "aspect_ratio", "landscape", "n_frames", "15", "size", "high"));
+                .isEqualTo(input(
+                        "prompt",
+                        "waves",
+                        "aspect_ratio",
+                        "landscape",
+                        "n_frames",
+                        "15",
+                        "remove_watermark",
+                        true,
+                        "size",
+                        "high"));
         assertThat(hd.credits()).isEqualTo(300);
 
         PricedRequest fromImage = video("sora-2-pro", REFS, "720p", "portrait", 10);
@@ -201,6 +223,8 @@ class CatalogRequestShapeTest {
                         "portrait",
                         "n_frames",
                         "10",
+                        "remove_watermark",
+                        true,
                         "size",
                         "standard"));
         assertThat(fromImage.credits()).isEqualTo(75);

@@ -59,7 +59,11 @@ public final class ProviderInputs {
         return input;
     }
 
-    /** sora-2-*: {@code size} (standard or high) exists only on the pro models. */
+    /**
+     * sora-2-*: {@code size} (standard or high) exists only on the pro models. {@code remove_watermark} is
+     * always asked for: the user pays for the video, and KIE's own example request sends it (its
+     * playground defaults to it); without it a video could come back with the provider's watermark.
+     */
     public static Map<String, Object> video(
             String providerModel, String prompt, List<String> images, String aspect, int seconds, String resolution) {
         Map<String, Object> input = new LinkedHashMap<>();
@@ -69,6 +73,7 @@ public final class ProviderInputs {
         }
         input.put("aspect_ratio", aspect);
         input.put("n_frames", Integer.toString(seconds));
+        input.put("remove_watermark", true);
         boolean sizeless = providerModel.startsWith("sora-2-") && !providerModel.startsWith("sora-2-pro-");
         if (!sizeless) {
             input.put("size", resolution.equals("1080p") ? "high" : "standard");
