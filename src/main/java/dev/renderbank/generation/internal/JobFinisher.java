@@ -117,9 +117,13 @@ public class JobFinisher {
         return won;
     }
 
-    /** The user cancels a job still waiting to be submitted: released, cooldown given back. */
+    /**
+     * The user cancels a job still waiting to be submitted: released; the cooldown stays, since a cancel
+     * is the user's own doing (only a failure that is not the user's gives it back). Given back, a loop
+     * of generate and cancel went round the cooldown whenever jobs waited (the provider held back).
+     */
     boolean cancel(Job job) {
-        return endUnsent(job, JobTransitions.CANCELLED_CODE, JobTransitions.CANCELLED_MESSAGE, () -> {
+        return endUnsent(job, JobTransitions.CANCELLED_CODE, JobTransitions.CANCELLED_MESSAGE, false, () -> {
             log.info("job {} cancelled by its owner; {} credits released", job.id(), job.price());
             meters.count(job, "cancelled", "cancelled");
         });
@@ -130,7 +134,7 @@ public class JobFinisher {
      * node wins): released, cooldown given back. False when it is no longer such a job.
      */
     boolean failUnsent(Job job, String code, String message) {
-        return endUnsent(job, code, message, () -> {
+        return endUnsent(job, code, message, true, () -> {
             log.info(
                     "job {} failed before it was sent ({}): {}; {} credits released",
                     job.id(),
@@ -141,12 +145,16 @@ public class JobFinisher {
         });
     }
 
-    /** A cancel or a failure before any submit started: released, cooldown given back, then {@code told}. */
-    private boolean endUnsent(Job job, String code, String message, Runnable told) {
+    /** A cancel or a failure before any submit started: released (cooldown given back if asked), then {@code told}. */
+    private boolean endUnsent(Job job, String code, String message, boolean giveCooldownBack, Runnable told) {
         try (var logContext = JobLogContext.of(job)) {
             Instant now = clock.instant();
-            boolean won =
-                    release(job, () -> transitions.markFailedUnsent(job.id(), code, message, now), code, message, true);
+            boolean won = release(
+                    job,
+                    () -> transitions.markFailedUnsent(job.id(), code, message, now),
+                    code,
+                    message,
+                    giveCooldownBack);
             if (won) {
                 afterCommit(job, told);
             }
