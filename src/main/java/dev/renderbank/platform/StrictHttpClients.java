@@ -2,6 +2,7 @@ package dev.renderbank.platform;
 
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -32,6 +33,12 @@ public final class StrictHttpClients {
     /** A client over {@code connections} with the settings above. */
     public static CloseableHttpClient build(
             HttpClientConnectionManager connections, Timeout connect, Timeout read, String userAgent) {
+        return builder(connections, connect, read, userAgent).build();
+    }
+
+    /** The settings above, for a client that adds its own (an interceptor of its calls). */
+    public static HttpClientBuilder builder(
+            HttpClientConnectionManager connections, Timeout connect, Timeout read, String userAgent) {
         return HttpClients.custom()
                 .setConnectionManager(connections)
                 .setDefaultRequestConfig(RequestConfig.custom()
@@ -44,7 +51,6 @@ public final class StrictHttpClients {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableContentCompression()
-                .setUserAgent(userAgent)
-                .build();
+                .setUserAgent(userAgent);
     }
 }

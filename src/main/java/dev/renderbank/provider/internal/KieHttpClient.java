@@ -18,8 +18,10 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -49,9 +51,12 @@ final class KieHttpClient {
     /** An answer: the status and the body as text (empty when there was none). */
     record Response(int status, String body) {}
 
-    /** Nothing reached the provider: no connection, no address, or no pooled connection in time. */
+    /**
+     * Nothing of the request was written: no connection, no address, no pooled connection in time, a
+     * TLS handshake refused, or any other failure before the connection was up.
+     */
     static final class NotConnected extends IOException {
-        NotConnected(IOException cause) {
+        NotConnected(Exception cause) {
             super(cause.toString(), cause);
         }
     }
@@ -76,6 +81,9 @@ final class KieHttpClient {
     /** Enough connections for every thread that may call at once (the submit pool and the scheduler's). */
     private static final int MAX_CONNECTIONS = 256;
 
+    /** Set on a call's context once its connection is up; unset, nothing of the request was written. */
+    private static final String CONNECTED = "renderbank.kie.connected";
+
     private final SingletonSupplier<CloseableHttpClient> http;
     private final Duration totalTimeout;
 
@@ -99,20 +107,27 @@ final class KieHttpClient {
         cutOffs.setRemoveOnCancelPolicy(true);
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout read = Timeout.ofMilliseconds(readTimeout.toMillis());
-        this.http = SingletonSupplier.of(() -> StrictHttpClients.build(
-                PoolingHttpClientConnectionManagerBuilder.create()
-                        .setTlsSocketStrategy(StrictHttpClients.lazyTls())
-                        .setMaxConnTotal(MAX_CONNECTIONS)
-                        .setMaxConnPerRoute(MAX_CONNECTIONS)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(connect)
-                                .setSocketTimeout(read)
-                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
-                                .build())
-                        .build(),
-                connect,
-                read,
-                "renderbank-kie/1"));
+        this.http = SingletonSupplier.of(() -> StrictHttpClients.builder(
+                        PoolingHttpClientConnectionManagerBuilder.create()
+                                .setTlsSocketStrategy(StrictHttpClients.lazyTls())
+                                .setMaxConnTotal(MAX_CONNECTIONS)
+                                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                        .setConnectTimeout(connect)
+                                        .setSocketTimeout(read)
+                                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                        .build())
+                                .build(),
+                        connect,
+                        read,
+                        "renderbank-kie/1")
+                // runs once the connection (TLS included) is up, right before the request is written
+                .addExecInterceptorAfter(
+                        ChainElement.CONNECT.name(), "renderbank-connected", (request, scope, chain) -> {
+                            scope.clientContext.setAttribute(CONNECTED, Boolean.TRUE);
+                            return chain.proceed(request, scope);
+                        })
+                .build());
     }
 
     Response get(URI uri, String apiKey) throws IOException {
@@ -137,8 +152,9 @@ final class KieHttpClient {
         // cancelling closes the connection, which ends a blocked read at once
         ScheduledFuture<?> cutOff = cutOffs.schedule(request::cancel, totalTimeout.toMillis(), TimeUnit.MILLISECONDS);
         AtomicReference<Response> whole = new AtomicReference<>();
+        HttpClientContext context = HttpClientContext.create();
         try {
-            return http.obtain().execute(request, response -> {
+            return http.obtain().execute(request, context, response -> {
                 whole.set(new Response(response.getCode(), body(response.getEntity())));
                 // the whole answer is in: releasing the connection is not the answer's time
                 cutOff.cancel(false);
@@ -154,9 +170,14 @@ final class KieHttpClient {
                 // cut just after the whole answer was read (while the connection was released): it stands
                 return whole.get();
             }
-            // a cut while waiting for a pooled connection surfaces as a RuntimeException of the pool's;
-            // read as sent all the same (never sent twice), which only a total timeout below the
-            // connect timeout can lead to
+            if (context.getAttribute(CONNECTED) == null) {
+                // failed before the connection was up: a TLS handshake refused (an expired or unknown
+                // certificate), no route to the host, the network unreachable, the pool's wait cut. Not
+                // a byte of the request was written, so it may be sent again (these were read as "maybe
+                // sent": the job waited for its deadline and the user's slot with it)
+                throw new NotConnected(e);
+            }
+            // connected: a cut at the total timeout may have come after the request was written
             if (request.isCancelled()) {
                 throw new Cut(totalTimeout, e);
             }

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.renderbank.provider.BalanceOutcome;
@@ -373,6 +374,36 @@ class KieHttpGatewayTest {
 
         assertThat(outcome).isInstanceOf(SubmitOutcome.RetryLater.class);
         assertThat(((SubmitOutcome.RetryLater) outcome).error().kind()).isEqualTo(Kind.UNAVAILABLE);
+    }
+
+    /**
+     * A TLS handshake refused (a certificate no trust store knows, as an expired one or a proxy's, or a
+     * server that does not speak TLS): the connection never came up, nothing of the createTask was
+     * written, so it may be sent again. It was read as "maybe sent": the job waited for its deadline.
+     */
+    @Test
+    void aTlsHandshakeRefusedAtSubmitMayBeSentAgainBecauseNothingWasSent() {
+        String created = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t-1\"}}";
+        kie.stubFor(post(CREATE).willReturn(okJson(created)));
+        WireMockServer selfSigned =
+                new WireMockServer(wireMockConfig().dynamicPort().dynamicHttpsPort());
+        selfSigned.start();
+        try {
+            selfSigned.stubFor(post(CREATE).willReturn(okJson(created)));
+            KieHttpGateway untrusted =
+                    gatewayTo(URI.create("https://localhost:" + selfSigned.httpsPort()), Duration.ofSeconds(1));
+            KieHttpGateway notTls = gatewayTo(URI.create("https://127.0.0.1:" + kie.getPort()), Duration.ofSeconds(1));
+
+            for (KieHttpGateway refused : List.of(untrusted, notTls)) {
+                SubmitOutcome outcome = refused.submit(request());
+                assertThat(outcome).isInstanceOf(SubmitOutcome.RetryLater.class);
+                assertThat(((SubmitOutcome.RetryLater) outcome).error().kind()).isEqualTo(Kind.UNAVAILABLE);
+            }
+            selfSigned.verify(0, postRequestedFor(urlPathEqualTo(CREATE)));
+            kie.verify(0, postRequestedFor(urlPathEqualTo(CREATE)));
+        } finally {
+            selfSigned.stop();
+        }
     }
 
     @Test
