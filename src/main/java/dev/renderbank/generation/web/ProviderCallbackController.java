@@ -25,6 +25,8 @@ class ProviderCallbackController {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderCallbackController.class);
 
+    private final RefusedCallbackLog refused = new RefusedCallbackLog(log);
+
     private final ProviderCallbacks callbacks;
     private final KieCallbackVerifier verifier;
 
@@ -46,7 +48,7 @@ class ProviderCallbackController {
         }
         if (verifier.configured()
                 && verifier.verify(taskId, timestamp, signature) != KieCallbackVerifier.Outcome.VALID) {
-            log.warn("provider callback for {} refused: missing, stale or wrong signature", jobId);
+            refused.refused(jobId, "missing, stale or wrong signature");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .body(Problems.of(
                             HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Bad callback signature"));
@@ -61,7 +63,7 @@ class ProviderCallbackController {
                             "The callback names a provider task that belongs to another job"));
         }
         if (outcome == CallbackOutcome.REFUSED) {
-            log.warn("provider callback for {} refused: unknown job or wrong token", jobId);
+            refused.refused(jobId, "unknown job or wrong token");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .body(Problems.of(
                             HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "Unknown job or wrong token"));
