@@ -175,6 +175,8 @@ class SecurityConfig {
                         .successHandler(login.success())
                         .failureHandler(login.failure())
                         .permitAll())
+                // the address of a page asked for while signed out, not the whole request (ReturnAddress)
+                .requestCache(c -> c.requestCache(login.returnAddress()))
                 .addFilterBefore(login.throttleFilter(), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .logout(l -> l.logoutSuccessUrl("/login?logout"));
