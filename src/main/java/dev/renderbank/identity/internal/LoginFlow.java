@@ -57,6 +57,9 @@ public class LoginFlow {
     /** The session cookie's Secure setting ({@code prod} sets it): the device cookie is Secure wherever it is. */
     private final boolean secureCookies;
 
+    /** The page a signed-out browser asked for, returned to after sign-in (the chain saves it, success reads it). */
+    private final ReturnAddress returnAddress = new ReturnAddress();
+
     /** Whether the WARN about forwarded headers from a proxy nobody named was logged (once per process). */
     private final AtomicBoolean untrustedForwardSeen = new AtomicBoolean();
 
@@ -189,7 +192,13 @@ public class LoginFlow {
             }
         };
         handler.setDefaultTargetUrl("/");
+        // its own default (an HttpSessionRequestCache) would not find the address ReturnAddress kept
+        handler.setRequestCache(returnAddress);
         return handler;
+    }
+
+    ReturnAddress returnAddress() {
+        return returnAddress;
     }
 
     /** While the session's password must be changed: pages lead to the form, the API answers 403. */

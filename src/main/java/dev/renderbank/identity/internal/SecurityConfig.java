@@ -150,7 +150,7 @@ class SecurityConfig {
                                         "CSRF token missing or wrong",
                                         "A call made with the browser session's cookie that changes something needs the"
                                                 + " page's CSRF token in the X-CSRF-TOKEN header (the _csrf meta tag of"
-                                                + " any page); or call with Authorization: Bearer <api token> instead");
+                                                + " any page while signed in); or call with Authorization: Bearer <api token> instead");
                                 return;
                             }
                             Problems.write(res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not do this");
@@ -175,6 +175,8 @@ class SecurityConfig {
                         .successHandler(login.success())
                         .failureHandler(login.failure())
                         .permitAll())
+                // the address of a page asked for while signed out, not the whole request (ReturnAddress)
+                .requestCache(c -> c.requestCache(login.returnAddress()))
                 .addFilterBefore(login.throttleFilter(), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .logout(l -> l.logoutSuccessUrl("/login?logout"));
