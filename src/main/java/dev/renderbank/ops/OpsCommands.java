@@ -169,7 +169,7 @@ class OpsCommands {
                     options.get("reason"),
                     "cli:grant:",
                     clock.instant().minus(Duration.ofDays(1)));
-            key = earlier.orElseGet(() -> RepairCommands.derivedKey(
+            key = earlier.orElseGet(() -> CommandKeys.derivedKey(
                     "grant", words.get(2).toLowerCase(), words.get(3), options.get("reason"), clock));
             out.println("no --key given: using " + key
                     + (earlier.isPresent()
@@ -179,7 +179,7 @@ class OpsCommands {
         ActionResult r =
                 userActions.grant(options.get("actor"), user.get().id(), amount, options.get("reason"), false, key);
         if (!(r instanceof ActionResult.Done d)) {
-            out.println("refused: " + RepairCommands.describe(r));
+            out.println("refused: " + CommandAnswers.describe(r));
             return FINDING;
         }
         out.printf(
@@ -277,7 +277,7 @@ class OpsCommands {
             return new Step.Applied(Map.of(), after);
         });
         if (!(result instanceof ActionResult.Done)) {
-            out.println(RepairCommands.describe(result));
+            out.println(CommandAnswers.describe(result));
             return FINDING;
         }
         out.println("created admin " + email + " with one-time password " + password

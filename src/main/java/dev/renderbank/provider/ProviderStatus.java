@@ -1,22 +1,14 @@
 package dev.renderbank.provider;
 
-import dev.renderbank.platform.OperatorAlerts;
-import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability.State;
 import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.internal.ProviderProperties;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The provider-availability state every node shares (one database row). Trips and clears are
@@ -34,36 +26,33 @@ import org.springframework.transaction.support.TransactionTemplate;
  * balance check clears only if the count is still what it read before asking the provider, so a
  * reading taken before a 402 and answered after it never clears the trip that 402 made. An operator
  * may resume it whatever the balance ({@link #resumeByOperator}); the next refusal trips it again.
+ *
+ * <p>This class is the module's word on availability and says when the state moves and what
+ * operators are told; the row's conditional updates are {@link AvailabilityTransitions}, refusals and
+ * disabled features that change no state are {@link ProviderNotices}.
  */
 @Service
 public class ProviderStatus {
 
-    private final JdbcClient jdbc;
     /** The longest detail kept on the status row (it quotes the provider's answer, which may hold a NUL). */
-    private static final int MAX_DETAIL = 2000;
+    static final int MAX_DETAIL = 2000;
 
-    private final OperatorAlerts alerts;
-    private final Clock clock;
+    private final AvailabilityTransitions transitions;
+    private final ProviderNotices notices;
+    private final JdbcClient jdbc;
     private final Duration recheckInterval;
     private final long lowBalanceThreshold;
-    private final long resumeThreshold;
-    private final TransactionTemplate ownTransaction;
 
     ProviderStatus(
+            AvailabilityTransitions transitions,
+            ProviderNotices notices,
             JdbcClient jdbc,
-            OperatorAlerts alerts,
-            Clock clock,
-            ProviderProperties properties,
-            PlatformTransactionManager transactions) {
+            ProviderProperties properties) {
+        this.transitions = transitions;
+        this.notices = notices;
         this.jdbc = jdbc;
-        this.alerts = alerts;
-        this.clock = clock;
         this.recheckInterval = properties.balance().recheckInterval();
         this.lowBalanceThreshold = properties.balance().lowThreshold();
-        this.resumeThreshold = properties.balance().resumeThreshold();
-        // A trip must stick even if a caller's transaction rolls back afterwards.
-        this.ownTransaction = new TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     public Availability current() {
@@ -95,7 +84,7 @@ public class ProviderStatus {
      * resume threshold). Returns true for the call that made the transition (and alerted).
      */
     public boolean tripExhausted(String detail, long refusedTaskCost) {
-        return trip(
+        return transitions.trip(
                 State.EXHAUSTED,
                 detail,
                 Math.max(0, refusedTaskCost),
@@ -112,7 +101,7 @@ public class ProviderStatus {
 
     /** The provider refused our API key. Returns true for the call that made the transition (and alerted). */
     public boolean tripUnauthorized(String detail) {
-        return trip(
+        return transitions.trip(
                 State.UNAUTHORIZED,
                 detail,
                 0,
@@ -124,7 +113,7 @@ public class ProviderStatus {
 
     /** Back to AVAILABLE whatever the balance. True if it was tripped. */
     public boolean clear(String detail) {
-        return clearWhere("", Map.of(), detail);
+        return transitions.clear(detail);
     }
 
     /**
@@ -137,16 +126,7 @@ public class ProviderStatus {
      * provider was available already.
      */
     public boolean resumeByOperator(String detail) {
-        int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
-                        + " refused_task_cost = 0, refused_at_balance = null, resumed_by_operator = true"
-                        + " where id = 1 and state <> 'AVAILABLE'")
-                .param("now", now())
-                .param("detail", StorableText.of(detail, MAX_DETAIL))
-                .update();
-        if (changed == 1) {
-            alerts.raise("provider.available", "The generation provider is available again: " + detail);
-        }
-        return changed == 1;
+        return transitions.resumeByOperator(detail);
     }
 
     /**
@@ -155,7 +135,7 @@ public class ProviderStatus {
      * #resumeByOperator}). True for the call that made the transition.
      */
     public boolean tripOnLowReading(String detail) {
-        return trip(State.EXHAUSTED, detail, 0, true, "provider.exhausted", exhaustedMessage(detail));
+        return transitions.trip(State.EXHAUSTED, detail, 0, true, "provider.exhausted", exhaustedMessage(detail));
     }
 
     /**
@@ -163,9 +143,7 @@ public class ProviderStatus {
      * operator's resume again, so from now on its low readings trip the state as before.
      */
     public void readingEnough() {
-        ownTransaction.executeWithoutResult(tx -> jdbc.sql(
-                        "update provider_status set resumed_by_operator = false where id = 1 and resumed_by_operator")
-                .update());
+        transitions.readingEnough();
     }
 
     /**
@@ -173,9 +151,7 @@ public class ProviderStatus {
      * {@link #resume} with the answer.
      */
     public long tripEpoch() {
-        return jdbc.sql("select trip_epoch from provider_status where id = 1")
-                .query(Long.class)
-                .single();
+        return transitions.tripEpoch();
     }
 
     /**
@@ -186,11 +162,7 @@ public class ProviderStatus {
      * waits for the row makes it match nothing. True for the call that cleared it (and alerted).
      */
     public boolean resume(long epochBefore, long credits, String detail) {
-        return clearWhere(
-                " and trip_epoch = :epoch and greatest(:threshold, refused_task_cost) <= :credits"
-                        + " and (refused_at_balance is null or refused_at_balance < :credits)",
-                Map.of("epoch", epochBefore, "threshold", resumeThreshold, "credits", credits),
-                detail);
+        return transitions.resume(epochBefore, credits, detail);
     }
 
     /**
@@ -200,10 +172,7 @@ public class ProviderStatus {
      * provider refused with); nothing once the state has cleared.
      */
     public void noteBalanceAtRefusal(long credits) {
-        ownTransaction.executeWithoutResult(
-                tx -> jdbc.sql("""
-                        update provider_status set refused_at_balance = greatest(refused_at_balance, :credits)
-                         where id = 1 and state = 'EXHAUSTED'""").param("credits", credits).update());
+        transitions.noteBalanceAtRefusal(credits);
     }
 
     /**
@@ -212,74 +181,7 @@ public class ProviderStatus {
      * refused, whichever is most.
      */
     public long resumesAt() {
-        return jdbc.sql("select greatest(:threshold, refused_task_cost, refused_at_balance + 1)"
-                        + " from provider_status where id = 1")
-                .param("threshold", resumeThreshold)
-                .query(Long.class)
-                .single();
-    }
-
-    private boolean clearWhere(String condition, Map<String, Object> params, String detail) {
-        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            int changed = jdbc.sql("update provider_status set state = 'AVAILABLE', since = :now, detail = :detail,"
-                            + " refused_task_cost = 0, refused_at_balance = null, resumed_by_operator = false"
-                            + " where id = 1 and state <> 'AVAILABLE'" + condition)
-                    .params(params)
-                    .param("now", now())
-                    .param("detail", StorableText.of(detail, MAX_DETAIL))
-                    .update();
-            if (changed == 1) {
-                alerts.raise("provider.available", "The generation provider is available again: " + detail);
-            }
-            return changed == 1;
-        }));
-    }
-
-    /**
-     * Every trip counts up the epoch and keeps the dearest refused cost, whether or not it changes
-     * the state; the row is locked first, so of concurrent trips exactly one sees the transition.
-     * {@code yieldToOperator}: a balance reading's trip, which does nothing while an operator's resume
-     * stands ({@link #resumeByOperator}); read under the same lock, so a resume cannot slip between.
-     */
-    private boolean trip(
-            State state,
-            String detail,
-            long refusedTaskCost,
-            boolean yieldToOperator,
-            String alertKind,
-            String message) {
-        return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
-            Map<String, Object> row = jdbc.sql(
-                            "select state, resumed_by_operator from provider_status where id = 1 for update")
-                    .query()
-                    .singleRow();
-            String before = (String) row.get("state");
-            if (yieldToOperator && "AVAILABLE".equals(before) && Boolean.TRUE.equals(row.get("resumed_by_operator"))) {
-                return false;
-            }
-            boolean transition = !state.name().equals(before);
-            int updated = jdbc.sql("""
-                            update provider_status
-                               set state = :state,
-                                   since = case when state = :state then since else :now end,
-                                   detail = case when state = :state then detail else :detail end,
-                                   trip_epoch = trip_epoch + 1,
-                                   refused_task_cost = greatest(refused_task_cost, :cost),
-                                   resumed_by_operator = false
-                             where id = 1""")
-                    .param("state", state.name())
-                    .param("now", now())
-                    .param("detail", StorableText.of(detail, MAX_DETAIL))
-                    .param("cost", refusedTaskCost)
-                    .update();
-            if (updated != 1) {
-                throw new IllegalStateException("the provider status row is missing");
-            }
-            if (transition) {
-                alerts.raise(alertKind, message);
-            }
-            return transition;
-        }));
+        return transitions.resumesAt();
     }
 
     /**
@@ -287,25 +189,12 @@ public class ProviderStatus {
      * (429) or is in maintenance (455). Only the last one is kept; jobs wait and retry meanwhile.
      */
     public void noteRefusal(int code, String detail) {
-        ownTransaction.executeWithoutResult(tx -> jdbc.sql("""
-                        update provider_status set last_refusal_code = :code, last_refusal_at = :now,
-                               last_refusal_detail = :detail
-                         where id = 1""")
-                .param("code", code)
-                .param("now", now())
-                .param("detail", StorableText.of(detail, MAX_DETAIL))
-                .update());
+        notices.noteRefusal(code, detail);
     }
 
     /** The last 429 or 455 the provider answered, if any. */
     public Optional<Refusal> lastRefusal() {
-        return jdbc.sql("select last_refusal_code, last_refusal_at, last_refusal_detail from provider_status"
-                        + " where id = 1 and last_refusal_code is not null")
-                .query((rs, n) -> new Refusal(
-                        rs.getInt("last_refusal_code"),
-                        rs.getObject("last_refusal_at", OffsetDateTime.class).toInstant(),
-                        rs.getString("last_refusal_detail")))
-                .optional();
+        return notices.lastRefusal();
     }
 
     public record Refusal(int code, Instant at, String detail) {}
@@ -315,10 +204,7 @@ public class ProviderStatus {
      * operators are told so they can pause the model ({@code switches set model:<id> paused}).
      */
     public void featureDisabled(String detail) {
-        alerts.raise(
-                "provider.feature-disabled",
-                "The generation provider says a feature is disabled (" + detail + "). Jobs that need it fail"
-                        + " and are released; consider pausing the model until the provider enables it again.");
+        notices.featureDisabled(detail);
     }
 
     /**
@@ -327,17 +213,7 @@ public class ProviderStatus {
      * callbacks meet the answer), with the same alert kind as a createTask 505.
      */
     public void featureDisabledForJob(String jobId, String providerTaskId, String providerModel, String detail) {
-        alerts.raiseOnce(
-                "provider.feature-disabled",
-                "provider.feature-disabled:recordInfo:" + jobId,
-                "The generation provider says a feature is disabled when asked about job " + jobId + " (KIE task "
-                        + providerTaskId + ", model " + providerModel + "): " + detail + ". The job cannot be"
-                        + " followed; it is asked again until its deadline, then failed and released. Consider"
-                        + " pausing the model until the provider enables it again.");
-    }
-
-    private OffsetDateTime now() {
-        return clock.instant().atOffset(ZoneOffset.UTC);
+        notices.featureDisabledForJob(jobId, providerTaskId, providerModel, detail);
     }
 
     /** The provider's credits at the last balance check (the monitor's row), empty if never read. */
