@@ -204,6 +204,57 @@ class HostileInputTest extends EveryRouteTest {
         assertThat(failures).as("answers to requests Tomcat refuses").isEmpty();
     }
 
+    /**
+     * UTF-8 text in a header the application reads (an emoji in an {@code Idempotency-Key}, Cyrillic
+     * in {@code Last-Event-ID}) arrives as bytes, some of them control characters, which the firewall
+     * refuses when the header is read: a 400 naming the header, nothing written (it was a 500).
+     */
+    @Test
+    void headerValuesInUtf8AreRefusedNamingTheHeader() throws Exception {
+        String key = new String("ключ-\uD83E\uDD8A".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        String json = "application/json";
+        List<Map.Entry<String, String>> requests = List.of(
+                Map.entry(
+                        "Idempotency-Key",
+                        post("/api/v1/generate-image", key, json, "{\"model\":\"sd\",\"prompt\":\"x\"}")),
+                Map.entry(
+                        "Idempotency-Key",
+                        post("/api/v1/generate-video", key, json, "{\"model\":\"sora-2\",\"prompt\":\"x\"}")),
+                Map.entry("Idempotency-Key", post("/api/v1/checkout", key, json, "{\"product\":\"pack-200\"}")),
+                Map.entry("Last-Event-ID", "GET /api/v1/generations/gen_nothing/events HTTP/1.1"));
+        Map<String, Long> before = BusinessRows.of(jdbc);
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, String> r : requests) {
+            String header = r.getKey();
+            String request = r.getValue();
+            byte[] bytes = request.startsWith("GET ")
+                    ? raw(request, "Last-Event-ID: " + key + "\r\nAccept: text/event-stream\r\n")
+                    : request.getBytes(StandardCharsets.ISO_8859_1);
+            String answer = exchange(bytes);
+            String lower = answer.toLowerCase(java.util.Locale.ROOT);
+            if (!answer.startsWith("HTTP/1.1 400")
+                    || !lower.contains("content-type: application/problem+json")
+                    || !answer.contains("\"field\":\"" + header + "\"")
+                    || leaks(answer)) {
+                failures.add(header + " " + request.lines().findFirst().orElse("") + " -> "
+                        + answer.substring(0, Math.min(400, answer.length())));
+            }
+        }
+        assertThat(failures).as("UTF-8 header values").isEmpty();
+        assertThat(BusinessRows.of(jdbc)).isEqualTo(before);
+    }
+
+    private String post(String path, String key, String contentType, String body) {
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        return new String(
+                        raw(
+                                "POST " + path + " HTTP/1.1",
+                                "Idempotency-Key: " + key + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+                                        + content.length + "\r\n"),
+                        StandardCharsets.ISO_8859_1)
+                + body;
+    }
+
     private byte[] raw(String requestLine, String headers) {
         return (requestLine + "\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " + user.token() + "\r\n"
                         + headers + "Connection: close\r\n\r\n")

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -14,6 +16,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -42,6 +45,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ProblemDetail badInput(IllegalArgumentException e) {
         ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage());
         return Problems.withFieldError(p, "request", String.valueOf(e.getMessage()));
+    }
+
+    /** Spring Security's firewall names a refused header so: {@code header: "Idempotency-Key " has a value}. */
+    private static final Pattern REFUSED_HEADER =
+            Pattern.compile("header: \"([A-Za-z0-9!#$%&'*+.^_`|~-]{1,64})\\s*\" has a value");
+
+    /**
+     * A header whose value the firewall refuses, found when the application reads it (so not by the
+     * firewall's own handler, which sees only what it checks up front): UTF-8 text in an {@code
+     * Idempotency-Key} or {@code Last-Event-ID} reaches the server as bytes some of which are control
+     * characters. The client's input, not our failure: a 400 naming the header (it answered 500).
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ProblemDetail refusedHeader(RequestRejectedException e) {
+        Matcher named = REFUSED_HEADER.matcher(String.valueOf(e.getMessage()));
+        String header = named.find() ? named.group(1) : "request";
+        String message = header.equals("request")
+                ? "the request has a header or parameter with characters that are not accepted"
+                : header + " may contain only printable ASCII characters (no control characters; non-ASCII"
+                        + " text arrives as bytes that are)";
+        ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", message);
+        return Problems.withFieldError(p, header, message);
     }
 
     @ExceptionHandler(InvalidFieldException.class)
