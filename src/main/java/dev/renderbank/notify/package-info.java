@@ -8,8 +8,8 @@
  * nothing}, the key being cause + recipient + channel), so however often the task runs there is one row.
  * The sender task then delivers rows after commit with retries, exponential backoff and a final {@code
  * FAILED} after {@code renderbank.mail.max-attempts}. A crash between the SMTP server's acceptance and
- * the row being marked sent can send one email twice; receivers can dedupe on its stable {@code
- * Message-ID}, derived from the key. Operator alerts are forwarded from platform's alert records.
+ * the row being marked sent, or a database that fails every try of that mark, can send one email
+ * twice; receivers can dedupe on its stable {@code Message-ID}, derived from the key. Operator alerts are forwarded from platform's alert records.
  *
  * <p>Client webhooks ({@link dev.renderbank.notify.Webhooks}, internals in {@code notify.webhooks}) use
  * the same path: durable event handlers write one {@code webhook_delivery} row per (event, endpoint)

@@ -187,7 +187,8 @@ public class JobDriver {
             return failTooLate(job);
         }
         // committed with the marks of other submits that start meanwhile, within the submit path's
-        // share of the connections (as every write of this method)
+        // share of the connections (as every write of this method); an exception: nothing is sent,
+        // and a mark its statement committed all the same is undone before this learns of it
         OptionalInt started = starts.mark(job.id());
         if (started.isEmpty()) {
             return Optional.of(now.plusSeconds(1));

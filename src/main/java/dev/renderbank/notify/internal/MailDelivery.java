@@ -3,6 +3,7 @@ package dev.renderbank.notify.internal;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +19,19 @@ import org.springframework.stereotype.Component;
  * renderbank.mail.max-attempts} (then operators are alerted and the admin outbox shows it). A batch
  * is claimed at once but sent one by one, so each message is looked up again just before its send:
  * one withdrawn since its claim (its account deleted) or claimed again is not sent, nor is a
- * generation email whose user has turned those off since it was queued.
+ * generation email whose user has turned those off since it was queued. A database failure while one
+ * email's outcome is recorded ends neither that run nor its batch: the rest of the batch is still sent.
  */
 @Component
 public class MailDelivery {
 
     static final int BATCH = 20;
+
+    /** Tries of the mark of an email the SMTP server accepted, {@link #MARK_PAUSE} times the tries failed apart. */
+    static final int MARK_TRIES = 3;
+
+    static final Duration MARK_PAUSE = Duration.ofMillis(200);
+
     private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
 
     private final Outbox outbox;
@@ -76,14 +84,82 @@ public class MailDelivery {
             failed(mail, e);
             return false;
         }
-        if (!outbox.markSent(mail, clock.instant())) {
-            log.warn(
-                    "mail {} was sent but its claim (attempt {}) no longer owned it: its lease ran out and a later"
-                            + " claim took it (it may be sent once more), or it was withdrawn while being sent",
-                    mail.id(),
-                    mail.attempt());
-        }
+        recordSent(mail);
         return true;
+    }
+
+    /**
+     * Marks an email the SMTP server accepted as sent. The database may fail that statement (a dropped
+     * connection, a failover) with no crash: the run goes on all the same, or the rest of its batch,
+     * claimed with this email, would wait for its lease with an attempt counted. The mark is tried
+     * {@link #MARK_TRIES} times; if none lands, the email stays claimed and is sent again (same
+     * Message-ID) when its lease ends, which the log says.
+     */
+    private void recordSent(Outbox.Claimed mail) {
+        RuntimeException failure = null;
+        for (int tryNo = 1; tryNo <= MARK_TRIES; tryNo++) {
+            if (failure != null && !pause(tryNo - 1)) {
+                break; // the run is being stopped
+            }
+            try {
+                if (outbox.markSent(mail, clock.instant())) {
+                    if (failure != null) {
+                        log.info("mail {} marked sent at try {} of its mark", mail.id(), tryNo);
+                    }
+                } else if (failure == null || !markedByThisClaim(mail)) {
+                    log.warn(
+                            "mail {} was sent but its claim (attempt {}) no longer owned it: its lease ran out and a"
+                                    + " later claim took it (it may be sent once more), or it was withdrawn while being"
+                                    + " sent",
+                            mail.id(),
+                            mail.attempt());
+                }
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+                log.warn(
+                        "mail {} was sent but marking it sent failed (try {} of {}): {}",
+                        mail.id(),
+                        tryNo,
+                        MARK_TRIES,
+                        e.toString());
+            }
+        }
+        log.error(
+                "mail {} was accepted by the SMTP server but could not be marked sent ({}): it stays claimed by"
+                        + " attempt {} and will be sent again, with the same Message-ID, when that claim's lease"
+                        + " ({}) ends",
+                mail.id(),
+                String.valueOf(failure),
+                mail.attempt(),
+                props.lease());
+    }
+
+    /**
+     * After a try that failed, a mark that finds the email no longer pending may be that try's own,
+     * committed with its answer lost: then the email is SENT in this claim's attempt and round, which
+     * no other claim can have (each counts an attempt).
+     */
+    private boolean markedByThisClaim(Outbox.Claimed mail) {
+        try {
+            return outbox.standing(mail.id())
+                    .filter(s ->
+                            s.status().equals("SENT") && s.attempts() == mail.attempt() && s.round() == mail.round())
+                    .isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Waits before the next try of a mark; false when interrupted (the run is being stopped). */
+    private static boolean pause(int failedTries) {
+        try {
+            Thread.sleep(MARK_PAUSE.toMillis() * failedTries);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -146,7 +222,22 @@ public class MailDelivery {
                 dev.renderbank.platform.StorableText.of(withoutAddress(describe(e), mail.to()), Outbox.MAX_ERROR);
         boolean last = mail.attempt() >= props.maxAttempts();
         Instant next = last ? null : clock.instant().plus(props.backoff(mail.attempt()));
-        if (!outbox.markAttemptFailed(mail, error, next)) {
+        boolean recorded;
+        try {
+            recorded = outbox.markAttemptFailed(mail, error, next);
+        } catch (RuntimeException dbFailure) {
+            // not sent, and the database failed the record: the claim stands, so the email is tried
+            // again when its lease ends (this attempt counted); the rest of the batch goes on
+            log.warn(
+                    "mail {} failed (attempt {}) and the failure could not be recorded ({}); tried again when its"
+                            + " lease ends: {}",
+                    mail.id(),
+                    mail.attempt(),
+                    dbFailure.toString(),
+                    error);
+            return;
+        }
+        if (!recorded) {
             // the lease ran out during this attempt and a later claim owns the row now (it may well
             // have sent the email): its own outcome decides, and this failure alerts no one
             log.warn(

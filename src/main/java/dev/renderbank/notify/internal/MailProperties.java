@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRetry the longest wait between two attempts
  * @param sendInterval how often the sender looks for due messages
  * @param lease how long a message being sent is kept from other senders; a sender that died while
- *     sending is replaced after it (the one case that may duplicate an email)
+ *     sending, or whose mark of a sent email the database failed every try of, is replaced after it
+ *     (the cases that may duplicate an email)
  */
 @Validated
 @ConfigurationProperties("renderbank.mail")

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * The way out: Spring Mail's {@link JavaMailSender}, which Spring Boot creates only when {@code
  * spring.mail.host} is set. Without it the application is in outbox-only mode: nothing leaves the
  * machine. Each message carries a {@code Message-ID} derived from its outbox key, the same on every
- * attempt, so a receiver can drop the one duplicate a crash between send and mark may cause.
+ * attempt, so a receiver can drop the one duplicate that a crash between send and mark, or a database
+ * that fails every try of the mark ({@link MailDelivery}), may cause.
  */
 @Component
 public class Smtp {
