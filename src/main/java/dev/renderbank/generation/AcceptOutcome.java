@@ -2,6 +2,8 @@ package dev.renderbank.generation;
 
 import dev.renderbank.catalog.AssetType;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /** Outcome of a generation request; refusals hold nothing and write nothing. */
 public sealed interface AcceptOutcome {
@@ -28,7 +30,12 @@ public sealed interface AcceptOutcome {
     record CoolingDown(AssetType type, Duration remaining) implements AcceptOutcome {}
 
     /** 429: the user already has {@code cap} jobs of this type in flight. */
-    record TooManyInFlight(AssetType type, int cap, Duration retryAfter) implements AcceptOutcome {}
+    /**
+     * The in-flight cap is reached; {@code freeBy}, when known, is the earliest deadline of the jobs in
+     * flight: a slot is free by then at the latest (most jobs end much sooner).
+     */
+    record TooManyInFlight(AssetType type, int cap, Duration retryAfter, Optional<Instant> freeBy)
+            implements AcceptOutcome {}
 
     /** 402: not enough available credits, or an unpaid debt. */
     record NotEnoughCredits(long needed, long available, long debt) implements AcceptOutcome {}

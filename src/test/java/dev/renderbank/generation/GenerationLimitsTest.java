@@ -9,6 +9,9 @@ import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,8 +52,10 @@ class GenerationLimitsTest extends IntegrationTest {
     @Test
     void cooldownRefusesWith429RetryAfterAndAHumanMessage() {
         TestUser u = users.create(1000);
+        Instant acceptedFrom = clock.instant();
         assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
                 .isEqualTo(202);
+        Instant acceptedBy = clock.instant();
         Api.Response r = api.post("/api/v1/generate-video", u.token(), VIDEO);
         assertThat(r.status()).isEqualTo(429);
         assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(170L, 180L);
@@ -64,9 +69,19 @@ class GenerationLimitsTest extends IntegrationTest {
         Api.Response capped = api.post("/api/v1/generate-video", u.token(), VIDEO);
         assertThat(capped.status()).isEqualTo(429);
         assertThat(capped.header("Retry-After")).isEqualTo("60");
-        // SPEC: the refusal's message tells the wait, as the Retry-After does
+        // SPEC: the refusal's message tells the wait, as the Retry-After does; and by when, at the
+        // latest, the job in flight ends (its deadline): "about a minute" alone, said again for the
+        // 45 minutes a job whose provider answer was lost waits, misled
+        Instant freeBy = Instant.parse(capped.json().get("freeBy").asString());
+        assertThat(freeBy)
+                .as("the first video's deadline (45 minutes)")
+                .isBetween(acceptedFrom.plus(Duration.ofMinutes(45)), acceptedBy.plus(Duration.ofMinutes(45)));
+        String deadline = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(ZoneOffset.UTC)
+                .format(freeBy);
         assertThat(capped.json().get("detail").asString())
                 .contains("1 video generation in progress")
+                .contains("it ends by " + deadline + " UTC at the latest")
                 .contains("try again in about 1 minute");
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(1000, 25, 0));
     }
@@ -82,6 +97,7 @@ class GenerationLimitsTest extends IntegrationTest {
         assertThat(third.status()).isEqualTo(429);
         assertThat(third.json().get("detail").asString())
                 .contains("2 image generations in progress")
+                .contains("one ends by ")
                 .contains("try again in about 10 seconds");
         assertThat(api.post("/api/v1/generate-video", u.token(), VIDEO).status())
                 .isEqualTo(202);

@@ -243,7 +243,8 @@ public class Acceptance {
         int cap = props.limits().inFlight().of(req.type());
         if (cap > 0 && jobs.countInFlight(userId, req.type()) >= cap) {
             Duration retry = req.type() == AssetType.VIDEO ? Duration.ofMinutes(1) : Duration.ofSeconds(10);
-            return Optional.of(new AcceptOutcome.TooManyInFlight(req.type(), cap, retry));
+            return Optional.of(new AcceptOutcome.TooManyInFlight(
+                    req.type(), cap, retry, jobs.firstDeadlineInFlight(userId, req.type())));
         }
         Duration ttl = Duration.between(now, job.deadlineAt()).plus(props.jobs().holdMargin());
         ReserveResult reserved = ledger.reserve(userId, req.credits(), job.id(), ttl);

@@ -103,6 +103,21 @@ public class JobStore {
                 .single();
     }
 
+    /**
+     * The earliest deadline of the user's live jobs of a type: by then at least one of them has ended
+     * (finished, or failed and released), so a slot of the in-flight cap is free. Read only for a refusal.
+     */
+    Optional<Instant> firstDeadlineInFlight(long userId, AssetType type) {
+        Instant first = jdbc.sql(
+                        "select min(deadline_at) as first_deadline from generation_job where user_id = :u and type = :t"
+                                + " and " + IS_LIVE)
+                .param("u", userId)
+                .param("t", type.name())
+                .query((rs, n) -> SqlTime.instant(rs, "first_deadline"))
+                .single();
+        return Optional.ofNullable(first);
+    }
+
     List<Job> liveCreatedBefore(Instant before, int limit) {
         return jdbc.sql("select * from generation_job where " + IS_LIVE
                         + " and created_at < :before order by created_at limit :limit")

@@ -5,6 +5,8 @@ import dev.renderbank.generation.JobView;
 import dev.renderbank.platform.Problems;
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -61,15 +63,23 @@ final class AcceptAnswers {
                     c.remaining());
         }
         if (outcome instanceof AcceptOutcome.TooManyInFlight t) {
-            return withRetryAfter(
+            String one = t.cap() == 1 ? "it" : "one";
+            // the latest a slot frees: a job whose provider answer was lost waits for its deadline, and
+            // "try again in about a minute" said again and again for 45 minutes misled
+            String freeBy = t.freeBy()
+                    .map(at -> " (" + one + " ends by " + UTC_MINUTE.format(at) + " UTC at the latest, its deadline;"
+                            + " most end much sooner)")
+                    .orElse("");
+            ResponseEntity<?> refused = withRetryAfter(
                     HttpStatus.TOO_MANY_REQUESTS,
                     "in-flight-limit",
                     "Too many requests",
                     "You already have " + t.cap() + " " + t.type().label() + " generation" + (t.cap() == 1 ? "" : "s")
-                            + " in progress. Please wait for " + (t.cap() == 1 ? "it" : "one")
-                            + " to finish before starting another; try again in about " + human(t.retryAfter())
-                            + ".",
+                            + " in progress. Please wait for " + one + " to finish before starting another" + freeBy
+                            + "; try again in about " + human(t.retryAfter()) + ".",
                     t.retryAfter());
+            t.freeBy().ifPresent(at -> ((ProblemDetail) refused.getBody()).setProperty("freeBy", at.toString()));
+            return refused;
         }
         if (outcome instanceof AcceptOutcome.NotEnoughCredits n) {
             String detail = n.debt() > 0
@@ -119,6 +129,9 @@ final class AcceptAnswers {
                 .header("Retry-After", Long.toString(seconds))
                 .body(p);
     }
+
+    private static final DateTimeFormatter UTC_MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     static String human(Duration d) {
         long s = Math.max(1, (d.toMillis() + 999) / 1000);
