@@ -144,6 +144,9 @@ class CreditsPagesBrowserTest extends IntegrationTest {
             assertThat(page).hasURL(checkout);
             page.click("#pay");
             assertThat(page.locator("#result")).hasText("Payment received");
+            // "Back to your account" leads to the account page (it led to the generator)
+            page.click("text=Back to your account");
+            assertThat(page).hasURL(Pattern.compile(".*/account$"));
 
             // one plan at a time: no other plan is offered while this one runs, the way to change is
             page.navigate(url("/buy"));
