@@ -26,10 +26,15 @@
     cells.forEach((text, i) => {
       const td = document.createElement('td');
       td.textContent = text;
-      if (i === 0) td.className = 'name';
+      if (i === 0) {
+        td.className = 'name';
+      } else { // as the page renders them: labelled for the stacked rows of a narrow screen
+        td.dataset.label = table.tHead.rows[0].cells[i].textContent;
+      }
       tr.appendChild(td);
     });
     const td = document.createElement('td');
+    td.className = 'act';
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'revoke danger';
