@@ -150,7 +150,7 @@ class SecurityConfig {
                                         "CSRF token missing or wrong",
                                         "A call made with the browser session's cookie that changes something needs the"
                                                 + " page's CSRF token in the X-CSRF-TOKEN header (the _csrf meta tag of"
-                                                + " any page while signed in); or call with Authorization: Bearer <api token> instead");
+                                                + " any page while signed in); or call with Authorization: Bearer <api token> instead (not for creating or revoking API tokens, which need the browser session and its CSRF token)");
                                 return;
                             }
                             Problems.write(res, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "You may not do this");
