@@ -1,10 +1,19 @@
 package dev.renderbank.account;
 
+import dev.renderbank.generation.JobOptions;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.JobView;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One creation in a list (generator's recent list, the creations gallery). */
 record CreationCard(JobView job, CreationStatus status, String started) {
+
+    /**
+     * How much of the prompt a card carries: a card shows two lines of it (CSS cuts the rest), and a
+     * page of 24 cards need not carry 24 prompts of 4,000 characters for that.
+     */
+    static final int PREVIEW = 160;
 
     static CreationCard of(JobView job) {
         return new CreationCard(job, CreationStatus.of(job), CreationStatus.when(job.createdAt()));
@@ -13,5 +22,37 @@ record CreationCard(JobView job, CreationStatus status, String started) {
     /** A failed job (with no late result to show) may be tried again: a new job with the same input. */
     public boolean retryable() {
         return job.state() == JobState.FAILED && status.assetUrl() == null && !job.assetDeleted();
+    }
+
+    /** The start of the prompt, cut at a whole character, "…" when there is more. */
+    public String promptPreview() {
+        String prompt = job.prompt() == null ? "" : job.prompt();
+        if (prompt.codePointCount(0, prompt.length()) <= PREVIEW) {
+            return prompt;
+        }
+        return prompt.substring(0, prompt.offsetByCodePoints(0, PREVIEW)) + "…";
+    }
+
+    /** The options in a few words: {@code 1K · png}, {@code 720p · 10 s · landscape · 1 reference image}. */
+    public String optionsLine() {
+        JobOptions o = job.options() == null ? JobOptions.NONE : job.options();
+        List<String> parts = new ArrayList<>();
+        add(parts, o.resolution());
+        add(parts, o.outputFormat());
+        if (o.durationSeconds() != null) {
+            parts.add(o.durationSeconds() + " s");
+        }
+        add(parts, o.aspectRatio());
+        int images = o.imageUrls().size();
+        if (images > 0) {
+            parts.add(images + (images == 1 ? " reference image" : " reference images"));
+        }
+        return String.join(" · ", parts);
+    }
+
+    private static void add(List<String> parts, String value) {
+        if (value != null && !value.isBlank()) {
+            parts.add(value);
+        }
     }
 }

@@ -11,6 +11,8 @@ import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.Notifier;
+import dev.renderbank.notify.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,8 +34,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * {@code GET /account/export}: "download my data" — the caller's profile, jobs, credit history,
- * purchases and token names as one JSON file, gathered through the modules' facades (each of which
+ * {@code GET /account/export}: "download my data" — the caller's profile, settings, jobs (with their
+ * prompts and options), credit history, purchases, plans, webhook endpoints (never their secrets) and
+ * token names as one JSON file, gathered through the modules' facades (each of which
  * answers for one user only, so nothing of anyone else can slip in). Written as it is read, one
  * page of each listing at a time, so memory does not grow with the account's history (a long-lived
  * account can have hundreds of thousands of ledger entries); each page is flushed to the client.
@@ -54,6 +57,8 @@ class DataExport {
     private final Generations generations;
     private final Ledger ledger;
     private final Billing billing;
+    private final Webhooks webhooks;
+    private final Notifier notifier;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -63,6 +68,8 @@ class DataExport {
             Generations generations,
             Ledger ledger,
             Billing billing,
+            Webhooks webhooks,
+            Notifier notifier,
             ObjectMapper json,
             Clock clock) {
         this.users = users;
@@ -70,6 +77,8 @@ class DataExport {
         this.generations = generations;
         this.ledger = ledger;
         this.billing = billing;
+        this.webhooks = webhooks;
+        this.notifier = notifier;
         this.json = json;
         this.clock = clock;
     }
@@ -116,6 +125,8 @@ class DataExport {
                         account.createdAt())));
         out.write(
                 ",\"credits\":" + json.writeValueAsString(new Credits(b.balance(), b.held(), b.available(), b.debt())));
+        out.write(",\"settings\":"
+                + json.writeValueAsString(ExportedItems.Settings.of(account.timeZone(), notifier.settings(id))));
         out.flush();
         array(out, "jobs", cursor -> {
             JobPage p = generations.list(id, null, cursor, JOB_PAGE);
@@ -129,6 +140,16 @@ class DataExport {
             PurchasePage p = billing.purchases(id, cursor, JOB_PAGE);
             return new Page(p.items(), p.nextCursor());
         });
+        // a user has few plans and endpoints (endpoints are capped): one page each
+        array(
+                out,
+                "subscriptions",
+                cursor -> new Page(
+                        billing.subscriptions(id).stream()
+                                .map(ExportedItems.Plan::of)
+                                .toList(),
+                        null));
+        array(out, "webhookEndpoints", cursor -> new Page(webhooks.endpoints(id), null));
         array(out, "apiTokens", cursor -> new Page(tokens.list(id), null));
         out.write("}");
         out.flush();

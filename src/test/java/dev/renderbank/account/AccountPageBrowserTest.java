@@ -113,6 +113,7 @@ class AccountPageBrowserTest extends IntegrationTest {
             assertThat(page.locator("h2")).containsText("nano-banana");
             assertThat(page.locator("strong.ok")).hasText("Ready");
             assertThat(page.locator("img")).isVisible();
+            assertThat(page.locator("#prompt")).hasText("a lighthouse at dusk");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("creation.png"))
                     .setFullPage(true));

@@ -66,4 +66,37 @@ class CreationPageTest extends IntegrationTest {
                 .isEqualTo(404);
         assertThat(api.get("/creations/" + taskId, null).status()).isEqualTo(302); // sign in first
     }
+
+    /**
+     * What was asked is on the creation's page (the whole prompt, as text) and, cut short, on its card
+     * in the gallery: before, "try again" resent a prompt its owner could not see.
+     */
+    @Test
+    void theCreationPageAndTheGalleryShowThePromptAndOptionsAsText() throws Exception {
+        UserAccount owner = userWithCredits();
+        String token = users.issueToken(owner.id(), "t");
+        Api api = new Api(port);
+        String longTail = "x".repeat(600);
+        Api.Response accepted = api.post(
+                "/api/v1/generate-image",
+                token,
+                "{\"model\":\"nano-banana\",\"prompt\":\"a <script>alert(1)</script> lighthouse " + longTail
+                        + "\",\"outputFormat\":\"jpeg\",\"imageUrls\":[\"https://cdn.example.com/ref.png\"]}");
+        assertThat(accepted.status()).isEqualTo(202);
+        String taskId = accepted.json().get("taskId").asString();
+        BrowserSession session = BrowserSession.signIn(port, owner.email(), PASSWORD);
+
+        String page = session.get("/creations/" + taskId).body();
+        assertThat(page)
+                .contains("a &lt;script&gt;alert(1)&lt;/script&gt; lighthouse " + longTail)
+                .doesNotContain("<script>alert(1)")
+                .contains("1K")
+                .contains("jpeg")
+                .contains("https://cdn.example.com/ref.png");
+
+        String gallery = session.get("/creations").body();
+        assertThat(gallery)
+                .contains("a &lt;script&gt;alert(1)&lt;/script&gt; lighthouse")
+                .doesNotContain(longTail);
+    }
 }

@@ -3,6 +3,7 @@ package dev.renderbank.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.catalog.AssetType;
+import dev.renderbank.generation.JobOptions;
 import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.JobView;
 import java.time.Instant;
@@ -40,7 +41,9 @@ class CreationStatusTest {
                 now,
                 null,
                 now.plusSeconds(900),
-                false);
+                false,
+                "a fox",
+                JobOptions.NONE);
 
         CreationStatus status = CreationStatus.of(job);
 

@@ -63,6 +63,87 @@ class DataExportTest extends IntegrationTest {
     }
 
     @Autowired
+    dev.renderbank.billing.Billing billing;
+
+    @Autowired
+    dev.renderbank.notify.Notifier notifier;
+
+    @Autowired
+    dev.renderbank.identity.Users users;
+
+    /**
+     * What /account/delete says it deletes is in the export: each job's prompt and options, the
+     * webhook endpoints (never their secrets), the plans and the notification settings and time zone.
+     */
+    @Test
+    void theExportHoldsPromptsWebhookEndpointsPlansAndSettings() throws Exception {
+        Api api = new Api(port);
+        TestUsers.TestUser me = testUsers.create(40);
+        String job = api.post(
+                        "/api/v1/generate-image",
+                        me.token(),
+                        "{\"model\":\"nano-banana\",\"prompt\":\"my lighthouse\",\"outputFormat\":\"jpeg\"}")
+                .json()
+                .get("taskId")
+                .asString();
+        Api.Response hook = api.post(
+                "/api/v1/webhook-endpoints",
+                me.token(),
+                "{\"url\":\"http://127.0.0.1:9/my-hook\",\"events\":[\"generation.completed\"]}");
+        assertThat(hook.status()).as(hook.body()).isEqualTo(201);
+        String secret = hook.json().get("secret").asString();
+        notifier.changeSettings(me.id(), false, 7L);
+        users.changeTimeZone(me.id(), "Europe/Berlin");
+        SessionApi session = SessionApi.signIn(port, me.email(), "correct horse battery staple", "/account/delete");
+        buyPlan(session.browser(), me.id());
+
+        HttpResponse<String> r = session.browser().get("/account/export");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode export = JsonMapper.builder().build().readTree(r.body());
+        JsonNode exported = export.get("jobs").get(0);
+        assertThat(exported.get("id").asString()).isEqualTo(job);
+        assertThat(exported.get("prompt").asString()).isEqualTo("my lighthouse");
+        assertThat(exported.get("options").get("outputFormat").asString()).isEqualTo("jpeg");
+        assertThat(exported.has("createdAt")).isTrue();
+        assertThat(exported.has("creditsCharged")).isTrue();
+        JsonNode endpoint = export.get("webhookEndpoints").get(0);
+        assertThat(endpoint.get("url").asString()).isEqualTo("http://127.0.0.1:9/my-hook");
+        assertThat(endpoint.get("events").get(0).asString()).isEqualTo("generation.completed");
+        assertThat(endpoint.get("createdAt").isNull()).isFalse();
+        assertThat(r.body()).doesNotContain(secret).doesNotContain("whsec_");
+        JsonNode plan = export.get("subscriptions").get(0);
+        assertThat(plan.get("plan").asString()).isEqualTo("pro-monthly");
+        assertThat(plan.get("status").asString()).isNotBlank();
+        assertThat(plan.has("periodEnd")).isTrue();
+        JsonNode settings = export.get("settings");
+        assertThat(settings.get("timeZone").asString()).isEqualTo("Europe/Berlin");
+        assertThat(settings.get("generationEmails").asBoolean()).isFalse();
+        assertThat(settings.get("creditsLowThreshold").asLong()).isEqualTo(7);
+    }
+
+    private static final java.util.regex.Pattern CSRF =
+            java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+    /** Buys a plan through the simulated checkout, as the browser would. */
+    private void buyPlan(dev.renderbank.support.BrowserSession browser, long userId) throws Exception {
+        var result = billing.checkout(userId, "pro-monthly", "export-plan-" + userId);
+        String url = ((dev.renderbank.billing.CheckoutResult.Created) result).url();
+        String checkout = url.replaceFirst("^https?://[^/]+", "");
+        String pay = browser.get(checkout).body();
+        java.util.regex.Matcher m = CSRF.matcher(pay);
+        assertThat(m.find()).as("CSRF token in %s", pay).isTrue();
+        String answer = browser.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://localhost:" + port + checkout + "/pay"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf="
+                                + java.net.URLEncoder.encode(m.group(1), java.nio.charset.StandardCharsets.UTF_8))))
+                .body();
+        assertThat(answer).contains("Payment received");
+        assertThat(billing.subscriptions(userId)).hasSize(1);
+    }
+
+    @Autowired
     dev.renderbank.ledger.Ledger ledger;
 
     @Autowired

@@ -342,6 +342,10 @@ class GeneratorPageBrowserTest extends IntegrationTest {
             assertThat(page.locator("#gallery > li").first()).hasAttribute("data-task", retried);
             assertThat(page.locator("#card-" + failed + " .badge")).hasText("Failed");
             assertThat(imageCard.locator(".thumb img")).isVisible();
+            // what each was asked for: the prompt's start and the options
+            assertThat(imageCard.locator(".prompt-line")).hasText("a lighthouse at dusk");
+            assertThat(imageCard.locator(".options-line")).hasText("1K · png");
+            assertThat(page.locator("#card-" + failed + " .options-line")).hasText("720p · 10 s · landscape");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(SHOTS.resolve("creations.png"))
                     .setFullPage(true));

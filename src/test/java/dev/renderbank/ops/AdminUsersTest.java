@@ -464,6 +464,29 @@ class AdminUsersTest extends IntegrationTest {
     }
 
     /**
+     * The jobs' prompts and options are the owner's (their own status API and export show them);
+     * the operators' dossier lists the jobs without them, as it did before those reached the job view.
+     */
+    @Test
+    void theDossierListsJobsWithoutTheirPrompts() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(40);
+        var accepted = new dev.renderbank.support.Api(port)
+                .post(
+                        "/api/v1/generate-image",
+                        u.token(),
+                        "{\"model\":\"nano-banana\",\"prompt\":\"a private diary page\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        HttpResponse<String> r = call(port, "GET", "/api/v1/admin/users?email=" + u.email(), admin.token(), null, null);
+        JsonNode jobs = json(r).get("jobs");
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).has("model")).isTrue();
+        assertThat(jobs.get(0).has("prompt")).isFalse();
+        assertThat(jobs.get(0).has("options")).isFalse();
+        assertThat(r.body()).doesNotContain("private diary");
+    }
+
+    /**
      * Support's first questions ("I never got my free credits"): whether the user confirmed their
      * address and when they signed up, on the page and in the API.
      */

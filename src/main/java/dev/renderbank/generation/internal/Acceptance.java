@@ -262,7 +262,7 @@ public class Acceptance {
         // "try again" (Retries) asks for the same thing
         Map<String, Object> options = new LinkedHashMap<>(req.options());
         if (!req.imageUrls().isEmpty()) {
-            options.put(Retries.IMAGE_URLS, req.imageUrls());
+            options.put(StoredOptions.IMAGE_URLS, req.imageUrls());
         }
         Job.Request request = new Job.Request(
                 userId,

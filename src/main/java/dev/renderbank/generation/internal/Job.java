@@ -95,6 +95,8 @@ public record Job(
                 createdAt,
                 completedAt,
                 deadlineAt,
-                assetDeletedAt != null);
+                assetDeletedAt != null,
+                prompt,
+                StoredOptions.shown(this));
     }
 }

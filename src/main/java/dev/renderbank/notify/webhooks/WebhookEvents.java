@@ -114,6 +114,9 @@ public class WebhookEvents {
         }
         m.put("createdAt", j.createdAt().toString());
         m.put("completedAt", j.completedAt() == null ? null : j.completedAt().toString());
+        // what the owner asked for: the endpoint is the owner's own, as the status API answers only them
+        m.put("prompt", j.prompt());
+        m.put("options", j.options());
         return m;
     }
 

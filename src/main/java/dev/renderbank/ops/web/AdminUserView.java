@@ -1,5 +1,6 @@
 package dev.renderbank.ops.web;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.renderbank.billing.PurchaseSummary;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.TokenInfo;
@@ -50,7 +51,11 @@ record AdminUserView(
         List<Hold> holds,
 
         @Schema(description = "The newest ledger entries") List<LedgerEntry> history,
-        @Schema(description = "The newest jobs") List<JobView> jobs,
+        // what a user asked for is theirs (their status API and export): operators help with jobs without it
+        @Schema(description = "The newest jobs (without their prompts and options)")
+        @JsonIgnoreProperties({"prompt", "options"})
+        List<JobView> jobs,
+
         List<PurchaseSummary> purchases,
         List<TokenInfo> tokens,
 
