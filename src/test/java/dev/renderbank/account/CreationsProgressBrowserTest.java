@@ -161,14 +161,17 @@ class CreationsProgressBrowserTest extends BrowserTest {
         simulator.setFailureRate(1.0);
         try {
             Api api = new Api(port);
-            Api.Response accepted = api.post(
-                    "/api/v1/generate-image", token, "{\"model\":\"nano-banana\",\"prompt\":\"a kite in a storm\"}");
-            assertThat(accepted.status()).isEqualTo(202);
-            String taskId = accepted.json().get("taskId").asString();
-
             try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
                 Page page = context.newPage();
+                // signed in before the job starts: a sign-in slower than the job's 6 s on a loaded
+                // machine left no running card to see
                 SignInForm.signIn(page, port, owner.email(), PASSWORD);
+                Api.Response accepted = api.post(
+                        "/api/v1/generate-image",
+                        token,
+                        "{\"model\":\"nano-banana\",\"prompt\":\"a kite in a storm\"}");
+                assertThat(accepted.status()).isEqualTo(202);
+                String taskId = accepted.json().get("taskId").asString();
                 AtomicInteger loads = galleryLoads(page);
                 page.navigate(url("/creations"));
                 Locator card = page.locator("#card-" + taskId);
