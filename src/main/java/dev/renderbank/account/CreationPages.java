@@ -48,7 +48,7 @@ class CreationPages {
         String s = status == null || status.isBlank() ? null : status;
         // an edited cursor is answered 400 naming the field, as the API does
         JobPage page = generations.list(user.id(), t, s, cursor, PAGE);
-        model.addAttribute("cards", page.items().stream().map(CreationCard::of).toList());
+        model.addAttribute("cards", CreationCard.of(page.items(), generations, user.id()));
         model.addAttribute("type", t == null ? "" : t);
         model.addAttribute("status", s == null ? "" : s);
         model.addAttribute("statuses", STATUSES);
@@ -64,8 +64,10 @@ class CreationPages {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such creation"));
         model.addAttribute("email", user.email());
         model.addAttribute("job", job);
-        model.addAttribute("card", CreationCard.of(job));
-        model.addAttribute("status", CreationStatus.of(job));
+        CreationCard card =
+                CreationCard.of(List.of(job), generations, user.id()).get(0);
+        model.addAttribute("card", card);
+        model.addAttribute("status", card.status());
         model.addAttribute("started", CreationStatus.when(job.createdAt()));
         model.addAttribute("finished", CreationStatus.when(job.completedAt()));
         return "creation";

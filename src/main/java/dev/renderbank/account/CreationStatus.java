@@ -6,8 +6,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** What a creation's page says about its job, in words a user reads. */
-record CreationStatus(String label, String css, boolean running, String assetUrl, boolean video) {
+/**
+ * What a creation's page says about its job, in words a user reads.
+ *
+ * @param downloadName the name its Download link suggests, the one the download itself gives
+ *     ({@code ast_….png}); the asset id alone when its type is not known here
+ */
+record CreationStatus(String label, String css, boolean running, String assetUrl, boolean video, String downloadName) {
 
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -18,20 +23,25 @@ record CreationStatus(String label, String css, boolean running, String assetUrl
     }
 
     static CreationStatus of(JobView job) {
+        return of(job, job.assetId());
+    }
+
+    /** As {@link #of(JobView)}, the Download link suggesting {@code downloadName}. */
+    static CreationStatus of(JobView job, String downloadName) {
         String asset = job.assetId() == null ? null : "/api/v1/assets/" + job.assetId();
         boolean video = job.type() == AssetType.VIDEO;
         if (job.assetDeleted()) {
-            return new CreationStatus("File deleted", "muted", false, null, video);
+            return new CreationStatus("File deleted", "muted", false, null, video, null);
         }
         return switch (job.state()) {
             // as the API's status and the creations filter: submitted is still waiting at the provider
-            case RESERVED, SUBMITTED -> new CreationStatus("Queued", "muted", true, null, video);
-            case RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video);
-            case SUCCEEDED -> new CreationStatus("Ready", "ok", false, asset, video);
+            case RESERVED, SUBMITTED -> new CreationStatus("Queued", "muted", true, null, video, null);
+            case RUNNING, UNKNOWN -> new CreationStatus("Processing", "muted", true, null, video, null);
+            case SUCCEEDED -> new CreationStatus("Ready", "ok", false, asset, video, downloadName);
             case FAILED ->
                 job.lateDelivery() && asset != null
-                        ? new CreationStatus("Delivered late, free of charge", "ok", false, asset, video)
-                        : new CreationStatus("Failed", "error", false, null, video);
+                        ? new CreationStatus("Delivered late, free of charge", "ok", false, asset, video, downloadName)
+                        : new CreationStatus("Failed", "error", false, null, video, null);
         };
     }
 }

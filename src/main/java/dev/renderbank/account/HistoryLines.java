@@ -1,5 +1,6 @@
 package dev.renderbank.account;
 
+import dev.renderbank.generation.FailureCodes;
 import dev.renderbank.ledger.LedgerEntry;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -89,24 +90,14 @@ final class HistoryLines {
 
     /**
      * Why a generation's credits were released, in words: the release's reason is the job's failure
-     * code, renderbank's own ones (generation's failure codes) or the provider's (any other text).
+     * code ({@link FailureCodes}); an unknown one reads as a generic phrase, never as the code.
      */
     private static String released(String reason) {
         if (reason == null || reason.isBlank()) {
             return "not charged";
         }
-        return "not charged (" + FAILURES.getOrDefault(reason, "the generation failed: " + reason) + ")";
+        return "not charged (" + FailureCodes.inWords(reason) + ")";
     }
-
-    private static final java.util.Map<String, String> FAILURES = java.util.Map.of(
-            "operator_failed", "stopped by an operator",
-            "deadline_exceeded", "it did not finish in time",
-            "cancelled", "cancelled",
-            "provider_unavailable_too_long", "the provider was unavailable too long",
-            "provider_task_not_found", "the provider lost the task",
-            "provider_no_output", "the provider returned no result",
-            "provider_record_without_state", "the provider's record of it could not be read",
-            "ACCOUNT_DELETED", "the account was deleted");
 
     private static String clawback(String reason) {
         if (reason != null && (reason.startsWith("refund ") || reason.startsWith("dispute "))) {

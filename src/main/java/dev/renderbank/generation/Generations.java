@@ -8,6 +8,8 @@ import dev.renderbank.generation.internal.JobQueries;
 import dev.renderbank.generation.internal.Retries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -98,6 +100,14 @@ public class Generations {
     /** A stored output, only to the user who owns it (not once deleted). */
     public Optional<AssetRef> asset(long userId, String assetId) {
         return queries.asset(userId, assetId);
+    }
+
+    /**
+     * The names the caller's outputs are saved under ({@link AssetFileName}), by asset id, for the
+     * pages' Download links: the name the download itself gives. Others' and deleted outputs are absent.
+     */
+    public Map<String, String> assetFileNames(long userId, Collection<String> assetIds) {
+        return queries.fileNames(userId, assetIds);
     }
 
     /**

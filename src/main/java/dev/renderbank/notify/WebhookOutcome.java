@@ -1,12 +1,26 @@
 package dev.renderbank.notify;
 
+import java.util.List;
+
 /** What registering an endpoint did. */
 public sealed interface WebhookOutcome {
 
     record Created(WebhookCreated created) implements WebhookOutcome {}
 
-    /** Bad input: {@code field} and what to fix; nothing was written. */
-    record Invalid(String field, String message) implements WebhookOutcome {}
+    /** Bad input: each field and what to fix, in the request's order; nothing was written. */
+    record Invalid(List<FieldProblem> problems) implements WebhookOutcome {
+
+        public Invalid {
+            problems = List.copyOf(problems);
+        }
+
+        public Invalid(String field, String message) {
+            this(List.of(new FieldProblem(field, message)));
+        }
+    }
+
+    /** One refused field and what to fix. */
+    record FieldProblem(String field, String message) {}
 
     /** Well-formed but unusable ({@code field} and what to fix, answered 422); nothing was written. */
     record Unusable(String field, String message) implements WebhookOutcome {}

@@ -10,6 +10,7 @@ import dev.renderbank.notify.webhooks.WebhookUrlPolicy;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +72,16 @@ public class Webhooks {
      * others.
      */
     public WebhookOutcome register(StillSignedIn.Caller caller, String url, List<String> events) {
+        // what the request itself shows first, every field at once; the host is looked up only then
         Optional<String> badPort = WebhookUrlPolicy.portProblem(url);
+        Optional<String> badUrl = badPort.isPresent() ? badPort : policy.formProblem(url);
+        Optional<String> badEvents = eventsProblem(events);
+        if (badEvents.isPresent() || badUrl.isPresent() && badPort.isEmpty()) {
+            List<WebhookOutcome.FieldProblem> problems = new ArrayList<>();
+            badUrl.ifPresent(m -> problems.add(new WebhookOutcome.FieldProblem("url", m)));
+            badEvents.ifPresent(m -> problems.add(new WebhookOutcome.FieldProblem("events", m)));
+            return new WebhookOutcome.Invalid(problems);
+        }
         if (badPort.isPresent()) {
             return new WebhookOutcome.Unusable("url", badPort.get());
         }
@@ -79,21 +89,12 @@ public class Webhooks {
         if (refusal.isPresent()) {
             return new WebhookOutcome.Invalid("url", refusal.get());
         }
-        if (events == null || events.isEmpty()) {
-            return new WebhookOutcome.Invalid("events", "must name at least one of " + sorted(EVENT_TYPES));
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        for (String e : events) {
-            if (e == null || !EVENT_TYPES.contains(e)) {
-                return new WebhookOutcome.Invalid("events", "may only contain " + sorted(EVENT_TYPES) + ", not " + e);
-            }
-            wanted.add(e);
-        }
+        Set<String> wanted = new LinkedHashSet<>(events);
         long userId = caller.userId();
         String id = "we_" + random(12);
         String secret = StandardWebhooks.newSecret();
         Instant now = clock.instant();
-        String clean = url.trim();
+        String clean = WebhookUrlPolicy.ascii(url).trim(); // an international host as punycode, as it is sent to
         return tx.execute(s -> {
             endpoints.lockRegistrations(userId);
             StillSignedIn.Standing standing = signedIn.lockWhileSignedIn(caller);
@@ -120,6 +121,19 @@ public class Webhooks {
             return new WebhookOutcome.Created(
                     new WebhookCreated(new WebhookEndpoint(id, clean, List.copyOf(wanted), now, null), secret));
         });
+    }
+
+    /** What is wrong with the events asked for; empty when they are known ones, at least one. */
+    private static Optional<String> eventsProblem(List<String> events) {
+        if (events == null || events.isEmpty()) {
+            return Optional.of("must name at least one of " + sorted(EVENT_TYPES));
+        }
+        for (String e : events) {
+            if (e == null || !EVENT_TYPES.contains(e)) {
+                return Optional.of("may only contain " + sorted(EVENT_TYPES) + ", not " + e);
+            }
+        }
+        return Optional.empty();
     }
 
     public List<WebhookEndpoint> endpoints(long userId) {

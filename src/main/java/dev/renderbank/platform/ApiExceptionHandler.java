@@ -72,7 +72,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidFieldException.class)
     ProblemDetail invalidField(InvalidFieldException e) {
         ProblemDetail p = Problems.of(e.status(), "invalid-request", "Invalid request", e.getMessage());
-        return Problems.withFieldError(p, e.field(), e.fieldMessage());
+        p.setProperty(
+                "errors",
+                e.fields().entrySet().stream()
+                        .map(f -> Map.of("field", f.getKey(), "message", f.getValue()))
+                        .toList());
+        return p;
     }
 
     /**

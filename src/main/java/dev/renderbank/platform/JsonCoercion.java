@@ -1,5 +1,7 @@
 package dev.renderbank.platform;
 
+import java.math.BigInteger;
+import java.util.Collection;
 import java.util.Optional;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +12,8 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.PropertyBindingException;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -34,21 +38,54 @@ class JsonCoercion {
     }
 
     /**
-     * What is wrong with the value Jackson could not read, worded to follow its field's name: a string
-     * in a format the field does not take (a date for an instant) says which format; anything else is
-     * a value of the wrong JSON type or shape.
+     * What is wrong with the value Jackson could not read, worded to follow its field's name and in the
+     * client's words: the kind of value the field takes (a whole number, a number, text, true or false,
+     * a list), never a Java type; a string in a format the field does not take (a date for an instant)
+     * says which format; anything else is a value of the wrong JSON type or shape.
      */
     static String whatIsWrong(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof InvalidFormatException f) {
-                Class<?> type = f.getTargetType();
+            if (t instanceof MismatchedInputException m && !(t instanceof PropertyBindingException)) {
+                Class<?> type = m.getTargetType();
                 if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
                     return "has the wrong format: an ISO-8601 instant such as 2026-12-31T00:00:00Z";
                 }
-                return "has the wrong format" + (type == null ? "" : " for a " + type.getSimpleName());
+                String kind = kindOf(type);
+                if (kind != null) {
+                    return "must be " + kind;
+                }
+                return t instanceof InvalidFormatException
+                        ? "has the wrong format"
+                        : "has the wrong JSON type (or shape)";
             }
         }
         return "has the wrong JSON type (or shape)";
+    }
+
+    /** The kind of JSON value a field of {@code type} takes, in a client's words; null when none fits. */
+    private static String kindOf(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        Class<?> t = type.isPrimitive()
+                ? java.lang.invoke.MethodType.methodType(type).wrap().returnType()
+                : type;
+        if (t == Integer.class || t == Long.class || t == Short.class || t == Byte.class || t == BigInteger.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(t)) {
+            return "a number";
+        }
+        if (t == String.class || t == Character.class) {
+            return "text";
+        }
+        if (t == Boolean.class) {
+            return "true or false";
+        }
+        if (Collection.class.isAssignableFrom(t) || t.isArray()) {
+            return "a list";
+        }
+        return null;
     }
 
     /** Whether the body could not be read because its bytes are not UTF-8. */

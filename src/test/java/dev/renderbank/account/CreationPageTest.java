@@ -58,6 +58,16 @@ class CreationPageTest extends IntegrationTest {
                 .contains("5 charged")
                 .contains("src=\"" + done.get("assetUrl").asString() + "\"")
                 .doesNotContain("http-equiv=\"refresh\"");
+        // the Download link suggests the name the download is saved under: the asset id and its extension
+        String assetUrl = done.get("assetUrl").asString();
+        String fileName = assetUrl.substring(assetUrl.lastIndexOf('/') + 1) + ".png";
+        assertThat(page.body()).contains("download=\"" + fileName + "\"");
+        assertThat(BrowserSession.signIn(port, owner.email(), PASSWORD)
+                        .get("/creations")
+                        .body())
+                .as("the creations gallery's link too")
+                .contains("download=\"" + fileName + "\"");
+        assertThat(api.get(assetUrl, token).header("Content-Disposition")).contains("filename=\"" + fileName + "\"");
 
         UserAccount stranger = userWithCredits();
         assertThat(BrowserSession.signIn(port, stranger.email(), PASSWORD)

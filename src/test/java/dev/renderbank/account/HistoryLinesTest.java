@@ -87,21 +87,63 @@ class HistoryLinesTest {
         assertThat(capture.text()).isEqualTo("Generation gen_abc123 (sora-2)");
         assertThat(capture.change()).isEqualTo("−25");
 
-        HistoryLine release = line("RELEASE", 0, -25, 0, "gen_abc123", null, "provider_error");
+        HistoryLine release = line("RELEASE", 0, -25, 0, "gen_abc123", null, "provider_insufficient_credits");
+        // the provider's account ran dry, not the user's: read as "your credits ran out" before
         assertThat(release.text())
-                .isEqualTo("Generation gen_abc123 (sora-2): not charged (the generation failed: provider_error)");
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (the generation service was unavailable)");
         assertThat(release.change()).isEqualTo("25 released");
-        // renderbank's own failure codes in words, not as codes
+        // failure codes in words, not as codes
         assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "operator_failed")
                         .text())
                 .isEqualTo("Generation gen_abc123 (sora-2): not charged (stopped by an operator)");
         assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "deadline_exceeded")
                         .text())
-                .isEqualTo("Generation gen_abc123 (sora-2): not charged (it did not finish in time)");
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (it took too long)");
+        assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "cancelled").text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (you cancelled it)");
+        assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "provider_validation")
+                        .text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (the generation service refused the prompt or"
+                        + " input)");
+        // a code this release does not know is a generic phrase, never the code
+        assertThat(line("RELEASE", 0, -25, 0, "gen_abc123", null, "provider_error")
+                        .text())
+                .isEqualTo("Generation gen_abc123 (sora-2): not charged (the generation failed)");
 
         assertThat(line("EXPIRE", 0, -5, 0, "gen_gone", null, "hold deadline passed")
                         .text())
                 .isEqualTo("Generation gen_gone: not charged (the hold expired)");
+    }
+
+    /**
+     * Every code a job can end with (its release's reason): the provider's kinds ({@code provider_…}) and
+     * the job engine's own. Each has words of its own, none the generic phrase nor the code.
+     */
+    @Test
+    void everyReasonAJobCanEndWithIsInWordsOfItsOwn() {
+        java.util.List<String> codes = new java.util.ArrayList<>(java.util.List.of(
+                "operator_failed",
+                "deadline_exceeded",
+                "cancelled",
+                "ACCOUNT_DELETED",
+                "provider_unavailable_too_long",
+                "provider_task_not_found",
+                "provider_no_output",
+                "provider_record_without_state",
+                "provider_generation_failed",
+                "output_refused"));
+        for (dev.renderbank.provider.ProviderError.Kind kind : dev.renderbank.provider.ProviderError.Kind.values()) {
+            codes.add(new dev.renderbank.provider.ProviderError(kind, 0, "").reasonCode());
+        }
+        String prefix = "Generation gen_x: not charged (";
+        String generic =
+                line("RELEASE", 0, -5, 0, "gen_x", null, "no_such_code").text();
+        for (String code : codes) {
+            String text = line("RELEASE", 0, -5, 0, "gen_x", null, code).text();
+            assertThat(text).as(code).startsWith(prefix).endsWith(")").isNotEqualTo(generic);
+            String words = text.substring(prefix.length(), text.length() - 1);
+            assertThat(words).as(code).isNotEqualToIgnoringCase(code).doesNotContain("_");
+        }
     }
 
     @Test

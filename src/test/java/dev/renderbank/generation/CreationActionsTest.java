@@ -168,8 +168,22 @@ class CreationActionsTest extends IntegrationTest {
         String assetId = done.assetId();
         Api.Response picture = api().get(assetUrl, owner.token());
         assertThat(picture.status()).isEqualTo(200);
-        assertThat(picture.header("Content-Type")).startsWith("image/");
-        assertThat(picture.header("Content-Disposition")).startsWith("inline");
+        assertThat(picture.header("Content-Type")).isEqualTo("image/png");
+        // saved under a name with the type's extension (browsers and curl -OJ keep the header's name)
+        assertThat(picture.header("Content-Disposition")).isEqualTo("inline; filename=\"" + assetId + ".png\"");
+
+        // each type a provider delivers is saved with its own extension
+        for (String[] typed : new String[][] {
+            {"image/jpeg", ".jpg"}, {"image/webp", ".webp"}, {"video/mp4", ".mp4"}, {"video/webm", ".webm"}
+        }) {
+            jdbc.sql("update generation_asset set content_type = :type where id = :id")
+                    .param("type", typed[0])
+                    .param("id", assetId)
+                    .update();
+            assertThat(api().get(assetUrl, owner.token()).header("Content-Disposition"))
+                    .as(typed[0])
+                    .isEqualTo("inline; filename=\"" + assetId + typed[1] + "\"");
+        }
 
         // a type a browser would run as a page of ours, as a provider's host may name a file
         for (String type : new String[] {"text/html; charset=utf-8", "image/svg+xml", "application/octet-stream"}) {
@@ -181,6 +195,7 @@ class CreationActionsTest extends IntegrationTest {
             assertThat(other.status()).isEqualTo(200);
             assertThat(other.header("Content-Disposition"))
                     .as(type)
+                    .as("saved, never opened: no extension that would make the saved file a page or a picture")
                     .isEqualTo("attachment; filename=\"" + assetId + "\"");
             assertThat(other.header("X-Content-Type-Options")).isEqualTo("nosniff");
         }

@@ -82,6 +82,22 @@ class GenerationInputTest extends IntegrationTest {
         assertRefused(path, body, 400, field);
     }
 
+    /** A value of the wrong type names the field and the kind of value it takes, in words, not Java's types. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/v1/generate-video | {\"model\":\"sora-2\",\"prompt\":\"p\",\"durationSeconds\":\"15\"} | durationSeconds must be a whole number",
+                "/api/v1/generate-image | {\"model\":\"nano-banana\",\"prompt\":123} | prompt must be text"
+            })
+    void aValueOfTheWrongTypeSaysWhatTheFieldTakes(String path, String body, String detail) {
+        assertRefused(path, body, 400, detail.substring(0, detail.indexOf(' ')));
+        Api.Response r = api.post(path, user.token(), body);
+        assertThat(r.json().get("detail").asString()).isEqualTo(detail);
+        assertThat(r.json().get("errors").get(0).get("message").asString())
+                .isEqualTo(detail.substring(detail.indexOf(' ') + 1));
+    }
+
     /**
      * A value of the right JSON type that cannot be read says so (not "the wrong JSON type"): bytes
      * that are not UTF-8 inside the prompt string.

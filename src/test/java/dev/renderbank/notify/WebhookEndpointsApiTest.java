@@ -150,6 +150,32 @@ class WebhookEndpointsApiTest extends IntegrationTest {
     }
 
     /**
+     * The request's own mistakes are all said at once, before the URL's host is looked up: a missing
+     * or unknown event was reported only once the host resolved, after "does not resolve" first.
+     */
+    @Test
+    void everyMistakeOfTheRequestIsSaidAtOnceBeforeTheHostIsLookedUp() {
+        TestUsers.TestUser u = testUsers.create(0);
+        Api.Response both = create(u.token(), "{\"url\":\"ftp://example.com/hook\",\"events\":[]}");
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.json().get("errors")).hasSize(2);
+        assertThat(both.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+        assertThat(both.json().get("errors").get(0).get("message").asString()).isEqualTo("must be an https URL");
+        assertThat(both.json().get("errors").get(1).get("field").asString()).isEqualTo("events");
+        assertThat(both.json().get("detail").asString())
+                .contains("url must be an https URL")
+                .contains("events");
+
+        // an unknown event is said without looking up a host that would not resolve
+        Api.Response events =
+                create(u.token(), "{\"url\":\"https://no-such-host.invalid/hook\",\"events\":[\"payment.done\"]}");
+        assertThat(events.status()).as(events.body()).isEqualTo(400);
+        assertThat(events.json().get("errors")).hasSize(1);
+        assertThat(events.json().get("errors").get(0).get("field").asString()).isEqualTo("events");
+        assertThat(endpointsOf(u.id())).isZero();
+    }
+
+    /**
      * A URL whose port no connection can use (0, above 65535) is refused when it is registered, not
      * discovered when deliveries start failing: 422 naming the url and the valid range.
      */

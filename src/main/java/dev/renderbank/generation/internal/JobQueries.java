@@ -1,10 +1,13 @@
 package dev.renderbank.generation.internal;
 
+import dev.renderbank.generation.AssetFileName;
 import dev.renderbank.generation.AssetRef;
 import dev.renderbank.generation.CancelOutcome;
 import dev.renderbank.generation.JobView;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -48,6 +51,13 @@ public class JobQueries {
         return outputs.find(assetId)
                 .filter(a -> a.userId() == userId)
                 .map(a -> new AssetRef(a.id(), a.storageKey(), a.contentType(), a.size()));
+    }
+
+    /** The names the user's outputs among {@code assetIds} are saved under, by asset id (one query). */
+    public Map<String, String> fileNames(long userId, Collection<String> assetIds) {
+        Map<String, String> names = outputs.contentTypes(userId, assetIds);
+        names.replaceAll(AssetFileName::of);
+        return names;
     }
 
     public List<JobView> liveCreatedBefore(Instant before, int limit) {

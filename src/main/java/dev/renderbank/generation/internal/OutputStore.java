@@ -4,6 +4,9 @@ import static dev.renderbank.platform.Rows.expectOne;
 
 import dev.renderbank.platform.SqlTime;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -42,6 +45,20 @@ class OutputStore {
                 .param("now", SqlTime.ts(now))
                 .update();
         expectOne(rows, "insert of asset " + assetId);
+    }
+
+    /** The types of the user's stored outputs among {@code assetIds} (not deleted ones), by asset id. */
+    Map<String, String> contentTypes(long userId, Collection<String> assetIds) {
+        Map<String, String> types = new HashMap<>();
+        if (assetIds.isEmpty()) {
+            return types;
+        }
+        jdbc.sql("""
+                        select id, content_type from generation_asset
+                         where user_id = :user and id in (:ids) and deleted_at is null""").param("user", userId).param("ids", assetIds).query(rs -> {
+            types.put(rs.getString("id"), rs.getString("content_type"));
+        });
+        return types;
     }
 
     /** A stored output that has not been deleted by its owner. */

@@ -1,5 +1,6 @@
 package dev.renderbank.generation.web;
 
+import dev.renderbank.generation.AssetFileName;
 import dev.renderbank.generation.AssetRef;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.identity.CurrentUser;
@@ -197,11 +198,13 @@ class AssetController {
      * {@code inline} for a picture or a video; any other type (an operator may allow more in
      * {@code renderbank.download.allowed-content-types}, and a provider may name an HTML or SVG file
      * one of them) is a download, so a file from the provider's host never opens as a page of ours.
+     * Either way the name carries the type's extension ({@link AssetFileName}), so a saved file opens.
      */
     static String disposition(MediaType type, String id) {
-        boolean shown = SHOWN.contains(type.getType() + "/" + type.getSubtype());
+        String bare = type.getType() + "/" + type.getSubtype();
+        boolean shown = SHOWN.contains(bare);
         return ContentDisposition.builder(shown ? "inline" : "attachment")
-                .filename(id)
+                .filename(AssetFileName.of(id, bare))
                 .build()
                 .toString();
     }

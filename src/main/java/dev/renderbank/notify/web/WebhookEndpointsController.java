@@ -16,7 +16,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -91,7 +93,9 @@ class WebhookEndpointsController {
         }
         WebhookOutcome outcome = webhooks.register(signedIn.caller(request, user), body.url(), body.events());
         if (outcome instanceof WebhookOutcome.Invalid i) {
-            throw new InvalidFieldException(i.field(), i.message());
+            Map<String, String> fields = new LinkedHashMap<>();
+            i.problems().forEach(p -> fields.put(p.field(), p.message()));
+            throw new InvalidFieldException(HttpStatus.BAD_REQUEST, fields);
         }
         if (outcome instanceof WebhookOutcome.Unusable u) {
             throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_CONTENT, u.field(), u.message());

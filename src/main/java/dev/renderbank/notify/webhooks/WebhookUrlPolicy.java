@@ -2,6 +2,7 @@ package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.platform.BoundedLookups;
 import dev.renderbank.storage.InternetAddresses;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -121,26 +123,95 @@ public final class WebhookUrlPolicy {
                 + " scheme's default, 443 for https)");
     }
 
+    /** scheme://, the authority, the rest (path, query, fragment). */
+    private static final Pattern URL_PARTS =
+            Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", Pattern.DOTALL);
+
+    /** user info@, the host, :port. */
+    private static final Pattern AUTHORITY_PARTS = Pattern.compile("^(.*@)?([^@]*?)(:\\d*)?$", Pattern.DOTALL);
+
+    /**
+     * Letters IDNA 2003 ({@link IDN}) maps to another name than IDNA 2008 and browsers reach ({@code
+     * faß.de} to {@code fass.de}): such a host must be written in punycode by its owner.
+     */
+    private static final Pattern IDNA_DEVIATIONS = Pattern.compile("[\u00DF\u03C2\u200C\u200D]");
+
+    /**
+     * {@code url} with an international host name written as DNS knows it, punycode ({@code
+     * https://exämple.com/h} is {@code https://xn--exmple-cua.com/h}): what is checked, stored and sent
+     * to. Unchanged when its host is ASCII already, or cannot be converted safely ({@link #refusal} says
+     * why).
+     */
+    public static String ascii(String url) {
+        if (url == null) {
+            return null;
+        }
+        Matcher parts = URL_PARTS.matcher(url.trim());
+        if (!parts.matches()) {
+            return url;
+        }
+        Matcher authority = AUTHORITY_PARTS.matcher(parts.group(2));
+        if (!authority.matches()) {
+            return url;
+        }
+        String host = authority.group(2);
+        if (host.chars().allMatch(c -> c < 0x80)
+                || IDNA_DEVIATIONS.matcher(host).find()) {
+            return url;
+        }
+        try {
+            String converted = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+            return parts.group(1)
+                    + (authority.group(1) == null ? "" : authority.group(1))
+                    + converted
+                    + (authority.group(3) == null ? "" : authority.group(3))
+                    + parts.group(3);
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
     /** Why {@code url} may not be registered, said for the client; empty when it may. */
     public Optional<String> refusal(String url) {
+        Optional<String> form = formProblem(url);
+        if (form.isPresent()) {
+            return form;
+        }
+        return addressProblem(url);
+    }
+
+    /**
+     * What is wrong with {@code url} as written (no host lookup): required, its length, https, a host
+     * (international names in punycode, {@link #ascii}), no user info or fragment, no odd numeric
+     * host; empty when nothing is. Checked before the host is looked up, so the URL's own mistakes are
+     * said at once and never wait for name servers.
+     */
+    public Optional<String> formProblem(String url) {
         if (url == null || url.isBlank()) {
             return Optional.of("is required: the https URL that receives the events");
         }
         if (url.length() > MAX_URL_LENGTH) {
             return Optional.of("must be at most " + MAX_URL_LENGTH + " characters");
         }
+        String written = ascii(url).trim();
         URI uri;
         try {
-            uri = new URI(url.trim());
+            uri = new URI(written);
         } catch (URISyntaxException e) {
             return Optional.of("is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
+        if (!scheme.equals("https") && !(scheme.equals("http") && allowPrivate)) {
+            // plain http only to this machine while developing, which needs the host's addresses
             return Optional.of("must be an https URL");
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
-            return Optional.of("must name a host");
+            return Optional.of(
+                    uri.getRawAuthority() != null
+                                    && !uri.getRawAuthority().chars().allMatch(c -> c < 0x80)
+                            ? "must name its host in ASCII: write an international name in its punycode form"
+                                    + " (xn--…)"
+                            : "must name a host");
         }
         if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             return Optional.of("must not contain user info or a fragment");
@@ -149,6 +220,17 @@ public final class WebhookUrlPolicy {
         if (ODD_NUMERIC.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
             return Optional.of("must name its host as a name or a dotted IPv4 address, not " + host);
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Looks the host of {@code url}, which {@link #formProblem} accepted, up: why it may not be reached,
+     * empty when it may.
+     */
+    private Optional<String> addressProblem(String url) {
+        URI uri = URI.create(ascii(url).trim());
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = normalize(uri.getHost());
         BoundedLookups.Outcome<InetAddress[]> looked =
                 registrations.call(() -> resolve(host), System.nanoTime() + lookupTimeout.toNanos());
         if (looked instanceof BoundedLookups.Busy) {

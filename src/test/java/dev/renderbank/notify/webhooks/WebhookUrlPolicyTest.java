@@ -136,6 +136,43 @@ class WebhookUrlPolicyTest {
         assertThat(strict.refusal("")).isPresent();
     }
 
+    /**
+     * What the URL itself shows is checked before its host is looked up: a plain http URL was answered
+     * "names a host that does not resolve" (or waited for the name servers) instead of "must be an
+     * https URL".
+     */
+    @Test
+    void theUrlsOwnMistakesAreSaidWithoutLookingTheHostUp() {
+        java.util.List<String> looked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WebhookUrlPolicy p = new WebhookUrlPolicy(false, host -> {
+            looked.add(host);
+            throw new UnknownHostException(host);
+        });
+        assertThat(p.refusal("http://example.com/hook")).hasValue("must be an https URL");
+        assertThat(p.refusal("ftp://example.com/hook")).hasValue("must be an https URL");
+        assertThat(p.refusal("https://user:pw@example.com/hook")).isPresent();
+        assertThat(p.refusal("https:///hook")).isPresent();
+        assertThat(looked).isEmpty();
+        assertThat(p.refusal("https://example.com/hook"))
+                .hasValueSatisfying(m -> assertThat(m).contains("does not resolve"));
+        assertThat(looked).containsExactly("example.com");
+    }
+
+    /** A host written in Unicode is the punycode name DNS knows; it was refused as naming no host. */
+    @Test
+    void anInternationalHostIsCheckedAndKeptAsItsPunycodeName() {
+        WebhookUrlPolicy p = new WebhookUrlPolicy(false, dns(Map.of("xn--exmple-cua.com", "93.184.216.34")));
+        assertThat(p.refusal("https://exämple.com/h")).isEmpty();
+        assertThat(p.refusal("https://EXÄMPLE.com:8443/h?q=ä")).isEmpty();
+        assertThat(WebhookUrlPolicy.ascii("https://exämple.com/h")).isEqualTo("https://xn--exmple-cua.com/h");
+        assertThat(WebhookUrlPolicy.ascii("https://exämple.com:8443/h?q=1"))
+                .isEqualTo("https://xn--exmple-cua.com:8443/h?q=1");
+        assertThat(WebhookUrlPolicy.ascii("https://hooks.example.com/h")).isEqualTo("https://hooks.example.com/h");
+        // letters that IDNA 2003 (java.net.IDN) maps to another name than browsers reach: refused, said how
+        assertThat(p.refusal("https://faß.de/h"))
+                .hasValueSatisfying(m -> assertThat(m).contains("punycode"));
+    }
+
     @Test
     void allowingPrivateHostsAdmitsLoopbackOverHttpButNeverMetadata() {
         WebhookUrlPolicy dev = new WebhookUrlPolicy(true, dns(Map.of("hooks.example.com", "93.184.216.34")));
