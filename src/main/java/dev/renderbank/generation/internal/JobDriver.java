@@ -187,8 +187,7 @@ public class JobDriver {
             return failTooLate(job);
         }
         // committed with the marks of other submits that start meanwhile, within the submit path's
-        // share of the connections (as every write of this method); an exception: nothing is sent,
-        // and a mark its statement committed all the same is undone before this learns of it
+        // share of the connections (as every write of this method)
         OptionalInt started = starts.mark(job.id());
         if (started.isEmpty()) {
             return Optional.of(now.plusSeconds(1));

@@ -62,24 +62,6 @@ public class JobTransitions {
     }
 
     /**
-     * Undoes the marks one {@link #markSubmitStarted(Collection, Instant)} statement may have committed
-     * though it failed for its caller (its answer lost with the connection): the jobs of {@code ids}
-     * still RESERVED whose mark is the one written {@code at} that statement's time, back to unmarked
-     * with the attempt it counted given back (no caller learned that attempt's number). Only for a
-     * time no other mark written on this node carries ({@link SubmitStartedMarks}); the jobs undone.
-     */
-    List<String> unmarkSubmitStarted(Collection<String> ids, Instant at) {
-        return jdbc.sql("""
-                        update generation_job set submit_started_at = null, attempts = attempts - 1
-                         where id = any(:ids) and state = 'RESERVED' and submit_started_at = :at
-                        returning id""")
-                .param("ids", ids.toArray(String[]::new))
-                .param("at", SqlTime.ts(at))
-                .query(String.class)
-                .list();
-    }
-
-    /**
      * A retryable refusal (429, 455, nothing sent) proved the job's submit {@code attempt} created no
      * task: the next attempt may start. Only while that attempt's mark stands (no later attempt can
      * have started, nor a task been learned).
