@@ -11,7 +11,6 @@ import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.security.web.savedrequest.SimpleSavedRequest;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.UrlUtils;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -63,17 +62,30 @@ final class ReturnAddress implements RequestCache {
         if (!PAGE_REQUEST.matches(request)) {
             return;
         }
-        String address = UrlUtils.buildRequestUrl(request);
-        // a path of this app only: "//host" or "/\host" would make the redirect leave it (the
-        // firewall refuses both already; this holds without it)
+        String address = asSent(request);
+        // a path of this app only, as the browser sent it (still percent-encoded): "//host" or
+        // "/\host" would make the redirect leave it, and so would a decoded one ("/%09/host" decoded
+        // is "/<tab>/host", which a browser reads as "//host" in a relative Location). The firewall
+        // refuses some of these already; this holds without it.
         if (address.length() > LONGEST
                 || !address.startsWith("/")
                 || address.startsWith("//")
-                || address.indexOf('\\') >= 0) {
+                || !address.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\')) {
             return;
         }
         String query = request.getQueryString();
         request.getSession().setAttribute(SESSION_ATTRIBUTE, address + (query == null ? "?" : "&") + CONTINUE);
+    }
+
+    /** The request's path within the app and its query, as sent: percent-encoded, never decoded. */
+    private static String asSent(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context != null && !context.isEmpty() && uri.startsWith(context)
+                ? uri.substring(context.length())
+                : uri;
+        String query = request.getQueryString();
+        return query == null ? path : path + "?" + query;
     }
 
     @Override
@@ -93,7 +105,7 @@ final class ReturnAddress implements RequestCache {
             return null;
         }
         SavedRequest saved = getRequest(request, response);
-        if (saved != null && saved.getRedirectUrl().equals(UrlUtils.buildRequestUrl(request))) {
+        if (saved != null && saved.getRedirectUrl().equals(asSent(request))) {
             removeRequest(request, response);
         }
         return null;

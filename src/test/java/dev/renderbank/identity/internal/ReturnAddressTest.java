@@ -44,14 +44,35 @@ class ReturnAddressTest {
         MockHttpServletRequest longOne = get("/creations", "x=" + "y".repeat(ReturnAddress.LONGEST));
         MockHttpServletRequest otherHost = get("//elsewhere.example/x", null);
         MockHttpServletRequest backslash = get("/\\elsewhere.example/x", null);
+        // a tab a browser strips from a relative Location, leaving "//elsewhere.example/x"
+        MockHttpServletRequest tab = get("/\t/elsewhere.example/x", null);
 
         for (MockHttpServletRequest r :
-                new MockHttpServletRequest[] {json, stream, script, post, longOne, otherHost, backslash}) {
+                new MockHttpServletRequest[] {json, stream, script, post, longOne, otherHost, backslash, tab}) {
             cache.saveRequest(r, response);
             assertThat(r.getSession(false))
                     .as("%s %s?%s", r.getMethod(), r.getRequestURI(), r.getQueryString())
                     .isNull();
         }
+    }
+
+    /**
+     * The address is kept as the browser sent it, still percent-encoded: decoded, "/%09/elsewhere"
+     * became "/<tab>/elsewhere", which a browser reads as "//elsewhere" (another site) in a relative
+     * Location, and "%3F" or "%23" in a path would come back as a query or a fragment.
+     */
+    @Test
+    void theAddressIsKeptAsSentNotDecoded() {
+        MockHttpServletRequest encoded = get("/%09/elsewhere.example/x", "q=a%26b");
+        encoded.setServletPath("/\t/elsewhere.example/x");
+        cache.saveRequest(encoded, response);
+        assertThat(cache.getRequest(encoded, response).getRedirectUrl())
+                .isEqualTo("/%09/elsewhere.example/x?q=a%26b&continue");
+
+        MockHttpServletRequest question = get("/creations/a%3Fb", null);
+        question.setServletPath("/creations/a?b");
+        cache.saveRequest(question, response);
+        assertThat(cache.getRequest(question, response).getRedirectUrl()).isEqualTo("/creations/a%3Fb?continue");
     }
 
     @Test
