@@ -76,7 +76,7 @@ public final class OpsCli {
 
     /** The commands' own options: {@code --reason=x} is the command's, not a Spring property. */
     static final Set<String> COMMAND_OPTIONS =
-            Set.of("reason", "actor", "key", "older-than", "all", "retry-after", "message");
+            Set.of("reason", "actor", "key", "older-than", "all", "retry-after", "message", "amount");
 
     static boolean isSpringArgument(String arg) {
         int eq = arg.indexOf('=');

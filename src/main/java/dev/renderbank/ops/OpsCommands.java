@@ -43,7 +43,7 @@ class OpsCommands {
               jobs stuck [--older-than 30m]      (as /admin/jobs: UNKNOWN, overdue or quiet; default renderbank.ops.stuck.*)
               reconcile [--actor <name>]
               users create-admin <email> [--actor <name>] [--reason "…"]
-              credits waive-debt <email> --reason "…" --actor <name> [--key <idempotency key>]
+              credits waive-debt <email> --reason "…" --actor <name> [--amount <credits>] [--key <idempotency key>]
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name> [--key <idempotency key>]
               users suspend|reinstate <email> --reason "…" --actor <name> [--key <idempotency key>]

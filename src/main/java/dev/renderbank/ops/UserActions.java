@@ -87,12 +87,13 @@ public class UserActions {
             return accountDeleted();
         }
         return actions.run(request, actionId -> {
-            long today = actions.grantedOnClaimDay(actor, actionId); // includes this grant's own claim
+            long today = actions.givenOnClaimDay(actor, actionId); // includes this grant's own claim
             if (today > limits.maxGrantPerDay()) {
                 return new Step.Refuse(new ActionResult.Refused(
                         "daily-grant-cap",
-                        "This grant would bring " + actor + "'s grants today (UTC) to " + today + " credits, above "
-                                + limits.maxGrantPerDay() + " (renderbank.ops.max-grant-per-day)"));
+                        "This grant would bring what " + actor + " granted and forgave today (UTC) to " + today
+                                + " credits, above " + limits.maxGrantPerDay()
+                                + " (renderbank.ops.max-grant-per-day)"));
             }
             Map<String, Object> before = credits(userId);
             String grantKey = "ops-grant:" + actionId; // the audit record's: the operator's key is theirs only
@@ -116,18 +117,55 @@ public class UserActions {
         });
     }
 
-    /** Forgives the user's whole current debt; refused when nothing is owed. */
+    /** Forgives the user's whole current debt (see {@link #waiveDebt(String, long, String, Long, String)}). */
     public ActionResult waiveDebt(String actor, long userId, String reason, String key) {
+        return waiveDebt(actor, userId, reason, null, key);
+    }
+
+    /**
+     * Forgives up to {@code amount} credits of the user's current debt ({@code null}: all of it);
+     * refused when nothing is owed. A waiver gives the user spending power as a grant does, so the
+     * same caps hold: it forgives at most {@code renderbank.ops.max-grant} credits, and what it
+     * forgives counts with the operator's grants against {@code renderbank.ops.max-grant-per-day}
+     * (under the same per-operator lock).
+     */
+    public ActionResult waiveDebt(String actor, long userId, String reason, Long amount, String key) {
+        if (amount != null && amount < 1) {
+            throw new IllegalArgumentException("amount must be a positive number of credits");
+        }
+        Request request = new Request(actor, "waive-debt", target(userId), reason, amount, key);
+        Optional<ActionResult> repeat = actions.answeredByKey(request);
+        if (repeat.isPresent()) {
+            return repeat.get(); // the first answer, also when a cap was lowered since
+        }
+        if (amount != null && amount > limits.maxGrant()) {
+            return tooLarge(amount);
+        }
         if (users.byId(userId).isEmpty()) {
             return notFound(userId);
         }
-        return actions.run(new Request(actor, "waive-debt", target(userId), reason, null, key), actionId -> {
+        return actions.run(request, actionId -> {
+            long givenToday = actions.givenOnClaimDay(actor, actionId); // takes the operator's day lock
             Map<String, Object> before = credits(userId);
             long debt = ledger.balance(userId).debt();
             if (debt == 0) {
                 return new Step.Refuse(new ActionResult.Refused("no-debt", "The user owes nothing"));
             }
-            DebtWaived w = ledger.waiveDebt(userId, debt, "ops-waive:" + actionId, actor, reason);
+            long forgive = amount == null ? debt : Math.min(amount, debt);
+            if (forgive > limits.maxGrant()) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "waiver-too-large",
+                        "The user owes " + debt + " credits; one waiver forgives at most " + limits.maxGrant()
+                                + " (renderbank.ops.max-grant): give an amount"));
+            }
+            if (givenToday + forgive > limits.maxGrantPerDay()) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "daily-grant-cap",
+                        "This waiver would bring what " + actor + " granted and forgave today (UTC) to "
+                                + (givenToday + forgive) + " credits, above " + limits.maxGrantPerDay()
+                                + " (renderbank.ops.max-grant-per-day)"));
+            }
+            DebtWaived w = ledger.waiveDebt(userId, forgive, "ops-waive:" + actionId, actor, reason);
             if (w.waived() == 0) {
                 // paid meanwhile (a purchase committed between the read above and the waiver's row
                 // lock): nothing was forgiven, so it is refused as a waiver asked for after the payment
@@ -138,6 +176,13 @@ public class UserActions {
             after.put("waived", w.waived());
             return new Step.Applied(before, after);
         });
+    }
+
+    private ActionResult tooLarge(long amount) {
+        return new ActionResult.Refused(
+                "waiver-too-large",
+                "A waiver forgives at most " + limits.maxGrant() + " credits (renderbank.ops.max-grant), not "
+                        + amount);
     }
 
     /**

@@ -34,14 +34,27 @@ class UserRepairCommands {
         this.ledger = ledger;
     }
 
+    /** {@code --amount}: credits to forgive at most; without it, all of the debt. */
     int waiveDebt(List<String> words, Map<String, String> options, PrintStream out) {
+        Long amount = null;
+        if (options.containsKey("amount")) {
+            try {
+                amount = Long.parseLong(options.get("amount").trim());
+            } catch (NumberFormatException e) {
+                amount = 0L;
+            }
+            if (amount < 1) {
+                return usage(out, "--amount must be a positive whole number of credits (leave it out to forgive all)");
+            }
+        }
+        Long forgive = amount;
         return onUser(
                 words,
                 options,
                 out,
                 true,
-                this::debtKey,
-                (actor, user, reason, key) -> userActions.waiveDebt(actor, user.id(), reason, key));
+                (user, reason) -> debtKey(user, reason, forgive),
+                (actor, user, reason, key) -> userActions.waiveDebt(actor, user.id(), reason, forgive, key));
     }
 
     int suspend(List<String> words, Map<String, String> options, PrintStream out) {
@@ -144,7 +157,7 @@ class UserRepairCommands {
      * the user runs into a new debt, the same words waive that one. (A key from the words and the UTC
      * day answered "already done" to a second debt the same day and left it owed.)
      */
-    private String debtKey(UserAccount user, String reason) {
+    private String debtKey(UserAccount user, String reason, Long amount) {
         String cursor = null;
         String debt = "none"; // nothing owed: refused, and a refusal records nothing
         do {
@@ -160,6 +173,7 @@ class UserRepairCommands {
             cursor = page.nextCursor();
         } while (cursor != null);
         return "cli:waive-debt:" + user.id() + ":" + debt + ":"
-                + CommandKeys.digest("waive-debt", Long.toString(user.id()), debt, reason);
+                + CommandKeys.digest("waive-debt", Long.toString(user.id()), debt, reason)
+                + (amount == null ? "" : ":" + amount);
     }
 }

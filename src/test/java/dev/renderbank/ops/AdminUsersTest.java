@@ -255,6 +255,41 @@ class AdminUsersTest extends IntegrationTest {
                 .isEqualTo(400);
     }
 
+    /** {@code amount} forgives part of the debt; one that is not a positive number is a 400 naming it. */
+    @Test
+    void aWaiverOverTheApiForgivesTheAmountItNames() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(10);
+        assertThat(ledger.reserve(u.id(), 10, "job-" + u.id(), Duration.ofMinutes(5)))
+                .isInstanceOf(ReserveResult.Reserved.class);
+        ledger.clawback("test-grant:" + u.id(), 10, "refund-" + u.id(), "refund");
+        String path = "/api/v1/admin/users/" + u.id() + "/waive-debt";
+
+        HttpResponse<String> zero = post(
+                path,
+                admin.token(),
+                "{\"reason\":\"goodwill\",\"amount\":0}",
+                UUID.randomUUID().toString());
+        assertThat(zero.statusCode()).as(zero.body()).isEqualTo(400);
+        assertThat(zero.body()).contains("amount");
+        HttpResponse<String> part = post(
+                path,
+                admin.token(),
+                "{\"reason\":\"goodwill\",\"amount\":4}",
+                UUID.randomUUID().toString());
+        assertThat(part.statusCode()).as(part.body()).isEqualTo(200);
+        assertThat(json(part).get("after").asString()).contains("\"waived\": 4");
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(6);
+        HttpResponse<String> tooLarge = post(
+                path,
+                admin.token(),
+                "{\"reason\":\"goodwill\",\"amount\":10001}",
+                UUID.randomUUID().toString());
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(422);
+        assertThat(json(tooLarge).get("errors").get(0).get("field").asString()).isEqualTo("amount");
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(6);
+    }
+
     /**
      * A waiver moves credits, so over the API it needs its Idempotency-Key, as a grant does. Without
      * one, a client retrying a waiver whose answer it lost sent a new request with a key of its own,

@@ -284,6 +284,33 @@ class OpsCommandsTest extends IntegrationTest {
                 .isEqualTo("bob");
     }
 
+    /** {@code --amount} forgives part of a debt; a bad amount is a usage error that forgives nothing. */
+    @Test
+    void waiveDebtWithAnAmountForgivesThatMuchAtMost() {
+        var u = testUsers.create(10);
+        ledger.reserve(u.id(), 10, "cli-job-" + u.id(), java.time.Duration.ofMinutes(5));
+        ledger.clawback("test-grant:" + u.id(), 10, "cli-refund-" + u.id(), "refund");
+        String[] words = {"credits", "waive-debt", u.email(), "--reason", "goodwill", "--actor", "bob", "--amount"};
+        assertThat(run(append(words, "zero")).code()).isEqualTo(2);
+        assertThat(run(append(words, "0")).code()).isEqualTo(2);
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(10);
+        assertThat(run(append(words, "4")).code()).isZero();
+        assertThat(ledger.balance(u.id()).debt()).isEqualTo(6);
+        assertThat(run(append(words, "4")).out())
+                .as("the same words, the same debt")
+                .startsWith("already done");
+        assertThat(run(append(words, "6")).code())
+                .as("another amount is another waiver")
+                .isZero();
+        assertThat(ledger.balance(u.id()).debt()).isZero();
+    }
+
+    private static String[] append(String[] words, String last) {
+        String[] all = java.util.Arrays.copyOf(words, words.length + 1);
+        all[words.length] = last;
+        return all;
+    }
+
     /**
      * Suspending, reinstating and revoking set a state: run again later the same day (after a
      * reinstate, after the user made a new token) with the same words, each must act again, not

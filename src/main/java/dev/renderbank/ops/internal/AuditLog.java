@@ -82,7 +82,7 @@ public class AuditLog {
     }
 
     /**
-     * Serializes the grants of one operator on one UTC day (a transaction-scoped advisory lock), so
+     * Serializes the grants and debt waivers of one operator on one UTC day (a transaction-scoped advisory lock), so
      * that the sum read after it includes every grant that passed the cap before.
      */
     public void lockOperatorDay(String actor, String day) {
@@ -92,11 +92,16 @@ public class AuditLog {
                 .list();
     }
 
-    /** Credits this operator granted in [from, to) (committed, plus the caller's own transaction). */
-    public long grantedBetween(String actor, Instant from, Instant to) {
+    /** Credits this operator granted or forgave in [from, to) (committed, plus the caller's own transaction). */
+    public long givenBetween(String actor, Instant from, Instant to) {
+        // a grant's amount is what it asked for and got; a waiver's is what it asked for at most (or
+        // null: all the debt), so what it forgave is read from its record's after state
         return jdbc.sql("""
-                        select coalesce(sum(amount), 0) from operator_action
-                         where actor = :actor and action = 'grant' and created_at >= :from and created_at < :to""")
+                        select coalesce(sum(case when action = 'grant' then amount
+                                                 else (after_state ->> 'waived')::bigint end), 0)
+                          from operator_action
+                         where actor = :actor and action in ('grant', 'waive-debt')
+                           and created_at >= :from and created_at < :to""")
                 .param("actor", actor)
                 .param("from", Timestamp.from(from))
                 .param("to", Timestamp.from(to))

@@ -129,17 +129,18 @@ public class AuditedActions {
     }
 
     /**
-     * Credits this operator granted on the UTC day the action {@code actionId} was claimed on, this
-     * claim included, after taking the lock that serializes the operator's grants of that day. The
+     * Credits this operator granted or forgave (debt waivers) on the UTC day the action {@code
+     * actionId} was claimed on, this claim included if it is a grant (a waiver's own amount is known
+     * only once its body has read the debt), after taking the lock that serializes the operator's grants of that day. The
      * day is the claim's, not the clock's now: a grant claimed at 23:59:59.999 and checked after
      * midnight counts against the day its record says, so it cannot slip past both days' caps.
      */
-    public long grantedOnClaimDay(String actor, long actionId) {
+    public long givenOnClaimDay(String actor, long actionId) {
         Instant claimed = log.byId(actionId)
                 .orElseThrow(() -> new IllegalStateException("claimed action " + actionId + " vanished"))
                 .createdAt();
         Instant dayStart = lockOperatorDay(actor, claimed);
-        return log.grantedBetween(actor, dayStart, dayStart.plus(Duration.ofDays(1)));
+        return log.givenBetween(actor, dayStart, dayStart.plus(Duration.ofDays(1)));
     }
 
     /** Takes the lock that serializes one operator's grants on the UTC day of {@code at}; its start. */

@@ -50,7 +50,7 @@ final class ActionAnswers {
 
     /** Refusals about one field of the request: their 422 names it in {@code errors}, as API.md says. */
     private static final Map<String, String> REFUSED_FIELDS =
-            Map.of("key-reused", "Idempotency-Key", "grant-too-large", "amount");
+            Map.of("key-reused", "Idempotency-Key", "grant-too-large", "amount", "waiver-too-large", "amount");
 
     static ResponseEntity<?> problem(HttpStatus status, String type, String title, String detail) {
         return ResponseEntity.status(status)

@@ -78,7 +78,15 @@ class AdminUserPages {
             @PathVariable String action,
             @RequestParam(required = false) String reason,
             @RequestParam(required = false) String idempotencyKey,
+            @RequestParam(required = false) String amount,
             RedirectAttributes flash) {
+        Long waive = null; // waive-debt only: credits to forgive at most, blank for all
+        if (action.equals("waive-debt") && amount != null && !amount.isBlank()) {
+            waive = positive(amount.trim());
+            if (waive == null) {
+                return refused(flash, id, "Give a positive number of credits to forgive, or leave it empty for all.");
+            }
+        }
         String what = switch (action) {
                     case "waive-debt" -> "waive the debt of";
                     case "revoke-tokens" -> "revoke the tokens of";
@@ -95,12 +103,21 @@ class AdminUserPages {
         String why = form.get().reason();
         String key = form.get().key();
         ActionResult result = switch (action) {
-            case "waive-debt" -> actions.waiveDebt(admin.email(), id, why, key);
+            case "waive-debt" -> actions.waiveDebt(admin.email(), id, why, waive, key);
             case "suspend" -> actions.suspend(admin.email(), id, why, key);
             case "reinstate" -> actions.reinstate(admin.email(), id, why, key);
             default -> actions.revokeTokens(admin.email(), id, why, key);
         };
         return done(flash, id, result);
+    }
+
+    private static Long positive(String text) {
+        try {
+            long n = Long.parseLong(text);
+            return n > 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String done(RedirectAttributes flash, long id, ActionResult result) {

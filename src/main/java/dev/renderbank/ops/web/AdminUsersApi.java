@@ -49,6 +49,16 @@ class AdminUsersApi {
             @Schema(description = "true: queue the compensation email to the user") @JsonProperty("notify")
             Boolean emailUser) {}
 
+    record WaiveBody(
+            @Schema(description = "Why; recorded in the audit", requiredMode = REQUIRED)
+            String reason,
+
+            @Schema(
+                    description =
+                            "Credits of debt to forgive at most, 1 to renderbank.ops.max-grant; without it all of the"
+                                    + " user's debt (refused when that is above renderbank.ops.max-grant)")
+            Long amount) {}
+
     @GetMapping("/api/v1/admin/users")
     @ApiResponse(
             responseCode = "200",
@@ -106,10 +116,15 @@ class AdminUsersApi {
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-            @RequestBody ReasonBody body) {
+            @RequestBody WaiveBody body) {
         // Required, as for a grant: a retry with a key of its own would also forgive a debt the user
         // ran into after the first waiver, one the operator never saw.
-        return answer(actions.waiveDebt(admin.email(), id, reason(body.reason()), key(idempotencyKey, true)), false);
+        String key = key(idempotencyKey, true);
+        if (body.amount() != null && body.amount() < 1) {
+            throw new InvalidFieldException(
+                    "amount", "must be a positive number of credits, or left out to forgive all");
+        }
+        return answer(actions.waiveDebt(admin.email(), id, reason(body.reason()), body.amount(), key), false);
     }
 
     @PostMapping("/api/v1/admin/users/{id}/suspend")
