@@ -187,7 +187,9 @@ public class JobDriver {
             return failTooLate(job);
         }
         // committed with the marks of other submits that start meanwhile, within the submit path's
-        // share of the connections (as every write of this method)
+        // share of the connections (as every write of this method); an exception: nothing is sent,
+        // and a mark its statement committed all the same is undone, if the database lets it, before
+        // this learns of it (else the job is taken for interrupted, as one whose process died here)
         OptionalInt started = starts.mark(job.id());
         if (started.isEmpty()) {
             return Optional.of(now.plusSeconds(1));

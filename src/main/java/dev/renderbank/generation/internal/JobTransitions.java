@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -37,24 +38,27 @@ public class JobTransitions {
      * empty if another attempt already started.
      */
     public OptionalInt markSubmitStarted(String id, Instant now) {
-        Integer attempt = markSubmitStarted(List.of(id), now).get(id);
+        Integer attempt = markSubmitStarted(List.of(id), now, UUID.randomUUID()).get(id);
         return attempt == null ? OptionalInt.empty() : OptionalInt.of(attempt);
     }
 
     /**
      * {@link #markSubmitStarted(String, Instant)} for several jobs in one statement (one commit in
      * autocommit): the jobs whose compare-and-set this caller won, each with its attempt's number. The
-     * rows are locked in the primary key's order, whatever the order of {@code ids}.
+     * rows are locked in the primary key's order, whatever the order of {@code ids}. Each mark carries
+     * {@code statement}, an id no other statement has (a random UUID each), by which the marks of
+     * this statement alone can be undone ({@link SubmitStartedUndo}).
      */
-    Map<String, Integer> markSubmitStarted(Collection<String> ids, Instant now) {
+    Map<String, Integer> markSubmitStarted(Collection<String> ids, Instant now, UUID statement) {
         return jdbc
                 .sql("""
-                        update generation_job set submit_started_at = :now, attempts = attempts + 1,
-                               updated_at = :now
+                        update generation_job set submit_started_at = :now, submit_mark_id = :statement,
+                               attempts = attempts + 1, updated_at = :now
                          where id = any(:ids) and state = 'RESERVED' and submit_started_at is null
                         returning id, attempts""")
                 .param("ids", ids.toArray(String[]::new))
                 .param("now", SqlTime.ts(now))
+                .param("statement", statement)
                 .query((rs, n) -> Map.entry(rs.getString("id"), rs.getInt("attempts")))
                 .list()
                 .stream()
@@ -68,7 +72,7 @@ public class JobTransitions {
      */
     boolean clearSubmitStarted(String id, int attempt) {
         return jdbc.sql("""
-                        update generation_job set submit_started_at = null
+                        update generation_job set submit_started_at = null, submit_mark_id = null
                          where id = :id and state = 'RESERVED' and submit_started_at is not null
                            and attempts = :attempt""").param("id", id).param("attempt", attempt).update() == 1;
     }
@@ -81,8 +85,8 @@ public class JobTransitions {
      */
     boolean reopenRefusedAttempt(String id, int attempt, Instant now) {
         return jdbc.sql("""
-                        update generation_job set state = 'RESERVED', submit_started_at = null, error_message = null,
-                               version = version + 1, updated_at = :now
+                        update generation_job set state = 'RESERVED', submit_started_at = null, submit_mark_id = null,
+                               error_message = null, version = version + 1, updated_at = :now
                          where id = :id and state = 'UNKNOWN' and provider_task_id is null
                            and submit_started_at is not null and attempts = :attempt""")
                         .param("id", id)

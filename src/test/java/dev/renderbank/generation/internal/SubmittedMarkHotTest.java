@@ -9,6 +9,7 @@ import dev.renderbank.support.RowUpdates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 
@@ -35,7 +36,8 @@ class SubmittedMarkHotTest extends JobRowsTest {
 
     @Test
     void theSubmitStartedMarkUpdatesTheJobRowInPlaceAloneOrInABatch() {
-        // neither submit_started_at, attempts nor updated_at may be what an index of generation_job names
+        // neither submit_started_at, submit_mark_id, attempts nor updated_at may be what an index of
+        // generation_job names
         String alone = acceptedJob();
         List<String> batch = List.of(acceptedJob(), acceptedJob(), acceptedJob());
 
@@ -50,7 +52,7 @@ class SubmittedMarkHotTest extends JobRowsTest {
                 tx,
                 "generation_job",
                 () -> assertThat(transitions
-                                .markSubmitStarted(batch, clock.instant())
+                                .markSubmitStarted(batch, clock.instant(), UUID.randomUUID())
                                 .keySet())
                         .containsExactlyInAnyOrderElementsOf(batch));
 
