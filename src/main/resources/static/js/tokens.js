@@ -17,7 +17,37 @@
     error.hidden = false;
   }
 
-  function fmt(iso) { return iso ? iso.replace('T', ' ').slice(0, 16) : 'never'; }
+  // The page writes times in the user's zone (identity's UserTimes: yyyy-MM-dd HH:mm); a row added here
+  // does the same, and an expiry day is that day in the user's zone, not in UTC.
+  const zone = table.dataset.timeZone || 'UTC';
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit'
+  });
+
+  function wall(ms) {
+    const p = {};
+    parts.formatToParts(new Date(ms)).forEach(x => { p[x.type] = x.value; });
+    return p;
+  }
+
+  function fmt(iso) {
+    if (!iso) return 'never';
+    const p = wall(Date.parse(iso));
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+  }
+
+  /** The last second of {@code day} (yyyy-MM-dd) in the user's zone, as an ISO instant. */
+  function endOfDay(day) {
+    const target = Date.parse(day + 'T23:59:59Z'); // that wall time, read as if it were UTC
+    let at = target;
+    for (let i = 0; i < 2; i++) { // twice: the zone's offset may differ between the guess and the answer
+      const p = wall(at);
+      const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+      at += target - shown;
+    }
+    return new Date(at).toISOString().replace('.000Z', 'Z');
+  }
 
   function addRow(id, name, expiresAt) {
     const tr = document.createElement('tr');
@@ -60,7 +90,7 @@
       const name = form.elements.name.value;
       const day = form.elements.expiresAt.value;
       const body = { name: name };
-      if (day) body.expiresAt = day + 'T23:59:59Z';
+      if (day) body.expiresAt = endOfDay(day);
       const r = await fetch('/api/v1/tokens', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', [csrfHeader]: csrf },

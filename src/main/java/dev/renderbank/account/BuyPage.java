@@ -5,10 +5,10 @@ import dev.renderbank.billing.CheckoutResult;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.UserTimes;
+import dev.renderbank.identity.Users;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -29,23 +29,22 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class BuyPage {
 
-    private static final DateTimeFormatter DAY =
-            DateTimeFormatter.ofPattern("MMMM d, yyyy").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("MMMM d, yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-
     private final Billing billing;
     private final ProductCatalog catalog;
+    private final Users users;
     private final Clock clock;
 
-    BuyPage(Billing billing, ProductCatalog catalog, Clock clock) {
+    BuyPage(Billing billing, ProductCatalog catalog, Users users, Clock clock) {
         this.billing = billing;
         this.catalog = catalog;
+        this.users = users;
         this.clock = clock;
     }
 
     @GetMapping("/buy")
     String buy(@AuthenticationPrincipal CurrentUser user, Model model) {
+        UserTimes times = users.times(user.id());
+        model.addAttribute("times", times);
         model.addAttribute(
                 "packs",
                 billing.products().stream()
@@ -65,10 +64,11 @@ class BuyPage {
                         .map(Offer::of)
                         .toList());
         model.addAttribute(
-                "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant()));
+                "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant(), times));
         // one plan at a time: while one runs or a plan checkout is open, no plan is offered
         model.addAttribute(
-                "planNotice", billing.planRefusal(user.id()).map(this::notice).orElse(null));
+                "planNotice",
+                billing.planRefusal(user.id()).map(r -> notice(r, times)).orElse(null));
         model.addAttribute("checkoutKey", UUID.randomUUID().toString());
         return "buy";
     }
@@ -76,33 +76,36 @@ class BuyPage {
     /** Why no plan is offered, and where to go instead. */
     record PlanNotice(String text, String linkText, String href) {}
 
-    private PlanNotice notice(CheckoutResult.PlanRefusal refusal) {
+    private PlanNotice notice(CheckoutResult.PlanRefusal refusal, UserTimes times) {
         if (refusal instanceof CheckoutResult.PlanCheckoutOpen o && o.url() != null) {
             return new PlanNotice(
                     "Your checkout for " + planName(o.product()) + " is not paid yet. One plan at a time: pay that"
-                            + " one, or, if you leave it unpaid, choose another plan from " + TIME.format(o.openUntil())
-                            + ".",
+                            + " one, or, if you leave it unpaid, choose another plan from "
+                            + times.dayAndMinuteInZone(o.openUntil()) + ".",
                     "Continue to payment",
                     o.url());
         }
         if (refusal instanceof CheckoutResult.PlanCheckoutOpen) {
-            return new PlanNotice(say(refusal), "Reload this page", "/buy"); // its link comes in a moment
+            return new PlanNotice(say(refusal, times), "Reload this page", "/buy"); // its link comes in a moment
         }
-        return new PlanNotice(say(refusal), "Manage your plan on the credits page", "/account");
+        return new PlanNotice(say(refusal, times), "Manage your plan on the credits page", "/account");
     }
 
-    /** The refusal in words, for the page's notice and for the message after a refused buy form. */
-    private String say(CheckoutResult.PlanRefusal refusal) {
+    /**
+     * The refusal in words, for the page's notice and for the message after a refused buy form; its
+     * dates and times in the user's zone.
+     */
+    private String say(CheckoutResult.PlanRefusal refusal, UserTimes times) {
         if (refusal instanceof CheckoutResult.PlanAlreadyActive a) {
             Subscription s = a.plan();
             String name = planName(s.product());
             if (s.endsAt() != null) {
-                return "You already have " + name + ", cancelled: it ends on " + DAY.format(s.endsAt())
+                return "You already have " + name + ", cancelled: it ends on " + times.day(s.endsAt())
                         + ". One plan at a time: a new plan can be bought when it ends. Credit packs can be bought"
                         + " any time.";
             }
             return "You already have " + name
-                    + (s.periodEnd() != null ? " (paid until " + DAY.format(s.periodEnd()) + ")" : "")
+                    + (s.periodEnd() != null ? " (paid until " + times.day(s.periodEnd()) + ")" : "")
                     + ". One plan at a time: to change plans, cancel it on the credits page; a new plan can be"
                     + " bought when it ends. Credit packs can be bought any time.";
         }
@@ -110,7 +113,7 @@ class BuyPage {
         return "Your checkout for " + planName(o.product()) + " is "
                 + (o.url() != null ? "not paid yet" : "being opened right now")
                 + ". One plan at a time: pay that one, or, if you leave it unpaid, choose another plan from "
-                + TIME.format(o.openUntil()) + ". Credit packs can be bought any time.";
+                + times.dayAndMinuteInZone(o.openUntil()) + ". Credit packs can be bought any time.";
     }
 
     private String planName(String product) {
@@ -129,13 +132,13 @@ class BuyPage {
         if (result instanceof CheckoutResult.Created c) {
             return "redirect:" + c.url();
         }
-        flash.addFlashAttribute("problem", problem(result));
+        flash.addFlashAttribute("problem", problem(result, user));
         return "redirect:/buy";
     }
 
-    private String problem(CheckoutResult result) {
+    private String problem(CheckoutResult result, CurrentUser user) {
         if (result instanceof CheckoutResult.PlanRefusal refusal) {
-            return say(refusal);
+            return say(refusal, users.times(user.id()));
         }
         if (result instanceof CheckoutResult.UnknownProduct u) {
             return "We do not sell \"" + u.product() + "\" (any more). Please pick one of the products below.";

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** One creation in a list (generator's recent list, the creations gallery). */
-record CreationCard(JobView job, CreationStatus status, String started) {
+/**
+ * One creation in a list (generator's recent list, the creations gallery); its start is written by the
+ * template in the user's zone ({@code times}).
+ */
+record CreationCard(JobView job, CreationStatus status) {
 
     /**
      * How much of the prompt a card carries: a card shows two lines of it (CSS cuts the rest), and a
@@ -24,7 +27,7 @@ record CreationCard(JobView job, CreationStatus status, String started) {
 
     /** The card of {@code job}, its Download link suggesting {@code downloadName}. */
     static CreationCard of(JobView job, String downloadName) {
-        return new CreationCard(job, CreationStatus.of(job, downloadName), CreationStatus.when(job.createdAt()));
+        return new CreationCard(job, CreationStatus.of(job, downloadName));
     }
 
     /** The cards of {@code jobs}, their Download links named as their downloads are (one query). */

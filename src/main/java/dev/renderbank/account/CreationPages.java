@@ -68,8 +68,6 @@ class CreationPages {
                 CreationCard.of(List.of(job), generations, user.id()).get(0);
         model.addAttribute("card", card);
         model.addAttribute("status", card.status());
-        model.addAttribute("started", CreationStatus.when(job.createdAt()));
-        model.addAttribute("finished", CreationStatus.when(job.completedAt()));
         return "creation";
     }
 }

@@ -2,9 +2,6 @@ package dev.renderbank.account;
 
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.generation.JobView;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * What a creation's page says about its job, in words a user reads.
@@ -13,14 +10,6 @@ import java.time.format.DateTimeFormatter;
  *     ({@code ast_….png}); the asset id alone when its type is not known here
  */
 record CreationStatus(String label, String css, boolean running, String assetUrl, boolean video, String downloadName) {
-
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-
-    /** Times as the page shows them (UTC; empty when not yet). */
-    static String when(Instant at) {
-        return at == null ? "" : WHEN.format(at);
-    }
 
     static CreationStatus of(JobView job) {
         return of(job, job.assetId());

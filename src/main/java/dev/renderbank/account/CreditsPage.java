@@ -10,11 +10,13 @@ import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.identity.TimeZones;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.UserTimes;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.HistoryPage;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.Notifier;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +70,7 @@ class CreditsPage {
         this.clock = clock;
     }
 
-    record PurchaseLine(String when, String product, long credits, String amount, String refunded, String state) {}
+    record PurchaseLine(Instant at, String product, long credits, String amount, String refunded, String state) {}
 
     @GetMapping("/account")
     String credits(
@@ -76,6 +78,9 @@ class CreditsPage {
             @RequestParam(required = false) String history,
             @RequestParam(required = false) String purchases,
             Model model) {
+        String zone = users.byId(user.id()).map(UserAccount::timeZone).orElse(TimeZones.DEFAULT);
+        UserTimes times = UserTimes.in(zone);
+        model.addAttribute("times", times);
         HistoryPage entries = ledger.ownHistory(user.id(), history, HISTORY_PAGE);
         Map<String, Optional<String>> models = new HashMap<>();
         List<HistoryLine> lines = entries.items().stream()
@@ -90,9 +95,8 @@ class CreditsPage {
         model.addAttribute("purchasesNewest", purchases == null ? null : link(history, null));
         model.addAttribute("purchasesOlder", bought.nextCursor() == null ? null : link(history, bought.nextCursor()));
         model.addAttribute(
-                "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant()));
-        model.addAttribute(
-                "timeZone", users.byId(user.id()).map(UserAccount::timeZone).orElse(TimeZones.DEFAULT));
+                "plans", PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant(), times));
+        model.addAttribute("timeZone", zone);
         model.addAttribute("timeZones", TimeZones.all());
         model.addAttribute("generationEmails", notifier.settings(user.id()).generationEmails());
         return "credits";
@@ -100,7 +104,9 @@ class CreditsPage {
 
     @GetMapping("/account/plans/{id}/cancel")
     String confirmCancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String id, Model model) {
-        PlanLine plan = PlanLine.current(billing.subscriptions(user.id()), catalog::product, clock.instant()).stream()
+        PlanLine plan = PlanLine.current(
+                        billing.subscriptions(user.id()), catalog::product, clock.instant(), users.times(user.id()))
+                .stream()
                 .filter(p -> p.id().equals(id) && p.cancellable())
                 .findFirst()
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such plan"));
@@ -115,8 +121,9 @@ class CreditsPage {
             flash.addFlashAttribute(
                     "notice",
                     "Your plan is cancelled. "
-                            + PlanLine.of(c.subscription(), Optional.empty(), clock.instant())
-                                    .when() + ".");
+                            + PlanLine.of(c.subscription(), Optional.empty(), clock.instant(), users.times(user.id()))
+                                    .when()
+                            + ".");
         } else if (result instanceof CancelResult.AlreadyEnded) {
             flash.addFlashAttribute("notice", "This plan has already ended.");
         } else if (result instanceof CancelResult.NotFound) {
@@ -146,7 +153,7 @@ class CreditsPage {
     /** A purchase in words; a product no longer sold keeps its id as its name. */
     private PurchaseLine line(PurchaseRecord p) {
         return new PurchaseLine(
-                HistoryLines.when(p.createdAt()),
+                p.createdAt(),
                 catalog.product(p.product()).map(Offer::of).map(Offer::name).orElse(p.product()),
                 p.credits(),
                 Money.format(p.amountMinor(), p.currency()),

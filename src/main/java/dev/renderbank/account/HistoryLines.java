@@ -2,8 +2,6 @@ package dev.renderbank.account;
 
 import dev.renderbank.generation.FailureCodes;
 import dev.renderbank.ledger.LedgerEntry;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -16,8 +14,6 @@ import java.util.regex.Pattern;
  */
 final class HistoryLines {
 
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final Pattern STREAK_DAY = Pattern.compile("day (\\d+)");
     private static final Pattern PLAN_MONTH = Pattern.compile("(\\S+) credits for (.+)");
 
@@ -40,12 +36,7 @@ final class HistoryLines {
                 generation(task, modelOf, "its credits came back and paid debt", "Released credits paid debt");
             default -> withReason(capitalize(e.kind().toLowerCase().replace('_', ' ')), e.reason());
         };
-        return new HistoryLine(when(e.createdAt()), text, task, change(e), tone(e));
-    }
-
-    /** Times as the account pages show them: UTC, to the minute. */
-    static String when(java.time.Instant at) {
-        return at == null ? "" : WHEN.format(at);
+        return new HistoryLine(e.createdAt(), text, task, change(e), tone(e));
     }
 
     private static String grant(String ref, String source, String reason) {

@@ -2,9 +2,8 @@ package dev.renderbank.account;
 
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.Subscription;
+import dev.renderbank.identity.UserTimes;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,18 +15,19 @@ import java.util.function.Function;
  */
 record PlanLine(String id, String name, String detail, String status, String when, boolean cancellable) {
 
-    private static final DateTimeFormatter DAY =
-            DateTimeFormatter.ofPattern("MMMM d, yyyy").withZone(ZoneOffset.UTC);
-
-    /** The subscriptions that have not ended by {@code now} or still have paid months to come, newest first. */
-    static List<PlanLine> current(List<Subscription> subs, Function<String, Optional<Product>> product, Instant now) {
+    /**
+     * The subscriptions that have not ended by {@code now} or still have paid months to come, newest
+     * first; their dates are the user's calendar days ({@code times}).
+     */
+    static List<PlanLine> current(
+            List<Subscription> subs, Function<String, Optional<Product>> product, Instant now, UserTimes times) {
         return subs.stream()
                 .filter(s -> s.endsAt() == null || s.endsAt().isAfter(now) || s.creditsToCome() > 0)
-                .map(s -> of(s, product.apply(s.product()), now))
+                .map(s -> of(s, product.apply(s.product()), now, times))
                 .toList();
     }
 
-    static PlanLine of(Subscription s, Optional<Product> product, Instant now) {
+    static PlanLine of(Subscription s, Optional<Product> product, Instant now, UserTimes times) {
         String name = product.map(Offer::planName).orElse(s.product());
         String detail = product.map(Offer::of)
                 .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
@@ -37,14 +37,14 @@ record PlanLine(String id, String name, String detail, String status, String whe
                 && s.lastCreditsAt() != null
                 && !s.lastCreditsAt().isBefore(s.endsAt())) {
             // the months already paid for run past the end: say so, not that credits stop there
-            when = (s.endsAt().isAfter(now) ? "Cancelled: ends on " : "Ended on ") + DAY.format(s.endsAt())
+            when = (s.endsAt().isAfter(now) ? "Cancelled: ends on " : "Ended on ") + times.day(s.endsAt())
                     + ". Months already paid for go on: " + s.creditsToCome() + " credits to come, "
-                    + Math.min(s.monthlyCredits(), s.creditsToCome()) + " on " + DAY.format(s.nextCreditsAt())
-                    + ", the last on " + DAY.format(s.lastCreditsAt());
+                    + Math.min(s.monthlyCredits(), s.creditsToCome()) + " on " + times.day(s.nextCreditsAt())
+                    + ", the last on " + times.day(s.lastCreditsAt());
         } else if (s.endsAt() != null) {
-            when = "Cancelled: credits stop on " + DAY.format(s.endsAt());
+            when = "Cancelled: credits stop on " + times.day(s.endsAt());
         } else if (s.periodEnd() != null) {
-            when = "Renews on " + DAY.format(s.periodEnd());
+            when = "Renews on " + times.day(s.periodEnd());
         } else {
             when = "";
         }

@@ -31,7 +31,8 @@ class TimeZoneForm {
         if (change instanceof TimeZoneChange.Changed c) {
             flash.addFlashAttribute(
                     "timeZoneNotice",
-                    "Your time zone is now " + c.timeZone() + ": daily rewards count its calendar days.");
+                    "Your time zone is now " + c.timeZone()
+                            + ": your pages show times in it, and daily rewards count its calendar days.");
         } else if (change instanceof TimeZoneChange.Unknown) {
             flash.addFlashAttribute(
                     "timeZoneProblem",

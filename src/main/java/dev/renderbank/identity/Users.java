@@ -81,7 +81,8 @@ public class Users {
     }
 
     /**
-     * Sets the calendar the user's daily rewards count days in: one of {@link TimeZones#all()}, spelt
+     * Sets the calendar the user's daily rewards count days in, and the zone their pages and emails
+     * show times in: one of {@link TimeZones#all()}, spelt
      * exactly so; anything else changes nothing.
      */
     @Transactional
@@ -93,6 +94,14 @@ public class Users {
         return store.updateTimeZone(userId, zone.get())
                 ? new TimeZoneChange.Changed(zone.get())
                 : new TimeZoneChange.AccountGone();
+    }
+
+    /**
+     * How the user's pages and emails write times: in the zone the user chose ({@link UserTimes});
+     * UTC for an account that is gone.
+     */
+    public UserTimes times(long userId) {
+        return store.findById(userId).map(u -> UserTimes.in(u.timeZone())).orElse(UserTimes.UTC);
     }
 
     /** Issues a new API token; it is shown once and stored only as its SHA-256. */

@@ -1,6 +1,7 @@
 package dev.renderbank.notify;
 
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.UserTimes;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.internal.Mailer;
@@ -176,15 +177,7 @@ public class Notifier {
                 userId,
                 webhookDisabledCause(endpointId, failingSince),
                 "webhook-disabled",
-                vars(
-                        "endpointId",
-                        endpointId,
-                        "url",
-                        url,
-                        "since",
-                        failingSince.toString(),
-                        "link",
-                        "/account/webhooks"));
+                vars("endpointId", endpointId, "url", url, "since", failingSince, "link", "/account/webhooks"));
     }
 
     /** The cause of the email about one disabling of an endpoint (the failing period it ended). */
@@ -330,6 +323,8 @@ public class Notifier {
             return Queued.NO_RECIPIENT;
         }
         vars.put("email", user.get().email());
+        // a time an email names is written in the recipient's zone, as their pages write it
+        vars.put("times", UserTimes.in(user.get().timeZone()));
         return mailer.queue(cause, template, user.get().email(), userId, vars);
     }
 

@@ -75,9 +75,11 @@ class TimeZoneBrowserTest extends BrowserTest {
             page.click("#save-time-zone");
             assertThat(page).hasURL(Pattern.compile(".*/account#time-zone$"));
             assertThat(page.locator("#time-zone-notice"))
-                    .hasText("Your time zone is now America/Los_Angeles: daily rewards count its calendar days.");
+                    .hasText(
+                            "Your time zone is now America/Los_Angeles: your pages show times in it, and daily rewards count its calendar days.");
             assertThat(page.locator("#current-time-zone")).hasText("America/Los_Angeles");
             assertThat(page.locator("#time-zone-select")).hasValue("America/Los_Angeles");
+            assertThat(page.locator(".times-zone .zone")).hasText("America/Los_Angeles");
             Locator section = page.locator("#time-zone");
             section.screenshot(new Locator.ScreenshotOptions()
                     .setPath(

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.renderbank.identity.ApiToken;
+import dev.renderbank.identity.ApiTokens;
+import dev.renderbank.identity.Users;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
@@ -13,6 +16,11 @@ import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +46,12 @@ class TokensBrowserTest extends IntegrationTest {
 
     @Autowired
     TestUsers testUsers;
+
+    @Autowired
+    Users users;
+
+    @Autowired
+    ApiTokens tokens;
 
     @BeforeAll
     static void launch() {
@@ -140,5 +154,48 @@ class TokensBrowserTest extends IntegrationTest {
             assertThat(page.locator(".error")).containsText("Wrong email or password");
         }
         assertThat(cspViolations).as("the pages work under their CSP").isEmpty();
+    }
+
+    /**
+     * A user in Tokyo reads the new token's times in Tokyo's time, and the expiry day they pick is that
+     * day in Tokyo: it ends at 23:59:59 there (14:59:59 UTC), not at 23:59:59 UTC, nine hours later.
+     */
+    @Test
+    void aTokenIsShownAndExpiresInTheUsersZone() {
+        TestUsers.TestUser user = testUsers.create(0);
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        users.changeTimeZone(user.id(), tokyo.getId());
+        LocalDate day = LocalDate.now(tokyo).plusDays(30);
+        try (var context = browser.newContext()) {
+            Page page = context.newPage();
+            signIn(page, user.email());
+            page.navigate("http://localhost:" + port + "/account/tokens");
+            assertThat(page.locator(".times-zone .zone")).hasText("Asia/Tokyo");
+            page.fill("#token-name", "tokyo script");
+            page.fill("#token-expiry", day.toString());
+            page.click("#create-token button[type=submit]");
+            assertThat(page.locator("#new-token")).isVisible();
+            var row = page.locator("#tokens tbody tr", new Page.LocatorOptions().setHasText("tokyo script"));
+            assertThat(row.locator("td[data-label=Expires]")).hasText(day + " 23:59");
+
+            ApiToken stored = tokens.list(user.id()).stream()
+                    .filter(t -> t.name().equals("tokyo script"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(stored.expiresAt())
+                    .isEqualTo(day.atTime(23, 59, 59).atZone(tokyo).toInstant());
+            LocalDateTime shown = LocalDateTime.parse(
+                    row.locator("td[data-label=Created]").textContent(),
+                    DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+            assertThat(Duration.between(shown.atZone(tokyo).toInstant(), stored.createdAt())
+                            .abs())
+                    .as("the new row's creation, in Tokyo's time (to the minute the browser read)")
+                    .isLessThan(Duration.ofMinutes(2));
+
+            page.reload();
+            assertThat(row.locator("td[data-label=Expires]")).hasText(day + " 23:59");
+            assertThat(row.locator("td[data-label=Created]"))
+                    .hasText(stored.createdAt().atZone(tokyo).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+        }
     }
 }
