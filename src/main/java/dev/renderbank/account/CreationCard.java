@@ -40,6 +40,14 @@ record CreationCard(JobView job, CreationStatus status) {
                 .toList();
     }
 
+    /**
+     * The provider may still finish this failed job at {@code now}: its result would come free of
+     * charge, while trying again starts a new paid job (the card says so next to "Try again").
+     */
+    public boolean lateResultMayCome(java.time.Instant now) {
+        return retryable() && job.lateResultMayCome(now);
+    }
+
     /** A failed job (with no late result to show) may be tried again: a new job with the same input. */
     public boolean retryable() {
         return job.state() == JobState.FAILED && status.assetUrl() == null && !job.assetDeleted();

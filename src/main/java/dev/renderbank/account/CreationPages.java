@@ -4,6 +4,7 @@ import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -29,9 +30,11 @@ class CreationPages {
     static final List<String> STATUSES = List.of("queued", "processing", "completed", "failed");
 
     private final Generations generations;
+    private final Clock clock;
 
-    CreationPages(Generations generations) {
+    CreationPages(Generations generations, Clock clock) {
         this.generations = generations;
+        this.clock = clock;
     }
 
     @GetMapping("/creations")
@@ -54,6 +57,7 @@ class CreationPages {
         model.addAttribute("statuses", STATUSES);
         model.addAttribute("nextCursor", page.nextCursor());
         model.addAttribute("paged", cursor != null && !cursor.isBlank());
+        model.addAttribute("now", clock.instant());
         return "creations";
     }
 
@@ -68,6 +72,7 @@ class CreationPages {
                 CreationCard.of(List.of(job), generations, user.id()).get(0);
         model.addAttribute("card", card);
         model.addAttribute("status", card.status());
+        model.addAttribute("now", clock.instant());
         return "creation";
     }
 }

@@ -43,7 +43,8 @@ class CreationStatusTest {
                 now.plusSeconds(900),
                 false,
                 "a fox",
-                JobOptions.NONE);
+                JobOptions.NONE,
+                null);
 
         CreationStatus status = CreationStatus.of(job);
 

@@ -12,11 +12,13 @@ import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
+import dev.renderbank.support.BrowserSession;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +231,9 @@ class GenerationFlowTest extends IntegrationTest {
         JsonNode done = awaitTerminal(u, taskId);
         assertThat(done.get("status").asString()).isEqualTo("failed");
         assertThat(done.get("error").get("code").asString()).isEqualTo("provider_generation_failed");
+        assertThat(done.has("lateResultUntil"))
+                .as("the provider said it failed: nothing more comes")
+                .isFalse();
         assertThat(done.get("creditsCharged").asLong()).isZero();
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
         assertThat(entries(taskId, "RELEASE")).isEqualTo(1);
@@ -314,7 +319,7 @@ class GenerationFlowTest extends IntegrationTest {
     }
 
     @Test
-    void jobPastItsDeadlineFailsReleasesAndALateDeliveryIsFree() {
+    void jobPastItsDeadlineFailsReleasesAndALateDeliveryIsFree() throws Exception {
         TestUser u = users.create(100);
         simulator.setVideoDuration(Duration.ofHours(2));
         try {
@@ -331,6 +336,14 @@ class GenerationFlowTest extends IntegrationTest {
             assertThat(failed.get("status").asString()).isEqualTo("failed");
             assertThat(failed.get("error").get("code").asString()).isEqualTo("deadline_exceeded");
             assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
+            // its provider task may still finish: the owner is told until when it may come, free,
+            // next to "Try again" (which starts a new, paid job and pays the provider a second time)
+            Instant failedAt = Instant.parse(failed.get("completedAt").asString());
+            assertThat(Instant.parse(failed.get("lateResultUntil").asString()))
+                    .isEqualTo(failedAt.plus(Duration.ofHours(10)));
+            BrowserSession owner = BrowserSession.signIn(port, u.email(), "correct horse battery staple");
+            assertThat(owner.get("/creations").body()).contains("The provider may still finish it", "Try again");
+            assertThat(owner.get("/creations/" + taskId).body()).contains("The provider may still finish it");
 
             // the provider finishes after all: stored and shown, never charged
             clock.advance(Duration.ofHours(2));
@@ -341,6 +354,8 @@ class GenerationFlowTest extends IntegrationTest {
             JsonNode late = api.get("/api/v1/generations/" + taskId, u.token()).json();
             assertThat(late.get("status").asString()).isEqualTo("failed");
             assertThat(late.get("lateDelivery").asBoolean()).isTrue();
+            assertThat(late.has("lateResultUntil")).as("it came").isFalse();
+            assertThat(owner.get("/creations/" + taskId).body()).doesNotContain("The provider may still finish it");
             assertThat(late.get("creditsCharged").asLong()).isZero();
             assertThat(api.download(late.get("assetUrl").asString(), u.token())).isNotEmpty();
             assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));

@@ -97,6 +97,16 @@ public record Job(
                 deadlineAt,
                 assetDeletedAt != null,
                 prompt,
-                StoredOptions.shown(this));
+                StoredOptions.shown(this),
+                lateResultUntil());
+    }
+
+    /** See {@link JobView#lateResultUntil()}. */
+    private Instant lateResultUntil() {
+        boolean mayCome = CallbackCheck.lateResultMayCome(this)
+                && LateDeliveries.PROVIDER_STILL_WORKING.contains(errorCode)
+                && assetDeletedAt == null
+                && completedAt != null;
+        return mayCome ? completedAt.plus(JobView.LATE_RESULT_WINDOW) : null;
     }
 }

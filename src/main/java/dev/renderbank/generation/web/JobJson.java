@@ -32,7 +32,15 @@ record JobJson(
                 description = "The options as accepted, under the request's names and with defaults filled in:"
                         + " resolution, outputFormat (images), aspectRatio and durationSeconds (videos),"
                         + " imageUrls (only when reference images were given); others are left out")
-        JobOptions options) {
+        JobOptions options,
+
+        @Schema(
+                description = "Only on a failed job whose provider task may still finish (failed at its deadline,"
+                        + " by an operator, or on provider answers without a usable record of the task): until"
+                        + " when its result is still asked for; if it comes by then it is delivered free of charge"
+                        + " (assetUrl set, lateDelivery true). Trying again starts a new, paid job")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        Instant lateResultUntil) {
 
     record ErrorJson(String code, String message) {}
 
@@ -51,6 +59,7 @@ record JobJson(
                 j.createdAt(),
                 j.completedAt(),
                 j.prompt(),
-                j.options());
+                j.options(),
+                j.lateResultUntil());
     }
 }
