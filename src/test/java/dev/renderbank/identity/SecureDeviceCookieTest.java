@@ -21,7 +21,8 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * Where the session cookie is configured Secure (as {@code prod} configures it), the sign-in device
  * cookie is too, also when the request reached the app as plain http (a TLS proxy the app was not
- * told to trust): a device token sent over http would buy its thief the known browser's guesses.
+ * told to trust): a device token sent over http would buy its thief the known browser's guesses. So
+ * is the signed-out browser's CSRF token cookie ({@code rb_csrf}), which stands in for its session.
  */
 @TestPropertySource(properties = "server.servlet.session.cookie.secure=true")
 class SecureDeviceCookieTest extends IntegrationTest {
@@ -33,7 +34,7 @@ class SecureDeviceCookieTest extends IntegrationTest {
     Users users;
 
     @Test
-    void theDeviceCookieIsSecureWhereverTheSessionCookieIs() throws Exception {
+    void theDeviceAndTokenCookiesAreSecureWhereverTheSessionCookieIs() throws Exception {
         String email = "device-" + UUID.randomUUID() + "@test.local";
         users.create(email, "correct horse battery staple", Role.USER, true);
         // by hand: a client's cookie store keeps a Secure session cookie off plain http
@@ -44,6 +45,10 @@ class SecureDeviceCookieTest extends IntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
         Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form.body());
         assertThat(csrf.find()).isTrue();
+        assertThat(form.headers().allValues("Set-Cookie"))
+                .filteredOn(c -> c.startsWith("rb_csrf="))
+                .singleElement()
+                .satisfies(c -> assertThat(c).contains("; Secure").contains("; HttpOnly"));
         String cookies = form.headers().allValues("Set-Cookie").stream()
                 .map(c -> c.split(";", 2)[0])
                 .collect(Collectors.joining("; "));

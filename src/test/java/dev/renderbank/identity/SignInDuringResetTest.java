@@ -68,12 +68,17 @@ class SignInDuringResetTest extends IntegrationTest {
 
         CookieManager cookies = new CookieManager();
         HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+        // a page asked for while signed out: the browser's session (its return address) is made now,
+        // and the sign-in stores itself in it (the login form alone makes none: its token is a cookie)
+        HttpResponse<String> asked = browser.send(
+                HttpRequest.newBuilder(uri("/account")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.headers().firstValue("Location").orElse("")).endsWith("/login");
         Matcher m = CSRF.matcher(
                 browser.send(HttpRequest.newBuilder(uri("/login")).GET().build(), HttpResponse.BodyHandlers.ofString())
                         .body());
         assertThat(m.find()).isTrue();
         String form = "_csrf=" + enc(m.group(1)) + "&username=" + enc(u.email()) + "&password=" + enc(PASSWORD);
-        // the browser's session (made for the login form's CSRF token) is the one the sign-in stores
+        // that session is the one the sign-in stores
         String sessionId = new String(
                 Base64.getDecoder()
                         .decode(cookies.getCookieStore().getCookies().stream()

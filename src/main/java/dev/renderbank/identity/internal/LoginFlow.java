@@ -60,6 +60,9 @@ public class LoginFlow {
     /** The page a signed-out browser asked for, returned to after sign-in (the chain saves it, success reads it). */
     private final ReturnAddress returnAddress = new ReturnAddress();
 
+    /** The CSRF tokens of both chains: a signed-out browser's in a cookie, a signed-in one's in its session. */
+    private final CsrfTokens csrfTokens;
+
     /** Whether the WARN about forwarded headers from a proxy nobody named was logged (once per process). */
     private final AtomicBoolean untrustedForwardSeen = new AtomicBoolean();
 
@@ -71,6 +74,7 @@ public class LoginFlow {
         this.secureCookies = Binder.get(environment)
                 .bind("server.servlet.session.cookie.secure", Boolean.class)
                 .orElse(false);
+        this.csrfTokens = new CsrfTokens(secureCookies);
     }
 
     /**
@@ -199,6 +203,10 @@ public class LoginFlow {
 
     ReturnAddress returnAddress() {
         return returnAddress;
+    }
+
+    CsrfTokens csrfTokens() {
+        return csrfTokens;
     }
 
     /** While the session's password must be changed: pages lead to the form, the API answers 403. */

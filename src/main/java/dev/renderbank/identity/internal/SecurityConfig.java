@@ -129,7 +129,9 @@ class SecurityConfig {
                         .anyRequest()
                         .authenticated())
                 // Browser sessions need CSRF protection; token-authenticated and signed calls do not.
-                .csrf(c -> c.requireCsrfProtectionMatcher(SecurityConfig::needsCsrf))
+                // A signed-in session's token is in the session, as on the pages (CsrfTokens).
+                .csrf(c -> c.csrfTokenRepository(login.csrfTokens())
+                        .requireCsrfProtectionMatcher(SecurityConfig::needsCsrf))
                 .requestCache(c -> c.disable())
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
                             res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
@@ -177,6 +179,8 @@ class SecurityConfig {
                         .permitAll())
                 // the address of a page asked for while signed out, not the whole request (ReturnAddress)
                 .requestCache(c -> c.requestCache(login.returnAddress()))
+                // a signed-out form's token in a cookie, not a session row per view (CsrfTokens)
+                .csrf(c -> c.csrfTokenRepository(login.csrfTokens()))
                 .addFilterBefore(login.throttleFilter(), UsernamePasswordAuthenticationFilter.class)
                 .addFilterBefore(login.passwordChangeFilter(), AuthorizationFilter.class)
                 .logout(l -> l.logoutSuccessUrl("/login?logout"));
