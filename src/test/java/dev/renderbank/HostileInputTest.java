@@ -3,6 +3,7 @@ package dev.renderbank;
 import static dev.renderbank.HostileCorpus.PRIVATE_NAME;
 import static dev.renderbank.HostileCorpus.SSRF_URLS;
 import static dev.renderbank.HostileCorpus.leaks;
+import static dev.renderbank.HostileCorpus.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.renderbank.HostileCorpus.Case;
@@ -93,6 +94,59 @@ class HostileInputTest extends EveryRouteTest {
             }
         }
         assertThat(failures).as("hostile input answered wrongly").isEmpty();
+    }
+
+    /**
+     * A JSON body a user or an operator sends with a field its request does not have is refused with
+     * a 400 problem+json naming it, on every route that binds its body to a record; a body read as a
+     * map or as bytes (provider callbacks, payment webhooks: outside systems, which may add fields at
+     * any time) is not refused for it. Nothing is written.
+     */
+    @Test
+    void everyJsonBodyRefusesAFieldItsRequestDoesNotHave() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<String, Long> before = BusinessRows.of(jdbc);
+        List<Route> strict = new ArrayList<>();
+        for (Route route : applicationRoutes()) {
+            if (!route.body()) {
+                continue;
+            }
+            Case c = new Case(
+                    "unknown field",
+                    route.path(v -> "999999999"),
+                    utf8("{\"notAFieldOfAnyRequest\":true}"),
+                    "application/json",
+                    Map.of());
+            Answer a = send(route, c);
+            if (route.bodyFields().isEmpty()) {
+                if (a.body().contains("notAFieldOfAnyRequest")) {
+                    failures.add("an outside system's field refused: " + route.key() + " -> " + a.body());
+                }
+                continue;
+            }
+            strict.add(route);
+            if (a.status() != 400
+                    || !a.contentType().startsWith("application/problem+json")
+                    || !a.body().contains("\"field\":\"notAFieldOfAnyRequest\"")) {
+                failures.add(route.key() + " -> " + a.status() + " " + a.body());
+            }
+        }
+        assertThat(strict)
+                .extracting(Route::key)
+                .contains(
+                        "POST /api/v1/generate-image",
+                        "POST /api/v1/tokens",
+                        "PATCH /api/v1/me",
+                        "PUT /api/v1/notification-settings",
+                        "POST /api/v1/webhook-endpoints",
+                        "POST /api/v1/checkout",
+                        "POST /api/v1/admin/users/{id}/grants",
+                        "PUT /api/v1/admin/switches/{name}",
+                        "POST /api/v1/admin/mail/{id}/resend");
+        assertThat(failures)
+                .as("bodies with a field their request does not have")
+                .isEmpty();
+        assertThat(BusinessRows.of(jdbc)).isEqualTo(before);
     }
 
     private java.util.Optional<String> problem(Route route, Answer a) {
