@@ -14,8 +14,10 @@ import dev.renderbank.support.EveryRouteTest;
 import dev.renderbank.support.Routes.Route;
 import dev.renderbank.support.TestUsers;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +148,52 @@ class HostileInputTest extends EveryRouteTest {
         assertThat(failures)
                 .as("bodies with a field their request does not have")
                 .isEmpty();
+        assertThat(BusinessRows.of(jdbc)).isEqualTo(before);
+    }
+
+    /**
+     * A parameter a route takes once, given twice ({@code ?limit=10&limit=20}; a page's form field
+     * twice), is refused naming it: problem+json on the API, the error page on a page, saying to give
+     * it once. Spring joined text values with a comma and failed a number's conversion with a message
+     * that did not say the parameter was repeated. Nothing is written.
+     */
+    @Test
+    void everyRouteRefusesASingleValuedParameterGivenTwice() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<String, Long> before = BusinessRows.of(jdbc);
+        List<String> checked = new ArrayList<>();
+        for (Route route : applicationRoutes()) {
+            String plain = route.path(v -> "999999999");
+            for (String param : route.singleParams()) {
+                String name = URLEncoder.encode(param, StandardCharsets.UTF_8);
+                String pair = name + "=1&" + name + "=2";
+                Case c = route.method() == RequestMethod.GET
+                        ? new Case("repeated " + param, plain + "?" + pair, null, null, Map.of())
+                        : new Case(
+                                "repeated " + param, plain, utf8(pair), "application/x-www-form-urlencoded", Map.of());
+                Answer a = send(route, c);
+                checked.add(route.key() + " " + param);
+                boolean named = a.body().contains("give " + param + " once")
+                        && (!a.contentType().startsWith("application/problem+json")
+                                || a.body().contains("\"field\":\"" + param + "\""));
+                if (a.status() != 400
+                        || !named
+                        || (route.api() && !a.contentType().startsWith("application/problem+json"))) {
+                    failures.add(route.key() + " " + param + " -> " + a.status() + " " + a.contentType() + " "
+                            + a.body().substring(0, Math.min(300, a.body().length())));
+                }
+            }
+        }
+        assertThat(checked)
+                .contains(
+                        "GET /api/v1/generations limit",
+                        "GET /api/v1/generations status",
+                        "GET /api/v1/generations cursor",
+                        "GET /api/v1/credits/history limit",
+                        "GET /api/v1/admin/webhooks status",
+                        "GET /creations status",
+                        "POST /signup email");
+        assertThat(failures).as("single-valued parameters given twice").isEmpty();
         assertThat(BusinessRows.of(jdbc)).isEqualTo(before);
     }
 

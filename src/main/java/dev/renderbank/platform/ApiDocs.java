@@ -94,8 +94,8 @@ class ApiDocs {
                             addProblem(
                                     responses,
                                     "400",
-                                    "A query parameter is malformed or out of range: `errors` names it and what"
-                                            + " it takes");
+                                    "A query parameter is malformed, out of range or given more than once:"
+                                            + " `errors` names it and what it takes");
                         }
                         if (op.getRequestBody() != null) {
                             addProblem(responses, "413", "The body is larger than `renderbank.http.max-body`");
