@@ -136,6 +136,12 @@ public class Accounts {
             return new SignUpResult.Invalid(
                     "email", "An address ending in .invalid can never receive email. Enter your own address.");
         }
+        if (SignInNames.couldExist(address) && !SignInNames.hasFullDomain(address)) {
+            return new SignUpResult.Invalid(
+                    "email",
+                    "The part after the @ is not a full domain name such as example.com, so no mail can reach"
+                            + " it. Enter your full address, such as you@example.com.");
+        }
         if (!isNewAddress(address)) {
             return new SignUpResult.Invalid("email", "Enter an email address such as you@example.com.");
         }

@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Configuration;
  * the provider simulator, provider callbacks and payment webhooks out); this adds what it cannot
  * see: bearer authentication, the problem+json refusals every route can answer (401, 403, 404 with
  * a path variable, 400 for a body or a query parameter, 413 for a body, the database outage's 503),
- * and the Idempotency-Key header wherever a route honours one. A route's own refusals (a 429, a 409
+ * the Idempotency-Key header wherever a route honours one, and that a JSON body takes only the fields
+ * its schema lists ({@link ClosedRequestBodies}). A route's own refusals (a 429, a 409
  * with its problem type) are {@code @ApiResponse} annotations on its handler; docs/API.md lists them
  * and {@code OpenApiDocumentTest} checks they are here.
  */
@@ -60,6 +61,12 @@ class ApiDocs {
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 
+    /** JSON request bodies take only the fields they list, as {@link StrictJsonBodies} holds them to. */
+    @Bean
+    OpenApiCustomizer closedRequestBodies() {
+        return new ClosedRequestBodies();
+    }
+
     /** problem+json answers on every operation, and the Idempotency-Key header where it is read. */
     @Bean
     OpenApiCustomizer problemResponses() {
@@ -77,14 +84,18 @@ class ApiDocs {
                             addProblem(responses, "404", "Not found, or another user's object");
                         }
                         if (method != PathItem.HttpMethod.GET) {
-                            addProblem(responses, "400", "Bad input: `errors` names each field and what to fix");
+                            addProblem(
+                                    responses,
+                                    "400",
+                                    "Bad input (a field the request does not have included): `errors` names each"
+                                            + " field and what to fix");
                         }
                         if (takesQueryParameters(op)) {
                             addProblem(
                                     responses,
                                     "400",
-                                    "A query parameter is malformed or out of range: `errors` names it and what"
-                                            + " it takes");
+                                    "A query parameter is malformed, out of range or given more than once:"
+                                            + " `errors` names it and what it takes");
                         }
                         if (op.getRequestBody() != null) {
                             addProblem(responses, "413", "The body is larger than `renderbank.http.max-body`");

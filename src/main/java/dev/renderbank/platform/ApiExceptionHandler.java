@@ -113,6 +113,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "The request body is not valid JSON of the expected shape");
         Problems.withFieldError(p, "body", "is not valid JSON of the expected shape");
         Optional<String> field = JsonCoercion.fieldOf(ex);
+        Optional<String> unknown = StrictJsonBodies.unknownField(ex);
+        if (unknown.isPresent() && field.isPresent()) {
+            // a readable body with a field its type does not have: the request is wrong, not its JSON
+            ProblemDetail refused = Problems.of(
+                    HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", field.get() + " " + unknown.get());
+            return ResponseEntity.badRequest().body(Problems.withFieldError(refused, field.get(), unknown.get()));
+        }
         String problem = JsonCoercion.whatIsWrong(ex);
         if (JsonCoercion.notUtf8(ex)) {
             p.setDetail("The request body is not UTF-8 text"

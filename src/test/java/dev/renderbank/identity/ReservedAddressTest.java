@@ -57,6 +57,34 @@ class ReservedAddressTest extends IntegrationTest {
         assertThat(FormClient.location(deleted)).as(deleted.body()).endsWith("/login?deleted");
     }
 
+    /**
+     * An address whose domain has no dot ({@code a@b}, {@code me@localhost}) is delivered to by no mail
+     * system on the internet: the verification email bounced and the account could never be verified.
+     * Sign-up refuses it saying so, and so does creating an account another way (the CLI, demo
+     * accounts): nothing is written. A domain with a dot is accepted as before.
+     */
+    @Test
+    void signUpRefusesADomainWithoutADot() throws Exception {
+        String local = "nodot-" + UUID.randomUUID();
+        for (String address : new String[] {
+            local + "@b", local + "@localhost", local + "@LOCALHOST.", local + "@mailhost..", local + "@.com"
+        }) {
+            HttpResponse<String> r =
+                    new FormClient(port).post("/signup", "/signup", "email", address, "password", PASSWORD);
+            assertThat(r.statusCode()).as(address).isEqualTo(422);
+            assertThat(r.body()).as(address).contains("no mail can reach", "you@example.com");
+            assertThat(users.byEmail(address)).as(address).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> users.create(address, PASSWORD, Role.USER, true))
+                    .as(address)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(users.byEmail(address)).as(address).isEmpty();
+        }
+        HttpResponse<String> dotted = new FormClient(port)
+                .post("/signup", "/signup", "email", local + "@mail.example.com", "password", PASSWORD);
+        assertThat(dotted.statusCode()).as(dotted.body()).isEqualTo(200);
+        assertThat(users.byEmail(local + "@mail.example.com")).isPresent();
+    }
+
     @Test
     void aDeletionSucceedsWhenAnOlderRowHoldsItsPlaceholderAddress() throws Exception {
         UserAccount victim = users.create(newEmail(), PASSWORD, Role.USER, true);

@@ -25,11 +25,17 @@ public final class Routes {
     private Routes() {}
 
     /**
-     * One method on one path pattern, with what the handler reads: its request parameters, whether
-     * it takes a body and, for a record body, its fields.
+     * One method on one path pattern, with what the handler reads: its request parameters (and those
+     * of them that take one value: not a list, an array or a map), whether it takes a body and, for a
+     * record body, its fields.
      */
     public record Route(
-            RequestMethod method, String pattern, Set<String> params, boolean body, Set<String> bodyFields) {
+            RequestMethod method,
+            String pattern,
+            Set<String> params,
+            Set<String> singleParams,
+            boolean body,
+            Set<String> bodyFields) {
 
         public String key() {
             return method + " " + pattern;
@@ -70,13 +76,22 @@ public final class Routes {
         Set<Route> routes = new LinkedHashSet<>();
         mappings.getHandlerMethods().forEach((info, handler) -> {
             Set<String> params = new LinkedHashSet<>();
+            Set<String> single = new LinkedHashSet<>();
             boolean body = false;
             Set<String> fields = new LinkedHashSet<>();
             for (MethodParameter p : handler.getMethodParameters()) {
                 RequestParam rp = p.getParameterAnnotation(RequestParam.class);
                 if (rp != null) {
-                    String name = !rp.name().isEmpty() ? rp.name() : p.getParameterName();
+                    MethodParameter named = new MethodParameter(p);
+                    named.initParameterNameDiscovery(new org.springframework.core.DefaultParameterNameDiscoverer());
+                    String name = !rp.name().isEmpty() ? rp.name() : named.getParameterName();
                     params.add(name);
+                    Class<?> type = p.getParameterType();
+                    if (!type.isArray()
+                            && !java.util.Collection.class.isAssignableFrom(type)
+                            && !java.util.Map.class.isAssignableFrom(type)) {
+                        single.add(name);
+                    }
                 }
                 if (p.hasParameterAnnotation(RequestBody.class)) {
                     body = true;
@@ -90,7 +105,7 @@ public final class Routes {
             var methods = info.getMethodsCondition().getMethods();
             for (String pattern : info.getPatternValues()) {
                 for (RequestMethod m : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
-                    routes.add(new Route(m, pattern, Set.copyOf(params), body, Set.copyOf(fields)));
+                    routes.add(new Route(m, pattern, Set.copyOf(params), Set.copyOf(single), body, Set.copyOf(fields)));
                 }
             }
         });

@@ -1,6 +1,5 @@
 package dev.renderbank.generation.web;
 
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.GenerationSpec;
 import dev.renderbank.generation.CancelOutcome;
@@ -40,14 +39,12 @@ class GenerationController {
         this.generations = generations;
     }
 
-    /** {@code others}: fields the request does not have ({@link #refuseOthers}). */
-    record ImageRequest(
-            String model,
-            String prompt,
-            List<String> imageUrls,
-            String resolution,
-            String outputFormat,
-            @JsonAnySetter @Schema(hidden = true) Map<String, Object> others) {}
+    /**
+     * A field a request type does not have (an image's aspect ratio or duration, a video's output
+     * format, a misspelt option) is refused naming it, as in every JSON body (platform's
+     * StrictJsonBodies): ignored, it was charged for and not honoured.
+     */
+    record ImageRequest(String model, String prompt, List<String> imageUrls, String resolution, String outputFormat) {}
 
     record VideoRequest(
             String model,
@@ -55,19 +52,7 @@ class GenerationController {
             List<String> imageUrls,
             String aspectRatio,
             Integer durationSeconds,
-            String resolution,
-            @JsonAnySetter @Schema(hidden = true) Map<String, Object> others) {}
-
-    /**
-     * A field the request type does not have (an image's aspect ratio or duration, a video's output
-     * format, a misspelt option) is refused, naming it: ignored, it was charged for and not honoured.
-     */
-    private static void refuseOthers(Map<String, Object> others, String type, String takes) {
-        if (others != null && !others.isEmpty()) {
-            String field = others.keySet().stream().sorted().findFirst().orElseThrow();
-            throw new InvalidFieldException(field, "is not a field of " + type + " requests (they take " + takes + ")");
-        }
-    }
+            String resolution) {}
 
     record Accepted(String taskId, String status, long creditsHeld, String statusUrl) {}
 
@@ -92,7 +77,6 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody ImageRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-        refuseOthers(body.others(), "image", "model, prompt, imageUrls, resolution, outputFormat");
         var spec = new GenerationSpec(
                 AssetType.IMAGE,
                 body.model(),
@@ -126,7 +110,6 @@ class GenerationController {
             @AuthenticationPrincipal CurrentUser user,
             @RequestBody VideoRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
-        refuseOthers(body.others(), "video", "model, prompt, imageUrls, resolution, aspectRatio, durationSeconds");
         var spec = new GenerationSpec(
                 AssetType.VIDEO,
                 body.model(),

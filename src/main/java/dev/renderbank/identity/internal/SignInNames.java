@@ -47,10 +47,11 @@ public final class SignInNames {
      * x<other@example.com>} went to other@example.com, a comment {@code a(b)@example.com} to
      * a@example.com, a list to several or none, and a space outside ASCII (which {@code \s} misses)
      * to none: those characters are refused. Letters outside ASCII stay allowed. An address in the
-     * reserved {@code .invalid} domain ({@link #inReservedDomain}) is refused too.
+     * reserved {@code .invalid} domain ({@link #inReservedDomain}) or without a full domain name
+     * ({@link #hasFullDomain}) is refused too.
      */
     public static boolean canSignUp(String name) {
-        if (!couldExist(name) || inReservedDomain(name)) {
+        if (!couldExist(name) || inReservedDomain(name) || !hasFullDomain(name)) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
@@ -73,13 +74,36 @@ public final class SignInNames {
         if (name == null) {
             return false;
         }
+        String domain = domainAsMailed(name);
+        return domain.equals("invalid") || domain.endsWith(".invalid");
+    }
+
+    /**
+     * Whether the address's domain is a full domain name: at least two labels joined by dots, none
+     * empty, read as {@link #inReservedDomain} reads it (so a trailing dot, the root, is ignored). No
+     * mail system on the internet delivers to {@code a@b} or {@code me@localhost}: their verification
+     * email bounces. False for a name without an {@code @}.
+     */
+    public static boolean hasFullDomain(String name) {
+        if (name == null || name.indexOf('@') < 0) {
+            return false;
+        }
+        String domain = domainAsMailed(name);
+        return domain.indexOf('.') > 0 && !domain.contains("..");
+    }
+
+    /**
+     * The domain of an address (after its last {@code @}) as a mailer reads it: compatibility forms
+     * (fullwidth letters and dots) and case folded, an ideographic full stop a dot, trailing dots gone.
+     */
+    private static String domainAsMailed(String name) {
         int at = name.lastIndexOf('@');
         String domain = EmailKeys.of(Normalizer.normalize(name.substring(at + 1), Normalizer.Form.NFKC))
                 .replace('\u3002', '.');
         while (domain.endsWith(".")) {
             domain = domain.substring(0, domain.length() - 1);
         }
-        return domain.equals("invalid") || domain.endsWith(".invalid");
+        return domain;
     }
 
     /**
