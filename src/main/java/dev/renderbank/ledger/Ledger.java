@@ -1,5 +1,6 @@
 package dev.renderbank.ledger;
 
+import dev.renderbank.ledger.internal.ClawbackStore;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.ExpirySweep;
 import dev.renderbank.ledger.internal.FreedCredits;
@@ -24,8 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The credit ledger: the only way credits change. Every operation is one transaction of
  * conditional SQL whose row counts are checked, writes an immutable entry, and is idempotent by
- * its key (a repeat returns the first outcome). Bad input is rejected with {@link
- * IllegalArgumentException} before anything is written.
+ * its key (a repeat returns the first outcome). A key reused for another request (another user or
+ * amount; for a give-back, other clawbacks reversed) is a caller's bug, and so is bad input: both
+ * are refused with {@link IllegalArgumentException} and nothing is written.
  *
  * <p>Called inside a transaction, every operation joins it. Reserve and capture called on their own
  * are each a single atomic statement run in autocommit, which halves their round trips on the hottest
@@ -50,6 +52,7 @@ public class Ledger {
     private final HoldStore holds;
     private final OpenHolds open;
     private final GrantStore grants;
+    private final ClawbackStore clawbacks;
     private final DebtWaiverStore waivers;
     private final InvariantCheck invariants;
     private final TransactionTemplate tx;
@@ -63,6 +66,7 @@ public class Ledger {
             HoldStore holds,
             OpenHolds open,
             GrantStore grants,
+            ClawbackStore clawbacks,
             DebtWaiverStore waivers,
             InvariantCheck invariants,
             TransactionTemplate tx,
@@ -74,6 +78,7 @@ public class Ledger {
         this.holds = holds;
         this.open = open;
         this.grants = grants;
+        this.clawbacks = clawbacks;
         this.waivers = waivers;
         this.invariants = invariants;
         this.tx = tx;
@@ -150,7 +155,10 @@ public class Ledger {
      * debt an operator waived (and no earlier give-back counted) was never paid, so that part of
      * {@code amount} is recorded as forgiven and moves nothing; the rest pays those clawbacks' own
      * debt first, then any other debt, then goes to the balance. A repeat of {@code key} returns the
-     * first outcome.
+     * first outcome; the key reused for another user or amount, or to reverse other clawbacks (other
+     * grants, compared as a set since their order changes nothing, or another {@code
+     * clawbackKeyPrefix}), is refused with {@link IllegalArgumentException}, as for other operations:
+     * answered as the first, the second give-back would be lost without anyone knowing.
      */
     public GivenBack giveBack(
             long userId,
@@ -230,7 +238,7 @@ public class Ledger {
         checkAmount(amount);
         checkKey(grantKey);
         checkKey(key);
-        return tx.execute(status -> grants.clawback(grantKey, amount, key, reason, now()));
+        return tx.execute(status -> clawbacks.clawback(grantKey, amount, key, reason, now()));
     }
 
     /**

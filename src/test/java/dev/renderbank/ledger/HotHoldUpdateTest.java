@@ -78,9 +78,9 @@ class HotHoldUpdateTest extends LedgerTestSupport {
 
     @Test
     void aReserveThatCommitsBelowTheSweepsMarkIsStillExpiredWithinAnHour() throws Exception {
-        // A reserve whose transaction stays open (here: held open on purpose) while sweeps move the
-        // low-water mark past its number: once committed, the mark would hide it for ever; the sweep's
-        // periodic full scan must still expire it.
+        // A reserve whose transaction stays open (here: held open on purpose) while a later one commits
+        // and sweeps run: once committed, it must still be expired. The next regular sweep does it
+        // (LateCommitExpiryTest); the sweep's hourly full scan would, were the mark ever past it.
         long slowUser = fundedUser(100);
         long otherUser = fundedUser(100);
         String slow = key("job");

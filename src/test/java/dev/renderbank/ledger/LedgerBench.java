@@ -1,6 +1,7 @@
 package dev.renderbank.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.renderbank.ledger.internal.ClawbackStore;
 import dev.renderbank.ledger.internal.DebtAttribution;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.FreedCredits;
@@ -69,6 +70,7 @@ public final class LedgerBench {
                     new HoldStore(jdbc, store),
                     new OpenHolds(jdbc),
                     new GrantStore(jdbc, store, debts),
+                    new ClawbackStore(jdbc),
                     new DebtWaiverStore(jdbc, debts),
                     new InvariantCheck(jdbc),
                     new TransactionTemplate(new DataSourceTransactionManager(ds)),

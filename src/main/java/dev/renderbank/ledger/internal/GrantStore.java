@@ -3,17 +3,19 @@ package dev.renderbank.ledger.internal;
 import static dev.renderbank.ledger.internal.Columns.ts;
 import static dev.renderbank.platform.Rows.expectOne;
 
-import dev.renderbank.ledger.ClawbackResult;
 import dev.renderbank.ledger.GivenBack;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
+import java.sql.Array;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Grants and their clawbacks. Runs inside the caller's transaction.
+ * Grants, ordinary ones and give-backs; their clawbacks are {@link ClawbackStore}'s. Runs inside the
+ * caller's transaction.
  *
  * <p>Every change of an account here reads what it needs (the debt a grant pays, what a clawback can
  * take) under the account's row lock in a statement of its own, and changes the row in the next
@@ -91,11 +93,15 @@ public class GrantStore {
         accounts.ensureAccount(userId);
         // A concurrent grant with the same key waits here for the first to finish, then sees it.
         Optional<Long> grantId = jdbc.sql("""
-                        insert into credit_grant (grant_key, user_id, amount, source, reference, reason, actor, created_at)
-                        values (:key, :user, :amount, :source, :reference, :reason, :actor, :now)
+                        insert into credit_grant (grant_key, user_id, amount, source, reference, reason, actor,
+                                                  reverses_grants, reverses_prefix, created_at)
+                        values (:key, :user, :amount, :source, :reference, :reason, :actor,
+                                cast(:reverses as text[]), :prefix, :now)
                         on conflict (grant_key) do nothing
                         returning id""")
                 .param("key", key)
+                .param("reverses", reversed.grantKeys().toArray(String[]::new))
+                .param("prefix", reversed.clawbackKeyPrefix())
                 .param("user", userId)
                 .param("amount", amount)
                 .param("source", source.name())
@@ -106,7 +112,7 @@ public class GrantStore {
                 .query(Long.class)
                 .optional();
         if (grantId.isEmpty()) {
-            return existingGrant(key, userId, amount);
+            return existingGrant(key, userId, amount, reversed);
         }
         // Debt is paid first. The account row is locked by a statement of its own and changed by the
         // next, computed from that locked row (see the class comment: locked in a CTE of the changing
@@ -188,119 +194,36 @@ public class GrantStore {
         return new GrantResult.Forfeited(grantId, userId, amount, 0);
     }
 
-    private GivenBack existingGrant(String key, long userId, long amount) {
-        return jdbc.sql("select id, user_id, amount, paid_debt, forgiven from credit_grant where grant_key = :key")
+    /**
+     * The first outcome of a grant under {@code key}, when this request is the same: the same user and
+     * amount, and the same clawbacks given back (an ordinary grant gives back none). Another request
+     * under a used key is a caller's bug (two give-backs built the same key: the second would be lost
+     * without anyone knowing), refused as a reused hold, clawback or waiver key is. A grant written
+     * before the ledger kept what it gives back (null) is compared on user and amount only, as then.
+     */
+    private GivenBack existingGrant(String key, long userId, long amount, Reversed reversed) {
+        return jdbc.sql("""
+                        select id, user_id, amount, paid_debt, forgiven, reverses_grants, reverses_prefix
+                          from credit_grant where grant_key = :key""")
                 .param("key", key)
                 .query((rs, n) -> {
                     if (rs.getLong("user_id") != userId || rs.getLong("amount") != amount) {
                         throw new IllegalArgumentException(
                                 "grant key " + key + " was already used for a different user or amount");
                     }
+                    Array grants = rs.getArray("reverses_grants");
+                    if (grants != null) {
+                        Reversed first =
+                                new Reversed(List.of((String[]) grants.getArray()), rs.getString("reverses_prefix"));
+                        if (!first.equals(reversed)) {
+                            throw new IllegalArgumentException("grant key " + key + " was already used to give back "
+                                    + first + ", not " + reversed);
+                        }
+                    }
                     return new GivenBack(
                             new GrantResult.AlreadyGranted(rs.getLong("id"), userId, amount, rs.getLong("paid_debt")),
                             rs.getLong("forgiven"));
                 })
                 .single();
-    }
-
-    public ClawbackResult clawback(String grantKey, long amount, String key, String reason, Instant now) {
-        // Lock the grant first: clawbacks of one grant queue here, so the repeat check below and the
-        // cap on what is left of the grant are both exact.
-        record Grant(long id, long userId) {}
-        Optional<Grant> grant = jdbc.sql("""
-                        select id, user_id from credit_grant where grant_key = :grantKey for no key update""")
-                .param("grantKey", grantKey)
-                .query((rs, n) -> new Grant(rs.getLong("id"), rs.getLong("user_id")))
-                .optional();
-        if (grant.isEmpty()) {
-            return new ClawbackResult.GrantNotFound(grantKey);
-        }
-        Grant g = grant.get();
-        Optional<ClawbackResult> repeat = jdbc.sql("""
-                        select grant_id, requested, applied, taken, debt_added
-                          from credit_clawback where clawback_key = :key""")
-                .param("key", key)
-                .query((rs, n) -> {
-                    if (rs.getLong("grant_id") != g.id() || rs.getLong("requested") != amount) {
-                        throw new IllegalArgumentException(
-                                "clawback key " + key + " was already used for a different grant or amount");
-                    }
-                    return (ClawbackResult) new ClawbackResult.ClawedBack(
-                            rs.getLong("applied"), rs.getLong("taken"), rs.getLong("debt_added"), true);
-                })
-                .optional();
-        if (repeat.isPresent()) {
-            return repeat.get();
-        }
-        // One charge is clawed back at most once in total, whatever mix of refunds and disputes: the
-        // statement caps what it applies at what is left of the grant (the row is locked above).
-        long applied = jdbc.sql("""
-                        with g as (select id, least(amount - clawed_back, :requested) as applied
-                                     from credit_grant where id = :id)
-                        update credit_grant c set clawed_back = c.clawed_back + g.applied
-                          from g where c.id = g.id
-                        returning g.applied""")
-                .param("requested", amount)
-                .param("id", g.id())
-                .query(Long.class)
-                .single();
-        long taken = 0;
-        if (applied > 0) { // a grant already clawed back in full: recorded below, no empty entry
-            taken = takeFromBalance(g.userId(), applied, key, reason, now);
-        }
-        long debtAdded = applied - taken;
-        jdbc.sql("""
-                        insert into credit_clawback (clawback_key, grant_id, user_id, requested, applied, taken,
-                                                     debt_added, reason, created_at)
-                        values (:key, :grant, :user, :requested, :applied, :taken, :debt, :reason, :now)""")
-                .param("key", key)
-                .param("grant", g.id())
-                .param("user", g.userId())
-                .param("requested", amount)
-                .param("applied", applied)
-                .param("taken", taken)
-                .param("debt", debtAdded)
-                .param("reason", reason)
-                .param("now", ts(now))
-                .update();
-        return new ClawbackResult.ClawedBack(applied, taken, debtAdded, false);
-    }
-
-    /**
-     * Takes what the available credits cover; the rest becomes debt. Returns what was taken.
-     *
-     * <p>The account row is locked by a statement of its own and then changed by the next one, whose
-     * snapshot sees the locked row (see the class comment). Locked in a CTE of the changing statement
-     * (as before), with a job's release committing while the clawback waited for the row, the amount
-     * taken was read under the lock (after the release: 100 available) and subtracted from the row as
-     * the snapshot had it (before the release: 60 held), and the account's CHECK (held &lt;= balance)
-     * refused that candidate row (CrossPathRaceTest).
-     */
-    private long takeFromBalance(long userId, long amount, String key, String reason, Instant now) {
-        long available = jdbc.sql("select balance - held from credit_account where user_id = :user for no key update")
-                .param("user", userId)
-                .query(Long.class)
-                .optional()
-                .orElseThrow(() -> new IllegalStateException("credit account vanished for user " + userId));
-        long taken = Math.min(Math.max(available, 0), amount);
-        int entries = jdbc.sql("""
-                        with upd as (
-                            update credit_account set balance = balance - :taken, debt = debt + :owed
-                             where user_id = :user
-                            returning user_id)
-                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
-                                                  ref_key, reason, created_at)
-                        select upd.user_id, 'CLAWBACK', :amount, -:taken, 0, :owed, :key, :reason, :now
-                          from upd""")
-                .param("user", userId)
-                .param("taken", taken)
-                .param("owed", amount - taken)
-                .param("amount", amount)
-                .param("key", key)
-                .param("reason", reason)
-                .param("now", ts(now))
-                .update();
-        expectOne(entries, "clawback " + key + " of user " + userId);
-        return taken;
     }
 }

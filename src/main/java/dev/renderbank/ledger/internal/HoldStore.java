@@ -68,7 +68,9 @@ public class HoldStore {
 
     /**
      * Reserve on its own (autocommit): the account update comes first and the hold insert has no
-     * ON CONFLICT, so a repeated key aborts the whole statement and nothing is written.
+     * ON CONFLICT, so a repeated key aborts the whole statement and nothing is written. The update
+     * gives the transaction its id before the insert takes the hold's number, as the expiry sweep's
+     * mark needs ({@link OpenHolds}).
      */
     private static final PositionalSql RESERVE_ALONE = PositionalSql.of("""
             with upd as (
@@ -87,12 +89,19 @@ public class HoldStore {
     /**
      * Reserve inside a caller's transaction, where an error would poison the caller's work: the
      * hold row claims the key first (a repeat is a quiet conflict), a refusal deletes it again.
+     *
+     * <p>{@code pg_current_xact_id()} gives the transaction its id before the insert takes the hold's
+     * number (the row's filter runs before its values are made), as the expiry sweep's mark needs
+     * ({@link OpenHolds}): a caller's transaction that wrote nothing yet would otherwise get its id
+     * only when the row is written, after the number, and while it waits on a concurrent insert of
+     * the same key it would hold a number without an id.
      */
     private static final PositionalSql RESERVE_IN_TRANSACTION =
             PositionalSql.of("""
             with h as (
                 insert into credit_hold (hold_key, user_id, amount, state, expires_at, created_at)
-                select :key, a.user_id, :amount, 'OPEN', :expires, :now from credit_account a where a.user_id = :user
+                select :key, a.user_id, :amount, 'OPEN', :expires, :now from credit_account a
+                 where a.user_id = :user and pg_current_xact_id() is not null
                 on conflict (hold_key) do nothing
                 returning hold_key),
             upd as (
