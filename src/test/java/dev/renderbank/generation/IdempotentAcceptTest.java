@@ -168,6 +168,30 @@ class IdempotentAcceptTest extends IntegrationTest {
         assertThat(ledger.balance(u.id()).available()).isZero();
     }
 
+    /**
+     * A repeat after the job finished still gets the first answer (queued, its price held), as SPEC
+     * and API.md say: it got the job's state now (completed, 0 held), so a client whose first answer
+     * was lost recorded no hold.
+     */
+    @Test
+    void aRepeatAfterTheJobFinishedGetsTheFirstAnswer() {
+        TestUser u = users.create(100);
+        Api api = new Api(port);
+        Map<String, String> key = Map.of("Idempotency-Key", "repeat-after-finish");
+        Api.Response first = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        String taskId = first.json().get("taskId").asString();
+        assertThat(api.awaitTerminal(taskId, u.token()).get("status").asString())
+                .isEqualTo("completed");
+
+        Api.Response repeat = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(repeat.status()).as(repeat.body()).isEqualTo(202);
+        assertThat(repeat.body()).isEqualTo(first.body());
+        assertThat(repeat.json().get("status").asString()).isEqualTo("queued");
+        assertThat(repeat.json().get("creditsHeld").asLong()).isEqualTo(PRICE);
+        assertThat(jobsOf(u)).isEqualTo(1);
+    }
+
     private long jobsOf(TestUser u) {
         return jdbc.sql("select count(*) from generation_job where user_id = :u")
                 .param("u", u.id())

@@ -1,6 +1,7 @@
 package dev.renderbank.generation.web;
 
 import dev.renderbank.generation.AcceptOutcome;
+import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.platform.Problems;
 import java.net.URI;
@@ -19,7 +20,7 @@ final class AcceptAnswers {
     /** The HTTP answer to an accept outcome (also a retry's): 202, or the refusal as problem+json. */
     static ResponseEntity<?> of(AcceptOutcome outcome) {
         if (outcome instanceof AcceptOutcome.Accepted a) {
-            return accepted(a.job());
+            return accepted(a.job(), a.repeated());
         }
         if (outcome instanceof AcceptOutcome.Invalid i) {
             HttpStatus s = i.unprocessable() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_REQUEST;
@@ -113,11 +114,19 @@ final class AcceptAnswers {
         throw new IllegalStateException("unexpected accept outcome " + outcome);
     }
 
-    private static ResponseEntity<?> accepted(JobView job) {
+    /**
+     * A repeat of an accepted request (same key, same body) gets the first answer, as it was: the job
+     * just accepted, queued, its price held. The job's state now is the status URL's to tell: a
+     * client whose first answer was lost and that recorded the hold from the repeat's must not read 0
+     * because the job has finished meanwhile.
+     */
+    private static ResponseEntity<?> accepted(JobView job, boolean repeated) {
         String statusUrl = "/api/v1/generations/" + job.id();
+        String status = repeated ? JobState.RESERVED.status() : job.state().status();
+        long held = repeated ? job.price() : job.creditsHeld();
         return ResponseEntity.accepted()
                 .location(URI.create(statusUrl))
-                .body(new GenerationController.Accepted(job.id(), job.state().status(), job.creditsHeld(), statusUrl));
+                .body(new GenerationController.Accepted(job.id(), status, held, statusUrl));
     }
 
     private static ResponseEntity<?> withRetryAfter(
