@@ -14,6 +14,9 @@
 
   document.getElementById('add-endpoint').addEventListener('submit', e => {
     e.preventDefault();
+    const add = e.target.querySelector('button[type="submit"]');
+    if (add && add.disabled) return; // a second click while the first is checked
+    if (add) add.disabled = true;
     const url = document.getElementById('url').value.trim();
     const events = Array.from(document.querySelectorAll('input[name="events"]:checked')).map(c => c.value);
     message.textContent = 'Checking the URL…';
@@ -28,7 +31,7 @@
         message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
         message.className = 'error';
       }
-    });
+    }).finally(() => { if (add) add.disabled = false; });
   });
 
   document.querySelectorAll('.remove-endpoint').forEach(b => b.addEventListener('click', () => {

@@ -25,6 +25,12 @@ public sealed interface WebhookOutcome {
     /** Well-formed but unusable ({@code field} and what to fix, answered 422); nothing was written. */
     record Unusable(String field, String message) implements WebhookOutcome {}
 
+    /**
+     * The user has an endpoint with this URL already ({@code id}): a second one would get every event
+     * twice, under another secret. A double submit or a retried request lands here.
+     */
+    record AlreadyRegistered(String id) implements WebhookOutcome {}
+
     /** The user has as many endpoints as allowed. */
     record TooMany(int max) implements WebhookOutcome {}
 

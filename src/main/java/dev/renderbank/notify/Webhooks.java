@@ -107,6 +107,10 @@ public class Webhooks {
             if (!(standing instanceof StillSignedIn.Standing.SignedIn in)) {
                 return new WebhookOutcome.SignedOut();
             }
+            Optional<String> same = endpoints.idWithUrl(userId, clean); // under the registrations lock
+            if (same.isPresent()) {
+                return new WebhookOutcome.AlreadyRegistered(same.get());
+            }
             if (!endpoints.insertWithinCap(
                     id,
                     userId,

@@ -205,14 +205,47 @@ class WebhookEndpointsApiTest extends IntegrationTest {
     @Test
     void aUserHasAtMostTheConfiguredNumberOfEndpoints() {
         TestUsers.TestUser u = testUsers.create(0);
-        String body = "{\"url\":\"" + url("/cap") + "\",\"events\":[\"credits.low\"]}";
         for (int i = 0; i < 10; i++) {
+            String body = "{\"url\":\"" + url("/cap-" + i) + "\",\"events\":[\"credits.low\"]}";
             assertThat(create(u.token(), body).status()).isEqualTo(201);
         }
-        Api.Response refused = create(u.token(), body);
+        Api.Response refused = create(u.token(), "{\"url\":\"" + url("/cap-10") + "\",\"events\":[\"credits.low\"]}");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body()).contains("webhook-endpoint-limit");
         assertThat(endpointsOf(u.id())).isEqualTo(10);
+    }
+
+    /**
+     * A URL is registered once per user: a double submit or a retried request (two at once here) made
+     * a second endpoint with another secret, so every event was delivered twice under two webhook-ids
+     * (a receiver deduplicating by id processed both; one checking signatures refused one each time).
+     */
+    @Test
+    void theSameUrlTwiceAtOnceMakesOneEndpoint() throws Exception {
+        TestUsers.TestUser u = testUsers.create(0);
+        String body = "{\"url\":\"" + url("/twice") + "\",\"events\":[\"credits.low\"]}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Callable<Api.Response> one = () -> {
+                go.await();
+                return create(u.token(), body);
+            };
+            var a = pool.submit(one);
+            var b = pool.submit(one);
+            go.countDown();
+            List<Integer> statuses = List.of(
+                    a.get(1, java.util.concurrent.TimeUnit.MINUTES).status(),
+                    b.get(1, java.util.concurrent.TimeUnit.MINUTES).status());
+            assertThat(statuses).containsExactlyInAnyOrder(201, 409);
+        } finally {
+            pool.shutdownNow();
+        }
+        Api.Response again = create(u.token(), body);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("type").asString()).contains("webhook-endpoint-exists");
+        assertThat(again.json().get("endpointId").asString()).startsWith("we_");
+        assertThat(endpointsOf(u.id())).isEqualTo(1);
     }
 
     @Test

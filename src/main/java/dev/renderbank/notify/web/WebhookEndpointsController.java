@@ -100,6 +100,16 @@ class WebhookEndpointsController {
         if (outcome instanceof WebhookOutcome.Unusable u) {
             throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_CONTENT, u.field(), u.message());
         }
+        if (outcome instanceof WebhookOutcome.AlreadyRegistered a) {
+            ProblemDetail p = Problems.of(
+                    HttpStatus.CONFLICT,
+                    "webhook-endpoint-exists",
+                    "Webhook endpoint exists",
+                    "You have registered this URL already (" + a.id() + "): it would get every event twice."
+                            + " To change its events or get a new secret, delete it first");
+            p.setProperty("endpointId", a.id());
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Problems.withFieldError(p, "url", p.getDetail()));
+        }
         if (outcome instanceof WebhookOutcome.TooMany t) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
                     .body(Problems.of(

@@ -79,6 +79,15 @@ public class EndpointStore {
                 == 1;
     }
 
+    /** The user's endpoint with exactly this URL, if any. */
+    public Optional<String> idWithUrl(long userId, String url) {
+        return jdbc.sql("select id from webhook_endpoint where user_id = :u and url = :url order by id limit 1")
+                .param("u", userId)
+                .param("url", url)
+                .query(String.class)
+                .optional();
+    }
+
     public List<WebhookEndpoint> list(long userId) {
         return jdbc.sql("select id, url, events, created_at, disabled_at from webhook_endpoint where user_id = :u"
                         + " order by created_at, id")
