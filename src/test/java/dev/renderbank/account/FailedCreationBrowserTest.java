@@ -148,6 +148,37 @@ class FailedCreationBrowserTest extends BrowserTest {
         assertThat(ledger.balance(owner.id())).isEqualTo(new Balance(10, 0, 0));
     }
 
+    /**
+     * A job failed at its deadline while the provider may still finish it: both pages say so next to
+     * "Try again" (a new, paid generation), with the time until which the result is asked for.
+     */
+    @Test
+    void aCreationFailedAtItsDeadlineSaysItsResultMayStillCome() throws Exception {
+        UserAccount owner = users.create("late-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);
+        ledger.grant(owner.id(), 20, GrantSource.ADMIN, "late-page:" + owner.id(), null, "test");
+        String taskId =
+                failedJob(users.issueToken(owner.id(), "t")).get("taskId").asString();
+        // as the deadline sweep leaves a job whose provider task was still running
+        jdbc.sql("""
+                        update generation_job set error_code = 'deadline_exceeded',
+                               error_message = 'The generation did not finish in time; your credits were released.',
+                               provider_task_id = coalesce(provider_task_id, 'task-late-' || id)
+                         where id = :id""").param("id", taskId).update();
+        Path shots = Files.createDirectories(Path.of("target/screenshots"));
+        try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 800))) {
+            Page page = context.newPage();
+            SignInForm.signIn(page, port, owner.email(), PASSWORD);
+            page.navigate(url("/creations/" + taskId));
+            assertThat(page.locator("p.late-result")).containsText("The provider may still finish it");
+            assertThat(page.locator("button.retry")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("creation-late-result.png"))
+                    .setFullPage(true));
+            page.navigate(url("/creations"));
+            assertThat(page.locator("p.late-result").first()).containsText("free of charge");
+        }
+    }
+
     @Test
     void aFailedCreationSaysWhyAndThatTheCreditsWereReleased() throws Exception {
         UserAccount owner = users.create("failed-" + UUID.randomUUID() + "@test.local", PASSWORD, Role.USER, true);

@@ -286,6 +286,34 @@ class LateDeliveryRetryTest extends StubbedKieTest {
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
+    /**
+     * Once the provider says the task of a job failed at its deadline failed too, nothing more will
+     * come: the job stops saying a free result may (lateResultUntil gone), before its ten hours end.
+     */
+    @Test
+    void aLateCheckThatFindsTheTaskFailedEndsTheLateResultPromise() {
+        TestUser u = users.create(100);
+        String prompt = "failed at its deadline, then failed at the provider";
+        createTaskAnswers(prompt, 200, taskCreated("t-past-deadline-failed"));
+        recordInfo("t-past-deadline-failed", "{\"taskId\":\"t-past-deadline-failed\",\"state\":\"generating\"}");
+        String id = accept(u, prompt);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(id).providerTaskId() != null);
+        clock.advance(Duration.ofMinutes(16));
+        sweeper.sweep();
+        assertThat(job(id).errorCode()).isEqualTo("deadline_exceeded");
+        assertThat(job(id).view().lateResultUntil())
+                .isEqualTo(job(id).completedAt().plus(Duration.ofHours(10)));
+
+        recordInfo(
+                "t-past-deadline-failed",
+                "{\"taskId\":\"t-past-deadline-failed\",\"state\":\"fail\",\"failCode\":\"500\",\"failMsg\":\"boom\"}");
+        TaskInstanceId check = TaskInstanceId.of("generation-late-delivery", id);
+        assertThat(scheduler.reschedule(check, Instant.now())).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> job(id).lateChecksEndedAt() != null);
+        assertThat(job(id).view().lateResultUntil()).as("nothing more comes").isNull();
+        assertThat(job(id).assetId()).isNull();
+    }
+
     private Api.Response callback(String id, String taskId) {
         return api.post(
                 "/api/provider/kie/callback/" + id + "?token=" + job(id).callbackToken(),

@@ -32,7 +32,8 @@ public record Job(
         Instant submittedAt,
         Instant completedAt,
         Instant deadlineAt,
-        Instant assetDeletedAt) {
+        Instant assetDeletedAt,
+        Instant lateChecksEndedAt) {
 
     /** What a request asks of the provider, as accepted: the parts of a new job the caller decides. */
     public record Request(
@@ -73,7 +74,8 @@ public record Job(
                 /* submittedAt */ null,
                 /* completedAt */ null,
                 deadlineAt,
-                /* assetDeletedAt */ null);
+                /* assetDeletedAt */ null,
+                /* lateChecksEndedAt */ null);
     }
 
     /** The view hides a deleted file (no asset id to link), and says it was deleted. */
@@ -106,6 +108,7 @@ public record Job(
         boolean mayCome = CallbackCheck.lateResultMayCome(this)
                 && LateDeliveries.PROVIDER_STILL_WORKING.contains(errorCode)
                 && assetDeletedAt == null
+                && lateChecksEndedAt == null // the provider failed its task, or the checks gave up
                 && completedAt != null;
         return mayCome ? completedAt.plus(JobView.LATE_RESULT_WINDOW) : null;
     }

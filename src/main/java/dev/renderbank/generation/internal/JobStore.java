@@ -148,6 +148,16 @@ public class JobStore {
                 .list();
     }
 
+    /**
+     * The late-delivery checks of a failed job ended without a result (the provider failed its task,
+     * or they gave up): its owner is no longer told a free result may still come.
+     */
+    void markLateChecksEnded(String id, Instant now) {
+        jdbc.sql("""
+                        update generation_job set late_checks_ended_at = :now
+                         where id = :id and late_checks_ended_at is null and asset_id is null""").param("id", id).param("now", SqlTime.ts(now)).update();
+    }
+
     static Job map(ResultSet rs, int n) throws SQLException {
         return new Job(
                 rs.getString("id"),
@@ -175,6 +185,7 @@ public class JobStore {
                 SqlTime.instant(rs, "submitted_at"),
                 SqlTime.instant(rs, "completed_at"),
                 SqlTime.instant(rs, "deadline_at"),
-                SqlTime.instant(rs, "asset_deleted_at"));
+                SqlTime.instant(rs, "asset_deleted_at"),
+                SqlTime.instant(rs, "late_checks_ended_at"));
     }
 }

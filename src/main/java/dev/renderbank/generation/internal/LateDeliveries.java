@@ -128,10 +128,12 @@ class LateDeliveries {
             }
         }
         if (outcome == Try.DONE) {
+            jobs.markLateChecksEnded(jobId, clock.instant()); // nothing when its result was stored
             return Optional.empty();
         }
         if (tries >= MAX_TRIES) {
             log.warn("job {}: its late result could not be fetched in {} tries; given up", jobId, tries);
+            jobs.markLateChecksEnded(jobId, clock.instant());
             return Optional.empty();
         }
         return Optional.of(clock.instant().plus(wait(tries + 1)));
