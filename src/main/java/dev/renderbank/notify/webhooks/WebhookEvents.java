@@ -90,7 +90,8 @@ public class WebhookEvents {
 
     /**
      * The fields of the status API ({@code GET /api/v1/generations/{taskId}}), as it answers them:
-     * every field present, {@code null} while not known; {@code lateDelivery} only when true.
+     * every field present, {@code null} while not known; {@code lateDelivery} only when true and
+     * {@code lateResultUntil} only when set.
      */
     public static Map<String, Object> generation(JobView j) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -117,6 +118,9 @@ public class WebhookEvents {
         // what the owner asked for: the endpoint is the owner's own, as the status API answers only them
         m.put("prompt", j.prompt());
         m.put("options", j.options());
+        if (j.lateResultUntil() != null) { // as the status API: only on a failed job whose result may still come
+            m.put("lateResultUntil", j.lateResultUntil().toString());
+        }
         return m;
     }
 

@@ -1,8 +1,11 @@
 package dev.renderbank.notify.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.generation.Generations;
+import dev.renderbank.generation.internal.JobStore;
+import dev.renderbank.generation.internal.Sweeper;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
@@ -38,6 +41,12 @@ class GenerationWebhookBodyTest extends IntegrationTest {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    JobStore jobs;
+
+    @Autowired
+    Sweeper sweeper;
+
     @AfterEach
     void resetSimulator() {
         simulator.reset();
@@ -58,6 +67,30 @@ class GenerationWebhookBodyTest extends IntegrationTest {
         assertThat(api.awaitTerminal(failed, other.token()).get("status").asString())
                 .isEqualTo("failed");
         assertSameFields(api, other, failed);
+    }
+
+    /**
+     * A job failed at its deadline while the provider still works on it carries {@code lateResultUntil}
+     * in the status answer (its result may still come free): a client driven by webhooks must read it
+     * in {@code generation.failed} too, or it retries at once and pays for a second video.
+     */
+    @Test
+    void aJobFailedAtItsDeadlineCarriesLateResultUntilInItsWebhookToo() {
+        Api api = new Api(port);
+        simulator.setVideoDuration(Duration.ofHours(2));
+        TestUser u = users.create(100);
+        String taskId = api.post("/api/v1/generate-video", u.token(), "{\"model\":\"sora-2\",\"prompt\":\"slow\"}")
+                .json()
+                .get("taskId")
+                .asString();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jobs.find(taskId).orElseThrow().providerTaskId() != null);
+        clock.advance(Duration.ofMinutes(46));
+        sweeper.sweep();
+        JsonNode status = api.get("/api/v1/generations/" + taskId, u.token()).json();
+        assertThat(status.get("status").asString()).isEqualTo("failed");
+        assertThat(status.has("lateResultUntil")).isTrue();
+        assertSameFields(api, u, taskId);
     }
 
     private static String accept(Api api, TestUser u) {
