@@ -115,7 +115,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> requests(path) > before);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> jdbc.sql(
-                                        "select count(*) from webhook_delivery d where d.user_id = :u"
+                                        "select count(*) from webhook_delivery d where d.user_id = :u and d.status = 'PENDING'"
                                                 + " and not exists (select 1 from webhook_attempt a where a.delivery_id = d.id)")
                                 .param("u", userId)
                                 .query(Long.class)
@@ -142,19 +142,37 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         return new Failing(user, path, endpointId);
     }
 
+    /**
+     * The receiver keeps failing for {@code spell}: an event every 12 hours, each failing (with the
+     * retries of the earlier ones), so the endpoint is tried all along, as a live integration is.
+     */
+    private void keepFailing(long userId, String path, Duration spell) {
+        for (Duration passed = Duration.ZERO; passed.compareTo(spell) < 0; passed = passed.plusHours(12)) {
+            clock.advance(Duration.ofHours(12));
+            purchaseAndAwaitAttempt(userId, path);
+        }
+    }
+
+    /** Failing for 3 days: 2.5 days of failures, then half a day more and one more event. */
+    private void failPastTheLimit(long userId, String path) {
+        keepFailing(userId, path, Duration.ofHours(60));
+        clock.advance(Duration.ofHours(12).plusMinutes(1));
+        purchase(userId);
+    }
+
     @Test
     void failingForDaysDisablesTheEndpointAndEmailsItsOwner() {
         Failing f = failingEndpoint();
         var user = f.user();
         String path = f.path();
         String endpointId = f.endpointId();
-        clock.advance(Duration.ofDays(2));
-        purchaseAndAwaitAttempt(user.id(), path);
+        keepFailing(user.id(), path, Duration.ofDays(2));
         assertThat(disabled(endpointId)).as("failing for 2 days: still on").isFalse();
         assertThat(disabledEmails(user.id())).isZero();
 
         // past 3 days: the next failed attempt (a retry of an earlier delivery, or this purchase's) disables it
-        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        keepFailing(user.id(), path, Duration.ofHours(12));
+        clock.advance(Duration.ofHours(12).plusMinutes(1));
         purchase(user.id());
         await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
         assertThat(notifier.message(Notifier.webhookDisabledCause(endpointId, failingSince(endpointId)), user.id()))
@@ -231,13 +249,37 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         assertThat(disabledEmails(user.id())).isZero();
     }
 
+    /**
+     * "Failing for 3 days" means tried and failing throughout: an endpoint whose one delivery failed for
+     * a day weeks ago, and that got nothing since, is not disabled by one failed attempt today (a
+     * deploy's 502); that delivery is retried as any other, and the count starts from today.
+     */
+    @Test
+    void oneFailureLongAfterAnOldFailingSpellDoesNotDisableTheEndpoint() {
+        Failing f = failingEndpoint();
+        var user = f.user();
+        clock.advance(Duration.ofDays(10)); // the old delivery's last try fails: its retry window ended
+        answer(f.path(), 502);
+        purchaseAndAwaitAttempt(user.id(), f.path());
+
+        assertThat(disabled(f.endpointId())).as("one blip after ten quiet days").isFalse();
+        assertThat(disabledEmails(user.id())).isZero();
+        assertThat(jdbc.sql("select count(*) from webhook_delivery where endpoint_id = :e and status = 'PENDING'")
+                        .param("e", f.endpointId())
+                        .query(Long.class)
+                        .single())
+                .as("today's delivery is retried")
+                .isEqualTo(1);
+        assertThat(failingSince(f.endpointId()))
+                .isAfterOrEqualTo(clock.instant().minusSeconds(60));
+    }
+
     @Test
     void itsOwnerEnablesADisabledEndpointAgainAndOnlyThenCanResendWhatFailed() {
         Failing f = failingEndpoint();
         var user = f.user();
         String endpointId = f.endpointId();
-        clock.advance(Duration.ofDays(3).plusMinutes(1));
-        purchase(user.id());
+        failPastTheLimit(user.id(), f.path());
         await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
         String failedDelivery = jdbc.sql("select id from webhook_delivery where endpoint_id = :e order by id limit 1")
                 .param("e", endpointId)
@@ -296,8 +338,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         Failing f = failingEndpoint();
         var user = f.user();
         String endpointId = f.endpointId();
-        clock.advance(Duration.ofDays(3).plusMinutes(1));
-        purchase(user.id());
+        failPastTheLimit(user.id(), f.path());
         await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
         assertThat(disabledEmails(user.id())).isEqualTo(1);
 
@@ -307,8 +348,7 @@ class WebhookEndpointDisablingTest extends IntegrationTest {
         long attempts = attempts(endpointId);
         purchase(user.id()); // fails again: counted from now
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(endpointId) > attempts);
-        clock.advance(Duration.ofDays(3).plusMinutes(1));
-        purchase(user.id());
+        failPastTheLimit(user.id(), f.path());
         await().atMost(Duration.ofSeconds(20)).until(() -> disabled(endpointId));
 
         assertThat(disabledEmails(user.id())).as("one email per disabling").isEqualTo(2);

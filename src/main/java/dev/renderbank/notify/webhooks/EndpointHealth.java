@@ -16,7 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Stops sending to an endpoint that has been failing for days ({@code renderbank.webhooks.disable-after}),
  * rather than retrying every event against it for ever, and tells its owner. An endpoint counts as
- * failing from its first failed attempt after the last delivery that got through; the failure that
+ * failing from its first failed attempt after the last delivery that got through, as long as its
+ * failures keep coming: one that comes more than {@code renderbank.webhooks.retry-window} (a delivery's
+ * whole retry span) after the previous one starts the count afresh, since nothing was tried in between
+ * (an endpoint that failed for a day weeks ago is not disabled by one 502 today); the failure that
  * crosses the limit disables it, ends its pending deliveries and queues the owner's email, in one
  * transaction, once (the disabling update is conditional on the endpoint still being enabled).
  */
@@ -53,11 +56,17 @@ class EndpointHealth {
         Instant now = clock.instant();
         tx.executeWithoutResult(s -> {
             Optional<Failing> failing = jdbc.sql("""
-                            update webhook_endpoint set failing_since = coalesce(failing_since, :at)
+                            update webhook_endpoint
+                            set failing_since = case
+                                    when failing_since is null or last_failed_at is null
+                                            or last_failed_at < :stale then :at
+                                    else failing_since end,
+                                last_failed_at = greatest(coalesce(last_failed_at, :at), :at)
                             where id = :e and disabled_at is null
                             returning user_id, url, failing_since""")
                     .param("e", endpointId)
                     .param("at", ts(at))
+                    .param("stale", ts(at.minus(props.retryWindow())))
                     .query((rs, n) ->
                             new Failing(rs.getLong("user_id"), rs.getString("url"), instant(rs, "failing_since")))
                     .optional();
