@@ -1,18 +1,22 @@
 package dev.renderbank.ledger;
 
+import static dev.renderbank.ledger.internal.LedgerInput.checkAmount;
+import static dev.renderbank.ledger.internal.LedgerInput.checkKey;
+import static dev.renderbank.ledger.internal.LedgerInput.checkText;
+import static dev.renderbank.ledger.internal.LedgerInput.checkUser;
+
 import dev.renderbank.ledger.internal.ClawbackStore;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.ExpirySweep;
 import dev.renderbank.ledger.internal.FreedCredits;
-import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.Grants;
+import dev.renderbank.ledger.internal.HistoryPages;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.OwnerView;
-import dev.renderbank.ledger.internal.Reversed;
 import dev.renderbank.ledger.internal.SettleResult;
-import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * path of the product. A release or expiry is a transaction: the credits that come free pay any debt
  * in it ({@link FreedCredits}).
  *
- * <p>Just over this code base's usual ~300 lines: it is the module's one facade, one short method
- * per money operation (each only checks its input and runs one store step in a transaction), and
- * every balance change goes through it by design; splitting it would spread the money API over
- * several classes.
+ * <p>The module's one facade: every balance change goes through it, one short method per money
+ * operation. The grant paths run in {@link Grants}, history pages are read by {@link HistoryPages}.
  */
 @Service
 public class Ledger {
@@ -51,29 +53,29 @@ public class Ledger {
     private final LedgerStore store;
     private final HoldStore holds;
     private final OpenHolds open;
-    private final GrantStore grants;
+    private final Grants grants;
     private final ClawbackStore clawbacks;
     private final DebtWaiverStore waivers;
     private final InvariantCheck invariants;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final DurableEvents events;
     private final ExpirySweep sweep;
     private final FreedCredits freed;
+    private final HistoryPages pages;
 
     Ledger(
             LedgerStore store,
             HoldStore holds,
             OpenHolds open,
-            GrantStore grants,
+            Grants grants,
             ClawbackStore clawbacks,
             DebtWaiverStore waivers,
             InvariantCheck invariants,
             TransactionTemplate tx,
             Clock clock,
-            DurableEvents events,
             ExpirySweep sweep,
-            FreedCredits freed) {
+            FreedCredits freed,
+            HistoryPages pages) {
         this.store = store;
         this.holds = holds;
         this.open = open;
@@ -83,9 +85,9 @@ public class Ledger {
         this.invariants = invariants;
         this.tx = tx;
         this.clock = clock;
-        this.events = events;
         this.sweep = sweep;
         this.freed = freed;
+        this.pages = pages;
     }
 
     /** Adds credits; pays any debt first. A repeat of {@code key} returns the first grant. */
@@ -97,7 +99,7 @@ public class Ledger {
     /** As {@link #grant(long, long, GrantSource, String, String, String)}, recording who granted it. */
     public GrantResult grant(
             long userId, long amount, GrantSource source, String key, String reference, String reason, String actor) {
-        return grant(null, userId, amount, source, key, reference, reason, actor);
+        return grants.grant(null, userId, amount, source, key, reference, reason, actor);
     }
 
     /**
@@ -115,34 +117,7 @@ public class Ledger {
             String reference,
             String reason,
             String actor) {
-        if (occasion == null || !occasion.matches("[a-z]+(-[a-z]+){0,4}") || occasion.length() > 40) {
-            throw new IllegalArgumentException("occasion must be lower-case words joined by '-', was " + occasion);
-        }
-        return grant(occasion, userId, amount, source, key, reference, reason, actor);
-    }
-
-    private GrantResult grant(
-            String occasion,
-            long userId,
-            long amount,
-            GrantSource source,
-            String key,
-            String reference,
-            String reason,
-            String actor) {
-        checkUser(userId);
-        checkAmount(amount);
-        checkKey(key);
-        if (source == null) {
-            throw new IllegalArgumentException("source is required");
-        }
-        return tx.execute(status -> {
-            GrantResult g = grants.grant(userId, amount, source, key, reference, reason, actor, now());
-            if (occasion != null && g instanceof GrantResult.Granted) {
-                events.publish(new CreditsGranted(userId, amount, key, occasion));
-            }
-            return g;
-        });
+        return grants.grantAnnounced(occasion, userId, amount, source, key, reference, reason, actor);
     }
 
     /**
@@ -169,21 +144,7 @@ public class Ledger {
             String key,
             String reference,
             String reason) {
-        checkUser(userId);
-        checkAmount(amount);
-        checkKey(key);
-        if (source == null) {
-            throw new IllegalArgumentException("source is required");
-        }
-        if (reversed == null) {
-            throw new IllegalArgumentException("reversed is required (empty: nothing was clawed back)");
-        }
-        reversed.forEach(Ledger::checkKey);
-        if (clawbackKeyPrefix == null) {
-            throw new IllegalArgumentException("clawbackKeyPrefix is required (empty: every clawback of the grants)");
-        }
-        return tx.execute(status -> grants.giveBack(
-                userId, amount, new Reversed(reversed, clawbackKeyPrefix), source, key, reference, reason, now()));
+        return grants.giveBack(userId, amount, reversed, clawbackKeyPrefix, source, key, reference, reason);
     }
 
     /** Holds {@code amount} of the user's available credits under {@code key} until {@code ttl} passes. */
@@ -283,31 +244,12 @@ public class Ledger {
      * not name them ({@link OwnerView}).
      */
     public HistoryPage ownHistory(long userId, String cursor, int limit) {
-        HistoryPage page = history(userId, cursor, limit);
-        return new HistoryPage(page.items().stream().map(OwnerView::of).toList(), page.nextCursor());
+        return pages.ownHistory(userId, cursor, limit);
     }
 
     /** The user's entries as recorded, newest first: for operators (keys and reasons in full). */
     public HistoryPage history(long userId, String cursor, int limit) {
-        if (limit < 1 || limit > 200) {
-            throw new IllegalArgumentException("limit must be between 1 and 200");
-        }
-        long before;
-        try {
-            before = cursor == null || cursor.isBlank() ? Long.MAX_VALUE : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("cursor is not one this API returned");
-        }
-        if (before < 1) { // a cursor is an entry's id: anything lower would be an empty page, not a refusal
-            throw new IllegalArgumentException("cursor is not one this API returned");
-        }
-        List<LedgerEntry> rows = store.history(userId, before, limit + 1);
-        if (rows.size() > limit) {
-            List<LedgerEntry> page = rows.subList(0, limit);
-            return new HistoryPage(
-                    List.copyOf(page), Long.toString(page.get(limit - 1).id()));
-        }
-        return new HistoryPage(rows, null);
+        return pages.history(userId, cursor, limit);
     }
 
     public HoldsSummary holdsSummary() {
@@ -324,29 +266,5 @@ public class Ledger {
 
     private Instant now() {
         return clock.instant();
-    }
-
-    private static void checkAmount(long amount) {
-        if (amount <= 0 || amount > MAX_AMOUNT) {
-            throw new IllegalArgumentException("amount must be between 1 and " + MAX_AMOUNT + ", was " + amount);
-        }
-    }
-
-    private static void checkKey(String key) {
-        if (key == null || key.isBlank() || key.length() > 200) {
-            throw new IllegalArgumentException("key must be 1 to 200 characters");
-        }
-    }
-
-    private static void checkUser(long userId) {
-        if (userId <= 0) {
-            throw new IllegalArgumentException("user id must be positive, was " + userId);
-        }
-    }
-
-    private static void checkText(String name, String value) {
-        if (value == null || value.isBlank() || value.length() > 1000) {
-            throw new IllegalArgumentException(name + " must be 1 to 1000 characters");
-        }
     }
 }

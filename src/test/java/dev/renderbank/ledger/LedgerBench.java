@@ -6,6 +6,8 @@ import dev.renderbank.ledger.internal.DebtAttribution;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.FreedCredits;
 import dev.renderbank.ledger.internal.GrantStore;
+import dev.renderbank.ledger.internal.Grants;
+import dev.renderbank.ledger.internal.HistoryPages;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
 import dev.renderbank.ledger.internal.LedgerStore;
@@ -65,19 +67,21 @@ public final class LedgerBench {
             JdbcClient jdbc = JdbcClient.create(ds);
             LedgerStore store = new LedgerStore(jdbc);
             DebtAttribution debts = new DebtAttribution(jdbc);
+            TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
             Ledger ledger = new Ledger(
                     store,
                     new HoldStore(jdbc, store),
                     new OpenHolds(jdbc),
-                    new GrantStore(jdbc, store, debts),
+                    // no durable events: the bench announces no grant (Ledger#grantAnnounced)
+                    new Grants(new GrantStore(jdbc, store, debts), tx, Clock.systemUTC(), null),
                     new ClawbackStore(jdbc),
                     new DebtWaiverStore(jdbc, debts),
                     new InvariantCheck(jdbc),
-                    new TransactionTemplate(new DataSourceTransactionManager(ds)),
+                    tx,
                     Clock.systemUTC(),
-                    null, // no durable events: the bench announces no grant (Ledger#grantAnnounced)
                     null, // no expiry sweep: the bench expires no hold
-                    new FreedCredits(jdbc, debts));
+                    new FreedCredits(jdbc, debts),
+                    new HistoryPages(store));
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);

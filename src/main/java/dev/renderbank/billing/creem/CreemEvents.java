@@ -5,7 +5,6 @@ import static java.util.Map.entry;
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.core.Buyers;
-import dev.renderbank.billing.core.Disputes;
 import dev.renderbank.billing.core.EventEnvelope;
 import dev.renderbank.billing.core.EventHandler;
 import dev.renderbank.billing.core.EventKind;
@@ -14,11 +13,9 @@ import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
-import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Creem events ({@code {id, eventType, created_at, object}}). A pack is granted on
  * {@code checkout.completed}, keyed by the order id; a plan on each {@code subscription.paid},
  * keyed by subscription and period start ({@link CreemSubscriptions}). The product is Creem's
- * product id mapped through the catalogue, never inferred from the amount.
+ * product id mapped through the catalogue, never inferred from the amount. Refunds and disputes are
+ * {@link CreemRefundsAndDisputes}'s.
  */
 @Component
 public class CreemEvents implements EventHandler {
@@ -42,9 +40,8 @@ public class CreemEvents implements EventHandler {
     private final Purchases purchases;
     private final CreemSubscriptions subscriptions;
     private final SubscriptionStore subscriptionStore;
-    private final Disputes disputes;
+    private final CreemRefundsAndDisputes refunds;
     private final CheckoutStore checkouts;
-    private final PurchaseRefStore purchaseRefs;
     private final OpenedCheckouts openedCheckouts;
     private final Clock clock;
 
@@ -55,9 +52,8 @@ public class CreemEvents implements EventHandler {
             Purchases purchases,
             CreemSubscriptions subscriptions,
             SubscriptionStore subscriptionStore,
-            Disputes disputes,
+            CreemRefundsAndDisputes refunds,
             CheckoutStore checkouts,
-            PurchaseRefStore purchaseRefs,
             OpenedCheckouts openedCheckouts,
             Clock clock) {
         this.json = json;
@@ -66,9 +62,8 @@ public class CreemEvents implements EventHandler {
         this.purchases = purchases;
         this.subscriptions = subscriptions;
         this.subscriptionStore = subscriptionStore;
-        this.disputes = disputes;
+        this.refunds = refunds;
         this.checkouts = checkouts;
-        this.purchaseRefs = purchaseRefs;
         this.openedCheckouts = openedCheckouts;
         this.clock = clock;
     }
@@ -86,8 +81,8 @@ public class CreemEvents implements EventHandler {
             status("paused"),
             status("scheduled_cancel"),
             status("canceled"),
-            entry("refund.created", CreemEvents::refund),
-            entry("dispute.created", CreemEvents::disputeCreated));
+            entry("refund.created", (self, refund, at) -> self.refunds.refund(refund, at)),
+            entry("dispute.created", (self, dispute, at) -> self.refunds.disputeCreated(dispute, at)));
 
     /** {@code subscription.<status>}: the status is the event type's own word. */
     private static Map.Entry<String, EventKind<CreemEvents>> status(String status) {
@@ -171,102 +166,10 @@ public class CreemEvents implements EventHandler {
     }
 
     /**
-     * A refund: only a succeeded one takes credits back (pending, canceled and failed ones move no
-     * money). {@code refund_amount} includes tax, like the transaction's {@code amount_paid} it is a
-     * part of, so the fraction refunded is measured against that, not the pre-tax order amount.
-     */
-    private Outcome refund(JsonNode refund, Instant at) {
-        String refundId = Json.text(refund, "id");
-        Long amount = Json.number(refund, "refund_amount");
-        if (refundId == null || amount == null || amount <= 0) {
-            return new Outcome.Unprocessable("refund without id or refund_amount");
-        }
-        String status = Json.text(refund, "status");
-        if (!"succeeded".equals(status)) {
-            // Creem's docs (docs.creem.io, "Refunds and Cancellations" and the webhook event types, read
-            // 2026-12-13) name one refund event, refund.created, "fired when a refund is processed":
-            // "Refunds are processed immediately", and its sample says succeeded. The refund object's
-            // type allows pending, canceled and failed too, but no documented event (no refund.updated)
-            // announces a refund again once it settles. So a refund that is not succeeded moves nothing
-            // and is recorded nowhere under its id: should Creem announce the same refund later as
-            // succeeded (another event id), that one takes its share, once (the refund id is the key);
-            // a failed or canceled one never does. A pending refund never announced again is what
-            // reconciliation finds: the transaction's refunded_amount above what is recorded here.
-            return new Outcome.Ignored("refund " + refundId + " is " + status + ", not succeeded");
-        }
-        List<String> refs = refs(refund);
-        Optional<Outcome> wait = renewalNotRecordedYet("refund " + refundId, refs)
-                .or(() -> orderNotRecorded("refund " + refundId, refs));
-        if (wait.isPresent()) {
-            return wait.get();
-        }
-        return purchases.refund("creem", refundId, refs, new Purchases.Refunded.ThisRefund(amount), paidOf(refund));
-    }
-
-    private Outcome disputeCreated(JsonNode dispute, Instant at) {
-        String disputeId = Json.text(dispute, "id");
-        if (disputeId == null) {
-            return new Outcome.Unprocessable("dispute without id");
-        }
-        List<String> refs = refs(dispute);
-        Optional<Outcome> wait = renewalNotRecordedYet("dispute " + disputeId, refs)
-                .or(() -> orderNotRecorded("dispute " + disputeId, refs));
-        if (wait.isPresent()) {
-            return wait.get();
-        }
-        return disputes.opened("creem", disputeId, refs, Json.number(dispute, "amount"), paidOf(dispute));
-    }
-
-    /**
-     * A refund or dispute of a renewal whose {@code subscription.paid} is not recorded yet names the
-     * renewal's transaction (unknown here) and the order every period of the subscription shares, so
-     * through the order it would land on an earlier period: the wrong month taken back, or nothing
-     * if that month was refunded already, while the renewal's late grant stayed whole. When the
-     * period the order finds records a transaction of its own that this one is not, it waits
-     * (unprocessable, retried) until the renewal is recorded under its transaction.
-     */
-    private Optional<Outcome> renewalNotRecordedYet(String what, List<String> refs) {
-        String transaction = refs.get(0);
-        if (transaction.isEmpty()
-                || purchaseRefs.purchaseOf("creem", List.of(transaction)).isPresent()) {
-            return Optional.empty();
-        }
-        return purchaseRefs
-                .purchaseOf("creem", refs)
-                .filter(id -> purchaseRefs.recordsOtherIds("creem", id, Purchases.periodKeyPrefix("creem"), refs))
-                .map(id -> new Outcome.Unprocessable(what + " names transaction " + transaction
-                        + ", not recorded yet, and a subscription period that records another: waiting for the"
-                        + " period it belongs to"));
-    }
-
-    /**
-     * A refund or dispute naming no purchase renderbank recorded. Its order's own webhook may come
-     * late or be failing itself (an unknown product or user an operator fixes), so it waits: retried
-     * through the backoff schedule (about 8 hours, well past Creem's own redelivery, 30 s to 1 h). A
-     * Creem store can have several webhook endpoints and its events name no application, and the
-     * event names no product, so whether the order is another application's, one from before
-     * renderbank, or renderbank's with its purchase lost cannot be told here: after that wait it is
-     * kept FAILED for an operator, no longer retried, and the operators are told once ({@link
-     * Outcome.Unprocessable#bounded}).
-     */
-    private Optional<Outcome> orderNotRecorded(String what, List<String> refs) {
-        if (purchaseRefs.purchaseOf("creem", refs).isPresent()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Outcome.Unprocessable(
-                what + " names no known purchase " + refs
-                        + ": waiting for its order's checkout.completed or subscription.paid; if none comes,"
-                        + " check the order in Creem's dashboard: renderbank's (its purchase lost)? record it"
-                        + " (reconciliation's repair) and reprocess this event; another application's or one"
-                        + " from before renderbank? nothing moved, nothing to do",
-                true));
-    }
-
-    /**
      * A paid checkout of a Creem product that no pack or plan of the catalogue names as its {@code
      * creem-product-id} (not configured, or configured with another id). Nothing can be granted until
      * an operator configures it (the catalogue is read at start), and retrying alone never changes
-     * that, so it waits like a refund of an unknown order ({@link #orderNotRecorded}): retried
+     * that, so it waits like a refund of an unknown order ({@link CreemRefundsAndDisputes}): retried
      * through the backoff schedule once, then kept FAILED for an operator, no longer retried, and the
      * operators told once ({@link Outcome.Unprocessable#bounded}). The error names the Creem product id
      * to configure and the product renderbank opened the checkout for (its metadata), so the catalogue
@@ -314,25 +217,6 @@ public class CreemEvents implements EventHandler {
                         + " restart and reprocess this event (it grants once); otherwise check the order in Creem's"
                         + " dashboard and settle it with the buyer",
                 true);
-    }
-
-    /** What the refunded or disputed charge paid, tax included, when the event says so. */
-    private static Long paidOf(JsonNode obj) {
-        return Optional.ofNullable(Json.number(obj, "transaction", "amount_paid"))
-                .orElse(Json.number(obj, "order", "amount_paid"));
-    }
-
-    /**
-     * Ids by which a refund or dispute may name the purchase, most specific first: a renewal's
-     * refund names its own transaction and possibly the subscription's original order.
-     */
-    private static List<String> refs(JsonNode obj) {
-        List<String> refs = new ArrayList<>();
-        refs.add(nz(Json.id(obj, "transaction")));
-        refs.add(nz(Json.id(obj, "transaction", "order")));
-        refs.add(nz(Json.id(obj, "order")));
-        refs.add(nz(Json.id(obj, "checkout")));
-        return refs;
     }
 
     static Optional<Product> product(ProductCatalog catalog, JsonNode obj) {
