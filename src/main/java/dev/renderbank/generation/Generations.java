@@ -91,7 +91,8 @@ public class Generations {
 
     /**
      * Cancels the caller's job if the provider has not been asked yet (SPEC section 4: KIE cannot
-     * cancel, so a job at the provider runs to its end).
+     * cancel, so a job at the provider runs to its end). A job the caller cancelled already is {@link
+     * CancelOutcome.Cancelled} again, with nothing done twice.
      */
     public CancelOutcome cancel(long userId, String jobId) {
         return queries.cancel(userId, jobId);

@@ -3,6 +3,7 @@ package dev.renderbank.generation.internal;
 import dev.renderbank.generation.AssetFileName;
 import dev.renderbank.generation.AssetRef;
 import dev.renderbank.generation.CancelOutcome;
+import dev.renderbank.generation.JobState;
 import dev.renderbank.generation.JobView;
 import java.time.Instant;
 import java.util.Collection;
@@ -34,7 +35,14 @@ public class JobQueries {
         return jobs.find(jobId).filter(j -> j.userId() == userId);
     }
 
-    /** Cancels only a job the provider has not been asked about yet (KIE cannot cancel). */
+    /**
+     * Cancels only a job the provider has not been asked about yet (KIE cannot cancel). A job its
+     * owner cancelled already is answered as cancelled, as it is, with nothing done again: a client
+     * whose first answer was lost sends the cancel again, and of two cancels at once one wins the
+     * compare-and-set and the other finds the job cancelled (its update waits for the winner's commit
+     * and then matches no row, so it reads the job after that commit). Only this owner can have cancelled it: {@link JobTransitions#CANCELLED_CODE} is the
+     * owner's cancel alone (an operator's stop, a deadline, an account deletion have codes of their own).
+     */
     public CancelOutcome cancel(long userId, String jobId) {
         Optional<Job> job = owned(userId, jobId);
         if (job.isEmpty()) {
@@ -43,7 +51,11 @@ public class JobQueries {
         boolean cancelled = finisher.cancel(job.get());
         JobView now = find(userId, jobId)
                 .orElseThrow(() -> new IllegalStateException("job " + jobId + " vanished while cancelled"));
-        return cancelled ? new CancelOutcome.Cancelled(now) : new CancelOutcome.TooLate(now);
+        return cancelled || cancelledByOwner(now) ? new CancelOutcome.Cancelled(now) : new CancelOutcome.TooLate(now);
+    }
+
+    private static boolean cancelledByOwner(JobView job) {
+        return job.state() == JobState.FAILED && JobTransitions.CANCELLED_CODE.equals(job.errorCode());
     }
 
     /** A stored output, only to the user who owns it. */

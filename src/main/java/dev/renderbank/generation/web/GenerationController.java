@@ -2,7 +2,6 @@ package dev.renderbank.generation.web;
 
 import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.GenerationSpec;
-import dev.renderbank.generation.CancelOutcome;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
 import dev.renderbank.identity.CurrentUser;
@@ -135,30 +134,17 @@ class GenerationController {
 
     @ApiResponse(
             responseCode = "200",
+            description = "Cancelled, its credits released: by this request, or by an earlier cancel of the"
+                    + " caller's (a repeat gets the same answer and changes nothing)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = JobJson.class)))
     @ApiResponse(
             responseCode = "409",
-            description = "Already at the provider (which cannot cancel) or finished",
+            description = "Being sent to or at the provider (which cannot cancel), or finished otherwise than by"
+                    + " the caller's cancel; the detail says which",
             content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @PostMapping("/generations/{taskId}/cancel")
     ResponseEntity<?> cancel(@AuthenticationPrincipal CurrentUser user, @PathVariable String taskId) {
-        CancelOutcome outcome = generations.cancel(user.id(), taskId);
-        if (outcome instanceof CancelOutcome.Cancelled c) {
-            return ResponseEntity.ok(JobJson.of(c.job()));
-        }
-        if (outcome instanceof CancelOutcome.TooLate) {
-            return ResponseEntity.status(HttpStatus.CONFLICT)
-                    .body(
-                            Problems.of(
-                                    HttpStatus.CONFLICT,
-                                    "not-cancellable",
-                                    "Cannot cancel",
-                                    "This generation has already reached the provider (which cannot cancel it) or has finished."));
-        }
-        if (outcome instanceof CancelOutcome.NotFound) {
-            return notFound(taskId);
-        }
-        throw new IllegalStateException("unexpected cancel outcome " + outcome);
+        return CancelAnswers.of(generations.cancel(user.id(), taskId), taskId);
     }
 
     @ApiResponse(
