@@ -6,15 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -30,26 +26,23 @@ class EventProcessor {
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
 
     private final PaymentEventStore store;
-    private final Map<String, EventHandler> handlers;
+    private final EventHandling handling;
     private final TransactionTemplate tx;
-    private final TransactionTemplate savepoint;
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final MeterRegistry meters;
 
     EventProcessor(
             PaymentEventStore store,
-            List<EventHandler> handlers,
+            EventHandling handling,
             TransactionTemplate tx,
             OperatorAlerts alerts,
             Clock clock,
             MeterRegistry meters) {
         this.meters = meters;
         this.store = store;
-        this.handlers = handlers.stream().collect(Collectors.toMap(EventHandler::provider, Function.identity()));
+        this.handling = handling;
         this.tx = tx;
-        this.savepoint = new TransactionTemplate(tx.getTransactionManager());
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.alerts = alerts;
         this.clock = clock;
     }
@@ -100,7 +93,7 @@ class EventProcessor {
             return new Screened(eventId, Optional.empty());
         }
         try {
-            EventHandler handler = handler(event.get().provider());
+            EventHandler handler = handling.handler(event.get().provider());
             Optional<Outcome> verdict = handler.screen(event.get()).map(Outcome.class::cast);
             if (verdict.isPresent()) {
                 return new Screened(eventId, verdict);
@@ -163,7 +156,7 @@ class EventProcessor {
                 if (event.isEmpty()) {
                     return new Attempt.Skipped();
                 }
-                Outcome o = screened.outcome().orElseGet(() -> handleUnlessUnusable(event.get(), screened));
+                Outcome o = screened.outcome().orElseGet(() -> handling.handleUnlessUnusable(event.get(), screened));
                 if (o instanceof Outcome.Processed p) {
                     store.finish(eventId, "PROCESSED", p.note(), clock.instant());
                 } else if (o instanceof Outcome.Ignored i) {
@@ -211,7 +204,7 @@ class EventProcessor {
             try {
                 o = screened.outcome().isPresent()
                         ? screened.outcome().get()
-                        : handleUnlessUnusable(event.get(), screened);
+                        : handling.handleUnlessUnusable(event.get(), screened);
             } catch (RuntimeException ex) {
                 log.error("Reprocessing payment event {} failed; it stays stored and will be retried", eventId, ex);
                 o = new Outcome.Unprocessable(ex.getClass().getSimpleName() + ": " + ex.getMessage());
@@ -230,43 +223,6 @@ class EventProcessor {
             }
             return new Attempt.Ran(o);
         });
-    }
-
-    /**
-     * Runs the event's handler under a savepoint: an unprocessable outcome undoes only its writes (the
-     * caller records it for a retry). An event naming a text no provider issues and no retry can store
-     * ({@link Json.UnusableText}: a NUL, thousands of characters) can never be applied: its writes are
-     * undone, it is finished as ignored with the reason, and the operators are told once, in the
-     * transaction that finishes it. Any other failure propagates (retried).
-     */
-    private Outcome handleUnlessUnusable(PaymentEventStore.Stored event, Screened screened) {
-        try {
-            return savepoint.execute(handling -> {
-                Outcome out = handler(event.provider()).handle(event, screened.refundTotal());
-                if (out instanceof Outcome.Unprocessable || out instanceof Outcome.Outdated) {
-                    handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
-                }
-                return out;
-            });
-        } catch (Json.UnusableText e) {
-            String reason = "unusable event, never retried: " + e.getMessage();
-            alerts.raise(
-                    "billing.webhook.unusable",
-                    PaymentEventStore.storable(
-                            "Payment webhook " + event.id() + " (" + event.provider() + " "
-                                    + event.eventId() + ", " + event.type() + ") can never be applied: "
-                                    + e.getMessage()
-                                    + ". It is kept as IGNORED and moved no credits; see /api/v1/admin/webhooks?status=ignored"));
-            return new Outcome.Ignored(reason);
-        }
-    }
-
-    private EventHandler handler(String provider) {
-        EventHandler handler = handlers.get(provider);
-        if (handler == null) {
-            throw new IllegalStateException("no handler for payment provider " + provider);
-        }
-        return handler;
     }
 
     /**

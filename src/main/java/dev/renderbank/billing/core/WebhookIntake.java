@@ -5,7 +5,11 @@ import java.time.Clock;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Stores a verified event (its own committed transaction) and then tries to process it at once. */
+/**
+ * Stores a verified event (its own committed transaction) and then tries to process it at once. An
+ * event naming a deleted account is stored with its personal data erased ({@link
+ * DeletedAccountEvents#asStored}).
+ */
 @Component
 public class WebhookIntake {
 
@@ -15,16 +19,24 @@ public class WebhookIntake {
     private final EventProcessor processor;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final DeletedAccountEvents deletedAccounts;
 
-    WebhookIntake(PaymentEventStore store, EventProcessor processor, TransactionTemplate tx, Clock clock) {
+    WebhookIntake(
+            PaymentEventStore store,
+            EventProcessor processor,
+            TransactionTemplate tx,
+            Clock clock,
+            DeletedAccountEvents deletedAccounts) {
         this.store = store;
         this.processor = processor;
         this.tx = tx;
         this.clock = clock;
+        this.deletedAccounts = deletedAccounts;
     }
 
     public Receipt receive(String provider, String eventId, String type, String payload) {
-        long id = tx.execute(s -> store.store(provider, eventId, type, payload, clock.instant()));
+        long id = tx.execute(
+                s -> store.store(provider, eventId, type, deletedAccounts.asStored(payload), clock.instant()));
         return new Receipt(id, status(processor.process(id)));
     }
 

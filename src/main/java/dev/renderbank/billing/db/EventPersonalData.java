@@ -1,6 +1,7 @@
 package dev.renderbank.billing.db;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,8 @@ import org.springframework.stereotype.Repository;
 /**
  * The stored payment webhooks of one account, found for the erasure of its personal data when it is
  * deleted: those that name the account ({@code "userId":"<id>"} in their metadata, or Stripe's {@code
- * client_reference_id}) or one of its purchases, subscriptions or checkouts by the provider's id.
+ * client_reference_id}) or one of its purchases, subscriptions or checkouts by the provider's id. And
+ * the other way round ({@link #owners}): the accounts an event arriving later names by those ids.
  */
 @Repository
 public class EventPersonalData {
@@ -47,6 +49,32 @@ public class EventPersonalData {
             }
         }
         return marks;
+    }
+
+    /** Every provider name purchases, subscriptions and checkouts are recorded under (their keys lead with it). */
+    private static final String[] PROVIDERS = {"creem", "stripe", "simulated"};
+
+    /**
+     * The accounts whose purchases, subscriptions or checkouts the provider's {@code ids} name: the
+     * same ids {@link #marks} finds an account's events by.
+     */
+    public Set<Long> owners(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return new LinkedHashSet<>(jdbc.sql("""
+                        select p.user_id from billing_purchase_ref r join billing_purchase p on p.id = r.purchase_id
+                         where r.provider = any(cast(:providers as text[])) and r.ref = any(cast(:ids as text[]))
+                        union
+                        select user_id from billing_subscription
+                         where provider = any(cast(:providers as text[])) and subscription_id = any(cast(:ids as text[]))
+                        union
+                        select user_id from billing_checkout
+                         where provider = any(cast(:providers as text[])) and provider_ref = any(cast(:ids as text[]))""")
+                .param("providers", PROVIDERS)
+                .param("ids", ids.toArray(String[]::new))
+                .query(Long.class)
+                .list());
     }
 
     /** The stored events whose payload holds any of {@code marks}, oldest first. */

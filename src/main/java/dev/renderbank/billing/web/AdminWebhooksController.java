@@ -39,11 +39,13 @@ class AdminWebhooksController {
     record WebhookEventList(List<PaymentEvent> items, Long nextCursor) {}
 
     /**
-     * Documentation only: the body is the provider's event exactly as it arrived (Creem and Stripe
-     * events, and the simulated ones, are JSON objects with the provider's event id).
+     * Documentation only: the body is the provider's event as it arrived, with a deleted account's
+     * personal fields erased (Creem and Stripe events, and the simulated ones, are JSON objects with the
+     * provider's event id).
      */
     @Schema(
-            description = "The payment provider's webhook event exactly as received; its other fields are the"
+            description = "The payment provider's webhook event as received (the buyer's address, name, phone and"
+                    + " postal address read \"erased\" once it names a deleted account); its other fields are the"
                     + " provider's own",
             additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
     record WebhookPayload(
@@ -69,7 +71,9 @@ class AdminWebhooksController {
     @GetMapping("/api/v1/admin/webhooks/{id}/payload")
     @ApiResponse(
             responseCode = "200",
-            description = "The stored payload, byte for byte",
+            description =
+                    "The stored payload, byte for byte as received unless a deleted account's personal fields were"
+                            + " erased from it",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookPayload.class)))
     ResponseEntity<?> payload(@PathVariable long id) {
         return billing.paymentEventPayload(id)
