@@ -24,7 +24,12 @@ public final class PersonalFields {
             "customer_phone",
             "customer_address",
             "customer_shipping",
-            "customer_tax_ids");
+            "customer_tax_ids",
+            // a Stripe dispute's evidence, pre-filled from the charge
+            "customer_email_address",
+            "customer_purchase_ip",
+            "billing_address",
+            "shipping_address");
 
     /** Objects that describe the buyer: their name, phone and postal address are personal too. */
     private static final Set<String> BUYER =
