@@ -4,10 +4,10 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.UserTimes;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.internal.AdminOutbox;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.Money;
 import dev.renderbank.notify.internal.NotificationSettings;
-import dev.renderbank.notify.internal.Outbox;
 import dev.renderbank.platform.PublicUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ public class Notifier {
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     private final Mailer mailer;
-    private final Outbox outbox;
+    private final AdminOutbox outbox;
     private final NotificationSettings settings;
     private final Users users;
     private final Ledger ledger;
@@ -47,7 +47,7 @@ public class Notifier {
 
     Notifier(
             Mailer mailer,
-            Outbox outbox,
+            AdminOutbox outbox,
             NotificationSettings settings,
             Users users,
             Ledger ledger,

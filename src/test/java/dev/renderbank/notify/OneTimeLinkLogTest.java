@@ -6,9 +6,9 @@ import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.internal.AdminOutbox;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.NotificationSettings;
-import dev.renderbank.notify.internal.Outbox;
 import dev.renderbank.platform.PublicUrl;
 import dev.renderbank.support.IntegrationTest;
 import java.util.UUID;
@@ -30,7 +30,7 @@ class OneTimeLinkLogTest extends IntegrationTest {
     Mailer mailer;
 
     @Autowired
-    Outbox outbox;
+    AdminOutbox outbox;
 
     @Autowired
     NotificationSettings settings;
