@@ -1,13 +1,11 @@
 package dev.renderbank.notify;
 
-import dev.renderbank.identity.UserAccount;
-import dev.renderbank.identity.UserTimes;
-import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.internal.AdminMail;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.Money;
 import dev.renderbank.notify.internal.NotificationSettings;
-import dev.renderbank.notify.internal.Outbox;
+import dev.renderbank.notify.internal.UserMail;
 import dev.renderbank.platform.PublicUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +24,9 @@ import org.springframework.stereotype.Service;
  * The notifications facade: one method per email a user gets, the outbox for operators and the
  * user's notification settings. Each email method queues into the outbox under {@code cause} (the
  * business occurrence, e.g. {@code purchase:<reference>}); calling it again for the same cause queues
- * nothing new. Called by this module's durable event handlers after the business commit.
- *
- * <p>Just over this code base's usual ~300 lines: it is the module's one facade, one short method per
- * email or setting, so splitting it would only spread the public API over several classes.
+ * nothing new. Called by this module's durable event handlers after the business commit. Finding
+ * the user an email goes to is {@link UserMail}'s; what it answers operators about the outbox is
+ * worked out by {@link AdminMail}.
  */
 @Service
 public class Notifier {
@@ -37,9 +34,9 @@ public class Notifier {
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     private final Mailer mailer;
-    private final Outbox outbox;
+    private final AdminMail adminMail;
     private final NotificationSettings settings;
-    private final Users users;
+    private final UserMail userMail;
     private final Ledger ledger;
     private final Clock clock;
     private final Environment profiles;
@@ -47,17 +44,17 @@ public class Notifier {
 
     Notifier(
             Mailer mailer,
-            Outbox outbox,
+            AdminMail adminMail,
             NotificationSettings settings,
-            Users users,
+            UserMail userMail,
             Ledger ledger,
             Clock clock,
             Environment profiles,
             PublicUrl publicUrl) {
         this.mailer = mailer;
-        this.outbox = outbox;
+        this.adminMail = adminMail;
         this.settings = settings;
-        this.users = users;
+        this.userMail = userMail;
         this.ledger = ledger;
         this.clock = clock;
         this.profiles = profiles;
@@ -73,7 +70,7 @@ public class Notifier {
             String currency,
             long credits,
             boolean renewal) {
-        return toUser(
+        return userMail.queue(
                 userId,
                 cause,
                 renewal ? "subscription-renewal" : "purchase",
@@ -96,7 +93,7 @@ public class Notifier {
         if (!settings.generationEmails(userId)) {
             return Queued.OPTED_OUT;
         }
-        return toUser(
+        return userMail.queue(
                 userId,
                 "generation:" + taskId,
                 "generation-ready",
@@ -112,7 +109,7 @@ public class Notifier {
         if (!settings.generationEmails(userId)) {
             return Queued.OPTED_OUT;
         }
-        return toUser( // a deleted account gets nothing: Mailer.queue
+        return userMail.queue( // a deleted account gets nothing: Mailer.queue
                 userId,
                 "generation-late:" + taskId,
                 "generation-ready",
@@ -125,7 +122,7 @@ public class Notifier {
         if (!settings.generationEmails(userId)) {
             return Queued.OPTED_OUT;
         }
-        return toUser(
+        return userMail.queue(
                 userId,
                 "generation:" + taskId,
                 "generation-failed",
@@ -144,7 +141,7 @@ public class Notifier {
 
     /** Credits an operator granted as an apology, with the operator's reason. */
     public Queued compensation(long userId, String cause, long credits, String reason) {
-        return toUser(
+        return userMail.queue(
                 userId,
                 cause,
                 "compensation",
@@ -160,7 +157,7 @@ public class Notifier {
     /** Credits taken back after a refund or a lost dispute. */
     public Queued clawback(long userId, String cause, long credits, String reason) {
         var b = ledger.balance(userId);
-        return toUser(
+        return userMail.queue(
                 userId,
                 cause,
                 "clawback",
@@ -173,7 +170,7 @@ public class Notifier {
      * once more was failing from a later moment: that is part of the key, so the owner is told again.
      */
     public Queued webhookEndpointDisabled(long userId, String endpointId, String url, Instant failingSince) {
-        return toUser(
+        return userMail.queue(
                 userId,
                 webhookDisabledCause(endpointId, failingSince),
                 "webhook-disabled",
@@ -188,13 +185,14 @@ public class Notifier {
     /** The link that verifies the address; outside {@code prod} also logged when no SMTP server is configured. */
     public Queued emailVerification(long userId, String cause, String token) {
         String link = "/verify-email?token=" + encode(token);
-        return logged(toUser(userId, cause, "verify-email", vars("link", link)), userId, "verification", link);
+        return logged(userMail.queue(userId, cause, "verify-email", vars("link", link)), userId, "verification", link);
     }
 
     /** The password-reset link; logged like {@link #emailVerification}. */
     public Queued passwordReset(long userId, String cause, String token) {
         String link = "/password/reset?token=" + encode(token);
-        return logged(toUser(userId, cause, "password-reset", vars("link", link)), userId, "password-reset", link);
+        return logged(
+                userMail.queue(userId, cause, "password-reset", vars("link", link)), userId, "password-reset", link);
     }
 
     /**
@@ -213,68 +211,32 @@ public class Notifier {
         return q;
     }
 
+    /** The outbox, newest first, {@code limit} (1 to 200) emails older than {@code cursor} (null: from the newest). */
     public OutboxPage outbox(Long cursor, int limit) {
-        if (limit < 1 || limit > 200) {
-            throw new IllegalArgumentException("limit must be between 1 and 200");
-        }
-        var items = outbox.page(cursor, limit + 1);
-        if (items.size() > limit) {
-            var page = items.subList(0, limit);
-            return new OutboxPage(
-                    java.util.List.copyOf(page), page.get(limit - 1).id());
-        }
-        return new OutboxPage(items, null);
+        return adminMail.page(cursor, limit);
     }
 
     /** One outbox email with both bodies, by its id (operators read held and failed emails). */
     public Optional<OutboxMail> outboxMail(long id) {
-        return outbox.byId(id);
+        return adminMail.mail(id);
     }
 
     public Optional<OutboxMessage> message(String cause, long userId) {
-        return outbox.byKey(Mailer.key(cause, "user:" + userId));
+        return adminMail.message(cause, userId);
     }
 
     /** Outbox messages by status (PENDING, HELD, FAILED, SENT): the backlog operators watch. */
     public Map<String, Long> outboxByStatus() {
-        return outbox.countByStatus();
+        return adminMail.byStatus();
     }
 
     /**
-     * Sends a FAILED email (or a HELD one, once an SMTP server is configured) again: PENDING, due now,
-     * its attempts counted from 0. The change is a compare-and-set on the status just read, so of
-     * resends at once one moves it and the others find it PENDING (nothing changed): it is sent once.
-     * Runs in the caller's transaction (an operator's audited action).
+     * Sends a FAILED email (or a HELD one, once an SMTP server is configured) again, once however many
+     * resends run at once ({@link AdminMail#resend}). Runs in the caller's transaction (an operator's
+     * audited action).
      */
     public MailResend resendMail(long id) {
-        for (int tries = 0; tries < 3; tries++) {
-            Optional<OutboxMessage> found = outbox.byId(id).map(OutboxMail::message);
-            if (found.isEmpty()) {
-                return new MailResend.NotFound();
-            }
-            OutboxMessage m = found.get();
-            switch (m.status()) {
-                case "SENT":
-                    return new MailResend.Sent();
-                case "PENDING":
-                    return new MailResend.AlreadyPending(m.attempts());
-                case "HELD":
-                    if (!mailer.delivering()) {
-                        return new MailResend.HeldWithoutSmtp();
-                    }
-                    break;
-                default:
-                    break;
-            }
-            if (outbox.bodyRemoved(id).orElse(false)) {
-                return new MailResend.BodyRemoved(m.status());
-            }
-            if (outbox.resend(id, m.status(), clock.instant())) {
-                return new MailResend.Requeued(m.status(), m.attempts());
-            }
-            // changed since it was read (another resend, an account deletion): decide on what it is now
-        }
-        throw new IllegalStateException("email " + id + " kept changing while it was being resent");
+        return adminMail.resend(id);
     }
 
     /** False in outbox-only mode (no {@code spring.mail.host}): messages are kept, not sent. */
@@ -314,18 +276,6 @@ public class Notifier {
             throw new IllegalArgumentException("creditsLowThreshold must be 0 or more");
         }
         return settings.change(userId, generationEmails, creditsLowThreshold, clock.instant());
-    }
-
-    private Queued toUser(long userId, String cause, String template, Map<String, Object> vars) {
-        Optional<UserAccount> user = users.byId(userId);
-        if (user.isEmpty()) {
-            log.warn("no user {}: {} email for {} not queued", userId, template, cause);
-            return Queued.NO_RECIPIENT;
-        }
-        vars.put("email", user.get().email());
-        // a time an email names is written in the recipient's zone, as their pages write it
-        vars.put("times", UserTimes.in(user.get().timeZone()));
-        return mailer.queue(cause, template, user.get().email(), userId, vars);
     }
 
     private static Map<String, Object> vars(Object... pairs) {

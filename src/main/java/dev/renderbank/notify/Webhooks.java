@@ -1,7 +1,7 @@
 package dev.renderbank.notify;
 
 import dev.renderbank.identity.StillSignedIn;
-import dev.renderbank.notify.webhooks.DeliveryStore;
+import dev.renderbank.notify.webhooks.DeliveryHistory;
 import dev.renderbank.notify.webhooks.EndpointStore;
 import dev.renderbank.notify.webhooks.StandardWebhooks;
 import dev.renderbank.notify.webhooks.WebhookEvents;
@@ -39,7 +39,7 @@ public class Webhooks {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EndpointStore endpoints;
-    private final DeliveryStore deliveries;
+    private final DeliveryHistory deliveries;
     private final WebhookProperties props;
     private final WebhookUrlPolicy policy;
     private final Clock clock;
@@ -48,7 +48,7 @@ public class Webhooks {
 
     Webhooks(
             EndpointStore endpoints,
-            DeliveryStore deliveries,
+            DeliveryHistory deliveries,
             WebhookProperties props,
             Clock clock,
             TransactionTemplate tx,
@@ -169,12 +169,12 @@ public class Webhooks {
                 return new ResendOutcome.EndpointDisabled();
             }
             Instant now = clock.instant();
-            DeliveryStore.Resend done = deliveries.resend(
+            DeliveryHistory.Resend done = deliveries.resend(
                     endpointId, deliveryId, now, now.plus(props.retryWindow()), props.resendInterval());
-            if (done instanceof DeliveryStore.Resend.TooSoon t) {
+            if (done instanceof DeliveryHistory.Resend.TooSoon t) {
                 return new ResendOutcome.TooSoon(t.resentAt().plus(props.resendInterval()), props.resendInterval());
             }
-            if (!(done instanceof DeliveryStore.Resend.Done)) {
+            if (!(done instanceof DeliveryHistory.Resend.Done)) {
                 return new ResendOutcome.NotFound();
             }
             return deliveries

@@ -6,9 +6,10 @@ import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.notify.internal.AdminMail;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.NotificationSettings;
-import dev.renderbank.notify.internal.Outbox;
+import dev.renderbank.notify.internal.UserMail;
 import dev.renderbank.platform.PublicUrl;
 import dev.renderbank.support.IntegrationTest;
 import java.util.UUID;
@@ -30,7 +31,10 @@ class OneTimeLinkLogTest extends IntegrationTest {
     Mailer mailer;
 
     @Autowired
-    Outbox outbox;
+    AdminMail adminMail;
+
+    @Autowired
+    UserMail userMail;
 
     @Autowired
     NotificationSettings settings;
@@ -47,7 +51,7 @@ class OneTimeLinkLogTest extends IntegrationTest {
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, outbox, settings, users, ledger, clock, env, publicUrl);
+        return new Notifier(mailer, adminMail, settings, userMail, ledger, clock, env, publicUrl);
     }
 
     private UserAccount newUser() {

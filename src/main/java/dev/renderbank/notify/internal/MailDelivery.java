@@ -3,7 +3,6 @@ package dev.renderbank.notify.internal;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,17 +19,13 @@ import org.springframework.stereotype.Component;
  * is claimed at once but sent one by one, so each message is looked up again just before its send:
  * one withdrawn since its claim (its account deleted) or claimed again is not sent, nor is a
  * generation email whose user has turned those off since it was queued. A database failure while one
- * email's outcome is recorded ends neither that run nor its batch: the rest of the batch is still sent.
+ * email's outcome is recorded ends neither that run nor its batch: the rest of the batch is still sent,
+ * and the mark of an email the server accepted is tried again meanwhile ({@link SentMarks}).
  */
 @Component
 public class MailDelivery {
 
     static final int BATCH = 20;
-
-    /** Tries of the mark of an email the SMTP server accepted, {@link #MARK_PAUSE} times the tries failed apart. */
-    static final int MARK_TRIES = 3;
-
-    static final Duration MARK_PAUSE = Duration.ofMillis(200);
 
     private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
 
@@ -63,18 +58,40 @@ public class MailDelivery {
             return 0;
         }
         int sent = 0;
-        List<Outbox.Claimed> batch;
-        do {
-            Instant now = clock.instant();
-            batch = outbox.claimDue(now, now.plus(props.lease()), BATCH);
-            for (Outbox.Claimed mail : batch) {
-                sent += deliver(mail) ? 1 : 0;
-            }
-        } while (batch.size() == BATCH);
+        SentMarks marks = new SentMarks(outbox, clock, props.lease());
+        try {
+            List<Outbox.Claimed> batch;
+            do {
+                Instant now = clock.instant();
+                batch = outbox.claimDue(now, now.plus(props.lease()), BATCH);
+                for (Outbox.Claimed mail : batch) {
+                    sent += deliver(mail, marks) ? 1 : 0;
+                    marks.retryAfter(mail);
+                }
+            } while (batch.size() == BATCH);
+        } finally {
+            marks.finish();
+        }
         return sent;
     }
 
+    /** One claimed email, as a run of one. */
     boolean deliver(Outbox.Claimed mail) {
+        SentMarks marks = new SentMarks(outbox, clock, props.lease());
+        try {
+            return deliver(mail, marks);
+        } finally {
+            marks.finish();
+        }
+    }
+
+    /**
+     * Sends the email if it may still go, then records the outcome against its claim. The mark of an
+     * email the SMTP server accepted may fail in the database with no crash: the run goes on all the
+     * same, or the rest of its batch, claimed with this email, would wait for its lease with an
+     * attempt counted; {@link SentMarks} tries the mark again later in the run.
+     */
+    private boolean deliver(Outbox.Claimed mail, SentMarks marks) {
         if (!mayGo(mail)) {
             return false;
         }
@@ -84,82 +101,8 @@ public class MailDelivery {
             failed(mail, e);
             return false;
         }
-        recordSent(mail);
+        marks.mark(mail);
         return true;
-    }
-
-    /**
-     * Marks an email the SMTP server accepted as sent. The database may fail that statement (a dropped
-     * connection, a failover) with no crash: the run goes on all the same, or the rest of its batch,
-     * claimed with this email, would wait for its lease with an attempt counted. The mark is tried
-     * {@link #MARK_TRIES} times; if none lands, the email stays claimed and is sent again (same
-     * Message-ID) when its lease ends, which the log says.
-     */
-    private void recordSent(Outbox.Claimed mail) {
-        RuntimeException failure = null;
-        for (int tryNo = 1; tryNo <= MARK_TRIES; tryNo++) {
-            if (failure != null && !pause(tryNo - 1)) {
-                break; // the run is being stopped
-            }
-            try {
-                if (outbox.markSent(mail, clock.instant())) {
-                    if (failure != null) {
-                        log.info("mail {} marked sent at try {} of its mark", mail.id(), tryNo);
-                    }
-                } else if (failure == null || !markedByThisClaim(mail)) {
-                    log.warn(
-                            "mail {} was sent but its claim (attempt {}) no longer owned it: its lease ran out and a"
-                                    + " later claim took it (it may be sent once more), or it was withdrawn while being"
-                                    + " sent",
-                            mail.id(),
-                            mail.attempt());
-                }
-                return;
-            } catch (RuntimeException e) {
-                failure = e;
-                log.warn(
-                        "mail {} was sent but marking it sent failed (try {} of {}): {}",
-                        mail.id(),
-                        tryNo,
-                        MARK_TRIES,
-                        e.toString());
-            }
-        }
-        log.error(
-                "mail {} was accepted by the SMTP server but could not be marked sent ({}): it stays claimed by"
-                        + " attempt {} and will be sent again, with the same Message-ID, when that claim's lease"
-                        + " ({}) ends",
-                mail.id(),
-                String.valueOf(failure),
-                mail.attempt(),
-                props.lease());
-    }
-
-    /**
-     * After a try that failed, a mark that finds the email no longer pending may be that try's own,
-     * committed with its answer lost: then the email is SENT in this claim's attempt and round, which
-     * no other claim can have (each counts an attempt).
-     */
-    private boolean markedByThisClaim(Outbox.Claimed mail) {
-        try {
-            return outbox.standing(mail.id())
-                    .filter(s ->
-                            s.status().equals("SENT") && s.attempts() == mail.attempt() && s.round() == mail.round())
-                    .isPresent();
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Waits before the next try of a mark; false when interrupted (the run is being stopped). */
-    private static boolean pause(int failedTries) {
-        try {
-            Thread.sleep(MARK_PAUSE.toMillis() * failedTries);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**

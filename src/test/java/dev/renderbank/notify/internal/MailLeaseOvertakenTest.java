@@ -32,6 +32,9 @@ class MailLeaseOvertakenTest extends IntegrationTest {
     Outbox outbox;
 
     @Autowired
+    AdminOutbox admin;
+
+    @Autowired
     dev.renderbank.identity.AccountDeletion accounts;
 
     @Autowired
@@ -148,8 +151,8 @@ class MailLeaseOvertakenTest extends IntegrationTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(outbox.markAttemptFailed(stale, "421 later", null)).isTrue(); // FAILED for good
-        assertThat(outbox.resend(id, "FAILED", now)).isTrue();
-        assertThat(outbox.resend(id, "FAILED", now))
+        assertThat(admin.resend(id, "FAILED", now)).isTrue();
+        assertThat(admin.resend(id, "FAILED", now))
                 .as("a compare-and-set on the status")
                 .isFalse();
 

@@ -36,8 +36,10 @@ import org.springframework.mail.javamail.JavaMailSender;
  * The SMTP server accepted an email and the database then fails the statement that marks it sent (a
  * dropped connection, a failover: no crash). The run goes on: the other emails claimed in the same
  * batch are sent in that run, not left until their lease ends with an attempt counted. The mark is
- * tried again, so a failure that passes at once costs no second copy; one that outlasts the tries
- * leaves the email claimed, to be sent again at the end of its lease, and says so in the log.
+ * tried again against the same claim, so a failure that passes soon costs no second copy; the sender
+ * does not wait for the database meanwhile: the mark's next try comes after the batch's next email has
+ * been handed to SMTP. One that outlasts the tries leaves the email claimed, to be sent again at the
+ * end of its lease, and says so in the log.
  */
 class MailMarkFailureTest extends IntegrationTest {
 
@@ -80,13 +82,18 @@ class MailMarkFailureTest extends IntegrationTest {
     void aMarkThatFailsOnceIsTriedAgainAndTheRestOfTheBatchIsSentInTheSameRun() {
         List<Long> batch = dueEmails(2);
         MarkFailing outbox = new MarkFailing(jdbc, batch, 1);
-        Recording smtp = new Recording(noSender, props, -1);
+        Recording smtp = new Recording(noSender, props, -1, outbox.events);
 
         new MailDelivery(outbox, smtp, props, alerts, clock, accounts).deliverDue();
 
         assertThat(outbox.failedFor.get())
                 .as("the first of the batch's marks failed")
                 .isIn(batch);
+        long failed = outbox.failedFor.get();
+        long other = batch.stream().filter(id -> id != failed).findFirst().orElseThrow();
+        assertThat(outbox.events)
+                .as("the failed mark is tried again after the rest of the batch went to SMTP, not after a wait")
+                .containsSubsequence("mark " + failed, "send " + other, "mark " + failed);
         assertThat(smtp.sentOf(batch))
                 .as("each email of the batch handed to SMTP once, in the run whose mark failed")
                 .containsExactlyInAnyOrderElementsOf(batch);
@@ -221,6 +228,8 @@ class MailMarkFailureTest extends IntegrationTest {
         final int failures;
         final AtomicLong failedFor = new AtomicLong(-1);
         final Map<Long, AtomicInteger> marks = new ConcurrentHashMap<>();
+        /** "mark id" for every try of a mark of the batch; a {@link Recording} adds "send id". */
+        final List<String> events = new CopyOnWriteArrayList<>();
 
         MarkFailing(JdbcClient jdbc, List<Long> batch, int failures) {
             super(jdbc);
@@ -233,6 +242,7 @@ class MailMarkFailureTest extends IntegrationTest {
             if (batch.contains(c.id())) {
                 int tries =
                         marks.computeIfAbsent(c.id(), id -> new AtomicInteger()).incrementAndGet();
+                events.add("mark " + c.id());
                 if ((failedFor.compareAndSet(-1, c.id()) || failedFor.get() == c.id()) && tries <= failures) {
                     throw new DataAccessResourceFailureException(
                             "An I/O error occurred while sending to the backend (mark of mail " + c.id() + ")");
@@ -247,10 +257,16 @@ class MailMarkFailureTest extends IntegrationTest {
 
         final List<Long> sent = new CopyOnWriteArrayList<>();
         final long refused;
+        final List<String> events;
 
         Recording(ObjectProvider<JavaMailSender> sender, MailProperties props, long refused) {
+            this(sender, props, refused, new CopyOnWriteArrayList<>());
+        }
+
+        Recording(ObjectProvider<JavaMailSender> sender, MailProperties props, long refused, List<String> events) {
             super(sender, props);
             this.refused = refused;
+            this.events = events;
         }
 
         @Override
@@ -264,6 +280,7 @@ class MailMarkFailureTest extends IntegrationTest {
                 throw new MessagingException("421 4.3.0 try again later");
             }
             sent.add(mail.id());
+            events.add("send " + mail.id());
         }
 
         List<Long> sentOf(List<Long> batch) {
