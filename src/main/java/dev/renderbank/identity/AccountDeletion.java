@@ -4,6 +4,7 @@ import dev.renderbank.identity.internal.AddressHasher;
 import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.LoginThrottle;
+import dev.renderbank.identity.internal.RequestLimits;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
  * "Delete my account". Identity's part happens in one transaction: the password is checked, the
  * personal data removed (the row stays, anonymised, for the ledger and payment records), every API
  * token revoked, every open emailed link (reset, verification) used up, the address remembered only as a keyed hash (so the sign-up bonus is never paid to
- * it again) and {@link AccountDeleted} published; the other modules do their part from that event.
+ * it again; the throttles that count by address are keyed the same way, and its sign-in count and
+ * known browsers go) and {@link AccountDeleted} published; the other modules do their part from that event.
  */
 @Service
 public class AccountDeletion {
@@ -34,6 +36,7 @@ public class AccountDeletion {
     private final Sessions sessions;
     private final EmailTokenStore links;
     private final LoginThrottle throttle;
+    private final RequestLimits limits;
     private final Clock clock;
 
     AccountDeletion(
@@ -45,6 +48,7 @@ public class AccountDeletion {
             Sessions sessions,
             EmailTokenStore links,
             LoginThrottle throttle,
+            RequestLimits limits,
             Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
@@ -54,6 +58,7 @@ public class AccountDeletion {
         this.sessions = sessions;
         this.links = links;
         this.throttle = throttle;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -74,8 +79,10 @@ public class AccountDeletion {
         if (password == null || !passwords.matches(password, row.passwordHash())) {
             return new DeletionOutcome.WrongPassword();
         }
-        throttle.recordSuccess(row.email());
-        throttle.forgetDevices(row.email());
+        // its sign-in count and known browsers go; the request limits' keyed counts name nobody
+        // without the secret and stay until the sweep (they still hold the address's allowance)
+        throttle.forgetDeleted(row.email());
+        limits.forgetUnkeyed(row.email());
         Instant now = clock.instant();
         if (row.emailVerified()) {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it

@@ -2,6 +2,7 @@ package dev.renderbank.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.internal.AddressHasher;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
@@ -34,6 +35,9 @@ class PasswordChangeDuringDeletionTest extends IntegrationTest {
     Passwords passwords;
 
     @Autowired
+    AddressHasher addresses;
+
+    @Autowired
     DataSource dataSource;
 
     @Autowired
@@ -46,12 +50,7 @@ class PasswordChangeDuringDeletionTest extends IntegrationTest {
                 .param("id", u.id())
                 .query(String.class)
                 .single();
-        // LoginThrottle's key: the SHA-256 of the lower-cased address
-        String key = java.util.HexFormat.of()
-                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(email.strip()
-                                .toLowerCase(java.util.Locale.ROOT)
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String key = addresses.throttleKey(email); // LoginThrottle's key of the account
         // the attempt row exists (an earlier sign-in), so a lock on it waits for whoever holds it
         jdbc.sql("""
                         insert into login_throttle_account (email, failures, last_failure_at)

@@ -2,17 +2,14 @@ package dev.renderbank.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.identity.internal.AddressHasher;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.LockWaits;
 import dev.renderbank.support.TestUsers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -39,6 +36,9 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
     AccountDeletion deletion;
 
     @Autowired
+    AddressHasher addresses;
+
+    @Autowired
     DataSource dataSource;
 
     @Autowired
@@ -48,7 +48,7 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
     void aTokenIssuedWhileTheAccountIsDeletedIsNotLeftLive() throws Exception {
         TokenIssueRace otherTab = TokenIssueRace.signedIn(users, port);
         TestUsers.TestUser u = otherTab.user;
-        String key = throttleKey(u.email());
+        String key = addresses.throttleKey(u.email()); // LoginThrottle's key of the account
         // the attempt row exists (an earlier sign-in), so a lock on it waits for whoever holds it
         jdbc.sql("""
                         insert into login_throttle_account (email, failures, last_failure_at)
@@ -82,12 +82,5 @@ class TokenCreationDuringDeletionTest extends IntegrationTest {
         assertThat(otherTab.liveTokens(jdbc))
                 .as("live tokens of the deleted account")
                 .isZero();
-    }
-
-    /** LoginThrottle's key: the SHA-256 of the lower-cased address. */
-    private static String throttleKey(String email) throws Exception {
-        return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * An account taken back by its address's owner before the address was confirmed was first signed
  * up by someone else, who chose its referral: that referral goes with everything else the first
  * sign-up had, before any purchase earns its referrer a reward. A password reset of a confirmed
- * account keeps it (the owner chose it). Idempotent: a forgotten referral is gone.
+ * account keeps it (the owner chose it). Idempotent: a forgotten referral is gone, for good (a
+ * tombstone {@link ReferralAtSignUp} respects, whichever of the two runs last or runs again).
  */
 @Component
 class ReferralAtRecovery implements DurableEventHandler<AccountRecovered> {

@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
  * A sign-up through a {@code /signup?ref=<code>} link records who referred the new user (identity
  * knows no referral codes, so it hands the code over in {@link SignedUp}). The reward itself is paid
  * at the referee's first purchase. An unknown code, or the referee's own, is ignored; recording is
- * idempotent (a referee has one referrer).
+ * idempotent (a referee has one referrer), and a referral {@link ReferralAtRecovery} forgot stays
+ * forgotten when this handler runs again after it (a node that died after the insert, before its
+ * task was marked done, has it run again a few minutes later).
  */
 @Component
 class ReferralAtSignUp implements DurableEventHandler<SignedUp> {

@@ -18,11 +18,16 @@ class ReferralStore {
         this.jdbc = jdbc;
     }
 
-    /** Records who referred the referee; false if the referee already has a referrer. */
+    /**
+     * Records who referred the referee; false if the referee already has a referrer, or had one that
+     * a recovery forgot ({@link #forgetUnearned}: never recorded again). Under {@link #lockReferee}.
+     */
     boolean record(long refereeId, long referrerId, Instant now) {
         return jdbc.sql("""
                                 insert into billing_referral (referee_id, referrer_id, created_at)
-                                values (:referee, :referrer, :now) on conflict (referee_id) do nothing""")
+                                select :referee, :referrer, :now
+                                 where not exists (select 1 from billing_referral_forgone where referee_id = :referee)
+                                on conflict (referee_id) do nothing""")
                         .param("referee", refereeId)
                         .param("referrer", referrerId)
                         .param("now", ts(now))
@@ -30,11 +35,30 @@ class ReferralStore {
                 == 1;
     }
 
-    /** Forgets the referee's referral if no purchase earned it yet; whether there was one. */
-    boolean forgetUnearned(long refereeId) {
+    /**
+     * Forgets the referee's referral if no purchase earned it yet, and for good: a tombstone that
+     * {@link #record} respects, so a sign-up handler run again later records nothing. Whether there
+     * was one to forget. Under {@link #lockReferee}.
+     */
+    boolean forgetUnearned(long refereeId, Instant now) {
+        jdbc.sql("""
+                        insert into billing_referral_forgone (referee_id, forgotten_at) values (:referee, :now)
+                        on conflict (referee_id) do nothing""").param("referee", refereeId).param("now", ts(now)).update();
         return jdbc.sql("""
                                 delete from billing_referral
                                  where referee_id = :referee and purchase_id is null and rewarded_at is null""").param("referee", refereeId).update() == 1;
+    }
+
+    /**
+     * Serializes, per referee, recording its referral with forgetting it (a lock for the caller's
+     * transaction): without it, an insert and a recovery's tombstone and delete at the same moment
+     * each missed the other's uncommitted row, and the referral stayed.
+     */
+    void lockReferee(long refereeId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended('billing-referee:' || :referee, 0))")
+                .param("referee", refereeId)
+                .query((rs, n) -> 1)
+                .single();
     }
 
     Optional<Long> referrerOf(long refereeId) {

@@ -63,8 +63,12 @@ public class Referrals {
 
     /**
      * Records that {@code refereeId} signed up through {@code referrerId}'s link. The referrer is
-     * rewarded at the referee's first purchase. False if the referee already has a referrer.
+     * rewarded at the referee's first purchase. False if the referee already has a referrer, or had
+     * one that its address's owner's recovery forgot ({@link #forgetChosenBeforeRecovery}): the
+     * sign-up handler may run again after the recovery's (retried at least once), and must not bring
+     * it back.
      */
+    @Transactional
     public boolean recordReferral(long refereeId, long referrerId) {
         if (refereeId == referrerId) {
             throw new IllegalArgumentException("a user cannot refer themselves");
@@ -72,16 +76,20 @@ public class Referrals {
         if (users.byId(referrerId).isEmpty() || users.byId(refereeId).isEmpty()) {
             throw new IllegalArgumentException("unknown user");
         }
+        store.lockReferee(refereeId);
         return store.record(refereeId, referrerId, clock.instant());
     }
 
     /**
      * The referee's referral, chosen by whoever signed up first with the address, forgotten when its
      * owner took the account back before confirming it (nothing earned it yet: a purchase that did,
-     * someone paid for); whether there was one.
+     * someone paid for); whether there was one. Forgotten for good: a sign-up handler that runs (again)
+     * afterwards records none ({@link #recordReferral}).
      */
-    boolean forgetChosenBeforeRecovery(long refereeId) {
-        return store.forgetUnearned(refereeId);
+    @Transactional
+    public boolean forgetChosenBeforeRecovery(long refereeId) {
+        store.lockReferee(refereeId);
+        return store.forgetUnearned(refereeId, clock.instant());
     }
 
     public Optional<Long> referrerOf(long refereeId) {

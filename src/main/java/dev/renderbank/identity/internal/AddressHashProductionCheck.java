@@ -8,7 +8,8 @@ import org.springframework.util.StringUtils;
 /**
  * In {@code prod} the address-hash key must come from configuration: a key generated into the data
  * directory differs per node and is lost with the directory, and the sign-up bonus would then be
- * paid again to an address whose account was deleted.
+ * paid again to an address whose account was deleted, and each node would count an address's sign-in
+ * failures and emailed-link requests on its own ({@link AddressHasher#throttleKey}).
  */
 public class AddressHashProductionCheck implements dev.renderbank.platform.ProductionCheck {
 

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,8 +26,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * HMAC-SHA256 of an email address's canonical form ({@link EmailKeys}) under a server secret: lets identity remember that an
- * address had its sign-up bonus after the address itself is erased. A plain hash would not do:
- * anyone with the table and a list of addresses could test them.
+ * address had its sign-up bonus after the address itself is erased, and keys the throttles that
+ * count by address ({@link #throttleKey}). A plain hash would not do: anyone with the tables and a
+ * list of addresses could test them.
  */
 @Component
 public class AddressHasher {
@@ -36,6 +38,12 @@ public class AddressHasher {
     static final String KEY_FILE = "address-hash.key";
 
     private static final int KEY_BYTES = 32;
+
+    /**
+     * Prefixed to a throttle's name before it is keyed: no account's address holds a NUL, so a bonus
+     * claim's input never starts so and the two kinds of hash never meet.
+     */
+    private static final String THROTTLE_LABEL = "throttle\u0000";
 
     private final byte[] key;
 
@@ -56,6 +64,18 @@ public class AddressHasher {
      */
     public byte[] exactHash(String email) {
         return hmac(EmailKeys.of(email));
+    }
+
+    /**
+     * The sign-in throttle's, the known browsers' and the request limits' key for a name as a client
+     * typed it: hex HMAC-SHA256 (64 characters, any name) of {@link SignInNames#throttleName} under
+     * the same secret, labelled so it never equals a bonus claim's hash. Those rows outlive an
+     * account's deletion by up to a week: a plain digest would tell anyone with the tables, and a list
+     * of addresses to try, whose they were. The same on every node that has the same secret, so the
+     * counts hold across nodes.
+     */
+    public String throttleKey(String name) {
+        return HexFormat.of().formatHex(hmac(THROTTLE_LABEL + SignInNames.throttleName(name)));
     }
 
     private byte[] hmac(String text) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -19,10 +20,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * each further one makes the account wait, doubling up to a cap, so a guesser spread over many
  * addresses gets few tries; each wait is at most the cap. An attempt
  * is counted before its password is checked ({@link #claimAttempt}); a successful sign-in takes it
- * back and clears the account's count. Accounts are keyed by a digest of the name Spring
- * authenticates ({@link SignInNames#throttleKey}: trimmed as Spring trims it, then the canonical
- * form), so any name a client sends counts, whatever characters it holds, and every spelling that
- * signs in to one account counts against that account.
+ * back and clears the account's count. Accounts are keyed by a keyed digest of the name Spring
+ * authenticates ({@link AddressHasher#throttleKey}: trimmed as Spring trims it, then the canonical
+ * form, then an HMAC under the server's secret), so any name a client sends counts, whatever
+ * characters it holds, every spelling that signs in to one account counts against that account, and
+ * nobody without the secret can tell from the table which addresses were tried.
  *
  * <p>A browser that signed in to the account before ({@link KnownBrowsers}) is not held by the
  * account's wait, and its failures count on its own row; the address's lock applies to every browser.
@@ -35,13 +37,21 @@ public class LoginThrottle {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final KnownBrowsers browsers;
+    private final AddressHasher keys;
 
-    LoginThrottle(JdbcClient jdbc, LoginProperties props, TransactionTemplate tx, Clock clock, KnownBrowsers browsers) {
+    LoginThrottle(
+            JdbcClient jdbc,
+            LoginProperties props,
+            TransactionTemplate tx,
+            Clock clock,
+            KnownBrowsers browsers,
+            AddressHasher keys) {
         this.jdbc = jdbc;
         this.props = props;
         this.tx = tx;
         this.clock = clock;
         this.browsers = browsers;
+        this.keys = keys;
     }
 
     /**
@@ -244,11 +254,26 @@ public class LoginThrottle {
     }
 
     /**
-     * No browser is known to the account any more (it was recovered through its mailbox, or deleted):
-     * one whoever knew the old password used waits like any other.
+     * No browser is known to the account any more (it was recovered through its mailbox): one
+     * whoever knew the old password used waits like any other. A deletion: {@link #forgetDeleted}.
      */
     public void forgetDevices(String email) {
         browsers.forget(normal(email));
+    }
+
+    /**
+     * The account is deleted: its count and its known browsers go, under its keyed digest and under
+     * the plain one a node of the previous release wrote during an upgrade ({@link
+     * SignInNames#unkeyedThrottleKey}), so no row a list of addresses could be tested against stays.
+     */
+    public void forgetDeleted(String email) {
+        List<String> both = List.of(normal(email), SignInNames.unkeyedThrottleKey(email));
+        jdbc.sql("delete from login_throttle_account where email in (:k)")
+                .param("k", both)
+                .update();
+        jdbc.sql("delete from login_device where account in (:k)")
+                .param("k", both)
+                .update();
     }
 
     /** The owner proved themselves (a correct password, a reset link): the account starts afresh. */
@@ -259,12 +284,12 @@ public class LoginThrottle {
     }
 
     /**
-     * The account's row key: a digest of the normalised name Spring authenticates, never the name
-     * itself (a name with a NUL cannot be stored, a 9,000-character one would not fit the index; both
-     * must still count).
+     * The account's row key: a keyed digest of the normalised name Spring authenticates, never the
+     * name itself (a name with a NUL cannot be stored, a 9,000-character one would not fit the index;
+     * both must still count) nor its plain digest (a list of addresses would tell whose row it is).
      */
-    private static String normal(String email) {
-        return SignInNames.throttleKey(email);
+    private String normal(String email) {
+        return keys.throttleKey(email);
     }
 
     private static Duration roundUp(Duration d) {

@@ -18,11 +18,13 @@ public class RequestLimits {
     private final JdbcClient jdbc;
     private final RequestLimitProperties props;
     private final Clock clock;
+    private final AddressHasher keys;
 
-    RequestLimits(JdbcClient jdbc, RequestLimitProperties props, Clock clock) {
+    RequestLimits(JdbcClient jdbc, RequestLimitProperties props, Clock clock, AddressHasher keys) {
         this.jdbc = jdbc;
         this.props = props;
         this.clock = clock;
+        this.keys = keys;
     }
 
     /**
@@ -36,9 +38,24 @@ public class RequestLimits {
         if (hit(action + ":client:" + client) > props.perClient()) {
             return false;
         }
-        // the address as typed may hold anything (a NUL, thousands of characters): counted by the digest
-        // the sign-in throttle uses, so every spelling that names one account is one count
-        return hit(action + ":address:" + SignInNames.throttleKey(email)) <= props.perAddress();
+        // the address as typed may hold anything (a NUL, thousands of characters): counted by the keyed
+        // digest the sign-in throttle uses, so every spelling that names one account is one count, and
+        // the row (kept up to renderbank.retention.throttles, past a deletion) names no address
+        return hit(action + ":address:" + keys.throttleKey(email)) <= props.perAddress();
+    }
+
+    /**
+     * Deletes the per-address counts of {@code email} that a node of the previous release wrote under
+     * the plain digest ({@link SignInNames#unkeyedThrottleKey}; only during an upgrade): an account's
+     * deletion leaves no row a list of addresses could be tested against. The keyed counts stay until
+     * the sweep: they name nobody without the secret, and still hold the address's allowance (its
+     * mailbox could otherwise get another five sign-up mails an hour per deletion of an unconfirmed
+     * account made with it).
+     */
+    public void forgetUnkeyed(String email) {
+        jdbc.sql("delete from request_limit where bucket like :b")
+                .param("b", "%:address:" + SignInNames.unkeyedThrottleKey(email))
+                .update();
     }
 
     private int hit(String bucket) {

@@ -117,16 +117,26 @@ public final class SignInNames {
     }
 
     /**
-     * The throttle's and request limits' key for a name: hex SHA-256 of the canonical form ({@link
-     * EmailKeys}, the form that finds the account; 64 characters) of the name as Spring authenticates
-     * it ({@link #asAuthenticated}). Every spelling that signs in to one account thus has one count:
-     * keyed by the name as typed, a guesser who added a different control character each time got a
-     * fresh count per guess. For an ASCII name that is its trimmed lower case.
+     * What the throttle and the request limits count a name as: the canonical form ({@link EmailKeys},
+     * the form that finds the account) of the name as Spring authenticates it ({@link
+     * #asAuthenticated}). Every spelling that signs in to one account thus has one count: keyed by the
+     * name as typed, a guesser who added a different control character each time got a fresh count
+     * per guess. For an ASCII name that is its trimmed lower case. Never stored as such: {@link
+     * AddressHasher#throttleKey} keys it under the server's secret.
      */
-    static String throttleKey(String name) {
-        String normal = EmailKeys.of(asAuthenticated(name));
+    static String throttleName(String name) {
+        return EmailKeys.of(asAuthenticated(name));
+    }
+
+    /**
+     * The key the previous release stored for a name: the plain hex SHA-256 of {@link #throttleName}.
+     * Anyone with the tables and a list of addresses could tell whose rows they were, so it is no
+     * longer written; only looked for to delete rows a node of that release wrote during an upgrade.
+     */
+    static String unkeyedThrottleKey(String name) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(normal.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(throttleName(name).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

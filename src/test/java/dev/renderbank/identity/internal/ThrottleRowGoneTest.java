@@ -30,6 +30,9 @@ class ThrottleRowGoneTest extends IntegrationTest {
     LoginThrottle throttle;
 
     @Autowired
+    AddressHasher addresses;
+
+    @Autowired
     DataSource dataSource;
 
     @Autowired
@@ -38,7 +41,7 @@ class ThrottleRowGoneTest extends IntegrationTest {
     @Test
     void anAttemptWaitingForTheAccountsRowWhileAPasswordCheckElsewhereClearsItIsCounted() throws Exception {
         String email = "gone-" + UUID.randomUUID() + "@test.local";
-        String key = SignInNames.throttleKey(email);
+        String key = addresses.throttleKey(email);
         jdbc.sql("""
                         insert into login_throttle_account (email, failures, last_failure_at)
                         values (:e, 2, now())""").param("e", key).update();
