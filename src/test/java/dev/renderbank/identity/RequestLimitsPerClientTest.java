@@ -68,4 +68,30 @@ class RequestLimitsPerClientTest extends IntegrationTest {
         }
         assertThat(passwords.requestReset(victim, OWNER)).isFalse();
     }
+
+    /**
+     * The limit protects a mailbox, and one mailbox has many spellings: {@code v+1@host} and {@code
+     * v+2@host} are delivered to {@code v@host}, as Gmail ignores dots. Counted per spelling, one
+     * client could send five mails an hour per alias (an unbounded number) into one inbox.
+     */
+    @Test
+    void aMailboxHasOneLimitWhateverAliasOrGmailDotsNameIt() {
+        String local = "victim" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        for (int i = 0; i < props.perAddress(); i++) {
+            assertThat(passwords.requestReset(local + "+" + i + "@test.local", "192.0.2." + i))
+                    .isTrue();
+        }
+        assertThat(passwords.requestReset(local + "+other@test.local", OWNER))
+                .as("a sixth alias of the same mailbox")
+                .isFalse();
+        assertThat(passwords.requestReset(local + "@test.local", OWNER)).isFalse();
+
+        String gmail = local.substring(0, 3) + "." + local.substring(3) + "@gmail.com";
+        for (int i = 0; i < props.perAddress(); i++) {
+            assertThat(passwords.requestReset(gmail, "192.0.2." + (10 + i))).isTrue();
+        }
+        assertThat(passwords.requestReset(local + "+x@googlemail.com", OWNER))
+                .as("Gmail delivers it to the same inbox")
+                .isFalse();
+    }
 }

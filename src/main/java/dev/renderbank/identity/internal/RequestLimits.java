@@ -29,7 +29,7 @@ public class RequestLimits {
 
     /**
      * Counts one {@code action} request from {@code client} naming {@code email}; true if both the
-     * client's and the address's counts are within their limits. The address is counted only for a
+     * client's and the mailbox's ({@link EmailKeys#mailbox}) counts are within their limits. The address is counted only for a
      * client within its own limit: a refused client sends no mail, so it must not use up the
      * address's allowance either (else one client, refused for its own volume, could keep asking
      * for any number of addresses and lock their owners out of reset, resend and sign-up).
@@ -39,9 +39,11 @@ public class RequestLimits {
             return false;
         }
         // the address as typed may hold anything (a NUL, thousands of characters): counted by the keyed
-        // digest the sign-in throttle uses, so every spelling that names one account is one count, and
-        // the row (kept up to renderbank.retention.throttles, past a deletion) names no address
-        return hit(action + ":address:" + keys.throttleKey(email)) <= props.perAddress();
+        // digest the sign-in throttle uses, of the mailbox it delivers to (every +alias, and Gmail's
+        // dots, is one inbox: counted per spelling, one client could mail it five times an hour per
+        // alias), and the row (kept up to renderbank.retention.throttles, past a deletion) names no address
+        return hit(action + ":address:" + keys.throttleKey(EmailKeys.mailbox(SignInNames.asAuthenticated(email))))
+                <= props.perAddress();
     }
 
     /**
