@@ -193,7 +193,8 @@ public class Purchases {
                 less.note(),
                 unusedTimeCredited,
                 unusedTimeCredited ? creditedEnd : null,
-                less.taken());
+                less.taken(),
+                new PeriodStore.Price(p.priceMinor(), p.currency()));
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);
