@@ -204,17 +204,21 @@ public class PeriodStore {
                 .optional();
     }
 
-    /** Whether the subscription has a paid period that started before {@code start} (this one is a renewal). */
-    public boolean hasEarlier(String provider, String subscriptionId, Instant start) {
+    /**
+     * The plan of the subscription's latest paid period that started before {@code start}; empty when
+     * none did (this one is its first). Another plan than this period's: this period starts a plan change.
+     */
+    public Optional<String> planBefore(String provider, String subscriptionId, Instant start) {
         return jdbc.sql("""
-                        select exists (select 1 from billing_subscription_period
-                                       where provider = :provider and subscription_id = :sub
-                                         and period_start < :start)""")
+                        select b.product from billing_subscription_period p
+                          join billing_purchase b on b.id = p.purchase_id
+                         where p.provider = :provider and p.subscription_id = :sub and p.period_start < :start
+                         order by p.period_start desc limit 1""")
                 .param("provider", provider)
                 .param("sub", subscriptionId)
                 .param("start", ts(start))
-                .query(Boolean.class)
-                .single();
+                .query(String.class)
+                .optional();
     }
 
     /**
