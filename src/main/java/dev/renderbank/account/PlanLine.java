@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * A subscription the user still has (not ended, or ended with months already paid for still to come):
- * its plan's name, what it grants, its status and the dates that matter (next renewal; or when it ends
- * after a cancellation; or, once it ended, when the paid months still to come are granted).
+ * its plan's name, what it grants and costs as it was sold (not as the catalogue sells the plan today),
+ * its status and the dates that matter (next renewal; or when it ends after a cancellation; or, once
+ * it ended, when the paid months still to come are granted).
  */
 record PlanLine(String id, String name, String detail, String status, String when, boolean cancellable) {
 
@@ -29,7 +30,7 @@ record PlanLine(String id, String name, String detail, String status, String whe
 
     static PlanLine of(Subscription s, Optional<Product> product, Instant now, UserTimes times) {
         String name = product.map(Offer::planName).orElse(s.product());
-        String detail = product.map(Offer::of)
+        String detail = product.map(p -> Offer.of(soldAs(p, s)))
                 .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
                 .orElse("");
         String when;
@@ -49,5 +50,17 @@ record PlanLine(String id, String name, String detail, String status, String whe
             when = "";
         }
         return new PlanLine(s.id(), name, detail, s.status(), when, s.endsAt() == null);
+    }
+
+    /**
+     * The plan as the subscription's latest period was sold: its monthly credits and price as recorded
+     * with that period (a subscriber keeps renewing at the terms of their checkout after the catalogue
+     * changed); the catalogue's for what is not recorded (no period yet, or one paid before prices were).
+     */
+    private static Product soldAs(Product p, Subscription s) {
+        long credits = s.monthlyCredits() > 0 ? s.monthlyCredits() : p.credits();
+        return s.priceMinor() == null
+                ? p.asOffered(credits, p.priceMinor(), p.currency())
+                : p.asOffered(credits, s.priceMinor(), s.currency());
     }
 }

@@ -8,19 +8,41 @@ import dev.renderbank.platform.DurableEvent;
  * purchase's own key, one per pack order or paid period (a pack's is also its ledger grant key).
  * {@code renewal}: a subscription period after the subscription's first (a renewal notice, not a
  * first receipt); false for packs and first periods, and in events stored before it existed.
+ * {@code planChange}: a later period on another plan than the one before it (a switch at the
+ * provider; told as a plan change, not a renewal); its {@code credits} may be 0, when the old plan's
+ * unused time already paid for the new plan's first month. False in events stored before it existed.
  */
 public record PurchaseCompleted(
-        long userId, String product, long credits, long amountMinor, String currency, String reference, Boolean renewal)
+        long userId,
+        String product,
+        long credits,
+        long amountMinor,
+        String currency,
+        String reference,
+        Boolean renewal,
+        Boolean planChange)
         implements DurableEvent {
 
-    /** A wrapper so that events stored without the field (before it existed) still read: as false. */
+    /** Wrappers so that events stored without the fields (before they existed) still read: as false. */
     public PurchaseCompleted {
         renewal = Boolean.TRUE.equals(renewal);
+        planChange = Boolean.TRUE.equals(planChange);
     }
 
     public PurchaseCompleted(
             long userId, String product, long credits, long amountMinor, String currency, String reference) {
-        this(userId, product, credits, amountMinor, currency, reference, false);
+        this(userId, product, credits, amountMinor, currency, reference, false, false);
+    }
+
+    public PurchaseCompleted(
+            long userId,
+            String product,
+            long credits,
+            long amountMinor,
+            String currency,
+            String reference,
+            Boolean renewal) {
+        this(userId, product, credits, amountMinor, currency, reference, renewal, false);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.renderbank.billing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Set;
 
@@ -12,7 +13,9 @@ import java.util.Set;
  * {@code monthlyCredits} (a month of the latest period), {@code creditsToCome} (the credits of its
  * months not granted yet, after refunds and disputes), {@code nextCreditsAt} and {@code lastCreditsAt}
  * (when the next and the last of those months start; null when none is to come) say what the user
- * keeps getting and until when.
+ * keeps getting and until when. {@code priceMinor} and {@code currency}: the plan's price as the latest
+ * period was sold (the checkout's offer, or the catalogue's of the day it was paid); null when not
+ * recorded (periods paid before it was) or no period is. Not part of the API's answer.
  */
 public record Subscription(
         String provider,
@@ -26,7 +29,9 @@ public record Subscription(
         long monthlyCredits,
         long creditsToCome,
         Instant nextCreditsAt,
-        Instant lastCreditsAt) {
+        Instant lastCreditsAt,
+        @JsonIgnore Long priceMinor,
+        @JsonIgnore String currency) {
 
     /**
      * How the simulated checkout names the plans it sells ({@code sim_sub_<checkout id>}, recorded as

@@ -61,7 +61,12 @@ public class Notifier {
         this.publicUrl = publicUrl;
     }
 
-    /** A receipt: a pack, a subscription's first period, or ({@code renewal}) a later period. */
+    /**
+     * A receipt as {@code template} tells it: {@code purchase} (a pack, a subscription's first period),
+     * {@code subscription-renewal} (a later period), or {@code plan-change} (a period on another plan
+     * than the one before; its credits may be none, when the old plan's unused time already paid for the
+     * new plan's first month, and the notice says why).
+     */
     public Queued purchase(
             long userId,
             String cause,
@@ -69,11 +74,11 @@ public class Notifier {
             long amountMinor,
             String currency,
             long credits,
-            boolean renewal) {
+            String template) {
         return userMail.queue(
                 userId,
                 cause,
-                renewal ? "subscription-renewal" : "purchase",
+                template,
                 vars(
                         "product",
                         product,

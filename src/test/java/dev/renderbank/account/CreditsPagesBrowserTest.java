@@ -166,6 +166,7 @@ class CreditsPagesBrowserTest extends IntegrationTest {
             assertThat(page.locator("#purchases tbody tr").last()).containsText("paid");
             assertThat(page.locator("#history")).containsText("Purchase of pack-500");
             assertThat(page.locator(".plan-name")).hasText("Pro, monthly");
+            assertThat(page.locator(".plan")).containsText("500 credits every month · $19.90 / month");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(SHOTS.resolve("credits.png"))
                     .setFullPage(true));

@@ -321,7 +321,7 @@ class MailOutboxTest extends IntegrationTest {
                 .isEqualTo(Queued.OPTED_OUT);
         assertThat(notifier.generationFailed(u.id(), "gen_off2", "image", "sd", 5, "x"))
                 .isEqualTo(Queued.OPTED_OUT);
-        assertThat(notifier.purchase(u.id(), "purchase:optout", "pack-200", 990, "USD", 200, false))
+        assertThat(notifier.purchase(u.id(), "purchase:optout", "pack-200", 990, "USD", 200, "purchase"))
                 .isEqualTo(Queued.QUEUED);
         awaitMail(u.email(), 1);
         awaitOutboxSettled();

@@ -193,7 +193,8 @@ public class Purchases {
                 less.note(),
                 unusedTimeCredited,
                 unusedTimeCredited ? creditedEnd : null,
-                less.taken());
+                less.taken(),
+                new PeriodStore.Price(p.priceMinor(), p.currency()));
         boolean live = accounts.keepUndeletedUntilCommit(c.userId());
         long first = months.grantWithPurchase(id.get(), now); // announced by PurchaseCompleted below
         afterPurchase(c, id.get(), key, live);
@@ -201,8 +202,17 @@ public class Purchases {
             // its renewals must stop too: the deletion's cancellation may have run before it was recorded
             deletedAccountRenewals.stopIfDeleted(c.provider(), subscriptionId);
         }
-        boolean renewal = periods.hasEarlier(c.provider(), subscriptionId, periodStart);
-        publish(new PurchaseCompleted(c.userId(), p.id(), first, c.amountMinor(), c.currency(), key, renewal));
+        // A later period renews the subscription, or starts a change to another plan (told as such).
+        Optional<String> before = periods.planBefore(c.provider(), subscriptionId, periodStart);
+        publish(new PurchaseCompleted(
+                c.userId(),
+                p.id(),
+                first,
+                c.amountMinor(),
+                c.currency(),
+                key,
+                before.isPresent(),
+                before.filter(plan -> !plan.equals(p.id())).isPresent()));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 

@@ -104,14 +104,19 @@ class CreemSubscriptions {
 
     /**
      * The plan as the subscription was sold: with the credits a month the checkout its metadata names
-     * offered when it was opened, while the subscription is on the plan that checkout was for (a
-     * change of the plan's credits in the catalogue applies to checkouts opened after it). Else,
-     * and for a checkout opened before offers were recorded, the catalogue's plan as it is now.
+     * offered when it was opened, while the subscription is on the plan that checkout was for and is
+     * charged at the price it was sold at (a change of the plan's credits in the catalogue applies to
+     * checkouts opened after it). A Creem product has one price, so a new price is a new product, as
+     * with Stripe's price ids: a payment at the plan's current product when the checkout sold it at
+     * another price (the operator moved the subscription to it) pays the new price and gets the plan
+     * as it is now; one at an earlier product keeps the offer. Else, and for a checkout opened before
+     * offers were recorded, the catalogue's plan as it is now.
      */
     private Product soldAs(JsonNode sub, long userId, Product plan) {
+        boolean atCurrentPrice = java.util.Objects.equals(CreemEvents.creemProductId(sub), plan.creemProductId());
         return opened.namedBy(sub)
                 .filter(c -> c.userId() == userId)
-                .map(c -> c.offered(plan))
+                .map(c -> c.offered(plan, atCurrentPrice))
                 .orElse(plan);
     }
 

@@ -50,6 +50,9 @@ public class PeriodStore {
             int months,
             long firstMonthLess) {}
 
+    /** A plan's price as a period was sold: minor units of {@code currency}. */
+    public record Price(long minor, String currency) {}
+
     private final JdbcClient jdbc;
 
     PeriodStore(JdbcClient jdbc) {
@@ -64,7 +67,20 @@ public class PeriodStore {
             Instant end,
             long monthlyCredits,
             int months) {
-        insert(purchaseId, provider, subscriptionId, start, end, monthlyCredits, months, 0, null, false, null, false);
+        insert(
+                purchaseId,
+                provider,
+                subscriptionId,
+                start,
+                end,
+                monthlyCredits,
+                months,
+                0,
+                null,
+                false,
+                null,
+                false,
+                null);
     }
 
     /**
@@ -72,7 +88,8 @@ public class PeriodStore {
      * {@code unusedTimeCredited}: the period starts with a plan switch whose invoice credited the old
      * period's unused time back, of the period that ends at {@code creditedEnd} (null: not known);
      * {@code unusedShareTaken}: the unused share of the old month is taken ({@code firstMonthLess}, the
-     * old month granted before), or else is taken when that month is granted.
+     * old month granted before), or else is taken when that month is granted. {@code price}: the plan's
+     * price as the period was sold (null: not recorded; the catalogue's is shown).
      */
     public void insert(
             long purchaseId,
@@ -86,14 +103,15 @@ public class PeriodStore {
             String firstMonthNote,
             boolean unusedTimeCredited,
             Instant creditedEnd,
-            boolean unusedShareTaken) {
+            boolean unusedShareTaken,
+            Price price) {
         jdbc.sql("""
                         insert into billing_subscription_period (purchase_id, provider, subscription_id, period_start,
                                     period_end, monthly_credits, months, months_granted, next_grant_at,
                                     first_month_less, first_month_note, unused_time_credited, unused_credited_end,
-                                    unused_share_taken)
+                                    unused_share_taken, price_minor, currency)
                         values (:id, :provider, :sub, :start, :end, :monthly, :months, 0, :start, :less, :note,
-                                :credited, :creditedEnd, :taken)""")
+                                :credited, :creditedEnd, :taken, :price, :currency)""")
                 .param("id", purchaseId)
                 .param("provider", provider)
                 .param("sub", subscriptionId)
@@ -106,6 +124,8 @@ public class PeriodStore {
                 .param("credited", unusedTimeCredited)
                 .param("creditedEnd", ts(creditedEnd))
                 .param("taken", unusedShareTaken)
+                .param("price", price == null ? null : price.minor())
+                .param("currency", price == null ? null : price.currency())
                 .update();
     }
 
@@ -184,17 +204,21 @@ public class PeriodStore {
                 .optional();
     }
 
-    /** Whether the subscription has a paid period that started before {@code start} (this one is a renewal). */
-    public boolean hasEarlier(String provider, String subscriptionId, Instant start) {
+    /**
+     * The plan of the subscription's latest paid period that started before {@code start}; empty when
+     * none did (this one is its first). Another plan than this period's: this period starts a plan change.
+     */
+    public Optional<String> planBefore(String provider, String subscriptionId, Instant start) {
         return jdbc.sql("""
-                        select exists (select 1 from billing_subscription_period
-                                       where provider = :provider and subscription_id = :sub
-                                         and period_start < :start)""")
+                        select b.product from billing_subscription_period p
+                          join billing_purchase b on b.id = p.purchase_id
+                         where p.provider = :provider and p.subscription_id = :sub and p.period_start < :start
+                         order by p.period_start desc limit 1""")
                 .param("provider", provider)
                 .param("sub", subscriptionId)
                 .param("start", ts(start))
-                .query(Boolean.class)
-                .single();
+                .query(String.class)
+                .optional();
     }
 
     /**

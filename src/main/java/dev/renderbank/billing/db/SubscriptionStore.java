@@ -237,7 +237,7 @@ public class SubscriptionStore {
     /** The subscription with its latest paid period and that period's purchase, for what is to come. */
     private static final String WITH_MONTHS = """
             select s.*, p.period_start as p_start, p.months as p_months, p.months_granted as p_granted,
-                   p.monthly_credits as p_monthly, b.credits as b_credits, b.amount_minor as b_amount,
+                   p.monthly_credits as p_monthly, p.price_minor as p_price, p.currency as p_currency, b.credits as b_credits, b.amount_minor as b_amount,
                    b.granted as b_granted, b.clawed as b_clawed, b.refunded_minor as b_refunded,
                    b.disputed_minor as b_disputed, b.unused_handed_on as b_unused, b.unused_kept as b_unused_kept
               from billing_subscription s
@@ -248,13 +248,13 @@ public class SubscriptionStore {
 
     /** Without what is to come (no period read): what the monthly grants lock and decide on. */
     private static Subscription map(ResultSet rs, int n) throws SQLException {
-        return of(rs, 0, MonthsToCome.NONE);
+        return of(rs, 0, MonthsToCome.NONE, null, null);
     }
 
     private static Subscription mapWithMonths(ResultSet rs, int n) throws SQLException {
         Instant start = instant(rs, "p_start");
         if (start == null) {
-            return of(rs, 0, MonthsToCome.NONE);
+            return of(rs, 0, MonthsToCome.NONE, null, null);
         }
         long monthly = rs.getLong("p_monthly");
         // the purchase's own rule (Purchase.entitlement): what refunds and disputes leave of its credits
@@ -282,10 +282,11 @@ public class SubscriptionStore {
                 purchase.entitlement() - purchase.kept(),
                 purchase.amountMinor() > 0,
                 instant(rs, "ends_at"));
-        return of(rs, monthly, toCome);
+        return of(rs, monthly, toCome, rs.getObject("p_price", Long.class), rs.getString("p_currency"));
     }
 
-    private static Subscription of(ResultSet rs, long monthly, MonthsToCome toCome) throws SQLException {
+    private static Subscription of(ResultSet rs, long monthly, MonthsToCome toCome, Long price, String currency)
+            throws SQLException {
         return new Subscription(
                 rs.getString("provider"),
                 rs.getString("subscription_id"),
@@ -298,6 +299,8 @@ public class SubscriptionStore {
                 monthly,
                 toCome.credits(),
                 toCome.next(),
-                toCome.last());
+                toCome.last(),
+                price,
+                currency);
     }
 }

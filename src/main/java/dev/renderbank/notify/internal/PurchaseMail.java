@@ -5,7 +5,11 @@ import dev.renderbank.notify.Notifier;
 import dev.renderbank.platform.DurableEventHandler;
 import org.springframework.stereotype.Component;
 
-/** Receipts: a purchase confirmation, or a renewal notice for a subscription's later periods. */
+/**
+ * Receipts: a purchase confirmation, a renewal notice for a subscription's later periods, or, for a
+ * period that starts a change to another plan, a plan-change notice (also when it was paid nothing and
+ * grants nothing now: it says the plan changed and why no credits came).
+ */
 @Component
 class PurchaseMail implements DurableEventHandler<PurchaseCompleted> {
 
@@ -27,6 +31,7 @@ class PurchaseMail implements DurableEventHandler<PurchaseCompleted> {
 
     @Override
     public void handle(PurchaseCompleted e) {
-        notifier.purchase(e.userId(), e.key(), e.product(), e.amountMinor(), e.currency(), e.credits(), e.renewal());
+        String template = e.planChange() ? "plan-change" : e.renewal() ? "subscription-renewal" : "purchase";
+        notifier.purchase(e.userId(), e.key(), e.product(), e.amountMinor(), e.currency(), e.credits(), template);
     }
 }

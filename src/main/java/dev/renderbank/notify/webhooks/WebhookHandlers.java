@@ -72,7 +72,8 @@ class WebhookHandlers {
     @Bean
     DurableEventHandler<PurchaseCompleted> purchaseWebhook(WebhookEvents events, Ledger ledger, CreditsLow low) {
         return handler("notify.webhook-purchase", PurchaseCompleted.class, e -> {
-            if (events.wanted(e.userId(), WebhookEvents.CREDITS_GRANTED)) {
+            // a plan change whose first month the old plan's unused time already paid for grants nothing
+            if (e.credits() > 0 && events.wanted(e.userId(), WebhookEvents.CREDITS_GRANTED)) {
                 events.record(
                         e.userId(),
                         WebhookEvents.CREDITS_GRANTED,
