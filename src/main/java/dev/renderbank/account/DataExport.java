@@ -150,7 +150,10 @@ class DataExport {
                                 .toList(),
                         null));
         array(out, "webhookEndpoints", cursor -> new Page(webhooks.endpoints(id), null));
-        array(out, "apiTokens", cursor -> new Page(tokens.list(id), null));
+        array(out, "apiTokens", cursor -> {
+            ApiTokens.Page p = tokens.all(id, cursor, JOB_PAGE);
+            return new Page(p.items(), p.nextCursor());
+        });
         out.write("}");
         out.flush();
         log.debug("data export of user {} written", id);

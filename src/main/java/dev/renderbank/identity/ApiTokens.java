@@ -21,6 +21,9 @@ public class ApiTokens {
 
     public static final int MAX_NAME_LENGTH = 100;
 
+    /** Expired tokens listed besides the live ones: the most recently expired (the sweep deletes them later). */
+    public static final int EXPIRED_LISTED = 20;
+
     private final TokenStore store;
     private final SessionStore sessions;
     private final TokenUses uses;
@@ -39,7 +42,9 @@ public class ApiTokens {
      * Issues a token named {@code name} that expires at {@code expiresAt} (null: never). The user's
      * row is locked while live tokens are counted, so concurrent requests cannot pass the cap together,
      * and a suspension, deletion, password reset or change under way is waited for: then nothing is
-     * issued if the account may no longer act or the browser session {@code sessionId} asking was
+     * issued if the account may no longer act, the user already created {@code
+     * renderbank.tokens.max-created-per-day} tokens in the last 24 hours (revoked and expired ones
+     * included, so create-and-revoke cannot loop), or the browser session {@code sessionId} asking was
      * ended (a reset revokes every token because whoever knew the old password may have minted some).
      */
     @Transactional
@@ -75,6 +80,12 @@ public class ApiTokens {
         if (store.countLive(userId, now) >= limits.maxPerUser()) {
             return new TokenOutcome.TooMany(limits.maxPerUser());
         }
+        TokenStore.Created recent = store.createdSince(userId, now.minus(TokenStore.CREATION_WINDOW));
+        if (recent.count() >= limits.maxCreatedPerDay()) {
+            // free again once the first of the window's tokens is a day old (when max is 1, that one)
+            return new TokenOutcome.TooManyCreated(
+                    limits.maxCreatedPerDay(), recent.first().plus(TokenStore.CREATION_WINDOW));
+        }
         String secret = Users.newSecret();
         long id = store.insert(userId, UserStore.sha256(secret), trimmed, expiresAt, now);
         return new TokenOutcome.Created(id, trimmed, secret);
@@ -88,9 +99,32 @@ public class ApiTokens {
         return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
-    /** The user's tokens, each with its last use, this node's not yet stored ones included. */
+    /**
+     * The user's live tokens and the {@link #EXPIRED_LISTED} that expired last, newest first, each with
+     * its last use, this node's not yet stored ones included.
+     */
     public List<ApiToken> list(long userId) {
-        return store.listOf(userId).stream()
+        return withUses(store.listOf(userId, clock.instant(), EXPIRED_LISTED));
+    }
+
+    /** One page of {@link #all}: its tokens, and the cursor of the next (null: this was the last). */
+    public record Page(List<ApiToken> items, String nextCursor) {}
+
+    /**
+     * Every unrevoked token of the user, expired ones too, newest first, {@code limit} at a time from
+     * {@code cursor} (null: the first page; else a {@link Page#nextCursor} given before).
+     */
+    public Page all(long userId, String cursor, int limit) {
+        List<ApiToken> items = withUses(store.page(userId, cursor == null ? null : Long.valueOf(cursor), limit));
+        return new Page(
+                items,
+                items.size() < limit
+                        ? null
+                        : Long.toString(items.get(items.size() - 1).id()));
+    }
+
+    private List<ApiToken> withUses(List<ApiToken> stored) {
+        return stored.stream()
                 .map(t -> new ApiToken(t.id(), t.name(), t.createdAt(), lastUse(t.id(), t.lastUsedAt()), t.expiresAt()))
                 .toList();
     }

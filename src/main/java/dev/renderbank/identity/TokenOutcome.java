@@ -12,6 +12,12 @@ public sealed interface TokenOutcome {
     /** The user already holds the maximum number of live tokens; nothing was written. */
     record TooMany(int max) implements TokenOutcome {}
 
+    /**
+     * The user created {@code max} tokens in the last 24 hours (revoked and expired ones count too);
+     * the next may be created at {@code nextAt}. Nothing was written.
+     */
+    record TooManyCreated(int max, java.time.Instant nextAt) implements TokenOutcome {}
+
     /** The account was suspended (while the request was under way); nothing was written. */
     record AccountSuspended() implements TokenOutcome {}
 

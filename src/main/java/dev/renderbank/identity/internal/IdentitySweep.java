@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * with every guess, sign-up and reset ever made: a cluster-safe db-scheduler task every {@code
  * renderbank.retention.sweep-interval}. A throttle row goes only once it can no longer lock, wait or
  * count anything (checked at start: the retention is longer than every window and lock); a one-time
- * link once it was used or expired long enough ago. Expired browser sessions are not swept here:
+ * link, or an API token, once it was used, revoked or expired long enough ago. Expired browser sessions are not swept here:
  * Spring Session JDBC deletes them itself ({@code spring.session.jdbc.cleanup-cron}, every minute).
  */
 @Configuration(proxyBeanMethods = false)
@@ -29,10 +29,10 @@ public class IdentitySweep {
     private static final Logger log = LoggerFactory.getLogger(IdentitySweep.class);
 
     /** How many rows of each kind one sweep deleted. */
-    public record Swept(int clientThrottles, int accountThrottles, int requestLimits, int emailTokens) {
+    public record Swept(int clientThrottles, int accountThrottles, int requestLimits, int emailTokens, int apiTokens) {
 
         int total() {
-            return clientThrottles + accountThrottles + requestLimits + emailTokens;
+            return clientThrottles + accountThrottles + requestLimits + emailTokens + apiTokens;
         }
     }
 
@@ -88,6 +88,10 @@ public class IdentitySweep {
                          where used_at <= :cutoff or expires_at <= :cutoff""")
                 .param("cutoff", ts(now.minus(retention.emailTokens())))
                 .update();
-        return new Swept(clients, accounts, limits, tokens);
+        // revoked or expired API tokens (api_token_ended_idx): least() is the earlier of the two set
+        int apiTokens = jdbc.sql("delete from api_token where least(revoked_at, expires_at) <= :cutoff")
+                .param("cutoff", ts(now.minus(retention.apiTokens())))
+                .update();
+        return new Swept(clients, accounts, limits, tokens, apiTokens);
     }
 }

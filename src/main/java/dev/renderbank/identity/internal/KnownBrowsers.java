@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * cookie, of which only the SHA-256 is stored. {@link LoginThrottle} does not hold such a browser by
  * the account's wait, so someone failing on purpose every time the wait ends cannot keep the owner
  * out; its failures count here instead, {@link #FREE_FAILURES} of them, then it is not known any more
- * and waits like any other (a stolen cookie buys that few guesses).
+ * and waits like any other (a stolen cookie buys that few guesses). An account knows its {@link
+ * #MAX_PER_ACCOUNT} browsers that signed in last; one more forgets the one unused longest.
  */
 @Component
 public class KnownBrowsers {
@@ -25,6 +26,13 @@ public class KnownBrowsers {
 
     /** A browser that has not signed in for this long is no longer known. */
     public static final Duration FORGET_AFTER = Duration.ofDays(180);
+
+    /**
+     * Browsers known to one account at most: the ones that signed in last. Every sign-in from a
+     * browser without the cookie adds one (a script signing in, a browser that drops cookies), so
+     * without a cap the table grew by a row per such sign-in, kept for {@link #FORGET_AFTER}.
+     */
+    public static final int MAX_PER_ACCOUNT = 50;
 
     private final JdbcClient jdbc;
 
@@ -69,7 +77,8 @@ public class KnownBrowsers {
     /**
      * A correct password from the browser holding {@code device} (null: none): one known to the
      * account has its failures cleared; any other is made known under a new token, returned for its
-     * cookie.
+     * cookie, and the account's browser unused longest is forgotten if it knew {@link
+     * #MAX_PER_ACCOUNT} already.
      */
     Optional<String> signedIn(String account, String device, Instant now) {
         if (plausible(device)
@@ -85,10 +94,19 @@ public class KnownBrowsers {
             return Optional.empty();
         }
         String token = Users.newSecret();
-        jdbc.sql("insert into login_device (token_hash, account, failures, last_used_at) values (:h, :a, 0, :now)")
+        // one statement: the new browser, and the account's others past the newest MAX_PER_ACCOUNT - 1
+        // deleted (the delete does not see the row inserted beside it)
+        jdbc.sql("""
+                        with added as (
+                            insert into login_device (token_hash, account, failures, last_used_at)
+                            values (:h, :a, 0, :now) returning token_hash)
+                        delete from login_device where token_hash in (
+                            select token_hash from login_device where account = :a
+                             order by last_used_at desc, token_hash offset :keep)""")
                 .param("h", hash(token))
                 .param("a", account)
                 .param("now", ts(now))
+                .param("keep", MAX_PER_ACCOUNT - 1)
                 .update();
         return Optional.of(token);
     }

@@ -16,13 +16,17 @@ import org.springframework.validation.annotation.Validated;
  *     guesser early (checked at start)
  * @param emailTokens how long a used or expired one-time link is kept (its row only says "this link
  *     was used"; after that it reads as unknown)
+ * @param apiTokens how long an API token is kept after it was revoked or expired (listed as expired
+ *     until then; a user's creations of the last 24 hours are counted from these rows, so at least a
+ *     day: checked at start)
  */
 @Validated
 @ConfigurationProperties("renderbank.retention")
 public record RetentionProperties(
         @DefaultValue("1h") @NotNull Duration sweepInterval,
         @DefaultValue("7d") @NotNull Duration throttles,
-        @DefaultValue("30d") @NotNull Duration emailTokens) {
+        @DefaultValue("30d") @NotNull Duration emailTokens,
+        @DefaultValue("30d") @NotNull Duration apiTokens) {
 
     public RetentionProperties {
         if (sweepInterval != null && (sweepInterval.isNegative() || sweepInterval.isZero())) {
@@ -30,6 +34,11 @@ public record RetentionProperties(
         }
         if (emailTokens != null && emailTokens.isNegative()) {
             throw new IllegalArgumentException("renderbank.retention.email-tokens must not be negative");
+        }
+        if (apiTokens != null && apiTokens.compareTo(TokenStore.CREATION_WINDOW) < 0) {
+            throw new IllegalArgumentException("renderbank.retention.api-tokens must be at least "
+                    + TokenStore.CREATION_WINDOW.toHours()
+                    + "h (renderbank.tokens.max-created-per-day counts the tokens of the last 24 hours)");
         }
     }
 }

@@ -18,6 +18,9 @@ public class TokenStore {
     /** How stale {@code last_used_at} may get before a call writes it again. */
     public static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
 
+    /** The window {@code renderbank.tokens.max-created-per-day} counts creations in. */
+    public static final Duration CREATION_WINDOW = Duration.ofDays(1);
+
     private final JdbcClient jdbc;
 
     public TokenStore(JdbcClient jdbc) {
@@ -93,6 +96,18 @@ public class TokenStore {
                 .single();
     }
 
+    /** Tokens the user created after {@code since}: how many, and when the first of them was created. */
+    public record Created(int count, Instant first) {}
+
+    /** Counts every token created after {@code since}, revoked and expired ones too (they are rows all the same). */
+    public Created createdSince(long userId, Instant since) {
+        return jdbc.sql("select count(*), min(created_at) from api_token where user_id = :user and created_at > :since")
+                .param("user", userId)
+                .param("since", SqlTime.ts(since))
+                .query((rs, n) -> new Created(rs.getInt(1), SqlTime.instant(rs, "min")))
+                .single();
+    }
+
     public long insert(long userId, byte[] hash, String name, Instant expiresAt, Instant now) {
         return jdbc.sql("""
                         insert into api_token (user_id, token_hash, name, expires_at, created_at)
@@ -106,19 +121,47 @@ public class TokenStore {
                 .single();
     }
 
-    /** The user's unrevoked tokens, newest first (expired ones too: the list says they expired). */
-    public List<ApiToken> listOf(long userId) {
+    /**
+     * The user's live tokens (at most {@code renderbank.tokens.max-per-user}, the cap is kept under
+     * the user's lock) and the {@code expired} that expired last, newest first: the list says they
+     * expired. However many expired rows the user has (until the sweep deletes them), no more are read.
+     */
+    public List<ApiToken> listOf(long userId, Instant now, int expired) {
+        return jdbc.sql("""
+                        (select id, name, created_at, last_used_at, expires_at from api_token
+                          where user_id = :user and revoked_at is null and (expires_at is null or expires_at > :now))
+                        union all
+                        (select id, name, created_at, last_used_at, expires_at from api_token
+                          where user_id = :user and revoked_at is null and expires_at <= :now
+                          order by expires_at desc, id desc limit :expired)
+                        order by id desc""")
+                .param("user", userId)
+                .param("now", SqlTime.ts(now))
+                .param("expired", expired)
+                .query(TokenStore::token)
+                .list();
+    }
+
+    /** One page of the user's unrevoked tokens, expired ones too, newest first: those below {@code beforeId} (null: from the newest). */
+    public List<ApiToken> page(long userId, Long beforeId, int limit) {
         return jdbc.sql("""
                         select id, name, created_at, last_used_at, expires_at from api_token
-                         where user_id = :user and revoked_at is null order by id desc""")
+                         where user_id = :user and revoked_at is null and id < :before
+                         order by id desc limit :limit""")
                 .param("user", userId)
-                .query((rs, n) -> new ApiToken(
-                        rs.getLong("id"),
-                        rs.getString("name"),
-                        SqlTime.instant(rs, "created_at"),
-                        SqlTime.instant(rs, "last_used_at"),
-                        SqlTime.instant(rs, "expires_at")))
+                .param("before", beforeId == null ? Long.MAX_VALUE : beforeId)
+                .param("limit", limit)
+                .query(TokenStore::token)
                 .list();
+    }
+
+    private static ApiToken token(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new ApiToken(
+                rs.getLong("id"),
+                rs.getString("name"),
+                SqlTime.instant(rs, "created_at"),
+                SqlTime.instant(rs, "last_used_at"),
+                SqlTime.instant(rs, "expires_at"));
     }
 
     /** 1 if this user's live token was revoked now; 0 if it is not theirs or already revoked. */

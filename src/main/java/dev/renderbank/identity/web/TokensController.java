@@ -10,7 +10,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -41,9 +44,11 @@ class TokensController {
     private static final String PROBLEM = "#/components/schemas/Problem";
 
     private final ApiTokens tokens;
+    private final Clock clock;
 
-    TokensController(ApiTokens tokens) {
+    TokensController(ApiTokens tokens, Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     record TokenList(List<ApiToken> items) {}
@@ -64,6 +69,11 @@ class TokensController {
     @ApiResponse(
             responseCode = "422",
             description = "The caller has `renderbank.tokens.max-per-user` live tokens: revoke one first",
+            content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(
+            responseCode = "429",
+            description = "The caller created `renderbank.tokens.max-created-per-day` tokens in the last 24 hours"
+                    + " (revoked and expired ones too): `Retry-After`, `retryAfterSeconds`, `limit`",
             content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @PostMapping
     ResponseEntity<?> create(
@@ -110,6 +120,9 @@ class TokensController {
                             "Unauthorized",
                             "This session was signed out (a password reset or change): no token was created."));
         }
+        if (outcome instanceof TokenOutcome.TooManyCreated c) {
+            return tooManyCreated(c);
+        }
         TokenOutcome.TooMany t = (TokenOutcome.TooMany) outcome;
         return invalid(
                 HttpStatus.UNPROCESSABLE_CONTENT,
@@ -134,6 +147,22 @@ class TokensController {
                     .body(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No live token " + id));
         }
         return ResponseEntity.noContent().build();
+    }
+
+    private ResponseEntity<ProblemDetail> tooManyCreated(TokenOutcome.TooManyCreated c) {
+        long wait = Math.max(1, Duration.between(clock.instant(), c.nextAt()).toSeconds());
+        ProblemDetail p = Problems.of(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "token-creation-limit",
+                "Too many tokens created",
+                "At most " + c.max() + " API tokens can be created in 24 hours (revoked and expired ones count too);"
+                        + " the next can be created at " + c.nextAt().truncatedTo(ChronoUnit.SECONDS)
+                        + ". Revoking a token does not free a creation: reuse a live token meanwhile.");
+        p.setProperty("limit", c.max());
+        p.setProperty("retryAfterSeconds", wait);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(wait))
+                .body(p);
     }
 
     private static ResponseEntity<ProblemDetail> sessionOnly(String what) {
