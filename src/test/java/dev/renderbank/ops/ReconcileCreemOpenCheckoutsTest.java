@@ -10,6 +10,8 @@ import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +27,8 @@ import tools.jackson.databind.JsonNode;
  * back-off, and each user's checkouts take turns with everyone else's.
  */
 class ReconcileCreemOpenCheckoutsTest extends ReconcileIntegrationTest {
+
+    static final Duration MONTH = ReconcileCreemPlanTest.MONTH;
 
     @Autowired
     ProductCatalog catalog;
@@ -91,6 +95,39 @@ class ReconcileCreemOpenCheckoutsTest extends ReconcileIntegrationTest {
         assertThat(purchases(buyer)).isEqualTo(1);
         assertThat(ledger.balance(flooder.id()).available()).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    @Test
+    void manyOpenCheckoutsDoNotLeaveARenewalWhoseWebhookWasLostUnread() throws Exception {
+        AdminSupport.Admin admin = admins.newAdmin();
+        UserAccount subscriber = user();
+        String sub = ReconcileCreemPlanTest.id("sub");
+        Instant renewed = clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        String first = ReconcileCreemPlanTest.subscriptionAtCreem(
+                sub, subscriber, "active", renewed.minus(MONTH), renewed, ReconcileCreemPlanTest.id("tran"));
+        assertThat(creemWebhook(
+                                ReconcileCreemPlanTest.id("evt"),
+                                "subscription.paid",
+                                ReconcileCreemPlanTest.withMetadata(first, subscriber))
+                        .statusCode())
+                .isEqualTo(200);
+        ReconcileCreemPlanTest.subscriptionAtCreem(
+                sub, subscriber, "active", renewed, renewed.plus(MONTH), ReconcileCreemPlanTest.id("tran"));
+        UserAccount flooder = user();
+        for (int i = 0; i < 2 * CREEM_CALL_CAP; i++) {
+            openedAtCreem(flooder, "pending", null);
+        }
+
+        JsonNode found = findings(admin);
+        assertThat(found).as(found.toString()).hasSize(1);
+        assertThat(found.get(0).path("subject").asString())
+                .isEqualTo("creem:subscription:" + sub + ":" + renewed.getEpochSecond());
+        repaired(admin, found.get(0), "creem webhook lost");
+        assertThat(ledger.balance(subscriber.id()).available()).isEqualTo(1000);
+        jdbc.sql(
+                        "update billing_subscription set status = 'canceled' where provider = 'creem' and subscription_id = :s")
+                .param("s", sub)
+                .update();
     }
 
     /** The Creem checkouts the runs since the last reset asked about. */
