@@ -293,7 +293,7 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
      * earlier answer): its current period paid by {@code transaction}. Creem's API lists no metadata
      * on a subscription and may name the customer by id only, so neither is given.
      */
-    private String subscriptionAtCreem(
+    static String subscriptionAtCreem(
             String sub, UserAccount buyer, String status, Instant start, Instant end, String transaction) {
         String subscription = """
                 {"id":"%s","mode":"test","object":"subscription","status":"%s",
@@ -327,13 +327,13 @@ class ReconcileCreemPlanTest extends ReconcileIntegrationTest {
     }
 
     /** The subscription as its webhook carries it: with the checkout's metadata (Creem's webhook samples show it). */
-    private static String withMetadata(String subscription, UserAccount buyer) {
+    static String withMetadata(String subscription, UserAccount buyer) {
         ObjectNode node = (ObjectNode) JSON.readTree(subscription);
         node.putObject("metadata").put("userId", String.valueOf(buyer.id())).put("product", "pro-monthly");
         return node.toString();
     }
 
-    private static String id(String prefix) {
+    static String id(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "");
     }
 

@@ -41,15 +41,19 @@ class CreemCharges {
         this.purchases = purchases;
     }
 
-    /** Compares the Creem purchases recorded since {@code from}, newest first, while {@code budget} lasts. */
-    Found compare(Instant from, CallBudget budget, List<String> notChecked) {
+    /** The Creem purchases recorded since {@code from}, newest first: each wants one call (or one per transaction). */
+    List<Recorded> recent(Instant from) {
+        return purchases.recordedSince("creem", from, MAX_LISTED);
+    }
+
+    /** Compares {@code recent} purchases ({@link #recent}) in turn while {@code budget} lasts. */
+    Found compare(List<Recorded> recent, CallBudget budget, List<String> notChecked) {
         List<ProviderRefund> refunds = new ArrayList<>();
         List<ProviderDispute> disputes = new ArrayList<>();
-        List<Recorded> recent = purchases.recordedSince("creem", from, MAX_LISTED);
         for (int i = 0; i < recent.size(); i++) {
             Recorded p = recent.get(i);
             if (budget.spent()) {
-                notChecked.add(budget.exhausted(recent.size() - i));
+                notChecked.add(budget.exhausted(recent.size() - i, "purchase(s) against their refunds and disputes"));
                 break;
             }
             try {

@@ -7,14 +7,14 @@ import dev.renderbank.billing.ProviderPayment;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup;
-import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.CheckoutChecks;
+import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  *       ({@code GET /v1/checkouts?checkout_id=}): a completed one with a paid order is a payment whose
  *       webhook was lost or refused. A pack's purchase key is the webhook's (the order id); a plan's is
  *       its subscription's current period ({@code GET /v1/subscriptions}), as {@code subscription.paid}
- *       records it;
+ *       records it. What Creem answers is recorded ({@link CheckoutChecks}): one it reports expired is
+ *       not asked again, one unpaid only after a back-off, and those never asked come first, one of
+ *       each user in turn;
  *   <li>every Creem subscription here due for a renewal (its recorded paid period, or its start, ended
  *       in the window and it is not canceled), fetched by id: a current period Creem reports paid that
  *       is not recorded is a {@code subscription.paid} lost or refused ({@link CreemPeriods});
@@ -37,8 +39,8 @@ import tools.jackson.databind.JsonNode;
  *       ({@link CreemCharges}), found but not replayable.
  * </ul>
  *
- * Calls per run are capped ({@link CallBudget}); an object Creem cannot answer is a warning of the
- * run, and the others are still compared. A repair feeds the fetched objects through the normal
+ * Calls per run are capped ({@link CallBudget}), each of the three kinds guaranteed its share; an
+ * object Creem cannot answer is a warning of the run, and the others are still compared. A repair feeds the fetched objects through the normal
  * processing as the events their webhooks carry, under the same purchase keys.
  */
 @Component
@@ -50,7 +52,7 @@ class CreemLookup implements PaymentLookup {
     private static final int MAX_LISTED = 500;
 
     private final CreemApi api;
-    private final CheckoutStore checkouts;
+    private final CheckoutChecks checks;
     private final SubscriptionStore subscriptions;
     private final ProductCatalog catalog;
     private final CreemPeriods periods;
@@ -60,7 +62,7 @@ class CreemLookup implements PaymentLookup {
 
     CreemLookup(
             CreemApi api,
-            CheckoutStore checkouts,
+            CheckoutChecks checks,
             SubscriptionStore subscriptions,
             ProductCatalog catalog,
             CreemPeriods periods,
@@ -68,7 +70,7 @@ class CreemLookup implements PaymentLookup {
             PaymentsProperties props,
             Clock clock) {
         this.api = api;
-        this.checkouts = checkouts;
+        this.checks = checks;
         this.subscriptions = subscriptions;
         this.catalog = catalog;
         this.periods = periods;
@@ -94,30 +96,66 @@ class CreemLookup implements PaymentLookup {
 
     @Override
     public Read read(Instant from) {
-        CallBudget budget = new CallBudget(props.creem().reconcileMaxCalls());
+        Instant now = clock.instant();
         List<ProviderPayment> paid = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
-        // One read per open checkout, then one per subscription due for a renewal; each one call (or two).
-        List<Supplier<Optional<ProviderPayment>>> reads = new ArrayList<>();
-        for (String checkoutId : checkouts.openAtProvider(provider(), from, MAX_LISTED)) {
-            reads.add(() -> api.read("/v1/checkouts", "checkout_id", checkoutId).flatMap(c -> paidCheckout(c, budget)));
-        }
-        for (String subscriptionId : subscriptions.dueForRenewal(provider(), from, clock.instant(), MAX_LISTED)) {
-            reads.add(() -> renewal(subscriptionId));
-        }
-        for (int i = 0; i < reads.size(); i++) {
+        List<String> open = checks.due(provider(), from, now, MAX_LISTED);
+        List<String> due = subscriptions.dueForRenewal(provider(), from, now, MAX_LISTED);
+        List<PurchaseStore.Recorded> recent = charges.recent(from);
+        // Each kind is guaranteed its share of the calls: many open checkouts cannot leave the renewals,
+        // refunds and disputes unread, nor the other way round.
+        CallBudget budget = new CallBudget(props.creem().reconcileMaxCalls());
+        int[] share = budget.shares(open.size(), due.size(), recent.size());
+        budget.next(share[1] + share[2]);
+        for (int i = 0; i < open.size(); i++) {
             if (!budget.take()) {
-                notChecked.add(budget.exhausted(reads.size() - i));
-                return new Read(paid, List.of(), List.of(), notChecked);
+                notChecked.add(budget.exhausted(open.size() - i, "open checkout(s)"));
+                break;
             }
             try {
-                reads.get(i).get().ifPresent(paid::add);
+                checkout(open.get(i), now, budget).ifPresent(paid::add);
             } catch (Unavailable e) {
                 notChecked.add(e.getMessage());
             }
         }
-        CreemCharges.Found charged = charges.compare(from, budget, notChecked);
+        budget.next(share[2]);
+        for (int i = 0; i < due.size(); i++) {
+            if (!budget.take()) {
+                notChecked.add(budget.exhausted(due.size() - i, "subscription(s) due for a renewal"));
+                break;
+            }
+            try {
+                renewal(due.get(i)).ifPresent(paid::add);
+            } catch (Unavailable e) {
+                notChecked.add(e.getMessage());
+            }
+        }
+        budget.next(0);
+        CreemCharges.Found charged = charges.compare(recent, budget, notChecked);
         return new Read(paid, charged.refunds(), charged.disputes(), notChecked);
+    }
+
+    /**
+     * An open checkout as Creem reports it now, if paid; what Creem answered is recorded, so that one
+     * it reports expired is not asked again and one unpaid is asked again only after a back-off.
+     */
+    private Optional<ProviderPayment> checkout(String checkoutId, Instant now, CallBudget budget) {
+        Optional<JsonNode> c = api.read("/v1/checkouts", "checkout_id", checkoutId);
+        checks.answered(provider(), checkoutId, answer(c), now);
+        return c.flatMap(found -> paidCheckout(found, budget));
+    }
+
+    /** What Creem's answer about a checkout says, as {@link CheckoutChecks} records it. */
+    private static String answer(Optional<JsonNode> c) {
+        if (c.isEmpty()) {
+            return CheckoutChecks.NOT_FOUND;
+        }
+        if (paid(c.get())) {
+            return CheckoutChecks.PAID;
+        }
+        // Creem's checkout statuses: pending, processing, completed (its order maybe unpaid), expired
+        String status = Json.text(c.get(), "status");
+        return status == null || status.isBlank() ? "unknown" : status.substring(0, Math.min(status.length(), 40));
     }
 
     @Override
@@ -173,8 +211,8 @@ class CreemLookup implements PaymentLookup {
         if (pack.isPresent() || !paid(c) || Json.id(c, "subscription") == null) {
             return pack;
         }
-        if (!budget.take()) {
-            throw new Unavailable(budget.exhausted(1), null);
+        if (!budget.takeBeyondShare()) {
+            throw new Unavailable(budget.exhausted(1, "paid plan checkout(s)"), null);
         }
         return paidPlanCheckout(c)
                 .flatMap(s -> periods.paidPeriod(s, CHECKOUT, Json.text(c, "id"), Json.text(c, "metadata", "userId")));

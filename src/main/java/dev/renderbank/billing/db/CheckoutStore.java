@@ -188,23 +188,6 @@ public class CheckoutStore {
     }
 
     /**
-     * The provider's ids of checkouts opened at {@code provider} since {@code from} whose webhook has
-     * not completed them (a paid one among them is a webhook lost or refused), oldest first, at most {@code limit}.
-     */
-    public java.util.List<String> openAtProvider(String provider, Instant from, int limit) {
-        return jdbc.sql("""
-                        select provider_ref from billing_checkout
-                         where provider = :provider and status = 'OPEN' and provider_ref is not null
-                           and created_at >= :from
-                         order by created_at limit :limit""")
-                .param("provider", provider)
-                .param("from", ts(from))
-                .param("limit", limit)
-                .query(String.class)
-                .list();
-    }
-
-    /**
      * The checkout renderbank opened at {@code provider} whose session there is {@code providerRef};
      * empty for a session renderbank never created (another application on a shared account).
      */
