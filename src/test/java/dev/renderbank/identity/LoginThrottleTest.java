@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -40,6 +41,16 @@ class LoginThrottleTest extends IntegrationTest {
 
     @Autowired
     Users users;
+
+    /**
+     * The waits asserted here are seconds long and measured on the application's clock: on a busy
+     * machine a running clock let a 1 s wait pass between two requests (the next failure then found
+     * no wait, or a lock where it expected none). Every step of time here is an explicit advance.
+     */
+    @BeforeEach
+    void stopTheClock() {
+        clock.freeze();
+    }
 
     @AfterEach
     void forgetFailures() {
