@@ -71,7 +71,13 @@ class RewardsTest extends BillingIntegrationTest {
                 "mia" + n + "+2@example.com",
                 "Mia" + n + "+promo@EXAMPLE.com",
                 "zoek" + n + "@gmail.com",
-                "z.o.e.k" + n + "+x@googlemail.com")) {
+                "z.o.e.k" + n + "+x@googlemail.com",
+                // the domain as mailers read it: fullwidth letters, ideographic and fullwidth full stops,
+                // a soft hyphen (each keyed as typed was a new mailbox, and a new bonus)
+                "zoek" + n + "@gmail\u3002com",
+                "zoek" + n + "@\uFF47mail.com",
+                "z.oek" + n + "@gmail\uFF0Ecom",
+                "mia" + n + "@exa\u00ADmple.com")) {
             UserAccount again = users.create(alias, "a-long-password-123", Role.USER, true);
             assertThat(rewards.grantSignupBonus(again.id())).as(alias).isNotInstanceOf(RewardResult.Granted.class);
             assertThat(available(again)).as(alias).isZero();

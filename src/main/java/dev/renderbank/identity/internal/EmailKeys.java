@@ -65,11 +65,25 @@ public final class EmailKeys {
     private static final java.util.Set<String> DOTLESS = java.util.Set.of("gmail.com", "googlemail.com");
 
     /**
+     * Domains one mail service delivers to one mailbox, by the domain it stands for: {@code
+     * googlemail.com} is Gmail; Proton's {@code protonmail.com}, {@code protonmail.ch} and {@code
+     * pm.me} are {@code proton.me}; Apple's {@code me.com} and {@code mac.com} are {@code icloud.com}.
+     */
+    private static final java.util.Map<String, String> SAME_MAILBOX = java.util.Map.of(
+            "googlemail.com", "gmail.com",
+            "protonmail.com", "proton.me",
+            "protonmail.ch", "proton.me",
+            "pm.me", "proton.me",
+            "me.com", "icloud.com",
+            "mac.com", "icloud.com");
+
+    /**
      * The mailbox {@code email} delivers to, as far as the address shows it: its canonical form
      * ({@link #of}) without a {@code +tag} in the local part (subaddressing: Gmail, Outlook, iCloud,
      * Fastmail, Proton and most others deliver {@code a+x@host} to {@code a@host}) nor a trailing dot
-     * of the domain, and for Gmail without dots in the local part ({@code googlemail.com} is Gmail
-     * too). What is granted once per address (the sign-up bonus) is keyed by it, so one mailbox
+     * of the domain, its domain as mailers read it ({@link #asMailersReadIt}) and under the one name of
+     * a service's several domains ({@link #SAME_MAILBOX}), and for Gmail without dots in the local part
+     * ({@code googlemail.com} is Gmail too). What is granted once per address (the sign-up bonus) is keyed by it, so one mailbox
      * signing up under many aliases is paid once.
      */
     public static String mailbox(String email) {
@@ -79,7 +93,7 @@ public final class EmailKeys {
             return key;
         }
         String local = key.substring(0, at);
-        String domain = key.substring(at + 1);
+        String domain = asMailersReadIt(key.substring(at + 1));
         while (domain.endsWith(".")) {
             domain = domain.substring(0, domain.length() - 1);
         }
@@ -89,9 +103,24 @@ public final class EmailKeys {
         }
         if (DOTLESS.contains(domain)) {
             local = local.replace(".", "");
-            domain = "gmail.com";
         }
-        return local + "@" + domain;
+        return local + "@" + SAME_MAILBOX.getOrDefault(domain, domain);
+    }
+
+    /**
+     * The domain as mail is routed to it (IDNA: {@link java.net.IDN#toASCII}): fullwidth letters and
+     * digits are ASCII ({@code ｇmail.com}), the ideographic and fullwidth full stops ({@code 。 ． ｡})
+     * are dots, soft hyphens and zero-width spaces are dropped, and an internationalised name is its
+     * {@code xn--} form, whichever way it was typed. A mailer that delivers {@code gmail。com} delivers
+     * it to {@code gmail.com}: keyed as typed, each spelling was a new mailbox (one more sign-up bonus
+     * each). A domain IDNA refuses (a label over 63 characters …) is kept as it is.
+     */
+    private static String asMailersReadIt(String domain) {
+        try {
+            return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return domain;
+        }
     }
 
     /** The canonical form of {@code email} (any text: a NUL or a lone surrogate passes through). */
