@@ -58,9 +58,11 @@ class DisablingRaceTest extends IntegrationTest {
                         now,
                         0))
                 .isTrue();
-        // failing for longer than renderbank.webhooks.disable-after: the next failed attempt disables it
-        jdbc.sql("update webhook_endpoint set failing_since = :t where id = :e")
+        // failing for longer than renderbank.webhooks.disable-after, and tried all along (its last
+        // failure an hour ago): the next failed attempt disables it
+        jdbc.sql("update webhook_endpoint set failing_since = :t, last_failed_at = :last where id = :e")
                 .param("t", java.sql.Timestamp.from(now.minus(Duration.ofDays(4))))
+                .param("last", java.sql.Timestamp.from(now.minus(Duration.ofHours(1))))
                 .param("e", endpointId)
                 .update();
 
