@@ -189,21 +189,15 @@ public class Notifier {
      */
     public Queued emailVerification(long userId, String cause, String token, Instant expiresAt) {
         String link = "/verify-email?token=" + encode(token);
-        return logged(
-                userMail.queue(userId, cause, "verify-email", vars("link", link), expiresAt),
-                userId,
-                "verification",
-                link);
+        Queued q = userMail.queue(userId, cause, "verify-email", vars("link", link), expiresAt);
+        return logged(q, userId, "verification", link);
     }
 
     /** The password-reset link; logged, and not sent once expired, like {@link #emailVerification}. */
     public Queued passwordReset(long userId, String cause, String token, Instant expiresAt) {
         String link = "/password/reset?token=" + encode(token);
-        return logged(
-                userMail.queue(userId, cause, "password-reset", vars("link", link), expiresAt),
-                userId,
-                "password-reset",
-                link);
+        Queued q = userMail.queue(userId, cause, "password-reset", vars("link", link), expiresAt);
+        return logged(q, userId, "password-reset", link);
     }
 
     /**
