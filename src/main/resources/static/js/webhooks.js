@@ -69,7 +69,9 @@
         b.after(' ', note);
       }
       const wait = r.json && r.json.retryAfterSeconds;
-      note.textContent = r.status === 429 && wait
+      const tooSoon = r.status === 429 && wait && String(r.json.type || '').endsWith('resend-too-soon');
+      // too many resends of the user's (the per-hour cap): the detail says how many and how long to wait
+      note.textContent = tooSoon
         ? 'Resent just now: wait ' + wait + ' s before resending.'
         : (r.json && (r.json.detail || r.json.title)) || ('Failed: HTTP ' + r.status);
     });

@@ -93,8 +93,9 @@ public class Passwords {
             store.byEmail(address).filter(AccountStore.Login::enabled).ifPresent(u -> {
                 String token = Users.newSecret();
                 Instant now = clock.instant();
-                long id = tokens.insert(u.id(), Purpose.RESET, token, now, now.plus(props.resetLinkLifetime()));
-                events.publish(new PasswordResetRequested(u.id(), id, token));
+                Instant expires = now.plus(props.resetLinkLifetime());
+                long id = tokens.insert(u.id(), Purpose.RESET, token, now, expires);
+                events.publish(new PasswordResetRequested(u.id(), id, token, expires));
             });
         }
         return true;

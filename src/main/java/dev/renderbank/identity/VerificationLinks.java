@@ -150,8 +150,8 @@ final class VerificationLinks {
     void send(long userId, String passwordHash) {
         String token = Users.newSecret();
         Instant now = clock.instant();
-        long id = tokens.insert(
-                userId, Purpose.VERIFY, token, passwordHash, now, now.plus(props.verificationLinkLifetime()));
-        events.publish(new VerificationRequested(userId, id, token));
+        Instant expires = now.plus(props.verificationLinkLifetime());
+        long id = tokens.insert(userId, Purpose.VERIFY, token, passwordHash, now, expires);
+        events.publish(new VerificationRequested(userId, id, token, expires));
     }
 }

@@ -18,6 +18,12 @@ public sealed interface MailResend {
     /** Its body was removed (a one-time link once sent, a deleted account's email): nothing to send. */
     record BodyRemoved(String status) implements MailResend {}
 
+    /**
+     * Its link expired at {@code expiredAt} (a password-reset or verification email): sent now it
+     * would carry a dead link; the user must ask for a new one.
+     */
+    record LinkExpired(java.time.Instant expiredAt) implements MailResend {}
+
     /** No email with this id. */
     record NotFound() implements MailResend {}
 }

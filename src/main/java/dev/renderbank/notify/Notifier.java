@@ -187,17 +187,22 @@ public class Notifier {
         return "webhook-disabled:" + endpointId + ":" + failingSince.toEpochMilli();
     }
 
-    /** The link that verifies the address; outside {@code prod} also logged when no SMTP server is configured. */
-    public Queued emailVerification(long userId, String cause, String token) {
+    /**
+     * The link that verifies the address; outside {@code prod} also logged when no SMTP server is
+     * configured. Not sent once the link has expired ({@code expiresAt}, null: no limit): an SMTP
+     * outage longer than the link's lifetime would otherwise deliver a dead link.
+     */
+    public Queued emailVerification(long userId, String cause, String token, Instant expiresAt) {
         String link = "/verify-email?token=" + encode(token);
-        return logged(userMail.queue(userId, cause, "verify-email", vars("link", link)), userId, "verification", link);
+        Queued q = userMail.queue(userId, cause, "verify-email", vars("link", link), expiresAt);
+        return logged(q, userId, "verification", link);
     }
 
-    /** The password-reset link; logged like {@link #emailVerification}. */
-    public Queued passwordReset(long userId, String cause, String token) {
+    /** The password-reset link; logged, and not sent once expired, like {@link #emailVerification}. */
+    public Queued passwordReset(long userId, String cause, String token, Instant expiresAt) {
         String link = "/password/reset?token=" + encode(token);
-        return logged(
-                userMail.queue(userId, cause, "password-reset", vars("link", link)), userId, "password-reset", link);
+        Queued q = userMail.queue(userId, cause, "password-reset", vars("link", link), expiresAt);
+        return logged(q, userId, "password-reset", link);
     }
 
     /**

@@ -14,6 +14,12 @@ public sealed interface ResendOutcome {
      */
     record TooSoon(Instant allowedAt, Duration interval) implements ResendOutcome {}
 
+    /**
+     * The user already resent {@code max} deliveries in the window of {@code window} under way: not
+     * queued; resends are counted afresh from {@code allowedAt}.
+     */
+    record TooManyForUser(Instant allowedAt, int max, Duration window) implements ResendOutcome {}
+
     /** The endpoint is disabled (it failed for days): nothing queued until its owner enables it. */
     record EndpointDisabled() implements ResendOutcome {}
 

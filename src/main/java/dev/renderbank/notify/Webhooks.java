@@ -3,6 +3,7 @@ package dev.renderbank.notify;
 import dev.renderbank.identity.StillSignedIn;
 import dev.renderbank.notify.webhooks.DeliveryHistory;
 import dev.renderbank.notify.webhooks.EndpointStore;
+import dev.renderbank.notify.webhooks.ResendCounts;
 import dev.renderbank.notify.webhooks.StandardWebhooks;
 import dev.renderbank.notify.webhooks.WebhookEvents;
 import dev.renderbank.notify.webhooks.WebhookProperties;
@@ -45,15 +46,18 @@ public class Webhooks {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final StillSignedIn signedIn;
+    private final ResendCounts resendCounts;
 
     Webhooks(
             EndpointStore endpoints,
             DeliveryHistory deliveries,
+            ResendCounts resendCounts,
             WebhookProperties props,
             Clock clock,
             TransactionTemplate tx,
             StillSignedIn signedIn) {
         this.endpoints = endpoints;
+        this.resendCounts = resendCounts;
         this.signedIn = signedIn;
         this.tx = tx;
         this.deliveries = deliveries;
@@ -157,7 +161,9 @@ public class Webhooks {
     /**
      * Sends a delivery again (same {@code webhook-id} and body, a fresh retry window), whatever its
      * state, unless its endpoint is disabled (that one must be enabled first) or it was resent less
-     * than {@code renderbank.webhooks.resend-interval} ago.
+     * than {@code renderbank.webhooks.resend-interval} ago, or the user already resent {@code
+     * renderbank.webhooks.max-resends-per-user} deliveries in the current {@code
+     * renderbank.webhooks.resend-count-window}. Only a resend that queues the delivery counts.
      */
     public ResendOutcome resend(long userId, String endpointId, String deliveryId) {
         return tx.execute(s -> {
@@ -169,8 +175,17 @@ public class Webhooks {
                 return new ResendOutcome.EndpointDisabled();
             }
             Instant now = clock.instant();
+            Optional<Instant> capped =
+                    resendCounts.count(userId, now, props.resendCountWindow(), props.maxResendsPerUser());
+            if (capped.isPresent()) {
+                return new ResendOutcome.TooManyForUser(
+                        capped.get(), props.maxResendsPerUser(), props.resendCountWindow());
+            }
             DeliveryHistory.Resend done = deliveries.resend(
                     endpointId, deliveryId, now, now.plus(props.retryWindow()), props.resendInterval());
+            if (!(done instanceof DeliveryHistory.Resend.Done)) {
+                s.setRollbackOnly(); // nothing queued: the resend is not counted
+            }
             if (done instanceof DeliveryHistory.Resend.TooSoon t) {
                 return new ResendOutcome.TooSoon(t.resentAt().plus(props.resendInterval()), props.resendInterval());
             }

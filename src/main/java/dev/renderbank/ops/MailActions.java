@@ -53,6 +53,13 @@ public class MailActions {
                                 + " resent now it would be held again. Configure SMTP first",
                         true));
             }
+            if (r instanceof MailResend.LinkExpired x) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "mail-link-expired",
+                        "Email " + id + " cannot be sent again: its link expired at " + x.expiredAt()
+                                + ". The user must ask for a new link (Forgot password, or Resend on the sign-up"
+                                + " page)"));
+            }
             return new Step.Refuse(new ActionResult.Refused(
                     "mail-body-removed",
                     "Email " + id + " cannot be sent again: its body was removed (a one-time link once sent,"

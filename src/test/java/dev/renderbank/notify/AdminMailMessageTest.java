@@ -83,7 +83,7 @@ class AdminMailMessageTest extends IntegrationTest {
         UserAccount u = newUser(Role.USER);
         String token = "reset-secret-" + UUID.randomUUID();
         String cause = "reset:" + u.id() + ":" + UUID.randomUUID();
-        assertThat(notifier.passwordReset(u.id(), cause, token)).isEqualTo(Queued.QUEUED);
+        assertThat(notifier.passwordReset(u.id(), cause, token, null)).isEqualTo(Queued.QUEUED);
         long id = notifier.message(cause, u.id()).orElseThrow().id();
 
         Api.Response r = new Api(port).get("/api/v1/admin/mail/" + id, ADMIN_TOKEN);

@@ -148,7 +148,7 @@ class MailCheckedBeforeSendTest extends IntegrationTest {
         inbox.down();
         assertThat(notifier.generationReady(u.id(), "gen-off-" + u.id(), "image", "nano-banana", false))
                 .isEqualTo(Queued.QUEUED);
-        assertThat(notifier.passwordReset(u.id(), reset, "tok-" + u.id())).isEqualTo(Queued.QUEUED);
+        assertThat(notifier.passwordReset(u.id(), reset, "tok-" + u.id(), null)).isEqualTo(Queued.QUEUED);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> message(u, generation).lastError() != null
                         && message(u, reset).lastError() != null);

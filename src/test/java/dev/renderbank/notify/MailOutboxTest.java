@@ -192,7 +192,7 @@ class MailOutboxTest extends IntegrationTest {
     void mailToAnAddressWithLettersOutsideAsciiReachesThatMailboxNotAnAsciiLookAlike() {
         String local = "-" + UUID.randomUUID() + "@example.com";
         UserAccount u = users.create("\u0142ukasz" + local, "a-long-password-123", Role.USER, true);
-        notifier.passwordReset(u.id(), "reset:" + UUID.randomUUID(), "tok-reset");
+        notifier.passwordReset(u.id(), "reset:" + UUID.randomUUID(), "tok-reset", null);
         awaitOutboxSettled();
 
         assertThat(inbox.envelopeRecipients())
@@ -237,8 +237,8 @@ class MailOutboxTest extends IntegrationTest {
             notifier.generationFailed(u.id(), "gen_failed1", "video", "sora-2", 25, "the provider refused the prompt");
             notifier.compensation(u.id(), "grant:apology-1", 40, "Sorry for the outage on Monday");
             notifier.clawback(u.id(), "refund:r1", 200, "refund of order ord_1");
-            notifier.emailVerification(u.id(), "verify:1", "tok-verify");
-            notifier.passwordReset(u.id(), "reset:1", "tok-reset");
+            notifier.emailVerification(u.id(), "verify:1", "tok-verify", null);
+            notifier.passwordReset(u.id(), "reset:1", "tok-reset", null);
         }
         awaitMail(u.email(), 6);
         awaitOutboxSettled();

@@ -52,7 +52,7 @@ class NotifyApiTest extends IntegrationTest {
     void withoutSmtpMessagesAreHeldInTheOutboxAndTheVerificationLinkIsLogged(CapturedOutput output) {
         UserAccount u = newUser();
         assertThat(notifier.delivering()).isFalse();
-        assertThat(notifier.emailVerification(u.id(), "verify:held-" + u.id(), "tok-held-" + u.id()))
+        assertThat(notifier.emailVerification(u.id(), "verify:held-" + u.id(), "tok-held-" + u.id(), null))
                 .isEqualTo(Queued.QUEUED);
         OutboxMessage m = notifier.message("verify:held-" + u.id(), u.id()).orElseThrow();
         assertThat(m.status()).isEqualTo("HELD");

@@ -61,8 +61,8 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Test
     void outsideProdTheLinksAreLoggedWithTheirFullAddress(CapturedOutput output) {
         UserAccount u = newUser();
-        notifier("test").emailVerification(u.id(), "verify:log-" + u.id(), "tok-dev-verify-" + u.id());
-        notifier("test").passwordReset(u.id(), "reset:log-" + u.id(), "tok-dev-reset-" + u.id());
+        notifier("test").emailVerification(u.id(), "verify:log-" + u.id(), "tok-dev-verify-" + u.id(), null);
+        notifier("test").passwordReset(u.id(), "reset:log-" + u.id(), "tok-dev-reset-" + u.id(), null);
         assertThat(output.getOut())
                 .contains(publicUrl.get() + "/verify-email?token=tok-dev-verify-" + u.id())
                 .contains(publicUrl.get() + "/password/reset?token=tok-dev-reset-" + u.id());
@@ -71,8 +71,8 @@ class OneTimeLinkLogTest extends IntegrationTest {
     @Test
     void underProdTheLinksAreNeverLogged(CapturedOutput output) {
         UserAccount u = newUser();
-        notifier("prod").emailVerification(u.id(), "verify:prod-" + u.id(), "tok-prod-verify-" + u.id());
-        notifier("prod").passwordReset(u.id(), "reset:prod-" + u.id(), "tok-prod-reset-" + u.id());
+        notifier("prod").emailVerification(u.id(), "verify:prod-" + u.id(), "tok-prod-verify-" + u.id(), null);
+        notifier("prod").passwordReset(u.id(), "reset:prod-" + u.id(), "tok-prod-reset-" + u.id(), null);
         assertThat(output.getOut()).doesNotContain("tok-prod-verify-").doesNotContain("tok-prod-reset-");
     }
 }

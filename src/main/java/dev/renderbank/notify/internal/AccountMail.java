@@ -26,7 +26,7 @@ class AccountMail {
 
             @Override
             public void handle(VerificationRequested e) {
-                notifier.emailVerification(e.userId(), e.key(), e.token());
+                notifier.emailVerification(e.userId(), e.key(), e.token(), e.expiresAt());
             }
         };
     }
@@ -46,7 +46,7 @@ class AccountMail {
 
             @Override
             public void handle(PasswordResetRequested e) {
-                notifier.passwordReset(e.userId(), e.key(), e.token());
+                notifier.passwordReset(e.userId(), e.key(), e.token(), e.expiresAt());
             }
         };
     }

@@ -5,6 +5,7 @@ import dev.renderbank.notify.OutboxMail;
 import dev.renderbank.notify.OutboxMessage;
 import dev.renderbank.notify.OutboxPage;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,7 @@ public class AdminMail {
      * Sends a FAILED email (or a HELD one, once an SMTP server is configured) again: PENDING, due now,
      * its attempts counted from 0. The change is a compare-and-set on the status just read, so of
      * resends at once one moves it and the others find it PENDING (nothing changed): it is sent once.
+     * Never one whose link has expired (its {@code send_by} passed): the user must ask for a new link.
      */
     public MailResend resend(long id) {
         for (int tries = 0; tries < 3; tries++) {
@@ -77,6 +79,10 @@ public class AdminMail {
                     break;
                 default:
                     break;
+            }
+            Optional<Instant> sendBy = outbox.sendBy(id);
+            if (sendBy.isPresent() && !clock.instant().isBefore(sendBy.get())) {
+                return new MailResend.LinkExpired(sendBy.get());
             }
             if (outbox.bodyRemoved(id).orElse(false)) {
                 return new MailResend.BodyRemoved(m.status());

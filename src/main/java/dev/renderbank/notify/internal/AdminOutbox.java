@@ -32,7 +32,7 @@ public class AdminOutbox {
     /**
      * Sends a {@code from} (FAILED or HELD) message again: PENDING, due now, attempts counted from 0
      * in a new send round (a claim of the earlier round owns nothing). Compare-and-set on the status
-     * the caller read, and never for a message whose body was removed: true for the one call that
+     * the caller read, and never for a message whose body was removed or whose link has expired: true for the one call that
      * moved it; false when it changed meanwhile (another resend, an account deletion).
      */
     public boolean resend(long id, String from, Instant now) {
@@ -41,13 +41,21 @@ public class AdminOutbox {
                            set status = 'PENDING', attempts = 0, send_round = send_round + 1,
                                next_attempt_at = :now, last_error = null
                          where id = :id and status = :from and status in ('FAILED', 'HELD')
-                           and body_text not in (:removed)""")
+                           and body_text not in (:removed) and (send_by is null or send_by > :now)""")
                         .param("id", id)
                         .param("from", from)
                         .param("now", ts(now))
                         .param("removed", List.of(Outbox.LINK_REMOVED, Outbox.ACCOUNT_REMOVED))
                         .update()
                 == 1;
+    }
+
+    /** When the message stops being worth sending (its link expires); empty when never, or no such message. */
+    public Optional<Instant> sendBy(long id) {
+        return jdbc.sql("select send_by from mail_outbox where id = :id and send_by is not null")
+                .param("id", id)
+                .query((rs, n) -> instant(rs, "send_by"))
+                .optional();
     }
 
     /** Whether the message's body was removed (a one-time link once sent, a deleted account's email). */

@@ -114,6 +114,8 @@ public class MailDelivery {
      * goes only if its user still wants those: the setting was checked when it was queued, and its
      * retries may have lasted hours (an SMTP outage); one no longer wanted ends {@code FAILED}, unsent,
      * with that reason. Emails about the account (verification, reset, receipts) do not depend on it.
+     * One whose link has expired (its {@code send_by}: a verification or reset link's lifetime) ends
+     * {@code FAILED} unsent too, saying so.
      */
     private boolean mayGo(Outbox.Claimed mail) {
         try {
@@ -143,6 +145,17 @@ public class MailDelivery {
             // deleted, and the deletion's own handler, which erases the address and ends the message,
             // has not run yet (it runs after the deletion commits): left to it, unsent
             log.info("mail {} not sent: its account was deleted", mail.id());
+            return false;
+        }
+        Instant sendBy = now.get().sendBy();
+        if (sendBy != null && !clock.instant().isBefore(sendBy)) {
+            // its link expired (an SMTP outage, retries): a dead link is no use to its user, who asks
+            // for a new one; ended FAILED with the reason, for operators to read on /admin/mail
+            log.info(
+                    "mail {} not sent: its link expired at {}{}",
+                    mail.id(),
+                    sendBy,
+                    outbox.markExpired(mail, sendBy) ? "" : " (and it changed meanwhile)");
             return false;
         }
         if (now.get().unwanted()) {

@@ -3,6 +3,7 @@ package dev.renderbank.notify.internal;
 import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.notify.Queued;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,18 +44,28 @@ public class Mailer {
      * deletion waits for the email, whose row its erasure ({@code AccountDeletedMail}) then finds.
      */
     public Queued queue(String cause, String template, String to, Long userId, Map<String, Object> vars) {
+        return queue(cause, template, to, userId, vars, null);
+    }
+
+    /**
+     * As {@link #queue(String, String, String, Long, Map)}, for an email that is worth nothing from
+     * {@code sendBy} on (a link that expires then; null: no such limit): the sender ends it unsent
+     * after it, and an operator cannot send it again.
+     */
+    public Queued queue(
+            String cause, String template, String to, Long userId, Map<String, Object> vars, Instant sendBy) {
         String key = key(cause, userId == null ? to : "user:" + userId);
         Rendered mail = templates.render(template, vars);
         if (userId == null) {
-            return insert(key, template, to, null, mail);
+            return insert(key, template, to, null, mail, sendBy);
         }
         return tx.execute(status -> accounts.keepUndeletedUntilCommit(userId)
-                ? insert(key, template, to, userId, mail)
+                ? insert(key, template, to, userId, mail, sendBy)
                 : Queued.NO_RECIPIENT);
     }
 
-    private Queued insert(String key, String template, String to, Long userId, Rendered mail) {
-        return outbox.insert(key, template, to, userId, mail, smtp.enabled(), clock.instant())
+    private Queued insert(String key, String template, String to, Long userId, Rendered mail, Instant sendBy) {
+        return outbox.insert(key, template, to, userId, mail, smtp.enabled(), clock.instant(), sendBy)
                 ? Queued.QUEUED
                 : Queued.ALREADY_QUEUED;
     }

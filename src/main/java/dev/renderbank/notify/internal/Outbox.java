@@ -1,5 +1,6 @@
 package dev.renderbank.notify.internal;
 
+import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.platform.StorableText;
@@ -44,13 +45,23 @@ public class Outbox {
         this.jdbc = jdbc;
     }
 
-    /** Writes the message unless its key exists; true when this call wrote it. */
+    /**
+     * Writes the message unless its key exists; true when this call wrote it. {@code sendBy}: not sent
+     * from then on (null: no limit).
+     */
     public boolean insert(
-            String key, String template, String to, Long userId, Rendered mail, boolean deliver, Instant now) {
+            String key,
+            String template,
+            String to,
+            Long userId,
+            Rendered mail,
+            boolean deliver,
+            Instant now,
+            Instant sendBy) {
         return jdbc.sql("""
                         insert into mail_outbox (message_key, template, recipient, user_id, subject, body_text,
-                                    body_html, status, next_attempt_at, created_at)
-                        values (:key, :template, :to, :user, :subject, :text, :html, :status, :now, :now)
+                                    body_html, status, next_attempt_at, created_at, send_by)
+                        values (:key, :template, :to, :user, :subject, :text, :html, :status, :now, :now, :sendBy)
                         on conflict (message_key) do nothing""")
                         .param("key", key)
                         .param("template", template)
@@ -61,6 +72,7 @@ public class Outbox {
                         .param("html", mail.html())
                         .param("status", deliver ? "PENDING" : "HELD")
                         .param("now", ts(now))
+                        .param("sendBy", ts(sendBy))
                         .update()
                 == 1;
     }
@@ -117,7 +129,8 @@ public class Outbox {
      * A claimed message as it stands now. {@code unwanted}: a generation email (ready, late or failed)
      * whose user has turned generation emails off since it was queued.
      */
-    public record Standing(String status, int attempts, String lastError, boolean unwanted, Long userId, int round) {
+    public record Standing(
+            String status, int attempts, String lastError, boolean unwanted, Long userId, int round, Instant sendBy) {
 
         /** Whether {@code c}'s claim still owns the message: nothing has marked or claimed it since. */
         public boolean ownedBy(Claimed c) {
@@ -135,7 +148,7 @@ public class Outbox {
      */
     public Optional<Standing> standing(long id) {
         return jdbc.sql("""
-                        select o.status, o.attempts, o.last_error, o.user_id, o.send_round,
+                        select o.status, o.attempts, o.last_error, o.user_id, o.send_round, o.send_by,
                                o.template in (:generation) and s.generation_emails is false as unwanted
                           from mail_outbox o left join notification_setting s on s.user_id = o.user_id
                          where o.id = :id""")
@@ -147,7 +160,8 @@ public class Outbox {
                         rs.getString("last_error"),
                         rs.getBoolean("unwanted"),
                         rs.getObject("user_id", Long.class),
-                        rs.getInt("send_round")))
+                        rs.getInt("send_round"),
+                        instant(rs, "send_by")))
                 .optional();
     }
 
@@ -166,6 +180,28 @@ public class Outbox {
                         .param("round", c.round())
                         .update()
                 == 1;
+    }
+
+    /**
+     * Ends an email whose link expired at {@code sendBy} unsent: {@code FAILED}, saying so (an
+     * operator's resend is refused too). Only by the claim that owns it; false when something else
+     * changed it first.
+     */
+    public boolean markExpired(Claimed c, Instant sendBy) {
+        return jdbc.sql("""
+                        update mail_outbox set status = 'FAILED', last_error = :reason
+                        where id = :id and status = 'PENDING' and attempts = :attempt and send_round = :round""")
+                        .param("reason", expiredReason(sendBy))
+                        .param("id", c.id())
+                        .param("attempt", c.attempt())
+                        .param("round", c.round())
+                        .update()
+                == 1;
+    }
+
+    /** What an email not sent because its link expired says, on /admin/mail and in the API. */
+    static String expiredReason(Instant sendBy) {
+        return "not sent: link expired at " + sendBy + " (the user must ask for a new one)";
     }
 
     static final int MAX_ERROR = 1000;

@@ -5,6 +5,7 @@ import dev.renderbank.identity.UserTimes;
 import dev.renderbank.identity.Users;
 import dev.renderbank.notify.Notifier;
 import dev.renderbank.notify.Queued;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,6 +32,11 @@ public class UserMail {
 
     /** Nothing for a user who does not exist (logged) or whose account was deleted. */
     public Queued queue(long userId, String cause, String template, Map<String, Object> vars) {
+        return queue(userId, cause, template, vars, null);
+    }
+
+    /** As {@link #queue(long, String, String, Map)}; not sent from {@code sendBy} on (null: no limit). */
+    public Queued queue(long userId, String cause, String template, Map<String, Object> vars, Instant sendBy) {
         Optional<UserAccount> user = users.byId(userId);
         if (user.isEmpty()) {
             log.warn("no user {}: {} email for {} not queued", userId, template, cause);
@@ -39,6 +45,6 @@ public class UserMail {
         vars.put("email", user.get().email());
         // a time an email names is written in the recipient's zone, as their pages write it
         vars.put("times", UserTimes.in(user.get().timeZone()));
-        return mailer.queue(cause, template, user.get().email(), userId, vars);
+        return mailer.queue(cause, template, user.get().email(), userId, vars, sendBy);
     }
 }

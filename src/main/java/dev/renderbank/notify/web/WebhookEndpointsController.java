@@ -176,8 +176,10 @@ class WebhookEndpointsController {
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(
             responseCode = "429",
-            description =
-                    "Resent less than `renderbank.webhooks.resend-interval` ago; `Retry-After` says when it may be",
+            description = "Resent less than `renderbank.webhooks.resend-interval` ago (`resend-too-soon`), or the user"
+                    + " already resent `renderbank.webhooks.max-resends-per-user` deliveries in the"
+                    + " current `renderbank.webhooks.resend-count-window` (`too-many-resends`);"
+                    + " `Retry-After` says when it may be",
             content = @Content(mediaType = "application/problem+json"))
     @PostMapping("/{id}/deliveries/{deliveryId}/resend")
     ResponseEntity<?> resend(
@@ -188,6 +190,18 @@ class WebhookEndpointsController {
         }
         if (outcome instanceof ResendOutcome.TooSoon t) {
             return tooSoon(id, deliveryId, t);
+        }
+        if (outcome instanceof ResendOutcome.TooManyForUser t) {
+            long seconds = secondsUntil(t.allowedAt());
+            return tooMany(
+                    Problems.of(
+                            HttpStatus.TOO_MANY_REQUESTS,
+                            "too-many-resends",
+                            "Too many resends",
+                            "You may resend " + t.max() + " deliveries per "
+                                    + t.window().toMinutes() + " min, all endpoints together; wait " + seconds
+                                    + " s before resending again"),
+                    seconds);
         }
         if (outcome instanceof ResendOutcome.EndpointDisabled) {
             return ResponseEntity.status(HttpStatus.CONFLICT)
@@ -220,14 +234,23 @@ class WebhookEndpointsController {
 
     /** 429 with Retry-After: whole seconds, rounded up, until the delivery may be resent again. */
     private ResponseEntity<?> tooSoon(String id, String deliveryId, ResendOutcome.TooSoon t) {
-        long millis = Duration.between(clock.instant(), t.allowedAt()).toMillis();
-        long seconds = Math.max(1, (millis + 999) / 1000);
-        ProblemDetail p = Problems.of(
-                HttpStatus.TOO_MANY_REQUESTS,
-                "resend-too-soon",
-                "Resent too recently",
-                "Delivery " + deliveryId + " of webhook endpoint " + id + " may be resent once per "
-                        + t.interval().toSeconds() + " s; wait " + seconds + " s before resending it again");
+        long seconds = secondsUntil(t.allowedAt());
+        return tooMany(
+                Problems.of(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "resend-too-soon",
+                        "Resent too recently",
+                        "Delivery " + deliveryId + " of webhook endpoint " + id + " may be resent once per "
+                                + t.interval().toSeconds() + " s; wait " + seconds + " s before resending it again"),
+                seconds);
+    }
+
+    private long secondsUntil(java.time.Instant at) {
+        long millis = Duration.between(clock.instant(), at).toMillis();
+        return Math.max(1, (millis + 999) / 1000);
+    }
+
+    private static ResponseEntity<?> tooMany(ProblemDetail p, long seconds) {
         p.setProperty("retryAfterSeconds", seconds);
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))

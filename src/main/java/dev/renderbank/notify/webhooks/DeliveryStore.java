@@ -37,6 +37,13 @@ public class DeliveryStore {
             Instant leaseUntil) {}
 
     static final int MAX_ERROR = 1000;
+
+    /**
+     * Attempts kept per delivery besides its first: the latest ones. Older ones are deleted as each
+     * attempt is recorded, so resends cannot grow a delivery's history without end.
+     */
+    public static final int KEPT_ATTEMPTS = 20;
+
     static final int MAX_EXCERPT = WebhookHttp.EXCERPT_BYTES;
 
     /**
@@ -218,7 +225,8 @@ public class DeliveryStore {
      * capped ({@link #printable}), so no answer can make the attempt's row fail to insert, and the
      * delivery's state and its attempt are written together, and the claim's endpoint is freed for
      * its next delivery ({@link #release}), before the delivery is written (the lock order of a
-     * resend). A delivery removed with its endpoint
+     * resend). Of its attempts the first and the latest {@link #KEPT_ATTEMPTS} are kept, the others
+     * deleted in the same transaction. A delivery removed with its endpoint
      * while it was being sent records nothing (false), and does not fail.
      */
     @Transactional
@@ -267,6 +275,12 @@ public class DeliveryStore {
                 .param("error", err)
                 .param("excerpt", kept)
                 .update();
+        // the first attempt and the latest KEPT_ATTEMPTS stay; the ones between go with this insert
+        jdbc.sql("""
+                        delete from webhook_attempt a
+                         using (select min(attempt) as first, max(attempt) as latest
+                                  from webhook_attempt where delivery_id = :id) k
+                         where a.delivery_id = :id and a.attempt > k.first and a.attempt <= k.latest - :kept""").param("id", c.id()).param("kept", KEPT_ATTEMPTS).update();
         return n == 1;
     }
 }

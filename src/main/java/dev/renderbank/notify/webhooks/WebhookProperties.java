@@ -31,6 +31,12 @@ import org.springframework.validation.annotation.Validated;
  *     endpoint is sent one delivery at a time, so a slow receiver holds one sender at most
  * @param resendInterval a delivery may be resent by its owner once per this long (so no client can
  *     use resends to flood a URL); positive
+ * @param maxResendsPerUser resends one user may ask for per {@code resendCountWindow}, all deliveries
+ *     together (1–100000), so no owner can keep the senders busy by resending every delivery each
+ *     {@code resendInterval}
+ * @param resendCountWindow the window {@code maxResendsPerUser} counts in; positive
+ * @param deliveryRetention a delivered or failed delivery, with its attempts, is deleted this long
+ *     after it was created; at least {@code retryWindow}
  *     <p>Every duration is checked for meaning at start, not only presence: a zero or negative wait
  *     would retry in a tight loop or disable an endpoint at its first failure.
  */
@@ -48,7 +54,10 @@ public record WebhookProperties(
         @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("3d") @NotNull Duration disableAfter,
         @DefaultValue("4") @Min(1) @Max(64) int senders,
-        @DefaultValue("1m") @NotNull Duration resendInterval) {
+        @DefaultValue("1m") @NotNull Duration resendInterval,
+        @DefaultValue("100") @Min(1) @Max(100000) int maxResendsPerUser,
+        @DefaultValue("1h") @NotNull Duration resendCountWindow,
+        @DefaultValue("90d") @NotNull Duration deliveryRetention) {
 
     public WebhookProperties {
         positive(connectTimeout, "connect-timeout");
@@ -60,6 +69,12 @@ public record WebhookProperties(
         positive(lease, "lease");
         positive(disableAfter, "disable-after");
         positive(resendInterval, "resend-interval");
+        positive(resendCountWindow, "resend-count-window");
+        positive(deliveryRetention, "delivery-retention");
+        if (retryWindow != null && deliveryRetention != null && deliveryRetention.compareTo(retryWindow) < 0) {
+            throw new IllegalArgumentException("renderbank.webhooks.delivery-retention (" + deliveryRetention
+                    + ") must be at least renderbank.webhooks.retry-window (" + retryWindow + ")");
+        }
         if (firstRetry != null && maxRetry != null && maxRetry.compareTo(firstRetry) < 0) {
             throw new IllegalArgumentException("renderbank.webhooks.max-retry (" + maxRetry
                     + ") must be at least renderbank.webhooks.first-retry (" + firstRetry + ")");

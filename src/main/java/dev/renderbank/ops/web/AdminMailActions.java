@@ -48,7 +48,8 @@ class AdminMailActions {
                     + " (`mail-not-delivering`)")
     @ApiResponse(
             responseCode = "422",
-            description = "Its body was removed (`mail-body-removed`), or the key was used for another action")
+            description = "Its body was removed (`mail-body-removed`), its link expired (`mail-link-expired`: the"
+                    + " user must ask for a new one), or the key was used for another action")
     ResponseEntity<?> resend(
             @AuthenticationPrincipal CurrentUser admin,
             @PathVariable long id,
