@@ -25,6 +25,12 @@ public class PurchaseStore {
             p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed, p.unused_handed_on, p.unused_kept,
             p.from_balance_minor""";
 
+    /**
+     * Whether a {@code billing_purchase_grant} row is a give-back (of what a refund that failed or a
+     * dispute that was won had clawed back) rather than a grant of what was bought.
+     */
+    static final String GIVE_BACK = "(grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')";
+
     private final JdbcClient jdbc;
     private final PurchaseRefStore purchaseRefs;
 
@@ -268,7 +274,8 @@ public class PurchaseStore {
                                  - p.months_cut - p.unused_handed_on + p.unused_kept as holdable
                           from billing_purchase p
                           left join (select purchase_id, amount,
-                                            grant_key like '%:dispute-won:%' or grant_key like '%:refund:%' as given_back
+                        """ + GIVE_BACK + """
+                                            as given_back
                                        from billing_purchase_grant where purchase_id = :id) g on g.purchase_id = p.id
                          where p.id = :id
                          group by p.id""")
