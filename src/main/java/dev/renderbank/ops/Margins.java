@@ -23,7 +23,8 @@ import org.springframework.stereotype.Service;
 /**
  * The margins page's figures: per job the provider's cost of its priced option (jobs the provider
  * accepted, including the ones that then failed: the provider was paid), next to the credits the
- * users were charged and their money value at the average price paid per credit.
+ * users were charged and their money value at the average money kept per credit sold ({@link
+ * CreditPrice}: refunds and chargebacks deducted).
  */
 @Service
 public class Margins {

@@ -178,7 +178,7 @@ class PeriodsInOneMonthTest extends BillingIntegrationTest {
             subscriptions.ensure("stripe", sub, u.id(), "pro-yearly", "active", start, clock.instant());
             subscriptions.recordPaidPeriod("stripe", sub, "pro-yearly", start, end);
             long id = purchaseStore
-                    .insert(key, "stripe", u.id(), "pro-yearly", 6000, 19900, "USD", clock.instant())
+                    .insert(key, "stripe", u.id(), "pro-yearly", 6000, 19900, 0, "USD", clock.instant())
                     .orElseThrow();
             purchaseRefs.add("stripe", id, List.of(invoice, pi, charge));
             periods.insert(id, "stripe", sub, start, end, 500, 12);

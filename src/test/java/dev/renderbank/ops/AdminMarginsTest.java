@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,54 @@ class AdminMarginsTest extends IntegrationTest {
             assertThat(r.total().revenueMinor()).isEqualTo(revenue);
             assertThat(r.total().marginMinor()).isEqualTo(revenue - 38);
         }
+    }
+
+    /**
+     * The price per credit is money kept: a pack bought, spent and refunded in full, or charged back,
+     * earned nothing, and a half refund kept half; a period paid half from the customer's Stripe
+     * balance counts the half of its credits its charge paid for (the balance's money is counted with
+     * the charge that left it).
+     */
+    @Test
+    void theCreditPriceCountsTheMoneyKeptAfterRefundsAndChargebacks() {
+        Optional<CreditPrice> before = billing.averageCreditPrice();
+        String currency = before.map(CreditPrice::currency).orElse("USD");
+        String prefix = "margins-kept-" + UUID.randomUUID() + ":";
+        try {
+            purchase(prefix + "refunded", currency, 1000, 4500, 4500, 0, 0);
+            purchase(prefix + "charged-back", currency, 1000, 4500, 0, 4500, 0);
+            purchase(prefix + "half-refunded", currency, 1000, 4000, 2000, 0, 0);
+            purchase(prefix + "half-from-balance", currency, 500, 1000, 0, 0, 1000);
+            CreditPrice after = billing.averageCreditPrice().orElseThrow();
+            assertThat(after.currency()).isEqualTo(currency);
+            assertThat(after.amountMinor())
+                    .as("money kept: 0 + 0 + 2000 + 1000")
+                    .isEqualTo(before.map(CreditPrice::amountMinor).orElse(0L) + 3000);
+            assertThat(after.credits())
+                    .as("credits sold: 1000 + 1000 + 1000 + half of 500")
+                    .isEqualTo(before.map(CreditPrice::credits).orElse(0L) + 3250);
+        } finally {
+            jdbc.sql("delete from billing_purchase where starts_with(purchase_key, :prefix)")
+                    .param("prefix", prefix)
+                    .update();
+        }
+    }
+
+    private void purchase(
+            String key, String currency, long credits, long amount, long refunded, long disputed, long fromBalance) {
+        jdbc.sql("""
+                        insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
+                               currency, refunded_minor, disputed_minor, from_balance_minor, created_at)
+                        values (:key, 'stripe', 1, 'pack-1000', :credits, :amount, :currency, :refunded, :disputed,
+                                :fromBalance, now())""")
+                .param("key", key)
+                .param("credits", credits)
+                .param("amount", amount)
+                .param("currency", currency)
+                .param("refunded", refunded)
+                .param("disputed", disputed)
+                .param("fromBalance", fromBalance)
+                .update();
     }
 
     @Test

@@ -147,7 +147,7 @@ class MonthlyGrants {
         // on schedule whatever end its subscription has recorded (a cancellation, a deletion at once,
         // or an end reported before the period's payment or before the reactivation that let it be
         // charged): a refund takes back its share. A period that took no money stops at the end.
-        boolean paidWithMoney = purchase.amountMinor() > 0;
+        boolean paidWithMoney = purchase.paidWithMoney();
         Instant endsAt = paidWithMoney ? null : sub.endsAt();
         // A later period of the subscription (a plan change that restarted the cycle) pays for the
         // months from its start: this one grants none of them, or a billing month is granted twice.

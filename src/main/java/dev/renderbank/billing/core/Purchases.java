@@ -31,9 +31,27 @@ import org.springframework.stereotype.Component;
 @Component
 public class Purchases {
 
-    /** A paid charge as the provider reported it; {@code refs} are ids later refunds may name. */
+    /**
+     * A paid charge as the provider reported it; {@code refs} are ids later refunds may name. {@code
+     * amountMinor}: what the buyer was charged; {@code fromBalanceMinor}: what the customer's balance
+     * at the provider paid besides (a Stripe invoice paid from the balance a plan switch's unused time
+     * left), money counted when it was charged.
+     */
     public record Charge(
-            String provider, long userId, Product product, long amountMinor, String currency, List<String> refs) {}
+            String provider,
+            long userId,
+            Product product,
+            long amountMinor,
+            long fromBalanceMinor,
+            String currency,
+            List<String> refs) {
+
+        /** A charge that paid all of it. */
+        public Charge(
+                String provider, long userId, Product product, long amountMinor, String currency, List<String> refs) {
+            this(provider, userId, product, amountMinor, 0, currency, refs);
+        }
+    }
 
     private final PurchaseStore store;
     private final PurchaseRefStore refs;
@@ -111,6 +129,7 @@ public class Purchases {
                 c.product().id(),
                 c.product().credits(),
                 c.amountMinor(),
+                c.fromBalanceMinor(),
                 c.currency(),
                 now);
         if (id.isEmpty()) {
@@ -174,6 +193,7 @@ public class Purchases {
                 p.id(),
                 p.credits() * p.months() - less.credits(),
                 c.amountMinor(),
+                c.fromBalanceMinor(),
                 c.currency(),
                 now);
         if (id.isEmpty()) {

@@ -3,7 +3,9 @@ package dev.renderbank.billing.db;
 /**
  * One paid charge (a pack order or one paid subscription period) as {@link PurchaseStore} reads it:
  * what it grants, what it has granted and clawed back, and how much of its charge was refunded or
- * disputed. {@code disputed} is true while one of its disputes is open.
+ * disputed. {@code disputed} is true while one of its disputes is open. {@code amountMinor} is what
+ * the buyer was charged; {@code fromBalanceMinor} what else paid for it without a charge (the part of
+ * a Stripe invoice paid from the customer's balance: money the buyer gave before).
  */
 public record Purchase(
         long id,
@@ -20,7 +22,44 @@ public record Purchase(
         long disputedMinor,
         boolean disputed,
         long unusedHandedOn,
-        long unusedKept) {
+        long unusedKept,
+        long fromBalanceMinor) {
+
+    /** A purchase paid by its charge alone. */
+    public Purchase(
+            long id,
+            String key,
+            String provider,
+            long userId,
+            String product,
+            long credits,
+            long amountMinor,
+            String currency,
+            long granted,
+            long clawed,
+            long refundedMinor,
+            long disputedMinor,
+            boolean disputed,
+            long unusedHandedOn,
+            long unusedKept) {
+        this(
+                id,
+                key,
+                provider,
+                userId,
+                product,
+                credits,
+                amountMinor,
+                currency,
+                granted,
+                clawed,
+                refundedMinor,
+                disputedMinor,
+                disputed,
+                unusedHandedOn,
+                unusedKept,
+                0);
+    }
 
     /** A purchase no plan switch credited back unused time of. */
     public Purchase(
@@ -52,7 +91,21 @@ public record Purchase(
                 disputedMinor,
                 disputed,
                 0,
+                0,
                 0);
+    }
+
+    /** What paid for it: its charge and what the customer's balance paid of it. */
+    public long worthMinor() {
+        return amountMinor + fromBalanceMinor;
+    }
+
+    /**
+     * Whether money paid for it (charged now, or from the balance earlier payments left), rather than
+     * a 100 % discount or the unused time of a plan switch alone.
+     */
+    public boolean paidWithMoney() {
+        return worthMinor() > 0;
     }
 
     /**
@@ -72,14 +125,16 @@ public record Purchase(
 
     /**
      * What is left of {@code whole} (credits that came with this charge, such as the referral reward
-     * its first purchase earned) after the same fraction was refunded or disputed as of the charge.
+     * its first purchase earned) after the charge's refunds and disputes took back their fraction of
+     * what paid for it ({@link #worthMinor}): of a period paid partly from the customer's balance, a
+     * full refund of the charge leaves the share the balance paid.
      */
     public long entitlementOf(long whole) {
         if (amountMinor <= 0) {
             return whole;
         }
         long takenBack = Math.min(refundedMinor + disputedMinor, amountMinor);
-        return whole - Math.floorDiv(Math.multiplyExact(whole, takenBack), amountMinor);
+        return whole - Math.floorDiv(Math.multiplyExact(whole, takenBack), worthMinor());
     }
 
     /** Credits granted and not clawed back. */

@@ -22,7 +22,14 @@ public class PurchaseStore {
 
     private static final String PURCHASE_COLUMNS = """
             p.id, p.purchase_key, p.provider, p.user_id, p.product, p.credits, p.amount_minor, p.currency,
-            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed, p.unused_handed_on, p.unused_kept""";
+            p.granted, p.clawed, p.refunded_minor, p.disputed_minor, p.disputed, p.unused_handed_on, p.unused_kept,
+            p.from_balance_minor""";
+
+    /**
+     * Whether a {@code billing_purchase_grant} row is a give-back (of what a refund that failed or a
+     * dispute that was won had clawed back) rather than a grant of what was bought.
+     */
+    static final String GIVE_BACK = "(grant_key like '%:dispute-won:%' or grant_key like '%:refund:%')";
 
     private final JdbcClient jdbc;
     private final PurchaseRefStore purchaseRefs;
@@ -32,7 +39,10 @@ public class PurchaseStore {
         this.purchaseRefs = purchaseRefs;
     }
 
-    /** Inserts the purchase; empty if its key was recorded before. */
+    /**
+     * Inserts the purchase; empty if its key was recorded before. {@code amount}: what the buyer was
+     * charged; {@code fromBalance}: what the customer's balance paid of it besides.
+     */
     public Optional<Long> insert(
             String key,
             String provider,
@@ -40,12 +50,13 @@ public class PurchaseStore {
             String product,
             long credits,
             long amount,
+            long fromBalance,
             String currency,
             Instant now) {
         return jdbc.sql("""
                         insert into billing_purchase (purchase_key, provider, user_id, product, credits, amount_minor,
-                                                      currency, created_at)
-                        values (:key, :provider, :user, :product, :credits, :amount, :currency, :now)
+                                                      from_balance_minor, currency, created_at)
+                        values (:key, :provider, :user, :product, :credits, :amount, :fromBalance, :currency, :now)
                         on conflict (purchase_key) do nothing returning id""")
                 .param("key", key)
                 .param("provider", provider)
@@ -53,6 +64,7 @@ public class PurchaseStore {
                 .param("product", product)
                 .param("credits", credits)
                 .param("amount", amount)
+                .param("fromBalance", fromBalance)
                 .param("currency", currency)
                 .param("now", ts(now))
                 .query(Long.class)
@@ -262,7 +274,8 @@ public class PurchaseStore {
                                  - p.months_cut - p.unused_handed_on + p.unused_kept as holdable
                           from billing_purchase p
                           left join (select purchase_id, amount,
-                                            grant_key like '%:dispute-won:%' or grant_key like '%:refund:%' as given_back
+                        """ + GIVE_BACK + """
+                                            as given_back
                                        from billing_purchase_grant where purchase_id = :id) g on g.purchase_id = p.id
                          where p.id = :id
                          group by p.id""")
@@ -293,15 +306,12 @@ public class PurchaseStore {
 
     /**
      * Records what a purchase recorded as paid nothing was paid after all (its refund of real money
-     * says so): once, from 0.
+     * says so): once, from 0. Its charge is then the whole of what paid for it.
      */
     public void setPaidFromNothing(long purchaseId, long amountMinor) {
-        expectOne(
-                jdbc.sql("update billing_purchase set amount_minor = :a where id = :id and amount_minor = 0")
-                        .param("a", amountMinor)
-                        .param("id", purchaseId)
-                        .update(),
-                "purchase paid amount");
+        expectOne(jdbc.sql("""
+                                update billing_purchase set amount_minor = :a, from_balance_minor = 0
+                                 where id = :id and amount_minor = 0""").param("a", amountMinor).param("id", purchaseId).update(), "purchase paid amount");
     }
 
     public void setRefunded(long purchaseId, long refundedMinor) {
@@ -400,6 +410,7 @@ public class PurchaseStore {
                 rs.getLong("disputed_minor"),
                 rs.getBoolean("disputed"),
                 rs.getLong("unused_handed_on"),
-                rs.getLong("unused_kept"));
+                rs.getLong("unused_kept"),
+                rs.getLong("from_balance_minor"));
     }
 }

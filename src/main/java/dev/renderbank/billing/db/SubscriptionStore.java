@@ -239,7 +239,8 @@ public class SubscriptionStore {
             select s.*, p.period_start as p_start, p.months as p_months, p.months_granted as p_granted,
                    p.monthly_credits as p_monthly, p.price_minor as p_price, p.currency as p_currency, b.credits as b_credits, b.amount_minor as b_amount,
                    b.granted as b_granted, b.clawed as b_clawed, b.refunded_minor as b_refunded,
-                   b.disputed_minor as b_disputed, b.unused_handed_on as b_unused, b.unused_kept as b_unused_kept
+                   b.disputed_minor as b_disputed, b.unused_handed_on as b_unused, b.unused_kept as b_unused_kept,
+                   b.from_balance_minor as b_from_balance
               from billing_subscription s
               left join lateral (select * from billing_subscription_period p
                                   where p.provider = s.provider and p.subscription_id = s.subscription_id
@@ -273,14 +274,15 @@ public class SubscriptionStore {
                 rs.getLong("b_disputed"),
                 false,
                 rs.getLong("b_unused"),
-                rs.getLong("b_unused_kept"));
+                rs.getLong("b_unused_kept"),
+                rs.getLong("b_from_balance"));
         MonthsToCome toCome = MonthsToCome.of(
                 start,
                 rs.getInt("p_months"),
                 rs.getInt("p_granted"),
                 monthly,
                 purchase.entitlement() - purchase.kept(),
-                purchase.amountMinor() > 0,
+                purchase.paidWithMoney(),
                 instant(rs, "ends_at"));
         return of(rs, monthly, toCome, rs.getObject("p_price", Long.class), rs.getString("p_currency"));
     }

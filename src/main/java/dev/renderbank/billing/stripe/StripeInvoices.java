@@ -134,11 +134,17 @@ class StripeInvoices {
                         product.get(),
                         java.util.Objects.equals(priceId, product.get().stripePriceId())))
                 .orElse(product.get());
+        // Paid is what the buyer was charged (amount_paid): what they are shown, margins count and refunds
+        // and disputes take back. The rest of the invoice's total came from the customer's Stripe balance
+        // (a switch's unused time credited back as money, counted when it was charged): its credits stay
+        // when the charge is refunded. A switch's invoice of a total below 0 was paid by that credit alone.
+        long charged = Math.max(paid, 0);
         var charge = new Purchases.Charge(
                 "stripe",
                 user.get(),
                 p,
-                paid > 0 ? paid : Math.max(cost, 0), // what a refund of its charge is measured against
+                charged,
+                Math.max(cost - charged, 0),
                 currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
                 refs);
         // Credits follow paid time: a switch that credits the old period's unused time back (Stripe's
