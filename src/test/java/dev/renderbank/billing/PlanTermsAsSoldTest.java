@@ -114,6 +114,39 @@ class PlanTermsAsSoldTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * A plan's price and credits changed in the catalogue while its Creem product stays the same (the
+     * change applies to checkouts opened after it): a renewal Creem charges at the price the
+     * subscription was sold at is granted the credits it was sold with, not the catalogue's new ones.
+     */
+    @Test
+    void aCreemRenewalChargedAtTheOldPriceOfAnUnchangedProductKeepsTheOffer() throws Exception {
+        UserAccount u = newUser();
+        String checkout = checkout(u, "pro-monthly");
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(creem(planCheckout(checkout, u.id(), sub)).statusCode()).isEqualTo(200);
+        assertThat(creem(planPaid(checkout, u.id(), sub, start, second, "prod_local_pro-monthly", 1990))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(available(u)).isEqualTo(500);
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "700",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490"))) {
+            assertThat(creem(planPaid(checkout, u.id(), sub, second, third, "prod_local_pro-monthly", 1990))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u))
+                    .as("charged 19.90 as sold: 500 credits, not the catalogue's new 700")
+                    .isEqualTo(1000);
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** A checkout opened through the API (simulated payments here), as the buyer's page opens it; its id. */
     private String checkout(UserAccount u, String product) throws Exception {
         var r = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"" + product + "\"}");

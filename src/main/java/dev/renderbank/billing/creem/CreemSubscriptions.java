@@ -66,7 +66,12 @@ class CreemSubscriptions {
         if (start == null || end == null || !end.isAfter(start)) {
             return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
         }
-        Product p = soldAs(sub, user.get(), product.get());
+        Product p = soldAs(
+                sub,
+                user.get(),
+                product.get(),
+                Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
+                        .orElse(Json.number(sub, "last_transaction", "amount")));
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
@@ -109,11 +114,15 @@ class CreemSubscriptions {
      * checkouts opened after it). A Creem product has one price, so a new price is a new product, as
      * with Stripe's price ids: a payment at the plan's current product when the checkout sold it at
      * another price (the operator moved the subscription to it) pays the new price and gets the plan
-     * as it is now; one at an earlier product keeps the offer. Else, and for a checkout opened before
-     * offers were recorded, the catalogue's plan as it is now.
+     * as it is now; one at an earlier product keeps the offer. A payment below the plan's price now
+     * ({@code charged}, tax included when Creem says so) is not at that price whatever its product:
+     * the plan's price was changed in the catalogue under the same product, which applies to new
+     * checkouts only, so it keeps the offer. Else, and for a checkout opened before offers were
+     * recorded, the catalogue's plan as it is now.
      */
-    private Product soldAs(JsonNode sub, long userId, Product plan) {
-        boolean atCurrentPrice = java.util.Objects.equals(CreemEvents.creemProductId(sub), plan.creemProductId());
+    private Product soldAs(JsonNode sub, long userId, Product plan, Long charged) {
+        boolean atCurrentPrice = java.util.Objects.equals(CreemEvents.creemProductId(sub), plan.creemProductId())
+                && (charged == null || charged >= plan.priceMinor());
         return opened.namedBy(sub)
                 .filter(c -> c.userId() == userId)
                 .map(c -> c.offered(plan, atCurrentPrice))
