@@ -116,6 +116,11 @@ public final class EmailKeys {
      * each). A domain IDNA refuses (a label over 63 characters …) is kept as it is.
      */
     private static String asMailersReadIt(String domain) {
+        if (domain.indexOf('\u00DF') >= 0) {
+            // ß: the JDK's IDNA (2003) maps it to ss, but it is a letter of its own in today's IDNA
+            // (2008): straße.de and strasse.de are two domains (the final ς is σ already: see of)
+            return domain;
+        }
         try {
             return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
         } catch (IllegalArgumentException e) {
