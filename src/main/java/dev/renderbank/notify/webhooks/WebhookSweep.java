@@ -39,6 +39,7 @@ public class WebhookSweep {
             n = jdbc.sql("""
                             delete from webhook_delivery where id in (
                                 select id from webhook_delivery where status <> 'PENDING' and created_at < :cutoff
+                                   and (resent_at is null or resent_at < :cutoff)
                                  limit :batch for update skip locked)""").param("cutoff", ts(cutoff)).param("batch", BATCH).update();
             deliveries += n;
         } while (n == BATCH);

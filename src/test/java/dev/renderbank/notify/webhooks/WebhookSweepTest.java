@@ -16,7 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Delivered and failed deliveries are deleted with their attempts {@code
- * renderbank.webhooks.delivery-retention} (90 days) after they were created; a pending one never is.
+ * renderbank.webhooks.delivery-retention} (90 days) after they were created or last resent; a pending
+ * one never is.
  */
 class WebhookSweepTest extends IntegrationTest {
 
@@ -48,8 +49,18 @@ class WebhookSweepTest extends IntegrationTest {
         String delivered = delivery(endpoint, u.id(), "DELIVERED", now.minus(Duration.ofDays(91)));
         String failed = delivery(endpoint, u.id(), "FAILED", now.minus(Duration.ofDays(91)));
         String pending = delivery(endpoint, u.id(), "PENDING", now.minus(Duration.ofDays(91)));
+        // created long ago, resent by its owner last week: its new attempts are as recent as the resend
+        String resent = delivery(endpoint, u.id(), "DELIVERED", now.minus(Duration.ofDays(91)));
+        jdbc.sql("update webhook_delivery set resent_at = :at where id = :id")
+                .param("at", Timestamp.from(now.minus(Duration.ofDays(7))))
+                .param("id", resent)
+                .update();
 
         sweep.sweep(now);
+
+        assertThat(count("webhook_delivery", "id", resent))
+                .as("resent within the retention")
+                .isEqualTo(1);
 
         assertThat(count("webhook_delivery", "id", recent))
                 .as("within the retention")
