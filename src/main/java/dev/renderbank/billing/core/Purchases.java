@@ -5,6 +5,7 @@ import dev.renderbank.billing.PurchaseCompleted;
 import dev.renderbank.billing.db.InvoicePaymentStore;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
@@ -54,6 +55,7 @@ public class Purchases {
     }
 
     private final PurchaseStore store;
+    private final PurchaseChargeStore charges;
     private final PurchaseRefStore refs;
     private final InvoicePaymentStore invoicePayments;
     private final RefundStore refunds;
@@ -73,6 +75,7 @@ public class Purchases {
 
     Purchases(
             PurchaseStore store,
+            PurchaseChargeStore charges,
             PurchaseRefStore refs,
             InvoicePaymentStore invoicePayments,
             RefundStore refunds,
@@ -90,6 +93,7 @@ public class Purchases {
             DeletedAccountRenewals deletedAccountRenewals,
             Clock clock) {
         this.store = store;
+        this.charges = charges;
         this.refs = refs;
         this.invoicePayments = invoicePayments;
         this.refunds = refunds;
@@ -297,7 +301,7 @@ public class Purchases {
                 return new Outcome.Unprocessable("refund " + refundId + " of purchase " + p.key()
                         + ", recorded as paid nothing, does not say what its charge paid");
             }
-            store.setPaidFromNothing(p.id(), chargeMinor);
+            charges.setPaidFromNothing(p.id(), chargeMinor);
             alerts.raise(
                     "billing.refund-of-unpaid-purchase",
                     "Purchase " + p.key() + " was recorded as paid nothing, but refund " + refundId + " refunds "
@@ -323,7 +327,7 @@ public class Purchases {
         if (!refunds.insert(provider, refundId, p.id(), refunded, refundMinor, chargeMinor, clock.instant())) {
             return new Outcome.Processed("refund " + refundId + " was already applied");
         }
-        store.setRefunded(p.id(), refunded);
+        charges.setRefunded(p.id(), refunded);
         long taken = clawbacks.rebalance(store.lock(p.id()), provider + ":refund:" + refundId, "refund " + refundId);
         return new Outcome.Processed("refund " + refundId + ": " + refunded + "/" + p.amountMinor() + " " + p.currency()
                 + " refunded, " + taken + " credits clawed back");
