@@ -6,6 +6,7 @@ import dev.renderbank.billing.db.CheckoutRateStore;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.billing.rewards.Rewards;
 import dev.renderbank.identity.Users;
@@ -38,6 +39,7 @@ public class Billing {
     private final CheckoutStore checkouts;
     private final CheckoutRateStore checkoutRate;
     private final SubscriptionStore subscriptions;
+    private final SubscriptionStatusStore statuses;
     private final PaymentEventStore events;
     private final PurchaseStore purchases;
     private final Rewards rewards;
@@ -56,6 +58,7 @@ public class Billing {
             CheckoutStore checkouts,
             CheckoutRateStore checkoutRate,
             SubscriptionStore subscriptions,
+            SubscriptionStatusStore statuses,
             PaymentEventStore events,
             PurchaseStore purchases,
             Rewards rewards,
@@ -75,6 +78,7 @@ public class Billing {
         this.checkouts = checkouts;
         this.checkoutRate = checkoutRate;
         this.subscriptions = subscriptions;
+        this.statuses = statuses;
         this.events = events;
         this.purchases = purchases;
         this.rewards = rewards;
@@ -252,7 +256,7 @@ public class Billing {
         }
         // The paid period as recorded now, not as read before the provider was asked: a renewal
         // recorded meanwhile was paid for, and its time is kept.
-        subscriptions.cancelAtPeriodEnd(sub.provider(), subscriptionId, now);
+        statuses.cancelAtPeriodEnd(sub.provider(), subscriptionId, now);
         return new CancelResult.Cancelled(subscriptions
                 .find(sub.provider(), subscriptionId)
                 .orElseThrow(() -> new IllegalStateException("subscription " + subscriptionId + " vanished")));

@@ -4,7 +4,7 @@ import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.PaymentLookup;
 import dev.renderbank.billing.core.WebhookIntake;
 import dev.renderbank.billing.db.DisputeStore;
-import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,12 +68,12 @@ public class PaymentReconciliation {
     }
 
     private final Map<String, PaymentLookup> lookups;
-    private final PurchaseStore purchases;
+    private final PurchaseChargeStore purchases;
     private final DisputeStore disputes;
     private final WebhookIntake intake;
 
     PaymentReconciliation(
-            List<PaymentLookup> lookups, PurchaseStore purchases, DisputeStore disputes, WebhookIntake intake) {
+            List<PaymentLookup> lookups, PurchaseChargeStore purchases, DisputeStore disputes, WebhookIntake intake) {
         this.disputes = disputes;
         this.lookups = lookups.stream().collect(Collectors.toMap(PaymentLookup::provider, Function.identity()));
         this.purchases = purchases;
@@ -159,7 +159,7 @@ public class PaymentReconciliation {
     /** The refunded total the purchase a provider's refund names records; empty for other objects. */
     private Optional<Long> refundedHere(ProviderObject o) {
         return o instanceof ProviderRefund r
-                ? purchases.refundedByRefs(r.provider(), r.refs()).map(PurchaseStore.RefundedHere::refundedMinor)
+                ? purchases.refundedByRefs(r.provider(), r.refs()).map(PurchaseChargeStore.RefundedHere::refundedMinor)
                 : Optional.empty();
     }
 

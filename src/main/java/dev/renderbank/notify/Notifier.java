@@ -1,23 +1,19 @@
 package dev.renderbank.notify;
 
+import static dev.renderbank.notify.internal.MailVars.encode;
+import static dev.renderbank.notify.internal.MailVars.vars;
+
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.internal.AdminMail;
+import dev.renderbank.notify.internal.LinkMail;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.Money;
 import dev.renderbank.notify.internal.NotificationSettings;
 import dev.renderbank.notify.internal.UserMail;
-import dev.renderbank.platform.PublicUrl;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,39 +22,34 @@ import org.springframework.stereotype.Service;
  * business occurrence, e.g. {@code purchase:<reference>}); calling it again for the same cause queues
  * nothing new. Called by this module's durable event handlers after the business commit. Finding
  * the user an email goes to is {@link UserMail}'s; what it answers operators about the outbox is
- * worked out by {@link AdminMail}.
+ * worked out by {@link AdminMail}; the one-time link emails are {@link LinkMail}'s.
  */
 @Service
 public class Notifier {
 
-    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
-
     private final Mailer mailer;
     private final AdminMail adminMail;
     private final NotificationSettings settings;
+    private final LinkMail linkMail;
     private final UserMail userMail;
     private final Ledger ledger;
     private final Clock clock;
-    private final Environment profiles;
-    private final PublicUrl publicUrl;
 
     Notifier(
             Mailer mailer,
             AdminMail adminMail,
             NotificationSettings settings,
+            LinkMail linkMail,
             UserMail userMail,
             Ledger ledger,
-            Clock clock,
-            Environment profiles,
-            PublicUrl publicUrl) {
+            Clock clock) {
         this.mailer = mailer;
         this.adminMail = adminMail;
         this.settings = settings;
+        this.linkMail = linkMail;
         this.userMail = userMail;
         this.ledger = ledger;
         this.clock = clock;
-        this.profiles = profiles;
-        this.publicUrl = publicUrl;
     }
 
     /**
@@ -193,32 +184,12 @@ public class Notifier {
      * outage longer than the link's lifetime would otherwise deliver a dead link.
      */
     public Queued emailVerification(long userId, String cause, String token, Instant expiresAt) {
-        String link = "/verify-email?token=" + encode(token);
-        Queued q = userMail.queue(userId, cause, "verify-email", vars("link", link), expiresAt);
-        return logged(q, userId, "verification", link);
+        return linkMail.emailVerification(userId, cause, token, expiresAt);
     }
 
     /** The password-reset link; logged, and not sent once expired, like {@link #emailVerification}. */
     public Queued passwordReset(long userId, String cause, String token, Instant expiresAt) {
-        String link = "/password/reset?token=" + encode(token);
-        Queued q = userMail.queue(userId, cause, "password-reset", vars("link", link), expiresAt);
-        return logged(q, userId, "password-reset", link);
-    }
-
-    /**
-     * A local run without SMTP keeps emails in the outbox, so the person trying it could never open
-     * their link: it is logged for them. Never under {@code prod}, where logs are read by others.
-     */
-    private Queued logged(Queued q, long userId, String what, String link) {
-        if (q == Queued.QUEUED && !mailer.delivering() && !profiles.acceptsProfiles(Profiles.of("prod"))) {
-            log.info(
-                    "No SMTP server configured (spring.mail.host): {} link for user {}: {}{}",
-                    what,
-                    userId,
-                    publicUrl.get(),
-                    link);
-        }
-        return q;
+        return linkMail.passwordReset(userId, cause, token, expiresAt);
     }
 
     /** The outbox, newest first, {@code limit} (1 to 200) emails older than {@code cursor} (null: from the newest). */
@@ -286,17 +257,5 @@ public class Notifier {
             throw new IllegalArgumentException("creditsLowThreshold must be 0 or more");
         }
         return settings.change(userId, generationEmails, creditsLowThreshold, clock.instant());
-    }
-
-    private static Map<String, Object> vars(Object... pairs) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            m.put((String) pairs[i], pairs[i + 1]);
-        }
-        return m;
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.identity.UserAccount;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,9 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
     PurchaseStore purchases;
 
     @Autowired
+    PurchaseChargeStore charges;
+
+    @Autowired
     PeriodStore periods;
 
     @Autowired
@@ -38,10 +42,10 @@ class PurchaseBooksGuardTest extends BillingIntegrationTest {
 
         assertThatThrownBy(() -> purchases.addClawed(id, -1, false)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> purchases.addClawed(id, -1, true)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> purchases.addDisputed(id, -1)).isInstanceOf(IllegalStateException.class);
-        purchases.setRefunded(id, 495);
-        assertThatThrownBy(() -> purchases.setRefunded(id, 494)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> purchases.markOpenDisputes(-id)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> charges.addDisputed(id, -1)).isInstanceOf(IllegalStateException.class);
+        charges.setRefunded(id, 495);
+        assertThatThrownBy(() -> charges.setRefunded(id, 494)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> charges.markOpenDisputes(-id)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> disputes.close("stripe", id("dp"), "LOST")).isInstanceOf(IllegalStateException.class);
 
         Purchase p = purchases.lock(id);

@@ -7,6 +7,7 @@ import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.internal.AdminMail;
+import dev.renderbank.notify.internal.LinkMail;
 import dev.renderbank.notify.internal.Mailer;
 import dev.renderbank.notify.internal.NotificationSettings;
 import dev.renderbank.notify.internal.UserMail;
@@ -51,7 +52,8 @@ class OneTimeLinkLogTest extends IntegrationTest {
     private Notifier notifier(String... profiles) {
         MockEnvironment env = new MockEnvironment();
         env.setActiveProfiles(profiles);
-        return new Notifier(mailer, adminMail, settings, userMail, ledger, clock, env, publicUrl);
+        return new Notifier(
+                mailer, adminMail, settings, new LinkMail(mailer, userMail, env, publicUrl), userMail, ledger, clock);
     }
 
     private UserAccount newUser() {

@@ -2,6 +2,7 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
@@ -47,6 +48,7 @@ public class Disputes {
     }
 
     private final PurchaseStore purchases;
+    private final PurchaseChargeStore charges;
     private final PurchaseRefStore refs;
     private final DisputeStore disputes;
     private final RefundStore refunds;
@@ -57,6 +59,7 @@ public class Disputes {
 
     Disputes(
             PurchaseStore purchases,
+            PurchaseChargeStore charges,
             PurchaseRefStore refs,
             DisputeStore disputes,
             RefundStore refunds,
@@ -65,6 +68,7 @@ public class Disputes {
             OperatorAlerts alerts,
             Clock clock) {
         this.purchases = purchases;
+        this.charges = charges;
         this.refs = refs;
         this.disputes = disputes;
         this.refunds = refunds;
@@ -121,7 +125,7 @@ public class Disputes {
         } else {
             record(provider, disputeId, p.id(), "OPEN", share, ofCharge(amountMinor, chargeMinor), taken);
         }
-        purchases.markOpenDisputes(p.id());
+        charges.markOpenDisputes(p.id());
         String was = existing.isPresent() ? "inquiry " + disputeId + " became a dispute" : "dispute " + disputeId;
         return new Outcome.Processed(was + " of " + share + "/" + p.amountMinor() + " " + p.currency() + ": " + taken
                 + " credits clawed back");
@@ -203,7 +207,7 @@ public class Disputes {
         disputes.close(provider, disputeId, ending.name());
         long back = 0;
         if (won) {
-            purchases.addDisputed(purchaseId, -d.amountMinor());
+            charges.addDisputed(purchaseId, -d.amountMinor());
             // A refund may have arrived or failed while the dispute was open: gives back what is owed now.
             back = clawbacks.giveBack(
                     purchases.lock(purchaseId),
@@ -212,7 +216,7 @@ public class Disputes {
                     "dispute " + disputeId + " won",
                     clock.instant());
         }
-        purchases.markOpenDisputes(purchaseId);
+        charges.markOpenDisputes(purchaseId);
         long resumed = months.grant(purchaseId, clock.instant());
         String monthsNote = resumed > 0 ? ", " + resumed + " credits of months that started meanwhile" : "";
         return won
@@ -310,7 +314,7 @@ public class Disputes {
     }
 
     private long takeShare(Purchase p, String provider, String disputeId, long share) {
-        purchases.addDisputed(p.id(), share);
+        charges.addDisputed(p.id(), share);
         return clawbacks.rebalance(purchases.lock(p.id()), provider + ":dispute:" + disputeId, "dispute " + disputeId);
     }
 
@@ -341,7 +345,7 @@ public class Disputes {
         if (chargeMinor == null || chargeMinor <= 0) {
             return Optional.empty();
         }
-        purchases.setPaidFromNothing(p.id(), chargeMinor);
+        charges.setPaidFromNothing(p.id(), chargeMinor);
         alerts.raise(
                 "billing.dispute-of-unpaid-purchase",
                 "Purchase " + p.key() + " was recorded as paid nothing, but dispute " + disputeId + " charges back "

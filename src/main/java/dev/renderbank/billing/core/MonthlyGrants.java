@@ -1,18 +1,18 @@
 package dev.renderbank.billing.core;
 
+import static dev.renderbank.billing.core.GrantedMonths.monthStart;
+import static dev.renderbank.billing.core.GrantedMonths.stopped;
+
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.SubscriptionStore;
-import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -44,14 +44,11 @@ class MonthlyGrants {
 
     private static final Logger log = LoggerFactory.getLogger(MonthlyGrants.class);
 
-    private static final DateTimeFormatter MONTH =
-            DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
-
     private final PeriodStore periods;
     private final PurchaseStore purchases;
     private final SubscriptionStore subscriptions;
     private final SwitchedMonth switched;
-    private final Ledger ledger;
+    private final GrantedMonths months;
     private final OperatorAlerts alerts;
     private final Clock clock;
     private final TransactionTemplate tx;
@@ -61,7 +58,7 @@ class MonthlyGrants {
             PurchaseStore purchases,
             SubscriptionStore subscriptions,
             SwitchedMonth switched,
-            Ledger ledger,
+            GrantedMonths months,
             OperatorAlerts alerts,
             Clock clock,
             TransactionTemplate tx) {
@@ -69,7 +66,7 @@ class MonthlyGrants {
         this.purchases = purchases;
         this.subscriptions = subscriptions;
         this.switched = switched;
-        this.ledger = ledger;
+        this.months = months;
         this.alerts = alerts;
         this.clock = clock;
         this.tx = tx;
@@ -154,7 +151,7 @@ class MonthlyGrants {
         Optional<Instant> replaced =
                 periods.nextStart(period.provider(), period.subscriptionId(), period.periodStart());
         replaced.ifPresent(at -> switched.lockLaterSwitch(period, at));
-        long grantedNow = topUpShortMonths(period, endsAt, replaced, announce);
+        long grantedNow = months.topUpShortMonths(period, endsAt, replaced, announce);
         int k = period.monthsGranted();
         Instant next = null;
         while (k < period.months()) {
@@ -182,7 +179,7 @@ class MonthlyGrants {
                 next = null;
                 break;
             }
-            long month = grantMonth(period, k, held, monthStart, announce);
+            long month = months.grantMonth(period, k, held, monthStart, announce);
             if (k == 1 && month > 0 && paidWithMoney && paidAfterEnd(period, sub)) {
                 alertPaidAfterEnd(period, purchase, sub);
             }
@@ -191,73 +188,6 @@ class MonthlyGrants {
         }
         periods.advance(purchaseId, k, next);
         return grantedNow;
-    }
-
-    /**
-     * Tops up the months already granted short, oldest first, and returns the credits granted. A
-     * month is granted short when refunds (or a lost dispute) leave less to grant than its credits;
-     * its grant key is then used, so when the room comes back (the refund failed or was canceled, a
-     * dispute was won) the rest goes under a key of its own, {@code <month key>:top-up:<n>} (n counts
-     * the month's top-ups). What the month granted is read under the purchase's lock, so two
-     * processes making room at once queue there, the second sees the first's top-up, and no month
-     * ever grants more than its credits. A month granted before its key became the period's own is
-     * found under the key it was granted under ({@link #grantedUnder}), among this purchase's grants
-     * only; one a later period replaced is that period's.
-     */
-    private long topUpShortMonths(
-            PeriodStore.Period period, Instant endsAt, Optional<Instant> replaced, boolean announce) {
-        long topped = 0;
-        for (int k = 0; k < period.monthsGranted(); k++) {
-            Instant monthStart = monthStart(period, k);
-            if (k > 0 && stopped(monthStart, endsAt, replaced)) {
-                break;
-            }
-            Purchase held = purchases.lock(period.purchaseId());
-            long room = held.entitlement() - held.kept();
-            if (room <= 0) {
-                break;
-            }
-            String key = null;
-            Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
-            for (String candidate : grantedUnder(held.key(), held.product(), period.subscriptionId(), monthStart)) {
-                granted = purchases.grantedWithTopUps(held.id(), candidate);
-                if (granted.isPresent()) {
-                    key = candidate;
-                    break;
-                }
-            }
-            if (granted.isEmpty()) {
-                continue;
-            }
-            long amount = Math.min(period.monthCredits(k) - granted.get().total(), room);
-            if (amount <= 0) {
-                continue;
-            }
-            String topUp = PurchaseStore.topUpKey(key, granted.get().topUps() + 1);
-            if (!purchases.addGrant(held.id(), topUp, amount, clock.instant())) {
-                // The purchase is locked and n counts the month's top-ups: a taken key is a bug.
-                throw new IllegalStateException("top-up " + topUp + " is already recorded");
-            }
-            grant(
-                    announce ? "subscription-top-up" : null,
-                    held,
-                    amount,
-                    topUp,
-                    held.product() + " credits for " + MONTH.format(monthStart)
-                            + ": the rest of a month granted short while refunded or disputed");
-            topped += amount;
-        }
-        return topped;
-    }
-
-    private static Instant monthStart(PeriodStore.Period period, int k) {
-        return period.periodStart().atZone(ZoneOffset.UTC).plusMonths(k).toInstant();
-    }
-
-    /** Cancelled or ended ({@code endsAt}: a period that took no money), or replaced by a later period. */
-    private static boolean stopped(Instant monthStart, Instant endsAt, Optional<Instant> replaced) {
-        return (endsAt != null && !monthStart.isBefore(endsAt))
-                || (replaced.isPresent() && !monthStart.isBefore(replaced.get()));
     }
 
     /**
@@ -289,67 +219,5 @@ class MonthlyGrants {
     /** Periods with a month due (the recurring sweep). */
     List<Long> due() {
         return periods.due(clock.instant(), 200);
-    }
-
-    /**
-     * Grants month {@code k} from {@code p}, the period's purchase locked with something left to grant.
-     * A first month a plan switch's credited-back time used up entirely grants nothing. A month a later
-     * plan switch (recorded first) credited the unused time of back has that share taken off the
-     * switch's first month ({@link SwitchedMonth#takeFromLaterSwitch}).
-     */
-    private long grantMonth(PeriodStore.Period period, int k, Purchase p, Instant monthStart, boolean announce) {
-        long amount = Math.min(period.monthCredits(k), p.entitlement() - p.kept());
-        if (amount <= 0) {
-            return 0;
-        }
-        String key = monthKey(p.key(), monthStart);
-        if (!purchases.addGrant(p.id(), key, amount, clock.instant())) {
-            // This period's month is granted already. The key is the period's own: another paid period
-            // of the subscription starting in the same UTC month (a plan or billing cycle restarted, a
-            // new year bought) grants its own month beside this one, as it was paid for.
-            return 0;
-        }
-        grant(
-                announce ? "subscription-month" : null,
-                p,
-                amount,
-                key,
-                p.product() + " credits for " + MONTH.format(monthStart)
-                        + (k == 0 && period.firstMonthLess() > 0 ? ", " + period.firstMonthNote() : ""));
-        // A plan switch recorded before this month was granted takes the month's unused share now.
-        switched.takeFromLaterSwitch(period, k, amount);
-        return amount;
-    }
-
-    /** A grant of the purchase's credits; announced with {@code occasion} unless that is null. */
-    private void grant(String occasion, Purchase p, long amount, String key, String reason) {
-        if (occasion == null) {
-            ledger.grant(p.userId(), amount, GrantSource.SUBSCRIPTION, key, p.product(), reason);
-        } else {
-            ledger.grantAnnounced(
-                    occasion, p.userId(), amount, GrantSource.SUBSCRIPTION, key, p.product(), reason, null);
-        }
-    }
-
-    /**
-     * The grant key of a period's month: the period's own purchase key (one per provider, subscription
-     * and period start) and the month, {@code <purchase key>:month:<yyyy-MM>}, so each paid period
-     * grants each of its months once, whatever other period of the subscription starts in that month.
-     */
-    static String monthKey(String periodPurchaseKey, Instant monthStart) {
-        return periodPurchaseKey + ":month:" + MONTH.format(monthStart);
-    }
-
-    /**
-     * The keys the purchase's month from {@code monthStart} may have been granted under, its own first.
-     * Months granted before release 2026-12-13 keep the keys they were granted under (the ledger's
-     * grants are never renamed; clawbacks find them by those keys): {@code sub:<id>:<yyyy-MM>}, or,
-     * when a replaced plan's period held that key, {@code sub:<id>:<yyyy-MM>:<product>}. Only
-     * months already granted are looked up by these (to top one up), and only among the purchase's own
-     * grants, so another period's grant under the same old key is never taken for this one's.
-     */
-    static List<String> grantedUnder(String purchaseKey, String product, String subscriptionId, Instant monthStart) {
-        String old = "sub:" + subscriptionId + ":" + MONTH.format(monthStart);
-        return List.of(monthKey(purchaseKey, monthStart), old, old + ":" + product);
     }
 }

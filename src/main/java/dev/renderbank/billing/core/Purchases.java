@@ -7,7 +7,6 @@ import dev.renderbank.billing.db.PeriodStore;
 import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
-import dev.renderbank.billing.db.RefundStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.billing.rewards.Referrals;
 import dev.renderbank.identity.AccountDeletion;
@@ -25,8 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * What a payment does to credits. Runs inside the event's transaction, so a grant and the
  * "processed" mark commit together. Every grant key comes from provider ids, never from time of
- * arrival, so a replay of any event finds the grant already made. Disputes: {@link Disputes};
- * months of subscription periods: {@link MonthlyGrants}.
+ * arrival, so a replay of any event finds the grant already made. Refunds: {@link PurchaseRefunds};
+ * disputes: {@link Disputes}; months of subscription periods: {@link MonthlyGrants}.
  */
 @Component
 public class Purchases {
@@ -56,12 +55,10 @@ public class Purchases {
     private final PurchaseStore store;
     private final PurchaseRefStore refs;
     private final InvoicePaymentStore invoicePayments;
-    private final RefundStore refunds;
     private final PeriodStore periods;
     private final SubscriptionStore subscriptions;
     private final MonthlyGrants months;
     private final SwitchedMonth switched;
-    private final Clawbacks clawbacks;
     private final Ledger ledger;
     private final Referrals referrals;
     private final DurableEvents events;
@@ -75,12 +72,10 @@ public class Purchases {
             PurchaseStore store,
             PurchaseRefStore refs,
             InvoicePaymentStore invoicePayments,
-            RefundStore refunds,
             PeriodStore periods,
             SubscriptionStore subscriptions,
             MonthlyGrants months,
             SwitchedMonth switched,
-            Clawbacks clawbacks,
             Ledger ledger,
             Referrals referrals,
             DurableEvents events,
@@ -92,12 +87,10 @@ public class Purchases {
         this.store = store;
         this.refs = refs;
         this.invoicePayments = invoicePayments;
-        this.refunds = refunds;
         this.periods = periods;
         this.subscriptions = subscriptions;
         this.months = months;
         this.switched = switched;
-        this.clawbacks = clawbacks;
         this.ledger = ledger;
         this.referrals = referrals;
         this.events = events;
@@ -267,66 +260,6 @@ public class Purchases {
     public List<String> invoicePayments(String provider, String invoiceId) {
         invoicePayments.lock(provider, invoiceId);
         return invoicePayments.refs(provider, invoiceId);
-    }
-
-    /**
-     * How a provider states a refund's amount, measured against the charge the provider reports.
-     * Stripe's refunds, stated as the charge's refunded total, go through {@link RefundTotals}.
-     */
-    public sealed interface Refunded {
-
-        /** This refund's own amount (Creem's {@code refund_amount}). */
-        record ThisRefund(long amountMinor) implements Refunded {}
-    }
-
-    /**
-     * A refund of a charge. Its amount is measured against {@code chargeMinor}, what the provider says
-     * was paid (tax included); null means the purchase's own amount.
-     */
-    public Outcome refund(
-            String provider, String refundId, List<String> chargeRefs, Refunded amount, Long chargeMinor) {
-        Optional<Purchase> found = lockByRefs(provider, chargeRefs);
-        if (found.isEmpty()) {
-            return new Outcome.Unprocessable("refund " + refundId + " names no known purchase " + chargeRefs);
-        }
-        Purchase p = found.get();
-        if (p.amountMinor() == 0 && amount instanceof Refunded.ThisRefund one && one.amountMinor() > 0) {
-            // Recorded as paid nothing (its checkout said amount_paid 0), yet real money is refunded:
-            // it was paid, and the refund is measured against what its charge paid.
-            if (chargeMinor == null || chargeMinor <= 0) {
-                return new Outcome.Unprocessable("refund " + refundId + " of purchase " + p.key()
-                        + ", recorded as paid nothing, does not say what its charge paid");
-            }
-            store.setPaidFromNothing(p.id(), chargeMinor);
-            alerts.raise(
-                    "billing.refund-of-unpaid-purchase",
-                    "Purchase " + p.key() + " was recorded as paid nothing, but refund " + refundId + " refunds "
-                            + one.amountMinor() + " of its charge's " + chargeMinor + " " + p.currency()
-                            + ": it is now recorded at " + chargeMinor + " and the refund takes its share of credits");
-            p = store.lock(p.id());
-        }
-        long refunded;
-        long refundMinor;
-        if (amount instanceof Refunded.ThisRefund one) {
-            refundMinor = one.amountMinor();
-            // Measured in the purchase's own amount as the step of the charge's running total (its
-            // refunds and disputes), so refunds and disputes that together take back the whole charge
-            // take back the whole purchase: each rounded down on its own could leave a credit.
-            long before = chargeMinor == null ? 0 : refunds.takenBackOfCharge(provider, p.id(), chargeMinor);
-            refunded = p.refundedMinor()
-                    + p.inOwnAmount(Math.addExact(before, refundMinor), chargeMinor)
-                    - p.inOwnAmount(before, chargeMinor);
-        } else {
-            throw new IllegalStateException("unexpected refund amount " + amount);
-        }
-        refunded = Math.min(refunded, p.amountMinor());
-        if (!refunds.insert(provider, refundId, p.id(), refunded, refundMinor, chargeMinor, clock.instant())) {
-            return new Outcome.Processed("refund " + refundId + " was already applied");
-        }
-        store.setRefunded(p.id(), refunded);
-        long taken = clawbacks.rebalance(store.lock(p.id()), provider + ":refund:" + refundId, "refund " + refundId);
-        return new Outcome.Processed("refund " + refundId + ": " + refunded + "/" + p.amountMinor() + " " + p.currency()
-                + " refunded, " + taken + " credits clawed back");
     }
 
     /** The purchase named by the first recorded of {@code refs}, locked until the transaction ends. */

@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.Purchase;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
@@ -46,6 +47,7 @@ public class RefundTotals {
     public record Asked(long purchaseId, long answers, Optional<ChargeNow> now) {}
 
     private final PurchaseStore store;
+    private final PurchaseChargeStore charges;
     private final PurchaseRefStore refs;
     private final RefundStore refunds;
     private final Clawbacks clawbacks;
@@ -54,12 +56,14 @@ public class RefundTotals {
 
     RefundTotals(
             PurchaseStore store,
+            PurchaseChargeStore charges,
             PurchaseRefStore refs,
             RefundStore refunds,
             Clawbacks clawbacks,
             MonthlyGrants months,
             Clock clock) {
         this.store = store;
+        this.charges = charges;
         this.refs = refs;
         this.refunds = refunds;
         this.clawbacks = clawbacks;
@@ -78,7 +82,7 @@ public class RefundTotals {
         if (purchase.isEmpty()) {
             return Optional.empty();
         }
-        long answers = store.refundAnswers(purchase.get());
+        long answers = charges.refundAnswers(purchase.get());
         return Optional.of(new Asked(purchase.get(), answers, now.get()));
     }
 
@@ -98,7 +102,7 @@ public class RefundTotals {
             return new Outcome.Outdated("charge " + chargeId + ": its refunded total was not asked of " + provider
                     + " after purchase " + p.id() + " was recorded");
         }
-        long answers = store.refundAnswers(p.id());
+        long answers = charges.refundAnswers(p.id());
         if (answers != asked.get().answers()) {
             return new Outcome.Outdated("charge " + chargeId + ": its refunded total was asked of " + provider
                     + " when " + asked.get().answers() + " answers were applied to purchase " + p.id()
@@ -108,7 +112,7 @@ public class RefundTotals {
         if (charge.isEmpty()) {
             return new Outcome.Unprocessable("charge " + chargeId + " is unknown to " + provider);
         }
-        store.countRefundAnswer(p.id());
+        charges.countRefundAnswer(p.id());
         long movements = refunds.count(provider, p.id());
         long from = p.refundedMinor();
         long to = Math.min(
@@ -123,7 +127,7 @@ public class RefundTotals {
             // The purchase is locked and the sequence counts its rows: a taken key is a bug.
             throw new IllegalStateException("refund movement " + movement + " is already recorded");
         }
-        store.moveRefunded(p.id(), from, to);
+        charges.moveRefunded(p.id(), from, to);
         String key = provider + ":refund:" + movement;
         if (to > from) {
             long taken = clawbacks.rebalance(store.lock(p.id()), key, "refund of charge " + chargeId);

@@ -87,7 +87,7 @@ class SwitchedMonth {
         Instant monthStart = plusMonths(r.periodStart(), k);
         Instant monthEnd = monthEnd(r.periodStart(), k, r.months(), r.periodEnd());
         Optional<PurchaseStore.MonthGranted> granted = Optional.empty();
-        for (String key : MonthlyGrants.grantedUnder(r.purchaseKey(), r.product(), subscriptionId, monthStart)) {
+        for (String key : GrantedMonths.grantedUnder(r.purchaseKey(), r.product(), subscriptionId, monthStart)) {
             granted = purchases.grantedWithTopUps(r.purchaseId(), key);
             if (granted.isPresent()) {
                 break;
@@ -199,7 +199,7 @@ class SwitchedMonth {
         if (accounts.isDeleted(switchPurchase.userId())) {
             return 0; // its credits were forfeited: nothing to take back
         }
-        String firstMonth = MonthlyGrants.monthKey(switchPurchase.key(), next.get());
+        String firstMonth = GrantedMonths.monthKey(switchPurchase.key(), next.get());
         long firstGranted = purchases
                 .grantedWithTopUps(switchPurchase.id(), firstMonth)
                 .map(PurchaseStore.MonthGranted::total)

@@ -4,8 +4,8 @@ import dev.renderbank.billing.ProviderDispute;
 import dev.renderbank.billing.ProviderRefund;
 import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
-import dev.renderbank.billing.db.PurchaseStore;
-import dev.renderbank.billing.db.PurchaseStore.Recorded;
+import dev.renderbank.billing.db.PurchaseChargeStore;
+import dev.renderbank.billing.db.PurchaseChargeStore.Recorded;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +34,9 @@ class CreemCharges {
     private static final int MAX_LISTED = 500;
 
     private final CreemApi api;
-    private final PurchaseStore purchases;
+    private final PurchaseChargeStore purchases;
 
-    CreemCharges(CreemApi api, PurchaseStore purchases) {
+    CreemCharges(CreemApi api, PurchaseChargeStore purchases) {
         this.api = api;
         this.purchases = purchases;
     }

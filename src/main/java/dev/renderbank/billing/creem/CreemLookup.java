@@ -8,7 +8,7 @@ import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.PaymentLookup;
 import dev.renderbank.billing.db.CheckoutChecks;
-import dev.renderbank.billing.db.PurchaseStore;
+import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,7 +101,7 @@ class CreemLookup implements PaymentLookup {
         List<String> notChecked = new ArrayList<>();
         List<String> open = checks.due(provider(), from, now, MAX_LISTED);
         List<String> due = subscriptions.dueForRenewal(provider(), from, now, MAX_LISTED);
-        List<PurchaseStore.Recorded> recent = charges.recent(from);
+        List<PurchaseChargeStore.Recorded> recent = charges.recent(from);
         // Each kind is guaranteed its share of the calls: many open checkouts cannot leave the renewals,
         // refunds and disputes unread, nor the other way round.
         CallBudget budget = new CallBudget(props.creem().reconcileMaxCalls());

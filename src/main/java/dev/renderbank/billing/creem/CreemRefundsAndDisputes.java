@@ -3,6 +3,7 @@ package dev.renderbank.billing.creem;
 import dev.renderbank.billing.core.Disputes;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.PurchaseRefunds;
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import java.time.Instant;
@@ -20,12 +21,12 @@ import tools.jackson.databind.JsonNode;
 @Component
 class CreemRefundsAndDisputes {
 
-    private final Purchases purchases;
+    private final PurchaseRefunds refunds;
     private final Disputes disputes;
     private final PurchaseRefStore purchaseRefs;
 
-    CreemRefundsAndDisputes(Purchases purchases, Disputes disputes, PurchaseRefStore purchaseRefs) {
-        this.purchases = purchases;
+    CreemRefundsAndDisputes(PurchaseRefunds refunds, Disputes disputes, PurchaseRefStore purchaseRefs) {
+        this.refunds = refunds;
         this.disputes = disputes;
         this.purchaseRefs = purchaseRefs;
     }
@@ -60,7 +61,7 @@ class CreemRefundsAndDisputes {
         if (wait.isPresent()) {
             return wait.get();
         }
-        return purchases.refund("creem", refundId, refs, new Purchases.Refunded.ThisRefund(amount), paidOf(refund));
+        return refunds.refund("creem", refundId, refs, new PurchaseRefunds.Refunded.ThisRefund(amount), paidOf(refund));
     }
 
     Outcome disputeCreated(JsonNode dispute, Instant at) {

@@ -8,6 +8,7 @@ import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ class CreemSubscriptions {
     private final Buyers buyers;
     private final Purchases purchases;
     private final SubscriptionStore subscriptions;
+    private final SubscriptionStatusStore statuses;
     private final OpenedCheckouts opened;
     private final DeletedAccountRenewals deletedAccountRenewals;
 
@@ -38,12 +40,14 @@ class CreemSubscriptions {
             Buyers buyers,
             Purchases purchases,
             SubscriptionStore subscriptions,
+            SubscriptionStatusStore statuses,
             OpenedCheckouts opened,
             DeletedAccountRenewals deletedAccountRenewals) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
+        this.statuses = statuses;
         this.opened = opened;
         this.deletedAccountRenewals = deletedAccountRenewals;
     }
@@ -175,16 +179,15 @@ class CreemSubscriptions {
         Instant periodEnd = Json.time(sub, "current_period_end_date");
         return switch (status) {
             // Paid-for time is kept: grants stop at the end of the current period.
-            case "canceled" ->
-                subscriptions.applyStatus("creem", subId, status, periodEnd != null ? periodEnd : at, at);
+            case "canceled" -> statuses.applyStatus("creem", subId, status, periodEnd != null ? periodEnd : at, at);
             case "scheduled_cancel" ->
                 periodEnd != null
-                        ? subscriptions.applyStatus("creem", subId, status, periodEnd, at)
-                        : subscriptions.applyStatusKeepingEnd("creem", subId, status, at);
+                        ? statuses.applyStatus("creem", subId, status, periodEnd, at)
+                        : statuses.applyStatusKeepingEnd("creem", subId, status, at);
             // Running (again): a cancellation that was scheduled is undone.
-            case "active", "trialing" -> subscriptions.applyStatus("creem", subId, status, null, at);
+            case "active", "trialing" -> statuses.applyStatus("creem", subId, status, null, at);
             // Unpaid for now (expired, past_due, unpaid) or paused: may recover, the end is unchanged.
-            default -> subscriptions.applyStatusKeepingEnd("creem", subId, status, at);
+            default -> statuses.applyStatusKeepingEnd("creem", subId, status, at);
         };
     }
 

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Subscriptions as last reported. Status changes carry the event's own time and never overwrite a
- * newer one, so events that arrive out of order cannot resurrect a cancelled subscription.
+ * newer one, so events that arrive out of order cannot resurrect a cancelled subscription. Those
+ * status changes: {@link SubscriptionStatusStore}.
  */
 @Repository
 public class SubscriptionStore {
@@ -44,91 +45,6 @@ public class SubscriptionStore {
     }
 
     /**
-     * Applies a status reported at {@code at}; false when a newer status is already recorded. The end
-     * it sets may be later than the one recorded, or none (a cancellation undone): the subscription's
-     * periods whose months stopped at the old end are looked at again, since the event that cleared the
-     * end may come after a renewal it allowed (Stripe does not order webhooks); the monthly grants
-     * decide again, and a period that must stay stopped (replaced, disputed, ended) stops again.
-     */
-    public boolean applyStatus(String provider, String id, String status, Instant endsAt, Instant at) {
-        boolean applied = jdbc.sql("""
-                                update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at,
-                                                                ended_at_once = false
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
-                        .param("status", status)
-                        .param("endsAt", ts(endsAt))
-                        .param("at", ts(at))
-                        .param("provider", provider)
-                        .param("id", id)
-                        .update()
-                == 1;
-        if (applied) {
-            jdbc.sql("""
-                            update billing_subscription_period set next_grant_at = :at
-                             where provider = :provider and subscription_id = :id
-                               and months_granted < months and next_grant_at is null""")
-                    .param("at", ts(at))
-                    .param("provider", provider)
-                    .param("id", id)
-                    .update();
-        }
-        return applied;
-    }
-
-    /**
-     * Ended by the provider at once at {@code endedAt} (reported at {@code at}), not at the end of its
-     * paid period: access ends then. Periods paid with money keep their months (MonthlyGrants); a late
-     * report of a period does not move this end ({@link #recordPaidPeriod}).
-     * False when a newer status is recorded.
-     */
-    public boolean endAtOnce(String provider, String id, Instant endedAt, Instant at) {
-        return jdbc.sql("""
-                                update billing_subscription
-                                   set status = 'canceled', ends_at = :endedAt, status_at = :at, ended_at_once = true
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
-                        .param("endedAt", ts(endedAt))
-                        .param("at", ts(at))
-                        .param("provider", provider)
-                        .param("id", id)
-                        .update()
-                == 1;
-    }
-
-    /**
-     * Cancelled by its owner at {@code at}: grants stop at the end of the paid period as the row
-     * records it when this statement runs (a renewal that committed meanwhile is waited for and
-     * seen), or at once if that has passed. Unless a newer status is recorded.
-     */
-    public boolean cancelAtPeriodEnd(String provider, String id, Instant at) {
-        return jdbc.sql("""
-                                update billing_subscription
-                                   set status = 'canceled', status_at = :at, ended_at_once = false,
-                                       ends_at = case when period_end > :at then period_end else :at end
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
-                        .param("at", ts(at))
-                        .param("provider", provider)
-                        .param("id", id)
-                        .update()
-                == 1;
-    }
-
-    /**
-     * Applies a status reported at {@code at} that says nothing about when grants stop (expired,
-     * past due, unpaid, paused): the recorded end stays. False when a newer status is recorded.
-     */
-    public boolean applyStatusKeepingEnd(String provider, String id, String status, Instant at) {
-        return jdbc.sql("""
-                                update billing_subscription set status = :status, status_at = :at
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
-                        .param("status", status)
-                        .param("at", ts(at))
-                        .param("provider", provider)
-                        .param("id", id)
-                        .update()
-                == 1;
-    }
-
-    /**
      * A paid period sets the subscription's plan and paid-through date, unless a period of it that
      * starts later is recorded: the latest period is the plan now, also when it ends before an earlier
      * one (a switch from yearly to monthly restarts the cycle), and an older period delivered late
@@ -137,7 +53,7 @@ public class SubscriptionStore {
      * arriving after the cancellation was saved), is honoured: the end moves to the paid period's end,
      * so its months are granted, and the cancellation still ends it then. One starting at or after the
      * recorded end (the subscription had ended) keeps the end. An end the provider set at once ({@link
-     * #endAtOnce}) is never moved. Either way a period paid with money grants all its months
+     * SubscriptionStatusStore#endAtOnce}) is never moved. Either way a period paid with money grants all its months
      * (MonthlyGrants, which raises one starting at or after the end to operators); a free one gets
      * nothing past the end.
      */

@@ -1,5 +1,12 @@
 package dev.renderbank.billing.stripe;
 
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.creditedEnd;
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.creditsUnusedTime;
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.firstLine;
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.periodLine;
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.subscriptionId;
+import static dev.renderbank.billing.stripe.StripeInvoiceJson.subscriptionMetadata;
+
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
 import dev.renderbank.billing.Subscription;
@@ -22,6 +29,7 @@ import tools.jackson.databind.JsonNode;
  * monthly → yearly in the customer portal). An invoice with proration lines only changes nothing:
  * the new plan's credits come with its next period. A switch whose invoice credits the old period's
  * unused time back grants its first month less the unused share of the old period's running month.
+ * What an invoice's JSON says (its subscription, period line, prorations): {@link StripeInvoiceJson}.
  */
 @Component
 class StripeInvoices {
@@ -156,41 +164,6 @@ class StripeInvoices {
                 charge, subId, start, end, unusedTimeCredited, unusedTimeCredited ? creditedEnd(inv) : null);
     }
 
-    /** Whether the invoice credits unused time back: a proration line of a negative amount. */
-    private static boolean creditsUnusedTime(JsonNode inv) {
-        for (JsonNode line : inv.path("lines").path("data")) {
-            Long amount = Json.number(line, "amount");
-            if (proration(line) && amount != null && amount < 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The end of the period whose unused time the invoice credits back: Stripe's "Unused time on …"
-     * line runs from the switch to that period's end. Of several credit lines (prorations of an earlier
-     * change in the period, left pending until this invoice) the one starting last, this switch's;
-     * null if none says. Two switches in one month credit two periods: the second's share is of the
-     * first switch's month, whichever invoice.paid comes first.
-     */
-    private static Instant creditedEnd(JsonNode inv) {
-        Instant latestStart = null;
-        Instant end = null;
-        for (JsonNode line : inv.path("lines").path("data")) {
-            Long amount = Json.number(line, "amount");
-            Instant from = Json.time(line, "period", "start");
-            Instant to = Json.time(line, "period", "end");
-            if (proration(line) && amount != null && amount < 0 && from != null && to != null) {
-                if (latestStart == null || from.isAfter(latestStart)) {
-                    latestStart = from;
-                    end = to;
-                }
-            }
-        }
-        return end;
-    }
-
     /**
      * A paid period of a subscription not recorded here whose metadata names no checkout renderbank
      * opened. Metadata naming a checkout that is not ours is another deployment's on the same account:
@@ -212,47 +185,6 @@ class StripeInvoices {
                 true);
     }
 
-    /** The subscription an invoice is for (its 2025+ place under parent, else the older top-level one). */
-    static String subscriptionId(JsonNode inv) {
-        return Optional.ofNullable(Json.id(inv, "subscription"))
-                .orElse(Json.id(inv, "parent", "subscription_details", "subscription"));
-    }
-
-    /** The subscription's metadata as the invoice copies it (2025+ under parent, else the older place). */
-    static JsonNode subscriptionMetadata(JsonNode inv) {
-        JsonNode newMeta = inv.path("parent").path("subscription_details").path("metadata");
-        return newMeta.isObject() ? newMeta : inv.path("subscription_details").path("metadata");
-    }
-
-    /**
-     * The purchase key {@link #paid} records a paid invoice under ({@code stripe:period:<sub>:<start>}),
-     * empty where it records none (not a subscription's, not a period, not paid, free): reconciliation
-     * asks whether each paid invoice at Stripe is recorded here by this key.
-     */
-    static Optional<String> periodKey(JsonNode inv) {
-        String subId = subscriptionId(inv);
-        String reason = Json.text(inv, "billing_reason");
-        Optional<JsonNode> periodLine = periodLine(inv);
-        boolean period = "subscription_create".equals(reason)
-                || "subscription_cycle".equals(reason)
-                || ("subscription_update".equals(reason) && periodLine.isPresent());
-        if (subId == null || !period || !"paid".equals(Json.text(inv, "status"))) {
-            return Optional.empty();
-        }
-        JsonNode line = periodLine.orElseGet(() -> firstLine(inv));
-        Long total = Optional.ofNullable(Json.number(inv, "total")).orElse(Json.number(inv, "amount_due"));
-        long price = Math.max(
-                Optional.ofNullable(total).orElse(0L),
-                Math.max(
-                        Optional.ofNullable(Json.number(inv, "subtotal")).orElse(0L),
-                        Optional.ofNullable(Json.number(line, "amount")).orElse(0L)));
-        Instant start = Optional.ofNullable(Json.time(line, "period", "start")).orElse(Json.time(inv, "period_start"));
-        if (price <= 0 || start == null) {
-            return Optional.empty();
-        }
-        return Optional.of("stripe:period:" + subId + ":" + start.getEpochSecond());
-    }
-
     /**
      * An invoice's payment (API 2025-03-31+): the only place that links the invoice to the charge
      * and payment intent a later refund or dispute names.
@@ -269,36 +201,6 @@ class StripeInvoices {
             return new Outcome.Ignored("payment of invoice " + invoiceId + " names no charge or payment intent");
         }
         return purchases.invoicePaid("stripe", invoiceId, refs);
-    }
-
-    /** The line of the subscription's (new) period: a subscription item's line that is not a proration. */
-    private static Optional<JsonNode> periodLine(JsonNode inv) {
-        for (JsonNode line : inv.path("lines").path("data")) {
-            boolean subscriptionItem = "subscription".equals(Json.text(line, "type"))
-                    || line.path("parent").path("subscription_item_details").isObject();
-            if (subscriptionItem && !proration(line)) {
-                return Optional.of(line);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Proration flag of a line: on the line before API 2025-03-31, under its parent's details since. */
-    private static boolean proration(JsonNode line) {
-        return line.path("proration").asBoolean(false)
-                || line.path("parent")
-                        .path("subscription_item_details")
-                        .path("proration")
-                        .asBoolean(false)
-                || line.path("parent")
-                        .path("invoice_item_details")
-                        .path("proration")
-                        .asBoolean(false);
-    }
-
-    private static JsonNode firstLine(JsonNode inv) {
-        JsonNode first = inv.path("lines").path("data").path(0);
-        return first.isMissingNode() ? inv.path("lines") : first;
     }
 
     private static String nz(String s) {

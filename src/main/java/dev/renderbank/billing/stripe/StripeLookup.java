@@ -167,12 +167,12 @@ class StripeLookup implements PaymentLookup {
      * user is the one its webhook would grant.
      */
     private Optional<ProviderPayment> invoicePayment(JsonNode inv) {
-        Optional<String> period = StripeInvoices.periodKey(inv);
+        Optional<String> period = StripeInvoiceJson.periodKey(inv);
         if (period.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode meta = StripeInvoices.subscriptionMetadata(inv);
-        Optional<Long> user = subscribers.of(StripeInvoices.subscriptionId(inv), meta);
+        JsonNode meta = StripeInvoiceJson.subscriptionMetadata(inv);
+        Optional<Long> user = subscribers.of(StripeInvoiceJson.subscriptionId(inv), meta);
         return user.map(userId -> {
             String key = period.get();
             return new ProviderPayment(

@@ -7,6 +7,7 @@ import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,6 +30,7 @@ class StripeSubscriptions {
     private final Buyers buyers;
     private final StripeSubscribers subscribers;
     private final SubscriptionStore subscriptions;
+    private final SubscriptionStatusStore statuses;
     private final DeletedAccountRenewals deletedAccountRenewals;
     private final Clock clock;
 
@@ -37,12 +39,14 @@ class StripeSubscriptions {
             Buyers buyers,
             StripeSubscribers subscribers,
             SubscriptionStore subscriptions,
+            SubscriptionStatusStore statuses,
             DeletedAccountRenewals deletedAccountRenewals,
             Clock clock) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.subscribers = subscribers;
         this.subscriptions = subscriptions;
+        this.statuses = statuses;
         this.deletedAccountRenewals = deletedAccountRenewals;
         this.clock = clock;
     }
@@ -90,8 +94,8 @@ class StripeSubscriptions {
         }
         // Deleted: it ended at once (or at the period's end it was set to end at): access ends then.
         boolean applied = deleted
-                ? subscriptions.endAtOnce("stripe", subId, endsAt, at)
-                : subscriptions.applyStatus("stripe", subId, status, endsAt, at);
+                ? statuses.endAtOnce("stripe", subId, endsAt, at)
+                : statuses.applyStatus("stripe", subId, status, endsAt, at);
         if (applied && !deleted) {
             deletedAccountRenewals.stopIfDeleted("stripe", subId);
         }
