@@ -70,20 +70,15 @@ class CreemSubscriptions {
         if (start == null || end == null || !end.isAfter(start)) {
             return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
         }
-        Product p = soldAs(
-                sub,
-                user.get(),
-                product.get(),
-                Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
-                        .orElse(Json.number(sub, "last_transaction", "amount")));
+        // What was paid, tax included, when Creem says so: refunds and disputes are measured in it.
+        Long amount = Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
+                .orElse(Json.number(sub, "last_transaction", "amount"));
+        Product p = soldAs(sub, user.get(), product.get(), amount);
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
         subscriptions.ensure("creem", subId, user.get(), p.id(), status, at, at);
         apply(subId, status, sub, at);
-        // What was paid, tax included, when Creem says so: refunds and disputes are measured in it.
-        Long amount = Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
-                .orElse(Json.number(sub, "last_transaction", "amount"));
         String currency = Json.text(sub, "last_transaction", "currency");
         var charge = new Purchases.Charge(
                 "creem",
