@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * one withdrawn since its claim (its account deleted) or claimed again is not sent, nor is a
  * generation email whose user has turned those off since it was queued. A database failure while one
  * email's outcome is recorded ends neither that run nor its batch: the rest of the batch is still sent,
- * and the mark of an email the server accepted is tried again meanwhile ({@link SentMarks}).
+ * and the mark of an email the server accepted is tried again meanwhile and in later runs ({@link
+ * SentMarks}).
  */
 @Component
 public class MailDelivery {
@@ -37,6 +38,9 @@ public class MailDelivery {
 
     private final AccountDeletion accounts;
 
+    /** Marks of sent emails that the database failed, tried again later in the run and in later runs. */
+    private final SentMarks marks;
+
     MailDelivery(
             Outbox outbox,
             Smtp smtp,
@@ -50,6 +54,7 @@ public class MailDelivery {
         this.props = props;
         this.alerts = alerts;
         this.clock = clock;
+        this.marks = new SentMarks(outbox, clock, props.lease());
     }
 
     /** Sends everything due now; returns how many were sent. Nothing happens in outbox-only mode. */
@@ -58,40 +63,44 @@ public class MailDelivery {
             return 0;
         }
         int sent = 0;
-        SentMarks marks = new SentMarks(outbox, clock, props.lease());
+        marks.retryWaiting();
         try {
             List<Outbox.Claimed> batch;
             do {
                 Instant now = clock.instant();
                 batch = outbox.claimDue(now, now.plus(props.lease()), BATCH);
                 for (Outbox.Claimed mail : batch) {
-                    sent += deliver(mail, marks) ? 1 : 0;
+                    sent += handOver(mail) ? 1 : 0;
                     marks.retryAfter(mail);
                 }
             } while (batch.size() == BATCH);
         } finally {
-            marks.finish();
+            marks.retryWaiting();
         }
         return sent;
     }
 
     /** One claimed email, as a run of one. */
     boolean deliver(Outbox.Claimed mail) {
-        SentMarks marks = new SentMarks(outbox, clock, props.lease());
         try {
-            return deliver(mail, marks);
+            return handOver(mail);
         } finally {
-            marks.finish();
+            marks.retryWaiting();
         }
+    }
+
+    /** Marks of emails handed to SMTP that still wait for a try that lands. */
+    int marksWaiting() {
+        return marks.waiting();
     }
 
     /**
      * Sends the email if it may still go, then records the outcome against its claim. The mark of an
      * email the SMTP server accepted may fail in the database with no crash: the run goes on all the
      * same, or the rest of its batch, claimed with this email, would wait for its lease with an
-     * attempt counted; {@link SentMarks} tries the mark again later in the run.
+     * attempt counted; {@link SentMarks} tries the mark again later in the run and in later runs.
      */
-    private boolean deliver(Outbox.Claimed mail, SentMarks marks) {
+    private boolean handOver(Outbox.Claimed mail) {
         if (!mayGo(mail)) {
             return false;
         }

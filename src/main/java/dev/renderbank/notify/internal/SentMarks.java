@@ -2,24 +2,28 @@ package dev.renderbank.notify.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks the emails that one run of {@link MailDelivery} handed to SMTP as sent, each against the claim
- * that sent it. The database may fail a mark (a dropped connection, a failover) with no crash; the run
- * does not wait for it: the mark is tried again once the run's next email has been dealt with,
- * and after the one after that, so the rest of the batch goes out while the database has time to come
- * back, and no thread sleeps. A mark still waiting when the run ends gets its remaining tries then. If
- * none of its {@link #TRIES} tries lands, the email stays claimed and is sent again (same Message-ID)
- * when its lease ends, which the log says.
+ * Marks the emails that {@link MailDelivery} handed to SMTP as sent, each against the claim that sent
+ * it. The database may fail a mark (a dropped connection, a failover) with no crash; the sender does
+ * not wait for it: the mark is tried again once the run's next email has been dealt with, once more at
+ * the run's end, and then at the start of each later run ({@code renderbank.mail.send-interval}
+ * apart), so its tries are spread over time rather than spent back to back while the database is
+ * away, and no thread sleeps. A mark is tried until the claim's lease has ended: then the email is
+ * claimed and sent again (same Message-ID), or already has been, which the log says. A mark that
+ * lands late cannot mark a later claim's sending: the statement names this claim's attempt and round.
+ * Marks still waiting when the process stops are lost with it; their emails are sent again at the end
+ * of their lease.
+ *
+ * <p>One instance per sender; its runs take turns (a recurring task), and the methods are synchronized
+ * for the sends of a single email that may come between them.
  */
 final class SentMarks {
-
-    /** Tries of the mark of an email the SMTP server accepted. */
-    static final int TRIES = 3;
 
     /** The sender's category: these lines were the sender's own before they moved here. */
     private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
@@ -31,11 +35,13 @@ final class SentMarks {
 
     private static final class Mark {
         final Outbox.Claimed mail;
+        final Instant leaseEnds;
         int tries;
         RuntimeException failure;
 
-        Mark(Outbox.Claimed mail) {
+        Mark(Outbox.Claimed mail, Instant leaseEnds) {
             this.mail = mail;
+            this.leaseEnds = leaseEnds;
         }
     }
 
@@ -46,26 +52,32 @@ final class SentMarks {
     }
 
     /** Marks an email the SMTP server has just accepted; if the database fails that, it waits for a later try. */
-    void mark(Outbox.Claimed mail) {
-        Mark m = new Mark(mail);
+    synchronized void mark(Outbox.Claimed mail) {
+        Mark m = new Mark(mail, clock.instant().plus(lease));
         if (!settled(m)) {
             waiting.add(m);
         }
     }
 
     /** After {@code sent} was handed to SMTP (or passed over): one more try of each mark that failed before. */
-    void retryAfter(Outbox.Claimed sent) {
+    synchronized void retryAfter(Outbox.Claimed sent) {
         waiting.removeIf(m -> m.mail.id() != sent.id() && settled(m));
     }
 
-    /** At the run's end: the remaining tries of the marks still waiting, one round of tries at a time. */
-    void finish() {
-        while (!waiting.isEmpty()) {
-            waiting.removeIf(this::settled);
-        }
+    /**
+     * At a run's start and at its end: one more try of each mark still waiting; those that fail again
+     * wait for the next run.
+     */
+    synchronized void retryWaiting() {
+        waiting.removeIf(this::settled);
     }
 
-    /** Tries the mark once; true when nothing more is to be done for it (marked, taken over, or out of tries). */
+    /** Marks waiting for a later try (for the log and tests). */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /** Tries the mark once; true when nothing more is to be done for it (marked, taken over, or its lease over). */
     private boolean settled(Mark m) {
         m.tries++;
         Outbox.Claimed mail = m.mail;
@@ -84,22 +96,28 @@ final class SentMarks {
             }
             return true;
         } catch (RuntimeException e) {
+            boolean first = m.failure == null;
             m.failure = e;
-            log.warn(
-                    "mail {} was sent but marking it sent failed (try {} of {}): {}",
-                    mail.id(),
-                    m.tries,
-                    TRIES,
-                    e.toString());
+            if (first) {
+                log.warn(
+                        "mail {} was sent but marking it sent failed: {}; the mark is tried again after the"
+                                + " run's next emails and in the next runs, until its claim's lease ends ({})",
+                        mail.id(),
+                        e.toString(),
+                        m.leaseEnds);
+            } else {
+                log.debug("mail {}: try {} of its mark failed too: {}", mail.id(), m.tries, e.toString());
+            }
         }
-        if (m.tries < TRIES) {
+        if (clock.instant().isBefore(m.leaseEnds)) {
             return false;
         }
         log.error(
-                "mail {} was accepted by the SMTP server but could not be marked sent ({}): it stays claimed by"
-                        + " attempt {} and will be sent again, with the same Message-ID, when that claim's lease"
-                        + " ({}) ends",
+                "mail {} was accepted by the SMTP server but could not be marked sent in {} tries ({}): its"
+                        + " claim (attempt {}) has reached the end of its lease ({}), so it will be sent again,"
+                        + " with the same Message-ID",
                 mail.id(),
+                m.tries,
                 String.valueOf(m.failure),
                 mail.attempt(),
                 lease);

@@ -109,8 +109,9 @@ class MailMarkFailureTest extends IntegrationTest {
         MarkFailing outbox = new MarkFailing(jdbc, batch, Integer.MAX_VALUE);
         Recording smtp = new Recording(noSender, props, -1);
         Instant before = clock.instant();
+        MailDelivery sender = new MailDelivery(outbox, smtp, props, alerts, clock, accounts);
 
-        new MailDelivery(outbox, smtp, props, alerts, clock, accounts).deliverDue();
+        sender.deliverDue();
 
         long unmarked = outbox.failedFor.get();
         long other = batch.stream().filter(id -> id != unmarked).findFirst().orElseThrow();
@@ -121,11 +122,58 @@ class MailMarkFailureTest extends IntegrationTest {
         assertThat(nextAttempt(unmarked))
                 .as("sent again only when its claim's lease ends")
                 .isAfterOrEqualTo(before.plus(props.lease()).minusSeconds(1));
+        assertThat(sender.marksWaiting()).as("the mark waits for the next runs").isEqualTo(1);
         assertThat(logged(Level.ERROR))
-                .as("the email, and that it may be sent again when its lease ends")
+                .as("its lease has not ended: no give-up yet")
+                .isEmpty();
+
+        clock.advance(props.lease().plusSeconds(1));
+        sender.deliverDue();
+
+        assertThat(logged(Level.ERROR))
+                .as("the first claim's mark given up at the end of its lease, saying the email is sent again")
                 .anyMatch(line -> line.contains("mail " + unmarked + " ")
                         && line.contains("could not be marked sent")
+                        && line.contains("(attempt 1)")
                         && line.contains("sent again"));
+        assertThat(sender.marksWaiting())
+                .as("only the second claim's mark waits (the database still fails it)")
+                .isEqualTo(1);
+        assertThat(smtp.sentOf(batch))
+                .as("sent once more by the later claim, the copy the log announced")
+                .containsExactlyInAnyOrder(batch.get(0), batch.get(1), unmarked);
+    }
+
+    /**
+     * A database blip longer than one run: a run of a single email has its mark's tries close together
+     * (after the email, at the run's end); the next tries come in the next runs, a send interval apart,
+     * so a failover of a few seconds costs no second copy of the email at the end of its lease.
+     */
+    @Test
+    void aMarkThatFailsThroughItsWholeRunLandsInALaterRunAndTheEmailIsSentOnce() {
+        List<Long> batch = dueEmails(1);
+        MarkFailing outbox = new MarkFailing(jdbc, batch, 3);
+        Recording smtp = new Recording(noSender, props, -1);
+        MailDelivery sender = new MailDelivery(outbox, smtp, props, alerts, clock, accounts);
+        long id = batch.get(0);
+
+        sender.deliverDue();
+        assertThat(status(id)).as("the mark failed in its run").isEqualTo("PENDING");
+
+        for (int run = 0; run < 3 && !status(id).equals("SENT"); run++) {
+            clock.advance(props.sendInterval());
+            sender.deliverDue();
+        }
+
+        assertThat(status(id)).as("marked sent by a later run's try").isEqualTo("SENT");
+        assertThat(sender.marksWaiting()).isZero();
+        clock.advance(props.lease().plusSeconds(1));
+        sender.deliverDue();
+        assertThat(smtp.sentOf(batch))
+                .as("handed to SMTP once, also after its lease")
+                .containsExactly(id);
+        assertThat(logged(Level.ERROR)).isEmpty();
+        assertThat(logged(Level.INFO)).anyMatch(line -> line.contains("mail " + id + " marked sent at try 4"));
     }
 
     /**
