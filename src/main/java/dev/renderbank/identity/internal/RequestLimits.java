@@ -1,16 +1,14 @@
 package dev.renderbank.identity.internal;
 
-import static dev.renderbank.platform.SqlTime.ts;
-
+import dev.renderbank.platform.FixedWindowCounter;
 import java.time.Clock;
-import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Fixed-window request counts in PostgreSQL (so they hold across nodes) for the forms that send
  * email: sign-up, resend, forgot password. Counted before anything is looked up, so a refusal says
- * nothing about whether an account exists.
+ * nothing about whether an account exists. Counted by the platform's {@link FixedWindowCounter}.
  */
 @Component
 public class RequestLimits {
@@ -19,9 +17,11 @@ public class RequestLimits {
     private final RequestLimitProperties props;
     private final Clock clock;
     private final AddressHasher keys;
+    private final FixedWindowCounter<String> counts;
 
     RequestLimits(JdbcClient jdbc, RequestLimitProperties props, Clock clock, AddressHasher keys) {
         this.jdbc = jdbc;
+        this.counts = new FixedWindowCounter<>(jdbc, "request_limit", "bucket", "hits");
         this.props = props;
         this.clock = clock;
         this.keys = keys;
@@ -35,15 +35,16 @@ public class RequestLimits {
      * for any number of addresses and lock their owners out of reset, resend and sign-up).
      */
     public boolean allow(String action, String client, String email) {
-        if (hit(action + ":client:" + client) > props.perClient()) {
+        if (!hit(action + ":client:" + client, props.perClient())) {
             return false;
         }
         // the address as typed may hold anything (a NUL, thousands of characters): counted by the keyed
         // digest the sign-in throttle uses, of the mailbox it delivers to (every +alias, and Gmail's
         // dots, is one inbox: counted per spelling, one client could mail it five times an hour per
         // alias), and the row (kept up to renderbank.retention.throttles, past a deletion) names no address
-        return hit(action + ":address:" + keys.throttleKey(EmailKeys.mailbox(SignInNames.asAuthenticated(email))))
-                <= props.perAddress();
+        return hit(
+                action + ":address:" + keys.throttleKey(EmailKeys.mailbox(SignInNames.asAuthenticated(email))),
+                props.perAddress());
     }
 
     /**
@@ -60,18 +61,9 @@ public class RequestLimits {
                 .update();
     }
 
-    private int hit(String bucket) {
-        Instant now = clock.instant();
-        return jdbc.sql("""
-                        insert into request_limit as r (bucket, window_start, hits) values (:b, :now, 1)
-                        on conflict (bucket) do update set
-                            window_start = case when r.window_start <= :windowStart then :now else r.window_start end,
-                            hits = case when r.window_start <= :windowStart then 1 else r.hits + 1 end
-                        returning hits""")
-                .param("b", bucket.length() > 300 ? bucket.substring(0, 300) : bucket)
-                .param("now", ts(now))
-                .param("windowStart", ts(now.minus(props.window())))
-                .query(Integer.class)
-                .single();
+    /** Counts one request in {@code bucket} (its first 300 characters) if its window holds fewer than {@code max}. */
+    private boolean hit(String bucket, int max) {
+        return counts.count(
+                bucket.length() > 300 ? bucket.substring(0, 300) : bucket, clock.instant(), props.window(), max);
     }
 }

@@ -1,8 +1,8 @@
 package dev.renderbank.notify.webhooks;
 
-import static dev.renderbank.platform.SqlTime.instant;
 import static dev.renderbank.platform.SqlTime.ts;
 
+import dev.renderbank.platform.FixedWindowCounter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,15 +12,17 @@ import org.springframework.stereotype.Repository;
 /**
  * Fixed-window counts of the resends each user asked for ({@code webhook_resend_count}), so one owner
  * cannot keep the senders busy and the attempt history growing by resending every delivery once per
- * {@code renderbank.webhooks.resend-interval}.
+ * {@code renderbank.webhooks.resend-interval}. Counted by the platform's {@link FixedWindowCounter}.
  */
 @Repository
 public class ResendCounts {
 
     private final JdbcClient jdbc;
+    private final FixedWindowCounter<Long> counts;
 
     ResendCounts(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.counts = new FixedWindowCounter<>(jdbc, "webhook_resend_count", "user_id", "resends");
     }
 
     /**
@@ -31,29 +33,9 @@ public class ResendCounts {
      * transaction, which rolls the count back when nothing is queued.
      */
     public Optional<Instant> count(long userId, Instant now, Duration window, int max) {
-        Instant windowStart = now.minus(window);
-        boolean counted = !jdbc.sql("""
-                        insert into webhook_resend_count as r (user_id, window_start, resends) values (:u, :now, 1)
-                        on conflict (user_id) do update set
-                            window_start = case when r.window_start <= :windowStart then :now else r.window_start end,
-                            resends = case when r.window_start <= :windowStart then 1 else r.resends + 1 end
-                        where r.window_start <= :windowStart or r.resends < :max
-                        returning resends""")
-                .param("u", userId)
-                .param("now", ts(now))
-                .param("windowStart", ts(windowStart))
-                .param("max", max)
-                .query(Integer.class)
-                .list()
-                .isEmpty();
-        if (counted) {
-            return Optional.empty();
-        }
-        return Optional.of(jdbc.sql("select window_start from webhook_resend_count where user_id = :u")
-                .param("u", userId)
-                .query((rs, n) -> instant(rs, "window_start").plus(window))
-                .optional()
-                .orElse(now.plus(window)));
+        return counts.hit(userId, now, window, max) instanceof FixedWindowCounter.Refused r
+                ? Optional.of(r.windowEnds())
+                : Optional.empty();
     }
 
     /** Deletes the counts whose window ended before {@code cutoff}; returns how many. */
