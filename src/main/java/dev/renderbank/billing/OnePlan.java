@@ -94,7 +94,7 @@ class OnePlan {
      */
     Optional<CheckoutResult.PlanRefusal> refusal(long userId, Instant now) {
         Optional<CheckoutStore.Checkout> open = checkouts.openForPlan(
-                userId, catalog.plans().keySet(), now.minus(CHECKOUT_OPEN_FOR), now.minus(Billing.ABANDONED_AFTER));
+                userId, catalog.plans().keySet(), now.minus(CHECKOUT_OPEN_FOR), now.minus(Checkouts.ABANDONED_AFTER));
         Optional<CheckoutResult.PlanRefusal> running = subscriptions.forUser(userId).stream()
                 .filter(this::ofPaymentsNow)
                 .filter(s -> s.runningAt(now))

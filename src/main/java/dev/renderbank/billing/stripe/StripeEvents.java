@@ -1,26 +1,19 @@
 package dev.renderbank.billing.stripe;
 
+import static dev.renderbank.billing.stripe.StripeDisputes.disputeRefs;
 import static java.util.Map.entry;
 
-import dev.renderbank.billing.Product;
-import dev.renderbank.billing.ProductCatalog;
-import dev.renderbank.billing.core.Buyers;
-import dev.renderbank.billing.core.Disputes;
 import dev.renderbank.billing.core.EventEnvelope;
 import dev.renderbank.billing.core.EventHandler;
 import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.PaymentTestMode;
-import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.core.RefundTotals;
-import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
-import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,53 +26,42 @@ import tools.jackson.databind.json.JsonMapper;
  * Stripe events, read from the raw JSON (older and newer API versions: invoice subscription and
  * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
  * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
- * period start ({@link StripeInvoices}). Under {@code prod} an event Stripe marks {@code "livemode":
- * false} grants nothing unless test mode is allowed ({@link PaymentTestMode}).
+ * period start ({@link StripeInvoices}). Sessions are read by {@link StripeSessions}, disputes by
+ * {@link StripeDisputes}. Under {@code prod} an event Stripe marks {@code "livemode": false} grants
+ * nothing unless test mode is allowed ({@link PaymentTestMode}).
  */
 @Component
 class StripeEvents implements EventHandler {
 
     private final JsonMapper json;
-    private final ProductCatalog catalog;
-    private final Buyers buyers;
-    private final Purchases purchases;
+    private final StripeSessions sessions;
     private final StripeInvoices invoices;
-    private final Disputes disputes;
+    private final StripeDisputes disputes;
     private final RefundTotals refundTotals;
     private final StripeRefunds stripeRefunds;
-    private final SubscriptionStore subscriptionStore;
     private final StripeSubscriptions subscriptions;
-    private final CheckoutStore checkouts;
     private final Clock clock;
     private final PaymentTestMode testMode;
     private final StripeForeignCharges foreign;
 
     StripeEvents(
             JsonMapper json,
-            ProductCatalog catalog,
-            Buyers buyers,
-            Purchases purchases,
+            StripeSessions sessions,
             StripeInvoices invoices,
-            Disputes disputes,
+            StripeDisputes disputes,
             RefundTotals refundTotals,
             StripeRefunds stripeRefunds,
-            SubscriptionStore subscriptionStore,
             StripeSubscriptions subscriptions,
-            CheckoutStore checkouts,
             Clock clock,
             PaymentTestMode testMode,
             StripeForeignCharges foreign) {
         this.json = json;
-        this.catalog = catalog;
-        this.buyers = buyers;
-        this.purchases = purchases;
+        this.sessions = sessions;
         this.invoices = invoices;
         this.disputes = disputes;
         this.refundTotals = refundTotals;
         this.stripeRefunds = stripeRefunds;
-        this.subscriptionStore = subscriptionStore;
         this.subscriptions = subscriptions;
-        this.checkouts = checkouts;
         this.clock = clock;
         this.testMode = testMode;
         this.foreign = foreign;
@@ -90,8 +72,10 @@ class StripeEvents implements EventHandler {
      * README lists these as the ones to subscribe to.
      */
     static final Map<String, EventKind<StripeEvents>> KINDS = Map.ofEntries(
-            entry("checkout.session.completed", StripeEvents::session),
-            entry("checkout.session.async_payment_succeeded", StripeEvents::session),
+            entry("checkout.session.completed", (self, session, at) -> self.sessions.session(session, at)),
+            entry(
+                    "checkout.session.async_payment_succeeded",
+                    (self, session, at) -> self.sessions.session(session, at)),
             entry("invoice.paid", (self, invoice, at) -> self.invoices.paid(invoice)),
             entry("invoice_payment.paid", (self, payment, at) -> self.invoices.paymentPaid(payment)),
             entry("customer.subscription.created", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
@@ -103,10 +87,10 @@ class StripeEvents implements EventHandler {
             entry("charge.refund.updated", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
             entry("refund.updated", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
             entry("refund.failed", (self, refund, at) -> self.refundChanged(refund, Optional.empty())),
-            entry("charge.dispute.created", StripeEvents::disputeChanged),
-            entry("charge.dispute.updated", StripeEvents::disputeChanged),
-            entry("charge.dispute.funds_withdrawn", StripeEvents::fundsWithdrawn),
-            entry("charge.dispute.closed", StripeEvents::disputeClosed));
+            entry("charge.dispute.created", (self, dispute, at) -> self.disputes.disputeChanged(dispute, at)),
+            entry("charge.dispute.updated", (self, dispute, at) -> self.disputes.disputeChanged(dispute, at)),
+            entry("charge.dispute.funds_withdrawn", (self, dispute, at) -> self.disputes.fundsWithdrawn(dispute, at)),
+            entry("charge.dispute.closed", (self, dispute, at) -> self.disputes.disputeClosed(dispute, at)));
 
     /** The event types to subscribe to at Stripe. */
     static final Set<String> SUBSCRIBED = KINDS.keySet();
@@ -264,68 +248,6 @@ class StripeEvents implements EventHandler {
         }
     }
 
-    private Outcome session(JsonNode s, Instant at) {
-        String sessionId = Json.text(s, "id");
-        String paymentStatus = Json.text(s, "payment_status");
-        String mode = Json.text(s, "mode");
-        if (sessionId == null) {
-            return new Outcome.Unprocessable("checkout session without id");
-        }
-        // Only a session renderbank opened grants anything, for the user and product it was opened
-        // for: the account may be shared with other applications, and metadata alone is anyone's.
-        Optional<CheckoutStore.Checkout> opened = checkouts.byProviderRef("stripe", sessionId);
-        if (opened.isEmpty()) {
-            return new Outcome.Ignored("checkout session " + sessionId
-                    + " was not opened by renderbank (another application on the Stripe account?): nothing granted");
-        }
-        Optional<Product> product = catalog.product(opened.get().product());
-        if (product.isEmpty()) {
-            // The checkout was opened for a product the catalogue no longer has (removed or renamed
-            // since): only an operator can bring it back, so it waits like an unknown plan's invoice.
-            return new Outcome.Unprocessable(
-                    "unknown product " + opened.get().product() + ": checkout session " + sessionId
-                            + " was opened for it, but renderbank.catalog no longer has it; nothing was granted."
-                            + " Configure it again (renderbank.catalog.packs.<id> or plans.<id>), restart, then"
-                            + " reprocess this event: it grants once",
-                    true);
-        }
-        Optional<Long> user = buyers.find(Long.toString(opened.get().userId()), null, null);
-        if (user.isEmpty()) {
-            return new Outcome.Unprocessable(
-                    "unknown user " + opened.get().userId() + " of checkout session " + sessionId);
-        }
-        // What the checkout offered when it was opened, not what the catalogue says now.
-        Product p = opened.get().offered(product.get());
-        String checkoutId = opened.get().id();
-        if ("subscription".equals(mode)) {
-            String subId = Json.id(s, "subscription");
-            if (subId == null || !p.isPlan()) {
-                return new Outcome.Unprocessable("subscription session without a subscription or plan");
-            }
-            subscriptionStore.ensure("stripe", subId, user.get(), p.id(), "active", at, clock.instant());
-            checkouts.complete(checkoutId);
-            return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
-        }
-        // no_payment_required: a promotion code paid all of it (amount_total 0); still a purchase.
-        if (!"paid".equals(paymentStatus) && !"no_payment_required".equals(paymentStatus)) {
-            return new Outcome.Ignored("session " + sessionId + " is " + paymentStatus + ", not paid");
-        }
-        if (p.isPlan()) {
-            return new Outcome.Unprocessable("one-time session for plan " + p.id());
-        }
-        checkouts.complete(checkoutId);
-        Long amount = Json.number(s, "amount_total");
-        String currency = Json.text(s, "currency");
-        var charge = new Purchases.Charge(
-                "stripe",
-                user.get(),
-                p,
-                amount != null ? amount : p.priceMinor(),
-                currency != null ? currency.toUpperCase(Locale.ROOT) : p.currency(),
-                List.of(sessionId, nz(Json.id(s, "payment_intent"))));
-        return purchases.pack(charge, "stripe:checkout:" + sessionId);
-    }
-
     /**
      * A charge with a refund: its refunded total as Stripe reported it before the transaction ({@link
      * #askRefundTotal}; the event's copy may be stale).
@@ -353,77 +275,7 @@ class StripeEvents implements EventHandler {
         return refundTotals.sync("stripe", chargeId, refs, asked);
     }
 
-    /**
-     * A dispute created or updated: an inquiry ({@code warning_*}) is recorded and takes nothing; a
-     * chargeback status takes the share, once (an inquiry recorded before becomes the dispute); a
-     * final status is handled as its closing.
-     */
-    private Outcome disputeChanged(JsonNode dispute, Instant at) {
-        String disputeId = Json.text(dispute, "id");
-        if (disputeId == null) {
-            return new Outcome.Unprocessable("dispute without id");
-        }
-        String status = Json.text(dispute, "status");
-        Optional<Disputes.Ending> ending = ending(status);
-        if (ending.isPresent()) {
-            return disputes.closed(
-                    "stripe", disputeId, disputeRefs(dispute), ending.get(), Json.number(dispute, "amount"), null);
-        }
-        if (isInquiry(status)) {
-            return disputes.inquiry("stripe", disputeId, disputeRefs(dispute));
-        }
-        return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
-    }
-
-    /**
-     * Funds withdrawn for a dispute: a chargeback, whatever status the event's copy shows (an
-     * inquiry escalated); its share is taken once, like its opening's.
-     */
-    private Outcome fundsWithdrawn(JsonNode dispute, Instant at) {
-        String disputeId = Json.text(dispute, "id");
-        if (disputeId == null) {
-            return new Outcome.Unprocessable("dispute without id");
-        }
-        return disputes.opened("stripe", disputeId, disputeRefs(dispute), Json.number(dispute, "amount"), null);
-    }
-
-    private Outcome disputeClosed(JsonNode dispute, Instant at) {
-        String disputeId = Json.text(dispute, "id");
-        if (disputeId == null) {
-            return new Outcome.Unprocessable("dispute without id");
-        }
-        // A closing in a status not known here counts as lost, as it always did: the charge stays taken.
-        Disputes.Ending ending = ending(Json.text(dispute, "status")).orElse(Disputes.Ending.LOST);
-        return disputes.closed("stripe", disputeId, disputeRefs(dispute), ending, Json.number(dispute, "amount"), null);
-    }
-
-    /** Stripe's inquiry statuses (a retrieval request before any chargeback: no funds move). */
-    static boolean isInquiry(String status) {
-        return "warning_needs_response".equals(status) || "warning_under_review".equals(status);
-    }
-
-    /** How a dispute in {@code status} ended; empty while it has not. */
-    static Optional<Disputes.Ending> ending(String status) {
-        if ("won".equals(status)) {
-            return Optional.of(Disputes.Ending.WON);
-        }
-        if ("lost".equals(status)) {
-            return Optional.of(Disputes.Ending.LOST);
-        }
-        if ("warning_closed".equals(status) || "prevented".equals(status)) {
-            // An inquiry closed without a chargeback, or a dispute Stripe's dispute prevention stopped
-            // before it became one (API 2025-08-27): no funds were withdrawn. Money a prevention gave
-            // back to the customer (a resolution) comes as a refund, measured like any other.
-            return Optional.of(Disputes.Ending.INQUIRY_CLOSED);
-        }
-        return Optional.empty();
-    }
-
-    private static List<String> disputeRefs(JsonNode dispute) {
-        return List.of(nz(Json.id(dispute, "charge")), nz(Json.id(dispute, "payment_intent")));
-    }
-
-    private static String nz(String s) {
+    static String nz(String s) {
         return s == null ? "" : s;
     }
 }

@@ -197,8 +197,9 @@ class StripeRefunds {
      */
     private static ProviderDispute dispute(JsonNode d) {
         String status = Json.text(d, "status");
-        String expected =
-                StripeEvents.ending(status).map(Enum::name).orElse(StripeEvents.isInquiry(status) ? "INQUIRY" : "OPEN");
+        String expected = StripeDisputes.ending(status)
+                .map(Enum::name)
+                .orElse(StripeDisputes.isInquiry(status) ? "INQUIRY" : "OPEN");
         return new ProviderDispute(
                 "stripe",
                 Json.text(d, "id"),

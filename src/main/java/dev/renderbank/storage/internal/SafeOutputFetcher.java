@@ -5,30 +5,19 @@ import dev.renderbank.storage.OutputFetcher;
 import dev.renderbank.storage.StoredAsset;
 import java.io.IOException;
 import java.io.PushbackInputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Copies a provider's output into the asset store without letting the URL reach anything it
@@ -41,20 +30,14 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>Refusals ({@link FetchRefusedException}) are permanent. {@link IOException}s (network trouble,
  * timeouts, 408/429/5xx answers) may succeed on a later try.
  *
- * <p>Longer than this code base's usual ~250 lines on purpose: the redirect loop, the address
- * pinning and the size and type checks are read together to see that no path reaches an address
- * the policy did not approve; split, that argument would span files.
+ * <p>No path reaches an address the policy did not approve: the redirect loop here checks the host
+ * of the URL and of each redirect target before asking for it, and the client ({@link
+ * FetchConnections}) connects only to addresses the policy returned, through no proxy, following
+ * no redirect of its own.
  */
 final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
 
     static final int MAX_REDIRECTS = 3;
-
-    /**
-     * Connections per host and in all: more than the copies one node runs at once (the scheduler's
-     * threads and the callback checks), which mostly fetch from the provider's one file host. The
-     * client's defaults (5 per host) made the sixth copy wait for a connection and then fail.
-     */
-    static final int MAX_CONNECTIONS = 256;
 
     private static final Logger log = LoggerFactory.getLogger(SafeOutputFetcher.class);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -74,41 +57,7 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
         this.totalTimeoutNanos = limits.totalTimeout().toNanos();
         this.allowedTypes = limits.allowedMediaTypes();
         this.accept = String.join(", ", allowedTypes.stream().sorted().toList());
-        this.http = client(limits, policy);
-    }
-
-    private static CloseableHttpClient client(DownloadProperties limits, HostPolicy policy) {
-        Timeout connect = Timeout.ofMilliseconds(limits.connectTimeout().toMillis());
-        Timeout read = Timeout.ofMilliseconds(limits.readTimeout().toMillis());
-        SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
-        var connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new PolicyDnsResolver(policy))
-                .setMaxConnTotal(MAX_CONNECTIONS)
-                .setMaxConnPerRoute(MAX_CONNECTIONS)
-                // TLS context (reading the JDK's trust store) on the first https connection, not at start
-                .setTlsSocketStrategy((socket, target, port, attachment, context) ->
-                        tls.obtain().upgrade(socket, target, port, attachment, context))
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(connect)
-                        .setSocketTimeout(read)
-                        .setTimeToLive(5, TimeUnit.MINUTES)
-                        .build())
-                .build();
-        return HttpClients.custom()
-                .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .build())
-                // no system proxy: the policy must judge the address we actually connect to
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .setUserAgent("renderbank-fetcher/1")
-                .build();
+        this.http = FetchConnections.client(limits, policy);
     }
 
     HostPolicy policy() {
@@ -301,19 +250,5 @@ final class SafeOutputFetcher implements OutputFetcher, AutoCloseable {
     @Override
     public void close() throws IOException {
         http.close();
-    }
-
-    /** The HTTP client connects only to addresses the policy returned, checked at connect time. */
-    private record PolicyDnsResolver(HostPolicy policy) implements DnsResolver {
-
-        @Override
-        public InetAddress[] resolve(String host) throws UnknownHostException {
-            return policy.resolve(host);
-        }
-
-        @Override
-        public String resolveCanonicalHostname(String host) {
-            return host; // never a reverse lookup
-        }
     }
 }

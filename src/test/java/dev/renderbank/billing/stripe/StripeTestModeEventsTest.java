@@ -29,11 +29,7 @@ class StripeTestModeEventsTest {
     private static Outcome handle(MockEnvironment env, PaymentEventStore.Stored event) {
         StripeEvents events = new StripeEvents(
                 JsonMapper.builder().build(),
-                null,
-                null,
-                null,
-                null,
-                null,
+                new StripeSessions(null, null, null, null, null, Clock.systemUTC()),
                 null,
                 null,
                 null,
