@@ -8,7 +8,7 @@
 
   function post(path) {
     return fetch(path, { method: 'POST', headers: headers, credentials: 'same-origin' })
-      .then(r => r.json().then(body => ({ ok: r.ok, body: body })))
+      .then(r => r.json().then(body => ({ ok: r.ok, status: r.status, body: body })))
       .catch(() => ({ ok: false, body: { detail: 'The server could not be reached. Please try again.' } }));
   }
 
@@ -31,7 +31,9 @@
   const checkIn = document.getElementById('check-in');
   checkIn.addEventListener('click', () => {
     checkIn.disabled = true;
-    post('/api/v1/rewards/check-in').then(({ ok, body }) => {
+    post('/api/v1/rewards/check-in').then(({ ok, status, body }) => {
+      // 409: another account of the same inbox had today's check-in (once a day per inbox)
+      if (status === 409) { checkIn.textContent = 'Checked in today'; say('check-in-message', body.detail); return; }
       if (!ok) { checkIn.disabled = false; say('check-in-message', body.detail || body.title, true); return; }
       checkIn.textContent = 'Checked in today';
       if (body.granted) {
@@ -61,8 +63,9 @@
     const shared = navigator.share
       ? navigator.share({ title: 'renderbank', text: 'Make images and videos with AI on renderbank', url: link.value })
       : copy().then(() => say('copy-message', 'Link copied: paste it wherever you share.'));
-    shared.then(() => post('/api/v1/rewards/share').then(({ ok, body }) => {
-      if (!ok) { say('share-message', body.detail || body.title, true); return; }
+    shared.then(() => post('/api/v1/rewards/share').then(({ ok, status, body }) => {
+      // 409 is no error: another account of the same inbox had today's share reward
+      if (!ok) { say('share-message', body.detail || body.title, status !== 409); return; }
       say('share-message', body.granted ? '+' + body.credits + ' credits for sharing. Thank you!'
         : 'Thanks for sharing! The share reward is once a day; you already have today\'s.');
     }), () => say('share-message', 'Not shared, so no reward this time.'));

@@ -70,7 +70,15 @@ class CreditsPage {
         this.clock = clock;
     }
 
-    record PurchaseLine(Instant at, String product, long credits, String amount, String refunded, String state) {}
+    /** {@code balancePaid}: how the buyer's balance at the payment provider paid some of it, in words, or "". */
+    record PurchaseLine(
+            Instant at,
+            String product,
+            long credits,
+            String amount,
+            String refunded,
+            String state,
+            String balancePaid) {}
 
     @GetMapping("/account")
     String credits(
@@ -158,6 +166,12 @@ class CreditsPage {
                 p.credits(),
                 Money.format(p.amountMinor(), p.currency()),
                 p.refundedMinor() > 0 ? Money.format(p.refundedMinor(), p.currency()) : "",
-                p.state());
+                p.state(),
+                // the Paid column shows the charge; say what paid the rest, never "$0.00" unexplained
+                p.fromBalanceMinor() > 0
+                        ? Money.format(p.amountMinor(), p.currency()) + " charged \u2014 "
+                                + Money.format(p.fromBalanceMinor(), p.currency())
+                                + " paid from your account balance with us (credit left from your previous plan)"
+                        : "");
     }
 }

@@ -111,6 +111,15 @@ public class AccountDeletion {
         return accounts.isDeleted(userId);
     }
 
+    /**
+     * The key of the account's mailbox for the daily rewards ({@link AddressHasher#dailyRewardKey}: a
+     * keyed digest, so billing may keep it after the account is deleted): every alias and spelling of
+     * one inbox ({@code a.b@gmail.com}, {@code ab+x@googlemail.com}) has one key.
+     */
+    public String dailyRewardKey(UserAccount user) {
+        return addresses.dailyRewardKey(user.email());
+    }
+
     /** What {@link #claimSignupBonus} found. */
     public enum BonusClaim {
         /** This account may be paid the bonus now (idempotent for the same user). */

@@ -66,6 +66,23 @@ public class Notifier {
             String currency,
             long credits,
             String template) {
+        return purchase(userId, cause, product, amountMinor, 0, currency, credits, template);
+    }
+
+    /**
+     * As above, for a purchase of which {@code fromBalanceMinor} was paid from the customer's balance at
+     * the payment provider besides the {@code amountMinor} charged: the amount paid says both in words
+     * ({@link Money#paid}), never "$0.00" alone for a period the balance paid.
+     */
+    public Queued purchase(
+            long userId,
+            String cause,
+            String product,
+            long amountMinor,
+            long fromBalanceMinor,
+            String currency,
+            long credits,
+            String template) {
         return userMail.queue(
                 userId,
                 cause,
@@ -74,7 +91,7 @@ public class Notifier {
                         "product",
                         product,
                         "amountPaid",
-                        Money.format(amountMinor, currency),
+                        Money.paid(amountMinor, fromBalanceMinor, currency),
                         "credits",
                         credits,
                         "balance",

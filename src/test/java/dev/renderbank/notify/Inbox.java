@@ -19,19 +19,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A real SMTP server in the test JVM (GreenMail) on a fixed free port, which can go down and come back. */
-final class Inbox {
+/**
+ * A real SMTP server in the test JVM (GreenMail) on a fixed free port, which can go down and come back
+ * (public: other modules' tests read the emails their flows send).
+ */
+public final class Inbox {
 
     /** One received email, its parts by content type. */
-    record Mail(String to, String from, String subject, String text, String html, String messageId) {}
+    public record Mail(String to, String from, String subject, String text, String html, String messageId) {}
 
-    final int port = freePort();
+    public final int port = freePort();
     private GreenMail server;
 
     /** Every envelope recipient (SMTP RCPT TO) a message was delivered to, across restarts. */
     private final List<String> envelopeRecipients = new CopyOnWriteArrayList<>();
 
-    synchronized void start() {
+    public synchronized void start() {
         server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         server.start();
         MessageDeliveryHandler deliver = server.getUserManager().getMessageDeliveryHandler();
@@ -46,7 +49,7 @@ final class Inbox {
         return List.copyOf(envelopeRecipients);
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server != null) {
             server.stop();
             server = null;
@@ -84,7 +87,7 @@ final class Inbox {
         stop();
     }
 
-    synchronized List<Mail> to(String address) {
+    public synchronized List<Mail> to(String address) {
         List<Mail> all = new ArrayList<>(earlier);
         all.addAll(current());
         return all.stream().filter(m -> m.to().equalsIgnoreCase(address)).toList();

@@ -140,7 +140,15 @@ public class Purchases {
                 "purchase of " + c.product().id());
         afterPurchase(c, id.get(), grantKey, live);
         publish(new PurchaseCompleted(
-                c.userId(), c.product().id(), c.product().credits(), c.amountMinor(), c.currency(), grantKey));
+                c.userId(),
+                c.product().id(),
+                c.product().credits(),
+                c.amountMinor(),
+                c.currency(),
+                grantKey,
+                false,
+                false,
+                c.fromBalanceMinor()));
         return new Outcome.Processed(
                 "granted " + g.amount() + " credits for " + c.product().id());
     }
@@ -225,7 +233,8 @@ public class Purchases {
                 c.currency(),
                 key,
                 before.isPresent(),
-                before.filter(plan -> !plan.equals(p.id())).isPresent()));
+                before.filter(plan -> !plan.equals(p.id())).isPresent(),
+                c.fromBalanceMinor()));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 

@@ -243,7 +243,7 @@ public class PurchaseStore {
     public List<PurchaseRecord> forUser(long userId, long beforeId, int limit) {
         return jdbc.sql("""
                         select id, product, credits, amount_minor, currency, refunded_minor, disputed_minor, disputed,
-                               created_at
+                               created_at, from_balance_minor
                           from billing_purchase where user_id = :user and id < :before
                          order by id desc limit :limit""")
                 .param("user", userId)
@@ -258,7 +258,8 @@ public class PurchaseStore {
                         rs.getLong("refunded_minor"),
                         rs.getLong("disputed_minor"),
                         rs.getBoolean("disputed"),
-                        instant(rs, "created_at")))
+                        instant(rs, "created_at"),
+                        rs.getLong("from_balance_minor")))
                 .list();
     }
 

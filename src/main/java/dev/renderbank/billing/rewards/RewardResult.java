@@ -12,6 +12,13 @@ public sealed interface RewardResult {
      */
     record AlreadyGranted(String grantKey, int streak) implements RewardResult {}
 
+    /**
+     * Another account of the same mailbox (an alias of the address, Gmail's dots, or a deleted account
+     * of it) had this daily {@code reward} ({@code check-in}, {@code share}) for the day: they are once
+     * a day per mailbox; nothing was granted.
+     */
+    record TakenByMailbox(String reward) implements RewardResult {}
+
     /** Not allowed (unknown or deleted user …). */
     record Refused(String reason) implements RewardResult {}
 

@@ -12,6 +12,7 @@ import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.platform.PublicUrl;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.Optional;
@@ -21,7 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Free credits: sign-up bonus, daily check-in (with a streak bonus) and sharing. Each is a ledger
  * grant whose key names the user and the day, so asking twice never grants twice. "Day" is the
- * calendar day in the user's own time zone. The referral reward is {@link Referrals}'. Each grant is
+ * calendar day in the user's own time zone. Each is once per mailbox, not per account: the sign-up
+ * bonus ever ({@link AccountDeletion#claimSignupBonus}), the daily rewards each day ({@link
+ * #claimDay}), so the accounts of one inbox's aliases collect them once. The referral reward is {@link Referrals}'. Each grant is
  * announced to the user ({@link Ledger#grantAnnounced}: {@code signup-bonus}, {@code check-in}, {@code
  * share}).
  */
@@ -128,7 +131,8 @@ public class Rewards {
 
     /**
      * Daily check-in: 2 credits, 5 on every 7th consecutive day; only for a live account whose email
-     * address is verified; once a calendar day as {@link #claimDay} counts days.
+     * address is verified; once a calendar day per mailbox as {@link #claimDay} counts days (the streak
+     * is the mailbox's too).
      */
     @Transactional
     public RewardResult checkIn(long userId) {
@@ -136,16 +140,20 @@ public class Rewards {
         if (refused.isPresent()) {
             return refused.get();
         }
-        ZonedDateTime now = now(userId).orElseThrow();
+        UserAccount user = users.byId(userId).orElseThrow();
+        ZonedDateTime now = now(user);
         String key = "reward:check-in:" + userId + ":" + now.toLocalDate();
-        Optional<Integer> streak = claimDay(userId, RewardDayStore.Kind.CHECK_IN, now);
-        if (streak.isEmpty()) {
-            int made = days.latest(userId, RewardDayStore.Kind.CHECK_IN)
+        RewardDayStore.Claim claim = claimDay(user, RewardDayStore.Kind.CHECK_IN, now);
+        if (claim instanceof RewardDayStore.Claim.NotDue notDue) {
+            int made = days.latest(userId, accounts.dailyRewardKey(user), RewardDayStore.Kind.CHECK_IN)
                     .map(RewardDayStore.Latest::streak)
                     .orElse(0);
-            return new RewardResult.AlreadyGranted(key, made);
+            return notDue.byThisAccount()
+                    ? new RewardResult.AlreadyGranted(key, made)
+                    : new RewardResult.TakenByMailbox("check-in");
         }
-        long amount = streak.get() % props.streakDays() == 0 ? props.checkInStreak() : props.checkIn();
+        int streak = ((RewardDayStore.Claim.Given) claim).streak();
+        long amount = streak % props.streakDays() == 0 ? props.checkInStreak() : props.checkIn();
         return granted(
                 ledger.grantAnnounced(
                         "check-in",
@@ -154,15 +162,15 @@ public class Rewards {
                         GrantSource.REWARD,
                         key,
                         null,
-                        "daily check-in, day " + streak.get(),
+                        "daily check-in, day " + streak,
                         null),
                 key,
-                streak.get());
+                streak);
     }
 
     /**
-     * Sharing: 2 credits at most once a calendar day as {@link #claimDay} counts days; only for a live
-     * account whose email address is verified.
+     * Sharing: 2 credits at most once a calendar day per mailbox as {@link #claimDay} counts days; only
+     * for a live account whose email address is verified.
      */
     @Transactional
     public RewardResult share(long userId) {
@@ -170,10 +178,13 @@ public class Rewards {
         if (refused.isPresent()) {
             return refused.get();
         }
-        ZonedDateTime now = now(userId).orElseThrow();
+        UserAccount user = users.byId(userId).orElseThrow();
+        ZonedDateTime now = now(user);
         String key = "reward:share:" + userId + ":" + now.toLocalDate();
-        if (claimDay(userId, RewardDayStore.Kind.SHARE, now).isEmpty()) {
-            return new RewardResult.AlreadyGranted(key, 0);
+        if (claimDay(user, RewardDayStore.Kind.SHARE, now) instanceof RewardDayStore.Claim.NotDue notDue) {
+            return notDue.byThisAccount()
+                    ? new RewardResult.AlreadyGranted(key, 0)
+                    : new RewardResult.TakenByMailbox("share");
         }
         return granted(
                 ledger.grantAnnounced("share", userId, props.share(), GrantSource.REWARD, key, null, "shared", null),
@@ -182,14 +193,23 @@ public class Rewards {
     }
 
     /**
-     * Claims today's daily reward of {@code kind} (today in the user's current time zone): never a day
-     * before the latest one, and never a second one within one calendar day of the current zone, so
-     * changing the time zone (east or west, between calls or during one) gives no extra reward; the
-     * streak, or empty if it is not due. Serialized per user and kind.
+     * Claims today's daily reward of {@code kind} (today in the user's current time zone) for the user
+     * and their mailbox: every alias and spelling of one inbox, and every account it had (a deleted one
+     * too: deleting and signing up again gives no second reward that day), share one series of days.
+     * Never a day before the mailbox's latest one, and never a second one within one calendar day of
+     * the current zone, so changing the time zone (east or west, between calls or during one), or
+     * asking from another account of the mailbox in another zone, gives no extra reward. Serialized per
+     * user and per mailbox and kind.
      */
-    private Optional<Integer> claimDay(long userId, RewardDayStore.Kind kind, ZonedDateTime now) {
+    private RewardDayStore.Claim claimDay(UserAccount user, RewardDayStore.Kind kind, ZonedDateTime now) {
         LocalDate today = now.toLocalDate();
-        return days.claim(userId, kind, today, today.atStartOfDay(now.getZone()).toInstant(), now.toInstant());
+        return days.claim(
+                user.id(),
+                accounts.dailyRewardKey(user),
+                kind,
+                today,
+                today.atStartOfDay(now.getZone()).toInstant(),
+                now.toInstant());
     }
 
     /**
@@ -218,14 +238,18 @@ public class Rewards {
 
     /** The user's streak, referral code and link, and what referrals earned (the rewards page and API). */
     public RewardStatus status(long userId) {
-        ZonedDateTime now = now(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
+        UserAccount user = users.byId(userId).orElseThrow(() -> new IllegalArgumentException("unknown user"));
+        ZonedDateTime now = now(user);
         LocalDate today = now.toLocalDate();
-        Optional<RewardDayStore.Latest> latest = days.latest(userId, RewardDayStore.Kind.CHECK_IN);
+        Instant dayStart = today.atStartOfDay(now.getZone()).toInstant();
+        Optional<RewardDayStore.Latest> latest =
+                days.latest(userId, accounts.dailyRewardKey(user), RewardDayStore.Kind.CHECK_IN);
         // as a check-in now would decide: also a day after today's, or a reward given since today began,
-        // after the user's zone moved (never a day before the latest one, never two in one calendar day)
-        boolean checkedInToday = latest.filter(
-                        l -> l.blocks(today, today.atStartOfDay(now.getZone()).toInstant()))
-                .isPresent();
+        // after the user's zone moved (never a day before the latest one, never two in one calendar day),
+        // or by another account of the same mailbox
+        boolean checkedInToday = latest.filter(l -> l.blocks(today, dayStart)).isPresent();
+        boolean byAnotherAccount =
+                checkedInToday && !days.blocksOwn(userId, RewardDayStore.Kind.CHECK_IN, today, dayStart);
         int streak = latest.filter(l -> !l.day().isBefore(today.minusDays(1)))
                 .map(RewardDayStore.Latest::streak)
                 .orElse(0);
@@ -234,6 +258,7 @@ public class Rewards {
         return new RewardStatus(
                 streak,
                 checkedInToday,
+                byAnotherAccount,
                 code,
                 publicUrl.get() + "/signup?ref=" + code,
                 tally.referred(),
@@ -245,8 +270,8 @@ public class Rewards {
     }
 
     /** The time in the user's own time zone. */
-    private Optional<ZonedDateTime> now(long userId) {
-        return users.byId(userId).map(u -> clock.instant().atZone(TimeZones.zoneOf(u.timeZone())));
+    private ZonedDateTime now(UserAccount user) {
+        return clock.instant().atZone(TimeZones.zoneOf(user.timeZone()));
     }
 
     private static RewardResult granted(GrantResult g, String key, int streak) {

@@ -228,7 +228,10 @@ class BillingController {
 
     record PurchasesView(List<PurchaseView> items, String nextCursor) {}
 
-    /** A purchase as its buyer sees it; money in minor units of {@code currency}. */
+    /**
+     * A purchase as its buyer sees it; money in minor units of {@code currency}: {@code amountMinor}
+     * charged, {@code fromBalanceMinor} paid besides from the buyer's balance at the payment provider.
+     */
     record PurchaseView(
             long id,
             String product,
@@ -237,7 +240,8 @@ class BillingController {
             String currency,
             long refundedMinor,
             String state,
-            java.time.Instant createdAt) {
+            java.time.Instant createdAt,
+            long fromBalanceMinor) {
         static PurchaseView of(PurchaseRecord p) {
             return new PurchaseView(
                     p.id(),
@@ -247,7 +251,8 @@ class BillingController {
                     p.currency(),
                     p.refundedMinor(),
                     p.state(),
-                    p.createdAt());
+                    p.createdAt(),
+                    p.fromBalanceMinor());
         }
     }
 

@@ -37,7 +37,9 @@ class RewardsController {
             responseCode = "200",
             description =
                     "Granted today's check-in (with the streak), or granted:false with the reason when already checked"
-                            + " in; 403 problem email-not-verified while the caller's address is not verified",
+                            + " in; 409 problem reward-taken-by-mailbox when another account of the caller's"
+                            + " email inbox had today's; 403 problem email-not-verified while the caller's address"
+                            + " is not verified",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/check-in")
     ResponseEntity<?> checkIn(@AuthenticationPrincipal CurrentUser user) {
@@ -47,7 +49,8 @@ class RewardsController {
     @ApiResponse(
             responseCode = "200",
             description = "Granted the share reward, or granted:false with the reason when already rewarded today;"
-                    + " 403 problem email-not-verified while the caller's address is not verified",
+                    + " 409 problem reward-taken-by-mailbox when another account of the caller's email inbox had"
+                    + " today's; 403 problem email-not-verified while the caller's address is not verified",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RewardView.class)))
     @PostMapping("/api/v1/rewards/share")
     ResponseEntity<?> share(@AuthenticationPrincipal CurrentUser user) {
@@ -71,6 +74,20 @@ class RewardsController {
                             "Email address not verified",
                             "Rewards are for verified accounts: open the link in the verification email we sent"
                                     + " when you signed up, then try again."));
+        }
+        if (r instanceof RewardResult.TakenByMailbox taken) {
+            // not "already" for this account: it never had it, so say whose and why
+            return ResponseEntity.status(HttpStatus.CONFLICT)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(Problems.of(
+                            HttpStatus.CONFLICT,
+                            "reward-taken-by-mailbox",
+                            "Already collected today by another account of your email inbox",
+                            (taken.reward().equals("check-in") ? "Today's check-in" : "Today's share reward")
+                                    + " was already collected by another account of the same email inbox (another"
+                                    + " spelling of your address, such as name+tag@… or, at Gmail, with or"
+                                    + " without dots, or an account of it that was deleted). Daily rewards are"
+                                    + " paid once a day per inbox, whichever account asks: come back tomorrow."));
         }
         if (r instanceof RewardResult.Refused refused) {
             return ResponseEntity.status(HttpStatus.FORBIDDEN)

@@ -45,6 +45,9 @@ public class AddressHasher {
      */
     private static final String THROTTLE_LABEL = "throttle\u0000";
 
+    /** Prefixed to a mailbox before it is keyed for the daily rewards: never a bonus claim's nor a throttle's hash. */
+    private static final String DAILY_REWARD_LABEL = "daily-reward\u0000";
+
     private final byte[] key;
 
     AddressHasher(AccountProperties properties, @Value("${renderbank.data-dir:./data}") Path dataDir) {
@@ -76,6 +79,16 @@ public class AddressHasher {
      */
     public String throttleKey(String name) {
         return HexFormat.of().formatHex(hmac(THROTTLE_LABEL + SignInNames.throttleName(name)));
+    }
+
+    /**
+     * The key the daily rewards (check-in, share) of {@code email}'s mailbox ({@link EmailKeys#mailbox})
+     * are recorded under: hex HMAC-SHA256 (64 characters) under the same secret, labelled so it equals
+     * no bonus claim's or throttle's hash. Those rows stay after the account is deleted (the mailbox's
+     * day is taken whichever of its accounts took it), so they must not name the address.
+     */
+    public String dailyRewardKey(String email) {
+        return HexFormat.of().formatHex(hmac(DAILY_REWARD_LABEL + EmailKeys.mailbox(email)));
     }
 
     private byte[] hmac(String text) {

@@ -10,6 +10,20 @@ public final class Money {
 
     private Money() {}
 
+    /**
+     * What paid for a purchase, in words: the amount charged alone, or, when the customer's balance at
+     * the payment provider paid some or all of it ({@code fromBalanceMinor}: money an earlier plan
+     * left there, such as the unused time a plan switch credited back), both ("$0.00 charged — $19.90
+     * paid from your account balance with us (credit left from your previous plan)").
+     */
+    public static String paid(long chargedMinor, long fromBalanceMinor, String currency) {
+        if (fromBalanceMinor <= 0) {
+            return format(chargedMinor, currency);
+        }
+        return format(chargedMinor, currency) + " charged \u2014 " + format(fromBalanceMinor, currency)
+                + " paid from your account balance with us (credit left from your previous plan)";
+    }
+
     public static String format(long minor, String currency) {
         try {
             Currency c = Currency.getInstance(currency.toUpperCase(Locale.ROOT));

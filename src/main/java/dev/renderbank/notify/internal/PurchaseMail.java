@@ -32,6 +32,14 @@ class PurchaseMail implements DurableEventHandler<PurchaseCompleted> {
     @Override
     public void handle(PurchaseCompleted e) {
         String template = e.planChange() ? "plan-change" : e.renewal() ? "subscription-renewal" : "purchase";
-        notifier.purchase(e.userId(), e.key(), e.product(), e.amountMinor(), e.currency(), e.credits(), template);
+        notifier.purchase(
+                e.userId(),
+                e.key(),
+                e.product(),
+                e.amountMinor(),
+                e.fromBalanceMinor(),
+                e.currency(),
+                e.credits(),
+                template);
     }
 }
