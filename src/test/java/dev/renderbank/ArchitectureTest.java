@@ -68,4 +68,18 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("dev.renderbank.generation..", "dev.renderbank.billing..");
+
+    /**
+     * Case is changed in the root locale: on a server whose default locale is Turkish or Azerbaijani,
+     * {@code "IMAGE".toLowerCase()} is {@code "ımage"} (dotless ı) and {@code "SIMULATED"} lower-cased
+     * no longer names its provider, so stored names, metric tags and lookups would differ by the host's
+     * locale.
+     */
+    @ArchTest
+    static final ArchRule caseIsChangedInTheRootLocale = noClasses()
+            .should()
+            .callMethod(String.class, "toLowerCase")
+            .orShould()
+            .callMethod(String.class, "toUpperCase")
+            .because("the default locale changes letters (Turkish dotless i): pass Locale.ROOT");
 }

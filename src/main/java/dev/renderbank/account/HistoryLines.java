@@ -2,6 +2,7 @@ package dev.renderbank.account;
 
 import dev.renderbank.generation.FailureCodes;
 import dev.renderbank.ledger.LedgerEntry;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -34,7 +35,7 @@ final class HistoryLines {
             case "DEBT_WAIVED" -> withReason("Debt waived", e.reason());
             case "DEBT_PAID" ->
                 generation(task, modelOf, "its credits came back and paid debt", "Released credits paid debt");
-            default -> withReason(capitalize(e.kind().toLowerCase().replace('_', ' ')), e.reason());
+            default -> withReason(capitalize(e.kind().toLowerCase(Locale.ROOT).replace('_', ' ')), e.reason());
         };
         return new HistoryLine(e.createdAt(), text, task, change(e), tone(e));
     }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,7 +107,7 @@ class Checkouts {
         if (key != null) {
             checkouts.expireKey(userId, key, now.minus(Idempotency.WINDOW));
         }
-        String provider = props.provider().name().toLowerCase();
+        String provider = props.provider().name().toLowerCase(Locale.ROOT);
         OnePlan.Take take = onePlan.insertPending(id, userId, product.get(), provider, key, now);
         if (!take.taken() && key != null && checkouts.deleteAbandoned(userId, key, now.minus(ABANDONED_AFTER))) {
             log.warn(

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,7 +52,7 @@ public class JobActions {
     public static Duration stuckAge(String text) {
         Duration age;
         try {
-            age = Duration.parse("PT" + text.trim().toUpperCase());
+            age = Duration.parse("PT" + text.trim().toUpperCase(Locale.ROOT));
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("must be a duration like 30m or 2h");
         }

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -170,7 +171,7 @@ class OpsCommands {
                     "cli:grant:",
                     clock.instant().minus(Duration.ofDays(1)));
             key = earlier.orElseGet(() -> CommandKeys.derivedKey(
-                    "grant", words.get(2).toLowerCase(), words.get(3), options.get("reason"), clock));
+                    "grant", words.get(2).toLowerCase(Locale.ROOT), words.get(3), options.get("reason"), clock));
             out.println("no --key given: using " + key
                     + (earlier.isPresent()
                             ? " (the same grant's, recorded less than a day ago)"

@@ -1,5 +1,7 @@
 package dev.renderbank.provider;
 
+import java.util.Locale;
+
 /**
  * A classified provider failure. Whether a failed createTask may be sent again is not a property of
  * the kind but of the outcome ({@link SubmitOutcome}): a 5xx is UNAVAILABLE, yet may have created a task.
@@ -43,6 +45,6 @@ public record ProviderError(Kind kind, int code, String message) {
 
     /** Stable reason code recorded on the job and on the ledger entry that releases its credits. */
     public String reasonCode() {
-        return "provider_" + kind.name().toLowerCase();
+        return "provider_" + kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -68,7 +69,7 @@ class BillingController {
         static ProductView of(Product p) {
             return new ProductView(
                     p.id(),
-                    p.kind().name().toLowerCase(),
+                    p.kind().name().toLowerCase(Locale.ROOT),
                     p.credits(),
                     p.priceMinor(),
                     p.currency(),

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,7 +35,7 @@ final class ProviderCallMetrics {
 
     /** Counts one outcome of a gateway operation, by its type and its error's kind. */
     void record(String operation, Object outcome) {
-        String name = outcome.getClass().getSimpleName().toLowerCase();
+        String name = outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         ProviderError error = null;
         if (outcome instanceof SubmitOutcome.Rejected r) {
             error = r.error();
@@ -45,7 +46,7 @@ final class ProviderCallMetrics {
         } else if (outcome instanceof BalanceOutcome.Unavailable u) {
             error = u.error();
         }
-        String errorName = error == null ? "none" : error.kind().name().toLowerCase();
+        String errorName = error == null ? "none" : error.kind().name().toLowerCase(Locale.ROOT);
         calls.computeIfAbsent(
                         operation + '/' + name + '/' + errorName,
                         k -> meters.counter(

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jcodec.api.awt.AWTSequenceEncoder;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,7 +46,7 @@ class SimMedia {
         String format = task.input()
                 .path("output_format")
                 .asString(task.input().path("outputFormat").asString("png"))
-                .toLowerCase();
+                .toLowerCase(Locale.ROOT);
         return format.equals("jpeg") || format.equals("jpg") ? "output.jpg" : "output.png";
     }
 
@@ -97,12 +98,12 @@ class SimMedia {
 
     /** Longest side 512 (1K), 768 (2K) or 1024 (4K); shape from the aspect ratio. */
     private static int[] imageSize(SimTask task) {
-        int side = switch (task.input().path("resolution").asString("1K").toUpperCase()) {
+        int side = switch (task.input().path("resolution").asString("1K").toUpperCase(Locale.ROOT)) {
             case "2K" -> 768;
             case "4K" -> 1024;
             default -> 512;
         };
-        String aspect = task.input().path("aspect_ratio").asString("1:1").toLowerCase();
+        String aspect = task.input().path("aspect_ratio").asString("1:1").toLowerCase(Locale.ROOT);
         return switch (aspect) {
             case "16:9", "landscape" -> new int[] {side, side * 9 / 16};
             case "9:16", "portrait" -> new int[] {side * 9 / 16, side};

@@ -2,6 +2,7 @@ package dev.renderbank.provider.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /** A task the simulator accepted. Its state is a function of the time elapsed since creation. */
@@ -22,7 +23,7 @@ record SimTask(
     }
 
     static Kind kindOf(String model, JsonNode input) {
-        String m = model.toLowerCase();
+        String m = model.toLowerCase(Locale.ROOT);
         boolean video = m.contains("video")
                 || m.startsWith("sora")
                 || m.startsWith("veo")
