@@ -129,6 +129,45 @@ class GenerationLimitsTest extends IntegrationTest {
         assertThat(ledger.balance(u.id())).isEqualTo(new Balance(1000, 25, 0));
     }
 
+    /**
+     * SPEC: the cap check is atomic with the hold (one lock per user and asset type). Images have no
+     * cooldown here, so only the in-flight cap (2) can refuse: of 20 requests released at once exactly
+     * 2 are accepted and held, the other 18 get the cap's 429.
+     */
+    @Test
+    void concurrentImageRequestsWithoutACooldownCannotSlipPastTheInFlightCap() throws Exception {
+        TestUser u = users.create(1000);
+        int requests = 20;
+        var start = new java.util.concurrent.CyclicBarrier(requests);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(requests);
+        var answers = new java.util.ArrayList<Api.Response>();
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Api.Response>>();
+            for (int i = 0; i < requests; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return api.post("/api/v1/generate-image", u.token(), IMAGE);
+                }));
+            }
+            for (var f : futures) {
+                answers.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answers.stream().filter(r -> r.status() == 202))
+                .as("accepted")
+                .hasSize(2);
+        assertThat(answers.stream().filter(r -> r.status() != 202))
+                .as("refused by the in-flight cap")
+                .hasSize(requests - 2)
+                .allSatisfy(r -> {
+                    assertThat(r.status()).as(r.body()).isEqualTo(429);
+                    assertThat(r.json().get("type").asString()).endsWith("/in-flight-limit");
+                });
+        assertThat(ledger.balance(u.id())).as("two holds of 5").isEqualTo(new Balance(1000, 10, 0));
+    }
+
     @Test
     void refusalsComeInSpecOrderCheapestFirst() {
         TestUser poor = users.create(1);

@@ -2,12 +2,14 @@ package dev.renderbank.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.renderbank.generation.internal.Sweeper;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.IntegrationTest;
 import dev.renderbank.support.TestUsers;
 import dev.renderbank.support.TestUsers.TestUser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,9 @@ class IdempotentAcceptTest extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Sweeper sweeper;
 
     @AfterEach
     void providerBack() {
@@ -190,6 +195,45 @@ class IdempotentAcceptTest extends IntegrationTest {
         assertThat(repeat.json().get("status").asString()).isEqualTo("queued");
         assertThat(repeat.json().get("creditsHeld").asLong()).isEqualTo(PRICE);
         assertThat(jobsOf(u)).isEqualTo(1);
+    }
+
+    /**
+     * SPEC section 4 and API.md: a key is kept 24 hours. A repeat 23 hours later, after the sweep
+     * that forgets expired keys has run, still answers as the first did (its job, nothing held
+     * again); one sent 24 hours and a second after the first is a new request: a new job, held anew.
+     */
+    @Test
+    void aKeyIsKeptTwentyFourHoursThroughTheSweepAndARepeatAfterThatIsANewRequest() {
+        TestUser u = users.create(100);
+        Api api = new Api(port);
+        Map<String, String> key = Map.of("Idempotency-Key", "kept-24h");
+        Api.Response first = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        String taskId = first.json().get("taskId").asString();
+        // finished (charged), so the sweep at +23 h has no live job of this user to fail
+        assertThat(api.awaitTerminal(taskId, u.token()).get("status").asString())
+                .isEqualTo("completed");
+
+        clock.advance(Duration.ofHours(23));
+        sweeper.sweep();
+        Api.Response within = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(within.status()).as(within.body()).isEqualTo(202);
+        assertThat(within.json().get("taskId").asString()).isEqualTo(taskId);
+        assertThat(jobsOf(u)).isEqualTo(1);
+        assertThat(ledger.balance(u.id()).available())
+                .as("the repeat holds nothing")
+                .isEqualTo(100 - PRICE);
+
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        Api.Response after = api.post(PATH, u.token(), BODY_A, key);
+        assertThat(after.status()).as(after.body()).isEqualTo(202);
+        assertThat(after.json().get("taskId").asString())
+                .as("a new request: its own job")
+                .isNotEqualTo(taskId);
+        assertThat(jobsOf(u)).isEqualTo(2);
+        assertThat(ledger.balance(u.id()).available())
+                .as("the new job's price held as well")
+                .isEqualTo(100 - 2 * PRICE);
     }
 
     private long jobsOf(TestUser u) {
