@@ -1,18 +1,14 @@
 package dev.renderbank.storage.internal;
 
+import dev.renderbank.platform.StrictHttpClients;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.util.Timeout;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The HTTP client {@link SafeOutputFetcher} fetches with: it connects only to addresses the {@link
@@ -35,35 +31,21 @@ final class FetchConnections {
     static CloseableHttpClient client(DownloadProperties limits, HostPolicy policy) {
         Timeout connect = Timeout.ofMilliseconds(limits.connectTimeout().toMillis());
         Timeout read = Timeout.ofMilliseconds(limits.readTimeout().toMillis());
-        SingletonSupplier<TlsSocketStrategy> tls = SingletonSupplier.of(DefaultClientTlsStrategy::createDefault);
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new PolicyDnsResolver(policy))
                 .setMaxConnTotal(MAX_CONNECTIONS)
                 .setMaxConnPerRoute(MAX_CONNECTIONS)
                 // TLS context (reading the JDK's trust store) on the first https connection, not at start
-                .setTlsSocketStrategy((socket, target, port, attachment, context) ->
-                        tls.obtain().upgrade(socket, target, port, attachment, context))
+                .setTlsSocketStrategy(StrictHttpClients.lazyTls())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)
                         .setTimeToLive(5, TimeUnit.MINUTES)
                         .build())
                 .build();
-        return HttpClients.custom()
-                .setConnectionManager(connections)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(connect)
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .build())
-                // no system proxy: the policy must judge the address we actually connect to
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .setUserAgent("renderbank-fetcher/1")
-                .build();
+        // no system proxy (the client reads no system properties): the policy must judge the address we
+        // actually connect to; no redirects, retries, cookies, auth cache or compression
+        return StrictHttpClients.build(connections, connect, read, "renderbank-fetcher/1");
     }
 
     /** The HTTP client connects only to addresses the policy returned, checked at connect time. */
