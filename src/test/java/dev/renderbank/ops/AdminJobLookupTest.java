@@ -119,6 +119,24 @@ class AdminJobLookupTest extends IntegrationTest {
         assertThat(audit.get("items")).hasSize(1);
     }
 
+    @Autowired
+    dev.renderbank.identity.AccountDeletion deletion;
+
+    /** A job of an account its owner deleted shows the erased row, as the user dossier does. */
+    @Test
+    void aDeletedOwnersJobShowsTheErasedAccount() {
+        var admin = admins.newAdmin();
+        var u = testUsers.create(100);
+        String taskId = admins.jobAtProvider(port, u.token(), Duration.ofMinutes(10));
+        deletion.delete(u.id(), PASSWORD);
+
+        JsonNode job = get("/api/v1/admin/jobs/" + taskId, admin.token(), 200);
+        assertThat(job.get("owner").get("id").asLong()).isEqualTo(u.id());
+        assertThat(job.get("owner").get("deleted").asBoolean()).isTrue();
+        assertThat(job.get("owner").get("email").asString()).isEqualTo("deleted-" + u.id() + "@deleted.invalid");
+        assertThat(job.toString()).doesNotContain(u.email()).doesNotContain("lighthouse");
+    }
+
     @Test
     void anUnknownOrImpossibleIdIsA404ProblemAndNonAdminsAreRefused() {
         var admin = admins.newAdmin();
