@@ -6,6 +6,8 @@ import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.OperatorBillingQueries;
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.UserPaymentRecords;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,10 +136,18 @@ public class OperatorBilling {
     /**
      * The stored payment webhooks that name the user (their id in the metadata, or a provider id of
      * their purchases, subscriptions or checkouts), newest first, with the amount each names; {@code
-     * status} null for all, {@code beforeId} null for the newest. Searches the payloads: operators only.
+     * status} null for all, {@code beforeId} null for the newest. Searches the payloads of the events
+     * received since {@code signedUp} (the account's creation; a day before it, for clocks that differ
+     * between nodes): operators only.
      */
-    public List<UserPaymentEvent> paymentEventsOf(long userId, String status, Long beforeId, int limit) {
-        return userRecords.events(userId, status, beforeId == null ? Long.MAX_VALUE : beforeId, limit);
+    public List<UserPaymentEvent> paymentEventsOf(
+            long userId, Instant signedUp, String status, Long beforeId, int limit) {
+        return userRecords.events(
+                userId,
+                signedUp.minus(Duration.ofDays(1)),
+                status,
+                beforeId == null ? Long.MAX_VALUE : beforeId,
+                limit);
     }
 
     /**

@@ -112,7 +112,7 @@ public class UserLookup {
                 jobs.nextCursor(),
                 billing.purchases(u.id()),
                 billing.checkouts(u.id(), CHECKOUTS),
-                billing.paymentEventsOf(u.id(), null, null, PAYMENT_EVENTS),
+                billing.paymentEventsOf(u.id(), u.createdAt(), null, null, PAYMENT_EVENTS),
                 accounts.tokens(u.id()),
                 audit.list(null, null, UserActions.target(u.id()), null, 50));
     }

@@ -1,9 +1,11 @@
 package dev.renderbank.billing.db;
 
 import static dev.renderbank.platform.SqlTime.instant;
+import static dev.renderbank.platform.SqlTime.ts;
 
 import dev.renderbank.billing.UserCheckout;
 import dev.renderbank.billing.UserPaymentEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,19 +52,24 @@ public class UserPaymentRecords {
 
     /**
      * The stored events naming the user, newest first, below {@code beforeId}; {@code status} null
-     * for all.
+     * for all. Only events received from {@code since} on are searched (the account's creation, less a
+     * margin: no event names an account before it exists), found by id from the newest event before
+     * it: the payloads read are the events since, not the whole table.
      */
-    public List<UserPaymentEvent> events(long userId, String status, long beforeId, int limit) {
+    public List<UserPaymentEvent> events(long userId, Instant since, String status, long beforeId, int limit) {
         Set<String> marks = personal.marks(userId);
         return jdbc.sql("""
                         select id, provider, event_id, event_type, status, attempts, last_error, next_attempt_at, received_at,
                                processed_at,
                                payload
                           from payment_event
-                         where exists (select 1 from unnest(cast(:marks as text[])) m where strpos(payload, m) > 0)
-                           and (cast(:status as text) is null or status = :status) and id < :before
+                         where id > (select coalesce(max(id), 0) from payment_event where received_at < :since)
+                           and id < :before
+                           and (cast(:status as text) is null or status = :status)
+                           and exists (select 1 from unnest(cast(:marks as text[])) m where strpos(payload, m) > 0)
                          order by id desc limit :limit""")
                 .param("marks", marks.toArray(String[]::new))
+                .param("since", ts(since))
                 .param("status", status)
                 .param("before", beforeId)
                 .param("limit", limit)

@@ -99,7 +99,7 @@ class AdminPaymentsPage {
         }
         long id = account.get().id();
         model.addAttribute("userId", id);
-        var events = billing.paymentEventsOf(id, s, before, PAGE + 1);
+        var events = billing.paymentEventsOf(id, account.get().createdAt(), s, before, PAGE + 1);
         model.addAttribute("events", events.subList(0, Math.min(PAGE, events.size())));
         model.addAttribute(
                 "olderBefore", events.size() > PAGE ? events.get(PAGE - 1).id() : null);
