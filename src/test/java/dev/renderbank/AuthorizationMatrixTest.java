@@ -326,7 +326,9 @@ class AuthorizationMatrixTest extends EveryRouteTest {
                         "POST /api/v1/admin/provider/resume",
                         "POST /admin/provider/resume",
                         "POST /api/v1/admin/mail/{id}/resend",
-                        "POST /admin/mail/{id}/resend");
+                        "POST /admin/mail/{id}/resend",
+                        "GET /api/v1/admin/jobs/{taskId}",
+                        "GET /admin/jobs/{taskId}");
         List<String> missing = routes.stream()
                 .filter(r -> !adminRoute(r) && !RULES.containsKey(r.key()))
                 .map(Route::key)

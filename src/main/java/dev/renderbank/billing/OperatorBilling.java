@@ -5,6 +5,9 @@ import dev.renderbank.billing.core.WebhookIntake;
 import dev.renderbank.billing.db.DisputeStore;
 import dev.renderbank.billing.db.OperatorBillingQueries;
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.billing.db.UserPaymentRecords;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +28,16 @@ public class OperatorBilling {
     private final WebhookIntake intake;
     private final DisputeStore disputeRows;
     private final Disputes disputes;
+    private final UserPaymentRecords userRecords;
 
     OperatorBilling(
             OperatorBillingQueries queries,
             PaymentEventStore events,
             WebhookIntake intake,
             DisputeStore disputeRows,
-            Disputes disputes) {
+            Disputes disputes,
+            UserPaymentRecords userRecords) {
+        this.userRecords = userRecords;
         this.queries = queries;
         this.events = events;
         this.intake = intake;
@@ -120,6 +126,28 @@ public class OperatorBilling {
     /** The user's purchases, newest first (at most 100). */
     public List<PurchaseSummary> purchases(long userId) {
         return queries.purchases(userId, 100);
+    }
+
+    /** The checkouts the user opened, newest first (at most {@code limit}). */
+    public List<UserCheckout> checkouts(long userId, int limit) {
+        return userRecords.checkouts(userId, limit);
+    }
+
+    /**
+     * The stored payment webhooks that name the user (their id in the metadata, or a provider id of
+     * their purchases, subscriptions or checkouts), newest first, with the amount each names; {@code
+     * status} null for all, {@code beforeId} null for the newest. Searches the payloads of the events
+     * received since {@code signedUp} (the account's creation; a day before it, for clocks that differ
+     * between nodes): operators only.
+     */
+    public List<UserPaymentEvent> paymentEventsOf(
+            long userId, Instant signedUp, String status, Long beforeId, int limit) {
+        return userRecords.events(
+                userId,
+                signedUp.minus(Duration.ofDays(1)),
+                status,
+                beforeId == null ? Long.MAX_VALUE : beforeId,
+                limit);
     }
 
     /**

@@ -46,6 +46,14 @@ public class OperatorJobs {
     }
 
     /**
+     * One job by its task id ({@code gen_…}) or by the provider's task id, with the provider's id;
+     * empty when neither names a job.
+     */
+    public Optional<OperatorJob> lookup(String id) {
+        return repairs.lookup(id);
+    }
+
+    /**
      * Asks the provider about the job now and settles the answer through the normal finish path
      * (a success is stored and charged, a failure released). Empty for an unknown job. A remote call:
      * never call it inside a transaction.

@@ -252,6 +252,14 @@ public class Ledger {
         return pages.history(userId, cursor, limit);
     }
 
+    /**
+     * The entries recorded under one key, oldest first, at most 200: for a job (its hold's key is the
+     * job's id) its hold and what settled it (capture or release), for operators.
+     */
+    public List<LedgerEntry> entries(String reference) {
+        return store.byReference(reference, 200);
+    }
+
     public HoldsSummary holdsSummary() {
         return open.summary(now());
     }

@@ -17,7 +17,6 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.provider.simulator.KieSimulator;
 import dev.renderbank.support.Chromium;
 import dev.renderbank.support.IntegrationTest;
-import dev.renderbank.support.OpenedCheckouts;
 import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
 import java.nio.file.Files;
@@ -151,6 +150,20 @@ class AdminPagesBrowserTest extends IntegrationTest {
             assertThat(grants.get(0).after()).contains("\"notified\": true");
             assertThat(grants.get(1).after()).contains("\"notified\": false");
 
+            // a long history pages: "Older entries" shows the ones before the newest 50
+            for (int i = 0; i < 50; i++) {
+                ledger.grant(customer.id(), 1, GrantSource.ADMIN, "browser-page:" + customer.id() + ":" + i, null, "x");
+            }
+            page.navigate("http://localhost:" + port + "/admin/users?q=" + customer.id());
+            assertThat(page.locator("#history tbody tr")).hasCount(50);
+            page.click("#history-older");
+            assertThat(page.locator("#history tbody tr")).hasCount(3);
+            assertThat(page.locator("#history")).containsText("apology");
+            assertThat(page.locator("#history-newest")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-users-older.png"))
+                    .setFullPage(true));
+
             page.navigate("http://localhost:" + port + "/admin");
             assertThat(page.locator("#jobs-by-state")).isVisible();
             page.screenshot(new Page.ScreenshotOptions()
@@ -163,35 +176,6 @@ class AdminPagesBrowserTest extends IntegrationTest {
             page.navigate("http://localhost:" + port + "/admin/mail");
             assertThat(page.locator("body")).containsText(customer.email());
         }
-    }
-
-    /** A pack-200 bought at Creem and charged back in full (through the webhook processing); the dispute's id. */
-    private String creemPackDisputed(long userId) {
-        String order = "ord_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String dispute = "disp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String product = catalog.product("pack-200").orElseThrow().creemProductId();
-        String checkout = """
-                {"id":"evt_%1$s","eventType":"checkout.completed","created_at":1728734325927,
-                 "object":{"id":"ch_%1$s","object":"checkout","request_id":"req_%1$s",
-                   "order":{"id":"%1$s","product":"%2$s","amount":990,"currency":"USD","status":"paid","type":"onetime"},
-                   "product":{"id":"%2$s"},"customer":{"email":"buyer@example.com"},
-                   "status":"completed","metadata":{"userId":"%3$d"}}}""".formatted(order, product, userId);
-        assertThat(webhooks.receive(
-                                "creem",
-                                "evt_" + order,
-                                "checkout.completed",
-                                OpenedCheckouts.forCreemEvent(jdbc, "creem", checkout))
-                        .status())
-                .isEqualTo("processed");
-        String opened = """
-                {"id":"evt_%1$s","eventType":"dispute.created","created_at":1750941264812,
-                 "object":{"id":"%1$s","object":"dispute","amount":990,"currency":"USD",
-                   "transaction":{"id":"tran_%2$s","object":"transaction","amount":990,"amount_paid":990,"order":"%2$s"},
-                   "order":{"id":"%2$s","amount":990,"currency":"USD"}}}""".formatted(dispute, order);
-        assertThat(webhooks.receive("creem", "evt_" + dispute, "dispute.created", opened)
-                        .status())
-                .isEqualTo("processed");
-        return dispute;
     }
 
     @Autowired
@@ -226,9 +210,26 @@ class AdminPagesBrowserTest extends IntegrationTest {
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(shots.resolve("admin-jobs.png"))
                     .setFullPage(true));
+            // the task id opens the job's page, with the repairs while it runs
+            row.locator("a:has-text('" + taskId + "')").click();
+            assertThat(page.locator("#task-id")).hasText(taskId);
+            assertThat(page.locator("#check-form")).isVisible();
+            page.goBack();
+            row.locator("input[name=reason]").fill("lost at the provider");
             row.locator("button:has-text('Fail and release')").click();
             assertThat(page.locator("#flash")).containsText("job-fail");
             assertThat(page.locator("#job-" + taskId)).hasCount(0);
+
+            // found again by the provider's task id: failed, released, its late result still awaited
+            page.fill("#find", operatorJobs.lookup(taskId).orElseThrow().providerTaskId());
+            page.click("#find-job");
+            assertThat(page.locator("#state")).hasText("FAILED");
+            assertThat(page.locator("#entries tbody tr")).hasCount(2);
+            assertThat(page.locator("#late-result")).containsText("still asked for");
+            assertThat(page.locator("#fail-form")).hasCount(0);
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-job.png"))
+                    .setFullPage(true));
 
             assertThat(operatorJobs.find(taskId).orElseThrow().state()).isEqualTo(JobState.FAILED);
             assertThat(ledger.balance(u.id())).isEqualTo(new Balance(100, 0, 0));
@@ -250,7 +251,7 @@ class AdminPagesBrowserTest extends IntegrationTest {
     void thePaymentsAndMarginsPagesRenderAndACreemDisputeIsClosedFromThem() throws Exception {
         var buyer = users.create(
                 "buyer-" + UUID.randomUUID() + "@test.local", "correct horse battery staple", Role.USER, true);
-        String dispute = creemPackDisputed(buyer.id());
+        String dispute = CreemDisputes.packDisputed(webhooks, catalog, jdbc, buyer.id());
         assertThat(ledger.balance(buyer.id()).balance()).isZero();
         Path shots = Files.createDirectories(Path.of("docs/screenshots"));
         try (var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1200, 900))) {
@@ -271,6 +272,15 @@ class AdminPagesBrowserTest extends IntegrationTest {
                     .singleElement()
                     .extracting(OperatorAction::reason)
                     .isEqualTo("Creem dashboard: dispute won");
+            // filtered by the buyer: their two webhooks with the amounts they name, and their purchase
+            page.fill("#user", buyer.email());
+            page.click("#filter-user");
+            assertThat(page.locator("#user-filter")).isVisible();
+            assertThat(page.locator("#events tbody tr")).hasCount(2);
+            assertThat(page.locator("#events")).containsText("990 USD");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(shots.resolve("admin-payments-user.png"))
+                    .setFullPage(true));
             page.navigate("http://localhost:" + port + "/admin/margins");
             assertThat(page.locator("#not-configured")).containsText("not configured");
             assertThat(page.locator("#per-model")).isVisible();

@@ -65,6 +65,13 @@ public class JobStore {
                 .optional();
     }
 
+    /** The job the provider's task id names (each task id names one job: generation_provider_task). */
+    public Optional<Job> findByProviderTask(String providerTaskId) {
+        return jdbc.sql("""
+                        select j.* from generation_provider_task t join generation_job j on j.id = t.job_id
+                         where t.provider_task_id = :task""").param("task", providerTaskId).query(JobStore::map).optional();
+    }
+
     /**
      * Locks the job's row until the end of the current transaction (none there: nothing to lock). NO KEY
      * UPDATE, the lock an UPDATE of the job takes anyway: a plain FOR UPDATE also conflicts with the KEY

@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import dev.renderbank.generation.JobCheck;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.generation.ModelStats;
+import dev.renderbank.generation.OperatorJob;
 import dev.renderbank.generation.StuckJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,13 @@ public class OperatorRepairs {
 
     public Optional<JobView> find(String jobId) {
         return jobs.find(jobId).map(Job::view);
+    }
+
+    /** The job with this task id, else the one the provider's task id names. */
+    public Optional<OperatorJob> lookup(String id) {
+        return jobs.find(id)
+                .or(() -> jobs.findByProviderTask(id))
+                .map(j -> new OperatorJob(j.view(), j.providerTaskId(), j.submittedAt()));
     }
 
     /**

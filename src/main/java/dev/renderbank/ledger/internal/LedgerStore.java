@@ -51,6 +51,28 @@ public class LedgerStore {
                 .list();
     }
 
+    /** The entries recorded under {@code refKey} (a hold's key: its job's id), oldest first. */
+    public List<LedgerEntry> byReference(String refKey, int limit) {
+        return jdbc.sql("""
+                        select id, kind, amount, balance_delta, held_delta, debt_delta, ref_key, source, reason, created_at
+                          from ledger_entry where ref_key = :ref
+                         order by id limit :limit""")
+                .param("ref", refKey)
+                .param("limit", limit)
+                .query((rs, n) -> new LedgerEntry(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getLong("amount"),
+                        rs.getLong("balance_delta"),
+                        rs.getLong("held_delta"),
+                        rs.getLong("debt_delta"),
+                        rs.getString("ref_key"),
+                        rs.getString("source"),
+                        rs.getString("reason"),
+                        instant(rs, "created_at")))
+                .list();
+    }
+
     public void ensureAccount(long userId) {
         jdbc.sql("insert into credit_account (user_id) values (:user) on conflict (user_id) do nothing")
                 .param("user", userId)

@@ -9,7 +9,9 @@ import static dev.renderbank.ops.web.ActionAnswers.reason;
 import dev.renderbank.generation.StuckJob;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.JobActions;
+import dev.renderbank.ops.JobLookup;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -30,9 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
 class AdminJobsApi {
 
     private final JobActions jobs;
+    private final JobLookup lookup;
 
-    AdminJobsApi(JobActions jobs) {
+    AdminJobsApi(JobActions jobs, JobLookup lookup) {
         this.jobs = jobs;
+        this.lookup = lookup;
     }
 
     /** One live job an operator should look at; {@code why} is unknown, overdue or quiet. */
@@ -70,6 +74,27 @@ class AdminJobsApi {
     StuckJobList stuck(@RequestParam(required = false) String olderThan) {
         List<StuckJob> found = jobs.stuck(duration(olderThan));
         return new StuckJobList(found.stream().map(StuckJobJson::of).toList());
+    }
+
+    @GetMapping("/api/v1/admin/jobs/{taskId}")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The job: owner, state, prices, hold and its ledger entries, provider task id, times,"
+                    + " failure, late result, asset, operator actions",
+            content = @Content(mediaType = JSON, schema = @Schema(implementation = AdminJobView.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No job has this task id, nor this provider task id",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
+    ResponseEntity<?> job(
+            @Parameter(description = "The task id (gen_…) or the provider's task id") @PathVariable String taskId) {
+        return lookup.find(taskId)
+                .<ResponseEntity<?>>map(d -> ResponseEntity.ok(AdminJobView.of(d)))
+                .orElseGet(() -> ActionAnswers.problem(
+                        org.springframework.http.HttpStatus.NOT_FOUND,
+                        "not-found",
+                        "Not found",
+                        "No job has this task id or provider task id (a task id starts with gen_)"));
     }
 
     @PostMapping("/api/v1/admin/jobs/{taskId}/check")

@@ -2,15 +2,20 @@ package dev.renderbank.ops.web;
 
 import dev.renderbank.billing.OperatorBilling;
 import dev.renderbank.billing.PaymentEvent;
+import dev.renderbank.billing.UserPurchase;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.identity.UserAccount;
+import dev.renderbank.identity.Users;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.PaymentActions;
 import dev.renderbank.platform.InvalidFieldException;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -42,31 +47,74 @@ class AdminPaymentsPage {
 
     private final OperatorBilling billing;
     private final PaymentActions payments;
+    private final Users users;
 
-    AdminPaymentsPage(OperatorBilling billing, PaymentActions payments) {
+    AdminPaymentsPage(OperatorBilling billing, PaymentActions payments, Users users) {
         this.billing = billing;
         this.payments = payments;
+        this.users = users;
     }
 
+    /**
+     * {@code user}: only the webhooks that name this user (their id in the metadata, or a provider id
+     * of their purchases, subscriptions or checkouts) and their purchases; a user id or an email address.
+     */
     @GetMapping("/admin/payments")
     String page(
-            @RequestParam(required = false) String status, @RequestParam(required = false) Long before, Model model) {
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) Long before,
+            @RequestParam(required = false) String user,
+            Model model,
+            HttpServletResponse response) {
         String s = status == null || status.isBlank() ? null : status.trim().toUpperCase(Locale.ROOT);
         if (s != null && !STATUSES.contains(s)) {
             throw new InvalidFieldException("status", "must be one of " + STATUSES);
         }
+        if (before != null && before < 1) {
+            throw new InvalidFieldException("before", "must be an event's number (the older link's)");
+        }
         model.addAttribute("status", s == null ? "" : s);
         model.addAttribute("counts", billing.paymentEventsByStatus());
-        // the newest PAGE events before the cursor, and one more: whether an "older" link leads anywhere
-        List<PaymentEvent> events = billing.paymentEvents(s, before, PAGE + 1);
+        model.addAttribute("before", before);
+        model.addAttribute("disputes", billing.openDisputes(100));
+        model.addAttribute("newKey", UUID.randomUUID().toString());
+        String who = user == null || user.isBlank() ? null : user.strip();
+        model.addAttribute("user", who);
+        if (who == null) {
+            // the newest PAGE events before the cursor, and one more: whether an "older" link leads anywhere
+            List<PaymentEvent> events = billing.paymentEvents(s, before, PAGE + 1);
+            model.addAttribute("events", events.subList(0, Math.min(PAGE, events.size())));
+            model.addAttribute(
+                    "olderBefore", events.size() > PAGE ? events.get(PAGE - 1).id() : null);
+            model.addAttribute("purchases", billing.recentPurchases(50));
+            return "admin/payments";
+        }
+        Optional<UserAccount> account = account(who);
+        if (account.isEmpty()) {
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+            model.addAttribute("userNotFound", true);
+            model.addAttribute("events", List.of());
+            model.addAttribute("purchases", List.of());
+            return "admin/payments";
+        }
+        long id = account.get().id();
+        model.addAttribute("userId", id);
+        var events = billing.paymentEventsOf(id, account.get().createdAt(), s, before, PAGE + 1);
         model.addAttribute("events", events.subList(0, Math.min(PAGE, events.size())));
         model.addAttribute(
                 "olderBefore", events.size() > PAGE ? events.get(PAGE - 1).id() : null);
-        model.addAttribute("before", before);
-        model.addAttribute("disputes", billing.openDisputes(100));
-        model.addAttribute("purchases", billing.recentPurchases(50));
-        model.addAttribute("newKey", UUID.randomUUID().toString());
+        model.addAttribute(
+                "purchases",
+                billing.purchases(id).stream().map(p -> new UserPurchase(id, p)).toList());
         return "admin/payments";
+    }
+
+    /** A user id (digits) or an email address, as the users page takes them. */
+    private Optional<UserAccount> account(String who) {
+        if (who.chars().allMatch(Character::isDigit) && who.length() < 19) {
+            return users.byId(Long.parseLong(who));
+        }
+        return users.byEmail(who);
     }
 
     @PostMapping("/admin/payments/webhooks/{id}/reprocess")

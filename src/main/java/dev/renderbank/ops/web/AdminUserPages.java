@@ -35,9 +35,20 @@ class AdminUserPages {
     }
 
     @GetMapping("/admin/users")
-    String users(@RequestParam(required = false) String q, Model model) {
+    String users(
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) String jobsCursor,
+            @RequestParam(required = false) String historyCursor,
+            Model model) {
         model.addAttribute("q", q == null || q.isBlank() ? null : q.trim());
-        model.addAttribute("d", lookup.find(q).orElse(null));
+        // a cursor the page did not give (edited by hand) is refused naming it: the error page says so
+        model.addAttribute(
+                "d",
+                lookup.find(q, AdminUsersApi.page(jobsCursor, historyCursor, null))
+                        .orElse(null));
+        model.addAttribute("jobsCursor", jobsCursor == null || jobsCursor.isBlank() ? null : jobsCursor.strip());
+        model.addAttribute(
+                "historyCursor", historyCursor == null || historyCursor.isBlank() ? null : historyCursor.strip());
         model.addAttribute("newKey", UUID.randomUUID().toString());
         model.addAttribute("maxGrant", limits.maxGrant());
         return "admin/users";

@@ -2,6 +2,8 @@ package dev.renderbank.ops.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.renderbank.billing.PurchaseSummary;
+import dev.renderbank.billing.UserCheckout;
+import dev.renderbank.billing.UserPaymentEvent;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.TokenInfo;
 import dev.renderbank.ledger.Hold;
@@ -50,13 +52,34 @@ record AdminUserView(
         @Schema(description = "The user's open holds: the contract's name for openHolds")
         List<Hold> holds,
 
-        @Schema(description = "The newest ledger entries") List<LedgerEntry> history,
+        @Schema(description = "One page of ledger entries, newest first (historyCursor picks the page)")
+        List<LedgerEntry> history,
+
+        @Schema(description = "Give it as historyCursor for the next (older) entries; null on the last page")
+        String historyNextCursor,
+
         // what a user asked for is theirs (their status API and export): operators help with jobs without it
-        @Schema(description = "The newest jobs (without their prompts and options)")
+        @Schema(
+                description = "One page of jobs, newest first, without their prompts and options (jobsCursor picks"
+                        + " the page)")
         @JsonIgnoreProperties({"prompt", "options"})
         List<JobView> jobs,
 
+        @Schema(description = "Give it as jobsCursor for the next (older) jobs; null on the last page")
+        String jobsNextCursor,
+
         List<PurchaseSummary> purchases,
+
+        @Schema(
+                description = "Checkouts the user opened, newest first (at most 50): PENDING, OPEN (not paid, or its"
+                        + " payment not recorded) or COMPLETED")
+        List<UserCheckout> checkouts,
+
+        @Schema(
+                description = "Stored payment webhooks naming the user, newest first (at most 20; /admin/payments?user="
+                        + " has all): kind, status, error, and the amount the payload names")
+        List<UserPaymentEvent> paymentEvents,
+
         List<TokenInfo> tokens,
 
         @Schema(description = "Operator actions on this user, newest first")
@@ -78,8 +101,12 @@ record AdminUserView(
                 d.openHolds(),
                 d.openHolds(),
                 d.history(),
+                d.historyNextCursor(),
                 d.jobs(),
+                d.jobsNextCursor(),
                 d.purchases(),
+                d.checkouts(),
+                d.paymentEvents(),
                 d.tokens(),
                 d.actions().stream().map(a -> ActionRecord.of(a, false)).toList());
     }

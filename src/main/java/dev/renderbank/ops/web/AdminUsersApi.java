@@ -9,12 +9,16 @@ import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.ops.DossierPage;
 import dev.renderbank.ops.UserActions;
 import dev.renderbank.ops.UserLookup;
+import dev.renderbank.platform.CursorPaging;
 import dev.renderbank.platform.InvalidFieldException;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -68,14 +72,56 @@ class AdminUsersApi {
             responseCode = "404",
             description = "No user with this email or id",
             content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
-    ResponseEntity<?> find(@RequestParam(required = false) String email, @RequestParam(required = false) Long id) {
+    @ApiResponse(
+            responseCode = "400",
+            description = "No email or id, a cursor no answer gave, or a limit out of range",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
+    ResponseEntity<?> find(
+            HttpServletRequest request,
+            @RequestParam(required = false) String email,
+            @RequestParam(required = false) Long id,
+            @Parameter(description = "jobsNextCursor of the previous answer: the next (older) jobs")
+                    @RequestParam(required = false)
+                    String jobsCursor,
+            @Parameter(description = "historyNextCursor of the previous answer: the next (older) ledger entries")
+                    @RequestParam(required = false)
+                    String historyCursor,
+            @Parameter(description = "Jobs and entries per page, 1 to 100 (default 20 jobs and 50 entries)")
+                    @RequestParam(required = false)
+                    String limit) {
+        CursorPaging.refuseForeign(request, DossierPage.MAX_LIMIT);
         if ((email == null || email.isBlank()) && id == null) {
             throw new InvalidFieldException("email", "is required: give ?email= (or ?id=)");
         }
-        return (id != null ? lookup.byId(id) : lookup.find(email))
+        DossierPage page = page(jobsCursor, historyCursor, limit);
+        return (id != null ? lookup.byId(id, page) : lookup.find(email, page))
                 .<ResponseEntity<?>>map(d -> ResponseEntity.ok(AdminUserView.of(d)))
                 .orElseGet(() -> ActionAnswers.problem(
                         HttpStatus.NOT_FOUND, "not-found", "Not found", "No user " + (id != null ? id : email)));
+    }
+
+    /** The page of a dossier its parameters ask for; a limit out of range is refused naming it. */
+    static DossierPage page(String jobsCursor, String historyCursor, String limit) {
+        int jobs = DossierPage.FIRST.jobsLimit();
+        int entries = DossierPage.FIRST.historyLimit();
+        if (limit != null && !limit.isBlank()) {
+            int n;
+            try {
+                n = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1 || n > DossierPage.MAX_LIMIT) {
+                throw new InvalidFieldException("limit", "must be a whole number from 1 to " + DossierPage.MAX_LIMIT);
+            }
+            jobs = n;
+            entries = n;
+        }
+        return new DossierPage(blankless(jobsCursor), blankless(historyCursor), jobs, entries);
+    }
+
+    private static String blankless(String cursor) {
+        return cursor == null || cursor.isBlank() ? null : cursor.strip();
     }
 
     @PostMapping("/api/v1/admin/users/{id}/grants")
