@@ -28,7 +28,19 @@ public class OperatorAlerts {
     /** The longest message kept; a longer one (it may quote an outside answer) is cut. */
     static final int MAX_MESSAGE = 4000;
 
+    /** An alert of a listed kind: how production code raises one (see {@link AlertKind}). */
+    public void raise(AlertKind kind, String message) {
+        raise(kind.code(), message);
+    }
+
+    /** {@link #raiseOnce(String, String, String)} for a listed kind. */
+    public boolean raiseOnce(AlertKind kind, String onceKey, String message) {
+        return raiseOnce(kind.code(), onceKey, message);
+    }
+
     /**
+     * Production code raises a listed {@link AlertKind}; this form is for tests, which raise kinds of
+     * their own so that a shared table's other alerts do not count (a test keeps production code off it).
      * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,
      * kept as PostgreSQL text can store it ({@link StorableText}: a quoted NUL or a huge answer never
      * makes the alert, or the work that raised it, fail).
@@ -44,8 +56,9 @@ public class OperatorAlerts {
     }
 
     /**
-     * Raises an alert about a lasting condition once: {@code onceKey} names the condition (stable
-     * across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
+     * Raises an alert about a lasting condition once (this form for tests, as {@link #raise(String,
+     * String)}; production code uses the {@link AlertKind} form): {@code onceKey} names the condition
+     * (stable across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
      * (through the mail forwarder) emails it and returns true; later ones, on any node, do nothing and
      * return false (a unique index decides; a caller waits for a concurrent first call's transaction).
      */

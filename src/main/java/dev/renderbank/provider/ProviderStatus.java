@@ -1,5 +1,6 @@
 package dev.renderbank.provider;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.provider.Availability.State;
 import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.internal.ProviderProperties;
@@ -89,7 +90,7 @@ public class ProviderStatus {
                 detail,
                 Math.max(0, refusedTaskCost),
                 false,
-                "provider.exhausted",
+                AlertKind.PROVIDER_EXHAUSTED,
                 exhaustedMessage(detail));
     }
 
@@ -106,7 +107,7 @@ public class ProviderStatus {
                 detail,
                 0,
                 false,
-                "provider.unauthorized",
+                AlertKind.PROVIDER_UNAUTHORIZED,
                 "The generation provider refused our API key (" + detail + "). New generation requests are"
                         + " refused with 503 until a balance check succeeds. Check renderbank.provider.kie.api-key.");
     }
@@ -135,7 +136,8 @@ public class ProviderStatus {
      * #resumeByOperator}). True for the call that made the transition.
      */
     public boolean tripOnLowReading(String detail) {
-        return transitions.trip(State.EXHAUSTED, detail, 0, true, "provider.exhausted", exhaustedMessage(detail));
+        return transitions.trip(
+                State.EXHAUSTED, detail, 0, true, AlertKind.PROVIDER_EXHAUSTED, exhaustedMessage(detail));
     }
 
     /**

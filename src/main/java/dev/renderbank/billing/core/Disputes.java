@@ -6,6 +6,7 @@ import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.List;
@@ -347,7 +348,7 @@ public class Disputes {
         }
         charges.setPaidFromNothing(p.id(), chargeMinor);
         alerts.raise(
-                "billing.dispute-of-unpaid-purchase",
+                AlertKind.BILLING_DISPUTE_OF_UNPAID_PURCHASE,
                 "Purchase " + p.key() + " was recorded as paid nothing, but dispute " + disputeId + " charges back "
                         + (amountMinor == null ? "all" : amountMinor) + " of its charge's " + chargeMinor + " "
                         + p.currency() + ": it is now recorded at " + chargeMinor

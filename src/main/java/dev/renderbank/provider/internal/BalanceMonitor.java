@@ -1,5 +1,6 @@
 package dev.renderbank.provider.internal;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.BalanceOutcome;
@@ -104,13 +105,13 @@ public class BalanceMonitor {
             if (credits < settings.lowThreshold()) {
                 if (flipLow(true)) {
                     alerts.raise(
-                            "provider.balance.low",
+                            AlertKind.PROVIDER_BALANCE_LOW,
                             "The provider account has " + credits + " credits left, below the alert threshold of "
                                     + settings.lowThreshold() + ". Top it up before generations start failing.");
                 }
             } else if (flipLow(false)) {
                 alerts.raise(
-                        "provider.balance.recovered",
+                        AlertKind.PROVIDER_BALANCE_RECOVERED,
                         "The provider account has " + credits + " credits again, at or above the alert threshold of "
                                 + settings.lowThreshold() + ".");
             }
