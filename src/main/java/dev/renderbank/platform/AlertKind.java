@@ -28,6 +28,8 @@ public enum AlertKind {
     EVENTS_HANDLER_FAILING("events.handler-failing", "Background event handler failing"),
     RECONCILIATION_FINDINGS("reconciliation.findings", "Reconciliation found differences"),
     MAIL_FAILED("mail.failed", "An email could not be delivered"),
+    MAIL_DELAYED("mail.delayed", "Emails are not being delivered"),
+    MAIL_RECOVERED("mail.recovered", "Emails are delivered again"),
     WEBHOOKS_FAILED("webhooks.failed", "A client webhook could not be delivered"),
     ACCOUNTS_SAME_ADDRESS("accounts.same-address", "Two accounts with one email address"),
     DEMO_ACCOUNTS_DISABLED("demo-accounts.disabled", "Demo accounts disabled in production");

@@ -39,6 +39,46 @@ public class OperatorAlerts {
     }
 
     /**
+     * Raises {@code kind} once per spell of a lasting condition (SMTP down, the provider failing): the
+     * first call of a spell, on any node, records it and returns true; later calls do nothing until
+     * {@link #endSpell} ends the spell. The spell is the alert's {@code once_key} ({@code spell:<kind>}),
+     * so the unique index decides between nodes.
+     */
+    public boolean raiseSpell(AlertKind kind, String message) {
+        return raiseOnce(kind.code(), spellKey(kind), message);
+    }
+
+    /**
+     * Ends the spell of {@code kind} if one is open: raises {@code ended} (the recovery) with {@code
+     * message} and returns true, in one statement, so of several nodes (or runs) that see the condition
+     * end only one says so. Returns false, raising nothing, when no spell is open. The spell's alert
+     * keeps its record under a key of its own ({@code spell:<kind>:ended:<id>}).
+     */
+    public boolean endSpell(AlertKind kind, AlertKind ended, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
+        boolean recorded = jdbc.sql("""
+                        with spell as (
+                            update operator_alert set once_key = once_key || ':ended:' || id
+                             where once_key = :key returning id)
+                        insert into operator_alert (kind, message, created_at)
+                        select :kind, :message, :now from spell""")
+                        .param("key", spellKey(kind))
+                        .param("kind", ended.code())
+                        .param("message", message)
+                        .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .update()
+                == 1;
+        if (recorded) {
+            log.warn("OPERATOR ALERT [{}] {}", ended.code(), message);
+        }
+        return recorded;
+    }
+
+    private static String spellKey(AlertKind kind) {
+        return "spell:" + kind.code();
+    }
+
+    /**
      * Production code raises a listed {@link AlertKind}; this form is for tests, which raise kinds of
      * their own so that a shared table's other alerts do not count (a test keeps production code off it).
      * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,
