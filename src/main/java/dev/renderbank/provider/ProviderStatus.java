@@ -227,6 +227,19 @@ public class ProviderStatus {
         return credits == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(credits);
     }
 
+    /** The last balance read and its time, and whether (since when, why) the checks fail now. */
+    public BalanceReading balanceReading() {
+        return jdbc.sql(
+                        "select credits, checked_at, check_failed_since, check_error from provider_balance where id = 1")
+                .query((rs, n) -> new BalanceReading(
+                        rs.getObject("credits", Long.class),
+                        dev.renderbank.platform.SqlTime.instant(rs, "checked_at"),
+                        dev.renderbank.platform.SqlTime.instant(rs, "check_failed_since"),
+                        rs.getString("check_error")))
+                .optional()
+                .orElse(new BalanceReading(null, null, null, null));
+    }
+
     /** {@code renderbank.provider.balance.low-threshold}: below it operators are alerted. */
     public long lowBalanceThreshold() {
         return lowBalanceThreshold;
