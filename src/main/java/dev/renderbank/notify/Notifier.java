@@ -211,7 +211,20 @@ public class Notifier {
 
     /** The outbox, newest first, {@code limit} (1 to 200) emails older than {@code cursor} (null: from the newest). */
     public OutboxPage outbox(Long cursor, int limit) {
-        return adminMail.page(cursor, limit);
+        return adminMail.page(null, cursor, limit);
+    }
+
+    /**
+     * As {@link #outbox(Long, int)}, of one {@code status} only (one of {@link #outboxStatuses()}, upper
+     * case; null: every email).
+     */
+    public OutboxPage outbox(String status, Long cursor, int limit) {
+        return adminMail.page(status, cursor, limit);
+    }
+
+    /** The states an outbox email can be in: PENDING, HELD, FAILED, SENT. */
+    public java.util.List<String> outboxStatuses() {
+        return AdminMail.STATUSES;
     }
 
     /** One outbox email with both bodies, by its id (operators read held and failed emails). */

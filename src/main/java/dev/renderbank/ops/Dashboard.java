@@ -8,6 +8,7 @@ import dev.renderbank.ledger.Ledger;
 import dev.renderbank.notify.Notifier;
 import dev.renderbank.platform.Switches;
 import dev.renderbank.provider.Availability;
+import dev.renderbank.provider.BalanceReading;
 import dev.renderbank.provider.ProviderStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public class Dashboard {
     /**
      * @param jobsByState live jobs by state, plus jobs finished in the window by state
      * @param providerBalance last balance read from the provider (provider credits), null if never read
+     * @param balanceReading when that balance was read, and whether the checks fail now
      * @param lastReconciliation the latest reconciliation run, null if none has run yet
      */
     public record View(
@@ -64,6 +66,7 @@ public class Dashboard {
             HoldsSummary holds,
             Availability provider,
             Long providerBalance,
+            BalanceReading balanceReading,
             long providerLowThreshold,
             Map<String, Long> paymentEvents,
             Map<String, Long> outbox,
@@ -73,13 +76,40 @@ public class Dashboard {
         public boolean providerBalanceLow() {
             return providerBalance != null && providerBalance < providerLowThreshold;
         }
+
+        /** "read 3 min ago", or "not read for 2 h 5 min" while the checks fail; null if never read. */
+        public String balanceAge() {
+            Duration age = balanceReading.age(at);
+            if (age == null) {
+                return null;
+            }
+            return balanceReading.failing() ? "not read for " + span(age) : "read " + span(age) + " ago";
+        }
+
+        /** How long the balance checks have failed (null while they read it). */
+        public String balanceFailingFor() {
+            return balanceReading.failing() ? span(Duration.between(balanceReading.failingSince(), at)) : null;
+        }
+
+        static String span(Duration d) {
+            if (d.isNegative() || d.toMinutes() < 1) {
+                return "less than a minute";
+            }
+            if (d.toHours() < 1) {
+                return d.toMinutes() + " min";
+            }
+            if (d.toDays() < 2) {
+                return d.toHours() + " h" + (d.toMinutesPart() == 0 ? "" : " " + d.toMinutesPart() + " min");
+            }
+            return d.toDays() + " days";
+        }
     }
 
     public View now() {
         Instant now = clock.instant();
         Instant since = now.minus(WINDOW);
         Map<String, Long> byState = jobs.countsByState(since);
-        var known = providerStatus.lastKnownBalance();
+        BalanceReading reading = providerStatus.balanceReading();
         return new View(
                 now,
                 byState,
@@ -88,7 +118,8 @@ public class Dashboard {
                 jobs.failureReasons(since),
                 ledger.holdsSummary(),
                 providerStatus.current(),
-                known.isPresent() ? known.getAsLong() : null,
+                reading.credits(),
+                reading,
                 providerStatus.lowBalanceThreshold(),
                 billing.paymentEventsByStatus(),
                 notifier.outboxByStatus(),

@@ -11,6 +11,7 @@ import dev.renderbank.ops.reconcile.PaymentFindings;
 import dev.renderbank.ops.reconcile.ProviderJobChecks;
 import dev.renderbank.ops.reconcile.ReconcileLocks;
 import dev.renderbank.ops.reconcile.ReconcileProperties;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public class Reconciliation {
     public static final String ON_DEMAND = "ON_DEMAND";
     public static final String COMMAND = "COMMAND";
 
-    static final String ALERT = "reconciliation.findings";
+    static final AlertKind ALERT = AlertKind.RECONCILIATION_FINDINGS;
 
     /**
      * How far back a run reads the payment providers for an open finding at most; an older open

@@ -78,7 +78,7 @@ class DurableEventTasks {
             if (failures >= ALERT_AFTER_FAILURES) {
                 alerts.getObject()
                         .raise(
-                                "events.handler-failing",
+                                AlertKind.EVENTS_HANDLER_FAILING,
                                 "durable event " + id + " failed " + failures + " times in a row: " + cause);
             }
             Instant next = complete.getTimeDone().plus(delay);

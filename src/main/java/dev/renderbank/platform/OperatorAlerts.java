@@ -28,7 +28,59 @@ public class OperatorAlerts {
     /** The longest message kept; a longer one (it may quote an outside answer) is cut. */
     static final int MAX_MESSAGE = 4000;
 
+    /** An alert of a listed kind: how production code raises one (see {@link AlertKind}). */
+    public void raise(AlertKind kind, String message) {
+        raise(kind.code(), message);
+    }
+
+    /** {@link #raiseOnce(String, String, String)} for a listed kind. */
+    public boolean raiseOnce(AlertKind kind, String onceKey, String message) {
+        return raiseOnce(kind.code(), onceKey, message);
+    }
+
     /**
+     * Raises {@code kind} once per spell of a lasting condition (SMTP down, the provider failing): the
+     * first call of a spell, on any node, records it and returns true; later calls do nothing until
+     * {@link #endSpell} ends the spell. The spell is the alert's {@code once_key} ({@code spell:<kind>}),
+     * so the unique index decides between nodes.
+     */
+    public boolean raiseSpell(AlertKind kind, String message) {
+        return raiseOnce(kind.code(), spellKey(kind), message);
+    }
+
+    /**
+     * Ends the spell of {@code kind} if one is open: raises {@code ended} (the recovery) with {@code
+     * message} and returns true, in one statement, so of several nodes (or runs) that see the condition
+     * end only one says so. Returns false, raising nothing, when no spell is open. The spell's alert
+     * keeps its record under a key of its own ({@code spell:<kind>:ended:<id>}).
+     */
+    public boolean endSpell(AlertKind kind, AlertKind ended, String raw) {
+        String message = StorableText.of(raw, MAX_MESSAGE);
+        boolean recorded = jdbc.sql("""
+                        with spell as (
+                            update operator_alert set once_key = once_key || ':ended:' || id
+                             where once_key = :key returning id)
+                        insert into operator_alert (kind, message, created_at)
+                        select :kind, :message, :now from spell""")
+                        .param("key", spellKey(kind))
+                        .param("kind", ended.code())
+                        .param("message", message)
+                        .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .update()
+                == 1;
+        if (recorded) {
+            log.warn("OPERATOR ALERT [{}] {}", ended.code(), message);
+        }
+        return recorded;
+    }
+
+    private static String spellKey(AlertKind kind) {
+        return "spell:" + kind.code();
+    }
+
+    /**
+     * Production code raises a listed {@link AlertKind}; this form is for tests, which raise kinds of
+     * their own so that a shared table's other alerts do not count (a test keeps production code off it).
      * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,
      * kept as PostgreSQL text can store it ({@link StorableText}: a quoted NUL or a huge answer never
      * makes the alert, or the work that raised it, fail).
@@ -44,8 +96,9 @@ public class OperatorAlerts {
     }
 
     /**
-     * Raises an alert about a lasting condition once: {@code onceKey} names the condition (stable
-     * across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
+     * Raises an alert about a lasting condition once (this form for tests, as {@link #raise(String,
+     * String)}; production code uses the {@link AlertKind} form): {@code onceKey} names the condition
+     * (stable across starts and nodes, e.g. the kind and the ids it concerns). The first call records, logs and
      * (through the mail forwarder) emails it and returns true; later ones, on any node, do nothing and
      * return false (a unique index decides; a caller waits for a concurrent first call's transaction).
      */

@@ -1,5 +1,6 @@
 package dev.renderbank.provider;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability.State;
@@ -56,7 +57,7 @@ class AvailabilityTransitions {
             String detail,
             long refusedTaskCost,
             boolean yieldToOperator,
-            String alertKind,
+            AlertKind alertKind,
             String message) {
         return Boolean.TRUE.equals(ownTransaction.execute(tx -> {
             Map<String, Object> row = jdbc.sql(
@@ -109,7 +110,7 @@ class AvailabilityTransitions {
                 .param("detail", StorableText.of(detail, ProviderStatus.MAX_DETAIL))
                 .update();
         if (changed == 1) {
-            alerts.raise("provider.available", "The generation provider is available again: " + detail);
+            alerts.raise(AlertKind.PROVIDER_AVAILABLE, "The generation provider is available again: " + detail);
         }
         return changed == 1;
     }
@@ -165,7 +166,7 @@ class AvailabilityTransitions {
                     .param("detail", StorableText.of(detail, ProviderStatus.MAX_DETAIL))
                     .update();
             if (changed == 1) {
-                alerts.raise("provider.available", "The generation provider is available again: " + detail);
+                alerts.raise(AlertKind.PROVIDER_AVAILABLE, "The generation provider is available again: " + detail);
             }
             return changed == 1;
         }));

@@ -1,5 +1,6 @@
 package dev.renderbank.provider;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.ProviderStatus.Refusal;
@@ -60,7 +61,7 @@ class ProviderNotices {
 
     void featureDisabled(String detail) {
         alerts.raise(
-                "provider.feature-disabled",
+                AlertKind.PROVIDER_FEATURE_DISABLED,
                 "The generation provider says a feature is disabled (" + detail + "). Jobs that need it fail"
                         + " and are released; consider pausing the model until the provider enables it again.");
     }
@@ -68,7 +69,7 @@ class ProviderNotices {
     /** Once per job, with the same alert kind as a createTask 505. */
     void featureDisabledForJob(String jobId, String providerTaskId, String providerModel, String detail) {
         alerts.raiseOnce(
-                "provider.feature-disabled",
+                AlertKind.PROVIDER_FEATURE_DISABLED,
                 "provider.feature-disabled:recordInfo:" + jobId,
                 "The generation provider says a feature is disabled when asked about job " + jobId + " (KIE task "
                         + providerTaskId + ", model " + providerModel + "): " + detail + ". The job cannot be"

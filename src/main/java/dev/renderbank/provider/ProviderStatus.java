@@ -1,5 +1,6 @@
 package dev.renderbank.provider;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.provider.Availability.State;
 import dev.renderbank.provider.internal.BalanceMonitor;
 import dev.renderbank.provider.internal.ProviderProperties;
@@ -89,7 +90,7 @@ public class ProviderStatus {
                 detail,
                 Math.max(0, refusedTaskCost),
                 false,
-                "provider.exhausted",
+                AlertKind.PROVIDER_EXHAUSTED,
                 exhaustedMessage(detail));
     }
 
@@ -106,7 +107,7 @@ public class ProviderStatus {
                 detail,
                 0,
                 false,
-                "provider.unauthorized",
+                AlertKind.PROVIDER_UNAUTHORIZED,
                 "The generation provider refused our API key (" + detail + "). New generation requests are"
                         + " refused with 503 until a balance check succeeds. Check renderbank.provider.kie.api-key.");
     }
@@ -135,7 +136,8 @@ public class ProviderStatus {
      * #resumeByOperator}). True for the call that made the transition.
      */
     public boolean tripOnLowReading(String detail) {
-        return transitions.trip(State.EXHAUSTED, detail, 0, true, "provider.exhausted", exhaustedMessage(detail));
+        return transitions.trip(
+                State.EXHAUSTED, detail, 0, true, AlertKind.PROVIDER_EXHAUSTED, exhaustedMessage(detail));
     }
 
     /**
@@ -223,6 +225,19 @@ public class ProviderStatus {
                 .optional()
                 .orElse(null);
         return credits == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(credits);
+    }
+
+    /** The last balance read and its time, and whether (since when, why) the checks fail now. */
+    public BalanceReading balanceReading() {
+        return jdbc.sql(
+                        "select credits, checked_at, check_failed_since, check_error from provider_balance where id = 1")
+                .query((rs, n) -> new BalanceReading(
+                        rs.getObject("credits", Long.class),
+                        dev.renderbank.platform.SqlTime.instant(rs, "checked_at"),
+                        dev.renderbank.platform.SqlTime.instant(rs, "check_failed_since"),
+                        rs.getString("check_error")))
+                .optional()
+                .orElse(new BalanceReading(null, null, null, null));
     }
 
     /** {@code renderbank.provider.balance.low-threshold}: below it operators are alerted. */

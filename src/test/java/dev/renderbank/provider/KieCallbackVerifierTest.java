@@ -26,8 +26,15 @@ class KieCallbackVerifierTest {
                                 key,
                                 Duration.ofSeconds(5),
                                 Duration.ofSeconds(30),
-                                null),
-                        new ProviderProperties.Balance(Duration.ofMinutes(5), 2000, Duration.ofMinutes(1), 1000, null)),
+                                null,
+                                Duration.ofMinutes(10)),
+                        new ProviderProperties.Balance(
+                                Duration.ofMinutes(5),
+                                2000,
+                                Duration.ofMinutes(1),
+                                1000,
+                                null,
+                                Duration.ofMinutes(30))),
                 clock);
     }
 

@@ -5,6 +5,7 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.Optional;
@@ -79,7 +80,7 @@ class DisputeShares {
         }
         charges.setPaidFromNothing(p.id(), chargeMinor);
         alerts.raise(
-                "billing.dispute-of-unpaid-purchase",
+                AlertKind.BILLING_DISPUTE_OF_UNPAID_PURCHASE,
                 "Purchase " + p.key() + " was recorded as paid nothing, but dispute " + disputeId + " charges back "
                         + (amountMinor == null ? "all" : amountMinor) + " of its charge's " + chargeMinor + " "
                         + p.currency() + ": it is now recorded at " + chargeMinor

@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ class EventHandling {
         } catch (Json.UnusableText e) {
             String reason = "unusable event, never retried: " + e.getMessage();
             alerts.raise(
-                    "billing.webhook.unusable",
+                    AlertKind.BILLING_WEBHOOK_UNUSABLE,
                     PaymentEventStore.storable(
                             "Payment webhook " + event.id() + " (" + event.provider() + " "
                                     + event.eventId() + ", " + event.type() + ") can never be applied: "

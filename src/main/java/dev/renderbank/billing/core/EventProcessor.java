@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PaymentEventStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -253,7 +254,7 @@ class EventProcessor {
         log.warn("Payment event {} could not be processed (attempt {}): {}", eventId, attempts, error);
         if (bounded && attempts >= PaymentEventStore.BOUNDED_ATTEMPTS) {
             alerts.raise(
-                    "billing.webhook.parked",
+                    AlertKind.BILLING_WEBHOOK_PARKED,
                     "Payment webhook " + eventId + " could not be processed in " + attempts
                             + " attempts and is no longer retried: " + error
                             + ". It moved no credits and stays FAILED; reprocess it on /admin/payments once"
@@ -263,7 +264,7 @@ class EventProcessor {
         }
         if (attempts == 1 || attempts == PaymentEventStore.BACKOFF.size()) {
             alerts.raise(
-                    "billing.webhook.failed",
+                    AlertKind.BILLING_WEBHOOK_FAILED,
                     "Payment webhook " + eventId + " could not be processed (attempt " + attempts + "): " + error
                             + ". It is kept and retried; see /api/v1/admin/webhooks?status=failed");
         }

@@ -9,6 +9,7 @@ import dev.renderbank.billing.db.Purchase;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Duration;
@@ -206,7 +207,7 @@ class MonthlyGrants {
      */
     private void alertPaidAfterEnd(PeriodStore.Period period, Purchase purchase, Subscription sub) {
         alerts.raise(
-                "billing.period-paid-after-end",
+                AlertKind.BILLING_PERIOD_PAID_AFTER_END,
                 "Subscription " + period.subscriptionId() + " (" + period.provider() + ", user " + purchase.userId()
                         + ") is recorded as ended on " + sub.endsAt() + ", yet its period from "
                         + period.periodStart() + " to " + period.periodEnd() + " was paid ("

@@ -5,6 +5,7 @@ import dev.renderbank.billing.db.PurchaseChargeStore;
 import dev.renderbank.billing.db.PurchaseRefStore;
 import dev.renderbank.billing.db.PurchaseStore;
 import dev.renderbank.billing.db.RefundStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.util.List;
@@ -74,7 +75,7 @@ public class PurchaseRefunds {
             }
             charges.setPaidFromNothing(p.id(), chargeMinor);
             alerts.raise(
-                    "billing.refund-of-unpaid-purchase",
+                    AlertKind.BILLING_REFUND_OF_UNPAID_PURCHASE,
                     "Purchase " + p.key() + " was recorded as paid nothing, but refund " + refundId + " refunds "
                             + one.amountMinor() + " of its charge's " + chargeMinor + " " + p.currency()
                             + ": it is now recorded at " + chargeMinor + " and the refund takes its share of credits");

@@ -13,6 +13,7 @@ import dev.renderbank.identity.AccountDeletion;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import dev.renderbank.ledger.Ledger;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.DurableEvents;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
@@ -287,7 +288,7 @@ public class Purchases {
     private void afterPurchase(Charge c, long purchaseId, String key, boolean live) {
         if (!live) {
             alerts.raise(
-                    "billing.paid-by-deleted-account",
+                    AlertKind.BILLING_PAID_BY_DELETED_ACCOUNT,
                     "Purchase " + key + " (" + c.product().id() + ", " + c.amountMinor() + " " + c.currency()
                             + ") was paid for user " + c.userId() + ", whose account is deleted: its credits were"
                             + " forfeited; refund it at " + c.provider());

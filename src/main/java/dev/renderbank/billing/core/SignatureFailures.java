@@ -1,6 +1,7 @@
 package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.PaymentsProperties;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.platform.SqlTime;
 import io.micrometer.core.instrument.Counter;
@@ -136,7 +137,7 @@ public class SignatureFailures {
                 .single();
         if (count >= props.signatureAlertThreshold() && claimAlert(provider, now, cutoff)) {
             alerts.raise(
-                    "billing.webhook.signature",
+                    AlertKind.BILLING_WEBHOOK_SIGNATURE,
                     count + " " + provider + " webhooks refused for bad signatures within "
                             + props.signatureAlertWindow().toMinutes()
                             + " min: check the webhook secret (a wrong secret refuses every purchase)");

@@ -1,6 +1,7 @@
 package dev.renderbank.identity.internal;
 
 import dev.renderbank.identity.DemoAccounts;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ class DemoAccountsOffInProd implements SmartInitializingSingleton {
             String message = "Demo accounts were found in the production database and have been disabled (" + changed[1]
                     + " account(s), " + changed[0] + " API token(s) revoked): " + String.join(", ", demo);
             log.error(message);
-            alerts.raise("demo-accounts.disabled", message);
+            alerts.raise(AlertKind.DEMO_ACCOUNTS_DISABLED, message);
         }
     }
 }

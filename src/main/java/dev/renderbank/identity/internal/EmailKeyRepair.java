@@ -1,5 +1,6 @@
 package dev.renderbank.identity.internal;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ class EmailKeyRepair {
 
     private static final Logger log = LoggerFactory.getLogger(EmailKeyRepair.class);
 
-    static final String SAME_ADDRESS = "accounts.same-address";
+    static final AlertKind SAME_ADDRESS = AlertKind.ACCOUNTS_SAME_ADDRESS;
 
     private record Row(long id, String email, String key, int version, boolean deleted) {}
 
@@ -107,7 +108,7 @@ class EmailKeyRepair {
                 .optional()
                 .ifPresent(other -> alerts.raiseOnce(
                         SAME_ADDRESS,
-                        SAME_ADDRESS + ":" + other + ":" + row.id(),
+                        SAME_ADDRESS.code() + ":" + other + ":" + row.id(),
                         "Accounts " + other + " and " + row.id()
                                 + " have two spellings of one email address: sign-in, reset and lookups of it reach"
                                 + " account " + other + " only; account " + row.id()

@@ -1,5 +1,6 @@
 package dev.renderbank.ledger.internal;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,7 @@ public class ExpirySweep {
     public static final String FAILURES = "renderbank.holds.expiry.failures";
 
     /** The operator alert raised once per hold that could not be expired. */
-    public static final String ALERT = "ledger.hold-expiry-failed";
+    public static final AlertKind ALERT = AlertKind.LEDGER_HOLD_EXPIRY_FAILED;
 
     private static final Logger log = LoggerFactory.getLogger(ExpirySweep.class);
 
@@ -117,7 +118,7 @@ public class ExpirySweep {
         try {
             alerts.raiseOnce(
                     ALERT,
-                    ALERT + ":" + hold.key(),
+                    ALERT.code() + ":" + hold.key(),
                     "Hold " + hold.key() + " of user " + hold.userId()
                             + " is past its deadline and could not be expired, so its credits stay held: " + cause
                             + ". The account row is likely corrupt (check credit_account against the ledger with"

@@ -29,11 +29,18 @@ public class AdminMail {
         this.clock = clock;
     }
 
-    public OutboxPage page(Long cursor, int limit) {
+    /** The states an outbox email can be in. */
+    public static final List<String> STATUSES = List.of("PENDING", "HELD", "FAILED", "SENT");
+
+    /** {@code status}: one of {@link #STATUSES}, or null for every email. */
+    public OutboxPage page(String status, Long cursor, int limit) {
         if (limit < 1 || limit > 200) {
             throw new IllegalArgumentException("limit must be between 1 and 200");
         }
-        var items = outbox.page(cursor, limit + 1);
+        if (status != null && !STATUSES.contains(status)) {
+            throw new IllegalArgumentException("status must be one of " + STATUSES);
+        }
+        var items = outbox.page(status, cursor, limit + 1);
         if (items.size() > limit) {
             var page = items.subList(0, limit);
             return new OutboxPage(List.copyOf(page), page.get(limit - 1).id());

@@ -39,7 +39,7 @@ public class AdminOutbox {
         return jdbc.sql("""
                         update mail_outbox
                            set status = 'PENDING', attempts = 0, send_round = send_round + 1,
-                               next_attempt_at = :now, last_error = null
+                               next_attempt_at = :now, queued_at = :now, last_error = null
                          where id = :id and status = :from and status in ('FAILED', 'HELD')
                            and body_text not in (:removed) and (send_by is null or send_by > :now)""")
                         .param("id", id)
@@ -67,10 +67,12 @@ public class AdminOutbox {
                 .optional();
     }
 
-    /** Newest first, ids below {@code before} (null: from the newest). */
-    public List<OutboxMessage> page(Long before, int limit) {
-        return jdbc.sql("select " + COLUMNS + " from mail_outbox where id < :before order by id desc limit :limit")
+    /** Newest first, ids below {@code before} (null: from the newest), of {@code status} only (null: all). */
+    public List<OutboxMessage> page(String status, Long before, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from mail_outbox where id < :before"
+                        + " and (cast(:status as text) is null or status = :status) order by id desc limit :limit")
                 .param("before", before == null ? Long.MAX_VALUE : before)
+                .param("status", status)
                 .param("limit", limit)
                 .query(AdminOutbox::map)
                 .list();

@@ -1,6 +1,7 @@
 package dev.renderbank.notify.internal;
 
 import dev.renderbank.notify.Queued;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,21 +25,6 @@ public class AlertMail {
 
     static final int BATCH = 50;
     private static final Logger log = LoggerFactory.getLogger(AlertMail.class);
-
-    /** Plain-words headings for the kinds raised today; other kinds show their code. */
-    private static final Map<String, String> HEADINGS = Map.ofEntries(
-            Map.entry("provider.balance.low", "Provider balance low"),
-            Map.entry("provider.balance.recovered", "Provider balance recovered"),
-            Map.entry("provider.exhausted", "Provider out of credits"),
-            Map.entry("provider.unauthorized", "Provider refuses our API key"),
-            Map.entry("provider.available", "Provider available again"),
-            Map.entry("provider.feature-disabled", "Provider feature disabled"),
-            Map.entry("billing.webhook.failed", "Payment webhook processing failing"),
-            Map.entry("billing.webhook.signature", "Payment webhook signatures failing"),
-            Map.entry("events.handler-failing", "Background event handler failing"),
-            Map.entry("reconciliation.findings", "Reconciliation found differences"),
-            Map.entry("mail.failed", "An email could not be delivered"),
-            Map.entry("demo-accounts.disabled", "Demo accounts disabled in production"));
 
     private final OperatorAlerts alerts;
     private final Mailer mailer;
@@ -87,7 +73,10 @@ public class AlertMail {
                     null,
                     Map.of(
                             "kind", a.kind(),
-                            "heading", HEADINGS.getOrDefault(a.kind(), a.kind()),
+                            "heading",
+                                    AlertKind.byCode(a.kind())
+                                            .map(AlertKind::heading)
+                                            .orElse(a.kind()),
                             "message", a.message(),
                             "at", a.createdAt().toString(),
                             "interval", ops.alertEmailInterval().toMinutes()));

@@ -1,6 +1,7 @@
 package dev.renderbank.notify.internal;
 
 import dev.renderbank.identity.AccountDeletion;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Instant;
@@ -215,7 +216,7 @@ public class MailDelivery {
         if (last) {
             log.error("mail {} failed for good after {} attempts: {}", mail.id(), mail.attempt(), error);
             alerts.raise(
-                    "mail.failed",
+                    AlertKind.MAIL_FAILED,
                     "Email " + mail.id() + " (" + mail.subject() + ") could not be delivered after " + mail.attempt()
                             + " attempts: " + error + ". See /admin/mail.");
         } else {

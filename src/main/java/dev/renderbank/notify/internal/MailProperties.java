@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param lease how long a message being sent is kept from other senders; a sender that died while
  *     sending, or whose mark of a sent email the database failed every try of, is replaced after it
  *     (the cases that may duplicate an email)
+ * @param delayAlertAfter how long the oldest pending email may wait before operators are alerted
+ *     ({@code mail.delayed}, once per spell; {@code mail.recovered} when no email waits that long any
+ *     more): an SMTP outage shows within this, not at an email's last attempt a day later
  */
 @Validated
 @ConfigurationProperties("renderbank.mail")
@@ -36,7 +39,8 @@ public record MailProperties(
         @DefaultValue("30s") @NotNull Duration firstRetry,
         @DefaultValue("1h") @NotNull Duration maxRetry,
         @DefaultValue("5s") @NotNull Duration sendInterval,
-        @DefaultValue("5m") @NotNull Duration lease) {
+        @DefaultValue("5m") @NotNull Duration lease,
+        @DefaultValue("15m") @NotNull Duration delayAlertAfter) {
 
     /**
      * Checked for meaning at start: the sender is one address as the mailer reads it (a list or a
@@ -52,6 +56,7 @@ public record MailProperties(
         positive(maxRetry, "max-retry");
         positive(sendInterval, "send-interval");
         positive(lease, "lease");
+        positive(delayAlertAfter, "delay-alert-after");
         if (firstRetry != null && maxRetry != null && maxRetry.compareTo(firstRetry) < 0) {
             throw new IllegalArgumentException("renderbank.mail.max-retry (" + maxRetry
                     + ") must be at least renderbank.mail.first-retry (" + firstRetry + ")");

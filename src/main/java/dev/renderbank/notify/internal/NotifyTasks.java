@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The sender and the operator alert forwarder, on db-scheduler: one node runs each execution, and
+ * The sender, its backlog watch and the operator alert forwarder, on db-scheduler: one node runs each execution, and
  * the rows they claim are taken with {@code SKIP LOCKED} besides, so several nodes never double up.
  */
 @Configuration(proxyBeanMethods = false)
@@ -17,6 +17,17 @@ class NotifyTasks {
     RecurringTask<Void> notifyMailSenderTask(MailProperties props, MailDelivery delivery) {
         return Tasks.recurring("notify-mail-sender", Schedules.fixedDelay(props.sendInterval()))
                 .execute((instance, ctx) -> delivery.deliverDue());
+    }
+
+    /** Watches the waiting emails (alerts mail.delayed), apart from the sender, which an SMTP timeout can hold up. */
+    @Bean
+    RecurringTask<Void> notifyMailBacklogTask(MailProperties props, MailBacklog backlog, Smtp smtp) {
+        return Tasks.recurring("notify-mail-backlog", Schedules.fixedDelay(props.sendInterval()))
+                .execute((instance, ctx) -> {
+                    if (smtp.enabled()) {
+                        backlog.check();
+                    }
+                });
     }
 
     @Bean

@@ -61,16 +61,40 @@ class AdminMailController {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record MailPage(List<Item> items, Long nextCursor) {}
 
+    /**
+     * {@code status}: {@code pending}, {@code held}, {@code failed} or {@code sent} (any case) for the
+     * emails in that state only; absent or blank for all.
+     */
     @GetMapping("/api/v1/admin/mail")
-    MailPage list(@RequestParam(required = false) Long cursor, @RequestParam(defaultValue = "50") int limit) {
+    MailPage list(
+            @RequestParam(required = false) Long cursor,
+            @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String status) {
+        String state = status(notifier, status);
         if (limit < 1 || limit > 200) {
             throw new InvalidFieldException("limit", "must be between 1 and 200");
         }
         if (cursor != null && cursor < 1) {
             throw new InvalidFieldException("cursor", "must be a nextCursor this API returned");
         }
-        OutboxPage page = notifier.outbox(cursor, limit);
+        OutboxPage page = notifier.outbox(state, cursor, limit);
         return new MailPage(page.items().stream().map(Item::of).toList(), page.nextCursor());
+    }
+
+    /** The state asked for, upper case; null for all; 400 naming the states for any other word. */
+    static String status(Notifier notifier, String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        String upper = status.trim().toUpperCase(Locale.ROOT);
+        if (!notifier.outboxStatuses().contains(upper)) {
+            throw new InvalidFieldException(
+                    "status",
+                    "must be one of "
+                            + String.join(", ", notifier.outboxStatuses()).toLowerCase(Locale.ROOT)
+                            + " (or absent for every email)");
+        }
+        return upper;
     }
 
     /**

@@ -25,8 +25,12 @@ class AdminMailPage {
     }
 
     @GetMapping("/admin/mail")
-    String page(@RequestParam(required = false) Long cursor, Model model) {
-        model.addAttribute("page", notifier.outbox(cursor == null || cursor < 1 ? null : cursor, 50));
+    String page(
+            @RequestParam(required = false) Long cursor, @RequestParam(required = false) String status, Model model) {
+        String state = AdminMailController.status(notifier, status);
+        model.addAttribute("page", notifier.outbox(state, cursor == null || cursor < 1 ? null : cursor, 50));
+        model.addAttribute("status", state);
+        model.addAttribute("statuses", notifier.outboxStatuses());
         model.addAttribute("delivering", notifier.delivering());
         model.addAttribute("newKey", java.util.UUID.randomUUID().toString());
         return "admin/mail";

@@ -1,6 +1,7 @@
 package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.identity.Users;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
 import java.io.IOException;
 import java.time.Clock;
@@ -246,7 +247,7 @@ public class WebhookDispatch implements DisposableBean {
                     d.attempt(),
                     error);
             alerts.raise(
-                    "webhooks.failed",
+                    AlertKind.WEBHOOKS_FAILED,
                     "Webhook " + d.id() + " to endpoint " + d.endpointId() + " could not be delivered after "
                             + d.attempt() + " attempts: " + error);
         } else {

@@ -1,6 +1,9 @@
 package dev.renderbank.provider.internal;
 
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.platform.SqlTime;
+import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.BalanceOutcome;
 import dev.renderbank.provider.ProviderGateway;
@@ -8,6 +11,8 @@ import dev.renderbank.provider.ProviderStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -30,6 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class BalanceMonitor {
 
     public static final String BALANCE_GAUGE = "renderbank.provider.balance";
+    public static final String BALANCE_AGE_GAUGE = "renderbank.provider.balance.age.seconds";
+
+    /** The longest error kept of a failed check (it may quote the provider's answer). */
+    private static final int MAX_ERROR = 2000;
 
     private static final Logger log = LoggerFactory.getLogger(BalanceMonitor.class);
 
@@ -60,6 +69,9 @@ public class BalanceMonitor {
         Gauge.builder(BALANCE_GAUGE, this, m -> (double) m.lastKnownBalance().orElse(-1))
                 .description("The provider account's credits at the last balance check (-1 before the first)")
                 .register(meters);
+        Gauge.builder(BALANCE_AGE_GAUGE, this, m -> m.balanceAgeSeconds())
+                .description("Seconds since a balance check last read the provider's credits (-1 before the first)")
+                .register(meters);
         Gauge.builder("renderbank.provider.available", status, s -> s.current().available() ? 1 : 0)
                 .description("1 while generation requests may go to the provider, 0 while exhausted or unauthorized")
                 .register(meters);
@@ -72,11 +84,65 @@ public class BalanceMonitor {
         BalanceOutcome outcome = gateway.balance();
         if (outcome instanceof BalanceOutcome.Known known) {
             record(known.credits(), epoch);
+            readAgain();
         } else {
             // 401 already tripped the status in the gateway; anything else: try again next time
             log.warn("Provider balance check failed: {}", outcome);
+            failed(outcome);
         }
         return outcome;
+    }
+
+    /**
+     * Notes since when the checks fail (the first failure of a spell) and what the last one got; once
+     * that is longer ago than {@code unknown-alert-after}, operators are told, once per spell: the
+     * gauge and the dashboard still show the last balance read, which may be hours old.
+     */
+    private void failed(BalanceOutcome outcome) {
+        Instant now = clock.instant();
+        String error = StorableText.of(String.valueOf(outcome), MAX_ERROR);
+        Instant since = jdbc.sql("""
+                        update provider_balance
+                           set check_failed_since = coalesce(check_failed_since, :now), check_error = :error
+                         where id = 1 returning check_failed_since""")
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .param("error", error)
+                .query((rs, n) -> SqlTime.instant(rs, "check_failed_since"))
+                .single();
+        Duration failing = Duration.between(since, now);
+        if (failing.compareTo(settings.unknownAlertAfter()) >= 0) {
+            Instant readAt = jdbc.sql("select checked_at from provider_balance where id = 1")
+                    .query((rs, n) -> SqlTime.instant(rs, "checked_at"))
+                    .single();
+            alerts.raiseSpell(
+                    AlertKind.PROVIDER_BALANCE_UNKNOWN,
+                    "The provider balance could not be read for " + failing.toMinutes() + " min (since " + since
+                            + "; the last check got: " + error + "). The balance shown ("
+                            + lastKnownBalance().stream()
+                                    .mapToObj(Long::toString)
+                                    .findFirst()
+                                    .orElse("none")
+                            + ") was read " + (readAt == null ? "never" : "at " + readAt)
+                            + ": low-balance and out-of-credits alerts cannot come meanwhile. Check the provider"
+                            + " (its status page, renderbank.provider.kie.*) and the provider.failing alert.");
+        }
+    }
+
+    /** A check read the balance: a spell of failed checks ends, and operators hear so if it was alerted. */
+    private void readAgain() {
+        Instant since = jdbc.sql("""
+                        update provider_balance b set check_failed_since = null, check_error = null
+                          from (select check_failed_since from provider_balance where id = 1) as before
+                         where b.id = 1 and b.check_failed_since is not null
+                        returning before.check_failed_since as since""")
+                .query((rs, n) -> SqlTime.instant(rs, "since"))
+                .optional()
+                .orElse(null);
+        alerts.endSpell(
+                AlertKind.PROVIDER_BALANCE_UNKNOWN,
+                AlertKind.PROVIDER_BALANCE_KNOWN,
+                "The provider balance is read again (" + lastKnownBalance().orElse(-1) + " credits)"
+                        + (since == null ? "" : " after failing checks since " + since) + ".");
     }
 
     /** While the provider is exhausted or unauthorized, reads the balance to see whether it is back. */
@@ -95,6 +161,11 @@ public class BalanceMonitor {
         return credits == null ? OptionalLong.empty() : OptionalLong.of(credits);
     }
 
+    private double balanceAgeSeconds() {
+        Duration age = status.balanceReading().age(clock.instant());
+        return age == null ? -1 : age.toSeconds();
+    }
+
     private void record(long credits, long epochBefore) {
         tx.executeWithoutResult(s -> {
             jdbc.sql("update provider_balance set credits = :credits, checked_at = :now where id = 1")
@@ -104,13 +175,13 @@ public class BalanceMonitor {
             if (credits < settings.lowThreshold()) {
                 if (flipLow(true)) {
                     alerts.raise(
-                            "provider.balance.low",
+                            AlertKind.PROVIDER_BALANCE_LOW,
                             "The provider account has " + credits + " credits left, below the alert threshold of "
                                     + settings.lowThreshold() + ". Top it up before generations start failing.");
                 }
             } else if (flipLow(false)) {
                 alerts.raise(
-                        "provider.balance.recovered",
+                        AlertKind.PROVIDER_BALANCE_RECOVERED,
                         "The provider account has " + credits + " credits again, at or above the alert threshold of "
                                 + settings.lowThreshold() + ".");
             }

@@ -22,11 +22,13 @@ final class KieExchanges {
     private final Duration readTimeout;
     private final CircuitBreaker breaker;
     private final ProviderCallMetrics metrics;
+    private final ProviderFailures failures;
 
-    KieExchanges(Duration readTimeout, CircuitBreaker breaker, ProviderCallMetrics metrics) {
+    KieExchanges(Duration readTimeout, CircuitBreaker breaker, ProviderCallMetrics metrics, ProviderFailures failures) {
         this.readTimeout = readTimeout;
         this.breaker = breaker;
         this.metrics = metrics;
+        this.failures = failures;
     }
 
     CircuitBreaker.State breakerState() {
@@ -50,10 +52,12 @@ final class KieExchanges {
      */
     Exchange exchange(String endpointName, URI uri, Call call) {
         if (!breaker.tryAcquirePermission()) {
-            return Exchange.failed(
+            Exchange refused = Exchange.failed(
                     Result.CIRCUIT_OPEN,
                     Kind.UNAVAILABLE,
                     "circuit breaker open: the provider kept failing, not calling it for now");
+            failures.failed(refused.error().message());
+            return refused;
         }
         long start = System.nanoTime();
         Exchange result;
@@ -77,8 +81,11 @@ final class KieExchanges {
         metrics.latency(endpointName, result.result()).record(elapsed, TimeUnit.NANOSECONDS);
         if (countsAsFailure(result)) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IOException(String.valueOf(result.error())));
+            failures.failed(
+                    result.error() != null ? result.error().message() : endpointName + " answered " + result.status());
         } else {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+            failures.answered();
         }
         return result;
     }

@@ -57,7 +57,8 @@ final class KieHttpGateway implements ProviderGateway {
                 readTimeout,
                 ProviderProperties.Kie.defaultTotalTimeout(connectTimeout, readTimeout),
                 breakerConfig,
-                meters);
+                meters,
+                ProviderFailures.ignored());
     }
 
     KieHttpGateway(
@@ -67,12 +68,24 @@ final class KieHttpGateway implements ProviderGateway {
             Duration totalTimeout,
             CircuitBreakerConfig breakerConfig,
             MeterRegistry meters) {
+        this(endpoint, connectTimeout, readTimeout, totalTimeout, breakerConfig, meters, ProviderFailures.ignored());
+    }
+
+    /** {@code failures}: told of every call's outcome, raises {@code provider.failing} on a long spell. */
+    KieHttpGateway(
+            Supplier<KieEndpoint> endpoint,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration totalTimeout,
+            CircuitBreakerConfig breakerConfig,
+            MeterRegistry meters,
+            ProviderFailures failures) {
         this.endpoint = endpoint;
         this.totalTimeout = totalTimeout;
         this.http = new KieHttpClient(connectTimeout, readTimeout, totalTimeout);
         CircuitBreaker breaker = CircuitBreaker.of("kie", breakerConfig);
         this.metrics = new ProviderCallMetrics(breaker, meters);
-        this.exchanges = new KieExchanges(readTimeout, breaker, metrics);
+        this.exchanges = new KieExchanges(readTimeout, breaker, metrics, failures);
     }
 
     /** Opens after half of the last 20 calls (at least 10) failed; tries again after 30 s. */

@@ -1,9 +1,11 @@
 package dev.renderbank.provider.internal;
 
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.simulator.KieSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -20,7 +22,12 @@ class ProviderConfig {
 
     @Bean
     ProviderGateway providerGateway(
-            ProviderProperties properties, KieSimulator simulator, ProviderStatus status, MeterRegistry meters) {
+            ProviderProperties properties,
+            KieSimulator simulator,
+            ProviderStatus status,
+            MeterRegistry meters,
+            OperatorAlerts alerts,
+            Clock clock) {
         ProviderProperties.Kie kie = properties.kie();
         Supplier<KieEndpoint> endpoint;
         if (kie.simulated()) {
@@ -37,7 +44,8 @@ class ProviderConfig {
                 kie.readTimeout(),
                 kie.totalTimeout(),
                 KieHttpGateway.defaultBreaker(),
-                meters);
+                meters,
+                new ProviderFailures(alerts, clock, kie.failingAlertAfter()));
         if (kie.simulated()) {
             // the command line: no simulator of its own, and the service's refuses its key
             http = new UnreachableSimulator(http, simulator::unreachable);

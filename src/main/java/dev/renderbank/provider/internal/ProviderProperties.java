@@ -29,6 +29,9 @@ public record ProviderProperties(
      *     connection, the connect, the whole answer): a provider or proxy that drips its answer a byte
      *     at a time within each read timeout is cut off here. Unset: {@link #defaultTotalTimeout}, the
      *     longest a call whose answer comes in one read could take anyway
+     * @param failingAlertAfter how long every call to the provider may fail (no connection, timeouts,
+     *     5xx, the circuit breaker open) before operators are alerted ({@code provider.failing}, once per
+     *     spell; {@code provider.recovered} at the next answer)
      */
     public record Kie(
             @DefaultValue("https://api.kie.ai") @NotNull URI baseUrl,
@@ -36,12 +39,14 @@ public record ProviderProperties(
             String webhookHmacKey,
             @DefaultValue("5s") @NotNull Duration connectTimeout,
             @DefaultValue("30s") @NotNull Duration readTimeout,
-            Duration totalTimeout) {
+            Duration totalTimeout,
+            @DefaultValue("10m") @NotNull Duration failingAlertAfter) {
 
         public Kie {
             positive(connectTimeout, "kie.connect-timeout");
             positive(readTimeout, "kie.read-timeout");
             positive(totalTimeout, "kie.total-timeout");
+            positive(failingAlertAfter, "kie.failing-alert-after");
             if (totalTimeout == null && connectTimeout != null && readTimeout != null) {
                 totalTimeout = defaultTotalTimeout(connectTimeout, readTimeout);
             }
@@ -75,18 +80,23 @@ public record ProviderProperties(
      *     slash in brackets); for a model not named here only the resume threshold and the balance at the
      *     refusal apply. With the
      *     built-in simulator its own prices apply to the models not named here
+     * @param unknownAlertAfter how long the balance checks may keep failing before operators are alerted
+     *     ({@code provider.balance.unknown}, once per spell; {@code provider.balance.known} when a check
+     *     reads it again)
      */
     public record Balance(
             @DefaultValue("5m") @NotNull Duration checkInterval,
             @DefaultValue("2000") @PositiveOrZero long lowThreshold,
             @DefaultValue("1m") @NotNull Duration recheckInterval,
             @DefaultValue("1") @PositiveOrZero long resumeThreshold,
-            Map<String, @Positive Long> taskCosts) {
+            Map<String, @Positive Long> taskCosts,
+            @DefaultValue("30m") @NotNull Duration unknownAlertAfter) {
 
         /** Zero: the provider's balance is read without pause. */
         public Balance {
             positive(checkInterval, "balance.check-interval");
             positive(recheckInterval, "balance.recheck-interval");
+            positive(unknownAlertAfter, "balance.unknown-alert-after");
             taskCosts = taskCosts == null ? Map.of() : Map.copyOf(taskCosts);
         }
     }

@@ -60,7 +60,8 @@ class SmtpUtf8AddressTest {
                         Duration.ofSeconds(30),
                         Duration.ofHours(1),
                         Duration.ofSeconds(5),
-                        Duration.ofMinutes(5)));
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(15)));
     }
 
     @AfterEach

@@ -41,6 +41,9 @@ class SimulatorOfAnotherProcessTest extends IntegrationTest {
     @Autowired
     ProviderGateway servicesGateway;
 
+    @Autowired
+    dev.renderbank.platform.OperatorAlerts alerts;
+
     @LocalServerPort
     int port;
 
@@ -51,7 +54,12 @@ class SimulatorOfAnotherProcessTest extends IntegrationTest {
                 .providerTaskId();
         ProviderGateway commandLine = new ProviderConfig()
                 .providerGateway(
-                        properties, OtherProcessSimulator.withoutServer(port), status, new SimpleMeterRegistry());
+                        properties,
+                        OtherProcessSimulator.withoutServer(port),
+                        status,
+                        new SimpleMeterRegistry(),
+                        alerts,
+                        clock);
         try {
             QueryOutcome answer = commandLine.queryFinished("google/nano-banana", task);
 
