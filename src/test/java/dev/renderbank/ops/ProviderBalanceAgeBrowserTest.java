@@ -42,7 +42,7 @@ class ProviderBalanceAgeBrowserTest extends BrowserTest {
         // as two hours of failed balance checks leave the row (the provider timing out)
         jdbc.sql("""
                         update provider_balance set credits = 4200, checked_at = :read, check_failed_since = :failing,
-                               check_error = 'Unavailable[error=ProviderError[kind=TIMEOUT, code=0, message=no answer within PT30S (read timeout)]]'
+                               check_error = 'timeout: no answer within PT30S (read timeout)'
                          where id = 1""")
                 .param("read", clock.instant().minus(Duration.ofMinutes(125)).atOffset(java.time.ZoneOffset.UTC))
                 .param("failing", clock.instant().minus(Duration.ofMinutes(121)).atOffset(java.time.ZoneOffset.UTC))

@@ -164,7 +164,11 @@ class ProviderFailureAlertsTest extends IntegrationTest {
                 api.get("/api/v1/admin/dashboard", ADMIN_TOKEN).json().get("balanceReading");
         assertThat(reading.get("credits").asLong()).isEqualTo(9000);
         assertThat(reading.get("failingSince").isNull()).isFalse();
-        assertThat(reading.get("lastError").asString()).contains("500");
+        assertThat(reading.get("lastError").asString())
+                .as("the last error in words, not a Java record")
+                .contains("500")
+                .doesNotContain("ProviderError[")
+                .doesNotContain("Unavailable[");
         assertThat(alerts("provider.balance.unknown")).isZero();
 
         clock.advance(Duration.ofMinutes(31));

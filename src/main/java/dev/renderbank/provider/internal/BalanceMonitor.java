@@ -6,6 +6,7 @@ import dev.renderbank.platform.SqlTime;
 import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +102,7 @@ public class BalanceMonitor {
      */
     private void failed(BalanceOutcome outcome) {
         Instant now = clock.instant();
-        String error = StorableText.of(String.valueOf(outcome), MAX_ERROR);
+        String error = StorableText.of(inWords(outcome), MAX_ERROR);
         Instant since = jdbc.sql("""
                         update provider_balance
                            set check_failed_since = coalesce(check_failed_since, :now), check_error = :error
@@ -208,5 +210,16 @@ public class BalanceMonitor {
                         .param("low", low)
                         .update()
                 == 1;
+    }
+
+    /** What a failed check got, for the dashboard and the alert: "timeout: no answer within PT30S". */
+    static String inWords(BalanceOutcome outcome) {
+        if (outcome instanceof BalanceOutcome.Unavailable u && u.error() != null) {
+            ProviderError error = u.error();
+            String kind = error.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            String code = error.code() > 0 ? " (HTTP/code " + error.code() + ")" : "";
+            return kind + code + (error.message() == null || error.message().isBlank() ? "" : ": " + error.message());
+        }
+        return String.valueOf(outcome);
     }
 }
