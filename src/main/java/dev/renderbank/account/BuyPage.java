@@ -99,6 +99,12 @@ class BuyPage {
         if (refusal instanceof CheckoutResult.PlanAlreadyActive a) {
             Subscription s = a.plan();
             String name = planName(s.product());
+            if (s.endsAt() == null && s.paymentPending()) {
+                return "The first payment of your " + name + " plan is being processed (a bank payment can take"
+                        + " a few business days); its credits arrive when it clears. One plan at a time: no other"
+                        + " plan can be bought meanwhile; if the payment fails, you are told by email and can"
+                        + " choose a plan again. Credit packs can be bought any time.";
+            }
             if (s.endsAt() != null) {
                 return "You already have " + name + ", cancelled: it ends on " + times.day(s.endsAt())
                         + ". One plan at a time: a new plan can be bought when it ends. Credit packs can be bought"

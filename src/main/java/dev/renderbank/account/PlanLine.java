@@ -12,18 +12,20 @@ import java.util.function.Function;
  * A subscription the user still has (not ended, or ended with months already paid for still to come):
  * its plan's name, what it grants and costs as it was sold (not as the catalogue sells the plan today),
  * its status and the dates that matter (next renewal; or when it ends after a cancellation; or, once
- * it ended, when the paid months still to come are granted).
+ * it ended, when the paid months still to come are granted). One whose first payment has not cleared
+ * is "payment pending", not the user's active plan: its credits arrive when the payment clears.
  */
 record PlanLine(String id, String name, String detail, String status, String when, boolean cancellable) {
 
     /**
-     * The subscriptions that have not ended by {@code now} or still have paid months to come, newest
-     * first; their dates are the user's calendar days ({@code times}).
+     * The subscriptions that have not ended by {@code now} ({@link Subscription#runningAt}: also not
+     * ended by their status, such as a first payment that failed) or still have paid months to come,
+     * newest first; their dates are the user's calendar days ({@code times}).
      */
     static List<PlanLine> current(
             List<Subscription> subs, Function<String, Optional<Product>> product, Instant now, UserTimes times) {
         return subs.stream()
-                .filter(s -> s.endsAt() == null || s.endsAt().isAfter(now) || s.creditsToCome() > 0)
+                .filter(s -> s.runningAt(now) || s.creditsToCome() > 0)
                 .map(s -> of(s, product.apply(s.product()), now, times))
                 .toList();
     }
@@ -34,7 +36,16 @@ record PlanLine(String id, String name, String detail, String status, String whe
                 .map(o -> o.detail() + " · " + o.price() + " / " + o.per())
                 .orElse("");
         String when;
-        if (s.endsAt() != null
+        if (s.endsAt() == null && s.paymentPending()) {
+            return new PlanLine(
+                    s.id(),
+                    name,
+                    detail,
+                    "payment pending",
+                    "Your first payment is being processed (a bank payment can take a few business days);"
+                            + " the plan's credits arrive when it clears.",
+                    true);
+        } else if (s.endsAt() != null
                 && s.lastCreditsAt() != null
                 && !s.lastCreditsAt().isBefore(s.endsAt())) {
             // the months already paid for run past the end: say so, not that credits stop there

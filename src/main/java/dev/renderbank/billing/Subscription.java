@@ -6,7 +6,9 @@ import java.util.Set;
 
 /**
  * A user's subscription at a payment provider. {@code status} is the provider's word (active,
- * canceled, paused, expired …); {@code periodEnd} the end of its latest paid period; {@code endsAt}
+ * canceled, paused, expired …), or renderbank's for a first payment not made yet: {@link
+ * #PAYMENT_PENDING} (a Stripe Checkout Session completed {@code unpaid}: a delayed method such as SEPA
+ * Direct Debit or ACH) and {@link #PAYMENT_FAILED} (that payment failed: the plan never started); {@code periodEnd} the end of its latest paid period; {@code endsAt}
  * when the subscription ends (no renewal after it; set by a cancellation, or by the provider's
  * deletion at once, {@code endedAtOnce}). What is already paid for and still to come may run past
  * {@code endsAt}: a yearly period paid with money grants each of its months (credits follow money), so
@@ -41,8 +43,21 @@ public record Subscription(
      */
     public static final String SIMULATED_ID_PREFIX = "sim_sub_";
 
+    /**
+     * Its checkout completed before its first payment cleared (a bank debit takes days): not the user's
+     * active plan yet, no credits until the first period is paid, and still the one plan a user may
+     * have at a time (both could end up paid).
+     */
+    public static final String PAYMENT_PENDING = "payment_pending";
+
+    /** Its first payment failed: it never started and grants nothing; a plan can be bought again. */
+    public static final String PAYMENT_FAILED = "payment_failed";
+
     /** Statuses that mean ended when no end is recorded: Stripe's first payment never made, a cancellation. */
-    private static final Set<String> ENDED_WITHOUT_END = Set.of("canceled", "incomplete_expired");
+    private static final Set<String> ENDED_WITHOUT_END = Set.of("canceled", "incomplete_expired", PAYMENT_FAILED);
+
+    /** Statuses of a subscription whose first payment is not made yet (Stripe's own word: incomplete). */
+    private static final Set<String> FIRST_PAYMENT_DUE = Set.of(PAYMENT_PENDING, "incomplete");
 
     /**
      * Not ended at {@code now}: its end ({@code endsAt}, set by a cancellation or the provider's
@@ -55,6 +70,15 @@ public record Subscription(
             return endsAt.isAfter(now);
         }
         return !ENDED_WITHOUT_END.contains(status);
+    }
+
+    /**
+     * Its first payment has not cleared: no period of it is paid and its status says the payment is
+     * pending ({@link #PAYMENT_PENDING}, or Stripe's {@code incomplete}). Shown as "payment pending",
+     * never as the user's active plan; it still refuses a second plan ({@link #runningAt}).
+     */
+    public boolean paymentPending() {
+        return periodEnd == null && FIRST_PAYMENT_DUE.contains(status);
     }
 
     /**

@@ -167,6 +167,14 @@ public class Notifier {
                         ledger.balance(userId).available()));
     }
 
+    /**
+     * The first payment of the user's plan {@code product} failed (or the plan was ended at the payment
+     * provider before it was paid): it never started and nothing was granted. Once per {@code cause}.
+     */
+    public Queued planPaymentFailed(long userId, String cause, String product) {
+        return userMail.queue(userId, cause, "plan-payment-failed", vars("product", product));
+    }
+
     /** Credits taken back after a refund or a lost dispute. */
     public Queued clawback(long userId, String cause, long credits, String reason) {
         var b = ledger.balance(userId);

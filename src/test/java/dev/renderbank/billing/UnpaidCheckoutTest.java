@@ -52,8 +52,8 @@ class UnpaidCheckoutTest extends BillingIntegrationTest {
 
     /**
      * A delayed payment that fails: the session was completed unpaid and nothing was granted, so there
-     * is nothing to undo. The event is not one renderbank subscribes to (README); if it is sent anyway
-     * it is stored, acknowledged as IGNORED and grants nothing, and the checkout is not completed.
+     * is nothing to undo: the event (subscribed to for plans, StripeUnpaidPlanTest) is stored,
+     * acknowledged as IGNORED and grants nothing, and the checkout is not completed.
      */
     @Test
     void aStripeSessionWhoseAsyncPaymentFailsGrantsNothing() throws Exception {

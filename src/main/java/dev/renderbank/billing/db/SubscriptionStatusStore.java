@@ -53,6 +53,43 @@ public class SubscriptionStatusStore {
     }
 
     /**
+     * The first payment of a subscription with no paid period was made (reported at {@code at}): a
+     * subscription recorded with its payment pending ({@code payment_pending}, Stripe's {@code
+     * incomplete}, or {@code payment_failed} before a retry) is active. False when it was not pending
+     * or a newer status is recorded.
+     */
+    public boolean firstPaymentMade(String provider, String id, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription set status = 'active', status_at = :at
+                                 where provider = :provider and subscription_id = :id and status_at <= :at
+                                   and status in ('payment_pending', 'incomplete', 'payment_failed')""")
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
+     * The first payment of a subscription failed (reported at {@code at}) while no period of it is
+     * paid: it never started, {@code payment_failed} (ended: a plan can be bought again). True when
+     * it is so now (also when it was already); false when a period is paid, it ended otherwise
+     * (canceled, expired) or a newer status is recorded.
+     */
+    public boolean firstPaymentFailed(String provider, String id, Instant at) {
+        return jdbc.sql("""
+                                update billing_subscription set status = 'payment_failed', status_at = :at
+                                 where provider = :provider and subscription_id = :id and status_at <= :at
+                                   and period_end is null
+                                   and status in ('payment_pending', 'incomplete', 'active', 'payment_failed')""")
+                        .param("at", ts(at))
+                        .param("provider", provider)
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    /**
      * Ended by the provider at once at {@code endedAt} (reported at {@code at}), not at the end of its
      * paid period: access ends then. Periods paid with money keep their months (MonthlyGrants); a late
      * report of a period does not move this end ({@link SubscriptionStore#recordPaidPeriod}).

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * price ids moved under {@code parent} and {@code pricing} in 2025). A pack is granted on a paid
  * Checkout Session keyed by the session id; a plan on each paid invoice keyed by subscription and
  * period start ({@link StripeInvoices}). Sessions are read by {@link StripeSessions}, disputes by
- * {@link StripeDisputes}. Under {@code prod} an event Stripe marks {@code "livemode": false} grants
+ * {@link StripeDisputes}, a plan's first payment that fails by {@link StripeFirstPayments}. Under {@code prod} an event Stripe marks {@code "livemode": false} grants
  * nothing unless test mode is allowed ({@link PaymentTestMode}).
  */
 @Component
@@ -36,6 +36,7 @@ class StripeEvents implements EventHandler {
     private final JsonMapper json;
     private final StripeSessions sessions;
     private final StripeInvoices invoices;
+    private final StripeFirstPayments firstPayments;
     private final StripeDisputes disputes;
     private final RefundTotals refundTotals;
     private final StripeRefunds stripeRefunds;
@@ -48,6 +49,7 @@ class StripeEvents implements EventHandler {
             JsonMapper json,
             StripeSessions sessions,
             StripeInvoices invoices,
+            StripeFirstPayments firstPayments,
             StripeDisputes disputes,
             RefundTotals refundTotals,
             StripeRefunds stripeRefunds,
@@ -58,6 +60,7 @@ class StripeEvents implements EventHandler {
         this.json = json;
         this.sessions = sessions;
         this.invoices = invoices;
+        this.firstPayments = firstPayments;
         this.disputes = disputes;
         this.refundTotals = refundTotals;
         this.stripeRefunds = stripeRefunds;
@@ -76,7 +79,11 @@ class StripeEvents implements EventHandler {
             entry(
                     "checkout.session.async_payment_succeeded",
                     (self, session, at) -> self.sessions.session(session, at)),
+            entry(
+                    "checkout.session.async_payment_failed",
+                    (self, session, at) -> self.sessions.session(session, at, true)),
             entry("invoice.paid", (self, invoice, at) -> self.invoices.paid(invoice)),
+            entry("invoice.payment_failed", (self, invoice, at) -> self.firstPayments.invoiceFailed(invoice, at)),
             entry("invoice_payment.paid", (self, payment, at) -> self.invoices.paymentPaid(payment)),
             entry("customer.subscription.created", (self, sub, at) -> self.subscriptions.status(sub, at, false)),
             entry("customer.subscription.updated", (self, sub, at) -> self.subscriptions.status(sub, at, false)),

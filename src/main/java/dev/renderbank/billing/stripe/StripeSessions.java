@@ -4,11 +4,13 @@ import static dev.renderbank.billing.stripe.StripeEvents.nz;
 
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
 import dev.renderbank.billing.db.CheckoutStore;
+import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +24,9 @@ import tools.jackson.databind.JsonNode;
  * A paid Checkout Session ({@link StripeEvents}): it grants only for a checkout renderbank opened,
  * to the user and at the offer it was opened with; a pack is granted keyed by the session id, a
  * plan's session records the subscription (its credits come with each paid invoice, {@link
- * StripeInvoices}). Runs in the event's transaction, like every handler.
+ * StripeInvoices}): active when the session is paid, {@link Subscription#PAYMENT_PENDING} when it
+ * completed {@code unpaid} (a delayed method: the first invoice is paid days later, or fails, {@link
+ * StripeFirstPayments}). Runs in the event's transaction, like every handler.
  */
 @Component
 class StripeSessions {
@@ -32,6 +36,8 @@ class StripeSessions {
     private final Purchases purchases;
     private final SubscriptionStore subscriptionStore;
     private final CheckoutStore checkouts;
+    private final SubscriptionStatusStore statuses;
+    private final StripeFirstPayments firstPayments;
     private final Clock clock;
 
     StripeSessions(
@@ -40,16 +46,30 @@ class StripeSessions {
             Purchases purchases,
             SubscriptionStore subscriptionStore,
             CheckoutStore checkouts,
+            SubscriptionStatusStore statuses,
+            StripeFirstPayments firstPayments,
             Clock clock) {
         this.catalog = catalog;
         this.buyers = buyers;
         this.purchases = purchases;
         this.subscriptionStore = subscriptionStore;
         this.checkouts = checkouts;
+        this.statuses = statuses;
+        this.firstPayments = firstPayments;
         this.clock = clock;
     }
 
+    /** {@code checkout.session.completed} or {@code checkout.session.async_payment_succeeded}. */
     Outcome session(JsonNode s, Instant at) {
+        return session(s, at, false);
+    }
+
+    /**
+     * As above; {@code paymentFailed}: {@code checkout.session.async_payment_failed}, the delayed
+     * payment of a session completed {@code unpaid} failed. A pack's was never granted (nothing to
+     * undo); a plan's ends unpaid ({@link StripeFirstPayments}).
+     */
+    Outcome session(JsonNode s, Instant at, boolean paymentFailed) {
         String sessionId = Json.text(s, "id");
         String paymentStatus = Json.text(s, "payment_status");
         String mode = Json.text(s, "mode");
@@ -87,9 +107,27 @@ class StripeSessions {
             if (subId == null || !p.isPlan()) {
                 return new Outcome.Unprocessable("subscription session without a subscription or plan");
             }
-            subscriptionStore.ensure("stripe", subId, user.get(), p.id(), "active", at, clock.instant());
+            // A plan is the user's active plan once its first payment is made, not when its checkout
+            // completes: a bank debit (SEPA, ACH) completes the session unpaid and clears days later.
+            boolean paid = "paid".equals(paymentStatus) || "no_payment_required".equals(paymentStatus);
+            String status =
+                    paymentFailed ? Subscription.PAYMENT_FAILED : paid ? "active" : Subscription.PAYMENT_PENDING;
+            subscriptionStore.ensure("stripe", subId, user.get(), p.id(), status, at, clock.instant());
             checkouts.complete(checkoutId);
-            return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
+            if (paymentFailed) {
+                return firstPayments.failed(
+                        subId, at, "the delayed payment of checkout session " + sessionId + " failed");
+            }
+            if (paid) {
+                statuses.firstPaymentMade("stripe", subId, at); // recorded pending before (or incomplete)
+                return new Outcome.Processed("subscription " + subId + " recorded; credits come with invoice.paid");
+            }
+            return new Outcome.Processed("subscription " + subId + " recorded with its first payment pending"
+                    + " (session " + paymentStatus + "): not active, and no credits until its invoice.paid");
+        }
+        if (paymentFailed) {
+            return new Outcome.Ignored("the delayed payment of session " + sessionId + " failed: it completed "
+                    + paymentStatus + " and nothing was granted, so nothing is undone");
         }
         // no_payment_required: a promotion code paid all of it (amount_total 0); still a purchase.
         if (!"paid".equals(paymentStatus) && !"no_payment_required".equals(paymentStatus)) {

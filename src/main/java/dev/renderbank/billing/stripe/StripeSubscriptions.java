@@ -2,6 +2,7 @@ package dev.renderbank.billing.stripe;
 
 import dev.renderbank.billing.Product;
 import dev.renderbank.billing.ProductCatalog;
+import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.core.Buyers;
 import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
@@ -21,7 +22,9 @@ import tools.jackson.databind.JsonNode;
  * deletion ({@code customer.subscription.deleted}) ends the subscription at once: no month of a free
  * period after it, while a period paid with money keeps its months (credits follow money: a refund
  * takes back its share). A paused collection is recorded as paused. Credits come with paid invoices
- * ({@link StripeInvoices}), never with these.
+ * ({@link StripeInvoices}), never with these. A subscription whose first payment was pending that one
+ * of these ends (deleted, {@code incomplete_expired}) never started: its user is told ({@link
+ * StripeFirstPayments}).
  */
 @Component
 class StripeSubscriptions {
@@ -32,6 +35,7 @@ class StripeSubscriptions {
     private final SubscriptionStore subscriptions;
     private final SubscriptionStatusStore statuses;
     private final DeletedAccountRenewals deletedAccountRenewals;
+    private final StripeFirstPayments firstPayments;
     private final Clock clock;
 
     StripeSubscriptions(
@@ -41,6 +45,7 @@ class StripeSubscriptions {
             SubscriptionStore subscriptions,
             SubscriptionStatusStore statuses,
             DeletedAccountRenewals deletedAccountRenewals,
+            StripeFirstPayments firstPayments,
             Clock clock) {
         this.catalog = catalog;
         this.buyers = buyers;
@@ -48,6 +53,7 @@ class StripeSubscriptions {
         this.subscriptions = subscriptions;
         this.statuses = statuses;
         this.deletedAccountRenewals = deletedAccountRenewals;
+        this.firstPayments = firstPayments;
         this.clock = clock;
     }
 
@@ -57,7 +63,8 @@ class StripeSubscriptions {
         if (subId == null) {
             return new Outcome.Unprocessable("subscription without id");
         }
-        if (subscriptions.find("stripe", subId).isEmpty()) {
+        Optional<Subscription> before = subscriptions.find("stripe", subId);
+        if (before.isEmpty()) {
             // Its first events may come before its checkout session's: recorded now for the user of
             // the checkout renderbank opened that its metadata names (StripeSubscribers), never for a
             // user its metadata names alone. Without one it is not renderbank's (another application,
@@ -98,6 +105,14 @@ class StripeSubscriptions {
                 : statuses.applyStatus("stripe", subId, status, endsAt, at);
         if (applied && !deleted) {
             deletedAccountRenewals.stopIfDeleted("stripe", subId);
+        }
+        if (applied) {
+            boolean ended = deleted
+                    || subscriptions
+                            .find("stripe", subId)
+                            .filter(s -> !s.runningAt(clock.instant()))
+                            .isPresent();
+            firstPayments.endedUnpaid(before, ended);
         }
         return applied
                 ? new Outcome.Processed("subscription " + subId + " is " + status)

@@ -16,8 +16,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +82,8 @@ class BillingController {
     @ApiResponse(
             responseCode = "409",
             description = "`idempotency-in-progress`: a first request with this Idempotency-Key is still running"
-                    + " (`Retry-After: 1`); `plan-already-active` or `plan-checkout-open`: one plan at a time",
+                    + " (`Retry-After: 1`); `plan-already-active`, `plan-payment-pending` or `plan-checkout-open`: one"
+                    + " plan at a time",
             content = @Content(mediaType = PROBLEM_JSON, schema = @Schema(ref = PROBLEM)))
     @ApiResponse(
             responseCode = "429",
@@ -159,55 +158,9 @@ class BillingController {
                     "30");
         }
         if (result instanceof CheckoutResult.PlanRefusal refusal) {
-            return onePlan(refusal);
+            return PlanRefusals.problem(refusal);
         }
         throw new IllegalStateException("unexpected checkout result " + result);
-    }
-
-    /** 409 for a plan checkout while the user has a plan, or another plan checkout open; nothing stored. */
-    private static ResponseEntity<ProblemDetail> onePlan(CheckoutResult.PlanRefusal refusal) {
-        String packs = " Credit packs can be bought any time.";
-        ProblemDetail p;
-        if (refusal instanceof CheckoutResult.PlanAlreadyActive a) {
-            Subscription s = a.plan();
-            String detail = s.endsAt() != null
-                    ? "You already have the plan " + s.product() + " (subscription " + s.id()
-                            + "), cancelled: it ends on " + day(s.endsAt())
-                            + ". One plan at a time: a new plan can be bought when it ends."
-                    : "You already have the plan " + s.product() + " (subscription " + s.id() + ", " + s.status()
-                            + (s.periodEnd() != null ? ", paid until " + day(s.periodEnd()) : "")
-                            + "). One plan at a time: to change plans, cancel it (POST /api/v1/subscriptions/"
-                            + s.id() + "/cancel, or on the /account page); it keeps its paid period, and a new plan"
-                            + " can be bought when it ends.";
-            p = Problems.of(HttpStatus.CONFLICT, "plan-already-active", "You already have a plan", detail + packs);
-            p.setProperty("currentPlan", s.product());
-            p.setProperty("subscriptionId", s.id());
-            p.setProperty("planStatus", s.status());
-            p.setProperty("periodEnd", s.periodEnd());
-            p.setProperty("endsAt", s.endsAt());
-        } else if (refusal instanceof CheckoutResult.PlanCheckoutOpen o) {
-            String detail = "A checkout for the plan " + o.product() + " (" + o.checkoutId() + ") "
-                    + (o.url() != null
-                            ? "was opened at " + o.openedAt() + " and is not paid yet: pay it at its checkoutUrl."
-                            : "is being opened right now; its answer brings its link.")
-                    + " One plan at a time: a checkout for another plan can be opened if that one is left unpaid,"
-                    + " from " + o.openUntil() + ".";
-            p = Problems.of(HttpStatus.CONFLICT, "plan-checkout-open", "A plan checkout is open", detail + packs);
-            p.setProperty("checkoutId", o.checkoutId());
-            p.setProperty("checkoutUrl", o.url());
-            p.setProperty("product", o.product());
-            p.setProperty("openedAt", o.openedAt());
-            p.setProperty("openUntil", o.openUntil());
-        } else {
-            throw new IllegalStateException("unexpected plan refusal " + refusal);
-        }
-        return ResponseEntity.status(HttpStatus.CONFLICT)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(p);
-    }
-
-    private static String day(Instant at) {
-        return at.atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
     @GetMapping("/api/v1/subscriptions")

@@ -29,7 +29,8 @@ class StripeTestModeEventsTest {
     private static Outcome handle(MockEnvironment env, PaymentEventStore.Stored event) {
         StripeEvents events = new StripeEvents(
                 JsonMapper.builder().build(),
-                new StripeSessions(null, null, null, null, null, Clock.systemUTC()),
+                new StripeSessions(null, null, null, null, null, null, null, Clock.systemUTC()),
+                null,
                 null,
                 null,
                 null,
