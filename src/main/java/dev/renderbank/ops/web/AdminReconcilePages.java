@@ -3,6 +3,7 @@ package dev.renderbank.ops.web;
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.ActionResult;
 import dev.renderbank.ops.FindingAcknowledgements;
+import dev.renderbank.ops.GrantsSincePayment;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
@@ -30,14 +31,17 @@ class AdminReconcilePages {
     private final Reconciliation reconciliation;
     private final ReconcileRepairs repairs;
     private final FindingAcknowledgements acknowledgements;
+    private final GrantsSincePayment grantsSincePayment;
 
     AdminReconcilePages(
             Reconciliation reconciliation,
             ReconcileRepairs repairs,
-            FindingAcknowledgements acknowledgements) {
+            FindingAcknowledgements acknowledgements,
+            GrantsSincePayment grantsSincePayment) {
         this.reconciliation = reconciliation;
         this.repairs = repairs;
         this.acknowledgements = acknowledgements;
+        this.grantsSincePayment = grantsSincePayment;
     }
 
     /**
@@ -57,6 +61,8 @@ class AdminReconcilePages {
                 report == null
                         ? List.of()
                         : report.findings().stream().filter(shown::lists).toList());
+        model.addAttribute(
+                "grantsSince", report == null ? java.util.Map.of() : grantsSincePayment.of(report.findings()));
         model.addAttribute("newKey", UUID.randomUUID().toString());
         return "admin/reconciliation";
     }
