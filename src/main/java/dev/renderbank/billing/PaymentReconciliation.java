@@ -52,8 +52,8 @@ public class PaymentReconciliation {
          * records reflect it. For a refund, also when its processing moved the purchase's refunded
          * total: its event asks the provider for the charge's total again and records that, which may
          * be newer than {@code object}; {@code refundedHereMinor} is what the purchase records now
-         * (null for other objects). {@code error}: why its processing failed, when it did (the
-         * caller's transaction decides whether that failure is kept for a retry).
+         * (null for other objects). {@code error}: the stored event's state and what its processing
+         * noted (the failure, or why it was ignored), for an operator told it was not recorded.
          */
         record Fed(
                 long eventRowId,
@@ -201,7 +201,7 @@ public class PaymentReconciliation {
         for (WebhookIntake.Fetched event : f.events) {
             receipt = intake.receiveJoined(event);
         }
-        String error = "processed".equals(receipt.status()) ? null : lastError(receipt.eventId());
+        String error = outcome(receipt.eventId());
         if (f.object instanceof ProviderRefund r) {
             // Its event asked the provider again and recorded that total, which may be newer than r's:
             // a total it moved is recorded as well as one that matches r.
@@ -215,13 +215,13 @@ public class PaymentReconciliation {
                 receipt.eventId(), receipt.status(), f.recordedBefore, recorded(f.object), f.object, null, error);
     }
 
-    private String lastError(long eventRowId) {
+    /** The stored event's state and what its processing noted (its error, or why it was ignored). */
+    private String outcome(long eventRowId) {
         return events.list(null, eventRowId + 1, 1).stream()
                 .filter(ev -> ev.id() == eventRowId)
-                .map(PaymentEvent::lastError)
-                .filter(java.util.Objects::nonNull)
+                .map(ev -> ev.status() + (ev.lastError() == null ? "" : ": " + ev.lastError()))
                 .findFirst()
-                .orElse("its event was not processed");
+                .orElse("not stored");
     }
 
     /** The refunded total the purchase a provider's refund names records; empty for other objects. */

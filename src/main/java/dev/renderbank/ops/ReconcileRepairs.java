@@ -108,10 +108,9 @@ public class ReconcileRepairs {
             if (!fed.recordedAfter()) {
                 return new Step.Refuse(new ActionResult.Refused(
                         "not-processed",
-                        "The provider's object could not be recorded (" + fed.status()
-                                + (fed.error() == null ? "" : ": " + fed.error())
-                                + "); nothing was recorded and the finding stays open: fix what the error names"
-                                + " (e.g. map a price in the catalogue) and repair again"));
+                        "The provider's object was not recorded by its processing (payment event "
+                                + fed.error() + "); nothing was recorded and the finding stays open: fix what"
+                                + " that names (e.g. map a price in the catalogue) and repair again"));
             }
             Map<String, Object> before = new LinkedHashMap<>();
             before.put("finding", f.subject());
