@@ -4,6 +4,7 @@ import dev.renderbank.billing.core.CheckoutGateway.Unavailable;
 import dev.renderbank.billing.core.PaymentLookup;
 import dev.renderbank.billing.core.WebhookIntake;
 import dev.renderbank.billing.db.DisputeStore;
+import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.PurchaseChargeStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +18,12 @@ import org.springframework.stereotype.Service;
 /**
  * The payment providers' own records against ours: payments the provider reports paid that no
  * purchase records (a webhook that never arrived or failed its signature), refunds and disputes our
- * purchases do not reflect, and their repair. A repair fetches the provider's object and stores it as
- * the event its webhook carries, processed by the normal event processing: the same purchase key,
- * refund key or dispute id as its webhook's, so a late webhook records nothing more, and receipts,
- * referral rewards and claw-backs follow as for any event. Provider calls happen outside transactions.
+ * purchases do not reflect, and their repair. A repair fetches the provider's object ({@link #fetch},
+ * provider calls, outside transactions) and then stores it as the event its webhook carries, processed
+ * by the normal event processing in the caller's transaction ({@link #feed}), so the operator's audit
+ * record commits with it or nothing is recorded: the same purchase key, refund key or dispute id as its
+ * webhook's, so a late webhook records nothing more, and receipts, referral rewards and claw-backs
+ * follow as for any event.
  */
 @Service
 public class PaymentReconciliation {
@@ -49,7 +52,8 @@ public class PaymentReconciliation {
          * records reflect it. For a refund, also when its processing moved the purchase's refunded
          * total: its event asks the provider for the charge's total again and records that, which may
          * be newer than {@code object}; {@code refundedHereMinor} is what the purchase records now
-         * (null for other objects).
+         * (null for other objects). {@code error}: the stored event's state and what its processing
+         * noted (the failure, or why it was ignored), for an operator told it was not recorded.
          */
         record Fed(
                 long eventRowId,
@@ -57,8 +61,35 @@ public class PaymentReconciliation {
                 boolean recordedBefore,
                 boolean recordedAfter,
                 ProviderObject object,
-                Long refundedHereMinor)
+                Long refundedHereMinor,
+                String error)
                 implements Replay {}
+
+        /**
+         * The provider's object fetched and screened (outside any transaction), to be stored and
+         * processed in the caller's transaction by {@link PaymentReconciliation#feed}.
+         */
+        final class Fetched implements Replay {
+            private final ProviderObject object;
+            private final List<WebhookIntake.Fetched> events;
+            private final boolean recordedBefore;
+            private final Optional<Long> refundedBefore;
+
+            Fetched(
+                    ProviderObject object,
+                    List<WebhookIntake.Fetched> events,
+                    boolean recordedBefore,
+                    Optional<Long> refundedBefore) {
+                this.object = object;
+                this.events = events;
+                this.recordedBefore = recordedBefore;
+                this.refundedBefore = refundedBefore;
+            }
+
+            public ProviderObject object() {
+                return object;
+            }
+        }
 
         /** The provider has no such object in a state to record (not paid, nothing refunded). */
         record NotPaid(String message) implements Replay {}
@@ -71,9 +102,15 @@ public class PaymentReconciliation {
     private final PurchaseChargeStore purchases;
     private final DisputeStore disputes;
     private final WebhookIntake intake;
+    private final PaymentEventStore events;
 
     PaymentReconciliation(
-            List<PaymentLookup> lookups, PurchaseChargeStore purchases, DisputeStore disputes, WebhookIntake intake) {
+            List<PaymentLookup> lookups,
+            PurchaseChargeStore purchases,
+            DisputeStore disputes,
+            WebhookIntake intake,
+            PaymentEventStore events) {
+        this.events = events;
         this.disputes = disputes;
         this.lookups = lookups.stream().collect(Collectors.toMap(PaymentLookup::provider, Function.identity()));
         this.purchases = purchases;
@@ -124,7 +161,13 @@ public class PaymentReconciliation {
         return all;
     }
 
-    public Replay replay(String provider, String kind, String objectId) {
+    /**
+     * Fetches the provider's object a finding names and screens it as its webhook's event (and the
+     * events that must come first: a Creem plan's checkout before its period), all outside any
+     * transaction; nothing is stored. {@link Replay.NotPaid}, {@link Replay.Failed} or {@link
+     * Replay.Fetched}.
+     */
+    public Replay fetch(String provider, String kind, String objectId) {
         PaymentLookup lookup = lookups.get(provider);
         if (lookup == null || lookup.unavailable().isPresent()) {
             return new Replay.Failed("payment provider " + provider + " cannot be asked");
@@ -139,21 +182,46 @@ public class PaymentReconciliation {
             return new Replay.NotPaid(provider + " reports no " + kind + " " + objectId + " to record");
         }
         PaymentLookup.AsEvent e = fetched.get();
-        boolean before = recorded(e.object());
-        Optional<Long> refundedBefore = refundedHere(e.object());
+        List<WebhookIntake.Fetched> events = new ArrayList<>();
         for (PaymentLookup.AsEvent first : e.first()) {
-            intake.receive(provider, first.eventId(), first.type(), first.payload());
+            events.add(intake.screenFetched(provider, first.eventId(), first.type(), first.payload()));
         }
-        WebhookIntake.Receipt receipt = intake.receive(provider, e.eventId(), e.type(), e.payload());
-        if (e.object() instanceof ProviderRefund r) {
+        events.add(intake.screenFetched(provider, e.eventId(), e.type(), e.payload()));
+        return new Replay.Fetched(e.object(), events, recorded(e.object()), refundedHere(e.object()));
+    }
+
+    /**
+     * Stores the fetched object's events and processes them, in the caller's transaction (a new one if
+     * there is none): what they grant or take back commits with the caller's other writes (an
+     * operator's audit record) or not at all. A failed processing is recorded on its event in that
+     * transaction too ({@code error}).
+     */
+    public Replay.Fed feed(Replay.Fetched f) {
+        WebhookIntake.Receipt receipt = null;
+        for (WebhookIntake.Fetched event : f.events) {
+            receipt = intake.receiveJoined(event);
+        }
+        String error = outcome(receipt.eventId());
+        if (f.object instanceof ProviderRefund r) {
             // Its event asked the provider again and recorded that total, which may be newer than r's:
             // a total it moved is recorded as well as one that matches r.
             Optional<Long> here = refundedHere(r);
-            boolean moved = "processed".equals(receipt.status()) && !here.equals(refundedBefore);
+            boolean moved = "processed".equals(receipt.status()) && !here.equals(f.refundedBefore);
             boolean after = moved || here.map(r::recordedAs).orElse(false);
-            return new Replay.Fed(receipt.eventId(), receipt.status(), before, after, r, here.orElse(null));
+            return new Replay.Fed(
+                    receipt.eventId(), receipt.status(), f.recordedBefore, after, r, here.orElse(null), error);
         }
-        return new Replay.Fed(receipt.eventId(), receipt.status(), before, recorded(e.object()), e.object(), null);
+        return new Replay.Fed(
+                receipt.eventId(), receipt.status(), f.recordedBefore, recorded(f.object), f.object, null, error);
+    }
+
+    /** The stored event's state and what its processing noted (its error, or why it was ignored). */
+    private String outcome(long eventRowId) {
+        return events.list(null, eventRowId + 1, 1).stream()
+                .filter(ev -> ev.id() == eventRowId)
+                .map(ev -> ev.status() + (ev.lastError() == null ? "" : ": " + ev.lastError()))
+                .findFirst()
+                .orElse("not stored");
     }
 
     /** The refunded total the purchase a provider's refund names records; empty for other objects. */

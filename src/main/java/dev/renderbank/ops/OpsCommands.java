@@ -42,7 +42,8 @@ class OpsCommands {
               credits grant <email> <amount> --reason "…" --actor <name> [--key <idempotency key>]
               holds summary
               jobs stuck [--older-than 30m]      (as /admin/jobs: UNKNOWN, overdue or quiet; default renderbank.ops.stuck.*)
-              reconcile [--actor <name>]
+              reconcile [--actor <name>]         (exit 1 on a finding that counts: acknowledged ones do not)
+              reconcile acknowledge <findingId> --reason "…" --actor <name> [--key <idempotency key>]
               users create-admin <email> [--actor <name>] [--reason "…"]
               credits waive-debt <email> --reason "…" --actor <name> [--amount <credits>] [--key <idempotency key>]
               jobs check <taskId>
@@ -115,7 +116,8 @@ class OpsCommands {
                         "switches show",
                         "switches set",
                         "disputes close",
-                        "provider resume" -> repairs.execute(command, words, options, out);
+                        "provider resume",
+                        "reconcile acknowledge" -> repairs.execute(command, words, options, out);
                 default ->
                     words.size() == 1 && words.get(0).equals("reconcile")
                             ? reconcile(options.getOrDefault("actor", "command line"), out)
@@ -229,7 +231,7 @@ class OpsCommands {
         return stuck.isEmpty() ? OK : FINDING;
     }
 
-    /** Every reconciliation check (see {@link Reconciliation}); stored and audited like a run from the API. */
+    /** Every check ({@link Reconciliation}); stored and audited as from the API; acknowledged findings do not count. */
     private int reconcile(String actor, PrintStream out) {
         ReconciliationReport r;
         try {
@@ -238,11 +240,12 @@ class OpsCommands {
             out.println("not run: " + e.getMessage());
             return FINDING;
         }
-        r.findings()
+        r.counted()
                 .forEach(f ->
                         out.println("FINDING " + f.id() + " " + f.kind() + " " + f.subject() + " " + f.evidence()));
         r.skipped().forEach(s -> out.println("NOT CHECKED " + s));
-        out.println("reconciliation run " + r.runId() + ": " + r.findings().size() + " finding(s)");
+        out.println("reconciliation run " + r.runId() + ": " + r.counted().size() + " finding(s)"
+                + (r.acknowledged() > 0 ? ", " + r.acknowledged() + " acknowledged (not counted)" : ""));
         return r.clean() ? OK : FINDING;
     }
 

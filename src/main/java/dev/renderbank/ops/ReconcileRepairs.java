@@ -20,9 +20,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * The one-click repair of a "paid, refunded or disputed at the provider, not recorded" finding: the
- * provider's own object is fetched and processed as the event its webhook carries (same purchase key,
- * refund key or dispute id, so receipts, referral rewards and claw-backs follow and a late webhook
- * records nothing more). Audited once: a repeat, a repair of a repaired finding, or a second repair
+ * provider's own object is fetched (outside any transaction) and then stored and processed as the
+ * event its webhook carries in the audit record's transaction, so credits never move without their
+ * record (same purchase key, refund key or dispute id, so receipts, referral rewards and claw-backs
+ * follow and a late webhook records nothing more). Audited once: a repeat, a repair of a repaired finding, or a second repair
  * racing the first (it waits for the first: {@link ReconcileLocks}), returns the first repair ({@code
  * repeated}) and records nothing.
  */
@@ -86,26 +87,30 @@ public class ReconcileRepairs {
             return answered.get();
         }
         String[] subject = f.subject().split(":", 3); // provider:kind:objectId
-        // A remote call, outside any transaction; its processing is idempotent by event id and purchase key.
-        Replay replay = payments.replay(subject[0], subject[1], subject[2]);
+        // Remote calls, outside any transaction: the object is fetched and screened, nothing stored yet.
+        Replay replay = payments.fetch(subject[0], subject[1], subject[2]);
         if (replay instanceof Replay.NotPaid n) {
             return new ActionResult.Refused("not-paid", n.message());
         }
         if (replay instanceof Replay.Failed failed) {
             return new ActionResult.Refused("provider-unavailable", failed.message());
         }
-        Replay.Fed fed = (Replay.Fed) replay;
-        if (!fed.recordedAfter()) {
-            return new ActionResult.Refused(
-                    "not-processed",
-                    "The provider's object was stored as payment event " + fed.eventRowId() + " (" + fed.status()
-                            + ") but our records still do not reflect it; see /api/v1/admin/webhooks?status=failed");
-        }
+        Replay.Fetched fetched = (Replay.Fetched) replay;
         // Serialised by the lock; the mark is conditional all the same (a node of an older version
         // repairing without the lock): the loser rolls its record back and answers the first repair.
+        // The object's event is stored and processed in the record's transaction: its grants or
+        // claw-backs commit with the audit record, or nothing does.
         return actions.run(request, actionId -> {
             if (!findings.markRepaired(findingId, actionId, clock.instant())) {
                 return new Step.Refuse(firstRepair(findingId));
+            }
+            Replay.Fed fed = payments.feed(fetched);
+            if (!fed.recordedAfter()) {
+                return new Step.Refuse(new ActionResult.Refused(
+                        "not-processed",
+                        "The provider's object was not recorded by its processing (payment event "
+                                + fed.error() + "); nothing was recorded and the finding stays open: fix what"
+                                + " that names (e.g. map a price in the catalogue) and repair again"));
             }
             Map<String, Object> before = new LinkedHashMap<>();
             before.put("finding", f.subject());

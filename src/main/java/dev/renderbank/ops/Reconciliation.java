@@ -3,6 +3,7 @@ package dev.renderbank.ops;
 import dev.renderbank.billing.PaymentReconciliation;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ops.internal.AuditedActions;
+import dev.renderbank.ops.reconcile.Acknowledgements;
 import dev.renderbank.ops.reconcile.CarriedFindings;
 import dev.renderbank.ops.reconcile.CrossChecks;
 import dev.renderbank.ops.reconcile.FindingStore;
@@ -31,7 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (holds and jobs, purchases and grants, succeeded jobs, captures and assets), and against the outside
  * world (the generation provider's job states, the payment providers' paid checkouts). A run only
  * reads and records: every difference is stored as a finding with its evidence, counted in a metric
- * and sent to the operators in one alert per run; nothing is fixed silently. A paid checkout, a refund
+ * and sent to the operators in one alert per run; nothing is fixed silently. A finding an operator
+ * acknowledged (dealt with, no repair can clear it) is stored acknowledged while its evidence stays the
+ * same, and is not counted in the alert, the metric or the command's exit code. A paid checkout, a refund
  * or a dispute not recorded here can be repaired by an operator ({@link ReconcileRepairs}).
  *
  * <p>Here is the run: its window, its order of checks, storing and alerting. The checks and the
@@ -122,11 +125,12 @@ public class Reconciliation {
                 .map(since -> since.isBefore(reach) ? reach : since)
                 .orElse(from);
         long runId = store.start(trigger, actor, paymentsFrom, now);
+        Acknowledgements acks = store.acknowledgements();
         List<Found> found = new ArrayList<>();
         ledger.checkInvariants()
                 .violations()
                 .forEach(v -> found.add(Found.of(FindingKind.LEDGER_INVARIANT, "ledger", Map.of("violation", v))));
-        found.addAll(cross.run(now.minus(props.settle())));
+        found.addAll(cross.run(now.minus(props.settle()), acks));
         List<FindingStore.Open> openOfProvider = store.unrepaired(List.of(FindingKind.JOB_PROVIDER_DISAGREES));
         ProviderJobChecks.Checked sampled = providerJobs.run(from, now.minus(props.settle()), found::add);
         found.addAll(CarriedFindings.notAskedAgain(openOfProvider, found, sampled));
@@ -135,10 +139,11 @@ public class Reconciliation {
         skipped.addAll(paid.skipped());
         found.addAll(PaymentFindings.of(paid));
         found.addAll(CarriedFindings.notSeenAgain(open, found, paid.skipped(), paymentsFrom, OPEN_FINDINGS_REACH));
+        List<Found> counted = found.stream().filter(f -> acks.of(f).isEmpty()).toList();
         tx.executeWithoutResult(s -> {
-            store.finish(runId, found, skipped, clock.instant());
-            if (!found.isEmpty()) {
-                alerts.raise(ALERT, summary(runId, found));
+            store.finish(runId, found, skipped, clock.instant(), acks);
+            if (!counted.isEmpty()) {
+                alerts.raise(ALERT, summary(runId, counted, found.size() - counted.size()));
             }
         });
         return store.report(runId).orElseThrow();
@@ -163,10 +168,12 @@ public class Reconciliation {
         return store.report(runId);
     }
 
-    private static String summary(long runId, List<Found> found) {
-        Map<FindingKind, Long> counts = found.stream()
+    /** The alert's text: the differences that count; acknowledged ones only as a number. */
+    private static String summary(long runId, List<Found> counted, int acknowledged) {
+        Map<FindingKind, Long> counts = counted.stream()
                 .collect(Collectors.groupingBy(Found::kind, java.util.TreeMap::new, Collectors.counting()));
-        return "Reconciliation run " + runId + " found " + found.size() + " difference(s): " + countsText(counts)
+        return "Reconciliation run " + runId + " found " + counted.size() + " difference(s): " + countsText(counts)
+                + (acknowledged > 0 ? " (and " + acknowledged + " acknowledged by operators, not counted)" : "")
                 + ". Nothing was changed; see /admin/reconciliation (repairs are operator actions).";
     }
 

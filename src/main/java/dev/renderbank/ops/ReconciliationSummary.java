@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The latest reconciliation run as the dashboard reports it: when it ran and finished, whether it was
- * clean, its findings by kind, how many of them no repair has closed yet, and which checks it could
- * not make.
+ * clean, its findings that count (not acknowledged) by kind, how many of them no repair has closed
+ * yet, how many more operators acknowledged, and which checks it could not make.
  */
 public record ReconciliationSummary(
         long runId,
@@ -18,7 +18,8 @@ public record ReconciliationSummary(
         int findings,
         int unrepaired,
         Map<FindingKind, Long> findingsByKind,
-        List<String> skipped) {
+        List<String> skipped,
+        int acknowledged) {
 
     static ReconciliationSummary of(ReconciliationReport r) {
         return new ReconciliationSummary(
@@ -27,9 +28,10 @@ public record ReconciliationSummary(
                 r.startedAt(),
                 r.finishedAt(),
                 r.clean(),
-                r.findings().size(),
-                (int) r.findings().stream().filter(f -> f.repairedAt() == null).count(),
+                r.counted().size(),
+                (int) r.counted().stream().filter(f -> f.repairedAt() == null).count(),
                 r.countsByKind(),
-                r.skipped());
+                r.skipped(),
+                r.acknowledged());
     }
 }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The repair commands of {@link OpsCli} (waive debt, suspend, revoke tokens, fail or check a job,
- * switches, close a Creem dispute, resume the provider): each goes through the same audited actions as
+ * switches, close a Creem dispute, resume the provider, acknowledge a reconciliation finding): each goes through the same audited actions as
  * the admin pages, with the actor given. Exit codes: {@link OpsCommands#OK}, {@link
  * OpsCommands#FINDING} for a refusal or an unknown target, {@link OpsCommands#USAGE}. Here are the
  * dispatch and the commands on one job, dispute or the provider; the commands on a user are {@link
@@ -31,13 +31,16 @@ class RepairCommands {
     private final JobActions jobActions;
     private final PaymentActions payments;
     private final ProviderActions provider;
+    private final FindingAcknowledgements acknowledgements;
 
     RepairCommands(
             UserRepairCommands userCommands,
             SwitchCommands switchCommands,
             JobActions jobActions,
             PaymentActions payments,
-            ProviderActions provider) {
+            ProviderActions provider,
+            FindingAcknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.userCommands = userCommands;
         this.switchCommands = switchCommands;
         this.provider = provider;
@@ -56,6 +59,7 @@ class RepairCommands {
             case "switches show" -> switchCommands.show(words, out);
             case "disputes close" -> disputesClose(words, options, out);
             case "provider resume" -> providerResume(words, options, out);
+            case "reconcile acknowledge" -> reconcileAcknowledge(words, options, out);
             default -> switchCommands.set(words, options, out);
         };
     }
@@ -114,5 +118,30 @@ class RepairCommands {
         }
         String key = options.getOrDefault("key", "cli:" + UUID.randomUUID());
         return report(out, "provider resume", provider.resume(options.get("actor"), options.get("reason"), key));
+    }
+
+    /**
+     * Acknowledges a reconciliation finding no repair can clear, as the page's "Acknowledge" does
+     * ({@link FindingAcknowledgements}): later runs do not count it (nor their exit code) while its
+     * evidence stays the same. Without --key the key is the finding's: the same command run again
+     * answers the first acknowledgement ("already done"). A repairable, repaired or unknown finding is
+     * refused (exit 1).
+     */
+    private int reconcileAcknowledge(List<String> words, Map<String, String> options, PrintStream out) {
+        if (words.size() != 3 || !options.containsKey("reason") || !options.containsKey("actor")) {
+            return usage(out, "reconcile acknowledge needs <findingId> --reason and --actor");
+        }
+        long id;
+        try {
+            id = Long.parseLong(words.get(2));
+        } catch (NumberFormatException e) {
+            return usage(
+                    out, "reconcile acknowledge: the finding id is a number (FINDING <id> …), not " + words.get(2));
+        }
+        String key = options.getOrDefault("key", "cli:reconcile-acknowledge:" + id);
+        return report(
+                out,
+                "reconcile acknowledge " + id,
+                acknowledgements.acknowledge(options.get("actor"), id, options.get("reason"), key));
     }
 }

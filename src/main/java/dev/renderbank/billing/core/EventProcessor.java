@@ -89,17 +89,19 @@ class EventProcessor {
      * an {@link Outcome.Unprocessable} (recorded for a retry, like one in the transaction).
      */
     Screened screen(long eventId) {
-        Optional<PaymentEventStore.Stored> event = store.unfinished(eventId);
-        if (event.isEmpty()) {
-            return new Screened(eventId, Optional.empty());
-        }
+        return store.unfinished(eventId).map(this::screen).orElseGet(() -> new Screened(eventId, Optional.empty()));
+    }
+
+    /** {@link #screen(long)} of an event as it is (or will be) stored, read from {@code event} alone. */
+    Screened screen(PaymentEventStore.Stored event) {
+        long eventId = event.id();
         try {
-            EventHandler handler = handling.handler(event.get().provider());
-            Optional<Outcome> verdict = handler.screen(event.get()).map(Outcome.class::cast);
+            EventHandler handler = handling.handler(event.provider());
+            Optional<Outcome> verdict = handler.screen(event).map(Outcome.class::cast);
             if (verdict.isPresent()) {
                 return new Screened(eventId, verdict);
             }
-            return new Screened(eventId, Optional.empty(), handler.askRefundTotal(event.get()));
+            return new Screened(eventId, Optional.empty(), handler.askRefundTotal(event));
         } catch (Json.UnusableText e) {
             return new Screened(eventId, Optional.empty()); // handled in the transaction, which finishes it as unusable
         } catch (RuntimeException ex) {

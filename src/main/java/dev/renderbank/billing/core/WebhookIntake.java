@@ -41,6 +41,39 @@ public class WebhookIntake {
     }
 
     /**
+     * A provider's object an operator's repair fetched, as the event its webhook carries, screened as
+     * on arrival ({@link EventProcessor#screen}) before any transaction opens; not stored yet.
+     */
+    public record Fetched(String provider, String eventId, String type, String payload, Screened screened) {}
+
+    /** Screens a fetched event (provider calls, no transaction) for {@link #receiveJoined}. */
+    public Fetched screenFetched(String provider, String eventId, String type, String payload) {
+        String stored = deletedAccounts.asStored(payload);
+        return new Fetched(
+                provider,
+                eventId,
+                type,
+                stored,
+                processor.screen(new PaymentEventStore.Stored(0, provider, eventId, type, stored, 0)));
+    }
+
+    /**
+     * Stores a fetched event and processes it in the caller's transaction (a new one if there is none),
+     * so an operator's audit record commits with the event and what its processing granted or took, or
+     * none of them does. An event stored before (its webhook arrived meanwhile) is processed if it is
+     * unfinished, waiting for a transaction that holds it, and skipped ({@code duplicate}) if finished:
+     * its grants stay exactly once.
+     */
+    public Receipt receiveJoined(Fetched f) {
+        return tx.execute(s -> {
+            long id = store.store(f.provider(), f.eventId(), f.type(), f.payload(), clock.instant());
+            Screened screened =
+                    new Screened(id, f.screened().outcome(), f.screened().refundTotal());
+            return new Receipt(id, status(processor.processJoined(screened)));
+        });
+    }
+
+    /**
      * An operator's "reprocess": the stored event goes through the same processing as on arrival
      * (row lock, handler, "processed" mark), in the caller's transaction so the operator's audit
      * record commits with it; a processed or ignored event is skipped ({@code duplicate}) and can

@@ -25,7 +25,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CrossChecks {
 
-    /** At most this many findings per check and run (the evidence of a flood is its first rows). */
+    /**
+     * At most this many findings per check and run that count (not acknowledged), the newest first:
+     * a new difference is never hidden behind old ones nobody can clear, and what an operator has
+     * dealt with and acknowledged takes no place among them (it is listed besides).
+     */
     static final int SHOWN = 50;
 
     private static final String LIVE = "('RESERVED', 'SUBMITTED', 'RUNNING', 'UNKNOWN')";
@@ -36,26 +40,38 @@ public class CrossChecks {
         this.jdbc = jdbc;
     }
 
-    public List<Found> run(Instant settledBefore) {
+    /**
+     * Each check reads its {@link #SHOWN} newest rows and as many more as findings are acknowledged
+     * (each acknowledged row takes at most one of them), so that it has its newest {@link #SHOWN}
+     * findings that count, whatever was acknowledged.
+     */
+    public List<Found> run(Instant settledBefore, Acknowledgements acks) {
+        int rows = SHOWN + acks.size();
         List<Found> found = new ArrayList<>();
-        found.addAll(holdsWithoutJobs(settledBefore));
-        found.addAll(jobsWithoutHolds(settledBefore));
-        found.addAll(purchasesShortOfGrants(settledBefore));
-        found.addAll(grantsWithoutPurchases());
-        found.addAll(succeededJobs(settledBefore));
-        found.addAll(capturesNotDue(settledBefore));
+        found.addAll(acks.shown(holdsWithoutJobs(settledBefore, rows), SHOWN));
+        found.addAll(acks.shown(jobsWithoutHolds(settledBefore, rows), SHOWN));
+        found.addAll(acks.shown(purchasesShortOfGrants(settledBefore, rows), SHOWN));
+        found.addAll(acks.shown(grantsWithoutPurchases(rows), SHOWN));
+        found.addAll(acks.shown(succeededJobs(settledBefore, rows), SHOWN));
+        found.addAll(acks.shown(capturesNotDue(settledBefore, rows), SHOWN));
         return found;
     }
 
-    private List<Found> holdsWithoutJobs(Instant settled) {
+    /**
+     * When a job's difference arose: a finished job's last change (its completion, or the operator's
+     * or sweeper's finishing), newest first; the id orders jobs of the same moment.
+     */
+    private static final String NEWEST_JOBS = "order by coalesce(j.completed_at, j.updated_at) desc, j.id desc";
+
+    private List<Found> holdsWithoutJobs(Instant settled, int rows) {
         return jdbc.sql("""
                         select h.hold_key, h.user_id, h.amount, h.created_at, j.state as job_state
                           from credit_hold h left join generation_job j on j.id = h.hold_key
                          where h.state = 'OPEN' and h.created_at < :settled
                            and (j.id is null or j.state not in %s and j.updated_at < :settled)
-                         order by h.created_at limit :shown""".formatted(LIVE))
+                         order by h.created_at desc, h.hold_key desc limit :shown""".formatted(LIVE))
                 .param("settled", ts(settled))
-                .param("shown", SHOWN)
+                .param("shown", rows)
                 .query((rs, n) -> Found.of(
                         FindingKind.HOLD_WITHOUT_JOB,
                         "hold:" + rs.getString("hold_key"),
@@ -63,15 +79,15 @@ public class CrossChecks {
                 .list();
     }
 
-    private List<Found> jobsWithoutHolds(Instant settled) {
+    private List<Found> jobsWithoutHolds(Instant settled, int rows) {
         return jdbc.sql("""
                         select j.id, j.user_id, j.state, j.price, j.created_at, h.state as hold_state
                           from generation_job j left join credit_hold h on h.hold_key = j.id
                          where j.state in %s and j.created_at < :settled
                            and (h.hold_key is null or h.state <> 'OPEN')
-                         order by j.created_at limit :shown""".formatted(LIVE))
+                         order by j.created_at desc, j.id desc limit :shown""".formatted(LIVE))
                 .param("settled", ts(settled))
-                .param("shown", SHOWN)
+                .param("shown", rows)
                 .query((rs, n) -> Found.of(
                         FindingKind.JOB_WITHOUT_HOLD,
                         "job:" + rs.getString("id"),
@@ -84,7 +100,7 @@ public class CrossChecks {
      * later month once it starts (a month due for longer than the settle time is missing); every
      * grant billing recorded is in the ledger.
      */
-    private List<Found> purchasesShortOfGrants(Instant settled) {
+    private List<Found> purchasesShortOfGrants(Instant settled, int rows) {
         return jdbc.sql("""
                         select p.id, p.purchase_key, p.user_id, p.product, p.credits, p.granted, p.created_at,
                                sp.months, sp.months_granted, sp.next_grant_at,
@@ -104,9 +120,9 @@ public class CrossChecks {
                                             where g.purchase_id = p.id
                                               and not exists (select 1 from credit_grant c
                                                                where c.grant_key = g.grant_key)))
-                         order by p.id limit :shown""")
+                         order by p.id desc limit :shown""")
                 .param("settled", ts(settled))
-                .param("shown", SHOWN)
+                .param("shown", rows)
                 .query((rs, n) -> Found.of(
                         FindingKind.PURCHASE_GRANT_MISSING,
                         "purchase:" + rs.getLong("id"),
@@ -125,14 +141,14 @@ public class CrossChecks {
                 .list();
     }
 
-    private List<Found> grantsWithoutPurchases() {
+    private List<Found> grantsWithoutPurchases(int rows) {
         return jdbc.sql("""
                         select c.grant_key, c.user_id, c.amount, c.source, c.reference, c.created_at
                           from credit_grant c
                          where c.source in ('PURCHASE', 'SUBSCRIPTION')
                            and not exists (select 1 from billing_purchase_grant g where g.grant_key = c.grant_key)
-                         order by c.id limit :shown""")
-                .param("shown", SHOWN)
+                         order by c.id desc limit :shown""")
+                .param("shown", rows)
                 .query((rs, n) -> Found.of(
                         FindingKind.GRANT_WITHOUT_PURCHASE,
                         "grant:" + rs.getString("grant_key"),
@@ -149,7 +165,7 @@ public class CrossChecks {
      * deleted account's files and their rows are removed by the deletion (its limit rows closed
      * first) while its jobs stay for the books, so its jobs have no asset by design.
      */
-    private List<Found> succeededJobs(Instant settled) {
+    private List<Found> succeededJobs(Instant settled, int rows) {
         return jdbc
                 .sql("""
                         select j.id, j.user_id, j.price, j.credits_charged, j.completed_at, j.late_delivery,
@@ -164,9 +180,9 @@ public class CrossChecks {
                          where j.state = 'SUCCEEDED' and j.updated_at < :settled
                            and (not j.late_delivery and c.captures <> 1
                                 or not x.has_asset and not x.account_deleted)
-                         order by j.id limit :shown""")
+                         """ + NEWEST_JOBS + " limit :shown")
                 .param("settled", ts(settled))
-                .param("shown", SHOWN)
+                .param("shown", rows)
                 .query((rs, n) -> {
                     Map<String, Object> evidence = row(
                             rs, "id", "user_id", "price", "credits_charged", "completed_at", "captures", "has_asset");
@@ -191,7 +207,7 @@ public class CrossChecks {
      * is delivered free): such a job with a capture was finished twice, or charged on a path that
      * should have released (the original's status route and cron both finalising one job).
      */
-    private List<Found> capturesNotDue(Instant settled) {
+    private List<Found> capturesNotDue(Instant settled, int rows) {
         return jdbc.sql("""
                         select j.id, j.user_id, j.state, j.price, j.credits_charged, j.late_delivery, j.completed_at,
                                c.captures
@@ -201,9 +217,9 @@ public class CrossChecks {
                          where (j.state = 'FAILED' or j.state = 'SUCCEEDED' and j.late_delivery)
                            and j.updated_at < :settled
                            and c.captures > 0
-                         order by j.id limit :shown""")
+                         """ + NEWEST_JOBS + " limit :shown")
                 .param("settled", ts(settled))
-                .param("shown", SHOWN)
+                .param("shown", rows)
                 .query((rs, n) -> Found.of(
                         FindingKind.JOB_CAPTURE_NOT_DUE,
                         "job:" + rs.getString("id"),

@@ -10,8 +10,11 @@ import dev.renderbank.platform.Rows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,15 +50,18 @@ public class FindingStore {
      * start of this run's window. A finding of an object an operator repaired while this run was
      * reading the providers (after it started), with the same evidence as the finding that repair
      * closed, is stored as repaired by it: the run read the difference the repair closed (a
-     * difference that changed since, a second refund say, stays open).
+     * difference that changed since, a second refund say, stays open). A finding an operator
+     * acknowledged with the same evidence ({@link Acknowledgements#of}) is stored acknowledged by that
+     * record.
      */
-    public void finish(long runId, List<Found> found, List<String> skipped, Instant now) {
+    public void finish(long runId, List<Found> found, List<String> skipped, Instant now, Acknowledgements acks) {
         Long previous = jdbc.sql("select max(id) from reconciliation_run where finished_at is not null and id < :run")
                 .param("run", runId)
                 .query(Long.class)
                 .optional()
                 .orElse(null);
         for (Found f : found) {
+            Optional<Acknowledgements.Acknowledged> ack = acks.of(f);
             jdbc.sql("""
                             with repair as (
                                 select p.repaired_at, p.repaired_by from reconciliation_finding p
@@ -65,7 +71,7 @@ public class FindingStore {
                                  order by p.repaired_at desc limit 1)
                             insert into reconciliation_finding
                                    (run_id, kind, subject, evidence, repairable, created_at, seen_since,
-                                    repaired_at, repaired_by)
+                                    repaired_at, repaired_by, acknowledged_at, acknowledged_by)
                             values (:run, :kind, :subject, cast(:evidence as jsonb), :repairable, :now,
                                     coalesce((select min(coalesce(p.seen_since, r.window_from))
                                                 from reconciliation_finding p
@@ -74,7 +80,8 @@ public class FindingStore {
                                                  and p.subject = :subject and p.repaired_at is null),
                                              :since,
                                              (select window_from from reconciliation_run where id = :run)),
-                                    (select repaired_at from repair), (select repaired_by from repair))""")
+                                    (select repaired_at from repair), (select repaired_by from repair),
+                                    :acknowledgedAt, :acknowledgedBy)""")
                     .param("run", runId)
                     .param("previous", previous, java.sql.Types.BIGINT)
                     .param("since", ts(f.since()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
@@ -83,6 +90,11 @@ public class FindingStore {
                     .param("evidence", JSON.writeValueAsString(f.evidence()))
                     .param("repairable", f.repairable())
                     .param("now", ts(now))
+                    .param(
+                            "acknowledgedAt",
+                            ack.map(a -> ts(a.at())).orElse(null),
+                            java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                    .param("acknowledgedBy", ack.map(a -> a.actionId()).orElse(null), java.sql.Types.BIGINT)
                     .update();
         }
         Rows.expectOne(
@@ -202,11 +214,11 @@ public class FindingStore {
                 .list();
     }
 
-    /** Unrepaired findings of {@code kind} in the latest finished run. */
+    /** Unrepaired, unacknowledged findings of {@code kind} in the latest finished run. */
     public long openCount(FindingKind kind) {
         return jdbc.sql("""
                         select count(*) from reconciliation_finding
-                         where kind = :kind and repaired_at is null
+                         where kind = :kind and repaired_at is null and acknowledged_by is null
                            and run_id = (select max(id) from reconciliation_run where finished_at is not null)""").param("kind", kind.name()).query(Long.class).single();
     }
 
@@ -220,6 +232,66 @@ public class FindingStore {
                 rs.getString("evidence"),
                 rs.getBoolean("repairable"),
                 instant(rs, "repaired_at"),
-                by);
+                by,
+                instant(rs, "acknowledged_at"),
+                rs.getObject("acknowledged_by", Long.class));
+    }
+
+    /** The acknowledged findings, as a run starting now compares its findings with them. */
+    public Acknowledgements acknowledgements() {
+        Map<String, List<Acknowledgements.Acknowledged>> byFinding = new HashMap<>();
+        jdbc.sql("select kind, subject, evidence::text as evidence, action_id, acknowledged_at"
+                        + " from reconciliation_acknowledgement")
+                .query((RowCallbackHandler) rs -> byFinding
+                        .computeIfAbsent(
+                                Acknowledgements.key(rs.getString("kind"), rs.getString("subject")),
+                                k -> new java.util.ArrayList<>())
+                        .add(new Acknowledgements.Acknowledged(
+                                rs.getLong("action_id"),
+                                instant(rs, "acknowledged_at"),
+                                Acknowledgements.normal(rs.getString("evidence")))));
+        return new Acknowledgements(byFinding);
+    }
+
+    /**
+     * Acknowledges the finding {@code id} by the audit record {@code actionId}, in that record's
+     * transaction: its kind and subject are acknowledged with its evidence (an acknowledgement of other
+     * evidence of the same subject stays, covering only that evidence), and every unrepaired finding of
+     * the same kind, subject and evidence, in any run, is marked acknowledged. False if it was acknowledged or repaired first.
+     */
+    public boolean acknowledge(long id, long actionId, Instant now) {
+        int marked = jdbc.sql("""
+                        update reconciliation_finding set acknowledged_at = :now, acknowledged_by = :action
+                         where id = :id and acknowledged_by is null and repaired_at is null""")
+                .param("now", ts(now))
+                .param("action", actionId)
+                .param("id", id)
+                .update();
+        if (marked != 1) {
+            return false;
+        }
+        Rows.expectOne(
+                jdbc.sql("""
+                                insert into reconciliation_acknowledgement (kind, subject, evidence, action_id, acknowledged_at)
+                                select kind, subject, evidence - 'notCheckedAgain', :action, :now
+                                  from reconciliation_finding where id = :id
+                                on conflict (kind, subject, md5(evidence::text)) do update
+                                   set action_id = excluded.action_id, acknowledged_at = excluded.acknowledged_at""")
+                        .param("now", ts(now))
+                        .param("action", actionId)
+                        .param("id", id)
+                        .update(),
+                "acknowledgement of finding " + id);
+        jdbc.sql("""
+                        update reconciliation_finding o set acknowledged_at = :now, acknowledged_by = :action
+                          from reconciliation_finding f
+                         where f.id = :id and o.kind = f.kind and o.subject = f.subject and o.id <> f.id
+                           and o.evidence - 'notCheckedAgain' = f.evidence - 'notCheckedAgain'
+                           and o.acknowledged_by is null and o.repaired_at is null""")
+                .param("now", ts(now))
+                .param("action", actionId)
+                .param("id", id)
+                .update();
+        return true;
     }
 }

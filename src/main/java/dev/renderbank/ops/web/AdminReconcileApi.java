@@ -7,16 +7,19 @@ import static dev.renderbank.ops.web.ActionAnswers.reason;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.Finding;
+import dev.renderbank.ops.FindingAcknowledgements;
 import dev.renderbank.ops.FindingKind;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
 import dev.renderbank.ops.reconcile.ReconcileLocks;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -25,11 +28,15 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reconciliation over the API: run now (audited), read the latest report, repair a finding. */
+/**
+ * Reconciliation over the API: run now (audited), read the latest report, repair a finding, or
+ * acknowledge one no repair can clear.
+ */
 @RestController
 class AdminReconcileApi {
 
@@ -37,10 +44,13 @@ class AdminReconcileApi {
 
     private final Reconciliation reconciliation;
     private final ReconcileRepairs repairs;
+    private final FindingAcknowledgements acknowledgements;
 
-    AdminReconcileApi(Reconciliation reconciliation, ReconcileRepairs repairs) {
+    AdminReconcileApi(
+            Reconciliation reconciliation, ReconcileRepairs repairs, FindingAcknowledgements acknowledgements) {
         this.reconciliation = reconciliation;
         this.repairs = repairs;
+        this.acknowledgements = acknowledgements;
     }
 
     /** One difference a run found, with what it saw. */
@@ -65,7 +75,15 @@ class AdminReconcileApi {
             String repairedAt,
 
             @Schema(description = "The audit record id of the repair")
-            Long repairedBy) {
+            Long repairedBy,
+
+            @Schema(
+                    description = "When an operator acknowledged it (or the same difference in an earlier run):"
+                            + " listed, not counted")
+            String acknowledgedAt,
+
+            @Schema(description = "The audit record id of the acknowledgement")
+            Long acknowledgedBy) {
 
         static FindingJson of(Finding f) {
             return new FindingJson(
@@ -75,11 +93,13 @@ class AdminReconcileApi {
                     JSON.readTree(f.evidence()),
                     f.repairable(),
                     f.repairedAt() == null ? null : f.repairedAt().toString(),
-                    f.repairedBy());
+                    f.repairedBy(),
+                    f.acknowledgedAt() == null ? null : f.acknowledgedAt().toString(),
+                    f.acknowledgedBy());
         }
     }
 
-    /** One reconciliation run; {@code clean} when it found nothing. */
+    /** One reconciliation run; {@code clean} when it found nothing that counts (acknowledged findings do not). */
     record ReconciliationJson(
             long runId,
             @Schema(description = "SCHEDULED or ON_DEMAND") String trigger,
@@ -91,14 +111,26 @@ class AdminReconcileApi {
             String startedAt,
             String finishedAt,
             boolean clean,
-            @Schema(description = "Findings per kind") Map<FindingKind, Long> counts,
+
+            @Schema(description = "Findings that count (not acknowledged) per kind")
+            Map<FindingKind, Long> counts,
+
+            @Schema(description = "How many findings operators acknowledged (not counted)")
+            int acknowledged,
 
             @Schema(description = "Checks that could not run, e.g. a payment provider without an API key")
             List<String> skipped,
 
+            @Schema(
+                    description = "The findings that count; with ?acknowledged=include also the acknowledged ones,"
+                            + " with ?acknowledged=only only those")
             List<FindingJson> findings) {
 
         static ReconciliationJson of(ReconciliationReport r) {
+            return of(r, Shown.EXCLUDE);
+        }
+
+        static ReconciliationJson of(ReconciliationReport r, Shown shown) {
             return new ReconciliationJson(
                     r.runId(),
                     r.trigger(),
@@ -108,8 +140,12 @@ class AdminReconcileApi {
                     r.finishedAt() == null ? null : r.finishedAt().toString(),
                     r.clean(),
                     r.countsByKind(),
+                    r.acknowledged(),
                     r.skipped(),
-                    r.findings().stream().map(FindingJson::of).toList());
+                    r.findings().stream()
+                            .filter(shown::lists)
+                            .map(FindingJson::of)
+                            .toList());
         }
     }
 
@@ -146,10 +182,27 @@ class AdminReconcileApi {
             responseCode = "404",
             description = "No reconciliation has run yet",
             content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
-    ResponseEntity<?> latest() {
+    @ApiResponse(
+            responseCode = "400",
+            description = "`bad-request`: acknowledged is not exclude, include or only",
+            content = @Content(mediaType = ActionAnswers.PROBLEM_JSON, schema = @Schema(ref = ActionAnswers.PROBLEM)))
+    ResponseEntity<?> latest(
+            @Parameter(
+                            description = "exclude (default): the findings that count; include: also those operators"
+                                    + " acknowledged; only: those alone")
+                    @RequestParam(required = false, defaultValue = "exclude")
+                    String acknowledged) {
+        Optional<Shown> shown = Shown.of(acknowledged);
+        if (shown.isEmpty()) {
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    "bad-request",
+                    "Bad request",
+                    "acknowledged must be exclude, include or only");
+        }
         return reconciliation
                 .latest()
-                .<ResponseEntity<?>>map(r -> ResponseEntity.ok(ReconciliationJson.of(r)))
+                .<ResponseEntity<?>>map(r -> ResponseEntity.ok(ReconciliationJson.of(r, shown.get())))
                 .orElseGet(() -> problem(
                         HttpStatus.NOT_FOUND,
                         "not-found",
@@ -168,5 +221,37 @@ class AdminReconcileApi {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody ReasonBody body) {
         return answer(repairs.repair(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)), false);
+    }
+
+    @PostMapping("/api/v1/admin/reconciliations/findings/{id}/acknowledge")
+    @ApiResponse(
+            responseCode = "200",
+            description = ActionAnswers.DONE + "; `before`: the finding's kind, subject, run and evidence",
+            content = @Content(mediaType = ActionAnswers.JSON, schema = @Schema(implementation = ActionRecord.class)))
+    ResponseEntity<?> acknowledge(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody ReasonBody body) {
+        return answer(
+                acknowledgements.acknowledge(admin.email(), id, reason(body.reason()), key(idempotencyKey, false)),
+                false);
+    }
+
+    /** Which findings a report lists, by acknowledgement. */
+    enum Shown {
+        EXCLUDE,
+        INCLUDE,
+        ONLY;
+
+        static Optional<Shown> of(String value) {
+            return java.util.Arrays.stream(values())
+                    .filter(v -> v.name().equalsIgnoreCase(value.strip()))
+                    .findFirst();
+        }
+
+        boolean lists(Finding f) {
+            return this == INCLUDE || (this == ONLY) != f.counted();
+        }
     }
 }

@@ -2,10 +2,13 @@ package dev.renderbank.ops.web;
 
 import dev.renderbank.identity.CurrentUser;
 import dev.renderbank.ops.ActionResult;
+import dev.renderbank.ops.FindingAcknowledgements;
+import dev.renderbank.ops.GrantsSincePayment;
 import dev.renderbank.ops.ReconcileRepairs;
 import dev.renderbank.ops.Reconciliation;
 import dev.renderbank.ops.ReconciliationReport;
 import dev.renderbank.ops.reconcile.ReconcileLocks;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -16,7 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** {@code /admin/reconciliation}: the latest run's findings with their evidence, "run now" and "repair". */
+/**
+ * {@code /admin/reconciliation}: the latest run's findings with their evidence, "run now", "repair" and
+ * "acknowledge".
+ */
 @Controller
 class AdminReconcilePages {
 
@@ -24,15 +30,39 @@ class AdminReconcilePages {
 
     private final Reconciliation reconciliation;
     private final ReconcileRepairs repairs;
+    private final FindingAcknowledgements acknowledgements;
+    private final GrantsSincePayment grantsSincePayment;
 
-    AdminReconcilePages(Reconciliation reconciliation, ReconcileRepairs repairs) {
+    AdminReconcilePages(
+            Reconciliation reconciliation,
+            ReconcileRepairs repairs,
+            FindingAcknowledgements acknowledgements,
+            GrantsSincePayment grantsSincePayment) {
         this.reconciliation = reconciliation;
         this.repairs = repairs;
+        this.acknowledgements = acknowledgements;
+        this.grantsSincePayment = grantsSincePayment;
     }
 
+    /**
+     * The latest run; its findings that count, or with {@code ?acknowledged=include} also those
+     * operators acknowledged ({@code only}: those alone; anything else lists the default).
+     */
     @GetMapping("/admin/reconciliation")
-    String page(Model model) {
-        model.addAttribute("report", reconciliation.latest().orElse(null));
+    String page(Model model, @RequestParam(required = false) String acknowledged) {
+        ReconciliationReport report = reconciliation.latest().orElse(null);
+        AdminReconcileApi.Shown shown = acknowledged == null
+                ? AdminReconcileApi.Shown.EXCLUDE
+                : AdminReconcileApi.Shown.of(acknowledged).orElse(AdminReconcileApi.Shown.EXCLUDE);
+        model.addAttribute("report", report);
+        model.addAttribute("shown", shown.name().toLowerCase(java.util.Locale.ROOT));
+        model.addAttribute(
+                "listed",
+                report == null
+                        ? List.of()
+                        : report.findings().stream().filter(shown::lists).toList());
+        model.addAttribute(
+                "grantsSince", report == null ? java.util.Map.of() : grantsSincePayment.of(report.findings()));
         model.addAttribute("newKey", UUID.randomUUID().toString());
         return "admin/reconciliation";
     }
@@ -49,7 +79,8 @@ class AdminReconcilePages {
         }
         flash.addFlashAttribute(
                 "flash",
-                "Run " + r.runId() + ": " + (r.clean() ? "clean" : r.findings().size() + " finding(s)"));
+                "Run " + r.runId() + ": " + (r.clean() ? "clean" : r.counted().size() + " finding(s)")
+                        + (r.acknowledged() > 0 ? " (" + r.acknowledged() + " acknowledged, not counted)" : ""));
         flash.addFlashAttribute("refused", !r.clean());
         return BACK;
     }
@@ -68,6 +99,23 @@ class AdminReconcilePages {
         ActionResult result = repairs.repair(
                 admin.email(), id, form.get().reason(), form.get().key());
         OperatorForm.outcome(flash, result, a -> "Finding " + id + " repaired");
+        return BACK;
+    }
+
+    @PostMapping("/admin/reconciliation/findings/{id}/acknowledge")
+    String acknowledge(
+            @AuthenticationPrincipal CurrentUser admin,
+            @PathVariable long id,
+            @RequestParam(required = false) String reason,
+            @RequestParam(required = false) String idempotencyKey,
+            RedirectAttributes flash) {
+        var form = OperatorForm.check(reason, idempotencyKey, "acknowledge finding " + id, flash);
+        if (form.isEmpty()) {
+            return BACK;
+        }
+        ActionResult result = acknowledgements.acknowledge(
+                admin.email(), id, form.get().reason(), form.get().key());
+        OperatorForm.outcome(flash, result, a -> "Finding " + id + " acknowledged");
         return BACK;
     }
 }
