@@ -74,7 +74,7 @@ final class KieOutcomes {
     /**
      * A status by which the server turned the request away before doing anything with it: 4xx other
      * than 408 (429 and KIE's 455 included), 501 (KIE's "generation failed"; a proxy's "not
-     * implemented") and 505.
+     * implemented", which did not forward it: refused, its kind {@code UNAVAILABLE}) and 505.
      */
     private static boolean refusalStatus(int status) {
         return (status / 100 == 4 && status != 408) || status == 501 || status == 505;
@@ -118,8 +118,9 @@ final class KieOutcomes {
     }
 
     /**
-     * A task read's answer that is not a success, as either API's record read gives it: 501 (KIE's
-     * "generation failed") is the task's final failure; any other error is {@link
+     * A task read's answer that is not a success, as either API's record read gives it: KIE's 501
+     * ("generation failed", the body's code) is the task's final failure; any other error, a bare
+     * 501 status included ({@link KieAnswers#classify}: a gateway's, not KIE's word), is {@link
      * QueryOutcome.Unavailable}, asked again. Empty for a success, whose record the caller reads.
      */
     static Optional<QueryOutcome> unsuccessful(int status, JsonNode body) {
@@ -149,8 +150,8 @@ final class KieOutcomes {
     }
 
     /**
-     * A recordInfo answer. 501 is KIE's word that the generation failed, as final as a record in
-     * state {@code fail}; every other error (404 and 422 included: a task may not be readable in the
+     * A recordInfo answer. A body code 501 is KIE's word that the generation failed, as final as a
+     * record in state {@code fail}; every other error (a 501 status without that body included) (404 and 422 included: a task may not be readable in the
      * first moments after createTask) is {@link QueryOutcome.Unavailable}, its kind telling the caller
      * whether it says something about the task (generation decides how long such answers may last).
      */
