@@ -60,7 +60,8 @@ class UnknownMarks {
         String why = unknown.why();
         if (unknown.providerTaskId().isEmpty()) {
             if (inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
-                told(job, why);
+                log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), why);
+                events.changed(job.id());
             }
             return;
         }
@@ -69,7 +70,15 @@ class UnknownMarks {
                 job,
                 "provider task " + task + " named by an unclear answer",
                 () -> markWithTask(job, why, task, at, next, move),
-                () -> told(job, why + "; its task " + task + " is asked about"));
+                () -> {
+                    log.warn(
+                            "job {}: submit outcome unknown ({}); never sent again, the task it named, {}, is asked"
+                                    + " about until a callback, its record or the deadline resolves the job",
+                            job.id(),
+                            why,
+                            task);
+                    events.changed(job.id());
+                });
     }
 
     /** True when the job changed: marked UNKNOWN now, or its task recorded. */
@@ -105,11 +114,6 @@ class UnknownMarks {
                     task);
             return inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move);
         }
-    }
-
-    private void told(Job job, String why) {
-        log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), why);
-        events.changed(job.id());
     }
 
     /** The change and the task's move, one transaction, within the submit path's share of the connections. */
