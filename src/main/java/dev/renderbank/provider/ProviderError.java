@@ -16,13 +16,14 @@ public record ProviderError(Kind kind, int code, String message) {
         /** 429: slow down and retry. */
         RATE_LIMITED,
         /**
-         * 455, 5xx, connection refused, circuit open: ask again later. At createTask only 455,
+         * 455, 5xx (a 501 status without KIE's body code 501 included: a gateway's, not KIE's
+         * "generation failed"), connection refused, circuit open: ask again later. At createTask only 455,
          * "not connected" and "circuit open" are retried; a 5xx may have created a task (UNKNOWN).
          */
         UNAVAILABLE,
         /** 422 and friends: the request itself is bad. Fail and release. */
         VALIDATION,
-        /** 501 or a content-policy refusal: the generation failed. Fail and release. */
+        /** KIE's 501 (its body's code) or a content-policy refusal: the generation failed. Fail and release. */
         GENERATION_FAILED,
         /** 404: the provider does not know the task. */
         NOT_FOUND,

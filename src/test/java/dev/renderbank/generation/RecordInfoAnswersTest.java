@@ -25,7 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What a job does with each answer of KIE's recordInfo that is not a task record (SPEC section 5):
- * 501 says the generation failed, so the job fails at once; 404 (no such task), 422 (the id refused)
+ * KIE's 501 (its body's code) says the generation failed, so the job fails at once (a bare 501 status
+ * is a gateway's: {@link ProxyNotImplementedTest}); 404 (no such task), 422 (the id refused)
  * and a success without result URLs may be a provider still writing its record, so the job asks
  * again and fails only when such answers persist (at least three, over at least two minutes, with no
  * record between them), and then a late-delivery check asks KIE on for a result it may still have;

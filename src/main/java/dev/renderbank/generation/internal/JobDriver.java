@@ -43,6 +43,7 @@ public class JobDriver {
     private final SubmitStartedMarks starts;
     private final SubmitConnections connections;
     private final AnswerWrites answers;
+    private final UnknownMarks unknowns;
 
     JobDriver(
             JobStore jobs,
@@ -59,7 +60,8 @@ public class JobDriver {
             SubmittedMarks marks,
             SubmitStartedMarks starts,
             SubmitConnections connections,
-            AnswerWrites answers) {
+            AnswerWrites answers,
+            UnknownMarks unknowns) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -75,6 +77,7 @@ public class JobDriver {
         this.starts = starts;
         this.connections = connections;
         this.answers = answers;
+        this.unknowns = unknowns;
     }
 
     /**
@@ -141,9 +144,12 @@ public class JobDriver {
         return switch (job.state()) {
             case RESERVED -> submit(job, now);
             case SUBMITTED, RUNNING -> polling.poll(job, now);
-            // Never resubmitted: only a callback (which carries our job id) or the deadline resolves it,
-            // or, for a submit taken for interrupted, that submit's own answer proving no task exists.
-            case UNKNOWN -> Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
+            // Never resubmitted: a callback (it carries our job id), the record of a task its submit's answer
+            // named (UnknownMarks), the deadline, or an interrupted submit's own late refusal resolves it.
+            case UNKNOWN ->
+                job.providerTaskId() != null
+                        ? polling.poll(job, now)
+                        : Optional.of(earliest(now.plus(props.jobs().maxPoll()), job.deadlineAt()));
             case SUCCEEDED, FAILED -> Optional.empty();
         };
     }
@@ -211,10 +217,7 @@ public class JobDriver {
         }
         if (outcome instanceof SubmitOutcome.Unknown u) {
             Instant next = earliest(after.plus(props.jobs().maxPoll()), job.deadlineAt());
-            if (withTask(() -> transitions.markUnknown(job.id(), u.why(), after), next, move)) {
-                log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), u.why());
-                events.changed(job.id());
-            }
+            unknowns.record(job, u, after, next, move);
             return Optional.of(next);
         }
         if (outcome instanceof SubmitOutcome.RetryLater r) {
@@ -256,10 +259,7 @@ public class JobDriver {
         throw new IllegalStateException("unexpected submit outcome for job " + job.id() + ": " + outcome);
     }
 
-    /**
-     * Whether the job has no more than {@code renderbank.jobs.min-time-left} left before its deadline:
-     * a task created now would not finish in time, yet the provider would be paid for it.
-     */
+    /** At most {@code renderbank.jobs.min-time-left} to its deadline: a task now would be paid, not finished in time. */
     private boolean tooLate(Job job, Instant now) {
         return !now.isBefore(lastSend(job));
     }

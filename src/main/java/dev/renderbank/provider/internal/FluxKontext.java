@@ -94,8 +94,9 @@ final class FluxKontext {
     }
 
     /**
-     * A record-info answer, read as {@link KieOutcomes#query} reads recordInfo's: 501 (KIE's
-     * "generation failed") and a record that failed (flag 2 or 3) are final; any other error is
+     * A record-info answer, read as {@link KieOutcomes#query} reads recordInfo's: a body code 501
+     * (KIE's "generation failed") and a record that failed (flag 2 or 3) are final; any other error,
+     * a bare 501 status included, is
      * {@link QueryOutcome.Unavailable}, asked again; a success without a result image URL, or a
      * record without a readable flag, may be KIE still writing it (asked again until that persists).
      */

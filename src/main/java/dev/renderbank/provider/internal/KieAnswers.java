@@ -65,13 +65,20 @@ final class KieAnswers {
      * KIE reports an error as the body's {@code code} or as the HTTP status: a readable code other
      * than 200 wins, else the status. The text is under {@code msg} (createTask, credit) or
      * {@code message} (recordInfo).
+     *
+     * <p>501 is KIE's "generation failed" only as KIE's own answer, the body's code. A 501 status
+     * without it (no body, a proxy's HTML "Not Implemented", a body whose code is 200) is a gateway
+     * between us and KIE not coping, {@link Kind#UNAVAILABLE} like a 502: read as the task's failure,
+     * a proxy's blip failed and released every job polled through it while KIE, paid, went on.
      */
     static ProviderError classify(int httpStatus, JsonNode body) {
         int bodyCode = bodyCode(body).orElse(0);
-        int code = bodyCode != 0 && bodyCode != 200 ? bodyCode : httpStatus;
+        boolean bodySays = bodyCode != 0 && bodyCode != 200;
+        int code = bodySays ? bodyCode : httpStatus;
         String msg = firstText(body, "msg", "message")
                 .orElse("HTTP " + httpStatus + (code != httpStatus ? ", code " + code : ""));
-        return new ProviderError(kindOf(code), code, msg);
+        Kind kind = code == 501 && !bodySays ? Kind.UNAVAILABLE : kindOf(code);
+        return new ProviderError(kind, code, msg);
     }
 
     private static Optional<String> firstText(JsonNode body, String... fields) {

@@ -90,7 +90,10 @@ final class KieExchanges {
         return result;
     }
 
-    /** Only "the provider is not coping" counts against it; a clear refusal (402, 422 ...) is an answer. */
+    /**
+     * Only "the provider is not coping" counts against it (5xx, a 501 status without KIE's body
+     * included); a clear refusal (402, 422, KIE's own 501 ...) is an answer.
+     */
     private static boolean countsAsFailure(Exchange x) {
         if (x.result() != Result.ANSWERED) {
             return true;

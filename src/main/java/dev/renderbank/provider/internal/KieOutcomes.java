@@ -34,7 +34,10 @@ final class KieOutcomes {
 
     /**
      * Only answers that prove no task exists are refusals; anything else that may have reached KIE
-     * is {@link SubmitOutcome.Unknown}, because a retry could create (and pay for) a second task.
+     * is {@link SubmitOutcome.Unknown}, because a retry could create (and pay for) a second task. An
+     * unknown answer that names a task all the same ({@code data.taskId} beside a 503, a 429, a code
+     * other than 200) carries its id: the task may exist and be billed, and only by its id can it be
+     * asked about; dropped, the job waited for its deadline and the paid result was lost.
      */
     static SubmitOutcome submit(int status, JsonNode body, String raw) {
         OptionalInt bodyCode = KieAnswers.bodyCode(body);
@@ -43,6 +46,30 @@ final class KieOutcomes {
                     .map(KieOutcomes::accepted)
                     .orElseGet(() -> new SubmitOutcome.Unknown("createTask answered success without a taskId"));
         }
+        SubmitOutcome outcome = notAccepted(status, bodyCode, body, raw);
+        return outcome instanceof SubmitOutcome.Unknown unknown
+                ? new SubmitOutcome.Unknown(unknown.why(), namedTask(body))
+                : outcome;
+    }
+
+    /**
+     * The task an answer that is no success names ({@code data.taskId} as text or a whole number),
+     * when a job can record it (as {@link #accepted} says); empty otherwise.
+     */
+    private static Optional<String> namedTask(JsonNode body) {
+        JsonNode id = body.path("data").path("taskId");
+        if (!id.isString() && !id.isIntegralNumber()) {
+            return Optional.empty();
+        }
+        return KieAnswers.presentText(id).filter(KieOutcomes::recordable);
+    }
+
+    private static boolean recordable(String taskId) {
+        return taskId.length() <= MAX_TASK_ID && taskId.chars().noneMatch(Character::isISOControl);
+    }
+
+    /** Every answer but a 2xx with code 200: a refusal, or (anything that may have reached KIE) unknown. */
+    private static SubmitOutcome notAccepted(int status, OptionalInt bodyCode, JsonNode body, String raw) {
         if (status / 100 == 2 && bodyCode.isEmpty()) {
             return new SubmitOutcome.Unknown(
                     "createTask answered HTTP " + status + " without a readable code: " + abbreviate(raw));
@@ -74,7 +101,7 @@ final class KieOutcomes {
     /**
      * A status by which the server turned the request away before doing anything with it: 4xx other
      * than 408 (429 and KIE's 455 included), 501 (KIE's "generation failed"; a proxy's "not
-     * implemented") and 505.
+     * implemented", which did not forward it: refused, its kind {@code UNAVAILABLE}) and 505.
      */
     private static boolean refusalStatus(int status) {
         return (status / 100 == 4 && status != 408) || status == 501 || status == 505;
@@ -90,7 +117,7 @@ final class KieOutcomes {
      * naming a usable id, or the deadline (which releases the credits), resolves it.
      */
     private static SubmitOutcome accepted(String taskId) {
-        if (taskId.length() <= MAX_TASK_ID && taskId.chars().noneMatch(Character::isISOControl)) {
+        if (recordable(taskId)) {
             return new SubmitOutcome.Accepted(taskId);
         }
         String shown = printable(taskId, 40);
@@ -118,8 +145,9 @@ final class KieOutcomes {
     }
 
     /**
-     * A task read's answer that is not a success, as either API's record read gives it: 501 (KIE's
-     * "generation failed") is the task's final failure; any other error is {@link
+     * A task read's answer that is not a success, as either API's record read gives it: KIE's 501
+     * ("generation failed", the body's code) is the task's final failure; any other error, a bare
+     * 501 status included ({@link KieAnswers#classify}: a gateway's, not KIE's word), is {@link
      * QueryOutcome.Unavailable}, asked again. Empty for a success, whose record the caller reads.
      */
     static Optional<QueryOutcome> unsuccessful(int status, JsonNode body) {
@@ -149,8 +177,8 @@ final class KieOutcomes {
     }
 
     /**
-     * A recordInfo answer. 501 is KIE's word that the generation failed, as final as a record in
-     * state {@code fail}; every other error (404 and 422 included: a task may not be readable in the
+     * A recordInfo answer. A body code 501 is KIE's word that the generation failed, as final as a
+     * record in state {@code fail}; every other error (a 501 status without that body included) (404 and 422 included: a task may not be readable in the
      * first moments after createTask) is {@link QueryOutcome.Unavailable}, its kind telling the caller
      * whether it says something about the task (generation decides how long such answers may last).
      */

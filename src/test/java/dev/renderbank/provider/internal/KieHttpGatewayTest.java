@@ -511,7 +511,10 @@ class KieHttpGatewayTest {
         }
     }
 
-    /** 501 is KIE's "generation failed": as final as a record in state fail, in the body or as the status. */
+    /**
+     * KIE's 501 ("generation failed", its body's code, under a 200 or a 501 status) is as final as a
+     * record in state fail; a 501 status without that body is a gateway's ({@link BareNotImplementedTest}).
+     */
     @Test
     void recordInfo501IsTheTasksFailure() {
         kie.stubFor(get(urlPathEqualTo(RECORD))

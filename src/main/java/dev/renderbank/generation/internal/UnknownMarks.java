@@ -1,0 +1,127 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.generation.JobEvents;
+import dev.renderbank.generation.internal.JobDriver.TaskMove;
+import dev.renderbank.provider.SubmitOutcome;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records a submit whose answer leaves open whether the provider created a task ({@link
+ * SubmitOutcome.Unknown}): the job becomes UNKNOWN, never sent again (SPEC section 4), and its task
+ * moves to {@code next} in the same transaction.
+ *
+ * <p>When the answer names a task all the same (a gateway's 503 around KIE's success, say), the job
+ * records it with the mark: the provider may have created that task and billed it. An UNKNOWN job
+ * with a task is then asked about as a submitted one is ({@link JobDriver#step}), and its callback
+ * finds it: a record in state success is copied and charged once, a failed one releases it, and a
+ * task KIE does not know leaves it UNKNOWN until its deadline, which fails it and asks for a late
+ * result ({@link LateDeliveries}). A job taken for interrupted meanwhile (UNKNOWN without a task)
+ * records it too; one already failed (deadline, operator) records it and asks for its result later,
+ * as {@link SubmittedMarks} does for an accepted task. Every write is a compare-and-set, and one the
+ * database fails is tried again ({@link AnswerWrites}) as an accepted task's is: only this process
+ * knows the id.
+ */
+@Component
+class UnknownMarks {
+
+    private static final Logger log = LoggerFactory.getLogger(UnknownMarks.class);
+
+    private final JobTransitions transitions;
+    private final TransactionTemplate tx;
+    private final SubmitConnections connections;
+    private final LateDeliveries late;
+    private final AnswerWrites answers;
+    private final JobEvents events;
+
+    UnknownMarks(
+            JobTransitions transitions,
+            TransactionTemplate tx,
+            SubmitConnections connections,
+            LateDeliveries late,
+            AnswerWrites answers,
+            JobEvents events) {
+        this.transitions = transitions;
+        this.tx = tx;
+        this.connections = connections;
+        this.late = late;
+        this.answers = answers;
+        this.events = events;
+    }
+
+    /** Marks the job UNKNOWN (with the task the answer names, if any) and moves its task to {@code next}. */
+    void record(Job job, SubmitOutcome.Unknown unknown, Instant at, Instant next, TaskMove move) {
+        String why = unknown.why();
+        if (unknown.providerTaskId().isEmpty()) {
+            if (inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
+                log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), why);
+                events.changed(job.id());
+            }
+            return;
+        }
+        String task = unknown.providerTaskId().get();
+        answers.store(
+                job,
+                "provider task " + task + " named by an unclear answer",
+                () -> markWithTask(job, why, task, at, next, move),
+                () -> {
+                    log.warn(
+                            "job {}: submit outcome unknown ({}); never sent again, the task it named, {}, is asked"
+                                    + " about until a callback, its record or the deadline resolves the job",
+                            job.id(),
+                            why,
+                            task);
+                    events.changed(job.id());
+                });
+    }
+
+    /** True when the job changed: marked UNKNOWN now, or its task recorded. */
+    private boolean markWithTask(Job job, String why, String task, Instant at, Instant next, TaskMove move) {
+        try {
+            return inTransaction(
+                    () -> {
+                        boolean marked = transitions.markUnknown(job.id(), why, at);
+                        if (transitions.recordTaskOfUnknownJob(job.id(), task, at)) {
+                            return true;
+                        }
+                        if (!marked && transitions.recordTaskOfFailedJob(job.id(), task, at)) {
+                            // failed (deadline, operator, account deletion) while its submit was in flight
+                            log.warn(
+                                    "job {} failed while its submit was in flight; provider task {}, named by its"
+                                            + " unclear answer, recorded: its result is fetched as a free late delivery",
+                                    job.id(),
+                                    task);
+                            late.checkLater(job.id());
+                        }
+                        return marked;
+                    },
+                    next,
+                    move);
+        } catch (DuplicateKeyException e) {
+            if (TransactionSynchronizationManager.isActualTransactionActive()) {
+                throw e; // the caller's transaction cannot go on after the refused statement
+            }
+            // the task's key refused it: another job names it (a proxy's copy of another answer)
+            log.warn(
+                    "job {}: createTask's unclear answer names task {}, which is another job's: not recorded",
+                    job.id(),
+                    task);
+            return inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move);
+        }
+    }
+
+    /** The change and the task's move, one transaction, within the submit path's share of the connections. */
+    private boolean inTransaction(BooleanSupplier change, Instant next, TaskMove move) {
+        return connections.use(() -> Boolean.TRUE.equals(tx.execute(status -> {
+            boolean won = change.getAsBoolean();
+            move.to(next);
+            return won;
+        })));
+    }
+}
