@@ -136,6 +136,12 @@ class CreditsPage {
             flash.addFlashAttribute("notice", "This plan has already ended.");
         } else if (result instanceof CancelResult.NotFound) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such plan");
+        } else if (result instanceof CancelResult.PaymentPending) {
+            flash.addFlashAttribute(
+                    "problem",
+                    "Your plan's first payment is still being processed, so it cannot be cancelled yet; nothing"
+                            + " changed. Cancel it once the payment has cleared (you keep that paid month); if the"
+                            + " payment fails, the plan ends by itself and you are told by email.");
         } else {
             flash.addFlashAttribute(
                     "problem",

@@ -46,7 +46,7 @@ class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted>
 
     /** Cancels {@code sub} of a deleted account at its provider; throws (try again later) while it cannot. */
     static void cancel(Billing billing, Subscription sub) {
-        CancelResult r = billing.cancelSubscription(sub.userId(), sub.id());
+        CancelResult r = billing.cancelSubscriptionOfDeletedAccount(sub.userId(), sub.id());
         if (r instanceof CancelResult.ProviderUnavailable unavailable) {
             throw new IllegalStateException(
                     "subscription " + sub.id() + " could not be cancelled yet: " + unavailable.message());

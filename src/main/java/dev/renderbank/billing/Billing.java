@@ -98,10 +98,23 @@ public class Billing {
     }
 
     /**
-     * Cancels at the provider (a plan the simulated checkout sold: locally, whatever the provider now);
-     * no renewal, grants stop at the end of the paid period.
+     * The user's cancel: at the provider (a plan the simulated checkout sold: locally, whatever the
+     * provider now); no renewal, grants stop at the end of the paid period. Refused while the plan's
+     * first payment is being processed ({@link CancelResult.PaymentPending}).
      */
     public CancelResult cancelSubscription(long userId, String subscriptionId) {
+        return cancel(userId, subscriptionId, false);
+    }
+
+    /**
+     * The cancel of a deleted account's plan: also one whose first payment is being processed (no
+     * account is left to buy a second plan, and a debit that clears must not renew).
+     */
+    public CancelResult cancelSubscriptionOfDeletedAccount(long userId, String subscriptionId) {
+        return cancel(userId, subscriptionId, true);
+    }
+
+    private CancelResult cancel(long userId, String subscriptionId, boolean accountDeleted) {
         Optional<Subscription> found = subscriptions.findForUser(userId, subscriptionId);
         if (found.isEmpty()) {
             return new CancelResult.NotFound(subscriptionId);
@@ -110,6 +123,9 @@ public class Billing {
         Instant now = clock.instant();
         if (sub.endsAt() != null && !sub.endsAt().isAfter(now)) {
             return new CancelResult.AlreadyEnded(sub);
+        }
+        if (sub.paymentPending() && !accountDeleted) {
+            return new CancelResult.PaymentPending(sub);
         }
         try {
             gatewayOf(sub).ifPresent(g -> g.cancel(subscriptionId));

@@ -168,6 +168,36 @@ class StripeUnpaidPlanTest extends BillingIntegrationTest {
         assertThat(mails(u, "plan-payment-failed")).isZero();
     }
 
+    /**
+     * The user asks to cancel a plan whose first payment is still being processed. Cancelled then (at
+     * the end of a paid period it does not have yet), it would end at once and stop refusing a second
+     * plan while Stripe may still collect its debit: both plans could be paid. The cancel is refused
+     * (409 {@code plan-payment-pending}, nothing asked of Stripe, nothing changed) until the payment
+     * clears or fails; once paid, the plan can be cancelled and keeps its paid month.
+     */
+    @Test
+    void aPlanWhoseFirstPaymentIsPendingCannotBeCancelledYetAndStillRefusesASecondPlan() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        stripe(session("checkout.session.completed", id("evt"), sub, u, "unpaid"));
+
+        HttpResponse<String> cancel = api("POST", "/api/v1/subscriptions/" + sub + "/cancel", token(u), "");
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(409);
+        JsonNode problem = json.readTree(cancel.body());
+        assertThat(problem.path("type").asString()).endsWith("/plan-payment-pending");
+        assertThat(problem.path("detail").asString()).contains("cannot be cancelled yet");
+        assertThat(subscriptions(u).path(0).path("status").asString()).isEqualTo("payment_pending");
+        assertThat(billing.planRefusal(u.id()))
+                .as("its debit may still clear: a second plan could be paid too")
+                .isPresent();
+
+        clock.advance(Duration.ofDays(3));
+        stripeAsSent(StripeWebhookTest.firstMonthlyInvoice(u.id(), id("evt"), id("in"), sub, clock.instant()));
+        assertThat(available(u)).as("the month its payment paid").isEqualTo(500);
+        assertThat(subscriptions(u).path(0).path("status").asString()).isEqualTo("active");
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     private String session(String type, String eventId, String sub, UserAccount u, String paymentStatus) {
         return session(type, eventId, sub, u, paymentStatus, id("cs"));
     }

@@ -226,6 +226,9 @@ class BillingController {
         if (result instanceof CancelResult.NotFound) {
             return problem(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such subscription", null);
         }
+        if (result instanceof CancelResult.PaymentPending p) {
+            return PlanRefusals.cancelWhilePending(p.subscription());
+        }
         if (result instanceof CancelResult.ProviderUnavailable) {
             return problem(
                     HttpStatus.SERVICE_UNAVAILABLE,

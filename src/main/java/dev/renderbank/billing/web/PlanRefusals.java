@@ -71,6 +71,25 @@ final class PlanRefusals {
                 .body(p);
     }
 
+    /**
+     * The 409 of a cancel of a plan whose first payment is being processed: cancelled now, it would
+     * stop refusing a second plan while its debit may still clear, and both could be paid.
+     */
+    static ResponseEntity<ProblemDetail> cancelWhilePending(Subscription s) {
+        ProblemDetail p = Problems.of(
+                HttpStatus.CONFLICT,
+                "plan-payment-pending",
+                "Your plan's first payment is being processed",
+                "The first payment of your plan " + s.product() + " (subscription " + s.id() + ") is being"
+                        + " processed (a bank debit takes a few business days), so the plan cannot be cancelled"
+                        + " yet; nothing changed. Cancel it once the payment has cleared (it keeps that paid"
+                        + " month); if the payment fails, the plan ends by itself and you are told by email.");
+        plan(p, s);
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
+    }
+
     private static void plan(ProblemDetail p, Subscription s) {
         p.setProperty("currentPlan", s.product());
         p.setProperty("subscriptionId", s.id());
