@@ -198,6 +198,36 @@ class StripeUnpaidPlanTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * A card declined inside Stripe Checkout: Stripe creates the subscription {@code incomplete} and
+     * fails its first invoice, and the buyer pays with another card in the same session seconds later.
+     * The failed invoice (here delivered after the paid session) must not end the plan nor tell the
+     * buyer it "did not go through": only a session that completed unpaid is ended by it.
+     */
+    @Test
+    void aCardDeclinedInsideCheckoutAndThenPaidNeitherEndsThePlanNorTellsTheBuyerItFailed() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String cs = id("cs");
+        // the session is paid with the second card; the first card's declined invoice arrives after it
+        // (Stripe does not order events)
+        stripe(session("checkout.session.completed", id("evt"), sub, u, "paid", cs));
+        String failed = id("evt");
+        stripeAsSent(invoicePaymentFailed(u, failed, sub));
+        assertThat(eventStatus("stripe", failed)).isIn("PROCESSED", "IGNORED");
+        assertThat(subscriptions(u).path(0).path("status").asString())
+                .as("the buyer is still paying in Checkout")
+                .isNotEqualTo("payment_failed");
+
+        stripeAsSent(StripeWebhookTest.firstMonthlyInvoice(u.id(), id("evt"), id("in"), sub, clock.instant()));
+
+        assertThat(subscriptions(u).path(0).path("status").asString()).isEqualTo("active");
+        assertThat(available(u)).isEqualTo(500);
+        assertThat(mails(u, "plan-payment-failed"))
+                .as("no false 'did not go through' email")
+                .isZero();
+    }
+
     private String session(String type, String eventId, String sub, UserAccount u, String paymentStatus) {
         return session(type, eventId, sub, u, paymentStatus, id("cs"));
     }

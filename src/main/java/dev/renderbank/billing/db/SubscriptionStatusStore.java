@@ -3,6 +3,7 @@ package dev.renderbank.billing.db;
 import static dev.renderbank.platform.SqlTime.ts;
 
 import java.time.Instant;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -74,17 +75,24 @@ public class SubscriptionStatusStore {
      * The first payment of a subscription failed (reported at {@code at}) while no period of it is
      * paid: it never started, {@code payment_failed} (ended: a plan can be bought again). True when
      * it is so now (also when it was already); false when a period is paid, it ended otherwise
-     * (canceled, expired) or a newer status is recorded.
+     * (canceled, expired), a newer status is recorded, or its status is not one of {@code pending}.
+     *
+     * @param pending the statuses the failure ends: a checkout session's delayed payment failing
+     *     ends Stripe's {@code incomplete} too; an invoice's failed payment only {@code payment_pending}
+     *     (a session that completed unpaid), since a card declined inside Stripe Checkout fails the
+     *     first invoice of an {@code incomplete} subscription while the buyer may still pay with
+     *     another card in the same session
      */
-    public boolean firstPaymentFailed(String provider, String id, Instant at) {
+    public boolean firstPaymentFailed(String provider, String id, Instant at, List<String> pending) {
         return jdbc.sql("""
                                 update billing_subscription set status = 'payment_failed', status_at = :at
                                  where provider = :provider and subscription_id = :id and status_at <= :at
                                    and period_end is null
-                                   and status in ('payment_pending', 'incomplete', 'active', 'payment_failed')""")
+                                   and status in (:pending)""")
                         .param("at", ts(at))
                         .param("provider", provider)
                         .param("id", id)
+                        .param("pending", pending)
                         .update()
                 == 1;
     }

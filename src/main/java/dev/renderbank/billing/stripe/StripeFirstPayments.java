@@ -10,6 +10,7 @@ import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.platform.DurableEvents;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -54,18 +55,30 @@ class StripeFirstPayments {
                     + " failed; the subscription is not recorded here (not renderbank's, or its checkout session"
                     + " comes later and records it): nothing was granted");
         }
-        return failed(subId, at, "its first invoice " + invoiceId + " was not paid");
+        return failed(subId, at, "its first invoice " + invoiceId + " was not paid", AFTER_INVOICE);
     }
+
+    /**
+     * What a first invoice's failed payment ends: a plan whose session completed unpaid (a bank debit
+     * that bounced). Not Stripe's {@code incomplete}: a card declined inside Stripe Checkout fails the
+     * first invoice while the buyer may still pay with another card in the same session.
+     */
+    private static final List<String> AFTER_INVOICE =
+            List.of(Subscription.PAYMENT_PENDING, Subscription.PAYMENT_FAILED);
+
+    /** What a session's delayed payment failing ends: it comes only after the session completed unpaid. */
+    static final List<String> AFTER_SESSION =
+            List.of(Subscription.PAYMENT_PENDING, "incomplete", Subscription.PAYMENT_FAILED);
 
     /**
      * The first payment of recorded subscription {@code subId} failed at {@code at}: ended as {@code
      * payment_failed} unless a period of it is paid (then it stays as it is: a failure reported late).
      */
-    Outcome failed(String subId, Instant at, String why) {
-        if (!statuses.firstPaymentFailed("stripe", subId, at)) {
-            return new Outcome.Ignored(
-                    "subscription " + subId + ": " + why
-                            + ", but a period of it is paid, it ended otherwise, or a newer status is recorded: nothing changed");
+    Outcome failed(String subId, Instant at, String why, List<String> pending) {
+        if (!statuses.firstPaymentFailed("stripe", subId, at, pending)) {
+            return new Outcome.Ignored("subscription " + subId + ": " + why
+                    + ", but a period of it is paid, it is not pending (" + pending + "), it ended otherwise,"
+                    + " or a newer status is recorded: nothing changed");
         }
         subscriptions.find("stripe", subId).ifPresent(this::tell);
         return new Outcome.Processed("subscription " + subId + " ended unpaid (" + why + "); nothing was granted");

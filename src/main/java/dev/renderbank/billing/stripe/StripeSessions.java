@@ -116,7 +116,10 @@ class StripeSessions {
             checkouts.complete(checkoutId);
             if (paymentFailed) {
                 return firstPayments.failed(
-                        subId, at, "the delayed payment of checkout session " + sessionId + " failed");
+                        subId,
+                        at,
+                        "the delayed payment of checkout session " + sessionId + " failed",
+                        StripeFirstPayments.AFTER_SESSION);
             }
             if (paid) {
                 statuses.firstPaymentMade("stripe", subId, at); // recorded pending before (or incomplete)
