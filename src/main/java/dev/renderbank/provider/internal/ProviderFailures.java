@@ -5,6 +5,7 @@ import dev.renderbank.platform.OperatorAlerts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,13 @@ final class ProviderFailures {
     private boolean raiseTried;
     private boolean mayEndSpell = true;
 
+    /**
+     * Held while this node stores or ends the spell, taken by a raise before it leaves the monitor: an
+     * answer that comes while the alert is being stored ends it once stored, not before (its end then
+     * found nothing, and the stored alert stayed open with no node left to end it).
+     */
+    private final ReentrantLock spell = new ReentrantLock();
+
     ProviderFailures(OperatorAlerts alerts, Clock clock, Duration alertAfter) {
         this.alerts = alerts;
         this.clock = clock;
@@ -66,7 +74,9 @@ final class ProviderFailures {
             raiseTried = true;
             mayEndSpell = true;
             since = failingSince;
+            spell.lock();
         }
+        boolean stored = false;
         try {
             alerts.raiseSpell(
                     AlertKind.PROVIDER_FAILING,
@@ -77,11 +87,16 @@ final class ProviderFailures {
                             + " renderbank.provider.kie.*; if it lasts, pause new generations (switch"
                             + " \"generation\": `switches set generation paused --message ...`). Gauge:"
                             + " renderbank_provider_circuit_open (per node).");
+            stored = true;
         } catch (RuntimeException e) {
             // the database is down too: tried again at the next failure
             log.warn(
                     "The provider.failing alert could not be recorded ({}); tried again at the next failure",
                     e.toString());
+        } finally {
+            spell.unlock();
+        }
+        if (!stored) {
             synchronized (this) {
                 raiseTried = false;
             }
@@ -103,6 +118,8 @@ final class ProviderFailures {
             }
             mayEndSpell = false;
         }
+        boolean ended = false;
+        spell.lock();
         try {
             alerts.endSpell(
                     AlertKind.PROVIDER_FAILING,
@@ -111,10 +128,15 @@ final class ProviderFailures {
                             + (since == null ? "" : " (its calls failed from " + since + " to " + clock.instant() + ")")
                             + ". Waiting jobs are submitted and followed again; resume the \"generation\" switch if"
                             + " you paused it.");
+            ended = true;
         } catch (RuntimeException e) {
             log.warn(
                     "The end of a provider.failing spell could not be recorded ({}); tried again at the next answer",
                     e.toString());
+        } finally {
+            spell.unlock();
+        }
+        if (!ended) {
             synchronized (this) {
                 mayEndSpell = true;
             }
