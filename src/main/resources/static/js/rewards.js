@@ -8,7 +8,7 @@
 
   function post(path) {
     return fetch(path, { method: 'POST', headers: headers, credentials: 'same-origin' })
-      .then(r => r.json().then(body => ({ ok: r.ok, body: body })))
+      .then(r => r.json().catch(() => null).then(body => ({ ok: r.ok, status: r.status, body: body || {} })))
       .catch(() => ({ ok: false, body: { detail: 'The server could not be reached. Please try again.' } }));
   }
 
@@ -16,6 +16,12 @@
     const el = document.getElementById(id);
     el.textContent = text;
     el.classList.toggle('error', !!bad);
+  }
+
+  function refused(id, status, body) {
+    const el = document.getElementById(id);
+    el.classList.add('error');
+    window.Renderbank.sayProblem(el, status, body, 'Something went wrong. Please try again.');
   }
 
   // the same words the page renders: how far the next bonus day is
@@ -31,8 +37,8 @@
   const checkIn = document.getElementById('check-in');
   checkIn.addEventListener('click', () => {
     checkIn.disabled = true;
-    post('/api/v1/rewards/check-in').then(({ ok, body }) => {
-      if (!ok) { checkIn.disabled = false; say('check-in-message', body.detail || body.title, true); return; }
+    post('/api/v1/rewards/check-in').then(({ ok, status, body }) => {
+      if (!ok) { checkIn.disabled = false; refused('check-in-message', status, body); return; }
       checkIn.textContent = 'Checked in today';
       if (body.granted) {
         document.getElementById('streak').textContent = body.streak;
@@ -61,8 +67,8 @@
     const shared = navigator.share
       ? navigator.share({ title: 'renderbank', text: 'Make images and videos with AI on renderbank', url: link.value })
       : copy().then(() => say('copy-message', 'Link copied: paste it wherever you share.'));
-    shared.then(() => post('/api/v1/rewards/share').then(({ ok, body }) => {
-      if (!ok) { say('share-message', body.detail || body.title, true); return; }
+    shared.then(() => post('/api/v1/rewards/share').then(({ ok, status, body }) => {
+      if (!ok) { refused('share-message', status, body); return; }
       say('share-message', body.granted ? '+' + body.credits + ' credits for sharing. Thank you!'
         : 'Thanks for sharing! The share reward is once a day; you already have today\'s.');
     }), () => say('share-message', 'Not shared, so no reward this time.'));

@@ -11,10 +11,11 @@
   const table = document.getElementById('tokens');
   const none = document.getElementById('no-tokens');
 
-  function fail(problem) {
+  function fail(problem, status) {
     const first = problem && problem.errors && problem.errors[0];
-    error.textContent = first ? first.field + ' ' + first.message : (problem && problem.detail) || 'Something went wrong';
     error.hidden = false;
+    if (window.Renderbank.sessionEnded(status, problem)) { window.Renderbank.sayProblem(error, status, problem); return; }
+    error.textContent = first ? first.field + ' ' + first.message : (problem && problem.detail) || 'Something went wrong';
   }
 
   // The page writes times in the user's zone (identity's UserTimes: yyyy-MM-dd HH:mm); a row added here
@@ -97,7 +98,7 @@
         body: JSON.stringify(body)
       });
       const j = await r.json().catch(() => null);
-      if (r.status !== 201) { fail(j); return; }
+      if (r.status !== 201) { fail(j, r.status); return; }
       value.textContent = j.token;
       copied.hidden = true;
       box.hidden = false;
@@ -132,7 +133,7 @@
       method: 'DELETE',
       headers: { [csrfHeader]: csrf }
     });
-    if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null)); return; }
+    if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null), r.status); return; }
     b.closest('tr').remove();
     if (table.tBodies[0].rows.length === 0) { table.hidden = true; none.hidden = false; }
   });

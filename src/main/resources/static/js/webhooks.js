@@ -28,8 +28,8 @@
         document.getElementById('secret').textContent = r.json.secret;
         document.getElementById('secret-box').hidden = false;
       } else {
-        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
         message.className = 'error';
+        window.Renderbank.sayProblem(message, r.status, r.json, 'Failed: HTTP ' + r.status);
       }
     }).finally(() => { if (add) add.disabled = false; });
   });
@@ -46,8 +46,8 @@
         window.location.reload();
       } else {
         b.disabled = false;
-        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
         message.className = 'error';
+        window.Renderbank.sayProblem(message, r.status, r.json, 'Failed: HTTP ' + r.status);
       }
     });
   }));
@@ -71,9 +71,11 @@
       const wait = r.json && r.json.retryAfterSeconds;
       const tooSoon = r.status === 429 && wait && String(r.json.type || '').endsWith('resend-too-soon');
       // too many resends of the user's (the per-hour cap): the detail says how many and how long to wait
-      note.textContent = tooSoon
-        ? 'Resent just now: wait ' + wait + ' s before resending.'
-        : (r.json && (r.json.detail || r.json.title)) || ('Failed: HTTP ' + r.status);
+      if (tooSoon) {
+        note.textContent = 'Resent just now: wait ' + wait + ' s before resending.';
+      } else {
+        window.Renderbank.sayProblem(note, r.status, r.json, 'Failed: HTTP ' + r.status);
+      }
     });
   }));
 })();
