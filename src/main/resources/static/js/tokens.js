@@ -100,7 +100,7 @@
       const j = await r.json().catch(() => null);
       if (r.status !== 201) { fail(j, r.status); return; }
       value.textContent = j.token;
-      copied.hidden = true;
+      copied.textContent = '';
       box.hidden = false;
       addRow(j.id, j.name, body.expiresAt || null);
       form.reset();
@@ -111,18 +111,23 @@
     }
   });
 
+  // #copied is a live region: it says whether the token is on the clipboard, and only then "Copied"
   document.getElementById('copy-token').addEventListener('click', async () => {
+    copied.textContent = '';
     try {
       await navigator.clipboard.writeText(value.textContent);
+      copied.className = 'ok';
+      copied.textContent = 'Copied';
     } catch (ignored) {
-      // no clipboard permission (plain http): select the text so the user can copy it by hand
+      // no clipboard (plain http, permission refused): select the text so the user can copy it by hand
       const range = document.createRange();
       range.selectNodeContents(value);
       const sel = window.getSelection();
       sel.removeAllRanges();
       sel.addRange(range);
+      copied.className = 'error';
+      copied.textContent = 'Not copied. Select and copy it now: it is shown only once.';
     }
-    copied.hidden = false;
   });
 
   table.addEventListener('click', async e => {
