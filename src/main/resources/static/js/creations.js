@@ -101,6 +101,8 @@
     if (view.failed && job.error && job.error.message) {
       actions.before(R.el('span', { 'class': 'error-text' }, job.error.message));
     }
+    const late = view.failed ? R.lateNote(job, gallery.dataset.timeZone) : null;
+    if (late) { actions.before(late); }
     if (view.asset) {
       actions.append(
         R.el('a', { 'class': 'button secondary download', href: view.asset, download: '' }, 'Download'),
