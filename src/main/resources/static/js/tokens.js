@@ -71,6 +71,7 @@
     b.className = 'revoke danger';
     b.dataset.id = id;
     b.dataset.name = name;
+    b.setAttribute('aria-label', 'Revoke the token ' + name);
     b.textContent = 'Revoke';
     td.appendChild(b);
     tr.appendChild(td);
@@ -139,7 +140,15 @@
       headers: { [csrfHeader]: csrf }
     });
     if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null), r.status); return; }
-    b.closest('tr').remove();
+    // the button goes with its row: focus the next row's (else the previous row's) Revoke, or the
+    // message when none is left, and say what happened
+    const row = b.closest('tr');
+    const near = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
     if (table.tBodies[0].rows.length === 0) { table.hidden = true; none.hidden = false; }
+    const message = document.getElementById('token-message');
+    message.textContent = 'The token "' + b.dataset.name + '" is revoked.';
+    const next = near && near.querySelector('button.revoke');
+    (next || message).focus();
   });
 })();
