@@ -14,8 +14,18 @@
   function fail(problem, status) {
     const first = problem && problem.errors && problem.errors[0];
     error.hidden = false;
+    form.querySelectorAll('[aria-invalid]').forEach(f => { f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); });
     if (window.Renderbank.sessionEnded(status, problem)) { window.Renderbank.sayProblem(error, status, problem); return; }
-    error.textContent = first ? first.field + ' ' + first.message : (problem && problem.detail) || 'Something went wrong';
+    // a field's error names the field as its label does ("Expires (optional)", not "expiresAt"), and
+    // the field points to it
+    const field = first && form.elements[first.field];
+    const label = field && field.labels && field.labels[0] ? field.labels[0].textContent : (first && first.field);
+    error.textContent = first ? label + ': ' + first.message : (problem && problem.detail) || 'Something went wrong';
+    if (field) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', 'token-error');
+      field.focus();
+    }
   }
 
   // The page writes times in the user's zone (identity's UserTimes: yyyy-MM-dd HH:mm); a row added here
@@ -88,6 +98,7 @@
     if (create.disabled) return;
     create.disabled = true;
     error.hidden = true;
+    form.querySelectorAll('[aria-invalid]').forEach(f => { f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); });
     try {
       const name = form.elements.name.value;
       const day = form.elements.expiresAt.value;

@@ -42,4 +42,22 @@ class TokenCopyBrowserTest extends BrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("docs/screenshots/tokens-not-copied.png")));
         }
     }
+
+    /** A refused expiry day is named as the form labels it, not by the API's field name (expiresAt). */
+    @Test
+    void aRefusedExpiryNamesTheFieldByItsLabel() {
+        TestUsers.TestUser user = testUsers.create(0);
+        try (BrowserContext context = browser.newContext()) {
+            Page page = context.newPage();
+            SignInForm.signIn(page, port, user.email(), PASSWORD);
+            page.navigate(url("/account/tokens"));
+            page.fill("#token-name", "expired already");
+            page.fill("#token-expiry", "2020-01-01");
+            page.click("#create-token button[type=submit]");
+            assertThat(page.locator("#token-error")).containsText("Expires (optional): ");
+            assertThat(page.locator("#token-error")).not().containsText("expiresAt");
+            assertThat(page.locator("#token-expiry")).hasAttribute("aria-describedby", "token-error");
+            assertThat(page.locator("#token-expiry")).isFocused();
+        }
+    }
 }
