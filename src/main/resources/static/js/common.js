@@ -110,35 +110,6 @@ window.Renderbank = (function () {
     };
   })();
 
-  /**
-   * Forms that can succeed only once (sign-up, a password reset or change, a checkout; marked
-   * data-once) are sent once: the first submit disables their submit buttons, and a second submit
-   * before the next page arrives is dropped. Without script they post as
-   * before (the server answers a quick repeat of sign-up and reset as it answered the first).
-   * A page shown again from the back-forward cache gets its buttons back.
-   */
-  document.addEventListener('submit', function (e) {
-    const form = e.target;
-    if (!form.matches('form[data-once]')) { return; }
-    if (form.hasAttribute('data-sent')) { e.preventDefault(); return; }
-    form.setAttribute('data-sent', '');
-    form.setAttribute('aria-busy', 'true');
-    // after this event: a disabled submitter would leave its name and value out of the form
-    setTimeout(function () {
-      form.querySelectorAll('button[type=submit], button:not([type]), input[type=submit]').forEach(function (b) {
-        b.disabled = true;
-      });
-    }, 0);
-  });
-  window.addEventListener('pageshow', function (e) {
-    if (!e.persisted) { return; }
-    document.querySelectorAll('form[data-once][data-sent]').forEach(function (form) {
-      form.removeAttribute('data-sent');
-      form.removeAttribute('aria-busy');
-      form.querySelectorAll('button, input[type=submit]').forEach(function (b) { b.disabled = false; });
-    });
-  });
-
   /** fetch that resolves to {status, ok, body} with the JSON (or problem+json) body parsed. */
   function call(method, url, body, extraHeaders) {
     const h = headers(extraHeaders);
@@ -264,30 +235,6 @@ window.Renderbank = (function () {
     document.getElementById(prefix).hidden = true;
   }
 
-  /** yyyy-MM-dd HH:mm of an ISO instant in `zone` (the user's zone, as the pages write times). */
-  function minute(iso, zone) {
-    const p = {};
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone || 'UTC', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit'
-    }).formatToParts(new Date(iso)).forEach(function (x) { p[x.type] = x.value; });
-    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
-  }
-
-  /**
-   * The note the server renders next to "Try again" (CreationCard.lateResultMayCome) for a failed
-   * job whose provider may still finish it (lateResultUntil not yet passed, no file): that result
-   * would come free, trying again is a new paid job. Null for any other job.
-   */
-  function lateNote(job, zone) {
-    if (job.status !== 'failed' || job.assetUrl || !job.lateResultUntil
-      || !(Date.parse(job.lateResultUntil) > Date.now())) { return null; }
-    const note = el('p', { 'class': 'muted late-result' }, 'The provider may still finish it: if it does by ');
-    note.append(el('time', { datetime: job.lateResultUntil }, minute(job.lateResultUntil, zone)),
-      ', it appears here free of charge. Trying again starts a new, paid generation.');
-    return note;
-  }
-
   function terminal(job) { return job.status === 'completed' || job.status === 'failed'; }
 
   /**
@@ -347,6 +294,6 @@ window.Renderbank = (function () {
 
   return {
     call: call, el: el, newKey: newKey, settles: settles, unanswered: unanswered, showProblem: showProblem,
-    hideProblem: hideProblem, follow: follow, terminal: terminal, lateNote: lateNote, sessionEnded: sessionEnded, sayProblem: sayProblem
+    hideProblem: hideProblem, follow: follow, terminal: terminal, sessionEnded: sessionEnded, sayProblem: sayProblem
   };
 })();

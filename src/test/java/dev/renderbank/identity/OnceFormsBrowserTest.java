@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Forms that can succeed only once, double-clicked in a real browser: the browser sends them once
- * (common.js, forms marked data-once). Sent twice, a sign-up mailed a second, alarming link; a
+ * (once-forms.js, forms marked data-once). Sent twice, a sign-up mailed a second, alarming link; a
  * password change checked the old password against the new one ("The current password is not
  * right", a wrong attempt counted); a checkout answered "still being created".
  */
