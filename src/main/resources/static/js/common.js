@@ -143,6 +143,36 @@ window.Renderbank = (function () {
   let countdownTimer = null;
 
   /**
+   * Whether the answer to a call made with this page's session says the session has ended (timed
+   * out after 30 minutes, signed out in another tab): 401, or 403 for a CSRF token the server no
+   * longer knows. The API's own words for these are for developers (which header to send).
+   */
+  function sessionEnded(status, problem) {
+    return status === 401
+      || (status === 403 && !!problem && /\/csrf-token-missing$/.test(String(problem.type || '')));
+  }
+
+  /**
+   * "Your session has ended — sign in again" in `target`; the link opens this page again, which
+   * leads to the sign-in page and, once signed in, back here.
+   */
+  function sayEnded(target) {
+    target.textContent = '';
+    target.append('Your session has ended — ',
+      el('a', { href: location.pathname + location.search, 'class': 'sign-in-again' }, 'sign in again'), '.');
+  }
+
+  /**
+   * Says in `target` why a call was refused: the session's end as above, else the problem's detail
+   * (or title), else `fallback`. True when the session has ended.
+   */
+  function sayProblem(target, status, problem, fallback) {
+    if (sessionEnded(status, problem)) { sayEnded(target); return true; }
+    target.textContent = (problem && (problem.detail || problem.title)) || fallback;
+    return false;
+  }
+
+  /**
    * Shows a refusal in a box made of #<prefix>, #<prefix>-title, -detail and -extra: the server's
    * title and message, what is missing for 402 (with the link to buy), and a countdown from
    * retryAfterSeconds for 429 and 503. onReady runs when the countdown has ended.
@@ -154,9 +184,14 @@ window.Renderbank = (function () {
     stopCountdown();
     box.hidden = false;
     box.className = 'notice ' + (status === 429 ? 'wait' : 'error');
+    extra.textContent = '';
+    if (sessionEnded(status, p)) {
+      document.getElementById(prefix + '-title').textContent = 'Signed out';
+      sayEnded(document.getElementById(prefix + '-detail'));
+      return false;
+    }
     document.getElementById(prefix + '-title').textContent = p.title || ('Refused (' + status + ')');
     document.getElementById(prefix + '-detail').textContent = p.detail || 'The request was refused.';
-    extra.textContent = '';
     if (status === 402) {
       if (p.debt > 0) {
         extra.append('Debt to pay first: ' + p.debt + ' credits. ');
@@ -259,6 +294,6 @@ window.Renderbank = (function () {
 
   return {
     call: call, el: el, newKey: newKey, settles: settles, unanswered: unanswered, showProblem: showProblem,
-    hideProblem: hideProblem, follow: follow, terminal: terminal
+    hideProblem: hideProblem, follow: follow, terminal: terminal, sessionEnded: sessionEnded, sayProblem: sayProblem
   };
 })();

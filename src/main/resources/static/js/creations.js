@@ -29,6 +29,9 @@
         const badge = card.querySelector('.badge');
         if (badge) { badge.textContent = 'File deleted'; badge.className = 'badge muted'; }
         say('The file was deleted.');
+        // the pressed button is gone: the card's title link (gallery) or the message takes the focus
+        const title = card.querySelector && card.querySelector('a.title');
+        (title || message).focus();
         return;
       }
       button.disabled = false;
@@ -101,13 +104,17 @@
     if (view.failed && job.error && job.error.message) {
       actions.before(R.el('span', { 'class': 'error-text' }, job.error.message));
     }
+    const late = view.failed ? R.lateNote(job, gallery.dataset.timeZone) : null;
+    if (late) { actions.before(late); }
     if (view.asset) {
       actions.append(
         R.el('a', { 'class': 'button secondary download', href: view.asset, download: '' }, 'Download'),
-        R.el('button', { type: 'button', 'class': 'danger delete-asset', 'data-task': task }, 'Delete file'));
+        R.el('button', { type: 'button', 'class': 'danger delete-asset', 'data-task': task,
+          'aria-label': 'Delete the file of ' + job.model }, 'Delete file'));
     }
     if (view.failed) {
-      actions.append(R.el('button', { type: 'button', 'class': 'retry', 'data-task': task }, 'Try again'));
+      actions.append(R.el('button', { type: 'button', 'class': 'retry', 'data-task': task,
+        'aria-label': 'Try ' + job.model + ' again' }, 'Try again'));
     }
   }
 

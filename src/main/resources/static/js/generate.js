@@ -153,18 +153,31 @@
     });
   }
 
+  /** A failed job's reason, and that its credits came back unless the reason says so already. */
+  function failure(job) {
+    const reason = (job.error && job.error.message) || 'Failed.';
+    return /credits were (released|given back)/i.test(reason) ? reason : reason + ' Your credits were given back.';
+  }
+
+  /** The status line is a live region: written only when it changes, so progress is not read out. */
+  function say(node, text) { if (node.textContent !== text) { node.textContent = text; } }
+
   function show(job) {
     $('result-empty').hidden = true;
     $('job').hidden = false;
-    $('job-model').textContent = job.model;
+    say($('job-model'), job.model);
     const status = $('job-status');
-    status.textContent = job.status;
+    say(status, job.status);
     status.className = 'badge ' + (job.status === 'completed' ? 'ok' : job.status === 'failed' ? 'error' : 'muted');
     $('job-progress').value = job.status === 'completed' ? 100 : (job.progress || 0);
     $('job-progress').hidden = R.terminal(job);
     $('job-note').textContent = job.status === 'completed' ? job.creditsCharged + ' credits charged.'
-      : job.status === 'failed' ? ((job.error && job.error.message) || 'Failed.') + ' Your credits were given back.'
+      : job.status === 'failed' ? failure(job)
         : job.creditsHeld + ' credits held while it is made (' + (job.progress || 0) + '%).';
+    const late = R.lateNote(job, $('job').dataset.timeZone);
+    const shownLate = $('job-late');
+    if (shownLate) { shownLate.remove(); }
+    if (late) { late.id = 'job-late'; $('job-note').after(late); }
     const output = $('job-output');
     const links = $('job-links');
     output.textContent = '';

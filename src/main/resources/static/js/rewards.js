@@ -8,7 +8,7 @@
 
   function post(path) {
     return fetch(path, { method: 'POST', headers: headers, credentials: 'same-origin' })
-      .then(r => r.json().then(body => ({ ok: r.ok, status: r.status, body: body })))
+      .then(r => r.json().catch(() => null).then(body => ({ ok: r.ok, status: r.status, body: body || {} })))
       .catch(() => ({ ok: false, body: { detail: 'The server could not be reached. Please try again.' } }));
   }
 
@@ -16,6 +16,12 @@
     const el = document.getElementById(id);
     el.textContent = text;
     el.classList.toggle('error', !!bad);
+  }
+
+  function refused(id, status, body) {
+    const el = document.getElementById(id);
+    el.classList.add('error');
+    window.Renderbank.sayProblem(el, status, body, 'Something went wrong. Please try again.');
   }
 
   // the same words the page renders: how far the next bonus day is
@@ -34,7 +40,7 @@
     post('/api/v1/rewards/check-in').then(({ ok, status, body }) => {
       // 409: another account of the same inbox had today's check-in (once a day per inbox)
       if (status === 409) { checkIn.textContent = 'Checked in today'; say('check-in-message', body.detail); return; }
-      if (!ok) { checkIn.disabled = false; say('check-in-message', body.detail || body.title, true); return; }
+      if (!ok) { checkIn.disabled = false; refused('check-in-message', status, body); return; }
       checkIn.textContent = 'Checked in today';
       if (body.granted) {
         document.getElementById('streak').textContent = body.streak;
@@ -65,7 +71,8 @@
       : copy().then(() => say('copy-message', 'Link copied: paste it wherever you share.'));
     shared.then(() => post('/api/v1/rewards/share').then(({ ok, status, body }) => {
       // 409 is no error: another account of the same inbox had today's share reward
-      if (!ok) { say('share-message', body.detail || body.title, status !== 409); return; }
+      if (status === 409) { say('share-message', body.detail || body.title); return; }
+      if (!ok) { refused('share-message', status, body); return; }
       say('share-message', body.granted ? '+' + body.credits + ' credits for sharing. Thank you!'
         : 'Thanks for sharing! The share reward is once a day; you already have today\'s.');
     }), () => say('share-message', 'Not shared, so no reward this time.'));

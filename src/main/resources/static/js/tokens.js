@@ -11,10 +11,21 @@
   const table = document.getElementById('tokens');
   const none = document.getElementById('no-tokens');
 
-  function fail(problem) {
+  function fail(problem, status) {
     const first = problem && problem.errors && problem.errors[0];
-    error.textContent = first ? first.field + ' ' + first.message : (problem && problem.detail) || 'Something went wrong';
     error.hidden = false;
+    form.querySelectorAll('[aria-invalid]').forEach(f => { f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); });
+    if (window.Renderbank.sessionEnded(status, problem)) { window.Renderbank.sayProblem(error, status, problem); return; }
+    // a field's error names the field as its label does ("Expires (optional)", not "expiresAt"), and
+    // the field points to it
+    const field = first && form.elements[first.field];
+    const label = field && field.labels && field.labels[0] ? field.labels[0].textContent : (first && first.field);
+    error.textContent = first ? label + ': ' + first.message : (problem && problem.detail) || 'Something went wrong';
+    if (field) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', 'token-error');
+      field.focus();
+    }
   }
 
   // The page writes times in the user's zone (identity's UserTimes: yyyy-MM-dd HH:mm); a row added here
@@ -70,6 +81,7 @@
     b.className = 'revoke danger';
     b.dataset.id = id;
     b.dataset.name = name;
+    b.setAttribute('aria-label', 'Revoke the token ' + name);
     b.textContent = 'Revoke';
     td.appendChild(b);
     tr.appendChild(td);
@@ -86,6 +98,7 @@
     if (create.disabled) return;
     create.disabled = true;
     error.hidden = true;
+    form.querySelectorAll('[aria-invalid]').forEach(f => { f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); });
     try {
       const name = form.elements.name.value;
       const day = form.elements.expiresAt.value;
@@ -97,9 +110,9 @@
         body: JSON.stringify(body)
       });
       const j = await r.json().catch(() => null);
-      if (r.status !== 201) { fail(j); return; }
+      if (r.status !== 201) { fail(j, r.status); return; }
       value.textContent = j.token;
-      copied.hidden = true;
+      copied.textContent = '';
       box.hidden = false;
       addRow(j.id, j.name, body.expiresAt || null);
       form.reset();
@@ -110,18 +123,23 @@
     }
   });
 
+  // #copied is a live region: it says whether the token is on the clipboard, and only then "Copied"
   document.getElementById('copy-token').addEventListener('click', async () => {
+    copied.textContent = '';
     try {
       await navigator.clipboard.writeText(value.textContent);
+      copied.className = 'ok';
+      copied.textContent = 'Copied';
     } catch (ignored) {
-      // no clipboard permission (plain http): select the text so the user can copy it by hand
+      // no clipboard (plain http, permission refused): select the text so the user can copy it by hand
       const range = document.createRange();
       range.selectNodeContents(value);
       const sel = window.getSelection();
       sel.removeAllRanges();
       sel.addRange(range);
+      copied.className = 'error';
+      copied.textContent = 'Not copied. Select and copy it now: it is shown only once.';
     }
-    copied.hidden = false;
   });
 
   table.addEventListener('click', async e => {
@@ -132,8 +150,16 @@
       method: 'DELETE',
       headers: { [csrfHeader]: csrf }
     });
-    if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null)); return; }
-    b.closest('tr').remove();
+    if (r.status !== 204 && r.status !== 404) { fail(await r.json().catch(() => null), r.status); return; }
+    // the button goes with its row: focus the next row's (else the previous row's) Revoke, or the
+    // message when none is left, and say what happened
+    const row = b.closest('tr');
+    const near = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
     if (table.tBodies[0].rows.length === 0) { table.hidden = true; none.hidden = false; }
+    const message = document.getElementById('token-message');
+    message.textContent = 'The token "' + b.dataset.name + '" is revoked.';
+    const next = near && near.querySelector('button.revoke');
+    (next || message).focus();
   });
 })();

@@ -5,11 +5,26 @@
   const csrfHeader = document.querySelector('meta[name="_csrf_header"]').content;
   const message = document.getElementById('message');
 
+  // {status, json}: json is null for an answer that is not JSON (a proxy's error page); a network
+  // error is status 0, so every caller says something and gives its button back
   function call(method, url, body) {
     const headers = { [csrfHeader]: csrf };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(url, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
-      .then(r => r.text().then(t => ({ status: r.status, json: t ? JSON.parse(t) : null })));
+      .then(r => r.text().then(t => {
+        let json = null;
+        try { json = t ? JSON.parse(t) : null; } catch (notJson) { json = null; }
+        return { status: r.status, json: json };
+      }))
+      .catch(() => ({ status: 0, json: null }));
+  }
+
+  /** Why a call failed, in `target`: the session's end, the server's words, or what to do. */
+  function refused(target, r) {
+    const fallback = r.status === 0
+      ? 'No answer from the server. Check your connection and try again.'
+      : 'The server could not do it (HTTP ' + r.status + '). Try again in a moment.';
+    window.Renderbank.sayProblem(target, r.status, r.json, fallback);
   }
 
   document.getElementById('add-endpoint').addEventListener('submit', e => {
@@ -28,15 +43,21 @@
         document.getElementById('secret').textContent = r.json.secret;
         document.getElementById('secret-box').hidden = false;
       } else {
-        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
         message.className = 'error';
+        refused(message, r);
       }
     }).finally(() => { if (add) add.disabled = false; });
   });
 
   document.querySelectorAll('.remove-endpoint').forEach(b => b.addEventListener('click', () => {
     if (!window.confirm('Remove this endpoint and its delivery log?')) return;
-    call('DELETE', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.id)).then(() => window.location.reload());
+    b.disabled = true;
+    call('DELETE', '/api/v1/webhook-endpoints/' + encodeURIComponent(b.dataset.id)).then(r => {
+      if (r.status === 204 || r.status === 404) { window.location.reload(); return; } // gone either way
+      b.disabled = false;
+      message.className = 'error';
+      refused(message, r);
+    });
   }));
 
   document.querySelectorAll('.enable-endpoint').forEach(b => b.addEventListener('click', () => {
@@ -46,8 +67,8 @@
         window.location.reload();
       } else {
         b.disabled = false;
-        message.textContent = (r.json && r.json.detail) || ('Failed: HTTP ' + r.status);
         message.className = 'error';
+        refused(message, r);
       }
     });
   }));
@@ -71,9 +92,11 @@
       const wait = r.json && r.json.retryAfterSeconds;
       const tooSoon = r.status === 429 && wait && String(r.json.type || '').endsWith('resend-too-soon');
       // too many resends of the user's (the per-hour cap): the detail says how many and how long to wait
-      note.textContent = tooSoon
-        ? 'Resent just now: wait ' + wait + ' s before resending.'
-        : (r.json && (r.json.detail || r.json.title)) || ('Failed: HTTP ' + r.status);
+      if (tooSoon) {
+        note.textContent = 'Resent just now: wait ' + wait + ' s before resending.';
+      } else {
+        refused(note, r);
+      }
     });
   }));
 })();

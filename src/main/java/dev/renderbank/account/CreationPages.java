@@ -4,6 +4,7 @@ import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobPage;
 import dev.renderbank.generation.JobView;
 import dev.renderbank.identity.CurrentUser;
+import dev.renderbank.notify.Notifier;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -30,10 +31,12 @@ class CreationPages {
     static final List<String> STATUSES = List.of("queued", "processing", "completed", "failed");
 
     private final Generations generations;
+    private final Notifier notifier;
     private final Clock clock;
 
-    CreationPages(Generations generations, Clock clock) {
+    CreationPages(Generations generations, Notifier notifier, Clock clock) {
         this.generations = generations;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -73,6 +76,10 @@ class CreationPages {
         model.addAttribute("card", card);
         model.addAttribute("status", card.status());
         model.addAttribute("now", clock.instant());
+        // a running job's page promises an email only to a user who gets them
+        model.addAttribute(
+                "generationEmails",
+                card.status().running() && notifier.settings(user.id()).generationEmails());
         return "creation";
     }
 }

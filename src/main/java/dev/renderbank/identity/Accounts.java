@@ -166,7 +166,11 @@ public class Accounts {
             events.publish(new SignedUp(created.get(), ref));
             links.send(created.get(), null);
         } else {
-            store.byEmail(address).filter(u -> !u.verified() && u.enabled()).ifPresent(u -> links.send(u.id(), hash));
+            // the same sign-up sent twice within moments mails one link (see VerificationLinks)
+            store.byEmail(address)
+                    .filter(u -> !u.verified() && u.enabled())
+                    .filter(u -> !links.repeatsTheNewest(u, password))
+                    .ifPresent(u -> links.send(u.id(), hash));
         }
         return new SignUpResult.Accepted();
     }

@@ -8,6 +8,7 @@ import dev.renderbank.identity.internal.LoginThrottle;
 import dev.renderbank.identity.internal.PasswordRules;
 import dev.renderbank.identity.internal.RequestLimits;
 import dev.renderbank.platform.DurableEvents;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,9 @@ public class Passwords {
 
     /** Set on a session signed in with a password that must be changed first (see {@link #mustChange}). */
     public static final String MUST_CHANGE_SESSION_ATTRIBUTE = "renderbank.mustChangePassword";
+
+    /** How long after a reset the same reset, sent again, still answers "changed" ({@link #reset}). */
+    static final Duration REPEAT_WINDOW = Duration.ofMinutes(2);
 
     /** What a change or a reset did. */
     public sealed interface Outcome {
@@ -120,7 +124,7 @@ public class Passwords {
     @Transactional
     public Outcome reset(String token, String password) {
         if (!resetLinkValid(token)) {
-            return new Outcome.LinkNotValid();
+            return repeatOfAReset(token, password) ? new Outcome.Changed() : new Outcome.LinkNotValid();
         }
         Optional<EmailTokenStore.Found> link = tokens.find(Purpose.RESET, token);
         // the account's row first, as a deletion takes it (then the links): a deletion under way is
@@ -144,6 +148,25 @@ public class Passwords {
                 link.get().id(),
                 now);
         return new Outcome.Changed();
+    }
+
+    /**
+     * Whether this is the same reset sent again (a double click, a resubmission) right after it
+     * worked: the link was used within {@link #REPEAT_WINDOW} and the account's password is the one
+     * typed. It then leads where the first one did (changed, sign in), not to "this link is not
+     * valid", and changes nothing: the first one already recovered the account.
+     */
+    private boolean repeatOfAReset(String token, String password) {
+        if (token == null || token.isBlank() || token.length() > 200 || password == null) {
+            return false;
+        }
+        Instant since = clock.instant().minus(REPEAT_WINDOW);
+        return tokens.find(Purpose.RESET, token)
+                .filter(t -> t.usedAt() != null && t.usedAt().isAfter(since))
+                .flatMap(t -> store.passwordHash(t.userId()))
+                .filter(hash -> password.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES
+                        && encoder.matches(password, hash))
+                .isPresent();
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.renderbank.identity.internal.RequestLimits;
 import dev.renderbank.platform.DurableEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -21,6 +22,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * of {@link Accounts}' methods.
  */
 final class VerificationLinks {
+
+    /** How long after a sign-up the same sign-up, sent again, mails no second link. */
+    static final Duration REPEAT_WINDOW = Duration.ofMinutes(2);
 
     private final AccountStore store;
     private final DeletionStore rows;
@@ -144,6 +148,22 @@ final class VerificationLinks {
         return typed != null
                 && typed.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES
                 && passwords.matches(typed, hash);
+    }
+
+    /**
+     * Whether a sign-up of this unverified account with {@code typedPassword} is the last one sent
+     * again (a double click, a resubmission): its newest link was mailed within {@link #REPEAT_WINDOW}
+     * and confirming it gives the account this password (the link carries it, or carries none and the
+     * account has it). That link is on its way; a second one would only alarm ("someone signed up
+     * again") and, confirmed, sign everyone out for the password the account already has.
+     */
+    boolean repeatsTheNewest(AccountStore.Login account, String typedPassword) {
+        Instant since = clock.instant().minus(REPEAT_WINDOW);
+        return tokens.newestUnusedVerification(account.id())
+                .filter(l -> l.createdAt().isAfter(since))
+                .filter(l -> typedMatches(
+                        typedPassword, l.passwordHash() != null ? l.passwordHash() : account.passwordHash()))
+                .isPresent();
     }
 
     /** Mails a new verification link; {@code passwordHash} (null: none) is set when it is confirmed. */

@@ -76,7 +76,12 @@ class JobEventsController {
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(p);
         }
-        return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(emitter.get());
+        // a buffering reverse proxy (nginx, and those that read its header) would hold the events back
+        // until its buffer fills or the stream ends: the progress bar would stand still
+        return ResponseEntity.ok()
+                .header("X-Accel-Buffering", "no")
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .body(emitter.get());
     }
 
     private static ResponseEntity<?> withProblemType(ResponseEntity<ProblemDetail> problem) {

@@ -76,6 +76,20 @@ public class EmailTokenStore {
                 .optional();
     }
 
+    /** When a verification link was made, and the password it carries (null: none). */
+    public record Newest(Instant createdAt, String passwordHash) {}
+
+    /** The user's newest unused verification link, expired or not; empty if there is none. */
+    public Optional<Newest> newestUnusedVerification(long userId) {
+        return jdbc.sql("""
+                        select created_at, password_hash from email_token
+                         where user_id = :user and purpose = 'VERIFY' and used_at is null
+                         order by created_at desc, id desc limit 1""")
+                .param("user", userId)
+                .query((rs, n) -> new Newest(instant(rs, "created_at"), rs.getString("password_hash")))
+                .optional();
+    }
+
     /**
      * The password hash the user's newest unused verification link carries, expired or not (a link's
      * password is cleared only when it is used); empty when that link carries none, or there is none.

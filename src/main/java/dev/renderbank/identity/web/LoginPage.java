@@ -1,6 +1,7 @@
 package dev.renderbank.identity.web;
 
 import dev.renderbank.identity.Accounts;
+import dev.renderbank.identity.DemoProperties;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,9 +12,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 class LoginPage {
 
     private final Accounts accounts;
+    private final DemoProperties demo;
 
-    LoginPage(Accounts accounts) {
+    LoginPage(Accounts accounts, DemoProperties demo) {
         this.accounts = accounts;
+        this.demo = demo;
     }
 
     @GetMapping("/login")
@@ -22,6 +25,8 @@ class LoginPage {
             model.addAttribute("lockedFor", Waits.describe(locked));
         }
         model.addAttribute("signupOpen", accounts.signupOpen());
+        // the hint where the demo login is printed: only where demo users exist (never under prod)
+        model.addAttribute("demoLogin", demo.enabled());
         return "login";
     }
 }
