@@ -124,7 +124,9 @@ public class Billing {
         if (sub.endsAt() != null && !sub.endsAt().isAfter(now)) {
             return new CancelResult.AlreadyEnded(sub);
         }
-        if (sub.paymentPending() && !accountDeleted) {
+        // a session completed unpaid: a bank debit that may still clear (not Stripe's own incomplete, a
+        // card declined in Checkout: that one can be cancelled, its checkout refuses a second plan a day)
+        if (sub.paymentPending() && Subscription.PAYMENT_PENDING.equals(sub.status()) && !accountDeleted) {
             return new CancelResult.PaymentPending(sub);
         }
         try {

@@ -213,10 +213,13 @@ class StripeUnpaidPlanTest extends BillingIntegrationTest {
         // (Stripe does not order events)
         stripe(session("checkout.session.completed", id("evt"), sub, u, "paid", cs));
         String failed = id("evt");
-        stripeAsSent(invoicePaymentFailed(u, failed, sub));
+        // the decline happened a minute before the session was paid with the second card
+        stripeAsSent(invoicePaymentFailed(u, failed, sub)
+                .replaceFirst(
+                        "\"created\":\\d+", "\"created\":" + (Instant.now().getEpochSecond() - 60)));
         assertThat(eventStatus("stripe", failed)).isIn("PROCESSED", "IGNORED");
         assertThat(subscriptions(u).path(0).path("status").asString())
-                .as("the buyer is still paying in Checkout")
+                .as("the buyer paid in Checkout after the decline")
                 .isNotEqualTo("payment_failed");
 
         stripeAsSent(StripeWebhookTest.firstMonthlyInvoice(u.id(), id("evt"), id("in"), sub, clock.instant()));
@@ -226,6 +229,36 @@ class StripeUnpaidPlanTest extends BillingIntegrationTest {
         assertThat(mails(u, "plan-payment-failed"))
                 .as("no false 'did not go through' email")
                 .isZero();
+    }
+
+    /**
+     * Stripe may call a subscription {@code active} while its first SEPA debit is processing; the debit
+     * bouncing afterwards still ends the plan (no period of it was paid) and tells the user.
+     */
+    @Test
+    void aPendingPlanStripeCalledActiveIsEndedWhenItsFirstDebitBounces() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        stripe(session("checkout.session.completed", id("evt"), sub, u, "unpaid"));
+        String active = """
+                {"id":"%s","object":"event","api_version":"2026-07-29.dahlia","created":%d,
+                 "type":"customer.subscription.updated",
+                 "data":{"object":{"id":"%s","object":"subscription","status":"active","cancel_at_period_end":false,
+                   "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item",
+                     "price":{"id":"price_local_pro-monthly"}}]},
+                   "metadata":{"userId":"%d"}}}}""".formatted(id("evt"), Instant.now().getEpochSecond(), sub, u.id());
+        stripeAsSent(active);
+        assertThat(subscriptions(u).path(0).path("status").asString()).isEqualTo("active");
+
+        String failed = id("evt");
+        stripeAsSent(invoicePaymentFailed(u, failed, sub)
+                .replaceFirst(
+                        "\"created\":\\d+", "\"created\":" + (Instant.now().getEpochSecond() + 60)));
+
+        assertThat(eventStatus("stripe", failed)).isEqualTo("PROCESSED");
+        assertThat(subscriptions(u).path(0).path("status").asString()).isEqualTo("payment_failed");
+        assertThat(available(u)).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> mails(u, "plan-payment-failed") == 1);
     }
 
     private String session(String type, String eventId, String sub, UserAccount u, String paymentStatus) {

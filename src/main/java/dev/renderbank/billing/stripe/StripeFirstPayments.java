@@ -60,11 +60,13 @@ class StripeFirstPayments {
 
     /**
      * What a first invoice's failed payment ends: a plan whose session completed unpaid (a bank debit
-     * that bounced). Not Stripe's {@code incomplete}: a card declined inside Stripe Checkout fails the
-     * first invoice while the buyer may still pay with another card in the same session.
+     * that bounced), also once Stripe called it {@code active} while the debit was processing. Not
+     * Stripe's {@code incomplete}: a card declined inside Stripe Checkout fails the first invoice while
+     * the buyer may still pay with another card in the same session (a session paid after that is
+     * recorded later than the failure, which then changes nothing: {@code status_at}).
      */
     private static final List<String> AFTER_INVOICE =
-            List.of(Subscription.PAYMENT_PENDING, Subscription.PAYMENT_FAILED);
+            List.of(Subscription.PAYMENT_PENDING, "active", Subscription.PAYMENT_FAILED);
 
     /** What a session's delayed payment failing ends: it comes only after the session completed unpaid. */
     static final List<String> AFTER_SESSION =
