@@ -37,17 +37,7 @@ public class LedgerStore {
                 .param("user", userId)
                 .param("before", beforeId)
                 .param("limit", limit)
-                .query((rs, n) -> new LedgerEntry(
-                        rs.getLong("id"),
-                        rs.getString("kind"),
-                        rs.getLong("amount"),
-                        rs.getLong("balance_delta"),
-                        rs.getLong("held_delta"),
-                        rs.getLong("debt_delta"),
-                        rs.getString("ref_key"),
-                        rs.getString("source"),
-                        rs.getString("reason"),
-                        instant(rs, "created_at")))
+                .query(LedgerStore::entry)
                 .list();
     }
 
@@ -59,17 +49,7 @@ public class LedgerStore {
                          order by id limit :limit""")
                 .param("ref", refKey)
                 .param("limit", limit)
-                .query((rs, n) -> new LedgerEntry(
-                        rs.getLong("id"),
-                        rs.getString("kind"),
-                        rs.getLong("amount"),
-                        rs.getLong("balance_delta"),
-                        rs.getLong("held_delta"),
-                        rs.getLong("debt_delta"),
-                        rs.getString("ref_key"),
-                        rs.getString("source"),
-                        rs.getString("reason"),
-                        instant(rs, "created_at")))
+                .query(LedgerStore::entry)
                 .list();
     }
 
@@ -77,5 +57,19 @@ public class LedgerStore {
         jdbc.sql("insert into credit_account (user_id) values (:user) on conflict (user_id) do nothing")
                 .param("user", userId)
                 .update();
+    }
+
+    private static LedgerEntry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new LedgerEntry(
+                rs.getLong("id"),
+                rs.getString("kind"),
+                rs.getLong("amount"),
+                rs.getLong("balance_delta"),
+                rs.getLong("held_delta"),
+                rs.getLong("debt_delta"),
+                rs.getString("ref_key"),
+                rs.getString("source"),
+                rs.getString("reason"),
+                instant(rs, "created_at"));
     }
 }
