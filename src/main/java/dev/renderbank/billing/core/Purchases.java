@@ -51,6 +51,12 @@ public class Purchases {
                 String provider, long userId, Product product, long amountMinor, String currency, List<String> refs) {
             this(provider, userId, product, amountMinor, 0, currency, refs);
         }
+
+        /** What the buyer is told of it: {@code credits} of {@code product} granted under {@code reference}. */
+        PurchaseCompleted told(String product, long credits, String reference, boolean renewal, boolean change) {
+            return new PurchaseCompleted(
+                    userId, product, credits, amountMinor, currency, reference, renewal, change, fromBalanceMinor);
+        }
     }
 
     private final PurchaseStore store;
@@ -140,16 +146,7 @@ public class Purchases {
                 c.product().id(),
                 "purchase of " + c.product().id());
         afterPurchase(c, id.get(), grantKey, live);
-        publish(new PurchaseCompleted(
-                c.userId(),
-                c.product().id(),
-                c.product().credits(),
-                c.amountMinor(),
-                c.currency(),
-                grantKey,
-                false,
-                false,
-                c.fromBalanceMinor()));
+        publish(c.told(c.product().id(), c.product().credits(), grantKey, false, false));
         return new Outcome.Processed(
                 "granted " + g.amount() + " credits for " + c.product().id());
     }
@@ -226,16 +223,12 @@ public class Purchases {
         }
         // A later period renews the subscription, or starts a change to another plan (told as such).
         Optional<String> before = periods.planBefore(c.provider(), subscriptionId, periodStart);
-        publish(new PurchaseCompleted(
-                c.userId(),
+        publish(c.told(
                 p.id(),
                 first,
-                c.amountMinor(),
-                c.currency(),
                 key,
                 before.isPresent(),
-                before.filter(plan -> !plan.equals(p.id())).isPresent(),
-                c.fromBalanceMinor()));
+                before.filter(plan -> !plan.equals(p.id())).isPresent()));
         return new Outcome.Processed("period of " + p.id() + " recorded, " + first + " credits granted now");
     }
 
