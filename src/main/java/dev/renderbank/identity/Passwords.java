@@ -152,8 +152,8 @@ public class Passwords {
 
     /**
      * Whether this is the same reset sent again (a double click, a resubmission) right after it
-     * worked: the link was used within {@link #REPEAT_WINDOW} and the account's password is the one
-     * typed. It then leads where the first one did (changed, sign in), not to "this link is not
+     * worked: the link was used within {@link #REPEAT_WINDOW}, this is its first repeat, and the
+     * account's password is the one typed. It then leads where the first one did (changed, sign in), not to "this link is not
      * valid", and changes nothing: the first one already recovered the account.
      */
     private boolean repeatOfAReset(String token, String password) {
@@ -163,6 +163,8 @@ public class Passwords {
         Instant since = clock.instant().minus(REPEAT_WINDOW);
         return tokens.find(Purpose.RESET, token)
                 .filter(t -> t.usedAt() != null && t.usedAt().isAfter(since))
+                // one repeat per link: more would let its holder guess the new password unthrottled
+                .filter(t -> tokens.spendRepeat(t.id()))
                 .flatMap(t -> store.passwordHash(t.userId()))
                 .filter(hash -> password.getBytes(StandardCharsets.UTF_8).length <= PasswordRules.MAX_BYTES
                         && encoder.matches(password, hash))

@@ -80,6 +80,34 @@ class RepeatedFormPostsTest extends IntegrationTest {
         assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
     }
 
+    /**
+     * The repeat's answer says whether the typed password is now the account's: once per used link, or
+     * whoever holds a used (or a left-over, ended) reset link could guess the new password unthrottled
+     * for two minutes.
+     */
+    @Test
+    void aUsedResetLinkAnswersOneRepeatOnlyNotAStreamOfPasswordGuesses() throws Exception {
+        String email = "reset-guess-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        FormClient browser = new FormClient(port);
+        browser.post("/password/forgot", "/password/forgot", "email", email);
+        String link = MailedLinks.await(jdbc, "password-reset", email, 1);
+        String token = URLDecoder.decode(link.substring(link.indexOf('=') + 1), StandardCharsets.UTF_8);
+        assertThat(FormClient.location(browser.post(link, "/password/reset", "token", token, "password", NEW_PASSWORD)))
+                .endsWith("/login?reset");
+
+        FormClient guesser = new FormClient(port);
+        HttpResponse<String> wrong =
+                guesser.post("/password/forgot", "/password/reset", "token", token, "password", "a wrong guess 1234");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        HttpResponse<String> right =
+                guesser.post("/password/forgot", "/password/reset", "token", token, "password", NEW_PASSWORD);
+        assertThat(right.statusCode())
+                .as("the link's one repeat was spent by the wrong guess: the right one learns nothing")
+                .isEqualTo(400);
+        assertThat(right.body()).contains("This link is not valid any more");
+    }
+
     private int verificationLinks(String email) {
         return jdbc.sql("""
                         select count(*) from email_token t join app_user u on u.id = t.user_id

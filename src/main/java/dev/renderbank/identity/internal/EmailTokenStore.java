@@ -121,6 +121,17 @@ public class EmailTokenStore {
                 .optional();
     }
 
+    /**
+     * Spends the one repeat a used link answers (a double click on its form): true the first time only.
+     * A used link's {@code expires_at} no longer guards its use, so it is brought back to the moment
+     * it was used as the mark (conditional: of two repeats at once, one wins).
+     */
+    public boolean spendRepeat(long id) {
+        return jdbc.sql("""
+                                update email_token set expires_at = used_at
+                                 where id = :id and used_at is not null and expires_at > used_at""").param("id", id).update() == 1;
+    }
+
     /** Ends every other open link of this kind (a reset used, a password changed). */
     public int useAll(long userId, Purpose purpose, Instant now) {
         return jdbc.sql("""
