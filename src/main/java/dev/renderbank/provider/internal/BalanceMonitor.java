@@ -89,8 +89,9 @@ public class BalanceMonitor {
             readAgain();
         } else {
             // 401 already tripped the status in the gateway; anything else: try again next time
-            log.warn("Provider balance check failed: {}", outcome);
-            failed(outcome);
+            String error = inWords(outcome);
+            log.warn("Provider balance check failed: {}", error);
+            failed(error);
         }
         return outcome;
     }
@@ -100,9 +101,9 @@ public class BalanceMonitor {
      * that is longer ago than {@code unknown-alert-after}, operators are told, once per spell: the
      * gauge and the dashboard still show the last balance read, which may be hours old.
      */
-    private void failed(BalanceOutcome outcome) {
+    private void failed(String what) {
         Instant now = clock.instant();
-        String error = StorableText.of(inWords(outcome), MAX_ERROR);
+        String error = StorableText.of(what, MAX_ERROR);
         Instant since = jdbc.sql("""
                         update provider_balance
                            set check_failed_since = coalesce(check_failed_since, :now), check_error = :error
@@ -213,7 +214,7 @@ public class BalanceMonitor {
     }
 
     /** What a failed check got, for the dashboard and the alert: "timeout: no answer within PT30S". */
-    static String inWords(BalanceOutcome outcome) {
+    private static String inWords(BalanceOutcome outcome) {
         if (outcome instanceof BalanceOutcome.Unavailable u && u.error() != null) {
             ProviderError error = u.error();
             String kind = error.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
