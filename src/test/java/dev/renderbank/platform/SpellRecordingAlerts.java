@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Operator alerts kept in memory, for a unit test of who raises and ends a spell: a spell is open
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 public final class SpellRecordingAlerts extends OperatorAlerts {
 
     public final List<String> events = new CopyOnWriteArrayList<>();
+    /** How many raises were asked for, stored or not. */
+    public final AtomicInteger raisesAsked = new AtomicInteger();
+
     private volatile boolean open;
     private volatile CountDownLatch raising = new CountDownLatch(0);
     private final CountDownLatch raiseAsked = new CountDownLatch(1);
@@ -41,6 +45,7 @@ public final class SpellRecordingAlerts extends OperatorAlerts {
     @Override
     public boolean raiseSpell(AlertKind kind, String message) {
         raiseAsked.countDown();
+        raisesAsked.incrementAndGet();
         try {
             if (!raising.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("raise held for 10 s");

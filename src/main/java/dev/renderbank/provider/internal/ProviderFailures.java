@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>The spell lives in node memory (what this node's calls got, as the breaker does) and in the
  * alert store ({@link OperatorAlerts#raiseSpell}): of several nodes failing at once the first to
  * pass the threshold raises it and the others find it raised; the first to get an answer ends it. The
- * first answer after a start ends a spell left open by a node that stopped meanwhile. Nothing here
+ * first answer after a start ends a spell left open by a node that stopped meanwhile. A node whose
+ * calls still fail asks again once per threshold, so a spell another node ended is raised again by
+ * the node still cut off. Nothing here
  * touches the database on the way of a call but the alert itself, its end, and the first answer after
  * a failed call of a node that tried to raise the alert.
  */
@@ -35,7 +37,13 @@ final class ProviderFailures {
 
     private Instant failingSince;
     private String lastError;
-    private boolean raiseTried;
+    /**
+     * When this node last asked the store to raise the spell (null: not in this spell). It asks again
+     * once per threshold while its calls still fail: another node may have ended the spell it found
+     * raised, and this node, still cut off, would otherwise stay silent for the rest of its outage.
+     */
+    private Instant raiseTriedAt;
+
     private boolean mayEndSpell = true;
 
     /**
@@ -68,10 +76,12 @@ final class ProviderFailures {
                 failingSince = now;
             }
             lastError = error;
-            if (raiseTried || Duration.between(failingSince, now).compareTo(alertAfter) < 0) {
+            if (Duration.between(failingSince, now).compareTo(alertAfter) < 0
+                    || raiseTriedAt != null
+                            && Duration.between(raiseTriedAt, now).compareTo(alertAfter) < 0) {
                 return;
             }
-            raiseTried = true;
+            raiseTriedAt = now;
             mayEndSpell = true;
             since = failingSince;
             spell.lock();
@@ -98,7 +108,7 @@ final class ProviderFailures {
         }
         if (!stored) {
             synchronized (this) {
-                raiseTried = false;
+                raiseTriedAt = null;
             }
         }
     }
@@ -112,7 +122,7 @@ final class ProviderFailures {
         synchronized (this) {
             since = failingSince;
             failingSince = null;
-            raiseTried = false;
+            raiseTriedAt = null;
             if (!mayEndSpell) {
                 return;
             }
