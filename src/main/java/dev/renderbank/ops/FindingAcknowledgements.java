@@ -4,6 +4,7 @@ import dev.renderbank.ops.internal.AuditLog;
 import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.internal.AuditedActions.Request;
 import dev.renderbank.ops.internal.AuditedActions.Step;
+import dev.renderbank.ops.reconcile.FindingLocks;
 import dev.renderbank.ops.reconcile.FindingStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -18,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * one transaction with the mark. The acknowledgement is of the finding's kind and subject with its
  * evidence: later runs store the same difference acknowledged (listed, not counted in the alert, the
  * command's exit code, the gauge or the dashboard), and one whose evidence changes (a second capture
- * of the same job) counts again. A repairable finding is refused: its repair records the provider's
+ * of the same job) counts again. Two operators acknowledging the same difference at once (each from
+ * another run's finding of it) are served one after the other ({@link FindingLocks}): the second
+ * answers the first's record ({@code repeated}). A repairable finding is refused: its repair records the provider's
  * object once, and an acknowledgement would leave it unrecorded for its late webhook to grant.
  */
 @Service
@@ -29,12 +32,15 @@ public class FindingAcknowledgements {
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private final FindingStore findings;
+    private final FindingLocks locks;
     private final AuditedActions actions;
     private final AuditLog log;
     private final Clock clock;
 
-    FindingAcknowledgements(FindingStore findings, AuditedActions actions, AuditLog log, Clock clock) {
+    FindingAcknowledgements(
+            FindingStore findings, FindingLocks locks, AuditedActions actions, AuditLog log, Clock clock) {
         this.findings = findings;
+        this.locks = locks;
         this.actions = actions;
         this.log = log;
         this.clock = clock;
@@ -47,6 +53,9 @@ public class FindingAcknowledgements {
     public ActionResult acknowledge(String actor, long findingId, String reason, String key) {
         Request request = new Request(actor, ACTION, "finding:" + findingId, reason, null, key);
         return actions.run(request, actionId -> {
+            // another operator's acknowledgement of the same difference (another run's finding of it)
+            // waits here, before any finding's row, and then finds its finding acknowledged by this one
+            locks.lockAcknowledging(findingId);
             Optional<Finding> found = findings.finding(findingId); // locked until the record commits
             if (found.isEmpty()) {
                 return new Step.Refuse(new ActionResult.NotFound("No reconciliation finding " + findingId));

@@ -6,6 +6,7 @@ import dev.renderbank.ops.internal.AuditedActions;
 import dev.renderbank.ops.reconcile.Acknowledgements;
 import dev.renderbank.ops.reconcile.CarriedFindings;
 import dev.renderbank.ops.reconcile.CrossChecks;
+import dev.renderbank.ops.reconcile.FindingLocks;
 import dev.renderbank.ops.reconcile.FindingStore;
 import dev.renderbank.ops.reconcile.Found;
 import dev.renderbank.ops.reconcile.PaymentFindings;
@@ -34,7 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * reads and records: every difference is stored as a finding with its evidence, counted in a metric
  * and sent to the operators in one alert per run; nothing is fixed silently. A finding an operator
  * acknowledged (dealt with, no repair can clear it) is stored acknowledged while its evidence stays the
- * same, and is not counted in the alert, the metric or the command's exit code. A paid checkout, a refund
+ * same, and is not counted in the alert, the metric or the command's exit code: an acknowledgement
+ * committed before the run stores its findings counts, also one made while the run read the providers. A paid checkout, a refund
  * or a dispute not recorded here can be repaired by an operator ({@link ReconcileRepairs}).
  *
  * <p>Here is the run: its window, its order of checks, storing and alerting. The checks and the
@@ -66,6 +68,7 @@ public class Reconciliation {
     private final ProviderJobChecks providerJobs;
     private final PaymentReconciliation payments;
     private final FindingStore store;
+    private final FindingLocks findingLocks;
     private final ReconcileLocks locks;
     private final OperatorAlerts alerts;
     private final AuditedActions actions;
@@ -79,6 +82,7 @@ public class Reconciliation {
             ProviderJobChecks providerJobs,
             PaymentReconciliation payments,
             FindingStore store,
+            FindingLocks findingLocks,
             ReconcileLocks locks,
             OperatorAlerts alerts,
             AuditedActions actions,
@@ -90,6 +94,7 @@ public class Reconciliation {
         this.providerJobs = providerJobs;
         this.payments = payments;
         this.store = store;
+        this.findingLocks = findingLocks;
         this.locks = locks;
         this.alerts = alerts;
         this.actions = actions;
@@ -139,9 +144,15 @@ public class Reconciliation {
         skipped.addAll(paid.skipped());
         found.addAll(PaymentFindings.of(paid));
         found.addAll(CarriedFindings.notSeenAgain(open, found, paid.skipped(), paymentsFrom, OPEN_FINDINGS_REACH));
-        List<Found> counted = found.stream().filter(f -> acks.of(f).isEmpty()).toList();
         tx.executeWithoutResult(s -> {
-            store.finish(runId, found, skipped, clock.instant(), acks);
+            // the acknowledgements as they stand when the run stores (not as it started, minutes ago):
+            // one committed while the providers were read is honoured, and one committing after this
+            // marks the stored findings (FindingLocks)
+            findingLocks.lockStoring();
+            Acknowledgements acknowledged = store.acknowledgements();
+            List<Found> counted =
+                    found.stream().filter(f -> acknowledged.of(f).isEmpty()).toList();
+            store.finish(runId, found, skipped, clock.instant(), acknowledged);
             if (!counted.isEmpty()) {
                 alerts.raise(ALERT, summary(runId, counted, found.size() - counted.size()));
             }

@@ -54,7 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
             "renderbank.payments.sweep-interval=500ms",
             "renderbank.payments.creem.reconcile-max-calls=" + ReconcileIntegrationTest.CREEM_CALL_CAP
         })
-@Import(HandlerPause.class)
+@Import({HandlerPause.class, CallPause.class})
 abstract class ReconcileIntegrationTest extends IntegrationTest {
 
     static final String WEBHOOK_SECRET = "whsec_reconcile_test_5d1e";

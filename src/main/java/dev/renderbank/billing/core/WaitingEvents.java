@@ -17,8 +17,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Wakes the stored events that wait for a purchase (a refund or dispute that arrived before its
  * order) when that purchase's provider ids are recorded.
  *
- * <p>Twice: in the transaction that records the ids, the events already parked (so a crash after
- * the commit leaves none behind); and once that transaction has committed, every unfinished event
+ * <p>Twice: in the transaction that records the ids, the events already parked that no attempt
+ * holds (so a crash after the commit leaves none behind; one an attempt holds is skipped, as that
+ * transaction holds the purchase's rows and the attempt may be waiting for them: see {@link
+ * PaymentEventStore#wakeParked}); and once that transaction has committed, every unfinished event
  * naming the ids, one row at a time, each waiting for an attempt that holds its row. An event whose
  * last attempt read no purchase before the commit parks under that attempt's lock ({@link
  * EventProcessor}), so the second wake, waiting for the lock, finds it parked and makes it due; any

@@ -175,6 +175,15 @@ public class PaymentEventStore {
      * #fail(long, String, Instant, boolean)}) whose payload names one of {@code refs} as a JSON
      * string: a refund or dispute that waited for its order gave up before the order's purchase was
      * recorded, and is tried again now that it is. The count of events made due.
+     *
+     * <p>It runs in the transaction that records the purchase, which holds the purchase's rows by
+     * then, so it never waits for an event's row: one that another transaction holds is skipped. That
+     * holder is an attempt at the event (an operator's reprocess of a parked one): it takes its event's row
+     * first and the purchase's rows after, and waiting for it here deadlocked (an operator's reprocess
+     * of a parked checkout event and the reconciliation repair of the same purchase at once:
+     * PostgreSQL aborted one). The attempt either finishes the event, seeing the purchase once this
+     * transaction commits, or parks it again under its lock, and then the wake after the commit
+     * ({@code WaitingEvents}, which waits for the row holding nothing else) makes it due.
      */
     public int wakeParked(String provider, List<String> refs, Instant now) {
         String[] quoted = quoted(refs);
@@ -183,8 +192,9 @@ public class PaymentEventStore {
         }
         return jdbc.sql("""
                         update payment_event set next_attempt_at = :now
-                         where provider = :provider and status = 'FAILED' and next_attempt_at is null
-                        """ + " and " + NAMES_ONE)
+                         where id in (select id from payment_event
+                                       where provider = :provider and status = 'FAILED' and next_attempt_at is null
+                        """ + " and " + NAMES_ONE + " for update skip locked)")
                 .param("now", ts(now))
                 .param("provider", provider)
                 .param("quoted", quoted)

@@ -9,7 +9,8 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The findings operators acknowledged, as a run reads them when it starts: keyed by kind and subject,
+ * The findings operators acknowledged, as a run reads them when it starts (its checks keep their room
+ * for the findings that count) and again when it stores its findings: keyed by kind and subject,
  * each with the evidence acknowledged. A run's finding is acknowledged when one of the same kind and
  * subject was acknowledged with the same evidence; one whose evidence differs (a second capture of
  * the same job, another amount) is a new difference and counts. Evidence is compared as JSON values

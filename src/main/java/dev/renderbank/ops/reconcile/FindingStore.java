@@ -237,7 +237,7 @@ public class FindingStore {
                 rs.getObject("acknowledged_by", Long.class));
     }
 
-    /** The acknowledged findings, as a run starting now compares its findings with them. */
+    /** The acknowledged findings (committed), as a run compares its findings with them. */
     public Acknowledgements acknowledgements() {
         Map<String, List<Acknowledgements.Acknowledged>> byFinding = new HashMap<>();
         jdbc.sql("select kind, subject, evidence::text as evidence, action_id, acknowledged_at"
