@@ -4,18 +4,16 @@ import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.internal.JobDriver.TaskMove;
 import dev.renderbank.provider.SubmitOutcome;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records a submit whose answer leaves open whether the provider created a task ({@link
  * SubmitOutcome.Unknown}): the job becomes UNKNOWN, never sent again (SPEC section 4), and its task
- * moves to {@code next} in the same transaction.
+ * moves to {@code next} with it, one commit ({@link TaskMoves}).
  *
  * <p>When the answer names a task all the same (a gateway's 503 around KIE's success, say), the job
  * records it with the mark: the provider may have created that task and billed it. An UNKNOWN job
@@ -34,22 +32,15 @@ class UnknownMarks {
     private static final Logger log = LoggerFactory.getLogger(UnknownMarks.class);
 
     private final JobTransitions transitions;
-    private final TransactionTemplate tx;
-    private final SubmitConnections connections;
+    private final TaskMoves moves;
     private final LateDeliveries late;
     private final AnswerWrites answers;
     private final JobEvents events;
 
     UnknownMarks(
-            JobTransitions transitions,
-            TransactionTemplate tx,
-            SubmitConnections connections,
-            LateDeliveries late,
-            AnswerWrites answers,
-            JobEvents events) {
+            JobTransitions transitions, TaskMoves moves, LateDeliveries late, AnswerWrites answers, JobEvents events) {
         this.transitions = transitions;
-        this.tx = tx;
-        this.connections = connections;
+        this.moves = moves;
         this.late = late;
         this.answers = answers;
         this.events = events;
@@ -59,7 +50,7 @@ class UnknownMarks {
     void record(Job job, SubmitOutcome.Unknown unknown, Instant at, Instant next, TaskMove move) {
         String why = unknown.why();
         if (unknown.providerTaskId().isEmpty()) {
-            if (inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
+            if (moves.one(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
                 log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), why);
                 events.changed(job.id());
             }
@@ -84,7 +75,7 @@ class UnknownMarks {
     /** True when the job changed: marked UNKNOWN now, or its task recorded. */
     private boolean markWithTask(Job job, String why, String task, Instant at, Instant next, TaskMove move) {
         try {
-            return inTransaction(
+            return moves.together(
                     () -> {
                         boolean marked = transitions.markUnknown(job.id(), why, at);
                         if (transitions.recordTaskOfUnknownJob(job.id(), task, at)) {
@@ -112,16 +103,7 @@ class UnknownMarks {
                     "job {}: createTask's unclear answer names task {}, which is another job's: not recorded",
                     job.id(),
                     task);
-            return inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move);
+            return moves.one(() -> transitions.markUnknown(job.id(), why, at), next, move);
         }
-    }
-
-    /** The change and the task's move, one transaction, within the submit path's share of the connections. */
-    private boolean inTransaction(BooleanSupplier change, Instant next, TaskMove move) {
-        return connections.use(() -> Boolean.TRUE.equals(tx.execute(status -> {
-            boolean won = change.getAsBoolean();
-            move.to(next);
-            return won;
-        })));
     }
 }
