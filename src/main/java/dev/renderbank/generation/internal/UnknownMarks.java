@@ -20,7 +20,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * with a task is then asked about as a submitted one is ({@link JobDriver#step}), and its callback
  * finds it: a record in state success is copied and charged once, a failed one releases it, and a
  * task KIE does not know leaves it UNKNOWN until its deadline, which fails it and asks for a late
- * result ({@link LateDeliveries}). A job taken for interrupted meanwhile (UNKNOWN without a task)
+ * result ({@link LateDeliveries}). The body may have been another request's (a proxy that mixed
+ * answers): while no record of the task was read, a callback to the job's own URL naming another
+ * task wins ({@link ProviderCallbackHandling}), and one that came first keeps its task (this answer's
+ * is then not recorded). A job taken for interrupted meanwhile (UNKNOWN without a task)
  * records it too; one already failed (deadline, operator) records it and asks for its result later,
  * as {@link SubmittedMarks} does for an accepted task. Every write is a compare-and-set, and one the
  * database fails is tried again ({@link AnswerWrites}) as an accepted task's is: only this process
@@ -32,14 +35,21 @@ class UnknownMarks {
     private static final Logger log = LoggerFactory.getLogger(UnknownMarks.class);
 
     private final JobTransitions transitions;
+    private final TaskRecords tasks;
     private final TaskMoves moves;
     private final LateDeliveries late;
     private final AnswerWrites answers;
     private final JobEvents events;
 
     UnknownMarks(
-            JobTransitions transitions, TaskMoves moves, LateDeliveries late, AnswerWrites answers, JobEvents events) {
+            JobTransitions transitions,
+            TaskRecords tasks,
+            TaskMoves moves,
+            LateDeliveries late,
+            AnswerWrites answers,
+            JobEvents events) {
         this.transitions = transitions;
+        this.tasks = tasks;
         this.moves = moves;
         this.late = late;
         this.answers = answers;
@@ -78,10 +88,13 @@ class UnknownMarks {
             return moves.together(
                     () -> {
                         boolean marked = transitions.markUnknown(job.id(), why, at);
-                        if (transitions.recordTaskOfUnknownJob(job.id(), task, at)) {
+                        if (tasks.recordTaskOfUnknownJob(job.id(), task, at)) {
                             return true;
                         }
-                        if (!marked && transitions.recordTaskOfFailedJob(job.id(), task, at)) {
+                        if (marked) {
+                            return true;
+                        }
+                        if (tasks.recordTaskOfFailedJob(job.id(), task, at)) {
                             // failed (deadline, operator, account deletion) while its submit was in flight
                             log.warn(
                                     "job {} failed while its submit was in flight; provider task {}, named by its"
@@ -89,8 +102,15 @@ class UnknownMarks {
                                     job.id(),
                                     task);
                             late.checkLater(job.id());
+                        } else {
+                            // its callback came first (ProviderCallbackHandling): the provider's word stands
+                            log.info(
+                                    "job {}: provider task {}, named by its submit's unclear answer, not recorded:"
+                                            + " the job has a task already (its callback named one first) or ended",
+                                    job.id(),
+                                    task);
                         }
-                        return marked;
+                        return false;
                     },
                     next,
                     move);
