@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves one job one step: submit it, poll it ({@link JobPolling}), or give up at its deadline. Runs
@@ -38,12 +36,12 @@ public class JobDriver {
     private final Clock clock;
     private final JobEvents events;
     private final PublicUrl publicUrl;
-    private final TransactionTemplate tx;
     private final SubmittedMarks marks;
     private final SubmitStartedMarks starts;
     private final SubmitConnections connections;
     private final AnswerWrites answers;
     private final UnknownMarks unknowns;
+    private final TaskMoves moves;
 
     JobDriver(
             JobStore jobs,
@@ -56,12 +54,12 @@ public class JobDriver {
             Clock clock,
             JobEvents events,
             PublicUrl publicUrl,
-            TransactionTemplate tx,
             SubmittedMarks marks,
             SubmitStartedMarks starts,
             SubmitConnections connections,
             AnswerWrites answers,
-            UnknownMarks unknowns) {
+            UnknownMarks unknowns,
+            TaskMoves moves) {
         this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
@@ -72,18 +70,18 @@ public class JobDriver {
         this.clock = clock;
         this.events = events;
         this.publicUrl = publicUrl;
-        this.tx = tx;
         this.marks = marks;
         this.starts = starts;
         this.connections = connections;
         this.answers = answers;
         this.unknowns = unknowns;
+        this.moves = moves;
     }
 
     /**
      * Where the job's durable task goes next. The task's own run reschedules it when the run
      * completes ({@link #NONE}); a submit outside the task ({@link JobSubmitter}) moves it in the
-     * same transaction as the job's state change, so the two are one commit.
+     * same transaction as the job's state change, so the two are one commit ({@link TaskMoves}).
      */
     @FunctionalInterface
     public interface TaskMove {
@@ -231,7 +229,7 @@ public class JobDriver {
             answers.store(
                     job,
                     "refusal of attempt " + attempt + " (" + r.error() + ", no task created)",
-                    () -> withTask(
+                    () -> moves.one(
                             () -> !transitions.clearSubmitStarted(job.id(), attempt)
                                     && transitions.reopenRefusedAttempt(job.id(), attempt, clock.instant()),
                             next,
@@ -278,18 +276,6 @@ public class JobDriver {
         }
         // another node started its submit meanwhile, or finished it: the job's next step sees which
         return Optional.of(clock.instant().plusSeconds(1));
-    }
-
-    /** The job's state change, and with it (one transaction) the task's move when there is one. */
-    private boolean withTask(BooleanSupplier change, Instant next, TaskMove move) {
-        if (move == TaskMove.NONE) {
-            return connections.use(change::getAsBoolean);
-        }
-        return connections.use(() -> Boolean.TRUE.equals(tx.execute(status -> {
-            boolean won = change.getAsBoolean();
-            move.to(next);
-            return won;
-        })));
     }
 
     private String callbackUrl(Job job) {

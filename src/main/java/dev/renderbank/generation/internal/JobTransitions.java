@@ -117,32 +117,6 @@ public class JobTransitions {
                 == 1;
     }
 
-    /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
-    boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
-        return recordTask(id, "FAILED", providerTaskId, now);
-    }
-
-    /** An UNKNOWN job's task, named by its submit's unclear answer; UNKNOWN still, its polls resolve it. */
-    boolean recordTaskOfUnknownJob(String id, String providerTaskId, Instant now) {
-        return recordTask(id, "UNKNOWN", providerTaskId, now);
-    }
-
-    private boolean recordTask(String id, String state, String providerTaskId, Instant now) {
-        return jdbc.sql("""
-                        with recorded as (
-                            update generation_job set provider_task_id = :task, updated_at = :now
-                             where id = :id and state = :state and provider_task_id is null
-                            returning id)
-                        insert into generation_provider_task (provider_task_id, job_id)
-                        select :task, id from recorded""")
-                        .param("id", id)
-                        .param("state", state)
-                        .param("task", providerTaskId)
-                        .param("now", SqlTime.ts(now))
-                        .update()
-                == 1;
-    }
-
     /** RESERVED → UNKNOWN; {@code why} (it may quote the provider's answer) kept as text can store it. */
     boolean markUnknown(String id, String why, Instant now) {
         return jdbc.sql("""

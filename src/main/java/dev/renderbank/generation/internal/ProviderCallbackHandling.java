@@ -17,6 +17,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * querying the provider before anything changes. That query, and the copy of a finished result, run
  * after the callback is answered ({@link CallbackChecks}): a big video's copy outlasts the 15 s KIE
  * waits for the answer, and the callback it would then send again would start a second copy.
+ *
+ * <p>The callback's task teaches a job its task when it has none (its submit's outcome unknown,
+ * interrupted, or failed in flight), and replaces the one its submit's unclear answer named while no
+ * record of that one was read (UNKNOWN with a task): the callback came to the job's own URL, the job
+ * was sent once, so the provider's task for it is the callback's, never a second one. A task already
+ * confirmed stays; a callback naming another one is logged. A task another job names is refused
+ * ({@link CallbackOutcome#CONFLICT}), nothing changed.
  */
 @Component
 public class ProviderCallbackHandling {
@@ -25,6 +32,7 @@ public class ProviderCallbackHandling {
 
     private final JobStore jobs;
     private final JobTransitions transitions;
+    private final TaskRecords tasks;
     private final CallbackChecks checks;
     private final LateDeliveries late;
     private final TransactionTemplate tx;
@@ -33,12 +41,14 @@ public class ProviderCallbackHandling {
     ProviderCallbackHandling(
             JobStore jobs,
             JobTransitions transitions,
+            TaskRecords tasks,
             CallbackChecks checks,
             LateDeliveries late,
             TransactionTemplate tx,
             Clock clock) {
         this.jobs = jobs;
         this.transitions = transitions;
+        this.tasks = tasks;
         this.checks = checks;
         this.late = late;
         this.tx = tx;
@@ -75,6 +85,32 @@ public class ProviderCallbackHandling {
             // The callback URL carries our id: this is how an UNKNOWN submit learns its task.
             transitions.markSubmitted(job.id(), providerTaskId, clock.instant());
             job = reread(jobId);
+        } else if (namesTask && job.state() == JobState.UNKNOWN && otherTask(job, providerTaskId)) {
+            // Its task was named by its submit's unclear answer, and no record of it was read yet (one
+            // moves the job on). That body passed through whatever made the answer unclear (a proxy may
+            // have mixed bodies); this callback came to the job's own URL, which only its createTask
+            // carried, and the job was sent once: its task is the callback's. Followed, not dropped.
+            String named = job.providerTaskId();
+            if (tasks.followCallbackTask(job.id(), named, providerTaskId, clock.instant())) {
+                log.warn(
+                        "provider callback for job {} names task {}, not task {} that its submit's unclear answer"
+                                + " named (no record of it read): the job follows task {}",
+                        jobId,
+                        providerTaskId,
+                        named,
+                        providerTaskId);
+            }
+            job = reread(jobId);
+        }
+        if (namesTask && otherTask(job, providerTaskId)) {
+            // the task it follows came from a clear answer, a record read of it, or was recorded after
+            // it failed: the callback does not change it; said, for an operator, not dropped silently
+            log.warn(
+                    "provider callback for job {} ({}) names task {}, not its task {}: not recorded",
+                    jobId,
+                    job.state(),
+                    providerTaskId,
+                    job.providerTaskId());
         }
         if (job.state() == JobState.FAILED) {
             if (job.providerTaskId() == null && namesTask) {
@@ -83,7 +119,7 @@ public class ProviderCallbackHandling {
                 // would have nothing ever ask for the result (the failure scheduled none, knowing no task).
                 // If the check cannot be scheduled, neither is recorded and the provider sends the callback again.
                 tx.executeWithoutResult(status -> {
-                    if (transitions.recordTaskOfFailedJob(jobId, providerTaskId, clock.instant())) {
+                    if (tasks.recordTaskOfFailedJob(jobId, providerTaskId, clock.instant())) {
                         late.checkLater(jobId);
                     }
                 });
@@ -96,6 +132,10 @@ public class ProviderCallbackHandling {
             checks.checkSoon(job);
         }
         return CallbackOutcome.CHECKED;
+    }
+
+    private static boolean otherTask(Job job, String providerTaskId) {
+        return job.providerTaskId() != null && !job.providerTaskId().equals(providerTaskId);
     }
 
     /** The longest provider task id a callback may teach a job (KIE's are 32 characters). */

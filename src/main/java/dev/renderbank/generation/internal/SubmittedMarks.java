@@ -34,14 +34,20 @@ class SubmittedMarks {
     private record Mark(String jobId, String providerTaskId, Instant at, Instant next, TaskMove move) {}
 
     private final JobTransitions transitions;
+    private final TaskRecords tasks;
     private final TransactionTemplate tx;
     private final SubmitConnections connections;
     private final LateDeliveries late;
     private final GroupCommit<Mark, Boolean> group = new GroupCommit<>(this::commitAll);
 
     SubmittedMarks(
-            JobTransitions transitions, TransactionTemplate tx, SubmitConnections connections, LateDeliveries late) {
+            JobTransitions transitions,
+            TaskRecords tasks,
+            TransactionTemplate tx,
+            SubmitConnections connections,
+            LateDeliveries late) {
         this.transitions = transitions;
+        this.tasks = tasks;
         this.late = late;
         this.tx = tx;
         this.connections = connections;
@@ -99,7 +105,7 @@ class SubmittedMarks {
 
     private boolean apply(Mark m) {
         boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
-        if (!won && transitions.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
+        if (!won && tasks.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
             // The job failed (deadline, operator, account deletion) while its submit was in flight: the
             // provider works on this task all the same (and bills it). Recorded, so that its callback,
             // a reconciliation or an operator finds it, and asked about later: its result is the

@@ -4,25 +4,26 @@ import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.internal.JobDriver.TaskMove;
 import dev.renderbank.provider.SubmitOutcome;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records a submit whose answer leaves open whether the provider created a task ({@link
  * SubmitOutcome.Unknown}): the job becomes UNKNOWN, never sent again (SPEC section 4), and its task
- * moves to {@code next} in the same transaction.
+ * moves to {@code next} with it, one commit ({@link TaskMoves}).
  *
  * <p>When the answer names a task all the same (a gateway's 503 around KIE's success, say), the job
  * records it with the mark: the provider may have created that task and billed it. An UNKNOWN job
  * with a task is then asked about as a submitted one is ({@link JobDriver#step}), and its callback
  * finds it: a record in state success is copied and charged once, a failed one releases it, and a
  * task KIE does not know leaves it UNKNOWN until its deadline, which fails it and asks for a late
- * result ({@link LateDeliveries}). A job taken for interrupted meanwhile (UNKNOWN without a task)
+ * result ({@link LateDeliveries}). The body may have been another request's (a proxy that mixed
+ * answers): while no record of the task was read, a callback to the job's own URL naming another
+ * task wins ({@link ProviderCallbackHandling}), and one that came first keeps its task (this answer's
+ * is then not recorded). A job taken for interrupted meanwhile (UNKNOWN without a task)
  * records it too; one already failed (deadline, operator) records it and asks for its result later,
  * as {@link SubmittedMarks} does for an accepted task. Every write is a compare-and-set, and one the
  * database fails is tried again ({@link AnswerWrites}) as an accepted task's is: only this process
@@ -34,22 +35,22 @@ class UnknownMarks {
     private static final Logger log = LoggerFactory.getLogger(UnknownMarks.class);
 
     private final JobTransitions transitions;
-    private final TransactionTemplate tx;
-    private final SubmitConnections connections;
+    private final TaskRecords tasks;
+    private final TaskMoves moves;
     private final LateDeliveries late;
     private final AnswerWrites answers;
     private final JobEvents events;
 
     UnknownMarks(
             JobTransitions transitions,
-            TransactionTemplate tx,
-            SubmitConnections connections,
+            TaskRecords tasks,
+            TaskMoves moves,
             LateDeliveries late,
             AnswerWrites answers,
             JobEvents events) {
         this.transitions = transitions;
-        this.tx = tx;
-        this.connections = connections;
+        this.tasks = tasks;
+        this.moves = moves;
         this.late = late;
         this.answers = answers;
         this.events = events;
@@ -59,7 +60,7 @@ class UnknownMarks {
     void record(Job job, SubmitOutcome.Unknown unknown, Instant at, Instant next, TaskMove move) {
         String why = unknown.why();
         if (unknown.providerTaskId().isEmpty()) {
-            if (inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
+            if (moves.one(() -> transitions.markUnknown(job.id(), why, at), next, move)) {
                 log.warn("job {}: submit outcome unknown ({}); waiting for callback or deadline", job.id(), why);
                 events.changed(job.id());
             }
@@ -84,13 +85,16 @@ class UnknownMarks {
     /** True when the job changed: marked UNKNOWN now, or its task recorded. */
     private boolean markWithTask(Job job, String why, String task, Instant at, Instant next, TaskMove move) {
         try {
-            return inTransaction(
+            return moves.together(
                     () -> {
                         boolean marked = transitions.markUnknown(job.id(), why, at);
-                        if (transitions.recordTaskOfUnknownJob(job.id(), task, at)) {
+                        if (tasks.recordTaskOfUnknownJob(job.id(), task, at)) {
                             return true;
                         }
-                        if (!marked && transitions.recordTaskOfFailedJob(job.id(), task, at)) {
+                        if (marked) {
+                            return true;
+                        }
+                        if (tasks.recordTaskOfFailedJob(job.id(), task, at)) {
                             // failed (deadline, operator, account deletion) while its submit was in flight
                             log.warn(
                                     "job {} failed while its submit was in flight; provider task {}, named by its"
@@ -98,8 +102,15 @@ class UnknownMarks {
                                     job.id(),
                                     task);
                             late.checkLater(job.id());
+                        } else {
+                            // its callback came first (ProviderCallbackHandling): the provider's word stands
+                            log.info(
+                                    "job {}: provider task {}, named by its submit's unclear answer, not recorded:"
+                                            + " the job has a task already (its callback named one first) or ended",
+                                    job.id(),
+                                    task);
                         }
-                        return marked;
+                        return false;
                     },
                     next,
                     move);
@@ -112,16 +123,7 @@ class UnknownMarks {
                     "job {}: createTask's unclear answer names task {}, which is another job's: not recorded",
                     job.id(),
                     task);
-            return inTransaction(() -> transitions.markUnknown(job.id(), why, at), next, move);
+            return moves.one(() -> transitions.markUnknown(job.id(), why, at), next, move);
         }
-    }
-
-    /** The change and the task's move, one transaction, within the submit path's share of the connections. */
-    private boolean inTransaction(BooleanSupplier change, Instant next, TaskMove move) {
-        return connections.use(() -> Boolean.TRUE.equals(tx.execute(status -> {
-            boolean won = change.getAsBoolean();
-            move.to(next);
-            return won;
-        })));
     }
 }

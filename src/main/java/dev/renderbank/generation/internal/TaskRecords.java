@@ -1,0 +1,76 @@
+package dev.renderbank.generation.internal;
+
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * A job's provider task learned apart from its SUBMITTED mark ({@link JobTransitions#markSubmitted}):
+ * after the job failed, from a submit's unclear answer, or from a callback that names another task
+ * than the unclear answer did. Each is one statement, a compare-and-set on the job's row together
+ * with the task's row in {@code generation_provider_task}, whose key refuses a task another job
+ * already names (the whole statement fails then, nothing changes).
+ */
+@Repository
+class TaskRecords {
+
+    private final JdbcClient jdbc;
+
+    TaskRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
+    boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
+        return recordTask(id, "FAILED", providerTaskId, now);
+    }
+
+    /** An UNKNOWN job's task, named by its submit's unclear answer; UNKNOWN still, its polls resolve it. */
+    boolean recordTaskOfUnknownJob(String id, String providerTaskId, Instant now) {
+        return recordTask(id, "UNKNOWN", providerTaskId, now);
+    }
+
+    private boolean recordTask(String id, String state, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        with recorded as (
+                            update generation_job set provider_task_id = :task, updated_at = :now
+                             where id = :id and state = :state and provider_task_id is null
+                            returning id)
+                        insert into generation_provider_task (provider_task_id, job_id)
+                        select :task, id from recorded""")
+                        .param("id", id)
+                        .param("state", state)
+                        .param("task", providerTaskId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * UNKNOWN with task {@code named} (its submit's unclear answer's; no record of it read yet, or the
+     * job would have moved on) → SUBMITTED with {@code providerTaskId}, the task a callback to the
+     * job's own URL names. {@code named}'s row is given up, {@code providerTaskId}'s written, in the same
+     * statement: refused by the key (another job's task), nothing changes.
+     */
+    boolean followCallbackTask(String id, String named, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        with followed as (
+                            update generation_job set state = 'SUBMITTED', provider_task_id = :task,
+                                   submitted_at = :now, progress = greatest(progress, 5), version = version + 1,
+                                   updated_at = :now
+                             where id = :id and state = 'UNKNOWN' and provider_task_id = :named
+                            returning id),
+                        given_up as (
+                            delete from generation_provider_task
+                             where provider_task_id = :named and job_id in (select id from followed))
+                        insert into generation_provider_task (provider_task_id, job_id)
+                        select :task, id from followed""")
+                        .param("id", id)
+                        .param("named", named)
+                        .param("task", providerTaskId)
+                        .param("now", SqlTime.ts(now))
+                        .update()
+                == 1;
+    }
+}
