@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A deleted account pays for nothing more: each subscription not yet cancelled is cancelled at the
- * payment provider. Idempotent (a cancelled one has an end and is skipped); a provider that cannot be
+ * payment provider, among them one whose first payment is pending, and one whose first payment failed
+ * while its cancel at the provider is not confirmed yet ({@link UnpaidPlanCancels}). Idempotent (a cancelled one has an end and is skipped); a provider that cannot be
  * reached makes the handler try again later. The purchases stay for the books; refunds and disputes
  * of them are recorded without clawing back (see {@code Clawbacks}), since nothing is left to take.
  * A subscription that shows up after this ran is cancelled by {@link SubscriptionsOfDeletedAccounts}.
@@ -19,9 +20,11 @@ class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted>
     private static final Logger log = LoggerFactory.getLogger(AccountDeletedSubscriptions.class);
 
     private final Billing billing;
+    private final UnpaidPlanCancels unpaidPlans;
 
-    AccountDeletedSubscriptions(Billing billing) {
+    AccountDeletedSubscriptions(Billing billing, UnpaidPlanCancels unpaidPlans) {
         this.billing = billing;
+        this.unpaidPlans = unpaidPlans;
     }
 
     @Override
@@ -38,7 +41,10 @@ class AccountDeletedSubscriptions implements DurableEventHandler<AccountDeleted>
     public void handle(AccountDeleted event) {
         for (Subscription sub : billing.subscriptions(event.userId())) {
             if (!sub.renews()) {
-                continue; // cancelled (it has an end) or ended: its provider would refuse, for ever
+                // cancelled (it has an end) or ended: its provider would refuse, for ever. Unless its first
+                // payment failed and its cancel is not confirmed yet: the provider may still charge it
+                unpaidPlans.cancel(sub.provider(), sub.id());
+                continue;
             }
             cancel(billing, sub);
         }

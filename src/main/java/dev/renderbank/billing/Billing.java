@@ -152,7 +152,7 @@ public class Billing {
      * provider never renews, and Creem, asked after a switch, has no such subscription (404, or no API
      * key at all after a switch to Stripe), which made its cancel and its account's deletion fail for ever.
      */
-    private Optional<CheckoutGateway> gatewayOf(Subscription sub) {
+    Optional<CheckoutGateway> gatewayOf(Subscription sub) {
         if (sub.simulated()) {
             return Optional.empty();
         }

@@ -50,7 +50,11 @@ public record Subscription(
      */
     public static final String PAYMENT_PENDING = "payment_pending";
 
-    /** Its first payment failed: it never started and grants nothing; a plan can be bought again. */
+    /**
+     * Its first payment failed: it never started and grants nothing; a plan can be bought again. It is
+     * cancelled at its provider ({@code UnpaidPlanCancels}); a payment the provider collects for it
+     * after all grants that period without reviving it ({@code canceled}, ending with that period).
+     */
     public static final String PAYMENT_FAILED = "payment_failed";
 
     /** Statuses that mean ended when no end is recorded: Stripe's first payment never made, a cancellation. */
@@ -84,7 +88,8 @@ public record Subscription(
     /**
      * Set to renew: no end recorded, and its status does not say it ended. A subscription of a deleted
      * account that renews is cancelled at its provider; one that does not is left alone (its provider
-     * refuses to cancel an ended one, and asking again would fail for ever).
+     * refuses to cancel an ended one, and asking again would fail for ever), except one whose first
+     * payment failed while its cancel at the provider is not confirmed ({@code UnpaidPlanCancels}).
      */
     public boolean renews() {
         return endsAt == null && !ENDED_WITHOUT_END.contains(status);

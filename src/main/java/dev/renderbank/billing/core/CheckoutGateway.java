@@ -35,4 +35,14 @@ public interface CheckoutGateway {
 
     /** Cancels at the end of the paid period. */
     void cancel(String subscriptionId);
+
+    /**
+     * Cancels at once a subscription whose first payment failed (nothing is paid to keep), so that the
+     * provider collects no retry of it and never renews it. Returns normally also when the provider
+     * answers that it has already ended or does not exist: asking again is harmless. Only Stripe's
+     * plans end so; another provider's is cancelled as {@link #cancel} does.
+     */
+    default void cancelUnpaid(String subscriptionId) {
+        cancel(subscriptionId);
+    }
 }

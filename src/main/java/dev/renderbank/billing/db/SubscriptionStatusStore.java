@@ -32,7 +32,8 @@ public class SubscriptionStatusStore {
         boolean applied = jdbc.sql("""
                                 update billing_subscription set status = :status, ends_at = :endsAt, status_at = :at,
                                                                 ended_at_once = false
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                                 where provider = :provider and subscription_id = :id and status_at <= :at
+                                   and """ + NOT_ENDED_UNPAID)
                         .param("status", status)
                         .param("endsAt", ts(endsAt))
                         .param("at", ts(at))
@@ -56,14 +57,15 @@ public class SubscriptionStatusStore {
     /**
      * The first payment of a subscription with no paid period was made (reported at {@code at}): a
      * subscription recorded with its payment pending ({@code payment_pending}, Stripe's {@code
-     * incomplete}, or {@code payment_failed} before a retry) is active. False when it was not pending
-     * or a newer status is recorded.
+     * incomplete}) is active. False when it was not pending or a newer status is recorded; a plan
+     * ended {@code payment_failed} stays ended (it is cancelled at its provider: a payment collected
+     * after all is a period paid after the end, {@link SubscriptionStore#recordPaidPeriod}).
      */
     public boolean firstPaymentMade(String provider, String id, Instant at) {
         return jdbc.sql("""
                                 update billing_subscription set status = 'active', status_at = :at
                                  where provider = :provider and subscription_id = :id and status_at <= :at
-                                   and status in ('payment_pending', 'incomplete', 'payment_failed')""")
+                                   and status in ('payment_pending', 'incomplete')""")
                         .param("at", ts(at))
                         .param("provider", provider)
                         .param("id", id)
@@ -73,7 +75,8 @@ public class SubscriptionStatusStore {
 
     /**
      * The first payment of a subscription failed (reported at {@code at}) while no period of it is
-     * paid: it never started, {@code payment_failed} (ended: a plan can be bought again). True when
+     * paid: it never started, {@code payment_failed} (ended: a plan can be bought again), and its
+     * cancellation at the provider is due ({@link #unpaidCancelDue}). True when
      * it is so now (also when it was already); false when a period is paid, it ended otherwise
      * (canceled, expired), a newer status is recorded, or its status is not one of {@code pending}.
      *
@@ -85,7 +88,8 @@ public class SubscriptionStatusStore {
      */
     public boolean firstPaymentFailed(String provider, String id, Instant at, List<String> pending) {
         return jdbc.sql("""
-                                update billing_subscription set status = 'payment_failed', status_at = :at
+                                update billing_subscription set status = 'payment_failed', status_at = :at,
+                                       provider_cancel = coalesce(provider_cancel, 'due')
                                  where provider = :provider and subscription_id = :id and status_at <= :at
                                    and period_end is null
                                    and status in (:pending)""")
@@ -141,12 +145,60 @@ public class SubscriptionStatusStore {
     public boolean applyStatusKeepingEnd(String provider, String id, String status, Instant at) {
         return jdbc.sql("""
                                 update billing_subscription set status = :status, status_at = :at
-                                 where provider = :provider and subscription_id = :id and status_at <= :at""")
+                                 where provider = :provider and subscription_id = :id and status_at <= :at
+                                   and """ + NOT_ENDED_UNPAID)
                         .param("status", status)
                         .param("at", ts(at))
                         .param("provider", provider)
                         .param("id", id)
                         .update()
                 == 1;
+    }
+
+    /**
+     * A plan ended here because its first payment failed is being (or was) cancelled at its provider:
+     * a status the provider reports meanwhile ({@code past_due}, {@code incomplete}, {@code active} as
+     * its retry is collected) does not make it run again; only an end is recorded ({@code :status}
+     * canceled or incomplete_expired). The deletion its cancellation causes: {@link #endAtOnce}.
+     */
+    private static final String NOT_ENDED_UNPAID =
+            "(provider_cancel is null or :status in ('canceled', 'incomplete_expired'))";
+
+    /**
+     * Its cancellation at the provider is still to be made: its first payment failed ({@link
+     * #firstPaymentFailed}) and the provider has not confirmed the cancel yet.
+     */
+    public boolean unpaidCancelDue(String provider, String id) {
+        return jdbc.sql("""
+                                select count(*) from billing_subscription
+                                 where provider = :provider and subscription_id = :id and provider_cancel = 'due'""")
+                        .param("provider", provider)
+                        .param("id", id)
+                        .query(Long.class)
+                        .single()
+                == 1;
+    }
+
+    /**
+     * Its first payment failed and it was ended here ({@code payment_failed}), whatever it is now: its
+     * cancellation at the provider is due or confirmed.
+     */
+    public boolean endedUnpaid(String provider, String id) {
+        return jdbc.sql("""
+                                select count(*) from billing_subscription
+                                 where provider = :provider and subscription_id = :id
+                                   and provider_cancel is not null""")
+                        .param("provider", provider)
+                        .param("id", id)
+                        .query(Long.class)
+                        .single()
+                == 1;
+    }
+
+    /** The provider cancelled it (or said it had already ended or does not exist): nothing left to ask. */
+    public void unpaidCancelConfirmed(String provider, String id) {
+        jdbc.sql("""
+                        update billing_subscription set provider_cancel = 'confirmed'
+                         where provider = :provider and subscription_id = :id and provider_cancel = 'due'""").param("provider", provider).param("id", id).update();
     }
 }

@@ -55,15 +55,20 @@ public class SubscriptionStore {
      * recorded end (the subscription had ended) keeps the end. An end the provider set at once ({@link
      * SubscriptionStatusStore#endAtOnce}) is never moved. Either way a period paid with money grants all its months
      * (MonthlyGrants, which raises one starting at or after the end to operators); a free one gets
-     * nothing past the end. A subscription whose first payment was pending (or had failed, and a retry
-     * paid it) is active from its first paid period on.
+     * nothing past the end. A subscription whose first payment was pending is active from its first
+     * paid period on. One that ended because its first payment failed ({@code payment_failed}: it is
+     * cancelled at its provider) and that the provider charged after all (a retry collected before
+     * the cancel reached it, a debit that cleared late) is not revived: its period is honoured, and it
+     * is {@code canceled}, ending when that period ends.
      */
     public void recordPaidPeriod(String provider, String id, String product, Instant periodStart, Instant periodEnd) {
         jdbc.sql("""
                         update billing_subscription s set product = :product, period_end = :end,
-                               status = case when s.status in ('payment_pending', 'incomplete', 'payment_failed')
-                                             then 'active' else s.status end,
-                               ends_at = case when s.ends_at is not null and not s.ended_at_once
+                               status = case when s.status in ('payment_pending', 'incomplete') then 'active'
+                                             when s.status = 'payment_failed' then 'canceled'
+                                             else s.status end,
+                               ends_at = case when s.status = 'payment_failed' then :end
+                                              when s.ends_at is not null and not s.ended_at_once
                                                    and s.ends_at > :start and s.ends_at < :end
                                               then :end else s.ends_at end
                          where s.provider = :provider and s.subscription_id = :id

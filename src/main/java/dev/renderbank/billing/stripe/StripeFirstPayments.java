@@ -6,9 +6,14 @@ import dev.renderbank.billing.PlanPaymentFailed;
 import dev.renderbank.billing.Subscription;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
+import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.core.UnpaidPlanEnded;
 import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
+import dev.renderbank.platform.AlertKind;
 import dev.renderbank.platform.DurableEvents;
+import dev.renderbank.platform.OperatorAlerts;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +28,11 @@ import tools.jackson.databind.JsonNode;
  * checkout.session.async_payment_failed} or {@code invoice.payment_failed} of the first invoice ({@code
  * billing_reason: subscription_create}) end it as {@link Subscription#PAYMENT_FAILED}, and a deletion
  * at Stripe before it was paid ends it as {@code canceled} ({@link StripeSubscriptions}). Nothing was
- * granted, so nothing is taken back; the user is told once ({@link PlanPaymentFailed}). A renewal's
- * failed payment changes nothing here: Stripe retries it, and its status events say what follows.
+ * granted, so nothing is taken back; the user is told once ({@link PlanPaymentFailed}). A plan ended
+ * {@code payment_failed} is cancelled at Stripe ({@link UnpaidPlanEnded}), since Stripe may keep the
+ * subscription and collect a retry; a period Stripe charged after all is honoured ({@link
+ * #paidAfterFailure}). A renewal's failed payment changes nothing here: Stripe retries it, and its
+ * status events say what follows.
  */
 @Component
 class StripeFirstPayments {
@@ -32,11 +40,20 @@ class StripeFirstPayments {
     private final SubscriptionStore subscriptions;
     private final SubscriptionStatusStore statuses;
     private final DurableEvents events;
+    private final OperatorAlerts alerts;
+    private final Clock clock;
 
-    StripeFirstPayments(SubscriptionStore subscriptions, SubscriptionStatusStore statuses, DurableEvents events) {
+    StripeFirstPayments(
+            SubscriptionStore subscriptions,
+            SubscriptionStatusStore statuses,
+            DurableEvents events,
+            OperatorAlerts alerts,
+            Clock clock) {
         this.subscriptions = subscriptions;
         this.statuses = statuses;
         this.events = events;
+        this.alerts = alerts;
+        this.clock = clock;
     }
 
     /** {@code invoice.payment_failed}: only the first invoice's failure ends a plan not paid yet. */
@@ -82,8 +99,13 @@ class StripeFirstPayments {
                     + ", but a period of it is paid, it is not pending (" + pending + "), it ended otherwise,"
                     + " or a newer status is recorded: nothing changed");
         }
-        subscriptions.find("stripe", subId).ifPresent(this::tell);
-        return new Outcome.Processed("subscription " + subId + " ended unpaid (" + why + "); nothing was granted");
+        subscriptions.find("stripe", subId).ifPresent(s -> {
+            tell(s);
+            // cancelled at Stripe after this commits: Stripe may keep it and collect a retry later
+            events.publish(new UnpaidPlanEnded(s.userId(), s.provider(), s.id()));
+        });
+        return new Outcome.Processed("subscription " + subId + " ended unpaid (" + why + "); nothing was granted,"
+                + " and it is cancelled at Stripe");
     }
 
     /**
@@ -92,6 +114,34 @@ class StripeFirstPayments {
      */
     void endedUnpaid(Optional<Subscription> before, boolean ended) {
         before.filter(s -> ended && s.paymentPending()).ifPresent(this::tell);
+    }
+
+    /**
+     * A period of {@code subId} paid by {@code charge} (invoice {@code invoiceId}), in the transaction
+     * that records it. If its plan had ended {@code payment_failed} (Stripe collected a retry before our
+     * cancel reached it, or a debit cleared after all), the money was taken: the period is granted as
+     * any paid period (credits follow money), the plan is not revived (it is cancelled at Stripe, and
+     * runs to that period's end). If the user has another plan running (bought after the failure), two
+     * plans are paid: raised to operators, once per invoice, to refund this one (the refund takes back
+     * its credits).
+     */
+    void paidAfterFailure(String subId, Purchases.Charge charge, String invoiceId) {
+        if (!statuses.endedUnpaid("stripe", subId)) {
+            return;
+        }
+        Instant now = clock.instant();
+        subscriptions.forUser(charge.userId()).stream()
+                .filter(s -> !(s.provider().equals("stripe") && s.id().equals(subId)) && s.runningAt(now))
+                .findFirst()
+                .ifPresent(other -> alerts.raiseOnce(
+                        AlertKind.BILLING_PERIOD_PAID_AFTER_END,
+                        "paid-after-payment-failed:stripe:" + invoiceId,
+                        "Invoice " + invoiceId + " of subscription " + subId + " (stripe, user " + charge.userId()
+                                + ") was paid (" + charge.amountMinor() + " " + charge.currency() + ") after its"
+                                + " first payment had failed and the plan had ended; the user has bought plan "
+                                + other.id() + " (" + other.provider() + ") since, which still runs. Its credits"
+                                + " were granted as paid for, and the subscription is cancelled at Stripe: refund"
+                                + " invoice " + invoiceId + " there (the refund takes back its credits)."));
     }
 
     private void tell(Subscription s) {

@@ -8,6 +8,7 @@ import com.stripe.param.checkout.SessionCreateParams;
 import dev.renderbank.billing.PaymentsProperties;
 import dev.renderbank.billing.core.CheckoutGateway;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -88,6 +89,30 @@ class StripeGateway implements CheckoutGateway {
         } catch (StripeException e) {
             throw new Unavailable("Stripe cancel failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code DELETE /v1/subscriptions/{id}}: Stripe ends the subscription now, stops collecting its
+     * open invoice and sends {@code customer.subscription.deleted}. Stripe answers a subscription
+     * already canceled (or expired) as one it does not have (404 {@code resource_missing}): done, not
+     * an error to retry for ever.
+     */
+    @Override
+    public void cancelUnpaid(String subscriptionId) {
+        try {
+            client().v1().subscriptions().cancel(subscriptionId);
+        } catch (StripeException e) {
+            if (alreadyEnded(e)) {
+                return;
+            }
+            throw new Unavailable("Stripe cancel failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean alreadyEnded(StripeException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return "resource_missing".equals(e.getCode())
+                || (Integer.valueOf(400).equals(e.getStatusCode()) && message.contains("canceled subscription"));
     }
 
     private StripeClient client() {

@@ -38,16 +38,19 @@ class StripeInvoices {
     private final StripeSubscribers subscribers;
     private final Purchases purchases;
     private final SubscriptionStore subscriptions;
+    private final StripeFirstPayments firstPayments;
 
     StripeInvoices(
             ProductCatalog catalog,
             StripeSubscribers subscribers,
             Purchases purchases,
-            SubscriptionStore subscriptions) {
+            SubscriptionStore subscriptions,
+            StripeFirstPayments firstPayments) {
         this.catalog = catalog;
         this.subscribers = subscribers;
         this.purchases = purchases;
         this.subscriptions = subscriptions;
+        this.firstPayments = firstPayments;
     }
 
     Outcome paid(JsonNode inv) {
@@ -160,6 +163,7 @@ class StripeInvoices {
         // the unused share of the month the old period granted; one without (proration_behavior none,
         // no money back) grants it in full.
         boolean unusedTimeCredited = "subscription_update".equals(reason) && creditsUnusedTime(inv);
+        firstPayments.paidAfterFailure(subId, charge, invoiceId); // a plan ended unpaid, charged after all
         return purchases.period(
                 charge, subId, start, end, unusedTimeCredited, unusedTimeCredited ? creditedEnd(inv) : null);
     }

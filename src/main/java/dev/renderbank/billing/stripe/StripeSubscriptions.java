@@ -116,6 +116,7 @@ class StripeSubscriptions {
         }
         return applied
                 ? new Outcome.Processed("subscription " + subId + " is " + status)
-                : new Outcome.Ignored("a newer status of " + subId + " is already recorded");
+                : new Outcome.Ignored("a newer status of " + subId + " is already recorded, or its first payment"
+                        + " failed and it is cancelled at Stripe: only its end is recorded now");
     }
 }

@@ -1,0 +1,117 @@
+package dev.renderbank.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.renderbank.identity.DeletionOutcome;
+import dev.renderbank.identity.UserAccount;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Stripe plan whose first payment (a SEPA or ACH debit) failed is ended here as {@code
+ * payment_failed}, and must be cancelled at Stripe too: Stripe may keep the subscription ({@code
+ * incomplete}, {@code past_due}), collect a retry days later and renew it, beside a plan the user
+ * bought since. It is cancelled at once ({@code DELETE /v1/subscriptions/{id}}), after the event's
+ * transaction, retried while Stripe cannot be reached; Stripe's answer that it has no such
+ * subscription (already cancelled or expired) is done. An account deletion cancels one whose cancel
+ * is not confirmed yet, as it cancels one whose first payment is still pending. Stripe's API is
+ * a local fake here.
+ */
+class StripeUnpaidPlanCancelTest extends StripeUnpaidPlanIntegrationTest {
+
+    @Test
+    void aPlanWhoseFirstPaymentFailedIsCancelledAtStripeAtOnceAndStripesLaterStatusDoesNotReviveIt() throws Exception {
+        UserAccount u = buyer();
+        String sub = newId("sub");
+        stubCancelled(sub);
+
+        endedUnpaid(u, sub);
+
+        awaitCancelledAtStripe(sub);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(providerCancel(sub)).isEqualTo("confirmed"));
+        STRIPE.verify(0, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+
+        // Stripe reports it past due (its retry is scheduled) before its deletion: it stays ended here
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stripeWebhook(newId("evt"), "customer.subscription.updated", subscription(sub, u, "past_due"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(status(sub)).isEqualTo("payment_failed");
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stripeWebhook(newId("evt"), "customer.subscription.deleted", subscription(sub, u, "canceled"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(status(sub)).isEqualTo("canceled");
+        assertThat(ledger.balance(u.id()).available()).isZero();
+    }
+
+    /** Stripe answers a subscription already cancelled (or expired) as one it does not have. */
+    @Test
+    void stripeAnsweringItHasNoSuchSubscriptionIsDoneNotRetried() throws Exception {
+        UserAccount u = buyer();
+        String sub = newId("sub");
+        STRIPE.stubFor(delete(urlPathEqualTo("/v1/subscriptions/" + sub))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"code\":\"resource_missing\",\"type\":\"invalid_request_error\","
+                                + "\"param\":\"id\",\"message\":\"No such subscription: '" + sub + "'\"}}")));
+
+        endedUnpaid(u, sub);
+
+        awaitCancelledAtStripe(sub);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(providerCancel(sub)).isEqualTo("confirmed"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queuedCancels(sub) == 0);
+        STRIPE.verify(1, deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
+
+    /**
+     * Stripe could not be reached when the plan ended (its cancel is retried later), and the user
+     * deletes the account meanwhile: the deletion cancels it, as it cancels a plan whose first payment
+     * is still pending (another user's here).
+     */
+    @Test
+    void deletingTheAccountCancelsAtStripeAPlanWhoseFirstPaymentFailedOrIsPending() throws Exception {
+        UserAccount u = buyer();
+        String sub = newId("sub");
+        stubCancelled(sub);
+        UserAccount pendingBuyer = buyer();
+        String pending = newId("sub");
+        STRIPE.stubFor(post(urlPathEqualTo("/v1/subscriptions/" + pending))
+                .willReturn(json("{\"id\":\"" + pending + "\",\"object\":\"subscription\",\"status\":\"incomplete\","
+                        + "\"cancel_at_period_end\":true}")));
+        HandlerPause.holdDurable("billing.unpaid-plan-cancel");
+        try {
+            endedUnpaid(u, sub);
+            sessionCompleted(pendingBuyer, pending);
+            assertThat(status(pending)).isEqualTo("payment_pending");
+
+            assertThat(deletion.delete(u.id(), PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+            assertThat(deletion.delete(pendingBuyer.id(), PASSWORD)).isInstanceOf(DeletionOutcome.Deleted.class);
+
+            awaitCancelledAtStripe(sub);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(providerCancel(sub)).isEqualTo("confirmed"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> STRIPE.verify(1, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + pending))));
+        } finally {
+            HandlerPause.releaseDurable();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queuedCancels(sub) == 0);
+        STRIPE.verify(1, deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
+}
