@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  * before the POST) counts the attempt and leases the row; the outcome is then recorded against that
  * attempt: {@code DELIVERED} on a 2xx, otherwise retried after an exponentially growing wait until
  * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
- * alert, once per failing spell of the endpoint: {@link EndpointHealth}). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's). Every
+ * alert, once per failing spell of the endpoint: {@link EndpointHealth}). Each attempt is signed anew
+ * (Standard Webhooks: the timestamp is the attempt's). Every
  * outcome also counts towards the endpoint's health ({@link EndpointHealth}), which disables an
  * endpoint that has failed for days. A bounded pool of senders ({@code renderbank.webhooks.senders})
  * sends them, at most one per endpoint at a time, endpoints taking turns. Each delivery is looked up
