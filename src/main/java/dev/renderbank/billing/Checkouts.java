@@ -180,7 +180,7 @@ class Checkouts {
             checkoutOrigins.warnIfOutside(id, session.url());
             return new CheckoutResult.Created(id, session.url(), product.id(), false);
         } catch (CheckoutGateway.Unavailable e) {
-            log.warn("Checkout {} of {} refused: {}", id, product.id(), e.getMessage());
+            log.warn("Checkout {} of user {} for {} refused: {}", id, userId, product.id(), e.getMessage());
             checkouts.delete(id);
             return new CheckoutResult.ProviderUnavailable(e.getMessage());
         }

@@ -17,6 +17,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -143,6 +144,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "No such path: " + ex.getHttpMethod() + " /" + ex.getResourcePath()
                         + " (the API's paths are listed at /v3/api-docs)");
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(p);
+    }
+
+    /**
+     * A method the path does not take: 405 naming the ones it does ({@code Allow}, and in words). Not
+     * logged: the base class writes a WARN (logger {@code PageNotFound}) for each, which on the public
+     * webhook and callback paths is a line anyone could write as often as they like.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+            HttpRequestMethodNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String taken = ex.getSupportedHttpMethods() == null
+                        || ex.getSupportedHttpMethods().isEmpty()
+                ? ""
+                : ": it takes "
+                        + String.join(
+                                ", ",
+                                ex.getSupportedHttpMethods().stream()
+                                        .map(Object::toString)
+                                        .toList());
+        ProblemDetail p = Problems.of(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "This path does not take a " + ex.getMethod() + " request" + taken);
+        return handleExceptionInternal(ex, p, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
     }
 
     @Override

@@ -79,6 +79,33 @@ public class OperatorAlerts {
     }
 
     /**
+     * {@link #raiseSpell(AlertKind, String)} for one of several things that fail on their own (a
+     * client's webhook endpoint): each {@code key} has spells of its own, so one thing failing on and
+     * on raises one alert, and another thing failing meanwhile raises its own. The first call of the
+     * key's spell records the alert and returns true; later ones do nothing until {@link
+     * #endSpell(AlertKind, String)}.
+     */
+    public boolean raiseSpell(AlertKind kind, String key, String message) {
+        return raiseOnce(kind.code(), spellKey(kind, key), message);
+    }
+
+    /**
+     * Ends the spell of {@code kind} for {@code key} if one is open, raising nothing (the next failure
+     * of that thing is a new spell, and alerts again); true when one was open. The spell's alert keeps
+     * its record under a key of its own, as {@link #endSpell(AlertKind, AlertKind, String)} does.
+     */
+    public boolean endSpell(AlertKind kind, String key) {
+        return jdbc.sql("update operator_alert set once_key = once_key || ':ended:' || id where once_key = :key")
+                        .param("key", spellKey(kind, key))
+                        .update()
+                == 1;
+    }
+
+    private static String spellKey(AlertKind kind, String key) {
+        return spellKey(kind) + ":" + key;
+    }
+
+    /**
      * Production code raises a listed {@link AlertKind}; this form is for tests, which raise kinds of
      * their own so that a shared table's other alerts do not count (a test keeps production code off it).
      * {@code kind} is a stable code (e.g. {@code provider.exhausted}); {@code message} is for humans,

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -241,23 +240,28 @@ class EventProcessor {
     /**
      * {@link #recordFailure(long, String)}; a {@code bounded} failure at its last attempt ({@link
      * PaymentEventStore#BOUNDED_ATTEMPTS}) is kept FAILED with no next attempt, and the operators are
-     * told it is no longer retried (alert {@code billing.webhook.parked}).
+     * told it is no longer retried (alert {@code billing.webhook.parked}). Package-private for the test
+     * of what the line and the alerts name.
      */
-    private void recordFailure(long eventId, String why, boolean bounded) {
+    void recordFailure(long eventId, String why, boolean bounded) {
         String error = PaymentEventStore.storable(why);
-        OptionalInt failed = tx.execute(status -> store.fail(eventId, error, clock.instant(), bounded));
+        Optional<PaymentEventStore.Failed> failed =
+                tx.execute(status -> store.fail(eventId, error, clock.instant(), bounded));
         if (failed.isEmpty()) {
             log.info(
                     "Payment event {} was finished, or its failure recorded, by another transaction meanwhile",
                     eventId);
             return;
         }
-        int attempts = failed.getAsInt();
-        log.warn("Payment event {} could not be processed (attempt {}): {}", eventId, attempts, error);
+        int attempts = failed.get().attempts();
+        // as operators find it: at the provider by its event id, at /admin/payments by the row's id
+        String named = "Payment webhook " + eventId + " (" + failed.get().provider() + " event "
+                + failed.get().eventId() + ", " + failed.get().type() + ")";
+        log.warn("{} could not be processed (attempt {}): {}", named, attempts, error);
         if (bounded && attempts >= PaymentEventStore.BOUNDED_ATTEMPTS) {
             alerts.raise(
                     AlertKind.BILLING_WEBHOOK_PARKED,
-                    "Payment webhook " + eventId + " could not be processed in " + attempts
+                    named + " could not be processed in " + attempts
                             + " attempts and is no longer retried: " + error
                             + ". It moved no credits and stays FAILED; reprocess it on /admin/payments once"
                             + " what its error names is recorded or configured; see"
@@ -267,7 +271,7 @@ class EventProcessor {
         if (attempts == 1 || attempts == PaymentEventStore.BACKOFF.size()) {
             alerts.raise(
                     AlertKind.BILLING_WEBHOOK_FAILED,
-                    "Payment webhook " + eventId + " could not be processed (attempt " + attempts + "): " + error
+                    named + " could not be processed (attempt " + attempts + "): " + error
                             + ". It is kept and retried; see /api/v1/admin/webhooks?status=failed");
         }
     }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -129,30 +128,31 @@ public class PaymentEventStore {
         }
     }
 
-    /**
-     * Records a failed attempt and when to try again; the attempt count, or empty if nothing was
-     * recorded: the event was finished meanwhile (an operator's reprocess that held the row while this
-     * waited for it committed PROCESSED), or another attempt was recorded first.
-     */
-    public OptionalInt fail(long id, String error, Instant now) {
-        return fail(id, error, now, false);
-    }
+    /** A failed attempt as recorded: its number, and the event as its provider names it (for operators). */
+    public record Failed(int attempts, String provider, String eventId, String type) {}
 
     /**
-     * {@link #fail(long, String, Instant)}; a {@code bounded} failure that reaches {@link
+     * Records a failed attempt and when to try again; empty if nothing was recorded: the event was
+     * finished meanwhile (an operator's reprocess that held the row while this waited for it committed
+     * PROCESSED), or another attempt was recorded first. A {@code bounded} failure that reaches {@link
      * #BOUNDED_ATTEMPTS} is recorded with no next attempt: it stays FAILED (an operator's reprocess
      * still runs it) and the retry sweep no longer picks it.
      */
-    public OptionalInt fail(long id, String error, Instant now, boolean bounded) {
-        Optional<Integer> recorded = jdbc.sql(
-                        "select attempts from payment_event where id = :id and status in ('RECEIVED', 'FAILED')")
+    public Optional<Failed> fail(long id, String error, Instant now, boolean bounded) {
+        Optional<Failed> recorded = jdbc.sql("""
+                        select attempts, provider, event_id, event_type from payment_event
+                         where id = :id and status in ('RECEIVED', 'FAILED')""")
                 .param("id", id)
-                .query(Integer.class)
+                .query((rs, n) -> new Failed(
+                        rs.getInt("attempts"),
+                        rs.getString("provider"),
+                        rs.getString("event_id"),
+                        rs.getString("event_type")))
                 .optional();
         if (recorded.isEmpty()) {
-            return OptionalInt.empty(); // finished meanwhile by another node: nothing to record
+            return Optional.empty(); // finished meanwhile by another node: nothing to record
         }
-        int attempts = recorded.get();
+        int attempts = recorded.get().attempts();
         Duration delay = BACKOFF.get(Math.min(attempts, BACKOFF.size() - 1));
         boolean last = bounded && attempts + 1 >= BOUNDED_ATTEMPTS;
         int rows = jdbc.sql("""
@@ -164,7 +164,10 @@ public class PaymentEventStore {
                 .param("id", id)
                 .param("attempts", attempts)
                 .update();
-        return rows == 1 ? OptionalInt.of(attempts + 1) : OptionalInt.empty();
+        Failed was = recorded.get();
+        return rows == 1
+                ? Optional.of(new Failed(attempts + 1, was.provider(), was.eventId(), was.type()))
+                : Optional.empty();
     }
 
     /** The longest note or error kept for an event. */

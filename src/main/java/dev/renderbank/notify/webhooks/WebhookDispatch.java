@@ -1,8 +1,6 @@
 package dev.renderbank.notify.webhooks;
 
 import dev.renderbank.identity.Users;
-import dev.renderbank.platform.AlertKind;
-import dev.renderbank.platform.OperatorAlerts;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +27,8 @@ import org.springframework.stereotype.Component;
  * before the POST) counts the attempt and leases the row; the outcome is then recorded against that
  * attempt: {@code DELIVERED} on a 2xx, otherwise retried after an exponentially growing wait until
  * the retry window ends, then {@code FAILED} (shown in the owner's delivery log; operators get an
- * alert). Each attempt is signed anew (Standard Webhooks: the timestamp is the attempt's). Every
+ * alert, once per failing spell of the endpoint: {@link EndpointHealth}). Each attempt is signed anew
+ * (Standard Webhooks: the timestamp is the attempt's). Every
  * outcome also counts towards the endpoint's health ({@link EndpointHealth}), which disables an
  * endpoint that has failed for days. A bounded pool of senders ({@code renderbank.webhooks.senders})
  * sends them, at most one per endpoint at a time, endpoints taking turns. Each delivery is looked up
@@ -45,24 +44,17 @@ public class WebhookDispatch implements DisposableBean {
     private final DeliveryStore deliveries;
     private final Users users;
     private final WebhookProperties props;
-    private final OperatorAlerts alerts;
     private final Clock clock;
     private final WebhookHttp http;
     private final EndpointHealth health;
     private final ExecutorService senders;
 
     WebhookDispatch(
-            DeliveryStore deliveries,
-            WebhookProperties props,
-            OperatorAlerts alerts,
-            Clock clock,
-            EndpointHealth health,
-            Users users) {
+            DeliveryStore deliveries, WebhookProperties props, Clock clock, EndpointHealth health, Users users) {
         this.users = users;
         this.deliveries = deliveries;
         this.health = health;
         this.props = props;
-        this.alerts = alerts;
         this.clock = clock;
         this.http = new WebhookHttp(
                 new WebhookUrlPolicy(props.allowPrivateHosts()),
@@ -238,7 +230,7 @@ public class WebhookDispatch implements DisposableBean {
         Instant next = clock.instant().plus(props.backoff(d.scheduled())); // a resend starts afresh
         boolean last = next.isAfter(d.giveUpAt());
         boolean recorded = deliveries.record(d, started, status, error, excerpt, false, last ? null : next);
-        health.failed(d.endpointId(), started);
+        boolean enabled = health.failed(d.endpointId(), started);
         if (last && recorded) { // not when resent (or removed) meanwhile
             log.warn(
                     "webhook {} to endpoint {} failed for good after {} attempts: {}",
@@ -246,10 +238,15 @@ public class WebhookDispatch implements DisposableBean {
                     d.endpointId(),
                     d.attempt(),
                     error);
-            alerts.raise(
-                    AlertKind.WEBHOOKS_FAILED,
-                    "Webhook " + d.id() + " to endpoint " + d.endpointId() + " could not be delivered after "
-                            + d.attempt() + " attempts: " + error);
+            // once per failing spell of the endpoint; none for one disabled (its owner is emailed)
+            if (enabled) {
+                health.failedForGood(
+                        d.endpointId(),
+                        "Webhook " + d.id() + " to endpoint " + d.endpointId() + " could not be delivered after "
+                                + d.attempt() + " attempts: " + error + ". Further deliveries to this endpoint that"
+                                + " fail raise no alert until it delivers again (or is disabled); the owner sees"
+                                + " each in the endpoint's delivery log");
+            }
         } else {
             log.info("webhook {} attempt {} failed ({}), next at {}", d.id(), d.attempt(), error, next);
         }
