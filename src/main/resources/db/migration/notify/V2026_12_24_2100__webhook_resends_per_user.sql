@@ -8,5 +8,9 @@ create table webhook_resend_count (
 );
 
 -- The hourly webhook sweep deletes the deliveries done with (DELIVERED or FAILED) created longer than
--- renderbank.webhooks.delivery-retention ago, their attempts with them (on delete cascade).
-create index webhook_delivery_done_created_idx on webhook_delivery (created_at) where status <> 'PENDING';
+-- renderbank.webhooks.delivery-retention ago, their attempts with them (on delete cascade). No
+-- delivery was deleted before, so webhook_delivery can be big and a plain build blocks its writes (no
+-- delivery queued or marked sent) while it runs: create it beforehand with CREATE INDEX CONCURRENTLY
+-- under this name (README's migration notes), and this builds nothing.
+create index if not exists webhook_delivery_done_created_idx on webhook_delivery (created_at)
+    where status <> 'PENDING';
