@@ -29,7 +29,10 @@ public class Passwords {
     /** Set on a session signed in with a password that must be changed first (see {@link #mustChange}). */
     public static final String MUST_CHANGE_SESSION_ATTRIBUTE = "renderbank.mustChangePassword";
 
-    /** How long after a reset the same reset, sent again, still answers "changed" ({@link #reset}). */
+    /**
+     * How long after a reset or a change the same form, sent again, still answers "changed" ({@link
+     * #reset}, {@link #change}).
+     */
     static final Duration REPEAT_WINDOW = Duration.ofMinutes(2);
 
     /** What a change or a reset did. */
@@ -191,6 +194,10 @@ public class Passwords {
             return new Outcome.Invalid("current", tooManyWrong(wait.get()));
         }
         if (current == null || !encoder.matches(current, user.get().passwordHash())) {
+            if (repeatOfAChange(userId, current, password, user.get().passwordHash())) {
+                throttle.recordSuccess(user.get().email());
+                return new Outcome.Changed(); // the first one changed it and ended the other sessions
+            }
             return new Outcome.Invalid("current", "The current password is not right.");
         }
         throttle.recordSuccess(user.get().email());
@@ -201,12 +208,38 @@ public class Passwords {
         if (weak.isPresent()) {
             return new Outcome.Invalid("password", weak.get());
         }
-        store.setPassword(userId, encoder.encode(password));
+        store.changePassword(userId, encoder.encode(password), user.get().passwordHash(), clock.instant());
         // Open reset links are kept: the mailbox decides whose account it is (a link reaches only the
         // mailbox, which can always ask for another), so a change by whoever holds the password must
         // not be able to void the owner's link each time it is mailed. The reset ends this session too.
         sessions.endSessions(userId, currentSessionId);
         return new Outcome.Changed();
+    }
+
+    /**
+     * Whether this is the change just made sent again (a double submit, the browser resending the
+     * POST): within {@link #REPEAT_WINDOW} of the change, its first repeat, "current" is the password
+     * the change replaced and the new one is the account's. It then says "changed" as the first did,
+     * and changes nothing. The caller has counted the attempt on the account's throttle, as for any
+     * other, and the first attempt after a change whose "current" is wrong spends the repeat, right or
+     * not: whoever holds the session learns no more than by the form itself, one guess of both
+     * passwords at most, and not whether the old password alone was right.
+     */
+    private boolean repeatOfAChange(long userId, String current, String password, String hash) {
+        if (current == null || password == null) {
+            return false;
+        }
+        Optional<String> replaced =
+                store.spendChangeRepeat(userId, clock.instant().minus(REPEAT_WINDOW));
+        if (replaced.isEmpty()
+                || current.getBytes(StandardCharsets.UTF_8).length > PasswordRules.MAX_BYTES
+                || password.getBytes(StandardCharsets.UTF_8).length > PasswordRules.MAX_BYTES) {
+            return false;
+        }
+        // both checked, whichever fails: the time taken says nothing about which was wrong
+        boolean wasCurrent = encoder.matches(current, replaced.get());
+        boolean isNew = encoder.matches(password, hash);
+        return wasCurrent && isNew;
     }
 
     /** The user's row, locked against a deletion (one under way is waited for); empty if deleted. */

@@ -3,9 +3,12 @@ package dev.renderbank.identity;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Route;
+import com.microsoft.playwright.options.BoundingBox;
 import dev.renderbank.support.BrowserTest;
 import dev.renderbank.support.SignInForm;
 import dev.renderbank.support.TestUsers;
@@ -23,7 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Forms that can succeed only once, double-clicked in a real browser: the browser sends them once
  * (once-forms.js, forms marked data-once). Sent twice, a sign-up mailed a second, alarming link; a
  * password change checked the old password against the new one ("The current password is not
- * right", a wrong attempt counted); a checkout answered "still being created".
+ * right", a wrong attempt counted); a checkout answered "still being created". Each form is its
+ * own: another buy button clicked right after is its own checkout.
  */
 class OnceFormsBrowserTest extends BrowserTest {
 
@@ -84,6 +88,75 @@ class OnceFormsBrowserTest extends BrowserTest {
             assertThat(page).hasURL(Pattern.compile(".*/checkout/simulated/.*"));
             assertThat(posts.count).as("checkouts the browser asked for").hasValue(1);
         }
+    }
+
+    /**
+     * The buy page's forms are sent once each, not once per page: a double click on one product
+     * opens one checkout, and a click on another product right after (the first answer not back
+     * yet) opens that product's own checkout, not a repeat of the first nor a refusal, and the
+     * browser follows the last click. The first post reaches the server before the second click, as
+     * on a slow network.
+     */
+    @Test
+    void aDoubleClickOnOneProductThenAClickOnAnotherOpenOneCheckoutEach() {
+        TestUsers.TestUser user = testUsers.create(0);
+        try (var context = browser.newContext()) {
+            Page page = context.newPage();
+            SignInForm.signIn(page, port, user.email(), PASSWORD);
+            page.navigate(url("/buy"));
+            BoundingBox first = page.locator("#buy-pack-500").boundingBox();
+            BoundingBox other = page.locator("#buy-pack-200").boundingBox();
+            List<String> sent = new ArrayList<>();
+            List<Runnable> answers = new ArrayList<>();
+            page.route("**/buy", route -> {
+                if (!route.request().method().equals("POST")) {
+                    route.resume();
+                    return;
+                }
+                sent.add(route.request().postData().replaceAll(".*product=([a-z0-9-]+).*", "$1"));
+                if (sent.size() > 1) {
+                    route.resume();
+                    return;
+                }
+                // the server gets it now; its answer reaches the browser only after the other clicks
+                APIResponse answer = route.fetch(new Route.FetchOptions().setMaxRedirects(0));
+                answers.add(() -> route.fulfill(new Route.FulfillOptions().setResponse(answer)));
+            });
+            // mouse clicks: a locator would wait for the navigation the first click started
+            click(page, first);
+            page.waitForCondition(() -> sent.size() == 1);
+            click(page, first);
+            click(page, other);
+            page.waitForCondition(() -> sent.size() == 2);
+            answers.forEach(a -> {
+                try {
+                    a.run();
+                } catch (PlaywrightException cancelled) {
+                    // the browser had left that navigation for the second click's
+                }
+            });
+            assertThat(page).hasURL(Pattern.compile(".*/checkout/simulated/chk_.*"));
+            assertThat(sent).as("forms the browser sent").containsExactly("pack-500", "pack-200");
+            assertThat(checkouts(user.id()))
+                    .as("one checkout per product clicked")
+                    .containsExactlyInAnyOrder("pack-500", "pack-200");
+            String last = jdbc.sql("select id from billing_checkout where user_id = :u and product = 'pack-200'")
+                    .param("u", user.id())
+                    .query(String.class)
+                    .single();
+            assertThat(page.url()).as("the browser follows the last click").endsWith("/" + last);
+        }
+    }
+
+    private static void click(Page page, BoundingBox box) {
+        page.mouse().click(box.x + box.width / 2, box.y + box.height / 2);
+    }
+
+    private List<String> checkouts(long userId) {
+        return jdbc.sql("select product from billing_checkout where user_id = :u")
+                .param("u", userId)
+                .query(String.class)
+                .list();
     }
 
     /**

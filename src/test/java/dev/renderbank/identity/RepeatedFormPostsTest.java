@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * the repeat is answered as the first one was, and does no second time what the first did. A
  * sign-up sent again mails no second link (that link would open "someone signed up again with this
  * address" and, confirmed, sign everyone out); a reset sent again leads to "password changed", not to
- * "this link is not valid any more" after the password was changed.
+ * "this link is not valid any more" after the password was changed; a password change sent again
+ * says "changed", not "the current password is not right".
  */
 class RepeatedFormPostsTest extends IntegrationTest {
 
@@ -106,6 +107,69 @@ class RepeatedFormPostsTest extends IntegrationTest {
                 .as("the link's one repeat was spent by the wrong guess: the right one learns nothing")
                 .isEqualTo(400);
         assertThat(right.body()).contains("This link is not valid any more");
+    }
+
+    @Test
+    void aPasswordChangeSentTwiceSaysChangedBothTimes() throws Exception {
+        String email = "change-twice-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        FormClient browser = signedIn(email);
+
+        HttpResponse<String> first = change(browser, PASSWORD, NEW_PASSWORD);
+        HttpResponse<String> second = change(browser, PASSWORD, NEW_PASSWORD);
+        assertThat(first.body()).contains("id=\"changed\"");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body())
+                .as("the repeat of a change that worked")
+                .contains("id=\"changed\"")
+                .doesNotContain("The current password is not right");
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+
+        // once: the same form a third time is an ordinary change with a wrong current password
+        assertThat(change(browser, PASSWORD, NEW_PASSWORD).body()).contains("The current password is not right");
+        assertThat(new FormClient(port).signIn(email, NEW_PASSWORD)).doesNotContain("/login");
+    }
+
+    /**
+     * The repeat's answer says whether the old and the new password were both typed right: once per
+     * change, or whoever holds the session could test guesses of the old password (perhaps used
+     * elsewhere) for two minutes, and only within two minutes of the change.
+     */
+    @Test
+    void aChangeAnswersOneRepeatOnlyNotAStreamOfGuessesOfTheOldPassword() throws Exception {
+        String email = "change-guess-" + UUID.randomUUID() + "@test.local";
+        users.create(email, PASSWORD, Role.USER, true);
+        FormClient browser = signedIn(email);
+        assertThat(change(browser, PASSWORD, NEW_PASSWORD).body()).contains("id=\"changed\"");
+
+        assertThat(change(browser, "a wrong guess 1234", NEW_PASSWORD).body())
+                .contains("The current password is not right");
+        assertThat(change(browser, PASSWORD, NEW_PASSWORD).body())
+                .as("the change's one repeat was spent by the wrong guess: the right one learns nothing")
+                .contains("The current password is not right");
+
+        String late = "change-late-" + UUID.randomUUID() + "@test.local";
+        users.create(late, PASSWORD, Role.USER, true);
+        FormClient slow = signedIn(late);
+        assertThat(change(slow, PASSWORD, NEW_PASSWORD).body()).contains("id=\"changed\"");
+        jdbc.sql("update app_user set password_changed_at = password_changed_at - :window::interval"
+                        + " where lower(email) = lower(:email)")
+                .param("window", Passwords.REPEAT_WINDOW.toSeconds() + " seconds")
+                .param("email", late)
+                .update();
+        assertThat(change(slow, PASSWORD, NEW_PASSWORD).body())
+                .as("a repeat after the window is an ordinary change")
+                .contains("The current password is not right");
+    }
+
+    private FormClient signedIn(String email) throws Exception {
+        FormClient browser = new FormClient(port);
+        assertThat(browser.signIn(email, PASSWORD)).doesNotContain("/login");
+        return browser;
+    }
+
+    private static HttpResponse<String> change(FormClient browser, String current, String password) throws Exception {
+        return browser.post("/account/password", "/account/password", "current", current, "password", password);
     }
 
     private int verificationLinks(String email) {

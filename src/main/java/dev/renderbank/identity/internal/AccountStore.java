@@ -1,5 +1,7 @@
 package dev.renderbank.identity.internal;
 
+import dev.renderbank.platform.SqlTime;
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -52,13 +54,52 @@ public class AccountStore {
                 .optional();
     }
 
-    /** Sets the hash and clears "must change" in one statement; false if no such user. */
+    /**
+     * Sets the hash and clears "must change" in one statement (and what a change keeps for its repeat,
+     * see {@link #changePassword}); false if no such user.
+     */
     public boolean setPassword(long userId, String passwordHash) {
-        return jdbc.sql("update app_user set password_hash = :hash, must_change_password = false where id = :id")
+        return jdbc.sql("""
+                        update app_user set password_hash = :hash, must_change_password = false,
+                               password_replaced_hash = null
+                         where id = :id""").param("hash", passwordHash).param("id", userId).update() == 1;
+    }
+
+    /**
+     * A change by the user: sets the hash, clears "must change", and keeps when and the hash it
+     * replaced, for the change's one repeat ({@link #spendChangeRepeat}); false if no such user.
+     */
+    public boolean changePassword(long userId, String passwordHash, String replacedHash, Instant now) {
+        return jdbc.sql("""
+                        update app_user set password_hash = :hash, must_change_password = false,
+                               password_changed_at = :now, password_replaced_hash = :replaced
+                         where id = :id""")
                         .param("hash", passwordHash)
+                        .param("replaced", replacedHash)
+                        .param("now", SqlTime.ts(now))
                         .param("id", userId)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Spends the one repeat of the user's last change: the hash it replaced if the change was made
+     * after {@code since}. Whatever was kept is forgotten, in the window or not (conditional: of two
+     * attempts at once, one gets it). Empty if there is none to spend (none made, too old, spent).
+     */
+    public Optional<String> spendChangeRepeat(long userId, Instant since) {
+        return jdbc.sql("""
+                        with kept as (
+                            select id, password_replaced_hash as hash, password_changed_at as at
+                              from app_user where id = :id for no key update)
+                        update app_user u set password_replaced_hash = null from kept
+                         where u.id = kept.id and kept.hash is not null
+                        returning case when kept.at > :since then kept.hash end""")
+                .param("id", userId)
+                .param("since", SqlTime.ts(since))
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+                .optional()
+                .flatMap(hash -> hash);
     }
 
     /**

@@ -92,7 +92,8 @@ public class DeletionStore {
         return jdbc.sql("""
                         update app_user set email = 'deleted-' || id || '@deleted.invalid',
                                email_key = :key, email_key_version = :keyVersion,
-                               display_name = null, password_hash = '{bcrypt}!', enabled = false, deleted_at = :now
+                               display_name = null, password_hash = '{bcrypt}!', password_replaced_hash = null,
+                               enabled = false, deleted_at = :now
                          where id = :id and deleted_at is null""")
                 .param("id", userId)
                 .param("key", deletedKey(userId))

@@ -96,7 +96,7 @@ public class UserStore {
     }
 
     public void updatePassword(long userId, String passwordHash) {
-        jdbc.sql("update app_user set password_hash = :hash where id = :id")
+        jdbc.sql("update app_user set password_hash = :hash, password_replaced_hash = null where id = :id")
                 .param("hash", passwordHash)
                 .param("id", userId)
                 .update();
