@@ -30,6 +30,9 @@ class DebtCarriedToNewAccountTest extends BillingIntegrationTest {
     @Autowired
     AccountDeletion deletion;
 
+    @Autowired
+    dev.renderbank.identity.Accounts accounts;
+
     @Test
     void whatADeletedAccountOwedIsOwedByTheNextAccountOfItsMailboxUntilAnOperatorWaivesIt() throws Exception {
         String mailbox = "mia" + UUID.randomUUID().toString().substring(0, 8);
@@ -56,6 +59,24 @@ class DebtCarriedToNewAccountTest extends BillingIntegrationTest {
         assertThat(ledger.balance(next.id()).debt()).isZero();
         UserAccount third = users.create(mailbox + "@example.com", PASSWORD, Role.USER, true);
         assertThat(ledger.balance(third.id()).debt()).as("carried once").isZero();
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
+    void anAccountSignedUpThroughTheFormUnderAnotherSpellingOfTheMailboxStartsOwingIt() throws Exception {
+        String local = "li" + UUID.randomUUID().toString().substring(0, 8);
+        UserAccount first = users.create(local + "@gmail.com", PASSWORD, Role.USER, true);
+        Bought pack = buyAndSpend(first);
+        creem(creemRefund(id("evt"), id("ref"), pack.order(), 990));
+        delete(first);
+
+        String again = local.charAt(0) + "." + local.substring(1) + "+x@googlemail.com";
+        assertThat(accounts.signUp(
+                        again, "another-long-password-456", null, "198.51.100." + (1 + (int) (Math.random() * 200))))
+                .isInstanceOf(dev.renderbank.identity.Accounts.SignUpResult.Accepted.class);
+
+        UserAccount next = users.byEmail(again).orElseThrow();
+        assertThat(ledger.balance(next.id()).debt()).isEqualTo(200);
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
