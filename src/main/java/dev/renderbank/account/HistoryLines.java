@@ -92,6 +92,9 @@ final class HistoryLines {
     }
 
     private static String clawback(String reason) {
+        if ("debt carried from a deleted account".equals(reason)) {
+            return "Debt carried from a deleted account of your email address";
+        }
         if (reason != null && (reason.startsWith("refund ") || reason.startsWith("dispute "))) {
             return capitalize(reason) + ": credits taken back";
         }

@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AddressHasher;
+import dev.renderbank.identity.internal.DeletedMailboxes;
 import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailTokenStore;
 import dev.renderbank.identity.internal.LoginThrottle;
@@ -21,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
  * personal data removed (the row stays, anonymised, for the ledger and payment records), every API
  * token revoked, every open emailed link (reset, verification) used up, the address remembered only as a keyed hash (so the sign-up bonus is never paid to
  * it again; the throttles that count by address are keyed the same way, and its sign-in count and
- * known browsers go) and {@link AccountDeleted} published; the other modules do their part from that event.
+ * known browsers go; its mailbox is remembered, keyed, for a new account of it to carry its debt:
+ * {@link NewAccountOfMailbox}) and {@link AccountDeleted} published; the other modules do their part from that event.
  */
 @Service
 public class AccountDeletion {
@@ -37,6 +39,7 @@ public class AccountDeletion {
     private final EmailTokenStore links;
     private final LoginThrottle throttle;
     private final RequestLimits limits;
+    private final DeletedMailboxes mailboxes;
     private final Clock clock;
 
     AccountDeletion(
@@ -49,6 +52,7 @@ public class AccountDeletion {
             EmailTokenStore links,
             LoginThrottle throttle,
             RequestLimits limits,
+            DeletedMailboxes mailboxes,
             Clock clock) {
         this.accounts = accounts;
         this.tokens = tokens;
@@ -59,6 +63,7 @@ public class AccountDeletion {
         this.links = links;
         this.throttle = throttle;
         this.limits = limits;
+        this.mailboxes = mailboxes;
         this.clock = clock;
     }
 
@@ -88,6 +93,8 @@ public class AccountDeletion {
             // a verified address had (or could claim) its bonus: remember that, hashed, before erasing it
             accounts.claim(addresses.hash(row.email()), userId, now);
         }
+        // its mailbox, keyed, so a new account of it starts owing what this one owes (the ledger's debt)
+        mailboxes.remember(userId, row.email(), now);
         // by address, so before it is erased: every browser of this user is signed out on its next request
         int ended = sessions.endSessions(userId, null);
         if (accounts.anonymise(userId, now) != 1) {
@@ -109,6 +116,17 @@ public class AccountDeletion {
 
     public boolean isDeleted(long userId) {
         return accounts.isDeleted(userId);
+    }
+
+    /**
+     * The live account that carries a debt the deleted account {@code userId} gets now (a refund or
+     * dispute of its purchase): the latest account of its mailbox created since the deletion, or
+     * empty (none yet, or no longer remembered: {@code renderbank.retention.deleted-account-debts});
+     * the debt then waits on the deleted account for the mailbox's next account ({@link
+     * NewAccountOfMailbox}).
+     */
+    public Optional<Long> liveSuccessor(long userId) {
+        return mailboxes.liveSuccessor(userId);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.renderbank.identity;
 
 import dev.renderbank.identity.internal.AccountStore;
+import dev.renderbank.identity.internal.DeletedMailboxes;
 import dev.renderbank.identity.internal.DeletionStore;
 import dev.renderbank.identity.internal.EmailKeys;
 import dev.renderbank.identity.internal.EmailTokenStore;
@@ -82,6 +83,7 @@ public class Accounts {
     private final DurableEvents events;
     private final SignupProperties props;
     private final VerificationLinks links;
+    private final DeletedMailboxes mailboxes;
 
     Accounts(
             AccountStore store,
@@ -94,8 +96,10 @@ public class Accounts {
             AccountRecovery recovery,
             DurableEvents events,
             SignupProperties props,
+            DeletedMailboxes mailboxes,
             Clock clock) {
         this.store = store;
+        this.mailboxes = mailboxes;
         this.rules = rules;
         this.limits = limits;
         this.passwords = passwords;
@@ -160,6 +164,8 @@ public class Accounts {
         Optional<Long> created =
                 store.insertNew(address, hash, TimeZones.known(timeZone).orElse(TimeZones.DEFAULT));
         if (created.isPresent()) {
+            // a debt a deleted account of this mailbox left is owed by this one from its first moment
+            mailboxes.opened(created.get(), address);
             String ref = referralCode == null || referralCode.isBlank() || referralCode.length() > 64
                     ? null
                     : referralCode.strip();

@@ -1,5 +1,6 @@
 package dev.renderbank.identity;
 
+import dev.renderbank.identity.internal.DeletedMailboxes;
 import dev.renderbank.identity.internal.UserStore;
 import dev.renderbank.platform.DurableEvents;
 import java.security.SecureRandom;
@@ -19,9 +20,16 @@ public class Users {
     private final PasswordEncoder passwords;
     private final DurableEvents events;
     private final ApiTokens tokens;
+    private final DeletedMailboxes mailboxes;
 
-    Users(UserStore store, PasswordEncoder passwords, DurableEvents events, ApiTokens tokens) {
+    Users(
+            UserStore store,
+            PasswordEncoder passwords,
+            DurableEvents events,
+            ApiTokens tokens,
+            DeletedMailboxes mailboxes) {
         this.store = store;
+        this.mailboxes = mailboxes;
         this.passwords = passwords;
         this.events = events;
         this.tokens = tokens;
@@ -57,7 +65,10 @@ public class Users {
         return store.recoveriesIfLive(id);
     }
 
-    /** Creates the user, or returns the existing one with that email (the password is then left as is). */
+    /**
+     * Creates the user, or returns the existing one with that email (the password is then left as is).
+     * A new user starts owing the debt a deleted account of its mailbox left ({@link NewAccountOfMailbox}).
+     */
     @Transactional
     public UserAccount create(String email, String password, Role role, boolean emailVerified) {
         if (!Accounts.isNewAddress(email)) {
@@ -66,7 +77,9 @@ public class Users {
         if (password == null || password.length() < 12) {
             throw new IllegalArgumentException("password must be at least 12 characters");
         }
-        long id = store.insert(email, passwords.encode(password), null, role, emailVerified);
+        Optional<Long> created = store.insertIfNew(email, passwords.encode(password), null, role, emailVerified);
+        created.ifPresent(id -> mailboxes.opened(id, email));
+        long id = created.orElseGet(() -> store.findByEmail(email).orElseThrow().id());
         return store.findById(id).orElseThrow();
     }
 

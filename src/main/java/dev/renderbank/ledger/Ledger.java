@@ -6,6 +6,7 @@ import static dev.renderbank.ledger.internal.LedgerInput.checkText;
 import static dev.renderbank.ledger.internal.LedgerInput.checkUser;
 
 import dev.renderbank.ledger.internal.ClawbackStore;
+import dev.renderbank.ledger.internal.DebtCarry;
 import dev.renderbank.ledger.internal.DebtWaiverStore;
 import dev.renderbank.ledger.internal.ExpirySweep;
 import dev.renderbank.ledger.internal.FreedCredits;
@@ -13,6 +14,7 @@ import dev.renderbank.ledger.internal.Grants;
 import dev.renderbank.ledger.internal.HistoryPages;
 import dev.renderbank.ledger.internal.HoldStore;
 import dev.renderbank.ledger.internal.InvariantCheck;
+import dev.renderbank.ledger.internal.LedgerInput;
 import dev.renderbank.ledger.internal.LedgerStore;
 import dev.renderbank.ledger.internal.OpenHolds;
 import dev.renderbank.ledger.internal.OwnerView;
@@ -62,6 +64,7 @@ public class Ledger {
     private final ExpirySweep sweep;
     private final FreedCredits freed;
     private final HistoryPages pages;
+    private final DebtCarry carry;
 
     Ledger(
             LedgerStore store,
@@ -75,7 +78,9 @@ public class Ledger {
             Clock clock,
             ExpirySweep sweep,
             FreedCredits freed,
-            HistoryPages pages) {
+            HistoryPages pages,
+            DebtCarry carry) {
+        this.carry = carry;
         this.store = store;
         this.holds = holds;
         this.open = open;
@@ -214,6 +219,16 @@ public class Ledger {
         checkText("actor", actor);
         checkText("reason", reason);
         return tx.execute(status -> waivers.waive(userId, amount, key, actor, reason, now()));
+    }
+
+    /**
+     * Carries what the deleted accounts {@code fromUserIds} owe to {@code toUserId}, a later account of
+     * the same mailbox ({@link DebtCarry}); returns what was carried (0: nothing owed).
+     */
+    public long carryDebt(long toUserId, List<Long> fromUserIds) {
+        checkUser(toUserId);
+        fromUserIds.forEach(LedgerInput::checkUser);
+        return tx.execute(status -> carry.carry(toUserId, fromUserIds, now()));
     }
 
     /**

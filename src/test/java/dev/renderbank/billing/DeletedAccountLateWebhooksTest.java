@@ -23,7 +23,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * A deleted account keeps nothing personal in the payment records, also of the provider webhooks that
  * arrive after the deletion (a refund or dispute made later, the cancelled plan's last events, a
  * renewal's invoice): they are verified, stored under their ids, applied as ever (a refund of a
- * deleted account's purchase makes no debt), but the buyer's address, name and postal address they
+ * deleted account's purchase is the deleted account's debt, carried to a new account of its mailbox),
+ * but the buyer's address, name and postal address they
  * carry are erased as the deletion erases them. Before, the erasure ran once, at the deletion, and
  * every later event kept the buyer's fields in payment_event.payload.
  */
@@ -48,7 +49,7 @@ class DeletedAccountLateWebhooksTest extends BillingIntegrationTest {
 
         assertThat(eventStatus("creem", refundEvent)).isEqualTo("PROCESSED");
         assertThat(refunded(u)).isEqualTo(990);
-        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 200)); // its debt, for its mailbox
         assertThat(personalDataLeft(buyer)).isEmpty();
         String kept = payload("creem", refundEvent);
         assertThat(kept).contains(refund, order, "990", "\"email\":\"erased\"");
@@ -68,7 +69,7 @@ class DeletedAccountLateWebhooksTest extends BillingIntegrationTest {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(eventStatus("creem", refundEvent)).isEqualTo("PROCESSED");
         assertThat(refunded(u)).isEqualTo(990);
-        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 200)); // its debt, for its mailbox
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 
@@ -94,7 +95,7 @@ class DeletedAccountLateWebhooksTest extends BillingIntegrationTest {
                         () -> assertThat(eventStatus("creem", refundEvent)).isEqualTo("PROCESSED"));
 
         assertThat(refunded(u)).isEqualTo(990);
-        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 200)); // its debt, for its mailbox
         assertThat(personalDataLeft(buyer)).isEmpty();
         assertThat(payload("creem", refundEvent)).contains(order, "\"email\":\"erased\"");
     }

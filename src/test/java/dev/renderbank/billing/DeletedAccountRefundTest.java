@@ -12,14 +12,17 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** A refund of a deleted account's purchase is recorded; it does not turn into debt to collect. */
+/**
+ * A refund of a deleted account's purchase is recorded; what it takes back is the deleted account's
+ * debt (never collected from it: a new account of its mailbox owes it, DebtCarriedToNewAccountTest).
+ */
 class DeletedAccountRefundTest extends BillingIntegrationTest {
 
     @Autowired
     AccountDeletion deletion;
 
     @Test
-    void aRefundAfterTheAccountWasDeletedIsRecordedWithoutDebt() throws Exception {
+    void aRefundAfterTheAccountWasDeletedIsRecordedAsTheDeletedAccountsDebt() throws Exception {
         UserAccount u = newUser();
         String order = "ord_" + UUID.randomUUID();
         creem(creemCheckout("evt_" + UUID.randomUUID(), order, u.id(), "prod_local_pack-200", 990));
@@ -40,7 +43,7 @@ class DeletedAccountRefundTest extends BillingIntegrationTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(990);
-        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 0));
+        assertThat(ledger.balance(u.id())).isEqualTo(new Balance(0, 0, 200));
         assertThat(ledger.checkInvariants().violations()).isEmpty();
     }
 }

@@ -158,7 +158,11 @@ class ApiTokenGrowthTest extends IntegrationTest {
     void aRetentionShorterThanTheCreationWindowIsRefusedAtStart() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> new dev.renderbank.identity.internal.RetentionProperties(
-                                Duration.ofHours(1), Duration.ofDays(7), Duration.ofDays(30), Duration.ofHours(23)))
+                                Duration.ofHours(1),
+                                Duration.ofDays(7),
+                                Duration.ofDays(30),
+                                Duration.ofHours(23),
+                                Duration.ofDays(365)))
                 .hasMessageContaining("renderbank.retention.api-tokens");
     }
 

@@ -268,6 +268,9 @@ class SignUpTest extends IntegrationTest {
     @Autowired
     AccountRecovery recovery;
 
+    @Autowired
+    dev.renderbank.identity.internal.DeletedMailboxes mailboxes;
+
     @Test
     void closedSignUpWritesNothing() throws Exception {
         Accounts closed = new Accounts(
@@ -281,6 +284,7 @@ class SignUpTest extends IntegrationTest {
                 recovery,
                 events,
                 new SignupProperties(false, Duration.ofHours(24), Duration.ofHours(1)),
+                mailboxes,
                 clock);
         String email = newEmail();
         assertThat(closed.signupOpen()).isFalse();

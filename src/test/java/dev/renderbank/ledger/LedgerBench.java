@@ -81,7 +81,8 @@ public final class LedgerBench {
                     Clock.systemUTC(),
                     null, // no expiry sweep: the bench expires no hold
                     new FreedCredits(jdbc, debts),
-                    new HistoryPages(store));
+                    new HistoryPages(store),
+                    new dev.renderbank.ledger.internal.DebtCarry(jdbc, store, debts));
             reset(ds, resetSql);
             pairs(ledger, accounts, clients, warmup, "warm");
             reset(ds, resetSql);

@@ -36,18 +36,21 @@ class Clawbacks {
      * Claws back whatever the locked purchase {@code p} granted beyond its entitlement, latest grants
      * first. The ledger caps each grant at what it granted, and turns what the balance cannot cover
      * into debt. The referral reward the purchase earned, if it was the buyer's first, follows it (the
-     * referrer is someone else, so this happens even when the buyer deleted the account). Returns the
-     * buyer's credits clawed back now.
+     * referrer is someone else, so this happens even when the buyer deleted the account). A deleted
+     * buyer's clawback is debt: it is carried to a new account of the buyer's mailbox ({@link
+     * AccountDeletion#liveSuccessor}, or the next one opened). Returns the buyer's credits clawed back now.
      */
     long rebalance(Purchase p, String keyPrefix, String reason) {
         // a claw back that turns into a give-back of the reward (it rarely can) reverses any of its clawbacks
         referrals.settleReferral(p, keyPrefix, "", reason);
-        if (accounts.isDeleted(p.userId())) {
-            // The owner deleted the account and its credits were forfeited: the refund or dispute is
-            // recorded by the caller, but there is nobody to take credits from and no debt to collect.
-            return 0;
+        long taken = takeBack(p, store.grantKeys(p.id()), p.kept() - p.entitlement(), keyPrefix, reason, false);
+        if (taken > 0 && accounts.isDeleted(p.userId())) {
+            // The owner deleted the account (its credits are forfeited): what it owes now is never
+            // collected from it, but a new account of its mailbox carries it, the one opened since if
+            // any (else the next one, when it is opened).
+            accounts.liveSuccessor(p.userId()).ifPresent(to -> ledger.carryDebt(to, List.of(p.userId())));
         }
-        return takeBack(p, store.grantKeys(p.id()), p.kept() - p.entitlement(), keyPrefix, reason, false);
+        return taken;
     }
 
     /**

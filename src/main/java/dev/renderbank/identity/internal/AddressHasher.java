@@ -48,6 +48,9 @@ public class AddressHasher {
     /** Prefixed to a mailbox before it is keyed for the daily rewards: never a bonus claim's nor a throttle's hash. */
     private static final String DAILY_REWARD_LABEL = "daily-reward\u0000";
 
+    /** Prefixed to a mailbox before it is keyed for a deleted account's debt: no other kind's hash. */
+    private static final String DEBT_LABEL = "debt\u0000";
+
     private final byte[] key;
 
     AddressHasher(AccountProperties properties, @Value("${renderbank.data-dir:./data}") Path dataDir) {
@@ -89,6 +92,15 @@ public class AddressHasher {
      */
     public String dailyRewardKey(String email) {
         return HexFormat.of().formatHex(hmac(DAILY_REWARD_LABEL + EmailKeys.mailbox(email)));
+    }
+
+    /**
+     * The key a deleted account's mailbox ({@link EmailKeys#mailbox}) is remembered under for its debt
+     * ({@link DeletedMailboxes}): hex HMAC-SHA256 (64 characters) under the same secret, labelled so
+     * it equals no bonus claim's, throttle's or daily reward's key.
+     */
+    public String debtKey(String email) {
+        return HexFormat.of().formatHex(hmac(DEBT_LABEL + EmailKeys.mailbox(email)));
     }
 
     private byte[] hmac(String text) {

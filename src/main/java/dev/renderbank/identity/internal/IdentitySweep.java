@@ -29,19 +29,31 @@ public class IdentitySweep {
     private static final Logger log = LoggerFactory.getLogger(IdentitySweep.class);
 
     /** How many rows of each kind one sweep deleted. */
-    public record Swept(int clientThrottles, int accountThrottles, int requestLimits, int emailTokens, int apiTokens) {
+    public record Swept(
+            int clientThrottles,
+            int accountThrottles,
+            int requestLimits,
+            int emailTokens,
+            int apiTokens,
+            int deletedMailboxes) {
 
         int total() {
-            return clientThrottles + accountThrottles + requestLimits + emailTokens + apiTokens;
+            return clientThrottles + accountThrottles + requestLimits + emailTokens + apiTokens + deletedMailboxes;
         }
     }
 
     private final JdbcClient jdbc;
     private final RetentionProperties retention;
+    private final DeletedMailboxes mailboxes;
 
     IdentitySweep(
-            JdbcClient jdbc, RetentionProperties retention, LoginProperties login, RequestLimitProperties limits) {
+            JdbcClient jdbc,
+            RetentionProperties retention,
+            LoginProperties login,
+            RequestLimitProperties limits,
+            DeletedMailboxes mailboxes) {
         this.jdbc = jdbc;
+        this.mailboxes = mailboxes;
         this.retention = retention;
         for (Duration enforced : List.of(
                 login.clientWindow(),
@@ -92,6 +104,7 @@ public class IdentitySweep {
         int apiTokens = jdbc.sql("delete from api_token where least(revoked_at, expires_at) <= :cutoff")
                 .param("cutoff", ts(now.minus(retention.apiTokens())))
                 .update();
-        return new Swept(clients, accounts, limits, tokens, apiTokens);
+        int deleted = mailboxes.forgetDeletedBefore(now.minus(retention.deletedAccountDebts()));
+        return new Swept(clients, accounts, limits, tokens, apiTokens, deleted);
     }
 }

@@ -19,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param apiTokens how long an API token is kept after it was revoked or expired (listed as expired
  *     until then; a user's creations of the last 24 hours are counted from these rows, so at least a
  *     day: checked at start)
+ * @param deletedAccountDebts how long a deleted account's mailbox is remembered (a keyed digest,
+ *     {@link DeletedMailboxes}) so that a new account of it starts owing the deleted account's debt;
+ *     after that a new account of the mailbox starts clean (the debt stays on the deleted account, for
+ *     operators)
  */
 @Validated
 @ConfigurationProperties("renderbank.retention")
@@ -26,7 +30,8 @@ public record RetentionProperties(
         @DefaultValue("1h") @NotNull Duration sweepInterval,
         @DefaultValue("7d") @NotNull Duration throttles,
         @DefaultValue("30d") @NotNull Duration emailTokens,
-        @DefaultValue("30d") @NotNull Duration apiTokens) {
+        @DefaultValue("30d") @NotNull Duration apiTokens,
+        @DefaultValue("365d") @NotNull Duration deletedAccountDebts) {
 
     public RetentionProperties {
         if (sweepInterval != null && (sweepInterval.isNegative() || sweepInterval.isZero())) {
@@ -34,6 +39,9 @@ public record RetentionProperties(
         }
         if (emailTokens != null && emailTokens.isNegative()) {
             throw new IllegalArgumentException("renderbank.retention.email-tokens must not be negative");
+        }
+        if (deletedAccountDebts != null && deletedAccountDebts.isNegative()) {
+            throw new IllegalArgumentException("renderbank.retention.deleted-account-debts must not be negative");
         }
         if (apiTokens != null && apiTokens.compareTo(TokenStore.CREATION_WINDOW) < 0) {
             throw new IllegalArgumentException("renderbank.retention.api-tokens must be at least "

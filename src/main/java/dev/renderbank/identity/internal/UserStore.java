@@ -63,7 +63,14 @@ public class UserStore {
 
     /** Inserts the user unless the email exists; returns the id of whichever row holds the email. */
     public long insert(String email, String passwordHash, String displayName, Role role, boolean verified) {
-        Optional<Long> id = jdbc.sql("""
+        return insertIfNew(email, passwordHash, displayName, role, verified)
+                .orElseGet(() -> findByEmail(email).orElseThrow().id());
+    }
+
+    /** Inserts the user unless the email exists; the new row's id, empty if the email exists. */
+    public Optional<Long> insertIfNew(
+            String email, String passwordHash, String displayName, Role role, boolean verified) {
+        return jdbc.sql("""
                         insert into app_user (email, email_key, email_key_version, password_hash, display_name, role, email_verified)
                         values (:email, :key, :keyVersion, :hash, :name, :role, :verified)
                         on conflict do nothing returning id""")
@@ -76,7 +83,6 @@ public class UserStore {
                 .param("verified", verified)
                 .query(Long.class)
                 .optional();
-        return id.orElseGet(() -> findByEmail(email).orElseThrow().id());
     }
 
     public boolean markEmailVerified(long userId) {

@@ -98,6 +98,48 @@ public class DebtAttribution {
                 .list());
     }
 
+    /** What the clawbacks {@code reversed} of the user still owe. */
+    long owedBy(long userId, Reversed reversed) {
+        if (reversed.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                        select coalesce(sum(c.debt_added - c.debt_paid - c.debt_waived), 0) from credit_clawback c
+                         where c.user_id = :user and c.debt_added > c.debt_paid + c.debt_waived and %s""".formatted(IS_REVERSED))
+                .param("user", userId)
+                .param("reversed", reversed.grantKeys())
+                .param("prefix", reversed.clawbackKeyPrefix())
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * The accounts, other than {@code userId}, holding clawbacks carried ({@link DebtCarry}) from the
+     * clawbacks {@code reversed}, with what of them was not given back yet, marked given back now: a
+     * give-back of the originals reverses them too, once.
+     */
+    java.util.Map<Long, Long> takeCarried(long userId, Reversed reversed) {
+        if (reversed.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<Long, Long> out = new java.util.TreeMap<>();
+        jdbc.sql("""
+                        with due as (
+                            select c.id, c.user_id, c.applied - c.carried_back as due from credit_clawback c
+                             where c.user_id <> :user and c.carried_from is not null and c.applied > c.carried_back
+                               and %s
+                             for update)
+                        update credit_clawback c set carried_back = c.applied
+                          from due where c.id = due.id
+                        returning due.user_id, due.due""".formatted(IS_REVERSED))
+                .param("user", userId)
+                .param("reversed", reversed.grantKeys())
+                .param("prefix", reversed.clawbackKeyPrefix())
+                .query((rs, n) -> out.merge(rs.getLong(1), rs.getLong(2), Long::sum))
+                .list();
+        return out;
+    }
+
     private long reduce(long userId, long amount, String column, Reversed reversed) {
         if (amount <= 0) {
             return 0;

@@ -42,11 +42,13 @@ public class GrantStore {
     private final JdbcClient jdbc;
     private final LedgerStore accounts;
     private final DebtAttribution debts;
+    private final ClosedAccountGrants closed;
 
     public GrantStore(JdbcClient jdbc, LedgerStore accounts, DebtAttribution debts) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.debts = debts;
+        this.closed = new ClosedAccountGrants(jdbc, debts);
     }
 
     public GrantResult grant(
@@ -66,7 +68,9 @@ public class GrantStore {
      * A grant that gives back what the clawbacks {@code reversed} took: the part of it that
      * an operator had waived of their debt (and no earlier give-back counted) is counted as given back
      * and moves nothing ({@code forgiven}), the rest is granted, paying those clawbacks' own debt
-     * first ({@link DebtAttribution} says why this is exactly what the clawbacks took).
+     * first ({@link DebtAttribution} says why this is exactly what the clawbacks took). What of those
+     * clawbacks' debt was carried to a new account of the deleted owner's mailbox ({@link DebtCarry})
+     * is given back there, under {@code key + ":carried:" + that account}.
      */
     public GivenBack giveBack(
             long userId,
@@ -77,7 +81,23 @@ public class GrantStore {
             String reference,
             String reason,
             Instant now) {
-        return grant(userId, amount, source, key, reference, reason, null, reversed, now);
+        GivenBack given = grant(userId, amount, source, key, reference, reason, null, reversed, now);
+        if (!(given.grant() instanceof GrantResult.AlreadyGranted)) {
+            // the debt of those clawbacks carried to new accounts of the mailbox (DebtCarry) is theirs
+            // to be given back, once (the carried clawbacks are marked so), after this account's own
+            debts.takeCarried(userId, reversed)
+                    .forEach((to, carried) -> grant(
+                            to,
+                            Math.min(carried, amount),
+                            source,
+                            key + ":carried:" + to,
+                            reference,
+                            reason,
+                            null,
+                            reversed,
+                            now));
+        }
+        return given;
     }
 
     private GivenBack grant(
@@ -126,8 +146,11 @@ public class GrantStore {
                 .param("user", userId)
                 .query(Long.class)
                 .optional();
+        if (owed.isEmpty() && !reversed.isEmpty()) {
+            return closed.giveBack(grantId.get(), userId, amount, reversed, source, key, reason, now);
+        }
         if (owed.isEmpty()) {
-            return new GivenBack(forfeitOnClosed(grantId.get(), userId, amount, source, key, reason, now), 0);
+            return new GivenBack(closed.forfeit(grantId.get(), userId, amount, source, key, reason, now), 0);
         }
         // What an operator forgave of the reversed clawbacks' debt comes back as nothing: the user had it free.
         long forgiven = debts.restoreWaived(userId, amount, reversed);
@@ -161,37 +184,6 @@ public class GrantStore {
         // which clawbacks' debt it paid: later waivers and give-backs act only on what is still owed
         debts.paid(userId, paid, reversed);
         return new GivenBack(new GrantResult.Granted(grantId.get(), userId, amount, paid), forgiven);
-    }
-
-    /**
-     * A grant to a closed account (deleted by its owner, its credits forfeited): the GRANT entry and a
-     * FORFEIT entry of the same amount, so the grant is on the books and the balance stays as it was;
-     * debt is never collected from a deleted account, so none is paid.
-     */
-    private GrantResult forfeitOnClosed(
-            long grantId, long userId, long amount, GrantSource source, String key, String reason, Instant now) {
-        int entries = jdbc.sql("""
-                        with closed as (select user_id from credit_account
-                                         where user_id = :user and closed_at is not null for no key update)
-                        insert into ledger_entry (user_id, kind, amount, balance_delta, held_delta, debt_delta,
-                                                  ref_key, source, reason, created_at)
-                        select :user, v.kind, :amount, v.delta, 0, 0, :key, v.source, v.reason, :now
-                          from closed,
-                               (values (1, 'GRANT', :amount, :source, :reason),
-                                       (2, 'FORFEIT', -:amount, null, 'account deleted: ' || :reason))
-                                 as v (n, kind, delta, source, reason)
-                         order by v.n""")
-                .param("user", userId)
-                .param("amount", amount)
-                .param("key", key)
-                .param("source", source.name())
-                .param("reason", reason)
-                .param("now", ts(now))
-                .update();
-        if (entries != 2) {
-            throw new IllegalStateException("credit account vanished for user " + userId);
-        }
-        return new GrantResult.Forfeited(grantId, userId, amount, 0);
     }
 
     /**

@@ -141,7 +141,8 @@ public class InvariantCheck {
                           cross join lateral (
                                select count(*) filter (where user_id = g.user_id and amount = g.amount) as n
                                  from ledger_entry where ref_key = g.grant_key and kind = 'GRANT') e
-                          left join (select grant_id, sum(applied) s from credit_clawback group by grant_id) c
+                          left join (select grant_id, sum(applied) s from credit_clawback
+                                      where carried_from is null group by grant_id) c
                                on c.grant_id = g.id
                          where e.n <> 1 or coalesce(c.s, 0) <> g.clawed_back
                          limit :shown""")

@@ -109,9 +109,9 @@ class IdentitySweepTest extends IntegrationTest {
                 Duration.ofMinutes(15),
                 Duration.ofHours(24));
         RequestLimitProperties limits = new RequestLimitProperties(5, 20, Duration.ofHours(1));
-        RetentionProperties tooShort =
-                new RetentionProperties(Duration.ofHours(1), Duration.ofHours(2), Duration.ZERO, Duration.ofDays(30));
-        assertThatThrownBy(() -> new IdentitySweep(jdbc, tooShort, login, limits))
+        RetentionProperties tooShort = new RetentionProperties(
+                Duration.ofHours(1), Duration.ofHours(2), Duration.ZERO, Duration.ofDays(30), Duration.ofDays(365));
+        assertThatThrownBy(() -> new IdentitySweep(jdbc, tooShort, login, limits, null))
                 .hasMessageContaining("renderbank.retention.throttles");
     }
 
