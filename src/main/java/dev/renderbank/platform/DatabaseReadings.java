@@ -41,7 +41,11 @@ public class DatabaseReadings {
     private final long waitNanos;
     private final LogThrottle failures = new LogThrottle();
     private final List<Source> sources = new CopyOnWriteArrayList<>();
-    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+    /**
+     * Two threads: a scrape asks one gauge after another, and while the database fails the reads of
+     * every gauge wait in this queue (one per gauge at most) instead of taking a connection each.
+     */
+    private final ExecutorService readers = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "gauge-reader");
         t.setDaemon(true);
         return t;
