@@ -58,6 +58,20 @@ public class DatabaseOutage extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
 
+    /**
+     * One line a minute during an outage, with how many requests met it meanwhile: a line per request
+     * (sign-in pages, health checks and unauthenticated requests included) flooded the log.
+     */
+    private final LogThrottle lines;
+
+    public DatabaseOutage() {
+        this(new LogThrottle());
+    }
+
+    DatabaseOutage(LogThrottle lines) {
+        this.lines = lines;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -67,7 +81,12 @@ public class DatabaseOutage extends OncePerRequestFilter {
             if (!causedBy(e) || response.isCommitted()) {
                 throw e;
             }
-            log.warn("Database unavailable during {} {}: {}", request.getMethod(), request.getRequestURI(), rootOf(e));
+            lines.warn(
+                    log,
+                    "Database unavailable during {} {}: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    rootOf(e));
             Map<String, String> kept = new LinkedHashMap<>();
             for (String name : KEPT_HEADERS) {
                 String value = response.getHeader(name);
@@ -137,7 +156,7 @@ public class DatabaseOutage extends OncePerRequestFilter {
         return cause == t ? null : cause;
     }
 
-    private static String rootOf(Throwable e) {
+    static String rootOf(Throwable e) {
         Throwable root = e;
         while (next(root) != null) {
             root = next(root);

@@ -27,8 +27,12 @@ public final class DatabaseSwitch extends DelegatingDataSource {
 
     private static volatile Predicate<StackWalker.StackFrame> down = f -> false;
     private static volatile boolean allDown;
+    private static volatile HikariDataSource closed;
 
-    private static final HikariDataSource CLOSED_PORT = closedPort();
+    private static final HikariDataSource CLOSED_PORT = closedPort(250, "closed-port");
+
+    /** Waits for a connection as long as production's pool does (application.yml), lazily made. */
+    private static HikariDataSource slowClosedPort;
 
     DatabaseSwitch(DataSource target) {
         super(target);
@@ -36,6 +40,19 @@ public final class DatabaseSwitch extends DelegatingDataSource {
 
     /** Every connection fails until {@link #up()}. */
     public static void down() {
+        closed = CLOSED_PORT;
+        allDown = true;
+    }
+
+    /**
+     * Every connection fails until {@link #up()}, each after the 5 s production's pool waits for one
+     * (application.yml's {@code connection-timeout}), as a borrower meets a real outage.
+     */
+    public static synchronized void downWaitingLikeProduction() {
+        if (slowClosedPort == null) {
+            slowClosedPort = closedPort(5000, "closed-port-5s");
+        }
+        closed = slowClosedPort;
         allDown = true;
     }
 
@@ -47,16 +64,22 @@ public final class DatabaseSwitch extends DelegatingDataSource {
     public static void up() {
         allDown = false;
         down = f -> false;
+        closed = CLOSED_PORT;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return unreachable() ? CLOSED_PORT.getConnection() : super.getConnection();
+        return unreachable() ? closedPool().getConnection() : super.getConnection();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return unreachable() ? CLOSED_PORT.getConnection() : super.getConnection(username, password);
+        return unreachable() ? closedPool().getConnection() : super.getConnection(username, password);
+    }
+
+    private static HikariDataSource closedPool() {
+        HikariDataSource pool = closed;
+        return allDown && pool != null ? pool : CLOSED_PORT;
     }
 
     private static boolean unreachable() {
@@ -67,7 +90,7 @@ public final class DatabaseSwitch extends DelegatingDataSource {
         return StackWalker.getInstance().walk(frames -> frames.anyMatch(borrower));
     }
 
-    private static HikariDataSource closedPort() {
+    private static HikariDataSource closedPort(long connectionTimeoutMillis, String name) {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -76,9 +99,9 @@ public final class DatabaseSwitch extends DelegatingDataSource {
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/renderbank");
-        config.setConnectionTimeout(250);
+        config.setConnectionTimeout(connectionTimeoutMillis);
         config.setInitializationFailTimeout(-1);
-        config.setPoolName("closed-port");
+        config.setPoolName(name);
         return new HikariDataSource(config);
     }
 

@@ -4,6 +4,7 @@ import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.generation.Generations;
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.JobView;
+import dev.renderbank.platform.LogThrottle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -48,6 +49,12 @@ class JobStreams {
     static final Duration AFTER_DEADLINE = Duration.ofMinutes(2);
 
     private static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
+
+    /**
+     * A failed turn of a timer is logged once a minute for all the streams of the node: while the
+     * database was away every open stream wrote a line at each re-read and each heartbeat.
+     */
+    private final LogThrottle failedTurns = new LogThrottle();
 
     private final Generations generations;
     private final JobEvents events;
@@ -175,7 +182,12 @@ class JobStreams {
             try {
                 turn.run();
             } catch (RuntimeException e) {
-                log.warn("event stream of job {}: {} failed, tried again next time ({})", jobId, what, e.toString());
+                failedTurns.warn(
+                        log,
+                        "event stream of job {}: {} failed, tried again next time ({})",
+                        jobId,
+                        what,
+                        e.toString());
             }
         }
 

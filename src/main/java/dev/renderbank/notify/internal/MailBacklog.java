@@ -1,6 +1,7 @@
 package dev.renderbank.notify.internal;
 
 import dev.renderbank.platform.AlertKind;
+import dev.renderbank.platform.DatabaseReadings;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.platform.SqlTime;
 import io.micrometer.core.instrument.Gauge;
@@ -32,18 +33,27 @@ class MailBacklog {
     private final Clock clock;
     private final Duration alertAfter;
 
-    MailBacklog(JdbcClient jdbc, OperatorAlerts alerts, Clock clock, MailProperties props, MeterRegistry meters) {
+    MailBacklog(
+            JdbcClient jdbc,
+            OperatorAlerts alerts,
+            Clock clock,
+            MailProperties props,
+            DatabaseReadings readings,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.alerts = alerts;
         this.clock = clock;
         this.alertAfter = props.delayAlertAfter();
-        Gauge.builder(PENDING_GAUGE, this, b -> b.now().pending())
+        // a scrape waits for the database only briefly; the oldest wait grows from the last reading
+        DatabaseReadings.Reading<Waiting> waiting =
+                readings.source("mail-outbox").reading(this::now);
+        Gauge.builder(PENDING_GAUGE, waiting, r -> r.gauge(Waiting::pending))
                 .description("Emails waiting for delivery (PENDING in the outbox)")
                 .register(meters);
         Gauge.builder(
                         OLDEST_GAUGE,
-                        this,
-                        b -> b.now().oldestWait(clock.instant()).toSeconds())
+                        waiting,
+                        r -> r.gauge(w -> w.oldestWait(clock.instant()).toSeconds()))
                 .description("How long the oldest email waiting for delivery has waited, in seconds (0: none waits)")
                 .register(meters);
     }

@@ -1,11 +1,13 @@
 package dev.renderbank.provider.internal;
 
 import dev.renderbank.platform.AlertKind;
+import dev.renderbank.platform.DatabaseReadings;
 import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.platform.SqlTime;
 import dev.renderbank.platform.StorableText;
 import dev.renderbank.provider.Availability;
 import dev.renderbank.provider.BalanceOutcome;
+import dev.renderbank.provider.BalanceReading;
 import dev.renderbank.provider.ProviderError;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
@@ -60,6 +62,7 @@ public class BalanceMonitor {
             TransactionTemplate tx,
             Clock clock,
             ProviderProperties properties,
+            DatabaseReadings readings,
             MeterRegistry meters) {
         this.gateway = gateway;
         this.status = status;
@@ -68,16 +71,27 @@ public class BalanceMonitor {
         this.tx = tx;
         this.clock = clock;
         this.settings = properties.balance();
-        Gauge.builder(BALANCE_GAUGE, this, m -> (double) m.lastKnownBalance().orElse(-1))
+        // one reading for the three gauges; a scrape waits for the database only briefly
+        DatabaseReadings.Reading<Figures> figures = readings.source("provider-balance")
+                .reading(() ->
+                        new Figures(status.balanceReading(), status.current().available()));
+        Gauge.builder(
+                        BALANCE_GAUGE,
+                        figures,
+                        r -> r.gauge(f ->
+                                f.reading().credits() == null ? -1 : f.reading().credits()))
                 .description("The provider account's credits at the last balance check (-1 before the first)")
                 .register(meters);
-        Gauge.builder(BALANCE_AGE_GAUGE, this, m -> m.balanceAgeSeconds())
+        Gauge.builder(BALANCE_AGE_GAUGE, figures, r -> r.gauge(f -> ageSeconds(f.reading())))
                 .description("Seconds since a balance check last read the provider's credits (-1 before the first)")
                 .register(meters);
-        Gauge.builder("renderbank.provider.available", status, s -> s.current().available() ? 1 : 0)
+        Gauge.builder("renderbank.provider.available", figures, r -> r.gauge(f -> f.available() ? 1 : 0))
                 .description("1 while generation requests may go to the provider, 0 while exhausted or unauthorized")
                 .register(meters);
     }
+
+    /** What the gauges show, read in one go. */
+    private record Figures(BalanceReading reading, boolean available) {}
 
     /** Reads the balance now, records it, alerts on a crossing, trips or clears the exhausted state. */
     public BalanceOutcome check() {
@@ -164,8 +178,8 @@ public class BalanceMonitor {
         return credits == null ? OptionalLong.empty() : OptionalLong.of(credits);
     }
 
-    private double balanceAgeSeconds() {
-        Duration age = status.balanceReading().age(clock.instant());
+    private double ageSeconds(BalanceReading reading) {
+        Duration age = reading.age(clock.instant());
         return age == null ? -1 : age.toSeconds();
     }
 
