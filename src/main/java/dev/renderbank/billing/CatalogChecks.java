@@ -5,6 +5,7 @@ import dev.renderbank.platform.CreditLimits;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the configured catalogue must satisfy before the application starts ({@link ProductCatalog}):
@@ -73,6 +74,12 @@ final class CatalogChecks {
     }
 
     /**
+     * Currencies whose minor units Stripe counts otherwise than ISO 4217 (and Java, which every amount
+     * shown goes through): Stripe's ISK amounts are hundredths of a króna, its MGA amounts whole ariary.
+     */
+    private static final Set<String> PROVIDER_MINOR_UNITS_DIFFER = Set.of("ISK", "MGA");
+
+    /**
      * An ISO 4217 code Java knows, in either case, of a currency with minor units: "usd1", "EURO",
      * a made-up "ABC" and the no-currency or metal codes (XXX, XAU: no minor units) are refused.
      */
@@ -89,6 +96,10 @@ final class CatalogChecks {
                 }
             } catch (IllegalArgumentException unknown) {
                 problem = "is no currency known to ISO 4217";
+            }
+            if (problem == null && PROVIDER_MINOR_UNITS_DIFFER.contains(currency.toUpperCase(Locale.ROOT))) {
+                problem = "counts its minor units one way at Stripe and another in ISO 4217 (Stripe: ISK in"
+                        + " hundredths, MGA in whole ariary), so its amounts would be shown 100 times off";
             }
         }
         if (problem != null) {

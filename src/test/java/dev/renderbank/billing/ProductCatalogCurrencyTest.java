@@ -28,6 +28,22 @@ class ProductCatalogCurrencyTest {
                 .hasMessageContaining("\"" + currency + "\"");
     }
 
+    /**
+     * Stripe counts ISK in hundredths (an amount of 100 is 1 kr) and MGA in whole ariary, where ISO
+     * 4217 (and Java) count ISK in whole kronur and MGA in hundredths: every amount Stripe sends would
+     * be shown 100 times off (or the buy page would), whatever price-minor says. Refused at the start.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ISK", "isk", "MGA"})
+    void aCurrencyWhoseMinorUnitsStripeCountsOtherwiseStopsTheStart(String currency) {
+        assertThatThrownBy(() -> bind(Map.of("renderbank.catalog.packs.pack-200.currency", currency)))
+                .rootCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pack-200")
+                .hasMessageContaining("\"" + currency + "\"")
+                .hasMessageContaining("Stripe");
+    }
+
     @Test
     void aPlanPricedInAnUnknownCurrencyStopsTheStart() {
         assertThatThrownBy(() -> bind(Map.of("renderbank.catalog.plans.pro-monthly.currency", "EUD")))
