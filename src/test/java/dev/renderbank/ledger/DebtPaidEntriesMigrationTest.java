@@ -44,7 +44,8 @@ class DebtPaidEntriesMigrationTest {
                                    (82, 'HOLD', 100, 0, 100, 0, 'job82', now()),
                                    (82, 'CAPTURE', 100, -100, -100, 0, 'job82', now()),
                                    (82, 'CLAWBACK', 100, 0, 0, 100, 'dispute82', now())""").update();
-            assertThat(new InvariantCheck(jdbc).run().violations()).isEmpty();
+            // no invariant check here: today's check reads columns later migrations add
+            // (credit_clawback.carried_from); the one after the upgrade checks the rows as migrated
 
             SharedPostgres.migrate(url, null);
 
