@@ -166,6 +166,37 @@ class CreemSubscriptionTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * Moved at Creem to the plan's new product (700 credits at $24.90) but charged $19.90 before tax, the
+     * price the 500-credit offer was sold at: never more credits than that price bought.
+     */
+    @Test
+    void aRenewalAtTheNewProductChargedTheOffersPriceGetsNoMoreThanTheOffer() throws Exception {
+        UserAccount u = newUser();
+        String checkout = PlanTermsAsSoldTest.checkout(this, u, "pro-monthly");
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        creem(PlanTermsAsSoldTest.planCheckout(checkout, u.id(), sub));
+        creem(PlanTermsAsSoldTest.planPaid(
+                checkout, u.id(), sub, start, second, "prod_local_pro-monthly", 1990, 2408, 418));
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "700",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490",
+                        "renderbank.catalog.plans.pro-monthly.creem-product-id", "prod_new_pro-monthly",
+                        "renderbank.catalog.plans.pro-monthly.creem-earlier-product-ids", "prod_local_pro-monthly"))) {
+            assertThat(creem(PlanTermsAsSoldTest.planPaid(
+                                    checkout, u.id(), sub, second, third, "prod_new_pro-monthly", 2490, 2408, 418))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u)).as("19.90 before tax bought 500 credits").isEqualTo(1000);
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** A subscription.paid whose last transaction carries tax: amount 1990 before tax, 2408 paid. */
     static String paid(
             String eventId,
