@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.renderbank.billing.db.SubscriptionStore;
 import dev.renderbank.identity.UserAccount;
+import dev.renderbank.support.BrowserSession;
+import dev.renderbank.support.ChangedCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 /**
  * Creem subscription statuses as Creem documents them: {@code subscription.expired} is not terminal
@@ -21,6 +25,9 @@ class CreemSubscriptionTest extends BillingIntegrationTest {
 
     @Autowired
     SubscriptionStore subscriptions;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void anExpiredYearlyPlanWhosePaymentRecoversGrantsEveryMonthOfItsNewYear() throws Exception {
@@ -111,6 +118,83 @@ class CreemSubscriptionTest extends BillingIntegrationTest {
         assertThat(available(u))
                 .as("the paid month's grant stays, no further grant")
                 .isEqualTo(500);
+    }
+
+    /**
+     * Case C: pro-monthly sold at 500 credits for $19.90 under product A; the operator sets 700 credits at
+     * $24.90 under product B (A earlier) and moves the subscription to B at Creem, with a 25 % recurring
+     * discount: $18.68 plus VAT paid. The product the period was charged for says it renews at the plan
+     * as it is now (the discount is the seller's choice): 700 credits, and the account page says what
+     * was charged before tax.
+     */
+    @Test
+    void aDiscountedRenewalAtThePlansNewProductGrantsThePlanAsItIsNow() throws Exception {
+        UserAccount u = newUser();
+        String checkout = PlanTermsAsSoldTest.checkout(this, u, "pro-monthly");
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(creem(PlanTermsAsSoldTest.planCheckout(checkout, u.id(), sub))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(creem(PlanTermsAsSoldTest.planPaid(
+                                checkout, u.id(), sub, start, second, "prod_local_pro-monthly", 1990, 2408, 418))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(available(u)).isEqualTo(500);
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "700",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490",
+                        "renderbank.catalog.plans.pro-monthly.creem-product-id", "prod_new_pro-monthly",
+                        "renderbank.catalog.plans.pro-monthly.creem-earlier-product-ids", "prod_local_pro-monthly"))) {
+            // 24.90 less 25 % is 18.68 before tax, 3.92 VAT: 22.60 paid.
+            assertThat(creem(PlanTermsAsSoldTest.planPaid(
+                                    checkout, u.id(), sub, second, third, "prod_new_pro-monthly", 2490, 2260, 392))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u))
+                    .as("renewed at the plan's new product: the plan as it is now, discount or not")
+                    .isEqualTo(1200);
+            assertThat(BrowserSession.signIn(port, u.email(), "a-long-password-123")
+                            .get("/account")
+                            .body())
+                    .contains("700 credits every month · $18.68 / month");
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Moved at Creem to the plan's new product (700 credits at $24.90) but charged $19.90 before tax, the
+     * price the 500-credit offer was sold at: never more credits than that price bought.
+     */
+    @Test
+    void aRenewalAtTheNewProductChargedTheOffersPriceGetsNoMoreThanTheOffer() throws Exception {
+        UserAccount u = newUser();
+        String checkout = PlanTermsAsSoldTest.checkout(this, u, "pro-monthly");
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        creem(PlanTermsAsSoldTest.planCheckout(checkout, u.id(), sub));
+        creem(PlanTermsAsSoldTest.planPaid(
+                checkout, u.id(), sub, start, second, "prod_local_pro-monthly", 1990, 2408, 418));
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "700",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490",
+                        "renderbank.catalog.plans.pro-monthly.creem-product-id", "prod_new_pro-monthly",
+                        "renderbank.catalog.plans.pro-monthly.creem-earlier-product-ids", "prod_local_pro-monthly"))) {
+            assertThat(creem(PlanTermsAsSoldTest.planPaid(
+                                    checkout, u.id(), sub, second, third, "prod_new_pro-monthly", 2490, 2408, 418))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u)).as("19.90 before tax bought 500 credits").isEqualTo(1000);
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
     /** A subscription.paid whose last transaction carries tax: amount 1990 before tax, 2408 paid. */

@@ -147,15 +147,98 @@ class PlanTermsAsSoldTest extends BillingIntegrationTest {
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
 
+    /**
+     * Case A: pro-monthly sold at 500 credits for $19.90 under product A; the operator sets 600 credits
+     * at $21.90 under the same product. Creem keeps charging the subscriber $19.90, plus VAT: 24.08 paid.
+     * The tax is no part of the price: the renewal is at the price sold, grants 500, and the account
+     * page says $19.90.
+     */
+    @Test
+    void aTaxedRenewalAtThePriceSoldKeepsTheOfferWhenThePlanWasRaisedUnderTheSameProduct() throws Exception {
+        UserAccount u = newUser();
+        String checkout = checkout(this, u, "pro-monthly");
+        String sub = id("sub");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        assertThat(creem(planCheckout(checkout, u.id(), sub)).statusCode()).isEqualTo(200);
+        String product = "prod_local_pro-monthly";
+        assertThat(creem(planPaid(checkout, u.id(), sub, start, second, product, 1990, 2408, 418))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(available(u)).isEqualTo(500);
+        try (var changed = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "600",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2190"))) {
+            assertThat(creem(planPaid(checkout, u.id(), sub, second, third, product, 1990, 2408, 418))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u))
+                    .as("charged 19.90 before tax, as sold: 500 credits, not the raised plan's 600")
+                    .isEqualTo(1000);
+            assertThat(BrowserSession.signIn(port, u.email(), PASSWORD)
+                            .get("/account")
+                            .body())
+                    .contains("500 credits every month · $19.90 / month")
+                    .doesNotContain("$21.90");
+        }
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
+    /**
+     * Case B: pro-monthly sold at 700 credits for $24.90; the operator lowers it to 500 credits at $19.90
+     * under the same product. Creem keeps charging $24.90: the renewal keeps the 700 it was sold with.
+     */
+    @Test
+    void aRenewalAtThePriceSoldKeepsTheOfferWhenThePlanWasLoweredUnderTheSameProduct() throws Exception {
+        UserAccount u = newUser();
+        String sub = id("sub");
+        String product = "prod_local_pro-monthly";
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant second = start.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        Instant third = second.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        String checkout;
+        try (var sold = ChangedCatalog.apply(
+                context,
+                Map.of(
+                        "renderbank.catalog.plans.pro-monthly.credits", "700",
+                        "renderbank.catalog.plans.pro-monthly.price-minor", "2490"))) {
+            checkout = checkout(this, u, "pro-monthly");
+            assertThat(creem(planCheckout(checkout, u.id(), sub)).statusCode()).isEqualTo(200);
+            assertThat(creem(planPaid(checkout, u.id(), sub, start, second, product, 2490, 2490, 0))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(available(u)).isEqualTo(700);
+        }
+        // The catalogue is back at 500 credits for $19.90, same Creem product.
+        assertThat(creem(planPaid(checkout, u.id(), sub, second, third, product, 2490, 2490, 0))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(available(u))
+                .as("charged 24.90 as sold: 700 credits, not the lowered plan's 500")
+                .isEqualTo(1400);
+        assertThat(BrowserSession.signIn(port, u.email(), PASSWORD)
+                        .get("/account")
+                        .body())
+                .contains("700 credits every month · $24.90 / month");
+        assertThat(ledger.checkInvariants().holds()).isTrue();
+    }
+
     /** A checkout opened through the API (simulated payments here), as the buyer's page opens it; its id. */
-    private String checkout(UserAccount u, String product) throws Exception {
-        var r = api("POST", "/api/v1/checkout", token(u), "{\"product\":\"" + product + "\"}");
+    static String checkout(BillingIntegrationTest t, UserAccount u, String product) throws Exception {
+        var r = t.api("POST", "/api/v1/checkout", t.token(u), "{\"product\":\"" + product + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String url = json.readTree(r.body()).path("url").asString();
+        String url = JsonMapper.builder().build().readTree(r.body()).path("url").asString();
         return url.substring(url.lastIndexOf('/') + 1);
     }
 
-    private static String planCheckout(String checkoutId, long userId, String sub) {
+    private String checkout(UserAccount u, String product) throws Exception {
+        return checkout(this, u, product);
+    }
+
+    static String planCheckout(String checkoutId, long userId, String sub) {
         String n = id("n");
         return """
                 {"id":"evt_%1$s","eventType":"checkout.completed","created_at":1728734325927,
@@ -169,14 +252,41 @@ class PlanTermsAsSoldTest extends BillingIntegrationTest {
 
     private static String planPaid(
             String checkoutId, long userId, String sub, Instant start, Instant end, String product, long amount) {
+        return planPaid(checkoutId, userId, sub, start, end, product, amount, amount, 0);
+    }
+
+    /** A renewal whose transaction is {@code amount} before tax and discount, {@code paid} with {@code tax}. */
+    static String planPaid(
+            String checkoutId,
+            long userId,
+            String sub,
+            Instant start,
+            Instant end,
+            String product,
+            long amount,
+            long paid,
+            long tax) {
         String n = id("n");
         return """
                 {"id":"evt_%1$s","eventType":"subscription.paid","created_at":%6$d,
                  "object":{"id":"%4$s","object":"subscription","status":"active",
                    "product":{"id":"%8$s"},"customer":{"email":"buyer@example.com"},
                    "last_transaction_id":"tran_%1$s",
-                   "last_transaction":{"id":"tran_%1$s","amount":%9$d,"amount_paid":%9$d,"currency":"USD"},
+                   "last_transaction":{"id":"tran_%1$s","amount":%9$d,"amount_paid":%10$d,"discount_amount":%12$d,
+                     "tax_amount":%11$d,"currency":"USD"},
                    "current_period_start_date":"%5$s","current_period_end_date":"%7$s",
-                   "metadata":{"userId":"%3$d","product":"pro-monthly","checkoutId":"%2$s"}}}""".formatted(n, checkoutId, userId, sub, start, start.toEpochMilli(), end, product, amount);
+                   "metadata":{"userId":"%3$d","product":"pro-monthly","checkoutId":"%2$s"}}}""".formatted(
+                        n,
+                        checkoutId,
+                        userId,
+                        sub,
+                        start,
+                        start.toEpochMilli(),
+                        end,
+                        product,
+                        amount,
+                        paid,
+                        tax,
+                        amount - (paid - tax));
     }
 }

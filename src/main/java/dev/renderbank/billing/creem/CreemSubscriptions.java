@@ -73,13 +73,13 @@ class CreemSubscriptions {
         // What was paid, tax included, when Creem says so: refunds and disputes are measured in it.
         Long amount = Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
                 .orElse(Json.number(sub, "last_transaction", "amount"));
-        Product p = soldAs(sub, user.get(), product.get(), amount);
+        String currency = Json.text(sub, "last_transaction", "currency");
+        Product p = soldAs(sub, user.get(), product.get(), CreemRenewalTerms.preTax(sub), currency);
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
         subscriptions.ensure("creem", subId, user.get(), p.id(), status, at, at);
         apply(subId, status, sub, at);
-        String currency = Json.text(sub, "last_transaction", "currency");
         var charge = new Purchases.Charge(
                 "creem",
                 user.get(),
@@ -107,25 +107,22 @@ class CreemSubscriptions {
     }
 
     /**
-     * The plan as the subscription was sold: with the credits a month the checkout its metadata names
-     * offered when it was opened, while the subscription is on the plan that checkout was for and is
-     * charged at the price it was sold at (a change of the plan's credits in the catalogue applies to
-     * checkouts opened after it). A Creem product has one price, so a new price is a new product, as
-     * with Stripe's price ids: a payment at the plan's current product when the checkout sold it at
-     * another price (the operator moved the subscription to it) pays the new price and gets the plan
-     * as it is now; one at an earlier product keeps the offer. A payment below the plan's price now
-     * ({@code charged}, tax included when Creem says so) is not at that price whatever its product:
-     * the plan's price was changed in the catalogue under the same product, which applies to new
-     * checkouts only, so it keeps the offer. Else, and for a checkout opened before offers were
-     * recorded, the catalogue's plan as it is now.
+     * The plan as the subscription was sold, as {@link CreemRenewalTerms} decides from the checkout its
+     * metadata names (the catalogue's plan as it is now without one), at the price charged before tax
+     * ({@code preTax}, in the transaction's currency) when Creem says it: what the period records and
+     * {@code /account} shows as what the plan renews at.
      */
-    private Product soldAs(JsonNode sub, long userId, Product plan, Long charged) {
-        boolean atCurrentPrice = java.util.Objects.equals(CreemEvents.creemProductId(sub), plan.creemProductId())
-                && (charged == null || charged >= plan.priceMinor());
-        return opened.namedBy(sub)
+    private Product soldAs(JsonNode sub, long userId, Product plan, Long preTax, String currency) {
+        Product terms = opened.namedBy(sub)
                 .filter(c -> c.userId() == userId)
-                .map(c -> c.offered(plan, atCurrentPrice))
+                .map(c -> CreemRenewalTerms.terms(c, plan, CreemEvents.creemProductId(sub), preTax))
                 .orElse(plan);
+        return preTax == null
+                ? terms
+                : terms.asOffered(
+                        terms.credits(),
+                        preTax,
+                        currency != null ? currency.toUpperCase(Locale.ROOT) : terms.currency());
     }
 
     /**

@@ -54,8 +54,12 @@ public class CheckoutStore {
         }
     }
 
-    /** A product's credits (a plan's: per month), price and currency when its checkout was opened. */
-    public record Offer(long credits, long priceMinor, String currency) {}
+    /**
+     * A product's credits (a plan's: per month), price and currency when its checkout was opened, and
+     * the Creem product it was sold under then ({@code creemProduct}; null for a checkout opened before
+     * that was recorded, or a product with none).
+     */
+    public record Offer(long credits, long priceMinor, String currency, String creemProduct) {}
 
     private final JdbcClient jdbc;
 
@@ -65,7 +69,7 @@ public class CheckoutStore {
 
     /**
      * A checkout of {@code product} as the catalogue has it now, which is what it offers (its credits,
-     * price and currency are recorded with it). False when the user's idempotency key is already taken
+     * price, currency and Creem product are recorded with it). False when the user's idempotency key is already taken
      * by a checkout.
      */
     public boolean insertPending(
@@ -73,9 +77,9 @@ public class CheckoutStore {
         return jdbc.sql("""
                                 insert into billing_checkout (id, user_id, product, provider, idempotency_key, status,
                                                               created_at, offered_credits, offered_price_minor,
-                                                              offered_currency)
+                                                              offered_currency, offered_creem_product)
                                 values (:id, :user, :product, :provider, :key, 'PENDING', :now, :credits, :price,
-                                        :currency)
+                                        :currency, :creemProduct)
                                 on conflict do nothing""")
                         .param("id", id)
                         .param("user", userId)
@@ -83,6 +87,7 @@ public class CheckoutStore {
                         .param("credits", product.credits())
                         .param("price", product.priceMinor())
                         .param("currency", product.currency())
+                        .param("creemProduct", product.creemProductId())
                         .param("provider", provider)
                         .param("key", idemKey)
                         .param("now", ts(now))
@@ -237,6 +242,7 @@ public class CheckoutStore {
                         : new Offer(
                                 rs.getLong("offered_credits"),
                                 rs.getLong("offered_price_minor"),
-                                rs.getString("offered_currency")));
+                                rs.getString("offered_currency"),
+                                rs.getString("offered_creem_product")));
     }
 }
