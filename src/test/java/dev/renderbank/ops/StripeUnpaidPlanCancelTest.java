@@ -114,4 +114,37 @@ class StripeUnpaidPlanCancelTest extends StripeUnpaidPlanIntegrationTest {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> queuedCancels(sub) == 0);
         STRIPE.verify(1, deleteRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
     }
+
+    /**
+     * The user cancels a plan that ended because its first payment failed (its cancel at Stripe made,
+     * as Stripe then refuses a cancel at the period's end): it has already ended, as the cancel of any
+     * ended plan answers (200, the plan as it is), never 503, and Stripe is not asked.
+     */
+    @Test
+    void theUsersCancelOfAPlanWhoseFirstPaymentFailedAnswersItHasEndedWithoutAskingStripe() throws Exception {
+        UserAccount u = buyer();
+        String sub = newId("sub");
+        stubCancelled(sub);
+        STRIPE.stubFor(
+                post(urlPathEqualTo("/v1/subscriptions/" + sub))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(400)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+                                                        + "\"A canceled subscription can only update its cancellation_details and metadata.\"}}")));
+        endedUnpaid(u, sub);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(providerCancel(sub)).isEqualTo("confirmed"));
+
+        var cancel = AdminSupport.call(
+                port, "POST", "/api/v1/subscriptions/" + sub + "/cancel", users.issueToken(u.id(), "test"), null, null);
+
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+        assertThat(JSON.readTree(cancel.body()).path("status").asString()).isEqualTo("payment_failed");
+        assertThat(status(sub)).isEqualTo("payment_failed");
+        STRIPE.verify(0, postRequestedFor(urlPathEqualTo("/v1/subscriptions/" + sub)));
+    }
 }
