@@ -21,7 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * subscription ({@link UnpaidPlanEnded#key}), so one still queued (a plan ended since, or a cancel
  * retrying while Stripe is unreachable) is not queued again, and its handler asks the provider only
  * while the cancel is due ({@link UnpaidPlanCancels}). Read in bounded pages; each plan in a
- * transaction of its own, and one that cannot be queued now is queued by the next start.
+ * transaction of its own, and one that cannot be queued now (nor any, while the database cannot be
+ * read) is queued by the next start; the start goes on either way.
  */
 @Component
 class UnpaidPlanCancelsAtStart {
@@ -42,9 +43,14 @@ class UnpaidPlanCancelsAtStart {
 
     @EventListener(ApplicationReadyEvent.class)
     void atStart() {
-        int due = queueDue();
-        if (due > 0) {
-            log.info("{} plan(s) whose first payment failed have their cancel at the provider queued", due);
+        try {
+            int due = queueDue();
+            if (due > 0) {
+                log.info("{} plan(s) whose first payment failed have their cancel at the provider queued", due);
+            }
+        } catch (RuntimeException e) {
+            // the database cannot be read now (the node starts all the same): the next start queues them
+            log.warn("the cancels at the provider that are due could not be queued at this start: {}", e.toString());
         }
     }
 
