@@ -100,7 +100,9 @@ public class Billing {
     /**
      * The user's cancel: at the provider (a plan the simulated checkout sold: locally, whatever the
      * provider now); no renewal, grants stop at the end of the paid period. Refused while the plan's
-     * first payment is being processed ({@link CancelResult.PaymentPending}).
+     * first payment is being processed ({@link CancelResult.PaymentPending}). A plan that is not running
+     * (its end passed, or its status says it ended: {@link Subscription#runningAt}) has already ended,
+     * and its provider is not asked ({@link CancelResult.AlreadyEnded}).
      */
     public CancelResult cancelSubscription(long userId, String subscriptionId) {
         return cancel(userId, subscriptionId, false);
@@ -121,7 +123,10 @@ public class Billing {
         }
         Subscription sub = found.get();
         Instant now = clock.instant();
-        if (sub.endsAt() != null && !sub.endsAt().isAfter(now)) {
+        // ended by its end or by its status (payment_failed, canceled, incomplete_expired): nothing
+        // renews, and the provider would refuse the cancel (Stripe: a cancelled subscription, as one
+        // whose first payment failed is, UnpaidPlanCancels), so it is not asked
+        if (!sub.runningAt(now)) {
             return new CancelResult.AlreadyEnded(sub);
         }
         // a session completed unpaid: a bank debit that may still clear (not Stripe's own incomplete, a

@@ -31,9 +31,10 @@ public class Passwords {
 
     /**
      * How long after a reset or a change the same form, sent again, still answers "changed" ({@link
-     * #reset}, {@link #change}).
+     * #reset}, {@link #change}). The hash a change replaced is kept no longer than that: the identity
+     * sweep clears it once the window is over ({@code IdentitySweep}).
      */
-    static final Duration REPEAT_WINDOW = Duration.ofMinutes(2);
+    public static final Duration REPEAT_WINDOW = Duration.ofMinutes(2);
 
     /** What a change or a reset did. */
     public sealed interface Outcome {

@@ -195,6 +195,30 @@ public class SubscriptionStatusStore {
                 == 1;
     }
 
+    /** A subscription whose cancellation at its provider is due ({@link #unpaidCancelsDue}). */
+    public record CancelDue(long userId, String provider, String subscriptionId) {}
+
+    /**
+     * The subscriptions whose cancellation at the provider is still to be made ({@code provider_cancel
+     * = 'due'}): the plans whose first payment failed and whose provider has not confirmed the cancel.
+     * At most {@code limit}, in the order of provider and id, after {@code after} (null: from the
+     * first), so a caller reads them in bounded pages.
+     */
+    public List<CancelDue> unpaidCancelsDue(CancelDue after, int limit) {
+        return jdbc.sql("""
+                        select user_id, provider, subscription_id from billing_subscription
+                         where provider_cancel = 'due'
+                           and (provider, subscription_id) > (:provider, :id)
+                         order by provider, subscription_id
+                         limit :limit""")
+                .param("provider", after == null ? "" : after.provider())
+                .param("id", after == null ? "" : after.subscriptionId())
+                .param("limit", limit)
+                .query((rs, n) ->
+                        new CancelDue(rs.getLong("user_id"), rs.getString("provider"), rs.getString("subscription_id")))
+                .list();
+    }
+
     /** The provider cancelled it (or said it had already ended or does not exist): nothing left to ask. */
     public void unpaidCancelConfirmed(String provider, String id) {
         jdbc.sql("""

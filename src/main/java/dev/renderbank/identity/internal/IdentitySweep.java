@@ -5,6 +5,7 @@ import static dev.renderbank.platform.SqlTime.ts;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.renderbank.identity.Passwords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * with every guess, sign-up and reset ever made: a cluster-safe db-scheduler task every {@code
  * renderbank.retention.sweep-interval}. A throttle row goes only once it can no longer lock, wait or
  * count anything (checked at start: the retention is longer than every window and lock); a one-time
- * link, or an API token, once it was used, revoked or expired long enough ago. Expired browser sessions are not swept here:
+ * link, or an API token, once it was used, revoked or expired long enough ago; the hash of a
+ * password a change replaced once the change's repeat window ({@link Passwords#REPEAT_WINDOW}) is
+ * over (it is cleared, the account stays). Expired browser sessions are not swept here:
  * Spring Session JDBC deletes them itself ({@code spring.session.jdbc.cleanup-cron}, every minute).
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,10 +38,17 @@ public class IdentitySweep {
             int requestLimits,
             int emailTokens,
             int apiTokens,
-            int deletedMailboxes) {
+            int deletedMailboxes,
+            int replacedPasswords) {
 
         int total() {
-            return clientThrottles + accountThrottles + requestLimits + emailTokens + apiTokens + deletedMailboxes;
+            return clientThrottles
+                    + accountThrottles
+                    + requestLimits
+                    + emailTokens
+                    + apiTokens
+                    + deletedMailboxes
+                    + replacedPasswords;
         }
     }
 
@@ -105,6 +115,13 @@ public class IdentitySweep {
                 .param("cutoff", ts(now.minus(retention.apiTokens())))
                 .update();
         int deleted = mailboxes.forgetDeletedBefore(now.minus(retention.deletedAccountDebts()));
-        return new Swept(clients, accounts, limits, tokens, apiTokens, deleted);
+        // the hash of a password a change replaced, kept for that change's one repeat: not past its
+        // window (app_user_password_replaced_idx holds only the accounts that keep one)
+        int replaced = jdbc.sql("""
+                        update app_user set password_replaced_hash = null
+                         where password_replaced_hash is not null and password_changed_at <= :cutoff""")
+                .param("cutoff", ts(now.minus(Passwords.REPEAT_WINDOW)))
+                .update();
+        return new Swept(clients, accounts, limits, tokens, apiTokens, deleted, replaced);
     }
 }

@@ -90,6 +90,49 @@ class IdentitySweepTest extends IntegrationTest {
         assertThat(tokens.use(EmailTokenStore.Purpose.RESET, "sweep-open", now)).contains(user);
     }
 
+    /**
+     * A password change keeps the hash of the password it replaced for the change's one repeat, within
+     * two minutes: once that window is over the sweep clears it, so old password hashes are not kept
+     * in the accounts (a copy of the database would carry them) until the next change or repeat.
+     */
+    @Test
+    void theReplacedPasswordsHashIsClearedOnceItsRepeatWindowIsOver() {
+        Instant now = clock.instant();
+        long over = users.create("sweep-replaced-over@test.local", "correct horse battery staple", Role.USER, true)
+                .id();
+        long open = users.create("sweep-replaced-open@test.local", "correct horse battery staple", Role.USER, true)
+                .id();
+        changed(over, now.minus(Duration.ofMinutes(2)).minusSeconds(1), "{bcrypt}$2a$10$replaced-over");
+        changed(open, now.minus(Duration.ofSeconds(90)), "{bcrypt}$2a$10$replaced-open");
+
+        sweep.sweep(now);
+
+        assertThat(replacedHash(over)).as("its window is over").isNull();
+        assertThat(replacedHash(open)).as("its repeat may still come").isEqualTo("{bcrypt}$2a$10$replaced-open");
+        assertThat(jdbc.sql("select password_changed_at is not null from app_user where id = :id")
+                        .param("id", over)
+                        .query(Boolean.class)
+                        .single())
+                .as("when the password was changed stays")
+                .isTrue();
+    }
+
+    private void changed(long userId, Instant at, String replacedHash) {
+        jdbc.sql("update app_user set password_changed_at = :at, password_replaced_hash = :h where id = :id")
+                .param("at", ts(at))
+                .param("h", replacedHash)
+                .param("id", userId)
+                .update();
+    }
+
+    private String replacedHash(long userId) {
+        return jdbc.sql("select password_replaced_hash from app_user where id = :id")
+                .param("id", userId)
+                .query((rs, n) -> rs.getString(1))
+                .list()
+                .get(0);
+    }
+
     @Test
     void theSweepRunsAsAScheduledTask() {
         assertThat(jdbc.sql("select count(*) from scheduled_tasks where task_name = 'identity-sweep'")
