@@ -115,7 +115,14 @@ class SubmittedMarks {
         }
     }
 
+    /** In the mark's job's log context: a batch's marks are applied by whichever thread commits them. */
     private boolean apply(Mark m) {
+        try (var logContext = JobLogContext.ofId(m.jobId())) {
+            return applyIn(m);
+        }
+    }
+
+    private boolean applyIn(Mark m) {
         boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
         if (!won && tasks.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
             // The job failed (deadline, operator, account deletion) while its submit was in flight: the

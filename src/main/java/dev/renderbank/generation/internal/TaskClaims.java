@@ -32,6 +32,13 @@ class TaskClaims {
 
     /** Job {@code jobId}'s claim on {@code task}, from {@code how}, was refused by the task's key. */
     void refused(String jobId, String task, String how) {
+        // in the claimant's log context, whichever thread saw the refusal (a batch's committer, say)
+        try (var logContext = JobLogContext.ofId(jobId)) {
+            tell(jobId, task, how);
+        }
+    }
+
+    private void tell(String jobId, String task, String how) {
         try {
             Optional<Job> claimant = jobs.find(jobId);
             Optional<Job> holder = jobs.findByProviderTask(task);
