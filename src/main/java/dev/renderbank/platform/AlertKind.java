@@ -30,6 +30,7 @@ public enum AlertKind {
     BILLING_PERIOD_PAID_AFTER_END("billing.period-paid-after-end", "Subscription period paid after its end"),
     LEDGER_HOLD_EXPIRY_FAILED("ledger.hold-expiry-failed", "A hold cannot be expired"),
     EVENTS_HANDLER_FAILING("events.handler-failing", "Background event handler failing"),
+    GENERATION_TASK_CLAIMED_TWICE("generation.task-claimed-twice", "A provider task claimed by two jobs"),
     RECONCILIATION_FINDINGS("reconciliation.findings", "Reconciliation found differences"),
     MAIL_FAILED("mail.failed", "An email could not be delivered"),
     MAIL_DELAYED("mail.delayed", "Emails are not being delivered"),

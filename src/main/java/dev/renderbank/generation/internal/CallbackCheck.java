@@ -41,6 +41,13 @@ final class CallbackCheck {
 
     /** One look at the job: never throws (a failure hands the job over). */
     void run(String jobId) {
+        // around the try: its catch logs in the job's context too
+        try (var idContext = JobLogContext.ofId(jobId)) {
+            runIn(jobId);
+        }
+    }
+
+    private void runIn(String jobId) {
         try {
             // re-read: the job may have moved on while the check waited (finished by its task, failed);
             // inside the try: a database that fails this read hands the job over like any other failure
@@ -69,6 +76,12 @@ final class CallbackCheck {
      * late-delivery task was scheduled by its callback, or here when the job failed since.
      */
     void handOver(String jobId, String why) {
+        try (var idContext = JobLogContext.ofId(jobId)) {
+            handOverIn(jobId, why);
+        }
+    }
+
+    private void handOverIn(String jobId, String why) {
         try {
             Job job = jobs.find(jobId).orElse(null);
             if (job == null) {

@@ -82,7 +82,7 @@ class DeliveredResults {
                     output.sha256(),
                     output.source(),
                     now);
-            if (transitions.markSucceeded(job.id(), assetId, job.price(), now)) {
+            if (transitions.markSucceeded(job.id(), job.providerTaskId(), assetId, job.price(), now)) {
                 CaptureResult captured = ledger.capture(job.id());
                 if (captured instanceof CaptureResult.Captured || captured instanceof CaptureResult.AlreadyCaptured) {
                     durableEvents.publish(

@@ -16,15 +16,25 @@ final class JobLogContext implements AutoCloseable {
     private final String previousJob;
     private final String previousUser;
 
-    private JobLogContext(String jobId, long userId) {
+    private JobLogContext(String jobId, String userId) {
         previousJob = MDC.get(JOB_ID);
         previousUser = MDC.get(USER_ID);
         MDC.put(JOB_ID, jobId);
-        MDC.put(USER_ID, Long.toString(userId));
+        restore(USER_ID, userId);
     }
 
     static JobLogContext of(Job job) {
-        return new JobLogContext(job.id(), job.userId());
+        return new JobLogContext(job.id(), Long.toString(job.userId()));
+    }
+
+    /**
+     * The job's id alone, where the job is not read (yet): around a {@code try} whose {@code catch}
+     * logs a failure, since Java closes a context opened by the {@code try} itself before its {@code
+     * catch} runs. A user id of an enclosing context is left out meanwhile (it would name another job's
+     * owner); a nested {@link #of(Job)} adds the job's own.
+     */
+    static JobLogContext ofId(String jobId) {
+        return new JobLogContext(jobId, null);
     }
 
     @Override

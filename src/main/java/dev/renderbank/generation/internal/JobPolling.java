@@ -79,7 +79,7 @@ class JobPolling {
         QueryOutcome outcome = provider.query(job.providerModel(), job.providerTaskId());
         if (outcome instanceof QueryOutcome.Running r) {
             int progress = r.progress() >= 0 ? r.progress() : PollTiming.estimateProgress(job, now);
-            if (transitions.markRunning(job.id(), progress, now)) {
+            if (transitions.markRunning(job.id(), job.providerTaskId(), progress, now)) {
                 events.changed(job.id());
             }
             return Optional.of(again(job, now));

@@ -93,18 +93,24 @@ class JobSubmitter implements DisposableBean {
     private void submit(Job job) {
         try {
             pool.execute(() -> {
-                try {
-                    driver.submitAccepted(job, next -> moveTask(job.id(), next));
-                } catch (RuntimeException e) {
-                    // the job's task, due later, takes over (and never sends a submit that was started)
-                    log.warn("job {}: submit after accept failed ({}); its task takes over", job.id(), e.toString());
-                } finally {
-                    slots.release();
+                // around the try: its catch logs in the job's context too
+                try (var logContext = JobLogContext.of(job)) {
+                    try {
+                        driver.submitAccepted(job, next -> moveTask(job.id(), next));
+                    } catch (RuntimeException e) {
+                        // the job's task, due later, takes over (and never sends a submit that was started)
+                        log.warn(
+                                "job {}: submit after accept failed ({}); its task takes over", job.id(), e.toString());
+                    } finally {
+                        slots.release();
+                    }
                 }
             });
         } catch (RuntimeException e) {
             slots.release();
-            log.warn("job {}: not submitted at once ({}); its task takes over", job.id(), e.toString());
+            try (var logContext = JobLogContext.of(job)) {
+                log.warn("job {}: not submitted at once ({}); its task takes over", job.id(), e.toString());
+            }
         }
     }
 

@@ -28,9 +28,11 @@ public class JobTransitions {
             "The generation finished after its deadline; the result is yours, free of charge.";
 
     private final JdbcClient jdbc;
+    private final TaskRecords tasks;
 
-    JobTransitions(JdbcClient jdbc) {
+    JobTransitions(JdbcClient jdbc, TaskRecords tasks) {
         this.jdbc = jdbc;
+        this.tasks = tasks;
     }
 
     /**
@@ -97,24 +99,20 @@ public class JobTransitions {
     }
 
     /**
-     * RESERVED/UNKNOWN → SUBMITTED with the provider's task. One statement: the job's row (a HOT update,
-     * no indexed column changes) and the task's row in {@code generation_provider_task}, whose key
-     * refuses a task already named by another job (the whole statement fails then, nothing changes).
+     * RESERVED/UNKNOWN → SUBMITTED with the provider's task, the job's own clear answer's (or a callback
+     * to the job's own URL): only while the job names no task or this one. One statement: the job's row
+     * (a HOT update, no indexed column changes) and the task's row in {@code generation_provider_task},
+     * whose key refuses a task already named by another job (the whole statement fails then, nothing
+     * changes), except by a job that names it only from its submit's unclear answer (UNKNOWN, no record
+     * of it read, or it would have moved on: {@link TaskRecords}). The body of such an answer passed
+     * through whatever made it unclear (a proxy may hand one request another's body), the clear answer or
+     * the callback did not: that job gives the task up (UNKNOWN without a task again, waiting for its own
+     * callback or its deadline), and this one takes it, in the same statement. Rows are locked in the
+     * order this job, the other job: a poll of the other job that read a record of the task first moved it
+     * on (RUNNING or finished), and then the task stays its and this statement is refused.
      */
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
-        return jdbc.sql("""
-                        with marked as (
-                            update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
-                                   progress = greatest(progress, 5), version = version + 1, updated_at = :now
-                             where id = :id and state in ('RESERVED', 'UNKNOWN')
-                            returning id)
-                        insert into generation_provider_task (provider_task_id, job_id)
-                        select :task, id from marked""")
-                        .param("id", id)
-                        .param("task", providerTaskId)
-                        .param("now", SqlTime.ts(now))
-                        .update()
-                == 1;
+        return tasks.markSubmitted(id, providerTaskId, now);
     }
 
     /** RESERVED → UNKNOWN; {@code why} (it may quote the provider's answer) kept as text can store it. */
@@ -151,17 +149,20 @@ public class JobTransitions {
     }
 
     /**
-     * SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress; no-op when nothing changes. The provider's
-     * record was read, so a streak of answers without one ({@link #noteRecordGap}) ends.
+     * SUBMITTED/RUNNING/UNKNOWN → RUNNING with progress, read from the record of {@code providerTaskId};
+     * no-op when nothing changes, or when the job no longer names that task (another job's clear answer
+     * took it from this one's unclear answer: {@link #markSubmitted}). The provider's record was read,
+     * so a streak of answers without one ({@link #noteRecordGap}) ends.
      */
-    boolean markRunning(String id, int progress, Instant now) {
+    boolean markRunning(String id, String providerTaskId, int progress, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'RUNNING', progress = greatest(progress, :p),
                                record_gap_since = null, record_gap_answers = 0,
                                version = version + 1, updated_at = :now
-                         where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN')
+                         where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN') and provider_task_id = :task
                            and (state <> 'RUNNING' or progress < :p or record_gap_since is not null)""")
                         .param("id", id)
+                        .param("task", providerTaskId)
                         .param("p", Math.max(0, Math.min(99, progress)))
                         .param("now", SqlTime.ts(now))
                         .update()
@@ -190,13 +191,20 @@ public class JobTransitions {
                 .optional();
     }
 
-    /** The one winning transition to SUCCEEDED; the caller captures the hold in the same transaction. */
-    boolean markSucceeded(String id, String assetId, long charged, Instant now) {
+    /**
+     * The one winning transition to SUCCEEDED; the caller captures the hold in the same transaction.
+     * {@code providerTaskId} is the task whose result it is (null: none named): the job must still name
+     * it. One taken by another job's clear answer ({@link #markSubmitted}) delivers nothing to this job,
+     * whose owner is neither charged for nor shown another user's result.
+     */
+    boolean markSucceeded(String id, String providerTaskId, String assetId, long charged, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'SUCCEEDED', progress = 100, asset_id = :asset,
                                credits_charged = :charged, completed_at = :now, version = version + 1, updated_at = :now
-                         where id = :id and state in """ + JobStore.LIVE)
+                         where id = :id and (cast(:task as text) is null or provider_task_id = :task)
+                           and state in """ + JobStore.LIVE)
                         .param("id", id)
+                        .param("task", providerTaskId)
                         .param("asset", assetId)
                         .param("charged", charged)
                         .param("now", SqlTime.ts(now))

@@ -22,8 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * interrupted, or failed in flight), and replaces the one its submit's unclear answer named while no
  * record of that one was read (UNKNOWN with a task): the callback came to the job's own URL, the job
  * was sent once, so the provider's task for it is the callback's, never a second one. A task already
- * confirmed stays; a callback naming another one is logged. A task another job names is refused
- * ({@link CallbackOutcome#CONFLICT}), nothing changed.
+ * confirmed stays; a callback naming another one is logged. A task another job names only from its
+ * own submit's unclear answer (UNKNOWN, no record read) is taken from it: the callback to this job's
+ * URL outranks a body that passed through a proxy ({@link JobTransitions#markSubmitted}). A task
+ * another job holds otherwise is refused ({@link CallbackOutcome#CONFLICT}), nothing changed, and
+ * the operators are told ({@link TaskClaims}): one of the two jobs is wrong.
  */
 @Component
 public class ProviderCallbackHandling {
@@ -35,6 +38,7 @@ public class ProviderCallbackHandling {
     private final TaskRecords tasks;
     private final CallbackChecks checks;
     private final LateDeliveries late;
+    private final TaskClaims claims;
     private final TransactionTemplate tx;
     private final Clock clock;
 
@@ -44,8 +48,10 @@ public class ProviderCallbackHandling {
             TaskRecords tasks,
             CallbackChecks checks,
             LateDeliveries late,
+            TaskClaims claims,
             TransactionTemplate tx,
             Clock clock) {
+        this.claims = claims;
         this.jobs = jobs;
         this.transitions = transitions;
         this.tasks = tasks;
@@ -64,15 +70,19 @@ public class ProviderCallbackHandling {
                         token.getBytes(StandardCharsets.UTF_8))) {
             return CallbackOutcome.REFUSED;
         }
+        // the refusal below is logged in the job's context too (closed before a catch outside would run)
         try (var logContext = JobLogContext.of(found.get())) {
-            return handle(found.get(), jobId, providerTaskId);
-        } catch (DuplicateKeyException e) {
-            // the task named is recorded for another job (its key refused it): this job learns nothing
-            log.warn(
-                    "provider callback for job {} names task {}, which is another job's: ignored",
-                    jobId,
-                    providerTaskId);
-            return CallbackOutcome.CONFLICT;
+            try {
+                return handle(found.get(), jobId, providerTaskId);
+            } catch (DuplicateKeyException e) {
+                // the task named is recorded for another job (its key refused it): this job learns nothing
+                log.warn(
+                        "provider callback for job {} names task {}, which is another job's: ignored",
+                        jobId,
+                        providerTaskId);
+                claims.refused(jobId, providerTaskId, "a provider callback to its own URL");
+                return CallbackOutcome.CONFLICT;
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,8 +24,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * job's compare-and-set with its task's move, in the one transaction. When a batch fails (one mark
  * refused, say a task id already named by another job), its marks are retried one transaction each,
  * so one bad mark never undoes the others; a mark that fails alone too (the database gone for a
- * moment) is its caller's to try again ({@link AnswerWrites}). The thread that commits a batch
- * commits the other threads' marks too: an interrupt of its own never fails theirs.
+ * moment) is its caller's to try again ({@link AnswerWrites}). A mark refused by the task's key is
+ * tried once more alone, a lone one too: the job that named the task may have committed meanwhile,
+ * seen by the next statement, which takes the task over if that job named it only from an unclear
+ * answer ({@link JobTransitions#markSubmitted}); refused again, it is the operators' ({@link
+ * TaskClaims}). The thread that commits a batch commits the other threads' marks too: an interrupt of
+ * its own never fails theirs.
  */
 @Component
 class SubmittedMarks {
@@ -38,6 +43,7 @@ class SubmittedMarks {
     private final TransactionTemplate tx;
     private final SubmitConnections connections;
     private final LateDeliveries late;
+    private final TaskClaims claims;
     private final GroupCommit<Mark, Boolean> group = new GroupCommit<>(this::commitAll);
 
     SubmittedMarks(
@@ -45,8 +51,10 @@ class SubmittedMarks {
             TaskRecords tasks,
             TransactionTemplate tx,
             SubmitConnections connections,
-            LateDeliveries late) {
+            LateDeliveries late,
+            TaskClaims claims) {
         this.transitions = transitions;
+        this.claims = claims;
         this.tasks = tasks;
         this.late = late;
         this.tx = tx;
@@ -83,7 +91,7 @@ class SubmittedMarks {
                 batch.get(i).outcome().complete(won.get(i));
             }
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
+            if (batch.size() == 1 && !(e instanceof DuplicateKeyException)) {
                 throw e;
             }
             // an interrupt that came to this thread during the batch (it failed its wait for a
@@ -94,6 +102,10 @@ class SubmittedMarks {
                 try {
                     alone.outcome().complete(connections.use(() -> tx.execute(status -> apply(alone.item()))));
                 } catch (RuntimeException refused) {
+                    if (refused instanceof DuplicateKeyException) {
+                        claims.refused(
+                                alone.item().jobId(), alone.item().providerTaskId(), "its clear createTask answer");
+                    }
                     alone.outcome().completeExceptionally(refused);
                 }
             }
@@ -103,7 +115,14 @@ class SubmittedMarks {
         }
     }
 
+    /** In the mark's job's log context: a batch's marks are applied by whichever thread commits them. */
     private boolean apply(Mark m) {
+        try (var logContext = JobLogContext.ofId(m.jobId())) {
+            return applyIn(m);
+        }
+    }
+
+    private boolean applyIn(Mark m) {
         boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
         if (!won && tasks.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
             // The job failed (deadline, operator, account deletion) while its submit was in flight: the

@@ -58,12 +58,21 @@ public class Sweeper {
      * and as the list is by deadline it would come first in every sweep.
      */
     private boolean failOverdue(String id) {
-        try {
-            Job job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
-            return finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true);
-        } catch (RuntimeException e) {
-            log.error("sweeper: job {} is past its deadline and could not be failed; tried again next sweep", id, e);
-            return false;
+        // around the try: its catch logs in the job's context too (the user's id once the job was read)
+        try (var idContext = JobLogContext.ofId(id)) {
+            Job job = null;
+            try {
+                job = jobs.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " vanished"));
+                return finisher.fail(job, FailureReasons.DEADLINE_CODE, FailureReasons.DEADLINE, true);
+            } catch (RuntimeException e) {
+                try (var jobContext = job == null ? null : JobLogContext.of(job)) {
+                    log.error(
+                            "sweeper: job {} is past its deadline and could not be failed; tried again next sweep",
+                            id,
+                            e);
+                }
+                return false;
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.renderbank.generation.internal;
 
 import dev.renderbank.platform.SqlTime;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,6 +16,8 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class TaskRecords {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRecords.class);
 
     private final JdbcClient jdbc;
 
@@ -51,7 +55,9 @@ class TaskRecords {
      * UNKNOWN with task {@code named} (its submit's unclear answer's; no record of it read yet, or the
      * job would have moved on) → SUBMITTED with {@code providerTaskId}, the task a callback to the
      * job's own URL names. {@code named}'s row is given up, {@code providerTaskId}'s written, in the same
-     * statement: refused by the key (another job's task), nothing changes.
+     * statement: refused by the key (another job's task), nothing changes; unless that other job, too,
+     * names the task only from an unclear answer: it gives the task up to the callback's job, as it does
+     * to a clear answer ({@link JobTransitions#markSubmitted}).
      */
     boolean followCallbackTask(String id, String named, String providerTaskId, Instant now) {
         return jdbc.sql("""
@@ -63,14 +69,89 @@ class TaskRecords {
                             returning id),
                         given_up as (
                             delete from generation_provider_task
-                             where provider_task_id = :named and job_id in (select id from followed))
-                        insert into generation_provider_task (provider_task_id, job_id)
-                        select :task, id from followed""")
-                        .param("id", id)
-                        .param("named", named)
-                        .param("task", providerTaskId)
-                        .param("now", SqlTime.ts(now))
-                        .update()
-                == 1;
+                             where provider_task_id = :named and job_id in (select id from followed)),
+                        other_gave_up as (
+                            update generation_job set provider_task_id = null, version = version + 1, updated_at = :now
+                             where id = (select job_id from generation_provider_task where provider_task_id = :task)
+                               and id <> :id and state = 'UNKNOWN' and provider_task_id = :task
+                               and exists (select 1 from followed)
+                            returning id),
+                        taken_over as (
+                            update generation_provider_task set job_id = :id
+                             where provider_task_id = :task and job_id in (select id from other_gave_up)
+                            returning job_id),
+                        recorded as (
+                            insert into generation_provider_task (provider_task_id, job_id)
+                            select :task, id from followed where not exists (select 1 from taken_over)
+                            returning job_id)
+                        select (select count(*) from followed) as followed, (select count(*) from recorded) as recorded,
+                               (select id from other_gave_up) as other_gave_up""")
+                .param("id", id)
+                .param("named", named)
+                .param("task", providerTaskId)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> {
+                    String gaveUp = rs.getString("other_gave_up");
+                    if (gaveUp != null) {
+                        log.warn(
+                                "job {} takes provider task {}, named by a callback to its own URL, from job {}, which"
+                                        + " named it only from its submit's unclear answer: {} is UNKNOWN without a task"
+                                        + " again",
+                                id,
+                                providerTaskId,
+                                gaveUp,
+                                gaveUp);
+                    }
+                    return rs.getInt("followed") == 1;
+                })
+                .single();
+    }
+
+    /** {@link JobTransitions#markSubmitted}, which says what it does. */
+    boolean markSubmitted(String id, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        with marked as (
+                            update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
+                                   progress = greatest(progress, 5), version = version + 1, updated_at = :now
+                             where id = :id and state in ('RESERVED', 'UNKNOWN')
+                               and (provider_task_id is null or provider_task_id = :task)
+                            returning id),
+                        given_up as (
+                            update generation_job set provider_task_id = null, version = version + 1, updated_at = :now
+                             where id = (select job_id from generation_provider_task where provider_task_id = :task)
+                               and id <> :id and state = 'UNKNOWN' and provider_task_id = :task
+                               and exists (select 1 from marked)
+                            returning id),
+                        taken_over as (
+                            update generation_provider_task set job_id = :id
+                             where provider_task_id = :task and job_id in (select id from given_up)
+                            returning job_id),
+                        recorded as (
+                            insert into generation_provider_task (provider_task_id, job_id)
+                            select :task, id from marked
+                             where not exists (select 1 from taken_over)
+                               and not exists (select 1 from generation_provider_task
+                                                where provider_task_id = :task and job_id = :id)
+                            returning job_id)
+                        select (select count(*) from marked) as marked, (select count(*) from recorded) as recorded,
+                               (select id from given_up) as given_up""")
+                .param("id", id)
+                .param("task", providerTaskId)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> {
+                    String gaveUp = rs.getString("given_up");
+                    if (gaveUp != null) {
+                        log.warn(
+                                "job {} takes provider task {} from job {}, which named it only from its submit's"
+                                        + " unclear answer (no record of it read): {} is UNKNOWN without a task again,"
+                                        + " waiting for its own callback or its deadline",
+                                id,
+                                providerTaskId,
+                                gaveUp,
+                                gaveUp);
+                    }
+                    return rs.getInt("marked") == 1;
+                })
+                .single();
     }
 }

@@ -22,6 +22,27 @@ public final class FinisherTestSupport {
         }
     }
 
+    /**
+     * A job of user {@code userId} as an accept inserts it (RESERVED, callback token {@code "token"}),
+     * but with no hold: failing it throws (nothing to release).
+     */
+    public static void insertWithoutHold(JobStore jobs, String id, long userId, Instant now, Instant deadline) {
+        jobs.insert(Job.accepted(
+                id,
+                new Job.Request(
+                        userId,
+                        dev.renderbank.catalog.AssetType.IMAGE,
+                        "nano-banana",
+                        "a lighthouse",
+                        "{}",
+                        "google/nano-banana",
+                        "{}",
+                        10),
+                "token",
+                now,
+                deadline));
+    }
+
     /** Fails the job as a path bringing a failure would; true if this call finished it. */
     public static boolean fail(JobFinisher finisher, Job job, String code, String message, boolean notUsersFault) {
         return finisher.fail(job, code, message, notUsersFault);
