@@ -97,6 +97,33 @@ class DebtCarriedToNewAccountTest extends BillingIntegrationTest {
     }
 
     @Test
+    void eachRefundLandingAfterTheDeletionAddsItsDebtToTheAccountTheMailboxOpenedMeanwhile() throws Exception {
+        String mailbox = "eve" + UUID.randomUUID().toString().substring(0, 8);
+        UserAccount first = users.create(mailbox + "@example.com", PASSWORD, Role.USER, true);
+        Bought one = buyAndSpend(first);
+        Bought two = buyAndSpend(first);
+        delete(first);
+        UserAccount next = users.create(mailbox + "+new@example.com", PASSWORD, Role.USER, true);
+
+        String refundOne = id("evt");
+        creem(creemRefund(refundOne, id("ref"), one.order(), 990));
+        assertThat(eventStatus("creem", refundOne)).isEqualTo("PROCESSED");
+        assertThat(ledger.balance(next.id()).debt()).isEqualTo(200);
+        String refundTwo = id("evt");
+        String secondRefund = creemRefund(refundTwo, id("ref"), two.order(), 990);
+        creem(secondRefund);
+
+        assertThat(eventStatus("creem", refundTwo)).isEqualTo("PROCESSED");
+        assertThat(ledger.balance(next.id()).debt()).isEqualTo(400);
+        assertThat(ledger.balance(first.id()).debt()).isZero();
+        creem(secondRefund);
+        assertThat(ledger.balance(next.id()).debt())
+                .as("a replay carries nothing more")
+                .isEqualTo(400);
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    @Test
     void aDisputeWonAfterItsDebtWasCarriedCancelsTheCarriedDebtOnce() throws Exception {
         String mailbox = "kai" + UUID.randomUUID().toString().substring(0, 8);
         UserAccount first = users.create(mailbox + "@example.com", PASSWORD, Role.USER, true);

@@ -210,4 +210,33 @@ class GrantAndDebtTest extends LedgerTestSupport {
         assertThatIllegalArgumentException().isThrownBy(() -> ledger.waiveDebt(user, 6, key, "ops", "goodwill"));
         assertThat(tableCounts()).isEqualTo(before);
     }
+
+    @Test
+    void aPartialGiveBackOfACarriedDebtCancelsOnlyWhatWasNotWaivedAndTheRestLater() {
+        long deleted = newUser();
+        String grant = key("purchase");
+        ledger.grant(deleted, 1000, GrantSource.PURCHASE, grant, null, null);
+        String job = key("job");
+        ledger.reserve(deleted, 1000, job, TTL);
+        ledger.capture(job);
+        String dispute = "stripe:dispute:" + key("d") + ":";
+        ledger.clawback(grant, 1000, dispute + grant, "chargeback");
+        ledger.waiveDebt(deleted, 400, key("waive"), "ops@example.com", "goodwill");
+        forfeits.forfeitAll(deleted, key("deleted"), "account deleted");
+        long next = newUser();
+        assertThat(ledger.carryDebt(next, java.util.List.of(deleted))).isEqualTo(600);
+
+        ledger.giveBack(deleted, 500, java.util.List.of(grant), dispute, GrantSource.ADMIN, key("won"), null, "won");
+
+        assertThat(ledger.balance(next).debt())
+                .as("given back 500 of a clawback of which 400 was waived: 100 better off")
+                .isEqualTo(500);
+        ledger.giveBack(deleted, 500, java.util.List.of(grant), dispute, GrantSource.ADMIN, key("won"), null, "won");
+        assertThat(ledger.balance(next))
+                .as("reversed in full: as if it never was")
+                .isEqualTo(new Balance(0, 0, 0));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    Forfeits forfeits;
 }

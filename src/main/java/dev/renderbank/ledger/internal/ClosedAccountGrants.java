@@ -6,6 +6,8 @@ import dev.renderbank.ledger.GivenBack;
 import dev.renderbank.ledger.GrantResult;
 import dev.renderbank.ledger.GrantSource;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -60,6 +62,8 @@ class ClosedAccountGrants {
      * remembered for a new account of the mailbox), what an operator waived of it, or what was carried
      * to a new account of the mailbox ({@link DebtCarry}: recorded as waived here), is counted as given
      * back and moves nothing, and the rest is granted and forfeited, as any grant to a closed account.
+     * What is given back of the carried debt is handed to {@code carriedBack} (the new account, the
+     * amount) to be given back there, after this account's entries.
      */
     GivenBack giveBack(
             long grantId,
@@ -69,13 +73,20 @@ class ClosedAccountGrants {
             GrantSource source,
             String key,
             String reason,
-            Instant now) {
+            Instant now,
+            BiConsumer<Long, Long> carriedBack) {
         jdbc.sql("select debt from credit_account where user_id = :user for no key update")
                 .param("user", userId)
                 .query(Long.class)
                 .single();
-        long forgiven = debts.restoreWaived(userId, amount, reversed);
-        long paid = Math.min(debts.owedBy(userId, reversed), amount - forgiven);
+        // the rule of DebtAttribution: what an operator waived comes back as nothing, then the reversed
+        // clawbacks' debt is cancelled, what of it is still owed here first, then what was carried to
+        // new accounts of the mailbox (given back there, where the rule applies again)
+        long waived = debts.restoreWaived(userId, amount, reversed);
+        long paid = Math.min(debts.owedBy(userId, reversed), amount - waived);
+        Map<Long, Long> carried = debts.giveBackCarried(userId, amount - waived - paid, reversed);
+        long forgiven =
+                waived + carried.values().stream().mapToLong(Long::longValue).sum();
         long rest = amount - forgiven - paid;
         int entries = jdbc.sql("""
                         with upd as (
@@ -108,6 +119,7 @@ class ClosedAccountGrants {
             throw new IllegalStateException("give-back " + key + " to closed account " + userId + " wrote " + entries);
         }
         debts.paid(userId, paid, reversed);
+        carried.forEach(carriedBack);
         return new GivenBack(new GrantResult.Forfeited(grantId, userId, amount, paid), forgiven);
     }
 }

@@ -1,6 +1,8 @@
 package dev.renderbank.ledger.internal;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -72,19 +74,25 @@ public class DebtAttribution {
     /**
      * Counts up to {@code amount} of what operators waived of the clawbacks {@code reversed} (and was
      * not counted before) as given back now, oldest first. Returns what was counted. Only those
-     * clawbacks: what was forgiven of another clawback of the same grant stays forgiven.
+     * clawbacks: what was forgiven of another clawback of the same grant stays forgiven. What a
+     * clawback's waiver carried to a new account of the mailbox ({@link DebtCarry}) was not forgiven
+     * but moved: it is not counted here ({@link #giveBackCarried} gives it back where it went), nor
+     * what of it was given back there (also in {@code waiver_restored}).
      */
     long restoreWaived(long userId, long amount, Reversed reversed) {
         if (amount <= 0 || reversed.isEmpty()) {
             return 0;
         }
         return sum(jdbc.sql("""
-                        with open as (
-                            select c.id, c.debt_waived - c.waiver_restored as open,
-                                   sum(c.debt_waived - c.waiver_restored) over (order by c.id) as upto
+                        with waived as (
+                            select c.id, c.debt_waived - coalesce(t.carried, 0)
+                                         - (c.waiver_restored - coalesce(t.back, 0)) as open
                               from credit_clawback c
-                             where c.user_id = :user and c.debt_waived > c.waiver_restored
-                               and %s)
+                              left join lateral (select sum(t.applied) as carried, sum(t.carried_back) as back
+                                                   from credit_clawback t where t.carried_from = c.id) t on true
+                             where c.user_id = :user and c.debt_waived > c.waiver_restored and %s),
+                        open as (
+                            select id, open, sum(open) over (order by id) as upto from waived where open > 0)
                         update credit_clawback c
                            set waiver_restored = c.waiver_restored + least(o.open, :amount - (o.upto - o.open))
                           from open o
@@ -114,25 +122,51 @@ public class DebtAttribution {
     }
 
     /**
-     * The accounts, other than {@code userId}, holding clawbacks carried ({@link DebtCarry}) from the
-     * clawbacks {@code reversed}, with what of them was not given back yet, marked given back now: a
-     * give-back of the originals reverses them too, once.
+     * Gives back up to {@code amount} of what the clawbacks {@code reversed} of the deleted account
+     * {@code userId} carried to new accounts of the mailbox ({@link DebtCarry}) and was not given back
+     * yet, oldest first: each carried clawback records it ({@code carried_back}), and so does the one it
+     * was carried from ({@code waiver_restored}: the carry's waiver, counted as given back by the
+     * deleted account's grant). Returns, per new account, what is to be given back there, where the
+     * same rule applies again (what an operator waived of it there comes back as nothing). The new
+     * accounts' rows are locked first, in order, after the deleted account's (the order {@link
+     * DebtCarry} takes them): their carried clawbacks change under their account's lock, as every
+     * change of a clawback does (a grant or waiver on the new account locks its row, then its
+     * clawbacks).
      */
-    java.util.Map<Long, Long> takeCarried(long userId, Reversed reversed) {
-        if (reversed.isEmpty()) {
-            return java.util.Map.of();
+    Map<Long, Long> giveBackCarried(long userId, long amount, Reversed reversed) {
+        if (amount <= 0 || reversed.isEmpty()) {
+            return Map.of();
         }
-        java.util.Map<Long, Long> out = new java.util.TreeMap<>();
-        jdbc.sql("""
-                        with due as (
-                            select c.id, c.user_id, c.applied - c.carried_back as due from credit_clawback c
-                             where c.user_id <> :user and c.carried_from is not null and c.applied > c.carried_back
-                               and %s
-                             for update)
-                        update credit_clawback c set carried_back = c.applied
-                          from due where c.id = due.id
-                        returning due.user_id, due.due""".formatted(IS_REVERSED))
+        String carried = """
+                select t.id, t.user_id, t.carried_from, t.applied - t.carried_back as due
+                  from credit_clawback c join credit_clawback t on t.carried_from = c.id
+                 where c.user_id = :user and t.applied > t.carried_back and %s""".formatted(IS_REVERSED);
+        List<Long> accounts = jdbc.sql("select distinct user_id from (" + carried + ") d order by user_id")
                 .param("user", userId)
+                .param("reversed", reversed.grantKeys())
+                .param("prefix", reversed.clawbackKeyPrefix())
+                .query(Long.class)
+                .list();
+        for (long account : accounts) {
+            jdbc.sql("select 1 from credit_account where user_id = :user for no key update")
+                    .param("user", account)
+                    .query(Integer.class)
+                    .single();
+        }
+        Map<Long, Long> out = new TreeMap<>();
+        jdbc.sql("""
+                        with due as (select d.*, sum(d.due) over (order by d.id) as upto from (%s) d),
+                        moved as (
+                            update credit_clawback t set carried_back = t.carried_back + least(d.due, :amount - (d.upto - d.due))
+                              from due d
+                             where t.id = d.id and d.upto - d.due < :amount
+                            returning d.user_id, d.carried_from, least(d.due, :amount - (d.upto - d.due)) as given),
+                        restored as (
+                            update credit_clawback c set waiver_restored = c.waiver_restored + m.given
+                              from moved m where c.id = m.carried_from)
+                        select user_id, given from moved""".formatted(carried))
+                .param("user", userId)
+                .param("amount", amount)
                 .param("reversed", reversed.grantKeys())
                 .param("prefix", reversed.clawbackKeyPrefix())
                 .query((rs, n) -> out.merge(rs.getLong(1), rs.getLong(2), Long::sum))

@@ -56,7 +56,7 @@ public class DebtCarry {
         if (owed.isEmpty() || owed.get() == 0) {
             return 0;
         }
-        List<String> keys = jdbc.sql("""
+        List<Twin> twins = jdbc.sql("""
                         insert into credit_clawback (clawback_key, grant_id, user_id, requested, applied, taken,
                                                      debt_added, reason, created_at, carried_from)
                         select c.clawback_key || ':carried:' || :to, c.grant_id, :to, c.open, c.open, 0, c.open,
@@ -64,15 +64,20 @@ public class DebtCarry {
                           from (select id, clawback_key, grant_id, debt_added - debt_paid - debt_waived as open
                                   from credit_clawback
                                  where user_id = :from and debt_added > debt_paid + debt_waived) c
-                        returning clawback_key""")
+                        returning clawback_key, carried_from""")
                 .param("from", from)
                 .param("to", to)
                 .param("reason", CARRIED_IN)
                 .param("now", ts(now))
-                .query(String.class)
+                .query((rs, n) -> new Twin(rs.getString(1), rs.getLong(2)))
                 .list();
+        List<String> keys = twins.stream().map(Twin::key).toList();
         long debt = owed.get();
-        String waiverKey = "carried:" + from + ":" + to;
+        // One waiver per carry: a refund or dispute landing on the deleted account after a carry is
+        // carried again, and each of its clawbacks owes nothing once carried (the waiver below is
+        // attributed to all that owed), so the oldest one carried names this carry alone.
+        String waiverKey = "carried:" + from + ":" + to + ":"
+                + twins.stream().mapToLong(Twin::from).min().orElse(0);
         String outReason = "debt carried to account " + to + ", a new account of the same mailbox";
         int out = jdbc.sql("""
                         with w as (
@@ -120,4 +125,7 @@ public class DebtCarry {
         }
         return debt;
     }
+
+    /** A carried clawback: its key and the id of the clawback it was carried from. */
+    private record Twin(String key, long from) {}
 }

@@ -81,23 +81,7 @@ public class GrantStore {
             String reference,
             String reason,
             Instant now) {
-        GivenBack given = grant(userId, amount, source, key, reference, reason, null, reversed, now);
-        if (!(given.grant() instanceof GrantResult.AlreadyGranted)) {
-            // the debt of those clawbacks carried to new accounts of the mailbox (DebtCarry) is theirs
-            // to be given back, once (the carried clawbacks are marked so), after this account's own
-            debts.takeCarried(userId, reversed)
-                    .forEach((to, carried) -> grant(
-                            to,
-                            Math.min(carried, amount),
-                            source,
-                            key + ":carried:" + to,
-                            reference,
-                            reason,
-                            null,
-                            reversed,
-                            now));
-        }
-        return given;
+        return grant(userId, amount, source, key, reference, reason, null, reversed, now);
     }
 
     private GivenBack grant(
@@ -147,7 +131,19 @@ public class GrantStore {
                 .query(Long.class)
                 .optional();
         if (owed.isEmpty() && !reversed.isEmpty()) {
-            return closed.giveBack(grantId.get(), userId, amount, reversed, source, key, reason, now);
+            // what of those clawbacks' debt was carried to new accounts of the mailbox (DebtCarry) is
+            // given back there, once (the carried clawbacks record it), as a give-back of their own
+            return closed.giveBack(
+                    grantId.get(),
+                    userId,
+                    amount,
+                    reversed,
+                    source,
+                    key,
+                    reason,
+                    now,
+                    (to, carried) ->
+                            giveBack(to, carried, reversed, source, key + ":carried:" + to, reference, reason, now));
         }
         if (owed.isEmpty()) {
             return new GivenBack(closed.forfeit(grantId.get(), userId, amount, source, key, reason, now), 0);
