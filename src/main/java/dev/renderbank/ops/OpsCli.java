@@ -28,13 +28,13 @@ public final class OpsCli {
     private OpsCli() {}
 
     /**
-     * Whether {@code args} name a command: its word is the first argument that is not a Spring
-     * {@code --key=value} argument, so {@code --spring.profiles.active=prod credits show …} runs the
-     * command (the first argument only, it started the whole service instead).
+     * Whether {@code args} name a command: its word is the first argument that is not a {@code
+     * --name=value} argument, so {@code --spring.profiles.active=prod credits show …} runs the command
+     * (the first argument only, it started the whole service instead).
      */
     public static boolean isCommand(String[] args) {
         return java.util.Arrays.stream(args)
-                .filter(arg -> !isSpringArgument(arg))
+                .filter(arg -> !(arg.startsWith("--") && arg.indexOf('=') > 2))
                 .findFirst()
                 .filter(COMMANDS::contains)
                 .isPresent();
@@ -58,7 +58,7 @@ public final class OpsCli {
             }
         }
         java.util.Optional<String> stray = java.util.Arrays.stream(args)
-                .filter(arg -> !isSpringArgument(arg) && !(arg.startsWith("--") && arg.length() > 2))
+                .filter(arg -> !(arg.startsWith("--") && arg.length() > 2))
                 .findFirst();
         if (stray.isEmpty()) {
             return java.util.OptionalInt.empty();
@@ -69,22 +69,37 @@ public final class OpsCli {
         return java.util.OptionalInt.of(OpsCommands.USAGE);
     }
 
-    /** {@code --key=value} arguments configure the application, as they do for the service. */
+    /** The settings among {@code args} ({@link #isSpringArgument}) configure the application, as for the service. */
     static String[] springArguments(String[] args) {
         return java.util.Arrays.stream(args).filter(OpsCli::isSpringArgument).toArray(String[]::new);
     }
 
-    /** The commands' own options: {@code --reason=x} is the command's, not a Spring property. */
-    static final Set<String> COMMAND_OPTIONS =
-            Set.of("reason", "actor", "key", "older-than", "all", "retry-after", "message", "amount");
-
+    /**
+     * A setting for Spring, not an option of the command: {@code --name=value} whose name has a dot
+     * ({@code --spring.profiles.active=prod}, {@code --renderbank.ops.max-grant=500}, {@code
+     * --logging.level.root=INFO}). No option of a command has one; any other {@code --name} must be
+     * one the command takes ({@link OpsArguments#OPTIONS}), else it is bad usage: it used to go to
+     * Spring as a setting, and a misspelt option was ignored.
+     */
     static boolean isSpringArgument(String arg) {
         int eq = arg.indexOf('=');
-        return arg.startsWith("--") && eq > 2 && !COMMAND_OPTIONS.contains(arg.substring(2, eq));
+        return arg.startsWith("--") && eq > 2 && arg.substring(2, eq).contains(".");
     }
 
     /** The application class comes from the caller so that ops does not depend on the root package. */
     public static int run(Class<?> application, String[] args) {
+        // bad usage and help answer before any connection: nothing is started for them
+        OpsArguments parsed = OpsArguments.parse(args);
+        if (parsed instanceof OpsArguments.Refused refused) {
+            System.out.println("error: " + refused.problem());
+            System.out.println(OpsCommands.HELP);
+            return OpsCommands.USAGE;
+        }
+        List<String> words = ((OpsArguments.Parsed) parsed).words();
+        if (words.isEmpty() || words.get(0).equals("help")) {
+            System.out.println(OpsCommands.HELP);
+            return OpsCommands.OK;
+        }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)

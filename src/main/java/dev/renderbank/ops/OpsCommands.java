@@ -49,12 +49,13 @@ class OpsCommands {
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name> [--key <idempotency key>]
               users suspend|reinstate <email> --reason "…" --actor <name> [--key <idempotency key>]
-              tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
+              tokens revoke <email> [--all] [--reason "…"] [--actor <name>] [--key <idempotency key>]   (without --all: how many tokens would go; nothing revoked)
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>] [--key <idempotency key>]
               disputes close <disputeId> won|lost --reason "…" --actor <name> [--key <idempotency key>]   (a Creem dispute)
               provider resume --reason "…" --actor <name> [--key <idempotency key>]   (out of credits or key refused: accept requests again)
-            an omitted --actor is recorded as "cli" ("command line" for reconcile)""";
+            an omitted --actor is recorded as "cli" ("command line" for reconcile); any other option is bad usage
+            settings: --name=value with a dot in the name (--spring.profiles.active=prod)""";
 
     private final Users users;
     private final Ledger ledger;
