@@ -2,6 +2,8 @@ package dev.renderbank.ops;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.Task;
+import dev.renderbank.platform.DatabaseConfig;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,42 +88,91 @@ public final class OpsCli {
         return arg.startsWith("--") && eq > 2 && arg.substring(2, eq).contains(".");
     }
 
+    /** Exit code: the command could not run or failed on an unexpected error (its one-line cause printed). */
+    static final int FAILED = 3;
+
     /** The application class comes from the caller so that ops does not depend on the root package. */
     public static int run(Class<?> application, String[] args) {
+        return run(application, args, System.out, System.err);
+    }
+
+    static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
         // bad usage and help answer before any connection: nothing is started for them
         OpsArguments parsed = OpsArguments.parse(args);
         if (parsed instanceof OpsArguments.Refused refused) {
-            System.out.println("error: " + refused.problem());
-            System.out.println(OpsCommands.HELP);
+            out.println("error: " + refused.problem());
+            out.println(OpsCommands.HELP);
             return OpsCommands.USAGE;
         }
         List<String> words = ((OpsArguments.Parsed) parsed).words();
         if (words.isEmpty() || words.get(0).equals("help")) {
-            System.out.println(OpsCommands.HELP);
+            out.println(OpsCommands.HELP);
             return OpsCommands.OK;
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+        ConfigurableApplicationContext context;
+        try {
+            context = start(application, args);
+        } catch (RuntimeException e) {
+            return failed(e, "not run", out, err);
+        }
+        try (context) {
+            return context.getBean(OpsCommands.class).execute(args, out);
+        } catch (RuntimeException e) {
+            return failed(e, "failed", out, err);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> application, String[] args) {
+        return new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .initializers(starting -> {
                     // Above every other source: as a default property (lowest), application.yml's
                     // "enabled: true" won, and each command started a scheduler that ran due work
                     // (a job's submit, emails) until the command exited, cutting it short.
+                    // renderbank.command-line: the schema is checked, never migrated (DatabaseConfig).
                     starting.getEnvironment()
                             .getPropertySources()
                             .addFirst(new MapPropertySource(
-                                    "renderbank-command-line", Map.of("db-scheduler.enabled", "false")));
+                                    "renderbank-command-line",
+                                    Map.of("db-scheduler.enabled", "false", "renderbank.command-line", "true")));
                     ((GenericApplicationContext) starting)
                             .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
                 })
                 .properties(
                         "renderbank.demo.enabled=false",
                         "logging.level.root=WARN",
+                        // a failed start is reported here in one line, its stack trace on stderr
+                        "logging.level.org.springframework.boot.SpringApplication=OFF",
+                        "logging.level.org.springframework.boot.diagnostics=OFF",
+                        "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR",
                         // with the default embedded database, use the running service's server
                         "renderbank.embedded-db.attach-to-running=true")
-                .run(springArguments(args))) {
-            return context.getBean(OpsCommands.class).execute(args, System.out);
+                .run(springArguments(args));
+    }
+
+    /**
+     * An unexpected failure: its cause in one line on {@code out} (a schema of another release says
+     * what to do), the stack trace on {@code err} (not for a schema mismatch, which is no bug).
+     */
+    static int failed(Throwable e, String what, PrintStream out, PrintStream err) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+            if (cause instanceof DatabaseConfig.SchemaMismatch) {
+                break;
+            }
         }
+        if (!(cause instanceof DatabaseConfig.SchemaMismatch)) {
+            e.printStackTrace(err);
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        out.println("error: " + what + ": " + message.replaceAll("\\s+", " ").trim());
+        out.println(
+                what.equals("not run")
+                        ? "(nothing was done)"
+                        : "(an operator action is made with its audit record in one transaction: a failed one changed nothing)");
+        return FAILED;
     }
 
     /**

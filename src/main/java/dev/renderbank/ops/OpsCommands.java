@@ -126,6 +126,8 @@ class OpsCommands {
             };
         } catch (IllegalArgumentException e) {
             return usage(out, e.getMessage());
+        } catch (RuntimeException e) {
+            return OpsCli.failed(e, "failed", out, System.err); // exit 3, one line, no stack trace on out
         }
     }
 
