@@ -116,7 +116,7 @@ public final class OpsCli {
             return failed(e, "not run", out, err);
         }
         try (context) {
-            return context.getBean(OpsCommands.class).execute(args, out);
+            return context.getBean(OpsCommands.class).execute(args, out, err);
         } catch (RuntimeException e) {
             return failed(e, "failed", out, err);
         }

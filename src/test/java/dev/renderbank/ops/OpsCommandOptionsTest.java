@@ -110,6 +110,23 @@ class OpsCommandOptionsTest extends IntegrationTest {
         assertThat(holds.code()).as(holds.out()).isIn(OpsCommands.OK, OpsCommands.FINDING);
     }
 
+    /**
+     * An id or email longer than any real one is bad usage before anything is written: a 3,000
+     * character dispute id failed on the audit record's index (the audit insert comes before the
+     * lookup) and ended on a stack trace.
+     */
+    @Test
+    void aWordLongerThanAnyEmailOrIdIsBadUsageAndWritesNothing() {
+        String longId = "disp_" + "x".repeat(3000);
+        Run close = run("disputes", "close", longId, "won", "--reason", "r", "--actor", "long-id-actor");
+        assertThat(close.code()).as(close.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(close.out()).contains("is longer than 254 characters");
+        assertThat(audit.list("long-id-actor", null, null, null, 5)).isEmpty();
+        Run admin = run("users", "create-admin", "a".repeat(3000) + "@test.local");
+        assertThat(admin.code()).as(admin.out()).isEqualTo(OpsCommands.USAGE);
+        assertThat(admin.out()).contains("is longer than 254 characters");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
