@@ -2,16 +2,18 @@ package dev.renderbank.ops;
 
 import dev.renderbank.ops.internal.OperatorReason;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The arguments of an {@link OpsCli} command as every command reads them, checked before anything
  * is looked up: words (the command and its emails, task ids, switch names, each one printable line)
- * and {@code --name value} options ({@code --name=value} too; {@link RepairCommands#FLAGS} take no
- * value), Spring's own {@code --key=value} arguments left out. An actor, key or reason must pass
+ * and {@code --name value} options ({@code --name=value} too; {@link #FLAGS} take no value), each
+ * one the command takes ({@link #OPTIONS}), and Spring's settings left out: a {@code --name=value}
+ * whose name has a dot ({@code --spring.profiles.active=prod}, {@code --renderbank.…=}). An actor, key or reason must pass
  * the rules the admin forms and the API apply ({@link OperatorReason}); a reason is kept trimmed.
  */
 sealed interface OpsArguments {
@@ -22,29 +24,68 @@ sealed interface OpsArguments {
     /** What is wrong with the arguments, for the usage message; nothing was looked up. */
     record Refused(String problem) implements OpsArguments {}
 
+    /** The longest word (email, task id, dispute id, switch name): an email's limit, far above any id. */
+    int MAX_WORD = 254;
+
+    /**
+     * The options each command takes (the key is its first two words, or its only word); any other
+     * option is bad usage, named with the ones the command takes. A misspelt option used to be
+     * ignored: {@code credits waive-debt … --ammount 100} forgave the whole debt.
+     */
+    Map<String, Set<String>> OPTIONS = Map.ofEntries(
+            Map.entry("help", Set.of()),
+            Map.entry("credits show", Set.of()),
+            Map.entry("credits grant", Set.of("reason", "actor", "key")),
+            Map.entry("credits waive-debt", Set.of("reason", "actor", "amount", "key")),
+            Map.entry("holds summary", Set.of()),
+            Map.entry("jobs stuck", Set.of("older-than")),
+            Map.entry("jobs check", Set.of("actor")),
+            Map.entry("jobs fail", Set.of("reason", "actor", "key")),
+            Map.entry("reconcile", Set.of("actor")),
+            Map.entry("reconcile acknowledge", Set.of("reason", "actor", "key")),
+            Map.entry("users create-admin", Set.of("actor", "reason")),
+            Map.entry("users suspend", Set.of("reason", "actor", "key")),
+            Map.entry("users reinstate", Set.of("reason", "actor", "key")),
+            Map.entry("tokens revoke", Set.of("all", "reason", "actor", "key")),
+            Map.entry("switches show", Set.of()),
+            Map.entry("switches set", Set.of("message", "retry-after", "actor", "key")),
+            Map.entry("disputes close", Set.of("reason", "actor", "key")),
+            Map.entry("provider resume", Set.of("reason", "actor", "key")));
+
+    /** Options that take no value: {@code --all}, never {@code --all=false}. */
+    Set<String> FLAGS = Set.of("all");
+
     static OpsArguments parse(String[] args) {
         List<String> words = new ArrayList<>();
-        Map<String, String> options = new HashMap<>();
+        Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (OpsCli.isSpringArgument(args[i])) {
+            String arg = args[i];
+            if (OpsCli.isSpringArgument(arg)) {
+                continue; // a setting: --spring.…=, --renderbank.…= (a dot in its name)
+            }
+            if (!arg.startsWith("--")) {
+                words.add(arg);
                 continue;
             }
-            if (RepairCommands.FLAGS.contains(args[i])) {
-                options.put(args[i].substring(2), "true");
-                continue;
+            int eq = arg.indexOf('=');
+            String name = eq > 2 ? arg.substring(2, eq) : arg.substring(2);
+            if (name.contains(".")) {
+                return new Refused("the setting " + printable(name) + " is given as --" + name + "=<value>");
             }
-            int eq = args[i].indexOf('=');
-            if (args[i].startsWith("--") && eq > 2) { // --older-than=2h, as --older-than 2h
-                options.put(args[i].substring(2, eq), args[i].substring(eq + 1));
-                continue;
+            if (options.containsKey(name)) {
+                return new Refused("--" + name + " is given twice");
             }
-            if (args[i].startsWith("--")) {
-                if (i + 1 >= args.length) {
-                    return new Refused(args[i] + " needs a value");
+            if (FLAGS.contains(name)) {
+                if (eq > 2) {
+                    return new Refused("--" + name + " takes no value (" + printable(arg) + ")");
                 }
-                options.put(args[i].substring(2), args[++i]);
+                options.put(name, "true");
+            } else if (eq > 2) { // --older-than=2h, as --older-than 2h
+                options.put(name, arg.substring(eq + 1));
+            } else if (i + 1 >= args.length) {
+                return new Refused(arg + " needs a value");
             } else {
-                words.add(args[i]);
+                options.put(name, args[++i]);
             }
         }
         for (String word : words) {
@@ -52,6 +93,34 @@ sealed interface OpsArguments {
             Optional<String> problem = OperatorReason.lineProblem(word);
             if (problem.isPresent()) {
                 return new Refused("argument " + printable(word) + " " + problem.get());
+            }
+            if (word.length() > MAX_WORD) {
+                return new Refused("argument " + printable(word.substring(0, 20)) + "… is longer than " + MAX_WORD
+                        + " characters (no email or id is)");
+            }
+        }
+        if (!words.isEmpty()) {
+            Set<String> takes = OPTIONS.getOrDefault(
+                    String.join(" ", words.subList(0, Math.min(2, words.size()))), OPTIONS.get(words.get(0)));
+            if (takes == null) {
+                return new Refused("unknown command "
+                        + printable(String.join(" ", words.subList(0, Math.min(2, words.size())))));
+            }
+            for (String name : options.keySet()) {
+                if (!takes.contains(name)) {
+                    return new Refused("unknown option " + printable("--" + name) + " for "
+                            + String.join(" ", words.subList(0, Math.min(2, words.size())))
+                            + (takes.isEmpty()
+                                    ? ", which takes no options"
+                                    : "; it takes "
+                                            + String.join(
+                                                    ", ",
+                                                    takes.stream()
+                                                            .sorted()
+                                                            .map(o -> "--" + o)
+                                                            .toList()))
+                            + " (nothing was done)");
+                }
             }
         }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));

@@ -2,6 +2,8 @@ package dev.renderbank.ops;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.Task;
+import dev.renderbank.platform.DatabaseConfig;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +30,13 @@ public final class OpsCli {
     private OpsCli() {}
 
     /**
-     * Whether {@code args} name a command: its word is the first argument that is not a Spring
-     * {@code --key=value} argument, so {@code --spring.profiles.active=prod credits show …} runs the
-     * command (the first argument only, it started the whole service instead).
+     * Whether {@code args} name a command: its word is the first argument that is not a {@code
+     * --name=value} argument, so {@code --spring.profiles.active=prod credits show …} runs the command
+     * (the first argument only, it started the whole service instead).
      */
     public static boolean isCommand(String[] args) {
         return java.util.Arrays.stream(args)
-                .filter(arg -> !isSpringArgument(arg))
+                .filter(arg -> !(arg.startsWith("--") && arg.indexOf('=') > 2))
                 .findFirst()
                 .filter(COMMANDS::contains)
                 .isPresent();
@@ -58,7 +60,7 @@ public final class OpsCli {
             }
         }
         java.util.Optional<String> stray = java.util.Arrays.stream(args)
-                .filter(arg -> !isSpringArgument(arg) && !(arg.startsWith("--") && arg.length() > 2))
+                .filter(arg -> !(arg.startsWith("--") && arg.length() > 2))
                 .findFirst();
         if (stray.isEmpty()) {
             return java.util.OptionalInt.empty();
@@ -69,44 +71,115 @@ public final class OpsCli {
         return java.util.OptionalInt.of(OpsCommands.USAGE);
     }
 
-    /** {@code --key=value} arguments configure the application, as they do for the service. */
+    /** The settings among {@code args} ({@link #isSpringArgument}) configure the application, as for the service. */
     static String[] springArguments(String[] args) {
         return java.util.Arrays.stream(args).filter(OpsCli::isSpringArgument).toArray(String[]::new);
     }
 
-    /** The commands' own options: {@code --reason=x} is the command's, not a Spring property. */
-    static final Set<String> COMMAND_OPTIONS =
-            Set.of("reason", "actor", "key", "older-than", "all", "retry-after", "message", "amount");
-
+    /**
+     * A setting for Spring, not an option of the command: {@code --name=value} whose name has a dot
+     * ({@code --spring.profiles.active=prod}, {@code --renderbank.ops.max-grant=500}, {@code
+     * --logging.level.root=INFO}). No option of a command has one; any other {@code --name} must be
+     * one the command takes ({@link OpsArguments#OPTIONS}), else it is bad usage: it used to go to
+     * Spring as a setting, and a misspelt option was ignored.
+     */
     static boolean isSpringArgument(String arg) {
         int eq = arg.indexOf('=');
-        return arg.startsWith("--") && eq > 2 && !COMMAND_OPTIONS.contains(arg.substring(2, eq));
+        return arg.startsWith("--") && eq > 2 && arg.substring(2, eq).contains(".");
     }
+
+    /** Exit code: the command could not run or failed on an unexpected error (its one-line cause printed). */
+    static final int FAILED = 3;
 
     /** The application class comes from the caller so that ops does not depend on the root package. */
     public static int run(Class<?> application, String[] args) {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+        return run(application, args, System.out, System.err);
+    }
+
+    static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
+        // bad usage and help answer before any connection: nothing is started for them
+        OpsArguments parsed = OpsArguments.parse(args);
+        if (parsed instanceof OpsArguments.Refused refused) {
+            out.println("error: " + refused.problem());
+            out.println(OpsCommands.HELP);
+            return OpsCommands.USAGE;
+        }
+        List<String> words = ((OpsArguments.Parsed) parsed).words();
+        if (words.isEmpty() || words.get(0).equals("help")) {
+            out.println(OpsCommands.HELP);
+            return OpsCommands.OK;
+        }
+        ConfigurableApplicationContext context;
+        try {
+            context = start(application, args);
+        } catch (RuntimeException e) {
+            return failed(e, "not run", out, err);
+        }
+        try (context) {
+            return context.getBean(OpsCommands.class).execute(args, out, err);
+        } catch (RuntimeException e) {
+            return failed(e, "failed", out, err);
+        }
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> application, String[] args) {
+        return new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .logStartupInfo(false)
                 .initializers(starting -> {
                     // Above every other source: as a default property (lowest), application.yml's
                     // "enabled: true" won, and each command started a scheduler that ran due work
                     // (a job's submit, emails) until the command exited, cutting it short.
+                    // renderbank.command-line: the schema is checked, never migrated (DatabaseConfig).
+                    // attach-to-running: with the default embedded database, use the running service's
+                    // server; above the arguments too, since =false would start a server here whose
+                    // early start (EmbeddedDatabaseEarlyStart) migrates.
                     starting.getEnvironment()
                             .getPropertySources()
                             .addFirst(new MapPropertySource(
-                                    "renderbank-command-line", Map.of("db-scheduler.enabled", "false")));
+                                    "renderbank-command-line",
+                                    Map.of(
+                                            "db-scheduler.enabled",
+                                            "false",
+                                            "renderbank.command-line",
+                                            "true",
+                                            "renderbank.embedded-db.attach-to-running",
+                                            "true")));
                     ((GenericApplicationContext) starting)
                             .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
                 })
                 .properties(
                         "renderbank.demo.enabled=false",
                         "logging.level.root=WARN",
-                        // with the default embedded database, use the running service's server
-                        "renderbank.embedded-db.attach-to-running=true")
-                .run(springArguments(args))) {
-            return context.getBean(OpsCommands.class).execute(args, System.out);
+                        // a failed start is reported here in one line, its stack trace on stderr
+                        "logging.level.org.springframework.boot.SpringApplication=OFF",
+                        "logging.level.org.springframework.boot.diagnostics=OFF",
+                        "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR")
+                .run(springArguments(args));
+    }
+
+    /**
+     * An unexpected failure: its cause in one line on {@code out} (a schema of another release says
+     * what to do), the stack trace on {@code err} (not for a schema mismatch, which is no bug).
+     */
+    static int failed(Throwable e, String what, PrintStream out, PrintStream err) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+            if (cause instanceof DatabaseConfig.SchemaMismatch) {
+                break;
+            }
         }
+        if (!(cause instanceof DatabaseConfig.SchemaMismatch)) {
+            e.printStackTrace(err);
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        out.println("error: " + what + ": " + message.replaceAll("\\s+", " ").trim());
+        out.println(
+                what.equals("not run")
+                        ? "(nothing was done)"
+                        : "(an operator action is made with its audit record in one transaction: a failed one changed nothing)");
+        return FAILED;
     }
 
     /**

@@ -1,32 +1,26 @@
 package dev.renderbank.ops;
 
 import dev.renderbank.generation.StuckJob;
-import dev.renderbank.identity.Passwords;
-import dev.renderbank.identity.Role;
 import dev.renderbank.identity.UserAccount;
 import dev.renderbank.identity.Users;
 import dev.renderbank.ledger.Balance;
 import dev.renderbank.ledger.HoldsSummary;
 import dev.renderbank.ledger.Ledger;
 import dev.renderbank.ops.internal.AuditedActions;
-import dev.renderbank.ops.internal.AuditedActions.Request;
-import dev.renderbank.ops.internal.AuditedActions.Step;
 import dev.renderbank.ops.reconcile.ReconcileLocks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
  * The commands behind {@link OpsCli}: the seed's monitoring queries, made safe and audited. The
  * arguments are parsed and checked for every command by {@link OpsArguments}; here are the read-only
- * commands and the creation of an admin; the commands that change something else live in {@link
+ * commands; the creation of an admin is {@link CreateAdminCommand}; the commands that change something else live in {@link
  * RepairCommands}.
  */
 @Component
@@ -35,7 +29,6 @@ class OpsCommands {
     static final int OK = 0;
     static final int FINDING = 1;
     static final int USAGE = 2;
-    static final String CREATE_ADMIN = "create-admin";
     static final String HELP = """
             usage: java -jar renderbank.jar <command>
               credits show <email>
@@ -49,18 +42,19 @@ class OpsCommands {
               jobs check <taskId>
               jobs fail <taskId> --reason "…" --actor <name> [--key <idempotency key>]
               users suspend|reinstate <email> --reason "…" --actor <name> [--key <idempotency key>]
-              tokens revoke <email> [--all]      (without --all: how many tokens would go; nothing revoked)
+              tokens revoke <email> [--all] [--reason "…"] [--actor <name>] [--key <idempotency key>]   (without --all: how many tokens would go; nothing revoked)
               switches show
               switches set <generation|sales|model:<id>> on|paused [--message "…"] [--retry-after <seconds>] [--actor <name>] [--key <idempotency key>]
               disputes close <disputeId> won|lost --reason "…" --actor <name> [--key <idempotency key>]   (a Creem dispute)
               provider resume --reason "…" --actor <name> [--key <idempotency key>]   (out of credits or key refused: accept requests again)
-            an omitted --actor is recorded as "cli" ("command line" for reconcile)""";
+            an omitted --actor is recorded as "cli" ("command line" for reconcile); any other option is bad usage
+            settings: --name=value with a dot in the name (--spring.profiles.active=prod)""";
 
     private final Users users;
     private final Ledger ledger;
     private final JobActions jobs;
     private final Clock clock;
-    private final Passwords passwords;
+    private final CreateAdminCommand createAdmin;
     private final UserActions userActions;
     private final RepairCommands repairs;
     private final Reconciliation reconciliation;
@@ -71,14 +65,14 @@ class OpsCommands {
             Ledger ledger,
             JobActions jobs,
             Clock clock,
-            Passwords passwords,
+            CreateAdminCommand createAdmin,
             UserActions userActions,
             RepairCommands repairs,
             Reconciliation reconciliation,
             AuditedActions actions) {
         this.actions = actions;
         this.users = users;
-        this.passwords = passwords;
+        this.createAdmin = createAdmin;
         this.ledger = ledger;
         this.jobs = jobs;
         this.clock = clock;
@@ -88,6 +82,11 @@ class OpsCommands {
     }
 
     int execute(String[] args, PrintStream out) {
+        return execute(args, out, System.err);
+    }
+
+    /** {@code err}: where an unexpected failure's stack trace goes (never {@code out}). */
+    int execute(String[] args, PrintStream out, PrintStream err) {
         OpsArguments parsed = OpsArguments.parse(args);
         if (parsed instanceof OpsArguments.Refused refused) {
             return usage(out, refused.problem());
@@ -106,7 +105,7 @@ class OpsCommands {
                     words.size() == 2
                             ? jobsStuck(options, out)
                             : usage(out, "jobs stuck takes no arguments (the age is --older-than 30m)");
-                case "users create-admin" -> createAdmin(words, options, out);
+                case "users create-admin" -> createAdmin.run(words, options, out);
                 case "credits waive-debt",
                         "jobs check",
                         "jobs fail",
@@ -125,6 +124,8 @@ class OpsCommands {
             };
         } catch (IllegalArgumentException e) {
             return usage(out, e.getMessage());
+        } catch (RuntimeException e) {
+            return OpsCli.failed(e, "failed", out, err); // exit 3, one line, no stack trace on out
         }
     }
 
@@ -247,46 +248,6 @@ class OpsCommands {
         out.println("reconciliation run " + r.runId() + ": " + r.counted().size() + " finding(s)"
                 + (r.acknowledged() > 0 ? ", " + r.acknowledged() + " acknowledged (not counted)" : ""));
         return r.clean() ? OK : FINDING;
-    }
-
-    /**
-     * A new ADMIN account, recorded in the audit trail with the account in one transaction (the most
-     * privileged operator action must show on /admin/audit like every other): actor {@code --actor},
-     * else "cli"; target the new account.
-     */
-    private int createAdmin(List<String> words, Map<String, String> options, PrintStream out) {
-        if (words.size() != 3) {
-            return usage(out, "users create-admin takes one email");
-        }
-        String email = words.get(2);
-        if (users.byEmail(email).isPresent()) {
-            out.println("a user " + email + " exists already; nothing changed");
-            return FINDING;
-        }
-        String password = Users.newSecret().substring(3, 23);
-        String actor = options.getOrDefault("actor", "cli");
-        Request request = new Request(
-                actor,
-                CREATE_ADMIN,
-                "email:" + email,
-                options.getOrDefault("reason", "an administrator created from the command line"),
-                null,
-                "cli:create-admin:" + UUID.randomUUID());
-        ActionResult result = actions.run(request, () -> {
-            UserAccount admin = users.create(email, password, Role.ADMIN, true);
-            passwords.requireChange(admin.id()); // printed to a console: replaced at the first sign-in
-            Map<String, Object> after = new LinkedHashMap<>();
-            after.put("user", admin.id());
-            after.put("role", Role.ADMIN.name());
-            return new Step.Applied(Map.of(), after);
-        });
-        if (!(result instanceof ActionResult.Done)) {
-            out.println(CommandAnswers.describe(result));
-            return FINDING;
-        }
-        out.println("created admin " + email + " with one-time password " + password
-                + " (to be changed at the first sign-in)");
-        return OK;
     }
 
     private static int usage(PrintStream out, String problem) {

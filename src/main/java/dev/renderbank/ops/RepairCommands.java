@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -22,9 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RepairCommands {
-
-    /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("--all");
 
     private final UserRepairCommands userCommands;
     private final SwitchCommands switchCommands;

@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
@@ -101,16 +105,64 @@ public class DatabaseConfig {
 
     /**
      * Spring Boot's Flyway initializer migrates only when the migrations do not already run beside
-     * the context ({@link EarlyMigrations}: an external database, or settings of its own).
+     * the context ({@link EarlyMigrations}: an external database, or settings of its own), and
+     * never for the operator command line ({@link #checkSchemaOfCommandLine}).
      */
     @Bean
-    FlywayMigrationStrategy flywayMigrationStrategy(ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early) {
+    FlywayMigrationStrategy flywayMigrationStrategy(
+            ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early, Environment env) {
+        boolean commandLine = env.getProperty("renderbank.command-line", Boolean.class, false);
         return flyway -> {
             EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
-            if (starting == null || !starting.migrates()) {
+            if (commandLine) {
+                checkSchemaOfCommandLine(flyway);
+            } else if (starting == null || !starting.migrates()) {
                 flyway.migrate();
             }
         };
+    }
+
+    /**
+     * The operator command line ({@code renderbank.command-line}, set by it) never upgrades a
+     * database: it runs beside the service's nodes, and a new release's jar run as a command would
+     * have migrated the live database under the old nodes. A database of this jar's version is used;
+     * one with migrations pending, or with migrations this jar does not know (a newer release's: its
+     * writes would lack their bookkeeping), is refused with {@link SchemaMismatch}. Only an empty
+     * database (no migration applied: a first use, as {@code users create-admin} before the
+     * service's first start) gets its schema created, which nothing can be serving yet.
+     */
+    static void checkSchemaOfCommandLine(Flyway flyway) {
+        MigrationInfoService info = flyway.info();
+        MigrationInfo current = info.current();
+        if (current == null) {
+            flyway.migrate();
+            return;
+        }
+        MigrationVersion known = java.util.Arrays.stream(info.all())
+                .filter(m -> m.getState().isResolved() && m.getVersion() != null)
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo)
+                .orElse(MigrationVersion.EMPTY);
+        if (current.getVersion().compareTo(known) > 0) {
+            throw new SchemaMismatch("the database is at version " + current.getVersion()
+                    + ", newer than this jar knows (" + known + "): run the command with the jar of the"
+                    + " release the service runs (an older jar's writes lack the newer release's bookkeeping)");
+        }
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0) {
+            throw new SchemaMismatch("the database is at version " + current.getVersion() + ", this jar needs "
+                    + pending[pending.length - 1].getVersion() + " (" + pending.length
+                    + " migration(s) not applied): upgrade the service first (start a node of this release);"
+                    + " the command line never migrates a database");
+        }
+        flyway.validate();
+    }
+
+    /** The database's schema is not the one this jar's command line may use; nothing was done. */
+    public static final class SchemaMismatch extends IllegalStateException {
+        SchemaMismatch(String message) {
+            super(message);
+        }
     }
 
     /**
