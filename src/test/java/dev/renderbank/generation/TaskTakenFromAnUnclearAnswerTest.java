@@ -117,6 +117,31 @@ class TaskTakenFromAnUnclearAnswerTest extends StubbedKieTest {
         assertThat(taskRows(a)).isEmpty();
     }
 
+    /**
+     * A callback to A's own URL names T, the task A's unclear answer named: T is confirmed A's (only
+     * A's createTask carried that URL), even if no record of T could be read yet. B's clear answer naming
+     * T later (delayed by a retried write) must not take it: B's answer is the mixed one.
+     */
+    @Test
+    void aCallbackToTheUnclearJobsOwnUrlNamingItsTaskConfirmsItAgainstALaterClaim() {
+        String task = "t-mixed-" + UUID.randomUUID();
+        String a = unknownNaming(users.create(100), "unclear, then called back " + task, task);
+
+        assertThat(callback(a, task).status()).isEqualTo(200);
+        awaitCallbackChecked(a);
+        assertThat(job(a).state()).as("confirmed by its own callback").isNotEqualTo(JobState.UNKNOWN);
+
+        String pb = "clear but mixed " + task;
+        createTaskAnswers(pb, 200, answerNaming(task));
+        String b = accept(users.create(100), pb);
+        catchThrowable(() -> driver.step(b));
+
+        assertThat(job(a).providerTaskId()).isEqualTo(task);
+        assertThat(taskRows(a)).containsExactly(task);
+        assertThat(job(b).providerTaskId()).isNotEqualTo(task);
+        assertThat(createTaskCalls(pb)).isEqualTo(1);
+    }
+
     /** A's poll read T's success before B took T: its delivery finds A no longer names T, and stops. */
     @Test
     void aPollOfTheUnclearJobUnderWayWhenTheTaskIsTakenChargesNothing() {

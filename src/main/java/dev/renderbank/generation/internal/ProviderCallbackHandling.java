@@ -87,31 +87,8 @@ public class ProviderCallbackHandling {
     }
 
     private CallbackOutcome handle(Job found, String jobId, String providerTaskId) {
-        Job job = found;
         boolean namesTask = plausibleTaskId(providerTaskId);
-        if (job.providerTaskId() == null
-                && namesTask
-                && (job.state() == JobState.UNKNOWN || job.state() == JobState.RESERVED)) {
-            // The callback URL carries our id: this is how an UNKNOWN submit learns its task.
-            transitions.markSubmitted(job.id(), providerTaskId, clock.instant());
-            job = reread(jobId);
-        } else if (namesTask && job.state() == JobState.UNKNOWN && otherTask(job, providerTaskId)) {
-            // Its task was named by its submit's unclear answer, and no record of it was read yet (one
-            // moves the job on). That body passed through whatever made the answer unclear (a proxy may
-            // have mixed bodies); this callback came to the job's own URL, which only its createTask
-            // carried, and the job was sent once: its task is the callback's. Followed, not dropped.
-            String named = job.providerTaskId();
-            if (tasks.followCallbackTask(job.id(), named, providerTaskId, clock.instant())) {
-                log.warn(
-                        "provider callback for job {} names task {}, not task {} that its submit's unclear answer"
-                                + " named (no record of it read): the job follows task {}",
-                        jobId,
-                        providerTaskId,
-                        named,
-                        providerTaskId);
-            }
-            job = reread(jobId);
-        }
+        Job job = namesTask ? learnTask(found, jobId, providerTaskId) : found;
         if (namesTask && otherTask(job, providerTaskId)) {
             // the task it follows came from a clear answer, a record read of it, or was recorded after
             // it failed: the callback does not change it; said, for an operator, not dropped silently
@@ -142,6 +119,47 @@ public class ProviderCallbackHandling {
             checks.checkSoon(job);
         }
         return CallbackOutcome.CHECKED;
+    }
+
+    /**
+     * The callback came to the job's own URL, which only its one createTask carried: the task it names
+     * is the job's while the job waits to learn or confirm one (RESERVED or UNKNOWN, no record read).
+     * A job with no task, or with that very task from its submit's unclear answer, is marked SUBMITTED
+     * with it (confirmed: no clear answer of another job can take it then). A job whose unclear answer
+     * named another task follows the callback's. A job that moved meanwhile (another job's clear answer
+     * took its unclear task, or a late write recorded one) is looked at again, a few times at most.
+     */
+    private Job learnTask(Job found, String jobId, String task) {
+        Job job = found;
+        for (int look = 0; look < 3; look++) {
+            if (job.state() != JobState.UNKNOWN && job.state() != JobState.RESERVED) {
+                return job;
+            }
+            String named = job.providerTaskId();
+            if (named == null || named.equals(task)) {
+                if (transitions.markSubmitted(job.id(), task, clock.instant())) {
+                    return reread(jobId);
+                }
+            } else if (job.state() == JobState.UNKNOWN) {
+                // Its task was named by its submit's unclear answer, and no record of it was read yet (one
+                // moves the job on). That body passed through whatever made the answer unclear (a proxy
+                // may have mixed bodies): its task is the callback's. Followed, not dropped.
+                if (tasks.followCallbackTask(job.id(), named, task, clock.instant())) {
+                    log.warn(
+                            "provider callback for job {} names task {}, not task {} that its submit's unclear"
+                                    + " answer named (no record of it read): the job follows task {}",
+                            jobId,
+                            task,
+                            named,
+                            task);
+                    return reread(jobId);
+                }
+            } else {
+                return job;
+            }
+            job = reread(jobId);
+        }
+        return job;
     }
 
     private static boolean otherTask(Job job, String providerTaskId) {
