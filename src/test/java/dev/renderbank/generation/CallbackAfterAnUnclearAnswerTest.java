@@ -34,7 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * silently: a callback naming another job's task is refused (409), one naming another task than a
  * task the job learned from a record is logged, and both leave the job as it was.
  */
-class CallbackAfterAnUnclearAnswerTest extends StubbedKieTest {
+class CallbackAfterAnUnclearAnswerTest extends UnclearAnswerTest {
 
     @Autowired
     JobTransitions transitions;
@@ -175,45 +175,10 @@ class CallbackAfterAnUnclearAnswerTest extends StubbedKieTest {
         assertThat(createTaskCalls(p)).isEqualTo(1);
     }
 
-    private String unknownNaming(TestUser u, String prompt, String named) {
-        createTaskAnswers(prompt, 503, answerNaming(named));
-        String id = accept(u, prompt);
-        driver.step(id);
-        assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
-        assertThat(job(id).providerTaskId()).isEqualTo(named);
-        return id;
-    }
-
-    private Api.Response callback(String id, String task) {
-        return api.post(
-                "/api/provider/kie/callback/" + id + "?token=" + job(id).callbackToken(),
-                null,
-                KieRecords.record(task, "\"state\":\"success\""));
-    }
-
-    private static String answerNaming(String task) {
-        return "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}";
-    }
-
-    private List<String> taskRows(String jobId) {
-        return jdbc.sql("select provider_task_id from generation_provider_task where job_id = :id")
-                .param("id", jobId)
-                .query(String.class)
-                .list();
-    }
-
     private List<String> warnings() {
         return lines.list.stream()
                 .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
-    }
-
-    private long entries(String jobId, String kind) {
-        return jdbc.sql("select count(*) from ledger_entry where ref_key = :k and kind = :kind")
-                .param("k", jobId)
-                .param("kind", kind)
-                .query(Long.class)
-                .single();
     }
 }

@@ -27,7 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Once a record of T was read for A (RUNNING), A keeps T: then B's claim is refused and the operators
  * are told, naming both jobs. Neither job is ever sent again.
  */
-class TaskTakenFromAnUnclearAnswerTest extends StubbedKieTest {
+class TaskTakenFromAnUnclearAnswerTest extends UnclearAnswerTest {
 
     @Autowired
     JobFinisher finisher;
@@ -187,45 +187,10 @@ class TaskTakenFromAnUnclearAnswerTest extends StubbedKieTest {
         assertThat(createTaskCalls(pb)).isEqualTo(1);
     }
 
-    private String unknownNaming(TestUser u, String prompt, String named) {
-        createTaskAnswers(prompt, 503, answerNaming(named));
-        String id = accept(u, prompt);
-        driver.step(id);
-        assertThat(job(id).state()).isEqualTo(JobState.UNKNOWN);
-        assertThat(job(id).providerTaskId()).isEqualTo(named);
-        return id;
-    }
-
-    private Api.Response callback(String id, String task) {
-        return api.post(
-                "/api/provider/kie/callback/" + id + "?token=" + job(id).callbackToken(),
-                null,
-                KieRecords.record(task, "\"state\":\"success\""));
-    }
-
-    private static String answerNaming(String task) {
-        return "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"" + task + "\"}}";
-    }
-
-    private List<String> taskRows(String jobId) {
-        return jdbc.sql("select provider_task_id from generation_provider_task where job_id = :id")
-                .param("id", jobId)
-                .query(String.class)
-                .list();
-    }
-
     private List<String> alerts(String kind) {
         return jdbc.sql("select message from operator_alert where kind = :kind")
                 .param("kind", kind)
                 .query(String.class)
                 .list();
-    }
-
-    private long entries(String jobId, String kind) {
-        return jdbc.sql("select count(*) from ledger_entry where ref_key = :k and kind = :kind")
-                .param("k", jobId)
-                .param("kind", kind)
-                .query(Long.class)
-                .single();
     }
 }
