@@ -32,6 +32,9 @@ class TaskTakenFromAnUnclearAnswerTest extends UnclearAnswerTest {
     @Autowired
     JobFinisher finisher;
 
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
     @Test
     void theOtherJobsClearAnswerTakesTheTaskAndTheUnclearJobNeverCapturesOnIt() {
         String task = "t-mixed-" + UUID.randomUUID();
@@ -140,6 +143,29 @@ class TaskTakenFromAnUnclearAnswerTest extends UnclearAnswerTest {
         assertThat(taskRows(a)).containsExactly(task);
         assertThat(job(b).providerTaskId()).isNotEqualTo(task);
         assertThat(createTaskCalls(pb)).isEqualTo(1);
+    }
+
+    /**
+     * A's poll of T was under way when B took T, and T's record says it failed: that is B's failure,
+     * not A's. A stays UNKNOWN with its credits held (its own task may still call back and be charged),
+     * not failed and released with B's failure.
+     */
+    @Test
+    void aFailedRecordReadByAPollUnderWayWhenTheTaskIsTakenDoesNotFailTheUnclearJob() {
+        String task = "t-mixed-" + UUID.randomUUID();
+        String a = unknownNaming(users.create(100), "unclear, polled while taken, then failed " + task, task);
+        Job polled = job(a);
+        String pb = "clear, taking a task that fails " + task;
+        createTaskAnswers(pb, 200, answerNaming(task));
+        String b = accept(users.create(100), pb);
+        driver.step(b);
+        assertThat(job(b).providerTaskId()).isEqualTo(task);
+        KieRecords.failed(task, "B's prompt was refused");
+
+        FinisherTestSupport.poll(context, polled, clock.instant());
+
+        assertThat(job(a).state()).isEqualTo(JobState.UNKNOWN);
+        assertThat(hold(a)).isEqualTo(HoldState.OPEN);
     }
 
     /** A's poll read T's success before B took T: its delivery finds A no longer names T, and stops. */

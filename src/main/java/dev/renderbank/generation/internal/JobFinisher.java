@@ -82,17 +82,29 @@ public class JobFinisher {
      */
     boolean fail(Job job, String code, String message, boolean notUsersFault) {
         try (var logContext = JobLogContext.of(job)) {
-            return failInContext(job, code, StorableText.of(message, MAX_MESSAGE), notUsersFault);
+            return failInContext(job, null, code, StorableText.of(message, MAX_MESSAGE), notUsersFault);
         }
     }
 
-    private boolean failInContext(Job job, String code, String message, boolean notUsersFault) {
+    /**
+     * {@link #fail} for what a poll of the job's task ({@code job.providerTaskId()}) found: only while
+     * the job still names that task. A job that named it from an unclear answer may have given it up to
+     * the job it was created for while the poll was under way; that task's failure is not this job's.
+     */
+    boolean failPolled(Job job, String code, String message, boolean notUsersFault) {
+        try (var logContext = JobLogContext.of(job)) {
+            return failInContext(job, job.providerTaskId(), code, StorableText.of(message, MAX_MESSAGE), notUsersFault);
+        }
+    }
+
+    private boolean failInContext(Job job, String polledTask, String code, String message, boolean notUsersFault) {
         Instant now = clock.instant();
         boolean askLater = LateDeliveries.PROVIDER_STILL_WORKING.contains(code);
         boolean won = release(
                 job,
                 () -> {
-                    Optional<JobTransitions.Failed> failed = transitions.markFailed(job.id(), code, message, now);
+                    Optional<JobTransitions.Failed> failed =
+                            transitions.markFailed(job.id(), polledTask, code, message, now);
                     if (failed.isEmpty()) {
                         return false;
                     }

@@ -99,7 +99,7 @@ class JobPolling {
                                 Integer.parseInt(f.failCode().strip()),
                                 f.failMessage()));
             } else {
-                finisher.fail(
+                finisher.failPolled(
                         job,
                         "provider_generation_failed",
                         "The generation failed at the provider"
@@ -184,7 +184,7 @@ class JobPolling {
 
     private LateDeliveries.Try copyAlone(Job job, QueryOutcome.Succeeded s) {
         if (s.resultUrls().isEmpty()) {
-            finisher.fail(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
+            finisher.failPolled(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
             return LateDeliveries.Try.DONE;
         }
         URI source = firstFetchable(s.resultUrls());
@@ -198,7 +198,7 @@ class JobPolling {
             return LateDeliveries.Try.DONE;
         } catch (OutputFetcher.FetchRefusedException e) {
             log.warn("job {}: output {} refused: {}", job.id(), OutputFetcher.redacted(source), e.getMessage());
-            finisher.fail(
+            finisher.failPolled(
                     job, "output_refused", "The result could not be stored safely. Your credits were released.", true);
             return LateDeliveries.Try.DONE;
         } catch (IOException e) {
@@ -227,7 +227,8 @@ class JobPolling {
      * Fails and releases the job; the cooldown is given back unless the refusal was of the user's own
      * input ({@link FailureReasons#isUsersInput}: 400, 422, at createTask or as a failed task's
      * {@code failCode}), which our validation cannot foresee. Returns whether this call failed it (a
-     * job another path ended first is left as it is).
+     * job another path ended first is left as it is, and so is a job that no longer names the task
+     * {@code job} names: {@link JobFinisher#failPolled}).
      */
     boolean failForProvider(Job job, ProviderError error) {
         // a switch expression: a new kind of provider error does not compile until it is decided here
@@ -253,7 +254,7 @@ class JobPolling {
                 "The provider refused the request (" + error.code() + ": " + error.message()
                         + "). Your credits were released.";
         };
-        return finisher.fail(job, error.reasonCode(), message, !FailureReasons.isUsersInput(error));
+        return finisher.failPolled(job, error.reasonCode(), message, !FailureReasons.isUsersInput(error));
     }
 
     /**

@@ -217,14 +217,19 @@ public class JobTransitions {
 
     /**
      * The one winning transition to FAILED; the caller releases the hold in the same transaction.
-     * Empty when another transition won; else the job's provider task as the failure left it.
+     * Empty when another transition won; else the job's provider task as the failure left it. With
+     * {@code polledTask} (a poll's failure) only while the job still names that task: another job's
+     * clear answer may have taken it from this one's unclear answer meanwhile, and its failure is not
+     * this job's.
      */
-    Optional<Failed> markFailed(String id, String code, String message, Instant now) {
+    Optional<Failed> markFailed(String id, String polledTask, String code, String message, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'FAILED', error_code = :code, error_message = :message,
                                completed_at = :now, version = version + 1, updated_at = :now
-                         where id = :id and state in """ + JobStore.LIVE + " returning provider_task_id")
+                         where id = :id and (cast(:task as text) is null or provider_task_id = :task)
+                           and state in """ + JobStore.LIVE + " returning provider_task_id")
                 .param("id", id)
+                .param("task", polledTask)
                 .param("code", code)
                 .param("message", message)
                 .param("now", SqlTime.ts(now))

@@ -56,7 +56,7 @@ class CallbackChecksHandOverTest extends JobRowsTest {
 
         // failed meanwhile, by a failure that schedules nothing (the provider's word, on another node)
         for (String id : new String[] {runningLive, queuedLive}) {
-            assertThat(transitions.markFailed(id, "provider_generation_failed", "failed", clock.instant()))
+            assertThat(transitions.markFailed(id, null, "provider_generation_failed", "failed", clock.instant()))
                     .isPresent();
             assertThat(lateDeliveryScheduled(id)).isFalse();
         }
@@ -145,7 +145,7 @@ class CallbackChecksHandOverTest extends JobRowsTest {
 
     private String failedJobWithTask(String task) {
         String id = submittedJob(task);
-        assertThat(transitions.markFailed(id, FailureReasons.DEADLINE_CODE, "late", clock.instant()))
+        assertThat(transitions.markFailed(id, null, FailureReasons.DEADLINE_CODE, "late", clock.instant()))
                 .isPresent();
         // the failure's own scheduling of the check is not what this test looks at
         jdbc.sql("delete from scheduled_tasks where task_instance = :id")

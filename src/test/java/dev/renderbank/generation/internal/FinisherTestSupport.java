@@ -54,4 +54,12 @@ public final class FinisherTestSupport {
                 new JobFinisher.StoredOutput(key, "image/png", 4, "0".repeat(64), "http://provider.test/" + key);
         return finisher.succeed(job, output).name();
     }
+
+    /**
+     * One poll of {@code job} as its task's run would make it, from the copy given (which may be older
+     * than the row: a poll under way when something else changed the job).
+     */
+    public static void poll(org.springframework.context.ApplicationContext context, Job job, Instant now) {
+        context.getBean(JobPolling.class).poll(job, now);
+    }
 }

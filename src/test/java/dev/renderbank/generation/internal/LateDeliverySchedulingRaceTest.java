@@ -23,7 +23,7 @@ class LateDeliverySchedulingRaceTest extends JobRowsTest {
     @Test
     void twoTransactionsSchedulingTheSameCheckAtOnceBothCommit() throws Exception {
         String failed = startedJob();
-        assertThat(transitions.markFailed(failed, "deadline_exceeded", "late", clock.instant()))
+        assertThat(transitions.markFailed(failed, null, "deadline_exceeded", "late", clock.instant()))
                 .isPresent();
         String other = startedJob();
 
