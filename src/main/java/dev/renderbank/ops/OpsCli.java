@@ -131,20 +131,11 @@ public final class OpsCli {
                     // "enabled: true" won, and each command started a scheduler that ran due work
                     // (a job's submit, emails) until the command exited, cutting it short.
                     // renderbank.command-line: the schema is checked, never migrated (DatabaseConfig).
-                    // attach-to-running: with the default embedded database, use the running service's
-                    // server; above the arguments too, since =false would start a server here whose
-                    // early start (EmbeddedDatabaseEarlyStart) migrates.
                     starting.getEnvironment()
                             .getPropertySources()
                             .addFirst(new MapPropertySource(
                                     "renderbank-command-line",
-                                    Map.of(
-                                            "db-scheduler.enabled",
-                                            "false",
-                                            "renderbank.command-line",
-                                            "true",
-                                            "renderbank.embedded-db.attach-to-running",
-                                            "true")));
+                                    Map.of("db-scheduler.enabled", "false", "renderbank.command-line", "true")));
                     ((GenericApplicationContext) starting)
                             .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
                 })
@@ -154,7 +145,9 @@ public final class OpsCli {
                         // a failed start is reported here in one line, its stack trace on stderr
                         "logging.level.org.springframework.boot.SpringApplication=OFF",
                         "logging.level.org.springframework.boot.diagnostics=OFF",
-                        "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR")
+                        "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR",
+                        // with the default embedded database, use the running service's server
+                        "renderbank.embedded-db.attach-to-running=true")
                 .run(springArguments(args));
     }
 
