@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.renderbank.identity.UserAccount;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +29,12 @@ class RefusedCheckoutLogTest extends BillingIntegrationTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger(Billing.class); // Checkouts writes as Billing
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
-    RefusedCheckoutLogTest() {
+    /**
+     * Attached once the context runs: attached in the constructor, a context this class starts itself
+     * re-initialises logging (Spring Boot resets logback) and drops the appender.
+     */
+    @BeforeEach
+    void attach() {
         lines.start();
         logger.addAppender(lines);
     }
