@@ -29,7 +29,14 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  *   <li>a {@code CHECK} or foreign key added by {@code ALTER TABLE} is {@code NOT VALID}: a validated
  *       one scans the whole table under the {@code ACCESS EXCLUSIVE} lock the {@code ALTER TABLE}
  *       took (no reads either meanwhile). A column's own {@code CHECK} ({@code add column x int check
- *       (...)}) cannot be {@code NOT VALID}: add it as a named table constraint.
+ *       (...)}) cannot be {@code NOT VALID}: add it as a named table constraint;
+ *   <li>no {@code ALTER COLUMN ... SET NOT NULL} (a scan of the whole table under that lock: add a
+ *       {@code CHECK (x IS NOT NULL) NOT VALID} now and validate it in a later release), no {@code
+ *       ALTER COLUMN ... TYPE} (a rewrite of the table and its indexes), no new column with a volatile
+ *       default, a serial type or a stored generated value (a rewrite: PostgreSQL stores only a
+ *       constant default in the catalogue), and no {@code UNIQUE}, {@code PRIMARY KEY} or {@code
+ *       EXCLUDE} constraint built in place (an index build under that lock: build a unique index
+ *       {@code IF NOT EXISTS} and add the constraint {@code USING INDEX}).
  * </ul>
  *
  * Tables created by these same migrations are empty when indexed and are not checked. Migrations at
@@ -46,6 +53,12 @@ class UpgradeMigrationLocksTest {
     private static final Pattern ALTER_TABLE =
             Pattern.compile("^alter table (?:if exists )?(?:only )?([a-z0-9_.]+) (.*)$");
     private static final Pattern VALIDATED_KIND = Pattern.compile("\\b(check|references|foreign key)\\b");
+    private static final Pattern SCANS_OR_REWRITES =
+            Pattern.compile("^alter (?:column )?[a-z0-9_\"]+ (?:set not null|(?:set data )?type )");
+    private static final Pattern REWRITING_COLUMN = Pattern.compile("^add (?:column )?(?:if not exists )?[a-z0-9_\"]+ "
+            + "(?:(?:small|big)?serial\\b|.*\\bdefault \\(?\\s*(?:gen_random_uuid|uuid_generate_v[14]|random|"
+            + "clock_timestamp|timeofday|nextval)\\b|.*\\bgenerated always as\\b.*\\bstored\\b)");
+    private static final Pattern INDEXED_CONSTRAINT = Pattern.compile("\\b(unique|primary key|exclude)\\b");
 
     @Test
     void anUpgradesMigrationsBuildIndexesIfNotExistsAndAddChecksNotValidOnExistingTables() throws IOException {
@@ -103,6 +116,34 @@ class UpgradeMigrationLocksTest {
                 .isEmpty();
         assertThat(offences("f", "alter table a add column x int check (x > 0)", Set.of("a")))
                 .isEmpty();
+        assertThat(offences("f", "alter table a alter column x set not null", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a alter x type bigint", none)).hasSize(1);
+        assertThat(offences("f", "alter table a alter column x set data type text", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a alter column x drop not null, alter column y set default 0", none))
+                .isEmpty();
+        assertThat(offences("f", "alter table a alter column x set not null", Set.of("a")))
+                .isEmpty();
+        assertThat(offences("f", "alter table a add column x uuid not null default gen_random_uuid()", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a add column x bigserial", none)).hasSize(1);
+        assertThat(offences("f", "alter table a add column x timestamptz default clock_timestamp()", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a add column x int generated always as (y * 2) stored", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a add column x bigint not null default 0", none))
+                .isEmpty();
+        assertThat(offences("f", "alter table a add column x timestamptz not null default now()", none))
+                .isEmpty();
+        assertThat(offences("f", "alter table a add column x text unique", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a add constraint a_x_key unique (x)", none))
+                .hasSize(1);
+        assertThat(offences("f", "alter table a add primary key (id)", none)).hasSize(1);
+        assertThat(offences("f", "alter table a add constraint a_x_key unique using index a_x_idx", none))
+                .isEmpty();
+        assertThat(offences("f", "alter table a drop constraint a_x_key", none)).isEmpty();
     }
 
     static List<String> offences(String file, String statement, Set<String> newTables) {
@@ -118,6 +159,21 @@ class UpgradeMigrationLocksTest {
                         && !action.startsWith("drop ")
                         && !(action.startsWith("add constraint ") && action.endsWith(" not valid"))) {
                     found.add(file + ": a validated constraint (add it as a named constraint NOT VALID): " + action);
+                }
+                if (SCANS_OR_REWRITES.matcher(action).find()) {
+                    found.add(file + ": SET NOT NULL scans and TYPE rewrites the table under its lock (add a "
+                            + "CHECK (x IS NOT NULL) NOT VALID, or a new column): " + action);
+                }
+                if (REWRITING_COLUMN.matcher(action).find()) {
+                    found.add(file + ": a column whose default is volatile, serial or stored-generated rewrites "
+                            + "the table (add it nullable, fill it in batches): " + action);
+                }
+                if (action.startsWith("add ")
+                        && INDEXED_CONSTRAINT.matcher(action).find()
+                        && !action.contains(" using index ")) {
+                    found.add(file + ": a UNIQUE, PRIMARY KEY or EXCLUDE constraint builds its index under the "
+                            + "table's lock (build a unique index IF NOT EXISTS, then ADD CONSTRAINT ... USING INDEX): "
+                            + action);
                 }
             }
         }
