@@ -268,4 +268,26 @@ class CreemRenewalTransactionTest extends ReconcileIntegrationTest {
         assertThat(available(s.buyer())).isZero();
         assertThat(ledger.checkInvariants().holds()).isTrue();
     }
+
+    /**
+     * Creem answers that it has no such transaction (404): what the renewal charged is unknown, and
+     * retrying is unlikely to change it, so nothing is granted and the event is parked for an operator.
+     */
+    @Test
+    void aRenewalWhoseTransactionCreemDoesNotHaveIsParkedNotGranted() throws Exception {
+        Sold s = sold();
+        String txn = "tran_" + UUID.randomUUID().toString().replace("-", "");
+        CREEM.stubFor(get(urlPathEqualTo("/v1/transactions"))
+                .withQueryParam("transaction_id", equalTo(txn))
+                .willReturn(aResponse().withStatus(404)));
+        String eventId = "evt_none_" + UUID.randomUUID();
+        assertThat(creemWebhook(eventId, "subscription.paid", paidNamingTransaction(s, PRODUCT, txn))
+                        .statusCode())
+                .isEqualTo(200);
+
+        StoredEvent parked = awaitParked("creem", eventId);
+        assertThat(parked.lastError()).contains(txn).contains("nothing was granted");
+        assertThat(parkedAlerts(parked.id())).hasSize(1);
+        assertThat(available(s.buyer())).isZero();
+    }
 }
