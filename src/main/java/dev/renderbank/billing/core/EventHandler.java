@@ -2,6 +2,7 @@ package dev.renderbank.billing.core;
 
 import dev.renderbank.billing.db.PaymentEventStore;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /** Applies one provider's events; runs inside the transaction that marks the event processed. */
 public interface EventHandler {
@@ -33,10 +34,27 @@ public interface EventHandler {
         return Optional.empty();
     }
 
+    /**
+     * An object the event names by id only and its handling needs (a Creem {@code subscription.paid}
+     * naming its transaction by {@code last_transaction_id} alone), read from the provider's API when
+     * {@link #screen} has no verdict, under the same rules (no transaction, no connection held while the
+     * provider answers; throws when it cannot be asked, so the event is retried and nothing is decided
+     * on a guess). Empty when the event needs none, or the provider has no such object. Handed to
+     * {@link #handle(PaymentEventStore.Stored, Screened)}.
+     */
+    default Optional<JsonNode> fetchNamed(PaymentEventStore.Stored event) {
+        return Optional.empty();
+    }
+
     Outcome handle(PaymentEventStore.Stored event);
 
     /** {@link #handle(PaymentEventStore.Stored)} with what {@link #askRefundTotal} asked before the transaction. */
     default Outcome handle(PaymentEventStore.Stored event, Optional<RefundTotals.Asked> refundTotal) {
         return handle(event);
+    }
+
+    /** The event with all that was asked of the provider before the transaction ({@link Screened}). */
+    default Outcome handle(PaymentEventStore.Stored event, Screened screened) {
+        return handle(event, screened.refundTotal());
     }
 }

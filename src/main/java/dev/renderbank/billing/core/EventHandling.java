@@ -48,7 +48,7 @@ class EventHandling {
     Outcome handleUnlessUnusable(PaymentEventStore.Stored event, Screened screened) {
         try {
             return savepoint.execute(handling -> {
-                Outcome out = handler(event.provider()).handle(event, screened.refundTotal());
+                Outcome out = handler(event.provider()).handle(event, screened);
                 if (out instanceof Outcome.Unprocessable || out instanceof Outcome.Outdated) {
                     handling.setRollbackOnly(); // back to the savepoint: nothing half-applied stays
                 } else {

@@ -100,7 +100,7 @@ class EventProcessor {
             if (verdict.isPresent()) {
                 return new Screened(eventId, verdict);
             }
-            return new Screened(eventId, Optional.empty(), handler.askRefundTotal(event));
+            return new Screened(eventId, Optional.empty(), handler.askRefundTotal(event), handler.fetchNamed(event));
         } catch (Json.UnusableText e) {
             return new Screened(eventId, Optional.empty()); // handled in the transaction, which finishes it as unusable
         } catch (RuntimeException ex) {

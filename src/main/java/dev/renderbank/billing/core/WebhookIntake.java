@@ -67,8 +67,7 @@ public class WebhookIntake {
     public Receipt receiveJoined(Fetched f) {
         return tx.execute(s -> {
             long id = store.store(f.provider(), f.eventId(), f.type(), f.payload(), clock.instant());
-            Screened screened =
-                    new Screened(id, f.screened().outcome(), f.screened().refundTotal());
+            Screened screened = f.screened().of(id);
             return new Receipt(id, status(processor.processJoined(screened)));
         });
     }

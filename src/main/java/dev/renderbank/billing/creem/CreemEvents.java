@@ -11,6 +11,7 @@ import dev.renderbank.billing.core.EventKind;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.core.Screened;
 import dev.renderbank.billing.db.CheckoutStore;
 import dev.renderbank.billing.db.PaymentEventStore;
 import dev.renderbank.billing.db.SubscriptionStore;
@@ -43,6 +44,7 @@ public class CreemEvents implements EventHandler {
     private final CreemRefundsAndDisputes refunds;
     private final CheckoutStore checkouts;
     private final OpenedCheckouts openedCheckouts;
+    private final CreemRenewalTransaction renewalTransaction;
     private final Clock clock;
 
     CreemEvents(
@@ -55,6 +57,7 @@ public class CreemEvents implements EventHandler {
             CreemRefundsAndDisputes refunds,
             CheckoutStore checkouts,
             OpenedCheckouts openedCheckouts,
+            CreemRenewalTransaction renewalTransaction,
             Clock clock) {
         this.json = json;
         this.catalog = catalog;
@@ -65,6 +68,7 @@ public class CreemEvents implements EventHandler {
         this.refunds = refunds;
         this.checkouts = checkouts;
         this.openedCheckouts = openedCheckouts;
+        this.renewalTransaction = renewalTransaction;
         this.clock = clock;
     }
 
@@ -102,6 +106,19 @@ public class CreemEvents implements EventHandler {
     @Override
     public Outcome handle(PaymentEventStore.Stored event) {
         return ENVELOPE.dispatch(this, KINDS, json, event, clock);
+    }
+
+    /** A {@code subscription.paid} naming its transaction by id only: that transaction, read from Creem. */
+    @Override
+    public Optional<JsonNode> fetchNamed(PaymentEventStore.Stored event) {
+        return renewalTransaction.fetch(event);
+    }
+
+    /** The event, its subscription given the transaction {@link #fetchNamed} read when it named it by id only. */
+    @Override
+    public Outcome handle(PaymentEventStore.Stored event, Screened screened) {
+        return handle(
+                screened.fetched().map(t -> renewalTransaction.with(event, t)).orElse(event));
     }
 
     private Outcome checkoutCompleted(JsonNode obj, Instant at) {

@@ -8,6 +8,7 @@ import dev.renderbank.billing.core.DeletedAccountRenewals;
 import dev.renderbank.billing.core.Json;
 import dev.renderbank.billing.core.Outcome;
 import dev.renderbank.billing.core.Purchases;
+import dev.renderbank.billing.db.CheckoutStore.Checkout;
 import dev.renderbank.billing.db.SubscriptionStatusStore;
 import dev.renderbank.billing.db.SubscriptionStore;
 import java.time.Instant;
@@ -70,11 +71,23 @@ class CreemSubscriptions {
         if (start == null || end == null || !end.isAfter(start)) {
             return new Outcome.Unprocessable("subscription " + subId + " has no valid current period");
         }
+        Optional<Outcome> unjudged = CreemRenewalTerms.unjudged(sub, subId);
+        if (unjudged.isPresent()) {
+            return unjudged.get();
+        }
         // What was paid, tax included, when Creem says so: refunds and disputes are measured in it.
         Long amount = Optional.ofNullable(Json.number(sub, "last_transaction", "amount_paid"))
                 .orElse(Json.number(sub, "last_transaction", "amount"));
         String currency = Json.text(sub, "last_transaction", "currency");
-        Product p = soldAs(sub, user.get(), product.get(), CreemRenewalTerms.preTax(sub), currency);
+        Optional<Checkout> checkout = opened.namedBy(sub).filter(c -> c.userId() == user.get());
+        Product terms = checkout.map(c -> CreemRenewalTerms.terms(
+                        c, product.get(), CreemEvents.creemProductId(sub), CreemRenewalTerms.preTax(sub)))
+                .orElse(product.get());
+        Optional<String> soldIn = CreemRenewalTerms.otherCurrency(checkout, product.get(), terms, currency);
+        if (soldIn.isPresent()) {
+            return CreemRenewalTerms.chargedInAnotherCurrency(sub, subId, product.get(), currency, soldIn.get());
+        }
+        Product p = soldAs(terms, CreemRenewalTerms.preTax(sub), currency);
         // A payment after expired (a retry that succeeded) makes the subscription active again, and
         // its months run on: the status goes first, so months granted now already see it.
         String status = Optional.ofNullable(Json.text(sub, "status")).orElse("active");
@@ -107,16 +120,12 @@ class CreemSubscriptions {
     }
 
     /**
-     * The plan as the subscription was sold, as {@link CreemRenewalTerms} decides from the checkout its
-     * metadata names (the catalogue's plan as it is now without one), at the price charged before tax
-     * ({@code preTax}, in the transaction's currency) when Creem says it: what the period records and
-     * {@code /account} shows as what the plan renews at.
+     * The plan as the subscription was sold ({@code terms}: as {@link CreemRenewalTerms} decides from
+     * the checkout its metadata names, the catalogue's plan as it is now without one), at the price
+     * charged before tax ({@code preTax}, in the transaction's currency, which is the terms' own) when
+     * Creem says it: what the period records and {@code /account} shows as what the plan renews at.
      */
-    private Product soldAs(JsonNode sub, long userId, Product plan, Long preTax, String currency) {
-        Product terms = opened.namedBy(sub)
-                .filter(c -> c.userId() == userId)
-                .map(c -> CreemRenewalTerms.terms(c, plan, CreemEvents.creemProductId(sub), preTax))
-                .orElse(plan);
+    private static Product soldAs(Product terms, Long preTax, String currency) {
         return preTax == null
                 ? terms
                 : terms.asOffered(
