@@ -3,6 +3,8 @@ package dev.renderbank.ops;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.Task;
 import dev.renderbank.platform.DatabaseConfig;
+import dev.renderbank.platform.ProcessRole;
+import dev.renderbank.provider.CommandLineKeyRefusal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -116,10 +118,29 @@ public final class OpsCli {
             return failed(e, "not run", out, err);
         }
         try (context) {
-            return context.getBean(OpsCommands.class).execute(args, out, err);
+            int code = context.getBean(OpsCommands.class).execute(args, out, err);
+            return keyRefused(context.getBean(CommandLineKeyRefusal.class), code, out);
         } catch (RuntimeException e) {
             return failed(e, "failed", out, err);
         }
+    }
+
+    /**
+     * The provider refused this command's key (401): the operator's shell has a stale or wrong
+     * {@code renderbank.provider.kie.api-key}. Said in one line, exit {@link #FAILED} (what needed the
+     * provider was not done); the provider status every node shares is left as it is.
+     */
+    static int keyRefused(CommandLineKeyRefusal refusal, int code, PrintStream out) {
+        return refusal.refusal()
+                .map(e -> {
+                    out.println(("error: KIE refused this command's API key (" + e.code() + ": " + e.message()
+                                    + "): the renderbank.provider.kie.api-key this command runs with is stale or"
+                                    + " wrong (give it the service's key); what needed KIE was not done, and the"
+                                    + " provider status the service's nodes share was left as it was")
+                            .replaceAll("\\s+", " "));
+                    return FAILED;
+                })
+                .orElse(code);
     }
 
     private static ConfigurableApplicationContext start(Class<?> application, String[] args) {
@@ -135,7 +156,7 @@ public final class OpsCli {
                             .getPropertySources()
                             .addFirst(new MapPropertySource(
                                     "renderbank-command-line",
-                                    Map.of("db-scheduler.enabled", "false", "renderbank.command-line", "true")));
+                                    Map.of("db-scheduler.enabled", "false", ProcessRole.PROPERTY, "true")));
                     ((GenericApplicationContext) starting)
                             .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
                 })
