@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -88,6 +89,19 @@ public final class OpsCli {
     static boolean isSpringArgument(String arg) {
         int eq = arg.indexOf('=');
         return arg.startsWith("--") && eq > 2 && arg.substring(2, eq).contains(".");
+    }
+
+    /** The command line's own setting, set by {@link #start}; an argument naming it is bad usage. */
+    static final String ATTACH_TO_RUNNING = "renderbank.embedded-db.attach-to-running";
+
+    /**
+     * A setting naming {@link #ATTACH_TO_RUNNING} in any of Spring's relaxed forms ({@code
+     * --renderbank.embeddedDb.attachToRunning=…}): {@code =false} started a second embedded server in
+     * the command, whose early start migrated the database.
+     */
+    static boolean isOwnSetting(String arg) {
+        String name = arg.substring(2, arg.indexOf('='));
+        return ConfigurationPropertyName.adapt(name, '.').equals(ConfigurationPropertyName.of(ATTACH_TO_RUNNING));
     }
 
     /** Exit code: the command could not run or failed on an unexpected error (its one-line cause printed). */
@@ -167,8 +181,10 @@ public final class OpsCli {
                         "logging.level.org.springframework.boot.SpringApplication=OFF",
                         "logging.level.org.springframework.boot.diagnostics=OFF",
                         "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR",
-                        // with the default embedded database, use the running service's server
-                        "renderbank.embedded-db.attach-to-running=true")
+                        // with the default embedded database, use the running service's server (a default
+                        // property: read by DataDirectoryGuard before any initializer runs; an argument
+                        // naming it is refused, see isOwnSetting)
+                        ATTACH_TO_RUNNING + "=true")
                 .run(springArguments(args));
     }
 
