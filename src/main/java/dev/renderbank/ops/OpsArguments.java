@@ -61,6 +61,12 @@ sealed interface OpsArguments {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (OpsCli.isSpringArgument(arg)) {
+                if (OpsCli.isOwnSetting(arg)) {
+                    return new Refused("the setting " + OpsCli.ATTACH_TO_RUNNING + " is the command line's own"
+                            + " (a command uses the running service's embedded database server, or its own while"
+                            + " none runs, and never migrates it): leave " + printable(arg) + " out; nothing was"
+                            + " started");
+                }
                 continue; // a setting: --spring.…=, --renderbank.…= (a dot in its name)
             }
             if (!arg.startsWith("--")) {

@@ -3,6 +3,8 @@ package dev.renderbank.ops;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.Task;
 import dev.renderbank.platform.DatabaseConfig;
+import dev.renderbank.platform.ProcessRole;
+import dev.renderbank.provider.CommandLineKeyRefusal;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -88,6 +91,19 @@ public final class OpsCli {
         return arg.startsWith("--") && eq > 2 && arg.substring(2, eq).contains(".");
     }
 
+    /** The command line's own setting, set by {@link #start}; an argument naming it is bad usage. */
+    static final String ATTACH_TO_RUNNING = "renderbank.embedded-db.attach-to-running";
+
+    /**
+     * A setting naming {@link #ATTACH_TO_RUNNING} in any of Spring's relaxed forms ({@code
+     * --renderbank.embeddedDb.attachToRunning=…}): {@code =false} started a second embedded server in
+     * the command, whose early start migrated the database.
+     */
+    static boolean isOwnSetting(String arg) {
+        String name = arg.substring(2, arg.indexOf('='));
+        return ConfigurationPropertyName.adapt(name, '.').equals(ConfigurationPropertyName.of(ATTACH_TO_RUNNING));
+    }
+
     /** Exit code: the command could not run or failed on an unexpected error (its one-line cause printed). */
     static final int FAILED = 3;
 
@@ -116,10 +132,29 @@ public final class OpsCli {
             return failed(e, "not run", out, err);
         }
         try (context) {
-            return context.getBean(OpsCommands.class).execute(args, out, err);
+            int code = context.getBean(OpsCommands.class).execute(args, out, err);
+            return keyRefused(context.getBean(CommandLineKeyRefusal.class), code, out);
         } catch (RuntimeException e) {
             return failed(e, "failed", out, err);
         }
+    }
+
+    /**
+     * The provider refused this command's key (401): the operator's shell has a stale or wrong
+     * {@code renderbank.provider.kie.api-key}. Said in one line, exit {@link #FAILED} (what needed the
+     * provider was not done); the provider status every node shares is left as it is.
+     */
+    static int keyRefused(CommandLineKeyRefusal refusal, int code, PrintStream out) {
+        return refusal.refusal()
+                .map(e -> {
+                    out.println(("error: KIE refused this command's API key (" + e.code() + ": " + e.message()
+                                    + "): the renderbank.provider.kie.api-key this command runs with is stale or"
+                                    + " wrong (give it the service's key); what needed KIE was not done, and the"
+                                    + " provider status the service's nodes share was left as it was")
+                            .replaceAll("\\s+", " "));
+                    return FAILED;
+                })
+                .orElse(code);
     }
 
     private static ConfigurableApplicationContext start(Class<?> application, String[] args) {
@@ -135,7 +170,7 @@ public final class OpsCli {
                             .getPropertySources()
                             .addFirst(new MapPropertySource(
                                     "renderbank-command-line",
-                                    Map.of("db-scheduler.enabled", "false", "renderbank.command-line", "true")));
+                                    Map.of("db-scheduler.enabled", "false", ProcessRole.PROPERTY, "true")));
                     ((GenericApplicationContext) starting)
                             .registerBean(SchedulerClient.class, () -> writeOnlyScheduler(starting));
                 })
@@ -146,8 +181,10 @@ public final class OpsCli {
                         "logging.level.org.springframework.boot.SpringApplication=OFF",
                         "logging.level.org.springframework.boot.diagnostics=OFF",
                         "logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext=ERROR",
-                        // with the default embedded database, use the running service's server
-                        "renderbank.embedded-db.attach-to-running=true")
+                        // with the default embedded database, use the running service's server (a default
+                        // property: read by DataDirectoryGuard before any initializer runs; an argument
+                        // naming it is refused, see isOwnSetting)
+                        ATTACH_TO_RUNNING + "=true")
                 .run(springArguments(args));
     }
 

@@ -111,7 +111,7 @@ public class DatabaseConfig {
     @Bean
     FlywayMigrationStrategy flywayMigrationStrategy(
             ObjectProvider<EmbeddedDatabaseEarlyStart.Starting> early, Environment env) {
-        boolean commandLine = env.getProperty("renderbank.command-line", Boolean.class, false);
+        boolean commandLine = ProcessRole.of(env) == ProcessRole.COMMAND_LINE;
         return flyway -> {
             EmbeddedDatabaseEarlyStart.Starting starting = early.getIfAvailable();
             if (commandLine) {

@@ -25,8 +25,11 @@ import org.springframework.core.env.Environment;
  * {@link EmbeddedDatabase#open} with the same durable settings, and its failures (a data directory
  * in use) still fail the start where the location is needed. A context that closes before taking
  * the server stops it. Runs after every initializer (so a test's {@code spring.datasource.url} is
- * seen) and only for the embedded database; the operator command line attaching to a running
- * server is left to {@link DatabaseConfig}. Registered in META-INF/spring.factories.
+ * seen) and only for the embedded database of a node of the service: the operator command line
+ * ({@link ProcessRole#COMMAND_LINE}, whatever {@code renderbank.embedded-db.attach-to-running} says)
+ * is left to {@link DatabaseConfig}, which checks its schema and never migrates one (this start's
+ * migrations ran before that check for a command given {@code attach-to-running=false}). Registered
+ * in META-INF/spring.factories.
  *
  * <p>Then, on the same thread, Flyway's migrations ({@link EarlyMigrations}, issue 14): the main
  * thread waits for them only where a connection is first needed ({@link MigratedDataSource}) or,
@@ -39,7 +42,9 @@ public class EmbeddedDatabaseEarlyStart implements ApplicationListener<Applicati
     @Override
     public void onApplicationEvent(ApplicationPreparedEvent event) {
         Environment env = event.getApplicationContext().getEnvironment();
-        if (!DatabaseConfig.embedded(env) || DatabaseConfig.attachToRunning(env)) {
+        if (!DatabaseConfig.embedded(env)
+                || DatabaseConfig.attachToRunning(env)
+                || ProcessRole.of(env) == ProcessRole.COMMAND_LINE) {
             return;
         }
         Starting starting = Starting.begin(() -> DatabaseConfig.locate(env), EarlyMigrations.plan(env));

@@ -2,6 +2,10 @@ package dev.renderbank.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,6 +80,33 @@ class OpsCliTest {
         assertThat(refused(new String[] {"-x"})).hasValue(2);
         assertThat(refused(new String[] {"--help"})).hasValue(0);
         assertThat(refused(new String[] {"-h"})).hasValue(0);
+    }
+
+    /**
+     * {@code renderbank.embedded-db.attach-to-running} is the command line's own setting: given as
+     * {@code =false}, a command started an embedded server of its own whose early start ran Flyway's
+     * migrations (a command never migrates a database that has a schema). Bad usage naming it;
+     * nothing is started (no server in the data directory).
+     */
+    @Test
+    void theCommandLinesOwnDatabaseSettingIsBadUsageAndStartsNothing(@org.junit.jupiter.api.io.TempDir Path dir) {
+        for (String setting : new String[] {
+            "--renderbank.embedded-db.attach-to-running=false",
+            "--renderbank.embeddedDb.attachToRunning=false",
+            "--renderbank.embedded-db.attach-to-running=true"
+        }) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            int code = OpsCli.run(
+                    dev.renderbank.RenderbankApplication.class,
+                    new String[] {"holds", "summary", setting, "--renderbank.data-dir=" + dir},
+                    out,
+                    out);
+            String printed = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(printed).isEqualTo(OpsCommands.USAGE);
+            assertThat(printed).as(setting).contains("error: the setting renderbank.embedded-db.attach-to-running");
+            assertThat(dir.resolve("postgres")).as("no server started").doesNotExist();
+        }
     }
 
     private static java.util.OptionalInt refused(String[] args) {

@@ -1,6 +1,8 @@
 package dev.renderbank.provider.internal;
 
 import dev.renderbank.platform.OperatorAlerts;
+import dev.renderbank.platform.ProcessRole;
+import dev.renderbank.provider.CommandLineKeyRefusal;
 import dev.renderbank.provider.ProviderGateway;
 import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.simulator.KieSimulator;
@@ -14,7 +16,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one {@link ProviderGateway}: KIE.ai when a key is configured, else the built-in simulator over HTTP. */
+/**
+ * The one {@link ProviderGateway}: KIE.ai when a key is configured, else the built-in simulator over
+ * HTTP. A node of the service trips the shared provider status on the provider's refusals ({@link
+ * TrippingGateway}); the operator command line never does ({@link CommandLineGateway}).
+ */
 @Configuration(proxyBeanMethods = false)
 class ProviderConfig {
 
@@ -27,7 +33,9 @@ class ProviderConfig {
             ProviderStatus status,
             MeterRegistry meters,
             OperatorAlerts alerts,
-            Clock clock) {
+            Clock clock,
+            ProcessRole role,
+            CommandLineKeyRefusal refusal) {
         ProviderProperties.Kie kie = properties.kie();
         Supplier<KieEndpoint> endpoint;
         if (kie.simulated()) {
@@ -49,6 +57,9 @@ class ProviderConfig {
         if (kie.simulated()) {
             // the command line: no simulator of its own, and the service's refuses its key
             http = new UnreachableSimulator(http, simulator::unreachable);
+        }
+        if (role == ProcessRole.COMMAND_LINE) {
+            return new CommandLineGateway(http, refusal);
         }
         return new TrippingGateway(http, status, taskCosts(properties));
     }

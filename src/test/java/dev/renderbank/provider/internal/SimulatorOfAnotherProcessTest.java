@@ -59,7 +59,9 @@ class SimulatorOfAnotherProcessTest extends IntegrationTest {
                         status,
                         new SimpleMeterRegistry(),
                         alerts,
-                        clock);
+                        clock,
+                        dev.renderbank.platform.ProcessRole.SERVICE,
+                        new dev.renderbank.provider.CommandLineKeyRefusal());
         try {
             QueryOutcome answer = commandLine.queryFinished("google/nano-banana", task);
 
