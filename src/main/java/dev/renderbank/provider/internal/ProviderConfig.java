@@ -8,6 +8,7 @@ import dev.renderbank.provider.ProviderStatus;
 import dev.renderbank.provider.simulator.KieSimulator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -53,7 +54,7 @@ class ProviderConfig {
                 kie.totalTimeout(),
                 KieHttpGateway.defaultBreaker(),
                 meters,
-                new ProviderFailures(alerts, clock, kie.failingAlertAfter()));
+                failures(role, alerts, clock, kie.failingAlertAfter()));
         if (kie.simulated()) {
             // the command line: no simulator of its own, and the service's refuses its key
             http = new UnreachableSimulator(http, simulator::unreachable);
@@ -62,6 +63,17 @@ class ProviderConfig {
             return new CommandLineGateway(http, refusal);
         }
         return new TrippingGateway(http, status, taskCosts(properties));
+    }
+
+    /**
+     * The spell of failing calls this process's gateway keeps: none in a command, whose calls are one
+     * operator's shell's (its stale key or network says nothing of the nodes' provider, and a command
+     * must neither raise nor end the {@code provider.failing} spell the nodes share).
+     */
+    static ProviderFailures failures(ProcessRole role, OperatorAlerts alerts, Clock clock, Duration alertAfter) {
+        return role == ProcessRole.COMMAND_LINE
+                ? ProviderFailures.ignored()
+                : new ProviderFailures(alerts, clock, alertAfter);
     }
 
     /**
