@@ -57,7 +57,24 @@ public class Catalog {
         if (m.prices().isEmpty()) {
             return Optional.of(SINGLE_PRICE);
         }
+        // a job whose options were erased (an account deleted before they were kept) names no option
+        if (resolution == null || (m.type() == AssetType.VIDEO && durationSeconds == null)) {
+            return Optional.empty();
+        }
         return Optional.of(m.type() == AssetType.IMAGE ? resolution : resolution + "-" + durationSeconds);
+    }
+
+    /**
+     * Every key a {@code prices} table of a model of this type may have, whether on sale or not:
+     * {@code 1K|2K|4K} for images, {@code (720p|1080p)-(10|15)} for videos.
+     */
+    public static List<String> possiblePriceKeys(AssetType type) {
+        if (type == AssetType.IMAGE) {
+            return IMAGE_RESOLUTIONS;
+        }
+        List<String> keys = new ArrayList<>();
+        VIDEO_RESOLUTIONS.forEach(r -> DURATIONS.forEach(d -> keys.add(r + "-" + d)));
+        return List.copyOf(keys);
     }
 
     /** Every priced option of {@code model} (its {@code prices} keys, or {@value #SINGLE_PRICE}). */
