@@ -24,6 +24,7 @@ public class Catalog {
     static final List<Integer> DURATIONS = List.of(10, 15);
 
     private final Map<String, ModelConfig> models;
+    private final Map<String, ModelOffer> offers = new java.util.HashMap<>();
 
     Catalog(CatalogProperties props) {
         this.models = props.models();
@@ -35,6 +36,16 @@ public class Catalog {
                         "renderbank.catalog.models." + id + " needs type, provider-model and price or prices");
             }
         });
+        CatalogOffers.of(models).forEach(o -> offers.put(o.id(), o));
+    }
+
+    /** What a request that leaves option {@code name} out gets: the default its offer advertises. */
+    private Object defaultOf(String model, String name) {
+        return offers.get(model).options().stream()
+                .filter(o -> o.name().equals(name))
+                .map(ModelOffer.Option::defaultValue)
+                .findFirst()
+                .orElse(null);
     }
 
     public Map<String, ModelConfig> models() {
@@ -57,7 +68,24 @@ public class Catalog {
         if (m.prices().isEmpty()) {
             return Optional.of(SINGLE_PRICE);
         }
+        // a job whose options were erased (an account deleted before they were kept) names no option
+        if (resolution == null || (m.type() == AssetType.VIDEO && durationSeconds == null)) {
+            return Optional.empty();
+        }
         return Optional.of(m.type() == AssetType.IMAGE ? resolution : resolution + "-" + durationSeconds);
+    }
+
+    /**
+     * Every key a {@code prices} table of a model of this type may have, whether on sale or not:
+     * {@code 1K|2K|4K} for images, {@code (720p|1080p)-(10|15)} for videos.
+     */
+    public static List<String> possiblePriceKeys(AssetType type) {
+        if (type == AssetType.IMAGE) {
+            return IMAGE_RESOLUTIONS;
+        }
+        List<String> keys = new ArrayList<>();
+        VIDEO_RESOLUTIONS.forEach(r -> DURATIONS.forEach(d -> keys.add(r + "-" + d)));
+        return List.copyOf(keys);
     }
 
     /** Every priced option of {@code model} (its {@code prices} keys, or {@value #SINGLE_PRICE}). */
@@ -113,7 +141,9 @@ public class Catalog {
     }
 
     private Pricing priceImage(GenerationSpec spec, ModelConfig m, List<String> images) {
-        String resolution = spec.resolution() == null ? "1K" : spec.resolution().toUpperCase(Locale.ROOT);
+        String resolution = spec.resolution() == null
+                ? String.valueOf(defaultOf(spec.model(), "resolution"))
+                : spec.resolution().toUpperCase(Locale.ROOT);
         List<String> offered = imageResolutionsOffered(m);
         if (!IMAGE_RESOLUTIONS.contains(resolution)) {
             return new Pricing.Invalid(
@@ -154,8 +184,9 @@ public class Catalog {
     }
 
     private Pricing priceVideo(GenerationSpec spec, ModelConfig m, List<String> images) {
-        String resolution =
-                spec.resolution() == null ? "720p" : spec.resolution().toLowerCase(Locale.ROOT);
+        String resolution = spec.resolution() == null
+                ? String.valueOf(defaultOf(spec.model(), "resolution"))
+                : spec.resolution().toLowerCase(Locale.ROOT);
         if (!VIDEO_RESOLUTIONS.contains(resolution)) {
             return new Pricing.Invalid("resolution", "must be one of " + VIDEO_RESOLUTIONS, false);
         }
@@ -164,7 +195,9 @@ public class Catalog {
         if (!ASPECT_RATIOS.contains(aspect)) {
             return new Pricing.Invalid("aspectRatio", "must be one of " + ASPECT_RATIOS, false);
         }
-        int duration = spec.durationSeconds() == null ? 10 : spec.durationSeconds();
+        int duration = spec.durationSeconds() == null
+                ? defaultOf(spec.model(), "durationSeconds") instanceof Integer d ? d : 10
+                : spec.durationSeconds();
         if (!DURATIONS.contains(duration)) {
             return new Pricing.Invalid("durationSeconds", "must be one of " + DURATIONS, false);
         }

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Derives each model's {@link ModelOffer} from its configuration with the same rules as {@link
  * Catalog#price}: images are priced by resolution, videos by resolution and duration; a combination
- * without a price is not on sale and is left out.
+ * without a price is not on sale and is left out. Each option's default is on sale, and {@link
+ * Catalog#price} fills an option a request leaves out with it.
  */
 final class CatalogOffers {
 
@@ -71,11 +72,23 @@ final class CatalogOffers {
         }
         List<Object> rs = List.copyOf(resolutions);
         List<Object> ds = List.copyOf(durations);
+        Object resolution = rs.contains("720p") ? "720p" : first(rs);
+        // the default duration is one on sale at the default resolution: the two defaults together
+        // are what a request naming neither is priced as
+        Object duration = ds.stream()
+                .filter(d -> priced(m, resolution + "-" + d))
+                .sorted(java.util.Comparator.comparing(d -> !d.equals(10)))
+                .findFirst()
+                .orElse(first(ds));
         List<Option> options = List.of(
-                new Option("resolution", rs, rs.contains("720p") ? "720p" : first(rs)),
-                new Option("durationSeconds", ds, ds.contains(10) ? 10 : first(ds)),
+                new Option("resolution", rs, resolution),
+                new Option("durationSeconds", ds, duration),
                 new Option("aspectRatio", List.copyOf(Catalog.ASPECT_RATIOS), "landscape"));
         return new ModelOffer(id, AssetType.VIDEO, options, maxImages(m, AssetType.VIDEO), prices);
+    }
+
+    private static boolean priced(ModelConfig m, String key) {
+        return m.prices().isEmpty() ? m.price() != null : m.prices().containsKey(key);
     }
 
     /** The same default as {@link Catalog#price}: one image for videos, five for images. */

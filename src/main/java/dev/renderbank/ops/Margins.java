@@ -2,7 +2,9 @@ package dev.renderbank.ops;
 
 import dev.renderbank.billing.CreditPrice;
 import dev.renderbank.billing.OperatorBilling;
+import dev.renderbank.catalog.AssetType;
 import dev.renderbank.catalog.Catalog;
+import dev.renderbank.catalog.CatalogProperties.ModelConfig;
 import dev.renderbank.generation.JobCostRow;
 import dev.renderbank.generation.OperatorJobs;
 import dev.renderbank.ops.MarginsReport.Line;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,6 +36,14 @@ public class Margins {
     /** The longest range one report covers. */
     public static final int MAX_DAYS = 366;
 
+    /**
+     * The option key of jobs whose options were erased: an account deleted before deletion kept the
+     * options a price depends on left {@code options = '{}'}.
+     */
+    public static final String UNKNOWN_OPTION = "unknown";
+
+    private static final Logger log = LoggerFactory.getLogger(Margins.class);
+
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
     private final MarginsProperties props;
@@ -40,23 +52,67 @@ public class Margins {
     private final Catalog catalog;
 
     Margins(MarginsProperties props, OperatorJobs jobs, OperatorBilling billing, Catalog catalog) {
-        props.cost().forEach((model, options) -> {
-            List<String> keys = catalog.priceKeys(model);
-            if (keys.isEmpty()) {
-                throw new IllegalStateException(
-                        "renderbank.margins.cost." + model + ": no such model in the catalogue");
-            }
-            options.keySet().forEach(key -> {
-                if (!keys.contains(key)) {
-                    throw new IllegalStateException("renderbank.margins.cost." + model + "." + key
-                            + ": no such priced option; " + model + " has " + keys);
-                }
-            });
-        });
+        props.cost().forEach((model, options) -> options.keySet().forEach(key -> check(catalog, model, key)));
         this.props = props;
         this.jobs = jobs;
         this.billing = billing;
         this.catalog = catalog;
+    }
+
+    /**
+     * A cost's key must be one a model could be priced by (a typo would price nothing and say nothing).
+     * A model or option no longer on sale is only warned about: its cost still prices the jobs
+     * accepted while it was sold, and refusing it would leave those ranges without a cost.
+     */
+    private static void check(Catalog catalog, String model, String key) {
+        String name = "renderbank.margins.cost." + model + "." + key;
+        ModelConfig m = catalog.models().get(model);
+        List<String> possible = new ArrayList<>(List.of(Catalog.SINGLE_PRICE, UNKNOWN_OPTION));
+        if (m == null) {
+            possible.addAll(Catalog.possiblePriceKeys(AssetType.IMAGE));
+            possible.addAll(Catalog.possiblePriceKeys(AssetType.VIDEO));
+        } else {
+            possible.addAll(Catalog.possiblePriceKeys(m.type()));
+        }
+        if (!possible.contains(key)) {
+            throw new IllegalStateException(name + ": not a priced option of "
+                    + (m == null ? "any model" : "a " + m.type().label() + " model") + "; one of " + possible);
+        }
+        if (m == null) {
+            log.warn("{}: {} is not in the catalogue; the cost prices its past jobs only", name, model);
+        } else if (!key.equals(UNKNOWN_OPTION) && !catalog.priceKeys(model).contains(key)) {
+            log.warn(
+                    "{}: not on sale ({} has {}); the cost prices past jobs of that option only",
+                    name,
+                    model,
+                    catalog.priceKeys(model));
+        }
+    }
+
+    /**
+     * The priced option of a row: as the catalogue prices the model today; for a model no longer in
+     * it, the most specific key its options name that a cost is configured for; {@value
+     * #UNKNOWN_OPTION} for jobs whose options were erased.
+     */
+    private String key(JobCostRow r) {
+        if (!catalog.priceKeys(r.model()).isEmpty()) {
+            return catalog.priceKey(r.model(), r.resolution(), r.durationSeconds())
+                    .orElse(UNKNOWN_OPTION);
+        }
+        List<String> candidates = new ArrayList<>();
+        if (r.resolution() != null && r.durationSeconds() != null) {
+            candidates.add(r.resolution() + "-" + r.durationSeconds());
+        }
+        if (r.resolution() != null) {
+            candidates.add(r.resolution());
+        }
+        candidates.add(Catalog.SINGLE_PRICE);
+        candidates.add(UNKNOWN_OPTION);
+        Map<String, BigDecimal> costs = props.cost().getOrDefault(r.model(), Map.of());
+        return candidates.stream()
+                .filter(costs::containsKey)
+                .findFirst()
+                .orElse(r.resolution() == null ? UNKNOWN_OPTION : candidates.get(0));
     }
 
     /** The report over the UTC days [from, to]; throws IllegalArgumentException for a bad range. */
@@ -74,8 +130,7 @@ public class Margins {
         TreeSet<String> unpriced = new TreeSet<>();
         List<Priced> priced = new ArrayList<>();
         for (JobCostRow r : rows) {
-            String key = catalog.priceKey(r.model(), r.resolution(), r.durationSeconds())
-                    .orElse("?");
+            String key = key(r);
             BigDecimal unit = props.cost().getOrDefault(r.model(), Map.of()).get(key);
             if (unit == null && r.providerPaid() > 0) {
                 unpriced.add(r.model() + "." + key);

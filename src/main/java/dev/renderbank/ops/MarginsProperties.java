@@ -13,8 +13,10 @@ import org.springframework.validation.annotation.Validated;
  * provider's own credits per job (option key as in the catalogue's {@code prices}, e.g. {@code 2K}
  * or {@code 720p-10}, or {@code default} for a model with one price), and {@code
  * providerCreditsPer1000Minor}, the price of 1,000 provider credits in minor units of the currency
- * users pay in. Unset by default; the page then says that margins are not configured. Every model
- * and option key is checked against the catalogue at startup ({@link Margins}).
+ * users pay in. Unset by default; the page then says that margins are not configured. Every option
+ * key is checked at startup ({@link Margins}): one no model can be priced by refuses the start; a
+ * model or option no longer on sale is accepted with a WARN ({@code unknown} prices jobs whose
+ * options an account deletion erased).
  */
 @Validated
 @ConfigurationProperties("renderbank.margins")

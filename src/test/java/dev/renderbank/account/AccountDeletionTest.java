@@ -116,6 +116,12 @@ class AccountDeletionTest extends IntegrationTest {
                         .query(String.class)
                         .single())
                 .isEmpty();
+        // the options a price depends on stay (not personal data): the provider's cost is still known
+        assertThat(jdbc.sql("select options::jsonb::text from generation_job where id = :id")
+                        .param("id", taskId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("{\"resolution\": \"720p\", \"durationSeconds\": 10}");
         List<LedgerEntry> history = ledger.history(user.id(), null, 50).items();
         assertThat(history).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo("RELEASE");

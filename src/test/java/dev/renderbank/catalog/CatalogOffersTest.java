@@ -81,6 +81,46 @@ class CatalogOffersTest {
         assertThat(option(offer("nano-banana"), "resolution").values()).containsExactly("1K");
     }
 
+    /**
+     * A request that leaves an option out gets the default the offer advertises, whatever the
+     * operator sells: nano-banana-pro at 2K and 4K only is 2K by default (not a 422 "1K is not
+     * offered"), and a video sold at 720p for 15 s and 1080p for 10 s is 720p for 15 s.
+     */
+    @Test
+    void aRequestLeavingOptionsOutGetsTheDefaultsTheOfferAdvertises() {
+        Catalog shop = new Catalog(new CatalogProperties(Map.of(
+                "pro",
+                new CatalogProperties.ModelConfig(
+                        AssetType.IMAGE, "nano-banana-pro", null, null, Map.of("2K", 22L, "4K", 30L), List.of(), null),
+                "clip",
+                new CatalogProperties.ModelConfig(
+                        AssetType.VIDEO,
+                        "sora-2-text-to-video",
+                        null,
+                        null,
+                        Map.of("720p-15", 30L, "1080p-10", 160L),
+                        List.of(),
+                        null))));
+        for (ModelOffer offer : shop.offers()) {
+            Map<String, Object> defaults = new HashMap<>();
+            offer.options().forEach(o -> defaults.put(o.name(), o.defaultValue()));
+            Pricing p = shop.price(
+                    new GenerationSpec(offer.type(), offer.id(), "a red fox", List.of(), null, null, null, null));
+            assertThat(p).as(offer.id() + " without options").isInstanceOf(Pricing.Priced.class);
+            PricedRequest r = ((Pricing.Priced) p).request();
+            assertThat(offer.priceOf(defaults)).as(offer.id()).contains(r.credits());
+            offer.options()
+                    .forEach(o -> assertThat(r.options().get(o.name()))
+                            .as(offer.id() + " " + o.name())
+                            .isEqualTo(o.defaultValue()));
+        }
+        ModelOffer pro = shop.offers().stream()
+                .filter(o -> o.id().equals("pro"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(option(pro, "resolution").defaultValue()).isEqualTo("2K");
+    }
+
     private static ModelOffer offer(String id) {
         return catalog.offers().stream()
                 .filter(o -> o.id().equals(id))

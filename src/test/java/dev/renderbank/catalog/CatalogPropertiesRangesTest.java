@@ -1,7 +1,10 @@
 package dev.renderbank.catalog;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.renderbank.support.PropertyRanges;
 import dev.renderbank.support.PropertyRanges.Ranges;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,8 +27,36 @@ class CatalogPropertiesRangesTest {
 
     @Test
     void everyPriceInAModelsTableIsPositive() {
-        MODEL.with("renderbank.catalog.models.m1.prices.sd", "8")
-                .refused("renderbank.catalog.models.m1.prices.hd", "0", "1000000001");
+        MODEL.with("renderbank.catalog.models.m1.prices.1K", "8")
+                .refused("renderbank.catalog.models.m1.prices.2K", "0", "1000000001");
+    }
+
+    /** The catalogue would publish the flat price and hold the table's (quoted 5, held 22). */
+    @Test
+    void aModelWithBothAPriceAndAPriceTableIsRefused() {
+        MODEL.with("renderbank.catalog.models.m1.prices.1K", "22").refused("renderbank.catalog.models.m1.price", "5");
+    }
+
+    /**
+     * A table key no request can name would take its option off sale without a word: refused, naming
+     * the key. Keys of images are resolutions, of videos resolution-duration; case does not matter
+     * (an environment variable's key arrives in lower case).
+     */
+    @Test
+    void aPriceTableKeyMustBeAnOptionOfTheModelsType() {
+        MODEL.refused("renderbank.catalog.models.m1.prices.8K", "30");
+        MODEL.refused("renderbank.catalog.models.m1.prices.720p-10", "30");
+        MODEL.accepted("renderbank.catalog.models.m1.prices.4K", "30");
+        MODEL.accepted("renderbank.catalog.models.m1.prices.4k", "30");
+        Ranges video = PropertyRanges.of(CatalogProperties.class)
+                .with("renderbank.catalog.models.v1.type", "video", "renderbank.catalog.models.v1.provider-model", "x");
+        video.refused("renderbank.catalog.models.v1.prices.720p-20", "25");
+        video.refused("renderbank.catalog.models.v1.prices.720p", "25");
+        video.refused("renderbank.catalog.models.v1.prices.1K", "25");
+        video.accepted("renderbank.catalog.models.v1.prices.1080p-15", "300");
+        CatalogProperties bound =
+                (CatalogProperties) MODEL.bind(Map.of("renderbank.catalog.models.m1.prices.4k", "30"));
+        assertThat(bound.models().get("m1").prices()).containsOnlyKeys("4K");
     }
 
     @Test

@@ -198,12 +198,77 @@ class AdminMarginsTest extends IntegrationTest {
         assertThat(r.total().marginMinor()).isNull();
     }
 
+    /**
+     * A model or option taken off sale keeps its history: its cost may still be configured (a WARN,
+     * not a refused start) and prices the jobs accepted while it was sold. A key no model could have
+     * (a typo) is still refused.
+     */
     @Test
-    void aCostForAnUnknownModelOrOptionIsRefusedAtStartup() {
-        assertThatThrownBy(() -> margins(Map.of("no-such-model", Map.of("1K", BigDecimal.ONE)), 500L))
-                .hasMessageContaining("renderbank.margins.cost.no-such-model");
-        assertThatThrownBy(() -> margins(Map.of("sora-2", Map.of("4K", BigDecimal.ONE)), 500L))
-                .hasMessageContaining("renderbank.margins.cost.sora-2.4K");
+    void aCostForAModelOrOptionNoLongerOnSaleIsAcceptedAndPricesItsJobsButATypoIsRefused() {
+        plant(DAY1, "VIDEO", "sora-2", "{\"resolution\":\"1080p\",\"durationSeconds\":15}", "SUCCEEDED", true, 300);
+        plant(
+                DAY1,
+                "VIDEO",
+                "retired-video",
+                "{\"resolution\":\"720p\",\"durationSeconds\":10}",
+                "SUCCEEDED",
+                true,
+                40);
+        plant(DAY1, "IMAGE", "retired-image", "{\"resolution\":\"1K\",\"outputFormat\":\"png\"}", "SUCCEEDED", true, 6);
+        MarginsReport r = margins(
+                        Map.of(
+                                "nano-banana-pro", Map.of("1K", BigDecimal.ONE, "4K", BigDecimal.ONE),
+                                "sd", Map.of("default", BigDecimal.ONE),
+                                "sora-2", Map.of("720p-10", BigDecimal.ONE, "1080p-15", new BigDecimal("200")),
+                                "retired-video", Map.of("720p-10", new BigDecimal("35")),
+                                "retired-image", Map.of("default", new BigDecimal("3"))),
+                        500L)
+                .report(DAY1, DAY2);
+        assertThat(r.unpriced()).isEmpty();
+        assertThat(r.total().providerCredits()).isEqualByComparingTo("242"); // 1 + 1 + 1 + 1 + 200 + 35 + 3
+
+        assertThatThrownBy(() -> margins(Map.of("sora-2", Map.of("720p-20", BigDecimal.ONE)), 500L))
+                .hasMessageContaining("renderbank.margins.cost.sora-2.720p-20");
+        assertThatThrownBy(() -> margins(Map.of("nano-banana-pro", Map.of("4k", BigDecimal.ONE)), 500L))
+                .hasMessageContaining("renderbank.margins.cost.nano-banana-pro.4k");
+    }
+
+    /**
+     * What an account deletion left before it kept the pricing options ({@code options = '{}'}): the
+     * report still answers, names those jobs' option {@code unknown}, and a cost for it prices them.
+     */
+    @Test
+    void jobsWhoseOptionsWereErasedAreReportedAndCanBePriced() throws Exception {
+        plant(DAY1, "IMAGE", "nano-banana-pro", "{}", "SUCCEEDED", true, 22);
+        plant(DAY2, "VIDEO", "sora-2", "{}", "SUCCEEDED", true, 25);
+        MarginsReport unconfigured = margins(Map.of(), null).report(DAY1, DAY2);
+        assertThat(unconfigured.unpriced()).contains("nano-banana-pro.unknown", "sora-2.unknown");
+        assertThat(unconfigured.total().creditsCharged()).isEqualTo(52 + 47);
+
+        MarginsReport r = margins(
+                        Map.of(
+                                "nano-banana-pro",
+                                        Map.of(
+                                                "1K",
+                                                new BigDecimal("18"),
+                                                "4K",
+                                                new BigDecimal("24"),
+                                                "unknown",
+                                                new BigDecimal("20")),
+                                "sora-2", Map.of("720p-10", new BigDecimal("30"), "unknown", new BigDecimal("30")),
+                                "sd", Map.of("default", new BigDecimal("4"))),
+                        500L)
+                .report(DAY1, DAY2);
+        assertThat(r.unpriced()).isEmpty();
+        assertThat(r.total().providerCredits()).isEqualByComparingTo("126"); // 76 + 20 + 30
+
+        var admin = admins.newAdmin();
+        var json = AdminSupport.call(
+                port, "GET", "/api/v1/admin/margins?from=2001-03-01&to=2001-03-02", admin.token(), null, null);
+        assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
+        var page = BrowserSession.signIn(port, admin.email(), "correct horse battery staple")
+                .get("/admin/margins?from=2001-03-01&to=2001-03-02");
+        assertThat(page.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * A deleted account's generations: running jobs are failed and their holds released (the provider
  * cannot cancel; a result arriving later is neither stored nor announced), stored files
- * deleted, prompts and provider inputs blanked. Job rows
- * stay (prices, states, times) because the ledger's entries refer to them. Idempotent: a second run
+ * deleted, prompts, provider inputs and options other than the priced ones (resolution, duration)
+ * blanked. Job rows stay (prices, priced options, states, times) because the ledger's entries refer to
+ * them and the margins report counts what the provider charged for them. Idempotent: a second run
  * finds nothing live, no files, nothing to blank.
  */
 @Component
@@ -23,6 +24,16 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
 
     static final String CODE = "ACCOUNT_DELETED";
     static final String MESSAGE = "The account was deleted";
+
+    /**
+     * The options a job's price and provider cost depend on (resolution, duration), kept on deletion:
+     * they are not personal data, and without them the margins report cannot know what the provider
+     * charged for the job. Everything else (reference image URLs, format, aspect) is dropped.
+     */
+    static final String PRICED_OPTIONS = """
+            jsonb_strip_nulls(jsonb_build_object(
+                'resolution', options::jsonb -> 'resolution',
+                'durationSeconds', options::jsonb -> 'durationSeconds'))::text""";
 
     private static final Logger log = LoggerFactory.getLogger(AccountDeletedJobs.class);
 
@@ -108,7 +119,8 @@ class AccountDeletedJobs implements DurableEventHandler<AccountDeleted> {
                 .param("u", userId)
                 .update();
         int blanked = jdbc.sql("""
-                        update generation_job set prompt = '', options = '{}', provider_input = '{}', asset_id = null
+                        update generation_job set prompt = '', options = (""" + PRICED_OPTIONS + """
+                               ), provider_input = '{}', asset_id = null
                          where user_id = :u and (prompt <> '' or asset_id is not null)""").param("u", userId).update();
         log.info(
                 "account {} deleted: {} running job(s) released, {} file(s) deleted, {} job(s) blanked",
