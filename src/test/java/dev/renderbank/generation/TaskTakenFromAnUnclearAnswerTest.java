@@ -11,7 +11,9 @@ import dev.renderbank.ledger.HoldState;
 import dev.renderbank.support.Api;
 import dev.renderbank.support.TestUsers.TestUser;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -188,6 +190,67 @@ class TaskTakenFromAnUnclearAnswerTest extends UnclearAnswerTest {
         assertThat(job(a).assetId()).isNull();
         assertThat(hold(a)).isEqualTo(HoldState.OPEN);
         assertThat(entries(a, "CAPTURE")).isZero();
+    }
+
+    /**
+     * A's poll of T was under way when B took T, and T's record says success: the copy is discarded
+     * (B's result), and A's step goes on (A is live). A's own callback then teaches it its real task,
+     * whose success A's step finds and charges once: not a free late delivery at its deadline.
+     */
+    @Test
+    void aPollUnderWayWhoseSuccessIsDiscardedKeepsTheUnclearJobsStepGoingUntilItsOwnTaskIsCharged() {
+        String task = "t-mixed-" + UUID.randomUUID();
+        TestUser x = users.create(100);
+        String a = unknownNaming(x, "unclear, polled while taken, success discarded " + task, task);
+        Job polled = job(a);
+        TestUser y = users.create(100);
+        String pb = "clear, taking a task that succeeds " + task;
+        createTaskAnswers(pb, 200, answerNaming(task));
+        String b = accept(y, pb);
+        driver.step(b);
+        assertThat(job(b).providerTaskId()).isEqualTo(task);
+        KieRecords.succeeded(task);
+
+        Optional<Instant> next = FinisherTestSupport.poll(context, polled, clock.instant());
+
+        assertThat(next).as("A is live: its step goes on").isPresent();
+        assertThat(job(a).state()).isEqualTo(JobState.UNKNOWN);
+        assertThat(job(a).assetId()).isNull();
+        assertThat(hold(a)).isEqualTo(HoldState.OPEN);
+
+        String own = "t-own-" + UUID.randomUUID();
+        KieRecords.running(own);
+        assertThat(callback(a, own).status()).isEqualTo(200);
+        awaitCallbackChecked(a);
+        assertThat(job(a).providerTaskId()).isEqualTo(own);
+        KieRecords.succeeded(own);
+        clock.advance(Duration.ofSeconds(30));
+        driver.step(a);
+        driver.step(b);
+
+        assertThat(job(a).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job(a).lateDelivery()).isFalse();
+        assertThat(ledger.balance(x.id())).isEqualTo(new Balance(95, 0, 0));
+        assertThat(entries(a, "CAPTURE")).isEqualTo(1);
+        assertThat(job(b).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(ledger.balance(y.id())).isEqualTo(new Balance(95, 0, 0));
+        assertThat(ledger.checkInvariants().violations()).isEmpty();
+    }
+
+    /** The failed record of the taken task, read by A's poll under way: A's step goes on as well. */
+    @Test
+    void aPollUnderWayWhoseFailureIsNotTheUnclearJobsKeepsItsStepGoing() {
+        String task = "t-mixed-" + UUID.randomUUID();
+        String a = unknownNaming(users.create(100), "unclear, polled while taken, failure discarded " + task, task);
+        Job polled = job(a);
+        String pb = "clear, taking a task that fails, step goes on " + task;
+        createTaskAnswers(pb, 200, answerNaming(task));
+        String b = accept(users.create(100), pb);
+        driver.step(b);
+        KieRecords.failed(task, "B's prompt was refused");
+
+        assertThat(FinisherTestSupport.poll(context, polled, clock.instant())).isPresent();
+        assertThat(job(a).state()).isEqualTo(JobState.UNKNOWN);
     }
 
     /** A record of T was read for A first (RUNNING): A keeps T, B's claim is refused, operators told. */

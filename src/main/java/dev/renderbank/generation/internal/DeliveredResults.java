@@ -100,7 +100,7 @@ class DeliveredResults {
                 }
                 throw new IllegalStateException("hold of job " + job.id() + " could not be captured: " + captured);
             }
-            if (transitions.markLateDelivery(job.id(), assetId, now)) {
+            if (transitions.markLateDelivery(job.id(), job.providerTaskId(), assetId, now)) {
                 if (!accounts.keepUndeletedUntilCommit(job.userId())) {
                     // The owner deleted the account (which failed the job): its files are gone for
                     // good, and a result arriving now is not kept either.

@@ -46,6 +46,7 @@ class JobPolling {
     private final AccountDeletion accounts;
     private final LateDeliveries late;
     private final RecordGaps gaps;
+    private final JobStore jobs;
 
     /** Jobs whose result this node is copying now. */
     private final java.util.Set<String> copying = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -61,7 +62,9 @@ class JobPolling {
             JobEvents events,
             AccountDeletion accounts,
             LateDeliveries late,
-            RecordGaps gaps) {
+            RecordGaps gaps,
+            JobStore jobs) {
+        this.jobs = jobs;
         this.transitions = transitions;
         this.finisher = finisher;
         this.provider = provider;
@@ -88,18 +91,20 @@ class JobPolling {
             return complete(job, s, now);
         }
         if (outcome instanceof QueryOutcome.Failed f) {
+            boolean failed;
             if (isInsufficientCredits(f.failCode(), f.failMessage())) {
-                failForProvider(job, new ProviderError(ProviderError.Kind.INSUFFICIENT_CREDITS, 402, f.failMessage()));
+                failed = failForProvider(
+                        job, new ProviderError(ProviderError.Kind.INSUFFICIENT_CREDITS, 402, f.failMessage()));
             } else if (FailureReasons.refusesUsersInput(f.failCode())) {
                 // the input was refused after createTask took it: the refusal a 400/422 at createTask is
-                failForProvider(
+                failed = failForProvider(
                         job,
                         new ProviderError(
                                 ProviderError.Kind.VALIDATION,
                                 Integer.parseInt(f.failCode().strip()),
                                 f.failMessage()));
             } else {
-                finisher.failPolled(
+                failed = finisher.failPolled(
                         job,
                         "provider_generation_failed",
                         "The generation failed at the provider"
@@ -107,7 +112,7 @@ class JobPolling {
                                 + ". Your credits were released.",
                         true);
             }
-            return Optional.empty();
+            return failed ? Optional.empty() : unlessStillLive(job, now);
         }
         if (outcome instanceof QueryOutcome.Unavailable u) {
             if (u.error().kind() == ProviderError.Kind.UNAUTHORIZED) {
@@ -161,7 +166,30 @@ class JobPolling {
     }
 
     private Optional<Instant> complete(Job job, QueryOutcome.Succeeded s, Instant now) {
-        return copy(job, s) == LateDeliveries.Try.AGAIN ? Optional.of(again(job, now)) : Optional.empty();
+        return copy(job, s) == LateDeliveries.Try.AGAIN ? Optional.of(again(job, now)) : unlessStillLive(job, now);
+    }
+
+    /**
+     * After a poll whose finish this job did not win: empty when the job is finished (another path
+     * finished it), else when to look again. A live job lost it because it no longer names the polled
+     * task: it named it only from its unclear answer and gave it up to the job it was created for
+     * while the poll was under way ({@link JobTransitions#markSubmitted}); the result read was not its.
+     * Its step goes on, so that the task its own callback teaches it later is polled and charged as
+     * any job's, not left to a free late delivery at its deadline.
+     */
+    private Optional<Instant> unlessStillLive(Job job, Instant now) {
+        Optional<Job> current = jobs.find(job.id());
+        if (current.isEmpty() || current.get().state().isTerminal()) {
+            return Optional.empty();
+        }
+        log.info(
+                "job {}: the record of task {} was not this job's (it names {} now): its step goes on",
+                job.id(),
+                job.providerTaskId(),
+                current.get().providerTaskId() == null
+                        ? "no task"
+                        : "task " + current.get().providerTaskId());
+        return Optional.of(again(current.get(), now));
     }
 
     /**

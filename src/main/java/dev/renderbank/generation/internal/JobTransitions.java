@@ -103,13 +103,15 @@ public class JobTransitions {
      * to the job's own URL): only while the job names no task or this one. One statement: the job's row
      * (a HOT update, no indexed column changes) and the task's row in {@code generation_provider_task},
      * whose key refuses a task already named by another job (the whole statement fails then, nothing
-     * changes), except by a job that names it only from its submit's unclear answer (UNKNOWN, no record
-     * of it read, or it would have moved on: {@link TaskRecords}). The body of such an answer passed
+     * changes), except by a job that names it only from its submit's unclear answer ({@code
+     * task_from_unclear_answer}: no record of it read, no callback to its own URL confirming it; whatever
+     * its state, a failed one's included: {@link TaskRecords}). The body of such an answer passed
      * through whatever made it unclear (a proxy may hand one request another's body), the clear answer or
-     * the callback did not: that job gives the task up (UNKNOWN without a task again, waiting for its own
-     * callback or its deadline), and this one takes it, in the same statement. Rows are locked in the
+     * the callback did not: that job gives the task up (without a task again: a live one waits for its own
+     * callback or its deadline, a failed one is shown nothing of it), and this one takes it, in the same
+     * statement. Rows are locked in the
      * order this job, the other job: a poll of the other job that read a record of the task first moved it
-     * on (RUNNING or finished), and then the task stays its and this statement is refused.
+     * on (RUNNING or SUCCEEDED), and then the task stays its and this statement is refused.
      */
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
         return tasks.markSubmitted(id, providerTaskId, now);
@@ -157,7 +159,7 @@ public class JobTransitions {
     boolean markRunning(String id, String providerTaskId, int progress, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'RUNNING', progress = greatest(progress, :p),
-                               record_gap_since = null, record_gap_answers = 0,
+                               record_gap_since = null, record_gap_answers = 0, task_from_unclear_answer = false,
                                version = version + 1, updated_at = :now
                          where id = :id and state in ('SUBMITTED', 'RUNNING', 'UNKNOWN') and provider_task_id = :task
                            and (state <> 'RUNNING' or progress < :p or record_gap_since is not null)""")
@@ -200,7 +202,7 @@ public class JobTransitions {
     boolean markSucceeded(String id, String providerTaskId, String assetId, long charged, Instant now) {
         return jdbc.sql("""
                         update generation_job set state = 'SUCCEEDED', progress = 100, asset_id = :asset,
-                               credits_charged = :charged, completed_at = :now, version = version + 1, updated_at = :now
+                               task_from_unclear_answer = false, credits_charged = :charged, completed_at = :now, version = version + 1, updated_at = :now
                          where id = :id and (cast(:task as text) is null or provider_task_id = :task)
                            and state in """ + JobStore.LIVE)
                         .param("id", id)
@@ -271,13 +273,20 @@ public class JobTransitions {
                 == 1;
     }
 
-    /** A delivery after the job was failed: shown to the user, never charged. */
-    boolean markLateDelivery(String id, String assetId, Instant now) {
+    /**
+     * A delivery after the job was failed: shown to the user, never charged. {@code providerTaskId} is
+     * the task whose result it is: the job must still name it (a failed job that named it only from its
+     * unclear answer may have given it up to the job it was created for meanwhile: {@link
+     * #markSubmitted}).
+     */
+    boolean markLateDelivery(String id, String providerTaskId, String assetId, Instant now) {
         return jdbc.sql("""
                         update generation_job set late_delivery = true, asset_id = :asset, version = version + 1,
                                updated_at = :now
-                         where id = :id and state = 'FAILED' and asset_id is null""")
+                         where id = :id and state = 'FAILED' and asset_id is null
+                           and (cast(:task as text) is null or provider_task_id = :task)""")
                         .param("id", id)
+                        .param("task", providerTaskId)
                         .param("asset", assetId)
                         .param("now", SqlTime.ts(now))
                         .update()

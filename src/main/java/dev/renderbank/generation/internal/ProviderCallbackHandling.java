@@ -23,10 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * record of that one was read (UNKNOWN with a task): the callback came to the job's own URL, the job
  * was sent once, so the provider's task for it is the callback's, never a second one. A task already
  * confirmed stays; a callback naming another one is logged. A task another job names only from its
- * own submit's unclear answer (UNKNOWN, no record read) is taken from it: the callback to this job's
- * URL outranks a body that passed through a proxy ({@link JobTransitions#markSubmitted}). A task
- * another job holds otherwise is refused ({@link CallbackOutcome#CONFLICT}), nothing changed, and
- * the operators are told ({@link TaskClaims}): one of the two jobs is wrong.
+ * own submit's unclear answer (no record read, no callback to its URL confirming it; live or failed) is
+ * taken from it: the callback to this job's URL outranks a body that passed through a proxy ({@link
+ * JobTransitions#markSubmitted}). A claim the task's key refuses is made once more (that job's unclear
+ * mark may have committed while the first waited on it); a task another job holds otherwise is refused
+ * ({@link CallbackOutcome#CONFLICT}), nothing changed, and the operators are told ({@link TaskClaims}):
+ * one of the two jobs is wrong.
  */
 @Component
 public class ProviderCallbackHandling {
@@ -75,6 +77,19 @@ public class ProviderCallbackHandling {
             try {
                 return handle(found.get(), jobId, providerTaskId);
             } catch (DuplicateKeyException e) {
+                // Refused by the task's key. The other job's row may have been written by a transaction
+                // that committed only while this statement waited on it (its submit's unclear answer,
+                // marked with the job's task move): this statement could not see it, the next one does,
+                // and takes the task if that job names it only from an unclear answer. Once more, as the
+                // submit path's mark does (SubmittedMarks); not left to KIE sending the callback again.
+                log.info(
+                        "provider callback for job {}: task {} is recorded for another job; looking again",
+                        jobId,
+                        providerTaskId);
+            }
+            try {
+                return handle(reread(jobId), jobId, providerTaskId);
+            } catch (DuplicateKeyException e) {
                 // the task named is recorded for another job (its key refused it): this job learns nothing
                 log.warn(
                         "provider callback for job {} names task {}, which is another job's: ignored",
@@ -106,11 +121,20 @@ public class ProviderCallbackHandling {
                 // would have nothing ever ask for the result (the failure scheduled none, knowing no task).
                 // If the check cannot be scheduled, neither is recorded and the provider sends the callback again.
                 tx.executeWithoutResult(status -> {
-                    if (tasks.recordTaskOfFailedJob(jobId, providerTaskId, clock.instant())) {
+                    if (tasks.recordTaskOfFailedJob(jobId, providerTaskId, false, clock.instant())) {
                         late.checkLater(jobId);
                     }
                 });
                 job = reread(jobId);
+            }
+            if (namesTask
+                    && providerTaskId.equals(job.providerTaskId())
+                    && tasks.confirmTaskOfFailedJob(jobId, providerTaskId, clock.instant())) {
+                // its unclear answer's task, named by a callback to its own URL: the job's after all
+                log.info(
+                        "provider callback for failed job {} confirms task {}, named by its unclear answer",
+                        jobId,
+                        providerTaskId);
             }
             if (CallbackCheck.lateResultMayCome(job)) {
                 checks.checkSoon(job);

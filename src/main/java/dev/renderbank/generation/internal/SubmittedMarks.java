@@ -124,7 +124,7 @@ class SubmittedMarks {
 
     private boolean applyIn(Mark m) {
         boolean won = transitions.markSubmitted(m.jobId(), m.providerTaskId(), m.at());
-        if (!won && tasks.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), m.at())) {
+        if (!won && tasks.recordTaskOfFailedJob(m.jobId(), m.providerTaskId(), false, m.at())) {
             // The job failed (deadline, operator, account deletion) while its submit was in flight: the
             // provider works on this task all the same (and bills it). Recorded, so that its callback,
             // a reconciliation or an operator finds it, and asked about later: its result is the

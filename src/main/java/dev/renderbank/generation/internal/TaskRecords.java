@@ -25,26 +25,93 @@ class TaskRecords {
         this.jdbc = jdbc;
     }
 
-    /** A failed job's provider task, learned only afterwards; the state stays FAILED. */
-    boolean recordTaskOfFailedJob(String id, String providerTaskId, Instant now) {
-        return recordTask(id, "FAILED", providerTaskId, now);
+    /**
+     * A failed job's provider task, learned only afterwards; the state stays FAILED. {@code unclear}:
+     * named by its submit's unclear answer, so the job the provider created it for may still take it.
+     */
+    boolean recordTaskOfFailedJob(String id, String providerTaskId, boolean unclear, Instant now) {
+        return recordTask(id, "FAILED", providerTaskId, unclear, now);
     }
 
     /** An UNKNOWN job's task, named by its submit's unclear answer; UNKNOWN still, its polls resolve it. */
     boolean recordTaskOfUnknownJob(String id, String providerTaskId, Instant now) {
-        return recordTask(id, "UNKNOWN", providerTaskId, now);
+        return recordTask(id, "UNKNOWN", providerTaskId, true, now);
     }
 
-    private boolean recordTask(String id, String state, String providerTaskId, Instant now) {
+    /**
+     * One statement. A clear record (not {@code unclear}) takes the task from a job that names it only
+     * from its unclear answer, as {@link #markSubmitted} does; an unclear one never takes a task.
+     */
+    private boolean recordTask(String id, String state, String providerTaskId, boolean unclear, Instant now) {
         return jdbc.sql("""
                         with recorded as (
-                            update generation_job set provider_task_id = :task, updated_at = :now
+                            update generation_job set provider_task_id = :task, task_from_unclear_answer = :unclear,
+                                   updated_at = :now
                              where id = :id and state = :state and provider_task_id is null
-                            returning id)
-                        insert into generation_provider_task (provider_task_id, job_id)
-                        select :task, id from recorded""")
+                            returning id),
+                        given_up as (
+                            update generation_job set provider_task_id = null, task_from_unclear_answer = false,
+                                   version = version + 1, updated_at = :now
+                             where not :unclear
+                               and id = (select job_id from generation_provider_task where provider_task_id = :task)
+                               and id <> :id and task_from_unclear_answer and provider_task_id = :task
+                               and exists (select 1 from recorded)
+                            returning id, state),
+                        taken_over as (
+                            update generation_provider_task set job_id = :id
+                             where provider_task_id = :task and job_id in (select id from given_up)
+                            returning job_id),
+                        inserted as (
+                            insert into generation_provider_task (provider_task_id, job_id)
+                            select :task, id from recorded where not exists (select 1 from taken_over)
+                            returning job_id)
+                        select (select count(*) from recorded) as recorded, (select id from given_up) as given_up,
+                               (select state from given_up) as given_up_state""")
+                .param("id", id)
+                .param("state", state)
+                .param("task", providerTaskId)
+                .param("unclear", unclear)
+                .param("now", SqlTime.ts(now))
+                .query((rs, n) -> {
+                    String gaveUp = rs.getString("given_up");
+                    if (gaveUp != null) {
+                        log.warn(
+                                "job {} ({}) records provider task {}, taken from job {} ({}), which named it only"
+                                        + " from its submit's unclear answer: {} names no task again",
+                                id,
+                                state,
+                                providerTaskId,
+                                gaveUp,
+                                rs.getString("given_up_state"),
+                                gaveUp);
+                    }
+                    return rs.getInt("recorded") == 1;
+                })
+                .single();
+    }
+
+    /** Whether job {@code id} names {@code task} only from its submit's unclear answer (another's claim takes it). */
+    boolean namedOnlyFromUnclearAnswer(String id, String task) {
+        return jdbc.sql("""
+                        select count(*) from generation_job
+                         where id = :id and provider_task_id = :task and task_from_unclear_answer""")
                         .param("id", id)
-                        .param("state", state)
+                        .param("task", task)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /**
+     * A callback to the failed job's own URL names the task its unclear answer named: the task is
+     * confirmed the job's (only its createTask carried that URL), and no other job's claim takes it.
+     */
+    boolean confirmTaskOfFailedJob(String id, String providerTaskId, Instant now) {
+        return jdbc.sql("""
+                        update generation_job set task_from_unclear_answer = false, updated_at = :now
+                         where id = :id and state = 'FAILED' and provider_task_id = :task
+                           and task_from_unclear_answer""")
+                        .param("id", id)
                         .param("task", providerTaskId)
                         .param("now", SqlTime.ts(now))
                         .update()
@@ -63,19 +130,20 @@ class TaskRecords {
         return jdbc.sql("""
                         with followed as (
                             update generation_job set state = 'SUBMITTED', provider_task_id = :task,
-                                   submitted_at = :now, progress = greatest(progress, 5), version = version + 1,
-                                   updated_at = :now
+                                   task_from_unclear_answer = false, submitted_at = :now,
+                                   progress = greatest(progress, 5), version = version + 1, updated_at = :now
                              where id = :id and state = 'UNKNOWN' and provider_task_id = :named
                             returning id),
                         given_up as (
                             delete from generation_provider_task
                              where provider_task_id = :named and job_id in (select id from followed)),
                         other_gave_up as (
-                            update generation_job set provider_task_id = null, version = version + 1, updated_at = :now
+                            update generation_job set provider_task_id = null, task_from_unclear_answer = false,
+                                   version = version + 1, updated_at = :now
                              where id = (select job_id from generation_provider_task where provider_task_id = :task)
-                               and id <> :id and state = 'UNKNOWN' and provider_task_id = :task
+                               and id <> :id and task_from_unclear_answer and provider_task_id = :task
                                and exists (select 1 from followed)
-                            returning id),
+                            returning id, state),
                         taken_over as (
                             update generation_provider_task set job_id = :id
                              where provider_task_id = :task and job_id in (select id from other_gave_up)
@@ -85,7 +153,8 @@ class TaskRecords {
                             select :task, id from followed where not exists (select 1 from taken_over)
                             returning job_id)
                         select (select count(*) from followed) as followed, (select count(*) from recorded) as recorded,
-                               (select id from other_gave_up) as other_gave_up""")
+                               (select id from other_gave_up) as other_gave_up,
+                               (select state from other_gave_up) as other_state""")
                 .param("id", id)
                 .param("named", named)
                 .param("task", providerTaskId)
@@ -94,12 +163,13 @@ class TaskRecords {
                     String gaveUp = rs.getString("other_gave_up");
                     if (gaveUp != null) {
                         log.warn(
-                                "job {} takes provider task {}, named by a callback to its own URL, from job {}, which"
-                                        + " named it only from its submit's unclear answer: {} is UNKNOWN without a task"
+                                "job {} takes provider task {}, named by a callback to its own URL, from job {} ({}),"
+                                        + " which named it only from its submit's unclear answer: {} names no task"
                                         + " again",
                                 id,
                                 providerTaskId,
                                 gaveUp,
+                                rs.getString("other_state"),
                                 gaveUp);
                     }
                     return rs.getInt("followed") == 1;
@@ -111,17 +181,19 @@ class TaskRecords {
     boolean markSubmitted(String id, String providerTaskId, Instant now) {
         return jdbc.sql("""
                         with marked as (
-                            update generation_job set state = 'SUBMITTED', provider_task_id = :task, submitted_at = :now,
+                            update generation_job set state = 'SUBMITTED', provider_task_id = :task,
+                                   task_from_unclear_answer = false, submitted_at = :now,
                                    progress = greatest(progress, 5), version = version + 1, updated_at = :now
                              where id = :id and state in ('RESERVED', 'UNKNOWN')
                                and (provider_task_id is null or provider_task_id = :task)
                             returning id),
                         given_up as (
-                            update generation_job set provider_task_id = null, version = version + 1, updated_at = :now
+                            update generation_job set provider_task_id = null, task_from_unclear_answer = false,
+                                   version = version + 1, updated_at = :now
                              where id = (select job_id from generation_provider_task where provider_task_id = :task)
-                               and id <> :id and state = 'UNKNOWN' and provider_task_id = :task
+                               and id <> :id and task_from_unclear_answer and provider_task_id = :task
                                and exists (select 1 from marked)
-                            returning id),
+                            returning id, state),
                         taken_over as (
                             update generation_provider_task set job_id = :id
                              where provider_task_id = :task and job_id in (select id from given_up)
@@ -134,7 +206,7 @@ class TaskRecords {
                                                 where provider_task_id = :task and job_id = :id)
                             returning job_id)
                         select (select count(*) from marked) as marked, (select count(*) from recorded) as recorded,
-                               (select id from given_up) as given_up""")
+                               (select id from given_up) as given_up, (select state from given_up) as given_up_state""")
                 .param("id", id)
                 .param("task", providerTaskId)
                 .param("now", SqlTime.ts(now))
@@ -142,12 +214,14 @@ class TaskRecords {
                     String gaveUp = rs.getString("given_up");
                     if (gaveUp != null) {
                         log.warn(
-                                "job {} takes provider task {} from job {}, which named it only from its submit's"
-                                        + " unclear answer (no record of it read): {} is UNKNOWN without a task again,"
-                                        + " waiting for its own callback or its deadline",
+                                "job {} takes provider task {} from job {} ({}), which named it only from its"
+                                        + " submit's unclear answer (no record of it read): {} names no task again"
+                                        + " (a live one waits for its own callback or its deadline; a failed one"
+                                        + " is shown nothing of this task)",
                                 id,
                                 providerTaskId,
                                 gaveUp,
+                                rs.getString("given_up_state"),
                                 gaveUp);
                     }
                     return rs.getInt("marked") == 1;

@@ -94,7 +94,7 @@ class UnknownMarks {
                         if (marked) {
                             return true;
                         }
-                        if (tasks.recordTaskOfFailedJob(job.id(), task, at)) {
+                        if (tasks.recordTaskOfFailedJob(job.id(), task, true, at)) {
                             // failed (deadline, operator, account deletion) while its submit was in flight
                             log.warn(
                                     "job {} failed while its submit was in flight; provider task {}, named by its"

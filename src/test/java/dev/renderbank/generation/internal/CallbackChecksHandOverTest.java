@@ -117,7 +117,7 @@ class CallbackChecksHandOverTest extends JobRowsTest {
         final AtomicInteger polls = new AtomicInteger();
 
         CountingPolling() {
-            super(null, null, null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         @Override
@@ -169,7 +169,7 @@ class CallbackChecksHandOverTest extends JobRowsTest {
         private final CountDownLatch never = new CountDownLatch(1);
 
         HeldPolling() {
-            super(null, null, null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         @Override

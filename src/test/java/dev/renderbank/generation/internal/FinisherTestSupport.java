@@ -59,7 +59,22 @@ public final class FinisherTestSupport {
      * One poll of {@code job} as its task's run would make it, from the copy given (which may be older
      * than the row: a poll under way when something else changed the job).
      */
-    public static void poll(org.springframework.context.ApplicationContext context, Job job, Instant now) {
-        context.getBean(JobPolling.class).poll(job, now);
+    public static java.util.Optional<Instant> poll(
+            org.springframework.context.ApplicationContext context, Job job, Instant now) {
+        return context.getBean(JobPolling.class).poll(job, now);
+    }
+
+    /**
+     * One try at a failed job's late result as its late-delivery task makes it, from the copy given
+     * (which may be older than the row); returns DONE or AGAIN.
+     */
+    public static String lateDelivery(org.springframework.context.ApplicationContext context, Job job) {
+        return context.getBean(JobPolling.class).lateDelivery(job).name();
+    }
+
+    /** A job's task as its submit's unclear answer records it ({@link TaskRecords#recordTaskOfUnknownJob}). */
+    public static boolean recordUnclearTask(
+            org.springframework.context.ApplicationContext context, String jobId, String task, Instant now) {
+        return context.getBean(TaskRecords.class).recordTaskOfUnknownJob(jobId, task, now);
     }
 }
