@@ -120,9 +120,7 @@ class OutageLog {
     }
 
     private boolean taken(String logger, Level level, String format, Object[] params, Throwable t) {
-        if (level == null
-                || !level.isGreaterOrEqual(Level.INFO)
-                || LOGGERS.stream().noneMatch(logger::startsWith)) {
+        if (level == null || !level.isGreaterOrEqual(Level.INFO) || !ofTheLibraries(logger)) {
             return false;
         }
         Throwable failure = t != null
@@ -139,6 +137,16 @@ class OutageLog {
         }
         failed(logger, failure);
         return true;
+    }
+
+    /** Whether the logger is one of {@link #LOGGERS}' (asked of every INFO line and above: no stream). */
+    private static boolean ofTheLibraries(String logger) {
+        for (int i = 0; i < LOGGERS.size(); i++) {
+            if (logger.startsWith(LOGGERS.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private synchronized boolean counted() {
