@@ -5,7 +5,12 @@ import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import dev.renderbank.generation.GenerationProperties;
+import dev.renderbank.provider.ProviderGateway;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,10 +49,13 @@ class JobSubmitter implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
 
     private final JobDriver driver;
+    private final ProviderGateway provider;
     private final ObjectProvider<SchedulerClient> scheduler;
     private final boolean enabled;
     private final Semaphore slots;
     private final ThreadPoolExecutor pool;
+    /** The jobs whose submits run now: named when a stop could not wait for them. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code scheduling} is absent where db-scheduler is switched off ({@code db-scheduler.enabled=false},
@@ -55,10 +63,12 @@ class JobSubmitter implements DisposableBean {
      */
     JobSubmitter(
             JobDriver driver,
+            ProviderGateway provider,
             ObjectProvider<SchedulerClient> scheduler,
             ObjectProvider<DbSchedulerProperties> scheduling,
             GenerationProperties props) {
         this.driver = driver;
+        this.provider = provider;
         this.scheduler = scheduler;
         DbSchedulerProperties settings = scheduling.getIfAvailable();
         this.enabled = settings != null && settings.isEnabled() && settings.isImmediateExecutionEnabled();
@@ -95,6 +105,7 @@ class JobSubmitter implements DisposableBean {
             pool.execute(() -> {
                 // around the try: its catch logs in the job's context too
                 try (var logContext = JobLogContext.of(job)) {
+                    running.add(job.id());
                     try {
                         driver.submitAccepted(job, next -> moveTask(job.id(), next));
                     } catch (RuntimeException e) {
@@ -102,6 +113,7 @@ class JobSubmitter implements DisposableBean {
                         log.warn(
                                 "job {}: submit after accept failed ({}); its task takes over", job.id(), e.toString());
                     } finally {
+                        running.remove(job.id());
                         slots.release();
                     }
                 }
@@ -125,18 +137,34 @@ class JobSubmitter implements DisposableBean {
         }
     }
 
+    /**
+     * Jobs still queued are left to their tasks. Submits under way are waited for until their calls
+     * end: at most the provider's submit time limit (its total timeout, 40 s by default) plus {@link
+     * JobDriver#SUBMIT_MARGIN} for the answer's write. A submit cut short (the process exits after
+     * this) may have created a task the job never learns of: its credits and its in-flight slot are
+     * held until its deadline (it used to be cut after 10 s, the task created and paid for at the
+     * provider, the job UNKNOWN). The jobs still running when the wait ends are named in a WARN.
+     */
     @Override
     public void destroy() throws InterruptedException {
-        // Jobs still queued are left to their tasks; calls under way get the time db-scheduler gives
-        // its own runs, and a submit cut short after that is never sent again.
         int left = pool.getQueue().size();
         pool.getQueue().clear();
         pool.shutdown();
-        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
-        }
         if (left > 0) {
             log.info("{} accepted jobs left to their tasks at shutdown", left);
+        }
+        if (pool.awaitTermination(0, TimeUnit.MILLISECONDS)) {
+            return; // nothing under way
+        }
+        Duration limit = provider.submitTimeLimit().plus(JobDriver.SUBMIT_MARGIN);
+        log.info("waiting up to {} s for the submits under way: jobs {}", limit.toSeconds(), List.copyOf(running));
+        if (!pool.awaitTermination(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn(
+                    "submits still under way after {} s at shutdown, cut: jobs {}; each may have created a task"
+                            + " at the provider that its job does not know of (taken for interrupted later)",
+                    limit.toSeconds(),
+                    List.copyOf(running));
+            pool.shutdownNow();
         }
     }
 }

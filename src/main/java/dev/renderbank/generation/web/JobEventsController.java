@@ -29,6 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class JobEventsController {
 
+    private static final long STOPPING_RETRY_AFTER_SECONDS = 5;
+
     private final Generations generations;
     private final JobStreams streams;
     private final StillSignedIn signedIn;
@@ -48,6 +50,10 @@ class JobEventsController {
             description = "`too-many-streams`: the caller has the most event streams open; close one or poll"
                     + " (`Retry-After`, `retryAfterSeconds`)",
             content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "`shutting-down`: this server is stopping; open the stream again (`Retry-After`), or poll",
+            content = @Content(mediaType = ApiDocsText.PROBLEM_JSON, schema = @Schema(ref = ApiDocsText.PROBLEM)))
     @GetMapping("/api/v1/generations/{taskId}/events")
     ResponseEntity<?> stream(
             @AuthenticationPrincipal CurrentUser user,
@@ -62,6 +68,9 @@ class JobEventsController {
         // the stream ends once its caller is signed out (or suspended, deleted, its token revoked)
         Optional<SseEmitter> emitter =
                 streams.open(user.id(), job.get(), parseVersion(lastEventId), signedIn.checkFor(request, user));
+        if (emitter.isEmpty() && streams.stopping()) {
+            return stopping();
+        }
         if (emitter.isEmpty()) {
             long seconds = Math.max(1, streams.heartbeat().toSeconds());
             ProblemDetail p = Problems.of(
@@ -82,6 +91,21 @@ class JobEventsController {
                 .header("X-Accel-Buffering", "no")
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .body(emitter.get());
+    }
+
+    /** This node is stopping: another one (behind the same balancer) opens the stream. */
+    private static ResponseEntity<?> stopping() {
+        ProblemDetail p = Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "shutting-down",
+                "This server is stopping",
+                "This server is stopping. Open the stream again in a few seconds (another server answers),"
+                        + " or poll the job's status.");
+        p.setProperty("retryAfterSeconds", STOPPING_RETRY_AFTER_SECONDS);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", Long.toString(STOPPING_RETRY_AFTER_SECONDS))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 
     private static ResponseEntity<?> withProblemType(ResponseEntity<ProblemDetail> problem) {

@@ -11,8 +11,10 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -39,9 +42,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * in (signed out, session ended, token revoked, account suspended or deleted), asked before each
  * status it sends and at each heartbeat: it used to keep sending the job's status for as long as the
  * job lived.
+ *
+ * <p>At a polite stop (SIGTERM) every open stream ends cleanly before the web server's graceful
+ * shutdown begins (its {@link #PHASE} is stopped first), and a stream asked for from then on is
+ * refused (the controller answers 503): a stream is a request under way until its job ends, so one
+ * open stream used to hold the graceful shutdown for its whole 30 s, which then gave up and cut the
+ * client. A browser whose stream ended polls the job's status (common.js), an API client reconnects
+ * with {@code Last-Event-ID}, by way of the balancer to another node.
  */
 @Component
-class JobStreams {
+class JobStreams implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobStreams.class);
 
@@ -62,6 +72,9 @@ class JobStreams {
     private final Clock clock;
     private final Map<Long, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Set<Stream> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+    private volatile boolean stopping;
     private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "sse-ticker");
         t.setDaemon(true);
@@ -92,11 +105,23 @@ class JobStreams {
     }
 
     /**
+     * Stopped before the web server's graceful shutdown ({@code WebServerGracefulShutdownLifecycle},
+     * phase {@code DEFAULT_PHASE - 1024} in Spring Boot 4.1), which waits for every request under way:
+     * streams among them.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    /** True once the node stops: no stream is opened any more. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
      * A stream of {@code job} for its owner while {@code signedIn} holds, or empty when the owner
-     * already holds the most allowed.
+     * already holds the most allowed or the node is stopping ({@link #stopping()}).
      */
     Optional<SseEmitter> open(long userId, JobView job, long lastSeenVersion, BooleanSupplier signedIn) {
-        if (!takeSlot(userId)) {
+        if (stopping || !takeSlot(userId)) {
             return Optional.empty();
         }
         Duration lifetime = Duration.between(clock.instant(), job.deadlineAt()).plus(AFTER_DEADLINE);
@@ -123,8 +148,36 @@ class JobStreams {
         perUser.computeIfPresent(userId, (id, count) -> count <= 1 ? null : count - 1);
     }
 
+    @Override
+    public void start() {
+        stopping = false;
+        running = true;
+    }
+
+    /** Ends every open stream cleanly and opens no more (see the class comment). */
+    @Override
+    public void stop() {
+        stopping = true;
+        running = false;
+        List<Stream> ending = List.copyOf(live);
+        ending.forEach(Stream::endAtStop);
+        if (!ending.isEmpty()) {
+            log.info("{} event streams ended for the stop; their clients poll or reconnect", ending.size());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
     @PreDestroy
-    void stop() {
+    void destroy() {
         ticker.shutdownNow();
     }
 
@@ -150,6 +203,7 @@ class JobStreams {
 
         void start() {
             open.incrementAndGet();
+            live.add(this);
             emitter.onCompletion(this::close);
             emitter.onTimeout(this::close);
             emitter.onError(e -> close());
@@ -169,6 +223,17 @@ class JobStreams {
             } catch (RuntimeException e) {
                 close(); // the request fails (database away): its slot and timers go with it
                 throw e;
+            }
+            if (stopping) {
+                endAtStop(); // the stop began while this one opened, and may not have seen it
+            }
+        }
+
+        void endAtStop() {
+            synchronized (this) {
+                if (!closed.get()) {
+                    end();
+                }
             }
         }
 
@@ -273,6 +338,7 @@ class JobStreams {
             }
             stopTimers();
             unsubscribe.run();
+            live.remove(this);
             giveSlotBack(userId);
             open.decrementAndGet();
         }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,17 @@ public class MailDelivery {
 
     /** Sends everything due now; returns how many were sent. Nothing happens in outbox-only mode. */
     public int deliverDue() {
+        return deliverDue(() -> false);
+    }
+
+    /**
+     * Sends everything due now until {@code stop} is true (the scheduler is shutting down): then no
+     * batch is claimed any more, and the emails of the current batch not yet handed to SMTP are given
+     * back, due at once with their attempt undone ({@link Outbox#giveBack}). A stop with a backlog used
+     * to go on claiming: rows claimed and not sent waited for their lease (5 minutes) with an attempt
+     * counted, and an email in SMTP when the database pool closed could be sent twice.
+     */
+    public int deliverDue(BooleanSupplier stop) {
         if (!smtp.enabled()) {
             return 0;
         }
@@ -67,18 +79,43 @@ public class MailDelivery {
         marks.retryWaiting();
         try {
             List<Outbox.Claimed> batch;
-            do {
+            boolean stopped = stop.getAsBoolean();
+            while (!stopped) {
                 Instant now = clock.instant();
                 batch = outbox.claimDue(now, now.plus(props.lease()), BATCH);
-                for (Outbox.Claimed mail : batch) {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (stop.getAsBoolean()) {
+                        stopped = true;
+                        giveBack(batch.subList(i, batch.size()));
+                        break;
+                    }
+                    Outbox.Claimed mail = batch.get(i);
                     sent += handOver(mail) ? 1 : 0;
                     marks.retryAfter(mail);
                 }
-            } while (batch.size() == BATCH);
+                stopped = stopped || batch.size() < BATCH;
+            }
         } finally {
             marks.retryWaiting();
         }
         return sent;
+    }
+
+    /** The claimed emails not handed to SMTP at a stop: due now, their attempts undone. */
+    private void giveBack(List<Outbox.Claimed> unsent) {
+        int given = 0;
+        for (Outbox.Claimed mail : unsent) {
+            try {
+                given += outbox.giveBack(mail, clock.instant()) ? 1 : 0;
+            } catch (RuntimeException e) {
+                // the database is going away with the node: the claim stands and its lease ends
+                log.warn(
+                        "mail {} claimed at a stop could not be given back ({}); sent after its lease",
+                        mail.id(),
+                        e.toString());
+            }
+        }
+        log.info("stopping: {} of {} claimed emails not sent given back, due now", given, unsent.size());
     }
 
     /** One claimed email, as a run of one. */

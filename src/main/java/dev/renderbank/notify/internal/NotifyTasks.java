@@ -16,7 +16,8 @@ class NotifyTasks {
     @Bean
     RecurringTask<Void> notifyMailSenderTask(MailProperties props, MailDelivery delivery) {
         return Tasks.recurring("notify-mail-sender", Schedules.fixedDelay(props.sendInterval()))
-                .execute((instance, ctx) -> delivery.deliverDue());
+                .execute((instance, ctx) ->
+                        delivery.deliverDue(() -> ctx.getSchedulerState().isShuttingDown()));
     }
 
     /** Watches the waiting emails (alerts mail.delayed), apart from the sender, which an SMTP timeout can hold up. */

@@ -126,6 +126,22 @@ public class Outbox {
     }
 
     /**
+     * Gives a claim that was not handed to SMTP back (the sender stops): due at {@code now}, its
+     * attempt undone. Only while the claim still owns the message; false otherwise.
+     */
+    public boolean giveBack(Claimed c, Instant now) {
+        return jdbc.sql("""
+                        update mail_outbox set attempts = attempts - 1, next_attempt_at = :now
+                        where id = :id and status = 'PENDING' and attempts = :attempt and send_round = :round""")
+                        .param("id", c.id())
+                        .param("attempt", c.attempt())
+                        .param("round", c.round())
+                        .param("now", ts(now))
+                        .update()
+                == 1;
+    }
+
+    /**
      * A claimed message as it stands now. {@code unwanted}: a generation email (ready, late or failed)
      * whose user has turned generation emails off since it was queued.
      */

@@ -32,6 +32,7 @@ class SubmitQueueTest {
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("scheduling", scheduling));
         return new JobSubmitter(
                 null,
+                null, // no submit is ever under way here: the provider's limit is never asked
                 beans.getBeanProvider(SchedulerClient.class),
                 beans.getBeanProvider(DbSchedulerProperties.class),
                 props);
