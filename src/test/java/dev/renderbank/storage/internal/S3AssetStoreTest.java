@@ -154,7 +154,7 @@ class S3AssetStoreTest {
             assertThat(content.contentType()).isEqualTo("video/mp4");
             assertThat(sha256(content.stream().readAllBytes())).isEqualTo(sha256(video));
         }
-        assertThat(pendingUploads()).isEmpty();
+        assertThat(pendingUploads("jobs/2/")).isEmpty();
     }
 
     @Test
@@ -170,7 +170,7 @@ class S3AssetStoreTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("connection reset");
 
-        assertThat(pendingUploads()).isEmpty();
+        assertThat(pendingUploads("jobs/3/")).isEmpty();
         assertThatNoObject("jobs/3/broken.mp4");
     }
 
@@ -242,10 +242,57 @@ class S3AssetStoreTest {
         }
     }
 
-    private static List<String> pendingUploads() {
-        return inspector.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
+    @Test
+    void deleteUnderAlsoAbortsTheUploadsLeftOpenUnderThePrefix() throws Exception {
+        startUploadWithOnePart("jobs/9/cut-mid-copy.mp4");
+        startUploadWithOnePart("jobs/90/other-user.mp4");
+
+        store.deleteUnder("jobs/9/");
+
+        assertThat(pendingUploads("jobs/9/"))
+                .as("a node killed mid-copy left this upload; the deleted user's parts must go")
+                .isEmpty();
+        assertThat(pendingUploads("jobs/90/")).containsExactly("jobs/90/other-user.mp4");
+        abortAll("jobs/90/");
+    }
+
+    @Test
+    void uploadsUnderJobsStartedBeforeTheCutoffAreAbortedAndNewerOnesKept() throws Exception {
+        startUploadWithOnePart("jobs/11/abandoned.mp4");
+        startUploadWithOnePart("elsewhere/not-ours.mp4");
+
+        assertThat(store.abortUploadsStartedBefore(java.time.Instant.now().minus(Duration.ofHours(1))))
+                .as("started just now: possibly a copy under way")
+                .isZero();
+        assertThat(pendingUploads("jobs/11/")).containsExactly("jobs/11/abandoned.mp4");
+
+        assertThat(store.abortUploadsStartedBefore(java.time.Instant.now().plus(Duration.ofMinutes(5))))
+                .isEqualTo(1);
+        assertThat(pendingUploads("jobs/11/")).isEmpty();
+        assertThat(pendingUploads("elsewhere/")).as("only jobs/ is the app's").hasSize(1);
+        abortAll("elsewhere/");
+    }
+
+    private static void startUploadWithOnePart(String key) {
+        String uploadId =
+                inspector.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        inspector.uploadPart(
+                b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000)));
+    }
+
+    private static List<String> pendingUploads(String prefix) {
+        return inspector.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads().stream()
                 .map(u -> u.key())
                 .toList();
+    }
+
+    private static void abortAll(String prefix) {
+        inspector
+                .listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix))
+                .uploads()
+                .forEach(u -> inspector.abortMultipartUpload(
+                        b -> b.bucket(BUCKET).key(u.key()).uploadId(u.uploadId())));
     }
 
     private static void assertThatNoObject(String key) {
