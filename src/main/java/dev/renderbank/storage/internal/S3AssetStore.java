@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -214,10 +215,37 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
             // and the uploads a node killed mid-copy left open: ListObjects does not show them, their
             // parts are kept (and billed) until aborted
             abortUploads(prefix, upload -> true);
+            // and, on a versioned bucket, the earlier versions (and the delete markers just written):
+            // a DeleteObject without a version id only hides a file there
+            deleteVersions(prefix);
         } catch (SdkException e) {
             throw new IOException("S3 delete under " + prefix + " failed: " + e.getMessage(), e);
         }
         return deleted;
+    }
+
+    private void deleteVersions(String prefix) {
+        try {
+            for (var page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix))) {
+                for (var version : page.versions()) {
+                    deleteVersion(version.key(), version.versionId());
+                }
+                for (var marker : page.deleteMarkers()) {
+                    deleteVersion(marker.key(), marker.versionId());
+                }
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() != 501) {
+                throw e;
+            }
+            // a store without versions that does not implement ListObjectVersions: nothing to remove
+        }
+    }
+
+    private void deleteVersion(String key, String versionId) {
+        if (versionId != null) {
+            s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+        }
     }
 
     @Override

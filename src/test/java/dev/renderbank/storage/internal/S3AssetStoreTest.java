@@ -273,6 +273,33 @@ class S3AssetStoreTest {
         abortAll("elsewhere/");
     }
 
+    @Test
+    void onAVersionedBucketDeleteUnderLeavesNoVersionOfTheFilesUnderThePrefix() throws Exception {
+        inspector.createBucket(b -> b.bucket("versioned"));
+        inspector.putBucketVersioning(b -> b.bucket("versioned").versioningConfiguration(v -> v.status("Enabled")));
+        var config = new StorageProperties.S3(
+                endpoint, "versioned", null, "test-key", "test-secret", true, Duration.ofMinutes(10));
+        try (S3AssetStore versioned = S3AssetStore.create(config, PART_SIZE)) {
+            versioned.put("jobs/12/a.png", new ByteArrayInputStream(new byte[] {1}), "image/png");
+            versioned.put("jobs/12/a.png", new ByteArrayInputStream(new byte[] {2}), "image/png");
+            versioned.put("jobs/12/b.png", new ByteArrayInputStream(new byte[] {3}), "image/png");
+            versioned.put("jobs/120/keep.png", new ByteArrayInputStream(new byte[] {4}), "image/png");
+            versioned.delete("jobs/12/b.png"); // as the account deletion deletes the recorded files first
+
+            versioned.deleteUnder("jobs/12/");
+
+            var left = inspector.listObjectVersions(b -> b.bucket("versioned").prefix("jobs/12/"));
+            assertThat(left.versions())
+                    .as("no earlier version of a deleted user's file stays readable")
+                    .isEmpty();
+            assertThat(left.deleteMarkers()).isEmpty();
+            assertThat(inspector
+                            .listObjectVersions(b -> b.bucket("versioned").prefix("jobs/120/"))
+                            .versions())
+                    .hasSize(1);
+        }
+    }
+
     private static void startUploadWithOnePart(String key) {
         String uploadId =
                 inspector.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
