@@ -16,7 +16,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,9 +30,15 @@ import org.springframework.test.context.DynamicPropertySource;
 class StorageFailingAlertTest extends IntegrationTest {
 
     @DynamicPropertySource
-    static void alertAtOnce(DynamicPropertyRegistry r) {
+    static void alertAtOnce(DynamicPropertyRegistry r) throws java.io.IOException {
         r.add("renderbank.storage.failing-alert-after", () -> "0s");
+        // a folder of its own: the shared test data may hold a folder of the same user id from another run
+        Path assets = Files.createTempDirectory("storage-failing-");
+        r.add("renderbank.storage.local.dir", assets::toString);
+        assetsDir = assets;
     }
+
+    static Path assetsDir;
 
     @LocalServerPort
     int port;
@@ -50,9 +55,6 @@ class StorageFailingAlertTest extends IntegrationTest {
     @Autowired
     MeterRegistry meters;
 
-    @Value("${renderbank.data-dir}")
-    Path dataDir;
-
     @AfterEach
     void resetSimulator() {
         simulator.reset();
@@ -62,7 +64,7 @@ class StorageFailingAlertTest extends IntegrationTest {
     void writesTheStoreRefusesRaiseStorageFailingAndAStoredFileEndsIt() throws Exception {
         simulator.setImageDuration(Duration.ofMillis(300));
         TestUser owner = users.create(20);
-        Path usersFolder = dataDir.resolve("assets").resolve("jobs").resolve(String.valueOf(owner.id()));
+        Path usersFolder = assetsDir.resolve("jobs").resolve(String.valueOf(owner.id()));
         Files.createDirectories(usersFolder.getParent());
         Files.writeString(usersFolder, "not a folder: every write under it fails");
         double failedBefore = failedWrites();
