@@ -32,6 +32,8 @@ public enum AlertKind {
     EVENTS_HANDLER_FAILING("events.handler-failing", "Background event handler failing"),
     GENERATION_TASK_CLAIMED_TWICE("generation.task-claimed-twice", "A provider task claimed by two jobs"),
     RECONCILIATION_FINDINGS("reconciliation.findings", "Reconciliation found differences"),
+    STORAGE_FAILING("storage.failing", "Asset store writes failing"),
+    STORAGE_RECOVERED("storage.recovered", "Asset store takes writes again"),
     MAIL_FAILED("mail.failed", "An email could not be delivered"),
     MAIL_DELAYED("mail.delayed", "Emails are not being delivered"),
     MAIL_RECOVERED("mail.recovered", "Emails are delivered again"),

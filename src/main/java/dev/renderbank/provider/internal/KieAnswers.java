@@ -129,7 +129,8 @@ final class KieAnswers {
 
     /**
      * The result URLs of a finished task. KIE sends {@code resultJson} as a JSON document inside a
-     * string; an object is accepted too. Empty when there are none to be read.
+     * string; an object is accepted too. Each entry is stripped; one that is not text, blank or not a URI
+     * is skipped. Empty when none is left.
      */
     static Optional<List<URI>> resultUrls(JsonNode data) {
         JsonNode result = data.path("resultJson");
@@ -139,15 +140,18 @@ final class KieAnswers {
         if (!result.path("resultUrls").isArray()) {
             return Optional.empty();
         }
+        // one unreadable entry (null, not text, blank, not a URI) is skipped: it used to empty the whole
+        // list, and a success with a usable URL failed as provider_no_output
         List<URI> urls = new ArrayList<>();
         for (JsonNode url : result.path("resultUrls")) {
-            if (!url.isString()) {
-                return Optional.empty();
+            String text = url.isString() ? url.asString().strip() : "";
+            if (text.isEmpty()) {
+                continue;
             }
             try {
-                urls.add(URI.create(url.asString()));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
+                urls.add(URI.create(text));
+            } catch (IllegalArgumentException unreadable) {
+                // skipped
             }
         }
         return urls.isEmpty() ? Optional.empty() : Optional.of(urls);

@@ -8,9 +8,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.security.DigestInputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.util.StringUtils;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -26,7 +28,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -41,6 +46,12 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
 
     /** The longest lifetime S3 accepts for a SigV4 presigned URL. */
     private static final Duration MAX_PRESIGN_TTL = Duration.ofDays(7);
+
+    /** Where the generation module stores every result ({@code jobs/<user>/...}). */
+    static final String JOBS_PREFIX = "jobs/";
+
+    /** Bounds one sweep of abandoned uploads; the next start (or the lifecycle rule) takes the rest. */
+    static final int MAX_ABORTS_PER_SWEEP = 10_000;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -146,7 +157,8 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
         try {
             s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         } catch (SdkException abortFailure) {
-            // the bucket's lifecycle rule for incomplete uploads is the backstop
+            // the next start's sweep (abortUploadsStartedBefore), an account deletion's deleteUnder and
+            // the bucket's lifecycle rule for incomplete uploads (README) are the backstops
             cause.addSuppressed(abortFailure);
         }
     }
@@ -200,10 +212,40 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
                     deleted++;
                 }
             }
+            // and the uploads a node killed mid-copy left open: ListObjects does not show them, their
+            // parts are kept (and billed) until aborted
+            abortUploads(prefix, upload -> true);
+            // and, on a versioned bucket, the earlier versions (and the delete markers just written):
+            // a DeleteObject without a version id only hides a file there
+            deleteVersions(prefix);
         } catch (SdkException e) {
             throw new IOException("S3 delete under " + prefix + " failed: " + e.getMessage(), e);
         }
         return deleted;
+    }
+
+    private void deleteVersions(String prefix) {
+        try {
+            for (var page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix))) {
+                for (var version : page.versions()) {
+                    deleteVersion(version.key(), version.versionId());
+                }
+                for (var marker : page.deleteMarkers()) {
+                    deleteVersion(marker.key(), marker.versionId());
+                }
+            }
+        } catch (S3Exception e) {
+            if (e.statusCode() != 501) {
+                throw e;
+            }
+            // a store without versions that does not implement ListObjectVersions: nothing to remove
+        }
+    }
+
+    private void deleteVersion(String key, String versionId) {
+        if (versionId != null) {
+            s3.deleteObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+        }
     }
 
     @Override
@@ -214,6 +256,41 @@ final class S3AssetStore implements AssetStore, AutoCloseable {
         } catch (SdkException e) {
             throw new IOException("S3 delete of " + key + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Aborts the multipart uploads under {@code jobs/} started before {@code cutoff}: a node killed
+     * mid-copy leaves its upload open, its parts kept and billed (and listed by no ListObjects). At
+     * most {@link #MAX_ABORTS_PER_SWEEP} per call; returns how many were aborted.
+     */
+    int abortUploadsStartedBefore(Instant cutoff) throws IOException {
+        try {
+            return abortUploads(
+                    JOBS_PREFIX, u -> u.initiated() != null && u.initiated().isBefore(cutoff));
+        } catch (SdkException e) {
+            throw new IOException("S3 listing of uploads under jobs/ failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int abortUploads(String prefix, Predicate<MultipartUpload> which) {
+        int aborted = 0;
+        for (var page : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix))) {
+            for (MultipartUpload upload : page.uploads()) {
+                if (aborted >= MAX_ABORTS_PER_SWEEP) {
+                    return aborted;
+                }
+                if (upload.key().startsWith(prefix) && which.test(upload)) {
+                    try {
+                        s3.abortMultipartUpload(
+                                b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                    } catch (NoSuchUploadException finishedMeanwhile) {
+                        continue;
+                    }
+                    aborted++;
+                }
+            }
+        }
+        return aborted;
     }
 
     @Override

@@ -1,12 +1,18 @@
 package dev.renderbank.storage.internal;
 
+import dev.renderbank.platform.OperatorAlerts;
 import dev.renderbank.storage.AssetStore;
 import dev.renderbank.storage.OutputFetcher;
 import dev.renderbank.storage.ReferenceHosts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -23,9 +29,41 @@ class StorageConfig {
 
     private static final Logger log = LoggerFactory.getLogger(StorageConfig.class);
 
+    /**
+     * The configured store, its writes watched ({@link StoreWriteFailures}) where the application runs
+     * (alerts and metrics present; a context of this configuration alone gets the bare store).
+     */
     @Bean
-    AssetStore assetStore(StorageProperties storage, @Value("${renderbank.data-dir:./data}") Path dataDir)
+    AssetStore assetStore(
+            StorageProperties storage,
+            @Value("${renderbank.data-dir:./data}") Path dataDir,
+            Environment env,
+            ObjectProvider<OperatorAlerts> alerts,
+            ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<Clock> clock)
             throws IOException {
+        Duration failingAlertAfter = Binder.get(env)
+                .bind("renderbank.storage.failing-alert-after", Duration.class)
+                .orElse(Duration.ofMinutes(5));
+        if (failingAlertAfter.isNegative()) {
+            throw new IllegalStateException("renderbank.storage.failing-alert-after must not be negative");
+        }
+        AssetStore store = configuredStore(storage, dataDir);
+        OperatorAlerts operatorAlerts = alerts.getIfAvailable();
+        MeterRegistry registry = meters.getIfAvailable();
+        if (operatorAlerts == null || registry == null) {
+            return store;
+        }
+        Counter failures = Counter.builder("renderbank.storage.write.failures")
+                .description("Writes of a file the asset store refused or failed (a provider output not stored)")
+                .register(registry);
+        return new WatchedAssetStore(
+                store,
+                new StoreWriteFailures(
+                        operatorAlerts, clock.getIfAvailable(Clock::systemUTC), failingAlertAfter, failures));
+    }
+
+    private static AssetStore configuredStore(StorageProperties storage, Path dataDir) throws IOException {
         return switch (storage.type()) {
             case LOCAL -> {
                 Path dir = storage.local().dir() != null ? storage.local().dir() : dataDir.resolve("assets");
@@ -37,6 +75,7 @@ class StorageConfig {
             case S3 -> {
                 S3AssetStore s3 = S3AssetStore.create(storage.s3());
                 log.info("Assets are stored in S3-compatible storage: {}", storage.s3());
+                abortAbandonedUploads(s3);
                 yield s3;
             }
         };
@@ -53,6 +92,31 @@ class StorageConfig {
                         }
                     } catch (IOException | RuntimeException e) {
                         log.warn("abandoned uploads could not be swept: {}", e.toString());
+                    }
+                },
+                "asset-upload-sweep");
+        sweep.setDaemon(true);
+        sweep.start();
+    }
+
+    /**
+     * The S3 counterpart: multipart uploads under jobs/ a killed node left open (its parts billed,
+     * unseen), aborted once per start, beside it; bounded per start (S3AssetStore.MAX_ABORTS_PER_SWEEP).
+     */
+    private static void abortAbandonedUploads(S3AssetStore s3) {
+        Thread sweep = new Thread(
+                () -> {
+                    try {
+                        int aborted = s3.abortUploadsStartedBefore(
+                                java.time.Instant.now().minus(ABANDONED_UPLOAD_AGE));
+                        if (aborted > 0) {
+                            log.info("{} multipart upload(s) left open by a stopped process aborted", aborted);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.warn(
+                                "abandoned multipart uploads could not be aborted ({}); the bucket's lifecycle"
+                                        + " rule for incomplete uploads is the backstop",
+                                e.toString());
                     }
                 },
                 "asset-upload-sweep");

@@ -154,7 +154,7 @@ class S3AssetStoreTest {
             assertThat(content.contentType()).isEqualTo("video/mp4");
             assertThat(sha256(content.stream().readAllBytes())).isEqualTo(sha256(video));
         }
-        assertThat(pendingUploads()).isEmpty();
+        assertThat(pendingUploads("jobs/2/")).isEmpty();
     }
 
     @Test
@@ -170,7 +170,7 @@ class S3AssetStoreTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("connection reset");
 
-        assertThat(pendingUploads()).isEmpty();
+        assertThat(pendingUploads("jobs/3/")).isEmpty();
         assertThatNoObject("jobs/3/broken.mp4");
     }
 
@@ -242,10 +242,84 @@ class S3AssetStoreTest {
         }
     }
 
-    private static List<String> pendingUploads() {
-        return inspector.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
+    @Test
+    void deleteUnderAlsoAbortsTheUploadsLeftOpenUnderThePrefix() throws Exception {
+        startUploadWithOnePart("jobs/9/cut-mid-copy.mp4");
+        startUploadWithOnePart("jobs/90/other-user.mp4");
+
+        store.deleteUnder("jobs/9/");
+
+        assertThat(pendingUploads("jobs/9/"))
+                .as("a node killed mid-copy left this upload; the deleted user's parts must go")
+                .isEmpty();
+        assertThat(pendingUploads("jobs/90/")).containsExactly("jobs/90/other-user.mp4");
+        abortAll("jobs/90/");
+    }
+
+    @Test
+    void uploadsUnderJobsStartedBeforeTheCutoffAreAbortedAndNewerOnesKept() throws Exception {
+        startUploadWithOnePart("jobs/11/abandoned.mp4");
+        startUploadWithOnePart("elsewhere/not-ours.mp4");
+
+        assertThat(store.abortUploadsStartedBefore(java.time.Instant.now().minus(Duration.ofHours(1))))
+                .as("started just now: possibly a copy under way")
+                .isZero();
+        assertThat(pendingUploads("jobs/11/")).containsExactly("jobs/11/abandoned.mp4");
+
+        assertThat(store.abortUploadsStartedBefore(java.time.Instant.now().plus(Duration.ofMinutes(5))))
+                .isEqualTo(1);
+        assertThat(pendingUploads("jobs/11/")).isEmpty();
+        assertThat(pendingUploads("elsewhere/")).as("only jobs/ is the app's").hasSize(1);
+        abortAll("elsewhere/");
+    }
+
+    @Test
+    void onAVersionedBucketDeleteUnderLeavesNoVersionOfTheFilesUnderThePrefix() throws Exception {
+        inspector.createBucket(b -> b.bucket("versioned"));
+        inspector.putBucketVersioning(b -> b.bucket("versioned").versioningConfiguration(v -> v.status("Enabled")));
+        var config = new StorageProperties.S3(
+                endpoint, "versioned", null, "test-key", "test-secret", true, Duration.ofMinutes(10));
+        try (S3AssetStore versioned = S3AssetStore.create(config, PART_SIZE)) {
+            versioned.put("jobs/12/a.png", new ByteArrayInputStream(new byte[] {1}), "image/png");
+            versioned.put("jobs/12/a.png", new ByteArrayInputStream(new byte[] {2}), "image/png");
+            versioned.put("jobs/12/b.png", new ByteArrayInputStream(new byte[] {3}), "image/png");
+            versioned.put("jobs/120/keep.png", new ByteArrayInputStream(new byte[] {4}), "image/png");
+            versioned.delete("jobs/12/b.png"); // as the account deletion deletes the recorded files first
+
+            versioned.deleteUnder("jobs/12/");
+
+            var left = inspector.listObjectVersions(b -> b.bucket("versioned").prefix("jobs/12/"));
+            assertThat(left.versions())
+                    .as("no earlier version of a deleted user's file stays readable")
+                    .isEmpty();
+            assertThat(left.deleteMarkers()).isEmpty();
+            assertThat(inspector
+                            .listObjectVersions(b -> b.bucket("versioned").prefix("jobs/120/"))
+                            .versions())
+                    .hasSize(1);
+        }
+    }
+
+    private static void startUploadWithOnePart(String key) {
+        String uploadId =
+                inspector.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+        inspector.uploadPart(
+                b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(randomBytes(1000)));
+    }
+
+    private static List<String> pendingUploads(String prefix) {
+        return inspector.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads().stream()
                 .map(u -> u.key())
                 .toList();
+    }
+
+    private static void abortAll(String prefix) {
+        inspector
+                .listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix))
+                .uploads()
+                .forEach(u -> inspector.abortMultipartUpload(
+                        b -> b.bucket(BUCKET).key(u.key()).uploadId(u.uploadId())));
     }
 
     private static void assertThatNoObject(String key) {
