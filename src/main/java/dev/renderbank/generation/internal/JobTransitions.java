@@ -277,12 +277,14 @@ public class JobTransitions {
      * A delivery after the job was failed: shown to the user, never charged. {@code providerTaskId} is
      * the task whose result it is: the job must still name it (a failed job that named it only from its
      * unclear answer may have given it up to the job it was created for meanwhile: {@link
-     * #markSubmitted}).
+     * #markSubmitted}). Once delivered, the task is no longer only the unclear answer's: a later claim by
+     * the job it was created for is refused and raised ({@code generation.task-claimed-twice}), since the
+     * user was shown its result.
      */
     boolean markLateDelivery(String id, String providerTaskId, String assetId, Instant now) {
         return jdbc.sql("""
                         update generation_job set late_delivery = true, asset_id = :asset, version = version + 1,
-                               updated_at = :now
+                               task_from_unclear_answer = false, updated_at = :now
                          where id = :id and state = 'FAILED' and asset_id is null
                            and (cast(:task as text) is null or provider_task_id = :task)""")
                         .param("id", id)

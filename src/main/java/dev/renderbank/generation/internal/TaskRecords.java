@@ -55,6 +55,7 @@ class TaskRecords {
                              where not :unclear
                                and id = (select job_id from generation_provider_task where provider_task_id = :task)
                                and id <> :id and task_from_unclear_answer and provider_task_id = :task
+                               and state in ('UNKNOWN', 'FAILED') and asset_id is null
                                and exists (select 1 from recorded)
                             returning id, state),
                         taken_over as (
@@ -142,6 +143,7 @@ class TaskRecords {
                                    version = version + 1, updated_at = :now
                              where id = (select job_id from generation_provider_task where provider_task_id = :task)
                                and id <> :id and task_from_unclear_answer and provider_task_id = :task
+                               and state in ('UNKNOWN', 'FAILED') and asset_id is null
                                and exists (select 1 from followed)
                             returning id, state),
                         taken_over as (
@@ -192,6 +194,7 @@ class TaskRecords {
                                    version = version + 1, updated_at = :now
                              where id = (select job_id from generation_provider_task where provider_task_id = :task)
                                and id <> :id and task_from_unclear_answer and provider_task_id = :task
+                               and state in ('UNKNOWN', 'FAILED') and asset_id is null
                                and exists (select 1 from marked)
                             returning id, state),
                         taken_over as (
