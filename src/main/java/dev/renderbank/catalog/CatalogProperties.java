@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,6 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("renderbank.catalog")
 public record CatalogProperties(Map<String, ModelConfig> models) {
+
+    private static final Logger log = LoggerFactory.getLogger(CatalogProperties.class);
 
     public CatalogProperties {
         models = models == null ? Map.of() : withKeysSpelledAsRequests(models);
@@ -50,12 +54,19 @@ public record CatalogProperties(Map<String, ModelConfig> models) {
     /**
      * Table keys in the case requests are priced by ({@code 4K}, {@code 720p-10}): an environment
      * variable's key arrives in lower case ({@code ..._PRICES_4K} binds {@code 4k}), and a request's
-     * resolution is matched in either case too. Two keys that differ only in case are refused.
+     * resolution is matched in either case too. Of two keys that differ only in case, the one in lower
+     * case is used (an environment variable overriding the file's {@code 4K}), with a WARN; two in
+     * other cases are refused.
      */
+    private static boolean lowerCase(String key) {
+        return key.equals(key.toLowerCase(Locale.ROOT));
+    }
+
     private static Map<String, ModelConfig> withKeysSpelledAsRequests(Map<String, ModelConfig> models) {
         Map<String, ModelConfig> result = new LinkedHashMap<>();
         models.forEach((id, m) -> {
             Map<String, Long> prices = new LinkedHashMap<>();
+            Map<String, String> written = new LinkedHashMap<>();
             m.prices().forEach((option, price) -> {
                 String spelled =
                         m.type() == AssetType.IMAGE ? option.toUpperCase(Locale.ROOT) : option.toLowerCase(Locale.ROOT);
@@ -65,10 +76,26 @@ public record CatalogProperties(Map<String, ModelConfig> models) {
                             + " is not an option of a " + m.type().label() + " model; keys are "
                             + Catalog.possiblePriceKeys(m.type()));
                 }
-                if (prices.put(spelled, price) != null) {
-                    throw new IllegalArgumentException("renderbank.catalog.models." + id + ".prices." + option
-                            + " is set twice (keys differing only in case)");
+                String before = written.put(spelled, option);
+                if (before != null) {
+                    // an environment variable's override arrives in lower case beside the file's 4K
+                    String lower = lowerCase(option) ? option : lowerCase(before) ? before : null;
+                    if (lower == null) {
+                        throw new IllegalArgumentException("renderbank.catalog.models." + id + ".prices." + option
+                                + " is set twice (keys differing only in case)");
+                    }
+                    log.warn(
+                            "renderbank.catalog.models.{}.prices is set as both {} and {}: the one in lower case"
+                                    + " ({}, as an environment variable names it) is used",
+                            id,
+                            before,
+                            option,
+                            lower);
+                    written.put(spelled, lower);
+                    prices.put(spelled, m.prices().get(lower));
+                    return;
                 }
+                prices.put(spelled, price);
             });
             result.put(
                     id,

@@ -6,6 +6,11 @@ import dev.renderbank.support.PropertyRanges;
 import dev.renderbank.support.PropertyRanges.Ranges;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * A model's price is what a job holds and charges: zero or negative would hand out generations for
@@ -57,6 +62,33 @@ class CatalogPropertiesRangesTest {
         CatalogProperties bound =
                 (CatalogProperties) MODEL.bind(Map.of("renderbank.catalog.models.m1.prices.4k", "30"));
         assertThat(bound.models().get("m1").prices()).containsOnlyKeys("4K");
+    }
+
+    /**
+     * An environment variable overriding the file's {@code prices.4K} binds a second key, {@code 4k}:
+     * the override is what the operator meant (it used to stop the start as "set twice").
+     */
+    @Test
+    void anEnvironmentVariableOverridesTheFilesPriceWrittenInUpperCase() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "application.yml",
+                        Map.of(
+                                "renderbank.catalog.models.pro.type", "image",
+                                "renderbank.catalog.models.pro.provider-model", "nano-banana-pro",
+                                "renderbank.catalog.models.pro.prices.1K", "22",
+                                "renderbank.catalog.models.pro.prices.4K", "30")));
+        env.getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "systemEnvironment", Map.of("RENDERBANK_CATALOG_MODELS_PRO_PRICES_4K", "35")));
+        ConfigurationPropertySources.attach(env);
+
+        CatalogProperties bound = Binder.get(env)
+                .bind("renderbank.catalog", CatalogProperties.class)
+                .get();
+
+        assertThat(bound.models().get("pro").prices()).containsExactlyInAnyOrderEntriesOf(Map.of("1K", 22L, "4K", 35L));
     }
 
     @Test
