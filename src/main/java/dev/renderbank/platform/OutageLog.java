@@ -32,8 +32,10 @@ import org.springframework.stereotype.Component;
  * connection, burying the lines operators need. Only their lines (INFO and above: db-scheduler logs a
  * failed heartbeat at INFO, with its stack trace) whose exception is a database outage ({@link
  * DatabaseOutage#causedBy}, or one it carries as suppressed) are taken over: a task that fails for a
- * reason of its own still logs its stack trace. While an outage is on, a probe asks the pool for a connection
- * every few seconds, to say when it ends: two probes in a row that answer, with no failure between them.
+ * reason of its own still logs its stack trace. The first such failure is written as it came (its stack
+ * trace once), and a probe asks the pool for a connection at once: the outage starts only if that fails too
+ * (a single connection ended by the server is no outage). While an outage is on, a probe asks every few
+ * seconds, to say when it ends: two probes in a row that answer, with no failure between them.
  */
 @Component
 class OutageLog {
@@ -89,6 +91,11 @@ class OutageLog {
     private String last;
     /** The failures counted when a probe last answered during this outage; -1: the last probe failed. */
     private long confirmedAt = -1;
+    /** Failures since the first one outside an outage, while its probe runs; -1: none under way. */
+    private long suspected = -1;
+
+    private String firstFrom;
+    private String first;
 
     @Autowired
     OutageLog(DataSource dataSource) {
@@ -135,8 +142,7 @@ class OutageLog {
         if (!outage(failure, 0)) {
             return false;
         }
-        failed(logger, failure);
-        return true;
+        return failed(logger, failure);
     }
 
     /** Whether the logger is one of {@link #LOGGERS}' (asked of every INFO line and above: no stream). */
@@ -157,26 +163,75 @@ class OutageLog {
         return down;
     }
 
-    private synchronized void failed(String logger, Throwable failure) {
+    /**
+     * Whether the failure is taken (not written). The first one outside an outage is written as it came,
+     * and a probe asks at once whether PostgreSQL answers: one connection ended by the server ({@code
+     * pg_terminate_backend}, a dropped idle connection) is no outage, and only a probe that fails too
+     * starts one. The failures meanwhile are counted.
+     */
+    private synchronized boolean failed(String logger, Throwable failure) {
         last = chain(failure);
-        if (!down) {
+        if (down) {
+            uncounted++;
+            total++;
+            return true;
+        }
+        if (suspected >= 0) {
+            suspected++;
+            return true;
+        }
+        suspected = 0;
+        firstFrom = logger;
+        first = last;
+        since = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try {
+            probe.execute(this::confirm);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            suspected = -1; // stopping
+        }
+        return false;
+    }
+
+    /** The probe right after a first failure: starts the outage unless PostgreSQL answers. */
+    void confirm() {
+        boolean answers = answers();
+        synchronized (this) {
+            if (suspected < 0) {
+                return;
+            }
+            long meanwhile = suspected;
+            suspected = -1;
+            if (answers) {
+                if (meanwhile > 0) {
+                    log.warn(
+                            "{} failures of background work or connections not logged while PostgreSQL was asked"
+                                    + " whether it answers, and it did (the last: {})",
+                            meanwhile,
+                            last);
+                }
+                return;
+            }
             down = true;
-            since = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             startedAt = nanoTime.getAsLong();
             nextSummaryAt = startedAt + summaryNanos;
-            uncounted = 0;
-            total = 1;
+            uncounted = meanwhile;
+            total = 1 + meanwhile;
             confirmedAt = -1;
             log.error(
                     "PostgreSQL unreachable since {}: background work and new connections fail until it answers."
                             + " Their failures are counted, one line a minute, not logged one by one. First, from {}: {}",
                     since,
-                    logger,
-                    last);
-            return;
+                    firstFrom,
+                    first);
         }
-        uncounted++;
-        total++;
+    }
+
+    private boolean answers() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** While an outage is on: the summary once its minute is up, or the line that ends it. */
@@ -186,12 +241,7 @@ class OutageLog {
                 return;
             }
         }
-        boolean answers;
-        try (Connection c = dataSource.getConnection()) {
-            answers = c.isValid(1);
-        } catch (SQLException | RuntimeException e) {
-            answers = false;
-        }
+        boolean answers = answers();
         synchronized (this) {
             if (!down) {
                 return;

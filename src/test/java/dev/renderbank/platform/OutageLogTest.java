@@ -123,6 +123,26 @@ class OutageLogTest {
                 .toList();
     }
 
+    /**
+     * One connection ended by the server (pg_terminate_backend, a dropped idle connection: Hikari's one
+     * "marked as broken" line, SQLSTATE 57P01) while PostgreSQL answers is no outage: the line is written as
+     * it came, and no "unreachable" ERROR follows (diff review: it declared an outage from that one line).
+     */
+    @Test
+    void oneConnectionEndedByTheServerIsWrittenAndStartsNoOutage() throws Exception {
+        lines.list.clear();
+        LoggerFactory.getLogger("com.zaxxer.hikari.pool.PoolBase")
+                .warn(
+                        "outage-log-test - Connection marked as broken because of SQLSTATE(57P01)",
+                        new java.sql.SQLException("terminating connection due to administrator command", "57P01"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> List.copyOf(lines.list).stream()
+                        .anyMatch(e -> e.getFormattedMessage().contains("marked as broken")));
+        // the probe it started has answered: give it the time two probes would take
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(outageLines()).as("no outage while PostgreSQL answers").isEmpty();
+    }
+
     @Test
     void anOutageIsOneLineAtItsStartASummaryAMinuteAndOneAtItsEndWithoutAStackTracePerPoll() throws Exception {
         // outside an outage, a task that throws for its own reason logs its stack trace
