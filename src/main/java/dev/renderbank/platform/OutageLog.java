@@ -139,7 +139,7 @@ class OutageLog {
             // the pool's line per pooled connection found dead, without a stack trace: counted once it is known down
             return format != null && format.contains(STALE_CONNECTION) && counted();
         }
-        if (!outage(failure, 0)) {
+        if (!OutageFailures.outage(failure, 0)) {
             return false;
         }
         return failed(logger, failure);
@@ -170,7 +170,7 @@ class OutageLog {
      * starts one. The failures meanwhile are counted.
      */
     private synchronized boolean failed(String logger, Throwable failure) {
-        last = chain(failure);
+        last = OutageFailures.chain(failure);
         if (down) {
             uncounted++;
             total++;
@@ -274,36 +274,5 @@ class OutageLog {
                 uncounted = 0;
             }
         }
-    }
-
-    /**
-     * Whether the failure, or one it carries aside, is an outage: db-scheduler's "Failed to rollback."
-     * (a closed connection, no SQLState) carries the server's shutdown (57P01) as a suppressed exception.
-     */
-    private static boolean outage(Throwable failure, int depth) {
-        if (DatabaseOutage.causedBy(failure)) {
-            return true;
-        }
-        for (Throwable t = failure; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause()) {
-            for (Throwable aside : t.getSuppressed()) {
-                if (outage(aside, depth + 1)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The messages of the cause chain, outermost first: the first failure's cause without a stack trace. */
-    static String chain(Throwable failure) {
-        StringBuilder s = new StringBuilder();
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 8; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (!s.isEmpty()) {
-                s.append(" <- ");
-            }
-            s.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
-        }
-        return s.toString();
     }
 }

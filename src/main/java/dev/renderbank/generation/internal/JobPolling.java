@@ -2,7 +2,6 @@ package dev.renderbank.generation.internal;
 
 import static dev.renderbank.generation.internal.PollTiming.earliest;
 
-import dev.renderbank.catalog.AssetType;
 import dev.renderbank.generation.GenerationProperties;
 import dev.renderbank.generation.JobEvents;
 import dev.renderbank.generation.JobState;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,7 +31,6 @@ import org.springframework.stereotype.Component;
 class JobPolling {
 
     private static final Logger log = LoggerFactory.getLogger(JobPolling.class);
-    private static final Pattern PLAIN_EXTENSION = Pattern.compile("\\.[a-z0-9]{1,4}");
 
     private final JobTransitions transitions;
     private final JobFinisher finisher;
@@ -215,8 +212,8 @@ class JobPolling {
             finisher.failPolled(job, FailureReasons.NO_OUTPUT_CODE, FailureReasons.NO_OUTPUT, true);
             return LateDeliveries.Try.DONE;
         }
-        URI source = firstFetchable(s.resultUrls());
-        String key = "jobs/" + job.userId() + "/" + job.id() + extension(job, source);
+        URI source = ResultFiles.firstFetchable(s.resultUrls());
+        String key = "jobs/" + job.userId() + "/" + job.id() + ResultFiles.extension(job, source);
         try {
             StoredAsset stored = fetcher.fetch(source, key);
             finisher.succeed(
@@ -234,21 +231,6 @@ class JobPolling {
             log.warn("job {}: copying output failed, will retry: {}", job.id(), e.toString());
             return LateDeliveries.Try.AGAIN;
         }
-    }
-
-    /**
-     * The first result URL we fetch at all (http or https with a host), else the first: a list that
-     * begins with a {@code file:}, an empty or an {@code ftp:} entry still delivers its usable result,
-     * and a list of none is refused by the fetcher as before.
-     */
-    private static URI firstFetchable(java.util.List<URI> urls) {
-        for (URI url : urls) {
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && url.getHost() != null) {
-                return url;
-            }
-        }
-        return urls.get(0);
     }
 
     /**
@@ -303,22 +285,5 @@ class JobPolling {
         Duration delay = PollTiming.pollDelay(
                 job, now, props.jobs().firstPoll(), props.jobs().maxPoll());
         return earliest(now.plus(delay), job.deadlineAt());
-    }
-
-    /**
-     * The file name extension of the result's URL when it is a plain one ({@code .png}, {@code .mp4}
-     * …), else the type's default: the URL is the provider's, the storage key ours, and a key must
-     * stay valid whatever the URL's path ends in (a slash, {@code ~}, {@code +}, a dotted folder).
-     */
-    private static String extension(Job job, URI source) {
-        String path = source.getPath() == null ? "" : source.getPath();
-        int dot = path.lastIndexOf('.');
-        if (dot >= 0) {
-            String extension = path.substring(dot).toLowerCase(Locale.ROOT);
-            if (PLAIN_EXTENSION.matcher(extension).matches()) {
-                return extension;
-            }
-        }
-        return job.type() == AssetType.VIDEO ? ".mp4" : ".png";
     }
 }
