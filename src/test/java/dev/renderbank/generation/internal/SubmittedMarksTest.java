@@ -137,6 +137,8 @@ class SubmittedMarksTest extends GroupCommitTest {
         return holdFirstMark(
                 first,
                 () -> marks.commit(first, "task-" + first, clock.instant(), clock.instant(), TaskMove.NONE),
-                "insert into generation_provider_task");
+                // the statement's first line: pg_stat_activity keeps only its first 1,024 bytes
+                // (track_activity_query_size), and the insert comes after that
+                "update generation_job set state = 'SUBMITTED'");
     }
 }
